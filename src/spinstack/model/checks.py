@@ -1,0 +1,131 @@
+"""Value checks shared by the model classes.
+
+Every parameter may be a scalar or a numpy array (a batch of configurations).
+The checks look at every element and report the first offending one with the
+path of the parameter, so that ``layers[2].thickness: must be > 0, got -2.0``
+is what a user reads, whether the value came from Python or from a file.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..errors import StackError
+
+
+def _describe(values: np.ndarray, bad: np.ndarray) -> str:
+    """``got <first bad value>`` plus its batch index when ``values`` is an array."""
+    index = np.argwhere(bad)[0]
+    value = values[tuple(index)] if values.ndim else values[()]
+    shown = repr(float(value)) if np.isrealobj(values) else repr(value)
+    if values.ndim:
+        return f"got {shown} at index {tuple(int(i) for i in index)}"
+    return f"got {shown}"
+
+
+def as_real_array(value: Any, path: str) -> np.ndarray:
+    """Convert ``value`` to a float array, refusing strings, booleans and complex numbers."""
+    if isinstance(value, (str, bytes)):
+        raise StackError(path, f"must be a number, got {value!r}")
+    if isinstance(value, bool) or (isinstance(value, np.ndarray) and value.dtype == bool):
+        raise StackError(path, f"must be a number, got {value!r}")
+    try:
+        array = np.asarray(value)
+    except Exception:  # ragged nested sequences and other oddities
+        raise StackError(path, f"must be a number or an array of numbers, got {value!r}") from None
+    if array.dtype == object or array.dtype.kind not in "iuf":
+        raise StackError(path, f"must be a number or an array of numbers, got {value!r}")
+    return array.astype(float)
+
+
+def finite(value: Any, path: str) -> np.ndarray:
+    """A finite real number (or array of them)."""
+    array = as_real_array(value, path)
+    bad = ~np.isfinite(array)
+    if bad.any():
+        raise StackError(path, f"must be finite, {_describe(array, bad)}")
+    return array
+
+
+def positive(value: Any, path: str, *, allow_inf: bool = False) -> np.ndarray:
+    """A real number > 0 (``+inf`` allowed when ``allow_inf``)."""
+    array = as_real_array(value, path)
+    if np.isnan(array).any():
+        raise StackError(path, f"must be > 0, {_describe(array, np.isnan(array))}")
+    if not allow_inf and np.isinf(array).any():
+        raise StackError(path, f"must be finite, {_describe(array, np.isinf(array))}")
+    bad = ~(array > 0)
+    if bad.any():
+        raise StackError(path, f"must be > 0, {_describe(array, bad)}")
+    return array
+
+
+def open_interval(value: Any, low: float, high: float, path: str) -> np.ndarray:
+    """A real number strictly between ``low`` and ``high``."""
+    array = as_real_array(value, path)
+    bad = ~((array > low) & (array < high))
+    if bad.any():
+        raise StackError(path, f"must lie strictly between {low:g} and {high:g}, {_describe(array, bad)}")
+    return array
+
+
+def direction(value: Any, path: str) -> np.ndarray:
+    """A unit vector of shape ``(..., 3)`` from a vector or ``{theta, phi}`` in degrees.
+
+    ``theta`` is the polar angle from +z and ``phi`` the azimuth from +x (degrees),
+    so ``{theta = 90, phi = 0}`` is +x.  A vector is normalised; it must be finite
+    and non-zero.
+    """
+    if isinstance(value, dict):
+        unknown = sorted(set(value) - {"theta", "phi"})
+        if unknown:
+            raise StackError(f"{path}.{unknown[0]}", "unknown key (expected theta and phi)")
+        if "theta" not in value:
+            raise StackError(f"{path}.theta", "missing (polar angle from +z, degrees)")
+        theta = finite(value["theta"], f"{path}.theta")
+        phi = finite(value.get("phi", 0.0), f"{path}.phi")
+        return polar(theta, phi)
+    array = as_real_array(value, path)
+    if array.ndim == 0 or array.shape[-1] != 3:
+        raise StackError(path, f"must be a 3-vector [x, y, z] or {{theta, phi}}, got {value!r}")
+    if not np.isfinite(array).all():
+        raise StackError(path, f"must be finite, got {value!r}")
+    norm = np.sqrt(np.einsum("...i,...i->...", array, array))
+    bad = ~(norm > 0)
+    if bad.any():
+        raise StackError(path, "must be a non-zero vector, got [0, 0, 0]")
+    return array / norm[..., None]
+
+
+def polar(theta: Any, phi: Any = 0.0) -> np.ndarray:
+    """Unit vectors from polar angle ``theta`` (from +z) and azimuth ``phi`` (from +x), in degrees.
+
+    Parameters
+    ----------
+    theta, phi
+        Angles in degrees, scalars or arrays (broadcast together).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``broadcast(theta, phi).shape + (3,)``, components [x, y, z].
+    """
+    theta_rad = np.deg2rad(np.asarray(theta, dtype=float))
+    phi_rad = np.deg2rad(np.asarray(phi, dtype=float))
+    theta_rad, phi_rad = np.broadcast_arrays(theta_rad, phi_rad)
+    # exact zeros at multiples of 90 degrees keep collinear inputs exactly collinear
+    sin_t, cos_t = _exact_sin(theta_rad), _exact_cos(theta_rad)
+    sin_p, cos_p = _exact_sin(phi_rad), _exact_cos(phi_rad)
+    return np.stack([sin_t * cos_p, sin_t * sin_p, cos_t], axis=-1)
+
+
+def _exact_sin(angle: np.ndarray) -> np.ndarray:
+    return np.where(np.isclose(np.mod(angle, math.pi), 0.0, rtol=0, atol=1e-15), 0.0, np.sin(angle))
+
+
+def _exact_cos(angle: np.ndarray) -> np.ndarray:
+    shifted = np.mod(angle - math.pi / 2, math.pi)
+    return np.where(np.isclose(shifted, 0.0, rtol=0, atol=1e-15), 0.0, np.cos(angle))

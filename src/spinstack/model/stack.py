@@ -1,0 +1,146 @@
+"""The stack: layers between a left and a right end, driven by a current (MODEL.md 1)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ..errors import StackError
+from . import checks
+from .layers import End, Layer, Lead, Reservoir
+from .materials import Ferromagnet, Material
+
+# |m1 x m2| below this counts as collinear for F/F contacts (input round-off only)
+COLLINEAR_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True, eq=False)
+class Stack:
+    """An F/N multilayer, validated when built.
+
+    Parameters
+    ----------
+    layers
+        The layers from left to right (x grows to the right, node 0 is the left face).
+    left, right
+        The ends: :class:`Reservoir` (default) or :class:`Lead`.
+    current
+        Particle flux j0 along +x (reduced units); scalar or array, may be 0.
+
+    Notes
+    -----
+    Every numeric parameter of the stack (thicknesses, material constants,
+    magnetizations, current) may be an array; all of them broadcast together to
+    :attr:`batch_shape`, and one solve handles the whole batch.
+    """
+
+    layers: Sequence[Layer]
+    left: End = field(default_factory=Reservoir)
+    right: End = field(default_factory=Reservoir)
+    current: ArrayLike = 1.0
+
+    def __post_init__(self) -> None:
+        layers = tuple(self.layers) if not isinstance(self.layers, Layer) else (self.layers,)
+        for index, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise StackError(f"layers[{index}]", f"must be a Layer, got {layer!r}")
+        object.__setattr__(self, "layers", layers)
+        for side in ("left", "right"):
+            end = getattr(self, side)
+            if not isinstance(end, (Reservoir, Lead)):
+                raise StackError(side, f"must be a Reservoir or a Lead, got {end!r}")
+        object.__setattr__(self, "current", checks.finite(self.current, "current"))
+        if not layers and not (isinstance(self.left, Lead) and isinstance(self.right, Lead)):
+            raise StackError("layers", "empty: a stack needs at least one layer (or two leads for a bare contact)")
+        self._check_broadcast()
+        self._check_ferromagnet_contacts()
+        self._check_relaxation()
+
+    # ------------------------------------------------------------------ checks
+    def _parameters(self) -> list[tuple[str, np.ndarray]]:
+        """Every numeric parameter with its path, magnetizations without their vector axis."""
+        found: list[tuple[str, np.ndarray]] = [("current", self.current)]
+        for name, material in self.materials.items():
+            for key in ("D", "p", "l") if isinstance(material, Ferromagnet) else ("D", "l"):
+                found.append((f"materials.{name}.{key}", getattr(material, key)))
+        for index, layer in enumerate(self.layers):
+            found.append((f"layers[{index}].thickness", layer.thickness))
+            if layer.magnetization is not None:
+                found.append((f"layers[{index}].magnetization", layer.magnetization[..., 0]))
+        for side, end in (("left", self.left), ("right", self.right)):
+            if isinstance(end, Lead) and end.magnetization is not None:
+                found.append((f"{side}.magnetization", end.magnetization[..., 0]))
+        return found
+
+    def _check_broadcast(self) -> None:
+        shape: tuple[int, ...] = ()
+        for path, value in self._parameters():
+            try:
+                shape = np.broadcast_shapes(shape, np.shape(value))
+            except ValueError:
+                raise StackError(path, f"array shape {np.shape(value)} does not broadcast with the "
+                                       f"other parameters (shape {shape})") from None
+        object.__setattr__(self, "_batch_shape", shape)
+
+    def _check_ferromagnet_contacts(self) -> None:
+        elements: list[tuple[str, Any]] = []
+        if isinstance(self.left, Lead):
+            elements.append(("left", self.left))
+        elements += [(f"layers[{i}]", layer) for i, layer in enumerate(self.layers)]
+        if isinstance(self.right, Lead):
+            elements.append(("right", self.right))
+        for (path_a, a), (path_b, b) in zip(elements, elements[1:]):
+            if a.magnetization is None or b.magnetization is None:
+                continue
+            sine = np.linalg.norm(np.cross(a.magnetization, b.magnetization), axis=-1)
+            if np.any(sine > COLLINEAR_TOLERANCE):
+                raise StackError(f"{path_b}.magnetization",
+                                 f"ferromagnets {path_a} and {path_b} touch but are not collinear "
+                                 "(m2 must be +-m1); put a normal-metal spacer between them")
+
+    def _check_relaxation(self) -> None:
+        if isinstance(self.left, Reservoir) or isinstance(self.right, Reservoir):
+            return
+        lengths = [layer.material.l for layer in self.layers]
+        lengths += [self.left.material.l, self.right.material.l]
+        no_relaxation = np.ones((), dtype=bool)
+        for length in lengths:
+            no_relaxation = no_relaxation & np.isinf(length)
+        if np.any(no_relaxation):
+            raise StackError("layers", "no spin relaxation anywhere (every l = inf) and no reservoir end: "
+                                       "the spin accumulation is undefined; give some l a finite value "
+                                       "or make an end a reservoir")
+
+    # --------------------------------------------------------------- queries
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        """Broadcast shape of all numeric parameters (``()`` for a single configuration)."""
+        return self._batch_shape  # type: ignore[attr-defined]
+
+    @property
+    def materials(self) -> dict[str, Material]:
+        """The distinct materials by name, in order of first use (layers, then leads)."""
+        found: dict[str, Material] = {}
+        users = [layer.material for layer in self.layers]
+        users += [end.material for end in (self.left, self.right) if isinstance(end, Lead)]
+        for material in users:
+            other = found.setdefault(material.name, material)
+            if other is not material:
+                raise StackError(f"materials.{material.name}", "two different materials share this name")
+        return found
+
+    @property
+    def ferromagnet_indices(self) -> tuple[int, ...]:
+        """Indices of the F layers (leads not counted)."""
+        return tuple(i for i, layer in enumerate(self.layers) if layer.is_ferromagnet)
+
+    @property
+    def node_positions(self) -> np.ndarray:
+        """x of the L + 1 nodes, shape ``(..., L + 1)``; node 0 sits at x = 0."""
+        thicknesses = [np.broadcast_to(layer.thickness, self.batch_shape) for layer in self.layers]
+        zero = np.zeros(self.batch_shape)
+        return np.cumsum(np.stack([zero, *thicknesses], axis=-1), axis=-1)

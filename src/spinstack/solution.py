@@ -1,0 +1,370 @@
+"""Solve a stack and read off every derived quantity (MODEL.md 4, 5).
+
+>>> solution = solve(stack)
+>>> solution.accumulation            # (..., L + 1, 3) spin accumulation at the nodes
+>>> solution.spin_accumulation(x)     # profile at any x, vectorised
+>>> solution.torque                   # (..., L, 3) on every layer (zero in N)
+>>> solution.efficiency().g2          # two-F stacks: seed eq. (1)
+
+All arrays carry the stack's batch shape in front; vectors are [x, y, z].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .errors import SpinstackError
+from .model import Ferromagnet, Lead, Stack
+from .model.layers import End
+from .model.materials import Material
+from .solver import Element, StackArrays, UnitSolution, functional, resistance_area, solve_unit, spin_flip_loss
+from .solver.hyperbolic import sinh_ratio, x_cosh_ratio
+
+# |sin theta| below which g_i is evaluated as its limit by a complex-step rotation
+_DEGENERATE_SINE = 1e-6
+_COMPLEX_STEP = 1e-20
+
+
+def stack_arrays(stack: Stack) -> StackArrays:
+    """The numeric content of ``stack`` for the solver (no copies of the parameter arrays)."""
+
+    def element(material: Material, magnetization: np.ndarray | None, thickness: np.ndarray | None) -> Element:
+        p = material.p if isinstance(material, Ferromagnet) else np.zeros(())
+        return Element(D=material.D, l=material.l, p=p, m=magnetization, thickness=thickness)
+
+    def end(side: End) -> Element | None:
+        return element(side.material, side.magnetization, None) if isinstance(side, Lead) else None
+
+    layers = tuple(element(layer.material, layer.magnetization, layer.thickness) for layer in stack.layers)
+    return StackArrays(layers, end(stack.left), end(stack.right), stack.batch_shape)
+
+
+@dataclass(frozen=True)
+class Efficiency:
+    """Spin-transfer efficiencies of a two-F stack (seed eq. 1), per unit particle current.
+
+    T1 = -j0 [g1 m1 x (m2 x m1) + g1_field m1 x m2],  T2 = +j0 [g2 m2 x (m1 x m2) + g2_field m2 x m1]
+    (hbar/2 units).  F1 is the left (upstream for j0 > 0) ferromagnet.  At theta = 0
+    and pi the values are the limits (continuity), not 0/0.  All have the batch shape.
+    """
+
+    g1: np.ndarray
+    g2: np.ndarray
+    g1_field: np.ndarray
+    g2_field: np.ndarray
+    theta: np.ndarray  # angle between m1 and m2, radians
+
+
+class Solution:
+    """The exact solution of a stack (or of a batch of stacks).
+
+    Parameters
+    ----------
+    stack
+        The validated :class:`~spinstack.model.Stack`.
+
+    Notes
+    -----
+    The node system is solved once per unit current; every output is that
+    solution times j0, so quantities that are ratios (efficiencies, resistance)
+    are defined at j0 = 0 too.
+    """
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.arrays = stack_arrays(stack)
+        self.unit: UnitSolution = solve_unit(self.arrays)
+        self.current = np.broadcast_to(stack.current, stack.batch_shape)
+
+    # ------------------------------------------------------------- node values
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return self.stack.batch_shape
+
+    @cached_property
+    def node_positions(self) -> np.ndarray:
+        """x of the L + 1 nodes, (..., L + 1)."""
+        return self.stack.node_positions
+
+    def _scaled(self, per_unit: np.ndarray, extra_axes: int) -> np.ndarray:
+        return self.current.reshape(self.current.shape + (1,) * extra_axes) * per_unit
+
+    @cached_property
+    def accumulation(self) -> np.ndarray:
+        """Spin accumulation mu_s at the nodes, (..., L + 1, 3), energy units."""
+        return self._scaled(self.unit.accumulation, 2)
+
+    @cached_property
+    def spin_current_left(self) -> np.ndarray:
+        """j_s just inside each layer's left face, (..., L, 3)."""
+        return self._scaled(self.unit.spin_current_left, 2)
+
+    @cached_property
+    def spin_current_right(self) -> np.ndarray:
+        """j_s just inside each layer's right face, (..., L, 3)."""
+        return self._scaled(self.unit.spin_current_right, 2)
+
+    @cached_property
+    def torque(self) -> np.ndarray:
+        """Spin-transfer torque on every layer (hbar/2 units), (..., L, 3); zero for N layers.
+
+        The transverse part (w.r.t. the layer's m) of the spin current deposited at
+        its faces, sum over faces of j_s(x_k-) - j_s(x_k+); nothing at reservoir faces.
+        """
+        return self._scaled(self.unit.torque, 2)
+
+    @cached_property
+    def deposit(self) -> np.ndarray:
+        """Spin current deposited at each node, j_s(x_k-) - j_s(x_k+), (..., L + 1, 3)."""
+        return self._scaled(self.unit.deposit, 2)
+
+    @cached_property
+    def spin_current_in(self) -> np.ndarray:
+        """Spin current entering at the left end: j_s(x_0-) for a lead, j_s(x_0+) for a reservoir."""
+        per_unit = self.unit.lead_current_left
+        if per_unit is None:
+            per_unit = self.unit.spin_current_left[..., 0, :]
+        return self._scaled(per_unit, 1)
+
+    @cached_property
+    def spin_current_out(self) -> np.ndarray:
+        """Spin current leaving at the right end: j_s(x_L+) for a lead, j_s(x_L-) for a reservoir."""
+        per_unit = self.unit.lead_current_right
+        if per_unit is None:
+            per_unit = self.unit.spin_current_right[..., -1, :]
+        return self._scaled(per_unit, 1)
+
+    @cached_property
+    def spin_flip_loss(self) -> np.ndarray:
+        """Spin lost to the lattice in each layer, integral of D mu_s / (2 l^2) dx, (..., L, 3)."""
+        return spin_flip_loss(self.arrays, self.accumulation)
+
+    @cached_property
+    def functional(self) -> np.ndarray:
+        """The functional S of MODEL.md 5 at the solution (its minimum), shape ``batch_shape``."""
+        return functional(self.arrays, self.accumulation, self.current)
+
+    @cached_property
+    def _resistance(self) -> tuple[np.ndarray, np.ndarray]:
+        return resistance_area(self.arrays, self.unit.accumulation)
+
+    @property
+    def resistance_area(self) -> np.ndarray:
+        """Total resistance-area product r = [mu_0(left) - mu_0(right)] / j0 (MODEL.md 4)."""
+        return np.broadcast_to(self._resistance[0], self.batch_shape)
+
+    @property
+    def spin_resistance_area(self) -> np.ndarray:
+        """The spin-accumulation part of :attr:`resistance_area`."""
+        return np.broadcast_to(self._resistance[1], self.batch_shape)
+
+    # ------------------------------------------------------------- efficiency
+    def efficiency(self) -> Efficiency:
+        """g1, g2 and their field-like partners for a stack with exactly two F layers.
+
+        Raises
+        ------
+        SpinstackError
+            If the stack does not have exactly two ferromagnetic layers (leads not counted).
+        """
+        indices = self.stack.ferromagnet_indices
+        if len(indices) != 2:
+            raise SpinstackError(f"efficiency functions need exactly two F layers, this stack has {len(indices)}")
+        return _efficiency(self.arrays, self.unit, *indices)
+
+    # ---------------------------------------------------------------- profiles
+    def spin_accumulation(self, x: ArrayLike) -> np.ndarray:
+        """mu_s(x) at any positions, shape ``batch_shape + shape(x) + (3,)`` (MODEL.md 2).
+
+        Inside the stack the exact sinh profile; in a lead the exp(-|x|/l) tail; in a
+        reservoir 0.  At an interior node the layer to the right is used (mu_s is
+        continuous there).
+        """
+        return self._profile(x)[0]
+
+    def spin_current(self, x: ArrayLike) -> np.ndarray:
+        """j_s(x) at any positions, shape ``batch_shape + shape(x) + (3,)``; 0 inside a reservoir."""
+        return self._profile(x)[1]
+
+    def electrochemical_potential(self, x: ArrayLike) -> np.ndarray:
+        """mu_0(x), shape ``batch_shape + shape(x)``, with mu_0 = 0 at node 0.
+
+        From j0 = -sigma (dmu_0/dx + (p/2) dmu_s/dx) (seed eq. 2), mu_s the scalar along m in F.
+        """
+        return self._profile(x)[2]
+
+    def _profile(self, x: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        points = np.asarray(x, dtype=float)
+        if not np.isfinite(points).all():
+            raise SpinstackError("positions x must be finite")
+        flat = points.reshape(-1)
+        mu, js, mu0 = _evaluate_profile(self, flat)
+        shape = self.batch_shape + points.shape
+        return mu.reshape(shape + (3,)), js.reshape(shape + (3,)), mu0.reshape(shape)
+
+
+def solve(stack: Stack) -> Solution:
+    """Solve ``stack`` exactly (MODEL.md 3a) for every configuration of its batch.
+
+    Parameters
+    ----------
+    stack
+        A :class:`~spinstack.model.Stack`; every numeric parameter may be an array.
+
+    Returns
+    -------
+    Solution
+    """
+    return Solution(stack)
+
+
+# ---------------------------------------------------------------- efficiency
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    # np.cross is slow on small trailing axes; spell it out (works for complex input)
+    return np.stack([a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1],
+                     a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
+                     a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]], axis=-1)
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.einsum("...i,...i->...", a, b)
+
+
+def _coefficients(m1: np.ndarray, m2: np.ndarray, t1: np.ndarray, t2: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(g1, g2, g1_field, g2_field) from torques per unit current, by projection on the basis."""
+    damping1, field1 = _cross(m1, _cross(m2, m1)), _cross(m1, m2)
+    damping2, field2 = _cross(m2, _cross(m1, m2)), _cross(m2, m1)
+    norm = _dot(field1, field1)  # sin^2 theta, equal for all four basis vectors
+    return (-_dot(t1, damping1) / norm, _dot(t2, damping2) / norm,
+            -_dot(t1, field1) / norm, _dot(t2, field2) / norm)
+
+
+def _efficiency(arrays: StackArrays, unit: UnitSolution, first: int, second: int) -> Efficiency:
+    shape = arrays.batch_shape
+    m1 = np.broadcast_to(arrays.layers[first].m, shape + (3,))
+    m2 = np.broadcast_to(arrays.layers[second].m, shape + (3,))
+    t1, t2 = unit.torque[..., first, :], unit.torque[..., second, :]
+    sine = np.linalg.norm(_cross(m1, m2), axis=-1)
+    theta = np.arctan2(sine, _dot(m1, m2))
+    degenerate = sine < _DEGENERATE_SINE
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = [np.array(v, dtype=float) for v in _coefficients(m1, m2, t1, t2)]
+    if degenerate.any():
+        selection = np.flatnonzero(degenerate)
+        limits = _degenerate_limits(arrays.take(selection), first, second)
+        for value, limit in zip(values, limits):
+            value.reshape(-1)[selection] = limit
+    return Efficiency(*values, theta=theta)
+
+
+def _degenerate_limits(arrays: StackArrays, first: int, second: int) -> tuple[np.ndarray, ...]:
+    """g_i at (nearly) collinear m1, m2 as limits: rotate m2 by an imaginary angle i h.
+
+    With m2(ih) = m2 + i h (n x m2) (n a unit vector normal to m1), the imaginary
+    parts of the torques and basis vectors are h times their derivatives along the
+    rotation, exactly (complex step, no cancellation).  Both vanish linearly at
+    theta = 0, pi and their ratio is the limit of g_i; g_i is even in the angle, so
+    for |sin theta| < 1e-6 this equals g_i(theta) to O(theta^2).
+    """
+    m1, m2 = arrays.layers[first].m, arrays.layers[second].m
+    # a unit normal to m1: cross with the coordinate axis least aligned with it
+    helper = np.eye(3)[np.argmin(np.abs(m1), axis=-1)]
+    normal = _cross(m1, helper)
+    normal = normal / np.linalg.norm(normal, axis=-1, keepdims=True)
+    rotated = m2 + 1j * _COMPLEX_STEP * _cross(normal, m2)
+    layer = arrays.layers[second]
+    complex_arrays = arrays.with_layer(second, Element(layer.D, layer.l, layer.p, rotated, layer.thickness))
+    unit = solve_unit(complex_arrays)
+    m1 = m1 + 0j
+    t1, t2 = unit.torque[..., first, :], unit.torque[..., second, :]
+    basis = (_cross(m1, _cross(rotated, m1)), _cross(m1, rotated),
+             _cross(rotated, _cross(m1, rotated)), _cross(rotated, m1))
+    # every vector here vanishes at the degenerate point: keep the derivatives (imaginary parts)
+    damping1, field1, damping2, field2 = (np.imag(v) for v in basis)
+    t1, t2 = np.imag(t1), np.imag(t2)
+    norm = _dot(field1, field1)
+    return (-_dot(t1, damping1) / norm, _dot(t2, damping2) / norm,
+            -_dot(t1, field1) / norm, _dot(t2, field2) / norm)
+
+
+# ------------------------------------------------------------------ profiles
+def _evaluate_profile(solution: Solution, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """mu_s, j_s (shape B + (N, 3)) and mu_0 (B + (N,)) at the flat positions ``x``."""
+    arrays, shape = solution.arrays, solution.batch_shape
+    n_layers = len(arrays.layers)
+    # positions broadcast only over the thicknesses' own shape: a scalar geometry uses searchsorted
+    thicknesses = [np.asarray(e.thickness) for e in arrays.layers]
+    geometry = np.broadcast_shapes(*(t.shape for t in thicknesses)) if thicknesses else ()
+    positions = np.cumsum(np.stack([np.zeros(geometry)] + [np.broadcast_to(t, geometry) for t in thicknesses], axis=-1), axis=-1)
+    if positions.ndim == 1:
+        region = np.searchsorted(positions, x, side="right") - 1
+    else:
+        region = (x[:, None] >= positions[..., None, :]).sum(axis=-1) - 1
+    region = np.where(x == positions[..., -1:], n_layers - 1, region) if n_layers else region
+    region = np.broadcast_to(region, shape + x.shape)
+    positions = np.broadcast_to(positions, shape + (n_layers + 1,))
+    mu_nodes = solution.accumulation  # (B..., L + 1, 3)
+    current = solution.current[..., None]  # (B..., 1)
+    N = x.shape[0]
+    mu = np.zeros(shape + (N, 3))
+    js = np.zeros(shape + (N, 3))
+    mu0 = np.zeros(shape + (N,))
+
+    # mu_0 at the nodes: drops j0 d / sigma + (p/2)(mu_b - mu_a) . m across each layer
+    node_potential = np.zeros(shape + (n_layers + 1,))
+    for i, layer in enumerate(arrays.layers):
+        drop = solution.current * layer.thickness * (1.0 - layer.p**2) / layer.D
+        if layer.is_ferromagnet:
+            drop = drop + 0.5 * layer.p * _dot(layer.m, mu_nodes[..., i + 1, :] - mu_nodes[..., i, :])
+        node_potential[..., i + 1] = node_potential[..., i] - drop
+
+    def gather(values: np.ndarray, inside: np.ndarray) -> np.ndarray:
+        """values (B..., L[, 3]) picked at each point's layer -> (B..., N[, 3])."""
+        index = np.where(inside, region, 0)
+        if values.ndim == len(shape) + 2:
+            return np.take_along_axis(values, np.broadcast_to(index[..., None], index.shape + (3,)), axis=-2)
+        return np.take_along_axis(values, index, axis=-1)
+
+    if n_layers:
+        inside = (region >= 0) & (region < n_layers)
+        stacked = lambda name: np.stack([np.broadcast_to(getattr(e, name), shape) for e in arrays.layers], axis=-1)
+        D, l, d, p = stacked("D"), stacked("l"), stacked("thickness"), stacked("p")
+        m = np.stack([np.broadcast_to(e.m if e.m is not None else np.zeros(3), shape + (3,)) for e in arrays.layers], axis=-2)
+        D, l, d, p, m = (gather(v, inside) for v in (D, l, d, p, m))
+        x_a = gather(positions[..., :-1], inside)
+        a, b = gather(mu_nodes[..., :-1, :], inside), gather(mu_nodes[..., 1:, :], inside)
+        potential_a = gather(node_potential[..., :-1], inside)
+        X = d / l
+        t = np.clip((x - x_a) / d, 0.0, 1.0)
+        mu_in = a * sinh_ratio(1.0 - t, X)[..., None] + b * sinh_ratio(t, X)[..., None]
+        slope = (b * x_cosh_ratio(t, X)[..., None] - a * x_cosh_ratio(1.0 - t, X)[..., None]) / d[..., None]
+        js_in = (p * current)[..., None] * m - 0.5 * D[..., None] * slope
+        along_in = _dot(m, mu_in) - _dot(m, a)
+        mu0_in = potential_a - current * (x - x_a) * (1.0 - p**2) / D - 0.5 * p * along_in
+        mu = np.where(inside[..., None], mu_in, mu)
+        js = np.where(inside[..., None], js_in, js)
+        mu0 = np.where(inside, mu0_in, mu0)
+
+    for end, side in ((arrays.left, "left"), (arrays.right, "right")):
+        node = 0 if side == "left" else n_layers
+        here = region < 0 if side == "left" else region >= n_layers
+        x_node = positions[..., node : node + 1]
+        if end is None:  # reservoir: mu_s = 0, no spin current, mu_0 constant
+            mu0 = np.where(here, node_potential[..., node : node + 1], mu0)
+            continue
+        D, l, p = (np.broadcast_to(v, shape)[..., None] for v in (end.D, end.l, end.p))
+        m = np.zeros(shape + (1, 3)) if end.m is None else np.broadcast_to(end.m, shape + (3,))[..., None, :]
+        mu_node = mu_nodes[..., node, :][..., None, :]
+        mu_end = mu_node * np.exp(-np.abs(x - x_node) / l)[..., None]
+        sign = -1.0 if side == "left" else 1.0
+        js_end = (p * current)[..., None] * m + sign * (D / (2.0 * l))[..., None] * mu_end
+        along = _dot(m, mu_end - mu_node)
+        mu0_end = node_potential[..., node : node + 1] - current * (x - x_node) * (1.0 - p**2) / D - 0.5 * p * along
+        mu = np.where(here[..., None], mu_end, mu)
+        js = np.where(here[..., None], js_end, js)
+        mu0 = np.where(here, mu0_end, mu0)
+    return mu, js, mu0

@@ -1,0 +1,10 @@
+"""Pure numerics of MODEL.md 2-5 on arrays: layer two-ports, node system, batched elimination.
+
+Nothing here knows about files, units or plotting; the input is a
+:class:`StackArrays`, the output plain arrays per unit current.
+"""
+
+from .arrays import Element, StackArrays
+from .nodes import UnitSolution, functional, resistance_area, solve_unit, spin_flip_loss
+
+__all__ = ["Element", "StackArrays", "UnitSolution", "functional", "resistance_area", "solve_unit", "spin_flip_loss"]

@@ -1,0 +1,77 @@
+"""The numeric description of a stack that the solver consumes: plain arrays, no model objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Element:
+    """One layer or one semi-infinite lead, in reduced units (MODEL.md 1).
+
+    Every array has a shape that broadcasts to the stack's batch shape ``B``
+    (``m`` to ``B + (3,)``); arrays are not broadcast here so that functions of
+    unchanged parameters are evaluated once, not once per configuration.
+
+    Attributes
+    ----------
+    D : conductance (D_F for a ferromagnet)
+    l : spin diffusion length (may be inf)
+    p : current polarisation (0 in N)
+    m : unit magnetization (..., 3), ``None`` in N.  May be complex: the
+        efficiency functions rotate it by an imaginary angle (complex step).
+    thickness : d, ``None`` for a lead
+    """
+
+    D: np.ndarray
+    l: np.ndarray
+    p: np.ndarray
+    m: np.ndarray | None
+    thickness: np.ndarray | None = None
+
+    @property
+    def is_ferromagnet(self) -> bool:
+        return self.m is not None
+
+
+@dataclass(frozen=True)
+class StackArrays:
+    """A stack as arrays: layers left to right and the two ends (``None`` = reservoir)."""
+
+    layers: tuple[Element, ...]
+    left: Element | None
+    right: Element | None
+    batch_shape: tuple[int, ...]
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.layers) + 1
+
+    def elements(self) -> list[Element | None]:
+        """Element 0 = left end, 1..L = layers, L + 1 = right end (node k sits between k and k + 1)."""
+        return [self.left, *self.layers, self.right]
+
+    def with_layer(self, index: int, layer: Element) -> "StackArrays":
+        layers = list(self.layers)
+        layers[index] = layer
+        return StackArrays(tuple(layers), self.left, self.right, self.batch_shape)
+
+    def take(self, selection: np.ndarray) -> "StackArrays":
+        """The configurations at flat batch indices ``selection`` (a 1D batch)."""
+
+        def pick(array: np.ndarray | None, vector: bool = False) -> np.ndarray | None:
+            if array is None:
+                return None
+            shape = self.batch_shape + ((3,) if vector else ())
+            flat = np.broadcast_to(array, shape).reshape((-1,) + shape[len(self.batch_shape):])
+            return flat[selection]
+
+        def element(e: Element | None) -> Element | None:
+            if e is None:
+                return None
+            return Element(pick(e.D), pick(e.l), pick(e.p), pick(e.m, vector=True), pick(e.thickness))
+
+        size = int(np.size(selection))
+        return StackArrays(tuple(element(e) for e in self.layers), element(self.left), element(self.right), (size,))
