@@ -1,0 +1,158 @@
+"""Hodographs of mu_s and j_s, and their folding into one plane (seed section 3.2, conclusions).
+
+In an N layer the hodograph of mu_s lies in the plane of its two end vectors; in
+an F layer it runs along m.  A chain of N layers between two F axes u and m'
+lies in the plane span(u, m') (normal metals are isotropic), and the planes of
+two chains meeting at an F share that F's axis.  So any stack folds flat: walk
+from left to right and rotate each chain's plane about the shared axis into the
+plane of the previous one.  Rotations keep lengths and the angles to every axis
+of the chain; j_s(x), tangent to the mu_s cord in N and along m in F, folds with
+the same rotations.
+
+The fold frame: the first magnetization axis points along +y, the fold plane is
+the xy-plane; each fold is the smaller of the two rotations that bring the next
+axis into the plane, so a coplanar stack is only rotated rigidly, never mirrored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import SpinstackError
+from ..solution import Solution
+
+_Y = np.array([0.0, 1.0, 0.0])
+_Z = np.array([0.0, 0.0, 1.0])
+
+
+def _rotation(axis: np.ndarray, angle: float) -> np.ndarray:
+    """Rodrigues: rotation by ``angle`` about the unit vector ``axis``."""
+    k = np.array([[0.0, -axis[2], axis[1]], [axis[2], 0.0, -axis[0]], [-axis[1], axis[0], 0.0]])
+    return np.eye(3) + np.sin(angle) * k + (1.0 - np.cos(angle)) * (k @ k)
+
+
+def _align(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The smallest rotation taking unit vector ``source`` to ``target``."""
+    axis = np.cross(source, target)
+    sine, cosine = np.linalg.norm(axis), float(np.dot(source, target))
+    if sine < 1e-15:
+        if cosine > 0:
+            return np.eye(3)
+        other = np.eye(3)[np.argmin(np.abs(source))]
+        half_turn_axis = np.cross(source, other)
+        return _rotation(half_turn_axis / np.linalg.norm(half_turn_axis), np.pi)
+    return _rotation(axis / sine, np.arctan2(sine, cosine))
+
+
+def _fold(rotation: np.ndarray, hinge: np.ndarray, next_axis: np.ndarray) -> np.ndarray:
+    """Rotate about the (already in-plane) hinge so that ``next_axis`` lands in the xy-plane."""
+    u = rotation @ hinge
+    w = rotation @ next_axis
+    w = w - np.dot(w, u) * u
+    if np.linalg.norm(w) < 1e-14:
+        return rotation  # collinear with the hinge: nothing to fold
+    in_plane = np.cross(_Z, u)
+    side = 1.0 if np.dot(w, in_plane) >= 0 else -1.0
+    target = side * np.linalg.norm(w) * in_plane
+    angle = np.arctan2(np.dot(np.cross(w, target), u), np.dot(w, target))
+    return _rotation(u, angle) @ rotation
+
+
+@dataclass(frozen=True)
+class Hodograph:
+    """Sampled hodographs of one solution, in 3D and folded into the xy-plane.
+
+    Attributes
+    ----------
+    x : (L, n) sample positions in each layer
+    accumulation : (L, n, 3) mu_s(x), original spin-space coordinates
+    spin_current : (L, n, 3) j_s(x)
+    rotation : (L, 3, 3) fold rotation of each layer (3D -> fold frame)
+    axes : (L, 3) magnetization of each F layer (zeros for N)
+    left_rotation, right_rotation : (3, 3) fold rotations of the end leads
+    """
+
+    x: np.ndarray
+    accumulation: np.ndarray
+    spin_current: np.ndarray
+    rotation: np.ndarray
+    axes: np.ndarray
+    left_rotation: np.ndarray
+    right_rotation: np.ndarray
+
+    def folded(self, vectors: np.ndarray) -> np.ndarray:
+        """Per-layer vectors (L, ..., 3) in the fold frame, z dropped: (L, ..., 2)."""
+        turned = np.einsum("lij,l...j->l...i", self.rotation, vectors)
+        return turned[..., :2]
+
+    @property
+    def folded_accumulation(self) -> np.ndarray:
+        """(L, n, 2) folded mu_s hodograph."""
+        return self.folded(self.accumulation)
+
+    @property
+    def folded_spin_current(self) -> np.ndarray:
+        """(L, n, 2) folded j_s hodograph."""
+        return self.folded(self.spin_current)
+
+    @property
+    def folded_axes(self) -> np.ndarray:
+        """(L, 2) fold-frame directions of the F axes (zeros for N layers)."""
+        return self.folded(self.axes)
+
+    @property
+    def planarity(self) -> float:
+        """Largest |z| left after folding, relative to the largest |mu_s|: 0 up to round-off."""
+        turned = np.einsum("lij,lnj->lni", self.rotation, self.accumulation)
+        scale = max(np.abs(self.accumulation).max(), 1e-300)
+        return float(np.abs(turned[..., 2]).max() / scale)
+
+
+def hodograph(solution: Solution, samples: int = 65) -> Hodograph:
+    """Sample mu_s and j_s in every layer and compute the folding rotations.
+
+    Parameters
+    ----------
+    solution
+        A single-configuration solution.
+    samples
+        Points per layer, including both faces.
+    """
+    if solution.batch_shape != ():
+        raise SpinstackError("hodograph takes a single configuration (batch_shape == ())")
+    arrays = solution.arrays
+    n_layers = len(arrays.layers)
+    positions = solution.node_positions
+    t = np.linspace(0.0, 1.0, samples)
+    x = positions[:-1, None] + t * (positions[1:] - positions[:-1])[:, None]
+    # sample inside each layer: faces are taken from the layer's own side
+    mu = np.empty((n_layers, samples, 3))
+    js = np.empty((n_layers, samples, 3))
+    for i in range(n_layers):
+        inner = x[i].copy()
+        inner[-1] = np.nextafter(inner[-1], -np.inf)
+        mu[i], js[i] = solution.spin_accumulation(inner), solution.spin_current(inner)
+        mu[i, -1] = solution.accumulation[i + 1]
+        js[i, -1] = solution.spin_current_right[i]
+        js[i, 0] = solution.spin_current_left[i]
+    axes = np.array([np.asarray(layer.m, dtype=float) if layer.is_ferromagnet else np.zeros(3) for layer in arrays.layers]).reshape(n_layers, 3)
+
+    # the F axes in order along x, with the element each belongs to (0 = left lead, L + 1 = right lead)
+    elements = arrays.elements()
+    magnets = [(index, np.asarray(e.m, dtype=float)) for index, e in enumerate(elements) if e is not None and e.is_ferromagnet]
+    rotation = np.eye(3) if not magnets else _align(magnets[0][1], _Y)
+    per_element = [rotation] * len(elements)
+    if magnets:
+        hinge_index, hinge = magnets[0]
+        for count, (index, axis) in enumerate(magnets[1:]):
+            if index > hinge_index + 1:  # a chain of N layers lies between the two axes
+                rotation = _fold(rotation, hinge, axis)
+            # everything before the first chain lies on the first axis: give it the first plane
+            for e in range(0 if count == 0 else hinge_index + 1, index + 1):
+                per_element[e] = rotation
+            hinge_index, hinge = index, axis
+        for e in range(hinge_index + 1, len(elements)):
+            per_element[e] = rotation
+    return Hodograph(x, mu, js, np.array(per_element[1:-1]).reshape(n_layers, 3, 3), axes, per_element[0], per_element[-1])

@@ -1,0 +1,161 @@
+"""Name a stack parameter by a path and replace it: the one way sweeps, thresholds and the app do it.
+
+Paths read like the stack file:
+
+* ``current``
+* ``materials.NAME.D`` / ``.p`` / ``.l``            (every layer and lead made of NAME)
+* ``layers[i].thickness``
+* ``layers[i].magnetization``                         (vectors, shape (..., 3))
+* ``layers[i].magnetization.theta`` / ``.phi``        (degrees; the other angle is kept)
+* ``left.magnetization...``, ``right.magnetization...`` (F leads)
+
+Negative layer indices count from the right as in Python.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ..errors import StackError
+from .layers import Layer, Lead
+from .materials import Ferromagnet, Material
+from .stack import Stack
+
+_LAYER = re.compile(r"^layers\[(-?\d+)\]\.(.+)$")
+
+
+def _angles(vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Polar angle from +z and azimuth from +x, degrees."""
+    theta = np.rad2deg(np.arccos(np.clip(vector[..., 2], -1.0, 1.0)))
+    phi = np.rad2deg(np.arctan2(vector[..., 1], vector[..., 0]))
+    return theta, phi
+
+
+def _new_magnetization(current: np.ndarray | None, key: str, value: ArrayLike, path: str) -> Any:
+    if current is None:
+        raise StackError(path, "not a ferromagnet: it has no magnetization")
+    if key == "":
+        return value
+    theta, phi = _angles(current)
+    if key == "theta":
+        return {"theta": value, "phi": phi}
+    if key == "phi":
+        return {"theta": theta, "phi": value}
+    raise StackError(path, "unknown parameter (expected magnetization, magnetization.theta or magnetization.phi)")
+
+
+def _material_with(material: Material, key: str, value: ArrayLike, path: str) -> Material:
+    keys = ("D", "p", "l") if isinstance(material, Ferromagnet) else ("D", "l")
+    if key not in keys:
+        raise StackError(path, f"unknown parameter (expected one of: {', '.join(keys)})")
+    return dataclasses.replace(material, **{key: value})
+
+
+def parameter_value(stack: Stack, path: str) -> np.ndarray:
+    """The current value of the parameter at ``path`` (angles in degrees)."""
+    head, _, rest = path.partition(".")
+    if path == "current":
+        return stack.current
+    if head == "materials":
+        name, _, key = rest.partition(".")
+        material = stack.materials.get(name)
+        if material is None:
+            raise StackError(path, f"no material named {name!r} in this stack")
+        if not hasattr(material, key) or key not in ("D", "p", "l"):
+            raise StackError(path, "unknown parameter (expected D, p or l)")
+        return np.asarray(getattr(material, key))
+    element, key = _element(stack, path)
+    if key == "thickness" and isinstance(element, Layer):
+        return element.thickness
+    if key.startswith("magnetization"):
+        sub = key[len("magnetization"):].lstrip(".")
+        if element.magnetization is None:
+            raise StackError(path, "not a ferromagnet: it has no magnetization")
+        if sub == "":
+            return element.magnetization
+        theta, phi = _angles(element.magnetization)
+        return {"theta": theta, "phi": phi}[sub] if sub in ("theta", "phi") else _bad(path)
+    return _bad(path)
+
+
+def _bad(path: str) -> Any:
+    raise StackError(path, "unknown parameter path (see spinstack.model.paths for the forms)")
+
+
+def _element(stack: Stack, path: str) -> tuple[Layer | Lead, str]:
+    match = _LAYER.match(path)
+    if match:
+        index = int(match.group(1))
+        if not -len(stack.layers) <= index < len(stack.layers):
+            raise StackError(path, f"no such layer: the stack has {len(stack.layers)} layers")
+        return stack.layers[index], match.group(2)
+    head, _, rest = path.partition(".")
+    if head in ("left", "right"):
+        end = getattr(stack, head)
+        if not isinstance(end, Lead):
+            raise StackError(path, f"the {head} end is a reservoir: it has no parameters")
+        return end, rest
+    return _bad(path)
+
+
+def with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
+    """A new, validated stack with the parameter at ``path`` set to ``value`` (scalar or array).
+
+    Raises
+    ------
+    StackError
+        For an unknown path or an invalid value (the path names the parameter).
+    """
+    try:
+        return _with_parameter(stack, path, value)
+    except StackError as error:
+        if not error.path.startswith(("thickness", "magnetization")):
+            raise
+        # errors of a single layer or lead carry paths relative to it
+        prefix = path.split(".magnetization")[0].rsplit(".thickness", 1)[0]
+        raise error.within(prefix) from None
+
+
+def _with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
+    """A new, validated stack with the parameter at ``path`` set to ``value`` (scalar or array).
+
+    Raises
+    ------
+    StackError
+        For an unknown path or an invalid value (the path names the parameter).
+    """
+    if path == "current":
+        return dataclasses.replace(stack, current=value)
+    head, _, rest = path.partition(".")
+    if head == "materials":
+        name, _, key = rest.partition(".")
+        material = stack.materials.get(name)
+        if material is None:
+            raise StackError(path, f"no material named {name!r} in this stack")
+        replacement = _material_with(material, key, value, path)
+        swap = lambda m: replacement if m is material else m  # noqa: E731
+        layers = [dataclasses.replace(layer, material=swap(layer.material)) for layer in stack.layers]
+        ends = {side: dataclasses.replace(end, material=swap(end.material)) if isinstance(end, Lead) else end
+                for side, end in (("left", stack.left), ("right", stack.right))}
+        return dataclasses.replace(stack, layers=layers, **ends)
+    element, key = _element(stack, path)
+    if key == "thickness" and isinstance(element, Layer):
+        changed = dataclasses.replace(element, thickness=value)
+    elif key.startswith("magnetization"):
+        sub = key[len("magnetization"):].lstrip(".")
+        changed = dataclasses.replace(element, magnetization=_new_magnetization(element.magnetization, sub, value, path))
+    else:
+        return _bad(path)
+    if isinstance(changed, Lead):
+        side = "left" if element is stack.left else "right"
+        return dataclasses.replace(stack, **{side: changed})
+    layers = [changed if layer is element else layer for layer in stack.layers]
+    return dataclasses.replace(stack, layers=layers)
+
+
+__all__ = ["parameter_value", "with_parameter"]
