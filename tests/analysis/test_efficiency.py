@@ -94,3 +94,20 @@ def test_threshold_in_thickness():
     # g2 is negative for thin N and positive for thick N at 60 degrees here, so "first negative" is at the low end
     result = threshold(seed(), "layers[1].thickness", "g2", theta=30.0, bounds=(0.01, 10.0))
     assert result.found[0]
+
+
+def test_sign_map_boundary_matches_eq15():
+    from spinstack.analysis import seed_eq15_boundaries, sign_map
+
+    stack = seed()
+    theta = np.linspace(0.0, 180.0, 61)
+    ratio = np.linspace(0.05, 3.0, 80)  # p2 / p1 with p1 = 0.3
+    result = sign_map(stack, ("theta", theta), ("materials.F2.p", 0.3 * ratio))
+    g2_boundary, g1_boundary = seed_eq15_boundaries(stack, theta)
+    assert result.g2.shape == (80, 61)
+    predicted_g2 = ratio[:, None] > g2_boundary[None, :]
+    predicted_g1 = ratio[:, None] < g1_boundary[None, :]
+    clear = (np.abs(result.g2) > 1e-12) & (np.abs(result.g1) > 1e-12)
+    assert np.array_equal((result.g2 < 0)[clear], predicted_g2[clear])
+    assert np.array_equal((result.g1 < 0)[clear], predicted_g1[clear])
+    assert predicted_g2.any() and predicted_g1.any()

@@ -203,3 +203,70 @@ def threshold(stack: Stack, path: str, which: str = "g2", theta: ArrayLike = 30.
         roots = bisect(lambda v: evaluate(v, theta[crossing]), grid[index - 1], grid[index])
         value[crossing] = roots
     return Threshold(path, which, theta, value, found)
+
+
+@dataclass(frozen=True)
+class SignMap:
+    """g1, g2 over a grid of two parameters (shape ``(len(y), len(x))``)."""
+
+    x_path: str
+    x: np.ndarray
+    y_path: str
+    y: np.ndarray
+    g1: np.ndarray
+    g2: np.ndarray
+
+
+def _vary(stack: Stack, path: str, values: np.ndarray) -> Stack:
+    return with_angle(stack, values) if path == "theta" else with_parameter(stack, path, values)
+
+
+def sign_map(stack: Stack, x: tuple[str, ArrayLike], y: tuple[str, ArrayLike]) -> SignMap:
+    """g1 and g2 over the outer product of two parameters, in one batched solve.
+
+    Parameters
+    ----------
+    stack
+        A single-configuration stack with two F layers.
+    x, y
+        ``(path, values)``: a parameter path (:mod:`spinstack.model.paths`) or
+        ``"theta"`` (angle between m1 and m2, degrees) and its 1D values.
+    """
+    if stack.batch_shape != ():
+        raise SpinstackError("sign_map takes a single configuration (batch_shape == ())")
+    (x_path, x_values), (y_path, y_values) = x, y
+    x_values = np.asarray(x_values, dtype=float).reshape(-1)
+    y_values = np.asarray(y_values, dtype=float).reshape(-1)
+    varied = _vary(stack, y_path, y_values[:, None])
+    varied = _vary(varied, x_path, np.broadcast_to(x_values[None, :], (1, x_values.size)))
+    values = solve(varied).efficiency()
+    shape = (y_values.size, x_values.size)
+    return SignMap(x_path, x_values, y_path, y_values, np.broadcast_to(values.g1, shape), np.broadcast_to(values.g2, shape))
+
+
+def seed_eq15_boundaries(stack: Stack, theta: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Eq. (15)'s thresholds on p2/p1 for an F1/N/F2 stack between reservoirs (seed App. I).
+
+    Returns ``(g2_boundary, g1_boundary)``: g2 < 0 above ``A2 / (B cos theta)`` and
+    g1 < 0 below ``B cos theta / A1`` (for cos theta > 0; ``inf`` and ``-inf``
+    elsewhere).  Used to overlay the closed form on a computed sign map.
+    """
+    layers = stack.layers
+    kinds = [layer.is_ferromagnet for layer in layers]
+    if kinds != [True, False, True] or stack.left.kind != "reservoir" or stack.right.kind != "reservoir":
+        raise SpinstackError("eq. (15) applies to F1/N/F2 between two reservoirs (the seed's Appendix I)")
+
+    def g_tilde(layer: Layer) -> np.ndarray:
+        material = layer.material
+        return material.D / (2 * material.l) / np.tanh(layer.thickness / material.l) if np.isfinite(material.l) \
+            else material.D / (2 * layer.thickness)
+
+    spacer = layers[1]
+    A1 = g_tilde(layers[0]) + g_tilde(spacer)
+    A2 = g_tilde(layers[2]) + g_tilde(spacer)
+    X = spacer.thickness / spacer.material.l
+    B = g_tilde(spacer) / np.cosh(X)
+    cosine = np.cos(np.deg2rad(np.asarray(theta, dtype=float)))
+    positive = cosine > 1e-15  # cos(90 deg) rounds to 6e-17, not 0
+    safe = np.where(positive, cosine, 1.0)
+    return np.where(positive, A2 / (B * safe), np.inf), np.where(positive, B * safe / A1, -np.inf)
