@@ -1,0 +1,118 @@
+"""The machine-readable result of ``spinstack solve FILE --json`` (``STACK_FORMAT.md``).
+
+:func:`solution_to_dict` returns exactly the contract object, built from plain
+Python types (``float``, ``str``, ``list``, ``dict``, ``None``) so that
+``json.dumps`` writes it as it is; it never contains NaN or infinities.  Every
+vector is ``[x, y, z]``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+
+from ..errors import SpinstackError
+from ..solution import Solution
+
+__all__ = ["format_json", "solution_to_dict"]
+
+_LINE_WIDTH = 100  # containers shorter than this stay on one line in format_json
+
+
+def solution_to_dict(solution: Solution) -> dict[str, Any]:
+    """The JSON contract object of ``STACK_FORMAT.md`` for an unbatched solution (reduced units).
+
+    Parameters
+    ----------
+    solution
+        The solution of a stack with ``batch_shape == ()``.
+
+    Returns
+    -------
+    dict
+        ``units``; ``current`` (j0); ``nodes`` (L + 1 entries: ``x``, ``mu_s`` just
+        left of the node and ``mu_s_right`` just right of it, equal here since
+        interfaces are transparent, MODEL.md 3a); ``layers`` (L entries:
+        ``material``, ``type``, ``x`` = [start, end], ``spin_current_left`` and
+        ``spin_current_right`` just inside the faces, ``torque`` in hbar/2 units
+        or ``None`` for a normal metal); ``efficiency`` (g1, g2, g1_field,
+        g2_field of seed eq. 1 when the stack has exactly two F layers, else
+        ``None``); ``resistance_area`` (``total`` and its ``spin`` part).
+
+    Raises
+    ------
+    SpinstackError
+        If the solution is batched, or if a value is not finite.
+    """
+    stack = solution.stack
+    if stack.batch_shape != ():
+        raise SpinstackError(f"JSON output is for a single stack, this one is batched with shape {stack.batch_shape}")
+    positions = solution.node_positions
+    accumulation = solution.accumulation
+    nodes = [{"x": _scalar(positions[k], f"nodes[{k}].x"),
+              "mu_s": _vector(accumulation[k], f"nodes[{k}].mu_s"),
+              "mu_s_right": _vector(accumulation[k], f"nodes[{k}].mu_s_right")}
+             for k in range(len(stack.layers) + 1)]
+    layers = []
+    for i, layer in enumerate(stack.layers):
+        path = f"layers[{i}]"
+        layers.append({
+            "material": layer.material.name,
+            "type": layer.material.kind,
+            "x": [_scalar(positions[i], f"{path}.x"), _scalar(positions[i + 1], f"{path}.x")],
+            "spin_current_left": _vector(solution.spin_current_left[i], f"{path}.spin_current_left"),
+            "spin_current_right": _vector(solution.spin_current_right[i], f"{path}.spin_current_right"),
+            "torque": _vector(solution.torque[i], f"{path}.torque") if layer.is_ferromagnet else None,
+        })
+    efficiency = None
+    if len(stack.ferromagnet_indices) == 2:
+        values = solution.efficiency()
+        efficiency = {name: _scalar(getattr(values, name), f"efficiency.{name}")
+                      for name in ("g1", "g2", "g1_field", "g2_field")}
+    return {
+        "units": "reduced",
+        "current": _scalar(solution.current, "current"),
+        "nodes": nodes,
+        "layers": layers,
+        "efficiency": efficiency,
+        "resistance_area": {"total": _scalar(solution.resistance_area, "resistance_area.total"),
+                            "spin": _scalar(solution.spin_resistance_area, "resistance_area.spin")},
+    }
+
+
+def format_json(data: Any) -> str:
+    """``data`` as JSON text for people too: indented, but short lists and objects on one line.
+
+    Parses back to the same object (``json.loads``); NaN and infinities are refused
+    (``ValueError``), as strict JSON requires.  Ends with a newline.
+    """
+    return _format(data, 0) + "\n"
+
+
+def _format(value: Any, indent: int) -> str:
+    flat = json.dumps(value, allow_nan=False, ensure_ascii=False)
+    if not isinstance(value, (dict, list)) or not value or indent + len(flat) <= _LINE_WIDTH:
+        return flat
+    inner = " " * (indent + 2)
+    if isinstance(value, dict):
+        items = [f"{inner}{json.dumps(key, ensure_ascii=False)}: {_format(item, indent + 2)}" for key, item in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
+    items = [inner + _format(item, indent + 2) for item in value]
+    return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
+
+
+def _scalar(value: Any, path: str) -> float:
+    number = float(np.asarray(value, dtype=float).reshape(()))
+    if not math.isfinite(number):
+        raise SpinstackError(f"{path}: the solution is not finite ({number!r}); please report this stack")
+    return number + 0.0  # -0.0 -> 0.0
+
+
+def _vector(value: Any, path: str) -> list[float]:
+    array = np.asarray(value, dtype=float)
+    if array.shape != (3,):
+        raise SpinstackError(f"{path}: expected a 3-vector, got shape {array.shape}")
+    return [_scalar(component, path) for component in array]

@@ -1,0 +1,270 @@
+"""Stack files (STACK_FORMAT.md): good files load, every malformed one gives a one-line error with its path."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import pickle
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import spinstack as ss
+from spinstack.io import StackFileError, load_stack, stack_from_dict
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _catalogue():
+    name = "spinstack_tests_malformed_stacks"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("malformed_stacks.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+malformed = _catalogue()
+
+
+def write(tmp_path: Path, text: str, name: str = "stack.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------ good files
+def test_seed_example_loads_as_appendix_one_structure():
+    stack = load_stack(EXAMPLES / "seed-fnf.toml")
+    assert [layer.material.name for layer in stack.layers] == ["F1", "N", "F2"]
+    assert isinstance(stack.left, ss.Reservoir) and isinstance(stack.right, ss.Reservoir)
+    assert stack.batch_shape == ()
+    assert float(stack.current) == 1.0
+    f1, n, f2 = stack.layers
+    assert (float(f1.material.D), float(f1.material.p), float(f1.material.l), float(f1.thickness)) == (1.0, 0.5, 2.0, 1.5)
+    assert (float(n.material.D), float(n.material.l), float(n.thickness)) == (3.0, 10.0, 2.0)
+    np.testing.assert_allclose(f1.magnetization, [0, 0, 1])
+    np.testing.assert_allclose(f2.magnetization, [math.sin(math.radians(60)), 0, 0.5])
+    assert ss.load_stack(EXAMPLES / "seed-fnf.toml").layers[2].material.name == "F2"  # the package re-export
+
+
+def test_seed_example_efficiency_matches_appendix_two():
+    """Seed App. II / MODEL.md 6: g_i = B (A_i p_j - B cos theta p_i) / Det with G~ = G coth(d/l)."""
+    solution = ss.solve(load_stack(EXAMPLES / "seed-fnf.toml"))
+    G = lambda D, l, d: D / (2 * l) / math.tanh(d / l)  # noqa: E731
+    A = G(1.0, 2.0, 1.5) + G(3.0, 10.0, 2.0)
+    B = 3.0 / (2 * 10.0) / math.sinh(2.0 / 10.0)
+    cos = math.cos(math.radians(60))
+    g = B * (A * 0.5 - B * cos * 0.5) / (A * A - B**2 * cos**2)
+    efficiency = solution.efficiency()
+    assert float(efficiency.g1) == pytest.approx(g, rel=1e-12)
+    assert float(efficiency.g2) == pytest.approx(g, rel=1e-12)
+
+
+BASE = """
+[materials.F]
+type = "ferromagnet"
+D = 1
+p = 0.5
+l = 2.0
+
+[materials.N]
+type = "normal"
+D = 3.0
+l = 10.0
+"""
+
+
+def test_defaults_units_current_and_reservoir_ends(tmp_path):
+    stack = load_stack(write(tmp_path, BASE + '\n[[layers]]\nmaterial = "N"\nthickness = 2\n'))
+    assert float(stack.current) == 1.0
+    assert isinstance(stack.left, ss.Reservoir) and isinstance(stack.right, ss.Reservoir)
+    assert float(stack.layers[0].thickness) == 2.0  # integers are numbers too
+
+
+def test_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + (BASE + '\n[[layers]]\nmaterial = "N"\nthickness = 2.0\n').encode())
+    assert len(load_stack(path).layers) == 1
+
+
+def test_unused_materials_are_fine(tmp_path):
+    stack = load_stack(write(tmp_path, BASE + '\n[[layers]]\nmaterial = "N"\nthickness = 2.0\n'))
+    assert list(stack.materials) == ["N"]
+
+
+def test_both_magnetization_forms_agree(tmp_path):
+    text = 'units = "reduced"\ncurrent = -0.5\n' + BASE + """
+[[layers]]
+material = "F"
+thickness = 1.0
+magnetization = { theta = 90, phi = 90 }
+
+[[layers]]
+material = "N"
+thickness = 1.0
+
+[[layers]]
+material = "F"
+thickness = 1.0
+magnetization = [0, 3.0, 0]
+
+[[layers]]
+material = "N"
+thickness = 1.0
+
+[[layers]]
+material = "F"
+thickness = 1.0
+magnetization = { theta = 30 }
+"""
+    stack = load_stack(write(tmp_path, text))
+    np.testing.assert_allclose(stack.layers[0].magnetization, [0, 1, 0], atol=1e-15)
+    np.testing.assert_array_equal(stack.layers[2].magnetization, [0, 1, 0])
+    np.testing.assert_allclose(stack.layers[4].magnetization, [0.5, 0, math.cos(math.radians(30))])  # phi defaults to 0
+    assert float(stack.current) == -0.5
+
+
+def test_spin_conductances_give_d_and_p(tmp_path):
+    text = """
+[materials.Py]
+type = "ferromagnet"
+D_up = 3.0
+D_dn = 1.0
+l = 4.0
+
+[[layers]]
+material = "Py"
+thickness = 1.0
+magnetization = [0, 0, 1]
+"""
+    material = load_stack(write(tmp_path, text)).layers[0].material
+    reference = ss.Ferromagnet.from_spin_conductances("Py", 3.0, 1.0, 4.0)
+    assert float(material.p) == pytest.approx(float(reference.p)) == pytest.approx(0.5)
+    assert float(material.D) == pytest.approx(float(reference.D)) == pytest.approx(3.0)
+    assert float(material.l) == 4.0
+
+
+@pytest.mark.parametrize("infinity", ['"inf"', "inf", "+inf"])
+def test_l_may_be_infinite(tmp_path, infinity):
+    text = f'[materials.Cu]\ntype = "normal"\nD = 1.0\nl = {infinity}\n\n[[layers]]\nmaterial = "Cu"\nthickness = 1.0\n'
+    assert load_stack(write(tmp_path, text)).layers[0].material.l == math.inf
+
+
+def test_leads(tmp_path):
+    text = BASE + """
+[left]
+kind = "lead"
+material = "N"
+
+[[layers]]
+material = "F"
+thickness = 1.0
+magnetization = [0, 0, 1]
+
+[[layers]]
+material = "N"
+thickness = 2.0
+
+[right]
+kind = "lead"
+material = "F"
+magnetization = { theta = 90, phi = 0 }
+"""
+    stack = load_stack(write(tmp_path, text))
+    assert isinstance(stack.left, ss.Lead) and stack.left.material.name == "N" and stack.left.magnetization is None
+    assert isinstance(stack.right, ss.Lead) and stack.right.material.name == "F"
+    np.testing.assert_allclose(stack.right.magnetization, [1, 0, 0], atol=1e-15)
+    assert np.isfinite(ss.solve(stack).accumulation).all()
+
+
+def test_bare_contact_of_two_leads(tmp_path):
+    """No layers at all is fine between two leads (seed eq. 8: a single F/N contact)."""
+    text = BASE + '\n[left]\nkind = "lead"\nmaterial = "F"\nmagnetization = [0, 0, 1]\n\n[right]\nkind = "lead"\nmaterial = "N"\n'
+    stack = load_stack(write(tmp_path, text))
+    assert stack.layers == ()
+    mu = ss.solve(stack).accumulation[0, 2]
+    G_F, G_N = 1.0 / (2 * 2.0), 3.0 / (2 * 10.0)
+    assert mu == pytest.approx(0.5 / (G_F + G_N))  # seed eq. (8)
+
+
+def test_explicit_reservoir_ends(tmp_path):
+    text = BASE + '\n[left]\nkind = "reservoir"\n\n[[layers]]\nmaterial = "N"\nthickness = 2.0\n\n[right]\nkind = "reservoir"\n'
+    stack = load_stack(write(tmp_path, text))
+    assert isinstance(stack.left, ss.Reservoir) and isinstance(stack.right, ss.Reservoir)
+
+
+def test_stack_from_dict_takes_python_data():
+    data = {"materials": {"N": {"type": "normal", "D": 1.0, "l": 1.0}},
+            "layers": [{"material": "N", "thickness": 1.0}]}
+    assert len(stack_from_dict(data, "<dict>").layers) == 1
+    data["layers"][0]["thickness"] = -2.0
+    with pytest.raises(ss.StackError, match=r"^<dict>: layers\[0\]\.thickness: must be > 0, got -2\.0$"):
+        stack_from_dict(data, "<dict>")
+
+
+def test_error_carries_source_path_and_reason(tmp_path):
+    path = write(tmp_path, BASE + '\n[[layers]]\nmaterial = "N"\nthickness = -2.0\n', "bad.toml")
+    with pytest.raises(StackFileError) as caught:
+        load_stack(str(path))
+    error = caught.value
+    assert (error.source, error.path, error.reason) == (str(path), "layers[0].thickness", "must be > 0, got -2.0")
+    assert str(error) == f"{path}: layers[0].thickness: must be > 0, got -2.0"
+    assert isinstance(error, ss.StackError) and isinstance(error, ValueError)
+    assert str(pickle.loads(pickle.dumps(error))) == str(error)
+
+
+# ------------------------------------------------------------------ the catalogue
+def test_catalogue_is_large_and_ids_are_unique():
+    ids = [case.id for case in malformed.CATALOGUE]
+    assert len(ids) >= 40
+    assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("case", malformed.CATALOGUE, ids=lambda case: case.id)
+def test_malformed_file_gives_one_line_error_with_path(tmp_path, case):
+    path = malformed.write_case(case, tmp_path)
+    with pytest.raises(ss.StackError) as caught:
+        load_stack(path)
+    message = str(caught.value)
+    assert "\n" not in message and "\r" not in message
+    assert message.startswith(malformed.expected_start(case, str(path))), message
+    assert case.reason in message, message
+    assert isinstance(caught.value, StackFileError)
+    assert caught.value.path == case.path
+
+
+# ------------------------------------------------------------------ properties
+finite_positive = st.floats(min_value=1e-6, max_value=1e6, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(D=finite_positive, p=st.floats(min_value=-0.999, max_value=0.999), l=finite_positive, d=finite_positive,
+       theta=st.floats(min_value=0.0, max_value=180.0), phi=st.floats(min_value=-360.0, max_value=360.0))
+def test_values_survive_the_file_exactly(D, p, l, d, theta, phi):
+    """A number written with repr() comes back bit for bit (TOML floats are IEEE doubles)."""
+    data = {"materials": {"F": {"type": "ferromagnet", "D": D, "p": p, "l": l}},
+            "layers": [{"material": "F", "thickness": d, "magnetization": {"theta": theta, "phi": phi}}]}
+    stack = stack_from_dict(data, "<generated>")
+    layer = stack.layers[0]
+    assert (float(layer.material.D), float(layer.material.p), float(layer.material.l), float(layer.thickness)) == (D, p, l, d)
+    np.testing.assert_allclose(layer.magnetization, ss.polar(theta, phi))
+
+
+@settings(max_examples=60, deadline=None)
+@given(key=st.text(min_size=1, max_size=12).filter(lambda k: k not in ("material", "thickness", "magnetization")),
+       value=st.one_of(st.integers(), st.floats(), st.text(max_size=5), st.booleans()))
+def test_any_unknown_layer_key_is_refused(key, value):
+    data = {"materials": {"N": {"type": "normal", "D": 1.0, "l": 1.0}},
+            "layers": [{"material": "N", "thickness": 1.0, key: value}]}
+    with pytest.raises(ss.StackError) as caught:
+        stack_from_dict(data, "f.toml")
+    message = str(caught.value)
+    assert message.startswith("f.toml: layers[0].")
+    assert "unknown key (expected one of: material, thickness, magnetization)" in message
+    assert "\n" not in message
