@@ -171,10 +171,24 @@ class Solution:
         SpinstackError
             If the stack does not have exactly two ferromagnetic layers (leads not counted).
         """
+        problem = self.efficiency_problem
+        if problem is not None:
+            raise SpinstackError(problem)
+        return _efficiency(self.arrays, self.unit, *self.stack.ferromagnet_indices)
+
+    @property
+    def efficiency_problem(self) -> str | None:
+        """Why :meth:`efficiency` is not defined for this stack, or ``None`` when it is.
+
+        g1, g2 need exactly two F layers (leads not counted) with something between
+        them: two touching F layers must stay collinear, so no angle can be varied.
+        """
         indices = self.stack.ferromagnet_indices
         if len(indices) != 2:
-            raise SpinstackError(f"efficiency functions need exactly two F layers, this stack has {len(indices)}")
-        return _efficiency(self.arrays, self.unit, *indices)
+            return f"efficiency functions need exactly two F layers, this stack has {len(indices)}"
+        if indices[1] == indices[0] + 1:
+            return "efficiency functions need a spacer between the two F layers (touching F layers stay collinear)"
+        return None
 
     # ---------------------------------------------------------------- profiles
     def spin_accumulation(self, x: ArrayLike) -> np.ndarray:

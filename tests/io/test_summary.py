@@ -87,7 +87,7 @@ def test_reversed_and_zero_current_change_the_words():
 def test_stacks_without_two_ferromagnets():
     one = ss.solve(ss.Stack([ss.Layer(CU, 1.0), ss.Layer(CO, 1.0, [1, 0, 0])], right=ss.Lead(CU)))
     text = format_summary(one, "one.toml")
-    assert "efficiency g1, g2: not defined (needs exactly two F layers; this stack has 1)" in text
+    assert "efficiency g1, g2: not defined (efficiency functions need exactly two F layers, this stack has 1)" in text
     assert "right semi-infinite lead of Cu (normal)" in text
     bare = ss.solve(ss.Stack([], left=ss.Lead(CO, [0, 0, 1]), right=ss.Lead(CU)))
     text = format_summary(bare, "bare.toml")

@@ -68,7 +68,7 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
             "torque": _vector(solution.torque[i], f"{path}.torque") if layer.is_ferromagnet else None,
         })
     efficiency = None
-    if len(stack.ferromagnet_indices) == 2:
+    if solution.efficiency_problem is None:
         values = solution.efficiency()
         efficiency = {name: _scalar(getattr(values, name), f"efficiency.{name}")
                       for name in ("g1", "g2", "g1_field", "g2_field")}

@@ -91,10 +91,9 @@ def _nodes(solution: Solution) -> list[str]:
 
 
 def _efficiency(solution: Solution, current: float) -> list[str]:
-    indices = solution.stack.ferromagnet_indices
-    if len(indices) != 2:
-        return [f"efficiency g1, g2: not defined (needs exactly two F layers; this stack has {len(indices)})"]
-    first, second = indices
+    if solution.efficiency_problem is not None:
+        return [f"efficiency g1, g2: not defined ({solution.efficiency_problem})"]
+    first, second = solution.stack.ferromagnet_indices
     layers = solution.stack.layers
     values = solution.efficiency()
     g1, g2 = float(values.g1), float(values.g2)
