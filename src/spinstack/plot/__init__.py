@@ -1,0 +1,20 @@
+"""Figures (matplotlib) from a solution or from analysis results; the numerics never import this.
+
+Every function takes an optional ``ax`` (or ``fig`` for multi-panel figures),
+draws into it and returns it; nothing calls ``plt.show()``.
+
+* :func:`plot_profiles`, :func:`profiles_figure`: mu_s(x), j_s(x), mu_0(x) (seed Figs. 2, 3)
+* :func:`plot_hodograph`, :func:`plot_hodograph_3d`, :func:`hodograph_figure`: folded and 3D hodographs (Figs. 4, 5)
+* :func:`plot_analogy`: rails, rings and the balanced forces of the mechanical analogy (section 3)
+* :func:`plot_efficiency`: g1(theta), g2(theta) with their sign changes (eq. 1)
+* :func:`plot_sign_map`: where g1 < 0 and g2 < 0 over two parameters, with eq. (15) overlaid
+"""
+
+from .analogy import folded_ring_forces, plot_analogy
+from .efficiency import plot_efficiency
+from .hodograph import hodograph_figure, plot_hodograph, plot_hodograph_3d
+from .profiles import plot_profiles, profiles_figure
+from .signmap import plot_sign_map
+
+__all__ = ["folded_ring_forces", "hodograph_figure", "plot_analogy", "plot_efficiency", "plot_hodograph",
+           "plot_hodograph_3d", "plot_profiles", "plot_sign_map", "profiles_figure"]

@@ -1,0 +1,284 @@
+"""The seed's mechanical analogy drawn on the folded mu_s hodograph (seed section 3, Figs. 2-5).
+
+mu_s(x) is an elastic cord; the rings (nodes next to an F) slide without
+friction on rails, the magnetization axes through the origin.  On every ring
+act (:mod:`spinstack.analysis.analogy`, in hbar/2 spin-current units):
+
+* the driving force of each adjacent F cord, +p j0 m (cord on the left) or
+  -p j0 m (on the right), pulling the ring away from the origin;
+* the elastic reaction of the F cord (the rest of its spin current, along m);
+* the tension of each N cord, tangent to the hodograph;
+* the rail's reaction, normal to the rail; the ring presses on the rail with
+  the opposite force, which is the spin-transfer torque share of that face.
+
+Every force is a spin current at the ring, so it folds with the rotation of the
+layer whose cord it belongs to (the rail reaction with the N side, whose plane
+holds the transverse part it balances).  The arrows share one scale and start
+at the ring; those along the rail are drawn slightly apart so that none hides
+another.  Their sum is zero on every ring (the balance of eq. 10).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..analysis import hodograph, ring_forces
+from ..solution import Solution
+from . import style
+from .hodograph import curves, draw_axes, element_rotation, square_box, to_fold
+
+KINDS = ("driving", "elastic", "tension", "rail")
+
+
+@dataclass(frozen=True)
+class FoldedForce:
+    """One force on one ring, in the fold plane: ``kind`` in :data:`KINDS`, ``side`` "left", "right" or "rail"."""
+
+    ring: int      # index into RingForces
+    node: int
+    kind: str
+    side: str
+    vector: np.ndarray  # (2,)
+    out_of_plane: float  # |z| left by the fold: 0 up to round-off
+
+
+@dataclass(frozen=True)
+class FoldedRing:
+    node: int
+    position: np.ndarray  # (2,) folded mu_s at the ring
+    axis: np.ndarray      # (2,) folded rail direction, zeros for a free ring
+    forces: tuple[FoldedForce, ...]
+
+    @property
+    def total(self) -> np.ndarray:
+        """Sum of the folded forces: zero at equilibrium."""
+        return np.sum([f.vector for f in self.forces], axis=0) if self.forces else np.zeros(2)
+
+
+def folded_ring_forces(solution: Solution, samples: int = 65) -> list[FoldedRing]:
+    """The analogy's forces on every ring, mapped into the fold plane of :func:`~spinstack.analysis.hodograph`.
+
+    The ring at node k joins element k (the layer k - 1, or the left end) and
+    element k + 1 (layer k, or the right end); a force is folded with the
+    rotation of the element whose cord exerts it.
+    """
+    fold = hodograph(solution, samples)
+    forces = ring_forces(solution)
+    elements = solution.arrays.elements()
+    rings = []
+    for r, k in enumerate(forces.nodes):
+        left, right = k, k + 1
+        kinds = {side: ("elastic" if elements[e] is not None and elements[e].is_ferromagnet else "tension")
+                 for side, e in (("left", left), ("right", right))}
+        # the rail holds the transverse force of the N cord: fold it with that cord
+        n_side = right if elements[left] is not None and elements[left].is_ferromagnet else left
+        if elements[n_side] is None or elements[n_side].is_ferromagnet:
+            n_side = left
+        entries = [("driving", "left", left, forces.driving_left[r]),
+                   ("driving", "right", right, forces.driving_right[r]),
+                   (kinds["left"], "left", left, forces.cord_left[r]),
+                   (kinds["right"], "right", right, forces.cord_right[r]),
+                   ("rail", "rail", n_side, forces.rail_reaction[r])]
+        folded = []
+        for kind, side, element, vector in entries:
+            if not np.any(vector):
+                continue
+            turned = element_rotation(fold, element) @ vector
+            folded.append(FoldedForce(r, k, kind, side, turned[:2], float(abs(turned[2]))))
+        axis_element = left if elements[left] is not None and elements[left].is_ferromagnet else right
+        axis = to_fold(fold, axis_element, forces.axis[r]) if np.any(forces.axis[r]) else np.zeros(2)
+        position = to_fold(fold, min(k + 1, len(elements) - 2) if len(elements) > 2 else 0, forces.position[r])
+        rings.append(FoldedRing(k, position, axis, tuple(folded)))
+    return rings
+
+
+def _label_ring(ax: Any, ring: FoldedRing, placed: list[tuple[np.ndarray, float]], near: float) -> float:
+    """Name the ring in the direction farthest from its arrows, its rail and the labels close by.
+
+    ``placed`` holds (position, label angle) of the rings already named; a label
+    of a ring within ``near`` blocks its own direction and the direction towards
+    that ring.  With equal aspect, directions in data space are those on the page.
+    Returns the angle used (radians).
+    """
+    blocked = [np.arctan2(f.vector[1], f.vector[0]) for f in ring.forces]
+    if np.any(ring.axis):
+        rail = np.arctan2(ring.axis[1], ring.axis[0])
+        blocked += [rail, rail + np.pi]
+    for position, angle in placed:
+        offset = position - ring.position
+        if np.linalg.norm(offset) < near:
+            blocked += [angle, np.arctan2(offset[1], offset[0])] if np.any(offset) else [angle]
+    candidates = np.deg2rad(np.arange(0.0, 360.0, 15.0))
+    if blocked:
+        gaps = [min(abs((c - b + np.pi) % (2 * np.pi) - np.pi) for b in blocked) for c in candidates]
+        angle = float(candidates[int(np.argmax(gaps))])
+    else:
+        angle = np.pi / 4
+    away = np.array([np.cos(angle), np.sin(angle)])
+    ax.annotate(rf"$\mu_{{{ring.node}}}$", xy=ring.position, xytext=13.0 * away, textcoords="offset points",
+                ha="center", va="center", fontsize=style.FONT_NORMAL, color=style.INK, zorder=7)
+    return angle
+
+
+def _nice(value: float) -> float:
+    """A round number (1, 2 or 5 times a power of ten) not larger than ``value``."""
+    if value <= 0:
+        return 1.0
+    exponent = np.floor(np.log10(value))
+    for mantissa in (5.0, 2.0, 1.0):
+        if mantissa * 10**exponent <= value:
+            return float(mantissa * 10**exponent)
+    return float(10**exponent)
+
+
+def _table(rings: list[FoldedRing]) -> str:
+    """Magnitudes of the forces, one line per ring (monospace); the last column is the balance.
+
+    A ring with two forces of one kind (two N cords on a free joint, two F cords
+    where two magnets touch) shows both, left/right.
+    """
+    columns = (("driving", "drive"), ("elastic", "elastic"), ("tension", "tension"), ("rail", "rail"))
+    rows = []
+    for ring in rings:
+        cells = []
+        for kind, _ in columns:
+            sizes = [style.number(np.linalg.norm(f.vector)) for f in ring.forces if f.kind == kind]
+            if len(sizes) == 2 and sizes[0] == sizes[1]:
+                sizes = ["2×" + sizes[0]]
+            if not sizes and kind == "rail" and np.any(ring.axis):
+                sizes = ["0"]  # on a rail, but nothing transverse to hold
+            cells.append("/".join(sizes) if sizes else "-")
+        rows.append((f"μ{ring.node}", cells, style.number(np.linalg.norm(ring.total), 1)))
+    width = 2 + max([len(name) for _, name in columns] + [len(c) for _, cells, _ in rows for c in cells])
+    lines = ["ring" + "".join(f"{name:>{width}}" for _, name in columns) + f"{'|sum|':>9}"]
+    lines += [f"{name:<4}" + "".join(f"{c:>{width}}" for c in cells) + f"{total:>9}" for name, cells, total in rows]
+    lines.append("|force| per ring; rail = |torque share|")
+    return "\n".join(lines)
+
+
+def plot_analogy(solution: Solution, ax: Any = None, samples: int = 65, numbers: bool = True,
+                 key_ax: Any = None) -> Any:
+    """The mechanical analogy: rails, rings, cords and the balanced forces on each ring.
+
+    Parameters
+    ----------
+    solution
+        A single-configuration solution.
+    ax
+        Axes to draw into; when omitted, a new figure with a side panel for the key.
+    samples
+        Points per layer of the cords.
+    numbers
+        List the force magnitudes of every ring (and the balance |sum|) under the legend.
+    key_ax
+        Axes (turned off here) that receives the legend and the numbers; by default the
+        side panel of the new figure, or, when ``ax`` is given, ``ax`` itself.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    The arrows are drawn with one ``quiver`` per force (gid ``"force:<node>:<kind>:<side>"``),
+    in force units scaled by one common factor (``quiverkey`` shows it); summed
+    over a ring their components vanish.
+    """
+    from matplotlib.legend_handler import HandlerPatch
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyArrow, Patch
+
+    if ax is None:
+        fig = style.new_figure(None, figsize=(9.6, 5.0))
+        ax, key_ax = fig.subplots(1, 2, width_ratios=[1.0, 0.7])
+    if key_ax is not None and key_ax is not ax:
+        key_ax.set_axis_off()
+    fold = hodograph(solution, samples)
+    rings = folded_ring_forces(solution, samples)
+    pieces = [(piece, to_fold(fold, piece.element, piece.points)) for piece in curves(solution, "accumulation", fold)]
+    cords = np.vstack([points for _, points in pieces]) if pieces else np.zeros((1, 2))
+    cord_size = max(float(np.abs(cords).max()), 1e-12)
+    largest = max((np.linalg.norm(f.vector) for ring in rings for f in ring.forces), default=0.0)
+    # one scale for every force: the largest arrow spans 45 % of the hodograph's reach
+    scale = 0.45 * cord_size / largest if largest > 0 else 1.0
+    tips = [ring.position + scale * f.vector for ring in rings for f in ring.forces]
+    box = square_box(np.vstack([cords] + ([np.array(tips)] if tips else [])), margin=0.12)
+    size = box[1] - box[0]
+
+    draw_axes(ax, solution, fold, box, lw=1.6)
+    ax.plot([0.0], [0.0], marker="+", color=style.INK, ms=8, zorder=4)
+    for piece, points in pieces:
+        ax.plot(points[:, 0], points[:, 1], color=style.CURVE[piece.kind], lw=2.0 if piece.kind == "F" else 1.5,
+                ls=(0, (4, 2)) if piece.lead else "-", alpha=0.4, zorder=2)
+
+    offset = 0.018 * size
+    first_quiver = None
+    for ring in rings:
+        normal = np.array([-ring.axis[1], ring.axis[0]])
+        along = [f for f in ring.forces if np.any(ring.axis) and
+                 abs(np.dot(f.vector, normal)) < 1e-9 * max(np.linalg.norm(f.vector), 1e-300)]
+        for f in ring.forces:
+            start = ring.position.copy()
+            if f in along and len(along) > 1:  # spread the forces along the rail apart
+                n = along.index(f)
+                start = start + offset * (n - 0.5 * (len(along) - 1)) * normal
+            quiver = ax.quiver([start[0]], [start[1]], [f.vector[0]], [f.vector[1]], color=style.FORCE[f.kind],
+                               angles="xy", scale_units="xy", scale=1.0 / scale, units="inches", width=0.022,
+                               headwidth=3.6, headlength=4.2, headaxislength=3.8, minlength=0, zorder=5,
+                               gid=f"force:{ring.node}:{f.kind}:{f.side}")
+            first_quiver = first_quiver or quiver
+        if np.any(ring.axis):
+            ax.plot(*ring.position, marker="o", ms=11, mfc="white", mec=style.INK, mew=1.6, zorder=4)
+        else:  # a joint of two N cords: no rail, a point of the cord
+            ax.plot(*ring.position, marker="o", ms=6, mfc=style.GUIDE, mec=style.INK, mew=0.8, zorder=6)
+    placed: list[tuple[np.ndarray, float]] = []
+    for ring in rings:
+        placed.append((ring.position, _label_ring(ax, ring, placed, 0.1 * size)))
+
+    if first_quiver is not None:
+        reference = _nice(largest / 2.0)
+        ax.quiverkey(first_quiver, 0.80, 0.05, reference, rf"force {style.number(reference)}", labelpos="N",
+                     coordinates="axes", color=style.INK, labelcolor=style.INK,
+                     fontproperties={"size": style.FONT_SMALL})
+
+    ax.set_xlim(box[0], box[1])
+    ax.set_ylim(box[2], box[3])
+    ax.set_aspect("equal", adjustable="box")
+    labels = style.magnet_labels(solution.stack)
+    first = labels[min(labels)] if labels else r"$\hat{\mathbf{y}}$"
+    ax.set_xlabel(rf"$\mu_s$ normal to {first} (fold plane)")
+    ax.set_ylabel(rf"$\mu_s$ along {first}")
+
+    def arrow(legend: Any, orig_handle: Any, xdescent: float, ydescent: float, width: float, height: float,
+              fontsize: float) -> FancyArrow:
+        return FancyArrow(0, 0.5 * height, width, 0, length_includes_head=True, head_width=0.8 * height,
+                          head_length=0.5 * height, width=0.2 * height)
+
+    present = [kind for kind in KINDS if any(f.kind == kind for ring in rings for f in ring.forces)]
+    handles = [Patch(color=style.FORCE[kind], label=style.FORCE_LABEL[kind]) for kind in present]
+    handles.append(Line2D([], [], ls="none", marker="o", ms=8, mfc="white", mec=style.INK, mew=1.4,
+                          label="ring (slides on its rail)"))
+    if any(not np.any(ring.axis) for ring in rings):
+        handles.append(Line2D([], [], ls="none", marker="o", ms=6, mfc=style.GUIDE, mec=style.INK, mew=0.8,
+                              label="free joint of two N cords"))
+    handles.append(Line2D([], [], color=style.GUIDE, lw=1.6, label="rail = magnetization axis"))
+    handler = {Patch: HandlerPatch(patch_func=arrow)}
+    if key_ax is None or key_ax is ax:
+        ax.legend(handles=handles, handler_map=handler, loc="best", fontsize=style.FONT_SMALL, framealpha=0.9)
+        if numbers and rings:
+            ax.text(0.02, 0.02, _table(rings), transform=ax.transAxes, ha="left", va="bottom", family="monospace",
+                    fontsize=style.FONT_SMALL - 1, color=style.INK, zorder=8,
+                    bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=style.GUIDE, alpha=0.9))
+    else:
+        legend = key_ax.legend(handles=handles, handler_map=handler, loc="upper left", fontsize=style.FONT_SMALL,
+                               frameon=False, borderaxespad=0.0)
+        if numbers and rings:
+            key_ax.annotate(_table(rings), xy=(0, 0), xycoords=legend, xytext=(0, -12), textcoords="offset points",
+                            ha="left", va="top", family="monospace", fontsize=style.FONT_SMALL - 0.5,
+                            color=style.INK)
+    ax.set_title(rf"mechanical analogy, $j_0 = {style.number(float(solution.current))}$",
+                 fontsize=style.FONT_NORMAL + 1)
+    return ax

@@ -1,0 +1,394 @@
+"""Hodographs of mu_s and j_s: folded into one plane (seed Figs. 4, 5) and in 3D.
+
+In the fold frame (:mod:`spinstack.analysis.hodograph`) the first magnetization
+axis points up (+y) and every N cord lies in the plane; the figure shows
+
+* the magnetization axes as lines through the origin, labelled m1, m2, ... (F
+  layers, in order along x) and m_L, m_R (ferromagnetic leads);
+* the F segments, on their axes, and the N cords with their sag towards the
+  origin (seed section 3.2); leads dashed, from their face to their limit far
+  away (mu_s -> 0, j_s -> p j0 m);
+* the nodes mu_s(x_k), and for j_s the jump Delta j_s = j_s(x_k-) - j_s(x_k+)
+  at every F face as an arrow (drawn from j_s(x_k+) to j_s(x_k-)): its direction
+  is that of the torque share on the F (seed eq. 12).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..analysis import Hodograph, hodograph
+from ..model import Lead
+from ..solution import Solution
+from . import style
+from .profiles import torque_faces
+
+_SAMPLES = 129
+_TINY = 1e-9
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One piece of a hodograph: ``kind`` "F" or "N", ``element`` 0 (left end) .. L + 1 (right end)."""
+
+    kind: str
+    element: int
+    lead: bool
+    points: np.ndarray  # (n, 3), original spin-space frame
+
+
+def element_rotation(fold: Hodograph, element: int) -> np.ndarray:
+    """Fold rotation of element ``element`` (0 = left end, 1..L = layers, L + 1 = right end)."""
+    n_layers = fold.rotation.shape[0]
+    if element == 0:
+        return fold.left_rotation
+    if element == n_layers + 1:
+        return fold.right_rotation
+    return fold.rotation[element - 1]
+
+
+def to_fold(fold: Hodograph, element: int, vectors: np.ndarray) -> np.ndarray:
+    """3D ``vectors`` (..., 3) of element ``element`` in the fold plane, (..., 2)."""
+    return (np.asarray(vectors, dtype=float) @ element_rotation(fold, element).T)[..., :2]
+
+
+def one_sided_spin_current(solution: Solution, node: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """j_s(x_k-) and j_s(x_k+) at node ``node`` (None inside a reservoir)."""
+    n_layers = len(solution.stack.layers)
+    if node == 0:
+        before = solution.spin_current_in if isinstance(solution.stack.left, Lead) else None
+    else:
+        before = solution.spin_current_right[node - 1]
+    if node == n_layers:
+        after = solution.spin_current_out if isinstance(solution.stack.right, Lead) else None
+    else:
+        after = solution.spin_current_left[node]
+    return before, after
+
+
+def curves(solution: Solution, quantity: str, fold: Hodograph) -> list[Curve]:
+    """The pieces of the hodograph of ``quantity`` ("accumulation" or "spin_current"), left to right."""
+    style.check_quantity(quantity, ("accumulation", "spin_current"))
+    stack = solution.stack
+    elements = solution.arrays.elements()
+    n_layers = len(stack.layers)
+    samples = fold.accumulation if quantity == "accumulation" else fold.spin_current
+    j0 = float(solution.current)
+    pieces: list[Curve] = []
+
+    def lead_piece(element: int, face: np.ndarray) -> Curve:
+        lead = elements[element]
+        m = np.zeros(3) if lead.m is None else np.asarray(lead.m, dtype=float)
+        relaxes = bool(np.isfinite(lead.l))
+        if quantity == "accumulation":
+            far = np.zeros(3) if relaxes else face  # mu_s decays along its own direction
+        else:
+            far = float(lead.p) * j0 * m if relaxes else face
+        ends = [far, face] if element == 0 else [face, far]
+        return Curve("F" if lead.is_ferromagnet else "N", element, True, np.array(ends))
+
+    if isinstance(stack.left, Lead):
+        face = solution.accumulation[0] if quantity == "accumulation" else solution.spin_current_in
+        pieces.append(lead_piece(0, face))
+    for i, layer in enumerate(stack.layers):
+        pieces.append(Curve("F" if layer.is_ferromagnet else "N", i + 1, False, samples[i]))
+    if isinstance(stack.right, Lead):
+        face = solution.accumulation[n_layers] if quantity == "accumulation" else solution.spin_current_out
+        pieces.append(lead_piece(n_layers + 1, face))
+    return pieces
+
+
+def magnet_axes(solution: Solution) -> list[tuple[int, str, np.ndarray]]:
+    """(element, label, m) of every magnetization (F layers and F leads), left to right."""
+    elements = solution.arrays.elements()
+    labels = style.magnet_labels(solution.stack)
+    return [(e, labels[e], np.asarray(elements[e].m, dtype=float)) for e in sorted(labels)]
+
+
+def _grouped_axis_labels(directions: list[tuple[str, np.ndarray]]) -> list[tuple[str, np.ndarray]]:
+    """Merge the labels of (anti)parallel axes: one label per distinct end of a line."""
+    groups: list[tuple[list[str], np.ndarray]] = []
+    for label, direction in directions:
+        unit = direction / max(np.linalg.norm(direction), 1e-300)
+        for names, tip in groups:
+            if np.linalg.norm(unit - tip) < 1e-6:
+                names.append(label)
+                break
+        else:
+            groups.append(([label], unit))
+    return [(", ".join(names), tip) for names, tip in groups]
+
+
+def _exit_distance(direction: np.ndarray, box: tuple[float, float, float, float]) -> float:
+    """Distance from the origin along ``direction`` (unit, 2D) to the edge of ``box``."""
+    x0, x1, y0, y1 = box
+    distances = []
+    for component, low, high in ((direction[0], x0, x1), (direction[1], y0, y1)):
+        if component > 1e-12:
+            distances.append(high / component)
+        elif component < -1e-12:
+            distances.append(low / component)
+    return min(distances) if distances else 0.0
+
+
+def square_box(points: np.ndarray, margin: float = 0.16) -> tuple[float, float, float, float]:
+    """A square box around ``points`` (n, 2) and the origin, padded by ``margin`` of its size.
+
+    Square, so that with equal aspect every panel has the same size and a
+    collinear (one-dimensional) hodograph keeps room for its labels.
+    """
+    points = np.vstack([points, np.zeros((1, 2))])
+    low, high = points.min(axis=0), points.max(axis=0)
+    size = float((high - low).max())
+    if size <= 1e-300:  # everything at the origin (j0 = 0): any scale will do
+        size = 1.0
+    size *= 1.0 + 2.0 * margin
+    center = 0.5 * (low + high)
+    return (float(center[0] - size / 2), float(center[0] + size / 2),
+            float(center[1] - size / 2), float(center[1] + size / 2))
+
+
+def draw_axes(ax: Any, solution: Solution, fold: Hodograph, box: tuple[float, float, float, float],
+              lw: float = 0.8, length: float = 10.0) -> None:
+    """Magnetization axes as lines through the origin (clipped by the view), labelled at their + ends."""
+    directions = []
+    size = max(box[1] - box[0], box[3] - box[2])
+    for element, label, m in magnet_axes(solution):
+        u = to_fold(fold, element, m)
+        ax.plot([-length * size * u[0], length * size * u[0]], [-length * size * u[1], length * size * u[1]],
+                color=style.GUIDE, lw=lw, zorder=1)
+        directions.append((label, u))
+    for text, u in _grouped_axis_labels(directions):
+        reach = 0.9 * _exit_distance(u, box)
+        normal = np.array([-u[1], u[0]])
+        where = reach * u + 0.035 * size * normal
+        ax.text(where[0], where[1], text, ha="center", va="center", fontsize=style.FONT_NORMAL, color=style.INK,
+                zorder=6, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
+
+
+def node_axis(solution: Solution, fold: Hodograph, node: int) -> np.ndarray | None:
+    """Folded direction (2,) of the F axis the node sits on, or None between two N."""
+    elements = solution.arrays.elements()
+    for element in (node, node + 1):
+        e = elements[element]
+        if e is not None and e.is_ferromagnet:
+            return to_fold(fold, element, np.asarray(e.m, dtype=float))
+    return None
+
+
+def _node_points(solution: Solution, fold: Hodograph) -> list[tuple[int, np.ndarray, np.ndarray | None]]:
+    """(node, folded mu_s, folded axis or None) of every node."""
+    n_layers = len(solution.stack.layers)
+    found = []
+    for k in range(n_layers + 1):
+        element = k + 1 if k < n_layers else k  # the layer on the right, else the one on the left
+        if n_layers == 0:
+            element = 0
+        found.append((k, to_fold(fold, element, solution.accumulation[k]), node_axis(solution, fold, k)))
+    return found
+
+
+def _jump_arrows(solution: Solution, fold: Hodograph) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """(node, tail = j_s(x_k+), head = j_s(x_k-)) folded, for every F face with a torque."""
+    arrows = []
+    scale = style.robust_scale(solution.spin_current_left, solution.spin_current_right,
+                               solution.spin_current_in, solution.spin_current_out)
+    for k in torque_faces(solution):
+        before, after = one_sided_spin_current(solution, k)
+        if np.linalg.norm(before - after) <= _TINY * scale:
+            continue
+        arrows.append((k, to_fold(fold, k + 1, after), to_fold(fold, k, before)))
+    return arrows
+
+
+def _label_point(ax: Any, point: np.ndarray, center: np.ndarray, text: str,
+                 axis: np.ndarray | None = None) -> None:
+    """Write ``text`` a few points from ``point``, away from ``center`` and beside ``axis`` (not along it).
+
+    Beside, because the axis labels sit at the ends of the axes and the F segments run along them.
+    """
+    away = point - center
+    if np.linalg.norm(away) < 1e-9 * max(np.linalg.norm(point), 1e-300):
+        away = point if np.linalg.norm(point) > 0 else np.array([1.0, 0.0])
+    if axis is not None and np.linalg.norm(axis) > 0:
+        u = axis / np.linalg.norm(axis)
+        normal = np.array([-u[1], u[0]])
+        side = np.dot(away, normal)
+        # beside the axis, leaning towards the origin: the axis labels sit at the far ends
+        away = -0.35 * np.sign(np.dot(point, u)) * u + (1.0 if side >= 0 else -1.0) * normal
+    away = away / max(np.linalg.norm(away), 1e-300)
+    ax.annotate(text, xy=point, xytext=10.0 * away, textcoords="offset points", fontsize=style.FONT_NORMAL,
+                ha="left" if away[0] > 0.35 else "right" if away[0] < -0.35 else "center",
+                va="bottom" if away[1] > 0.35 else "top" if away[1] < -0.35 else "center", color=style.INK,
+                zorder=6)
+
+
+def _folded_pieces(solution: Solution, quantity: str, fold: Hodograph) -> list[tuple[Curve, np.ndarray]]:
+    return [(piece, to_fold(fold, piece.element, piece.points)) for piece in curves(solution, quantity, fold)]
+
+
+def _frame_labels(ax: Any, solution: Solution, quantity: str) -> None:
+    symbol = style.SYMBOL[quantity]
+    axes = magnet_axes(solution)
+    if axes:
+        first = axes[0][1]
+        ax.set_xlabel(rf"${symbol}$ normal to {first} (fold plane)")
+        ax.set_ylabel(rf"${symbol}$ along {first}")
+    else:
+        ax.set_xlabel(rf"${symbol}^x$")
+        ax.set_ylabel(rf"${symbol}^y$")
+
+
+def plot_hodograph(solution: Solution, quantity: str = "accumulation", ax: Any = None,
+                   samples: int = _SAMPLES, legend: bool = True) -> Any:
+    """The folded hodograph of mu_s or j_s (seed Figs. 4, 5), equal aspect.
+
+    Parameters
+    ----------
+    solution
+        A single-configuration solution (any number of layers; non-coplanar stacks are folded).
+    quantity
+        ``"accumulation"`` (mu_s) or ``"spin_current"`` (j_s).
+    ax
+        Axes to draw into; a new figure when omitted.
+    samples
+        Points per layer.
+    legend
+        Add a legend of the curve kinds.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from matplotlib.lines import Line2D
+
+    style.check_quantity(quantity, ("accumulation", "spin_current"))
+    ax = style.new_axes(ax, figsize=(5.0, 5.0))
+    fold = hodograph(solution, samples)
+    pieces = _folded_pieces(solution, quantity, fold)
+    arrows = _jump_arrows(solution, fold) if quantity == "spin_current" else []
+    everything = [points for _, points in pieces] + [np.array([t, h]) for _, t, h in arrows]
+    box = square_box(np.vstack(everything) if everything else np.zeros((1, 2)))
+    size = max(box[1] - box[0], box[3] - box[2])
+    draw_axes(ax, solution, fold, box)
+    ax.plot([0.0], [0.0], marker="+", color=style.INK, ms=8, mew=1.0, zorder=4)
+
+    for piece, points in pieces:
+        color = style.CURVE[piece.kind]
+        ax.plot(points[:, 0], points[:, 1], color=color, lw=2.4 if piece.kind == "F" else 1.8,
+                ls=(0, (4, 2)) if piece.lead else "-", solid_capstyle="round", zorder=3)
+        if quantity == "spin_current":  # segments are disjoint: mark both ends
+            ax.plot(points[[0, -1], 0], points[[0, -1], 1], ls="none", marker="o", ms=3.2, color=color, zorder=4)
+
+    if quantity == "accumulation":
+        nodes = _node_points(solution, fold)
+        center = np.mean([point for _, point, _ in nodes], axis=0)
+        for k, point, axis in nodes:
+            ax.plot(*point, marker="o", ms=5, color=style.INK, zorder=5)
+            if np.linalg.norm(point) > 0.015 * size:  # nodes at the origin (reservoirs) stay unlabelled
+                _label_point(ax, point, center, rf"$\mu_{{{k}}}$", axis)
+    for k, tail, head in arrows:
+        ax.annotate("", xy=head, xytext=tail,
+                    arrowprops=dict(arrowstyle="-|>", color=style.PURPLE, lw=1.6, shrinkA=0, shrinkB=0,
+                                    mutation_scale=12), zorder=6, gid=f"jump:{k}")
+        middle = 0.5 * (tail + head)
+        direction = head - tail
+        normal = np.array([-direction[1], direction[0]]) / max(np.linalg.norm(direction), 1e-300)
+        if np.dot(normal, middle) < 0:
+            normal = -normal  # label on the side away from the origin
+        where = middle + 0.05 * size * normal
+        ax.text(*where, rf"$\Delta j_{{s,{k}}}$", color=style.PURPLE, fontsize=style.FONT_SMALL,
+                ha="center", va="center", zorder=6)
+
+    ax.set_xlim(box[0], box[1])
+    ax.set_ylim(box[2], box[3])
+    ax.set_aspect("equal", adjustable="box")
+    _frame_labels(ax, solution, quantity)
+    if legend:
+        kinds = {piece.kind for piece, _ in pieces}
+        handles = [Line2D([], [], color=style.CURVE["F"], lw=2.4, label="F (on its axis)")] if "F" in kinds else []
+        if "N" in kinds:
+            handles.append(Line2D([], [], color=style.CURVE["N"], lw=1.8, label="N cord"))
+        if any(piece.lead for piece, _ in pieces):
+            handles.append(Line2D([], [], color=style.GUIDE, lw=1.6, ls=(0, (4, 2)), label="lead"))
+        if arrows:
+            handles.append(Line2D([], [], color=style.PURPLE, lw=1.6, marker=">", ms=5,
+                                  label=r"$\Delta j_s$ (torque)"))
+        # below the frame: a legend inside would cover some hodograph sooner or later
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2,
+                  fontsize=style.FONT_SMALL, frameon=False, handlelength=2.2, columnspacing=1.2)
+    return ax
+
+
+def plot_hodograph_3d(solution: Solution, quantity: str = "accumulation", ax: Any = None,
+                      samples: int = _SAMPLES) -> Any:
+    """The unfolded hodograph in the stack's spin-space frame (mpl_toolkits.mplot3d), equal aspect.
+
+    Parameters
+    ----------
+    solution
+        A single-configuration solution.
+    quantity
+        ``"accumulation"`` or ``"spin_current"``.
+    ax
+        A 3D Axes (``projection="3d"``); a new figure when omitted.
+
+    Returns
+    -------
+    mpl_toolkits.mplot3d.axes3d.Axes3D
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    style.check_quantity(quantity, ("accumulation", "spin_current"))
+    ax = style.new_axes(ax, figsize=(5.0, 5.0), projection="3d")
+    if getattr(ax, "name", "") != "3d":
+        raise ValueError("plot_hodograph_3d needs a 3D Axes (projection='3d')")
+    fold = hodograph(solution, samples)
+    pieces = curves(solution, quantity, fold)
+    points = np.vstack([piece.points for piece in pieces] + [np.zeros((1, 3))])
+    reach = 1.15 * max(float(np.linalg.norm(points, axis=-1).max()), 1e-12)
+    for element, label, m in magnet_axes(solution):
+        ax.plot(*np.array([-reach * m, reach * m]).T, color=style.GUIDE, lw=0.8)
+    for text, m in _grouped_axis_labels([(label, m) for _, label, m in magnet_axes(solution)]):
+        ax.text(*(1.08 * reach * m), text, fontsize=style.FONT_NORMAL, color=style.INK, ha="center")
+    for piece in pieces:
+        ax.plot(*piece.points.T, color=style.CURVE[piece.kind], lw=2.2 if piece.kind == "F" else 1.6,
+                ls=(0, (4, 2)) if piece.lead else "-")
+    if quantity == "accumulation":
+        ax.scatter(*solution.accumulation.T, color=style.INK, s=12, depthshade=False)
+    ax.scatter([0], [0], [0], marker="+", color=style.INK, s=40, depthshade=False)
+    symbol = style.SYMBOL[quantity]
+    ax.set_xlabel(rf"${symbol}^x$", labelpad=-2)
+    ax.set_ylabel(rf"${symbol}^y$", labelpad=-2)
+    ax.set_zlabel(rf"${symbol}^z$", labelpad=-2)
+    ax.tick_params(labelsize=style.FONT_SMALL - 1, pad=0)
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.set_major_locator(MaxNLocator(4, symmetric=True))
+    ax.set_xlim(-reach, reach)
+    ax.set_ylim(-reach, reach)
+    ax.set_zlim(-reach, reach)
+    ax.set_aspect("equal")
+    return ax
+
+
+def hodograph_figure(solution: Solution, fig: Any = None) -> Any:
+    """Folded mu_s, folded j_s and the 3D view side by side.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig = style.new_figure(fig, figsize=(14.0, 4.8))
+    left = fig.add_subplot(1, 3, 1)
+    middle = fig.add_subplot(1, 3, 2)
+    right = fig.add_subplot(1, 3, 3, projection="3d")
+    plot_hodograph(solution, "accumulation", ax=left)
+    plot_hodograph(solution, "spin_current", ax=middle)
+    plot_hodograph_3d(solution, "accumulation", ax=right)
+    left.set_title(r"$\mu_s$, folded", fontsize=style.FONT_NORMAL + 1)
+    middle.set_title(r"$j_s$, folded", fontsize=style.FONT_NORMAL + 1)
+    right.set_title(r"$\mu_s$ in spin space (3D)", fontsize=style.FONT_NORMAL + 1)
+    return fig

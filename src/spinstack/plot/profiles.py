@@ -1,0 +1,335 @@
+"""Profiles along the stack: mu_s(x), j_s(x) and mu_0(x) (seed Figs. 2 and 3).
+
+The x-axis runs through the leads (a few spin diffusion lengths of each), the
+layers and the reservoirs (a narrow hatched band: mu_s = 0 there).  Layers are
+shaded by kind and named by material; interfaces are thin lines.  j_s is drawn
+layer by layer, so its jumps at the F faces stay visible; each jump that is a
+torque (an F face whose other side is not a reservoir) is annotated with
+|Delta j_s| = |j_s(x_k-) - j_s(x_k+)| (MODEL.md 4, seed section 3.3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import SpinstackError
+from ..model import Lead
+from ..solution import Solution
+from . import style
+
+COMPONENTS = ("xyz", "magnitude", "longitudinal")
+_SAMPLES = 181
+# band drawn for a reservoir, as a fraction of the layers' total thickness
+_RESERVOIR_WIDTH = 0.07
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One region of a profile: ``kind`` is "left", "layer" or "right"; ``values`` (n, 3) or (n,)."""
+
+    kind: str
+    index: int
+    x: np.ndarray
+    values: np.ndarray
+
+
+def lead_extent(solution: Solution, side: str) -> float:
+    """Length of lead shown on ``side``: three spin diffusion lengths, within sensible bounds."""
+    end = getattr(solution.stack, side)
+    width = float(solution.node_positions[-1])
+    if not isinstance(end, Lead):
+        return _RESERVOIR_WIDTH * width if width > 0 else 0.0
+    length = float(np.asarray(end.material.l))
+    other = getattr(solution.stack, "right" if side == "left" else "left")
+    if width == 0.0:  # a bare contact: both leads fill the figure
+        lengths = [float(np.asarray(e.material.l)) for e in (end, other) if isinstance(e, Lead)]
+        finite = [v for v in lengths if np.isfinite(v)]
+        fallback = max(finite) if finite else 1.0
+        return 3.0 * (length if np.isfinite(length) else fallback)
+    extent = 3.0 * length if np.isfinite(length) else width
+    return float(np.clip(extent, 0.3 * width, 0.6 * width))
+
+
+def reference_axis(solution: Solution) -> tuple[np.ndarray, str]:
+    """The first magnetization along x (lead or layer) and its name: the "longitudinal" direction."""
+    labels = style.magnet_labels(solution.stack)
+    elements = solution.arrays.elements()
+    for index in sorted(labels):
+        return np.asarray(elements[index].m, dtype=float), labels[index]
+    return np.array([0.0, 0.0, 1.0]), r"$\hat{\mathbf{z}}$"
+
+
+def sample(solution: Solution, quantity: str, samples: int = _SAMPLES) -> list[Segment]:
+    """The profile of ``quantity`` in every region (leads, layers), faces taken from their own side.
+
+    Parameters
+    ----------
+    solution
+        A single-configuration solution.
+    quantity
+        "accumulation" (mu_s, vectors), "spin_current" (j_s, vectors) or "potential" (mu_0, scalars).
+    samples
+        Points per region, both faces included.
+    """
+    style.check_quantity(quantity)
+    if solution.batch_shape != ():
+        raise SpinstackError("profiles take a single configuration (batch_shape == ())")
+    evaluate = {"accumulation": solution.spin_accumulation, "spin_current": solution.spin_current,
+                "potential": solution.electrochemical_potential}[quantity]
+    nodes = solution.node_positions
+    segments: list[Segment] = []
+    if isinstance(solution.stack.left, Lead):
+        x = np.linspace(-lead_extent(solution, "left"), 0.0, samples)
+        inner = x.copy()
+        inner[-1] = np.nextafter(0.0, -np.inf)
+        values = evaluate(inner)
+        if quantity == "spin_current":
+            values[-1] = solution.spin_current_in
+        segments.append(Segment("left", -1, x, values))
+    for i in range(len(solution.stack.layers)):
+        x = np.linspace(nodes[i], nodes[i + 1], samples)
+        inner = x.copy()
+        inner[-1] = np.nextafter(inner[-1], -np.inf)
+        values = evaluate(inner)
+        if quantity == "spin_current":
+            values[0], values[-1] = solution.spin_current_left[i], solution.spin_current_right[i]
+        elif quantity == "accumulation":
+            values[0], values[-1] = solution.accumulation[i], solution.accumulation[i + 1]
+        segments.append(Segment("layer", i, x, values))
+    if isinstance(solution.stack.right, Lead):
+        end = float(nodes[-1])
+        x = np.linspace(end, end + lead_extent(solution, "right"), samples)
+        inner = x.copy()
+        inner[0] = np.nextafter(end, np.inf)
+        values = evaluate(inner)
+        if quantity == "spin_current":
+            values[0] = solution.spin_current_out
+        segments.append(Segment("right", len(solution.stack.layers), x, values))
+    return segments
+
+
+def torque_faces(solution: Solution) -> list[int]:
+    """Nodes where a torque is deposited: an F on one side, a layer or lead (not a reservoir) on the other."""
+    elements = solution.arrays.elements()
+    faces = []
+    for k in range(len(elements) - 1):
+        before, after = elements[k], elements[k + 1]
+        if before is None or after is None:
+            continue
+        if before.is_ferromagnet or after.is_ferromagnet:
+            faces.append(k)
+    return faces
+
+
+def _lines(values: np.ndarray, components: str, axis: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """(component key, scalar values) of the curves drawn for vector ``values`` (n, 3)."""
+    if components == "xyz":
+        return [(c, values[:, i]) for i, c in enumerate("xyz")]
+    if components == "magnitude":
+        return [("magnitude", np.linalg.norm(values, axis=-1))]
+    return [("longitudinal", values @ axis)]
+
+
+def _component_label(quantity: str, key: str, axis_name: str) -> str:
+    symbol = style.SYMBOL[quantity]
+    if key in "xyz":
+        return rf"${symbol}^{{{key}}}$"
+    if key == "magnitude":
+        return rf"$|{symbol}|$"
+    return rf"${symbol}\cdot${axis_name}"
+
+
+def _shade(ax: Any, solution: Solution, names: bool) -> None:
+    """Background regions, interfaces and (optionally) material names above the frame."""
+    from matplotlib.transforms import blended_transform_factory
+
+    stack = solution.stack
+    nodes = solution.node_positions
+    above = blended_transform_factory(ax.transData, ax.transAxes)
+    regions: list[tuple[float, float, str, str, str | None]] = []  # (a, b, fill, label, hatch)
+    for i, layer in enumerate(stack.layers):
+        kind = "F" if layer.is_ferromagnet else "N"
+        regions.append((nodes[i], nodes[i + 1], style.FILL[kind], layer.material.name, None))
+    for side, sign, node in (("left", -1.0, nodes[0]), ("right", 1.0, nodes[-1])):
+        end = getattr(stack, side)
+        extent = lead_extent(solution, side)
+        if extent <= 0:
+            continue
+        a, b = sorted((float(node), float(node) + sign * extent))
+        if isinstance(end, Lead):
+            kind = "F" if end.is_ferromagnet else "N"
+            regions.append((a, b, style.FILL[kind], f"{end.material.name} lead", style.HATCH["lead"]))
+        else:
+            regions.append((a, b, style.FILL["reservoir"], "reservoir", style.HATCH["reservoir"]))
+    for a, b, fill, label, hatch in regions:
+        ax.axvspan(a, b, facecolor=fill, edgecolor="white" if hatch else "none", hatch=hatch, lw=0, zorder=0)
+        if names:  # above the frame, where no curve runs; a reservoir's band is narrow: abbreviate
+            ax.text(0.5 * (a + b), 1.015, "res." if label == "reservoir" else label, transform=above,
+                    ha="center", va="bottom", fontsize=style.FONT_SMALL, color=style.INK, clip_on=False)
+    for x in nodes:
+        ax.axvline(float(x), color=style.GUIDE, lw=0.6, zorder=1)
+
+
+def _annotate_torques(ax: Any, solution: Solution, segments: list[Segment], components: str,
+                      axis: np.ndarray, span: float, xspan: float) -> bool:
+    """|Delta j_s| at every torque face: a bracket over the visible jump and a labelled arrow."""
+    deposit = solution.deposit
+    scale = style.robust_scale(*(s.values for s in segments))
+    # the segment ending at each node (from the left) and the one starting there
+    by_node_left: dict[int, Segment] = {}
+    by_node_right: dict[int, Segment] = {}
+    for s in segments:
+        if s.kind == "left":
+            by_node_left[0] = s
+        elif s.kind == "right":
+            by_node_right[s.index] = s
+        else:
+            by_node_right[s.index] = s
+            by_node_left[s.index + 1] = s
+    faces = [k for k in torque_faces(solution) if np.linalg.norm(deposit[k]) > 1e-9 * scale]
+    elements = solution.arrays.elements()
+    labels_on_top = False
+    for count, k in enumerate(faces):
+        x = float(solution.node_positions[k])
+        before = _lines(by_node_left[k].values[-1:], components, axis)
+        after = _lines(by_node_right[k].values[:1], components, axis)
+        jumps = [(key, float(a[0]), float(b[0])) for (key, a), (_, b) in zip(before, after)]
+        visible = [(key, low, high) for key, low, high in jumps if abs(high - low) > 0.02 * span]
+        text = rf"$|\Delta j_s|={style.number(np.linalg.norm(deposit[k]))}$"
+        # the label goes on the side of the non-magnetic neighbour, where the curves are flatter
+        right_side = elements[k].is_ferromagnet
+        # one bracket per component that jumps, side by side when there are several
+        shift = 0.006 * xspan
+        for n, (key, low, high) in enumerate(visible):
+            at = x + shift * (n - 0.5 * (len(visible) - 1))
+            ax.annotate("", xy=(at, high), xytext=(at, low),
+                        arrowprops=dict(arrowstyle="<|-|>", color=style.COMPONENT[key], lw=0.9, shrinkA=0,
+                                        shrinkB=0, mutation_scale=7), zorder=5)
+        if visible:
+            _, low, high = max(visible, key=lambda item: abs(item[2] - item[1]))
+            x = x + (1 if right_side else -1) * shift * 0.5 * (len(visible) - 1)
+            ax.annotate(text, xy=(x, 0.5 * (low + high)), xytext=(5 if right_side else -5, 0),
+                        textcoords="offset points", ha="left" if right_side else "right", va="center",
+                        fontsize=style.FONT_SMALL, color=style.INK, zorder=6,
+                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+        else:  # the plotted projection does not jump (e.g. along m): point at the interface
+            labels_on_top = True
+            point = 0.5 * (jumps[0][1] + jumps[0][2])
+            ax.annotate(text, xy=(x, point), xycoords="data", xytext=(x, 0.92 - 0.1 * (count % 2)),
+                        textcoords=("data", "axes fraction"), ha="center", va="center",
+                        fontsize=style.FONT_SMALL, color=style.INK, zorder=6,
+                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85),
+                        arrowprops=dict(arrowstyle="-|>", color=style.INK, lw=0.7, shrinkA=1, shrinkB=2,
+                                        mutation_scale=8))
+    return labels_on_top
+
+
+def plot_profiles(solution: Solution, quantity: str = "accumulation", components: str = "xyz",
+                  ax: Any = None, names: bool = True) -> Any:
+    """Draw mu_s(x), j_s(x) or mu_0(x) across the stack (seed Figs. 2, 3).
+
+    Parameters
+    ----------
+    solution
+        A single-configuration :class:`~spinstack.Solution`.
+    quantity
+        ``"accumulation"`` (mu_s), ``"spin_current"`` (j_s) or ``"potential"`` (mu_0, scalar:
+        ``components`` is ignored).
+    components
+        ``"xyz"``: the three components in the stack's spin-space frame; ``"magnitude"``:
+        |mu_s| or |j_s|; ``"longitudinal"``: the projection on the first magnetization
+        along x (for a collinear stack, the seed's scalar profiles).
+    ax
+        Axes to draw into; a new figure when omitted.
+    names
+        Write the material names above the frame.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    style.check_quantity(quantity)
+    if components not in COMPONENTS:
+        raise ValueError(f"components must be one of {', '.join(map(repr, COMPONENTS))}, got {components!r}")
+    ax = style.new_axes(ax)
+    segments = sample(solution, quantity)
+    axis, axis_name = reference_axis(solution)
+    labelled: dict[str, str] = {}
+    lows, highs = [0.0], [0.0]
+    has_layers = len(solution.stack.layers) > 0
+    for segment in segments:
+        lead = segment.kind != "layer" and has_layers  # a bare contact is all lead: draw it solid
+        if quantity == "potential":
+            curves = [("potential", segment.values)]
+        else:
+            curves = _lines(segment.values, components, axis)
+        for key, values in curves:
+            color = style.INK if key == "potential" else style.COMPONENT[key]
+            if key != "potential":
+                labelled.setdefault(key, _component_label(quantity, key, axis_name))
+            ax.plot(segment.x, values, color=color, lw=1.6, ls=(0, (4, 2)) if lead else "-", zorder=3)
+            lows.append(float(values.min()))
+            highs.append(float(values.max()))
+    low, high = min(lows), max(highs)
+    span = high - low if high > low else 1.0
+    _shade(ax, solution, names)
+    ax.axhline(0.0, color=style.GUIDE, lw=0.6, zorder=1)
+    x_all = np.concatenate([s.x for s in segments]) if segments else np.array([0.0])
+    left = min(-lead_extent(solution, "left"), float(x_all.min()))
+    right = max(float(solution.node_positions[-1]) + lead_extent(solution, "right"), float(x_all.max()))
+    ax.set_xlim(left, right)
+    headroom = 0.12
+    if quantity == "spin_current" and _annotate_torques(ax, solution, segments, components, axis, span, right - left):
+        headroom = 0.4  # room above the curves for the |Delta j_s| labels
+    ax.set_ylim(low - 0.08 * span, high + headroom * span)
+    ax.set_xlabel(style.X_LABEL)
+    ax.set_ylabel(style.quantity_label(quantity))
+    if labelled:
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], color=style.COMPONENT[key], lw=1.6, label=label) for key, label in labelled.items()]
+        if has_layers and any(segment.kind != "layer" for segment in segments):
+            handles.append(Line2D([], [], color=style.GUIDE, lw=1.6, ls=(0, (4, 2)), label="in a lead"))
+        # outside, to the right: inside it would sooner or later cover a curve or a |Delta j_s| label
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
+                  fontsize=style.FONT_SMALL, frameon=False, handlelength=1.8)
+    return ax
+
+
+def _collinear(solution: Solution) -> bool:
+    axes = [np.asarray(e.m, dtype=float) for e in solution.arrays.elements() if e is not None and e.is_ferromagnet]
+    return all(np.linalg.norm(np.cross(axes[0], a)) < 1e-9 for a in axes[1:]) if axes else True
+
+
+def profiles_figure(solution: Solution, fig: Any = None, components: str | None = None) -> Any:
+    """mu_s(x) above j_s(x), sharing x (seed Figs. 2, 3).
+
+    Parameters
+    ----------
+    solution
+        A single-configuration solution.
+    fig
+        Figure to draw into (it should be empty); a new one when omitted.
+    components
+        As in :func:`plot_profiles`; by default ``"longitudinal"`` for a collinear stack
+        (one scalar curve, as in the seed) and ``"xyz"`` otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if components is None:
+        components = "longitudinal" if _collinear(solution) else "xyz"
+    fig = style.new_figure(fig, figsize=(7.2, 6.0))
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    plot_profiles(solution, "accumulation", components, ax=top)
+    plot_profiles(solution, "spin_current", components, ax=bottom, names=False)
+    top.set_xlabel("")
+    j0 = float(solution.current)
+    direction = r"$+x$" if j0 >= 0 else r"$-x$"
+    fig.suptitle(rf"particle current $j_0 = {style.number(j0)}$ (electrons flow towards {direction})",
+                 fontsize=style.FONT_NORMAL)
+    return fig

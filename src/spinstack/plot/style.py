@@ -1,0 +1,158 @@
+"""Colours, labels and the small conventions every spinstack figure shares (one place).
+
+Colours follow the Okabe-Ito palette (readable with the common colour-vision
+deficiencies and in greyscale print).  Quantities are in the reduced units of
+the seed paper (MODEL.md 7): lengths, energies (mu_s, mu_0) and spin currents
+(j_s, hbar/2 per unit area and time) carry no physical constants.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..model import Lead, Stack
+
+# ------------------------------------------------------------------ palette
+BLUE, SKY, GREEN, ORANGE, VERMILLION, PURPLE, YELLOW = (
+    "#0072B2", "#56B4E9", "#009E73", "#E69F00", "#D55E00", "#CC79A7", "#F0E442")
+INK = "#222222"      # text, rings, nodes
+GUIDE = "#8a8a8a"    # interfaces, zero lines, axes of spin space
+
+#: background fills of the regions of a profile
+FILL = {"F": "#f8dcb8", "N": "#dde8f3", "reservoir": "#c9c9c9"}
+#: hatch of the semi-infinite leads and of the reservoirs
+HATCH = {"lead": "///", "reservoir": "xx"}
+
+#: curves of the hodographs: F segments (on their axis) and N cords
+CURVE = {"F": ORANGE, "N": BLUE}
+
+#: vector components in the original spin-space frame, magnitude and projection
+COMPONENT = {"x": BLUE, "y": GREEN, "z": VERMILLION, "magnitude": INK, "longitudinal": INK}
+
+#: the forces of the mechanical analogy (seed section 3)
+FORCE = {"driving": VERMILLION, "elastic": GREEN, "tension": BLUE, "rail": INK}
+FORCE_LABEL = {
+    "driving": r"driving force $\pm p\,j_0\,\mathbf{m}$",
+    "elastic": r"elastic reaction of the F cord",
+    "tension": r"tension of the N cord",
+    "rail": r"rail reaction ($-$torque share)",
+}
+
+#: efficiency functions (seed eq. 1) and their regions of negative sign
+EFFICIENCY = {"g1": BLUE, "g2": VERMILLION}
+NEGATIVE_FILL = {"g1": SKY, "g2": ORANGE}
+
+# ------------------------------------------------------------------ labels
+UNITS = "reduced units"
+X_LABEL = rf"position $x$ ({UNITS})"
+SYMBOL = {"accumulation": r"\mu_s", "spin_current": r"j_s", "potential": r"\mu_0"}
+NAME = {"accumulation": "spin accumulation", "spin_current": "spin current", "potential": "electrochemical potential"}
+QUANTITIES = tuple(SYMBOL)
+
+FONT_SMALL = 8
+FONT_NORMAL = 9
+
+
+def quantity_label(quantity: str) -> str:
+    """Axis label of a profile quantity, with its symbol and units."""
+    return rf"{NAME[quantity]} ${SYMBOL[quantity]}$"
+
+
+def check_quantity(quantity: str, allowed: tuple[str, ...] = QUANTITIES) -> str:
+    if quantity not in allowed:
+        raise ValueError(f"quantity must be one of {', '.join(map(repr, allowed))}, got {quantity!r}")
+    return quantity
+
+
+# ------------------------------------------------------------- magnet names
+def magnet_labels(stack: Stack) -> dict[int, str]:
+    """Mathtext names of the magnetization axes by element index (0 = left end, L + 1 = right end).
+
+    F layers are m1, m2, ... from left to right (as in the efficiencies, seed eq. 1);
+    ferromagnetic leads are m_L and m_R.
+    """
+    labels: dict[int, str] = {}
+    if isinstance(stack.left, Lead) and stack.left.is_ferromagnet:
+        labels[0] = r"$\mathbf{m}_L$"
+    for count, index in enumerate(stack.ferromagnet_indices, start=1):
+        labels[index + 1] = rf"$\mathbf{{m}}_{count}$"
+    if isinstance(stack.right, Lead) and stack.right.is_ferromagnet:
+        labels[len(stack.layers) + 1] = r"$\mathbf{m}_R$"
+    return labels
+
+
+def path_label(path: str, stack: Stack | None = None) -> str:
+    """A readable axis label for a parameter path (``materials.F2.p`` -> ``$p_{F2}$``)."""
+    if path == "theta":
+        return r"angle $\theta$ between $\mathbf{m}_1$ and $\mathbf{m}_2$ (deg)"
+    if path == "current":
+        return r"current $j_0$"
+    head, _, rest = path.partition(".")
+    if head == "materials":
+        name, _, key = rest.partition(".")
+        return rf"${key}_{{\mathrm{{{_tex_escape(name)}}}}}$"
+    if head.startswith("layers[") and rest == "thickness":
+        index = head[len("layers["):-1]
+        name = ""
+        if stack is not None:
+            try:
+                name = f" ({stack.layers[int(index)].material.name})"
+            except (ValueError, IndexError):
+                name = ""
+        return rf"thickness $d$ of layer {index}{name} ({UNITS})"
+    return path
+
+
+def ratio_label(path: str, reference: str, stack: Stack | None = None) -> str:
+    """``$p_{F2}/p_{F1}$`` for two material paths, else ``path / reference``."""
+    top, bottom = path_label(path, stack), path_label(reference, stack)
+    if top.startswith("$") and top.endswith("$") and bottom.startswith("$") and bottom.endswith("$"):
+        return f"{top[:-1]}/{bottom[1:]}"
+    return f"{top} / {bottom}"
+
+
+def _tex_escape(text: str) -> str:
+    return "".join("\\" + c if c in "_%$&#{}" else c for c in text)
+
+
+def number(value: float, digits: int = 3) -> str:
+    """A compact, fixed-width-friendly rendering of a force or torque value."""
+    value = float(value)
+    if value == 0.0:
+        return "0"
+    if 1e-3 <= abs(value) < 1e4:
+        return f"{value:.{digits}g}"
+    return f"{value:.{max(digits - 1, 1)}e}"
+
+
+# ------------------------------------------------------------------- axes
+def new_axes(ax: Any = None, *, figsize: tuple[float, float] = (6.4, 4.0), projection: str | None = None) -> Any:
+    """``ax`` itself, or the Axes of a new pyplot figure (pyplot is imported only here)."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=figsize, layout="constrained")
+    return fig.add_subplot(projection=projection)
+
+
+def new_figure(fig: Any = None, *, figsize: tuple[float, float]) -> Any:
+    """``fig`` itself, or a new pyplot figure with constrained layout."""
+    if fig is not None:
+        return fig
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=figsize, layout="constrained")
+
+
+def robust_scale(*arrays: np.ndarray) -> float:
+    """Largest finite |value| among ``arrays`` (1 when everything vanishes)."""
+    largest = 0.0
+    for array in arrays:
+        values = np.abs(np.asarray(array, dtype=float))
+        values = values[np.isfinite(values)]
+        if values.size:
+            largest = max(largest, float(values.max()))
+    return largest if largest > 0 else 1.0
