@@ -292,6 +292,12 @@ def _degenerate_limits(arrays: StackArrays, first: int, second: int) -> tuple[np
     rotated = m2 + 1j * _COMPLEX_STEP * _cross(normal, m2)
     layer = arrays.layers[second]
     complex_arrays = arrays.with_layer(second, Element(layer.D, layer.l, layer.p, rotated, layer.thickness))
+    lead = arrays.right
+    if second == len(arrays.layers) - 1 and lead is not None and lead.is_ferromagnet:
+        # a touching F lead is collinear with F2 and turns with it (the model forbids any other contact)
+        aligned = np.sign(_dot(np.broadcast_to(lead.m, m2.shape), m2))[..., None]
+        complex_arrays = StackArrays(complex_arrays.layers, complex_arrays.left,
+                                     Element(lead.D, lead.l, lead.p, aligned * rotated, None), complex_arrays.batch_shape)
     unit = solve_unit(complex_arrays)
     m1 = m1 + 0j
     t1, t2 = unit.torque[..., first, :], unit.torque[..., second, :]

@@ -69,10 +69,11 @@ def test_threshold_in_p2_matches_eq15(theta):
     # eq. (15): g2 < 0 iff p2/p1 > A2 / (B cos theta); A2, B do not depend on p
     expected = 0.3 * A2 / (B * math.cos(math.radians(theta)))
     if expected < 0.999:
-        assert bool(found.found[0])
+        assert bool(found.found[0]) and bool(found.negative_above[0])
         assert found.value[0] == pytest.approx(expected, rel=1e-10)
     else:
-        assert not found.found[0]
+        assert not found.found[0] and not found.negative_above[0]
+        assert np.isnan(found.value[0])
 
 
 def test_threshold_in_p1_for_g1_matches_eq15():
@@ -89,11 +90,20 @@ def test_no_threshold_beyond_ninety_degrees():
     assert not result.found.any()
 
 
-def test_threshold_in_thickness():
-    # thinner spacer -> larger B: g2 turns negative once d_N is below a threshold? scan upward instead:
-    # g2 is negative for thin N and positive for thick N at 60 degrees here, so "first negative" is at the low end
-    result = threshold(seed(), "layers[1].thickness", "g2", theta=30.0, bounds=(0.01, 10.0))
-    assert result.found[0]
+def test_threshold_in_p1_for_g2_is_a_lower_bound():
+    # g2 < 0 iff p1 < p2 B cos / A2: negative *below* the threshold
+    result = threshold(seed(), "materials.F1.p", "g2", theta=30.0, bounds=(0.01, 0.999))
+    _, _, _, _, A1, A2, B = closed(30.0)
+    assert result.found[0] and not result.negative_above[0]
+    assert result.value[0] == pytest.approx(0.9 * B * math.cos(math.radians(30.0)) / A2, rel=1e-10)
+
+
+def test_threshold_in_spacer_thickness_brackets_the_sign_change():
+    # a thicker spacer weakens the coupling B (and the asymmetry's pull): g2 turns positive again
+    result = threshold(seed(), "layers[1].thickness", "g2", theta=30.0, bounds=(0.01, 100.0))
+    assert result.found[0] and not result.negative_above[0]
+    varied = lambda d: efficiency(ss.Stack([seed().layers[0], ss.Layer(seed().layers[1].material, d), seed().layers[2]]), 30.0).g2  # noqa: E731
+    assert varied(result.value[0] * (1 - 1e-6)) < 0 < varied(result.value[0] * (1 + 1e-6))
 
 
 def test_sign_map_boundary_matches_eq15():
@@ -111,3 +121,18 @@ def test_sign_map_boundary_matches_eq15():
     assert np.array_equal((result.g2 < 0)[clear], predicted_g2[clear])
     assert np.array_equal((result.g1 < 0)[clear], predicted_g1[clear])
     assert predicted_g2.any() and predicted_g1.any()
+
+
+def test_curve_turns_a_touching_ferromagnetic_lead_with_f2():
+    # F2 and an F lead in contact must stay collinear: the curve turns them together, and its
+    # collinear ends agree with the limit of nearby angles
+    F1, F2, N = ss.Ferromagnet("F1", 1.0, 0.5, 2.0), ss.Ferromagnet("F2", 1.0, 0.4, 1.0), ss.Normal("N", 3.0, 10.0)
+    lead = ss.Ferromagnet("FL", 1.5, 0.6, 3.0)
+    stack = ss.Stack([ss.Layer(F1, 1.0, [0, 0, 1]), ss.Layer(N, 1.0), ss.Layer(F2, 1.0, ss.polar(50))],
+                     right=ss.Lead(lead, -ss.polar(50)))
+    curve = efficiency(stack, np.array([0.0, 1e-4, 90.0, 180.0 - 1e-4, 180.0]))
+    assert np.all(np.isfinite(curve.g1)) and np.all(np.isfinite(curve.g2))
+    np.testing.assert_allclose(curve.g2[0], curve.g2[1], rtol=1e-7)
+    np.testing.assert_allclose(curve.g2[-1], curve.g2[-2], rtol=1e-7)
+    turned = with_angle(stack, 90.0)
+    np.testing.assert_allclose(turned.right.magnetization, -turned.layers[2].magnetization, atol=1e-15)

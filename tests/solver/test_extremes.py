@@ -592,16 +592,11 @@ def test_collinear_efficiency_general_stack(flip):
         assert float(near.g2) == pytest.approx(g2, rel=0, abs=tolerance)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="SOLVER BUG: with a ferromagnetic lead on the LEFT end, efficiency() at theta = 0/pi "
-                          "solves the complex-step system in a real array (solve_unit takes its dtype from "
-                          "co.source[0], the left lead's real source), emits ComplexWarning and returns "
-                          "g1 = g2 = 0 instead of the limit")
 @pytest.mark.parametrize("flip", [1.0, -1.0], ids=["theta=0", "theta=pi"])
 def test_collinear_efficiency_with_left_ferromagnetic_lead(flip):
     stack, layers, left, right = collinear_case("left F lead", flip)
     g1, g2 = reference_limit(layers, left, right, 3, False)
-    # nearby valid angles are fine (the bug is only in the collinear branch)
+    # nearby valid angles and the collinear limit (complex step with a real left-lead source) agree
     near_layers, near_right = turned_by(layers, right, 1e-4, False)
     near = ss.solve(build(near_layers, left, near_right)).efficiency()
     assert float(near.g1) == pytest.approx(g1, rel=0, abs=1e-7 * max(1.0, abs(g1), abs(g2)))
@@ -615,11 +610,6 @@ def test_collinear_efficiency_with_left_ferromagnetic_lead(flip):
     assert float(efficiency.g2) == pytest.approx(g2, rel=1e-12)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="SOLVER BUG: when F2 touches a (necessarily collinear) ferromagnetic lead, the "
-                          "theta = 0/pi limit turns m2 alone (complex step), i.e. through the non-collinear F/F "
-                          "contact the model forbids; the lead's p j0 m_lead then enters F2's torque and g2 "
-                          "differs from the limit of nearby valid angles by +-p_lead (the lead's polarisation)")
 @pytest.mark.parametrize("flip", [1.0, -1.0], ids=["theta=0", "theta=pi"])
 def test_collinear_efficiency_with_lead_touching_f2(flip):
     stack, layers, left, right = collinear_case("F lead touching F2", flip)
@@ -629,7 +619,7 @@ def test_collinear_efficiency_with_lead_touching_f2(flip):
     near = ss.solve(build(near_layers, left, near_right)).efficiency()
     assert float(near.g1) == pytest.approx(g1, rel=0, abs=1e-7 * max(1.0, abs(g1), abs(g2)))
     assert float(near.g2) == pytest.approx(g2, rel=0, abs=1e-7 * max(1.0, abs(g1), abs(g2)))
-    # ... but the collinear value is not that limit
+    # ... and so does the collinear value (F2 and the lead turn together in the complex step)
     efficiency = ss.solve(stack).efficiency()
     assert float(efficiency.g1) == pytest.approx(g1, rel=1e-12)
     assert float(efficiency.g2) == pytest.approx(g2, rel=1e-12)

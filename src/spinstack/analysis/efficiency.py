@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import SpinstackError, StackError
-from ..model import Layer, Stack
+from ..model import Layer, Lead, Stack
 from ..model.paths import with_parameter
 from ..solution import Efficiency, solve
 
@@ -62,7 +62,12 @@ def with_angle(stack: Stack, theta: ArrayLike) -> Stack:
     layers = list(stack.layers)
     old = layers[second]
     layers[second] = Layer(old.material, old.thickness, m2)
-    return Stack(layers, stack.left, stack.right, stack.current)
+    right = stack.right
+    if second == len(layers) - 1 and isinstance(right, Lead) and right.magnetization is not None:
+        # a touching F lead is collinear with F2 and turns with it
+        aligned = np.sign(np.einsum("...i,...i->...", right.magnetization, old.magnetization))[..., None]
+        right = Lead(right.material, aligned * m2)
+    return Stack(layers, stack.left, right, stack.current)
 
 
 def efficiency(stack: Stack, theta: ArrayLike) -> Efficiency:
@@ -132,10 +137,18 @@ def sign_change_angles(stack: Stack, which: str = "g2", samples: int = 721) -> n
 
 @dataclass(frozen=True)
 class Threshold:
-    """Where ``which`` first turns negative as ``path`` grows from ``low`` to ``high``.
+    """Where ``which`` changes sign as the parameter ``path`` runs from ``low`` to ``high``.
 
-    ``value`` has the shape of ``theta``; NaN-free: where no sign change happens in
-    the range, ``found`` is False and ``value`` is ``high``.
+    Attributes
+    ----------
+    theta : angles (degrees) the thresholds belong to
+    value : the first sign change in the range at each angle (NaN where there is none:
+        see ``found``)
+    found : whether the range holds a sign change
+    negative_above : where found, whether g < 0 just above the threshold (``g turns
+        negative as the parameter grows``); where not found, whether g < 0 over the
+        whole range
+    bounds : the range searched
     """
 
     path: str
@@ -143,11 +156,18 @@ class Threshold:
     theta: np.ndarray
     value: np.ndarray
     found: np.ndarray
+    negative_above: np.ndarray
+    bounds: tuple[float, float]
 
 
 def threshold(stack: Stack, path: str, which: str = "g2", theta: ArrayLike = 30.0,
               bounds: tuple[float, float] | None = None, samples: int = 257) -> Threshold:
-    """The value of the scalar parameter ``path`` at which ``which`` first becomes negative.
+    """The value of the scalar parameter ``path`` at which ``which`` changes sign.
+
+    The range is sampled in one batched solve (all angles at once) and the first
+    bracketed sign change refined by batched bisection.  For the seed's structure
+    the thresholds are eq. (15)'s: in p2, g2 turns negative above p1 A2/(B cos theta);
+    in p1, g1 turns negative above p2 A1/(B cos theta).
 
     Parameters
     ----------
@@ -161,10 +181,10 @@ def threshold(stack: Stack, path: str, which: str = "g2", theta: ArrayLike = 30.
     theta
         Angle(s) between m1 and m2 in degrees; one threshold per angle.
     bounds
-        Range of the parameter to search; default: (-0.999, 0.999) for a ``.p`` path,
-        else (current / 100, current * 100).
+        Range of the parameter; default (-0.999, 0.999) for a ``.p`` path, else
+        (value / 100, value * 100).
     samples
-        Grid points used to bracket the first sign change (one batched solve).
+        Grid points used to bracket the sign change.
 
     Returns
     -------
@@ -173,17 +193,9 @@ def threshold(stack: Stack, path: str, which: str = "g2", theta: ArrayLike = 30.
     if stack.batch_shape != ():
         raise SpinstackError("threshold takes a single configuration (batch_shape == ())")
     theta = np.atleast_1d(np.asarray(theta, dtype=float))
-    if bounds is None:
-        if path.endswith(".p"):
-            bounds = (-0.999, 0.999)
-        else:
-            from ..model.paths import parameter_value
-
-            current = float(np.asarray(parameter_value(stack, path)))
-            bounds = (current / 100.0, current * 100.0)
-    low, high = map(float, bounds)
+    low, high = map(float, bounds if bounds is not None else _default_bounds(stack, path))
     if not low < high:
-        raise StackError(path, f"threshold bounds must satisfy low < high, got {bounds}")
+        raise StackError(path, f"threshold bounds must satisfy low < high, got {(low, high)}")
     # geometric grid for positive ranges spanning decades, linear otherwise
     grid = np.geomspace(low, high, samples) if low > 0 and high / low > 20 else np.linspace(low, high, samples)
 
@@ -192,17 +204,17 @@ def threshold(stack: Stack, path: str, which: str = "g2", theta: ArrayLike = 30.
         return _select(efficiency(varied, angles), which)
 
     table = evaluate(grid[None, :], theta[:, None])  # (angles, samples)
-    negative = table < 0
-    found = negative.any(axis=-1)
-    first = np.argmax(negative, axis=-1)
-    value = np.full(theta.shape, high)
-    crossing = found & (first > 0)
-    value[found & (first == 0)] = low
-    if crossing.any():
-        index = first[crossing]
-        roots = bisect(lambda v: evaluate(v, theta[crossing]), grid[index - 1], grid[index])
-        value[crossing] = roots
-    return Threshold(path, which, theta, value, found)
+    sign = np.sign(table)
+    change = sign[:, :-1] * sign[:, 1:] < 0
+    found = change.any(axis=-1)
+    first = np.argmax(change, axis=-1)
+    value = np.full(theta.shape, np.nan)
+    negative_above = np.all(table < 0, axis=-1)
+    if found.any():
+        index = first[found]
+        value[found] = bisect(lambda v: evaluate(v, theta[found]), grid[index], grid[index + 1])
+        negative_above[found] = table[found, index + 1] < 0
+    return Threshold(path, which, theta, value, found, negative_above, (low, high))
 
 
 @dataclass(frozen=True)
@@ -270,3 +282,61 @@ def seed_eq15_boundaries(stack: Stack, theta: ArrayLike) -> tuple[np.ndarray, np
     positive = cosine > 1e-15  # cos(90 deg) rounds to 6e-17, not 0
     safe = np.where(positive, cosine, 1.0)
     return np.where(positive, A2 / (B * safe), np.inf), np.where(positive, B * safe / A1, -np.inf)
+
+
+@dataclass(frozen=True)
+class SignReport:
+    """What ``spinstack analyze`` prints: the stack's g's, sign-change angles, thresholds."""
+
+    theta: float
+    g1: float
+    g2: float
+    sign_changes: dict[str, np.ndarray]
+    thresholds: list[Threshold]
+    bounds: dict[str, tuple[float, float]]
+
+
+def default_threshold_parameters(stack: Stack) -> list[str]:
+    """The polarisations of F1 and F2 (once if they share a material)."""
+    names = [stack.layers[i].material.name for i in _pair(stack)]
+    return list(dict.fromkeys(f"materials.{name}.p" for name in names))
+
+
+def sign_report(stack: Stack, theta: ArrayLike = (0.0, 30.0, 60.0), parameters: list[str] | None = None,
+                bounds: tuple[float, float] | None = None) -> SignReport:
+    """Sign-change angles of g1 and g2, and the thresholds of each parameter for each g at each angle.
+
+    Parameters
+    ----------
+    stack
+        A single-configuration stack with two F layers (not touching).
+    theta
+        Angles (degrees) at which thresholds are searched.
+    parameters
+        Parameter paths to scan; default: the polarisations of F1 and F2.
+    bounds
+        Search range for every parameter; default as in :func:`threshold`, but
+        (0.001, 0.999) for polarisations (the seed's eq. 15 assumes p > 0).
+    """
+    values = solve(stack).efficiency()
+    parameters = default_threshold_parameters(stack) if parameters is None else parameters
+    angles = np.atleast_1d(np.asarray(theta, dtype=float))
+    found: list[Threshold] = []
+    used: dict[str, tuple[float, float]] = {}
+    for path in parameters:
+        span = bounds if bounds is not None else ((0.001, 0.999) if path.endswith(".p") else None)
+        for which in ("g1", "g2"):
+            result = threshold(stack, path, which, theta=angles, bounds=span)
+            found.append(result)
+        used[path] = span if span is not None else _default_bounds(stack, path)
+    return SignReport(float(np.rad2deg(values.theta)), float(values.g1), float(values.g2),
+                      {which: sign_change_angles(stack, which) for which in ("g1", "g2")}, found, used)
+
+
+def _default_bounds(stack: Stack, path: str) -> tuple[float, float]:
+    from ..model.paths import parameter_value
+
+    if path.endswith(".p"):
+        return (-0.999, 0.999)
+    current = float(np.asarray(parameter_value(stack, path)))
+    return (current / 100.0, current * 100.0)

@@ -5,6 +5,7 @@ This is the only package that knows about files; the model and the solver never 
 
 from .jsonout import format_json, solution_to_dict
 from .stackfile import StackFileError, load_stack, stack_from_dict
+from .signreport import format_sign_report, sign_report_to_dict
 from .summary import format_summary
 
-__all__ = ["StackFileError", "format_json", "format_summary", "load_stack", "solution_to_dict", "stack_from_dict"]
+__all__ = ["StackFileError", "format_json", "format_sign_report", "format_summary", "sign_report_to_dict", "load_stack", "solution_to_dict", "stack_from_dict"]

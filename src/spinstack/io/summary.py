@@ -16,6 +16,8 @@ from ..errors import SpinstackError
 from ..model import Lead
 from ..model.layers import End
 from ..solution import Solution
+from .tables import number as _number
+from .tables import table as _table
 
 __all__ = ["format_summary"]
 
@@ -141,10 +143,6 @@ def _sign_words(value: float, current: float, this: str, other: str, *, towards_
     return f"{sign}: the current pushes {this} away from {other}, towards antiparallel"
 
 
-def _number(value: float) -> str:
-    return f"{float(value) + 0.0:.6g}"  # + 0.0 turns -0.0 into 0.0
-
-
 def _vector_column(vectors: Sequence[np.ndarray | None]) -> list[str]:
     """Vectors as "[x, y, z]" with each component right-aligned over the whole column; None -> "-"."""
     cells: list[list[str] | None] = []
@@ -159,21 +157,3 @@ def _vector_column(vectors: Sequence[np.ndarray | None]) -> list[str]:
     widths = [max((len(cell[i]) for cell in cells if cell is not None), default=0) for i in range(3)]
     return ["-" if cell is None else "[" + ", ".join(c.rjust(w) for c, w in zip(cell, widths)) + "]"
             for cell in cells]
-
-
-def _table(headers: list[str], rows: list[list[str]], align: str) -> list[str]:
-    """Aligned rows under a header; ``align`` has one letter per column: l, r or c."""
-    widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(headers)]
-
-    def line(cells: Sequence[str], header: bool = False) -> str:
-        out = []
-        for cell, width, how in zip(cells, widths, align):
-            if how == "l":
-                out.append(cell.ljust(width))
-            elif how == "r":
-                out.append(cell.rjust(width))
-            else:
-                out.append(cell.center(width))
-        return ("  " + "  ".join(out)).rstrip()
-
-    return [line(headers, header=True)] + [line(row) for row in rows]

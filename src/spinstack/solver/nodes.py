@@ -158,7 +158,8 @@ def solve_unit(arrays: StackArrays) -> UnitSolution:
     co = coefficients(arrays)
     n = arrays.n_nodes
     active = [k for k in range(n) if not co.reservoir[k]]
-    dtype = co.source[0].dtype
+    # complex when a magnetization is (complex-step efficiency limits)
+    dtype = np.result_type(*co.source, *(a for a in co.axis if a is not None))
 
     def diagonal(k: int) -> np.ndarray:
         total = co.stiffness[k] + co.stiffness[k + 1]
