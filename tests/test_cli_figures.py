@@ -126,3 +126,16 @@ def test_figures_in_a_real_process(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert len(list(tmp_path.glob("*.png"))) == len(KINDS)
+
+
+def test_figures_are_readable_by_others(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "p.png"
+        assert invoke("plot", SEED, "--out", str(target)).exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644

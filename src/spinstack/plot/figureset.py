@@ -70,6 +70,7 @@ def write_figure(solution: Solution, kind: str, path: str | os.PathLike) -> Path
         os.close(handle)
         try:
             figure.savefig(temporary, dpi=150, bbox_inches="tight")
+            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a figure is not
             os.replace(temporary, target)
         finally:
             if os.path.exists(temporary):
@@ -79,6 +80,12 @@ def write_figure(solution: Solution, kind: str, path: str | os.PathLike) -> Path
     finally:
         plt.close(figure)
     return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_figure_set(solution: Solution, folder: str | os.PathLike, stem: str, extension: str = ".png") -> list[Path]:
