@@ -7,13 +7,13 @@ of parameters.  Start with :func:`load_stack` or build a :class:`Stack`, then
 """
 
 from .errors import SpinstackError, StackError
-from .model import Ferromagnet, Layer, Lead, Normal, Reservoir, Stack, polar
+from .model import Ferromagnet, Interface, Layer, Lead, Normal, Reservoir, Stack, polar
 from .solution import Efficiency, Solution, solve
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Efficiency", "Ferromagnet", "Layer", "Lead", "Normal", "Reservoir", "Solution", "SpinstackError",
+    "Efficiency", "Ferromagnet", "Interface", "Layer", "Lead", "Normal", "Reservoir", "Solution", "SpinstackError",
     "Stack", "StackError", "load_stack", "polar", "solve",
 ]
 

@@ -11,8 +11,11 @@ from numpy.typing import ArrayLike
 
 from ..errors import StackError
 from . import checks
+from .interfaces import Interface
 from .layers import End, Layer, Lead, Reservoir
 from .materials import Ferromagnet, Material
+
+UNIT_SYSTEMS = ("reduced", "SI")
 
 # |m1 x m2| below this counts as collinear for F/F contacts (input round-off only)
 COLLINEAR_TOLERANCE = 1e-9
@@ -30,6 +33,13 @@ class Stack:
         The ends: :class:`Reservoir` (default) or :class:`Lead`.
     current
         Particle flux j0 along +x (reduced units); scalar or array, may be 0.
+    units
+        What the numbers mean: ``"reduced"`` (the seed's units) or ``"SI"`` (SI base
+        units mapped as MODEL.md 7: D = 1/(e^2 rho*), j0 = J/e, lengths in m, mu in J).
+        The solver is the same; only reports convert.
+    interfaces
+        Resistive interfaces (:class:`Interface`, MODEL.md 3b) at chosen nodes; every
+        other node is transparent (MODEL.md 3a).
 
     Notes
     -----
@@ -42,8 +52,12 @@ class Stack:
     left: End = field(default_factory=Reservoir)
     right: End = field(default_factory=Reservoir)
     current: ArrayLike = 1.0
+    interfaces: Sequence[Interface] = ()
+    units: str = "reduced"
 
     def __post_init__(self) -> None:
+        if self.units not in UNIT_SYSTEMS:
+            raise StackError("units", f"must be one of {', '.join(UNIT_SYSTEMS)}, got {self.units!r}")
         layers = tuple(self.layers) if not isinstance(self.layers, Layer) else (self.layers,)
         for index, layer in enumerate(layers):
             if not isinstance(layer, Layer):
@@ -56,11 +70,42 @@ class Stack:
         object.__setattr__(self, "current", checks.finite(self.current, "current"))
         if not layers and not (isinstance(self.left, Lead) and isinstance(self.right, Lead)):
             raise StackError("layers", "empty: a stack needs at least one layer (or two leads for a bare contact)")
+        self._check_interfaces()
         self._check_broadcast()
         self._check_ferromagnet_contacts()
         self._check_relaxation()
 
     # ------------------------------------------------------------------ checks
+    def _check_interfaces(self) -> None:
+        interfaces = tuple(self.interfaces) if not isinstance(self.interfaces, Interface) else (self.interfaces,)
+        seen: dict[int, int] = {}
+        for index, interface in enumerate(interfaces):
+            path = f"interfaces[{index}]"
+            if not isinstance(interface, Interface):
+                raise StackError(path, f"must be an Interface, got {interface!r}")
+            if not 0 <= interface.node <= len(self.layers):
+                raise StackError(f"{path}.node", f"must be a node index from 0 to {len(self.layers)}, got {interface.node}")
+            if interface.node in seen:
+                raise StackError(f"{path}.node", f"node {interface.node} already has an interface (interfaces[{seen[interface.node]}])")
+            seen[interface.node] = index
+            before, after = self._neighbours(interface.node)
+            magnetic = [e for e in (before, after) if e is not None and e.magnetization is not None]
+            reservoir = before is None or after is None
+            if not magnetic and np.any(interface.g_up != interface.g_dn):
+                raise StackError(f"{path}.g_dn", "a non-magnetic interface has no spin asymmetry: g_up and g_dn must be equal")
+            if len(magnetic) == 1 and not reservoir and interface.g_mix is None:
+                raise StackError(f"{path}.g_mix", "missing: an N/F interface needs its mixing conductance [g_r, g_i]")
+            if interface.g_mix is not None and (not magnetic or len(magnetic) == 2):
+                kind = "an F/F" if magnetic else "a non-magnetic"
+                raise StackError(f"{path}.g_mix", f"not used at {kind} interface: remove it")
+        object.__setattr__(self, "interfaces", tuple(sorted(interfaces, key=lambda i: i.node)))
+
+    def _neighbours(self, node: int) -> tuple[Any, Any]:
+        """The layers or leads on both sides of a node (None for a reservoir)."""
+        before = self.layers[node - 1] if node > 0 else (self.left if isinstance(self.left, Lead) else None)
+        after = self.layers[node] if node < len(self.layers) else (self.right if isinstance(self.right, Lead) else None)
+        return before, after
+
     def _parameters(self) -> list[tuple[str, np.ndarray]]:
         """Every numeric parameter with its path, magnetizations without their vector axis."""
         found: list[tuple[str, np.ndarray]] = [("current", self.current)]
@@ -74,6 +119,11 @@ class Stack:
         for side, end in (("left", self.left), ("right", self.right)):
             if isinstance(end, Lead) and end.magnetization is not None:
                 found.append((f"{side}.magnetization", end.magnetization[..., 0]))
+        for index, interface in enumerate(self.interfaces):
+            for key in ("g_up", "g_dn", "delta"):
+                found.append((f"interfaces[{index}].{key}", getattr(interface, key)))
+            if interface.g_mix is not None:
+                found.append((f"interfaces[{index}].g_mix", interface.g_mix[..., 0]))
         return found
 
     def _check_broadcast(self) -> None:
