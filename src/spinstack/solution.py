@@ -21,7 +21,8 @@ from .errors import SpinstackError
 from .model import Ferromagnet, Lead, Stack
 from .model.layers import End
 from .model.materials import Material
-from .solver import Element, StackArrays, UnitSolution, functional, resistance_area, solve_unit, spin_flip_loss
+from .solver import (Element, InterfaceElement, StackArrays, UnitSolution, functional, interface_drops, layer_ends,
+                     resistance_area, solve_unit, spin_flip_loss)
 from .solver.hyperbolic import sinh_ratio, x_cosh_ratio
 
 # |sin theta| below which g_i is evaluated as its limit by a complex-step rotation
@@ -40,7 +41,8 @@ def stack_arrays(stack: Stack) -> StackArrays:
         return element(side.material, side.magnetization, None) if isinstance(side, Lead) else None
 
     layers = tuple(element(layer.material, layer.magnetization, layer.thickness) for layer in stack.layers)
-    return StackArrays(layers, end(stack.left), end(stack.right), stack.batch_shape)
+    interfaces = {i.node: InterfaceElement(i.g, i.gamma, i.g_mix, i.delta) for i in stack.interfaces}
+    return StackArrays(layers, end(stack.left), end(stack.right), stack.batch_shape, interfaces)
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,28 @@ class Solution:
 
     @cached_property
     def accumulation(self) -> np.ndarray:
-        """Spin accumulation mu_s at the nodes, (..., L + 1, 3), energy units."""
+        """Spin accumulation mu_s at the nodes, (..., L + 1, 3), energy units.
+
+        At a resistive interface this is the value just left of it (mu^-); see
+        :attr:`accumulation_right`.
+        """
         return self._scaled(self.unit.accumulation, 2)
+
+    @cached_property
+    def accumulation_right(self) -> np.ndarray:
+        """mu_s just right of each node (mu^+ at a resistive interface), (..., L + 1, 3)."""
+        return self._scaled(self.unit.accumulation_right, 2)
+
+    def interface_currents(self, node: int) -> tuple[np.ndarray, np.ndarray]:
+        """Spin current through the resistive interface at ``node`` on its left and right side, (..., 3) each.
+
+        They differ by what the interface keeps: the transverse spin absorbed by the
+        ferromagnet (torque) and the spin memory loss.
+        """
+        if node not in self.unit.interface_currents:
+            raise SpinstackError(f"node {node} has no resistive interface")
+        left, right = self.unit.interface_currents[node]
+        return self._scaled(left, 1), self._scaled(right, 1)
 
     @cached_property
     def spin_current_left(self) -> np.ndarray:
@@ -141,16 +163,28 @@ class Solution:
     @cached_property
     def spin_flip_loss(self) -> np.ndarray:
         """Spin lost to the lattice in each layer, integral of D mu_s / (2 l^2) dx, (..., L, 3)."""
-        return spin_flip_loss(self.arrays, self.accumulation)
+        mu_a, mu_b = layer_ends(self.unit)
+        return self._scaled(spin_flip_loss(self.arrays, mu_a, mu_b), 2)
 
     @cached_property
     def functional(self) -> np.ndarray:
-        """The functional S of MODEL.md 5 at the solution (its minimum), shape ``batch_shape``."""
-        return functional(self.arrays, self.accumulation, self.current)
+        """The functional S of MODEL.md 5 at the solution (its minimum), shape ``batch_shape``.
+
+        Raises
+        ------
+        SpinstackError
+            With resistive interfaces, for which MODEL.md 5 states no functional.
+        """
+        if self.stack.interfaces:
+            raise SpinstackError("the functional S (MODEL.md 5) is defined for transparent interfaces only")
+        mu_a, mu_b = layer_ends(self.unit)
+        j0 = self.current[..., None, None]
+        return functional(self.arrays, j0 * mu_a, j0 * mu_b, self.accumulation[..., 0, :],
+                          self.accumulation_right[..., -1, :], self.current)
 
     @cached_property
     def _resistance(self) -> tuple[np.ndarray, np.ndarray]:
-        return resistance_area(self.arrays, self.unit.accumulation)
+        return resistance_area(self.arrays, self.unit)
 
     @property
     def resistance_area(self) -> np.ndarray:
@@ -327,20 +361,13 @@ def _evaluate_profile(solution: Solution, x: np.ndarray) -> tuple[np.ndarray, np
     region = np.where(x == positions[..., -1:], n_layers - 1, region) if n_layers else region
     region = np.broadcast_to(region, shape + x.shape)
     positions = np.broadcast_to(positions, shape + (n_layers + 1,))
-    mu_nodes = solution.accumulation  # (B..., L + 1, 3)
+    mu_left, mu_right = solution.accumulation, solution.accumulation_right  # (B..., L + 1, 3)
     current = solution.current[..., None]  # (B..., 1)
     N = x.shape[0]
     mu = np.zeros(shape + (N, 3))
     js = np.zeros(shape + (N, 3))
     mu0 = np.zeros(shape + (N,))
-
-    # mu_0 at the nodes: drops j0 d / sigma + (p/2)(mu_b - mu_a) . m across each layer
-    node_potential = np.zeros(shape + (n_layers + 1,))
-    for i, layer in enumerate(arrays.layers):
-        drop = solution.current * layer.thickness * (1.0 - layer.p**2) / layer.D
-        if layer.is_ferromagnet:
-            drop = drop + 0.5 * layer.p * _dot(layer.m, mu_nodes[..., i + 1, :] - mu_nodes[..., i, :])
-        node_potential[..., i + 1] = node_potential[..., i] - drop
+    potential_left, potential_right = _node_potentials(solution)
 
     def gather(values: np.ndarray, inside: np.ndarray) -> np.ndarray:
         """values (B..., L[, 3]) picked at each point's layer -> (B..., N[, 3])."""
@@ -356,8 +383,8 @@ def _evaluate_profile(solution: Solution, x: np.ndarray) -> tuple[np.ndarray, np
         m = np.stack([np.broadcast_to(e.m if e.m is not None else np.zeros(3), shape + (3,)) for e in arrays.layers], axis=-2)
         D, l, d, p, m = (gather(v, inside) for v in (D, l, d, p, m))
         x_a = gather(positions[..., :-1], inside)
-        a, b = gather(mu_nodes[..., :-1, :], inside), gather(mu_nodes[..., 1:, :], inside)
-        potential_a = gather(node_potential[..., :-1], inside)
+        a, b = gather(mu_right[..., :-1, :], inside), gather(mu_left[..., 1:, :], inside)
+        potential_a = gather(potential_right[..., :-1], inside)
         X = d / l
         t = np.clip((x - x_a) / d, 0.0, 1.0)
         mu_in = a * sinh_ratio(1.0 - t, X)[..., None] + b * sinh_ratio(t, X)[..., None]
@@ -373,6 +400,8 @@ def _evaluate_profile(solution: Solution, x: np.ndarray) -> tuple[np.ndarray, np
         node = 0 if side == "left" else n_layers
         here = region < 0 if side == "left" else region >= n_layers
         x_node = positions[..., node : node + 1]
+        node_potential = potential_left if side == "left" else potential_right
+        mu_nodes = mu_left if side == "left" else mu_right
         if end is None:  # reservoir: mu_s = 0, no spin current, mu_0 constant
             mu0 = np.where(here, node_potential[..., node : node + 1], mu0)
             continue
@@ -388,3 +417,27 @@ def _evaluate_profile(solution: Solution, x: np.ndarray) -> tuple[np.ndarray, np
         js = np.where(here[..., None], js_end, js)
         mu0 = np.where(here, mu0_end, mu0)
     return mu, js, mu0
+
+
+def _node_potentials(solution: Solution) -> tuple[np.ndarray, np.ndarray]:
+    """mu_0 just left and just right of every node, (B..., L + 1) each, with mu_0 = 0 left of node 0.
+
+    Each layer drops j0 d / sigma + (p/2) m.(mu_b - mu_a); a resistive interface drops
+    j0 / g - gamma m.(mu^- - mu^+)/2 (MODEL.md 3b).
+    """
+    arrays, shape = solution.arrays, solution.batch_shape
+    n_layers = len(arrays.layers)
+    j0 = solution.current
+    drops = {node: j0 * ohmic + j0 * spin for node, (ohmic, spin) in interface_drops(arrays, solution.unit).items()}
+    mu_a, mu_b = layer_ends(solution.unit)
+    left = np.zeros(shape + (n_layers + 1,))
+    right = np.zeros(shape + (n_layers + 1,))
+    for k in range(n_layers + 1):
+        if k > 0:
+            layer = arrays.layers[k - 1]
+            drop = j0 * layer.thickness * (1.0 - layer.p**2) / layer.D
+            if layer.is_ferromagnet:
+                drop = drop + 0.5 * layer.p * j0 * _dot(layer.m, mu_b[..., k - 1, :] - mu_a[..., k - 1, :])
+            left[..., k] = right[..., k - 1] - drop
+        right[..., k] = left[..., k] - drops.get(k, 0.0)
+    return left, right

@@ -4,7 +4,9 @@ Nothing here knows about files, units or plotting; the input is a
 :class:`StackArrays`, the output plain arrays per unit current.
 """
 
-from .arrays import Element, StackArrays
-from .nodes import UnitSolution, functional, resistance_area, solve_unit, spin_flip_loss
+from .arrays import Element, InterfaceElement, StackArrays
+from .nodes import (UnitSolution, functional, interface_drops, layer_ends, resistance_area, solve_unit,
+                    spin_flip_loss)
 
-__all__ = ["Element", "StackArrays", "UnitSolution", "functional", "resistance_area", "solve_unit", "spin_flip_loss"]
+__all__ = ["Element", "InterfaceElement", "StackArrays", "UnitSolution", "functional", "interface_drops", "layer_ends",
+           "resistance_area", "solve_unit", "spin_flip_loss"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,13 +37,32 @@ class Element:
 
 
 @dataclass(frozen=True)
+class InterfaceElement:
+    """A resistive interface (MODEL.md 3b) in reduced units; arrays broadcast to the batch.
+
+    Attributes
+    ----------
+    g : total conductance g_up + g_dn
+    gamma : spin asymmetry (g_up - g_dn) / g
+    mixing : (..., 2) [g_r, g_i], ``None`` where no transverse channel is modelled
+    delta : spin memory loss
+    """
+
+    g: np.ndarray
+    gamma: np.ndarray
+    mixing: np.ndarray | None
+    delta: np.ndarray
+
+
+@dataclass(frozen=True)
 class StackArrays:
-    """A stack as arrays: layers left to right and the two ends (``None`` = reservoir)."""
+    """A stack as arrays: layers left to right, the two ends (``None`` = reservoir), interfaces by node."""
 
     layers: tuple[Element, ...]
     left: Element | None
     right: Element | None
     batch_shape: tuple[int, ...]
+    interfaces: dict[int, InterfaceElement] = field(default_factory=dict)
 
     @property
     def n_nodes(self) -> int:
@@ -56,15 +75,18 @@ class StackArrays:
     def with_layer(self, index: int, layer: Element) -> "StackArrays":
         layers = list(self.layers)
         layers[index] = layer
-        return StackArrays(tuple(layers), self.left, self.right, self.batch_shape)
+        return StackArrays(tuple(layers), self.left, self.right, self.batch_shape, self.interfaces)
+
+    def with_right(self, right: Element | None) -> "StackArrays":
+        return StackArrays(self.layers, self.left, right, self.batch_shape, self.interfaces)
 
     def take(self, selection: np.ndarray) -> "StackArrays":
         """The configurations at flat batch indices ``selection`` (a 1D batch)."""
 
-        def pick(array: np.ndarray | None, vector: bool = False) -> np.ndarray | None:
+        def pick(array: np.ndarray | None, vector: bool = False, width: int = 3) -> np.ndarray | None:
             if array is None:
                 return None
-            shape = self.batch_shape + ((3,) if vector else ())
+            shape = self.batch_shape + ((width,) if vector else ())
             flat = np.broadcast_to(array, shape).reshape((-1,) + shape[len(self.batch_shape):])
             return flat[selection]
 
@@ -73,5 +95,10 @@ class StackArrays:
                 return None
             return Element(pick(e.D), pick(e.l), pick(e.p), pick(e.m, vector=True), pick(e.thickness))
 
+        def interface(i: InterfaceElement) -> InterfaceElement:
+            mixing = None if i.mixing is None else pick(i.mixing, vector=True, width=2)
+            return InterfaceElement(pick(i.g), pick(i.gamma), mixing, pick(i.delta))
+
         size = int(np.size(selection))
-        return StackArrays(tuple(element(e) for e in self.layers), element(self.left), element(self.right), (size,))
+        return StackArrays(tuple(element(e) for e in self.layers), element(self.left), element(self.right), (size,),
+                           {node: interface(i) for node, i in self.interfaces.items()})

@@ -1,4 +1,4 @@
-"""The node system of MODEL.md 3a, assembled and solved exactly for a batch of stacks.
+"""The node system of MODEL.md 3a (and 3b), assembled and solved exactly for a batch of stacks.
 
 Symbols follow the seed paper and MODEL.md: for a layer of thickness d,
 conductance D, spin diffusion length l and X = d / l, the two-port (MODEL.md 2)
@@ -28,23 +28,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import Element, StackArrays
+from .arrays import Element, InterfaceElement, StackArrays
 from .hyperbolic import x_coth_x, x_csch_x, x_tanh_half_x
 
 
 @dataclass(frozen=True)
-class Coefficients:
-    """Two-port coefficients and sources of every element, broadcast to the batch shape.
+class Part:
+    """One element of the chain (end, layer or interface) as a two-port, per unit current.
 
-    ``stiffness[e]`` is Gc, ``transfer[e]`` is Gs (shape ``B``), ``source[e]`` is
-    p m (shape ``B + (3,)``), for elements e = 0..L+1 (zero for a reservoir end).
+    j_s(a+) = source + K_aa mu_a + K_ab mu_b,   j_s(b-) = source + K_ba mu_a + K_bb mu_b
+
+    Each K is either an array of the batch shape (a multiple of the identity: layers,
+    leads, non-magnetic interfaces) or a batch of 3x3 matrices (magnetic interfaces).
     """
 
-    stiffness: list[np.ndarray]
-    transfer: list[np.ndarray]
-    source: list[np.ndarray]
-    axis: list[np.ndarray | None]  # node basis: m (B, 3) or None (free or reservoir)
-    reservoir: list[bool]
+    kind: str  # "reservoir", "lead", "layer" or "interface"
+    source: np.ndarray  # (B, 3)
+    K_aa: np.ndarray
+    K_ab: np.ndarray
+    K_ba: np.ndarray
+    K_bb: np.ndarray
+    axis: np.ndarray | None = None  # m of a ferromagnetic layer or lead
 
 
 @dataclass(frozen=True)
@@ -53,22 +57,29 @@ class UnitSolution:
 
     Attributes
     ----------
-    accumulation : (B..., L + 1, 3)  mu_s at the nodes
+    accumulation : (B..., L + 1, 3)  mu_s just left of each node (mu^- at an interface)
+    accumulation_right : (B..., L + 1, 3)  mu_s just right of each node (mu^+)
     spin_current_left : (B..., L, 3)  j_s(x_a+) just inside each layer's left face
     spin_current_right : (B..., L, 3)  j_s(x_b-) just inside each layer's right face
     lead_current_left : (B..., 3)  j_s(x_0-) in the left lead (None for a reservoir)
     lead_current_right : (B..., 3)  j_s(x_L+) in the right lead (None for a reservoir)
-    deposit : (B..., L + 1, 3)  j_s(x_k-) - j_s(x_k+), zero at reservoir nodes
+    deposit : (B..., L + 1, 3)  spin current deposited at each node (bulk current arriving
+        minus leaving, across the interface if there is one), zero at reservoir nodes
     torque : (B..., L, 3)  transverse spin deposited on each F layer (zero for N)
+    interface_currents : node -> (j_s on the left side, j_s on the right side) of its interface
+    interface_axes : node -> m of a magnetic interface (None for N/N)
     """
 
     accumulation: np.ndarray
+    accumulation_right: np.ndarray
     spin_current_left: np.ndarray
     spin_current_right: np.ndarray
     lead_current_left: np.ndarray | None
     lead_current_right: np.ndarray | None
     deposit: np.ndarray
     torque: np.ndarray
+    interface_currents: dict[int, tuple[np.ndarray, np.ndarray]]
+    interface_axes: dict[int, np.ndarray | None]
 
 
 def layer_stiffness(element: Element) -> tuple[np.ndarray, np.ndarray]:
@@ -83,51 +94,127 @@ def lead_stiffness(element: Element) -> np.ndarray:
     return element.D / (2.0 * element.l)
 
 
-def coefficients(arrays: StackArrays) -> Coefficients:
-    """Evaluate every element's two-port once, on its own shape, then broadcast."""
+def interface_stiffness(interface: InterfaceElement) -> tuple[np.ndarray, np.ndarray]:
+    """(G_I coth delta, G_I csch delta) of the collinear channel, G_I = g (1 - gamma^2) delta / 2.
+
+    delta = 0 gives g (1 - gamma^2) / 2 for both (MODEL.md 3b).
+    """
+    scale = 0.5 * interface.g * (1.0 - interface.gamma**2)
+    return scale * x_coth_x(interface.delta), scale * x_csch_x(interface.delta)
+
+
+def _cross_matrix(m: np.ndarray) -> np.ndarray:
+    """[m]x, the matrix of v -> m x v."""
+    zero = np.zeros_like(m[..., 0])
+    return np.stack([np.stack([zero, -m[..., 2], m[..., 1]], axis=-1),
+                     np.stack([m[..., 2], zero, -m[..., 0]], axis=-1),
+                     np.stack([-m[..., 1], m[..., 0], zero], axis=-1)], axis=-2)
+
+
+def _outer(m: np.ndarray) -> np.ndarray:
+    return m[..., :, None] * m[..., None, :]
+
+
+def _interface_part(interface: InterfaceElement, before: Part, after: Part, shape: tuple[int, ...]) -> Part:
+    """The two-port of a resistive interface between ``before`` and ``after`` (MODEL.md 3b)."""
+    c, s = (np.broadcast_to(v, shape) for v in interface_stiffness(interface))
+    magnet = before if before.axis is not None else after
+    if magnet.axis is None:  # N/N (or reservoir/N): all three components, gamma = 0
+        zero3 = np.zeros(shape + (3,))
+        return Part("interface", zero3, c, -s, s, -c)
+    m = magnet.axis
+    longitudinal = _outer(m)
+    source = np.broadcast_to(interface.gamma, shape)[..., None] * m
+    K_aa, K_ab = c[..., None, None] * longitudinal, -s[..., None, None] * longitudinal
+    K_ba, K_bb = s[..., None, None] * longitudinal, -c[..., None, None] * longitudinal
+    if interface.mixing is not None and (before.axis is None) != (after.axis is None):
+        # transverse spin flowing from the N side into F: g_r mu_perp + g_i mu x m (absorbed there)
+        g_r = np.broadcast_to(interface.mixing[..., 0], shape)[..., None, None]
+        g_i = np.broadcast_to(interface.mixing[..., 1], shape)[..., None, None]
+        transverse = g_r * (np.eye(3) - longitudinal) - g_i * _cross_matrix(m)
+        if before.axis is None:  # N | F: flows along +x out of the left side
+            K_aa = K_aa + transverse
+        else:  # F | N: flows along -x, from the right side into F
+            K_bb = K_bb - transverse
+    return Part("interface", source, K_aa, K_ab, K_ba, K_bb, None)
+
+
+def parts(arrays: StackArrays) -> tuple[list[Part], list[int], list[int]]:
+    """The chain of parts and, for every user node k, its chain node just left and just right.
+
+    Two-port coefficients are evaluated once per element, on the element's own shape,
+    then broadcast to the batch.
+    """
     shape = arrays.batch_shape
-    dtype = np.result_type(*[e.m for e in arrays.elements() if e is not None and e.m is not None], float)
+    magnetizations = [e.m for e in arrays.elements() if e is not None and e.m is not None]
+    dtype = np.result_type(*magnetizations, float)
     zero, zero3 = np.zeros(shape), np.zeros(shape + (3,), dtype=dtype)
-    stiffness, transfer, source = [], [], []
-    elements = arrays.elements()
-    for index, element in enumerate(elements):
-        if element is None:
-            stiffness.append(zero)
-            transfer.append(zero)
-            source.append(zero3)
-            continue
-        if index in (0, len(elements) - 1):
-            stiffness.append(np.broadcast_to(lead_stiffness(element), shape))
-            transfer.append(zero)
+
+    def source(element: Element) -> np.ndarray:
+        if element.m is None:
+            return zero3
+        return np.broadcast_to(element.p[..., None] * element.m, shape + (3,))
+
+    def axis(element: Element) -> np.ndarray | None:
+        return None if element.m is None else np.broadcast_to(element.m, shape + (3,))
+
+    chain: list[Part] = []
+    left_node, right_node = [], []
+    n_layers = len(arrays.layers)
+    for k in range(n_layers + 1):
+        if k == 0:
+            end = arrays.left
+            chain.append(Part("reservoir", zero3, zero, zero, zero, zero) if end is None else
+                         Part("lead", source(end), zero, zero, zero, -np.broadcast_to(lead_stiffness(end), shape), axis(end)))
         else:
-            gc, gs = layer_stiffness(element)
-            stiffness.append(np.broadcast_to(gc, shape))
-            transfer.append(np.broadcast_to(gs, shape))
-        if element.is_ferromagnet:
-            source.append(np.broadcast_to(element.p[..., None] * element.m, shape + (3,)))
-        else:
-            source.append(zero3)
-    axis: list[np.ndarray | None] = []
-    reservoir: list[bool] = []
-    for node in range(arrays.n_nodes):
-        before, after = elements[node], elements[node + 1]
-        is_reservoir = (node == 0 and arrays.left is None) or (node == arrays.n_nodes - 1 and arrays.right is None)
-        reservoir.append(is_reservoir)
-        magnet = next((e for e in (before, after) if e is not None and e.is_ferromagnet), None)
-        axis.append(None if magnet is None or is_reservoir else np.broadcast_to(magnet.m, shape + (3,)))
-    return Coefficients(stiffness, transfer, source, axis, reservoir)
+            layer = arrays.layers[k - 1]
+            gc, gs = (np.broadcast_to(v, shape) for v in layer_stiffness(layer))
+            chain.append(Part("layer", source(layer), gc, -gs, gs, -gc, axis(layer)))
+        left_node.append(len(chain) - 1)
+        if k in arrays.interfaces:
+            following = arrays.layers[k] if k < n_layers else arrays.right
+            after = Part("reservoir", zero3, zero, zero, zero, zero) if following is None else \
+                Part("layer", zero3, zero, zero, zero, zero, None if following.m is None else axis(following))
+            chain.append(_interface_part(arrays.interfaces[k], chain[-1], after, shape))
+        right_node.append(len(chain) - 1)
+    end = arrays.right
+    chain.append(Part("reservoir", zero3, zero, zero, zero, zero) if end is None else
+                 Part("lead", source(end), np.broadcast_to(lead_stiffness(end), shape), zero, zero, zero, axis(end)))
+    return chain, left_node, right_node
 
 
 # ---------------------------------------------------------------- small blocks
-def _basis_product(a: np.ndarray | None, b: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
-    """E_a^T E_b for node bases (m vector or None = identity): (B, n_a, n_b)."""
-    if a is not None and b is not None:
-        return np.einsum("...i,...i->...", a, b)[..., None, None]
-    if a is not None:
-        return a[..., None, :]
-    if b is not None:
-        return b[..., :, None]
-    return np.broadcast_to(np.eye(3), shape + (3, 3))
+def _node_basis(before: Part, after: Part, shape: tuple[int, ...]) -> tuple[bool, np.ndarray | None]:
+    """(is_reservoir, basis) of the chain node between two parts: m next to a ferromagnet, None = R^3.
+
+    Next to an interface the node belongs to the material on its other side.
+    """
+    if "reservoir" in (before.kind, after.kind):
+        return True, None
+    neighbours = [p for p in (before, after) if p.kind != "interface"]
+    magnet = next((p for p in neighbours if p.axis is not None), None)
+    return False, None if magnet is None else magnet.axis
+
+
+def _sandwich(a: np.ndarray | None, K: np.ndarray, b: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
+    """E_a^T K E_b for node bases (m vector or None = identity): (B, n_a, n_b)."""
+    if K.ndim == len(shape):  # a multiple of the identity
+        if a is not None and b is not None:
+            return (K * np.einsum("...i,...i->...", a, b))[..., None, None]
+        if a is not None:
+            return K[..., None, None] * a[..., None, :]
+        if b is not None:
+            return K[..., None, None] * b[..., :, None]
+        return K[..., None, None] * np.eye(3)
+    left = K if a is None else np.einsum("...i,...ij->...j", a, K)[..., None, :]
+    return left if b is None else np.einsum("...ij,...j->...i", left, b)[..., :, None]
+
+
+def _apply(K: np.ndarray, vector: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """K v for a scalar-times-identity or matrix K."""
+    if K.ndim == len(shape):
+        return K[..., None] * vector
+    return np.einsum("...ij,...j->...i", K, vector)
 
 
 def _project(axis: np.ndarray | None, vector: np.ndarray) -> np.ndarray:
@@ -138,7 +225,7 @@ def _project(axis: np.ndarray | None, vector: np.ndarray) -> np.ndarray:
 
 
 def _solve_small(matrix: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """Solve a batch of 1x1 or 3x3 systems (no pivoting needed: the blocks are SPD)."""
+    """Solve a batch of 1x1 or 3x3 systems (no pivoting: the blocks have a positive definite symmetric part)."""
     if matrix.shape[-1] == 1:
         return rhs / matrix
     # 3x3 by the adjugate (rows' cross products): vectorised, exact for complex input too
@@ -150,87 +237,115 @@ def _solve_small(matrix: np.ndarray, rhs: np.ndarray) -> np.ndarray:
 
 
 def solve_unit(arrays: StackArrays) -> UnitSolution:
-    """Solve the node system of MODEL.md 3a for every configuration of the batch (j0 = 1).
+    """Solve the node system of MODEL.md 3a/3b for every configuration of the batch (j0 = 1).
 
-    Block elimination runs over the nodes (O(L)), each step vectorised over the batch.
+    Block elimination runs over the chain nodes (O(L)), each step vectorised over the batch.
     """
     shape = arrays.batch_shape
-    co = coefficients(arrays)
-    n = arrays.n_nodes
-    active = [k for k in range(n) if not co.reservoir[k]]
+    chain, left_node, right_node = parts(arrays)
+    n = len(chain) - 1  # chain nodes between consecutive parts
+    bases = [_node_basis(chain[i], chain[i + 1], shape) for i in range(n)]
+    reservoir = [b[0] for b in bases]
+    axis = [b[1] for b in bases]
+    active = [i for i in range(n) if not reservoir[i]]
     # complex when a magnetization is (complex-step efficiency limits)
-    dtype = np.result_type(*co.source, *(a for a in co.axis if a is not None))
+    dtype = np.result_type(*(p.source for p in chain), *(a for a in axis if a is not None))
 
-    def diagonal(k: int) -> np.ndarray:
-        total = co.stiffness[k] + co.stiffness[k + 1]
-        return total[..., None, None] * _basis_product(co.axis[k], co.axis[k], shape)
+    def diagonal(i: int) -> np.ndarray:
+        before, after = chain[i], chain[i + 1]
+        return _sandwich(axis[i], after.K_aa, axis[i], shape) - _sandwich(axis[i], before.K_bb, axis[i], shape)
 
-    def coupling(k: int, j: int) -> np.ndarray:
-        # A_{k, j} for |k - j| = 1: the layer between them is element max(k, j)
-        return -co.transfer[max(k, j)][..., None, None] * _basis_product(co.axis[k], co.axis[j], shape)
+    def lower(i: int) -> np.ndarray:  # A_{i, i-1}
+        return -_sandwich(axis[i], chain[i].K_ba, axis[i - 1], shape)
+
+    def upper(i: int) -> np.ndarray:  # A_{i, i+1}
+        return _sandwich(axis[i], chain[i + 1].K_ab, axis[i + 1], shape)
 
     # forward elimination
     eliminated: dict[int, tuple[np.ndarray | None, np.ndarray]] = {}
     previous: int | None = None
-    for k in active:
-        block = diagonal(k)
-        rhs = _project(co.axis[k], co.source[k] - co.source[k + 1])
+    for i in active:
+        block = diagonal(i)
+        rhs = _project(axis[i], chain[i].source - chain[i + 1].source)
         if previous is not None:
-            lower = coupling(k, previous)
+            coupling = lower(i)
             carry, partial = eliminated[previous]
-            block = block - lower @ carry
-            rhs = rhs - lower @ partial
-        upper = coupling(k, k + 1) if (k + 1 < n and not co.reservoir[k + 1]) else None
-        carry = _solve_small(block, upper) if upper is not None else None
-        eliminated[k] = (carry, _solve_small(block, rhs))
-        previous = k
+            block = block - coupling @ carry
+            rhs = rhs - coupling @ partial
+        following = upper(i) if (i + 1 < n and not reservoir[i + 1]) else None
+        carry = _solve_small(block, following) if following is not None else None
+        eliminated[i] = (carry, _solve_small(block, rhs))
+        previous = i
 
     # back substitution
-    accumulation = np.zeros(shape + (n, 3), dtype=dtype)
-    following: np.ndarray | None = None
-    for k in reversed(active):
-        carry, partial = eliminated[k]
-        coordinates = partial if following is None or carry is None else partial - carry @ following
-        following = coordinates
-        if co.axis[k] is None:
-            accumulation[..., k, :] = coordinates[..., :, 0]
-        else:
-            accumulation[..., k, :] = coordinates[..., 0, :] * co.axis[k]
-    return _currents(arrays, co, accumulation)
+    values = np.zeros(shape + (n, 3), dtype=dtype)
+    later: np.ndarray | None = None
+    for i in reversed(active):
+        carry, partial = eliminated[i]
+        coordinates = partial if later is None or carry is None else partial - carry @ later
+        later = coordinates
+        values[..., i, :] = coordinates[..., :, 0] if axis[i] is None else coordinates[..., 0, :] * axis[i]
+    return _currents(arrays, chain, left_node, right_node, reservoir, values)
 
 
-def _currents(arrays: StackArrays, co: Coefficients, accumulation: np.ndarray) -> UnitSolution:
-    """Face currents from the node values (MODEL.md 2), deposits and torques (MODEL.md 4)."""
-    n = arrays.n_nodes
-    n_layers = n - 1
-    mu_a, mu_b = accumulation[..., :-1, :], accumulation[..., 1:, :]
-    gc = np.stack(co.stiffness[1:-1], axis=-1)[..., None] if n_layers else np.zeros(mu_a.shape[:-1] + (1,))
-    gs = np.stack(co.transfer[1:-1], axis=-1)[..., None] if n_layers else np.zeros(mu_a.shape[:-1] + (1,))
-    source = np.stack(co.source[1:-1], axis=-2) if n_layers else np.zeros_like(mu_a)
-    left_face = source + gc * mu_a - gs * mu_b
-    right_face = source + gs * mu_a - gc * mu_b
+def _currents(arrays: StackArrays, chain: list[Part], left_node: list[int], right_node: list[int],
+              reservoir: list[bool], values: np.ndarray) -> UnitSolution:
+    """Face currents from the node values (MODEL.md 2, 3b), deposits and torques (MODEL.md 4)."""
+    shape = arrays.batch_shape
+    n_layers = len(arrays.layers)
 
-    lead_left = None if arrays.left is None else co.source[0] - co.stiffness[0][..., None] * accumulation[..., 0, :]
-    lead_right = None if arrays.right is None else co.source[-1] + co.stiffness[-1][..., None] * accumulation[..., -1, :]
-    shape3 = accumulation.shape[:-2] + (3,)
-    arriving = [lead_left if lead_left is not None else np.zeros(shape3, accumulation.dtype)]
-    arriving += [right_face[..., i, :] for i in range(n_layers)]
-    leaving = [left_face[..., i, :] for i in range(n_layers)]
-    leaving += [lead_right if lead_right is not None else np.zeros(shape3, accumulation.dtype)]
-    deposit = np.stack([arriving[k] - leaving[k] for k in range(n)], axis=-2)
-    deposit[..., [k for k in range(n) if co.reservoir[k]], :] = 0.0
+    def face(part_index: int, side: str) -> np.ndarray:
+        part = chain[part_index]
+        a = values[..., part_index - 1, :] if part_index > 0 else np.zeros_like(values[..., 0, :])
+        b = values[..., part_index, :] if part_index < len(chain) - 1 else np.zeros_like(values[..., 0, :])
+        if side == "a":
+            return part.source + _apply(part.K_aa, a, shape) + _apply(part.K_ab, b, shape)
+        return part.source + _apply(part.K_ba, a, shape) + _apply(part.K_bb, b, shape)
 
-    torque = np.zeros(accumulation.shape[:-2] + (n_layers, 3), dtype=accumulation.dtype)
+    layer_parts = [left_node[k] for k in range(1, n_layers + 1)]
+    left_face = np.stack([face(i, "a") for i in layer_parts], axis=-2) if n_layers else values[..., :0, :]
+    right_face = np.stack([face(i, "b") for i in layer_parts], axis=-2) if n_layers else values[..., :0, :]
+    lead_left = None if arrays.left is None else face(0, "b")
+    lead_right = None if arrays.right is None else face(len(chain) - 1, "a")
+
+    zero3 = np.zeros(shape + (3,), dtype=values.dtype)
+    arriving = [lead_left if lead_left is not None else zero3] + [right_face[..., i, :] for i in range(n_layers)]
+    leaving = [left_face[..., i, :] for i in range(n_layers)] + [lead_right if lead_right is not None else zero3]
+    deposit = np.stack([arriving[k] - leaving[k] for k in range(n_layers + 1)], axis=-2)
+    ends = [k for k, i in ((0, left_node[0]), (n_layers, right_node[-1])) if _touches_reservoir(chain, k, left_node, right_node)]
+    deposit[..., ends, :] = 0.0
+
+    torque = np.zeros(shape + (n_layers, 3), dtype=values.dtype)
     for i, layer in enumerate(arrays.layers):
         if layer.is_ferromagnet:
-            m = np.broadcast_to(layer.m, shape3)
+            m = np.broadcast_to(layer.m, shape + (3,))
             total = deposit[..., i, :] + deposit[..., i + 1, :]
             torque[..., i, :] = total - np.einsum("...i,...i->...", m, total)[..., None] * m
-    return UnitSolution(accumulation, left_face, right_face, lead_left, lead_right, deposit, torque)
+
+    interface_currents, interface_axes = {}, {}
+    for k in arrays.interfaces:
+        part_index = left_node[k] + 1
+        interface_currents[k] = (face(part_index, "a"), face(part_index, "b"))
+        magnet = chain[left_node[k]] if chain[left_node[k]].axis is not None else chain[right_node[k] + 1]
+        interface_axes[k] = magnet.axis
+    node_left = values[..., [left_node[k] for k in range(n_layers + 1)], :]
+    node_right = values[..., [right_node[k] for k in range(n_layers + 1)], :]
+    return UnitSolution(node_left, node_right, left_face, right_face, lead_left, lead_right, deposit, torque,
+                        interface_currents, interface_axes)
+
+
+def _touches_reservoir(chain: list[Part], node: int, left_node: list[int], right_node: list[int]) -> bool:
+    """Whether user node ``node`` is an end face held by a reservoir (no torque is counted there)."""
+    return chain[left_node[node]].kind == "reservoir" or chain[right_node[node] + 1].kind == "reservoir"
 
 
 # ------------------------------------------------------------ derived integrals
-def spin_flip_loss(arrays: StackArrays, accumulation: np.ndarray) -> np.ndarray:
+def layer_ends(unit: UnitSolution) -> tuple[np.ndarray, np.ndarray]:
+    """(mu_a, mu_b): each layer's values at its left and right faces, (B..., L, 3) each."""
+    return unit.accumulation_right[..., :-1, :], unit.accumulation[..., 1:, :]
+
+
+def spin_flip_loss(arrays: StackArrays, mu_a: np.ndarray, mu_b: np.ndarray) -> np.ndarray:
     """Spin lost to the lattice in each layer, integral of D mu_s / (2 l^2) dx: (B..., L, 3).
 
     Closed form: (D / (2 d)) X tanh(X / 2) (mu_a + mu_b), zero for l = inf.
@@ -240,19 +355,21 @@ def spin_flip_loss(arrays: StackArrays, accumulation: np.ndarray) -> np.ndarray:
         X = layer.thickness / layer.l
         factors.append(np.broadcast_to(layer.D / (2.0 * layer.thickness) * x_tanh_half_x(X), arrays.batch_shape))
     if not factors:
-        return np.zeros(accumulation.shape[:-2] + (0, 3))
+        return np.zeros(mu_a.shape[:-2] + (0, 3))
     factor = np.stack(factors, axis=-1)[..., None]
-    return factor * (accumulation[..., :-1, :] + accumulation[..., 1:, :])
+    return factor * (mu_a + mu_b)
 
 
-def functional(arrays: StackArrays, accumulation: np.ndarray, current: np.ndarray) -> np.ndarray:
-    """The functional S of MODEL.md 5 at node values ``accumulation`` (profiles between nodes exact).
+def functional(arrays: StackArrays, mu_a: np.ndarray, mu_b: np.ndarray, lead_left: np.ndarray,
+               lead_right: np.ndarray, current: np.ndarray) -> np.ndarray:
+    """The functional S of MODEL.md 5 at the given node values (profiles between nodes exact).
 
-    Per layer, with a, b the end values: (1/2)[Gc (|a|^2 + |b|^2) - 2 Gs a.b] - p j0 m.(b - a)
+    Per layer, with a, b its end values: (1/2)[Gc (|a|^2 + |b|^2) - 2 Gs a.b] - p j0 m.(b - a)
     + p^2 j0^2 d / D (the quadratic part integrates by parts using mu'' = mu / l^2); leads add
-    -p j0 m.mu_0 + (G/2)|mu_0|^2 (left) and +p j0 m.mu_L + (G/2)|mu_L|^2 (right).
+    -p j0 m.mu_0 + (G/2)|mu_0|^2 (left, ``lead_left`` = mu_0) and +p j0 m.mu_L + (G/2)|mu_L|^2
+    (right).  Transparent interfaces only: MODEL.md 5 states no interface term.
     """
-    shape = accumulation.shape[:-2]
+    shape = mu_a.shape[:-2]
     current = np.broadcast_to(current, shape)
     total = np.zeros(shape)
 
@@ -260,38 +377,55 @@ def functional(arrays: StackArrays, accumulation: np.ndarray, current: np.ndarra
         return np.einsum("...i,...i->...", u, v)
 
     for i, layer in enumerate(arrays.layers):
-        a, b = accumulation[..., i, :], accumulation[..., i + 1, :]
+        a, b = mu_a[..., i, :], mu_b[..., i, :]
         gc, gs = layer_stiffness(layer)
         total = total + 0.5 * (gc * (dot(a, a) + dot(b, b)) - 2.0 * gs * dot(a, b))
         if layer.is_ferromagnet:
             total = total - layer.p * current * dot(layer.m, b - a) + layer.p**2 * current**2 * layer.thickness / layer.D
-    for end, node, sign in ((arrays.left, 0, -1.0), (arrays.right, -1, 1.0)):
+    for end, mu, sign in ((arrays.left, lead_left, -1.0), (arrays.right, lead_right, 1.0)):
         if end is None:
             continue
-        mu = accumulation[..., node, :]
         total = total + 0.5 * lead_stiffness(end) * dot(mu, mu)
         if end.is_ferromagnet:
             total = total + sign * end.p * current * dot(end.m, mu)
     return total
 
 
-def resistance_area(arrays: StackArrays, accumulation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def interface_drops(arrays: StackArrays, unit: UnitSolution) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Per interface: (1/g, -gamma m.(mu^- - mu^+)/2), the jump of mu_0 per unit current (MODEL.md 3b)."""
+    drops = {}
+    for node, interface in arrays.interfaces.items():
+        m = unit.interface_axes[node]
+        ohmic = 1.0 / interface.g
+        if m is None:
+            drops[node] = (ohmic, np.zeros(()))
+            continue
+        jump = unit.accumulation[..., node, :] - unit.accumulation_right[..., node, :]
+        drops[node] = (ohmic, -0.5 * interface.gamma * np.einsum("...i,...i->...", m, jump))
+    return drops
+
+
+def resistance_area(arrays: StackArrays, unit: UnitSolution) -> tuple[np.ndarray, np.ndarray]:
     """(total, spin part) of the resistance-area product r = [mu_0(left) - mu_0(right)] / j0 (MODEL.md 4).
 
-    ``accumulation`` is per unit current.  Ohmic part: sum of d / sigma; spin part:
-    sum over F layers of (p/2)(mu_b - mu_a) (scalars along m), (p/2) mu_0 for an F
-    lead on the left and -(p/2) mu_L for one on the right.
+    Per unit current.  Ohmic part: sum of d / sigma and of 1/g over interfaces; spin part:
+    sum over F layers of (p/2)(mu_b - mu_a) (scalars along m), (p/2) mu_0 for an F lead on
+    the left, -(p/2) mu_L for one on the right, and -gamma m.(mu^- - mu^+)/2 per interface.
     """
-    shape = accumulation.shape[:-2]
+    mu_a, mu_b = layer_ends(unit)
+    shape = mu_a.shape[:-2]
     ohmic = np.zeros(shape)
     spin = np.zeros(shape)
     for i, layer in enumerate(arrays.layers):
         sigma = layer.D / (1.0 - layer.p**2)
         ohmic = ohmic + layer.thickness / sigma
         if layer.is_ferromagnet:
-            along = np.einsum("...i,...i->...", layer.m, accumulation[..., i + 1, :] - accumulation[..., i, :])
-            spin = spin + 0.5 * layer.p * along
-    for end, node, sign in ((arrays.left, 0, 1.0), (arrays.right, -1, -1.0)):
+            spin = spin + 0.5 * layer.p * np.einsum("...i,...i->...", layer.m, mu_b[..., i, :] - mu_a[..., i, :])
+    ends = ((arrays.left, unit.accumulation[..., 0, :], 1.0), (arrays.right, unit.accumulation_right[..., -1, :], -1.0))
+    for end, mu, sign in ends:
         if end is not None and end.is_ferromagnet:
-            spin = spin + sign * 0.5 * end.p * np.einsum("...i,...i->...", end.m, accumulation[..., node, :])
+            spin = spin + sign * 0.5 * end.p * np.einsum("...i,...i->...", end.m, mu)
+    for interface_ohmic, interface_spin in interface_drops(arrays, unit).values():
+        ohmic = ohmic + interface_ohmic
+        spin = spin + interface_spin
     return ohmic + spin, spin
