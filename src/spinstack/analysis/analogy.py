@@ -18,6 +18,13 @@ The ring presses on its rail with ``rail_load = -rail_reaction``: that is the
 spin-transfer torque share of the node (MODEL.md 4; a magnet is the rail its
 rings press on), and an F layer's torque is the sum of the loads of its rings.
 Along every rail the forces balance without the rail (seed eq. 7).
+
+A resistive interface (MODEL.md 3b) is a spring between two rings at its node,
+mu^- and mu^+, with its own driving force +-gamma j0 m.  At an N/F interface the
+magnet absorbs the transverse spin at the interface itself: the spring passes
+the transverse part of its pull on the normal-metal ring to the magnet
+(``spring_load``), and an F layer's torque is the sum of its rail loads and
+spring loads.
 """
 
 from __future__ import annotations
@@ -36,15 +43,27 @@ class RingForces:
 
     Attributes
     ----------
-    nodes : node index of each ring
+    nodes : node index of each ring (a resistive interface has two rings at its node,
+        mu^- and mu^+, joined by the interface's cord)
+    left_element, right_element : the elements whose cords pull on each side, numbered as
+        :meth:`~spinstack.solver.StackArrays.elements` (0 = left end, L + 1 = right end);
+        an interface cord carries the number of the normal-metal (or non-F) side it joins
+    left_cord, right_cord : "elastic" (F cord), "tension" (N cord) or "interface"
     axis : rail direction m of each ring, zeros for a free ring (no rail)
     position : mu_s at the ring
-    driving_left, driving_right : driving forces of the F cords on each side (+p j0 m left, -p j0 m right)
-    cord_left, cord_right : elastic reaction (F cord) or tension (N cord) of each side
+    driving_left, driving_right : driving forces of the F cords on each side (+p j0 m left,
+        -p j0 m right; +-gamma j0 m for a magnetic interface cord)
+    cord_left, cord_right : elastic reaction (F cord), tension (N cord) or interface spring
     rail_reaction : force of the rail on the ring (zero for a free ring)
+    spring_load : at the normal-metal ring of a magnetic interface, the transverse pull the
+        interface spring passes to the magnet (its share of the torque; zero elsewhere)
     """
 
     nodes: tuple[int, ...]
+    left_element: tuple[int, ...]
+    right_element: tuple[int, ...]
+    left_cord: tuple[str, ...]
+    right_cord: tuple[str, ...]
     axis: np.ndarray
     position: np.ndarray
     driving_left: np.ndarray
@@ -52,6 +71,7 @@ class RingForces:
     cord_left: np.ndarray
     cord_right: np.ndarray
     rail_reaction: np.ndarray
+    spring_load: np.ndarray
 
     @property
     def rail_load(self) -> np.ndarray:
@@ -77,35 +97,73 @@ def ring_forces(solution: Solution) -> RingForces:
     elements = arrays.elements()
     n_layers = len(arrays.layers)
     j0 = float(solution.current)
+    zero = np.zeros(3)
     arriving = [None if solution.unit.lead_current_left is None else j0 * solution.unit.lead_current_left]
     arriving += [solution.spin_current_right[i] for i in range(n_layers)]
     leaving = [solution.spin_current_left[i] for i in range(n_layers)]
     leaving += [None if solution.unit.lead_current_right is None else j0 * solution.unit.lead_current_right]
 
-    rows: dict[str, list[np.ndarray]] = {key: [] for key in
-                                         ("axis", "position", "driving_left", "driving_right", "cord_left", "cord_right", "rail")}
-    nodes = []
-    zero = np.zeros(3)
+    def cord(element: int) -> tuple[str, np.ndarray]:
+        e = elements[element]
+        if e is not None and e.is_ferromagnet:
+            return "elastic", j0 * e.p * np.asarray(e.m, dtype=float)
+        return "tension", zero
+
+    rows: list[dict] = []
     for k in range(arrays.n_nodes):
-        before, after = elements[k], elements[k + 1]
-        if (k == 0 and before is None) or (k == n_layers and after is None):
-            continue  # pinned at a reservoir: no ring
-        nodes.append(k)
-        magnet = next((e for e in (before, after) if e is not None and e.is_ferromagnet), None)
-        axis = zero if magnet is None else np.asarray(magnet.m, dtype=float)
-        drive_left = j0 * before.p * before.m if before is not None and before.is_ferromagnet else zero
-        drive_right = -j0 * after.p * after.m if after is not None and after.is_ferromagnet else zero
-        cord_left = zero if arriving[k] is None else arriving[k] - drive_left
-        cord_right = zero if leaving[k] is None else -leaving[k] - drive_right
-        net = drive_left + drive_right + cord_left + cord_right
-        rows["axis"].append(axis)
-        rows["position"].append(solution.accumulation[k])
-        rows["driving_left"].append(drive_left)
-        rows["driving_right"].append(drive_right)
-        rows["cord_left"].append(cord_left)
-        rows["cord_right"].append(cord_right)
+        before, after = k, k + 1
+        if k in arrays.interfaces:
+            interface = arrays.interfaces[k]
+            axis = solution.unit.interface_axes[k]
+            drive = zero if axis is None else j0 * float(interface.gamma) * np.asarray(axis, dtype=float)
+            through_left, through_right = solution.interface_currents(k)
+            # the interface cord is folded with the plane of its non-magnetic side
+            side = after if elements[before] is not None and elements[before].is_ferromagnet else before
+            magnetic_side = "left" if elements[before] is not None and elements[before].is_ferromagnet else "right"
+
+            def transverse(vector: np.ndarray) -> np.ndarray:
+                m = np.asarray(axis, dtype=float)
+                return vector - np.dot(vector, m) * m
+
+            spring_left = transverse(through_left) if axis is not None and magnetic_side == "right" else zero
+            spring_right = -transverse(through_right) if axis is not None and magnetic_side == "left" else zero
+            left_kind, left_drive = cord(before)
+            rows.append(dict(node=k, left=before, right=side, left_kind=left_kind, right_kind="interface",
+                             magnet=elements[before], pinned=elements[before] is None, position=solution.accumulation[k],
+                             driving_left=left_drive, cord_left=None if arriving[k] is None else arriving[k] - left_drive,
+                             driving_right=-drive, cord_right=-(through_left - drive), spring=spring_left))
+            right_kind, right_drive = cord(after)
+            rows.append(dict(node=k, left=side, right=after, left_kind="interface", right_kind=right_kind,
+                             magnet=elements[after], pinned=elements[after] is None, position=solution.accumulation_right[k],
+                             driving_left=drive, cord_left=through_right - drive,
+                             driving_right=-right_drive, cord_right=None if leaving[k] is None else -(leaving[k] - right_drive),
+                             spring=spring_right))
+            continue
+        left_kind, left_drive = cord(before)
+        right_kind, right_drive = cord(after)
+        magnet = next((elements[e] for e in (before, after) if elements[e] is not None and elements[e].is_ferromagnet), None)
+        rows.append(dict(node=k, left=before, right=after, left_kind=left_kind, right_kind=right_kind, magnet=magnet,
+                         pinned=(k == 0 and elements[before] is None) or (k == n_layers and elements[after] is None),
+                         position=solution.accumulation[k],
+                         driving_left=left_drive, cord_left=None if arriving[k] is None else arriving[k] - left_drive,
+                         driving_right=-right_drive, cord_right=None if leaving[k] is None else -(leaving[k] - right_drive),
+                         spring=zero))
+
+    kept = [row for row in rows if not row["pinned"]]  # pinned at a reservoir: no ring
+    for row in kept:
+        magnet = row["magnet"]
+        row["axis"] = zero if magnet is None or not magnet.is_ferromagnet else np.asarray(magnet.m, dtype=float)
+        for key in ("cord_left", "cord_right"):
+            row[key] = zero if row[key] is None else np.asarray(row[key], dtype=float)
+        net = row["driving_left"] + row["driving_right"] + row["cord_left"] + row["cord_right"]
         # the rail takes every transverse force; a free ring has no rail (and no net force)
-        rows["rail"].append(zero if magnet is None else -(net - np.dot(net, axis) * axis))
-    as_array = lambda key: np.array(rows[key], dtype=float).reshape(-1, 3)  # noqa: E731
-    return RingForces(tuple(nodes), as_array("axis"), as_array("position"), as_array("driving_left"),
-                      as_array("driving_right"), as_array("cord_left"), as_array("cord_right"), as_array("rail"))
+        row["rail"] = zero if not np.any(row["axis"]) else -(net - np.dot(net, row["axis"]) * row["axis"])
+
+    def stacked(key: str) -> np.ndarray:
+        return np.array([row[key] for row in kept], dtype=float).reshape(-1, 3)
+
+    return RingForces(tuple(row["node"] for row in kept), tuple(row["left"] for row in kept),
+                      tuple(row["right"] for row in kept), tuple(row["left_kind"] for row in kept),
+                      tuple(row["right_kind"] for row in kept), stacked("axis"), stacked("position"),
+                      stacked("driving_left"), stacked("driving_right"), stacked("cord_left"), stacked("cord_right"),
+                      stacked("rail"), stacked("spring"))

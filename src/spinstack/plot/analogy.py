@@ -30,7 +30,7 @@ from ..solution import Solution
 from . import style
 from .hodograph import curves, draw_axes, element_rotation, square_box, to_fold
 
-KINDS = ("driving", "elastic", "tension", "rail")
+KINDS = ("driving", "elastic", "tension", "interface", "rail")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,11 @@ class FoldedRing:
     position: np.ndarray  # (2,) folded mu_s at the ring
     axis: np.ndarray      # (2,) folded rail direction, zeros for a free ring
     forces: tuple[FoldedForce, ...]
+    side: str = ""  # "-" / "+" for the two rings of a resistive interface
+
+    @property
+    def label(self) -> str:
+        return f"{self.node}{self.side}"
 
     @property
     def total(self) -> np.ndarray:
@@ -70,9 +75,8 @@ def folded_ring_forces(solution: Solution, samples: int = 65) -> list[FoldedRing
     elements = solution.arrays.elements()
     rings = []
     for r, k in enumerate(forces.nodes):
-        left, right = k, k + 1
-        kinds = {side: ("elastic" if elements[e] is not None and elements[e].is_ferromagnet else "tension")
-                 for side, e in (("left", left), ("right", right))}
+        left, right = forces.left_element[r], forces.right_element[r]
+        kinds = {"left": forces.left_cord[r], "right": forces.right_cord[r]}
         # the rail holds the transverse force of the N cord: fold it with that cord
         n_side = right if elements[left] is not None and elements[left].is_ferromagnet else left
         if elements[n_side] is None or elements[n_side].is_ferromagnet:
@@ -90,8 +94,10 @@ def folded_ring_forces(solution: Solution, samples: int = 65) -> list[FoldedRing
             folded.append(FoldedForce(r, k, kind, side, turned[:2], float(abs(turned[2]))))
         axis_element = left if elements[left] is not None and elements[left].is_ferromagnet else right
         axis = to_fold(fold, axis_element, forces.axis[r]) if np.any(forces.axis[r]) else np.zeros(2)
-        position = to_fold(fold, min(k + 1, len(elements) - 2) if len(elements) > 2 else 0, forces.position[r])
-        rings.append(FoldedRing(k, position, axis, tuple(folded)))
+        position = to_fold(fold, n_side, forces.position[r])
+        pair = forces.nodes.count(k) == 2
+        side = ("-" if forces.nodes.index(k) == r else "+") if pair else ""
+        rings.append(FoldedRing(k, position, axis, tuple(folded), side))
     return rings
 
 
@@ -118,7 +124,7 @@ def _label_ring(ax: Any, ring: FoldedRing, placed: list[tuple[np.ndarray, float]
     else:
         angle = np.pi / 4
     away = np.array([np.cos(angle), np.sin(angle)])
-    ax.annotate(rf"$\mu_{{{ring.node}}}$", xy=ring.position, xytext=13.0 * away, textcoords="offset points",
+    ax.annotate(rf"$\mu_{{{ring.label}}}$", xy=ring.position, xytext=13.0 * away, textcoords="offset points",
                 ha="center", va="center", fontsize=style.FONT_NORMAL, color=style.INK, zorder=7)
     return angle
 
@@ -140,7 +146,10 @@ def _table(rings: list[FoldedRing]) -> str:
     A ring with two forces of one kind (two N cords on a free joint, two F cords
     where two magnets touch) shows both, left/right.
     """
-    columns = (("driving", "drive"), ("elastic", "elastic"), ("tension", "tension"), ("rail", "rail"))
+    present = {f.kind for ring in rings for f in ring.forces}
+    columns = tuple(c for c in (("driving", "drive"), ("elastic", "elastic"), ("tension", "tension"),
+                                ("interface", "interface"), ("rail", "rail"))
+                    if c[0] in present or c[0] in ("driving", "rail"))
     rows = []
     for ring in rings:
         cells = []
@@ -151,7 +160,7 @@ def _table(rings: list[FoldedRing]) -> str:
             if not sizes and kind == "rail" and np.any(ring.axis):
                 sizes = ["0"]  # on a rail, but nothing transverse to hold
             cells.append("/".join(sizes) if sizes else "-")
-        rows.append((f"μ{ring.node}", cells, style.number(np.linalg.norm(ring.total), 1)))
+        rows.append((f"μ{ring.label}", cells, style.number(np.linalg.norm(ring.total), 1)))
     width = 2 + max([len(name) for _, name in columns] + [len(c) for _, cells, _ in rows for c in cells])
     lines = ["ring" + "".join(f"{name:>{width}}" for _, name in columns) + f"{'|sum|':>9}"]
     lines += [f"{name:<4}" + "".join(f"{c:>{width}}" for c in cells) + f"{total:>9}" for name, cells, total in rows]
@@ -228,7 +237,7 @@ def plot_analogy(solution: Solution, ax: Any = None, samples: int = 65, numbers:
             quiver = ax.quiver([start[0]], [start[1]], [f.vector[0]], [f.vector[1]], color=style.FORCE[f.kind],
                                angles="xy", scale_units="xy", scale=1.0 / scale, units="inches", width=0.022,
                                headwidth=3.6, headlength=4.2, headaxislength=3.8, minlength=0, zorder=5,
-                               gid=f"force:{ring.node}:{f.kind}:{f.side}")
+                               gid=f"force:{ring.label}:{f.kind}:{f.side}")
             first_quiver = first_quiver or quiver
         if np.any(ring.axis):
             ax.plot(*ring.position, marker="o", ms=11, mfc="white", mec=style.INK, mew=1.6, zorder=4)

@@ -32,11 +32,12 @@ CURVE = {"F": ORANGE, "N": BLUE}
 COMPONENT = {"x": BLUE, "y": GREEN, "z": VERMILLION, "magnitude": INK, "longitudinal": INK}
 
 #: the forces of the mechanical analogy (seed section 3)
-FORCE = {"driving": VERMILLION, "elastic": GREEN, "tension": BLUE, "rail": INK}
+FORCE = {"driving": VERMILLION, "elastic": GREEN, "tension": BLUE, "interface": PURPLE, "rail": INK}
 FORCE_LABEL = {
     "driving": r"driving force $\pm p\,j_0\,\mathbf{m}$",
     "elastic": r"elastic reaction of the F cord",
     "tension": r"tension of the N cord",
+    "interface": r"pull of the interface spring",
     "rail": r"rail reaction ($-$torque share)",
 }
 

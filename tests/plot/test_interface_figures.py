@@ -1,0 +1,62 @@
+"""Every figure also works for stacks with resistive interfaces (two rings per interface node)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: no display in tests
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import spinstack as ss  # noqa: E402
+from spinstack import plot  # noqa: E402
+from spinstack.analysis import ring_forces  # noqa: E402
+from spinstack.plot import KINDS, write_figure  # noqa: E402
+
+
+def resistive_valve() -> ss.Stack:
+    F1, F2, N = ss.Ferromagnet("F1", 1.0, 0.5, 2.0), ss.Ferromagnet("F2", 1.0, 0.7, 1.0), ss.Normal("N", 3.0, 5.0)
+    layers = [ss.Layer(N, 0.5), ss.Layer(F1, 1.5, [0, 0, 1]), ss.Layer(N, 1.0), ss.Layer(F2, 1.0, ss.polar(60)),
+              ss.Layer(N, 0.5)]
+    interfaces = [ss.Interface(2, 3.0, 1.0, [1.5, 0.2]), ss.Interface(3, 2.0, 1.0, [1.0, -0.3], delta=0.2),
+                  ss.Interface(5, 1.0, 1.0)]
+    return ss.Stack(layers, interfaces=interfaces, right=ss.Lead(N))
+
+
+def test_ring_forces_balance_with_interfaces():
+    solution = ss.solve(resistive_valve())
+    forces = ring_forces(solution)
+    assert forces.nodes == (1, 2, 2, 3, 3, 4, 5, 5)
+    assert "interface" in forces.right_cord and "interface" in forces.left_cord
+    scale = np.abs(forces.driving_left).max() + np.abs(forces.cord_left).max()
+    np.testing.assert_allclose(forces.total, 0.0, atol=1e-13 * scale)
+    np.testing.assert_allclose(forces.along_rail(), 0.0, atol=1e-13 * scale)
+    # an F layer's torque: the loads on its rail plus what its interface springs pass to it
+    for index in solution.stack.ferromagnet_indices:
+        rings = [r for r, node in enumerate(forces.nodes) if node in (index, index + 1)]
+        load = forces.rail_load[rings].sum(axis=0) + forces.spring_load[rings].sum(axis=0)
+        np.testing.assert_allclose(load, solution.torque[index], atol=1e-13 * scale)
+    assert np.abs(forces.spring_load).max() > 1e-3
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_renders(tmp_path, kind):
+    path = write_figure(ss.solve(resistive_valve()), kind, tmp_path / f"{kind}.png")
+    assert path.stat().st_size > 10_000
+
+
+def test_drawn_interface_arrows_balance():
+    solution = ss.solve(resistive_valve())
+    ax = plot.plot_analogy(solution)
+    drawn: dict[str, np.ndarray] = {}
+    for artist in ax.collections:
+        gid = artist.get_gid() or ""
+        if gid.startswith("force:"):
+            ring = gid.split(":")[1]
+            drawn[ring] = drawn.get(ring, 0.0) + np.array([artist.U[0], artist.V[0]])
+    assert {"2-", "2+", "3-", "3+"} <= set(drawn)
+    for total in drawn.values():
+        np.testing.assert_allclose(total, 0.0, atol=1e-12)
+    plt.close("all")
