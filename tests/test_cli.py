@@ -81,7 +81,8 @@ def test_version_and_python_dash_m_spinstack():
     assert run("solve", EXAMPLE, module="spinstack").stdout == run("solve", EXAMPLE).stdout
 
 
-@pytest.mark.parametrize("case_id", ["thickness-negative", "units-SI", "interfaces", "invalid-toml", "not-utf8",
+@pytest.mark.parametrize("case_id", ["thickness-negative", "si-rho-length", "interface-g_mix-missing-at-N-F",
+                                     "invalid-toml", "not-utf8",
                                      "missing-file", "directory"])
 def test_bad_input_in_a_real_process(tmp_path, case_id):
     case = CASES[case_id]

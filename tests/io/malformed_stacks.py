@@ -52,6 +52,68 @@ def with_f_material(table: str) -> str:
     return N + "\n[materials.F]\n" + table + GOOD_LAYERS
 
 
+def interface(extra: str = "", node: str = "1", g_up: str = "2.0", g_dn: str = "1.0",
+              g_mix: str | None = "[1.5, 0.1]") -> str:
+    """One reduced [[interfaces]] table; arguments are TOML source text (None leaves the key out)."""
+    text = f"\n[[interfaces]]\nnode = {node}\ng_up = {g_up}\ng_dn = {g_dn}\n"
+    if g_mix is not None:
+        text += f"g_mix = {g_mix}\n"
+    return text + extra
+
+
+# An SI stack (units = "SI") with names no materials library should hold: SiF | SiN | SiF
+SI_MATERIALS = """
+[materials.SiF]
+type = "ferromagnet"
+rho = "60 nOhm*m"
+beta = 0.46
+l_sf = "60 nm"
+
+[materials.SiN]
+type = "normal"
+rho = "5 nOhm*m"
+l_sf = "450 nm"
+"""
+SI_LAYERS = """
+[[layers]]
+material = "SiF"
+thickness = "4 nm"
+magnetization = [0, 0, 1]
+
+[[layers]]
+material = "SiN"
+thickness = "10 nm"
+
+[[layers]]
+material = "SiF"
+thickness = "4 nm"
+magnetization = [1, 0, 0]
+"""
+
+
+def si(current: str = '"1e11 A/m^2"', f_rho: str = '"60 nOhm*m"', beta: str | None = "0.46",
+       f_l_sf: str = '"60 nm"', n_type: str = '"normal"', n_rho: str | None = '"5 nOhm*m"', n_extra: str = "",
+       layers: str = SI_LAYERS, interfaces: str = "", extra: str = "") -> str:
+    """A valid SI stack file with one value replaced (arguments are TOML source text; None leaves a key out)."""
+    text = f'units = "SI"\ncurrent = {current}\n\n[materials.SiF]\ntype = "ferromagnet"\nrho = {f_rho}\n'
+    if beta is not None:
+        text += f"beta = {beta}\n"
+    text += f"l_sf = {f_l_sf}\n\n[materials.SiN]\ntype = {n_type}\n"
+    if n_rho is not None:
+        text += f"rho = {n_rho}\n"
+    return text + 'l_sf = "450 nm"\n' + n_extra + extra + layers + interfaces
+
+
+def si_interface(node: str | None = "1", AR: str | None = '"0.5 fOhm*m^2"', gamma: str | None = "0.7",  # noqa: N803
+                 G_mix: str | None = '["0.55e15 Ohm^-1*m^-2", "0.01e15 Ohm^-1*m^-2"]', extra: str = "") -> str:  # noqa: N803
+    """One SI [[interfaces]] table at the SiF/SiN node (arguments are TOML text; None leaves a key out)."""
+    text = "\n[[interfaces]]\n"
+    for key, value in (("node", node), ("AR", AR), ("gamma", gamma), ("G_mix", G_mix)):
+        if value is not None:
+            text += f"{key} = {value}\n"
+    return text + extra
+
+
 class Case(NamedTuple):
     id: str
     content: str | bytes | None  # None: no such file; "<directory>": a directory
@@ -68,16 +130,14 @@ CATALOGUE: list[Case] = [
     Case("top-unknown-quoted-key", '"a.b" = 1\n' + MATERIALS + GOOD_LAYERS, '"a.b"', "unknown key"),
     Case("top-typo-layer", MATERIALS + GOOD_LAYERS.replace("[[layers]]", "[[layer]]"), "layer", "unknown key"),
     Case("top-typo-materials", MATERIALS.replace("[materials.", "[material.") + GOOD_LAYERS, "material", "unknown key"),
-    Case("units-SI", 'units = "SI"\n' + MATERIALS + GOOD_LAYERS, "units", "SI units are not supported yet"),
-    Case("units-foo", 'units = "foo"\n' + MATERIALS + GOOD_LAYERS, "units", 'must be "reduced" (or "SI", not supported yet), got "foo"'),
-    Case("units-number", "units = 1\n" + MATERIALS + GOOD_LAYERS, "units", 'must be "reduced" (or "SI", not supported yet), got 1'),
+    Case("units-foo", 'units = "foo"\n' + MATERIALS + GOOD_LAYERS, "units", 'must be "reduced" or "SI", got "foo"'),
+    Case("units-si-lowercase", 'units = "si"\n' + MATERIALS + GOOD_LAYERS, "units", 'must be "reduced" or "SI", got "si"'),
+    Case("units-number", "units = 1\n" + MATERIALS + GOOD_LAYERS, "units", 'must be "reduced" or "SI", got 1'),
     Case("current-string", 'current = "1"\n' + MATERIALS + GOOD_LAYERS, "current", 'must be a number, got "1"'),
     Case("current-nan", "current = nan\n" + MATERIALS + GOOD_LAYERS, "current", "must be a number, got nan"),
     Case("current-inf", "current = inf\n" + MATERIALS + GOOD_LAYERS, "current", "must be finite, got inf"),
     Case("current-boolean", "current = true\n" + MATERIALS + GOOD_LAYERS, "current", "must be a number, got true"),
     Case("current-list", "current = [1.0]\n" + MATERIALS + GOOD_LAYERS, "current", "must be a number, got [1.0]"),
-    Case("interfaces", MATERIALS + GOOD_LAYERS + "\n[[interfaces]]\nnode = 1\ng_up = 2.0\ng_dn = 1.0\n",
-         "interfaces", "resistive interfaces (MODEL.md 3b) are not supported yet"),
     # ---- materials
     Case("materials-array", '[[materials]]\ntype = "normal"\n' + GOOD_LAYERS, "materials", "must be a table"),
     Case("material-not-table", "[materials]\nN = 3.0\n" + GOOD_LAYERS, "materials.N", "must be a table"),
@@ -212,6 +272,144 @@ CATALOGUE: list[Case] = [
     Case("not-utf8", MATERIALS.encode() + b"# caf\xe9\n" + GOOD_LAYERS.encode(), "", "not UTF-8 text (byte 0xe9 on line 12)"),
     Case("missing-file", None, "", "no such file"),
     Case("directory", DIRECTORY, "", "is a directory"),
+    # ---- reduced [[interfaces]] (MODEL.md 3b); GOOD_LAYERS is F | N: node 1 is N/F, node 2 N/reservoir
+    Case("interfaces-number", "interfaces = 3\n" + MATERIALS + GOOD_LAYERS, "interfaces",
+         "must be an array of tables ([[interfaces]]), got 3"),
+    Case("interface-unknown-key", MATERIALS + GOOD_LAYERS + interface("AR = 1.0\n"), "interfaces[0].AR",
+         "unknown key (expected one of: node, g_up, g_dn, g_mix, delta)"),
+    Case("interface-missing-node", MATERIALS + GOOD_LAYERS + "\n[[interfaces]]\ng_up = 1.0\ng_dn = 1.0\n",
+         "interfaces[0].node", "missing (node index"),
+    Case("interface-node-string", MATERIALS + GOOD_LAYERS + interface(node='"1"'), "interfaces[0].node",
+         'must be an integer node index (0 = left end face), got "1"'),
+    Case("interface-node-float", MATERIALS + GOOD_LAYERS + interface(node="1.0"), "interfaces[0].node",
+         "must be an integer node index (0 = left end face), got 1.0"),
+    Case("interface-node-out-of-range", MATERIALS + GOOD_LAYERS + interface(node="5"), "interfaces[0].node",
+         "must be a node index from 0 to 2, got 5"),
+    Case("interface-node-negative", MATERIALS + GOOD_LAYERS + interface(node="-1"), "interfaces[0].node",
+         "must be a node index from 0 to 2, got -1"),
+    Case("interface-duplicate-node", MATERIALS + GOOD_LAYERS + interface() + interface(), "interfaces[1].node",
+         "node 1 already has an interface (interfaces[0])"),
+    Case("interface-g_up-negative", MATERIALS + GOOD_LAYERS + interface(g_up="-1.0"), "interfaces[0].g_up",
+         "must be > 0, got -1.0"),
+    Case("interface-g_up-string", MATERIALS + GOOD_LAYERS + interface(g_up='"2"'), "interfaces[0].g_up",
+         'must be a number, got "2"'),
+    Case("interface-g_dn-missing", MATERIALS + GOOD_LAYERS + "\n[[interfaces]]\nnode = 1\ng_up = 1.0\ng_mix = [1.0, 0.0]\n",
+         "interfaces[0].g_dn", "missing"),
+    Case("interface-g_mix-scalar", MATERIALS + GOOD_LAYERS + interface(g_mix="1.5"), "interfaces[0].g_mix",
+         "must be a pair [g_r, g_i] (real and imaginary parts), got 1.5"),
+    Case("interface-g_mix-string", MATERIALS + GOOD_LAYERS + interface(g_mix='[1.5, "0"]'), "interfaces[0].g_mix[1]",
+         'must be a number, got "0"'),
+    Case("interface-g_mix-negative-real", MATERIALS + GOOD_LAYERS + interface(g_mix="[-1.5, 0.0]"),
+         "interfaces[0].g_mix", "the real part g_r must be >= 0, got -1.5"),
+    Case("interface-g_mix-missing-at-N-F", MATERIALS + GOOD_LAYERS + interface(g_mix=None), "interfaces[0].g_mix",
+         "missing: an N/F interface needs its mixing conductance"),
+    Case("interface-g_mix-at-non-magnetic", MATERIALS + GOOD_LAYERS + interface(node="2", g_dn="2.0"),
+         "interfaces[0].g_mix", "not used at a non-magnetic interface"),
+    Case("interface-non-magnetic-asymmetry", MATERIALS + GOOD_LAYERS + interface(node="2", g_mix=None),
+         "interfaces[0].g_dn", "a non-magnetic interface has no spin asymmetry"),
+    Case("interface-delta-negative", MATERIALS + GOOD_LAYERS + interface(extra="delta = -0.5\n"),
+         "interfaces[0].delta", "must be >= 0, got -0.5"),
+    Case("interface-not-table", "interfaces = [1]\n" + MATERIALS + GOOD_LAYERS, "interfaces[0]", "must be a table"),
+    Case("si-keys-in-reduced-file", SI_MATERIALS + SI_LAYERS, "materials.SiF.rho",
+         'unknown key (expected one of: type, D, p, l, D_up, D_dn; rho, conductivity, beta, l_sf are SI keys: '
+         'add units = "SI" at the top)'),
+    # ---- SI files (units = "SI"): quantities with units, parsed by pint
+    Case("si-current-missing", 'units = "SI"\n' + SI_MATERIALS + SI_LAYERS, "current",
+         'missing (the charge current density J, e.g. "1e11 A/m^2")'),
+    Case("si-current-amperes", si(current='"1e11 A"'), "current",
+         'expected a current density (e.g. "1e11 A/m^2"), got "1e11 A" (dimension [current])'),
+    Case("si-current-unit-typo", si(current='"1e11 A/m2"'), "current", 'unknown unit "m2"'),
+    Case("si-current-nan", si(current='"nan A/m^2"'), "current", 'must be a number, got "nan A/m^2"'),
+    Case("si-current-boolean", si(current="true"), "current", "got true"),
+    Case("si-rho-length", si(f_rho='"4 nm"'), "materials.SiF.rho",
+         'expected a resistivity (e.g. "60 nOhm*m"), got "4 nm" (dimension [length])'),
+    Case("si-rho-unknown-unit", si(f_rho='"60 nOhmm"'), "materials.SiF.rho",
+         'expected a resistivity (e.g. "60 nOhm*m"), got "60 nOhmm": unknown unit "nOhmm"'),
+    Case("si-rho-abc", si(f_rho='"abc"'), "materials.SiF.rho", 'got "abc": unknown unit "abc"'),
+    Case("si-rho-garbled", si(f_rho='"60 nOhm*m)"'), "materials.SiF.rho", 'got "60 nOhm*m)": not a number with a unit'),
+    Case("si-rho-plain-string", si(f_rho='"60"'), "materials.SiF.rho",
+         'got "60" (dimensionless, a plain number)'),
+    Case("si-rho-negative", si(f_rho='"-60 nOhm*m"'), "materials.SiF.rho", 'must be > 0, got "-60 nOhm*m"'),
+    Case("si-rho-negative-number", si(f_rho="-6e-8"), "materials.SiF.rho", "must be > 0, got -6e-08"),
+    Case("si-rho-zero", si(f_rho='"0 Ohm*m"'), "materials.SiF.rho", 'must be > 0, got "0 Ohm*m"'),
+    Case("si-rho-inf", si(f_rho='"inf nOhm*m"'), "materials.SiF.rho", 'must be finite, got "inf nOhm*m"'),
+    Case("si-rho-nan", si(f_rho="nan"), "materials.SiF.rho", "must be a number, got nan"),
+    Case("si-rho-boolean", si(f_rho="true"), "materials.SiF.rho", 'expected a resistivity (e.g. "60 nOhm*m"), got true'),
+    Case("si-rho-table", si(f_rho="{ value = 1 }"), "materials.SiF.rho", "expected a resistivity"),
+    Case("si-rho-and-conductivity", si(n_extra='conductivity = "2e8 S/m"\n'), "materials.SiN.conductivity",
+         "give rho or conductivity, not both"),
+    Case("si-conductivity-resistivity", si(n_rho=None, n_extra='conductivity = "5 nOhm*m"\n'),
+         "materials.SiN.conductivity", 'expected a conductivity (e.g. "1.7e7 S/m"), got "5 nOhm*m"'),
+    Case("si-beta-one", si(beta="1"), "materials.SiF.beta", "must lie strictly between -1 and 1, got 1.0"),
+    Case("si-beta-minus-one", si(beta='"-100 %"'), "materials.SiF.beta", 'must lie strictly between -1 and 1, got "-100 %"'),
+    Case("si-beta-length", si(beta='"0.5 nm"'), "materials.SiF.beta",
+         'expected a dimensionless number (e.g. "0.46"), got "0.5 nm" (dimension [length])'),
+    Case("si-beta-on-normal", si(n_extra="beta = 0.2\n"), "materials.SiN.beta",
+         "not allowed: a normal metal has no bulk spin asymmetry"),
+    Case("si-l_sf-mass", si(f_l_sf='"4 kg"'), "materials.SiF.l_sf",
+         'expected a length (e.g. "4 nm"), got "4 kg" (dimension [mass])'),
+    Case("si-l_sf-zero", si(f_l_sf='"0 nm"'), "materials.SiF.l_sf", 'must be > 0, got "0 nm"'),
+    Case("si-l_sf-infinite-word", si(f_l_sf='"infinite"'), "materials.SiF.l_sf", 'unknown unit "infinite"'),
+    Case("si-l_sf-minus-inf", si(f_l_sf='"-inf nm"'), "materials.SiF.l_sf", 'must be > 0, got "-inf nm"'),
+    Case("si-reduced-key", si(n_extra="D = 3.0\n"), "materials.SiN.D",
+         "unknown key in an SI file (expected one of: type, rho, conductivity, beta, l_sf; D, p, l, D_up, D_dn are "
+         "reduced-unit keys)"),
+    Case("si-unknown-material-key", si(n_extra='rhoo = "5 nOhm*m"\n'), "materials.SiN.rhoo",
+         "unknown key (expected one of: type, rho, conductivity, beta, l_sf)"),
+    Case("si-missing-rho", si(n_rho=None), "materials.SiN.rho", "missing"),
+    Case("si-missing-beta", si(beta=None), "materials.SiF.beta", "missing"),
+    Case("si-bad-type", si(n_type='"metal"'), "materials.SiN.type", 'must be "normal" or "ferromagnet", got "metal"'),
+    Case("si-thickness-mass", si(layers=SI_LAYERS.replace('"10 nm"', '"4 kg"')), "layers[1].thickness",
+         'expected a length (e.g. "4 nm"), got "4 kg" (dimension [mass])'),
+    Case("si-thickness-negative", si(layers=SI_LAYERS.replace('"10 nm"', '"-10 nm"')), "layers[1].thickness",
+         'must be > 0, got "-10 nm"'),
+    Case("si-thickness-no-unit", si(layers=SI_LAYERS.replace('"10 nm"', '"10"')), "layers[1].thickness",
+         'expected a length (e.g. "4 nm"), got "10" (dimensionless, a plain number)'),
+    Case("si-thickness-inf", si(layers=SI_LAYERS.replace('"10 nm"', "inf")), "layers[1].thickness",
+         "must be finite, got inf"),
+    Case("si-unknown-library-material", si(layers=SI_LAYERS + '\n[[layers]]\nmaterial = "Unobtainium"\nthickness = "2 nm"\n'),
+         "layers[3].material", 'undefined material "Unobtainium": no [materials.Unobtainium] table'),
+    Case("si-library-override-unknown-key", si(extra='\n[materials.Co]\nlsf = "40 nm"\n'), "materials.Co.lsf",
+         "unknown key (expected one of: type, rho, conductivity, beta, l_sf)"),
+    Case("si-interface-AR-negative", si(interfaces=si_interface(AR='"-0.5 fOhm*m^2"')), "interfaces[0].AR",
+         'must be > 0, got "-0.5 fOhm*m^2"'),
+    Case("si-interface-AR-dimension", si(interfaces=si_interface(AR='"0.5 fOhm"')), "interfaces[0].AR",
+         'expected a resistance-area product (e.g. "0.5 fOhm*m^2"), got "0.5 fOhm" (dimension'),
+    Case("si-interface-AR-missing", si(interfaces=si_interface(AR=None)), "interfaces[0].AR",
+         "missing (interface resistance-area AR*"),
+    Case("si-interface-gamma-one", si(interfaces=si_interface(gamma="1.0")), "interfaces[0].gamma",
+         "must lie strictly between -1 and 1, got 1.0"),
+    Case("si-interface-gamma-unit", si(interfaces=si_interface(gamma='"0.5 Ohm"')), "interfaces[0].gamma",
+         'expected a dimensionless number (e.g. "0.46"), got "0.5 Ohm"'),
+    Case("si-interface-G_mix-scalar", si(interfaces=si_interface(G_mix='"1e15 S/m^2"')), "interfaces[0].G_mix",
+         "must be a pair [Re, Im] of conductances per area"),
+    Case("si-interface-G_mix-three", si(interfaces=si_interface(G_mix='["1e15 S/m^2", "0 S/m^2", "0 S/m^2"]')),
+         "interfaces[0].G_mix", "must be a pair [Re, Im] of conductances per area"),
+    Case("si-interface-G_mix-dimension", si(interfaces=si_interface(G_mix='["1e15 Ohm", "0 S/m^2"]')),
+         "interfaces[0].G_mix[0]", 'expected a conductance per area (e.g. "0.55e15 Ohm^-1*m^-2"), got "1e15 Ohm"'),
+    Case("si-interface-G_mix-negative", si(interfaces=si_interface(G_mix='["-1e15 S/m^2", "0 S/m^2"]')),
+         "interfaces[0].G_mix[0]", 'must be >= 0, got "-1e15 S/m^2"'),
+    Case("si-interface-G_mix-missing", si(interfaces=si_interface(G_mix=None)), "interfaces[0].G_mix",
+         "missing: an N/F interface needs its mixing conductance G_mix = [Re, Im]"),
+    Case("si-interface-delta-negative", si(interfaces=si_interface(extra="delta = -0.1\n")), "interfaces[0].delta",
+         "must be >= 0, got -0.1"),
+    Case("si-interface-node-out-of-range", si(interfaces=si_interface(node="7")), "interfaces[0].node",
+         "must be a node index from 0 to 3, got 7"),
+    Case("si-interface-node-float", si(interfaces=si_interface(node="1.5")), "interfaces[0].node",
+         "must be an integer node index"),
+    Case("si-interface-node-missing", si(interfaces=si_interface(node=None)), "interfaces[0].node", "missing"),
+    Case("si-interface-reduced-key", si(interfaces=si_interface(extra="g_up = 2.0\n")), "interfaces[0].g_up",
+         "unknown key in an SI file (expected one of: node, pair, AR, gamma, G_mix, delta; g_up, g_dn, g_mix are "
+         "reduced-unit keys)"),
+    Case("si-interface-unknown-key", si(interfaces=si_interface(extra="Gmix = 1\n")), "interfaces[0].Gmix",
+         "unknown key (expected one of: node, pair, AR, gamma, G_mix, delta)"),
+    Case("si-interface-unknown-pair", si(interfaces=si_interface(extra='pair = "Foo/Bar"\n')), "interfaces[0].pair",
+         'library interface "Foo/Bar"'),
+    Case("si-interface-pair-number", si(interfaces=si_interface(extra="pair = 3\n")), "interfaces[0].pair",
+         'must be the name of a library interface ("A/B"), got 3'),
+    Case("si-non-magnetic-gamma", si(layers=SI_LAYERS + '\n[[layers]]\nmaterial = "SiN"\nthickness = "3 nm"\n',
+                                     interfaces=si_interface(node="4", G_mix=None)),
+         "interfaces[0].gamma", "a non-magnetic interface has no spin asymmetry: gamma must be 0"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Stack files: the TOML description of a stack (``STACK_FORMAT.md``), reduced units.
+"""Stack files: the TOML description of a stack (``STACK_FORMAT.md``), reduced or SI units.
 
 A stack file is the one way a structure is described outside Python, so the
 reader is strict: an unknown key is an error at every level (a typo must never
@@ -9,48 +9,50 @@ whose message is one line, ``FILE: PATH: reason``, for example::
     examples/bad.toml: layers[2].thickness: must be > 0, got -2.0
     bad.toml: materials.F1.p: must lie strictly between -1 and 1, got 1.0
     x.toml: layers[0].materail: unknown key (expected one of: material, thickness, magnetization)
+    x.toml: materials.Co.rho: expected a resistivity (e.g. "60 nOhm*m"), got "4 nm" (dimension [length])
 
 Layers are counted from 0, as in ``STACK_FORMAT.md``.  Value checks (ranges,
 finiteness, collinear F/F contacts, ...) are the model's own
 (:mod:`spinstack.model`); this module checks the file's structure and types,
 converts TOML values to numbers and puts the model's errors under their path
-in the file.
-
-Not supported yet (clear errors, never silently ignored): ``units = "SI"`` and
-resistive ``[[interfaces]]`` (MODEL.md 3b).
+in the file.  ``units = "SI"`` files (quantities with units, the built-in
+materials library) are read by :mod:`spinstack.io.sifile` through the same
+layer and end tables.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from ..errors import StackError
-from ..model import Ferromagnet, Layer, Lead, Normal, Reservoir, Stack
+from ..model import Ferromagnet, Interface, Layer, Lead, Normal, Reservoir, Stack
 from ..model.layers import End
 from ..model.materials import Material
+from .tomlvalues import as_number, as_table, choices, known_keys, one_line, quoted_key, required, show, within
 
 __all__ = ["StackFileError", "load_stack", "stack_from_dict"]
-
-T = TypeVar("T")
 
 TOP_KEYS = ("units", "current", "materials", "left", "layers", "right", "interfaces")
 NORMAL_KEYS = ("type", "D", "l")
 FERROMAGNET_KEYS = ("type", "D", "p", "l", "D_up", "D_dn")
 LAYER_KEYS = ("material", "thickness", "magnetization")
 LEAD_KEYS = ("kind", "material", "magnetization")
+INTERFACE_KEYS = ("node", "g_up", "g_dn", "g_mix", "delta")
 ANGLE_KEYS = ("theta", "phi")
+SI_MATERIAL_KEYS = ("rho", "conductivity", "beta", "l_sf")
 MATERIAL_TYPES = ("normal", "ferromagnet")
 END_KINDS = ("reservoir", "lead")
+UNIT_SYSTEMS = ("reduced", "SI")
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_SHOWN_LENGTH = 60  # longest rendering of a bad value inside a message
+# (table, path) -> the Material the table names, with errors under path
+MaterialLookup = Callable[[dict[str, Any], str, str], Material]
+# (value, path) -> a thickness in the stack's numbers
+ThicknessReader = Callable[[Any, str], Any]
 
 
 class StackFileError(StackError):
@@ -68,25 +70,29 @@ class StackFileError(StackError):
     def __init__(self, source: str, path: str, reason: str) -> None:
         super().__init__(path, reason)
         self.source = source
-        self.args = (_one_line(f"{source}: {self.args[0]}"),)
+        self.args = (one_line(f"{source}: {self.args[0]}"),)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.source, self.path, self.reason))
 
 
 # ------------------------------------------------------------------ entry points
-def load_stack(path: str | os.PathLike[str]) -> Stack:
+def load_stack(path: str | os.PathLike[str], *, library: Any = None) -> Stack:
     """Read a stack file (TOML, ``STACK_FORMAT.md``) into a validated :class:`~spinstack.Stack`.
 
     Parameters
     ----------
     path
         The file.  Its name, as given, starts every error message.
+    library
+        For SI files that name library materials: a :class:`~spinstack.library.Library`
+        or a library file (default: the built-in one, read only when a name needs it).
 
     Returns
     -------
     Stack
-        Unbatched (``batch_shape == ()``), reduced units.
+        Unbatched (``batch_shape == ()``); ``units`` as the file says (``"reduced"``
+        by default, or ``"SI"``: SI-base numbers, MODEL.md 7).
 
     Raises
     ------
@@ -117,10 +123,10 @@ def load_stack(path: str | os.PathLike[str]) -> Stack:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise StackFileError(source, "", f"invalid TOML: {error}") from None
-    return stack_from_dict(data, source)
+    return stack_from_dict(data, source, library=library)
 
 
-def stack_from_dict(data: dict[str, Any], source: str) -> Stack:
+def stack_from_dict(data: dict[str, Any], source: str, *, library: Any = None) -> Stack:
     """Build a :class:`~spinstack.Stack` from a parsed stack file (the dict ``tomllib`` returns).
 
     Parameters
@@ -129,6 +135,8 @@ def stack_from_dict(data: dict[str, Any], source: str) -> Stack:
         The file's top-level table.
     source
         Where it came from (a file name); starts every error message.
+    library
+        As for :func:`load_stack`.
 
     Raises
     ------
@@ -136,131 +144,154 @@ def stack_from_dict(data: dict[str, Any], source: str) -> Stack:
         (a :class:`StackFileError`) naming the key path and the reason.
     """
     try:
-        return _stack(data)
+        return _stack(data, library)
     except StackError as error:
         raise StackFileError(source, error.path, error.reason) from None
 
 
 # ------------------------------------------------------------------ the tables
-def _stack(data: Any) -> Stack:
-    top = _table(data, "", "the top level of a stack file")
-    _known_keys(top, TOP_KEYS, "")
-    _units(top.get("units", "reduced"))
-    if "interfaces" in top:
-        raise StackError("interfaces", "resistive interfaces (MODEL.md 3b) are not supported yet")
-    current = _number(top.get("current", 1.0), "current")
+def _stack(data: Any, library: Any) -> Stack:
+    top = as_table(data, "", "the top level of a stack file")
+    known_keys(top, TOP_KEYS, "")
+    if _units(top.get("units", "reduced")) == "SI":
+        from .sifile import si_stack  # pint is imported only for SI files
+
+        return si_stack(top, library)
+    current = as_number(top.get("current", 1.0), "current")
     materials = _materials(top.get("materials", {}))
-    left = _end(top.get("left"), "left", materials)
-    layers = _layers(top.get("layers", []), materials)
-    right = _end(top.get("right"), "right", materials)
-    return Stack(layers, left=left, right=right, current=current)
+    lookup = _defined_materials(materials)
+    left = read_end(top.get("left"), "left", lookup)
+    layers = read_layers(top.get("layers", []), lookup, as_number)
+    right = read_end(top.get("right"), "right", lookup)
+    interfaces = [_interface(table, path) for table, path in interface_tables(top.get("interfaces", []))]
+    return Stack(layers, left=left, right=right, current=current, interfaces=interfaces)
 
 
-def _units(value: Any) -> None:
-    if value == "reduced":
-        return
-    if value == "SI":
-        raise StackError("units", 'SI units are not supported yet (a later version adds them); '
-                                  'write the stack in reduced units (units = "reduced")')
-    raise StackError("units", f'must be "reduced" (or "SI", not supported yet), got {_show(value)}')
+def _units(value: Any) -> str:
+    if value not in UNIT_SYSTEMS:
+        raise StackError("units", f"must be {choices(UNIT_SYSTEMS)}, got {show(value)}")
+    return value
 
 
 def _materials(value: Any) -> dict[str, Material]:
-    tables = _table(value, "materials", "one [materials.NAME] table per material")
+    return read_materials(value, _material)
+
+
+def read_materials(value: Any, build: Callable[[str, dict[str, Any], str], Material]) -> dict[str, Material]:
+    """Every [materials.NAME] table, built by ``build(name, table, path)``; errors under the quoted path."""
+    tables = as_table(value, "materials", "one [materials.NAME] table per material")
     materials: dict[str, Material] = {}
     for name, entry in tables.items():
-        path = f"materials.{_key(name)}"
+        path = f"materials.{quoted_key(name)}"
         if not name:
             raise StackError(path, "a material needs a non-empty name")
         try:
-            materials[name] = _material(name, _table(entry, path, f"a [{path}] table"), path)
+            materials[name] = build(name, as_table(entry, path, f"a [{path}] table"), path)
         except StackError as error:
-            # the model writes materials.NAME.key with the bare name; quote it as TOML would
-            raw = f"materials.{name}"
-            if path != raw and (error.path == raw or error.path.startswith(raw + ".")):
-                raise StackError(path + error.path[len(raw):], error.reason) from None
-            raise
+            raise unquoted_error(error, name, path) from None
     return materials
+
+
+def unquoted_error(error: StackError, name: str, path: str) -> StackError:
+    """The model writes materials.NAME.key with the bare name; quote it as TOML would."""
+    raw = f"materials.{name}"
+    if path != raw and (error.path == raw or error.path.startswith(raw + ".")):
+        return StackError(path + error.path[len(raw):], error.reason)
+    return error
 
 
 def _material(name: str, table: dict[str, Any], path: str) -> Material:
     if "type" not in table:
-        raise StackError(f"{path}.type", f"missing ({_choices(MATERIAL_TYPES)})")
+        raise StackError(f"{path}.type", f"missing ({choices(MATERIAL_TYPES)})")
     kind = table["type"]
     if kind not in MATERIAL_TYPES:
-        raise StackError(f"{path}.type", f"must be {_choices(MATERIAL_TYPES)}, got {_show(kind)}")
+        raise StackError(f"{path}.type", f"must be {choices(MATERIAL_TYPES)}, got {show(kind)}")
+    si_keys = [key for key in table if key in SI_MATERIAL_KEYS]
+    hint = f"; {', '.join(SI_MATERIAL_KEYS)} are SI keys: add units = \"SI\" at the top" if si_keys else ""
     if kind == "normal":
-        _known_keys(table, NORMAL_KEYS, path)
-        D = _number(_required(table, "D", path, "conductance D_N > 0"), f"{path}.D")
+        known_keys(table, NORMAL_KEYS, path, hint)
+        D = as_number(required(table, "D", path, "conductance D_N > 0"), f"{path}.D")
         return Normal(name, D=D, l=_length(table, path))
-    _known_keys(table, FERROMAGNET_KEYS, path)
+    known_keys(table, FERROMAGNET_KEYS, path, hint)
     by_d_p = [key for key in ("D", "p") if key in table]
     by_spin = [key for key in ("D_up", "D_dn") if key in table]
     if by_d_p and by_spin:
         raise StackError(f"{path}.{by_spin[0]}", "give either D and p, or D_up and D_dn, not both")
     if by_spin:
-        D_up = _number(_required(table, "D_up", path, "D_up and D_dn go together"), f"{path}.D_up")
-        D_dn = _number(_required(table, "D_dn", path, "D_up and D_dn go together"), f"{path}.D_dn")
+        D_up = as_number(required(table, "D_up", path, "D_up and D_dn go together"), f"{path}.D_up")
+        D_dn = as_number(required(table, "D_dn", path, "D_up and D_dn go together"), f"{path}.D_dn")
         return Ferromagnet.from_spin_conductances(name, D_up, D_dn, l=_length(table, path))
-    D = _number(_required(table, "D", path, "conductance D_F > 0; or give D_up and D_dn instead of D and p"),
-                f"{path}.D")
-    p = _number(_required(table, "p", path, "current polarisation, strictly between -1 and 1"), f"{path}.p")
+    D = as_number(required(table, "D", path, "conductance D_F > 0; or give D_up and D_dn instead of D and p"),
+                  f"{path}.D")
+    p = as_number(required(table, "p", path, "current polarisation, strictly between -1 and 1"), f"{path}.p")
     return Ferromagnet(name, D=D, p=p, l=_length(table, path))
 
 
 def _length(table: dict[str, Any], path: str) -> float:
     """The spin diffusion length ``l``: a number or the string "inf" (no spin flip)."""
-    value = _required(table, "l", path, 'spin diffusion length > 0; l = "inf" for no spin flip')
+    value = required(table, "l", path, 'spin diffusion length > 0; l = "inf" for no spin flip')
     if value == "inf":
         return math.inf
     if isinstance(value, str):
-        raise StackError(f"{path}.l", f'must be a number > 0 or "inf" (no spin flip), got {_show(value)}')
-    return _number(value, f"{path}.l")
+        raise StackError(f"{path}.l", f'must be a number > 0 or "inf" (no spin flip), got {show(value)}')
+    return as_number(value, f"{path}.l")
 
 
-def _end(value: Any, side: str, materials: dict[str, Material]) -> End:
+def _defined_materials(materials: dict[str, Material]) -> MaterialLookup:
+    def lookup(table: dict[str, Any], path: str, hint: str) -> Material:
+        name = material_name(table, path, hint)
+        if name not in materials:
+            defined = ", ".join(materials) if materials else "none"
+            raise StackError(f"{path}.material", f"undefined material {show(name)} (defined: {defined})")
+        return materials[name]
+
+    return lookup
+
+
+def material_name(table: dict[str, Any], path: str, hint: str) -> str:
+    """The ``material`` key of a layer or lead table: a string."""
+    name = required(table, "material", path, hint)
+    if not isinstance(name, str):
+        raise StackError(f"{path}.material", f"must be the name of a material (a string), got {show(name)}")
+    return name
+
+
+# ------------------------------------------------------------------ layers and ends (both unit systems)
+def read_end(value: Any, side: str, lookup: MaterialLookup) -> End:
+    """The [left] or [right] table: a reservoir (the default) or a lead of a material."""
     if value is None:
         return Reservoir()
-    table = _table(value, side, f'a [{side}] table with kind = "reservoir" or "lead"')
+    table = as_table(value, side, f'a [{side}] table with kind = "reservoir" or "lead"')
     if "kind" not in table:
-        raise StackError(f"{side}.kind", f"missing ({_choices(END_KINDS)})")
+        raise StackError(f"{side}.kind", f"missing ({choices(END_KINDS)})")
     kind = table["kind"]
     if kind not in END_KINDS:
-        raise StackError(f"{side}.kind", f"must be {_choices(END_KINDS)}, got {_show(kind)}")
+        raise StackError(f"{side}.kind", f"must be {choices(END_KINDS)}, got {show(kind)}")
     if kind == "reservoir":
         extra = [key for key in table if key != "kind"]
         if extra:
-            raise StackError(f"{side}.{_key(extra[0])}", 'not allowed: a reservoir end takes only kind = "reservoir"')
+            raise StackError(f"{side}.{quoted_key(extra[0])}", 'not allowed: a reservoir end takes only kind = "reservoir"')
         return Reservoir()
-    _known_keys(table, LEAD_KEYS, side)
-    material = _material_reference(table, side, materials, "a lead needs the material it is made of")
+    known_keys(table, LEAD_KEYS, side)
+    material = lookup(table, side, "a lead needs the material it is made of")
     magnetization = _magnetization(table.get("magnetization"), f"{side}.magnetization")
-    return _within(side, Lead, material, magnetization)
+    return within(side, Lead, material, magnetization)
 
 
-def _layers(value: Any, materials: dict[str, Material]) -> list[Layer]:
+def read_layers(value: Any, lookup: MaterialLookup, thickness: ThicknessReader) -> list[Layer]:
+    """The [[layers]] array; ``thickness(value, path)`` reads d in the file's units."""
     if not isinstance(value, list):
-        raise StackError("layers", f"must be an array of tables ([[layers]]), got {_show(value)}")
+        raise StackError("layers", f"must be an array of tables ([[layers]]), got {show(value)}")
     layers = []
     for index, entry in enumerate(value):
         path = f"layers[{index}]"
-        table = _table(entry, path, "a [[layers]] table")
-        _known_keys(table, LAYER_KEYS, path)
-        material = _material_reference(table, path, materials, "the name of a [materials.NAME] table")
-        thickness = _number(_required(table, "thickness", path, "d > 0"), f"{path}.thickness")
+        table = as_table(entry, path, "a [[layers]] table")
+        known_keys(table, LAYER_KEYS, path)
+        material = lookup(table, path, "the name of a [materials.NAME] table")
+        d = thickness(required(table, "thickness", path, "d > 0"), f"{path}.thickness")
         magnetization = _magnetization(table.get("magnetization"), f"{path}.magnetization")
-        layers.append(_within(path, Layer, material, thickness, magnetization))
+        layers.append(within(path, Layer, material, d, magnetization))
     return layers
-
-
-def _material_reference(table: dict[str, Any], path: str, materials: dict[str, Material], hint: str) -> Material:
-    name = _required(table, "material", path, hint)
-    if not isinstance(name, str):
-        raise StackError(f"{path}.material", f"must be the name of a material (a string), got {_show(name)}")
-    if name not in materials:
-        defined = ", ".join(materials) if materials else "none"
-        raise StackError(f"{path}.material", f"undefined material {_show(name)} (defined: {defined})")
-    return materials[name]
 
 
 def _magnetization(value: Any, path: str) -> list[float] | dict[str, float] | None:
@@ -268,90 +299,45 @@ def _magnetization(value: Any, path: str) -> list[float] | dict[str, float] | No
     if value is None:
         return None
     if isinstance(value, dict):
-        _known_keys(value, ANGLE_KEYS, path)
+        known_keys(value, ANGLE_KEYS, path)
         if "theta" not in value:
             raise StackError(f"{path}.theta", "missing (polar angle from +z, degrees)")
-        return {key: _number(value[key], f"{path}.{key}") for key in ANGLE_KEYS if key in value}
+        return {key: as_number(value[key], f"{path}.{key}") for key in ANGLE_KEYS if key in value}
     if isinstance(value, list) and len(value) == 3:
-        return [_number(component, f"{path}[{i}]") for i, component in enumerate(value)]
-    raise StackError(path, f"must be a 3-vector [x, y, z] or {{theta = .., phi = ..}} in degrees, got {_show(value)}")
+        return [as_number(component, f"{path}[{i}]") for i, component in enumerate(value)]
+    raise StackError(path, f"must be a 3-vector [x, y, z] or {{theta = .., phi = ..}} in degrees, got {show(value)}")
 
 
-# ------------------------------------------------------------------ helpers
-def _table(value: Any, path: str, what: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise StackError(path, f"must be a table ({what}), got {_show(value)}")
-    return value
+# ------------------------------------------------------------------ interfaces
+def interface_tables(value: Any) -> list[tuple[dict[str, Any], str]]:
+    """The [[interfaces]] array as (table, path) pairs."""
+    if not isinstance(value, list):
+        raise StackError("interfaces", f"must be an array of tables ([[interfaces]]), got {show(value)}")
+    return [(as_table(entry, f"interfaces[{index}]", "an [[interfaces]] table"), f"interfaces[{index}]")
+            for index, entry in enumerate(value)]
 
 
-def _known_keys(table: Mapping[str, Any], allowed: tuple[str, ...], path: str) -> None:
-    for key in table:
-        if key not in allowed:
-            where = f"{path}.{_key(key)}" if path else _key(key)
-            raise StackError(where, f"unknown key (expected one of: {', '.join(allowed)})")
+def interface_node(table: dict[str, Any], path: str) -> int:
+    """The ``node`` key: an integer node index."""
+    node = required(table, "node", path, "node index: 0 = left end face, L = right end face")
+    if isinstance(node, bool) or not isinstance(node, int):
+        raise StackError(f"{path}.node", f"must be an integer node index (0 = left end face), got {show(node)}")
+    return node
 
 
-def _required(table: Mapping[str, Any], key: str, path: str, hint: str) -> Any:
-    if key not in table:
-        raise StackError(f"{path}.{key}", f"missing ({hint})")
-    return table[key]
+def _interface(table: dict[str, Any], path: str) -> Interface:
+    """A reduced-unit interface (MODEL.md 3b): node, g_up, g_dn, optional g_mix = [g_r, g_i], delta."""
+    known_keys(table, INTERFACE_KEYS, path)
+    node = interface_node(table, path)
+    g_up = as_number(required(table, "g_up", path, "spin-up conductance per area > 0"), f"{path}.g_up")
+    g_dn = as_number(required(table, "g_dn", path, "spin-down conductance per area > 0"), f"{path}.g_dn")
+    g_mix = None
+    if "g_mix" in table:
+        pair = table["g_mix"]
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise StackError(f"{path}.g_mix", f"must be a pair [g_r, g_i] (real and imaginary parts), got {show(pair)}")
+        g_mix = [as_number(component, f"{path}.g_mix[{i}]") for i, component in enumerate(pair)]
+    delta = as_number(table.get("delta", 0.0), f"{path}.delta")
+    return within(path, Interface, node, g_up, g_dn, g_mix, delta)
 
 
-def _number(value: Any, path: str) -> float:
-    """A TOML integer or float as a Python float; booleans, strings, nan refused.
-
-    Infinities pass: the model decides where they are allowed (only ``l``).
-    """
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise StackError(path, f"must be a number, got {_show(value)}")
-    try:
-        number = float(value)
-    except OverflowError:
-        raise StackError(path, f"must be finite, got {_show(value)}") from None
-    if math.isnan(number):
-        raise StackError(path, "must be a number, got nan")
-    return number
-
-
-def _within(path: str, build: Callable[..., T], *arguments: Any) -> T:
-    """Call a model constructor and put its errors (paths like ``thickness``) under ``path``."""
-    try:
-        return build(*arguments)
-    except StackError as error:
-        raise error.within(path) from None
-
-
-def _key(key: str) -> str:
-    """A key as it appears in a TOML path: bare when it can be, else quoted ("a b", "")."""
-    return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
-
-
-def _choices(options: tuple[str, ...]) -> str:
-    quoted = [f'"{option}"' for option in options]
-    return " or ".join(quoted) if len(quoted) <= 2 else ", ".join(quoted[:-1]) + f" or {quoted[-1]}"
-
-
-def _show(value: Any) -> str:
-    """A value as it is written in TOML (true, "text", [1, 2], {theta = 1}), shortened."""
-    text = _toml(value)
-    return text if len(text) <= _SHOWN_LENGTH else text[: _SHOWN_LENGTH - 3] + "..."
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, float):
-        return "nan" if math.isnan(value) else repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{key} = {_toml(item)}" for key, item in value.items()) + "}"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return repr(value)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.splitlines())

@@ -1,0 +1,184 @@
+"""SI stack files (``units = "SI"``, STACK_FORMAT.md): quantities with units and the built-in library.
+
+The layer and end tables are those of reduced files (:mod:`spinstack.io.stackfile`);
+what changes is what the numbers mean and where materials may come from:
+
+* ``current`` is the charge current density J (``"1e11 A/m^2"``), required.
+* ``[materials.NAME]`` takes ``type``, ``rho`` (or ``conductivity``), ``beta`` (F only)
+  and ``l_sf`` (``"inf"`` allowed); thicknesses are lengths (``"4 nm"``).
+* ``[[interfaces]]`` takes ``node``, ``AR``, ``gamma``, ``G_mix`` = [Re, Im], ``delta``,
+  and optionally ``pair = "Co/Cu"`` naming a library interface whose values the
+  given keys override.
+* A layer or lead whose ``material`` has no [materials.NAME] table takes the library's
+  entry of that name; a [materials.NAME] table of a library name may give only some
+  keys: the rest (and ``type``) come from the library.
+
+Quantities are strings with units, or plain numbers in SI base units; pint parses
+them (:mod:`spinstack.units`).  Conversions to the model are MODEL.md 7's
+(:mod:`spinstack.si`).  The library is read only when a name needs it, so a file
+that defines all its materials works without it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import si
+from ..errors import StackError
+from ..library import Library, LibraryError, LibraryMaterial
+from ..library import load as load_library
+from ..model import Interface, Stack
+from ..model.materials import Material
+from ..units import to_si
+from .stackfile import (interface_node, interface_tables, material_name, read_end, read_layers, read_materials,
+                        unquoted_error)
+from .tomlvalues import known_keys, quoted_key, show, within
+
+__all__ = ["si_stack"]
+
+MATERIAL_KEYS = ("type", "rho", "conductivity", "beta", "l_sf")
+INTERFACE_KEYS = ("node", "pair", "AR", "gamma", "G_mix", "delta")
+_REDUCED_MATERIAL_KEYS = ("D", "p", "l", "D_up", "D_dn")
+_REDUCED_INTERFACE_KEYS = ("g_up", "g_dn", "g_mix")
+
+
+def si_stack(top: dict[str, Any], library: Any) -> Stack:
+    """The :class:`~spinstack.Stack` (``units = "SI"``) of a parsed SI stack file's top table."""
+    books = _Library(library)
+    if "current" not in top:
+        raise StackError("current", 'missing (the charge current density J, e.g. "1e11 A/m^2")')
+    J = to_si(top["current"], "current_density", "current")
+    materials = _Materials(read_materials(top.get("materials", {}), books.table_material), books)
+    left = read_end(top.get("left"), "left", materials.lookup)
+    layers = read_layers(top.get("layers", []), materials.lookup, _thickness)
+    right = read_end(top.get("right"), "right", materials.lookup)
+    interfaces = [_interface(table, path, books) for table, path in interface_tables(top.get("interfaces", []))]
+    try:
+        return Stack(layers, left=left, right=right, current=J / si.ELECTRON_CHARGE, interfaces=interfaces,
+                     units="SI")
+    except StackError as error:
+        raise _in_si_terms(error) from None
+
+
+def _thickness(value: Any, path: str) -> Any:
+    return to_si(value, "length", path, sign="positive")
+
+
+class _Library:
+    """The library, loaded on first need; its failure is reported where a name needed it."""
+
+    def __init__(self, library: Any) -> None:
+        self._given = library
+        self._loaded: Library | None = library if isinstance(library, Library) else None
+
+    def get(self, path: str, need: str) -> Library:
+        if self._loaded is None:
+            try:
+                self._loaded = load_library(self._given)
+            except LibraryError as error:
+                raise StackError(path, f"{need}, but the materials library cannot be read ({error})") from None
+        return self._loaded
+
+    def table_material(self, name: str, table: dict[str, Any], path: str) -> Material:
+        """A [materials.NAME] table, completed from the library entry NAME when keys are missing."""
+        reduced = [key for key in table if key in _REDUCED_MATERIAL_KEYS]
+        if reduced:
+            raise StackError(f"{path}.{reduced[0]}", f"unknown key in an SI file (expected one of: "
+                             f"{', '.join(MATERIAL_KEYS)}; {', '.join(_REDUCED_MATERIAL_KEYS)} are reduced-unit keys)")
+        known_keys(table, MATERIAL_KEYS, path)
+        entry = None
+        if _incomplete(table):
+            library = self.get(f"{path}.{_first_missing(table)}", "missing here and to be taken from the library")
+            entry = library.materials.get(name)
+            if entry is None:
+                key = _first_missing(table)
+                raise StackError(f"{path}.{key}", f"missing ({_MISSING[key]}); {show(name)} is not a library "
+                                 f"material that could supply it (library: {', '.join(library.materials) or 'none'})")
+        return si.material_from_table(name, table, entry)
+
+
+_MISSING = {
+    "type": '"normal" or "ferromagnet"',
+    "rho": 'resistivity, e.g. "60 nOhm*m"; or conductivity',
+    "beta": "bulk spin asymmetry, strictly between -1 and 1",
+    "l_sf": 'spin diffusion length, e.g. "60 nm"; "inf" for no spin flip',
+}
+
+
+def _first_missing(table: dict[str, Any]) -> str:
+    if "type" not in table:
+        return "type"
+    if "rho" not in table and "conductivity" not in table:
+        return "rho"
+    if table.get("type") == "ferromagnet" and "beta" not in table:
+        return "beta"
+    return "l_sf"
+
+
+def _incomplete(table: dict[str, Any]) -> bool:
+    complete = "type" in table and ("rho" in table or "conductivity" in table) and "l_sf" in table
+    return not complete or (table["type"] == "ferromagnet" and "beta" not in table)
+
+
+class _Materials:
+    """The file's materials, then the library's by name (one Material object per name)."""
+
+    def __init__(self, defined: dict[str, Material], books: _Library) -> None:
+        self.defined = dict(defined)
+        self.books = books
+
+    def lookup(self, table: dict[str, Any], path: str, hint: str) -> Material:
+        name = material_name(table, path, hint + ", or a library material")
+        if name in self.defined:
+            return self.defined[name]
+        undefined = f"undefined material {show(name)}: no [materials.{quoted_key(name)}] table"
+        library = self.books.get(f"{path}.material", undefined + " in the file")
+        entry: LibraryMaterial | None = library.materials.get(name)
+        if entry is None:
+            defined = ", ".join(self.defined) or "none"
+            available = ", ".join(library.materials) or "none"
+            raise StackError(f"{path}.material",
+                             f"{undefined} and not in the library (defined: {defined}; library: {available})")
+        try:
+            material = si.material_from_table(name, {}, entry)
+        except StackError as error:
+            raise unquoted_error(error, name, f"materials.{quoted_key(name)}") from None
+        self.defined[name] = material
+        return material
+
+
+def _interface(table: dict[str, Any], path: str, books: _Library) -> Interface:
+    reduced = [key for key in table if key in _REDUCED_INTERFACE_KEYS]
+    if reduced:
+        raise StackError(f"{path}.{reduced[0]}", f"unknown key in an SI file (expected one of: "
+                         f"{', '.join(INTERFACE_KEYS)}; {', '.join(_REDUCED_INTERFACE_KEYS)} are reduced-unit keys)")
+    known_keys(table, INTERFACE_KEYS, path)
+    node = interface_node(table, path)
+    given = {key: table[key] for key in ("AR", "gamma", "G_mix", "delta") if key in table}
+    if "pair" in table:
+        pair = table["pair"]
+        if not isinstance(pair, str):
+            raise StackError(f"{path}.pair", f'must be the name of a library interface ("A/B"), got {show(pair)}')
+        library = books.get(f"{path}.pair", f"names the library interface {show(pair)}")
+        entry = library.find_interface(pair)
+        if entry is None:
+            raise StackError(f"{path}.pair", f"unknown library interface {show(pair)} "
+                             f"(library pairs: {', '.join(library.interfaces) or 'none'})")
+        given = {**{key: value.si for key, value in entry.values.items()}, **given}
+    elif "AR" not in given:
+        raise StackError(f"{path}.AR", 'missing (interface resistance-area AR*, e.g. "0.5 fOhm*m^2"; '
+                                       'or pair = "A/B" from the library)')
+    return within(path, si.interface, node, given.get("AR"), given.get("gamma"), given.get("G_mix"),
+                  given.get("delta"))
+
+
+def _in_si_terms(error: StackError) -> StackError:
+    """The model speaks of g_mix and g_up/g_dn; an SI file of G_mix and gamma."""
+    head, dot, key = error.path.rpartition(".")
+    if not head.startswith("interfaces[") or not dot:
+        return error
+    if key == "g_mix":
+        return StackError(f"{head}.G_mix", error.reason.replace("[g_r, g_i]", "G_mix = [Re, Im]"))
+    if key in ("g_up", "g_dn") and "no spin asymmetry" in error.reason:
+        return StackError(f"{head}.gamma", "a non-magnetic interface has no spin asymmetry: gamma must be 0")
+    return error

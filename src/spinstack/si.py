@@ -1,0 +1,382 @@
+"""SI input and output: build stacks from measured quantities, convert results back (MODEL.md 7).
+
+The solver works in the reduced model of the seed paper (MODEL.md 1-5).  An SI
+stack holds SI-base numbers in that model (``Stack.units == "SI"``): lengths in
+m, D in 1/(J s m), j0 in 1/(m^2 s), mu in J.  Every builder here takes the same
+quantities as an SI stack file: strings with units (``"4 nm"``,
+``"60 nOhm*m"``), plain numbers in SI base units, pint Quantities, or numpy
+arrays of them (batches).
+
+>>> from spinstack import si, solve
+>>> Co = si.ferromagnet("Co", rho="60 nOhm*m", beta=0.46, l_sf="60 nm")
+>>> Cu = si.normal("Cu", rho="5 nOhm*m", l_sf="450 nm")
+>>> stack = si.stack([si.layer(Co, "4 nm", [0, 0, 1]), si.layer(Cu, "10 nm"),
+...                   si.layer(Co, "4 nm", [1, 0, 0])], current_density="1e11 A/m^2")
+>>> solution = solve(stack)
+>>> si.from_reduced(solution.accumulation, "accumulation")   # a pint Quantity in eV
+
+The conversions, each with its sentence of MODEL.md 7:
+
+* "charge current density J in A/m^2 (conventional current along +x; electrons
+  then flow along -x, so j0 = J/e with e = -1.602176634e-19 C)":
+  ``j0 = J / ELECTRON_CHARGE`` (J > 0 gives j0 < 0).
+* "D_N = 1/(e^2 rho_N)": ``D = 1 / (e**2 * rho)``.
+* "for F, D = 1/(e^2 rho*) with rho* = rho_F/(1 - beta^2) (Valet-Fert rho*)":
+  ``D = (1 - beta**2) / (e**2 * rho_F)``.  Check against MODEL.md 1: the total
+  conductance sigma_F = D/(1 - p^2) = 1/(e^2 rho_F), the measured resistivity.
+* "bulk spin asymmetry beta (= p)": ``p = beta``.
+* "l_sf in length units, thickness in length units": metres.
+* "interface conductances likewise divided by e^2": an interface of resistance
+  AR* and asymmetry gamma is ``Interface.from_valet_fert(node, AR * e**2, gamma)``
+  (g_up = 1/(2 AR* (1 - gamma)) / e^2, MODEL.md 3b), and the mixing conductance
+  per area G_mix = [Re, Im] in Ohm^-1 m^-2 gives ``g_mix = G_mix / e**2``
+  (MODEL.md 8d: Chen's G_up-down is e^2 g).
+* "Report mu_s in eV, spin current as |e| j_s in A/m^2, torque per area as
+  (hbar/2) x deposited spin current in J/m^2, g dimensionless, resistance-area
+  in Ohm m^2": :func:`from_reduced` with the kinds of :data:`REPORTS`
+  (resistance-area r/e^2: V = mu_0/e, so (V_L - V_R)/J = r/e^2).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .errors import StackError
+from .model import Ferromagnet, Interface, Layer, Lead, Normal, Reservoir, Stack
+from .model.layers import End
+from .model.materials import Material
+from .units import Q_, to_si
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pint
+
+    from .library import Library
+
+__all__ = ["ELECTRON_CHARGE", "ELEMENTARY_CHARGE", "HBAR", "REPORTS", "ferromagnet", "from_reduced", "interface",
+           "layer", "lead", "material", "normal", "report", "stack", "to_reduced"]
+
+ELEMENTARY_CHARGE = 1.602176634e-19
+"""|e| in C (exact in the SI since 2019)."""
+
+ELECTRON_CHARGE = -ELEMENTARY_CHARGE
+"""e of MODEL.md 7: the electron's charge, negative."""
+
+HBAR = 6.62607015e-34 / (2.0 * math.pi)
+"""Reduced Planck constant hbar = h / 2 pi in J s (h exact in the SI since 2019)."""
+
+_E2 = ELECTRON_CHARGE**2
+
+# ------------------------------------------------------------------ materials
+def normal(name: str, rho: Any = None, l_sf: Any = math.inf, *, conductivity: Any = None) -> Normal:
+    """A normal metal from its resistivity (or conductivity) and spin diffusion length.
+
+    Parameters
+    ----------
+    name
+        Label of the material.
+    rho
+        Resistivity rho_N (> 0), e.g. ``"5 nOhm*m"`` or ``5e-9`` (Ohm m).
+    l_sf
+        Spin diffusion length (> 0; ``"inf"`` or ``math.inf`` for no spin flip), e.g. ``"450 nm"``.
+    conductivity
+        1/rho_N instead of ``rho`` (e.g. ``"2e8 S/m"``).
+
+    Returns
+    -------
+    Normal
+        With D = 1/(e^2 rho_N) (MODEL.md 7) and l = l_sf in metres.
+    """
+    path = f"materials.{name}"
+    resistivity = _resistivity(rho, conductivity, path)
+    length = to_si(l_sf, "length", f"{path}.l_sf", sign="positive", allow_inf=True)
+    return Normal(name, D=1.0 / (_E2 * resistivity), l=length)
+
+
+def ferromagnet(name: str, rho: Any = None, beta: Any = None, l_sf: Any = math.inf, *,
+                conductivity: Any = None) -> Ferromagnet:
+    """A ferromagnet from its resistivity rho_F, bulk spin asymmetry beta and spin diffusion length.
+
+    Parameters
+    ----------
+    name
+        Label of the material.
+    rho
+        Resistivity rho_F (> 0) as measured, e.g. ``"60 nOhm*m"``.
+    beta
+        Bulk spin asymmetry, strictly between -1 and 1 (p = beta).
+    l_sf
+        Spin diffusion length (> 0; ``"inf"`` for no spin flip), e.g. ``"60 nm"``.
+    conductivity
+        1/rho_F instead of ``rho``.
+
+    Returns
+    -------
+    Ferromagnet
+        D = 1/(e^2 rho*) with rho* = rho_F/(1 - beta^2) (MODEL.md 7), p = beta,
+        l = l_sf; its total conductance D/(1 - p^2) is 1/(e^2 rho_F).
+    """
+    path = f"materials.{name}"
+    resistivity = _resistivity(rho, conductivity, path)
+    if beta is None:
+        raise StackError(f"{path}.beta", "missing (bulk spin asymmetry, strictly between -1 and 1)")
+    asymmetry = to_si(beta, "dimensionless", f"{path}.beta", bounds=(-1.0, 1.0))
+    length = to_si(l_sf, "length", f"{path}.l_sf", sign="positive", allow_inf=True)
+    return Ferromagnet(name, D=(1.0 - asymmetry**2) / (_E2 * resistivity), p=asymmetry, l=length)
+
+
+MATERIAL_KEYS = ("type", "rho", "conductivity", "beta", "l_sf")
+
+
+def material(name: str, *, library: Any = None, **overrides: Any) -> Material:
+    """A material of the built-in library, with single values overridden.
+
+    Parameters
+    ----------
+    name
+        A library name (``spinstack materials`` lists them), e.g. ``"Co"``.
+    library
+        A :class:`~spinstack.library.Library` or a library file; default the built-in one.
+    **overrides
+        Any of ``type``, ``rho`` (or ``conductivity``), ``beta``, ``l_sf``, as for
+        :func:`normal` and :func:`ferromagnet`; the rest comes from the library.
+
+    Raises
+    ------
+    StackError
+        An unknown name (the message lists the library's names) or key, or a bad value.
+    """
+    return material_from_table(name, overrides, _library(library).material(name))
+
+
+def material_from_table(name: str, table: dict[str, Any], entry: Any = None) -> Material:
+    """A material from SI keys (``type``, ``rho`` or ``conductivity``, ``beta``, ``l_sf``).
+
+    Keys missing from ``table`` come from ``entry`` (a library material) when one is given;
+    ``rho``/``conductivity`` given in ``table`` replace both of the library's.
+    """
+    path = f"materials.{name}"
+    for key in table:
+        if key not in MATERIAL_KEYS:
+            raise StackError(f"{path}.{key}", f"unknown key (expected one of: {', '.join(MATERIAL_KEYS)})")
+    merged: dict[str, Any] = {}
+    if entry is not None:
+        merged = {key: value.si for key, value in entry.values.items()}
+        merged["type"] = entry.type
+        if "rho" in table or "conductivity" in table:
+            merged.pop("rho", None)
+            merged.pop("conductivity", None)
+    merged.update(table)
+    kind = merged.get("type")
+    if kind is None:
+        raise StackError(f"{path}.type", 'missing ("normal" or "ferromagnet")')
+    if kind not in ("normal", "ferromagnet"):
+        raise StackError(f"{path}.type", f'must be "normal" or "ferromagnet", got {_shown(kind)}')
+    if "l_sf" not in merged:
+        raise StackError(f"{path}.l_sf", 'missing (spin diffusion length, e.g. "60 nm"; "inf" for no spin flip)')
+    if kind == "normal":
+        if "beta" in table:
+            raise StackError(f"{path}.beta", "not allowed: a normal metal has no bulk spin asymmetry")
+        return normal(name, merged.get("rho"), merged["l_sf"], conductivity=merged.get("conductivity"))
+    return ferromagnet(name, merged.get("rho"), merged.get("beta"), merged["l_sf"],
+                       conductivity=merged.get("conductivity"))
+
+
+def _resistivity(rho: Any, conductivity: Any, path: str) -> np.ndarray:
+    if rho is not None and conductivity is not None:
+        raise StackError(f"{path}.conductivity", "give rho or conductivity, not both")
+    if conductivity is not None:
+        return 1.0 / to_si(conductivity, "conductivity", f"{path}.conductivity", sign="positive")
+    if rho is None:
+        raise StackError(f"{path}.rho", 'missing (resistivity, e.g. "60 nOhm*m"; or conductivity)')
+    return to_si(rho, "resistivity", f"{path}.rho", sign="positive")
+
+
+# ------------------------------------------------------------------ layers, ends, interfaces
+def layer(material: Material | str, thickness: Any, magnetization: ArrayLike | dict | None = None, *,
+          library: Any = None) -> Layer:
+    """A layer: its material (a model material or a library name), thickness (e.g. ``"4 nm"``), m for F.
+
+    ``magnetization`` is as for :class:`~spinstack.Layer` (a vector, or
+    ``{"theta": deg, "phi": deg}``).  Errors name ``thickness`` and ``magnetization``.
+    """
+    chosen = _material_argument(material, library)
+    return Layer(chosen, to_si(thickness, "length", "thickness", sign="positive"), magnetization)
+
+
+def lead(material: Material | str, magnetization: ArrayLike | dict | None = None, *, library: Any = None) -> Lead:
+    """A semi-infinite lead of ``material`` (a model material or a library name)."""
+    return Lead(_material_argument(material, library), magnetization)
+
+
+def interface(node: int, AR: Any = None, gamma: Any = None, G_mix: Any = None, delta: Any = None, *,  # noqa: N803
+              pair: str | None = None, library: Any = None) -> Interface:
+    """A resistive interface (MODEL.md 3b) from Valet-Fert parameters in SI units.
+
+    Parameters
+    ----------
+    node
+        Node index (0 = left end face, L = right end face).
+    AR
+        Interface resistance-area AR* (> 0), e.g. ``"0.51 fOhm*m^2"``.
+    gamma
+        Interface spin asymmetry, strictly between -1 and 1 (default 0).
+    G_mix
+        Mixing conductance per area [Re, Im] (Re >= 0), e.g.
+        ``["0.55e15 Ohm^-1*m^-2", "0.01e15 Ohm^-1*m^-2"]``; needed at an N/F interface.
+    delta
+        Spin memory loss (>= 0, default 0).
+    pair
+        A library pair (``"Co/Cu"``): AR, gamma, G_mix and delta default to its values.
+    library
+        The library to look ``pair`` up in (default: the built-in one).
+
+    Returns
+    -------
+    Interface
+        ``Interface.from_valet_fert(node, AR e^2, gamma, G_mix / e^2, delta)``: reduced
+        conductances are SI conductances per area divided by e^2 (MODEL.md 7, 8d).
+    """
+    given = {"AR": AR, "gamma": gamma, "G_mix": G_mix, "delta": delta}
+    if pair is not None:
+        entry = _library(library).interface(pair)
+        for key, value in entry.values.items():
+            if given[key] is None:
+                given[key] = value.si
+    if given["AR"] is None:
+        raise StackError("AR", 'missing (interface resistance-area AR*, e.g. "0.5 fOhm*m^2")')
+    resistance = to_si(given["AR"], "area_resistance", "AR", sign="positive")
+    asymmetry = to_si(0.0 if given["gamma"] is None else given["gamma"], "dimensionless", "gamma",
+                      bounds=(-1.0, 1.0))
+    loss = to_si(0.0 if given["delta"] is None else given["delta"], "dimensionless", "delta", sign="nonnegative")
+    mixing = mixing_conductance(given["G_mix"], "G_mix")
+    return Interface.from_valet_fert(node, resistance * _E2, asymmetry, None if mixing is None else mixing / _E2,
+                                     loss)
+
+
+def mixing_conductance(value: Any, path: str) -> np.ndarray | None:
+    """G_mix = [Re, Im] per area as an SI array of shape (..., 2); Re >= 0."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2:
+            raise StackError(path, f"must be a pair [Re, Im] of conductances per area, got {_shown(value)}")
+        real = to_si(value[0], "area_conductance", f"{path}[0]", sign="nonnegative")
+        imaginary = to_si(value[1], "area_conductance", f"{path}[1]")
+        return np.stack(np.broadcast_arrays(real, imaginary), axis=-1)
+    if isinstance(value, str):
+        raise StackError(path, f"must be a pair [Re, Im] of conductances per area, got {_shown(value)}")
+    array = to_si(value, "area_conductance", path)
+    if array.ndim == 0 or array.shape[-1] != 2:
+        raise StackError(path, f"must be a pair [Re, Im] of conductances per area, got {_shown(value)}")
+    if (array[..., 0] < 0).any():
+        raise StackError(f"{path}[0]", f"must be >= 0, got {float(array[..., 0][array[..., 0] < 0][0])!r}")
+    return array
+
+
+def stack(layers: Sequence[Layer], left: End | None = None, right: End | None = None, *, current_density: Any,
+          interfaces: Sequence[Interface] = ()) -> Stack:
+    """An SI stack (``units == "SI"``) driven by the charge current density J.
+
+    Parameters
+    ----------
+    layers, left, right, interfaces
+        As for :class:`~spinstack.Stack`, built with :func:`layer`, :func:`lead`, :func:`interface`
+        (ends default to reservoirs).
+    current_density
+        J (e.g. ``"1e11 A/m^2"``): conventional current along +x, so electrons flow along
+        -x and j0 = J/e < 0 for J > 0 (MODEL.md 7).
+    """
+    J = to_si(current_density, "current_density", "current")
+    return Stack(layers, left=Reservoir() if left is None else left, right=Reservoir() if right is None else right,
+                 current=J / ELECTRON_CHARGE, interfaces=interfaces, units="SI")
+
+
+def _material_argument(value: Material | str, library: Any) -> Material:
+    if isinstance(value, str):
+        return material(value, library=library)
+    return value
+
+
+def _library(library: Any) -> "Library":
+    from . import library as catalogue
+
+    if isinstance(library, catalogue.Library):
+        return library
+    return catalogue.load(library)
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value) if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ------------------------------------------------------------------ outputs
+@dataclass(frozen=True)
+class Report:
+    """How a model quantity of an SI stack is reported.
+
+    ``si_base = to_base * model_value`` in the SI base unit of ``dimension``; the
+    report is in ``unit`` (``report = to_unit * model_value``).
+    """
+
+    dimension: str
+    to_base: float
+    unit: str
+    to_unit: float
+
+
+REPORTS: dict[str, Report] = {
+    # x and thicknesses: metres already
+    "length": Report("length", 1.0, "m", 1.0),
+    # mu_s: J in the model, reported in eV (mu / |e|)
+    "accumulation": Report("energy", 1.0, "eV", 1.0 / ELEMENTARY_CHARGE),
+    # j_s is a particle flux (1/(m^2 s)); reported as |e| j_s in A/m^2
+    "spin_current": Report("current_density", ELEMENTARY_CHARGE, "A/m^2", ELEMENTARY_CHARGE),
+    # torque: deposited spin current (particle flux) times hbar/2, J/m^2
+    "torque": Report("energy_per_area", HBAR / 2.0, "J/m^2", HBAR / 2.0),
+    # r = (mu_0L - mu_0R)/j0 = e^2 (V_L - V_R)/J: RA = r / e^2 in Ohm m^2
+    "resistance_area": Report("area_resistance", 1.0 / _E2, "ohm*m^2", 1.0 / _E2),
+    # j0 = J/e: J = e j0 in A/m^2
+    "current": Report("current_density", ELECTRON_CHARGE, "A/m^2", ELECTRON_CHARGE),
+    # D = 1/(e^2 rho*): e^2 D = 1/rho* in S/m
+    "conductivity": Report("conductivity", _E2, "S/m", _E2),
+    # g = G/e^2: e^2 g in S/m^2 (interface and mixing conductances per area)
+    "interface_conductance": Report("area_conductance", _E2, "S/m^2", _E2),
+}
+
+
+def report(value: ArrayLike, kind: str) -> np.ndarray:
+    """A model value of an SI stack as a plain array in the report unit ``REPORTS[kind].unit``."""
+    return np.asarray(value, dtype=float) * REPORTS[_kind(kind)].to_unit
+
+
+def from_reduced(value: ArrayLike, kind: str) -> "pint.Quantity":
+    """A model value of an SI stack (``solution.accumulation``, ...) as a pint Quantity in its report unit.
+
+    ``kind`` is a key of :data:`REPORTS`: ``"accumulation"`` (eV), ``"spin_current"``
+    (|e| j_s, A/m^2), ``"torque"`` ((hbar/2) x deposited spin current, J/m^2),
+    ``"resistance_area"`` (Ohm m^2), ``"current"`` (J = e j0, A/m^2), ``"length"`` (m),
+    ``"conductivity"`` (e^2 D, S/m), ``"interface_conductance"`` (e^2 g, S/m^2).
+    """
+    return Q_(report(value, kind), REPORTS[_kind(kind)].unit)
+
+
+def to_reduced(value: Any, kind: str) -> np.ndarray:
+    """The inverse of :func:`from_reduced`: a quantity (string, Quantity, or number in SI base units)
+    as the number an SI stack holds."""
+    entry = REPORTS[_kind(kind)]
+    return to_si(value, entry.dimension, kind) / entry.to_base
+
+
+def _kind(kind: str) -> str:
+    if kind not in REPORTS:
+        raise KeyError(f"unknown kind {kind!r}; expected one of: {', '.join(REPORTS)}")
+    return kind
+

@@ -1,0 +1,250 @@
+"""Physical quantities with units: one shared pint registry and the checks every SI input goes through.
+
+SI stack files and :mod:`spinstack.si` take quantities as strings with units
+(``"4 nm"``, ``"5 nOhm*m"``, ``"0.5 fOhm*m^2"``, ``"1e11 A/m^2"``,
+``"0.55e15 Ohm^-1*m^-2"``), as plain numbers meaning SI base units, or as pint
+Quantities.  Parsing is pint's (https://pint.readthedocs.io); this module only
+adds spellings people write that pint does not know (``Ohm`` capitalised, so
+``nOhm``, ``fOhm``, ``uOhm`` with pint's own prefixes) as registry aliases, and
+turns every failure into a :class:`~spinstack.StackError` that names the key
+and the value::
+
+    materials.Co.rho: expected a resistivity (e.g. "60 nOhm*m"), got "4 nm" (dimension [length])
+    materials.Co.rho: expected a resistivity (e.g. "60 nOhm*m"), got "5 nOhmm": unknown unit "nOhmm"
+    layers[0].thickness: must be > 0, got "-4 nm"
+
+pint is imported, and the registry built, on first use only: reduced-unit work never pays for it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import StackError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pint
+
+__all__ = ["KINDS", "Kind", "Q_", "is_quantity", "registry", "to_si"]
+
+# Spellings pint does not know, added as aliases of pint's own units (pint's
+# prefixes then apply: nOhm, fOhm, uOhm, mOhm, ...).  Never a parser of our own.
+_ALIASES = ("@alias ohm = Ohm = OHM",)
+
+
+@lru_cache(maxsize=None)
+def registry() -> "pint.UnitRegistry":
+    """The one shared :class:`pint.UnitRegistry` of spinstack (built on first call)."""
+    import pint
+
+    units = pint.UnitRegistry()
+    for definition in _ALIASES:
+        units.define(definition)
+    return units
+
+
+def __getattr__(name: str) -> Any:
+    # ``from spinstack.units import ureg`` builds the registry lazily (PEP 562)
+    if name == "ureg":
+        return registry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def Q_(value: Any, unit: str | None = None) -> "pint.Quantity":  # noqa: N802 - pint's customary name
+    """A Quantity of the shared registry: ``Q_("4 nm")`` or ``Q_(4, "nm")``."""
+    return registry().Quantity(value, unit) if unit is not None else registry().Quantity(value)
+
+
+def is_quantity(value: Any) -> bool:
+    """Whether ``value`` is a pint Quantity (of any registry), without importing pint needlessly."""
+    return type(value).__module__.startswith("pint") and hasattr(value, "magnitude") and hasattr(value, "units")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a quantity must be: its name in messages, its SI unit and an example as users write it."""
+
+    what: str
+    unit: str
+    example: str
+
+
+KINDS: dict[str, Kind] = {
+    "length": Kind("a length", "m", "4 nm"),
+    "resistivity": Kind("a resistivity", "ohm*m", "60 nOhm*m"),
+    "conductivity": Kind("a conductivity", "S/m", "1.7e7 S/m"),
+    "area_resistance": Kind("a resistance-area product", "ohm*m^2", "0.5 fOhm*m^2"),
+    "area_conductance": Kind("a conductance per area", "S/m^2", "0.55e15 Ohm^-1*m^-2"),
+    "current_density": Kind("a current density", "A/m^2", "1e11 A/m^2"),
+    "dimensionless": Kind("a dimensionless number", "", "0.46"),
+    "temperature": Kind("a temperature", "K", "4.2 K"),
+    "energy": Kind("an energy", "J", "1.5 ueV"),
+    "energy_per_area": Kind("an energy per area", "J/m^2", "2e-5 J/m^2"),
+}
+
+
+def to_si(value: Any, kind: str, path: str, *, sign: str = "finite", allow_inf: bool = False,
+          bounds: tuple[float, float] | None = None) -> np.ndarray:
+    """A quantity as a float array in SI base units, checked.
+
+    Parameters
+    ----------
+    value
+        A string with a unit (``"60 nOhm*m"``), a plain number or numpy array in SI
+        base units, or a pint Quantity (scalar or array magnitude).  ``"inf"`` is
+        accepted where ``allow_inf``.
+    kind
+        A key of :data:`KINDS`: the dimension the value must have.
+    path
+        Where the value lives (``"materials.Co.rho"``); starts every error message.
+    sign
+        ``"finite"`` (any finite value), ``"positive"`` (> 0) or ``"nonnegative"`` (>= 0).
+    allow_inf
+        Let ``+inf`` through (spin diffusion lengths: no spin flip).
+    bounds
+        ``(low, high)``: the value must lie strictly between them.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array (0-d for a scalar) in the SI unit of ``kind``.
+
+    Raises
+    ------
+    StackError
+        Wrong dimension, unknown unit, not a quantity, NaN, infinite, out of range;
+        the message names ``path`` and shows ``value`` as it was given.
+    """
+    target = KINDS[kind]
+    expected = f"expected {target.what} (e.g. {json.dumps(target.example)})"
+    if isinstance(value, str):
+        if allow_inf and value.strip() in ("inf", "+inf"):
+            return np.asarray(math.inf)
+        quantity = _parse(value, path, expected)
+        array = _converted(quantity, target, path, expected, value)
+    elif is_quantity(value):
+        array = _converted(_own(value, path, expected), target, path, expected, value)
+    else:
+        array = _plain(value, path, expected)
+    return _checked(array, value, path, sign=sign, allow_inf=allow_inf, bounds=bounds, unit=target.unit)
+
+
+# ------------------------------------------------------------------ parsing
+def _parse(text: str, path: str, expected: str) -> "pint.Quantity":
+    import pint
+
+    shown = _show(text)
+    if not text.strip():
+        raise StackError(path, f"{expected}, got {shown}")
+    try:
+        quantity = registry().Quantity(text)
+    except pint.UndefinedUnitError as error:
+        names = ", ".join(json.dumps(str(name)) for name in _undefined(error))
+        raise StackError(path, f"{expected}, got {shown}: unknown unit {names}") from None
+    except Exception:  # pint's tokenizer and evaluator raise many kinds, none of them meant for users
+        raise StackError(path, f"{expected}, got {shown}: not a number with a unit") from None
+    if not is_quantity(quantity):  # "2" alone parses to a plain number
+        quantity = registry().Quantity(quantity)
+    return quantity
+
+
+def _undefined(error: Exception) -> list[str]:
+    names = getattr(error, "unit_names", None) or getattr(error, "args", ())
+    if isinstance(names, str):
+        names = [names]
+    return [str(name) for name in names] or [str(error)]
+
+
+def _reason(error: Exception) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _own(quantity: Any, path: str, expected: str) -> "pint.Quantity":
+    """A Quantity of the shared registry (pint refuses to mix registries)."""
+    units = registry()
+    if getattr(quantity, "_REGISTRY", None) is units:
+        return quantity
+    try:
+        return units.Quantity(quantity.magnitude, str(quantity.units))
+    except Exception as error:
+        raise StackError(path, f"{expected}, got {_show(quantity)}: {_reason(error)}") from None
+
+
+def _converted(quantity: "pint.Quantity", target: Kind, path: str, expected: str, original: Any) -> np.ndarray:
+    units = registry()
+    wanted = units.Quantity(1, target.unit).dimensionality if target.unit else units.Quantity(1).dimensionality
+    if quantity.dimensionality != wanted:
+        dimension = str(quantity.dimensionality)
+        dimension = "dimensionless, a plain number" if dimension == "dimensionless" else f"dimension {dimension}"
+        raise StackError(path, f"{expected}, got {_show(original)} ({dimension})")
+    magnitude = quantity.m_as(target.unit) if target.unit else quantity.m_as("")
+    return _plain(magnitude, path, expected, original)
+
+
+def _plain(value: Any, path: str, expected: str, original: Any = None) -> np.ndarray:
+    shown = _show(value if original is None else original)
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        raise StackError(path, f"{expected}, got {shown}")
+    try:
+        array = np.asarray(value)
+    except Exception:
+        raise StackError(path, f"{expected}, got {shown}") from None
+    if array.dtype == object or array.dtype.kind not in "iuf":
+        raise StackError(path, f"{expected}, got {shown}")
+    try:
+        return array.astype(float)
+    except OverflowError:  # pragma: no cover - huge Python integers
+        raise StackError(path, f"must be finite, got {shown}") from None
+
+
+def _checked(array: np.ndarray, original: Any, path: str, *, sign: str, allow_inf: bool,
+             bounds: tuple[float, float] | None, unit: str) -> np.ndarray:
+    def fail(condition: np.ndarray, rule: str) -> None:
+        if condition.any():
+            raise StackError(path, f"{rule}, got {_describe(original, array, condition, unit)}")
+
+    fail(np.isnan(array), "must be a number")
+    if allow_inf:
+        fail(np.isneginf(array), "must be > 0" if sign == "positive" else "must not be -inf")
+    else:
+        fail(np.isinf(array), "must be finite")
+    if sign == "positive":
+        fail(~(array > 0), "must be > 0")
+    elif sign == "nonnegative":
+        fail(~(array >= 0), "must be >= 0")
+    if bounds is not None:
+        low, high = bounds
+        fail(~((array > low) & (array < high)), f"must lie strictly between {low:g} and {high:g}")
+    return array
+
+
+def _describe(original: Any, array: np.ndarray, bad: np.ndarray, unit: str) -> str:
+    """The value as given for a scalar; the first bad element (in SI) and its index for an array."""
+    if array.ndim == 0:
+        return _show(original) if not isinstance(original, (int, float)) else repr(float(original))
+    index = tuple(int(i) for i in np.argwhere(bad)[0])
+    shown = repr(float(array[index])) + (f" {unit}" if unit else "")
+    return f"{shown} at index {index}"
+
+
+def _show(value: Any) -> str:
+    """A value as the user wrote it: strings quoted, Quantities with their unit, shortened."""
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif is_quantity(value):
+        text = json.dumps(f"{value.magnitude!r} {value.units:~}" if np.ndim(value.magnitude) == 0 else str(value),
+                          ensure_ascii=False)
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, float):
+        text = repr(value)
+    else:
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
