@@ -279,28 +279,25 @@ def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.einsum("...i,...i->...", a, b)
-
-
-def _coefficients(m1: np.ndarray, m2: np.ndarray, t1: np.ndarray, t2: np.ndarray) -> tuple[np.ndarray, ...]:
-    """(g1, g2, g1_field, g2_field) from torques per unit current, by projection on the basis."""
-    damping1, field1 = _cross(m1, _cross(m2, m1)), _cross(m1, m2)
-    damping2, field2 = _cross(m2, _cross(m1, m2)), _cross(m2, m1)
-    norm = _dot(field1, field1)  # sin^2 theta, equal for all four basis vectors
-    return (-_dot(t1, damping1) / norm, _dot(t2, damping2) / norm,
-            -_dot(t1, field1) / norm, _dot(t2, field2) / norm)
+    return a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
 
 
 def _efficiency(arrays: StackArrays, unit: UnitSolution, first: int, second: int) -> Efficiency:
     shape = arrays.batch_shape
     m1 = np.broadcast_to(arrays.layers[first].m, shape + (3,))
     m2 = np.broadcast_to(arrays.layers[second].m, shape + (3,))
-    t1, t2 = unit.torque[..., first, :], unit.torque[..., second, :]
-    sine = np.linalg.norm(_cross(m1, m2), axis=-1)
-    theta = np.arctan2(sine, _dot(m1, m2))
+    t1, t2 = unit.torque_of(first), unit.torque_of(second)
+    cosine = _dot(m1, m2)
+    field = _cross(m1, m2)  # m1 x m2; |m1 x m2|^2 = sin^2 theta normalises all four basis vectors
+    norm = _dot(field, field)
+    sine = np.sqrt(norm)
+    theta = np.arctan2(sine, cosine)
     degenerate = sine < _DEGENERATE_SINE
-    with np.errstate(divide="ignore", invalid="ignore"):
-        values = [np.array(v, dtype=float) for v in _coefficients(m1, m2, t1, t2)]
+    safe = np.where(degenerate, 1.0, norm)
+    # m1 x (m2 x m1) = m2 - cos m1,  m2 x (m1 x m2) = m1 - cos m2,  m2 x m1 = -m1 x m2
+    values = [np.asarray(v, dtype=float) for v in (
+        -(_dot(t1, m2) - cosine * _dot(t1, m1)) / safe, (_dot(t2, m1) - cosine * _dot(t2, m2)) / safe,
+        -_dot(t1, field) / safe, -_dot(t2, field) / safe)]
     if degenerate.any():
         selection = np.flatnonzero(degenerate)
         limits = _degenerate_limits(arrays.take(selection), first, second)
@@ -330,11 +327,10 @@ def _degenerate_limits(arrays: StackArrays, first: int, second: int) -> tuple[np
     if second == len(arrays.layers) - 1 and lead is not None and lead.is_ferromagnet:
         # a touching F lead is collinear with F2 and turns with it (the model forbids any other contact)
         aligned = np.sign(_dot(np.broadcast_to(lead.m, m2.shape), m2))[..., None]
-        complex_arrays = StackArrays(complex_arrays.layers, complex_arrays.left,
-                                     Element(lead.D, lead.l, lead.p, aligned * rotated, None), complex_arrays.batch_shape)
+        complex_arrays = complex_arrays.with_right(Element(lead.D, lead.l, lead.p, aligned * rotated, None))
     unit = solve_unit(complex_arrays)
     m1 = m1 + 0j
-    t1, t2 = unit.torque[..., first, :], unit.torque[..., second, :]
+    t1, t2 = unit.torque_of(first), unit.torque_of(second)
     basis = (_cross(m1, _cross(rotated, m1)), _cross(m1, rotated),
              _cross(rotated, _cross(m1, rotated)), _cross(rotated, m1))
     # every vector here vanishes at the degenerate point: keep the derivatives (imaginary parts)

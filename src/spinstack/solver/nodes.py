@@ -25,6 +25,7 @@ per unit current (j0 = 1): all outputs are linear in j0.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -51,9 +52,12 @@ class Part:
     axis: np.ndarray | None = None  # m of a ferromagnetic layer or lead
 
 
-@dataclass(frozen=True)
 class UnitSolution:
-    """Node values and spin currents of a batch, per unit particle current j0 = 1.
+    """Node values of a batch per unit particle current j0 = 1, and what follows from them.
+
+    Only the node system is solved up front; face currents, deposits and torques are
+    evaluated when first asked for (a sweep of g1, g2 needs the torques of two layers,
+    not every spin current of the stack).
 
     Attributes
     ----------
@@ -70,16 +74,117 @@ class UnitSolution:
     interface_axes : node -> m of a magnetic interface (None for N/N)
     """
 
-    accumulation: np.ndarray
-    accumulation_right: np.ndarray
-    spin_current_left: np.ndarray
-    spin_current_right: np.ndarray
-    lead_current_left: np.ndarray | None
-    lead_current_right: np.ndarray | None
-    deposit: np.ndarray
-    torque: np.ndarray
-    interface_currents: dict[int, tuple[np.ndarray, np.ndarray]]
-    interface_axes: dict[int, np.ndarray | None]
+    def __init__(self, arrays: StackArrays, chain: list[Part], left_node: list[int], right_node: list[int],
+                 values: np.ndarray) -> None:
+        self.arrays = arrays
+        self._chain = chain
+        self._left_node, self._right_node = left_node, right_node
+        self._values = values  # (B..., chain nodes, 3)
+        self._shape = arrays.batch_shape
+        self._n_layers = len(arrays.layers)
+        self._faces: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    # ---------------------------------------------------------------- node values
+    @cached_property
+    def accumulation(self) -> np.ndarray:
+        return self._values[..., self._left_node, :]
+
+    @cached_property
+    def accumulation_right(self) -> np.ndarray:
+        return self._values[..., self._right_node, :]
+
+    def _face(self, part_index: int, side: str) -> np.ndarray:
+        part = self._chain[part_index]
+        values = self._values
+        a = values[..., part_index - 1, :] if part_index > 0 else None
+        b = values[..., part_index, :] if part_index < len(self._chain) - 1 else None
+        first, second = (part.K_aa, part.K_ab) if side == "a" else (part.K_ba, part.K_bb)
+        total = part.source.astype(values.dtype, copy=True)
+        for K, value in ((first, a), (second, b)):
+            if value is not None:
+                total += _apply(K, value, self._shape)
+        return total
+
+    # ------------------------------------------------------------------ currents
+    def layer_faces(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
+        """(j_s(x_a+), j_s(x_b-)) of one layer, (B..., 3) each."""
+        if layer not in self._faces:
+            part = self._left_node[layer + 1]
+            self._faces[layer] = (self._face(part, "a"), self._face(part, "b"))
+        return self._faces[layer]
+
+    @cached_property
+    def _all_faces(self) -> tuple[np.ndarray, np.ndarray]:
+        if not self._n_layers:
+            empty = self._values[..., :0, :]
+            return empty, empty
+        faces = [self.layer_faces(i) for i in range(self._n_layers)]
+        return np.stack([f[0] for f in faces], axis=-2), np.stack([f[1] for f in faces], axis=-2)
+
+    @property
+    def spin_current_left(self) -> np.ndarray:
+        return self._all_faces[0]
+
+    @property
+    def spin_current_right(self) -> np.ndarray:
+        return self._all_faces[1]
+
+    @cached_property
+    def lead_current_left(self) -> np.ndarray | None:
+        return None if self.arrays.left is None else self._face(0, "b")
+
+    @cached_property
+    def lead_current_right(self) -> np.ndarray | None:
+        return None if self.arrays.right is None else self._face(len(self._chain) - 1, "a")
+
+    def deposit_at(self, node: int) -> np.ndarray:
+        """Bulk spin current arriving at ``node`` minus leaving it, (B..., 3); zero at a reservoir face."""
+        chain = self._chain
+        if chain[self._left_node[node]].kind == "reservoir" or chain[self._right_node[node] + 1].kind == "reservoir":
+            return np.zeros(self._shape + (3,), dtype=self._values.dtype)
+        arriving = self.lead_current_left if node == 0 else self.layer_faces(node - 1)[1]
+        leaving = self.lead_current_right if node == self._n_layers else self.layer_faces(node)[0]
+        return arriving - leaving
+
+    @cached_property
+    def deposit(self) -> np.ndarray:
+        return np.stack([self.deposit_at(k) for k in range(self._n_layers + 1)], axis=-2)
+
+    def torque_of(self, layer: int) -> np.ndarray:
+        """Transverse spin deposited on layer ``layer`` (zero for N), (B..., 3)."""
+        element = self.arrays.layers[layer]
+        if not element.is_ferromagnet:
+            return np.zeros(self._shape + (3,), dtype=self._values.dtype)
+        m = np.broadcast_to(element.m, self._shape + (3,))
+        total = self.deposit_at(layer) + self.deposit_at(layer + 1)
+        return total - _dot(m, total)[..., None] * m
+
+    @cached_property
+    def torque(self) -> np.ndarray:
+        if not self._n_layers:
+            return self._values[..., :0, :]
+        return np.stack([self.torque_of(i) for i in range(self._n_layers)], axis=-2)
+
+    @cached_property
+    def interface_currents(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        found = {}
+        for k in self.arrays.interfaces:
+            part = self._left_node[k] + 1
+            found[k] = (self._face(part, "a"), self._face(part, "b"))
+        return found
+
+    @cached_property
+    def interface_axes(self) -> dict[int, np.ndarray | None]:
+        found = {}
+        for k in self.arrays.interfaces:
+            before, after = self._chain[self._left_node[k]], self._chain[self._right_node[k] + 1]
+            found[k] = before.axis if before.axis is not None else after.axis
+        return found
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise a . b over the last axis (faster than einsum for short vectors)."""
+    return a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
 
 
 def layer_stiffness(element: Element) -> tuple[np.ndarray, np.ndarray]:
@@ -200,7 +305,7 @@ def _sandwich(a: np.ndarray | None, K: np.ndarray, b: np.ndarray | None, shape: 
     """E_a^T K E_b for node bases (m vector or None = identity): (B, n_a, n_b)."""
     if K.ndim == len(shape):  # a multiple of the identity
         if a is not None and b is not None:
-            return (K * np.einsum("...i,...i->...", a, b))[..., None, None]
+            return (K if a is b else K * _dot(a, b))[..., None, None]
         if a is not None:
             return K[..., None, None] * a[..., None, :]
         if b is not None:
@@ -213,6 +318,8 @@ def _sandwich(a: np.ndarray | None, K: np.ndarray, b: np.ndarray | None, shape: 
 def _apply(K: np.ndarray, vector: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """K v for a scalar-times-identity or matrix K."""
     if K.ndim == len(shape):
+        if not np.any(K):  # reservoirs and the far sides of leads: nothing to add
+            return np.zeros_like(vector)
         return K[..., None] * vector
     return np.einsum("...ij,...j->...i", K, vector)
 
@@ -221,7 +328,7 @@ def _project(axis: np.ndarray | None, vector: np.ndarray) -> np.ndarray:
     """E^T v: (B, n, 1)."""
     if axis is None:
         return vector[..., :, None]
-    return np.einsum("...i,...i->...", axis, vector)[..., None, None]
+    return _dot(axis, vector)[..., None, None]
 
 
 def _solve_small(matrix: np.ndarray, rhs: np.ndarray) -> np.ndarray:
@@ -285,58 +392,7 @@ def solve_unit(arrays: StackArrays) -> UnitSolution:
         coordinates = partial if later is None or carry is None else partial - carry @ later
         later = coordinates
         values[..., i, :] = coordinates[..., :, 0] if axis[i] is None else coordinates[..., 0, :] * axis[i]
-    return _currents(arrays, chain, left_node, right_node, reservoir, values)
-
-
-def _currents(arrays: StackArrays, chain: list[Part], left_node: list[int], right_node: list[int],
-              reservoir: list[bool], values: np.ndarray) -> UnitSolution:
-    """Face currents from the node values (MODEL.md 2, 3b), deposits and torques (MODEL.md 4)."""
-    shape = arrays.batch_shape
-    n_layers = len(arrays.layers)
-
-    def face(part_index: int, side: str) -> np.ndarray:
-        part = chain[part_index]
-        a = values[..., part_index - 1, :] if part_index > 0 else np.zeros_like(values[..., 0, :])
-        b = values[..., part_index, :] if part_index < len(chain) - 1 else np.zeros_like(values[..., 0, :])
-        if side == "a":
-            return part.source + _apply(part.K_aa, a, shape) + _apply(part.K_ab, b, shape)
-        return part.source + _apply(part.K_ba, a, shape) + _apply(part.K_bb, b, shape)
-
-    layer_parts = [left_node[k] for k in range(1, n_layers + 1)]
-    left_face = np.stack([face(i, "a") for i in layer_parts], axis=-2) if n_layers else values[..., :0, :]
-    right_face = np.stack([face(i, "b") for i in layer_parts], axis=-2) if n_layers else values[..., :0, :]
-    lead_left = None if arrays.left is None else face(0, "b")
-    lead_right = None if arrays.right is None else face(len(chain) - 1, "a")
-
-    zero3 = np.zeros(shape + (3,), dtype=values.dtype)
-    arriving = [lead_left if lead_left is not None else zero3] + [right_face[..., i, :] for i in range(n_layers)]
-    leaving = [left_face[..., i, :] for i in range(n_layers)] + [lead_right if lead_right is not None else zero3]
-    deposit = np.stack([arriving[k] - leaving[k] for k in range(n_layers + 1)], axis=-2)
-    ends = [k for k, i in ((0, left_node[0]), (n_layers, right_node[-1])) if _touches_reservoir(chain, k, left_node, right_node)]
-    deposit[..., ends, :] = 0.0
-
-    torque = np.zeros(shape + (n_layers, 3), dtype=values.dtype)
-    for i, layer in enumerate(arrays.layers):
-        if layer.is_ferromagnet:
-            m = np.broadcast_to(layer.m, shape + (3,))
-            total = deposit[..., i, :] + deposit[..., i + 1, :]
-            torque[..., i, :] = total - np.einsum("...i,...i->...", m, total)[..., None] * m
-
-    interface_currents, interface_axes = {}, {}
-    for k in arrays.interfaces:
-        part_index = left_node[k] + 1
-        interface_currents[k] = (face(part_index, "a"), face(part_index, "b"))
-        magnet = chain[left_node[k]] if chain[left_node[k]].axis is not None else chain[right_node[k] + 1]
-        interface_axes[k] = magnet.axis
-    node_left = values[..., [left_node[k] for k in range(n_layers + 1)], :]
-    node_right = values[..., [right_node[k] for k in range(n_layers + 1)], :]
-    return UnitSolution(node_left, node_right, left_face, right_face, lead_left, lead_right, deposit, torque,
-                        interface_currents, interface_axes)
-
-
-def _touches_reservoir(chain: list[Part], node: int, left_node: list[int], right_node: list[int]) -> bool:
-    """Whether user node ``node`` is an end face held by a reservoir (no torque is counted there)."""
-    return chain[left_node[node]].kind == "reservoir" or chain[right_node[node] + 1].kind == "reservoir"
+    return UnitSolution(arrays, chain, left_node, right_node, values)
 
 
 # ------------------------------------------------------------ derived integrals
