@@ -1,4 +1,4 @@
-"""The command line: ``spinstack solve | analyze | plot | figures FILE`` and ``spinstack --version``.
+"""The command line: ``spinstack solve | analyze | plot | figures FILE``, ``spinstack materials``, ``--version``.
 
 Thin on purpose: parse the arguments, call the public API, print.  Bad input
 (any :class:`~spinstack.SpinstackError`) prints nothing on stdout, one line on
@@ -94,6 +94,23 @@ def figures_command(file: str, folder: str, extension: str) -> None:
         solution = solve(load_stack(file))
         paths = write_figure_set(solution, folder, Path(file).stem, "." + extension)
     click.echo("\n".join(str(path) for path in paths))
+
+
+@main.command("materials")
+@click.option("--json", "as_json", is_flag=True, help="Print the library as one JSON object.")
+@click.option("--library", "file", type=click.Path(path_type=str),
+              help="Read this library file instead of the built-in one (same schema).")
+def materials_command(as_json: bool, file: str | None) -> None:
+    """List the built-in materials and interfaces library: every value with its unit, the
+    temperature it was measured at and its source.  SI stack files name these materials
+    (material = "Co") and interfaces (pair = "Co/Cu")."""
+    with _reported(file or "the materials library"):
+        from .io.librarytable import format_library
+        from .library import load
+
+        library = load(file)
+        text = format_json(library.to_dict()) if as_json else format_library(library)
+    click.echo(text, nl=False)
 
 
 def _headless() -> None:

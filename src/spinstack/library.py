@@ -256,9 +256,10 @@ def _material(name: str, table: dict[str, Any], where: str) -> LibraryMaterial:
         raise StackError(where, "a material needs a non-empty name")
     _known(table, MATERIAL_KEYS, where)
     kind = table.get("type")
+    if kind is None:
+        raise StackError(f"{where}.type", 'missing ("normal" or "ferromagnet")')
     if kind not in MATERIAL_TYPES:
-        shown = "missing" if kind is None else f"got {_show(kind)}"
-        raise StackError(f"{where}.type", f'must be "normal" or "ferromagnet", {shown}')
+        raise StackError(f"{where}.type", f'must be "normal" or "ferromagnet", got {_show(kind)}')
     description = _text(table.get("description", ""), f"{where}.description", empty=True)
     if kind == "normal" and "beta" in table:
         raise StackError(f"{where}.beta", "not allowed: a normal metal has no spin asymmetry")

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SpinstackError
+from ..si import REPORTS
 from ..solution import Solution
 
 __all__ = ["format_json", "solution_to_dict"]
@@ -23,7 +24,7 @@ _LINE_WIDTH = 100  # containers shorter than this stay on one line in format_jso
 
 
 def solution_to_dict(solution: Solution) -> dict[str, Any]:
-    """The JSON contract object of ``STACK_FORMAT.md`` for an unbatched solution (reduced units).
+    """The JSON contract object of ``STACK_FORMAT.md`` for an unbatched solution.
 
     Parameters
     ----------
@@ -34,13 +35,19 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
     -------
     dict
         ``units``; ``current`` (j0); ``nodes`` (L + 1 entries: ``x``, ``mu_s`` just
-        left of the node and ``mu_s_right`` just right of it, equal here since
-        interfaces are transparent, MODEL.md 3a); ``layers`` (L entries:
+        left of the node and ``mu_s_right`` just right of it, equal except at
+        resistive interfaces, MODEL.md 3b); ``layers`` (L entries:
         ``material``, ``type``, ``x`` = [start, end], ``spin_current_left`` and
         ``spin_current_right`` just inside the faces, ``torque`` in hbar/2 units
         or ``None`` for a normal metal); ``efficiency`` (g1, g2, g1_field,
         g2_field of seed eq. 1 when the stack has exactly two F layers, else
         ``None``); ``resistance_area`` (``total`` and its ``spin`` part).
+
+        For a stack with ``units == "SI"`` the numbers are in SI units
+        (STACK_FORMAT.md; MODEL.md 7, :data:`spinstack.si.REPORTS`): ``current`` is the
+        charge current density J = e j0 in A/m^2, ``x`` in m, ``mu_s`` in eV, spin
+        currents as |e| j_s in A/m^2, torques as (hbar/2) x deposited spin current in
+        J/m^2, resistance-area in Ohm m^2; g1, g2 are dimensionless either way.
 
     Raises
     ------
@@ -50,11 +57,17 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
     stack = solution.stack
     if stack.batch_shape != ():
         raise SpinstackError(f"JSON output is for a single stack, this one is batched with shape {stack.batch_shape}")
-    positions = solution.node_positions
-    accumulation = solution.accumulation
+    scale = _scales(stack.units)
+    positions = solution.node_positions * scale["length"]
+    accumulation = solution.accumulation * scale["accumulation"]
+    # the value just right of each node: differs from mu_s only at resistive interfaces
+    accumulation_right = getattr(solution, "accumulation_right", solution.accumulation) * scale["accumulation"]
+    spin_left = solution.spin_current_left * scale["spin_current"]
+    spin_right = solution.spin_current_right * scale["spin_current"]
+    torque = solution.torque * scale["torque"]
     nodes = [{"x": _scalar(positions[k], f"nodes[{k}].x"),
               "mu_s": _vector(accumulation[k], f"nodes[{k}].mu_s"),
-              "mu_s_right": _vector(accumulation[k], f"nodes[{k}].mu_s_right")}
+              "mu_s_right": _vector(accumulation_right[k], f"nodes[{k}].mu_s_right")}
              for k in range(len(stack.layers) + 1)]
     layers = []
     for i, layer in enumerate(stack.layers):
@@ -63,9 +76,9 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
             "material": layer.material.name,
             "type": layer.material.kind,
             "x": [_scalar(positions[i], f"{path}.x"), _scalar(positions[i + 1], f"{path}.x")],
-            "spin_current_left": _vector(solution.spin_current_left[i], f"{path}.spin_current_left"),
-            "spin_current_right": _vector(solution.spin_current_right[i], f"{path}.spin_current_right"),
-            "torque": _vector(solution.torque[i], f"{path}.torque") if layer.is_ferromagnet else None,
+            "spin_current_left": _vector(spin_left[i], f"{path}.spin_current_left"),
+            "spin_current_right": _vector(spin_right[i], f"{path}.spin_current_right"),
+            "torque": _vector(torque[i], f"{path}.torque") if layer.is_ferromagnet else None,
         })
     efficiency = None
     if solution.efficiency_problem is None:
@@ -73,14 +86,23 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
         efficiency = {name: _scalar(getattr(values, name), f"efficiency.{name}")
                       for name in ("g1", "g2", "g1_field", "g2_field")}
     return {
-        "units": "reduced",
-        "current": _scalar(solution.current, "current"),
+        "units": stack.units,
+        "current": _scalar(solution.current * scale["current"], "current"),
         "nodes": nodes,
         "layers": layers,
         "efficiency": efficiency,
-        "resistance_area": {"total": _scalar(solution.resistance_area, "resistance_area.total"),
-                            "spin": _scalar(solution.spin_resistance_area, "resistance_area.spin")},
+        "resistance_area": {
+            "total": _scalar(solution.resistance_area * scale["resistance_area"], "resistance_area.total"),
+            "spin": _scalar(solution.spin_resistance_area * scale["resistance_area"], "resistance_area.spin")},
     }
+
+
+def _scales(units: str) -> dict[str, float]:
+    """Factors from the stack's numbers to the reported ones: 1 in reduced units, MODEL.md 7 in SI."""
+    kinds = ("length", "accumulation", "spin_current", "torque", "current", "resistance_area")
+    if units == "SI":
+        return {kind: REPORTS[kind].to_unit for kind in kinds}
+    return dict.fromkeys(kinds, 1.0)
 
 
 def format_json(data: Any) -> str:

@@ -125,6 +125,7 @@ class _Materials:
 
     def __init__(self, defined: dict[str, Material], books: _Library) -> None:
         self.defined = dict(defined)
+        self.in_file = list(defined)
         self.books = books
 
     def lookup(self, table: dict[str, Any], path: str, hint: str) -> Material:
@@ -135,7 +136,7 @@ class _Materials:
         library = self.books.get(f"{path}.material", undefined + " in the file")
         entry: LibraryMaterial | None = library.materials.get(name)
         if entry is None:
-            defined = ", ".join(self.defined) or "none"
+            defined = ", ".join(self.in_file) or "none"
             available = ", ".join(library.materials) or "none"
             raise StackError(f"{path}.material",
                              f"{undefined} and not in the library (defined: {defined}; library: {available})")

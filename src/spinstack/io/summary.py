@@ -3,18 +3,25 @@
 No colours, no unicode box drawing: aligned columns of compact numbers
 (6 significant digits), vectors as [x, y, z].  The machine-readable form is
 :mod:`spinstack.io.jsonout`.
+
+A stack with ``units == "SI"`` is reported in readable SI units (MODEL.md 7):
+positions and thicknesses in nm, mu_s in eV, meV, ueV or neV (whichever suits
+the largest value), spin currents as |e| j_s in A/m^2, torques per area as
+(hbar/2) x deposited spin current in J/m^2, resistance-area in fOhm m^2.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import SpinstackError
-from ..model import Lead
+from ..model import Layer, Lead, Stack
 from ..model.layers import End
+from ..si import REPORTS
 from ..solution import Solution
 from .tables import number as _number
 from .tables import table as _table
@@ -52,44 +59,132 @@ def format_summary(solution: Solution, source: str) -> str:
     if stack.batch_shape != ():
         raise SpinstackError(f"the text summary is for a single stack, this one is batched with shape {stack.batch_shape}")
     current = float(solution.current)
+    units = _Units.of(solution)
+    if stack.units == "SI":
+        J = current * REPORTS["current"].to_unit
+        header = (f"{source}: units SI, current density J = {_number(J)} A/m^2 (conventional current along +x; "
+                  f"electrons flow along -x: j0 = J/e)")
+    else:
+        header = f"{source}: units reduced, current j0 = {_number(current)} (electrons' particle flux along +x)"
     sections = [
-        [f"{source}: units reduced, current j0 = {_number(current)} (electrons' particle flux along +x)",
-         f"ends: left {_end(stack.left)}, right {_end(stack.right)}"],
-        _layers(solution),
-        _nodes(solution),
+        [header, f"ends: left {_end(stack.left)}, right {_end(stack.right)}"],
+        _layers(solution, units),
+        _nodes(solution, units),
+        _interfaces(solution, units),
         _efficiency(solution, current),
-        _resistance(solution),
+        _resistance(solution, units),
     ]
     return "\n\n".join("\n".join(lines) for lines in sections if lines) + "\n"
 
 
+@dataclass(frozen=True)
+class _Scale:
+    """Shown value = factor x the stack's number, labelled ``unit`` ("" in reduced units)."""
+
+    factor: float
+    unit: str
+
+    def label(self, text: str) -> str:
+        return f"{text} ({self.unit})" if self.unit else text
+
+
+@dataclass(frozen=True)
+class _Units:
+    length: _Scale
+    accumulation: _Scale
+    torque: _Scale
+    resistance: _Scale
+    interface_resistance: _Scale
+    interface_conductance: _Scale
+
+    @classmethod
+    def of(cls, solution: Solution) -> "_Units":
+        if solution.stack.units != "SI":
+            same = _Scale(1.0, "")
+            return cls(same, same, same, same, same, same)
+        ohm_m2 = REPORTS["resistance_area"].to_unit
+        return cls(length=_Scale(1e9, "nm"),
+                   accumulation=_energy_scale(max(np.max(np.abs(solution.accumulation)),
+                                                  np.max(np.abs(getattr(solution, "accumulation_right", 0.0))))),
+                   torque=_Scale(REPORTS["torque"].to_unit, "J/m^2"),
+                   resistance=_Scale(ohm_m2 * 1e15, "fOhm m^2"),
+                   interface_resistance=_Scale(ohm_m2 * 1e15, "fOhm m^2"),
+                   interface_conductance=_Scale(REPORTS["interface_conductance"].to_unit, "Ohm^-1 m^-2"))
+
+
+def _energy_scale(largest: float) -> _Scale:
+    """eV, meV, ueV or neV: the largest unit in which the largest |mu_s| is at least 1."""
+    electron_volts = largest * REPORTS["accumulation"].to_unit
+    for unit, size in (("eV", 1.0), ("meV", 1e-3), ("ueV", 1e-6)):
+        if electron_volts >= size:
+            return _Scale(REPORTS["accumulation"].to_unit / size, unit)
+    return _Scale(REPORTS["accumulation"].to_unit / 1e-9, "neV")
+
+
 # ------------------------------------------------------------------ sections
-def _layers(solution: Solution) -> list[str]:
+def _layers(solution: Solution, units: _Units) -> list[str]:
     layers = solution.stack.layers
     if not layers:
         return ["layers: none (a bare contact between the two leads)"]
-    x = solution.node_positions
+    x = solution.node_positions * units.length.factor
     starts = [_number(x[i]) for i in range(len(layers))]
     ends = [_number(x[i + 1]) for i in range(len(layers))]
     start_width, end_width = max(map(len, starts)), max(map(len, ends))
     spans = [f"{a.rjust(start_width)} .. {b.rjust(end_width)}" for a, b in zip(starts, ends)]
-    torques = [solution.torque[i] if layer.is_ferromagnet else None for i, layer in enumerate(layers)]
+    torques = [solution.torque[i] * units.torque.factor if layer.is_ferromagnet else None
+               for i, layer in enumerate(layers)]
     sizes = [_number(np.linalg.norm(t)) if t is not None else "-" for t in torques]
     columns = zip(spans, _vector_column([layer.magnetization for layer in layers]), _vector_column(torques), sizes)
-    rows = [[str(i), layer.material.name, layer.material.kind, span, _number(layer.thickness), magnet, torque, size]
+    rows = [[str(i), layer.material.name, layer.material.kind, span, _number(layer.thickness * units.length.factor),
+             magnet, torque, size]
             for i, (layer, (span, magnet, torque, size)) in enumerate(zip(layers, columns))]
-    headers = ["#", "material", "type", "x", "thickness", "magnetization [x, y, z]", "torque [x, y, z]", "|torque|"]
-    title = "layers (torque: transverse spin current absorbed by each F, hbar/2 units; MODEL.md 4)"
+    headers = ["#", "material", "type", units.length.label("x"), units.length.label("thickness"),
+               "magnetization [x, y, z]", units.torque.label("torque [x, y, z]"), "|torque|"]
+    if units.torque.unit:
+        title = ("layers (torque per area: (hbar/2) x the transverse spin current absorbed by each F; "
+                 "MODEL.md 4, 7)")
+    else:
+        title = "layers (torque: transverse spin current absorbed by each F, hbar/2 units; MODEL.md 4)"
     return [title] + _table(headers, rows, "llllrllr")  # spans are padded already
 
 
-def _nodes(solution: Solution) -> list[str]:
-    x = solution.node_positions
-    mu = list(solution.accumulation)
+def _nodes(solution: Solution, units: _Units) -> list[str]:
+    x = solution.node_positions * units.length.factor
+    mu = list(solution.accumulation * units.accumulation.factor)
     vectors = _vector_column(mu)
     rows = [[str(k), _number(x[k]), vectors[k], _number(np.linalg.norm(mu[k]))] for k in range(len(mu))]
+    headers = ["#", units.length.label("x"), units.accumulation.label("mu_s [x, y, z]"), "|mu_s|"]
     title = "nodes (spin accumulation mu_s at the interfaces; node 0 = left end)"
-    return [title] + _table(["#", "x", "mu_s [x, y, z]", "|mu_s|"], rows, "lrlr")
+    interfaces = {interface.node for interface in solution.stack.interfaces}
+    if not interfaces:
+        return [title] + _table(headers, rows, "lrlr")
+    # a resistive interface splits its node: mu_s just left and just right of it (MODEL.md 3b)
+    right = list(getattr(solution, "accumulation_right", solution.accumulation) * units.accumulation.factor)
+    shown = _vector_column([right[k] if k in interfaces else None for k in range(len(right))])
+    for k, row in enumerate(rows):
+        row += [shown[k], _number(np.linalg.norm(right[k])) if k in interfaces else "-"]
+    title = ("nodes (spin accumulation mu_s at the interfaces; node 0 = left end; "
+             "a resistive interface has mu_s just left and mu_s right just right of it)")
+    return [title] + _table(headers + ["mu_s right [x, y, z]", "|mu_s right|"], rows, "lrlrlr")
+
+
+def _interfaces(solution: Solution, units: _Units) -> list[str]:
+    interfaces = solution.stack.interfaces
+    if not interfaces:
+        return []
+    rows = []
+    for interface in interfaces:
+        names = " | ".join(_neighbour_names(solution.stack, interface.node))
+        g_up, g_dn = float(interface.g_up), float(interface.g_dn)
+        AR = (1.0 / g_up + 1.0 / g_dn) / 4.0  # MODEL.md 3b: g_up = 1/(2 AR* (1 - gamma)), g_dn = 1/(2 AR* (1 + gamma))
+        mixing = "-" if interface.g_mix is None else _vector_column(
+            [np.append(np.asarray(interface.g_mix, dtype=float) * units.interface_conductance.factor, np.nan)])[0]
+        rows.append([str(interface.node), names, _number(AR * units.interface_resistance.factor),
+                     _number(float(interface.gamma)), mixing.replace(", nan]", "]"), _number(float(interface.delta))])
+    mixing_header = "G_mix [Re, Im]" if units.interface_conductance.unit else "g_mix [g_r, g_i]"
+    headers = ["node", "between", units.interface_resistance.label("AR*"), "gamma",
+               units.interface_conductance.label(mixing_header), "delta"]
+    return ["resistive interfaces (MODEL.md 3b)"] + _table(headers, rows, "llrrlr")
 
 
 def _efficiency(solution: Solution, current: float) -> list[str]:
@@ -113,14 +208,28 @@ def _efficiency(solution: Solution, current: float) -> list[str]:
     return lines
 
 
-def _resistance(solution: Solution) -> list[str]:
-    total, spin = float(solution.resistance_area), float(solution.spin_resistance_area)
+def _resistance(solution: Solution, units: _Units) -> list[str]:
+    scale = units.resistance
+    total, spin = float(solution.resistance_area) * scale.factor, float(solution.spin_resistance_area) * scale.factor
+    unit = f" {scale.unit}" if scale.unit else ""
+    rest = "the sum of d/sigma and of the interfaces' 1/g" if solution.stack.interfaces else "the sum of d/sigma"
+    name = "RA" if scale.unit else "r"
     return ["resistance-area (MODEL.md 4)",
-            f"  total r = {_number(total)}",
-            f"  spin part = {_number(spin)}  (ohmic part, the sum of d/sigma: {_number(total - spin)})"]
+            f"  total {name} = {_number(total)}{unit}",
+            f"  spin part = {_number(spin)}{unit}  (ohmic part, {rest}: {_number(total - spin)}{unit})"]
 
 
 # ------------------------------------------------------------------ pieces
+def _neighbour_names(stack: Stack, node: int) -> tuple[str, str]:
+    """What touches a node on its left and on its right: material names, or "reservoir"."""
+    def name(element: Layer | End) -> str:
+        return element.material.name if isinstance(element, (Layer, Lead)) else "reservoir"
+
+    before = stack.layers[node - 1] if node > 0 else stack.left
+    after = stack.layers[node] if node < len(stack.layers) else stack.right
+    return name(before), name(after)
+
+
 def _end(end: End) -> str:
     if not isinstance(end, Lead):
         return "reservoir (mu_s = 0)"

@@ -1,0 +1,170 @@
+"""The materials library (spinstack.library) and ``spinstack materials``; tested on a fake library file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import spinstack as ss
+from spinstack import library
+from spinstack.cli import main
+
+FAKE = Path(__file__).with_name("data") / "fake_library.toml"
+SOURCE = 'temperature = "4.2 K"\nsource = "fake"\n'
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "library.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_fake_library_loads_with_values_temperatures_and_sources():
+    materials = library.materials(FAKE)
+    assert list(materials) == ["TestCo", "TestCu"]
+    co = library.material("TestCo", FAKE)
+    assert co.type == "ferromagnet" and co.description == "fake ferromagnet for tests"
+    assert list(co.values) == ["rho", "beta", "l_sf"]
+    rho = co.values["rho"]
+    assert (rho.value, rho.unit, rho.temperature, rho.source) == ("60 nOhm*m", "ohm*m", "4.2 K",
+                                                                  "fake source for tests, not data")
+    assert float(rho.si) == pytest.approx(60e-9)
+    assert float(library.material("TestCu", FAKE).values["l_sf"].si) == float("inf")
+    pair = library.interface("TestCo/TestCu", FAKE)
+    assert library.interface("TestCu/TestCo", FAKE) is pair  # either order
+    assert pair.values["G_mix"].si.tolist() == pytest.approx([0.55e15, 0.01e15])
+    assert list(library.interfaces(FAKE)) == ["TestCo/TestCu"]
+
+
+def test_unknown_names_list_the_available_ones():
+    with pytest.raises(ss.StackError, match=r"^materials\.Fe: not in the built-in library \(available: TestCo, TestCu\)$"):
+        library.material("Fe", FAKE)
+    with pytest.raises(ss.StackError, match=r"available pairs: TestCo/TestCu"):
+        library.interface("Fe/Cu", FAKE)
+
+
+def test_default_path_is_package_data():
+    path = library.path()
+    assert path.parts[-3:] == ("spinstack", "data", "materials.toml")
+
+
+def test_built_in_library_follows_the_schema():
+    """Whatever the built-in file holds, it must load (every value cited, right dimensions)."""
+    if not library.path().exists():
+        pytest.skip("the built-in library file is not there yet")
+    loaded = library.load()
+    for entry in [*loaded.materials.values(), *loaded.interfaces.values()]:
+        for value in entry.values.values():
+            assert value.source.strip() and value.temperature.strip()
+
+
+def test_changed_file_is_read_again(tmp_path):
+    path = write(tmp_path, FAKE.read_text(encoding="utf-8"))
+    assert "TestCu" in library.materials(path)
+    path.write_text(FAKE.read_text(encoding="utf-8").replace("TestCu", "TestAg"), encoding="utf-8")
+    assert "TestAg" in library.materials(path)
+
+
+MATERIAL = """
+[materials.X]
+type = "normal"
+[materials.X.rho]
+value = "5 nOhm*m"
+temperature = "4.2 K"
+source = "fake"
+[materials.X.l_sf]
+value = "100 nm"
+temperature = "4.2 K"
+source = "fake"
+"""
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (MATERIAL.replace('source = "fake"\n', "", 1), 'materials.X.rho.source: missing (every library value cites'),
+    (MATERIAL.replace('source = "fake"', 'source = ""', 1), 'materials.X.rho.source: must be a non-empty string'),
+    (MATERIAL.replace('temperature = "4.2 K"\n', "", 1), "materials.X.rho.temperature: missing"),
+    (MATERIAL.replace('temperature = "4.2 K"', 'temperature = "4.2 m"', 1),
+     'materials.X.rho.temperature: expected a temperature (e.g. "4.2 K"), got "4.2 m"'),
+    (MATERIAL.replace('"5 nOhm*m"', '"5 nm"'), 'materials.X.rho.value: expected a resistivity'),
+    (MATERIAL.replace('"100 nm"', '"-100 nm"'), 'materials.X.l_sf.value: must be > 0, got "-100 nm"'),
+    (MATERIAL.replace('type = "normal"', 'type = "metal"'), 'materials.X.type: must be "normal" or "ferromagnet"'),
+    (MATERIAL.replace('type = "normal"\n', ""), 'materials.X.type: missing ("normal" or "ferromagnet")'),
+    (MATERIAL.replace('type = "normal"', 'type = "ferromagnet"'), "materials.X.beta: missing"),
+    (MATERIAL + '[materials.X.beta]\nvalue = 0.5\n' + SOURCE, "materials.X.beta: not allowed"),
+    (MATERIAL + '[materials.X.conductivity]\nvalue = "1 S/m"\n' + SOURCE, "give rho or conductivity, not both"),
+    (MATERIAL + 'note = "x"\n', "materials.X.l_sf.note: unknown key (expected one of: value, temperature, source)"),
+    (MATERIAL.replace("[materials.X.l_sf]", "[materials.X.lsf]"), "materials.X.lsf: unknown key"),
+    (MATERIAL + '[interfaces.XY.AR]\nvalue = "1 fOhm*m^2"\n' + SOURCE, 'interfaces.XY: an interface is named by its two'),
+    (MATERIAL + '[interfaces."X/Y".gamma]\nvalue = 0.5\n' + SOURCE, 'interfaces."X/Y".AR: missing'),
+    (MATERIAL + '[interfaces."X/Y".AR]\nvalue = "1 fOhm*m^2"\n' + SOURCE + '[interfaces."X/Y".G_mix]\nvalue = "1 S/m^2"\n'
+     + SOURCE, 'interfaces."X/Y".G_mix.value: must be a pair [Re, Im]'),
+    (MATERIAL + '[interfaces."X/Y".AR]\nvalue = "1 fOhm*m^2"\n' + SOURCE + '[interfaces."Y/X".AR]\nvalue = "1 fOhm*m^2"\n'
+     + SOURCE, 'interfaces."X/Y": given twice, also as "Y/X"'),
+    ('[meta]\nx = 1\n', "meta: unknown key (expected one of: materials, interfaces)"),
+    ("[materials\n", "invalid TOML"),
+])
+def test_schema_is_enforced(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(library.LibraryError) as caught:
+        library.load(path)
+    assert str(caught.value).startswith(f"{path}: ")
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_missing_file():
+    with pytest.raises(library.LibraryError, match="no such library file"):
+        library.load("/no/such/library.toml")
+
+
+# ------------------------------------------------------------------ spinstack materials
+def test_materials_command_lists_every_value(monkeypatch):
+    runner = CliRunner()
+    result = runner.invoke(main, ["materials", "--library", str(FAKE)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"materials library: {FAKE}"
+    header = next(line for line in lines if line.split()[:3] == ["name", "type", "quantity"])
+    assert header.split() == ["name", "type", "quantity", "value", "temperature", "source"]
+    assert any(line.split()[:4] == ["TestCo", "ferromagnet", "rho", "60"] for line in lines)
+    assert any(line.split()[:2] == ["l_sf", "inf"] for line in lines)
+    assert any(line.split()[:3] == ["TestCo/TestCu", "AR", "0.5"] for line in lines)
+    assert "[0.55e15 Ohm^-1*m^-2, 0.01e15 Ohm^-1*m^-2]" in result.stdout
+    assert "fake source for tests, not data" in result.stdout
+    assert "  TestCo: fake ferromagnet for tests" in lines
+    # the default is the built-in file
+    monkeypatch.setattr(library, "path", lambda: FAKE)
+    assert runner.invoke(main, ["materials"]).stdout == result.stdout
+
+
+def test_materials_command_json():
+    result = CliRunner().invoke(main, ["materials", "--json", "--library", str(FAKE)])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["library"] == str(FAKE)
+    rho = data["materials"]["TestCo"]["values"]["rho"]
+    assert rho == {"value": "60 nOhm*m", "si": pytest.approx(6e-8), "unit": "ohm*m", "temperature": "4.2 K",
+                   "source": "fake source for tests, not data"}
+    assert data["materials"]["TestCu"]["values"]["l_sf"]["si"] == "inf"  # strict JSON has no infinity
+    assert data["interfaces"]["TestCo/TestCu"]["values"]["G_mix"]["si"] == pytest.approx([0.55e15, 0.01e15])
+
+
+def test_materials_command_without_the_data_file(monkeypatch, tmp_path):
+    missing = tmp_path / "materials.toml"
+    monkeypatch.setattr(library, "path", lambda: missing)
+    result = CliRunner().invoke(main, ["materials"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"spinstack: error: {missing}: the built-in materials library is missing\n"
+
+
+def test_materials_command_with_a_broken_file(tmp_path):
+    path = write(tmp_path, MATERIAL.replace('source = "fake"\n', "", 1))
+    result = CliRunner().invoke(main, ["materials", "--library", str(path)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1
+    assert "materials.X.rho.source: missing" in result.stderr
