@@ -355,7 +355,8 @@ def test_first_variation_vanishes(solved, label):
     for kind in kinds:
         v = random_direction(desc, rng, **kind)
         derivative, scale = first_variation(desc, sol, v, trial=base)
-        assert abs(derivative) <= 1e-12 * scale, (derivative, scale)
+        # the bound is the round-off of summing the quadrature terms (~ n eps relative to their size)
+        assert abs(derivative) <= 1e-11 * scale, (derivative, scale)
         # the same from S itself: S(sol + eps v) - S(sol) = eps^2 Q(v), no linear term
         Q = quadratic_form(desc, v)
         assert Q > 0
