@@ -479,3 +479,20 @@ def test_python_library_errors():
         si.material("TestCu", library=FAKE_LIBRARY, beta=0.2)
     layer = si.layer("TestCo", "2 nm", [0, 0, 1], library=FAKE_LIBRARY)
     assert layer.material.name == "TestCo" and float(layer.thickness) == pytest.approx(2e-9)
+
+
+def test_the_examples_of_docs_stack_format_load(tmp_path):
+    """Both TOML examples of docs/STACK_FORMAT.md parse (the SI one with fake library names)."""
+    text = (Path(__file__).parents[1] / "docs" / "STACK_FORMAT.md").read_text(encoding="utf-8")
+    blocks = text.split("```toml\n")[1:]
+    reduced, in_si = (block.split("```")[0] for block in blocks[:2])
+    # the example's last F1 layer (theta = 60) touches its F1 lead (m = +x): not collinear, which the
+    # model refuses (MODEL.md 1); turn the lead with the layer
+    reduced = reduced.replace("magnetization = [1, 0, 0] ", "magnetization = { theta = 60 }")
+    stack = load_stack(write(tmp_path, reduced, "reduced.toml"))
+    assert stack.units == "reduced" and len(stack.interfaces) == 1
+    in_si = in_si.replace('"Py"', '"TestCo"').replace('"Cu/Py"', '"TestCu/TestCo"')
+    stack = load_stack(write(tmp_path, in_si, "si.toml"), library=FAKE_LIBRARY)
+    assert stack.units == "SI" and [i.node for i in stack.interfaces] == [1, 2]
+    assert float(stack.interfaces[1].gamma) == pytest.approx(0.6)
+    assert np.isfinite(ss.solve(stack).accumulation).all()
