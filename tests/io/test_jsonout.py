@@ -14,7 +14,7 @@ from spinstack.io import format_json, load_stack, solution_to_dict
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
-TOP_KEYS = {"units", "current", "nodes", "layers", "efficiency", "resistance_area"}
+TOP_KEYS = {"units", "current", "nodes", "layers", "efficiency", "resistance_area", "magnetoresistance"}
 NODE_KEYS = {"x", "mu_s", "mu_s_right"}
 LAYER_KEYS = {"material", "type", "x", "spin_current_left", "spin_current_right", "torque"}
 EFFICIENCY_KEYS = {"g1", "g2", "g1_field", "g2_field"}
@@ -71,6 +71,10 @@ def test_contract_keys_and_shapes(seed_solution):
     assert set(data["efficiency"]) == EFFICIENCY_KEYS
     assert all(type(v) is float for v in data["efficiency"].values())
     assert set(data["resistance_area"]) == {"total", "spin"}
+    # extension of the contract: R_P, R_AP and the GMR ratio of a two-F stack
+    assert set(data["magnetoresistance"]) == {"parallel", "antiparallel", "gmr"}
+    assert data["magnetoresistance"]["gmr"] == pytest.approx(
+        data["magnetoresistance"]["antiparallel"] / data["magnetoresistance"]["parallel"] - 1, rel=1e-12)
     for leaf in plain_values(data):
         assert leaf is None or type(leaf) in (str, float), leaf
         if type(leaf) is float:

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import SpinstackError
 from ..si import REPORTS
+from ..analysis.resistance import magnetoresistance
 from ..solution import Solution
 
 __all__ = ["format_json", "solution_to_dict"]
@@ -94,6 +95,7 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
         "resistance_area": {
             "total": _scalar(solution.resistance_area * scale["resistance_area"], "resistance_area.total"),
             "spin": _scalar(solution.spin_resistance_area * scale["resistance_area"], "resistance_area.spin")},
+        "magnetoresistance": _magnetoresistance(solution, scale["resistance_area"]),
     }
 
 
@@ -103,6 +105,16 @@ def _scales(units: str) -> dict[str, float]:
     if units == "SI":
         return {kind: REPORTS[kind].to_unit for kind in kinds}
     return dict.fromkeys(kinds, 1.0)
+
+
+def _magnetoresistance(solution: Solution, scale: float) -> dict[str, float] | None:
+    """R_P, R_AP and the GMR ratio of a two-F stack (an extension of the contract), else None."""
+    if solution.efficiency_problem is not None:
+        return None
+    result = magnetoresistance(solution.stack)
+    return {"parallel": _scalar(result.parallel * scale, "magnetoresistance.parallel"),
+            "antiparallel": _scalar(result.antiparallel * scale, "magnetoresistance.antiparallel"),
+            "gmr": _scalar(result.ratio, "magnetoresistance.gmr")}
 
 
 def format_json(data: Any) -> str:

@@ -22,6 +22,7 @@ from ..errors import SpinstackError
 from ..model import Layer, Lead, Stack
 from ..model.layers import End
 from ..si import REPORTS
+from ..analysis.resistance import magnetoresistance
 from ..solution import Solution
 from .tables import number as _number
 from .tables import table as _table
@@ -214,9 +215,15 @@ def _resistance(solution: Solution, units: _Units) -> list[str]:
     unit = f" {scale.unit}" if scale.unit else ""
     rest = "the sum of d/sigma and of the interfaces' 1/g" if solution.stack.interfaces else "the sum of d/sigma"
     name = "RA" if scale.unit else "r"
-    return ["resistance-area (MODEL.md 4)",
-            f"  total {name} = {_number(total)}{unit}",
-            f"  spin part = {_number(spin)}{unit}  (ohmic part, {rest}: {_number(total - spin)}{unit})"]
+    lines = ["resistance-area (MODEL.md 4)",
+             f"  total {name} = {_number(total)}{unit}",
+             f"  spin part = {_number(spin)}{unit}  (ohmic part, {rest}: {_number(total - spin)}{unit})"]
+    if solution.efficiency_problem is None:
+        result = magnetoresistance(solution.stack)
+        parallel, antiparallel = float(result.parallel) * scale.factor, float(result.antiparallel) * scale.factor
+        lines.append(f"  parallel {name}_P = {_number(parallel)}{unit}, antiparallel {name}_AP = {_number(antiparallel)}{unit}, "
+                     f"GMR (R_AP - R_P)/R_P = {_number(100 * float(result.ratio))} %")
+    return lines
 
 
 # ------------------------------------------------------------------ pieces
