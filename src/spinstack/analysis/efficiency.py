@@ -67,7 +67,8 @@ def with_angle(stack: Stack, theta: ArrayLike) -> Stack:
         # a touching F lead is collinear with F2 and turns with it
         aligned = np.sign(np.einsum("...i,...i->...", right.magnetization, old.magnetization))[..., None]
         right = Lead(right.material, aligned * m2)
-    return Stack(layers, stack.left, right, stack.current)
+    # the interfaces and the unit system stay: only m2 (and a touching F lead) turn
+    return Stack(layers, stack.left, right, stack.current, stack.interfaces, stack.units)
 
 
 def efficiency(stack: Stack, theta: ArrayLike) -> Efficiency:
