@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 
-@dataclass(frozen=True)
-class Element:
+class Element(NamedTuple):
     """One layer or one semi-infinite lead, in reduced units (MODEL.md 1).
 
     Every array has a shape that broadcasts to the stack's batch shape ``B``
     (``m`` to ``B + (3,)``); arrays are not broadcast here so that functions of
-    unchanged parameters are evaluated once, not once per configuration.
+    unchanged parameters are evaluated once, not once per configuration.  (A named
+    tuple, not a dataclass: a stack of 10^4 layers builds 10^4 of them per solve.)
 
     Attributes
     ----------

@@ -29,6 +29,7 @@ from functools import cached_property
 
 import numpy as np
 
+from . import banded
 from .arrays import Element, InterfaceElement, StackArrays
 from .hyperbolic import x_coth_x, x_csch_x, x_tanh_half_x
 
@@ -180,6 +181,61 @@ class UnitSolution:
             before, after = self._chain[self._left_node[k]], self._chain[self._right_node[k] + 1]
             found[k] = before.axis if before.axis is not None else after.axis
         return found
+
+
+class LayerwiseSolution(UnitSolution):
+    """The same outputs for one configuration solved over all layers at once (:mod:`.banded`)."""
+
+    def __init__(self, arrays: StackArrays, result: dict[str, np.ndarray | None]) -> None:
+        self.arrays = arrays
+        self._shape = ()
+        self._n_layers = len(arrays.layers)
+        self._result = result
+
+    @cached_property
+    def accumulation(self) -> np.ndarray:
+        return self._result["accumulation"]
+
+    @cached_property
+    def accumulation_right(self) -> np.ndarray:
+        return self._result["accumulation"]
+
+    def layer_faces(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._result["spin_current_left"][layer], self._result["spin_current_right"][layer]
+
+    @cached_property
+    def _all_faces(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._result["spin_current_left"], self._result["spin_current_right"]
+
+    @cached_property
+    def lead_current_left(self) -> np.ndarray | None:
+        return self._result["lead_current_left"]
+
+    @cached_property
+    def lead_current_right(self) -> np.ndarray | None:
+        return self._result["lead_current_right"]
+
+    def deposit_at(self, node: int) -> np.ndarray:
+        return self._result["deposit"][node]
+
+    @cached_property
+    def deposit(self) -> np.ndarray:
+        return self._result["deposit"]
+
+    def torque_of(self, layer: int) -> np.ndarray:
+        return self._result["torque"][layer]
+
+    @cached_property
+    def torque(self) -> np.ndarray:
+        return self._result["torque"]
+
+    @cached_property
+    def interface_currents(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        return {}
+
+    @cached_property
+    def interface_axes(self) -> dict[int, np.ndarray | None]:
+        return {}
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -348,6 +404,9 @@ def solve_unit(arrays: StackArrays) -> UnitSolution:
 
     Block elimination runs over the chain nodes (O(L)), each step vectorised over the batch.
     """
+    if banded.applies(arrays) and len(arrays.layers) > 8:
+        # a single long stack: all layers at once, banded LAPACK solve
+        return LayerwiseSolution(arrays, banded.solve_layerwise(arrays))
     shape = arrays.batch_shape
     chain, left_node, right_node = parts(arrays)
     n = len(chain) - 1  # chain nodes between consecutive parts

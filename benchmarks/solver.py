@@ -1,0 +1,94 @@
+"""Solver benchmarks (issue 5): each prints its figure and a ratio against a reference timed in the same run.
+
+Run on demand (not part of the test suite):  python benchmarks/solver.py
+Timings are the best of several repeats (these machines are shared and noisy).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+
+import numpy as np
+
+import spinstack as ss
+from spinstack.analysis import sign_map
+
+
+def best(function, repeats: int = 5) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def seed_stack(theta=60.0) -> ss.Stack:
+    F1, F2, N = ss.Ferromagnet("F1", 1.0, 0.5, 2.0), ss.Ferromagnet("F2", 1.0, 0.5, 2.0), ss.Normal("N", 3.0, 10.0)
+    return ss.Stack([ss.Layer(F1, 1.5, [0, 0, 1]), ss.Layer(N, 2.0), ss.Layer(F2, 1.5, ss.polar(theta))])
+
+
+def closed_form(theta_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Seed eq. (14) and Appendix II in plain numpy for the seed stack (the reference)."""
+    theta = np.deg2rad(theta_deg)
+    g_tilde = lambda D, l, d: D / (2 * l) / np.tanh(d / l)  # noqa: E731
+    A1 = g_tilde(1.0, 2.0, 1.5) + g_tilde(3.0, 10.0, 2.0)
+    A2 = A1
+    B = g_tilde(3.0, 10.0, 2.0) / np.cosh(2.0 / 10.0)
+    c = np.cos(theta)
+    det = A1 * A2 - B**2 * c**2
+    return B * (A1 * 0.5 - B * c * 0.5) / det, B * (A2 * 0.5 - B * c * 0.5) / det
+
+
+def benchmark_angles(n: int = 10**6) -> None:
+    theta = np.linspace(0.0, 180.0, n)
+    reference = best(lambda: closed_form(theta))
+    general = best(lambda: ss.solve(seed_stack(theta)).efficiency(), repeats=3)
+    g1, g2 = closed_form(theta)
+    values = ss.solve(seed_stack(theta)).efficiency()
+    error = max(np.abs(values.g1 - g1).max(), np.abs(values.g2 - g2).max())
+    print(f"1. seed stack, {n:.0e} angles: general solver {general * 1e3:.0f} ms ({n / general:.3g} configs/s), "
+          f"closed form {reference * 1e3:.0f} ms; throughput ratio solver/closed form = {reference / general:.2f} "
+          f"(target >= 0.5); max |g - closed form| = {error:.1e}")
+
+
+def long_stack(n_layers: int) -> ss.Stack:
+    F, N = ss.Ferromagnet("F", 1.0, 0.5, 2.0), ss.Normal("N", 3.0, 10.0)
+    layers = [ss.Layer(F, 1.0, ss.polar(7.0 * i, 3.0 * i)) if i % 2 == 0 else ss.Layer(N, 1.0) for i in range(n_layers)]
+    return ss.Stack(layers)
+
+
+def benchmark_long() -> None:
+    stacks = {n: long_stack(n) for n in (1000, 10000)}
+    times = {n: best(lambda s=s: ss.solve(s).accumulation, repeats=3) for n, s in stacks.items()}
+    print(f"2. one solve of a 1e4-layer stack: {times[10000] * 1e3:.1f} ms (target < 20 ms); "
+          f"time(1e4)/time(1e3) = {times[10000] / times[1000]:.2f} (target <= 12)")
+
+
+def benchmark_profiles(points: int = 10**6) -> None:
+    solution = ss.solve(long_stack(20))
+    x = np.linspace(0.0, 20.0, points)
+    elapsed = best(lambda: (solution.spin_accumulation(x), solution.spin_current(x)), repeats=3)
+    reference = best(lambda: np.sinh(x) + np.cosh(x))
+    print(f"3. mu_s(x) and j_s(x) at {points:.0e} points of a 20-layer stack: {elapsed * 1e3:.0f} ms (target < 100 ms); "
+          f"ratio to one numpy sinh + cosh over the same points = {elapsed / reference:.1f}")
+
+
+def benchmark_sign_map(n: int = 1000) -> None:
+    stack = seed_stack()
+    theta, p2 = np.linspace(0.0, 180.0, n), np.linspace(0.01, 0.99, n)
+    elapsed = best(lambda: sign_map(stack, ("theta", theta), ("materials.F2.p", p2)), repeats=2)
+    reference = best(lambda: closed_form(np.broadcast_to(theta, (n, n))), repeats=2)
+    print(f"4. {n} x {n} sign map of the seed stack: {elapsed:.2f} s (target < 2 s); "
+          f"ratio to the closed form on the same grid = {elapsed / reference:.1f}")
+
+
+if __name__ == "__main__":
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, numpy {np.__version__}")
+    benchmark_angles()
+    benchmark_long()
+    benchmark_profiles()
+    benchmark_sign_map()
