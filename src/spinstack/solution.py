@@ -27,6 +27,8 @@ from .solver.hyperbolic import sinh_ratio, x_cosh_ratio
 
 # |sin theta| below which g_i is evaluated as its limit by a complex-step rotation
 _DEGENERATE_SINE = 1e-6
+# below this |sin theta| the scalar projections lose digits (eps / sin^2): use torque vectors
+_NEAR_COLLINEAR_SINE = 0.3
 _COMPLEX_STEP = 1e-20
 
 
@@ -286,24 +288,40 @@ def _efficiency(arrays: StackArrays, unit: UnitSolution, first: int, second: int
     shape = arrays.batch_shape
     m1 = np.broadcast_to(arrays.layers[first].m, shape + (3,))
     m2 = np.broadcast_to(arrays.layers[second].m, shape + (3,))
-    t1, t2 = unit.torque_of(first), unit.torque_of(second)
     cosine = _dot(m1, m2)
     field = _cross(m1, m2)  # m1 x m2; |m1 x m2|^2 = sin^2 theta normalises all four basis vectors
     norm = _dot(field, field)
     sine = np.sqrt(norm)
     theta = np.arctan2(sine, cosine)
     degenerate = sine < _DEGENERATE_SINE
-    safe = np.where(degenerate, 1.0, norm)
-    # m1 x (m2 x m1) = m2 - cos m1,  m2 x (m1 x m2) = m1 - cos m2,  m2 x m1 = -m1 x m2
+    near = (sine < _NEAR_COLLINEAR_SINE) & ~degenerate
+    safe = np.where(degenerate | near, 1.0, norm)
+    # T1 . (m1 x (m2 x m1)) = T1 . m2 (T1 is normal to m1), T2 . (m2 x (m1 x m2)) = T2 . m1, m2 x m1 = -m1 x m2;
+    # the projections come from scalar node coordinates (no torque vector per configuration)
     values = [np.asarray(v, dtype=float) for v in (
-        -(_dot(t1, m2) - cosine * _dot(t1, m1)) / safe, (_dot(t2, m1) - cosine * _dot(t2, m2)) / safe,
-        -_dot(t1, field) / safe, -_dot(t2, field) / safe)]
-    if degenerate.any():
-        selection = np.flatnonzero(degenerate)
-        limits = _degenerate_limits(arrays.take(selection), first, second)
-        for value, limit in zip(values, limits):
-            value.reshape(-1)[selection] = limit
+        -unit.torque_dot(first, m2) / safe, unit.torque_dot(second, m1) / safe,
+        -unit.torque_dot(first, field) / safe, -unit.torque_dot(second, field) / safe)]
+    for mask, evaluate in ((near, _by_vectors), (degenerate, _degenerate_limits)):
+        if mask.any():
+            selection = np.flatnonzero(mask)
+            for value, exact in zip(values, evaluate(arrays.take(selection), first, second)):
+                value.reshape(-1)[selection] = exact
     return Efficiency(*values, theta=theta)
+
+
+def _by_vectors(arrays: StackArrays, first: int, second: int) -> tuple[np.ndarray, ...]:
+    """g's near collinearity from torque vectors projected on the (small) basis vectors.
+
+    The scalar route subtracts two O(1) projections to get an O(theta^2) one (error
+    eps / theta^2); forming the transverse torque first keeps it at eps / theta.
+    """
+    unit = solve_unit(arrays)
+    m1, m2 = arrays.layers[first].m, arrays.layers[second].m
+    t1, t2 = unit.torque_of(first), unit.torque_of(second)
+    field = _cross(m1, m2)
+    norm = _dot(field, field)
+    return (-_dot(t1, _cross(m1, _cross(m2, m1))) / norm, _dot(t2, _cross(m2, _cross(m1, m2))) / norm,
+            -_dot(t1, field) / norm, -_dot(t2, field) / norm)
 
 
 def _degenerate_limits(arrays: StackArrays, first: int, second: int) -> tuple[np.ndarray, ...]:

@@ -96,8 +96,13 @@ def test_seed_eq14_and_appendix_ii_random(rng):
     np.testing.assert_allclose(solution.accumulation[:, 2, :], mu2[:, None] * m2, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(solution.accumulation[:, [0, 3], :], 0.0, atol=0)
     efficiency = solution.efficiency()
-    np.testing.assert_allclose(efficiency.g1, g1, rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(efficiency.g2, g2, rtol=1e-12, atol=1e-14)
+    # near a sign change g is a difference of terms of size B (A |p| + B |p|) / Det, and the torque
+    # is the transverse remainder of O(1) spin currents: the absolute error allowed is a few eps
+    # of the larger of the two, not of g itself
+    _, _, _, _, A1, A2, B = seed_closed_form(**parameters)
+    size = 1.0 + B * (A1 + A2 + 2 * B) / (A1 * A2 - B**2 * np.cos(parameters["theta"]) ** 2)
+    assert np.all(np.abs(efficiency.g1 - g1) <= 1e-12 * np.abs(g1) + 1e-14 * size)
+    assert np.all(np.abs(efficiency.g2 - g2) <= 1e-12 * np.abs(g2) + 1e-14 * size)
     np.testing.assert_allclose(efficiency.g1_field, 0.0, atol=1e-13)
     np.testing.assert_allclose(efficiency.g2_field, 0.0, atol=1e-13)
 

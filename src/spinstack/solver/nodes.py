@@ -76,14 +76,63 @@ class UnitSolution:
     """
 
     def __init__(self, arrays: StackArrays, chain: list[Part], left_node: list[int], right_node: list[int],
-                 values: np.ndarray) -> None:
+                 coordinates: dict[int, np.ndarray], axes: list[np.ndarray | None], dtype: np.dtype) -> None:
         self.arrays = arrays
         self._chain = chain
         self._left_node, self._right_node = left_node, right_node
-        self._values = values  # (B..., chain nodes, 3)
+        self._coordinates = coordinates  # chain node -> (B..., 1) along its axis or (B..., 3); absent = 0
+        self._axes = axes
+        self._dtype = dtype
         self._shape = arrays.batch_shape
         self._n_layers = len(arrays.layers)
         self._faces: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    @cached_property
+    def _values(self) -> np.ndarray:
+        """mu_s at every chain node, (B..., chain nodes, 3) (built only when vectors are asked for)."""
+        values = np.zeros(self._shape + (len(self._chain) - 1, 3), dtype=self._dtype)
+        for i, x in self._coordinates.items():
+            values[..., i, :] = x if self._axes[i] is None else x * self._axes[i]
+        return values
+
+    # ------------------------------------------------------- projections (scalars)
+    def _node_dot(self, i: int | None, vector: np.ndarray) -> np.ndarray | float:
+        """mu_i . v without building mu_i: x (m_i . v) on an axis, x . v when free, 0 at a reservoir."""
+        if i is None or i not in self._coordinates:
+            return 0.0
+        x = self._coordinates[i]
+        return x[..., 0] * _dot(self._axes[i], vector) if self._axes[i] is not None else _dot(x, vector)
+
+    def _face_dot(self, part_index: int, side: str, vector: np.ndarray) -> np.ndarray:
+        """j_s . v at one face of a part."""
+        part = self._chain[part_index]
+        first, second = (part.K_aa, part.K_ab) if side == "a" else (part.K_ba, part.K_bb)
+        if first.ndim != len(self._shape) or second.ndim != len(self._shape):
+            return _dot(self._face(part_index, side), vector)  # a magnetic interface: 3x3 blocks
+        a = part_index - 1 if part_index > 0 else None
+        b = part_index if part_index < len(self._chain) - 1 else None
+        return _dot(part.source, vector) + first * self._node_dot(a, vector) + second * self._node_dot(b, vector)
+
+    def torque_dot(self, layer: int, vector: np.ndarray) -> np.ndarray:
+        """torque_of(layer) . v from scalar node coordinates (no 3-vector per configuration is formed)."""
+        element = self.arrays.layers[layer]
+        if not element.is_ferromagnet:
+            return np.zeros(self._shape)
+        m = np.broadcast_to(element.m, self._shape + (3,))
+        along = self._deposit_total_dot(layer, m)
+        return self._deposit_total_dot(layer, vector) - along * _dot(m, vector)
+
+    def _deposit_total_dot(self, layer: int, vector: np.ndarray) -> np.ndarray:
+        total = 0.0
+        for node in (layer, layer + 1):
+            chain = self._chain
+            if chain[self._left_node[node]].kind == "reservoir" or chain[self._right_node[node] + 1].kind == "reservoir":
+                continue
+            # bulk current arriving from the element left of the node minus leaving into the one right of it
+            arriving = self._face_dot(self._left_node[node], "b", vector)
+            leaving = self._face_dot(self._right_node[node] + 1, "a", vector)
+            total = total + arriving - leaving
+        return total
 
     # ---------------------------------------------------------------- node values
     @cached_property
@@ -224,6 +273,9 @@ class LayerwiseSolution(UnitSolution):
 
     def torque_of(self, layer: int) -> np.ndarray:
         return self._result["torque"][layer]
+
+    def torque_dot(self, layer: int, vector: np.ndarray) -> np.ndarray:
+        return _dot(self._result["torque"][layer], vector)
 
     @cached_property
     def torque(self) -> np.ndarray:
@@ -444,14 +496,13 @@ def solve_unit(arrays: StackArrays) -> UnitSolution:
         previous = i
 
     # back substitution
-    values = np.zeros(shape + (n, 3), dtype=dtype)
+    coordinates: dict[int, np.ndarray] = {}
     later: np.ndarray | None = None
     for i in reversed(active):
         carry, partial = eliminated[i]
-        coordinates = partial if later is None or carry is None else partial - carry @ later
-        later = coordinates
-        values[..., i, :] = coordinates[..., :, 0] if axis[i] is None else coordinates[..., 0, :] * axis[i]
-    return UnitSolution(arrays, chain, left_node, right_node, values)
+        later = partial if later is None or carry is None else partial - carry @ later
+        coordinates[i] = later[..., :, 0]  # (B..., 1) along the axis or (B..., 3)
+    return UnitSolution(arrays, chain, left_node, right_node, coordinates, axis, dtype)
 
 
 # ------------------------------------------------------------ derived integrals
