@@ -86,6 +86,14 @@ class UnitSolution:
         self._shape = arrays.batch_shape
         self._n_layers = len(arrays.layers)
         self._faces: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._dots: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def _cached_dot(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """a . b, remembered: the same axes, sources and directions recur in every projection."""
+        key = (id(a), id(b))
+        if key not in self._dots:
+            self._dots[key] = (a, b, _dot(a, b))  # keeping a and b alive keeps their ids unique
+        return self._dots[key][2]
 
     @cached_property
     def _values(self) -> np.ndarray:
@@ -101,7 +109,7 @@ class UnitSolution:
         if i is None or i not in self._coordinates:
             return 0.0
         x = self._coordinates[i]
-        return x[..., 0] * _dot(self._axes[i], vector) if self._axes[i] is not None else _dot(x, vector)
+        return x[..., 0] * self._cached_dot(self._axes[i], vector) if self._axes[i] is not None else _dot(x, vector)
 
     def _face_dot(self, part_index: int, side: str, vector: np.ndarray) -> np.ndarray:
         """j_s . v at one face of a part."""
@@ -111,16 +119,17 @@ class UnitSolution:
             return _dot(self._face(part_index, side), vector)  # a magnetic interface: 3x3 blocks
         a = part_index - 1 if part_index > 0 else None
         b = part_index if part_index < len(self._chain) - 1 else None
-        return _dot(part.source, vector) + first * self._node_dot(a, vector) + second * self._node_dot(b, vector)
+        return self._cached_dot(part.source, vector) + first * self._node_dot(a, vector) + second * self._node_dot(b, vector)
 
     def torque_dot(self, layer: int, vector: np.ndarray) -> np.ndarray:
         """torque_of(layer) . v from scalar node coordinates (no 3-vector per configuration is formed)."""
         element = self.arrays.layers[layer]
         if not element.is_ferromagnet:
             return np.zeros(self._shape)
-        m = np.broadcast_to(element.m, self._shape + (3,))
+        m = self._axes[self._left_node[layer + 1]]  # the layer's own m, as its right face's rail
+        m = m if m is not None else np.broadcast_to(element.m, self._shape + (3,))
         along = self._deposit_total_dot(layer, m)
-        return self._deposit_total_dot(layer, vector) - along * _dot(m, vector)
+        return self._deposit_total_dot(layer, vector) - along * self._cached_dot(m, vector)
 
     def _deposit_total_dot(self, layer: int, vector: np.ndarray) -> np.ndarray:
         total = 0.0
