@@ -92,7 +92,8 @@ source = "fake"
     (MATERIAL.replace('"100 nm"', '"-100 nm"'), 'materials.X.l_sf.value: must be > 0, got "-100 nm"'),
     (MATERIAL.replace('type = "normal"', 'type = "metal"'), 'materials.X.type: must be "normal" or "ferromagnet"'),
     (MATERIAL.replace('type = "normal"\n', ""), 'materials.X.type: missing ("normal" or "ferromagnet")'),
-    (MATERIAL.replace('type = "normal"', 'type = "ferromagnet"'), "materials.X.beta: missing"),
+    (MATERIAL.replace('type = "normal"\n', 'type = "normal"\ndescription = "no values"\n').split("[materials.X.rho]")[0],
+     "materials.X: no value: a library material gives at least one sourced quantity"),
     (MATERIAL + '[materials.X.beta]\nvalue = 0.5\n' + SOURCE, "materials.X.beta: not allowed"),
     (MATERIAL + '[materials.X.conductivity]\nvalue = "1 S/m"\n' + SOURCE, "give rho or conductivity, not both"),
     (MATERIAL + 'note = "x"\n', "materials.X.l_sf.note: unknown key (expected one of: value, temperature, source)"),
@@ -113,6 +114,148 @@ def test_schema_is_enforced(tmp_path, text, message):
     assert str(caught.value).startswith(f"{path}: ")
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+PARTIAL = """
+[materials.PartF]
+type = "ferromagnet"
+description = "fake partial ferromagnet"
+[materials.PartF.beta]
+value = 0.65
+temperature = "4.2 K"
+source = "fake"
+[materials.PartF.l_sf]
+value = "5.5 nm"
+temperature = "4.2 K"
+source = "fake"
+
+[materials.PartN]
+type = "normal"
+[materials.PartN.l_sf]
+value = "100 nm"
+temperature = "4.2 K"
+source = "fake"
+
+[materials.OnlyG]
+type = "normal"
+[materials.OnlyG.conductivity]
+value = "2e8 S/m"
+temperature = "4.2 K"
+source = "fake"
+"""
+
+PARTIAL_STACK = """
+units = "SI"
+current = "1e11 A/m^2"
+
+[[layers]]
+material = "PartF"
+thickness = "4 nm"
+magnetization = [0, 0, 1]
+
+[[layers]]
+material = "PartN"
+thickness = "10 nm"
+"""
+
+
+def test_partial_entries_load_and_list_what_they_lack(tmp_path):
+    """An entry gives only its sourced quantities; ``missing`` names the others (rho stands for conductivity)."""
+    loaded = library.load(write(tmp_path, PARTIAL))
+    part_f, part_n, only_g = (loaded.materials[name] for name in ("PartF", "PartN", "OnlyG"))
+    assert list(part_f.values) == ["beta", "l_sf"] and part_f.missing == ("rho",)
+    assert part_f.required == ("rho", "beta", "l_sf")
+    assert list(part_n.values) == ["l_sf"] and part_n.missing == ("rho",)
+    assert only_g.missing == ("l_sf",)  # conductivity counts for rho
+    assert part_f.to_dict()["missing"] == ["rho"] and "rho" not in part_f.to_dict()["values"]
+    # a complete entry lacks nothing
+    assert library.material("TestCo", FAKE).missing == () and library.material("TestCu", FAKE).missing == ()
+
+
+@pytest.mark.parametrize(("extra", "path"), [
+    ("", "materials.PartF.rho"),                                      # the first one the model needs
+    ('\n[materials.PartF]\nrho = "150 nOhm*m"\n', "materials.PartN.rho"),
+    ('\n[materials.PartF]\nrho = "150 nOhm*m"\n[materials.PartN]\nconductivity = "2e8 S/m"\n', None),
+])
+def test_a_stack_must_give_what_a_partial_entry_lacks(tmp_path, extra, path):
+    from spinstack.io import load_stack
+
+    lib = write(tmp_path, PARTIAL)
+    stack_file = tmp_path / "x.toml"
+    stack_file.write_text(PARTIAL_STACK + extra, encoding="utf-8")
+    if path is None:
+        stack = load_stack(stack_file, library=lib)
+        assert float(stack.layers[0].material.p) == 0.65 and float(stack.layers[0].material.l) == pytest.approx(5.5e-9)
+        assert float(stack.layers[1].material.l) == pytest.approx(100e-9)
+        return
+    name = path.split(".")[1]
+    with pytest.raises(ss.StackError) as caught:
+        load_stack(stack_file, library=lib)
+    assert str(caught.value) == (f"{stack_file}: {path}: not in the built-in library (no sourced value): "
+                                 f"give it in [materials.{name}]")
+
+
+def test_partial_entry_in_the_cli_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    monkeypatch.setattr(library, "path", lambda: write(tmp_path, PARTIAL))
+    stack_file = tmp_path / "x.toml"
+    stack_file.write_text(PARTIAL_STACK, encoding="utf-8")
+    result = CliRunner().invoke(main, ["solve", str(stack_file)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (f"spinstack: error: {stack_file}: materials.PartF.rho: not in the built-in library "
+                             "(no sourced value): give it in [materials.PartF]\n")
+
+
+def test_partial_entry_in_python(tmp_path):
+    lib = write(tmp_path, PARTIAL)
+    with pytest.raises(ss.StackError) as caught:
+        ss.si.material("PartF", library=lib)
+    assert str(caught.value) == ('materials.PartF.rho: not in the built-in library (no sourced value): '
+                                 'give it as si.material("PartF", rho=...)')
+    with pytest.raises(ss.StackError, match=r"^materials\.PartN\.rho: not in the built-in library"):
+        ss.si.layer("PartN", "2 nm", library=lib)
+    made = ss.si.material("PartF", library=lib, rho="150 nOhm*m")
+    reference = ss.si.ferromagnet("PartF", rho="150 nOhm*m", beta=0.65, l_sf="5.5 nm")
+    assert (float(made.D), float(made.p), float(made.l)) == (float(reference.D), float(reference.p),
+                                                            float(reference.l))
+    # a value given replaces the library's, and a normal metal's type comes from the library
+    assert float(ss.si.material("PartN", library=lib, rho="5 nOhm*m", l_sf="1 um").l) == pytest.approx(1e-6)
+
+
+def test_materials_command_shows_missing_quantities_as_dashes(tmp_path):
+    path = write(tmp_path, PARTIAL)
+    result = CliRunner().invoke(main, ["materials", "--library", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    # the model's order: rho first (missing), then the sourced beta and l_sf
+    start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["PartF", "ferromagnet"])
+    assert lines[start].split()[2:5] == ["rho", "-", "-"]
+    assert lines[start + 1].split()[:4] == ["beta", "0.65", "4.2", "K"]
+    assert lines[start + 2].split()[:3] == ["l_sf", "5.5", "nm"]
+    assert any(line.split()[:5] == ["PartN", "normal", "rho", "-", "-"] for line in lines)
+    assert any(line.split()[:5] == ["OnlyG", "normal", "conductivity", "2e8", "S/m"] for line in lines)
+    assert any(line.split()[:3] == ["l_sf", "-", "-"] for line in lines)
+    note = [line for line in lines if line.startswith('"-": ')]
+    assert note == ['"-": not in the library (no value read from a source); a stack using the material gives it: '
+                    "[materials.NAME] in an SI file, spinstack.si.material(NAME, key=...) in Python"]
+    data = json.loads(CliRunner().invoke(main, ["materials", "--json", "--library", str(path)]).stdout)
+    assert data["materials"]["PartF"]["missing"] == ["rho"] and data["materials"]["OnlyG"]["missing"] == ["l_sf"]
+    # a complete library has no note
+    assert '"-"' not in CliRunner().invoke(main, ["materials", "--library", str(FAKE)]).stdout
+
+
+def test_built_in_partial_materials_are_reported_by_key(tmp_path):
+    """The shipped library's partial entries (Py, Ni: no sourced rho) make a file that does not give rho fail."""
+    loaded = library.load()
+    for entry in loaded.materials.values():
+        assert entry.values, entry.name  # at least one sourced value
+        for key in entry.missing:
+            assert key not in entry.values
+    partial = [entry for entry in loaded.materials.values() if entry.missing]
+    for entry in partial:
+        with pytest.raises(ss.StackError) as caught:
+            ss.si.material(entry.name)
+        assert caught.value.path == f"materials.{entry.name}.{entry.missing[0]}"
+        assert caught.value.reason.startswith("not in the built-in library (no sourced value): ")
 
 
 def test_missing_file():

@@ -11,14 +11,14 @@ The file's schema (TOML; quantities as in SI stack files, :mod:`spinstack.units`
     type = "ferromagnet"                 # or "normal"
     description = "sputtered polycrystalline Co"   # optional
     [materials.Co.rho]                   # or [materials.Co.conductivity]
-    value = "60 nOhm*m"
+    value = "60 nOhm*m"                  # (the numbers here only show the syntax)
     temperature = "4.2 K"
-    source = "J. Bass and W. P. Pratt Jr., J. Phys.: Condens. Matter 19, 183201 (2007), Table 2"
+    source = "what was read, where: authors, journal, volume, page (year), and the figure as printed"
     [materials.Co.beta]                  # ferromagnets only
     value = 0.46
     temperature = "4.2 K"
     source = "..."
-    [materials.Co.l_sf]                  # "inf" allowed
+    [materials.Co.l_sf]                  # "inf" allowed; rho, beta, l_sf: each only if sourced
     value = "60 nm"
     temperature = "4.2 K"
     source = "..."
@@ -31,6 +31,14 @@ The file's schema (TOML; quantities as in SI stack files, :mod:`spinstack.units`
     value = ["0.55e15 Ohm^-1*m^-2", "0.01e15 Ohm^-1*m^-2"]   # [Re, Im]
     temperature = "4.2 K"
     source = "..."
+
+A material entry may be partial: it gives only the quantities a read source
+gave (at least one; ``type`` always).  :attr:`LibraryMaterial.missing` lists the
+others; a stack that uses the material must give them itself (an SI file in its
+``[materials.NAME]`` table, :func:`spinstack.si.material` as keyword arguments),
+else the error names the key: ``materials.Py.rho: not in the built-in library
+(no sourced value): give it in [materials.Py]``.  ``spinstack materials`` shows
+them as "-".
 
 A pair is found in either order (``"Cu/Co"`` finds ``"Co/Cu"``): AR*, gamma,
 G_mix and delta do not depend on which side is left.
@@ -52,13 +60,17 @@ import numpy as np
 from .errors import SpinstackError, StackError
 from .units import KINDS, to_si
 
-__all__ = ["Library", "LibraryError", "LibraryInterface", "LibraryMaterial", "LibraryValue", "interface",
-           "interfaces", "load", "material", "materials", "path"]
+__all__ = ["MISSING_REASON", "REQUIRED", "Library", "LibraryError", "LibraryInterface", "LibraryMaterial",
+           "LibraryValue", "interface", "interfaces", "load", "material", "materials", "path"]
 
 MATERIAL_TYPES = ("normal", "ferromagnet")
 MATERIAL_KEYS = ("type", "description", "rho", "conductivity", "beta", "l_sf")
 INTERFACE_KEYS = ("description", "AR", "gamma", "G_mix", "delta")
 VALUE_KEYS = ("value", "temperature", "source")
+REQUIRED = {"normal": ("rho", "l_sf"), "ferromagnet": ("rho", "beta", "l_sf")}
+"""What a material of each type needs before it can be solved (``rho`` or ``conductivity``)."""
+MISSING_REASON = "not in the built-in library (no sourced value)"
+"""How a required quantity absent from a partial library entry is reported."""
 
 # key -> (kind of quantity, checks passed to units.to_si)
 QUANTITIES: dict[str, tuple[str, dict[str, Any]]] = {
@@ -110,16 +122,32 @@ class LibraryValue:
 
 @dataclass(frozen=True)
 class LibraryMaterial:
-    """A library material: ``type`` ("normal" or "ferromagnet"), its cited values by key."""
+    """A library material: ``type`` ("normal" or "ferromagnet"), its cited values by key.
+
+    An entry may be partial: it holds only the quantities a read source gave
+    (:attr:`missing` lists the others); a stack using it must give those itself.
+    """
 
     name: str
     type: str
     description: str
     values: dict[str, LibraryValue] = field(default_factory=dict)
 
+    @property
+    def required(self) -> tuple[str, ...]:
+        """What the model needs: ``rho`` (or ``conductivity``), ``beta`` for a ferromagnet, ``l_sf``."""
+        return REQUIRED[self.type]
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The required quantities with no sourced value here (``rho`` stands for rho or conductivity)."""
+        return tuple(key for key in self.required
+                     if key not in self.values and not (key == "rho" and "conductivity" in self.values))
+
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.type, "description": self.description,
-                "values": {key: value.to_dict() for key, value in self.values.items()}}
+                "values": {key: value.to_dict() for key, value in self.values.items()},
+                "missing": list(self.missing)}
 
 
 @dataclass(frozen=True)
@@ -263,15 +291,14 @@ def _material(name: str, table: dict[str, Any], where: str) -> LibraryMaterial:
     description = _text(table.get("description", ""), f"{where}.description", empty=True)
     if kind == "normal" and "beta" in table:
         raise StackError(f"{where}.beta", "not allowed: a normal metal has no spin asymmetry")
-    resistive = [key for key in ("rho", "conductivity") if key in table]
-    if len(resistive) != 1:
-        reason = "missing (rho or conductivity)" if not resistive else "give rho or conductivity, not both"
-        raise StackError(f"{where}.{'rho' if not resistive else 'conductivity'}", reason)
-    required = resistive + (["beta"] if kind == "ferromagnet" else []) + ["l_sf"]
-    for key in required:
-        if key not in table:
-            raise StackError(f"{where}.{key}", "missing")
-    values = {key: _value(key, table[key], f"{where}.{key}") for key in required}
+    if "rho" in table and "conductivity" in table:
+        raise StackError(f"{where}.conductivity", "give rho or conductivity, not both")
+    # partial entries: only the quantities with a read source are given; the others stay out
+    given = [key for key in ("rho", "conductivity", "beta", "l_sf") if key in table]
+    if not given:
+        raise StackError(where, "no value: a library material gives at least one sourced quantity "
+                                "(rho or conductivity, beta, l_sf)")
+    values = {key: _value(key, table[key], f"{where}.{key}") for key in given}
     return LibraryMaterial(name, kind, description, values)
 
 

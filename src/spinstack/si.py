@@ -140,26 +140,35 @@ def material(name: str, *, library: Any = None, **overrides: Any) -> Material:
     Parameters
     ----------
     name
-        A library name (``spinstack materials`` lists them), e.g. ``"Co"``.
+        A library name (``spinstack materials`` lists them), e.g. ``"Py"``.
     library
         A :class:`~spinstack.library.Library` or a library file; default the built-in one.
     **overrides
         Any of ``type``, ``rho`` (or ``conductivity``), ``beta``, ``l_sf``, as for
-        :func:`normal` and :func:`ferromagnet`; the rest comes from the library.
+        :func:`normal` and :func:`ferromagnet`; the rest comes from the library.  A
+        partial library entry (only sourced values; ``spinstack materials`` shows the
+        others as "-") needs its missing quantities here, e.g.
+        ``material("Py", rho="150 nOhm*m")``.
 
     Raises
     ------
     StackError
-        An unknown name (the message lists the library's names) or key, or a bad value.
+        An unknown name (the message lists the library's names) or key, a bad value,
+        or a quantity neither given nor in the library:
+        ``materials.Py.rho: not in the built-in library (no sourced value): give it as
+        si.material("Py", rho=...)``.
     """
     return material_from_table(name, overrides, _library(library).material(name))
 
 
-def material_from_table(name: str, table: dict[str, Any], entry: Any = None) -> Material:
+def material_from_table(name: str, table: dict[str, Any], entry: Any = None, *, give: str | None = None) -> Material:
     """A material from SI keys (``type``, ``rho`` or ``conductivity``, ``beta``, ``l_sf``).
 
     Keys missing from ``table`` come from ``entry`` (a library material) when one is given;
-    ``rho``/``conductivity`` given in ``table`` replace both of the library's.
+    ``rho``/``conductivity`` given in ``table`` replace both of the library's.  A required
+    key in neither (a partial library entry) is an error on ``materials.NAME.KEY``:
+    "not in the built-in library (no sourced value): " followed by ``give`` ("give it in
+    [materials.NAME]" for files; by default how to pass it to :func:`material`).
     """
     path = f"materials.{name}"
     for key in table:
@@ -178,6 +187,8 @@ def material_from_table(name: str, table: dict[str, Any], entry: Any = None) -> 
         raise StackError(f"{path}.type", 'missing ("normal" or "ferromagnet")')
     if kind not in ("normal", "ferromagnet"):
         raise StackError(f"{path}.type", f'must be "normal" or "ferromagnet", got {_shown(kind)}')
+    if entry is not None:
+        _sourced_or_given(name, kind, merged, give)
     if "l_sf" not in merged:
         raise StackError(f"{path}.l_sf", 'missing (spin diffusion length, e.g. "60 nm"; "inf" for no spin flip)')
     if kind == "normal":
@@ -186,6 +197,17 @@ def material_from_table(name: str, table: dict[str, Any], entry: Any = None) -> 
         return normal(name, merged.get("rho"), merged["l_sf"], conductivity=merged.get("conductivity"))
     return ferromagnet(name, merged.get("rho"), merged.get("beta"), merged["l_sf"],
                        conductivity=merged.get("conductivity"))
+
+
+def _sourced_or_given(name: str, kind: str, merged: dict[str, Any], give: str | None) -> None:
+    """A partial library entry: the first required quantity neither in the library nor given is an error."""
+    from .library import MISSING_REASON, REQUIRED
+
+    for key in REQUIRED[kind]:
+        present = key in merged or (key == "rho" and "conductivity" in merged)
+        if not present:
+            how = give if give is not None else f"give it as si.material({json.dumps(name)}, {key}=...)"
+            raise StackError(f"materials.{name}.{key}", f"{MISSING_REASON}: {how}")
 
 
 def _resistivity(rho: Any, conductivity: Any, path: str) -> np.ndarray:

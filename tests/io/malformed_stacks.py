@@ -371,6 +371,14 @@ CATALOGUE: list[Case] = [
          "layers[3].material", 'undefined material "Unobtainium": no [materials.Unobtainium] table'),
     Case("si-library-override-unknown-key", si(extra='\n[materials.Co]\nlsf = "40 nm"\n'), "materials.Co.lsf",
          "unknown key (expected one of: type, rho, conductivity, beta, l_sf)"),
+    # the built-in library's Py is partial (no sourced rho, data/SOURCES.md): a file using it must give rho
+    Case("si-library-partial-no-rho", si(layers=SI_LAYERS + '\n[[layers]]\nmaterial = "Py"\nthickness = "4 nm"\n'
+                                        "magnetization = [0, 0, 1]\n"),
+         "materials.Py.rho", "not in the built-in library (no sourced value): give it in [materials.Py]"),
+    Case("si-library-partial-table-no-rho", si(extra='\n[materials.Py]\nl_sf = "4 nm"\n',
+                                              layers=SI_LAYERS + '\n[[layers]]\nmaterial = "Py"\n'
+                                              'thickness = "4 nm"\nmagnetization = [0, 0, 1]\n'),
+         "materials.Py.rho", "not in the built-in library (no sourced value): give it in [materials.Py]"),
     Case("si-interface-AR-negative", si(interfaces=si_interface(AR='"-0.5 fOhm*m^2"')), "interfaces[0].AR",
          'must be > 0, got "-0.5 fOhm*m^2"'),
     Case("si-interface-AR-dimension", si(interfaces=si_interface(AR='"0.5 fOhm"')), "interfaces[0].AR",

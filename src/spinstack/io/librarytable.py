@@ -17,17 +17,26 @@ def format_library(library: Library) -> str:
     -------
     str
         The file it came from, a table of the materials (name, type, quantity, value
-        as written with its unit, temperature, source), a table of the interfaces,
+        as written with its unit, temperature, source; a quantity a partial entry
+        lacks shows "-", explained under the table), a table of the interfaces,
         then the entries' descriptions; ends with a newline.
     """
     lines = [f"materials library: {library.path}", ""]
     rows = []
+    partial = False
     for name, entry in library.materials.items():
-        for index, value in enumerate(entry.values.values()):
-            rows.append([name if index == 0 else "", entry.type if index == 0 else "", *_cells(value)])
+        cells = [_cells(value) for value in entry.values.values()]
+        for key in entry.missing:  # a partial entry: "-" where no value was sourced, in the model's order
+            cells.insert(_position(key, cells), [key, MISSING, MISSING, "no sourced value: the stack must give it"])
+            partial = True
+        for index, row in enumerate(cells):
+            rows.append([name if index == 0 else "", entry.type if index == 0 else "", *row])
     if rows:
         lines.append("materials (rho as measured, not rho*; SI stack files and spinstack.si use them by name)")
         lines += _table(["name", "type", "quantity", "value", "temperature", "source"], rows, "llllll")
+        if partial:
+            lines.append(f'"{MISSING}": not in the library (no value read from a source); a stack using the material '
+                         "gives it: [materials.NAME] in an SI file, spinstack.si.material(NAME, key=...) in Python")
     else:
         lines.append("materials: none")
     lines.append("")
@@ -45,6 +54,18 @@ def format_library(library: Library) -> str:
     if described:
         lines += ["", "descriptions"] + [f"  {name}: {text}" for name, text in described]
     return "\n".join(lines) + "\n"
+
+
+MISSING = "-"
+"""Shown for a quantity a partial library entry does not have."""
+
+_ORDER = ("rho", "conductivity", "beta", "l_sf")
+
+
+def _position(key: str, cells: list[list[str]]) -> int:
+    """Where the row of ``key`` goes among ``cells`` (rows of quantities, in :data:`_ORDER`)."""
+    rank = _ORDER.index(key)
+    return sum(1 for row in cells if row[0] in _ORDER and _ORDER.index(row[0]) < rank)
 
 
 def _cells(value: LibraryValue) -> list[str]:

@@ -11,7 +11,10 @@ what changes is what the numbers mean and where materials may come from:
   given keys override.
 * A layer or lead whose ``material`` has no [materials.NAME] table takes the library's
   entry of that name; a [materials.NAME] table of a library name may give only some
-  keys: the rest (and ``type``) come from the library.
+  keys: the rest (and ``type``) come from the library.  A library entry may itself be
+  partial (only sourced values): what neither it nor the file gives is an error on
+  that key, ``materials.Py.rho: not in the built-in library (no sourced value): give
+  it in [materials.Py]``.
 
 Quantities are strings with units, or plain numbers in SI base units; pint parses
 them (:mod:`spinstack.units`).  Conversions to the model are MODEL.md 7's
@@ -94,7 +97,12 @@ class _Library:
                 key = _first_missing(table)
                 raise StackError(f"{path}.{key}", f"missing ({_MISSING[key]}); {show(name)} is not a library "
                                  f"material that could supply it (library: {', '.join(library.materials) or 'none'})")
-        return si.material_from_table(name, table, entry)
+        return si.material_from_table(name, table, entry, give=_give(name))
+
+
+def _give(name: str) -> str:
+    """Where a file gives what a partial library entry lacks."""
+    return f"give it in [materials.{quoted_key(name)}]"
 
 
 _MISSING = {
@@ -141,7 +149,7 @@ class _Materials:
             raise StackError(f"{path}.material",
                              f"{undefined} and not in the library (defined: {defined}; library: {available})")
         try:
-            material = si.material_from_table(name, {}, entry)
+            material = si.material_from_table(name, {}, entry, give=_give(name))
         except StackError as error:
             raise unquoted_error(error, name, f"materials.{quoted_key(name)}") from None
         self.defined[name] = material
