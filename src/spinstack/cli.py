@@ -68,15 +68,82 @@ def analyze_command(file: str, angles: tuple[float, ...], parameters: tuple[str,
 @click.option("--kind", type=click.Choice(KINDS), default="profiles", show_default=True, help="Which figure.")
 @click.option("--out", "out", type=click.Path(path_type=str),
               help="Output file; .png, .svg or .pdf by extension.  Default: FILE's name with -KIND.png, here.")
-def plot_command(file: str, kind: str, out: str | None) -> None:
+@click.option("--var", "variable", metavar="NAME",
+              help="Saved sweeps: the variable to draw (default g2, else resistance_area).")
+@click.option("--sel", "selections", multiple=True, metavar="DIM=VALUE",
+              help="Saved sweeps: keep one value of a dimension or coordinate (nearest), e.g. layer=2, "
+                   "component=x, theta=60; repeat for several.")
+def plot_command(file: str, kind: str, out: str | None, variable: str | None, selections: tuple[str, ...]) -> None:
     """Draw one figure of the stack in FILE (profiles, hodographs, the mechanical analogy,
-    g(theta), or the sign map of g1, g2 over p2/p1 and theta)."""
+    g(theta), or the sign map of g1, g2 over p2/p1 and theta).  A saved sweep (FILE.nc or
+    FILE.zarr from 'spinstack sweep') is drawn as a line (one swept dimension) or a map (two)."""
+    from .sweep import is_sweep_file
+
+    if is_sweep_file(file):
+        return _plot_saved_sweep(file, out, variable, selections)
     with _reported(file):
         _headless()
         from .plot import write_figure
 
         solution = solve(load_stack(file))
         target = write_figure(solution, kind, out or f"{Path(file).stem}-{kind}.png")
+    click.echo(str(target))
+
+
+@main.command("sweep")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option("--vary", "ranges", multiple=True, required=True, metavar="PATH=START:STOP:NUM",
+              help="A parameter and its NUM values from START to STOP (a dimension of the result), e.g. "
+                   "theta=0:180:181, materials.F2.p=0.05:0.95:91, layers[1].thickness=0.5:5:46, current=...; "
+                   "repeat for an outer product.")
+@click.option("--out", "out", type=click.Path(path_type=str),
+              help="Output file: .nc (NetCDF-4) or .zarr (Zarr), by extension.  Default: FILE's name with -sweep.nc, here.")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=None,
+              help="Configurations solved at once (peak memory grows with it).  Default 200000.")
+@click.option("--variables", metavar="NAME[,NAME...]",
+              help="Store only these (g1, g2, g1_field, g2_field, torque, accumulation, resistance_area, "
+                   "spin_resistance_area).  Default: all the stack has.")
+@click.option("--scheduler", metavar="ADDRESS", help="Solve on this dask.distributed scheduler (tcp://host:port).")
+def sweep_command(file: str, ranges: tuple[str, ...], out: str | None, chunk_size: int | None,
+                  variables: str | None, scheduler: str | None) -> None:
+    """Solve the stack in FILE over the outer product of parameter ranges and save the labelled
+    result (g1, g2, torques, node accumulations, resistance-area, with units) to a NetCDF or Zarr
+    file, written completely or not at all.  A progress bar shows on a terminal; prints the path."""
+    with _reported(file):
+        from .sweep import DEFAULT_CHUNK_SIZE, parse_range, sweep
+        from .errors import StackError
+
+        parameters = dict(parse_range(text) for text in ranges)
+        if len(parameters) != len(ranges):
+            raise SpinstackError("--vary: a parameter is given twice")
+        stack = load_stack(file)
+        target = out or f"{Path(file).stem}-sweep.nc"
+        names = [n.strip() for n in variables.split(",") if n.strip()] if variables is not None else None
+        try:
+            result = sweep(stack, parameters, variables=names, chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
+                           out=target, scheduler=scheduler, source=file)
+        except StackError as error:
+            raise SpinstackError(f"{file}: --vary {error}") from None
+        result.close()
+    click.echo(str(target))
+
+
+def _plot_saved_sweep(file: str, out: str | None, variable: str | None, selections: tuple[str, ...]) -> None:
+    """``spinstack plot`` of a saved sweep: a line or a map of one variable."""
+    with _reported(file):
+        _headless()
+        from .plot.sweep import default_variable, write_sweep_figure
+        from .sweep import open_sweep
+
+        select = {}
+        for text in selections:
+            key, equals, value = text.rpartition("=")
+            if not equals or not key:
+                raise SpinstackError(f"--sel {text!r}: expected DIM=VALUE (e.g. layer=2, component=x)")
+            select[key.strip()] = value.strip()
+        with open_sweep(file) as dataset:
+            name = variable or default_variable(dataset)
+            target = write_sweep_figure(dataset, out or f"{Path(file).stem}-{name}.png", name, select)
     click.echo(str(target))
 
 

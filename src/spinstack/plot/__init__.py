@@ -9,6 +9,7 @@ draws into it and returns it; nothing calls ``plt.show()``.
 * :func:`plot_efficiency`: g1(theta), g2(theta) with their sign changes (eq. 1)
 * :func:`plot_sign_map`: where g1 < 0 and g2 < 0 over two parameters, with eq. (15) overlaid
 * :func:`write_figure`, :func:`write_figure_set`: any of these to PNG, SVG or PDF files
+* :func:`plot_sweep`, :func:`write_sweep_figure`: a sweep (:func:`spinstack.sweep`) as a line or a map
 """
 
 from .analogy import folded_ring_forces, plot_analogy
@@ -17,6 +18,8 @@ from .figureset import KINDS, available_kinds, write_figure, write_figure_set
 from .hodograph import hodograph_figure, plot_hodograph, plot_hodograph_3d
 from .profiles import plot_profiles, profiles_figure
 from .signmap import plot_sign_map
+from .sweep import plot_sweep, write_sweep_figure
 
 __all__ = ["KINDS", "available_kinds", "folded_ring_forces", "write_figure", "write_figure_set", "hodograph_figure", "plot_analogy", "plot_efficiency", "plot_hodograph",
-           "plot_hodograph_3d", "plot_profiles", "plot_sign_map", "profiles_figure"]
+           "plot_hodograph_3d", "plot_profiles", "plot_sign_map", "plot_sweep", "profiles_figure",
+           "write_sweep_figure"]

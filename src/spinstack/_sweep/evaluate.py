@@ -1,0 +1,60 @@
+"""One block of a sweep -> its arrays, in one batched solve.  Runs in this process or on a Dask worker.
+
+A :class:`Job` holds everything a block needs (the unbatched stack and the
+axes restricted to the block), is picklable, and is evaluated by the same
+function whichever runner sends it: a block's numbers do not depend on who
+computes it, nor on how the sweep was cut into blocks (every output is an
+elementwise function of its own configuration).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model import Stack
+from ..solution import solve
+from .plan import Axis, apply
+from .variables import CATALOGUE, EFFICIENCY_NAMES, extra_shape
+
+
+@dataclass(frozen=True, eq=False)
+class Job:
+    """A block of configurations: ``stack`` with ``axes`` (already restricted to the block) swept."""
+
+    stack: Stack
+    axes: tuple[Axis, ...]
+    variables: tuple[str, ...]
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(axis.size for axis in self.axes)
+
+
+def _si_factor(kind: str | None, system: str) -> float | None:
+    if kind is None or system != "SI":
+        return None
+    from ..si import REPORTS  # SI stacks only
+
+    return REPORTS[kind].to_unit
+
+
+def evaluate(job: Job) -> dict[str, np.ndarray]:
+    """Solve the block and return each variable, shape ``block shape + extra dims``, C-contiguous.
+
+    Values are in the stack's report units (:mod:`.variables`).
+    """
+    stack = apply(job.stack, job.axes)
+    solution = solve(stack)
+    efficiency = solution.efficiency() if any(name in EFFICIENCY_NAMES for name in job.variables) else None
+    out: dict[str, np.ndarray] = {}
+    for name in job.variables:
+        if name in EFFICIENCY_NAMES:
+            value = getattr(efficiency, name)
+        else:
+            value = getattr(solution, name)
+        value = np.ascontiguousarray(np.broadcast_to(value, job.shape + extra_shape(name, job.stack)), dtype=float)
+        factor = _si_factor(CATALOGUE[name].si_kind, job.stack.units)
+        out[name] = value * factor if factor is not None else value
+    return out

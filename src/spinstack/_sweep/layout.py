@@ -1,0 +1,153 @@
+"""The labelled skeleton of a sweep's result: coordinates, variable dimensions and attributes (no data).
+
+Dimensions: one per axis (named by its path, or by its zipped paths joined with
+``","``), then ``layer`` (0..L-1, with the ``material`` of each layer as a
+coordinate), ``node`` (0..L) and ``component`` (``"x"``, ``"y"``, ``"z"``)
+where a variable needs them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..model import Ferromagnet, Lead, Stack
+from .plan import THETA, Plan
+from .variables import CATALOGUE, axis_long_name, axis_units, extra_shape
+
+
+@dataclass(frozen=True)
+class VariableLayout:
+    """Where a variable lives in the file: its full dimensions, shape, block (chunk) shape and attributes."""
+
+    name: str
+    dims: tuple[str, ...]
+    shape: tuple[int, ...]
+    chunks: tuple[int, ...]
+    attrs: dict[str, str]
+
+
+def variable_layouts(stack: Stack, plan: Plan, variables: tuple[str, ...]) -> list[VariableLayout]:
+    out = []
+    for name in variables:
+        spec = CATALOGUE[name]
+        extra = extra_shape(name, stack)
+        out.append(VariableLayout(name, plan.dims + spec.dims, plan.shape + extra, plan.block_shape + extra,
+                                  {"long_name": spec.long_name, "units": spec.units(stack.units),
+                                   "description": spec.description}))
+    return out
+
+
+def coordinates(stack: Stack, plan: Plan, variables: tuple[str, ...]) -> dict[str, tuple[str, np.ndarray, dict[str, str]]]:
+    """Every coordinate as ``name -> (dim, values, attrs)``."""
+    coords: dict[str, tuple[str, np.ndarray, dict[str, str]]] = {}
+    for axis in plan.axes:
+        for path, values in zip(axis.paths, axis.values):
+            attrs = {"long_name": axis_long_name(path, stack), "units": axis_units(path, stack.units),
+                     "path": path}
+            if path == THETA:
+                attrs["description"] = ("angle between m1 and m2 (the first and second F layers); m2 turned from m1 "
+                                        "in their common plane (spinstack.analysis.with_angle)")
+            coords[path] = (axis.dim, values, attrs)
+    used = {d for name in variables for d in CATALOGUE[name].dims}
+    layers = len(stack.layers)
+    if "layer" in used:
+        coords["layer"] = ("layer", np.arange(layers), {"long_name": "layer index", "units": "1"})
+        coords["material"] = ("layer", np.array([layer.material.name for layer in stack.layers], dtype=object),
+                              {"long_name": "material of the layer"})
+    if "node" in used:
+        coords["node"] = ("node", np.arange(layers + 1),
+                          {"long_name": "node index (node k is the left face of layer k; node L the right end)",
+                           "units": "1"})
+    if "component" in used:
+        coords["component"] = ("component", np.array(["x", "y", "z"], dtype=object),
+                               {"long_name": "vector component (x along the stack axis)"})
+    return coords
+
+
+def attributes(stack: Stack, plan: Plan, source: str | None) -> dict[str, Any]:
+    """Dataset attributes: provenance, units system, what was swept, the stack itself."""
+    from .. import __version__
+
+    attrs: dict[str, Any] = {
+        "title": "spinstack sweep",
+        "spinstack_version": __version__,
+        "units_system": stack.units,
+        "sweep": json.dumps({axis.dim: list(axis.paths) for axis in plan.axes}),
+        "configurations": int(plan.size),
+        "stack": json.dumps(describe(stack)),
+        "conventions": "vectors are [x, y, z], x along the stack; magnetization convention "
+                       "(majority spin along m); docs/MODEL.md",
+    }
+    if source is not None:
+        attrs["source"] = str(source)
+        try:
+            attrs["source_text"] = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+    return attrs
+
+
+# ----------------------------------------------------------------- the stack as JSON
+def _number(value: Any) -> Any:
+    array = np.asarray(value, dtype=float)
+    if array.ndim:
+        return [_number(v) for v in array]
+    number = float(array)
+    return number if math.isfinite(number) else str(number)  # "inf": JSON has no infinities
+
+
+def describe(stack: Stack) -> dict[str, Any]:
+    """The stack's model parameters as plain JSON types, laid out like a stack file.
+
+    The numbers are those the model holds (reduced, or SI base numbers of the reduced
+    model for an SI stack: ``units`` says which); magnetizations as unit vectors.
+    """
+    materials = {}
+    for name, material in stack.materials.items():
+        entry: dict[str, Any] = {"type": material.kind, "D": _number(material.D)}
+        if isinstance(material, Ferromagnet):
+            entry["p"] = _number(material.p)
+        entry["l"] = _number(material.l)
+        materials[name] = entry
+
+    def end(side: Any) -> dict[str, Any]:
+        if not isinstance(side, Lead):
+            return {"kind": "reservoir"}
+        out: dict[str, Any] = {"kind": "lead", "material": side.material.name}
+        if side.magnetization is not None:
+            out["magnetization"] = _number(side.magnetization)
+        return out
+
+    layers = []
+    for layer in stack.layers:
+        entry = {"material": layer.material.name, "thickness": _number(layer.thickness)}
+        if layer.magnetization is not None:
+            entry["magnetization"] = _number(layer.magnetization)
+        layers.append(entry)
+    interfaces = []
+    for interface in stack.interfaces:
+        item: dict[str, Any] = {"node": interface.node, "g_up": _number(interface.g_up),
+                                "g_dn": _number(interface.g_dn), "delta": _number(interface.delta)}
+        if interface.g_mix is not None:
+            item["g_mix"] = _number(interface.g_mix)
+        interfaces.append(item)
+    described: dict[str, Any] = {"units": stack.units, "current": _number(stack.current), "materials": materials,
+                                 "left": end(stack.left), "right": end(stack.right), "layers": layers}
+    if interfaces:
+        described["interfaces"] = interfaces
+    return described
+
+
+def skeleton(stack: Stack, plan: Plan, variables: tuple[str, ...], source: str | None) -> Any:
+    """An :class:`xarray.Dataset` with the coordinates and attributes of the result, no variables yet."""
+    import xarray as xr
+
+    coords = {name: xr.Variable(dim, values, attrs) for name, (dim, values, attrs) in
+              coordinates(stack, plan, variables).items()}
+    return xr.Dataset(coords=coords, attrs=attributes(stack, plan, source))

@@ -1,0 +1,130 @@
+"""Who evaluates the blocks of a sweep: this process, a dask.distributed cluster, or a lazy Dask graph.
+
+All three call :func:`.evaluate.evaluate` on the same blocks, so their numbers
+are identical.
+
+* :func:`run_local` solves the blocks one after the other, in this process (numpy only).
+* :func:`run_cluster` sends them to a dask.distributed cluster, a few per worker
+  thread at a time (memory stays bounded), and hands each result to the sink as
+  it arrives: the file is written here, by the client, wherever the workers are.
+* :func:`lazy_dataset` returns a Dask-backed dataset, one Dask chunk per block,
+  computed when (and where) the caller computes it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import numpy as np
+
+from ..model import Stack
+from .evaluate import Job, evaluate
+from .layout import VariableLayout
+from .plan import Plan, Region
+
+
+def _size(region: Region) -> int:
+    return int(np.prod([s.stop - s.start for s in region]))
+
+
+def run_local(stack: Stack, plan: Plan, variables: tuple[str, ...], sink: Any, bar: Any) -> None:
+    for _, region in plan.regions():
+        sink.write(region, evaluate(Job(stack, plan.block_axes(region), variables)))
+        bar.update(_size(region))
+
+
+def connect(scheduler: Any) -> tuple[Any, bool]:
+    """(client, whether we opened it): a ``distributed.Client`` as given, or connected to an address."""
+    from distributed import Client
+
+    if isinstance(scheduler, Client):
+        return scheduler, False
+    return Client(scheduler, set_as_default=False), True
+
+
+def active_client() -> Any:
+    """The default dask.distributed client, or None (also when distributed is not installed)."""
+    try:
+        from distributed import default_client
+    except ImportError:
+        return None
+    try:
+        return default_client()
+    except ValueError:
+        return None
+
+
+def run_cluster(client: Any, stack: Stack, plan: Plan, variables: tuple[str, ...], sink: Any, bar: Any,
+                per_thread: int = 2) -> None:
+    """Evaluate the blocks on the cluster of ``client``; at most ``per_thread`` blocks per worker thread in flight."""
+    from distributed import as_completed
+
+    threads = sum(client.nthreads().values()) or 1
+    pending = iter(plan.regions())
+    in_flight: dict[str, tuple[Any, Region]] = {}
+
+    def submit() -> Any:
+        try:
+            _, region = next(pending)
+        except StopIteration:
+            return None
+        future = client.submit(evaluate, Job(stack, plan.block_axes(region), variables), pure=False,
+                               key=f"spinstack-sweep-{uuid.uuid4().hex}")
+        in_flight[future.key] = (future, region)
+        return future
+
+    queue = as_completed([f for f in (submit() for _ in range(per_thread * threads)) if f is not None])
+    try:
+        for future in queue:
+            _, region = in_flight.pop(future.key)
+            arrays = future.result()
+            future.release()
+            sink.write(region, arrays)
+            bar.update(_size(region))
+            following = submit()
+            if following is not None:
+                queue.add(following)
+    finally:
+        if in_flight:  # stopped early (an error, an interrupt): nothing more is needed
+            client.cancel([future for future, _ in in_flight.values()])
+
+
+def _part(arrays: dict[str, np.ndarray], name: str) -> np.ndarray:
+    return arrays[name]
+
+
+def lazy_dataset(skeleton: Any, stack: Stack, plan: Plan, variables: tuple[str, ...],
+                 layouts: list[VariableLayout]) -> Any:
+    """The sweep as a Dask-backed :class:`xarray.Dataset`; nothing is solved until it is computed.
+
+    One task solves a block (all variables at once); one small task per variable
+    and block picks its array out: computing several variables solves each block once.
+    """
+    import dask
+    import dask.array as da
+    import xarray as xr
+
+    name = f"spinstack-sweep-{uuid.uuid4().hex}"
+    blocks = dict(plan.regions())
+    grid = tuple(len(c) for c in plan.chunks)
+    solved = {index: dask.delayed(evaluate, pure=False)(Job(stack, plan.block_axes(region), variables),
+                                                        dask_key_name=f"{name}-{'.'.join(map(str, index))}")
+              for index, region in blocks.items()}
+
+    def nest(prefix: tuple[int, ...], layout: VariableLayout) -> Any:
+        if len(prefix) < len(grid):
+            return [nest(prefix + (i,), layout) for i in range(grid[len(prefix)])]
+        region = blocks[prefix]
+        extra = layout.shape[len(grid):]
+        shape = tuple(s.stop - s.start for s in region) + extra
+        part = dask.delayed(_part, pure=False)(solved[prefix], layout.name,
+                                               dask_key_name=f"{name}-{layout.name}-{'.'.join(map(str, prefix))}")
+        array = da.from_delayed(part, shape, dtype=float, meta=np.empty((0,) * len(shape)))
+        for _ in extra:  # np.block-style nesting: one more level per trailing (unsplit) axis
+            array = [array]
+        return array
+
+    variables_out = {layout.name: xr.Variable(layout.dims, da.block(nest((), layout)), layout.attrs)
+                     for layout in layouts}
+    return skeleton.assign(variables_out)

@@ -1,0 +1,140 @@
+"""What a sweep stores: each variable's extra dimensions, units and description, and the units of the axes.
+
+Units are UDUNITS strings (what NetCDF readers expect): ``"1"`` for pure numbers,
+``"degree"`` for angles.  Reduced stacks (the seed's units, MODEL.md 7) report
+``"reduced"``; SI stacks report the units of MODEL.md 7 (mu_s in eV, torque per
+area in J m-2, resistance-area in ohm m2), converted by :mod:`spinstack.si`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import SpinstackError
+from ..model import Stack
+from .plan import THETA
+
+EFFICIENCY_NAMES = ("g1", "g2", "g1_field", "g2_field")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One stored quantity.
+
+    Attributes
+    ----------
+    name : variable name in the dataset
+    dims : dimensions after the sweep's own (``("layer", "component")``, ...)
+    long_name : a short label (axis and colour-bar labels)
+    description : one sentence: what it is and its convention
+    si_kind : key of :data:`spinstack.si.REPORTS` converting an SI stack's value (None: a pure number)
+    reduced_units : units in reduced stacks
+    """
+
+    name: str
+    dims: tuple[str, ...]
+    long_name: str
+    description: str
+    si_kind: str | None
+    reduced_units: str = "reduced"
+
+    def units(self, system: str) -> str:
+        if self.si_kind is None:
+            return "1"
+        return SI_UNITS[self.si_kind] if system == "SI" else self.reduced_units
+
+
+#: UDUNITS spelling of the report units of spinstack.si.REPORTS (MODEL.md 7)
+SI_UNITS = {"accumulation": "eV", "torque": "J m-2", "resistance_area": "ohm m2"}
+
+_EFFICIENCY = "per unit current, seed eq. (1); F1 is the left ferromagnet; at 0 and 180 degrees the limits"
+CATALOGUE: dict[str, Variable] = {
+    "g1": Variable("g1", (), "efficiency g1 (damping-like)", "damping-like spin-transfer efficiency of F1: "
+                   f"T1 = -j0 g1 m1 x (m2 x m1) + ..., {_EFFICIENCY}", None),
+    "g2": Variable("g2", (), "efficiency g2 (damping-like)", "damping-like spin-transfer efficiency of F2: "
+                   f"T2 = +j0 g2 m2 x (m1 x m2) + ..., {_EFFICIENCY}", None),
+    "g1_field": Variable("g1_field", (), "efficiency g1 (field-like)", "field-like efficiency of F1: "
+                         f"T1 = ... - j0 g1_field m1 x m2, {_EFFICIENCY}", None),
+    "g2_field": Variable("g2_field", (), "efficiency g2 (field-like)", "field-like efficiency of F2: "
+                         f"T2 = ... + j0 g2_field m2 x m1, {_EFFICIENCY}", None),
+    "torque": Variable("torque", ("layer", "component"), "spin-transfer torque",
+                       "spin-transfer torque on each layer: the transverse spin current deposited at its faces "
+                       "(hbar/2 units in reduced stacks, per area in SI); zero in N layers", "torque"),
+    "accumulation": Variable("accumulation", ("node", "component"), "spin accumulation",
+                             "spin accumulation mu_s at each node (x_0 = left face of layer 0), magnetization "
+                             "convention; at a resistive interface the value just left of it", "accumulation"),
+    "resistance_area": Variable("resistance_area", (), "resistance-area product",
+                                "total resistance-area product [mu_0(left) - mu_0(right)] / j0 (MODEL.md 4)",
+                                "resistance_area"),
+    "spin_resistance_area": Variable("spin_resistance_area", (), "spin resistance-area product",
+                                     "the spin-accumulation part of resistance_area (MODEL.md 4)", "resistance_area"),
+}
+
+
+def available(efficiency_problem: str | None) -> tuple[str, ...]:
+    """Every variable a stack offers: the efficiencies only with exactly two (separated) F layers."""
+    names = tuple(CATALOGUE)
+    return names if efficiency_problem is None else tuple(n for n in names if n not in EFFICIENCY_NAMES)
+
+
+def select(requested: object, efficiency_problem: str | None) -> tuple[str, ...]:
+    """The variables to compute: all available ones, or the ``requested`` names (checked)."""
+    offered = available(efficiency_problem)
+    if requested is None:
+        return offered
+    names = (requested,) if isinstance(requested, str) else tuple(requested)  # type: ignore[arg-type]
+    if not names:
+        raise SpinstackError("variables: ask for at least one variable")
+    for name in names:
+        if name in EFFICIENCY_NAMES and efficiency_problem is not None:
+            raise SpinstackError(f"variables: {name} is not defined for this stack ({efficiency_problem})")
+        if name not in CATALOGUE:
+            raise SpinstackError(f"variables: unknown variable {name!r} (expected some of: {', '.join(offered)})")
+    return tuple(dict.fromkeys(names))
+
+
+def extra_shape(name: str, stack: Stack) -> tuple[int, ...]:
+    """The shape of one configuration's value of ``name``."""
+    sizes = {"layer": len(stack.layers), "node": len(stack.layers) + 1, "component": 3}
+    return tuple(sizes[d] for d in CATALOGUE[name].dims)
+
+
+# ------------------------------------------------------------------ axes
+def axis_units(path: str, system: str) -> str:
+    """Units of a swept parameter as the stack holds it (the numbers given to the sweep)."""
+    key = path.rsplit(".", 1)[-1]
+    if path == THETA or key in ("theta", "phi"):
+        return "degree"
+    if key == "p":
+        return "1"
+    if system != "SI":
+        return "reduced"
+    # an SI stack holds SI base numbers in the reduced model (MODEL.md 7, spinstack.si)
+    return {"thickness": "m", "l": "m", "D": "J-1 s-1 m-1", "current": "m-2 s-1"}.get(key, "SI base units")
+
+
+def axis_long_name(path: str, stack: Stack) -> str:
+    """A readable name for a swept parameter (``materials.F2.p`` -> ``polarization p of F2``)."""
+    if path == THETA:
+        return "angle theta between m1 and m2"
+    if path == "current":
+        return "current j0 (particle flux along +x)"
+    head, _, rest = path.partition(".")
+    if head == "materials":
+        name, _, key = rest.partition(".")
+        what = {"p": "polarization p", "D": "conductance D", "l": "spin diffusion length l"}.get(key, key)
+        return f"{what} of {name}"
+    owner = head
+    if head.startswith("layers["):
+        try:
+            owner = f"{head} ({stack.layers[int(head[len('layers['):-1])].material.name})"
+        except (ValueError, IndexError):
+            owner = head
+    key = rest.rsplit(".", 1)[-1]
+    if rest == "thickness":
+        return f"thickness of {owner}"
+    if key == "theta":
+        return f"polar angle of the magnetization of {owner}"
+    if key == "phi":
+        return f"azimuth of the magnetization of {owner}"
+    return path

@@ -1,0 +1,246 @@
+"""Labelled parameter sweeps: the outer product of parameter values, solved in blocks, as an xarray Dataset.
+
+>>> import numpy as np, spinstack as ss
+>>> stack = ss.load_stack("examples/seed-fnf.toml")
+>>> ds = ss.sweep(stack, {"theta": np.linspace(0, 180, 181),
+...                       "materials.F2.p": np.linspace(0.05, 0.95, 91)})
+>>> ds.g2.sel(theta=60, method="nearest")               # g2 against p2 at 60 degrees
+>>> ds.torque.sel(layer=2, component="x")               # dims: theta, materials.F2.p
+
+Parameters are named by paths, the same everywhere in spinstack
+(:mod:`spinstack.model.paths`): ``current``, ``materials.NAME.D|p|l``,
+``layers[i].thickness``, ``layers[i].magnetization.theta|phi`` (degrees),
+``left|right.magnetization.theta|phi``, and the special path ``theta``: the
+angle (degrees) between m1 and m2 (the first and second F layers), m2 turned
+from m1 in their common plane (:func:`spinstack.analysis.with_angle`), the
+most common sweep.  ``theta`` is applied after every other path, so it turns m2
+relative to whatever m1 the other paths set.
+
+Each entry of ``parameters`` is one dimension of the result:
+
+* ``{path: values}``: an outer-product axis; the dimension and its coordinate
+  are named by the path.
+* ``{(path_a, path_b, ...): (values_a, values_b, ...)}``: a *zipped* axis; the
+  values (equal lengths) advance together along one dimension named
+  ``"path_a,path_b,..."``, and each path is a coordinate along it.
+
+Variables (dims = the sweep's dims, then the listed ones):
+
+========================  =====================  ==============================
+``g1``, ``g2``            --                     damping-like efficiencies (seed eq. 1)
+``g1_field``, ``g2_field``  --                   field-like parts
+``torque``                ``layer, component``   torque on every layer (zero in N)
+``accumulation``          ``node, component``    mu_s at the nodes
+``resistance_area``       --                     r = [mu_0(left) - mu_0(right)] / j0
+``spin_resistance_area``  --                     its spin-accumulation part
+========================  =====================  ==============================
+
+The efficiencies are present when the stack has exactly two F layers with a
+spacer between them (``Solution.efficiency_problem is None``).  Every variable
+and coordinate carries ``units``, ``long_name`` and ``description`` attributes;
+reduced stacks report ``"reduced"`` units, SI stacks the units of MODEL.md 7
+(mu_s in eV, torque per area in J m-2, resistance-area in ohm m2).  Coordinates
+``layer`` (with each layer's ``material``), ``node`` and ``component``
+(``"x", "y", "z"``) label the other dimensions.  The dataset's attributes hold
+the spinstack version, the unit system, the swept paths (JSON), the stack
+itself (JSON, laid out like a stack file) and, with ``source=``, the stack
+file's path and text.
+
+Blocks and memory: the configurations are solved in blocks of at most
+``chunk_size`` (one batched solve each; about 800 bytes of working memory per
+configuration for a three-layer stack, so about 150 MB at the default 200 000).
+With ``out=`` every block is written to the file as soon as it is solved:
+peak memory is set by the block, not by the sweep (``benchmarks/sweep_memory.py``).
+The numbers do not depend on the blocks: a chunked sweep equals an unchunked one
+bit for bit, and so do the Dask and cluster runs.
+
+Dask and clusters: ``dask=True`` returns a Dask-backed dataset (one Dask chunk
+per block) computed when you compute it, on the active ``dask.distributed``
+client if there is one.  ``scheduler="tcp://host:8786"`` (or a ``Client``)
+solves the blocks on that cluster now and streams them back here, into memory
+or into ``out``.  Without either, everything runs in this process with numpy;
+Dask is never imported.
+
+Needs the optional extra ``sweeps`` (xarray; h5netcdf for ``.nc``, zarr for
+``.zarr``, dask and distributed for clusters, tqdm for the progress bar).
+
+Note: ``spinstack.sweep`` is this function; the module is ``sys.modules["spinstack.sweep"]``
+(``from spinstack.sweep import open_sweep`` works as usual).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import SpinstackError
+from .model import Stack
+from .solution import solve
+from ._sweep.plan import DEFAULT_CHUNK_SIZE, THETA, ZIP_SEPARATOR, Plan, parse_axes, validate_values
+from ._sweep.store import FORMATS, open_sweep
+from ._sweep.variables import CATALOGUE, select
+
+__all__ = ["DEFAULT_CHUNK_SIZE", "FORMATS", "THETA", "VARIABLES", "ZIP_SEPARATOR", "is_sweep_file", "open_sweep", "parse_range",
+           "sweep"]
+
+#: every variable a sweep can store (the efficiencies only for two-F stacks)
+VARIABLES = tuple(CATALOGUE)
+
+# a result held in memory may use at most this share of the machine's memory
+_MEMORY_SHARE = 0.75
+
+
+def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[str] | str | None = None,
+          chunk_size: int = DEFAULT_CHUNK_SIZE, out: str | os.PathLike | None = None, progress: bool | None = None,
+          dask: bool = False, scheduler: Any = None, source: str | os.PathLike | None = None) -> Any:
+    """Solve ``stack`` over the outer product of parameter values; a labelled :class:`xarray.Dataset`.
+
+    Parameters
+    ----------
+    stack
+        A single-configuration stack (``batch_shape == ()``).
+    parameters
+        ``{path: values}`` for each outer-product axis, ``{(path, ...): (values, ...)}``
+        for zipped axes (module docstring); values are 1D numbers in the units the
+        stack holds (degrees for angles).
+    variables
+        Names to compute and store (:data:`VARIABLES`); default: all the stack offers.
+    chunk_size
+        Configurations per block (one batched solve each): peak memory grows with it.
+    out
+        Stream the result into this file: ``.nc`` (NetCDF-4, h5netcdf) or ``.zarr``;
+        written under a temporary name and renamed when complete.  The returned
+        dataset is then read lazily from the file: close it when done.
+    progress
+        ``None``: a progress bar on stderr when it is a terminal and the sweep runs
+        longer than about a second; ``True``: always; ``False``: never.
+    dask
+        Return a Dask-backed dataset.  Without ``out`` nothing is solved until it is
+        computed (on the active ``dask.distributed`` client, if any); with ``out``
+        the blocks are solved now (on the active client, if any) and the file is
+        opened with Dask chunks.
+    scheduler
+        A ``dask.distributed`` scheduler address (``"tcp://127.0.0.1:8786"``) or
+        ``Client``: solve the blocks on that cluster now, a few per worker at a time,
+        gathering them here.
+    source
+        The stack file the stack came from: its path and text go into the attributes.
+
+    Returns
+    -------
+    xarray.Dataset
+
+    Raises
+    ------
+    StackError
+        For an unknown path or a value the model refuses (named by its path),
+        before anything is solved or written.
+    SpinstackError
+        For other bad input: a batched stack, empty values, unequal zipped
+        lengths, an unknown variable or file format, a result too large for memory.
+    """
+    if not isinstance(stack, Stack):
+        raise SpinstackError(f"sweep takes a Stack, got {type(stack).__name__}")
+    if stack.batch_shape != ():
+        raise SpinstackError(f"sweep takes a single-configuration stack; this one is batched with shape {stack.batch_shape}")
+    from ._sweep import layout, progress as bars, runners, store
+
+    axes = parse_axes(stack, parameters)
+    plan = Plan(axes, chunk_size)
+    kind = store.file_format(out) if out is not None else None
+    validate_values(stack, axes, plan.chunk_size)
+    names = select(variables, solve(stack).efficiency_problem)
+    skeleton = layout.skeleton(stack, plan, names, None if source is None else str(source))
+    layouts = layout.variable_layouts(stack, plan, names)
+
+    if dask and out is None and scheduler is None:
+        return runners.lazy_dataset(skeleton, stack, plan, names, layouts)
+
+    client, opened = None, False
+    if scheduler is not None:
+        client, opened = runners.connect(scheduler)
+    elif dask:
+        client = runners.active_client()
+    try:
+        if kind is None:
+            _check_memory(layouts)
+            sink: Any = store.MemorySink(skeleton, layouts)
+        else:
+            sink = (store.NetCDFSink if kind == "netcdf" else store.ZarrSink)(out, skeleton, layouts)
+        bar = bars.progress_bar(plan.size, progress)
+        try:
+            if client is not None:
+                runners.run_cluster(client, stack, plan, names, sink, bar)
+            else:
+                runners.run_local(stack, plan, names, sink, bar)
+            result = sink.finish()
+        except BaseException:
+            sink.abort()
+            raise
+        finally:
+            bar.close()
+    finally:
+        if opened:
+            client.close()
+    chunks = dict(zip(plan.dims, plan.block_shape))
+    if kind is not None:
+        return open_sweep(result, chunks=chunks if dask else None)
+    return result.chunk(chunks) if dask else result
+
+
+def _check_memory(layouts: list[Any]) -> None:
+    """Refuse a result that cannot fit in memory before solving anything (stream it to a file instead)."""
+    need = sum(8 * math.prod(layout.shape) for layout in layouts)
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return
+    if need > _MEMORY_SHARE * total:
+        raise SpinstackError(f"the sweep's result needs {need / 1e9:.1f} GB, more than this machine's memory "
+                             f"({total / 1e9:.1f} GB) allows: stream it to disk with out='result.nc' (or .zarr), "
+                             "or store fewer variables")
+
+
+def parse_range(text: str) -> tuple[str, Any]:
+    """``"PATH=START:STOP:NUM"`` -> ``(PATH, numpy.linspace(START, STOP, NUM))`` (the CLI's ``--vary``).
+
+    Raises
+    ------
+    SpinstackError
+        For anything else, quoting the text.
+    """
+    import numpy as np
+
+    path, equals, span = text.rpartition("=")
+    path = path.strip()
+    parts = span.split(":")
+    problem = None
+    if not equals or not path:
+        problem = "expected PATH=START:STOP:NUM"
+    elif len(parts) != 3:
+        problem = "expected START:STOP:NUM after '='"
+    if problem is None:
+        try:
+            start, stop = float(parts[0]), float(parts[1])
+        except ValueError:
+            problem = "START and STOP must be numbers"
+    if problem is None:
+        try:
+            count = int(parts[2])
+        except ValueError:
+            problem = "NUM must be a whole number"
+    if problem is None and count < 1:
+        problem = "NUM must be at least 1"
+    if problem is None and not (np.isfinite(start) and np.isfinite(stop)):
+        problem = "START and STOP must be finite"
+    if problem is not None:
+        raise SpinstackError(f"--vary {text!r}: {problem} (e.g. materials.F2.p=0.1:0.9:81)")
+    return path, np.linspace(start, stop, count)
+
+
+def is_sweep_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` names a saved sweep by its extension (what ``spinstack plot`` checks)."""
+    return Path(path).suffix.lower() in FORMATS

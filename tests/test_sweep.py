@@ -1,0 +1,441 @@
+"""Labelled sweeps (spinstack.sweep): values equal direct solves, blocks do not change a bit, files round-trip.
+
+References: every sampled value is the library's own unbatched :func:`spinstack.solve`
+(or :func:`spinstack.analysis.efficiency` for theta sweeps) at that configuration.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+xr = pytest.importorskip("xarray")
+pytest.importorskip("h5netcdf")
+pytest.importorskip("h5py")
+
+import spinstack as ss  # noqa: E402
+from spinstack.analysis import efficiency, with_angle  # noqa: E402
+from spinstack.cli import main  # noqa: E402
+from spinstack.model.paths import with_parameter  # noqa: E402
+from spinstack.sweep import open_sweep, parse_range  # noqa: E402
+
+sweep_module = sys.modules["spinstack.sweep"]  # spinstack.sweep is the function
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "examples" / "seed-fnf.toml"
+FN_CONTACT = ROOT / "examples" / "fn-contact.toml"
+
+
+@pytest.fixture(scope="module")
+def seed() -> ss.Stack:
+    return ss.load_stack(SEED)
+
+
+THETA = np.linspace(0.0, 180.0, 13)
+P2 = np.linspace(-0.9, 0.9, 7)
+SPACER = np.array([0.5, 1.0, 2.5, 4.0])
+GRID = {"theta": THETA, "materials.F2.p": P2, "layers[1].thickness": SPACER}
+
+
+def _direct(stack: ss.Stack, theta: float | None = None, **paths: float) -> ss.Solution:
+    for path, value in paths.items():
+        stack = with_parameter(stack, path, value)
+    if theta is not None:
+        stack = with_angle(stack, theta)
+    return ss.solve(stack)
+
+
+# ------------------------------------------------------------------ values
+def test_sampled_values_equal_direct_solves(seed, rng):
+    ds = ss.sweep(seed, GRID)
+    assert dict(ds.sizes) == {"theta": 13, "materials.F2.p": 7, "layers[1].thickness": 4, "layer": 3, "node": 4,
+                              "component": 3}
+    for _ in range(12):
+        i, j, k = rng.integers(13), rng.integers(7), rng.integers(4)
+        solution = _direct(seed, THETA[i], **{"materials.F2.p": P2[j], "layers[1].thickness": SPACER[k]})
+        g = solution.efficiency()
+        at = ds.isel(theta=i, **{"materials.F2.p": j, "layers[1].thickness": k})
+        for name in ("g1", "g2", "g1_field", "g2_field"):
+            np.testing.assert_allclose(at[name].values, getattr(g, name), rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(at.torque.values, solution.torque, rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(at.accumulation.values, solution.accumulation, rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(at.resistance_area.values, solution.resistance_area, rtol=1e-14)
+        np.testing.assert_allclose(at.spin_resistance_area.values, solution.spin_resistance_area, rtol=1e-13)
+
+
+def test_theta_sweep_equals_analysis_efficiency(seed):
+    theta = np.linspace(0.0, 180.0, 361)
+    ds = ss.sweep(seed, {"theta": theta})
+    expected = efficiency(seed, theta)
+    for name in ("g1", "g2", "g1_field", "g2_field"):
+        np.testing.assert_array_equal(ds[name].values, getattr(expected, name))
+
+
+def test_other_paths_current_and_magnetization_angles(seed):
+    ds = ss.sweep(seed, {"current": [-2.0, 0.5], "layers[2].magnetization.phi": [0.0, 90.0],
+                         "materials.N.l": [3.0, np.inf]})
+    solution = _direct(seed, **{"current": -2.0, "layers[2].magnetization.phi": 90.0, "materials.N.l": np.inf})
+    at = ds.isel(current=0, **{"layers[2].magnetization.phi": 1, "materials.N.l": 1})
+    np.testing.assert_allclose(at.torque.values, solution.torque, rtol=1e-13, atol=1e-15)
+    assert ds["layers[2].magnetization.phi"].attrs["units"] == "degree"
+
+
+def test_zipped_axis_is_the_diagonal_of_the_outer_product(seed):
+    values = np.linspace(0.1, 0.8, 6)
+    outer = ss.sweep(seed, {"materials.F1.p": values, "materials.F2.p": values[::-1], "theta": [30.0, 120.0]})
+    zipped = ss.sweep(seed, {("materials.F1.p", "materials.F2.p"): (values, values[::-1]), "theta": [30.0, 120.0]})
+    dim = "materials.F1.p,materials.F2.p"
+    assert zipped.g2.dims == (dim, "theta")
+    assert zipped["materials.F2.p"].dims == (dim,)
+    np.testing.assert_array_equal(zipped["materials.F2.p"].values, values[::-1])
+    index = np.arange(6)
+    for name in ("g1", "g2", "torque", "accumulation", "resistance_area"):
+        diagonal = outer[name].values[index, index]
+        np.testing.assert_array_equal(zipped[name].values, diagonal)
+
+
+def test_theta_turns_m2_after_the_other_paths(seed):
+    """theta is the angle to whatever m1 the sweep sets: here m1 tilted to 90 degrees."""
+    ds = ss.sweep(seed, {"layers[0].magnetization.theta": [90.0], "theta": [40.0]})
+    tilted = with_parameter(seed, "layers[0].magnetization.theta", 90.0)
+    np.testing.assert_array_equal(ds.g2.values.reshape(()), efficiency(tilted, 40.0).g2)
+
+
+def test_interfaces_and_units_survive_a_theta_sweep(seed):
+    with_interface = dataclasses.replace(seed, interfaces=[ss.Interface(1, 2.0, 1.0, g_mix=[1.5, 0.1])])
+    ds = ss.sweep(with_interface, {"theta": [0.0, 45.0, 180.0]})
+    turned = dataclasses.replace(with_angle(with_interface, 45.0), interfaces=with_interface.interfaces)
+    solution = ss.solve(turned)
+    np.testing.assert_allclose(ds.torque.values[1], solution.torque, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(ds.g2.values[1], solution.efficiency().g2, rtol=1e-13)
+
+
+def test_si_stack_reports_si_units():
+    from spinstack import si
+
+    Co = si.ferromagnet("Co", rho="60 nOhm*m", beta=0.46, l_sf="60 nm")
+    Cu = si.normal("Cu", rho="5 nOhm*m", l_sf="450 nm")
+    stack = si.stack([si.layer(Co, "4 nm", [0, 0, 1]), si.layer(Cu, "10 nm"), si.layer(Co, "4 nm", [1, 0, 0])],
+                     current_density="1e11 A/m^2")
+    ds = ss.sweep(stack, {"layers[1].thickness": [5e-9, 1e-8]})
+    assert ds.attrs["units_system"] == "SI"
+    assert (ds.accumulation.attrs["units"], ds.torque.attrs["units"], ds.resistance_area.attrs["units"]) == \
+        ("eV", "J m-2", "ohm m2")
+    assert ds["layers[1].thickness"].attrs["units"] == "m" and ds.g2.attrs["units"] == "1"
+    solution = ss.solve(stack)  # its spacer is 10 nm
+    np.testing.assert_allclose(ds.accumulation.values[1], si.report(solution.accumulation, "accumulation"), rtol=1e-13)
+    np.testing.assert_allclose(ds.torque.values[1], si.report(solution.torque, "torque"), rtol=1e-13, atol=1e-30)
+    np.testing.assert_allclose(ds.resistance_area.values[1], si.report(solution.resistance_area, "resistance_area"),
+                               rtol=1e-13)
+
+
+# -------------------------------------------------------------- labels
+def test_coordinates_units_descriptions_and_provenance(seed):
+    ds = ss.sweep(seed, {"theta": [0.0, 90.0], "materials.F2.p": [0.2, 0.4]}, source=SEED)
+    assert ds.torque.dims == ("theta", "materials.F2.p", "layer", "component")
+    assert ds.accumulation.dims == ("theta", "materials.F2.p", "node", "component")
+    assert list(ds.component.values) == ["x", "y", "z"]
+    assert list(ds.material.values) == ["F1", "N", "F2"] and ds.material.dims == ("layer",)
+    assert list(ds.node.values) == [0, 1, 2, 3]
+    for name, variable in ds.data_vars.items():
+        assert {"units", "long_name", "description"} <= set(variable.attrs), name
+        assert variable.attrs["description"]
+    assert ds.g2.attrs["units"] == "1" and ds.torque.attrs["units"] == "reduced"
+    assert ds.theta.attrs["units"] == "degree" and ds["materials.F2.p"].attrs["long_name"] == "polarization p of F2"
+    assert ds.attrs["spinstack_version"] == ss.__version__
+    assert ds.attrs["units_system"] == "reduced"
+    assert ds.attrs["source"] == str(SEED) and ds.attrs["source_text"] == SEED.read_text()
+    assert json.loads(ds.attrs["sweep"]) == {"theta": ["theta"], "materials.F2.p": ["materials.F2.p"]}
+    described = json.loads(ds.attrs["stack"])
+    assert described["materials"]["F2"]["p"] == 0.5 and described["layers"][1]["thickness"] == 2.0
+
+
+def test_single_f_stack_has_no_efficiencies_and_variables_subset():
+    stack = ss.load_stack(FN_CONTACT)
+    ds = ss.sweep(stack, {"materials.F.p": [0.2, 0.5]})
+    assert set(ds.data_vars) == {"torque", "accumulation", "resistance_area", "spin_resistance_area"}
+    only = ss.sweep(stack, {"materials.F.p": [0.2, 0.5]}, variables=["resistance_area"])
+    assert set(only.data_vars) == {"resistance_area"} and "layer" not in only.coords
+    np.testing.assert_array_equal(only.resistance_area.values, ds.resistance_area.values)
+    with pytest.raises(ss.SpinstackError, match="g2 is not defined for this stack"):
+        ss.sweep(stack, {"materials.F.p": [0.2]}, variables="g2")
+
+
+# --------------------------------------------------------------- blocks
+def test_chunked_equals_unchunked_bit_for_bit(seed):
+    whole = ss.sweep(seed, GRID, chunk_size=10**6)
+    for chunk_size in (5, 7, 28, 29, 100):
+        xr.testing.assert_identical(ss.sweep(seed, GRID, chunk_size=chunk_size), whole)
+    small = {"theta": THETA[::4], "materials.F2.p": P2[::3]}
+    xr.testing.assert_identical(ss.sweep(seed, small, chunk_size=1), ss.sweep(seed, small))
+
+
+def test_block_grid_tiles_the_sweep(seed):
+    from spinstack._sweep.plan import Plan, parse_axes
+
+    plan = Plan(parse_axes(seed, GRID), 10)  # 13 x 7 x 4: blocks of 2 x 4 along the middle axis
+    assert plan.split == (1, 2) and plan.block_shape == (1, 2, 4)
+    covered = np.zeros(plan.shape, dtype=int)
+    for _, region in plan.regions():
+        covered[region] += 1
+        assert covered[region].size <= 10
+    assert (covered == 1).all() and plan.n_blocks == 13 * 4
+
+
+def test_dask_without_a_cluster_is_lazy_and_identical(seed):
+    pytest.importorskip("dask")
+    lazy = ss.sweep(seed, GRID, dask=True, chunk_size=20)
+    assert type(lazy.g2.data).__module__.startswith("dask")
+    assert lazy.torque.data.chunks[:3] == ((1,) * 13, (5, 2), (4,))
+    xr.testing.assert_identical(lazy.compute(), ss.sweep(seed, GRID))
+
+
+def test_stack_pickles_for_workers(seed):
+    import pickle
+
+    again = pickle.loads(pickle.dumps(seed))
+    assert again.batch_shape == () and np.array_equal(ss.solve(again).torque, ss.solve(seed).torque)
+
+
+# ---------------------------------------------------------------- files
+@pytest.mark.parametrize("suffix", [".nc", ".zarr"])
+def test_file_round_trip(seed, tmp_path, suffix):
+    if suffix == ".zarr":
+        pytest.importorskip("zarr")
+    target = tmp_path / f"result{suffix}"
+    memory = ss.sweep(seed, GRID, source=SEED)
+    for chunk_size in (30, 10**6):
+        with ss.sweep(seed, GRID, out=target, chunk_size=chunk_size, source=SEED) as streamed:
+            xr.testing.assert_identical(streamed.load(), memory)
+        with open_sweep(target) as reopened:
+            xr.testing.assert_identical(reopened.load(), memory)
+    reader = xr.open_zarr if suffix == ".zarr" else xr.open_dataset
+    with reader(target) as plain:  # plain xarray reads it too, without warnings
+        np.testing.assert_array_equal(plain.g2.values, memory.g2.values)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]  # no temporary left behind
+
+
+@pytest.mark.parametrize("suffix", [".nc", ".zarr"])
+def test_failed_sweep_leaves_the_old_file(seed, tmp_path, suffix, monkeypatch):
+    if suffix == ".zarr":
+        pytest.importorskip("zarr")
+    target = tmp_path / f"result{suffix}"
+    ss.sweep(seed, {"theta": [0.0, 90.0]}, out=target).close()
+    calls = []
+
+    def failing(job):
+        calls.append(job)
+        if len(calls) == 3:
+            raise RuntimeError("worker lost")
+        return evaluate(job)
+
+    from spinstack._sweep import runners
+    from spinstack._sweep.evaluate import evaluate
+
+    monkeypatch.setattr(runners, "evaluate", failing)
+    with pytest.raises(RuntimeError, match="worker lost"):
+        ss.sweep(seed, GRID, out=target, chunk_size=10)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+    with open_sweep(target) as old:
+        assert dict(old.sizes)["theta"] == 2
+
+
+def test_peak_memory_follows_the_block_not_the_sweep(seed, tmp_path):
+    """Streaming to a file: numpy's peak allocation is set by chunk_size, the sweep's size does not matter."""
+
+    def peak(points: int, chunk_size: int) -> int:
+        side = int(np.sqrt(points))
+        grid = {"theta": np.linspace(0.0, 180.0, side), "materials.F2.p": np.linspace(0.01, 0.99, side)}
+        tracemalloc.start()
+        try:
+            ss.sweep(seed, grid, out=tmp_path / f"{points}-{chunk_size}.nc", chunk_size=chunk_size).close()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    ss.sweep(seed, {"theta": [0.0]}, out=tmp_path / "warm-up.nc").close()  # imports are not the sweep's memory
+    # few blocks each: tracemalloc slows every Python allocation down, and a block makes many
+    small, large = peak(60**2, 2_000), peak(120**2, 2_000)
+    wider = peak(120**2, 8_000)
+    assert large < 1.3 * small  # 4 times the points, the same peak
+    assert wider > 2.0 * large  # 4 times the block, a larger peak
+    assert large < 2_000 * 4_000  # a few kB per configuration of the block
+
+
+def test_in_memory_result_too_large_is_refused_before_solving(seed, monkeypatch):
+    monkeypatch.setattr(sweep_module, "_MEMORY_SHARE", 1e-12)
+    with pytest.raises(ss.SpinstackError, match="stream it to disk with out="):
+        ss.sweep(seed, {"theta": [0.0, 1.0]})
+
+
+# ------------------------------------------------------------- progress
+def test_progress_bar_only_when_asked_or_on_a_terminal(seed, capsys):
+    ss.sweep(seed, {"theta": np.linspace(0, 180, 50)}, chunk_size=10)
+    assert capsys.readouterr().err == ""  # stderr is not a terminal here
+    ss.sweep(seed, {"theta": np.linspace(0, 180, 50)}, chunk_size=10, progress=True)
+    err = capsys.readouterr().err
+    assert "sweep" in err and "50/50" in err
+    ss.sweep(seed, {"theta": np.linspace(0, 180, 50)}, chunk_size=10, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_automatic_bar_waits_a_second_on_a_terminal(monkeypatch):
+    from spinstack._sweep import progress
+
+    monkeypatch.setattr(progress, "_is_terminal", lambda: True)
+    bar = progress.progress_bar(10, None)
+    assert bar.delay == progress.DELAY and not bar.disable
+    bar.close()
+    monkeypatch.setattr(progress, "_is_terminal", lambda: False)
+    assert isinstance(progress.progress_bar(10, None), progress._Silent)
+
+
+# ---------------------------------------------------------- bad input
+@pytest.mark.parametrize("parameters, message", [
+    ({"materials.F9.p": [0.1]}, "materials.F9.p: no material named 'F9'"),
+    ({"layers[7].thickness": [1.0]}, r"layers\[7\].thickness: no such layer"),
+    ({"layers[1].colour": [1.0]}, r"layers\[1\].colour: unknown parameter"),
+    ({"layers[1].thickness": [1.0, -2.0]}, r"layers\[1\].thickness: must be > 0, got -2.0"),
+    ({"materials.F2.p": [0.5, 1.0]}, "materials.F2.p: "),
+    ({"layers[2].magnetization": [1.0]}, r"layers\[2\].magnetization: a direction .* cannot be swept"),
+    ({"materials.F2.p": []}, "materials.F2.p: no sweep values"),
+    ({"materials.F2.p": [[0.1, 0.2]]}, "must be one-dimensional"),
+    ({"materials.F2.p": [0.1, np.nan]}, "must not be NaN"),
+    ({"materials.F2.p": ["a"]}, "sweep values must be numbers"),
+    ({("materials.F1.p", "materials.F2.p"): ([0.1, 0.2], [0.3])}, "zipped values must have equal lengths"),
+    ({("materials.F1.p", "materials.F2.p"): [0.1, 0.2, 0.3]}, "one array of values per path"),
+    ({"materials.F2.p": [0.1], ("theta", "materials.F2.p"): ([1.0], [0.2])}, "materials.F2.p: swept twice"),
+    ({}, "non-empty mapping"),
+])
+def test_bad_parameters_fail_before_anything_is_solved(seed, parameters, message):
+    with pytest.raises(ss.SpinstackError, match=message):
+        ss.sweep(seed, parameters)
+
+
+def test_other_bad_input(seed, tmp_path):
+    with pytest.raises(ss.StackError, match="theta: the angle between m1 and m2 needs exactly two F layers"):
+        ss.sweep(ss.load_stack(FN_CONTACT), {"theta": [10.0]})
+    batched = with_parameter(seed, "materials.F2.p", [0.1, 0.2])
+    with pytest.raises(ss.SpinstackError, match="single-configuration stack"):
+        ss.sweep(batched, {"theta": [10.0]})
+    with pytest.raises(ss.SpinstackError, match="chunk_size must be a positive integer"):
+        ss.sweep(seed, {"theta": [10.0]}, chunk_size=0)
+    with pytest.raises(ss.SpinstackError, match="unknown sweep file format '.csv'"):
+        ss.sweep(seed, {"theta": [10.0]}, out=tmp_path / "x.csv")
+    with pytest.raises(ss.SpinstackError, match="does not exist"):
+        ss.sweep(seed, {"theta": [10.0]}, out=tmp_path / "missing" / "x.nc")
+    with pytest.raises(ss.SpinstackError, match="unknown variable 'g3'"):
+        ss.sweep(seed, {"theta": [10.0]}, variables=["g3"])
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("text, message", [
+    ("theta", "expected PATH=START:STOP:NUM"),
+    ("theta=0:180", "expected START:STOP:NUM"),
+    ("theta=a:180:3", "START and STOP must be numbers"),
+    ("theta=0:180:2.5", "NUM must be a whole number"),
+    ("theta=0:180:0", "NUM must be at least 1"),
+    ("theta=0:inf:3", "must be finite"),
+])
+def test_parse_range_rejects(text, message):
+    with pytest.raises(ss.SpinstackError, match=message):
+        parse_range(text)
+
+
+def test_parse_range():
+    path, values = parse_range("layers[1].thickness=0.5:2:4")
+    assert path == "layers[1].thickness"
+    np.testing.assert_array_equal(values, [0.5, 1.0, 1.5, 2.0])
+    np.testing.assert_array_equal(parse_range("theta=30:90:1")[1], [30.0])
+
+
+# ------------------------------------------------------------------ CLI
+def invoke(*arguments: str):
+    return CliRunner().invoke(main, [str(a) for a in arguments])
+
+
+def assert_one_line_error(result, *fragments: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("spinstack: error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def test_cli_sweep_then_plot_line_and_map(seed, tmp_path):
+    line = tmp_path / "line.nc"
+    result = invoke("sweep", SEED, "--vary", "theta=0:180:19", "--out", line)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(line) and result.stderr == ""
+    with open_sweep(line) as saved:
+        np.testing.assert_array_equal(saved.g2.values, efficiency(seed, np.linspace(0, 180, 19)).g2)
+        assert saved.attrs["source"] == str(SEED)
+
+    grid = tmp_path / "map.zarr"
+    result = invoke("sweep", SEED, "--vary", "theta=0:180:7", "--vary", "materials.F2.p=-0.9:0.9:5",
+                    "--out", grid, "--chunk-size", "4", "--variables", "g1,g2,torque")
+    assert result.exit_code == 0, result.output
+    with open_sweep(grid) as saved:
+        assert set(saved.data_vars) == {"g1", "g2", "torque"}
+        xr.testing.assert_identical(saved.load(), ss.sweep(seed, {"theta": np.linspace(0, 180, 7),
+                                                                   "materials.F2.p": np.linspace(-0.9, 0.9, 5)},
+                                                           variables=["g1", "g2", "torque"], source=str(SEED)))
+
+    for source, extra, name in ((line, (), "line.png"), (grid, (), "map.png"),
+                                (grid, ("--var", "torque", "--sel", "layer=2", "--sel", "component=x"), "t.svg"),
+                                (line, ("--var", "torque", "--sel", "material=F2"), "t2.png")):
+        figure = tmp_path / name
+        result = invoke("plot", source, *extra, "--out", figure)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip() == str(figure) and figure.stat().st_size > 5_000
+
+
+def test_cli_sweep_default_output_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("sweep", SEED, "--vary", "theta=0:90:3")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "seed-fnf-sweep.nc" and (tmp_path / "seed-fnf-sweep.nc").is_file()
+    result = invoke("plot", "seed-fnf-sweep.nc")
+    assert result.exit_code == 0 and (tmp_path / "seed-fnf-sweep-g2.png").is_file()
+
+
+@pytest.mark.parametrize("arguments, fragments", [
+    (("--vary", "materials.F9.p=0:1:3"), ("seed-fnf.toml", "--vary materials.F9.p: no material named 'F9'")),
+    (("--vary", "layers[1].thickness=-1:1:3"), ("layers[1].thickness: must be > 0",)),
+    (("--vary", "theta=0:180"), ("--vary 'theta=0:180': expected START:STOP:NUM",)),
+    (("--vary", "theta=0:180:x"), ("NUM must be a whole number",)),
+    (("--vary", "theta=0:1:2", "--vary", "theta=0:1:3"), ("a parameter is given twice",)),
+    (("--vary", "theta=0:180:3", "--out", "x.txt"), ("unknown sweep file format '.txt'",)),
+    (("--vary", "theta=0:180:3", "--variables", "g7"), ("unknown variable 'g7'",)),
+])
+def test_cli_sweep_bad_input(tmp_path, monkeypatch, arguments, fragments):
+    monkeypatch.chdir(tmp_path)
+    assert_one_line_error(invoke("sweep", SEED, *arguments), *fragments)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_sweep_needs_vary_and_a_readable_file(tmp_path):
+    assert invoke("sweep", SEED).exit_code == 2  # click's usage error
+    assert_one_line_error(invoke("sweep", tmp_path / "none.toml", "--vary", "theta=0:1:2"), "none.toml")
+
+
+def test_cli_plot_of_a_sweep_bad_input(seed, tmp_path):
+    cube = tmp_path / "cube.nc"
+    ss.sweep(seed, GRID, out=cube).close()
+    assert_one_line_error(invoke("plot", cube, "--out", tmp_path / "a.png"), "varies along 3 swept dimensions")
+    assert_one_line_error(invoke("plot", cube, "--var", "g7", "--out", tmp_path / "a.png"), "no variable 'g7'")
+    assert_one_line_error(invoke("plot", cube, "--var", "torque", "--sel", "theta=60", "--out", tmp_path / "a.png"),
+                          "needs one value of layer, component")
+    assert_one_line_error(invoke("plot", cube, "--sel", "colour=3", "--out", tmp_path / "a.png"), "select colour")
+    assert_one_line_error(invoke("plot", tmp_path / "missing.nc"), "missing.nc: no such file")
+    result = invoke("plot", cube, "--sel", "theta=60", "--out", tmp_path / "ok.png")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cube.nc", "ok.png"]
