@@ -49,7 +49,9 @@ def solve_command(file: str, as_json: bool) -> None:
 @click.option("--parameter", "parameters", multiple=True, metavar="PATH",
               help="Parameter to find sign-change thresholds in (e.g. materials.F2.p, layers[1].thickness); "
                    "repeat for several.  Default: the polarisations of F1 and F2.")
-@click.option("--bounds", metavar="LOW:HIGH", help="Search range for every parameter.")
+@click.option("--bounds", metavar="LOW:HIGH",
+              help="Search range for every parameter: numbers in the stack's units (SI base units for an SI "
+                   "stack), or for an SI stack quantities with units, e.g. \"1 nm:20 nm\".")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def analyze_command(file: str, angles: tuple[float, ...], parameters: tuple[str, ...], bounds: str | None,
                     as_json: bool) -> None:
@@ -57,9 +59,10 @@ def analyze_command(file: str, angles: tuple[float, ...], parameters: tuple[str,
     parameter thresholds at which they turn negative, for a two-F stack in FILE."""
     with _reported(file):
         stack = load_stack(file)
-        span = _bounds(bounds)
+        span = _bounds(bounds, stack, parameters)
         report = sign_report(stack, angles, list(parameters) or None, span)
-        text = format_json(sign_report_to_dict(report)) if as_json else format_sign_report(report, file)
+        text = (format_json(sign_report_to_dict(report, stack.units)) if as_json
+                else format_sign_report(report, file, stack.units))
     click.echo(text, nl=False)
 
 
@@ -187,14 +190,11 @@ def _headless() -> None:
     matplotlib.use("Agg")
 
 
-def _bounds(text: str | None) -> tuple[float, float] | None:
-    if text is None:
-        return None
-    try:
-        low, high = (float(part) for part in text.split(":"))
-    except ValueError:
-        raise SpinstackError(f"--bounds: expected LOW:HIGH (two numbers), got {text!r}") from None
-    return low, high
+def _bounds(text: str | None, stack: object = None, parameters: tuple[str, ...] = ()) -> tuple[float, float] | None:
+    """LOW:HIGH as numbers; an SI stack also takes quantities with units ("1 nm:20 nm", io.signreport)."""
+    from .io.signreport import parse_bounds
+
+    return parse_bounds(text, getattr(stack, "units", "reduced"), parameters, stack)
 
 
 @contextmanager

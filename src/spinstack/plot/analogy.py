@@ -16,6 +16,10 @@ layer whose cord it belongs to (the rail reaction with the N side, whose plane
 holds the transverse part it balances).  The arrows share one scale and start
 at the ring; those along the rail are drawn slightly apart so that none hides
 another.  Their sum is zero on every ring (the balance of eq. 10).
+
+An SI stack is drawn in readable units (:mod:`spinstack.plot.units`): the
+positions (mu_s) in eV, meV or ueV, the forces, which are spin currents, as
+|e| j_s in A/m^2 times a power of ten (the scale key and the table say which).
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ import numpy as np
 from ..analysis import hodograph, ring_forces
 from ..solution import Solution
 from . import style
-from .hodograph import curves, draw_axes, element_rotation, square_box, to_fold
+from .hodograph import curves, draw_axes, element_rotation, quantity_scale, square_box, to_fold
+from .units import Scale, figure_units
 
 KINDS = ("driving", "elastic", "tension", "interface", "rail")
 
@@ -140,7 +145,15 @@ def _nice(value: float) -> float:
     return float(10**exponent)
 
 
-def _table(rings: list[FoldedRing]) -> str:
+def _scaled(rings: list[FoldedRing], position: Scale, force: Scale) -> list[FoldedRing]:
+    """The rings with positions in ``position`` units and forces in ``force`` units."""
+    return [FoldedRing(ring.node, position(ring.position), ring.axis,
+                       tuple(FoldedForce(f.ring, f.node, f.kind, f.side, force(f.vector), force(f.out_of_plane))
+                             for f in ring.forces), ring.side)
+            for ring in rings]
+
+
+def _table(rings: list[FoldedRing], unit: str = "") -> str:
     """Magnitudes of the forces, one line per ring (monospace); the last column is the balance.
 
     A ring with two forces of one kind (two N cords on a free joint, two F cords
@@ -164,7 +177,7 @@ def _table(rings: list[FoldedRing]) -> str:
     width = 2 + max([len(name) for _, name in columns] + [len(c) for _, cells, _ in rows for c in cells])
     lines = ["ring" + "".join(f"{name:>{width}}" for _, name in columns) + f"{'|sum|':>9}"]
     lines += [f"{name:<4}" + "".join(f"{c:>{width}}" for c in cells) + f"{total:>9}" for name, cells, total in rows]
-    lines.append("|force| per ring; rail = |torque share|")
+    lines.append(f"|force| per ring{f' ({unit})' if unit else ''}; rail = |torque share|")
     return "\n".join(lines)
 
 
@@ -207,7 +220,13 @@ def plot_analogy(solution: Solution, ax: Any = None, samples: int = 65, numbers:
         key_ax.set_axis_off()
     fold = hodograph(solution, samples)
     rings = folded_ring_forces(solution, samples)
-    pieces = [(piece, to_fold(fold, piece.element, piece.points)) for piece in curves(solution, "accumulation", fold)]
+    units = figure_units(solution)
+    position = quantity_scale(solution, "accumulation", fold)
+    force = units.scale("spin_current", *(f.vector for ring in rings for f in ring.forces))
+    if units.si:  # positions are spin accumulations, forces spin currents
+        rings = _scaled(rings, position, force)
+    pieces = [(piece, position(to_fold(fold, piece.element, piece.points)))
+              for piece in curves(solution, "accumulation", fold)]
     cords = np.vstack([points for _, points in pieces]) if pieces else np.zeros((1, 2))
     cord_size = max(float(np.abs(cords).max()), 1e-12)
     largest = max((np.linalg.norm(f.vector) for ring in rings for f in ring.forces), default=0.0)
@@ -249,7 +268,8 @@ def plot_analogy(solution: Solution, ax: Any = None, samples: int = 65, numbers:
 
     if first_quiver is not None:
         reference = _nice(largest / 2.0)
-        ax.quiverkey(first_quiver, 0.80, 0.05, reference, rf"force {style.number(reference)}", labelpos="N",
+        key = rf"force {style.number(reference)}" if force.reduced else f"force {force.value(reference / force.factor)}"
+        ax.quiverkey(first_quiver, 0.80, 0.05, reference, key, labelpos="N",
                      coordinates="axes", color=style.INK, labelcolor=style.INK,
                      fontproperties={"size": style.FONT_SMALL})
 
@@ -258,8 +278,8 @@ def plot_analogy(solution: Solution, ax: Any = None, samples: int = 65, numbers:
     ax.set_aspect("equal", adjustable="box")
     labels = style.magnet_labels(solution.stack)
     first = labels[min(labels)] if labels else r"$\hat{\mathbf{y}}$"
-    ax.set_xlabel(rf"$\mu_s$ normal to {first} (fold plane)")
-    ax.set_ylabel(rf"$\mu_s$ along {first}")
+    ax.set_xlabel(position.quantity_label(rf"$\mu_s$ normal to {first} (fold plane)"))
+    ax.set_ylabel(position.quantity_label(rf"$\mu_s$ along {first}"))
 
     def arrow(legend: Any, orig_handle: Any, xdescent: float, ydescent: float, width: float, height: float,
               fontsize: float) -> FancyArrow:
@@ -275,19 +295,21 @@ def plot_analogy(solution: Solution, ax: Any = None, samples: int = 65, numbers:
                               label="free joint of two N cords"))
     handles.append(Line2D([], [], color=style.GUIDE, lw=1.6, label="rail = magnetization axis"))
     handler = {Patch: HandlerPatch(patch_func=arrow)}
+    table_unit = "" if force.reduced else force.text  # forces are spin currents: A/m^2 in SI
     if key_ax is None or key_ax is ax:
         ax.legend(handles=handles, handler_map=handler, loc="best", fontsize=style.FONT_SMALL, framealpha=0.9)
         if numbers and rings:
-            ax.text(0.02, 0.02, _table(rings), transform=ax.transAxes, ha="left", va="bottom", family="monospace",
-                    fontsize=style.FONT_SMALL - 1, color=style.INK, zorder=8,
+            ax.text(0.02, 0.02, _table(rings, table_unit), transform=ax.transAxes, ha="left", va="bottom",
+                    family="monospace", fontsize=style.FONT_SMALL - 1, color=style.INK, zorder=8,
                     bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=style.GUIDE, alpha=0.9))
     else:
         legend = key_ax.legend(handles=handles, handler_map=handler, loc="upper left", fontsize=style.FONT_SMALL,
                                frameon=False, borderaxespad=0.0)
         if numbers and rings:
-            key_ax.annotate(_table(rings), xy=(0, 0), xycoords=legend, xytext=(0, -12), textcoords="offset points",
-                            ha="left", va="top", family="monospace", fontsize=style.FONT_SMALL - 0.5,
-                            color=style.INK)
-    ax.set_title(rf"mechanical analogy, $j_0 = {style.number(float(solution.current))}$",
-                 fontsize=style.FONT_NORMAL + 1)
+            key_ax.annotate(_table(rings, table_unit), xy=(0, 0), xycoords=legend, xytext=(0, -12),
+                            textcoords="offset points", ha="left", va="top", family="monospace",
+                            fontsize=style.FONT_SMALL - 0.5, color=style.INK)
+    j0 = float(solution.current)
+    drive = rf"$J = {units.current.value(j0)[1:]}" if units.si else rf"$j_0 = {style.number(j0)}$"
+    ax.set_title(rf"mechanical analogy, {drive}", fontsize=style.FONT_NORMAL + 1)
     return ax

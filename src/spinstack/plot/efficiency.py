@@ -7,6 +7,9 @@ are those of :func:`spinstack.analysis.sign_change_angles` (bisection to
 ~1e-13), marked with vertical lines.  The field-like parts g_i_field (torques
 along m_i x m_j) are drawn dashed when they do not vanish (non-coplanar or
 complex configurations; they vanish for real, coplanar ones).
+
+g is dimensionless in every unit system; for an SI stack the title says so and
+gives the stack's current density J (:mod:`spinstack.plot.units`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import numpy as np
 from ..analysis import efficiency, sign_change_angles
 from ..model import Stack
 from . import style
+from .units import figure_units
 
 _FIELD_THRESHOLD = 1e-10
 
@@ -88,4 +92,8 @@ def plot_efficiency(stack: Stack, ax: Any = None, samples: int = 361, mark_theta
     ax.set_xlabel(style.path_label("theta"))
     ax.set_ylabel(r"efficiency $g_i(\theta)$")
     ax.legend(loc="best", fontsize=style.FONT_SMALL, framealpha=0.9)
+    units = figure_units(stack)
+    if units.si:  # reduced figures keep no title
+        ax.set_title(rf"SI stack, {units.drive(float(np.asarray(stack.current)))}; $g_i$ dimensionless",
+                     fontsize=style.FONT_NORMAL)
     return ax

@@ -11,6 +11,10 @@ axis points up (+y) and every N cord lies in the plane; the figure shows
 * the nodes mu_s(x_k), and for j_s the jump Delta j_s = j_s(x_k-) - j_s(x_k+)
   at every F face as an arrow (drawn from j_s(x_k+) to j_s(x_k-)): its direction
   is that of the torque share on the F (seed eq. 12).
+
+An SI stack is drawn in readable units (:mod:`spinstack.plot.units`): mu_s in
+eV, meV or ueV, j_s as |e| j_s in A/m^2 times a power of ten, the same unit on
+both axes of a panel (equal aspect).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from ..model import Lead
 from ..solution import Solution
 from . import style
 from .profiles import torque_faces
+from .units import Scale, figure_units
 
 _SAMPLES = 129
 _TINY = 1e-9
@@ -230,16 +235,35 @@ def _folded_pieces(solution: Solution, quantity: str, fold: Hodograph) -> list[t
     return [(piece, to_fold(fold, piece.element, piece.points)) for piece in curves(solution, quantity, fold)]
 
 
-def _frame_labels(ax: Any, solution: Solution, quantity: str) -> None:
-    symbol = style.SYMBOL[quantity]
+def quantity_scale(solution: Solution, quantity: str, fold: Hodograph | None = None) -> Scale:
+    """The unit a hodograph of ``quantity`` is drawn in (both axes): factor 1 for a reduced stack."""
+    units = figure_units(solution)
+    if not units.si:
+        return units.scale(quantity)
+    if quantity == "accumulation":
+        values = [solution.accumulation, getattr(solution, "accumulation_right", None)]
+    else:
+        values = [solution.spin_current_left, solution.spin_current_right, solution.spin_current_in,
+                  solution.spin_current_out]
+    if fold is not None:
+        values.append(fold.accumulation if quantity == "accumulation" else fold.spin_current)
+    return units.scale(quantity, *values)
+
+
+def _frame_labels(ax: Any, solution: Solution, quantity: str, scale: Scale | None = None) -> None:
+    symbol = style.SYMBOL[quantity] if scale is None or scale.reduced else style.SI_SYMBOL[quantity]
+
+    def unit(text: str) -> str:
+        return text if scale is None or scale.reduced else scale.label(text)
+
     axes = magnet_axes(solution)
     if axes:
         first = axes[0][1]
-        ax.set_xlabel(rf"${symbol}$ normal to {first} (fold plane)")
-        ax.set_ylabel(rf"${symbol}$ along {first}")
+        ax.set_xlabel(unit(rf"${symbol}$ normal to {first} (fold plane)"))
+        ax.set_ylabel(unit(rf"${symbol}$ along {first}"))
     else:
-        ax.set_xlabel(rf"${symbol}^x$")
-        ax.set_ylabel(rf"${symbol}^y$")
+        ax.set_xlabel(unit(rf"${symbol}^x$"))
+        ax.set_ylabel(unit(rf"${symbol}^y$"))
 
 
 def plot_hodograph(solution: Solution, quantity: str = "accumulation", ax: Any = None,
@@ -268,8 +292,10 @@ def plot_hodograph(solution: Solution, quantity: str = "accumulation", ax: Any =
     style.check_quantity(quantity, ("accumulation", "spin_current"))
     ax = style.new_axes(ax, figsize=(5.0, 5.0))
     fold = hodograph(solution, samples)
-    pieces = _folded_pieces(solution, quantity, fold)
-    arrows = _jump_arrows(solution, fold) if quantity == "spin_current" else []
+    scale = quantity_scale(solution, quantity, fold)
+    pieces = [(piece, scale(points)) for piece, points in _folded_pieces(solution, quantity, fold)]
+    arrows = [(k, scale(tail), scale(head)) for k, tail, head in _jump_arrows(solution, fold)] \
+        if quantity == "spin_current" else []
     everything = [points for _, points in pieces] + [np.array([t, h]) for _, t, h in arrows]
     box = square_box(np.vstack(everything) if everything else np.zeros((1, 2)))
     size = max(box[1] - box[0], box[3] - box[2])
@@ -284,7 +310,7 @@ def plot_hodograph(solution: Solution, quantity: str = "accumulation", ax: Any =
             ax.plot(points[[0, -1], 0], points[[0, -1], 1], ls="none", marker="o", ms=3.2, color=color, zorder=4)
 
     if quantity == "accumulation":
-        nodes = _node_points(solution, fold)
+        nodes = [(k, scale(point), axis) for k, point, axis in _node_points(solution, fold)]
         center = np.mean([point for _, point, _ in nodes], axis=0)
         for k, point, axis in nodes:
             ax.plot(*point, marker="o", ms=5, color=style.INK, zorder=5)
@@ -306,7 +332,7 @@ def plot_hodograph(solution: Solution, quantity: str = "accumulation", ax: Any =
     ax.set_xlim(box[0], box[1])
     ax.set_ylim(box[2], box[3])
     ax.set_aspect("equal", adjustable="box")
-    _frame_labels(ax, solution, quantity)
+    _frame_labels(ax, solution, quantity, scale)
     if legend:
         kinds = {piece.kind for piece, _ in pieces}
         handles = [Line2D([], [], color=style.CURVE["F"], lw=2.4, label="F (on its axis)")] if "F" in kinds else []
@@ -347,7 +373,9 @@ def plot_hodograph_3d(solution: Solution, quantity: str = "accumulation", ax: An
     if getattr(ax, "name", "") != "3d":
         raise ValueError("plot_hodograph_3d needs a 3D Axes (projection='3d')")
     fold = hodograph(solution, samples)
-    pieces = curves(solution, quantity, fold)
+    scale = quantity_scale(solution, quantity, fold)
+    pieces = [Curve(piece.kind, piece.element, piece.lead, scale(piece.points))
+              for piece in curves(solution, quantity, fold)]
     points = np.vstack([piece.points for piece in pieces] + [np.zeros((1, 3))])
     reach = 1.15 * max(float(np.linalg.norm(points, axis=-1).max()), 1e-12)
     for element, label, m in magnet_axes(solution):
@@ -358,12 +386,13 @@ def plot_hodograph_3d(solution: Solution, quantity: str = "accumulation", ax: An
         ax.plot(*piece.points.T, color=style.CURVE[piece.kind], lw=2.2 if piece.kind == "F" else 1.6,
                 ls=(0, (4, 2)) if piece.lead else "-")
     if quantity == "accumulation":
-        ax.scatter(*solution.accumulation.T, color=style.INK, s=12, depthshade=False)
+        ax.scatter(*scale(solution.accumulation).T, color=style.INK, s=12, depthshade=False)
     ax.scatter([0], [0], [0], marker="+", color=style.INK, s=40, depthshade=False)
-    symbol = style.SYMBOL[quantity]
-    ax.set_xlabel(rf"${symbol}^x$", labelpad=-2)
-    ax.set_ylabel(rf"${symbol}^y$", labelpad=-2)
-    ax.set_zlabel(rf"${symbol}^z$", labelpad=-2)
+    symbol = style.SYMBOL[quantity] if scale.reduced else style.SI_SYMBOL[quantity]
+    unit = "" if scale.reduced else f" ({scale.unit})"
+    ax.set_xlabel(rf"${symbol}^x${unit}", labelpad=-2)
+    ax.set_ylabel(rf"${symbol}^y${unit}", labelpad=-2)
+    ax.set_zlabel(rf"${symbol}^z${unit}", labelpad=-2)
     ax.tick_params(labelsize=style.FONT_SMALL - 1, pad=0)
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
         axis.set_major_locator(MaxNLocator(4, symmetric=True))

@@ -6,6 +6,10 @@ shaded by kind and named by material; interfaces are thin lines.  j_s is drawn
 layer by layer, so its jumps at the F faces stay visible; each jump that is a
 torque (an F face whose other side is not a reservoir) is annotated with
 |Delta j_s| = |j_s(x_k-) - j_s(x_k+)| (MODEL.md 4, seed section 3.3).
+
+An SI stack is drawn in nm, eV (meV, ueV: by magnitude, mu_s and mu_0 each its
+own), |e| j_s in A/m^2 times a power of ten, and the |Delta j_s| labels add the
+torque per area (hbar/2)|Delta j_s| in J/m^2 (:mod:`spinstack.plot.units`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from ..errors import SpinstackError
 from ..model import Lead
 from ..solution import Solution
 from . import style
+from .units import Scale, figure_units
 
 COMPONENTS = ("xyz", "magnitude", "longitudinal")
 _SAMPLES = 181
@@ -142,12 +147,13 @@ def _component_label(quantity: str, key: str, axis_name: str) -> str:
     return rf"${symbol}\cdot${axis_name}"
 
 
-def _shade(ax: Any, solution: Solution, names: bool) -> None:
-    """Background regions, interfaces and (optionally) material names above the frame."""
+def _shade(ax: Any, solution: Solution, names: bool, length: Scale | None = None) -> None:
+    """Background regions, interfaces and (optionally) material names above the frame (x in ``length``)."""
     from matplotlib.transforms import blended_transform_factory
 
+    length = length or figure_units(solution).length
     stack = solution.stack
-    nodes = solution.node_positions
+    nodes = length(solution.node_positions)
     above = blended_transform_factory(ax.transData, ax.transAxes)
     regions: list[tuple[float, float, str, str, str | None]] = []  # (a, b, fill, label, hatch)
     for i, layer in enumerate(stack.layers):
@@ -155,7 +161,7 @@ def _shade(ax: Any, solution: Solution, names: bool) -> None:
         regions.append((nodes[i], nodes[i + 1], style.FILL[kind], layer.material.name, None))
     for side, sign, node in (("left", -1.0, nodes[0]), ("right", 1.0, nodes[-1])):
         end = getattr(stack, side)
-        extent = lead_extent(solution, side)
+        extent = length(lead_extent(solution, side))
         if extent <= 0:
             continue
         a, b = sorted((float(node), float(node) + sign * extent))
@@ -174,9 +180,18 @@ def _shade(ax: Any, solution: Solution, names: bool) -> None:
 
 
 def _annotate_torques(ax: Any, solution: Solution, segments: list[Segment], components: str,
-                      axis: np.ndarray, span: float, xspan: float) -> bool:
-    """|Delta j_s| at every torque face: a bracket over the visible jump and a labelled arrow."""
+                      axis: np.ndarray, span: float, xspan: float, length: Scale | None = None,
+                      current: Scale | None = None) -> bool:
+    """|Delta j_s| at every torque face: a bracket over the visible jump and a labelled arrow.
+
+    ``segments`` hold the drawn values (x in ``length``, j_s in ``current``); in SI the
+    label gives |e||Delta j_s| in the unit of the axis and the torque per area in J/m^2.
+    """
+    units = figure_units(solution)
+    length = length or units.length
+    current = current or units.scale("spin_current")
     deposit = solution.deposit
+    torque = units.scale("torque")  # J/m^2, the power of ten with each number
     scale = style.robust_scale(*(s.values for s in segments))
     # the segment ending at each node (from the left) and the one starting there
     by_node_left: dict[int, Segment] = {}
@@ -189,16 +204,19 @@ def _annotate_torques(ax: Any, solution: Solution, segments: list[Segment], comp
         else:
             by_node_right[s.index] = s
             by_node_left[s.index + 1] = s
-    faces = [k for k in torque_faces(solution) if np.linalg.norm(deposit[k]) > 1e-9 * scale]
+    faces = [k for k in torque_faces(solution) if np.linalg.norm(current(deposit[k])) > 1e-9 * scale]
     elements = solution.arrays.elements()
     labels_on_top = False
     for count, k in enumerate(faces):
-        x = float(solution.node_positions[k])
+        x = float(length(solution.node_positions[k]))
         before = _lines(by_node_left[k].values[-1:], components, axis)
         after = _lines(by_node_right[k].values[:1], components, axis)
         jumps = [(key, float(a[0]), float(b[0])) for (key, a), (_, b) in zip(before, after)]
         visible = [(key, low, high) for key, low, high in jumps if abs(high - low) > 0.02 * span]
-        text = rf"$|\Delta j_s|={style.number(np.linalg.norm(deposit[k]))}$"
+        size = float(np.linalg.norm(deposit[k]))
+        text = rf"$|\Delta j_s|={style.number(size)}$"
+        if not current.reduced:  # the jump in the axis' unit, and the torque per area it is
+            text = rf"$|e\,\Delta j_s|={current.value(size)[1:]}" "\n" rf"torque {torque.value(size)}"
         # the label goes on the side of the non-magnetic neighbour, where the curves are flatter
         right_side = elements[k].is_ferromagnet
         # one bracket per component that jumps, side by side when there are several
@@ -255,7 +273,12 @@ def plot_profiles(solution: Solution, quantity: str = "accumulation", components
     if components not in COMPONENTS:
         raise ValueError(f"components must be one of {', '.join(map(repr, COMPONENTS))}, got {components!r}")
     ax = style.new_axes(ax)
+    units = figure_units(solution)
+    length = units.length
     segments = sample(solution, quantity)
+    scale = units.scale(quantity, *(segment.values for segment in segments))
+    if not scale.reduced or not length.reduced:  # SI: draw in nm and eV, A/m^2 (reduced: the numbers as they are)
+        segments = [Segment(s.kind, s.index, length(s.x), scale(s.values)) for s in segments]
     axis, axis_name = reference_axis(solution)
     labelled: dict[str, str] = {}
     lows, highs = [0.0], [0.0]
@@ -275,18 +298,19 @@ def plot_profiles(solution: Solution, quantity: str = "accumulation", components
             highs.append(float(values.max()))
     low, high = min(lows), max(highs)
     span = high - low if high > low else 1.0
-    _shade(ax, solution, names)
+    _shade(ax, solution, names, length)
     ax.axhline(0.0, color=style.GUIDE, lw=0.6, zorder=1)
     x_all = np.concatenate([s.x for s in segments]) if segments else np.array([0.0])
-    left = min(-lead_extent(solution, "left"), float(x_all.min()))
-    right = max(float(solution.node_positions[-1]) + lead_extent(solution, "right"), float(x_all.max()))
+    left = min(-length(lead_extent(solution, "left")), float(x_all.min()))
+    right = max(float(length(solution.node_positions[-1] + lead_extent(solution, "right"))), float(x_all.max()))
     ax.set_xlim(left, right)
     headroom = 0.12
-    if quantity == "spin_current" and _annotate_torques(ax, solution, segments, components, axis, span, right - left):
+    if quantity == "spin_current" and _annotate_torques(ax, solution, segments, components, axis, span, right - left,
+                                                        length, scale):
         headroom = 0.4  # room above the curves for the |Delta j_s| labels
     ax.set_ylim(low - 0.08 * span, high + headroom * span)
-    ax.set_xlabel(style.X_LABEL)
-    ax.set_ylabel(style.quantity_label(quantity))
+    ax.set_xlabel(style.x_label(length))
+    ax.set_ylabel(style.quantity_label(quantity, scale))
     if labelled:
         from matplotlib.lines import Line2D
 
@@ -330,6 +354,6 @@ def profiles_figure(solution: Solution, fig: Any = None, components: str | None 
     top.set_xlabel("")
     j0 = float(solution.current)
     direction = r"$+x$" if j0 >= 0 else r"$-x$"
-    fig.suptitle(rf"particle current $j_0 = {style.number(j0)}$ (electrons flow towards {direction})",
+    fig.suptitle(rf"{figure_units(solution).drive(j0)} (electrons flow towards {direction})",
                  fontsize=style.FONT_NORMAL)
     return fig

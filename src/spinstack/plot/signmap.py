@@ -7,6 +7,11 @@ are drawn as contours of the computed g_i.  For the seed structure (F1/N/F2
 between reservoirs) eq. (15) gives the same boundaries in closed form, on
 p2/p1 against theta:  g2 < 0 above A2 / (B cos theta) and g1 < 0 below
 B cos theta / A1; they are overlaid as dashed lines.
+
+The swept values are the stack's numbers (for an SI stack SI base units: a
+thickness in m, the current as j0 = J/e); the axes show them in readable units
+(:func:`spinstack.plot.units.parameter_scale`): thicknesses and spin diffusion
+lengths in nm, the current as J in A/m^2, angles in degrees, p dimensionless.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from ..errors import SpinstackError
 from ..model import Stack
 from ..model.paths import parameter_value
 from . import style
+from .units import parameter_scale
 
 
 def _scalar(stack: Stack, path: str) -> float:
@@ -45,8 +51,8 @@ def eq15_overlay(stack: Stack, x_path: str, y_path: str, ratio_to: str | None,
     Returns ``{"g2": ..., "g1": ...}`` over ``theta`` (NaN where the boundary is at
     infinity, i.e. cos theta <= 0).
     """
-    if x_path != "theta":
-        return None
+    if x_path != "theta" or tuple(stack.interfaces):
+        return None  # eq. (15) is for transparent interfaces (seed App. I)
     paths = _polarization_paths(stack)
     if paths is None or y_path not in paths:
         return None
@@ -76,14 +82,15 @@ def plot_sign_map(stack: Stack, x: tuple[str, ArrayLike] = ("theta", np.linspace
         A single-configuration stack with two F layers.
     x, y
         ``(path, values)``: ``"theta"`` (angle between m1 and m2, degrees) or a
-        parameter path (:mod:`spinstack.model.paths`) and its 1D values.  ``y``
-        defaults to the polarization of F2 from 0.01 to 0.99.
+        parameter path (:mod:`spinstack.model.paths`) and its 1D values, in the
+        stack's units (SI base units for an SI stack; the axes then show nm, A/m^2).
+        ``y`` defaults to the polarization of F2 from 0.01 to 0.99.
     ax
         Axes to draw into; a new figure when omitted.
     overlay_eq15
         Draw eq. (15)'s closed-form boundaries where they apply (x = theta, y = the
-        polarization of F1 or F2 of an F1/N/F2 stack between reservoirs); skipped
-        silently otherwise.
+        polarization of F1 or F2 of an F1/N/F2 stack between reservoirs, with no
+        resistive interfaces); skipped silently otherwise.
     ratio_to
         A parameter path: show y divided by its value (``ratio_to="materials.F1.p"``
         with ``y = ("materials.F2.p", ...)`` gives the seed's p2/p1 axis).
@@ -105,7 +112,10 @@ def plot_sign_map(stack: Stack, x: tuple[str, ArrayLike] = ("theta", np.linspace
     ax = style.new_axes(ax, figsize=(6.4, 4.6))
     result = sign_map(stack, x, y)
     divisor = _scalar(stack, ratio_to) if ratio_to is not None else 1.0
-    xs, ys = result.x, result.y / divisor
+    x_scale = parameter_scale(result.x_path, stack.units, result.x)
+    y_scale = parameter_scale(result.y_path, stack.units, result.y) if ratio_to is None else None
+    xs = x_scale(result.x) if not x_scale.reduced else result.x
+    ys = result.y / divisor if y_scale is None or y_scale.reduced else y_scale(result.y)
     handles = []
     for name in ("g1", "g2"):
         values = np.asarray(getattr(result, name), dtype=float)
@@ -126,6 +136,8 @@ def plot_sign_map(stack: Stack, x: tuple[str, ArrayLike] = ("theta", np.linspace
         overlay = eq15_overlay(stack, result.x_path, result.y_path, ratio_to, dense)
         if overlay is not None:
             for name, values in overlay.items():
+                if y_scale is not None and not y_scale.reduced:
+                    values = y_scale(values)
                 inside = np.where((values >= ys.min()) & (values <= ys.max()), values, np.nan)
                 ax.plot(dense, inside, color=style.INK, lw=1.2, ls=(0, (5, 3)), zorder=4)
             handles.append(Line2D([], [], color=style.INK, lw=1.2, ls=(0, (5, 3)), label="eq. (15), closed form"))
@@ -137,6 +149,10 @@ def plot_sign_map(stack: Stack, x: tuple[str, ArrayLike] = ("theta", np.linspace
             here = None
         if here is not None:
             px, py = here[0], here[1] / divisor
+            if not x_scale.reduced:
+                px = x_scale(px)
+            if y_scale is not None and not y_scale.reduced:
+                py = y_scale(here[1])
             if xs.min() <= px <= xs.max() and ys.min() <= py <= ys.max():
                 ax.plot([px], [py], marker="*", ms=11, color=style.INK, mec="white", mew=0.8, ls="none", zorder=5)
                 handles.append(Line2D([], [], marker="*", ms=10, color=style.INK, mec="white", ls="none",
@@ -144,8 +160,8 @@ def plot_sign_map(stack: Stack, x: tuple[str, ArrayLike] = ("theta", np.linspace
 
     ax.set_xlim(xs.min(), xs.max())
     ax.set_ylim(ys.min(), ys.max())
-    ax.set_xlabel(style.path_label(result.x_path, stack))
-    label = style.path_label(result.y_path, stack)
+    ax.set_xlabel(style.path_label(result.x_path, stack, x_scale))
+    label = style.path_label(result.y_path, stack, y_scale)
     ax.set_ylabel(style.ratio_label(result.y_path, ratio_to, stack) if ratio_to is not None else label)
     if result.x_path == "theta":
         ax.set_xticks(np.arange(0, 181, 30)[(np.arange(0, 181, 30) >= xs.min()) & (np.arange(0, 181, 30) <= xs.max())])

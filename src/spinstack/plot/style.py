@@ -1,9 +1,11 @@
 """Colours, labels and the small conventions every spinstack figure shares (one place).
 
 Colours follow the Okabe-Ito palette (readable with the common colour-vision
-deficiencies and in greyscale print).  Quantities are in the reduced units of
-the seed paper (MODEL.md 7): lengths, energies (mu_s, mu_0) and spin currents
-(j_s, hbar/2 per unit area and time) carry no physical constants.
+deficiencies and in greyscale print).  Quantities of a reduced stack are in the
+reduced units of the seed paper (MODEL.md 7): lengths, energies (mu_s, mu_0) and
+spin currents (j_s, hbar/2 per unit area and time) carry no physical constants.
+An SI stack is drawn in nm, eV (meV, ueV), A/m^2 and J/m^2: the scales and unit
+labels come from :mod:`spinstack.plot.units`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..model import Lead, Stack
+from .units import REDUCED, Scale, figure_units, parameter_scale
 
 # ------------------------------------------------------------------ palette
 BLUE, SKY, GREEN, ORANGE, VERMILLION, PURPLE, YELLOW = (
@@ -46,7 +49,7 @@ EFFICIENCY = {"g1": BLUE, "g2": VERMILLION}
 NEGATIVE_FILL = {"g1": SKY, "g2": ORANGE}
 
 # ------------------------------------------------------------------ labels
-UNITS = "reduced units"
+UNITS = REDUCED
 X_LABEL = rf"position $x$ ({UNITS})"
 SYMBOL = {"accumulation": r"\mu_s", "spin_current": r"j_s", "potential": r"\mu_0"}
 NAME = {"accumulation": "spin accumulation", "spin_current": "spin current", "potential": "electrochemical potential"}
@@ -56,9 +59,25 @@ FONT_SMALL = 8
 FONT_NORMAL = 9
 
 
-def quantity_label(quantity: str) -> str:
-    """Axis label of a profile quantity, with its symbol and units."""
-    return rf"{NAME[quantity]} ${SYMBOL[quantity]}$"
+#: symbols of the quantities as shown for an SI stack (spin currents as |e| j_s, MODEL.md 7)
+SI_SYMBOL = {"accumulation": r"\mu_s", "spin_current": r"|e|\,j_s", "potential": r"\mu_0"}
+
+
+def quantity_label(quantity: str, scale: Scale | None = None) -> str:
+    """Axis label of a profile quantity, with its symbol and units.
+
+    Without ``scale`` (or with a reduced one) the label of reduced units, e.g.
+    ``"spin accumulation $\\mu_s$"``; with an SI scale the symbol as shown and the unit,
+    e.g. ``"spin current $|e|\\,j_s$ ($10^{9}$ A/m$^2$)"``.
+    """
+    if scale is None or scale.reduced:
+        return rf"{NAME[quantity]} ${SYMBOL[quantity]}$"
+    return scale.label(rf"{NAME[quantity]} ${SI_SYMBOL[quantity]}$")
+
+
+def x_label(scale: Scale | None = None) -> str:
+    """The position axis: :data:`X_LABEL` for reduced stacks, ``"position $x$ (nm)"`` for SI ones."""
+    return X_LABEL if scale is None or scale.reduced else scale.label(r"position $x$")
 
 
 def check_quantity(quantity: str, allowed: tuple[str, ...] = QUANTITIES) -> str:
@@ -84,16 +103,27 @@ def magnet_labels(stack: Stack) -> dict[int, str]:
     return labels
 
 
-def path_label(path: str, stack: Stack | None = None) -> str:
-    """A readable axis label for a parameter path (``materials.F2.p`` -> ``$p_{F2}$``)."""
+def path_label(path: str, stack: Stack | None = None, scale: Scale | None = None) -> str:
+    """A readable axis label for a parameter path (``materials.F2.p`` -> ``$p_{F2}$``).
+
+    For an SI ``stack`` the label names the unit the values are shown in
+    (``scale``, default :func:`~spinstack.plot.units.parameter_scale`): thicknesses
+    and spin diffusion lengths in nm, the current as J in A/m^2, D as e^2 D in S/m.
+    """
+    si = stack is not None and figure_units(stack).si
+    if si and scale is None:
+        scale = parameter_scale(path, "SI")
     if path == "theta":
         return r"angle $\theta$ between $\mathbf{m}_1$ and $\mathbf{m}_2$ (deg)"
     if path == "current":
-        return r"current $j_0$"
+        return scale.label(r"current density $J$") if si else r"current $j_0$"
     head, _, rest = path.partition(".")
     if head == "materials":
         name, _, key = rest.partition(".")
-        return rf"${key}_{{\mathrm{{{_tex_escape(name)}}}}}$"
+        label = rf"${key}_{{\mathrm{{{_tex_escape(name)}}}}}$"
+        if si and key == "D":
+            return scale.label(rf"$e^2 D_{{\mathrm{{{_tex_escape(name)}}}}}$")
+        return scale.label(label) if si and scale.unit else label
     if head.startswith("layers[") and rest == "thickness":
         index = head[len("layers["):-1]
         name = ""
@@ -102,8 +132,8 @@ def path_label(path: str, stack: Stack | None = None) -> str:
                 name = f" ({stack.layers[int(index)].material.name})"
             except (ValueError, IndexError):
                 name = ""
-        return rf"thickness $d$ of layer {index}{name} ({UNITS})"
-    return path
+        return rf"thickness $d$ of layer {index}{name} ({scale.unit if si else UNITS})"
+    return scale.label(path) if si and scale.unit else path
 
 
 def ratio_label(path: str, reference: str, stack: Stack | None = None) -> str:
