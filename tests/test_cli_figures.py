@@ -139,3 +139,20 @@ def test_figures_are_readable_by_others(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_sign_map_of_a_stack_with_one_ferromagnet_material(tmp_path):
+    # p2/p1 is pinned to 1 when F1 and F2 are the same material: the map runs over the spacer thickness
+    stack = tmp_path / "same.toml"
+    stack.write_text(ONE_F + '''
+[[layers]]
+material = "N"
+thickness = 2.0
+[[layers]]
+material = "F"
+thickness = 1.0
+magnetization = { theta = 40, phi = 0 }
+''')
+    result = invoke("plot", str(stack), "--kind", "signmap", "--out", str(tmp_path / "map.png"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "map.png").stat().st_size > 10_000

@@ -136,3 +136,11 @@ def test_curve_turns_a_touching_ferromagnetic_lead_with_f2():
     np.testing.assert_allclose(curve.g2[-1], curve.g2[-2], rtol=1e-7)
     turned = with_angle(stack, 90.0)
     np.testing.assert_allclose(turned.right.magnetization, -turned.layers[2].magnetization, atol=1e-15)
+
+
+def test_default_bounds_of_a_negative_parameter_are_ordered():
+    # j0 = J/e < 0 for J > 0: the default range (j0/100, 100 j0) must still run low to high
+    stack = ss.Stack(list(seed().layers), current=-2.0)
+    result = threshold(stack, "current", "g2", theta=30.0)
+    assert result.bounds == (-200.0, -0.02)
+    assert not result.found[0]  # g does not depend on the current

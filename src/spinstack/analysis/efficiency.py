@@ -340,4 +340,7 @@ def _default_bounds(stack: Stack, path: str) -> tuple[float, float]:
     if path.endswith(".p"):
         return (-0.999, 0.999)
     current = float(np.asarray(parameter_value(stack, path)))
-    return (current / 100.0, current * 100.0)
+    if current == 0.0:
+        raise StackError(path, "is 0 here: give the search range explicitly (bounds / --bounds)")
+    ends = (current / 100.0, current * 100.0)  # a negative value (j0 = J/e for J > 0) reverses them
+    return (min(ends), max(ends))

@@ -38,9 +38,11 @@ def _stack_angle(solution: Solution) -> float:
     return float(solution.efficiency().theta) * 180.0 / 3.141592653589793
 
 
-def _first_polarization(solution: Solution) -> str:
-    first = solution.stack.ferromagnet_indices[0]
-    return f"materials.{solution.stack.layers[first].material.name}.p"
+def _first_polarization(solution: Solution) -> str | None:
+    """p of F1, to show the sign map's y axis as p2/p1; None when F1 and F2 share their material
+    (the map then runs over the spacer thickness)."""
+    first, second = (solution.stack.layers[i].material.name for i in solution.stack.ferromagnet_indices)
+    return None if first == second else f"materials.{first}.p"
 
 
 def available_kinds(solution: Solution) -> tuple[str, ...]:

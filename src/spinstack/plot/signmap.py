@@ -44,6 +44,21 @@ def _polarization_paths(stack: Stack) -> tuple[str, str] | None:
     return f"materials.{first}.p", f"materials.{second}.p"
 
 
+def default_y(stack: Stack) -> tuple[str, np.ndarray]:
+    """The second axis of a sign map: p of F2 (0.01 .. 0.99) when F1 and F2 are different materials,
+    else the thickness of the spacer between them (1/10 to 10 times its value): with one material
+    p2/p1 is pinned to 1."""
+    paths = _polarization_paths(stack)
+    if paths is not None:
+        return paths[1], np.linspace(0.01, 0.99, 197)
+    indices = stack.ferromagnet_indices
+    if len(indices) != 2 or indices[1] == indices[0] + 1:
+        raise SpinstackError("plot_sign_map needs y=(path, values) for this stack")
+    spacer = indices[0] + 1
+    thickness = float(np.asarray(stack.layers[spacer].thickness))
+    return f"layers[{spacer}].thickness", np.geomspace(thickness / 10.0, thickness * 10.0, 161)
+
+
 def eq15_overlay(stack: Stack, x_path: str, y_path: str, ratio_to: str | None,
                  theta: np.ndarray) -> dict[str, np.ndarray] | None:
     """Eq. (15)'s boundaries in the plotted y coordinate, or None when they do not apply.
@@ -105,10 +120,7 @@ def plot_sign_map(stack: Stack, x: tuple[str, ArrayLike] = ("theta", np.linspace
     from matplotlib.lines import Line2D
 
     if y is None:
-        paths = _polarization_paths(stack)
-        if paths is None:
-            raise SpinstackError("plot_sign_map needs y=(path, values) for this stack")
-        y = (paths[1], np.linspace(0.01, 0.99, 197))
+        y = default_y(stack)
     ax = style.new_axes(ax, figsize=(6.4, 4.6))
     result = sign_map(stack, x, y)
     divisor = _scalar(stack, ratio_to) if ratio_to is not None else 1.0
