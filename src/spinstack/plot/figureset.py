@@ -59,20 +59,36 @@ def write_figure(solution: Solution, kind: str, path: str | os.PathLike) -> Path
     """
     import matplotlib.pyplot as plt
 
+    target = figure_target(path)
+    if solution.batch_shape != ():
+        raise SpinstackError("figures take a single configuration (no array parameters)")
+    return save_figure(_draw(kind, solution), target)
+
+
+def figure_target(path: str | os.PathLike) -> Path:
+    """``path`` as a figure file: a known format and an existing folder, else a one-line error."""
     target = Path(path)
     if target.suffix.lower() not in FORMATS:
         raise SpinstackError(f"{target}: unknown figure format {target.suffix!r} (use .png, .svg or .pdf)")
     if not target.parent.is_dir():
         raise SpinstackError(f"{target}: the folder {str(target.parent)!r} does not exist")
-    if solution.batch_shape != ():
-        raise SpinstackError("figures take a single configuration (no array parameters)")
-    figure = _draw(kind, solution)
+    return target
+
+
+def save_figure(figure: Any, target: Path) -> Path:
+    """Save ``figure`` to ``target`` (format by extension) complete or not at all, then close it.
+
+    Written next to the target under a temporary name and renamed, with the permissions
+    a new file gets (mkstemp's are private).
+    """
+    import matplotlib.pyplot as plt
+
     try:
         handle, temporary = tempfile.mkstemp(suffix=target.suffix, dir=target.parent, prefix=".spinstack-")
         os.close(handle)
         try:
             figure.savefig(temporary, dpi=150, bbox_inches="tight")
-            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a figure is not
+            os.chmod(temporary, 0o666 & ~_umask())
             os.replace(temporary, target)
         finally:
             if os.path.exists(temporary):

@@ -11,7 +11,6 @@ seed paper's point (eq. 15).
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import numpy as np
 
 from ..errors import SpinstackError
 from . import style
+from .figureset import figure_target, save_figure
 
 #: dimensions that label the parts of a configuration's value, not the sweep
 PART_DIMS = ("layer", "node", "component")
@@ -240,29 +240,6 @@ def _map(ax: Any, array: Any, x_dim: str, y_dim: str, name: str) -> None:
 def write_sweep_figure(dataset: Any, path: str | os.PathLike, variable: Any = None,
                        select: Mapping[str, Any] | None = None) -> Path:
     """Draw :func:`plot_sweep` into a file (PNG, SVG or PDF by extension), complete or not at all."""
-    import matplotlib.pyplot as plt
-
-    target = Path(path)
-    if target.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise SpinstackError(f"{target}: unknown figure format {target.suffix!r} (use .png, .svg or .pdf)")
-    if not target.parent.is_dir():
-        raise SpinstackError(f"{target}: the folder {str(target.parent)!r} does not exist")
+    target = figure_target(path)
     ax = plot_sweep(dataset, variable, select=select)
-    figure = ax.figure
-    try:
-        handle, temporary = tempfile.mkstemp(suffix=target.suffix, dir=target.parent, prefix=".spinstack-")
-        os.close(handle)
-        try:
-            figure.savefig(temporary, dpi=150, bbox_inches="tight")
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(temporary, 0o666 & ~mask)  # mkstemp makes it private; a figure is not
-            os.replace(temporary, target)
-        finally:
-            if os.path.exists(temporary):
-                os.remove(temporary)
-    except OSError as error:
-        raise SpinstackError(f"{target}: cannot write the figure ({error.strerror or error})") from None
-    finally:
-        plt.close(figure)
-    return target
+    return save_figure(ax.figure, target)
