@@ -1,4 +1,5 @@
-"""The command line: ``spinstack solve | analyze | plot | figures FILE``, ``spinstack materials``, ``--version``.
+"""The command line: ``spinstack solve | analyze | plot | figures FILE``, ``spinstack materials``,
+``spinstack explore [FILE]`` (the browser explorer), ``--version``.
 
 Thin on purpose: parse the arguments, call the public API, print.  Bad input
 (any :class:`~spinstack.SpinstackError`) prints nothing on stdout, one line on
@@ -181,6 +182,28 @@ def materials_command(as_json: bool, file: str | None) -> None:
         library = load(file)
         text = format_json(library.to_dict()) if as_json else format_library(library)
     click.echo(text, nl=False)
+
+
+@main.command("explore")
+@click.argument("file", type=click.Path(path_type=str), required=False)
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default="a free port",
+              help="Port on 127.0.0.1 to serve on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default web browser.")
+def explore_command(file: str | None, port: int, open_browser: bool) -> None:
+    """Serve the interactive explorer on 127.0.0.1 and print its URL (Ctrl-C stops it): controls for
+    every angle, thickness and material, live hodographs, profiles and g(theta).  Starts from FILE,
+    or from the presets (seed spin valve, asymmetric g2 < 0, three non-coplanar F layers)."""
+    label = f"file: {Path(file).name}" if file else "given stack"
+    with _reported(file or "the explorer"):
+        from .app import build_app
+        from .app.server import listen_port
+
+        stack = load_stack(file) if file else None
+        build_app(stack, label)  # bad input or a missing extra: one line, exit status 2 or 1
+        port = listen_port(port)
+    from .app import serve  # outside _reported: the sessions report their own errors in the page
+
+    serve(stack, label, port, open_browser)
 
 
 def _headless() -> None:

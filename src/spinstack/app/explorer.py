@@ -1,0 +1,216 @@
+"""The explorer: controls generated from a stack, live figures, numbers and a status line (Panel).
+
+Every control change rebuilds the stack from the start stack and the controls that
+moved (:func:`spinstack.model.paths.with_parameter`, which validates), solves it and
+refreshes every view.  An invalid value (thickness 0, p = 1, a box without a number)
+shows the model's one-line message inline; the figures keep the last valid stack and
+the app keeps serving.
+
+The page carries ids the browser test reads: ``#g1``, ``#g2``, ``#theta`` (numbers of the
+current state), ``#status`` (the status line), ``.stack-error`` (the inline message),
+``.ctl-<path>`` on every control (``.ctl-layers-2-magnetization-theta``).
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from typing import Any
+
+import numpy as np
+import panel as pn
+from bokeh.models import Div
+
+from ..analysis import hodograph
+from ..errors import SpinstackError
+from ..model import Lead, Stack
+from ..model.paths import with_parameter
+from ..solution import Solution, solve
+from .controls import Controls
+from .presets import PRESETS, preset
+from .status import Readout, format_number, readout
+from .views import HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, ProfilesView, SpinCurrentView
+
+# inline styles: a stylesheet per pane would travel with every update (Bokeh renders panes in shadow roots)
+_STATUS_STYLE = "font-size: 1.15em; padding: 6px 10px; border-radius: 4px; background: {};"
+_STATUS_COLOR = {False: "#eef3f8", True: "#fbe9df"}  # light red when a g is negative
+
+
+class Explorer:
+    """The controls, views and numbers of one stack.
+
+    Parameters
+    ----------
+    stack
+        A single-configuration stack (the start values of every control).
+
+    Raises
+    ------
+    SpinstackError
+        If the stack is a batch, or the start stack cannot be solved.
+    """
+
+    def __init__(self, stack: Stack) -> None:
+        if stack.batch_shape != ():
+            raise SpinstackError(f"the explorer takes a single configuration, this stack is a batch of shape "
+                                 f"{stack.batch_shape}")
+        self.base = stack
+        self.stack = stack
+        self.accumulation = AccumulationView(interfaces=bool(stack.interfaces))
+        self.spin_current = SpinCurrentView()
+        self.profiles = ProfilesView(units=stack.units)
+        self.efficiency = EfficiencyView()
+        first = self._compute(stack)  # before any widget exists: a bad start stack raises here
+        self.has_efficiency = "efficiency" in first
+        self.controls = Controls(stack, self._changed)
+        # plain Bokeh Divs of fixed size: setting their text is one property event and no new layout
+        # of the page (a Panel markup pane re-sends all its properties on every change)
+        self.status = Div(text="", width=1180, height=34, css_classes=["status"])
+        self.numbers = Div(text="", width=1180, height=22, css_classes=["numbers"])
+        self.alert = pn.pane.Alert("", alert_type="danger", visible=False, css_classes=["stack-error"],
+                                   sizing_mode="stretch_width", margin=(0, 10))
+        self._show(first)
+        self.layout = self._layout()
+
+    # ------------------------------------------------------------------ update
+    def _compute(self, stack: Stack) -> dict[str, Any]:
+        """Everything the page shows for ``stack``; raises before anything is shown."""
+        start = time.perf_counter()
+        # valid but extreme values overflow double precision: a message, never NaN figures
+        with np.errstate(over="raise", divide="raise", invalid="raise"):
+            solution: Solution = solve(stack)
+            numbers = readout(solution)
+            fold = hodograph(solution, HODOGRAPH_SAMPLES)  # one sampling for both hodographs and the profiles
+            result: dict[str, Any] = {"readout": numbers,
+                                      "accumulation": self.accumulation.prepare(solution, fold),
+                                      "spin_current": self.spin_current.prepare(solution, fold),
+                                      "profiles": self.profiles.prepare(solution, fold)}
+            if solution.efficiency_problem is None:
+                result["efficiency"] = self.efficiency.prepare(solution, numbers.theta, numbers.g1, numbers.g2,
+                                                               key=self._curve_key(stack))
+        result["milliseconds"] = 1e3 * (time.perf_counter() - start)
+        return result
+
+    def _curve_key(self, stack: Stack) -> Any:
+        """What g(theta) depends on: every moved control but the two F layers' directions.
+
+        With nothing else magnetic (no F lead) the curves depend on the angle between m1
+        and m2 only (spin space is isotropic), so turning either magnet reuses them.
+        """
+        if any(isinstance(end, Lead) and end.magnetization is not None for end in (stack.left, stack.right)):
+            return None
+        controls = getattr(self, "controls", None)  # None at the first solve, before the controls exist
+        moved = controls.changes() if controls is not None else []
+        return tuple((path, repr(value)) for path, value in moved
+                     if not (path.startswith("layers[") and path.endswith(".magnetization")))
+
+    def _changed(self) -> None:
+        try:
+            stack = self.base
+            for path, value in self.controls.changes():
+                stack = with_parameter(stack, path, value)
+            result = self._compute(stack)
+        except SpinstackError as error:
+            self._fail(str(error))
+            return
+        except FloatingPointError as error:
+            self._fail(f"numerical failure while solving ({error}): the parameters span too many orders of "
+                       "magnitude for double precision")
+            return
+        except Exception as error:  # a bug: say so on the page and keep serving
+            self._fail(f"internal error, please report it: {type(error).__name__}: {error}")
+            return
+        self.stack = stack
+        with pn.io.hold():
+            self._show(result)
+            if self.alert.visible:
+                self.alert.visible = False
+
+    def _fail(self, message: str) -> None:
+        self.alert.object = (f"**{html.escape(message)}**  \nThe figures and numbers show the last valid stack; "
+                             "correct the value to go on.")
+        self.alert.visible = True
+
+    def _show(self, result: dict[str, Any]) -> None:
+        self.accumulation.show(result["accumulation"])
+        self.spin_current.show(result["spin_current"])
+        self.profiles.show(result["profiles"])
+        if "efficiency" in result:
+            self.efficiency.show(result["efficiency"])
+        numbers: Readout = result["readout"]
+        negative = (numbers.g2 < 0 or numbers.g1 < 0) if np.isfinite(numbers.g2) else False
+        # the numbers last: the browser test waits for them, and they travel in the same message
+        self.status.text = (f'<div id="status" style="{_STATUS_STYLE.format(_STATUS_COLOR[negative])}">'
+                            f'{html.escape(numbers.status)}</div>')
+        torques = ", ".join(f"F{i + 1}: {t:.4g}" for i, t in enumerate(numbers.torques))
+        self.numbers.text = (
+            '<div style="font-family: monospace">'
+            f'\u03b8 = <b id="theta">{format_number(numbers.theta)}</b>\u00b0 &nbsp; '
+            f'g\u2081 = <b id="g1">{format_number(numbers.g1)}</b> &nbsp; '
+            f'g\u2082 = <b id="g2">{format_number(numbers.g2)}</b> &nbsp; '
+            f'|T| = <span id="torques">{torques or chr(0x2014)}</span> &nbsp; '
+            f'r = <span id="resistance">{numbers.resistance_area:.6g}</span> '
+            f'<span style="color:#888">(computed in <span id="compute-ms">{result["milliseconds"]:.0f}'
+            '</span> ms)</span></div>')
+
+    # ------------------------------------------------------------------ layout
+    def _layout(self) -> Any:
+        hodographs = pn.Row(pn.pane.Bokeh(self.accumulation.figure), pn.pane.Bokeh(self.spin_current.figure))
+        profiles = pn.Column(*(pn.pane.Bokeh(f) for f in self.profiles.figures), margin=0)
+        if self.has_efficiency:
+            right = pn.pane.Bokeh(self.efficiency.figure)
+        else:
+            right = pn.pane.Markdown("**g\u2081(\u03b8), g\u2082(\u03b8)** are defined for exactly two F layers "
+                                     "with a spacer; this stack has "
+                                     f"{len(self.stack.ferromagnet_indices)}.  The torque on every F layer is "
+                                     "in the numbers above and in the j\u209b hodograph.", width=380)
+        figures = pn.Column(hodographs, pn.Row(profiles, right))
+        return pn.Column(pn.pane.Bokeh(self.status), pn.pane.Bokeh(self.numbers), self.alert,
+                         pn.Row(self.controls.panel, figures), sizing_mode="stretch_width")
+
+
+class App:
+    """The page: a preset menu above the :class:`Explorer` of the chosen stack.
+
+    Parameters
+    ----------
+    stack
+        The stack to start from; the ``seed`` preset when omitted.
+    label
+        Its name in the menu (e.g. the file name).
+    """
+
+    def __init__(self, stack: Stack | None = None, label: str = "given stack") -> None:
+        options = {f"{label}": "__given__"} if stack is not None else {}
+        options.update({title: name for name, (title, _) in PRESETS.items()})
+        self._given = stack
+        self.menu = pn.widgets.Select(label="start from", options=options, value=next(iter(options.values())),
+                                      width=330, css_classes=["preset-select"])
+        self.explorer = Explorer(stack if stack is not None else preset("seed"))
+        self.body = pn.Column(self.explorer.layout, sizing_mode="stretch_width")
+        self.menu.param.watch(self._chosen, "value")
+        header = pn.Row(pn.pane.HTML("<h2 style='margin:4px 0'>spinstack explorer</h2>"
+                                     "<div style='color:#555'>exact diffusive spin transport and the mechanical "
+                                     "analogy of the seed paper; numbers in the stack's units (reduced, or "
+                                     "SI base units for an SI file)</div>", width=560),
+                        self.menu, sizing_mode="stretch_width")
+        self.layout = pn.Column(header, self.body, sizing_mode="stretch_width")
+
+    def _chosen(self, event: Any) -> None:
+        stack = self._given if event.new == "__given__" else preset(event.new)
+        self.explorer = Explorer(stack)
+        self.body.objects = [self.explorer.layout]
+
+
+def build_app(stack: Stack | None = None, label: str = "given stack") -> Any:
+    """The explorer page for ``stack`` (or the seed preset), a Panel object to serve or show.
+
+    Raises
+    ------
+    SpinstackError
+        If ``stack`` is a batch or cannot be solved.
+    """
+    return App(stack, label).layout
+
+
+__all__ = ["App", "Explorer", "build_app"]

@@ -1,0 +1,96 @@
+"""The explorer's numbers and its plain-words status line, from a solution (no web framework here).
+
+Conventions (seed eq. 1, README): T1 = -j0 g1 m1 x (m2 x m1), T2 = +j0 g2 m2 x (m1 x m2).
+So with j0 g2 > 0 the torque turns m2 towards m1, and with j0 g1 > 0 it turns m1 away
+from m2 (the usual spin-valve picture for electrons flowing from F1 to F2).  The words
+below are read off the torques themselves, so they hold for either sign of the current.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..solution import Solution
+
+# |sin theta| below this counts as collinear: the torque vanishes and only g's sign is told
+_COLLINEAR = 1e-9
+
+
+@dataclass(frozen=True)
+class Readout:
+    """What the explorer shows in numbers.
+
+    Attributes
+    ----------
+    theta : angle between m1 and m2 in degrees (NaN unless exactly two F layers)
+    g1, g2 : efficiencies at that angle (NaN unless defined)
+    torques : |T| on every F layer, hbar/2 units, in F order
+    resistance_area : total resistance-area product (reduced units)
+    status : the plain-words status line
+    """
+
+    theta: float
+    g1: float
+    g2: float
+    torques: tuple[float, ...]
+    resistance_area: float
+    status: str
+
+
+def _sign(value: float) -> str:
+    return "> 0" if value > 0 else "< 0" if value < 0 else "= 0"
+
+
+def _two_f_status(solution: Solution, theta: float, g1: float, g2: float) -> str:
+    j0 = float(solution.current)
+    if j0 == 0.0:
+        return "j0 = 0: no current, no spin-transfer torque"
+    reversed_ = " (reversed current)" if j0 < 0 else ""
+    if abs(np.sin(np.deg2rad(theta))) < _COLLINEAR:
+        # no torque at 0 or 180 degrees; g's sign tells where a small tilt of F2 goes
+        where = "back towards" if j0 * g2 > 0 else "further away from"
+        return (f"m1 and m2 collinear (theta = {theta:.0f} deg): no torque; g2 {_sign(g2)}: a slightly "
+                f"tilted F2 would be turned {where} F1{reversed_}")
+    # T2 = +j0 g2 (m1 - (m1.m2) m2) and T1 = -j0 g1 (m2 - (m1.m2) m1): read the words off j0 g
+    f2 = "pulls F2 towards F1" if j0 * g2 > 0 else "pushes F2 away from F1" if j0 * g2 < 0 else "leaves F2 alone"
+    f1 = "pushes F1 away from F2" if j0 * g1 > 0 else "pulls F1 towards F2" if j0 * g1 < 0 else "leaves F1 alone"
+    return f"g2 {_sign(g2)}: the current{reversed_} {f2}; g1 {_sign(g1)}: it {f1}"
+
+
+def _many_f_status(solution: Solution, torques: tuple[float, ...]) -> str:
+    count = len(torques)
+    if count == 0:
+        return "no F layer inside the stack: no spin-transfer torque on a layer to show"
+    if float(solution.current) == 0.0:
+        return "j0 = 0: no current, no spin-transfer torque"
+    if max(torques) <= _COLLINEAR * max(float(np.abs(solution.deposit).max()), 1e-300):
+        return ("all magnetizations collinear (or only one): no spin-transfer torque; "
+                "tilt one against another to see it")
+    largest = int(np.argmax(torques))
+    listing = ", ".join(f"F{i + 1} {t:.3g}" for i, t in enumerate(torques))
+    return (f"{count} F layer{'s' if count > 1 else ''} (g1, g2 need exactly two): torque |T| on {listing}; "
+            f"the largest turns F{largest + 1}")
+
+
+def readout(solution: Solution) -> Readout:
+    """The numbers and the status line of a single-configuration solution."""
+    indices = solution.stack.ferromagnet_indices
+    torques = tuple(float(np.linalg.norm(solution.torque[i])) for i in indices)
+    resistance = float(solution.resistance_area)
+    if solution.efficiency_problem is None:
+        values = solution.efficiency()
+        theta = float(np.rad2deg(values.theta))
+        g1, g2 = float(np.real(values.g1)), float(np.real(values.g2))
+        return Readout(theta, g1, g2, torques, resistance, _two_f_status(solution, theta, g1, g2))
+    nan = float("nan")
+    return Readout(nan, nan, nan, torques, resistance, _many_f_status(solution, torques))
+
+
+def format_number(value: float, digits: int = 8) -> str:
+    """``value`` with ``digits`` significant digits, or an em dash when undefined (NaN)."""
+    return "\u2014" if not np.isfinite(value) else f"{value:.{digits}g}"
+
+
+__all__ = ["Readout", "format_number", "readout"]

@@ -1,0 +1,509 @@
+"""The explorer's live figures: native Bokeh plots whose data sources are replaced on every change.
+
+Bokeh rather than matplotlib images: a change only ships the new numbers over the
+websocket and the browser redraws its canvas, which keeps a control change under
+200 ms end to end (a matplotlib redraw of the four figures takes seconds on a shared
+machine).  The geometry is that of the matplotlib figures (:mod:`spinstack.plot`), from
+the same helpers:
+
+* :class:`AccumulationView`: the folded mu_s hodograph with the magnetization axes
+  (rails), the rings and the balanced forces of the mechanical analogy (seed section 3);
+* :class:`SpinCurrentView`: the folded j_s hodograph with the jumps Delta j_s at the F
+  faces, the torque arrows (seed eq. 12);
+* :class:`ProfilesView`: mu_s(x) and j_s(x) across the stack, x, y, z components;
+* :class:`EfficiencyView`: g1(theta), g2(theta) with the sign changes and the stack's
+  own angle marked (seed eq. 1).
+
+Each view splits an update in two: :meth:`prepare` computes every number (and may
+raise), :meth:`show` only assigns data sources; so a failure leaves the figures as they
+were.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from bokeh.models import (ColumnDataSource, HoverTool, LabelSet, Legend, LegendItem, Range1d, Span, VeeHead,
+                          Arrow)
+from bokeh.plotting import figure
+
+from ..analysis import efficiency, sign_change_angles
+from ..model import Lead, Stack
+from ..plot import folded_ring_forces, style
+from ..plot.hodograph import curves, magnet_axes, one_sided_spin_current, square_box, to_fold
+from ..plot.profiles import lead_extent, torque_faces
+from ..solution import Solution
+
+Data = dict[str, dict[str, Any]]
+
+HODOGRAPH_SAMPLES = 49
+_PROFILE_SAMPLES = 49
+_THETA = np.linspace(0.0, 180.0, 181)
+_TOOLS = "pan,wheel_zoom,box_zoom,reset,save"
+_SUBSCRIPT = str.maketrans("0123456789+-", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089\u208a\u208b")
+_FORCE_NAMES = {
+    "driving": "driving force \u00b1p j\u2080 m",
+    "elastic": "elastic reaction of the F cord",
+    "tension": "tension of the N cord",
+    "interface": "pull of the interface spring",
+    "rail": "rail reaction (\u2212torque share)",
+}
+
+
+def sub(text: object) -> str:
+    """Digits and signs as Unicode subscripts (Bokeh draws no mathtext without MathJax)."""
+    return str(text).translate(_SUBSCRIPT)
+
+
+def axis_names(stack: Stack) -> dict[int, str]:
+    """Plain-text names of the magnetization axes by element (0 = left end, L + 1 = right end)."""
+    names: dict[int, str] = {}
+    if isinstance(stack.left, Lead) and stack.left.is_ferromagnet:
+        names[0] = "m\u029f"
+    for count, index in enumerate(stack.ferromagnet_indices, start=1):
+        names[index + 1] = "m" + sub(count)
+    if isinstance(stack.right, Lead) and stack.right.is_ferromagnet:
+        names[len(stack.layers) + 1] = "m\u0280"
+    return names
+
+
+def _square_figure(size: int, title: str) -> Any:
+    # fixed, equal frame sizes and a square data box keep the aspect ratio equal
+    p = figure(frame_width=size, frame_height=size, title=title, tools=_TOOLS, toolbar_location="right",
+               x_range=Range1d(-1, 1), y_range=Range1d(-1, 1))
+    p.toolbar.logo = None
+    p.grid.grid_line_alpha = 0.35
+    return p
+
+
+def _fit(bounds: Any, low: float, high: float, pad: float = 0.08) -> None:
+    """Make the Range1d ``bounds`` show [low, high], moving it only when it must.
+
+    A range change makes the browser lay the whole page out again (~20 ms a range on a
+    loaded machine), while new data in a fixed frame only repaints a canvas; so the range
+    stays while the data fit inside and fill more than half of it.
+    """
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return
+    span = high - low if high > low else max(abs(high), 1.0)
+    start, end = bounds.start, bounds.end
+    if start <= low and high <= end and span >= 0.55 * (end - start):
+        return
+    bounds.update(start=float(low - pad * span), end=float(high + pad * span))
+
+
+def _fit_box(p: Any, box: tuple[float, float, float, float]) -> None:
+    """Keep a square view (equal aspect) around ``box``, changed only when it must (see :func:`_fit`)."""
+    x, y = p.x_range, p.y_range
+    inside = x.start <= box[0] and box[1] <= x.end and y.start <= box[2] and box[3] <= y.end
+    if inside and (box[1] - box[0]) >= 0.7 * (x.end - x.start):
+        return
+    center, half = np.array([box[0] + box[1], box[2] + box[3]]) / 2, 0.55 * (box[1] - box[0])
+    x.update(start=float(center[0] - half), end=float(center[0] + half))
+    y.update(start=float(center[1] - half), end=float(center[1] + half))
+
+
+def _axes_data(solution: Solution, fold: Any, box: tuple[float, float, float, float]) -> Data:
+    """Rails through the origin (far beyond the view) and one label per distinct + end."""
+    names = axis_names(solution.stack)
+    size = max(box[1] - box[0], box[3] - box[2])
+    lines, groups = [], []
+    for element, _, m in magnet_axes(solution):
+        u = to_fold(fold, element, m)
+        lines.append(np.array([-10 * size * u, 10 * size * u]))
+        unit = u / max(np.linalg.norm(u), 1e-300)
+        for group in groups:
+            if np.linalg.norm(group[1] - unit) < 1e-6:
+                group[0].append(names[element])
+                break
+        else:
+            groups.append(([names[element]], unit))
+    center = np.array([0.5 * (box[0] + box[1]), 0.5 * (box[2] + box[3])])
+
+    def end_label(direction: np.ndarray) -> np.ndarray:
+        """Where the rail along ``direction`` leaves the view: a little inside, beside the rail."""
+        reach = np.inf
+        for component, low, high in ((direction[0], box[0], box[1]), (direction[1], box[2], box[3])):
+            if component > 1e-12:
+                reach = min(reach, high / component)
+            elif component < -1e-12:
+                reach = min(reach, low / component)
+        reach = 0.0 if not np.isfinite(reach) else 0.86 * reach
+        normal = np.array([-direction[1], direction[0]])
+        where = reach * direction
+        return where + 0.045 * size * normal * (1.0 if np.dot(normal, center - where) >= 0 else -1.0)
+
+    placed: list[np.ndarray] = []
+    text = []
+    for labels, unit in groups:
+        # the + end, unless another label sits there already: then the - end, named -m
+        where, name = end_label(unit), ", ".join(labels)
+        if any(np.linalg.norm(where - other) < 0.12 * size for other in placed):
+            where, name = end_label(-unit), ", ".join("\u2212" + label for label in labels)
+        placed.append(where)
+        text.append(name)
+    lx = [float(p[0]) for p in placed]
+    ly = [float(p[1]) for p in placed]
+    return {"axes": joined(lines), "axis_labels": {"x": lx, "y": ly, "text": text}}
+
+
+_CORDS = ("cord_F", "cord_N", "cord_lead_F", "cord_lead_N")
+
+
+def _cords(solution: Solution, quantity: str, fold: Any) -> tuple[Data, list[np.ndarray]]:
+    """Folded pieces by kind (F, N, leads of either kind) and the list of all pieces."""
+    found: dict[str, list[np.ndarray]] = {name: [] for name in _CORDS}
+    for piece in curves(solution, quantity, fold):
+        folded = to_fold(fold, piece.element, piece.points)
+        found[("cord_lead_" if piece.lead else "cord_") + piece.kind].append(folded)
+    return {name: joined(pieces) for name, pieces in found.items()}, [p for ps in found.values() for p in ps]
+
+
+def _add_cords(p: Any, sources: dict[str, ColumnDataSource], alpha: float = 1.0) -> None:
+    for name in _CORDS:
+        kind = name[-1]
+        p.line("x", "y", source=sources[name], line_color=style.CURVE[kind], line_width=3.0 if kind == "F" else 2.2,
+               line_alpha=alpha, line_dash="dashed" if "lead" in name else "solid")
+
+
+def _add_axes(p: Any, sources: dict[str, ColumnDataSource]) -> None:
+    p.line("x", "y", source=sources["axes"], line_color=style.GUIDE, line_width=1.4)
+    p.add_layout(LabelSet(x="x", y="y", text="text", source=sources["axis_labels"], text_font_size="13px",
+                          text_align="center", text_baseline="middle", text_color=style.INK,
+                          background_fill_color="white", background_fill_alpha=0.8))
+    p.scatter([0.0], [0.0], marker="cross", size=10, color=style.INK)
+
+
+def joined(pieces: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """Pieces (n_i, 2) as one polyline with NaN breaks: one glyph and two buffers per update
+    instead of two buffers per piece (the websocket message is what costs time)."""
+    if not pieces:
+        return {"x": np.zeros(0), "y": np.zeros(0)}
+    gap = np.full((1, 2), np.nan)
+    points = np.vstack([part for piece in pieces for part in (np.asarray(piece, dtype=float), gap)][:-1])
+    return {"x": points[:, 0], "y": points[:, 1]}
+
+
+def _sources(*names: str) -> dict[str, ColumnDataSource]:
+    return {name: ColumnDataSource() for name in names}
+
+
+def _show(sources: dict[str, ColumnDataSource], data: Data) -> None:
+    # plain lists travel inside the one JSON message; numpy arrays would each be a binary buffer,
+    # two websocket frames apiece, and the frames (not the bytes) are what makes an update slow
+    for name, columns in data.items():
+        if name in sources:
+            sources[name].data = {key: value.tolist() if isinstance(value, np.ndarray) else value
+                                  for key, value in columns.items()}
+
+
+class AccumulationView:
+    """Folded mu_s hodograph with the analogy: rails, rings, cords and the forces on every ring."""
+
+    def __init__(self, size: int = 340, interfaces: bool = False) -> None:
+        self.sources = _sources("axes", "axis_labels", *_CORDS, "rings", "joints", "forces", "ring_labels")
+        p = _square_figure(size, "\u03bc\u209b hodograph, folded: the mechanical analogy")
+        _add_axes(p, self.sources)
+        _add_cords(p, self.sources, alpha=0.55)
+        arrows = Arrow(source=self.sources["forces"], x_start="x0", y_start="y0", x_end="x1", y_end="y1",
+                       line_color="color", line_width=2.6,
+                       end=VeeHead(size=10, fill_color="color", line_color="color"))
+        p.add_layout(arrows)
+        p.scatter("x", "y", source=self.sources["rings"], size=15, fill_color="white", line_color=style.INK,
+                  line_width=2.0)
+        p.scatter("x", "y", source=self.sources["joints"], size=8, fill_color=style.GUIDE, line_color=style.INK)
+        p.add_layout(LabelSet(x="x", y="y", text="text", source=self.sources["ring_labels"], x_offset=9,
+                              y_offset=6, text_font_size="12px", text_color=style.INK))
+        items = []
+        for kind in ("driving", "elastic", "tension", "rail") + (("interface",) if interfaces else ()):
+            swatch = p.line([], [], line_color=style.FORCE[kind], line_width=3)
+            items.append(LegendItem(label=_FORCE_NAMES[kind], renderers=[swatch]))
+        p.add_layout(Legend(items=items, ncols=2, label_text_font_size="11px", padding=2, spacing=0, margin=2,
+                            border_line_alpha=0), "below")
+        p.xaxis.axis_label = "\u03bc\u209b normal to m\u2081 (fold plane)"
+        p.yaxis.axis_label = "\u03bc\u209b along m\u2081"
+        self.figure = p
+
+    def prepare(self, solution: Solution, fold: Any) -> Data:
+        """The figure's data; ``fold`` is :func:`spinstack.analysis.hodograph` of ``solution``."""
+        # the fold rotations depend on the axes only: two samples per layer give the same forces, cheaply
+        rings = folded_ring_forces(solution, 2)
+        data, pieces = _cords(solution, "accumulation", fold)
+        cords = np.vstack([np.zeros((1, 2)), *pieces])
+        size = max(float(np.abs(cords).max()), 1e-12)
+        largest = max((np.linalg.norm(f.vector) for ring in rings for f in ring.forces), default=0.0)
+        # one scale for every force: the largest arrow spans 45 % of the hodograph's reach (as plot_analogy)
+        scale = 0.45 * size / largest if largest > 0 else 1.0
+        forces: dict[str, list[Any]] = {"x0": [], "y0": [], "x1": [], "y1": [], "color": [], "kind": []}
+        spread = 0.018 * 2.5 * size
+        for ring in rings:
+            normal = np.array([-ring.axis[1], ring.axis[0]])
+            along = [f for f in ring.forces if np.any(ring.axis)
+                     and abs(np.dot(f.vector, normal)) < 1e-9 * max(np.linalg.norm(f.vector), 1e-300)]
+            for f in ring.forces:
+                start = ring.position.copy()
+                if f in along and len(along) > 1:  # forces along the rail side by side, none hidden
+                    start = start + spread * (along.index(f) - 0.5 * (len(along) - 1)) * normal
+                end = start + scale * f.vector
+                for key, value in zip(("x0", "y0", "x1", "y1"), (*start, *end)):
+                    forces[key].append(float(value))
+                forces["color"].append(style.FORCE[f.kind])
+                forces["kind"].append(f.kind)
+        tips = np.array([[x, y] for x, y in zip(forces["x1"], forces["y1"])]).reshape(-1, 2)
+        box = square_box(np.vstack([cords, tips]), margin=0.12)
+        data.update(_axes_data(solution, fold, box))
+        railed = [ring for ring in rings if np.any(ring.axis)]
+        free = [ring for ring in rings if not np.any(ring.axis)]
+        data["rings"] = {"x": [r.position[0] for r in railed], "y": [r.position[1] for r in railed]}
+        data["joints"] = {"x": [r.position[0] for r in free], "y": [r.position[1] for r in free]}
+        data["ring_labels"] = {"x": [r.position[0] for r in rings], "y": [r.position[1] for r in rings],
+                               "text": ["\u03bc" + sub(r.label) for r in rings]}
+        data["forces"] = forces
+        data["_box"] = {"box": box}
+        return data
+
+    def show(self, data: Data) -> None:
+        _show(self.sources, data)
+        _fit_box(self.figure, data["_box"]["box"])
+
+
+class SpinCurrentView:
+    """Folded j_s hodograph with the jump Delta j_s at every F face: the torque arrows."""
+
+    def __init__(self, size: int = 340) -> None:
+        self.sources = _sources("axes", "axis_labels", *_CORDS, "ends", "jumps", "jump_labels")
+        p = _square_figure(size, "j\u209b hodograph, folded: torques \u0394j\u209b")
+        _add_axes(p, self.sources)
+        _add_cords(p, self.sources)
+        p.scatter("x", "y", source=self.sources["ends"], size=5, color="color")
+        p.add_layout(Arrow(source=self.sources["jumps"], x_start="x0", y_start="y0", x_end="x1", y_end="y1",
+                           line_color=style.PURPLE, line_width=2.6,
+                           end=VeeHead(size=11, fill_color=style.PURPLE, line_color=style.PURPLE)))
+        p.add_layout(LabelSet(x="x", y="y", text="text", source=self.sources["jump_labels"], text_font_size="12px",
+                              text_color=style.PURPLE, text_align="center", text_baseline="middle"))
+        items = [LegendItem(label=label, renderers=[p.line([], [], line_color=color, line_width=3, line_dash=dash)])
+                 for label, color, dash in (("F (on its axis)", style.CURVE["F"], "solid"),
+                                            ("N cord", style.CURVE["N"], "solid"),
+                                            ("\u0394j\u209b at an F face (torque)", style.PURPLE, "solid"))]
+        p.add_layout(Legend(items=items, ncols=2, label_text_font_size="11px", padding=2, spacing=0, margin=2,
+                            border_line_alpha=0), "below")
+        p.xaxis.axis_label = "j\u209b normal to m\u2081 (fold plane)"
+        p.yaxis.axis_label = "j\u209b along m\u2081"
+        self.figure = p
+
+    def prepare(self, solution: Solution, fold: Any) -> Data:
+        """The figure's data; ``fold`` is :func:`spinstack.analysis.hodograph` of ``solution``."""
+        data, pieces = _cords(solution, "spin_current", fold)
+        cords = np.vstack([np.zeros((1, 2)), *pieces])
+        ends: dict[str, list[Any]] = {"x": [], "y": [], "color": []}
+        for piece in curves(solution, "spin_current", fold):
+            if piece.lead:
+                continue
+            folded = to_fold(fold, piece.element, piece.points[[0, -1]])
+            ends["x"] += [float(v) for v in folded[:, 0]]
+            ends["y"] += [float(v) for v in folded[:, 1]]
+            ends["color"] += [style.CURVE[piece.kind]] * 2
+        scale = style.robust_scale(solution.spin_current_left, solution.spin_current_right)
+        jumps: dict[str, list[float]] = {"x0": [], "y0": [], "x1": [], "y1": []}
+        heads = []
+        for k in torque_faces(solution):
+            before, after = one_sided_spin_current(solution, k)
+            if np.linalg.norm(before - after) <= 1e-9 * scale:
+                continue
+            tail, head = to_fold(fold, k + 1, after), to_fold(fold, k, before)
+            for key, value in zip(("x0", "y0", "x1", "y1"), (*tail, *head)):
+                jumps[key].append(float(value))
+            heads.append((k, tail, head))
+        box = square_box(np.vstack([cords] + [np.array([t, h]) for _, t, h in heads]))
+        size = max(box[1] - box[0], box[3] - box[2])
+        labels: dict[str, list[Any]] = {"x": [], "y": [], "text": []}
+        for k, tail, head in heads:
+            middle, direction = 0.5 * (tail + head), head - tail
+            normal = np.array([-direction[1], direction[0]]) / max(np.linalg.norm(direction), 1e-300)
+            if np.dot(normal, middle) < 0:
+                normal = -normal  # the side away from the origin
+            where = middle + 0.07 * size * normal
+            labels["x"].append(float(where[0]))
+            labels["y"].append(float(where[1]))
+            labels["text"].append("\u0394j\u209b" + sub(k))
+        data.update(_axes_data(solution, fold, box))
+        data["ends"] = ends
+        data["jumps"] = jumps
+        data["jump_labels"] = labels
+        data["_box"] = {"box": box}
+        return data
+
+    def show(self, data: Data) -> None:
+        _show(self.sources, data)
+        _fit_box(self.figure, data["_box"]["box"])
+
+
+class ProfilesView:
+    """mu_s(x) above j_s(x), x, y, z components in the stack's spin-space frame, layers shaded."""
+
+    _QUANTITIES = (("accumulation", "spin accumulation \u03bc\u209b"), ("spin_current", "spin current j\u209b"))
+
+    def __init__(self, width: int = 450, height: int = 165, units: str = "reduced") -> None:
+        self.sources: dict[str, ColumnDataSource] = _sources("strips", "names", "faces", "layers", "leads")
+        figures = []
+        for quantity, label in self._QUANTITIES:
+            p = figure(frame_width=width, frame_height=height, tools=_TOOLS, toolbar_location="right",
+                       x_range=figures[0].x_range if figures else Range1d(0, 1), y_range=Range1d(-1, 1))
+            p.toolbar.logo = None
+            p.vstrip("x0", "x1", source=self.sources["strips"], fill_color="color", line_alpha=0, fill_alpha=0.7)
+            p.vspan("x", source=self.sources["faces"], line_color=style.GUIDE, line_width=1)
+            p.add_layout(Span(location=0.0, dimension="width", line_color=style.GUIDE, line_width=1))
+            items = []
+            for c in "xyz":
+                column = f"{quantity}_{c}"
+                solid = p.line("x", column, source=self.sources["layers"], line_width=2.2,
+                               line_color=style.COMPONENT[c])
+                dashed = p.line("x", column, source=self.sources["leads"], line_width=2.2,
+                                line_color=style.COMPONENT[c], line_dash="dashed")
+                items.append(LegendItem(label=c, renderers=[solid, dashed]))
+            p.add_layout(Legend(items=items, label_text_font_size="11px", padding=2, spacing=0,
+                                border_line_alpha=0), "right")
+            p.yaxis.axis_label = label
+            p.grid.grid_line_alpha = 0.3
+            figures.append(p)
+        figures[0].add_layout(LabelSet(x="x", y=height - 14, y_units="screen", text="text",
+                                       source=self.sources["names"], text_align="center", text_font_size="12px",
+                                       text_color=style.INK))
+        figures[0].title.text = "profiles along the stack (dashed: in a lead)"
+        figures[-1].xaxis.axis_label = "position x (" + ("reduced units" if units == "reduced" else "m") + ")"
+        self.figures = figures
+
+    @staticmethod
+    def _lead_samples(solution: Solution, side: str, extent: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """x, mu_s, j_s in a lead, its face taken from the lead's side (as :func:`spinstack.plot.profiles.sample`)."""
+        end = float(solution.node_positions[-1])
+        if side == "left":
+            x = np.linspace(-extent, 0.0, _PROFILE_SAMPLES)
+            inner = x.copy()
+            inner[-1] = np.nextafter(0.0, -np.inf)
+        else:
+            x = np.linspace(end, end + extent, _PROFILE_SAMPLES)
+            inner = x.copy()
+            inner[0] = np.nextafter(end, np.inf)
+        mu, js = solution.spin_accumulation(inner), solution.spin_current(inner)
+        if side == "left":
+            js[-1] = solution.spin_current_in
+        else:
+            js[0] = solution.spin_current_out
+        return x, mu, js
+
+    def prepare(self, solution: Solution, fold: Any) -> Data:
+        """The figures' data; ``fold`` is :func:`spinstack.analysis.hodograph` of ``solution`` (its samples)."""
+        stack = solution.stack
+        nodes = np.asarray(solution.node_positions, dtype=float)
+        left, right = lead_extent(solution, "left"), lead_extent(solution, "right")
+        strips: dict[str, list[Any]] = {"x0": [], "x1": [], "color": []}
+        names: dict[str, list[Any]] = {"x": [], "text": []}
+        for i, layer in enumerate(stack.layers):
+            strips["x0"].append(float(nodes[i]))
+            strips["x1"].append(float(nodes[i + 1]))
+            strips["color"].append(style.FILL["F" if layer.is_ferromagnet else "N"])
+            names["x"].append(float(0.5 * (nodes[i] + nodes[i + 1])))
+            names["text"].append(layer.material.name)
+        for end, x0, x1 in ((stack.left, -left, 0.0), (stack.right, float(nodes[-1]), float(nodes[-1]) + right)):
+            lead = isinstance(end, Lead)
+            strips["x0"].append(x0)
+            strips["x1"].append(x1)
+            strips["color"].append("#f2f2f2" if lead else style.FILL["reservoir"])
+            names["x"].append(0.5 * (x0 + x1))
+            names["text"].append(end.material.name if lead else "res.")
+        data: Data = {"strips": strips, "names": names, "faces": {"x": [float(x) for x in nodes]}}
+
+        # layers: the hodograph's samples (faces from each layer's own side, so the jumps of j_s show)
+        regions = {"layers": [(fold.x[i], fold.accumulation[i], fold.spin_current[i]) for i in range(len(fold.x))],
+                   "leads": [self._lead_samples(solution, side, extent)
+                             for side, extent in (("left", left), ("right", right))
+                             if isinstance(getattr(stack, side), Lead)]}
+        for name, parts in regions.items():
+            gap = np.full(1, np.nan)
+            columns: dict[str, Any] = {"x": np.concatenate([v for x, _, _ in parts for v in (x, gap)])
+                                       if parts else np.zeros(0)}
+            for q, quantity in enumerate(("accumulation", "spin_current")):
+                for i, c in enumerate("xyz"):
+                    pieces = [v for part in parts for v in (part[1 + q][:, i], gap)]
+                    columns[f"{quantity}_{c}"] = np.concatenate(pieces) if parts else np.zeros(0)
+            data[name] = columns
+        data["_range"] = {"range": (-left, float(nodes[-1]) + right)}
+        for quantity, _ in self._QUANTITIES:
+            values = np.concatenate([np.asarray(data[name][f"{quantity}_{c}"], dtype=float)
+                                     for name in regions for c in "xyz"] + [np.zeros(1)])
+            low, high = float(np.nanmin(values)), float(np.nanmax(values))
+            # room at the top for the layer names of the upper panel
+            data["_range"][quantity] = (low, high + (0.15 * (high - low) if quantity == "accumulation" else 0.0))
+        return data
+
+    def show(self, data: Data) -> None:
+        _show(self.sources, data)
+        low, high = data["_range"]["range"]
+        self.figures[0].x_range.update(start=low, end=high)  # equal values send nothing
+        for figure_, (quantity, _) in zip(self.figures, self._QUANTITIES):
+            _fit(figure_.y_range, *data["_range"][quantity])
+
+
+class EfficiencyView:
+    """g1(theta), g2(theta) of a two-F stack; sign changes dotted, the stack's own angle dashed."""
+
+    def __init__(self, width: int = 370, height: int = 300) -> None:
+        self.sources = _sources("curves", "zeros", "mark_points")
+        self._key: Any = None
+        self._curves: Data = {}
+        p = figure(frame_width=width, frame_height=height, tools=_TOOLS, toolbar_location="right",
+                   x_range=Range1d(0, 180), y_range=Range1d(-1, 1),
+                   title="efficiencies g\u2081(\u03b8), g\u2082(\u03b8) (seed eq. 1)")
+        p.toolbar.logo = None
+        p.add_layout(Span(location=0.0, dimension="width", line_color=style.GUIDE, line_width=1))
+        p.vspan("x", source=self.sources["zeros"], line_color="color", line_dash="dotted", line_width=1.5)
+        self.mark = Span(location=0.0, dimension="height", line_color=style.INK, line_dash="dashed", line_width=1.2)
+        p.add_layout(self.mark)
+        g1 = p.line("theta", "g1", source=self.sources["curves"], line_color=style.EFFICIENCY["g1"], line_width=4)
+        g2 = p.line("theta", "g2", source=self.sources["curves"], line_color=style.EFFICIENCY["g2"], line_width=2)
+        p.scatter("x", "y", source=self.sources["mark_points"], size=9, fill_color="color", line_color="white")
+        items = [LegendItem(label="g\u2081", renderers=[g1]), LegendItem(label="g\u2082", renderers=[g2])]
+        p.add_layout(Legend(items=items, location="top_left", label_text_font_size="12px", background_fill_alpha=0.8))
+        p.add_tools(HoverTool(renderers=[g2], tooltips=[("\u03b8", "@theta{0.0}\u00b0"), ("g\u2081", "@g1{0.0000}"),
+                                                       ("g\u2082", "@g2{0.0000}")], mode="vline"))
+        p.xaxis.axis_label = "angle \u03b8 between m\u2081 and m\u2082 (deg)"
+        p.yaxis.axis_label = "efficiency g\u1d62(\u03b8)"
+        p.xaxis.ticker = list(range(0, 181, 30))
+        p.grid.grid_line_alpha = 0.3
+        self.figure = p
+
+    def prepare(self, solution: Solution, theta: float, g1: float, g2: float, key: Any = None) -> Data:
+        """The figure's data at the stack's own angle ``theta`` (degrees), where g1, g2 are given.
+
+        ``key``: when not None and equal to the previous call's, the curves and their sign
+        changes are reused (they do not depend on where m1 and m2 point, only on the angle
+        between them, when nothing else in the stack is magnetic).
+        """
+        if key is None or key != self._key:
+            stack = solution.stack
+            values = efficiency(stack, _THETA)
+            zeros: dict[str, list[Any]] = {"x": [], "color": []}
+            for name in ("g1", "g2"):
+                for angle in sign_change_angles(stack, name):
+                    zeros["x"].append(float(angle))
+                    zeros["color"].append(style.EFFICIENCY[name])
+            self._curves = {"curves": {"theta": _THETA, "g1": np.real(values.g1), "g2": np.real(values.g2)},
+                            "zeros": zeros}
+            self._key = key
+        curves = self._curves["curves"]
+        values = np.concatenate([curves["g1"], curves["g2"], [0.0, g1, g2]])
+        values = values[np.isfinite(values)]
+        return {**self._curves,
+                "mark_points": {"x": [theta, theta], "y": [g1, g2],
+                                "color": [style.EFFICIENCY["g1"], style.EFFICIENCY["g2"]]},
+                "_mark": {"theta": theta, "range": (float(values.min()), float(values.max()))}}
+
+    def show(self, data: Data) -> None:
+        _show(self.sources, data)
+        self.mark.location = data["_mark"]["theta"]
+        _fit(self.figure.y_range, *data["_mark"]["range"])
+
+
+__all__ = ["AccumulationView", "EfficiencyView", "ProfilesView", "SpinCurrentView", "axis_names", "sub"]
