@@ -1,0 +1,582 @@
+"""Compiled (numba) kernels for the two hot paths, equal to the numpy paths up to round-off.
+
+* :func:`efficiency_kernel`: the node system of MODEL.md 3a and the efficiencies g1, g2 (and the
+  field-like partners) of two F layers, one configuration at a time in a parallel loop over the
+  flat batch.  Stacks without resistive interfaces only (every chain node is a reservoir, an
+  axis node of 1 unknown or a free node of 3, every two-port a multiple of the identity);
+  the torques are formed as vectors before they are projected, which keeps the precision of
+  the near-collinear route (error eps / theta, not eps / theta^2).  Parameters are read
+  through (row, stride) tables: a parameter constant over the batch is stored once.
+* :func:`profile_kernel`: mu_s(x), j_s(x) and mu_0(x) of one configuration at many points in
+  one pass (the exact sinh profiles of MODEL.md 2, exponential tails in leads).
+
+Both compile on first use (``cache=True`` keeps the machine code on disk).  Without numba
+:data:`AVAILABLE` is False and the callers use the numpy paths.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+try:  # pragma: no cover - exercised by the environment, not by a test
+    from numba import njit, prange
+
+    AVAILABLE = True
+except ImportError:  # pragma: no cover
+    AVAILABLE = False
+
+    def njit(*args, **kwargs):  # type: ignore[no-redef]
+        return lambda function: function
+
+    prange = range
+
+from .arrays import Element, StackArrays
+from .hyperbolic import _x_over_one_minus_exp as _x_over_one_minus_exp_array
+from .nodes import layer_stiffness, lead_stiffness
+
+# element kinds
+RESERVOIR, LEFT_LEAD, LAYER, RIGHT_LEAD = 0, 1, 2, 3
+_CHUNK = 2048
+
+
+@njit(cache=True)
+def _x_over_one_minus_exp(X):
+    if X == 0.0:
+        return 0.5
+    return X / (-math.expm1(-2.0 * X))
+
+
+@njit(cache=True)
+def _parameter(const, rows, vary, element, j, b):
+    r = rows[element, j]
+    if r < 0:
+        return const[element, j]
+    return vary[r, b]
+
+
+@njit(cache=True)
+def _magnetization(mconst, mrows, mvary, element, b, out):
+    r = mrows[element]
+    for c in range(3):
+        if r == -2:
+            out[element, c] = 0.0
+        elif r == -1:
+            out[element, c] = mconst[element, c]
+        else:
+            out[element, c] = mvary[r, b, c]
+
+
+@njit(cache=True)
+def _element(kinds, const, rows, vary, mconst, mrows, mvary, e, b, m, source, K):
+    """The two-port of element e in configuration b: m, source p m and the stiffnesses K."""
+    kind = kinds[e]
+    _magnetization(mconst, mrows, mvary, e, b, m)
+    K[e, 0] = 0.0
+    K[e, 1] = 0.0
+    K[e, 2] = 0.0
+    K[e, 3] = 0.0
+    if kind == RESERVOIR:
+        source[e, 0] = 0.0
+        source[e, 1] = 0.0
+        source[e, 2] = 0.0
+        return
+    first_stiffness = _parameter(const, rows, vary, e, 0, b)
+    p = _parameter(const, rows, vary, e, 2, b)
+    for c in range(3):
+        source[e, c] = p * m[e, c]
+    if kind == LAYER:
+        gs = _parameter(const, rows, vary, e, 1, b)
+        K[e, 0] = first_stiffness
+        K[e, 1] = -gs
+        K[e, 2] = gs
+        K[e, 3] = -first_stiffness
+    elif kind == LEFT_LEAD:
+        K[e, 3] = -first_stiffness
+    else:
+        K[e, 0] = first_stiffness
+
+
+@njit(cache=True, parallel=True)
+def _efficiency_loop(kinds, varies, const, rows, vary, mconst, mrows, mvary, dims, axes, first, second, size, degenerate_sine, out, degenerate):
+    n_elements = kinds.shape[0]
+    n_nodes = n_elements - 1
+    n_chunks = (size + _CHUNK - 1) // _CHUNK
+    for chunk in prange(n_chunks):
+        m = np.zeros((n_elements, 3))
+        source = np.zeros((n_elements, 3))
+        K = np.zeros((n_elements, 4))  # K_aa, K_ab, K_ba, K_bb
+        basis = np.zeros((n_nodes, 3))
+        carry = np.zeros((n_nodes, 3, 3))
+        partial = np.zeros((n_nodes, 3))
+        x = np.zeros((n_nodes, 3))
+        mu = np.zeros((n_nodes, 3))
+        block = np.zeros((3, 3))
+        coupling = np.zeros((3, 3))
+        upper = np.zeros((3, 3))
+        rhs = np.zeros(3)
+        inverse = np.zeros((3, 3))
+        torques = np.zeros((2, 3))
+        stop = min(size, (chunk + 1) * _CHUNK)
+        all_axes = True
+        for k in range(n_nodes):
+            if dims[k] == 3:
+                all_axes = False
+        start = chunk * _CHUNK
+        for e in range(n_elements):  # every element once per chunk, then only those that vary
+            _element(kinds, const, rows, vary, mconst, mrows, mvary, e, start, m, source, K)
+        for b in range(start, stop):
+            # two-ports of the elements whose parameters vary (MODEL.md 2)
+            for e in range(n_elements):
+                if varies[e]:
+                    kind = kinds[e]
+                    r = mrows[e]
+                    if r >= 0:
+                        m[e, 0] = mvary[r, b, 0]
+                        m[e, 1] = mvary[r, b, 1]
+                        m[e, 2] = mvary[r, b, 2]
+                    r = rows[e, 2]
+                    p = const[e, 2] if r < 0 else vary[r, b]
+                    source[e, 0] = p * m[e, 0]
+                    source[e, 1] = p * m[e, 1]
+                    source[e, 2] = p * m[e, 2]
+                    r = rows[e, 0]
+                    first_stiffness = const[e, 0] if r < 0 else vary[r, b]
+                    if kind == LAYER:
+                        r = rows[e, 1]
+                        gs = const[e, 1] if r < 0 else vary[r, b]
+                        K[e, 0] = first_stiffness
+                        K[e, 1] = -gs
+                        K[e, 2] = gs
+                        K[e, 3] = -first_stiffness
+                    elif kind == LEFT_LEAD:
+                        K[e, 3] = -first_stiffness
+                    else:
+                        K[e, 0] = first_stiffness
+            for k in range(n_nodes):
+                if dims[k] == 1:
+                    basis[k, 0] = m[axes[k], 0]
+                    basis[k, 1] = m[axes[k], 1]
+                    basis[k, 2] = m[axes[k], 2]
+            # forward elimination over the active nodes
+            previous = -1
+            scalar = all_axes
+            for k in range(n_nodes):
+                n = dims[k]
+                if n == 0:
+                    continue
+                c = K[k + 1, 0] - K[k, 3]
+                if scalar:  # every active node on an axis: 1x1 blocks
+                    r0 = (basis[k, 0] * (source[k, 0] - source[k + 1, 0]) + basis[k, 1] * (source[k, 1] - source[k + 1, 1])
+                          + basis[k, 2] * (source[k, 2] - source[k + 1, 2]))
+                    if previous >= 0:
+                        if axes[k] == axes[previous]:
+                            g = -K[k, 2]
+                        else:
+                            g = -(K[k, 2] * (basis[k, 0] * basis[previous, 0] + basis[k, 1] * basis[previous, 1]
+                                             + basis[k, 2] * basis[previous, 2]))
+                        c = c - g * carry[previous, 0, 0]
+                        r0 = r0 - g * partial[previous, 0]
+                    partial[k, 0] = r0 / c
+                    if k + 1 < n_nodes and dims[k + 1] > 0:
+                        if axes[k] == axes[k + 1]:
+                            g = K[k + 1, 1]
+                        else:
+                            g = K[k + 1, 1] * (basis[k, 0] * basis[k + 1, 0] + basis[k, 1] * basis[k + 1, 1]
+                                               + basis[k, 2] * basis[k + 1, 2])
+                        carry[k, 0, 0] = g / c
+                    previous = k
+                    continue
+                for i in range(3):
+                    for j in range(3):
+                        block[i, j] = 0.0
+                for i in range(n):
+                    block[i, i] = c
+                if n == 1:
+                    rhs[0] = (basis[k, 0] * (source[k, 0] - source[k + 1, 0]) + basis[k, 1] * (source[k, 1] - source[k + 1, 1])
+                              + basis[k, 2] * (source[k, 2] - source[k + 1, 2]))
+                else:
+                    for i in range(3):
+                        rhs[i] = source[k, i] - source[k + 1, i]
+                if previous >= 0:
+                    q = dims[previous]
+                    kba = K[k, 2]
+                    # coupling A_{k, k-1} = -E_k^T K_ba E_{k-1}: (n x q)
+                    if n == 1 and q == 1:
+                        if axes[k] == axes[previous]:
+                            coupling[0, 0] = -kba
+                        else:
+                            coupling[0, 0] = -(kba * (basis[k, 0] * basis[previous, 0] + basis[k, 1] * basis[previous, 1]
+                                                      + basis[k, 2] * basis[previous, 2]))
+                    elif n == 1:
+                        for j in range(3):
+                            coupling[0, j] = -(kba * basis[k, j])
+                    elif q == 1:
+                        for i in range(3):
+                            coupling[i, 0] = -(kba * basis[previous, i])
+                    else:
+                        for i in range(3):
+                            for j in range(3):
+                                coupling[i, j] = -kba if i == j else 0.0
+                    for i in range(n):
+                        for j in range(n):
+                            total = 0.0
+                            for r in range(q):
+                                total += coupling[i, r] * carry[previous, r, j]
+                            block[i, j] = block[i, j] - total
+                        total = 0.0
+                        for r in range(q):
+                            total += coupling[i, r] * partial[previous, r]
+                        rhs[i] = rhs[i] - total
+                following = k + 1 < n_nodes and dims[k + 1] > 0
+                # the inverse of the block
+                if n == 1:
+                    inverse[0, 0] = 1.0 / block[0, 0]
+                    partial[k, 0] = rhs[0] / block[0, 0]
+                else:
+                    c00 = block[1, 1] * block[2, 2] - block[1, 2] * block[2, 1]
+                    c01 = block[1, 2] * block[2, 0] - block[1, 0] * block[2, 2]
+                    c02 = block[1, 0] * block[2, 1] - block[1, 1] * block[2, 0]
+                    c10 = block[2, 1] * block[0, 2] - block[2, 2] * block[0, 1]
+                    c11 = block[2, 2] * block[0, 0] - block[2, 0] * block[0, 2]
+                    c12 = block[2, 0] * block[0, 1] - block[2, 1] * block[0, 0]
+                    c20 = block[0, 1] * block[1, 2] - block[0, 2] * block[1, 1]
+                    c21 = block[0, 2] * block[1, 0] - block[0, 0] * block[1, 2]
+                    c22 = block[0, 0] * block[1, 1] - block[0, 1] * block[1, 0]
+                    det = block[0, 0] * c00 + block[0, 1] * c01 + block[0, 2] * c02
+                    inverse[0, 0] = c00 / det
+                    inverse[1, 0] = c01 / det
+                    inverse[2, 0] = c02 / det
+                    inverse[0, 1] = c10 / det
+                    inverse[1, 1] = c11 / det
+                    inverse[2, 1] = c12 / det
+                    inverse[0, 2] = c20 / det
+                    inverse[1, 2] = c21 / det
+                    inverse[2, 2] = c22 / det
+                    for i in range(3):
+                        partial[k, i] = inverse[i, 0] * rhs[0] + inverse[i, 1] * rhs[1] + inverse[i, 2] * rhs[2]
+                if following:
+                    s = dims[k + 1]
+                    kab = K[k + 1, 1]
+                    # upper A_{k, k+1} = E_k^T K_ab E_{k+1}: (n x s)
+                    if n == 1 and s == 1:
+                        if axes[k] == axes[k + 1]:
+                            upper[0, 0] = kab
+                        else:
+                            upper[0, 0] = kab * (basis[k, 0] * basis[k + 1, 0] + basis[k, 1] * basis[k + 1, 1]
+                                                 + basis[k, 2] * basis[k + 1, 2])
+                    elif n == 1:  # E_k^T K: a row
+                        for j in range(3):
+                            upper[0, j] = kab * basis[k, j]
+                    elif s == 1:  # K E_{k+1}: a column
+                        for i in range(3):
+                            upper[i, 0] = kab * basis[k + 1, i]
+                    else:
+                        for i in range(3):
+                            for j in range(3):
+                                upper[i, j] = kab if i == j else 0.0
+                    for i in range(n):
+                        for j in range(s):
+                            total = 0.0
+                            for r in range(n):
+                                total += inverse[i, r] * upper[r, j]
+                            carry[k, i, j] = total
+                previous = k
+            # back substitution and node values
+            later = -1
+            for k in range(n_nodes - 1, -1, -1):
+                n = dims[k]
+                if n == 0:
+                    mu[k, 0] = 0.0
+                    mu[k, 1] = 0.0
+                    mu[k, 2] = 0.0
+                    continue
+                if scalar:
+                    value = partial[k, 0]
+                    if later >= 0:
+                        value = value - carry[k, 0, 0] * x[later, 0]
+                    x[k, 0] = value
+                    mu[k, 0] = value * basis[k, 0]
+                    mu[k, 1] = value * basis[k, 1]
+                    mu[k, 2] = value * basis[k, 2]
+                    later = k
+                    continue
+                for i in range(n):
+                    value = partial[k, i]
+                    if later >= 0:
+                        total = 0.0
+                        for r in range(dims[later]):
+                            total += carry[k, i, r] * x[later, r]
+                        value = value - total
+                    x[k, i] = value
+                if n == 1:
+                    for i in range(3):
+                        mu[k, i] = x[k, 0] * basis[k, i]
+                else:
+                    for i in range(3):
+                        mu[k, i] = x[k, i]
+                later = k
+            # torques of the two F layers (transverse deposits at their faces)
+            for which in range(2):
+                layer = first if which == 0 else second
+                element = layer + 1
+                for c in range(3):
+                    torques[which, c] = 0.0
+                for node in range(layer, layer + 2):
+                    if kinds[node] == RESERVOIR or kinds[node + 1] == RESERVOIR:
+                        continue
+                    for c in range(3):
+                        arriving = source[node, c]
+                        if node > 0:
+                            arriving = arriving + K[node, 2] * mu[node - 1, c]
+                        arriving = arriving + K[node, 3] * mu[node, c]
+                        leaving = source[node + 1, c] + K[node + 1, 0] * mu[node, c]
+                        if node + 1 < n_nodes:
+                            leaving = leaving + K[node + 1, 1] * mu[node + 1, c]
+                        torques[which, c] += arriving - leaving
+                along = m[element, 0] * torques[which, 0] + m[element, 1] * torques[which, 1] + m[element, 2] * torques[which, 2]
+                for c in range(3):
+                    torques[which, c] = torques[which, c] - along * m[element, c]
+            m1 = (m[first + 1, 0], m[first + 1, 1], m[first + 1, 2])
+            m2 = (m[second + 1, 0], m[second + 1, 1], m[second + 1, 2])
+            t1 = (torques[0, 0], torques[0, 1], torques[0, 2])
+            t2 = (torques[1, 0], torques[1, 1], torques[1, 2])
+            cosine = m1[0] * m2[0] + m1[1] * m2[1] + m1[2] * m2[2]
+            f0 = m1[1] * m2[2] - m1[2] * m2[1]
+            f1 = m1[2] * m2[0] - m1[0] * m2[2]
+            f2 = m1[0] * m2[1] - m1[1] * m2[0]
+            norm = f0 * f0 + f1 * f1 + f2 * f2
+            # m1 x (m2 x m1) = -(m1 x f) ... spelled out as in the vector route: m1 x (m2 x m1), m2 x (m1 x m2)
+            h0 = m2[1] * m1[2] - m2[2] * m1[1]
+            h1 = m2[2] * m1[0] - m2[0] * m1[2]
+            h2 = m2[0] * m1[1] - m2[1] * m1[0]  # m2 x m1
+            d0 = m1[1] * h2 - m1[2] * h1
+            d1 = m1[2] * h0 - m1[0] * h2
+            d2 = m1[0] * h1 - m1[1] * h0  # m1 x (m2 x m1)
+            e0 = m2[1] * f2 - m2[2] * f1
+            e1 = m2[2] * f0 - m2[0] * f2
+            e2 = m2[0] * f1 - m2[1] * f0  # m2 x (m1 x m2)
+            safe = norm if norm > 0.0 else 1.0
+            out[0, b] = -(t1[0] * d0 + t1[1] * d1 + t1[2] * d2) / safe
+            out[1, b] = (t2[0] * e0 + t2[1] * e1 + t2[2] * e2) / safe
+            out[2, b] = -(t1[0] * f0 + t1[1] * f1 + t1[2] * f2) / safe
+            out[3, b] = -(t2[0] * f0 + t2[1] * f1 + t2[2] * f2) / safe
+            sine = math.sqrt(norm)
+            out[4, b] = math.atan2(sine, cosine)
+            degenerate[b] = sine < degenerate_sine
+
+
+def efficiency_applies(arrays: StackArrays) -> bool:
+    """Whether :func:`efficiency_kernel` handles ``arrays``: numba present, no interfaces, real input."""
+    if not AVAILABLE or arrays.interfaces:
+        return False
+    for element in arrays.elements():
+        if element is None:
+            continue
+        values = [element.D, element.l, element.p] + ([] if element.m is None else [element.m]) + \
+            ([] if element.thickness is None else [element.thickness])
+        if any(np.iscomplexobj(v) for v in values):
+            return False
+    return True
+
+
+class _Table:
+    """Parameters of all elements as (constant table, row table, rows of varying values over the flat batch)."""
+
+    def __init__(self, arrays: StackArrays) -> None:
+        shape = arrays.batch_shape
+        size = int(np.prod(shape, dtype=np.int64))
+        elements = arrays.elements()
+        n = len(elements)
+        self.kinds = np.empty(n, dtype=np.int64)
+        self.const = np.zeros((n, 3))
+        self.rows = np.full((n, 3), -1, dtype=np.int64)
+        self.mconst = np.zeros((n, 3))
+        self.mrows = np.full(n, -2, dtype=np.int64)
+        varying: list[np.ndarray] = []
+        mvarying: list[np.ndarray] = []
+        for e, element in enumerate(elements):
+            if element is None:
+                self.kinds[e] = RESERVOIR
+                continue
+            self.kinds[e] = LEFT_LEAD if e == 0 else RIGHT_LEAD if e == n - 1 else LAYER
+            # stiffnesses by the numpy functions on the element's own shape (bit-identical two-ports)
+            if element.thickness is None:
+                values = (lead_stiffness(element), 0.0, element.p)
+            else:
+                values = (*layer_stiffness(element), element.p)
+            for j, value in enumerate(values):
+                value = np.asarray(value, dtype=float)
+                if value.size == 1:
+                    self.const[e, j] = value.reshape(-1)[0]
+                else:
+                    self.rows[e, j] = len(varying)
+                    varying.append(np.broadcast_to(value, shape).reshape(-1))
+            if element.m is not None:
+                m = np.asarray(element.m, dtype=float)
+                if m.size == 3:
+                    self.mrows[e] = -1
+                    self.mconst[e] = m.reshape(-1)
+                else:
+                    self.mrows[e] = len(mvarying)
+                    mvarying.append(np.broadcast_to(m, shape + (3,)).reshape(-1, 3))
+        self.varies = (self.rows >= 0).any(axis=1) | (self.mrows >= 0)
+        self.size = size
+        self.vary = _rows(varying, (0, size))
+        self.mvary = _rows(mvarying, (0, size, 3))
+
+
+def _rows(arrays: list[np.ndarray], empty: tuple[int, ...]) -> np.ndarray:
+    """Stack row arrays; a single one is a view (no copy) when it is contiguous."""
+    if not arrays:
+        return np.zeros(empty)
+    if len(arrays) == 1:
+        return np.ascontiguousarray(arrays[0])[None]
+    return np.stack(arrays)
+
+
+def node_bases(arrays: StackArrays) -> tuple[np.ndarray, np.ndarray]:
+    """(dims, axis element) of every node of an interface-free stack (see ``nodes._node_basis``)."""
+    elements = arrays.elements()
+    n_nodes = len(elements) - 1
+    dims = np.zeros(n_nodes, dtype=np.int64)
+    axes = np.full(n_nodes, -1, dtype=np.int64)
+    for k in range(n_nodes):
+        before, after = elements[k], elements[k + 1]
+        if before is None or after is None:
+            continue
+        magnet = k if before.m is not None else k + 1 if after.m is not None else -1
+        dims[k] = 3 if magnet < 0 else 1
+        axes[k] = magnet
+    return dims, axes
+
+
+def efficiency_kernel(arrays: StackArrays, first: int, second: int, degenerate_sine: float
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """(g1, g2, g1_field, g2_field, theta) over the flat batch, (5, size), and |sin theta| < degenerate_sine.
+
+    The degenerate entries hold placeholders: the caller replaces them by their limits.
+    """
+    table = _Table(arrays)
+    dims, axes = node_bases(arrays)
+    out = np.empty((5, table.size))
+    degenerate = np.empty(table.size, dtype=np.bool_)
+    _efficiency_loop(table.kinds, table.varies, table.const, table.rows, table.vary, table.mconst, table.mrows, table.mvary,
+                     dims, axes, first, second, table.size, degenerate_sine, out, degenerate)
+    return out, degenerate
+
+
+# ------------------------------------------------------------------ profiles
+@njit(cache=True, parallel=True)
+def _profile_loop(x, positions, layers, m, a, b, potential_a, ends, end_m, end_mu, current, mu, js, mu0):
+    n_layers = layers.shape[0]
+    last = positions[n_layers]
+    for i in prange(x.shape[0]):
+        point = x[i]
+        # searchsorted(positions, x, side="right") - 1, the last node counted as the last layer
+        low, high = 0, n_layers + 1
+        while low < high:
+            middle = (low + high) // 2
+            if positions[middle] <= point:
+                low = middle + 1
+            else:
+                high = middle
+        region = low - 1
+        if point == last:
+            region = n_layers - 1
+        if 0 <= region < n_layers:
+            D, l, d, p = layers[region, 0], layers[region, 1], layers[region, 2], layers[region, 3]
+            X, denominator, ratio = layers[region, 4], layers[region, 5], layers[region, 6]
+            x_a = positions[region]
+            t = (point - x_a) / d
+            t = min(max(t, 0.0), 1.0)
+            u = 1.0 - t
+            # sinh(t X)/sinh X and X cosh(t X)/sinh X as in hyperbolic.py, sharing exponentials
+            et = math.exp((t - 1.0) * X)
+            eu = math.exp((u - 1.0) * X)
+            if X == 0.0:
+                s1, s2 = u, t
+            else:
+                s1 = eu * math.expm1(-2.0 * u * X) / denominator
+                s2 = et * math.expm1(-2.0 * t * X) / denominator
+            # exp(-(t + 1) X) = exp(-t X) exp(-X), exp(-(u + 1) X) = exp((t - 1) X) exp(-X) (to round-off)
+            decay = layers[region, 7]
+            c1 = ratio * (et + eu * decay)
+            c2 = ratio * (eu + et * decay)
+            pc = p * current
+            for c in range(3):
+                value = a[region, c] * s1 + b[region, c] * s2
+                mu[i, c] = value
+                slope = (b[region, c] * c1 - a[region, c] * c2) / d
+                js[i, c] = pc * m[region, c] - 0.5 * D * slope
+            along = m[region, 0] * mu[i, 0] + m[region, 1] * mu[i, 1] + m[region, 2] * mu[i, 2]
+            along_a = m[region, 0] * a[region, 0] + m[region, 1] * a[region, 1] + m[region, 2] * a[region, 2]
+            mu0[i] = potential_a[region] - current * (point - x_a) * (1.0 - p * p) / D - 0.5 * p * (along - along_a)
+        else:
+            side = 0 if region < 0 else 1
+            x_node = positions[0] if side == 0 else last
+            if ends[side, 4] == 0.0:  # reservoir
+                for c in range(3):
+                    mu[i, c] = 0.0
+                    js[i, c] = 0.0
+                mu0[i] = ends[side, 3]
+                continue
+            D, l, p, potential = ends[side, 0], ends[side, 1], ends[side, 2], ends[side, 3]
+            decay = math.exp(-abs(point - x_node) / l)
+            sign = -1.0 if side == 0 else 1.0
+            G = D / (2.0 * l)
+            pc = p * current
+            for c in range(3):
+                value = end_mu[side, c] * decay
+                mu[i, c] = value
+                js[i, c] = pc * end_m[side, c] + sign * G * value
+            along = (end_m[side, 0] * (mu[i, 0] - end_mu[side, 0]) + end_m[side, 1] * (mu[i, 1] - end_mu[side, 1])
+                     + end_m[side, 2] * (mu[i, 2] - end_mu[side, 2]))
+            mu0[i] = potential - current * (point - x_node) * (1.0 - p * p) / D - 0.5 * p * along
+
+
+def profile_applies(arrays: StackArrays, *values: np.ndarray) -> bool:
+    """Whether :func:`profile_kernel` handles a solution: numba, one configuration, a layer, real values."""
+    return AVAILABLE and arrays.batch_shape == () and len(arrays.layers) > 0 and \
+        not any(np.iscomplexobj(v) for v in values)
+
+
+def profile_kernel(arrays: StackArrays, x: np.ndarray, accumulation: np.ndarray, accumulation_right: np.ndarray,
+                   potential_left: np.ndarray, potential_right: np.ndarray, current: float
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """mu_s (N, 3), j_s (N, 3) and mu_0 (N,) of one configuration at the flat positions ``x``."""
+    layers_ = arrays.layers
+    n_layers = len(layers_)
+    layers = np.zeros((n_layers, 8))
+    layers[:, :4] = [[float(e.D), float(e.l), float(e.thickness), float(e.p)] for e in layers_]
+    X = layers[:, 2] / layers[:, 1]
+    layers[:, 4] = X
+    layers[:, 5] = np.expm1(-2.0 * np.where(X == 0, 1.0, X))
+    layers[:, 6] = _x_over_one_minus_exp_array(X)
+    layers[:, 7] = np.exp(-X)
+    m = np.array([np.zeros(3) if e.m is None else np.asarray(e.m, dtype=float) for e in layers_]).reshape(n_layers, 3)
+    positions = np.concatenate([[0.0], np.cumsum(layers[:, 2])])
+    ends = np.zeros((2, 5))
+    end_m = np.zeros((2, 3))
+    end_mu = np.zeros((2, 3))
+    for side, (end, potential, mu_node) in enumerate(((arrays.left, potential_left[0], accumulation[0]),
+                                                      (arrays.right, potential_right[n_layers], accumulation_right[n_layers]))):
+        ends[side, 3] = potential
+        if end is not None:
+            ends[side, :3] = float(end.D), float(end.l), float(end.p)
+            ends[side, 4] = 1.0
+            if end.m is not None:
+                end_m[side] = np.asarray(end.m, dtype=float)
+            end_mu[side] = mu_node
+    a = np.ascontiguousarray(accumulation_right[:-1])
+    b = np.ascontiguousarray(accumulation[1:])
+    potential_a = np.ascontiguousarray(potential_right[:-1], dtype=float)
+    N = x.shape[0]
+    mu, js, mu0 = np.empty((N, 3)), np.empty((N, 3)), np.empty(N)
+    _profile_loop(np.ascontiguousarray(x, dtype=float), positions, layers, m, a, b, potential_a, ends, end_m, end_mu,
+                  float(current), mu, js, mu0)
+    return mu, js, mu0
+
+
+__all__ = ["AVAILABLE", "Element", "efficiency_applies", "efficiency_kernel", "profile_applies", "profile_kernel"]
