@@ -11,6 +11,8 @@ All arrays carry the stack's batch shape in front; vectors are [x, y, z].
 
 from __future__ import annotations
 
+import weakref
+
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -36,7 +38,21 @@ _KEEP_PROFILE_POINTS = 4_000_000
 
 
 def stack_arrays(stack: Stack) -> StackArrays:
-    """The numeric content of ``stack`` for the solver (no copies of the parameter arrays)."""
+    """The numeric content of ``stack`` for the solver (no copies of the parameter arrays).
+
+    Built once per stack and kept while the stack lives: a validated stack is immutable (its
+    arrays are read-only), and a stack of 10^4 layers costs a Python object per layer here.
+    """
+    known = _ARRAYS.get(stack)
+    if known is None:
+        known = _ARRAYS[stack] = _stack_arrays(stack)
+    return known
+
+
+_ARRAYS: "weakref.WeakKeyDictionary[Stack, StackArrays]" = weakref.WeakKeyDictionary()
+
+
+def _stack_arrays(stack: Stack) -> StackArrays:
 
     def element(material: Material, magnetization: np.ndarray | None, thickness: np.ndarray | None) -> Element:
         p = material.p if isinstance(material, Ferromagnet) else np.zeros(())
@@ -63,7 +79,13 @@ class Efficiency:
     g2: np.ndarray
     g1_field: np.ndarray
     g2_field: np.ndarray
-    theta: np.ndarray  # angle between m1 and m2, radians
+    sine: np.ndarray  # |m1 x m2|
+    cosine: np.ndarray  # m1 . m2
+
+    @cached_property
+    def theta(self) -> np.ndarray:
+        """Angle between m1 and m2, radians (evaluated when first asked for)."""
+        return np.arctan2(self.sine, self.cosine)
 
 
 class Solution:
@@ -318,7 +340,6 @@ def _efficiency(arrays: StackArrays, unit: UnitSolution, first: int, second: int
     field = _cross(m1, m2)  # m1 x m2; |m1 x m2|^2 = sin^2 theta normalises all four basis vectors
     norm = _dot(field, field)
     sine = np.sqrt(norm)
-    theta = np.arctan2(sine, cosine)
     degenerate = sine < _DEGENERATE_SINE
     near = (sine < _NEAR_COLLINEAR_SINE) & ~degenerate
     safe = np.where(degenerate | near, 1.0, norm)
@@ -332,7 +353,7 @@ def _efficiency(arrays: StackArrays, unit: UnitSolution, first: int, second: int
             selection = np.flatnonzero(mask)
             for value, exact in zip(values, evaluate(arrays.take(selection), first, second)):
                 value.reshape(-1)[selection] = exact
-    return Efficiency(*values, theta=theta)
+    return Efficiency(*values, sine=sine, cosine=cosine)
 
 
 def _efficiency_compiled(arrays: StackArrays, first: int, second: int) -> Efficiency:
@@ -340,12 +361,12 @@ def _efficiency_compiled(arrays: StackArrays, first: int, second: int) -> Effici
     every configuration (the precision of :func:`_by_vectors`), the degenerate limits as there."""
     shape = arrays.batch_shape
     out, degenerate = kernels.efficiency_kernel(arrays, first, second, _DEGENERATE_SINE)
-    values = [out[i].reshape(shape) for i in range(5)]
+    values = [out[i].reshape(shape) for i in range(6)]
     if degenerate.any():
         selection = np.flatnonzero(degenerate)
         for value, exact in zip(values, _degenerate_limits(arrays.take(selection), first, second)):
             value.reshape(-1)[selection] = exact
-    return Efficiency(*values[:4], theta=values[4])
+    return Efficiency(*values[:4], sine=values[4], cosine=values[5])
 
 
 def _by_vectors(arrays: StackArrays, first: int, second: int) -> tuple[np.ndarray, ...]:

@@ -30,9 +30,11 @@ def long_stack(rng, n_layers, left, right):
     return ss.Stack(spacer + layers + spacer, left=ends[left], right=ends[right])
 
 
+@pytest.mark.parametrize("compiled", [True, False], ids=["numba", "lapack"])
 @pytest.mark.parametrize("ends", [("reservoir", "reservoir"), ("N", "F"), ("F", "N"), ("reservoir", "N")])
 @pytest.mark.parametrize("seed", range(3))
-def test_banded_equals_elimination(seed, ends):
+def test_banded_equals_elimination(seed, ends, compiled, monkeypatch):
+    monkeypatch.setattr(banded, "AVAILABLE", compiled and banded.AVAILABLE)
     rng = np.random.default_rng(seed)
     arrays = stack_arrays(long_stack(rng, 60, *ends))
     assert banded.applies(arrays)
@@ -49,3 +51,10 @@ def test_solve_uses_the_banded_path_for_long_single_stacks():
     assert isinstance(solution.unit, nodes.LayerwiseSolution)
     balance = solution.spin_current_in - solution.spin_current_out - solution.deposit.sum(0) - solution.spin_flip_loss.sum(0)
     np.testing.assert_allclose(balance, 0.0, atol=1e-12)
+
+
+def test_stack_arrays_are_built_once_and_parameters_are_read_only():
+    stack = long_stack(np.random.default_rng(3), 20, "N", "N")
+    assert stack_arrays(stack) is stack_arrays(stack)
+    with pytest.raises(ValueError, match="read-only"):
+        stack.layers[1].thickness[...] = 2.0

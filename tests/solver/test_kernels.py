@@ -71,6 +71,27 @@ def test_efficiency_kernel_equals_numpy(seed, ends):
     compare(arrays, first, second)
 
 
+@pytest.mark.parametrize("ends", [("reservoir", "reservoir"), ("N", "F"), ("F", "reservoir")])
+@pytest.mark.parametrize("lanes", [1, 2, 3])  # batches of 1, 2 and 3 blocks + a ragged remainder
+def test_rail_only_chains_take_the_vectorised_kernel(lanes, ends, monkeypatch):
+    """F1/N/F2 with varying p, d and angle: every active node on a rail (the scalar kernel)."""
+    rng = np.random.default_rng(lanes)
+    size = lanes * kernels._LANES * kernels._BLOCKS_PER_CHUNK // 8 + 37
+    theta = np.concatenate([[0.0, 180.0, 1e-7, 90.0], rng.uniform(0, 180, size - 4)])
+    F1 = ss.Ferromagnet("F1", 1.0, rng.uniform(-0.9, 0.9, size), 2.0)
+    F2 = ss.Ferromagnet("F2", 1.5, 0.4, np.inf)
+    stack = ss.Stack([ss.Layer(F1, rng.uniform(0.1, 3, size), [0, 0, 1]), ss.Layer(N, 2.0), ss.Layer(F2, 1.0, ss.polar(theta))],
+                     left=ENDS[ends[0]]([0, 0, 1]), right=ENDS[ends[1]](ss.polar(theta)))
+    arrays = stack_arrays(stack)
+    dims, _ = kernels.node_bases(arrays)
+    assert not np.any(dims == 3)
+    called = []
+    original = kernels._efficiency_axes_loop
+    monkeypatch.setattr(kernels, "_efficiency_axes_loop", lambda *a: called.append(1) or original(*a))
+    compare(arrays, 0, 2)
+    assert called
+
+
 def test_efficiency_kernel_batched_shapes_and_varying_parameters():
     rng = np.random.default_rng(11)
     theta = np.linspace(0.0, 180.0, 7)[:, None]

@@ -38,7 +38,13 @@ def as_real_array(value: Any, path: str) -> np.ndarray:
         raise StackError(path, f"must be a number or an array of numbers, got {value!r}") from None
     if array.dtype == object or array.dtype.kind not in "iuf":
         raise StackError(path, f"must be a number or an array of numbers, got {value!r}")
-    return array.astype(float)
+    return frozen(array.astype(float))
+
+
+def frozen(array: np.ndarray) -> np.ndarray:
+    """``array`` made read-only: a validated stack never changes, so what is derived from it may be kept."""
+    array.flags.writeable = False
+    return array
 
 
 def finite(value: Any, path: str) -> np.ndarray:
@@ -87,7 +93,7 @@ def direction(value: Any, path: str) -> np.ndarray:
             raise StackError(f"{path}.theta", "missing (polar angle from +z, degrees)")
         theta = finite(value["theta"], f"{path}.theta")
         phi = finite(value.get("phi", 0.0), f"{path}.phi")
-        return polar(theta, phi)
+        return frozen(polar(theta, phi))
     array = as_real_array(value, path)
     if array.ndim == 0 or array.shape[-1] != 3:
         raise StackError(path, f"must be a 3-vector [x, y, z] or {{theta, phi}}, got {value!r}")
@@ -97,7 +103,7 @@ def direction(value: Any, path: str) -> np.ndarray:
     bad = ~(norm > 0)
     if bad.any():
         raise StackError(path, "must be a non-zero vector, got [0, 0, 0]")
-    return array / norm[..., None]
+    return frozen(array / norm[..., None])
 
 
 def polar(theta: Any, phi: Any = 0.0) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -68,6 +69,24 @@ class StackArrays:
     @property
     def n_nodes(self) -> int:
         return len(self.layers) + 1
+
+    @cached_property
+    def columns(self) -> dict[str, np.ndarray]:
+        """The layers of a single configuration as columns: ``D``, ``l``, ``p``, ``thickness`` (L,),
+        ``m`` (L, 3) (zero in N), ``ferro`` (L,) bool and ``complex`` (whether a magnetization is
+        complex; then ``m`` holds the real parts); built once per stack (a long stack has one element
+        object per layer)."""
+        layers = self.layers
+        n = len(layers)
+        columns = list(zip(*layers)) if n else [()] * 5
+        D, l, p, d = (np.fromiter(columns[i], dtype=float, count=n) for i in (0, 1, 2, 4))
+        ferro = np.fromiter((e.m is not None for e in layers), dtype=bool, count=n)
+        m = np.zeros((n, 3))
+        magnetizations = [e.m for e in (*layers, self.left, self.right) if e is not None and e.m is not None]
+        is_complex = any(np.iscomplexobj(v) for v in magnetizations)
+        if ferro.any():
+            m[ferro] = np.real(np.array([e.m for e in layers if e.m is not None]))
+        return {"D": D, "l": l, "p": p, "thickness": d, "m": m, "ferro": ferro, "complex": is_complex}
 
     def elements(self) -> list[Element | None]:
         """Element 0 = left end, 1..L = layers, L + 1 = right end (node k sits between k and k + 1)."""

@@ -16,6 +16,7 @@ import numpy as np
 from scipy.linalg import solve_banded
 
 from .arrays import StackArrays
+from .compiled import AVAILABLE, njit
 from .hyperbolic import x_coth_x, x_csch_x
 
 
@@ -23,7 +24,7 @@ def applies(arrays: StackArrays) -> bool:
     """Whether this path handles ``arrays``: a single real configuration without resistive interfaces."""
     if arrays.batch_shape != () or arrays.interfaces:
         return False
-    return all(e is None or e.m is None or e.m.dtype.kind != "c" for e in arrays.elements())
+    return not arrays.columns["complex"]
 
 
 def solve_layerwise(arrays: StackArrays) -> dict[str, np.ndarray | None]:
@@ -35,14 +36,9 @@ def solve_layerwise(arrays: StackArrays) -> dict[str, np.ndarray | None]:
         ``accumulation`` (L + 1, 3), ``spin_current_left``/``right`` (L, 3),
         ``lead_current_left``/``right`` (3,) or None, ``deposit`` (L + 1, 3), ``torque`` (L, 3).
     """
-    layers = arrays.layers
-    n_layers = len(layers)
-    columns = list(zip(*layers)) if n_layers else [()] * 5
-    D, l, p, d = (np.fromiter(columns[i], dtype=float, count=n_layers) for i in (0, 1, 2, 4))
-    ferro = np.array([e.m is not None for e in layers], dtype=bool)
-    m = np.zeros((n_layers, 3))
-    if ferro.any():
-        m[ferro] = np.array([e.m for e in layers if e.m is not None], dtype=float)
+    columns = arrays.columns
+    n_layers = len(arrays.layers)
+    D, l, p, d, m, ferro = (columns[key] for key in ("D", "l", "p", "thickness", "m", "ferro"))
     X = d / l
     scale = D / (2.0 * d)
     gc, gs = scale * x_coth_x(X), scale * x_csch_x(X)
@@ -84,29 +80,10 @@ def solve_layerwise(arrays: StackArrays) -> dict[str, np.ndarray | None]:
         values = np.zeros((n, 3))
     else:
         # E_k^T [(Gc_k + Gc_{k+1}) mu_k - Gs_k mu_{k-1} - Gs_{k+1} mu_{k+1}] = E_k^T (s_k - s_{k+1})
-        diagonal = (stiffness[:-1] + stiffness[1:])[:, None, None] * np.einsum("kia,kib->kab", basis, basis)
-        coupling = -transfer[1:-1, None, None] * np.einsum("kia,kib->kab", basis[:-1], basis[1:])  # (k, k+1)
-        rhs_blocks = np.einsum("kia,ki->ka", basis, source[:-1] - source[1:])
-        band = np.zeros((11, unknowns))
-        r, q = np.meshgrid(np.arange(3), np.arange(3), indexing="ij")
-
-        def scatter(blocks: np.ndarray, rows_of: np.ndarray, cols_of: np.ndarray) -> None:
-            k = np.arange(len(blocks))[:, None, None]
-            valid = (r[None] < size[rows_of][k]) & (q[None] < size[cols_of][k])
-            rows = (offset[rows_of][k] + r[None])[valid]
-            cols = (offset[cols_of][k] + q[None])[valid]
-            band[5 + rows - cols, cols] = blocks[valid]
-
-        nodes = np.arange(n)
-        scatter(diagonal, nodes, nodes)
-        scatter(coupling, nodes[:-1], nodes[1:])
-        scatter(np.swapaxes(coupling, 1, 2), nodes[1:], nodes[:-1])
-        valid_rhs = np.arange(3)[None, :] < size[:, None]
-        rhs = rhs_blocks[valid_rhs]
-        solution = solve_banded((5, 5), band, rhs)
-        coordinates = np.zeros((n, 3))
-        coordinates[valid_rhs] = solution
-        values = np.einsum("kia,ka->ki", basis, coordinates)
+        if AVAILABLE:
+            values = _assemble_and_solve(stiffness, transfer, source, basis, size)
+        else:
+            values = _banded(stiffness, transfer, source, basis, size, offset, unknowns)
 
     mu_a, mu_b = values[:-1], values[1:]
     left_face = source[1:-1] + gc[:, None] * mu_a - gs[:, None] * mu_b
@@ -121,3 +98,125 @@ def solve_layerwise(arrays: StackArrays) -> dict[str, np.ndarray | None]:
     torque = np.where(ferro[:, None], total - np.einsum("ki,ki->k", m, total)[:, None] * m, 0.0)
     return {"accumulation": values, "spin_current_left": left_face, "spin_current_right": right_face,
             "lead_current_left": lead_left, "lead_current_right": lead_right, "deposit": deposit, "torque": torque}
+
+
+def _banded(stiffness: np.ndarray, transfer: np.ndarray, source: np.ndarray, basis: np.ndarray, size: np.ndarray,
+            offset: np.ndarray, unknowns: int) -> np.ndarray:
+    """The node system as one (5, 5)-banded matrix (unknowns of node k numbered consecutively), LAPACK gbsv
+    (the path without numba)."""
+    n = len(size)
+    diagonal = (stiffness[:-1] + stiffness[1:])[:, None, None] * np.einsum("kia,kib->kab", basis, basis)
+    coupling = -transfer[1:-1, None, None] * np.einsum("kia,kib->kab", basis[:-1], basis[1:])  # (k, k+1)
+    rhs_blocks = np.einsum("kia,ki->ka", basis, source[:-1] - source[1:])
+    band = np.zeros((11, unknowns))
+    r, q = np.meshgrid(np.arange(3), np.arange(3), indexing="ij")
+
+    def scatter(blocks: np.ndarray, rows_of: np.ndarray, cols_of: np.ndarray) -> None:
+        k = np.arange(len(blocks))[:, None, None]
+        valid = (r[None] < size[rows_of][k]) & (q[None] < size[cols_of][k])
+        rows = (offset[rows_of][k] + r[None])[valid]
+        cols = (offset[cols_of][k] + q[None])[valid]
+        band[5 + rows - cols, cols] = blocks[valid]
+
+    nodes = np.arange(n)
+    scatter(diagonal, nodes, nodes)
+    scatter(coupling, nodes[:-1], nodes[1:])
+    scatter(np.swapaxes(coupling, 1, 2), nodes[1:], nodes[:-1])
+    valid_rhs = np.arange(3)[None, :] < size[:, None]
+    rhs = rhs_blocks[valid_rhs]
+    solution = solve_banded((5, 5), band, rhs)
+    coordinates = np.zeros((n, 3))
+    coordinates[valid_rhs] = solution
+    values = np.einsum("kia,ka->ki", basis, coordinates)
+    return values
+
+
+@njit(cache=True, error_model="numpy")
+def _assemble_and_solve(stiffness: np.ndarray, transfer: np.ndarray, source: np.ndarray, basis: np.ndarray,
+                        size: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """The node values (n, 3) by block elimination over the padded 3x3 node blocks.
+
+    Blocks as in :func:`_banded`: diagonal (Gc_k + Gc_{k+1}) E_k^T E_k, coupling A_{k, k+1} =
+    -Gs_{k+1} E_k^T E_{k+1} (A_{k+1, k} its transpose), right side E_k^T (s_k - s_{k+1}); padded
+    unknowns get identity rows and a zero right side.  No pivoting: the active part is symmetric
+    positive definite (the Hessian of S, MODEL.md 5).
+    """
+    n = basis.shape[0]
+    diagonal = np.zeros((n, 3, 3))
+    coupling = np.zeros((n, 3, 3))
+    rhs = np.zeros((n, 3))
+    for k in range(n):
+        total_stiffness = stiffness[k] + stiffness[k + 1]
+        for a in range(3):
+            for b in range(3):
+                diagonal[k, a, b] = total_stiffness * (basis[k, 0, a] * basis[k, 0, b] + basis[k, 1, a] * basis[k, 1, b]
+                                                       + basis[k, 2, a] * basis[k, 2, b])
+                if k + 1 < n:
+                    coupling[k, a, b] = -transfer[k + 1] * (basis[k, 0, a] * basis[k + 1, 0, b]
+                                                            + basis[k, 1, a] * basis[k + 1, 1, b]
+                                                            + basis[k, 2, a] * basis[k + 1, 2, b])
+            rhs[k, a] = (basis[k, 0, a] * (source[k, 0] - source[k + 1, 0]) + basis[k, 1, a] * (source[k, 1] - source[k + 1, 1])
+                         + basis[k, 2, a] * (source[k, 2] - source[k + 1, 2]))
+        for a in range(size[k], 3):
+            diagonal[k, a, a] = 1.0
+    x = _block_thomas(diagonal, coupling, rhs)
+    values = np.zeros((n, 3))
+    for k in range(n):
+        for i in range(3):
+            values[k, i] = basis[k, i, 0] * x[k, 0] + basis[k, i, 1] * x[k, 1] + basis[k, i, 2] * x[k, 2]
+    return values
+
+
+@njit(cache=True, error_model="numpy")
+def _block_thomas(diagonal: np.ndarray, coupling: np.ndarray, rhs: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """Block elimination of a symmetric block-tridiagonal system with 3x3 blocks (padded unknowns carry
+    identity rows): diagonal (n, 3, 3), coupling A_{k, k+1} (n, 3, 3; the last unused), rhs (n, 3) -> x (n, 3)."""
+    n = diagonal.shape[0]
+    carry = np.zeros((n, 3, 3))
+    partial = np.zeros((n, 3))
+    block = np.empty((3, 3))
+    inverse = np.empty((3, 3))
+    right = np.empty(3)
+    for k in range(n):
+        for i in range(3):
+            right[i] = rhs[k, i]
+            for j in range(3):
+                block[i, j] = diagonal[k, i, j]
+        if k > 0:  # A_{k, k-1} = coupling[k - 1]^T
+            for i in range(3):
+                for j in range(3):
+                    total = 0.0
+                    for r in range(3):
+                        total += coupling[k - 1, r, i] * carry[k - 1, r, j]
+                    block[i, j] -= total
+                total = 0.0
+                for r in range(3):
+                    total += coupling[k - 1, r, i] * partial[k - 1, r]
+                right[i] -= total
+        c00 = block[1, 1] * block[2, 2] - block[1, 2] * block[2, 1]
+        c01 = block[1, 2] * block[2, 0] - block[1, 0] * block[2, 2]
+        c02 = block[1, 0] * block[2, 1] - block[1, 1] * block[2, 0]
+        c10 = block[2, 1] * block[0, 2] - block[2, 2] * block[0, 1]
+        c11 = block[2, 2] * block[0, 0] - block[2, 0] * block[0, 2]
+        c12 = block[2, 0] * block[0, 1] - block[2, 1] * block[0, 0]
+        c20 = block[0, 1] * block[1, 2] - block[0, 2] * block[1, 1]
+        c21 = block[0, 2] * block[1, 0] - block[0, 0] * block[1, 2]
+        c22 = block[0, 0] * block[1, 1] - block[0, 1] * block[1, 0]
+        det = block[0, 0] * c00 + block[0, 1] * c01 + block[0, 2] * c02
+        inverse[0, 0], inverse[0, 1], inverse[0, 2] = c00 / det, c10 / det, c20 / det
+        inverse[1, 0], inverse[1, 1], inverse[1, 2] = c01 / det, c11 / det, c21 / det
+        inverse[2, 0], inverse[2, 1], inverse[2, 2] = c02 / det, c12 / det, c22 / det
+        for i in range(3):
+            partial[k, i] = inverse[i, 0] * right[0] + inverse[i, 1] * right[1] + inverse[i, 2] * right[2]
+            if k + 1 < n:
+                for j in range(3):
+                    carry[k, i, j] = (inverse[i, 0] * coupling[k, 0, j] + inverse[i, 1] * coupling[k, 1, j]
+                                      + inverse[i, 2] * coupling[k, 2, j])
+    x = np.zeros((n, 3))
+    for k in range(n - 1, -1, -1):
+        for i in range(3):
+            value = partial[k, i]
+            if k + 1 < n:
+                value -= carry[k, i, 0] * x[k + 1, 0] + carry[k, i, 1] * x[k + 1, 1] + carry[k, i, 2] * x[k + 1, 2]
+            x[k, i] = value
+    return x

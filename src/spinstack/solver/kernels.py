@@ -20,19 +20,8 @@ import math
 
 import numpy as np
 
-try:  # pragma: no cover - exercised by the environment, not by a test
-    from numba import njit, prange
-
-    AVAILABLE = True
-except ImportError:  # pragma: no cover
-    AVAILABLE = False
-
-    def njit(*args, **kwargs):  # type: ignore[no-redef]
-        return lambda function: function
-
-    prange = range
-
 from .arrays import Element, StackArrays
+from .compiled import AVAILABLE, njit, prange
 from .hyperbolic import _x_over_one_minus_exp as _x_over_one_minus_exp_array
 from .nodes import layer_stiffness, lead_stiffness
 
@@ -41,14 +30,14 @@ RESERVOIR, LEFT_LEAD, LAYER, RIGHT_LEAD = 0, 1, 2, 3
 _CHUNK = 2048
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _x_over_one_minus_exp(X):
     if X == 0.0:
         return 0.5
     return X / (-math.expm1(-2.0 * X))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _parameter(const, rows, vary, element, j, b):
     r = rows[element, j]
     if r < 0:
@@ -56,7 +45,7 @@ def _parameter(const, rows, vary, element, j, b):
     return vary[r, b]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _magnetization(mconst, mrows, mvary, element, b, out):
     r = mrows[element]
     for c in range(3):
@@ -68,7 +57,7 @@ def _magnetization(mconst, mrows, mvary, element, b, out):
             out[element, c] = mvary[r, b, c]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _element(kinds, const, rows, vary, mconst, mrows, mvary, e, b, m, source, K):
     """The two-port of element e in configuration b: m, source p m and the stiffnesses K."""
     kind = kinds[e]
@@ -98,7 +87,7 @@ def _element(kinds, const, rows, vary, mconst, mrows, mvary, e, b, m, source, K)
         K[e, 0] = first_stiffness
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def _efficiency_loop(kinds, varies, const, rows, vary, mconst, mrows, mvary, dims, axes, first, second, size, degenerate_sine, out, degenerate):
     n_elements = kinds.shape[0]
     n_nodes = n_elements - 1
@@ -363,8 +352,162 @@ def _efficiency_loop(kinds, varies, const, rows, vary, mconst, mrows, mvary, dim
             out[2, b] = -(t1[0] * f0 + t1[1] * f1 + t1[2] * f2) / safe
             out[3, b] = -(t2[0] * f0 + t2[1] * f1 + t2[2] * f2) / safe
             sine = math.sqrt(norm)
-            out[4, b] = math.atan2(sine, cosine)
+            out[4, b] = sine
+            out[5, b] = cosine
             degenerate[b] = sine < degenerate_sine
+
+
+_LANES = 256  # configurations advanced together through the node chain (SIMD over the inner loops)
+_BLOCKS_PER_CHUNK = 16
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
+def _efficiency_axes_loop(kinds, const, rows, vary, mconst, mrows, mvary, dims, axes, first, second, size, degenerate_sine,
+                          out, degenerate):
+    """:func:`_efficiency_loop` for chains whose active nodes all sit on a magnetization axis (1 unknown
+    each: a scalar tridiagonal system), laid out as structure of arrays over _LANES configurations so
+    that every step is one vectorisable loop."""
+    n_elements = kinds.shape[0]
+    n_nodes = n_elements - 1
+    n_blocks = (size + _LANES - 1) // _LANES
+    n_chunks = (n_blocks + _BLOCKS_PER_CHUNK - 1) // _BLOCKS_PER_CHUNK
+    for chunk in prange(n_chunks):  # work arrays once per chunk (allocation inside the loop costs as much as the work)
+        m = np.zeros((n_elements, 3, _LANES))
+        source = np.zeros((n_elements, 3, _LANES))
+        K = np.zeros((n_elements, 4, _LANES))  # K_aa, K_ab, K_ba, K_bb; reservoirs stay 0
+        carry = np.zeros((n_nodes, _LANES))
+        partial = np.zeros((n_nodes, _LANES))
+        x = np.zeros((n_nodes, _LANES))
+        mu = np.zeros((n_nodes, 3, _LANES))  # reservoir nodes stay 0
+        torques = np.zeros((2, 3, _LANES))
+        for block in range(chunk * _BLOCKS_PER_CHUNK, min(n_blocks, (chunk + 1) * _BLOCKS_PER_CHUNK)):
+            start = block * _LANES
+            width = min(size, start + _LANES) - start
+            torques[:] = 0.0
+            _axes_block(kinds, const, rows, vary, mconst, mrows, mvary, dims, axes, first, second, degenerate_sine,
+                        out, degenerate, start, width, m, source, K, carry, partial, x, mu, torques)
+
+
+@njit(cache=True, error_model="numpy")
+def _axes_block(kinds, const, rows, vary, mconst, mrows, mvary, dims, axes, first, second, degenerate_sine, out, degenerate,
+                start, width, m, source, K, carry, partial, x, mu, torques):
+    """One block of :func:`_efficiency_axes_loop`: configurations start .. start + width."""
+    n_elements = kinds.shape[0]
+    n_nodes = n_elements - 1
+    for e in range(n_elements):  # two-ports of every element (MODEL.md 2)
+        kind = kinds[e]
+        if kind == RESERVOIR:
+            continue
+        r = mrows[e]
+        for c in range(3):
+            if r == -1:
+                for w in range(width):
+                    m[e, c, w] = mconst[e, c]
+            elif r >= 0:
+                for w in range(width):
+                    m[e, c, w] = mvary[r, start + w, c]
+        for j in range(3):
+            r = rows[e, j]
+            slot = (0 if kind != LEFT_LEAD else 3) if j == 0 else 1 if j == 1 else -1
+            for w in range(width):
+                value = const[e, j] if r < 0 else vary[r, start + w]
+                if j == 2:
+                    for c in range(3):
+                        source[e, c, w] = value * m[e, c, w]
+                elif slot >= 0:
+                    if kind == LAYER:
+                        sign = 1.0 if j == 0 else -1.0
+                        K[e, slot, w] = sign * value
+                        K[e, 3 - slot, w] = -sign * value
+                    elif kind == LEFT_LEAD:
+                        if j == 0:
+                            K[e, 3, w] = -value
+                    elif j == 0:
+                        K[e, 0, w] = value
+    # forward elimination over the active nodes (each coupled only to its neighbours)
+    for k in range(n_nodes):
+        if dims[k] == 0:
+            continue
+        a = axes[k]
+        coupled_before = k > 0 and dims[k - 1] > 0
+        coupled_after = k + 1 < n_nodes and dims[k + 1] > 0
+        for w in range(width):
+            c = K[k + 1, 0, w] - K[k, 3, w]
+            r0 = (m[a, 0, w] * (source[k, 0, w] - source[k + 1, 0, w]) + m[a, 1, w] * (source[k, 1, w] - source[k + 1, 1, w])
+                  + m[a, 2, w] * (source[k, 2, w] - source[k + 1, 2, w]))
+            if coupled_before:
+                q = axes[k - 1]
+                if a == q:
+                    g = -K[k, 2, w]
+                else:
+                    g = -(K[k, 2, w] * (m[a, 0, w] * m[q, 0, w] + m[a, 1, w] * m[q, 1, w] + m[a, 2, w] * m[q, 2, w]))
+                c = c - g * carry[k - 1, w]
+                r0 = r0 - g * partial[k - 1, w]
+            partial[k, w] = r0 / c
+            if coupled_after:
+                q = axes[k + 1]
+                if a == q:
+                    g = K[k + 1, 1, w]
+                else:
+                    g = K[k + 1, 1, w] * (m[a, 0, w] * m[q, 0, w] + m[a, 1, w] * m[q, 1, w] + m[a, 2, w] * m[q, 2, w])
+                carry[k, w] = g / c
+    for k in range(n_nodes - 1, -1, -1):  # back substitution; mu = x m on each rail
+        if dims[k] == 0:
+            continue
+        a = axes[k]
+        coupled_after = k + 1 < n_nodes and dims[k + 1] > 0
+        for w in range(width):
+            value = partial[k, w]
+            if coupled_after:
+                value = value - carry[k, w] * x[k + 1, w]
+            x[k, w] = value
+            for c in range(3):
+                mu[k, c, w] = value * m[a, c, w]
+    # torques of the two F layers: transverse deposits at their faces
+    for which in range(2):
+        element = (first if which == 0 else second) + 1
+        for node in range(element - 1, element + 1):
+            if kinds[node] == RESERVOIR or kinds[node + 1] == RESERVOIR:
+                continue
+            for c in range(3):
+                for w in range(width):
+                    arriving = source[node, c, w] + K[node, 3, w] * mu[node, c, w]
+                    if node > 0:
+                        arriving = arriving + K[node, 2, w] * mu[node - 1, c, w]
+                    leaving = source[node + 1, c, w] + K[node + 1, 0, w] * mu[node, c, w]
+                    if node + 1 < n_nodes:
+                        leaving = leaving + K[node + 1, 1, w] * mu[node + 1, c, w]
+                    torques[which, c, w] += arriving - leaving
+        for w in range(width):
+            along = m[element, 0, w] * torques[which, 0, w] + m[element, 1, w] * torques[which, 1, w] + \
+                m[element, 2, w] * torques[which, 2, w]
+            for c in range(3):
+                torques[which, c, w] = torques[which, c, w] - along * m[element, c, w]
+    e1, e2 = first + 1, second + 1
+    for w in range(width):
+        b = start + w
+        m10, m11, m12 = m[e1, 0, w], m[e1, 1, w], m[e1, 2, w]
+        m20, m21, m22 = m[e2, 0, w], m[e2, 1, w], m[e2, 2, w]
+        cosine = m10 * m20 + m11 * m21 + m12 * m22
+        f0 = m11 * m22 - m12 * m21
+        f1 = m12 * m20 - m10 * m22
+        f2 = m10 * m21 - m11 * m20  # m1 x m2
+        norm = f0 * f0 + f1 * f1 + f2 * f2
+        d0 = m11 * -f2 - m12 * -f1
+        d1 = m12 * -f0 - m10 * -f2
+        d2 = m10 * -f1 - m11 * -f0  # m1 x (m2 x m1)
+        g0 = m21 * f2 - m22 * f1
+        g1 = m22 * f0 - m20 * f2
+        g2 = m20 * f1 - m21 * f0  # m2 x (m1 x m2)
+        safe = norm if norm > 0.0 else 1.0
+        out[0, b] = -(torques[0, 0, w] * d0 + torques[0, 1, w] * d1 + torques[0, 2, w] * d2) / safe
+        out[1, b] = (torques[1, 0, w] * g0 + torques[1, 1, w] * g1 + torques[1, 2, w] * g2) / safe
+        out[2, b] = -(torques[0, 0, w] * f0 + torques[0, 1, w] * f1 + torques[0, 2, w] * f2) / safe
+        out[3, b] = -(torques[1, 0, w] * f0 + torques[1, 1, w] * f1 + torques[1, 2, w] * f2) / safe
+        sine = math.sqrt(norm)
+        out[4, b] = sine
+        out[5, b] = cosine
+        degenerate[b] = sine < degenerate_sine
 
 
 def efficiency_applies(arrays: StackArrays) -> bool:
@@ -454,21 +597,25 @@ def node_bases(arrays: StackArrays) -> tuple[np.ndarray, np.ndarray]:
 
 def efficiency_kernel(arrays: StackArrays, first: int, second: int, degenerate_sine: float
                       ) -> tuple[np.ndarray, np.ndarray]:
-    """(g1, g2, g1_field, g2_field, theta) over the flat batch, (5, size), and |sin theta| < degenerate_sine.
+    """(g1, g2, g1_field, g2_field, sin theta, cos theta) over the flat batch, (6, size), and |sin theta| < degenerate_sine.
 
     The degenerate entries hold placeholders: the caller replaces them by their limits.
     """
     table = _Table(arrays)
     dims, axes = node_bases(arrays)
-    out = np.empty((5, table.size))
+    out = np.empty((6, table.size))
     degenerate = np.empty(table.size, dtype=np.bool_)
-    _efficiency_loop(table.kinds, table.varies, table.const, table.rows, table.vary, table.mconst, table.mrows, table.mvary,
-                     dims, axes, first, second, table.size, degenerate_sine, out, degenerate)
+    if np.all(dims != 3):  # every active node on a rail: the scalar chain, vectorised over configurations
+        _efficiency_axes_loop(table.kinds, table.const, table.rows, table.vary, table.mconst, table.mrows, table.mvary,
+                              dims, axes, first, second, table.size, degenerate_sine, out, degenerate)
+    else:
+        _efficiency_loop(table.kinds, table.varies, table.const, table.rows, table.vary, table.mconst, table.mrows,
+                         table.mvary, dims, axes, first, second, table.size, degenerate_sine, out, degenerate)
     return out, degenerate
 
 
 # ------------------------------------------------------------------ profiles
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def _profile_loop(x, positions, layers, m, a, b, potential_a, ends, end_m, end_mu, current, mu, js, mu0):
     n_layers = layers.shape[0]
     last = positions[n_layers]
