@@ -7,14 +7,14 @@ of parameters.  Start with :func:`load_stack` or build a :class:`Stack`, then
 """
 
 from .errors import SpinstackError, StackError
-from .model import Ferromagnet, Interface, Layer, Lead, Normal, Reservoir, Stack, polar
+from .model import Ferromagnet, Insulator, Interface, Layer, Lead, Normal, Open, Reservoir, Stack, polar
 from .solution import Efficiency, Solution, solve
 from .sweep import sweep  # the function: spinstack.sweep(stack, {path: values}) (module: spinstack.sweep docs)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Efficiency", "Ferromagnet", "Interface", "Layer", "Lead", "Normal", "Reservoir", "Solution", "SpinstackError",
+    "Efficiency", "Ferromagnet", "Insulator", "Interface", "Layer", "Lead", "Normal", "Open", "Reservoir", "Solution", "SpinstackError",
     "Stack", "StackError", "load_stack", "polar", "solve", "sweep",
 ]
 

@@ -20,11 +20,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .errors import SpinstackError
-from .model import Ferromagnet, Lead, Stack
+from .model import Ferromagnet, Insulator, Lead, Open, Stack
 from .model.layers import End
 from .model.materials import Material
-from .solver import (Element, InterfaceElement, StackArrays, UnitSolution, functional, interface_drops, layer_ends,
-                     resistance_area, solve_unit, spin_flip_loss)
+from .solver import (Boundary, Element, InterfaceElement, StackArrays, UnitSolution, functional, interface_drops, layer_ends,
+                     resistance_area, solve_unit, spin_flip_loss, spin_hall_source)
 from .solver import kernels
 from .solver.hyperbolic import sinh_ratio, x_cosh_ratio
 
@@ -53,17 +53,27 @@ _ARRAYS: "weakref.WeakKeyDictionary[Stack, StackArrays]" = weakref.WeakKeyDictio
 
 
 def _stack_arrays(stack: Stack) -> StackArrays:
+    coherent = [name for name, material in stack.materials.items() if isinstance(material, Ferromagnet) and material.coherent]
+    if coherent:
+        raise SpinstackError(f"materials.{coherent[0]}: finite transverse coherence (l_J, l_phi; MODEL.md 8e) is not "
+                             "solved yet; remove l_J and l_phi for full absorption at the faces")
 
     def element(material: Material, magnetization: np.ndarray | None, thickness: np.ndarray | None) -> Element:
         p = material.p if isinstance(material, Ferromagnet) else np.zeros(())
-        return Element(D=material.D, l=material.l, p=p, m=magnetization, thickness=thickness)
+        return Element(D=material.D, l=material.l, p=p, m=magnetization, thickness=thickness, theta_SH=material.theta_SH)
 
     def end(side: End) -> Element | None:
         return element(side.material, side.magnetization, None) if isinstance(side, Lead) else None
 
+    boundaries = {}
+    for name, side in (("left", stack.left), ("right", stack.right)):
+        if isinstance(side, Open):
+            boundaries[name] = Boundary("open")
+        elif isinstance(side, Insulator):
+            boundaries[name] = Boundary("insulator", side.magnetization, side.g_mix[..., 0], side.g_mix[..., 1], side.g_s)
     layers = tuple(element(layer.material, layer.magnetization, layer.thickness) for layer in stack.layers)
     interfaces = {i.node: InterfaceElement(i.g, i.gamma, i.g_mix, i.delta) for i in stack.interfaces}
-    return StackArrays(layers, end(stack.left), end(stack.right), stack.batch_shape, interfaces)
+    return StackArrays(layers, end(stack.left), end(stack.right), stack.batch_shape, interfaces, boundaries, stack.field)
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,24 @@ class Efficiency:
     def theta(self) -> np.ndarray:
         """Angle between m1 and m2, radians (evaluated when first asked for)."""
         return np.arctan2(self.sine, self.cosine)
+
+
+@dataclass(frozen=True)
+class SpinHallMagnetoresistance:
+    """MODEL.md 8c: the inverse spin Hall change of the in-plane current and its ratios.
+
+    Attributes
+    ----------
+    change : (..., 3)  delta I, sum over N layers of -(theta_SH D / 2) xhat x [mu(x_b-) - mu(x_a+)]
+    total : (..., 3)  I0, sum over the layers of sigma d eps (leads excluded)
+    longitudinal : -delta I . eps_hat / |I0|, the relative resistance change Delta R / R
+    transverse : -delta I . sigma_hat / |I0|
+    """
+
+    change: np.ndarray
+    total: np.ndarray
+    longitudinal: np.ndarray
+    transverse: np.ndarray
 
 
 class Solution:
@@ -128,18 +156,35 @@ class Solution:
         return self.current.reshape(self.current.shape + (1,) * extra_axes) * per_unit
 
     @cached_property
+    def field_unit(self) -> UnitSolution | None:
+        """The node system driven by the in-plane field alone (j0 = 0; MODEL.md 8a, 8b), or ``None``
+        when nothing responds to it (no field, or no N material with theta_SH != 0)."""
+        arrays = self.arrays
+        elements = [e for e in arrays.elements() if e is not None and e.m is None]
+        if arrays.eps is None or not any(np.any(e.theta_SH) for e in elements):
+            return None
+        return solve_unit(arrays, "field")
+
+    def _driven(self, name: str, extra_axes: int) -> np.ndarray:
+        """Attribute ``name`` of the solution: j0 times the per-unit-current one, plus the field-driven one."""
+        total = self._scaled(getattr(self.unit, name), extra_axes)
+        if self.field_unit is not None:
+            total = total + getattr(self.field_unit, name)
+        return total
+
+    @cached_property
     def accumulation(self) -> np.ndarray:
         """Spin accumulation mu_s at the nodes, (..., L + 1, 3), energy units.
 
         At a resistive interface this is the value just left of it (mu^-); see
         :attr:`accumulation_right`.
         """
-        return self._scaled(self.unit.accumulation, 2)
+        return self._driven("accumulation", 2)
 
     @cached_property
     def accumulation_right(self) -> np.ndarray:
         """mu_s just right of each node (mu^+ at a resistive interface), (..., L + 1, 3)."""
-        return self._scaled(self.unit.accumulation_right, 2)
+        return self._driven("accumulation_right", 2)
 
     def interface_currents(self, node: int) -> tuple[np.ndarray, np.ndarray]:
         """Spin current through the resistive interface at ``node`` on its left and right side, (..., 3) each.
@@ -150,17 +195,20 @@ class Solution:
         if node not in self.unit.interface_currents:
             raise SpinstackError(f"node {node} has no resistive interface")
         left, right = self.unit.interface_currents[node]
-        return self._scaled(left, 1), self._scaled(right, 1)
+        left, right = self._scaled(left, 1), self._scaled(right, 1)
+        if self.field_unit is not None:
+            left, right = left + self.field_unit.interface_currents[node][0], right + self.field_unit.interface_currents[node][1]
+        return left, right
 
     @cached_property
     def spin_current_left(self) -> np.ndarray:
         """j_s just inside each layer's left face, (..., L, 3)."""
-        return self._scaled(self.unit.spin_current_left, 2)
+        return self._driven("spin_current_left", 2)
 
     @cached_property
     def spin_current_right(self) -> np.ndarray:
         """j_s just inside each layer's right face, (..., L, 3)."""
-        return self._scaled(self.unit.spin_current_right, 2)
+        return self._driven("spin_current_right", 2)
 
     @cached_property
     def torque(self) -> np.ndarray:
@@ -169,34 +217,37 @@ class Solution:
         The transverse part (w.r.t. the layer's m) of the spin current deposited at
         its faces, sum over faces of j_s(x_k-) - j_s(x_k+); nothing at reservoir faces.
         """
-        return self._scaled(self.unit.torque, 2)
+        return self._driven("torque", 2)
 
     @cached_property
     def deposit(self) -> np.ndarray:
         """Spin current deposited at each node, j_s(x_k-) - j_s(x_k+), (..., L + 1, 3)."""
-        return self._scaled(self.unit.deposit, 2)
+        return self._driven("deposit", 2)
 
     @cached_property
     def spin_current_in(self) -> np.ndarray:
         """Spin current entering at the left end: j_s(x_0-) for a lead, j_s(x_0+) for a reservoir."""
-        per_unit = self.unit.lead_current_left
-        if per_unit is None:
-            per_unit = self.unit.spin_current_left[..., 0, :]
-        return self._scaled(per_unit, 1)
+        return self._end_current("left")
 
     @cached_property
     def spin_current_out(self) -> np.ndarray:
         """Spin current leaving at the right end: j_s(x_L+) for a lead, j_s(x_L-) for a reservoir."""
-        per_unit = self.unit.lead_current_right
-        if per_unit is None:
-            per_unit = self.unit.spin_current_right[..., -1, :]
-        return self._scaled(per_unit, 1)
+        return self._end_current("right")
+
+    def _end_current(self, side: str) -> np.ndarray:
+        def value(unit: UnitSolution) -> np.ndarray:
+            lead = unit.lead_current_left if side == "left" else unit.lead_current_right
+            if lead is not None:
+                return lead
+            return unit.spin_current_left[..., 0, :] if side == "left" else unit.spin_current_right[..., -1, :]
+
+        total = self._scaled(value(self.unit), 1)
+        return total if self.field_unit is None else total + value(self.field_unit)
 
     @cached_property
     def spin_flip_loss(self) -> np.ndarray:
         """Spin lost to the lattice in each layer, integral of D mu_s / (2 l^2) dx, (..., L, 3)."""
-        mu_a, mu_b = layer_ends(self.unit)
-        return self._scaled(spin_flip_loss(self.arrays, mu_a, mu_b), 2)
+        return spin_flip_loss(self.arrays, self.accumulation_right[..., :-1, :], self.accumulation[..., 1:, :])
 
     @cached_property
     def functional(self) -> np.ndarray:
@@ -209,24 +260,108 @@ class Solution:
         """
         if self.stack.interfaces:
             raise SpinstackError("the functional S (MODEL.md 5) is defined for transparent interfaces only")
+        if not self.arrays.plain:
+            raise SpinstackError("the functional S (MODEL.md 5) is stated for the CPP drive between reservoirs "
+                                 "and leads only (no in-plane field, no open or insulator end)")
         mu_a, mu_b = layer_ends(self.unit)
         j0 = self.current[..., None, None]
         return functional(self.arrays, j0 * mu_a, j0 * mu_b, self.accumulation[..., 0, :],
                           self.accumulation_right[..., -1, :], self.current)
 
+    @property
+    def resistance_problem(self) -> str | None:
+        """Why :attr:`resistance_area` is not defined for this stack, or ``None`` when it is."""
+        if self.stack.has_boundary_ends:
+            return "no charge current crosses an open or insulator end: the CPP resistance-area is not defined"
+        return None
+
     @cached_property
     def _resistance(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.resistance_problem is not None:
+            raise SpinstackError(self.resistance_problem)
         return resistance_area(self.arrays, self.unit)
 
     @property
     def resistance_area(self) -> np.ndarray:
-        """Total resistance-area product r = [mu_0(left) - mu_0(right)] / j0 (MODEL.md 4)."""
+        """Total resistance-area product r = [mu_0(left) - mu_0(right)] / j0 (MODEL.md 4), of the CPP
+        drive (an in-plane field does not enter it)."""
         return np.broadcast_to(self._resistance[0], self.batch_shape)
 
     @property
     def spin_resistance_area(self) -> np.ndarray:
         """The spin-accumulation part of :attr:`resistance_area`."""
         return np.broadcast_to(self._resistance[1], self.batch_shape)
+
+    # ------------------------------------------------------- in-plane drive (MODEL.md 8)
+    def _field_direction(self) -> np.ndarray:
+        if self.arrays.eps is None:
+            raise SpinstackError("this stack has no in-plane field (give 'field')")
+        eps = np.broadcast_to(self.arrays.eps, self.batch_shape + (3,))
+        norm = np.linalg.norm(eps, axis=-1, keepdims=True)
+        if np.any(norm == 0):
+            raise SpinstackError("the in-plane field is zero (in some configurations): sigma_hat, tau_DL, tau_FL "
+                                 "and the SMR are not defined there")
+        return eps / norm
+
+    @cached_property
+    def sigma_hat(self) -> np.ndarray:
+        """sigma_hat = xhat x eps / |eps| (= E_hat x xhat), (..., 3) (MODEL.md 8a)."""
+        direction = self._field_direction()
+        return _cross(np.broadcast_to(np.array([1.0, 0.0, 0.0]), direction.shape), direction)
+
+    @cached_property
+    def torque_ends(self) -> dict[str, np.ndarray]:
+        """Torque on each magnetic-insulator end, ``{"left"|"right": (..., 3)}``: the transverse part
+        (w.r.t. its m) of the spin current flowing into it (MODEL.md 8d, 8f)."""
+        found = {}
+        for side, boundary in self.arrays.boundaries.items():
+            if boundary.kind != "insulator":
+                continue
+            into = self.spin_current_out if side == "right" else -self.spin_current_in
+            m = np.broadcast_to(boundary.m, into.shape)
+            found[side] = into - _dot(m, into)[..., None] * m
+        return found
+
+    @cached_property
+    def spin_orbit_torque(self) -> tuple[np.ndarray, np.ndarray]:
+        """(tau_DL, tau_FL), (..., L) each: torque = tau_DL m x (sigma_hat x m) + tau_FL m x sigma_hat on
+        every F layer (MODEL.md 8f); 0 for N layers.  NaN where m is parallel to sigma_hat, where the
+        decomposition is undefined (the torque is then reported as a vector in :attr:`torque` only)."""
+        sigma = self.sigma_hat
+        torque = self.torque
+        shape = self.batch_shape + (len(self.arrays.layers),)
+        damping, field_like = np.zeros(shape), np.zeros(shape)
+        for i, layer in enumerate(self.arrays.layers):
+            if layer.m is None:
+                continue
+            m = np.broadcast_to(layer.m, sigma.shape)
+            field_direction = _cross(m, sigma)  # m x sigma_hat; m x (sigma_hat x m) has the same norm
+            norm = _dot(field_direction, field_direction)
+            defined = norm > 1e-24
+            safe = np.where(defined, norm, 1.0)
+            damping[..., i] = np.where(defined, _dot(torque[..., i, :], _cross(m, _cross(sigma, m))) / safe, np.nan)
+            field_like[..., i] = np.where(defined, _dot(torque[..., i, :], field_direction) / safe, np.nan)
+        return damping, field_like
+
+    @cached_property
+    def smr(self) -> "SpinHallMagnetoresistance":
+        """Spin Hall magnetoresistance of the whole stack to first order (MODEL.md 8c)."""
+        arrays, shape = self.arrays, self.batch_shape
+        direction = self._field_direction()  # raises without a field
+        eps = np.broadcast_to(arrays.eps, shape + (3,))
+        mu_a, mu_b = self.accumulation_right[..., :-1, :], self.accumulation[..., 1:, :]
+        change = np.zeros(shape + (3,))
+        total = np.zeros(shape + (3,))
+        xhat = np.broadcast_to(np.array([1.0, 0.0, 0.0]), shape + (3,))
+        for i, layer in enumerate(arrays.layers):
+            sigma = layer.D / (1.0 - layer.p**2)
+            total = total + (sigma * layer.thickness)[..., None] * eps
+            if layer.m is None and np.any(layer.theta_SH):
+                weight = -(np.asarray(layer.theta_SH) * layer.D / 2.0)[..., None]
+                change = change + weight * _cross(xhat, mu_b[..., i, :] - mu_a[..., i, :])
+        magnitude = np.linalg.norm(total, axis=-1)
+        return SpinHallMagnetoresistance(change, total, -_dot(change, direction) / magnitude,
+                                         -_dot(change, self.sigma_hat) / magnitude)
 
     # ------------------------------------------------------------- efficiency
     def efficiency(self) -> Efficiency:
@@ -469,6 +604,9 @@ def _evaluate_profile(solution: Solution, x: np.ndarray) -> tuple[np.ndarray, np
         mu_in = a * sinh_ratio(1.0 - t, X)[..., None] + b * sinh_ratio(t, X)[..., None]
         slope = (b * x_cosh_ratio(t, X)[..., None] - a * x_cosh_ratio(1.0 - t, X)[..., None]) / d[..., None]
         js_in = (p * current)[..., None] * m - 0.5 * D[..., None] * slope
+        if solution.field_unit is not None:  # the spin Hall source of N layers (MODEL.md 8b)
+            sources = np.stack([np.broadcast_to(_spin_hall_source(e, arrays), shape + (3,)) for e in arrays.layers], axis=-2)
+            js_in = js_in + gather(sources, inside)
         along_in = _dot(m, mu_in) - _dot(m, a)
         mu0_in = potential_a - current * (x - x_a) * (1.0 - p**2) / D - 0.5 * p * along_in
         mu = np.where(inside[..., None], mu_in, mu)
@@ -490,12 +628,21 @@ def _evaluate_profile(solution: Solution, x: np.ndarray) -> tuple[np.ndarray, np
         mu_end = mu_node * np.exp(-np.abs(x - x_node) / l)[..., None]
         sign = -1.0 if side == "left" else 1.0
         js_end = (p * current)[..., None] * m + sign * (D / (2.0 * l))[..., None] * mu_end
+        if solution.field_unit is not None:
+            js_end = js_end + np.broadcast_to(_spin_hall_source(end, arrays), shape + (3,))[..., None, :]
         along = _dot(m, mu_end - mu_node)
         mu0_end = node_potential[..., node : node + 1] - current * (x - x_node) * (1.0 - p**2) / D - 0.5 * p * along
         mu = np.where(here[..., None], mu_end, mu)
         js = np.where(here[..., None], js_end, js)
         mu0 = np.where(here, mu0_end, mu0)
     return mu, js, mu0
+
+
+def _spin_hall_source(element: Element, arrays: StackArrays) -> np.ndarray:
+    """s of an N element under the stack's field (zero in F and without a field)."""
+    if element.m is not None or arrays.eps is None:
+        return np.zeros(3)
+    return spin_hall_source(element, arrays.eps)
 
 
 def _node_potentials(solution: Solution) -> tuple[np.ndarray, np.ndarray]:
@@ -508,7 +655,10 @@ def _node_potentials(solution: Solution) -> tuple[np.ndarray, np.ndarray]:
     n_layers = len(arrays.layers)
     j0 = solution.current
     drops = {node: j0 * ohmic + j0 * spin for node, (ohmic, spin) in interface_drops(arrays, solution.unit).items()}
-    mu_a, mu_b = layer_ends(solution.unit)
+    if solution.field_unit is not None:  # the spin parts of the field-driven accumulation (no ohmic drop: j0 = 0)
+        for node, (_, spin) in interface_drops(arrays, solution.field_unit).items():
+            drops[node] = drops[node] + spin
+    mu_a, mu_b = solution.accumulation_right[..., :-1, :], solution.accumulation[..., 1:, :]
     left = np.zeros(shape + (n_layers + 1,))
     right = np.zeros(shape + (n_layers + 1,))
     for k in range(n_layers + 1):
@@ -516,7 +666,7 @@ def _node_potentials(solution: Solution) -> tuple[np.ndarray, np.ndarray]:
             layer = arrays.layers[k - 1]
             drop = j0 * layer.thickness * (1.0 - layer.p**2) / layer.D
             if layer.is_ferromagnet:
-                drop = drop + 0.5 * layer.p * j0 * _dot(layer.m, mu_b[..., k - 1, :] - mu_a[..., k - 1, :])
+                drop = drop + 0.5 * layer.p * _dot(layer.m, mu_b[..., k - 1, :] - mu_a[..., k - 1, :])
             left[..., k] = right[..., k - 1] - drop
         right[..., k] = left[..., k] - drops.get(k, 0.0)
     return left, right

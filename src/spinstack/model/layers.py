@@ -91,4 +91,53 @@ class Lead:
         return isinstance(self.material, Ferromagnet)
 
 
-End = Reservoir | Lead
+@dataclass(frozen=True, eq=False)
+class Open:
+    """An insulating outer face (substrate, capping oxide): no spin current crosses it, j_s = 0 there
+    (MODEL.md 8d).  No charge current crosses it either: a stack with an open end has ``current = 0``."""
+
+    kind = "open"
+    magnetization = None
+
+
+@dataclass(frozen=True, eq=False)
+class Insulator:
+    """A magnetic insulator end (YIG, ...) with magnetization m (MODEL.md 8d).
+
+    The spin current flowing from the stack into it is
+    g_r mu_perp + g_i (mu x m) + g_s (m . mu) m, with mu_perp the part of mu normal to m;
+    its transverse part is the torque on the insulator.  No charge current crosses it.
+
+    Parameters
+    ----------
+    magnetization
+        Unit vector (or ``{"theta": deg, "phi": deg}``), required.
+    g_mix
+        [g_r, g_i], the mixing conductance per area (reduced units), g_r >= 0.
+    g_s
+        Spin-sink conductance of the longitudinal part (>= 0), default 0.
+    """
+
+    magnetization: ArrayLike | dict | None
+    g_mix: ArrayLike
+    g_s: ArrayLike = 0.0
+
+    kind = "insulator"
+
+    def __post_init__(self) -> None:
+        if self.magnetization is None:
+            raise StackError("magnetization", "missing: a magnetic insulator end needs a direction")
+        object.__setattr__(self, "magnetization", checks.direction(self.magnetization, "magnetization"))
+        g_mix = checks.finite(self.g_mix, "g_mix")
+        if g_mix.ndim == 0 or g_mix.shape[-1] != 2:
+            raise StackError("g_mix", f"must be [g_r, g_i], got {self.g_mix!r}")
+        if np.any(g_mix[..., 0] < 0):
+            raise StackError("g_mix", f"g_r must be >= 0, got {float(np.min(g_mix[..., 0]))!r}")
+        object.__setattr__(self, "g_mix", g_mix)
+        g_s = checks.finite(self.g_s, "g_s")
+        if np.any(g_s < 0):
+            raise StackError("g_s", f"must be >= 0, got {float(np.min(g_s))!r}")
+        object.__setattr__(self, "g_s", g_s)
+
+
+End = Reservoir | Lead | Open | Insulator

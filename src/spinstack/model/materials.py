@@ -36,11 +36,15 @@ class Normal:
         Conductance D_N (> 0), reduced units.
     l
         Spin diffusion length (> 0; ``inf`` for no spin flip), reduced units.
+    theta_SH
+        Spin Hall angle (MODEL.md 8b; Pt > 0, Ta and W < 0), dimensionless; acts only
+        under an in-plane ``field`` of the stack.  Default 0.
     """
 
     name: str
     D: ArrayLike
     l: ArrayLike = math.inf
+    theta_SH: ArrayLike = 0.0
 
     kind = "normal"
 
@@ -49,6 +53,7 @@ class Normal:
         path = f"materials.{name}"
         object.__setattr__(self, "D", checks.positive(self.D, f"{path}.D"))
         object.__setattr__(self, "l", checks.positive(self.l, f"{path}.l", allow_inf=True))
+        object.__setattr__(self, "theta_SH", checks.finite(self.theta_SH, f"{path}.theta_SH"))
 
     @property
     def p(self) -> np.ndarray:
@@ -75,6 +80,13 @@ class Ferromagnet:
         Current polarisation (D_up - D_dn) / (D_up + D_dn), strictly inside (-1, 1).
     l
         Spin diffusion length (> 0; ``inf`` for no spin flip), reduced units.
+    l_J, l_phi
+        Transverse spin coherence (MODEL.md 8e): precession length l_J and dephasing length
+        l_phi (> 0, ``inf`` allowed).  Both absent (``None``): transverse spin is absorbed
+        at the faces (the seed model); one given, the other is ``inf``.
+    D_perp
+        Conductance of the transverse spin current (only with l_J or l_phi); default
+        D / (1 - p^2) = D_up + D_dn.
 
     See Also
     --------
@@ -85,6 +97,9 @@ class Ferromagnet:
     D: ArrayLike
     p: ArrayLike
     l: ArrayLike = math.inf
+    l_J: ArrayLike | None = None
+    l_phi: ArrayLike | None = None
+    D_perp: ArrayLike | None = None
 
     kind = "ferromagnet"
 
@@ -94,6 +109,29 @@ class Ferromagnet:
         object.__setattr__(self, "D", checks.positive(self.D, f"{path}.D"))
         object.__setattr__(self, "p", checks.open_interval(self.p, -1.0, 1.0, f"{path}.p"))
         object.__setattr__(self, "l", checks.positive(self.l, f"{path}.l", allow_inf=True))
+        for key in ("l_J", "l_phi"):
+            if getattr(self, key) is not None:
+                object.__setattr__(self, key, checks.positive(getattr(self, key), f"{path}.{key}", allow_inf=True))
+        if self.D_perp is not None:
+            if not self.coherent:
+                raise StackError(f"{path}.D_perp", "only used with l_J or l_phi (finite transverse coherence); "
+                                                   "remove it or give l_J / l_phi")
+            object.__setattr__(self, "D_perp", checks.positive(self.D_perp, f"{path}.D_perp"))
+
+    @property
+    def coherent(self) -> bool:
+        """Whether transverse spin penetrates the layer (l_J or l_phi given, MODEL.md 8e)."""
+        return self.l_J is not None or self.l_phi is not None
+
+    @property
+    def transverse_conductance(self) -> np.ndarray:
+        """D_perp (default D / (1 - p^2)); only meaningful when :attr:`coherent`."""
+        return self.D_perp if self.D_perp is not None else self.conductivity
+
+    @property
+    def theta_SH(self) -> np.ndarray:
+        """No spin Hall source is modelled in a ferromagnet (MODEL.md 8b)."""
+        return np.zeros(())
 
     @classmethod
     def from_spin_conductances(cls, name: str, D_up: ArrayLike, D_dn: ArrayLike, l: ArrayLike = math.inf) -> "Ferromagnet":

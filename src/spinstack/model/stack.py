@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 from ..errors import StackError
 from . import checks
 from .interfaces import Interface
-from .layers import End, Layer, Lead, Reservoir
+from .layers import End, Insulator, Layer, Lead, Open, Reservoir
 from .materials import Ferromagnet, Material
 
 UNIT_SYSTEMS = ("reduced", "SI")
@@ -40,6 +40,11 @@ class Stack:
     interfaces
         Resistive interfaces (:class:`Interface`, MODEL.md 3b) at chosen nodes; every
         other node is transparent (MODEL.md 3a).
+    field
+        In-plane drive eps = e E (MODEL.md 8a), a vector [0, eps_y, eps_z] (E is tangential,
+        the same in every layer); ``None`` (default) for none.  It drives the spin Hall
+        effect of N layers with ``theta_SH`` (MODEL.md 8b); ends may then be :class:`Open`
+        or :class:`Insulator` (with ``current = 0``).
 
     Notes
     -----
@@ -54,6 +59,7 @@ class Stack:
     current: ArrayLike = 1.0
     interfaces: Sequence[Interface] = ()
     units: str = "reduced"
+    field: ArrayLike | None = None
 
     def __post_init__(self) -> None:
         if self.units not in UNIT_SYSTEMS:
@@ -65,9 +71,22 @@ class Stack:
         object.__setattr__(self, "layers", layers)
         for side in ("left", "right"):
             end = getattr(self, side)
-            if not isinstance(end, (Reservoir, Lead)):
-                raise StackError(side, f"must be a Reservoir or a Lead, got {end!r}")
+            if not isinstance(end, (Reservoir, Lead, Open, Insulator)):
+                raise StackError(side, f"must be a Reservoir, Lead, Open or Insulator, got {end!r}")
         object.__setattr__(self, "current", checks.finite(self.current, "current"))
+        for side in ("left", "right"):
+            end = getattr(self, side)
+            if isinstance(end, (Open, Insulator)) and np.any(self.current != 0):
+                raise StackError("current", f"must be 0: no charge current crosses the {end.kind} {side} end "
+                                            "(drive an open stack with the in-plane field)")
+        if self.field is not None:
+            field_value = checks.finite(self.field, "field")
+            if field_value.ndim == 0 or field_value.shape[-1] != 3:
+                raise StackError("field", f"must be a 3-vector [0, eps_y, eps_z], got {self.field!r}")
+            if np.any(field_value[..., 0] != 0):
+                raise StackError("field", "must have no x component: the in-plane field is tangential to the "
+                                          f"layers, got eps_x = {float(np.max(np.abs(field_value[..., 0])))!r}")
+            object.__setattr__(self, "field", field_value)
         if not layers and not (isinstance(self.left, Lead) and isinstance(self.right, Lead)):
             raise StackError("layers", "empty: a stack needs at least one layer (or two leads for a bare contact)")
         self._check_interfaces()
@@ -88,6 +107,10 @@ class Stack:
             if interface.node in seen:
                 raise StackError(f"{path}.node", f"node {interface.node} already has an interface (interfaces[{seen[interface.node]}])")
             seen[interface.node] = index
+            for end, end_node in ((self.left, 0), (self.right, len(self.layers))):
+                if interface.node == end_node and isinstance(end, (Open, Insulator)):
+                    raise StackError(f"{path}.node", f"node {end_node} is the face of an {end.kind} end: no interface "
+                                                     "there (an insulator end carries its own g_mix)")
             before, after = self._neighbours(interface.node)
             magnetic = [e for e in (before, after) if e is not None and e.magnetization is not None]
             reservoir = before is None or after is None
@@ -100,6 +123,16 @@ class Stack:
                 raise StackError(f"{path}.g_mix", f"not used at {kind} interface: remove it")
         object.__setattr__(self, "interfaces", tuple(sorted(interfaces, key=lambda i: i.node)))
 
+    @property
+    def has_field(self) -> bool:
+        """Whether an in-plane field drives the stack (MODEL.md 8a)."""
+        return self.field is not None
+
+    @property
+    def has_boundary_ends(self) -> bool:
+        """Whether an end is :class:`Open` or :class:`Insulator` (no charge current: no resistance)."""
+        return isinstance(self.left, (Open, Insulator)) or isinstance(self.right, (Open, Insulator))
+
     def _neighbours(self, node: int) -> tuple[Any, Any]:
         """The layers or leads on both sides of a node (None for a reservoir)."""
         before = self.layers[node - 1] if node > 0 else (self.left if isinstance(self.left, Lead) else None)
@@ -109,16 +142,23 @@ class Stack:
     def _parameters(self) -> list[tuple[str, np.ndarray]]:
         """Every numeric parameter with its path, magnetizations without their vector axis."""
         found: list[tuple[str, np.ndarray]] = [("current", self.current)]
+        if self.field is not None:
+            found.append(("field", self.field[..., 0]))
         for name, material in self.materials.items():
-            for key in ("D", "p", "l") if isinstance(material, Ferromagnet) else ("D", "l"):
-                found.append((f"materials.{name}.{key}", getattr(material, key)))
+            keys = ("D", "p", "l", "l_J", "l_phi", "D_perp") if isinstance(material, Ferromagnet) else ("D", "l", "theta_SH")
+            for key in keys:
+                if getattr(material, key) is not None:
+                    found.append((f"materials.{name}.{key}", getattr(material, key)))
         for index, layer in enumerate(self.layers):
             found.append((f"layers[{index}].thickness", layer.thickness))
             if layer.magnetization is not None:
                 found.append((f"layers[{index}].magnetization", layer.magnetization[..., 0]))
         for side, end in (("left", self.left), ("right", self.right)):
-            if isinstance(end, Lead) and end.magnetization is not None:
+            if isinstance(end, (Lead, Insulator)) and end.magnetization is not None:
                 found.append((f"{side}.magnetization", end.magnetization[..., 0]))
+            if isinstance(end, Insulator):
+                found.append((f"{side}.g_mix", end.g_mix[..., 0]))
+                found.append((f"{side}.g_s", end.g_s))
         for index, interface in enumerate(self.interfaces):
             for key in ("g_up", "g_dn", "delta"):
                 found.append((f"interfaces[{index}].{key}", getattr(interface, key)))
@@ -156,7 +196,11 @@ class Stack:
         if isinstance(self.left, Reservoir) or isinstance(self.right, Reservoir):
             return
         lengths = [layer.material.l for layer in self.layers]
-        lengths += [self.left.material.l, self.right.material.l]
+        for end in (self.left, self.right):
+            if isinstance(end, Lead):
+                lengths.append(end.material.l)
+            elif isinstance(end, Insulator):  # relaxes every component only with g_r > 0 and g_s > 0
+                lengths.append(np.where((end.g_mix[..., 0] > 0) & (end.g_s > 0), 0.0, np.inf))
         no_relaxation = np.ones((), dtype=bool)
         for length in lengths:
             no_relaxation = no_relaxation & np.isinf(length)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -25,6 +26,7 @@ class Element(NamedTuple):
     m : unit magnetization (..., 3), ``None`` in N.  May be complex: the
         efficiency functions rotate it by an imaginary angle (complex step).
     thickness : d, ``None`` for a lead
+    theta_SH : spin Hall angle (N only; MODEL.md 8b), 0 by default
     """
 
     D: np.ndarray
@@ -32,6 +34,7 @@ class Element(NamedTuple):
     p: np.ndarray
     m: np.ndarray | None
     thickness: np.ndarray | None = None
+    theta_SH: np.ndarray | float = 0.0
 
     @property
     def is_ferromagnet(self) -> bool:
@@ -56,15 +59,34 @@ class InterfaceElement:
     delta: np.ndarray
 
 
+class Boundary(NamedTuple):
+    """An open or magnetic-insulator end (MODEL.md 8d): spin current into it g_r mu_perp + g_i mu x m +
+    g_s (m.mu) m (all zero for ``open``); arrays broadcast to the batch."""
+
+    kind: str  # "open" or "insulator"
+    m: np.ndarray | None = None
+    g_r: np.ndarray | float = 0.0
+    g_i: np.ndarray | float = 0.0
+    g_s: np.ndarray | float = 0.0
+
+
 @dataclass(frozen=True)
 class StackArrays:
-    """A stack as arrays: layers left to right, the two ends (``None`` = reservoir), interfaces by node."""
+    """A stack as arrays: layers left to right, the two ends (``None`` = reservoir, or an open or
+    insulator end listed in ``boundaries``), interfaces by node, the in-plane field ``eps`` (or None)."""
 
     layers: tuple[Element, ...]
     left: Element | None
     right: Element | None
     batch_shape: tuple[int, ...]
     interfaces: dict[int, InterfaceElement] = field(default_factory=dict)
+    boundaries: dict[str, Boundary] = field(default_factory=dict)  # "left"/"right" -> open or insulator end
+    eps: np.ndarray | None = None  # the in-plane field e E, (..., 3)
+
+    @property
+    def plain(self) -> bool:
+        """Whether only the CPP model of MODEL.md 3 is involved (no open or insulator end, no field)."""
+        return not self.boundaries and self.eps is None
 
     @property
     def n_nodes(self) -> int:
@@ -95,10 +117,10 @@ class StackArrays:
     def with_layer(self, index: int, layer: Element) -> "StackArrays":
         layers = list(self.layers)
         layers[index] = layer
-        return StackArrays(tuple(layers), self.left, self.right, self.batch_shape, self.interfaces)
+        return dataclasses.replace(self, layers=tuple(layers))
 
     def with_right(self, right: Element | None) -> "StackArrays":
-        return StackArrays(self.layers, self.left, right, self.batch_shape, self.interfaces)
+        return dataclasses.replace(self, right=right)
 
     def take(self, selection: np.ndarray) -> "StackArrays":
         """The configurations at flat batch indices ``selection`` (a 1D batch)."""
@@ -113,7 +135,10 @@ class StackArrays:
         def element(e: Element | None) -> Element | None:
             if e is None:
                 return None
-            return Element(pick(e.D), pick(e.l), pick(e.p), pick(e.m, vector=True), pick(e.thickness))
+            return Element(pick(e.D), pick(e.l), pick(e.p), pick(e.m, vector=True), pick(e.thickness), pick(e.theta_SH))
+
+        def boundary(b: Boundary) -> Boundary:
+            return Boundary(b.kind, pick(b.m, vector=True), pick(b.g_r), pick(b.g_i), pick(b.g_s))
 
         def interface(i: InterfaceElement) -> InterfaceElement:
             mixing = None if i.mixing is None else pick(i.mixing, vector=True, width=2)
@@ -121,4 +146,6 @@ class StackArrays:
 
         size = int(np.size(selection))
         return StackArrays(tuple(element(e) for e in self.layers), element(self.left), element(self.right), (size,),
-                           {node: interface(i) for node, i in self.interfaces.items()})
+                           {node: interface(i) for node, i in self.interfaces.items()},
+                           {side: boundary(b) for side, b in self.boundaries.items()},
+                           pick(self.eps, vector=True))

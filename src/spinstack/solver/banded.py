@@ -22,7 +22,7 @@ from .hyperbolic import x_coth_x, x_csch_x
 
 def applies(arrays: StackArrays) -> bool:
     """Whether this path handles ``arrays``: a single real configuration without resistive interfaces."""
-    if arrays.batch_shape != () or arrays.interfaces:
+    if arrays.batch_shape != () or arrays.interfaces or not arrays.plain:
         return False
     return not arrays.columns["complex"]
 

@@ -512,7 +512,7 @@ def _axes_block(kinds, const, rows, vary, mconst, mrows, mvary, dims, axes, firs
 
 def efficiency_applies(arrays: StackArrays) -> bool:
     """Whether :func:`efficiency_kernel` handles ``arrays``: numba present, no interfaces, real input."""
-    if not AVAILABLE or arrays.interfaces:
+    if not AVAILABLE or arrays.interfaces or arrays.boundaries:
         return False
     for element in arrays.elements():
         if element is None:
@@ -685,7 +685,7 @@ def _profile_loop(x, positions, layers, m, a, b, potential_a, ends, end_m, end_m
 
 def profile_applies(arrays: StackArrays, *values: np.ndarray) -> bool:
     """Whether :func:`profile_kernel` handles a solution: numba, one configuration, a layer, real values."""
-    return AVAILABLE and arrays.batch_shape == () and len(arrays.layers) > 0 and \
+    return AVAILABLE and arrays.batch_shape == () and len(arrays.layers) > 0 and arrays.plain and \
         not any(np.iscomplexobj(v) for v in values)
 
 

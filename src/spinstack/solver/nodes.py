@@ -30,7 +30,7 @@ from functools import cached_property
 import numpy as np
 
 from . import banded
-from .arrays import Element, InterfaceElement, StackArrays
+from .arrays import Boundary, Element, InterfaceElement, StackArrays
 from .hyperbolic import x_coth_x, x_csch_x, x_tanh_half_x
 
 
@@ -66,8 +66,9 @@ class UnitSolution:
     accumulation_right : (B..., L + 1, 3)  mu_s just right of each node (mu^+)
     spin_current_left : (B..., L, 3)  j_s(x_a+) just inside each layer's left face
     spin_current_right : (B..., L, 3)  j_s(x_b-) just inside each layer's right face
-    lead_current_left : (B..., 3)  j_s(x_0-) in the left lead (None for a reservoir)
-    lead_current_right : (B..., 3)  j_s(x_L+) in the right lead (None for a reservoir)
+    lead_current_left : (B..., 3)  j_s(x_0-) in the left lead, or into an open or insulator end
+        (None for a reservoir)
+    lead_current_right : (B..., 3)  j_s(x_L+), likewise
     deposit : (B..., L + 1, 3)  spin current deposited at each node (bulk current arriving
         minus leaving, across the interface if there is one), zero at reservoir nodes
     torque : (B..., L, 3)  transverse spin deposited on each F layer (zero for N)
@@ -190,11 +191,11 @@ class UnitSolution:
 
     @cached_property
     def lead_current_left(self) -> np.ndarray | None:
-        return None if self.arrays.left is None else self._face(0, "b")
+        return None if self._chain[0].kind == "reservoir" else self._face(0, "b")
 
     @cached_property
     def lead_current_right(self) -> np.ndarray | None:
-        return None if self.arrays.right is None else self._face(len(self._chain) - 1, "a")
+        return None if self._chain[-1].kind == "reservoir" else self._face(len(self._chain) - 1, "a")
 
     def deposit_at(self, node: int) -> np.ndarray:
         """Bulk spin current arriving at ``node`` minus leaving it, (B..., 3); zero at a reservoir face."""
@@ -361,9 +362,28 @@ def _interface_part(interface: InterfaceElement, before: Part, after: Part, shap
     return Part("interface", source, K_aa, K_ab, K_ba, K_bb, None)
 
 
-def parts(arrays: StackArrays) -> tuple[list[Part], list[int], list[int]]:
+def spin_hall_source(element: Element, eps: np.ndarray) -> np.ndarray:
+    """s = theta_SH D (xhat x eps) of a normal metal under the in-plane field eps (MODEL.md 8b)."""
+    along = np.stack([np.zeros_like(eps[..., 0]), -eps[..., 2], eps[..., 1]], axis=-1)  # xhat x eps
+    return (np.asarray(element.theta_SH) * element.D)[..., None] * along
+
+
+def boundary_conductance(boundary: Boundary, shape: tuple[int, ...]) -> np.ndarray:
+    """M with j_s(into the end) = M mu = g_r mu_perp + g_i mu x m + g_s (m.mu) m, (B, 3, 3) (MODEL.md 8d)."""
+    if boundary.kind == "open":
+        return np.zeros(shape + (3, 3))
+    m = np.broadcast_to(boundary.m, shape + (3,))
+    g_r, g_i, g_s = (np.broadcast_to(v, shape)[..., None, None] for v in (boundary.g_r, boundary.g_i, boundary.g_s))
+    longitudinal = _outer(m)
+    return g_r * (np.eye(3) - longitudinal) - g_i * _cross_matrix(m) + g_s * longitudinal
+
+
+def parts(arrays: StackArrays, drive: str = "current") -> tuple[list[Part], list[int], list[int]]:
     """The chain of parts and, for every user node k, its chain node just left and just right.
 
+    ``drive`` chooses the sources: ``"current"`` the CPP sources per unit current (p m in F,
+    gamma m at interfaces), ``"field"`` the spin Hall sources of the in-plane field (MODEL.md 8b,
+    absolute: the field is part of the stack).  The two-ports are the same for both.
     Two-port coefficients are evaluated once per element, on the element's own shape,
     then broadcast to the batch.
     """
@@ -373,9 +393,31 @@ def parts(arrays: StackArrays) -> tuple[list[Part], list[int], list[int]]:
     zero, zero3 = np.zeros(shape), np.zeros(shape + (3,), dtype=dtype)
 
     def source(element: Element) -> np.ndarray:
+        if drive == "field":
+            if element.m is not None or arrays.eps is None or not np.any(element.theta_SH):
+                return zero3
+            return np.broadcast_to(spin_hall_source(element, arrays.eps), shape + (3,))
         if element.m is None:
             return zero3
         return np.broadcast_to(element.p[..., None] * element.m, shape + (3,))
+
+    def left_end() -> Part:
+        boundary = arrays.boundaries.get("left")
+        if boundary is not None:  # j_s(x_0-) = -M mu_0: flows along -x into the end
+            return Part(boundary.kind, zero3, zero, zero, zero, -boundary_conductance(boundary, shape))
+        end = arrays.left
+        if end is None:
+            return Part("reservoir", zero3, zero, zero, zero, zero)
+        return Part("lead", source(end), zero, zero, zero, -np.broadcast_to(lead_stiffness(end), shape), axis(end))
+
+    def right_end() -> Part:
+        boundary = arrays.boundaries.get("right")
+        if boundary is not None:  # j_s(x_L+) = M mu_L
+            return Part(boundary.kind, zero3, boundary_conductance(boundary, shape), zero, zero, zero)
+        end = arrays.right
+        if end is None:
+            return Part("reservoir", zero3, zero, zero, zero, zero)
+        return Part("lead", source(end), np.broadcast_to(lead_stiffness(end), shape), zero, zero, zero, axis(end))
 
     def axis(element: Element) -> np.ndarray | None:
         return None if element.m is None else np.broadcast_to(element.m, shape + (3,))
@@ -385,9 +427,7 @@ def parts(arrays: StackArrays) -> tuple[list[Part], list[int], list[int]]:
     n_layers = len(arrays.layers)
     for k in range(n_layers + 1):
         if k == 0:
-            end = arrays.left
-            chain.append(Part("reservoir", zero3, zero, zero, zero, zero) if end is None else
-                         Part("lead", source(end), zero, zero, zero, -np.broadcast_to(lead_stiffness(end), shape), axis(end)))
+            chain.append(left_end())
         else:
             layer = arrays.layers[k - 1]
             gc, gs = (np.broadcast_to(v, shape) for v in layer_stiffness(layer))
@@ -397,11 +437,12 @@ def parts(arrays: StackArrays) -> tuple[list[Part], list[int], list[int]]:
             following = arrays.layers[k] if k < n_layers else arrays.right
             after = Part("reservoir", zero3, zero, zero, zero, zero) if following is None else \
                 Part("layer", zero3, zero, zero, zero, zero, None if following.m is None else axis(following))
-            chain.append(_interface_part(arrays.interfaces[k], chain[-1], after, shape))
+            interface = _interface_part(arrays.interfaces[k], chain[-1], after, shape)
+            if drive == "field":  # gamma j0 m is a CPP source
+                interface = Part(interface.kind, zero3, interface.K_aa, interface.K_ab, interface.K_ba, interface.K_bb)
+            chain.append(interface)
         right_node.append(len(chain) - 1)
-    end = arrays.right
-    chain.append(Part("reservoir", zero3, zero, zero, zero, zero) if end is None else
-                 Part("lead", source(end), np.broadcast_to(lead_stiffness(end), shape), zero, zero, zero, axis(end)))
+    chain.append(right_end())
     return chain, left_node, right_node
 
 
@@ -460,16 +501,18 @@ def _solve_small(matrix: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     return inverse @ rhs
 
 
-def solve_unit(arrays: StackArrays) -> UnitSolution:
-    """Solve the node system of MODEL.md 3a/3b for every configuration of the batch (j0 = 1).
+def solve_unit(arrays: StackArrays, drive: str = "current") -> UnitSolution:
+    """Solve the node system of MODEL.md 3a/3b (and 8d) for every configuration of the batch.
 
-    Block elimination runs over the chain nodes (O(L)), each step vectorised over the batch.
+    ``drive="current"``: per unit current (j0 = 1); ``"field"``: driven by the stack's in-plane
+    field alone (j0 = 0).  Block elimination runs over the chain nodes (O(L)), each step
+    vectorised over the batch.
     """
-    if banded.applies(arrays) and len(arrays.layers) > 8:
+    if drive == "current" and banded.applies(arrays) and len(arrays.layers) > 8:
         # a single long stack: all layers at once, banded LAPACK solve
         return LayerwiseSolution(arrays, banded.solve_layerwise(arrays))
     shape = arrays.batch_shape
-    chain, left_node, right_node = parts(arrays)
+    chain, left_node, right_node = parts(arrays, drive)
     n = len(chain) - 1  # chain nodes between consecutive parts
     bases = [_node_basis(chain[i], chain[i + 1], shape) for i in range(n)]
     reservoir = [b[0] for b in bases]
