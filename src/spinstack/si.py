@@ -74,7 +74,7 @@ HBAR = 6.62607015e-34 / (2.0 * math.pi)
 _E2 = ELECTRON_CHARGE**2
 
 # ------------------------------------------------------------------ materials
-def normal(name: str, rho: Any = None, l_sf: Any = math.inf, *, conductivity: Any = None) -> Normal:
+def normal(name: str, rho: Any = None, l_sf: Any = math.inf, *, conductivity: Any = None, theta_SH: Any = 0.0) -> Normal:
     """A normal metal from its resistivity (or conductivity) and spin diffusion length.
 
     Parameters
@@ -87,6 +87,8 @@ def normal(name: str, rho: Any = None, l_sf: Any = math.inf, *, conductivity: An
         Spin diffusion length (> 0; ``"inf"`` or ``math.inf`` for no spin flip), e.g. ``"450 nm"``.
     conductivity
         1/rho_N instead of ``rho`` (e.g. ``"2e8 S/m"``).
+    theta_SH
+        Spin Hall angle (dimensionless; MODEL.md 8b), default 0.
 
     Returns
     -------
@@ -96,11 +98,12 @@ def normal(name: str, rho: Any = None, l_sf: Any = math.inf, *, conductivity: An
     path = f"materials.{name}"
     resistivity = _resistivity(rho, conductivity, path)
     length = to_si(l_sf, "length", f"{path}.l_sf", sign="positive", allow_inf=True)
-    return Normal(name, D=1.0 / (_E2 * resistivity), l=length)
+    angle = to_si(theta_SH, "dimensionless", f"{path}.theta_SH")
+    return Normal(name, D=1.0 / (_E2 * resistivity), l=length, theta_SH=angle)
 
 
 def ferromagnet(name: str, rho: Any = None, beta: Any = None, l_sf: Any = math.inf, *,
-                conductivity: Any = None) -> Ferromagnet:
+                conductivity: Any = None, l_J: Any = None, l_phi: Any = None) -> Ferromagnet:
     """A ferromagnet from its resistivity rho_F, bulk spin asymmetry beta and spin diffusion length.
 
     Parameters
@@ -115,6 +118,8 @@ def ferromagnet(name: str, rho: Any = None, beta: Any = None, l_sf: Any = math.i
         Spin diffusion length (> 0; ``"inf"`` for no spin flip), e.g. ``"60 nm"``.
     conductivity
         1/rho_F instead of ``rho``.
+    l_J, l_phi
+        Transverse coherence lengths (MODEL.md 8e), e.g. ``"1 nm"``; absent: full absorption.
 
     Returns
     -------
@@ -128,10 +133,12 @@ def ferromagnet(name: str, rho: Any = None, beta: Any = None, l_sf: Any = math.i
         raise StackError(f"{path}.beta", "missing (bulk spin asymmetry, strictly between -1 and 1)")
     asymmetry = to_si(beta, "dimensionless", f"{path}.beta", bounds=(-1.0, 1.0))
     length = to_si(l_sf, "length", f"{path}.l_sf", sign="positive", allow_inf=True)
-    return Ferromagnet(name, D=(1.0 - asymmetry**2) / (_E2 * resistivity), p=asymmetry, l=length)
+    coherence = {key: to_si(value, "length", f"{path}.{key}", sign="positive", allow_inf=True)
+                 for key, value in (("l_J", l_J), ("l_phi", l_phi)) if value is not None}
+    return Ferromagnet(name, D=(1.0 - asymmetry**2) / (_E2 * resistivity), p=asymmetry, l=length, **coherence)
 
 
-MATERIAL_KEYS = ("type", "rho", "conductivity", "beta", "l_sf")
+MATERIAL_KEYS = ("type", "rho", "conductivity", "beta", "l_sf", "theta_SH", "l_J", "l_phi")
 
 
 def material(name: str, *, library: Any = None, **overrides: Any) -> Material:
@@ -192,11 +199,16 @@ def material_from_table(name: str, table: dict[str, Any], entry: Any = None, *, 
     if "l_sf" not in merged:
         raise StackError(f"{path}.l_sf", 'missing (spin diffusion length, e.g. "60 nm"; "inf" for no spin flip)')
     if kind == "normal":
-        if "beta" in table:
-            raise StackError(f"{path}.beta", "not allowed: a normal metal has no bulk spin asymmetry")
-        return normal(name, merged.get("rho"), merged["l_sf"], conductivity=merged.get("conductivity"))
+        for key in ("beta", "l_J", "l_phi"):
+            if key in table:
+                raise StackError(f"{path}.{key}", "not allowed in a normal metal (a ferromagnet's parameter)")
+        return normal(name, merged.get("rho"), merged["l_sf"], conductivity=merged.get("conductivity"),
+                      theta_SH=merged.get("theta_SH", 0.0))
+    if "theta_SH" in table:
+        raise StackError(f"{path}.theta_SH", "not modelled in a ferromagnet: the spin Hall source lives in normal "
+                                             "metals (MODEL.md 8b)")
     return ferromagnet(name, merged.get("rho"), merged.get("beta"), merged["l_sf"],
-                       conductivity=merged.get("conductivity"))
+                       conductivity=merged.get("conductivity"), l_J=merged.get("l_J"), l_phi=merged.get("l_phi"))
 
 
 def _sourced_or_given(name: str, kind: str, merged: dict[str, Any], give: str | None) -> None:
@@ -371,6 +383,10 @@ REPORTS: dict[str, Report] = {
     "conductivity": Report("conductivity", _E2, "S/m", _E2),
     # g = G/e^2: e^2 g in S/m^2 (interface and mixing conductances per area)
     "interface_conductance": Report("area_conductance", _E2, "S/m^2", _E2),
+    # the in-plane field eps = e E (J/m): E = eps / e in V/m (MODEL.md 8a)
+    "field": Report("electric_field", 1.0 / ELECTRON_CHARGE, "V/m", 1.0 / ELECTRON_CHARGE),
+    # in-plane particle current per width (sum of sigma d eps): e x it, conventional current per width, A/m
+    "sheet_current": Report("sheet_current", ELECTRON_CHARGE, "A/m", ELECTRON_CHARGE),
 }
 
 

@@ -327,21 +327,24 @@ class Solution:
         """(tau_DL, tau_FL), (..., L) each: torque = tau_DL m x (sigma_hat x m) + tau_FL m x sigma_hat on
         every F layer (MODEL.md 8f); 0 for N layers.  NaN where m is parallel to sigma_hat, where the
         decomposition is undefined (the torque is then reported as a vector in :attr:`torque` only)."""
-        sigma = self.sigma_hat
-        torque = self.torque
         shape = self.batch_shape + (len(self.arrays.layers),)
         damping, field_like = np.zeros(shape), np.zeros(shape)
         for i, layer in enumerate(self.arrays.layers):
-            if layer.m is None:
-                continue
-            m = np.broadcast_to(layer.m, sigma.shape)
-            field_direction = _cross(m, sigma)  # m x sigma_hat; m x (sigma_hat x m) has the same norm
-            norm = _dot(field_direction, field_direction)
-            defined = norm > 1e-24
-            safe = np.where(defined, norm, 1.0)
-            damping[..., i] = np.where(defined, _dot(torque[..., i, :], _cross(m, _cross(sigma, m))) / safe, np.nan)
-            field_like[..., i] = np.where(defined, _dot(torque[..., i, :], field_direction) / safe, np.nan)
+            if layer.m is not None:
+                damping[..., i], field_like[..., i] = self.torque_parts(self.torque[..., i, :], layer.m)
         return damping, field_like
+
+    def torque_parts(self, torque: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(tau_DL, tau_FL) of a torque (..., 3) on a magnet m: torque = tau_DL m x (sigma_hat x m) +
+        tau_FL m x sigma_hat (complete for a torque normal to m); NaN where m || sigma_hat."""
+        sigma = self.sigma_hat
+        m = np.broadcast_to(m, sigma.shape)
+        field_direction = _cross(m, sigma)  # m x sigma_hat; m x (sigma_hat x m) has the same norm
+        norm = _dot(field_direction, field_direction)
+        defined = norm > 1e-24
+        safe = np.where(defined, norm, 1.0)
+        return (np.where(defined, _dot(torque, _cross(m, _cross(sigma, m))) / safe, np.nan),
+                np.where(defined, _dot(torque, field_direction) / safe, np.nan))
 
     @cached_property
     def smr(self) -> "SpinHallMagnetoresistance":

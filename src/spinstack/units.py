@@ -86,6 +86,8 @@ KINDS: dict[str, Kind] = {
     "temperature": Kind("a temperature", "K", "4.2 K"),
     "energy": Kind("an energy", "J", "1.5 ueV"),
     "energy_per_area": Kind("an energy per area", "J/m^2", "2e-5 J/m^2"),
+    "electric_field": Kind("an electric field", "V/m", "2e4 V/m"),
+    "sheet_current": Kind("a current per width", "A/m", "0.5 A/m"),
 }
 
 

@@ -86,17 +86,59 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
         values = solution.efficiency()
         efficiency = {name: _scalar(getattr(values, name), f"efficiency.{name}")
                       for name in ("g1", "g2", "g1_field", "g2_field")}
-    return {
+    resistance = None
+    if solution.resistance_problem is None:
+        resistance = {
+            "total": _scalar(solution.resistance_area * scale["resistance_area"], "resistance_area.total"),
+            "spin": _scalar(solution.spin_resistance_area * scale["resistance_area"], "resistance_area.spin")}
+    result = {
         "units": stack.units,
         "current": _scalar(solution.current * scale["current"], "current"),
         "nodes": nodes,
         "layers": layers,
         "efficiency": efficiency,
-        "resistance_area": {
-            "total": _scalar(solution.resistance_area * scale["resistance_area"], "resistance_area.total"),
-            "spin": _scalar(solution.spin_resistance_area * scale["resistance_area"], "resistance_area.spin")},
+        "resistance_area": resistance,
         "magnetoresistance": _magnetoresistance(solution, scale["resistance_area"]),
     }
+    if stack.has_field or solution.torque_ends:
+        result["in_plane"] = _in_plane(solution, scale)
+    return result
+
+
+def _in_plane(solution: Solution, scale: dict[str, float]) -> dict[str, Any]:
+    """The in-plane drive's outputs (MODEL.md 8f; an extension of the contract): field, sigma_hat,
+    tau_DL and tau_FL per F layer, torques on insulator ends, SMR."""
+    stack = solution.stack
+    found: dict[str, Any] = {"field": None, "sigma_hat": None, "spin_orbit_torque": None, "smr": None}
+    if stack.has_field and np.any(stack.field != 0):
+        si = stack.units == "SI"
+        found["field"] = _vector(stack.field * (REPORTS["field"].to_unit if si else 1.0), "in_plane.field")
+        found["sigma_hat"] = _vector(solution.sigma_hat, "in_plane.sigma_hat")
+        damping, field_like = solution.spin_orbit_torque
+        found["spin_orbit_torque"] = [
+            {"layer": i, "tau_DL": _optional(damping[i] * scale["torque"]), "tau_FL": _optional(field_like[i] * scale["torque"])}
+            for i, layer in enumerate(stack.layers) if layer.is_ferromagnet]
+        smr = solution.smr
+        sheet = REPORTS["sheet_current"].to_unit if si else 1.0
+        found["smr"] = {"dI": _vector(smr.change * sheet, "in_plane.smr.dI"),
+                        "I0": _vector(smr.total * sheet, "in_plane.smr.I0"),
+                        "long": _scalar(smr.longitudinal, "in_plane.smr.long"),
+                        "trans": _scalar(smr.transverse, "in_plane.smr.trans")}
+    found["torque_ends"] = {side: _vector(value * scale["torque"], f"in_plane.torque_ends.{side}")
+                            for side, value in solution.torque_ends.items()}
+    if found["sigma_hat"] is not None:
+        found["insulator_spin_orbit_torque"] = {}
+        for side, value in solution.torque_ends.items():
+            damping, field_like = solution.torque_parts(value, getattr(stack, side).magnetization)
+            found["insulator_spin_orbit_torque"][side] = {"tau_DL": _optional(damping * scale["torque"]),
+                                                          "tau_FL": _optional(field_like * scale["torque"])}
+    return found
+
+
+def _optional(value: Any) -> float | None:
+    """A number, or None where it is undefined (tau_DL, tau_FL with m parallel to sigma_hat)."""
+    number = float(value)
+    return None if math.isnan(number) else number + 0.0
 
 
 def _scales(units: str) -> dict[str, float]:

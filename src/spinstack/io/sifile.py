@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .. import si
 from ..errors import StackError
 from ..library import Library, LibraryError, LibraryMaterial
@@ -34,12 +36,13 @@ from ..model import Interface, Stack
 from ..model.materials import Material
 from ..units import to_si
 from .stackfile import (interface_node, interface_tables, material_name, read_end, read_layers, read_materials,
-                        unquoted_error)
+                        read_vector, unquoted_error)
 from .tomlvalues import known_keys, quoted_key, show, within
 
 __all__ = ["si_stack"]
 
-MATERIAL_KEYS = ("type", "rho", "conductivity", "beta", "l_sf")
+MATERIAL_KEYS = ("type", "rho", "conductivity", "beta", "l_sf", "theta_SH", "l_J", "l_phi")
+FIELD_KEYS = ("layer", "current_density")
 INTERFACE_KEYS = ("node", "pair", "AR", "gamma", "G_mix", "delta")
 _REDUCED_MATERIAL_KEYS = ("D", "p", "l", "D_up", "D_dn")
 _REDUCED_INTERFACE_KEYS = ("g_up", "g_dn", "g_mix")
@@ -52,19 +55,47 @@ def si_stack(top: dict[str, Any], library: Any) -> Stack:
         raise StackError("current", 'missing (the charge current density J, e.g. "1e11 A/m^2")')
     J = to_si(top["current"], "current_density", "current")
     materials = _Materials(read_materials(top.get("materials", {}), books.table_material), books)
-    left = read_end(top.get("left"), "left", materials.lookup)
+    left = read_end(top.get("left"), "left", materials.lookup, _area_conductance, "G")
     layers = read_layers(top.get("layers", []), materials.lookup, _thickness)
-    right = read_end(top.get("right"), "right", materials.lookup)
+    right = read_end(top.get("right"), "right", materials.lookup, _area_conductance, "G")
     interfaces = [_interface(table, path, books) for table, path in interface_tables(top.get("interfaces", []))]
+    field = _field(top["field"], layers) if "field" in top else None
     try:
         return Stack(layers, left=left, right=right, current=J / si.ELECTRON_CHARGE, interfaces=interfaces,
-                     units="SI")
+                     units="SI", field=field)
     except StackError as error:
         raise _in_si_terms(error) from None
 
 
 def _thickness(value: Any, path: str) -> Any:
     return to_si(value, "length", path, sign="positive")
+
+
+def _area_conductance(value: Any, path: str) -> Any:
+    """An insulator end's G_mix component or G_s (Ohm^-1 m^-2) as the model's g = G / e^2."""
+    return to_si(value, "area_conductance", path) / si.ELECTRON_CHARGE**2
+
+
+def _field(value: Any, layers: list[Any]) -> np.ndarray:
+    """The in-plane drive as eps = e E (MODEL.md 8a): an electric field [0, E_y, E_z] ("V/m"), or the
+    current density in one layer, { layer = K, current_density = [0, J_y, J_z] } (E = J / sigma of that layer)."""
+    if isinstance(value, dict):
+        known_keys(value, FIELD_KEYS, "field")
+        if "layer" not in value:
+            raise StackError("field.layer", "missing (the index of the layer whose in-plane current density is given)")
+        index = value["layer"]
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(layers):
+            raise StackError("field.layer", f"must be a layer index from 0 to {len(layers) - 1}, got {show(index)}")
+        if "current_density" not in value:
+            raise StackError("field.current_density", 'missing (e.g. [0, "1e11 A/m^2", 0])')
+        J = read_vector(value["current_density"], "field.current_density", 'e.g. [0, "1e11 A/m^2", 0]',
+                        lambda v, p: to_si(v, "current_density", p))
+        material = layers[index].material
+        # eps = e E, E = J / sigma_SI, sigma_SI = e^2 sigma (MODEL.md 7)
+        return np.asarray(J) / (si.ELECTRON_CHARGE * material.conductivity)
+    E = read_vector(value, "field", 'an electric field [0, E_y, E_z], e.g. [0, "2e4 V/m", 0]; or '
+                    '{ layer = K, current_density = [0, J_y, J_z] }', lambda v, p: to_si(v, "electric_field", p))
+    return si.ELECTRON_CHARGE * np.asarray(E)
 
 
 class _Library:

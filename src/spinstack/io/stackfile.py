@@ -30,23 +30,24 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StackError
-from ..model import Ferromagnet, Interface, Layer, Lead, Normal, Reservoir, Stack
+from ..model import Ferromagnet, Insulator, Interface, Layer, Lead, Normal, Open, Reservoir, Stack
 from ..model.layers import End
 from ..model.materials import Material
 from .tomlvalues import as_number, as_table, choices, known_keys, one_line, quoted_key, required, show, within
 
 __all__ = ["StackFileError", "load_stack", "stack_from_dict"]
 
-TOP_KEYS = ("units", "current", "materials", "left", "layers", "right", "interfaces")
-NORMAL_KEYS = ("type", "D", "l")
-FERROMAGNET_KEYS = ("type", "D", "p", "l", "D_up", "D_dn")
+TOP_KEYS = ("units", "current", "field", "materials", "left", "layers", "right", "interfaces")
+NORMAL_KEYS = ("type", "D", "l", "theta_SH")
+FERROMAGNET_KEYS = ("type", "D", "p", "l", "D_up", "D_dn", "l_J", "l_phi", "D_perp")
 LAYER_KEYS = ("material", "thickness", "magnetization")
 LEAD_KEYS = ("kind", "material", "magnetization")
+INSULATOR_KEYS = ("kind", "magnetization", "g_mix", "g_s")
 INTERFACE_KEYS = ("node", "g_up", "g_dn", "g_mix", "delta")
 ANGLE_KEYS = ("theta", "phi")
 SI_MATERIAL_KEYS = ("rho", "conductivity", "beta", "l_sf")
 MATERIAL_TYPES = ("normal", "ferromagnet")
-END_KINDS = ("reservoir", "lead")
+END_KINDS = ("reservoir", "lead", "open", "insulator")
 UNIT_SYSTEMS = ("reduced", "SI")
 
 # (table, path) -> the Material the table names, with errors under path
@@ -158,13 +159,21 @@ def _stack(data: Any, library: Any) -> Stack:
 
         return si_stack(top, library)
     current = as_number(top.get("current", 1.0), "current")
+    field = read_vector(top["field"], "field", "the in-plane field [0, eps_y, eps_z]") if "field" in top else None
     materials = _materials(top.get("materials", {}))
     lookup = _defined_materials(materials)
     left = read_end(top.get("left"), "left", lookup)
     layers = read_layers(top.get("layers", []), lookup, as_number)
     right = read_end(top.get("right"), "right", lookup)
     interfaces = [_interface(table, path) for table, path in interface_tables(top.get("interfaces", []))]
-    return Stack(layers, left=left, right=right, current=current, interfaces=interfaces)
+    return Stack(layers, left=left, right=right, current=current, interfaces=interfaces, field=field)
+
+
+def read_vector(value: Any, path: str, what: str, number: Callable[[Any, str], Any] = as_number) -> list[Any]:
+    """A 3-vector [x, y, z], each component read by ``number(value, path)``."""
+    if not isinstance(value, list) or len(value) != 3:
+        raise StackError(path, f"must be a 3-vector: {what}, got {show(value)}")
+    return [number(component, f"{path}[{i}]") for i, component in enumerate(value)]
 
 
 def _units(value: Any) -> str:
@@ -211,8 +220,10 @@ def _material(name: str, table: dict[str, Any], path: str) -> Material:
     if kind == "normal":
         known_keys(table, NORMAL_KEYS, path, hint)
         D = as_number(required(table, "D", path, "conductance D_N > 0"), f"{path}.D")
-        return Normal(name, D=D, l=_length(table, path))
+        return Normal(name, D=D, l=_length(table, path), theta_SH=as_number(table.get("theta_SH", 0.0), f"{path}.theta_SH"))
+    no_spin_hall_in_ferromagnets(table, path)
     known_keys(table, FERROMAGNET_KEYS, path, hint)
+    coherence = coherence_keys(table, path, _length, as_number)
     by_d_p = [key for key in ("D", "p") if key in table]
     by_spin = [key for key in ("D_up", "D_dn") if key in table]
     if by_d_p and by_spin:
@@ -220,21 +231,37 @@ def _material(name: str, table: dict[str, Any], path: str) -> Material:
     if by_spin:
         D_up = as_number(required(table, "D_up", path, "D_up and D_dn go together"), f"{path}.D_up")
         D_dn = as_number(required(table, "D_dn", path, "D_up and D_dn go together"), f"{path}.D_dn")
-        return Ferromagnet.from_spin_conductances(name, D_up, D_dn, l=_length(table, path))
+        built = Ferromagnet.from_spin_conductances(name, D_up, D_dn, l=_length(table, path))
+        return Ferromagnet(name, built.D, built.p, built.l, **coherence) if coherence else built
     D = as_number(required(table, "D", path, "conductance D_F > 0; or give D_up and D_dn instead of D and p"),
                   f"{path}.D")
     p = as_number(required(table, "p", path, "current polarisation, strictly between -1 and 1"), f"{path}.p")
-    return Ferromagnet(name, D=D, p=p, l=_length(table, path))
+    return Ferromagnet(name, D=D, p=p, l=_length(table, path), **coherence)
 
 
-def _length(table: dict[str, Any], path: str) -> float:
-    """The spin diffusion length ``l``: a number or the string "inf" (no spin flip)."""
-    value = required(table, "l", path, 'spin diffusion length > 0; l = "inf" for no spin flip')
+def no_spin_hall_in_ferromagnets(table: dict[str, Any], path: str) -> None:
+    if "theta_SH" in table:
+        raise StackError(f"{path}.theta_SH", "not modelled in a ferromagnet: the spin Hall source lives in normal "
+                                             "metals (MODEL.md 8b)")
+
+
+def coherence_keys(table: dict[str, Any], path: str, length: Callable[..., Any], number: Callable[[Any, str], Any]
+                   ) -> dict[str, Any]:
+    """l_J, l_phi and D_perp of a ferromagnet table (MODEL.md 8e), those given."""
+    found = {key: length(table, path, key) for key in ("l_J", "l_phi") if key in table}
+    if "D_perp" in table:
+        found["D_perp"] = number(table["D_perp"], f"{path}.D_perp")
+    return found
+
+
+def _length(table: dict[str, Any], path: str, key: str = "l") -> float:
+    """A length such as the spin diffusion length ``l``: a number or the string "inf"."""
+    value = required(table, key, path, f'length > 0; {key} = "inf" for none')
     if value == "inf":
         return math.inf
     if isinstance(value, str):
-        raise StackError(f"{path}.l", f'must be a number > 0 or "inf" (no spin flip), got {show(value)}')
-    return as_number(value, f"{path}.l")
+        raise StackError(f"{path}.{key}", f'must be a number > 0 or "inf", got {show(value)}')
+    return as_number(value, f"{path}.{key}")
 
 
 def _defined_materials(materials: dict[str, Material]) -> MaterialLookup:
@@ -257,8 +284,11 @@ def material_name(table: dict[str, Any], path: str, hint: str) -> str:
 
 
 # ------------------------------------------------------------------ layers and ends (both unit systems)
-def read_end(value: Any, side: str, lookup: MaterialLookup) -> End:
-    """The [left] or [right] table: a reservoir (the default) or a lead of a material."""
+def read_end(value: Any, side: str, lookup: MaterialLookup, conductance: Callable[[Any, str], Any] = as_number,
+             conductance_key: str = "g") -> End:
+    """The [left] or [right] table: a reservoir (the default), a lead of a material, an open face or a
+    magnetic insulator (whose mixing and sink conductances ``conductance(value, path)`` reads, under the
+    keys ``{conductance_key}_mix`` and ``{conductance_key}_s``)."""
     if value is None:
         return Reservoir()
     table = as_table(value, side, f'a [{side}] table with kind = "reservoir" or "lead"')
@@ -272,6 +302,22 @@ def read_end(value: Any, side: str, lookup: MaterialLookup) -> End:
         if extra:
             raise StackError(f"{side}.{quoted_key(extra[0])}", 'not allowed: a reservoir end takes only kind = "reservoir"')
         return Reservoir()
+    if kind == "open":
+        extra = [key for key in table if key != "kind"]
+        if extra:
+            raise StackError(f"{side}.{quoted_key(extra[0])}", 'not allowed: an open end takes only kind = "open"')
+        return Open()
+    if kind == "insulator":
+        mix, sink = f"{conductance_key}_mix", f"{conductance_key}_s"
+        known_keys(table, ("kind", "magnetization", mix, sink), side)
+        magnetization = _magnetization(required(table, "magnetization", side, "the insulator's magnetization"),
+                                       f"{side}.magnetization")
+        pair = required(table, mix, side, "mixing conductance [real, imaginary]")
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise StackError(f"{side}.{mix}", f"must be a pair [real, imaginary], got {show(pair)}")
+        g_mix = [conductance(component, f"{side}.{mix}[{i}]") for i, component in enumerate(pair)]
+        g_s = conductance(table.get(sink, 0.0), f"{side}.{sink}")
+        return within(side, Insulator, magnetization, g_mix, g_s)
     known_keys(table, LEAD_KEYS, side)
     material = lookup(table, side, "a lead needs the material it is made of")
     magnetization = _magnetization(table.get("magnetization"), f"{side}.magnetization")

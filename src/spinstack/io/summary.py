@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import SpinstackError
-from ..model import Layer, Lead, Stack
+from ..model import Insulator, Layer, Lead, Open, Stack
 from ..model.layers import End
 from ..si import REPORTS
 from ..analysis.resistance import magnetoresistance
@@ -73,6 +73,7 @@ def format_summary(solution: Solution, source: str) -> str:
         _nodes(solution, units),
         _interfaces(solution, units),
         _efficiency(solution, current),
+        _in_plane(solution, units),
         _resistance(solution, units),
     ]
     return "\n\n".join("\n".join(lines) for lines in sections if lines) + "\n"
@@ -209,7 +210,51 @@ def _efficiency(solution: Solution, current: float) -> list[str]:
     return lines
 
 
+def _in_plane(solution: Solution, units: _Units) -> list[str]:
+    """The in-plane drive (MODEL.md 8): sigma_hat, tau_DL and tau_FL per F layer, insulator torques, SMR."""
+    stack = solution.stack
+    lines: list[str] = []
+    if stack.has_field:
+        field = np.asarray(stack.field, dtype=float)
+        if stack.units == "SI":
+            shown = f"E = {_vector_column([field * REPORTS['field'].to_unit])[0]} V/m"
+        else:
+            shown = f"eps = {_vector_column([field])[0]}"
+        if not np.any(field):
+            return [f"in-plane field: {shown} (zero: no spin Hall drive)"]
+        sigma = solution.sigma_hat
+        lines = [f"in-plane field (MODEL.md 8): {shown}, sigma_hat = xhat x eps/|eps| = {_vector_column([sigma])[0]}"]
+        damping, field_like = solution.spin_orbit_torque
+        unit = f" {units.torque.unit}" if units.torque.unit else ""
+        for i, layer in enumerate(stack.layers):
+            if not layer.is_ferromagnet:
+                continue
+            if math.isnan(damping[i]):
+                lines.append(f"  layer {i} ({layer.material.name}): m || sigma_hat, tau_DL and tau_FL not defined")
+                continue
+            lines.append(f"  layer {i} ({layer.material.name}): tau_DL = {_number(damping[i] * units.torque.factor)}{unit}, "
+                         f"tau_FL = {_number(field_like[i] * units.torque.factor)}{unit}")
+        smr = solution.smr
+        lines.append(f"  spin Hall magnetoresistance: longitudinal {_number(float(smr.longitudinal))}, "
+                     f"transverse {_number(float(smr.transverse))} (relative to the whole stack, first order)")
+    for side, torque in solution.torque_ends.items():
+        value = _vector_column([torque * units.torque.factor])[0]
+        unit = f" {units.torque.unit}" if units.torque.unit else ""
+        text = f"  torque on the {side} insulator end: {value}{unit}"
+        if stack.has_field and np.any(stack.field):
+            damping, field_like = solution.torque_parts(torque, getattr(stack, side).magnetization)
+            if not math.isnan(damping):
+                text += (f" (tau_DL = {_number(damping * units.torque.factor)}{unit}, "
+                         f"tau_FL = {_number(field_like * units.torque.factor)}{unit})")
+        lines.append(text)
+    if len(lines) > 1 or (lines and solution.torque_ends):
+        lines.append("  (torque = tau_DL m x (sigma_hat x m) + tau_FL m x sigma_hat, m the magnet's direction)")
+    return lines
+
+
 def _resistance(solution: Solution, units: _Units) -> list[str]:
+    if solution.resistance_problem is not None:
+        return [f"resistance-area: not defined ({solution.resistance_problem})"]
     scale = units.resistance
     total, spin = float(solution.resistance_area) * scale.factor, float(solution.spin_resistance_area) * scale.factor
     unit = f" {scale.unit}" if scale.unit else ""
@@ -230,7 +275,7 @@ def _resistance(solution: Solution, units: _Units) -> list[str]:
 def _neighbour_names(stack: Stack, node: int) -> tuple[str, str]:
     """What touches a node on its left and on its right: material names, or "reservoir"."""
     def name(element: Layer | End) -> str:
-        return element.material.name if isinstance(element, (Layer, Lead)) else "reservoir"
+        return element.material.name if isinstance(element, (Layer, Lead)) else getattr(element, "kind", "reservoir")
 
     before = stack.layers[node - 1] if node > 0 else stack.left
     after = stack.layers[node] if node < len(stack.layers) else stack.right
@@ -238,6 +283,12 @@ def _neighbour_names(stack: Stack, node: int) -> tuple[str, str]:
 
 
 def _end(end: End) -> str:
+    if isinstance(end, Open):
+        return "open (no spin current crosses it)"
+    if isinstance(end, Insulator):
+        g_r, g_i = (float(v) for v in end.g_mix)
+        return (f"magnetic insulator (m = {_vector_column([end.magnetization])[0]}, g_mix = [{_number(g_r)}, {_number(g_i)}], "
+                f"g_s = {_number(float(end.g_s))})")
     if not isinstance(end, Lead):
         return "reservoir (mu_s = 0)"
     text = f"semi-infinite lead of {end.material.name} ({end.material.kind}"
