@@ -199,9 +199,11 @@ def material_from_table(name: str, table: dict[str, Any], entry: Any = None, *, 
     if "l_sf" not in merged:
         raise StackError(f"{path}.l_sf", 'missing (spin diffusion length, e.g. "60 nm"; "inf" for no spin flip)')
     if kind == "normal":
-        for key in ("beta", "l_J", "l_phi"):
+        if "beta" in table:
+            raise StackError(f"{path}.beta", "not allowed: a normal metal has no bulk spin asymmetry")
+        for key in ("l_J", "l_phi"):
             if key in table:
-                raise StackError(f"{path}.{key}", "not allowed in a normal metal (a ferromagnet's parameter)")
+                raise StackError(f"{path}.{key}", "not allowed: a normal metal has no magnetization to precess about")
         return normal(name, merged.get("rho"), merged["l_sf"], conductivity=merged.get("conductivity"),
                       theta_SH=merged.get("theta_SH", 0.0))
     if "theta_SH" in table:

@@ -114,6 +114,31 @@ def si_interface(node: str | None = "1", AR: str | None = '"0.5 fOhm*m^2"', gamm
     return text + extra
 
 
+SOT = """
+[materials.Pt]
+type = "normal"
+D = 2.0
+l = 1.4
+theta_SH = 0.19
+[materials.Co]
+type = "ferromagnet"
+D = 1.0
+p = 0.4
+l = 5.0
+[left]
+kind = "open"
+[[layers]]
+material = "Pt"
+thickness = 3.0
+[[layers]]
+material = "Co"
+thickness = 1.5
+magnetization = [1, 0, 0]
+[right]
+kind = "open"
+"""
+
+
 class Case(NamedTuple):
     id: str
     content: str | bytes | None  # None: no such file; "<directory>": a directory
@@ -126,7 +151,7 @@ DIRECTORY = "<directory>"
 CATALOGUE: list[Case] = [
     # ---- top level
     Case("top-unknown-key", "curent = 2.0\n" + MATERIALS + GOOD_LAYERS, "curent",
-         "unknown key (expected one of: units, current, materials, left, layers, right, interfaces)"),
+         "unknown key (expected one of: units, current, field, materials, left, layers, right, interfaces)"),
     Case("top-unknown-quoted-key", '"a.b" = 1\n' + MATERIALS + GOOD_LAYERS, '"a.b"', "unknown key"),
     Case("top-typo-layer", MATERIALS + GOOD_LAYERS.replace("[[layers]]", "[[layer]]"), "layer", "unknown key"),
     Case("top-typo-materials", MATERIALS.replace("[materials.", "[material.") + GOOD_LAYERS, "material", "unknown key"),
@@ -150,9 +175,9 @@ CATALOGUE: list[Case] = [
     Case("material-bad-type", with_material('type = "metal"\nD = 3.0\nl = 10.0\n'), "materials.N.type",
          'must be "normal" or "ferromagnet", got "metal"'),
     Case("normal-with-p", with_material('type = "normal"\nD = 3.0\np = 0.1\nl = 10.0\n'), "materials.N.p",
-         "unknown key (expected one of: type, D, l)"),
+         "unknown key (expected one of: type, D, l, theta_SH)"),
     Case("ferromagnet-typo", with_f_material('type = "ferromagnet"\nD = 1.0\npp = 0.5\nl = 2.0\n'), "materials.F.pp",
-         "unknown key (expected one of: type, D, p, l, D_up, D_dn)"),
+         "unknown key (expected one of: type, D, p, l, D_up, D_dn, l_J, l_phi, D_perp)"),
     Case("normal-missing-D", with_material('type = "normal"\nl = 10.0\n'), "materials.N.D", "missing"),
     Case("normal-missing-l", with_material('type = "normal"\nD = 3.0\n'), "materials.N.l", 'missing (spin diffusion length'),
     Case("ferromagnet-missing-p", with_f_material('type = "ferromagnet"\nD = 1.0\nl = 2.0\n'), "materials.F.p", "missing"),
@@ -243,9 +268,9 @@ CATALOGUE: list[Case] = [
     Case("empty-layers-array", "layers = []\n" + MATERIALS, "layers", "empty"),
     # ---- ends
     Case("end-bad-kind", MATERIALS + '\n[left]\nkind = "bath"\n' + GOOD_LAYERS, "left.kind",
-         'must be "reservoir" or "lead", got "bath"'),
+         'must be "reservoir", "lead", "open" or "insulator", got "bath"'),
     Case("end-missing-kind", MATERIALS + '\n[left]\nmaterial = "N"\n' + GOOD_LAYERS, "left.kind",
-         'missing ("reservoir" or "lead")'),
+         'missing ("reservoir", "lead", "open" or "insulator")'),
     Case("end-not-table", 'left = "reservoir"\n' + MATERIALS + GOOD_LAYERS, "left", 'must be a table'),
     Case("reservoir-with-material", MATERIALS + GOOD_LAYERS + '\n[right]\nkind = "reservoir"\nmaterial = "N"\n',
          "right.material", "not allowed: a reservoir end takes only kind"),
@@ -311,7 +336,7 @@ CATALOGUE: list[Case] = [
          "interfaces[0].delta", "must be >= 0, got -0.5"),
     Case("interface-not-table", "interfaces = [1]\n" + MATERIALS + GOOD_LAYERS, "interfaces[0]", "must be a table"),
     Case("si-keys-in-reduced-file", SI_MATERIALS + SI_LAYERS, "materials.SiF.rho",
-         'unknown key (expected one of: type, D, p, l, D_up, D_dn; rho, conductivity, beta, l_sf are SI keys: '
+         'unknown key (expected one of: type, D, p, l, D_up, D_dn, l_J, l_phi, D_perp; rho, conductivity, beta, l_sf are SI keys: '
          'add units = "SI" at the top)'),
     # ---- SI files (units = "SI"): quantities with units, parsed by pint
     Case("si-current-missing", 'units = "SI"\n' + SI_MATERIALS + SI_LAYERS, "current",
@@ -352,10 +377,10 @@ CATALOGUE: list[Case] = [
     Case("si-l_sf-infinite-word", si(f_l_sf='"infinite"'), "materials.SiF.l_sf", 'unknown unit "infinite"'),
     Case("si-l_sf-minus-inf", si(f_l_sf='"-inf nm"'), "materials.SiF.l_sf", 'must be > 0, got "-inf nm"'),
     Case("si-reduced-key", si(n_extra="D = 3.0\n"), "materials.SiN.D",
-         "unknown key in an SI file (expected one of: type, rho, conductivity, beta, l_sf; D, p, l, D_up, D_dn are "
+         "unknown key in an SI file (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi; D, p, l, D_up, D_dn are "
          "reduced-unit keys)"),
     Case("si-unknown-material-key", si(n_extra='rhoo = "5 nOhm*m"\n'), "materials.SiN.rhoo",
-         "unknown key (expected one of: type, rho, conductivity, beta, l_sf)"),
+         "unknown key (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi)"),
     Case("si-missing-rho", si(n_rho=None), "materials.SiN.rho", "missing"),
     Case("si-missing-beta", si(beta=None), "materials.SiF.beta", "missing"),
     Case("si-bad-type", si(n_type='"metal"'), "materials.SiN.type", 'must be "normal" or "ferromagnet", got "metal"'),
@@ -370,7 +395,7 @@ CATALOGUE: list[Case] = [
     Case("si-unknown-library-material", si(layers=SI_LAYERS + '\n[[layers]]\nmaterial = "Unobtainium"\nthickness = "2 nm"\n'),
          "layers[3].material", 'undefined material "Unobtainium": no [materials.Unobtainium] table'),
     Case("si-library-override-unknown-key", si(extra='\n[materials.Co]\nlsf = "40 nm"\n'), "materials.Co.lsf",
-         "unknown key (expected one of: type, rho, conductivity, beta, l_sf)"),
+         "unknown key (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi)"),
     # the built-in library's Py is partial (no sourced rho, data/SOURCES.md): a file using it must give rho
     Case("si-library-partial-no-rho", si(layers=SI_LAYERS + '\n[[layers]]\nmaterial = "Py"\nthickness = "4 nm"\n'
                                         "magnetization = [0, 0, 1]\n"),
@@ -418,6 +443,34 @@ CATALOGUE: list[Case] = [
     Case("si-non-magnetic-gamma", si(layers=SI_LAYERS + '\n[[layers]]\nmaterial = "SiN"\nthickness = "3 nm"\n',
                                      interfaces=si_interface(node="4", G_mix=None)),
          "interfaces[0].gamma", "a non-magnetic interface has no spin asymmetry: gamma must be 0"),
+
+    # ---- the in-plane drive (MODEL.md 8)
+    Case("field-x-component", "current = 0\nfield = [0.5, 1, 0]\n" + SOT, "field", "must have no x component"),
+    Case("field-not-a-vector", "current = 0\nfield = 1\n" + SOT, "field", "must be a 3-vector"),
+    Case("field-component-string", 'current = 0\nfield = [0, "a", 0]\n' + SOT, "field[1]", "must be a number"),
+    Case("open-end-with-current", "current = 1\nfield = [0, 1, 0]\n" + SOT, "current", "must be 0: no charge current"),
+    Case("open-end-extra-key", "current = 0\n" + SOT.replace('[right]\nkind = "open"', '[right]\nkind = "open"\nmaterial = "N"'),
+         "right.material", 'an open end takes only kind = "open"'),
+    Case("insulator-without-magnetization", "current = 0\n" + SOT.replace('[right]\nkind = "open"',
+                                                                            '[right]\nkind = "insulator"\ng_mix = [1, 0]'),
+         "right.magnetization", "missing"),
+    Case("insulator-without-g-mix", "current = 0\n" + SOT.replace('[right]\nkind = "open"',
+                                                                    '[right]\nkind = "insulator"\nmagnetization = [0, 0, 1]'),
+         "right.g_mix", "missing"),
+    Case("insulator-negative-g-r", "current = 0\n" + SOT.replace(
+        '[right]\nkind = "open"', '[right]\nkind = "insulator"\nmagnetization = [0, 0, 1]\ng_mix = [-1, 0]'),
+         "right.g_mix", "g_r must be >= 0"),
+    Case("theta-sh-in-ferromagnet", "current = 0\nfield = [0, 1, 0]\n" + SOT.replace("p = 0.4\n", "p = 0.4\ntheta_SH = 0.1\n"),
+         "materials.Co.theta_SH", "not modelled in a ferromagnet"),
+    Case("l-j-not-positive", "current = 0\nfield = [0, 1, 0]\n" + SOT.replace("p = 0.4\n", "p = 0.4\nl_J = 0\n"),
+         "materials.Co.l_J", "must be > 0"),
+    Case("d-perp-alone", "current = 0\nfield = [0, 1, 0]\n" + SOT.replace("p = 0.4\n", "p = 0.4\nD_perp = 2\n"),
+         "materials.Co.D_perp", "only used with l_J or l_phi"),
+    Case("si-field-wrong-unit", si(current='"0 A/m^2"\nfield = [0, "1 A/m^2", 0]',
+                                   layers=SI_LAYERS.replace('[[layers]]', '[left]\nkind = "open"\n\n[[layers]]', 1)),
+         "field[1]", "an electric field"),
+    Case("si-field-layer-out-of-range", si(current='"0 A/m^2"\nfield = { layer = 9, current_density = [0, "1e11 A/m^2", 0] }'),
+         "field.layer", "must be a layer index"),
 ]
 
 

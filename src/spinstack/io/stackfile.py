@@ -256,11 +256,13 @@ def coherence_keys(table: dict[str, Any], path: str, length: Callable[..., Any],
 
 def _length(table: dict[str, Any], path: str, key: str = "l") -> float:
     """A length such as the spin diffusion length ``l``: a number or the string "inf"."""
-    value = required(table, key, path, f'length > 0; {key} = "inf" for none')
+    meaning = "spin diffusion length" if key == "l" else "coherence length"
+    none = "no spin flip" if key == "l" else "none"
+    value = required(table, key, path, f'{meaning} > 0; {key} = "inf" for {none}')
     if value == "inf":
         return math.inf
     if isinstance(value, str):
-        raise StackError(f"{path}.{key}", f'must be a number > 0 or "inf", got {show(value)}')
+        raise StackError(f"{path}.{key}", f'must be a number > 0 or "inf" ({none}), got {show(value)}')
     return as_number(value, f"{path}.{key}")
 
 
