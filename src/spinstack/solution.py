@@ -53,14 +53,15 @@ _ARRAYS: "weakref.WeakKeyDictionary[Stack, StackArrays]" = weakref.WeakKeyDictio
 
 
 def _stack_arrays(stack: Stack) -> StackArrays:
-    coherent = [name for name, material in stack.materials.items() if isinstance(material, Ferromagnet) and material.coherent]
-    if coherent:
-        raise SpinstackError(f"materials.{coherent[0]}: finite transverse coherence (l_J, l_phi; MODEL.md 8e) is not "
-                             "solved yet; remove l_J and l_phi for full absorption at the faces")
-
     def element(material: Material, magnetization: np.ndarray | None, thickness: np.ndarray | None) -> Element:
         p = material.p if isinstance(material, Ferromagnet) else np.zeros(())
-        return Element(D=material.D, l=material.l, p=p, m=magnetization, thickness=thickness, theta_SH=material.theta_SH)
+        coherence = {}
+        if isinstance(material, Ferromagnet) and material.coherent:  # MODEL.md 8e; a missing length is inf
+            coherence = dict(l_J=np.inf if material.l_J is None else material.l_J,
+                             l_phi=np.inf if material.l_phi is None else material.l_phi,
+                             D_perp=material.transverse_conductance)
+        return Element(D=material.D, l=material.l, p=p, m=magnetization, thickness=thickness, theta_SH=material.theta_SH,
+                       **coherence)
 
     def end(side: End) -> Element | None:
         return element(side.material, side.magnetization, None) if isinstance(side, Lead) else None

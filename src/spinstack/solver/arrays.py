@@ -27,6 +27,9 @@ class Element(NamedTuple):
         efficiency functions rotate it by an imaginary angle (complex step).
     thickness : d, ``None`` for a lead
     theta_SH : spin Hall angle (N only; MODEL.md 8b), 0 by default
+    l_J, l_phi, D_perp : finite transverse coherence of a ferromagnet (MODEL.md 8e): precession and
+        dephasing lengths (inf where not given) and the transverse conductance; all ``None`` for
+        full absorption at the faces (the seed model) and in N
     """
 
     D: np.ndarray
@@ -35,10 +38,18 @@ class Element(NamedTuple):
     m: np.ndarray | None
     thickness: np.ndarray | None = None
     theta_SH: np.ndarray | float = 0.0
+    l_J: np.ndarray | None = None
+    l_phi: np.ndarray | None = None
+    D_perp: np.ndarray | None = None
 
     @property
     def is_ferromagnet(self) -> bool:
         return self.m is not None
+
+    @property
+    def is_coherent(self) -> bool:
+        """A ferromagnet that transverse spin penetrates (MODEL.md 8e)."""
+        return self.m is not None and self.l_J is not None
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,11 @@ class StackArrays:
         """Whether only the CPP model of MODEL.md 3 is involved (no open or insulator end, no field)."""
         return not self.boundaries and self.eps is None
 
+    @cached_property
+    def coherent(self) -> bool:
+        """Whether a layer or lead is a ferromagnet with finite transverse coherence (MODEL.md 8e)."""
+        return any(e is not None and e.is_coherent for e in self.elements())
+
     @property
     def n_nodes(self) -> int:
         return len(self.layers) + 1
@@ -135,7 +151,8 @@ class StackArrays:
         def element(e: Element | None) -> Element | None:
             if e is None:
                 return None
-            return Element(pick(e.D), pick(e.l), pick(e.p), pick(e.m, vector=True), pick(e.thickness), pick(e.theta_SH))
+            return Element(pick(e.D), pick(e.l), pick(e.p), pick(e.m, vector=True), pick(e.thickness), pick(e.theta_SH),
+                           pick(e.l_J), pick(e.l_phi), pick(e.D_perp))
 
         def boundary(b: Boundary) -> Boundary:
             return Boundary(b.kind, pick(b.m, vector=True), pick(b.g_r), pick(b.g_i), pick(b.g_s))

@@ -21,8 +21,9 @@ from .hyperbolic import x_coth_x, x_csch_x
 
 
 def applies(arrays: StackArrays) -> bool:
-    """Whether this path handles ``arrays``: a single real configuration without resistive interfaces."""
-    if arrays.batch_shape != () or arrays.interfaces or not arrays.plain:
+    """Whether this path handles ``arrays``: a single real configuration without resistive interfaces
+    and without finite transverse coherence (it assumes full absorption at F faces)."""
+    if arrays.batch_shape != () or arrays.interfaces or not arrays.plain or arrays.coherent:
         return False
     return not arrays.columns["complex"]
 

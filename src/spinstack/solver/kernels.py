@@ -511,8 +511,9 @@ def _axes_block(kinds, const, rows, vary, mconst, mrows, mvary, dims, axes, firs
 
 
 def efficiency_applies(arrays: StackArrays) -> bool:
-    """Whether :func:`efficiency_kernel` handles ``arrays``: numba present, no interfaces, real input."""
-    if not AVAILABLE or arrays.interfaces or arrays.boundaries:
+    """Whether :func:`efficiency_kernel` handles ``arrays``: numba present, no interfaces, real input, full
+    absorption in every F (no l_J, l_phi)."""
+    if not AVAILABLE or arrays.interfaces or arrays.boundaries or arrays.coherent:
         return False
     for element in arrays.elements():
         if element is None:
@@ -684,9 +685,10 @@ def _profile_loop(x, positions, layers, m, a, b, potential_a, ends, end_m, end_m
 
 
 def profile_applies(arrays: StackArrays, *values: np.ndarray) -> bool:
-    """Whether :func:`profile_kernel` handles a solution: numba, one configuration, a layer, real values."""
+    """Whether :func:`profile_kernel` handles a solution: numba, one configuration, a layer, real values, full
+    absorption in every F (no l_J, l_phi)."""
     return AVAILABLE and arrays.batch_shape == () and len(arrays.layers) > 0 and arrays.plain and \
-        not any(np.iscomplexobj(v) for v in values)
+        not arrays.coherent and not any(np.iscomplexobj(v) for v in values)
 
 
 def profile_kernel(arrays: StackArrays, x: np.ndarray, accumulation: np.ndarray, accumulation_right: np.ndarray,

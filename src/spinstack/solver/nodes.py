@@ -29,7 +29,8 @@ from functools import cached_property
 
 import numpy as np
 
-from . import banded
+from ..errors import SpinstackError
+from . import banded, coherent
 from .arrays import Boundary, Element, InterfaceElement, StackArrays
 from .hyperbolic import x_coth_x, x_csch_x, x_tanh_half_x
 
@@ -51,6 +52,7 @@ class Part:
     K_ba: np.ndarray
     K_bb: np.ndarray
     axis: np.ndarray | None = None  # m of a ferromagnetic layer or lead
+    coherent: bool = False  # a ferromagnet with finite transverse coherence (MODEL.md 8e): its nodes are free
 
 
 class UnitSolution:
@@ -127,6 +129,8 @@ class UnitSolution:
         element = self.arrays.layers[layer]
         if not element.is_ferromagnet:
             return np.zeros(self._shape)
+        if element.is_coherent:
+            return _dot(self.torque_of(layer), vector)
         m = self._axes[self._left_node[layer + 1]]  # the layer's own m, as its right face's rail
         m = m if m is not None else np.broadcast_to(element.m, self._shape + (3,))
         along = self._deposit_total_dot(layer, m)
@@ -216,8 +220,26 @@ class UnitSolution:
         if not element.is_ferromagnet:
             return np.zeros(self._shape + (3,), dtype=self._values.dtype)
         m = np.broadcast_to(element.m, self._shape + (3,))
+        if element.is_coherent:
+            return self._coherent_torque(layer, element, m)
         total = self.deposit_at(layer) + self.deposit_at(layer + 1)
         return total - _dot(m, total)[..., None] * m
+
+    def _coherent_torque(self, layer: int, element: Element, m: np.ndarray) -> np.ndarray:
+        """Torque on a coherent F layer (MODEL.md 8e): exchange and dephasing inside it,
+        C(1 - kappa_sf / k^2)[j_perp(a+) - j_perp(b-)] = (D_perp / 2) w d tanh(kd/2)/(kd) (mu_a + mu_b)_perp,
+        plus the transverse spin absorbed at a resistive interface on its faces (its F side carries none;
+        a transparent face deposits nothing on it: a free node balances, a rail node belongs to the
+        fully absorbing F on its other side)."""
+        values = self._values
+        mu_a = values[..., self._right_node[layer], :]
+        mu_b = values[..., self._left_node[layer + 1], :]
+        total = coherent.act(np.broadcast_to(coherent.torque_factor(element), self._shape), m, mu_a + mu_b)
+        for node in (layer, layer + 1):
+            if node in self.arrays.interfaces:
+                deposit = self.deposit_at(node)
+                total = total + deposit - _dot(m, deposit)[..., None] * m
+        return total
 
     @cached_property
     def torque(self) -> np.ndarray:
@@ -310,6 +332,17 @@ def layer_stiffness(element: Element) -> tuple[np.ndarray, np.ndarray]:
     X = element.thickness / element.l  # 0 for l = inf
     scale = element.D / (2.0 * element.thickness)
     return scale * x_coth_x(X), scale * x_csch_x(X)
+
+
+def coherent_layer_stiffness(element: Element, shape: tuple[int, ...], gc: np.ndarray, gs: np.ndarray
+                             ) -> tuple[np.ndarray, np.ndarray]:
+    """(K_aa, -K_ab) of a coherent F layer as (B, 3, 3): Gc, Gs on m m^T plus the complex transverse two-port
+    Gt coth(kd), Gt csch(kd) acting on the plane normal to m (MODEL.md 8e)."""
+    m = np.broadcast_to(element.m, shape + (3,))
+    longitudinal = _outer(m)
+    t_coth, t_csch = (np.broadcast_to(v, shape) for v in coherent.layer_stiffness(element))
+    return (gc[..., None, None] * longitudinal + coherent.as_matrix(t_coth, m),
+            gs[..., None, None] * longitudinal + coherent.as_matrix(t_csch, m))
 
 
 def lead_stiffness(element: Element) -> np.ndarray:
@@ -408,7 +441,7 @@ def parts(arrays: StackArrays, drive: str = "current") -> tuple[list[Part], list
         end = arrays.left
         if end is None:
             return Part("reservoir", zero3, zero, zero, zero, zero)
-        return Part("lead", source(end), zero, zero, zero, -np.broadcast_to(lead_stiffness(end), shape), axis(end))
+        return Part("lead", source(end), zero, zero, zero, -end_stiffness(end), axis(end), end.is_coherent)
 
     def right_end() -> Part:
         boundary = arrays.boundaries.get("right")
@@ -417,7 +450,14 @@ def parts(arrays: StackArrays, drive: str = "current") -> tuple[list[Part], list
         end = arrays.right
         if end is None:
             return Part("reservoir", zero3, zero, zero, zero, zero)
-        return Part("lead", source(end), np.broadcast_to(lead_stiffness(end), shape), zero, zero, zero, axis(end))
+        return Part("lead", source(end), end_stiffness(end), zero, zero, zero, axis(end), end.is_coherent)
+
+    def end_stiffness(end: Element) -> np.ndarray:
+        G = np.broadcast_to(lead_stiffness(end), shape)
+        if not end.is_coherent:
+            return G
+        m = np.broadcast_to(end.m, shape + (3,))  # G on m m^T, the complex Gt on the plane normal to m
+        return G[..., None, None] * _outer(m) + coherent.as_matrix(np.broadcast_to(coherent.lead_stiffness(end), shape), m)
 
     def axis(element: Element) -> np.ndarray | None:
         return None if element.m is None else np.broadcast_to(element.m, shape + (3,))
@@ -431,7 +471,9 @@ def parts(arrays: StackArrays, drive: str = "current") -> tuple[list[Part], list
         else:
             layer = arrays.layers[k - 1]
             gc, gs = (np.broadcast_to(v, shape) for v in layer_stiffness(layer))
-            chain.append(Part("layer", source(layer), gc, -gs, gs, -gc, axis(layer)))
+            if layer.is_coherent:
+                gc, gs = coherent_layer_stiffness(layer, shape, gc, gs)
+            chain.append(Part("layer", source(layer), gc, -gs, gs, -gc, axis(layer), layer.is_coherent))
         left_node.append(len(chain) - 1)
         if k in arrays.interfaces:
             following = arrays.layers[k] if k < n_layers else arrays.right
@@ -455,7 +497,9 @@ def _node_basis(before: Part, after: Part, shape: tuple[int, ...]) -> tuple[bool
     if "reservoir" in (before.kind, after.kind):
         return True, None
     neighbours = [p for p in (before, after) if p.kind != "interface"]
-    magnet = next((p for p in neighbours if p.axis is not None), None)
+    # a coherent F (MODEL.md 8e) lets transverse spin in: its nodes are free unless a fully absorbing F is the
+    # other neighbour
+    magnet = next((p for p in neighbours if p.axis is not None and not p.coherent), None)
     return False, None if magnet is None else magnet.axis
 
 
@@ -575,7 +619,17 @@ def spin_flip_loss(arrays: StackArrays, mu_a: np.ndarray, mu_b: np.ndarray) -> n
     if not factors:
         return np.zeros(mu_a.shape[:-2] + (0, 3))
     factor = np.stack(factors, axis=-1)[..., None]
-    return factor * (mu_a + mu_b)
+    loss = factor * (mu_a + mu_b)
+    for i, layer in enumerate(arrays.layers):
+        if not layer.is_coherent:
+            continue
+        # MODEL.md 8e: the longitudinal part as above; the transverse part relaxes with kappa_sf on its own profile
+        m = np.broadcast_to(layer.m, loss.shape[:-2] + (3,))
+        total = mu_a[..., i, :] + mu_b[..., i, :]
+        along = _dot(m, total)[..., None] * m
+        transverse = coherent.act(np.broadcast_to(coherent.loss_factor(layer), arrays.batch_shape), m, total)
+        loss[..., i, :] = factor[..., i, :] * along + transverse
+    return loss
 
 
 def functional(arrays: StackArrays, mu_a: np.ndarray, mu_b: np.ndarray, lead_left: np.ndarray,
@@ -587,6 +641,9 @@ def functional(arrays: StackArrays, mu_a: np.ndarray, mu_b: np.ndarray, lead_lef
     -p j0 m.mu_0 + (G/2)|mu_0|^2 (left, ``lead_left`` = mu_0) and +p j0 m.mu_L + (G/2)|mu_L|^2
     (right).  Transparent interfaces only: MODEL.md 5 states no interface term.
     """
+    if arrays.coherent:
+        raise SpinstackError("the functional S (MODEL.md 5) is not stated for finite transverse coherence "
+                             "(l_J, l_phi; MODEL.md 8e): the precession term is not variational")
     shape = mu_a.shape[:-2]
     current = np.broadcast_to(current, shape)
     total = np.zeros(shape)
