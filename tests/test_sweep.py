@@ -439,3 +439,28 @@ def test_cli_plot_of_a_sweep_bad_input(seed, tmp_path):
     result = invoke("plot", cube, "--sel", "theta=60", "--out", tmp_path / "ok.png")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cube.nc", "ok.png"]
+
+
+# ---------------------------------------------------------------- the in-plane drive (MODEL.md 8)
+def test_sweep_of_a_spin_orbit_stack_over_the_heavy_metal_thickness():
+    """tau_DL against d_Pt follows (hbar / 2|e|) theta_SH J (1 - sech(d/l)) (MODEL.md 8g limit 4, SI)."""
+    from spinstack import si
+
+    stack = ss.load_stack("examples/pt-co-sot.toml")
+    d = np.linspace(0.5e-9, 10e-9, 7)
+    ds = ss.sweep(stack, {"layers[0].thickness": d})
+    assert {"tau_DL", "tau_FL", "smr_long", "smr_trans"} <= set(ds.data_vars)
+    assert "resistance_area" not in ds  # no charge current crosses an open end
+    assert ds.tau_DL.attrs["units"] == "J m-2"
+    # the Pt current density is fixed by the file (1e11 A/m^2), so the field stays E = rho J
+    expected = si.HBAR / (2 * si.ELEMENTARY_CHARGE) * 0.1 * 1e11 * (1 - 1 / np.cosh(d / 1.4e-9))
+    np.testing.assert_allclose(ds.tau_DL.sel(layer=1).values, expected, rtol=1e-10)
+    np.testing.assert_allclose(ds.tau_FL.sel(layer=1).values, 0.0, atol=1e-20)
+    with pytest.raises(ss.SpinstackError, match="resistance_area is not defined"):
+        ss.sweep(stack, {"layers[0].thickness": d}, variables=["resistance_area"])
+
+
+def test_sweep_without_a_field_offers_no_in_plane_variables():
+    stack = ss.load_stack("examples/seed-fnf.toml")
+    with pytest.raises(ss.SpinstackError, match="tau_DL is not defined for this stack \\(no in-plane field\\)"):
+        ss.sweep(stack, {"theta": [10.0, 20.0]}, variables=["tau_DL"])

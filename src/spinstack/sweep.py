@@ -81,7 +81,7 @@ from .model import Stack
 from .solution import solve
 from ._sweep.plan import DEFAULT_CHUNK_SIZE, THETA, ZIP_SEPARATOR, Plan, parse_axes, validate_values
 from ._sweep.store import FORMATS, open_sweep
-from ._sweep.variables import CATALOGUE, select
+from ._sweep.variables import CATALOGUE, problems, select
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "FORMATS", "THETA", "VARIABLES", "ZIP_SEPARATOR", "is_sweep_file", "open_sweep", "parse_range",
            "sweep"]
@@ -152,7 +152,7 @@ def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[st
     plan = Plan(axes, chunk_size)
     kind = store.file_format(out) if out is not None else None
     validate_values(stack, axes, plan.chunk_size)
-    names = select(variables, solve(stack).efficiency_problem)
+    names = select(variables, problems(solve(stack)))
     skeleton = layout.skeleton(stack, plan, names, None if source is None else str(source))
     layouts = layout.variable_layouts(stack, plan, names)
 

@@ -52,6 +52,10 @@ def evaluate(job: Job) -> dict[str, np.ndarray]:
     for name in job.variables:
         if name in EFFICIENCY_NAMES:
             value = getattr(efficiency, name)
+        elif name in ("tau_DL", "tau_FL"):
+            value = solution.spin_orbit_torque[0 if name == "tau_DL" else 1]
+        elif name in ("smr_long", "smr_trans"):
+            value = solution.smr.longitudinal if name == "smr_long" else solution.smr.transverse
         else:
             value = getattr(solution, name)
         value = np.ascontiguousarray(np.broadcast_to(value, job.shape + extra_shape(name, job.stack)), dtype=float)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..model import Ferromagnet, Lead, Stack
+from ..model import Ferromagnet, Insulator, Lead, Open, Stack
 from .plan import THETA, Plan
 from .variables import CATALOGUE, axis_long_name, axis_units, extra_shape
 
@@ -114,9 +114,18 @@ def describe(stack: Stack) -> dict[str, Any]:
         if isinstance(material, Ferromagnet):
             entry["p"] = _number(material.p)
         entry["l"] = _number(material.l)
+        for key in ("theta_SH", "l_J", "l_phi", "D_perp"):
+            value = getattr(material, key, None)
+            if value is not None and (key != "theta_SH" or np.any(value)):
+                entry[key] = _number(value)
         materials[name] = entry
 
     def end(side: Any) -> dict[str, Any]:
+        if isinstance(side, Open):
+            return {"kind": "open"}
+        if isinstance(side, Insulator):
+            return {"kind": "insulator", "magnetization": _number(side.magnetization), "g_mix": _number(side.g_mix),
+                    "g_s": _number(side.g_s)}
         if not isinstance(side, Lead):
             return {"kind": "reservoir"}
         out: dict[str, Any] = {"kind": "lead", "material": side.material.name}
@@ -141,6 +150,8 @@ def describe(stack: Stack) -> dict[str, Any]:
                                  "left": end(stack.left), "right": end(stack.right), "layers": layers}
     if interfaces:
         described["interfaces"] = interfaces
+    if stack.field is not None:
+        described["field"] = _number(stack.field)
     return described
 
 

@@ -15,6 +15,8 @@ from ..model import Stack
 from .plan import THETA
 
 EFFICIENCY_NAMES = ("g1", "g2", "g1_field", "g2_field")
+RESISTANCE_NAMES = ("resistance_area", "spin_resistance_area")
+IN_PLANE_NAMES = ("tau_DL", "tau_FL", "smr_long", "smr_trans")
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Variable:
 
 
 #: UDUNITS spelling of the report units of spinstack.si.REPORTS (MODEL.md 7)
-SI_UNITS = {"accumulation": "eV", "torque": "J m-2", "resistance_area": "ohm m2"}
+SI_UNITS = {"accumulation": "eV", "torque": "J m-2", "resistance_area": "ohm m2"}  # tau_DL, tau_FL: torque
 
 _EFFICIENCY = "per unit current, seed eq. (1); F1 is the left ferromagnet; at 0 and 180 degrees the limits"
 CATALOGUE: dict[str, Variable] = {
@@ -68,26 +70,58 @@ CATALOGUE: dict[str, Variable] = {
                                 "resistance_area"),
     "spin_resistance_area": Variable("spin_resistance_area", (), "spin resistance-area product",
                                      "the spin-accumulation part of resistance_area (MODEL.md 4)", "resistance_area"),
+    "tau_DL": Variable("tau_DL", ("layer",), "damping-like torque",
+                       "damping-like part of the torque on each F layer, torque = tau_DL m x (sigma_hat x m) + "
+                       "tau_FL m x sigma_hat (MODEL.md 8f); 0 in N layers, NaN where m || sigma_hat", "torque"),
+    "tau_FL": Variable("tau_FL", ("layer",), "field-like torque",
+                       "field-like part of the torque on each F layer (MODEL.md 8f); 0 in N layers, NaN where "
+                       "m || sigma_hat", "torque"),
+    "smr_long": Variable("smr_long", (), "SMR (longitudinal)",
+                         "spin Hall magnetoresistance Delta R / R of the whole stack, -delta I . eps_hat / |I0| "
+                         "(MODEL.md 8c)", None),
+    "smr_trans": Variable("smr_trans", (), "SMR (transverse)",
+                          "transverse spin Hall magnetoresistance, -delta I . sigma_hat / |I0| (MODEL.md 8c)", None),
 }
 
 
-def available(efficiency_problem: str | None) -> tuple[str, ...]:
-    """Every variable a stack offers: the efficiencies only with exactly two (separated) F layers."""
-    names = tuple(CATALOGUE)
-    return names if efficiency_problem is None else tuple(n for n in names if n not in EFFICIENCY_NAMES)
+def problems(solution: object) -> dict[str, str]:
+    """Why some variables are not defined for the sweep's stack: name -> reason."""
+    found: dict[str, str] = {}
+    for names, problem in ((EFFICIENCY_NAMES, solution.efficiency_problem),  # type: ignore[attr-defined]
+                           (RESISTANCE_NAMES, solution.resistance_problem),  # type: ignore[attr-defined]
+                           (IN_PLANE_NAMES, _in_plane_problem(solution))):
+        if problem is not None:
+            found.update(dict.fromkeys(names, problem))
+    return found
 
 
-def select(requested: object, efficiency_problem: str | None) -> tuple[str, ...]:
+def _in_plane_problem(solution: object) -> str | None:
+    stack = solution.stack  # type: ignore[attr-defined]
+    if not stack.has_field:
+        return "no in-plane field"
+    try:
+        solution.sigma_hat  # type: ignore[attr-defined]
+    except SpinstackError as error:
+        return str(error)
+    return None
+
+
+def available(unavailable: dict[str, str]) -> tuple[str, ...]:
+    """Every variable a stack offers (those without a problem)."""
+    return tuple(name for name in CATALOGUE if name not in unavailable)
+
+
+def select(requested: object, unavailable: dict[str, str]) -> tuple[str, ...]:
     """The variables to compute: all available ones, or the ``requested`` names (checked)."""
-    offered = available(efficiency_problem)
+    offered = available(unavailable)
     if requested is None:
         return offered
     names = (requested,) if isinstance(requested, str) else tuple(requested)  # type: ignore[arg-type]
     if not names:
         raise SpinstackError("variables: ask for at least one variable")
     for name in names:
-        if name in EFFICIENCY_NAMES and efficiency_problem is not None:
-            raise SpinstackError(f"variables: {name} is not defined for this stack ({efficiency_problem})")
+        if name in unavailable:
+            raise SpinstackError(f"variables: {name} is not defined for this stack ({unavailable[name]})")
         if name not in CATALOGUE:
             raise SpinstackError(f"variables: unknown variable {name!r} (expected some of: {', '.join(offered)})")
     return tuple(dict.fromkeys(names))
