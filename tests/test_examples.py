@@ -130,3 +130,14 @@ def test_conclusions(tmp_path):
         assert r[key] == pytest.approx(r[f"eq15_{key}"], rel=1e-9)
     # eq. (15) at theta = 0 for seed-fnf.toml: p1 = p2 A1 / B
     assert r["p1_threshold_0deg"] == pytest.approx(0.774191889741, rel=1e-9)
+
+
+def test_spin_hall_sign_picture(tmp_path):
+    """examples/spin_hall_sign.py: the MODEL.md 8b sentence (J along +y in Pt: moment along -z at the top face)."""
+    script = load_script("spin_hall_sign")
+    solution = script.film()
+    # MODEL.md 8b: for eps = +y, mu(top) = +0.420279 z; J along +y means eps along -y: the opposite
+    np.testing.assert_allclose(solution.accumulation[-1], [0.0, 0.0, -0.420279], atol=5e-7)
+    np.testing.assert_allclose(solution.accumulation[0], [0.0, 0.0, 0.420279], atol=5e-7)
+    script.draw(tmp_path / "sign.png")
+    assert (tmp_path / "sign.png").stat().st_size > 10_000
