@@ -537,12 +537,17 @@ def _solve_small(matrix: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     """Solve a batch of 1x1 or 3x3 systems (no pivoting: the blocks have a positive definite symmetric part)."""
     if matrix.shape[-1] == 1:
         return rhs / matrix
-    # 3x3 by the adjugate (rows' cross products): vectorised, exact for complex input too
-    r0, r1, r2 = matrix[..., 0, :], matrix[..., 1, :], matrix[..., 2, :]
-    c0, c1, c2 = np.cross(r1, r2), np.cross(r2, r0), np.cross(r0, r1)
-    determinant = np.einsum("...i,...i->...", r0, c0)
-    inverse = np.stack([c0, c1, c2], axis=-1) / determinant[..., None, None]
-    return inverse @ rhs
+    # 3x3 by the adjugate, spelled out element by element (np.cross and batched matmul are slow on
+    # 3-vectors); exact for complex input too
+    a = [[matrix[..., i, j] for j in range(3)] for i in range(3)]
+    cofactor = [[a[(i + 1) % 3][(j + 1) % 3] * a[(i + 2) % 3][(j + 2) % 3]
+                 - a[(i + 1) % 3][(j + 2) % 3] * a[(i + 2) % 3][(j + 1) % 3] for j in range(3)] for i in range(3)]
+    determinant = a[0][0] * cofactor[0][0] + a[0][1] * cofactor[0][1] + a[0][2] * cofactor[0][2]
+    b = [rhs[..., j, :] for j in range(3)]
+    # inverse[i][j] = cofactor[j][i] / det
+    rows = [(cofactor[0][i][..., None] * b[0] + cofactor[1][i][..., None] * b[1] + cofactor[2][i][..., None] * b[2])
+            for i in range(3)]
+    return np.stack(rows, axis=-2) / determinant[..., None, None]
 
 
 def solve_unit(arrays: StackArrays, drive: str = "current") -> UnitSolution:
