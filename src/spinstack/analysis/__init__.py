@@ -8,3 +8,8 @@ from .resistance import Magnetoresistance, magnetoresistance, resistance_curve
 
 __all__ = ["EFFICIENCIES", "Hodograph", "Magnetoresistance", "magnetoresistance", "resistance_curve", "RingForces", "SignMap", "SignReport", "default_threshold_parameters", "sign_report", "Threshold", "bisect", "efficiency", "hodograph", "seed_eq15_boundaries", "sign_map",
            "ring_forces", "sign_change_angles", "threshold", "with_angle"]
+from .spin_orbit import (PLANES, SmrCurve, TorqueCurve, chen_smr, rotation_plane, smr_angle, smr_thickness,
+                         spin_hall_layer, torque_thickness)
+
+__all__ += ["PLANES", "SmrCurve", "TorqueCurve", "chen_smr", "rotation_plane", "smr_angle", "smr_thickness",
+            "spin_hall_layer", "torque_thickness"]

@@ -7,7 +7,8 @@ Paths read like the stack file:
 * ``layers[i].thickness``
 * ``layers[i].magnetization``                         (vectors, shape (..., 3))
 * ``layers[i].magnetization.theta`` / ``.phi``        (degrees; the other angle is kept)
-* ``left.magnetization...``, ``right.magnetization...`` (F leads)
+* ``left.magnetization...``, ``right.magnetization...`` (F leads and magnetic-insulator ends)
+* ``left.g_mix`` / ``right.g_mix`` ([g_r, g_i], shape (..., 2)), ``left.g_s`` / ``right.g_s`` (insulator ends)
 
 Negative layer indices count from the right as in Python.
 """
@@ -22,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import StackError
-from .layers import Layer, Lead
+from .layers import Insulator, Layer, Lead
 from .materials import Ferromagnet, Material
 from .stack import Stack
 
@@ -72,6 +73,8 @@ def parameter_value(stack: Stack, path: str) -> np.ndarray:
     element, key = _element(stack, path)
     if key == "thickness" and isinstance(element, Layer):
         return element.thickness
+    if key in _INSULATOR_KEYS and isinstance(element, Insulator):
+        return np.asarray(getattr(element, key))
     if key.startswith("magnetization"):
         sub = key[len("magnetization"):].lstrip(".")
         if element.magnetization is None:
@@ -87,7 +90,10 @@ def _bad(path: str) -> Any:
     raise StackError(path, "unknown parameter path (see spinstack.model.paths for the forms)")
 
 
-def _element(stack: Stack, path: str) -> tuple[Layer | Lead, str]:
+_INSULATOR_KEYS = ("g_mix", "g_s")
+
+
+def _element(stack: Stack, path: str) -> tuple[Layer | Lead | Insulator, str]:
     match = _LAYER.match(path)
     if match:
         index = int(match.group(1))
@@ -97,8 +103,9 @@ def _element(stack: Stack, path: str) -> tuple[Layer | Lead, str]:
     head, _, rest = path.partition(".")
     if head in ("left", "right"):
         end = getattr(stack, head)
-        if not isinstance(end, Lead):
-            raise StackError(path, f"the {head} end is a reservoir: it has no parameters")
+        if not isinstance(end, (Lead, Insulator)):
+            raise StackError(path, f"the {head} end is {'an open face' if end.kind == 'open' else 'a reservoir'}: "
+                                   "it has no parameters")
         return end, rest
     return _bad(path)
 
@@ -114,10 +121,13 @@ def with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
     try:
         return _with_parameter(stack, path, value)
     except StackError as error:
-        if not error.path.startswith(("thickness", "magnetization")):
+        if not error.path.startswith(("thickness", "magnetization") + _INSULATOR_KEYS):
             raise
-        # errors of a single layer or lead carry paths relative to it
+        # errors of a single layer, lead or insulator end carry paths relative to it
         prefix = path.split(".magnetization")[0].rsplit(".thickness", 1)[0]
+        for key in _INSULATOR_KEYS:
+            if prefix.endswith("." + key):
+                prefix = prefix[: -len(key) - 1]
         raise error.within(prefix) from None
 
 
@@ -146,12 +156,14 @@ def _with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
     element, key = _element(stack, path)
     if key == "thickness" and isinstance(element, Layer):
         changed = dataclasses.replace(element, thickness=value)
+    elif key in _INSULATOR_KEYS and isinstance(element, Insulator):
+        changed = dataclasses.replace(element, **{key: value})
     elif key.startswith("magnetization"):
         sub = key[len("magnetization"):].lstrip(".")
         changed = dataclasses.replace(element, magnetization=_new_magnetization(element.magnetization, sub, value, path))
     else:
         return _bad(path)
-    if isinstance(changed, Lead):
+    if isinstance(changed, (Lead, Insulator)):
         side = "left" if element is stack.left else "right"
         return dataclasses.replace(stack, **{side: changed})
     layers = [changed if layer is element else layer for layer in stack.layers]
