@@ -25,7 +25,7 @@ from .model.layers import End
 from .model.materials import Material
 from .solver import (Boundary, Element, InterfaceElement, StackArrays, UnitSolution, functional, interface_drops, layer_ends,
                      resistance_area, solve_unit, spin_flip_loss, spin_hall_source)
-from .solver import kernels
+from .solver import coherent, kernels
 from .solver.hyperbolic import sinh_ratio, x_cosh_ratio
 
 # |sin theta| below which g_i is evaluated as its limit by a complex-step rotation
@@ -611,6 +611,18 @@ def _evaluate_profile(solution: Solution, x: np.ndarray) -> tuple[np.ndarray, np
         if solution.field_unit is not None:  # the spin Hall source of N layers (MODEL.md 8b)
             sources = np.stack([np.broadcast_to(_spin_hall_source(e, arrays), shape + (3,)) for e in arrays.layers], axis=-2)
             js_in = js_in + gather(sources, inside)
+        for i, layer in enumerate(arrays.layers):
+            if layer.is_coherent:  # MODEL.md 8e: longitudinal part as above, transverse from the complex sinh forms
+                here = inside & (region == i)
+                if not here.any():
+                    continue
+                parameters = layer._replace(**{name: np.broadcast_to(getattr(layer, name), shape)[..., None] for name in
+                                               ("D", "l", "thickness", "l_J", "l_phi", "D_perp")})
+                mu_perp, js_perp = coherent.profile(parameters, t, a, b, m)
+                mu_coherent = _dot(m, mu_in)[..., None] * m + mu_perp
+                js_coherent = _dot(m, js_in)[..., None] * m + js_perp
+                mu_in = np.where(here[..., None], mu_coherent, mu_in)
+                js_in = np.where(here[..., None], js_coherent, js_in)
         along_in = _dot(m, mu_in) - _dot(m, a)
         mu0_in = potential_a - current * (x - x_a) * (1.0 - p**2) / D - 0.5 * p * along_in
         mu = np.where(inside[..., None], mu_in, mu)
@@ -632,6 +644,12 @@ def _evaluate_profile(solution: Solution, x: np.ndarray) -> tuple[np.ndarray, np
         mu_end = mu_node * np.exp(-np.abs(x - x_node) / l)[..., None]
         sign = -1.0 if side == "left" else 1.0
         js_end = (p * current)[..., None] * m + sign * (D / (2.0 * l))[..., None] * mu_end
+        if end.is_coherent:  # MODEL.md 8e: the transverse part decays as exp(-k |x - x_node|), j_perp = -+Gt mu_perp
+            k = np.broadcast_to(coherent.wavenumber(end), shape)[..., None]
+            gt = np.broadcast_to(coherent.lead_stiffness(end), shape)[..., None]
+            mu_perp = coherent.act(np.exp(-k * np.abs(x - x_node)), m, mu_node)
+            mu_end = _dot(m, mu_end)[..., None] * m + mu_perp
+            js_end = _dot(m, js_end)[..., None] * m + sign * coherent.act(gt, m, mu_perp)
         if solution.field_unit is not None:
             js_end = js_end + np.broadcast_to(_spin_hall_source(end, arrays), shape + (3,))[..., None, :]
         along = _dot(m, mu_end - mu_node)

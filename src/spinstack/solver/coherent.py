@@ -136,6 +136,15 @@ def torque_factor(element: Element) -> np.ndarray:
     return 0.5 * np.asarray(element.D_perp, dtype=float) * w * integral_factor(element)
 
 
+def torque_share(element: Element) -> np.ndarray:
+    """1 - kappa_sf / k^2 = w / k^2 (complex): the share of the transverse spin entering the layer that goes to
+    the magnetization (the rest is spin flip); 0 when k = 0 (then w = 0: no exchange, no dephasing)."""
+    kappa_sf, w = rates(element)
+    k2 = kappa_sf + w
+    zero = k2 == 0
+    return np.where(zero, 0.0, w / np.where(zero, 1.0, k2))
+
+
 def loss_factor(element: Element) -> np.ndarray:
     """c with the transverse spin-flip loss = c (mu_a + mu_b)_perp: the integral of D mu_perp / (2 l^2) dx."""
     return 0.5 * np.asarray(element.D, dtype=float) * _inverse_square(element.l) * integral_factor(element)

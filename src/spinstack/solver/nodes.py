@@ -227,14 +227,33 @@ class UnitSolution:
 
     def _coherent_torque(self, layer: int, element: Element, m: np.ndarray) -> np.ndarray:
         """Torque on a coherent F layer (MODEL.md 8e): exchange and dephasing inside it,
-        C(1 - kappa_sf / k^2)[j_perp(a+) - j_perp(b-)] = (D_perp / 2) w d tanh(kd/2)/(kd) (mu_a + mu_b)_perp,
-        plus the transverse spin absorbed at a resistive interface on its faces (its F side carries none;
-        a transparent face deposits nothing on it: a free node balances, a rail node belongs to the
-        fully absorbing F on its other side)."""
-        values = self._values
-        mu_a = values[..., self._right_node[layer], :]
-        mu_b = values[..., self._left_node[layer + 1], :]
-        total = coherent.act(np.broadcast_to(coherent.torque_factor(element), self._shape), m, mu_a + mu_b)
+        C(1 - kappa_sf / k^2) [j_perp(a+) - j_perp(b-)], plus the transverse spin absorbed at a resistive
+        interface on its faces (the F side of one carries none).  A transparent face deposits nothing on
+        the layer: a free node balances, and a rail node belongs to the fully absorbing F on its other side.
+
+        The current through a free face is taken on the neighbour's side (equal up to rounding): next to
+        a short l_J the layer's own two-port is stiff (Gt ~ D_perp / l_J) and its face currents carry
+        Gt times the rounding of mu, the neighbour's do not.
+        """
+        chain = self._chain
+
+        def through(node: int, own: np.ndarray, neighbour: int, side: str) -> np.ndarray | None:
+            if node in self.arrays.interfaces:
+                return None
+            i = self._left_node[node]  # the chain node (no interface here)
+            if chain[i].kind == "reservoir" or chain[i + 1].kind == "reservoir" or self._axes[i] is not None:
+                return own
+            return self._face(neighbour, side)
+
+        part = self._left_node[layer + 1]
+        entering = through(layer, self._face(part, "a"), self._left_node[layer], "b")
+        leaving = through(layer + 1, self._face(part, "b"), self._right_node[layer + 1] + 1, "a")
+        jump = np.zeros(self._shape + (3,), dtype=self._values.dtype)
+        if entering is not None:
+            jump = jump + entering
+        if leaving is not None:
+            jump = jump - leaving
+        total = coherent.act(np.broadcast_to(coherent.torque_share(element), self._shape), m, jump)
         for node in (layer, layer + 1):
             if node in self.arrays.interfaces:
                 deposit = self.deposit_at(node)
