@@ -168,6 +168,8 @@ class Solution:
 
     def _driven(self, name: str, extra_axes: int) -> np.ndarray:
         """Attribute ``name`` of the solution: j0 times the per-unit-current one, plus the field-driven one."""
+        if self.field_unit is not None and not np.any(self.current):  # a pure in-plane drive: no CPP solve
+            return np.array(getattr(self.field_unit, name))
         total = self._scaled(getattr(self.unit, name), extra_axes)
         if self.field_unit is not None:
             total = total + getattr(self.field_unit, name)
@@ -242,6 +244,8 @@ class Solution:
                 return lead
             return unit.spin_current_left[..., 0, :] if side == "left" else unit.spin_current_right[..., -1, :]
 
+        if self.field_unit is not None and not np.any(self.current):
+            return np.array(value(self.field_unit))
         total = self._scaled(value(self.unit), 1)
         return total if self.field_unit is None else total + value(self.field_unit)
 
@@ -539,12 +543,12 @@ def _degenerate_limits(arrays: StackArrays, first: int, second: int) -> tuple[np
     normal = normal / np.linalg.norm(normal, axis=-1, keepdims=True)
     rotated = m2 + 1j * _COMPLEX_STEP * _cross(normal, m2)
     layer = arrays.layers[second]
-    complex_arrays = arrays.with_layer(second, Element(layer.D, layer.l, layer.p, rotated, layer.thickness))
+    complex_arrays = arrays.with_layer(second, layer._replace(m=rotated))
     lead = arrays.right
     if second == len(arrays.layers) - 1 and lead is not None and lead.is_ferromagnet:
         # a touching F lead is collinear with F2 and turns with it (the model forbids any other contact)
         aligned = np.sign(_dot(np.broadcast_to(lead.m, m2.shape), m2))[..., None]
-        complex_arrays = complex_arrays.with_right(Element(lead.D, lead.l, lead.p, aligned * rotated, None))
+        complex_arrays = complex_arrays.with_right(lead._replace(m=aligned * rotated))
     unit = solve_unit(complex_arrays)
     m1 = m1 + 0j
     t1, t2 = unit.torque_of(first), unit.torque_of(second)

@@ -450,3 +450,15 @@ def test_two_port_functions_against_direct_formulas():
     np.testing.assert_allclose(coherent.x_coth_x(np.array([0j])), [1.0])
     np.testing.assert_allclose(coherent.x_csch_x(np.array([0j])), [1.0])
     np.testing.assert_allclose(coherent.tanh_half_x_over_x(np.array([0j])), [0.5])
+
+
+def test_efficiency_limits_at_collinearity_keep_the_coherence():
+    """The complex-step limits at theta -> 0 rebuild F2 with its l_J, l_phi: continuous through 1e-6."""
+    F1 = ss.Ferromagnet("F1", 1.0, 0.5, 2.0)
+    F2 = ss.Ferromagnet("F2", 1.0, 0.5, 2.0, l_J=1.0, l_phi=2.0)
+    N = ss.Normal("N", 3.0, 10.0)
+    theta = np.array([1e-7, 1e-5, 1e-4])
+    stack = ss.Stack([ss.Layer(F1, 1.5, [0, 0, 1]), ss.Layer(N, 2.0), ss.Layer(F2, 1.5, ss.polar(theta))])
+    g = ss.solve(stack).efficiency()
+    np.testing.assert_allclose(g.g2, g.g2[-1], rtol=1e-6)
+    np.testing.assert_allclose(g.g1, g.g1[-1], rtol=1e-6)
