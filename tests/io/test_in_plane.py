@@ -106,3 +106,10 @@ def test_examples_signs_follow_the_spin_hall_angle():
     pt = ss.solve(ss.load_stack("examples/pt-co-sot.toml")).spin_orbit_torque[0][1]
     w = ss.solve(ss.load_stack("examples/w-cofeb-sot.toml")).spin_orbit_torque[0][1]
     assert pt > 0 > w
+
+
+def test_thin_coherent_ferromagnet_example():
+    """examples/thin-co-coherent.toml: MODEL.md 8h ZLF table at d_F = 0.5: tau_DL = 0.0633, tau_FL = -0.0809."""
+    damping, field_like = ss.solve(ss.load_stack("examples/thin-co-coherent.toml")).spin_orbit_torque
+    assert damping[1] == pytest.approx(0.0633, abs=6e-5)
+    assert field_like[1] == pytest.approx(-0.0809, abs=6e-5)
