@@ -360,3 +360,21 @@ def test_outputs_that_need_a_field_or_a_current_say_so():
     no_field = ss.solve(ss.Stack([ss.Layer(pt(), 3.0)]))
     with pytest.raises(ss.SpinstackError, match="no in-plane field"):
         no_field.smr
+
+
+@pytest.mark.parametrize("d", [1e-9, 1e-3, 1.0, 1e3, 1e6])
+@pytest.mark.parametrize("l", [1e-9, 1.0, np.inf])
+def test_extreme_heavy_metal_thickness_and_length_stay_finite(d, l):
+    """Limit 4 over d from 1e-9 to 1e6 and l from 1e-9 to inf: finite, and theta |j_in| (1 - sech(d/l))."""
+    HM = ss.Normal("HM", 2.0, l, 0.2)
+    F = ss.Ferromagnet("F", 1.0, 0.4, 5.0)
+    right = ss.Reservoir() if np.isinf(l) else ss.Open()  # l = inf everywhere needs a reservoir somewhere
+    stack = ss.Stack([ss.Layer(HM, d), ss.Layer(F, 1.5, [0.6, 0.8, 0.0])], left=ss.Open(), right=right, current=0.0,
+                     field=[0.0, 1.0, 0.0])
+    solution = ss.solve(stack)
+    assert np.isfinite(solution.accumulation).all() and np.isfinite(solution.torque).all()
+    damping, field_like = solution.spin_orbit_torque
+    X = d / l
+    expected = 0.2 * 2.0 * (1 - 1 / np.cosh(X)) if X < 700 else 0.4
+    np.testing.assert_allclose(damping[1], expected, rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(field_like[1], 0.0, atol=1e-12)

@@ -87,7 +87,7 @@ def test_si_insulator_conductances_are_divided_by_e_squared():
     np.testing.assert_allclose(stack.right.g_s, 1e13 / si.ELECTRON_CHARGE**2, rtol=1e-15)
 
 
-@pytest.mark.parametrize("name", ["pt-co-sot", "w-cofeb-sot", "yig-pt-smr"])
+@pytest.mark.parametrize("name", ["pt-co-sot", "w-cofeb-sot", "ta-cofeb-sot", "yig-pt-smr", "thin-co-coherent"])
 def test_cli_solves_the_in_plane_examples(name):
     from click.testing import CliRunner
 
