@@ -20,7 +20,7 @@ from . import __version__, solve
 from .errors import SpinstackError
 from .analysis import sign_report
 from .io import format_json, format_sign_report, format_summary, load_stack, sign_report_to_dict, solution_to_dict
-from .plot.figureset import KINDS
+from .plot.figureset import ALL_KINDS
 
 INPUT_ERROR = 2  # exit status for invalid input, as for click's own usage errors
 INTERNAL_ERROR = 1
@@ -69,7 +69,8 @@ def analyze_command(file: str, angles: tuple[float, ...], parameters: tuple[str,
 
 @main.command("plot")
 @click.argument("file", type=click.Path(path_type=str))
-@click.option("--kind", type=click.Choice(KINDS), default="profiles", show_default=True, help="Which figure.")
+@click.option("--kind", type=click.Choice(ALL_KINDS), default="profiles", show_default=True,
+              help="Which figure (sot-thickness, smr-thickness, smr-angle: stacks with an in-plane field, MODEL.md 8).")
 @click.option("--out", "out", type=click.Path(path_type=str),
               help="Output file; .png, .svg or .pdf by extension.  Default: FILE's name with -KIND.png, here.")
 @click.option("--var", "variable", metavar="NAME",
@@ -79,7 +80,8 @@ def analyze_command(file: str, angles: tuple[float, ...], parameters: tuple[str,
                    "component=x, theta=60; repeat for several.")
 def plot_command(file: str, kind: str, out: str | None, variable: str | None, selections: tuple[str, ...]) -> None:
     """Draw one figure of the stack in FILE (profiles, hodographs, the mechanical analogy,
-    g(theta), or the sign map of g1, g2 over p2/p1 and theta).  A saved sweep (FILE.nc or
+    g(theta), or the sign map of g1, g2 over p2/p1 and theta; for an in-plane drive the spin-orbit
+    torque against the heavy-metal thickness and the SMR against thickness and magnetization angle).  A saved sweep (FILE.nc or
     FILE.zarr from 'spinstack sweep') is drawn as a line (one swept dimension) or a map (two)."""
     from .sweep import is_sweep_file
 
@@ -162,9 +164,16 @@ def figures_command(file: str, folder: str, extension: str) -> None:
         _headless()
         from .plot import write_figure_set
 
+        from .plot.figureset import skipped_kinds
+
         solution = solve(load_stack(file))
         paths = write_figure_set(solution, folder, Path(file).stem, "." + extension)
+        # an in-plane-driven stack leaves out the analogy: say so and why (stderr; stdout lists the files)
+        notes = [f"spinstack: note: no {kind} figure: {reason}" for kind, reason in skipped_kinds(solution).items()
+                 if kind == "analogy"]
     click.echo("\n".join(str(path) for path in paths))
+    for note in notes:
+        click.echo(note, err=True)
 
 
 @main.command("materials")

@@ -30,12 +30,17 @@ from typing import Any
 import numpy as np
 
 from ..analysis import hodograph, ring_forces
+from ..errors import SpinstackError
 from ..solution import Solution
 from . import style
 from .hodograph import curves, draw_axes, element_rotation, quantity_scale, square_box, to_fold
 from .units import Scale, figure_units
 
 KINDS = ("driving", "elastic", "tension", "interface", "rail")
+
+#: why a stack with an in-plane field gets no analogy figure
+IN_PLANE_ANALOGY = ("the rings on rails balance the forces of the CPP current (seed section 3), not those of an "
+                    "in-plane spin Hall drive; see the profiles, sot-thickness, smr-thickness and smr-angle figures")
 
 
 @dataclass(frozen=True)
@@ -213,6 +218,8 @@ def plot_analogy(solution: Solution, ax: Any = None, samples: int = 65, numbers:
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrow, Patch
 
+    if solution.stack.has_field:
+        raise SpinstackError(f"no analogy figure: {IN_PLANE_ANALOGY}")
     if ax is None:
         fig = style.new_figure(None, figsize=(9.6, 5.0))
         ax, key_ax = fig.subplots(1, 2, width_ratios=[1.0, 0.7])

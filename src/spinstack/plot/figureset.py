@@ -11,27 +11,61 @@ from typing import Any
 from ..errors import SpinstackError
 from ..solution import Solution
 
-#: figure kinds, in the order ``spinstack figures`` writes them
+#: figure kinds of the CPP drive, in the order ``spinstack figures`` writes them
 KINDS = ("profiles", "hodograph", "analogy", "efficiency", "signmap")
+#: figure kinds of the in-plane drive (MODEL.md 8): stacks with a field and a theta_SH layer
+SOT_KINDS = ("sot-thickness", "smr-thickness", "smr-angle")
+ALL_KINDS = KINDS + SOT_KINDS
 FORMATS = (".png", ".svg", ".pdf")
 
 
 def _draw(kind: str, solution: Solution) -> Any:
     from . import hodograph_figure, plot_analogy, plot_efficiency, plot_sign_map, profiles_figure
+    from .spin_orbit import plot_smr_thickness, plot_torque_thickness, smr_angle_figure
 
+    stack = solution.stack
     drawers: dict[str, Callable[[], Any]] = {
         "profiles": lambda: profiles_figure(solution),
         "hodograph": lambda: hodograph_figure(solution),
         "analogy": lambda: plot_analogy(solution),
         "efficiency": lambda: plot_efficiency(solution.stack, mark_theta=_stack_angle(solution)),
         "signmap": lambda: plot_sign_map(solution.stack, ratio_to=_first_polarization(solution)),
+        "sot-thickness": lambda: plot_torque_thickness(stack),
+        "smr-thickness": lambda: plot_smr_thickness(stack),
+        "smr-angle": lambda: smr_angle_figure(stack),
     }
     if kind not in drawers:
-        raise SpinstackError(f"unknown figure kind {kind!r} (expected one of: {', '.join(KINDS)})")
+        raise SpinstackError(f"unknown figure kind {kind!r} (expected one of: {', '.join(ALL_KINDS)})")
     if kind in ("efficiency", "signmap") and solution.efficiency_problem is not None:
         raise SpinstackError(f"no {kind} figure: {solution.efficiency_problem}")
+    problem = spin_orbit_problem(solution, kind) if kind in SOT_KINDS or kind == "analogy" else None
+    if problem is not None:
+        raise SpinstackError(f"no {kind} figure: {problem}")
     drawn = drawers[kind]()
     return drawn if hasattr(drawn, "savefig") else drawn.figure
+
+
+def spin_orbit_problem(solution: Solution, kind: str) -> str | None:
+    """Why ``kind`` (a :data:`SOT_KINDS` kind, or "analogy") is not drawn for this stack, or None when it is."""
+    from ..analysis.spin_orbit import spin_hall_layer
+    from ..model import Insulator
+    from .analogy import IN_PLANE_ANALOGY
+
+    stack = solution.stack
+    if kind == "analogy":
+        return IN_PLANE_ANALOGY if stack.has_field else None
+    if not stack.has_field:
+        return "this stack has no in-plane field (give 'field', MODEL.md 8a)"
+    if not any(v != 0 for v in (float(abs(c)) for c in stack.field.reshape(-1))):
+        return "the in-plane field is zero: no spin Hall drive"
+    try:
+        spin_hall_layer(stack)
+    except SpinstackError as error:
+        return str(error)
+    magnets = stack.ferromagnet_indices or [s for s in ("left", "right") if isinstance(getattr(stack, s), Insulator)]
+    if kind != "smr-thickness" and not magnets:
+        return "this stack has no magnet (no F layer, no insulator end) to turn or to torque"
+    return None
 
 
 def _stack_angle(solution: Solution) -> float:
@@ -46,10 +80,24 @@ def _first_polarization(solution: Solution) -> str | None:
 
 
 def available_kinds(solution: Solution) -> tuple[str, ...]:
-    """The kinds that make sense for this stack (efficiency and sign map need two F layers)."""
-    if solution.efficiency_problem is None:
-        return KINDS
-    return tuple(kind for kind in KINDS if kind not in ("efficiency", "signmap"))
+    """The kinds that make sense for this stack (efficiency and sign map need two F layers and the CPP
+    drive; the analogy the CPP drive; the spin-orbit kinds an in-plane field and a theta_SH layer)."""
+    return tuple(kind for kind in ALL_KINDS if kind not in skipped_kinds(solution))
+
+
+def skipped_kinds(solution: Solution) -> dict[str, str]:
+    """The kinds ``spinstack figures`` leaves out for this stack, each with the reason."""
+    skipped: dict[str, str] = {}
+    for kind in ("efficiency", "signmap"):
+        if solution.efficiency_problem is not None:
+            skipped[kind] = solution.efficiency_problem
+        elif solution.stack.has_boundary_ends:
+            skipped[kind] = "g1, g2 are torques per unit CPP current, and none crosses an open or insulator end"
+    for kind in ("analogy",) + SOT_KINDS:
+        problem = spin_orbit_problem(solution, kind)
+        if problem is not None:
+            skipped[kind] = problem
+    return skipped
 
 
 def write_figure(solution: Solution, kind: str, path: str | os.PathLike) -> Path:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..analysis import Hodograph, hodograph
-from ..model import Lead
+from ..model import Insulator, Lead
 from ..solution import Solution
 from . import style
 from .profiles import torque_faces
@@ -382,6 +382,18 @@ def plot_hodograph_3d(solution: Solution, quantity: str = "accumulation", ax: An
         ax.plot(*np.array([-reach * m, reach * m]).T, color=style.GUIDE, lw=0.8)
     for text, m in _grouped_axis_labels([(label, m) for _, label, m in magnet_axes(solution)]):
         ax.text(*(1.08 * reach * m), text, fontsize=style.FONT_NORMAL, color=style.INK, ha="center")
+    if solution.stack.has_field and np.any(solution.stack.field):  # the in-plane drive's polarisation, insulator ends
+        sigma = np.asarray(solution.sigma_hat, dtype=float)
+        ax.plot(*np.array([np.zeros(3), reach * sigma]).T, color=style.PURPLE, lw=1.4, ls=(0, (3, 1.5)))
+        ax.text(*(1.1 * reach * sigma), r"$\hat{\sigma}$", fontsize=style.FONT_NORMAL + 1, color=style.PURPLE,
+                ha="center")
+        for side in ("left", "right"):
+            end = getattr(solution.stack, side)
+            if isinstance(end, Insulator):
+                m = np.asarray(end.magnetization, dtype=float)
+                ax.plot(*np.array([-reach * m, reach * m]).T, color=style.GUIDE, lw=0.8)
+                ax.text(*(1.08 * reach * m), rf"$\mathbf{{m}}$ ({side} insulator)", fontsize=style.FONT_SMALL,
+                        color=style.INK, ha="center")
     for piece in pieces:
         ax.plot(*piece.points.T, color=style.CURVE[piece.kind], lw=2.2 if piece.kind == "F" else 1.6,
                 ls=(0, (4, 2)) if piece.lead else "-")
@@ -406,10 +418,16 @@ def plot_hodograph_3d(solution: Solution, quantity: str = "accumulation", ax: An
 def hodograph_figure(solution: Solution, fig: Any = None) -> Any:
     """Folded mu_s, folded j_s and the 3D view side by side.
 
+    A stack with an in-plane field (MODEL.md 8) gets mu_s and j_s in 3D instead, with sigma_hat and
+    the magnetizations drawn: the fold (seed Figs. 4, 5) turns the magnetization axes into one plane,
+    which hides the spin Hall accumulation along sigma_hat it does not follow.
+
     Returns
     -------
     matplotlib.figure.Figure
     """
+    if solution.stack.has_field:
+        return _in_plane_figure(solution, fig)
     fig = style.new_figure(fig, figsize=(14.0, 4.8))
     left = fig.add_subplot(1, 3, 1)
     middle = fig.add_subplot(1, 3, 2)
@@ -420,4 +438,21 @@ def hodograph_figure(solution: Solution, fig: Any = None) -> Any:
     left.set_title(r"$\mu_s$, folded", fontsize=style.FONT_NORMAL + 1)
     middle.set_title(r"$j_s$, folded", fontsize=style.FONT_NORMAL + 1)
     right.set_title(r"$\mu_s$ in spin space (3D)", fontsize=style.FONT_NORMAL + 1)
+    return fig
+
+
+def _in_plane_figure(solution: Solution, fig: Any = None) -> Any:
+    """mu_s and j_s of an in-plane-driven stack in 3D spin space, sigma_hat and the magnets drawn."""
+    from .spin_orbit import drive_text
+
+    fig = style.new_figure(fig, figsize=(10.0, 5.2))
+    left = fig.add_subplot(1, 2, 1, projection="3d")
+    right = fig.add_subplot(1, 2, 2, projection="3d")
+    plot_hodograph_3d(solution, "accumulation", ax=left)
+    plot_hodograph_3d(solution, "spin_current", ax=right)
+    left.set_title(r"$\mu_s$ in spin space (3D)", fontsize=style.FONT_NORMAL + 1)
+    right.set_title(r"$j_s$ in spin space (3D)", fontsize=style.FONT_NORMAL + 1)
+    fig.suptitle(drive_text(solution.stack) + "\nblue: N layers, orange: F layers (on their axis); "
+                 r"dashed purple: $\hat{\sigma}$.  The folded hodographs of the seed (Figs. 4, 5) are the CPP picture",
+                 fontsize=style.FONT_NORMAL)
     return fig

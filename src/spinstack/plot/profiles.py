@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SpinstackError
-from ..model import Lead
+from ..model import Insulator, Lead, Open
 from ..solution import Solution
 from . import style
 from .units import Scale, figure_units
@@ -29,6 +29,10 @@ COMPONENTS = ("xyz", "magnitude", "longitudinal")
 _SAMPLES = 181
 # band drawn for a reservoir, as a fraction of the layers' total thickness
 _RESERVOIR_WIDTH = 0.07
+#: the band of an end that is not a lead: fill, hatch and the name written above it
+END_BAND = {"reservoir": ("#c9c9c9", "xx", "res."),          # mu_s = 0 (an ideal electrode)
+            "open": ("#f4f4f4", None, "open"),                # j_s = 0 (substrate, cap: MODEL.md 8d)
+            "insulator": ("#e6d3e2", "\\\\", "insulator")}  # a magnetic insulator (MODEL.md 8d)
 
 
 @dataclass(frozen=True)
@@ -168,12 +172,13 @@ def _shade(ax: Any, solution: Solution, names: bool, length: Scale | None = None
         if isinstance(end, Lead):
             kind = "F" if end.is_ferromagnet else "N"
             regions.append((a, b, style.FILL[kind], f"{end.material.name} lead", style.HATCH["lead"]))
-        else:
-            regions.append((a, b, style.FILL["reservoir"], "reservoir", style.HATCH["reservoir"]))
+        else:  # reservoir, open face or magnetic insulator: a narrow band named by its kind
+            fill, hatch, name = END_BAND[end.kind]
+            regions.append((a, b, fill, name, hatch))
     for a, b, fill, label, hatch in regions:
         ax.axvspan(a, b, facecolor=fill, edgecolor="white" if hatch else "none", hatch=hatch, lw=0, zorder=0)
-        if names:  # above the frame, where no curve runs; a reservoir's band is narrow: abbreviate
-            ax.text(0.5 * (a + b), 1.015, "res." if label == "reservoir" else label, transform=above,
+        if names:  # above the frame, where no curve runs; a reservoir's band is narrow: abbreviated
+            ax.text(0.5 * (a + b), 1.015, label, transform=above,
                     ha="center", va="bottom", fontsize=style.FONT_SMALL, color=style.INK, clip_on=False)
     for x in nodes:
         ax.axvline(float(x), color=style.GUIDE, lw=0.6, zorder=1)
@@ -345,8 +350,8 @@ def profiles_figure(solution: Solution, fig: Any = None, components: str | None 
     -------
     matplotlib.figure.Figure
     """
-    if components is None:
-        components = "longitudinal" if _collinear(solution) else "xyz"
+    if components is None:  # an in-plane drive polarises along sigma_hat, not along m: every component
+        components = "longitudinal" if _collinear(solution) and not solution.stack.has_field else "xyz"
     fig = style.new_figure(fig, figsize=(7.2, 6.0))
     top, bottom = fig.subplots(2, 1, sharex=True)
     plot_profiles(solution, "accumulation", components, ax=top)
@@ -354,6 +359,10 @@ def profiles_figure(solution: Solution, fig: Any = None, components: str | None 
     top.set_xlabel("")
     j0 = float(solution.current)
     direction = r"$+x$" if j0 >= 0 else r"$-x$"
-    fig.suptitle(rf"{figure_units(solution).drive(j0)} (electrons flow towards {direction})",
-                 fontsize=style.FONT_NORMAL)
+    title = rf"{figure_units(solution).drive(j0)} (electrons flow towards {direction})"
+    if solution.stack.has_field:  # the in-plane drive (MODEL.md 8); the CPP current only when there is one
+        from .spin_orbit import drive_text
+
+        title = drive_text(solution.stack) + ("" if j0 == 0 else "\nand " + title)
+    fig.suptitle(title, fontsize=style.FONT_NORMAL)
     return fig
