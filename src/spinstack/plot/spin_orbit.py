@@ -108,11 +108,9 @@ def _ratio_scale(*arrays: np.ndarray) -> tuple[float, str]:
 
 
 def _mark_stack(ax: Any, x: float, text: str) -> None:
-    """A dotted vertical line at the stack's own value, named along the line near the bottom."""
-    ax.axvline(x, color=style.GUIDE, lw=0.8, ls=":", zorder=1)
-    ax.annotate(text, xy=(x, 0.45), xycoords=("data", "axes fraction"), xytext=(-2, 0), textcoords="offset points",
-                ha="right", va="center", rotation=90, fontsize=style.FONT_SMALL, color=style.GUIDE, zorder=5,
-                bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.8))
+    """A dotted vertical line at the stack's own value, named in the legend (text on the axes would
+    sooner or later cover a curve or the legend)."""
+    ax.axvline(x, color=style.GUIDE, lw=1.0, ls=":", zorder=1, label=text)
 
 
 # ------------------------------------------------------------------ torque against thickness
@@ -163,7 +161,7 @@ def plot_torque_thickness(stack: Stack, thicknesses: ArrayLike | None = None, pa
     own = float(length(float(np.asarray(parameter_value(stack, curve.parameter))))) \
         if curve.parameter.endswith(".thickness") else None
     if own is not None and x.min() <= own <= x.max():
-        _mark_stack(ax, own, "this stack")
+        _mark_stack(ax, own, f"this stack (d = {tex_number(own)}{'' if length.reduced else ' ' + length.unit})")
     ax.set_xlim(0.0 if x.min() > 0 else x.min(), x.max())
     ax.set_xlabel(_thickness_label(stack, curve.parameter))
     ax.set_ylabel(torque.label(r"torque per area $\tau$") if units.si else r"torque $\tau$ ($\hbar/2$, reduced units)")
@@ -203,6 +201,11 @@ def plot_smr_thickness(stack: Stack, thicknesses: ArrayLike | None = None, param
             ax.plot(x, factor * chen, color=style.INK, lw=3.2, alpha=0.25, zorder=2, solid_capstyle="butt")
         label = r"longitudinal $\Delta\rho_{\parallel}/\rho$" if key == "longitudinal" else r"transverse $\rho_{\perp}/\rho$"
         ax.plot(x, factor * values, color=SMR_COLOR[key], lw=1.7, ls=dash, zorder=3, label=label)
+    from ..model.paths import parameter_value
+
+    own = float(units.length(float(np.asarray(parameter_value(stack, curve.parameter)))))
+    if x.min() <= own <= x.max():
+        _mark_stack(ax, own, f"this stack (d = {tex_number(own)}{'' if units.length.reduced else ' ' + units.length.unit})")
     if closed:
         from matplotlib.lines import Line2D
 
@@ -212,11 +215,6 @@ def plot_smr_thickness(stack: Stack, thicknesses: ArrayLike | None = None, param
         ax.legend(handles, labels, loc="best", fontsize=style.FONT_SMALL, frameon=False)
     else:
         ax.legend(loc="best", fontsize=style.FONT_SMALL, frameon=False)
-    from ..model.paths import parameter_value
-
-    own = float(units.length(float(np.asarray(parameter_value(stack, curve.parameter)))))
-    if x.min() <= own <= x.max():
-        _mark_stack(ax, own, "this stack")
     ax.set_xlim(0.0 if x.min() > 0 else x.min(), x.max())
     ax.set_xlabel(_thickness_label(stack, curve.parameter))
     ax.set_ylabel("SMR, relative to the stack's resistance" + (f" ({power})" if power else ""))
