@@ -10,6 +10,8 @@ draws into it and returns it; nothing calls ``plt.show()``.
 * :func:`plot_sign_map`: where g1 < 0 and g2 < 0 over two parameters, with eq. (15) overlaid
 * :func:`write_figure`, :func:`write_figure_set`: any of these to PNG, SVG or PDF files
 * :func:`plot_sweep`, :func:`write_sweep_figure`: a sweep (:func:`spinstack.sweep`) as a line or a map
+* :func:`plot_torque_thickness`, :func:`plot_smr_thickness`, :func:`smr_angle_figure`: spin-orbit torques
+  and the spin Hall magnetoresistance of in-plane-driven stacks (MODEL.md 8)
 """
 
 from .analogy import folded_ring_forces, plot_analogy
@@ -18,8 +20,9 @@ from .figureset import KINDS, available_kinds, write_figure, write_figure_set
 from .hodograph import hodograph_figure, plot_hodograph, plot_hodograph_3d
 from .profiles import plot_profiles, profiles_figure
 from .signmap import plot_sign_map
+from .spin_orbit import plot_smr_thickness, plot_torque_thickness, smr_angle_figure
 from .sweep import plot_sweep, write_sweep_figure
 
 __all__ = ["KINDS", "available_kinds", "folded_ring_forces", "write_figure", "write_figure_set", "hodograph_figure", "plot_analogy", "plot_efficiency", "plot_hodograph",
-           "plot_hodograph_3d", "plot_profiles", "plot_sign_map", "plot_sweep", "profiles_figure",
-           "write_sweep_figure"]
+           "plot_hodograph_3d", "plot_profiles", "plot_sign_map", "plot_smr_thickness", "plot_sweep",
+           "plot_torque_thickness", "profiles_figure", "smr_angle_figure", "write_sweep_figure"]
