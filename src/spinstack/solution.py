@@ -14,6 +14,7 @@ from __future__ import annotations
 import weakref
 
 from dataclasses import dataclass
+from typing import Any
 from functools import cached_property
 
 import numpy as np
@@ -336,20 +337,32 @@ class Solution:
         damping, field_like = np.zeros(shape), np.zeros(shape)
         for i, layer in enumerate(self.arrays.layers):
             if layer.m is not None:
-                damping[..., i], field_like[..., i] = self.torque_parts(self.torque[..., i, :], layer.m)
+                # projections from scalar node coordinates: no torque vector per configuration is formed
+                damping[..., i], field_like[..., i] = self._torque_parts(lambda v, i=i: self._torque_dot(i, v), layer.m)
         return damping, field_like
+
+    def _torque_dot(self, layer: int, vector: np.ndarray) -> np.ndarray:
+        """torque[..., layer, :] . vector, by both drives."""
+        pure = self.field_unit is not None and not np.any(self.current)
+        total = 0.0 if pure else self.current * self.unit.torque_dot(layer, vector)
+        if self.field_unit is not None:
+            total = total + self.field_unit.torque_dot(layer, vector)
+        return total
 
     def torque_parts(self, torque: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(tau_DL, tau_FL) of a torque (..., 3) on a magnet m: torque = tau_DL m x (sigma_hat x m) +
         tau_FL m x sigma_hat (complete for a torque normal to m); NaN where m || sigma_hat."""
+        return self._torque_parts(lambda v: _dot(torque, v), m)
+
+    def _torque_parts(self, dot: Any, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sigma = self.sigma_hat
         m = np.broadcast_to(m, sigma.shape)
         field_direction = _cross(m, sigma)  # m x sigma_hat; m x (sigma_hat x m) has the same norm
         norm = _dot(field_direction, field_direction)
         defined = norm > 1e-24
         safe = np.where(defined, norm, 1.0)
-        return (np.where(defined, _dot(torque, _cross(m, _cross(sigma, m))) / safe, np.nan),
-                np.where(defined, _dot(torque, field_direction) / safe, np.nan))
+        return (np.where(defined, dot(_cross(m, _cross(sigma, m))) / safe, np.nan),
+                np.where(defined, dot(field_direction) / safe, np.nan))
 
     @cached_property
     def smr(self) -> "SpinHallMagnetoresistance":
