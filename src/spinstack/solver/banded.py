@@ -16,7 +16,7 @@ import numpy as np
 from scipy.linalg import solve_banded
 
 from .arrays import StackArrays
-from .compiled import AVAILABLE, njit
+from .compiled import AVAILABLE, invert3, njit
 from .hyperbolic import x_coth_x, x_csch_x
 
 
@@ -194,19 +194,7 @@ def _block_thomas(diagonal: np.ndarray, coupling: np.ndarray, rhs: np.ndarray) -
                 for r in range(3):
                     total += coupling[k - 1, r, i] * partial[k - 1, r]
                 right[i] -= total
-        c00 = block[1, 1] * block[2, 2] - block[1, 2] * block[2, 1]
-        c01 = block[1, 2] * block[2, 0] - block[1, 0] * block[2, 2]
-        c02 = block[1, 0] * block[2, 1] - block[1, 1] * block[2, 0]
-        c10 = block[2, 1] * block[0, 2] - block[2, 2] * block[0, 1]
-        c11 = block[2, 2] * block[0, 0] - block[2, 0] * block[0, 2]
-        c12 = block[2, 0] * block[0, 1] - block[2, 1] * block[0, 0]
-        c20 = block[0, 1] * block[1, 2] - block[0, 2] * block[1, 1]
-        c21 = block[0, 2] * block[1, 0] - block[0, 0] * block[1, 2]
-        c22 = block[0, 0] * block[1, 1] - block[0, 1] * block[1, 0]
-        det = block[0, 0] * c00 + block[0, 1] * c01 + block[0, 2] * c02
-        inverse[0, 0], inverse[0, 1], inverse[0, 2] = c00 / det, c10 / det, c20 / det
-        inverse[1, 0], inverse[1, 1], inverse[1, 2] = c01 / det, c11 / det, c21 / det
-        inverse[2, 0], inverse[2, 1], inverse[2, 2] = c02 / det, c12 / det, c22 / det
+        invert3(block, inverse)
         for i in range(3):
             partial[k, i] = inverse[i, 0] * right[0] + inverse[i, 1] * right[1] + inverse[i, 2] * right[2]
             if k + 1 < n:

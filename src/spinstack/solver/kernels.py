@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from .arrays import Element, StackArrays
-from .compiled import AVAILABLE, njit, prange
+from .compiled import AVAILABLE, invert3, njit, prange
 from .hyperbolic import _x_over_one_minus_exp as _x_over_one_minus_exp_array
 from .nodes import layer_stiffness, lead_stiffness
 
@@ -224,25 +224,7 @@ def _efficiency_loop(kinds, varies, const, rows, vary, mconst, mrows, mvary, dim
                     inverse[0, 0] = 1.0 / block[0, 0]
                     partial[k, 0] = rhs[0] / block[0, 0]
                 else:
-                    c00 = block[1, 1] * block[2, 2] - block[1, 2] * block[2, 1]
-                    c01 = block[1, 2] * block[2, 0] - block[1, 0] * block[2, 2]
-                    c02 = block[1, 0] * block[2, 1] - block[1, 1] * block[2, 0]
-                    c10 = block[2, 1] * block[0, 2] - block[2, 2] * block[0, 1]
-                    c11 = block[2, 2] * block[0, 0] - block[2, 0] * block[0, 2]
-                    c12 = block[2, 0] * block[0, 1] - block[2, 1] * block[0, 0]
-                    c20 = block[0, 1] * block[1, 2] - block[0, 2] * block[1, 1]
-                    c21 = block[0, 2] * block[1, 0] - block[0, 0] * block[1, 2]
-                    c22 = block[0, 0] * block[1, 1] - block[0, 1] * block[1, 0]
-                    det = block[0, 0] * c00 + block[0, 1] * c01 + block[0, 2] * c02
-                    inverse[0, 0] = c00 / det
-                    inverse[1, 0] = c01 / det
-                    inverse[2, 0] = c02 / det
-                    inverse[0, 1] = c10 / det
-                    inverse[1, 1] = c11 / det
-                    inverse[2, 1] = c12 / det
-                    inverse[0, 2] = c20 / det
-                    inverse[1, 2] = c21 / det
-                    inverse[2, 2] = c22 / det
+                    invert3(block, inverse)
                     for i in range(3):
                         partial[k, i] = inverse[i, 0] * rhs[0] + inverse[i, 1] * rhs[1] + inverse[i, 2] * rhs[2]
                 if following:
