@@ -378,3 +378,14 @@ def test_extreme_heavy_metal_thickness_and_length_stay_finite(d, l):
     expected = 0.2 * 2.0 * (1 - 1 / np.cosh(X)) if X < 700 else 0.4
     np.testing.assert_allclose(damping[1], expected, rtol=1e-9, atol=1e-15)
     np.testing.assert_allclose(field_like[1], 0.0, atol=1e-12)
+
+
+def test_efficiency_functions_are_refused_without_a_cpp_path():
+    """g1, g2 are per unit CPP current: not defined when an end is open (no current crosses it)."""
+    F1, F2, N = ss.Ferromagnet("F1", 1.0, 0.4, 5.0), ss.Ferromagnet("F2", 1.0, 0.4, 5.0), ss.Normal("N", 3.0, 10.0)
+    stack = ss.Stack([ss.Layer(pt(), 3.0), ss.Layer(F1, 1.5, [1, 0, 0]), ss.Layer(N, 2.0), ss.Layer(F2, 1.0, [0, 0, 1])],
+                     left=ss.Open(), right=ss.Open(), current=0.0, field=[0, 1, 0])
+    solution = ss.solve(stack)
+    assert "no current crosses an open or insulator end" in solution.efficiency_problem
+    with pytest.raises(ss.SpinstackError, match="open or insulator end"):
+        solution.efficiency()

@@ -409,6 +409,8 @@ class Solution:
         them: two touching F layers must stay collinear, so no angle can be varied.
         """
         indices = self.stack.ferromagnet_indices
+        if self.stack.has_boundary_ends:
+            return "efficiency functions are per unit CPP current, and no current crosses an open or insulator end"
         if len(indices) != 2:
             return f"efficiency functions need exactly two F layers, this stack has {len(indices)}"
         if indices[1] == indices[0] + 1:
