@@ -311,3 +311,119 @@ def test_materials_command_with_a_broken_file(tmp_path):
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1
     assert "materials.X.rho.source: missing" in result.stderr
+
+
+# ------------------------------------------------------------------ spin Hall metals (issue 8): theta_SH
+SPIN_HALL = """
+[materials.HM]
+type = "normal"
+[materials.HM.l_sf]
+value = "1.4 nm"
+temperature = "295 K"
+source = "fake"
+[materials.HM.theta_SH]
+value = -0.11
+temperature = "295 K"
+source = "fake"
+"""
+
+
+def test_built_in_spin_hall_metals_are_cited_with_published_signs():
+    """Pt and beta-Ta: normal metals with a sourced theta_SH (Pt > 0, Ta < 0, MODEL.md 8b) and l_sf; no rho."""
+    loaded = library.load()
+    signs = {"Pt": 1.0, "Ta": -1.0, "W": -1.0}  # W: not shipped yet (no read source); checked if it ever is
+    assert {"Pt", "Ta"} <= set(loaded.materials)
+    for name, sign in signs.items():
+        if name not in loaded.materials:
+            continue
+        entry = loaded.materials[name]
+        assert entry.type == "normal" and entry.description
+        theta = entry.values["theta_SH"]
+        assert theta.unit == "" and isinstance(theta.value, float)
+        assert float(theta.si) * sign > 0 and abs(float(theta.si)) < 1
+        assert "theta_SH" not in entry.missing and "theta_SH" not in entry.required
+        for value in entry.values.values():  # every value: a source that says where, and a parseable temperature
+            assert "arXiv:" in value.source or "Phys." in value.source, (name, value.key)
+            assert float(ss.units.to_si(value.temperature, "temperature", "t")) > 0
+    assert float(loaded.materials["Pt"].values["theta_SH"].si) == pytest.approx(0.068)
+    assert float(loaded.materials["Ta"].values["theta_SH"].si) == pytest.approx(-0.11)
+    assert float(loaded.materials["Pt"].values["l_sf"].si) == pytest.approx(1.4e-9)
+    assert float(loaded.materials["Ta"].values["l_sf"].si) == pytest.approx(2.5e-9)
+    assert loaded.materials["Pt"].missing == ("rho",) and loaded.materials["Ta"].missing == ("rho",)
+    # the room-temperature papers say "room temperature": stored as a nominal 295 K, said so in the source
+    for name in ("Pt", "Ta"):
+        for value in loaded.materials[name].values.values():
+            assert value.temperature == "295 K" and "room temperature" in value.source
+
+
+def test_built_in_spin_hall_metal_gives_theta_sh_to_a_stack():
+    """A stack that gives the missing rho takes l_sf and theta_SH from the library (or its own theta_SH)."""
+    pt = ss.si.material("Pt", rho="200 nOhm*m")
+    assert float(pt.theta_SH) == pytest.approx(0.068) and float(pt.l) == pytest.approx(1.4e-9)
+    assert float(ss.si.material("Ta", rho="1900 nOhm*m").theta_SH) == pytest.approx(-0.11)
+    assert float(ss.si.material("Pt", rho="200 nOhm*m", theta_SH=0.1).theta_SH) == pytest.approx(0.1)
+    with pytest.raises(ss.StackError) as caught:
+        ss.si.material("Pt")
+    assert caught.value.path == "materials.Pt.rho"
+
+
+def test_theta_sh_is_accepted_on_a_normal_metal_and_optional(tmp_path):
+    loaded = library.load(write(tmp_path, SPIN_HALL + MATERIAL))
+    hm = loaded.materials["HM"]
+    assert list(hm.values) == ["l_sf", "theta_SH"] and hm.missing == ("rho",)
+    theta = hm.values["theta_SH"]
+    assert (theta.value, float(theta.si), theta.unit, theta.temperature) == (-0.11, -0.11, "", "295 K")
+    assert hm.to_dict()["values"]["theta_SH"]["si"] == -0.11
+    # optional: a complete normal metal without theta_SH lacks nothing
+    assert "theta_SH" not in loaded.materials["X"].values and loaded.materials["X"].missing == ()
+    # an entry may give only theta_SH (partial: rho and l_sf then come from the stack)
+    only = SPIN_HALL.split("[materials.HM.l_sf]")[0] + "[materials.HM.theta_SH]" + SPIN_HALL.split(
+        "[materials.HM.theta_SH]")[1]
+    assert library.load(write(tmp_path, only)).materials["HM"].missing == ("rho", "l_sf")
+    # an integer is a plain number too
+    assert float(library.load(write(tmp_path, SPIN_HALL.replace("-0.11", "0"))).materials["HM"]
+                 .values["theta_SH"].si) == 0.0
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (SPIN_HALL.replace('type = "normal"', 'type = "ferromagnet"'),
+     "materials.HM.theta_SH: not allowed: the spin Hall source is modelled in normal metals only"),
+    (SPIN_HALL.replace("-0.11", '"-0.11"'), "materials.HM.theta_SH.value: must be a plain number"),
+    (SPIN_HALL.replace("-0.11", "true"), "materials.HM.theta_SH.value: must be a plain number"),
+    (SPIN_HALL.replace("-0.11", '"0.1 nm"'), "materials.HM.theta_SH.value: must be a plain number"),
+    (SPIN_HALL.replace("-0.11", "-1.5"), "materials.HM.theta_SH.value:"),
+    (SPIN_HALL.replace("-0.11", "nan"), "materials.HM.theta_SH.value:"),
+    (SPIN_HALL.rstrip().rsplit("\n", 1)[0] + "\n", "materials.HM.theta_SH.source: missing"),
+    (SPIN_HALL.replace('value = -0.11\ntemperature = "295 K"', "value = -0.11"),
+     "materials.HM.theta_SH.temperature: missing"),
+    (SPIN_HALL.replace("[materials.HM.theta_SH]", "[materials.HM.theta_sh]"), "materials.HM.theta_sh: unknown key"),
+    ('[materials.HM]\ntype = "normal"\ntheta_SH = -0.11\n',
+     "materials.HM.theta_SH: must be a table (value, temperature and source)"),
+])
+def test_theta_sh_schema_is_enforced(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(library.LibraryError) as caught:
+        library.load(path)
+    assert str(caught.value).startswith(f"{path}: ")
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_materials_command_shows_theta_sh(tmp_path):
+    result = CliRunner().invoke(main, ["materials", "--library", str(write(tmp_path, SPIN_HALL))])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["HM", "normal"])
+    # the model's order: rho (missing), l_sf, then the optional theta_SH
+    assert [line.split()[0 if i else 2] for i, line in enumerate(lines[start:start + 3])] == ["rho", "l_sf",
+                                                                                            "theta_SH"]
+    assert lines[start + 2].split()[:4] == ["theta_SH", "-0.11", "295", "K"]
+    data = json.loads(CliRunner().invoke(main, ["materials", "--json", "--library",
+                                                str(tmp_path / "library.toml")]).stdout)
+    assert data["materials"]["HM"]["values"]["theta_SH"] == {"value": -0.11, "si": -0.11, "unit": "",
+                                                             "temperature": "295 K", "source": "fake"}
+    assert data["materials"]["HM"]["missing"] == ["rho"]
+    # the built-in library: Pt and Ta with their theta_SH rows
+    built_in = CliRunner().invoke(main, ["materials"]).stdout.splitlines()
+    assert any(line.split()[:3] == ["theta_SH", "0.068", "295"] for line in built_in)
+    assert any(line.split()[:3] == ["theta_SH", "-0.11", "295"] for line in built_in)

@@ -23,6 +23,11 @@ The file's schema (TOML; quantities as in SI stack files, :mod:`spinstack.units`
     temperature = "4.2 K"
     source = "..."
 
+    [materials.Pt.theta_SH]              # normal metals only, optional: the spin Hall angle
+    value = 0.07                         # a plain number; sign of MODEL.md 8b: Pt > 0, Ta and W < 0
+    temperature = "295 K"
+    source = "..."
+
     [interfaces."Co/Cu".AR]              # AR required; gamma, G_mix, delta optional
     value = "0.51 fOhm*m^2"
     temperature = "4.2 K"
@@ -39,6 +44,12 @@ others; a stack that uses the material must give them itself (an SI file in its
 else the error names the key: ``materials.Py.rho: not in the built-in library
 (no sourced value): give it in [materials.Py]``.  ``spinstack materials`` shows
 them as "-".
+
+``theta_SH`` (the spin Hall angle of a normal metal, MODEL.md 8b) is optional: the
+model takes 0 when neither the library nor the stack gives it.  It is a plain number
+(not a string), strictly between -1 and 1, with the sign convention in which Pt's is
+positive (Ta and W negative); a ferromagnet entry with ``theta_SH`` is an error on
+``materials.NAME.theta_SH``.
 
 A pair is found in either order (``"Cu/Co"`` finds ``"Co/Cu"``): AR*, gamma,
 G_mix and delta do not depend on which side is left.
@@ -60,15 +71,19 @@ import numpy as np
 from .errors import SpinstackError, StackError
 from .units import KINDS, to_si
 
-__all__ = ["MISSING_REASON", "REQUIRED", "Library", "LibraryError", "LibraryInterface", "LibraryMaterial",
+__all__ = ["MISSING_REASON", "OPTIONAL", "REQUIRED", "Library", "LibraryError", "LibraryInterface", "LibraryMaterial",
            "LibraryValue", "interface", "interfaces", "load", "material", "materials", "path"]
 
 MATERIAL_TYPES = ("normal", "ferromagnet")
-MATERIAL_KEYS = ("type", "description", "rho", "conductivity", "beta", "l_sf")
+MATERIAL_KEYS = ("type", "description", "rho", "conductivity", "beta", "l_sf", "theta_SH")
 INTERFACE_KEYS = ("description", "AR", "gamma", "G_mix", "delta")
 VALUE_KEYS = ("value", "temperature", "source")
 REQUIRED = {"normal": ("rho", "l_sf"), "ferromagnet": ("rho", "beta", "l_sf")}
-"""What a material of each type needs before it can be solved (``rho`` or ``conductivity``)."""
+"""What a material of each type needs before it can be solved (``rho`` or ``conductivity``).
+
+``theta_SH`` is not required: a normal metal without it has no spin Hall source (0)."""
+OPTIONAL = {"normal": ("theta_SH",), "ferromagnet": ()}
+"""Sourced quantities a material of each type may give beyond :data:`REQUIRED`."""
 MISSING_REASON = "not in the built-in library (no sourced value)"
 """How a required quantity absent from a partial library entry is reported."""
 
@@ -78,6 +93,7 @@ QUANTITIES: dict[str, tuple[str, dict[str, Any]]] = {
     "conductivity": ("conductivity", {"sign": "positive"}),
     "beta": ("dimensionless", {"bounds": (-1.0, 1.0)}),
     "l_sf": ("length", {"sign": "positive", "allow_inf": True}),
+    "theta_SH": ("dimensionless", {"bounds": (-1.0, 1.0)}),
     "AR": ("area_resistance", {"sign": "positive"}),
     "gamma": ("dimensionless", {"bounds": (-1.0, 1.0)}),
     "G_mix": ("area_conductance", {}),
@@ -96,9 +112,10 @@ class LibraryValue:
     Attributes
     ----------
     key
-        ``rho``, ``conductivity``, ``beta``, ``l_sf``, ``AR``, ``gamma``, ``G_mix`` or ``delta``.
+        ``rho``, ``conductivity``, ``beta``, ``l_sf``, ``theta_SH``, ``AR``, ``gamma``, ``G_mix`` or
+        ``delta``.
     value
-        As written in the file (``"60 nOhm*m"``, ``0.46``, ``["..", ".."]`` for G_mix).
+        As written in the file (``"60 nOhm*m"``, ``0.46``, ``-0.11`` for theta_SH, ``["..", ".."]`` for G_mix).
     si
         The value in SI base units (``unit``); shape ``(2,)`` for G_mix [Re, Im].
     unit
@@ -126,6 +143,7 @@ class LibraryMaterial:
 
     An entry may be partial: it holds only the quantities a read source gave
     (:attr:`missing` lists the others); a stack using it must give those itself.
+    A normal metal may also give ``theta_SH`` (optional, never listed as missing).
     """
 
     name: str
@@ -291,13 +309,16 @@ def _material(name: str, table: dict[str, Any], where: str) -> LibraryMaterial:
     description = _text(table.get("description", ""), f"{where}.description", empty=True)
     if kind == "normal" and "beta" in table:
         raise StackError(f"{where}.beta", "not allowed: a normal metal has no spin asymmetry")
+    if kind == "ferromagnet" and "theta_SH" in table:
+        raise StackError(f"{where}.theta_SH", "not allowed: the spin Hall source is modelled in normal metals only "
+                                              "(MODEL.md 8b)")
     if "rho" in table and "conductivity" in table:
         raise StackError(f"{where}.conductivity", "give rho or conductivity, not both")
     # partial entries: only the quantities with a read source are given; the others stay out
-    given = [key for key in ("rho", "conductivity", "beta", "l_sf") if key in table]
+    given = [key for key in ("rho", "conductivity", "beta", "l_sf", "theta_SH") if key in table]
     if not given:
         raise StackError(where, "no value: a library material gives at least one sourced quantity "
-                                "(rho or conductivity, beta, l_sf)")
+                                "(rho or conductivity, beta, l_sf, theta_SH)")
     values = {key: _value(key, table[key], f"{where}.{key}") for key in given}
     return LibraryMaterial(name, kind, description, values)
 
@@ -326,6 +347,9 @@ def _value(key: str, entry: Any, where: str) -> LibraryValue:
     to_si(temperature, "temperature", f"{where}.temperature", sign="nonnegative")
     kind, checks = QUANTITIES[key]
     raw = table["value"]
+    if key == "theta_SH" and (isinstance(raw, bool) or not isinstance(raw, (int, float))):
+        raise StackError(f"{where}.value", "must be a plain number (the dimensionless spin Hall angle, "
+                                           f"e.g. 0.068 or -0.11), got {_show(raw)}")
     if key == "G_mix":
         if not isinstance(raw, list) or len(raw) != 2:
             raise StackError(f"{where}.value", f"must be a pair [Re, Im] of conductances per area, got {_show(raw)}")

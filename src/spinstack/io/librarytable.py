@@ -18,7 +18,8 @@ def format_library(library: Library) -> str:
     str
         The file it came from, a table of the materials (name, type, quantity, value
         as written with its unit, temperature, source; a quantity a partial entry
-        lacks shows "-", explained under the table), a table of the interfaces,
+        lacks shows "-", explained under the table; a normal metal's optional
+        theta_SH is a row when the library gives it), a table of the interfaces,
         then the entries' descriptions; ends with a newline.
     """
     lines = [f"materials library: {library.path}", ""]
@@ -32,7 +33,8 @@ def format_library(library: Library) -> str:
         for index, row in enumerate(cells):
             rows.append([name if index == 0 else "", entry.type if index == 0 else "", *row])
     if rows:
-        lines.append("materials (rho as measured, not rho*; SI stack files and spinstack.si use them by name)")
+        lines.append("materials (rho as measured, not rho*; theta_SH: spin Hall angle, optional, Pt > 0, Ta and W < 0; "
+                     "SI stack files and spinstack.si use them by name)")
         lines += _table(["name", "type", "quantity", "value", "temperature", "source"], rows, "llllll")
         if partial:
             lines.append(f'"{MISSING}": not in the library (no value read from a source); a stack using the material '
@@ -59,7 +61,7 @@ def format_library(library: Library) -> str:
 MISSING = "-"
 """Shown for a quantity a partial library entry does not have."""
 
-_ORDER = ("rho", "conductivity", "beta", "l_sf")
+_ORDER = ("rho", "conductivity", "beta", "l_sf", "theta_SH")
 
 
 def _position(key: str, cells: list[list[str]]) -> int:
