@@ -39,7 +39,7 @@ def test_thickness_current_and_lead():
 @pytest.mark.parametrize(("path", "value", "message"), [
     ("layers[1].thickness", -1.0, "layers[1].thickness: must be > 0, got -1.0"),
     ("materials.F1.p", 2.0, "materials.F1.p: must lie strictly between -1 and 1, got 2.0"),
-    ("materials.N.p", 0.1, "materials.N.p: unknown parameter (expected one of: D, l)"),
+    ("materials.N.p", 0.1, "materials.N.p: unknown parameter (expected one of: D, l, theta_SH)"),
     ("materials.X.D", 1.0, "materials.X.D: no material named 'X' in this stack"),
     ("layers[1].magnetization.theta", 3.0, "layers[1].magnetization.theta: not a ferromagnet"),
     ("layers[7].thickness", 1.0, "layers[7].thickness: no such layer: the stack has 4 layers"),
@@ -50,3 +50,19 @@ def test_thickness_current_and_lead():
 def test_bad_paths_and_values(path, value, message):
     with pytest.raises(ss.StackError, match="^" + message.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(").replace(")", r"\)")):
         with_parameter(STACK, path, value)
+
+
+def test_spin_orbit_material_parameters_have_paths():
+    """theta_SH of N, l_J / l_phi of a coherent F: read and replaced by path (sweeps, the app)."""
+    from spinstack.model.paths import parameter_value, with_parameter
+
+    Pt = ss.Normal("Pt", 2.0, 1.4, 0.19)
+    F = ss.Ferromagnet("F", 1.0, 0.4, 5.0, l_J=1.0)
+    stack = ss.Stack([ss.Layer(Pt, 3.0), ss.Layer(F, 1.5, [1, 0, 0])], left=ss.Open(), right=ss.Open(), current=0.0,
+                     field=[0, 1, 0])
+    assert parameter_value(stack, "materials.Pt.theta_SH") == 0.19
+    changed = with_parameter(stack, "materials.Pt.theta_SH", -0.1)
+    assert changed.layers[0].material.theta_SH == -0.1
+    assert with_parameter(stack, "materials.F.l_J", 2.0).layers[1].material.l_J == 2.0
+    with pytest.raises(ss.StackError, match="materials.F.l_phi: not set"):
+        parameter_value(stack, "materials.F.l_phi")

@@ -50,8 +50,13 @@ def _new_magnetization(current: np.ndarray | None, key: str, value: ArrayLike, p
     raise StackError(path, "unknown parameter (expected magnetization, magnetization.theta or magnetization.phi)")
 
 
+def _material_keys(material: Material) -> tuple[str, ...]:
+    """The numeric parameters of a material that a path may name."""
+    return ("D", "p", "l", "l_J", "l_phi", "D_perp") if isinstance(material, Ferromagnet) else ("D", "l", "theta_SH")
+
+
 def _material_with(material: Material, key: str, value: ArrayLike, path: str) -> Material:
-    keys = ("D", "p", "l") if isinstance(material, Ferromagnet) else ("D", "l")
+    keys = _material_keys(material)
     if key not in keys:
         raise StackError(path, f"unknown parameter (expected one of: {', '.join(keys)})")
     return dataclasses.replace(material, **{key: value})
@@ -67,8 +72,11 @@ def parameter_value(stack: Stack, path: str) -> np.ndarray:
         material = stack.materials.get(name)
         if material is None:
             raise StackError(path, f"no material named {name!r} in this stack")
-        if not hasattr(material, key) or key not in ("D", "p", "l"):
-            raise StackError(path, "unknown parameter (expected D, p or l)")
+        keys = _material_keys(material)
+        if key not in keys:
+            raise StackError(path, f"unknown parameter (expected one of: {', '.join(keys)})")
+        if getattr(material, key) is None:
+            raise StackError(path, f"not set for {name!r} (full absorption: no l_J, l_phi)")
         return np.asarray(getattr(material, key))
     element, key = _element(stack, path)
     if key == "thickness" and isinstance(element, Layer):
