@@ -319,11 +319,11 @@ SPIN_HALL = """
 type = "normal"
 [materials.HM.l_sf]
 value = "1.4 nm"
-temperature = "295 K"
+temperature = "room temperature"
 source = "fake"
 [materials.HM.theta_SH]
 value = -0.11
-temperature = "295 K"
+temperature = "room temperature"
 source = "fake"
 """
 
@@ -344,16 +344,16 @@ def test_built_in_spin_hall_metals_are_cited_with_published_signs():
         assert "theta_SH" not in entry.missing and "theta_SH" not in entry.required
         for value in entry.values.values():  # every value: a source that says where, and a parseable temperature
             assert "arXiv:" in value.source or "Phys." in value.source, (name, value.key)
-            assert float(ss.units.to_si(value.temperature, "temperature", "t")) > 0
+            assert value.temperature == library.ROOM_TEMPERATURE or float(ss.units.to_si(value.temperature, "temperature", "t")) > 0
     assert float(loaded.materials["Pt"].values["theta_SH"].si) == pytest.approx(0.068)
     assert float(loaded.materials["Ta"].values["theta_SH"].si) == pytest.approx(-0.11)
     assert float(loaded.materials["Pt"].values["l_sf"].si) == pytest.approx(1.4e-9)
     assert float(loaded.materials["Ta"].values["l_sf"].si) == pytest.approx(2.5e-9)
     assert loaded.materials["Pt"].missing == ("rho",) and loaded.materials["Ta"].missing == ("rho",)
-    # the room-temperature papers say "room temperature": stored as a nominal 295 K, said so in the source
+    # the room-temperature papers say "room temperature": kept as printed, no invented Kelvin figure
     for name in ("Pt", "Ta"):
         for value in loaded.materials[name].values.values():
-            assert value.temperature == "295 K" and "room temperature" in value.source
+            assert value.temperature == "room temperature" and "room temperature" in value.source
 
 
 def test_built_in_spin_hall_metal_gives_theta_sh_to_a_stack():
@@ -372,7 +372,7 @@ def test_theta_sh_is_accepted_on_a_normal_metal_and_optional(tmp_path):
     hm = loaded.materials["HM"]
     assert list(hm.values) == ["l_sf", "theta_SH"] and hm.missing == ("rho",)
     theta = hm.values["theta_SH"]
-    assert (theta.value, float(theta.si), theta.unit, theta.temperature) == (-0.11, -0.11, "", "295 K")
+    assert (theta.value, float(theta.si), theta.unit, theta.temperature) == (-0.11, -0.11, "", "room temperature")
     assert hm.to_dict()["values"]["theta_SH"]["si"] == -0.11
     # optional: a complete normal metal without theta_SH lacks nothing
     assert "theta_SH" not in loaded.materials["X"].values and loaded.materials["X"].missing == ()
@@ -394,7 +394,7 @@ def test_theta_sh_is_accepted_on_a_normal_metal_and_optional(tmp_path):
     (SPIN_HALL.replace("-0.11", "-1.5"), "materials.HM.theta_SH.value:"),
     (SPIN_HALL.replace("-0.11", "nan"), "materials.HM.theta_SH.value:"),
     (SPIN_HALL.rstrip().rsplit("\n", 1)[0] + "\n", "materials.HM.theta_SH.source: missing"),
-    (SPIN_HALL.replace('value = -0.11\ntemperature = "295 K"', "value = -0.11"),
+    (SPIN_HALL.replace('value = -0.11\ntemperature = "room temperature"', "value = -0.11"),
      "materials.HM.theta_SH.temperature: missing"),
     (SPIN_HALL.replace("[materials.HM.theta_SH]", "[materials.HM.theta_sh]"), "materials.HM.theta_sh: unknown key"),
     ('[materials.HM]\ntype = "normal"\ntheta_SH = -0.11\n',
@@ -417,13 +417,25 @@ def test_materials_command_shows_theta_sh(tmp_path):
     # the model's order: rho (missing), l_sf, then the optional theta_SH
     assert [line.split()[0 if i else 2] for i, line in enumerate(lines[start:start + 3])] == ["rho", "l_sf",
                                                                                             "theta_SH"]
-    assert lines[start + 2].split()[:4] == ["theta_SH", "-0.11", "295", "K"]
+    assert lines[start + 2].split()[:4] == ["theta_SH", "-0.11", "room", "temperature"]
     data = json.loads(CliRunner().invoke(main, ["materials", "--json", "--library",
                                                 str(tmp_path / "library.toml")]).stdout)
     assert data["materials"]["HM"]["values"]["theta_SH"] == {"value": -0.11, "si": -0.11, "unit": "",
-                                                             "temperature": "295 K", "source": "fake"}
+                                                             "temperature": "room temperature", "source": "fake"}
     assert data["materials"]["HM"]["missing"] == ["rho"]
     # the built-in library: Pt and Ta with their theta_SH rows
     built_in = CliRunner().invoke(main, ["materials"]).stdout.splitlines()
-    assert any(line.split()[:3] == ["theta_SH", "0.068", "295"] for line in built_in)
-    assert any(line.split()[:3] == ["theta_SH", "-0.11", "295"] for line in built_in)
+    assert any(line.split()[:3] == ["theta_SH", "0.068", "room"] for line in built_in)
+    assert any(line.split()[:3] == ["theta_SH", "-0.11", "room"] for line in built_in)
+
+
+def test_a_temperature_is_a_quantity_or_the_words_room_temperature(tmp_path):
+    """'room temperature' is kept as printed; other free text is refused (no invented Kelvin figure)."""
+    base = '[materials.X]\ntype = "normal"\n[materials.X.l_sf]\nvalue = "1 nm"\ntemperature = {}\nsource = "s"\n'
+    good = tmp_path / "good.toml"
+    good.write_text(base.format('"room temperature"'))
+    assert library.load(good).materials["X"].values["l_sf"].temperature == "room temperature"
+    bad = tmp_path / "bad.toml"
+    bad.write_text(base.format('"warm"'))
+    with pytest.raises(library.LibraryError, match="temperature"):
+        library.load(bad)

@@ -78,6 +78,7 @@ MATERIAL_TYPES = ("normal", "ferromagnet")
 MATERIAL_KEYS = ("type", "description", "rho", "conductivity", "beta", "l_sf", "theta_SH")
 INTERFACE_KEYS = ("description", "AR", "gamma", "G_mix", "delta")
 VALUE_KEYS = ("value", "temperature", "source")
+ROOM_TEMPERATURE = "room temperature"  # accepted as printed: a Kelvin figure would be invented
 REQUIRED = {"normal": ("rho", "l_sf"), "ferromagnet": ("rho", "beta", "l_sf")}
 """What a material of each type needs before it can be solved (``rho`` or ``conductivity``).
 
@@ -344,7 +345,8 @@ def _value(key: str, entry: Any, where: str) -> LibraryValue:
             raise StackError(f"{where}.{required}", f"missing ({why})")
     source = _text(table["source"], f"{where}.source")
     temperature = _text(table["temperature"], f"{where}.temperature")
-    to_si(temperature, "temperature", f"{where}.temperature", sign="nonnegative")
+    if temperature != ROOM_TEMPERATURE:  # a paper's "room temperature" is kept as printed, not given a number
+        to_si(temperature, "temperature", f"{where}.temperature", sign="nonnegative")
     kind, checks = QUANTITIES[key]
     raw = table["value"]
     if key == "theta_SH" and (isinstance(raw, bool) or not isinstance(raw, (int, float))):
