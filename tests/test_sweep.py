@@ -453,7 +453,8 @@ def test_sweep_of_a_spin_orbit_stack_over_the_heavy_metal_thickness():
     assert "resistance_area" not in ds  # no charge current crosses an open end
     assert ds.tau_DL.attrs["units"] == "J m-2"
     # the Pt current density is fixed by the file (1e11 A/m^2), so the field stays E = rho J
-    expected = si.HBAR / (2 * si.ELEMENTARY_CHARGE) * 0.1 * 1e11 * (1 - 1 / np.cosh(d / 1.4e-9))
+    # theta_SH = 0.068 and l_sf = 1.4 nm of Pt from the built-in library (arXiv:1410.1601, arXiv:1111.3702)
+    expected = si.HBAR / (2 * si.ELEMENTARY_CHARGE) * 0.068 * 1e11 * (1 - 1 / np.cosh(d / 1.4e-9))
     np.testing.assert_allclose(ds.tau_DL.sel(layer=1).values, expected, rtol=1e-10)
     np.testing.assert_allclose(ds.tau_FL.sel(layer=1).values, 0.0, atol=1e-20)
     with pytest.raises(ss.SpinstackError, match="resistance_area is not defined"):
