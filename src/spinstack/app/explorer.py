@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import panel as pn
-from bokeh.models import Div
+from panel.models.markup import HTML as _HTMLModel
 
 from ..analysis import hodograph
 from ..errors import SpinstackError
@@ -32,8 +32,33 @@ from .status import Readout, format_number, readout
 from .views import HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, ProfilesView, SpinCurrentView
 
 # inline styles: a stylesheet per pane would travel with every update (Bokeh renders panes in shadow roots)
-_STATUS_STYLE = "font-size: 1.15em; padding: 6px 10px; border-radius: 4px; background: {};"
+_STATUS_STYLE = "display: inline-block; font-size: 1.15em; padding: 6px 10px; border-radius: 4px; background: {};"
 _STATUS_COLOR = {False: "#eef3f8", True: "#fbe9df"}  # light red when a g is negative
+
+
+class Markup:
+    """A fixed-size piece of HTML whose text changes in place: one property event per change.
+
+    Panel's own HTML model: a new text only replaces the element's inner HTML, while a new
+    text of a Bokeh ``Div`` re-renders it and makes BokehJS lay the whole page out again
+    (every figure measured anew, ~25 ms per change); a Panel markup pane would re-send all
+    its properties.  The model takes its text HTML-escaped (Panel's convention);
+    :attr:`text` is the HTML as shown.
+    """
+
+    def __init__(self, width: int, height: int, css_class: str) -> None:
+        self.model = _HTMLModel(text="", width=width, height=height, css_classes=[css_class],
+                                run_scripts=False, disable_math=True)
+        self._text = ""
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._text = value
+        self.model.text = html.escape(value)
 
 
 class Explorer:
@@ -63,10 +88,8 @@ class Explorer:
         first = self._compute(stack)  # before any widget exists: a bad start stack raises here
         self.has_efficiency = "efficiency" in first
         self.controls = Controls(stack, self._changed)
-        # plain Bokeh Divs of fixed size: setting their text is one property event and no new layout
-        # of the page (a Panel markup pane re-sends all its properties on every change)
-        self.status = Div(text="", width=1180, height=34, css_classes=["status"])
-        self.numbers = Div(text="", width=1180, height=22, css_classes=["numbers"])
+        self.status = Markup(width=1180, height=34, css_class="status")
+        self.numbers = Markup(width=1180, height=22, css_class="numbers")
         self.alert = pn.pane.Alert("", alert_type="danger", visible=False, css_classes=["stack-error"],
                                    sizing_mode="stretch_width", margin=(0, 10))
         self._show(first)
@@ -165,7 +188,7 @@ class Explorer:
                                      f"{len(self.stack.ferromagnet_indices)}.  The torque on every F layer is "
                                      "in the numbers above and in the j\u209b hodograph.", width=380)
         figures = pn.Column(hodographs, pn.Row(profiles, right))
-        return pn.Column(pn.pane.Bokeh(self.status), pn.pane.Bokeh(self.numbers), self.alert,
+        return pn.Column(pn.pane.Bokeh(self.status.model), pn.pane.Bokeh(self.numbers.model), self.alert,
                          pn.Row(self.controls.panel, figures), sizing_mode="stretch_width")
 
 
@@ -213,4 +236,4 @@ def build_app(stack: Stack | None = None, label: str = "given stack") -> Any:
     return App(stack, label).layout
 
 
-__all__ = ["App", "Explorer", "build_app"]
+__all__ = ["App", "Explorer", "Markup", "build_app"]
