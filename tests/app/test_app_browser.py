@@ -52,26 +52,62 @@ pytestmark = [
                                                      "(apt-get install -y chromium)"),
 ]
 
+# Once per page: every Bokeh figure notes when it last finished painting its canvas.
+WATCH_PAINTS = """
+() => {
+  window.__spinstackPaints = new Map();
+  const seen = new Set();
+  const walk = (view) => {
+    if (view == null || seen.has(view)) return;
+    seen.add(view);
+    const name = view.model != null ? view.model.constructor.__name__ : "";
+    if ((name === "Figure" || name === "Plot") && !view.__spinstackWatched) {
+      view.__spinstackWatched = true;
+      const paint = view.paint.bind(view);
+      view.paint = (...args) => {
+        const result = paint(...args);
+        window.__spinstackPaints.set(view, performance.now());
+        return result;
+      };
+    }
+    for (const child of view.child_views ?? []) walk(child);
+  };
+  for (const view of Object.values(Bokeh.index)) walk(view);
+  return window.__spinstackPaints.size + [...seen].filter((v) => v.__spinstackWatched).length;
+}
+"""
+
 # Sets the theta box in the page and reports, in ms from the input event, when the displayed g2
-# changes (dom: the update has arrived and been applied) and when the frame drawing the new
-# figures has been rendered (paint).
+# changes (dom: the update has arrived and been applied) and when the frame showing the new
+# figures has been rendered (paint): the first animation frame after which every figure has
+# repainted its canvas since the update arrived, and a message posted from that frame is
+# delivered once the frame is drawn.
 MEASURE = """
 ([box, probe, value]) => new Promise((resolve, reject) => {
   const root = probe.getRootNode();
   const before = root.querySelector('#g2').textContent;
+  const figures = [...window.__spinstackPaints.keys()];
   let start = 0;
   const observer = new MutationObserver(() => {
     const g2 = root.querySelector('#g2');
     if (!g2 || g2.textContent === before) return;
-    const dom = performance.now() - start;
+    const arrived = performance.now();
+    const dom = arrived - start;
     observer.disconnect();
-    // the next animation frame runs Bokeh's canvas paints queued by the update; a message
-    // posted from it is delivered once that frame has been rendered
-    requestAnimationFrame(() => {
+    const frame = () => {
+      // Bokeh's repaints are queued animation frames: run after them, in the same frame
+      const stale = figures.filter((view) => !(window.__spinstackPaints.get(view) > arrived));
+      if (stale.length > 0) {
+        if (performance.now() - start > 20000) reject(new Error(`${stale.length} figures never repainted`));
+        else requestAnimationFrame(frame);
+        return;
+      }
       const channel = new MessageChannel();
-      channel.port1.onmessage = () => resolve({dom: dom, paint: performance.now() - start, text: g2.textContent});
+      channel.port1.onmessage = () => resolve({dom: dom, paint: performance.now() - start, text: g2.textContent,
+                                               figures: figures.length});
       channel.port2.postMessage(null);
-    });
+    };
+    requestAnimationFrame(frame);
   });
   observer.observe(root, {subtree: true, childList: true, characterData: true});
   setTimeout(() => { observer.disconnect(); reject(new Error('g2 did not change within 20 s')); }, 20000);
@@ -204,8 +240,10 @@ def test_moving_f2_theta_shows_the_solver_g2_within_the_budget(page: Any) -> Non
     _type(page, THETA_BOX, "30")  # as a user types it; also warms the page up
     assert float(_wait_for_change(page, "g2", old)) == pytest.approx(_solver_g2(30.0), rel=1e-7)
 
+    figures = page.evaluate(WATCH_PAINTS)
+    assert figures == 5, figures  # two hodographs, two profiles, g(theta)
     dom, paint = [], []
-    for theta in (35.0, 40.0, 45.0, 50.0, 55.0, 65.0, 70.0, 75.0, 80.0):
+    for theta in (35.0, 40.0, 45.0, 50.0, 55.0, 62.5, 65.0, 70.0, 75.0, 85.0, 80.0):
         box = page.locator(THETA_BOX).element_handle()
         probe = page.locator("#g2").element_handle()
         timing = page.evaluate(MEASURE, [box, probe, theta])
@@ -213,10 +251,18 @@ def test_moving_f2_theta_shows_the_solver_g2_within_the_budget(page: Any) -> Non
         assert float(_shown(page, "theta")) == pytest.approx(theta)
         dom.append(timing["dom"])
         paint.append(timing["paint"])
-    print(f"\nexplorer latency, input event -> g2 in the DOM: median {statistics.median(dom):.0f} ms "
-          f"(all: {', '.join(f'{t:.0f}' for t in dom)}); -> next frame drawn: median "
-          f"{statistics.median(paint):.0f} ms; server compute {_shown(page, 'compute-ms')} ms")
-    assert statistics.median(dom) < LATENCY_LIMIT_MS
+        page.wait_for_timeout(100)  # a user's next move comes later than the redraw
+
+    def spread(times: list[float]) -> str:
+        quartiles = statistics.quantiles(times, n=4)
+        return (f"median {statistics.median(times):.0f} ms (quartiles {quartiles[0]:.0f}-{quartiles[2]:.0f}; "
+                f"all: {', '.join(f'{t:.0f}' for t in times)})")
+
+    print(f"\nexplorer latency from the input event, {len(dom)} moves of F2's theta:\n"
+          f"  -> g2 in the DOM (update arrived and applied): {spread(dom)}\n"
+          f"  -> frame drawn with all {figures} figures repainted: {spread(paint)}\n"
+          f"  server compute of the last move: {_shown(page, 'compute-ms')} ms")
+    assert statistics.median(paint) < LATENCY_LIMIT_MS
 
     # the slider itself, by keyboard: one step of 0.5 deg
     old = _shown(page, "g2")
