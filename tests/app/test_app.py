@@ -94,6 +94,11 @@ def test_batches_are_refused() -> None:
         build_app(stack)
 
 
+def test_in_plane_stacks_are_refused_with_a_message() -> None:
+    with pytest.raises(spinstack.SpinstackError, match="in-plane drives"):
+        build_app(spinstack.load_stack(EXAMPLES / "pt-co-sot.toml"))
+
+
 def test_preset_menu_switches_the_stack() -> None:
     from spinstack.app.explorer import App
 

@@ -79,6 +79,9 @@ class Explorer:
         if stack.batch_shape != ():
             raise SpinstackError(f"the explorer takes a single configuration, this stack is a batch of shape "
                                  f"{stack.batch_shape}")
+        if stack.has_field or stack.has_boundary_ends:
+            raise SpinstackError("the explorer shows CPP stacks; in-plane drives (field, open or insulator ends) "
+                                 "are not in it yet: use spinstack solve, plot or figures for them")
         self.base = stack
         self.stack = stack
         self.accumulation = AccumulationView(interfaces=bool(stack.interfaces))
