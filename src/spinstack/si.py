@@ -103,7 +103,8 @@ def normal(name: str, rho: Any = None, l_sf: Any = math.inf, *, conductivity: An
 
 
 def ferromagnet(name: str, rho: Any = None, beta: Any = None, l_sf: Any = math.inf, *,
-                conductivity: Any = None, l_J: Any = None, l_phi: Any = None) -> Ferromagnet:
+                conductivity: Any = None, l_J: Any = None, l_phi: Any = None,
+                D_perp: Any = None) -> Ferromagnet:
     """A ferromagnet from its resistivity rho_F, bulk spin asymmetry beta and spin diffusion length.
 
     Parameters
@@ -120,6 +121,10 @@ def ferromagnet(name: str, rho: Any = None, beta: Any = None, l_sf: Any = math.i
         1/rho_F instead of ``rho``.
     l_J, l_phi
         Transverse coherence lengths (MODEL.md 8e), e.g. ``"1 nm"``; absent: full absorption.
+    D_perp
+        Transverse conductivity sigma_perp of a coherent ferromagnet (only with ``l_J`` or
+        ``l_phi``), e.g. ``"1.7e7 S/m"``; D_perp = sigma_perp / e^2 (MODEL.md 7, 8f).  Default
+        1/rho_F, i.e. the reduced default D / (1 - p^2).
 
     Returns
     -------
@@ -135,10 +140,12 @@ def ferromagnet(name: str, rho: Any = None, beta: Any = None, l_sf: Any = math.i
     length = to_si(l_sf, "length", f"{path}.l_sf", sign="positive", allow_inf=True)
     coherence = {key: to_si(value, "length", f"{path}.{key}", sign="positive", allow_inf=True)
                  for key, value in (("l_J", l_J), ("l_phi", l_phi)) if value is not None}
+    if D_perp is not None:
+        coherence["D_perp"] = to_si(D_perp, "conductivity", f"{path}.D_perp", sign="positive") / _E2
     return Ferromagnet(name, D=(1.0 - asymmetry**2) / (_E2 * resistivity), p=asymmetry, l=length, **coherence)
 
 
-MATERIAL_KEYS = ("type", "rho", "conductivity", "beta", "l_sf", "theta_SH", "l_J", "l_phi")
+MATERIAL_KEYS = ("type", "rho", "conductivity", "beta", "l_sf", "theta_SH", "l_J", "l_phi", "D_perp")
 
 
 def material(name: str, *, library: Any = None, **overrides: Any) -> Material:
@@ -201,7 +208,7 @@ def material_from_table(name: str, table: dict[str, Any], entry: Any = None, *, 
     if kind == "normal":
         if "beta" in table:
             raise StackError(f"{path}.beta", "not allowed: a normal metal has no bulk spin asymmetry")
-        for key in ("l_J", "l_phi"):
+        for key in ("l_J", "l_phi", "D_perp"):
             if key in table:
                 raise StackError(f"{path}.{key}", "not allowed: a normal metal has no magnetization to precess about")
         return normal(name, merged.get("rho"), merged["l_sf"], conductivity=merged.get("conductivity"),
@@ -210,7 +217,8 @@ def material_from_table(name: str, table: dict[str, Any], entry: Any = None, *, 
         raise StackError(f"{path}.theta_SH", "not modelled in a ferromagnet: the spin Hall source lives in normal "
                                              "metals (MODEL.md 8b)")
     return ferromagnet(name, merged.get("rho"), merged.get("beta"), merged["l_sf"],
-                       conductivity=merged.get("conductivity"), l_J=merged.get("l_J"), l_phi=merged.get("l_phi"))
+                       conductivity=merged.get("conductivity"), l_J=merged.get("l_J"), l_phi=merged.get("l_phi"),
+                       D_perp=merged.get("D_perp"))
 
 
 def _sourced_or_given(name: str, kind: str, merged: dict[str, Any], give: str | None) -> None:

@@ -377,10 +377,10 @@ CATALOGUE: list[Case] = [
     Case("si-l_sf-infinite-word", si(f_l_sf='"infinite"'), "materials.SiF.l_sf", 'unknown unit "infinite"'),
     Case("si-l_sf-minus-inf", si(f_l_sf='"-inf nm"'), "materials.SiF.l_sf", 'must be > 0, got "-inf nm"'),
     Case("si-reduced-key", si(n_extra="D = 3.0\n"), "materials.SiN.D",
-         "unknown key in an SI file (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi; D, p, l, D_up, D_dn are "
+         "unknown key in an SI file (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi, D_perp; D, p, l, D_up, D_dn are "
          "reduced-unit keys)"),
     Case("si-unknown-material-key", si(n_extra='rhoo = "5 nOhm*m"\n'), "materials.SiN.rhoo",
-         "unknown key (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi)"),
+         "unknown key (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi, D_perp)"),
     Case("si-missing-rho", si(n_rho=None), "materials.SiN.rho", "missing"),
     Case("si-missing-beta", si(beta=None), "materials.SiF.beta", "missing"),
     Case("si-bad-type", si(n_type='"metal"'), "materials.SiN.type", 'must be "normal" or "ferromagnet", got "metal"'),
@@ -395,7 +395,7 @@ CATALOGUE: list[Case] = [
     Case("si-unknown-library-material", si(layers=SI_LAYERS + '\n[[layers]]\nmaterial = "Unobtainium"\nthickness = "2 nm"\n'),
          "layers[3].material", 'undefined material "Unobtainium": no [materials.Unobtainium] table'),
     Case("si-library-override-unknown-key", si(extra='\n[materials.Co]\nlsf = "40 nm"\n'), "materials.Co.lsf",
-         "unknown key (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi)"),
+         "unknown key (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi, D_perp)"),
     # the built-in library's Py is partial (no sourced rho, data/SOURCES.md): a file using it must give rho
     Case("si-library-partial-no-rho", si(layers=SI_LAYERS + '\n[[layers]]\nmaterial = "Py"\nthickness = "4 nm"\n'
                                         "magnetization = [0, 0, 1]\n"),
@@ -466,6 +466,14 @@ CATALOGUE: list[Case] = [
          "materials.Co.l_J", "must be > 0"),
     Case("d-perp-alone", "current = 0\nfield = [0, 1, 0]\n" + SOT.replace("p = 0.4\n", "p = 0.4\nD_perp = 2\n"),
          "materials.Co.D_perp", "only used with l_J or l_phi"),
+    Case("si-d-perp-resistivity", si(f_l_sf='"60 nm"\nl_J = "1 nm"\nD_perp = "60 nOhm*m"'), "materials.SiF.D_perp",
+         'expected a conductivity (e.g. "1.7e7 S/m"), got "60 nOhm*m"'),
+    Case("si-d-perp-zero", si(f_l_sf='"60 nm"\nl_phi = "2 nm"\nD_perp = "0 S/m"'), "materials.SiF.D_perp",
+         'must be > 0, got "0 S/m"'),
+    Case("si-d-perp-alone", si(f_l_sf='"60 nm"\nD_perp = "1e7 S/m"'), "materials.SiF.D_perp",
+         "only used with l_J or l_phi"),
+    Case("si-d-perp-on-normal", si(n_extra='D_perp = "1e7 S/m"\n'), "materials.SiN.D_perp",
+         "not allowed: a normal metal has no magnetization"),
     Case("si-field-wrong-unit", si(current='"0 A/m^2"\nfield = [0, "1 A/m^2", 0]',
                                    layers=SI_LAYERS.replace('[[layers]]', '[left]\nkind = "open"\n\n[[layers]]', 1)),
          "field[1]", "an electric field"),

@@ -113,3 +113,23 @@ def test_thin_coherent_ferromagnet_example():
     damping, field_like = ss.solve(ss.load_stack("examples/thin-co-coherent.toml")).spin_orbit_torque
     assert damping[1] == pytest.approx(0.0633, abs=6e-5)
     assert field_like[1] == pytest.approx(-0.0809, abs=6e-5)
+
+
+def si_coherent(**coherence):
+    data = si_pt_co([0, "20 kV/m", 0])
+    data["materials"]["Co"].update(coherence)
+    return stack_from_dict(data, "si.toml")
+
+
+def test_si_coherent_ferromagnet_converts_like_the_reduced_one():
+    """l_J, l_phi are lengths; D_perp is a conductivity sigma_perp, D_perp = sigma_perp / e^2 (MODEL.md 7, 8f)."""
+    given = si_coherent(l_J="1 nm", l_phi="2 nm", D_perp="3e6 S/m")
+    cobalt = given.layers[1].material
+    assert float(cobalt.l_J) == pytest.approx(1e-9, rel=1e-15) and float(cobalt.l_phi) == pytest.approx(2e-9, rel=1e-15)
+    assert float(cobalt.transverse_conductance) == pytest.approx(3e6 / si.ELECTRON_CHARGE**2, rel=1e-15)
+    # the reduced default D / (1 - p^2) is 1 / (e^2 rho_F): giving sigma_perp = 1/rho_F changes nothing
+    default = ss.solve(si_coherent(l_J="1 nm", l_phi="2 nm"))
+    explicit = ss.solve(si_coherent(l_J="1 nm", l_phi="2 nm", D_perp=f"{1 / 150e-9!r} S/m"))
+    np.testing.assert_allclose(explicit.torque, default.torque, rtol=1e-12, atol=0)
+    # and it matters when it differs: a smaller transverse conductance lets less spin in
+    assert abs(ss.solve(given).spin_orbit_torque[0][1]) != pytest.approx(abs(default.spin_orbit_torque[0][1]), rel=1e-3)

@@ -41,7 +41,7 @@ from .tomlvalues import known_keys, quoted_key, show, within
 
 __all__ = ["si_stack"]
 
-MATERIAL_KEYS = ("type", "rho", "conductivity", "beta", "l_sf", "theta_SH", "l_J", "l_phi")
+MATERIAL_KEYS = si.MATERIAL_KEYS
 FIELD_KEYS = ("layer", "current_density")
 INTERFACE_KEYS = ("node", "pair", "AR", "gamma", "G_mix", "delta")
 _REDUCED_MATERIAL_KEYS = ("D", "p", "l", "D_up", "D_dn")
