@@ -142,3 +142,47 @@ def test_explore_command_refuses_a_taken_port() -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert f"--port {port}: cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_an_si_stack_is_shown_in_readable_units_and_controls_convert_back() -> None:
+    """examples/co-cu-py.toml: boxes in nm and S/m, numbers in J/m^2 and fOhm m^2 (MODEL.md 7), figures in nm, ueV."""
+    from spinstack import si
+
+    stack = spinstack.load_stack(EXAMPLES / "co-cu-py.toml")
+    explorer = Explorer(stack)
+    assert explorer.controls.widget("layers[1].thickness").value == pytest.approx(10.0, rel=1e-12)  # Cu 10 nm
+    assert explorer.controls.widget("materials.Cu.l").value == pytest.approx(1e9 * float(stack.materials["Cu"].l))
+    # e^2 D shown in 10^k S/m: for Cu (normal) that is 1/rho
+    shown = explorer.controls.widget("materials.Cu.D").value
+    factor = explorer.display.parameter("materials.Cu.D").factor
+    assert shown / factor == pytest.approx(float(stack.materials["Cu"].D), rel=1e-11)
+    assert factor == pytest.approx(si.ELECTRON_CHARGE**2 / 10.0 ** explorer.display.parameter("materials.Cu.D").power)
+    solution = spinstack.solve(stack)
+    # torque per area (hbar/2) |deposited spin current| in J/m^2, shown in units of 10^power J/m^2
+    joules = si.HBAR / 2 * np.linalg.norm(solution.torque[2])
+    power = explorer.display.torque.power
+    assert f"F2: {joules / 10.0**power:.4g}" in explorer.numbers.text
+    assert "J/m\u00b2" in explorer.numbers.text and "f\u03a9 m\u00b2" in explorer.numbers.text
+    r = float(solution.resistance_area) * si.REPORTS["resistance_area"].to_unit * 1e15
+    assert f'id="resistance">{r:.6g}<' in explorer.numbers.text
+    assert explorer.profiles.figures[-1].xaxis.axis_label == "position x (nm)"
+    assert explorer.accumulation.figure.yaxis.axis_label.endswith("eV)")
+
+    # a box in nm changes the stack in metres; g2 is the solver's for that stack
+    explorer.controls.widget("layers[1].thickness").value = 12.0
+    assert float(explorer.stack.layers[1].thickness) == pytest.approx(12e-9, rel=1e-12)
+    expected = spinstack.solve(with_parameter(stack, "layers[1].thickness", 12e-9)).efficiency().g2
+    assert f'id="g2">{float(expected):.8g}<' in explorer.numbers.text
+    # the profile data are in nm: the last face sits at the stack's length in nm
+    faces = explorer.profiles.sources["faces"].data["x"]
+    assert faces[-1] == pytest.approx(1e9 * float(explorer.stack.layers[0].thickness + 12e-9
+                                                  + explorer.stack.layers[2].thickness), rel=1e-12)
+    explorer.controls.widget("layers[1].thickness").value = -1.0
+    assert explorer.alert.visible and "layers[1].thickness: must be &gt; 0" in explorer.alert.object
+
+
+def test_a_reduced_stack_is_shown_as_it_is() -> None:
+    explorer = Explorer(preset("seed"))
+    assert not explorer.display.si and explorer.display.torque.factor == 1.0
+    assert explorer.profiles.figures[-1].xaxis.axis_label == "position x (reduced units)"
+    assert explorer.controls.widget("layers[1].thickness").value == float(preset("seed").layers[1].thickness)

@@ -8,11 +8,14 @@
 
 Numbers are typed in plain boxes without bounds, so that an invalid value (thickness 0,
 p = 1) reaches the model and comes back as its one-line message instead of being
-clipped silently.  ``inf`` is accepted where the model accepts it (l).
+clipped silently.  ``inf`` is accepted where the model accepts it (l).  An SI stack's
+boxes hold readable units (:mod:`spinstack.app.display`: nm, S/m for e^2 D, A/m^2),
+converted back to the model's SI base numbers when applied.
 """
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ import panel as pn
 from ..errors import StackError
 from ..model import Ferromagnet, Lead, Stack
 from ..model.paths import parameter_value
+from .display import Display
 from .views import sub
 
 Applied = list[tuple[str, Any]]
@@ -122,8 +126,9 @@ class Controls:
         Called with no arguments after any control changed.
     """
 
-    def __init__(self, stack: Stack, on_change: Callable[[], None]) -> None:
+    def __init__(self, stack: Stack, on_change: Callable[[], None], display: Display | None = None) -> None:
         self.stack = stack
+        self.display = display
         self.controls: list[Control] = []
         sections: list[tuple[str, list[Any]]] = []
 
@@ -142,8 +147,7 @@ class Controls:
         thicknesses = []
         for index, layer in enumerate(stack.layers):
             path = f"layers[{index}].thickness"
-            widget = _number(float(layer.thickness), path, f"d of layer {index} ({layer.material.name})")
-            self._add(path, widget)
+            widget = self._number(float(layer.thickness), path, f"d of layer {index} ({layer.material.name})")
             thicknesses.append(widget)
         sections.append(("thicknesses", thicknesses))
 
@@ -153,11 +157,15 @@ class Controls:
             widgets = []
             for key in keys:
                 path = f"materials.{name}.{key}"
-                widget = _number(float(getattr(material, key)), path, f"{key} of {name}", width=78)
-                self._add(path, widget)
-                widgets.append(widget)
+                if self._si:  # the units make the labels long: the material's name heads its row instead
+                    label = "e\u00b2D" if key == "D" else key
+                else:
+                    label = f"{key} of {name}"
+                widgets.append(self._number(float(getattr(material, key)), path, label, width=78))
+            if self._si:
+                materials.append(pn.pane.HTML(f"<i>{html.escape(name)}</i>", margin=(4, 5, -6, 5)))
             materials.append(pn.Row(*widgets, margin=0))
-        sections.append(("materials: D, p, l", materials))
+        sections.append(("materials: e\u00b2D = 1/\u03c1*, p, l" if self._si else "materials: D, p, l", materials))
 
         magnitude = float(np.abs(stack.current))
         sign = "\u2212" if float(stack.current) < 0 else "+"
@@ -166,8 +174,13 @@ class Controls:
                                                    css_classes=["ctl", "ctl-current"], width=120)
         self.controls.append(Control("current", (self.current,), float(stack.current),
                                      lambda: (-1.0 if self.current.value == "\u2212" else 1.0) * magnitude))
-        sections.insert(0, (f"current j\u2080 = \u00b1{magnitude:g} (+: electrons flow along +x, F1 \u2192 F2)",
-                            [self.current]))
+        if self._si:
+            # J = e j0 with e < 0: "+" (electrons along +x) is a conventional current along -x
+            title = (f"current |J| = {abs(self.display.parameter('current')(magnitude)):g} A/m\u00b2 "
+                     "(+: electrons flow along +x, F1 \u2192 F2)")
+        else:
+            title = f"current j\u2080 = \u00b1{magnitude:g} (+: electrons flow along +x, F1 \u2192 F2)"
+        sections.insert(0, (title, [self.current]))
 
         for control in self.controls:
             for widget in control.widgets:
@@ -177,8 +190,23 @@ class Controls:
                                  for item in (pn.pane.HTML(f"<b>{title}</b>", margin=(8, 5, 0, 5)), *widgets)),
                                width=290, height=900, scroll=True, css_classes=["controls"])
 
-    def _add(self, path: str, widget: Any) -> None:
-        self.controls.append(Control(path, (widget,), _parse(widget, path), lambda: _parse(widget, path)))
+    @property
+    def _si(self) -> bool:
+        return self.display is not None and self.display.si
+
+    def _number(self, value: float, path: str, label: str, width: int = 120) -> Any:
+        """A numeric box for ``path`` showing ``value`` in the display's unit; its reading is in model units."""
+        factor = self.display.parameter(path).factor if self._si else 1.0
+        unit = self.display.parameter_unit(path) if self._si else ""
+        # 12 digits: the unit change must not show 12.499999999999998 for 12.5
+        shown = float(f"{value * factor:.12g}") if factor != 1.0 else value
+        widget = _number(shown, path, label + unit, width=width)
+
+        def read() -> Any:
+            return _parse(widget, path) / factor
+
+        self.controls.append(Control(path, (widget,), read(), read))
+        return widget
 
     def changes(self) -> Applied:
         """(path, value) of every control moved away from the start stack, in the panel's order.

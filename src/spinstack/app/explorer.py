@@ -27,6 +27,7 @@ from ..model import Lead, Stack
 from ..model.paths import with_parameter
 from ..solution import Solution, solve
 from .controls import Controls
+from .display import Display, display_for, reduced_display
 from .presets import PRESETS, preset
 from .status import Readout, format_number, readout
 from .views import HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, ProfilesView, SpinCurrentView
@@ -61,6 +62,20 @@ class Markup:
         self.model.text = html.escape(value)
 
 
+def _start_display(stack: Stack) -> Display:
+    """The page's units from the start stack; a stack that cannot be solved gets them from _compute's error."""
+    paths = [f"layers[{i}].thickness" for i in range(len(stack.layers))]
+    paths += [f"materials.{name}.{key}" for name, material in stack.materials.items() for key in ("D", "l")]
+    paths.append("current")
+    if stack.units != "SI":
+        return reduced_display()
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        try:
+            return display_for(solve(stack), paths)
+        except (SpinstackError, FloatingPointError):
+            return reduced_display()
+
+
 class Explorer:
     """The controls, views and numbers of one stack.
 
@@ -84,13 +99,15 @@ class Explorer:
                                  "are not in it yet: use spinstack solve, plot or figures for them")
         self.base = stack
         self.stack = stack
-        self.accumulation = AccumulationView(interfaces=bool(stack.interfaces))
-        self.spin_current = SpinCurrentView()
-        self.profiles = ProfilesView(units=stack.units)
+        # units chosen once from the start stack (an SI stack's nm, eV, A/m^2), kept while controls move
+        self.display = _start_display(stack)
+        self.accumulation = AccumulationView(interfaces=bool(stack.interfaces), display=self.display)
+        self.spin_current = SpinCurrentView(display=self.display)
+        self.profiles = ProfilesView(display=self.display)
         self.efficiency = EfficiencyView()
         first = self._compute(stack)  # before any widget exists: a bad start stack raises here
         self.has_efficiency = "efficiency" in first
-        self.controls = Controls(stack, self._changed)
+        self.controls = Controls(stack, self._changed, self.display)
         self.status = Markup(width=1180, height=34, css_class="status")
         self.numbers = Markup(width=1180, height=22, css_class="numbers")
         self.alert = pn.pane.Alert("", alert_type="danger", visible=False, css_classes=["stack-error"],
@@ -168,14 +185,16 @@ class Explorer:
         # the numbers last: the browser test waits for them, and they travel in the same message
         self.status.text = (f'<div id="status" style="{_STATUS_STYLE.format(_STATUS_COLOR[negative])}">'
                             f'{html.escape(numbers.status)}</div>')
-        torques = ", ".join(f"F{i + 1}: {t:.4g}" for i, t in enumerate(numbers.torques))
+        shown = self.display
+        torques = ", ".join(f"F{i + 1}: {shown.torque(t):.4g}" for i, t in enumerate(numbers.torques))
         self.numbers.text = (
             '<div style="font-family: monospace">'
             f'\u03b8 = <b id="theta">{format_number(numbers.theta)}</b>\u00b0 &nbsp; '
             f'g\u2081 = <b id="g1">{format_number(numbers.g1)}</b> &nbsp; '
             f'g\u2082 = <b id="g2">{format_number(numbers.g2)}</b> &nbsp; '
-            f'|T| = <span id="torques">{torques or chr(0x2014)}</span> &nbsp; '
-            f'r = <span id="resistance">{numbers.resistance_area:.6g}</span> '
+            f'|T| = <span id="torques">{torques or chr(0x2014)}</span>{shown.unit("torque")} &nbsp; '
+            f'r = <span id="resistance">{shown.resistance_area(numbers.resistance_area):.6g}</span>'
+            f'{shown.unit("resistance_area")} '
             f'<span style="color:#888">(computed in <span id="compute-ms">{result["milliseconds"]:.0f}'
             '</span> ms)</span></div>')
 
@@ -218,7 +237,7 @@ class App:
         header = pn.Row(pn.pane.HTML("<h2 style='margin:4px 0'>spinstack explorer</h2>"
                                      "<div style='color:#555'>exact diffusive spin transport and the mechanical "
                                      "analogy of the seed paper; numbers in the stack's units (reduced, or "
-                                     "SI base units for an SI file)</div>", width=560),
+                                     "nm, eV, A/m\u00b2, J/m\u00b2 for an SI file)</div>", width=560),
                         self.menu, sizing_mode="stretch_width")
         self.layout = pn.Column(header, self.body, sizing_mode="stretch_width")
 

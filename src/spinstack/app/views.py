@@ -16,7 +16,8 @@ the same helpers:
 
 Each view splits an update in two: :meth:`prepare` computes every number (and may
 raise), :meth:`show` only assigns data sources; so a failure leaves the figures as they
-were.
+were.  A view built with an SI :class:`~spinstack.app.display.Display` draws its numbers
+in that display's units (nm, eV, A/m^2) and names them in its axis labels.
 """
 
 from __future__ import annotations
@@ -34,8 +35,11 @@ from ..plot import folded_ring_forces, style
 from ..plot.hodograph import curves, magnet_axes, one_sided_spin_current, square_box, to_fold
 from ..plot.profiles import lead_extent, torque_faces
 from ..solution import Solution
+from .display import Display, plain_unit, scaled
 
 Data = dict[str, dict[str, Any]]
+
+_POINTS = ("x", "y", "x0", "y0", "x1", "y1")
 
 HODOGRAPH_SAMPLES = 49
 _PROFILE_SAMPLES = 49
@@ -160,6 +164,15 @@ def _cords(solution: Solution, quantity: str, fold: Any) -> tuple[Data, list[np.
     return {name: joined(pieces) for name, pieces in found.items()}, [p for ps in found.values() for p in ps]
 
 
+def _in_units(data: Data, factor: float) -> Data:
+    """A hodograph's data (every point and its view box) multiplied by ``factor``: a change of unit."""
+    if factor == 1.0:
+        return data
+    out = {name: scaled(columns, factor, _POINTS) for name, columns in data.items() if name != "_box"}
+    out["_box"] = {"box": tuple(factor * float(v) for v in data["_box"]["box"])}
+    return out
+
+
 def _add_cords(p: Any, sources: dict[str, ColumnDataSource], alpha: float = 1.0) -> None:
     for name in _CORDS:
         kind = name[-1]
@@ -222,7 +235,9 @@ def _show(sources: dict[str, ColumnDataSource], data: Data) -> None:
 class AccumulationView:
     """Folded mu_s hodograph with the analogy: rails, rings, cords and the forces on every ring."""
 
-    def __init__(self, size: int = 340, interfaces: bool = False) -> None:
+    def __init__(self, size: int = 340, interfaces: bool = False, display: Display | None = None) -> None:
+        self.factor = display.accumulation.factor if display is not None else 1.0
+        unit = display.unit("accumulation") if display is not None else ""
         self.sources = _sources("axes", "axis_labels", *_CORDS, "rings", "joints", "forces", "ring_labels")
         p = _square_figure(size, "\u03bc\u209b hodograph, folded: the mechanical analogy")
         _add_axes(p, self.sources)
@@ -242,8 +257,8 @@ class AccumulationView:
             items.append(LegendItem(label=_FORCE_NAMES[kind], renderers=[swatch]))
         p.add_layout(Legend(items=items, ncols=2, label_text_font_size="11px", padding=2, spacing=0, margin=2,
                             border_line_alpha=0), "below")
-        p.xaxis.axis_label = "\u03bc\u209b normal to m\u2081 (fold plane)"
-        p.yaxis.axis_label = "\u03bc\u209b along m\u2081"
+        p.xaxis.axis_label = "\u03bc\u209b normal to m\u2081 (fold plane)" + unit
+        p.yaxis.axis_label = "\u03bc\u209b along m\u2081" + unit
         self.figure = p
 
     def prepare(self, solution: Solution, fold: Any) -> Data:
@@ -252,7 +267,7 @@ class AccumulationView:
         rings = folded_ring_forces(solution, 2)
         data, pieces = _cords(solution, "accumulation", fold)
         cords = np.vstack([np.zeros((1, 2)), *pieces])
-        size = max(float(np.abs(cords).max()), 1e-12)
+        size = float(np.abs(cords).max()) or 1.0  # relative, not a floor: SI accumulations are ~1e-23 J
         largest = max((np.linalg.norm(f.vector) for ring in rings for f in ring.forces), default=0.0)
         # one scale for every force: the largest arrow spans 45 % of the hodograph's reach (as plot_analogy)
         scale = 0.45 * size / largest if largest > 0 else 1.0
@@ -282,7 +297,7 @@ class AccumulationView:
                                "text": ["\u03bc" + sub(r.label) for r in rings]}
         data["forces"] = forces
         data["_box"] = {"box": box}
-        return data
+        return _in_units(data, self.factor)
 
     def show(self, data: Data) -> None:
         _show(self.sources, data)
@@ -292,7 +307,9 @@ class AccumulationView:
 class SpinCurrentView:
     """Folded j_s hodograph with the jump Delta j_s at every F face: the torque arrows."""
 
-    def __init__(self, size: int = 340) -> None:
+    def __init__(self, size: int = 340, display: Display | None = None) -> None:
+        self.factor = display.spin_current.factor if display is not None else 1.0
+        unit = display.unit("spin_current") if display is not None else ""
         self.sources = _sources("axes", "axis_labels", *_CORDS, "ends", "jumps", "jump_labels")
         p = _square_figure(size, "j\u209b hodograph, folded: torques \u0394j\u209b")
         _add_axes(p, self.sources)
@@ -309,8 +326,8 @@ class SpinCurrentView:
                                             ("\u0394j\u209b at an F face (torque)", style.PURPLE, "solid"))]
         p.add_layout(Legend(items=items, ncols=2, label_text_font_size="11px", padding=2, spacing=0, margin=2,
                             border_line_alpha=0), "below")
-        p.xaxis.axis_label = "j\u209b normal to m\u2081 (fold plane)"
-        p.yaxis.axis_label = "j\u209b along m\u2081"
+        p.xaxis.axis_label = "j\u209b normal to m\u2081 (fold plane)" + unit
+        p.yaxis.axis_label = "j\u209b along m\u2081" + unit
         self.figure = p
 
     def prepare(self, solution: Solution, fold: Any) -> Data:
@@ -353,7 +370,7 @@ class SpinCurrentView:
         data["jumps"] = jumps
         data["jump_labels"] = labels
         data["_box"] = {"box": box}
-        return data
+        return _in_units(data, self.factor)
 
     def show(self, data: Data) -> None:
         _show(self.sources, data)
@@ -365,7 +382,8 @@ class ProfilesView:
 
     _QUANTITIES = (("accumulation", "spin accumulation \u03bc\u209b"), ("spin_current", "spin current j\u209b"))
 
-    def __init__(self, width: int = 450, height: int = 165, units: str = "reduced") -> None:
+    def __init__(self, width: int = 450, height: int = 165, display: Display | None = None) -> None:
+        self.display = display
         self.sources: dict[str, ColumnDataSource] = _sources("strips", "names", "faces", "layers", "leads")
         figures = []
         for quantity, label in self._QUANTITIES:
@@ -385,14 +403,15 @@ class ProfilesView:
                 items.append(LegendItem(label=c, renderers=[solid, dashed]))
             p.add_layout(Legend(items=items, label_text_font_size="11px", padding=2, spacing=0,
                                 border_line_alpha=0), "right")
-            p.yaxis.axis_label = label
+            p.yaxis.axis_label = label + (display.unit(quantity) if display is not None else "")
             p.grid.grid_line_alpha = 0.3
             figures.append(p)
         figures[0].add_layout(LabelSet(x="x", y=height - 14, y_units="screen", text="text",
                                        source=self.sources["names"], text_align="center", text_font_size="12px",
                                        text_color=style.INK))
         figures[0].title.text = "profiles along the stack (dashed: in a lead)"
-        figures[-1].xaxis.axis_label = "position x (" + ("reduced units" if units == "reduced" else "m") + ")"
+        figures[-1].xaxis.axis_label = "position x (" + (plain_unit(display.length) if display is not None
+                                                         and display.si else "reduced units") + ")"
         self.figures = figures
 
     @staticmethod
@@ -457,7 +476,25 @@ class ProfilesView:
             low, high = float(np.nanmin(values)), float(np.nanmax(values))
             # room at the top for the layer names of the upper panel
             data["_range"][quantity] = (low, high + (0.15 * (high - low) if quantity == "accumulation" else 0.0))
-        return data
+        return self._in_units(data)
+
+    def _in_units(self, data: Data) -> Data:
+        """Positions in the display's length unit, mu_s and j_s in theirs (factors 1 when reduced)."""
+        if self.display is None or not self.display.si:
+            return data
+        length = self.display.length.factor
+        factors = {f"{quantity}_{c}": getattr(self.display, quantity).factor
+                   for quantity, _ in self._QUANTITIES for c in "xyz"}
+        out: Data = {}
+        for name, columns in data.items():
+            if name == "_range":
+                out[name] = {key: tuple(v * (length if key == "range" else getattr(self.display, key).factor)
+                                        for v in value) for key, value in columns.items()}
+                continue
+            out[name] = {key: (np.asarray(value, dtype=float) * factors.get(key, length)
+                               if key in factors or key in ("x", "x0", "x1") else value)
+                         for key, value in columns.items()}
+        return out
 
     def show(self, data: Data) -> None:
         _show(self.sources, data)
