@@ -1,0 +1,99 @@
+"""Thin layers with a soft load (open or insulator ends, MODEL.md 8d): the elimination must not cancel.
+
+A layer of thickness d has two-port coefficients Gc, Gs ~ D / (2d) whose difference, the layer's
+spin-flip sink ~D d / (4 l^2), is what holds the spin accumulation of a stack that no reservoir
+anchors.  The references are closed forms of the drift-diffusion equation (derived in the
+docstrings), independent of the node system; relative tolerances are those of double precision.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import spinstack as ss
+from spinstack.solver import coherent
+
+EPS = np.finfo(float).eps
+THICKNESSES = np.logspace(-9, 6, 31)
+
+
+@pytest.mark.parametrize("l", [1e-3, 1.4, 1e3])
+def test_free_film_accumulation_for_every_thickness(l):
+    """Open | HM(d) | open, eps = +y: mu'' = mu / l^2, j = s - (D/2) mu' = 0 at both faces, s = theta D z, so
+    mu(x) = -(2 l theta / cosh(d/2l)) sinh((d/2 - x)/l) z: mu(top) = 2 theta l tanh(d / 2l) (MODEL.md 8b)."""
+    theta, D = 0.19, 2.0
+    film = ss.Stack([ss.Layer(ss.Normal("HM", D, l, theta), THICKNESSES)], left=ss.Open(), right=ss.Open(),
+                    current=0.0, field=[0.0, 1.0, 0.0])
+    solution = ss.solve(film)
+    top = 2 * theta * l * np.tanh(THICKNESSES / (2 * l))
+    np.testing.assert_allclose(solution.accumulation[:, 1, 2], top, rtol=8 * EPS, atol=0)
+    np.testing.assert_allclose(solution.accumulation[:, 0, 2], -top, rtol=8 * EPS, atol=0)
+    np.testing.assert_allclose(solution.accumulation[..., :2], 0.0, atol=0)
+
+
+@pytest.mark.parametrize("l", [1e-3, 1.4, 1e3])
+def test_heavy_metal_on_an_absorbing_magnet_for_every_thickness(l):
+    """Open | HM(d) | F(m = x) | open: the F face pins mu_perp = 0, so in the HM mu_z = A sinh((d - x)/l) with
+    j(0) = 0: mu_z(0) = -2 theta l tanh(d/l) (eps = +y), and the torque is theta D (1 - sech(d/l)) (limit 4).
+
+    The accumulation comes out to double precision for every d.  The torque, a difference of face
+    currents ~theta D, is good to a few eps of theta D in absolute terms (so relatively only where
+    it is not ~(d/l)^2 smaller than that)."""
+    theta, D = 0.19, 2.0
+    F = ss.Ferromagnet("F", 1.0, 0.4, 5.0)
+    stack = ss.Stack([ss.Layer(ss.Normal("HM", D, l, theta), THICKNESSES), ss.Layer(F, 1.5, [1.0, 0.0, 0.0])],
+                     left=ss.Open(), right=ss.Open(), current=0.0, field=[0.0, 1.0, 0.0])
+    solution = ss.solve(stack)
+    X = THICKNESSES / l
+    np.testing.assert_allclose(solution.accumulation[:, 0, 2], -2 * theta * l * np.tanh(X), rtol=8 * EPS, atol=0)
+    damping, field_like = solution.spin_orbit_torque
+    sech = np.exp(-X) * 2 / (1 + np.exp(-2 * X))
+    expected = theta * D * np.where(X < 1e-4, X**2 / 2 - 5 * X**4 / 24, 1 - sech)  # the series where 1 - sech cancels
+    np.testing.assert_allclose(damping[:, 1], expected, rtol=1e-12, atol=16 * EPS * theta * D)
+    np.testing.assert_allclose(field_like[:, 1], 0.0, atol=16 * EPS * theta * D)
+
+
+@pytest.mark.parametrize("d", [1e-9, 1e-5, 1e-2])
+def test_heavy_metal_on_an_insulator_for_every_thickness(d):
+    """Open | HM(d) | insulator (g_mix, no g_s): limit 5, theta |j_in| 2 l g~ tanh(d/2l) / (D + 2 l g~ coth(d/l)).
+
+    With coth(d/l) ~ l/d the torque is ~d^2 and its field-like part ~d^3.  Along m only the film's sink ~d / l^2 holds the accumulation (g_s = 0), against
+    g_r normal to m, so the node's 3 x 3 block has a condition number ~l / d and both parts carry an
+    error of up to ~eps l / d of the torque (2e-8 at d = 1e-9 l; before the thin-layer step, 0/0)."""
+    theta, D, l, g_r, g_i = 0.19, 2.0, 1.4, 0.7, 0.2
+    stack = ss.Stack([ss.Layer(ss.Normal("HM", D, l, theta), d)], left=ss.Open(),
+                     right=ss.Insulator([0.0, 0.6, 0.8], [g_r, g_i]), current=0.0, field=[0.0, 1.0, 0.0])
+    solution = ss.solve(stack)
+    g = g_r - 1j * g_i
+    expected = theta * D * 2 * l * g * np.tanh(d / (2 * l)) / (D + 2 * l * g / np.tanh(d / l))
+    m, sigma = np.array([0.0, 0.6, 0.8]), solution.sigma_hat
+    torque = solution.torque_ends["right"]
+    field = np.cross(m, sigma)
+    damping = torque @ np.cross(m, np.cross(sigma, m)) / (field @ field)
+    field_like = torque @ field / (field @ field)
+    conditioning = 4 * EPS * (l / d) * abs(expected)
+    np.testing.assert_allclose(damping, expected.real, rtol=1e-12, atol=conditioning)
+    np.testing.assert_allclose(field_like, expected.imag, rtol=1e-12, atol=conditioning)
+
+
+@pytest.mark.parametrize("coherence", [{}, {"l_J": 1e-9, "l_phi": 1e-9}, {"l_J": np.inf, "l_phi": 2.0},
+                                       {"l_J": 1.0, "l_phi": np.inf}])
+@pytest.mark.parametrize("l_heavy", [1.4, np.inf])
+def test_a_thin_magnet_between_open_faces_is_finite_and_conserves_spin(coherence, l_heavy):
+    """Open | Pt(3) | Co(1e-9) | open (the cases that gave 0/0): finite, and the angular momentum balance
+    in - out = deposits + spin-flip loss holds to rounding: eps times the largest two-port coefficient
+    times |mu| (l_J = 1e-9 makes the transverse stiffness ~D_perp / l_J ~ 1e9)."""
+    Co = ss.Ferromagnet("Co", 1.0, 0.4, 5.0, **coherence)
+    stack = ss.Stack([ss.Layer(ss.Normal("Pt", 2.0, l_heavy, 0.19), 3.0), ss.Layer(Co, 1e-9, [0.6, 0.0, 0.8])],
+                     left=ss.Open(), right=ss.Open(), current=0.0, field=[0.0, 1.0, 0.0])
+    with np.errstate(all="raise"):
+        solution = ss.solve(stack)
+        outputs = (solution.accumulation, solution.torque, solution.spin_orbit_torque[0], solution.smr.longitudinal,
+                   solution.spin_current_left, solution.spin_current_right)
+    assert all(np.isfinite(value).all() for value in outputs)
+    balance = (solution.spin_current_in - solution.spin_current_out - solution.torque.sum(-2)
+               - solution.spin_flip_loss.sum(-2))
+    stiffness = max(1.0, abs(complex(coherent.lead_stiffness(solution.arrays.layers[1]))) if coherence else 1.0)
+    rounding = 64 * EPS * stiffness * float(np.abs(solution.accumulation).max())
+    np.testing.assert_allclose(balance, 0.0, atol=1e-12 + rounding)
