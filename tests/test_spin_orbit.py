@@ -389,3 +389,15 @@ def test_efficiency_functions_are_refused_without_a_cpp_path():
     assert "no current crosses an open or insulator end" in solution.efficiency_problem
     with pytest.raises(ss.SpinstackError, match="open or insulator end"):
         solution.efficiency()
+
+
+def test_smr_of_a_bare_contact_is_refused_with_a_reason():
+    """Two leads, no layer: no layer carries the in-plane current the SMR is relative to (0/0 before)."""
+    contact = ss.Stack([], left=ss.Lead(pt()), right=ss.Lead(ss.Ferromagnet("Co", 1.0, 0.4, 5.0), [1.0, 0.0, 0.0]),
+                       current=1.0, field=[0.0, 1.0, 0.0])
+    solution = ss.solve(contact)
+    assert "no layer carries the in-plane current" in solution.smr_problem
+    with pytest.raises(ss.SpinstackError, match="SMR is not defined"):
+        solution.smr
+    assert ss.solve(ss.Stack([ss.Layer(pt(), 3.0)], left=ss.Open(), right=ss.Open(), current=0.0,
+                             field=[0.0, 1.0, 0.0])).smr_problem is None

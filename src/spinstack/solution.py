@@ -365,10 +365,20 @@ class Solution:
                 np.where(defined, dot(field_direction) / safe, np.nan))
 
     @cached_property
+    def smr_problem(self) -> str | None:
+        """Why the SMR is not defined for this stack, or None: it is relative to the in-plane current of the
+        layers, and a bare contact (two leads, no layer) carries none."""
+        if not self.arrays.layers:
+            return "the SMR is not defined: no layer carries the in-plane current, the stack has no finite layer"
+        return None
+
+    @cached_property
     def smr(self) -> "SpinHallMagnetoresistance":
         """Spin Hall magnetoresistance of the whole stack to first order (MODEL.md 8c)."""
         arrays, shape = self.arrays, self.batch_shape
         direction = self._field_direction()  # raises without a field
+        if self.smr_problem is not None:
+            raise SpinstackError(self.smr_problem)
         eps = np.broadcast_to(arrays.eps, shape + (3,))
         mu_a, mu_b = self.accumulation_right[..., :-1, :], self.accumulation[..., 1:, :]
         change = np.zeros(shape + (3,))

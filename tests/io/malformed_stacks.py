@@ -114,6 +114,27 @@ def si_interface(node: str | None = "1", AR: str | None = '"0.5 fOhm*m^2"', gamm
     return text + extra
 
 
+SI_INSULATOR = """units = "SI"
+current = "0 A/m^2"
+field = [0, "2e4 V/m", 0]
+[materials.Pt]
+type = "normal"
+rho = "200 nOhm*m"
+l_sf = "1.4 nm"
+theta_SH = 0.068
+[left]
+kind = "open"
+[[layers]]
+material = "Pt"
+thickness = "5 nm"
+[right]
+kind = "insulator"
+magnetization = [0, 0, 1]
+G_mix = ["3e14 1/(Ohm*m^2)", 0]
+G_s = "1e13 1/(Ohm*m^2)"
+"""
+
+
 SOT = """
 [materials.Pt]
 type = "normal"
@@ -474,6 +495,15 @@ CATALOGUE: list[Case] = [
          "only used with l_J or l_phi"),
     Case("si-d-perp-on-normal", si(n_extra='D_perp = "1e7 S/m"\n'), "materials.SiN.D_perp",
          "not allowed: a normal metal has no magnetization"),
+    Case("si-insulator-negative-g-r", SI_INSULATOR.replace('G_s = "1e13 1/(Ohm*m^2)"', "").replace(
+        '"3e14 1/(Ohm*m^2)"', '"-3e14 1/(Ohm*m^2)"'), "right.G_mix[0]", 'must be >= 0, got "-3e14 1/(Ohm*m^2)"'),
+    Case("si-insulator-negative-g-s", SI_INSULATOR.replace('G_s = "1e13', 'G_s = "-1e13'), "right.G_s",
+         'must be >= 0, got "-1e13 1/(Ohm*m^2)"'),
+    Case("si-field-x-component", SI_INSULATOR.replace('field = [0, "2e4 V/m", 0]', 'field = ["1 V/m", "2e4 V/m", 0]'),
+         "field[0]", 'must be 0: the in-plane drive is tangential to the layers (x is the stack axis), got "1 V/m"'),
+    Case("si-field-current-density-x-component", SI_INSULATOR.replace(
+        'field = [0, "2e4 V/m", 0]', 'field = { layer = 0, current_density = ["1e9 A/m^2", "1e11 A/m^2", 0] }'),
+         "field.current_density[0]", 'must be 0: the in-plane drive is tangential to the layers'),
     Case("si-field-wrong-unit", si(current='"0 A/m^2"\nfield = [0, "1 A/m^2", 0]',
                                    layers=SI_LAYERS.replace('[[layers]]', '[left]\nkind = "open"\n\n[[layers]]', 1)),
          "field[1]", "an electric field"),

@@ -133,3 +133,17 @@ def test_si_coherent_ferromagnet_converts_like_the_reduced_one():
     np.testing.assert_allclose(explicit.torque, default.torque, rtol=1e-12, atol=0)
     # and it matters when it differs: a smaller transverse conductance lets less spin in
     assert abs(ss.solve(given).spin_orbit_torque[0][1]) != pytest.approx(abs(default.spin_orbit_torque[0][1]), rel=1e-3)
+
+
+def test_bare_contact_reports_no_smr():
+    """Two leads and no layer: the SMR is relative to the layers' in-plane current, so JSON says null and the
+    summary says why (it was 0/0)."""
+    data = {"current": 1, "field": [0, 1, 0], "materials": PT_CO["materials"],
+            "left": {"kind": "lead", "material": "Pt"},
+            "right": {"kind": "lead", "material": "Co", "magnetization": [1, 0, 0]}}
+    solution = ss.solve(stack_from_dict(data, "bare.toml"))
+    out = solution_to_dict(solution)
+    json.dumps(out, allow_nan=False)
+    assert out["in_plane"]["smr"] is None
+    assert "spin Hall magnetoresistance: not defined (no layer carries the in-plane current" in \
+        format_summary(solution, "bare.toml")

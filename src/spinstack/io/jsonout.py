@@ -118,9 +118,9 @@ def _in_plane(solution: Solution, scale: dict[str, float]) -> dict[str, Any]:
         found["spin_orbit_torque"] = [
             {"layer": i, "tau_DL": _optional(damping[i] * scale["torque"]), "tau_FL": _optional(field_like[i] * scale["torque"])}
             for i, layer in enumerate(stack.layers) if layer.is_ferromagnet]
-        smr = solution.smr
+        smr = solution.smr if solution.smr_problem is None else None
         sheet = REPORTS["sheet_current"].to_unit if si else 1.0
-        found["smr"] = {"dI": _vector(smr.change * sheet, "in_plane.smr.dI"),
+        found["smr"] = None if smr is None else {"dI": _vector(smr.change * sheet, "in_plane.smr.dI"),
                         "I0": _vector(smr.total * sheet, "in_plane.smr.I0"),
                         "long": _scalar(smr.longitudinal, "in_plane.smr.long"),
                         "trans": _scalar(smr.transverse, "in_plane.smr.trans")}

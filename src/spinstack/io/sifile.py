@@ -72,8 +72,12 @@ def _thickness(value: Any, path: str) -> Any:
 
 
 def _area_conductance(value: Any, path: str) -> Any:
-    """An insulator end's G_mix component or G_s (Ohm^-1 m^-2) as the model's g = G / e^2."""
-    return to_si(value, "area_conductance", path) / si.ELECTRON_CHARGE**2
+    """An insulator end's G_mix component or G_s (Ohm^-1 m^-2) as the model's g = G / e^2.
+
+    The signs the model requires (G_r >= 0, G_s >= 0) are checked here, so that an error names the
+    file's key and value rather than the converted g."""
+    sign = "finite" if path.endswith("G_mix[1]") else "nonnegative"
+    return to_si(value, "area_conductance", path, sign=sign) / si.ELECTRON_CHARGE**2
 
 
 def _field(value: Any, layers: list[Any]) -> np.ndarray:
@@ -90,12 +94,21 @@ def _field(value: Any, layers: list[Any]) -> np.ndarray:
             raise StackError("field.current_density", 'missing (e.g. [0, "1e11 A/m^2", 0])')
         J = read_vector(value["current_density"], "field.current_density", 'e.g. [0, "1e11 A/m^2", 0]',
                         lambda v, p: to_si(v, "current_density", p))
+        _in_plane(J, value["current_density"], "field.current_density")
         material = layers[index].material
         # eps = e E, E = J / sigma_SI, sigma_SI = e^2 sigma (MODEL.md 7)
         return np.asarray(J) / (si.ELECTRON_CHARGE * material.conductivity)
     E = read_vector(value, "field", 'an electric field [0, E_y, E_z], e.g. [0, "2e4 V/m", 0]; or '
                     '{ layer = K, current_density = [0, J_y, J_z] }', lambda v, p: to_si(v, "electric_field", p))
+    _in_plane(E, value, "field")
     return si.ELECTRON_CHARGE * np.asarray(E)
+
+
+def _in_plane(vector: Any, given: Any, path: str) -> None:
+    """The drive lies in the layers' plane: its x component (along the stack) must be 0, said in the file's terms."""
+    if np.any(np.asarray(vector[0]) != 0):
+        raise StackError(f"{path}[0]", f"must be 0: the in-plane drive is tangential to the layers (x is the stack "
+                                       f"axis), got {show(given[0])}")
 
 
 class _Library:

@@ -234,9 +234,12 @@ def _in_plane(solution: Solution, units: _Units) -> list[str]:
                 continue
             lines.append(f"  layer {i} ({layer.material.name}): tau_DL = {_number(damping[i] * units.torque.factor)}{unit}, "
                          f"tau_FL = {_number(field_like[i] * units.torque.factor)}{unit}")
-        smr = solution.smr
-        lines.append(f"  spin Hall magnetoresistance: longitudinal {_number(float(smr.longitudinal))}, "
-                     f"transverse {_number(float(smr.transverse))} (relative to the whole stack, first order)")
+        if solution.smr_problem is not None:
+            lines.append(f"  spin Hall magnetoresistance: not defined ({solution.smr_problem.split(': ', 1)[-1]})")
+        else:
+            smr = solution.smr
+            lines.append(f"  spin Hall magnetoresistance: longitudinal {_number(float(smr.longitudinal))}, "
+                         f"transverse {_number(float(smr.transverse))} (relative to the whole stack, first order)")
     for side, torque in solution.torque_ends.items():
         value = _vector_column([torque * units.torque.factor])[0]
         unit = f" {units.torque.unit}" if units.torque.unit else ""
