@@ -94,9 +94,46 @@ def test_batches_are_refused() -> None:
         build_app(stack)
 
 
-def test_in_plane_stacks_are_refused_with_a_message() -> None:
-    with pytest.raises(spinstack.SpinstackError, match="in-plane drives"):
-        build_app(spinstack.load_stack(EXAMPLES / "pt-co-sot.toml"))
+@pytest.mark.parametrize("name", ["pt-co-sot", "yig-pt-smr", "thin-co-coherent", "ta-cofeb-sot"])
+def test_in_plane_stacks_show_spin_orbit_torques_and_smr(name: str) -> None:
+    """MODEL.md 8: the numbers are the solver's tau_DL, tau_FL and SMR; no analogy forces (the spin Hall
+    source is not one of them); the right panel is the torque (or SMR) against the heavy metal's thickness."""
+    stack = spinstack.load_stack(EXAMPLES / f"{name}.toml")
+    explorer = Explorer(stack)
+    assert isinstance(build_app(stack), pn.viewable.Viewable)
+    solution = spinstack.solve(stack)
+    smr = solution.smr
+    assert f'id="smr-long">{float(smr.longitudinal) + 0.0:.6g}<' in explorer.numbers.text
+    assert f'id="smr-trans">{float(smr.transverse) + 0.0:.6g}<' in explorer.numbers.text
+    assert not explorer.accumulation.sources["forces"].data["x0"]
+    if stack.ferromagnet_indices:
+        damping, _ = solution.spin_orbit_torque
+        value = float(damping[stack.ferromagnet_indices[0]]) * explorer.display.torque.factor
+        assert f"F1: {value:.5g}" in explorer.numbers.text
+        way = "towards" if value > 0 else "away from"
+        assert f"turns m of F\u2081 {way} \u03c3\u0302" in explorer.status.text
+    # the curve passes through the stack's own point
+    curves, marks = explorer.spin_orbit.sources["curves"].data, explorer.spin_orbit.sources["mark_points"].data
+    assert len(curves["d"]) == 97 and np.all(np.isfinite(curves["first"]))
+    assert marks["x"][0] == pytest.approx(float(stack.layers[explorer.spin_orbit.layer].thickness)
+                                          * explorer.display.length.factor)
+
+
+def test_in_plane_controls_move_the_heavy_metal_and_the_field() -> None:
+    """Thickness of Pt and the field's direction re-solve; limit 4: tau_DL = theta |j_in| (1 - sech(d/l))."""
+    Pt, Co = spinstack.Normal("Pt", 2.0, 1.4, 0.19), spinstack.Ferromagnet("Co", 1.0, 0.4, 5.0)
+    stack = spinstack.Stack([spinstack.Layer(Pt, 3.0), spinstack.Layer(Co, 1.5, [1.0, 0.0, 0.0])],
+                            left=spinstack.Open(), right=spinstack.Open(), current=0.0, field=[0.0, 1.0, 0.0])
+    explorer = Explorer(stack)
+    with pytest.raises(KeyError):
+        explorer.controls.widget("current")  # no charge current crosses an open end
+    explorer.controls.widget("layers[0].thickness").value = 2.0
+    expected = 0.19 * 2.0 * (1 - 1 / np.cosh(2.0 / 1.4))
+    assert f"F1: {expected:.5g}" in explorer.numbers.text
+    explorer.controls.widget("field").value = 90.0  # eps along +z: sigma_hat = xhat x zhat = -y
+    assert 'id="sigma">[0, -1, 0]<' in explorer.numbers.text
+    explorer.controls.widget("materials.Pt.theta_SH").value = -0.19
+    assert "away from" in explorer.status.text
 
 
 def test_preset_menu_switches_the_stack() -> None:

@@ -60,6 +60,51 @@ def _fold(rotation: np.ndarray, hinge: np.ndarray, next_axis: np.ndarray) -> np.
     return _rotation(u, angle) @ rotation
 
 
+def _samples(solution: Solution, mu: np.ndarray) -> list[np.ndarray]:
+    """mu_s vectors of every element (0 = left end, L + 1 = right end: its node value, zero for a reservoir)."""
+    ends = [solution.accumulation[0], solution.accumulation[-1]]
+    return [ends[0][None, :]] + [mu[i] for i in range(len(mu))] + [ends[1][None, :]]
+
+
+def _fold_end_chains(per_element: list[np.ndarray], magnets: list[tuple[int, np.ndarray]],
+                     samples: list[np.ndarray]) -> None:
+    """Turn the chains beyond the first and the last magnet (or the whole stack without one) into the plane.
+
+    A chain between two axes lies in their plane; a chain with a free end (an open or insulator face,
+    a spin Hall source) lies in the plane of its axis and its own accumulation there, which the axes
+    alone do not fix.  Each is rotated about its one axis (lengths and the angle to the axis kept), or,
+    with no axis at all, the stack's two main directions are brought into the plane.
+    """
+    def widest(elements: range, axis: np.ndarray | None) -> np.ndarray | None:
+        vectors = np.vstack([samples[e] for e in elements]) if len(elements) else np.zeros((0, 3))
+        if axis is not None:
+            vectors = vectors - np.outer(vectors @ axis, axis)
+        if not len(vectors):
+            return None
+        norms = np.linalg.norm(vectors, axis=-1)
+        largest = int(np.argmax(norms))
+        scale = max(float(np.abs(np.vstack(samples)).max()), 1e-300)
+        return vectors[largest] / norms[largest] if norms[largest] > 1e-9 * scale else None
+
+    count = len(per_element)
+    if not magnets:
+        first = widest(range(count), None)
+        if first is None:
+            return
+        rotation = _align(first, _Y)
+        second = widest(range(count), first)
+        if second is not None:
+            rotation = _fold(rotation, first, second)
+        per_element[:] = [rotation] * count
+        return
+    for elements, axis in ((range(0, magnets[0][0]), magnets[0][1]), (range(magnets[-1][0] + 1, count), magnets[-1][1])):
+        direction = widest(elements, axis)
+        if direction is not None:
+            rotation = _fold(per_element[elements[0]], axis, direction)
+            for e in elements:
+                per_element[e] = rotation
+
+
 @dataclass(frozen=True)
 class Hodograph:
     """Sampled hodographs of one solution, in 3D and folded into the xy-plane.
@@ -155,4 +200,5 @@ def hodograph(solution: Solution, samples: int = 65) -> Hodograph:
             hinge_index, hinge = index, axis
         for e in range(hinge_index + 1, len(elements)):
             per_element[e] = rotation
+    _fold_end_chains(per_element, magnets, _samples(solution, mu))
     return Hodograph(x, mu, js, np.array(per_element[1:-1]).reshape(n_layers, 3, 3), axes, per_element[0], per_element[-1])

@@ -25,7 +25,7 @@ import numpy as np
 import panel as pn
 
 from ..errors import StackError
-from ..model import Ferromagnet, Lead, Stack
+from ..model import Ferromagnet, Insulator, Lead, Stack
 from ..model.paths import parameter_value
 from .display import Display
 from .views import sub
@@ -102,6 +102,25 @@ def _angles(stack: Stack, owner: str, title: str) -> Control:
                    lambda: {"theta": theta_widget.value, "phi": phi_widget.value})
 
 
+def _field_direction(stack: Stack) -> Control:
+    """The in-plane field's direction in the y-z plane (degrees from +y towards +z), its magnitude kept."""
+    field = np.asarray(stack.field, dtype=float)
+    magnitude = float(np.hypot(field[1], field[2]))
+    angle = float(np.rad2deg(np.arctan2(field[2], field[1])))
+    widget = pn.widgets.EditableFloatSlider(label="direction of \u03b5 in the y-z plane (deg from +y)", start=-180.0,
+                                            end=180.0, step=1.0, value=round(angle, 10), width=250,
+                                            css_classes=["ctl", "ctl-field"])
+
+    def read() -> Any:
+        radians = np.deg2rad(widget.value)
+        # exact zeros at multiples of 90 degrees (cos 90 deg is 6e-17 in floating point)
+        direction = np.where(np.abs(np.array([np.cos(radians), np.sin(radians)])) < 1e-15, 0.0,
+                             np.array([np.cos(radians), np.sin(radians)]))
+        return np.array([0.0, magnitude * direction[0], magnitude * direction[1]])
+
+    return Control("field", (widget,), read(), read)
+
+
 def _respond_at_once(widget: Any) -> None:
     """Process this widget's browser events at once instead of after Panel's 50 ms debounce.
 
@@ -136,8 +155,9 @@ class Controls:
         names = {index: "F" + sub(count) for count, index in enumerate(stack.ferromagnet_indices, start=1)}
         for side in ("left", "right"):
             end = getattr(stack, side)
-            if isinstance(end, Lead) and end.magnetization is not None:
-                self.controls.append(_angles(stack, side, f"the {side} lead"))
+            if isinstance(end, (Lead, Insulator)) and end.magnetization is not None:
+                kind = "insulator" if isinstance(end, Insulator) else "lead"
+                self.controls.append(_angles(stack, side, f"the {side} {kind}"))
                 magnets += self.controls[-1].widgets
         for index in stack.ferromagnet_indices:
             self.controls.append(_angles(stack, f"layers[{index}]", f"{names[index]} (layer {index})"))
@@ -154,19 +174,30 @@ class Controls:
         materials = []
         for name, material in stack.materials.items():
             keys = ("D", "p", "l") if isinstance(material, Ferromagnet) else ("D", "l")
+            if stack.has_field and not isinstance(material, Ferromagnet):
+                keys += ("theta_SH",)
             widgets = []
             for key in keys:
                 path = f"materials.{name}.{key}"
-                if self._si:  # the units make the labels long: the material's name heads its row instead
-                    label = "e\u00b2D" if key == "D" else key
+                shown = "\u03b8_SH" if key == "theta_SH" else key
+                if self._si or stack.has_field:  # long labels: the material's name heads its row instead
+                    label = "e\u00b2D" if key == "D" and self._si else shown
                 else:
-                    label = f"{key} of {name}"
+                    label = f"{shown} of {name}"
                 widgets.append(self._number(float(getattr(material, key)), path, label, width=78))
-            if self._si:
+            if self._si or stack.has_field:
                 materials.append(pn.pane.HTML(f"<i>{html.escape(name)}</i>", margin=(4, 5, -6, 5)))
             materials.append(pn.Row(*widgets, margin=0))
         sections.append(("materials: e\u00b2D = 1/\u03c1*, p, l" if self._si else "materials: D, p, l", materials))
 
+        if stack.has_field and np.any(stack.field):
+            self.field = _field_direction(stack)
+            self.controls.append(self.field)
+            sections.insert(0, ("in-plane field (\u03c3\u0302 = x\u0302 \u00d7 \u03b5/|\u03b5|)", [self.field.widgets[0]]))
+        if stack.has_boundary_ends:  # no charge current crosses an open or insulator end: no current control
+            self._watch(on_change)
+            self.panel = self._column(sections)
+            return
         magnitude = float(np.abs(stack.current))
         sign = "\u2212" if float(stack.current) < 0 else "+"
         self.current = pn.widgets.RadioButtonGroup(options=["+", "\u2212"], value=sign,
@@ -182,13 +213,20 @@ class Controls:
             title = f"current j\u2080 = \u00b1{magnitude:g} (+: electrons flow along +x, F1 \u2192 F2)"
         sections.insert(0, (title, [self.current]))
 
+        self._watch(on_change)
+        self.panel = self._column(sections)
+
+    def _watch(self, on_change: Callable[[], None]) -> None:
         for control in self.controls:
             for widget in control.widgets:
                 widget.param.watch(lambda _event: on_change(), "value")
                 _respond_at_once(widget)
-        self.panel = pn.Column(*(item for title, widgets in sections if widgets
-                                 for item in (pn.pane.HTML(f"<b>{title}</b>", margin=(8, 5, 0, 5)), *widgets)),
-                               width=290, height=900, scroll=True, css_classes=["controls"])
+
+    @staticmethod
+    def _column(sections: list[tuple[str, list[Any]]]) -> Any:
+        return pn.Column(*(item for title, widgets in sections if widgets
+                           for item in (pn.pane.HTML(f"<b>{title}</b>", margin=(8, 5, 0, 5)), *widgets)),
+                         width=290, height=900, scroll=True, css_classes=["controls"])
 
     @property
     def _si(self) -> bool:

@@ -29,8 +29,8 @@ from ..solution import Solution, solve
 from .controls import Controls
 from .display import Display, display_for, reduced_display
 from .presets import PRESETS, preset
-from .status import Readout, format_number, readout
-from .views import HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, ProfilesView, SpinCurrentView
+from .status import InPlaneReadout, Readout, format_number, in_plane_readout, readout
+from .views import HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, ProfilesView, SpinCurrentView, SpinOrbitView
 
 # inline styles: a stylesheet per pane would travel with every update (Bokeh renders panes in shadow roots)
 _STATUS_STYLE = "display: inline-block; font-size: 1.15em; padding: 6px 10px; border-radius: 4px; background: {};"
@@ -94,17 +94,21 @@ class Explorer:
         if stack.batch_shape != ():
             raise SpinstackError(f"the explorer takes a single configuration, this stack is a batch of shape "
                                  f"{stack.batch_shape}")
-        if stack.has_field or stack.has_boundary_ends:
-            raise SpinstackError("the explorer shows CPP stacks; in-plane drives (field, open or insulator ends) "
-                                 "are not in it yet: use spinstack solve, plot or figures for them")
         self.base = stack
         self.stack = stack
+        # an in-plane drive (MODEL.md 8): spin-orbit torques and SMR instead of g1, g2 and the analogy's forces
+        self.in_plane = stack.has_field or stack.has_boundary_ends
         # units chosen once from the start stack (an SI stack's nm, eV, A/m^2), kept while controls move
         self.display = _start_display(stack)
-        self.accumulation = AccumulationView(interfaces=bool(stack.interfaces), display=self.display)
-        self.spin_current = SpinCurrentView(display=self.display)
+        # magnetization axes of F layers and F leads (an insulator's m is no rail of the fold)
+        axes = bool(stack.ferromagnet_indices) or any(isinstance(end, Lead) and end.magnetization is not None
+                                                      for end in (stack.left, stack.right))
+        self.accumulation = AccumulationView(interfaces=bool(stack.interfaces), display=self.display,
+                                             analogy=not self.in_plane, axes=axes)
+        self.spin_current = SpinCurrentView(display=self.display, axes=axes)
         self.profiles = ProfilesView(display=self.display)
         self.efficiency = EfficiencyView()
+        self.spin_orbit = SpinOrbitView(stack, display=self.display) if self.in_plane else None
         first = self._compute(stack)  # before any widget exists: a bad start stack raises here
         self.has_efficiency = "efficiency" in first
         self.controls = Controls(stack, self._changed, self.display)
@@ -122,13 +126,15 @@ class Explorer:
         # valid but extreme values overflow double precision: a message, never NaN figures
         with np.errstate(over="raise", divide="raise", invalid="raise"):
             solution: Solution = solve(stack)
-            numbers = readout(solution)
+            numbers = in_plane_readout(solution) if self.in_plane else readout(solution)
             fold = hodograph(solution, HODOGRAPH_SAMPLES)  # one sampling for both hodographs and the profiles
             result: dict[str, Any] = {"readout": numbers,
                                       "accumulation": self.accumulation.prepare(solution, fold),
                                       "spin_current": self.spin_current.prepare(solution, fold),
                                       "profiles": self.profiles.prepare(solution, fold)}
-            if solution.efficiency_problem is None:
+            if self.spin_orbit is not None:
+                result["spin_orbit"] = self.spin_orbit.prepare(solution)
+            elif solution.efficiency_problem is None:
                 result["efficiency"] = self.efficiency.prepare(solution, numbers.theta, numbers.g1, numbers.g2,
                                                                key=self._curve_key(stack))
         result["milliseconds"] = 1e3 * (time.perf_counter() - start)
@@ -180,6 +186,10 @@ class Explorer:
         self.profiles.show(result["profiles"])
         if "efficiency" in result:
             self.efficiency.show(result["efficiency"])
+        if "spin_orbit" in result:
+            self.spin_orbit.show(result["spin_orbit"])
+            self._show_in_plane(result)
+            return
         numbers: Readout = result["readout"]
         negative = (numbers.g2 < 0 or numbers.g1 < 0) if np.isfinite(numbers.g2) else False
         # the numbers last: the browser test waits for them, and they travel in the same message
@@ -198,11 +208,35 @@ class Explorer:
             f'<span style="color:#888">(computed in <span id="compute-ms">{result["milliseconds"]:.0f}'
             '</span> ms)</span></div>')
 
+    def _show_in_plane(self, result: dict[str, Any]) -> None:
+        numbers: InPlaneReadout = result["readout"]
+        shown = self.display
+        self.status.text = (f'<div id="status" style="{_STATUS_STYLE.format(_STATUS_COLOR[False])}">'
+                            f'{html.escape(numbers.status)}</div>')
+        sigma = "\u2014" if numbers.sigma_hat is None else "[" + ", ".join(f"{v + 0.0:.3g}" for v in numbers.sigma_hat) + "]"
+        torques = ", ".join(f"F{i + 1}: {format_number(shown.torque(d), 5)} / {format_number(shown.torque(f), 5)}"
+                            for i, (d, f) in enumerate(zip(numbers.damping, numbers.field_like)))
+        ends = ", ".join(f"{side} insulator |T| = {format_number(shown.torque(value), 5)}"
+                         for side, value in numbers.end_torques.items())
+        smr = ("\u2014" if numbers.smr is None else
+               f'<span id="smr-long">{numbers.smr[0] + 0.0:.6g}</span> / '
+               f'<span id="smr-trans">{numbers.smr[1] + 0.0:.6g}</span>')  # + 0.0: no "-0"
+        self.numbers.text = (
+            '<div style="font-family: monospace">'
+            f'\u03c3\u0302 = <span id="sigma">{sigma}</span> &nbsp; '
+            f'\u03c4_DL / \u03c4_FL = <span id="spin-orbit-torques">{torques or chr(0x2014)}</span>'
+            f'{shown.unit("torque")} &nbsp; {ends + " &nbsp; " if ends else ""}'
+            f'SMR long / trans = {smr} '
+            f'<span style="color:#888">(computed in <span id="compute-ms">{result["milliseconds"]:.0f}'
+            '</span> ms)</span></div>')
+
     # ------------------------------------------------------------------ layout
     def _layout(self) -> Any:
         hodographs = pn.Row(pn.pane.Bokeh(self.accumulation.figure), pn.pane.Bokeh(self.spin_current.figure))
         profiles = pn.Column(*(pn.pane.Bokeh(f) for f in self.profiles.figures), margin=0)
-        if self.has_efficiency:
+        if self.spin_orbit is not None:
+            right = pn.pane.Bokeh(self.spin_orbit.figure)
+        elif self.has_efficiency:
             right = pn.pane.Bokeh(self.efficiency.figure)
         else:
             right = pn.pane.Markdown("**g\u2081(\u03b8), g\u2082(\u03b8)** are defined for exactly two F layers "

@@ -88,9 +88,79 @@ def readout(solution: Solution) -> Readout:
     return Readout(nan, nan, nan, torques, resistance, _many_f_status(solution, torques))
 
 
+@dataclass(frozen=True)
+class InPlaneReadout:
+    """What the explorer shows in numbers for a stack driven in plane (MODEL.md 8).
+
+    Attributes
+    ----------
+    sigma_hat : the spin Hall polarisation xhat x eps / |eps| (None without a field)
+    damping, field_like : tau_DL, tau_FL on every F layer, in F order (NaN where m || sigma_hat)
+    end_torques : side -> |torque| on a magnetic-insulator end
+    smr : (longitudinal, transverse), or None where not defined
+    status : the plain-words status line
+    """
+
+    sigma_hat: tuple[float, float, float] | None
+    damping: tuple[float, ...]
+    field_like: tuple[float, ...]
+    end_torques: dict[str, float]
+    smr: tuple[float, float] | None
+    status: str
+
+
+def _direction(vector: np.ndarray) -> str:
+    """A unit vector in words when it is an axis (+z, -y), else its components."""
+    for index, name in enumerate("xyz"):
+        if abs(abs(vector[index]) - 1.0) < 1e-12:
+            return ("+" if vector[index] > 0 else "\u2212") + name
+    return "[" + ", ".join(f"{v:.3g}" for v in vector) + "]"
+
+
+def _in_plane_status(stack_has_field: bool, sigma: np.ndarray | None, damping: tuple[float, ...],
+                     field_like: tuple[float, ...], end_torques: dict[str, float]) -> str:
+    if not stack_has_field or sigma is None:
+        return "no in-plane field: no spin Hall current, no spin-orbit torque (set the field to drive one)"
+    toward = _direction(sigma)
+    if not damping:
+        if end_torques:
+            sides = " and ".join(end_torques)
+            return (f"no F layer: the spin Hall current, polarised along \u03c3\u0302 = {toward}, exerts its torque on "
+                    f"the {sides} insulator")
+        return f"no F layer: the spin Hall current is polarised along \u03c3\u0302 = {toward}"
+    tau, field = damping[0], field_like[0]
+    if not np.isfinite(tau):
+        return (f"m of F\u2081 is parallel to \u03c3\u0302 = {toward}: the spin Hall current exerts no torque on it "
+                "(tilt it to see one)")
+    way = "towards" if tau > 0 else "away from" if tau < 0 else "neither towards nor away from"
+    return (f"\u03c4_DL {_sign(tau)}: the spin Hall torque turns m of F\u2081 {way} \u03c3\u0302 = {toward}; "
+            f"\u03c4_FL {_sign(field)}")
+
+
+def in_plane_readout(solution: Solution) -> InPlaneReadout:
+    """The numbers and the status line of a single-configuration solution with an in-plane drive or open ends."""
+    stack = solution.stack
+    indices = stack.ferromagnet_indices
+    driven = stack.has_field and bool(np.any(stack.field))
+    sigma = np.real(solution.sigma_hat) if driven else None
+    if driven:
+        damping_all, field_like_all = solution.spin_orbit_torque
+        damping = tuple(float(damping_all[i]) for i in indices)
+        field_like = tuple(float(field_like_all[i]) for i in indices)
+        smr = None if solution.smr_problem is not None else (float(solution.smr.longitudinal),
+                                                             float(solution.smr.transverse))
+    else:
+        damping = field_like = ()
+        smr = None
+    ends = {side: float(np.linalg.norm(value)) for side, value in solution.torque_ends.items()}
+    status = _in_plane_status(driven, sigma, damping, field_like, ends)
+    return InPlaneReadout(None if sigma is None else tuple(float(v) for v in sigma), damping, field_like, ends,
+                          smr, status)
+
+
 def format_number(value: float, digits: int = 8) -> str:
     """``value`` with ``digits`` significant digits, or an em dash when undefined (NaN)."""
     return "\u2014" if not np.isfinite(value) else f"{value:.{digits}g}"
 
 
-__all__ = ["Readout", "format_number", "readout"]
+__all__ = ["InPlaneReadout", "Readout", "format_number", "in_plane_readout", "readout"]

@@ -22,6 +22,7 @@ in that display's units (nm, eV, A/m^2) and names them in its axis labels.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -31,10 +32,11 @@ from bokeh.plotting import figure
 
 from ..analysis import efficiency, sign_change_angles
 from ..model import Lead, Stack
+from ..model.paths import with_parameter
 from ..plot import folded_ring_forces, style
 from ..plot.hodograph import curves, magnet_axes, one_sided_spin_current, square_box, to_fold
-from ..plot.profiles import lead_extent, torque_faces
-from ..solution import Solution
+from ..plot.profiles import END_BAND, lead_extent, torque_faces
+from ..solution import Solution, solve
 from .display import Display, plain_unit, scaled
 
 Data = dict[str, dict[str, Any]]
@@ -46,6 +48,7 @@ _PROFILE_SAMPLES = 49
 _THETA = np.linspace(0.0, 180.0, 181)
 _TOOLS = "pan,wheel_zoom,box_zoom,reset,save"
 _SUBSCRIPT = str.maketrans("0123456789+-", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089\u208a\u208b")
+_END_NAMES = {"reservoir": "res.", "open": "open", "insulator": "ins."}  # short: the bands are narrow
 _FORCE_NAMES = {
     "driving": "driving force \u00b1p j\u2080 m",
     "elastic": "elastic reaction of the F cord",
@@ -70,6 +73,14 @@ def axis_names(stack: Stack) -> dict[int, str]:
     if isinstance(stack.right, Lead) and stack.right.is_ferromagnet:
         names[len(stack.layers) + 1] = "m\u0280"
     return names
+
+
+def _fold_axes(axes: bool) -> tuple[str, str]:
+    """The fold frame's axis names: along m1 and normal to it, or (no magnetization at all) the stack's own
+    largest direction (:func:`spinstack.analysis.hodograph`)."""
+    if axes:
+        return "along m\u2081", "normal to m\u2081 (fold plane)"
+    return "along its largest direction", "normal to it (fold plane)"
 
 
 def _square_figure(size: int, title: str) -> Any:
@@ -235,11 +246,15 @@ def _show(sources: dict[str, ColumnDataSource], data: Data) -> None:
 class AccumulationView:
     """Folded mu_s hodograph with the analogy: rails, rings, cords and the forces on every ring."""
 
-    def __init__(self, size: int = 340, interfaces: bool = False, display: Display | None = None) -> None:
+    def __init__(self, size: int = 340, interfaces: bool = False, display: Display | None = None,
+                 analogy: bool = True, axes: bool = True) -> None:
+        # an in-plane drive's spin Hall source is not one of the analogy's forces: rails and rings only
+        self.analogy = analogy
         self.factor = display.accumulation.factor if display is not None else 1.0
         unit = display.unit("accumulation") if display is not None else ""
         self.sources = _sources("axes", "axis_labels", *_CORDS, "rings", "joints", "forces", "ring_labels")
-        p = _square_figure(size, "\u03bc\u209b hodograph, folded: the mechanical analogy")
+        p = _square_figure(size, "\u03bc\u209b hodograph, folded: the mechanical analogy" if analogy
+                           else "\u03bc\u209b hodograph, folded: rails and rings")
         _add_axes(p, self.sources)
         _add_cords(p, self.sources, alpha=0.55)
         arrows = Arrow(source=self.sources["forces"], x_start="x0", y_start="y0", x_end="x1", y_end="y1",
@@ -252,19 +267,24 @@ class AccumulationView:
         p.add_layout(LabelSet(x="x", y="y", text="text", source=self.sources["ring_labels"], x_offset=9,
                               y_offset=6, text_font_size="12px", text_color=style.INK))
         items = []
-        for kind in ("driving", "elastic", "tension", "rail") + (("interface",) if interfaces else ()):
+        kinds = ("driving", "elastic", "tension", "rail") + (("interface",) if interfaces else ()) if analogy else ()
+        for kind in kinds:
             swatch = p.line([], [], line_color=style.FORCE[kind], line_width=3)
             items.append(LegendItem(label=_FORCE_NAMES[kind], renderers=[swatch]))
-        p.add_layout(Legend(items=items, ncols=2, label_text_font_size="11px", padding=2, spacing=0, margin=2,
-                            border_line_alpha=0), "below")
-        p.xaxis.axis_label = "\u03bc\u209b normal to m\u2081 (fold plane)" + unit
-        p.yaxis.axis_label = "\u03bc\u209b along m\u2081" + unit
+        if items:
+            p.add_layout(Legend(items=items, ncols=2, label_text_font_size="11px", padding=2, spacing=0, margin=2,
+                                border_line_alpha=0), "below")
+        along, normal = _fold_axes(axes)
+        p.xaxis.axis_label = "\u03bc\u209b " + normal + unit
+        p.yaxis.axis_label = "\u03bc\u209b " + along + unit
         self.figure = p
 
     def prepare(self, solution: Solution, fold: Any) -> Data:
         """The figure's data; ``fold`` is :func:`spinstack.analysis.hodograph` of ``solution``."""
         # the fold rotations depend on the axes only: two samples per layer give the same forces, cheaply
         rings = folded_ring_forces(solution, 2)
+        if not self.analogy:
+            rings = [dataclasses.replace(ring, forces=()) for ring in rings]
         data, pieces = _cords(solution, "accumulation", fold)
         cords = np.vstack([np.zeros((1, 2)), *pieces])
         size = float(np.abs(cords).max()) or 1.0  # relative, not a floor: SI accumulations are ~1e-23 J
@@ -307,7 +327,7 @@ class AccumulationView:
 class SpinCurrentView:
     """Folded j_s hodograph with the jump Delta j_s at every F face: the torque arrows."""
 
-    def __init__(self, size: int = 340, display: Display | None = None) -> None:
+    def __init__(self, size: int = 340, display: Display | None = None, axes: bool = True) -> None:
         self.factor = display.spin_current.factor if display is not None else 1.0
         unit = display.unit("spin_current") if display is not None else ""
         self.sources = _sources("axes", "axis_labels", *_CORDS, "ends", "jumps", "jump_labels")
@@ -326,8 +346,9 @@ class SpinCurrentView:
                                             ("\u0394j\u209b at an F face (torque)", style.PURPLE, "solid"))]
         p.add_layout(Legend(items=items, ncols=2, label_text_font_size="11px", padding=2, spacing=0, margin=2,
                             border_line_alpha=0), "below")
-        p.xaxis.axis_label = "j\u209b normal to m\u2081 (fold plane)" + unit
-        p.yaxis.axis_label = "j\u209b along m\u2081" + unit
+        along, normal = _fold_axes(axes)
+        p.xaxis.axis_label = "j\u209b " + normal + unit
+        p.yaxis.axis_label = "j\u209b " + along + unit
         self.figure = p
 
     def prepare(self, solution: Solution, fold: Any) -> Data:
@@ -450,9 +471,10 @@ class ProfilesView:
             lead = isinstance(end, Lead)
             strips["x0"].append(x0)
             strips["x1"].append(x1)
-            strips["color"].append("#f2f2f2" if lead else style.FILL["reservoir"])
+            band = None if lead else END_BAND.get(end.kind, END_BAND["reservoir"])
+            strips["color"].append("#f2f2f2" if lead else band[0])
             names["x"].append(0.5 * (x0 + x1))
-            names["text"].append(end.material.name if lead else "res.")
+            names["text"].append(end.material.name if lead else _END_NAMES.get(end.kind, band[2]))
         data: Data = {"strips": strips, "names": names, "faces": {"x": [float(x) for x in nodes]}}
 
         # layers: the hodograph's samples (faces from each layer's own side, so the jumps of j_s show)
@@ -564,4 +586,79 @@ class EfficiencyView:
         _fit(self.figure.y_range, *data["_mark"]["range"])
 
 
-__all__ = ["AccumulationView", "EfficiencyView", "ProfilesView", "SpinCurrentView", "axis_names", "sub"]
+class SpinOrbitView:
+    """tau_DL, tau_FL of F1 against the thickness of the spin Hall layer, the stack's own thickness dashed
+    (the 1 - sech(d/l) rise of MODEL.md 8g, limit 4); for a stack without an F layer, the SMR instead."""
+
+    _SAMPLES = 97
+
+    def __init__(self, stack: Stack, width: int = 370, height: int = 300, display: Display | None = None) -> None:
+        self.display = display
+        self.layer = next((i for i, layer in enumerate(stack.layers)
+                           if not layer.is_ferromagnet and np.any(layer.material.theta_SH)), None)
+        self.torques = bool(stack.ferromagnet_indices)
+        self.sources = _sources("curves", "mark_points")
+        names = ("\u03c4_DL of F\u2081", "\u03c4_FL of F\u2081") if self.torques else ("SMR longitudinal",
+                                                                                      "SMR transverse")
+        what = "torques on F\u2081" if self.torques else "spin Hall magnetoresistance"
+        where = f" against the thickness of layer {self.layer}" if self.layer is not None else ""
+        p = figure(frame_width=width, frame_height=height, tools=_TOOLS, toolbar_location="right",
+                   x_range=Range1d(0, 1), y_range=Range1d(-1, 1), title=what + where)
+        p.toolbar.logo = None
+        p.add_layout(Span(location=0.0, dimension="width", line_color=style.GUIDE, line_width=1))
+        self.mark = Span(location=0.0, dimension="height", line_color=style.INK, line_dash="dashed", line_width=1.2)
+        p.add_layout(self.mark)
+        first = p.line("d", "first", source=self.sources["curves"], line_color=style.EFFICIENCY["g1"], line_width=4)
+        second = p.line("d", "second", source=self.sources["curves"], line_color=style.EFFICIENCY["g2"], line_width=2)
+        p.scatter("x", "y", source=self.sources["mark_points"], size=9, fill_color="color", line_color="white")
+        p.add_layout(Legend(items=[LegendItem(label=names[0], renderers=[first]),
+                                   LegendItem(label=names[1], renderers=[second])],
+                            location="bottom_right", label_text_font_size="12px", background_fill_alpha=0.8))
+        length = display.unit("length") if display is not None and display.si else ""
+        torque = display.unit("torque") if display is not None and display.si else ""
+        p.xaxis.axis_label = f"thickness d of layer {self.layer}" + length if self.layer is not None else "d"
+        p.yaxis.axis_label = ("\u03c4" + torque) if self.torques else "SMR (relative)"
+        p.grid.grid_line_alpha = 0.3
+        self.figure = p
+
+    def prepare(self, solution: Solution) -> Data:
+        """The curves over 0 < d <= max(4 l, 1.5 d) of the spin Hall layer and the stack's own point."""
+        stack = solution.stack
+        if self.layer is None or not (stack.has_field and np.any(stack.field)):
+            return {"curves": {"d": [], "first": [], "second": []}, "mark_points": {"x": [], "y": [], "color": []},
+                    "_mark": {"d": 0.0, "x": (0.0, 1.0), "y": (-1.0, 1.0)}}
+        layer = stack.layers[self.layer]
+        d, l = float(layer.thickness), float(layer.material.l)
+        top = max(4.0 * l if np.isfinite(l) else 4.0 * d, 1.5 * d)
+        thicknesses = np.linspace(top / self._SAMPLES, top, self._SAMPLES)
+        curve = solve(with_parameter(stack, f"layers[{self.layer}].thickness", thicknesses))
+        own = self._values(solution)
+        values = self._values(curve)
+        x_scale = self.display.length.factor if self.display is not None and self.display.si else 1.0
+        y_scale = self.display.torque.factor if self.torques and self.display is not None and self.display.si else 1.0
+        first, second = values[0] * y_scale, values[1] * y_scale
+        shown = np.concatenate([first, second, [0.0, own[0] * y_scale, own[1] * y_scale]])
+        shown = shown[np.isfinite(shown)]
+        return {"curves": {"d": thicknesses * x_scale, "first": first, "second": second},
+                "mark_points": {"x": [d * x_scale] * 2, "y": [float(own[0]) * y_scale, float(own[1]) * y_scale],
+                                "color": [style.EFFICIENCY["g1"], style.EFFICIENCY["g2"]]},
+                "_mark": {"d": d * x_scale, "x": (0.0, top * x_scale),
+                          "y": (float(shown.min()), float(shown.max())) if shown.size else (-1.0, 1.0)}}
+
+    def _values(self, solution: Solution) -> tuple[np.ndarray, np.ndarray]:
+        if self.torques:
+            damping, field_like = solution.spin_orbit_torque
+            index = solution.stack.ferromagnet_indices[0]
+            return np.real(damping[..., index]), np.real(field_like[..., index])
+        smr = solution.smr
+        return np.asarray(smr.longitudinal), np.asarray(smr.transverse)
+
+    def show(self, data: Data) -> None:
+        _show(self.sources, data)
+        self.mark.location = data["_mark"]["d"]
+        self.figure.x_range.update(start=data["_mark"]["x"][0], end=data["_mark"]["x"][1])
+        _fit(self.figure.y_range, *data["_mark"]["y"])
+
+
+__all__ = ["AccumulationView", "EfficiencyView", "ProfilesView", "SpinCurrentView", "SpinOrbitView", "axis_names",
+           "sub"]

@@ -3,6 +3,7 @@
 Paths read like the stack file:
 
 * ``current``
+* ``field``                                           (the in-plane drive eps, shape (..., 3); MODEL.md 8a)
 * ``materials.NAME.D`` / ``.p`` / ``.l``            (every layer and lead made of NAME)
 * ``layers[i].thickness``
 * ``layers[i].magnetization``                         (vectors, shape (..., 3))
@@ -67,6 +68,10 @@ def parameter_value(stack: Stack, path: str) -> np.ndarray:
     head, _, rest = path.partition(".")
     if path == "current":
         return stack.current
+    if path == "field":
+        if stack.field is None:
+            raise StackError(path, "this stack has no in-plane field")
+        return stack.field
     if head == "materials":
         name, _, key = rest.partition(".")
         material = stack.materials.get(name)
@@ -147,8 +152,8 @@ def _with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
     StackError
         For an unknown path or an invalid value (the path names the parameter).
     """
-    if path == "current":
-        return dataclasses.replace(stack, current=value)
+    if path in ("current", "field"):
+        return dataclasses.replace(stack, **{path: value})
     head, _, rest = path.partition(".")
     if head == "materials":
         name, _, key = rest.partition(".")
