@@ -656,3 +656,53 @@ def test_zero_current_at_collinear_angles(theta):
     assert float(efficiency.g1) == pytest.approx(g1, rel=1e-13)
     assert float(efficiency.g2) == pytest.approx(g2, rel=1e-13)
     assert np.all(zero.torque == 0)
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+@pytest.mark.parametrize("case", ["thin F, d/l = 1e-9", "thin F, d/l = 1e-12", "spacer d/l = 40", "spacer d/l = 100",
+                                  "spacer d/l = 300"])
+def test_torques_keep_their_relative_precision(case, compiled, monkeypatch):
+    """Tilted m1, m2 (no axis alignment to hide rounding): g1, g2 and the torque vectors to 1e-11 relative against
+    the 60-digit closed form, even where they are ~1e-18 (a spacer 40 l thick) or carried by a 1e-9 l thin F.
+    An F's own faces and the neighbours' terms along m are left out of the torque: they are exactly along m,
+    and their rounding (~eps Gc mu) once flipped the sign of g2 beyond a thick spacer."""
+    from spinstack.solver import kernels
+
+    monkeypatch.setattr(kernels, "AVAILABLE", compiled and kernels.AVAILABLE)
+    base = dict(D1=1.0, p1=0.5, l1=1.0, d1=1.0, DN=3.0, lN=10.0, dN=2.0, D2=1.0, p2=0.5, l2=1.0, d2=1.0)
+    value = float(case.split("= ")[1])
+    if case.startswith("thin"):
+        base["d1"] = base["d2"] = value
+    else:
+        base["dN"] = value * base["lN"]
+    m1, m2 = ss.polar(20.0, 30.0), ss.polar(80.0, 30.0)
+    F1, F2 = (ss.Ferromagnet(f"F{i}", base[f"D{i}"], base[f"p{i}"], base[f"l{i}"]) for i in (1, 2))
+    stack = ss.Stack([ss.Layer(F1, base["d1"], m1), ss.Layer(ss.Normal("N", base["DN"], base["lN"]), base["dN"]),
+                      ss.Layer(F2, base["d2"], m2)])
+    solution = ss.solve(stack)
+    _, _, g1, g2 = (float(v) for v in seed_closed_form(**base, cos_theta=float(m1 @ m2)))
+    efficiency = solution.efficiency()
+    assert float(efficiency.g1) == pytest.approx(g1, rel=1e-11)
+    assert float(efficiency.g2) == pytest.approx(g2, rel=1e-11)
+    # seed eq. (1): T1 = -j0 g1 m1 x (m2 x m1), T2 = +j0 g2 m2 x (m1 x m2)
+    np.testing.assert_allclose(solution.torque[0], -g1 * np.cross(m1, np.cross(m2, m1)), rtol=1e-11, atol=0)
+    np.testing.assert_allclose(solution.torque[2], g2 * np.cross(m2, np.cross(m1, m2)), rtol=1e-11, atol=0)
+
+
+def test_long_stack_path_keeps_the_torques_precision():
+    """A single stack of more than 8 layers takes the banded path (solver/banded.py): the ~e^-40 torque on the
+    last F, 40 l of N away from the one before it, equals the batched elimination's (a batch of one, checked
+    against the closed form above) to 1e-11 relative.  (Through several N layers in a row the transverse
+    spin passes free nodes, whose 3-vectors carry it with an absolute, not relative, error of ~eps |mu|.)"""
+    F, N = ss.Ferromagnet("F", 1.0, 0.5, 1.0), ss.Normal("N", 3.0, 10.0)
+    layers = []
+    for k in range(5):
+        layers.append(ss.Layer(F, 1.0, ss.polar(20.0 + 15.0 * k, 30.0 * k)))
+        if k < 4:
+            layers.append(ss.Layer(N, 400.0 if k == 3 else 2.0))
+    single = ss.solve(ss.Stack(layers))
+    batch = ss.solve(ss.Stack([ss.Layer(layer.material, np.array([layer.thickness]), layer.magnetization)
+                               for layer in layers]))
+    assert len(layers) > 8
+    assert 0 < np.abs(single.torque[-1]).max() < 1e-15
+    np.testing.assert_allclose(single.torque, batch.torque[0], rtol=1e-11, atol=0)

@@ -95,7 +95,16 @@ def solve_layerwise(arrays: StackArrays) -> dict[str, np.ndarray | None]:
     leaving = np.vstack([left_face, lead_right if lead_right is not None else np.zeros(3)])
     deposit = arriving - leaving
     deposit[reservoir] = 0.0
-    total = deposit[:-1] + deposit[1:]
+    # an F layer's own faces carry spin along m only (both its nodes on its axis): leave them out of the
+    # torque, whose transverse part would otherwise be the rounding of those ~Gc mu vectors
+    # (thin F layers, and the e^-d/l torques beyond a thick spacer)
+    # on such a node the neighbour's term Gc mu_node is along m as well: left out too
+    own_left = ~part_ferro[:-2]  # the layer's left node is on its own axis unless an F precedes it
+    arriving_outer = np.vstack([source_left[None], source[1:-1] + gs[:, None] * mu_a])[:-1]
+    leaving_outer = np.vstack([source[2:-1] - gs[1:, None] * mu_b[1:], source_right[None]])
+    left = np.where(reservoir[:-1, None], 0.0, np.where(own_left[:, None], arriving_outer, deposit[:-1]))
+    right = np.where(reservoir[1:, None], 0.0, -leaving_outer)
+    total = left + right
     torque = np.where(ferro[:, None], total - np.einsum("ki,ki->k", m, total)[:, None] * m, 0.0)
     return {"accumulation": values, "spin_current_left": left_face, "spin_current_right": right_face,
             "lead_current_left": lead_left, "lead_current_right": lead_right, "deposit": deposit, "torque": torque}

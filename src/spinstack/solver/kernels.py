@@ -297,14 +297,25 @@ def _efficiency_loop(kinds, varies, const, rows, vary, mconst, mrows, mvary, dim
                 for node in range(layer, layer + 2):
                     if kinds[node] == RESERVOIR or kinds[node + 1] == RESERVOIR:
                         continue
+                    # the layer's own face on its own axis carries spin along m only: left out (its
+                    # rounding, ~eps Gc mu, would be all the transverse part of a small torque)
+                    own = dims[node] == 1 and axes[node] == element
+                    # so is the neighbour's term K mu_node there (mu_node along m, K scalar)
                     for c in range(3):
-                        arriving = source[node, c]
-                        if node > 0:
-                            arriving = arriving + K[node, 2] * mu[node - 1, c]
-                        arriving = arriving + K[node, 3] * mu[node, c]
-                        leaving = source[node + 1, c] + K[node + 1, 0] * mu[node, c]
-                        if node + 1 < n_nodes:
-                            leaving = leaving + K[node + 1, 1] * mu[node + 1, c]
+                        arriving = 0.0
+                        if not (own and node == layer + 1):
+                            arriving = source[node, c]
+                            if node > 0:
+                                arriving = arriving + K[node, 2] * mu[node - 1, c]
+                            if not own:
+                                arriving = arriving + K[node, 3] * mu[node, c]
+                        leaving = 0.0
+                        if not (own and node == layer):
+                            leaving = source[node + 1, c]
+                            if not own:
+                                leaving = leaving + K[node + 1, 0] * mu[node, c]
+                            if node + 1 < n_nodes:
+                                leaving = leaving + K[node + 1, 1] * mu[node + 1, c]
                         torques[which, c] += arriving - leaving
                 along = m[element, 0] * torques[which, 0] + m[element, 1] * torques[which, 1] + m[element, 2] * torques[which, 2]
                 for c in range(3):
@@ -451,14 +462,26 @@ def _axes_block(kinds, const, rows, vary, mconst, mrows, mvary, dims, axes, firs
         for node in range(element - 1, element + 1):
             if kinds[node] == RESERVOIR or kinds[node + 1] == RESERVOIR:
                 continue
+            # the layer's own face on its own axis carries spin along m only: left out (see _efficiency_loop)
+            own = dims[node] == 1 and axes[node] == element
+            skip_arriving = own and node == element
+            skip_leaving = own and node == element - 1
             for c in range(3):
                 for w in range(width):
-                    arriving = source[node, c, w] + K[node, 3, w] * mu[node, c, w]
-                    if node > 0:
-                        arriving = arriving + K[node, 2, w] * mu[node - 1, c, w]
-                    leaving = source[node + 1, c, w] + K[node + 1, 0, w] * mu[node, c, w]
-                    if node + 1 < n_nodes:
-                        leaving = leaving + K[node + 1, 1, w] * mu[node + 1, c, w]
+                    arriving = 0.0
+                    if not skip_arriving:
+                        arriving = source[node, c, w]
+                        if not own:  # the neighbour's K mu_node is along m too
+                            arriving = arriving + K[node, 3, w] * mu[node, c, w]
+                        if node > 0:
+                            arriving = arriving + K[node, 2, w] * mu[node - 1, c, w]
+                    leaving = 0.0
+                    if not skip_leaving:
+                        leaving = source[node + 1, c, w]
+                        if not own:
+                            leaving = leaving + K[node + 1, 0, w] * mu[node, c, w]
+                        if node + 1 < n_nodes:
+                            leaving = leaving + K[node + 1, 1, w] * mu[node + 1, c, w]
                     torques[which, c, w] += arriving - leaving
         for w in range(width):
             along = m[element, 0, w] * torques[which, 0, w] + m[element, 1, w] * torques[which, 1, w] + \

@@ -140,16 +140,75 @@ class UnitSolution:
         along = self._deposit_total_dot(layer, m)
         return self._deposit_total_dot(layer, vector) - along * self._cached_dot(m, vector)
 
-    def _deposit_total_dot(self, layer: int, vector: np.ndarray) -> np.ndarray:
-        total = 0.0
+    def _on_own_axis(self, layer: int, node: int) -> bool:
+        """Whether the F layer's chain node at ``node`` (on the layer's side of any interface) is on its own m."""
+        part = self._left_node[layer + 1]
+        chain_node = part - 1 if node == layer else part
+        return self._chain[part].axis is not None and self._axes[chain_node] is self._chain[part].axis
+
+    def _neighbour_terms(self, layer: int, node: int) -> tuple[int, str, bool] | None:
+        """The outer neighbour's face at an F layer's node whose along-m terms may be left out, or None.
+
+        On a node on the layer's own axis the layer's own face carries spin along m only, and so does the
+        term K mu_node of a neighbour with a scalar (isotropic) two-port at the same chain node; in the
+        torque, their transverse part would be only the rounding of ~Gc mu vectors along m (a thin F
+        lost its relative precision, and the ~e^-d/l torque beyond a thick spacer its sign).  Returns
+        (neighbour part, its face side, whether its node term is along m and may be dropped)."""
+        if not self._on_own_axis(layer, node):
+            return None
+        # the bulk part beyond the node (beyond an interface there: what it absorbs is the layer's too)
+        neighbour, side = (self._left_node[node], "b") if node == layer else (self._right_node[node] + 1, "a")
+        block = self._chain[neighbour].K_bb if side == "b" else self._chain[neighbour].K_aa
+        adjacent = self._left_node[node] == self._right_node[node]  # no interface at this node
+        return neighbour, side, adjacent and block.ndim == len(self._shape)
+
+    def _outer_face(self, neighbour: int, side: str, drop: bool) -> np.ndarray:
+        """The neighbour's face current, without its term along the F's node value when ``drop``."""
+        if not drop:
+            return self._face(neighbour, side)
+        part = self._chain[neighbour]
+        values = self._values
+        total = part.source.astype(values.dtype, copy=True)
+        if side == "b" and neighbour > 0:
+            total += _apply(part.K_ba, values[..., neighbour - 1, :], self._shape)
+        if side == "a" and neighbour < len(self._chain) - 1:
+            total += _apply(part.K_ab, values[..., neighbour, :], self._shape)
+        return total
+
+    def _deposit_total(self, layer: int) -> np.ndarray:
+        """The spin deposited at an F layer's two faces (its transverse part is the torque), with the terms
+        along m left out where they are exactly along m (see :meth:`_neighbour_terms`)."""
+        total = np.zeros(self._shape + (3,), dtype=self._values.dtype)
+        chain = self._chain
         for node in (layer, layer + 1):
-            chain = self._chain
             if chain[self._left_node[node]].kind == "reservoir" or chain[self._right_node[node] + 1].kind == "reservoir":
                 continue
-            # bulk current arriving from the element left of the node minus leaving into the one right of it
-            arriving = self._face_dot(self._left_node[node], "b", vector)
-            leaving = self._face_dot(self._right_node[node] + 1, "a", vector)
-            total = total + arriving - leaving
+            terms = self._neighbour_terms(layer, node)
+            if terms is None:
+                total = total + self.deposit_at(node)
+            else:
+                face = self._outer_face(*terms)
+                total = total + face if node == layer else total - face
+        return total
+
+    def _deposit_total_dot(self, layer: int, vector: np.ndarray) -> np.ndarray:
+        """:meth:`_deposit_total` . v from scalar node coordinates where it can (no vector per configuration)."""
+        total = 0.0
+        chain = self._chain
+        for node in (layer, layer + 1):
+            if chain[self._left_node[node]].kind == "reservoir" or chain[self._right_node[node] + 1].kind == "reservoir":
+                continue
+            terms = self._neighbour_terms(layer, node)
+            if terms is None:
+                total = total + self._face_dot(self._left_node[node], "b", vector) \
+                    - self._face_dot(self._right_node[node] + 1, "a", vector)
+                continue
+            neighbour, side, drop = terms
+            if drop:
+                face = _dot(self._outer_face(neighbour, side, drop), vector)
+            else:
+                face = self._face_dot(neighbour, side, vector)
+            total = total + face if node == layer else total - face
         return total
 
     # ---------------------------------------------------------------- node values
@@ -226,7 +285,7 @@ class UnitSolution:
         m = np.broadcast_to(element.m, self._shape + (3,))
         if element.is_coherent:
             return self._coherent_torque(layer, element, m)
-        total = self.deposit_at(layer) + self.deposit_at(layer + 1)
+        total = self._deposit_total(layer)
         return total - _dot(m, total)[..., None] * m
 
     def _coherent_torque(self, layer: int, element: Element, m: np.ndarray) -> np.ndarray:
