@@ -117,6 +117,19 @@ def test_interfaces_and_units_survive_a_theta_sweep(seed):
     np.testing.assert_allclose(ds.g2.values[1], solution.efficiency().g2, rtol=1e-13)
 
 
+def test_si_current_is_swept_as_the_charge_current_density():
+    """An SI file's `current` is J in A/m^2; a sweep of `current` over an SI stack takes and labels it the same
+    way (j0 = J / e inside, MODEL.md 7), so the point J = 1e11 A/m^2 is the file's own solution."""
+    from spinstack import si
+
+    stack = ss.load_stack(ROOT / "examples" / "co-cu-py.toml")  # current = "1e11 A/m^2"
+    ds = ss.sweep(stack, {"current": [-1e11, 1e11]})
+    assert ds.current.attrs["units"] == "A m-2" and "charge current density J" in ds.current.attrs["long_name"]
+    own = si.report(ss.solve(stack).torque, "torque")
+    np.testing.assert_allclose(ds.torque.values[1], own, rtol=1e-13, atol=1e-30)
+    np.testing.assert_allclose(ds.torque.values[0], -own, rtol=1e-13, atol=1e-30)
+
+
 def test_si_stack_reports_si_units():
     from spinstack import si
 

@@ -105,7 +105,8 @@ def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[st
     parameters
         ``{path: values}`` for each outer-product axis, ``{(path, ...): (values, ...)}``
         for zipped axes (module docstring); values are 1D numbers in the units the
-        stack holds (degrees for angles).
+        stack holds (degrees for angles; an SI stack's ``current`` as the charge
+        current density J in A/m^2, like its file).
     variables
         Names to compute and store (:data:`VARIABLES`); default: all the stack offers.
     chunk_size

@@ -25,6 +25,7 @@ from ..analysis.efficiency import with_angle
 from ..errors import SpinstackError, StackError
 from ..model import Stack
 from ..model.paths import parameter_value, with_parameter
+from ..si import ELECTRON_CHARGE
 
 #: the special path: angle (degrees) between m1 and m2, m2 turned in their plane
 THETA = "theta"
@@ -87,6 +88,9 @@ def apply(stack: Stack, axes: tuple[Axis, ...]) -> Stack:
         for path, values in zip(axis.paths, axis.values):
             if path == THETA:
                 angle = values.reshape(shape)
+            elif path == "current" and stack.units == "SI":
+                # an SI stack's current is given as the file gives it, J in A/m^2: j0 = J / e (MODEL.md 7)
+                stack = with_parameter(stack, path, values.reshape(shape) / ELECTRON_CHARGE)
             else:
                 stack = with_parameter(stack, path, values.reshape(shape))
     if angle is not None:

@@ -143,8 +143,9 @@ def axis_units(path: str, system: str) -> str:
         return "1"
     if system != "SI":
         return "reduced"
-    # an SI stack holds SI base numbers in the reduced model (MODEL.md 7, spinstack.si)
-    return {"thickness": "m", "l": "m", "D": "J-1 s-1 m-1", "current": "m-2 s-1"}.get(key, "SI base units")
+    # an SI stack holds SI base numbers in the reduced model (MODEL.md 7, spinstack.si); its current is swept as
+    # the file gives it, the charge current density J
+    return {"thickness": "m", "l": "m", "D": "J-1 s-1 m-1", "current": "A m-2"}.get(key, "SI base units")
 
 
 def axis_long_name(path: str, stack: Stack) -> str:
@@ -152,6 +153,8 @@ def axis_long_name(path: str, stack: Stack) -> str:
     if path == THETA:
         return "angle theta between m1 and m2"
     if path == "current":
+        if stack.units == "SI":
+            return "charge current density J (conventional current along +x)"
         return "current j0 (particle flux along +x)"
     head, _, rest = path.partition(".")
     if head == "materials":
