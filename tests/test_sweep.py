@@ -478,3 +478,17 @@ def test_sweep_without_a_field_offers_no_in_plane_variables():
     stack = ss.load_stack("examples/seed-fnf.toml")
     with pytest.raises(ss.SpinstackError, match="tau_DL is not defined for this stack \\(no in-plane field\\)"):
         ss.sweep(stack, {"theta": [10.0, 20.0]}, variables=["tau_DL"])
+
+
+@pytest.mark.parametrize(("address", "reason"), [("notanaddress", "not an address of the form tcp://HOST:PORT"),
+                                                  ("tcp://127.0.0.1:1", "cannot connect")])
+def test_cli_bad_scheduler_is_one_line(address, reason, tmp_path):
+    """A malformed or unreachable --scheduler is the user's to fix: exit 2, one line (was an internal error)."""
+    result = invoke("sweep", SEED, "--vary", "theta=0:180:5", "--out", tmp_path / "x.nc", "--scheduler", address)
+    assert_one_line_error(result, f"scheduler {address!r}", reason)
+    assert not any(tmp_path.iterdir())
+
+
+def test_cli_unwritable_output_is_one_line():
+    result = invoke("sweep", SEED, "--vary", "theta=0:180:5", "--out", "/proc/spinstack-test.nc")
+    assert_one_line_error(result, "/proc/spinstack-test.nc: cannot write the sweep")

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import SpinstackError
 from ..model import Stack
 from .evaluate import Job, evaluate
 from .layout import VariableLayout
@@ -40,7 +41,27 @@ def connect(scheduler: Any) -> tuple[Any, bool]:
 
     if isinstance(scheduler, Client):
         return scheduler, False
-    return Client(scheduler, set_as_default=False), True
+    _reachable(scheduler)
+    try:
+        return Client(scheduler, set_as_default=False, timeout=30), True
+    except (OSError, ValueError) as error:
+        raise SpinstackError(f"scheduler {scheduler!r}: cannot connect ({error})") from None
+
+
+def _reachable(address: Any) -> None:
+    """Check a scheduler address before distributed sees it: a malformed or unreachable one would leave a
+    half-built Client behind, whose clean-up at exit hangs and prints a traceback."""
+    import re
+    import socket
+
+    match = re.fullmatch(r"(?:(tcp|tls)://)?\[?([^\[\]/]+?)\]?:(\d+)", str(address).strip())
+    if not isinstance(address, str) or match is None:
+        raise SpinstackError(f"scheduler {address!r}: not an address of the form tcp://HOST:PORT")
+    host, port = match.group(2), int(match.group(3))
+    try:
+        socket.create_connection((host, port), timeout=10).close()
+    except OSError as error:
+        raise SpinstackError(f"scheduler {address!r}: cannot connect ({error})") from None
 
 
 def active_client() -> Any:
