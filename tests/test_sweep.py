@@ -492,3 +492,14 @@ def test_cli_bad_scheduler_is_one_line(address, reason, tmp_path):
 def test_cli_unwritable_output_is_one_line():
     result = invoke("sweep", SEED, "--vary", "theta=0:180:5", "--out", "/proc/spinstack-test.nc")
     assert_one_line_error(result, "/proc/spinstack-test.nc: cannot write the sweep")
+
+
+@pytest.mark.parametrize("paths", [("theta", "layers[2].magnetization.theta"), ("layers[1].thickness", "layers[-2].thickness"),
+                                   ("theta", "layers[-1].magnetization.phi")])
+def test_two_paths_that_set_the_same_parameter_are_refused(paths):
+    """theta turns m2 as a whole; negative indices name the same layers: one of the two axes would do nothing."""
+    stack = ss.load_stack(SEED)
+    with pytest.raises(ss.StackError, match="sets the same parameter as another swept path"):
+        ss.sweep(stack, {paths[0]: [0.5, 1.0], paths[1]: [1.0, 2.0]})
+    ds = ss.sweep(stack, {"layers[2].magnetization.theta": [10.0, 20.0], "layers[2].magnetization.phi": [0.0, 30.0]})
+    assert ds.g2.shape == (2, 2)  # theta and phi of one direction are independent

@@ -15,6 +15,7 @@ for memory, NetCDF, Zarr and Dask), and each one is a single batched solve.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -112,6 +113,19 @@ def _check_path(stack: Stack, path: str) -> None:
                                f"{path}.theta or {path}.phi (degrees), or theta")
 
 
+def _target(stack: Stack, path: str) -> str:
+    """What a path sets, spelled one way: ``theta`` and ``layers[-1].magnetization.theta`` both set the polar
+    angle of a magnetization, and ``theta`` turns the second F layer's m (about m1) as a whole."""
+    if path == THETA:
+        return f"layers[{stack.ferromagnet_indices[1]}].magnetization"
+    match = re.match(r"^layers\[(-?\d+)\]\.(.+)$", path)
+    if match:
+        index = int(match.group(1)) % len(stack.layers)
+        key = match.group(2)
+        return f"layers[{index}].{key}"  # .magnetization.theta and .phi are independent; theta takes both
+    return path
+
+
 def _values(path: str, raw: Any) -> np.ndarray:
     try:
         values = np.asarray(raw, dtype=float)
@@ -151,9 +165,13 @@ def parse_axes(stack: Stack, parameters: Mapping[Any, Any]) -> tuple[Axis, ...]:
             paths, raw = (key,), (raw,)
         for path in paths:
             _check_path(stack, path)
-            if path in seen:
-                raise StackError(path, "swept twice")
-            seen.add(path)
+            target = _target(stack, path)
+            clash = next((other for other in seen if target == other or target.startswith(other + ".")
+                          or other.startswith(target + ".")), None)
+            if clash is not None:
+                raise StackError(path, "swept twice" if clash == target == path else
+                                 f"sets the same parameter as another swept path ({clash})")
+            seen.add(target)
         values = tuple(_values(path, r) for path, r in zip(paths, raw))
         lengths = {v.size for v in values}
         if len(lengths) != 1:
