@@ -481,6 +481,17 @@ def test_python_library_errors():
     assert layer.material.name == "TestCo" and float(layer.thickness) == pytest.approx(2e-9)
 
 
+def test_a_library_pair_must_join_the_materials_of_its_node(tmp_path):
+    """pair = "TestCu/TestCo" names the library's Co/Cu interface: at a node between other materials it is an
+    error, not silently applied."""
+    other = '\n[materials.Other]\ntype = "ferromagnet"\nrho = "60 nOhm*m"\nbeta = 0.4\nl_sf = "40 nm"\n'
+    text = (LIBRARY_FILE.replace('material = "TestCo"', 'material = "Other"', 1) + other
+            + '\n[[interfaces]]\nnode = 1\npair = "TestCu/TestCo"\n')
+    with pytest.raises(ss.StackError, match=r'interfaces\[0\]\.pair: the library interface "TestCu/TestCo" does '
+                                            r"not join the materials at node 1 \(Other \| TestCu\)"):
+        load_stack(write(tmp_path, text), library=FAKE_LIBRARY)
+
+
 def test_the_examples_of_docs_stack_format_load(tmp_path):
     """Both TOML examples of docs/STACK_FORMAT.md parse (the SI one with fake library names)."""
     text = (Path(__file__).parents[1] / "docs" / "STACK_FORMAT.md").read_text(encoding="utf-8")
@@ -491,7 +502,8 @@ def test_the_examples_of_docs_stack_format_load(tmp_path):
     reduced = reduced.replace("magnetization = [1, 0, 0] ", "magnetization = { theta = 60 }")
     stack = load_stack(write(tmp_path, reduced, "reduced.toml"))
     assert stack.units == "reduced" and len(stack.interfaces) == 1
-    in_si = in_si.replace('"Py"', '"TestCo"').replace('"Cu/Py"', '"TestCu/TestCo"')
+    in_si = in_si.replace('"Py"', '"TestCo"').replace('"Cu/Py"', '"TestCu/TestCo"').replace(
+        "[materials.Cu]", "[materials.TestCu]").replace('material = "Cu"', 'material = "TestCu"')
     stack = load_stack(write(tmp_path, in_si, "si.toml"), library=FAKE_LIBRARY)
     assert stack.units == "SI" and [i.node for i in stack.interfaces] == [1, 2]
     assert float(stack.interfaces[1].gamma) == pytest.approx(0.6)

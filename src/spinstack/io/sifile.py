@@ -53,12 +53,14 @@ def si_stack(top: dict[str, Any], library: Any) -> Stack:
     books = _Library(library)
     if "current" not in top:
         raise StackError("current", 'missing (the charge current density J, e.g. "1e11 A/m^2")')
-    J = to_si(top["current"], "current_density", "current")
+    J = to_si(_single(top["current"], "current"), "current_density", "current")
     materials = _Materials(read_materials(top.get("materials", {}), books.table_material), books)
     left = read_end(top.get("left"), "left", materials.lookup, _area_conductance, "G")
     layers = read_layers(top.get("layers", []), materials.lookup, _thickness)
     right = read_end(top.get("right"), "right", materials.lookup, _area_conductance, "G")
-    interfaces = [_interface(table, path, books) for table, path in interface_tables(top.get("interfaces", []))]
+    names = [getattr(getattr(end, "material", None), "name", None) for end in (left,)] + \
+        [layer.material.name for layer in layers] + [getattr(getattr(right, "material", None), "name", None)]
+    interfaces = [_interface(table, path, books, names) for table, path in interface_tables(top.get("interfaces", []))]
     field = _field(top["field"], layers) if "field" in top else None
     try:
         return Stack(layers, left=left, right=right, current=J / si.ELECTRON_CHARGE, interfaces=interfaces,
@@ -68,7 +70,25 @@ def si_stack(top: dict[str, Any], library: Any) -> Stack:
 
 
 def _thickness(value: Any, path: str) -> Any:
-    return to_si(value, "length", path, sign="positive")
+    return to_si(_single(value, path), "length", path, sign="positive")
+
+
+def _joins(pair: str, left: str | None, right: str | None) -> bool:
+    """Whether the library pair "A/B" joins materials named like A and B, in either order (a name may extend
+    the library's, "Py2" or "Py_free" for Py)."""
+    first, _, second = pair.partition("/")
+
+    def like(name: str | None, library_name: str) -> bool:
+        return name is not None and name.lower().startswith(library_name.lower())
+
+    return (like(left, first) and like(right, second)) or (like(left, second) and like(right, first))
+
+
+def _single(value: Any, path: str) -> Any:
+    """A file gives one value per key: a list (a batch, in Python) is refused here, where the key is known."""
+    if isinstance(value, list):
+        raise StackError(path, f"must be a single value (a number or a quantity string), got {show(value)}")
+    return value
 
 
 def _area_conductance(value: Any, path: str) -> Any:
@@ -133,6 +153,9 @@ class _Library:
             raise StackError(f"{path}.{reduced[0]}", f"unknown key in an SI file (expected one of: "
                              f"{', '.join(MATERIAL_KEYS)}; {', '.join(_REDUCED_MATERIAL_KEYS)} are reduced-unit keys)")
         known_keys(table, MATERIAL_KEYS, path)
+        for key, value in table.items():
+            if key != "type":
+                _single(value, f"{path}.{key}")
         entry = None
         if _incomplete(table):
             library = self.get(f"{path}.{_first_missing(table)}", "missing here and to be taken from the library")
@@ -200,13 +223,18 @@ class _Materials:
         return material
 
 
-def _interface(table: dict[str, Any], path: str, books: _Library) -> Interface:
+def _interface(table: dict[str, Any], path: str, books: _Library, names: list[str | None]) -> Interface:
+    """An SI [[interfaces]] table; ``names`` are the materials of the left end, the layers and the right end
+    (None for an end without material), so that node k joins names[k] and names[k + 1]."""
     reduced = [key for key in table if key in _REDUCED_INTERFACE_KEYS]
     if reduced:
         raise StackError(f"{path}.{reduced[0]}", f"unknown key in an SI file (expected one of: "
                          f"{', '.join(INTERFACE_KEYS)}; {', '.join(_REDUCED_INTERFACE_KEYS)} are reduced-unit keys)")
     known_keys(table, INTERFACE_KEYS, path)
     node = interface_node(table, path)
+    for key in ("AR", "gamma", "delta"):
+        if key in table:
+            _single(table[key], f"{path}.{key}")
     given = {key: table[key] for key in ("AR", "gamma", "G_mix", "delta") if key in table}
     if "pair" in table:
         pair = table["pair"]
@@ -217,6 +245,10 @@ def _interface(table: dict[str, Any], path: str, books: _Library) -> Interface:
         if entry is None:
             raise StackError(f"{path}.pair", f"unknown library interface {show(pair)} "
                              f"(library pairs: {', '.join(library.interfaces) or 'none'})")
+        if 0 <= node < len(names) - 1 and not _joins(pair, names[node], names[node + 1]):
+            shown = " | ".join(str(name) for name in (names[node], names[node + 1]))
+            raise StackError(f"{path}.pair", f"the library interface {show(pair)} does not join the materials at "
+                             f"node {node} ({shown}): name them as in the pair, or give AR, gamma (G_mix, delta) here")
         given = {**{key: value.si for key, value in entry.values.items()}, **given}
     elif "AR" not in given:
         raise StackError(f"{path}.AR", 'missing (interface resistance-area AR*, e.g. "0.5 fOhm*m^2"; '
