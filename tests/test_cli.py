@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -136,16 +137,27 @@ def test_unknown_option_is_a_usage_error(runner):
     assert result.stdout == ""
 
 
-def test_overflowing_parameters_are_one_line_not_nan(runner, tmp_path):
-    """Valid but absurd values (d = 1e-300, D = 1e300) overflow doubles: one line, exit 2, no NaN printed."""
+@pytest.mark.parametrize(("replace", "key"), [(("D = 3.0", "D = 1e300"), "materials.N.D"),
+                                             (("D = 3.0", "D = 1e-308"), "materials.N.D")])
+@pytest.mark.parametrize("json_output", [True, False])
+def test_overflowing_parameters_are_one_line_naming_the_key(runner, tmp_path, replace, key, json_output):
+    """Absurd magnitudes (D = 1e300 with d = 1e-300) would overflow doubles in the solve: refused when the
+    stack is built, naming the key, the same way with and without --json (one line, exit 2, no NaN)."""
     path = tmp_path / "extreme.toml"
-    path.write_text(malformed.MATERIALS.replace("D = 3.0", "D = 1e300") + malformed.f_layer()
-                    + malformed.layer(thickness="1e-300"), encoding="utf-8")
-    result = runner.invoke(main, ["solve", str(path), "--json"])
+    path.write_text(malformed.MATERIALS.replace(*replace) + malformed.f_layer() + malformed.layer(thickness="1"),
+                    encoding="utf-8")
+    result = runner.invoke(main, ["solve", str(path)] + (["--json"] if json_output else []))
     assert result.exit_code == 2
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1
-    assert result.stderr.startswith(f"spinstack: error: {path}: numerical failure while solving")
+    assert result.stderr.startswith(f"spinstack: error: {path}: {key}: must lie between 1e-150 and 1e+150 in magnitude")
+
+
+def test_huge_and_tiny_magnetization_vectors_are_directions(runner, tmp_path):
+    """[0, 0, 1e308] and [1e-320, 0, 0] are valid directions (normalised without overflow): +z and +x."""
+    layer = ss.Layer(ss.Ferromagnet("F", 1.0, 0.5, 2.0), 1.0, [0.0, 0.0, 1e308])
+    np.testing.assert_array_equal(layer.magnetization, [0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(ss.Layer(layer.material, 1.0, [1e-320, 0.0, 0.0]).magnetization, [1.0, 0.0, 0.0])
 
 
 def test_an_internal_error_is_still_one_line(runner, monkeypatch):

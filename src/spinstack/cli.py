@@ -238,7 +238,9 @@ def _reported(file: str) -> Iterator[None]:
         with np.errstate(over="raise", divide="raise", invalid="raise"):
             yield
     except SpinstackError as error:
-        _fail(str(error), INPUT_ERROR)
+        message = str(error)
+        # the model's and the analysis' messages name a key or a reason; the file is said here
+        _fail(message if message.startswith(str(file)) else f"{file}: {message}", INPUT_ERROR)
     except FloatingPointError as error:
         _fail(f"{file}: numerical failure while solving ({error}): the parameters span too many "
               "orders of magnitude for double precision", INPUT_ERROR)

@@ -314,7 +314,9 @@ CATALOGUE: list[Case] = [
          "layers", "no spin relaxation anywhere"),
     # ---- the file itself
     Case("invalid-toml", MATERIALS + "[[layers]\nmaterial = 'N'\n", "", "invalid TOML: "),
-    Case("duplicate-key", MATERIALS.replace("D = 3.0", "D = 3.0\nD = 4.0") + GOOD_LAYERS, "", "invalid TOML: "),
+    Case("duplicate-key", MATERIALS.replace("D = 3.0", "D = 3.0\nD = 4.0") + GOOD_LAYERS, "",
+         'invalid TOML: Cannot overwrite a value (at line'),
+    Case("duplicate-key-line", MATERIALS.replace("D = 3.0", "D = 3.0\nD = 4.0") + GOOD_LAYERS, "", '): "D = 4.0"'),
     Case("not-utf8", MATERIALS.encode() + b"# caf\xe9\n" + GOOD_LAYERS.encode(), "", "not UTF-8 text (byte 0xe9 on line 12)"),
     Case("missing-file", None, "", "no such file"),
     Case("directory", DIRECTORY, "", "is a directory"),

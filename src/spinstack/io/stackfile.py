@@ -22,8 +22,10 @@ layer and end tables.
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -123,8 +125,18 @@ def load_stack(path: str | os.PathLike[str], *, library: Any = None) -> Stack:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise StackFileError(source, "", f"invalid TOML: {error}") from None
+        raise StackFileError(source, "", f"invalid TOML: {error}{_quoted_line(text, str(error))}") from None
     return stack_from_dict(data, source, library=library)
+
+
+def _quoted_line(text: str, message: str) -> str:
+    """``: "D = 2.0"``, the line a TOML error points at (tomllib gives its number, not the key)."""
+    match = re.search(r"at line (\d+)", message)
+    lines = text.splitlines()
+    if match is None or not 1 <= int(match.group(1)) <= len(lines):
+        return ""
+    line = lines[int(match.group(1)) - 1].strip()
+    return f": {json.dumps(line[:80], ensure_ascii=False)}" if line else ""
 
 
 def stack_from_dict(data: dict[str, Any], source: str, *, library: Any = None) -> Stack:

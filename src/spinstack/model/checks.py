@@ -47,13 +47,28 @@ def frozen(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def finite(value: Any, path: str) -> np.ndarray:
-    """A finite real number (or array of them)."""
+#: the magnitudes a parameter may have: the node system multiplies and divides a few of them, and double
+#: precision holds 1e+-308, so a value beyond these would overflow (or underflow) in the solve
+SMALLEST, LARGEST = 1e-150, 1e150
+
+
+def _in_range(array: np.ndarray, path: str) -> np.ndarray:
+    size = np.abs(array)
+    bad = np.isfinite(size) & (size != 0) & ((size < SMALLEST) | (size > LARGEST))
+    if bad.any():
+        raise StackError(path, f"must lie between {SMALLEST:g} and {LARGEST:g} in magnitude (the solve multiplies "
+                               f"such numbers; double precision ends at 1e308), {_describe(array, bad)}")
+    return array
+
+
+def finite(value: Any, path: str, *, bounded: bool = True) -> np.ndarray:
+    """A finite real number (or array of them), of a magnitude the solve can hold (:data:`LARGEST`) unless
+    ``bounded`` is False (angles: any finite number of degrees is a direction)."""
     array = as_real_array(value, path)
     bad = ~np.isfinite(array)
     if bad.any():
         raise StackError(path, f"must be finite, {_describe(array, bad)}")
-    return array
+    return _in_range(array, path) if bounded else array
 
 
 def positive(value: Any, path: str, *, allow_inf: bool = False) -> np.ndarray:
@@ -66,7 +81,7 @@ def positive(value: Any, path: str, *, allow_inf: bool = False) -> np.ndarray:
     bad = ~(array > 0)
     if bad.any():
         raise StackError(path, f"must be > 0, {_describe(array, bad)}")
-    return array
+    return _in_range(array, path)
 
 
 def open_interval(value: Any, low: float, high: float, path: str) -> np.ndarray:
@@ -91,18 +106,20 @@ def direction(value: Any, path: str) -> np.ndarray:
             raise StackError(f"{path}.{unknown[0]}", "unknown key (expected theta and phi)")
         if "theta" not in value:
             raise StackError(f"{path}.theta", "missing (polar angle from +z, degrees)")
-        theta = finite(value["theta"], f"{path}.theta")
-        phi = finite(value.get("phi", 0.0), f"{path}.phi")
+        theta = finite(value["theta"], f"{path}.theta", bounded=False)
+        phi = finite(value.get("phi", 0.0), f"{path}.phi", bounded=False)
         return frozen(polar(theta, phi))
     array = as_real_array(value, path)
     if array.ndim == 0 or array.shape[-1] != 3:
         raise StackError(path, f"must be a 3-vector [x, y, z] or {{theta, phi}}, got {value!r}")
     if not np.isfinite(array).all():
         raise StackError(path, f"must be finite, got {value!r}")
-    norm = np.sqrt(np.einsum("...i,...i->...", array, array))
-    bad = ~(norm > 0)
-    if bad.any():
+    # scaled by the largest component first: [0, 0, 1e308] and [1e-320, 0, 0] are directions too
+    largest = np.abs(array).max(axis=-1, keepdims=True)
+    if not (largest > 0).all():
         raise StackError(path, "must be a non-zero vector, got [0, 0, 0]")
+    array = array / largest
+    norm = np.sqrt(np.einsum("...i,...i->...", array, array))
     return frozen(array / norm[..., None])
 
 
