@@ -21,20 +21,32 @@ from ..solution import Efficiency, solve
 EFFICIENCIES = ("g1", "g2", "g1_field", "g2_field")
 
 
-def _pair(stack: Stack) -> tuple[int, int]:
+def _pair(stack: Stack, pair: tuple[int, int] | None = None) -> tuple[int, int]:
+    """The two F layers (reference, turned): ``pair`` as given (checked), else the stack's only two."""
     indices = stack.ferromagnet_indices
-    if len(indices) != 2:
-        raise SpinstackError(f"efficiency functions need exactly two F layers, this stack has {len(indices)}")
-    return indices
+    if pair is None:
+        if len(indices) != 2:
+            raise SpinstackError(f"efficiency functions need exactly two F layers, this stack has {len(indices)}")
+        return indices
+    count = len(stack.layers)
+    chosen = tuple(int(i) % count if -count <= int(i) < count else int(i) for i in pair)
+    for index in chosen:
+        if index not in indices:
+            raise SpinstackError(f"layer {index} is not an F layer of this stack (F layers: "
+                                 f"{', '.join(map(str, indices)) or 'none'})")
+    if chosen[0] == chosen[1]:
+        raise SpinstackError(f"the reference and the turned layer must differ, got layer {chosen[0]} twice")
+    return chosen
 
 
-def rotation_plane(stack: Stack) -> tuple[np.ndarray, np.ndarray]:
+def rotation_plane(stack: Stack, pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(m1, e): m1 and the unit vector normal to it towards m2, spanning the plane m2 turns in.
 
-    When m2 is collinear with m1 the plane is that of m1 and the coordinate axis
-    least aligned with it.
+    ``pair`` = (reference, turned) layer indices; default the stack's two F layers.  When
+    m2 is collinear with m1 the plane is that of m1 and the coordinate axis least aligned
+    with it.
     """
-    first, second = _pair(stack)
+    first, second = _pair(stack, pair)
     m1 = np.broadcast_to(stack.layers[first].magnetization, stack.batch_shape + (3,))
     m2 = np.broadcast_to(stack.layers[second].magnetization, stack.batch_shape + (3,))
     normal = m2 - np.einsum("...i,...i->...", m1, m2)[..., None] * m1
@@ -47,14 +59,15 @@ def rotation_plane(stack: Stack) -> tuple[np.ndarray, np.ndarray]:
     return m1, e
 
 
-def with_angle(stack: Stack, theta: ArrayLike) -> Stack:
+def with_angle(stack: Stack, theta: ArrayLike, pair: tuple[int, int] | None = None) -> Stack:
     """The stack with m2 turned to ``theta`` degrees from m1, in the plane of :func:`rotation_plane`.
 
-    ``theta`` broadcasts against the stack's batch shape.
+    ``theta`` broadcasts against the stack's batch shape.  ``pair`` = (reference, turned)
+    layer indices for a stack with more F layers (the others stay as they are).
     """
-    first, second = _pair(stack)
+    first, second = _pair(stack, pair)
     angle = np.deg2rad(np.asarray(theta, dtype=float))[..., None]
-    m1, e = rotation_plane(stack)
+    m1, e = rotation_plane(stack, (first, second))
     # exact zeros at 0, 90, 180 degrees keep collinear configurations exactly collinear
     cosine = np.where(np.isin(angle, [np.pi / 2, -np.pi / 2]), 0.0, np.cos(angle))
     sine = np.where(np.isin(angle, [0.0, np.pi, -np.pi]), 0.0, np.sin(angle))

@@ -1,4 +1,11 @@
-"""Angular magnetoresistance R(theta) and the GMR ratio of two-F stacks (MODEL.md 4)."""
+"""Angular magnetoresistance R(theta) and the GMR ratio of any stack with two or more F layers (MODEL.md 4).
+
+R(theta) turns one F layer (by default the last) away from a reference F layer (by default
+the first) by theta, in the plane of the two (:func:`spinstack.analysis.with_angle`); any
+other F layer keeps its direction.  R_P and R_AP are theta = 0 and 180 degrees: for a spin
+valve the usual parallel and antiparallel states, for a stack with more F layers the
+states of the turned layer against the reference.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +14,29 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..errors import SpinstackError
 from ..model import Stack
 from ..solution import solve
 from .efficiency import with_angle
 
 
-def resistance_curve(stack: Stack, theta: ArrayLike) -> np.ndarray:
-    """Resistance-area r(theta) with m2 turned to ``theta`` degrees from m1 (batched).
+def default_pair(stack: Stack) -> tuple[int, int]:
+    """(reference, turned): the first and the last F layer."""
+    indices = stack.ferromagnet_indices
+    if len(indices) < 2:
+        raise SpinstackError(f"R(theta) and the GMR need two F layers to turn against each other, this stack has "
+                             f"{len(indices)}")
+    return indices[0], indices[-1]
 
-    The rotation plane is that of :func:`spinstack.analysis.with_angle`; shape
-    ``broadcast(theta, batch_shape)``.  Units as the stack (reduced, or SI base when
-    the stack is SI: the reported number is then in the solver's SI-base units).
+
+def resistance_curve(stack: Stack, theta: ArrayLike, pair: tuple[int, int] | None = None) -> np.ndarray:
+    """Resistance-area r(theta) with the turned layer at ``theta`` degrees from the reference (batched).
+
+    ``pair`` = (reference, turned) layer indices, default :func:`default_pair`.  The rotation
+    plane is that of :func:`spinstack.analysis.with_angle`; shape ``broadcast(theta,
+    batch_shape)``.  Units as the stack (reduced, or SI base when the stack is SI).
     """
-    return solve(with_angle(stack, theta)).resistance_area
+    return solve(with_angle(stack, theta, pair if pair is not None else default_pair(stack))).resistance_area
 
 
 @dataclass(frozen=True)
@@ -34,7 +51,8 @@ class Magnetoresistance:
         return (self.antiparallel - self.parallel) / self.parallel
 
 
-def magnetoresistance(stack: Stack) -> Magnetoresistance:
-    """R_P (theta = 0) and R_AP (theta = 180 degrees) of a two-F stack, in one batched solve."""
-    values = resistance_curve(stack, np.array([0.0, 180.0]).reshape((2,) + (1,) * len(stack.batch_shape)))
+def magnetoresistance(stack: Stack, pair: tuple[int, int] | None = None) -> Magnetoresistance:
+    """R_P (theta = 0) and R_AP (theta = 180 degrees) of the turned layer against the reference (``pair``,
+    default the first and the last F layer), in one batched solve."""
+    values = resistance_curve(stack, np.array([0.0, 180.0]).reshape((2,) + (1,) * len(stack.batch_shape)), pair)
     return Magnetoresistance(values[0], values[1])

@@ -150,8 +150,9 @@ def _scales(units: str) -> dict[str, float]:
 
 
 def _magnetoresistance(solution: Solution, scale: float) -> dict[str, float] | None:
-    """R_P, R_AP and the GMR ratio of a two-F stack (an extension of the contract), else None."""
-    if solution.efficiency_problem is not None:
+    """R_P, R_AP and the GMR ratio (an extension of the contract): the last F layer turned against the first
+    (analysis.resistance); None without two F layers or a resistance."""
+    if solution.resistance_problem is not None or len(solution.stack.ferromagnet_indices) < 2:
         return None
     result = magnetoresistance(solution.stack)
     return {"parallel": _scalar(result.parallel * scale, "magnetoresistance.parallel"),

@@ -266,11 +266,13 @@ def _resistance(solution: Solution, units: _Units) -> list[str]:
     lines = ["resistance-area (MODEL.md 4)",
              f"  total {name} = {_number(total)}{unit}",
              f"  spin part = {_number(spin)}{unit}  (ohmic part, {rest}: {_number(total - spin)}{unit})"]
-    if solution.efficiency_problem is None:
+    magnets = solution.stack.ferromagnet_indices
+    if solution.resistance_problem is None and len(magnets) >= 2:
         result = magnetoresistance(solution.stack)
         parallel, antiparallel = float(result.parallel) * scale.factor, float(result.antiparallel) * scale.factor
+        which = "" if len(magnets) == 2 else f" (layer {magnets[-1]} turned against layer {magnets[0]}, the rest kept)"
         lines.append(f"  parallel {name}_P = {_number(parallel)}{unit}, antiparallel {name}_AP = {_number(antiparallel)}{unit}, "
-                     f"GMR (R_AP - R_P)/R_P = {_number(100 * float(result.ratio))} %")
+                     f"GMR (R_AP - R_P)/R_P = {_number(100 * float(result.ratio))} %{which}")
     return lines
 
 
