@@ -211,6 +211,10 @@ def _annotate_torques(ax: Any, solution: Solution, segments: list[Segment], comp
             by_node_left[s.index + 1] = s
     faces = [k for k in torque_faces(solution) if np.linalg.norm(current(deposit[k])) > 1e-9 * scale]
     elements = solution.arrays.elements()
+    # a label goes into the non-magnetic neighbour (element k + 1 right of node k, else element k); two labels
+    # in one spacer (its two faces) are moved apart vertically, or they would cover each other and the arrows
+    into = [k + 1 if elements[k].is_ferromagnet else k for k in faces]
+    shared = {element for element in into if into.count(element) > 1}
     labels_on_top = False
     for count, k in enumerate(faces):
         x = float(length(solution.node_positions[k]))
@@ -234,7 +238,10 @@ def _annotate_torques(ax: Any, solution: Solution, segments: list[Segment], comp
         if visible:
             _, low, high = max(visible, key=lambda item: abs(item[2] - item[1]))
             x = x + (1 if right_side else -1) * shift * 0.5 * (len(visible) - 1)
-            ax.annotate(text, xy=(x, 0.5 * (low + high)), xytext=(5 if right_side else -5, 0),
+            bottom, top = min(low, high), max(low, high)
+            # two labels in one spacer: the left face's low on its arrow, the right face's high on its own
+            where = 0.5 if into[count] not in shared else (0.2 if right_side else 0.85)
+            ax.annotate(text, xy=(x, bottom + where * (top - bottom)), xytext=(5 if right_side else -5, 0),
                         textcoords="offset points", ha="left" if right_side else "right", va="center",
                         fontsize=style.FONT_SMALL, color=style.INK, zorder=6,
                         bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
