@@ -8,6 +8,8 @@ stderr and exits with status 2; never a traceback (STACK_FORMAT.md).
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -239,8 +241,9 @@ def _reported(file: str) -> Iterator[None]:
             yield
     except SpinstackError as error:
         message = str(error)
-        # the model's and the analysis' messages name a key or a reason; the file is said here
-        _fail(message if message.startswith(str(file)) else f"{file}: {message}", INPUT_ERROR)
+        # the model's and the analysis' messages name a key or a reason; the file (when it is one) is said here
+        named = message.startswith(str(file)) or not os.path.exists(str(file))
+        _fail(message if named else f"{file}: {message}", INPUT_ERROR)
     except FloatingPointError as error:
         _fail(f"{file}: numerical failure while solving ({error}): the parameters span too many "
               "orders of magnitude for double precision", INPUT_ERROR)

@@ -24,6 +24,7 @@ per unit current (j0 = 1): all outputs are linear in j0.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -175,15 +176,18 @@ class UnitSolution:
             total += _apply(part.K_ab, values[..., neighbour, :], self._shape)
         return total
 
+    def _faces_of(self, layer: int) -> Iterator[tuple[int, tuple[int, str, bool] | None]]:
+        """(node, :meth:`_neighbour_terms`) at an F layer's two nodes, reservoir faces left out (no deposit)."""
+        chain = self._chain
+        for node in (layer, layer + 1):
+            if chain[self._left_node[node]].kind != "reservoir" and chain[self._right_node[node] + 1].kind != "reservoir":
+                yield node, self._neighbour_terms(layer, node)
+
     def _deposit_total(self, layer: int) -> np.ndarray:
         """The spin deposited at an F layer's two faces (its transverse part is the torque), with the terms
         along m left out where they are exactly along m (see :meth:`_neighbour_terms`)."""
         total = np.zeros(self._shape + (3,), dtype=self._values.dtype)
-        chain = self._chain
-        for node in (layer, layer + 1):
-            if chain[self._left_node[node]].kind == "reservoir" or chain[self._right_node[node] + 1].kind == "reservoir":
-                continue
-            terms = self._neighbour_terms(layer, node)
+        for node, terms in self._faces_of(layer):
             if terms is None:
                 total = total + self.deposit_at(node)
             else:
@@ -194,20 +198,14 @@ class UnitSolution:
     def _deposit_total_dot(self, layer: int, vector: np.ndarray) -> np.ndarray:
         """:meth:`_deposit_total` . v from scalar node coordinates where it can (no vector per configuration)."""
         total = 0.0
-        chain = self._chain
-        for node in (layer, layer + 1):
-            if chain[self._left_node[node]].kind == "reservoir" or chain[self._right_node[node] + 1].kind == "reservoir":
-                continue
-            terms = self._neighbour_terms(layer, node)
+        for node, terms in self._faces_of(layer):
             if terms is None:
                 total = total + self._face_dot(self._left_node[node], "b", vector) \
                     - self._face_dot(self._right_node[node] + 1, "a", vector)
                 continue
             neighbour, side, drop = terms
-            if drop:
-                face = _dot(self._outer_face(neighbour, side, drop), vector)
-            else:
-                face = self._face_dot(neighbour, side, vector)
+            face = _dot(self._outer_face(neighbour, side, drop), vector) if drop else \
+                self._face_dot(neighbour, side, vector)
             total = total + face if node == layer else total - face
         return total
 
