@@ -464,24 +464,21 @@ def _axes_block(kinds, const, rows, vary, mconst, mrows, mvary, dims, axes, firs
                 continue
             # the layer's own face on its own axis carries spin along m only: left out (see _efficiency_loop)
             own = dims[node] == 1 and axes[node] == element
-            skip_arriving = own and node == element
-            skip_leaving = own and node == element - 1
+            # 0/1 weights of the terms (branch-free inner loop): the layer's own face is left out on its own
+            # axis, and so is the neighbour's K mu_node there (along m too)
+            arrive = 0.0 if own and node == element else 1.0
+            leave = 0.0 if own and node == element - 1 else 1.0
+            node_term = 0.0 if own else 1.0
+            previous = max(node - 1, 0)
+            following = min(node + 1, n_nodes - 1)
+            before = arrive if node > 0 else 0.0
+            after = leave if node + 1 < n_nodes else 0.0
             for c in range(3):
                 for w in range(width):
-                    arriving = 0.0
-                    if not skip_arriving:
-                        arriving = source[node, c, w]
-                        if not own:  # the neighbour's K mu_node is along m too
-                            arriving = arriving + K[node, 3, w] * mu[node, c, w]
-                        if node > 0:
-                            arriving = arriving + K[node, 2, w] * mu[node - 1, c, w]
-                    leaving = 0.0
-                    if not skip_leaving:
-                        leaving = source[node + 1, c, w]
-                        if not own:
-                            leaving = leaving + K[node + 1, 0, w] * mu[node, c, w]
-                        if node + 1 < n_nodes:
-                            leaving = leaving + K[node + 1, 1, w] * mu[node + 1, c, w]
+                    arriving = arrive * (source[node, c, w] + node_term * K[node, 3, w] * mu[node, c, w]) \
+                        + before * K[node, 2, w] * mu[previous, c, w]
+                    leaving = leave * (source[node + 1, c, w] + node_term * K[node + 1, 0, w] * mu[node, c, w]) \
+                        + after * K[node + 1, 1, w] * mu[following, c, w]
                     torques[which, c, w] += arriving - leaving
         for w in range(width):
             along = m[element, 0, w] * torques[which, 0, w] + m[element, 1, w] * torques[which, 1, w] + \
