@@ -533,7 +533,7 @@ def parts(arrays: StackArrays, drive: str = "current") -> tuple[list[Part], list
     def left_end() -> Part:
         boundary = arrays.boundaries.get("left")
         if boundary is not None:  # j_s(x_0-) = -M mu_0: flows along -x into the end
-            return Part(boundary.kind, zero3, zero, zero, zero, -boundary_conductance(boundary, shape))
+            return Part(boundary.kind, zero3, zero, zero, zero, -end_conductance(boundary))
         end = arrays.left
         if end is None:
             return Part("reservoir", zero3, zero, zero, zero, zero)
@@ -542,11 +542,15 @@ def parts(arrays: StackArrays, drive: str = "current") -> tuple[list[Part], list
     def right_end() -> Part:
         boundary = arrays.boundaries.get("right")
         if boundary is not None:  # j_s(x_L+) = M mu_L
-            return Part(boundary.kind, zero3, boundary_conductance(boundary, shape), zero, zero, zero)
+            return Part(boundary.kind, zero3, end_conductance(boundary), zero, zero, zero)
         end = arrays.right
         if end is None:
             return Part("reservoir", zero3, zero, zero, zero, zero)
         return Part("lead", source(end), end_stiffness(end), zero, zero, zero, axis(end), end.is_coherent)
+
+    def end_conductance(boundary: Boundary) -> np.ndarray:
+        # an open end takes no spin current: a scalar 0 (multiples of 1 cost nothing in the steps), not a 3x3 0
+        return zero if boundary.kind == "open" else boundary_conductance(boundary, shape)
 
     def end_stiffness(end: Element) -> np.ndarray:
         G = np.broadcast_to(lead_stiffness(end), shape)
