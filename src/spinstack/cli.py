@@ -9,7 +9,6 @@ stderr and exits with status 2; never a traceback (STACK_FORMAT.md).
 from __future__ import annotations
 
 import os
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path

@@ -170,20 +170,25 @@ def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[st
             _check_memory(layouts)
             sink: Any = store.MemorySink(skeleton, layouts)
         else:
-            sink = _writing(out, lambda: (store.NetCDFSink if kind == "netcdf" else store.ZarrSink)(out, skeleton,
-                                                                                                     layouts))
+            sink = (store.NetCDFSink if kind == "netcdf" else store.ZarrSink)(out, skeleton, layouts)
         bar = bars.progress_bar(plan.size, progress)
         try:
             if client is not None:
-                _writing(out, lambda: runners.run_cluster(client, stack, plan, names, sink, bar))
+                runners.run_cluster(client, stack, plan, names, sink, bar)
             else:
-                _writing(out, lambda: runners.run_local(stack, plan, names, sink, bar))
-            result = _writing(out, sink.finish)
+                runners.run_local(stack, plan, names, sink, bar)
+            result = sink.finish()
         except BaseException:
             sink.abort()
             raise
         finally:
             bar.close()
+    except OSError as error:
+        if out is None:
+            raise
+        # no such folder, no permission, disk full: the user's to fix, one message naming the file
+        reason = os.strerror(error.errno) if error.errno else str(error).split(" (")[0] or type(error).__name__
+        raise SpinstackError(f"{out}: cannot write the sweep ({reason})") from None
     finally:
         if opened:
             client.close()
@@ -191,18 +196,6 @@ def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[st
     if kind is not None:
         return open_sweep(result, chunks=chunks if dask else None)
     return result.chunk(chunks) if dask else result
-
-
-def _writing(out: Any, action: Any) -> Any:
-    """Run ``action``; a failure to write the output (no such folder, no permission, disk full) is the
-    user's to fix: one message naming the file, not an internal error."""
-    try:
-        return action()
-    except OSError as error:
-        if out is None:
-            raise
-        reason = os.strerror(error.errno) if error.errno else str(error).split(" (")[0] or type(error).__name__
-        raise SpinstackError(f"{out}: cannot write the sweep ({reason})") from None
 
 
 def _check_memory(layouts: list[Any]) -> None:

@@ -13,6 +13,8 @@ are identical.
 
 from __future__ import annotations
 
+import re
+import socket
 import uuid
 from typing import Any
 
@@ -51,9 +53,6 @@ def connect(scheduler: Any) -> tuple[Any, bool]:
 def _reachable(address: Any) -> None:
     """Check a scheduler address before distributed sees it: a malformed or unreachable one would leave a
     half-built Client behind, whose clean-up at exit hangs and prints a traceback."""
-    import re
-    import socket
-
     match = re.fullmatch(r"(?:(tcp|tls)://)?\[?([^\[\]/]+?)\]?:(\d+)", str(address).strip())
     if not isinstance(address, str) or match is None:
         raise SpinstackError(f"scheduler {address!r}: not an address of the form tcp://HOST:PORT")

@@ -113,10 +113,9 @@ def _field_direction(stack: Stack) -> Control:
 
     def read() -> Any:
         radians = np.deg2rad(widget.value)
-        # exact zeros at multiples of 90 degrees (cos 90 deg is 6e-17 in floating point)
-        direction = np.where(np.abs(np.array([np.cos(radians), np.sin(radians)])) < 1e-15, 0.0,
-                             np.array([np.cos(radians), np.sin(radians)]))
-        return np.array([0.0, magnitude * direction[0], magnitude * direction[1]])
+        direction = np.array([0.0, np.cos(radians), np.sin(radians)])
+        direction[np.abs(direction) < 1e-15] = 0.0  # exact zeros at multiples of 90 degrees (cos 90 deg is 6e-17)
+        return magnitude * direction
 
     return Control("field", (widget,), read(), read)
 

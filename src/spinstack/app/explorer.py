@@ -63,12 +63,13 @@ class Markup:
 
 
 def _start_display(stack: Stack) -> Display:
-    """The page's units from the start stack; a stack that cannot be solved gets them from _compute's error."""
-    paths = [f"layers[{i}].thickness" for i in range(len(stack.layers))]
-    paths += [f"materials.{name}.{key}" for name, material in stack.materials.items() for key in ("D", "l")]
-    paths.append("current")
+    """The page's units from the start stack (SI only: a reduced stack is shown as it is); a stack that cannot
+    be solved is reported by _compute."""
     if stack.units != "SI":
         return reduced_display()
+    paths = [f"layers[{i}].thickness" for i in range(len(stack.layers))]
+    paths += [f"materials.{name}.{key}" for name in stack.materials for key in ("D", "l")]
+    paths.append("current")
     with np.errstate(over="raise", divide="raise", invalid="raise"):
         try:
             return display_for(solve(stack), paths)

@@ -58,8 +58,8 @@ def si_stack(top: dict[str, Any], library: Any) -> Stack:
     left = read_end(top.get("left"), "left", materials.lookup, _area_conductance, "G")
     layers = read_layers(top.get("layers", []), materials.lookup, _thickness)
     right = read_end(top.get("right"), "right", materials.lookup, _area_conductance, "G")
-    names = [getattr(getattr(end, "material", None), "name", None) for end in (left,)] + \
-        [layer.material.name for layer in layers] + [getattr(getattr(right, "material", None), "name", None)]
+    # the material on each side of every node: the ends' (None for a reservoir, open or insulator end), the layers'
+    names = [_material_name(left)] + [layer.material.name for layer in layers] + [_material_name(right)]
     interfaces = [_interface(table, path, books, names) for table, path in interface_tables(top.get("interfaces", []))]
     field = _field(top["field"], layers) if "field" in top else None
     try:
@@ -71,6 +71,11 @@ def si_stack(top: dict[str, Any], library: Any) -> Stack:
 
 def _thickness(value: Any, path: str) -> Any:
     return to_si(_single(value, path), "length", path, sign="positive")
+
+
+def _material_name(end: Any) -> str | None:
+    material = getattr(end, "material", None)
+    return None if material is None else material.name
 
 
 def _joins(pair: str, left: str | None, right: str | None) -> bool:
