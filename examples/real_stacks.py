@@ -23,6 +23,7 @@ Run:  python examples/real_stacks.py [OUT_DIR]   (figures go to figures/ by defa
 
 from __future__ import annotations
 
+import dataclasses
 import pathlib
 import sys
 
@@ -56,8 +57,8 @@ def collinear(stack: ss.Stack, sign: float) -> ss.Stack:
     first, second = stack.ferromagnet_indices
     layers = list(stack.layers)
     old = layers[second]
-    layers[second] = ss.Layer(old.material, old.thickness, sign * np.asarray(stack.layers[first].magnetization))
-    return ss.Stack(layers, stack.left, stack.right, stack.current, stack.interfaces, stack.units)
+    layers[second] = dataclasses.replace(old, magnetization=sign * np.asarray(stack.layers[first].magnetization))
+    return dataclasses.replace(stack, layers=layers)  # keeps every other field (field, interfaces, units, ...)
 
 
 def check_library_numbers(stacks: dict[str, ss.Stack]) -> None:

@@ -325,8 +325,8 @@ def mixing_conductance(value: Any, path: str) -> np.ndarray | None:
 
 
 def stack(layers: Sequence[Layer], left: End | None = None, right: End | None = None, *, current_density: Any,
-          interfaces: Sequence[Interface] = ()) -> Stack:
-    """An SI stack (``units == "SI"``) driven by the charge current density J.
+          interfaces: Sequence[Interface] = (), field: Any = None) -> Stack:
+    """An SI stack (``units == "SI"``) driven by the charge current density J (and an in-plane field).
 
     Parameters
     ----------
@@ -335,11 +335,32 @@ def stack(layers: Sequence[Layer], left: End | None = None, right: End | None = 
         (ends default to reservoirs).
     current_density
         J (e.g. ``"1e11 A/m^2"``): conventional current along +x, so electrons flow along
-        -x and j0 = J/e < 0 for J > 0 (MODEL.md 7).
+        -x and j0 = J/e < 0 for J > 0 (MODEL.md 7).  ``0`` with an open or insulator end.
+    field
+        The in-plane electric field [0, E_y, E_z] (e.g. ``[0, "2e4 V/m", 0]``; numbers in V/m),
+        stored as eps = e E (MODEL.md 7, 8a); ``None`` (default) for none.
     """
     J = to_si(current_density, "current_density", "current")
+    eps = None if field is None else ELECTRON_CHARGE * _electric_field(field) + 0.0  # + 0.0: no -0 components
     return Stack(layers, left=Reservoir() if left is None else left, right=Reservoir() if right is None else right,
-                 current=J / ELECTRON_CHARGE, interfaces=interfaces, units="SI")
+                 current=J / ELECTRON_CHARGE, interfaces=interfaces, units="SI", field=eps)
+
+
+def _electric_field(value: Any) -> np.ndarray:
+    """E = [0, E_y, E_z] in V/m, shape (..., 3), from three quantities or one array of them."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != 3:
+            raise StackError("field", f"must be [0, E_y, E_z] (an in-plane electric field), got {_shown(value)}")
+        parts = [to_si(part, "electric_field", f"field[{i}]") for i, part in enumerate(value)]
+        E = np.stack(np.broadcast_arrays(*parts), axis=-1)
+    else:
+        E = to_si(value, "electric_field", "field")
+        if E.ndim == 0 or E.shape[-1] != 3:
+            raise StackError("field", f"must be [0, E_y, E_z] (an in-plane electric field), got {_shown(value)}")
+    if np.any(E[..., 0] != 0):
+        raise StackError("field[0]", "must be 0: the in-plane field is tangential to the layers (x is the "
+                                     "stack normal, E_x would drive a current across them)")
+    return E
 
 
 def _material_argument(value: Material | str, library: Any) -> Material:

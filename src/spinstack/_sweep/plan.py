@@ -70,10 +70,9 @@ class Axis:
 def set_angle(stack: Stack, theta: np.ndarray) -> Stack:
     """``stack`` with m2 at ``theta`` degrees from m1 (:func:`spinstack.analysis.with_angle`).
 
-    Everything else is kept: interfaces and the unit system too.
+    Everything else is kept: ends, current, in-plane field, interfaces and the unit system.
     """
-    turned = with_angle(stack, theta)
-    return Stack(turned.layers, stack.left, turned.right, stack.current, stack.interfaces, stack.units)
+    return with_angle(stack, theta)
 
 
 def apply(stack: Stack, axes: tuple[Axis, ...]) -> Stack:

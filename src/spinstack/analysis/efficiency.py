@@ -7,6 +7,7 @@ solver: one solve per curve, one per bisection step for all roots at once.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import SpinstackError, StackError
-from ..model import Layer, Lead, Stack
+from ..model import Lead, Stack
 from ..model.paths import with_parameter
 from ..solution import Efficiency, solve
 
@@ -74,14 +75,15 @@ def with_angle(stack: Stack, theta: ArrayLike, pair: tuple[int, int] | None = No
     m2 = cosine * m1 + sine * e
     layers = list(stack.layers)
     old = layers[second]
-    layers[second] = Layer(old.material, old.thickness, m2)
+    layers[second] = dataclasses.replace(old, magnetization=m2)
     right = stack.right
     if second == len(layers) - 1 and isinstance(right, Lead) and right.magnetization is not None:
         # a touching F lead is collinear with F2 and turns with it
         aligned = np.sign(np.einsum("...i,...i->...", right.magnetization, old.magnetization))[..., None]
-        right = Lead(right.material, aligned * m2)
-    # the interfaces and the unit system stay: only m2 (and a touching F lead) turn
-    return Stack(layers, stack.left, right, stack.current, stack.interfaces, stack.units)
+        right = dataclasses.replace(right, magnetization=aligned * m2)
+    # only m2 (and a touching F lead) turn: replace keeps every other field (ends, current, field,
+    # interfaces, units)
+    return dataclasses.replace(stack, layers=layers, right=right)
 
 
 def efficiency(stack: Stack, theta: ArrayLike) -> Efficiency:

@@ -33,7 +33,9 @@ _LAYER = re.compile(r"^layers\[(-?\d+)\]\.(.+)$")
 
 def _angles(vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Polar angle from +z and azimuth from +x, degrees."""
-    theta = np.rad2deg(np.arccos(np.clip(vector[..., 2], -1.0, 1.0)))
+    # atan2 of the in-plane length and z, not arccos(z): exact to round-off at every angle (arccos loses
+    # half the digits near the poles, where dz/dtheta -> 0)
+    theta = np.rad2deg(np.arctan2(np.hypot(vector[..., 0], vector[..., 1]), vector[..., 2]))
     phi = np.rad2deg(np.arctan2(vector[..., 1], vector[..., 0]))
     return theta, phi
 
@@ -83,7 +85,7 @@ def parameter_value(stack: Stack, path: str) -> np.ndarray:
         if getattr(material, key) is None:
             raise StackError(path, f"not set for {name!r} (full absorption: no l_J, l_phi)")
         return np.asarray(getattr(material, key))
-    element, key = _element(stack, path)
+    element, key, _ = _element(stack, path)
     if key == "thickness" and isinstance(element, Layer):
         return element.thickness
     if key in _INSULATOR_KEYS and isinstance(element, Insulator):
@@ -106,20 +108,23 @@ def _bad(path: str) -> Any:
 _INSULATOR_KEYS = ("g_mix", "g_s")
 
 
-def _element(stack: Stack, path: str) -> tuple[Layer | Lead | Insulator, str]:
+def _element(stack: Stack, path: str) -> tuple[Layer | Lead | Insulator, str, int | str]:
+    """The layer or end a path names, the rest of the path, and where it sits: a layer index (from 0) or
+    ``"left"``/``"right"``.  Where, not the object: one Layer or Lead object may sit in several places, and
+    a path changes one of them."""
     match = _LAYER.match(path)
     if match:
         index = int(match.group(1))
         if not -len(stack.layers) <= index < len(stack.layers):
             raise StackError(path, f"no such layer: the stack has {len(stack.layers)} layers")
-        return stack.layers[index], match.group(2)
+        return stack.layers[index], match.group(2), index % len(stack.layers)
     head, _, rest = path.partition(".")
     if head in ("left", "right"):
         end = getattr(stack, head)
         if not isinstance(end, (Lead, Insulator)):
             raise StackError(path, f"the {head} end is {'an open face' if end.kind == 'open' else 'a reservoir'}: "
                                    "it has no parameters")
-        return end, rest
+        return end, rest, head
     return _bad(path)
 
 
@@ -166,7 +171,7 @@ def _with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
         ends = {side: dataclasses.replace(end, material=swap(end.material)) if isinstance(end, Lead) else end
                 for side, end in (("left", stack.left), ("right", stack.right))}
         return dataclasses.replace(stack, layers=layers, **ends)
-    element, key = _element(stack, path)
+    element, key, where = _element(stack, path)
     if key == "thickness" and isinstance(element, Layer):
         changed = dataclasses.replace(element, thickness=value)
     elif key in _INSULATOR_KEYS and isinstance(element, Insulator):
@@ -176,10 +181,10 @@ def _with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
         changed = dataclasses.replace(element, magnetization=_new_magnetization(element.magnetization, sub, value, path))
     else:
         return _bad(path)
-    if isinstance(changed, (Lead, Insulator)):
-        side = "left" if element is stack.left else "right"
-        return dataclasses.replace(stack, **{side: changed})
-    layers = [changed if layer is element else layer for layer in stack.layers]
+    if isinstance(where, str):
+        return dataclasses.replace(stack, **{where: changed})
+    layers = list(stack.layers)
+    layers[where] = changed
     return dataclasses.replace(stack, layers=layers)
 
 

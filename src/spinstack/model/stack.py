@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ class Stack:
     ----------
     layers
         The layers from left to right (x grows to the right, node 0 is the left face).
+        The only positional argument: every other one is keyword-only.
     left, right
         The ends: :class:`Reservoir` (default) or :class:`Lead`.
     current
@@ -51,9 +52,15 @@ class Stack:
     Every numeric parameter of the stack (thicknesses, material constants,
     magnetizations, current) may be an array; all of them broadcast together to
     :attr:`batch_shape`, and one solve handles the whole batch.
+
+    Derive a changed stack with ``dataclasses.replace(stack, ...)`` or
+    :func:`spinstack.model.paths.with_parameter`: both keep every other field.
     """
 
     layers: Sequence[Layer]
+    # every other field by keyword only: a positional rebuild that forgets one (it once dropped `field`)
+    # cannot be written; derive stacks with dataclasses.replace, which carries every field over
+    _: KW_ONLY
     left: End = field(default_factory=Reservoir)
     right: End = field(default_factory=Reservoir)
     current: ArrayLike = 1.0
