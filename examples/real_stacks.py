@@ -82,6 +82,7 @@ def check_library_numbers(stacks: dict[str, ss.Stack]) -> None:
 
 def check_conservation(solution: ss.Solution) -> float:
     """Spin in - spin out = deposits + spin-flip losses; deposits are the torques. Returns the worst relative error."""
+    solution = solution.reduced  # one unit for all: spin currents (an SI solution reports torques in J/m^2)
     stack = solution.stack
     scale = max(float(np.abs(solution.spin_current_in).max()), float(np.abs(solution.spin_current_out).max()))
     balance = (solution.spin_current_in - solution.spin_current_out
@@ -150,8 +151,8 @@ def main(out_dir: pathlib.Path) -> dict:
         ratio = (antiparallel - parallel) / parallel
         assert float(mr.ratio) > 0
         np.testing.assert_allclose(float(mr.ratio), ratio, rtol=1e-10)
-        results[f"{key}_RA_P_fOhm_m2"] = float(si.report(parallel, "resistance_area")) * 1e15
-        results[f"{key}_RA_AP_fOhm_m2"] = float(si.report(antiparallel, "resistance_area")) * 1e15
+        results[f"{key}_RA_P_fOhm_m2"] = parallel * 1e15  # an SI stack's solution reports Ohm m^2
+        results[f"{key}_RA_AP_fOhm_m2"] = antiparallel * 1e15
         results[f"{key}_gmr"] = float(mr.ratio)
 
     # conservation and torques, every stack in its own configuration; torques in J/m^2
@@ -160,7 +161,7 @@ def main(out_dir: pathlib.Path) -> dict:
     for key, stack in stacks.items():
         solution = ss.solve(stack)
         results[f"{key}_conservation_error"] = check_conservation(solution)
-        torque = si.report(solution.torque, "torque")
+        torque = solution.torque  # J/m^2: an SI stack's solution reports SI (MODEL.md 7)
         results[f"{key}_torque_F1_J_m2"] = float(np.linalg.norm(torque[stack.ferromagnet_indices[0]]))
         results[f"{key}_torque_F2_J_m2"] = float(np.linalg.norm(torque[stack.ferromagnet_indices[1]]))
         figures += write_figure_set(solution, out_dir, FILES[key].stem, ".png")

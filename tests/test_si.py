@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.constants as scipy_constants
 from click.testing import CliRunner
 
 import spinstack as ss
-from spinstack import si
+from spinstack import analysis, si
 from spinstack.cli import main
 from spinstack.io import format_summary, load_stack, solution_to_dict
 from spinstack.units import Q_, registry, to_si
@@ -221,7 +223,7 @@ def test_si_stack_and_the_same_numbers_in_reduced_units_give_identical_solutions
     stack = python_stack(interfaces=True)
     reduced = ss.Stack(stack.layers, left=stack.left, right=stack.right, current=stack.current,
                        interfaces=stack.interfaces, units="reduced")
-    a, b = ss.solve(stack), ss.solve(reduced)
+    a, b = ss.solve(stack).reduced, ss.solve(reduced)  # the SI stack's model numbers
     np.testing.assert_array_equal(a.accumulation, b.accumulation)
     np.testing.assert_array_equal(a.torque, b.torque)
     np.testing.assert_array_equal(a.resistance_area, b.resistance_area)
@@ -234,7 +236,7 @@ def test_si_stack_agrees_with_a_rescaled_reduced_stack():
     F = ss.Ferromagnet("F", D=(1 - 0.46**2) / 60, p=0.46, l=60.0)
     N = ss.Normal("N", D=1 / 5, l=450.0)
     reduced = ss.Stack([ss.Layer(F, 4.0, [0, 0, 1]), ss.Layer(N, 10.0), ss.Layer(F, 4.0, ss.polar(60))], current=1.0)
-    a, b = ss.solve(python_stack()), ss.solve(reduced)
+    a, b = ss.solve(python_stack()).reduced, ss.solve(reduced)  # the SI stack's model numbers
     mu_scale = j0 * 1e-9 / D0  # mu = j0 l / D
     np.testing.assert_allclose(a.accumulation, b.accumulation * mu_scale, rtol=1e-12, atol=1e-12 * abs(mu_scale))
     np.testing.assert_allclose(a.torque, b.torque * j0, rtol=1e-12, atol=1e-12 * abs(j0))
@@ -245,7 +247,7 @@ def test_si_stack_agrees_with_a_rescaled_reduced_stack():
 def test_ohmic_resistance_area_is_the_sum_of_d_rho():
     """Transparent interfaces: RA - spin part = sum of d rho (rho_F as measured, not rho*)."""
     solution = ss.solve(python_stack())
-    ohmic = (solution.resistance_area - solution.spin_resistance_area) / e**2
+    ohmic = solution.resistance_area - solution.spin_resistance_area  # Ohm m^2 (an SI stack reports SI)
     assert float(ohmic) == pytest.approx(2 * 4e-9 * 60e-9 + 10e-9 * 5e-9, rel=1e-12)
 
 
@@ -258,7 +260,7 @@ def test_f_n_contact_spin_resistance_is_valet_fert():
     solution = ss.solve(si.stack([], left=si.lead(F, [0, 0, 1]), right=si.lead(N), current_density="1e9 A/m^2"))
     rho_star = rho_F / (1 - beta**2)
     expected = beta**2 * rho_star * l_F * rho_N * l_N / (rho_star * l_F + rho_N * l_N)
-    assert float(solution.spin_resistance_area) / e**2 == pytest.approx(expected, rel=1e-12)
+    assert float(solution.spin_resistance_area) == pytest.approx(expected, rel=1e-12)  # Ohm m^2
 
 
 # ------------------------------------------------------------------ SI files
@@ -353,14 +355,14 @@ def test_si_json_and_summary(tmp_path):
     assert data["nodes"][1]["x"] == pytest.approx(4e-9)
     assert data["layers"][1]["x"] == pytest.approx([4e-9, 14e-9])
     assert max(abs(c) for node in data["nodes"] for c in node["mu_s"]) == pytest.approx(
-        np.abs(solution.accumulation).max() / -e)
+        np.abs(solution.reduced.accumulation).max() / -e)
     text = format_summary(solution, "si.toml")
     lines = text.splitlines()
     assert lines[0] == ("si.toml: units SI, current density J = 1e+11 A/m^2 (conventional current along +x; "
                         "electrons flow along -x: j0 = J/e)")
     assert "x (nm)" in text and "thickness (nm)" in text and "torque [x, y, z] (J/m^2)" in text
     assert "mu_s [x, y, z] (ueV)" in text  # a few ueV at 1e11 A/m^2
-    RA = float(solution.resistance_area) / e**2 * 1e15
+    RA = float(solution.reduced.resistance_area) / e**2 * 1e15
     assert f"  total RA = {RA:.6g} fOhm m^2" in lines
     layer_rows = text.split("\n\n")[1].splitlines()
     assert layer_rows[3].split()[3:6] == ["4", "..", "14"]
@@ -508,3 +510,154 @@ def test_the_examples_of_docs_stack_format_load(tmp_path):
     assert stack.units == "SI" and [i.node for i in stack.interfaces] == [1, 2]
     assert float(stack.interfaces[1].gamma) == pytest.approx(0.6)
     assert np.isfinite(ss.solve(stack).accumulation).all()
+
+
+# ------------------------------------------------------------------ one number per quantity (issue 13, item 3)
+EXAMPLES = Path(__file__).parents[1] / "examples"
+# MODEL.md 7's report factors, from scipy.constants (independent of spinstack.si)
+_HBAR, _E = scipy_constants.hbar, scipy_constants.e
+TO_SI = {"length": 1.0, "accumulation": 1 / _E, "spin_current": _E, "torque": _HBAR / 2,
+         "resistance_area": 1 / _E**2, "current": -_E, "sheet_current": -_E}
+
+
+def cli_json(path: Path) -> dict:
+    result = CliRunner().invoke(main, ["solve", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_an_si_solution_reports_what_the_cli_json_and_a_sweep_report():
+    """Co/Cu/Py with resistive interfaces: every dimensional output of the Python solution is the
+    CLI's --json number (bit for bit: one conversion, si.REPORTS), the sweep's, and the model number
+    times MODEL.md 7's factor."""
+    path = EXAMPLES / "co-cu-py.toml"
+    stack = load_stack(path)
+    solution, model = ss.solve(stack), ss.solve(stack).reduced
+    data = cli_json(path)
+    assert model.reduced is model and solution.reduced is not solution
+    # the model numbers are those of the same stack read as reduced numbers
+    twin = ss.solve(dataclasses.replace(stack, units="reduced"))
+    np.testing.assert_array_equal(model.torque, twin.torque)
+    assert twin.reduced is twin
+
+    def same(public, json_value, reduced, kind):
+        np.testing.assert_array_equal(public, np.asarray(json_value, dtype=float))
+        np.testing.assert_allclose(public, reduced * TO_SI[kind], rtol=1e-14, atol=0)
+
+    same(solution.current, data["current"], model.current, "current")
+    assert float(solution.current) == pytest.approx(1e11, rel=1e-15)  # the file's J
+    same(solution.node_positions, [node["x"] for node in data["nodes"]], model.node_positions, "length")
+    same(solution.accumulation, [node["mu_s"] for node in data["nodes"]], model.accumulation, "accumulation")
+    same(solution.accumulation_right, [node["mu_s_right"] for node in data["nodes"]], model.accumulation_right,
+         "accumulation")
+    same(solution.spin_current_left, [layer["spin_current_left"] for layer in data["layers"]],
+         model.spin_current_left, "spin_current")
+    same(solution.spin_current_right, [layer["spin_current_right"] for layer in data["layers"]],
+         model.spin_current_right, "spin_current")
+    for i in stack.ferromagnet_indices:
+        same(solution.torque[i], data["layers"][i]["torque"], model.torque[i], "torque")
+    same(solution.resistance_area, data["resistance_area"]["total"], model.resistance_area, "resistance_area")
+    same(solution.spin_resistance_area, data["resistance_area"]["spin"], model.spin_resistance_area,
+         "resistance_area")
+    assert solution.torque[2, 2] == pytest.approx(-6.85885e-6, rel=1e-5)  # J/m^2, not 1e29 particle fluxes
+    # magnetoresistance: analysis in SI like the solution, the JSON's numbers
+    mr, mr_model = analysis.magnetoresistance(stack), analysis.magnetoresistance(stack, reduced=True)
+    same(mr.parallel, data["magnetoresistance"]["parallel"], mr_model.parallel, "resistance_area")
+    same(mr.antiparallel, data["magnetoresistance"]["antiparallel"], mr_model.antiparallel, "resistance_area")
+    assert float(mr.ratio) == data["magnetoresistance"]["gmr"]
+    np.testing.assert_array_equal(analysis.resistance_curve(stack, 0.0), mr.parallel)
+    # the rest of the outputs, against the model numbers
+    x = np.linspace(-5e-9, 27e-9, 33)
+    for name, kind in (("spin_accumulation", "accumulation"), ("spin_current", "spin_current"),
+                       ("electrochemical_potential", "accumulation")):
+        np.testing.assert_allclose(getattr(solution, name)(x), getattr(model, name)(x) * TO_SI[kind], rtol=1e-14)
+    for name in ("deposit", "spin_flip_loss", "spin_current_in", "spin_current_out"):
+        np.testing.assert_allclose(getattr(solution, name), getattr(model, name) * TO_SI["spin_current"], rtol=1e-14)
+    for side in zip(solution.interface_currents(1), model.interface_currents(1)):
+        np.testing.assert_allclose(side[0], side[1] * TO_SI["spin_current"], rtol=1e-14)
+    assert float(solution.efficiency().g2) == float(model.efficiency().g2) == data["efficiency"]["g2"]
+    # the sweep of the stack's own spacer thickness: the same numbers (a batched solve: to round-off)
+    ds = ss.sweep(stack, {"layers[1].thickness": [float(stack.layers[1].thickness)]}, progress=False)
+    np.testing.assert_allclose(ds.torque.values[0], solution.torque, rtol=1e-12, atol=1e-12 * np.abs(solution.torque).max())
+    np.testing.assert_allclose(ds.accumulation.values[0], solution.accumulation, rtol=1e-12,
+                               atol=1e-12 * np.abs(solution.accumulation).max())
+    np.testing.assert_allclose(ds.resistance_area.values[0], solution.resistance_area, rtol=1e-12)
+    # and the text summary prints them
+    text = CliRunner().invoke(main, ["solve", str(path)]).stdout
+    assert f"{float(np.linalg.norm(solution.torque[2])):.6g}" in text
+    assert f"total RA = {float(solution.resistance_area) * 1e15:.6g} fOhm m^2" in text
+
+
+SI_HM_ON_INSULATOR = """
+units = "SI"
+current = "0 A/m^2"
+field = [0, "2e4 V/m", 0]
+[materials.HM]
+type = "normal"
+rho = "200 nOhm*m"
+l_sf = "1.4 nm"
+theta_SH = 0.1
+[left]
+kind = "open"
+[[layers]]
+material = "HM"
+thickness = "3 nm"
+[right]
+kind = "insulator"
+magnetization = [0.6, 0.8, 0]
+G_mix = ["5e14 Ohm^-1*m^-2", "1e13 Ohm^-1*m^-2"]
+"""
+
+
+@pytest.mark.parametrize("name", ["ta-cofeb-sot", "w-cofeb-sot", "hm-on-insulator"])
+def test_an_si_spin_orbit_solution_reports_what_the_cli_json_and_a_sweep_report(name, tmp_path):
+    """tau_DL, tau_FL (J/m^2), the SMR's dI and I0 (A/m) and the insulator's torque, as JSON and sweeps give them."""
+    path = EXAMPLES / f"{name}.toml" if (EXAMPLES / f"{name}.toml").exists() else write(tmp_path, SI_HM_ON_INSULATOR)
+    stack = load_stack(path)
+    solution = ss.solve(stack)
+    model = solution.reduced
+    data = cli_json(path)["in_plane"]
+    damping, field_like = solution.spin_orbit_torque
+    for entry in data["spin_orbit_torque"]:
+        i = entry["layer"]
+        assert (damping[i], field_like[i]) == (entry["tau_DL"], entry["tau_FL"])
+        np.testing.assert_allclose([damping[i], field_like[i]],
+                                   np.array([model.spin_orbit_torque[0][i], model.spin_orbit_torque[1][i]]) * _HBAR / 2,
+                                   rtol=1e-14)
+    smr = solution.smr
+    np.testing.assert_array_equal(smr.change, data["smr"]["dI"])
+    np.testing.assert_array_equal(smr.total, data["smr"]["I0"])
+    np.testing.assert_allclose(smr.total, model.smr.total * TO_SI["sheet_current"], rtol=1e-14)
+    assert (float(smr.longitudinal), float(smr.transverse)) == (data["smr"]["long"], data["smr"]["trans"])
+    assert float(smr.longitudinal) == float(model.smr.longitudinal)
+    assert stack.units == "SI" and (stack.ferromagnet_indices or solution.torque_ends)
+    for side, torque in solution.torque_ends.items():
+        np.testing.assert_array_equal(torque, data["torque_ends"][side])
+        np.testing.assert_allclose(torque, model.torque_ends[side] * _HBAR / 2, rtol=1e-14)
+    if stack.ferromagnet_indices:  # a sweep of the heavy metal's own thickness
+        ds = ss.sweep(stack, {"layers[0].thickness": [float(stack.layers[0].thickness)]}, progress=False)
+        np.testing.assert_allclose(ds.tau_DL.values[0], damping, rtol=1e-12, atol=1e-12 * np.abs(damping).max())
+        # torque_thickness in SI: the solution's tau_DL at the stack's own thickness, and limit 4 converted alike
+        curve = analysis.torque_thickness(stack, [float(stack.layers[0].thickness)])
+        in_model = analysis.torque_thickness(stack, [float(stack.layers[0].thickness)], reduced=True)
+        index = stack.ferromagnet_indices[0]
+        np.testing.assert_allclose(curve.damping_like[0], damping[index], rtol=1e-12)
+        np.testing.assert_allclose(curve.damping_like, in_model.damping_like * _HBAR / 2, rtol=1e-14)
+        assert curve.closed_form is not None  # transparent HM/F with an open outer face: MODEL.md 8g limit 4
+        np.testing.assert_allclose(curve.closed_form, in_model.closed_form * _HBAR / 2, rtol=1e-14)
+
+
+def test_si_ring_forces_and_hodograph_take_the_stack_and_report_si():
+    stack = load_stack(EXAMPLES / "co-cu-py.toml")
+    solution = ss.solve(stack)
+    forces, model = analysis.ring_forces(stack), analysis.ring_forces(solution.reduced)
+    np.testing.assert_array_equal(forces.position, analysis.ring_forces(solution).position)
+    np.testing.assert_allclose(forces.position, model.position * TO_SI["accumulation"], rtol=1e-14)
+    for name in ("driving_left", "driving_right", "cord_left", "cord_right", "rail_reaction", "spring_load"):
+        np.testing.assert_allclose(getattr(forces, name), getattr(model, name) * TO_SI["spin_current"], rtol=1e-14)
+    np.testing.assert_allclose(forces.total, 0.0, atol=1e-12 * np.abs(forces.driving_left).max())
+    fold, fold_model = analysis.hodograph(stack, 9), analysis.hodograph(solution.reduced, 9)
+    np.testing.assert_allclose(fold.accumulation, fold_model.accumulation * TO_SI["accumulation"], rtol=1e-14)
+    np.testing.assert_allclose(fold.spin_current, fold_model.spin_current * TO_SI["spin_current"], rtol=1e-14)
+    np.testing.assert_array_equal(fold.rotation, fold_model.rotation)
+    np.testing.assert_allclose(fold.accumulation[:, 0], solution.accumulation_right[:-1], rtol=1e-12)  # left faces

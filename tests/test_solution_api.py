@@ -1,7 +1,8 @@
-"""Solution API details that are not physics: when efficiency is (not) defined."""
+"""Solution API details that are not physics: when efficiency and the spin-orbit torque are (not) defined."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import spinstack as ss
@@ -26,3 +27,46 @@ def test_efficiency_needs_two_ferromagnets(count):
     assert f"this stack has {count}" in solution.efficiency_problem
     with pytest.raises(ss.SpinstackError):
         solution.efficiency()
+
+
+# ------------------------------------------------------------------ spin-orbit torque: NaN and its reason
+Pt = ss.Normal("Pt", D=2.0, l=1.4, theta_SH=0.19)
+
+
+def hm_on_f(m, field=(0.0, 1.0, 0.0)):
+    """Pt / F between open faces, driven by the in-plane field alone (MODEL.md 8): sigma_hat = xhat x eps_hat."""
+    return ss.Stack([ss.Layer(Pt, 3.0), ss.Layer(F1, 1.5, m)], left=ss.Open(), right=ss.Open(), current=0.0,
+                    field=field)
+
+
+def test_spin_orbit_torque_is_nan_where_m_is_parallel_to_sigma_hat_and_says_why():
+    # eps = +y: sigma_hat = xhat x yhat = +z; m = -z is (anti)parallel to it, m = +x is not
+    solution = ss.solve(hm_on_f(np.array([[0.0, 0.0, -1.0], [1.0, 0.0, 0.0]])))
+    np.testing.assert_array_equal(solution.sigma_hat, [[0, 0, 1], [0, 0, 1]])
+    damping, field_like = solution.spin_orbit_torque
+    assert np.isnan(damping[0, 1]) and np.isnan(field_like[0, 1])
+    assert np.isfinite(damping[1]).all() and damping[1, 1] != 0 and damping[0, 0] == 0.0  # N layer: 0
+    problem = solution.spin_orbit_torque_problem
+    assert problem.startswith("layers[1]: m is parallel to sigma_hat (in some configurations)")
+    assert "NaN" in problem and "Solution.torque" in problem
+    # the torque vector itself is defined: zero, as the spin Hall polarisation sigma_hat lies along m there
+    np.testing.assert_array_equal(solution.torque[0, 1], 0.0)
+    one = ss.solve(hm_on_f([0.0, 0.0, 1.0]))
+    assert one.spin_orbit_torque_problem.startswith("layers[1]: m is parallel to sigma_hat = [0, 0, 1],")
+
+
+def test_spin_orbit_torque_problem_is_none_when_every_value_is_defined():
+    solution = ss.solve(hm_on_f(ss.polar(np.array([30.0, 90.0]), 20.0)))
+    assert solution.spin_orbit_torque_problem is None
+    assert np.isfinite(solution.spin_orbit_torque[0]).all()
+
+
+@pytest.mark.parametrize("field", [None, (0.0, 0.0, 0.0)])
+def test_spin_orbit_torque_problem_without_a_field_is_the_error_it_raises(field):
+    stack = ss.Stack([ss.Layer(Pt, 3.0), ss.Layer(F1, 1.5, [1, 0, 0])], current=1.0,
+                     **({} if field is None else {"field": field}))
+    solution = ss.solve(stack)
+    with pytest.raises(ss.SpinstackError) as raised:
+        solution.spin_orbit_torque
+    assert solution.spin_orbit_torque_problem == str(raised.value)
+    assert "field" in solution.spin_orbit_torque_problem

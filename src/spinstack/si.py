@@ -13,7 +13,9 @@ arrays of them (batches).
 >>> stack = si.stack([si.layer(Co, "4 nm", [0, 0, 1]), si.layer(Cu, "10 nm"),
 ...                   si.layer(Co, "4 nm", [1, 0, 0])], current_density="1e11 A/m^2")
 >>> solution = solve(stack)
->>> si.from_reduced(solution.accumulation, "accumulation")   # a pint Quantity in eV
+>>> solution.accumulation                    # eV: an SI stack's solution reports MODEL.md 7's units
+>>> solution.reduced.accumulation            # the solver's numbers (J) of the same solution
+>>> si.from_reduced(solution.reduced.accumulation, "accumulation")   # those as a pint Quantity in eV
 
 The conversions, each with its sentence of MODEL.md 7:
 
@@ -422,12 +424,17 @@ REPORTS: dict[str, Report] = {
 
 
 def report(value: ArrayLike, kind: str) -> np.ndarray:
-    """A model value of an SI stack as a plain array in the report unit ``REPORTS[kind].unit``."""
+    """A model value of an SI stack (``solution.reduced.torque``, ...) as a plain array in the report unit
+    ``REPORTS[kind].unit``: ``REPORTS[kind].to_unit`` times it.  This is how an SI stack's
+    :class:`~spinstack.Solution`, ``spinstack solve --json``, sweeps and the figures convert."""
     return np.asarray(value, dtype=float) * REPORTS[_kind(kind)].to_unit
 
 
 def from_reduced(value: ArrayLike, kind: str) -> "pint.Quantity":
-    """A model value of an SI stack (``solution.accumulation``, ...) as a pint Quantity in its report unit.
+    """A model value of an SI stack (``solution.reduced.accumulation``, ...) as a pint Quantity in its report unit.
+
+    The public properties of an SI stack's :class:`~spinstack.Solution` are already in these
+    units (``solution.accumulation`` is ``report(solution.reduced.accumulation, "accumulation")``).
 
     ``kind`` is a key of :data:`REPORTS`: ``"accumulation"`` (eV), ``"spin_current"``
     (|e| j_s, A/m^2), ``"torque"`` ((hbar/2) x deposited spin current, J/m^2),

@@ -7,19 +7,30 @@
 >>> solution.efficiency().g2          # two-F stacks: seed eq. (1)
 
 All arrays carry the stack's batch shape in front; vectors are [x, y, z].
+
+Units: a reduced stack reports the seed's reduced units; an SI stack (``stack.units == "SI"``)
+reports every dimensional output in the report units of MODEL.md 7, the numbers of
+``spinstack solve --json`` and of sweeps (:data:`spinstack.si.REPORTS`): x in m, mu_s and mu_0
+in eV, spin currents as |e| j_s in A/m^2, torques per area in J/m^2, resistance-area in
+Ohm m^2, the current as J in A/m^2.  ``solution.reduced`` is the same solution in the solver's
+model numbers (SI base units of the reduced model for an SI stack: mu in J, j_s a particle flux
+in m^-2 s^-1); ``spinstack.si.report`` / ``from_reduced`` convert those.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from functools import cached_property
+from functools import cached_property, wraps
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import si
 from .errors import SpinstackError
 from .model import Ferromagnet, Insulator, Lead, Open, Stack
 from .model.layers import End
@@ -36,6 +47,8 @@ _NEAR_COLLINEAR_SINE = 0.3
 _COMPLEX_STEP = 1e-20
 # the profile values not asked for are kept for the next call up to this many points (times the batch)
 _KEEP_PROFILE_POINTS = 4_000_000
+# |m x sigma_hat|^2 at or below which m counts as parallel to sigma_hat (tau_DL, tau_FL undefined)
+_PARALLEL_NORM = 1e-24
 
 
 def stack_arrays(stack: Stack) -> StackArrays:
@@ -108,6 +121,8 @@ class SpinHallMagnetoresistance:
     ----------
     change : (..., 3)  delta I, sum over N layers of -(theta_SH D / 2) xhat x [mu(x_b-) - mu(x_a+)]
     total : (..., 3)  I0, sum over the layers of sigma d eps (leads excluded)
+        (both in-plane particle currents per width; for an SI stack charge currents per width
+        e x that, in A/m, as ``smr.dI``, ``smr.I0`` of the JSON)
     longitudinal : -delta I . eps_hat / |I0|, the relative resistance change Delta R / R
     transverse : -delta I . sigma_hat / |I0|
     """
@@ -116,6 +131,49 @@ class SpinHallMagnetoresistance:
     total: np.ndarray
     longitudinal: np.ndarray
     transverse: np.ndarray
+
+
+def _report(value: Any, kind: str | None) -> Any:
+    """A model value of an SI stack in the report unit of ``si.REPORTS[kind]`` (tuples and dicts elementwise);
+    ``kind`` None: the value as it is (a pure number, or a quantity whose SI base unit is its report unit)."""
+    if kind is None:
+        return value
+    if isinstance(value, tuple):
+        return tuple(_report(item, kind) for item in value)
+    if isinstance(value, dict):
+        return {key: _report(item, kind) for key, item in value.items()}
+    return si.report(value, kind)
+
+
+def _reported(kind: str | None) -> Callable[[Callable[..., Any]], cached_property]:
+    """A cached property computed in model units by :attr:`Solution.reduced`; an SI solution reports it
+    converted by ``si.REPORTS[kind]`` (the one table of MODEL.md 7), so nothing is solved twice."""
+    def decorate(compute: Callable[..., Any]) -> cached_property:
+        name = compute.__name__
+
+        @wraps(compute)
+        def get(self: "Solution") -> Any:
+            reduced = self.reduced
+            return compute(self) if reduced is self else _report(getattr(reduced, name), kind)
+
+        return cached_property(get)
+    return decorate
+
+
+def _reported_method(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """As :func:`_reported`, for a method (the profiles at positions x)."""
+    def decorate(compute: Callable[..., Any]) -> Callable[..., Any]:
+        name = compute.__name__
+
+        @wraps(compute)
+        def method(self: "Solution", *args: Any, **kwargs: Any) -> Any:
+            reduced = self.reduced
+            if reduced is self:
+                return compute(self, *args, **kwargs)
+            return _report(getattr(reduced, name)(*args, **kwargs), kind)
+
+        return method
+    return decorate
 
 
 class Solution:
@@ -131,14 +189,52 @@ class Solution:
     The node system is solved once per unit current; every output is that
     solution times j0, so quantities that are ratios (efficiencies, resistance)
     are defined at j0 = 0 too.
+
+    Units.  For a reduced stack every output is in the seed's reduced units.  For an SI
+    stack (``stack.units == "SI"``) every dimensional output is in the report unit of
+    MODEL.md 7 (:data:`spinstack.si.REPORTS`), the same numbers as ``spinstack solve
+    --json``, sweeps and the explorer:
+
+    ==========================================================  ================================
+    output                                                      SI stack
+    ==========================================================  ================================
+    ``node_positions``, profile positions ``x``                 m
+    ``accumulation``, ``accumulation_right``,                   eV (mu / |e|)
+    ``spin_accumulation(x)``, ``electrochemical_potential(x)``
+    ``spin_current_*``, ``spin_current(x)``, ``deposit``,       A/m^2 (|e| j_s, the sign of the
+    ``interface_currents``, ``spin_flip_loss``                  particle-flux vector kept)
+    ``torque``, ``torque_ends``, ``spin_orbit_torque``          J/m^2 ((hbar/2) x spin current)
+    ``resistance_area``, ``spin_resistance_area``               Ohm m^2
+    ``current``                                                 A/m^2 (J = e j0: J > 0 is j0 < 0)
+    ``smr.change``, ``smr.total``                               A/m (charge current per width)
+    ``functional``                                              W/m^2 (its SI base unit)
+    ``efficiency()``, ``smr.longitudinal``, ``sigma_hat``, ...  dimensionless either way
+    ==========================================================  ================================
+
+    :attr:`reduced` is the same solution in the solver's model numbers (for an SI stack the
+    SI base units of the reduced model: mu in J, spin currents as particle fluxes in
+    m^-2 s^-1, j0 = J/e); ``spinstack.si.report(value, kind)`` (a plain array) and
+    ``spinstack.si.from_reduced(value, kind)`` (a pint Quantity) convert its values.
     """
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
         self.arrays = stack_arrays(stack)
-        self.current = np.broadcast_to(stack.current, stack.batch_shape)
+        j0 = np.broadcast_to(stack.current, stack.batch_shape)
+        # an SI solution reports; its model-unit twin solves (one solve, shared)
+        self._model: Solution | None = _model_units(stack, self.arrays, j0) if stack.units == "SI" else None
+        self.current = j0 if self._model is None else si.report(j0, "current")
+        """The drive: j0 (reduced), or the charge current density J = e j0 in A/m^2 (SI stack); batch shape."""
 
-    @cached_property
+    @property
+    def reduced(self) -> "Solution":
+        """This solution in the solver's model numbers (MODEL.md 1-5): the solution itself for a
+        reduced stack; for an SI stack its twin reporting the SI base numbers of the reduced model
+        (x in m, mu in J, j0 and j_s particle fluxes in m^-2 s^-1, torques as deposited spin
+        currents), which :func:`spinstack.si.report` converts to the public values."""
+        return self if self._model is None else self._model
+
+    @_reported(None)
     def unit(self) -> UnitSolution:
         """The node system solved per unit current (solved when first needed: efficiencies of
         interface-free stacks come from a compiled kernel that does not need it)."""
@@ -149,15 +245,17 @@ class Solution:
     def batch_shape(self) -> tuple[int, ...]:
         return self.stack.batch_shape
 
-    @cached_property
+    @_reported("length")
     def node_positions(self) -> np.ndarray:
-        """x of the L + 1 nodes, (..., L + 1)."""
+        """x of the L + 1 nodes, (..., L + 1) (m for an SI stack)."""
         return self.stack.node_positions
 
+    # the helpers below (_scaled, _driven, _end_current, _torque_dot) work in model numbers: only the
+    # reduced solution calls them (the public properties of an SI solution ask self.reduced)
     def _scaled(self, per_unit: np.ndarray, extra_axes: int) -> np.ndarray:
         return self.current.reshape(self.current.shape + (1,) * extra_axes) * per_unit
 
-    @cached_property
+    @_reported(None)
     def field_unit(self) -> UnitSolution | None:
         """The node system driven by the in-plane field alone (j0 = 0; MODEL.md 8a, 8b), or ``None``
         when nothing responds to it (no field, or no N material with theta_SH != 0)."""
@@ -176,20 +274,21 @@ class Solution:
             total = total + getattr(self.field_unit, name)
         return total
 
-    @cached_property
+    @_reported("accumulation")
     def accumulation(self) -> np.ndarray:
-        """Spin accumulation mu_s at the nodes, (..., L + 1, 3), energy units.
+        """Spin accumulation mu_s at the nodes, (..., L + 1, 3), energy units (eV for an SI stack).
 
         At a resistive interface this is the value just left of it (mu^-); see
         :attr:`accumulation_right`.
         """
         return self._driven("accumulation", 2)
 
-    @cached_property
+    @_reported("accumulation")
     def accumulation_right(self) -> np.ndarray:
         """mu_s just right of each node (mu^+ at a resistive interface), (..., L + 1, 3)."""
         return self._driven("accumulation_right", 2)
 
+    @_reported_method("spin_current")
     def interface_currents(self, node: int) -> tuple[np.ndarray, np.ndarray]:
         """Spin current through the resistive interface at ``node`` on its left and right side, (..., 3) each.
 
@@ -204,36 +303,36 @@ class Solution:
             left, right = left + self.field_unit.interface_currents[node][0], right + self.field_unit.interface_currents[node][1]
         return left, right
 
-    @cached_property
+    @_reported("spin_current")
     def spin_current_left(self) -> np.ndarray:
-        """j_s just inside each layer's left face, (..., L, 3)."""
+        """j_s just inside each layer's left face, (..., L, 3) (|e| j_s in A/m^2 for an SI stack)."""
         return self._driven("spin_current_left", 2)
 
-    @cached_property
+    @_reported("spin_current")
     def spin_current_right(self) -> np.ndarray:
         """j_s just inside each layer's right face, (..., L, 3)."""
         return self._driven("spin_current_right", 2)
 
-    @cached_property
+    @_reported("torque")
     def torque(self) -> np.ndarray:
-        """Spin-transfer torque on every layer (hbar/2 units), (..., L, 3); zero for N layers.
+        """Spin-transfer torque on every layer (hbar/2 units; J/m^2 for an SI stack), (..., L, 3); zero for N layers.
 
         The transverse part (w.r.t. the layer's m) of the spin current deposited at
         its faces, sum over faces of j_s(x_k-) - j_s(x_k+); nothing at reservoir faces.
         """
         return self._driven("torque", 2)
 
-    @cached_property
+    @_reported("spin_current")
     def deposit(self) -> np.ndarray:
         """Spin current deposited at each node, j_s(x_k-) - j_s(x_k+), (..., L + 1, 3)."""
         return self._driven("deposit", 2)
 
-    @cached_property
+    @_reported("spin_current")
     def spin_current_in(self) -> np.ndarray:
         """Spin current entering at the left end: j_s(x_0-) for a lead, j_s(x_0+) for a reservoir."""
         return self._end_current("left")
 
-    @cached_property
+    @_reported("spin_current")
     def spin_current_out(self) -> np.ndarray:
         """Spin current leaving at the right end: j_s(x_L+) for a lead, j_s(x_L-) for a reservoir."""
         return self._end_current("right")
@@ -250,12 +349,12 @@ class Solution:
         total = self._scaled(value(self.unit), 1)
         return total if self.field_unit is None else total + value(self.field_unit)
 
-    @cached_property
+    @_reported("spin_current")
     def spin_flip_loss(self) -> np.ndarray:
         """Spin lost to the lattice in each layer, integral of D mu_s / (2 l^2) dx, (..., L, 3)."""
         return spin_flip_loss(self.arrays, self.accumulation_right[..., :-1, :], self.accumulation[..., 1:, :])
 
-    @cached_property
+    @_reported(None)  # SI stack: W/m^2, the SI base unit of S (no conversion)
     def functional(self) -> np.ndarray:
         """The functional S of MODEL.md 5 at the solution (its minimum), shape ``batch_shape``.
 
@@ -287,13 +386,13 @@ class Solution:
             raise SpinstackError(self.resistance_problem)
         return resistance_area(self.arrays, self.unit)
 
-    @property
+    @_reported("resistance_area")
     def resistance_area(self) -> np.ndarray:
         """Total resistance-area product r = [mu_0(left) - mu_0(right)] / j0 (MODEL.md 4), of the CPP
-        drive (an in-plane field does not enter it)."""
+        drive (an in-plane field does not enter it); Ohm m^2 for an SI stack (r / e^2)."""
         return np.broadcast_to(self._resistance[0], self.batch_shape)
 
-    @property
+    @_reported("resistance_area")
     def spin_resistance_area(self) -> np.ndarray:
         """The spin-accumulation part of :attr:`resistance_area`."""
         return np.broadcast_to(self._resistance[1], self.batch_shape)
@@ -315,10 +414,10 @@ class Solution:
         direction = self._field_direction()
         return _cross(np.broadcast_to(np.array([1.0, 0.0, 0.0]), direction.shape), direction)
 
-    @cached_property
+    @_reported("torque")
     def torque_ends(self) -> dict[str, np.ndarray]:
         """Torque on each magnetic-insulator end, ``{"left"|"right": (..., 3)}``: the transverse part
-        (w.r.t. its m) of the spin current flowing into it (MODEL.md 8d, 8f)."""
+        (w.r.t. its m) of the spin current flowing into it (MODEL.md 8d, 8f); J/m^2 for an SI stack."""
         found = {}
         for side, boundary in self.arrays.boundaries.items():
             if boundary.kind != "insulator":
@@ -328,11 +427,21 @@ class Solution:
             found[side] = into - _dot(m, into)[..., None] * m
         return found
 
-    @cached_property
+    @_reported("torque")
     def spin_orbit_torque(self) -> tuple[np.ndarray, np.ndarray]:
         """(tau_DL, tau_FL), (..., L) each: torque = tau_DL m x (sigma_hat x m) + tau_FL m x sigma_hat on
-        every F layer (MODEL.md 8f); 0 for N layers.  NaN where m is parallel to sigma_hat, where the
-        decomposition is undefined (the torque is then reported as a vector in :attr:`torque` only)."""
+        every F layer (MODEL.md 8f); 0 for N layers; torque units (J/m^2 for an SI stack).
+
+        NaN where m is parallel to sigma_hat (to 1e-12 in |m x sigma_hat|): both basis vectors vanish
+        there, so the decomposition is undefined; the torque is then reported as a vector in
+        :attr:`torque` only.  :attr:`spin_orbit_torque_problem` names the layers (and configurations)
+        where this happens, or why there is no spin-orbit torque at all.
+
+        Raises
+        ------
+        SpinstackError
+            Without an in-plane field, or with a zero one (:attr:`spin_orbit_torque_problem`).
+        """
         shape = self.batch_shape + (len(self.arrays.layers),)
         damping, field_like = np.zeros(shape), np.zeros(shape)
         for i, layer in enumerate(self.arrays.layers):
@@ -351,7 +460,8 @@ class Solution:
 
     def torque_parts(self, torque: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(tau_DL, tau_FL) of a torque (..., 3) on a magnet m: torque = tau_DL m x (sigma_hat x m) +
-        tau_FL m x sigma_hat (complete for a torque normal to m); NaN where m || sigma_hat."""
+        tau_FL m x sigma_hat (complete for a torque normal to m), in the unit of ``torque``; NaN where
+        m || sigma_hat."""
         return self._torque_parts(lambda v: _dot(torque, v), m)
 
     def _torque_parts(self, dot: Any, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -359,10 +469,36 @@ class Solution:
         m = np.broadcast_to(m, sigma.shape)
         field_direction = _cross(m, sigma)  # m x sigma_hat; m x (sigma_hat x m) has the same norm
         norm = _dot(field_direction, field_direction)
-        defined = norm > 1e-24
+        defined = norm > _PARALLEL_NORM
         safe = np.where(defined, norm, 1.0)
         return (np.where(defined, dot(_cross(m, _cross(sigma, m))) / safe, np.nan),
                 np.where(defined, dot(field_direction) / safe, np.nan))
+
+    @cached_property
+    def spin_orbit_torque_problem(self) -> str | None:
+        """Why :attr:`spin_orbit_torque` is not defined, or not everywhere; ``None`` when every value is.
+
+        Without an in-plane field, or with a zero one, there is no sigma_hat: the property raises
+        with this reason.  Where an F layer's m is parallel to sigma_hat its tau_DL and tau_FL are
+        NaN (m x sigma_hat = 0: no basis to decompose the torque on); the reason names those layers.
+        """
+        try:
+            sigma = self.sigma_hat
+        except SpinstackError as error:
+            return str(error)
+        parallel = []
+        for i, layer in enumerate(self.arrays.layers):
+            if layer.m is not None:
+                turned = _cross(np.broadcast_to(layer.m, sigma.shape), sigma)
+                if np.any(_dot(turned, turned) <= _PARALLEL_NORM):
+                    parallel.append(f"layers[{i}]")
+        if not parallel:
+            return None
+        where = " (in some configurations)" if self.batch_shape else ""
+        direction = "" if self.batch_shape else " = [" + ", ".join(f"{c + 0.0:.3g}" for c in sigma) + "]"
+        return (f"{', '.join(parallel)}: m is parallel to sigma_hat{direction}{where}, so m x sigma_hat = 0 and "
+                "the torque has no damping-like/field-like decomposition: tau_DL and tau_FL are NaN there "
+                "(the torque vector is in Solution.torque)")
 
     @cached_property
     def smr_problem(self) -> str | None:
@@ -374,7 +510,12 @@ class Solution:
 
     @cached_property
     def smr(self) -> "SpinHallMagnetoresistance":
-        """Spin Hall magnetoresistance of the whole stack to first order (MODEL.md 8c)."""
+        """Spin Hall magnetoresistance of the whole stack to first order (MODEL.md 8c); for an SI stack
+        ``change`` and ``total`` in A/m (charge current per width), the ratios dimensionless."""
+        if self.reduced is not self:
+            found = self.reduced.smr
+            return dataclasses.replace(found, change=si.report(found.change, "sheet_current"),
+                                       total=si.report(found.total, "sheet_current"))
         arrays, shape = self.arrays, self.batch_shape
         direction = self._field_direction()  # raises without a field
         if self.smr_problem is not None:
@@ -428,6 +569,7 @@ class Solution:
         return None
 
     # ---------------------------------------------------------------- profiles
+    @_reported_method("accumulation")
     def spin_accumulation(self, x: ArrayLike) -> np.ndarray:
         """mu_s(x) at any positions, shape ``batch_shape + shape(x) + (3,)`` (MODEL.md 2).
 
@@ -437,10 +579,12 @@ class Solution:
         """
         return self._profile_part(x, 0)
 
+    @_reported_method("spin_current")
     def spin_current(self, x: ArrayLike) -> np.ndarray:
         """j_s(x) at any positions, shape ``batch_shape + shape(x) + (3,)``; 0 inside a reservoir."""
         return self._profile_part(x, 1)
 
+    @_reported_method("accumulation")  # mu_0 is an energy like mu_s: eV
     def electrochemical_potential(self, x: ArrayLike) -> np.ndarray:
         """mu_0(x), shape ``batch_shape + shape(x)``, with mu_0 = 0 at node 0.
 
@@ -449,6 +593,7 @@ class Solution:
         return self._profile_part(x, 2)
 
     def _profile(self, x: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """mu_s, j_s, mu_0 at ``x`` in model numbers (:attr:`reduced`)."""
         return tuple(self._profile_part(x, part) for part in range(3))
 
     def _profile_part(self, x: ArrayLike, part: int) -> np.ndarray:
@@ -456,7 +601,10 @@ class Solution:
 
         All three come from one pass; the two not asked for are kept for the next call at the
         same positions (each array is handed out once, so no caller sees another's writes).
+        Model numbers: an SI solution asks its :attr:`reduced` twin.
         """
+        if self.reduced is not self:
+            return self.reduced._profile_part(x, part)
         points = np.asarray(x, dtype=float)
         kept = self.__dict__.get("_kept_profile")
         if kept is not None and part in kept[1] and kept[0].shape == points.shape and np.array_equal(kept[0], points):
@@ -471,6 +619,23 @@ class Solution:
         if mu0.size <= _KEEP_PROFILE_POINTS:
             self.__dict__["_kept_profile"] = (points.copy(), values)
         return result
+
+
+def solution_of(system: Any, caller: str) -> Solution:
+    """``system`` itself when it is a :class:`Solution`, its solution when it is a
+    :class:`~spinstack.model.Stack`; a TypeError naming ``caller`` for anything else."""
+    if isinstance(system, Solution):
+        return system
+    if isinstance(system, Stack):
+        return solve(system)
+    raise TypeError(f"{caller} takes a spinstack Stack or Solution, got {type(system).__name__}")
+
+
+def _model_units(stack: Stack, arrays: StackArrays, j0: np.ndarray) -> Solution:
+    """The Solution of ``stack`` that reports the solver's own numbers (:attr:`Solution.reduced`)."""
+    model = Solution.__new__(Solution)
+    model.stack, model.arrays, model.current, model._model = stack, arrays, j0, None
+    return model
 
 
 def solve(stack: Stack) -> Solution:

@@ -49,3 +49,15 @@ def test_every_ring_balances_and_the_rail_load_is_the_torque(seed):
         load = forces.rail_load[faces].sum(axis=0)
         # a ring between two touching F layers carries no transverse load, so sharing it is harmless
         np.testing.assert_allclose(load, solution.torque[index], atol=1e-13 * scale)
+
+
+def test_ring_forces_take_a_stack_or_its_solution_like_their_neighbours():
+    """issue 13 item 6: ring_forces(stack) solved the stack's neighbours' way (it failed with AttributeError)."""
+    stack = random_stack(np.random.default_rng(7))
+    from_stack, from_solution = ring_forces(stack), ring_forces(ss.solve(stack))
+    assert from_stack.nodes == from_solution.nodes
+    for name in ("position", "driving_left", "cord_right", "rail_reaction", "spring_load"):
+        np.testing.assert_array_equal(getattr(from_stack, name), getattr(from_solution, name))
+    for wrong in ("seed.toml", stack.layers[0], None):
+        with pytest.raises(TypeError, match=r"ring_forces takes a spinstack Stack or Solution, got "):
+            ring_forces(wrong)

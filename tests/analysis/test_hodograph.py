@@ -63,3 +63,13 @@ def test_spin_current_folds_with_the_accumulation():
             tangent = np.gradient(h.folded_accumulation[i], h.x[i], axis=0)
             np.testing.assert_allclose(h.folded_spin_current[i][1:-1], -(layer.material.D / 2) * tangent[1:-1],
                                        rtol=2e-3, atol=2e-3 * np.abs(h.spin_current[i]).max())
+
+
+def test_hodograph_takes_a_stack_or_its_solution():
+    """issue 13 item 6: like its neighbours, hodograph solves a stack; anything else is a TypeError."""
+    stack = non_coplanar(np.random.default_rng(3))
+    from_stack, from_solution = hodograph(stack, 9), hodograph(ss.solve(stack), 9)
+    np.testing.assert_array_equal(from_stack.accumulation, from_solution.accumulation)
+    np.testing.assert_array_equal(from_stack.rotation, from_solution.rotation)
+    with pytest.raises(TypeError, match=r"hodograph takes a spinstack Stack or Solution, got list"):
+        hodograph([stack])

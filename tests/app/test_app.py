@@ -101,7 +101,7 @@ def test_in_plane_stacks_show_spin_orbit_torques_and_smr(name: str) -> None:
     stack = spinstack.load_stack(EXAMPLES / f"{name}.toml")
     explorer = Explorer(stack)
     assert isinstance(build_app(stack), pn.viewable.Viewable)
-    solution = spinstack.solve(stack)
+    solution = spinstack.solve(stack).reduced  # the stack's numbers: the page's Display converts them
     smr = solution.smr
     assert f'id="smr-long">{float(smr.longitudinal) + 0.0:.6g}<' in explorer.numbers.text
     assert f'id="smr-trans">{float(smr.transverse) + 0.0:.6g}<' in explorer.numbers.text
@@ -194,13 +194,14 @@ def test_an_si_stack_is_shown_in_readable_units_and_controls_convert_back() -> N
     factor = explorer.display.parameter("materials.Cu.D").factor
     assert shown / factor == pytest.approx(float(stack.materials["Cu"].D), rel=1e-11)
     assert factor == pytest.approx(si.ELECTRON_CHARGE**2 / 10.0 ** explorer.display.parameter("materials.Cu.D").power)
-    solution = spinstack.solve(stack)
+    solution = spinstack.solve(stack)  # an SI solution reports what the page shows
     # torque per area (hbar/2) |deposited spin current| in J/m^2, shown in units of 10^power J/m^2
-    joules = si.HBAR / 2 * np.linalg.norm(solution.torque[2])
+    joules = np.linalg.norm(solution.torque[2])
+    assert joules == pytest.approx(si.HBAR / 2 * np.linalg.norm(solution.reduced.torque[2]), rel=1e-15)
     power = explorer.display.torque.power
     assert f"F2: {joules / 10.0**power:.4g}" in explorer.numbers.text
     assert "J/m\u00b2" in explorer.numbers.text and "f\u03a9 m\u00b2" in explorer.numbers.text
-    r = float(solution.resistance_area) * si.REPORTS["resistance_area"].to_unit * 1e15
+    r = float(solution.resistance_area) * 1e15  # Ohm m^2 -> fOhm m^2
     assert f'id="resistance">{r:.6g}<' in explorer.numbers.text
     assert explorer.profiles.figures[-1].xaxis.axis_label == "position x (nm)"
     assert explorer.accumulation.figure.yaxis.axis_label.endswith("eV)")

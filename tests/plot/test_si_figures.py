@@ -122,8 +122,9 @@ def test_profile_lines_are_the_solution_times_the_labelled_factor(solution, quan
     label = ax.get_ylabel()
     assert ax.get_xlabel() == "position $x$ (nm)"
     factor = spin_current_factor(label) if quantity == "spin_current" else energy_factor(label)
-    evaluate = {"accumulation": solution.spin_accumulation, "spin_current": solution.spin_current,
-                "potential": solution.electrochemical_potential}[quantity]
+    model = solution.reduced  # the stack's numbers, which the figure converts
+    evaluate = {"accumulation": model.spin_accumulation, "spin_current": model.spin_current,
+                "potential": model.electrochemical_potential}[quantity]
     color = style_ink() if quantity == "potential" else plot.style.COMPONENT["x"]
     lines = curves(ax, color)
     assert len(lines) == 3  # one per layer
@@ -163,7 +164,7 @@ def test_torque_labels_give_the_jump_in_a_per_m2_and_the_torque_in_j_per_m2(solu
     assert len(labels) == 2
     for label in labels:
         assert "A/m$^2$" in label and "J/m$^2$" in label
-    sizes = sorted(np.linalg.norm(solution.deposit[k]) for k in (1, 2))
+    sizes = sorted(np.linalg.norm(solution.reduced.deposit[k]) for k in (1, 2))  # particle fluxes
     torques = [float(re.search(r"torque \$([\d.]+)\\times10\^\{(-?\d+)\}\$", label).group(1)) *
                10.0 ** int(re.search(r"torque \$([\d.]+)\\times10\^\{(-?\d+)\}\$", label).group(2)) for label in labels]
     hbar = 6.62607015e-34 / (2 * np.pi)
@@ -183,11 +184,11 @@ def test_hodograph_axes_and_numbers(solution):
     factor = energy_factor(left.get_xlabel())
     nodes = sorted(np.hypot(*line.get_xydata()[0]) for line in left.get_lines()
                    if line.get_marker() == "o" and line.get_markersize() == 5)
-    np.testing.assert_allclose(nodes, sorted(np.linalg.norm(solution.accumulation, axis=-1) * factor),
+    np.testing.assert_allclose(nodes, sorted(np.linalg.norm(solution.reduced.accumulation, axis=-1) * factor),
                                rtol=1e-12, atol=1e-12 * max(nodes))
     # jump arrows: from j_s(x_k+) to j_s(x_k-), folded, scaled
     factor = spin_current_factor(middle.get_xlabel())
-    fold = hodograph(solution, 129)
+    fold = hodograph(solution.reduced, 129)
     arrows = [a for a in middle.texts if (a.get_gid() or "").startswith("jump:")]
     assert len(arrows) == 2
     for arrow in arrows:
@@ -197,7 +198,10 @@ def test_hodograph_axes_and_numbers(solution):
         np.testing.assert_allclose(arrow.xyann, to_fold(fold, k + 1, after) * factor, rtol=1e-12)
     # 3D: the node markers are mu_s itself, scaled
     points = np.column_stack(right.collections[0]._offsets3d)
-    np.testing.assert_allclose(points, solution.accumulation * energy_factor(right.get_xlabel()), rtol=1e-12)
+    np.testing.assert_allclose(points, solution.reduced.accumulation * energy_factor(right.get_xlabel()), rtol=1e-12)
+    # the same points are the SI solution's own mu_s in eV, in the labelled unit
+    np.testing.assert_allclose(points, solution.accumulation / ENERGY[right.get_xlabel().split("(")[-1].rstrip(")")],
+                               rtol=1e-12)
 
 
 # ------------------------------------------------------------------ analogy
@@ -216,7 +220,7 @@ def test_analogy_positions_in_ev_and_forces_in_a_per_m2(solution):
     mantissa, exponent = re.search(r"force \$([\d.]+)\\times10\^\{(\d+)\}\$ A/m", key[0].text.get_text()).groups()
     assert key[0].U * 10.0**power == pytest.approx(float(mantissa) * 10.0 ** int(exponent), rel=1e-12)
     drawn = sorted(np.hypot(c.U[0], c.V[0]) for c in ax.collections if (c.get_gid() or "").startswith("force:"))
-    forces = ring_forces(solution)
+    forces = ring_forces(solution.reduced)
     assert max(drawn) == pytest.approx(max(np.linalg.norm(f.vector) for ring in plot.folded_ring_forces(solution)
                                            for f in ring.forces) * E / 10.0**power, rel=1e-12)
     scale = np.abs(forces.driving_left).max() * E / 10.0**power

@@ -46,7 +46,7 @@ def evaluate(job: Job) -> dict[str, np.ndarray]:
     Values are in the stack's report units (:mod:`.variables`).
     """
     stack = apply(job.stack, job.axes)
-    solution = solve(stack)
+    solution = solve(stack).reduced  # model numbers: converted below by the variables' si_kind
     efficiency = solution.efficiency() if any(name in EFFICIENCY_NAMES for name in job.variables) else None
     out: dict[str, np.ndarray] = {}
     for name in job.variables:

@@ -29,17 +29,22 @@ spring loads.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
+from .. import si
 from ..errors import SpinstackError
-from ..solution import Solution
+from ..model import Stack
+from ..solution import Solution, solution_of
 
 
 @dataclass(frozen=True)
 class RingForces:
-    """Forces on the rings of a solution, in hbar/2 spin-current units, shape ``(n_rings, 3)``.
+    """Forces on the rings of a solution, shape ``(n_rings, 3)``: spin currents in the units of the
+    solution (reduced; for an SI stack |e| j_s in A/m^2, as :attr:`spinstack.Solution.spin_current_left`),
+    ring positions as its accumulations (eV for an SI stack).
 
     Attributes
     ----------
@@ -89,10 +94,43 @@ class RingForces:
         return np.einsum("ri,ri->r", cords, self.axis)
 
 
-def ring_forces(solution: Solution) -> RingForces:
-    """The analogy's forces at every ring of a single-configuration solution."""
+#: the RingForces fields that are spin currents (the rest: nodes, names, the axis and the position)
+_FORCES = ("driving_left", "driving_right", "cord_left", "cord_right", "rail_reaction", "spring_load")
+
+
+def ring_forces(system: Stack | Solution) -> RingForces:
+    """The analogy's forces at every ring of a single configuration.
+
+    Parameters
+    ----------
+    system
+        A :class:`~spinstack.Stack` (solved here) or its :class:`~spinstack.Solution`, unbatched.
+
+    Returns
+    -------
+    RingForces
+        In the solution's units: reduced, or for an SI stack positions in eV and forces in A/m^2
+        (``ring_forces(solution.reduced)`` gives the model numbers).
+
+    Raises
+    ------
+    TypeError
+        For anything but a Stack or a Solution.
+    SpinstackError
+        For a batched stack.
+    """
+    solution = solution_of(system, "ring_forces")
     if solution.batch_shape != ():
         raise SpinstackError("ring_forces takes a single configuration (batch_shape == ())")
+    forces = _ring_forces(solution.reduced)
+    if solution.reduced is solution:
+        return forces
+    converted = {name: si.report(getattr(forces, name), "spin_current") for name in _FORCES}
+    return dataclasses.replace(forces, position=si.report(forces.position, "accumulation"), **converted)
+
+
+def _ring_forces(solution: Solution) -> RingForces:
+    """:func:`ring_forces` in model numbers (``solution`` is its own :attr:`~spinstack.Solution.reduced`)."""
     arrays = solution.arrays
     elements = arrays.elements()
     n_layers = len(arrays.layers)

@@ -16,12 +16,15 @@ axis into the plane, so a coplanar stack is only rotated rigidly, never mirrored
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
+from .. import si
 from ..errors import SpinstackError
-from ..solution import Solution
+from ..model import Stack
+from ..solution import Solution, solution_of
 
 _Y = np.array([0.0, 1.0, 0.0])
 _Z = np.array([0.0, 0.0, 1.0])
@@ -114,6 +117,7 @@ class Hodograph:
     x : (L, n) sample positions in each layer
     accumulation : (L, n, 3) mu_s(x), original spin-space coordinates
     spin_current : (L, n, 3) j_s(x)
+        (all three in the units of the solution: reduced, or m, eV and A/m^2 for an SI stack)
     rotation : (L, 3, 3) fold rotation of each layer (3D -> fold frame)
     axes : (L, 3) magnetization of each F layer (zeros for N)
     left_rotation, right_rotation : (3, 3) fold rotations of the end leads
@@ -155,18 +159,42 @@ class Hodograph:
         return float(np.abs(turned[..., 2]).max() / scale)
 
 
-def hodograph(solution: Solution, samples: int = 65) -> Hodograph:
+def hodograph(system: Stack | Solution, samples: int = 65) -> Hodograph:
     """Sample mu_s and j_s in every layer and compute the folding rotations.
 
     Parameters
     ----------
-    solution
-        A single-configuration solution.
+    system
+        A single-configuration :class:`~spinstack.Stack` (solved here) or its :class:`~spinstack.Solution`.
     samples
         Points per layer, including both faces.
+
+    Returns
+    -------
+    Hodograph
+        In the solution's units (SI stack: x in m, mu_s in eV, j_s as |e| j_s in A/m^2;
+        ``hodograph(solution.reduced)`` gives the model numbers).  The rotations do not depend on them.
+
+    Raises
+    ------
+    TypeError
+        For anything but a Stack or a Solution.
+    SpinstackError
+        For a batched stack.
     """
+    solution = solution_of(system, "hodograph")
     if solution.batch_shape != ():
         raise SpinstackError("hodograph takes a single configuration (batch_shape == ())")
+    fold = _hodograph(solution.reduced, samples)
+    if solution.reduced is solution:
+        return fold
+    return dataclasses.replace(fold, x=si.report(fold.x, "length"),
+                               accumulation=si.report(fold.accumulation, "accumulation"),
+                               spin_current=si.report(fold.spin_current, "spin_current"))
+
+
+def _hodograph(solution: Solution, samples: int) -> Hodograph:
+    """:func:`hodograph` in model numbers (``solution`` is its own :attr:`~spinstack.Solution.reduced`)."""
     arrays = solution.arrays
     n_layers = len(arrays.layers)
     positions = solution.node_positions

@@ -29,14 +29,17 @@ def default_pair(stack: Stack) -> tuple[int, int]:
     return indices[0], indices[-1]
 
 
-def resistance_curve(stack: Stack, theta: ArrayLike, pair: tuple[int, int] | None = None) -> np.ndarray:
+def resistance_curve(stack: Stack, theta: ArrayLike, pair: tuple[int, int] | None = None, *,
+                     reduced: bool = False) -> np.ndarray:
     """Resistance-area r(theta) with the turned layer at ``theta`` degrees from the reference (batched).
 
     ``pair`` = (reference, turned) layer indices, default :func:`default_pair`.  The rotation
     plane is that of :func:`spinstack.analysis.with_angle`; shape ``broadcast(theta,
-    batch_shape)``.  Units as the stack (reduced, or SI base when the stack is SI).
+    batch_shape)``.  Units as :attr:`spinstack.Solution.resistance_area`: reduced, or Ohm m^2 for
+    an SI stack; ``reduced=True`` gives the solver's model numbers (:attr:`spinstack.Solution.reduced`).
     """
-    return solve(with_angle(stack, theta, pair if pair is not None else default_pair(stack))).resistance_area
+    solution = solve(with_angle(stack, theta, pair if pair is not None else default_pair(stack)))
+    return (solution.reduced if reduced else solution).resistance_area
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,12 @@ class Magnetoresistance:
         return (self.antiparallel - self.parallel) / self.parallel
 
 
-def magnetoresistance(stack: Stack, pair: tuple[int, int] | None = None) -> Magnetoresistance:
+def magnetoresistance(stack: Stack, pair: tuple[int, int] | None = None, *, reduced: bool = False) -> Magnetoresistance:
     """R_P (theta = 0) and R_AP (theta = 180 degrees) of the turned layer against the reference (``pair``,
-    default the first and the last F layer), in one batched solve."""
-    values = resistance_curve(stack, np.array([0.0, 180.0]).reshape((2,) + (1,) * len(stack.batch_shape)), pair)
+    default the first and the last F layer), in one batched solve.
+
+    Units as :func:`resistance_curve` (Ohm m^2 for an SI stack; ``reduced=True``: model numbers).
+    """
+    values = resistance_curve(stack, np.array([0.0, 180.0]).reshape((2,) + (1,) * len(stack.batch_shape)), pair,
+                              reduced=reduced)
     return Magnetoresistance(values[0], values[1])

@@ -1,8 +1,10 @@
 """Spin-orbit torques and spin Hall magnetoresistance as curves (MODEL.md 8): numbers behind the SOT figures.
 
 Every function solves one batched stack (the swept parameter as an array): no Python loop
-per point.  Values are in the stack's units (reduced, or SI base units for an SI stack:
-thicknesses in m, torques as absorbed spin currents in m^-2 s^-1; the figures convert).
+per point.  Swept values are in the stack's own units (thicknesses in m for an SI stack);
+torques are those of :attr:`spinstack.Solution.spin_orbit_torque` (reduced, or J/m^2 for an SI
+stack; ``reduced=True`` gives the solver's model numbers, as :attr:`spinstack.Solution.reduced`);
+the SMR is a ratio.
 
 * :func:`torque_thickness`: tau_DL, tau_FL of an F layer (or of an insulator end) against a
   layer's thickness, with MODEL.md 8g limit 4 (theta |j_in| (1 - sech(d/l))) where it applies;
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .. import si
 from ..errors import SpinstackError
 from ..model import Ferromagnet, Insulator, Open, Stack
 from ..model.paths import parameter_value, with_parameter
@@ -157,7 +160,7 @@ def _parts(solution: Solution, target: int | str) -> tuple[np.ndarray, np.ndarra
 
 
 def torque_thickness(stack: Stack, values: ArrayLike, parameter: str | None = None,
-                     target: int | str | None = None) -> TorqueCurve:
+                     target: int | str | None = None, *, reduced: bool = False) -> TorqueCurve:
     """tau_DL and tau_FL of a magnet against the thickness of a layer, in one batched solve.
 
     Parameters
@@ -171,11 +174,15 @@ def torque_thickness(stack: Stack, values: ArrayLike, parameter: str | None = No
         Any path of :mod:`spinstack.model.paths` works (e.g. ``materials.Pt.l``).
     target
         An F layer index (default: the first F layer) or ``"left"``/``"right"`` for an insulator end.
+    reduced
+        Torques (and ``closed_form``) in the solver's model numbers instead of the solution's units
+        (J/m^2 for an SI stack; the same for a reduced stack).
 
     Returns
     -------
     TorqueCurve
-        NaN where m is parallel to sigma_hat.  ``closed_form`` holds MODEL.md 8g limit 4 when it
+        NaN where m is parallel to sigma_hat (:attr:`spinstack.Solution.spin_orbit_torque_problem`).
+        ``closed_form`` holds MODEL.md 8g limit 4 when it
         applies: the swept thickness is that of the only spin Hall layer, which has an open outer face
         and touches the F layer transparently, and the F absorbs fully (no l_J, l_phi).
     """
@@ -185,8 +192,10 @@ def torque_thickness(stack: Stack, values: ArrayLike, parameter: str | None = No
     target = _target(stack, target)
     swept = _swept(stack, parameter, values)
     solution = solve(swept)
-    damping, field_like = _parts(solution, target)
-    closed = _limit4(solution, parameter, target)
+    damping, field_like = _parts(solution.reduced if reduced else solution, target)
+    closed = _limit4(solution, parameter, target)  # model numbers (a spin current)
+    if closed is not None and not reduced and solution.reduced is not solution:
+        closed = si.report(closed, "torque")
     return TorqueCurve(parameter, values, target, np.asarray(damping, dtype=float),
                        np.asarray(field_like, dtype=float), closed)
 

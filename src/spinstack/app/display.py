@@ -85,6 +85,7 @@ def display_for(solution: Solution, paths: list[str] | tuple[str, ...] = ()) -> 
     """The :class:`Display` of a start solution and the control ``paths`` of its page."""
     from ..model.paths import parameter_value
 
+    solution = solution.reduced  # the scales convert model numbers
     stack = solution.stack
     units = FigureUnits("SI" if stack.units == "SI" else "reduced")
     if not units.si:

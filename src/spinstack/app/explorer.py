@@ -72,7 +72,7 @@ def _start_display(stack: Stack) -> Display:
     paths.append("current")
     with np.errstate(over="raise", divide="raise", invalid="raise"):
         try:
-            return display_for(solve(stack), paths)
+            return display_for(solve(stack).reduced, paths)
         except (SpinstackError, FloatingPointError):
             return reduced_display()
 
@@ -126,7 +126,7 @@ class Explorer:
         start = time.perf_counter()
         # valid but extreme values overflow double precision: a message, never NaN figures
         with np.errstate(over="raise", divide="raise", invalid="raise"):
-            solution: Solution = solve(stack)
+            solution: Solution = solve(stack).reduced  # model numbers: the page's Display converts them
             numbers = in_plane_readout(solution) if self.in_plane else readout(solution)
             fold = hodograph(solution, HODOGRAPH_SAMPLES)  # one sampling for both hodographs and the profiles
             result: dict[str, Any] = {"readout": numbers,

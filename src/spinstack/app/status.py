@@ -75,7 +75,8 @@ def _many_f_status(solution: Solution, torques: tuple[float, ...]) -> str:
 
 
 def readout(solution: Solution) -> Readout:
-    """The numbers and the status line of a single-configuration solution."""
+    """The numbers and the status line of a single-configuration solution (model numbers: the page converts)."""
+    solution = solution.reduced
     indices = solution.stack.ferromagnet_indices
     torques = tuple(float(np.linalg.norm(solution.torque[i])) for i in indices)
     resistance = float(solution.resistance_area)
@@ -138,7 +139,9 @@ def _in_plane_status(stack_has_field: bool, sigma: np.ndarray | None, damping: t
 
 
 def in_plane_readout(solution: Solution) -> InPlaneReadout:
-    """The numbers and the status line of a single-configuration solution with an in-plane drive or open ends."""
+    """The numbers and the status line of a single-configuration solution with an in-plane drive or open ends
+    (model numbers: the page converts)."""
+    solution = solution.reduced
     stack = solution.stack
     indices = stack.ferromagnet_indices
     driven = stack.has_field and bool(np.any(stack.field))

@@ -631,8 +631,8 @@ class SpinOrbitView:
         d, l = float(layer.thickness), float(layer.material.l)
         top = max(4.0 * l if np.isfinite(l) else 4.0 * d, 1.5 * d)
         thicknesses = np.linspace(top / self._SAMPLES, top, self._SAMPLES)
-        curve = solve(with_parameter(stack, f"layers[{self.layer}].thickness", thicknesses))
-        own = self._values(solution)
+        curve = solve(with_parameter(stack, f"layers[{self.layer}].thickness", thicknesses)).reduced
+        own = self._values(solution.reduced)
         values = self._values(curve)
         x_scale = self.display.length.factor if self.display is not None and self.display.si else 1.0
         y_scale = self.display.torque.factor if self.torques and self.display is not None and self.display.si else 1.0

@@ -55,6 +55,7 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
     SpinstackError
         If the solution is batched, or if a value is not finite.
     """
+    solution = solution.reduced  # the model numbers, converted here by the same table (si.REPORTS)
     stack = solution.stack
     if stack.batch_shape != ():
         raise SpinstackError(f"JSON output is for a single stack, this one is batched with shape {stack.batch_shape}")
@@ -98,7 +99,7 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
         "layers": layers,
         "efficiency": efficiency,
         "resistance_area": resistance,
-        "magnetoresistance": _magnetoresistance(solution, scale["resistance_area"]),
+        "magnetoresistance": _magnetoresistance(solution),
     }
     if stack.has_field or solution.torque_ends:
         result["in_plane"] = _in_plane(solution, scale)
@@ -149,14 +150,15 @@ def _scales(units: str) -> dict[str, float]:
     return dict.fromkeys(kinds, 1.0)
 
 
-def _magnetoresistance(solution: Solution, scale: float) -> dict[str, float] | None:
+def _magnetoresistance(solution: Solution) -> dict[str, float] | None:
     """R_P, R_AP and the GMR ratio (an extension of the contract): the last F layer turned against the first
-    (analysis.resistance); None without two F layers or a resistance."""
+    (analysis.resistance, whose numbers are already the report units: Ohm m^2 for an SI stack); None without
+    two F layers or a resistance."""
     if solution.resistance_problem is not None or len(solution.stack.ferromagnet_indices) < 2:
         return None
     result = magnetoresistance(solution.stack)
-    return {"parallel": _scalar(result.parallel * scale, "magnetoresistance.parallel"),
-            "antiparallel": _scalar(result.antiparallel * scale, "magnetoresistance.antiparallel"),
+    return {"parallel": _scalar(result.parallel, "magnetoresistance.parallel"),
+            "antiparallel": _scalar(result.antiparallel, "magnetoresistance.antiparallel"),
             "gmr": _scalar(result.ratio, "magnetoresistance.gmr")}
 
 

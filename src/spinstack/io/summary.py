@@ -56,6 +56,7 @@ def format_summary(solution: Solution, source: str) -> str:
     SpinstackError
         If the solution is batched.
     """
+    solution = solution.reduced  # the model numbers: converted below for an SI stack (MODEL.md 7)
     stack = solution.stack
     if stack.batch_shape != ():
         raise SpinstackError(f"the text summary is for a single stack, this one is batched with shape {stack.batch_shape}")
@@ -268,7 +269,7 @@ def _resistance(solution: Solution, units: _Units) -> list[str]:
              f"  spin part = {_number(spin)}{unit}  (ohmic part, {rest}: {_number(total - spin)}{unit})"]
     magnets = solution.stack.ferromagnet_indices
     if solution.resistance_problem is None and len(magnets) >= 2:
-        result = magnetoresistance(solution.stack)
+        result = magnetoresistance(solution.stack, reduced=True)
         parallel, antiparallel = float(result.parallel) * scale.factor, float(result.antiparallel) * scale.factor
         which = "" if len(magnets) == 2 else f" (layer {magnets[-1]} turned against layer {magnets[0]}, the rest kept)"
         lines.append(f"  parallel {name}_P = {_number(parallel)}{unit}, antiparallel {name}_AP = {_number(antiparallel)}{unit}, "

@@ -78,8 +78,9 @@ def folded_ring_forces(solution: Solution, samples: int = 65) -> list[FoldedRing
 
     The ring at node k joins element k (the layer k - 1, or the left end) and
     element k + 1 (layer k, or the right end); a force is folded with the
-    rotation of the element whose cord exerts it.
+    rotation of the element whose cord exerts it.  Model numbers (:attr:`spinstack.Solution.reduced`).
     """
+    solution = solution.reduced
     fold = hodograph(solution, samples)
     forces = ring_forces(solution)
     elements = solution.arrays.elements()
@@ -220,6 +221,7 @@ def plot_analogy(solution: Solution, ax: Any = None, samples: int = 65, numbers:
 
     if solution.stack.has_field:
         raise SpinstackError(f"no analogy figure: {IN_PLANE_ANALOGY}")
+    solution = solution.reduced  # model numbers: converted by the figure's scales
     if ax is None:
         fig = style.new_figure(None, figsize=(9.6, 5.0))
         ax, key_ax = fig.subplots(1, 2, width_ratios=[1.0, 0.7])

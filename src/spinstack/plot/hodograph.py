@@ -14,7 +14,8 @@ axis points up (+y) and every N cord lies in the plane; the figure shows
 
 An SI stack is drawn in readable units (:mod:`spinstack.plot.units`): mu_s in
 eV, meV or ueV, j_s as |e| j_s in A/m^2 times a power of ten, the same unit on
-both axes of a panel (equal aspect).
+both axes of a panel (equal aspect).  The figures read the solution's model numbers
+(:attr:`spinstack.Solution.reduced`) and convert them there, whichever solution they are given.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def to_fold(fold: Hodograph, element: int, vectors: np.ndarray) -> np.ndarray:
 
 
 def one_sided_spin_current(solution: Solution, node: int) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """j_s(x_k-) and j_s(x_k+) at node ``node`` (None inside a reservoir)."""
+    """j_s(x_k-) and j_s(x_k+) at node ``node`` (None inside a reservoir), model numbers."""
+    solution = solution.reduced
     n_layers = len(solution.stack.layers)
     if node == 0:
         before = solution.spin_current_in if isinstance(solution.stack.left, Lead) else None
@@ -77,6 +79,7 @@ def one_sided_spin_current(solution: Solution, node: int) -> tuple[np.ndarray | 
 def curves(solution: Solution, quantity: str, fold: Hodograph) -> list[Curve]:
     """The pieces of the hodograph of ``quantity`` ("accumulation" or "spin_current"), left to right."""
     style.check_quantity(quantity, ("accumulation", "spin_current"))
+    solution = solution.reduced  # model numbers, like the fold (hodograph of solution.reduced)
     stack = solution.stack
     elements = solution.arrays.elements()
     n_layers = len(stack.layers)
@@ -186,6 +189,7 @@ def node_axis(solution: Solution, fold: Hodograph, node: int) -> np.ndarray | No
 
 def _node_points(solution: Solution, fold: Hodograph) -> list[tuple[int, np.ndarray, np.ndarray | None]]:
     """(node, folded mu_s, folded axis or None) of every node."""
+    solution = solution.reduced
     n_layers = len(solution.stack.layers)
     found = []
     for k in range(n_layers + 1):
@@ -199,6 +203,7 @@ def _node_points(solution: Solution, fold: Hodograph) -> list[tuple[int, np.ndar
 def _jump_arrows(solution: Solution, fold: Hodograph) -> list[tuple[int, np.ndarray, np.ndarray]]:
     """(node, tail = j_s(x_k+), head = j_s(x_k-)) folded, for every F face with a torque."""
     arrows = []
+    solution = solution.reduced
     scale = style.robust_scale(solution.spin_current_left, solution.spin_current_right,
                                solution.spin_current_in, solution.spin_current_out)
     for k in torque_faces(solution):
@@ -238,6 +243,7 @@ def _folded_pieces(solution: Solution, quantity: str, fold: Hodograph) -> list[t
 def quantity_scale(solution: Solution, quantity: str, fold: Hodograph | None = None) -> Scale:
     """The unit a hodograph of ``quantity`` is drawn in (both axes): factor 1 for a reduced stack."""
     units = figure_units(solution)
+    solution = solution.reduced
     if not units.si:
         return units.scale(quantity)
     if quantity == "accumulation":
@@ -291,6 +297,7 @@ def plot_hodograph(solution: Solution, quantity: str = "accumulation", ax: Any =
 
     style.check_quantity(quantity, ("accumulation", "spin_current"))
     ax = style.new_axes(ax, figsize=(5.0, 5.0))
+    solution = solution.reduced  # model numbers: converted by the figure's scales
     fold = hodograph(solution, samples)
     scale = quantity_scale(solution, quantity, fold)
     pieces = [(piece, scale(points)) for piece, points in _folded_pieces(solution, quantity, fold)]
@@ -372,6 +379,7 @@ def plot_hodograph_3d(solution: Solution, quantity: str = "accumulation", ax: An
     ax = style.new_axes(ax, figsize=(5.0, 5.0), projection="3d")
     if getattr(ax, "name", "") != "3d":
         raise ValueError("plot_hodograph_3d needs a 3D Axes (projection='3d')")
+    solution = solution.reduced  # model numbers: converted by the figure's scales
     fold = hodograph(solution, samples)
     scale = quantity_scale(solution, quantity, fold)
     pieces = [Curve(piece.kind, piece.element, piece.lead, scale(piece.points))
@@ -415,23 +423,34 @@ def plot_hodograph_3d(solution: Solution, quantity: str = "accumulation", ax: An
     return ax
 
 
-def hodograph_figure(solution: Solution, fig: Any = None) -> Any:
+def hodograph_figure(solution: Solution, fig: Any = None, *, ax: Any = None) -> Any:
     """Folded mu_s, folded j_s and the 3D view side by side.
 
     A stack with an in-plane field (MODEL.md 8) gets mu_s and j_s in 3D instead, with sigma_hat and
     the magnetizations drawn: the fold (seed Figs. 4, 5) turns the magnetization axes into one plane,
     which hides the spin Hall accumulation along sigma_hat it does not follow.
 
+    Parameters
+    ----------
+    solution
+        A single-configuration solution.
+    fig
+        Figure to draw into (it should be empty); a new one when omitted.
+    ax
+        Instead of ``fig``: one Axes (a subplot), whose place is divided into the panels (the Axes
+        is replaced by them), or one Axes per panel: two 2D and one 3D (``projection="3d"``), or
+        with an in-plane field two 3D.
+
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn into.
     """
+    solution = solution.reduced
     if solution.stack.has_field:
-        return _in_plane_figure(solution, fig)
-    fig = style.new_figure(fig, figsize=(14.0, 4.8))
-    left = fig.add_subplot(1, 3, 1)
-    middle = fig.add_subplot(1, 3, 2)
-    right = fig.add_subplot(1, 3, 3, projection="3d")
+        return _in_plane_figure(solution, fig, ax)
+    fig, (left, middle, right) = style.new_panels(fig, ax, shape=(1, 3), figsize=(14.0, 4.8),
+                                                  projections=(None, None, "3d"))
     plot_hodograph(solution, "accumulation", ax=left)
     plot_hodograph(solution, "spin_current", ax=middle)
     plot_hodograph_3d(solution, "accumulation", ax=right)
@@ -441,13 +460,11 @@ def hodograph_figure(solution: Solution, fig: Any = None) -> Any:
     return fig
 
 
-def _in_plane_figure(solution: Solution, fig: Any = None) -> Any:
+def _in_plane_figure(solution: Solution, fig: Any = None, ax: Any = None) -> Any:
     """mu_s and j_s of an in-plane-driven stack in 3D spin space, sigma_hat and the magnets drawn."""
     from .spin_orbit import drive_text
 
-    fig = style.new_figure(fig, figsize=(10.0, 5.2))
-    left = fig.add_subplot(1, 2, 1, projection="3d")
-    right = fig.add_subplot(1, 2, 2, projection="3d")
+    fig, (left, right) = style.new_panels(fig, ax, shape=(1, 2), figsize=(10.0, 5.2), projections=("3d", "3d"))
     plot_hodograph_3d(solution, "accumulation", ax=left)
     plot_hodograph_3d(solution, "spin_current", ax=right)
     left.set_title(r"$\mu_s$ in spin space (3D)", fontsize=style.FONT_NORMAL + 1)

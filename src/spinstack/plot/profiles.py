@@ -9,7 +9,9 @@ torque (an F face whose other side is not a reservoir) is annotated with
 
 An SI stack is drawn in nm, eV (meV, ueV: by magnitude, mu_s and mu_0 each its
 own), |e| j_s in A/m^2 times a power of ten, and the |Delta j_s| labels add the
-torque per area (hbar/2)|Delta j_s| in J/m^2 (:mod:`spinstack.plot.units`).
+torque per area (hbar/2)|Delta j_s| in J/m^2 (:mod:`spinstack.plot.units`).  The figures read the
+solution's model numbers (:attr:`spinstack.Solution.reduced`) and convert them there, whichever
+solution they are given.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class Segment:
 
 def lead_extent(solution: Solution, side: str) -> float:
     """Length of lead shown on ``side``: three spin diffusion lengths, within sensible bounds."""
+    solution = solution.reduced
     end = getattr(solution.stack, side)
     width = float(solution.node_positions[-1])
     if not isinstance(end, Lead):
@@ -84,6 +87,7 @@ def sample(solution: Solution, quantity: str, samples: int = _SAMPLES) -> list[S
         Points per region, both faces included.
     """
     style.check_quantity(quantity)
+    solution = solution.reduced  # model numbers (the figures convert)
     if solution.batch_shape != ():
         raise SpinstackError("profiles take a single configuration (batch_shape == ())")
     evaluate = {"accumulation": solution.spin_accumulation, "spin_current": solution.spin_current,
@@ -156,6 +160,7 @@ def _shade(ax: Any, solution: Solution, names: bool, length: Scale | None = None
     from matplotlib.transforms import blended_transform_factory
 
     length = length or figure_units(solution).length
+    solution = solution.reduced
     stack = solution.stack
     nodes = length(solution.node_positions)
     above = blended_transform_factory(ax.transData, ax.transAxes)
@@ -193,6 +198,7 @@ def _annotate_torques(ax: Any, solution: Solution, segments: list[Segment], comp
     label gives |e||Delta j_s| in the unit of the axis and the torque per area in J/m^2.
     """
     units = figure_units(solution)
+    solution = solution.reduced
     length = length or units.length
     current = current or units.scale("spin_current")
     deposit = solution.deposit
@@ -285,6 +291,7 @@ def plot_profiles(solution: Solution, quantity: str = "accumulation", components
     if components not in COMPONENTS:
         raise ValueError(f"components must be one of {', '.join(map(repr, COMPONENTS))}, got {components!r}")
     ax = style.new_axes(ax)
+    solution = solution.reduced  # model numbers: converted by the figure's scales
     units = figure_units(solution)
     length = units.length
     segments = sample(solution, quantity)
@@ -340,7 +347,7 @@ def _collinear(solution: Solution) -> bool:
     return all(np.linalg.norm(np.cross(axes[0], a)) < 1e-9 for a in axes[1:]) if axes else True
 
 
-def profiles_figure(solution: Solution, fig: Any = None, components: str | None = None) -> Any:
+def profiles_figure(solution: Solution, fig: Any = None, components: str | None = None, *, ax: Any = None) -> Any:
     """mu_s(x) above j_s(x), sharing x (seed Figs. 2, 3).
 
     Parameters
@@ -352,15 +359,19 @@ def profiles_figure(solution: Solution, fig: Any = None, components: str | None 
     components
         As in :func:`plot_profiles`; by default ``"longitudinal"`` for a collinear stack
         (one scalar curve, as in the seed) and ``"xyz"`` otherwise.
+    ax
+        Instead of ``fig``: one Axes (a subplot), whose place is divided into the two panels (the
+        Axes is replaced by them), or two Axes (mu_s, j_s) to draw into.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn into.
     """
+    solution = solution.reduced
     if components is None:  # an in-plane drive polarises along sigma_hat, not along m: every component
         components = "longitudinal" if _collinear(solution) and not solution.stack.has_field else "xyz"
-    fig = style.new_figure(fig, figsize=(7.2, 6.0))
-    top, bottom = fig.subplots(2, 1, sharex=True)
+    fig, (top, bottom) = style.new_panels(fig, ax, shape=(2, 1), figsize=(7.2, 6.0), sharex=True)
     plot_profiles(solution, "accumulation", components, ax=top)
     plot_profiles(solution, "spin_current", components, ax=bottom, names=False)
     top.set_xlabel("")

@@ -136,7 +136,8 @@ def plot_torque_thickness(stack: Stack, thicknesses: ArrayLike | None = None, pa
     path = parameter or (f"layers[{spin_hall_layer(stack)}].thickness" if stack.has_field else None)
     if thicknesses is None and path is not None and path.startswith("layers["):
         thicknesses = _default_thicknesses(stack, path)
-    curve = torque_thickness(stack, thicknesses if thicknesses is not None else [1.0], parameter, target)
+    curve = torque_thickness(stack, thicknesses if thicknesses is not None else [1.0], parameter, target,
+                             reduced=True)  # model numbers: the figure's scale converts
     units = figure_units(stack)
     length = units.length
     torque = units.scale("torque", curve.damping_like, curve.field_like,

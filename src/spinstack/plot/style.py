@@ -178,6 +178,40 @@ def new_figure(fig: Any = None, *, figsize: tuple[float, float]) -> Any:
     return plt.figure(figsize=figsize, layout="constrained")
 
 
+def new_panels(fig: Any = None, ax: Any = None, *, shape: tuple[int, int], figsize: tuple[float, float],
+               projections: tuple[str | None, ...] | None = None, sharex: bool = False) -> tuple[Any, list[Any]]:
+    """The figure and the Axes of a figure of ``shape`` = (rows, columns) panels, row by row.
+
+    ``ax``: one Axes, whose place in its figure is divided into the panels (the Axes itself is
+    removed: it must be a subplot), or a sequence of Axes, one per panel, used as they are.
+    Otherwise new panels in ``fig``, or in a new figure of ``figsize``.  ``projections`` gives each
+    panel's projection (``"3d"``) for new panels.
+    """
+    rows, columns = shape
+    count = rows * columns
+    projections = projections or (None,) * count
+    if fig is not None and ax is not None:
+        raise ValueError("give fig (a Figure to draw into) or ax (Axes to draw into), not both")
+    if ax is not None and not hasattr(ax, "get_subplotspec"):  # one Axes per panel
+        axes = list(ax)
+        if len(axes) != count:
+            raise ValueError(f"ax: expected one Axes (divided into the {count} panels) or {count} Axes, got {len(axes)}")
+        return axes[0].figure, axes
+    if ax is not None:
+        spec = ax.get_subplotspec()
+        if spec is None:
+            raise ValueError("ax: an Axes divided into panels must be a subplot (from add_subplot or subplots)")
+        fig = ax.figure
+        ax.remove()
+        grid = spec.subgridspec(rows, columns)
+    else:
+        fig = new_figure(fig, figsize=figsize)
+        grid = fig.add_gridspec(rows, columns)
+    if all(projection is None for projection in projections):
+        return fig, list(np.ravel(grid.subplots(sharex=sharex, squeeze=False)))
+    return fig, [fig.add_subplot(grid[i // columns, i % columns], projection=projections[i]) for i in range(count)]
+
+
 def robust_scale(*arrays: np.ndarray) -> float:
     """Largest finite |value| among ``arrays`` (1 when everything vanishes)."""
     largest = 0.0
