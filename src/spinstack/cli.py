@@ -22,6 +22,7 @@ from .errors import SpinstackError
 from .analysis import sign_report
 from .io import format_json, format_sign_report, format_summary, load_stack, sign_report_to_dict, solution_to_dict
 from .plot.figureset import ALL_KINDS
+from ._sweep.variables import CATALOGUE as _SWEEP_VARIABLES
 
 INPUT_ERROR = 2  # exit status for invalid input, as for click's own usage errors
 INTERNAL_ERROR = 1
@@ -75,7 +76,8 @@ def analyze_command(file: str, angles: tuple[float, ...], parameters: tuple[str,
 @click.option("--out", "out", type=click.Path(path_type=str),
               help="Output file; .png, .svg or .pdf by extension.  Default: FILE's name with -KIND.png, here.")
 @click.option("--var", "variable", metavar="NAME",
-              help="Saved sweeps: the variable to draw (default g2, else resistance_area).")
+              help="Saved sweeps: the variable to draw.  Default: g2 (two F layers), else tau_DL (an in-plane "
+                   "drive), else resistance_area, else the first one stored.")
 @click.option("--sel", "selections", multiple=True, metavar="DIM=VALUE",
               help="Saved sweeps: keep one value of a dimension or coordinate (nearest), e.g. layer=2, "
                    "component=x, theta=60; repeat for several.")
@@ -108,30 +110,43 @@ def plot_command(file: str, kind: str, out: str | None, variable: str | None, se
 @click.option("--chunk-size", type=click.IntRange(min=1), default=None,
               help="Configurations solved at once (peak memory grows with it).  Default 200000.")
 @click.option("--variables", metavar="NAME[,NAME...]",
-              help="Store only these (g1, g2, g1_field, g2_field, torque, accumulation, resistance_area, "
-                   "spin_resistance_area).  Default: all the stack has.")
+              help=f"Store only these ({', '.join(_SWEEP_VARIABLES)}; tau_DL, tau_FL, smr_long, smr_trans need an "
+                   "in-plane field).  Default: all the stack has.")
 @click.option("--scheduler", metavar="ADDRESS", help="Solve on this dask.distributed scheduler (tcp://host:port).")
 def sweep_command(file: str, ranges: tuple[str, ...], out: str | None, chunk_size: int | None,
                   variables: str | None, scheduler: str | None) -> None:
     """Solve the stack in FILE over the outer product of parameter ranges and save the labelled
-    result (g1, g2, torques, node accumulations, resistance-area, with units) to a NetCDF or Zarr
-    file, written completely or not at all.  A progress bar shows on a terminal; prints the path."""
-    with _reported(file):
-        from .sweep import DEFAULT_CHUNK_SIZE, parse_range, sweep
-        from .errors import StackError
+    result (g1, g2, torques, node accumulations, resistance-area, spin-orbit torques and SMR with an
+    in-plane field, with units) to a NetCDF or Zarr file, written completely or not at all.  An
+    existing OUT is replaced only if it is a spinstack sweep.  A progress bar shows on a terminal;
+    prints the path.  Ctrl-C, SIGTERM or SIGHUP stop it between blocks: nothing is written, exit
+    status 128 + the signal number (130 for Ctrl-C)."""
+    from ._sweep import interrupt
 
-        parameters = dict(parse_range(text) for text in ranges)
-        if len(parameters) != len(ranges):
-            raise SpinstackError("--vary: a parameter is given twice")
-        stack = load_stack(file)
-        target = out or f"{Path(file).stem}-sweep.nc"
-        names = [n.strip() for n in variables.split(",") if n.strip()] if variables is not None else None
-        try:
-            result = sweep(stack, parameters, variables=names, chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
-                           out=target, scheduler=scheduler, source=file)
-        except StackError as error:
-            raise SpinstackError(f"{file}: --vary {error}") from None
-        result.close()
+    target = out or f"{Path(file).stem}-sweep.nc"
+    complete = False
+    try:
+        # held from here: a signal anywhere in the command stops it with one line (the sweep checks between blocks)
+        with interrupt.deferred():
+            with _reported(file):
+                from .sweep import DEFAULT_CHUNK_SIZE, parse_range, sweep
+                from .errors import StackError
+
+                parameters = dict(parse_range(text) for text in ranges)
+                if len(parameters) != len(ranges):
+                    raise SpinstackError("--vary: a parameter is given twice")
+                stack = load_stack(file)
+                names = [n.strip() for n in variables.split(",") if n.strip()] if variables is not None else None
+                try:
+                    result = sweep(stack, parameters, variables=names, chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
+                                   out=target, scheduler=scheduler, source=file)
+                except StackError as error:
+                    raise SpinstackError(f"{file}: --vary {error}") from None
+                result.close()
+                complete = True
+    except interrupt.Interrupted as stop:
+        what = f"{target} is complete" if complete else f"{target} was not written"
+        _fail(f"{file}: sweep stopped by {stop.name}; {what}", 128 + stop.signum)
     click.echo(str(target))
 
 

@@ -54,6 +54,12 @@ peak memory is set by the block, not by the sweep (``benchmarks/sweep_memory.py`
 The numbers do not depend on the blocks: a chunked sweep equals an unchunked one
 bit for bit, and so do the Dask and cluster runs.
 
+Files: a sweep is written under a temporary name and renamed when complete; an
+existing ``out`` is replaced only if it is a spinstack sweep (anything else is
+refused), a file that cannot fit in its folder's free space is refused before
+any work, and Ctrl-C (SIGINT), SIGTERM or SIGHUP stop the sweep between blocks
+and remove the unfinished file (:mod:`spinstack._sweep.store`, :mod:`spinstack._sweep.interrupt`).
+
 Dask and clusters: ``dask=True`` returns a Dask-backed dataset (one Dask chunk
 per block) computed when you compute it, on the active ``dask.distributed``
 client if there is one.  ``scheduler="tcp://host:8786"`` (or a ``Client``)
@@ -91,6 +97,8 @@ VARIABLES = tuple(CATALOGUE)
 
 # a result held in memory may use at most this share of the machine's memory
 _MEMORY_SHARE = 0.75
+# a block's working memory is at least this many times its outputs (_check_memory)
+_BLOCK_FACTOR = 3
 
 
 def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[str] | str | None = None,
@@ -114,7 +122,11 @@ def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[st
     out
         Stream the result into this file: ``.nc`` (NetCDF-4, h5netcdf) or ``.zarr``;
         written under a temporary name and renamed when complete.  The returned
-        dataset is then read lazily from the file: close it when done.
+        dataset is then read lazily from the file: close it when done.  A file or
+        folder already there is replaced only if it is a spinstack sweep (its
+        attributes say so), and only once the new one is complete; anything else
+        is refused.  A sweep whose file would not fit in the folder's free space is
+        refused before any work.
     progress
         ``None``: a progress bar on stderr when it is a terminal and the sweep runs
         longer than about a second; ``True``: always; ``False``: never.
@@ -141,23 +153,37 @@ def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[st
         before anything is solved or written.
     SpinstackError
         For other bad input: a batched stack, empty values, unequal zipped
-        lengths, an unknown variable or file format, a result too large for memory.
+        lengths, an unknown variable or file format, a result or block too large
+        for memory, a file too large for its disk, a target that is not a sweep.
+    KeyboardInterrupt
+        On Ctrl-C (SIGINT), at the end of the block being solved; the unfinished
+        file is removed first.  SIGTERM and SIGHUP stop the sweep the same way,
+        then end the process as they would have without it.
     """
     if not isinstance(stack, Stack):
         raise SpinstackError(f"sweep takes a Stack, got {type(stack).__name__}")
     if stack.batch_shape != ():
         raise SpinstackError(f"sweep takes a single-configuration stack; this one is batched with shape {stack.batch_shape}")
-    from ._sweep import layout, progress as bars, runners, store
+    from ._sweep import interrupt, layout, progress as bars, runners, store
 
     axes = parse_axes(stack, parameters)
     plan = Plan(axes, chunk_size)
     kind = store.file_format(out) if out is not None else None
-    validate_values(stack, axes, plan.chunk_size)
+    if out is not None:
+        store.check_target(out)  # never replace what spinstack did not write
     names = select(variables, problems(solve(stack)))
     skeleton = layout.skeleton(stack, plan, names, None if source is None else str(source))
     layouts = layout.variable_layouts(stack, plan, names)
+    lazy = dask and out is None and scheduler is None
+    if not lazy:  # sizes first: a sweep that cannot fit is refused with its numbers, before any work
+        _check_memory(plan, layouts, in_memory=kind is None)
+    size = None
+    if kind is not None:
+        size = store.file_size(kind, layouts, _skeleton_bytes(skeleton))
+        store.check_space(out, size)
+    validate_values(stack, axes, plan.chunk_size)
 
-    if dask and out is None and scheduler is None:
+    if lazy:
         return runners.lazy_dataset(skeleton, stack, plan, names, layouts)
 
     client, opened = None, False
@@ -165,24 +191,35 @@ def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[st
         client, opened = runners.connect(scheduler)
     elif dask:
         client = runners.active_client()
+    owner = interrupt.active() is None  # else the caller (the command line) handles a signal itself
     try:
-        if kind is None:
-            _check_memory(layouts)
-            sink: Any = store.MemorySink(skeleton, layouts)
-        else:
-            sink = (store.NetCDFSink if kind == "netcdf" else store.ZarrSink)(out, skeleton, layouts)
-        bar = bars.progress_bar(plan.size, progress)
-        try:
-            if client is not None:
-                runners.run_cluster(client, stack, plan, names, sink, bar)
-            else:
-                runners.run_local(stack, plan, names, sink, bar)
-            result = sink.finish()
-        except BaseException:
-            sink.abort()
+        # SIGINT, SIGTERM, SIGHUP stop the sweep between blocks and remove its file (_sweep/interrupt.py)
+        with interrupt.deferred() as deferral:
+            sink: Any = None
+            bar = bars.progress_bar(plan.size, progress)
+            try:
+                if kind is None:
+                    sink = store.MemorySink(skeleton, layouts)
+                elif kind == "netcdf":
+                    sink = store.NetCDFSink(out, skeleton, layouts, size=size)
+                else:
+                    sink = store.ZarrSink(out, skeleton, layouts)
+                if client is not None:
+                    runners.run_cluster(client, stack, plan, names, sink, bar, deferral.check)
+                else:
+                    runners.run_local(stack, plan, names, sink, bar, deferral.check)
+                deferral.check()  # a signal during the last block: the file is not put in place
+                result = sink.finish()
+            except BaseException:
+                if sink is not None:
+                    sink.abort()
+                raise
+            finally:
+                bar.close()
+    except interrupt.Interrupted as stop:
+        if not owner:
             raise
-        finally:
-            bar.close()
+        interrupt.resume(stop)  # KeyboardInterrupt for SIGINT; SIGTERM, SIGHUP end the process as usual
     except OSError as error:
         if out is None:
             raise
@@ -198,17 +235,44 @@ def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[st
     return result.chunk(chunks) if dask else result
 
 
-def _check_memory(layouts: list[Any]) -> None:
-    """Refuse a result that cannot fit in memory before solving anything (stream it to a file instead)."""
-    need = sum(8 * math.prod(layout.shape) for layout in layouts)
+def _memory_total() -> int | None:
+    """This machine's physical memory in bytes (None where it cannot be asked)."""
     try:
-        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _check_memory(plan: Plan, layouts: list[Any], in_memory: bool) -> None:
+    """Refuse a sweep whose result (held in memory) or block cannot fit in memory, before solving anything.
+
+    A block's working memory is at least :data:`_BLOCK_FACTOR` times its outputs (measured: 4 to 6 times
+    for two- and three-layer stacks), so the estimate refuses only blocks that certainly cannot fit.
+    """
+    from ._sweep.store import format_bytes
+
+    total = _memory_total()
+    if total is None:
         return
-    if need > _MEMORY_SHARE * total:
-        raise SpinstackError(f"the sweep's result needs {need / 1e9:.1f} GB, more than this machine's memory "
-                             f"({total / 1e9:.1f} GB) allows: stream it to disk with out='result.nc' (or .zarr), "
-                             "or store fewer variables")
+    if in_memory:
+        need = sum(8 * math.prod(layout.shape) for layout in layouts)
+        if need > _MEMORY_SHARE * total:
+            raise SpinstackError(f"the sweep's result needs {format_bytes(need)}, more than this machine's memory "
+                                 f"({format_bytes(total)}) allows: stream it to disk with out='result.nc' (or "
+                                 ".zarr), or store fewer variables")
+    per_point = sum(8 * math.prod(layout.shape[len(plan.dims):]) for layout in layouts)
+    points = min(plan.chunk_size, plan.size)
+    block = _BLOCK_FACTOR * per_point * points
+    if block > _MEMORY_SHARE * total:
+        raise SpinstackError(f"a block of {points} configurations needs at least {format_bytes(block)} of memory, "
+                             f"more than this machine's memory ({format_bytes(total)}) allows: lower chunk_size "
+                             f"(--chunk-size; default {DEFAULT_CHUNK_SIZE})")
+
+
+def _skeleton_bytes(skeleton: Any) -> int:
+    """Bytes of a sweep's coordinates and attributes (the part of its file that is not the variables)."""
+    texts = [*skeleton.attrs.values(), *(v for c in skeleton.coords.values() for v in c.attrs.values())]
+    return int(skeleton.nbytes) + sum(len(str(text)) for text in texts)
 
 
 def parse_range(text: str) -> tuple[str, Any]:
@@ -235,9 +299,8 @@ def parse_range(text: str) -> tuple[str, Any]:
         except ValueError:
             problem = "START and STOP must be numbers"
     if problem is None:
-        try:
-            count = int(parts[2])
-        except ValueError:
+        count = _whole(parts[2])
+        if count is None:
             problem = "NUM must be a whole number"
     if problem is None and count < 1:
         problem = "NUM must be at least 1"
@@ -245,7 +308,26 @@ def parse_range(text: str) -> tuple[str, Any]:
         problem = "START and STOP must be finite"
     if problem is not None:
         raise SpinstackError(f"--vary {text!r}: {problem} (e.g. materials.F2.p=0.1:0.9:81)")
+    total = _memory_total()
+    if total is not None and 8 * count > _MEMORY_SHARE * total:
+        from ._sweep.store import format_bytes
+
+        raise SpinstackError(f"--vary {text!r}: NUM = {count} values need {format_bytes(8 * count)} of memory for "
+                             f"this axis alone, more than this machine's memory ({format_bytes(total)}) allows")
     return path, np.linspace(start, stop, count)
+
+
+def _whole(text: str) -> int | None:
+    """``"81"``, ``"1e6"`` -> the whole number; None for anything else (``"2.5"``, ``"x"``, ``"inf"``)."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if math.isfinite(number) and number.is_integer() else None
 
 
 def is_sweep_file(path: str | os.PathLike) -> bool:

@@ -7,6 +7,7 @@
 * :mod:`.store`     where blocks go: memory, a NetCDF file or a Zarr store, written whole or not at all
 * :mod:`.runners`   who evaluates the blocks: this process, a dask.distributed cluster, or a lazy Dask graph
 * :mod:`.progress`  the progress bar (terminals only)
+* :mod:`.interrupt` SIGINT, SIGTERM, SIGHUP: stop between blocks, remove the unfinished file
 
 Nothing here imports xarray, h5netcdf, zarr, dask or tqdm at module level: the
 numerics of a sweep need numpy only.

@@ -25,7 +25,7 @@ import numpy as np
 from ..analysis.efficiency import with_angle
 from ..errors import SpinstackError, StackError
 from ..model import Stack
-from ..model.paths import parameter_value, with_parameter
+from ..model.paths import _material_keys, parameter_value, with_parameter
 from ..si import ELECTRON_CHARGE
 
 #: the special path: angle (degrees) between m1 and m2, m2 turned in their plane
@@ -106,10 +106,31 @@ def _check_path(stack: Stack, path: str) -> None:
         if len(indices) != 2:
             raise StackError(THETA, f"the angle between m1 and m2 needs exactly two F layers, this stack has {len(indices)}")
         return
-    value = parameter_value(stack, path)  # raises for an unknown path
+    try:
+        value = parameter_value(stack, path)  # raises for an unknown path
+    except StackError as error:
+        if error.reason.startswith("unknown parameter path"):  # say here which forms a sweep takes
+            raise StackError(path, f"unknown parameter path; a sweep takes {sweepable(stack)}") from None
+        raise
     if np.shape(value)[-1:] == (3,) and path.endswith("magnetization"):
         raise StackError(path, "a direction (a vector) cannot be swept as numbers: sweep "
                                f"{path}.theta or {path}.phi (degrees), or theta")
+
+
+def sweepable(stack: Stack) -> str:
+    """The forms of the paths a sweep of ``stack`` takes, in words (for error messages)."""
+    forms = []
+    if len(stack.ferromagnet_indices) == 2:
+        forms.append("theta (the angle between m1 and m2)")
+    forms.append("current")
+    keys = dict.fromkeys(key for material in stack.materials.values() for key in _material_keys(material))
+    forms.append(f"materials.NAME.KEY (NAME: {', '.join(stack.materials)}; KEY: {', '.join(keys)})")
+    forms.append(f"layers[i].thickness, layers[i].magnetization.theta or .phi (i from 0 to {len(stack.layers) - 1}, "
+                 "negative from the right)")
+    ends = [side for side in ("left", "right") if getattr(getattr(stack, side), "magnetization", None) is not None]
+    if ends:
+        forms.append(" or ".join(ends) + ".magnetization.theta or .phi")
+    return ", ".join(forms)
 
 
 def _target(stack: Stack, path: str) -> str:

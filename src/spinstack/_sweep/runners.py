@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import socket
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -31,8 +32,15 @@ def _size(region: Region) -> int:
     return int(np.prod([s.stop - s.start for s in region]))
 
 
-def run_local(stack: Stack, plan: Plan, variables: tuple[str, ...], sink: Any, bar: Any) -> None:
+def _never() -> None:
+    pass
+
+
+def run_local(stack: Stack, plan: Plan, variables: tuple[str, ...], sink: Any, bar: Any,
+              check: Callable[[], None] = _never) -> None:
+    """Evaluate the blocks here, one after the other; ``check()`` between blocks may stop the sweep (a signal)."""
     for _, region in plan.regions():
+        check()
         sink.write(region, evaluate(Job(stack, plan.block_axes(region), variables)))
         bar.update(_size(region))
 
@@ -76,8 +84,12 @@ def active_client() -> Any:
 
 
 def run_cluster(client: Any, stack: Stack, plan: Plan, variables: tuple[str, ...], sink: Any, bar: Any,
-                per_thread: int = 2) -> None:
-    """Evaluate the blocks on the cluster of ``client``; at most ``per_thread`` blocks per worker thread in flight."""
+                check: Callable[[], None] = _never, per_thread: int = 2) -> None:
+    """Evaluate the blocks on the cluster of ``client``; at most ``per_thread`` blocks per worker thread in flight.
+
+    ``check()`` runs as each block arrives and may stop the sweep (a signal); the blocks still in flight
+    are then cancelled.
+    """
     from distributed import as_completed
 
     threads = sum(client.nthreads().values()) or 1
@@ -97,6 +109,7 @@ def run_cluster(client: Any, stack: Stack, plan: Plan, variables: tuple[str, ...
     queue = as_completed([f for f in (submit() for _ in range(per_thread * threads)) if f is not None])
     try:
         for future in queue:
+            check()
             _, region = in_flight.pop(future.key)
             arrays = future.result()
             future.release()

@@ -29,8 +29,9 @@ _LINE_COLOURS = (style.BLUE, style.VERMILLION, style.GREEN, style.ORANGE, style.
 
 
 def default_variable(dataset: Any) -> str:
-    """``g2`` when the sweep has it, else ``resistance_area`` (else its first variable)."""
-    for name in ("g2", "resistance_area"):
+    """``g2`` when the sweep has it, else ``tau_DL`` (an in-plane drive), else ``resistance_area``, else its
+    first variable."""
+    for name in ("g2", "tau_DL", "resistance_area"):
         if name in dataset.data_vars:
             return name
     if not dataset.data_vars:
@@ -129,7 +130,7 @@ def plot_sweep(dataset: Any, variable: Any = None, ax: Any = None, select: Mappi
         An :class:`xarray.Dataset` from :func:`spinstack.sweep` or
         :func:`spinstack.sweep.open_sweep`.
     variable
-        A variable name (default: ``g2`` if present, else ``resistance_area``) or a
+        A variable name (default: :func:`default_variable`) or a
         DataArray already cut down (``ds.torque.sel(layer=2, component="x")``).
     ax
         Axes to draw into; a new figure when omitted.
@@ -224,17 +225,32 @@ def _map(ax: Any, array: Any, x_dim: str, y_dim: str, name: str) -> None:
         bar.set_ticks(ticks)
         bar.ax.axhline(0.0, color=style.INK, lw=1.2)
         if values.shape[0] > 1 and values.shape[1] > 1:
-            # a row or column of exact zeros (the torque at theta = 0 or 180) is no sign change: leave it out
-            zero = values == 0.0
-            blank = zero.all(axis=1, keepdims=True) | zero.all(axis=0, keepdims=True)
-            ax.contour(x, y, np.ma.masked_where(blank & zero, values), levels=[0.0], colors=[style.INK],
-                       linewidths=1.2)
+            ax.contour(x, y, _contour_field(values), levels=[0.0], colors=[style.INK], linewidths=1.2)
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     if x_degrees:
         _angle_ticks(ax, x, "x")
     if y_degrees:
         _angle_ticks(ax, y, "y")
+
+
+def _contour_field(values: np.ndarray) -> np.ma.MaskedArray:
+    """The map's values as the zero contour should see them: NaN (undefined) left out, and an all-zero
+    first or last row or column (the torque at theta = 0 or 180 degrees).
+
+    A row of exact zeros inside the map is kept: with opposite signs on its two sides it is a real
+    sign change (the torque's x component at theta = 90 degrees).  On the map's edge it has one side
+    only, so it cannot be one; contouring it would trace the frame wherever that side happens to lie
+    above zero.
+    """
+    masked = np.ma.masked_invalid(values)
+    zero = values == 0.0
+    for edge in (0, -1):
+        if zero[edge, :].all():
+            masked[edge, :] = np.ma.masked
+        if zero[:, edge].all():
+            masked[:, edge] = np.ma.masked
+    return masked
 
 
 def write_sweep_figure(dataset: Any, path: str | os.PathLike, variable: Any = None,
