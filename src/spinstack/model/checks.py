@@ -97,8 +97,9 @@ def direction(value: Any, path: str) -> np.ndarray:
     """A unit vector of shape ``(..., 3)`` from a vector or ``{theta, phi}`` in degrees.
 
     ``theta`` is the polar angle from +z and ``phi`` the azimuth from +x (degrees),
-    so ``{theta = 90, phi = 0}`` is +x.  A vector is normalised; it must be finite
-    and non-zero.
+    so ``{theta = 90, phi = 0}`` is +x.  A vector is normalised (one already of unit
+    length to 4 ulp is kept as given, so a direction validated twice does not move);
+    it must be finite and non-zero.
     """
     if isinstance(value, dict):
         unknown = sorted(set(value) - {"theta", "phi"})
@@ -118,9 +119,14 @@ def direction(value: Any, path: str) -> np.ndarray:
     largest = np.abs(array).max(axis=-1, keepdims=True)
     if not (largest > 0).all():
         raise StackError(path, "must be a non-zero vector, got [0, 0, 0]")
-    array = array / largest
-    norm = np.sqrt(np.einsum("...i,...i->...", array, array))
-    return frozen(array / norm[..., None])
+    scaled = array / largest
+    norm = np.sqrt(np.einsum("...i,...i->...", scaled, scaled))
+    # a vector already of unit length to round-off is kept as given: validating it again (a stack rebuilt
+    # with one parameter changed) must not move it, and normalising is not idempotent (1 vector in 4 moves
+    # by an ulp)
+    length = norm * np.minimum(largest[..., 0], 2.0)  # |array| where it is near 1 (no overflow elsewhere)
+    unit = np.abs(length - 1.0) <= 4 * np.finfo(float).eps
+    return frozen(np.where(unit[..., None], array, scaled / norm[..., None]))
 
 
 def polar(theta: Any, phi: Any = 0.0) -> np.ndarray:
