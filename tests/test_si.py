@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -171,7 +172,7 @@ def test_interface_conductances_are_si_conductances_over_e2():
 
 
 @pytest.mark.parametrize(("kwargs", "path", "reason"), [
-    ({"AR": "-1 fOhm*m^2"}, "AR", 'must be > 0, got "-1 fOhm*m^2"'),
+    ({"AR": "-1 fOhm*m^2"}, "AR", 'must be >= 0, got "-1 fOhm*m^2"'),
     ({"AR": "1 fOhm"}, "AR", "expected a resistance-area product"),
     ({}, "AR", "missing"),
     ({"AR": 1e-15, "gamma": 1.0}, "gamma", "must lie strictly between -1 and 1, got 1.0"),
@@ -330,13 +331,25 @@ delta = {float(i.delta)!r}
                                                                 rel=1e-15)
 
 
-def test_plain_numbers_in_an_si_file_are_si_base_units(tmp_path):
-    text = (SI_FILE.replace('"60 nOhm*m"', "6e-8").replace('"4 nm"', "4e-9").replace('"1e11 A/m^2"', "1e11")
-            .replace('"450 nm"', "4.5e-7"))
-    a, b = load_stack(write(tmp_path, text)), load_stack(write(tmp_path, SI_FILE, "units.toml"))
-    assert float(a.layers[0].material.D) == pytest.approx(float(b.layers[0].material.D), rel=1e-15)
-    assert float(a.layers[0].thickness) == pytest.approx(float(b.layers[0].thickness), rel=1e-15)
-    assert float(a.layers[1].material.l) == pytest.approx(4.5e-7, rel=1e-15)
+@pytest.mark.parametrize(("quantity", "bare", "path", "unit"), [
+    ('"60 nOhm*m"', "6e-8", "materials.SiF.rho", '"6e-08 nOhm*m" or, in SI base units, "6e-08 ohm*m"'),
+    ('"4 nm"', "4", "layers[0].thickness", '"4 nm" or, in SI base units, "4 m"'),
+    ('"1e11 A/m^2"', "1e11", "current", '"1e+11 A/m^2" (a current density)'),
+    ('"450 nm"', "4.5e-7", "materials.SiN.l_sf", '"4.5e-07 nm" or, in SI base units, "4.5e-07 m"'),
+])
+def test_bare_numbers_in_an_si_file_are_refused_with_their_unit(tmp_path, quantity, bare, path, unit):
+    """A bare number used to be read in SI base units: thickness = 3 (meant in nm) made a 3 m layer."""
+    assert SI_FILE.count(quantity) >= 1
+    with pytest.raises(ss.StackError, match=r"^\S+: " + re.escape(f"{path}: a bare number has no unit: write it "
+                                                                     f"with one, e.g. {unit}")):
+        load_stack(write(tmp_path, SI_FILE.replace(quantity, bare, 1)))
+
+
+def test_python_si_numbers_stay_si_base_units():
+    """spinstack.si keeps taking plain numbers in SI base units, as it documents."""
+    material = si.normal("Cu", rho=5e-9, l_sf=4.5e-7)
+    assert float(material.D) == float(si.normal("Cu", rho="5 nOhm*m", l_sf="450 nm").D)
+    assert float(si.layer(material, 4e-9).thickness) == float(si.layer(material, "4 nm").thickness) == 4e-9
 
 
 def test_conductivity_and_infinite_l_sf_in_a_file(tmp_path):

@@ -270,12 +270,13 @@ def interface(node: int, AR: Any = None, gamma: Any = None, G_mix: Any = None, d
     node
         Node index (0 = left end face, L = right end face).
     AR
-        Interface resistance-area AR* (> 0), e.g. ``"0.51 fOhm*m^2"``.
+        Interface resistance-area AR* (>= 0), e.g. ``"0.51 fOhm*m^2"``; 0 is the transparent limit.
     gamma
         Interface spin asymmetry, strictly between -1 and 1 (default 0).
     G_mix
         Mixing conductance per area [Re, Im] (Re >= 0), e.g.
         ``["0.55e15 Ohm^-1*m^-2", "0.01e15 Ohm^-1*m^-2"]``; needed at an N/F interface.
+        ``["inf", 0]``: full absorption of the transverse spin (with AR = 0, the transparent contact).
     delta
         Spin memory loss (>= 0, default 0).
     pair
@@ -297,7 +298,8 @@ def interface(node: int, AR: Any = None, gamma: Any = None, G_mix: Any = None, d
                 given[key] = value.si
     if given["AR"] is None:
         raise StackError("AR", 'missing (interface resistance-area AR*, e.g. "0.5 fOhm*m^2")')
-    resistance = to_si(given["AR"], "area_resistance", "AR", sign="positive")
+    # AR* = 0 is the transparent limit (g_up = g_dn = inf, solved exactly)
+    resistance = to_si(given["AR"], "area_resistance", "AR", sign="nonnegative")
     asymmetry = to_si(0.0 if given["gamma"] is None else given["gamma"], "dimensionless", "gamma",
                       bounds=(-1.0, 1.0))
     loss = to_si(0.0 if given["delta"] is None else given["delta"], "dimensionless", "delta", sign="nonnegative")
@@ -313,12 +315,12 @@ def mixing_conductance(value: Any, path: str) -> np.ndarray | None:
     if isinstance(value, (list, tuple)):
         if len(value) != 2:
             raise StackError(path, f"must be a pair [Re, Im] of conductances per area, got {_shown(value)}")
-        real = to_si(value[0], "area_conductance", f"{path}[0]", sign="nonnegative")
+        real = to_si(value[0], "area_conductance", f"{path}[0]", sign="nonnegative", allow_inf=True)  # inf: absorbing
         imaginary = to_si(value[1], "area_conductance", f"{path}[1]")
         return np.stack(np.broadcast_arrays(real, imaginary), axis=-1)
     if isinstance(value, str):
         raise StackError(path, f"must be a pair [Re, Im] of conductances per area, got {_shown(value)}")
-    array = to_si(value, "area_conductance", path)
+    array = to_si(value, "area_conductance", path, allow_inf=True)
     if array.ndim == 0 or array.shape[-1] != 2:
         raise StackError(path, f"must be a pair [Re, Im] of conductances per area, got {_shown(value)}")
     if (array[..., 0] < 0).any():

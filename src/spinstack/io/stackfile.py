@@ -26,16 +26,18 @@ import json
 import math
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from ..errors import StackError
 from ..model import Ferromagnet, Insulator, Interface, Layer, Lead, Normal, Open, Reservoir, Stack
 from ..model.layers import End
 from ..model.materials import Material
-from .tomlvalues import as_number, as_table, choices, known_keys, one_line, quoted_key, required, show, within
+from .bulk import paused_collection
+from .tomlvalues import (as_number, as_table, choices, known_keys, listing, one_line, quoted_key, required, show,
+                         within)
 
 __all__ = ["StackFileError", "load_stack", "stack_from_dict"]
 
@@ -80,6 +82,7 @@ class StackFileError(StackError):
 
 
 # ------------------------------------------------------------------ entry points
+@paused_collection()
 def load_stack(path: str | os.PathLike[str], *, library: Any = None) -> Stack:
     """Read a stack file (TOML, ``STACK_FORMAT.md``) into a validated :class:`~spinstack.Stack`.
 
@@ -105,38 +108,133 @@ def load_stack(path: str | os.PathLike[str], *, library: Any = None) -> Stack:
         ``FILE: PATH: reason``.
     """
     source = os.fspath(path)
-    file = Path(source)
-    if file.is_dir():
-        raise StackFileError(source, "", "is a directory, not a stack file")
     try:
-        raw = file.read_bytes()
+        text = _read_text(source)
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise StackFileError(source, "", f"invalid TOML: {error}{_quoted_line(text, str(error))}") from None
+        return stack_from_dict(data, source, library=library)
+    except RecursionError:
+        # tomllib and the checks recurse into nested arrays and inline tables
+        raise StackFileError(source, "", "nested too deeply (arrays or inline tables hundreds of levels "
+                                         "within each other): a stack file nests a few levels") from None
+    except MemoryError:
+        raise StackFileError(source, "", "out of memory while reading the file") from None
+
+
+#: the largest stack file read (bytes): a 1e5-layer file takes about 6 MB (reduced) to 13 MB (SI, with
+#: comments); anything much larger is not a stack someone wrote, and reading it whole would cost memory
+MAX_FILE_BYTES = 32 * 1024 * 1024
+#: the most parts a dotted key may have ("materials.Co.rho" has 3): tomllib's time grows as the square of it
+MAX_KEY_PARTS = 64
+# a control character TOML does not allow anywhere (tab, line feed and carriage return are allowed)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# MAX_KEY_PARTS + 1 key parts in a row, each followed by a dot: bare words (starting at a word's start, so
+# the scan stays linear in a long word) or quoted keys; atomic groups, so a near-miss never backtracks
+_KEY_PART = r"""(?>(?<![A-Za-z0-9_-])[A-Za-z0-9_-]+|"(?>[^"\\\n]|\\.)*"|'[^'\n]*')"""
+_LONG_KEY = re.compile(rf"(?:{_KEY_PART}[ \t]*\.[ \t]*){{{MAX_KEY_PARTS}}}")
+
+
+def _read_text(source: str) -> str:
+    """The file's text, refused with a one-line :class:`StackFileError` unless it is a regular UTF-8 text
+    file of at most :data:`MAX_FILE_BYTES` whose keys tomllib can parse in linear time.
+
+    Opened without blocking (a FIFO would wait for a writer) and checked on the open descriptor (no
+    race between the check and the read); at most ``MAX_FILE_BYTES + 1`` bytes are read whatever the
+    file claims (``/proc`` files report a size of 0, ``/dev/zero`` has no end).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(source, flags)
     except FileNotFoundError:
         raise StackFileError(source, "", "no such file") from None
+    except IsADirectoryError:
+        raise StackFileError(source, "", "is a directory, not a stack file") from None
     except PermissionError:
         raise StackFileError(source, "", "cannot read the file: permission denied") from None
+    except OSError as error:  # a name too long, a loop of links, ...
+        raise StackFileError(source, "", f"cannot read the file: {error.strerror or type(error).__name__}") from None
+    except ValueError:  # an embedded NUL character
+        raise StackFileError(source, "", "not a valid file name (it contains a NUL character)") from None
+    try:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise StackFileError(source, "", "is a directory, not a stack file")
+        if not stat.S_ISREG(info.st_mode):
+            raise StackFileError(source, "", "not a regular file (a device, pipe or socket): a stack file is a "
+                                             "TOML text file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise StackFileError(source, "", _too_large(info.st_size))
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise StackFileError(source, "", f"cannot read the file: {error.strerror or error}") from None
+        raise StackFileError(source, "", f"cannot read the file: {error.strerror or type(error).__name__}") from None
+    finally:
+        os.close(descriptor)
+    if len(raw) > MAX_FILE_BYTES:
+        raise StackFileError(source, "", _too_large(None))
     try:
         text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is harmless
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         raise StackFileError(source, "", f"not UTF-8 text (byte 0x{raw[error.start]:02x} on line {line}); "
                                          "stack files are TOML, which is UTF-8") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise StackFileError(source, "", f"invalid TOML: {error}{_quoted_line(text, str(error))}") from None
-    return stack_from_dict(data, source, library=library)
+    control = _CONTROL.search(text)
+    if control is not None:  # a binary file: say where, never quote it
+        line = text.count("\n", 0, control.start()) + 1
+        raise StackFileError(source, "", f"not a text file (control character 0x{ord(control.group()):02x} on "
+                                         f"line {line}); stack files are TOML text")
+    line = _long_key_line(text)
+    if line is not None:
+        raise StackFileError(source, "", f"a dotted key of more than {MAX_KEY_PARTS} parts on line {line}; "
+                                         "stack file keys have at most 3 (materials.NAME.key)")
+    return text
+
+
+def _long_key_line(text: str) -> int | None:
+    """The number of the first line holding a dotted key of more than MAX_KEY_PARTS parts, else None.
+
+    A key lies on one line, so only lines with that many dots are searched (a 1e5-layer file in 0.1 s)."""
+    if text.count(".") < MAX_KEY_PARTS:
+        return None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.count(".") >= MAX_KEY_PARTS and _LONG_KEY.search(line):
+            return number
+    return None
+
+
+def _too_large(size: int | None) -> str:
+    limit = f"{MAX_FILE_BYTES // (1024 * 1024)} MiB"
+    shown = f" ({size / (1024 * 1024):.0f} MiB)" if size is not None else ""
+    return f"too large{shown}: stack files are read up to {limit} (about 5e5 layers)"
+
+
+#: characters of a bad line shown either side of where tomllib points
+_QUOTE_WINDOW = 30
 
 
 def _quoted_line(text: str, message: str) -> str:
-    """``: "D = 2.0"``, the line a TOML error points at (tomllib gives its number, not the key)."""
-    match = re.search(r"at line (\d+)", message)
-    lines = text.splitlines()
-    if match is None or not 1 <= int(match.group(1)) <= len(lines):
+    """``: "D = 2.0"``, the line a TOML error points at (tomllib gives its number, not the key); a long line
+    only around the column tomllib names, so an error never echoes much of a file."""
+    match = re.search(r"at line (\d+)(?:, column (\d+))?", message)
+    if match is None:
         return ""
-    line = lines[int(match.group(1)) - 1].strip()
-    return f": {json.dumps(line[:80], ensure_ascii=False)}" if line else ""
+    number = int(match.group(1))
+    start = 0
+    for _ in range(number - 1):  # the line's start, without splitting a large file into lines
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    line = text[start:] if end < 0 else text[start:end]
+    column = int(match.group(2)) - 1 if match.group(2) else 0
+    low, high = max(0, column - _QUOTE_WINDOW), column + _QUOTE_WINDOW
+    shown = line[low:high].strip()
+    if not shown:
+        return ""
+    shown = ("..." if low > 0 and line[:low].strip() else "") + shown + ("..." if line[high:].strip() else "")
+    return f": {json.dumps(shown, ensure_ascii=False)}"
 
 
 def stack_from_dict(data: dict[str, Any], source: str, *, library: Any = None) -> Stack:
@@ -282,7 +380,7 @@ def _defined_materials(materials: dict[str, Material]) -> MaterialLookup:
     def lookup(table: dict[str, Any], path: str, hint: str) -> Material:
         name = material_name(table, path, hint)
         if name not in materials:
-            defined = ", ".join(materials) if materials else "none"
+            defined = listing(materials)
             raise StackError(f"{path}.material", f"undefined material {show(name)} (defined: {defined})")
         return materials[name]
 
@@ -354,18 +452,24 @@ def read_layers(value: Any, lookup: MaterialLookup, thickness: ThicknessReader) 
     return layers
 
 
-def _magnetization(value: Any, path: str) -> list[float] | dict[str, float] | None:
-    """A vector [x, y, z] or {theta, phi} in degrees, type-checked; the model normalises it."""
+def _magnetization(value: Any, path: str) -> str | list[float] | dict[str, float] | None:
+    """A direction name ("normal", "+y", ...), a vector [x, y, z] or {theta, phi} in degrees, type-checked;
+    the model resolves the name and normalises the vector (:func:`spinstack.direction`)."""
     if value is None:
         return None
+    if isinstance(value, str):
+        return value
     if isinstance(value, dict):
         known_keys(value, ANGLE_KEYS, path)
         if "theta" not in value:
-            raise StackError(f"{path}.theta", "missing (polar angle from +z, degrees)")
+            raise StackError(f"{path}.theta", "missing (polar angle in degrees from +z, which lies in the film "
+                                              "plane; the film normal is x)")
         return {key: as_number(value[key], f"{path}.{key}") for key in ANGLE_KEYS if key in value}
     if isinstance(value, list) and len(value) == 3:
         return [as_number(component, f"{path}[{i}]") for i, component in enumerate(value)]
-    raise StackError(path, f"must be a 3-vector [x, y, z] or {{theta = .., phi = ..}} in degrees, got {show(value)}")
+    raise StackError(path, f'must be a direction name ("normal" = "+x", the film normal; "+y", "-z", ... in the '
+                           f"film plane), a 3-vector [x, y, z] or {{theta = .., phi = ..}} in degrees (theta from "
+                           f"+z, in the film plane), got {show(value)}")
 
 
 # ------------------------------------------------------------------ interfaces
@@ -385,18 +489,23 @@ def interface_node(table: dict[str, Any], path: str) -> int:
     return node
 
 
+def _conductance(value: Any, path: str) -> float:
+    """An interface conductance: a number, or "inf" (the transparent limit, solved exactly; MODEL.md 3a)."""
+    return math.inf if value == "inf" else as_number(value, path)
+
+
 def _interface(table: dict[str, Any], path: str) -> Interface:
     """A reduced-unit interface (MODEL.md 3b): node, g_up, g_dn, optional g_mix = [g_r, g_i], delta."""
     known_keys(table, INTERFACE_KEYS, path)
     node = interface_node(table, path)
-    g_up = as_number(required(table, "g_up", path, "spin-up conductance per area > 0"), f"{path}.g_up")
-    g_dn = as_number(required(table, "g_dn", path, "spin-down conductance per area > 0"), f"{path}.g_dn")
+    g_up = _conductance(required(table, "g_up", path, 'spin-up conductance per area > 0, or "inf"'), f"{path}.g_up")
+    g_dn = _conductance(required(table, "g_dn", path, 'spin-down conductance per area > 0, or "inf"'), f"{path}.g_dn")
     g_mix = None
     if "g_mix" in table:
         pair = table["g_mix"]
         if not isinstance(pair, list) or len(pair) != 2:
             raise StackError(f"{path}.g_mix", f"must be a pair [g_r, g_i] (real and imaginary parts), got {show(pair)}")
-        g_mix = [as_number(component, f"{path}.g_mix[{i}]") for i, component in enumerate(pair)]
+        g_mix = [_conductance(component, f"{path}.g_mix[{i}]") for i, component in enumerate(pair)]
     delta = as_number(table.get("delta", 0.0), f"{path}.delta")
     return within(path, Interface, node, g_up, g_dn, g_mix, delta)
 

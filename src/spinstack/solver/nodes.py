@@ -58,6 +58,44 @@ class Part:
     # per channel of a layer (along m, normal to m; the same for N): whether it is thin (d/l <= 1, |kd| <= 1)
     # and its stiffness |Gc|, each (B,)
     channels: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
+    link: Link | None = None  # a resistive interface, in the form its elimination step uses (K's unused)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A resistive interface (MODEL.md 3b) written so that it stays exact for any conductance, inf included.
+
+    The collinear channel (along m; all three components at an N/N interface) is a symmetric
+    two-port j(a+) = gamma + c mu_a - s mu_b, j(b-) = gamma + s mu_a - c mu_b, i.e. a pi network:
+    a shunt ``shunt`` = c - s (spin memory loss; 0 for delta = 0) at each face and between them a
+    series element of conductance ``conductance`` = s and resistance ``resistance`` = 1/s.  The
+    elimination steps through it in resistance form (1/s -> 0 is the transparent interface of
+    MODEL.md 3a: mu continuous, j_s continuous), never as c mu_a - s mu_b, which loses ~eps g
+    when g is large.  The transverse channel of an N/F contact is a sink g_r mu_perp + g_i mu x m
+    at the N-side face ``side`` (``mixing``: the matrix g_r P_perp - g_i [m]x of its finite
+    configurations, ``absorbing``: where g_r is infinite, mu_perp = 0 there).
+    All arrays have the batch shape (``mixing`` (B, 3, 3)).
+    """
+
+    axis: np.ndarray | None  # m of a magnetic interface (B, 3); None at an N/N interface
+    gamma: np.ndarray  # the source along m per unit current (0 for the field drive and at N/N)
+    conductance: np.ndarray  # s: G_I csch(delta) (inf for the transparent channel)
+    resistance: np.ndarray  # 1/s (0 for the transparent channel, inf for a decoupling delta)
+    shunt: np.ndarray  # c - s = G_I tanh(delta / 2), 0 without spin memory loss
+    grounded: np.ndarray  # c = G_I coth(delta): the channel's load on one face when the other is a reservoir
+    mixing: np.ndarray | None = None
+    absorbing: np.ndarray | None = None
+    side: str | None = None  # "a" (N | F) or "b" (F | N): the face whose node the sink acts on
+
+    def pins(self, side: str) -> bool:
+        """Whether the sink at face ``side`` is infinite in every configuration (mu_perp = 0 there)."""
+        return self.mixing is not None and self.side == side and bool(self.absorbing.all())
+
+    def sink(self, side: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(finite sink matrix, where it is infinite) at face ``side``, or None."""
+        if self.mixing is None or self.side != side:
+            return None
+        return self.mixing, self.absorbing
 
 
 class UnitSolution:
@@ -160,8 +198,11 @@ class UnitSolution:
         # the bulk part beyond the node (beyond an interface there: what it absorbs is the layer's too)
         neighbour, side = (self._left_node[node], "b") if node == layer else (self._right_node[node] + 1, "a")
         block = self._chain[neighbour].K_bb if side == "b" else self._chain[neighbour].K_aa
-        adjacent = self._left_node[node] == self._right_node[node]  # no interface at this node
-        return neighbour, side, adjacent and block.ndim == len(self._shape)
+        # the neighbour's own node: this one, or beyond an interface the far one, along m too when it is on the
+        # layer's rail (a transparent channel, or an N side pinned by an infinite mixing conductance)
+        far = neighbour if side == "b" else neighbour - 1
+        along = self._axes[far] is self._chain[self._left_node[layer + 1]].axis
+        return neighbour, side, along and block.ndim == len(self._shape)
 
     def _outer_face(self, neighbour: int, side: str, drop: bool) -> np.ndarray:
         """The neighbour's face current, without its term along the F's node value when ``drop``."""
@@ -220,6 +261,8 @@ class UnitSolution:
 
     def _face(self, part_index: int, side: str) -> np.ndarray:
         part = self._chain[part_index]
+        if part.link is not None:  # its K's are not kept (see interface_currents)
+            raise AssertionError("an interface's face currents come from its neighbours")
         values = self._values
         a = values[..., part_index - 1, :] if part_index > 0 else None
         b = values[..., part_index, :] if part_index < len(self._chain) - 1 else None
@@ -329,10 +372,36 @@ class UnitSolution:
 
     @cached_property
     def interface_currents(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """node -> (j_s on its left face, on its right face) of each interface.
+
+        Taken from the bulk faces beside it, which the node balance makes equal to the interface's
+        own (the F side of one carries spin along m only), not from its two-port: that would
+        multiply a conductance that may be infinite by a jump that is then 0.  Beside a reservoir
+        the other face is used, plus what the channel's spin memory loss (c - s) keeps.
+        """
         found = {}
+        chain, values = self._chain, self._values
         for k in self.arrays.interfaces:
             part = self._left_node[k] + 1
-            found[k] = (self._face(part, "a"), self._face(part, "b"))
+            link = chain[part].link
+            m = link.axis
+
+            def along(vector: np.ndarray) -> np.ndarray:
+                return vector if m is None else _dot(m, vector)[..., None] * m
+
+            def through(neighbour: int, side: str) -> np.ndarray | None:
+                if chain[neighbour].kind == "reservoir":
+                    return None
+                face = self._face(neighbour, side)
+                return along(face) if m is not None and chain[neighbour].axis is not None else face
+
+            left, right = through(part - 1, "b"), through(part + 1, "a")
+            shunt = link.shunt[..., None]
+            if left is None:  # a reservoir on the left: mu_a = 0, and no sink there matters
+                left = right + shunt * along(values[..., part, :])
+            if right is None:
+                right = left - shunt * along(values[..., part - 1, :])
+            found[k] = (left, right)
         return found
 
     @cached_property
@@ -446,13 +515,22 @@ def lead_stiffness(element: Element) -> np.ndarray:
     return element.D / (2.0 * element.l)
 
 
-def interface_stiffness(interface: InterfaceElement) -> tuple[np.ndarray, np.ndarray]:
-    """(G_I coth delta, G_I csch delta) of the collinear channel, G_I = g (1 - gamma^2) delta / 2.
+def interface_channel(interface: InterfaceElement) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(s, 1/s, c - s, c) of the collinear channel, c = G_I coth delta, s = G_I csch delta, G_I = g (1 - gamma^2)
+    delta / 2 (MODEL.md 3b; delta = 0 gives c = s = g (1 - gamma^2) / 2).
 
-    delta = 0 gives g (1 - gamma^2) / 2 for both (MODEL.md 3b).
+    Exact for g = inf (then delta = 0: s = c = inf, 1/s = 0) and for a large delta (s underflows to 0,
+    1/s overflows to inf: the two faces decouple); each is evaluated directly, never as a difference.
     """
-    scale = 0.5 * interface.g * (1.0 - interface.gamma**2)
-    return scale * x_coth_x(interface.delta), scale * x_csch_x(interface.delta)
+    channel = 0.5 * interface.g * (1.0 - interface.gamma**2)  # g (1 - gamma^2) / 2, inf at g = inf
+    delta = interface.delta
+    ratio = x_csch_x(delta)  # delta / sinh(delta)
+    with np.errstate(divide="ignore"):
+        resistance = (1.0 / channel) / ratio  # 0 at g = inf (delta = 0 there), inf where ratio underflows
+    lossy = delta > 0
+    # where delta = 0 the shunt is 0 (not inf * 0 at g = inf)
+    shunt = np.where(lossy, channel * x_tanh_half_x(np.where(lossy, delta, 1.0)), 0.0)
+    return channel * ratio, resistance, shunt, channel * x_coth_x(delta)
 
 
 def _cross_matrix(m: np.ndarray) -> np.ndarray:
@@ -467,28 +545,31 @@ def _outer(m: np.ndarray) -> np.ndarray:
     return m[..., :, None] * m[..., None, :]
 
 
-def _interface_part(interface: InterfaceElement, before: Part, after: Part, shape: tuple[int, ...]) -> Part:
-    """The two-port of a resistive interface between ``before`` and ``after`` (MODEL.md 3b)."""
-    c, s = (np.broadcast_to(v, shape) for v in interface_stiffness(interface))
+def _interface_part(interface: InterfaceElement, before: Part, after: Part, shape: tuple[int, ...],
+                    drive: str = "current") -> Part:
+    """A resistive interface between ``before`` and ``after`` (MODEL.md 3b) as a :class:`Link` part.
+
+    ``drive="field"`` drops the CPP source gamma j0 m.
+    """
+    s, resistance, shunt, grounded = (np.broadcast_to(v, shape) for v in interface_channel(interface))
+    zero = np.zeros(shape)
     magnet = before if before.axis is not None else after
     if magnet.axis is None:  # N/N (or reservoir/N): all three components, gamma = 0
-        zero3 = np.zeros(shape + (3,))
-        return Part("interface", zero3, c, -s, s, -c)
+        link = Link(None, zero, s, resistance, shunt, grounded)
+        return Part("interface", np.zeros(shape + (3,)), zero, zero, zero, zero, link=link)
     m = magnet.axis
-    longitudinal = _outer(m)
-    source = np.broadcast_to(interface.gamma, shape)[..., None] * m
-    K_aa, K_ab = c[..., None, None] * longitudinal, -s[..., None, None] * longitudinal
-    K_ba, K_bb = s[..., None, None] * longitudinal, -c[..., None, None] * longitudinal
+    gamma = zero if drive == "field" else np.broadcast_to(interface.gamma, shape)
+    mixing = absorbing = side = None
     if interface.mixing is not None and (before.axis is None) != (after.axis is None):
         # transverse spin flowing from the N side into F: g_r mu_perp + g_i mu x m (absorbed there)
-        g_r = np.broadcast_to(interface.mixing[..., 0], shape)[..., None, None]
-        g_i = np.broadcast_to(interface.mixing[..., 1], shape)[..., None, None]
-        transverse = g_r * (np.eye(3) - longitudinal) - g_i * _cross_matrix(m)
-        if before.axis is None:  # N | F: flows along +x out of the left side
-            K_aa = K_aa + transverse
-        else:  # F | N: flows along -x, from the right side into F
-            K_bb = K_bb - transverse
-    return Part("interface", source, K_aa, K_ab, K_ba, K_bb, None)
+        g_r = np.broadcast_to(interface.mixing[..., 0], shape)
+        g_i = np.broadcast_to(interface.mixing[..., 1], shape)
+        absorbing = np.isinf(g_r)  # |g_mix| = inf: mu_perp = 0 on the N side, whatever g_i
+        finite = np.where(absorbing, 0.0, g_r)[..., None, None]
+        mixing = finite * (np.eye(3) - _outer(m)) - np.where(absorbing, 0.0, g_i)[..., None, None] * _cross_matrix(m)
+        side = "a" if before.axis is None else "b"
+    link = Link(m, gamma, s, resistance, shunt, grounded, mixing, absorbing, side)
+    return Part("interface", gamma[..., None] * m, zero, zero, zero, zero, link=link)
 
 
 def spin_hall_source(element: Element, eps: np.ndarray) -> np.ndarray:
@@ -559,8 +640,15 @@ def parts(arrays: StackArrays, drive: str = "current") -> tuple[list[Part], list
         m = np.broadcast_to(end.m, shape + (3,))  # G on m m^T, the complex Gt on the plane normal to m
         return G[..., None, None] * _outer(m) + coherent.as_matrix(np.broadcast_to(coherent.lead_stiffness(end), shape), m)
 
+    axes: dict[int, np.ndarray] = {}
+
     def axis(element: Element) -> np.ndarray | None:
-        return None if element.m is None else np.broadcast_to(element.m, shape + (3,))
+        # one array per element: an interface's m is then its F's own (``is`` tells the same rail)
+        if element.m is None:
+            return None
+        if id(element) not in axes:
+            axes[id(element)] = np.broadcast_to(element.m, shape + (3,))
+        return axes[id(element)]
 
     chain: list[Part] = []
     left_node, right_node = [], []
@@ -587,10 +675,7 @@ def parts(arrays: StackArrays, drive: str = "current") -> tuple[list[Part], list
             following = arrays.layers[k] if k < n_layers else arrays.right
             after = Part("reservoir", zero3, zero, zero, zero, zero) if following is None else \
                 Part("layer", zero3, zero, zero, zero, zero, None if following.m is None else axis(following))
-            interface = _interface_part(arrays.interfaces[k], chain[-1], after, shape)
-            if drive == "field":  # gamma j0 m is a CPP source
-                interface = Part(interface.kind, zero3, interface.K_aa, interface.K_ab, interface.K_ba, interface.K_bb)
-            chain.append(interface)
+            chain.append(_interface_part(arrays.interfaces[k], chain[-1], after, shape, drive))
         right_node.append(len(chain) - 1)
     chain.append(right_end())
     return chain, left_node, right_node
@@ -600,10 +685,15 @@ def parts(arrays: StackArrays, drive: str = "current") -> tuple[list[Part], list
 def _node_basis(before: Part, after: Part, shape: tuple[int, ...]) -> tuple[bool, np.ndarray | None]:
     """(is_reservoir, basis) of the chain node between two parts: m next to a ferromagnet, None = R^3.
 
-    Next to an interface the node belongs to the material on its other side.
+    Next to an interface the node belongs to the material on its other side, except that an infinite
+    mixing conductance (every configuration) pins the N side's mu_perp to 0: that node is on m, as at a
+    transparent N/F node (so that a thin layer beyond it is stepped through as there).
     """
     if "reservoir" in (before.kind, after.kind):
         return True, None
+    for part, side in ((before, "b"), (after, "a")):
+        if part.link is not None and part.link.pins(side):
+            return False, part.link.axis
     neighbours = [p for p in (before, after) if p.kind != "interface"]
     # a coherent F (MODEL.md 8e) lets transverse spin in: its nodes are free unless a fully absorbing F is the
     # other neighbour
@@ -667,8 +757,8 @@ def _thin(layer: Part, load: np.ndarray, channel: int = 0) -> np.ndarray:
 
 
 def _thin_step(layer: Part, load: np.ndarray, pushed: np.ndarray, block: np.ndarray, partial: np.ndarray,
-               axis_a: np.ndarray | None, axis_b: np.ndarray | None, shape: tuple[int, ...]
-               ) -> tuple[np.ndarray, np.ndarray]:
+               axis_a: np.ndarray | None, axis_b: np.ndarray | None, shape: tuple[int, ...],
+               inverse: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Load and pushed right-hand side at a thin plain layer's right node b, from those at its left node a.
 
     The plain Schur step gives the load L = Gc - Gs Z^-1 Gs (Z = Gc + Y the block at a, Y the
@@ -684,11 +774,13 @@ def _thin_step(layer: Part, load: np.ndarray, pushed: np.ndarray, block: np.ndar
     no stiffer than it (where W ~ Z the form would cancel instead: the caller chooses).  From a
     rail node a (m, 1 x 1 blocks) it holds along m; normal to m the node is pinned and the
     layer's transverse stiffness Gc reaches a node b of another basis through |m x m_b|^2.
+    ``inverse``, when given, is Z^-1 (a node just right of an interface, whose block may hold the
+    infinite conductances of a transparent one: Z itself is not used then).
     """
     Y, Z, R = load, block, pushed
     if axis_a is None:
         W = Y + layer.sink[..., None, None] * np.eye(3)
-        full = Y + 2.0 * layer.sink[..., None, None] * np.eye(3) - W @ _solve_small(Z, W)
+        full = Y + 2.0 * layer.sink[..., None, None] * np.eye(3) - W @ _solve_block(Z, inverse, W)
         pushed_full = R - W @ partial
         if axis_b is None:
             return full, pushed_full
@@ -712,7 +804,8 @@ def _thin_step(layer: Part, load: np.ndarray, pushed: np.ndarray, block: np.ndar
 
 
 def _coherent_step(layer: Part, load: np.ndarray, pushed: np.ndarray, block: np.ndarray, axis_b: np.ndarray | None,
-                   shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+                   shape: tuple[int, ...], inverse: np.ndarray | None = None, axis: np.ndarray | None = None,
+                   along: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_thin_step` for a coherent F layer from its free left node, channel by channel.
 
     Along m and normal to m the layer may be thin or not (l and l_J differ), so the exact
@@ -723,24 +816,220 @@ def _coherent_step(layer: Part, load: np.ndarray, pushed: np.ndarray, block: np.
         R_b = s + P (R - s) + V Z^-1 (R - s)
 
     exactly, for any such P (P = 0 is the plain step, P = 1 that of :func:`_thin_step`).
+
+    With ``axis``: a plain (isotropic) layer from the free node just right of a magnetic interface,
+    whose load is axial about the interface's m = ``axis``: ``along`` on m m^T, and normal to m as stiff
+    as a large mixing conductance (m^T load m would carry that conductance times the rounding of
+    m^T P_perp m: ``along`` is given).  The channels are then along and normal to ``axis``, each soft
+    or not by its own part of the load.
     """
     Y, Z, R = load, block, pushed
     eye = np.eye(3)
-    gc, gs, T = layer.K_aa, -layer.K_ab, layer.sink
-    m = np.broadcast_to(layer.axis, shape + (3,))
-    longitudinal = _outer(m)
-    P = (_thin(layer, Y, 0)[..., None, None] * longitudinal
-         + _thin(layer, Y, 1)[..., None, None] * (eye - longitudinal))
+    if axis is None:
+        gc, gs, T = layer.K_aa, -layer.K_ab, layer.sink
+        m = np.broadcast_to(layer.axis, shape + (3,))
+        longitudinal = _outer(m)
+        P = (_thin(layer, Y, 0)[..., None, None] * longitudinal
+             + _thin(layer, Y, 1)[..., None, None] * (eye - longitudinal))
+    else:
+        gc, gs, T = (value[..., None, None] * eye for value in (layer.K_aa, -layer.K_ab, layer.sink))
+        longitudinal = _outer(axis)
+        transverse = eye - longitudinal
+        thin, stiffness = layer.channels[0]
+        finite = np.isfinite(Y).all(axis=(-2, -1))  # an inf-marked (pinned) load is soft nowhere
+        soft = finite & (np.abs(along) <= stiffness)
+        across = finite & (np.abs(transverse @ _finite_load(Y) @ transverse).max(axis=(-2, -1)) <= stiffness)
+        P = (thin & soft)[..., None, None] * longitudinal + (thin & across)[..., None, None] * transverse
+    Y = _finite_load(Y)  # an infinite load is never thin (P = 0 there): only P-weighted terms see it
     W = Y + T
     rest = eye - P
-    V = rest @ gs - P @ W
-    full = rest @ gc + P @ (Y + 2.0 * T) @ P - V @ _solve_small(Z, gs @ rest - W @ P)
+    if axis is None:
+        PW, WP, PYP = P @ W, W @ P, P @ (Y + 2.0 * T) @ P
+    else:
+        # Y is axial: P Y = Y P = p_along (m.Y m) m m^T + p_across Q Y Q, written so, not as products: m m^T Y
+        # would carry the rounding of m^T Q times a mixing conductance of 1e30 normal to m
+        p_along, p_across = (thin & soft)[..., None, None], (thin & across)[..., None, None]
+        Y_along = np.where(finite, along, 0.0)[..., None, None] * longitudinal
+        Y_across = np.where(p_across, transverse @ Y @ transverse, 0.0)
+        sink = layer.sink[..., None, None]
+        PW = WP = p_along * (Y_along + sink * longitudinal) + Y_across + p_across * (sink * transverse)
+        PYP = p_along * (Y_along + 2.0 * sink * longitudinal) + Y_across + p_across * (2.0 * sink * transverse)
+    V = rest @ gs - PW
+    full = rest @ gc + PYP - V @ _solve_block(Z, inverse, gs @ rest - WP)
     source = layer.source[..., :, None]
     difference = R - source
-    pushed_full = source + P @ difference + V @ _solve_small(Z, difference)
+    pushed_full = source + P @ difference + V @ _solve_block(Z, inverse, difference)
     if axis_b is None:
         return full, pushed_full
     return _sandwich(axis_b, full, axis_b, shape), _project(axis_b, pushed_full[..., 0])
+
+
+def _solve_block(block: np.ndarray, inverse: np.ndarray | None, rhs: np.ndarray) -> np.ndarray:
+    """block^-1 rhs, by ``inverse`` when it is known."""
+    return _solve_small(block, rhs) if inverse is None else inverse @ rhs
+
+
+def _finite_load(load: np.ndarray) -> np.ndarray:
+    """``load`` with its infinite entries (a node pinned by a transparent interface) set to 0.
+
+    Used where only thin configurations count (an infinite load is never thin): the others
+    are discarded, and must not fill the arithmetic with inf - inf.
+    """
+    finite = np.isfinite(load)
+    return load if finite.all() else np.where(finite, load, 0.0)
+
+
+def _inverse3(matrix: np.ndarray) -> np.ndarray:
+    """The inverse of a batch of 3x3 matrices, scaled first (entries up to the conductances' 1e150 squared
+    and cubed would overflow the adjugate's products)."""
+    scale = np.abs(matrix).max(axis=(-2, -1))[..., None, None]
+    scale = np.where(scale > 0, scale, 1.0)
+    identity = np.broadcast_to(np.eye(3), matrix.shape)
+    return _solve_small(matrix / scale, identity) / scale
+
+
+def _plane_inverse(plane: np.ndarray, m: np.ndarray, absorbing: np.ndarray | None) -> np.ndarray:
+    """The inverse, on the plane normal to m, of a 3x3 ``plane`` that maps that plane into itself (0 on m);
+    0 where ``absorbing`` (an infinite mixing conductance pins mu_perp to 0).
+
+    (plane + mu m m^T)^-1 = plane^+ + m m^T / mu for any mu != 0; mu = trace / 2 (the mean of the
+    plane's two eigenvalues) keeps both terms of one size, so removing m m^T / mu cancels nothing.
+    """
+    longitudinal = _outer(m)
+    pinned = absorbing is not None and absorbing.any()
+    if pinned:  # a stand-in there (its inverse is discarded): the finite part alone may be singular
+        plane = np.where(absorbing[..., None, None], np.eye(3) - longitudinal, plane)
+    mu = 0.5 * (plane[..., 0, 0] + plane[..., 1, 1] + plane[..., 2, 2])
+    inverse = _inverse3(plane + mu[..., None, None] * longitudinal) - longitudinal / mu[..., None, None]
+    return np.where(absorbing[..., None, None], 0.0, inverse) if pinned else inverse
+
+
+def _through_interface(link: Link, load: np.ndarray, pushed: np.ndarray, axis_a: np.ndarray | None,
+                       axis_b: np.ndarray | None, b_active: bool, shape: tuple[int, ...]
+                       ) -> tuple[tuple[np.ndarray | None, np.ndarray],
+                                  tuple[np.ndarray, np.ndarray, np.ndarray | None] | None]:
+    """Eliminate the node a just left of an interface, in resistance form; the load it passes to node b.
+
+    At node a the rest of the chain to the left gives j arriving = R - Y x_a (``pushed``, ``load``).
+    Along the channel (after the components normal to m are eliminated at a free node, with the
+    N side's sink g_r mu_perp + g_i mu x m when the sink is there) this is rho - h u_a; the pi
+    network of :class:`Link` then gives, with H = h + (c - s) and r = 1/s,
+
+        u_a = (u_b + r (rho - gamma)) / (1 + r H),   j_b = gamma + (rho - gamma) / (1 + r H)
+                                                             - (H / (1 + r H) + c - s) u_b
+
+    which is exact at r = 0 (u_a = u_b: the transparent node of MODEL.md 3a) and at r = inf (the
+    faces decouple), and never subtracts g-sized terms (the conductance form g - g^2 / (Y + g)
+    lost ~eps g / Y: 5e-5 at g = 1e12, everything at 1e16).  At an N/N interface the same holds
+    with h a 3x3 matrix.
+
+    Returns
+    -------
+    (carry, partial)
+        x_a = partial - carry x_b (carry None when node b is a reservoir).
+    (load, pushed, along) or None
+        For node b: its load and pushed right-hand side from the left, and the load along m
+        (or the isotropic load of a grounded N/N channel) for :func:`_block_inverse`; None when
+        node b is a reservoir.
+    """
+    s, r, shunt, m = link.conductance, link.resistance, link.shunt, link.axis
+    if m is None:  # N/N: node a is free, the channel carries all three components
+        eye = np.eye(3)
+        H = load + shunt[..., None, None] * eye
+        # r |H| beyond 1e280 only decouples the faces further (r = inf for delta > ~745): kept finite, and
+        # the scaled inverse of 1 + r H with it
+        r3 = np.minimum(r, 1e280 / (1.0 + np.abs(H).max(axis=(-2, -1))))[..., None, None]
+        weight = _inverse3(eye + r3 * H)
+        partial = weight @ (r3 * pushed)
+        if not b_active:
+            return (None, partial), None
+        return (-weight, partial), (weight @ H + shunt[..., None, None] * eye, weight @ pushed, None)
+    gamma = link.gamma
+    if axis_a is None:  # a free node a: eliminate the components normal to m first
+        sink = link.sink("a")
+        longitudinal = _outer(m)
+        Q = np.eye(3) - longitudinal
+        plane = Q @ load @ Q
+        if sink is not None:
+            plane = plane + sink[0]
+        inverse = _plane_inverse(plane, m, None if sink is None else sink[1])
+        column = m[..., :, None]
+        row = m[..., None, :]
+        Ym, mY = load @ column, row @ load
+        h = (mY @ column - mY @ inverse @ Ym)[..., 0, 0]
+        rho = (row @ pushed - mY @ inverse @ pushed)[..., 0, 0]
+        direction = column - inverse @ Ym  # x_a = direction u_a + offset_a
+        offset_a = inverse @ pushed
+    else:  # on the rail of the F on its left (the interface's own m)
+        h, rho = load[..., 0, 0], pushed[..., 0, 0]
+        direction, offset_a = np.ones(shape + (1, 1)), np.zeros(shape + (1, 1))
+    relative = rho - gamma
+    H = h + shunt
+    with np.errstate(divide="ignore", over="ignore"):
+        weight = 1.0 / (1.0 + r * H)  # 0 where r = inf (or r H overflows)
+        offset = relative / (s + H)  # r (rho - gamma) / (1 + r H), 0 where s = inf
+    partial = direction * offset[..., None, None] + offset_a
+    if not b_active:
+        return (None, partial), None
+    along = H * weight + shunt  # the load along m at node b
+    pushed_b = relative * weight + gamma
+    if axis_b is not None:  # node b on a rail: m_b = +-m
+        c = np.ones(shape) if axis_b is m else _dot(axis_b, m)
+        carry = -(direction * (weight * c)[..., None, None])
+        return (carry, partial), ((along * c * c)[..., None, None], (pushed_b * c)[..., None, None], along)
+    carry = -(direction * weight[..., None, None]) @ m[..., None, :]
+    load_b = along[..., None, None] * _outer(m)
+    sink = link.sink("b")
+    if sink is not None:
+        load_b = load_b + sink[0]
+        load_b = np.where(sink[1][..., None, None], np.inf, load_b)  # pinned normal to m: never thin
+    return (carry, partial), (load_b, pushed_b[..., None, None] * m[..., :, None], along)
+
+
+def _grounded(link: Link, axis_b: np.ndarray | None, shape: tuple[int, ...]
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(load, pushed, along) at node b of an interface whose left face is a reservoir (mu_a = 0): the channel
+    is a conductance c = G_I coth(delta) to ground (inf for a transparent interface: mu_b pinned to 0 along it)."""
+    c = link.grounded
+    pinned = np.isinf(c)[..., None, None]
+    if link.axis is None:  # N/N: all three components
+        return np.where(np.eye(3, dtype=bool) | pinned, c[..., None, None], 0.0), np.zeros(shape + (3, 1)), c
+    m, gamma = link.axis, link.gamma
+    if axis_b is not None:  # on the F's rail: the interface's own m
+        return c[..., None, None], gamma[..., None, None], c
+    finite = np.where(np.isinf(c), 0.0, c)  # a coherent F beyond: its node is free normal to m
+    load = np.where(pinned, np.inf, finite[..., None, None] * _outer(m))
+    return load, gamma[..., None, None] * m[..., :, None], c
+
+
+def _block_inverse(link: Link, load: np.ndarray, along: np.ndarray | None, after: Part, shape: tuple[int, ...]
+                   ) -> np.ndarray | None:
+    """The inverse of the block at the free node b just right of an interface, exact with infinite conductances.
+
+    The block is the interface's load plus the next part's K_aa.  Behind a magnetic interface
+    both are axial about m (the load: ``along`` m m^T plus the sink on the plane; the next part:
+    a normal metal's scalar, or a coherent F's two-port about +-m), so the block splits into
+    1 / (along + K_mm) on m and a plane inverse, each finite when a conductance is inf.  Behind an N/N
+    interface the load is a finite 3x3: None (the block is solved as any other) unless it is large
+    enough (a spin memory loss at a huge g) for the adjugate's products to overflow.
+    """
+    K = after.K_aa
+    scalar = K.ndim == len(shape)
+    if link.axis is None:
+        if along is not None and scalar:  # a grounded N/N channel: isotropic
+            return (1.0 / (along + K))[..., None, None] * np.eye(3)
+        return _inverse3(_sandwich(None, K, None, shape) + load) if np.abs(load).max() > 1e100 else None
+    m = link.axis
+    longitudinal = _outer(m)
+    if scalar:
+        K_along, plane = K, K[..., None, None] * (np.eye(3) - longitudinal)
+    else:
+        Q = np.eye(3) - longitudinal
+        K_along, plane = _dot(m, (K @ m[..., :, None])[..., 0]), Q @ K @ Q
+    sink = link.sink("b")
+    if sink is not None:
+        plane = plane + sink[0]
+    return longitudinal / (along + K_along)[..., None, None] + _plane_inverse(plane, m, None if sink is None else sink[1])
 
 
 def solve_unit(arrays: StackArrays, drive: str = "current") -> UnitSolution:
@@ -775,19 +1064,33 @@ def solve_unit(arrays: StackArrays, drive: str = "current") -> UnitSolution:
 
     # forward elimination.  Each node's block is the next part's own stiffness plus the load of
     # everything to its left (``load``); the right-hand side likewise (``pushed``).  Kept apart
-    # so that a thin layer can pass its load on without cancellation (see _thin_step).
+    # so that a thin layer can pass its load on without cancellation (see _thin_step), and so that
+    # a resistive interface is stepped through in resistance form (see _through_interface).
     eliminated: dict[int, tuple[np.ndarray | None, np.ndarray]] = {}
+    pending: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
     previous: int | None = None
-    load = pushed = block = None
+    load = pushed = block = inverse = None
+    alongs: dict[int, np.ndarray] = {}  # behind a magnetic interface: the load along its m at the free node b
     for i in active:
         before, after = chain[i], chain[i + 1]
         step = previous == i - 1 and before.kind == "layer"
-        if step and before.coherent and axis[i - 1] is None:
-            load, pushed = _coherent_step(before, load, pushed, block, axis[i], shape)
+        along = None
+        behind = chain[i - 1].link if i > 0 else None  # the interface left of the previous node, if any
+        if before.link is not None:  # just right of an interface: the load it passes on
+            load, pushed, along = pending.pop(i) if i in pending else _grounded(before.link, axis[i], shape)
+        elif step and before.coherent and axis[i - 1] is None:
+            load, pushed = _coherent_step(before, load, pushed, block, axis[i], shape, inverse)
+        elif step and axis[i - 1] is None and behind is not None and behind.axis is not None \
+                and before.channels[0][0].any():
+            # a thin layer beyond a magnetic interface's free node: soft along m, stiff across (a large g_mix)
+            load, pushed = _coherent_step(before, load, pushed, block, axis[i], shape, inverse, behind.axis,
+                                          alongs[i - 1])
         else:
             # a thin layer with a soft load: the plain step would cancel (see _thin_step)
             thin = _thin(before, load) if step and not before.coherent else None
-            exact = _thin_step(before, load, pushed, block, eliminated[previous][1], axis[i - 1], axis[i], shape) \
+            # (behind an interface the load may hold the inf of a pinned node: never thin, kept out of the sums)
+            exact = _thin_step(before, _finite_load(load) if behind is not None else load, pushed, block,
+                               eliminated[previous][1], axis[i - 1], axis[i], shape, inverse) \
                 if thin is not None and thin.any() else None
             if exact is not None and thin.all():
                 load, pushed = exact
@@ -802,11 +1105,27 @@ def solve_unit(arrays: StackArrays, drive: str = "current") -> UnitSolution:
                 if exact is not None:
                     load = np.where(thin[..., None, None], exact[0], load)
                     pushed = np.where(thin[..., None, None], exact[1], pushed)
+        following_active = i + 1 < n and not reservoir[i + 1]
+        if after.link is not None:  # node i is eliminated through the interface (resistance form)
+            eliminated[i], passed = _through_interface(after.link, load, pushed, axis[i],
+                                                       axis[i + 1] if following_active else None,
+                                                       following_active, shape)
+            if passed is not None:
+                pending[i + 1] = passed
+            previous, block, inverse = i, None, None
+            continue
         block = _sandwich(axis[i], after.K_aa, axis[i], shape) + load
+        inverse = _block_inverse(before.link, load, along, after, shape) \
+            if before.link is not None and axis[i] is None else None
+        if along is not None:
+            alongs[i] = along
         rhs = pushed - _project(axis[i], after.source)
-        following = upper(i) if (i + 1 < n and not reservoir[i + 1]) else None
-        carry = _solve_small(block, following) if following is not None else None
-        eliminated[i] = (carry, _solve_small(block, rhs))
+        following = upper(i) if following_active else None
+        if inverse is None:
+            carry = _solve_small(block, following) if following is not None else None
+            eliminated[i] = (carry, _solve_small(block, rhs))
+        else:
+            eliminated[i] = (inverse @ following if following is not None else None, inverse @ rhs)
         previous = i
 
     # back substitution
