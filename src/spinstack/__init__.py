@@ -7,7 +7,7 @@ of parameters.  Start with :func:`load_stack` or build a :class:`Stack`, then
 """
 
 from .errors import SpinstackError, StackError
-from .model import Ferromagnet, Insulator, Interface, Layer, Lead, Normal, Open, Reservoir, Stack, polar
+from .model import Ferromagnet, Insulator, Interface, Layer, Lead, Normal, Open, Reservoir, Stack, direction, polar
 from .solution import Efficiency, Solution, solve
 from .sweep import sweep  # the function: spinstack.sweep(stack, {path: values}) (module: spinstack.sweep docs)
 
@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Efficiency", "Ferromagnet", "Insulator", "Interface", "Layer", "Lead", "Normal", "Open", "Reservoir", "Solution", "SpinstackError",
-    "Stack", "StackError", "load_stack", "polar", "solve", "sweep",
+    "Stack", "StackError", "direction", "load_stack", "polar", "solve", "sweep",
 ]
 
 

@@ -21,6 +21,7 @@ from . import __version__, solve
 from .errors import SpinstackError
 from .analysis import sign_report
 from .io import format_json, format_sign_report, format_summary, load_stack, sign_report_to_dict, solution_to_dict
+from .io.bulk import paused_collection
 from .plot.figureset import ALL_KINDS
 from ._sweep.variables import CATALOGUE as _SWEEP_VARIABLES
 
@@ -34,18 +35,18 @@ def main() -> None:
     """Exact diffusive spin transport in magnetic multilayers (Valet-Fert drift-diffusion)."""
 
 
-@main.command("solve")
+@main.command("solve", short_help="Solve the stack in FILE: summary tables, or --json.")
 @click.argument("file", type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object (STACK_FORMAT.md).")
 def solve_command(file: str, as_json: bool) -> None:
     """Solve the stack described in FILE (TOML, STACK_FORMAT.md) and print the result."""
-    with _reported(file):
+    with _reported(file), paused_collection():  # a long stack: millions of objects, no cycles (io.bulk)
         solution = solve(load_stack(file))
         text = format_json(solution_to_dict(solution)) if as_json else format_summary(solution, file)
     click.echo(text, nl=False)
 
 
-@main.command("analyze")
+@main.command("analyze", short_help="Sign changes of g1, g2 and their thresholds (seed eq. 15).")
 @click.argument("file", type=click.Path(path_type=str))
 @click.option("--theta", "angles", type=float, multiple=True, default=(0.0, 30.0, 60.0), show_default=True,
               help="Angle between m1 and m2 (degrees) at which thresholds are searched; repeat for several.")
@@ -169,7 +170,7 @@ def _plot_saved_sweep(file: str, out: str | None, variable: str | None, selectio
     click.echo(str(target))
 
 
-@main.command("figures")
+@main.command("figures", short_help="Write every figure of the stack in FILE into a folder.")
 @click.argument("file", type=click.Path(path_type=str))
 @click.option("--out", "folder", type=click.Path(path_type=str), default="figures", show_default=True,
               help="Folder to write into (created if needed).")
@@ -192,14 +193,14 @@ def figures_command(file: str, folder: str, extension: str) -> None:
         click.echo(note, err=True)
 
 
-@main.command("materials")
+@main.command("materials", short_help="List the built-in materials and interfaces library with sources.")
 @click.option("--json", "as_json", is_flag=True, help="Print the library as one JSON object.")
 @click.option("--library", "file", type=click.Path(path_type=str),
               help="Read this library file instead of the built-in one (same schema).")
 def materials_command(as_json: bool, file: str | None) -> None:
     """List the built-in materials and interfaces library: every value with its unit, the
     temperature it was measured at and its source.  SI stack files name these materials
-    (material = "Co") and interfaces (pair = "Co/Cu")."""
+    (material = "Py") and interfaces (pair = "Py/Cu")."""
     with _reported(file or "the materials library"):
         from .io.librarytable import format_library
         from .library import load
@@ -209,7 +210,7 @@ def materials_command(as_json: bool, file: str | None) -> None:
     click.echo(text, nl=False)
 
 
-@main.command("explore")
+@main.command("explore", short_help="Serve the interactive explorer (a local web app).")
 @click.argument("file", type=click.Path(path_type=str), required=False)
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default="a free port",
               help="Port on 127.0.0.1 to serve on.")
@@ -261,6 +262,12 @@ def _reported(file: str) -> Iterator[None]:
     except FloatingPointError as error:
         _fail(f"{file}: numerical failure while solving ({error}): the parameters span too many "
               "orders of magnitude for double precision", INPUT_ERROR)
+    except RecursionError:
+        _fail(f"{file}: nested too deeply to process (arrays or tables within each other hundreds of levels deep)",
+              INPUT_ERROR)
+    except MemoryError:
+        _fail(f"{file}: out of memory: the input asks for more than this machine holds (fewer layers, points or "
+              "configurations at once)", INPUT_ERROR)
     except ImportError as error:
         _fail(f"{error}: install the optional extras with pip install 'spinstack[all]'", INTERNAL_ERROR)
     except Exception as error:  # a bug: still one line, never a traceback

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import spinstack as ss
 from spinstack.io import format_json, load_stack, solution_to_dict
@@ -158,3 +160,52 @@ def test_non_finite_values_are_refused_not_written(seed_solution):
     solution.accumulation = broken  # a cached property: override it as a failing solver would
     with pytest.raises(ss.SpinstackError, match=r"nodes\[1\]\.mu_s: the solution is not finite"):
         solution_to_dict(solution)
+
+
+# ------------------------------------------------------------------ the writer (issue 13: linear, no -0.0)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=6) | st.dictionaries(st.text(max_size=6), children, max_size=5),
+    max_leaves=40)
+
+
+def _without_negative_zero(value):
+    if isinstance(value, float):
+        return value + 0.0
+    if isinstance(value, list):
+        return [_without_negative_zero(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_negative_zero(item) for key, item in value.items()}
+    return value
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=json_values)
+def test_format_json_parses_back_and_keeps_its_layout(value):
+    """format_json writes each value once and joins (it used to json.dumps every subtree again at every
+    level, and per number); the text parses back to the value, short containers stay on one line."""
+    text = format_json(value)
+    assert text.endswith("\n")
+    assert json.loads(text) == _without_negative_zero(value)
+    flat = json.dumps(_without_negative_zero(value), ensure_ascii=False)
+    assert text == flat + "\n" if len(flat) <= 100 else text.count("\n") > 1
+
+
+def test_negative_zero_is_written_as_zero():
+    """-0.0 appeared in outputs (json.dumps writes it "-0.0")."""
+    assert format_json({"a": -0.0, "b": [-0.0, 1.0, -0.0], "c": [[-0.0]]}) == \
+        '{"a": 0.0, "b": [0.0, 1.0, 0.0], "c": [[0.0]]}\n'
+    with pytest.raises(ValueError):
+        format_json([1.0, math.nan])
+    with pytest.raises(ValueError):
+        format_json({"x": math.inf})
+
+
+def test_solution_to_dict_has_no_negative_zero_and_refuses_nan(seed_solution, monkeypatch):
+    data = solution_to_dict(seed_solution)
+    assert all(math.copysign(1.0, value) > 0 for value in plain_values(data) if isinstance(value, float) and value == 0)
+    broken = np.array(seed_solution.torque)
+    broken[2, 1] = np.nan
+    monkeypatch.setattr(type(seed_solution), "torque", property(lambda self: broken))
+    with pytest.raises(ss.SpinstackError, match=r"^layers\[2\]\.torque: the solution is not finite \(nan\)"):
+        solution_to_dict(seed_solution)

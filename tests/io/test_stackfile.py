@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import os
 import pickle
+import re
 import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -268,3 +272,188 @@ def test_any_unknown_layer_key_is_refused(key, value):
     assert message.startswith("f.toml: layers[0].")
     assert "unknown key (expected one of: material, thickness, magnetization)" in message
     assert "\n" not in message
+
+
+# ------------------------------------------------------------------ what is not a stack file (issue 13)
+GOOD = BASE + '\n[[layers]]\nmaterial = "N"\nthickness = 2.0\n'
+
+
+def file_error(path, *, match: str) -> str:
+    """load_stack(path) raises a one-line StackFileError about the file as a whole matching ``match``."""
+    with pytest.raises(StackFileError) as caught:
+        load_stack(path)
+    message = str(caught.value)
+    assert "\n" not in message and caught.value.path == ""
+    assert re.search(match, message), message
+    return message
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_a_device_is_refused_without_reading_it():
+    """/dev/zero used to be read until memory ran out."""
+    file_error("/dev/zero", match=r"^/dev/zero: not a regular file \(a device, pipe or socket\)")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    """Opening a FIFO used to block until something wrote to it (forever)."""
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            load_stack(fifo)
+        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+            outcome.append(error)
+
+    reader = threading.Thread(target=load, daemon=True)  # daemon: a reader that blocks does not hold pytest
+    reader.start()
+    reader.join(timeout=20)
+    assert outcome, "load_stack blocked on the FIFO"
+    assert isinstance(outcome[0], StackFileError) and "not a regular file" in str(outcome[0])
+
+
+def test_a_directory_and_a_missing_file(tmp_path):
+    file_error(tmp_path, match=r"is a directory, not a stack file$")
+    file_error(tmp_path / "nope.toml", match=r"no such file$")
+
+
+def test_a_name_too_long_or_with_a_nul_is_a_stack_error(tmp_path):
+    """A name over 255 characters was an internal error (OSError), a NUL a ValueError."""
+    file_error(tmp_path / ("x" * 300 + ".toml"), match=r"cannot read the file: File name too long$")
+    file_error(str(tmp_path / "a\0b.toml"), match=r"not a valid file name \(it contains a NUL character\)$")
+
+
+def test_a_file_beyond_the_size_limit_is_refused(tmp_path, monkeypatch):
+    from spinstack.io import stackfile
+
+    path = write(tmp_path, GOOD)
+    monkeypatch.setattr(stackfile, "MAX_FILE_BYTES", len(GOOD.encode()) - 1)
+    file_error(path, match=r"too large \(0 MiB\): stack files are read up to")
+    monkeypatch.setattr(stackfile, "MAX_FILE_BYTES", len(GOOD.encode()))
+    assert len(load_stack(path).layers) == 1
+
+
+def test_the_size_limit_holds_a_1e5_layer_file():
+    """The limit (docs: 32 MiB) is far above a 1e5-layer file (about 6 MB reduced, 13 MB SI with comments)."""
+    from spinstack.io.stackfile import MAX_FILE_BYTES
+
+    layer = '[[layers]]\nmaterial = "F1"\nthickness = "1.5 nm"\nmagnetization = { theta = 90, phi = 0 }  # a comment\n'
+    assert 100_000 * len(layer) * 1.5 < MAX_FILE_BYTES == 32 * 1024 * 1024
+
+
+def test_a_binary_file_is_refused_without_quoting_it(tmp_path):
+    """A test read /proc/self/environ and got environment variables quoted back in the TOML error."""
+    secret = "SECRET_TOKEN=hunter2"
+    path = tmp_path / "environ"
+    path.write_bytes(f"PATH=/usr/bin\0HOME=/root\0{secret}\0".encode())
+    message = file_error(path, match=r"not a text file \(control character 0x00 on line 1\)")
+    assert "hunter2" not in message and "/usr/bin" not in message
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="no /proc here")
+def test_proc_self_environ_is_not_echoed(monkeypatch):
+    monkeypatch.setenv("SPINSTACK_TEST_SECRET", "do-not-print-me")
+    message = file_error("/proc/self/environ", match=r"not a text file")
+    assert "do-not-print-me" not in message
+
+
+def test_a_toml_error_quotes_only_a_short_window_of_its_line(tmp_path):
+    """The quote is cut to 30 characters either side of the column tomllib names (it was the line's first 80)."""
+    path = write(tmp_path, GOOD + "bad = 1 " + "." * 40 + " hunter2 " + "x" * 5000 + "\n")
+    message = file_error(path, match=r"invalid TOML: .* \(at line \d+, column 9\): \"bad = 1 \.{33}\"$")  # 30 dots shown, then "..."
+    assert "hunter2" not in message
+    # a short line is quoted whole, as before
+    file_error(write(tmp_path, GOOD + "D = 1\nD = 2\n", "dup.toml"), match=r': "D = 2"$')
+
+
+def test_a_dotted_key_of_many_parts_is_refused_before_parsing(tmp_path):
+    """tomllib's time grows as the square of a dotted key's parts: 200 kB of "a." took 2 minutes and 7.6 GB."""
+    path = write(tmp_path, "a." * 100_000 + "b = 1\n")
+    start = time.perf_counter()
+    file_error(path, match=r"a dotted key of more than 64 parts on line 1")
+    assert time.perf_counter() - start < 5  # was 2 minutes; a guard, not a benchmark
+    # a table header and quoted parts count too; keys of the format's depth are untouched
+    line = GOOD.count("\n") + 1
+    file_error(write(tmp_path, GOOD + "[" + '"a" . ' * 80 + "b]\n", "header.toml"), match=rf"more than 64 parts on line {line}$|more than 64 parts on line {line};")
+    assert len(load_stack(write(tmp_path, GOOD.replace("[materials.N]", "[materials . N]"), "spaced.toml")).layers) == 1
+
+
+@pytest.mark.parametrize("nested", ["x = " + "[" * 2000 + "]" * 2000, "x = " + "{a = " * 600 + "1" + "}" * 600,
+                                    "layers = " + "[" * 400 + "]" * 400], ids=["arrays", "tables", "layers"])
+def test_deep_nesting_is_a_stack_error(tmp_path, nested):
+    """Deep arrays or inline tables ran tomllib out of recursion: "internal error: RecursionError"."""
+    file_error(write(tmp_path, nested + "\n"), match=r"nested too deeply")
+
+
+def test_unknown_keys_and_names_are_shortened_in_messages(tmp_path):
+    key = "k" * 5000
+    with pytest.raises(ss.StackError) as caught:
+        load_stack(write(tmp_path, GOOD + f"{key} = 1\n"))
+    assert len(str(caught.value)) < len(str(tmp_path)) + 200
+    names = "".join(f'\n[materials.M{i}]\ntype = "normal"\nD = 1.0\nl = 1.0\n' for i in range(40))
+    with pytest.raises(ss.StackError, match=r"\(defined: M0, M1, .*, M11, \.\.\. \(42 in all\)\)$"):
+        load_stack(write(tmp_path, BASE.replace("[materials.F]", names + "\n[materials.F]")
+                         + '\n[[layers]]\nmaterial = "Q"\nthickness = 1.0\n', "many.toml"))
+
+
+# ------------------------------------------------------------------ named directions (issue 13)
+DIRECTION_FILE = """current = 0
+field = [0, 1, 0]
+[materials.Pt]
+type = "normal"
+D = 2.0
+l = 1.4
+theta_SH = 0.19
+[materials.Co]
+type = "ferromagnet"
+D = 1.0
+p = 0.4
+l = 5.0
+[left]
+kind = "open"
+[[layers]]
+material = "Pt"
+thickness = 3.0
+[[layers]]
+material = "Co"
+thickness = 1.5
+magnetization = MAGNET
+[right]
+kind = "insulator"
+magnetization = "-y"
+g_mix = [0.7, 0.2]
+"""
+
+
+@pytest.mark.parametrize(("name", "vector"), [('"normal"', [1, 0, 0]), ('"+normal"', [1, 0, 0]),
+                                              ('"-normal"', [-1, 0, 0]), ('"+x"', [1, 0, 0]), ('"-x"', [-1, 0, 0]),
+                                              ('"+y"', [0, 1, 0]), ('"-y"', [0, -1, 0]), ('"+z"', [0, 0, 1]),
+                                              ('"-z"', [0, 0, -1]), ('" normal "', [1, 0, 0])])
+def test_named_directions_in_a_file(tmp_path, name, vector):
+    """x is the film normal (the stack axis); y and z lie in the film plane.  A name cannot be misread the
+    way theta = 0 (which is +z, in the plane) is by a thin-film user meaning "perpendicular"."""
+    named = load_stack(write(tmp_path, DIRECTION_FILE.replace("MAGNET", name)))
+    given = load_stack(write(tmp_path, DIRECTION_FILE.replace("MAGNET", str(vector)).replace('"-y"', "[0, -1, 0]"),
+                             "vector.toml"))
+    np.testing.assert_array_equal(named.layers[1].magnetization, vector)
+    np.testing.assert_array_equal(named.right.magnetization, [0, -1, 0])
+    np.testing.assert_array_equal(ss.solve(named).torque, ss.solve(given).torque)
+
+
+def test_a_perpendicular_magnet_written_as_normal_has_a_spin_orbit_torque(tmp_path):
+    """theta = 0 is +z = sigma_hat here (in the film plane): no tau_DL; "normal" is perpendicular: tau_DL > 0."""
+    wrong = ss.solve(load_stack(write(tmp_path, DIRECTION_FILE.replace("MAGNET", "{ theta = 0 }"))))
+    right = ss.solve(load_stack(write(tmp_path, DIRECTION_FILE.replace("MAGNET", '"normal"'), "normal.toml")))
+    assert math.isnan(wrong.spin_orbit_torque[0][1])
+    assert right.spin_orbit_torque[0][1] > 0
+
+
+def test_an_unknown_direction_name_lists_the_names_and_the_geometry(tmp_path):
+    with pytest.raises(ss.StackError) as caught:
+        load_stack(write(tmp_path, DIRECTION_FILE.replace("MAGNET", '"up"')))
+    assert caught.value.path == "layers[1].magnetization"
+    assert ('unknown direction "up" (named directions: "normal", "+normal", "-normal", "+x", "-x", "+y", "-y", '
+            '"+z", "-z"; x is the film normal (perpendicular to the layers), y and z lie in the film plane; theta is '
+            "measured from +z, in the plane)") in str(caught.value)

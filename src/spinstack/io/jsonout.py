@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from json.encoder import encode_basestring as _encode_string
 from typing import Any
 
 import numpy as np
@@ -18,12 +19,14 @@ from ..errors import SpinstackError
 from ..si import REPORTS
 from ..analysis.resistance import magnetoresistance
 from ..solution import Solution
+from .bulk import paused_collection
 
 __all__ = ["format_json", "solution_to_dict"]
 
 _LINE_WIDTH = 100  # containers shorter than this stay on one line in format_json
 
 
+@paused_collection()
 def solution_to_dict(solution: Solution) -> dict[str, Any]:
     """The JSON contract object of ``STACK_FORMAT.md`` for an unbatched solution.
 
@@ -60,28 +63,24 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
     if stack.batch_shape != ():
         raise SpinstackError(f"JSON output is for a single stack, this one is batched with shape {stack.batch_shape}")
     scale = _scales(stack.units)
-    positions = solution.node_positions * scale["length"]
-    accumulation = solution.accumulation * scale["accumulation"]
+    # whole columns converted at once (checked finite, -0.0 as 0.0): a stack may have 1e5 layers
+    positions = _rows(solution.node_positions * scale["length"], "nodes[{}].x")
+    accumulation = _rows(solution.accumulation * scale["accumulation"], "nodes[{}].mu_s")
     # the value just right of each node: differs from mu_s only at resistive interfaces
-    accumulation_right = getattr(solution, "accumulation_right", solution.accumulation) * scale["accumulation"]
-    spin_left = solution.spin_current_left * scale["spin_current"]
-    spin_right = solution.spin_current_right * scale["spin_current"]
-    torque = solution.torque * scale["torque"]
-    nodes = [{"x": _scalar(positions[k], f"nodes[{k}].x"),
-              "mu_s": _vector(accumulation[k], f"nodes[{k}].mu_s"),
-              "mu_s_right": _vector(accumulation_right[k], f"nodes[{k}].mu_s_right")}
+    accumulation_right = _rows(getattr(solution, "accumulation_right", solution.accumulation) * scale["accumulation"],
+                               "nodes[{}].mu_s_right")
+    spin_left = _rows(solution.spin_current_left * scale["spin_current"], "layers[{}].spin_current_left")
+    spin_right = _rows(solution.spin_current_right * scale["spin_current"], "layers[{}].spin_current_right")
+    torque = _rows(solution.torque * scale["torque"], "layers[{}].torque")
+    nodes = [{"x": positions[k], "mu_s": accumulation[k], "mu_s_right": accumulation_right[k]}
              for k in range(len(stack.layers) + 1)]
-    layers = []
-    for i, layer in enumerate(stack.layers):
-        path = f"layers[{i}]"
-        layers.append({
-            "material": layer.material.name,
-            "type": layer.material.kind,
-            "x": [_scalar(positions[i], f"{path}.x"), _scalar(positions[i + 1], f"{path}.x")],
-            "spin_current_left": _vector(spin_left[i], f"{path}.spin_current_left"),
-            "spin_current_right": _vector(spin_right[i], f"{path}.spin_current_right"),
-            "torque": _vector(torque[i], f"{path}.torque") if layer.is_ferromagnet else None,
-        })
+    layers = [{"material": layer.material.name,
+               "type": layer.material.kind,
+               "x": [positions[i], positions[i + 1]],
+               "spin_current_left": spin_left[i],
+               "spin_current_right": spin_right[i],
+               "torque": torque[i] if layer.is_ferromagnet else None}
+              for i, layer in enumerate(stack.layers)]
     efficiency = None
     if solution.efficiency_problem is None:
         values = solution.efficiency()
@@ -162,25 +161,77 @@ def _magnetoresistance(solution: Solution) -> dict[str, float] | None:
             "gmr": _scalar(result.ratio, "magnetoresistance.gmr")}
 
 
+@paused_collection()
 def format_json(data: Any) -> str:
     """``data`` as JSON text for people too: indented, but short lists and objects on one line.
 
     Parses back to the same object (``json.loads``); NaN and infinities are refused
-    (``ValueError``), as strict JSON requires.  Ends with a newline.
+    (``ValueError``), as strict JSON requires; -0.0 is written 0.0.  Ends with a newline.
+    Linear in the size of ``data`` (each value is written once, then joined).
     """
-    return _format(data, 0) + "\n"
+    return _format(data, 0)[1] + "\n"
 
 
-def _format(value: Any, indent: int) -> str:
-    flat = json.dumps(value, allow_nan=False, ensure_ascii=False)
-    if not isinstance(value, (dict, list)) or not value or indent + len(flat) <= _LINE_WIDTH:
-        return flat
-    inner = " " * (indent + 2)
-    if isinstance(value, dict):
-        items = [f"{inner}{json.dumps(key, ensure_ascii=False)}: {_format(item, indent + 2)}" for key, item in value.items()]
-        return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
-    items = [inner + _format(item, indent + 2) for item in value]
-    return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
+def _format(value: Any, indent: int) -> tuple[str, str]:
+    """(one-line text, text as shown at ``indent``) of ``value``, built from its items' own texts."""
+    if isinstance(value, dict) and value:
+        keys = [_key(key) for key in value]
+        items = [_format(item, indent + 2) for item in value.values()]
+        flat = "{" + ", ".join(f"{key}: {item[0]}" for key, item in zip(keys, items)) + "}"
+        if indent + len(flat) <= _LINE_WIDTH:
+            return flat, flat
+        inner = " " * (indent + 2)
+        lines = ",\n".join(f"{inner}{key}: {item[1]}" for key, item in zip(keys, items))
+        return flat, "{\n" + lines + "\n" + " " * indent + "}"
+    if isinstance(value, list) and value and all(type(item) is float for item in value):
+        # a vector (most of a long stack's output): its numbers written in one pass
+        texts = list(map(float.__repr__, value))
+        if "nan" in texts or "inf" in texts or "-inf" in texts:
+            raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+        flat = "[" + ", ".join(text if text != "-0.0" else "0.0" for text in texts) + "]"
+        if indent + len(flat) <= _LINE_WIDTH:
+            return flat, flat
+        inner = " " * (indent + 2)
+        return flat, "[\n" + ",\n".join(inner + _leaf(item) for item in value) + "\n" + " " * indent + "]"
+    if isinstance(value, list) and value:
+        items = [_format(item, indent + 2) for item in value]
+        flat = "[" + ", ".join(item[0] for item in items) + "]"
+        if indent + len(flat) <= _LINE_WIDTH:
+            return flat, flat
+        inner = " " * (indent + 2)
+        return flat, "[\n" + ",\n".join(inner + item[1] for item in items) + "\n" + " " * indent + "]"
+    text = _leaf(value)
+    return text, text
+
+
+def _leaf(value: Any) -> str:
+    """A scalar (or an empty or other container, written on one line) as json.dumps writes it."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+        return float.__repr__(value + 0.0)  # + 0.0: -0.0 is written 0.0
+    if isinstance(value, str):
+        return _encode_string(value)
+    return json.dumps(value, allow_nan=False, ensure_ascii=False)
+
+
+def _key(key: Any) -> str:
+    """An object key as json.dumps writes it (strings; numbers, booleans and None as strings)."""
+    if isinstance(key, str):
+        return _encode_string(key)
+    return json.dumps({key: None}, allow_nan=False, ensure_ascii=False)[1:-len(": null}")]
+
+
+def _rows(array: Any, path: str) -> list[Any]:
+    """``array`` as (nested) lists of Python floats, -0.0 as 0.0, refused unless finite; ``path`` names an
+    entry with ``{}`` for its first index."""
+    array = np.asarray(array, dtype=float)
+    bad = ~np.isfinite(array)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = path.format(index[0]) if index else path
+        raise SpinstackError(f"{where}: the solution is not finite ({float(array[index])!r}); please report this stack")
+    return (array + 0.0).tolist()
 
 
 def _scalar(value: Any, path: str) -> float:

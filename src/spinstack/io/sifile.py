@@ -16,14 +16,18 @@ what changes is what the numbers mean and where materials may come from:
   that key, ``materials.Py.rho: not in the built-in library (no sourced value): give
   it in [materials.Py]``.
 
-Quantities are strings with units, or plain numbers in SI base units; pint parses
-them (:mod:`spinstack.units`).  Conversions to the model are MODEL.md 7's
+Quantities with a dimension are strings with units; pint parses them
+(:mod:`spinstack.units`).  A bare number for one of them is refused with the unit it
+needs (``layers[0].thickness: a bare number has no unit: write it with one, e.g.
+"3 nm"``), except 0 and infinities; the dimensionless beta, gamma, delta and theta_SH
+are plain numbers.  Conversions to the model are MODEL.md 7's
 (:mod:`spinstack.si`).  The library is read only when a name needs it, so a file
 that defines all its materials works without it.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -34,10 +38,10 @@ from ..library import Library, LibraryError, LibraryMaterial
 from ..library import load as load_library
 from ..model import Interface, Stack
 from ..model.materials import Material
-from ..units import to_si
+from ..units import KINDS, to_si
 from .stackfile import (interface_node, interface_tables, material_name, read_end, read_layers, read_materials,
                         read_vector, unquoted_error)
-from .tomlvalues import known_keys, quoted_key, show, within
+from .tomlvalues import known_keys, listing, quoted_key, show, within
 
 __all__ = ["si_stack"]
 
@@ -53,7 +57,7 @@ def si_stack(top: dict[str, Any], library: Any) -> Stack:
     books = _Library(library)
     if "current" not in top:
         raise StackError("current", 'missing (the charge current density J, e.g. "1e11 A/m^2")')
-    J = to_si(_single(top["current"], "current"), "current_density", "current")
+    J = to_si(_with_unit(_single(top["current"], "current"), "current_density", "current"), "current_density", "current")
     materials = _Materials(read_materials(top.get("materials", {}), books.table_material), books)
     left = read_end(top.get("left"), "left", materials.lookup, _area_conductance, "G")
     layers = read_layers(top.get("layers", []), materials.lookup, _thickness)
@@ -70,7 +74,31 @@ def si_stack(top: dict[str, Any], library: Any) -> Stack:
 
 
 def _thickness(value: Any, path: str) -> Any:
-    return to_si(_single(value, path), "length", path, sign="positive")
+    return to_si(_with_unit(_single(value, path), "length", path), "length", path, sign="positive")
+
+
+# the keys of a [materials.NAME] table that have a dimension (beta and theta_SH are plain numbers)
+_DIMENSIONED = {"rho": "resistivity", "conductivity": "conductivity", "l_sf": "length", "l_J": "length",
+                "l_phi": "length", "D_perp": "conductivity"}
+
+
+def _with_unit(value: Any, kind: str, path: str) -> Any:
+    """``value``, unless it is a bare number for a quantity with a dimension.
+
+    A file's bare number used to be read in SI base units, which silently made ``thickness = 3`` (meant in
+    nm) a 3 m layer; it is refused, with the unit it needs.  0 and infinities mean the same in every
+    unit and pass (``field = [0, "2e4 V/m", 0]``).  In Python, :mod:`spinstack.si` still takes numbers in
+    SI base units, as documented there."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    number = float(value)
+    if number == 0 or not math.isfinite(number):
+        return value
+    shown = f"{number:g}" if float(f"{number:g}") == number else repr(number)
+    kind_of = KINDS[kind]
+    usual = kind_of.example.split(" ", 1)[1]
+    base = f' or, in SI base units, "{shown} {kind_of.unit}"' if kind_of.unit != usual else ""
+    raise StackError(path, f'a bare number has no unit: write it with one, e.g. "{shown} {usual}"{base} ({kind_of.what})')
 
 
 def _material_name(end: Any) -> str | None:
@@ -102,7 +130,7 @@ def _area_conductance(value: Any, path: str) -> Any:
     The signs the model requires (G_r >= 0, G_s >= 0) are checked here, so that an error names the
     file's key and value rather than the converted g."""
     sign = "finite" if path.endswith("G_mix[1]") else "nonnegative"
-    return to_si(value, "area_conductance", path, sign=sign) / si.ELECTRON_CHARGE**2
+    return to_si(_with_unit(value, "area_conductance", path), "area_conductance", path, sign=sign) / si.ELECTRON_CHARGE**2
 
 
 def _field(value: Any, layers: list[Any]) -> np.ndarray:
@@ -118,13 +146,14 @@ def _field(value: Any, layers: list[Any]) -> np.ndarray:
         if "current_density" not in value:
             raise StackError("field.current_density", 'missing (e.g. [0, "1e11 A/m^2", 0])')
         J = read_vector(value["current_density"], "field.current_density", 'e.g. [0, "1e11 A/m^2", 0]',
-                        lambda v, p: to_si(v, "current_density", p))
+                        lambda v, p: to_si(_with_unit(v, "current_density", p), "current_density", p))
         _in_plane(J, value["current_density"], "field.current_density")
         material = layers[index].material
         # eps = e E, E = J / sigma_SI, sigma_SI = e^2 sigma (MODEL.md 7)
         return np.asarray(J) / (si.ELECTRON_CHARGE * material.conductivity)
     E = read_vector(value, "field", 'an electric field [0, E_y, E_z], e.g. [0, "2e4 V/m", 0]; or '
-                    '{ layer = K, current_density = [0, J_y, J_z] }', lambda v, p: to_si(v, "electric_field", p))
+                    '{ layer = K, current_density = [0, J_y, J_z] }',
+                    lambda v, p: to_si(_with_unit(v, "electric_field", p), "electric_field", p))
     _in_plane(E, value, "field")
     return si.ELECTRON_CHARGE * np.asarray(E)
 
@@ -161,6 +190,8 @@ class _Library:
         for key, value in table.items():
             if key != "type":
                 _single(value, f"{path}.{key}")
+            if key in _DIMENSIONED:
+                _with_unit(value, _DIMENSIONED[key], f"{path}.{key}")
         entry = None
         if _incomplete(table):
             library = self.get(f"{path}.{_first_missing(table)}", "missing here and to be taken from the library")
@@ -216,7 +247,7 @@ class _Materials:
         library = self.books.get(f"{path}.material", undefined + " in the file")
         entry: LibraryMaterial | None = library.materials.get(name)
         if entry is None:
-            defined = ", ".join(self.in_file) or "none"
+            defined = listing(self.in_file)
             available = ", ".join(library.materials) or "none"
             raise StackError(f"{path}.material",
                              f"{undefined} and not in the library (defined: {defined}; library: {available})")
@@ -240,6 +271,11 @@ def _interface(table: dict[str, Any], path: str, books: _Library, names: list[st
     for key in ("AR", "gamma", "delta"):
         if key in table:
             _single(table[key], f"{path}.{key}")
+    if "AR" in table:
+        _with_unit(table["AR"], "area_resistance", f"{path}.AR")
+    if isinstance(table.get("G_mix"), list):
+        for index, component in enumerate(table["G_mix"]):
+            _with_unit(component, "area_conductance", f"{path}.G_mix[{index}]")
     given = {key: table[key] for key in ("AR", "gamma", "G_mix", "delta") if key in table}
     if "pair" in table:
         pair = table["pair"]

@@ -20,10 +20,11 @@ import numpy as np
 
 from ..errors import SpinstackError
 from ..model import Insulator, Layer, Lead, Open, Stack
-from ..model.layers import End
+from ..model.layers import GEOMETRY, End
 from ..si import REPORTS
 from ..analysis.resistance import magnetoresistance
 from ..solution import Solution
+from .bulk import paused_collection
 from .tables import number as _number
 from .tables import table as _table
 
@@ -33,6 +34,7 @@ __all__ = ["format_summary"]
 _ROUND_OFF = 1e-12
 
 
+@paused_collection()
 def format_summary(solution: Solution, source: str) -> str:
     """A readable report of an unbatched solution (reduced units).
 
@@ -62,7 +64,10 @@ def format_summary(solution: Solution, source: str) -> str:
         raise SpinstackError(f"the text summary is for a single stack, this one is batched with shape {stack.batch_shape}")
     current = float(solution.current)
     units = _Units.of(solution)
-    if stack.units == "SI":
+    if current == 0.0:  # (an in-plane drive alone): there is no direction of a current to state
+        header = (f"{source}: units {stack.units}, no current perpendicular to the layers "
+                  f"({'J' if stack.units == 'SI' else 'j0'} = 0)")
+    elif stack.units == "SI":
         J = current * REPORTS["current"].to_unit
         header = (f"{source}: units SI, current density J = {_number(J)} A/m^2 (conventional current along +x; "
                   f"electrons flow along -x: j0 = J/e)")
@@ -129,14 +134,14 @@ def _layers(solution: Solution, units: _Units) -> list[str]:
     layers = solution.stack.layers
     if not layers:
         return ["layers: none (a bare contact between the two leads)"]
-    x = solution.node_positions * units.length.factor
-    starts = [_number(x[i]) for i in range(len(layers))]
-    ends = [_number(x[i + 1]) for i in range(len(layers))]
+    x = [_number(value) for value in (solution.node_positions * units.length.factor).tolist()]
+    starts, ends = x[:-1], x[1:]
     start_width, end_width = max(map(len, starts)), max(map(len, ends))
     spans = [f"{a.rjust(start_width)} .. {b.rjust(end_width)}" for a, b in zip(starts, ends)]
-    torques = [solution.torque[i] * units.torque.factor if layer.is_ferromagnet else None
-               for i, layer in enumerate(layers)]
-    sizes = [_number(np.linalg.norm(t)) if t is not None else "-" for t in torques]
+    scaled = solution.torque * units.torque.factor
+    torques = [scaled[i] if layer.is_ferromagnet else None for i, layer in enumerate(layers)]
+    norms = np.linalg.norm(scaled, axis=-1).tolist()  # whole columns at once: a stack may have 1e5 layers
+    sizes = [_number(norms[i]) if t is not None else "-" for i, t in enumerate(torques)]
     columns = zip(spans, _vector_column([layer.magnetization for layer in layers]), _vector_column(torques), sizes)
     rows = [[str(i), layer.material.name, layer.material.kind, span, _number(layer.thickness * units.length.factor),
              magnet, torque, size]
@@ -152,20 +157,22 @@ def _layers(solution: Solution, units: _Units) -> list[str]:
 
 
 def _nodes(solution: Solution, units: _Units) -> list[str]:
-    x = solution.node_positions * units.length.factor
-    mu = list(solution.accumulation * units.accumulation.factor)
-    vectors = _vector_column(mu)
-    rows = [[str(k), _number(x[k]), vectors[k], _number(np.linalg.norm(mu[k]))] for k in range(len(mu))]
+    x = (solution.node_positions * units.length.factor).tolist()
+    mu = solution.accumulation * units.accumulation.factor
+    vectors = _vector_column(list(mu))
+    norms = np.linalg.norm(mu, axis=-1).tolist()
+    rows = [[str(k), _number(x[k]), vectors[k], _number(norms[k])] for k in range(len(mu))]
     headers = ["#", units.length.label("x"), units.accumulation.label("mu_s [x, y, z]"), "|mu_s|"]
     title = "nodes (spin accumulation mu_s at the interfaces; node 0 = left end)"
     interfaces = {interface.node for interface in solution.stack.interfaces}
     if not interfaces:
         return [title] + _table(headers, rows, "lrlr")
     # a resistive interface splits its node: mu_s just left and just right of it (MODEL.md 3b)
-    right = list(getattr(solution, "accumulation_right", solution.accumulation) * units.accumulation.factor)
+    right = getattr(solution, "accumulation_right", solution.accumulation) * units.accumulation.factor
     shown = _vector_column([right[k] if k in interfaces else None for k in range(len(right))])
+    right_norms = np.linalg.norm(right, axis=-1).tolist()
     for k, row in enumerate(rows):
-        row += [shown[k], _number(np.linalg.norm(right[k])) if k in interfaces else "-"]
+        row += [shown[k], _number(right_norms[k]) if k in interfaces else "-"]
     title = ("nodes (spin accumulation mu_s at the interfaces; node 0 = left end; "
              "a resistive interface has mu_s just left and mu_s right just right of it)")
     return [title] + _table(headers + ["mu_s right [x, y, z]", "|mu_s right|"], rows, "lrlrlr")
@@ -231,10 +238,17 @@ def _in_plane(solution: Solution, units: _Units) -> list[str]:
             if not layer.is_ferromagnet:
                 continue
             if math.isnan(damping[i]):
-                lines.append(f"  layer {i} ({layer.material.name}): m || sigma_hat, tau_DL and tau_FL not defined")
+                lines.append(f"  layer {i} ({layer.material.name}): tau_DL and tau_FL not defined (m is parallel "
+                             "to sigma_hat; why just below)")
                 continue
             lines.append(f"  layer {i} ({layer.material.name}): tau_DL = {_number(damping[i] * units.torque.factor)}{unit}, "
                          f"tau_FL = {_number(field_like[i] * units.torque.factor)}{unit}")
+        if np.isnan(damping).any():
+            # Solution.spin_orbit_torque_problem words this for Python; here the likely cause is added:
+            # theta = 0 written for a perpendicular magnet, which is +z, in the plane
+            lines.append(f"  (m parallel to sigma_hat = {_vector_column([sigma])[0]}: m x sigma_hat = 0, so the torque "
+                         f"has no damping-like/field-like split.  Geometry: {GEOMETRY}; a magnet perpendicular to "
+                         'the film is magnetization = "normal" (+x).)')
         if solution.smr_problem is not None:
             lines.append(f"  spin Hall magnetoresistance: not defined ({solution.smr_problem.split(': ', 1)[-1]})")
         else:
@@ -318,15 +332,14 @@ def _sign_words(value: float, current: float, this: str, other: str, *, towards_
 
 def _vector_column(vectors: Sequence[np.ndarray | None]) -> list[str]:
     """Vectors as "[x, y, z]" with each component right-aligned over the whole column; None -> "-"."""
-    cells: list[list[str] | None] = []
-    for vector in vectors:
-        if vector is None:
-            cells.append(None)
-            continue
-        vector = np.asarray(vector, dtype=float)
-        length = float(np.linalg.norm(vector))
-        cleaned = np.where(np.abs(vector) <= _ROUND_OFF * length, 0.0, vector)
-        cells.append([_number(component) for component in cleaned])
+    cells: list[list[str] | None] = [None] * len(vectors)
+    present = [i for i, vector in enumerate(vectors) if vector is not None]
+    if present:  # one array operation for the whole column (a stack may have 1e5 layers)
+        array = np.array([np.asarray(vectors[i], dtype=float) for i in present]).reshape(len(present), 3)
+        length = np.linalg.norm(array, axis=-1, keepdims=True)
+        cleaned = np.where(np.abs(array) <= _ROUND_OFF * length, 0.0, array)
+        for i, row in zip(present, cleaned.tolist()):
+            cells[i] = [_number(component) for component in row]
     widths = [max((len(cell[i]) for cell in cells if cell is not None), default=0) for i in range(3)]
     return ["-" if cell is None else "[" + ", ".join(c.rjust(w) for c, w in zip(cell, widths)) + "]"
             for cell in cells]

@@ -66,8 +66,19 @@ def within(path: str, build: Callable[..., T], *arguments: Any) -> T:
 
 
 def quoted_key(key: str) -> str:
-    """A key as it appears in a TOML path: bare when it can be, else quoted ("a b", "")."""
-    return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+    """A key as it appears in a TOML path: bare when it can be, else quoted ("a b", ""); a very long key
+    shortened (a message names a key, it does not copy a file)."""
+    text = key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+    return text if len(text) <= _SHOWN_LENGTH else text[: _SHOWN_LENGTH - 3] + "..."
+
+
+def listing(names: Any, most: int = 12) -> str:
+    """Names from a file as "a, b, c" ("none" if empty), at most ``most`` of them and each shortened."""
+    names = list(names)
+    if not names:
+        return "none"
+    shown = ", ".join(quoted_key(name) if isinstance(name, str) else show(name) for name in names[:most])
+    return shown if len(names) <= most else f"{shown}, ... ({len(names)} in all)"
 
 
 def choices(options: tuple[str, ...]) -> str:

@@ -2,8 +2,8 @@
 
 from .checks import polar
 from .interfaces import Interface
-from .layers import End, Insulator, Layer, Lead, Open, Reservoir
+from .layers import End, Insulator, Layer, Lead, Open, Reservoir, direction
 from .materials import Ferromagnet, Material, Normal
 from .stack import Stack
 
-__all__ = ["End", "Ferromagnet", "Insulator", "Interface", "Layer", "Lead", "Material", "Normal", "Open", "Reservoir", "Stack", "polar"]
+__all__ = ["End", "Ferromagnet", "Insulator", "Interface", "Layer", "Lead", "Material", "Normal", "Open", "Reservoir", "Stack", "direction", "polar"]

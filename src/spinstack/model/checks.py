@@ -61,9 +61,26 @@ def _in_range(array: np.ndarray, path: str) -> np.ndarray:
     return array
 
 
+def _plain_scalar(value: Any) -> float | None:
+    """``value`` as a float when it is one plain real number (a layer read from a file), else None.
+
+    The checks below take a shortcut for such a value when it passes (a 1e5-layer file checks 1e5 of
+    them); anything else, and every failure, goes the general way, which words the error."""
+    kind = type(value)
+    if kind is float or kind is np.float64 or (kind is np.ndarray and value.ndim == 0 and value.dtype == np.float64):
+        return float(value)
+    if kind is int and abs(value) < 2**1000:
+        return float(value)
+    return None
+
+
 def finite(value: Any, path: str, *, bounded: bool = True) -> np.ndarray:
     """A finite real number (or array of them), of a magnitude the solve can hold (:data:`LARGEST`) unless
     ``bounded`` is False (angles: any finite number of degrees is a direction)."""
+    number = _plain_scalar(value)
+    if number is not None and math.isfinite(number) and (
+            not bounded or number == 0.0 or SMALLEST <= abs(number) <= LARGEST):
+        return frozen(np.array(number))
     array = as_real_array(value, path)
     bad = ~np.isfinite(array)
     if bad.any():
@@ -73,6 +90,9 @@ def finite(value: Any, path: str, *, bounded: bool = True) -> np.ndarray:
 
 def positive(value: Any, path: str, *, allow_inf: bool = False) -> np.ndarray:
     """A real number > 0 (``+inf`` allowed when ``allow_inf``)."""
+    number = _plain_scalar(value)
+    if number is not None and (SMALLEST <= number <= LARGEST or (allow_inf and number == math.inf)):
+        return frozen(np.array(number))
     array = as_real_array(value, path)
     if np.isnan(array).any():
         raise StackError(path, f"must be > 0, {_describe(array, np.isnan(array))}")
@@ -142,6 +162,12 @@ def polar(theta: Any, phi: Any = 0.0) -> np.ndarray:
     numpy.ndarray
         Shape ``broadcast(theta, phi).shape + (3,)``, components [x, y, z].
     """
+    if _plain_scalar(theta) is not None and _plain_scalar(phi) is not None:
+        # one direction (a layer of a file): the same ufuncs on scalars, without the array machinery
+        theta_rad, phi_rad = np.deg2rad(np.float64(theta)), np.deg2rad(np.float64(phi))
+        sin_t, cos_t = _exact_sin_scalar(theta_rad), _exact_cos_scalar(theta_rad)
+        sin_p, cos_p = _exact_sin_scalar(phi_rad), _exact_cos_scalar(phi_rad)
+        return np.array([sin_t * cos_p, sin_t * sin_p, cos_t])
     theta_rad = np.deg2rad(np.asarray(theta, dtype=float))
     phi_rad = np.deg2rad(np.asarray(phi, dtype=float))
     theta_rad, phi_rad = np.broadcast_arrays(theta_rad, phi_rad)
@@ -151,10 +177,21 @@ def polar(theta: Any, phi: Any = 0.0) -> np.ndarray:
     return np.stack([sin_t * cos_p, sin_t * sin_p, cos_t], axis=-1)
 
 
+# |x| <= atol is np.isclose(x, 0, rtol=0, atol=atol) without its overhead (polar runs once per layer of a file)
 def _exact_sin(angle: np.ndarray) -> np.ndarray:
-    return np.where(np.isclose(np.mod(angle, math.pi), 0.0, rtol=0, atol=1e-15), 0.0, np.sin(angle))
+    return np.where(np.abs(np.mod(angle, math.pi)) <= 1e-15, 0.0, np.sin(angle))
 
 
 def _exact_cos(angle: np.ndarray) -> np.ndarray:
     shifted = np.mod(angle - math.pi / 2, math.pi)
-    return np.where(np.isclose(shifted, 0.0, rtol=0, atol=1e-15), 0.0, np.cos(angle))
+    return np.where(np.abs(shifted) <= 1e-15, 0.0, np.cos(angle))
+
+
+def _exact_sin_scalar(angle: np.float64) -> np.float64:
+    """:func:`_exact_sin` of one angle (the same ufuncs, no array)."""
+    return np.float64(0.0) if abs(np.mod(angle, math.pi)) <= 1e-15 else np.sin(angle)
+
+
+def _exact_cos_scalar(angle: np.float64) -> np.float64:
+    """:func:`_exact_cos` of one angle."""
+    return np.float64(0.0) if abs(np.mod(angle - math.pi / 2, math.pi)) <= 1e-15 else np.cos(angle)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,11 +20,55 @@ def _material(value: Any) -> Material:
     return value
 
 
+#: Named directions.  The stack axis x is the film normal (perpendicular to the layers); y and z lie
+#: in the film plane.  (A polar angle theta is measured from +z, an in-plane axis: theta = 0 is in plane.)
+DIRECTIONS: dict[str, tuple[float, float, float]] = {
+    "normal": (1.0, 0.0, 0.0), "+normal": (1.0, 0.0, 0.0), "-normal": (-1.0, 0.0, 0.0),
+    "+x": (1.0, 0.0, 0.0), "-x": (-1.0, 0.0, 0.0),
+    "+y": (0.0, 1.0, 0.0), "-y": (0.0, -1.0, 0.0),
+    "+z": (0.0, 0.0, 1.0), "-z": (0.0, 0.0, -1.0),
+}
+GEOMETRY = ("x is the film normal (perpendicular to the layers), y and z lie in the film plane; theta is "
+            "measured from +z, in the plane")
+
+
+def direction(value: Any, path: str = "magnetization") -> np.ndarray:
+    """A unit vector [x, y, z] from a direction name, a vector or ``{"theta": deg, "phi": deg}``.
+
+    Parameters
+    ----------
+    value
+        ``"normal"`` (= ``"+x"``, the film normal: perpendicular to the layers), ``"-normal"``,
+        ``"+x"``, ``"-x"``, or the in-plane ``"+y"``, ``"-y"``, ``"+z"``, ``"-z"``; or any non-zero
+        vector (normalised), shape ``(..., 3)``; or polar angles in degrees, theta from +z (which
+        lies in the film plane) and phi from +x, so ``{theta = 90, phi = 0}`` is the normal.
+    path
+        Names the value in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        The unit vector(s), shape ``(..., 3)``, read-only.
+
+    Raises
+    ------
+    StackError
+        An unknown name (the message lists the names and says which axis is which), or a bad vector.
+    """
+    if isinstance(value, str):
+        vector = DIRECTIONS.get(value.strip())
+        if vector is None:
+            names = ", ".join(f'"{name}"' for name in DIRECTIONS)
+            raise StackError(path, f"unknown direction {json.dumps(value[:40])} (named directions: {names}; {GEOMETRY})")
+        return checks.frozen(np.array(vector))
+    return checks.direction(value, path)
+
+
 def _magnetization(material: Material, value: Any) -> np.ndarray | None:
     if isinstance(material, Ferromagnet):
         if value is None:
             raise StackError("magnetization", f"missing: ferromagnet {material.name!r} needs a direction")
-        return checks.direction(value, "magnetization")
+        return direction(value, "magnetization")
     if value is not None:
         raise StackError("magnetization", f"not allowed: {material.name!r} is a normal metal")
     return None
@@ -41,7 +86,9 @@ class Layer:
         d > 0 (finite), reduced length units; scalar or array.
     magnetization
         Ferromagnets only: unit vector m, shape ``(..., 3)``, given as any
-        non-zero vector (normalised here) or ``{"theta": deg, "phi": deg}``.
+        non-zero vector (normalised here), a direction name (``"normal"``, ``"+y"``, ...;
+        :func:`direction`) or ``{"theta": deg, "phi": deg}`` (theta from +z, which lies in
+        the film plane; the film normal is x).
     """
 
     material: Material
@@ -111,7 +158,7 @@ class Insulator:
     Parameters
     ----------
     magnetization
-        Unit vector (or ``{"theta": deg, "phi": deg}``), required.
+        Unit vector, direction name or ``{"theta": deg, "phi": deg}`` (as for :class:`Layer`), required.
     g_mix
         [g_r, g_i], the mixing conductance per area (reduced units), g_r >= 0.
     g_s
@@ -127,7 +174,7 @@ class Insulator:
     def __post_init__(self) -> None:
         if self.magnetization is None:
             raise StackError("magnetization", "missing: a magnetic insulator end needs a direction")
-        object.__setattr__(self, "magnetization", checks.direction(self.magnetization, "magnetization"))
+        object.__setattr__(self, "magnetization", direction(self.magnetization, "magnetization"))
         g_mix = checks.finite(self.g_mix, "g_mix")
         if g_mix.ndim == 0 or g_mix.shape[-1] != 2:
             raise StackError("g_mix", f"must be [g_r, g_i], got {self.g_mix!r}")

@@ -176,8 +176,11 @@ class Stack:
     def _check_broadcast(self) -> None:
         shape: tuple[int, ...] = ()
         for path, value in self._parameters():
+            own = np.shape(value)
+            if own == () or own == shape:  # nothing to broadcast (a long single stack: 1e5 of these)
+                continue
             try:
-                shape = np.broadcast_shapes(shape, np.shape(value))
+                shape = np.broadcast_shapes(shape, own)
             except ValueError:
                 raise StackError(path, f"array shape {np.shape(value)} does not broadcast with the "
                                        f"other parameters (shape {shape})") from None
