@@ -278,8 +278,30 @@ class App:
 
     def _chosen(self, event: Any) -> None:
         stack = self._given if event.new == "__given__" else preset(event.new)
-        self.explorer = Explorer(stack)
+        old, self.explorer = self.explorer, Explorer(stack)
         self.body.objects = [self.explorer.layout]
+        forget_js_links(old.layout)  # off the page: nothing renders it again
+
+    def release(self) -> None:
+        """Let the page be freed once its session has ended (:func:`forget_js_links`)."""
+        forget_js_links(self.layout)
+
+
+def forget_js_links(viewable: Any) -> None:
+    """Drop Panel's global record of the browser-side callbacks of ``viewable`` and of everything in it.
+
+    Panel keeps every ``jscallback`` in ``panel.links.Callback.registry``, a class-level
+    ``WeakKeyDictionary`` keyed by the source widget.  An ``EditableFloatSlider`` (our angle
+    sliders) registers one on its text box with the slider in ``args``, and the slider's
+    watchers lead back to the text box: the value keeps its own key alive, so the entry never
+    dies, and through the slider's watchers (our controls' callbacks) it kept a whole
+    :class:`Explorer` with its figures and Bokeh models alive after its page was gone (about
+    2 MB per closed browser session).  The registry is only read when models are built, so
+    dropping the entries of a page that will not be rendered again changes nothing on screen.
+    """
+    registry = pn.links.Callback.registry
+    for part in viewable.select():
+        registry.pop(part, None)
 
 
 def build_app(stack: Stack | None = None, label: str = "given stack") -> Any:
@@ -293,4 +315,4 @@ def build_app(stack: Stack | None = None, label: str = "given stack") -> Any:
     return App(stack, label).layout
 
 
-__all__ = ["App", "Explorer", "Markup", "build_app"]
+__all__ = ["App", "Explorer", "Markup", "build_app", "forget_js_links"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import sys
+from typing import Any
 
 from ..errors import SpinstackError
 from ..model import Stack
@@ -33,16 +34,106 @@ try {
 
 
 def _page(stack: Stack | None, label: str) -> object:
-    """One browser session's page, with :data:`SAME_CSS_PATCH` run when the document is ready."""
+    """One browser session's page, with :data:`SAME_CSS_PATCH` run when the document is ready.
+
+    When the session ends (its page closed, and Bokeh's unused-session lifetime over) the
+    page releases what would otherwise keep it alive for the life of the server
+    (:meth:`~spinstack.app.explorer.App.release`).
+    """
     import panel as pn
     from bokeh.models import CustomJS
 
-    from .explorer import build_app
+    from .explorer import App
 
-    page = build_app(stack, label)
-    if pn.state.curdoc is not None:
-        pn.state.curdoc.js_on_event("document_ready", CustomJS(code=SAME_CSS_PATCH))
-    return page
+    app = App(stack, label)
+    document = pn.state.curdoc
+    if document is not None:
+        document.js_on_event("document_ready", CustomJS(code=SAME_CSS_PATCH))
+        document.on_session_destroyed(lambda context: app.release())
+    return app.layout
+
+
+def local_hosts(port: int) -> tuple[str, ...]:
+    """The Host headers the explorer answers to: ``127.0.0.1:PORT`` and ``localhost:PORT``."""
+    return (f"{ADDRESS}:{port}", f"localhost:{port}")
+
+
+def refuse_foreign_hosts(server: Any, hosts: tuple[str, ...]) -> None:
+    """Answer 403 to every request (page, static file, websocket upgrade) whose Host is not in ``hosts``.
+
+    Why: a page from another site can make its own name resolve to 127.0.0.1 (DNS
+    rebinding) and then talk to the explorer as the same origin; its requests still carry
+    its own name in the Host header.  Bokeh checks the Origin of websockets only, and
+    Tornado skips even that when Origin equals Host, which is exactly the rebinding case;
+    nothing checks Host on plain HTTP.  The rule goes first in the Tornado application's
+    router, so it sees every request before any Bokeh or Panel handler.
+
+    Parameters
+    ----------
+    server
+        A Bokeh ``Server`` not yet started (from ``panel.io.server.get_server``).
+    hosts
+        The Host header values to accept, ``name:port``, compared without regard to case.
+
+    Raises
+    ------
+    RuntimeError
+        If the server's Tornado application cannot be reached (a Bokeh change): the
+        explorer then refuses to serve rather than serve unguarded.
+    """
+    from tornado.routing import Matcher, Rule
+    from tornado.web import Application, RequestHandler
+
+    application = getattr(server, "_tornado", None)  # Bokeh's BokehTornado; no public accessor
+    if not isinstance(application, Application):
+        raise RuntimeError("cannot install the Host check on this Bokeh server; not serving without it")
+    allowed = frozenset(host.lower() for host in hosts)
+
+    class ForeignHost(Matcher):
+        def match(self, request: Any) -> dict[str, Any] | None:
+            return None if request.host.lower() in allowed else {}
+
+    class Refused(RequestHandler):
+        def prepare(self) -> None:
+            # the refused Host is not echoed back: its page could read it
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(f"403 Forbidden: the spinstack explorer answers only at http://{hosts[0]}/\n")
+
+        def check_xsrf_cookie(self) -> None:  # a refusal changes nothing: no token needed to get it
+            pass
+
+    application.default_router.rules.insert(0, Rule(ForeignHost(), Refused))
+
+
+def make_server(stack: Stack | None = None, label: str = "given stack", port: int = 0, show: bool = False,
+                **settings: Any) -> Any:
+    """The explorer's Bokeh server on ``127.0.0.1:port``, bound but not started.
+
+    Parameters
+    ----------
+    stack, label, show
+        As for :func:`serve`.
+    port
+        A port that is free (:func:`listen_port`).
+    **settings
+        Passed to ``panel.io.server.get_server`` and on to Bokeh's ``Server`` (e.g. ``loop``, the
+        Tornado IOLoop, and ``unused_session_lifetime_milliseconds``).
+
+    Returns
+    -------
+    bokeh.server.server.Server
+        Start it with ``server.start()`` and run its ``io_loop``.  It answers only to the
+        Host names of :func:`local_hosts` (:func:`refuse_foreign_hosts`).
+    """
+    from panel.io.server import get_server
+
+    hosts = local_hosts(port)
+    server = get_server({"/": lambda: _page(stack, label)}, address=ADDRESS, port=port, show=show, start=False,
+                        websocket_origin=list(hosts), title="spinstack explorer", verbose=False, admin=False,
+                        **settings)
+    refuse_foreign_hosts(server, hosts)
+    return server
 
 
 def listen_port(port: int | None = None) -> int:
@@ -80,20 +171,18 @@ def serve(stack: Stack | None = None, label: str = "given stack", port: int | No
     Notes
     -----
     The URL is printed (and stdout flushed) before the server blocks, so that a caller
-    reading stdout learns where to connect.
+    reading stdout learns where to connect.  Requests whose Host header is not
+    ``127.0.0.1:PORT`` or ``localhost:PORT`` get 403 (:func:`refuse_foreign_hosts`).
     """
-    import panel as pn
-
     port = listen_port(port)
-    url = f"http://{ADDRESS}:{port}/"
-    print(f"spinstack explorer at {url}  (Ctrl-C stops it)", flush=True)
-    origins = [f"{ADDRESS}:{port}", f"localhost:{port}"]
+    server = make_server(stack, label, port, show)
+    print(f"spinstack explorer at http://{ADDRESS}:{port}/  (Ctrl-C stops it)", flush=True)
     try:
-        pn.serve({"/": lambda: _page(stack, label)}, address=ADDRESS, port=port, show=show,
-                 threaded=False, websocket_origin=origins, title="spinstack explorer", verbose=False,
-                 admin=False)
+        server.start()
+        server.io_loop.start()  # until Panel's SIGINT handler stops the loop
     except KeyboardInterrupt:
-        print("spinstack explorer stopped", file=sys.stderr, flush=True)
+        pass
+    print("spinstack explorer stopped", file=sys.stderr, flush=True)
 
 
-__all__ = ["ADDRESS", "listen_port", "serve"]
+__all__ = ["ADDRESS", "listen_port", "local_hosts", "make_server", "refuse_foreign_hosts", "serve"]
