@@ -183,8 +183,20 @@ def test_devices_and_fifos_are_one_line_errors_in_a_real_process(tmp_path):
     for path in ("/dev/zero", str(fifo)):
         result = run("solve", path)
         assert result.returncode == 2 and result.stdout == ""
-        assert result.stderr == (f"spinstack: error: {path}: not a regular file (a device, pipe or socket): a stack "
-                                 "file is a TOML text file\n")
+        assert result.stderr == (f"spinstack: error: {path}: not a regular file (a device, pipe or socket): TOML is "
+                                 "read from regular text files\n")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists() or not hasattr(os, "mkfifo"), reason="needs /dev/zero and FIFOs")
+def test_a_library_file_is_read_as_guardedly_as_a_stack_file(tmp_path):
+    """materials --library FIFO hung and --library /dev/zero read until memory ran out (the same reader now)."""
+    fifo = tmp_path / "library.toml"
+    os.mkfifo(fifo)
+    for path in ("/dev/zero", str(fifo)):
+        result = run("materials", "--library", path)
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr == (f"spinstack: error: {path}: cannot read the library: not a regular file (a device, "
+                                 "pipe or socket): TOML is read from regular text files\n")
 
 
 @pytest.mark.parametrize(("content", "reason"), [

@@ -269,14 +269,17 @@ def interface(pair: str, file: str | os.PathLike[str] | None = None) -> LibraryI
 # ------------------------------------------------------------------ reading
 @lru_cache(maxsize=8)
 def _load(file: str, mtime: int, size: int) -> Library:  # mtime and size: reread a changed file
+    from .io.stackfile import StackFileError, read_text_file  # the stack files' guarded reader (io imports us)
+
     try:
-        data = tomllib.loads(Path(file).read_text(encoding="utf-8-sig"))
-    except OSError as error:
-        raise LibraryError(f"{file}: cannot read the library: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise LibraryError(f"{file}: not UTF-8 text") from None
+        # a regular UTF-8 text file of bounded size: no FIFO that blocks, no /dev/zero read to the end
+        data = tomllib.loads(read_text_file(file))
+    except StackFileError as error:
+        raise LibraryError(f"{file}: cannot read the library: {error.reason}") from None
     except tomllib.TOMLDecodeError as error:
         raise LibraryError(f"{file}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise LibraryError(f"{file}: nested too deeply (arrays or inline tables hundreds of levels deep)") from None
     try:
         return _library(data, file)
     except StackError as error:

@@ -39,7 +39,7 @@ from .bulk import paused_collection
 from .tomlvalues import (as_number, as_table, choices, known_keys, listing, one_line, quoted_key, required, show,
                          within)
 
-__all__ = ["StackFileError", "load_stack", "stack_from_dict"]
+__all__ = ["StackFileError", "load_stack", "read_text_file", "stack_from_dict"]
 
 TOP_KEYS = ("units", "current", "field", "materials", "left", "layers", "right", "interfaces")
 NORMAL_KEYS = ("type", "D", "l", "theta_SH")
@@ -109,7 +109,7 @@ def load_stack(path: str | os.PathLike[str], *, library: Any = None) -> Stack:
     """
     source = os.fspath(path)
     try:
-        text = _read_text(source)
+        text = read_text_file(source)
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
@@ -136,9 +136,10 @@ _KEY_PART = r"""(?>(?<![A-Za-z0-9_-])[A-Za-z0-9_-]+|"(?>[^"\\\n]|\\.)*"|'[^'\n]*
 _LONG_KEY = re.compile(rf"(?:{_KEY_PART}[ \t]*\.[ \t]*){{{MAX_KEY_PARTS}}}")
 
 
-def _read_text(source: str) -> str:
+def read_text_file(source: str) -> str:
     """The file's text, refused with a one-line :class:`StackFileError` unless it is a regular UTF-8 text
-    file of at most :data:`MAX_FILE_BYTES` whose keys tomllib can parse in linear time.
+    file of at most :data:`MAX_FILE_BYTES` whose keys tomllib can parse in linear time (stack files, and
+    the materials library's file, :mod:`spinstack.library`).
 
     Opened without blocking (a FIFO would wait for a writer) and checked on the open descriptor (no
     race between the check and the read); at most ``MAX_FILE_BYTES + 1`` bytes are read whatever the
@@ -162,8 +163,8 @@ def _read_text(source: str) -> str:
         if stat.S_ISDIR(info.st_mode):
             raise StackFileError(source, "", "is a directory, not a stack file")
         if not stat.S_ISREG(info.st_mode):
-            raise StackFileError(source, "", "not a regular file (a device, pipe or socket): a stack file is a "
-                                             "TOML text file")
+            raise StackFileError(source, "", "not a regular file (a device, pipe or socket): TOML is read from "
+                                             "regular text files")
         if info.st_size > MAX_FILE_BYTES:
             raise StackFileError(source, "", _too_large(info.st_size))
         with os.fdopen(descriptor, "rb", closefd=False) as handle:
@@ -184,11 +185,11 @@ def _read_text(source: str) -> str:
     if control is not None:  # a binary file: say where, never quote it
         line = text.count("\n", 0, control.start()) + 1
         raise StackFileError(source, "", f"not a text file (control character 0x{ord(control.group()):02x} on "
-                                         f"line {line}); stack files are TOML text")
+                                         f"line {line}); TOML is text")
     line = _long_key_line(text)
     if line is not None:
-        raise StackFileError(source, "", f"a dotted key of more than {MAX_KEY_PARTS} parts on line {line}; "
-                                         "stack file keys have at most 3 (materials.NAME.key)")
+        raise StackFileError(source, "", f"a dotted key of more than {MAX_KEY_PARTS} parts on line {line} "
+                                         "(stack files use at most 3, as in materials.NAME.key)")
     return text
 
 
@@ -207,7 +208,7 @@ def _long_key_line(text: str) -> int | None:
 def _too_large(size: int | None) -> str:
     limit = f"{MAX_FILE_BYTES // (1024 * 1024)} MiB"
     shown = f" ({size / (1024 * 1024):.0f} MiB)" if size is not None else ""
-    return f"too large{shown}: stack files are read up to {limit} (about 5e5 layers)"
+    return f"too large{shown}: files are read up to {limit} (a stack of about 5e5 layers)"
 
 
 #: characters of a bad line shown either side of where tomllib points
