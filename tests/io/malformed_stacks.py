@@ -535,7 +535,8 @@ CATALOGUE: list[Case] = [
     Case("si-insulator-negative-g-s", SI_INSULATOR.replace('G_s = "1e13', 'G_s = "-1e13'), "right.G_s",
          'must be >= 0, got "-1e13 1/(Ohm*m^2)"'),
     Case("si-field-x-component", SI_INSULATOR.replace('field = [0, "2e4 V/m", 0]', 'field = ["1 V/m", "2e4 V/m", 0]'),
-         "field[0]", 'must be 0: the in-plane drive is tangential to the layers (x is the stack axis), got "1 V/m"'),
+         "field[0]", 'must be 0: the in-plane drive is tangential to the layers (x is the stack axis, the film normal; '
+         'y and z lie in the film plane), got "1 V/m"'),
     Case("si-field-current-density-x-component", SI_INSULATOR.replace(
         'field = [0, "2e4 V/m", 0]', 'field = { layer = 0, current_density = ["1e9 A/m^2", "1e11 A/m^2", 0] }'),
          "field.current_density[0]", 'must be 0: the in-plane drive is tangential to the layers'),

@@ -212,6 +212,10 @@ def _leaf(value: Any) -> str:
         return float.__repr__(value + 0.0)  # + 0.0: -0.0 is written 0.0
     if isinstance(value, str):
         return _encode_string(value)
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else ("true" if value else "false")
+    if type(value) is int:
+        return int.__repr__(value)
     return json.dumps(value, allow_nan=False, ensure_ascii=False)
 
 

@@ -162,7 +162,7 @@ def _in_plane(vector: Any, given: Any, path: str) -> None:
     """The drive lies in the layers' plane: its x component (along the stack) must be 0, said in the file's terms."""
     if np.any(np.asarray(vector[0]) != 0):
         raise StackError(f"{path}[0]", f"must be 0: the in-plane drive is tangential to the layers (x is the stack "
-                                       f"axis), got {show(given[0])}")
+                                       f"axis, the film normal; y and z lie in the film plane), got {show(given[0])}")
 
 
 class _Library:

@@ -92,7 +92,8 @@ class Stack:
                 raise StackError("field", f"must be a 3-vector [0, eps_y, eps_z], got {self.field!r}")
             if np.any(field_value[..., 0] != 0):
                 raise StackError("field", "must have no x component: the in-plane field is tangential to the "
-                                          f"layers, got eps_x = {float(np.max(np.abs(field_value[..., 0])))!r}")
+                                          "layers (x is the film normal; y and z lie in the film plane), got eps_x = "
+                                          f"{float(np.max(np.abs(field_value[..., 0])))!r}")
             object.__setattr__(self, "field", field_value)
         if not layers and not (isinstance(self.left, Lead) and isinstance(self.right, Lead)):
             raise StackError("layers", "empty: a stack needs at least one layer (or two leads for a bare contact)")
