@@ -2,8 +2,11 @@
 
 SI stack files and :mod:`spinstack.si` take quantities as strings with units
 (``"4 nm"``, ``"5 nOhm*m"``, ``"0.5 fOhm*m^2"``, ``"1e11 A/m^2"``,
-``"0.55e15 Ohm^-1*m^-2"``), as plain numbers meaning SI base units, or as pint
-Quantities.  Parsing is pint's (https://pint.readthedocs.io); this module only
+``"0.55e15 Ohm^-1*m^-2"``); :mod:`spinstack.si` also as plain numbers meaning SI
+base units, or as pint Quantities.  (:func:`to_si` reads a plain number in SI base
+units; SI files refuse a bare number for a quantity with a dimension before it
+gets here, :mod:`spinstack.io.sifile`, since ``thickness = 3`` meant in nm would be
+a 3 m layer.)  Parsing is pint's (https://pint.readthedocs.io); this module only
 adds spellings people write that pint does not know (``Ohm`` capitalised, so
 ``nOhm``, ``fOhm``, ``uOhm`` with pint's own prefixes) as registry aliases, and
 turns every failure into a :class:`~spinstack.StackError` that names the key
