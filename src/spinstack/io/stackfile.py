@@ -103,9 +103,12 @@ def load_stack(path: str | os.PathLike[str], *, library: Any = None) -> Stack:
     Raises
     ------
     StackError
-        (a :class:`StackFileError`) if the file cannot be read, is not UTF-8 or
-        not TOML, or describes an invalid stack; the message is one line,
-        ``FILE: PATH: reason``.
+        (a :class:`StackFileError`) for every bad input: the file is missing, a
+        directory, a device, pipe or socket, unreadable, larger than
+        :data:`MAX_FILE_BYTES`, not UTF-8 text, not TOML (or TOML that would run the
+        parser out of time or recursion), or describes an invalid stack; the message
+        is one line, ``FILE: PATH: reason``, and quotes the file only around the
+        offending place.
     """
     source = os.fspath(path)
     try:
