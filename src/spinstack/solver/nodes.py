@@ -1217,6 +1217,15 @@ def interface_drops(arrays: StackArrays, unit: UnitSolution) -> dict[int, tuple[
     return drops
 
 
+def _per_layer(values: list, shape: tuple[int, ...], vector: bool = False) -> np.ndarray:
+    """Per-layer values stacked along a new axis: (B..., L), or (B..., L, 3) for vectors."""
+    tail = (3,) if vector else ()
+    if all(np.shape(value) == tail for value in values):  # the common unbatched case: one array call
+        stacked = np.array(values)
+        return np.broadcast_to(np.moveaxis(stacked, 0, -1 - len(tail)), shape + stacked.shape[:1] + tail) if shape else stacked
+    return np.stack([np.broadcast_to(value, shape + tail) for value in values], axis=-1 - len(tail))
+
+
 def resistance_area(arrays: StackArrays, unit: UnitSolution) -> tuple[np.ndarray, np.ndarray]:
     """(total, spin part) of the resistance-area product r = [mu_0(left) - mu_0(right)] / j0 (MODEL.md 4).
 
@@ -1228,11 +1237,16 @@ def resistance_area(arrays: StackArrays, unit: UnitSolution) -> tuple[np.ndarray
     shape = mu_a.shape[:-2]
     ohmic = np.zeros(shape)
     spin = np.zeros(shape)
-    for i, layer in enumerate(arrays.layers):
-        sigma = layer.D / (1.0 - layer.p**2)
-        ohmic = ohmic + layer.thickness / sigma
-        if layer.is_ferromagnet:
-            spin = spin + 0.5 * layer.p * np.einsum("...i,...i->...", layer.m, mu_b[..., i, :] - mu_a[..., i, :])
+    layers = arrays.layers
+    if layers:
+        # per-layer parameters gathered once: a Python loop of array operations cost ~0.6 s at 1e5 layers
+        D, p, d = (_per_layer([getattr(layer, key) for layer in layers], shape) for key in ("D", "p", "thickness"))
+        ohmic = ohmic + np.sum(d * (1.0 - p**2) / D, axis=-1)
+        magnetic = [i for i, layer in enumerate(layers) if layer.is_ferromagnet]
+        if magnetic:
+            m = _per_layer([layers[i].m for i in magnetic], shape, vector=True)
+            jump = mu_b[..., magnetic, :] - mu_a[..., magnetic, :]
+            spin = spin + np.sum(0.5 * p[..., magnetic] * np.einsum("...ki,...ki->...k", m, jump), axis=-1)
     ends = ((arrays.left, unit.accumulation[..., 0, :], 1.0), (arrays.right, unit.accumulation_right[..., -1, :], -1.0))
     for end, mu, sign in ends:
         if end is not None and end.is_ferromagnet:
