@@ -494,12 +494,15 @@ def test_operating_system_errors_while_opening_or_reading_are_stack_errors(tmp_p
     def refuse(*arguments, **keywords):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(stackfile.os, "open", refuse)
-    file_error(path, match=r"cannot read the file: permission denied$")
-    monkeypatch.undo()
+    # patched only inside these blocks: os is the global module, and pytest itself calls
+    # os.fstat when it captures output after the test (pytest >= 9.2)
+    with monkeypatch.context() as patch:
+        patch.setattr(stackfile.os, "open", refuse)
+        file_error(path, match=r"cannot read the file: permission denied$")
 
     def broken(*arguments, **keywords):
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(stackfile.os, "fstat", broken)
-    file_error(path, match=r"cannot read the file: Input/output error$")
+    with monkeypatch.context() as patch:
+        patch.setattr(stackfile.os, "fstat", broken)
+        file_error(path, match=r"cannot read the file: Input/output error$")
