@@ -243,6 +243,9 @@ def test_top_level_help_does_not_cut_a_command_short(runner):
     text = runner.invoke(main, ["--help"]).stdout
     assert "analyze    Sign changes of g1, g2 and their thresholds (seed eq. 15)." in text
     assert "(seed eq.\n" not in text
+    # click cuts a summary it has to shorten with "..." (plot and sweep read "(profiles, hodographs,...")
+    summaries = text.split("Commands:")[1].strip().splitlines()
+    assert len(summaries) == 7 and not any(line.rstrip().endswith("...") for line in summaries), summaries
 
 
 def test_materials_help_names_materials_that_are_in_the_library(runner):

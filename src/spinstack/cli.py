@@ -70,7 +70,7 @@ def analyze_command(file: str, angles: tuple[float, ...], parameters: tuple[str,
     click.echo(text, nl=False)
 
 
-@main.command("plot")
+@main.command("plot", short_help="Draw one figure of a stack file, or of a saved sweep.")
 @click.argument("file", type=click.Path(path_type=str))
 @click.option("--kind", type=click.Choice(ALL_KINDS), default="profiles", show_default=True,
               help="Which figure (sot-thickness, smr-thickness, smr-angle: stacks with an in-plane field, MODEL.md 8).")
@@ -100,7 +100,7 @@ def plot_command(file: str, kind: str, out: str | None, variable: str | None, se
     click.echo(str(target))
 
 
-@main.command("sweep")
+@main.command("sweep", short_help="Solve a stack over parameter ranges into a NetCDF/Zarr file.")
 @click.argument("file", type=click.Path(path_type=str))
 @click.option("--vary", "ranges", multiple=True, required=True, metavar="PATH=START:STOP:NUM",
               help="A parameter and its NUM values from START to STOP (a dimension of the result), e.g. "
