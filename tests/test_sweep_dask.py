@@ -16,6 +16,7 @@ pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 
 import spinstack as ss  # noqa: E402
+from spinstack._sweep.runners import active_client  # noqa: E402
 from spinstack.sweep import open_sweep  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,10 +32,20 @@ def cluster():
         yield local
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def client(cluster):
+    """A default client for one test only: the tests of scheduler= must not find one left by another test."""
     with distributed.Client(cluster) as connected:
         yield connected
+    assert active_client() is None
+
+
+@pytest.fixture
+def no_default_client():
+    """scheduler= must work with no default client anywhere (a sweep's own client is not made the default)."""
+    assert active_client() is None
+    yield
+    assert active_client() is None
 
 
 @pytest.fixture(scope="module")
@@ -57,13 +68,22 @@ def test_lazy_dataset_computes_on_the_cluster(client, seed, reference):
     xr.testing.assert_identical(computed, reference)
 
 
-def test_scheduler_address_runs_there_and_streams_back(cluster, seed, reference, tmp_path):
+def test_scheduler_address_runs_there_and_streams_back(cluster, no_default_client, seed, reference, tmp_path):
     in_memory = ss.sweep(seed, GRID, scheduler=cluster.scheduler_address, chunk_size=50)
     xr.testing.assert_identical(in_memory, reference)
     target = tmp_path / "cluster.nc"
     with ss.sweep(seed, GRID, scheduler=cluster.scheduler_address, chunk_size=50, out=target) as streamed:
         xr.testing.assert_identical(streamed.load(), reference)
     assert [p.name for p in tmp_path.iterdir()] == ["cluster.nc"]
+
+
+def test_scheduler_client_that_is_not_the_default(cluster, no_default_client, seed, reference):
+    with distributed.Client(cluster, set_as_default=False) as given:
+        with distributed.get_task_stream(given) as tasks:
+            result = ss.sweep(seed, GRID, scheduler=given, chunk_size=50)
+        assert tasks.data  # the blocks ran on its cluster
+        assert given.status == "running"  # a Client given by the caller stays open
+    xr.testing.assert_identical(result, reference)
 
 
 def test_dask_with_a_file_uses_the_active_client(client, seed, reference, tmp_path):
@@ -77,7 +97,7 @@ def test_dask_with_a_file_uses_the_active_client(client, seed, reference, tmp_pa
         xr.testing.assert_identical(opened.compute(), reference)
 
 
-def test_cli_scheduler(cluster, seed, tmp_path):
+def test_cli_scheduler(cluster, no_default_client, seed, tmp_path):
     from click.testing import CliRunner
 
     from spinstack.cli import main

@@ -106,7 +106,11 @@ def run_cluster(client: Any, stack: Stack, plan: Plan, variables: tuple[str, ...
         in_flight[future.key] = (future, region)
         return future
 
-    queue = as_completed([f for f in (submit() for _ in range(per_thread * threads)) if f is not None])
+    # this client's loop: as_completed() would otherwise look for a default client, and connect() makes none
+    # (set_as_default=False, so a sweep never changes the caller's default); a Client given by the caller
+    # need not be the default either
+    queue = as_completed([f for f in (submit() for _ in range(per_thread * threads)) if f is not None],
+                         loop=client.loop)
     try:
         for future in queue:
             check()
