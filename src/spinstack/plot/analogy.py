@@ -203,7 +203,9 @@ def plot_analogy(solution: Solution, ax: Any = None, samples: int = 65, numbers:
         List the force magnitudes of every ring (and the balance |sum|) under the legend.
     key_ax
         Axes (turned off here) that receives the legend and the numbers; by default the
-        side panel of the new figure, or, when ``ax`` is given, ``ax`` itself.
+        side panel of the new figure, or, when ``ax`` is given, the room beside ``ax``, right
+        of its frame (a figure too small for the drawing and the key, 9.6 x 5 inches, is
+        enlarged: :func:`spinstack.plot.style.make_room`).
 
     Returns
     -------
@@ -225,6 +227,9 @@ def plot_analogy(solution: Solution, ax: Any = None, samples: int = 65, numbers:
     if ax is None:
         fig = style.new_figure(None, figsize=(9.6, 5.0))
         ax, key_ax = fig.subplots(1, 2, width_ratios=[1.0, 0.7])
+    elif key_ax is None or key_ax is ax:
+        style.make_room(ax, (9.6, 5.0))  # the size of the figure with a side panel
+        ax.set_anchor("W")  # the square drawing at the left of its place, the key in the rest
     if key_ax is not None and key_ax is not ax:
         key_ax.set_axis_off()
     fold = hodograph(solution, samples)
@@ -305,19 +310,16 @@ def plot_analogy(solution: Solution, ax: Any = None, samples: int = 65, numbers:
     handles.append(Line2D([], [], color=style.GUIDE, lw=1.6, label="rail = magnetization axis"))
     handler = {Patch: HandlerPatch(patch_func=arrow)}
     table_unit = "" if force.reduced else force.text  # forces are spin currents: A/m^2 in SI
-    if key_ax is None or key_ax is ax:
-        ax.legend(handles=handles, handler_map=handler, loc="best", fontsize=style.FONT_SMALL, framealpha=0.9)
-        if numbers and rings:
-            ax.text(0.02, 0.02, _table(rings, table_unit), transform=ax.transAxes, ha="left", va="bottom",
-                    family="monospace", fontsize=style.FONT_SMALL - 1, color=style.INK, zorder=8,
-                    bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=style.GUIDE, alpha=0.9))
-    else:
-        legend = key_ax.legend(handles=handles, handler_map=handler, loc="upper left", fontsize=style.FONT_SMALL,
-                               frameon=False, borderaxespad=0.0)
-        if numbers and rings:
-            key_ax.annotate(_table(rings, table_unit), xy=(0, 0), xycoords=legend, xytext=(0, -12),
-                            textcoords="offset points", ha="left", va="top", family="monospace",
-                            fontsize=style.FONT_SMALL - 0.5, color=style.INK)
+    # the key beside the drawing (in the side panel, or right of the frame): inside it would cover the drawing
+    # or the force scale
+    key = ax if key_ax is None or key_ax is ax else key_ax
+    beside = dict(bbox_to_anchor=(1.04, 1.0)) if key is ax else {}
+    legend = key.legend(handles=handles, handler_map=handler, loc="upper left", fontsize=style.FONT_SMALL,
+                        frameon=False, borderaxespad=0.0, **beside)
+    if numbers and rings:
+        key.annotate(_table(rings, table_unit), xy=(0, 0), xycoords=legend, xytext=(0, -12),
+                     textcoords="offset points", ha="left", va="top", family="monospace",
+                     fontsize=style.FONT_SMALL - 0.5, color=style.INK, gid="force-table")
     j0 = float(solution.current)
     drive = rf"$J = {units.current.value(j0)[1:]}" if units.si else rf"$j_0 = {style.number(j0)}$"
     ax.set_title(rf"mechanical analogy, {drive}", fontsize=style.FONT_NORMAL + 1)

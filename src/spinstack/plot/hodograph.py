@@ -420,6 +420,8 @@ def plot_hodograph_3d(solution: Solution, quantity: str = "accumulation", ax: An
     ax.set_ylim(-reach, reach)
     ax.set_zlim(-reach, reach)
     ax.set_aspect("equal")
+    # a little smaller than the Axes: the tick and axis labels of the near corners then stay inside its place
+    ax.set_box_aspect(ax.get_box_aspect(), zoom=0.92)
     return ax
 
 

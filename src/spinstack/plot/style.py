@@ -178,12 +178,48 @@ def new_figure(fig: Any = None, *, figsize: tuple[float, float]) -> Any:
     return plt.figure(figsize=figsize, layout="constrained")
 
 
+def _share(spec: Any) -> tuple[float, float]:
+    """The fraction of its figure's width and height that the grid cells of ``spec`` (a SubplotSpec) span."""
+    grid = spec.get_gridspec()
+    rows, columns = grid.get_geometry()
+    widths = grid.get_width_ratios() or [1.0] * columns
+    heights = grid.get_height_ratios() or [1.0] * rows
+    width = sum(widths[c] for c in spec.colspan) / sum(widths)
+    height = sum(heights[r] for r in spec.rowspan) / sum(heights)
+    parent = getattr(grid, "_subplot_spec", None)  # a grid nested in a cell of another (subgridspec)
+    if parent is not None:
+        outer = _share(parent)
+        width, height = width * outer[0], height * outer[1]
+    return width, height
+
+
+def make_room(ax: Any, size: tuple[float, float]) -> None:
+    """Let the place of ``ax`` (a subplot) hold a drawing of ``size`` inches (width, height).
+
+    A figure too small for it is enlarged (its other Axes grow in proportion), and a figure
+    without a layout engine is given the constrained layout, which keeps labels, legends and
+    neighbouring panels apart.  Axes that are not subplots (``fig.add_axes``) are left as they are.
+    """
+    spec = ax.get_subplotspec() if hasattr(ax, "get_subplotspec") else None
+    if spec is None:
+        return
+    fig = ax.figure
+    width, height = fig.get_size_inches()
+    share = _share(spec)
+    needed = (max(width, size[0] / share[0]), max(height, size[1] / share[1]))
+    if needed[0] > width * (1 + 1e-9) or needed[1] > height * (1 + 1e-9):
+        fig.set_size_inches(*needed)
+    if fig.get_layout_engine() is None:
+        fig.set_layout_engine("constrained")
+
+
 def new_panels(fig: Any = None, ax: Any = None, *, shape: tuple[int, int], figsize: tuple[float, float],
                projections: tuple[str | None, ...] | None = None, sharex: bool = False) -> tuple[Any, list[Any]]:
     """The figure and the Axes of a figure of ``shape`` = (rows, columns) panels, row by row.
 
     ``ax``: one Axes, whose place in its figure is divided into the panels (the Axes itself is
-    removed: it must be a subplot), or a sequence of Axes, one per panel, used as they are.
+    removed: it must be a subplot; a figure too small for ``figsize`` there is enlarged, see
+    :func:`make_room`), or a sequence of Axes, one per panel, used as they are.
     Otherwise new panels in ``fig``, or in a new figure of ``figsize``.  ``projections`` gives each
     panel's projection (``"3d"``) for new panels.
     """
@@ -202,6 +238,7 @@ def new_panels(fig: Any = None, ax: Any = None, *, shape: tuple[int, int], figsi
         if spec is None:
             raise ValueError("ax: an Axes divided into panels must be a subplot (from add_subplot or subplots)")
         fig = ax.figure
+        make_room(ax, figsize)  # the panels, their labels and legends need the room of their own figure
         ax.remove()
         grid = spec.subgridspec(rows, columns)
     else:
