@@ -99,3 +99,20 @@ def test_batched_solution_is_refused():
     stack = ss.Stack([ss.Layer(CO, 1.0, [0, 0, 1]), ss.Layer(CU, np.array([1.0, 2.0]))])
     with pytest.raises(ss.SpinstackError, match="batched"):
         format_summary(ss.solve(stack), "x.toml")
+
+
+@pytest.mark.parametrize("example", ["pt-co-sot.toml", "ta-cofeb-sot.toml", "w-cofeb-sot.toml"])
+def test_si_in_plane_drive_states_sigma_hat_with_e(example):
+    # "E = [0, 190000, 0] V/m, sigma_hat = xhat x eps/|eps| = [0, 0, -1]" read as a contradiction (xhat x yhat
+    # = +zhat) to anyone not told that eps = eE with e < 0; in SI the rule is written with E, the sign of e said
+    solution = ss.solve(load_stack(EXAMPLES / example))
+    text = format_summary(solution, example)
+    line = next(line for line in text.splitlines() if line.startswith("in-plane field"))
+    shown = re.search(r"E = \[([^\]]*)\] V/m, sigma_hat = E_hat x xhat = \[([^\]]*)\]", line)
+    assert shown is not None, line
+    E = np.array([float(v) for v in shown.group(1).split(",")])
+    sigma = np.array([float(v) for v in shown.group(2).split(",")])
+    np.testing.assert_allclose(sigma, np.cross(E / np.linalg.norm(E), [1.0, 0.0, 0.0]), atol=1e-6)  # MODEL.md 8a
+    assert "eps = eE with e < 0" in text
+    reduced = format_summary(ss.solve(load_stack(EXAMPLES / "yig-pt-smr.toml")), "yig-pt-smr.toml")
+    assert "eps = [0, 1, 0], sigma_hat = xhat x eps/|eps| = [0, 0, 1]" in reduced  # reduced files give eps itself

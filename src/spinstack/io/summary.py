@@ -226,12 +226,18 @@ def _in_plane(solution: Solution, units: _Units) -> list[str]:
         field = np.asarray(stack.field, dtype=float)
         if stack.units == "SI":
             shown = f"E = {_vector_column([field * REPORTS['field'].to_unit])[0]} V/m"
+            # the same vector as xhat x eps/|eps| (MODEL.md 8a), written with E: eps = eE points against E (e < 0)
+            rule = "E_hat x xhat"
         else:
             shown = f"eps = {_vector_column([field])[0]}"
+            rule = "xhat x eps/|eps|"
         if not np.any(field):
             return [f"in-plane field: {shown} (zero: no spin Hall drive)"]
         sigma = solution.sigma_hat
-        lines = [f"in-plane field (MODEL.md 8): {shown}, sigma_hat = xhat x eps/|eps| = {_vector_column([sigma])[0]}"]
+        lines = [f"in-plane field (MODEL.md 8): {shown}, sigma_hat = {rule} = {_vector_column([sigma])[0]}"]
+        if stack.units == "SI":
+            lines.append("  (= xhat x eps/|eps| of MODEL.md 8a: eps = eE with e < 0 points along the electrons' "
+                         "drift, against E and J)")
         damping, field_like = solution.spin_orbit_torque
         unit = f" {units.torque.unit}" if units.torque.unit else ""
         for i, layer in enumerate(stack.layers):
