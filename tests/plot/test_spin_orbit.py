@@ -99,8 +99,13 @@ def test_smr_figures_overlay_the_chen_form_only_on_an_insulator():
 def test_drive_text():
     assert vector_text([0, 0, -2]) == "$-z$" and vector_text([0, 0.6, 0.8]) == "$(0, 0.6, 0.8)$"
     si = drive_text(load("pt-co-sot"))
-    assert r"1.00\times10^{11}" in si and "along $+y$ in Pt" in si and r"$\hat{\sigma}$ = $-z$" in si
-    assert r"$\hat{\sigma}$ = $+z$" in drive_text(load("yig-pt-smr"))
+    assert r"1.00\times10^{11}" in si and "along $+y$ in Pt" in si
+    # eps is defined where it is shown: eps = eE with e < 0 points against E and J (MODEL.md 8a), and sigma_hat
+    # is given with its rule, so J along +y and sigma_hat = -z do not read as a contradiction
+    rule = r"$\hat{\sigma} = \hat{x}\times\hat{\varepsilon}$"
+    assert r"$\varepsilon = eE$ along $-y$ ($e < 0$: against $E$)" in si and rule + " = $-z$" in si
+    reduced = drive_text(load("yig-pt-smr"))
+    assert r"$\varepsilon = eE$" in reduced and "along $+y$" in reduced and rule + " = $+z$" in reduced
 
 
 def test_spin_orbit_kinds_need_a_field(tmp_path):

@@ -51,27 +51,32 @@ def vector_text(vector: ArrayLike) -> str:
 
 
 def drive_text(stack: Stack) -> str:
-    """The in-plane drive as figure text: the field or the current density in the heavy metal, and sigma_hat.
+    """The in-plane drive as figure text: the field or the current density in the heavy metal, eps and sigma_hat.
 
-    SI: ``"in-plane current $J = 1.00\\times10^{11}$ A/m$^2$ along $+y$ in Pt, $E = 2\\times10^{4}$ V/m;
-    spin polarisation $\\hat\\sigma = -z$"``; reduced: the field eps = eE and sigma_hat.
+    eps = eE is the field of MODEL.md 8a; with e < 0 it points along the electrons' drift, against
+    E and the current J, so the text defines it where it shows it.  SI, two lines: "in-plane
+    current J = 1.00e11 A/m^2 along +y in Pt" and "eps = eE along -y (e < 0: against E), spin
+    polarisation sigma_hat = xhat x eps_hat = -z" (in mathtext);
+    reduced: the field eps = eE itself and sigma_hat.
     """
     eps = np.asarray(stack.field, dtype=float)
     norm = float(np.linalg.norm(eps))
     if norm == 0.0:
         return "in-plane field zero: no spin Hall drive"
     sigma = np.cross([1.0, 0.0, 0.0], eps / norm)
-    sigma_part = rf"$\hat{{\varepsilon}}$ = {vector_text(eps)}, spin polarisation $\hat{{\sigma}}$ = {vector_text(sigma)}"
+    sigma_part = rf"spin polarisation $\hat{{\sigma}} = \hat{{x}}\times\hat{{\varepsilon}}$ = {vector_text(sigma)}"
     if not figure_units(stack).si:
-        return rf"in-plane field $\varepsilon = eE$, $|\varepsilon|$ = ${tex_number(norm)}$; {sigma_part}"
+        return (rf"in-plane field $\varepsilon = eE$, $|\varepsilon|$ = ${tex_number(norm)}$ along {vector_text(eps)}; "
+                rf"{sigma_part}")
     field = eps * REPORTS["field"].to_unit  # V/m, along E
+    defined = rf"$\varepsilon = eE$ along {vector_text(eps)} ($e < 0$: against $E$), {sigma_part}"
     try:
         layer = stack.layers[spin_hall_layer(stack)]
     except SpinstackError:
-        return rf"in-plane field $E$ = ${tex_number(np.linalg.norm(field))}$ V/m along {vector_text(field)}; {sigma_part}"
+        return rf"in-plane field $E$ = ${tex_number(np.linalg.norm(field))}$ V/m along {vector_text(field)}" "\n" + defined
     density = float(np.asarray(layer.material.D)) * eps * REPORTS["current"].to_unit  # J = e sigma eps, along E
     return (rf"in-plane current $J$ = ${tex_number(np.linalg.norm(density))}$ A/m$^2$ along {vector_text(density)} "
-            rf"in {layer.material.name}; {sigma_part}")
+            rf"in {layer.material.name}" "\n" + defined)
 
 
 def _magnet_name(stack: Stack, target: int | str) -> str:
