@@ -444,7 +444,7 @@ def test_cli_plot_of_a_sweep_bad_input(seed, tmp_path):
     assert_one_line_error(invoke("plot", cube, "--out", tmp_path / "a.png"), "varies along 3 swept dimensions")
     assert_one_line_error(invoke("plot", cube, "--var", "g7", "--out", tmp_path / "a.png"), "no variable 'g7'")
     assert_one_line_error(invoke("plot", cube, "--var", "torque", "--sel", "theta=60", "--out", tmp_path / "a.png"),
-                          "needs one value of layer, component")
+                          "needs one value of layer and component")
     assert_one_line_error(invoke("plot", cube, "--sel", "colour=3", "--out", tmp_path / "a.png"), "select colour")
     assert_one_line_error(invoke("plot", tmp_path / "missing.nc"), "missing.nc: no such file")
     result = invoke("plot", cube, "--sel", "theta=60", "--out", tmp_path / "ok.png")

@@ -73,7 +73,8 @@ def analyze_command(file: str, angles: tuple[float, ...], parameters: tuple[str,
 @main.command("plot", short_help="Draw one figure of a stack file, or of a saved sweep.")
 @click.argument("file", type=click.Path(path_type=str))
 @click.option("--kind", type=click.Choice(ALL_KINDS), default="profiles", show_default=True,
-              help="Which figure (sot-thickness, smr-thickness, smr-angle: stacks with an in-plane field, MODEL.md 8).")
+              help="Stack files: which figure (sot-thickness, smr-thickness, smr-angle: stacks with an in-plane field, "
+                   "MODEL.md 8).")
 @click.option("--out", "out", type=click.Path(path_type=str),
               help="Output file; .png, .svg or .pdf by extension.  Default: FILE's name with -KIND.png, here.")
 @click.option("--var", "variable", metavar="NAME",
@@ -81,7 +82,8 @@ def analyze_command(file: str, angles: tuple[float, ...], parameters: tuple[str,
                    "drive), else resistance_area, else the first one stored.")
 @click.option("--sel", "selections", multiple=True, metavar="DIM=VALUE",
               help="Saved sweeps: keep one value of a dimension or coordinate (nearest), e.g. layer=2, "
-                   "component=x, theta=60; repeat for several.")
+                   "component=x, theta=60, or with its unit in an SI sweep, \"layers[0].thickness=5 nm\"; "
+                   "repeat for several.")
 def plot_command(file: str, kind: str, out: str | None, variable: str | None, selections: tuple[str, ...]) -> None:
     """Draw one figure of the stack in FILE (profiles, hodographs, the mechanical analogy,
     g(theta), or the sign map of g1, g2 over p2/p1 and theta; for an in-plane drive the spin-orbit
@@ -89,8 +91,17 @@ def plot_command(file: str, kind: str, out: str | None, variable: str | None, se
     FILE.zarr from 'spinstack sweep') is drawn as a line (one swept dimension) or a map (two)."""
     from .sweep import is_sweep_file
 
+    # an option meant for the other kind of file is refused rather than silently ignored
+    kind_given = click.get_current_context().get_parameter_source("kind") is not click.core.ParameterSource.DEFAULT
     if is_sweep_file(file):
+        if kind_given:
+            _fail(f"{file}: --kind goes with a stack file (.toml); a saved sweep (.nc, .zarr) takes --var, --sel "
+                  "and --out", INPUT_ERROR)
         return _plot_saved_sweep(file, out, variable, selections)
+    if variable is not None or selections:
+        given = " and ".join(name for name, used in (("--var", variable is not None), ("--sel", selections)) if used)
+        _fail(f"{file}: {given} {'go' if ' and ' in given else 'goes'} with a saved sweep (.nc, .zarr, from "
+              "'spinstack sweep'); a stack file takes --kind and --out", INPUT_ERROR)
     with _reported(file):
         _headless()
         from .plot import write_figure

@@ -43,8 +43,10 @@ reduced stacks report ``"reduced"`` units, SI stacks the units of MODEL.md 7
 ``layer`` (with each layer's ``material``), ``node`` and ``component``
 (``"x", "y", "z"``) label the other dimensions.  The dataset's attributes hold
 the spinstack version, the unit system, the swept paths (JSON), the stack
-itself (JSON, laid out like a stack file) and, with ``source=``, the stack
-file's path and text.
+itself (JSON, laid out like a stack file: an SI stack with the SI file's keys and
+quantities, ``"rho": "6e-8 ohm*m"``, ``"current": "1e+11 A/m^2"``;
+:func:`spinstack.io.stack_from_dict` reads it back) and, with
+``source=``, the stack file's path and text.
 
 Blocks and memory: the configurations are solved in blocks of at most
 ``chunk_size`` (one batched solve each; about 800 bytes of working memory per

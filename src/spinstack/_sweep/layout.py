@@ -98,16 +98,37 @@ def _number(value: Any) -> Any:
     array = np.asarray(value, dtype=float)
     if array.ndim:
         return [_number(v) for v in array]
-    number = float(array)
+    number = float(array) + 0.0  # + 0.0: -0.0 (a zero current of an SI stack, J/e with e < 0) is stored as 0
     return number if math.isfinite(number) else str(number)  # "inf": JSON has no infinities
 
 
-def describe(stack: Stack) -> dict[str, Any]:
-    """The stack's model parameters as plain JSON types, laid out like a stack file.
+def _quantity(value: Any, unit: str) -> Any:
+    """An SI value as a stack file's quantity string, ``"5e-09 m"``; ``"inf"`` for an infinity, never -0.
 
-    The numbers are those the model holds (reduced, or SI base numbers of the reduced
-    model for an SI stack: ``units`` says which); magnetizations as unit vectors.
+    15 significant digits: the file's own numbers come back as written (5e-9, not the 5.000000000000001e-9
+    that the way through the reduced model can leave), within 1e-15 of the value held."""
+    number = _number(value)
+    if isinstance(number, list):
+        return [_quantity(v, unit) for v in number]
+    if isinstance(number, str):
+        return number
+    number = float(f"{number:.15g}") + 0.0
+    if number == 0.0 or 1e-3 <= abs(number) < 1e5:
+        return f"{number:.15g} {unit}"
+    return f"{np.format_float_scientific(number, unique=True, trim='-', exp_digits=1)} {unit}"  # "1e+11", "5e-9"
+
+
+def describe(stack: Stack) -> dict[str, Any]:
+    """The stack as plain JSON types, laid out like a stack file: ``stack_from_dict`` reads it back.
+
+    A reduced stack: the numbers the model holds, under the reduced file's keys.  An SI stack
+    (:func:`_describe_si`): the SI file's keys and quantities with their units, as the stack's file
+    gives them (``current`` the charge current density J in A/m^2, ``rho`` in ohm*m, lengths in m,
+    ``AR`` and ``gamma`` of interfaces), not the solver's internal numbers.  Magnetizations are unit
+    vectors; infinities are ``"inf"``.
     """
+    if stack.units == "SI":
+        return _describe_si(stack)
     materials = {}
     for name, material in stack.materials.items():
         entry: dict[str, Any] = {"type": material.kind, "D": _number(material.D)}
@@ -152,6 +173,87 @@ def describe(stack: Stack) -> dict[str, Any]:
         described["interfaces"] = interfaces
     if stack.field is not None:
         described["field"] = _number(stack.field)
+    return described
+
+
+def _describe_si(stack: Stack) -> dict[str, Any]:
+    """An SI stack as its SI stack file: the inverse of MODEL.md 7's conversions (:mod:`spinstack.si`).
+
+    rho = 1/(e^2 D) in N, rho_F = (1 - p^2)/(e^2 D) in F (beta = p); J = e j0; E = eps/e; interfaces
+    AR* = (1/g_up + 1/g_dn)/(4 e^2) and gamma (g_up = 1/(2 AR* (1 - gamma)) / e^2, ...), G_mix = e^2 g_mix.
+    """
+    from ..si import ELECTRON_CHARGE, REPORTS
+    from ..units import KINDS
+
+    e2 = ELECTRON_CHARGE**2
+    unit = {kind: KINDS[kind].unit for kind in ("length", "resistivity", "conductivity", "area_resistance",
+                                                "area_conductance", "current_density", "electric_field")}
+
+    def length(value: Any) -> Any:
+        return _quantity(value, unit["length"])
+
+    def conductances(g_mix: Any) -> Any:
+        return _quantity(np.asarray(g_mix, dtype=float) * e2, unit["area_conductance"])
+
+    materials = {}
+    for name, material in stack.materials.items():
+        D = np.asarray(material.D, dtype=float)
+        if isinstance(material, Ferromagnet):
+            p = np.asarray(material.p, dtype=float)
+            rho = _quantity((1.0 - p**2) / (e2 * D), unit["resistivity"])  # rho_F = (1 - beta^2) rho*
+            entry: dict[str, Any] = {"type": material.kind, "rho": rho, "beta": _number(p)}
+        else:
+            entry = {"type": material.kind, "rho": _quantity(1.0 / (e2 * D), unit["resistivity"])}
+        entry["l_sf"] = length(material.l)
+        theta_SH = getattr(material, "theta_SH", None)
+        if theta_SH is not None and np.any(theta_SH):
+            entry["theta_SH"] = _number(theta_SH)
+        for key in ("l_J", "l_phi"):
+            if getattr(material, key, None) is not None:
+                entry[key] = length(getattr(material, key))
+        if getattr(material, "D_perp", None) is not None:
+            entry["D_perp"] = _quantity(np.asarray(material.D_perp, dtype=float) * e2, unit["conductivity"])
+        materials[name] = entry
+
+    def end(side: Any) -> dict[str, Any]:
+        if isinstance(side, Open):
+            return {"kind": "open"}
+        if isinstance(side, Insulator):
+            return {"kind": "insulator", "magnetization": _number(side.magnetization),
+                    "G_mix": conductances(side.g_mix), "G_s": conductances(side.g_s)}
+        if not isinstance(side, Lead):
+            return {"kind": "reservoir"}
+        out: dict[str, Any] = {"kind": "lead", "material": side.material.name}
+        if side.magnetization is not None:
+            out["magnetization"] = _number(side.magnetization)
+        return out
+
+    layers = []
+    for layer in stack.layers:
+        item: dict[str, Any] = {"material": layer.material.name, "thickness": length(layer.thickness)}
+        if layer.magnetization is not None:
+            item["magnetization"] = _number(layer.magnetization)
+        layers.append(item)
+    interfaces = []
+    for interface in stack.interfaces:
+        with np.errstate(divide="ignore"):  # g = inf: the transparent limit, AR* = 0
+            resistance = (1.0 / np.asarray(interface.g_up, dtype=float)
+                          + 1.0 / np.asarray(interface.g_dn, dtype=float)) / (4.0 * e2)
+        entry = {"node": interface.node, "AR": _quantity(resistance, unit["area_resistance"]),
+                 "gamma": _number(interface.gamma), "delta": _number(interface.delta)}
+        if interface.g_mix is not None:
+            entry["G_mix"] = conductances(interface.g_mix)
+        interfaces.append(entry)
+    described: dict[str, Any] = {
+        "units": "SI",
+        "current": _quantity(np.asarray(stack.current, dtype=float) * REPORTS["current"].to_unit,
+                             unit["current_density"]),
+        "materials": materials, "left": end(stack.left), "right": end(stack.right), "layers": layers}
+    if interfaces:
+        described["interfaces"] = interfaces
+    if stack.field is not None:
+        described["field"] = _quantity(np.asarray(stack.field, dtype=float) * REPORTS["field"].to_unit,
+                                       unit["electric_field"])
     return described
 
 

@@ -2,7 +2,11 @@
 
 Labels come from the dataset's own attributes (``long_name`` and ``units`` of
 every variable and coordinate), so a file written by ``spinstack sweep``
-draws the same as the dataset that wrote it.  Quantities that take both signs
+draws the same as the dataset that wrote it.  An SI sweep stores SI base units
+(``"m"``, ``"J m-2"``, ...); figures show them as the stack's other figures do
+(:func:`spinstack.plot.units.stored_scale`): lengths in nm, torques and current
+densities with a power 10^(3k), energies in eV..neV, resistance-area in fOhm m^2.
+Quantities that take both signs
 (the efficiencies, torque components) are drawn on a diverging colour scale
 centred on zero, with the zero contour: where g1 or g2 changes sign is the
 seed paper's point (eq. 15).
@@ -20,6 +24,7 @@ import numpy as np
 from ..errors import SpinstackError
 from . import style
 from .figureset import figure_target, save_figure
+from .units import stored_scale
 
 #: dimensions that label the parts of a configuration's value, not the sweep
 PART_DIMS = ("layer", "node", "component")
@@ -51,6 +56,24 @@ def label(item: Any, name: str | None = None) -> str:
     return f"{text} ({units} units)" if units == "reduced" else f"{text} ({units})"
 
 
+def _shown(item: Any, name: str, values: Any) -> tuple[np.ndarray, str]:
+    """``values`` (stored numbers of the variable or coordinate ``item``) as drawn, and their label.
+
+    SI units are shown readable (:func:`~spinstack.plot.units.stored_scale`, with the largest of
+    ``values``); anything else as stored, labelled by :func:`label`.
+    """
+    values = np.asarray(values, dtype=float)
+    attrs = getattr(item, "attrs", {})
+    units = str(attrs.get("units", ""))
+    scale = stored_scale(units, values)
+    if scale is None:
+        return values, label(item, name)
+    text = str(attrs.get("long_name", name))
+    if units == "J-1 s-1 m-1":  # an SI stack's model D, shown as the conductivity e^2 D (S/m)
+        text = rf"$e^2\times$ {text}"
+    return scale(values), scale.label(text)
+
+
 def _pick(array: Any, dataset: Any, key: str, value: Any) -> tuple[Any, str]:
     """Select one index along the dimension of ``key`` (a dimension or a 1D coordinate), nearest for numbers."""
     if key in array.dims and key not in array.coords:
@@ -66,12 +89,10 @@ def _pick(array: Any, dataset: Any, key: str, value: Any) -> tuple[Any, str]:
         raise SpinstackError(f"select {key}: {array.name} does not vary along {dim!r}")
     values = np.asarray(coordinate.values)
     if values.dtype.kind in "fiu":
-        try:
-            target = float(value)
-        except (TypeError, ValueError):
-            raise SpinstackError(f"select {key}: expected a number, got {value!r}") from None
+        target = _number(value, key, str(coordinate.attrs.get("units", "")))
         index = int(np.argmin(np.abs(values - target)))
-        shown = f"{values[index]:.4g}"
+        scale = stored_scale(str(coordinate.attrs.get("units", "")), values)
+        shown = f"{values[index]:.4g}" if scale is None else f"{scale(float(values[index])):.4g} {scale.unit}"
         if dim == "layer" and "material" in array.coords and key == "layer":
             shown += f" ({array.coords['material'].values[index]})"
     else:
@@ -81,6 +102,25 @@ def _pick(array: Any, dataset: Any, key: str, value: Any) -> tuple[Any, str]:
         index = int(matches[0])
         shown = str(values[index])
     return array.isel({dim: index}), f"{key} = {shown}"
+
+
+#: stored UDUNITS units of SI coordinates -> the spinstack.units kind that reads "5 nm", "1e11 A/m^2" for them
+_QUANTITY_KINDS = {"m": "length", "A m-2": "current_density"}
+
+
+def _number(value: Any, key: str, units: str) -> float:
+    """A selected value as a stored number: a number as stored, or for an SI coordinate a quantity with its
+    unit ("5 nm" for a thickness stored in m)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, str) and units in _QUANTITY_KINDS:
+        from ..units import to_si  # pint: SI sweeps only
+
+        return float(to_si(value, _QUANTITY_KINDS[units], f"select {key}"))
+    unit = ' or a quantity such as "5 nm"' if units in _QUANTITY_KINDS else ""
+    raise SpinstackError(f"select {key}: expected a number{unit}, got {value!r}")
 
 
 def _selected(dataset: Any, variable: Any, select: Mapping[str, Any] | None) -> tuple[Any, list[str]]:
@@ -100,18 +140,19 @@ def _selected(dataset: Any, variable: Any, select: Mapping[str, Any] | None) -> 
 
 
 def _axis_values(array: Any, dim: str) -> tuple[np.ndarray, str, bool]:
-    """Values to draw along ``dim``, its label, and whether it is an angle in degrees."""
+    """Values to draw along ``dim`` (in the units shown), its label, and whether it is an angle in degrees."""
     if dim in array.coords:
         coordinate = array.coords[dim]
-        return np.asarray(coordinate.values, dtype=float), label(coordinate, dim), coordinate.attrs.get("units") == "degree"
+        values, text = _shown(coordinate, dim, coordinate.values)
+        return values, text, coordinate.attrs.get("units") == "degree"
     along = [name for name, c in array.coords.items() if c.dims == (dim,)]
     if not along:  # a dimension without coordinates: its index
         return np.arange(array.sizes[dim], dtype=float), f"{dim} (index)", False
     first = array.coords[along[0]]
-    text = label(first, along[0])
+    values, text = _shown(first, along[0], first.values)
     if len(along) > 1:
         text += " (zipped with " + ", ".join(along[1:]) + ")"
-    return np.asarray(first.values, dtype=float), text, first.attrs.get("units") == "degree"
+    return values, text, first.attrs.get("units") == "degree"
 
 
 def _angle_ticks(ax: Any, values: np.ndarray, axis: str) -> None:
@@ -139,7 +180,9 @@ def plot_sweep(dataset: Any, variable: Any = None, ax: Any = None, select: Mappi
         numbers): ``{"layer": 2, "component": "x"}``, ``{"theta": 60}``,
         ``{"material": "F2"}``.  A line plot draws one line per remaining
         ``layer``/``node``/``component`` (all-zero lines left out); a map needs
-        them all selected.
+        one value of each: a dimension of length 1, or one along which only one
+        value is not zero everywhere (tau_DL of the one F layer beside N layers),
+        is taken without asking and named in the title.
 
     Returns
     -------
@@ -153,9 +196,12 @@ def plot_sweep(dataset: Any, variable: Any = None, ax: Any = None, select: Mappi
         ax = style.new_axes(ax, figsize=(6.4, 4.0))
         _line(ax, array, swept[0], parts, name)
     elif len(swept) == 2:
+        array, parts, taken = _settled(array, parts)
+        notes.extend(taken)
         if parts:
-            raise SpinstackError(f"a map of {name} needs one value of {', '.join(parts)}: select it "
-                                 f"(e.g. --sel {parts[0]}=...)")
+            choices, example = _choices(array, parts)
+            raise SpinstackError(f"a map of {name} needs one value of {' and '.join(parts)} ({choices}): select it "
+                                 f"(e.g. --sel {parts[0]}={example})")
         ax = style.new_axes(ax, figsize=(6.4, 4.6))
         _map(ax, array, swept[0], swept[1], name)
     else:
@@ -167,22 +213,70 @@ def plot_sweep(dataset: Any, variable: Any = None, ax: Any = None, select: Mappi
     return ax
 
 
+def _nonzero(array: Any, parts: list[str]) -> list[tuple[int, ...]]:
+    """The combinations of ``parts`` indices whose values are not all zero (NaN counts as no value)."""
+    combos = list(np.ndindex(*[array.sizes[p] for p in parts]))
+    if not parts:
+        return combos
+    values = np.asarray(array.transpose(..., *parts).values, dtype=float).reshape(-1, len(combos))
+    empty = np.all((values == 0.0) | np.isnan(values), axis=0)
+    return [combo for combo, nothing in zip(combos, empty) if not nothing]
+
+
+def _settled(array: Any, parts: list[str]) -> tuple[Any, list[str], list[str]]:
+    """Take, for a map, the one value of each part dimension that has only one: a dimension of length 1, or
+    one along which only one index holds values that are not all zero (an N layer's tau_DL is 0).
+
+    Returns the array, the part dimensions still to select, and a title note for each one taken.
+    """
+    notes = []
+    nonzero = _nonzero(array, parts)
+    for position, dim in enumerate(parts):
+        if array.sizes[dim] == 1:
+            index, why = 0, ""
+        else:
+            used = {combo[position] for combo in nonzero}
+            if len(used) != 1:
+                continue
+            index, why = used.pop(), " (the only one not zero)"
+        notes.append(f"{dim} = {_part_name(array, dim, index, bare=True)}{why}")
+        array = array.isel({dim: index})
+    return array, [d for d in parts if d in array.dims], notes
+
+
+def _choices(array: Any, parts: list[str]) -> tuple[str, str]:
+    """The values of ``parts`` that hold something, as text ("not zero for 0 (F1), 2 (F2)"), and an example
+    value of the first part for ``--sel``."""
+    nonzero = _nonzero(array, parts) or list(np.ndindex(*[array.sizes[p] for p in parts]))
+    example = _part_name(array, parts[0], nonzero[0][0], bare=True).split(" ")[0]
+    if len(parts) == 1:  # "x, z"
+        shown = [_part_name(array, parts[0], combo[0], bare=True) for combo in nonzero[:_MAX_LINES]]
+    else:  # "layer 0 (F1) component x; layer 2 (F2) component z"
+        shown = [" ".join(f"{p} {_part_name(array, p, i, bare=True)}" for p, i in zip(parts, combo))
+                 for combo in nonzero[:_MAX_LINES]]
+    more = ", ..." if len(nonzero) > _MAX_LINES else ""
+    separator = ", " if len(parts) == 1 else "; "
+    return ("not zero for " if _nonzero(array, parts) else "all zero: ") + separator.join(shown) + more, example
+
+
 def _line(ax: Any, array: Any, dim: str, parts: list[str], name: str) -> None:
     x, x_label, degrees = _axis_values(array, dim)
     data = array.transpose(dim, *parts)
-    values = np.asarray(data.values, dtype=float).reshape(x.size, -1)
+    stored = np.asarray(data.values, dtype=float).reshape(x.size, -1)
     combos = list(np.ndindex(*[array.sizes[p] for p in parts])) or [()]
-    drawn = [(i, c) for i, c in enumerate(combos) if not np.all(values[:, i] == 0.0)] or list(enumerate(combos))[:1]
+    drawn = [(i, c) for i, c in enumerate(combos) if not np.all(stored[:, i] == 0.0)] or list(enumerate(combos))[:1]
     if len(drawn) > _MAX_LINES:
         raise SpinstackError(f"{name} would need {len(drawn)} lines (one per {', '.join(parts)}): select some "
                              f"(e.g. --sel {parts[0]}=...)")
+    # the unit is chosen from the lines drawn (a zero line left out does not matter)
+    values, y_label = _shown(array, name, stored[:, [column for column, _ in drawn]])
     if np.nanmin(values) < 0 < np.nanmax(values):
         ax.axhline(0.0, color=style.GUIDE, lw=0.8, zorder=1)
-    for count, (column, combo) in enumerate(drawn):
+    for count, (_, combo) in enumerate(drawn):
         text = ", ".join(_part_name(array, p, i) for p, i in zip(parts, combo)) or None
-        ax.plot(x, values[:, column], color=_LINE_COLOURS[count % len(_LINE_COLOURS)], lw=1.6, label=text, zorder=3)
+        ax.plot(x, values[:, count], color=_LINE_COLOURS[count % len(_LINE_COLOURS)], lw=1.6, label=text, zorder=3)
     ax.set_xlabel(x_label)
-    ax.set_ylabel(label(array, name))
+    ax.set_ylabel(y_label)
     ax.set_xlim(float(np.nanmin(x)), float(np.nanmax(x)))
     if degrees:
         _angle_ticks(ax, x, "x")
@@ -191,12 +285,15 @@ def _line(ax: Any, array: Any, dim: str, parts: list[str], name: str) -> None:
     ax.grid(True, color="#e6e6e6", lw=0.6, zorder=0)
 
 
-def _part_name(array: Any, dim: str, index: int) -> str:
+def _part_name(array: Any, dim: str, index: int, bare: bool = False) -> str:
+    """``"layer 2 (F2)"``, ``"x"``, ``"node 1"``; ``bare``: without the dimension's name (``"2 (F2)"``)."""
     if dim == "component":
         return str(array.coords["component"].values[index]) if "component" in array.coords else "xyz"[index]
+    head = "" if bare else f"{dim} "
+    number = array.coords[dim].values[index] if dim in array.coords else index  # a subset keeps its labels
     if dim == "layer" and "material" in array.coords:
-        return f"layer {index} ({array.coords['material'].values[index]})"
-    return f"{dim} {index}"
+        return f"{head}{number} ({array.coords['material'].values[index]})"
+    return f"{head}{number}"
 
 
 def _map(ax: Any, array: Any, x_dim: str, y_dim: str, name: str) -> None:
@@ -204,7 +301,7 @@ def _map(ax: Any, array: Any, x_dim: str, y_dim: str, name: str) -> None:
 
     x, x_label, x_degrees = _axis_values(array, x_dim)
     y, y_label, y_degrees = _axis_values(array, y_dim)
-    values = np.asarray(array.transpose(y_dim, x_dim).values, dtype=float)
+    values, bar_label = _shown(array, name, array.transpose(y_dim, x_dim).values)
     finite = values[np.isfinite(values)]
     low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     signed = low < 0 < high
@@ -214,7 +311,7 @@ def _map(ax: Any, array: Any, x_dim: str, y_dim: str, name: str) -> None:
         norm, cmap = None, "viridis"
     mesh = ax.pcolormesh(x, y, values, shading="nearest", cmap=cmap, norm=norm, rasterized=True)
     bar = ax.figure.colorbar(mesh, ax=ax)
-    bar.set_label(label(array, name))
+    bar.set_label(bar_label)
     if signed:
         from matplotlib.ticker import MaxNLocator
 

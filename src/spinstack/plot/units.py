@@ -44,7 +44,7 @@ from numpy.typing import ArrayLike
 
 from ..si import REPORTS
 
-__all__ = ["REDUCED", "FigureUnits", "Scale", "figure_units", "parameter_kind", "parameter_scale"]
+__all__ = ["REDUCED", "FigureUnits", "Scale", "figure_units", "parameter_kind", "parameter_scale", "stored_scale"]
 
 #: the unit of every quantity of a stack in reduced units
 REDUCED = "reduced units"
@@ -245,3 +245,32 @@ def parameter_scale(path: str, units: FigureUnits | str, *values: ArrayLike) -> 
     if kind == "current":
         return FigureUnits("SI").current
     return engineering_scale(_largest(list(values)), REPORTS["conductivity"].to_unit, "S/m", "S/m")
+
+
+# ------------------------------------------------------------------ numbers stored with their unit
+def stored_scale(units: str, *values: ArrayLike) -> Scale | None:
+    """How figures show numbers stored in ``units``, the UDUNITS string of a sweep's SI variable or coordinate.
+
+    ``values`` are the stored numbers that will be drawn.  Lengths ``"m"`` in nm; ``"eV"`` in eV, meV,
+    ueV or neV and ``"J m-2"``, ``"A m-2"`` with a power 10^(3k), by magnitude, as the other figures;
+    ``"ohm m2"`` in fOhm m^2, as the summary; ``"J-1 s-1 m-1"`` (the model's D of an SI stack) as the
+    conductivity e^2 D in S/m.  None for anything else (degrees, pure numbers, reduced units): draw the
+    numbers as stored.
+    """
+    largest = _largest(list(values))
+    if units == "m":
+        return Scale(1e9, "nm", "nm", base="nm")
+    if units == "eV":
+        for unit, size in _ENERGY_UNITS:  # as energy_scale, for numbers already in eV
+            if largest >= size:
+                break
+        return Scale(1.0 / size, unit, unit.replace(r"$\mu$", "u"), base=unit)
+    if units == "J m-2":
+        return engineering_scale(largest, 1.0, "J/m^2", "J/m$^2$")
+    if units == "A m-2":
+        return engineering_scale(largest, 1.0, "A/m^2", "A/m$^2$")
+    if units == "ohm m2":
+        return Scale(1e15, r"f$\Omega$ m$^2$", "fOhm m^2", base=r"f$\Omega$ m$^2$")
+    if units == "J-1 s-1 m-1":
+        return engineering_scale(largest, REPORTS["conductivity"].to_unit, "S/m", "S/m")
+    return None
