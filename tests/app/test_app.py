@@ -57,7 +57,17 @@ def test_asymmetric_status_says_f2_is_pushed_away() -> None:
     status = readout(spinstack.solve(preset("asymmetric"))).status
     assert status.startswith("g2 < 0: the current pushes F2 away from F1")
     reversed_ = readout(spinstack.solve(with_parameter(preset("asymmetric"), "current", -1.0))).status
-    assert "reversed current" in reversed_ and "pulls F2 towards F1" in reversed_
+    assert "electrons flowing from F2 to F1" in reversed_ and "pulls F2 towards F1" in reversed_
+
+
+def test_a_file_current_is_not_called_reversed() -> None:
+    """examples/co-cu-py.toml: J > 0 as the file gives it (electrons along -x, j0 < 0) was described as
+    "the current (reversed current) pushes F2 ..."; the words say which way the electrons flow instead."""
+    stack = spinstack.load_stack(EXAMPLES / "co-cu-py.toml")
+    assert float(stack.current) < 0  # J = e j0 with e < 0
+    status = Explorer(stack).status.text
+    assert "reversed" not in status
+    assert "the current (electrons flowing from F2 to F1) " in status
 
 
 def test_a_control_change_re_solves_and_an_invalid_value_is_reported_inline() -> None:
@@ -84,7 +94,7 @@ def test_a_control_change_re_solves_and_an_invalid_value_is_reported_inline() ->
 def test_current_sign_toggle() -> None:
     explorer = Explorer(preset("seed"))
     explorer.controls.current.value = "\u2212"
-    assert "reversed current" in explorer.status.text
+    assert "electrons flowing from F2 to F1" in explorer.status.text
     assert float(explorer.stack.current) == -1.0
 
 
@@ -134,6 +144,39 @@ def test_in_plane_controls_move_the_heavy_metal_and_the_field() -> None:
     assert 'id="sigma">[0, -1, 0]<' in explorer.numbers.text
     explorer.controls.widget("materials.Pt.theta_SH").value = -0.19
     assert "away from" in explorer.status.text
+
+
+def test_si_field_control_shows_the_direction_of_e() -> None:
+    """An SI stack's field control turns E (and J), the direction its file gives: examples/pt-co-sot.toml has
+    E along +y, which the control showed as eps = eE at -180 deg; sigma_hat = E_hat x xhat (MODEL.md 8a)."""
+    explorer = Explorer(spinstack.load_stack(EXAMPLES / "pt-co-sot.toml"))
+    widget = explorer.controls.widget("field")
+    assert "direction of E (and J)" in widget.label and widget.value == 0.0
+    assert 'id="sigma">[0, 0, -1]<' in explorer.numbers.text  # yhat x xhat = -zhat
+    assert "E\u0302 \u00d7 x\u0302" in str(explorer.controls.panel.objects[0].object)
+    assert explorer.controls.changes() == []  # shown as it is, not moved
+    widget.value = 90.0  # E along +z: sigma_hat = zhat x xhat = +y; eps = eE along -z
+    assert 'id="sigma">[0, 1, 0]<' in explorer.numbers.text
+    field = np.asarray(explorer.stack.field, dtype=float)
+    assert field[1] == 0.0 and field[2] < 0.0
+
+
+def test_narrow_end_bands_are_named_inside_the_frame() -> None:
+    """The "open" bands of examples/pt-co-sot.toml were named centred, wider than the band: the frame clipped
+    the name to "oper".  A narrow band's name starts at the frame's edge and runs inwards, smaller; a lead's
+    wide band keeps its name centred."""
+    for file, ends in (("pt-co-sot.toml", ("open", "open")), ("co-cu-py.toml", ("Cu", "Cu"))):
+        explorer = Explorer(spinstack.load_stack(EXAMPLES / file))
+        names = explorer.profiles.sources["names"].data
+        start, end = explorer.profiles.figures[0].x_range.start, explorer.profiles.figures[0].x_range.end
+        left, right = len(names["text"]) - 2, len(names["text"]) - 1  # the ends follow the layers
+        assert (names["text"][left], names["text"][right]) == ends
+        if ends[0] == "open":
+            assert (names["x"][left], names["align"][left], names["dx"][left]) == (pytest.approx(start), "left", 2)
+            assert (names["x"][right], names["align"][right], names["dx"][right]) == (pytest.approx(end), "right", -2)
+        else:
+            assert names["align"][left] == names["align"][right] == "center"
+            assert start < names["x"][left] < 0.0 and names["x"][right] < end
 
 
 def test_preset_menu_switches_the_stack() -> None:

@@ -27,6 +27,7 @@ import panel as pn
 from ..errors import StackError
 from ..model import Ferromagnet, Insulator, Lead, Stack
 from ..model.paths import parameter_value
+from ..si import REPORTS
 from .display import Display
 from .views import sub
 
@@ -102,20 +103,26 @@ def _angles(stack: Stack, owner: str, title: str) -> Control:
                    lambda: {"theta": theta_widget.value, "phi": phi_widget.value})
 
 
-def _field_direction(stack: Stack) -> Control:
-    """The in-plane field's direction in the y-z plane (degrees from +y towards +z), its magnitude kept."""
+def _field_direction(stack: Stack, si: bool = False) -> Control:
+    """The in-plane field's direction in the y-z plane (degrees from +y towards +z), its magnitude kept.
+
+    A reduced stack shows the direction of its field eps = eE (MODEL.md 8a); an SI stack that of E (and of
+    the current J = sigma E), the direction its file gives: eps = eE points the other way (e < 0).
+    """
     field = np.asarray(stack.field, dtype=float)
     magnitude = float(np.hypot(field[1], field[2]))
-    angle = float(np.rad2deg(np.arctan2(field[2], field[1])))
-    widget = pn.widgets.EditableFloatSlider(label="direction of \u03b5 in the y-z plane (deg from +y)", start=-180.0,
-                                            end=180.0, step=1.0, value=round(angle, 10), width=250,
-                                            css_classes=["ctl", "ctl-field"])
+    sign = float(np.sign(REPORTS["field"].to_unit)) if si else 1.0  # E = eps / e: -1 (e < 0)
+    angle = float(np.rad2deg(np.arctan2(sign * field[2], sign * field[1])))
+    name = "E (and J)" if si else "\u03b5 = eE"
+    widget = pn.widgets.EditableFloatSlider(label=f"direction of {name} in the y-z plane (deg from +y)",
+                                            start=-180.0, end=180.0, step=1.0, value=round(angle, 10) + 0.0,
+                                            width=250, css_classes=["ctl", "ctl-field"])
 
     def read() -> Any:
         radians = np.deg2rad(widget.value)
         direction = np.array([0.0, np.cos(radians), np.sin(radians)])
         direction[np.abs(direction) < 1e-15] = 0.0  # exact zeros at multiples of 90 degrees (cos 90 deg is 6e-17)
-        return magnitude * direction
+        return sign * magnitude * direction + 0.0  # + 0.0: no -0 components
 
     return Control("field", (widget,), read(), read)
 
@@ -190,9 +197,11 @@ class Controls:
         sections.append(("materials: e\u00b2D = 1/\u03c1*, p, l" if self._si else "materials: D, p, l", materials))
 
         if stack.has_field and np.any(stack.field):
-            self.field = _field_direction(stack)
+            self.field = _field_direction(stack, self._si)
             self.controls.append(self.field)
-            sections.insert(0, ("in-plane field (\u03c3\u0302 = x\u0302 \u00d7 \u03b5/|\u03b5|)", [self.field.widgets[0]]))
+            # sigma_hat = xhat x eps_hat = E_hat x xhat (MODEL.md 8a): said with the vector the control turns
+            rule = ("E\u0302 \u00d7 x\u0302" if self._si else "x\u0302 \u00d7 \u03b5\u0302")
+            sections.insert(0, (f"in-plane field (\u03c3\u0302 = {rule})", [self.field.widgets[0]]))
         if stack.has_boundary_ends:  # no charge current crosses an open or insulator end: no current control
             self._watch(on_change)
             self.panel = self._column(sections)

@@ -47,7 +47,9 @@ def _two_f_status(solution: Solution, theta: float, g1: float, g2: float) -> str
     j0 = float(solution.current)
     if j0 == 0.0:
         return "j0 = 0: no current, no spin-transfer torque"
-    reversed_ = " (reversed current)" if j0 < 0 else ""
+    # the direction the electrons flow, said as it is: "reversed" would misname a file's own current
+    # (an SI file's J > 0 is j0 < 0), so only the flow against x is spelled out (+x, F1 -> F2, is the default)
+    reversed_ = " (electrons flowing from F2 to F1)" if j0 < 0 else ""
     if abs(np.sin(np.deg2rad(theta))) < _COLLINEAR:
         # no torque at 0 or 180 degrees; g's sign tells where a small tilt of F2 goes
         where = "back towards" if j0 * g2 > 0 else "further away from"

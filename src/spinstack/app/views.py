@@ -422,13 +422,16 @@ class ProfilesView:
                 dashed = p.line("x", column, source=self.sources["leads"], line_width=2.2,
                                 line_color=style.COMPONENT[c], line_dash="dashed")
                 items.append(LegendItem(label=c, renderers=[solid, dashed]))
+            # no background: the legend's box reaches a few pixels into the frame and hid the end of "open"
             p.add_layout(Legend(items=items, label_text_font_size="11px", padding=2, spacing=0,
-                                border_line_alpha=0), "right")
+                                border_line_alpha=0, background_fill_alpha=0), "right")
             p.yaxis.axis_label = label + (display.unit(quantity) if display is not None else "")
             p.grid.grid_line_alpha = 0.3
             figures.append(p)
-        figures[0].add_layout(LabelSet(x="x", y=height - 14, y_units="screen", text="text",
-                                       source=self.sources["names"], text_align="center", text_font_size="12px",
+        # per-name alignment: an end's narrow band is named from the frame's edge inwards (centred, "open" was
+        # clipped to "oper" by the frame)
+        figures[0].add_layout(LabelSet(x="x", y=height - 14, y_units="screen", text="text", x_offset="dx",
+                                       source=self.sources["names"], text_align="align", text_font_size="size",
                                        text_color=style.INK))
         figures[0].title.text = "profiles along the stack (dashed: in a lead)"
         figures[-1].xaxis.axis_label = "position x (" + (plain_unit(display.length) if display is not None
@@ -460,21 +463,34 @@ class ProfilesView:
         nodes = np.asarray(solution.node_positions, dtype=float)
         left, right = lead_extent(solution, "left"), lead_extent(solution, "right")
         strips: dict[str, list[Any]] = {"x0": [], "x1": [], "color": []}
-        names: dict[str, list[Any]] = {"x": [], "text": []}
+        names: dict[str, list[Any]] = {"x": [], "text": [], "align": [], "dx": [], "size": []}
         for i, layer in enumerate(stack.layers):
             strips["x0"].append(float(nodes[i]))
             strips["x1"].append(float(nodes[i + 1]))
             strips["color"].append(style.FILL["F" if layer.is_ferromagnet else "N"])
             names["x"].append(float(0.5 * (nodes[i] + nodes[i + 1])))
             names["text"].append(layer.material.name)
-        for end, x0, x1 in ((stack.left, -left, 0.0), (stack.right, float(nodes[-1]), float(nodes[-1]) + right)):
+            names["align"].append("center")
+            names["dx"].append(0)
+            names["size"].append("12px")
+        for side, end, x0, x1 in (("left", stack.left, -left, 0.0),
+                                  ("right", stack.right, float(nodes[-1]), float(nodes[-1]) + right)):
             lead = isinstance(end, Lead)
             strips["x0"].append(x0)
             strips["x1"].append(x1)
             band = None if lead else END_BAND.get(end.kind, END_BAND["reservoir"])
             strips["color"].append("#f2f2f2" if lead else band[0])
-            names["x"].append(0.5 * (x0 + x1))
             names["text"].append(end.material.name if lead else _END_NAMES.get(end.kind, band[2]))
+            if lead:  # a lead's band is wide: its name centred
+                names["x"].append(0.5 * (x0 + x1))
+                names["align"].append("center")
+                names["dx"].append(0)
+                names["size"].append("12px")
+            else:  # a narrow band: its name smaller, from the frame's edge (the band's outer edge) inwards
+                names["x"].append(x0 if side == "left" else x1)
+                names["align"].append("left" if side == "left" else "right")
+                names["dx"].append(2 if side == "left" else -2)
+                names["size"].append("10px")
         data: Data = {"strips": strips, "names": names, "faces": {"x": [float(x) for x in nodes]}}
 
         # layers: the hodograph's samples (faces from each layer's own side, so the jumps of j_s show)
