@@ -12,8 +12,8 @@ arrow is ringed.
 
 An SI stack is drawn in nm, eV (meV, ueV: by magnitude, mu_s and mu_0 each its
 own), |e| j_s in A/m^2 times a power of ten, and the |Delta j_s| labels add the
-torque per area (hbar/2)|Delta j_s| in J/m^2 and the magnet it acts on (:mod:`spinstack.plot.units`).  The figures read the
-solution's model numbers (:attr:`spinstack.Solution.reduced`) and convert them there, whichever
+torque per area (hbar/2)|Delta j_s| in J/m^2 and the magnet it acts on
+(:mod:`spinstack.plot.units`).  The figures read the solution's model numbers (:attr:`spinstack.Solution.reduced`) and convert them there, whichever
 solution they are given.
 """
 
@@ -314,7 +314,8 @@ def _curve_points(segments: list[Segment], quantity: str, components: str, axis:
     """Every drawn point of the curves, (n, 2) in data coordinates: what a label should not cover."""
     parts = []
     for segment in segments:
-        curves = [("potential", segment.values)] if quantity == "potential" else _lines(segment.values, components, axis)
+        curves = ([("potential", segment.values)] if quantity == "potential"
+                  else _lines(segment.values, components, axis))
         parts += [np.column_stack([segment.x, values]) for _, values in curves]
     points = np.vstack(parts) if parts else np.zeros((0, 2))
     return points[np.all(np.isfinite(points), axis=1)]

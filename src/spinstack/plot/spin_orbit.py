@@ -73,7 +73,8 @@ def drive_text(stack: Stack) -> str:
     try:
         layer = stack.layers[spin_hall_layer(stack)]
     except SpinstackError:
-        return rf"in-plane field $E$ = ${tex_number(np.linalg.norm(field))}$ V/m along {vector_text(field)}" "\n" + defined
+        return (rf"in-plane field $E$ = ${tex_number(np.linalg.norm(field))}$ V/m along {vector_text(field)}"
+                "\n" + defined)
     density = float(np.asarray(layer.material.D)) * eps * REPORTS["current"].to_unit  # J = e sigma eps, along E
     return (rf"in-plane current $J$ = ${tex_number(np.linalg.norm(density))}$ A/m$^2$ along {vector_text(density)} "
             rf"in {layer.material.name}" "\n" + defined)
