@@ -13,8 +13,8 @@ arrow is ringed.
 An SI stack is drawn in nm, eV (meV, ueV: by magnitude, mu_s and mu_0 each its
 own), |e| j_s in A/m^2 times a power of ten, and the |Delta j_s| labels add the
 torque per area (hbar/2)|Delta j_s| in J/m^2 and the magnet it acts on
-(:mod:`spinstack.plot.units`).  The figures read the solution's model numbers (:attr:`spinstack.Solution.reduced`) and convert them there, whichever
-solution they are given.
+(:mod:`spinstack.plot.units`).  The figures read the solution's model numbers
+(:attr:`spinstack.Solution.reduced`) and convert them there, whichever solution they are given.
 """
 
 from __future__ import annotations
