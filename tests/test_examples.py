@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import pathlib
+import re
 import tomllib
 
 import matplotlib
@@ -62,6 +63,21 @@ def test_every_example_stack_loads_and_solves(path):
         assert np.isfinite(solution.resistance_area) and solution.resistance_area > 0
     else:
         assert solution.stack.has_boundary_ends
+
+
+def test_the_si_insulator_example_says_where_each_number_comes_from():
+    """examples/yig-pt-smr-si.toml (the SI twin of yig-pt-smr.toml): every material and insulator value is
+    the library's or marked assumed, as in the other real-stack examples (tests/test_real_stacks.py)."""
+    assumed = "assumed, order of magnitude; not from a read source"
+    quantity = re.compile(r"^(rho|conductivity|beta|l_sf|theta_SH|G_mix|G_s)\s*=")
+    lines = (EXAMPLES / "yig-pt-smr-si.toml").read_text(encoding="utf-8").splitlines()
+    values = [line for line in lines if quantity.match(line)]
+    assert len(values) == 3  # rho of Pt, G_mix, G_s; l_sf and theta_SH of Pt come from the library
+    for line in values:
+        assert assumed in line, line
+    assert any(line.startswith("[materials.Pt]") and "LIBRARY" in line for line in lines)
+    data = toml("yig-pt-smr-si.toml")
+    assert data["units"] == "SI" and data["right"]["kind"] == "insulator"
 
 
 def test_the_figures_have_their_stacks_and_scripts():

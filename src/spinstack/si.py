@@ -52,9 +52,10 @@ from numpy.typing import ArrayLike
 
 from .errors import StackError
 from .model import Ferromagnet, Interface, Layer, Lead, Normal, Reservoir, Stack
+from .model.checks import LARGEST, SMALLEST
 from .model.layers import End
 from .model.materials import Material
-from .units import Q_, to_si
+from .units import Q_, check_magnitude, to_si
 
 if TYPE_CHECKING:  # pragma: no cover
     import pint
@@ -74,6 +75,24 @@ HBAR = 6.62607015e-34 / (2.0 * math.pi)
 """Reduced Planck constant hbar = h / 2 pi in J s (h exact in the SI since 2019)."""
 
 _E2 = ELECTRON_CHARGE**2
+
+
+def model_span(scale: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """The sizes of an SI value whose model number ``scale`` x value the solve can hold (MODEL.md 7).
+
+    An SI stack holds converted numbers (g = G/e^2 ~ 1e52 for a real interface); the solver's range
+    check (:data:`spinstack.model.checks.SMALLEST` .. ``LARGEST``) would quote those.  Checked on
+    the value as given instead (:func:`spinstack.units.check_magnitude`), a refusal quotes what the
+    user wrote."""
+    size = np.abs(np.asarray(scale, dtype=float))
+    return SMALLEST / size, LARGEST / size
+
+
+def model_span_inverse(scale: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """As :func:`model_span` for a model number ``scale`` / value (D = 1/(e^2 rho))."""
+    size = np.abs(np.asarray(scale, dtype=float))
+    return size / LARGEST, size / SMALLEST
+
 
 # ------------------------------------------------------------------ materials
 def normal(name: str, rho: Any = None, l_sf: Any = math.inf, *, conductivity: Any = None, theta_SH: Any = 0.0) -> Normal:
@@ -98,8 +117,8 @@ def normal(name: str, rho: Any = None, l_sf: Any = math.inf, *, conductivity: An
         With D = 1/(e^2 rho_N) (MODEL.md 7) and l = l_sf in metres.
     """
     path = f"materials.{name}"
-    resistivity = _resistivity(rho, conductivity, path)
-    length = to_si(l_sf, "length", f"{path}.l_sf", sign="positive", allow_inf=True)
+    resistivity = _resistivity(rho, conductivity, path, 1.0 / _E2)
+    length = to_si(l_sf, "length", f"{path}.l_sf", sign="positive", allow_inf=True, magnitude=model_span(1.0))
     angle = to_si(theta_SH, "dimensionless", f"{path}.theta_SH")
     return Normal(name, D=1.0 / (_E2 * resistivity), l=length, theta_SH=angle)
 
@@ -139,11 +158,14 @@ def ferromagnet(name: str, rho: Any = None, beta: Any = None, l_sf: Any = math.i
     if beta is None:
         raise StackError(f"{path}.beta", "missing (bulk spin asymmetry, strictly between -1 and 1)")
     asymmetry = to_si(beta, "dimensionless", f"{path}.beta", bounds=(-1.0, 1.0))
-    length = to_si(l_sf, "length", f"{path}.l_sf", sign="positive", allow_inf=True)
-    coherence = {key: to_si(value, "length", f"{path}.{key}", sign="positive", allow_inf=True)
+    _resistivity_held(resistivity, rho, conductivity, path, (1.0 - asymmetry**2) / _E2)  # D = (1 - beta^2)/(e^2 rho)
+    length = to_si(l_sf, "length", f"{path}.l_sf", sign="positive", allow_inf=True, magnitude=model_span(1.0))
+    coherence = {key: to_si(value, "length", f"{path}.{key}", sign="positive", allow_inf=True,
+                            magnitude=model_span(1.0))
                  for key, value in (("l_J", l_J), ("l_phi", l_phi)) if value is not None}
     if D_perp is not None:
-        coherence["D_perp"] = to_si(D_perp, "conductivity", f"{path}.D_perp", sign="positive") / _E2
+        coherence["D_perp"] = to_si(D_perp, "conductivity", f"{path}.D_perp", sign="positive",
+                                    magnitude=model_span(1.0 / _E2)) / _E2
     return Ferromagnet(name, D=(1.0 - asymmetry**2) / (_E2 * resistivity), p=asymmetry, l=length, **coherence)
 
 
@@ -234,14 +256,28 @@ def _sourced_or_given(name: str, kind: str, merged: dict[str, Any], give: str | 
             raise StackError(f"materials.{name}.{key}", f"{MISSING_REASON}: {how}")
 
 
-def _resistivity(rho: Any, conductivity: Any, path: str) -> np.ndarray:
+def _resistivity(rho: Any, conductivity: Any, path: str, scale: ArrayLike | None = None) -> np.ndarray:
+    """rho (or 1/conductivity) in Ohm m; with ``scale``, checked that the model's D = scale / rho is one the
+    solve can hold (:func:`_resistivity_held`)."""
     if rho is not None and conductivity is not None:
         raise StackError(f"{path}.conductivity", "give rho or conductivity, not both")
     if conductivity is not None:
-        return 1.0 / to_si(conductivity, "conductivity", f"{path}.conductivity", sign="positive")
-    if rho is None:
+        resistivity = 1.0 / to_si(conductivity, "conductivity", f"{path}.conductivity", sign="positive")
+    elif rho is None:
         raise StackError(f"{path}.rho", 'missing (resistivity, e.g. "60 nOhm*m"; or conductivity)')
-    return to_si(rho, "resistivity", f"{path}.rho", sign="positive")
+    else:
+        resistivity = to_si(rho, "resistivity", f"{path}.rho", sign="positive")
+    if scale is not None:
+        _resistivity_held(resistivity, rho, conductivity, path, scale)
+    return resistivity
+
+
+def _resistivity_held(resistivity: np.ndarray, rho: Any, conductivity: Any, path: str, scale: ArrayLike) -> None:
+    """Refuse, quoting rho (or conductivity) as given, a resistivity whose D = scale / rho the solve cannot hold."""
+    if conductivity is not None:
+        check_magnitude(1.0 / resistivity, conductivity, "conductivity", f"{path}.conductivity", model_span(scale))
+    else:
+        check_magnitude(resistivity, rho, "resistivity", f"{path}.rho", model_span_inverse(scale))
 
 
 # ------------------------------------------------------------------ layers, ends, interfaces
@@ -253,7 +289,8 @@ def layer(material: Material | str, thickness: Any, magnetization: ArrayLike | d
     ``{"theta": deg, "phi": deg}``).  Errors name ``thickness`` and ``magnetization``.
     """
     chosen = _material_argument(material, library)
-    return Layer(chosen, to_si(thickness, "length", "thickness", sign="positive"), magnetization)
+    return Layer(chosen, to_si(thickness, "length", "thickness", sign="positive", magnitude=model_span(1.0)),
+                 magnetization)
 
 
 def lead(material: Material | str, magnetization: ArrayLike | dict | None = None, *, library: Any = None) -> Lead:
@@ -302,6 +339,11 @@ def interface(node: int, AR: Any = None, gamma: Any = None, G_mix: Any = None, d
     resistance = to_si(given["AR"], "area_resistance", "AR", sign="nonnegative")
     asymmetry = to_si(0.0 if given["gamma"] is None else given["gamma"], "dimensionless", "gamma",
                       bounds=(-1.0, 1.0))
+    # the model holds AR* e^2 and g_up, g_dn = 1/(2 AR* e^2 (1 -+ gamma)): all of them within the solve's range
+    side = np.abs(asymmetry)
+    check_magnitude(resistance, given["AR"], "area_resistance", "AR",
+                    (np.maximum(SMALLEST, 1.0 / (2.0 * LARGEST * (1.0 - side))) / _E2,
+                     np.minimum(LARGEST, 1.0 / (2.0 * SMALLEST * (1.0 + side))) / _E2))
     loss = to_si(0.0 if given["delta"] is None else given["delta"], "dimensionless", "delta", sign="nonnegative")
     mixing = mixing_conductance(given["G_mix"], "G_mix")
     return Interface.from_valet_fert(node, resistance * _E2, asymmetry, None if mixing is None else mixing / _E2,
@@ -315,12 +357,14 @@ def mixing_conductance(value: Any, path: str) -> np.ndarray | None:
     if isinstance(value, (list, tuple)):
         if len(value) != 2:
             raise StackError(path, f"must be a pair [Re, Im] of conductances per area, got {_shown(value)}")
-        real = to_si(value[0], "area_conductance", f"{path}[0]", sign="nonnegative", allow_inf=True)  # inf: absorbing
-        imaginary = to_si(value[1], "area_conductance", f"{path}[1]")
+        # the model holds g = G/e^2 (MODEL.md 7); inf: full absorption
+        real = to_si(value[0], "area_conductance", f"{path}[0]", sign="nonnegative", allow_inf=True,
+                     magnitude=model_span(1.0 / _E2))
+        imaginary = to_si(value[1], "area_conductance", f"{path}[1]", magnitude=model_span(1.0 / _E2))
         return np.stack(np.broadcast_arrays(real, imaginary), axis=-1)
     if isinstance(value, str):
         raise StackError(path, f"must be a pair [Re, Im] of conductances per area, got {_shown(value)}")
-    array = to_si(value, "area_conductance", path, allow_inf=True)
+    array = to_si(value, "area_conductance", path, allow_inf=True, magnitude=model_span(1.0 / _E2))
     if array.ndim == 0 or array.shape[-1] != 2:
         raise StackError(path, f"must be a pair [Re, Im] of conductances per area, got {_shown(value)}")
     if (array[..., 0] < 0).any():
@@ -344,7 +388,7 @@ def stack(layers: Sequence[Layer], left: End | None = None, right: End | None = 
         The in-plane electric field [0, E_y, E_z] (e.g. ``[0, "2e4 V/m", 0]``; numbers in V/m),
         stored as eps = e E (MODEL.md 7, 8a); ``None`` (default) for none.
     """
-    J = to_si(current_density, "current_density", "current")
+    J = to_si(current_density, "current_density", "current", magnitude=model_span(1.0 / ELEMENTARY_CHARGE))  # j0 = J/e
     eps = None if field is None else ELECTRON_CHARGE * _electric_field(field) + 0.0  # + 0.0: no -0 components
     return Stack(layers, left=Reservoir() if left is None else left, right=Reservoir() if right is None else right,
                  current=J / ELECTRON_CHARGE, interfaces=interfaces, units="SI", field=eps)
@@ -355,10 +399,11 @@ def _electric_field(value: Any) -> np.ndarray:
     if isinstance(value, (list, tuple)):
         if len(value) != 3:
             raise StackError("field", f"must be [0, E_y, E_z] (an in-plane electric field), got {_shown(value)}")
-        parts = [to_si(part, "electric_field", f"field[{i}]") for i, part in enumerate(value)]
+        parts = [to_si(part, "electric_field", f"field[{i}]", magnitude=model_span(ELEMENTARY_CHARGE))  # eps = eE
+                 for i, part in enumerate(value)]
         E = np.stack(np.broadcast_arrays(*parts), axis=-1)
     else:
-        E = to_si(value, "electric_field", "field")
+        E = to_si(value, "electric_field", "field", magnitude=model_span(ELEMENTARY_CHARGE))
         if E.ndim == 0 or E.shape[-1] != 3:
             raise StackError("field", f"must be [0, E_y, E_z] (an in-plane electric field), got {_shown(value)}")
     if np.any(E[..., 0] != 0):

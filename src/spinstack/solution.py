@@ -631,6 +631,16 @@ def solution_of(system: Any, caller: str) -> Solution:
     raise TypeError(f"{caller} takes a spinstack Stack or Solution, got {type(system).__name__}")
 
 
+def stack_of(system: Any, caller: str) -> Stack:
+    """``system`` itself when it is a :class:`~spinstack.model.Stack`, the stack it solves when it is a
+    :class:`Solution` (for functions that vary the stack); a TypeError naming ``caller`` for anything else."""
+    if isinstance(system, Stack):
+        return system
+    if isinstance(system, Solution):
+        return system.stack
+    raise TypeError(f"{caller} takes a spinstack Stack or Solution, got {type(system).__name__}")
+
+
 def _model_units(stack: Stack, arrays: StackArrays, j0: np.ndarray) -> Solution:
     """The Solution of ``stack`` that reports the solver's own numbers (:attr:`Solution.reduced`)."""
     model = Solution.__new__(Solution)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,7 @@ from .errors import StackError
 if TYPE_CHECKING:  # pragma: no cover
     import pint
 
-__all__ = ["KINDS", "Kind", "Q_", "is_quantity", "registry", "to_si"]
+__all__ = ["KINDS", "Kind", "Q_", "check_magnitude", "is_quantity", "registry", "to_si"]
 
 # Spellings pint does not know, added as aliases of pint's own units (pint's
 # prefixes then apply: nOhm, fOhm, uOhm, mOhm, ...).  Never a parser of our own.
@@ -95,7 +96,7 @@ KINDS: dict[str, Kind] = {
 
 
 def to_si(value: Any, kind: str, path: str, *, sign: str = "finite", allow_inf: bool = False,
-          bounds: tuple[float, float] | None = None) -> np.ndarray:
+          bounds: tuple[float, float] | None = None, magnitude: tuple[float, float] | None = None) -> np.ndarray:
     """A quantity as a float array in SI base units, checked.
 
     Parameters
@@ -114,6 +115,10 @@ def to_si(value: Any, kind: str, path: str, *, sign: str = "finite", allow_inf: 
         Let ``+inf`` through (spin diffusion lengths: no spin flip).
     bounds
         ``(low, high)``: the value must lie strictly between them.
+    magnitude
+        ``(low, high)`` in the SI unit of ``kind``: a finite non-zero value must have a size
+        between them (:func:`check_magnitude`; the sizes whose converted model number the
+        solve can hold).
 
     Returns
     -------
@@ -137,7 +142,54 @@ def to_si(value: Any, kind: str, path: str, *, sign: str = "finite", allow_inf: 
         array = _converted(_own(value, path, expected), target, path, expected, value)
     else:
         array = _plain(value, path, expected)
-    return _checked(array, value, path, sign=sign, allow_inf=allow_inf, bounds=bounds, unit=target.unit)
+    array = _checked(array, value, path, sign=sign, allow_inf=allow_inf, bounds=bounds, unit=target.unit)
+    if magnitude is not None:
+        check_magnitude(array, value, kind, path, magnitude)
+    return array
+
+
+def check_magnitude(array: np.ndarray, original: Any, kind: str, path: str, magnitude: tuple[Any, Any]) -> None:
+    """Refuse a finite non-zero value of ``array`` (SI units of ``kind``) whose size is outside ``magnitude``.
+
+    The solver's checks (:data:`spinstack.model.checks.SMALLEST`, ``LARGEST``) see the converted
+    model number (an SI stack holds D = 1/(e^2 rho), g = G/e^2, ...), which is not what the user
+    wrote: the caller gives the SI sizes that convert into the solver's range, and this refusal
+    quotes ``original`` as given and the range in its unit (``"1e-200 fOhm*m^2"``: "must lie between
+    3.89564e-98 and 3.89564e+202 fOhm*m^2 in magnitude").  ``low`` and ``high`` may be arrays (a
+    batch): the narrowest range is stated and applied.
+    """
+    low, high = float(np.max(magnitude[0])), float(np.min(magnitude[1]))
+    size = np.abs(array)
+    bad = np.isfinite(size) & (size != 0) & ((size < low) | (size > high))
+    if bad.any():
+        unit = KINDS[kind].unit
+        span = _in_unit_of(original, (low, high), unit)
+        raise StackError(path, f"must lie between {span} in magnitude (converted for the solve, it would leave "
+                               f"the range double precision can multiply), got {_describe(original, array, bad, unit)}")
+
+
+def _in_unit_of(original: Any, span: tuple[float, float], unit: str) -> str:
+    """``low and high unit``: in the unit ``original`` was written in ("1e-200 fOhm*m^2": fOhm*m^2), else in ``unit``."""
+    low, high = span
+    written = _written_unit(original)
+    if written and len(written) <= 30:  # a message quotes a unit, it does not copy a long expression
+        try:
+            per = registry().Quantity(1.0, unit) / registry().Quantity("1 " + written)
+            factor = float(per.to("").magnitude)
+            return f"{low * factor:.6g} and {high * factor:.6g} {written}"
+        except Exception:  # an odd spelling pint took in the value but not alone: fall back to SI base units
+            pass
+    return f"{low:.6g} and {high:.6g}" + (f" {unit}" if unit else "")
+
+
+def _written_unit(original: Any) -> str:
+    """The unit part of a quantity as written ("fOhm*m^2" of "1e-200 fOhm*m^2"), "" for a plain number."""
+    if isinstance(original, str):
+        number = re.match(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", original)
+        return original[number.end():].strip() if number else ""
+    if is_quantity(original):
+        return f"{original.units:~}"
+    return ""
 
 
 # ------------------------------------------------------------------ parsing

@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 from ..errors import SpinstackError, StackError
 from ..model import Lead, Stack
 from ..model.paths import with_parameter
-from ..solution import Efficiency, solve
+from ..solution import Efficiency, Solution, solve, stack_of
 
 EFFICIENCIES = ("g1", "g2", "g1_field", "g2_field")
 
@@ -60,12 +60,14 @@ def rotation_plane(stack: Stack, pair: tuple[int, int] | None = None) -> tuple[n
     return m1, e
 
 
-def with_angle(stack: Stack, theta: ArrayLike, pair: tuple[int, int] | None = None) -> Stack:
+def with_angle(stack: Stack | Solution, theta: ArrayLike, pair: tuple[int, int] | None = None) -> Stack:
     """The stack with m2 turned to ``theta`` degrees from m1, in the plane of :func:`rotation_plane`.
 
-    ``theta`` broadcasts against the stack's batch shape.  ``pair`` = (reference, turned)
-    layer indices for a stack with more F layers (the others stay as they are).
+    ``stack`` may be a solution (its stack is used).  ``theta`` broadcasts against the stack's batch
+    shape.  ``pair`` = (reference, turned) layer indices for a stack with more F layers (the others
+    stay as they are).
     """
+    stack = stack_of(stack, "with_angle")
     first, second = _pair(stack, pair)
     angle = np.deg2rad(np.asarray(theta, dtype=float))[..., None]
     m1, e = rotation_plane(stack, (first, second))
@@ -86,13 +88,13 @@ def with_angle(stack: Stack, theta: ArrayLike, pair: tuple[int, int] | None = No
     return dataclasses.replace(stack, layers=layers, right=right)
 
 
-def efficiency(stack: Stack, theta: ArrayLike) -> Efficiency:
+def efficiency(stack: Stack | Solution, theta: ArrayLike) -> Efficiency:
     """g1, g2 (and field-like parts) at the angles ``theta`` (degrees), batched.
 
     Parameters
     ----------
     stack
-        A stack with exactly two F layers; its own m2 only sets the rotation plane.
+        A stack with exactly two F layers (or its solution); its own m2 only sets the rotation plane.
     theta
         Angles between m1 and m2 in degrees, any shape broadcasting with the stack's batch.
 
@@ -101,6 +103,7 @@ def efficiency(stack: Stack, theta: ArrayLike) -> Efficiency:
     Efficiency
         Arrays of shape ``broadcast(theta, batch_shape)``; at 0 and 180 degrees the limits.
     """
+    stack = stack_of(stack, "efficiency")
     return solve(with_angle(stack, theta)).efficiency()
 
 
@@ -132,12 +135,13 @@ def bisect(function: Callable[[np.ndarray], np.ndarray], low: np.ndarray, high: 
     return 0.5 * (low + high)
 
 
-def sign_change_angles(stack: Stack, which: str = "g2", samples: int = 721) -> np.ndarray:
+def sign_change_angles(stack: Stack | Solution, which: str = "g2", samples: int = 721) -> np.ndarray:
     """Angles (degrees, ascending) in (0, 180) where ``which`` changes sign.
 
     The curve is sampled on ``samples`` angles (one batched solve) and every
-    bracket refined by bisection to ~1e-13 relative.  Unbatched stacks only.
+    bracket refined by bisection to ~1e-13 relative.  Unbatched stacks (or their solutions) only.
     """
+    stack = stack_of(stack, "sign_change_angles")
     if stack.batch_shape != ():
         raise SpinstackError("sign_change_angles takes a single configuration (batch_shape == ())")
     grid = np.linspace(0.0, 180.0, samples)
@@ -176,7 +180,7 @@ class Threshold:
     bounds: tuple[float, float]
 
 
-def threshold(stack: Stack, path: str, which: str = "g2", theta: ArrayLike = 30.0,
+def threshold(stack: Stack | Solution, path: str, which: str = "g2", theta: ArrayLike = 30.0,
               bounds: tuple[float, float] | None = None, samples: int = 257) -> Threshold:
     """The value of the scalar parameter ``path`` at which ``which`` changes sign.
 
@@ -188,7 +192,7 @@ def threshold(stack: Stack, path: str, which: str = "g2", theta: ArrayLike = 30.
     Parameters
     ----------
     stack
-        A stack with two F layers (unbatched).
+        A stack with two F layers (unbatched), or its solution.
     path
         A parameter path (``materials.F2.p``, ``layers[1].thickness``, ...; see
         :mod:`spinstack.model.paths`).
@@ -206,6 +210,7 @@ def threshold(stack: Stack, path: str, which: str = "g2", theta: ArrayLike = 30.
     -------
     Threshold
     """
+    stack = stack_of(stack, "threshold")
     if stack.batch_shape != ():
         raise SpinstackError("threshold takes a single configuration (batch_shape == ())")
     theta = np.atleast_1d(np.asarray(theta, dtype=float))
@@ -249,17 +254,18 @@ def _vary(stack: Stack, path: str, values: np.ndarray) -> Stack:
     return with_angle(stack, values) if path == "theta" else with_parameter(stack, path, values)
 
 
-def sign_map(stack: Stack, x: tuple[str, ArrayLike], y: tuple[str, ArrayLike]) -> SignMap:
+def sign_map(stack: Stack | Solution, x: tuple[str, ArrayLike], y: tuple[str, ArrayLike]) -> SignMap:
     """g1 and g2 over the outer product of two parameters, in one batched solve.
 
     Parameters
     ----------
     stack
-        A single-configuration stack with two F layers.
+        A single-configuration stack with two F layers, or its solution.
     x, y
         ``(path, values)``: a parameter path (:mod:`spinstack.model.paths`) or
         ``"theta"`` (angle between m1 and m2, degrees) and its 1D values.
     """
+    stack = stack_of(stack, "sign_map")
     if stack.batch_shape != ():
         raise SpinstackError("sign_map takes a single configuration (batch_shape == ())")
     (x_path, x_values), (y_path, y_values) = x, y
@@ -272,13 +278,14 @@ def sign_map(stack: Stack, x: tuple[str, ArrayLike], y: tuple[str, ArrayLike]) -
     return SignMap(x_path, x_values, y_path, y_values, np.broadcast_to(values.g1, shape), np.broadcast_to(values.g2, shape))
 
 
-def seed_eq15_boundaries(stack: Stack, theta: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+def seed_eq15_boundaries(stack: Stack | Solution, theta: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Eq. (15)'s thresholds on p2/p1 for an F1/N/F2 stack between reservoirs (seed App. I).
 
     Returns ``(g2_boundary, g1_boundary)``: g2 < 0 above ``A2 / (B cos theta)`` and
     g1 < 0 below ``B cos theta / A1`` (for cos theta > 0; ``inf`` and ``-inf``
-    elsewhere).  Used to overlay the closed form on a computed sign map.
+    elsewhere).  Used to overlay the closed form on a computed sign map.  ``stack`` may be a solution.
     """
+    stack = stack_of(stack, "seed_eq15_boundaries")
     layers = stack.layers
     kinds = [layer.is_ferromagnet for layer in layers]
     if kinds != [True, False, True] or stack.left.kind != "reservoir" or stack.right.kind != "reservoir":
@@ -312,20 +319,21 @@ class SignReport:
     bounds: dict[str, tuple[float, float]]
 
 
-def default_threshold_parameters(stack: Stack) -> list[str]:
-    """The polarisations of F1 and F2 (once if they share a material)."""
+def default_threshold_parameters(stack: Stack | Solution) -> list[str]:
+    """The polarisations of F1 and F2 (once if they share a material) of a stack or a solution's stack."""
+    stack = stack_of(stack, "default_threshold_parameters")
     names = [stack.layers[i].material.name for i in _pair(stack)]
     return list(dict.fromkeys(f"materials.{name}.p" for name in names))
 
 
-def sign_report(stack: Stack, theta: ArrayLike = (0.0, 30.0, 60.0), parameters: list[str] | None = None,
+def sign_report(stack: Stack | Solution, theta: ArrayLike = (0.0, 30.0, 60.0), parameters: list[str] | None = None,
                 bounds: tuple[float, float] | None = None) -> SignReport:
     """Sign-change angles of g1 and g2, and the thresholds of each parameter for each g at each angle.
 
     Parameters
     ----------
     stack
-        A single-configuration stack with two F layers (not touching).
+        A single-configuration stack with two F layers (not touching), or its solution.
     theta
         Angles (degrees) at which thresholds are searched.
     parameters
@@ -334,6 +342,7 @@ def sign_report(stack: Stack, theta: ArrayLike = (0.0, 30.0, 60.0), parameters: 
         Search range for every parameter; default as in :func:`threshold`, but
         (0.001, 0.999) for polarisations (the seed's eq. 15 assumes p > 0).
     """
+    stack = stack_of(stack, "sign_report")
     values = solve(stack).efficiency()
     parameters = default_threshold_parameters(stack) if parameters is None else parameters
     angles = np.atleast_1d(np.asarray(theta, dtype=float))

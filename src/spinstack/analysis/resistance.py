@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike
 
 from ..errors import SpinstackError
 from ..model import Stack
-from ..solution import solve
+from ..solution import Solution, solve, stack_of
 from .efficiency import with_angle
 
 
@@ -29,7 +29,7 @@ def default_pair(stack: Stack) -> tuple[int, int]:
     return indices[0], indices[-1]
 
 
-def resistance_curve(stack: Stack, theta: ArrayLike, pair: tuple[int, int] | None = None, *,
+def resistance_curve(stack: Stack | Solution, theta: ArrayLike, pair: tuple[int, int] | None = None, *,
                      reduced: bool = False) -> np.ndarray:
     """Resistance-area r(theta) with the turned layer at ``theta`` degrees from the reference (batched).
 
@@ -37,7 +37,9 @@ def resistance_curve(stack: Stack, theta: ArrayLike, pair: tuple[int, int] | Non
     plane is that of :func:`spinstack.analysis.with_angle`; shape ``broadcast(theta,
     batch_shape)``.  Units as :attr:`spinstack.Solution.resistance_area`: reduced, or Ohm m^2 for
     an SI stack; ``reduced=True`` gives the solver's model numbers (:attr:`spinstack.Solution.reduced`).
+    ``stack`` may be a solution (its stack is turned).
     """
+    stack = stack_of(stack, "resistance_curve")
     solution = solve(with_angle(stack, theta, pair if pair is not None else default_pair(stack)))
     return (solution.reduced if reduced else solution).resistance_area
 
@@ -54,12 +56,14 @@ class Magnetoresistance:
         return (self.antiparallel - self.parallel) / self.parallel
 
 
-def magnetoresistance(stack: Stack, pair: tuple[int, int] | None = None, *, reduced: bool = False) -> Magnetoresistance:
+def magnetoresistance(stack: Stack | Solution, pair: tuple[int, int] | None = None, *, reduced: bool = False) -> Magnetoresistance:
     """R_P (theta = 0) and R_AP (theta = 180 degrees) of the turned layer against the reference (``pair``,
     default the first and the last F layer), in one batched solve.
 
     Units as :func:`resistance_curve` (Ohm m^2 for an SI stack; ``reduced=True``: model numbers).
+    ``stack`` may be a solution (its stack is turned).
     """
+    stack = stack_of(stack, "magnetoresistance")
     if stack.batch_shape == ():
         # one stack: two single solves, each O(L) on the banded path; a batch of two takes the general
         # elimination, which is 20x slower for a long stack (1e5 layers: 24 s)

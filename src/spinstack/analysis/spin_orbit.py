@@ -39,7 +39,7 @@ from .. import si
 from ..errors import SpinstackError
 from ..model import Ferromagnet, Insulator, Open, Stack
 from ..model.paths import parameter_value, with_parameter
-from ..solution import Solution, solve
+from ..solution import Solution, solve, stack_of
 
 #: the rotation planes of :func:`smr_angle`, in the order of the figures
 PLANES = ("alpha", "beta", "gamma")
@@ -103,8 +103,10 @@ def _check_drive(stack: Stack) -> None:
     spin_hall_layer(stack)
 
 
-def spin_hall_layer(stack: Stack) -> int:
-    """Index of the first normal-metal layer with theta_SH != 0 (the heavy metal); a one-line error if none."""
+def spin_hall_layer(stack: Stack | Solution) -> int:
+    """Index of the first normal-metal layer with theta_SH != 0 (the heavy metal) of a stack or a solution's
+    stack; a one-line error if none."""
+    stack = stack_of(stack, "spin_hall_layer")
     for index, layer in enumerate(stack.layers):
         if not layer.is_ferromagnet and np.any(np.asarray(layer.material.theta_SH) != 0):
             return index
@@ -159,14 +161,15 @@ def _parts(solution: Solution, target: int | str) -> tuple[np.ndarray, np.ndarra
     return damping[..., target], field_like[..., target]
 
 
-def torque_thickness(stack: Stack, values: ArrayLike, parameter: str | None = None,
+def torque_thickness(stack: Stack | Solution, values: ArrayLike, parameter: str | None = None,
                      target: int | str | None = None, *, reduced: bool = False) -> TorqueCurve:
     """tau_DL and tau_FL of a magnet against the thickness of a layer, in one batched solve.
 
     Parameters
     ----------
     stack
-        A single configuration with an in-plane ``field`` and a normal-metal layer with theta_SH != 0.
+        A single configuration with an in-plane ``field`` and a normal-metal layer with theta_SH != 0
+        (or its solution).
     values
         Thicknesses (stack units: reduced, or m for an SI stack), 1-D.
     parameter
@@ -186,6 +189,7 @@ def torque_thickness(stack: Stack, values: ArrayLike, parameter: str | None = No
         applies: the swept thickness is that of the only spin Hall layer, which has an open outer face
         and touches the F layer transparently, and the F absorbs fully (no l_J, l_phi).
     """
+    stack = stack_of(stack, "torque_thickness")
     _check_drive(stack)
     values = _values(values)
     parameter = _thickness_path(stack, parameter)
@@ -231,15 +235,16 @@ def _limit4(solution: Solution, parameter: str, target: int | str) -> np.ndarray
 
 
 # ------------------------------------------------------------------ SMR
-def chen_smr(stack: Stack, magnetization: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+def chen_smr(stack: Stack | Solution, magnetization: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """(smr.long, smr.trans) of the Chen form (MODEL.md 8g limit 6) for a one-layer HM film between an
     open face and a magnetic insulator without spin sink (g_s = 0); ``None`` for any other stack.
 
     smr.long = drho0 + drho1 (1 - m_sigma^2), smr.trans = drho1 m_eps m_sigma + drho2 m_x with
     X = 2 l G tanh^2(d/2l) / (D + 2 l G coth(d/l)), G = g_r + i g_i, drho0 = -theta^2 (2l/d) tanh(d/2l),
     drho1 = theta^2 (l/d) Re X, drho2 = -theta^2 (l/d) Im X.  Batched over the stack and ``magnetization``
-    (default the insulator's).
+    (default the insulator's).  ``stack`` may be a solution.
     """
+    stack = stack_of(stack, "chen_smr")
     if len(stack.layers) != 1 or stack.layers[0].is_ferromagnet or not stack.has_field:
         return None
     ends = {type(stack.left), type(stack.right)}
@@ -264,12 +269,13 @@ def chen_smr(stack: Stack, magnetization: ArrayLike | None = None) -> tuple[np.n
     return drho0 + drho1 * (1.0 - m_sigma**2), drho1 * m_eps * m_sigma + drho2 * m_x
 
 
-def smr_thickness(stack: Stack, values: ArrayLike, parameter: str | None = None) -> SmrCurve:
+def smr_thickness(stack: Stack | Solution, values: ArrayLike, parameter: str | None = None) -> SmrCurve:
     """smr.long and smr.trans against the thickness of a layer (default the first spin Hall layer), batched.
 
     ``closed_form`` holds the Chen form (:func:`chen_smr`) when the stack is an HM film between an open
-    face and an insulator (g_s = 0) and the HM's thickness is swept.
+    face and an insulator (g_s = 0) and the HM's thickness is swept.  ``stack`` may be a solution.
     """
+    stack = stack_of(stack, "smr_thickness")
     _check_drive(stack)
     values = _values(values)
     parameter = _thickness_path(stack, parameter)
@@ -279,8 +285,10 @@ def smr_thickness(stack: Stack, values: ArrayLike, parameter: str | None = None)
     return SmrCurve(parameter, values, np.asarray(smr.longitudinal), np.asarray(smr.transverse), closed)
 
 
-def rotation_plane(stack: Stack, plane: str) -> tuple[np.ndarray, np.ndarray]:
-    """The unit vectors (u, v) with m(angle) = cos(angle) u + sin(angle) v for ``plane`` in :data:`PLANES`."""
+def rotation_plane(stack: Stack | Solution, plane: str) -> tuple[np.ndarray, np.ndarray]:
+    """The unit vectors (u, v) with m(angle) = cos(angle) u + sin(angle) v for ``plane`` in :data:`PLANES`
+    (of a stack or a solution's stack)."""
+    stack = stack_of(stack, "rotation_plane")
     if plane not in PLANES:
         raise SpinstackError(f"unknown rotation plane {plane!r} (expected one of: {', '.join(PLANES)})")
     eps = np.asarray(stack.field, dtype=float)
@@ -300,13 +308,13 @@ def _magnet_path(stack: Stack, magnet: int | str | None) -> str:
     return f"{target}.magnetization" if isinstance(target, str) else f"layers[{target}].magnetization"
 
 
-def smr_angle(stack: Stack, angles: ArrayLike, plane: str = "alpha", magnet: int | str | None = None) -> SmrCurve:
+def smr_angle(stack: Stack | Solution, angles: ArrayLike, plane: str = "alpha", magnet: int | str | None = None) -> SmrCurve:
     """smr.long and smr.trans with a magnet's m turned through ``angles`` (degrees) in ``plane``, batched.
 
     Parameters
     ----------
     stack
-        A single configuration with an in-plane field and a spin Hall layer.
+        A single configuration with an in-plane field and a spin Hall layer, or its solution.
     angles
         Degrees, 1-D.
     plane
@@ -321,6 +329,7 @@ def smr_angle(stack: Stack, angles: ArrayLike, plane: str = "alpha", magnet: int
         ``closed_form``: the Chen form (MODEL.md 8g limit 6) for an HM film on an insulator (g_s = 0)
         when the insulator is turned.
     """
+    stack = stack_of(stack, "smr_angle")
     _check_drive(stack)
     angles = _values(angles)
     path = _magnet_path(stack, magnet)

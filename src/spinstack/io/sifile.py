@@ -57,7 +57,8 @@ def si_stack(top: dict[str, Any], library: Any) -> Stack:
     books = _Library(library)
     if "current" not in top:
         raise StackError("current", 'missing (the charge current density J, e.g. "1e11 A/m^2")')
-    J = to_si(_with_unit(_single(top["current"], "current"), "current_density", "current"), "current_density", "current")
+    J = to_si(_with_unit(_single(top["current"], "current"), "current_density", "current"), "current_density", "current",
+              magnitude=si.model_span(1.0 / si.ELEMENTARY_CHARGE))  # j0 = J/e: refused as written, not as j0
     materials = _Materials(read_materials(top.get("materials", {}), books.table_material), books)
     left = read_end(top.get("left"), "left", materials.lookup, _area_conductance, "G")
     layers = read_layers(top.get("layers", []), materials.lookup, _thickness)
@@ -74,7 +75,8 @@ def si_stack(top: dict[str, Any], library: Any) -> Stack:
 
 
 def _thickness(value: Any, path: str) -> Any:
-    return to_si(_with_unit(_single(value, path), "length", path), "length", path, sign="positive")
+    return to_si(_with_unit(_single(value, path), "length", path), "length", path, sign="positive",
+                 magnitude=si.model_span(1.0))
 
 
 # the keys of a [materials.NAME] table that have a dimension (beta and theta_SH are plain numbers)
@@ -130,7 +132,8 @@ def _area_conductance(value: Any, path: str) -> Any:
     The signs the model requires (G_r >= 0, G_s >= 0) are checked here, so that an error names the
     file's key and value rather than the converted g."""
     sign = "finite" if path.endswith("G_mix[1]") else "nonnegative"
-    return to_si(_with_unit(value, "area_conductance", path), "area_conductance", path, sign=sign) / si.ELECTRON_CHARGE**2
+    return to_si(_with_unit(value, "area_conductance", path), "area_conductance", path, sign=sign,
+                 magnitude=si.model_span(1.0 / si.ELECTRON_CHARGE**2)) / si.ELECTRON_CHARGE**2
 
 
 def _field(value: Any, layers: list[Any]) -> np.ndarray:
@@ -145,15 +148,17 @@ def _field(value: Any, layers: list[Any]) -> np.ndarray:
             raise StackError("field.layer", f"must be a layer index from 0 to {len(layers) - 1}, got {show(index)}")
         if "current_density" not in value:
             raise StackError("field.current_density", 'missing (e.g. [0, "1e11 A/m^2", 0])')
-        J = read_vector(value["current_density"], "field.current_density", 'e.g. [0, "1e11 A/m^2", 0]',
-                        lambda v, p: to_si(_with_unit(v, "current_density", p), "current_density", p))
-        _in_plane(J, value["current_density"], "field.current_density")
         material = layers[index].material
         # eps = e E, E = J / sigma_SI, sigma_SI = e^2 sigma (MODEL.md 7)
+        span = si.model_span(1.0 / (si.ELECTRON_CHARGE * material.conductivity))
+        J = read_vector(value["current_density"], "field.current_density", 'e.g. [0, "1e11 A/m^2", 0]',
+                        lambda v, p: to_si(_with_unit(v, "current_density", p), "current_density", p, magnitude=span))
+        _in_plane(J, value["current_density"], "field.current_density")
         return np.asarray(J) / (si.ELECTRON_CHARGE * material.conductivity)
     E = read_vector(value, "field", 'an electric field [0, E_y, E_z], e.g. [0, "2e4 V/m", 0]; or '
                     '{ layer = K, current_density = [0, J_y, J_z] }',
-                    lambda v, p: to_si(_with_unit(v, "electric_field", p), "electric_field", p))
+                    lambda v, p: to_si(_with_unit(v, "electric_field", p), "electric_field", p,
+                                       magnitude=si.model_span(si.ELEMENTARY_CHARGE)))  # eps = eE
     _in_plane(E, value, "field")
     return si.ELECTRON_CHARGE * np.asarray(E)
 

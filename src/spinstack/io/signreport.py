@@ -136,7 +136,7 @@ def _parameter(path: str, units: str) -> str:
     if units == "SI" and parameter_kind(path) == "current":
         return "current (J)"
     if units == "SI" and parameter_kind(path) == "conductivity":
-        return f"{path} (e^2 D)"
+        return f"{path} (e^2 {path.rsplit('.', 1)[-1]})"  # e^2 D or e^2 D_perp: a conductivity in S/m
     return path
 
 

@@ -74,7 +74,7 @@ def format_summary(solution: Solution, source: str) -> str:
     else:
         header = f"{source}: units reduced, current j0 = {_number(current)} (electrons' particle flux along +x)"
     sections = [
-        [header, f"ends: left {_end(stack.left)}, right {_end(stack.right)}"],
+        [header, f"ends: left {_end(stack.left, units)}, right {_end(stack.right, units)}"],
         _layers(solution, units),
         _nodes(solution, units),
         _interfaces(solution, units),
@@ -308,13 +308,17 @@ def _neighbour_names(stack: Stack, node: int) -> tuple[str, str]:
     return name(before), name(after)
 
 
-def _end(end: End) -> str:
+def _end(end: End, units: _Units) -> str:
     if isinstance(end, Open):
         return "open (no spin current crosses it)"
     if isinstance(end, Insulator):
-        g_r, g_i = (float(v) for v in end.g_mix)
-        return (f"magnetic insulator (m = {_vector_column([end.magnetization])[0]}, g_mix = [{_number(g_r)}, {_number(g_i)}], "
-                f"g_s = {_number(float(end.g_s))})")
+        # an SI stack holds g = G/e^2 (MODEL.md 7, 8d): shown as the file's G_mix, G_s in Ohm^-1 m^-2
+        scale = units.interface_conductance
+        g_r, g_i = (float(v) * scale.factor for v in end.g_mix)
+        g_s = float(end.g_s) * scale.factor
+        mixing, sink, unit = ("G_mix", "G_s", f" {scale.unit}") if scale.unit else ("g_mix", "g_s", "")
+        return (f"magnetic insulator (m = {_vector_column([end.magnetization])[0]}, "
+                f"{mixing} = [{_number(g_r)}, {_number(g_i)}]{unit}, {sink} = {_number(g_s)}{unit})")
     if not isinstance(end, Lead):
         return "reservoir (mu_s = 0)"
     text = f"semi-infinite lead of {end.material.name} ({end.material.kind}"

@@ -31,7 +31,8 @@ import numpy as np
 
 from ..analysis import hodograph, ring_forces
 from ..errors import SpinstackError
-from ..solution import Solution
+from ..model import Stack
+from ..solution import Solution, solution_of
 from . import style
 from .hodograph import curves, draw_axes, element_rotation, quantity_scale, square_box, to_fold
 from .units import Scale, figure_units
@@ -73,14 +74,15 @@ class FoldedRing:
         return np.sum([f.vector for f in self.forces], axis=0) if self.forces else np.zeros(2)
 
 
-def folded_ring_forces(solution: Solution, samples: int = 65) -> list[FoldedRing]:
+def folded_ring_forces(solution: Solution | Stack, samples: int = 65) -> list[FoldedRing]:
     """The analogy's forces on every ring, mapped into the fold plane of :func:`~spinstack.analysis.hodograph`.
 
     The ring at node k joins element k (the layer k - 1, or the left end) and
     element k + 1 (layer k, or the right end); a force is folded with the
     rotation of the element whose cord exerts it.  Model numbers (:attr:`spinstack.Solution.reduced`).
+    ``solution`` may be a stack (solved here).
     """
-    solution = solution.reduced
+    solution = solution_of(solution, "folded_ring_forces").reduced
     fold = hodograph(solution, samples)
     forces = ring_forces(solution)
     elements = solution.arrays.elements()
@@ -187,14 +189,14 @@ def _table(rings: list[FoldedRing], unit: str = "") -> str:
     return "\n".join(lines)
 
 
-def plot_analogy(solution: Solution, ax: Any = None, samples: int = 65, numbers: bool = True,
+def plot_analogy(solution: Solution | Stack, ax: Any = None, samples: int = 65, numbers: bool = True,
                  key_ax: Any = None) -> Any:
     """The mechanical analogy: rails, rings, cords and the balanced forces on each ring.
 
     Parameters
     ----------
     solution
-        A single-configuration solution.
+        A single-configuration solution, or a stack (solved here).
     ax
         Axes to draw into; when omitted, a new figure with a side panel for the key.
     samples
@@ -217,6 +219,7 @@ def plot_analogy(solution: Solution, ax: Any = None, samples: int = 65, numbers:
     in force units scaled by one common factor (``quiverkey`` shows it); summed
     over a ring their components vanish.
     """
+    solution = solution_of(solution, "plot_analogy")
     from matplotlib.legend_handler import HandlerPatch
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrow, Patch

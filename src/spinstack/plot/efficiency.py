@@ -20,20 +20,21 @@ import numpy as np
 
 from ..analysis import efficiency, sign_change_angles
 from ..model import Stack
+from ..solution import Solution, stack_of
 from . import style
 from .units import figure_units
 
 _FIELD_THRESHOLD = 1e-10
 
 
-def plot_efficiency(stack: Stack, ax: Any = None, samples: int = 361, mark_theta: float | None = None) -> Any:
+def plot_efficiency(stack: Stack | Solution, ax: Any = None, samples: int = 361, mark_theta: float | None = None) -> Any:
     """g1 and g2 against the angle theta between m1 and m2, 0 to 180 degrees.
 
     Parameters
     ----------
     stack
-        A single-configuration stack with exactly two F layers; m2 is turned in the
-        plane of m1 and m2 (:func:`spinstack.analysis.with_angle`).
+        A single-configuration stack with exactly two F layers (or its solution); m2 is turned
+        in the plane of m1 and m2 (:func:`spinstack.analysis.with_angle`).
     ax
         Axes to draw into; a new figure when omitted.
     samples
@@ -47,6 +48,7 @@ def plot_efficiency(stack: Stack, ax: Any = None, samples: int = 361, mark_theta
         Sign-change lines carry the gid ``"sign-change:g1"`` / ``"sign-change:g2"``
         and their x data is the angle.
     """
+    stack = stack_of(stack, "plot_efficiency")
     ax = style.new_axes(ax, figsize=(6.4, 4.0))
     theta = np.linspace(0.0, 180.0, samples)
     values = efficiency(stack, theta)

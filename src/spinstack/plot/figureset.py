@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SpinstackError
-from ..solution import Solution
+from ..model import Stack
+from ..solution import Solution, solution_of
 
 #: figure kinds of the CPP drive, in the order ``spinstack figures`` writes them
 KINDS = ("profiles", "hodograph", "analogy", "efficiency", "signmap")
@@ -79,9 +80,11 @@ def _first_polarization(solution: Solution) -> str | None:
     return None if first == second else f"materials.{first}.p"
 
 
-def available_kinds(solution: Solution) -> tuple[str, ...]:
+def available_kinds(solution: Solution | Stack) -> tuple[str, ...]:
     """The kinds that make sense for this stack (efficiency and sign map need two F layers and the CPP
-    drive; the analogy the CPP drive; the spin-orbit kinds an in-plane field and a theta_SH layer)."""
+    drive; the analogy the CPP drive; the spin-orbit kinds an in-plane field and a theta_SH layer).
+    ``solution`` may be a stack (solved here)."""
+    solution = solution_of(solution, "available_kinds")
     return tuple(kind for kind in ALL_KINDS if kind not in skipped_kinds(solution))
 
 
@@ -100,11 +103,13 @@ def skipped_kinds(solution: Solution) -> dict[str, str]:
     return skipped
 
 
-def write_figure(solution: Solution, kind: str, path: str | os.PathLike) -> Path:
-    """Draw ``kind`` for a single-configuration solution and save it (PNG, SVG or PDF by extension).
+def write_figure(solution: Solution | Stack, kind: str, path: str | os.PathLike) -> Path:
+    """Draw ``kind`` for a single-configuration solution (or stack, solved here) and save it (PNG, SVG or
+    PDF by extension).
 
     The file appears complete or not at all (written next to it, then renamed).
     """
+    solution = solution_of(solution, "write_figure")
     import matplotlib.pyplot as plt
 
     target = figure_target(path)
@@ -154,8 +159,11 @@ def _umask() -> int:
     return mask
 
 
-def write_figure_set(solution: Solution, folder: str | os.PathLike, stem: str, extension: str = ".png") -> list[Path]:
-    """Write every available kind as ``folder/stem-kind.ext``; the folder is created if needed."""
+def write_figure_set(solution: Solution | Stack, folder: str | os.PathLike, stem: str,
+                     extension: str = ".png") -> list[Path]:
+    """Write every available kind of a solution (or stack, solved here) as ``folder/stem-kind.ext``; the
+    folder is created if needed."""
+    solution = solution_of(solution, "write_figure_set")
     out = Path(folder)
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 
 from ..analysis import Hodograph, hodograph
-from ..model import Insulator, Lead
-from ..solution import Solution
+from ..model import Insulator, Lead, Stack
+from ..solution import Solution, solution_of
 from . import style
 from .profiles import torque_faces
 from .units import Scale, figure_units
@@ -272,14 +272,15 @@ def _frame_labels(ax: Any, solution: Solution, quantity: str, scale: Scale | Non
         ax.set_ylabel(unit(rf"${symbol}^y$"))
 
 
-def plot_hodograph(solution: Solution, quantity: str = "accumulation", ax: Any = None,
+def plot_hodograph(solution: Solution | Stack, quantity: str = "accumulation", ax: Any = None,
                    samples: int = _SAMPLES, legend: bool = True) -> Any:
     """The folded hodograph of mu_s or j_s (seed Figs. 4, 5), equal aspect.
 
     Parameters
     ----------
     solution
-        A single-configuration solution (any number of layers; non-coplanar stacks are folded).
+        A single-configuration solution (any number of layers; non-coplanar stacks are folded), or a
+        stack (solved here).
     quantity
         ``"accumulation"`` (mu_s) or ``"spin_current"`` (j_s).
     ax
@@ -293,6 +294,7 @@ def plot_hodograph(solution: Solution, quantity: str = "accumulation", ax: Any =
     -------
     matplotlib.axes.Axes
     """
+    solution = solution_of(solution, "plot_hodograph")
     from matplotlib.lines import Line2D
 
     style.check_quantity(quantity, ("accumulation", "spin_current"))
@@ -356,14 +358,14 @@ def plot_hodograph(solution: Solution, quantity: str = "accumulation", ax: Any =
     return ax
 
 
-def plot_hodograph_3d(solution: Solution, quantity: str = "accumulation", ax: Any = None,
+def plot_hodograph_3d(solution: Solution | Stack, quantity: str = "accumulation", ax: Any = None,
                       samples: int = _SAMPLES) -> Any:
     """The unfolded hodograph in the stack's spin-space frame (mpl_toolkits.mplot3d), equal aspect.
 
     Parameters
     ----------
     solution
-        A single-configuration solution.
+        A single-configuration solution, or a stack (solved here).
     quantity
         ``"accumulation"`` or ``"spin_current"``.
     ax
@@ -373,6 +375,7 @@ def plot_hodograph_3d(solution: Solution, quantity: str = "accumulation", ax: An
     -------
     mpl_toolkits.mplot3d.axes3d.Axes3D
     """
+    solution = solution_of(solution, "plot_hodograph_3d")
     from matplotlib.ticker import MaxNLocator
 
     style.check_quantity(quantity, ("accumulation", "spin_current"))
@@ -425,7 +428,7 @@ def plot_hodograph_3d(solution: Solution, quantity: str = "accumulation", ax: An
     return ax
 
 
-def hodograph_figure(solution: Solution, fig: Any = None, *, ax: Any = None) -> Any:
+def hodograph_figure(solution: Solution | Stack, fig: Any = None, *, ax: Any = None) -> Any:
     """Folded mu_s, folded j_s and the 3D view side by side.
 
     A stack with an in-plane field (MODEL.md 8) gets mu_s and j_s in 3D instead, with sigma_hat and
@@ -435,7 +438,7 @@ def hodograph_figure(solution: Solution, fig: Any = None, *, ax: Any = None) -> 
     Parameters
     ----------
     solution
-        A single-configuration solution.
+        A single-configuration solution, or a stack (solved here).
     fig
         Figure to draw into (it should be empty); a new one when omitted.
     ax
@@ -448,7 +451,7 @@ def hodograph_figure(solution: Solution, fig: Any = None, *, ax: Any = None) -> 
     matplotlib.figure.Figure
         The figure drawn into.
     """
-    solution = solution.reduced
+    solution = solution_of(solution, "hodograph_figure").reduced
     if solution.stack.has_field:
         return _in_plane_figure(solution, fig, ax)
     fig, (left, middle, right) = style.new_panels(fig, ax, shape=(1, 3), figsize=(14.0, 4.8),

@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import SpinstackError
-from ..model import Insulator, Lead, Open
-from ..solution import Solution
+from ..model import Insulator, Lead, Open, Stack
+from ..solution import Solution, solution_of
 from . import style
 from .units import Scale, figure_units
 
@@ -469,14 +469,14 @@ def _place_torque_labels(ax: Any, labels: list[TorqueLabel], points: np.ndarray)
         annotation.set_in_layout(False)
 
 
-def plot_profiles(solution: Solution, quantity: str = "accumulation", components: str = "xyz",
+def plot_profiles(solution: Solution | Stack, quantity: str = "accumulation", components: str = "xyz",
                   ax: Any = None, names: bool = True) -> Any:
     """Draw mu_s(x), j_s(x) or mu_0(x) across the stack (seed Figs. 2, 3).
 
     Parameters
     ----------
     solution
-        A single-configuration :class:`~spinstack.Solution`.
+        A single-configuration :class:`~spinstack.Solution`, or a stack (solved here).
     quantity
         ``"accumulation"`` (mu_s), ``"spin_current"`` (j_s) or ``"potential"`` (mu_0, scalar:
         ``components`` is ignored).
@@ -493,6 +493,7 @@ def plot_profiles(solution: Solution, quantity: str = "accumulation", components
     -------
     matplotlib.axes.Axes
     """
+    solution = solution_of(solution, "plot_profiles")
     style.check_quantity(quantity)
     if components not in COMPONENTS:
         raise ValueError(f"components must be one of {', '.join(map(repr, COMPONENTS))}, got {components!r}")
@@ -553,13 +554,13 @@ def _collinear(solution: Solution) -> bool:
     return all(np.linalg.norm(np.cross(axes[0], a)) < 1e-9 for a in axes[1:]) if axes else True
 
 
-def profiles_figure(solution: Solution, fig: Any = None, components: str | None = None, *, ax: Any = None) -> Any:
+def profiles_figure(solution: Solution | Stack, fig: Any = None, components: str | None = None, *, ax: Any = None) -> Any:
     """mu_s(x) above j_s(x), sharing x (seed Figs. 2, 3).
 
     Parameters
     ----------
     solution
-        A single-configuration solution.
+        A single-configuration solution, or a stack (solved here).
     fig
         Figure to draw into (it should be empty); a new one when omitted.
     components
@@ -574,7 +575,7 @@ def profiles_figure(solution: Solution, fig: Any = None, components: str | None 
     matplotlib.figure.Figure
         The figure drawn into.
     """
-    solution = solution.reduced
+    solution = solution_of(solution, "profiles_figure").reduced
     if components is None:  # an in-plane drive polarises along sigma_hat, not along m: every component
         components = "longitudinal" if _collinear(solution) and not solution.stack.has_field else "xyz"
     fig, (top, bottom) = style.new_panels(fig, ax, shape=(2, 1), figsize=(7.2, 6.0), sharex=True)

@@ -24,6 +24,7 @@ from numpy.typing import ArrayLike
 from ..analysis import seed_eq15_boundaries, sign_map
 from ..errors import SpinstackError
 from ..model import Stack
+from ..solution import Solution, stack_of
 from ..model.paths import parameter_value
 from . import style
 from .units import parameter_scale
@@ -86,7 +87,7 @@ def eq15_overlay(stack: Stack, x_path: str, y_path: str, ratio_to: str | None,
     return out
 
 
-def plot_sign_map(stack: Stack, x: tuple[str, ArrayLike] = ("theta", np.linspace(0.0, 180.0, 181)),
+def plot_sign_map(stack: Stack | Solution, x: tuple[str, ArrayLike] = ("theta", np.linspace(0.0, 180.0, 181)),
                   y: tuple[str, ArrayLike] | None = None, ax: Any = None, overlay_eq15: bool = True,
                   ratio_to: str | None = None, mark_stack: bool = True) -> Any:
     """Regions of negative g1 and g2 over two parameters.
@@ -94,7 +95,7 @@ def plot_sign_map(stack: Stack, x: tuple[str, ArrayLike] = ("theta", np.linspace
     Parameters
     ----------
     stack
-        A single-configuration stack with two F layers.
+        A single-configuration stack with two F layers, or its solution.
     x, y
         ``(path, values)``: ``"theta"`` (angle between m1 and m2, degrees) or a
         parameter path (:mod:`spinstack.model.paths`) and its 1D values, in the
@@ -116,6 +117,7 @@ def plot_sign_map(stack: Stack, x: tuple[str, ArrayLike] = ("theta", np.linspace
     -------
     matplotlib.axes.Axes
     """
+    stack = stack_of(stack, "plot_sign_map")
     from matplotlib.patches import Patch
     from matplotlib.lines import Line2D
 

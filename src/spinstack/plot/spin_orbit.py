@@ -23,6 +23,7 @@ from ..analysis.spin_orbit import PLANES, rotation_plane, smr_angle, smr_thickne
 from ..errors import SpinstackError
 from ..model import Insulator, Stack
 from ..si import REPORTS
+from ..solution import Solution, stack_of
 from . import style
 from .units import figure_units, tex_number
 
@@ -120,14 +121,14 @@ def _mark_stack(ax: Any, x: float, text: str) -> None:
 
 
 # ------------------------------------------------------------------ torque against thickness
-def plot_torque_thickness(stack: Stack, thicknesses: ArrayLike | None = None, parameter: str | None = None,
+def plot_torque_thickness(stack: Stack | Solution, thicknesses: ArrayLike | None = None, parameter: str | None = None,
                           target: int | str | None = None, ax: Any = None) -> Any:
     """tau_DL and tau_FL against a layer's thickness (default: the heavy metal's), MODEL.md 8f.
 
     Parameters
     ----------
     stack
-        A single configuration with an in-plane field and a spin Hall layer.
+        A single configuration with an in-plane field and a spin Hall layer, or its solution.
     thicknesses
         Values in the stack's units (m for SI); default from ~0 to max(2 d, 5 l) of that layer.
     parameter, target
@@ -139,6 +140,7 @@ def plot_torque_thickness(stack: Stack, thicknesses: ArrayLike | None = None, pa
     -------
     matplotlib.axes.Axes
     """
+    stack = stack_of(stack, "plot_torque_thickness")
     path = parameter or (f"layers[{spin_hall_layer(stack)}].thickness" if stack.has_field else None)
     if thicknesses is None and path is not None and path.startswith("layers["):
         thicknesses = _default_thicknesses(stack, path)
@@ -185,13 +187,14 @@ def _ratio_at(stack: Stack, curve: Any) -> float:
 
 
 # ------------------------------------------------------------------ SMR against thickness
-def plot_smr_thickness(stack: Stack, thicknesses: ArrayLike | None = None, parameter: str | None = None,
+def plot_smr_thickness(stack: Stack | Solution, thicknesses: ArrayLike | None = None, parameter: str | None = None,
                        ax: Any = None) -> Any:
     """smr.long (Delta R / R) and smr.trans against a layer's thickness (default: the heavy metal's).
 
     The Chen form of MODEL.md 8g limit 6 is overlaid for an HM film between an open face and an
-    insulator (g_s = 0).
+    insulator (g_s = 0).  ``stack`` may be a solution (its stack is varied).
     """
+    stack = stack_of(stack, "plot_smr_thickness")
     path = parameter or (f"layers[{spin_hall_layer(stack)}].thickness" if stack.has_field else None)
     if thicknesses is None and path is not None and path.startswith("layers["):
         thicknesses = _default_thicknesses(stack, path)
@@ -255,14 +258,14 @@ PLANE_LINE = {"alpha": dict(lw=3.2, ls="-", alpha=0.55), "beta": dict(lw=1.8, ls
               "gamma": dict(lw=1.6, ls=(0, (1, 1.5)))}
 
 
-def smr_angle_figure(stack: Stack, angles: ArrayLike | None = None, magnet: int | str | None = None,
+def smr_angle_figure(stack: Stack | Solution, angles: ArrayLike | None = None, magnet: int | str | None = None,
                      fig: Any = None) -> Any:
     """smr.long and smr.trans against the magnet's angle in the alpha, beta and gamma planes (two panels).
 
     Parameters
     ----------
     stack
-        A single configuration with an in-plane field and a spin Hall layer.
+        A single configuration with an in-plane field and a spin Hall layer, or its solution.
     angles
         Degrees; default 0 to 360.
     magnet
@@ -274,6 +277,7 @@ def smr_angle_figure(stack: Stack, angles: ArrayLike | None = None, magnet: int 
     -------
     matplotlib.figure.Figure
     """
+    stack = stack_of(stack, "smr_angle_figure")
     from matplotlib.lines import Line2D
     from matplotlib.ticker import MultipleLocator
 

@@ -207,18 +207,21 @@ def parameter_kind(path: str) -> str:
 
     ``theta`` (the sign maps' angle between m1 and m2) and ``...magnetization.theta`` /
     ``.phi`` are angles in degrees; ``layers[i].thickness`` and ``materials.NAME.l``
-    lengths; ``current`` the drive j0; ``materials.NAME.D`` a conductance (per length);
-    ``materials.NAME.p`` dimensionless.
+    (``.l_J``, ``.l_phi``) lengths; ``current`` the drive j0; ``materials.NAME.D`` (and
+    ``.D_perp``) a conductance (per length); ``materials.NAME.p`` and ``.theta_SH`` dimensionless.
     """
     if path == "theta" or path.endswith(".theta") or path.endswith(".phi"):
         return "angle"
     if path == "current":
         return "current"
-    if path.endswith(".thickness") or (path.startswith("materials.") and path.endswith(".l")):
+    material = path.startswith("materials.")
+    # l_J, l_phi are lengths and D_perp a conductance like l and D (MODEL.md 8f): an SI stack holds
+    # D_perp = sigma_perp/e^2, which shown as it is would be an internal number (~1e44)
+    if path.endswith(".thickness") or (material and path.endswith((".l", ".l_J", ".l_phi"))):
         return "length"
-    if path.startswith("materials.") and path.endswith(".D"):
+    if material and path.endswith((".D", ".D_perp")):
         return "conductivity"
-    if path.startswith("materials.") and path.endswith(".p"):
+    if material and path.endswith((".p", ".theta_SH")):
         return "dimensionless"
     return "other"
 
