@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import spinstack as ss
+from spinstack._sweep.layout import describe
+from spinstack.cli import main
+
+from tests.strategies import full_stacks
 
 F1 = ss.Ferromagnet("F1", 1.0, 0.5, 2.0)
 F2 = ss.Ferromagnet("F2", 1.3, 0.3, 1.5)
@@ -171,3 +183,201 @@ def test_valet_fert_parameters_map_to_channel_conductances():
     assert float(interface.g_dn) == pytest.approx(1 / (2 * 0.5 * 1.6))
     assert float(interface.gamma) == pytest.approx(0.6)
     assert 1 / float(interface.g) == pytest.approx(0.5 * (1 - 0.6**2))  # AR* (1 - gamma^2)
+
+
+# ------------------------------------------- accumulations that nothing fixes (issue 13, after a6a3533)
+# Reservoir | F | N | F | interface at node 3 | N lead with l = inf (the review's stack): the lead takes no spin
+# current (G = D / 2l = 0) and g_r = 0 absorbs none, so on the interface's N side only g_i (and nothing at all
+# for g_mix = [0, 0]) fixes mu_perp.  a6a3533 gave NaN (a trace shift of 0 for the traceless g_i [m]x, 0 times
+# inf for [0, 0]); for a lead with l = 1e20 it gave mu = 2333 instead of 0.95 (rounding times 1 / (D / 2l)).
+NL = ss.Normal("NL", 3.0, np.inf)
+F = ss.Ferromagnet("F", 1.0, 0.5, 2.0)
+
+
+def floating(g_mix, lead_l=np.inf, lead_left=False):
+    layers = [ss.Layer(F, 1.0, [0, 0, 1]), ss.Layer(ss.Normal("N", 3.0, np.inf), 1.0), ss.Layer(F, 1.0, [0, 1, 1])]
+    lead = ss.Lead(ss.Normal("NL", 3.0, lead_l))
+    if lead_left:  # the mirror image: lead | interface at node 0 | F | N | F | reservoir
+        return ss.Stack(layers[::-1], left=lead, right=ss.Reservoir(), interfaces=[ss.Interface(0, 2.0, 1.0, g_mix)])
+    return ss.Stack(layers, left=ss.Reservoir(), right=lead, interfaces=[ss.Interface(3, 2.0, 1.0, g_mix)])
+
+
+@pytest.mark.parametrize("lead_left", [False, True], ids=["lead-right", "lead-left"])
+@pytest.mark.parametrize("g_mix", [[0.0, 0.3], [0.0, 0.0], [1e-9, 0.0]])
+def test_lead_without_relaxation_beside_an_interface_without_absorption(g_mix, lead_left):
+    with np.errstate(all="raise"):  # as the CLI runs: no operation may divide by zero on the way
+        solutions = {l: ss.solve(floating(g_mix, l, lead_left)) for l in (np.inf, 1e20, 1e12, 1e6)}
+        for solution in solutions.values():
+            for value in (solution.accumulation, solution.accumulation_right, solution.torque,
+                          solution.resistance_area, solution.efficiency().g1, solution.efficiency().g2):
+                assert np.isfinite(value).all()
+    limit = solutions[np.inf]
+    # nothing drives mu_perp on the N side (the lead carries nothing, the interface passes spin along m only),
+    # so every g_mix gives the same solution, mu_perp = 0 there, and it is the limit of the lead's l -> inf:
+    # 1 / (D / 2l) times the rounding is not in it (1e20: rounding-exact, 1e12: G = 1.5e-12 of the
+    # channel's ~1), and at l = 1e6 the lead's own G = 1.5e-6 moves it by that much
+    node = 0 if lead_left else 3
+    m = np.array([0.0, 1.0, 1.0]) / np.sqrt(2.0)
+    beside = limit.accumulation[node] if lead_left else limit.accumulation_right[node]
+    np.testing.assert_allclose(np.cross(beside, m), 0.0, atol=1e-15)
+    reference = ss.solve(floating([0.0, 0.3], np.inf, lead_left))
+    for name in ("accumulation", "accumulation_right", "torque"):
+        np.testing.assert_allclose(getattr(limit, name), getattr(reference, name), rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(getattr(solutions[1e20], name), getattr(limit, name), rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(getattr(solutions[1e12], name), getattr(limit, name), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(getattr(solutions[1e6], name), getattr(limit, name), rtol=1e-5, atol=1e-6)
+    if not lead_left:  # the review's numbers: a6a3533^ (conductance form, g_mix = [0, 0.3]) and the lead at l = 1e6
+        assert round(float(limit.efficiency().g2), 6) == 0.516330
+        assert round(float(limit.resistance_area), 6) == 2.520044
+
+
+def test_floating_accumulation_is_one_answer_from_python_the_cli_and_a_sweep(tmp_path):
+    text = "\n".join(['units = "reduced"', 'current = 1.0', '[materials.F]', 'type = "ferromagnet"', 'D = 1.0',
+                      'p = 0.5', 'l = 2.0', '[materials.N]', 'type = "normal"', 'D = 3.0', 'l = "inf"', '[[layers]]',
+                      'material = "F"', 'thickness = 1.0', 'magnetization = [0, 0, 1]', '[[layers]]', 'material = "N"',
+                      'thickness = 1.0', '[[layers]]', 'material = "F"', 'thickness = 1.0', 'magnetization = [0, 1, 1]',
+                      '[right]', 'kind = "lead"', 'material = "N"', '[[interfaces]]', 'node = 3', 'g_up = 2.0',
+                      'g_dn = 1.0', 'g_mix = [0.0, 0.3]', ''])
+    path = tmp_path / "nan2.toml"
+    path.write_text(text)
+    stack = ss.load_stack(path)
+    python = ss.solve(stack)
+    result = CliRunner().invoke(main, ["solve", str(path), "--json"])
+    assert result.exit_code == 0, result.stderr  # a6a3533: exit 2, "parameters span too many orders of magnitude"
+    data = json.loads(result.stdout)
+    np.testing.assert_allclose([node["mu_s"] for node in data["nodes"]], python.accumulation, rtol=1e-14, atol=1e-16)
+    assert data["efficiency"]["g2"] == pytest.approx(float(python.efficiency().g2), rel=1e-14)
+    assert data["resistance_area"]["total"] == pytest.approx(float(python.resistance_area), rel=1e-14)
+    swept = ss.sweep(stack, {"layers[1].thickness": [1.0, 2.0]}, progress=False)
+    assert float(swept.g2.values[0]) == pytest.approx(float(python.efficiency().g2), rel=1e-14)
+    np.testing.assert_allclose(swept.accumulation.values[0], python.accumulation, rtol=1e-14, atol=1e-16)
+    assert np.isfinite(swept.g2.values).all()
+
+
+def injecting(kind):
+    """A stack whose l = inf region has no steady state: spin is injected where nothing relaxes it or lets it out.
+
+    ``"current"``: an F lead with l = inf (it injects p j0 m_L and carries nothing away) | N with l = inf | F along
+    x, both interfaces with g_mix = 0: the part of m_L normal to x stays in the N layer.  ``"field"``: an N lead
+    with l = inf and theta_SH | F, interface with g_mix = 0: the lead's spin Hall current x x eps is normal to m.
+    """
+    if kind == "current":
+        layers = [ss.Layer(ss.Normal("N", 2.0, np.inf), 1.0), ss.Layer(F, 1.0, [1, 0, 0])]
+        return ss.Stack(layers, left=ss.Lead(ss.Ferromagnet("FL", 1.5, 0.4, np.inf), [0, 0, 1]),
+                        interfaces=[ss.Interface(0, 2.0, 1.0, [0.0, 0.0]), ss.Interface(1, 2.0, 1.0, [0.0, 0.0])])
+    return ss.Stack([ss.Layer(F, 1.0, [0, 0, 1]), ss.Layer(ss.Normal("N", 2.0, 2.0), 1.0)],
+                    left=ss.Lead(ss.Normal("HM", 1.0, np.inf, 0.2)), right=ss.Open(), current=0.0, field=[0, 0, 1],
+                    interfaces=[ss.Interface(0, 2.0, 1.0, [0.0, 0.0])])
+
+
+@pytest.mark.parametrize("kind", ["current", "field"])
+def test_spin_injected_into_a_region_without_relaxation_is_refused_with_the_reason(kind):
+    # no steady state: at finite l the accumulation grows like l (checked here), at l = inf there is none; a6a3533
+    # returned NaN (RuntimeWarning only) or numbers that were rounding divided by 0
+    def lengthened(l):
+        stack = injecting(kind)
+        if kind == "current":
+            return dataclasses.replace(stack, left=ss.Lead(ss.Ferromagnet("FL", 1.5, 0.4, l), [0, 0, 1]),
+                                       layers=[ss.Layer(ss.Normal("N", 2.0, l), 1.0), stack.layers[1]])
+        return dataclasses.replace(stack, left=ss.Lead(ss.Normal("HM", 1.0, l, 0.2)))
+    sizes = [np.abs(ss.solve(lengthened(l)).accumulation).max() for l in (1e3, 1e4)]
+    assert sizes[1] / sizes[0] == pytest.approx(10.0, rel=1e-2)
+    with pytest.raises(ss.SpinstackError, match="no steady state"):
+        ss.solve(injecting(kind)).accumulation  # noqa: B018
+
+
+# ------------------------------------------------------------------ property: no NaN, one answer, three doors
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{key} = {_toml(item)}" for key, item in value.items()) + " }"
+    return repr(float(value))
+
+
+def stack_file(described: dict) -> str:
+    """A stack file from :func:`spinstack._sweep.layout.describe` (what a sweep stores; ``stack_from_dict`` reads it)."""
+    lines = [f"{key} = {_toml(value)}" for key, value in described.items() if not isinstance(value, dict)
+             and not (isinstance(value, list) and value and isinstance(value[0], dict))]
+    for name, material in described["materials"].items():
+        lines += [f"[materials.{name}]"] + [f"{key} = {_toml(value)}" for key, value in material.items()]
+    for side in ("left", "right"):
+        lines += [f"[{side}]"] + [f"{key} = {_toml(value)}" for key, value in described[side].items()]
+    for table in ("layers", "interfaces"):
+        for entry in described.get(table, []):
+            lines += [f"[[{table}]]"] + [f"{key} = {_toml(value)}" for key, value in entry.items()]
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def stacks_with_unfixed_directions(draw):
+    """:func:`full_stacks` (reduced, one configuration) with the review's extremes drawn in: l = inf for some
+    materials (leads too) and g_r = 0 (with g_i = 0 or not) at some N/F interfaces."""
+    stack = draw(full_stacks(units="reduced", batched=False))
+    infinite = {name for name in stack.materials if draw(st.booleans())}
+
+    def material(old):
+        return dataclasses.replace(old, l=np.inf) if old.name in infinite else old
+
+    layers = [dataclasses.replace(layer, material=material(layer.material)) for layer in stack.layers]
+    ends = [dataclasses.replace(end, material=material(end.material)) if isinstance(end, ss.Lead) else end
+            for end in (stack.left, stack.right)]
+    interfaces = [dataclasses.replace(interface, g_mix=[0.0, draw(st.sampled_from([0.0, float(interface.g_mix[1])]))])
+                  if interface.g_mix is not None and draw(st.booleans()) else interface for interface in stack.interfaces]
+    try:
+        return dataclasses.replace(stack, layers=layers, left=ends[0], right=ends[1], interfaces=interfaces)
+    except ss.StackError:  # every l = inf and no reservoir: refused when built (no relaxation anywhere)
+        assume(False)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stacks_with_unfixed_directions())
+def test_no_nan_and_one_answer_from_python_the_cli_and_a_sweep(stack):
+    # every valid stack: finite accumulation, torque, resistance and efficiency, or a SpinstackError that names
+    # the reason; and the same from the CLI (--json, or one line and exit 2) and from a sweep of the same file
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "stack.toml"
+        path.write_text(stack_file(describe(stack)))
+        loaded = ss.load_stack(path)
+        solution = ss.solve(loaded)
+        try:
+            values = {"accumulation": solution.accumulation, "accumulation_right": solution.accumulation_right,
+                      "torque": solution.torque}
+            if solution.resistance_problem is None:
+                values["resistance_area"] = solution.resistance_area
+            if solution.efficiency_problem is None:
+                values["g1"], values["g2"] = solution.efficiency().g1, solution.efficiency().g2
+            refused = None
+        except ss.SpinstackError as error:
+            refused = str(error)
+        result = CliRunner().invoke(main, ["solve", str(path), "--json"])
+        swept = refusal = None
+        try:
+            swept = ss.sweep(loaded, {"current": [float(loaded.current)]}, progress=False)
+        except ss.SpinstackError as error:
+            refusal = str(error)
+    if refused is not None:
+        assert result.exit_code == 2 and refused in result.stderr, (refused, result.stderr)
+        assert refusal is not None and refused in refusal, (refused, refusal)
+        return
+    for name, value in values.items():
+        assert np.isfinite(value).all(), name
+    assert result.exit_code == 0, result.stderr
+    assert refusal is None, refusal
+    data = json.loads(result.stdout)
+    scale = max(float(np.abs(values["accumulation"]).max()), 1e-300)
+    np.testing.assert_allclose([node["mu_s"] for node in data["nodes"]], values["accumulation"], rtol=0, atol=1e-13 * scale)
+    np.testing.assert_allclose(swept.accumulation.values[0], values["accumulation"], rtol=0, atol=1e-10 * scale)
+    if "resistance_area" in values:
+        assert data["resistance_area"]["total"] == pytest.approx(float(values["resistance_area"]), rel=1e-13)
+        assert float(swept.resistance_area.values[0]) == pytest.approx(float(values["resistance_area"]), rel=1e-10)
+    if "g2" in values:
+        for name in ("g1", "g2"):
+            assert data["efficiency"][name] == pytest.approx(float(values[name]), rel=1e-12, abs=1e-14)
+            assert float(getattr(swept, name).values[0]) == pytest.approx(float(values[name]), rel=1e-9, abs=1e-12)

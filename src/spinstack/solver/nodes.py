@@ -24,7 +24,7 @@ per unit current (j0 = 1): all outputs are linear in j0.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -59,6 +59,9 @@ class Part:
     # and its stiffness |Gc|, each (B,)
     channels: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
     link: Link | None = None  # a resistive interface, in the form its elimination step uses (K's unused)
+    # what takes spin out at the part's faces (not what carries it through): (axis, along it, normal to it), each
+    # coefficient evaluated directly, so that 0 is exact for l = inf (an axis of None: isotropic); see _floats
+    relaxation: tuple[np.ndarray | None, np.ndarray, np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -501,12 +504,17 @@ def layer_sink(element: Element) -> np.ndarray:
     return element.D / (2.0 * element.thickness) * x_tanh_half_x(X)
 
 
-def coherent_layer_sink(element: Element, shape: tuple[int, ...], along: np.ndarray) -> np.ndarray:
-    """Gc - Gs of a coherent F layer, (B, 3, 3): ``along`` on m m^T plus the complex D_perp/(2d) (kd) tanh(kd/2)
-    on the plane normal to m, evaluated directly."""
-    m = np.broadcast_to(element.m, shape + (3,))
+def coherent_transverse_sink(element: Element) -> np.ndarray:
+    """The complex D_perp/(2d) (kd) tanh(kd/2) of a coherent F layer: its Gc - Gs normal to m, evaluated directly."""
     kd = coherent.wavenumber(element) * element.thickness
-    transverse = np.asarray(element.D_perp, dtype=float) / (2.0 * element.thickness) * kd**2 * coherent.tanh_half_x_over_x(kd)
+    return np.asarray(element.D_perp, dtype=float) / (2.0 * element.thickness) * kd**2 * coherent.tanh_half_x_over_x(kd)
+
+
+def coherent_layer_sink(element: Element, shape: tuple[int, ...], along: np.ndarray) -> np.ndarray:
+    """Gc - Gs of a coherent F layer, (B, 3, 3): ``along`` on m m^T plus :func:`coherent_transverse_sink`
+    on the plane normal to m."""
+    m = np.broadcast_to(element.m, shape + (3,))
+    transverse = coherent_transverse_sink(element)
     return along[..., None, None] * _outer(m) + coherent.as_matrix(np.broadcast_to(transverse, shape), m)
 
 
@@ -601,6 +609,7 @@ def parts(arrays: StackArrays, drive: str = "current") -> tuple[list[Part], list
     magnetizations = [e.m for e in arrays.elements() if e is not None and e.m is not None]
     dtype = np.result_type(*magnetizations, float)
     zero, zero3 = np.zeros(shape), np.zeros(shape + (3,), dtype=dtype)
+    infinite = np.full(shape, np.inf)
 
     def source(element: Element) -> np.ndarray:
         if drive == "field":
@@ -614,20 +623,36 @@ def parts(arrays: StackArrays, drive: str = "current") -> tuple[list[Part], list
     def left_end() -> Part:
         boundary = arrays.boundaries.get("left")
         if boundary is not None:  # j_s(x_0-) = -M mu_0: flows along -x into the end
-            return Part(boundary.kind, zero3, zero, zero, zero, -end_conductance(boundary))
+            return Part(boundary.kind, zero3, zero, zero, zero, -end_conductance(boundary),
+                        relaxation=end_relaxation(boundary))
         end = arrays.left
         if end is None:
-            return Part("reservoir", zero3, zero, zero, zero, zero)
-        return Part("lead", source(end), zero, zero, zero, -end_stiffness(end), axis(end), end.is_coherent)
+            return Part("reservoir", zero3, zero, zero, zero, zero, relaxation=(None, infinite, infinite))
+        return Part("lead", source(end), zero, zero, zero, -end_stiffness(end), axis(end), end.is_coherent,
+                    relaxation=lead_relaxation(end))
 
     def right_end() -> Part:
         boundary = arrays.boundaries.get("right")
         if boundary is not None:  # j_s(x_L+) = M mu_L
-            return Part(boundary.kind, zero3, end_conductance(boundary), zero, zero, zero)
+            return Part(boundary.kind, zero3, end_conductance(boundary), zero, zero, zero,
+                        relaxation=end_relaxation(boundary))
         end = arrays.right
         if end is None:
-            return Part("reservoir", zero3, zero, zero, zero, zero)
-        return Part("lead", source(end), end_stiffness(end), zero, zero, zero, axis(end), end.is_coherent)
+            return Part("reservoir", zero3, zero, zero, zero, zero, relaxation=(None, infinite, infinite))
+        return Part("lead", source(end), end_stiffness(end), zero, zero, zero, axis(end), end.is_coherent,
+                    relaxation=lead_relaxation(end))
+
+    def end_relaxation(boundary: Boundary) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+        if boundary.kind == "open":
+            return None, zero, zero
+        g_r, g_i, g_s = (np.broadcast_to(v, shape) for v in (boundary.g_r, boundary.g_i, boundary.g_s))
+        return np.broadcast_to(boundary.m, shape + (3,)), g_s, np.abs(g_r) + np.abs(g_i)
+
+    def lead_relaxation(end: Element) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+        G = np.broadcast_to(lead_stiffness(end), shape)
+        if not end.is_coherent:
+            return None, G, G
+        return axis(end), G, np.abs(np.broadcast_to(coherent.lead_stiffness(end), shape))
 
     def end_conductance(boundary: Boundary) -> np.ndarray:
         # an open end takes no spin current: a scalar 0 (multiples of 1 cost nothing in the steps), not a 3x3 0
@@ -662,14 +687,16 @@ def parts(arrays: StackArrays, drive: str = "current") -> tuple[list[Part], list
             sink = np.broadcast_to(layer_sink(layer), shape)
             along = (np.broadcast_to(layer.thickness <= layer.l, shape), gc)
             channels = (along, along)
+            relaxation = (None, sink, sink)
             if layer.is_coherent:
                 t_coth = np.broadcast_to(coherent.layer_stiffness(layer)[0], shape)
                 kd = np.broadcast_to(coherent.wavenumber(layer) * layer.thickness, shape)
                 channels = (along, (np.abs(kd) <= 1.0, np.abs(t_coth)))
                 gc, gs = coherent_layer_stiffness(layer, shape, gc, gs)
+                relaxation = (axis(layer), sink, np.abs(np.broadcast_to(coherent_transverse_sink(layer), shape)))
                 sink = coherent_layer_sink(layer, shape, sink)
             chain.append(Part("layer", source(layer), gc, -gs, gs, -gc, axis(layer), layer.is_coherent, sink,
-                              channels))
+                              channels, relaxation=relaxation))
         left_node.append(len(chain) - 1)
         if k in arrays.interfaces:
             following = arrays.layers[k] if k < n_layers else arrays.right
@@ -888,25 +915,96 @@ def _inverse3(matrix: np.ndarray) -> np.ndarray:
     return _solve_small(matrix / scale, identity) / scale
 
 
-def _plane_inverse(plane: np.ndarray, m: np.ndarray, absorbing: np.ndarray | None) -> np.ndarray:
+#: singular values of a node block below this fraction of its scale are taken as exactly 0: the spin
+#: accumulation along them is undetermined (no stiffness at all, see :func:`_plane_inverse`), and what
+#: the arithmetic leaves there is rounding (~1e-16 of the scale), not a stiffness
+FLOATING = 1e-12
+
+
+def _plane_frame(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two unit vectors e1, e2 spanning the plane normal to m (m, e1, e2 orthonormal), (B, 3) each.
+
+    e1 = m x a / |m x a| with a the coordinate axis least aligned with m (|m x a|^2 >= 2/3);
+    bilinear norms (no conjugate), so that a complex-step m (tiny imaginary part) stays analytic.
+    """
+    index = np.argmin(np.abs(np.real(m)), axis=-1)
+    axis = np.eye(3)[index]
+    e1 = np.cross(m, axis)
+    e1 = e1 / np.sqrt(_dot(e1, e1))[..., None]
+    return e1, np.cross(m, e1)
+
+
+def _plane_inverse(plane: np.ndarray, m: np.ndarray, absorbing: np.ndarray | None,
+                   scale: np.ndarray | float | None = None, floats: Callable[[np.ndarray], np.ndarray] | None = None,
+                   floating: list | None = None) -> np.ndarray:
     """The inverse, on the plane normal to m, of a 3x3 ``plane`` that maps that plane into itself (0 on m);
     0 where ``absorbing`` (an infinite mixing conductance pins mu_perp to 0).
 
-    (plane + mu m m^T)^-1 = plane^+ + m m^T / mu for any mu != 0; mu = trace / 2 (the mean of the
-    plane's two eigenvalues) keeps both terms of one size, so removing m m^T / mu cancels nothing.
+    Taken in an orthonormal frame (e1, e2) of the plane: A = E^T plane E (2 x 2), inverse E A^-1 E^T,
+    which is 0 on m up to the rounding of the frame itself (not of a term of the size of A^-1; the
+    former trace shift gave 0/0 for a traceless plane, g_r = 0 with g_i != 0).
+
+    A plane without stiffness in some direction is the node of a spin accumulation that nothing
+    fixes: an N region without relaxation (l = inf, leads with l = inf) bounded by interfaces with
+    g_mix = 0 (g_r = g_i = 0 next to an l = inf lead gave NaN).  Its limit l -> inf has no
+    accumulation along that direction when nothing drives it there (see :func:`_check_floating`),
+    which is the pseudo-inverse's answer.  A singular value of A below ``FLOATING`` times ``scale``
+    (the size of the block A was projected from; default that of A) marks a candidate, and
+    ``floats(null projector)`` (B,) says where the region really has no relaxation along it
+    (:func:`_floats`): a tiny stiffness may also be an exact one.  There the pseudo-inverse is taken,
+    and (right null projector, left null projector), (B, 3, 3) each, are appended to ``floating``.
     """
-    longitudinal = _outer(m)
     pinned = absorbing is not None and absorbing.any()
-    if pinned:  # a stand-in there (its inverse is discarded): the finite part alone may be singular
-        plane = np.where(absorbing[..., None, None], np.eye(3) - longitudinal, plane)
-    mu = 0.5 * (plane[..., 0, 0] + plane[..., 1, 1] + plane[..., 2, 2])
-    inverse = _inverse3(plane + mu[..., None, None] * longitudinal) - longitudinal / mu[..., None, None]
-    return np.where(absorbing[..., None, None], 0.0, inverse) if pinned else inverse
+    e1, e2 = _plane_frame(m)
+    frame = (e1, e2)
+    A = [[_dot(e, (plane @ f[..., :, None])[..., 0]) for f in frame] for e in frame]
+    (a, b), (c, d) = A
+    determinant = a * d - b * c
+    size = np.sqrt(np.abs(a)**2 + np.abs(b)**2 + np.abs(c)**2 + np.abs(d)**2)  # the Frobenius norm of A
+    if scale is None:
+        scale = size
+    largest = np.sqrt(0.5 * (size**2 + np.sqrt(np.maximum(size**4 - 4.0 * np.abs(determinant)**2, 0.0))))
+    threshold = FLOATING * scale
+    regular = np.abs(determinant) > threshold * largest  # smallest singular value = |det| / largest
+    if pinned:
+        regular = regular | absorbing  # (discarded there)
+    square = a * a + b * b + c * c + d * d  # bilinear |A|^2 (complex step)
+
+    def lift(matrix: list[list[np.ndarray]]) -> np.ndarray:  # E M E^T
+        return sum(matrix[i][j][..., None, None] * (frame[i][..., :, None] * frame[j][..., None, :])
+                   for i in range(2) for j in range(2))
+
+    def nulls(rank_one: np.ndarray, where: np.ndarray) -> list[np.ndarray]:
+        # I - A^+ A and I - A A^+ in the frame where ``where`` (0 elsewhere); rank one: A^+ = A^T / |A|^2
+        right = [[a * a + c * c, a * b + c * d], [b * a + d * c, b * b + d * d]]
+        left = [[a * a + b * b, a * c + b * d], [c * a + d * b, c * c + d * d]]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return [lift([[np.where(where, (i == j) - np.where(rank_one, product[i][j] / square, 0.0), 0.0)
+                           for j in range(2)] for i in range(2)]) for product in (right, left)]
+
+    if not regular.all() and floats is not None:
+        # a tiny singular value that the region's parameters do not make exactly 0 is solved as it is
+        candidate = ~regular
+        truly = candidate & floats(nulls(candidate & (largest > threshold), candidate)[0])
+        regular = regular | (candidate & ~truly & (determinant != 0))
+    rank_one = ~regular & (largest > threshold)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # full rank: the adjugate over det; rank 1 (within rounding): the pseudo-inverse of the rank-1 part;
+        # no stiffness at all: 0
+        inverse = [[np.where(regular, d / determinant, np.where(rank_one, a / square, 0.0)),
+                    np.where(regular, -b / determinant, np.where(rank_one, c / square, 0.0))],
+                   [np.where(regular, -c / determinant, np.where(rank_one, b / square, 0.0)),
+                    np.where(regular, a / determinant, np.where(rank_one, d / square, 0.0))]]
+    result = lift(inverse)
+    if floating is not None and not regular.all():
+        floating.append(tuple(nulls(rank_one, ~regular)))
+    return np.where(absorbing[..., None, None], 0.0, result) if pinned else result
 
 
 def _through_interface(link: Link, load: np.ndarray, pushed: np.ndarray, axis_a: np.ndarray | None,
-                       axis_b: np.ndarray | None, b_active: bool, shape: tuple[int, ...]
-                       ) -> tuple[tuple[np.ndarray | None, np.ndarray],
+                       axis_b: np.ndarray | None, b_active: bool, shape: tuple[int, ...],
+                       floats: Callable[[np.ndarray], np.ndarray] | None = None,
+                       floating: list | None = None) -> tuple[tuple[np.ndarray | None, np.ndarray],
                                   tuple[np.ndarray, np.ndarray, np.ndarray | None] | None]:
     """Eliminate the node a just left of an interface, in resistance form; the load it passes to node b.
 
@@ -950,9 +1048,12 @@ def _through_interface(link: Link, load: np.ndarray, pushed: np.ndarray, axis_a:
         longitudinal = _outer(m)
         Q = np.eye(3) - longitudinal
         plane = Q @ load @ Q
+        # the plane's size is judged against the whole load's (a direction it does not stiffen: see _plane_inverse)
+        scale = np.abs(load).max(axis=(-2, -1))
         if sink is not None:
             plane = plane + sink[0]
-        inverse = _plane_inverse(plane, m, None if sink is None else sink[1])
+            scale = np.maximum(scale, np.abs(sink[0]).max(axis=(-2, -1)))
+        inverse = _plane_inverse(plane, m, None if sink is None else sink[1], scale, floats, floating)
         column = m[..., :, None]
         row = m[..., None, :]
         Ym, mY = load @ column, row @ load
@@ -1002,8 +1103,8 @@ def _grounded(link: Link, axis_b: np.ndarray | None, shape: tuple[int, ...]
     return load, gamma[..., None, None] * m[..., :, None], c
 
 
-def _block_inverse(link: Link, load: np.ndarray, along: np.ndarray | None, after: Part, shape: tuple[int, ...]
-                   ) -> np.ndarray | None:
+def _block_inverse(link: Link, load: np.ndarray, along: np.ndarray | None, after: Part, shape: tuple[int, ...],
+                   floats: Callable[[np.ndarray], np.ndarray] | None = None, floating: list | None = None) -> tuple[np.ndarray | None, tuple[np.ndarray, np.ndarray] | None]:
     """The inverse of the block at the free node b just right of an interface, exact with infinite conductances.
 
     The block is the interface's load plus the next part's K_aa.  Behind a magnetic interface
@@ -1012,13 +1113,20 @@ def _block_inverse(link: Link, load: np.ndarray, along: np.ndarray | None, after
     1 / (along + K_mm) on m and a plane inverse, each finite when a conductance is inf.  Behind an N/N
     interface the load is a finite 3x3: None (the block is solved as any other) unless it is large
     enough (a spin memory loss at a huge g) for the adjugate's products to overflow.
+
+    Returns
+    -------
+    (inverse, parts)
+        The whole inverse (or None) and, behind a magnetic interface, its parts on m and on the plane
+        normal to m (None otherwise): the right-hand side the interface pushes to node b is along m,
+        where the plane part is 0 (so it is not applied there: see :func:`solve_unit`).
     """
     K = after.K_aa
     scalar = K.ndim == len(shape)
     if link.axis is None:
         if along is not None and scalar:  # a grounded N/N channel: isotropic
-            return (1.0 / (along + K))[..., None, None] * np.eye(3)
-        return _inverse3(_sandwich(None, K, None, shape) + load) if np.abs(load).max() > 1e100 else None
+            return (1.0 / (along + K))[..., None, None] * np.eye(3), None
+        return (_inverse3(_sandwich(None, K, None, shape) + load) if np.abs(load).max() > 1e100 else None), None
     m = link.axis
     longitudinal = _outer(m)
     if scalar:
@@ -1029,7 +1137,146 @@ def _block_inverse(link: Link, load: np.ndarray, along: np.ndarray | None, after
     sink = link.sink("b")
     if sink is not None:
         plane = plane + sink[0]
-    return longitudinal / (along + K_along)[..., None, None] + _plane_inverse(plane, m, None if sink is None else sink[1])
+    axial = longitudinal / (along + K_along)[..., None, None]
+    across = _plane_inverse(plane, m, None if sink is None else sink[1], floats=floats, floating=floating)
+    return axial + across, (axial, across)
+
+
+def _solve_last(block: np.ndarray, rhs: np.ndarray, floats: Callable[[np.ndarray], np.ndarray] | None = None,
+                floating: list | None = None) -> np.ndarray:
+    """block^-1 rhs at the last free node, the pseudo-inverse where the block is singular.
+
+    Beside an end without stiffness in some direction (a lead with l = inf, an open end) the last
+    block is singular when nothing else fixes that direction either (an N region without relaxation
+    behind an N/N interface): the accumulation along it is undetermined, and its limit (l -> inf) is 0
+    there (see :func:`_plane_inverse`).  A singular value below ``FLOATING`` times the largest marks a
+    candidate; ``floats(null projector)`` says where the region has no relaxation along it, and only
+    there is the pseudo-inverse taken (a tiny stiffness may be exact: a film of 1e-9 l beside a stiff
+    transverse channel).  (right null projector, left null projector) are appended to ``floating`` there.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        solved = _solve_small(block, rhs)
+    failed = ~np.isfinite(solved).all(axis=(-2, -1))
+    singular = np.linalg.svd(np.real(np.where(failed[..., None, None], 0.0, block)), compute_uv=False)
+    candidate = failed | (singular[..., -1] <= FLOATING * singular[..., 0])
+    if not candidate.any():
+        return solved
+    eye = np.eye(block.shape[-1])
+    pseudo = np.linalg.pinv(np.where(candidate[..., None, None], block, eye), rcond=FLOATING)
+    right = np.where(candidate[..., None, None], eye - pseudo @ block, 0.0)
+    stuck = candidate & (floats(right) if floats is not None else True) | failed
+    if not stuck.any():
+        return solved
+    if floating is not None:
+        floating.append((np.where(stuck[..., None, None], right, 0.0),
+                         np.where(stuck[..., None, None], eye - block @ pseudo, 0.0)))
+    return np.where(stuck[..., None, None], pseudo @ rhs, solved)
+
+
+def _relaxes(part: Part, face: str, mode: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Where ``part`` takes spin out at its face ``face`` ("a" left, "b" right) along ``mode`` (B, 3, k), (B,).
+
+    Judged on the part's coefficients, each exactly 0 where nothing relaxes (l = inf, g_mix = 0, an open
+    end), and on the mode's components along and normal to the part's axis: a component that is only
+    the rounding of the frame (|.|^2 < 1e-20 of the mode's) does not count.
+    """
+    if part.link is not None:
+        link = part.link
+        if link.axis is None:
+            relaxation = (None, link.shunt, link.shunt)
+        else:  # the spin memory loss along m at both faces; the mixing sink normal to m at its own face
+            across = np.zeros(shape)
+            sink = link.sink(face)
+            if sink is not None:
+                across = np.where(sink[1], np.inf, np.abs(sink[0]).max(axis=(-2, -1)))
+            relaxation = (link.axis, link.shunt, across)
+    else:
+        relaxation = part.relaxation
+    axis, along, across = relaxation
+    size = np.sum(np.abs(mode)**2, axis=(-2, -1))
+    if axis is None:
+        return (along != 0) & (size > 0)
+    e1, e2 = _plane_frame(axis)
+    parts = [np.sum(np.abs(np.einsum("...i,...ik->...k", vector, mode))**2, axis=-1) for vector in (axis, e1, e2)]
+    return ((along != 0) & (parts[0] > 1e-20 * size)) | ((across != 0) & (parts[1] + parts[2] > 1e-20 * size))
+
+
+def _floats(i: int, mode: np.ndarray, chain: list[Part], eliminated: dict[int, tuple[np.ndarray | None, np.ndarray]],
+            previous: dict[int, int], axis: list[np.ndarray | None], shape: tuple[int, ...]) -> np.ndarray:
+    """Where ``mode`` (B, n, k) at chain node i, an accumulation that costs nothing at i, spreads over a region
+    in which no part relaxes it, (B,): the region is where the elimination carries it to the left (x_j =
+    partial_j - carry_j x_next) undiminished, up to a rail, a reservoir or a relaxing part."""
+    free = np.ones(shape, dtype=bool)
+    j = i
+    while True:
+        vectors = mode if axis[j] is None else axis[j][..., :, None] * mode  # (B, 3, k)
+        free = free & ~_relaxes(chain[j], "b", vectors, shape) & ~_relaxes(chain[j + 1], "a", vectors, shape)
+        if j not in previous or not free.any() or eliminated[previous[j]][0] is None:
+            return free
+        mode = -eliminated[previous[j]][0] @ mode
+        if np.abs(mode).max() < 1e-6:  # past the region
+            return free
+        j = previous[j]
+
+
+def _check_floating(sites: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]],
+                    eliminated: dict[int, tuple[np.ndarray | None, np.ndarray]], coordinates: dict[int, np.ndarray],
+                    active: list[int], chain: list[Part], left_node: list[int], right_node: list[int],
+                    drive: str) -> None:
+    """Refuse a solution whose undetermined directions (see :func:`_plane_inverse`) are not its l -> inf limit.
+
+    ``sites``: chain node -> [(right null projector, left null projector, right-hand side there)], the
+    nodes where an accumulation costs nothing because the whole region around it has no relaxation
+    along it (:func:`_floats`).  The solutions are then x + t z, z that direction carried through the
+    region by the elimination (z_j = -carry_j z_next), and the pseudo-inverse took t = 0 at the node.
+    As the l of the region tend to inf, the limit is x when x has no part along z anywhere in the
+    region (nothing drives that direction: always so for the current, whose sources are along the
+    magnetizations).  Otherwise the stack has no answer at l = inf, refused with the reason:
+
+    * the right-hand side has a part along the left null direction: spin is injected into the region
+      (a spin Hall source in an l = inf lead) with no way out: the accumulation grows without bound;
+    * x varies along z inside the region (a spin Hall source in an l = inf layer there): its level is
+      set only by the vanishing relaxation, and the limit depends on how each l tends to inf.
+    """
+    if not sites:
+        return
+    shape = coordinates[active[0]].shape[:-1]
+    current = np.zeros(shape)  # the largest source (a spin current) and accumulation: what "0" is compared to
+    for part in chain:
+        current = np.maximum(current, np.abs(part.source).max(axis=-1))
+    accumulation = np.zeros(shape)
+    for x in coordinates.values():
+        accumulation = np.maximum(accumulation, np.abs(x).max(axis=-1))
+    order = {node: k for k, node in enumerate(active)}
+
+    def user_node(i: int) -> int:
+        return next(k for k in range(len(left_node)) if i in (left_node[k], right_node[k]))
+
+    source = "the in-plane field's spin Hall effect" if drive == "field" else "the current"
+    region = "a region that neither relaxes spin (l = inf) nor lets it out (g_mix = 0 at its interfaces, " \
+             "leads with l = inf, open ends)"
+    for i, found in sites.items():
+        for right, left, rhs in found:
+            residual = np.abs((left @ rhs)[..., 0]).max(axis=-1)
+            if np.any(residual > 1e-9 * current):
+                raise SpinstackError(f"node {user_node(i)}: {source} injects spin into {region}: there is no steady "
+                                     "state (the accumulation grows without bound as l -> inf); give an l there a "
+                                     "finite value or g_mix > 0")
+            z = right  # (B, n, 3): the columns span the undetermined directions at node i
+            k = order[i]
+            while True:
+                along = np.abs(np.einsum("...ij,...i->...j", z, coordinates[active[k]])).max(axis=-1)
+                if np.any(along > 1e-8 * accumulation):
+                    raise SpinstackError(f"node {user_node(i)}: {source} drives spin accumulation inside {region}: "
+                                         "its level there is set only by the vanishing relaxation, and its limit "
+                                         "depends on how each l tends to inf; give the l there finite values or "
+                                         "g_mix > 0")
+                if k == 0 or eliminated[active[k - 1]][0] is None:  # the chain's start, or a reservoir
+                    break
+                z = -eliminated[active[k - 1]][0] @ z
+                k -= 1
+                if np.abs(z).max() < 1e-6:  # past the region (as in _floats)
+                    break
 
 
 def solve_unit(arrays: StackArrays, drive: str = "current") -> UnitSolution:
@@ -1071,6 +1318,16 @@ def solve_unit(arrays: StackArrays, drive: str = "current") -> UnitSolution:
     previous: int | None = None
     load = pushed = block = inverse = None
     alongs: dict[int, np.ndarray] = {}  # behind a magnetic interface: the load along its m at the free node b
+    sites: dict[int, list] = {}  # nodes with undetermined directions (see _check_floating)
+    before_node = dict(zip(active[1:], active[:-1]))  # active node -> the active node before it
+
+    def floats(i: int) -> Callable[[np.ndarray], np.ndarray]:
+        return lambda mode: _floats(i, mode, chain, eliminated, before_node, axis, shape)
+
+    def note(i: int, found: list, rhs: np.ndarray) -> None:
+        if found:
+            sites[i] = [(right, left, rhs) for right, left in found]
+
     for i in active:
         before, after = chain[i], chain[i + 1]
         step = previous == i - 1 and before.kind == "layer"
@@ -1107,25 +1364,35 @@ def solve_unit(arrays: StackArrays, drive: str = "current") -> UnitSolution:
                     pushed = np.where(thin[..., None, None], exact[1], pushed)
         following_active = i + 1 < n and not reservoir[i + 1]
         if after.link is not None:  # node i is eliminated through the interface (resistance form)
+            found: list = []
             eliminated[i], passed = _through_interface(after.link, load, pushed, axis[i],
                                                        axis[i + 1] if following_active else None,
-                                                       following_active, shape)
+                                                       following_active, shape, floats(i), found)
+            note(i, found, pushed)
             if passed is not None:
                 pending[i + 1] = passed
             previous, block, inverse = i, None, None
             continue
         block = _sandwich(axis[i], after.K_aa, axis[i], shape) + load
-        inverse = _block_inverse(before.link, load, along, after, shape) \
-            if before.link is not None and axis[i] is None else None
+        found = []
+        inverse, split = _block_inverse(before.link, load, along, after, shape, floats(i), found) \
+            if before.link is not None and axis[i] is None else (None, None)
         if along is not None:
             alongs[i] = along
-        rhs = pushed - _project(axis[i], after.source)
+        source = _project(axis[i], after.source)
+        rhs = pushed - source
         following = upper(i) if following_active else None
         if inverse is None:
             carry = _solve_small(block, following) if following is not None else None
-            eliminated[i] = (carry, _solve_small(block, rhs))
+            # the last node beside an end may be singular (see _solve_last); no other block is
+            last = following is None and after.kind in ("lead", "open", "insulator")
+            eliminated[i] = (carry, _solve_last(block, rhs, floats(i), found) if last else _solve_small(block, rhs))
         else:
-            eliminated[i] = (inverse @ following if following is not None else None, inverse @ rhs)
+            # behind a magnetic interface ``pushed`` is along m, where the plane part of the inverse is 0
+            # (applied, it would give its rounding times the plane's inverse, ~1e4 for a lead with l = 1e20)
+            partial = inverse @ rhs if split is None else split[0] @ rhs - split[1] @ source
+            eliminated[i] = (inverse @ following if following is not None else None, partial)
+        note(i, found, rhs if split is None else -source)  # (the plane part sees only the source)
         previous = i
 
     # back substitution
@@ -1135,7 +1402,21 @@ def solve_unit(arrays: StackArrays, drive: str = "current") -> UnitSolution:
         carry, partial = eliminated[i]
         later = partial if later is None or carry is None else partial - carry @ later
         coordinates[i] = later[..., :, 0]  # (B..., 1) along the axis or (B..., 3)
+    _check_floating(sites, eliminated, coordinates, active, chain, left_node, right_node, drive)
+    _check_finite(coordinates.values())
     return UnitSolution(arrays, chain, left_node, right_node, coordinates, axis, dtype)
+
+
+def _check_finite(values: Iterable[np.ndarray]) -> None:
+    """Refuse node values that are not finite: never a NaN returned in silence.
+
+    Every valid stack has a finite solution (undetermined directions are resolved or refused by
+    :func:`_check_floating`), so what is left is arithmetic beyond double precision.
+    """
+    for value in values:
+        if not np.isfinite(value).all():
+            raise SpinstackError("numerical failure while solving: the spin accumulation is not finite in double "
+                                 "precision (the parameters span too many orders of magnitude)")
 
 
 # ------------------------------------------------------------ derived integrals
