@@ -370,3 +370,118 @@ def test_a_2e4_layer_file_is_read_solved_and_reported_without_per_layer_overhead
     assert shapes and all(shape == () for shape in shapes), shapes
     assert len(dumps_calls) < 100, len(dumps_calls)
     assert json.loads(result.stdout)["layers"][-1]["x"][1] == pytest.approx(10_000 * 1.5 + 10_000 * 2.0)
+
+
+# ------------------------------------------------------------------ signals: one line and 128 + signum, every phase
+SIGNALLED = """
+import gc, os, signal, sys
+phase, signum, target, command = sys.argv[1], getattr(signal, sys.argv[2]), sys.argv[3], sys.argv[4:]
+
+
+class Collected:
+    def __del__(self):  # a signal handled inside a garbage-collection callback, where Python drops exceptions
+        signal.raise_signal(signum)
+
+
+def send():
+    if phase == "collected":
+        Collected()
+        gc.collect()
+    else:
+        os.kill(os.getpid(), signum)
+
+
+class DuringImports:  # the signal arrives while the command's modules are being imported
+    def find_spec(self, name, path=None, target=None):
+        if name == "numpy":
+            sys.meta_path.remove(self)
+            send()
+        return None
+
+
+if phase == "imports":
+    sys.meta_path.insert(0, DuringImports())
+from importlib.metadata import entry_points
+
+sys.argv = ["spinstack", *command]
+main = entry_points(group="console_scripts")["spinstack"].load()  # the installed command, as its script runs it
+if phase != "imports":
+    import click
+    import spinstack.cli as cli
+
+    owner = click if target == "echo" else cli
+    original = getattr(owner, target)
+
+    def trapped(*args, **kwargs):
+        send()
+        return original(*args, **kwargs)
+
+    setattr(owner, target, trapped)
+main()
+"""
+
+
+@pytest.mark.parametrize("phase, name, target, command, stopped", [
+    ("imports", "SIGINT", "-", ["solve", EXAMPLE], "solve stopped by SIGINT"),
+    ("imports", "SIGTERM", "-", ["sweep", EXAMPLE, "--vary", "theta=0:180:3", "--out", "r.nc"], "sweep stopped"),
+    ("reading", "SIGHUP", "load_stack", ["solve", EXAMPLE], "solve stopped by SIGHUP"),
+    ("reading", "SIGINT", "load_stack", ["sweep", EXAMPLE, "--vary", "theta=0:180:3", "--out", "r.nc"],
+     "sweep stopped by SIGINT; r.nc was not written"),
+    ("solving", "SIGTERM", "sign_report", ["analyze", EXAMPLE], "analyze stopped by SIGTERM"),
+    ("collected", "SIGINT", "solve", ["solve", EXAMPLE, "--json"], "solve stopped by SIGINT"),
+    ("writing", "SIGHUP", "echo", ["materials"], "materials stopped by SIGHUP"),
+])
+def test_a_signal_in_any_phase_is_one_line_and_128_plus_signum(tmp_path, phase, name, target, command, stopped):
+    """Ctrl-C in the first 0.7 s (the imports) printed a 40-line KeyboardInterrupt traceback, a little later click's
+    "Aborted!" with exit 1; SIGTERM ended the command without a word (exit -15); a Ctrl-C in a garbage-collection
+    callback was dropped.  Now every command, in every phase, stops with one line and exit 128 + signum."""
+    import signal
+
+    arguments = [str(ROOT / a) if a == EXAMPLE else a for a in command]
+    result = subprocess.run([sys.executable, "-c", SIGNALLED, phase, name, target, *arguments], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 128 + getattr(signal, name), result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("spinstack: error: ") and stopped in lines[0], result.stderr
+    assert list(tmp_path.iterdir()) == []  # no sweep file, no temporary file
+
+
+def test_the_command_is_the_entry_point_that_handles_signals_before_its_imports():
+    """The `spinstack` script must start at _spinstack_cli, which imports nothing heavy before its handlers."""
+    from importlib.metadata import entry_points
+
+    assert entry_points(group="console_scripts")["spinstack"].value == "_spinstack_cli:main"
+    imported = subprocess.run([sys.executable, "-c", "import sys, _spinstack_cli; print(sorted(m for m in sys.modules "
+                               "if m.split('.')[0] in ('spinstack', 'numpy', 'click')))"],
+                              capture_output=True, text=True, timeout=60, check=True)
+    assert imported.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------------------ analyze --bounds of an SI stack
+CO_CU_PY = str(ROOT / "examples" / "co-cu-py.toml")
+
+
+def test_si_bounds_take_units_and_refuse_bare_numbers(runner):
+    """--bounds 0.1:100 silently meant metres for an SI stack's thickness (while "1 nm:20 nm" took units)."""
+    spacer = ["analyze", CO_CU_PY, "--parameter", "layers[1].thickness", "--theta", "30", "--json"]
+    with_units = runner.invoke(main, [*spacer, "--bounds", "1 nm:20 nm"])
+    assert with_units.exit_code == 0, with_units.output
+    assert json.loads(with_units.stdout)["thresholds"][0]["bounds"] == pytest.approx([1e-9, 2e-8], rel=1e-15)
+    for bounds, fragment in [
+        ("0.1:100", "a bare number has no unit (a length in an SI stack) for layers[1].thickness: write the bounds "
+                    'with one, e.g. "0.1 nm:100 nm" or "0.1 m:100 m"'),
+        ("1 nm:2 A", "expected a length"),
+    ]:
+        refused = runner.invoke(main, [*spacer, "--bounds", bounds])
+        assert refused.exit_code == 2 and refused.stdout == "" and len(refused.stderr.splitlines()) == 1
+        assert fragment in refused.stderr, refused.stderr
+    current = runner.invoke(main, ["analyze", CO_CU_PY, "--parameter", "current", "--bounds", "1e10:1e12"])
+    assert current.exit_code == 2 and 'e.g. "1e+10 A/m^2:1e+12 A/m^2"' in current.stderr
+    mixed = runner.invoke(main, ["analyze", CO_CU_PY, "--parameter", "current", "--parameter", "materials.Co.p",
+                                 "--bounds", "1 A/m^2:2 A/m^2"])
+    assert mixed.exit_code == 2 and "parameters of different kinds" in mixed.stderr
+    # dimensionless parameters (the default: p of F1 and F2) keep plain numbers; reduced stacks too
+    assert runner.invoke(main, ["analyze", CO_CU_PY, "--bounds", "0.1:0.9"]).exit_code == 0
+    assert runner.invoke(main, ["analyze", str(ROOT / EXAMPLE), "--parameter", "layers[1].thickness",
+                                "--bounds", "0.1:5"]).exit_code == 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
 import tracemalloc
 from pathlib import Path
@@ -501,3 +502,162 @@ def test_two_paths_that_set_the_same_parameter_are_refused(paths):
         ss.sweep(stack, {paths[0]: [0.5, 1.0], paths[1]: [1.0, 2.0]})
     ds = ss.sweep(stack, {"layers[2].magnetization.theta": [10.0, 20.0], "layers[2].magnetization.phi": [0.0, 30.0]})
     assert ds.g2.shape == (2, 2)  # theta and phi of one direction are independent
+
+
+# ------------------------------------------------------------------ vectors: refused, swept by component
+EXAMPLES = ROOT / "examples"
+
+
+def _driven_valve() -> ss.Stack:
+    """F1/Pt/F2 driven by a current and an in-plane field (the reviewer's full.toml in miniature)."""
+    F1, F2 = ss.Ferromagnet("F1", D=1.0, p=0.5, l=2.0), ss.Ferromagnet("F2", D=1.3, p=0.3, l=3.0)
+    spacer = ss.Normal("Pt", D=2.0, l=1.4, theta_SH=0.2)
+    return ss.Stack([ss.Layer(F1, 1.5, ss.polar(10, 30)), ss.Layer(spacer, 2.0), ss.Layer(F2, 1.2, ss.polar(50, 20))],
+                    current=1.0, field=[0.0, 0.7, 0.3])
+
+
+@pytest.mark.parametrize("stack, path, values, alternatives", [
+    ("valve", "field", [0.0, 0.5, 1.0], "field.y or field.z"),
+    ("yig", "right.g_mix", [0.2, 1.5], "right.g_mix.real (g_r) or right.g_mix.imag (g_i)"),
+    ("valve", "layers[2].magnetization", [0.0, 0.0, 1.0], "layers[2].magnetization.theta or "),
+])
+def test_a_vector_path_is_refused_and_its_components_named(stack, path, values, alternatives, tmp_path):
+    """field with 3 values and g_mix with 2 were read as the vector itself: every point had the answer of
+    field = [0, 0.5, 1] (or g_mix = [0.2, 1.5]), exit 0, in Python and on the command line."""
+    stack = _driven_valve() if stack == "valve" else ss.load_stack(EXAMPLES / "yig-pt-smr.toml")
+    with pytest.raises(ss.StackError, match=rf"^{re.escape(path)}: .*cannot be swept as numbers: sweep .*"
+                                            rf"{re.escape(alternatives)}"):
+        ss.sweep(stack, {path: values})
+    source = tmp_path / "stack.toml"
+    source.write_text(EXAMPLES.joinpath("yig-pt-smr.toml").read_text() if "g_mix" in path else VALVE_FILE)
+    out = tmp_path / "out.nc"
+    assert_one_line_error(invoke("sweep", source, "--vary", f"{path}=0:1:{len(values)}", "--out", out),
+                          f"--vary {path}:", "cannot be swept as numbers", alternatives)
+    assert not out.exists()
+
+
+VALVE_FILE = """
+current = 1.0
+field = [0, 0.7, 0.3]
+[materials.F1]
+type = "ferromagnet"
+D = 1.0
+p = 0.5
+l = 2.0
+[materials.F2]
+type = "ferromagnet"
+D = 1.3
+p = 0.3
+l = 3.0
+[materials.Pt]
+type = "normal"
+D = 2.0
+l = 1.4
+theta_SH = 0.2
+[[layers]]
+material = "F1"
+thickness = 1.5
+magnetization = { theta = 10, phi = 30 }
+[[layers]]
+material = "Pt"
+thickness = 2.0
+[[layers]]
+material = "F2"
+thickness = 1.2
+magnetization = { theta = 50, phi = 20 }
+"""
+
+
+def test_the_field_is_swept_by_its_components():
+    stack = _driven_valve()
+    y, z = np.array([0.1, 0.55, 1.0]), np.array([-0.5, 0.0, 0.8])
+    swept = ss.sweep(stack, {"field.y": y, "field.z": z})
+    assert swept["field.y"].attrs["long_name"] == "in-plane field eps_y = e E_y"
+    for i, j in np.ndindex(3, 3):
+        direct = ss.solve(with_parameter(stack, "field", [0.0, y[i], z[j]]))
+        np.testing.assert_allclose(swept.tau_DL.values[i, j], direct.spin_orbit_torque[0], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(swept.torque.values[i, j], direct.torque, rtol=1e-12, atol=1e-15)
+    assert np.ptp(swept.tau_DL.values[:, 0, 0]) > 0.01  # not the same at every point
+
+
+def test_an_insulator_mixing_conductance_is_swept_by_its_parts():
+    stack = ss.load_stack(EXAMPLES / "yig-pt-smr.toml")
+    g_r, g_i = np.array([0.2, 1.5]), np.array([0.0, 0.2, 1.0])
+    swept = ss.sweep(stack, {"right.g_mix.real": g_r, "right.g_mix.imag": g_i})
+    for i, j in np.ndindex(2, 3):
+        direct = ss.solve(with_parameter(stack, "right.g_mix", [g_r[i], g_i[j]]))
+        np.testing.assert_allclose(swept.smr_long.values[i, j], direct.smr.longitudinal, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(swept.smr_trans.values[i, j], direct.smr.transverse, rtol=1e-12, atol=1e-15)
+    assert np.ptp(swept.smr_long.values[:, 0]) > 1e-3
+
+
+def test_an_si_field_component_is_swept_as_the_electric_field(tmp_path):
+    """pt-co-sot.toml drives its Pt with J = 1e11 A/m^2 at rho = 200 nOhm m: E = 2e4 V/m; tau is linear in E."""
+    stack = ss.load_stack(EXAMPLES / "pt-co-sot.toml")
+    swept = ss.sweep(stack, {"field.y": [2e4, 4e4]})
+    assert swept["field.y"].attrs["units"] == "V m-1"
+    tau = ss.solve(stack).spin_orbit_torque[0]
+    np.testing.assert_allclose(swept.tau_DL.values[0], tau, rtol=1e-12)
+    np.testing.assert_allclose(swept.tau_DL.values[1], 2 * tau, rtol=1e-12)
+    out = tmp_path / "e.nc"
+    result = invoke("sweep", EXAMPLES / "pt-co-sot.toml", "--vary", "field.y=20 kV/m:4e4 V/m:2", "--out", out)
+    assert result.exit_code == 0, result.output
+    with open_sweep(out) as saved:
+        np.testing.assert_allclose(saved.tau_DL.values, swept.tau_DL.values, rtol=1e-14)
+
+
+# ------------------------------------------------------------------ the command line: SI units, compact numbers
+CO_CU_PY = EXAMPLES / "co-cu-py.toml"
+
+
+def test_an_si_range_takes_units_and_refuses_bare_numbers():
+    """A bare number in --vary was read in SI base units: layers[1].thickness=1:10:4 swept a 1-10 m spacer
+    (g2 = 0, exit 0), while "1 nm:10 nm:4" was refused ("START and STOP must be numbers")."""
+    si_stack, reduced = ss.load_stack(CO_CU_PY), ss.load_stack(SEED)
+    path, values = parse_range("layers[1].thickness=1 nm:10 nm:4", si_stack)
+    assert path == "layers[1].thickness"
+    np.testing.assert_allclose(values, [1e-9, 4e-9, 7e-9, 1e-8], rtol=1e-15)
+    np.testing.assert_allclose(parse_range("layers[1].thickness=10 Å:1e-8 m:2", si_stack)[1], [1e-9, 1e-8], rtol=1e-15)
+    np.testing.assert_allclose(parse_range("current=1e10 A/m^2:1 GA/m^2:2", si_stack)[1], [1e10, 1e9], rtol=1e-15)
+    np.testing.assert_allclose(parse_range("materials.Co.D=1e7 S/m:2e7 S/m:2", si_stack)[1],
+                               [1e7 / ss.si.ELEMENTARY_CHARGE**2, 2e7 / ss.si.ELEMENTARY_CHARGE**2], rtol=1e-14)
+    np.testing.assert_array_equal(parse_range("layers[1].thickness=0:0:1", si_stack)[1], [0.0])  # 0 is 0 in any unit
+    # angles and p stay numbers (units allowed), as in files
+    np.testing.assert_array_equal(parse_range("theta=0:180:3", si_stack)[1], [0.0, 90.0, 180.0])
+    np.testing.assert_allclose(parse_range("materials.Co.p=10 %:50 %:2", si_stack)[1], [0.1, 0.5])
+    np.testing.assert_array_equal(parse_range("materials.F2.p=0.1:0.5:2", reduced)[1], [0.1, 0.5])
+    for text, stack, fragment in [
+        ("layers[1].thickness=1:10:4", si_stack, "a bare number has no unit (a length in an SI stack): write the "
+                                                 "range with one, e.g. layers[1].thickness=1 nm:10 nm:4 or 1 m:10 m:4"),
+        ("current=1e10:1e12:3", si_stack, "e.g. current=1e+10 A/m^2:1e+12 A/m^2:3"),
+        ("layers[1].thickness=1 A/m^2:10 nm:4", si_stack, "expected a length"),
+        ("theta=0:1 nm:3", si_stack, "expected an angle"),
+        ("layers[1].thickness=1 nm:10 nm:4", reduced, "quantities with units need an SI stack"),
+        ("layers[1].thickness=1 nm:10 nm:4", None, "START and STOP must be numbers"),
+    ]:
+        with pytest.raises(ss.SpinstackError, match=re.escape(fragment)):
+            parse_range(text, stack)
+
+
+def test_cli_si_sweep_with_units(tmp_path):
+    out = tmp_path / "t.nc"
+    assert_one_line_error(invoke("sweep", CO_CU_PY, "--vary", "layers[1].thickness=1:10:4", "--out", out),
+                          "co-cu-py.toml: --vary 'layers[1].thickness=1:10:4': a bare number has no unit")
+    assert not out.exists()
+    result = invoke("sweep", CO_CU_PY, "--vary", "layers[1].thickness=1 nm:10 nm:4", "--out", out)
+    assert result.exit_code == 0, result.output
+    stack = ss.load_stack(CO_CU_PY)
+    with open_sweep(out) as saved:
+        np.testing.assert_allclose(saved["layers[1].thickness"].values, [1e-9, 4e-9, 7e-9, 1e-8], rtol=1e-15)
+        for index, thickness in enumerate(saved["layers[1].thickness"].values):
+            direct = ss.solve(with_parameter(stack, "layers[1].thickness", thickness))
+            np.testing.assert_allclose(saved.torque.values[index], direct.torque, rtol=1e-12, atol=1e-20)
+        assert np.all(np.abs(saved.g2.values) > 0.01)  # a nm spacer: g2 far from the 0 of a metre of Cu
+
+
+def test_a_huge_num_is_shown_compactly():
+    """--vary NUM=1e300 printed the 301 digits of int(1e300) in its line."""
+    for text, shown in (("theta=0:180:1e300", "NUM = 1e+300 values"), ("theta=0:180:" + "1" * 400, "NUM = about 10^399")):
+        with pytest.raises(ss.SpinstackError, match=re.escape(shown)) as caught:
+            parse_range(text)
+        assert len(str(caught.value)) < 250, str(caught.value)

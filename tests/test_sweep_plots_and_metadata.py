@@ -151,7 +151,7 @@ def test_a_map_with_several_choices_names_them():
 def test_cli_plot_of_a_two_dimensional_sot_sweep(tmp_path):
     target = tmp_path / "sot2.nc"
     runner = CliRunner()
-    made = runner.invoke(main, ["sweep", str(SOT), "--vary", f"{CO_THETA}=0:180:7", "--vary", f"{PT}=0.5e-9:10e-9:6",
+    made = runner.invoke(main, ["sweep", str(SOT), "--vary", f"{CO_THETA}=0:180:7", "--vary", f"{PT}=0.5 nm:10 nm:6",
                                 "--out", str(target)])
     assert made.exit_code == 0, made.output
     drawn = runner.invoke(main, ["plot", str(target), "--out", str(tmp_path / "map.png")])

@@ -54,8 +54,9 @@ def solve_command(file: str, as_json: bool) -> None:
               help="Parameter to find sign-change thresholds in (e.g. materials.F2.p, layers[1].thickness); "
                    "repeat for several.  Default: the polarisations of F1 and F2.")
 @click.option("--bounds", metavar="LOW:HIGH",
-              help="Search range for every parameter: numbers in the stack's units (SI base units for an SI "
-                   "stack), or for an SI stack quantities with units, e.g. \"1 nm:20 nm\".")
+              help="Search range for every parameter: numbers in the stack's units; for an SI stack quantities "
+                   "with units where the parameters have a dimension, e.g. \"1 nm:20 nm\" (a bare number is "
+                   "refused there, as in SI files), plain numbers for p and angles.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def analyze_command(file: str, angles: tuple[float, ...], parameters: tuple[str, ...], bounds: str | None,
                     as_json: bool) -> None:
@@ -115,8 +116,11 @@ def plot_command(file: str, kind: str, out: str | None, variable: str | None, se
 @click.argument("file", type=click.Path(path_type=str))
 @click.option("--vary", "ranges", multiple=True, required=True, metavar="PATH=START:STOP:NUM",
               help="A parameter and its NUM values from START to STOP (a dimension of the result), e.g. "
-                   "theta=0:180:181, materials.F2.p=0.05:0.95:91, layers[1].thickness=0.5:5:46, current=...; "
-                   "repeat for an outer product.")
+                   "theta=0:180:181, materials.F2.p=0.05:0.95:91, layers[1].thickness=0.5:5:46, current=..., "
+                   "field.y=... (a vector by its components); repeat for an outer product.  SI stacks: START and "
+                   "STOP with units for a quantity with a dimension, e.g. \"layers[1].thickness=1 nm:10 nm:46\", "
+                   "\"current=1e10 A/m^2:1e12 A/m^2:50\" (a bare number is refused, as in SI files); angles and p "
+                   "are plain numbers.")
 @click.option("--out", "out", type=click.Path(path_type=str),
               help="Output file: .nc (NetCDF-4) or .zarr (Zarr), by extension.  Default: FILE's name with -sweep.nc, here.")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=None,
@@ -144,10 +148,10 @@ def sweep_command(file: str, ranges: tuple[str, ...], out: str | None, chunk_siz
                 from .sweep import DEFAULT_CHUNK_SIZE, parse_range, sweep
                 from .errors import StackError
 
-                parameters = dict(parse_range(text) for text in ranges)
+                stack = load_stack(file)  # first: an SI stack reads START and STOP with their units
+                parameters = dict(parse_range(text, stack) for text in ranges)
                 if len(parameters) != len(ranges):
                     raise SpinstackError("--vary: a parameter is given twice")
-                stack = load_stack(file)
                 names = [n.strip() for n in variables.split(",") if n.strip()] if variables is not None else None
                 try:
                     result = sweep(stack, parameters, variables=names, chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
@@ -251,10 +255,37 @@ def _headless() -> None:
 
 
 def _bounds(text: str | None, stack: object = None, parameters: tuple[str, ...] = ()) -> tuple[float, float] | None:
-    """LOW:HIGH as numbers; an SI stack also takes quantities with units ("1 nm:20 nm", io.signreport)."""
+    """LOW:HIGH as the stack's numbers.  A reduced stack takes plain numbers (io.signreport.parse_bounds).  An SI
+    stack reads them as its file would (_sweep.quantities): quantities with units for a dimensioned parameter
+    ("1 nm:20 nm"; a bare number is refused, it would be metres), plain numbers for p and angles."""
     from .io.signreport import parse_bounds
 
-    return parse_bounds(text, getattr(stack, "units", "reduced"), parameters, stack)
+    units = getattr(stack, "units", "reduced")
+    if text is None or units != "SI":
+        return parse_bounds(text, units, parameters, stack)
+    from .analysis.efficiency import default_threshold_parameters
+    from .errors import StackError
+    from ._sweep.quantities import bare_number_reason, is_number, path_kind, value, with_unit
+
+    paths = list(parameters) or default_threshold_parameters(stack)
+    parts = text.split(":")
+    if len(parts) != 2:
+        raise SpinstackError(f"--bounds: expected LOW:HIGH, got {text!r}")
+    kinds = {path_kind(path) for path in paths}
+    if len(kinds) > 1 and any(kind.dimensioned for kind in kinds):
+        raise SpinstackError(f"--bounds: one range cannot serve parameters of different kinds ({', '.join(paths)}): "
+                             "analyze them one kind at a time")
+    dimensioned = [path for path in paths if path_kind(path).dimensioned]
+    if dimensioned and all(is_number(part) for part in parts) and any(float(part) != 0 for part in parts):
+        path = dimensioned[0]
+        raise SpinstackError(f"--bounds {text!r}: {bare_number_reason(path)} for {path}: write the bounds with "
+                             f"one, e.g. \"{with_unit(path, *(float(part) for part in parts))}\"".replace(
+                                 ' or, in SI base units, ', '" or "'))
+    try:
+        low, high = (value(part, paths[0], "SI", stack_numbers=True, label="--bounds") for part in parts)
+    except StackError as error:
+        raise SpinstackError(f"--bounds {text!r}: {error.reason}") from None
+    return (min(low, high), max(low, high)) if path_kind(paths[0]).kind == "current_density" else (low, high)
 
 
 @contextmanager

@@ -181,7 +181,7 @@ def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[st
         _check_memory(plan, layouts, in_memory=kind is None)
     size = None
     if kind is not None:
-        size = store.file_size(kind, layouts, _skeleton_bytes(skeleton))
+        size = store.file_size(kind, layouts, skeleton, store.block_size(out))
         store.check_space(out, size)
     validate_values(stack, axes, plan.chunk_size)
 
@@ -271,14 +271,15 @@ def _check_memory(plan: Plan, layouts: list[Any], in_memory: bool) -> None:
                              f"(--chunk-size; default {DEFAULT_CHUNK_SIZE})")
 
 
-def _skeleton_bytes(skeleton: Any) -> int:
-    """Bytes of a sweep's coordinates and attributes (the part of its file that is not the variables)."""
-    texts = [*skeleton.attrs.values(), *(v for c in skeleton.coords.values() for v in c.attrs.values())]
-    return int(skeleton.nbytes) + sum(len(str(text)) for text in texts)
-
-
-def parse_range(text: str) -> tuple[str, Any]:
+def parse_range(text: str, stack: Stack | None = None) -> tuple[str, Any]:
     """``"PATH=START:STOP:NUM"`` -> ``(PATH, numpy.linspace(START, STOP, NUM))`` (the CLI's ``--vary``).
+
+    Without ``stack``, START and STOP are plain numbers, the numbers :func:`sweep` takes.  With the stack
+    the range is for, they are read as an SI stack file reads its values (:mod:`spinstack._sweep.quantities`):
+    an SI stack takes quantities with units for a dimensioned path (``layers[1].thickness=1 nm:10 nm:4``,
+    ``current=1e10 A/m^2:1e12 A/m^2:50``) and refuses bare numbers there (``1:10:4`` would be metres);
+    angles and dimensionless paths (``theta``, ``materials.F2.p``) stay numbers.  The values are then those
+    :func:`sweep` takes (a length in m, J in A/m^2).
 
     Raises
     ------
@@ -286,6 +287,9 @@ def parse_range(text: str) -> tuple[str, Any]:
         For anything else, quoting the text.
     """
     import numpy as np
+
+    from ._sweep.quantities import bare_number_reason, compact, is_number, unit_example, value, with_unit
+    from .errors import StackError
 
     path, equals, span = text.rpartition("=")
     path = path.strip()
@@ -295,9 +299,22 @@ def parse_range(text: str) -> tuple[str, Any]:
         problem = "expected PATH=START:STOP:NUM"
     elif len(parts) != 3:
         problem = "expected START:STOP:NUM after '='"
+    units = getattr(stack, "units", None)
+    if (problem is None and units == "SI" and unit_example(path) and all(is_number(part) for part in parts[:2])
+            and any(float(part) != 0 for part in parts[:2])):
+        # the trap of SI files, on the command line: 1:10 meant in nm would be metres.  Refused as files refuse
+        # it, with the range written as it should be
+        written = with_unit(path, float(parts[0]), float(parts[1])).replace(" or, in SI base units, ",
+                                                                            f":{parts[2].strip()} or ")
+        problem = f"{bare_number_reason(path)}: write the range with one, e.g. {path}={written}:{parts[2].strip()}"
     if problem is None:
         try:
-            start, stop = float(parts[0]), float(parts[1])
+            if units is None:
+                start, stop = float(parts[0]), float(parts[1])
+            else:
+                start, stop = (value(part, path, units) for part in parts[:2])
+        except StackError as error:  # before ValueError: a StackError is one
+            problem = f"START and STOP: {error.reason}"
         except ValueError:
             problem = "START and STOP must be numbers"
     if problem is None:
@@ -309,14 +326,22 @@ def parse_range(text: str) -> tuple[str, Any]:
     if problem is None and not (np.isfinite(start) and np.isfinite(stop)):
         problem = "START and STOP must be finite"
     if problem is not None:
-        raise SpinstackError(f"--vary {text!r}: {problem} (e.g. materials.F2.p=0.1:0.9:81)")
+        dimensioned = units == "SI" and problem.startswith("START") and unit_example(path)
+        example = "e.g. layers[1].thickness=1 nm:10 nm:46" if dimensioned else "e.g. materials.F2.p=0.1:0.9:81"
+        raise SpinstackError(f"--vary {_quoted(text)}: {problem}" + ("" if "e.g." in problem else f" ({example})"))
     total = _memory_total()
     if total is not None and 8 * count > _MEMORY_SHARE * total:
         from ._sweep.store import format_bytes
 
-        raise SpinstackError(f"--vary {text!r}: NUM = {count} values need {format_bytes(8 * count)} of memory for "
-                             f"this axis alone, more than this machine's memory ({format_bytes(total)}) allows")
+        raise SpinstackError(f"--vary {_quoted(text)}: NUM = {compact(count)} values need {format_bytes(8 * count)} of "
+                             f"memory for this axis alone, more than this machine's memory ({format_bytes(total)}) "
+                             "allows")
     return path, np.linspace(start, stop, count)
+
+
+def _quoted(text: str) -> str:
+    """``text`` quoted for a one-line message, its middle left out when it is long."""
+    return repr(text if len(text) <= 100 else f"{text[:60]}...{text[-30:]}")
 
 
 def _whole(text: str) -> int | None:

@@ -176,9 +176,13 @@ def test_cli_analyze_si_file(tmp_path):
     assert entry["value"] == pytest.approx(float(expected.value[0]), rel=1e-12)
     text = runner.invoke(main, ["analyze", str(path), "--parameter", SPACER, "--bounds", "1 nm:20 nm"])
     assert text.exit_code == 0 and "1 .. 20 nm" in text.stdout
-    # the same range as plain numbers (SI base units)
-    plain = runner.invoke(main, ["analyze", str(path), "--parameter", SPACER, "--bounds", "1e-9:2e-8", "--json",
-                                 "--theta", "0"])
-    assert json.loads(plain.stdout)["thresholds"] == data["thresholds"]
+    # the same range in SI base units; bare numbers are refused, as in SI files (they were read as metres)
+    base = runner.invoke(main, ["analyze", str(path), "--parameter", SPACER, "--bounds", "1e-9 m:2e-8 m", "--json",
+                                "--theta", "0"])
+    assert json.loads(base.stdout)["thresholds"] == data["thresholds"]
+    plain = runner.invoke(main, ["analyze", str(path), "--parameter", SPACER, "--bounds", "1:20"])
+    assert plain.exit_code == 2 and plain.stdout == "" and len(plain.stderr.splitlines()) == 1
+    assert 'a bare number has no unit (a length in an SI stack) for layers[1].thickness: write the bounds with ' \
+           'one, e.g. "1 nm:20 nm" or "1 m:20 m"' in plain.stderr
     bad = runner.invoke(main, ["analyze", str(path), "--parameter", SPACER, "--bounds", "1 nm:2 A"])
     assert bad.exit_code == 2 and bad.stdout == "" and "--bounds" in bad.stderr and len(bad.stderr.splitlines()) == 1

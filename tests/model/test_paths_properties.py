@@ -8,6 +8,10 @@
 * The rebuilt, turned stack of a theta sweep and of ``analysis.efficiency`` is the stack with m2
   set through ``with_parameter``: same structure but for m2, same torques (1e-12), same
   efficiencies, same sweep datasets.  The old positional rebuild dropped the in-plane field.
+* A component path (``field.y``, ``right.g_mix.imag``) sets that number of the vector and nothing else.
+* A sweep of any sweepable path (every scalar path, vectors by their components, theta) gives at each
+  point the direct solve of the stack with that value set; the vector paths are refused (their numbers
+  were read as one vector: the same answer at every point, exit 0).
 """
 
 from __future__ import annotations
@@ -234,6 +238,127 @@ def test_theta_sweep_equals_a_sweep_of_the_polar_angle(stack: ss.Stack, pole: fl
     for name in by_theta.data_vars:
         np.testing.assert_allclose(by_theta[name].values, by_path[name].values, rtol=1e-12,
                                    atol=1e-12 * size[units[name]], err_msg=name)
+
+
+@PROPERTY
+@given(stack=full_stacks(), data=st.data())
+def test_a_component_path_sets_that_component_and_nothing_else(stack: ss.Stack, data: st.DataObject) -> None:
+    vectors = [("field", "field", ("y", "z"), 1)] if stack.field is not None else []
+    vectors += [(f"{side}.g_mix", f"{side}.g_mix", ("real", "imag"), 0) for side in ("left", "right")
+                if isinstance(getattr(stack, side), ss.Insulator)]
+    assume(vectors)
+    before = structure(stack)
+    for path, item, names, first in vectors:
+        for index, name in enumerate(names, start=first):
+            value = data.draw(numbers(0.0, 3.0), label=f"{path}.{name}")
+            changed = with_parameter(stack, f"{path}.{name}", value)
+            after = structure(changed)
+            assert before.keys() == after.keys() and {key for key in before if before[key] != after[key]} <= {item}
+            old, new = as_array(before[item]), as_array(after[item])
+            expected = np.array(np.broadcast_to(old, new.shape))
+            expected[..., index] = value
+            np.testing.assert_array_equal(new, expected, strict=True)
+            np.testing.assert_array_equal(parameter_value(changed, f"{path}.{name}"), new[..., index])
+    if stack.field is not None:
+        with pytest.raises(ss.StackError, match=r"^field\.x: x is the film normal"):
+            with_parameter(stack, "field.x", 1.0)
+
+
+# ---------------------------------------------------------------- sweeps of every sweepable path
+def sweepable_paths(stack: ss.Stack) -> list[str]:
+    """Every path a sweep takes on ``stack``, from :func:`settable_paths` (not from the sweep's code): the
+    scalar paths, a vector by its components (field.y, field.z; g_mix.real, g_mix.imag; a magnetization by
+    .theta and .phi, already listed), and theta for two F layers."""
+    paths = ["theta"] if len(stack.ferromagnet_indices) == 2 else []
+    for path in settable_paths(stack):
+        if path == "field":
+            paths += ["field.y", "field.z"]
+        elif path.endswith(".g_mix"):
+            paths += [f"{path}.real", f"{path}.imag"]
+        elif not path.endswith("magnetization"):
+            paths.append(path)
+    return paths
+
+
+def vector_paths(stack: ss.Stack) -> list[str]:
+    """The paths of settable_paths that hold a vector (3 or 2 numbers)."""
+    return [path for path in settable_paths(stack) if path == "field" or path.endswith(("magnetization", ".g_mix"))]
+
+
+def sweep_values(stack: ss.Stack, path: str) -> st.SearchStrategy[Any]:
+    """Values a sweep of ``path`` takes, in the units it takes them (an SI current as J in A/m^2, an SI field
+    component as E in V/m), that keep the stack's variables defined (a nonzero field and current)."""
+    signed = st.tuples(numbers(0.2, 1.0), st.sampled_from([-1.0, 1.0])).map(lambda v: v[0] * v[1])
+    if path in ("field.y", "field.z"):
+        return signed.map(lambda v: v * (1e4 if stack.units == "SI" else 1.0))
+    if path == "current" and not stack.has_boundary_ends:
+        return signed.map(lambda v: v * (1e11 if stack.units == "SI" else 1.0))
+    if path.endswith((".g_mix.real", ".g_mix.imag")):
+        scale = _reduced(1e15, "interface_conductance", stack)
+        return (numbers(0.0, 5.0) if path.endswith("real") else numbers(-3.0, 3.0)).map(lambda g: g * scale)
+    if path == "theta":
+        return st.one_of(st.sampled_from([0.0, 90.0, 180.0]), numbers(0.0, 180.0))
+    return new_values(stack, path)
+
+
+def directly(stack: ss.Stack, path: str, value: float) -> ss.Stack:
+    """The stack with one swept value set as documented, without the sweep's code (theta: with_angle)."""
+    if path == "theta":
+        return analysis.with_angle(stack, value)
+    if stack.units == "SI" and path == "current":
+        return with_parameter(stack, path, value / si.ELECTRON_CHARGE)  # J = e j0
+    if stack.units == "SI" and path in ("field.y", "field.z"):
+        return with_parameter(stack, path, value * si.ELECTRON_CHARGE)  # eps = e E
+    return with_parameter(stack, path, value)
+
+
+def _solved(solution: ss.Solution, name: str) -> np.ndarray:
+    """A sweep variable of one configuration, from the public Solution (its report units)."""
+    if name in ("g1", "g2", "g1_field", "g2_field"):
+        return np.asarray(getattr(solution.efficiency(), name))
+    if name in ("tau_DL", "tau_FL"):
+        return np.asarray(solution.spin_orbit_torque[0 if name == "tau_DL" else 1])
+    if name in ("smr_long", "smr_trans"):
+        return np.asarray(solution.smr.longitudinal if name == "smr_long" else solution.smr.transverse)
+    return np.asarray(getattr(solution, name))
+
+
+def _sizes(dataset: Any, stack: ss.Stack) -> dict[str, float]:
+    """The size of each unit's variables (at least 1 for pure numbers) and, for torques (which may be 0 but for
+    round-off), the spin current that drives them: |j0| + the spin Hall current theta_SH D |eps| of N layers."""
+    units = {name: dataset[name].attrs["units"] for name in dataset.data_vars}
+    size = {unit: max(float(np.nanmax(np.abs(dataset[name].values), initial=0.0)) for name in units
+                      if units[name] == unit) for unit in set(units.values())}
+    size["1"] = max(size.get("1", 0.0), 1.0)
+    field = 0.0 if stack.field is None else float(np.max(np.linalg.norm(stack.field, axis=-1)))
+    drive = float(np.max(np.abs(stack.current))) + max(
+        (float(np.abs(layer.material.theta_SH * layer.material.D)) * field
+         for layer in stack.layers if not layer.is_ferromagnet), default=0.0)
+    if "torque" in units:
+        torque = units["torque"]
+        size[torque] = max(size[torque], float(si.report(drive, "torque")) if stack.units == "SI" else drive)
+    return {name: size[unit] for name, unit in units.items()}
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stack=full_stacks(batched=False), data=st.data())
+def test_a_sweep_of_any_path_gives_the_direct_solve_at_each_point(stack: ss.Stack, data: st.DataObject) -> None:
+    """Each sweepable path swept over 2 or 3 values gives, at each point, the solve of the stack with that value
+    set.  ``field`` with 3 values and ``right.g_mix`` with 2 were taken as the vector itself: every point had
+    the answer of field = [0, 0.5, 1], exit 0.  Vector paths are refused, their components are swept."""
+    pytest.importorskip("xarray")
+    for path in vector_paths(stack):
+        with pytest.raises(ss.StackError, match=r"cannot be swept as numbers: sweep .*(\.y|\.real|\.theta)"):
+            ss.sweep(stack, {path: [0.0, 0.5, 1.0]})
+    for path in sweepable_paths(stack):
+        values = data.draw(st.lists(sweep_values(stack, path), min_size=2, max_size=3), label=path)
+        swept = ss.sweep(stack, {path: np.array(values)})
+        sizes = _sizes(swept, stack)
+        for index, value in enumerate(values):
+            solution = ss.solve(directly(stack, path, value))
+            for name in swept.data_vars:
+                np.testing.assert_allclose(swept[name].values[index], _solved(solution, name), rtol=1e-10,
+                                           atol=1e-12 * sizes[name], err_msg=f"{path} = {value}: {name}")
 
 
 # ---------------------------------------------------------------- the reported case

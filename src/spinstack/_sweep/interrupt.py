@@ -4,6 +4,8 @@ With Python's default handlers a Ctrl-C raises :class:`KeyboardInterrupt` wherev
 the interpreter happens to be, including inside a garbage-collection callback,
 where it is printed and dropped (the sweep then runs on and ends normally), and
 SIGTERM or SIGHUP end the process at once, leaving the temporary file behind.
+(The ``spinstack`` command's own handlers, :mod:`_spinstack_cli`, stop at once too: a sweep takes the
+signals over from them in the same way.)
 
 While a sweep runs in the main thread, :func:`deferred` therefore takes over
 SIGINT, SIGTERM and SIGHUP (those still at their default handlers; a handler
@@ -96,7 +98,9 @@ def deferred() -> Iterator[Deferral]:
         return
     for signum in SIGNALS:
         current = signal.getsignal(signum)
-        if current is signal.SIG_DFL or current is signal.default_int_handler:
+        # the defaults, or the command line's handler, which stops at once and marks itself replaceable (_spinstack_cli)
+        if current is signal.SIG_DFL or current is signal.default_int_handler or getattr(
+                current, "spinstack_replaceable", False):
             deferral.previous[signum] = current
             signal.signal(signum, deferral._note)
     _active = deferral

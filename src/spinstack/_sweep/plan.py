@@ -24,7 +24,7 @@ import numpy as np
 
 from ..analysis.efficiency import with_angle
 from ..errors import SpinstackError, StackError
-from ..model import Stack
+from ..model import Insulator, Stack
 from ..model.paths import _material_keys, parameter_value, with_parameter
 from ..si import ELECTRON_CHARGE
 
@@ -33,6 +33,9 @@ THETA = "theta"
 
 #: separator of the paths in the name of a zipped axis
 ZIP_SEPARATOR = ","
+
+#: the in-plane components of the field a sweep varies (x is the film normal)
+FIELD_COMPONENTS = ("field.y", "field.z")
 
 #: configurations per block (one batched solve); about 150 MB of solver memory for a three-layer stack
 DEFAULT_CHUNK_SIZE = 200_000
@@ -91,6 +94,9 @@ def apply(stack: Stack, axes: tuple[Axis, ...]) -> Stack:
             elif path == "current" and stack.units == "SI":
                 # an SI stack's current is given as the file gives it, J in A/m^2: j0 = J / e (MODEL.md 7)
                 stack = with_parameter(stack, path, values.reshape(shape) / ELECTRON_CHARGE)
+            elif path in FIELD_COMPONENTS and stack.units == "SI":
+                # and its in-plane field as the file gives it, E in V/m: eps = e E (MODEL.md 8a)
+                stack = with_parameter(stack, path, values.reshape(shape) * ELECTRON_CHARGE)
             else:
                 stack = with_parameter(stack, path, values.reshape(shape))
     if angle is not None:
@@ -112,9 +118,17 @@ def _check_path(stack: Stack, path: str) -> None:
         if error.reason.startswith("unknown parameter path"):  # say here which forms a sweep takes
             raise StackError(path, f"unknown parameter path; a sweep takes {sweepable(stack)}") from None
         raise
-    if np.shape(value)[-1:] == (3,) and path.endswith("magnetization"):
+    # a vector path takes a whole vector: 3 (or 2) swept numbers would be read as one vector, the same at every
+    # point; sweep its components (or angles) instead
+    if path.endswith("magnetization"):
         raise StackError(path, "a direction (a vector) cannot be swept as numbers: sweep "
-                               f"{path}.theta or {path}.phi (degrees), or theta")
+                               f"{path}.theta or {path}.phi (degrees)"
+                               + (", or theta" if len(stack.ferromagnet_indices) == 2 else ""))
+    if path == "field":
+        raise StackError(path, "a vector cannot be swept as numbers: sweep its in-plane components "
+                               f"{' or '.join(FIELD_COMPONENTS)}")
+    if path.endswith(".g_mix"):
+        raise StackError(path, f"[g_r, g_i] cannot be swept as numbers: sweep {path}.real (g_r) or {path}.imag (g_i)")
 
 
 def sweepable(stack: Stack) -> str:
@@ -130,6 +144,11 @@ def sweepable(stack: Stack) -> str:
     ends = [side for side in ("left", "right") if getattr(getattr(stack, side), "magnetization", None) is not None]
     if ends:
         forms.append(" or ".join(ends) + ".magnetization.theta or .phi")
+    insulators = [side for side in ("left", "right") if isinstance(getattr(stack, side), Insulator)]
+    if insulators:
+        forms.append(" or ".join(insulators) + ".g_mix.real, .g_mix.imag or .g_s")
+    if stack.field is not None:
+        forms.append(" or ".join(FIELD_COMPONENTS))
     return ", ".join(forms)
 
 

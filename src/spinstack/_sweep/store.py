@@ -64,11 +64,20 @@ def file_format(path: str | os.PathLike) -> str:
     kind = FORMATS.get(target.suffix.lower())
     if kind is None:
         raise SpinstackError(f"{target}: unknown sweep file format {target.suffix!r} (use .nc for NetCDF or .zarr for Zarr)")
-    if not target.parent.is_dir():
+    try:
+        folder, is_folder = target.parent.is_dir(), target.is_dir()
+    except OSError as error:  # a name too long, a folder we may not enter: the user's to fix, one line
+        raise SpinstackError(f"{target}: cannot write the sweep ({_reason(error)})") from None
+    if not folder:
         raise SpinstackError(f"{target}: the folder {str(target.parent)!r} does not exist")
-    if target.is_dir() and kind == "netcdf":
+    if is_folder and kind == "netcdf":
         raise SpinstackError(f"{target}: is a folder")
     return kind
+
+
+def _reason(error: OSError) -> str:
+    """An OS error in words, without the file name Python appends (the message names the file once)."""
+    return error.strerror or (os.strerror(error.errno) if error.errno else "") or type(error).__name__
 
 
 def check_target(path: str | os.PathLike) -> None:
@@ -121,56 +130,234 @@ def _hdf5_attributes(target: Path) -> dict[str, Any] | None:
 
 
 def _zarr_group(target: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """(attributes, first entry that is neither group metadata nor an array) of a Zarr group folder.
+    """(attributes, first path in the folder that a Zarr store of ours does not hold) of a Zarr group folder.
 
-    Attributes are None when the folder is no Zarr group (format 2 or 3).  Read as JSON, without zarr:
-    nothing is opened as a store before it is known to be one.
+    Attributes are None when the folder is no Zarr group (format 2 or 3).  The whole tree is checked, not
+    only its top: a store of ours holds its group metadata, one folder per array and, in each, the array's
+    metadata and its chunk files under the names the array's chunk key encoding gives them (zarr 3:
+    ``zarr.json`` and ``c/0/1/0``); a note a user put in ``g1/`` is not ours, and replacing the store would
+    delete it.  Read as JSON, without zarr: nothing is opened as a store before it is known to be one.
     """
     attrs = None
     try:
-        if (target / "zarr.json").is_file():
+        if _regular(target / "zarr.json"):
             meta = json.loads((target / "zarr.json").read_text(encoding="utf-8"))
             if isinstance(meta, dict) and meta.get("node_type") == "group":
                 attrs = meta.get("attributes", {})
-        elif (target / ".zgroup").is_file():
-            attrs = json.loads((target / ".zattrs").read_text(encoding="utf-8")) if (target / ".zattrs").is_file() else {}
+        elif _regular(target / ".zgroup"):
+            attrs = json.loads((target / ".zattrs").read_text(encoding="utf-8")) if _regular(target / ".zattrs") else {}
         if not isinstance(attrs, dict):
             return None, None
         for entry in sorted(os.listdir(target)):
-            if entry in _ZARR_GROUP_FILES:
-                continue
             member = target / entry
-            if member.is_symlink() or not member.is_dir() or not _is_zarr_array(member):
+            if entry in _ZARR_GROUP_FILES:
+                if not _regular(member):
+                    return attrs, entry
+                continue
+            if member.is_symlink() or not member.is_dir():
                 return attrs, entry
+            stray = _zarr_array_stray(member)
+            if stray is not None:
+                return attrs, f"{entry}/{stray}" if stray else entry
     except (OSError, ValueError):
         return None, None
     return attrs, None
 
 
-def _is_zarr_array(folder: Path) -> bool:
-    if (folder / ".zarray").is_file():
-        return True
-    try:
+def _regular(path: Path) -> bool:
+    """A regular file, not a link to one."""
+    return not path.is_symlink() and path.is_file()
+
+
+def _zarr_array_stray(folder: Path) -> str | None:
+    """None if ``folder`` holds a Zarr array and nothing else; else the first path in it that is not the array's
+    (``""`` when it is no array at all)."""
+    grid = _zarr_array_grid(folder)
+    if grid is None:
+        return ""
+    counts, metadata, prefix, separator = grid
+    for entry in sorted(os.listdir(folder)):
+        if entry in metadata:
+            if not _regular(folder / entry):
+                return entry
+            continue
+        if separator == "/":
+            stray = _nested_chunks(folder, entry, prefix, counts)
+        else:
+            stray = None if _chunk_key(entry, prefix, ".", counts) and _regular(folder / entry) else entry
+        if stray is not None:
+            return stray
+    return None
+
+
+def _zarr_array_grid(folder: Path) -> tuple[tuple[int, ...], frozenset[str], str, str] | None:
+    """(chunks along each axis, metadata file names, chunk key prefix, separator) of a Zarr array folder."""
+    if _regular(folder / "zarr.json"):  # format 3
         meta = json.loads((folder / "zarr.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(meta, dict) and meta.get("node_type") == "array"
+        if not isinstance(meta, dict) or meta.get("node_type") != "array":
+            return None
+        shape = meta.get("shape")
+        chunks = (meta.get("chunk_grid") or {}).get("configuration", {}).get("chunk_shape")
+        encoding = meta.get("chunk_key_encoding") or {"name": "default"}
+        name = encoding.get("name")
+        separator = (encoding.get("configuration") or {}).get("separator", "/" if name == "default" else ".")
+        prefix = "c" if name == "default" else ""
+        files = frozenset({"zarr.json"})
+    elif _regular(folder / ".zarray"):  # format 2
+        meta = json.loads((folder / ".zarray").read_text(encoding="utf-8"))
+        if not isinstance(meta, dict):
+            return None
+        shape, chunks = meta.get("shape"), meta.get("chunks")
+        separator, prefix = meta.get("dimension_separator") or ".", ""
+        files = frozenset({".zarray", ".zattrs"})
+    else:
+        return None
+    if (not isinstance(shape, list) or not isinstance(chunks, list) or len(shape) != len(chunks)
+            or separator not in ("/", ".")
+            or not all(isinstance(n, int) and isinstance(c, int) and n >= 0 and c > 0 for n, c in zip(shape, chunks))):
+        return None
+    return tuple(-(-n // c) for n, c in zip(shape, chunks)), files, prefix, separator
+
+
+def _chunk_key(name: str, prefix: str, separator: str, counts: tuple[int, ...]) -> bool:
+    """Whether ``name`` is a chunk key of the grid ``counts`` (``c.0.1`` or ``0.1``; ``c`` or ``0`` for 0-d)."""
+    parts = name.split(separator) if name else []
+    if prefix:
+        if not parts or parts[0] != prefix:
+            return False
+        parts = parts[1:]
+    if not counts:
+        return parts == ([] if prefix else ["0"])
+    return len(parts) == len(counts) and all(_index(part, count) for part, count in zip(parts, counts))
+
+
+def _index(text: str, count: int) -> bool:
+    """A chunk index as zarr writes it: a decimal number below ``count``, no sign, no leading zero."""
+    return text.isascii() and text.isdigit() and (text == "0" or not text.startswith("0")) and int(text) < count
+
+
+def _nested_chunks(folder: Path, entry: str, prefix: str, counts: tuple[int, ...]) -> str | None:
+    """None if ``entry`` of an array folder is its nested chunk tree (``c/0/1/0``) and nothing else; else the
+    first path in it that is not a chunk."""
+    def walk(path: Path, relative: str, depth: int) -> str | None:
+        last = depth == len(counts) - 1
+        for name in sorted(os.listdir(path)):
+            member = path / name
+            shown = f"{relative}/{name}"
+            if not _index(name, counts[depth]) or (not _regular(member) if last else
+                                                   (member.is_symlink() or not member.is_dir())):
+                return shown
+            if not last:
+                stray = walk(member, shown, depth + 1)
+                if stray is not None:
+                    return stray
+        return None
+
+    member = folder / entry
+    if not prefix:  # format 2 nested keys: the first level is already an index
+        if not counts or not _index(entry, counts[0]):
+            return entry
+        if len(counts) == 1:
+            return None if _regular(member) else entry
+        if member.is_symlink() or not member.is_dir():
+            return entry
+        return walk(member, entry, 1)
+    if entry != prefix:
+        return entry
+    if not counts:  # a 0-d array: its one chunk is the file "c"
+        return None if _regular(member) else entry
+    if member.is_symlink() or not member.is_dir():
+        return entry
+    return walk(member, entry, 0)
 
 
 # ---------------------------------------------------------------- space
-def file_size(kind: str, layouts: list[VariableLayout], skeleton_bytes: int) -> int:
-    """Bytes the sweep's file takes at most (uncompressed), from its variables' chunks and its skeleton.
+def file_size(kind: str, layouts: list[VariableLayout], skeleton: Any, block: int = 4096) -> int:
+    """Bytes of disk the sweep's file takes at most (its data uncompressed), from its layout and skeleton.
 
-    Chunks are stored whole, also at the edges of an array (HDF5 and Zarr alike).  Overheads measured on
-    this package's files: about 40 kB and 100 B per chunk for NetCDF (HDF5 chunk index); Zarr writes one
-    file per chunk, so up to a file system block (4 kB) per chunk.
+    Data: every chunk whole, also at the edges of an array (HDF5 and Zarr alike), as float64.  Around it,
+    bounds of what the formats add, each checked against the files this package writes
+    (``tests/test_sweep_files.py``: never under the disk usage, within 2x + 40 kB of it):
+
+    * NetCDF-4 (HDF5): 16 kB of superblock and root group; the coordinates and attributes twice (dimension
+      scales, attribute headers); per array an object header with its attributes and one chunk-index
+      B-tree node (64 entries, 3.6 kB for four dimensions); per chunk its index entries (nodes at least
+      half full).
+    * Zarr: one file per chunk and per metadata document and one folder per chunk-key level, each rounded
+      up to whole file-system blocks of ``block`` bytes; the root ``zarr.json`` holds the group attributes
+      and every array's metadata again (consolidated); zstd adds at most 1/256 and a frame header to a chunk.
+
+    Parameters
+    ----------
+    kind
+        ``"netcdf"`` or ``"zarr"``.
+    layouts
+        The variables (:func:`spinstack._sweep.layout.variable_layouts`).
+    skeleton
+        The coordinates and attributes (:func:`spinstack._sweep.layout.skeleton`, an xarray Dataset).
+    block
+        The file system's block size in bytes (:func:`block_size`).
     """
-    total = skeleton_bytes + (1 << 20)
+    block = max(int(block), 512)
+    attributes = _json_size(skeleton.attrs)
+    arrays = [(name, tuple(int(n) for n in coordinate.shape), _coordinate_bytes(coordinate.values),
+               _json_size(coordinate.attrs)) for name, coordinate in skeleton.variables.items()]
+    if kind == "netcdf":
+        total = (16 << 10) + 2 * (attributes + sum(data + attrs + 1024 for _, _, data, attrs in arrays))
+        for layout in layouts:
+            chunks = _hdf5_chunks(layout)
+            count = math.prod(-(-size // chunk) for size, chunk in zip(layout.shape, chunks))
+            node = 24 + 65 * 8 * (len(chunks) + 2) + 64 * 8  # a v1 B-tree node of the chunk index (K = 32)
+            total += 1024 + _json_size(layout.attrs) + node + count * (8 * math.prod(chunks) + -(-node // 32))
+        return _rounded(total, block)
+    metadata = []
+    total = 0
+    for name, shape, data, attrs in arrays:  # coordinates: zarr's own chunks, at least 64 kB each (or whole)
+        meta = 1024 + attrs + 32 * len(shape)
+        metadata.append(meta)
+        files = 1 + data // (64 << 10)
+        # metadata, the array's folder, c/, and the chunk files (each rounded up: at most a block more)
+        total += (_rounded(meta, block) + _rounded(64, block) + _rounded(32 * files, block)
+                  + _rounded(data + 256 * files, block) + files * block)
     for layout in layouts:
-        chunks = _hdf5_chunks(layout) if kind == "netcdf" else layout.chunks
-        count = math.prod(-(-size // chunk) for size, chunk in zip(layout.shape, chunks))
-        total += count * (8 * math.prod(chunks) + (128 if kind == "netcdf" else 4096))
-    return total
+        counts = tuple(-(-size // chunk) for size, chunk in zip(layout.shape, layout.chunks))
+        meta = 1024 + _json_size(layout.attrs) + sum(len(d) + 40 for d in layout.dims)
+        metadata.append(meta)
+        raw = 8 * math.prod(layout.chunks)
+        chunk_file = _rounded(raw + raw // 256 + 128, block)
+        # folders: the array's, then c/, c/i/, c/i/j/, ... (the last index names the chunk file)
+        folders = _rounded(64, block) + _rounded(32 * (counts[0] if counts else 1), block)
+        for depth in range(1, len(counts)):
+            folders += math.prod(counts[:depth]) * _rounded(32 * counts[depth], block)
+        total += _rounded(meta, block) + folders + math.prod(counts) * chunk_file
+    root = 1024 + attributes + sum(metadata)  # zarr.json: group attributes + consolidated array metadata
+    return total + _rounded(root, block) + _rounded(32 * (len(metadata) + 1), block)
+
+
+def block_size(path: str | os.PathLike) -> int:
+    """The block size of the file system that holds ``path``'s folder (4096 where it cannot be asked)."""
+    try:
+        return max(int(os.statvfs(Path(path).parent).f_frsize), 512)
+    except (AttributeError, OSError, ValueError):
+        return 4096
+
+
+def _rounded(count: int, block: int) -> int:
+    """``count`` bytes as whole blocks (at least one: an empty file or folder still takes its entry)."""
+    return block * max(1, -(-int(count) // block))
+
+
+def _json_size(value: Any) -> int:
+    """Characters of ``value`` as JSON with ASCII escapes: never fewer than its UTF-8 bytes (the text of an
+    HDF5 attribute), and what zarr's metadata documents hold."""
+    return len(json.dumps(value, default=str))
+
+
+def _coordinate_bytes(values: np.ndarray) -> int:
+    """Bytes of a coordinate's values: 8 per number; strings by their length plus a 16-byte header."""
+    if values.dtype.kind in "OUS":
+        return sum(len(str(v).encode("utf-8", "surrogateescape")) + 16 for v in values.reshape(-1))
+    return int(values.nbytes)
 
 
 def check_space(path: str | os.PathLike, need: int) -> None:
@@ -191,6 +378,10 @@ def check_space(path: str | os.PathLike, need: int) -> None:
 
 def format_bytes(count: float) -> str:
     """``216e12`` -> ``"216 TB"`` (decimal units, three significant figures)."""
+    try:
+        count = float(count)
+    except OverflowError:  # an integer past the floats: its digits say enough
+        return f"about 10^{len(str(int(count))) - 19} EB"
     for unit, size in (("EB", 1e18), ("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
         if count >= size:
             return f"{count / size:.3g} {unit}"
@@ -242,14 +433,14 @@ class _FileSink:
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.target = Path(path)
-        self.temporary = self.target.parent / f".{self.target.name}.spinstack-{uuid.uuid4().hex[:12]}"
+        self.temporary = _beside(self.target, "")
 
     def _move_into_place(self) -> Path:
         check_target(self.target)  # again: something else may have appeared there while the sweep ran
         try:
             if os.path.lexists(self.target) and self.temporary.is_dir():
                 # os.replace cannot replace a folder (a Zarr store): move the old one aside first
-                old = self.target.parent / f".{self.target.name}.spinstack-old-{uuid.uuid4().hex[:12]}"
+                old = _beside(self.target, "old-")
                 os.rename(self.target, old)
                 os.rename(self.temporary, self.target)
                 _remove(old)
@@ -261,6 +452,16 @@ class _FileSink:
 
     def _cleanup(self) -> None:
         _remove(self.temporary)
+
+
+def _beside(target: Path, tag: str) -> Path:
+    """A hidden, unique name next to ``target``: ``.NAME.spinstack-TAGHEX``, shortened to fit a file system's
+    255-byte limit on names (a valid long name must not fail on our own temporary one)."""
+    unique = f"spinstack-{tag}{uuid.uuid4().hex[:12]}"
+    name = f".{target.name}.{unique}"
+    if len(name.encode("utf-8", "surrogateescape")) > 255:
+        name = f".{unique}{target.suffix}"
+    return target.parent / name
 
 
 def _remove(path: Path) -> None:
@@ -390,7 +591,11 @@ def open_sweep(path: str | os.PathLike, chunks: Any = None) -> Any:
     kind = FORMATS.get(target.suffix.lower())
     if kind is None:
         raise SpinstackError(f"{target}: not a saved sweep (expected a .nc or .zarr file)")
-    if not target.exists():
+    try:
+        exists = target.exists()
+    except OSError as error:  # a name too long for the file system
+        raise SpinstackError(f"{target}: cannot read the sweep ({_reason(error)})") from None
+    if not exists:
         raise SpinstackError(f"{target}: no such file")
     try:
         if kind == "netcdf":

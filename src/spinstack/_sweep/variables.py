@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..errors import SpinstackError
 from ..model import Stack
-from .plan import THETA
+from .plan import FIELD_COMPONENTS, THETA
 
 EFFICIENCY_NAMES = ("g1", "g2", "g1_field", "g2_field")
 RESISTANCE_NAMES = ("resistance_area", "spin_resistance_area")
@@ -139,13 +139,18 @@ def axis_units(path: str, system: str) -> str:
     key = path.rsplit(".", 1)[-1]
     if path == THETA or key in ("theta", "phi"):
         return "degree"
-    if key == "p":
+    if key in ("p", "theta_SH"):
         return "1"
     if system != "SI":
         return "reduced"
+    if path in FIELD_COMPONENTS:
+        return "V m-1"  # swept as the file gives it, the electric field E (eps = e E)
+    if key in ("real", "imag", "g_s"):
+        return "J-1 s-1 m-2"  # g = G / e^2 (MODEL.md 7)
     # an SI stack holds SI base numbers in the reduced model (MODEL.md 7, spinstack.si); its current is swept as
     # the file gives it, the charge current density J
-    return {"thickness": "m", "l": "m", "D": "J-1 s-1 m-1", "current": "A m-2"}.get(key, "SI base units")
+    return {"thickness": "m", "l": "m", "l_J": "m", "l_phi": "m", "D": "J-1 s-1 m-1", "D_perp": "J-1 s-1 m-1",
+            "current": "A m-2"}.get(key, "SI base units")
 
 
 def axis_long_name(path: str, stack: Stack) -> str:
@@ -157,6 +162,11 @@ def axis_long_name(path: str, stack: Stack) -> str:
             return "charge current density J (conventional current along +x)"
         return "current j0 (particle flux along +x)"
     head, _, rest = path.partition(".")
+    if path in FIELD_COMPONENTS:
+        component = path[-1]
+        if stack.units == "SI":
+            return f"in-plane electric field E_{component}"
+        return f"in-plane field eps_{component} = e E_{component}"
     if head == "materials":
         name, _, key = rest.partition(".")
         what = {"p": "polarization p", "D": "conductance D", "l": "spin diffusion length l"}.get(key, key)
@@ -174,4 +184,6 @@ def axis_long_name(path: str, stack: Stack) -> str:
         return f"polar angle of the magnetization of {owner}"
     if key == "phi":
         return f"azimuth of the magnetization of {owner}"
+    if rest in ("g_mix.real", "g_mix.imag"):
+        return f"{'real' if key == 'real' else 'imaginary'} part of the mixing conductance of the {owner} end"
     return path

@@ -4,14 +4,19 @@ Paths read like the stack file:
 
 * ``current``
 * ``field``                                           (the in-plane drive eps, shape (..., 3); MODEL.md 8a)
+* ``field.y`` / ``field.z``                           (its in-plane components; x is the film normal, always 0)
 * ``materials.NAME.D`` / ``.p`` / ``.l``            (every layer and lead made of NAME)
 * ``layers[i].thickness``
 * ``layers[i].magnetization``                         (vectors, shape (..., 3))
 * ``layers[i].magnetization.theta`` / ``.phi``        (degrees; the other angle is kept)
 * ``left.magnetization...``, ``right.magnetization...`` (F leads and magnetic-insulator ends)
 * ``left.g_mix`` / ``right.g_mix`` ([g_r, g_i], shape (..., 2)), ``left.g_s`` / ``right.g_s`` (insulator ends)
+* ``left.g_mix.real`` / ``.imag`` (and ``right.``): g_r and g_i alone
 
-Negative layer indices count from the right as in Python.
+Negative layer indices count from the right as in Python.  A component path sets one number of a vector
+and keeps the others (broadcast against each other): the number a sweep varies (a sweep refuses the
+vector paths ``field``, ``...g_mix`` and ``...magnetization``, whose numbers would each be read as the whole
+vector).
 """
 
 from __future__ import annotations
@@ -24,11 +29,35 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import StackError
+from . import checks
 from .layers import Insulator, Layer, Lead
 from .materials import Ferromagnet, Material
 from .stack import Stack
 
 _LAYER = re.compile(r"^layers\[(-?\d+)\]\.(.+)$")
+
+#: the vectors with component paths: their names and the names of their components, in order
+COMPONENTS = {"field": ("x", "y", "z"), "g_mix": ("real", "imag")}
+
+
+def _component(vector: str, name: str, path: str) -> int:
+    """The index of the component ``name`` of ``vector`` (``field``: x, y, z; ``g_mix``: real, imag)."""
+    names = COMPONENTS[vector]
+    if name not in names:
+        offered = names[1:] if vector == "field" else names  # x is no component a path sets
+        raise StackError(path, f"unknown component {name!r} of {vector} (expected {' or '.join(offered)})")
+    if vector == "field" and name == "x":
+        raise StackError(path, "x is the film normal: the in-plane field has no x component (field.y or field.z)")
+    return names.index(name)
+
+
+def _with_component(old: np.ndarray, index: int, value: ArrayLike, path: str) -> np.ndarray:
+    """``old`` (shape (..., n)) with component ``index`` set to ``value``, broadcast against each other."""
+    value = checks.finite(value, path)
+    shape = np.broadcast_shapes(old.shape[:-1], value.shape)
+    new = np.array(np.broadcast_to(old, shape + old.shape[-1:]), dtype=float)
+    new[..., index] = value
+    return new
 
 
 def _angles(vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -70,10 +99,10 @@ def parameter_value(stack: Stack, path: str) -> np.ndarray:
     head, _, rest = path.partition(".")
     if path == "current":
         return stack.current
-    if path == "field":
+    if head == "field":
         if stack.field is None:
             raise StackError(path, "this stack has no in-plane field")
-        return stack.field
+        return stack.field[..., _component("field", rest, path)] if rest else stack.field
     if head == "materials":
         name, _, key = rest.partition(".")
         material = stack.materials.get(name)
@@ -90,6 +119,8 @@ def parameter_value(stack: Stack, path: str) -> np.ndarray:
         return element.thickness
     if key in _INSULATOR_KEYS and isinstance(element, Insulator):
         return np.asarray(getattr(element, key))
+    if key.startswith("g_mix.") and isinstance(element, Insulator):
+        return element.g_mix[..., _component("g_mix", key[len("g_mix."):], path)]
     if key.startswith("magnetization"):
         sub = key[len("magnetization"):].lstrip(".")
         if element.magnetization is None:
@@ -141,12 +172,9 @@ def with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
     except StackError as error:
         if not error.path.startswith(("thickness", "magnetization") + _INSULATOR_KEYS):
             raise
-        # errors of a single layer, lead or insulator end carry paths relative to it
-        prefix = path.split(".magnetization")[0].rsplit(".thickness", 1)[0]
-        for key in _INSULATOR_KEYS:
-            if prefix.endswith("." + key):
-                prefix = prefix[: -len(key) - 1]
-        raise error.within(prefix) from None
+        # errors of a single layer, lead or insulator end carry paths relative to it: layers[i], left or right
+        match = _LAYER.match(path)
+        raise error.within(f"layers[{match.group(1)}]" if match else path.partition(".")[0]) from None
 
 
 def _with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
@@ -160,6 +188,11 @@ def _with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
     if path in ("current", "field"):
         return dataclasses.replace(stack, **{path: value})
     head, _, rest = path.partition(".")
+    if head == "field":
+        index = _component("field", rest, path)
+        if stack.field is None:
+            raise StackError(path, "this stack has no in-plane field")
+        return dataclasses.replace(stack, field=_with_component(stack.field, index, value, path))
     if head == "materials":
         name, _, key = rest.partition(".")
         material = stack.materials.get(name)
@@ -176,6 +209,9 @@ def _with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
         changed = dataclasses.replace(element, thickness=value)
     elif key in _INSULATOR_KEYS and isinstance(element, Insulator):
         changed = dataclasses.replace(element, **{key: value})
+    elif key.startswith("g_mix.") and isinstance(element, Insulator):
+        index = _component("g_mix", key[len("g_mix."):], path)
+        changed = dataclasses.replace(element, g_mix=_with_component(element.g_mix, index, value, path))
     elif key.startswith("magnetization"):
         sub = key[len("magnetization"):].lstrip(".")
         changed = dataclasses.replace(element, magnetization=_new_magnetization(element.magnetization, sub, value, path))
@@ -188,4 +224,4 @@ def _with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
     return dataclasses.replace(stack, layers=layers)
 
 
-__all__ = ["parameter_value", "with_parameter"]
+__all__ = ["COMPONENTS", "parameter_value", "with_parameter"]
