@@ -8,9 +8,12 @@
 >>> ds.torque.sel(layer=2, component="x")               # dims: theta, materials.F2.p
 
 Parameters are named by paths, the same everywhere in spinstack
-(:mod:`spinstack.model.paths`): ``current``, ``materials.NAME.D|p|l``,
+(:mod:`spinstack.model.paths`): ``current``, ``materials.NAME.D|p|l|...``,
 ``layers[i].thickness``, ``layers[i].magnetization.theta|phi`` (degrees),
-``left|right.magnetization.theta|phi``, and the special path ``theta``: the
+``left|right.magnetization.theta|phi``, ``field.y|z``, an insulator end's
+``left|right.g_mix.real|imag`` and ``.g_s``.  A vector is swept by its components:
+the vector paths (``field``, ``...g_mix``, ``...magnetization``) are refused, since
+each of their numbers would be read as the whole vector.  The special path ``theta`` is the
 angle (degrees) between m1 and m2 (the first and second F layers), m2 turned
 from m1 in their common plane (:func:`spinstack.analysis.with_angle`), the
 most common sweep.  ``theta`` is applied after every other path, so it turns m2
@@ -115,8 +118,9 @@ def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[st
     parameters
         ``{path: values}`` for each outer-product axis, ``{(path, ...): (values, ...)}``
         for zipped axes (module docstring); values are 1D numbers in the units the
-        stack holds (degrees for angles; an SI stack's ``current`` as the charge
-        current density J in A/m^2, like its file).
+        stack holds (degrees for angles; SI base units for an SI stack, except its
+        ``current`` as the charge current density J in A/m^2 and ``field.y``/``field.z``
+        as the electric field E in V/m, like its file).
     variables
         Names to compute and store (:data:`VARIABLES`); default: all the stack offers.
     chunk_size
@@ -183,7 +187,9 @@ def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[st
     if kind is not None:
         size = store.file_size(kind, layouts, skeleton, store.block_size(out))
         store.check_space(out, size)
-    validate_values(stack, axes, plan.chunk_size)
+    # planning a large sweep takes a while: a signal the command line holds (interrupt.active) stops it here too
+    outer = interrupt.active()
+    validate_values(stack, axes, plan.chunk_size, outer.check if outer is not None else None)
 
     if lazy:
         return runners.lazy_dataset(skeleton, stack, plan, names, layouts)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -220,14 +220,18 @@ def parse_axes(stack: Stack, parameters: Mapping[Any, Any]) -> tuple[Axis, ...]:
     return tuple(axes)
 
 
-def validate_values(stack: Stack, axes: tuple[Axis, ...], chunk_size: int) -> None:
+def validate_values(stack: Stack, axes: tuple[Axis, ...], chunk_size: int,
+                    check: Callable[[], None] | None = None) -> None:
     """Build the stack with each axis's values alone (in pieces of ``chunk_size``): bad values fail here.
 
     So a value the model refuses (a negative thickness, ``|p| >= 1``) is reported
-    before anything is solved or written, with its path.
+    before anything is solved or written, with its path.  ``check()``, between pieces,
+    may stop it (a signal the command line holds).
     """
     for axis in axes:
         for start in range(0, axis.size, chunk_size):
+            if check is not None:
+                check()
             apply(stack, (axis.restricted(slice(start, start + chunk_size)),))
 
 

@@ -12,9 +12,10 @@ Only spinstack's own sweeps are ever replaced (:func:`check_target`): a target
 that exists must be a spinstack sweep, recognised by its attributes
 (``title = "spinstack sweep"`` and ``spinstack_version``, :data:`MARK`): an
 HDF5 file for ``.nc``; for ``.zarr`` a Zarr group folder holding nothing but its
-metadata and its arrays.  Anything else at the target (another file, a folder,
-a symbolic link) is refused before any work, and checked again before the
-rename.
+metadata and its arrays, down to the last file (each array folder: its metadata and
+the chunk files its chunk grid names, :func:`_zarr_group`).  Anything else at the
+target (another file, a folder, a symbolic link, a stray file anywhere in the store)
+is refused before any work, and checked again before the rename.
 
 Space: :func:`check_space` refuses a sweep whose file (estimated by
 :func:`file_size`, uncompressed) does not fit in the free space of its folder,
