@@ -657,7 +657,8 @@ def test_cli_si_sweep_with_units(tmp_path):
 
 def test_a_huge_num_is_shown_compactly():
     """--vary NUM=1e300 printed the 301 digits of int(1e300) in its line."""
-    for text, shown in (("theta=0:180:1e300", "NUM = 1e+300 values"), ("theta=0:180:" + "1" * 400, "NUM = about 10^399")):
+    for text, shown in (("theta=0:180:1e300", "NUM = 1e+300 values"),
+                        ("theta=0:180:" + "1" * 400, "NUM = about 10^399")):
         with pytest.raises(ss.SpinstackError, match=re.escape(shown)) as caught:
             parse_range(text)
         assert len(str(caught.value)) < 250, str(caught.value)

@@ -123,7 +123,8 @@ def _check_path(stack: Stack, path: str) -> None:
     if path.endswith("magnetization"):
         raise StackError(path, "a direction (a vector) cannot be swept as numbers: sweep "
                                f"{path}.theta or {path}.phi (degrees)"
-                               + (", or theta" if len(stack.ferromagnet_indices) == 2 else ""))
+                               + (", or theta" if path.startswith("layers[") and len(stack.ferromagnet_indices) == 2
+                                  else ""))
     if path == "field":
         raise StackError(path, "a vector cannot be swept as numbers: sweep its in-plane components "
                                f"{' or '.join(FIELD_COMPONENTS)}")
