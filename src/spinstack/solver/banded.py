@@ -7,7 +7,7 @@ over configurations; for a single long stack that loop dominates.  Here the same
 are laid out for every node at once.  Each node basis is padded to a 3x3 matrix (unused columns
 zero); the unknowns of node k are numbered consecutively, so coupled unknowns are at most 5
 apart: a (5, 5)-banded system.  Transparent interfaces only (resistive ones go through
-:mod:`.nodes`).
+:mod:`.nodes`, compiled for one long stack in :mod:`.linked`).
 """
 
 from __future__ import annotations

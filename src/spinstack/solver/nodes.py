@@ -417,7 +417,8 @@ class UnitSolution:
 
 
 class LayerwiseSolution(UnitSolution):
-    """The same outputs for one configuration solved over all layers at once (:mod:`.banded`)."""
+    """The same outputs for one configuration solved over all layers at once (:mod:`.banded`, or with
+    resistive interfaces :mod:`.linked`)."""
 
     def __init__(self, arrays: StackArrays, result: dict[str, np.ndarray | None]) -> None:
         self.arrays = arrays
@@ -431,7 +432,7 @@ class LayerwiseSolution(UnitSolution):
 
     @cached_property
     def accumulation_right(self) -> np.ndarray:
-        return self._result["accumulation"]
+        return self._result.get("accumulation_right", self._result["accumulation"])
 
     def layer_faces(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
         return self._result["spin_current_left"][layer], self._result["spin_current_right"][layer]
@@ -467,11 +468,11 @@ class LayerwiseSolution(UnitSolution):
 
     @cached_property
     def interface_currents(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        return {}
+        return self._result.get("interface_currents", {})
 
     @cached_property
     def interface_axes(self) -> dict[int, np.ndarray | None]:
-        return {}
+        return self._result.get("interface_axes", {})
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -832,7 +833,7 @@ def _thin_step(layer: Part, load: np.ndarray, pushed: np.ndarray, block: np.ndar
 
 def _coherent_step(layer: Part, load: np.ndarray, pushed: np.ndarray, block: np.ndarray, axis_b: np.ndarray | None,
                    shape: tuple[int, ...], inverse: np.ndarray | None = None, axis: np.ndarray | None = None,
-                   along: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   along: np.ndarray | None = None, plane: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_thin_step` for a coherent F layer from its free left node, channel by channel.
 
     Along m and normal to m the layer may be thin or not (l and l_J differ), so the exact
@@ -847,8 +848,10 @@ def _coherent_step(layer: Part, load: np.ndarray, pushed: np.ndarray, block: np.
     With ``axis``: a plain (isotropic) layer from the free node just right of a magnetic interface,
     whose load is axial about the interface's m = ``axis``: ``along`` on m m^T, and normal to m as stiff
     as a large mixing conductance (m^T load m would carry that conductance times the rounding of
-    m^T P_perp m: ``along`` is given).  The channels are then along and normal to ``axis``, each soft
-    or not by its own part of the load.
+    m^T P_perp m: ``along`` is given), and its part normal to m is the interface's sink there, ``plane``
+    (0 without one): Q load Q would hold ``along`` times the rounding of Q m (0.1 for g = 1e16, against
+    the true 0 of g_mix = 0).  The channels are then along and normal to ``axis``, each soft or not by
+    its own part of the load.
     """
     Y, Z, R = load, block, pushed
     eye = np.eye(3)
@@ -865,7 +868,8 @@ def _coherent_step(layer: Part, load: np.ndarray, pushed: np.ndarray, block: np.
         thin, stiffness = layer.channels[0]
         finite = np.isfinite(Y).all(axis=(-2, -1))  # an inf-marked (pinned) load is soft nowhere
         soft = finite & (np.abs(along) <= stiffness)
-        across = finite & (np.abs(transverse @ _finite_load(Y) @ transverse).max(axis=(-2, -1)) <= stiffness)
+        plane = np.zeros(shape + (3, 3)) if plane is None else np.where(finite[..., None, None], plane, 0.0)
+        across = finite & (np.abs(plane).max(axis=(-2, -1)) <= stiffness)
         P = (thin & soft)[..., None, None] * longitudinal + (thin & across)[..., None, None] * transverse
     Y = _finite_load(Y)  # an infinite load is never thin (P = 0 there): only P-weighted terms see it
     W = Y + T
@@ -877,7 +881,7 @@ def _coherent_step(layer: Part, load: np.ndarray, pushed: np.ndarray, block: np.
         # would carry the rounding of m^T Q times a mixing conductance of 1e30 normal to m
         p_along, p_across = (thin & soft)[..., None, None], (thin & across)[..., None, None]
         Y_along = np.where(finite, along, 0.0)[..., None, None] * longitudinal
-        Y_across = np.where(p_across, transverse @ Y @ transverse, 0.0)
+        Y_across = np.where(p_across, plane, 0.0)
         sink = layer.sink[..., None, None]
         PW = WP = p_along * (Y_along + sink * longitudinal) + Y_across + p_across * (sink * transverse)
         PYP = p_along * (Y_along + 2.0 * sink * longitudinal) + Y_across + p_across * (2.0 * sink * transverse)
@@ -1104,7 +1108,8 @@ def _grounded(link: Link, axis_b: np.ndarray | None, shape: tuple[int, ...]
 
 
 def _block_inverse(link: Link, load: np.ndarray, along: np.ndarray | None, after: Part, shape: tuple[int, ...],
-                   floats: Callable[[np.ndarray], np.ndarray] | None = None, floating: list | None = None) -> tuple[np.ndarray | None, tuple[np.ndarray, np.ndarray] | None]:
+                   floats: Callable[[np.ndarray], np.ndarray] | None = None, floating: list | None = None
+                   ) -> tuple[np.ndarray | None, tuple[np.ndarray, np.ndarray] | None]:
     """The inverse of the block at the free node b just right of an interface, exact with infinite conductances.
 
     The block is the interface's load plus the next part's K_aa.  Behind a magnetic interface
@@ -1284,11 +1289,20 @@ def solve_unit(arrays: StackArrays, drive: str = "current") -> UnitSolution:
 
     ``drive="current"``: per unit current (j0 = 1); ``"field"``: driven by the stack's in-plane
     field alone (j0 = 0).  Block elimination runs over the chain nodes (O(L)), each step
-    vectorised over the batch.
+    vectorised over the batch.  A single long stack driven by the current is solved over all
+    layers at once instead: banded without resistive interfaces (:mod:`.banded`), with them the
+    same elimination compiled (:mod:`.linked`).
     """
     if drive == "current" and banded.applies(arrays) and len(arrays.layers) > 8:
         # a single long stack: all layers at once, banded LAPACK solve
         return LayerwiseSolution(arrays, banded.solve_layerwise(arrays))
+    from . import linked  # (it builds on this module's formulas)
+
+    if linked.applies(arrays, drive):
+        # a single long stack with resistive interfaces: the same elimination, compiled
+        result = linked.solve(arrays)
+        if result is not None and np.isfinite(result["accumulation"]).all():
+            return LayerwiseSolution(arrays, result)
     shape = arrays.batch_shape
     chain, left_node, right_node = parts(arrays, drive)
     n = len(chain) - 1  # chain nodes between consecutive parts
@@ -1340,8 +1354,9 @@ def solve_unit(arrays: StackArrays, drive: str = "current") -> UnitSolution:
         elif step and axis[i - 1] is None and behind is not None and behind.axis is not None \
                 and before.channels[0][0].any():
             # a thin layer beyond a magnetic interface's free node: soft along m, stiff across (a large g_mix)
+            sink = behind.sink("b")  # the load's part normal to m (see _coherent_step)
             load, pushed = _coherent_step(before, load, pushed, block, axis[i], shape, inverse, behind.axis,
-                                          alongs[i - 1])
+                                          alongs[i - 1], None if sink is None else sink[0])
         else:
             # a thin layer with a soft load: the plain step would cancel (see _thin_step)
             thin = _thin(before, load) if step and not before.coherent else None
@@ -1486,23 +1501,39 @@ def functional(arrays: StackArrays, mu_a: np.ndarray, mu_b: np.ndarray, lead_lef
 
 def interface_drops(arrays: StackArrays, unit: UnitSolution) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """Per interface: (1/g, -gamma m.(mu^- - mu^+)/2), the jump of mu_0 per unit current (MODEL.md 3b)."""
-    drops = {}
-    for node, interface in arrays.interfaces.items():
-        m = unit.interface_axes[node]
-        ohmic = 1.0 / interface.g
-        if m is None:
-            drops[node] = (ohmic, np.zeros(()))
-            continue
-        jump = unit.accumulation[..., node, :] - unit.accumulation_right[..., node, :]
-        drops[node] = (ohmic, -0.5 * interface.gamma * np.einsum("...i,...i->...", m, jump))
-    return drops
+    nodes, ohmic, spin = _interface_drop_arrays(arrays, unit)
+    return {node: (ohmic[..., j], spin[..., j]) for j, node in enumerate(nodes)}
+
+
+def _interface_drop_arrays(arrays: StackArrays, unit: UnitSolution) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """:func:`interface_drops` as (nodes, 1/g (B..., K), spin part (B..., K)), over all interfaces at once
+    (a Python loop of array operations cost ~1 s per solve at 1e5 interfaces)."""
+    nodes = list(arrays.interfaces)
+    shape = unit.accumulation.shape[:-2]
+    if not nodes:
+        return nodes, np.zeros(shape + (0,)), np.zeros(shape + (0,))
+    elements = [arrays.interfaces[node] for node in nodes]
+    with np.errstate(divide="ignore"):  # g = inf: the transparent channel, no ohmic drop
+        ohmic = 1.0 / _per_layer([element.g for element in elements], shape)
+    gamma = _per_layer([element.gamma for element in elements], shape)
+    axes = [unit.interface_axes[node] for node in nodes]
+    magnetic = np.array([m is not None for m in axes])
+    if not magnetic.any():
+        return nodes, ohmic, np.zeros(ohmic.shape)
+    m = _per_layer([np.zeros(3) if axis is None else axis for axis in axes], shape, vector=True)
+    jump = unit.accumulation[..., nodes, :] - unit.accumulation_right[..., nodes, :]
+    spin = np.where(magnetic, -0.5 * gamma * np.einsum("...ki,...ki->...k", m, jump), 0.0)
+    return nodes, ohmic, spin
 
 
 def _per_layer(values: list, shape: tuple[int, ...], vector: bool = False) -> np.ndarray:
     """Per-layer values stacked along a new axis: (B..., L), or (B..., L, 3) for vectors."""
     tail = (3,) if vector else ()
-    if all(np.shape(value) == tail for value in values):  # the common unbatched case: one array call
+    try:  # the common unbatched case: one array call (a shape test per value cost ~1 s at 1e5 layers)
         stacked = np.array(values)
+    except ValueError:  # values of different shapes
+        stacked = None
+    if stacked is not None and stacked.dtype != object and stacked.shape == (len(values),) + tail:
         return np.broadcast_to(np.moveaxis(stacked, 0, -1 - len(tail)), shape + stacked.shape[:1] + tail) if shape else stacked
     return np.stack([np.broadcast_to(value, shape + tail) for value in values], axis=-1 - len(tail))
 
@@ -1532,7 +1563,7 @@ def resistance_area(arrays: StackArrays, unit: UnitSolution) -> tuple[np.ndarray
     for end, mu, sign in ends:
         if end is not None and end.is_ferromagnet:
             spin = spin + sign * 0.5 * end.p * np.einsum("...i,...i->...", end.m, mu)
-    for interface_ohmic, interface_spin in interface_drops(arrays, unit).values():
-        ohmic = ohmic + interface_ohmic
-        spin = spin + interface_spin
+    _, interface_ohmic, interface_spin = _interface_drop_arrays(arrays, unit)
+    ohmic = ohmic + np.sum(interface_ohmic, axis=-1)
+    spin = spin + np.sum(interface_spin, axis=-1)
     return ohmic + spin, spin
