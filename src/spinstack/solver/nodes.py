@@ -1241,7 +1241,8 @@ def _check_floating(sites: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarr
     * the right-hand side has a part along the left null direction: spin is injected into the region
       (a spin Hall source in an l = inf lead) with no way out: the accumulation grows without bound;
     * x varies along z inside the region (a spin Hall source in an l = inf layer there): its level is
-      set only by the vanishing relaxation, and the limit depends on how each l tends to inf.
+      set only by the vanishing relaxation, so the limit depends on how each l tends to inf (unique
+      only in special cases, one such layer or one l = inf lead, which are refused all the same).
     """
     if not sites:
         return
@@ -1273,9 +1274,9 @@ def _check_floating(sites: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarr
                 along = np.abs(np.einsum("...ij,...i->...j", z, coordinates[active[k]])).max(axis=-1)
                 if np.any(along > 1e-8 * accumulation):
                     raise SpinstackError(f"node {user_node(i)}: {source} drives spin accumulation inside {region}: "
-                                         "its level there is set only by the vanishing relaxation, and its limit "
-                                         "depends on how each l tends to inf; give the l there finite values or "
-                                         "g_mix > 0")
+                                         "its level there is set only by how the relaxation vanishes as l -> inf "
+                                         "(in general by how each l tends to inf), which is not resolved here; "
+                                         "give the l there finite values or g_mix > 0")
                 if k == 0 or eliminated[active[k - 1]][0] is None:  # the chain's start, or a reservoir
                     break
                 z = -eliminated[active[k - 1]][0] @ z
