@@ -112,6 +112,20 @@ def benchmark_spin_orbit(n: int = 10**6) -> None:
           f"ratio {spin_orbit / reference:.2f} (target <= 2)")
 
 
+def benchmark_long_interfaces(n_layers: int = 20000) -> None:
+    """A long stack with a resistive interface at every node (compiled elimination, solver/linked.py)."""
+    plain = long_stack(n_layers)
+    interfaces = [ss.Interface(0, 2.0, 1.0)] + [ss.Interface(k, 2.0, 1.0, [1.0, 0.3]) for k in range(1, n_layers)]
+    interfaces.append(ss.Interface(n_layers, 2.0, 1.0) if n_layers % 2 else ss.Interface(n_layers, 2.0, 2.0))
+    resistive = ss.Stack(plain.layers, interfaces=interfaces)
+    ss.solve(long_stack(20)).accumulation  # compiled kernels loaded outside the timings
+    ss.solve(ss.Stack(long_stack(20).layers, interfaces=interfaces[:20] + [ss.Interface(20, 2.0, 2.0)])).accumulation
+    with_interfaces = best(lambda: ss.solve(resistive).torque, repeats=3)
+    without = best(lambda: ss.solve(plain).torque, repeats=3)
+    print(f"6. one solve of a {n_layers:.0e}-layer stack with an interface at every node: {with_interfaces * 1e3:.0f} ms; "
+          f"ratio to the same stack without interfaces (banded) = {with_interfaces / without:.1f}")
+
+
 if __name__ == "__main__":
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, numpy {np.__version__}")
@@ -120,3 +134,4 @@ if __name__ == "__main__":
     benchmark_profiles()
     benchmark_sign_map()
     benchmark_spin_orbit()
+    benchmark_long_interfaces()

@@ -8,7 +8,6 @@ layers with an interface at every node, and the summary's GMR line two more solv
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
@@ -168,23 +167,10 @@ def periodic(n_layers: int, interfaces: bool) -> ss.Stack:
     return ss.Stack(layers, interfaces=found)
 
 
-def test_cost_per_node_is_of_the_order_of_the_banded_solve():
-    # the numpy elimination costs ~100 numpy calls per node: 2e4 layers with interfaces took 5.4 s against 0.026 s
-    # for the banded solve without them; compiled 0.10 s (1e5: 0.66 s against 0.23 s).  The bound leaves room
-    # for a loaded machine and still fails the numpy path by an order of magnitude.
-    def seconds(stack):
-        arrays = stack_arrays(stack)
-        best = np.inf
-        for _ in range(5):
-            start = time.perf_counter()
-            unit = nodes.solve_unit(arrays)
-            unit.torque, unit.interface_currents  # noqa: B018
-            best = min(best, time.perf_counter() - start)
-        return best, unit
-
-    for interfaces in (False, True):  # compile both kernels first
-        seconds(periodic(20, interfaces))
-    plain, _ = seconds(periodic(20000, False))
-    linked_time, unit = seconds(periodic(20000, True))
+def test_a_long_stack_with_interfaces_takes_the_compiled_elimination():
+    """The numpy elimination costs ~100 numpy calls per node (2e4 layers with interfaces: 5.4 s); the compiled
+    one takes 0.10 s.  The time is measured by benchmarks/solver.py (benchmark 6), not here (shared machine):
+    this checks the route, which decides the cost."""
+    unit = nodes.solve_unit(stack_arrays(periodic(2000, True)))
     assert isinstance(unit, nodes.LayerwiseSolution)
-    assert linked_time < 20 * plain + 0.1, (linked_time, plain)
+    assert np.isfinite(unit.torque).all()
