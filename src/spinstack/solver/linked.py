@@ -289,6 +289,23 @@ def _matmul(a, b, n, k, m):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
+def _onto_node(full, pushed_full, ni, b):  # pragma: no cover - compiled
+    """A 3-vector load and its right-hand side as the next node carries them: whole (3 unknowns),
+    or their component along the node's axis b (1 unknown, in slot 0)."""
+    if ni == 3:
+        return full, pushed_full
+    value = 0.0
+    for r in range(3):
+        for q in range(3):
+            value += b[r] * full[r, q] * b[q]
+    load = np.zeros((3, 3))
+    load[0, 0] = value
+    pushed = np.zeros(3)
+    pushed[0] = b[0] * pushed_full[0] + b[1] * pushed_full[1] + b[2] * pushed_full[2]
+    return load, pushed
+
+
+@njit(cache=True)
 def _matvec(a, v, n, k):  # pragma: no cover - compiled
     out = np.zeros(3)
     for i in range(n):
@@ -531,18 +548,7 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
             difference = pushed - source[i]
             pushed_full = (source[i] + _matvec(P, difference, 3, 3)
                            + _matvec(V, _matvec(inverse, difference, 3, 3), 3, 3))
-            if ni == 3:
-                load, pushed = full, pushed_full
-            else:
-                b = node_axis[i]
-                value = 0.0
-                for r in range(3):
-                    for q in range(3):
-                        value += b[r] * full[r, q] * b[q]
-                load = np.zeros((3, 3))
-                load[0, 0] = value
-                pushed = np.zeros(3)
-                pushed[0] = b[0] * pushed_full[0] + b[1] * pushed_full[1] + b[2] * pushed_full[2]
+            load, pushed = _onto_node(full, pushed_full, ni, node_axis[i])
         else:
             n_previous = size[i - 1] if i > 0 else 0
             is_thin = step and thin[i] and _max_abs(load, n_previous) <= gc[i]
@@ -563,18 +569,7 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
                         ZW = _solve(block, W, 3, 3)
                     full = Y + 2.0 * T * eye - _matmul(W, ZW, 3, 3, 3)
                     pushed_full = R - _matvec(W, partial[i - 1], 3, 3)
-                    if ni == 3:
-                        load, pushed = full, pushed_full
-                    else:
-                        b = node_axis[i]
-                        value = 0.0
-                        for r in range(3):
-                            for q in range(3):
-                                value += b[r] * full[r, q] * b[q]
-                        load = np.zeros((3, 3))
-                        load[0, 0] = value
-                        pushed = np.zeros(3)
-                        pushed[0] = b[0] * pushed_full[0] + b[1] * pushed_full[1] + b[2] * pushed_full[2]
+                    load, pushed = _onto_node(full, pushed_full, ni, node_axis[i])
                 else:
                     W = Y[0, 0] + T
                     along_value = Y[0, 0] + 2.0 * T - W * W / block[0, 0]
