@@ -26,8 +26,9 @@ def _describe(values: np.ndarray, bad: np.ndarray) -> str:
     return f"got {shown}"
 
 
-def as_real_array(value: Any, path: str) -> np.ndarray:
-    """Convert ``value`` to a float array, refusing strings, booleans and complex numbers."""
+def _real(value: Any, path: str) -> np.ndarray:
+    """``value`` as an array of real numbers without a copy where it already is one (int arrays become
+    float), refusing strings, booleans and complex numbers."""
     if isinstance(value, (str, bytes)):
         raise StackError(path, f"must be a number, got {value!r}")
     if isinstance(value, bool) or (isinstance(value, np.ndarray) and value.dtype == bool):
@@ -38,7 +39,23 @@ def as_real_array(value: Any, path: str) -> np.ndarray:
         raise StackError(path, f"must be a number or an array of numbers, got {value!r}") from None
     if array.dtype == object or array.dtype.kind not in "iuf":
         raise StackError(path, f"must be a number or an array of numbers, got {value!r}")
-    return frozen(array.astype(float))
+    return array if array.dtype == np.float64 else array.astype(float)
+
+
+def _owned(array: np.ndarray, value: Any) -> np.ndarray:
+    """``array`` (the float array of ``value``) made read-only, copied only when it may be the caller's.
+
+    An array made here from a list or another dtype is nobody else's, and a read-only array that owns its
+    memory was validated (or frozen on purpose) before: neither is copied (a turned stack of 10^6
+    directions would otherwise copy 24 MB per rebuild)."""
+    if array.base is None and (array is not value or not array.flags.writeable):
+        return frozen(array)
+    return frozen(array.copy())
+
+
+def as_real_array(value: Any, path: str) -> np.ndarray:
+    """Convert ``value`` to a read-only float array, refusing strings, booleans and complex numbers."""
+    return _owned(_real(value, path), value)
 
 
 def frozen(array: np.ndarray) -> np.ndarray:
@@ -74,6 +91,16 @@ def _plain_scalar(value: Any) -> float | None:
     return None
 
 
+def _bounds(array: np.ndarray) -> tuple[float, float] | None:
+    """(smallest, largest) element of a non-empty array (NaN when it holds one), else None.
+
+    Two reductions decide that an array of 10^6 values passes a range check; only one that may fail is
+    looked at element by element, which finds and words its first offending value."""
+    if array.size == 0:
+        return None
+    return float(array.min()), float(array.max())
+
+
 def finite(value: Any, path: str, *, bounded: bool = True) -> np.ndarray:
     """A finite real number (or array of them), of a magnitude the solve can hold (:data:`LARGEST`) unless
     ``bounded`` is False (angles: any finite number of degrees is a direction)."""
@@ -82,6 +109,10 @@ def finite(value: Any, path: str, *, bounded: bool = True) -> np.ndarray:
             not bounded or number == 0.0 or SMALLEST <= abs(number) <= LARGEST):
         return frozen(np.array(number))
     array = as_real_array(value, path)
+    bounds = _bounds(array)
+    if bounds is not None and math.isfinite(bounds[0]) and math.isfinite(bounds[1]) and (
+            not bounded or (max(-bounds[0], bounds[1]) <= LARGEST and (bounds[0] >= SMALLEST or bounds[1] <= -SMALLEST))):
+        return array  # every value finite (and of one sign, within the range): nothing to find
     bad = ~np.isfinite(array)
     if bad.any():
         raise StackError(path, f"must be finite, {_describe(array, bad)}")
@@ -94,6 +125,9 @@ def positive(value: Any, path: str, *, allow_inf: bool = False) -> np.ndarray:
     if number is not None and (SMALLEST <= number <= LARGEST or (allow_inf and number == math.inf)):
         return frozen(np.array(number))
     array = as_real_array(value, path)
+    bounds = _bounds(array)
+    if bounds is not None and SMALLEST <= bounds[0] and bounds[1] <= LARGEST:
+        return array
     if np.isnan(array).any():
         raise StackError(path, f"must be > 0, {_describe(array, np.isnan(array))}")
     if not allow_inf and np.isinf(array).any():
@@ -107,6 +141,9 @@ def positive(value: Any, path: str, *, allow_inf: bool = False) -> np.ndarray:
 def open_interval(value: Any, low: float, high: float, path: str) -> np.ndarray:
     """A real number strictly between ``low`` and ``high``."""
     array = as_real_array(value, path)
+    bounds = _bounds(array)
+    if bounds is not None and low < bounds[0] and bounds[1] < high:
+        return array
     bad = ~((array > low) & (array < high))
     if bad.any():
         raise StackError(path, f"must lie strictly between {low:g} and {high:g}, {_describe(array, bad)}")
@@ -130,23 +167,48 @@ def direction(value: Any, path: str) -> np.ndarray:
         theta = finite(value["theta"], f"{path}.theta", bounded=False)
         phi = finite(value.get("phi", 0.0), f"{path}.phi", bounded=False)
         return frozen(polar(theta, phi))
-    array = as_real_array(value, path)
+    array = _real(value, path)
     if array.ndim == 0 or array.shape[-1] != 3:
         raise StackError(path, f"must be a 3-vector [x, y, z] or {{theta, phi}}, got {value!r}")
+    if array.size == 0:
+        return frozen(array.copy())
+    # one pass for the squared lengths, two reductions over them: a batch of unit vectors (a turned stack,
+    # polar angles) is then known to be kept as given without another look at its 3 N numbers
+    squares = np.einsum("...i,...i->...", array, array)
+    low, high = float(squares.min()), float(squares.max())  # NaN when a component is NaN
+    if 1.0 - UNIT_SQUARE <= low and high <= 1.0 + UNIT_SQUARE:
+        return _owned(array, value)
+    if not (SAFE_SQUARES[0] <= low and high <= SAFE_SQUARES[1]):
+        return frozen(_extreme_directions(array, squares, value, path))
+    unit = np.abs(squares - 1.0) <= UNIT_SQUARE
+    return frozen(np.where(unit[..., None], array, array / np.sqrt(squares)[..., None]))
+
+
+#: a vector whose squared length is within this of 1 is a unit vector already (4 ulp of its length) and is
+#: kept as given: validating it again (a stack rebuilt with one parameter changed) must not move it, and
+#: normalising is not idempotent (1 vector in 4 moves by an ulp).  Normalised vectors land inside it.
+UNIT_SQUARE = 8 * np.finfo(float).eps
+
+#: squared lengths that neither overflow nor lose digits to underflow: such a vector is normalised by its
+#: length directly; one outside (or not finite, or zero) goes :func:`_extreme_directions`' way
+SAFE_SQUARES = (2.0**-960, 2.0**960)
+
+
+def _extreme_directions(array: np.ndarray, squares: np.ndarray, value: Any, path: str) -> np.ndarray:
+    """:func:`direction` of a batch holding a non-finite, zero, huge or tiny vector: refused with the
+    first two, scaled by their largest component first for the others (``[0, 0, 1e308]`` and
+    ``[1e-320, 0, 0]`` are directions too); the batch's ordinary vectors as :func:`direction` does them."""
     if not np.isfinite(array).all():
         raise StackError(path, f"must be finite, got {value!r}")
-    # scaled by the largest component first: [0, 0, 1e308] and [1e-320, 0, 0] are directions too
     largest = np.abs(array).max(axis=-1, keepdims=True)
     if not (largest > 0).all():
         raise StackError(path, "must be a non-zero vector, got [0, 0, 0]")
     scaled = array / largest
-    norm = np.sqrt(np.einsum("...i,...i->...", scaled, scaled))
-    # a vector already of unit length to round-off is kept as given: validating it again (a stack rebuilt
-    # with one parameter changed) must not move it, and normalising is not idempotent (1 vector in 4 moves
-    # by an ulp)
-    length = norm * np.minimum(largest[..., 0], 2.0)  # |array| where it is near 1 (no overflow elsewhere)
-    unit = np.abs(length - 1.0) <= 4 * np.finfo(float).eps
-    return frozen(np.where(unit[..., None], array, scaled / norm[..., None]))
+    scaled_norm = np.sqrt(np.einsum("...i,...i->...", scaled, scaled))[..., None]
+    safe = ((squares >= SAFE_SQUARES[0]) & (squares <= SAFE_SQUARES[1]))[..., None]
+    unit = np.abs(squares - 1.0)[..., None] <= UNIT_SQUARE
+    normal = np.where(safe, array / np.sqrt(np.where(safe, squares[..., None], 1.0)), scaled / scaled_norm)
+    return np.where(unit, array, normal)
 
 
 def polar(theta: Any, phi: Any = 0.0) -> np.ndarray:
@@ -170,21 +232,49 @@ def polar(theta: Any, phi: Any = 0.0) -> np.ndarray:
         return np.array([sin_t * cos_p, sin_t * sin_p, cos_t])
     theta_rad = np.deg2rad(np.asarray(theta, dtype=float))
     phi_rad = np.deg2rad(np.asarray(phi, dtype=float))
-    theta_rad, phi_rad = np.broadcast_arrays(theta_rad, phi_rad)
-    # exact zeros at multiples of 90 degrees keep collinear inputs exactly collinear
+    shape = np.broadcast_shapes(theta_rad.shape, phi_rad.shape)
+    # exact zeros at multiples of 90 degrees keep collinear inputs exactly collinear; each angle's sine and
+    # cosine on its own shape (a scalar phi is not broadcast to 10^6 values first), then written component
+    # by component (no stack of three temporaries)
     sin_t, cos_t = _exact_sin(theta_rad), _exact_cos(theta_rad)
     sin_p, cos_p = _exact_sin(phi_rad), _exact_cos(phi_rad)
-    return np.stack([sin_t * cos_p, sin_t * sin_p, cos_t], axis=-1)
+    out = np.empty(shape + (3,))
+    np.multiply(sin_t, cos_p, out=out[..., 0])
+    np.multiply(sin_t, sin_p, out=out[..., 1])
+    out[..., 2] = cos_t
+    return out
 
 
-# |x| <= atol is np.isclose(x, 0, rtol=0, atol=atol) without its overhead (polar runs once per layer of a file)
-def _exact_sin(angle: np.ndarray) -> np.ndarray:
-    return np.where(np.abs(np.mod(angle, math.pi)) <= 1e-15, 0.0, np.sin(angle))
+def _exact_sin(angle: np.ndarray) -> np.ndarray | np.float64:
+    """sin(angle), exactly 0 where ``angle mod pi`` is at most 1e-15 (radians)."""
+    if angle.ndim == 0:
+        return _exact_sin_scalar(np.float64(angle))
+    return _zeroed(np.sin(angle), angle, 0.0)
 
 
-def _exact_cos(angle: np.ndarray) -> np.ndarray:
-    shifted = np.mod(angle - math.pi / 2, math.pi)
-    return np.where(np.abs(shifted) <= 1e-15, 0.0, np.cos(angle))
+def _exact_cos(angle: np.ndarray) -> np.ndarray | np.float64:
+    """cos(angle), exactly 0 where ``(angle - pi/2) mod pi`` is at most 1e-15 (radians)."""
+    if angle.ndim == 0:
+        return _exact_cos_scalar(np.float64(angle))
+    return _zeroed(np.cos(angle), angle, math.pi / 2)
+
+
+def _zeroed(value: np.ndarray, angle: np.ndarray, shift: float) -> np.ndarray:
+    """``value`` (sin or cos of ``angle``) set to 0 where ``(angle - shift) mod pi <= 1e-15``.
+
+    Only where |value| <= 4e-15 + 4e-16 max|angle| can that hold (the mod is taken with pi rounded to
+    a double, 1.2e-16 short, once per multiple of pi in the angle), so the exact test (np.mod, as costly
+    as the sine) runs on those few values, not on all of them."""
+    if value.size == 0:
+        return value
+    reach = max(-float(np.min(angle)), float(np.max(angle)))
+    bound = 4e-15 + 4e-16 * reach if math.isfinite(reach) else math.inf  # NaN or inf angles: test them all
+    near = np.flatnonzero(np.abs(value) <= bound)
+    if near.size:
+        candidates = np.ravel(angle)[near]
+        zero = np.abs(np.mod(candidates - shift, math.pi)) <= 1e-15
+        value.reshape(-1)[near[zero]] = 0.0
+    return value
 
 
 def _exact_sin_scalar(angle: np.float64) -> np.float64:
