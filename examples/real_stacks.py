@@ -30,9 +30,10 @@ import sys
 import numpy as np
 
 import spinstack as ss
-from spinstack import library, si
+from spinstack import si
 from spinstack.analysis import efficiency, magnetoresistance, sign_change_angles, with_angle
 from spinstack.io import load_stack
+from spinstack.io.libraryfile import load_library
 
 HERE = pathlib.Path(__file__).resolve().parent
 FILES = {"co_cu_py": HERE / "co-cu-py.toml", "wavy": HERE / "wavy-torque.toml", "gmr": HERE / "py-cu-py-gmr.toml"}
@@ -63,9 +64,10 @@ def collinear(stack: ss.Stack, sign: float) -> ss.Stack:
 
 def check_library_numbers(stacks: dict[str, ss.Stack]) -> None:
     """The numbers the files take from the library are the library's."""
-    py = library.material("Py")
+    built_in = load_library()
+    py = built_in.material("Py")
     assert py.missing == ("rho",), "the library's Py has no sourced rho: the files give it"
-    pair = library.interface("Py/Cu")
+    pair = built_in.interface("Py/Cu")
     reference = si.interface(0, AR=pair.values["AR"].si, gamma=pair.values["gamma"].si,
                              G_mix=["5e14 Ohm^-1*m^-2", "0 Ohm^-1*m^-2"])
     for stack in stacks.values():

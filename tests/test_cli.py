@@ -250,9 +250,9 @@ def test_top_level_help_does_not_cut_a_command_short(runner):
 
 def test_materials_help_names_materials_that_are_in_the_library(runner):
     """It named "Co" and "Co/Cu", which the library does not hold."""
-    from spinstack.library import load
+    from spinstack.io.libraryfile import load_library
 
-    library = load(None)
+    library = load_library(None)
     text = " ".join(runner.invoke(main, ["materials", "--help"]).stdout.split())
     named = re.findall(r'material = "([^"]+)"', text)
     pairs = re.findall(r'pair = "([^"]+)"', text)

@@ -1,4 +1,5 @@
-"""The materials library (spinstack.library) and ``spinstack materials``; tested on a fake library file."""
+"""The materials library (spinstack.library, read by spinstack.io.libraryfile) and ``spinstack materials``;
+tested on a fake library file."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from click.testing import CliRunner
 
 import spinstack as ss
 from spinstack import library
+from spinstack.io import libraryfile
+from spinstack.io.libraryfile import LibraryError, library_path, load_library
 from spinstack.cli import main
 
 FAKE = Path(__file__).with_name("data") / "fake_library.toml"
@@ -23,39 +26,39 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_fake_library_loads_with_values_temperatures_and_sources():
-    materials = library.materials(FAKE)
+    materials = load_library(FAKE).materials
     assert list(materials) == ["TestCo", "TestCu"]
-    co = library.material("TestCo", FAKE)
+    co = load_library(FAKE).material("TestCo")
     assert co.type == "ferromagnet" and co.description == "fake ferromagnet for tests"
     assert list(co.values) == ["rho", "beta", "l_sf"]
     rho = co.values["rho"]
     assert (rho.value, rho.unit, rho.temperature, rho.source) == ("60 nOhm*m", "ohm*m", "4.2 K",
                                                                   "fake source for tests, not data")
     assert float(rho.si) == pytest.approx(60e-9)
-    assert float(library.material("TestCu", FAKE).values["l_sf"].si) == float("inf")
-    pair = library.interface("TestCo/TestCu", FAKE)
-    assert library.interface("TestCu/TestCo", FAKE) is pair  # either order
+    assert float(load_library(FAKE).material("TestCu").values["l_sf"].si) == float("inf")
+    pair = load_library(FAKE).interface("TestCo/TestCu")
+    assert load_library(FAKE).interface("TestCu/TestCo") is pair  # either order
     assert pair.values["G_mix"].si.tolist() == pytest.approx([0.55e15, 0.01e15])
-    assert list(library.interfaces(FAKE)) == ["TestCo/TestCu"]
+    assert list(load_library(FAKE).interfaces) == ["TestCo/TestCu"]
 
 
 def test_unknown_names_list_the_available_ones():
     with pytest.raises(ss.StackError, match=r"^materials\.Fe: not in the built-in library \(available: TestCo, TestCu\)$"):
-        library.material("Fe", FAKE)
+        load_library(FAKE).material("Fe")
     with pytest.raises(ss.StackError, match=r"available pairs: TestCo/TestCu"):
-        library.interface("Fe/Cu", FAKE)
+        load_library(FAKE).interface("Fe/Cu")
 
 
 def test_default_path_is_package_data():
-    path = library.path()
+    path = library_path()
     assert path.parts[-3:] == ("spinstack", "data", "materials.toml")
 
 
 def test_built_in_library_follows_the_schema():
     """Whatever the built-in file holds, it must load (every value cited, right dimensions)."""
-    if not library.path().exists():
+    if not library_path().exists():
         pytest.skip("the built-in library file is not there yet")
-    loaded = library.load()
+    loaded = load_library()
     for entry in [*loaded.materials.values(), *loaded.interfaces.values()]:
         for value in entry.values.values():
             assert value.source.strip() and value.temperature.strip()
@@ -63,9 +66,9 @@ def test_built_in_library_follows_the_schema():
 
 def test_changed_file_is_read_again(tmp_path):
     path = write(tmp_path, FAKE.read_text(encoding="utf-8"))
-    assert "TestCu" in library.materials(path)
+    assert "TestCu" in load_library(path).materials
     path.write_text(FAKE.read_text(encoding="utf-8").replace("TestCu", "TestAg"), encoding="utf-8")
-    assert "TestAg" in library.materials(path)
+    assert "TestAg" in load_library(path).materials
 
 
 MATERIAL = """
@@ -109,8 +112,8 @@ source = "fake"
 ])
 def test_schema_is_enforced(tmp_path, text, message):
     path = write(tmp_path, text)
-    with pytest.raises(library.LibraryError) as caught:
-        library.load(path)
+    with pytest.raises(LibraryError) as caught:
+        load_library(path)
     assert str(caught.value).startswith(f"{path}: ")
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
@@ -161,7 +164,7 @@ thickness = "10 nm"
 
 def test_partial_entries_load_and_list_what_they_lack(tmp_path):
     """An entry gives only its sourced quantities; ``missing`` names the others (rho stands for conductivity)."""
-    loaded = library.load(write(tmp_path, PARTIAL))
+    loaded = load_library(write(tmp_path, PARTIAL))
     part_f, part_n, only_g = (loaded.materials[name] for name in ("PartF", "PartN", "OnlyG"))
     assert list(part_f.values) == ["beta", "l_sf"] and part_f.missing == ("rho",)
     assert part_f.required == ("rho", "beta", "l_sf")
@@ -169,7 +172,8 @@ def test_partial_entries_load_and_list_what_they_lack(tmp_path):
     assert only_g.missing == ("l_sf",)  # conductivity counts for rho
     assert part_f.to_dict()["missing"] == ["rho"] and "rho" not in part_f.to_dict()["values"]
     # a complete entry lacks nothing
-    assert library.material("TestCo", FAKE).missing == () and library.material("TestCu", FAKE).missing == ()
+    fake = load_library(FAKE)
+    assert fake.material("TestCo").missing == () and fake.material("TestCu").missing == ()
 
 
 @pytest.mark.parametrize(("extra", "path"), [
@@ -196,7 +200,7 @@ def test_a_stack_must_give_what_a_partial_entry_lacks(tmp_path, extra, path):
 
 
 def test_partial_entry_in_the_cli_is_one_line_and_exit_2(tmp_path, monkeypatch):
-    monkeypatch.setattr(library, "path", lambda: write(tmp_path, PARTIAL))
+    monkeypatch.setattr(libraryfile, "library_path", lambda: write(tmp_path, PARTIAL))
     stack_file = tmp_path / "x.toml"
     stack_file.write_text(PARTIAL_STACK, encoding="utf-8")
     result = CliRunner().invoke(main, ["solve", str(stack_file)])
@@ -245,7 +249,7 @@ def test_materials_command_shows_missing_quantities_as_dashes(tmp_path):
 
 def test_built_in_partial_materials_are_reported_by_key(tmp_path):
     """The shipped library's partial entries (Py, Ni: no sourced rho) make a file that does not give rho fail."""
-    loaded = library.load()
+    loaded = load_library()
     for entry in loaded.materials.values():
         assert entry.values, entry.name  # at least one sourced value
         for key in entry.missing:
@@ -259,8 +263,8 @@ def test_built_in_partial_materials_are_reported_by_key(tmp_path):
 
 
 def test_missing_file():
-    with pytest.raises(library.LibraryError, match="no such library file"):
-        library.load("/no/such/library.toml")
+    with pytest.raises(LibraryError, match="no such library file"):
+        load_library("/no/such/library.toml")
 
 
 # ------------------------------------------------------------------ spinstack materials
@@ -279,7 +283,7 @@ def test_materials_command_lists_every_value(monkeypatch):
     assert "fake source for tests, not data" in result.stdout
     assert "  TestCo: fake ferromagnet for tests" in lines
     # the default is the built-in file
-    monkeypatch.setattr(library, "path", lambda: FAKE)
+    monkeypatch.setattr(libraryfile, "library_path", lambda: FAKE)
     assert runner.invoke(main, ["materials"]).stdout == result.stdout
 
 
@@ -297,7 +301,7 @@ def test_materials_command_json():
 
 def test_materials_command_without_the_data_file(monkeypatch, tmp_path):
     missing = tmp_path / "materials.toml"
-    monkeypatch.setattr(library, "path", lambda: missing)
+    monkeypatch.setattr(libraryfile, "library_path", lambda: missing)
     result = CliRunner().invoke(main, ["materials"])
     assert result.exit_code == 2
     assert result.stdout == ""
@@ -330,7 +334,7 @@ source = "fake"
 
 def test_built_in_spin_hall_metals_are_cited_with_published_signs():
     """Pt and beta-Ta: normal metals with a sourced theta_SH (Pt > 0, Ta < 0, MODEL.md 8b) and l_sf; no rho."""
-    loaded = library.load()
+    loaded = load_library()
     signs = {"Pt": 1.0, "Ta": -1.0, "W": -1.0}  # W: not shipped yet (no read source); checked if it ever is
     assert {"Pt", "Ta"} <= set(loaded.materials)
     for name, sign in signs.items():
@@ -368,7 +372,7 @@ def test_built_in_spin_hall_metal_gives_theta_sh_to_a_stack():
 
 
 def test_theta_sh_is_accepted_on_a_normal_metal_and_optional(tmp_path):
-    loaded = library.load(write(tmp_path, SPIN_HALL + MATERIAL))
+    loaded = load_library(write(tmp_path, SPIN_HALL + MATERIAL))
     hm = loaded.materials["HM"]
     assert list(hm.values) == ["l_sf", "theta_SH"] and hm.missing == ("rho",)
     theta = hm.values["theta_SH"]
@@ -379,9 +383,9 @@ def test_theta_sh_is_accepted_on_a_normal_metal_and_optional(tmp_path):
     # an entry may give only theta_SH (partial: rho and l_sf then come from the stack)
     only = SPIN_HALL.split("[materials.HM.l_sf]")[0] + "[materials.HM.theta_SH]" + SPIN_HALL.split(
         "[materials.HM.theta_SH]")[1]
-    assert library.load(write(tmp_path, only)).materials["HM"].missing == ("rho", "l_sf")
+    assert load_library(write(tmp_path, only)).materials["HM"].missing == ("rho", "l_sf")
     # an integer is a plain number too
-    assert float(library.load(write(tmp_path, SPIN_HALL.replace("-0.11", "0"))).materials["HM"]
+    assert float(load_library(write(tmp_path, SPIN_HALL.replace("-0.11", "0"))).materials["HM"]
                  .values["theta_SH"].si) == 0.0
 
 
@@ -402,8 +406,8 @@ def test_theta_sh_is_accepted_on_a_normal_metal_and_optional(tmp_path):
 ])
 def test_theta_sh_schema_is_enforced(tmp_path, text, message):
     path = write(tmp_path, text)
-    with pytest.raises(library.LibraryError) as caught:
-        library.load(path)
+    with pytest.raises(LibraryError) as caught:
+        load_library(path)
     assert str(caught.value).startswith(f"{path}: ")
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
@@ -434,8 +438,8 @@ def test_a_temperature_is_a_quantity_or_the_words_room_temperature(tmp_path):
     base = '[materials.X]\ntype = "normal"\n[materials.X.l_sf]\nvalue = "1 nm"\ntemperature = {}\nsource = "s"\n'
     good = tmp_path / "good.toml"
     good.write_text(base.format('"room temperature"'))
-    assert library.load(good).materials["X"].values["l_sf"].temperature == "room temperature"
+    assert load_library(good).materials["X"].values["l_sf"].temperature == "room temperature"
     bad = tmp_path / "bad.toml"
     bad.write_text(base.format('"warm"'))
-    with pytest.raises(library.LibraryError, match="temperature"):
-        library.load(bad)
+    with pytest.raises(LibraryError, match="temperature"):
+        load_library(bad)

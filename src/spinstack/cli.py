@@ -217,10 +217,10 @@ def materials_command(as_json: bool, file: str | None) -> None:
     temperature it was measured at and its source.  SI stack files name these materials
     (material = "Py") and interfaces (pair = "Py/Cu")."""
     with _reported(file or "the materials library"):
+        from .io.libraryfile import load_library
         from .io.librarytable import format_library
-        from .library import load
 
-        library = load(file)
+        library = load_library(file)
         text = format_json(library.to_dict()) if as_json else format_library(library)
     click.echo(text, nl=False)
 

@@ -51,6 +51,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .errors import StackError
+from .library import MISSING_REASON, REQUIRED, Library
 from .model import Ferromagnet, Interface, Layer, Lead, Normal, Reservoir, Stack
 from .model.checks import LARGEST, SMALLEST
 from .model.layers import End
@@ -59,8 +60,6 @@ from .units import Q_, check_magnitude, to_si
 
 if TYPE_CHECKING:  # pragma: no cover
     import pint
-
-    from .library import Library
 
 __all__ = ["ELECTRON_CHARGE", "ELEMENTARY_CHARGE", "HBAR", "REPORTS", "ferromagnet", "from_reduced", "interface",
            "layer", "lead", "material", "normal", "report", "stack", "to_reduced"]
@@ -247,8 +246,6 @@ def material_from_table(name: str, table: dict[str, Any], entry: Any = None, *, 
 
 def _sourced_or_given(name: str, kind: str, merged: dict[str, Any], give: str | None) -> None:
     """A partial library entry: the first required quantity neither in the library nor given is an error."""
-    from .library import MISSING_REASON, REQUIRED
-
     for key in REQUIRED[kind]:
         present = key in merged or (key == "rho" and "conductivity" in merged)
         if not present:
@@ -418,12 +415,12 @@ def _material_argument(value: Material | str, library: Any) -> Material:
     return value
 
 
-def _library(library: Any) -> "Library":
-    from . import library as catalogue
-
-    if isinstance(library, catalogue.Library):
+def _library(library: Any) -> Library:
+    if isinstance(library, Library):
         return library
-    return catalogue.load(library)
+    from .io.libraryfile import load_library  # reading the file is io's; imported when a name needs it
+
+    return load_library(library)
 
 
 def _shown(value: Any) -> str:

@@ -326,12 +326,12 @@ def test_a_name_too_long_or_with_a_nul_is_a_stack_error(tmp_path):
 
 
 def test_a_file_beyond_the_size_limit_is_refused(tmp_path, monkeypatch):
-    from spinstack.io import stackfile
+    from spinstack.io import textfile  # the guarded reader behind load_stack
 
     path = write(tmp_path, GOOD)
-    monkeypatch.setattr(stackfile, "MAX_FILE_BYTES", len(GOOD.encode()) - 1)
+    monkeypatch.setattr(textfile, "MAX_FILE_BYTES", len(GOOD.encode()) - 1)
     file_error(path, match=r"too large \(0 MiB\): files are read up to 0 MiB")
-    monkeypatch.setattr(stackfile, "MAX_FILE_BYTES", len(GOOD.encode()))
+    monkeypatch.setattr(textfile, "MAX_FILE_BYTES", len(GOOD.encode()))
     assert len(load_stack(path).layers) == 1
 
 
@@ -487,7 +487,7 @@ def test_any_file_gives_a_stack_or_a_stack_error(tmp_path_factory, pieces, raw, 
 
 def test_operating_system_errors_while_opening_or_reading_are_stack_errors(tmp_path, monkeypatch):
     """Permission denied (not testable as root, so simulated) and a failing read are StackErrors too."""
-    from spinstack.io import stackfile
+    from spinstack.io import textfile  # the guarded reader behind load_stack
 
     path = write(tmp_path, GOOD)
 
@@ -497,12 +497,12 @@ def test_operating_system_errors_while_opening_or_reading_are_stack_errors(tmp_p
     # patched only inside these blocks: os is the global module, and pytest itself calls
     # os.fstat when it captures output after the test (pytest >= 9.2)
     with monkeypatch.context() as patch:
-        patch.setattr(stackfile.os, "open", refuse)
+        patch.setattr(textfile.os, "open", refuse)
         file_error(path, match=r"cannot read the file: permission denied$")
 
     def broken(*arguments, **keywords):
         raise OSError(5, "Input/output error")
 
     with monkeypatch.context() as patch:
-        patch.setattr(stackfile.os, "fstat", broken)
+        patch.setattr(textfile.os, "fstat", broken)
         file_error(path, match=r"cannot read the file: Input/output error$")

@@ -1,6 +1,6 @@
 """SI stack files (``units = "SI"``, STACK_FORMAT.md): quantities with units and the built-in library.
 
-The layer and end tables are those of reduced files (:mod:`spinstack.io.stackfile`);
+The layer and end tables are those of reduced files (:mod:`spinstack.io.stacktables`);
 what changes is what the numbers mean and where materials may come from:
 
 * ``current`` is the charge current density J (``"1e11 A/m^2"``), required.
@@ -34,13 +34,13 @@ import numpy as np
 
 from .. import si
 from ..errors import StackError
-from ..library import Library, LibraryError, LibraryMaterial
-from ..library import load as load_library
+from ..library import Library, LibraryMaterial
 from ..model import Interface, Stack
 from ..model.materials import Material
 from ..units import KINDS, to_si
-from .stackfile import (interface_node, interface_tables, material_name, read_end, read_layers, read_materials,
-                        read_vector, unquoted_error)
+from .libraryfile import LibraryError, load_library
+from .stacktables import (interface_node, interface_tables, material_name, read_end, read_layers, read_materials,
+                          read_vector, unquoted_error)
 from .tomlvalues import known_keys, listing, quoted_key, show, within
 
 __all__ = ["si_stack"]
