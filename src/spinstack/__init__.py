@@ -4,12 +4,24 @@ Valet-Fert drift-diffusion with non-collinear (even non-coplanar)
 magnetizations, solved exactly layer by layer (MODEL.md), batched over arrays
 of parameters.  Start with :func:`load_stack` or build a :class:`Stack`, then
 :func:`solve` it.
+
+The names below are imported when first used (:mod:`spinstack._lazy`): ``import spinstack`` itself
+costs a few milliseconds, and ``spinstack.Stack`` imports the model (numpy), ``spinstack.solve`` the
+solver, ``spinstack.sweep`` the sweeps.
 """
 
-from .errors import SpinstackError, StackError
-from .model import Ferromagnet, Insulator, Interface, Layer, Lead, Normal, Open, Reservoir, Stack, direction, polar
-from .solution import Efficiency, Solution, solve
-from .sweep import sweep  # the function: spinstack.sweep(stack, {path: values}) (module: spinstack.sweep docs)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._lazy import exports
+
+if TYPE_CHECKING:  # the table of re-exports (read by _lazy.exports; imported only when a name is used)
+    from .errors import SpinstackError, StackError
+    from .io.stackfile import load_stack
+    from .model import Ferromagnet, Insulator, Interface, Layer, Lead, Normal, Open, Reservoir, Stack, direction, polar
+    from .solution import Efficiency, Solution, solve
+    from .sweep import sweep  # the function: spinstack.sweep(stack, {path: values}) (module: spinstack.sweep docs)
 
 __version__ = "0.1.0"
 
@@ -18,9 +30,4 @@ __all__ = [
     "Stack", "StackError", "direction", "load_stack", "polar", "solve", "sweep",
 ]
 
-
-def load_stack(path):  # noqa: ANN001, ANN201 - thin re-export, documented in io.stackfile
-    """Read a stack file (TOML, ``STACK_FORMAT.md``) into a :class:`Stack`; see :func:`spinstack.io.load_stack`."""
-    from .io.stackfile import load_stack as _load
-
-    return _load(path)
+__getattr__, __dir__ = exports(__name__, __file__)

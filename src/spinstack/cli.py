@@ -4,6 +4,11 @@
 Thin on purpose: parse the arguments, call the public API, print.  Bad input
 (any :class:`~spinstack.SpinstackError`) prints nothing on stdout, one line on
 stderr and exits with status 2; never a traceback (STACK_FORMAT.md).
+
+Quick to start: this module imports click and nothing of numpy's; a command imports what it
+runs (``spinstack --help`` and ``spinstack solve`` need neither matplotlib nor xarray, nor numba
+unless a compiled kernel runs), and the help texts that list figure kinds or sweep variables read
+them only when shown.
 """
 
 from __future__ import annotations
@@ -15,18 +20,38 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-import numpy as np
 
-from . import __version__, solve
+from . import __version__
 from .errors import SpinstackError
-from .analysis import sign_report
-from .io import format_json, format_sign_report, format_summary, load_stack, sign_report_to_dict, solution_to_dict
-from .io.bulk import paused_collection
-from .plot.figureset import ALL_KINDS
-from ._sweep.variables import CATALOGUE as _SWEEP_VARIABLES
 
 INPUT_ERROR = 2  # exit status for invalid input, as for click's own usage errors
 INTERNAL_ERROR = 1
+
+
+class _FigureKind(click.Choice):
+    """The figure kinds of :data:`spinstack.plot.figureset.ALL_KINDS`, read when first needed (parsing
+    ``plot --kind``, or its help), so that defining the command imports neither the solver nor plot."""
+
+    def __init__(self) -> None:  # (no choices given: the property reads them)
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from .plot.figureset import ALL_KINDS
+
+        return ALL_KINDS
+
+
+class _SweepVariablesOption(click.Option):
+    """``sweep --variables``: its help lists the sweep variables (:data:`spinstack._sweep.variables.CATALOGUE`),
+    read when the help is shown rather than when the command is defined."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from ._sweep.variables import CATALOGUE
+
+        self.help = (f"Store only these ({', '.join(CATALOGUE)}; tau_DL, tau_FL, smr_long, smr_trans need an "
+                     "in-plane field).  Default: all the stack has.")
+        return super().get_help_record(ctx)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,9 +65,20 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object (STACK_FORMAT.md).")
 def solve_command(file: str, as_json: bool) -> None:
     """Solve the stack described in FILE (TOML, STACK_FORMAT.md) and print the result."""
+    from .io import load_stack
+    from .io.bulk import paused_collection
+    from .solution import solve
+
     with _reported(file), paused_collection():  # a long stack: millions of objects, no cycles (io.bulk)
         solution = solve(load_stack(file))
-        text = format_json(solution_to_dict(solution)) if as_json else format_summary(solution, file)
+        if as_json:
+            from .io import format_json, solution_to_dict
+
+            text = format_json(solution_to_dict(solution))
+        else:
+            from .io import format_summary
+
+            text = format_summary(solution, file)
     click.echo(text, nl=False)
 
 
@@ -62,6 +98,9 @@ def analyze_command(file: str, angles: tuple[float, ...], parameters: tuple[str,
                     as_json: bool) -> None:
     """Sign changes of g1 and g2 (seed eq. 15): the angles where they change sign and the
     parameter thresholds at which they turn negative, for a two-F stack in FILE."""
+    from .analysis import sign_report
+    from .io import format_json, format_sign_report, load_stack, sign_report_to_dict
+
     with _reported(file):
         stack = load_stack(file)
         span = _bounds(bounds, stack, parameters)
@@ -73,7 +112,7 @@ def analyze_command(file: str, angles: tuple[float, ...], parameters: tuple[str,
 
 @main.command("plot", short_help="Draw one figure of a stack file, or of a saved sweep.")
 @click.argument("file", type=click.Path(path_type=str))
-@click.option("--kind", type=click.Choice(ALL_KINDS), default="profiles", show_default=True,
+@click.option("--kind", type=_FigureKind(), default="profiles", show_default=True,
               help="Stack files: which figure (sot-thickness, smr-thickness, smr-angle: stacks with an in-plane field, "
                    "MODEL.md 8).")
 @click.option("--out", "out", type=click.Path(path_type=str),
@@ -105,7 +144,9 @@ def plot_command(file: str, kind: str, out: str | None, variable: str | None, se
               "'spinstack sweep'); a stack file takes --kind and --out", INPUT_ERROR)
     with _reported(file):
         _headless()
+        from .io import load_stack
         from .plot import write_figure
+        from .solution import solve
 
         solution = solve(load_stack(file))
         target = write_figure(solution, kind, out or f"{Path(file).stem}-{kind}.png")
@@ -125,9 +166,7 @@ def plot_command(file: str, kind: str, out: str | None, variable: str | None, se
               help="Output file: .nc (NetCDF-4) or .zarr (Zarr), by extension.  Default: FILE's name with -sweep.nc, here.")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=None,
               help="Configurations solved at once (peak memory grows with it).  Default 200000.")
-@click.option("--variables", metavar="NAME[,NAME...]",
-              help=f"Store only these ({', '.join(_SWEEP_VARIABLES)}; tau_DL, tau_FL, smr_long, smr_trans need an "
-                   "in-plane field).  Default: all the stack has.")
+@click.option("--variables", metavar="NAME[,NAME...]", cls=_SweepVariablesOption)
 @click.option("--scheduler", metavar="ADDRESS", help="Solve on this dask.distributed scheduler (tcp://host:port).")
 def sweep_command(file: str, ranges: tuple[str, ...], out: str | None, chunk_size: int | None,
                   variables: str | None, scheduler: str | None) -> None:
@@ -145,8 +184,9 @@ def sweep_command(file: str, ranges: tuple[str, ...], out: str | None, chunk_siz
         # held from here: a signal anywhere in the command stops it with one line (the sweep checks between blocks)
         with interrupt.deferred():
             with _reported(file):
-                from .sweep import DEFAULT_CHUNK_SIZE, parse_range, sweep
                 from .errors import StackError
+                from .io import load_stack
+                from .sweep import DEFAULT_CHUNK_SIZE, parse_range, write_sweep
 
                 stack = load_stack(file)  # first: an SI stack reads START and STOP with their units
                 parameters = dict(parse_range(text, stack) for text in ranges)
@@ -154,11 +194,11 @@ def sweep_command(file: str, ranges: tuple[str, ...], out: str | None, chunk_siz
                     raise SpinstackError("--vary: a parameter is given twice")
                 names = [n.strip() for n in variables.split(",") if n.strip()] if variables is not None else None
                 try:
-                    result = sweep(stack, parameters, variables=names, chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
-                                   out=target, scheduler=scheduler, source=file)
+                    # written, not opened: opening would read the coordinates back (80 MB for 1e7 angles)
+                    write_sweep(stack, parameters, target, variables=names, chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
+                                scheduler=scheduler, source=file)
                 except StackError as error:
                     raise SpinstackError(f"{file}: --vary {error}") from None
-                result.close()
                 complete = True
     except interrupt.Interrupted as stop:
         what = f"{target} is complete" if complete else f"{target} was not written"
@@ -194,9 +234,10 @@ def figures_command(file: str, folder: str, extension: str) -> None:
     """Write every figure of the stack in FILE into a folder, and print their paths."""
     with _reported(file):
         _headless()
+        from .io import load_stack
         from .plot import write_figure_set
-
         from .plot.figureset import skipped_kinds
+        from .solution import solve
 
         solution = solve(load_stack(file))
         paths = write_figure_set(solution, folder, Path(file).stem, "." + extension)
@@ -217,6 +258,7 @@ def materials_command(as_json: bool, file: str | None) -> None:
     temperature it was measured at and its source.  SI stack files name these materials
     (material = "Py") and interfaces (pair = "Py/Cu")."""
     with _reported(file or "the materials library"):
+        from .io import format_json
         from .io.libraryfile import load_library
         from .io.librarytable import format_library
 
@@ -238,6 +280,7 @@ def explore_command(file: str | None, port: int, open_browser: bool) -> None:
     with _reported(file or "the explorer"):
         from .app import build_app
         from .app.server import listen_port
+        from .io import load_stack
 
         stack = load_stack(file) if file else None
         build_app(stack, label)  # bad input or a missing extra: one line, exit status 2 or 1
@@ -291,6 +334,8 @@ def _bounds(text: str | None, stack: object = None, parameters: tuple[str, ...] 
 @contextmanager
 def _reported(file: str) -> Iterator[None]:
     """Turn every failure into one stderr line and an exit status; never a traceback."""
+    import numpy as np
+
     try:
         # valid but extreme parameters (say d = 1e-300) overflow double precision: report that
         # as one line instead of numpy's warnings followed by NaN

@@ -3,15 +3,19 @@
 Controls for every parameter of a stack, live folded hodographs with the analogy's
 forces and the torque arrows, profiles, g1/g2(theta) and a plain-words status line.
 Panel and Bokeh are the optional extra ``app``; importing this package does not need
-them, :func:`build_app` and :func:`serve` do.
+them, :func:`build_app` and :func:`serve` do.  The presets are imported when first used
+(:mod:`spinstack._lazy`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..model import Stack
-from .presets import PRESETS, asymmetric_stack, preset, seed_stack, three_f_stack
+from .._lazy import exports
+
+if TYPE_CHECKING:  # the table of re-exports (read by spinstack._lazy.exports; imported when a name is first used)
+    from ..model import Stack  # (annotations only)
+    from .presets import PRESETS, asymmetric_stack, preset, seed_stack, three_f_stack
 
 
 def build_app(stack: Stack | None = None, label: str = "given stack") -> Any:
@@ -30,3 +34,5 @@ def serve(stack: Stack | None = None, label: str = "given stack", port: int | No
 
 
 __all__ = ["PRESETS", "asymmetric_stack", "build_app", "preset", "seed_stack", "serve", "three_f_stack"]
+
+__getattr__, __dir__ = exports(__name__, __file__)

@@ -12,17 +12,29 @@ draws into it and returns it; nothing calls ``plt.show()``.
 * :func:`plot_sweep`, :func:`write_sweep_figure`: a sweep (:func:`spinstack.sweep`) as a line or a map
 * :func:`plot_torque_thickness`, :func:`plot_smr_thickness`, :func:`smr_angle_figure`: spin-orbit torques
   and the spin Hall magnetoresistance of in-plane-driven stacks (MODEL.md 8)
+
+These names are imported when first used (:mod:`spinstack._lazy`).
 """
 
-from .analogy import folded_ring_forces, plot_analogy
-from .efficiency import plot_efficiency
-from .figureset import KINDS, available_kinds, write_figure, write_figure_set
-from .hodograph import hodograph_figure, plot_hodograph, plot_hodograph_3d
-from .profiles import plot_profiles, profiles_figure
-from .signmap import plot_sign_map
-from .spin_orbit import plot_smr_thickness, plot_torque_thickness, smr_angle_figure
-from .sweep import plot_sweep, write_sweep_figure
+from __future__ import annotations
 
-__all__ = ["KINDS", "available_kinds", "folded_ring_forces", "write_figure", "write_figure_set", "hodograph_figure", "plot_analogy", "plot_efficiency", "plot_hodograph",
-           "plot_hodograph_3d", "plot_profiles", "plot_sign_map", "plot_smr_thickness", "plot_sweep",
-           "plot_torque_thickness", "profiles_figure", "smr_angle_figure", "write_sweep_figure"]
+from typing import TYPE_CHECKING
+
+from .._lazy import exports
+
+if TYPE_CHECKING:  # the table of re-exports (read by spinstack._lazy.exports; imported when a name is first used)
+    from .analogy import folded_ring_forces, plot_analogy
+    from .efficiency import plot_efficiency
+    from .figureset import KINDS, available_kinds, write_figure, write_figure_set
+    from .hodograph import hodograph_figure, plot_hodograph, plot_hodograph_3d
+    from .profiles import plot_profiles, profiles_figure
+    from .signmap import plot_sign_map
+    from .spin_orbit import plot_smr_thickness, plot_torque_thickness, smr_angle_figure
+    from .sweep import plot_sweep, write_sweep_figure
+
+__all__ = ["KINDS", "available_kinds", "folded_ring_forces", "write_figure", "write_figure_set", "hodograph_figure",
+           "plot_analogy", "plot_efficiency", "plot_hodograph", "plot_hodograph_3d", "plot_profiles", "plot_sign_map",
+           "plot_smr_thickness", "plot_sweep", "plot_torque_thickness", "profiles_figure", "smr_angle_figure",
+           "write_sweep_figure"]
+
+__getattr__, __dir__ = exports(__name__, __file__)

@@ -1,19 +1,106 @@
-"""numba when it is installed; otherwise ``AVAILABLE`` is False and callers take their numpy paths."""
+"""numba, imported when a compiled kernel first runs; without numba ``AVAILABLE`` is False and callers take their numpy paths.
+
+``import numba`` costs 0.15-0.5 s, more than the rest of the package, and most commands never run a
+compiled kernel (``spinstack --help``, a stack file read and checked, a small solve on the numpy path).
+So :func:`njit` here does not compile, nor import numba: it wraps the function in a :class:`Kernel`, which
+imports numba and compiles at its first call (``cache=True`` keeps the machine code on disk, so a warm
+run loads it instead of compiling).  Modules of kernels are therefore cheap to import, and a test or a
+caller may ask :data:`AVAILABLE` without paying for numba.
+
+A kernel that calls another kernel or uses :data:`prange` names it as a global of its module (``from
+.compiled import invert3, prange``): just before numba compiles a function, those globals of its module
+are replaced by the compiled dispatcher and by ``numba.prange``, which numba needs to see.  (A kernel
+reached through an attribute, ``compiled.invert3``, or a closure would not be seen: name it directly.)
+"""
 
 from __future__ import annotations
 
-try:  # pragma: no cover - exercised by the environment, not by a test
-    from numba import njit, prange
+import functools
+from collections.abc import Callable
+from importlib.util import find_spec
+from typing import Any
 
-    AVAILABLE = True
-except ImportError:  # pragma: no cover
-    AVAILABLE = False
+#: numba is installed (checked without importing it)
+AVAILABLE = find_spec("numba") is not None
 
-    def njit(*args, **kwargs):  # type: ignore[no-redef]
-        return lambda function: function
 
-    prange = range
+class _DeferredPrange:
+    """Stands for ``numba.prange`` in a kernel module until numba is imported (then it is replaced)."""
 
+    def __call__(self, *args: int) -> range:
+        return range(*args)
+
+    def __repr__(self) -> str:
+        return "prange (numba.prange once numba is imported)"
+
+
+#: ``numba.prange`` in kernels; called from Python (before numba is imported, or without numba) it is ``range``
+prange: Any = _DeferredPrange() if AVAILABLE else range
+
+
+class Kernel:
+    """A function that numba compiles (``numba.njit(**options)``) at its first call.
+
+    Parameters
+    ----------
+    function
+        The Python function; kept as :attr:`py_func`, as numba's dispatchers do.
+    options
+        numba.njit's keyword arguments (``cache``, ``parallel``, ``error_model``...).
+
+    Calling it compiles on first use and then calls the compiled dispatcher; any other attribute
+    (``signatures``, ``inspect_types``...) is the dispatcher's.  Once compiled, the module global that
+    named the function names the dispatcher itself, so that later calls skip this wrapper.
+    """
+
+    def __init__(self, function: Callable[..., Any], options: dict[str, Any]) -> None:
+        self.py_func = function
+        self.options = options
+        self._dispatcher: Any = None
+        functools.update_wrapper(self, function)
+
+    def compiled(self) -> Any:
+        """The numba dispatcher (numba imported, the function's callees resolved, the cache consulted)."""
+        if self._dispatcher is None:
+            import numba
+
+            namespace = self.py_func.__globals__
+            for name in self.py_func.__code__.co_names:  # what numba will look up as globals while compiling
+                value = namespace.get(name)
+                if isinstance(value, Kernel):
+                    namespace[name] = value.compiled()
+                elif isinstance(value, _DeferredPrange):
+                    namespace[name] = numba.prange
+            self._dispatcher = numba.njit(**self.options)(self.py_func)
+            if namespace.get(self.py_func.__name__) is self:
+                namespace[self.py_func.__name__] = self._dispatcher
+        return self._dispatcher
+
+    def __call__(self, *args: Any) -> Any:
+        return self.compiled()(*args)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy, pickle and the like ask for dunders: not the dispatcher's
+            raise AttributeError(name)
+        return getattr(self.compiled(), name)
+
+    def __reduce__(self) -> Any:  # pickled as numba pickles its dispatchers (by value)
+        return self.compiled().__reduce__()
+
+    def __repr__(self) -> str:
+        state = "compiled" if self._dispatcher is not None else "compiled at first call"
+        return f"<Kernel {self.py_func.__module__}.{self.py_func.__qualname__} ({state})>"
+
+
+def njit(function: Callable[..., Any] | None = None, **options: Any) -> Any:
+    """``numba.njit`` deferred to the first call (a :class:`Kernel`); the function itself without numba.
+
+    Used as ``@njit(cache=True, error_model="numpy")`` or bare ``@njit``.
+    """
+    def wrap(function: Callable[..., Any]) -> Any:
+        return Kernel(function, options) if AVAILABLE else function
+
+    return wrap if function is None else wrap(function)
 
 
 @njit(cache=True, error_model="numpy")
@@ -35,4 +122,4 @@ def invert3(block, inverse):  # pragma: no cover - compiled
     inverse[2, 0], inverse[2, 1], inverse[2, 2] = c02 / det, c12 / det, c22 / det
 
 
-__all__ = ["AVAILABLE", "invert3", "njit", "prange"]
+__all__ = ["AVAILABLE", "Kernel", "invert3", "njit", "prange"]
