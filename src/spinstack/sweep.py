@@ -95,7 +95,7 @@ from ._sweep.store import FORMATS, open_sweep
 from ._sweep.variables import CATALOGUE, problems, select
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "FORMATS", "THETA", "VARIABLES", "ZIP_SEPARATOR", "is_sweep_file", "open_sweep", "parse_range",
-           "sweep"]
+           "sweep", "write_sweep"]
 
 #: every variable a sweep can store (the efficiencies only for two-F stacks)
 VARIABLES = tuple(CATALOGUE)
@@ -166,6 +166,34 @@ def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[st
         file is removed first.  SIGTERM and SIGHUP stop the sweep the same way,
         then end the process as they would have without it.
     """
+    result, kind, plan = _run(stack, parameters, variables=variables, chunk_size=chunk_size, out=out, progress=progress,
+                              dask=dask, scheduler=scheduler, source=source)
+    if kind == "lazy":
+        return result
+    chunks = dict(zip(plan.dims, plan.block_shape))
+    if kind is not None:
+        return open_sweep(result, chunks=chunks if dask else None)
+    return result.chunk(chunks) if dask else result
+
+
+def write_sweep(stack: Stack, parameters: Mapping[Any, Any], out: str | os.PathLike, *,
+                variables: Sequence[str] | str | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                progress: bool | None = None, scheduler: Any = None, source: str | os.PathLike | None = None) -> Path:
+    """:func:`sweep` into the file ``out``, returning its path without opening it (what ``spinstack sweep`` does).
+
+    Opening a sweep reads its coordinates (80 MB for 10^7 angles); a caller that only writes the file
+    need not.  Arguments, refusals and signals as for :func:`sweep`.
+    """
+    result, _, _ = _run(stack, parameters, variables=variables, chunk_size=chunk_size, out=out, progress=progress,
+                        dask=False, scheduler=scheduler, source=source)
+    return Path(result)
+
+
+def _run(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[str] | str | None, chunk_size: int,
+         out: str | os.PathLike | None, progress: bool | None, dask: bool, scheduler: Any,
+         source: str | os.PathLike | None) -> tuple[Any, str | None, Plan]:
+    """The work of :func:`sweep`: (an in-memory dataset, None) or (the file's path, its format) or (the lazy
+    dataset, ``"lazy"``), with the plan."""
     if not isinstance(stack, Stack):
         raise SpinstackError(f"sweep takes a Stack, got {type(stack).__name__}")
     if stack.batch_shape != ():
@@ -192,7 +220,7 @@ def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[st
     validate_values(stack, axes, plan.chunk_size, outer.check if outer is not None else None)
 
     if lazy:
-        return runners.lazy_dataset(skeleton, stack, plan, names, layouts)
+        return runners.lazy_dataset(skeleton, stack, plan, names, layouts), "lazy", plan
 
     client, opened = None, False
     if scheduler is not None:
@@ -237,10 +265,7 @@ def sweep(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[st
     finally:
         if opened:
             client.close()
-    chunks = dict(zip(plan.dims, plan.block_shape))
-    if kind is not None:
-        return open_sweep(result, chunks=chunks if dask else None)
-    return result.chunk(chunks) if dask else result
+    return result, kind, plan
 
 
 def _memory_total() -> int | None:
