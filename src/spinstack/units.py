@@ -35,7 +35,9 @@ from .errors import StackError
 if TYPE_CHECKING:  # pragma: no cover
     import pint
 
-__all__ = ["KINDS", "Kind", "Q_", "check_magnitude", "is_quantity", "registry", "to_si"]
+__all__ = ["ELECTRON_CHARGE", "ELEMENTARY_CHARGE", "HBAR", "KINDS", "QUANTITIES", "REDUCED", "Kind", "Q_",
+           "Quantity", "REPORTS", "Readable", "check_magnitude", "energy_unit", "format_number", "from_reduced",
+           "is_quantity", "quantity", "registry", "report", "to_reduced", "to_si"]
 
 # Spellings pint does not know, added as aliases of pint's own units (pint's
 # prefixes then apply: nOhm, fOhm, uOhm, mOhm, ...).  Never a parser of our own.
@@ -92,7 +94,233 @@ KINDS: dict[str, Kind] = {
     "energy_per_area": Kind("an energy per area", "J/m^2", "2e-5 J/m^2"),
     "electric_field": Kind("an electric field", "V/m", "2e4 V/m"),
     "sheet_current": Kind("a current per width", "A/m", "0.5 A/m"),
+    "angle": Kind("an angle", "deg", "30 deg"),
 }
+
+
+# ------------------------------------------------------------------ the quantities spinstack reports
+ELEMENTARY_CHARGE = 1.602176634e-19
+"""|e| in C (exact in the SI since 2019)."""
+
+ELECTRON_CHARGE = -ELEMENTARY_CHARGE
+"""e of MODEL.md 7: the electron's charge, negative."""
+
+HBAR = 6.62607015e-34 / (2.0 * math.pi)
+"""Reduced Planck constant hbar = h / 2 pi in J s (h exact in the SI since 2019)."""
+
+#: the unit of every dimensioned number of a stack in reduced units (MODEL.md 7)
+REDUCED = "reduced"
+
+
+@dataclass(frozen=True)
+class Readable:
+    """A fixed unit people read more easily than the report unit: ``factor`` x the report value, in ``text``
+    (plain ASCII, ``"nm"``) or ``tex`` (mathtext, ``r"f$\\Omega$ m$^2$"``)."""
+
+    text: str
+    tex: str
+    factor: float
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity spinstack reports: its name, symbol and units, and how an SI stack's number converts.
+
+    An SI stack holds SI base numbers in the reduced model (MODEL.md 7: D = 1/(e^2 rho*), j0 = J/e,
+    g = G/e^2, ...); its reported value is ``to_unit`` x that number, in ``unit``.  A reduced stack's
+    numbers are reported as they are, in :data:`REDUCED` units (angles and pure numbers have one unit in
+    both systems: ``dimensional`` is False).
+
+    Attributes
+    ----------
+    name : key in :data:`QUANTITIES` (``"torque"``)
+    long_name : what it is, in words (``"spin-transfer torque"``)
+    symbol : mathtext symbol of the reduced number (``r"j_s"``)
+    si_symbol : mathtext symbol of the reported SI value (``r"|e|\\,j_s"``: the spin current as a charge flux)
+    dimension : key of :data:`KINDS`: the dimension of the SI value (what :func:`to_si` checks)
+    to_base : SI base value = ``to_base`` x the stack's number
+    unit : the report unit as pint reads it and texts show it (``"J/m^2"``)
+    to_unit : reported value = ``to_unit`` x the stack's number
+    udunits : the report unit in UDUNITS (``"J m-2"``; NetCDF, sweeps)
+    tex : the report unit in mathtext (``"J/m$^2$"``)
+    model_udunits : UDUNITS of the stack's own SI base number (``"J-1 s-1 m-1"`` for D)
+    scaling : how texts and figures show it: ``"fixed"`` (in ``readable``, else ``unit``), ``"energy"``
+        (eV, meV, ueV or neV by magnitude) or ``"engineering"`` (``unit`` times 10^(3k) by magnitude)
+    readable : the fixed unit shown instead of the report unit (nm, fOhm m^2); None: the report unit
+    dimensional : False for angles and pure numbers (the same unit in reduced and SI stacks)
+    """
+
+    name: str
+    long_name: str
+    symbol: str
+    si_symbol: str
+    dimension: str
+    to_base: float
+    unit: str
+    to_unit: float
+    udunits: str
+    tex: str
+    model_udunits: str
+    scaling: str = "fixed"
+    readable: Readable | None = None
+    dimensional: bool = True
+
+    def units(self, system: str, spelling: str = "unit") -> str:
+        """The unit of the reported numbers of a stack in ``system`` (``"SI"`` or ``"reduced"``), spelled as
+        ``spelling`` says: ``"unit"`` (``"J/m^2"``), ``"udunits"`` (``"J m-2"``) or ``"tex"``."""
+        if self.dimensional and system != "SI":
+            return REDUCED
+        return getattr(self, spelling)
+
+    def factor(self, system: str) -> float:
+        """Reported value / the stack's number: ``to_unit`` for an SI stack, 1 for a reduced one."""
+        return self.to_unit if system == "SI" and self.dimensional else 1.0
+
+    @property
+    def shown_text(self) -> str:
+        """The unit texts show at a fixed scale (``"nm"``, ``"fOhm m^2"``, ``"A/m^2"``)."""
+        return self.readable.text if self.readable else self.unit
+
+    @property
+    def shown_tex(self) -> str:
+        """:attr:`shown_text` in mathtext."""
+        return self.readable.tex if self.readable else self.tex
+
+    @property
+    def shown_factor(self) -> float:
+        """The value shown in :attr:`shown_text` / the stack's number (SI)."""
+        return self.to_unit * (self.readable.factor if self.readable else 1.0)
+
+
+_E2 = ELEMENTARY_CHARGE**2
+
+#: every reported quantity of MODEL.md 7, by name: the one table sweeps, JSON, texts, figures and the app use
+QUANTITIES: dict[str, Quantity] = {q.name: q for q in (
+    # x and thicknesses: metres already; shown in nm
+    Quantity("length", "length", "x", "x", "length", 1.0, "m", 1.0, "m", "m", "m",
+             readable=Readable("nm", "nm", 1e9)),
+    # mu_s, mu_0: J in the model, reported in eV (mu / |e|)
+    Quantity("accumulation", "spin accumulation", r"\mu_s", r"\mu_s", "energy", 1.0, "eV", 1.0 / ELEMENTARY_CHARGE,
+             "eV", "eV", "J", scaling="energy"),
+    Quantity("potential", "electrochemical potential", r"\mu_0", r"\mu_0", "energy", 1.0, "eV",
+             1.0 / ELEMENTARY_CHARGE, "eV", "eV", "J", scaling="energy"),
+    # j_s is a particle flux (1/(m^2 s)); reported as |e| j_s in A/m^2
+    Quantity("spin_current", "spin current", r"j_s", r"|e|\,j_s", "current_density", ELEMENTARY_CHARGE, "A/m^2",
+             ELEMENTARY_CHARGE, "A m-2", "A/m$^2$", "m-2 s-1", scaling="engineering"),
+    # torque: deposited spin current (particle flux) times hbar/2, J/m^2
+    Quantity("torque", "spin-transfer torque", r"\tau", r"\tau", "energy_per_area", HBAR / 2.0, "J/m^2", HBAR / 2.0,
+             "J m-2", "J/m$^2$", "m-2 s-1", scaling="engineering"),
+    # r = (mu_0L - mu_0R)/j0 = e^2 (V_L - V_R)/J: RA = r / e^2 in Ohm m^2; shown in fOhm m^2
+    Quantity("resistance_area", "resistance-area product", "r", "RA", "area_resistance", 1.0 / _E2, "ohm*m^2",
+             1.0 / _E2, "ohm m2", r"$\Omega$ m$^2$", "J s m2",
+             readable=Readable("fOhm m^2", r"f$\Omega$ m$^2$", 1e15)),
+    # j0 = J/e: J = e j0 in A/m^2 (J > 0: conventional current along +x, electrons along -x)
+    Quantity("current", "current", "j_0", "J", "current_density", ELECTRON_CHARGE, "A/m^2", ELECTRON_CHARGE,
+             "A m-2", "A/m$^2$", "m-2 s-1"),
+    # D = 1/(e^2 rho*): e^2 D = 1/rho* in S/m
+    Quantity("conductivity", "conductance", "D", "e^2 D", "conductivity", _E2, "S/m", _E2, "S m-1", "S/m",
+             "J-1 s-1 m-1", scaling="engineering"),
+    # g = G/e^2: e^2 g in S/m^2 (interface and mixing conductances per area)
+    # (texts spell it as SI stack files do, Ohm^-1 m^-2)
+    Quantity("interface_conductance", "conductance per area", "g", "G", "area_conductance", _E2, "S/m^2", _E2,
+             "S m-2", "S/m$^2$", "J-1 s-1 m-2", scaling="engineering",
+             readable=Readable("Ohm^-1 m^-2", r"$\Omega^{-1}$ m$^{-2}$", 1.0)),
+    # the in-plane field eps = e E (J/m): E = eps / e in V/m (MODEL.md 8a)
+    Quantity("field", "in-plane field", r"\varepsilon", "E", "electric_field", 1.0 / ELECTRON_CHARGE, "V/m",
+             1.0 / ELECTRON_CHARGE, "V m-1", "V/m", "J m-1"),
+    # in-plane particle current per width (sum of sigma d eps): e x it, conventional current per width, A/m
+    Quantity("sheet_current", "in-plane current per width", "I", "I", "sheet_current", ELECTRON_CHARGE, "A/m",
+             ELECTRON_CHARGE, "A m-1", "A/m", "m-1 s-1"),
+    # angles in degrees and pure numbers (p, theta_SH, g1, g2, SMR): the same in both systems
+    Quantity("angle", "angle", r"\theta", r"\theta", "angle", 1.0, "deg", 1.0, "degree", "deg", "degree",
+             dimensional=False),
+    Quantity("dimensionless", "pure number", "", "", "dimensionless", 1.0, "", 1.0, "1", "", "1",
+             dimensional=False),
+)}
+
+
+def quantity(name: str) -> Quantity:
+    """The :class:`Quantity` called ``name`` (a key of :data:`QUANTITIES`)."""
+    if name not in QUANTITIES:
+        raise KeyError(f"unknown quantity {name!r}; expected one of: {', '.join(QUANTITIES)}")
+    return QUANTITIES[name]
+
+
+#: the kinds :func:`report`, :func:`from_reduced` and :func:`to_reduced` convert: the dimensioned quantities of
+#: :data:`QUANTITIES` (MODEL.md 7) with ``si_base = to_base * model_value`` and ``report = to_unit * model_value``
+REPORTS: dict[str, Quantity] = {name: entry for name, entry in QUANTITIES.items()
+                                if entry.dimensional and name != "potential"}
+
+
+def _report_kind(kind: str) -> Quantity:
+    if kind not in REPORTS:
+        raise KeyError(f"unknown kind {kind!r}; expected one of: {', '.join(REPORTS)}")
+    return REPORTS[kind]
+
+
+def report(value: Any, kind: str) -> np.ndarray:
+    """A model value of an SI stack (``solution.reduced.torque``, ...) as a plain array in the report unit
+    ``REPORTS[kind].unit``: ``REPORTS[kind].to_unit`` times it.  This is how an SI stack's
+    :class:`~spinstack.Solution`, ``spinstack solve --json``, sweeps and the figures convert."""
+    return np.asarray(value, dtype=float) * _report_kind(kind).to_unit
+
+
+def from_reduced(value: Any, kind: str) -> "pint.Quantity":
+    """A model value of an SI stack (``solution.reduced.accumulation``, ...) as a pint Quantity in its report unit.
+
+    The public properties of an SI stack's :class:`~spinstack.Solution` are already in these
+    units (``solution.accumulation`` is ``report(solution.reduced.accumulation, "accumulation")``).
+
+    ``kind`` is a key of :data:`REPORTS`: ``"accumulation"`` (eV), ``"spin_current"``
+    (|e| j_s, A/m^2), ``"torque"`` ((hbar/2) x deposited spin current, J/m^2),
+    ``"resistance_area"`` (Ohm m^2), ``"current"`` (J = e j0, A/m^2), ``"length"`` (m),
+    ``"conductivity"`` (e^2 D, S/m), ``"interface_conductance"`` (e^2 g, S/m^2), ``"field"`` (E = eps/e,
+    V/m), ``"sheet_current"`` (A/m).
+    """
+    return Q_(report(value, kind), _report_kind(kind).unit)
+
+
+def to_reduced(value: Any, kind: str) -> np.ndarray:
+    """The inverse of :func:`from_reduced`: a quantity (string, Quantity, or number in SI base units)
+    as the number an SI stack holds."""
+    entry = _report_kind(kind)
+    return to_si(value, entry.dimension, kind) / entry.to_base
+
+
+#: the energy units texts and figures choose from, largest first, as (text, mathtext, size in eV)
+ENERGY_UNITS = (("eV", "eV", 1.0), ("meV", "meV", 1e-3), ("ueV", r"$\mu$eV", 1e-6), ("neV", "neV", 1e-9))
+
+
+def energy_unit(largest_ev: float) -> tuple[str, str, float]:
+    """eV, meV, ueV or neV: the largest unit in which ``largest_ev`` (eV) is at least 1 (neV below 1 neV), as
+    (text, mathtext, size in eV)."""
+    for unit in ENERGY_UNITS:
+        if largest_ev >= unit[2]:
+            return unit
+    return ENERGY_UNITS[-1]
+
+
+def format_number(value: float, digits: int = 6, *, notation: str = "general") -> str:
+    """A number as texts show it; -0.0 is ``"0"``, NaN and infinities ``"nan"``, ``"inf"``.
+
+    Parameters
+    ----------
+    value
+        The number.
+    digits
+        Significant digits.
+    notation
+        ``"general"``: Python's ``g`` (the text reports: ``"0.0001"``, ``"1e+06"``); ``"short"``: ``g`` from
+        1e-3 to 1e4, ``"1.23e+05"`` outside (figure annotations); ``"tex"``: as ``"short"`` with the power of
+        ten in mathtext, ``"1.23\\times10^{5}"`` (no ``e+05`` in a figure).
+    """
+    value = float(value) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if notation == "general" or not math.isfinite(value) or value == 0.0 or 1e-3 <= abs(value) < 1e4:
+        return f"{value:.{digits}g}"
+    mantissa, exponent = f"{value:.{max(digits - 1, 1)}e}".split("e")
+    if notation == "tex":
+        return rf"{mantissa}\times10^{{{int(exponent)}}}"
+    return f"{mantissa}e{exponent}"
 
 
 def to_si(value: Any, kind: str, path: str, *, sign: str = "finite", allow_inf: bool = False,

@@ -16,7 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from ..model import Ferromagnet, Insulator, Lead, Open, Stack
+from ..model import Ferromagnet, Insulator, Interface, Lead, Open, Stack
+from ..model.materials import Material
+from ..units import ELEMENTARY_CHARGE, KINDS, QUANTITIES
 from .plan import THETA, Plan
 from .variables import CATALOGUE, axis_long_name, axis_units, extra_shape
 
@@ -72,11 +74,11 @@ def coordinates(stack: Stack, plan: Plan, variables: tuple[str, ...]) -> dict[st
 
 def attributes(stack: Stack, plan: Plan, source: str | None) -> dict[str, Any]:
     """Dataset attributes: provenance, units system, what was swept, the stack itself."""
-    from .. import __version__
+    from importlib.metadata import version  # not the spinstack facade: _sweep sits inside it
 
     attrs: dict[str, Any] = {
         "title": "spinstack sweep",
-        "spinstack_version": __version__,
+        "spinstack_version": version("spinstack"),
         "units_system": stack.units,
         "sweep": json.dumps({axis.dim: list(axis.paths) for axis in plan.axes}),
         "configurations": int(plan.size),
@@ -121,106 +123,25 @@ def _quantity(value: Any, unit: str) -> Any:
 def describe(stack: Stack) -> dict[str, Any]:
     """The stack as plain JSON types, laid out like a stack file: ``stack_from_dict`` reads it back.
 
-    A reduced stack: the numbers the model holds, under the reduced file's keys.  An SI stack
-    (:func:`_describe_si`): the SI file's keys and quantities with their units, as the stack's file
-    gives them (``current`` the charge current density J in A/m^2, ``rho`` in ohm*m, lengths in m,
-    ``AR`` and ``gamma`` of interfaces), not the solver's internal numbers.  Magnetizations are unit
-    vectors; infinities are ``"inf"``.
+    A reduced stack: the numbers the model holds, under the reduced file's keys.  An SI stack: the SI
+    file's keys and quantities with their units, as the stack's file gives them (``current`` the charge
+    current density J in A/m^2, ``rho`` in ohm*m, lengths in m, ``AR`` and ``gamma`` of interfaces), not the
+    solver's internal numbers: the inverse of MODEL.md 7's conversions (:mod:`spinstack.si`), rho = 1/(e^2 D)
+    in N, rho_F = (1 - p^2)/(e^2 D) in F (beta = p), J = e j0, E = eps/e, AR* = (1/g_up + 1/g_dn)/(4 e^2)
+    and gamma, G_mix = e^2 g_mix.  Magnetizations are unit vectors; infinities are ``"inf"``.
     """
-    if stack.units == "SI":
-        return _describe_si(stack)
-    materials = {}
-    for name, material in stack.materials.items():
-        entry: dict[str, Any] = {"type": material.kind, "D": _number(material.D)}
-        if isinstance(material, Ferromagnet):
-            entry["p"] = _number(material.p)
-        entry["l"] = _number(material.l)
-        for key in ("theta_SH", "l_J", "l_phi", "D_perp"):
-            value = getattr(material, key, None)
-            if value is not None and (key != "theta_SH" or np.any(value)):
-                entry[key] = _number(value)
-        materials[name] = entry
-
-    def end(side: Any) -> dict[str, Any]:
-        if isinstance(side, Open):
-            return {"kind": "open"}
-        if isinstance(side, Insulator):
-            return {"kind": "insulator", "magnetization": _number(side.magnetization), "g_mix": _number(side.g_mix),
-                    "g_s": _number(side.g_s)}
-        if not isinstance(side, Lead):
-            return {"kind": "reservoir"}
-        out: dict[str, Any] = {"kind": "lead", "material": side.material.name}
-        if side.magnetization is not None:
-            out["magnetization"] = _number(side.magnetization)
-        return out
-
-    layers = []
-    for layer in stack.layers:
-        entry = {"material": layer.material.name, "thickness": _number(layer.thickness)}
-        if layer.magnetization is not None:
-            entry["magnetization"] = _number(layer.magnetization)
-        layers.append(entry)
-    interfaces = []
-    for interface in stack.interfaces:
-        item: dict[str, Any] = {"node": interface.node, "g_up": _number(interface.g_up),
-                                "g_dn": _number(interface.g_dn), "delta": _number(interface.delta)}
-        if interface.g_mix is not None:
-            item["g_mix"] = _number(interface.g_mix)
-        interfaces.append(item)
-    described: dict[str, Any] = {"units": stack.units, "current": _number(stack.current), "materials": materials,
-                                 "left": end(stack.left), "right": end(stack.right), "layers": layers}
-    if interfaces:
-        described["interfaces"] = interfaces
-    if stack.field is not None:
-        described["field"] = _number(stack.field)
-    return described
-
-
-def _describe_si(stack: Stack) -> dict[str, Any]:
-    """An SI stack as its SI stack file: the inverse of MODEL.md 7's conversions (:mod:`spinstack.si`).
-
-    rho = 1/(e^2 D) in N, rho_F = (1 - p^2)/(e^2 D) in F (beta = p); J = e j0; E = eps/e; interfaces
-    AR* = (1/g_up + 1/g_dn)/(4 e^2) and gamma (g_up = 1/(2 AR* (1 - gamma)) / e^2, ...), G_mix = e^2 g_mix.
-    """
-    from ..si import ELECTRON_CHARGE, REPORTS
-    from ..units import KINDS
-
-    e2 = ELECTRON_CHARGE**2
-    unit = {kind: KINDS[kind].unit for kind in ("length", "resistivity", "conductivity", "area_resistance",
-                                                "area_conductance", "current_density", "electric_field")}
-
-    def length(value: Any) -> Any:
-        return _quantity(value, unit["length"])
-
-    def conductances(g_mix: Any) -> Any:
-        return _quantity(np.asarray(g_mix, dtype=float) * e2, unit["area_conductance"])
-
-    materials = {}
-    for name, material in stack.materials.items():
-        D = np.asarray(material.D, dtype=float)
-        if isinstance(material, Ferromagnet):
-            p = np.asarray(material.p, dtype=float)
-            rho = _quantity((1.0 - p**2) / (e2 * D), unit["resistivity"])  # rho_F = (1 - beta^2) rho*
-            entry: dict[str, Any] = {"type": material.kind, "rho": rho, "beta": _number(p)}
-        else:
-            entry = {"type": material.kind, "rho": _quantity(1.0 / (e2 * D), unit["resistivity"])}
-        entry["l_sf"] = length(material.l)
-        theta_SH = getattr(material, "theta_SH", None)
-        if theta_SH is not None and np.any(theta_SH):
-            entry["theta_SH"] = _number(theta_SH)
-        for key in ("l_J", "l_phi"):
-            if getattr(material, key, None) is not None:
-                entry[key] = length(getattr(material, key))
-        if getattr(material, "D_perp", None) is not None:
-            entry["D_perp"] = _quantity(np.asarray(material.D_perp, dtype=float) * e2, unit["conductivity"])
-        materials[name] = entry
+    si = stack.units == "SI"
+    # the SI file's quantity of a model number: its registry quantity's report value with the unit of its kind
+    written = _si_quantity if si else (lambda value, name: _number(value))
+    mixing, sink = ("G_mix", "G_s") if si else ("g_mix", "g_s")
 
     def end(side: Any) -> dict[str, Any]:
         if isinstance(side, Open):
             return {"kind": "open"}
         if isinstance(side, Insulator):
             return {"kind": "insulator", "magnetization": _number(side.magnetization),
-                    "G_mix": conductances(side.g_mix), "G_s": conductances(side.g_s)}
+                    mixing: written(side.g_mix, "interface_conductance"),
+                    sink: written(side.g_s, "interface_conductance")}
         if not isinstance(side, Lead):
             return {"kind": "reservoir"}
         out: dict[str, Any] = {"kind": "lead", "material": side.material.name}
@@ -230,31 +151,84 @@ def _describe_si(stack: Stack) -> dict[str, Any]:
 
     layers = []
     for layer in stack.layers:
-        item: dict[str, Any] = {"material": layer.material.name, "thickness": length(layer.thickness)}
+        entry: dict[str, Any] = {"material": layer.material.name, "thickness": written(layer.thickness, "length")}
         if layer.magnetization is not None:
-            item["magnetization"] = _number(layer.magnetization)
-        layers.append(item)
-    interfaces = []
-    for interface in stack.interfaces:
-        with np.errstate(divide="ignore"):  # g = inf: the transparent limit, AR* = 0
-            resistance = (1.0 / np.asarray(interface.g_up, dtype=float)
-                          + 1.0 / np.asarray(interface.g_dn, dtype=float)) / (4.0 * e2)
-        entry = {"node": interface.node, "AR": _quantity(resistance, unit["area_resistance"]),
-                 "gamma": _number(interface.gamma), "delta": _number(interface.delta)}
-        if interface.g_mix is not None:
-            entry["G_mix"] = conductances(interface.g_mix)
-        interfaces.append(entry)
+            entry["magnetization"] = _number(layer.magnetization)
+        layers.append(entry)
+    material = _si_material if si else _reduced_material
+    interface = _si_interface if si else _reduced_interface
     described: dict[str, Any] = {
-        "units": "SI",
-        "current": _quantity(np.asarray(stack.current, dtype=float) * REPORTS["current"].to_unit,
-                             unit["current_density"]),
-        "materials": materials, "left": end(stack.left), "right": end(stack.right), "layers": layers}
+        "units": stack.units, "current": written(stack.current, "current"),
+        "materials": {name: material(value) for name, value in stack.materials.items()},
+        "left": end(stack.left), "right": end(stack.right), "layers": layers}
+    interfaces = [interface(item) for item in stack.interfaces]
     if interfaces:
         described["interfaces"] = interfaces
     if stack.field is not None:
-        described["field"] = _quantity(np.asarray(stack.field, dtype=float) * REPORTS["field"].to_unit,
-                                       unit["electric_field"])
+        described["field"] = written(stack.field, "field")
     return described
+
+
+def _si_quantity(value: Any, name: str) -> Any:
+    """A model number of an SI stack as its file's quantity string: the registry quantity ``name``'s report
+    value (:data:`spinstack.units.QUANTITIES`) in the SI unit of its kind (``"5e-09 m"``, ``"1e+11 A/m^2"``)."""
+    entry = QUANTITIES[name]
+    return _quantity(np.asarray(value, dtype=float) * entry.to_unit, KINDS[entry.dimension].unit)
+
+
+def _reduced_material(material: Material) -> dict[str, Any]:
+    entry: dict[str, Any] = {"type": material.kind, "D": _number(material.D)}
+    if isinstance(material, Ferromagnet):
+        entry["p"] = _number(material.p)
+    entry["l"] = _number(material.l)
+    for key in ("theta_SH", "l_J", "l_phi", "D_perp"):
+        value = getattr(material, key, None)
+        if value is not None and (key != "theta_SH" or np.any(value)):
+            entry[key] = _number(value)
+    return entry
+
+
+def _si_material(material: Material) -> dict[str, Any]:
+    """rho (from D and p), beta, l_sf and the optional keys of an SI material table."""
+    e2 = ELEMENTARY_CHARGE**2
+    D = np.asarray(material.D, dtype=float)
+    entry: dict[str, Any] = {"type": material.kind}
+    if isinstance(material, Ferromagnet):
+        p = np.asarray(material.p, dtype=float)
+        entry["rho"] = _quantity((1.0 - p**2) / (e2 * D), KINDS["resistivity"].unit)  # rho_F = (1 - beta^2) rho*
+        entry["beta"] = _number(p)
+    else:
+        entry["rho"] = _quantity(1.0 / (e2 * D), KINDS["resistivity"].unit)
+    entry["l_sf"] = _si_quantity(material.l, "length")
+    theta_SH = getattr(material, "theta_SH", None)
+    if theta_SH is not None and np.any(theta_SH):
+        entry["theta_SH"] = _number(theta_SH)
+    for key in ("l_J", "l_phi"):
+        if getattr(material, key, None) is not None:
+            entry[key] = _si_quantity(getattr(material, key), "length")
+    if getattr(material, "D_perp", None) is not None:
+        entry["D_perp"] = _si_quantity(material.D_perp, "conductivity")
+    return entry
+
+
+def _reduced_interface(interface: Interface) -> dict[str, Any]:
+    item: dict[str, Any] = {"node": interface.node, "g_up": _number(interface.g_up), "g_dn": _number(interface.g_dn),
+                            "delta": _number(interface.delta)}
+    if interface.g_mix is not None:
+        item["g_mix"] = _number(interface.g_mix)
+    return item
+
+
+def _si_interface(interface: Interface) -> dict[str, Any]:
+    """AR* = (1/g_up + 1/g_dn)/(4 e^2) and gamma (g_up = 1/(2 AR* (1 - gamma)) / e^2, ...), G_mix = e^2 g_mix."""
+    with np.errstate(divide="ignore"):  # g = inf: the transparent limit, AR* = 0
+        resistance = (1.0 / np.asarray(interface.g_up, dtype=float)
+                      + 1.0 / np.asarray(interface.g_dn, dtype=float)) / (4.0 * ELEMENTARY_CHARGE**2)
+    item: dict[str, Any] = {"node": interface.node, "AR": _quantity(resistance, KINDS["area_resistance"].unit),
+                            "gamma": _number(interface.gamma), "delta": _number(interface.delta)}
+    if interface.g_mix is not None:
+        item["G_mix"] = _si_quantity(interface.g_mix, "interface_conductance")
+    return item
 
 
 def skeleton(stack: Stack, plan: Plan, variables: tuple[str, ...], source: str | None) -> Any:

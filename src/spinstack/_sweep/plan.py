@@ -24,18 +24,15 @@ import numpy as np
 
 from ..analysis.efficiency import with_angle
 from ..errors import SpinstackError, StackError
-from ..model import Insulator, Stack
-from ..model.paths import _material_keys, parameter_value, with_parameter
-from ..si import ELECTRON_CHARGE
-
-#: the special path: angle (degrees) between m1 and m2, m2 turned in their plane
-THETA = "theta"
+from ..model import Insulator, Stack, checks
+from ..model.paths import COMPONENTS, THETA, material_keys, parameter_value, with_parameter
+from ..units import ELECTRON_CHARGE
 
 #: separator of the paths in the name of a zipped axis
 ZIP_SEPARATOR = ","
 
 #: the in-plane components of the field a sweep varies (x is the film normal)
-FIELD_COMPONENTS = ("field.y", "field.z")
+FIELD_COMPONENTS = tuple(f"field.{name}" for name in COMPONENTS["field"][1:])
 
 #: configurations per block (one batched solve); about 150 MB of solver memory for a three-layer stack
 DEFAULT_CHUNK_SIZE = 200_000
@@ -138,7 +135,7 @@ def sweepable(stack: Stack) -> str:
     if len(stack.ferromagnet_indices) == 2:
         forms.append("theta (the angle between m1 and m2)")
     forms.append("current")
-    keys = dict.fromkeys(key for material in stack.materials.values() for key in _material_keys(material))
+    keys = dict.fromkeys(key for material in stack.materials.values() for key in material_keys(material))
     forms.append(f"materials.NAME.KEY (NAME: {', '.join(stack.materials)}; KEY: {', '.join(keys)})")
     forms.append(f"layers[i].thickness, layers[i].magnetization.theta or .phi (i from 0 to {len(stack.layers) - 1}, "
                  "negative from the right)")
@@ -228,12 +225,24 @@ def validate_values(stack: Stack, axes: tuple[Axis, ...], chunk_size: int,
     So a value the model refuses (a negative thickness, ``|p| >= 1``) is reported
     before anything is solved or written, with its path.  ``check()``, between pieces,
     may stop it (a signal the command line holds).
+
+    ``theta`` builds nothing: a finite angle turns m2 to a unit vector in the plane of m1, which the model
+    takes, unless the two F layers touch (then m2 must stay collinear with m1, and the turned stack is built
+    to say so).  Its values are checked once, here, and the blocks turn m2 without checking them again.
     """
+    first, second = stack.ferromagnet_indices if len(stack.ferromagnet_indices) == 2 else (0, 0)
+    touching = second == first + 1
     for axis in axes:
+        paths = tuple(path for path in axis.paths if path != THETA or touching)
+        if len(paths) < len(axis.paths):
+            checks.finite(axis.values[axis.paths.index(THETA)], THETA, bounded=False)
+        if not paths:
+            continue
+        built = Axis(axis.dim, paths, tuple(v for path, v in zip(axis.paths, axis.values) if path in paths))
         for start in range(0, axis.size, chunk_size):
             if check is not None:
                 check()
-            apply(stack, (axis.restricted(slice(start, start + chunk_size)),))
+            apply(stack, (built.restricted(slice(start, start + chunk_size)),))
 
 
 @dataclass(frozen=True, eq=False)

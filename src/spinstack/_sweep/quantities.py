@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 
 from ..errors import StackError
-from .plan import FIELD_COMPONENTS, THETA
+from ..model.paths import parse
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,8 @@ class PathKind:
 
     Attributes
     ----------
-    kind : a key of :data:`spinstack.units.KINDS` (``"length"``, ...), or ``"angle"`` (degrees)
-    report : the key of :data:`spinstack.si.REPORTS` that turns the SI value into the stack's number (None: the same)
+    kind : a key of :data:`spinstack.units.KINDS` (``"length"``, ``"angle"`` in degrees, ...)
+    report : the key of :data:`spinstack.units.REPORTS` that turns the SI value into the stack's number (None: the same)
     """
 
     kind: str
@@ -41,25 +41,13 @@ class PathKind:
         return self.kind not in ("angle", "dimensionless")
 
 
-_LENGTHS = ("thickness", "l", "l_J", "l_phi")
-
-
 def path_kind(path: str) -> PathKind:
-    """The kind of the values of ``path`` in an SI stack (dimensionless for the paths it does not know)."""
-    key = path.rsplit(".", 1)[-1]
-    if path == THETA or (path != key and key in ("theta", "phi")):
-        return PathKind("angle")
-    if path == "current":
-        return PathKind("current_density", "current")
-    if path in FIELD_COMPONENTS:
-        return PathKind("electric_field", "field")
-    if path != key and key in _LENGTHS:
-        return PathKind("length")
-    if path.startswith("materials.") and key in ("D", "D_perp"):
-        return PathKind("conductivity", "conductivity")
-    if path.endswith((".g_mix.real", ".g_mix.imag", ".g_s")):
-        return PathKind("area_conductance", "interface_conductance")
-    return PathKind("dimensionless")
+    """The kind of the values of ``path`` in an SI stack, from its :class:`~spinstack.model.paths.ParameterPath`
+    (dimensionless for the paths the grammar does not know)."""
+    entry = parse(path, strict=False).units_entry
+    if entry is None:
+        return PathKind("dimensionless")
+    return PathKind(entry.dimension, entry.name if entry.dimensional and entry.to_base != 1.0 else None)
 
 
 def is_number(text: str) -> bool:
@@ -143,9 +131,9 @@ def value(text: str, path: str, units: str, *, stack_numbers: bool = False, labe
     if kind.kind == "dimensionless":
         return _plain(text, label, "", "a plain number (e.g. 0.5 or \"50 %\")")
     number = float(to_si(text, kind.kind, label))
-    if kind.report is None or (not stack_numbers and kind.report in ("current", "field")):
+    if kind.report is None or (not stack_numbers and parse(path).given_as_reported):
         return number
-    from ..si import REPORTS
+    from ..units import REPORTS
 
     return number / REPORTS[kind.report].to_base
 

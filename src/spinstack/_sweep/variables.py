@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..analysis.efficiency import EFFICIENCIES as EFFICIENCY_NAMES
 from ..errors import SpinstackError
 from ..model import Stack
-from .plan import FIELD_COMPONENTS, THETA
+from ..model.paths import parse
+from ..units import QUANTITIES
 
-EFFICIENCY_NAMES = ("g1", "g2", "g1_field", "g2_field")
 RESISTANCE_NAMES = ("resistance_area", "spin_resistance_area")
 IN_PLANE_NAMES = ("tau_DL", "tau_FL", "smr_long", "smr_trans")
 
@@ -29,7 +30,7 @@ class Variable:
     dims : dimensions after the sweep's own (``("layer", "component")``, ...)
     long_name : a short label (axis and colour-bar labels)
     description : one sentence: what it is and its convention
-    si_kind : key of :data:`spinstack.si.REPORTS` converting an SI stack's value (None: a pure number)
+    si_kind : key of :data:`spinstack.units.QUANTITIES` converting an SI stack's value (None: a pure number)
     reduced_units : units in reduced stacks
     """
 
@@ -41,13 +42,10 @@ class Variable:
     reduced_units: str = "reduced"
 
     def units(self, system: str) -> str:
+        """UDUNITS of the stored numbers: the registry's report unit (MODEL.md 7) or ``reduced_units``."""
         if self.si_kind is None:
             return "1"
-        return SI_UNITS[self.si_kind] if system == "SI" else self.reduced_units
-
-
-#: UDUNITS spelling of the report units of spinstack.si.REPORTS (MODEL.md 7)
-SI_UNITS = {"accumulation": "eV", "torque": "J m-2", "resistance_area": "ohm m2"}  # tau_DL, tau_FL: torque
+        return QUANTITIES[self.si_kind].udunits if system == "SI" else self.reduced_units
 
 _EFFICIENCY = "per unit current, seed eq. (1); F1 is the left ferromagnet; at 0 and 180 degrees the limits"
 CATALOGUE: dict[str, Variable] = {
@@ -135,55 +133,10 @@ def extra_shape(name: str, stack: Stack) -> tuple[int, ...]:
 
 # ------------------------------------------------------------------ axes
 def axis_units(path: str, system: str) -> str:
-    """Units of a swept parameter as the stack holds it (the numbers given to the sweep)."""
-    key = path.rsplit(".", 1)[-1]
-    if path == THETA or key in ("theta", "phi"):
-        return "degree"
-    if key in ("p", "theta_SH"):
-        return "1"
-    if system != "SI":
-        return "reduced"
-    if path in FIELD_COMPONENTS:
-        return "V m-1"  # swept as the file gives it, the electric field E (eps = e E)
-    if key in ("real", "imag", "g_s"):
-        return "J-1 s-1 m-2"  # g = G / e^2 (MODEL.md 7)
-    # an SI stack holds SI base numbers in the reduced model (MODEL.md 7, spinstack.si); its current is swept as
-    # the file gives it, the charge current density J
-    return {"thickness": "m", "l": "m", "l_J": "m", "l_phi": "m", "D": "J-1 s-1 m-1", "D_perp": "J-1 s-1 m-1",
-            "current": "A m-2"}.get(key, "SI base units")
+    """Units of a swept parameter as the sweep takes it (:meth:`~spinstack.model.paths.ParameterPath.units`)."""
+    return parse(path, strict=False).units(system)
 
 
 def axis_long_name(path: str, stack: Stack) -> str:
     """A readable name for a swept parameter (``materials.F2.p`` -> ``polarization p of F2``)."""
-    if path == THETA:
-        return "angle theta between m1 and m2"
-    if path == "current":
-        if stack.units == "SI":
-            return "charge current density J (conventional current along +x)"
-        return "current j0 (particle flux along +x)"
-    head, _, rest = path.partition(".")
-    if path in FIELD_COMPONENTS:
-        component = path[-1]
-        if stack.units == "SI":
-            return f"in-plane electric field E_{component}"
-        return f"in-plane field eps_{component} = e E_{component}"
-    if head == "materials":
-        name, _, key = rest.partition(".")
-        what = {"p": "polarization p", "D": "conductance D", "l": "spin diffusion length l"}.get(key, key)
-        return f"{what} of {name}"
-    owner = head
-    if head.startswith("layers["):
-        try:
-            owner = f"{head} ({stack.layers[int(head[len('layers['):-1])].material.name})"
-        except (ValueError, IndexError):
-            owner = head
-    key = rest.rsplit(".", 1)[-1]
-    if rest == "thickness":
-        return f"thickness of {owner}"
-    if key == "theta":
-        return f"polar angle of the magnetization of {owner}"
-    if key == "phi":
-        return f"azimuth of the magnetization of {owner}"
-    if rest in ("g_mix.real", "g_mix.imag"):
-        return f"{'real' if key == 'real' else 'imaginary'} part of the mixing conductance of the {owner} end"
-    return path
+    return parse(path, strict=False).long_name(stack.units, stack)

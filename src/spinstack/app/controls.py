@@ -27,7 +27,7 @@ import panel as pn
 from ..errors import StackError
 from ..model import Ferromagnet, Insulator, Lead, Stack
 from ..model.paths import parameter_value
-from ..si import REPORTS
+from ..units import REPORTS
 from .display import Display
 from .views import sub
 

@@ -20,13 +20,13 @@ from typing import Any
 import numpy as np
 
 from ..plot.units import REDUCED, FigureUnits, Scale, parameter_scale
-from ..si import REPORTS
 from ..solution import Solution
+from ..units import QUANTITIES
 
 __all__ = ["Display", "display_for", "plain_unit", "reduced_display", "scaled"]
 
 #: the resistance-area of an SI stack in the summary's unit
-_FEMTO_OHM_SQUARE_METRE = Scale(REPORTS["resistance_area"].to_unit * 1e15, "f\u03a9 m\u00b2", "f\u03a9 m^2")
+_FEMTO_OHM_SQUARE_METRE = Scale(QUANTITIES["resistance_area"].shown_factor, "f\u03a9 m\u00b2", "f\u03a9 m^2")
 
 
 def plain_unit(scale: Scale) -> str:

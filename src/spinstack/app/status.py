@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..solution import Solution
+from ..units import format_number as _format
 
 # |sin theta| below this counts as collinear: the torque vanishes and only g's sign is told
 _COLLINEAR = 1e-9
@@ -165,7 +166,7 @@ def in_plane_readout(solution: Solution) -> InPlaneReadout:
 
 def format_number(value: float, digits: int = 8) -> str:
     """``value`` with ``digits`` significant digits, or an em dash when undefined (NaN)."""
-    return "\u2014" if not np.isfinite(value) else f"{value:.{digits}g}"
+    return "\u2014" if not np.isfinite(value) else _format(value, digits)
 
 
 __all__ = ["InPlaneReadout", "Readout", "format_number", "in_plane_readout", "readout"]

@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SpinstackError
-from ..si import REPORTS
+from ..analysis.efficiency import EFFICIENCIES
 from ..analysis.resistance import magnetoresistance
+from ..errors import SpinstackError
+from ..units import QUANTITIES
 from ..solution import Solution
 from .bulk import paused_collection
 
@@ -48,7 +49,7 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
         ``None``); ``resistance_area`` (``total`` and its ``spin`` part).
 
         For a stack with ``units == "SI"`` the numbers are in SI units
-        (STACK_FORMAT.md; MODEL.md 7, :data:`spinstack.si.REPORTS`): ``current`` is the
+        (STACK_FORMAT.md; MODEL.md 7, :data:`spinstack.units.QUANTITIES`): ``current`` is the
         charge current density J = e j0 in A/m^2, ``x`` in m, ``mu_s`` in eV, spin
         currents as |e| j_s in A/m^2, torques as (hbar/2) x deposited spin current in
         J/m^2, resistance-area in Ohm m^2; g1, g2 are dimensionless either way.
@@ -58,7 +59,7 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
     SpinstackError
         If the solution is batched, or if a value is not finite.
     """
-    solution = solution.reduced  # the model numbers, converted here by the same table (si.REPORTS)
+    solution = solution.reduced  # the model numbers, converted here by the one table (units.QUANTITIES)
     stack = solution.stack
     if stack.batch_shape != ():
         raise SpinstackError(f"JSON output is for a single stack, this one is batched with shape {stack.batch_shape}")
@@ -85,7 +86,7 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
     if solution.efficiency_problem is None:
         values = solution.efficiency()
         efficiency = {name: _scalar(getattr(values, name), f"efficiency.{name}")
-                      for name in ("g1", "g2", "g1_field", "g2_field")}
+                      for name in EFFICIENCIES}
     resistance = None
     if solution.resistance_problem is None:
         resistance = {
@@ -111,15 +112,14 @@ def _in_plane(solution: Solution, scale: dict[str, float]) -> dict[str, Any]:
     stack = solution.stack
     found: dict[str, Any] = {"field": None, "sigma_hat": None, "spin_orbit_torque": None, "smr": None}
     if stack.has_field and np.any(stack.field != 0):
-        si = stack.units == "SI"
-        found["field"] = _vector(stack.field * (REPORTS["field"].to_unit if si else 1.0), "in_plane.field")
+        found["field"] = _vector(stack.field * QUANTITIES["field"].factor(stack.units), "in_plane.field")
         found["sigma_hat"] = _vector(solution.sigma_hat, "in_plane.sigma_hat")
         damping, field_like = solution.spin_orbit_torque
         found["spin_orbit_torque"] = [
             {"layer": i, "tau_DL": _optional(damping[i] * scale["torque"]), "tau_FL": _optional(field_like[i] * scale["torque"])}
             for i, layer in enumerate(stack.layers) if layer.is_ferromagnet]
         smr = solution.smr if solution.smr_problem is None else None
-        sheet = REPORTS["sheet_current"].to_unit if si else 1.0
+        sheet = QUANTITIES["sheet_current"].factor(stack.units)
         found["smr"] = None if smr is None else {"dI": _vector(smr.change * sheet, "in_plane.smr.dI"),
                         "I0": _vector(smr.total * sheet, "in_plane.smr.I0"),
                         "long": _scalar(smr.longitudinal, "in_plane.smr.long"),
@@ -144,9 +144,7 @@ def _optional(value: Any) -> float | None:
 def _scales(units: str) -> dict[str, float]:
     """Factors from the stack's numbers to the reported ones: 1 in reduced units, MODEL.md 7 in SI."""
     kinds = ("length", "accumulation", "spin_current", "torque", "current", "resistance_area")
-    if units == "SI":
-        return {kind: REPORTS[kind].to_unit for kind in kinds}
-    return dict.fromkeys(kinds, 1.0)
+    return {kind: QUANTITIES[kind].factor(units) for kind in kinds}
 
 
 def _magnetoresistance(solution: Solution) -> dict[str, float] | None:

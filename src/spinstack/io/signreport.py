@@ -18,7 +18,7 @@ from typing import Any
 
 from ..analysis import SignReport
 from ..errors import SpinstackError
-from ..plot.units import parameter_kind, parameter_scale
+from ..model.paths import parse
 from .tables import number, table
 
 __all__ = ["format_sign_report", "parse_bounds", "sign_report_to_dict"]
@@ -43,31 +43,21 @@ class _Shown:
         return self.factor < 0
 
 
-def _json_scale(path: str, units: str) -> _Shown:
-    """SI units for the JSON (lengths in m, J in A/m^2, e^2 D in S/m); reduced numbers as they are."""
-    kind = parameter_kind(path)
-    if kind == "angle":
-        return _Shown(1.0, "deg")
-    if kind == "dimensionless":
-        return _Shown(1.0, "")
+def _kind(path: str) -> str:
+    """The registry quantity of ``path``'s numbers (:class:`~spinstack.model.paths.ParameterPath`), or "other"."""
+    return parse(path, strict=False).quantity or "other"
+
+
+def _scale(path: str, units: str, *, text: bool = False) -> _Shown:
+    """How values of ``path`` are reported (:data:`spinstack.units.QUANTITIES`): for an SI stack the JSON's report
+    units (lengths in m, J in A/m^2, e^2 D in S/m) or, for the ``text``, the readable ones (nm, A/m^2, S/m); angles
+    in deg and pure numbers either way; a reduced stack's numbers as they are (the JSON says ``"reduced"``)."""
+    entry = parse(path, strict=False).units_entry
     if units != "SI":
-        return _Shown(1.0, "reduced")
-    if kind == "length":
-        return _Shown(1.0, "m")
-    if kind in ("current", "conductivity"):
-        from ..si import REPORTS
-
-        entry = REPORTS[kind]
-        return _Shown(entry.to_unit, entry.unit)
-    return _Shown(1.0, "SI base units")
-
-
-def _text_scale(path: str, units: str) -> _Shown:
-    """Readable units for the text: nm, A/m^2, S/m, deg; reduced numbers as they are."""
-    if units != "SI":
-        return _Shown(1.0, "")
-    scale = parameter_scale(path, "SI")
-    return _Shown(scale.factor, scale.text)
+        return _Shown(1.0, "" if text else entry.unit if entry is not None and not entry.dimensional else "reduced")
+    if entry is None:
+        return _Shown(1.0, "SI base units")
+    return _Shown(entry.shown_factor, entry.shown_text) if text else _Shown(entry.to_unit, entry.unit)
 
 
 def _with_unit(value: float, unit: str) -> str:
@@ -83,7 +73,7 @@ def sign_report_to_dict(report: SignReport, units: str = "reduced") -> dict[str,
     """
     thresholds = []
     for item in report.thresholds:
-        shown = _json_scale(item.path, units)
+        shown = _scale(item.path, units)
         for theta, value, found, negative in zip(item.theta, item.value, item.found, item.negative_above):
             thresholds.append({"parameter": item.path, "efficiency": item.which, "theta": float(theta),
                                "value": shown(value) if found else None,
@@ -116,7 +106,7 @@ def format_sign_report(report: SignReport, source: str, units: str = "reduced") 
     lines += ["", "thresholds (value of the parameter where g changes sign; searched in bounds)"]
     rows = []
     for item in report.thresholds:
-        shown = _text_scale(item.path, units)
+        shown = _scale(item.path, units, text=True)
         low, high = shown.span(item.bounds)
         for theta, value, found, negative in zip(item.theta, item.value, item.found, item.negative_above):
             if found:
@@ -133,18 +123,14 @@ def format_sign_report(report: SignReport, source: str, units: str = "reduced") 
 
 def _parameter(path: str, units: str) -> str:
     """The path, and for SI what the current column shows (J, not j0)."""
-    if units == "SI" and parameter_kind(path) == "current":
+    if units == "SI" and _kind(path) == "current":
         return "current (J)"
-    if units == "SI" and parameter_kind(path) == "conductivity":
+    if units == "SI" and _kind(path) == "conductivity":
         return f"{path} (e^2 {path.rsplit('.', 1)[-1]})"  # e^2 D or e^2 D_perp: a conductivity in S/m
     return path
 
 
 # ------------------------------------------------------------------ --bounds
-_KINDS = {"length": "length", "current": "current_density", "conductivity": "conductivity",
-          "dimensionless": "dimensionless"}
-
-
 def parse_bounds(text: str | None, units: str = "reduced", paths: list[str] | tuple[str, ...] = (),
                  stack: Any = None) -> tuple[float, float] | None:
     """``--bounds LOW:HIGH`` as two numbers in the stack's units.
@@ -185,7 +171,7 @@ def parse_bounds(text: str | None, units: str = "reduced", paths: list[str] | tu
         values.append(_quantity(part, text, paths))
         converted = True
     low, high = values
-    if converted and any(parameter_kind(path) == "current" for path in paths):
+    if converted and any(_kind(path) == "current" for path in paths):
         low, high = sorted((low, high))  # J = e j0 with e < 0 reverses the order
     return low, high
 
@@ -193,10 +179,9 @@ def parse_bounds(text: str | None, units: str = "reduced", paths: list[str] | tu
 def _quantity(part: str, text: str, paths: list[str] | tuple[str, ...]) -> float:
     """One bound with a unit, as the number of an SI stack; it must fit every path's kind."""
     from ..errors import StackError
-    from ..si import to_reduced
-    from ..units import registry, to_si
+    from ..units import REPORTS, registry, to_reduced, to_si
 
-    kinds = {parameter_kind(path) for path in paths} or {"other"}
+    kinds = {_kind(path) for path in paths} or {"other"}
     if len(kinds) > 1:
         raise SpinstackError(f"--bounds: {part.strip()!r} has a unit, but the parameters "
                              f"({', '.join(paths)}) are of different kinds; give plain numbers (SI base units)")
@@ -207,12 +192,10 @@ def _quantity(part: str, text: str, paths: list[str] | tuple[str, ...]) -> float
             if not hasattr(quantity, "m_as") or quantity.dimensionality != registry().Quantity(1, "deg").dimensionality:
                 raise SpinstackError(f"--bounds: expected an angle (e.g. \"30 deg\"), got {part.strip()!r}")
             return float(quantity.m_as("deg"))
-        if kind == "current":
-            return float(to_reduced(part, "current"))
-        if kind == "conductivity":
-            return float(to_reduced(part, "conductivity"))
-        if kind in _KINDS:
-            return float(to_si(part, _KINDS[kind], "--bounds"))
+        if kind in REPORTS:  # a length in m, J to j0 = J/e, sigma to D = sigma/e^2, G to g = G/e^2
+            return float(to_reduced(part, kind))
+        if kind == "dimensionless":
+            return float(to_si(part, "dimensionless", "--bounds"))
     except StackError as error:
         raise SpinstackError(f"--bounds: {error.reason}") from None
     except SpinstackError:

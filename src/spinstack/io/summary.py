@@ -21,7 +21,8 @@ import numpy as np
 from ..errors import SpinstackError
 from ..model import Insulator, Layer, Lead, Open, Stack
 from ..model.layers import GEOMETRY, End
-from ..si import REPORTS
+from ..units import QUANTITIES, energy_unit
+from ..analysis.efficiency import EFFICIENCIES
 from ..analysis.resistance import magnetoresistance
 from ..solution import Solution
 from .bulk import paused_collection
@@ -68,7 +69,7 @@ def format_summary(solution: Solution, source: str) -> str:
         header = (f"{source}: units {stack.units}, no current perpendicular to the layers "
                   f"({'J' if stack.units == 'SI' else 'j0'} = 0)")
     elif stack.units == "SI":
-        J = current * REPORTS["current"].to_unit
+        J = current * QUANTITIES["current"].to_unit
         header = (f"{source}: units SI, current density J = {_number(J)} A/m^2 (conventional current along +x; "
                   f"electrons flow along -x: j0 = J/e)")
     else:
@@ -110,23 +111,25 @@ class _Units:
         if solution.stack.units != "SI":
             same = _Scale(1.0, "")
             return cls(same, same, same, same, same, same)
-        ohm_m2 = REPORTS["resistance_area"].to_unit
-        return cls(length=_Scale(1e9, "nm"),
+        return cls(length=_fixed("length"),
                    accumulation=_energy_scale(max(np.max(np.abs(solution.accumulation)),
                                                   np.max(np.abs(getattr(solution, "accumulation_right", 0.0))))),
-                   torque=_Scale(REPORTS["torque"].to_unit, "J/m^2"),
-                   resistance=_Scale(ohm_m2 * 1e15, "fOhm m^2"),
-                   interface_resistance=_Scale(ohm_m2 * 1e15, "fOhm m^2"),
-                   interface_conductance=_Scale(REPORTS["interface_conductance"].to_unit, "Ohm^-1 m^-2"))
+                   torque=_fixed("torque"), resistance=_fixed("resistance_area"),
+                   interface_resistance=_fixed("resistance_area"),
+                   interface_conductance=_fixed("interface_conductance"))
+
+
+def _fixed(name: str) -> _Scale:
+    """The registry's readable unit of quantity ``name`` (nm, J/m^2, fOhm m^2, Ohm^-1 m^-2)."""
+    entry = QUANTITIES[name]
+    return _Scale(entry.shown_factor, entry.shown_text)
 
 
 def _energy_scale(largest: float) -> _Scale:
     """eV, meV, ueV or neV: the largest unit in which the largest |mu_s| is at least 1."""
-    electron_volts = largest * REPORTS["accumulation"].to_unit
-    for unit, size in (("eV", 1.0), ("meV", 1e-3), ("ueV", 1e-6)):
-        if electron_volts >= size:
-            return _Scale(REPORTS["accumulation"].to_unit / size, unit)
-    return _Scale(REPORTS["accumulation"].to_unit / 1e-9, "neV")
+    to_ev = QUANTITIES["accumulation"].to_unit
+    text, _, size = energy_unit(largest * to_ev)
+    return _Scale(to_ev / size, text)
 
 
 # ------------------------------------------------------------------ sections
@@ -210,7 +213,7 @@ def _efficiency(solution: Solution, current: float) -> list[str]:
              f"  g1 = {_number(g1)}  ({_sign_words(g1, current, 'F1', 'F2', towards_when_positive=False)})",
              f"  g2 = {_number(g2)}  ({_sign_words(g2, current, 'F2', 'F1', towards_when_positive=True)})"]
     scale = max(abs(g1), abs(g2))
-    for name in ("g1_field", "g2_field"):
+    for name in EFFICIENCIES[2:]:  # g1_field, g2_field
         value = float(getattr(values, name))
         if abs(value) > _ROUND_OFF * scale:
             lines.append(f"  {name} = {_number(value)}  (field-like part, along m_i x m_j)")
@@ -225,7 +228,7 @@ def _in_plane(solution: Solution, units: _Units) -> list[str]:
     if stack.has_field:
         field = np.asarray(stack.field, dtype=float)
         if stack.units == "SI":
-            shown = f"E = {_vector_column([field * REPORTS['field'].to_unit])[0]} V/m"
+            shown = f"E = {_vector_column([field * QUANTITIES['field'].to_unit])[0]} V/m"
             # the same vector as xhat x eps/|eps| (MODEL.md 8a), written with E: eps = eE points against E (e < 0)
             rule = "E_hat x xhat"
         else:

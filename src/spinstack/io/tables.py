@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..units import format_number
+
 
 def number(value: float) -> str:
-    """Six significant digits; -0.0 shows as 0."""
-    return f"{float(value) + 0.0:.6g}"  # + 0.0 turns -0.0 into 0.0
+    """Six significant digits; -0.0 shows as 0 (:func:`spinstack.units.format_number`)."""
+    return format_number(value, 6)
 
 
 def table(headers: list[str], rows: list[list[str]], align: str) -> list[str]:

@@ -1,54 +1,308 @@
-"""Name a stack parameter by a path and replace it: the one way sweeps, thresholds and the app do it.
+"""Name a stack parameter by a path and replace it: the one way sweeps, thresholds, figures and the app do it.
 
 Paths read like the stack file:
 
 * ``current``
 * ``field``                                           (the in-plane drive eps, shape (..., 3); MODEL.md 8a)
 * ``field.y`` / ``field.z``                           (its in-plane components; x is the film normal, always 0)
-* ``materials.NAME.D`` / ``.p`` / ``.l``            (every layer and lead made of NAME)
+* ``materials.NAME.D`` / ``.p`` / ``.l``            (every layer and lead made of NAME; also ``.l_J``, ``.l_phi``,
+  ``.D_perp`` of a ferromagnet, ``.theta_SH`` of a normal metal)
 * ``layers[i].thickness``
 * ``layers[i].magnetization``                         (vectors, shape (..., 3))
 * ``layers[i].magnetization.theta`` / ``.phi``        (degrees; the other angle is kept)
 * ``left.magnetization...``, ``right.magnetization...`` (F leads and magnetic-insulator ends)
 * ``left.g_mix`` / ``right.g_mix`` ([g_r, g_i], shape (..., 2)), ``left.g_s`` / ``right.g_s`` (insulator ends)
 * ``left.g_mix.real`` / ``.imag`` (and ``right.``): g_r and g_i alone
+* ``theta``: the angle between m1 and m2 (degrees) that sweeps and sign maps vary; it turns m2 about m1
+  (:func:`spinstack.analysis.with_angle`), so :func:`with_parameter` does not set it
 
 Negative layer indices count from the right as in Python.  A component path sets one number of a vector
 and keeps the others (broadcast against each other): the number a sweep varies (a sweep refuses the
 vector paths ``field``, ``...g_mix`` and ``...magnetization``, whose numbers would each be read as the whole
 vector).
+
+:class:`ParameterPath` is the one grammar: a path is parsed once (:func:`parse`) into what it names (owner,
+parameter, component), its kind, the reported quantity of its numbers (a key of
+:data:`spinstack.units.QUANTITIES`: units, reduced and SI) and its labels.  Reading and setting
+(:func:`parameter_value`, :func:`with_parameter`), sweeps, thresholds, figures and the app all use it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import StackError
+from ..units import QUANTITIES, Quantity
 from . import checks
 from .layers import Insulator, Layer, Lead
 from .materials import Ferromagnet, Material
 from .stack import Stack
 
-_LAYER = re.compile(r"^layers\[(-?\d+)\]\.(.+)$")
+__all__ = ["COMPONENTS", "MATERIAL_PARAMETERS", "ParameterPath", "THETA", "material_keys", "parameter_value", "parse",
+           "with_parameter"]
+
+#: the special path of sweeps and sign maps: the angle (degrees) between m1 and m2, m2 turned about m1
+THETA = "theta"
 
 #: the vectors with component paths: their names and the names of their components, in order
-COMPONENTS = {"field": ("x", "y", "z"), "g_mix": ("real", "imag")}
+COMPONENTS = {"field": ("x", "y", "z"), "g_mix": ("real", "imag"), "magnetization": ("theta", "phi")}
+
+#: the numeric parameters of a material a path may name, by type: (kind, quantity, words) of each
+MATERIAL_PARAMETERS: dict[str, tuple[str, str, str]] = {
+    "D": ("conductance", "conductivity", "conductance D"),
+    "p": ("polarisation", "dimensionless", "polarization p"),
+    "l": ("length", "length", "spin diffusion length l"),
+    "l_J": ("length", "length", "coherence length l_J"),
+    "l_phi": ("length", "length", "coherence length l_phi"),
+    "D_perp": ("conductance", "conductivity", "transverse conductance D_perp"),
+    "theta_SH": ("spin_hall_angle", "dimensionless", "spin Hall angle theta_SH"),
+}
+_FERROMAGNET_KEYS = ("D", "p", "l", "l_J", "l_phi", "D_perp")
+_NORMAL_KEYS = ("D", "l", "theta_SH")
+
+#: mathtext of a material parameter's symbol: (base, subscript) in ``$base_{subscript,NAME}$``
+_TEX = {"D": ("D", ""), "p": ("p", ""), "l": ("l", ""), "l_J": ("l", "J"), "l_phi": ("l", r"\phi"),
+        "D_perp": ("D", r"\perp"), "theta_SH": (r"\theta", r"\mathrm{SH}")}
+
+_LAYER = re.compile(r"^layers\[(-?\d+)\]\.(.+)$")
+_UNKNOWN = "unknown parameter path (see spinstack.model.paths for the forms)"
+#: the parameters of a layer or an end: their own errors carry paths relative to it
+_ELEMENT_KEYS = ("thickness", "magnetization", "g_mix", "g_s")
+
+#: the kinds whose sweeps take the numbers as a stack file gives them (an SI current as J, a field as E)
+_GIVEN_AS_REPORTED = ("current", "field_component")
 
 
-def _component(vector: str, name: str, path: str) -> int:
-    """The index of the component ``name`` of ``vector`` (``field``: x, y, z; ``g_mix``: real, imag)."""
+def material_keys(material: Material) -> tuple[str, ...]:
+    """The numeric parameters of ``material`` that a path may name."""
+    return _FERROMAGNET_KEYS if isinstance(material, Ferromagnet) else _NORMAL_KEYS
+
+
+@dataclasses.dataclass(frozen=True)
+class ParameterPath:
+    """One parsed parameter path (:func:`parse`): what it names, the kind and units of its numbers, its labels.
+
+    Attributes
+    ----------
+    text : the path as written (``"layers[-1].magnetization.theta"``)
+    owner : ``"stack"`` (current, field, theta), ``"material"``, ``"layer"``, ``"left"`` or ``"right"``
+    parameter : ``"current"``, ``"field"``, ``"theta"``, ``"thickness"``, ``"magnetization"``, ``"g_mix"``,
+        ``"g_s"`` or a material key (``"D"``, ``"p"``, ...)
+    material : the material's name (``owner == "material"``), else None
+    index : the layer index as written, negative from the right (``owner == "layer"``), else None
+    component : ``"y"``, ``"z"`` (field), ``"real"``, ``"imag"`` (g_mix), ``"theta"``, ``"phi"`` (a
+        magnetization's angles, degrees), or None for the whole parameter
+    kind : what the numbers are: ``"current"``, ``"field"`` (a vector), ``"field_component"``, ``"angle_between"``
+        (theta), ``"length"``, ``"conductance"`` (D, D_perp), ``"polarisation"``, ``"spin_hall_angle"``,
+        ``"direction"`` (a magnetization vector), ``"direction_angle"``, ``"mixing_conductance"`` (a vector),
+        ``"mixing_component"``, ``"spin_sink"`` (g_s), or ``"unknown"`` (``parse(..., strict=False)`` of a path
+        that is none of these)
+    quantity : the key of :data:`spinstack.units.QUANTITIES` giving the units of the numbers (None: a unit
+        vector, or unknown)
+    """
+
+    text: str
+    owner: str
+    parameter: str
+    material: str | None = None
+    index: int | None = None
+    component: str | None = None
+    kind: str = "unknown"
+    quantity: str | None = None
+
+    # ---------------------------------------------------------------- what it is
+    @property
+    def vector(self) -> bool:
+        """Whether the path names a whole vector (``field``, ``...g_mix``, ``...magnetization``)."""
+        return self.kind in ("field", "mixing_conductance", "direction")
+
+    @property
+    def units_entry(self) -> Quantity | None:
+        """The registry entry of the numbers' quantity (:data:`spinstack.units.QUANTITIES`), or None."""
+        return None if self.quantity is None else QUANTITIES[self.quantity]
+
+    @property
+    def given_as_reported(self) -> bool:
+        """Whether sweeps take an SI stack's numbers of this path in the report unit, as its file gives them (the
+        current as J, the field as E), not as the number the stack holds (j0 = J/e, eps = eE)."""
+        return self.kind in _GIVEN_AS_REPORTED
+
+    def units(self, system: str, *, as_swept: bool = True) -> str:
+        """UDUNITS of the path's numbers in a stack of ``system`` (``"SI"`` or ``"reduced"``).
+
+        ``"degree"`` for angles and ``"1"`` for pure numbers either way, ``"reduced"`` in reduced stacks; in SI
+        stacks the unit of the number the stack holds (a length in ``"m"``, D in ``"J-1 s-1 m-1"``), except
+        that the current and the field are taken by sweeps as the file gives them (``as_swept``: ``"A m-2"``,
+        ``"V m-1"``).  ``"SI base units"`` for a path without a quantity.
+        """
+        entry = self.units_entry
+        if entry is None:
+            return "reduced" if system != "SI" else "SI base units"
+        if system != "SI" or not entry.dimensional or (as_swept and self.given_as_reported):
+            return entry.units(system, "udunits")
+        return entry.model_udunits
+
+    # ---------------------------------------------------------------- labels
+    def label(self, unit: str = "", *, si: bool = False, stack: Stack | None = None) -> str:
+        """A figure's axis label (mathtext): ``"$p_{\\mathrm{F2}}$"``, ``"thickness $d$ of layer 1 (Cu) (nm)"``.
+
+        ``unit`` is the mathtext unit the values are shown in, named for an SI stack (``si``); a layer's
+        material is named when ``stack`` is given.
+        """
+        def with_unit(text: str) -> str:
+            return f"{text} ({unit})" if si and unit else text
+
+        if self.kind == "angle_between":
+            return r"angle $\theta$ between $\mathbf{m}_1$ and $\mathbf{m}_2$ (deg)"
+        if self.kind == "current":
+            return with_unit(r"current density $J$") if si else r"current $j_0$"
+        if self.owner == "material":
+            base, subscript = _TEX.get(self.parameter, (_tex_escape(self.parameter), ""))
+            name = rf"\mathrm{{{_tex_escape(self.material or '')}}}"
+            symbol = rf"{base}_{{{subscript + ',' if subscript else ''}{name}}}"
+            return with_unit(f"$e^2 {symbol}$" if si and self.kind == "conductance" else f"${symbol}$")
+        if self.parameter == "thickness" and self.owner == "layer":
+            shown = unit if si else "reduced units"
+            return rf"thickness $d$ of layer {self.index}{_material_note(stack, self.index)} ({shown})"
+        return with_unit(self.text)
+
+    def long_name(self, system: str, stack: Stack | None = None) -> str:
+        """A readable plain-text name (a sweep's ``long_name``): ``"polarization p of F2"``."""
+        si = system == "SI"
+        if self.kind == "angle_between":
+            return "angle theta between m1 and m2"
+        if self.kind == "current":
+            return ("charge current density J (conventional current along +x)" if si
+                    else "current j0 (particle flux along +x)")
+        if self.kind == "field_component":
+            c = self.component
+            return f"in-plane electric field E_{c}" if si else f"in-plane field eps_{c} = e E_{c}"
+        if self.owner == "material":
+            what = MATERIAL_PARAMETERS[self.parameter][2] if self.parameter in MATERIAL_PARAMETERS else self.parameter
+            return f"{what} of {self.material}"
+        owner = self.owner if self.owner != "layer" else f"layers[{self.index}]{_material_note(stack, self.index)}"
+        if self.kind == "length":
+            return f"thickness of {owner}"
+        if self.kind == "direction_angle":
+            return f"{'polar angle' if self.component == 'theta' else 'azimuth'} of the magnetization of {owner}"
+        if self.kind == "mixing_component":
+            part = "real" if self.component == "real" else "imaginary"
+            return f"{part} part of the mixing conductance of the {owner} end"
+        if self.kind == "spin_sink":
+            return f"spin-sink conductance g_s of the {owner} end"
+        return self.text
+
+
+def _material_note(stack: Stack | None, index: int | None) -> str:
+    """``" (Cu)"``: the material of layer ``index`` of ``stack``; empty without a stack or such a layer."""
+    if stack is None or index is None:
+        return ""
+    try:
+        return f" ({stack.layers[index].material.name})"
+    except IndexError:
+        return ""
+
+
+def _tex_escape(text: str) -> str:
+    return "".join("\\" + c if c in "_%$&#{}" else c for c in text)
+
+
+def _component(vector: str, name: str, path: str) -> str:
+    """``name``, checked to be a component of ``vector`` that a path sets."""
     names = COMPONENTS[vector]
+    if vector == "magnetization":
+        if name not in names:
+            raise StackError(path, "unknown parameter (expected magnetization, magnetization.theta or "
+                                   "magnetization.phi)")
+        return name
     if name not in names:
         offered = names[1:] if vector == "field" else names  # x is no component a path sets
         raise StackError(path, f"unknown component {name!r} of {vector} (expected {' or '.join(offered)})")
     if vector == "field" and name == "x":
         raise StackError(path, "x is the film normal: the in-plane field has no x component (field.y or field.z)")
-    return names.index(name)
+    return name
+
+
+def parse(text: str, *, strict: bool = True) -> ParameterPath:
+    """``text`` parsed as a parameter path (module docstring; the same path object every time).
+
+    Only the form is checked here; what a stack has (a material of that name, a layer of that index, an end
+    with parameters, a ferromagnet's keys) is checked where the path meets a stack (:func:`parameter_value`,
+    :func:`with_parameter`).
+
+    Raises
+    ------
+    StackError
+        For a path of no known form (``strict``; otherwise a path of kind ``"unknown"``), an unknown component
+        (``field.w``, ``left.g_mix.x``, ``layers[0].magnetization.psi``) or ``field.x`` (the film normal).
+    """
+    if not isinstance(text, str):
+        raise StackError(str(text), _UNKNOWN)
+    try:
+        return _parse(text)
+    except StackError:
+        if strict:
+            raise
+        return ParameterPath(text, "unknown", text)
+
+
+@lru_cache(maxsize=1024)
+def _parse(text: str) -> ParameterPath:
+    if text == "current":
+        return ParameterPath(text, "stack", "current", kind="current", quantity="current")
+    if text == THETA:
+        return ParameterPath(text, "stack", "theta", kind="angle_between", quantity="angle")
+    head, _, rest = text.partition(".")
+    if head == "field":
+        if not rest:
+            return ParameterPath(text, "stack", "field", kind="field", quantity="field")
+        return ParameterPath(text, "stack", "field", component=_component("field", rest, text),
+                             kind="field_component", quantity="field")
+    if head == "materials":
+        name, _, key = rest.partition(".")
+        if not name or not key:
+            raise StackError(text, _UNKNOWN)
+        kind, quantity, _ = MATERIAL_PARAMETERS.get(key, ("unknown", None, ""))  # keys by material type: see _read
+        return ParameterPath(text, "material", key, material=name, kind=kind, quantity=quantity)
+    match = _LAYER.match(text)
+    if match:
+        owner, index, key = "layer", int(match.group(1)), match.group(2)
+    elif head in ("left", "right") and rest:
+        owner, index, key = head, None, rest
+    else:
+        raise StackError(text, _UNKNOWN)
+    parameter, _, component = key.partition(".")
+    if parameter == "thickness" and owner == "layer" and not component:
+        return ParameterPath(text, owner, parameter, index=index, kind="length", quantity="length")
+    if parameter == "magnetization":
+        if not component:
+            return ParameterPath(text, owner, parameter, index=index, kind="direction")
+        return ParameterPath(text, owner, parameter, index=index, kind="direction_angle", quantity="angle",
+                             component=_component("magnetization", component, text))
+    if owner != "layer" and parameter == "g_s" and not component:
+        return ParameterPath(text, owner, parameter, kind="spin_sink", quantity="interface_conductance")
+    if owner != "layer" and parameter == "g_mix":
+        if not component:
+            return ParameterPath(text, owner, parameter, kind="mixing_conductance", quantity="interface_conductance")
+        return ParameterPath(text, owner, parameter, component=_component("g_mix", component, text),
+                             kind="mixing_component", quantity="interface_conductance")
+    raise StackError(text, _UNKNOWN)
+
+
+# ------------------------------------------------------------------ a path on a stack
+def _angles(vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Polar angle from +z and azimuth from +x, degrees."""
+    # atan2 of the in-plane length and z, not arccos(z): exact to round-off at every angle (arccos loses
+    # half the digits near the poles, where dz/dtheta -> 0)
+    theta = np.rad2deg(np.arctan2(np.hypot(vector[..., 0], vector[..., 1]), vector[..., 2]))
+    phi = np.rad2deg(np.arctan2(vector[..., 1], vector[..., 0]))
+    return theta, phi
 
 
 def _with_component(old: np.ndarray, index: int, value: ArrayLike, path: str) -> np.ndarray:
@@ -60,103 +314,81 @@ def _with_component(old: np.ndarray, index: int, value: ArrayLike, path: str) ->
     return new
 
 
-def _angles(vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Polar angle from +z and azimuth from +x, degrees."""
-    # atan2 of the in-plane length and z, not arccos(z): exact to round-off at every angle (arccos loses
-    # half the digits near the poles, where dz/dtheta -> 0)
-    theta = np.rad2deg(np.arctan2(np.hypot(vector[..., 0], vector[..., 1]), vector[..., 2]))
-    phi = np.rad2deg(np.arctan2(vector[..., 1], vector[..., 0]))
-    return theta, phi
+def _material(stack: Stack, path: ParameterPath) -> Material:
+    """The material a material path names, with the key checked against its type."""
+    material = stack.materials.get(path.material)
+    if material is None:
+        raise StackError(path.text, f"no material named {path.material!r} in this stack")
+    keys = material_keys(material)
+    if path.parameter not in keys:
+        raise StackError(path.text, f"unknown parameter (expected one of: {', '.join(keys)})")
+    return material
 
 
-def _new_magnetization(current: np.ndarray | None, key: str, value: ArrayLike, path: str) -> Any:
-    if current is None:
-        raise StackError(path, "not a ferromagnet: it has no magnetization")
-    if key == "":
-        return value
-    theta, phi = _angles(current)
-    if key == "theta":
-        return {"theta": value, "phi": phi}
-    if key == "phi":
-        return {"theta": theta, "phi": value}
-    raise StackError(path, "unknown parameter (expected magnetization, magnetization.theta or magnetization.phi)")
+def _element(stack: Stack, path: ParameterPath) -> tuple[Layer | Lead | Insulator, int | str]:
+    """The layer or end a path names, and where it sits: a layer index (from 0) or ``"left"``/``"right"``.
+
+    Where, not only the object: one Layer or Lead object may sit in several places, and a path changes one.
+    """
+    if path.owner == "layer":
+        count = len(stack.layers)
+        if not -count <= path.index < count:
+            raise StackError(path.text, f"no such layer: the stack has {count} layers")
+        element: Any = stack.layers[path.index]
+        where: int | str = path.index % count
+    else:
+        element, where = getattr(stack, path.owner), path.owner
+        if not isinstance(element, (Lead, Insulator)):
+            raise StackError(path.text, f"the {path.owner} end is "
+                                        f"{'an open face' if element.kind == 'open' else 'a reservoir'}: "
+                                        "it has no parameters")
+    if path.parameter == "magnetization" and element.magnetization is None:
+        raise StackError(path.text, "not a ferromagnet: it has no magnetization")
+    if path.parameter in ("g_mix", "g_s") and not isinstance(element, Insulator):
+        raise StackError(path.text, _UNKNOWN)
+    return element, where
 
 
-def _material_keys(material: Material) -> tuple[str, ...]:
-    """The numeric parameters of a material that a path may name."""
-    return ("D", "p", "l", "l_J", "l_phi", "D_perp") if isinstance(material, Ferromagnet) else ("D", "l", "theta_SH")
+def _field(stack: Stack, path: ParameterPath) -> np.ndarray:
+    if stack.field is None:
+        raise StackError(path.text, "this stack has no in-plane field")
+    return stack.field
 
 
-def _material_with(material: Material, key: str, value: ArrayLike, path: str) -> Material:
-    keys = _material_keys(material)
-    if key not in keys:
-        raise StackError(path, f"unknown parameter (expected one of: {', '.join(keys)})")
-    return dataclasses.replace(material, **{key: value})
+def _stack_level(path: ParameterPath) -> None:
+    if path.kind == "angle_between":  # turned by analysis.with_angle (outside the model)
+        raise StackError(path.text, f"{_UNKNOWN}; the angle between m1 and m2 is set by "
+                                    "spinstack.analysis.with_angle")
 
 
 def parameter_value(stack: Stack, path: str) -> np.ndarray:
-    """The current value of the parameter at ``path`` (angles in degrees)."""
-    head, _, rest = path.partition(".")
-    if path == "current":
+    """The current value of the parameter at ``path`` (angles in degrees).
+
+    Raises
+    ------
+    StackError
+        For an unknown path, or one the stack does not have (the path names the parameter).
+    """
+    parsed = parse(path)
+    _stack_level(parsed)
+    if parsed.parameter == "current":
         return stack.current
-    if head == "field":
-        if stack.field is None:
-            raise StackError(path, "this stack has no in-plane field")
-        return stack.field[..., _component("field", rest, path)] if rest else stack.field
-    if head == "materials":
-        name, _, key = rest.partition(".")
-        material = stack.materials.get(name)
-        if material is None:
-            raise StackError(path, f"no material named {name!r} in this stack")
-        keys = _material_keys(material)
-        if key not in keys:
-            raise StackError(path, f"unknown parameter (expected one of: {', '.join(keys)})")
-        if getattr(material, key) is None:
-            raise StackError(path, f"not set for {name!r} (full absorption: no l_J, l_phi)")
-        return np.asarray(getattr(material, key))
-    element, key, _ = _element(stack, path)
-    if key == "thickness" and isinstance(element, Layer):
-        return element.thickness
-    if key in _INSULATOR_KEYS and isinstance(element, Insulator):
-        return np.asarray(getattr(element, key))
-    if key.startswith("g_mix.") and isinstance(element, Insulator):
-        return element.g_mix[..., _component("g_mix", key[len("g_mix."):], path)]
-    if key.startswith("magnetization"):
-        sub = key[len("magnetization"):].lstrip(".")
-        if element.magnetization is None:
-            raise StackError(path, "not a ferromagnet: it has no magnetization")
-        if sub == "":
-            return element.magnetization
-        theta, phi = _angles(element.magnetization)
-        return {"theta": theta, "phi": phi}[sub] if sub in ("theta", "phi") else _bad(path)
-    return _bad(path)
-
-
-def _bad(path: str) -> Any:
-    raise StackError(path, "unknown parameter path (see spinstack.model.paths for the forms)")
-
-
-_INSULATOR_KEYS = ("g_mix", "g_s")
-
-
-def _element(stack: Stack, path: str) -> tuple[Layer | Lead | Insulator, str, int | str]:
-    """The layer or end a path names, the rest of the path, and where it sits: a layer index (from 0) or
-    ``"left"``/``"right"``.  Where, not the object: one Layer or Lead object may sit in several places, and
-    a path changes one of them."""
-    match = _LAYER.match(path)
-    if match:
-        index = int(match.group(1))
-        if not -len(stack.layers) <= index < len(stack.layers):
-            raise StackError(path, f"no such layer: the stack has {len(stack.layers)} layers")
-        return stack.layers[index], match.group(2), index % len(stack.layers)
-    head, _, rest = path.partition(".")
-    if head in ("left", "right"):
-        end = getattr(stack, head)
-        if not isinstance(end, (Lead, Insulator)):
-            raise StackError(path, f"the {head} end is {'an open face' if end.kind == 'open' else 'a reservoir'}: "
-                                   "it has no parameters")
-        return end, rest, head
-    return _bad(path)
+    if parsed.parameter == "field":
+        field = _field(stack, parsed)
+        return field if parsed.component is None else field[..., COMPONENTS["field"].index(parsed.component)]
+    if parsed.owner == "material":
+        material = _material(stack, parsed)
+        value = getattr(material, parsed.parameter)
+        if value is None:
+            raise StackError(path, f"not set for {parsed.material!r} (full absorption: no l_J, l_phi)")
+        return np.asarray(value)
+    element, _ = _element(stack, parsed)
+    value = getattr(element, parsed.parameter)
+    if parsed.component is None:
+        return value if parsed.parameter != "g_s" else np.asarray(value)
+    if parsed.parameter == "magnetization":
+        return _angles(element.magnetization)[COMPONENTS["magnetization"].index(parsed.component)]
+    return value[..., COMPONENTS[parsed.parameter].index(parsed.component)]
 
 
 def with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
@@ -167,61 +399,43 @@ def with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
     StackError
         For an unknown path or an invalid value (the path names the parameter).
     """
+    parsed = parse(path)
     try:
-        return _with_parameter(stack, path, value)
+        return _with_parameter(stack, parsed, value)
     except StackError as error:
-        if not error.path.startswith(("thickness", "magnetization") + _INSULATOR_KEYS):
+        if parsed.owner not in ("layer", "left", "right") or not error.path.startswith(_ELEMENT_KEYS):
             raise
         # errors of a single layer, lead or insulator end carry paths relative to it: layers[i], left or right
-        match = _LAYER.match(path)
-        raise error.within(f"layers[{match.group(1)}]" if match else path.partition(".")[0]) from None
+        raise error.within(f"layers[{parsed.index}]" if parsed.owner == "layer" else parsed.owner) from None
 
 
-def _with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
-    """A new, validated stack with the parameter at ``path`` set to ``value`` (scalar or array).
-
-    Raises
-    ------
-    StackError
-        For an unknown path or an invalid value (the path names the parameter).
-    """
-    if path in ("current", "field"):
-        return dataclasses.replace(stack, **{path: value})
-    head, _, rest = path.partition(".")
-    if head == "field":
-        index = _component("field", rest, path)
-        if stack.field is None:
-            raise StackError(path, "this stack has no in-plane field")
-        return dataclasses.replace(stack, field=_with_component(stack.field, index, value, path))
-    if head == "materials":
-        name, _, key = rest.partition(".")
-        material = stack.materials.get(name)
-        if material is None:
-            raise StackError(path, f"no material named {name!r} in this stack")
-        replacement = _material_with(material, key, value, path)
+def _with_parameter(stack: Stack, path: ParameterPath, value: ArrayLike) -> Stack:
+    _stack_level(path)
+    if path.owner == "stack" and path.component is None:
+        return dataclasses.replace(stack, **{path.parameter: value})
+    if path.parameter == "field":
+        index = COMPONENTS["field"].index(path.component)
+        return dataclasses.replace(stack, field=_with_component(_field(stack, path), index, value, path.text))
+    if path.owner == "material":
+        material = _material(stack, path)
+        replacement = dataclasses.replace(material, **{path.parameter: value})
         swap = lambda m: replacement if m is material else m  # noqa: E731
         layers = [dataclasses.replace(layer, material=swap(layer.material)) for layer in stack.layers]
         ends = {side: dataclasses.replace(end, material=swap(end.material)) if isinstance(end, Lead) else end
                 for side, end in (("left", stack.left), ("right", stack.right))}
         return dataclasses.replace(stack, layers=layers, **ends)
-    element, key, where = _element(stack, path)
-    if key == "thickness" and isinstance(element, Layer):
-        changed = dataclasses.replace(element, thickness=value)
-    elif key in _INSULATOR_KEYS and isinstance(element, Insulator):
-        changed = dataclasses.replace(element, **{key: value})
-    elif key.startswith("g_mix.") and isinstance(element, Insulator):
-        index = _component("g_mix", key[len("g_mix."):], path)
-        changed = dataclasses.replace(element, g_mix=_with_component(element.g_mix, index, value, path))
-    elif key.startswith("magnetization"):
-        sub = key[len("magnetization"):].lstrip(".")
-        changed = dataclasses.replace(element, magnetization=_new_magnetization(element.magnetization, sub, value, path))
+    element, where = _element(stack, path)
+    if path.component is None:
+        new = value
+    elif path.parameter == "magnetization":
+        theta, phi = _angles(element.magnetization)
+        new = {"theta": value, "phi": phi} if path.component == "theta" else {"theta": theta, "phi": value}
     else:
-        return _bad(path)
+        index = COMPONENTS[path.parameter].index(path.component)
+        new = _with_component(getattr(element, path.parameter), index, value, path.text)
+    changed = dataclasses.replace(element, **{path.parameter: new})
     if isinstance(where, str):
         return dataclasses.replace(stack, **{where: changed})
     layers = list(stack.layers)
     layers[where] = changed
     return dataclasses.replace(stack, layers=layers)
-
-
-__all__ = ["COMPONENTS", "parameter_value", "with_parameter"]

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 
 from ..model import Lead, Stack
+from ..model.paths import parse
+from ..units import QUANTITIES, format_number
 from .units import REDUCED, Scale, figure_units, parameter_scale
 
 # ------------------------------------------------------------------ palette
@@ -51,16 +53,17 @@ NEGATIVE_FILL = {"g1": SKY, "g2": ORANGE}
 # ------------------------------------------------------------------ labels
 UNITS = REDUCED
 X_LABEL = rf"position $x$ ({UNITS})"
-SYMBOL = {"accumulation": r"\mu_s", "spin_current": r"j_s", "potential": r"\mu_0"}
-NAME = {"accumulation": "spin accumulation", "spin_current": "spin current", "potential": "electrochemical potential"}
-QUANTITIES = tuple(SYMBOL)
+_PROFILED = ("accumulation", "spin_current", "potential")
+SYMBOL = {name: QUANTITIES[name].symbol for name in _PROFILED}
+NAME = {name: QUANTITIES[name].long_name for name in _PROFILED}
+QUANTITIES_PROFILED = _PROFILED
 
 FONT_SMALL = 8
 FONT_NORMAL = 9
 
 
 #: symbols of the quantities as shown for an SI stack (spin currents as |e| j_s, MODEL.md 7)
-SI_SYMBOL = {"accumulation": r"\mu_s", "spin_current": r"|e|\,j_s", "potential": r"\mu_0"}
+SI_SYMBOL = {name: QUANTITIES[name].si_symbol for name in _PROFILED}
 
 
 def quantity_label(quantity: str, scale: Scale | None = None) -> str:
@@ -80,7 +83,7 @@ def x_label(scale: Scale | None = None) -> str:
     return X_LABEL if scale is None or scale.reduced else scale.label(r"position $x$")
 
 
-def check_quantity(quantity: str, allowed: tuple[str, ...] = QUANTITIES) -> str:
+def check_quantity(quantity: str, allowed: tuple[str, ...] = QUANTITIES_PROFILED) -> str:
     if quantity not in allowed:
         raise ValueError(f"quantity must be one of {', '.join(map(repr, allowed))}, got {quantity!r}")
     return quantity
@@ -108,32 +111,13 @@ def path_label(path: str, stack: Stack | None = None, scale: Scale | None = None
 
     For an SI ``stack`` the label names the unit the values are shown in
     (``scale``, default :func:`~spinstack.plot.units.parameter_scale`): thicknesses
-    and spin diffusion lengths in nm, the current as J in A/m^2, D as e^2 D in S/m.
+    and spin diffusion lengths in nm, the current as J in A/m^2, D as e^2 D in S/m
+    (:meth:`spinstack.model.paths.ParameterPath.label`).
     """
     si = stack is not None and figure_units(stack).si
     if si and scale is None:
         scale = parameter_scale(path, "SI")
-    if path == "theta":
-        return r"angle $\theta$ between $\mathbf{m}_1$ and $\mathbf{m}_2$ (deg)"
-    if path == "current":
-        return scale.label(r"current density $J$") if si else r"current $j_0$"
-    head, _, rest = path.partition(".")
-    if head == "materials":
-        name, _, key = rest.partition(".")
-        label = rf"${key}_{{\mathrm{{{_tex_escape(name)}}}}}$"
-        if si and key == "D":
-            return scale.label(rf"$e^2 D_{{\mathrm{{{_tex_escape(name)}}}}}$")
-        return scale.label(label) if si and scale.unit else label
-    if head.startswith("layers[") and rest == "thickness":
-        index = head[len("layers["):-1]
-        name = ""
-        if stack is not None:
-            try:
-                name = f" ({stack.layers[int(index)].material.name})"
-            except (ValueError, IndexError):
-                name = ""
-        return rf"thickness $d$ of layer {index}{name} ({scale.unit if si else UNITS})"
-    return scale.label(path) if si and scale.unit else path
+    return parse(path, strict=False).label(scale.unit if si else "", si=si, stack=stack)
 
 
 def ratio_label(path: str, reference: str, stack: Stack | None = None) -> str:
@@ -144,18 +128,9 @@ def ratio_label(path: str, reference: str, stack: Stack | None = None) -> str:
     return f"{top} / {bottom}"
 
 
-def _tex_escape(text: str) -> str:
-    return "".join("\\" + c if c in "_%$&#{}" else c for c in text)
-
-
 def number(value: float, digits: int = 3) -> str:
-    """A compact, fixed-width-friendly rendering of a force or torque value."""
-    value = float(value)
-    if value == 0.0:
-        return "0"
-    if 1e-3 <= abs(value) < 1e4:
-        return f"{value:.{digits}g}"
-    return f"{value:.{max(digits - 1, 1)}e}"
+    """A compact, fixed-width-friendly rendering of a force or torque value (:func:`spinstack.units.format_number`)."""
+    return format_number(value, digits, notation="short")
 
 
 # ------------------------------------------------------------------- axes

@@ -6,7 +6,7 @@ names its unit in the axis label.  A stack in reduced units (``stack.units ==
 they always were.  An SI stack (``stack.units == "SI"``, MODEL.md 7) holds
 SI-base numbers (x in m, mu in J, spin currents as particle fluxes in
 m^-2 s^-1); figures show them in readable units, with the conversions of
-:data:`spinstack.si.REPORTS`:
+the registry :data:`spinstack.units.QUANTITIES`:
 
 =================  ==========================================  ==================================
 quantity           shown as                                    unit
@@ -42,16 +42,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..si import REPORTS
+from ..model.paths import parse
+from ..units import QUANTITIES, Quantity, energy_unit, format_number
 
 __all__ = ["REDUCED", "FigureUnits", "Scale", "figure_units", "parameter_kind", "parameter_scale", "stored_scale"]
 
 #: the unit of every quantity of a stack in reduced units
 REDUCED = "reduced units"
 
-QUANTITIES = ("length", "accumulation", "potential", "spin_current", "torque", "current")
-
-_ENERGY_UNITS = (("eV", 1.0), ("meV", 1e-3), (r"$\mu$eV", 1e-6), ("neV", 1e-9))
+QUANTITIES_DRAWN = ("length", "accumulation", "potential", "spin_current", "torque", "current")
 
 
 @dataclass(frozen=True)
@@ -97,13 +96,7 @@ class Scale:
 
 def tex_number(value: float, digits: int = 3) -> str:
     """A number for mathtext: ``"12.5"``, ``"1.00\\times10^{11}"`` (no ``e+11``), ``"0"``."""
-    value = float(value)
-    if value == 0.0 or not math.isfinite(value):
-        return "0" if value == 0.0 else str(value)
-    if 1e-3 <= abs(value) < 1e4:
-        return f"{value:.{digits}g}"
-    mantissa, exponent = f"{value:.{max(digits - 1, 0)}e}".split("e")
-    return rf"{mantissa}\times10^{{{int(exponent)}}}"
+    return format_number(value, digits, notation="tex")
 
 
 def _reduced(unit: str = REDUCED) -> Scale:
@@ -123,13 +116,13 @@ def _largest(values: Any) -> float:
 
 def energy_scale(largest_joules: float) -> Scale:
     """eV, meV, ueV or neV: the largest unit in which ``largest_joules`` (J) is at least 1 (as the summary)."""
-    to_ev = REPORTS["accumulation"].to_unit
-    electron_volts = largest_joules * to_ev
-    for unit, size in _ENERGY_UNITS:
-        if electron_volts >= size:
-            break
-    text = unit.replace(r"$\mu$", "u")
-    return Scale(to_ev / size, unit, text, base=unit)
+    return _energy(largest_joules, QUANTITIES["accumulation"].to_unit)
+
+
+def _energy(largest: float, to_ev: float) -> Scale:
+    """The :func:`~spinstack.units.energy_unit` of ``largest`` x ``to_ev`` (eV), for numbers ``to_ev`` x eV."""
+    text, tex, size = energy_unit(largest * to_ev)
+    return Scale(to_ev / size, tex, text, base=tex)
 
 
 def engineering_scale(largest_si: float, to_unit: float, unit: str, mathtext: str) -> Scale:
@@ -140,6 +133,24 @@ def engineering_scale(largest_si: float, to_unit: float, unit: str, mathtext: st
         return Scale(to_unit, mathtext, unit, base=mathtext)
     return Scale(to_unit / 10.0**power, rf"$10^{{{power}}}$ {mathtext}", f"1e{power} {unit}", power=power,
                  base=mathtext)
+
+
+def quantity_scale(entry: Quantity, largest: float = 0.0, to_unit: float | None = None) -> Scale:
+    """How figures show SI numbers of the registry quantity ``entry`` (:data:`spinstack.units.QUANTITIES`):
+    ``to_unit`` (default the entry's, from the stack's numbers; 1.0 for numbers already in the report unit)
+    x value, in its readable unit (nm, fOhm m^2), in eV..neV or with a power 10^(3k) by ``largest`` (the
+    largest |number| drawn, in the units of the numbers)."""
+    factor = entry.to_unit if to_unit is None else to_unit
+    if entry.scaling == "energy":
+        return _energy(largest, factor)
+    if entry.scaling == "engineering":
+        return engineering_scale(largest, factor, entry.unit, entry.tex)
+    if not entry.dimensional:
+        return Scale(1.0, entry.unit, entry.unit)
+    readable = entry.readable
+    if readable is None:
+        return Scale(factor, entry.tex, entry.unit, base=entry.tex)
+    return Scale(factor * readable.factor, readable.tex, readable.text, base=readable.tex)
 
 
 @dataclass(frozen=True)
@@ -166,32 +177,21 @@ class FigureUnits:
         return self.scale("current")
 
     def scale(self, quantity: str, *values: ArrayLike) -> Scale:
-        """The scale of ``quantity`` (one of :data:`QUANTITIES`) for figures that draw ``values``.
+        """The scale of ``quantity`` (one of :data:`QUANTITIES_DRAWN`) for figures that draw ``values``.
 
         ``values`` are the stack's numbers that will be drawn (model units): in SI,
         energies, spin currents and torques pick their unit from the largest of them.
         """
-        if quantity not in QUANTITIES:
-            raise ValueError(f"quantity must be one of {', '.join(map(repr, QUANTITIES))}, got {quantity!r}")
+        if quantity not in QUANTITIES_DRAWN:
+            raise ValueError(f"quantity must be one of {', '.join(map(repr, QUANTITIES_DRAWN))}, got {quantity!r}")
         if not self.si:
             return _reduced()
-        largest = _largest(list(values))
-        if quantity == "length":
-            return Scale(REPORTS["length"].to_unit * 1e9, "nm", "nm", base="nm")
-        if quantity in ("accumulation", "potential"):
-            return energy_scale(largest)
-        if quantity == "spin_current":
-            return engineering_scale(largest, REPORTS["spin_current"].to_unit, "A/m^2", "A/m$^2$")
-        if quantity == "torque":
-            return engineering_scale(largest, REPORTS["torque"].to_unit, "J/m^2", "J/m$^2$")
-        return Scale(REPORTS["current"].to_unit, "A/m$^2$", "A/m^2", base="A/m$^2$")
+        return quantity_scale(QUANTITIES[quantity], _largest(list(values)))
 
     def drive(self, j0: float) -> str:
         """The current as figure text: ``"particle current $j_0 = ...$"`` or ``"current density $J = ...$ A/m$^2$"``."""
-        from .style import number
-
         if not self.si:
-            return rf"particle current $j_0 = {number(j0)}$"
+            return rf"particle current $j_0 = {format_number(j0, 3, notation='short')}$"
         return rf"current density $J = {tex_number(self.current(j0))}$ A/m$^2$"
 
 
@@ -203,77 +203,50 @@ def figure_units(stack_or_solution: Any) -> FigureUnits:
 
 # ------------------------------------------------------------------ parameter paths
 def parameter_kind(path: str) -> str:
-    """What the parameter at ``path`` is: "angle", "length", "current", "conductivity", "dimensionless" or "other".
-
-    ``theta`` (the sign maps' angle between m1 and m2) and ``...magnetization.theta`` /
-    ``.phi`` are angles in degrees; ``layers[i].thickness`` and ``materials.NAME.l``
-    (``.l_J``, ``.l_phi``) lengths; ``current`` the drive j0; ``materials.NAME.D`` (and
-    ``.D_perp``) a conductance (per length); ``materials.NAME.p`` and ``.theta_SH`` dimensionless.
-    """
-    if path == "theta" or path.endswith(".theta") or path.endswith(".phi"):
-        return "angle"
-    if path == "current":
-        return "current"
-    material = path.startswith("materials.")
-    # l_J, l_phi are lengths and D_perp a conductance like l and D (MODEL.md 8f): an SI stack holds
-    # D_perp = sigma_perp/e^2, which shown as it is would be an internal number (~1e44)
-    if path.endswith(".thickness") or (material and path.endswith((".l", ".l_J", ".l_phi"))):
-        return "length"
-    if material and path.endswith((".D", ".D_perp")):
-        return "conductivity"
-    if material and path.endswith((".p", ".theta_SH")):
-        return "dimensionless"
-    return "other"
+    """The registry quantity of the parameter at ``path`` (:attr:`~spinstack.model.paths.ParameterPath.quantity`):
+    "angle", "length", "current", "conductivity", "dimensionless", "interface_conductance", "field", or "other"
+    (a unit vector, an unknown path)."""
+    return parse(path, strict=False).quantity or "other"
 
 
 def parameter_scale(path: str, units: FigureUnits | str, *values: ArrayLike) -> Scale:
     """How values of the parameter ``path`` are shown: factor and unit.
 
     Reduced stacks: factor 1 (``unit`` "deg" for angles, "" for p, else "reduced units").
-    SI stacks: lengths in nm, the current as J = e j0 in A/m^2, D as e^2 D in S/m (with a
-    power of ten chosen from ``values``), angles in deg, p dimensionless (unit "").
+    SI stacks: lengths in nm, the current as J = e j0 in A/m^2, D as e^2 D in S/m and g as e^2 g in S/m^2
+    (with a power of ten chosen from ``values``), angles in deg, p dimensionless (unit "").
     """
     system = units.system if isinstance(units, FigureUnits) else units
-    kind = parameter_kind(path)
-    if kind == "angle":
-        return Scale(1.0, "deg", "deg", reduced=system != "SI")
-    if kind == "dimensionless":
-        return Scale(1.0, "", "", reduced=system != "SI")
+    entry = parse(path, strict=False).units_entry
+    if entry is not None and not entry.dimensional:
+        return Scale(1.0, entry.tex, entry.unit, reduced=system != "SI")
     if system != "SI":
         return _reduced()
-    if kind == "other":
+    if entry is None:
         return Scale(1.0, "SI base units", "SI base units")
-    if kind == "length":
-        return FigureUnits("SI").length
-    if kind == "current":
-        return FigureUnits("SI").current
-    return engineering_scale(_largest(list(values)), REPORTS["conductivity"].to_unit, "S/m", "S/m")
+    return quantity_scale(entry, _largest(list(values)))
 
 
 # ------------------------------------------------------------------ numbers stored with their unit
 def stored_scale(units: str, *values: ArrayLike) -> Scale | None:
     """How figures show numbers stored in ``units``, the UDUNITS string of a sweep's SI variable or coordinate.
 
-    ``values`` are the stored numbers that will be drawn.  Lengths ``"m"`` in nm; ``"eV"`` in eV, meV,
-    ueV or neV and ``"J m-2"``, ``"A m-2"`` with a power 10^(3k), by magnitude, as the other figures;
-    ``"ohm m2"`` in fOhm m^2, as the summary; ``"J-1 s-1 m-1"`` (the model's D of an SI stack) as the
-    conductivity e^2 D in S/m.  None for anything else (degrees, pure numbers, reduced units): draw the
-    numbers as stored.
+    ``values`` are the stored numbers that will be drawn.  A report unit of the registry
+    (:data:`spinstack.units.QUANTITIES`: ``"m"``, ``"eV"``, ``"J m-2"``, ``"A m-2"``, ``"ohm m2"``, ...) is shown
+    as the other figures show that quantity (nm; eV..neV and powers 10^(3k) by magnitude; fOhm m^2); the model
+    units an SI sweep stores D and g in (``"J-1 s-1 m-1"``, ``"J-1 s-1 m-2"``) as e^2 D in S/m and e^2 g in
+    S/m^2.  None for anything else (degrees, pure numbers, reduced units): draw the numbers as stored.
     """
     largest = _largest(list(values))
-    if units == "m":
-        return Scale(1e9, "nm", "nm", base="nm")
-    if units == "eV":
-        for unit, size in _ENERGY_UNITS:  # as energy_scale, for numbers already in eV
-            if largest >= size:
-                break
-        return Scale(1.0 / size, unit, unit.replace(r"$\mu$", "u"), base=unit)
-    if units == "J m-2":
-        return engineering_scale(largest, 1.0, "J/m^2", "J/m$^2$")
-    if units == "A m-2":
-        return engineering_scale(largest, 1.0, "A/m^2", "A/m$^2$")
-    if units == "ohm m2":
-        return Scale(1e15, r"f$\Omega$ m$^2$", "fOhm m^2", base=r"f$\Omega$ m$^2$")
-    if units == "J-1 s-1 m-1":
-        return engineering_scale(largest, REPORTS["conductivity"].to_unit, "S/m", "S/m")
+    for entry in QUANTITIES.values():
+        if entry.dimensional and entry.udunits == units:
+            return quantity_scale(entry, largest, to_unit=1.0)
+    for entry in QUANTITIES.values():
+        if entry.dimensional and entry.model_udunits == units and _unique_model_unit(units):
+            return quantity_scale(entry, largest)
     return None
+
+
+def _unique_model_unit(units: str) -> bool:
+    """Whether one registry quantity alone holds its numbers in ``units`` (``"m-2 s-1"`` is j0, j_s and torque)."""
+    return sum(entry.model_udunits == units for entry in QUANTITIES.values()) == 1
