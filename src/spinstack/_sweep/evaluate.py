@@ -35,20 +35,22 @@ class Job:
 def _si_factor(kind: str | None, system: str) -> float | None:
     if kind is None or system != "SI":
         return None
-    from ..si import REPORTS  # SI stacks only
+    from ..units import QUANTITIES  # the one registry (MODEL.md 7)
 
-    return REPORTS[kind].to_unit
+    return QUANTITIES[kind].to_unit
 
 
-def evaluate(job: Job) -> dict[str, np.ndarray]:
+def evaluate(job: Job, out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Solve the block and return each variable, shape ``block shape + extra dims``, C-contiguous.
 
-    Values are in the stack's report units (:mod:`.variables`).
+    Values are in the stack's report units (:mod:`.variables`).  With ``out`` (one writable array of that
+    shape per variable: the block's part of a result held in memory) each value is written there, converted
+    on the way, and ``out`` is returned: one pass per variable, no intermediate array.
     """
     stack = apply(job.stack, job.axes)
     solution = solve(stack).reduced  # model numbers: converted below by the variables' si_kind
     efficiency = solution.efficiency() if any(name in EFFICIENCY_NAMES for name in job.variables) else None
-    out: dict[str, np.ndarray] = {}
+    results: dict[str, np.ndarray] = {}
     for name in job.variables:
         if name in EFFICIENCY_NAMES:
             value = getattr(efficiency, name)
@@ -58,7 +60,21 @@ def evaluate(job: Job) -> dict[str, np.ndarray]:
             value = solution.smr.longitudinal if name == "smr_long" else solution.smr.transverse
         else:
             value = getattr(solution, name)
-        value = np.ascontiguousarray(np.broadcast_to(value, job.shape + extra_shape(name, job.stack)), dtype=float)
+        shape = job.shape + extra_shape(name, job.stack)
         factor = _si_factor(CATALOGUE[name].si_kind, job.stack.units)
-        out[name] = value * factor if factor is not None else value
-    return out
+        results[name] = _stored(np.asarray(value), shape, factor, None if out is None else out[name])
+    return results
+
+
+def _stored(value: np.ndarray, shape: tuple[int, ...], factor: float | None, target: np.ndarray | None) -> np.ndarray:
+    """``value`` broadcast to ``shape`` and times ``factor``, as a C-contiguous float array (``value`` itself
+    when it already is one) or written into ``target``."""
+    if target is None:
+        if factor is None and value.shape == shape and value.dtype == np.float64 and value.flags.c_contiguous:
+            return value
+        target = np.empty(shape)
+    if factor is None:
+        np.copyto(target, value)  # broadcasts; gathers a strided value (node-major accumulation) in one pass
+    else:
+        np.multiply(value, factor, out=target)
+    return target

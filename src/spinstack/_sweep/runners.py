@@ -26,6 +26,7 @@ from ..model import Stack
 from .evaluate import Job, evaluate
 from .layout import VariableLayout
 from .plan import Plan, Region
+from .store import MemorySink
 
 
 def _size(region: Region) -> int:
@@ -38,10 +39,18 @@ def _never() -> None:
 
 def run_local(stack: Stack, plan: Plan, variables: tuple[str, ...], sink: Any, bar: Any,
               check: Callable[[], None] = _never) -> None:
-    """Evaluate the blocks here, one after the other; ``check()`` between blocks may stop the sweep (a signal)."""
+    """Evaluate the blocks here, one after the other; ``check()`` between blocks may stop the sweep (a signal).
+
+    A result held in memory takes each block's values straight into its arrays (no block-sized copy between).
+    """
+    in_memory = sink.arrays if isinstance(sink, MemorySink) else None
     for _, region in plan.regions():
         check()
-        sink.write(region, evaluate(Job(stack, plan.block_axes(region), variables)))
+        job = Job(stack, plan.block_axes(region), variables)
+        if in_memory is not None:
+            evaluate(job, out={name: in_memory[name][region] for name in variables})
+        else:
+            sink.write(region, evaluate(job))
         bar.update(_size(region))
 
 
