@@ -118,3 +118,21 @@ def test_the_command_writes_the_file_without_opening_it(tmp_path, monkeypatch):
     with open_sweep(target) as ds:
         direct = efficiency(ss.load_stack(SEED), np.linspace(0.0, 180.0, 19))
         np.testing.assert_allclose(ds.g2.values, direct.g2, rtol=1e-12, atol=1e-15)
+
+
+def test_an_si_sweep_in_memory_equals_its_file_bit_for_bit(tmp_path):
+    """Blocks held in memory are converted into the result directly, blocks for a file through arrays of their
+    own: both write the same numbers (SI report units, every variable, with an in-plane field)."""
+    stack = ss.load_stack(ROOT / "examples" / "yig-pt-smr-si.toml")
+    parameters = {"right.magnetization.phi": np.linspace(0.0, 180.0, 9), "layers[0].thickness": np.array([2e-9, 5e-9])}
+    in_memory = ss.sweep(stack, parameters, chunk_size=4)
+    path = write_sweep(stack, parameters, tmp_path / "si.nc", chunk_size=4)
+    assert {"torque", "accumulation", "tau_DL", "smr_long"} <= set(in_memory.data_vars)
+    with open_sweep(path) as written:
+        for name in in_memory.data_vars:
+            np.testing.assert_array_equal(written[name].values, in_memory[name].values, strict=True)
+    for i, phi in enumerate(parameters["right.magnetization.phi"]):
+        direct = ss.solve(ss.model.paths.with_parameter(ss.model.paths.with_parameter(
+            stack, "right.magnetization.phi", phi), "layers[0].thickness", 5e-9))
+        np.testing.assert_allclose(in_memory.accumulation.values[i, 1], direct.accumulation, rtol=1e-12, atol=0)
+        np.testing.assert_allclose(in_memory.smr_long.values[i, 1], direct.smr.longitudinal, rtol=1e-12, atol=0)
