@@ -36,7 +36,7 @@ from .model import Ferromagnet, Insulator, Lead, Open, Stack
 from .model.layers import End
 from .model.materials import Material
 from .solver import (Boundary, Element, InterfaceElement, StackArrays, UnitSolution, functional, interface_drops, layer_ends,
-                     resistance_area, solve_unit, spin_flip_loss, spin_hall_source)
+                     resistance_area, solve_nodes, spin_flip_loss, spin_hall_source)
 from .solver import coherent, kernels
 from .solver.hyperbolic import sinh_ratio, x_cosh_ratio
 
@@ -217,12 +217,13 @@ class Solution:
     ``spinstack.si.from_reduced(value, kind)`` (a pint Quantity) convert its values.
     """
 
-    def __init__(self, stack: Stack) -> None:
+    def __init__(self, stack: Stack, backend: str | None = None) -> None:
         self.stack = stack
         self.arrays = stack_arrays(stack)
+        self.backend = backend
         j0 = np.broadcast_to(stack.current, stack.batch_shape)
         # an SI solution reports; its model-unit twin solves (one solve, shared)
-        self._model: Solution | None = _model_units(stack, self.arrays, j0) if stack.units == "SI" else None
+        self._model: Solution | None = _model_units(stack, self.arrays, j0, backend) if stack.units == "SI" else None
         self.current = j0 if self._model is None else si.report(j0, "current")
         """The drive: j0 (reduced), or the charge current density J = e j0 in A/m^2 (SI stack); batch shape."""
 
@@ -238,7 +239,7 @@ class Solution:
     def unit(self) -> UnitSolution:
         """The node system solved per unit current (solved when first needed: efficiencies of
         interface-free stacks come from a compiled kernel that does not need it)."""
-        return solve_unit(self.arrays)
+        return solve_nodes(self.arrays, backend=self.backend)
 
     # ------------------------------------------------------------- node values
     @property
@@ -263,7 +264,7 @@ class Solution:
         elements = [e for e in arrays.elements() if e is not None and e.m is None]
         if arrays.eps is None or not any(np.any(e.theta_SH) for e in elements):
             return None
-        return solve_unit(arrays, "field")
+        return solve_nodes(arrays, "field", self.backend)
 
     def _driven(self, name: str, extra_axes: int) -> np.ndarray:
         """Attribute ``name`` of the solution: j0 times the per-unit-current one, plus the field-driven one."""
@@ -641,14 +642,14 @@ def stack_of(system: Any, caller: str) -> Stack:
     raise TypeError(f"{caller} takes a spinstack Stack or Solution, got {type(system).__name__}")
 
 
-def _model_units(stack: Stack, arrays: StackArrays, j0: np.ndarray) -> Solution:
+def _model_units(stack: Stack, arrays: StackArrays, j0: np.ndarray, backend: str | None) -> Solution:
     """The Solution of ``stack`` that reports the solver's own numbers (:attr:`Solution.reduced`)."""
     model = Solution.__new__(Solution)
-    model.stack, model.arrays, model.current, model._model = stack, arrays, j0, None
+    model.stack, model.arrays, model.current, model._model, model.backend = stack, arrays, j0, None, backend
     return model
 
 
-def solve(stack: Stack) -> Solution:
+def solve(stack: Stack, backend: str | None = None) -> Solution:
     """Solve ``stack`` exactly (MODEL.md 3a) for every configuration of its batch.
 
     Parameters
@@ -660,7 +661,7 @@ def solve(stack: Stack) -> Solution:
     -------
     Solution
     """
-    return Solution(stack)
+    return Solution(stack, backend)
 
 
 # ---------------------------------------------------------------- efficiency
@@ -718,7 +719,7 @@ def _by_vectors(arrays: StackArrays, first: int, second: int) -> tuple[np.ndarra
     The scalar route subtracts two O(1) projections to get an O(theta^2) one (error
     eps / theta^2); forming the transverse torque first keeps it at eps / theta.
     """
-    unit = solve_unit(arrays)
+    unit = solve_nodes(arrays)
     m1, m2 = arrays.layers[first].m, arrays.layers[second].m
     t1, t2 = unit.torque_of(first), unit.torque_of(second)
     field = _cross(m1, m2)
@@ -749,7 +750,7 @@ def _degenerate_limits(arrays: StackArrays, first: int, second: int) -> tuple[np
         # a touching F lead is collinear with F2 and turns with it (the model forbids any other contact)
         aligned = np.sign(_dot(np.broadcast_to(lead.m, m2.shape), m2))[..., None]
         complex_arrays = complex_arrays.with_right(lead._replace(m=aligned * rotated))
-    unit = solve_unit(complex_arrays)
+    unit = solve_nodes(complex_arrays)
     m1 = m1 + 0j
     t1, t2 = unit.torque_of(first), unit.torque_of(second)
     basis = (_cross(m1, _cross(rotated, m1)), _cross(m1, rotated),

@@ -8,7 +8,7 @@ import pytest
 import spinstack as ss
 from spinstack import solution as solution_module
 from spinstack.solution import _efficiency, stack_arrays
-from spinstack.solver import kernels, nodes
+from spinstack.solver import kernels, solve_nodes
 
 pytestmark = pytest.mark.skipif(not kernels.AVAILABLE, reason="numba not installed")
 
@@ -48,7 +48,7 @@ def random_stack(rng, theta, left, right, extra_magnets: bool = True) -> tuple[s
 
 def compare(arrays, first, second):
     fast = solution_module._efficiency_compiled(arrays, first, second)
-    reference = _efficiency(arrays, nodes.solve_unit(arrays), first, second)
+    reference = _efficiency(arrays, solve_nodes(arrays), first, second)
     sine = np.abs(np.sin(reference.theta))
     np.testing.assert_array_equal(fast.theta, reference.theta)
     for name in ("g1", "g2", "g1_field", "g2_field"):
@@ -118,7 +118,7 @@ def test_solution_efficiency_uses_the_kernel_and_keeps_the_numpy_path_for_interf
     arrays = stack_arrays(with_interface)
     assert not kernels.efficiency_applies(arrays)
     values = ss.solve(with_interface).efficiency()
-    reference = _efficiency(arrays, nodes.solve_unit(arrays), first, second)
+    reference = _efficiency(arrays, solve_nodes(arrays), first, second)
     np.testing.assert_array_equal(values.g2, reference.g2)
 
 

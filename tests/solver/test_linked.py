@@ -1,6 +1,6 @@
 """The compiled elimination of one long stack with resistive interfaces (:mod:`spinstack.solver.linked`).
 
-It runs the steps of :func:`spinstack.solver.nodes.solve_unit` in one compiled loop: every output must
+It runs the steps of the numpy backend (:mod:`spinstack.solver.elimination`) in one compiled loop: every output must
 be the numpy path's to round-off, on stacks with every kind of node and interface, and the cost per
 node must be of the order of the banded solve without interfaces (the numpy path took 23 s for 1e5
 layers with an interface at every node, and the summary's GMR line two more solves of ~36 s).
@@ -14,8 +14,9 @@ import pytest
 
 import spinstack as ss
 from spinstack.solution import stack_arrays
-from spinstack.solver import linked, nodes
+from spinstack.solver import applicable_backends, resistance_area, solve_nodes
 from spinstack.solver.compiled import AVAILABLE
+from spinstack.solver.readout import LayerwiseSolution
 
 pytestmark = pytest.mark.skipif(not AVAILABLE, reason="the compiled path needs numba")
 
@@ -91,28 +92,25 @@ def random_stack(seed: int, thin: bool = True) -> ss.Stack:
             continue
 
 
-def both(stack, monkeypatch):
-    """(compiled, numpy) unit solutions of one stack."""
+def both(stack):
+    """(automatic choice, numpy backend) unit solutions of one stack."""
     arrays = stack_arrays(stack)
-    compiled = nodes.solve_unit(arrays)
-    with monkeypatch.context() as patch:
-        patch.setattr(linked, "applies", lambda *args: False)
-        plain = nodes.solve_unit(arrays)
-    return compiled, plain
+    return solve_nodes(arrays), solve_nodes(arrays, backend="numpy")
 
 
 @pytest.mark.parametrize("thin", [False, True], ids=["thick", "thin"])
-def test_every_output_is_the_numpy_paths_to_round_off(thin, monkeypatch):
+def test_every_output_is_the_numpy_paths_to_round_off(thin):
     compiled_count = 0
     for seed in range(60):
         stack = random_stack(seed, thin)
         try:
-            compiled, plain = both(stack, monkeypatch)
+            compiled, plain = both(stack)
         except ss.SpinstackError:  # refused (spin injected where nothing relaxes it): refused by both paths
             with pytest.raises(ss.SpinstackError):
-                nodes.solve_unit(stack_arrays(stack))
+                solve_nodes(stack_arrays(stack))
             continue
-        compiled_count += isinstance(compiled, nodes.LayerwiseSolution)
+        assert "linked" in applicable_backends(stack_arrays(stack))
+        compiled_count += isinstance(compiled, LayerwiseSolution)
         # round-off: eps times the largest two-port coefficient (D / 2d of a thin layer) times |mu|
         stiffness = max(1.0, max(float(layer.material.D) / (2 * float(layer.thickness)) for layer in stack.layers))
         scale = max(float(np.abs(plain.accumulation).max()), float(np.abs(plain.spin_current_left).max()))
@@ -135,22 +133,23 @@ def test_every_output_is_the_numpy_paths_to_round_off(thin, monkeypatch):
             else:
                 np.testing.assert_allclose(compiled.interface_axes[node], axis, rtol=0, atol=1e-15)
         arrays = stack_arrays(stack)
-        np.testing.assert_allclose(nodes.resistance_area(arrays, compiled), nodes.resistance_area(arrays, plain),
+        np.testing.assert_allclose(resistance_area(arrays, compiled), resistance_area(arrays, plain),
                                    rtol=1e-12, atol=tolerance)
     assert compiled_count >= 40  # most go through the compiled path (the rest: a direction nothing fixes)
 
 
-def test_an_unfixed_direction_is_left_to_the_numpy_path(monkeypatch):
+def test_an_unfixed_direction_is_left_to_the_numpy_path():
     # an N lead with l = inf behind g_mix = 0: the kernel does not decide between an unfixed direction and a
-    # tiny stiffness; nodes does (see nodes._floats) and takes the limit l -> inf
+    # tiny stiffness; the numpy backend does (see elimination._floats) and takes the limit l -> inf
     F, N = ss.Ferromagnet("F", 1.0, 0.5, 2.0), ss.Normal("N", 3.0, np.inf)
     layers = [ss.Layer(F if k % 2 == 0 else N, 1.0, [0, k % 3, 1] if k % 2 == 0 else None) for k in range(11)]
     stack = ss.Stack(layers, right=ss.Lead(ss.Normal("NL", 3.0, np.inf)),
                      interfaces=[ss.Interface(11, 2.0, 1.0, [0.0, 0.0]), ss.Interface(3, 2.0, 1.0, [1.0, 0.2])])
-    assert linked.applies(stack_arrays(stack), "current")
-    assert linked.solve(stack_arrays(stack)) is None
-    unit = nodes.solve_unit(stack_arrays(stack))
-    assert not isinstance(unit, nodes.LayerwiseSolution)
+    assert "linked" in applicable_backends(stack_arrays(stack))
+    with pytest.raises(ValueError, match="'linked' gave up on this stack: a direction that nothing fixes"):
+        solve_nodes(stack_arrays(stack), backend="linked")
+    unit = solve_nodes(stack_arrays(stack))
+    assert not isinstance(unit, LayerwiseSolution)
     assert np.isfinite(unit.accumulation).all() and np.isfinite(unit.torque).all()
     far = ss.solve(ss.Stack(layers, right=ss.Lead(ss.Normal("NL", 3.0, 1e12)), interfaces=stack.interfaces))
     np.testing.assert_allclose(unit.accumulation, far.accumulation, rtol=1e-9, atol=1e-12)
@@ -171,6 +170,6 @@ def test_a_long_stack_with_interfaces_takes_the_compiled_elimination():
     """The numpy elimination costs ~100 numpy calls per node (2e4 layers with interfaces: 5.4 s); the compiled
     one takes 0.10 s.  The time is measured by benchmarks/solver.py (benchmark 6), not here (shared machine):
     this checks the route, which decides the cost."""
-    unit = nodes.solve_unit(stack_arrays(periodic(2000, True)))
-    assert isinstance(unit, nodes.LayerwiseSolution)
+    unit = solve_nodes(stack_arrays(periodic(2000, True)))
+    assert isinstance(unit, LayerwiseSolution)
     assert np.isfinite(unit.torque).all()

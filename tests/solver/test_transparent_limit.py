@@ -23,7 +23,8 @@ import spinstack as ss
 from spinstack.cli import main
 from spinstack.io.stackfile import stack_from_dict
 from spinstack.solution import _efficiency, _efficiency_compiled, stack_arrays
-from spinstack.solver import banded, kernels, nodes
+from spinstack.solver import applicable_backends, kernels, solve_nodes
+from spinstack.solver.readout import LayerwiseSolution
 
 ROOT = Path(__file__).resolve().parents[2]
 INF = math.inf
@@ -174,7 +175,7 @@ def test_interfaces_at_every_node_tend_to_none(g, ends, thin):
     # scalar projections) against the reference by the numpy elimination and by the compiled kernel
     efficiency = solution.efficiency()
     arrays = stack_arrays(multilayer(THETA, None, ends, thin))
-    references = [_efficiency(arrays, nodes.solve_unit(arrays), 0, 4)]
+    references = [_efficiency(arrays, solve_nodes(arrays), 0, 4)]
     if kernels.AVAILABLE:
         references.append(_efficiency_compiled(arrays, 0, 4))
     # the field-like parts are zero here: all four compared on the scale of g1, g2
@@ -191,20 +192,21 @@ def test_interfaces_at_every_node_tend_to_none(g, ends, thin):
 
 
 @pytest.mark.parametrize("g", LARGE)
-def test_single_configuration_against_the_banded_and_compiled_reference(g, monkeypatch):
+def test_single_configuration_against_the_banded_and_compiled_reference(g):
     # one configuration of 9 layers: the reference goes through the banded solve (numba and LAPACK forms),
     # the interface stack through the elimination
     stack, reference = multilayer(60.0, g), multilayer(60.0)
     arrays = stack_arrays(reference)
-    assert banded.applies(arrays) and not banded.applies(stack_arrays(stack))
+    assert "banded" in applicable_backends(arrays) and "banded" not in applicable_backends(stack_arrays(stack))
     solution = ss.solve(stack)
-    for compiled in (True, False):
-        monkeypatch.setattr(banded, "AVAILABLE", compiled and kernels.AVAILABLE)
-        layerwise = banded.solve_layerwise(arrays)
-        assert_close(solution.unit.accumulation, layerwise["accumulation"], bound(g), "accumulation")
-        assert_close(solution.unit.accumulation_right, layerwise["accumulation"], bound(g), "accumulation_right")
-        assert_close(solution.unit.torque, layerwise["torque"], bound(g), "torque")
-    assert isinstance(ss.solve(reference).unit, nodes.LayerwiseSolution)
+    for backend in ("banded-numba", "banded"):
+        if backend not in applicable_backends(arrays):  # (numba is not installed)
+            continue
+        layerwise = solve_nodes(arrays, backend=backend)
+        assert_close(solution.unit.accumulation, layerwise.accumulation, bound(g), "accumulation")
+        assert_close(solution.unit.accumulation_right, layerwise.accumulation, bound(g), "accumulation_right")
+        assert_close(solution.unit.torque, layerwise.torque, bound(g), "torque")
+    assert isinstance(ss.solve(reference).unit, LayerwiseSolution)
     assert_close(solution.efficiency().g2, ss.solve(reference).efficiency().g2, bound(g), "g2")
 
 

@@ -1,120 +1,66 @@
-"""One configuration, many layers: the node system of MODEL.md 3a assembled over all layers at
-once and solved as a banded matrix (LAPACK gbsv through scipy), O(L) with no Python loop per layer.
+"""One configuration, many layers, transparent nodes: the node system of MODEL.md 3a assembled over all
+layers at once, O(L) with no Python loop per layer.
 
-The batched elimination of :mod:`.nodes` runs a Python loop over the nodes, each step vectorised
-over configurations; for a single long stack that loop dominates.  Here the same equations
-(same symbols: Gc = G coth X, Gs = G csch X, sources p m, node bases E_k of 0, 1 or 3 columns)
-are laid out for every node at once.  Each node basis is padded to a 3x3 matrix (unused columns
-zero); the unknowns of node k are numbered consecutively, so coupled unknowns are at most 5
-apart: a (5, 5)-banded system.  Transparent interfaces only (resistive ones go through
-:mod:`.nodes`, compiled for one long stack in :mod:`.linked`).
+The numpy backend (:mod:`.elimination`) runs a Python loop over the nodes, each step vectorised over
+configurations; for a single long stack that loop dominates.  Here the same description
+(:class:`.system.FlatChain`: the two-ports of :mod:`.twoports`, node bases E_k of 0, 1 or 3 columns)
+is laid out for every node at once.  Each node basis is padded to a 3x3 matrix (unused columns
+zero); the unknowns of node k are numbered consecutively, so coupled unknowns are at most 5 apart.
+Two solvers of that system:
+
+* :func:`solve_lapack`: the (5, 5)-banded matrix by LAPACK gbsv (scipy, imported when first used);
+* :func:`solve_compiled`: block elimination of the padded 3x3 blocks, compiled (numba).
+
+Transparent interfaces only, plain steps only: a thin layer's face currents carry eps D / (2d) |mu|
+(the numpy and linked eliminations step through thin layers without that loss; see
+:mod:`.backends` for what each backend takes).  The outputs are read by :func:`.readout.chain_outputs`.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import solve_banded
 
 from .arrays import StackArrays
-from .compiled import AVAILABLE, invert3, njit
-from .hyperbolic import x_coth_x, x_csch_x
+from .compiled import invert3, njit
+from .readout import LayerwiseSolution, chain_outputs
+from .system import FREE, RAIL, FlatChain
 
 
-def applies(arrays: StackArrays) -> bool:
-    """Whether this path handles ``arrays``: a single real configuration without resistive interfaces
-    and without finite transverse coherence (it assumes full absorption at F faces)."""
-    if arrays.batch_shape != () or arrays.interfaces or not arrays.plain or arrays.coherent:
-        return False
-    return not arrays.columns["complex"]
+def solve_lapack(arrays: StackArrays) -> LayerwiseSolution:
+    """The outputs of one configuration (transparent nodes, current drive), by LAPACK's banded solver."""
+    return _solve(arrays, _banded)
 
 
-def solve_layerwise(arrays: StackArrays) -> dict[str, np.ndarray | None]:
-    """Node values and layer-face currents of one configuration, per unit current.
+def solve_compiled(arrays: StackArrays) -> LayerwiseSolution:
+    """The outputs of one configuration (transparent nodes, current drive), by the compiled block elimination."""
+    return _solve(arrays, _assemble_and_solve)
 
-    Returns
-    -------
-    dict
-        ``accumulation`` (L + 1, 3), ``spin_current_left``/``right`` (L, 3),
-        ``lead_current_left``/``right`` (3,) or None, ``deposit`` (L + 1, 3), ``torque`` (L, 3).
-    """
-    columns = arrays.columns
-    n_layers = len(arrays.layers)
-    D, l, p, d, m, ferro = (columns[key] for key in ("D", "l", "p", "thickness", "m", "ferro"))
-    X = d / l
-    scale = D / (2.0 * d)
-    gc, gs = scale * x_coth_x(X), scale * x_csch_x(X)
 
-    # parts 0..L+1: left end, layers, right end (two-ports K_aa = Gc, K_ab = -Gs, K_ba = Gs, K_bb = -Gc)
-    def end(element):
-        if element is None:
-            return 0.0, np.zeros(3), None
-        G = float(element.D) / (2.0 * float(element.l))
-        if element.m is None:
-            return G, np.zeros(3), None
-        axis = np.asarray(element.m, dtype=float)
-        return G, float(element.p) * axis, axis
+def _solve(arrays: StackArrays, solver) -> LayerwiseSolution:
+    chain = FlatChain(arrays)
+    # node k between parts k and k + 1: pinned (a reservoir), on a rail (next to an F) or free
+    size = np.where(chain.node_kind == RAIL, 1, np.where(chain.node_kind == FREE, 3, 0))
+    basis = np.zeros((len(size), 3, 3))  # padded E_k: columns are the allowed directions
+    basis[chain.node_kind == RAIL, :, 0] = chain.node_axis[chain.node_kind == RAIL]
+    basis[chain.node_kind == FREE] = np.eye(3)
+    if not size.any():
+        values = np.zeros((len(size), 3))
+    else:
+        # E_k^T [(Gc_k + Gc_{k+1}) mu_k - Gs_k mu_{k-1} - Gs_{k+1} mu_{k+1}] = E_k^T (s_k - s_{k+1}), with Gc of every
+        # part (a lead's G, 0 at a reservoir) and Gs (0 for ends)
+        values = solver(chain.gc, chain.gs, chain.source, basis, size)
+    return LayerwiseSolution(arrays, chain_outputs(arrays, chain, values))
 
-    G_left, source_left, axis_left = end(arrays.left)
-    G_right, source_right, axis_right = end(arrays.right)
-    stiffness = np.concatenate([[G_left], gc, [G_right]])  # Gc of every part (leads: G)
-    transfer = np.concatenate([[0.0], gs, [0.0]])
-    source = np.vstack([source_left, p[:, None] * m, source_right])
-    part_axis = np.vstack([axis_left if axis_left is not None else np.zeros(3), m,
-                           axis_right if axis_right is not None else np.zeros(3)])
-    part_ferro = np.concatenate([[axis_left is not None], ferro, [axis_right is not None]])
 
-    # node k between parts k and k + 1: reservoir, axis (next to an F, left one first) or free
-    n = n_layers + 1
-    reservoir = np.zeros(n, dtype=bool)
-    reservoir[0] = arrays.left is None
-    reservoir[-1] |= arrays.right is None
-    on_axis = (part_ferro[:-1] | part_ferro[1:]) & ~reservoir
-    axis = np.where(part_ferro[:-1, None], part_axis[:-1], part_axis[1:])
-    size = np.where(reservoir, 0, np.where(on_axis, 1, 3))
-    basis = np.zeros((n, 3, 3))  # padded E_k: columns are the allowed directions
-    basis[on_axis, :, 0] = axis[on_axis]
-    free = ~reservoir & ~on_axis
-    basis[free] = np.eye(3)
+def _banded(stiffness: np.ndarray, transfer: np.ndarray, source: np.ndarray, basis: np.ndarray,
+            size: np.ndarray) -> np.ndarray:
+    """The node values (n, 3): the node system as one (5, 5)-banded matrix (unknowns of node k numbered
+    consecutively), LAPACK gbsv."""
+    from scipy.linalg import solve_banded  # (scipy costs ~0.2 s to import: only long stacks pay it)
+
+    n = len(size)
     offset = np.concatenate([[0], np.cumsum(size)])
     unknowns = int(offset[-1])
-    if unknowns == 0:
-        values = np.zeros((n, 3))
-    else:
-        # E_k^T [(Gc_k + Gc_{k+1}) mu_k - Gs_k mu_{k-1} - Gs_{k+1} mu_{k+1}] = E_k^T (s_k - s_{k+1})
-        if AVAILABLE:
-            values = _assemble_and_solve(stiffness, transfer, source, basis, size)
-        else:
-            values = _banded(stiffness, transfer, source, basis, size, offset, unknowns)
-
-    mu_a, mu_b = values[:-1], values[1:]
-    left_face = source[1:-1] + gc[:, None] * mu_a - gs[:, None] * mu_b
-    right_face = source[1:-1] + gs[:, None] * mu_a - gc[:, None] * mu_b
-    lead_left = None if arrays.left is None else source_left - G_left * values[0]
-    lead_right = None if arrays.right is None else source_right + G_right * values[-1]
-    arriving = np.vstack([lead_left if lead_left is not None else np.zeros(3), right_face])
-    leaving = np.vstack([left_face, lead_right if lead_right is not None else np.zeros(3)])
-    deposit = arriving - leaving
-    deposit[reservoir] = 0.0
-    # an F layer's own faces carry spin along m only (both its nodes on its axis): leave them out of the
-    # torque, whose transverse part would otherwise be the rounding of those ~Gc mu vectors
-    # (thin F layers, and the e^-d/l torques beyond a thick spacer)
-    # on such a node the neighbour's term Gc mu_node is along m as well: left out too
-    own_left = ~part_ferro[:-2]  # the layer's left node is on its own axis unless an F precedes it
-    arriving_outer = np.vstack([source_left[None], source[1:-1] + gs[:, None] * mu_a])[:-1]
-    leaving_outer = np.vstack([source[2:-1] - gs[1:, None] * mu_b[1:], source_right[None]])
-    left = np.where(reservoir[:-1, None], 0.0, np.where(own_left[:, None], arriving_outer, deposit[:-1]))
-    right = np.where(reservoir[1:, None], 0.0, -leaving_outer)
-    total = left + right
-    torque = np.where(ferro[:, None], total - np.einsum("ki,ki->k", m, total)[:, None] * m, 0.0)
-    return {"accumulation": values, "spin_current_left": left_face, "spin_current_right": right_face,
-            "lead_current_left": lead_left, "lead_current_right": lead_right, "deposit": deposit, "torque": torque}
-
-
-def _banded(stiffness: np.ndarray, transfer: np.ndarray, source: np.ndarray, basis: np.ndarray, size: np.ndarray,
-            offset: np.ndarray, unknowns: int) -> np.ndarray:
-    """The node system as one (5, 5)-banded matrix (unknowns of node k numbered consecutively), LAPACK gbsv
-    (the path without numba)."""
-    n = len(size)
     diagonal = (stiffness[:-1] + stiffness[1:])[:, None, None] * np.einsum("kia,kib->kab", basis, basis)
     coupling = -transfer[1:-1, None, None] * np.einsum("kia,kib->kab", basis[:-1], basis[1:])  # (k, k+1)
     rhs_blocks = np.einsum("kia,ki->ka", basis, source[:-1] - source[1:])

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from .arrays import Element
+from .vectors import cross, cross_matrix, dot, outer
 
 _LARGE = 30.0  # Re X above which exponential forms are used
 _SMALL = 1e-6  # |X| below which series are used
@@ -151,30 +152,18 @@ def loss_factor(element: Element) -> np.ndarray:
 
 
 # ------------------------------------------------- complex numbers acting on the plane normal to m
-def cross_matrix(m: np.ndarray) -> np.ndarray:
-    """[m]x, the matrix of v -> m x v, (..., 3, 3)."""
-    zero = np.zeros_like(m[..., 0])
-    return np.stack([np.stack([zero, -m[..., 2], m[..., 1]], axis=-1),
-                     np.stack([m[..., 2], zero, -m[..., 0]], axis=-1),
-                     np.stack([-m[..., 1], m[..., 0], zero], axis=-1)], axis=-2)
-
-
 def as_matrix(z: np.ndarray, m: np.ndarray) -> np.ndarray:
     """The real 3x3 matrix Re z P_perp + Im z [m]x, (..., 3, 3)."""
     z = np.asarray(z)
-    projector = np.eye(3) - m[..., :, None] * m[..., None, :]
+    projector = np.eye(3) - outer(m)
     return np.real(z)[..., None, None] * projector + np.imag(z)[..., None, None] * cross_matrix(m)
 
 
 def act(z: np.ndarray, m: np.ndarray, v: np.ndarray) -> np.ndarray:
     """z acting on v: Re z (v - (m.v) m) + Im z (m x v), (..., 3) (z broadcast against v[..., 0])."""
     z = np.asarray(z)
-    along = m[..., 0] * v[..., 0] + m[..., 1] * v[..., 1] + m[..., 2] * v[..., 2]
-    perp = v - along[..., None] * m
-    cross = np.stack([m[..., 1] * v[..., 2] - m[..., 2] * v[..., 1],
-                      m[..., 2] * v[..., 0] - m[..., 0] * v[..., 2],
-                      m[..., 0] * v[..., 1] - m[..., 1] * v[..., 0]], axis=-1)
-    return np.real(z)[..., None] * perp + np.imag(z)[..., None] * cross
+    perp = v - dot(m, v)[..., None] * m
+    return np.real(z)[..., None] * perp + np.imag(z)[..., None] * cross(m, v)
 
 
 def profile(element: Element, t: np.ndarray, mu_a: np.ndarray, mu_b: np.ndarray, m: np.ndarray

@@ -23,7 +23,7 @@ import numpy as np
 from .arrays import Element, StackArrays
 from .compiled import AVAILABLE, invert3, njit, prange
 from .hyperbolic import _x_over_one_minus_exp as _x_over_one_minus_exp_array
-from .nodes import layer_stiffness, lead_stiffness
+from .twoports import layer_stiffness, lead_stiffness
 
 # element kinds
 RESERVOIR, LEFT_LEAD, LAYER, RIGHT_LEAD = 0, 1, 2, 3

@@ -1,280 +1,55 @@
-"""One configuration with resistive interfaces: the elimination of :func:`.nodes.solve_unit`, compiled.
+"""One configuration with resistive interfaces: the elimination of :mod:`.elimination`, compiled.
 
-:mod:`.nodes` eliminates the chain of parts (ends, layers, interfaces; MODEL.md 3a, 3b) node by node,
-each step a few numpy operations on the batch.  For a single long stack that costs ~100 numpy calls
-per node (23 s at 1e5 layers with an interface at every node, against 0.3 s for the banded solve
+The numpy backend eliminates the chain of parts (ends, layers, interfaces; MODEL.md 3a, 3b) node by
+node, each step a few numpy operations on the batch.  For a single long stack that costs ~100 numpy
+calls per node (23 s at 1e5 layers with an interface at every node, against 0.3 s for the banded solve
 without interfaces).  Here the same steps, with the same formulas, run in one compiled loop over the
-chain (numba), and the outputs (faces, deposits, torques, interface currents) are evaluated for all
-layers at once; :class:`.nodes.LayerwiseSolution` holds them.
+flat chain (:class:`.system.FlatChain`, numba), and the outputs (faces, deposits, torques, interface
+currents) are evaluated for all layers at once (:func:`.readout.chain_outputs`).
 
-The steps (see their numpy originals in :mod:`.nodes` for the derivations): through a layer, the
-plain Schur step or, for a thin layer with a soft load, the cancellation-free one (:func:`.nodes._thin_step`;
-beside a magnetic interface's free node, channel by channel: :func:`.nodes._coherent_step`); through a
-resistive interface, resistance form (:func:`.nodes._through_interface`, :func:`.nodes._grounded`); at the
-free node behind a magnetic interface, the block split on m and on the plane normal to m
-(:func:`.nodes._block_inverse`).  Node values are 1 number on a ferromagnet's rail, 3 at a free node.
+The steps (see their numpy originals in :mod:`.elimination` for the derivations): through a layer, the
+plain Schur step or, for a thin layer with a soft load, the cancellation-free one (``_thin_step``;
+beside a magnetic interface's free node, channel by channel: ``_coherent_step``); through a resistive
+interface, resistance form (``_through_interface``, ``_grounded``); at the free node behind a magnetic
+interface, the block split on m and on the plane normal to m (``_block_inverse``).  Node values are 1
+number on a ferromagnet's rail, 3 at a free node.
 
-Applies to a single real configuration driven by the current (no open or insulator end, no in-plane
-field, no finite transverse coherence).  A direction that nothing fixes (l = inf beside g_mix = 0:
-:func:`.nodes._floats`) is left to :mod:`.nodes` (the kernel reports it and the caller falls back).
+Takes a single real configuration driven by the current, without open or insulator ends, in-plane field
+or finite transverse coherence (:mod:`.backends`).  A direction that nothing fixes (l = inf beside
+g_mix = 0: ``elimination._floats``) is left to the numpy backend: :func:`solve` returns None.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-
 import numpy as np
 
-from .arrays import InterfaceElement, StackArrays
-from .compiled import AVAILABLE, njit
-from .hyperbolic import x_coth_x, x_csch_x, x_tanh_half_x
+from .arrays import StackArrays
+from .compiled import njit
+from .elimination import FLOATING
+from .readout import LayerwiseSolution, chain_outputs
+from .system import FREE, LAYER, LEAD, LINK, PINNED, RAIL, FlatChain
 
-#: part kinds in the kernel
-RESERVOIR, LEAD, LAYER, LINK = 0, 1, 2, 3
-#: node kinds
-PINNED, RAIL, FREE = 0, 1, 2
 #: the kernel's answers
 SOLVED, UNFIXED, UNSUPPORTED = 0, 1, 2
 
 
-def applies(arrays: StackArrays, drive: str) -> bool:
-    """Whether this path solves ``arrays``: one real configuration with resistive interfaces, driven by the
-    current, without open or insulator ends, in-plane field or finite transverse coherence, and long enough
-    for the per-node cost to matter (shorter stacks go through :mod:`.nodes`, whose numpy steps have no
-    compilation to wait for)."""
-    if not AVAILABLE or drive != "current" or arrays.batch_shape != () or not arrays.interfaces:
-        return False
-    if not arrays.plain or arrays.coherent or len(arrays.layers) <= 8:
-        return False
-    return not arrays.columns["complex"]
-
-
-class Chain:
-    """The chain of parts of one configuration as flat arrays (the kernel's input), and its node layout.
-
-    Parts in chain order: the left end, then for every user node k the layer k - 1 (k > 0) and the
-    interface at k (if any), then the right end.  ``left_node[k]``, ``right_node[k]``: the chain nodes
-    just left and right of user node k (equal without an interface).
-    """
-
-    def __init__(self, arrays: StackArrays) -> None:
-        from .nodes import FLOATING, interface_channel  # (nodes imports this module when it solves)
-
-        columns = arrays.columns
-        L = len(arrays.layers)
-        nodes = sorted(arrays.interfaces)
-        has_link = np.zeros(L + 1, dtype=bool)
-        has_link[nodes] = True
-        # chain index of element k (0 left end, 1..L layers, L + 1 right end) and of the interface at node k
-        before = np.concatenate([[0], np.cumsum(has_link)])  # interfaces before element k
-        element = np.arange(L + 2) + before
-        self.left_node = element[:L + 1]
-        self.right_node = element[:L + 1] + has_link
-        P = int(element[-1]) + 1
-        self.n_parts = P
-        kind = np.full(P, LINK, dtype=np.int64)
-        source = np.zeros((P, 3))
-        gc, gs, sink = np.zeros(P), np.zeros(P), np.zeros(P)
-        thin = np.zeros(P, dtype=bool)
-        axis = np.zeros((P, 3))
-        rail = np.full(P, -1, dtype=np.int64)  # which element's m (the identity of a rail)
-
-        # layers: Gc = G coth X, Gs = G csch X, T = Gc - Gs evaluated directly (MODEL.md 2)
-        D, l, p, d, m, ferro = (columns[key] for key in ("D", "l", "p", "thickness", "m", "ferro"))
-        X = d / l
-        scale = D / (2.0 * d)
-        layers = element[1:L + 1]
-        kind[layers] = LAYER
-        gc[layers], gs[layers] = scale * x_coth_x(X), scale * x_csch_x(X)
-        sink[layers] = scale * x_tanh_half_x(X)
-        thin[layers] = d <= l
-        source[layers] = p[:, None] * m
-        axis[layers] = m
-        rail[layers] = np.where(ferro, np.arange(1, L + 1), -1)
-        for index, end in ((0, arrays.left), (P - 1, arrays.right)):
-            if end is None:
-                kind[index] = RESERVOIR
-                continue
-            kind[index] = LEAD
-            gc[index] = sink[index] = float(end.D) / (2.0 * float(end.l))  # K_aa of the right lead, -K_bb of the left
-            if end.m is not None:
-                axis[index] = np.real(np.asarray(end.m, dtype=float))
-                source[index] = float(end.p) * axis[index]
-                rail[index] = 0 if index == 0 else L + 1
-
-        # interfaces (MODEL.md 3b): the collinear channel's s, 1/s, c - s, c; the mixing sink on the N side
-        K = len(nodes)
-        links = element[nodes] + 1 if K else np.zeros(0, dtype=np.int64)
-        self.links, self.link_nodes = links, np.asarray(nodes, dtype=np.int64)
-        elements = [arrays.interfaces[node] for node in nodes]
-        g, gamma, delta = (np.fromiter((float(getattr(e, key)) for e in elements), dtype=float, count=K)
-                           for key in ("g", "gamma", "delta"))
-        mixed = np.fromiter((e.mixing is not None for e in elements), dtype=bool, count=K)
-        mixing = np.zeros((K, 2))
-        if mixed.any():
-            mixing[mixed] = np.array([np.asarray(e.mixing, dtype=float) for e in elements if e.mixing is not None])
-        a, b = rail[element[nodes]], rail[element[np.asarray(nodes, dtype=np.int64) + 1]]
-        magnet = np.where(a >= 0, a, b)  # the element whose m the interface's is (before's first), -1 at N/N
-        sinked = mixed & ((a >= 0) != (b >= 0))  # the transverse sink of an N/F contact, on its N side
-        side = np.where(sinked, np.where(a < 0, 1, 2), 0)  # 1: at face a (N | F), 2: at face b (F | N)
-        g_r, g_i = np.where(sinked, mixing[:, 0], 0.0), np.where(sinked, mixing[:, 1], 0.0)
-
-        channel = interface_channel(InterfaceElement(g, gamma, None, delta))  # over all interfaces at once
-        s, resistance, shunt, grounded = (np.broadcast_to(v, (K,)).astype(float) for v in channel)
-        magnetic = magnet >= 0
-        magnet_part = np.where(magnetic, element[np.maximum(magnet, 0)], 0)
-        axis[links] = np.where(magnetic[:, None], axis[magnet_part], 0.0)
-        rail[links] = magnet
-        source[links] = np.where(magnetic[:, None], gamma[:, None] * axis[links], 0.0)
-        self.link_data = np.stack([s, resistance, shunt, grounded, g_r, g_i, side.astype(float), gamma], axis=1)
-        link_of = np.full(P, -1, dtype=np.int64)
-        link_of[links] = np.arange(K)
-        pins = np.zeros(P, dtype=np.int64)  # the face a link pins to its m (g_r = inf): 1 a, 2 b
-        pins[links] = np.where(np.isinf(g_r), side, 0)
-
-        # chain nodes: pinned at a reservoir, on a rail beside a ferromagnet (or an N side pinned by g_r = inf;
-        # nodes._node_basis), free between normal metals
-        first, second = np.arange(P - 1), np.arange(1, P)
-        pinned = (kind[first] == RESERVOIR) | (kind[second] == RESERVOIR)
-        magnet_first = (kind[first] != LINK) & (rail[first] >= 0)
-        magnet_second = (kind[second] != LINK) & (rail[second] >= 0)
-        owner = np.where(pins[first] == 2, first, np.where(pins[second] == 1, second,
-                         np.where(magnet_first, first, np.where(magnet_second, second, -1))))
-        on_rail = ~pinned & (owner >= 0)
-        node_kind = np.where(pinned, PINNED, np.where(on_rail, RAIL, FREE)).astype(np.int64)
-        node_axis = np.where(on_rail[:, None], axis[np.maximum(owner, 0)], 0.0)
-        node_rail = np.where(on_rail, rail[np.maximum(owner, 0)], -1).astype(np.int64)
-        self.kind, self.source, self.gc, self.gs, self.sink, self.thin = kind, source, gc, gs, sink, thin
-        self.axis, self.rail, self.link_of = axis, rail, link_of
-        self.node_kind, self.node_axis, self.node_rail = node_kind, node_axis, node_rail
-        self.floating = FLOATING
-
-
-def solve(arrays: StackArrays) -> dict[str, object] | None:
-    """The outputs of :class:`.nodes.LayerwiseSolution` for ``arrays`` (see :func:`applies`), or None when a
-    direction is left unfixed somewhere (the caller then solves through :mod:`.nodes`, which resolves it)."""
-    chain = Chain(arrays)
+def solve(arrays: StackArrays) -> LayerwiseSolution | None:
+    """The outputs of one configuration (see :mod:`.backends` for what this backend takes), or None when a
+    direction is left unfixed somewhere or the values are not finite (the numpy backend resolves the one
+    and refuses the other with its reason)."""
+    chain = FlatChain(arrays)
     values = np.zeros((chain.n_parts - 1, 3))
     status = _eliminate(chain.kind, chain.source, chain.gc, chain.gs, chain.sink, chain.thin, chain.axis, chain.rail,
                         chain.link_of, chain.link_data, chain.node_kind, chain.node_axis, chain.node_rail,
-                        chain.floating, values)
-    if status != SOLVED:
+                        FLOATING, values)
+    if status != SOLVED or not np.isfinite(values).all():
         return None
-    return _outputs(arrays, chain, values)
-
-
-def _outputs(arrays: StackArrays, chain: Chain, values: np.ndarray) -> dict[str, object]:
-    """Faces, deposits, torques and interface currents for all layers at once, as :class:`.nodes.UnitSolution`
-    defines them (its methods, written per layer, give the same numbers)."""
-    kind, source, gc, gs = chain.kind, chain.source, chain.gc, chain.gs
-    L = len(arrays.layers)
-    left_node, right_node = chain.left_node, chain.right_node
-    P = chain.n_parts
-    accumulation, accumulation_right = values[left_node], values[right_node]
-    layers = left_node[1:]  # chain index of layer k = left node of user node k + 1
-    mu_a, mu_b = values[layers - 1], values[layers]
-    face_a = source[layers] + gc[layers, None] * mu_a - gs[layers, None] * mu_b
-    face_b = source[layers] + gs[layers, None] * mu_a - gc[layers, None] * mu_b
-    lead_left = None if kind[0] == RESERVOIR else source[0] - gc[0] * values[0]
-    lead_right = None if kind[-1] == RESERVOIR else source[-1] + gc[-1] * values[-1]
-    zero = np.zeros((1, 3))
-    arriving = np.vstack([zero if lead_left is None else lead_left[None], face_b])
-    leaving = np.vstack([face_a, zero if lead_right is None else lead_right[None]])
-    # a node beside a reservoir (across its interface, if any) receives no deposit
-    grounded = (kind[left_node] == RESERVOIR) | (kind[right_node + 1] == RESERVOIR)
-    deposit = np.where(grounded[:, None], 0.0, arriving - leaving)
-
-    # torque: the transverse part of the deposits at an F layer's two nodes; on a node on the layer's own rail
-    # its own face carries spin along m only, and so does the neighbour's term at that same rail node: both
-    # left out (see UnitSolution._neighbour_terms), the neighbour's face without that term is used instead
-    ferro = arrays.columns["ferro"]
-    m = arrays.columns["m"]
-    rails = chain.node_rail
-    own = chain.rail[layers]  # the layer's rail (its element; -1 for N)
-    total = np.zeros((L, 3))
-    for offset in (0, 1):
-        node = np.arange(L) + offset  # the layer's left (0) or right (1) user node
-        chain_node = layers - 1 if offset == 0 else layers  # its chain node on the layer's side of any interface
-        on_own = ferro & (rails[chain_node] == own)
-        if offset == 0:  # the bulk part left of the node (across an interface), its face b
-            neighbour = left_node[node]
-            face = _part_face(chain, values, neighbour, "b")
-            kept = source[neighbour] + np.where((neighbour > 0)[:, None],
-                                                gs[neighbour, None] * values[np.maximum(neighbour - 1, 0)], 0.0)
-            far = neighbour
-        else:  # the bulk part right of it, its face a
-            neighbour = right_node[node] + 1
-            face = _part_face(chain, values, neighbour, "a")
-            kept = source[neighbour] - np.where((neighbour < P - 1)[:, None],
-                                                gs[neighbour, None] * values[np.minimum(neighbour, P - 2)], 0.0)
-            far = neighbour - 1
-        face = np.where((rails[far] == own)[:, None], kept, face)  # its node term along the same m: left out
-        contribution = np.where(on_own[:, None], face if offset == 0 else -face, deposit[node])
-        total += np.where(grounded[node][:, None], 0.0, contribution)
-    torque = np.where(ferro[:, None], total - np.einsum("ki,ki->k", m, total)[:, None] * m, 0.0)
-
-    # interface currents: from the bulk faces beside each interface (UnitSolution.interface_currents)
-    links, link_nodes = chain.links, chain.link_nodes
-    magnetic = chain.rail[links] >= 0
-    axes = chain.axis[links]
-    shunt = chain.link_data[:, 2]
-
-    def along_axis(vector: np.ndarray) -> np.ndarray:
-        return np.where(magnetic[:, None], np.einsum("ki,ki->k", axes, vector)[:, None] * axes, vector)
-
-    def through(neighbour: np.ndarray, face: np.ndarray) -> np.ndarray:
-        return np.where((magnetic & (chain.rail[neighbour] >= 0))[:, None], along_axis(face), face)
-
-    before, after = links - 1, links + 1
-    before_face = _part_face(chain, values, before, "b")
-    after_face = _part_face(chain, values, after, "a")
-    left = through(before, before_face)
-    right = through(after, after_face)
-    left = np.where((kind[before] == RESERVOIR)[:, None], right + shunt[:, None] * along_axis(values[links]), left)
-    right = np.where((kind[after] == RESERVOIR)[:, None], left - shunt[:, None] * along_axis(values[links - 1]), right)
-    interface_axes = dict(zip(link_nodes.tolist(), [axis if magnetic_ else None
-                                                    for axis, magnetic_ in zip(axes, magnetic.tolist())]))
-    return {"accumulation": accumulation, "accumulation_right": accumulation_right, "spin_current_left": face_a,
-            "spin_current_right": face_b, "lead_current_left": lead_left, "lead_current_right": lead_right,
-            "deposit": deposit, "torque": torque, "interface_currents": Currents(link_nodes, left, right),
-            "interface_axes": interface_axes}
-
-
-class Currents(Mapping):
-    """node -> (j_s on the left face, on the right face) of each interface, (3,) each, read from two (K, 3)
-    arrays when asked (a dict of 1e5 pairs cost 0.1 s per solve, for what only profiles and JSON read)."""
-
-    def __init__(self, nodes: np.ndarray, left: np.ndarray, right: np.ndarray) -> None:
-        self._index = dict(zip(nodes.tolist(), range(len(nodes))))
-        self._left, self._right = left, right
-
-    def __getitem__(self, node: int) -> tuple[np.ndarray, np.ndarray]:
-        j = self._index[node]
-        return self._left[j], self._right[j]
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._index)
-
-    def __len__(self) -> int:
-        return len(self._index)
-
-
-def _part_face(chain: Chain, values: np.ndarray, parts: np.ndarray, side: str) -> np.ndarray:
-    """j_s at face ``side`` of bulk parts (layers, leads; 0 at a reservoir), (K, 3)."""
-    P = chain.n_parts
-    source, gc, gs, kind = chain.source[parts], chain.gc[parts], chain.gs[parts], chain.kind[parts]
-    a = np.where((parts > 0)[:, None], values[np.maximum(parts - 1, 0)], 0.0)
-    b = np.where((parts < P - 1)[:, None], values[np.minimum(parts, P - 2)], 0.0)
-    if side == "a":  # layer: Gc mu_a - Gs mu_b; right lead: G mu_a
-        face = source + gc[:, None] * a - gs[:, None] * b
-    else:  # layer: Gs mu_a - Gc mu_b; left lead: -G mu_b
-        face = source + gs[:, None] * a - gc[:, None] * b
-    return np.where((kind == RESERVOIR)[:, None], 0.0, face)
+    return LayerwiseSolution(arrays, chain_outputs(arrays, chain, values))
 
 
 # ------------------------------------------------------------------ the compiled elimination
 # Blocks are 3 x 3 arrays whose leading n x n part is used (n = 1 on a rail, 3 at a free node), vectors
-# likewise; each helper mirrors the numpy function of .nodes named in its docstring.
+# likewise; each helper mirrors the numpy function of .elimination named in its docstring.
 
 @njit(cache=True)
 def _matmul(a, b, n, k, m):  # pragma: no cover - compiled
@@ -327,7 +102,7 @@ def _outer(m):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def _solve(matrix, rhs, n, columns):  # pragma: no cover - compiled
-    """nodes._solve_small: the adjugate of a 3 x 3 (no pivoting), or a division for 1 x 1; rhs (n, columns)."""
+    """elimination._solve_small: the adjugate of a 3 x 3 (no pivoting), or a division for 1 x 1; rhs (n, columns)."""
     out = np.zeros((3, 3))
     if n == 1:
         for j in range(columns):
@@ -360,7 +135,7 @@ def _solve_vector(matrix, rhs, n):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def _inverse3(matrix):  # pragma: no cover - compiled
-    """nodes._inverse3: scaled first, so that entries up to ~1e150 do not overflow the adjugate's products."""
+    """elimination._inverse3: scaled first, so that entries up to ~1e150 do not overflow the adjugate's products."""
     scale = 0.0
     for i in range(3):
         for j in range(3):
@@ -398,8 +173,8 @@ def _mixing(m, g_r, g_i):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def _plane_inverse(plane, m, scale, floating):  # pragma: no cover - compiled
-    """nodes._plane_inverse in the frame (e1, e2) of the plane normal to m; ok False where a singular value is
-    below ``floating`` times ``scale`` (a direction nothing may fix: left to .nodes)."""
+    """elimination._plane_inverse in the frame (e1, e2) of the plane normal to m; ok False where a singular value is
+    below ``floating`` times ``scale`` (a direction nothing may fix: left to the numpy backend)."""
     index = 0
     for k in range(1, 3):
         if abs(m[k]) < abs(m[index]):
@@ -435,7 +210,7 @@ def _plane_inverse(plane, m, scale, floating):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def _overlap(kind_a, axis_a, rail_a, kind_b, axis_b, rail_b):  # pragma: no cover - compiled
-    """E_a^T E_b of two node bases (nodes._sandwich with K = 1): the same rail gives exactly 1."""
+    """E_a^T E_b of two node bases (elimination._sandwich with K = 1): the same rail gives exactly 1."""
     out = np.zeros((3, 3))
     if kind_a == RAIL and kind_b == RAIL:
         out[0, 0] = 1.0 if rail_a == rail_b else axis_a[0] * axis_b[0] + axis_a[1] * axis_b[1] + axis_a[2] * axis_b[2]
@@ -463,9 +238,9 @@ def _project(kind, axis, vector):  # pragma: no cover - compiled
 @njit(cache=True)
 def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data, node_kind, node_axis, node_rail,
                floating, values):  # pragma: no cover - compiled
-    """The forward elimination and back substitution of nodes.solve_unit for one configuration (current drive);
+    """The forward elimination and back substitution of elimination.eliminate for one configuration (current drive);
     ``values`` (n, 3) receives mu at every chain node.  Returns SOLVED, or UNFIXED where a block is singular
-    within ``floating`` (left to .nodes, which tells an unfixed direction from a tiny stiffness)."""
+    within ``floating`` (left to the numpy backend, which tells an unfixed direction from a tiny stiffness)."""
     n = node_kind.shape[0]
     eye = np.eye(3)
     carry = np.zeros((n, 3, 3))
@@ -500,7 +275,7 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
                 load, pushed = pending_load.copy(), pending_pushed.copy()
                 along, has_along = pending_along, pending_has_along
                 has_pending = False
-            else:  # nodes._grounded: its left face is a reservoir
+            else:  # elimination._grounded: its left face is a reservoir
                 c = link_data[k, 3]
                 load = np.zeros((3, 3))
                 pushed = np.zeros(3)
@@ -515,7 +290,7 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
                 else:
                     return UNSUPPORTED
         elif step and node_kind[i - 1] == FREE and behind_magnetic and thin[i]:
-            # nodes._coherent_step with an axis: a thin plain layer from the free node behind a magnetic interface
+            # elimination._coherent_step with an axis: a thin plain layer from the free node behind a magnetic interface
             m = axis[i - 1]
             longitudinal = _outer(m)
             transverse = eye - longitudinal
@@ -527,7 +302,7 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
                         finite = False
             stiffness = gc[i]
             soft = finite and abs(along_previous) <= stiffness
-            # the load's part normal to m: the interface's sink there, exactly (not Q Y Q: see nodes._coherent_step)
+            # the load's part normal to m: the interface's sink there, exactly (not Q Y Q: see elimination._coherent_step)
             k_behind = link_of[i - 1]
             QYQ = np.zeros((3, 3))
             if int(link_data[k_behind, 6]) == 2 and finite:
@@ -552,10 +327,10 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
         else:
             n_previous = size[i - 1] if i > 0 else 0
             is_thin = step and thin[i] and _max_abs(load, n_previous) <= gc[i]
-            if is_thin:  # nodes._thin_step
+            if is_thin:  # elimination._thin_step
                 T = sink[i]
                 Y = load.copy()
-                if kind[i - 1] == LINK:  # (as nodes: _finite_load, though one configuration holds no inf)
+                if kind[i - 1] == LINK:  # (as elimination._finite_load, though one configuration holds no inf)
                     for r in range(3):
                         for q in range(3):
                             if not np.isfinite(Y[r, q]):
@@ -608,7 +383,7 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
                     new_pushed = new_pushed - _matvec(coupling, partial[previous], ni, n_prev)
                 load, pushed = new_load, new_pushed
         following_active = i + 1 < n and size[i + 1] > 0
-        if kind[i + 1] == LINK:  # nodes._through_interface: node i eliminated in resistance form
+        if kind[i + 1] == LINK:  # elimination._through_interface: node i eliminated in resistance form
             k = link_of[i + 1]
             s, r_, shunt = link_data[k, 0], link_data[k, 1], link_data[k, 2]
             side = int(link_data[k, 6])
@@ -694,7 +469,7 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
         axial = np.zeros((3, 3))
         across = np.zeros((3, 3))
         split = False
-        if kind[i] == LINK and ni == 3:  # nodes._block_inverse
+        if kind[i] == LINK and ni == 3:  # elimination._block_inverse
             k = link_of[i]
             K = gc[i + 1]
             if rail[i] < 0:
@@ -731,7 +506,7 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
             has_carry[i] = True
         if not has_inverse:
             partial[i] = _solve_vector(block, rhs, ni)
-            if not following_active and kind[i + 1] == LEAD:  # nodes._solve_last: a singular last block
+            if not following_active and kind[i + 1] == LEAD:  # elimination._solve_last: a singular last block
                 bad = False
                 for r in range(ni):
                     if not np.isfinite(partial[i, r]):

@@ -1,0 +1,183 @@
+"""Which backend solves a node system: one registry, one dispatch (:func:`solve_nodes`).
+
+Every backend solves the same description (:mod:`.system`, the two-ports of :mod:`.twoports`) and
+returns a :class:`.readout.UnitSolution` (node values, faces, deposits, torques per unit current):
+
+========================  =========================================================================
+``"numpy"``               exact block elimination vectorised over a batch (:mod:`.elimination`); any
+                          stack: batches, open and insulator ends, in-plane fields, coherent F
+                          (MODEL.md 8e), complex magnetizations.  The reference of the others.
+``"banded-numba"``        one configuration, transparent nodes: the padded block-tridiagonal system
+                          of all layers at once, compiled block elimination (:mod:`.banded`)
+``"banded"``              the same system as a (5, 5)-banded matrix, LAPACK gbsv through scipy
+``"linked"``              one configuration with resistive interfaces: the numpy backend's steps in
+                          one compiled loop over the chain (:mod:`.linked`)
+========================  =========================================================================
+
+``solve_nodes(arrays)`` takes the first registered backend that applies and is preferred for the
+stack (the layerwise ones for a single long stack: :data:`LONG_STACK`), "numpy" last; a backend
+that gives up at run time (``linked`` before a direction nothing fixes) passes the stack on.
+``solve_nodes(arrays, backend=name)`` forces one, and raises ValueError naming it and why when it
+does not apply.  :func:`applicable_backends` lists the backends that take a stack; another module
+adds one with :func:`register`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import banded, compiled, linked
+from .arrays import StackArrays
+from .elimination import eliminate
+from .readout import UnitSolution
+from .system import node_system
+
+#: A single stack of more than this many layers is solved layerwise (all layers at once, one compiled or
+#: LAPACK call) when a layerwise backend takes it.  The numpy elimination costs a Python loop of ~100 numpy
+#: calls per node (2.3 ms at 9 layers, 4.1 ms at 21, against 0.16-0.2 ms banded and 0.5-0.8 ms linked with
+#: interfaces, measured with warm kernels); a short stack stays on the numpy backend, which needs neither
+#: numba's kernels loaded (a cold compile takes seconds) nor scipy imported, and whose thin-layer steps are
+#: exact where the banded system's face currents carry eps D / (2d) |mu| (see :mod:`.banded`).
+LONG_STACK = 8
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A way to solve the node system.
+
+    Attributes
+    ----------
+    name
+        What ``backend=`` calls it.
+    refusal
+        ``refusal(arrays, drive)``: why the backend does not take the stack (a phrase), or None when it does.
+    solve
+        ``solve(arrays, drive)``: the :class:`.readout.UnitSolution` per unit current (or per the in-plane
+        field for ``drive="field"``), or None when the backend gives up on this stack at run time.
+    preferred
+        ``preferred(arrays, drive)``: whether the automatic choice takes it for a stack it applies to.
+    gives_up
+        When ``solve`` may return None: why (the message when the backend was forced).
+    """
+
+    name: str
+    refusal: Callable[[StackArrays, str], str | None]
+    solve: Callable[[StackArrays, str], UnitSolution | None]
+    preferred: Callable[[StackArrays, str], bool]
+    gives_up: str = ""
+
+
+_REGISTRY: dict[str, Backend] = {}
+
+
+def register(backend: Backend) -> None:
+    """Add ``backend`` to the automatic choice, before the general "numpy" backend (which stays last), or
+    replace the backend of the same name in place."""
+    if backend.name in _REGISTRY or "numpy" not in _REGISTRY:
+        _REGISTRY[backend.name] = backend
+        return
+    general = _REGISTRY.pop("numpy")
+    _REGISTRY[backend.name] = backend
+    _REGISTRY["numpy"] = general
+
+
+def backend_names() -> list[str]:
+    """Every registered backend, in the order the automatic choice tries them."""
+    return list(_REGISTRY)
+
+
+def applicable_backends(arrays: StackArrays, drive: str = "current") -> list[str]:
+    """The backends that take ``arrays`` driven by ``drive`` (``"current"`` or ``"field"``), in the order of
+    the automatic choice; "numpy" is always among them."""
+    return [name for name, backend in _REGISTRY.items() if backend.refusal(arrays, drive) is None]
+
+
+def solve_nodes(arrays: StackArrays, drive: str = "current", backend: str | None = None) -> UnitSolution:
+    """Solve the node system of MODEL.md 3a/3b (and 8b, 8d, 8e) for every configuration of the batch.
+
+    Parameters
+    ----------
+    arrays
+        The stack as arrays.
+    drive
+        ``"current"``: per unit current (j0 = 1); ``"field"``: driven by the stack's in-plane field alone
+        (j0 = 0; MODEL.md 8b).
+    backend
+        A registered backend's name (:func:`backend_names`) to force it; None chooses (see the module).
+
+    Raises
+    ------
+    ValueError
+        ``backend`` is unknown, does not apply to the stack, or gave up on it; the message says which
+        and why.
+    """
+    if drive not in ("current", "field"):
+        raise ValueError(f"drive must be 'current' or 'field', got {drive!r}")
+    if backend is not None:
+        if backend not in _REGISTRY:
+            raise ValueError(f"unknown solver backend {backend!r}; the backends are {', '.join(map(repr, _REGISTRY))}")
+        chosen = _REGISTRY[backend]
+        reason = chosen.refusal(arrays, drive)
+        if reason is not None:
+            raise ValueError(f"solver backend {backend!r} does not apply to this stack: {reason}")
+        solution = chosen.solve(arrays, drive)
+        if solution is None:
+            raise ValueError(f"solver backend {backend!r} gave up on this stack: {chosen.gives_up}")
+        return solution
+    for chosen in _REGISTRY.values():
+        if chosen.refusal(arrays, drive) is None and chosen.preferred(arrays, drive):
+            solution = chosen.solve(arrays, drive)
+            if solution is not None:
+                return solution
+    raise AssertionError("the numpy backend takes every stack")  # (it is registered last and never gives up)
+
+
+# ------------------------------------------------------------------ the built-in backends
+def _solve_numpy(arrays: StackArrays, drive: str) -> UnitSolution:
+    system = node_system(arrays, drive)
+    return UnitSolution(system, eliminate(system))
+
+
+def _layerwise_refusal(arrays: StackArrays, drive: str) -> str | None:
+    """What the layerwise backends (one flat chain, :class:`.system.FlatChain`) do not take."""
+    if drive != "current":
+        return "it solves the current drive only (the in-plane field's spin Hall sources are not in its chain)"
+    if arrays.batch_shape != ():
+        return f"it solves one configuration, not a batch of shape {arrays.batch_shape}"
+    if arrays.boundaries:
+        return "it has no open or insulator ends (MODEL.md 8d)"
+    if arrays.eps is not None:
+        return "it has no in-plane field (MODEL.md 8b)"
+    if arrays.coherent:
+        return "it assumes full absorption of transverse spin at F faces (no l_J, l_phi: MODEL.md 8e)"
+    if arrays.columns["complex"]:
+        return "it takes real magnetizations only (not the complex step of the efficiency limits)"
+    return None
+
+
+def _banded_refusal(arrays: StackArrays, drive: str) -> str | None:
+    if arrays.interfaces:
+        return "its nodes are transparent (resistive interfaces: the 'linked' or 'numpy' backend)"
+    return _layerwise_refusal(arrays, drive)
+
+
+def _compiled_refusal(refusal: Callable[[StackArrays, str], str | None]) -> Callable[[StackArrays, str], str | None]:
+    def refuse(arrays: StackArrays, drive: str) -> str | None:
+        return "numba is not installed" if not compiled.AVAILABLE else refusal(arrays, drive)
+    return refuse
+
+
+def _long(arrays: StackArrays, drive: str) -> bool:
+    return len(arrays.layers) > LONG_STACK
+
+
+register(Backend("numpy", lambda arrays, drive: None, _solve_numpy, lambda arrays, drive: True))
+register(Backend("banded-numba", _compiled_refusal(_banded_refusal), lambda arrays, drive: banded.solve_compiled(arrays),
+                 lambda arrays, drive: _long(arrays, drive) and not arrays.interfaces))
+register(Backend("banded", _banded_refusal, lambda arrays, drive: banded.solve_lapack(arrays),
+                 lambda arrays, drive: _long(arrays, drive) and not arrays.interfaces))
+register(Backend("linked", _compiled_refusal(_layerwise_refusal), lambda arrays, drive: linked.solve(arrays),
+                 lambda arrays, drive: _long(arrays, drive) and bool(arrays.interfaces),
+                 gives_up="a direction that nothing fixes (l = inf beside g_mix = 0) or values beyond double "
+                          "precision; the 'numpy' backend resolves the one and refuses the other with its reason"))

@@ -1,0 +1,482 @@
+"""Read-out of a solved node system: face currents, deposits, torques and interface currents.
+
+:class:`UnitSolution` reads a batch solved by the numpy backend (:mod:`.elimination`) from its
+chain of parts, lazily (a sweep of g1, g2 needs the torques of two layers, not every spin current);
+:class:`LayerwiseSolution` holds the same outputs of one configuration evaluated for all layers at
+once (:func:`chain_outputs`, from a :class:`.system.FlatChain` and its node values: the banded and
+linked backends).  Both apply the one torque rule of :func:`.system.torque_faces`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from functools import cached_property
+
+import numpy as np
+
+from . import coherent
+from .arrays import Element, StackArrays
+from .system import RESERVOIR, FlatChain, NodeSystem, torque_faces
+from .vectors import dot
+
+
+class UnitSolution:
+    """Node values of a batch per unit particle current j0 = 1, and what follows from them.
+
+    Only the node system is solved up front; face currents, deposits and torques are
+    evaluated when first asked for (a sweep of g1, g2 needs the torques of two layers,
+    not every spin current of the stack).
+
+    Attributes
+    ----------
+    accumulation : (B..., L + 1, 3)  mu_s just left of each node (mu^- at an interface)
+    accumulation_right : (B..., L + 1, 3)  mu_s just right of each node (mu^+)
+    spin_current_left : (B..., L, 3)  j_s(x_a+) just inside each layer's left face
+    spin_current_right : (B..., L, 3)  j_s(x_b-) just inside each layer's right face
+    lead_current_left : (B..., 3)  j_s(x_0-) in the left lead, or into an open or insulator end
+        (None for a reservoir)
+    lead_current_right : (B..., 3)  j_s(x_L+), likewise
+    deposit : (B..., L + 1, 3)  spin current deposited at each node (bulk current arriving
+        minus leaving, across the interface if there is one), zero at reservoir nodes
+    torque : (B..., L, 3)  transverse spin deposited on each F layer (zero for N)
+    interface_currents : node -> (j_s on the left side, j_s on the right side) of its interface
+    interface_axes : node -> m of a magnetic interface (None for N/N)
+    """
+
+    def __init__(self, system: NodeSystem, coordinates: dict[int, np.ndarray]) -> None:
+        self.arrays = system.arrays
+        self._chain = system.chain
+        self._left_node, self._right_node = system.left_node, system.right_node
+        self._coordinates = coordinates  # chain node -> (B..., 1) along its axis or (B..., 3); absent = 0
+        self._axes = system.axis
+        self._dtype = system.dtype
+        self._shape = system.shape
+        self._n_layers = len(system.arrays.layers)
+        self._layout = system.layout
+        self._faces: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._dots: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def _cached_dot(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """a . b, remembered: the same axes, sources and directions recur in every projection."""
+        key = (id(a), id(b))
+        if key not in self._dots:
+            self._dots[key] = (a, b, dot(a, b))  # keeping a and b alive keeps their ids unique
+        return self._dots[key][2]
+
+    @cached_property
+    def _values(self) -> np.ndarray:
+        """mu_s at every chain node, (B..., chain nodes, 3) (built only when vectors are asked for)."""
+        values = np.zeros(self._shape + (len(self._chain) - 1, 3), dtype=self._dtype)
+        for i, x in self._coordinates.items():
+            values[..., i, :] = x if self._axes[i] is None else x * self._axes[i]
+        return values
+
+    # ------------------------------------------------------- projections (scalars)
+    def _node_dot(self, i: int | None, vector: np.ndarray) -> np.ndarray | float:
+        """mu_i . v without building mu_i: x (m_i . v) on an axis, x . v when free, 0 at a reservoir."""
+        if i is None or i not in self._coordinates:
+            return 0.0
+        x = self._coordinates[i]
+        return x[..., 0] * self._cached_dot(self._axes[i], vector) if self._axes[i] is not None else dot(x, vector)
+
+    def _face_dot(self, part_index: int, side: str, vector: np.ndarray) -> np.ndarray:
+        """j_s . v at one face of a part."""
+        part = self._chain[part_index]
+        first, second = (part.K_aa, part.K_ab) if side == "a" else (part.K_ba, part.K_bb)
+        if first.ndim != len(self._shape) or second.ndim != len(self._shape):
+            return dot(self._face(part_index, side), vector)  # a magnetic interface: 3x3 blocks
+        a = part_index - 1 if part_index > 0 else None
+        b = part_index if part_index < len(self._chain) - 1 else None
+        return self._cached_dot(part.source, vector) + first * self._node_dot(a, vector) + second * self._node_dot(b, vector)
+
+    def torque_dot(self, layer: int, vector: np.ndarray) -> np.ndarray:
+        """torque_of(layer) . v from scalar node coordinates (no 3-vector per configuration is formed)."""
+        element = self.arrays.layers[layer]
+        if not element.is_ferromagnet:
+            return np.zeros(self._shape)
+        if element.is_coherent:
+            return dot(self.torque_of(layer), vector)
+        m = self._axes[self._left_node[layer + 1]]  # the layer's own m, as its right face's rail
+        m = m if m is not None else np.broadcast_to(element.m, self._shape + (3,))
+        along = self._deposit_total_dot(layer, m)
+        return self._deposit_total_dot(layer, vector) - along * self._cached_dot(m, vector)
+
+    def _outer_face(self, neighbour: int, side: str, drop: bool) -> np.ndarray:
+        """The neighbour's face current, without its term along the F's node value when ``drop``."""
+        if not drop:
+            return self._face(neighbour, side)
+        part = self._chain[neighbour]
+        values = self._values
+        total = part.source.astype(values.dtype, copy=True)
+        if side == "b" and neighbour > 0:
+            total += _apply(part.K_ba, values[..., neighbour - 1, :], self._shape)
+        if side == "a" and neighbour < len(self._chain) - 1:
+            total += _apply(part.K_ab, values[..., neighbour, :], self._shape)
+        return total
+
+    @cached_property
+    def _torque_faces(self):
+        return torque_faces(self._layout)
+
+    def _faces_of(self, layer: int) -> Iterator[tuple[int, tuple[int, str, bool] | None]]:
+        """(node, None or (neighbour part, its face, drop)) at an F layer's two nodes by the torque rule of
+        :func:`.system.torque_faces`: None where the node's deposit counts, otherwise the neighbour's face
+        (without its term at the node when ``drop``) stands for it; reservoir faces left out (no deposit)."""
+        faces = self._torque_faces
+        for row, (node, side) in enumerate(((layer, "b"), (layer + 1, "a"))):
+            if faces.counted[row, layer]:
+                terms = (int(faces.neighbour[row, layer]), side, bool(faces.drop[row, layer]))
+                yield node, terms if faces.own[row, layer] else None
+
+    def _deposit_total(self, layer: int) -> np.ndarray:
+        """The spin deposited at an F layer's two faces (its transverse part is the torque), with the terms
+        along m left out where they are exactly along m (see :func:`.system.torque_faces`)."""
+        total = np.zeros(self._shape + (3,), dtype=self._values.dtype)
+        for node, terms in self._faces_of(layer):
+            if terms is None:
+                total = total + self.deposit_at(node)
+            else:
+                face = self._outer_face(*terms)
+                total = total + face if node == layer else total - face
+        return total
+
+    def _deposit_total_dot(self, layer: int, vector: np.ndarray) -> np.ndarray:
+        """:meth:`_deposit_total` . v from scalar node coordinates where it can (no vector per configuration)."""
+        total = 0.0
+        for node, terms in self._faces_of(layer):
+            if terms is None:
+                total = total + self._face_dot(self._left_node[node], "b", vector) \
+                    - self._face_dot(self._right_node[node] + 1, "a", vector)
+                continue
+            neighbour, side, drop = terms
+            face = dot(self._outer_face(neighbour, side, drop), vector) if drop else \
+                self._face_dot(neighbour, side, vector)
+            total = total + face if node == layer else total - face
+        return total
+
+    # ---------------------------------------------------------------- node values
+    @cached_property
+    def accumulation(self) -> np.ndarray:
+        return self._values[..., self._left_node, :]
+
+    @cached_property
+    def accumulation_right(self) -> np.ndarray:
+        return self._values[..., self._right_node, :]
+
+    def _face(self, part_index: int, side: str) -> np.ndarray:
+        part = self._chain[part_index]
+        if part.link is not None:  # its K's are not kept (see interface_currents)
+            raise AssertionError("an interface's face currents come from its neighbours")
+        values = self._values
+        a = values[..., part_index - 1, :] if part_index > 0 else None
+        b = values[..., part_index, :] if part_index < len(self._chain) - 1 else None
+        first, second = (part.K_aa, part.K_ab) if side == "a" else (part.K_ba, part.K_bb)
+        total = part.source.astype(values.dtype, copy=True)
+        for K, value in ((first, a), (second, b)):
+            if value is not None:
+                total += _apply(K, value, self._shape)
+        return total
+
+    # ------------------------------------------------------------------ currents
+    def layer_faces(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
+        """(j_s(x_a+), j_s(x_b-)) of one layer, (B..., 3) each."""
+        if layer not in self._faces:
+            part = self._left_node[layer + 1]
+            self._faces[layer] = (self._face(part, "a"), self._face(part, "b"))
+        return self._faces[layer]
+
+    @cached_property
+    def _all_faces(self) -> tuple[np.ndarray, np.ndarray]:
+        if not self._n_layers:
+            empty = self._values[..., :0, :]
+            return empty, empty
+        faces = [self.layer_faces(i) for i in range(self._n_layers)]
+        return np.stack([f[0] for f in faces], axis=-2), np.stack([f[1] for f in faces], axis=-2)
+
+    @property
+    def spin_current_left(self) -> np.ndarray:
+        return self._all_faces[0]
+
+    @property
+    def spin_current_right(self) -> np.ndarray:
+        return self._all_faces[1]
+
+    @cached_property
+    def lead_current_left(self) -> np.ndarray | None:
+        return None if self._chain[0].kind == "reservoir" else self._face(0, "b")
+
+    @cached_property
+    def lead_current_right(self) -> np.ndarray | None:
+        return None if self._chain[-1].kind == "reservoir" else self._face(len(self._chain) - 1, "a")
+
+    def deposit_at(self, node: int) -> np.ndarray:
+        """Bulk spin current arriving at ``node`` minus leaving it, (B..., 3); zero at a reservoir face."""
+        if self._layout.grounded[node]:
+            return np.zeros(self._shape + (3,), dtype=self._values.dtype)
+        arriving = self.lead_current_left if node == 0 else self.layer_faces(node - 1)[1]
+        leaving = self.lead_current_right if node == self._n_layers else self.layer_faces(node)[0]
+        return arriving - leaving
+
+    @cached_property
+    def deposit(self) -> np.ndarray:
+        return np.stack([self.deposit_at(k) for k in range(self._n_layers + 1)], axis=-2)
+
+    def torque_of(self, layer: int) -> np.ndarray:
+        """Transverse spin deposited on layer ``layer`` (zero for N), (B..., 3)."""
+        element = self.arrays.layers[layer]
+        if not element.is_ferromagnet:
+            return np.zeros(self._shape + (3,), dtype=self._values.dtype)
+        m = np.broadcast_to(element.m, self._shape + (3,))
+        if element.is_coherent:
+            return self._coherent_torque(layer, element, m)
+        total = self._deposit_total(layer)
+        return total - dot(m, total)[..., None] * m
+
+    def _coherent_torque(self, layer: int, element: Element, m: np.ndarray) -> np.ndarray:
+        """Torque on a coherent F layer (MODEL.md 8e): exchange and dephasing inside it,
+        C(1 - kappa_sf / k^2) [j_perp(a+) - j_perp(b-)], plus the transverse spin absorbed at a resistive
+        interface on its faces (the F side of one carries none).  A transparent face deposits nothing on
+        the layer: a free node balances, and a rail node belongs to the fully absorbing F on its other side.
+
+        The current through a free face is taken on the neighbour's side (equal up to rounding): next to
+        a short l_J the layer's own two-port is stiff (Gt ~ D_perp / l_J) and its face currents carry
+        Gt times the rounding of mu, the neighbour's do not.
+        """
+        chain = self._chain
+
+        def through(node: int, own: np.ndarray, neighbour: int, side: str) -> np.ndarray | None:
+            if node in self.arrays.interfaces:
+                return None
+            i = self._left_node[node]  # the chain node (no interface here)
+            if chain[i].kind == "reservoir" or chain[i + 1].kind == "reservoir" or self._axes[i] is not None:
+                return own
+            return self._face(neighbour, side)
+
+        part = self._left_node[layer + 1]
+        entering = through(layer, self._face(part, "a"), self._left_node[layer], "b")
+        leaving = through(layer + 1, self._face(part, "b"), self._right_node[layer + 1] + 1, "a")
+        jump = np.zeros(self._shape + (3,), dtype=self._values.dtype)
+        if entering is not None:
+            jump = jump + entering
+        if leaving is not None:
+            jump = jump - leaving
+        total = coherent.act(np.broadcast_to(coherent.torque_share(element), self._shape), m, jump)
+        for node in (layer, layer + 1):
+            if node in self.arrays.interfaces:
+                deposit = self.deposit_at(node)
+                total = total + deposit - dot(m, deposit)[..., None] * m
+        return total
+
+    @cached_property
+    def torque(self) -> np.ndarray:
+        if not self._n_layers:
+            return self._values[..., :0, :]
+        return np.stack([self.torque_of(i) for i in range(self._n_layers)], axis=-2)
+
+    @cached_property
+    def interface_currents(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """node -> (j_s on its left face, on its right face) of each interface.
+
+        Taken from the bulk faces beside it, which the node balance makes equal to the interface's
+        own (the F side of one carries spin along m only), not from its two-port: that would
+        multiply a conductance that may be infinite by a jump that is then 0.  Beside a reservoir
+        the other face is used, plus what the channel's spin memory loss (c - s) keeps.
+        """
+        found = {}
+        chain, values = self._chain, self._values
+        for k in self.arrays.interfaces:
+            part = self._left_node[k] + 1
+            link = chain[part].link
+            m = link.axis
+
+            def along(vector: np.ndarray) -> np.ndarray:
+                return vector if m is None else dot(m, vector)[..., None] * m
+
+            def through(neighbour: int, side: str) -> np.ndarray | None:
+                if chain[neighbour].kind == "reservoir":
+                    return None
+                face = self._face(neighbour, side)
+                return along(face) if m is not None and chain[neighbour].axis is not None else face
+
+            left, right = through(part - 1, "b"), through(part + 1, "a")
+            shunt = link.shunt[..., None]
+            if left is None:  # a reservoir on the left: mu_a = 0, and no sink there matters
+                left = right + shunt * along(values[..., part, :])
+            if right is None:
+                right = left - shunt * along(values[..., part - 1, :])
+            found[k] = (left, right)
+        return found
+
+    @cached_property
+    def interface_axes(self) -> dict[int, np.ndarray | None]:
+        found = {}
+        for k in self.arrays.interfaces:
+            before, after = self._chain[self._left_node[k]], self._chain[self._right_node[k] + 1]
+            found[k] = before.axis if before.axis is not None else after.axis
+        return found
+
+
+class LayerwiseSolution(UnitSolution):
+    """The same outputs for one configuration solved over all layers at once (:mod:`.banded`, or with
+    resistive interfaces :mod:`.linked`)."""
+
+    def __init__(self, arrays: StackArrays, result: dict[str, np.ndarray | None]) -> None:
+        self.arrays = arrays
+        self._shape = ()
+        self._n_layers = len(arrays.layers)
+        self._result = result
+
+    @cached_property
+    def accumulation(self) -> np.ndarray:
+        return self._result["accumulation"]
+
+    @cached_property
+    def accumulation_right(self) -> np.ndarray:
+        return self._result.get("accumulation_right", self._result["accumulation"])
+
+    def layer_faces(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._result["spin_current_left"][layer], self._result["spin_current_right"][layer]
+
+    @cached_property
+    def _all_faces(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._result["spin_current_left"], self._result["spin_current_right"]
+
+    @cached_property
+    def lead_current_left(self) -> np.ndarray | None:
+        return self._result["lead_current_left"]
+
+    @cached_property
+    def lead_current_right(self) -> np.ndarray | None:
+        return self._result["lead_current_right"]
+
+    def deposit_at(self, node: int) -> np.ndarray:
+        return self._result["deposit"][node]
+
+    @cached_property
+    def deposit(self) -> np.ndarray:
+        return self._result["deposit"]
+
+    def torque_of(self, layer: int) -> np.ndarray:
+        return self._result["torque"][layer]
+
+    def torque_dot(self, layer: int, vector: np.ndarray) -> np.ndarray:
+        return dot(self._result["torque"][layer], vector)
+
+    @cached_property
+    def torque(self) -> np.ndarray:
+        return self._result["torque"]
+
+    @cached_property
+    def interface_currents(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        return self._result.get("interface_currents", {})
+
+    @cached_property
+    def interface_axes(self) -> dict[int, np.ndarray | None]:
+        return self._result.get("interface_axes", {})
+
+
+
+def _apply(K: np.ndarray, vector: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """K v for a scalar-times-identity or matrix K."""
+    if K.ndim == len(shape):
+        if not np.any(K):  # reservoirs and the far sides of leads: nothing to add
+            return np.zeros_like(vector)
+        return K[..., None] * vector
+    return np.einsum("...ij,...j->...i", K, vector)
+
+
+def chain_outputs(arrays: StackArrays, chain: FlatChain, values: np.ndarray) -> dict[str, object]:
+    """Faces, deposits, torques and interface currents of one configuration for all layers at once, from the
+    values ``values`` (chain nodes, 3) of mu at every chain node of ``chain``: the outputs of
+    :class:`LayerwiseSolution`, as :class:`UnitSolution` defines them (its methods, written per layer, give
+    the same numbers)."""
+    kind, source, gc, gs = chain.kind, chain.source, chain.gc, chain.gs
+    L = len(arrays.layers)
+    left_node, right_node = chain.left_node, chain.right_node
+    P = chain.n_parts
+    accumulation, accumulation_right = values[left_node], values[right_node]
+    layers = left_node[1:]  # chain index of layer k = left node of user node k + 1
+    mu_a, mu_b = values[layers - 1], values[layers]
+    face_a = source[layers] + gc[layers, None] * mu_a - gs[layers, None] * mu_b
+    face_b = source[layers] + gs[layers, None] * mu_a - gc[layers, None] * mu_b
+    lead_left = None if kind[0] == RESERVOIR else source[0] - gc[0] * values[0]
+    lead_right = None if kind[-1] == RESERVOIR else source[-1] + gc[-1] * values[-1]
+    zero = np.zeros((1, 3))
+    arriving = np.vstack([zero if lead_left is None else lead_left[None], face_b])
+    leaving = np.vstack([face_a, zero if lead_right is None else lead_right[None]])
+    grounded = chain.layout.grounded  # a node beside a reservoir receives no deposit
+    deposit = np.where(grounded[:, None], 0.0, arriving - leaving)
+
+    # torque: the transverse part of the deposits at an F layer's two nodes, by the rule of system.torque_faces
+    ferro = arrays.columns["ferro"]
+    m = arrays.columns["m"]
+    faces = torque_faces(chain.layout)
+    total = np.zeros((L, 3))
+    for row, side, sign in ((0, "b", 1.0), (1, "a", -1.0)):
+        neighbour = faces.neighbour[row]
+        face = _part_face(chain, values, neighbour, side, faces.drop[row])
+        node = np.arange(L) + row
+        contribution = np.where(faces.own[row][:, None], sign * face, deposit[node])
+        total += np.where(faces.counted[row][:, None], contribution, 0.0)
+    torque = np.where(ferro[:, None], total - np.einsum("ki,ki->k", m, total)[:, None] * m, 0.0)
+
+    # interface currents: from the bulk faces beside each interface (UnitSolution.interface_currents)
+    links, link_nodes = chain.links, chain.link_nodes
+    magnetic = chain.rail[links] >= 0
+    axes = chain.axis[links]
+    shunt = chain.link_data[:, 2]
+
+    def along_axis(vector: np.ndarray) -> np.ndarray:
+        return np.where(magnetic[:, None], np.einsum("ki,ki->k", axes, vector)[:, None] * axes, vector)
+
+    def through(neighbour: np.ndarray, face: np.ndarray) -> np.ndarray:
+        return np.where((magnetic & (chain.rail[neighbour] >= 0))[:, None], along_axis(face), face)
+
+    before, after = links - 1, links + 1
+    before_face = _part_face(chain, values, before, "b")
+    after_face = _part_face(chain, values, after, "a")
+    left = through(before, before_face)
+    right = through(after, after_face)
+    left = np.where((kind[before] == RESERVOIR)[:, None], right + shunt[:, None] * along_axis(values[links]), left)
+    right = np.where((kind[after] == RESERVOIR)[:, None], left - shunt[:, None] * along_axis(values[links - 1]), right)
+    interface_axes = dict(zip(link_nodes.tolist(), [axis if magnetic_ else None
+                                                    for axis, magnetic_ in zip(axes, magnetic.tolist())]))
+    return {"accumulation": accumulation, "accumulation_right": accumulation_right, "spin_current_left": face_a,
+            "spin_current_right": face_b, "lead_current_left": lead_left, "lead_current_right": lead_right,
+            "deposit": deposit, "torque": torque, "interface_currents": Currents(link_nodes, left, right),
+            "interface_axes": interface_axes}
+
+
+class Currents(Mapping):
+    """node -> (j_s on the left face, on the right face) of each interface, (3,) each, read from two (K, 3)
+    arrays when asked (a dict of 1e5 pairs cost 0.1 s per solve, for what only profiles and JSON read)."""
+
+    def __init__(self, nodes: np.ndarray, left: np.ndarray, right: np.ndarray) -> None:
+        self._index = dict(zip(nodes.tolist(), range(len(nodes))))
+        self._left, self._right = left, right
+
+    def __getitem__(self, node: int) -> tuple[np.ndarray, np.ndarray]:
+        j = self._index[node]
+        return self._left[j], self._right[j]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+def _part_face(chain: FlatChain, values: np.ndarray, parts: np.ndarray, side: str,
+               drop: np.ndarray | None = None) -> np.ndarray:
+    """j_s at face ``side`` of bulk parts (layers, leads; 0 at a reservoir), (K, 3); where ``drop``, without the
+    term of the node at that face (see :func:`.system.torque_faces`)."""
+    P = chain.n_parts
+    source, gc, gs, kind = chain.source[parts], chain.gc[parts], chain.gs[parts], chain.kind[parts]
+    a = np.where((parts > 0)[:, None], values[np.maximum(parts - 1, 0)], 0.0)
+    b = np.where((parts < P - 1)[:, None], values[np.minimum(parts, P - 2)], 0.0)
+    kept = np.ones(len(parts), dtype=bool) if drop is None else ~drop
+    if side == "a":  # layer: Gc mu_a - Gs mu_b; right lead: G mu_a
+        face = source + np.where(kept[:, None], gc[:, None] * a, 0.0) - gs[:, None] * b
+    else:  # layer: Gs mu_a - Gc mu_b; left lead: -G mu_b
+        face = source + gs[:, None] * a - np.where(kept[:, None], gc[:, None] * b, 0.0)
+    return np.where((kind == RESERVOIR)[:, None], 0.0, face)
