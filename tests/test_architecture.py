@@ -3,7 +3,9 @@
 Every module under ``src/spinstack`` is read with :mod:`ast` (nothing is imported), and every
 ``import`` statement is collected, those at module level and those inside functions alike: an
 import moved into a function to dodge a cycle still makes the cycle, it only hides it until run
-time.  Imports under ``if TYPE_CHECKING:`` are left out (they never run).  Importing a module runs
+time.  Imports under ``if TYPE_CHECKING:`` are left out (they never run), except in a package
+``__init__`` that re-exports lazily (``exports(__name__, __file__)``, :mod:`spinstack._lazy`): there
+they are the table of what the package imports when a name is first used.  Importing a module runs
 the ``__init__.py`` of every package above it first (``from ..io.stackfile import x`` runs
 ``spinstack/io/__init__.py`` and all it imports), so that is an arrow too, except from a module
 inside the package: a package importing its own submodules, which then reach for a sibling, is
@@ -33,7 +35,7 @@ PACKAGE = "spinstack"
 # name decides its layer (the top package ``spinstack`` matches only its own __init__).
 #
 #   0 foundations  errors, and units: the pint registry and the table of reported quantities
-#                  (MODEL.md 7): no physics, used by everything
+#                  (MODEL.md 7): no physics, used by everything; _lazy: the packages' lazy re-exports
 #   1 model        materials, layers, stacks, parameter paths: validated values, no numerics;
 #                  library.py is the model of the materials library (its entries, what a
 #                  material needs), not the reading of its file (that is io's)
@@ -47,7 +49,7 @@ PACKAGE = "spinstack"
 #   7 the facade   spinstack/__init__.py: the public names, re-exported from the layers above
 #   8 entry points cli, app, __main__: parse, call the public API, show
 LAYERS: list[tuple[int, tuple[str, ...]]] = [
-    (0, ("spinstack.errors", "spinstack.units")),
+    (0, ("spinstack.errors", "spinstack.units", "spinstack._lazy")),
     (1, ("spinstack.model", "spinstack.library")),
     (2, ("spinstack.solver",)),
     (3, ("spinstack.prepared",)),
@@ -69,6 +71,11 @@ OUTER_FORBIDDEN: list[tuple[str, str, str]] = [
     ("spinstack.sweep", "spinstack.plot", "a sweep's numbers do not depend on its figures"),
 ]
 
+# The explorer (app/, Bokeh) draws the views the matplotlib figures draw.  Both take their numbers
+# from analysis/ (the fold, the hodograph pieces, the analogy's forces); from plot/ the app takes only
+# the look they share: colours (style), what is in view (frames) and the display units (units).
+APP_MAY_USE_FROM_PLOT = ("spinstack.plot.style", "spinstack.plot.frames", "spinstack.plot.units")
+
 # Arrows allowed against the rules above, each with its reason.  Keep this empty or nearly so.
 EXEMPT: dict[tuple[str, str], str] = {}
 
@@ -89,13 +96,16 @@ def _is_type_checking(test: ast.expr) -> bool:
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
-def _import_nodes(tree: ast.AST, *, module_level: bool) -> Iterator[ast.Import | ast.ImportFrom]:
-    """The import statements in ``tree``, except under ``if TYPE_CHECKING:``; with ``module_level``
-    only those that run when the module is imported (not inside a function's body)."""
+def _import_nodes(tree: ast.AST, *, module_level: bool, lazy: bool) -> Iterator[ast.Import | ast.ImportFrom]:
+    """The import statements in ``tree``, except under ``if TYPE_CHECKING:`` (unless ``lazy``: a lazy
+    package's table, imported at first use); with ``module_level`` only those that run when the
+    module is imported (not inside a function's body, not a lazy table)."""
     stack = [tree]
     while stack:
         node = stack.pop()
         if isinstance(node, ast.If) and _is_type_checking(node.test):
+            if lazy and not module_level:
+                stack.extend(node.body)
             stack.extend(node.orelse)
             continue
         if module_level and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
@@ -109,9 +119,11 @@ def _import_nodes(tree: ast.AST, *, module_level: bool) -> Iterator[ast.Import |
 def _imports(name: str, path: Path, modules: dict[str, Path], *, module_level: bool) -> set[str]:
     """The spinstack modules that module ``name`` (file ``path``) names in its imports."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    text = path.read_text(encoding="utf-8")
+    tree = ast.parse(text, str(path))
+    lazy = path.name == "__init__.py" and "exports(__name__, __file__)" in text
     targets: set[str] = set()
-    for node in _import_nodes(tree, module_level=module_level):
+    for node in _import_nodes(tree, module_level=module_level, lazy=lazy):
         if isinstance(node, ast.Import):
             targets.update(alias.name for alias in node.names)
             continue
@@ -297,6 +309,8 @@ def test_arrows_point_inward() -> None:
         for outer, inner, why in OUTER_FORBIDDEN:
             if _within(source, outer) and _within(target, inner):
                 wrong.append(f"{source} -> {target}: {why}")
+        if _within(source, "spinstack.app") and _within(target, "spinstack.plot") and target not in APP_MAY_USE_FROM_PLOT:
+            wrong.append(f"{source} -> {target}: the explorer's geometry comes from analysis/, not from the figures")
     assert not wrong, "imports from an inner layer to an outer one:\n" + "\n".join(wrong)
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import spinstack as ss
-from spinstack.analysis import PLANES, chen_smr, rotation_plane, smr_angle, smr_thickness, torque_thickness
+from spinstack.analysis import PLANES, chen_smr, smr_angle, smr_scan_plane, smr_thickness, torque_thickness
 from spinstack.errors import SpinstackError
 from spinstack.model.paths import parameter_value, with_parameter
 
@@ -111,10 +111,10 @@ def test_smr_angle_is_chen_form(plane, insulator_right):
 
 def test_smr_angle_planes_and_reference_numbers():
     stack = pt_on_insulator()
-    u, v = rotation_plane(stack, "alpha")  # eps = +y, sigma_hat = +z
+    u, v = smr_scan_plane(stack, "alpha")  # eps = +y, sigma_hat = +z
     np.testing.assert_allclose(u, [0, 1, 0]) and np.testing.assert_allclose(v, [0, 0, 1])
-    np.testing.assert_allclose(rotation_plane(stack, "beta")[0], [1, 0, 0])
-    np.testing.assert_allclose(rotation_plane(stack, "gamma")[1], [0, 1, 0])
+    np.testing.assert_allclose(smr_scan_plane(stack, "beta")[0], [1, 0, 0])
+    np.testing.assert_allclose(smr_scan_plane(stack, "gamma")[1], [0, 1, 0])
     gamma = smr_angle(stack, [0.0, 45.0, 90.0], "gamma")  # m_sigma = 0: no change of the resistance
     np.testing.assert_allclose(gamma.longitudinal, -0.0213821, atol=5e-8)
     assert gamma.transverse[0] == pytest.approx(-0.0007159, abs=5e-8)  # m = x (MODEL.md 8h)

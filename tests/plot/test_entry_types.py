@@ -69,7 +69,7 @@ CALLS: dict[str, tuple[Callable[[], ss.Stack], Callable[[Any, Path], Any]]] = {
                                                                         (0.01, 0.99), 33)),
     "analysis.with_angle": (spin_valve, lambda s, _: analysis.with_angle(s, 45.0)),
     "analysis.chen_smr": (smr_stack_without_sink, lambda s, _: analysis.chen_smr(s)),
-    "analysis.rotation_plane": (smr_stack, lambda s, _: analysis.rotation_plane(s, "beta")),
+    "analysis.smr_scan_plane": (smr_stack, lambda s, _: analysis.smr_scan_plane(s, "beta")),
     "analysis.smr_angle": (smr_stack, lambda s, _: analysis.smr_angle(s, [0.0, 45.0, 90.0])),
     "analysis.smr_thickness": (smr_stack, lambda s, _: analysis.smr_thickness(s, [2 * NM, 4 * NM])),
     "analysis.spin_hall_layer": (smr_stack, lambda s, _: analysis.spin_hall_layer(s)),

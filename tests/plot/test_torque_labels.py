@@ -22,7 +22,7 @@ import pytest  # noqa: E402
 
 import spinstack as ss  # noqa: E402
 from spinstack import plot  # noqa: E402
-from spinstack.plot.profiles import torque_faces  # noqa: E402
+from spinstack.analysis.hodograph import torque_nodes  # noqa: E402
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -80,7 +80,7 @@ def check_labels(ax, solution: ss.Solution) -> dict[int, str]:
     labels, jumps, texts = drawn_labels(ax)
     reduced = solution.reduced
     scale = np.abs(np.concatenate([reduced.spin_current_left, reduced.spin_current_right])).max()
-    faces = [k for k in torque_faces(reduced) if np.linalg.norm(reduced.deposit[k]) > 1e-9 * scale]  # not round-off
+    faces = [k for k in torque_nodes(reduced) if np.linalg.norm(reduced.deposit[k]) > 1e-9 * scale]  # not round-off
     assert sorted(labels) == sorted(faces)
     assert sorted(jumps) == sorted(faces), "every torque face shows its jump (arrows or a ring)"
     frame = _box(ax.get_window_extent())

@@ -18,6 +18,8 @@ The ring presses on its rail with ``rail_load = -rail_reaction``: that is the
 spin-transfer torque share of the node (MODEL.md 4; a magnet is the rail its
 rings press on), and an F layer's torque is the sum of the loads of its rings.
 Along every rail the forces balance without the rail (seed eq. 7).
+:func:`folded_ring_forces` maps every force into the fold plane of the hodograph
+(:mod:`spinstack.analysis.hodograph`), where the figures and the explorer draw them.
 
 A resistive interface (MODEL.md 3b) is a spring between two rings at its node,
 mu^- and mu^+, with its own driving force +-gamma j0 m.  At an N/F interface the
@@ -38,6 +40,7 @@ from .. import si
 from ..errors import SpinstackError
 from ..model import Stack
 from ..solution import Solution, solution_of
+from .hodograph import element_rotation, hodograph, to_fold
 
 
 @dataclass(frozen=True)
@@ -205,3 +208,77 @@ def _ring_forces(solution: Solution) -> RingForces:
                       tuple(row["right_kind"] for row in kept), stacked("axis"), stacked("position"),
                       stacked("driving_left"), stacked("driving_right"), stacked("cord_left"), stacked("cord_right"),
                       stacked("rail"), stacked("spring"))
+
+
+# ------------------------------------------------------------------ the forces in the fold plane
+@dataclass(frozen=True)
+class FoldedForce:
+    """One force on one ring, in the fold plane: ``kind`` "driving", "elastic", "tension", "interface" or "rail",
+    ``side`` "left", "right" or "rail"."""
+
+    ring: int      # index into RingForces
+    node: int
+    kind: str
+    side: str
+    vector: np.ndarray  # (2,)
+    out_of_plane: float  # |z| left by the fold: 0 up to round-off
+
+
+@dataclass(frozen=True)
+class FoldedRing:
+    """One ring in the fold plane: its position (folded mu_s), its rail and the forces on it."""
+
+    node: int
+    position: np.ndarray  # (2,) folded mu_s at the ring
+    axis: np.ndarray      # (2,) folded rail direction, zeros for a free ring
+    forces: tuple[FoldedForce, ...]
+    side: str = ""  # "-" / "+" for the two rings of a resistive interface
+
+    @property
+    def label(self) -> str:
+        return f"{self.node}{self.side}"
+
+    @property
+    def total(self) -> np.ndarray:
+        """Sum of the folded forces: zero at equilibrium."""
+        return np.sum([f.vector for f in self.forces], axis=0) if self.forces else np.zeros(2)
+
+
+def folded_ring_forces(solution: Solution | Stack, samples: int = 65) -> list[FoldedRing]:
+    """The analogy's forces on every ring, mapped into the fold plane of :func:`~spinstack.analysis.hodograph`.
+
+    The ring at node k joins element k (the layer k - 1, or the left end) and
+    element k + 1 (layer k, or the right end); a force is folded with the
+    rotation of the element whose cord exerts it.  Model numbers (:attr:`spinstack.Solution.reduced`).
+    ``solution`` may be a stack (solved here).
+    """
+    solution = solution_of(solution, "folded_ring_forces").reduced
+    fold = hodograph(solution, samples)
+    forces = ring_forces(solution)
+    elements = solution.arrays.elements()
+    rings = []
+    for r, k in enumerate(forces.nodes):
+        left, right = forces.left_element[r], forces.right_element[r]
+        kinds = {"left": forces.left_cord[r], "right": forces.right_cord[r]}
+        # the rail holds the transverse force of the N cord: fold it with that cord
+        n_side = right if elements[left] is not None and elements[left].is_ferromagnet else left
+        if elements[n_side] is None or elements[n_side].is_ferromagnet:
+            n_side = left
+        entries = [("driving", "left", left, forces.driving_left[r]),
+                   ("driving", "right", right, forces.driving_right[r]),
+                   (kinds["left"], "left", left, forces.cord_left[r]),
+                   (kinds["right"], "right", right, forces.cord_right[r]),
+                   ("rail", "rail", n_side, forces.rail_reaction[r])]
+        folded = []
+        for kind, side, element, vector in entries:
+            if not np.any(vector):
+                continue
+            turned = element_rotation(fold, element) @ vector
+            folded.append(FoldedForce(r, k, kind, side, turned[:2], float(abs(turned[2]))))
+        axis_element = left if elements[left] is not None and elements[left].is_ferromagnet else right
+        axis = to_fold(fold, axis_element, forces.axis[r]) if np.any(forces.axis[r]) else np.zeros(2)
+        position = to_fold(fold, n_side, forces.position[r])
+        pair = forces.nodes.count(k) == 2
+        side = ("-" if forces.nodes.index(k) == r else "+") if pair else ""
+        rings.append(FoldedRing(k, position, axis, tuple(folded), side))
+    return rings

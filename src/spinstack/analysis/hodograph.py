@@ -12,6 +12,12 @@ the same rotations.
 The fold frame: the first magnetization axis points along +y, the fold plane is
 the xy-plane; each fold is the smaller of the two rotations that bring the next
 axis into the plane, so a coplanar stack is only rotated rigidly, never mirrored.
+
+What the figures (:mod:`spinstack.plot.hodograph`) and the explorer (:mod:`spinstack.app`)
+both draw is computed here, in numbers: :func:`to_fold` puts any vector of an element
+in the fold plane, :func:`hodograph_pieces` lists the pieces of a hodograph (layers, and
+leads out to their far limit), :func:`magnetization_axes` the magnets, and
+:func:`torque_nodes` with :func:`one_sided_spin_current` the jumps of j_s that are torques.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import numpy as np
 
 from .. import si
 from ..errors import SpinstackError
-from ..model import Stack
+from ..model import Lead, Stack
 from ..solution import Solution, solution_of
 
 _Y = np.array([0.0, 1.0, 0.0])
@@ -230,3 +236,114 @@ def _hodograph(solution: Solution, samples: int) -> Hodograph:
             per_element[e] = rotation
     _fold_end_chains(per_element, magnets, _samples(solution, mu))
     return Hodograph(x, mu, js, np.array(per_element[1:-1]).reshape(n_layers, 3, 3), axes, per_element[0], per_element[-1])
+
+
+# ------------------------------------------------------------------ the fold, element by element
+def element_rotation(fold: Hodograph, element: int) -> np.ndarray:
+    """Fold rotation (3, 3) of element ``element`` (0 = left end, 1..L = layers, L + 1 = right end)."""
+    n_layers = fold.rotation.shape[0]
+    if element == 0:
+        return fold.left_rotation
+    if element == n_layers + 1:
+        return fold.right_rotation
+    return fold.rotation[element - 1]
+
+
+def to_fold(fold: Hodograph, element: int, vectors: np.ndarray) -> np.ndarray:
+    """3D ``vectors`` (..., 3) of element ``element`` in the fold plane, (..., 2)."""
+    return (np.asarray(vectors, dtype=float) @ element_rotation(fold, element).T)[..., :2]
+
+
+@dataclass(frozen=True)
+class HodographPiece:
+    """One piece of a hodograph, in the original spin-space frame (model numbers).
+
+    Attributes
+    ----------
+    kind : "F" or "N", the element's material
+    element : 0 (left end), 1..L (layers), L + 1 (right end)
+    lead : True for a lead, drawn from its face to its limit far away
+    points : (n, 3) mu_s or j_s along the piece
+    """
+
+    kind: str
+    element: int
+    lead: bool
+    points: np.ndarray
+
+
+def hodograph_pieces(solution: Solution, quantity: str, fold: Hodograph) -> list[HodographPiece]:
+    """The pieces of the hodograph of ``quantity`` ("accumulation" or "spin_current"), left to right.
+
+    A layer's piece is its sampled curve from ``fold`` (:func:`hodograph` of ``solution.reduced``);
+    a lead's runs from its face to where it tends far away: mu_s -> 0 and j_s -> p j0 m when it
+    relaxes (finite l), the face value otherwise.
+    """
+    if quantity not in ("accumulation", "spin_current"):
+        raise ValueError(f"quantity must be 'accumulation' or 'spin_current', got {quantity!r}")
+    solution = solution.reduced  # model numbers, like the fold (hodograph of solution.reduced)
+    stack = solution.stack
+    elements = solution.arrays.elements()
+    n_layers = len(stack.layers)
+    samples = fold.accumulation if quantity == "accumulation" else fold.spin_current
+    j0 = float(solution.current)
+    pieces: list[HodographPiece] = []
+
+    def lead_piece(element: int, face: np.ndarray) -> HodographPiece:
+        lead = elements[element]
+        m = np.zeros(3) if lead.m is None else np.asarray(lead.m, dtype=float)
+        relaxes = bool(np.isfinite(lead.l))
+        if quantity == "accumulation":
+            far = np.zeros(3) if relaxes else face  # mu_s decays along its own direction
+        else:
+            far = float(lead.p) * j0 * m if relaxes else face
+        ends = [far, face] if element == 0 else [face, far]
+        return HodographPiece("F" if lead.is_ferromagnet else "N", element, True, np.array(ends))
+
+    if isinstance(stack.left, Lead):
+        face = solution.accumulation[0] if quantity == "accumulation" else solution.spin_current_in
+        pieces.append(lead_piece(0, face))
+    for i, layer in enumerate(stack.layers):
+        pieces.append(HodographPiece("F" if layer.is_ferromagnet else "N", i + 1, False, samples[i]))
+    if isinstance(stack.right, Lead):
+        face = solution.accumulation[n_layers] if quantity == "accumulation" else solution.spin_current_out
+        pieces.append(lead_piece(n_layers + 1, face))
+    return pieces
+
+
+def magnetization_axes(solution: Solution) -> list[tuple[int, np.ndarray]]:
+    """(element, m) of every magnetization, F layers and ferromagnetic leads, left to right."""
+    return [(index, np.asarray(element.m, dtype=float)) for index, element in enumerate(solution.arrays.elements())
+            if element is not None and element.is_ferromagnet]
+
+
+# ------------------------------------------------------------------ the jumps of j_s that are torques
+def torque_nodes(solution: Solution) -> list[int]:
+    """Nodes where a torque is deposited: an F on one side, a layer or lead (not a reservoir) on the other.
+
+    There j_s jumps, and the jump j_s(x_k-) - j_s(x_k+) is the torque share on the F (MODEL.md 4,
+    seed eq. 12)."""
+    elements = solution.arrays.elements()
+    nodes = []
+    for k in range(len(elements) - 1):
+        before, after = elements[k], elements[k + 1]
+        if before is None or after is None:
+            continue
+        if before.is_ferromagnet or after.is_ferromagnet:
+            nodes.append(k)
+    return nodes
+
+
+def one_sided_spin_current(solution: Solution, node: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """j_s(x_k-) and j_s(x_k+) at node ``node`` (None inside a reservoir), model numbers."""
+    solution = solution.reduced
+    n_layers = len(solution.stack.layers)
+    if node == 0:
+        before = solution.spin_current_in if isinstance(solution.stack.left, Lead) else None
+    else:
+        before = solution.spin_current_right[node - 1]
+    if node == n_layers:
+        after = solution.spin_current_out if isinstance(solution.stack.right, Lead) else None
+    else:
+        after = solution.spin_current_left[node]
+    return before, after

@@ -44,7 +44,7 @@ from ..solution import Solution, solve, stack_of
 #: the rotation planes of :func:`smr_angle`, in the order of the figures
 PLANES = ("alpha", "beta", "gamma")
 
-__all__ = ["PLANES", "SmrCurve", "TorqueCurve", "chen_smr", "rotation_plane", "smr_angle", "smr_thickness",
+__all__ = ["PLANES", "SmrCurve", "TorqueCurve", "chen_smr", "smr_angle", "smr_scan_plane", "smr_thickness",
            "spin_hall_layer", "torque_thickness"]
 
 
@@ -285,10 +285,14 @@ def smr_thickness(stack: Stack | Solution, values: ArrayLike, parameter: str | N
     return SmrCurve(parameter, values, np.asarray(smr.longitudinal), np.asarray(smr.transverse), closed)
 
 
-def rotation_plane(stack: Stack | Solution, plane: str) -> tuple[np.ndarray, np.ndarray]:
-    """The unit vectors (u, v) with m(angle) = cos(angle) u + sin(angle) v for ``plane`` in :data:`PLANES`
-    (of a stack or a solution's stack)."""
-    stack = stack_of(stack, "rotation_plane")
+def smr_scan_plane(stack: Stack | Solution, plane: str) -> tuple[np.ndarray, np.ndarray]:
+    """The plane an SMR angular scan turns the magnet in: unit vectors (u, v) with m(angle) = cos(angle) u +
+    sin(angle) v for ``plane`` in :data:`PLANES` (alpha, beta, gamma: the module docstring's table), in the
+    drive's frame of a stack or a solution's stack.
+
+    Not :func:`spinstack.analysis.efficiency.rotation_plane`, the plane in which m2 turns from m1 by the
+    angle theta of the efficiencies."""
+    stack = stack_of(stack, "smr_scan_plane")
     if plane not in PLANES:
         raise SpinstackError(f"unknown rotation plane {plane!r} (expected one of: {', '.join(PLANES)})")
     eps = np.asarray(stack.field, dtype=float)
@@ -318,7 +322,7 @@ def smr_angle(stack: Stack | Solution, angles: ArrayLike, plane: str = "alpha", 
     angles
         Degrees, 1-D.
     plane
-        ``"alpha"``, ``"beta"`` or ``"gamma"`` (module docstring; :func:`rotation_plane`).
+        ``"alpha"``, ``"beta"`` or ``"gamma"`` (module docstring; :func:`smr_scan_plane`).
     magnet
         ``"left"``/``"right"`` (an insulator end) or an F layer index; default the insulator end, else
         the first F layer.
@@ -333,7 +337,7 @@ def smr_angle(stack: Stack | Solution, angles: ArrayLike, plane: str = "alpha", 
     _check_drive(stack)
     angles = _values(angles)
     path = _magnet_path(stack, magnet)
-    u, v = rotation_plane(stack, plane)
+    u, v = smr_scan_plane(stack, plane)
     radians = np.deg2rad(angles)[:, None]
     m = np.cos(radians) * u + np.sin(radians) * v
     swept = _swept(stack, path, m)

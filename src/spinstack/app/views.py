@@ -3,8 +3,10 @@
 Bokeh rather than matplotlib images: a change only ships the new numbers over the
 websocket and the browser redraws its canvas, which keeps a control change under
 200 ms end to end (a matplotlib redraw of the four figures takes seconds on a shared
-machine).  The geometry is that of the matplotlib figures (:mod:`spinstack.plot`), from
-the same helpers:
+machine).  The geometry is that of the matplotlib figures (:mod:`spinstack.plot`): both take
+their numbers from :mod:`spinstack.analysis` (the fold, the pieces of the hodographs, the
+analogy's forces) and what is in view from :mod:`spinstack.plot.frames`; the colours are
+:mod:`spinstack.plot.style`'s:
 
 * :class:`AccumulationView`: the folded mu_s hodograph with the magnetization axes
   (rails), the rings and the balanced forces of the mechanical analogy (seed section 3);
@@ -30,12 +32,14 @@ from bokeh.models import (ColumnDataSource, HoverTool, LabelSet, Legend, LegendI
                           Arrow)
 from bokeh.plotting import figure
 
-from ..analysis import efficiency, sign_change_angles
+from ..analysis.analogy import folded_ring_forces
+from ..analysis.efficiency import efficiency, sign_change_angles
+from ..analysis.hodograph import (hodograph_pieces, magnetization_axes, one_sided_spin_current, to_fold,
+                                  torque_nodes)
 from ..model import Lead, Stack
 from ..model.paths import with_parameter
-from ..plot import folded_ring_forces, style
-from ..plot.hodograph import curves, magnet_axes, one_sided_spin_current, square_box, to_fold
-from ..plot.profiles import END_BAND, lead_extent, torque_faces
+from ..plot import style
+from ..plot.frames import END_BAND, lead_extent, square_box
 from ..solution import Solution, solve
 from .display import Display, plain_unit, scaled
 
@@ -124,7 +128,7 @@ def _axes_data(solution: Solution, fold: Any, box: tuple[float, float, float, fl
     names = axis_names(solution.stack)
     size = max(box[1] - box[0], box[3] - box[2])
     lines, groups = [], []
-    for element, _, m in magnet_axes(solution):
+    for element, m in magnetization_axes(solution):
         u = to_fold(fold, element, m)
         lines.append(np.array([-10 * size * u, 10 * size * u]))
         unit = u / max(np.linalg.norm(u), 1e-300)
@@ -169,7 +173,7 @@ _CORDS = ("cord_F", "cord_N", "cord_lead_F", "cord_lead_N")
 def _cords(solution: Solution, quantity: str, fold: Any) -> tuple[Data, list[np.ndarray]]:
     """Folded pieces by kind (F, N, leads of either kind) and the list of all pieces."""
     found: dict[str, list[np.ndarray]] = {name: [] for name in _CORDS}
-    for piece in curves(solution, quantity, fold):
+    for piece in hodograph_pieces(solution, quantity, fold):
         folded = to_fold(fold, piece.element, piece.points)
         found[("cord_lead_" if piece.lead else "cord_") + piece.kind].append(folded)
     return {name: joined(pieces) for name, pieces in found.items()}, [p for ps in found.values() for p in ps]
@@ -356,7 +360,7 @@ class SpinCurrentView:
         data, pieces = _cords(solution, "spin_current", fold)
         cords = np.vstack([np.zeros((1, 2)), *pieces])
         ends: dict[str, list[Any]] = {"x": [], "y": [], "color": []}
-        for piece in curves(solution, "spin_current", fold):
+        for piece in hodograph_pieces(solution, "spin_current", fold):
             if piece.lead:
                 continue
             folded = to_fold(fold, piece.element, piece.points[[0, -1]])
@@ -366,7 +370,7 @@ class SpinCurrentView:
         scale = style.robust_scale(solution.spin_current_left, solution.spin_current_right)
         jumps: dict[str, list[float]] = {"x0": [], "y0": [], "x1": [], "y1": []}
         heads = []
-        for k in torque_faces(solution):
+        for k in torque_nodes(solution):
             before, after = one_sided_spin_current(solution, k)
             if np.linalg.norm(before - after) <= 1e-9 * scale:
                 continue

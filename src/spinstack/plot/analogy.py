@@ -2,7 +2,8 @@
 
 mu_s(x) is an elastic cord; the rings (nodes next to an F) slide without
 friction on rails, the magnetization axes through the origin.  On every ring
-act (:mod:`spinstack.analysis.analogy`, in hbar/2 spin-current units):
+act (:mod:`spinstack.analysis.analogy`, in hbar/2 spin-current units; the forces in the fold plane
+are :func:`spinstack.analysis.analogy.folded_ring_forces`):
 
 * the driving force of each adjacent F cord, +p j0 m (cord on the left) or
   -p j0 m (on the right), pulling the ring away from the origin;
@@ -24,17 +25,18 @@ positions (mu_s) in eV, meV or ueV, the forces, which are spin currents, as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..analysis import hodograph, ring_forces
+from ..analysis.analogy import FoldedForce, FoldedRing, folded_ring_forces
+from ..analysis.hodograph import hodograph, hodograph_pieces, to_fold
 from ..errors import SpinstackError
 from ..model import Stack
 from ..solution import Solution, solution_of
 from . import style
-from .hodograph import curves, draw_axes, element_rotation, quantity_scale, square_box, to_fold
+from .frames import square_box
+from .hodograph import draw_axes, quantity_scale
 from .units import Scale, figure_units
 
 KINDS = ("driving", "elastic", "tension", "interface", "rail")
@@ -42,76 +44,6 @@ KINDS = ("driving", "elastic", "tension", "interface", "rail")
 #: why a stack with an in-plane field gets no analogy figure
 IN_PLANE_ANALOGY = ("the rings on rails balance the forces of the CPP current (seed section 3), not those of an "
                     "in-plane spin Hall drive; see the profiles, sot-thickness, smr-thickness and smr-angle figures")
-
-
-@dataclass(frozen=True)
-class FoldedForce:
-    """One force on one ring, in the fold plane: ``kind`` in :data:`KINDS`, ``side`` "left", "right" or "rail"."""
-
-    ring: int      # index into RingForces
-    node: int
-    kind: str
-    side: str
-    vector: np.ndarray  # (2,)
-    out_of_plane: float  # |z| left by the fold: 0 up to round-off
-
-
-@dataclass(frozen=True)
-class FoldedRing:
-    node: int
-    position: np.ndarray  # (2,) folded mu_s at the ring
-    axis: np.ndarray      # (2,) folded rail direction, zeros for a free ring
-    forces: tuple[FoldedForce, ...]
-    side: str = ""  # "-" / "+" for the two rings of a resistive interface
-
-    @property
-    def label(self) -> str:
-        return f"{self.node}{self.side}"
-
-    @property
-    def total(self) -> np.ndarray:
-        """Sum of the folded forces: zero at equilibrium."""
-        return np.sum([f.vector for f in self.forces], axis=0) if self.forces else np.zeros(2)
-
-
-def folded_ring_forces(solution: Solution | Stack, samples: int = 65) -> list[FoldedRing]:
-    """The analogy's forces on every ring, mapped into the fold plane of :func:`~spinstack.analysis.hodograph`.
-
-    The ring at node k joins element k (the layer k - 1, or the left end) and
-    element k + 1 (layer k, or the right end); a force is folded with the
-    rotation of the element whose cord exerts it.  Model numbers (:attr:`spinstack.Solution.reduced`).
-    ``solution`` may be a stack (solved here).
-    """
-    solution = solution_of(solution, "folded_ring_forces").reduced
-    fold = hodograph(solution, samples)
-    forces = ring_forces(solution)
-    elements = solution.arrays.elements()
-    rings = []
-    for r, k in enumerate(forces.nodes):
-        left, right = forces.left_element[r], forces.right_element[r]
-        kinds = {"left": forces.left_cord[r], "right": forces.right_cord[r]}
-        # the rail holds the transverse force of the N cord: fold it with that cord
-        n_side = right if elements[left] is not None and elements[left].is_ferromagnet else left
-        if elements[n_side] is None or elements[n_side].is_ferromagnet:
-            n_side = left
-        entries = [("driving", "left", left, forces.driving_left[r]),
-                   ("driving", "right", right, forces.driving_right[r]),
-                   (kinds["left"], "left", left, forces.cord_left[r]),
-                   (kinds["right"], "right", right, forces.cord_right[r]),
-                   ("rail", "rail", n_side, forces.rail_reaction[r])]
-        folded = []
-        for kind, side, element, vector in entries:
-            if not np.any(vector):
-                continue
-            turned = element_rotation(fold, element) @ vector
-            folded.append(FoldedForce(r, k, kind, side, turned[:2], float(abs(turned[2]))))
-        axis_element = left if elements[left] is not None and elements[left].is_ferromagnet else right
-        axis = to_fold(fold, axis_element, forces.axis[r]) if np.any(forces.axis[r]) else np.zeros(2)
-        position = to_fold(fold, n_side, forces.position[r])
-        pair = forces.nodes.count(k) == 2
-        side = ("-" if forces.nodes.index(k) == r else "+") if pair else ""
-        rings.append(FoldedRing(k, position, axis, tuple(folded), side))
-    return rings
 
 
 def _label_ring(ax: Any, ring: FoldedRing, placed: list[tuple[np.ndarray, float]], near: float) -> float:
@@ -243,7 +175,7 @@ def plot_analogy(solution: Solution | Stack, ax: Any = None, samples: int = 65, 
     if units.si:  # positions are spin accumulations, forces spin currents
         rings = _scaled(rings, position, force)
     pieces = [(piece, position(to_fold(fold, piece.element, piece.points)))
-              for piece in curves(solution, "accumulation", fold)]
+              for piece in hodograph_pieces(solution, "accumulation", fold)]
     cords = np.vstack([points for _, points in pieces]) if pieces else np.zeros((1, 2))
     cord_size = max(float(np.abs(cords).max()), 1e-12)
     largest = max((np.linalg.norm(f.vector) for ring in rings for f in ring.forces), default=0.0)

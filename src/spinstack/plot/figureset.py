@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..analysis.spin_orbit import spin_hall_layer
 from ..errors import SpinstackError
-from ..model import Stack
+from ..model import Insulator, Stack
 from ..solution import Solution, solution_of
+from .analogy import IN_PLANE_ANALOGY, plot_analogy
+from .efficiency import plot_efficiency
+from .hodograph import hodograph_figure
+from .profiles import profiles_figure
+from .saving import figure_target, save_figure
+from .signmap import plot_sign_map
+from .spin_orbit import plot_smr_thickness, plot_torque_thickness, smr_angle_figure
 
 #: figure kinds of the CPP drive, in the order ``spinstack figures`` writes them
 KINDS = ("profiles", "hodograph", "analogy", "efficiency", "signmap")
 #: figure kinds of the in-plane drive (MODEL.md 8): stacks with a field and a theta_SH layer
 SOT_KINDS = ("sot-thickness", "smr-thickness", "smr-angle")
 ALL_KINDS = KINDS + SOT_KINDS
-FORMATS = (".png", ".svg", ".pdf")
 
 
 def _draw(kind: str, solution: Solution) -> Any:
-    from . import hodograph_figure, plot_analogy, plot_efficiency, plot_sign_map, profiles_figure
-    from .spin_orbit import plot_smr_thickness, plot_torque_thickness, smr_angle_figure
-
     stack = solution.stack
     drawers: dict[str, Callable[[], Any]] = {
         "profiles": lambda: profiles_figure(solution),
@@ -48,10 +51,6 @@ def _draw(kind: str, solution: Solution) -> Any:
 
 def spin_orbit_problem(solution: Solution, kind: str) -> str | None:
     """Why ``kind`` (a :data:`SOT_KINDS` kind, or "analogy") is not drawn for this stack, or None when it is."""
-    from ..analysis.spin_orbit import spin_hall_layer
-    from ..model import Insulator
-    from .analogy import IN_PLANE_ANALOGY
-
     stack = solution.stack
     if kind == "analogy":
         return IN_PLANE_ANALOGY if stack.has_field else None
@@ -110,53 +109,10 @@ def write_figure(solution: Solution | Stack, kind: str, path: str | os.PathLike)
     The file appears complete or not at all (written next to it, then renamed).
     """
     solution = solution_of(solution, "write_figure")
-    import matplotlib.pyplot as plt
-
     target = figure_target(path)
     if solution.batch_shape != ():
         raise SpinstackError("figures take a single configuration (no array parameters)")
     return save_figure(_draw(kind, solution), target)
-
-
-def figure_target(path: str | os.PathLike) -> Path:
-    """``path`` as a figure file: a known format and an existing folder, else a one-line error."""
-    target = Path(path)
-    if target.suffix.lower() not in FORMATS:
-        raise SpinstackError(f"{target}: unknown figure format {target.suffix!r} (use .png, .svg or .pdf)")
-    if not target.parent.is_dir():
-        raise SpinstackError(f"{target}: the folder {str(target.parent)!r} does not exist")
-    return target
-
-
-def save_figure(figure: Any, target: Path) -> Path:
-    """Save ``figure`` to ``target`` (format by extension) complete or not at all, then close it.
-
-    Written next to the target under a temporary name and renamed, with the permissions
-    a new file gets (mkstemp's are private).
-    """
-    import matplotlib.pyplot as plt
-
-    try:
-        handle, temporary = tempfile.mkstemp(suffix=target.suffix, dir=target.parent, prefix=".spinstack-")
-        os.close(handle)
-        try:
-            figure.savefig(temporary, dpi=150, bbox_inches="tight")
-            os.chmod(temporary, 0o666 & ~_umask())
-            os.replace(temporary, target)
-        finally:
-            if os.path.exists(temporary):
-                os.remove(temporary)
-    except OSError as error:
-        raise SpinstackError(f"{target}: cannot write the figure ({error.strerror or error})") from None
-    finally:
-        plt.close(figure)
-    return target
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def write_figure_set(solution: Solution | Stack, folder: str | os.PathLike, stem: str,

@@ -20,100 +20,26 @@ both axes of a panel (equal aspect).  The figures read the solution's model numb
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..analysis import Hodograph, hodograph
-from ..model import Insulator, Lead, Stack
+from ..analysis.hodograph import (Hodograph, HodographPiece, hodograph, hodograph_pieces, magnetization_axes,
+                                  one_sided_spin_current, to_fold, torque_nodes)
+from ..model import Insulator, Stack
 from ..solution import Solution, solution_of
 from . import style
-from .profiles import torque_faces
+from .frames import square_box
 from .units import Scale, figure_units
 
 _SAMPLES = 129
 _TINY = 1e-9
 
 
-@dataclass(frozen=True)
-class Curve:
-    """One piece of a hodograph: ``kind`` "F" or "N", ``element`` 0 (left end) .. L + 1 (right end)."""
-
-    kind: str
-    element: int
-    lead: bool
-    points: np.ndarray  # (n, 3), original spin-space frame
-
-
-def element_rotation(fold: Hodograph, element: int) -> np.ndarray:
-    """Fold rotation of element ``element`` (0 = left end, 1..L = layers, L + 1 = right end)."""
-    n_layers = fold.rotation.shape[0]
-    if element == 0:
-        return fold.left_rotation
-    if element == n_layers + 1:
-        return fold.right_rotation
-    return fold.rotation[element - 1]
-
-
-def to_fold(fold: Hodograph, element: int, vectors: np.ndarray) -> np.ndarray:
-    """3D ``vectors`` (..., 3) of element ``element`` in the fold plane, (..., 2)."""
-    return (np.asarray(vectors, dtype=float) @ element_rotation(fold, element).T)[..., :2]
-
-
-def one_sided_spin_current(solution: Solution, node: int) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """j_s(x_k-) and j_s(x_k+) at node ``node`` (None inside a reservoir), model numbers."""
-    solution = solution.reduced
-    n_layers = len(solution.stack.layers)
-    if node == 0:
-        before = solution.spin_current_in if isinstance(solution.stack.left, Lead) else None
-    else:
-        before = solution.spin_current_right[node - 1]
-    if node == n_layers:
-        after = solution.spin_current_out if isinstance(solution.stack.right, Lead) else None
-    else:
-        after = solution.spin_current_left[node]
-    return before, after
-
-
-def curves(solution: Solution, quantity: str, fold: Hodograph) -> list[Curve]:
-    """The pieces of the hodograph of ``quantity`` ("accumulation" or "spin_current"), left to right."""
-    style.check_quantity(quantity, ("accumulation", "spin_current"))
-    solution = solution.reduced  # model numbers, like the fold (hodograph of solution.reduced)
-    stack = solution.stack
-    elements = solution.arrays.elements()
-    n_layers = len(stack.layers)
-    samples = fold.accumulation if quantity == "accumulation" else fold.spin_current
-    j0 = float(solution.current)
-    pieces: list[Curve] = []
-
-    def lead_piece(element: int, face: np.ndarray) -> Curve:
-        lead = elements[element]
-        m = np.zeros(3) if lead.m is None else np.asarray(lead.m, dtype=float)
-        relaxes = bool(np.isfinite(lead.l))
-        if quantity == "accumulation":
-            far = np.zeros(3) if relaxes else face  # mu_s decays along its own direction
-        else:
-            far = float(lead.p) * j0 * m if relaxes else face
-        ends = [far, face] if element == 0 else [face, far]
-        return Curve("F" if lead.is_ferromagnet else "N", element, True, np.array(ends))
-
-    if isinstance(stack.left, Lead):
-        face = solution.accumulation[0] if quantity == "accumulation" else solution.spin_current_in
-        pieces.append(lead_piece(0, face))
-    for i, layer in enumerate(stack.layers):
-        pieces.append(Curve("F" if layer.is_ferromagnet else "N", i + 1, False, samples[i]))
-    if isinstance(stack.right, Lead):
-        face = solution.accumulation[n_layers] if quantity == "accumulation" else solution.spin_current_out
-        pieces.append(lead_piece(n_layers + 1, face))
-    return pieces
-
-
 def magnet_axes(solution: Solution) -> list[tuple[int, str, np.ndarray]]:
     """(element, label, m) of every magnetization (F layers and F leads), left to right."""
-    elements = solution.arrays.elements()
     labels = style.magnet_labels(solution.stack)
-    return [(e, labels[e], np.asarray(elements[e].m, dtype=float)) for e in sorted(labels)]
+    return [(element, labels[element], m) for element, m in magnetization_axes(solution)]
 
 
 def _grouped_axis_labels(directions: list[tuple[str, np.ndarray]]) -> list[tuple[str, np.ndarray]]:
@@ -140,23 +66,6 @@ def _exit_distance(direction: np.ndarray, box: tuple[float, float, float, float]
         elif component < -1e-12:
             distances.append(low / component)
     return min(distances) if distances else 0.0
-
-
-def square_box(points: np.ndarray, margin: float = 0.16) -> tuple[float, float, float, float]:
-    """A square box around ``points`` (n, 2) and the origin, padded by ``margin`` of its size.
-
-    Square, so that with equal aspect every panel has the same size and a
-    collinear (one-dimensional) hodograph keeps room for its labels.
-    """
-    points = np.vstack([points, np.zeros((1, 2))])
-    low, high = points.min(axis=0), points.max(axis=0)
-    size = float((high - low).max())
-    if size <= 1e-300:  # everything at the origin (j0 = 0): any scale will do
-        size = 1.0
-    size *= 1.0 + 2.0 * margin
-    center = 0.5 * (low + high)
-    return (float(center[0] - size / 2), float(center[0] + size / 2),
-            float(center[1] - size / 2), float(center[1] + size / 2))
 
 
 def draw_axes(ax: Any, solution: Solution, fold: Hodograph, box: tuple[float, float, float, float],
@@ -206,7 +115,7 @@ def _jump_arrows(solution: Solution, fold: Hodograph) -> list[tuple[int, np.ndar
     solution = solution.reduced
     scale = style.robust_scale(solution.spin_current_left, solution.spin_current_right,
                                solution.spin_current_in, solution.spin_current_out)
-    for k in torque_faces(solution):
+    for k in torque_nodes(solution):
         before, after = one_sided_spin_current(solution, k)
         if np.linalg.norm(before - after) <= _TINY * scale:
             continue
@@ -236,8 +145,8 @@ def _label_point(ax: Any, point: np.ndarray, center: np.ndarray, text: str,
                 zorder=6)
 
 
-def _folded_pieces(solution: Solution, quantity: str, fold: Hodograph) -> list[tuple[Curve, np.ndarray]]:
-    return [(piece, to_fold(fold, piece.element, piece.points)) for piece in curves(solution, quantity, fold)]
+def _folded_pieces(solution: Solution, quantity: str, fold: Hodograph) -> list[tuple[HodographPiece, np.ndarray]]:
+    return [(piece, to_fold(fold, piece.element, piece.points)) for piece in hodograph_pieces(solution, quantity, fold)]
 
 
 def quantity_scale(solution: Solution, quantity: str, fold: Hodograph | None = None) -> Scale:
@@ -385,8 +294,8 @@ def plot_hodograph_3d(solution: Solution | Stack, quantity: str = "accumulation"
     solution = solution.reduced  # model numbers: converted by the figure's scales
     fold = hodograph(solution, samples)
     scale = quantity_scale(solution, quantity, fold)
-    pieces = [Curve(piece.kind, piece.element, piece.lead, scale(piece.points))
-              for piece in curves(solution, quantity, fold)]
+    pieces = [HodographPiece(piece.kind, piece.element, piece.lead, scale(piece.points))
+              for piece in hodograph_pieces(solution, quantity, fold)]
     points = np.vstack([piece.points for piece in pieces] + [np.zeros((1, 3))])
     reach = 1.15 * max(float(np.linalg.norm(points, axis=-1).max()), 1e-12)
     for element, label, m in magnet_axes(solution):

@@ -24,20 +24,16 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.hodograph import torque_nodes
 from ..errors import SpinstackError
-from ..model import Insulator, Lead, Open, Stack
+from ..model import Lead, Stack
 from ..solution import Solution, solution_of
 from . import style
+from .frames import END_BAND, lead_extent
 from .units import Scale, figure_units
 
 COMPONENTS = ("xyz", "magnitude", "longitudinal")
 _SAMPLES = 181
-# band drawn for a reservoir, as a fraction of the layers' total thickness
-_RESERVOIR_WIDTH = 0.07
-#: the band of an end that is not a lead: fill, hatch and the name written above it
-END_BAND = {"reservoir": ("#c9c9c9", "xx", "res."),          # mu_s = 0 (an ideal electrode)
-            "open": ("#f4f4f4", None, "open"),                # j_s = 0 (substrate, cap: MODEL.md 8d)
-            "insulator": ("#e6d3e2", "\\\\", "insulator")}  # a magnetic insulator (MODEL.md 8d)
 
 
 @dataclass(frozen=True)
@@ -48,24 +44,6 @@ class Segment:
     index: int
     x: np.ndarray
     values: np.ndarray
-
-
-def lead_extent(solution: Solution, side: str) -> float:
-    """Length of lead shown on ``side``: three spin diffusion lengths, within sensible bounds."""
-    solution = solution.reduced
-    end = getattr(solution.stack, side)
-    width = float(solution.node_positions[-1])
-    if not isinstance(end, Lead):
-        return _RESERVOIR_WIDTH * width if width > 0 else 0.0
-    length = float(np.asarray(end.material.l))
-    other = getattr(solution.stack, "right" if side == "left" else "left")
-    if width == 0.0:  # a bare contact: both leads fill the figure
-        lengths = [float(np.asarray(e.material.l)) for e in (end, other) if isinstance(e, Lead)]
-        finite = [v for v in lengths if np.isfinite(v)]
-        fallback = max(finite) if finite else 1.0
-        return 3.0 * (length if np.isfinite(length) else fallback)
-    extent = 3.0 * length if np.isfinite(length) else width
-    return float(np.clip(extent, 0.3 * width, 0.6 * width))
 
 
 def reference_axis(solution: Solution) -> tuple[np.ndarray, str]:
@@ -125,19 +103,6 @@ def sample(solution: Solution, quantity: str, samples: int = _SAMPLES) -> list[S
             values[0] = solution.spin_current_out
         segments.append(Segment("right", len(solution.stack.layers), x, values))
     return segments
-
-
-def torque_faces(solution: Solution) -> list[int]:
-    """Nodes where a torque is deposited: an F on one side, a layer or lead (not a reservoir) on the other."""
-    elements = solution.arrays.elements()
-    faces = []
-    for k in range(len(elements) - 1):
-        before, after = elements[k], elements[k + 1]
-        if before is None or after is None:
-            continue
-        if before.is_ferromagnet or after.is_ferromagnet:
-            faces.append(k)
-    return faces
 
 
 def _lines(values: np.ndarray, components: str, axis: np.ndarray) -> list[tuple[str, np.ndarray]]:
@@ -273,7 +238,7 @@ def _annotate_torques(ax: Any, solution: Solution, segments: list[Segment], comp
         else:
             by_node_right[s.index] = s
             by_node_left[s.index + 1] = s
-    faces = [k for k in torque_faces(solution) if np.linalg.norm(current(deposit[k])) > 1e-9 * scale]
+    faces = [k for k in torque_nodes(solution) if np.linalg.norm(current(deposit[k])) > 1e-9 * scale]
     elements = solution.arrays.elements()
     labels: list[TorqueLabel] = []
     shift = 0.006 * xspan  # arrows of several components side by side

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..analysis.spin_orbit import PLANES, rotation_plane, smr_angle, smr_thickness, spin_hall_layer, torque_thickness
+from ..analysis.spin_orbit import PLANES, smr_angle, smr_thickness, spin_hall_layer, torque_thickness
 from ..errors import SpinstackError
 from ..model import Insulator, Stack
 from ..si import REPORTS

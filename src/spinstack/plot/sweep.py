@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import SpinstackError
 from . import style
-from .figureset import figure_target, save_figure
+from .saving import figure_target, save_figure
 from .units import stored_scale
 
 #: dimensions that label the parts of a configuration's value, not the sweep
