@@ -1,9 +1,10 @@
 """The ``spinstack`` command's entry point: SIGINT, SIGTERM and SIGHUP answered from its first line on.
 
-The command line (:mod:`spinstack.cli`) needs about 0.7 s of imports (numpy, scipy, numba, the package)
-before its code runs.  Its entry point used to be ``spinstack.cli:main``: a Ctrl-C in that time printed a
-40-line ``KeyboardInterrupt`` traceback, a little later click's "Aborted!" with exit status 1, and
-SIGTERM ended the process without a word.  This module imports nothing of spinstack's until its handlers
+A command imports what it runs (numpy, the package; scipy or numba for some stacks; matplotlib, xarray or
+Panel for figures, sweeps and the explorer) after its code has started.  Its entry point used to be
+``spinstack.cli:main``, which imported 0.7 s of them first: a Ctrl-C in that time printed a 40-line
+``KeyboardInterrupt`` traceback, a little later click's "Aborted!" with exit status 1, and SIGTERM ended
+the process without a word.  This module imports nothing of spinstack's until its handlers
 are in place, so that in every phase (imports, reading, planning, solving, writing) the three signals end
 the command with one line on stderr and exit status 128 + the signal number (130, 143, 129):
 
