@@ -32,3 +32,24 @@ def test_every_python_snippet_runs_in_order(tmp_path, monkeypatch):
         lines = [line for line in block.splitlines() if not any(key in line for key in NEEDS_A_CLUSTER)]
         exec(compile("\n".join(lines), f"README.md python block {number}", "exec"), namespace)  # noqa: S102
     assert (tmp_path / "big.nc").exists()
+
+
+def test_the_docs_name_every_sweep_variable():
+    """The README's Sweeps section, spinstack.sweep's docstring and ``spinstack sweep --help`` name every
+    variable a sweep stores (the docstring once listed 8 of the 12)."""
+    import importlib
+
+    from click.testing import CliRunner
+
+    from spinstack._sweep.variables import CATALOGUE
+    from spinstack.cli import main
+
+    readme = (ROOT / "README.md").read_text()
+    sweeps = readme[readme.index("\n## Sweeps"):]
+    sweeps = sweeps[:sweeps.index("\n## ", 1)]
+    docstring = importlib.import_module("spinstack.sweep").__doc__  # the module (spinstack.sweep is the function)
+    help_text = " ".join(CliRunner().invoke(main, ["sweep", "--help"]).stdout.split())
+    for where, text in (("README.md ## Sweeps", sweeps), ("spinstack.sweep docstring", docstring),
+                        ("spinstack sweep --help", help_text)):
+        missing = [name for name in CATALOGUE if not re.search(rf"(?<![\w]){name}(?![\w])", text)]
+        assert not missing, f"{where} does not name {missing}"

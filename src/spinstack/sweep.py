@@ -29,17 +29,20 @@ Each entry of ``parameters`` is one dimension of the result:
 
 Variables (dims = the sweep's dims, then the listed ones):
 
-========================  =====================  ==============================
-``g1``, ``g2``            --                     damping-like efficiencies (seed eq. 1)
-``g1_field``, ``g2_field``  --                   field-like parts
-``torque``                ``layer, component``   torque on every layer (zero in N)
-``accumulation``          ``node, component``    mu_s at the nodes
-``resistance_area``       --                     r = [mu_0(left) - mu_0(right)] / j0
-``spin_resistance_area``  --                     its spin-accumulation part
-========================  =====================  ==============================
+===========================  ====================  =============================================================
+``g1``, ``g2``               --                    damping-like efficiencies (seed eq. 1)
+``g1_field``, ``g2_field``   --                    field-like parts
+``torque``                   ``layer, component``  torque on every layer (zero in N)
+``accumulation``             ``node, component``   mu_s at the nodes
+``resistance_area``          --                    r = [mu_0(left) - mu_0(right)] / j0
+``spin_resistance_area``     --                    its spin-accumulation part
+``tau_DL``, ``tau_FL``       ``layer``             damping-like and field-like spin-orbit torques (MODEL.md 8f)
+``smr_long``, ``smr_trans``  --                    spin Hall magnetoresistance, longitudinal and transverse (8c)
+===========================  ====================  =============================================================
 
 The efficiencies are present when the stack has exactly two F layers with a
-spacer between them (``Solution.efficiency_problem is None``).  Every variable
+spacer between them (``Solution.efficiency_problem is None``); ``tau_DL``,
+``tau_FL``, ``smr_long`` and ``smr_trans`` when it has an in-plane field.  Every variable
 and coordinate carries ``units``, ``long_name`` and ``description`` attributes;
 reduced stacks report ``"reduced"`` units, SI stacks the units of MODEL.md 7
 (mu_s in eV, torque per area in J m-2, resistance-area in ohm m2).  Coordinates

@@ -45,7 +45,6 @@ __all__ = ["MAX_FILE_BYTES", "StackFileError", "load_stack", "stack_from_dict"]
 TOP_KEYS = ("units", "current", "field", "materials", "left", "layers", "right", "interfaces")
 NORMAL_KEYS = ("type", "D", "l", "theta_SH")
 FERROMAGNET_KEYS = ("type", "D", "p", "l", "D_up", "D_dn", "l_J", "l_phi", "D_perp")
-INSULATOR_KEYS = ("kind", "magnetization", "g_mix", "g_s")
 INTERFACE_KEYS = ("node", "g_up", "g_dn", "g_mix", "delta")
 SI_MATERIAL_KEYS = ("rho", "conductivity", "beta", "l_sf")
 MATERIAL_TYPES = ("normal", "ferromagnet")
