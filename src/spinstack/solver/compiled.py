@@ -7,10 +7,11 @@ imports numba and compiles at its first call (``cache=True`` keeps the machine c
 run loads it instead of compiling).  Modules of kernels are therefore cheap to import, and a test or a
 caller may ask :data:`AVAILABLE` without paying for numba.
 
-A kernel that calls another kernel or uses :data:`prange` names it as a global of its module (``from
-.compiled import invert3, prange``): just before numba compiles a function, those globals of its module
-are replaced by the compiled dispatcher and by ``numba.prange``, which numba needs to see.  (A kernel
-reached through an attribute, ``compiled.invert3``, or a closure would not be seen: name it directly.)
+A kernel may call another kernel however it names it (a global, ``compiled.invert3``, a closure's
+variable): numba asks the :class:`Kernel` for its type (``_numba_type_``), which compiles it and answers
+for its dispatcher.  :data:`prange` must be a global of the kernel's module (``from .compiled import
+prange``): numba recognises only ``numba.prange`` itself, so just before numba compiles a function, the
+globals it names are swapped: ``prange`` for ``numba.prange``, kernels for their dispatchers.
 """
 
 from __future__ import annotations
@@ -48,9 +49,11 @@ class Kernel:
     options
         numba.njit's keyword arguments (``cache``, ``parallel``, ``error_model``...).
 
-    Calling it compiles on first use and then calls the compiled dispatcher; any other attribute
-    (``signatures``, ``inspect_types``...) is the dispatcher's.  Once compiled, the module global that
-    named the function names the dispatcher itself, so that later calls skip this wrapper.
+    The first call, or the first public attribute asked for (``signatures``, ``inspect_types``...), or
+    numba asking for its type (``_numba_type_``) imports numba and makes the dispatcher
+    (:meth:`dispatcher`); calls and those attributes are then the dispatcher's, and the module global
+    that named the function names the dispatcher itself, so that later calls skip this wrapper.  (The
+    dispatcher compiles, or loads from numba's cache, per argument types at its first call with them.)
     """
 
     def __init__(self, function: Callable[..., Any], options: dict[str, Any]) -> None:
@@ -59,16 +62,16 @@ class Kernel:
         self._dispatcher: Any = None
         functools.update_wrapper(self, function)
 
-    def compiled(self) -> Any:
-        """The numba dispatcher (numba imported, the function's callees resolved, the cache consulted)."""
+    def dispatcher(self) -> Any:
+        """numba's dispatcher of the function (numba imported; the globals it names swapped, see the module)."""
         if self._dispatcher is None:
             import numba
 
             namespace = self.py_func.__globals__
-            for name in self.py_func.__code__.co_names:  # what numba will look up as globals while compiling
+            for name in self.py_func.__code__.co_names:  # the globals numba will look up while compiling
                 value = namespace.get(name)
                 if isinstance(value, Kernel):
-                    namespace[name] = value.compiled()
+                    namespace[name] = value.dispatcher()
                 elif isinstance(value, _DeferredPrange):
                     namespace[name] = numba.prange
             self._dispatcher = numba.njit(**self.options)(self.py_func)
@@ -77,15 +80,16 @@ class Kernel:
         return self._dispatcher
 
     def __call__(self, *args: Any) -> Any:
-        return self.compiled()(*args)
+        return self.dispatcher()(*args)
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):  # copy, pickle and the like ask for dunders: not the dispatcher's
-            raise AttributeError(name)
-        return getattr(self.compiled(), name)
+        # private names are probed by many tools (copy, pickle, inspect, asyncio): those do not import numba
+        if name.startswith("_") and name != "_numba_type_":
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return getattr(self.dispatcher(), name)
 
     def __reduce__(self) -> Any:  # pickled as numba pickles its dispatchers (by value)
-        return self.compiled().__reduce__()
+        return self.dispatcher().__reduce__()
 
     def __repr__(self) -> str:
         state = "compiled" if self._dispatcher is not None else "compiled at first call"
