@@ -301,7 +301,7 @@ def test_limit_1_no_spin_hall_leaves_results_unchanged():
     layers = [ss.Layer(F1, 1.5, [0, 0, 1]), ss.Layer(N, 2.0), ss.Layer(F2, 1.5, ss.polar(theta))]
     plain = ss.solve(ss.Stack(layers, interfaces=[ss.Interface(1, 2.0, 1.0, g_mix=[1.0, 0.1])]))
     with_field = ss.solve(ss.Stack(layers, field=[0.0, 0.3, -0.2], interfaces=[ss.Interface(1, 2.0, 1.0, g_mix=[1.0, 0.1])]))
-    assert with_field.field_unit is None
+    assert with_field.field_driven is None
     for name in ("accumulation", "torque", "resistance_area"):
         np.testing.assert_array_equal(getattr(with_field, name), getattr(plain, name))
     g, h = plain.efficiency(), with_field.efficiency()

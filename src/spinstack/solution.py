@@ -26,19 +26,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from functools import cached_property, wraps
+from operator import attrgetter
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import si
+from . import units
 from .errors import SpinstackError
 from .model import Ferromagnet, Insulator, Lead, Open, Stack
 from .model.layers import End
 from .model.materials import Material
-from .solver import (Boundary, Element, InterfaceElement, StackArrays, UnitSolution, functional, interface_drops, layer_ends,
-                     resistance_area, solve_nodes, spin_flip_loss, spin_hall_source)
-from .solver import coherent, kernels
-from .solver.hyperbolic import sinh_ratio, x_cosh_ratio
+from .solver import (Boundary, Element, InterfaceElement, StackArrays, UnitSolution, functional, layer_ends,
+                     resistance_area, solve_nodes, spin_flip_loss)
+from .solver import kernels
+from .solver import in_plane
+from .solver.profile import node_potentials, profile, responds_to_field
+from .solver.vectors import dot
 
 # |sin theta| below which g_i is evaluated as its limit by a complex-step rotation
 _DEGENERATE_SINE = 1e-6
@@ -47,8 +50,6 @@ _NEAR_COLLINEAR_SINE = 0.3
 _COMPLEX_STEP = 1e-20
 # the profile values not asked for are kept for the next call up to this many points (times the batch)
 _KEEP_PROFILE_POINTS = 4_000_000
-# |m x sigma_hat|^2 at or below which m counts as parallel to sigma_hat (tau_DL, tau_FL undefined)
-_PARALLEL_NORM = 1e-24
 
 
 def stack_arrays(stack: Stack) -> StackArrays:
@@ -134,7 +135,7 @@ class SpinHallMagnetoresistance:
 
 
 def _report(value: Any, kind: str | None) -> Any:
-    """A model value of an SI stack in the report unit of ``si.REPORTS[kind]`` (tuples and dicts elementwise);
+    """A model value of an SI stack in the report unit of ``units.REPORTS[kind]`` (tuples and dicts elementwise);
     ``kind`` None: the value as it is (a pure number, or a quantity whose SI base unit is its report unit)."""
     if kind is None:
         return value
@@ -142,12 +143,12 @@ def _report(value: Any, kind: str | None) -> Any:
         return tuple(_report(item, kind) for item in value)
     if isinstance(value, dict):
         return {key: _report(item, kind) for key, item in value.items()}
-    return si.report(value, kind)
+    return units.report(value, kind)
 
 
 def _reported(kind: str | None) -> Callable[[Callable[..., Any]], cached_property]:
     """A cached property computed in model units by :attr:`Solution.reduced`; an SI solution reports it
-    converted by ``si.REPORTS[kind]`` (the one table of MODEL.md 7), so nothing is solved twice."""
+    converted by ``units.REPORTS[kind]`` (the one table of MODEL.md 7), so nothing is solved twice."""
     def decorate(compute: Callable[..., Any]) -> cached_property:
         name = compute.__name__
 
@@ -183,6 +184,9 @@ class Solution:
     ----------
     stack
         The validated :class:`~spinstack.model.Stack`.
+    backend
+        The solver backend that solves the node system (:func:`spinstack.solver.backend_names`), or None
+        to let :func:`spinstack.solver.solve_nodes` choose; ValueError when the forced one does not apply.
 
     Notes
     -----
@@ -224,7 +228,7 @@ class Solution:
         j0 = np.broadcast_to(stack.current, stack.batch_shape)
         # an SI solution reports; its model-unit twin solves (one solve, shared)
         self._model: Solution | None = _model_units(stack, self.arrays, j0, backend) if stack.units == "SI" else None
-        self.current = j0 if self._model is None else si.report(j0, "current")
+        self.current = j0 if self._model is None else units.report(j0, "current")
         """The drive: j0 (reduced), or the charge current density J = e j0 in A/m^2 (SI stack); batch shape."""
 
     @property
@@ -236,9 +240,9 @@ class Solution:
         return self if self._model is None else self._model
 
     @_reported(None)
-    def unit(self) -> UnitSolution:
-        """The node system solved per unit current (solved when first needed: efficiencies of
-        interface-free stacks come from a compiled kernel that does not need it)."""
+    def per_unit_current(self) -> UnitSolution:
+        """The node system solved per unit CPP current j0 = 1 (solved when first needed: efficiencies of
+        interface-free stacks come from a compiled kernel that does not need it); model numbers."""
         return solve_nodes(self.arrays, backend=self.backend)
 
     # ------------------------------------------------------------- node values
@@ -251,29 +255,22 @@ class Solution:
         """x of the L + 1 nodes, (..., L + 1) (m for an SI stack)."""
         return self.stack.node_positions
 
-    # the helpers below (_scaled, _driven, _end_current, _torque_dot) work in model numbers: only the
-    # reduced solution calls them (the public properties of an SI solution ask self.reduced)
-    def _scaled(self, per_unit: np.ndarray, extra_axes: int) -> np.ndarray:
-        return self.current.reshape(self.current.shape + (1,) * extra_axes) * per_unit
-
     @_reported(None)
-    def field_unit(self) -> UnitSolution | None:
+    def field_driven(self) -> UnitSolution | None:
         """The node system driven by the in-plane field alone (j0 = 0; MODEL.md 8a, 8b), or ``None``
-        when nothing responds to it (no field, or no N material with theta_SH != 0)."""
-        arrays = self.arrays
-        elements = [e for e in arrays.elements() if e is not None and e.m is None]
-        if arrays.eps is None or not any(np.any(e.theta_SH) for e in elements):
-            return None
-        return solve_nodes(arrays, "field", self.backend)
+        when nothing responds to it (no field, or no N material with theta_SH != 0); model numbers."""
+        return solve_nodes(self.arrays, "field", self.backend) if responds_to_field(self.arrays) else None
 
-    def _driven(self, name: str, extra_axes: int) -> np.ndarray:
-        """Attribute ``name`` of the solution: j0 times the per-unit-current one, plus the field-driven one."""
-        if self.field_unit is not None and not np.any(self.current):  # a pure in-plane drive: no CPP solve
-            return np.array(getattr(self.field_unit, name))
-        total = self._scaled(getattr(self.unit, name), extra_axes)
-        if self.field_unit is not None:
-            total = total + getattr(self.field_unit, name)
-        return total
+    def _driven(self, read: str | Callable[[UnitSolution], Any], extra_axes: int) -> np.ndarray:
+        """``read`` (an attribute name or a function) of the solution: j0 times its value per unit current
+        plus the field-driven one (the drives superpose, MODEL.md 8a).  Model numbers: only the reduced
+        solution calls it (the public properties of an SI solution ask :attr:`reduced`)."""
+        read = attrgetter(read) if isinstance(read, str) else read
+        field = self.field_driven
+        if field is not None and not np.any(self.current):  # a pure in-plane drive: no CPP solve
+            return np.array(read(field))
+        total = self.current.reshape(self.current.shape + (1,) * extra_axes) * read(self.per_unit_current)
+        return total if field is None else total + read(field)
 
     @_reported("accumulation")
     def accumulation(self) -> np.ndarray:
@@ -296,13 +293,10 @@ class Solution:
         They differ by what the interface keeps: the transverse spin absorbed by the
         ferromagnet (torque) and the spin memory loss.
         """
-        if node not in self.unit.interface_currents:
+        if node not in self.arrays.interfaces:
             raise SpinstackError(f"node {node} has no resistive interface")
-        left, right = self.unit.interface_currents[node]
-        left, right = self._scaled(left, 1), self._scaled(right, 1)
-        if self.field_unit is not None:
-            left, right = left + self.field_unit.interface_currents[node][0], right + self.field_unit.interface_currents[node][1]
-        return left, right
+        return self._driven(lambda unit: unit.interface_currents[node][0], 1), \
+            self._driven(lambda unit: unit.interface_currents[node][1], 1)
 
     @_reported("spin_current")
     def spin_current_left(self) -> np.ndarray:
@@ -345,10 +339,7 @@ class Solution:
                 return lead
             return unit.spin_current_left[..., 0, :] if side == "left" else unit.spin_current_right[..., -1, :]
 
-        if self.field_unit is not None and not np.any(self.current):
-            return np.array(value(self.field_unit))
-        total = self._scaled(value(self.unit), 1)
-        return total if self.field_unit is None else total + value(self.field_unit)
+        return self._driven(value, 1)
 
     @_reported("spin_current")
     def spin_flip_loss(self) -> np.ndarray:
@@ -369,7 +360,7 @@ class Solution:
         if not self.arrays.plain:
             raise SpinstackError("the functional S (MODEL.md 5) is stated for the CPP drive between reservoirs "
                                  "and leads only (no in-plane field, no open or insulator end)")
-        mu_a, mu_b = layer_ends(self.unit)
+        mu_a, mu_b = layer_ends(self.per_unit_current)
         j0 = self.current[..., None, None]
         return functional(self.arrays, j0 * mu_a, j0 * mu_b, self.accumulation[..., 0, :],
                           self.accumulation_right[..., -1, :], self.current)
@@ -385,7 +376,7 @@ class Solution:
     def _resistance(self) -> tuple[np.ndarray, np.ndarray]:
         if self.resistance_problem is not None:
             raise SpinstackError(self.resistance_problem)
-        return resistance_area(self.arrays, self.unit)
+        return resistance_area(self.arrays, self.per_unit_current)
 
     @_reported("resistance_area")
     def resistance_area(self) -> np.ndarray:
@@ -412,8 +403,7 @@ class Solution:
     @cached_property
     def sigma_hat(self) -> np.ndarray:
         """sigma_hat = xhat x eps / |eps| (= E_hat x xhat), (..., 3) (MODEL.md 8a)."""
-        direction = self._field_direction()
-        return _cross(np.broadcast_to(np.array([1.0, 0.0, 0.0]), direction.shape), direction)
+        return in_plane.sigma_hat(self._field_direction())
 
     @_reported("torque")
     def torque_ends(self) -> dict[str, np.ndarray]:
@@ -425,7 +415,7 @@ class Solution:
                 continue
             into = self.spin_current_out if side == "right" else -self.spin_current_in
             m = np.broadcast_to(boundary.m, into.shape)
-            found[side] = into - _dot(m, into)[..., None] * m
+            found[side] = into - dot(m, into)[..., None] * m
         return found
 
     @_reported("torque")
@@ -448,32 +438,15 @@ class Solution:
         for i, layer in enumerate(self.arrays.layers):
             if layer.m is not None:
                 # projections from scalar node coordinates: no torque vector per configuration is formed
-                damping[..., i], field_like[..., i] = self._torque_parts(lambda v, i=i: self._torque_dot(i, v), layer.m)
+                project = lambda v, i=i: self._driven(lambda unit: unit.torque_dot(i, v), 0)  # torque[..., i, :] . v
+                damping[..., i], field_like[..., i] = in_plane.torque_parts(project, layer.m, self.sigma_hat)
         return damping, field_like
-
-    def _torque_dot(self, layer: int, vector: np.ndarray) -> np.ndarray:
-        """torque[..., layer, :] . vector, by both drives."""
-        pure = self.field_unit is not None and not np.any(self.current)
-        total = 0.0 if pure else self.current * self.unit.torque_dot(layer, vector)
-        if self.field_unit is not None:
-            total = total + self.field_unit.torque_dot(layer, vector)
-        return total
 
     def torque_parts(self, torque: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(tau_DL, tau_FL) of a torque (..., 3) on a magnet m: torque = tau_DL m x (sigma_hat x m) +
         tau_FL m x sigma_hat (complete for a torque normal to m), in the unit of ``torque``; NaN where
         m || sigma_hat."""
-        return self._torque_parts(lambda v: _dot(torque, v), m)
-
-    def _torque_parts(self, dot: Any, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        sigma = self.sigma_hat
-        m = np.broadcast_to(m, sigma.shape)
-        field_direction = _cross(m, sigma)  # m x sigma_hat; m x (sigma_hat x m) has the same norm
-        norm = _dot(field_direction, field_direction)
-        defined = norm > _PARALLEL_NORM
-        safe = np.where(defined, norm, 1.0)
-        return (np.where(defined, dot(_cross(m, _cross(sigma, m))) / safe, np.nan),
-                np.where(defined, dot(field_direction) / safe, np.nan))
+        return in_plane.torque_parts(lambda v: dot(torque, v), m, self.sigma_hat)
 
     @cached_property
     def spin_orbit_torque_problem(self) -> str | None:
@@ -487,12 +460,8 @@ class Solution:
             sigma = self.sigma_hat
         except SpinstackError as error:
             return str(error)
-        parallel = []
-        for i, layer in enumerate(self.arrays.layers):
-            if layer.m is not None:
-                turned = _cross(np.broadcast_to(layer.m, sigma.shape), sigma)
-                if np.any(_dot(turned, turned) <= _PARALLEL_NORM):
-                    parallel.append(f"layers[{i}]")
+        parallel = [f"layers[{i}]" for i, layer in enumerate(self.arrays.layers)
+                    if layer.m is not None and np.any(in_plane.parallel_to_sigma_hat(layer.m, sigma))]
         if not parallel:
             return None
         where = " (in some configurations)" if self.batch_shape else ""
@@ -515,26 +484,13 @@ class Solution:
         ``change`` and ``total`` in A/m (charge current per width), the ratios dimensionless."""
         if self.reduced is not self:
             found = self.reduced.smr
-            return dataclasses.replace(found, change=si.report(found.change, "sheet_current"),
-                                       total=si.report(found.total, "sheet_current"))
-        arrays, shape = self.arrays, self.batch_shape
+            return dataclasses.replace(found, change=units.report(found.change, "sheet_current"),
+                                       total=units.report(found.total, "sheet_current"))
         direction = self._field_direction()  # raises without a field
         if self.smr_problem is not None:
             raise SpinstackError(self.smr_problem)
-        eps = np.broadcast_to(arrays.eps, shape + (3,))
-        mu_a, mu_b = self.accumulation_right[..., :-1, :], self.accumulation[..., 1:, :]
-        change = np.zeros(shape + (3,))
-        total = np.zeros(shape + (3,))
-        xhat = np.broadcast_to(np.array([1.0, 0.0, 0.0]), shape + (3,))
-        for i, layer in enumerate(arrays.layers):
-            sigma = layer.D / (1.0 - layer.p**2)
-            total = total + (sigma * layer.thickness)[..., None] * eps
-            if layer.m is None and np.any(layer.theta_SH):
-                weight = -(np.asarray(layer.theta_SH) * layer.D / 2.0)[..., None]
-                change = change + weight * _cross(xhat, mu_b[..., i, :] - mu_a[..., i, :])
-        magnitude = np.linalg.norm(total, axis=-1)
-        return SpinHallMagnetoresistance(change, total, -_dot(change, direction) / magnitude,
-                                         -_dot(change, self.sigma_hat) / magnitude)
+        return SpinHallMagnetoresistance(*in_plane.spin_hall_magnetoresistance(
+            self.arrays, self.accumulation, self.accumulation_right, direction, self.sigma_hat))
 
     # ------------------------------------------------------------- efficiency
     def efficiency(self) -> Efficiency:
@@ -551,7 +507,7 @@ class Solution:
         first, second = self.stack.ferromagnet_indices
         if kernels.efficiency_applies(self.arrays):
             return _efficiency_compiled(self.arrays, first, second)
-        return _efficiency(self.arrays, self.unit, first, second)
+        return _efficiency(self.arrays, self.per_unit_current, first, second)
 
     @property
     def efficiency_problem(self) -> str | None:
@@ -593,33 +549,36 @@ class Solution:
         """
         return self._profile_part(x, 2)
 
-    def _profile(self, x: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """mu_s, j_s, mu_0 at ``x`` in model numbers (:attr:`reduced`)."""
-        return tuple(self._profile_part(x, part) for part in range(3))
+    # mu_s, j_s, mu_0 of the last profile call that were not asked for, kept for the next call at the
+    # same positions: (positions, {part: values}); each array is handed out once, so no caller sees
+    # another's writes.  Only the model-number solution (:attr:`reduced`) keeps them.
+    _kept_profile: tuple[np.ndarray, dict[int, np.ndarray]] | None = None
 
     def _profile_part(self, x: ArrayLike, part: int) -> np.ndarray:
-        """mu_s (0), j_s (1) or mu_0 (2) at ``x``.
-
-        All three come from one pass; the two not asked for are kept for the next call at the
-        same positions (each array is handed out once, so no caller sees another's writes).
-        Model numbers: an SI solution asks its :attr:`reduced` twin.
-        """
+        """mu_s (0), j_s (1) or mu_0 (2) at ``x`` in model numbers, all three from one pass of
+        :func:`spinstack.solver.profile.profile` (the other two kept in :attr:`_kept_profile`)."""
         if self.reduced is not self:
             return self.reduced._profile_part(x, part)
         points = np.asarray(x, dtype=float)
-        kept = self.__dict__.get("_kept_profile")
+        kept = self._kept_profile
         if kept is not None and part in kept[1] and kept[0].shape == points.shape and np.array_equal(kept[0], points):
             return kept[1].pop(part)
         if not np.isfinite(points).all():
             raise SpinstackError("positions x must be finite")
-        flat = points.reshape(-1)
-        mu, js, mu0 = _evaluate_profile(self, flat)
+        mu, js, mu0 = profile(self.arrays, points.reshape(-1), self.current, self.accumulation, self.accumulation_right,
+                              *self._node_potentials, spin_hall=self.field_driven is not None)
         shape = self.batch_shape + points.shape
         values = {0: mu.reshape(shape + (3,)), 1: js.reshape(shape + (3,)), 2: mu0.reshape(shape)}
         result = values.pop(part)
         if mu0.size <= _KEEP_PROFILE_POINTS:
-            self.__dict__["_kept_profile"] = (points.copy(), values)
+            self._kept_profile = (points.copy(), values)
         return result
+
+    @cached_property
+    def _node_potentials(self) -> tuple[np.ndarray, np.ndarray]:
+        """mu_0 just left and just right of every node, (..., L + 1) each, mu_0 = 0 left of node 0 (model numbers)."""
+        return node_potentials(self.arrays, self.current, self.accumulation, self.accumulation_right,
+                               self.per_unit_current, self.field_driven)
 
 
 def solution_of(system: Any, caller: str) -> Solution:
@@ -656,6 +615,9 @@ def solve(stack: Stack, backend: str | None = None) -> Solution:
     ----------
     stack
         A :class:`~spinstack.model.Stack`; every numeric parameter may be an array.
+    backend
+        Force a solver backend (:func:`spinstack.solver.backend_names`: "numpy", "banded", ...); None
+        lets :func:`spinstack.solver.solve_nodes` choose.  ValueError when it does not apply to the stack.
 
     Returns
     -------
@@ -761,139 +723,3 @@ def _degenerate_limits(arrays: StackArrays, first: int, second: int) -> tuple[np
     norm = _dot(field1, field1)
     return (-_dot(t1, damping1) / norm, _dot(t2, damping2) / norm,
             -_dot(t1, field1) / norm, _dot(t2, field2) / norm)
-
-
-# ------------------------------------------------------------------ profiles
-def _evaluate_profile(solution: Solution, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """mu_s, j_s (shape B + (N, 3)) and mu_0 (B + (N,)) at the flat positions ``x``."""
-    arrays, shape = solution.arrays, solution.batch_shape
-    n_layers = len(arrays.layers)
-    if kernels.profile_applies(arrays, solution.unit.accumulation, solution.current):
-        # one configuration: every point in one compiled pass
-        potential_left, potential_right = _node_potentials(solution)
-        return kernels.profile_kernel(arrays, x, solution.accumulation, solution.accumulation_right,
-                                      potential_left, potential_right, float(solution.current))
-    # positions broadcast only over the thicknesses' own shape: a scalar geometry uses searchsorted
-    thicknesses = [np.asarray(e.thickness) for e in arrays.layers]
-    geometry = np.broadcast_shapes(*(t.shape for t in thicknesses)) if thicknesses else ()
-    positions = np.cumsum(np.stack([np.zeros(geometry)] + [np.broadcast_to(t, geometry) for t in thicknesses], axis=-1), axis=-1)
-    if positions.ndim == 1:
-        region = np.searchsorted(positions, x, side="right") - 1
-    else:
-        region = (x[:, None] >= positions[..., None, :]).sum(axis=-1) - 1
-    region = np.where(x == positions[..., -1:], n_layers - 1, region) if n_layers else region
-    region = np.broadcast_to(region, shape + x.shape)
-    positions = np.broadcast_to(positions, shape + (n_layers + 1,))
-    mu_left, mu_right = solution.accumulation, solution.accumulation_right  # (B..., L + 1, 3)
-    current = solution.current[..., None]  # (B..., 1)
-    N = x.shape[0]
-    mu = np.zeros(shape + (N, 3))
-    js = np.zeros(shape + (N, 3))
-    mu0 = np.zeros(shape + (N,))
-    potential_left, potential_right = _node_potentials(solution)
-
-    def gather(values: np.ndarray, inside: np.ndarray) -> np.ndarray:
-        """values (B..., L[, 3]) picked at each point's layer -> (B..., N[, 3])."""
-        index = np.where(inside, region, 0)
-        if values.ndim == len(shape) + 2:
-            return np.take_along_axis(values, np.broadcast_to(index[..., None], index.shape + (3,)), axis=-2)
-        return np.take_along_axis(values, index, axis=-1)
-
-    if n_layers:
-        inside = (region >= 0) & (region < n_layers)
-        stacked = lambda name: np.stack([np.broadcast_to(getattr(e, name), shape) for e in arrays.layers], axis=-1)
-        D, l, d, p = stacked("D"), stacked("l"), stacked("thickness"), stacked("p")
-        m = np.stack([np.broadcast_to(e.m if e.m is not None else np.zeros(3), shape + (3,)) for e in arrays.layers], axis=-2)
-        D, l, d, p, m = (gather(v, inside) for v in (D, l, d, p, m))
-        x_a = gather(positions[..., :-1], inside)
-        a, b = gather(mu_right[..., :-1, :], inside), gather(mu_left[..., 1:, :], inside)
-        potential_a = gather(potential_right[..., :-1], inside)
-        X = d / l
-        t = np.clip((x - x_a) / d, 0.0, 1.0)
-        mu_in = a * sinh_ratio(1.0 - t, X)[..., None] + b * sinh_ratio(t, X)[..., None]
-        slope = (b * x_cosh_ratio(t, X)[..., None] - a * x_cosh_ratio(1.0 - t, X)[..., None]) / d[..., None]
-        js_in = (p * current)[..., None] * m - 0.5 * D[..., None] * slope
-        if solution.field_unit is not None:  # the spin Hall source of N layers (MODEL.md 8b)
-            sources = np.stack([np.broadcast_to(_spin_hall_source(e, arrays), shape + (3,)) for e in arrays.layers], axis=-2)
-            js_in = js_in + gather(sources, inside)
-        for i, layer in enumerate(arrays.layers):
-            if layer.is_coherent:  # MODEL.md 8e: longitudinal part as above, transverse from the complex sinh forms
-                here = inside & (region == i)
-                if not here.any():
-                    continue
-                parameters = layer._replace(**{name: np.broadcast_to(getattr(layer, name), shape)[..., None] for name in
-                                               ("D", "l", "thickness", "l_J", "l_phi", "D_perp")})
-                mu_perp, js_perp = coherent.profile(parameters, t, a, b, m)
-                mu_coherent = _dot(m, mu_in)[..., None] * m + mu_perp
-                js_coherent = _dot(m, js_in)[..., None] * m + js_perp
-                mu_in = np.where(here[..., None], mu_coherent, mu_in)
-                js_in = np.where(here[..., None], js_coherent, js_in)
-        along_in = _dot(m, mu_in) - _dot(m, a)
-        mu0_in = potential_a - current * (x - x_a) * (1.0 - p**2) / D - 0.5 * p * along_in
-        mu = np.where(inside[..., None], mu_in, mu)
-        js = np.where(inside[..., None], js_in, js)
-        mu0 = np.where(inside, mu0_in, mu0)
-
-    for end, side in ((arrays.left, "left"), (arrays.right, "right")):
-        node = 0 if side == "left" else n_layers
-        here = region < 0 if side == "left" else region >= n_layers
-        x_node = positions[..., node : node + 1]
-        node_potential = potential_left if side == "left" else potential_right
-        mu_nodes = mu_left if side == "left" else mu_right
-        if end is None:  # reservoir: mu_s = 0, no spin current, mu_0 constant
-            mu0 = np.where(here, node_potential[..., node : node + 1], mu0)
-            continue
-        D, l, p = (np.broadcast_to(v, shape)[..., None] for v in (end.D, end.l, end.p))
-        m = np.zeros(shape + (1, 3)) if end.m is None else np.broadcast_to(end.m, shape + (3,))[..., None, :]
-        mu_node = mu_nodes[..., node, :][..., None, :]
-        mu_end = mu_node * np.exp(-np.abs(x - x_node) / l)[..., None]
-        sign = -1.0 if side == "left" else 1.0
-        js_end = (p * current)[..., None] * m + sign * (D / (2.0 * l))[..., None] * mu_end
-        if end.is_coherent:  # MODEL.md 8e: the transverse part decays as exp(-k |x - x_node|), j_perp = -+Gt mu_perp
-            k = np.broadcast_to(coherent.wavenumber(end), shape)[..., None]
-            gt = np.broadcast_to(coherent.lead_stiffness(end), shape)[..., None]
-            mu_perp = coherent.act(np.exp(-k * np.abs(x - x_node)), m, mu_node)
-            mu_end = _dot(m, mu_end)[..., None] * m + mu_perp
-            js_end = _dot(m, js_end)[..., None] * m + sign * coherent.act(gt, m, mu_perp)
-        if solution.field_unit is not None:
-            js_end = js_end + np.broadcast_to(_spin_hall_source(end, arrays), shape + (3,))[..., None, :]
-        along = _dot(m, mu_end - mu_node)
-        mu0_end = node_potential[..., node : node + 1] - current * (x - x_node) * (1.0 - p**2) / D - 0.5 * p * along
-        mu = np.where(here[..., None], mu_end, mu)
-        js = np.where(here[..., None], js_end, js)
-        mu0 = np.where(here, mu0_end, mu0)
-    return mu, js, mu0
-
-
-def _spin_hall_source(element: Element, arrays: StackArrays) -> np.ndarray:
-    """s of an N element under the stack's field (zero in F and without a field)."""
-    if element.m is not None or arrays.eps is None:
-        return np.zeros(3)
-    return spin_hall_source(element, arrays.eps)
-
-
-def _node_potentials(solution: Solution) -> tuple[np.ndarray, np.ndarray]:
-    """mu_0 just left and just right of every node, (B..., L + 1) each, with mu_0 = 0 left of node 0.
-
-    Each layer drops j0 d / sigma + (p/2) m.(mu_b - mu_a); a resistive interface drops
-    j0 / g - gamma m.(mu^- - mu^+)/2 (MODEL.md 3b).
-    """
-    arrays, shape = solution.arrays, solution.batch_shape
-    n_layers = len(arrays.layers)
-    j0 = solution.current
-    drops = {node: j0 * ohmic + j0 * spin for node, (ohmic, spin) in interface_drops(arrays, solution.unit).items()}
-    if solution.field_unit is not None:  # the spin parts of the field-driven accumulation (no ohmic drop: j0 = 0)
-        for node, (_, spin) in interface_drops(arrays, solution.field_unit).items():
-            drops[node] = drops[node] + spin
-    mu_a, mu_b = solution.accumulation_right[..., :-1, :], solution.accumulation[..., 1:, :]
-    left = np.zeros(shape + (n_layers + 1,))
-    right = np.zeros(shape + (n_layers + 1,))
-    for k in range(n_layers + 1):
-        if k > 0:
-            layer = arrays.layers[k - 1]
-            drop = j0 * layer.thickness * (1.0 - layer.p**2) / layer.D
-            if layer.is_ferromagnet:
-                drop = drop + 0.5 * layer.p * _dot(layer.m, mu_b[..., k - 1, :] - mu_a[..., k - 1, :])
-            left[..., k] = right[..., k - 1] - drop
-        right[..., k] = left[..., k] - drops.get(k, 0.0)
-    return left, right

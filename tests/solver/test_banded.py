@@ -53,7 +53,7 @@ def test_solve_uses_the_banded_path_for_long_single_stacks():
     stack = long_stack(np.random.default_rng(7), 30, "N", "N")
     assert len(stack.layers) > LONG_STACK
     solution = ss.solve(stack)
-    assert isinstance(solution.unit, LayerwiseSolution)
+    assert isinstance(solution.per_unit_current, LayerwiseSolution)
     balance = solution.spin_current_in - solution.spin_current_out - solution.deposit.sum(0) - solution.spin_flip_loss.sum(0)
     np.testing.assert_allclose(balance, 0.0, atol=1e-12)
 

@@ -9,6 +9,7 @@ import spinstack as ss
 from spinstack import solution as solution_module
 from spinstack.solution import _efficiency, stack_arrays
 from spinstack.solver import kernels, solve_nodes
+from spinstack.solver.profile import node_potentials, profile
 
 pytestmark = pytest.mark.skipif(not kernels.AVAILABLE, reason="numba not installed")
 
@@ -122,13 +123,16 @@ def test_solution_efficiency_uses_the_kernel_and_keeps_the_numpy_path_for_interf
     np.testing.assert_array_equal(values.g2, reference.g2)
 
 
+def evaluate_profile(solution, x, backend=None):
+    """mu_s, j_s, mu_0 of ``solution`` at the flat ``x`` by :func:`spinstack.solver.profile.profile`."""
+    potentials = node_potentials(solution.arrays, solution.current, solution.accumulation, solution.accumulation_right,
+                                 solution.per_unit_current, solution.field_driven)
+    return profile(solution.arrays, x, solution.current, solution.accumulation, solution.accumulation_right,
+                   *potentials, spin_hall=solution.field_driven is not None, backend=backend)
+
+
 def profile_reference(solution, x):
-    original = kernels.profile_applies
-    kernels.profile_applies = lambda *args: False
-    try:
-        return solution_module._evaluate_profile(solution, x)
-    finally:
-        kernels.profile_applies = original
+    return evaluate_profile(solution, x, backend="numpy")
 
 
 @pytest.mark.parametrize("ends", [("reservoir", "reservoir"), ("N", "F"), ("F", "Ninf"), ("Ninf", "reservoir")])
@@ -142,9 +146,9 @@ def test_profile_kernel_equals_numpy(seed, ends, interface):
     solution = ss.solve(stack)
     nodes_x = solution.node_positions
     x = np.concatenate([nodes_x, np.linspace(-5, nodes_x[-1] + 5, 2001), rng.uniform(-3, nodes_x[-1] + 3, 500)])
-    fast = solution_module._evaluate_profile(solution, x)
+    fast = evaluate_profile(solution, x, backend="compiled")
     reference = profile_reference(solution, x)
-    assert kernels.profile_applies(solution.arrays, solution.unit.accumulation, solution.current)
+    assert kernels.profile_applies(solution.arrays, solution.per_unit_current.accumulation, solution.current)
     for a, b in zip(fast, reference):
         assert a.shape == b.shape
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-14 * max(1.0, np.abs(b).max()))

@@ -203,10 +203,10 @@ def test_single_configuration_against_the_banded_and_compiled_reference(g):
         if backend not in applicable_backends(arrays):  # (numba is not installed)
             continue
         layerwise = solve_nodes(arrays, backend=backend)
-        assert_close(solution.unit.accumulation, layerwise.accumulation, bound(g), "accumulation")
-        assert_close(solution.unit.accumulation_right, layerwise.accumulation, bound(g), "accumulation_right")
-        assert_close(solution.unit.torque, layerwise.torque, bound(g), "torque")
-    assert isinstance(ss.solve(reference).unit, LayerwiseSolution)
+        assert_close(solution.per_unit_current.accumulation, layerwise.accumulation, bound(g), "accumulation")
+        assert_close(solution.per_unit_current.accumulation_right, layerwise.accumulation, bound(g), "accumulation_right")
+        assert_close(solution.per_unit_current.torque, layerwise.torque, bound(g), "torque")
+    assert isinstance(ss.solve(reference).per_unit_current, LayerwiseSolution)
     assert_close(solution.efficiency().g2, ss.solve(reference).efficiency().g2, bound(g), "g2")
 
 

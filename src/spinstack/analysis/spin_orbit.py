@@ -35,11 +35,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .. import si
 from ..errors import SpinstackError
 from ..model import Ferromagnet, Insulator, Open, Stack
 from ..model.paths import parameter_value, with_parameter
 from ..solution import Solution, solve, stack_of
+from ..solver.in_plane import sigma_hat as spin_hall_polarisation
+from ..units import report
 
 #: the rotation planes of :func:`smr_angle`, in the order of the figures
 PLANES = ("alpha", "beta", "gamma")
@@ -199,7 +200,7 @@ def torque_thickness(stack: Stack | Solution, values: ArrayLike, parameter: str 
     damping, field_like = _parts(solution.reduced if reduced else solution, target)
     closed = _limit4(solution, parameter, target)  # model numbers (a spin current)
     if closed is not None and not reduced and solution.reduced is not solution:
-        closed = si.report(closed, "torque")
+        closed = report(closed, "torque")
     return TorqueCurve(parameter, values, target, np.asarray(damping, dtype=float),
                        np.asarray(field_like, dtype=float), closed)
 
@@ -264,7 +265,7 @@ def chen_smr(stack: Stack | Solution, magnetization: ArrayLike | None = None) ->
     m = m / np.linalg.norm(m, axis=-1, keepdims=True)
     eps = np.asarray(stack.field, dtype=float)
     eps_hat = eps / np.linalg.norm(eps, axis=-1, keepdims=True)
-    sigma_hat = np.cross(np.array([1.0, 0.0, 0.0]), eps_hat)
+    sigma_hat = spin_hall_polarisation(eps_hat)
     m_eps, m_sigma, m_x = (m * eps_hat).sum(-1), (m * sigma_hat).sum(-1), m[..., 0]
     return drho0 + drho1 * (1.0 - m_sigma**2), drho1 * m_eps * m_sigma + drho2 * m_x
 
@@ -297,7 +298,7 @@ def smr_scan_plane(stack: Stack | Solution, plane: str) -> tuple[np.ndarray, np.
         raise SpinstackError(f"unknown rotation plane {plane!r} (expected one of: {', '.join(PLANES)})")
     eps = np.asarray(stack.field, dtype=float)
     eps_hat = eps / np.linalg.norm(eps)
-    sigma_hat = np.cross(np.array([1.0, 0.0, 0.0]), eps_hat)
+    sigma_hat = spin_hall_polarisation(eps_hat)
     normal = np.array([1.0, 0.0, 0.0])
     return {"alpha": (eps_hat, sigma_hat), "beta": (normal, sigma_hat), "gamma": (normal, eps_hat)}[plane]
 
