@@ -25,7 +25,7 @@ import numpy as np
 from ..analysis.efficiency import with_angle
 from ..errors import SpinstackError, StackError
 from ..model import Insulator, Stack, checks
-from ..model.paths import COMPONENTS, THETA, material_keys, parameter_value, with_parameter
+from ..model.paths import COMPONENTS, THETA, material_keys, parameter_value, parse, with_parameter
 from ..units import ELECTRON_CHARGE
 
 #: separator of the paths in the name of a zipped axis
@@ -117,15 +117,16 @@ def _check_path(stack: Stack, path: str) -> None:
         raise
     # a vector path takes a whole vector: 3 (or 2) swept numbers would be read as one vector, the same at every
     # point; sweep its components (or angles) instead
-    if path.endswith("magnetization"):
+    parsed = parse(path)
+    if parsed.kind == "direction":
         raise StackError(path, "a direction (a vector) cannot be swept as numbers: sweep "
                                f"{path}.theta or {path}.phi (degrees)"
-                               + (", or theta" if path.startswith("layers[") and len(stack.ferromagnet_indices) == 2
+                               + (", or theta" if parsed.owner == "layer" and len(stack.ferromagnet_indices) == 2
                                   else ""))
-    if path == "field":
+    if parsed.kind == "field":
         raise StackError(path, "a vector cannot be swept as numbers: sweep its in-plane components "
                                f"{' or '.join(FIELD_COMPONENTS)}")
-    if path.endswith(".g_mix"):
+    if parsed.kind == "mixing_conductance":
         raise StackError(path, f"[g_r, g_i] cannot be swept as numbers: sweep {path}.real (g_r) or {path}.imag (g_i)")
 
 
@@ -235,7 +236,7 @@ def validate_values(stack: Stack, axes: tuple[Axis, ...], chunk_size: int,
     for axis in axes:
         paths = tuple(path for path in axis.paths if path != THETA or touching)
         if len(paths) < len(axis.paths):
-            checks.finite(axis.values[axis.paths.index(THETA)], THETA, bounded=False)
+            checks.require_finite(axis.values[axis.paths.index(THETA)], THETA, bounded=False)
         if not paths:
             continue
         built = Axis(axis.dim, paths, tuple(v for path, v in zip(axis.paths, axis.values) if path in paths))
