@@ -27,10 +27,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import si
 from ..errors import SpinstackError
 from ..model import Lead, Stack
 from ..solution import Solution, solution_of
+from ..units import report
 
 _Y = np.array([0.0, 1.0, 0.0])
 _Z = np.array([0.0, 0.0, 1.0])
@@ -194,9 +194,9 @@ def hodograph(system: Stack | Solution, samples: int = 65) -> Hodograph:
     fold = _hodograph(solution.reduced, samples)
     if solution.reduced is solution:
         return fold
-    return dataclasses.replace(fold, x=si.report(fold.x, "length"),
-                               accumulation=si.report(fold.accumulation, "accumulation"),
-                               spin_current=si.report(fold.spin_current, "spin_current"))
+    return dataclasses.replace(fold, x=report(fold.x, "length"),
+                               accumulation=report(fold.accumulation, "accumulation"),
+                               spin_current=report(fold.spin_current, "spin_current"))
 
 
 def _hodograph(solution: Solution, samples: int) -> Hodograph:
