@@ -1,11 +1,15 @@
-"""Solution API details that are not physics: when efficiency and the spin-orbit torque are (not) defined."""
+"""Solution API details that are not physics: when efficiency and the spin-orbit torque are (not) defined, and the
+two drives (per unit current, field-driven) behind every output."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import spinstack as ss
+from spinstack import si
 
 F1, F2, N = ss.Ferromagnet("F1", 1.0, 0.5, 2.0), ss.Ferromagnet("F2", 1.0, 0.3, 2.0), ss.Normal("N", 3.0, 10.0)
 
@@ -70,3 +74,24 @@ def test_spin_orbit_torque_problem_without_a_field_is_the_error_it_raises(field)
         solution.spin_orbit_torque
     assert solution.spin_orbit_torque_problem == str(raised.value)
     assert "field" in solution.spin_orbit_torque_problem
+
+
+# ------------------------------------------------------------------ the two drives behind every output
+def test_outputs_are_j0_times_the_per_unit_current_solution_plus_the_field_driven_one():
+    """MODEL.md 8a: the CPP drive and the in-plane drive superpose; an SI solution shares its model twin's solves."""
+    layers = [ss.Layer(Pt, 3.0), ss.Layer(F1, 1.5, ss.polar(np.array([30.0, 90.0]), 20.0)), ss.Layer(N, 2.0)]
+    solution = ss.solve(ss.Stack(layers, current=-0.7, field=[0.0, 0.6, 0.8]))
+    per_unit, field = solution.per_unit_current, solution.field_driven
+    j0 = solution.current[:, None, None]
+    np.testing.assert_array_equal(solution.accumulation, j0 * per_unit.accumulation + field.accumulation)
+    np.testing.assert_array_equal(solution.torque, j0 * per_unit.torque + field.torque)
+    # nothing responds to a field without a spin Hall metal: no field-driven solve
+    assert ss.solve(ss.Stack(layers[1:], current=1.0, field=[0.0, 1.0, 0.0])).field_driven is None
+
+
+def test_an_si_solution_reports_its_model_twin_without_solving_again():
+    stack = ss.load_stack(Path(__file__).resolve().parents[1] / "examples" / "yig-pt-smr-si.toml")
+    solution = ss.solve(stack)
+    assert solution.reduced is not solution
+    assert solution.field_driven is solution.reduced.field_driven and solution.field_driven is not None
+    np.testing.assert_array_equal(solution.accumulation, si.report(solution.reduced.accumulation, "accumulation"))

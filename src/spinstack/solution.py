@@ -6,15 +6,10 @@
 >>> solution.torque                   # (..., L, 3) on every layer (zero in N)
 >>> solution.efficiency().g2          # two-F stacks: seed eq. (1)
 
-All arrays carry the stack's batch shape in front; vectors are [x, y, z].
-
-Units: a reduced stack reports the seed's reduced units; an SI stack (``stack.units == "SI"``)
-reports every dimensional output in the report units of MODEL.md 7, the numbers of
-``spinstack solve --json`` and of sweeps (:data:`spinstack.si.REPORTS`): x in m, mu_s and mu_0
-in eV, spin currents as |e| j_s in A/m^2, torques per area in J/m^2, resistance-area in
-Ohm m^2, the current as J in A/m^2.  ``solution.reduced`` is the same solution in the solver's
-model numbers (SI base units of the reduced model for an SI stack: mu in J, j_s a particle flux
-in m^-2 s^-1); ``spinstack.si.report`` / ``from_reduced`` convert those.
+All arrays carry the stack's batch shape in front; vectors are [x, y, z].  A reduced stack reports
+the seed's reduced units, an SI stack the report units of MODEL.md 7 (the table in :class:`Solution`).
+The numerics live in :mod:`spinstack.solver` (node system, profiles, in-plane read-out); a Solution
+solves lazily, keeps what it solved, and converts.
 """
 
 from __future__ import annotations

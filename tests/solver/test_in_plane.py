@@ -45,7 +45,8 @@ def test_torque_parts_are_nan_exactly_where_m_is_parallel_to_sigma_hat():
 
 
 def test_spin_hall_magnetoresistance_by_hand():
-    """MODEL.md 8c with arbitrary node accumulations: delta I from the N layers with theta_SH only, I0 from every layer."""
+    """MODEL.md 8c with arbitrary node accumulations: delta I from the N layers with theta_SH only, I0 from every
+    layer."""
     rng = np.random.default_rng(3)
     Pt, W = ss.Normal("Pt", 2.0, 1.4, theta_SH=0.19), ss.Normal("W", 0.7, 1.1, theta_SH=-0.3)
     Cu, Co = ss.Normal("Cu", 5.0, 20.0), ss.Ferromagnet("Co", 1.2, 0.4, 3.0)
@@ -55,7 +56,8 @@ def test_spin_hall_magnetoresistance_by_hand():
     mu, mu_right = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
     direction = eps / 0.5
     sigma = np.cross([1.0, 0.0, 0.0], direction)
-    change, total, longitudinal, transverse = in_plane.spin_hall_magnetoresistance(arrays, mu, mu_right, direction, sigma)
+    found = in_plane.spin_hall_magnetoresistance(arrays, mu, mu_right, direction, sigma)
+    change, total, longitudinal, transverse = found
     xhat = np.array([1.0, 0.0, 0.0])
     expected_change = (-(0.19 * 2.0 / 2) * np.cross(xhat, mu[1] - mu_right[0])
                        - (-0.3 * 0.7 / 2) * np.cross(xhat, mu[4] - mu_right[3]))

@@ -57,7 +57,8 @@ def test_one_layer_is_the_closed_form_sinh_profile(backend):
     arrays = one_layer(d)
     mu_left, mu_right, potential_left, potential_right = node_values(rng, ())
     x = np.concatenate([np.linspace(0.0, d, 41), rng.uniform(0.0, d, 40)])
-    mu, js, mu0 = profile(arrays, x, np.asarray(J0), mu_left, mu_right, potential_left, potential_right, backend=backend)
+    values = mu_left, mu_right, potential_left, potential_right
+    mu, js, mu0 = profile(arrays, x, np.asarray(J0), *values, backend=backend)
     expected = sinh_profile(x, 0.0, d, mu_right[0], mu_left[1], potential_right[0])
     for name, value, reference in zip(("mu_s", "j_s", "mu_0"), (mu, js, mu0), expected):
         np.testing.assert_allclose(value, reference, rtol=0, atol=1e-12 * np.abs(reference).max(), err_msg=name)
@@ -92,7 +93,8 @@ def test_a_lead_carries_the_exponential_tail():
     mu_left, mu_right, potential_left, potential_right = node_values(rng, ())
     mu_left[0] = rng.normal(size=3)  # an N lead: a free 3-vector at node 0
     x = np.linspace(-9.0, -1e-3, 50)
-    mu, js, mu0 = profile(arrays, x, np.asarray(J0), mu_left, mu_right, potential_left, potential_right, backend="numpy")
+    values = mu_left, mu_right, potential_left, potential_right
+    mu, js, mu0 = profile(arrays, x, np.asarray(J0), *values, backend="numpy")
     tail = mu_left[0] * np.exp(x / N.l)[:, None]
     np.testing.assert_allclose(mu, tail, rtol=1e-14)
     np.testing.assert_allclose(js, -(N.D / (2 * N.l)) * tail, rtol=1e-14)  # left lead: j_s = -G mu_s (p = 0)
