@@ -35,6 +35,7 @@ from .solver import (Boundary, Element, InterfaceElement, StackArrays, UnitSolut
                      resistance_area, solve_nodes, spin_flip_loss)
 from .solver import kernels
 from .solver import in_plane
+from .solver.in_plane import SpinHallMagnetoresistance
 from .solver.profile import node_potentials, profile, responds_to_field
 from .solver.vectors import dot
 
@@ -107,26 +108,6 @@ class Efficiency:
     def theta(self) -> np.ndarray:
         """Angle between m1 and m2, radians (evaluated when first asked for)."""
         return np.arctan2(self.sine, self.cosine)
-
-
-@dataclass(frozen=True)
-class SpinHallMagnetoresistance:
-    """MODEL.md 8c: the inverse spin Hall change of the in-plane current and its ratios.
-
-    Attributes
-    ----------
-    change : (..., 3)  delta I, sum over N layers of -(theta_SH D / 2) xhat x [mu(x_b-) - mu(x_a+)]
-    total : (..., 3)  I0, sum over the layers of sigma d eps (leads excluded)
-        (both in-plane particle currents per width; for an SI stack charge currents per width
-        e x that, in A/m, as ``smr.dI``, ``smr.I0`` of the JSON)
-    longitudinal : -delta I . eps_hat / |I0|, the relative resistance change Delta R / R
-    transverse : -delta I . sigma_hat / |I0|
-    """
-
-    change: np.ndarray
-    total: np.ndarray
-    longitudinal: np.ndarray
-    transverse: np.ndarray
 
 
 def _report(value: Any, kind: str | None) -> Any:
@@ -474,7 +455,7 @@ class Solution:
         return None
 
     @cached_property
-    def smr(self) -> "SpinHallMagnetoresistance":
+    def smr(self) -> SpinHallMagnetoresistance:
         """Spin Hall magnetoresistance of the whole stack to first order (MODEL.md 8c); for an SI stack
         ``change`` and ``total`` in A/m (charge current per width), the ratios dimensionless."""
         if self.reduced is not self:
@@ -484,8 +465,8 @@ class Solution:
         direction = self._field_direction()  # raises without a field
         if self.smr_problem is not None:
             raise SpinstackError(self.smr_problem)
-        return SpinHallMagnetoresistance(*in_plane.spin_hall_magnetoresistance(
-            self.arrays, self.accumulation, self.accumulation_right, direction, self.sigma_hat))
+        return in_plane.spin_hall_magnetoresistance(self.arrays, self.accumulation, self.accumulation_right, direction,
+                                                    self.sigma_hat)
 
     # ------------------------------------------------------------- efficiency
     def efficiency(self) -> Efficiency:

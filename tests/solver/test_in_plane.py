@@ -56,8 +56,8 @@ def test_spin_hall_magnetoresistance_by_hand():
     mu, mu_right = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
     direction = eps / 0.5
     sigma = np.cross([1.0, 0.0, 0.0], direction)
-    found = in_plane.spin_hall_magnetoresistance(arrays, mu, mu_right, direction, sigma)
-    change, total, longitudinal, transverse = found
+    smr = in_plane.spin_hall_magnetoresistance(arrays, mu, mu_right, direction, sigma)
+    change, total, longitudinal, transverse = smr.change, smr.total, smr.longitudinal, smr.transverse
     xhat = np.array([1.0, 0.0, 0.0])
     expected_change = (-(0.19 * 2.0 / 2) * np.cross(xhat, mu[1] - mu_right[0])
                        - (-0.3 * 0.7 / 2) * np.cross(xhat, mu[4] - mu_right[3]))

@@ -11,17 +11,39 @@ Shapes carry the batch shape B in front; vectors are [x, y, z] on the last axis.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from .arrays import StackArrays
 from .vectors import cross, dot
 
-__all__ = ["PARALLEL_NORM", "parallel_to_sigma_hat", "sigma_hat", "spin_hall_magnetoresistance", "torque_parts"]
+__all__ = ["PARALLEL_NORM", "SpinHallMagnetoresistance", "parallel_to_sigma_hat", "sigma_hat",
+           "spin_hall_magnetoresistance", "torque_parts"]
 
 # |m x sigma_hat|^2 at or below which m counts as parallel to sigma_hat (tau_DL, tau_FL undefined)
 PARALLEL_NORM = 1e-24
 _XHAT = np.array([1.0, 0.0, 0.0])
+
+
+@dataclass(frozen=True)
+class SpinHallMagnetoresistance:
+    """MODEL.md 8c: the inverse spin Hall change of the in-plane current and its ratios.
+
+    Attributes
+    ----------
+    change : (..., 3)  delta I, sum over N layers of -(theta_SH D / 2) xhat x [mu(x_b-) - mu(x_a+)]
+    total : (..., 3)  I0, sum over the layers of sigma d eps (leads excluded)
+        (both in-plane particle currents per width; for an SI stack charge currents per width
+        e x that, in A/m, as ``smr.dI``, ``smr.I0`` of the JSON)
+    longitudinal : -delta I . eps_hat / |I0|, the relative resistance change Delta R / R
+    transverse : -delta I . sigma_hat / |I0|
+    """
+
+    change: np.ndarray
+    total: np.ndarray
+    longitudinal: np.ndarray
+    transverse: np.ndarray
 
 
 def sigma_hat(field_direction: np.ndarray) -> np.ndarray:
@@ -65,8 +87,7 @@ def torque_parts(project: Callable[[np.ndarray], np.ndarray], m: np.ndarray, sig
 
 
 def spin_hall_magnetoresistance(arrays: StackArrays, accumulation: np.ndarray, accumulation_right: np.ndarray,
-                                field_direction: np.ndarray, sigma: np.ndarray
-                                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                                field_direction: np.ndarray, sigma: np.ndarray) -> SpinHallMagnetoresistance:
     """The inverse spin Hall change of the in-plane current to first order, and its ratios (MODEL.md 8c).
 
         delta I = sum over N layers of -(theta_SH D / 2) xhat x [mu(x_b-) - mu(x_a+)]
@@ -84,8 +105,9 @@ def spin_hall_magnetoresistance(arrays: StackArrays, accumulation: np.ndarray, a
 
     Returns
     -------
-    change, total : B + (3,), in-plane particle currents per width (delta I, I0).
-    longitudinal, transverse : B, dimensionless (longitudinal is Delta R / R).
+    SpinHallMagnetoresistance
+        ``change``, ``total`` (B + (3,)): delta I and I0, in-plane particle currents per width;
+        ``longitudinal``, ``transverse`` (B): dimensionless (longitudinal is Delta R / R).
     """
     shape = arrays.batch_shape
     eps = np.broadcast_to(arrays.eps, shape + (3,))
@@ -100,4 +122,5 @@ def spin_hall_magnetoresistance(arrays: StackArrays, accumulation: np.ndarray, a
             weight = -(np.asarray(layer.theta_SH) * layer.D / 2.0)[..., None]
             change = change + weight * cross(xhat, mu_b[..., i, :] - mu_a[..., i, :])
     magnitude = np.linalg.norm(total, axis=-1)
-    return change, total, -dot(change, field_direction) / magnitude, -dot(change, sigma) / magnitude
+    return SpinHallMagnetoresistance(change, total, -dot(change, field_direction) / magnitude,
+                                     -dot(change, sigma) / magnitude)
