@@ -15,10 +15,8 @@ solves lazily, keeps what it solved, and converts.
 from __future__ import annotations
 
 import dataclasses
-import weakref
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from functools import cached_property, wraps
 from operator import attrgetter
@@ -28,86 +26,17 @@ from numpy.typing import ArrayLike
 
 from . import units
 from .errors import SpinstackError
-from .model import Ferromagnet, Insulator, Lead, Open, Stack
-from .model.layers import End
-from .model.materials import Material
-from .solver import (Boundary, Element, InterfaceElement, StackArrays, UnitSolution, functional, layer_ends,
-                     resistance_area, solve_nodes, spin_flip_loss)
-from .solver import kernels
+from .model import Stack
+from .prepared import efficiency_problem, stack_arrays
+from .solver import StackArrays, UnitSolution, functional, layer_ends, resistance_area, solve_nodes, spin_flip_loss
 from .solver import in_plane
+from .solver.efficiency import Efficiency, efficiency
 from .solver.in_plane import SpinHallMagnetoresistance
 from .solver.profile import node_potentials, profile, responds_to_field
 from .solver.vectors import dot
 
-# |sin theta| below which g_i is evaluated as its limit by a complex-step rotation
-_DEGENERATE_SINE = 1e-6
-# below this |sin theta| the scalar projections lose digits (eps / sin^2): use torque vectors
-_NEAR_COLLINEAR_SINE = 0.3
-_COMPLEX_STEP = 1e-20
 # the profile values not asked for are kept for the next call up to this many points (times the batch)
 _KEEP_PROFILE_POINTS = 4_000_000
-
-
-def stack_arrays(stack: Stack) -> StackArrays:
-    """The numeric content of ``stack`` for the solver (no copies of the parameter arrays).
-
-    Built once per stack and kept while the stack lives: a validated stack is immutable (its
-    arrays are read-only), and a stack of 10^4 layers costs a Python object per layer here.
-    """
-    known = _ARRAYS.get(stack)
-    if known is None:
-        known = _ARRAYS[stack] = _stack_arrays(stack)
-    return known
-
-
-_ARRAYS: "weakref.WeakKeyDictionary[Stack, StackArrays]" = weakref.WeakKeyDictionary()
-
-
-def _stack_arrays(stack: Stack) -> StackArrays:
-    def element(material: Material, magnetization: np.ndarray | None, thickness: np.ndarray | None) -> Element:
-        p = material.p if isinstance(material, Ferromagnet) else np.zeros(())
-        coherence = {}
-        if isinstance(material, Ferromagnet) and material.coherent:  # MODEL.md 8e; a missing length is inf
-            coherence = dict(l_J=np.inf if material.l_J is None else material.l_J,
-                             l_phi=np.inf if material.l_phi is None else material.l_phi,
-                             D_perp=material.transverse_conductance)
-        return Element(D=material.D, l=material.l, p=p, m=magnetization, thickness=thickness, theta_SH=material.theta_SH,
-                       **coherence)
-
-    def end(side: End) -> Element | None:
-        return element(side.material, side.magnetization, None) if isinstance(side, Lead) else None
-
-    boundaries = {}
-    for name, side in (("left", stack.left), ("right", stack.right)):
-        if isinstance(side, Open):
-            boundaries[name] = Boundary("open")
-        elif isinstance(side, Insulator):
-            boundaries[name] = Boundary("insulator", side.magnetization, side.g_mix[..., 0], side.g_mix[..., 1], side.g_s)
-    layers = tuple(element(layer.material, layer.magnetization, layer.thickness) for layer in stack.layers)
-    interfaces = {i.node: InterfaceElement(i.g, i.gamma, i.g_mix, i.delta) for i in stack.interfaces}
-    return StackArrays(layers, end(stack.left), end(stack.right), stack.batch_shape, interfaces, boundaries, stack.field)
-
-
-@dataclass(frozen=True)
-class Efficiency:
-    """Spin-transfer efficiencies of a two-F stack (seed eq. 1), per unit particle current.
-
-    T1 = -j0 [g1 m1 x (m2 x m1) + g1_field m1 x m2],  T2 = +j0 [g2 m2 x (m1 x m2) + g2_field m2 x m1]
-    (hbar/2 units).  F1 is the left (upstream for j0 > 0) ferromagnet.  At theta = 0
-    and pi the values are the limits (continuity), not 0/0.  All have the batch shape.
-    """
-
-    g1: np.ndarray
-    g2: np.ndarray
-    g1_field: np.ndarray
-    g2_field: np.ndarray
-    sine: np.ndarray  # |m1 x m2|
-    cosine: np.ndarray  # m1 . m2
-
-    @cached_property
-    def theta(self) -> np.ndarray:
-        """Angle between m1 and m2, radians (evaluated when first asked for)."""
-        return np.arctan2(self.sine, self.cosine)
 
 
 def _report(value: Any, kind: str | None) -> Any:
@@ -481,9 +410,8 @@ class Solution:
         if problem is not None:
             raise SpinstackError(problem)
         first, second = self.stack.ferromagnet_indices
-        if kernels.efficiency_applies(self.arrays):
-            return _efficiency_compiled(self.arrays, first, second)
-        return _efficiency(self.arrays, self.per_unit_current, first, second)
+        # the compiled kernel where it applies (no node system kept), else the projected per-unit-current solve
+        return efficiency(self.arrays, first, second, self.backend, lambda: self.per_unit_current)
 
     @property
     def efficiency_problem(self) -> str | None:
@@ -492,14 +420,7 @@ class Solution:
         g1, g2 need exactly two F layers (leads not counted) with something between
         them: two touching F layers must stay collinear, so no angle can be varied.
         """
-        indices = self.stack.ferromagnet_indices
-        if self.stack.has_boundary_ends:
-            return "efficiency functions are per unit CPP current, and no current crosses an open or insulator end"
-        if len(indices) != 2:
-            return f"efficiency functions need exactly two F layers, this stack has {len(indices)}"
-        if indices[1] == indices[0] + 1:
-            return "efficiency functions need a spacer between the two F layers (touching F layers stay collinear)"
-        return None
+        return efficiency_problem(self.stack)
 
     # ---------------------------------------------------------------- profiles
     @_reported_method("accumulation")
@@ -602,100 +523,3 @@ def solve(stack: Stack, backend: str | None = None) -> Solution:
     return Solution(stack, backend)
 
 
-# ---------------------------------------------------------------- efficiency
-def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    # np.cross is slow on small trailing axes; spell it out (works for complex input)
-    return np.stack([a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1],
-                     a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
-                     a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]], axis=-1)
-
-
-def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
-
-
-def _efficiency(arrays: StackArrays, unit: UnitSolution, first: int, second: int) -> Efficiency:
-    shape = arrays.batch_shape
-    m1 = np.broadcast_to(arrays.layers[first].m, shape + (3,))
-    m2 = np.broadcast_to(arrays.layers[second].m, shape + (3,))
-    cosine = _dot(m1, m2)
-    field = _cross(m1, m2)  # m1 x m2; |m1 x m2|^2 = sin^2 theta normalises all four basis vectors
-    norm = _dot(field, field)
-    sine = np.sqrt(norm)
-    degenerate = sine < _DEGENERATE_SINE
-    near = (sine < _NEAR_COLLINEAR_SINE) & ~degenerate
-    safe = np.where(degenerate | near, 1.0, norm)
-    # T1 . (m1 x (m2 x m1)) = T1 . m2 (T1 is normal to m1), T2 . (m2 x (m1 x m2)) = T2 . m1, m2 x m1 = -m1 x m2;
-    # the projections come from scalar node coordinates (no torque vector per configuration)
-    values = [np.asarray(v, dtype=float) for v in (
-        -unit.torque_dot(first, m2) / safe, unit.torque_dot(second, m1) / safe,
-        -unit.torque_dot(first, field) / safe, -unit.torque_dot(second, field) / safe)]
-    for mask, evaluate in ((near, _by_vectors), (degenerate, _degenerate_limits)):
-        if mask.any():
-            selection = np.flatnonzero(mask)
-            for value, exact in zip(values, evaluate(arrays.take(selection), first, second)):
-                value.reshape(-1)[selection] = exact
-    return Efficiency(*values, sine=sine, cosine=cosine)
-
-
-def _efficiency_compiled(arrays: StackArrays, first: int, second: int) -> Efficiency:
-    """:func:`_efficiency` by the compiled kernel (interface-free real stacks): torques as vectors for
-    every configuration (the precision of :func:`_by_vectors`), the degenerate limits as there."""
-    shape = arrays.batch_shape
-    out, degenerate = kernels.efficiency_kernel(arrays, first, second, _DEGENERATE_SINE)
-    values = [out[i].reshape(shape) for i in range(6)]
-    if degenerate.any():
-        selection = np.flatnonzero(degenerate)
-        for value, exact in zip(values, _degenerate_limits(arrays.take(selection), first, second)):
-            value.reshape(-1)[selection] = exact
-    return Efficiency(*values[:4], sine=values[4], cosine=values[5])
-
-
-def _by_vectors(arrays: StackArrays, first: int, second: int) -> tuple[np.ndarray, ...]:
-    """g's near collinearity from torque vectors projected on the (small) basis vectors.
-
-    The scalar route subtracts two O(1) projections to get an O(theta^2) one (error
-    eps / theta^2); forming the transverse torque first keeps it at eps / theta.
-    """
-    unit = solve_nodes(arrays)
-    m1, m2 = arrays.layers[first].m, arrays.layers[second].m
-    t1, t2 = unit.torque_of(first), unit.torque_of(second)
-    field = _cross(m1, m2)
-    norm = _dot(field, field)
-    return (-_dot(t1, _cross(m1, _cross(m2, m1))) / norm, _dot(t2, _cross(m2, _cross(m1, m2))) / norm,
-            -_dot(t1, field) / norm, -_dot(t2, field) / norm)
-
-
-def _degenerate_limits(arrays: StackArrays, first: int, second: int) -> tuple[np.ndarray, ...]:
-    """g_i at (nearly) collinear m1, m2 as limits: rotate m2 by an imaginary angle i h.
-
-    With m2(ih) = m2 + i h (n x m2) (n a unit vector normal to m1), the imaginary
-    parts of the torques and basis vectors are h times their derivatives along the
-    rotation, exactly (complex step, no cancellation).  Both vanish linearly at
-    theta = 0, pi and their ratio is the limit of g_i; g_i is even in the angle, so
-    for |sin theta| < 1e-6 this equals g_i(theta) to O(theta^2).
-    """
-    m1, m2 = arrays.layers[first].m, arrays.layers[second].m
-    # a unit normal to m1: cross with the coordinate axis least aligned with it
-    helper = np.eye(3)[np.argmin(np.abs(m1), axis=-1)]
-    normal = _cross(m1, helper)
-    normal = normal / np.linalg.norm(normal, axis=-1, keepdims=True)
-    rotated = m2 + 1j * _COMPLEX_STEP * _cross(normal, m2)
-    layer = arrays.layers[second]
-    complex_arrays = arrays.with_layer(second, layer._replace(m=rotated))
-    lead = arrays.right
-    if second == len(arrays.layers) - 1 and lead is not None and lead.is_ferromagnet:
-        # a touching F lead is collinear with F2 and turns with it (the model forbids any other contact)
-        aligned = np.sign(_dot(np.broadcast_to(lead.m, m2.shape), m2))[..., None]
-        complex_arrays = complex_arrays.with_right(lead._replace(m=aligned * rotated))
-    unit = solve_nodes(complex_arrays)
-    m1 = m1 + 0j
-    t1, t2 = unit.torque_of(first), unit.torque_of(second)
-    basis = (_cross(m1, _cross(rotated, m1)), _cross(m1, rotated),
-             _cross(rotated, _cross(m1, rotated)), _cross(rotated, m1))
-    # every vector here vanishes at the degenerate point: keep the derivatives (imaginary parts)
-    damping1, field1, damping2, field2 = (np.imag(v) for v in basis)
-    t1, t2 = np.imag(t1), np.imag(t2)
-    norm = _dot(field1, field1)
-    return (-_dot(t1, damping1) / norm, _dot(t2, damping2) / norm,
-            -_dot(t1, field1) / norm, _dot(t2, field2) / norm)

@@ -350,7 +350,7 @@ def test_fast_paths_refuse_coherent_stacks():
     arrays = stack_arrays(ss.Stack(layers))
     assert arrays.coherent
     assert applicable_backends(arrays) == ["numpy"]
-    assert not kernels.efficiency_applies(arrays)
+    assert not kernels.applies(arrays)
     assert not kernels.profile_applies(arrays)
     plain = stack_arrays(ss.Stack([ss.Layer(G if i % 2 else N, 1.0,
                                             [0, 0, 1] if i % 2 else None) for i in range(12)]))

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 import spinstack as ss
-from spinstack import solution as solution_module
-from spinstack.solution import _efficiency, stack_arrays
-from spinstack.solver import kernels, solve_nodes
+from spinstack.prepared import stack_arrays
+from spinstack.solver import applicable_backends, kernels, resistance_area, solve_nodes
+from spinstack.solver.efficiency import efficiency as efficiency_of
+from spinstack.solver.efficiency import from_solution
 from spinstack.solver.profile import node_potentials, profile
 
 pytestmark = pytest.mark.skipif(not kernels.AVAILABLE, reason="numba not installed")
@@ -48,8 +49,8 @@ def random_stack(rng, theta, left, right, extra_magnets: bool = True) -> tuple[s
 
 
 def compare(arrays, first, second):
-    fast = solution_module._efficiency_compiled(arrays, first, second)
-    reference = _efficiency(arrays, solve_nodes(arrays), first, second)
+    fast = efficiency_of(arrays, first, second, backend="compiled")
+    reference = from_solution(arrays, solve_nodes(arrays, backend="numpy"), first, second)
     sine = np.abs(np.sin(reference.theta))
     np.testing.assert_array_equal(fast.theta, reference.theta)
     for name in ("g1", "g2", "g1_field", "g2_field"):
@@ -61,6 +62,23 @@ def compare(arrays, first, second):
         assert np.all(np.abs(a - b) <= tolerance), (name, np.abs(a - b).max())
 
 
+def compare_outputs(arrays, serial=None):
+    """Torques, node values and the spin part of r of the chain kernel against the numpy backend."""
+    found = kernels.run(kernels.Table(arrays), torque=True, accumulation=True, resistance=True, serial=serial)
+    reference = solve_nodes(arrays, backend="numpy")
+    shape = arrays.batch_shape
+    n = len(arrays.layers)
+    for name, value, expected in (("torque", found["torque"].reshape(shape + (n, 3)), reference.torque),
+                                  ("accumulation", found["accumulation"].reshape(shape + (n + 1, 3)),
+                                   reference.accumulation),
+                                  ("spin_resistance", found["spin_resistance"].reshape(shape),
+                                   resistance_area(arrays, reference)[1])):
+        expected = np.broadcast_to(expected, value.shape)
+        scale = max(1.0, float(np.abs(expected).max()))
+        np.testing.assert_allclose(value, expected, rtol=0, atol=1e-13 * scale, err_msg=name)
+    return found
+
+
 @pytest.mark.parametrize("ends", [("reservoir", "reservoir"), ("N", "F"), ("F", "Ninf"), ("Ninf", "reservoir")])
 @pytest.mark.parametrize("seed", range(4))
 def test_efficiency_kernel_equals_numpy(seed, ends):
@@ -68,17 +86,18 @@ def test_efficiency_kernel_equals_numpy(seed, ends):
     theta = np.concatenate([[0.0, 180.0, 1e-7, 179.9999999, 1e-3, 10.0, 90.0], rng.uniform(0, 180, 50)])
     stack, first, second = random_stack(rng, theta, *ends)
     arrays = stack_arrays(stack)
-    assert kernels.efficiency_applies(arrays)
+    assert kernels.applies(arrays)
     compare(arrays, first, second)
+    compare_outputs(arrays)
 
 
 @pytest.mark.parametrize("ends", [("reservoir", "reservoir"), ("N", "F"), ("F", "reservoir")])
-@pytest.mark.parametrize("lanes", [1, 2, 3])  # batches of 1, 2 and 3 blocks + a ragged remainder
-def test_rail_only_chains_take_the_vectorised_kernel(lanes, ends, monkeypatch):
-    """F1/N/F2 with varying p, d and angle: every active node on a rail (the scalar kernel)."""
-    rng = np.random.default_rng(lanes)
-    size = lanes * kernels._LANES * kernels._BLOCKS_PER_CHUNK // 8 + 37
-    theta = np.concatenate([[0.0, 180.0, 1e-7, 90.0], rng.uniform(0, 180, size - 4)])
+@pytest.mark.parametrize("size", [1, 63, 64, 65, kernels.SERIAL_BELOW + 129])
+def test_rail_only_chains_over_blocks_and_chunks(size, ends):
+    """F1/N/F2 with varying p, d and angle: every active node on a rail (the scalar system), batches that
+    end inside and at the edge of a block, and one run in parallel chunks."""
+    rng = np.random.default_rng(size)
+    theta = np.concatenate([[0.0, 180.0, 1e-7, 90.0], rng.uniform(0, 180, size)])[:size]
     F1 = ss.Ferromagnet("F1", 1.0, rng.uniform(-0.9, 0.9, size), 2.0)
     F2 = ss.Ferromagnet("F2", 1.5, 0.4, np.inf)
     stack = ss.Stack([ss.Layer(F1, rng.uniform(0.1, 3, size), [0, 0, 1]), ss.Layer(N, 2.0), ss.Layer(F2, 1.0, ss.polar(theta))],
@@ -86,11 +105,23 @@ def test_rail_only_chains_take_the_vectorised_kernel(lanes, ends, monkeypatch):
     arrays = stack_arrays(stack)
     dims, _ = kernels.node_bases(arrays)
     assert not np.any(dims == 3)
-    called = []
-    original = kernels._efficiency_axes_loop
-    monkeypatch.setattr(kernels, "_efficiency_axes_loop", lambda *a: called.append(1) or original(*a))
     compare(arrays, 0, 2)
-    assert called
+    compare_outputs(arrays)
+
+
+def test_serial_and_parallel_kernels_are_identical():
+    rng = np.random.default_rng(8)
+    theta = rng.uniform(0, 180, 3 * kernels.SERIAL_BELOW + 17)
+    for ends in (("reservoir", "reservoir"), ("N", "F")):
+        stack, first, second = random_stack(rng, theta, *ends)
+        table = kernels.Table(stack_arrays(stack))
+        serial = kernels.run(table, pair=(first, second), torque=True, accumulation=True, resistance=True, serial=True)
+        parallel = kernels.run(table, pair=(first, second), torque=True, accumulation=True, resistance=True,
+                               serial=False)
+        for name in ("torque", "accumulation", "spin_resistance", "degenerate"):
+            np.testing.assert_array_equal(serial[name], parallel[name], err_msg=name)
+        for a, b in zip(serial["efficiency"], parallel["efficiency"]):
+            np.testing.assert_array_equal(a, b)
 
 
 def test_efficiency_kernel_batched_shapes_and_varying_parameters():
@@ -105,22 +136,55 @@ def test_efficiency_kernel_batched_shapes_and_varying_parameters():
     arrays = stack_arrays(stack)
     assert arrays.batch_shape == (7, 5)
     compare(arrays, first, second)
+    compare_outputs(arrays)
     # a single configuration (batch shape ())
     single, first, second = random_stack(rng, 35.0, "reservoir", "N")
     compare(stack_arrays(single), first, second)
+    compare_outputs(stack_arrays(single))
+
+
+def test_compiled_backend_read_out_equals_numpy():
+    """The "compiled" backend's ChainSolution: faces, lead currents, deposits from its node values."""
+    rng = np.random.default_rng(4)
+    stack, _, _ = random_stack(rng, np.linspace(0.0, 180.0, 9), "N", "F")
+    arrays = stack_arrays(stack)
+    assert "compiled" in applicable_backends(arrays)
+    fast, reference = solve_nodes(arrays, backend="compiled"), solve_nodes(arrays, backend="numpy")
+    for name in ("accumulation", "accumulation_right", "spin_current_left", "spin_current_right", "lead_current_left",
+                 "lead_current_right", "deposit", "torque"):
+        a, b = getattr(fast, name), getattr(reference, name)
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-13 * max(1.0, np.abs(b).max()), err_msg=name)
+    for k in range(len(arrays.layers) + 1):
+        np.testing.assert_allclose(fast.deposit_at(k), reference.deposit_at(k), rtol=0, atol=1e-13)
 
 
 def test_solution_efficiency_uses_the_kernel_and_keeps_the_numpy_path_for_interfaces():
     rng = np.random.default_rng(3)
     stack, first, second = random_stack(rng, np.linspace(0, 180, 9), "N", "N", extra_magnets=False)
-    assert kernels.efficiency_applies(stack_arrays(stack))
+    assert kernels.applies(stack_arrays(stack))
     with_interface = ss.Stack(stack.layers, left=stack.left, right=stack.right,
                               interfaces=[ss.Interface(second, 2.0, 1.0, [1.0, 0.2])])
     arrays = stack_arrays(with_interface)
-    assert not kernels.efficiency_applies(arrays)
+    assert not kernels.applies(arrays)
     values = ss.solve(with_interface).efficiency()
-    reference = _efficiency(arrays, solve_nodes(arrays), first, second)
+    reference = from_solution(arrays, solve_nodes(arrays), first, second)
     np.testing.assert_array_equal(values.g2, reference.g2)
+
+
+def test_angles_in_degrees_turn_exactly():
+    """The kernel's cos and sin of an angle in degrees: exact at multiples of 90, within 2 ulp of numpy's
+    cos(deg2rad) elsewhere (the reduction to +-45 degrees is exact)."""
+    degrees = np.concatenate([np.arange(-720.0, 721.0, 90.0), np.linspace(-400.0, 400.0, 20001), [1e-300, 45.0, 1e-7]])
+    values = np.array([kernels._cos_sin_degrees(t) for t in degrees])
+    exact = np.round(degrees / 90.0) * 90.0 == degrees
+    quadrant = (np.round(degrees / 90.0) % 4).astype(int)
+    assert np.array_equal(values[exact, 0], np.array([1.0, 0.0, -1.0, 0.0])[quadrant[exact]])
+    assert np.array_equal(values[exact, 1], np.array([0.0, 1.0, 0.0, -1.0])[quadrant[exact]])
+    radians = np.deg2rad(degrees)
+    # numpy's argument carries the rounding of deg2rad (up to ulp(radians)); the kernel's does not
+    tolerance = 2 * np.spacing(np.maximum(np.abs(radians), 1.0))
+    assert np.all(np.abs(values[:, 0] - np.cos(radians)) <= tolerance)
+    assert np.all(np.abs(values[:, 1] - np.sin(radians)) <= tolerance)
 
 
 def evaluate_profile(solution, x, backend=None):

@@ -22,7 +22,8 @@ from click.testing import CliRunner
 import spinstack as ss
 from spinstack.cli import main
 from spinstack.io.stackfile import stack_from_dict
-from spinstack.solution import _efficiency, _efficiency_compiled, stack_arrays
+from spinstack.solution import stack_arrays
+from spinstack.solver.efficiency import efficiency as efficiency_of, from_solution
 from spinstack.solver import applicable_backends, kernels, solve_nodes
 from spinstack.solver.readout import LayerwiseSolution
 
@@ -175,9 +176,9 @@ def test_interfaces_at_every_node_tend_to_none(g, ends, thin):
     # scalar projections) against the reference by the numpy elimination and by the compiled kernel
     efficiency = solution.efficiency()
     arrays = stack_arrays(multilayer(THETA, None, ends, thin))
-    references = [_efficiency(arrays, solve_nodes(arrays), 0, 4)]
+    references = [from_solution(arrays, solve_nodes(arrays, backend="numpy"), 0, 4)]
     if kernels.AVAILABLE:
-        references.append(_efficiency_compiled(arrays, 0, 4))
+        references.append(efficiency_of(arrays, 0, 4, backend="compiled"))
     # the field-like parts are zero here: all four compared on the scale of g1, g2
     scale = max(float(np.abs(references[0].g1).max()), float(np.abs(references[0].g2).max()))
     for expected in references:

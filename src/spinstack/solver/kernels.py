@@ -1,12 +1,15 @@
-"""Compiled (numba) kernels for the two hot paths, equal to the numpy paths up to round-off.
+"""Compiled (numba) kernels, equal to the numpy paths up to round-off.
 
-* :func:`efficiency_kernel`: the node system of MODEL.md 3a and the efficiencies g1, g2 (and the
-  field-like partners) of two F layers, one configuration at a time in a parallel loop over the
-  flat batch.  Stacks without resistive interfaces only (every chain node is a reservoir, an
-  axis node of 1 unknown or a free node of 3, every two-port a multiple of the identity);
-  the torques are formed as vectors before they are projected, which keeps the precision of
-  the near-collinear route (error eps / theta, not eps / theta^2).  Parameters are read
-  through (row, stride) tables: a parameter constant over the batch is stored once.
+* :func:`run`: the chain kernel.  The node system of MODEL.md 3a of an interface-free stack (every
+  chain node a reservoir, an axis node of 1 unknown or a free node of 3, every two-port a multiple of
+  the identity), one configuration at a time: node values (spin accumulation), torques on every layer,
+  the spin part of the resistance-area and the efficiencies g1, g2 (and the field-like partners) of two
+  F layers, formed as torque vectors before they are projected, which keeps the precision of the
+  near-collinear route (error eps / theta, not eps / theta^2).  Parameters are read through
+  (row, stride) tables (:class:`Table`): a parameter constant over the batch is stored once.  The
+  magnetizations may be given directly (a prepared stack's new directions) or by a rotation angle
+  (the efficiency curve), so nothing is built per configuration in Python.  A batch runs in a parallel
+  loop over chunks, a small one on the calling thread (:data:`SERIAL_BELOW`).
 * :func:`profile_kernel`: mu_s(x), j_s(x) and mu_0(x) of one configuration at many points in
   one pass (the exact sinh profiles of MODEL.md 2, exponential tails in leads).
 
@@ -16,18 +19,23 @@ Both compile on first use (``cache=True`` keeps the machine code on disk).  With
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
 
-from .arrays import Element, StackArrays
+from .arrays import StackArrays
 from .compiled import AVAILABLE, invert3, njit, prange
 from .hyperbolic import _x_over_one_minus_exp as _x_over_one_minus_exp_array
 from .twoports import layer_stiffness, lead_stiffness
 
 # element kinds
 RESERVOIR, LEFT_LEAD, LAYER, RIGHT_LEAD = 0, 1, 2, 3
+# configurations per task of the parallel loop, and the batch size below which the calling thread runs the
+# batch alone (a thread pool woken for a few configurations costs more than it saves, and its workers keep
+# spinning on the cores after it)
 _CHUNK = 2048
+SERIAL_BELOW = 4096
 
 
 @njit(cache=True, error_model="numpy")
@@ -37,455 +45,320 @@ def _x_over_one_minus_exp(X):
     return X / (-math.expm1(-2.0 * X))
 
 
-@njit(cache=True, error_model="numpy")
-def _parameter(const, rows, vary, element, j, b):
-    r = rows[element, j]
-    if r < 0:
-        return const[element, j]
-    return vary[r, b]
-
-
-@njit(cache=True, error_model="numpy")
-def _magnetization(mconst, mrows, mvary, element, b, out):
-    r = mrows[element]
-    for c in range(3):
-        if r == -2:
-            out[element, c] = 0.0
-        elif r == -1:
-            out[element, c] = mconst[element, c]
-        else:
-            out[element, c] = mvary[r, b, c]
-
+# ------------------------------------------------------------------ the chain kernel
+# An interface-free chain (every node a reservoir, an axis node of 1 unknown or a free node of 3; every
+# two-port a multiple of the identity), solved for a block of configurations at a time: each step below
+# loops over the block's configurations, so the arrays handed between steps cost once per block, not once
+# per configuration.  The same steps run in a parallel loop over chunks of a batch and in a serial loop
+# (small batches: no thread pool woken, nothing left spinning).
 
 @njit(cache=True, error_model="numpy")
-def _element(kinds, const, rows, vary, mconst, mrows, mvary, e, b, m, source, K):
-    """The two-port of element e in configuration b: m, source p m and the stiffnesses K."""
-    kind = kinds[e]
-    _magnetization(mconst, mrows, mvary, e, b, m)
-    K[e, 0] = 0.0
-    K[e, 1] = 0.0
-    K[e, 2] = 0.0
-    K[e, 3] = 0.0
-    if kind == RESERVOIR:
-        source[e, 0] = 0.0
-        source[e, 1] = 0.0
-        source[e, 2] = 0.0
-        return
-    first_stiffness = _parameter(const, rows, vary, e, 0, b)
-    p = _parameter(const, rows, vary, e, 2, b)
-    for c in range(3):
-        source[e, c] = p * m[e, c]
-    if kind == LAYER:
-        gs = _parameter(const, rows, vary, e, 1, b)
-        K[e, 0] = first_stiffness
-        K[e, 1] = -gs
-        K[e, 2] = gs
-        K[e, 3] = -first_stiffness
-    elif kind == LEFT_LEAD:
-        K[e, 3] = -first_stiffness
+def _two_ports(start, width, everything, kinds, varies, const, rows, vary, mconst, mrows, msign, mvary, m, source, K):
+    """m, the source p m and the stiffnesses K = (K_aa, K_ab, K_ba, K_bb) of every element (``everything``)
+    or of those that vary over the batch, for configurations start .. start + width (MODEL.md 2)."""
+    for e in range(kinds.shape[0]):
+        if not (everything or varies[e]):
+            continue
+        kind = kinds[e]
+        r = mrows[e]
+        for w in range(width):
+            b = start + w
+            for c in range(3):
+                if r == -2:
+                    m[e, c, w] = 0.0
+                elif r == -1:
+                    m[e, c, w] = mconst[e, c]
+                else:
+                    m[e, c, w] = msign[e] * mvary[b, r, c]
+            for j in range(4):
+                K[e, j, w] = 0.0
+            if kind == RESERVOIR:
+                for c in range(3):
+                    source[e, c, w] = 0.0
+                continue
+            first_stiffness = const[e, 0] if rows[e, 0] < 0 else vary[rows[e, 0], b]
+            p = const[e, 2] if rows[e, 2] < 0 else vary[rows[e, 2], b]
+            for c in range(3):
+                source[e, c, w] = p * m[e, c, w]
+            if kind == LAYER:
+                gs = const[e, 1] if rows[e, 1] < 0 else vary[rows[e, 1], b]
+                K[e, 0, w] = first_stiffness
+                K[e, 1, w] = -gs
+                K[e, 2, w] = gs
+                K[e, 3, w] = -first_stiffness
+            elif kind == LEFT_LEAD:
+                K[e, 3, w] = -first_stiffness
+            else:
+                K[e, 0, w] = first_stiffness
+
+
+# sin and cos on [-pi/4, pi/4]: the minimax polynomials of fdlibm's __kernel_sin, __kernel_cos (error < 1 ulp)
+_S1, _S2, _S3 = -1.66666666666666324348e-01, 8.33333333332248946124e-03, -1.98412698298579493134e-04
+_S4, _S5, _S6 = 2.75573137070700676789e-06, -2.50507602534068634195e-08, 1.58969099521155010221e-10
+_C1, _C2, _C3 = 4.16666666666666019037e-02, -1.38888888888741095749e-03, 2.48015872894767294178e-05
+_C4, _C5, _C6 = -2.75573143513906633035e-07, 2.08757232129817482790e-09, -1.13596475577881948265e-11
+
+
+@njit(cache=True, error_model="numpy")
+def _cos_sin_degrees(degrees):
+    """(cos, sin) of an angle in degrees.  The reduction to [-45, 45] degrees is exact (a multiple of 90
+    subtracted), so multiples of 90 degrees give exact zeros and ones, and the rest is the polynomial of
+    the reduced angle in radians (branch-free: the loop over a block vectorises, unlike libm's calls)."""
+    n = math.floor(degrees / 90.0 + 0.5)
+    x = (degrees - 90.0 * n) * (math.pi / 180.0)
+    z = x * x
+    sine = x + z * x * (_S1 + z * (_S2 + z * (_S3 + z * (_S4 + z * (_S5 + z * _S6)))))
+    half = 0.5 * z
+    w = 1.0 - half
+    cosine = w + (((1.0 - w) - half) + z * z * (_C1 + z * (_C2 + z * (_C3 + z * (_C4 + z * (_C5 + z * _C6))))))
+    quadrant = n - 4.0 * math.floor(0.25 * n)  # 0, 1, 2, 3
+    c = cosine if quadrant == 0.0 else -sine if quadrant == 1.0 else -cosine if quadrant == 2.0 else sine
+    s = sine if quadrant == 0.0 else cosine if quadrant == 1.0 else -sine if quadrant == 2.0 else -cosine
+    return c, s
+
+
+@njit(cache=True, error_model="numpy")
+def _turn(start, width, turned, signs, plane, angles, degrees, const, rows, vary, m, source):
+    """m = sign (cos t plane[0] + sin t plane[1]) and the source p m of the elements with ``turned`` set,
+    t = angles[b] in degrees (``degrees``) or radians.  Collinear configurations stay exactly collinear (as
+    with ``analysis.with_angle``): exact zeros of cos at +-90 degrees and of sin at 0 and +-180 degrees."""
+    cosines = np.empty(width)
+    sines = np.empty(width)
+    if degrees:
+        for w in range(width):
+            cosines[w], sines[w] = _cos_sin_degrees(angles[start + w])
     else:
-        K[e, 0] = first_stiffness
+        half = 0.5 * math.pi
+        for w in range(width):
+            angle = angles[start + w]
+            cosines[w] = 0.0 if angle == half or angle == -half else math.cos(angle)
+            sines[w] = 0.0 if angle == 0.0 or angle == math.pi or angle == -math.pi else math.sin(angle)
+    for e in range(turned.shape[0]):
+        if not turned[e]:
+            continue
+        for c in range(3):
+            along, across = signs[e] * plane[0, c], signs[e] * plane[1, c]
+            for w in range(width):
+                m[e, c, w] = cosines[w] * along + sines[w] * across
+        if rows[e, 2] < 0:
+            p = const[e, 2]
+            for c in range(3):
+                for w in range(width):
+                    source[e, c, w] = p * m[e, c, w]
+        else:
+            for c in range(3):
+                for w in range(width):
+                    source[e, c, w] = vary[rows[e, 2], start + w] * m[e, c, w]
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
-def _efficiency_loop(kinds, varies, const, rows, vary, mconst, mrows, mvary, dims, axes, first, second, size, degenerate_sine, out, degenerate):
-    n_elements = kinds.shape[0]
-    n_nodes = n_elements - 1
-    n_chunks = (size + _CHUNK - 1) // _CHUNK
-    for chunk in prange(n_chunks):
-        m = np.zeros((n_elements, 3))
-        source = np.zeros((n_elements, 3))
-        K = np.zeros((n_elements, 4))  # K_aa, K_ab, K_ba, K_bb
-        basis = np.zeros((n_nodes, 3))
-        carry = np.zeros((n_nodes, 3, 3))
-        partial = np.zeros((n_nodes, 3))
-        x = np.zeros((n_nodes, 3))
-        mu = np.zeros((n_nodes, 3))
-        block = np.zeros((3, 3))
-        coupling = np.zeros((3, 3))
-        upper = np.zeros((3, 3))
-        rhs = np.zeros(3)
-        inverse = np.zeros((3, 3))
-        torques = np.zeros((2, 3))
-        stop = min(size, (chunk + 1) * _CHUNK)
-        all_axes = True
+@njit(cache=True, error_model="numpy")
+def _node_values(width, dims, axes, m, source, K, mu, carry, partial, x):
+    """mu at every node (nodes, 3, width) by block elimination of the tridiagonal node system (MODEL.md 3a):
+    1x1 blocks on a rail (the node value is x m), 3x3 at a free node; reservoir nodes 0.  The system is the
+    Hessian of the functional S (MODEL.md 5): symmetric positive definite, no pivoting."""
+    n_nodes = dims.shape[0]
+    block = np.zeros((3, 3))
+    coupling = np.zeros((3, 3))
+    upper = np.zeros((3, 3))
+    rhs = np.zeros(3)
+    inverse = np.zeros((3, 3))
+    for w in range(width):
+        previous = -1
         for k in range(n_nodes):
-            if dims[k] == 3:
-                all_axes = False
-        start = chunk * _CHUNK
-        for e in range(n_elements):  # every element once per chunk, then only those that vary
-            _element(kinds, const, rows, vary, mconst, mrows, mvary, e, start, m, source, K)
-        for b in range(start, stop):
-            # two-ports of the elements whose parameters vary (MODEL.md 2)
-            for e in range(n_elements):
-                if varies[e]:
-                    kind = kinds[e]
-                    r = mrows[e]
-                    if r >= 0:
-                        m[e, 0] = mvary[r, b, 0]
-                        m[e, 1] = mvary[r, b, 1]
-                        m[e, 2] = mvary[r, b, 2]
-                    r = rows[e, 2]
-                    p = const[e, 2] if r < 0 else vary[r, b]
-                    source[e, 0] = p * m[e, 0]
-                    source[e, 1] = p * m[e, 1]
-                    source[e, 2] = p * m[e, 2]
-                    r = rows[e, 0]
-                    first_stiffness = const[e, 0] if r < 0 else vary[r, b]
-                    if kind == LAYER:
-                        r = rows[e, 1]
-                        gs = const[e, 1] if r < 0 else vary[r, b]
-                        K[e, 0] = first_stiffness
-                        K[e, 1] = -gs
-                        K[e, 2] = gs
-                        K[e, 3] = -first_stiffness
-                    elif kind == LEFT_LEAD:
-                        K[e, 3] = -first_stiffness
-                    else:
-                        K[e, 0] = first_stiffness
-            for k in range(n_nodes):
-                if dims[k] == 1:
-                    basis[k, 0] = m[axes[k], 0]
-                    basis[k, 1] = m[axes[k], 1]
-                    basis[k, 2] = m[axes[k], 2]
-            # forward elimination over the active nodes
-            previous = -1
-            scalar = all_axes
-            for k in range(n_nodes):
-                n = dims[k]
-                if n == 0:
-                    continue
-                c = K[k + 1, 0] - K[k, 3]
-                if scalar:  # every active node on an axis: 1x1 blocks
-                    r0 = (basis[k, 0] * (source[k, 0] - source[k + 1, 0]) + basis[k, 1] * (source[k, 1] - source[k + 1, 1])
-                          + basis[k, 2] * (source[k, 2] - source[k + 1, 2]))
-                    if previous >= 0:
-                        if axes[k] == axes[previous]:
-                            g = -K[k, 2]
-                        else:
-                            g = -(K[k, 2] * (basis[k, 0] * basis[previous, 0] + basis[k, 1] * basis[previous, 1]
-                                             + basis[k, 2] * basis[previous, 2]))
-                        c = c - g * carry[previous, 0, 0]
-                        r0 = r0 - g * partial[previous, 0]
-                    partial[k, 0] = r0 / c
-                    if k + 1 < n_nodes and dims[k + 1] > 0:
-                        if axes[k] == axes[k + 1]:
-                            g = K[k + 1, 1]
-                        else:
-                            g = K[k + 1, 1] * (basis[k, 0] * basis[k + 1, 0] + basis[k, 1] * basis[k + 1, 1]
-                                               + basis[k, 2] * basis[k + 1, 2])
-                        carry[k, 0, 0] = g / c
-                    previous = k
-                    continue
+            n = dims[k]
+            if n == 0:
+                continue
+            a = axes[k]
+            c = K[k + 1, 0, w] - K[k, 3, w]
+            for i in range(3):
+                for j in range(3):
+                    block[i, j] = 0.0
+            for i in range(n):
+                block[i, i] = c
+            if n == 1:
+                rhs[0] = (m[a, 0, w] * (source[k, 0, w] - source[k + 1, 0, w]) + m[a, 1, w] * (source[k, 1, w] - source[k + 1, 1, w])
+                          + m[a, 2, w] * (source[k, 2, w] - source[k + 1, 2, w]))
+            else:
                 for i in range(3):
+                    rhs[i] = source[k, i, w] - source[k + 1, i, w]
+            if previous >= 0:
+                q = dims[previous]
+                p_axis = axes[previous]
+                kba = K[k, 2, w]
+                # coupling A_{k, k-1} = -E_k^T K_ba E_{k-1}: (n x q)
+                if n == 1 and q == 1:
+                    coupling[0, 0] = -kba if a == p_axis else -(kba * (m[a, 0, w] * m[p_axis, 0, w] + m[a, 1, w] * m[p_axis, 1, w]
+                                                                     + m[a, 2, w] * m[p_axis, 2, w]))
+                elif n == 1:
                     for j in range(3):
-                        block[i, j] = 0.0
-                for i in range(n):
-                    block[i, i] = c
-                if n == 1:
-                    rhs[0] = (basis[k, 0] * (source[k, 0] - source[k + 1, 0]) + basis[k, 1] * (source[k, 1] - source[k + 1, 1])
-                              + basis[k, 2] * (source[k, 2] - source[k + 1, 2]))
+                        coupling[0, j] = -(kba * m[a, j, w])
+                elif q == 1:
+                    for i in range(3):
+                        coupling[i, 0] = -(kba * m[p_axis, i, w])
                 else:
                     for i in range(3):
-                        rhs[i] = source[k, i] - source[k + 1, i]
-                if previous >= 0:
-                    q = dims[previous]
-                    kba = K[k, 2]
-                    # coupling A_{k, k-1} = -E_k^T K_ba E_{k-1}: (n x q)
-                    if n == 1 and q == 1:
-                        if axes[k] == axes[previous]:
-                            coupling[0, 0] = -kba
-                        else:
-                            coupling[0, 0] = -(kba * (basis[k, 0] * basis[previous, 0] + basis[k, 1] * basis[previous, 1]
-                                                      + basis[k, 2] * basis[previous, 2]))
-                    elif n == 1:
                         for j in range(3):
-                            coupling[0, j] = -(kba * basis[k, j])
-                    elif q == 1:
-                        for i in range(3):
-                            coupling[i, 0] = -(kba * basis[previous, i])
-                    else:
-                        for i in range(3):
-                            for j in range(3):
-                                coupling[i, j] = -kba if i == j else 0.0
-                    for i in range(n):
-                        for j in range(n):
-                            total = 0.0
-                            for r in range(q):
-                                total += coupling[i, r] * carry[previous, r, j]
-                            block[i, j] = block[i, j] - total
+                            coupling[i, j] = -kba if i == j else 0.0
+                for i in range(n):
+                    for j in range(n):
                         total = 0.0
                         for r in range(q):
-                            total += coupling[i, r] * partial[previous, r]
-                        rhs[i] = rhs[i] - total
-                following = k + 1 < n_nodes and dims[k + 1] > 0
-                # the inverse of the block
-                if n == 1:
-                    inverse[0, 0] = 1.0 / block[0, 0]
-                    partial[k, 0] = rhs[0] / block[0, 0]
-                else:
-                    invert3(block, inverse)
+                            total += coupling[i, r] * carry[previous, r, j]
+                        block[i, j] = block[i, j] - total
+                    total = 0.0
+                    for r in range(q):
+                        total += coupling[i, r] * partial[previous, r]
+                    rhs[i] = rhs[i] - total
+            if n == 1:
+                inverse[0, 0] = 1.0 / block[0, 0]
+                partial[k, 0] = rhs[0] / block[0, 0]
+            else:
+                invert3(block, inverse)
+                for i in range(3):
+                    partial[k, i] = inverse[i, 0] * rhs[0] + inverse[i, 1] * rhs[1] + inverse[i, 2] * rhs[2]
+            if k + 1 < n_nodes and dims[k + 1] > 0:
+                s = dims[k + 1]
+                n_axis = axes[k + 1]
+                kab = K[k + 1, 1, w]
+                # upper A_{k, k+1} = E_k^T K_ab E_{k+1}: (n x s)
+                if n == 1 and s == 1:
+                    upper[0, 0] = kab if a == n_axis else kab * (m[a, 0, w] * m[n_axis, 0, w] + m[a, 1, w] * m[n_axis, 1, w]
+                                                                 + m[a, 2, w] * m[n_axis, 2, w])
+                elif n == 1:  # E_k^T K: a row
+                    for j in range(3):
+                        upper[0, j] = kab * m[a, j, w]
+                elif s == 1:  # K E_{k+1}: a column
                     for i in range(3):
-                        partial[k, i] = inverse[i, 0] * rhs[0] + inverse[i, 1] * rhs[1] + inverse[i, 2] * rhs[2]
-                if following:
-                    s = dims[k + 1]
-                    kab = K[k + 1, 1]
-                    # upper A_{k, k+1} = E_k^T K_ab E_{k+1}: (n x s)
-                    if n == 1 and s == 1:
-                        if axes[k] == axes[k + 1]:
-                            upper[0, 0] = kab
-                        else:
-                            upper[0, 0] = kab * (basis[k, 0] * basis[k + 1, 0] + basis[k, 1] * basis[k + 1, 1]
-                                                 + basis[k, 2] * basis[k + 1, 2])
-                    elif n == 1:  # E_k^T K: a row
+                        upper[i, 0] = kab * m[n_axis, i, w]
+                else:
+                    for i in range(3):
                         for j in range(3):
-                            upper[0, j] = kab * basis[k, j]
-                    elif s == 1:  # K E_{k+1}: a column
-                        for i in range(3):
-                            upper[i, 0] = kab * basis[k + 1, i]
-                    else:
-                        for i in range(3):
-                            for j in range(3):
-                                upper[i, j] = kab if i == j else 0.0
-                    for i in range(n):
-                        for j in range(s):
-                            total = 0.0
-                            for r in range(n):
-                                total += inverse[i, r] * upper[r, j]
-                            carry[k, i, j] = total
-                previous = k
-            # back substitution and node values
-            later = -1
-            for k in range(n_nodes - 1, -1, -1):
-                n = dims[k]
-                if n == 0:
-                    mu[k, 0] = 0.0
-                    mu[k, 1] = 0.0
-                    mu[k, 2] = 0.0
-                    continue
-                if scalar:
-                    value = partial[k, 0]
-                    if later >= 0:
-                        value = value - carry[k, 0, 0] * x[later, 0]
-                    x[k, 0] = value
-                    mu[k, 0] = value * basis[k, 0]
-                    mu[k, 1] = value * basis[k, 1]
-                    mu[k, 2] = value * basis[k, 2]
-                    later = k
-                    continue
+                            upper[i, j] = kab if i == j else 0.0
                 for i in range(n):
-                    value = partial[k, i]
-                    if later >= 0:
+                    for j in range(s):
                         total = 0.0
-                        for r in range(dims[later]):
-                            total += carry[k, i, r] * x[later, r]
-                        value = value - total
-                    x[k, i] = value
-                if n == 1:
-                    for i in range(3):
-                        mu[k, i] = x[k, 0] * basis[k, i]
-                else:
-                    for i in range(3):
-                        mu[k, i] = x[k, i]
-                later = k
-            # torques of the two F layers (transverse deposits at their faces)
-            for which in range(2):
-                layer = first if which == 0 else second
-                element = layer + 1
-                for c in range(3):
-                    torques[which, c] = 0.0
-                for node in range(layer, layer + 2):
-                    if kinds[node] == RESERVOIR or kinds[node + 1] == RESERVOIR:
-                        continue
-                    # the layer's own face on its own axis carries spin along m only: left out (its
-                    # rounding, ~eps Gc mu, would be all the transverse part of a small torque)
-                    own = dims[node] == 1 and axes[node] == element
-                    # so is the neighbour's term K mu_node there (mu_node along m, K scalar)
-                    for c in range(3):
-                        arriving = 0.0
-                        if not (own and node == layer + 1):
-                            arriving = source[node, c]
-                            if node > 0:
-                                arriving = arriving + K[node, 2] * mu[node - 1, c]
-                            if not own:
-                                arriving = arriving + K[node, 3] * mu[node, c]
-                        leaving = 0.0
-                        if not (own and node == layer):
-                            leaving = source[node + 1, c]
-                            if not own:
-                                leaving = leaving + K[node + 1, 0] * mu[node, c]
-                            if node + 1 < n_nodes:
-                                leaving = leaving + K[node + 1, 1] * mu[node + 1, c]
-                        torques[which, c] += arriving - leaving
-                along = m[element, 0] * torques[which, 0] + m[element, 1] * torques[which, 1] + m[element, 2] * torques[which, 2]
-                for c in range(3):
-                    torques[which, c] = torques[which, c] - along * m[element, c]
-            m1 = (m[first + 1, 0], m[first + 1, 1], m[first + 1, 2])
-            m2 = (m[second + 1, 0], m[second + 1, 1], m[second + 1, 2])
-            t1 = (torques[0, 0], torques[0, 1], torques[0, 2])
-            t2 = (torques[1, 0], torques[1, 1], torques[1, 2])
-            cosine = m1[0] * m2[0] + m1[1] * m2[1] + m1[2] * m2[2]
-            f0 = m1[1] * m2[2] - m1[2] * m2[1]
-            f1 = m1[2] * m2[0] - m1[0] * m2[2]
-            f2 = m1[0] * m2[1] - m1[1] * m2[0]
-            norm = f0 * f0 + f1 * f1 + f2 * f2
-            # m1 x (m2 x m1) = -(m1 x f) ... spelled out as in the vector route: m1 x (m2 x m1), m2 x (m1 x m2)
-            h0 = m2[1] * m1[2] - m2[2] * m1[1]
-            h1 = m2[2] * m1[0] - m2[0] * m1[2]
-            h2 = m2[0] * m1[1] - m2[1] * m1[0]  # m2 x m1
-            d0 = m1[1] * h2 - m1[2] * h1
-            d1 = m1[2] * h0 - m1[0] * h2
-            d2 = m1[0] * h1 - m1[1] * h0  # m1 x (m2 x m1)
-            e0 = m2[1] * f2 - m2[2] * f1
-            e1 = m2[2] * f0 - m2[0] * f2
-            e2 = m2[0] * f1 - m2[1] * f0  # m2 x (m1 x m2)
-            safe = norm if norm > 0.0 else 1.0
-            out[0, b] = -(t1[0] * d0 + t1[1] * d1 + t1[2] * d2) / safe
-            out[1, b] = (t2[0] * e0 + t2[1] * e1 + t2[2] * e2) / safe
-            out[2, b] = -(t1[0] * f0 + t1[1] * f1 + t1[2] * f2) / safe
-            out[3, b] = -(t2[0] * f0 + t2[1] * f1 + t2[2] * f2) / safe
-            sine = math.sqrt(norm)
-            out[4, b] = sine
-            out[5, b] = cosine
-            degenerate[b] = sine < degenerate_sine
-
-
-_LANES = 256  # configurations advanced together through the node chain (SIMD over the inner loops)
-_BLOCKS_PER_CHUNK = 16
-
-
-@njit(cache=True, parallel=True, error_model="numpy")
-def _efficiency_axes_loop(kinds, const, rows, vary, mconst, mrows, mvary, dims, axes, first, second, size, degenerate_sine,
-                          out, degenerate):
-    """:func:`_efficiency_loop` for chains whose active nodes all sit on a magnetization axis (1 unknown
-    each: a scalar tridiagonal system), laid out as structure of arrays over _LANES configurations so
-    that every step is one vectorisable loop."""
-    n_elements = kinds.shape[0]
-    n_nodes = n_elements - 1
-    n_blocks = (size + _LANES - 1) // _LANES
-    n_chunks = (n_blocks + _BLOCKS_PER_CHUNK - 1) // _BLOCKS_PER_CHUNK
-    for chunk in prange(n_chunks):  # work arrays once per chunk (allocation inside the loop costs as much as the work)
-        m = np.zeros((n_elements, 3, _LANES))
-        source = np.zeros((n_elements, 3, _LANES))
-        K = np.zeros((n_elements, 4, _LANES))  # K_aa, K_ab, K_ba, K_bb; reservoirs stay 0
-        carry = np.zeros((n_nodes, _LANES))
-        partial = np.zeros((n_nodes, _LANES))
-        x = np.zeros((n_nodes, _LANES))
-        mu = np.zeros((n_nodes, 3, _LANES))  # reservoir nodes stay 0
-        torques = np.zeros((2, 3, _LANES))
-        for block in range(chunk * _BLOCKS_PER_CHUNK, min(n_blocks, (chunk + 1) * _BLOCKS_PER_CHUNK)):
-            start = block * _LANES
-            width = min(size, start + _LANES) - start
-            torques[:] = 0.0
-            _axes_block(kinds, const, rows, vary, mconst, mrows, mvary, dims, axes, first, second, degenerate_sine,
-                        out, degenerate, start, width, m, source, K, carry, partial, x, mu, torques)
+                        for r in range(n):
+                            total += inverse[i, r] * upper[r, j]
+                        carry[k, i, j] = total
+            previous = k
+        # back substitution and node values
+        later = -1
+        for k in range(n_nodes - 1, -1, -1):
+            n = dims[k]
+            if n == 0:
+                for i in range(3):
+                    mu[k, i, w] = 0.0
+                continue
+            for i in range(n):
+                value = partial[k, i]
+                if later >= 0:
+                    total = 0.0
+                    for r in range(dims[later]):
+                        total += carry[k, i, r] * x[later, r]
+                    value = value - total
+                x[k, i] = value
+            if n == 1:
+                a = axes[k]
+                for i in range(3):
+                    mu[k, i, w] = x[k, 0] * m[a, i, w]
+            else:
+                for i in range(3):
+                    mu[k, i, w] = x[k, i]
+            later = k
 
 
 @njit(cache=True, error_model="numpy")
-def _axes_block(kinds, const, rows, vary, mconst, mrows, mvary, dims, axes, first, second, degenerate_sine, out, degenerate,
-                start, width, m, source, K, carry, partial, x, mu, torques):
-    """One block of :func:`_efficiency_axes_loop`: configurations start .. start + width."""
-    n_elements = kinds.shape[0]
-    n_nodes = n_elements - 1
-    for e in range(n_elements):  # two-ports of every element (MODEL.md 2)
-        kind = kinds[e]
-        if kind == RESERVOIR:
-            continue
-        r = mrows[e]
-        for c in range(3):
-            if r == -1:
-                for w in range(width):
-                    m[e, c, w] = mconst[e, c]
-            elif r >= 0:
-                for w in range(width):
-                    m[e, c, w] = mvary[r, start + w, c]
-        for j in range(3):
-            r = rows[e, j]
-            slot = (0 if kind != LEFT_LEAD else 3) if j == 0 else 1 if j == 1 else -1
-            for w in range(width):
-                value = const[e, j] if r < 0 else vary[r, start + w]
-                if j == 2:
-                    for c in range(3):
-                        source[e, c, w] = value * m[e, c, w]
-                elif slot >= 0:
-                    if kind == LAYER:
-                        sign = 1.0 if j == 0 else -1.0
-                        K[e, slot, w] = sign * value
-                        K[e, 3 - slot, w] = -sign * value
-                    elif kind == LEFT_LEAD:
-                        if j == 0:
-                            K[e, 3, w] = -value
-                    elif j == 0:
-                        K[e, 0, w] = value
-    # forward elimination over the active nodes (each coupled only to its neighbours)
+def _rail_values(width, dims, axes, m, source, K, mu, carry, partial, x):
+    """:func:`_node_values` for chains whose active nodes all sit on a magnetization axis (1 unknown each: a
+    scalar tridiagonal system), each step one loop over the block's configurations (vectorised)."""
+    n_nodes = dims.shape[0]
+    previous = -1
     for k in range(n_nodes):
         if dims[k] == 0:
             continue
         a = axes[k]
-        coupled_before = k > 0 and dims[k - 1] > 0
         coupled_after = k + 1 < n_nodes and dims[k + 1] > 0
+        q = axes[previous] if previous >= 0 else a
+        s = axes[k + 1] if coupled_after else a
         for w in range(width):
             c = K[k + 1, 0, w] - K[k, 3, w]
             r0 = (m[a, 0, w] * (source[k, 0, w] - source[k + 1, 0, w]) + m[a, 1, w] * (source[k, 1, w] - source[k + 1, 1, w])
                   + m[a, 2, w] * (source[k, 2, w] - source[k + 1, 2, w]))
-            if coupled_before:
-                q = axes[k - 1]
+            if previous >= 0:
                 if a == q:
                     g = -K[k, 2, w]
                 else:
                     g = -(K[k, 2, w] * (m[a, 0, w] * m[q, 0, w] + m[a, 1, w] * m[q, 1, w] + m[a, 2, w] * m[q, 2, w]))
-                c = c - g * carry[k - 1, w]
-                r0 = r0 - g * partial[k - 1, w]
+                c = c - g * carry[previous, w]
+                r0 = r0 - g * partial[previous, w]
             partial[k, w] = r0 / c
             if coupled_after:
-                q = axes[k + 1]
-                if a == q:
+                if a == s:
                     g = K[k + 1, 1, w]
                 else:
-                    g = K[k + 1, 1, w] * (m[a, 0, w] * m[q, 0, w] + m[a, 1, w] * m[q, 1, w] + m[a, 2, w] * m[q, 2, w])
+                    g = K[k + 1, 1, w] * (m[a, 0, w] * m[s, 0, w] + m[a, 1, w] * m[s, 1, w] + m[a, 2, w] * m[s, 2, w])
                 carry[k, w] = g / c
+        previous = k
+    later = -1
     for k in range(n_nodes - 1, -1, -1):  # back substitution; mu = x m on each rail
         if dims[k] == 0:
-            continue
-        a = axes[k]
-        coupled_after = k + 1 < n_nodes and dims[k + 1] > 0
-        for w in range(width):
-            value = partial[k, w]
-            if coupled_after:
-                value = value - carry[k, w] * x[k + 1, w]
-            x[k, w] = value
-            for c in range(3):
-                mu[k, c, w] = value * m[a, c, w]
-    # torques of the two F layers: transverse deposits at their faces
-    for which in range(2):
-        element = (first if which == 0 else second) + 1
-        for node in range(element - 1, element + 1):
-            if kinds[node] == RESERVOIR or kinds[node + 1] == RESERVOIR:
-                continue
-            # the layer's own face on its own axis carries spin along m only: left out (see _efficiency_loop)
-            own = dims[node] == 1 and axes[node] == element
-            # 0/1 weights of the terms (branch-free inner loop): the layer's own face is left out on its own
-            # axis, and so is the neighbour's K mu_node there (along m too)
-            arrive = 0.0 if own and node == element else 1.0
-            leave = 0.0 if own and node == element - 1 else 1.0
-            node_term = 0.0 if own else 1.0
-            previous = max(node - 1, 0)
-            following = min(node + 1, n_nodes - 1)
-            before = arrive if node > 0 else 0.0
-            after = leave if node + 1 < n_nodes else 0.0
             for c in range(3):
                 for w in range(width):
-                    arriving = arrive * (source[node, c, w] + node_term * K[node, 3, w] * mu[node, c, w]) \
-                        + before * K[node, 2, w] * mu[previous, c, w]
-                    leaving = leave * (source[node + 1, c, w] + node_term * K[node + 1, 0, w] * mu[node, c, w]) \
-                        + after * K[node + 1, 1, w] * mu[following, c, w]
-                    torques[which, c, w] += arriving - leaving
+                    mu[k, c, w] = 0.0
+            continue
+        a = axes[k]
         for w in range(width):
-            along = m[element, 0, w] * torques[which, 0, w] + m[element, 1, w] * torques[which, 1, w] + \
-                m[element, 2, w] * torques[which, 2, w]
-            for c in range(3):
-                torques[which, c, w] = torques[which, c, w] - along * m[element, c, w]
-    e1, e2 = first + 1, second + 1
+            value = partial[k, w]
+            if later >= 0:
+                value = value - carry[k, w] * x[later, w]
+            x[k, w] = value
+        for c in range(3):
+            for w in range(width):
+                mu[k, c, w] = x[k, w] * m[a, c, w]
+        later = k
+
+
+@njit(cache=True, error_model="numpy")
+def _torques(width, kinds, dims, axes, layer, m, source, K, mu, torque):
+    """torque (3, width): the transverse spin deposited at the two faces of F layer ``layer`` (nothing at a
+    reservoir face).  The layer's own face on its own axis carries spin along m only and is left out (its
+    rounding, ~eps Gc mu, would be all the transverse part of a small torque); so is the neighbour's term
+    K mu_node there (mu_node along m, K scalar)."""
+    n_nodes = dims.shape[0]
+    element = layer + 1
+    for c in range(3):
+        for w in range(width):
+            torque[c, w] = 0.0
+    for node in range(layer, layer + 2):
+        if kinds[node] == RESERVOIR or kinds[node + 1] == RESERVOIR:
+            continue
+        own = dims[node] == 1 and axes[node] == element
+        # 0/1 weights of the terms: the own face on the own axis, the neighbour's K mu_node there
+        arrive = 0.0 if own and node == layer + 1 else 1.0
+        leave = 0.0 if own and node == layer else 1.0
+        node_term = 0.0 if own else 1.0
+        before = arrive if node > 0 else 0.0
+        after = leave if node + 1 < n_nodes else 0.0
+        previous = max(node - 1, 0)
+        following = min(node + 1, n_nodes - 1)
+        for c in range(3):
+            for w in range(width):
+                arriving = arrive * (source[node, c, w] + node_term * K[node, 3, w] * mu[node, c, w]) \
+                    + before * K[node, 2, w] * mu[previous, c, w]
+                leaving = leave * (source[node + 1, c, w] + node_term * K[node + 1, 0, w] * mu[node, c, w]) \
+                    + after * K[node + 1, 1, w] * mu[following, c, w]
+                torque[c, w] += arriving - leaving
+    for w in range(width):
+        along = m[element, 0, w] * torque[0, w] + m[element, 1, w] * torque[1, w] + m[element, 2, w] * torque[2, w]
+        for c in range(3):
+            torque[c, w] = torque[c, w] - along * m[element, c, w]
+
+
+@njit(cache=True, error_model="numpy")
+def _efficiencies(start, width, m, e1, e2, t1, t2, degenerate_sine, g1, g2, g1_field, g2_field, sine_out, cosine_out,
+                  degenerate):
+    """g1, g2, g1_field, g2_field, sin theta, cos theta from the torque vectors t1, t2 projected on the basis
+    vectors of seed eq. (1) (the precision of the vector route: eps / theta)."""
     for w in range(width):
         b = start + w
         m10, m11, m12 = m[e1, 0, w], m[e1, 1, w], m[e1, 2, w]
@@ -495,25 +368,148 @@ def _axes_block(kinds, const, rows, vary, mconst, mrows, mvary, dims, axes, firs
         f1 = m12 * m20 - m10 * m22
         f2 = m10 * m21 - m11 * m20  # m1 x m2
         norm = f0 * f0 + f1 * f1 + f2 * f2
-        d0 = m11 * -f2 - m12 * -f1
-        d1 = m12 * -f0 - m10 * -f2
-        d2 = m10 * -f1 - m11 * -f0  # m1 x (m2 x m1)
-        g0 = m21 * f2 - m22 * f1
-        g1 = m22 * f0 - m20 * f2
-        g2 = m20 * f1 - m21 * f0  # m2 x (m1 x m2)
+        h0 = m21 * m12 - m22 * m11
+        h1 = m22 * m10 - m20 * m12
+        h2 = m20 * m11 - m21 * m10  # m2 x m1
+        d0 = m11 * h2 - m12 * h1
+        d1 = m12 * h0 - m10 * h2
+        d2 = m10 * h1 - m11 * h0  # m1 x (m2 x m1)
+        n0 = m21 * f2 - m22 * f1
+        n1 = m22 * f0 - m20 * f2
+        n2 = m20 * f1 - m21 * f0  # m2 x (m1 x m2)
         safe = norm if norm > 0.0 else 1.0
-        out[0, b] = -(torques[0, 0, w] * d0 + torques[0, 1, w] * d1 + torques[0, 2, w] * d2) / safe
-        out[1, b] = (torques[1, 0, w] * g0 + torques[1, 1, w] * g1 + torques[1, 2, w] * g2) / safe
-        out[2, b] = -(torques[0, 0, w] * f0 + torques[0, 1, w] * f1 + torques[0, 2, w] * f2) / safe
-        out[3, b] = -(torques[1, 0, w] * f0 + torques[1, 1, w] * f1 + torques[1, 2, w] * f2) / safe
+        g1[b] = -(t1[0, w] * d0 + t1[1, w] * d1 + t1[2, w] * d2) / safe
+        g2[b] = (t2[0, w] * n0 + t2[1, w] * n1 + t2[2, w] * n2) / safe
+        g1_field[b] = -(t1[0, w] * f0 + t1[1, w] * f1 + t1[2, w] * f2) / safe
+        g2_field[b] = -(t2[0, w] * f0 + t2[1, w] * f1 + t2[2, w] * f2) / safe
         sine = math.sqrt(norm)
-        out[4, b] = sine
-        out[5, b] = cosine
+        sine_out[b] = sine
+        cosine_out[b] = cosine
         degenerate[b] = sine < degenerate_sine
 
 
-def efficiency_applies(arrays: StackArrays) -> bool:
-    """Whether :func:`efficiency_kernel` handles ``arrays``: numba present, no interfaces, real input, full
+@njit(cache=True, error_model="numpy")
+def _spin_resistance(start, width, kinds, mrows, const, rows, vary, m, mu, out):
+    """The spin part of r per unit current (MODEL.md 4): (p/2) m.(mu_b - mu_a) per F layer, (p/2) m.mu_0 for
+    an F lead on the left, -(p/2) m.mu_L for one on the right."""
+    for w in range(width):
+        out[start + w] = 0.0
+    for e in range(kinds.shape[0]):
+        if mrows[e] == -2 or kinds[e] == RESERVOIR:
+            continue
+        for w in range(width):
+            b = start + w
+            p = const[e, 2] if rows[e, 2] < 0 else vary[rows[e, 2], b]
+            if kinds[e] == LAYER:
+                jump = (m[e, 0, w] * (mu[e, 0, w] - mu[e - 1, 0, w]) + m[e, 1, w] * (mu[e, 1, w] - mu[e - 1, 1, w])
+                        + m[e, 2, w] * (mu[e, 2, w] - mu[e - 1, 2, w]))
+            elif kinds[e] == LEFT_LEAD:
+                jump = m[e, 0, w] * mu[0, 0, w] + m[e, 1, w] * mu[0, 1, w] + m[e, 2, w] * mu[0, 2, w]
+            else:
+                jump = -(m[e, 0, w] * mu[e - 1, 0, w] + m[e, 1, w] * mu[e - 1, 1, w] + m[e, 2, w] * mu[e - 1, 2, w])
+            out[b] += 0.5 * p * jump
+
+
+_BLOCK = 64  # configurations per step
+
+
+# columns of the kernel's integer table (one row per element; the node columns hold node e, the last row unused)
+KIND, NODE_DIM, NODE_AXIS, M_ROW, STIFFNESS_ROW, COUPLING_ROW, P_ROW, VARIES, TURNED = range(9)
+# columns of its float table: constant stiffness (Gc, or a lead's G), coupling Gs, p, m, sign of m
+STIFFNESS, COUPLING, P, M, SIGN = 0, 1, 2, 3, 6
+
+
+@njit(cache=True, error_model="numpy")
+def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, degrees, first, second, degenerate_sine,
+                 g1, g2, g1_field, g2_field, sine, cosine, degenerate, torques, accumulation, spin_resistance):
+    """Configurations start .. stop of :func:`_chain_serial`."""
+    kinds, mrows, varies, turned = structure[:, KIND], structure[:, M_ROW], structure[:, VARIES], structure[:, TURNED]
+    dims, axes = structure[:-1, NODE_DIM], structure[:-1, NODE_AXIS]
+    rows = structure[:, STIFFNESS_ROW:P_ROW + 1]
+    const, mconst, signs = constants[:, STIFFNESS:P + 1], constants[:, M:M + 3], constants[:, SIGN]
+    n_elements = kinds.shape[0]
+    n_nodes = n_elements - 1
+    # block arrays, configurations last (each step's inner loop runs over them)
+    m = np.zeros((n_elements, 3, _BLOCK))
+    source = np.zeros((n_elements, 3, _BLOCK))
+    K = np.zeros((n_elements, 4, _BLOCK))  # K_aa, K_ab, K_ba, K_bb
+    mu = np.zeros((n_nodes, 3, _BLOCK))
+    torque = np.zeros((n_elements, 3, _BLOCK))
+    rails = True  # every active node on a rail: the scalar system
+    for k in range(n_nodes):
+        if dims[k] == 3:
+            rails = False
+    turning = False
+    for e in range(n_elements):
+        if turned[e]:
+            turning = True
+    # elimination work: per configuration at free nodes, per block on rails
+    carry, partial, x = np.zeros((n_nodes, 3, 3)), np.zeros((n_nodes, 3)), np.zeros((n_nodes, 3))
+    rail_carry, rail_partial, rail_x = np.zeros((n_nodes, _BLOCK)), np.zeros((n_nodes, _BLOCK)), np.zeros((n_nodes, _BLOCK))
+    for begin in range(start, stop, _BLOCK):
+        width = min(stop, begin + _BLOCK) - begin
+        _two_ports(begin, width, begin == start, kinds, varies, const, rows, vary, mconst, mrows, signs, mvary, m, source, K)
+        if turning:
+            _turn(begin, width, turned, signs, plane, angles, degrees, const, rows, vary, m, source)
+        if rails:
+            _rail_values(width, dims, axes, m, source, K, mu, rail_carry, rail_partial, rail_x)
+        else:
+            _node_values(width, dims, axes, m, source, K, mu, carry, partial, x)
+        if torques.shape[0] > 0:
+            for layer in range(n_elements - 2):
+                if mrows[layer + 1] != -2:
+                    _torques(width, kinds, dims, axes, layer, m, source, K, mu, torque[layer + 1])
+                for w in range(width):
+                    for c in range(3):
+                        torques[begin + w, layer, c] = torque[layer + 1, c, w]  # (stays 0 for N layers)
+        if g1.shape[0] > 0:
+            if torques.shape[0] == 0:
+                _torques(width, kinds, dims, axes, first, m, source, K, mu, torque[first + 1])
+                _torques(width, kinds, dims, axes, second, m, source, K, mu, torque[second + 1])
+            _efficiencies(begin, width, m, first + 1, second + 1, torque[first + 1], torque[second + 1], degenerate_sine,
+                          g1, g2, g1_field, g2_field, sine, cosine, degenerate)
+        if accumulation.shape[0] > 0:
+            for w in range(width):
+                for k in range(n_nodes):
+                    for c in range(3):
+                        accumulation[begin + w, k, c] = mu[k, c, w]
+        if spin_resistance.shape[0] > 0:
+            _spin_resistance(begin, width, kinds, mrows, const, rows, vary, m, mu, spin_resistance)
+
+
+@njit(cache=True, error_model="numpy")
+def _chain_serial(size, structure, constants, vary, mvary, plane, angles, degrees, first, second, degenerate_sine,
+                  g1, g2, g1_field, g2_field, sine, cosine, degenerate, torques, accumulation, spin_resistance):
+    """The chain kernel on the calling thread.
+
+    Inputs: ``structure`` (E, 9) int64 and ``constants`` (E, 7) float, the tables of :class:`Table` (columns
+    KIND ... TURNED and STIFFNESS ... SIGN); ``vary`` (rows, size) the parameters that vary over the batch;
+    ``mvary`` (size, rows, 3) the magnetizations that do; ``plane`` (2, 3) and ``angles`` (size,) (degrees
+    if ``degrees``) the rotation of the turned elements; ``first``, ``second`` the F layers of the
+    efficiencies, ``degenerate_sine`` where they are 0/0.  Outputs (each skipped when of length 0): g1, g2,
+    g1_field, g2_field, sine, cosine, degenerate (size,); torques (size, L, 3); accumulation (size, L + 1,
+    3); spin_resistance (size,).  (Flat arrays: a call costs ~0.1 us per argument, a tuple of arrays ten
+    times that.)
+    """
+    _chain_range(0, size, structure, constants, vary, mvary, plane, angles, degrees, first, second, degenerate_sine,
+                 g1, g2, g1_field, g2_field, sine, cosine, degenerate, torques, accumulation, spin_resistance)
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
+def _chain_parallel(size, structure, constants, vary, mvary, plane, angles, degrees, first, second, degenerate_sine,
+                    g1, g2, g1_field, g2_field, sine, cosine, degenerate, torques, accumulation, spin_resistance):
+    """:func:`_chain_serial` in a parallel loop over chunks of :data:`_CHUNK` configurations."""
+    n_chunks = (size + _CHUNK - 1) // _CHUNK
+    for chunk in prange(n_chunks):
+        _chain_range(chunk * _CHUNK, min(size, (chunk + 1) * _CHUNK), structure, constants, vary, mvary, plane, angles,
+                     degrees, first, second, degenerate_sine, g1, g2, g1_field, g2_field, sine, cosine, degenerate,
+                     torques, accumulation, spin_resistance)
+
+
+# ------------------------------------------------------------------ the chain on the Python side
+def applies(arrays: StackArrays) -> bool:
+    """Whether the chain kernel handles ``arrays`` (the CPP drive per unit current; an in-plane field is
+    solved apart): numba present, no resistive interface, no open or insulator end, real input, full
     absorption in every F (no l_J, l_phi)."""
     if not AVAILABLE or arrays.interfaces or arrays.boundaries or arrays.coherent:
         return False
@@ -527,26 +523,39 @@ def efficiency_applies(arrays: StackArrays) -> bool:
     return True
 
 
-class _Table:
-    """Parameters of all elements as (constant table, row table, rows of varying values over the flat batch)."""
+class Table:
+    """The parameters of every element as the kernel reads them, built once per stack.
+
+    ``structure`` (E, 9) int64 and ``constants`` (E, 7) float, one row per element (E = L + 2: left end,
+    layers, right end), columns named by KIND ... TURNED and STIFFNESS ... SIGN:
+
+    * kind (RESERVOIR, LEFT_LEAD, LAYER, RIGHT_LEAD); the unknowns of node e (0 beside a reservoir, 1 on
+      a rail, 3 free) and the element whose m is its rail (the last row's node columns unused);
+    * the stiffness (Gc of a layer, G of a lead), the coupling Gs and p: a parameter constant over the
+      batch is in ``constants`` (row -1), one that varies has a row of ``vary`` (rows, size);
+    * the magnetization: row -2 for none (N, a reservoir), -1 for a constant one (``constants[:, M:M+3]``),
+      else a row r of ``mvary`` (size, rows, 3), times the sign column (a lead that turns with the F layer
+      it touches); ``TURNED`` elements take m = sign (cos t plane[0] + sin t plane[1]) instead;
+    * whether the element's two-port varies over the batch.
+    """
 
     def __init__(self, arrays: StackArrays) -> None:
         shape = arrays.batch_shape
         size = int(np.prod(shape, dtype=np.int64))
         elements = arrays.elements()
         n = len(elements)
-        self.kinds = np.empty(n, dtype=np.int64)
-        self.const = np.zeros((n, 3))
-        self.rows = np.full((n, 3), -1, dtype=np.int64)
-        self.mconst = np.zeros((n, 3))
-        self.mrows = np.full(n, -2, dtype=np.int64)
+        structure = np.zeros((n, 9), dtype=np.int64)
+        constants = np.zeros((n, 7))
+        structure[:, STIFFNESS_ROW:P_ROW + 1] = -1
+        structure[:, M_ROW] = -2
+        constants[:, SIGN] = 1.0
         varying: list[np.ndarray] = []
         mvarying: list[np.ndarray] = []
         for e, element in enumerate(elements):
             if element is None:
-                self.kinds[e] = RESERVOIR
+                structure[e, KIND] = RESERVOIR
                 continue
-            self.kinds[e] = LEFT_LEAD if e == 0 else RIGHT_LEAD if e == n - 1 else LAYER
+            structure[e, KIND] = LEFT_LEAD if e == 0 else RIGHT_LEAD if e == n - 1 else LAYER
             # stiffnesses by the numpy functions on the element's own shape (bit-identical two-ports)
             if element.thickness is None:
                 values = (lead_stiffness(element), 0.0, element.p)
@@ -555,35 +564,70 @@ class _Table:
             for j, value in enumerate(values):
                 value = np.asarray(value, dtype=float)
                 if value.size == 1:
-                    self.const[e, j] = value.reshape(-1)[0]
+                    constants[e, STIFFNESS + j] = value.reshape(-1)[0]
                 else:
-                    self.rows[e, j] = len(varying)
+                    structure[e, STIFFNESS_ROW + j] = len(varying)
                     varying.append(np.broadcast_to(value, shape).reshape(-1))
             if element.m is not None:
                 m = np.asarray(element.m, dtype=float)
                 if m.size == 3:
-                    self.mrows[e] = -1
-                    self.mconst[e] = m.reshape(-1)
+                    structure[e, M_ROW] = -1
+                    constants[e, M:M + 3] = m.reshape(-1)
                 else:
-                    self.mrows[e] = len(mvarying)
+                    structure[e, M_ROW] = len(mvarying)
                     mvarying.append(np.broadcast_to(m, shape + (3,)).reshape(-1, 3))
-        self.varies = (self.rows >= 0).any(axis=1) | (self.mrows >= 0)
+        dims, axes = node_bases(arrays)
+        structure[:-1, NODE_DIM], structure[:-1, NODE_AXIS] = dims, axes
+        self.structure, self.constants = structure, constants
         self.size = size
-        self.vary = _rows(varying, (0, size))
-        self.mvary = _rows(mvarying, (0, size, 3))
+        self.vary = np.ascontiguousarray(np.stack(varying)) if varying else np.zeros((0, size))
+        if not mvarying:
+            self.mvary = np.zeros((size, 0, 3))
+        elif len(mvarying) == 1:
+            self.mvary = np.ascontiguousarray(mvarying[0])[:, None, :]  # a view when it is contiguous
+        else:
+            self.mvary = np.stack(mvarying, axis=1)
+        self._mark_varying()
+        n_layers = n - 2
+        # the outputs not asked for (length 0), made once
+        self.unused = (np.empty(0), np.empty(0, dtype=np.bool_), np.empty((0, n_layers, 3)), np.empty((0, n_layers + 1, 3)))
 
+    def _mark_varying(self) -> None:
+        structure = self.structure
+        structure[:, VARIES] = ((structure[:, STIFFNESS_ROW:P_ROW + 1] >= 0).any(axis=1) | (structure[:, M_ROW] >= 0))
 
-def _rows(arrays: list[np.ndarray], empty: tuple[int, ...]) -> np.ndarray:
-    """Stack row arrays; a single one is a view (no copy) when it is contiguous."""
-    if not arrays:
-        return np.zeros(empty)
-    if len(arrays) == 1:
-        return np.ascontiguousarray(arrays[0])[None]
-    return np.stack(arrays)
+    @property
+    def n_layers(self) -> int:
+        return self.structure.shape[0] - 2
+
+    def with_magnetizations(self, elements: np.ndarray, rows: np.ndarray, signs: np.ndarray) -> "Table":
+        """This table (of a single configuration) with the magnetization of element elements[i] read from row
+        rows[i] of the ``mvary`` given to :func:`run`, times signs[i]."""
+        table = self._single_copy()
+        table.structure[elements, M_ROW] = rows
+        table.constants[elements, SIGN] = signs
+        table._mark_varying()
+        return table
+
+    def with_rotation(self, elements: np.ndarray, signs: np.ndarray) -> "Table":
+        """This table (of a single configuration) with elements[i] turned by the angles given to :func:`run`:
+        m = signs[i] (cos t plane[0] + sin t plane[1])."""
+        table = self._single_copy()
+        table.structure[elements, TURNED] = 1
+        table.constants[elements, SIGN] = signs
+        return table
+
+    def _single_copy(self) -> "Table":
+        if self.size != 1 or self.vary.shape[0] or self.mvary.shape[1]:
+            raise ValueError("magnetizations or angles given per call replace those of a single configuration only")
+        table = copy.copy(self)
+        table.structure, table.constants = self.structure.copy(), self.constants.copy()
+        return table
 
 
 def node_bases(arrays: StackArrays) -> tuple[np.ndarray, np.ndarray]:
-    """(dims, axis element) of every node of an interface-free stack (see ``nodes._node_basis``)."""
+    """(dims, axis element) of every node of an interface-free stack (see ``nodes._node_basis``): 0 unknowns
+    beside a reservoir, 1 on the m of an F beside the node (the left one when both are F), else 3."""
     elements = arrays.elements()
     n_nodes = len(elements) - 1
     dims = np.zeros(n_nodes, dtype=np.int64)
@@ -598,23 +642,73 @@ def node_bases(arrays: StackArrays) -> tuple[np.ndarray, np.ndarray]:
     return dims, axes
 
 
-def efficiency_kernel(arrays: StackArrays, first: int, second: int, degenerate_sine: float
-                      ) -> tuple[np.ndarray, np.ndarray]:
-    """(g1, g2, g1_field, g2_field, sin theta, cos theta) over the flat batch, (6, size), and |sin theta| < degenerate_sine.
+_NO_PLANE = np.zeros((2, 3))
+_NO_ANGLES = np.empty(0)
+_NO_MAGNETIZATIONS = np.empty((0, 0, 3))
 
-    The degenerate entries hold placeholders: the caller replaces them by their limits.
+
+def run(table: Table, *, mvary: np.ndarray | None = None, angles: np.ndarray | None = None,
+        plane: np.ndarray | None = None, degrees: bool = True, pair: tuple[int, int] | None = None,
+        degenerate_sine: float = 0.0, torque: bool = False, accumulation: bool = False, resistance: bool = False,
+        serial: bool | None = None) -> dict[str, np.ndarray]:
+    """Solve every configuration of ``table`` by the chain kernel, per unit current.
+
+    Parameters
+    ----------
+    mvary
+        (size, rows, 3) magnetizations read by the rows of :meth:`Table.with_magnetizations` (default the
+        table's own); its length is then the batch size.
+    angles, plane, degrees
+        The angles (size,) of the elements of :meth:`Table.with_rotation`, in degrees (``degrees``) or
+        radians, and their plane (2, 3): m = sign (cos t plane[0] + sin t plane[1]); the batch size is then
+        the number of angles.  Contiguous float64 arrays.
+    pair
+        (first, second) layer indices of two F layers: the efficiencies of seed eq. (1) are returned as
+        ``efficiency``, six arrays (size,): g1, g2, g1_field, g2_field, |sin theta|, cos theta, with
+        ``degenerate`` (size,) where |sin theta| < ``degenerate_sine`` (those entries are placeholders:
+        the caller puts the limits there).
+    torque, accumulation, resistance
+        Also return ``torque`` (size, L, 3) (zero for N layers), ``accumulation`` (size, L + 1, 3) (mu at
+        the nodes) and ``spin_resistance`` (size,) (the spin part of r, MODEL.md 4).
+    serial
+        Run on the calling thread (default: for batches smaller than :data:`SERIAL_BELOW`).
     """
-    table = _Table(arrays)
-    dims, axes = node_bases(arrays)
-    out = np.empty((6, table.size))
-    degenerate = np.empty(table.size, dtype=np.bool_)
-    if np.all(dims != 3):  # every active node on a rail: the scalar chain, vectorised over configurations
-        _efficiency_axes_loop(table.kinds, table.const, table.rows, table.vary, table.mconst, table.mrows, table.mvary,
-                              dims, axes, first, second, table.size, degenerate_sine, out, degenerate)
+    size = table.size if mvary is None and angles is None else (mvary if mvary is not None else angles).shape[0]
+    unused_scalar, unused_flag, unused_torque, unused_nodes = table.unused
+    n_layers = table.n_layers
+    if pair is not None:
+        # six arrays, not one (6, size) array: glibc serves blocks up to 32 MB from its heap once freed, a
+        # larger one is mapped afresh every call (a page fault per 4 kB written)
+        efficiency = tuple(np.empty(size) for _ in range(6))
+        degenerate = np.empty(size, dtype=np.bool_)
+        first, second = pair
     else:
-        _efficiency_loop(table.kinds, table.varies, table.const, table.rows, table.vary, table.mconst, table.mrows,
-                         table.mvary, dims, axes, first, second, table.size, degenerate_sine, out, degenerate)
-    return out, degenerate
+        efficiency, degenerate, first, second = (unused_scalar,) * 6, unused_flag, -1, -1
+    torques = np.empty((size, n_layers, 3)) if torque else unused_torque
+    nodes = np.empty((size, n_layers + 1, 3)) if accumulation else unused_nodes
+    spin_resistance = np.empty(size) if resistance else unused_scalar
+    kernel = _chain_serial if (size < SERIAL_BELOW if serial is None else serial) else _chain_parallel
+    kernel(size, table.structure, table.constants, table.vary, table.mvary if mvary is None else mvary,
+           _NO_PLANE if plane is None else plane, _NO_ANGLES if angles is None else angles, degrees, first, second,
+           float(degenerate_sine), *efficiency, degenerate, torques, nodes, spin_resistance)
+    found = {}
+    if pair is not None:
+        found["efficiency"], found["degenerate"] = efficiency, degenerate
+    if torque:
+        found["torque"] = torques
+    if accumulation:
+        found["accumulation"] = nodes
+    if resistance:
+        found["spin_resistance"] = spin_resistance
+    return found
+
+
+def efficiency_kernel(arrays: StackArrays, first: int, second: int, degenerate_sine: float
+                      ) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """(g1, g2, g1_field, g2_field, sin theta, cos theta) over the flat batch, (size,) each, and |sin theta| <
+    degenerate_sine (placeholders there: the caller replaces them by their limits)."""
+    found = run(Table(arrays), pair=(first, second), degenerate_sine=degenerate_sine)
+    return found["efficiency"], found["degenerate"]
 
 
 # ------------------------------------------------------------------ profiles
@@ -730,4 +824,5 @@ def profile_kernel(arrays: StackArrays, x: np.ndarray, accumulation: np.ndarray,
     return mu, js, mu0
 
 
-__all__ = ["AVAILABLE", "Element", "efficiency_applies", "efficiency_kernel", "profile_applies", "profile_kernel"]
+__all__ = ["AVAILABLE", "SERIAL_BELOW", "Table", "applies", "efficiency_kernel", "node_bases", "profile_applies",
+           "profile_kernel", "run"]

@@ -1,0 +1,436 @@
+"""A prepared system: a stack's numeric content built once, then solved for the inputs that change.
+
+>>> prepared = finalize(stack)
+>>> prepared.efficiency(theta)              # g1, g2 over any angles (degrees), as analysis.efficiency
+>>> prepared.torques(m)                     # (..., L, 3) torque on every layer for F magnetizations m
+>>> prepared.solve(m, current=j0)           # torque, accumulation and resistance-area
+
+The stack is validated and turned into arrays once (:func:`stack_arrays`); a call takes only the
+magnetizations of the F layers, a rotation angle or the drive, checks them in one vectorised pass
+(shape, finite, unit length) and hands them to the solver.  No :class:`~spinstack.model.Stack` is
+rebuilt and nothing else is validated again, so a dynamics step or a sweep of angles pays the solve
+and little more.  A single configuration of an interface-free stack is solved by the compiled chain
+kernel on the calling thread (a few microseconds); large batches run in parallel.  Stacks the kernel
+does not take (resistive interfaces, open or insulator ends, an in-plane field, coherent F, a
+batched stack) are solved through :func:`spinstack.solver.solve_nodes` with the new magnetizations
+put into the arrays.
+
+Units: as :class:`~spinstack.solution.Solution`.  A reduced stack takes and returns the seed's
+reduced units (the current j0, torques in hbar/2 units per area, mu in energy units, r in reduced
+units).  An SI stack takes the charge current density J in A/m^2 and returns torques in J/m^2,
+accumulations in eV and resistance-areas in Ohm m^2 (MODEL.md 7); magnetizations are unit vectors
+and angles are in degrees (``degrees=False``: radians) for both.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import units
+from .errors import SpinstackError
+from .model import Ferromagnet, Insulator, Lead, Open, Stack
+from .model.layers import End
+from .model.materials import Material
+from .solver import Boundary, Element, InterfaceElement, StackArrays, resistance_area, solve_nodes
+from .solver import kernels
+from .solver.efficiency import DEGENERATE_SINE, Efficiency, degenerate_limits
+from .solver.efficiency import efficiency as efficiency_of_arrays
+from .solver.profile import responds_to_field
+from .solver.vectors import dot
+
+#: |m| may differ from 1 by this much (a direction normalised in double precision differs by ~1e-16)
+UNIT_TOLERANCE = 1e-10
+# |m1 x m2| below which two touching F layers count as collinear (as the model's check of a stack)
+_COLLINEAR_TOLERANCE = 1e-9
+
+
+# ------------------------------------------------------------------ the stack as arrays
+def stack_arrays(stack: Stack) -> StackArrays:
+    """The numeric content of ``stack`` for the solver (no copies of the parameter arrays).
+
+    Built once per stack and kept while the stack lives: a validated stack is immutable (its
+    arrays are read-only), and a stack of 10^4 layers costs a Python object per layer here.
+    """
+    known = _ARRAYS.get(stack)
+    if known is None:
+        known = _ARRAYS[stack] = _stack_arrays(stack)
+    return known
+
+
+_ARRAYS: "weakref.WeakKeyDictionary[Stack, StackArrays]" = weakref.WeakKeyDictionary()
+
+
+def _stack_arrays(stack: Stack) -> StackArrays:
+    def element(material: Material, magnetization: np.ndarray | None, thickness: np.ndarray | None) -> Element:
+        p = material.p if isinstance(material, Ferromagnet) else np.zeros(())
+        coherence = {}
+        if isinstance(material, Ferromagnet) and material.coherent:  # MODEL.md 8e; a missing length is inf
+            coherence = dict(l_J=np.inf if material.l_J is None else material.l_J,
+                             l_phi=np.inf if material.l_phi is None else material.l_phi,
+                             D_perp=material.transverse_conductance)
+        return Element(D=material.D, l=material.l, p=p, m=magnetization, thickness=thickness, theta_SH=material.theta_SH,
+                       **coherence)
+
+    def end(side: End) -> Element | None:
+        return element(side.material, side.magnetization, None) if isinstance(side, Lead) else None
+
+    boundaries = {}
+    for name, side in (("left", stack.left), ("right", stack.right)):
+        if isinstance(side, Open):
+            boundaries[name] = Boundary("open")
+        elif isinstance(side, Insulator):
+            boundaries[name] = Boundary("insulator", side.magnetization, side.g_mix[..., 0], side.g_mix[..., 1], side.g_s)
+    layers = tuple(element(layer.material, layer.magnetization, layer.thickness) for layer in stack.layers)
+    interfaces = {i.node: InterfaceElement(i.g, i.gamma, i.g_mix, i.delta) for i in stack.interfaces}
+    return StackArrays(layers, end(stack.left), end(stack.right), stack.batch_shape, interfaces, boundaries, stack.field)
+
+
+def efficiency_problem(stack: Stack) -> str | None:
+    """Why the efficiencies g1, g2 are not defined for ``stack``, or ``None`` when they are.
+
+    g1, g2 need exactly two F layers (leads not counted) with something between them (two touching F
+    layers must stay collinear, so no angle can be varied), and a CPP current (no open or insulator end).
+    """
+    indices = stack.ferromagnet_indices
+    if stack.has_boundary_ends:
+        return "efficiency functions are per unit CPP current, and no current crosses an open or insulator end"
+    if len(indices) != 2:
+        return f"efficiency functions need exactly two F layers, this stack has {len(indices)}"
+    if indices[1] == indices[0] + 1:
+        return "efficiency functions need a spacer between the two F layers (touching F layers stay collinear)"
+    return None
+
+
+def rotation_plane(m1: np.ndarray, m2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(m1, e): m1 and the unit vector normal to it towards m2, the plane m2 turns in, (..., 3) each.
+
+    When m2 is collinear with m1 the plane is that of m1 and the coordinate axis least aligned with it.
+    """
+    m1, m2 = np.broadcast_arrays(m1, m2)
+    normal = m2 - dot(m1, m2)[..., None] * m1
+    length = np.linalg.norm(normal, axis=-1, keepdims=True)
+    helper = np.eye(3)[np.argmin(np.abs(m1), axis=-1)]
+    fallback = helper - dot(m1, helper)[..., None] * m1
+    fallback = fallback / np.linalg.norm(fallback, axis=-1, keepdims=True)
+    collinear = length < 1e-12
+    return m1, np.where(collinear, fallback, normal / np.where(collinear, 1.0, length))
+
+
+def turned(m1: np.ndarray, e: np.ndarray, theta: np.ndarray, degrees: bool = True) -> np.ndarray:
+    """m1 turned by ``theta`` towards e: cos theta m1 + sin theta e, (..., 3); exact zeros of cos at +-90 degrees
+    and of sin at 0 and +-180 degrees keep collinear configurations exactly collinear."""
+    angle = (np.deg2rad(np.asarray(theta, dtype=float)) if degrees else np.asarray(theta, dtype=float))[..., None]
+    cosine = np.where(np.isin(angle, [np.pi / 2, -np.pi / 2]), 0.0, np.cos(angle))
+    sine = np.where(np.isin(angle, [0.0, np.pi, -np.pi]), 0.0, np.sin(angle))
+    return cosine * m1 + sine * e
+
+
+# ------------------------------------------------------------------ results
+@dataclass(frozen=True)
+class Outputs:
+    """What :meth:`PreparedStack.solve` returns, all with the shape of the configurations in front.
+
+    Attributes
+    ----------
+    torque : (..., L, 3)  spin-transfer torque on every layer (zero for N); hbar/2 units (J/m^2 for SI)
+    accumulation : (..., L + 1, 3)  mu_s at the nodes (energy units; eV for SI)
+    resistance_area : (...)  r = [mu_0(left) - mu_0(right)] / j0 (Ohm m^2 for SI); None when not
+        defined (an open or insulator end: no charge current crosses it)
+    spin_resistance_area : (...)  its spin-accumulation part, or None likewise
+    current : (...)  the drive the values belong to: j0 (reduced) or J in A/m^2 (SI)
+    """
+
+    torque: np.ndarray
+    accumulation: np.ndarray
+    resistance_area: np.ndarray | None
+    spin_resistance_area: np.ndarray | None
+    current: np.ndarray
+
+
+# ------------------------------------------------------------------ the prepared stack
+class PreparedStack:
+    """A stack's numeric content, built once (:func:`finalize`), solved for new magnetizations, angles or drive.
+
+    Attributes
+    ----------
+    arrays
+        The stack as the solver's arrays (model units).
+    batch_shape
+        The stack's own batch shape (``()`` for a single configuration); every result broadcasts it with
+        the shape of the inputs.
+    ferromagnets
+        Indices of the F layers whose magnetizations the methods take, in order (leads not counted: an F
+        lead touching an F layer turns with it, keeping its sign; any other F lead keeps its direction).
+    units
+        ``"reduced"`` or ``"SI"`` (see the module docstring for what each takes and returns).
+    current
+        The stack's own drive: j0 (reduced) or J in A/m^2 (SI), batch shape; the default of every method.
+    compiled
+        Whether single configurations go to the compiled chain kernel (an interface-free, plain CPP
+        stack of one configuration, numba installed).
+    """
+
+    def __init__(self, stack: Stack) -> None:
+        arrays = stack_arrays(stack)
+        self.arrays = arrays
+        self.batch_shape: tuple[int, ...] = stack.batch_shape
+        self.units = stack.units
+        self.ferromagnets: tuple[int, ...] = tuple(stack.ferromagnet_indices)
+        self._si = stack.units == "SI"
+        self._j0 = np.broadcast_to(stack.current, self.batch_shape)
+        self.current = units.report(self._j0, "current") if self._si else self._j0
+        self._n_layers = len(arrays.layers)
+        self._field = responds_to_field(arrays)
+        self._resistance_problem = ("no charge current crosses an open or insulator end: the CPP resistance-area "
+                                    "is not defined") if stack.has_boundary_ends else None
+        self._efficiency_problem = efficiency_problem(stack)
+        # an F lead touching an F layer turns with it: (F-layer position, "left"/"right", sign of lead m . layer m)
+        self._followers: list[tuple[int, str, np.ndarray]] = []
+        for side, end, layer in (("left", arrays.left, 0), ("right", arrays.right, self._n_layers - 1)):
+            if end is not None and end.m is not None and layer in self.ferromagnets:
+                sign = np.sign(dot(np.asarray(end.m, dtype=float), np.asarray(arrays.layers[layer].m, dtype=float)))
+                self._followers.append((self.ferromagnets.index(layer), side, sign))
+        # touching F layers must stay collinear: their positions in ``ferromagnets``
+        self._touching = [(q, q + 1) for q in range(len(self.ferromagnets) - 1)
+                          if self.ferromagnets[q + 1] == self.ferromagnets[q] + 1]
+        self.compiled = kernels.applies(arrays) and self.batch_shape == () and not self._field
+        if self.compiled:
+            table = kernels.Table(arrays)
+            self._ohmic = float(sum(float(e.thickness) * (1.0 - float(e.p) ** 2) / float(e.D) for e in arrays.layers))
+            elements = [q + 1 for q in self.ferromagnets]
+            rows = list(range(len(self.ferromagnets)))
+            signs = [1.0] * len(elements)
+            for position, side, sign in self._followers:
+                elements.append(0 if side == "left" else self._n_layers + 1)
+                rows.append(position)
+                signs.append(float(sign))
+            self._by_magnetizations = table.with_magnetizations(np.array(elements, dtype=np.int64),
+                                                                np.array(rows, dtype=np.int64), np.array(signs))
+            if self._efficiency_problem is None:
+                first, second = self.ferromagnets
+                m1, e = rotation_plane(arrays.layers[first].m, arrays.layers[second].m)
+                turning = [second + 1] + [self._n_layers + 1 for position, side, _ in self._followers
+                                          if side == "right" and position == 1]
+                turning_signs = [1.0] + [float(sign) for position, side, sign in self._followers
+                                         if side == "right" and position == 1]
+                self._by_angles = table.with_rotation(np.array(turning, dtype=np.int64), np.array(turning_signs))
+                self._plane = np.ascontiguousarray(np.stack([m1, e]), dtype=float)
+
+    # ------------------------------------------------------------- inputs
+    @property
+    def magnetizations(self) -> np.ndarray:
+        """The stack's own F-layer magnetizations, ``batch_shape + (n_F, 3)``."""
+        if not self.ferromagnets:
+            return np.zeros(self.batch_shape + (0, 3))
+        return np.stack([np.broadcast_to(self.arrays.layers[i].m, self.batch_shape + (3,)) for i in self.ferromagnets],
+                        axis=-2)
+
+    def _directions(self, magnetizations: ArrayLike) -> np.ndarray:
+        """``magnetizations`` as a float array (..., n_F, 3), checked: shape, finite, unit length, touching F
+        layers collinear (SpinstackError naming what is wrong)."""
+        m = np.asarray(magnetizations, dtype=float)
+        count = len(self.ferromagnets)
+        if m.ndim < 2 or m.shape[-2:] != (count, 3):
+            raise SpinstackError(f"magnetizations must have shape (..., {count}, 3) (one unit vector per F layer, "
+                                 f"layers {list(self.ferromagnets)}), got shape {m.shape}")
+        squared = np.einsum("...i,...i->...", m, m)
+        good = np.abs(squared - 1.0) <= 2.0 * UNIT_TOLERANCE  # False for NaN and inf
+        if not good.all():
+            index = np.unravel_index(int(np.argmin(good)), good.shape)
+            where = f"magnetizations[{', '.join(map(str, index))}] (layer {self.ferromagnets[index[-1]]})"
+            value = m[index]
+            if not np.isfinite(value).all():
+                raise SpinstackError(f"{where} must be finite, got {value.tolist()}")
+            raise SpinstackError(f"{where} must be a unit vector (|m| = 1 within {UNIT_TOLERANCE:g}), got |m| = "
+                                 f"{float(np.sqrt(squared[index])):.17g}: normalise it")
+        for a, b in self._touching:
+            turn = np.cross(m[..., a, :], m[..., b, :])
+            if np.any(np.linalg.norm(turn, axis=-1) > _COLLINEAR_TOLERANCE):
+                raise SpinstackError(f"ferromagnets layers[{self.ferromagnets[a]}] and layers[{self.ferromagnets[b]}] "
+                                     "touch but their magnetizations are not collinear (m2 must be +-m1)")
+        return m
+
+    def _drive(self, current: ArrayLike | None) -> np.ndarray:
+        """j0 in model units: the stack's own, or ``current`` (j0, or J in A/m^2 for an SI stack)."""
+        if current is None:
+            return self._j0
+        value = np.asarray(current, dtype=float)
+        if not np.isfinite(value).all():
+            raise SpinstackError(f"current must be finite, got {current!r}")
+        return value / units.report(1.0, "current") if self._si else value
+
+    def _with_magnetizations(self, m: np.ndarray) -> StackArrays:
+        """The arrays with the F layers' magnetizations ``m`` (..., n_F, 3) (and the F leads that touch them)."""
+        arrays = self.arrays
+        shape = np.broadcast_shapes(m.shape[:-2], self.batch_shape)
+        layers = list(arrays.layers)
+        for position, index in enumerate(self.ferromagnets):
+            layers[index] = layers[index]._replace(m=m[..., position, :])
+        ends = {"left": arrays.left, "right": arrays.right}
+        for position, side, sign in self._followers:
+            ends[side] = ends[side]._replace(m=sign[..., None] * m[..., position, :])
+        return dataclasses.replace(arrays, layers=tuple(layers), left=ends["left"], right=ends["right"], batch_shape=shape)
+
+    # ------------------------------------------------------------- solves
+    def torques(self, magnetizations: ArrayLike, current: ArrayLike | None = None) -> np.ndarray:
+        """The spin-transfer torque on every layer for F magnetizations ``magnetizations`` (..., n_F, 3).
+
+        Parameters
+        ----------
+        magnetizations
+            Unit vectors, one per F layer (:attr:`ferromagnets` order); any leading shape.
+        current
+            The drive: j0 (reduced) or J in A/m^2 (SI); default the stack's own.  Any shape broadcasting
+            with the configurations.
+
+        Returns
+        -------
+        numpy.ndarray
+            (..., L, 3), zero for N layers; hbar/2 units per area (J/m^2 for an SI stack), as
+            ``solve(stack with those magnetizations).torque``.
+        """
+        m = self._directions(magnetizations)
+        j0 = self._drive(current)
+        if self.compiled:
+            flat = np.ascontiguousarray(m.reshape(-1, len(self.ferromagnets), 3))
+            per_unit = kernels.run(self._by_magnetizations, mvary=flat, torque=True)["torque"]
+            per_unit = per_unit.reshape(m.shape[:-2] + (self._n_layers, 3))
+            torque = j0[..., None, None] * per_unit
+        else:
+            torque = self._fallback(m, j0).torque
+        return units.report(torque, "torque") if self._si else torque
+
+    def solve(self, magnetizations: ArrayLike | None = None, current: ArrayLike | None = None) -> Outputs:
+        """Torques, node accumulations and resistance-area for F magnetizations ``magnetizations``.
+
+        Parameters
+        ----------
+        magnetizations
+            (..., n_F, 3) unit vectors, one per F layer; default the stack's own.
+        current
+            j0 (reduced) or J in A/m^2 (SI); default the stack's own.
+
+        Returns
+        -------
+        Outputs
+            In the units of the stack (see the module docstring), equal to those of
+            ``solve(stack with those magnetizations)``.
+        """
+        m = self.magnetizations if magnetizations is None else self._directions(magnetizations)
+        j0 = self._drive(current)
+        if self.compiled:
+            flat = np.ascontiguousarray(m.reshape(-1, len(self.ferromagnets), 3))
+            found = kernels.run(self._by_magnetizations, mvary=flat, torque=True, accumulation=True, resistance=True)
+            shape = m.shape[:-2]
+            spin = found["spin_resistance"].reshape(shape)
+            outputs = Outputs(j0[..., None, None] * found["torque"].reshape(shape + (self._n_layers, 3)),
+                              j0[..., None, None] * found["accumulation"].reshape(shape + (self._n_layers + 1, 3)),
+                              self._ohmic + spin, spin, np.broadcast_to(j0, np.broadcast_shapes(j0.shape, shape)))
+        else:
+            outputs = self._fallback(m, j0)
+        if not self._si:
+            return outputs
+        report = lambda value, kind: None if value is None else units.report(value, kind)  # noqa: E731
+        return Outputs(report(outputs.torque, "torque"), report(outputs.accumulation, "accumulation"),
+                       report(outputs.resistance_area, "resistance_area"),
+                       report(outputs.spin_resistance_area, "resistance_area"), report(outputs.current, "current"))
+
+    def _fallback(self, m: np.ndarray, j0: np.ndarray) -> Outputs:
+        """:meth:`solve` through :func:`spinstack.solver.solve_nodes` (any stack), model units."""
+        arrays = self._with_magnetizations(m)
+        shape = np.broadcast_shapes(arrays.batch_shape, j0.shape)
+        unit = solve_nodes(arrays)
+        field = solve_nodes(arrays, "field") if self._field else None
+        scale = j0[..., None, None]
+        torque = scale * unit.torque
+        accumulation = scale * unit.accumulation
+        if field is not None:
+            torque, accumulation = torque + field.torque, accumulation + field.accumulation
+        r = spin = None
+        if self._resistance_problem is None:
+            r, spin = (np.broadcast_to(value, arrays.batch_shape) for value in resistance_area(arrays, unit))
+        return Outputs(np.broadcast_to(torque, shape + (self._n_layers, 3)),
+                       np.broadcast_to(accumulation, shape + (self._n_layers + 1, 3)), r, spin, np.broadcast_to(j0, shape))
+
+    def efficiency(self, theta: ArrayLike, *, degrees: bool = True) -> Efficiency:
+        """g1, g2 (and the field-like parts) with m2 turned to ``theta`` from m1, in the plane of m1 and the
+        stack's own m2 (:func:`rotation_plane`), as ``analysis.efficiency(stack, theta)``.
+
+        Parameters
+        ----------
+        theta
+            Angles between m1 and m2, degrees (``degrees=False``: radians), any shape broadcasting with
+            the stack's batch shape.
+
+        Returns
+        -------
+        Efficiency
+            Dimensionless arrays of shape ``broadcast(theta, batch_shape)``; at 0 and 180 degrees the limits.
+
+        Raises
+        ------
+        SpinstackError
+            If the stack has no two F layers with a spacer between them, or an angle is not finite.
+        """
+        if self._efficiency_problem is not None:
+            raise SpinstackError(self._efficiency_problem)
+        angles = np.asarray(theta, dtype=float)
+        if not np.isfinite(angles).all():
+            raise SpinstackError(f"theta must be finite (angles between m1 and m2 in {'degrees' if degrees else 'radians'})")
+        first, second = self.ferromagnets
+        if not self.compiled:
+            return efficiency_of_arrays(self._with_angles(angles, degrees), first, second)
+        flat = np.ascontiguousarray(angles.reshape(-1))
+        found = kernels.run(self._by_angles, angles=flat, plane=self._plane, degrees=degrees, pair=(first, second),
+                            degenerate_sine=DEGENERATE_SINE)
+        values = [value.reshape(angles.shape) for value in found["efficiency"]]
+        degenerate = found["degenerate"]
+        if degenerate.any():  # the limits (0/0 there): a complex-step rotation, through the numpy backend
+            selection = np.flatnonzero(degenerate)
+            exact = degenerate_limits(self._with_angles(flat[selection], degrees), first, second)
+            for value, limit in zip(values, exact):
+                value.reshape(-1)[selection] = limit
+        return Efficiency(*values[:4], sine=values[4], cosine=values[5])
+
+    def _with_angles(self, angles: np.ndarray, degrees: bool) -> StackArrays:
+        """The arrays with m2 turned to ``angles`` (and a touching F lead with it)."""
+        first, second = self.ferromagnets
+        arrays = self.arrays
+        m1, e = rotation_plane(arrays.layers[first].m, arrays.layers[second].m)
+        m2 = turned(m1, e, angles, degrees)
+        m = np.stack(np.broadcast_arrays(np.broadcast_to(m1, m2.shape), m2), axis=-2)
+        return self._with_magnetizations(m)
+
+
+def finalize(stack: Stack) -> PreparedStack:
+    """The :class:`PreparedStack` of ``stack`` (built once per stack and kept while the stack lives).
+
+    Parameters
+    ----------
+    stack
+        A validated :class:`~spinstack.model.Stack` (reduced or SI).
+
+    Returns
+    -------
+    PreparedStack
+        Its methods take only what changes: :meth:`~PreparedStack.efficiency` (angles),
+        :meth:`~PreparedStack.torques` and :meth:`~PreparedStack.solve` (F magnetizations, drive).
+    """
+    if not isinstance(stack, Stack):
+        raise TypeError(f"finalize takes a spinstack Stack, got {type(stack).__name__}")
+    known = _PREPARED.get(stack)
+    if known is None:
+        known = _PREPARED[stack] = PreparedStack(stack)
+    return known
+
+
+_PREPARED: "weakref.WeakKeyDictionary[Stack, PreparedStack]" = weakref.WeakKeyDictionary()
+
+
+__all__ = ["Outputs", "PreparedStack", "UNIT_TOLERANCE", "efficiency_problem", "finalize", "rotation_plane",
+           "stack_arrays", "turned"]

@@ -1,0 +1,145 @@
+"""The "compiled" backend: the node system of an interface-free stack solved by the chain kernel.
+
+:func:`.kernels.run` solves a whole batch, one configuration at a time in compiled code, and returns the
+node values (spin accumulation), the torque on every layer and the spin part of the resistance-area;
+:class:`ChainSolution` holds them with the read-out of :class:`.readout.UnitSolution` (face currents and
+deposits from the node values and the two-ports, evaluated when asked for).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from . import compiled, kernels
+from .arrays import Element, StackArrays
+from .readout import UnitSolution
+from .twoports import layer_stiffness, lead_stiffness
+from .vectors import dot
+
+
+def refusal(arrays: StackArrays, drive: str) -> str | None:
+    """Why the chain kernel does not take ``arrays`` driven by ``drive``, or None."""
+    if not compiled.AVAILABLE:
+        return "numba is not installed"
+    if drive != "current":
+        return "it solves the current drive only (the in-plane field's spin Hall sources are not in its chain)"
+    if arrays.interfaces:
+        return "its nodes are transparent (resistive interfaces: the 'linked' or 'numpy' backend)"
+    if arrays.boundaries:
+        return "it has no open or insulator ends (MODEL.md 8d)"
+    if arrays.coherent:
+        return "it assumes full absorption of transverse spin at F faces (no l_J, l_phi: MODEL.md 8e)"
+    if not kernels.applies(arrays):
+        return "it takes real parameters and magnetizations only (not the complex step of the efficiency limits)"
+    return None
+
+
+def preferred(arrays: StackArrays, drive: str) -> bool:
+    """The automatic choice takes the chain kernel for batches (a single short stack stays on the numpy
+    backend, which needs no compiled kernel loaded; a single long one goes to the banded solve)."""
+    return arrays.batch_shape != ()
+
+
+def solve(arrays: StackArrays, drive: str = "current") -> "ChainSolution":
+    """The node system of ``arrays`` per unit current by the chain kernel (see :func:`refusal`)."""
+    found = kernels.run(kernels.Table(arrays), torque=True, accumulation=True, resistance=True)
+    return ChainSolution(arrays, found)
+
+
+class ChainSolution(UnitSolution):
+    """Node values, torques and the spin part of r of a batch from the chain kernel, per unit current.
+
+    ``found`` holds the kernel's flat arrays: ``accumulation`` (size, L + 1, 3), ``torque`` (size, L, 3)
+    and ``spin_resistance`` (size,) (any may be missing: then it is formed from the node values).
+    """
+
+    def __init__(self, arrays: StackArrays, found: dict[str, np.ndarray]) -> None:
+        self.arrays = arrays
+        self._shape = arrays.batch_shape
+        self._n_layers = len(arrays.layers)
+        self._found = found
+
+    @cached_property
+    def accumulation(self) -> np.ndarray:
+        return self._found["accumulation"].reshape(self._shape + (self._n_layers + 1, 3))
+
+    @property
+    def accumulation_right(self) -> np.ndarray:
+        return self.accumulation  # transparent nodes: mu is continuous
+
+    @cached_property
+    def spin_resistance(self) -> np.ndarray | None:
+        """The spin part of r per unit current (MODEL.md 4), batch shape, or None when not computed."""
+        value = self._found.get("spin_resistance")
+        return None if value is None else value.reshape(self._shape)
+
+    def _source(self, element: Element) -> np.ndarray:
+        if element.m is None:
+            return np.zeros(3)
+        return np.asarray(element.p)[..., None] * element.m
+
+    def layer_faces(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
+        """(j_s(x_a+), j_s(x_b-)) of one layer (MODEL.md 2): p m + Gc mu_a - Gs mu_b, p m + Gs mu_a - Gc mu_b."""
+        element = self.arrays.layers[layer]
+        gc, gs = (np.asarray(value)[..., None] for value in layer_stiffness(element))
+        mu_a, mu_b = self.accumulation[..., layer, :], self.accumulation[..., layer + 1, :]
+        source = self._source(element)
+        return source + gc * mu_a - gs * mu_b, source + gs * mu_a - gc * mu_b
+
+    @cached_property
+    def _all_faces(self) -> tuple[np.ndarray, np.ndarray]:
+        if not self._n_layers:
+            empty = self.accumulation[..., :0, :]
+            return empty, empty
+        faces = [self.layer_faces(i) for i in range(self._n_layers)]
+        return np.stack([f[0] for f in faces], axis=-2), np.stack([f[1] for f in faces], axis=-2)
+
+    @cached_property
+    def lead_current_left(self) -> np.ndarray | None:
+        lead = self.arrays.left
+        if lead is None:
+            return None
+        return self._source(lead) - np.asarray(lead_stiffness(lead))[..., None] * self.accumulation[..., 0, :]
+
+    @cached_property
+    def lead_current_right(self) -> np.ndarray | None:
+        lead = self.arrays.right
+        if lead is None:
+            return None
+        return self._source(lead) + np.asarray(lead_stiffness(lead))[..., None] * self.accumulation[..., -1, :]
+
+    def deposit_at(self, node: int) -> np.ndarray:
+        """Bulk spin current arriving at ``node`` minus leaving it, (B..., 3); zero at a reservoir face."""
+        elements = self.arrays.elements()
+        if elements[node] is None or elements[node + 1] is None:
+            return np.zeros(self._shape + (3,))
+        arriving = self.lead_current_left if node == 0 else self.layer_faces(node - 1)[1]
+        leaving = self.lead_current_right if node == self._n_layers else self.layer_faces(node)[0]
+        return np.broadcast_to(arriving - leaving, self._shape + (3,))
+
+    @cached_property
+    def deposit(self) -> np.ndarray:
+        return np.stack([self.deposit_at(k) for k in range(self._n_layers + 1)], axis=-2)
+
+    @cached_property
+    def torque(self) -> np.ndarray:
+        return self._found["torque"].reshape(self._shape + (self._n_layers, 3))
+
+    def torque_of(self, layer: int) -> np.ndarray:
+        return self.torque[..., layer, :]
+
+    def torque_dot(self, layer: int, vector: np.ndarray) -> np.ndarray:
+        return dot(self.torque[..., layer, :], vector)
+
+    @cached_property
+    def interface_currents(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        return {}
+
+    @cached_property
+    def interface_axes(self) -> dict[int, np.ndarray | None]:
+        return {}
+
+
+__all__ = ["ChainSolution", "preferred", "refusal", "solve"]
