@@ -139,10 +139,11 @@ def _ring_forces(solution: Solution) -> RingForces:
     n_layers = len(arrays.layers)
     j0 = float(solution.current)
     zero = np.zeros(3)
-    arriving = [None if solution.unit.lead_current_left is None else j0 * solution.unit.lead_current_left]
+    per_unit = solution.per_unit_current
+    arriving = [None if per_unit.lead_current_left is None else j0 * per_unit.lead_current_left]
     arriving += [solution.spin_current_right[i] for i in range(n_layers)]
     leaving = [solution.spin_current_left[i] for i in range(n_layers)]
-    leaving += [None if solution.unit.lead_current_right is None else j0 * solution.unit.lead_current_right]
+    leaving += [None if per_unit.lead_current_right is None else j0 * per_unit.lead_current_right]
 
     def cord(element: int) -> tuple[str, np.ndarray]:
         e = elements[element]
@@ -155,7 +156,7 @@ def _ring_forces(solution: Solution) -> RingForces:
         before, after = k, k + 1
         if k in arrays.interfaces:
             interface = arrays.interfaces[k]
-            axis = solution.unit.interface_axes[k]
+            axis = per_unit.interface_axes[k]
             drive = zero if axis is None else j0 * float(interface.gamma) * np.asarray(axis, dtype=float)
             through_left, through_right = solution.interface_currents(k)
             # the interface cord is folded with the plane of its non-magnetic side
