@@ -297,7 +297,7 @@ class PreparedStack:
         m = self._directions(magnetizations)
         j0 = self._drive(current)
         if self.compiled:
-            flat = np.ascontiguousarray(m.reshape(-1, len(self.ferromagnets), 3))
+            flat = np.ascontiguousarray(m.reshape(int(np.prod(m.shape[:-2])), len(self.ferromagnets), 3))
             per_unit = kernels.run(self._by_magnetizations, mvary=flat, torque=True)["torque"]
             per_unit = per_unit.reshape(m.shape[:-2] + (self._n_layers, 3))
             torque = j0[..., None, None] * per_unit
@@ -324,7 +324,7 @@ class PreparedStack:
         m = self.magnetizations if magnetizations is None else self._directions(magnetizations)
         j0 = self._drive(current)
         if self.compiled:
-            flat = np.ascontiguousarray(m.reshape(-1, len(self.ferromagnets), 3))
+            flat = np.ascontiguousarray(m.reshape(int(np.prod(m.shape[:-2])), len(self.ferromagnets), 3))
             found = kernels.run(self._by_magnetizations, mvary=flat, torque=True, accumulation=True, resistance=True)
             shape = m.shape[:-2]
             spin = found["spin_resistance"].reshape(shape)
