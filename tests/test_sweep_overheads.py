@@ -16,7 +16,7 @@ pytest.importorskip("h5netcdf")
 
 import spinstack as ss  # noqa: E402
 from spinstack._sweep import plan as plan_module  # noqa: E402
-from spinstack.analysis import efficiency  # noqa: E402
+from spinstack.analysis import efficiency, with_angle  # noqa: E402
 from spinstack.cli import main  # noqa: E402
 from spinstack.sweep import open_sweep, write_sweep  # noqa: E402
 
@@ -45,14 +45,25 @@ def turns(monkeypatch):
     return calls
 
 
-def test_theta_is_validated_without_building_the_turned_stack(seed, turns):
+@pytest.mark.parametrize("variables", [["g1", "g2"], None])
+def test_a_theta_sweep_builds_no_stack_and_equals_direct_solves(seed, turns, monkeypatch, variables):
+    """Theta alone: validated without turning m2, and every block solved by the prepared system (m2 turned in
+    the solve): no Stack is built after the sweep's own."""
+    built: list[int] = []
+    original = ss.Stack.__post_init__
+    monkeypatch.setattr(ss.Stack, "__post_init__", lambda self: built.append(1) or original(self))
     theta = np.linspace(0.0, 180.0, 1001)
-    ds = ss.sweep(seed, {"theta": theta}, variables=["g1", "g2"], chunk_size=300)
-    assert sum(turns) == theta.size  # each angle turned once: in its block, not before
-    assert len(turns) == 4
+    ds = ss.sweep(seed, {"theta": theta}, variables=variables, chunk_size=300)
+    assert turns == [] and built == []
+    monkeypatch.undo()
     direct = efficiency(seed, theta)
     np.testing.assert_allclose(ds.g1.values, direct.g1, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(ds.g2.values, direct.g2, rtol=1e-12, atol=1e-15)
+    if variables is None:
+        solved = ss.solve(with_angle(seed, theta))
+        for name in ("torque", "accumulation", "resistance_area", "spin_resistance_area"):
+            np.testing.assert_allclose(ds[name].values, getattr(solved, name), rtol=1e-12, atol=1e-14)
+        np.testing.assert_array_equal(ds.g1_field.values[[0, -1]], direct.g1_field[[0, -1]])  # the limits
 
 
 def test_theta_with_other_axes_turns_each_block_once(seed, turns):

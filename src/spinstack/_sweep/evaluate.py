@@ -13,10 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..analysis.efficiency import rotation_plane, turned
 from ..model import Stack
+from ..prepared import PreparedStack, finalize
 from ..solution import solve
-from .plan import Axis, apply
-from .variables import CATALOGUE, EFFICIENCY_NAMES, extra_shape
+from .plan import THETA, Axis, apply
+from .variables import CATALOGUE, EFFICIENCY_NAMES, RESISTANCE_NAMES, extra_shape
+
+#: what the prepared system (:mod:`spinstack.prepared`) returns for a block of angles
+_PREPARED_NAMES = EFFICIENCY_NAMES + ("torque", "accumulation") + RESISTANCE_NAMES
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,6 +52,9 @@ def evaluate(job: Job, out: dict[str, np.ndarray] | None = None) -> dict[str, np
     shape per variable: the block's part of a result held in memory) each value is written there, converted
     on the way, and ``out`` is returned: one pass per variable, no intermediate array.
     """
+    prepared = _prepared(job)
+    if prepared is not None:
+        return _evaluate_angles(job, prepared, out)
     stack = apply(job.stack, job.axes)
     solution = solve(stack).reduced  # model numbers: converted below by the variables' si_kind
     efficiency = solution.efficiency() if any(name in EFFICIENCY_NAMES for name in job.variables) else None
@@ -64,6 +72,37 @@ def evaluate(job: Job, out: dict[str, np.ndarray] | None = None) -> dict[str, np
         factor = _si_factor(CATALOGUE[name].si_kind, job.stack.units)
         results[name] = _stored(np.asarray(value), shape, factor, None if out is None else out[name])
     return results
+
+
+def _prepared(job: Job) -> PreparedStack | None:
+    """The prepared system of the sweep's stack when it solves this block: a block of angles ``theta`` alone
+    and variables it returns, on a stack its compiled kernel takes (else None: the block's stack is built)."""
+    if len(job.axes) != 1 or job.axes[0].paths != (THETA,) or not set(job.variables) <= set(_PREPARED_NAMES):
+        return None
+    prepared = finalize(job.stack)  # kept with the stack: built once per sweep in this process
+    return prepared if prepared.compiled else None
+
+
+def _evaluate_angles(job: Job, prepared: PreparedStack, out: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
+    """:func:`evaluate` of a block of angles by the prepared system: no stack is built, m2 is turned in the
+    solve (g's) or given to it as directions (torques, accumulations, resistance-areas; in the stack's report
+    units already)."""
+    theta = job.axes[0].values[0]
+    values: dict[str, np.ndarray] = {}
+    if any(name in EFFICIENCY_NAMES for name in job.variables):
+        efficiency = prepared.efficiency(theta)
+        values.update({name: getattr(efficiency, name) for name in EFFICIENCY_NAMES})
+    if any(name not in EFFICIENCY_NAMES for name in job.variables):
+        first, second = prepared.ferromagnets
+        m1, e = rotation_plane(job.stack, (first, second))
+        magnetizations = np.empty(theta.shape + (2, 3))
+        magnetizations[:, 0] = m1
+        magnetizations[:, 1] = turned(m1, e, theta)  # as with_angle turns it
+        solved = prepared.solve(magnetizations)
+        values.update(torque=solved.torque, accumulation=solved.accumulation, resistance_area=solved.resistance_area,
+                      spin_resistance_area=solved.spin_resistance_area)
+    return {name: _stored(np.asarray(values[name]), job.shape + extra_shape(name, job.stack), None,
+                          None if out is None else out[name]) for name in job.variables}
 
 
 def _stored(value: np.ndarray, shape: tuple[int, ...], factor: float | None, target: np.ndarray | None) -> np.ndarray:

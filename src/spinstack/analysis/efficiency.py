@@ -16,7 +16,8 @@ from numpy.typing import ArrayLike
 
 from ..errors import SpinstackError, StackError
 from ..model import Lead, Stack
-from ..model.paths import with_parameter
+from ..model.paths import parse, with_parameter
+from ..prepared import finalize
 from ..solution import Efficiency, Solution, solve, stack_of
 
 EFFICIENCIES = ("g1", "g2", "g1_field", "g2_field")
@@ -129,7 +130,8 @@ def efficiency(stack: Stack | Solution, theta: ArrayLike) -> Efficiency:
         Arrays of shape ``broadcast(theta, batch_shape)``; at 0 and 180 degrees the limits.
     """
     stack = stack_of(stack, "efficiency")
-    return solve(with_angle(stack, theta)).efficiency()
+    # the prepared stack turns m2 inside the solve (no stack rebuilt per call; the limits at 0, 180 degrees)
+    return finalize(stack).efficiency(theta)
 
 
 def _select(values: Efficiency, which: str) -> np.ndarray:
@@ -374,7 +376,8 @@ def sign_report(stack: Stack | Solution, theta: ArrayLike = (0.0, 30.0, 60.0), p
     found: list[Threshold] = []
     used: dict[str, tuple[float, float]] = {}
     for path in parameters:
-        span = bounds if bounds is not None else ((0.001, 0.999) if path.endswith(".p") else None)
+        polarisation = parse(path, strict=False).kind == "polarisation"
+        span = bounds if bounds is not None else ((0.001, 0.999) if polarisation else None)
         for which in ("g1", "g2"):
             result = threshold(stack, path, which, theta=angles, bounds=span)
             found.append(result)
@@ -386,7 +389,7 @@ def sign_report(stack: Stack | Solution, theta: ArrayLike = (0.0, 30.0, 60.0), p
 def _default_bounds(stack: Stack, path: str) -> tuple[float, float]:
     from ..model.paths import parameter_value
 
-    if path.endswith(".p"):
+    if parse(path, strict=False).kind == "polarisation":
         return (-0.999, 0.999)
     current = float(np.asarray(parameter_value(stack, path)))
     if current == 0.0:
