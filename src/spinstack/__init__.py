@@ -3,7 +3,8 @@
 Valet-Fert drift-diffusion with non-collinear (even non-coplanar)
 magnetizations, solved exactly layer by layer (MODEL.md), batched over arrays
 of parameters.  Start with :func:`load_stack` or build a :class:`Stack`, then
-:func:`solve` it.
+:func:`solve` it; :func:`finalize` prepares a stack once for many solves that change only its
+magnetizations, angles or drive.
 
 The names below are imported when first used (:mod:`spinstack._lazy`): ``import spinstack`` itself
 costs a few milliseconds, and ``spinstack.Stack`` imports the model (numpy), ``spinstack.solve`` the
@@ -20,14 +21,15 @@ if TYPE_CHECKING:  # the table of re-exports (read by _lazy.exports; imported on
     from .errors import SpinstackError, StackError
     from .io.stackfile import load_stack
     from .model import Ferromagnet, Insulator, Interface, Layer, Lead, Normal, Open, Reservoir, Stack, direction, polar
+    from .prepared import PreparedStack, finalize
     from .solution import Efficiency, Solution, solve
     from .sweep import sweep  # the function: spinstack.sweep(stack, {path: values}) (module: spinstack.sweep docs)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Efficiency", "Ferromagnet", "Insulator", "Interface", "Layer", "Lead", "Normal", "Open", "Reservoir", "Solution", "SpinstackError",
-    "Stack", "StackError", "direction", "load_stack", "polar", "solve", "sweep",
+    "Efficiency", "Ferromagnet", "Insulator", "Interface", "Layer", "Lead", "Normal", "Open", "PreparedStack", "Reservoir",
+    "Solution", "SpinstackError", "Stack", "StackError", "direction", "finalize", "load_stack", "polar", "solve", "sweep",
 ]
 
 __getattr__, __dir__ = exports(__name__, __file__)
