@@ -1,8 +1,7 @@
-"""Every figure of spinstack.plot renders (PNG and SVG, no warnings), and the numbers behind it are right."""
+"""Every figure of spinstack.plot is drawn (Agg; SVG for one stack) without warnings or texts on top of each other,
+and shows the solution's numbers: its curves, marks and legends are checked against the solution and analysis."""
 
 from __future__ import annotations
-
-import io
 
 import matplotlib
 
@@ -15,6 +14,7 @@ import pytest  # noqa: E402
 import spinstack as ss  # noqa: E402
 from spinstack import plot  # noqa: E402
 from spinstack.analysis import efficiency, ring_forces, sign_change_angles, sign_map  # noqa: E402
+from tests.plot.drawing import draw  # noqa: E402
 
 
 # ------------------------------------------------------------------ stacks
@@ -66,43 +66,6 @@ TWO_F = ("fnf", "seed", "asymmetric")
 def close_figures():
     yield
     plt.close("all")
-
-
-def draw(figure, formats: tuple[str, ...] = (), separate_texts: bool = True) -> None:
-    """Draw ``figure`` with Agg (its layout engine and every mathtext label run here), then check that no two
-    texts or legends of it overlap (unless ``separate_texts`` is False); each of ``formats`` is written too, as a
-    non-empty file of that format.
-
-    Drawn once (laying out the texts costs more than the pixels: a PNG file as well would double the time).
-    """
-    figure.canvas.draw()
-    if separate_texts:
-        assert_no_overlapping_text(figure)
-    magic = {"png": b"\x89PNG", "svg": b"<?xml"}
-    for fmt in formats:
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format=fmt, dpi=40)
-        data = buffer.getvalue()
-        assert data.startswith(magic[fmt]) and len(data) > 2000
-
-
-def assert_no_overlapping_text(figure) -> None:
-    """No two texts (titles, axis labels, annotations) or legends of the drawn figure overlap by more than a point
-    both ways (a box includes its font's descent: letters one above the other touch at a fraction of a point)."""
-    renderer = figure.canvas.get_renderer()
-    point = figure.dpi / 72.0
-    boxes = []
-    for ax in figure.axes:
-        texts = [*ax.texts, ax.title, ax.xaxis.label, ax.yaxis.label]
-        for artist in [t for t in texts if t.get_visible() and t.get_text()] + [ax.get_legend()] * bool(ax.get_legend()):
-            extent = artist.get_window_extent(renderer)
-            name = artist.get_text() if hasattr(artist, "get_text") else "legend"
-            boxes.append((f"{ax.get_title() or ax.name}: {name}", extent))
-    for i, (a, box_a) in enumerate(boxes):
-        for b, box_b in boxes[i + 1:]:
-            width = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
-            height = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
-            assert width <= point or height <= point, f"{a!r} overlaps {b!r}"
 
 
 def first_magnetization(stack: ss.Stack) -> np.ndarray:
@@ -160,7 +123,8 @@ def check_profiles(figure, solution: ss.Solution) -> None:
             x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
             span = next(k for k, (a, b) in enumerate(spans) if a <= x[len(x) // 2] <= b)
             key = "longitudinal" if longitudinal else colours[matplotlib.colors.to_hex(line.get_color())]
-            project = (lambda v: v @ first_magnetization(stack)) if longitudinal else (lambda v: v[..., "xyz".index(key)])
+            axis = first_magnetization(stack) if longitudinal else np.eye(3)["xyz".index(key)]
+            project = lambda v: v @ axis  # noqa: E731
             np.testing.assert_allclose(y[1:-1], project(profile(x[1:-1])), rtol=0, atol=1e-13 * scale)
             layer = span - isinstance(stack.left, ss.Lead)
             if 0 <= layer < len(stack.layers):

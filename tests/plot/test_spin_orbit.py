@@ -1,9 +1,9 @@
 """Figures of the in-plane drive (spinstack.plot.spin_orbit and the SOT branches of profiles and hodograph):
-each renders to a non-empty PNG without warnings (pytest turns warnings into errors)."""
+each is drawn without warnings (pytest turns warnings into errors) or overlapping texts, and its curves are the
+analysis's numbers in the units the axes state."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import matplotlib
@@ -16,10 +16,12 @@ import pytest  # noqa: E402
 
 import spinstack as ss  # noqa: E402
 from spinstack import plot  # noqa: E402
+from spinstack.analysis import PLANES, smr_angle, smr_thickness, spin_hall_layer, torque_thickness  # noqa: E402
 from spinstack.errors import SpinstackError  # noqa: E402
 from spinstack.plot.figureset import SOT_KINDS, available_kinds, skipped_kinds, write_figure  # noqa: E402
 from spinstack.plot.spin_orbit import (drive_text, plot_smr_thickness, plot_torque_thickness,  # noqa: E402
                                        smr_angle_figure, vector_text)
+from tests.plot.drawing import assert_drawn, draw, label_factor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ("pt-co-sot", "w-cofeb-sot", "yig-pt-smr")
@@ -35,26 +37,49 @@ def load(name: str) -> ss.Stack:
     return ss.load_stack(ROOT / "examples" / f"{name}.toml")
 
 
-def render(figure) -> None:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=40)
-    data = buffer.getvalue()
-    assert data.startswith(b"\x89PNG") and len(data) > 2000
-
-
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_spin_orbit_figures_render(name):
+def test_spin_orbit_figures_show_the_analysis(name):
+    # every curve is the analysis's numbers in the units its axis states (SI: nm, 10^p J/m^2; SMR in 10^p)
     stack = load(name)
-    render(plot_torque_thickness(stack).figure)
-    render(plot_smr_thickness(stack).figure)
-    render(smr_angle_figure(stack))
+    layer = spin_hall_layer(stack)
+    d = float(np.asarray(stack.layers[layer].thickness)) * np.linspace(0.2, 3.0, 15)  # stack units (m for SI)
+    x_factor = 1e9 if stack.units == "SI" else 1.0
+
+    ax = plot_torque_thickness(stack, d)
+    assert ("(nm)" if stack.units == "SI" else "(reduced units)") in ax.get_xlabel()
+    torque = torque_thickness(stack, d)
+    for part, values in (("damping-like", torque.damping_like), ("field-like", torque.field_like)):
+        line = next(line for line in ax.lines if line.get_label().startswith(part))
+        assert_drawn(line, d, values, x_factor, label_factor(ax.get_ylabel()))
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert r"damping-like $\tau_{DL}$" in legend and r"field-like $\tau_{FL}$" in legend
+    draw(ax.figure)
+
+    ax = plot_smr_thickness(stack, d)
+    smr = smr_thickness(stack, d)
+    for part, values in (("longitudinal", smr.longitudinal), ("transverse", smr.transverse)):
+        line = next(line for line in ax.lines if line.get_label().startswith(part))
+        assert_drawn(line, d, values, x_factor, label_factor(ax.get_ylabel()))
+    draw(ax.figure)
+
+    angles = np.linspace(0.0, 360.0, 25)
+    figure = smr_angle_figure(stack, angles)
+    for panel, part in zip(figure.axes, ("longitudinal", "transverse")):
+        factor = label_factor(panel.get_ylabel())
+        drawn = [line for line in panel.lines if line.get_linestyle() != "None" and len(line.get_xdata()) == 25]
+        assert len(drawn) == len(PLANES)
+        for line, plane in zip(drawn, PLANES):
+            assert_drawn(line, angles, getattr(smr_angle(stack, angles, plane), part), 1.0, factor)
+    assert [t.get_text().split(":")[0] for t in figure.legends[0].get_texts()][:3] == \
+        [r"$\alpha$", r"$\beta$", r"$\gamma$"]
+    draw(figure)
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_profiles_and_hodograph_of_in_plane_stacks(name):
     solution = ss.solve(load(name))
     figure = plot.profiles_figure(solution)
-    render(figure)
+    draw(figure)
     top = figure.axes[0]
     names = {text.get_text() for text in top.texts}
     assert "open" in names and "res." not in names
@@ -65,7 +90,7 @@ def test_profiles_and_hodograph_of_in_plane_stacks(name):
     assert r"\hat{\sigma}" in title and "J = 0" not in title
     hodograph = plot.hodograph_figure(solution)
     assert [ax.name for ax in hodograph.axes] == ["3d", "3d"]
-    render(hodograph)
+    draw(hodograph)
 
 
 def test_analogy_is_refused_for_an_in_plane_drive():
