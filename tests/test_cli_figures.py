@@ -68,14 +68,6 @@ def test_plot_formats_by_extension(tmp_path, suffix, magic):
     assert target.read_bytes().startswith(magic)
 
 
-def test_figures_writes_the_set(tmp_path):
-    result = invoke("figures", SEED, "--out", str(tmp_path / "set"))
-    assert result.exit_code == 0, result.output
-    written = [Path(line) for line in result.stdout.splitlines()]
-    assert [p.name for p in written] == [f"seed-fnf-{kind}.png" for kind in KINDS]
-    assert all(p.stat().st_size > 10_000 for p in written)
-
-
 def test_one_ferromagnet_has_no_efficiency_figure(tmp_path):
     stack = tmp_path / "one.toml"
     stack.write_text(ONE_F)
@@ -120,12 +112,17 @@ def test_analyze_argument_errors():
                           "low < high")
 
 
-def test_figures_in_a_real_process(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "spinstack", "figures", SEED, "--out", str(tmp_path)],
+def test_figures_writes_the_set_in_a_real_process(tmp_path):
+    folder = tmp_path / "set"  # created by the command
+    result = subprocess.run([sys.executable, "-m", "spinstack", "figures", SEED, "--out", str(folder)],
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert len(list(tmp_path.glob("*.png"))) == len(KINDS)
+    written = [Path(line) for line in result.stdout.splitlines()]
+    assert [p.name for p in written] == [f"seed-fnf-{kind}.png" for kind in KINDS]
+    assert all(p.parent == folder and p.read_bytes().startswith(b"\x89PNG") and p.stat().st_size > 10_000
+               for p in written)
+    assert sorted(folder.iterdir()) == sorted(written)
 
 
 def test_figures_are_readable_by_others(tmp_path):
