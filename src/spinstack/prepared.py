@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import weakref
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -114,20 +115,37 @@ def rotation_plane(m1: np.ndarray, m2: np.ndarray) -> tuple[np.ndarray, np.ndarr
     m1, m2 = np.broadcast_arrays(m1, m2)
     normal = m2 - dot(m1, m2)[..., None] * m1
     length = np.linalg.norm(normal, axis=-1, keepdims=True)
+    collinear = length < 1e-12
+    if not collinear.any():  # the fallback plane costs five passes over a batch: only where it is used
+        return m1, normal / length
     helper = np.eye(3)[np.argmin(np.abs(m1), axis=-1)]
     fallback = helper - dot(m1, helper)[..., None] * m1
     fallback = fallback / np.linalg.norm(fallback, axis=-1, keepdims=True)
-    collinear = length < 1e-12
     return m1, np.where(collinear, fallback, normal / np.where(collinear, 1.0, length))
 
 
-def turned(m1: np.ndarray, e: np.ndarray, theta: np.ndarray, degrees: bool = True) -> np.ndarray:
-    """m1 turned by ``theta`` towards e: cos theta m1 + sin theta e, (..., 3); exact zeros of cos at +-90 degrees
-    and of sin at 0 and +-180 degrees keep collinear configurations exactly collinear."""
-    angle = (np.deg2rad(np.asarray(theta, dtype=float)) if degrees else np.asarray(theta, dtype=float))[..., None]
-    cosine = np.where(np.isin(angle, [np.pi / 2, -np.pi / 2]), 0.0, np.cos(angle))
-    sine = np.where(np.isin(angle, [0.0, np.pi, -np.pi]), 0.0, np.sin(angle))
-    return cosine * m1 + sine * e
+def turned(m1: np.ndarray, e: np.ndarray, theta: ArrayLike, degrees: bool = True) -> np.ndarray:
+    """m1 turned by ``theta`` towards e: cos theta m1 + sin theta e, shape ``broadcast(theta, m1[..., 0],
+    e[..., 0]) + (3,)``, read-only.  Exact zeros of cos at +-90 degrees and of sin at 0 and +-180 degrees keep
+    collinear configurations exactly collinear."""
+    angle = np.deg2rad(np.asarray(theta, dtype=float)) if degrees else np.asarray(theta, dtype=float)
+    cosine, sine = np.cos(angle), np.sin(angle)
+    if angle.ndim == 0:
+        cosine = 0.0 if abs(angle) == np.pi / 2 else cosine
+        sine = 0.0 if angle in (0.0, np.pi, -np.pi) else sine
+    else:  # one comparison per angle for the exact zeros, not np.isin's sort
+        magnitude = np.abs(angle)
+        np.copyto(cosine, 0.0, where=magnitude == np.pi / 2)
+        np.copyto(sine, 0.0, where=(magnitude == 0.0) | (magnitude == np.pi))
+    shape = np.broadcast_shapes(angle.shape, m1.shape[:-1], e.shape[:-1])
+    # component by component: numpy broadcasts (N, 1) x (3,) three numbers at a time, 3x slower
+    out = np.empty(shape + (3,))
+    for component in range(3):
+        column = out[..., component]
+        np.multiply(cosine, m1[..., component], out=column)
+        column += sine * e[..., component]
+    out.flags.writeable = False  # fresh and read-only: a Layer keeps it without a copy
+    return out
 
 
 # ------------------------------------------------------------------ results
@@ -199,27 +217,40 @@ class PreparedStack:
         self._touching = [(q, q + 1) for q in range(len(self.ferromagnets) - 1)
                           if self.ferromagnets[q + 1] == self.ferromagnets[q] + 1]
         self.compiled = kernels.applies(arrays) and self.batch_shape == () and not self._field
-        if self.compiled:
-            table = kernels.Table(arrays)
-            self._ohmic = float(sum(float(e.thickness) * (1.0 - float(e.p) ** 2) / float(e.D) for e in arrays.layers))
-            elements = [q + 1 for q in self.ferromagnets]
-            rows = list(range(len(self.ferromagnets)))
-            signs = [1.0] * len(elements)
-            for position, side, sign in self._followers:
-                elements.append(0 if side == "left" else self._n_layers + 1)
-                rows.append(position)
-                signs.append(float(sign))
-            self._by_magnetizations = table.with_magnetizations(np.array(elements, dtype=np.int64),
-                                                                np.array(rows, dtype=np.int64), np.array(signs))
-            if self._efficiency_problem is None:
-                first, second = self.ferromagnets
-                m1, e = rotation_plane(arrays.layers[first].m, arrays.layers[second].m)
-                turning = [second + 1] + [self._n_layers + 1 for position, side, _ in self._followers
-                                          if side == "right" and position == 1]
-                turning_signs = [1.0] + [float(sign) for position, side, sign in self._followers
-                                         if side == "right" and position == 1]
-                self._by_angles = table.with_rotation(np.array(turning, dtype=np.int64), np.array(turning_signs))
-                self._plane = np.ascontiguousarray(np.stack([m1, e]), dtype=float)
+
+    # the kernel's tables, built when first needed (a stack prepared for angles never builds the other)
+    @cached_property
+    def _table(self) -> kernels.Table:
+        return kernels.Table(self.arrays)
+
+    @cached_property
+    def _by_magnetizations(self) -> kernels.Table:
+        """The table whose F layers (and the F leads that follow them) read their m from the call's array."""
+        elements = [q + 1 for q in self.ferromagnets]
+        rows = list(range(len(self.ferromagnets)))
+        signs = [1.0] * len(elements)
+        for position, side, sign in self._followers:
+            elements.append(0 if side == "left" else self._n_layers + 1)
+            rows.append(position)
+            signs.append(float(sign))
+        return self._table.with_magnetizations(np.array(elements, dtype=np.int64), np.array(rows, dtype=np.int64),
+                                               np.array(signs))
+
+    @cached_property
+    def _ohmic(self) -> float:
+        """The ohmic part of r per unit current: sum of d (1 - p^2) / D over the layers (MODEL.md 4)."""
+        return float(sum(float(e.thickness) * (1.0 - float(e.p) ** 2) / float(e.D) for e in self.arrays.layers))
+
+    @cached_property
+    def _by_angles(self) -> tuple[kernels.Table, np.ndarray]:
+        """The table whose m2 (and an F lead touching it) turns by the call's angles, and the plane (m1, e)."""
+        first, second = self.ferromagnets
+        m1, e = rotation_plane(self.arrays.layers[first].m, self.arrays.layers[second].m)
+        turning = [second + 1] + [self._n_layers + 1 for position, side, _ in self._followers
+                                  if side == "right" and position == 1]
+        signs = [1.0] + [float(sign) for position, side, sign in self._followers if side == "right" and position == 1]
+        table = self._table.with_rotation(np.array(turning, dtype=np.int64), np.array(signs))
+        return table, np.ascontiguousarray(np.stack([m1, e]), dtype=float)
 
     # ------------------------------------------------------------- inputs
     @property
@@ -238,16 +269,15 @@ class PreparedStack:
         if m.ndim < 2 or m.shape[-2:] != (count, 3):
             raise SpinstackError(f"magnetizations must have shape (..., {count}, 3) (one unit vector per F layer, "
                                  f"layers {list(self.ferromagnets)}), got shape {m.shape}")
-        squared = np.einsum("...i,...i->...", m, m)
-        good = np.abs(squared - 1.0) <= 2.0 * UNIT_TOLERANCE  # False for NaN and inf
-        if not good.all():
-            index = np.unravel_index(int(np.argmin(good)), good.shape)
+        bad = kernels.first_bad_direction(m.reshape(-1, 3), UNIT_TOLERANCE)  # one compiled pass (NaN and inf too)
+        if bad >= 0:
+            index = np.unravel_index(bad, m.shape[:-1])
             where = f"magnetizations[{', '.join(map(str, index))}] (layer {self.ferromagnets[index[-1]]})"
             value = m[index]
             if not np.isfinite(value).all():
                 raise SpinstackError(f"{where} must be finite, got {value.tolist()}")
             raise SpinstackError(f"{where} must be a unit vector (|m| = 1 within {UNIT_TOLERANCE:g}), got |m| = "
-                                 f"{float(np.sqrt(squared[index])):.17g}: normalise it")
+                                 f"{float(np.linalg.norm(value)):.17g}: normalise it")
         for a, b in self._touching:
             turn = np.cross(m[..., a, :], m[..., b, :])
             if np.any(np.linalg.norm(turn, axis=-1) > _COLLINEAR_TOLERANCE):
@@ -386,7 +416,8 @@ class PreparedStack:
         if not self.compiled:
             return efficiency_of_arrays(self._with_angles(angles, degrees), first, second)
         flat = np.ascontiguousarray(angles.reshape(-1))
-        found = kernels.run(self._by_angles, angles=flat, plane=self._plane, degrees=degrees, pair=(first, second),
+        table, plane = self._by_angles
+        found = kernels.run(table, angles=flat, plane=plane, degrees=degrees, pair=(first, second),
                             degenerate_sine=DEGENERATE_SINE)
         values = [value.reshape(angles.shape) for value in found["efficiency"]]
         degenerate = found["degenerate"]

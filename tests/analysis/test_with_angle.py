@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 import spinstack as ss
-from spinstack.analysis.efficiency import rotation_plane, turned, with_angle
+from spinstack.analysis.efficiency import rotation_plane, with_angle
 from spinstack.model import checks
+from spinstack.prepared import turned
 
 F1, F2, N = ss.Ferromagnet("F1", 1.0, 0.5, 2.0), ss.Ferromagnet("F2", 1.0, 0.5, 2.0), ss.Normal("N", 3.0, 10.0)
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..analysis.efficiency import rotation_plane, turned
+from ..analysis.efficiency import rotation_plane
 from ..model import Stack
-from ..prepared import PreparedStack, finalize
+from ..prepared import PreparedStack, finalize, turned
 from ..solution import solve
 from .plan import THETA, Axis, apply
 from .variables import CATALOGUE, EFFICIENCY_NAMES, RESISTANCE_NAMES, extra_shape

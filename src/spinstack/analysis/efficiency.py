@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike
 from ..errors import SpinstackError, StackError
 from ..model import Lead, Stack
 from ..model.paths import parse, with_parameter
+from .. import prepared
 from ..prepared import finalize
 from ..solution import Efficiency, Solution, solve, stack_of
 
@@ -46,48 +47,12 @@ def rotation_plane(stack: Stack, pair: tuple[int, int] | None = None) -> tuple[n
 
     ``pair`` = (reference, turned) layer indices; default the stack's two F layers.  When
     m2 is collinear with m1 the plane is that of m1 and the coordinate axis least aligned
-    with it.  Both have shape ``batch_shape + (3,)`` (views where the stack is unbatched).
+    with it.  Both have shape ``batch_shape + (3,)`` (:func:`spinstack.prepared.rotation_plane`).
     """
     first, second = _pair(stack, pair)
     m1 = np.broadcast_to(stack.layers[first].magnetization, stack.batch_shape + (3,))
     m2 = np.broadcast_to(stack.layers[second].magnetization, stack.batch_shape + (3,))
-    normal = m2 - np.einsum("...i,...i->...", m1, m2)[..., None] * m1
-    length = np.linalg.norm(normal, axis=-1, keepdims=True)
-    collinear = length < 1e-12
-    if not collinear.any():
-        return m1, normal / length
-    helper = np.eye(3)[np.argmin(np.abs(m1), axis=-1)]
-    fallback = helper - np.einsum("...i,...i->...", m1, helper)[..., None] * m1
-    fallback = fallback / np.linalg.norm(fallback, axis=-1, keepdims=True)
-    e = np.where(collinear, fallback, normal / np.where(collinear, 1.0, length))
-    return m1, e
-
-
-def turned(m1: np.ndarray, e: np.ndarray, theta: ArrayLike) -> np.ndarray:
-    """cos(theta) m1 + sin(theta) e: the direction ``theta`` degrees from m1 towards e.
-
-    ``m1`` and ``e`` have shape ``(..., 3)``, ``theta`` broadcasts against their leading shape; the
-    result has shape ``broadcast(theta, leading) + (3,)``, read-only.  cos is exactly 0 at +-90 degrees
-    and sin exactly 0 at 0 and +-180 degrees, so collinear configurations stay exactly collinear.
-    """
-    angle = np.deg2rad(np.asarray(theta, dtype=float))
-    cosine, sine = np.cos(angle), np.sin(angle)
-    if angle.ndim == 0:
-        cosine = 0.0 if abs(angle) == np.pi / 2 else cosine
-        sine = 0.0 if angle in (0.0, np.pi, -np.pi) else sine
-    else:  # one comparison per angle for the exact zeros, not np.isin's sort
-        np.copyto(cosine, 0.0, where=np.abs(angle) == np.pi / 2)
-        magnitude = np.abs(angle)
-        np.copyto(sine, 0.0, where=(magnitude == 0.0) | (magnitude == np.pi))
-    shape = np.broadcast_shapes(np.shape(angle), m1.shape[:-1], e.shape[:-1])
-    # component by component: numpy broadcasts (N, 1) x (3,) three numbers at a time, 3x slower
-    out = np.empty(shape + (3,))
-    for component in range(3):
-        column = out[..., component]
-        np.multiply(cosine, m1[..., component], out=column)
-        column += sine * e[..., component]
-    out.flags.writeable = False  # fresh and read-only: a Layer keeps it without a copy
-    return out
+    return prepared.rotation_plane(m1, m2)
 
 
 def with_angle(stack: Stack | Solution, theta: ArrayLike, pair: tuple[int, int] | None = None) -> Stack:
@@ -100,7 +65,7 @@ def with_angle(stack: Stack | Solution, theta: ArrayLike, pair: tuple[int, int] 
     stack = stack_of(stack, "with_angle")
     first, second = _pair(stack, pair)
     m1, e = rotation_plane(stack, (first, second))
-    m2 = turned(m1, e, theta)
+    m2 = prepared.turned(m1, e, theta)  # read-only and fresh: the Layer keeps it without a copy
     layers = list(stack.layers)
     old = layers[second]
     layers[second] = dataclasses.replace(old, magnetization=m2)
