@@ -1,7 +1,11 @@
-"""Solver benchmarks (issue 5): each prints its figure and a ratio against a reference timed in the same run.
+"""Solver benchmarks (issues 5, 14): each prints its figure and a ratio against a reference timed in the same run.
 
-Run on demand (not part of the test suite):  python benchmarks/solver.py
-Timings are the best of several repeats (these machines are shared and noisy).
+Run on demand (not part of the test suite):  python benchmarks/solver.py   (about two minutes)
+
+Timings are the best of several repeats (these machines are shared and noisy); the issue-14 figures print
+end to end (stack building and every conversion included) beside the kernel alone, as wall time and as
+CPU time of this process (on a loaded machine the CPU time is the steadier), with their ratios to the
+numpy closed form of the seed's eq. (14) timed in the same run (higher is better; 1.0 = as fast).
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import time
 import numpy as np
 
 import spinstack as ss
-from spinstack.analysis import sign_map
+from spinstack.analysis import efficiency, sign_map
+from spinstack.prepared import finalize
+from spinstack.solver import kernels
 
 
 def best(function, repeats: int = 5) -> float:
@@ -23,6 +29,38 @@ def best(function, repeats: int = 5) -> float:
         function()
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def timed(function, repeats: int = 5) -> tuple[float, float]:
+    """(wall, cpu) seconds, each the smallest of ``repeats`` runs (cpu: this process, all its threads)."""
+    wall, cpu = [], []
+    for _ in range(repeats):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        function()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return min(wall), min(cpu)
+
+
+def per_call(function, repeats: int = 2000) -> tuple[float, float]:
+    """(wall, thread cpu) seconds per call: the 10th percentile of timed calls (wall), the mean CPU time of
+    the calling thread over all of them (one call is too short for the CPU clock)."""
+    times = []
+    start_cpu = time.thread_time()
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return sorted(times)[repeats // 10], (time.thread_time() - start_cpu) / repeats
+
+
+def line(label: str, figure: tuple[float, float], reference: tuple[float, float] | None = None, unit: str = "ms") -> str:
+    """'label: wall (cpu) [ratio closed form / this, wall and cpu]'."""
+    scale = {"ms": 1e3, "us": 1e6}[unit]
+    text = f"   {label}: {figure[0] * scale:.3g} {unit} (cpu {figure[1] * scale:.3g} {unit})"
+    if reference is not None:
+        text += f"  ratio {reference[0] / figure[0]:.2f} (cpu {reference[1] / figure[1]:.2f})"
+    return text
 
 
 def seed_stack(theta=60.0) -> ss.Stack:
@@ -43,21 +81,80 @@ def closed_form(theta_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def benchmark_angles(n: int = 10**6) -> None:
+    """g1, g2 over n angles: end to end through analysis.efficiency, Solution.efficiency of a polar stack and
+    spinstack.sweep, beside the kernel alone; all against the closed form."""
     theta = np.linspace(0.0, 180.0, n)
     start = time.perf_counter()
-    ss.solve(seed_stack(np.linspace(0.0, 180.0, 7))).efficiency()  # compiles the kernel (or loads it from cache)
+    efficiency(seed_stack(), theta[:7])  # compiles the kernels (or loads them from the cache)
+    ss.solve(seed_stack(theta[:7])).efficiency()
     compile_time = time.perf_counter() - start
-    build = best(lambda: seed_stack(theta), repeats=3)
-    stack = seed_stack(theta)
-    reference = best(lambda: closed_form(theta))
-    general = best(lambda: ss.solve(stack).efficiency(), repeats=5)
+    reference = timed(lambda: closed_form(theta))
+    prepared = finalize(seed_stack())
+    table, plane = prepared._by_angles
+    flat = np.ascontiguousarray(theta)
+    kernel = timed(lambda: kernels.run(table, angles=flat, plane=plane, pair=(0, 2), degenerate_sine=1e-6))
+    through_efficiency = timed(lambda: efficiency(seed_stack(), theta))  # a new stack each time: finalize included
+    through_solve = timed(lambda: ss.solve(seed_stack(theta)).efficiency(), repeats=3)
+    through_sweep = timed(lambda: ss.sweep(seed_stack(), {"theta": theta}, variables=["g1", "g2"], progress=False),
+                          repeats=3)
     g1, g2 = closed_form(theta)
-    values = ss.solve(stack).efficiency()
+    values = efficiency(seed_stack(), theta)
     error = max(np.abs(values.g1 - g1).max(), np.abs(values.g2 - g2).max())
-    print(f"1. seed stack, {n:.0e} angles: general solver {general * 1e3:.0f} ms ({n / general:.3g} configs/s), "
-          f"closed form {reference * 1e3:.0f} ms; throughput ratio solver/closed form = {reference / general:.2f} "
-          f"(target >= 0.5); max |g - closed form| = {error:.1e}; building the stack (not timed above) "
-          f"{build * 1e3:.0f} ms; first call (compilation or cache load) {compile_time:.2f} s")
+    print(f"1. seed stack, g1 and g2 at {n:.0e} angles (target: end to end >= 1.0 of the closed form); "
+          f"max |g - closed form| = {error:.1e}; first call (compilation or cache load) {compile_time:.2f} s")
+    print(line("closed form (numpy, eq. 14)", reference))
+    print(line("kernel alone (angles turned inside it)", kernel, reference))
+    print(line("analysis.efficiency(new stack, theta), end to end", through_efficiency, reference))
+    print(line("solve(Stack(polar(theta))).efficiency(), stack building included", through_solve, reference))
+    print(line("sweep(stack, {theta}, variables=[g1, g2]), end to end", through_sweep, reference))
+
+
+def benchmark_everything(n: int = 10**6) -> None:
+    """Torque, node accumulation and r for n magnetization configurations (issue 14: >= 0.3 of the closed form)."""
+    theta = np.linspace(0.0, 180.0, n)
+    m = np.stack([np.broadcast_to([0.0, 0.0, 1.0], (n, 3)), ss.polar(theta)], axis=-2)
+    reference = timed(lambda: closed_form(theta))
+    prepared = finalize(seed_stack())
+    prepared.solve(m[:7])
+    table = prepared._by_magnetizations
+    kernel = timed(lambda: kernels.run(table, mvary=m, torque=True, accumulation=True, resistance=True), repeats=3)
+    through_prepared = timed(lambda: prepared.solve(m), repeats=3)
+
+    def from_stack() -> None:
+        solution = ss.solve(seed_stack(theta))
+        solution.torque, solution.accumulation, solution.resistance_area
+
+    from_stack()
+    through_solve = timed(from_stack, repeats=3)
+    print(f"7. torque, accumulation and r at {n:.0e} magnetization configurations of the seed stack (target >= 0.3)")
+    print(line("kernel alone", kernel, reference))
+    print(line("finalize(stack).solve(m), end to end", through_prepared, reference))
+    print(line("solve(Stack(polar(theta))): torque, accumulation, r, stack building included", through_solve, reference))
+
+
+def benchmark_one_configuration() -> None:
+    """One configuration (issue 14: <= 20 us from a prepared system, <= 200 us from a Stack)."""
+    stack = seed_stack()
+    prepared = finalize(stack)
+    m = np.array([[0.0, 0.0, 1.0], ss.polar(60.0)])
+    prepared.torques(m), prepared.efficiency(60.0), efficiency(seed_stack(), 60.0)
+    ss.solve(seed_stack(), backend="compiled").torque
+
+    def everything(solution: ss.Solution) -> None:
+        solution.torque, solution.accumulation, solution.resistance_area
+
+    print("8. one configuration of the seed stack (targets: <= 20 us prepared, <= 200 us from a Stack; "
+          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}, serial kernel below {kernels.SERIAL_BELOW} configurations)")
+    print(line("prepared.torques(m)", per_call(lambda: prepared.torques(m)), unit="us"))
+    print(line("prepared.solve(m): torque, accumulation, r", per_call(lambda: prepared.solve(m)), unit="us"))
+    print(line("prepared.efficiency(60)", per_call(lambda: prepared.efficiency(60.0)), unit="us"))
+    print(line("build Stack + analysis.efficiency(stack, 60)", per_call(lambda: efficiency(seed_stack(), 60.0), 500),
+               unit="us"))
+    print(line("build Stack + finalize + torques(m)", per_call(lambda: finalize(seed_stack()).torques(m), 500), unit="us"))
+    print(line("build Stack + solve(backend='compiled') + torque, accumulation, r",
+               per_call(lambda: everything(ss.solve(seed_stack(), backend="compiled")), 500), unit="us"))
+    print(line("build Stack + solve() (default backend: numpy for a short stack) + the same",
+               per_call(lambda: everything(ss.solve(seed_stack())), 300), unit="us"))
 
 
 def long_stack(n_layers: int) -> ss.Stack:
@@ -107,9 +204,11 @@ def benchmark_spin_orbit(n: int = 10**6) -> None:
     cpp = ss.Stack([ss.Layer(N, 3.0), ss.Layer(F, 1.5, m)], left=ss.Lead(N), right=ss.Lead(N), current=1.0)
     spin_orbit = best(lambda: ss.solve(sot).spin_orbit_torque, repeats=3)
     reference = best(lambda: ss.solve(cpp).torque, repeats=3)
+    closed = best(lambda: closed_form(np.linspace(0.0, 180.0, n)))
     print(f"5. Pt/F spin-orbit torques (tau_DL, tau_FL) at {n:.0e} magnetizations: {spin_orbit * 1e3:.0f} ms "
           f"({n / spin_orbit:.3g} configs/s); CPP torques of N lead/N/F/N lead, same batch: {reference * 1e3:.0f} ms; "
-          f"ratio {spin_orbit / reference:.2f} (target <= 2)")
+          f"ratio {spin_orbit / reference:.2f} (target <= 2); closed form / spin-orbit torques = "
+          f"{closed / spin_orbit:.3f} (issue 14 target >= 0.2; the numpy elimination: no compiled path for open ends)")
 
 
 def benchmark_long_interfaces(n_layers: int = 20000) -> None:
@@ -127,9 +226,12 @@ def benchmark_long_interfaces(n_layers: int = 20000) -> None:
 
 
 if __name__ == "__main__":
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, numpy {np.__version__}")
+    print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, {os.cpu_count()} cores "
+          f"(load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}), Python {platform.python_version()}, "
+          f"numpy {np.__version__}")
     benchmark_angles()
+    benchmark_everything()
+    benchmark_one_configuration()
     benchmark_long()
     benchmark_profiles()
     benchmark_sign_map()

@@ -12,11 +12,18 @@ variable): numba asks the :class:`Kernel` for its type (``_numba_type_``), which
 for its dispatcher.  :data:`prange` must be a global of the kernel's module (``from .compiled import
 prange``): numba recognises only ``numba.prange`` itself, so just before numba compiles a function, the
 globals it names are swapped: ``prange`` for ``numba.prange``, kernels for their dispatchers.
+
+Threads.  A parallel kernel's OpenMP workers spin on the cores for a while after each parallel region
+(an active wait), which a caller of many small solves pays on every call.  So the kernels of small
+batches run on the calling thread (``kernels.SERIAL_BELOW``), and before numba is imported
+``OMP_WAIT_POLICY`` defaults to ``PASSIVE`` (workers sleep between regions; a value the user set is
+kept): the wake-up costs microseconds per region, negligible beside a batch worth running in parallel.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from importlib.util import find_spec
 from typing import Any
@@ -65,6 +72,7 @@ class Kernel:
     def dispatcher(self) -> Any:
         """numba's dispatcher of the function (numba imported; the globals it names swapped, see the module)."""
         if self._dispatcher is None:
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # read when numba's OpenMP layer first starts
             import numba
 
             namespace = self.py_func.__globals__

@@ -506,6 +506,16 @@ def _chain_parallel(size, structure, constants, vary, mvary, plane, angles, degr
                      torques, accumulation, spin_resistance)
 
 
+@njit(cache=True, error_model="numpy")
+def _first_bad_direction(m, tolerance):
+    """The first row of ``m`` (rows, 3) that is not a unit vector to ``tolerance`` (or not finite), or -1."""
+    for i in range(m.shape[0]):
+        squared = m[i, 0] * m[i, 0] + m[i, 1] * m[i, 1] + m[i, 2] * m[i, 2]
+        if not abs(squared - 1.0) <= 2.0 * tolerance:  # (|m|^2 - 1 = 2 (|m| - 1) to first order; False for NaN)
+            return i
+    return -1
+
+
 # ------------------------------------------------------------------ the chain on the Python side
 def applies(arrays: StackArrays) -> bool:
     """Whether the chain kernel handles ``arrays`` (the CPP drive per unit current; an in-plane field is
@@ -703,6 +713,15 @@ def run(table: Table, *, mvary: np.ndarray | None = None, angles: np.ndarray | N
     return found
 
 
+def first_bad_direction(m: np.ndarray, tolerance: float) -> int:
+    """The flat index of the first row of ``m`` (rows, 3) whose length differs from 1 by more than ``tolerance``
+    (or that is not finite), or -1 when every row is a unit vector."""
+    if not AVAILABLE:
+        good = np.abs(np.einsum("ij,ij->i", m, m) - 1.0) <= 2.0 * tolerance
+        return -1 if good.all() else int(np.argmin(good))
+    return int(_first_bad_direction(np.ascontiguousarray(m, dtype=float), float(tolerance)))
+
+
 def efficiency_kernel(arrays: StackArrays, first: int, second: int, degenerate_sine: float
                       ) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
     """(g1, g2, g1_field, g2_field, sin theta, cos theta) over the flat batch, (size,) each, and |sin theta| <
@@ -824,5 +843,6 @@ def profile_kernel(arrays: StackArrays, x: np.ndarray, accumulation: np.ndarray,
     return mu, js, mu0
 
 
-__all__ = ["AVAILABLE", "SERIAL_BELOW", "Table", "applies", "efficiency_kernel", "node_bases", "profile_applies",
+__all__ = ["AVAILABLE", "SERIAL_BELOW", "Table", "applies", "efficiency_kernel", "first_bad_direction", "node_bases",
+           "profile_applies",
            "profile_kernel", "run"]
