@@ -12,6 +12,9 @@ and, in a lead, the tail mu_s = mu_node exp(-|x - x_node|/l), j_s = p j0 m -+ (D
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -137,3 +140,19 @@ def test_a_backend_that_does_not_apply_is_refused():
         profile(arrays, np.zeros(3), np.full(2, J0), *values, backend="compiled")
     with pytest.raises(ValueError, match="must be 'numpy', 'compiled' or None"):
         profile(arrays, np.zeros(3), np.full(2, J0), *values, backend="numba")
+
+
+def test_a_few_hundred_points_take_the_numpy_pass_and_do_not_import_numba():
+    """Plots ask 65-200 points per layer: the compiled pass (and numba's import) only from COMPILED_FROM points."""
+    if not kernels.AVAILABLE:
+        pytest.skip("numba not installed")
+    code = ("import sys, numpy as np, spinstack as ss\n"
+            "from spinstack.solver.profile import COMPILED_FROM\n"
+            "F, N = ss.Ferromagnet('F', 1.0, 0.5, 2.0), ss.Normal('N', 3.0, 10.0)\n"
+            "s = ss.solve(ss.Stack([ss.Layer(F, 1.0, [0, 0, 1]), ss.Layer(N, 2.0), ss.Layer(F, 1.0, [1, 0, 0])]))\n"
+            "s.spin_accumulation(np.linspace(-1.0, 5.0, COMPILED_FROM - 1))\n"
+            "print('numba' in sys.modules)\n"
+            "s.spin_accumulation(np.linspace(-1.0, 5.0, COMPILED_FROM))\n"
+            "print('numba' in sys.modules)\n")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert found == ["False", "True"]

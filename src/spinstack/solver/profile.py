@@ -25,7 +25,13 @@ from .readout import UnitSolution
 from .twoports import spin_hall_source
 from .vectors import dot
 
-__all__ = ["node_potentials", "profile", "responds_to_field"]
+__all__ = ["COMPILED_FROM", "node_potentials", "profile", "responds_to_field"]
+
+#: points from which :func:`profile` takes the compiled pass by default.  Below, the numpy pass is cheaper
+#: (measured 2026-12-04, one configuration, 2 busy cores: numpy 0.4-1 ms at 100-1000 points, the parallel
+#: kernel 0.6-1.4 ms there and 0.08-0.3 ms at 1e4 where numpy takes 7-8 ms), and a fresh process that draws a
+#: few profiles does not import numba (0.15-0.3 s).  Plots and hodographs ask 65-200 points per layer.
+COMPILED_FROM = 2_000
 
 
 def responds_to_field(arrays: StackArrays) -> bool:
@@ -104,7 +110,7 @@ def profile(arrays: StackArrays, x: np.ndarray, current: np.ndarray, accumulatio
     backend
         ``"compiled"`` (one configuration at a time in :func:`.kernels.profile_kernel`: numba, no batch,
         real values, CPP drive between reservoirs and leads, full absorption in F), ``"numpy"`` (any
-        stack), or None: the compiled one where it applies.
+        stack), or None: the compiled one where it applies and N >= :data:`COMPILED_FROM`.
 
     Returns
     -------
@@ -115,7 +121,8 @@ def profile(arrays: StackArrays, x: np.ndarray, current: np.ndarray, accumulatio
     n_layers = len(arrays.layers)
     if backend not in (None, "numpy", "compiled"):
         raise ValueError(f"profile backend must be 'numpy', 'compiled' or None, got {backend!r}")
-    compiled = backend != "numpy" and kernels.profile_applies(arrays, accumulation, current)
+    wanted = backend == "compiled" or (backend is None and x.shape[0] >= COMPILED_FROM)
+    compiled = wanted and kernels.profile_applies(arrays, accumulation, current)
     if backend == "compiled" and not compiled:
         raise ValueError("the compiled profile does not apply: it takes one real configuration of a CPP-driven "
                          "stack with full absorption in F (and numba)")
