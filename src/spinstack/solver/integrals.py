@@ -117,6 +117,10 @@ def resistance_area(arrays: StackArrays, unit: UnitSolution) -> tuple[np.ndarray
     sum over F layers of (p/2)(mu_b - mu_a) (scalars along m), (p/2) mu_0 for an F lead on
     the left, -(p/2) mu_L for one on the right, and -gamma m.(mu^- - mu^+)/2 per interface.
     """
+    known = getattr(unit, "spin_resistance", None)
+    if known is not None:  # the compiled chain formed the spin part with its node values (no interfaces there)
+        ohmic = sum((layer.thickness * (1.0 - layer.p**2) / layer.D for layer in arrays.layers), np.zeros(()))
+        return ohmic + known, known
     mu_a, mu_b = layer_ends(unit)
     shape = mu_a.shape[:-2]
     ohmic = np.zeros(shape)
