@@ -44,34 +44,22 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from .errors import StackError
-from .library import MISSING_REASON, REQUIRED, Library
+from .library import MATERIAL_QUANTITIES, MISSING_REASON, REQUIRED, Library
 from .model import Ferromagnet, Interface, Layer, Lead, Normal, Reservoir, Stack
 from .model.checks import LARGEST, SMALLEST
 from .model.layers import End
 from .model.materials import Material
-from .units import Q_, check_magnitude, to_si
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pint
+from .units import (ELECTRON_CHARGE, ELEMENTARY_CHARGE, HBAR, REPORTS, check_magnitude, from_reduced, report,
+                    to_reduced, to_si)
 
 __all__ = ["ELECTRON_CHARGE", "ELEMENTARY_CHARGE", "HBAR", "REPORTS", "ferromagnet", "from_reduced", "interface",
            "layer", "lead", "material", "normal", "report", "stack", "to_reduced"]
-
-ELEMENTARY_CHARGE = 1.602176634e-19
-"""|e| in C (exact in the SI since 2019)."""
-
-ELECTRON_CHARGE = -ELEMENTARY_CHARGE
-"""e of MODEL.md 7: the electron's charge, negative."""
-
-HBAR = 6.62607015e-34 / (2.0 * math.pi)
-"""Reduced Planck constant hbar = h / 2 pi in J s (h exact in the SI since 2019)."""
 
 _E2 = ELECTRON_CHARGE**2
 
@@ -168,7 +156,8 @@ def ferromagnet(name: str, rho: Any = None, beta: Any = None, l_sf: Any = math.i
     return Ferromagnet(name, D=(1.0 - asymmetry**2) / (_E2 * resistivity), p=asymmetry, l=length, **coherence)
 
 
-MATERIAL_KEYS = ("type", "rho", "conductivity", "beta", "l_sf", "theta_SH", "l_J", "l_phi", "D_perp")
+#: every key of an SI material table: its type, the quantities a library may cite, the coherence keys (MODEL.md 8e)
+MATERIAL_KEYS = ("type",) + MATERIAL_QUANTITIES + ("l_J", "l_phi", "D_perp")
 
 
 def material(name: str, *, library: Any = None, **overrides: Any) -> Material:
@@ -429,74 +418,3 @@ def _shown(value: Any) -> str:
 
 
 # ------------------------------------------------------------------ outputs
-@dataclass(frozen=True)
-class Report:
-    """How a model quantity of an SI stack is reported.
-
-    ``si_base = to_base * model_value`` in the SI base unit of ``dimension``; the
-    report is in ``unit`` (``report = to_unit * model_value``).
-    """
-
-    dimension: str
-    to_base: float
-    unit: str
-    to_unit: float
-
-
-REPORTS: dict[str, Report] = {
-    # x and thicknesses: metres already
-    "length": Report("length", 1.0, "m", 1.0),
-    # mu_s: J in the model, reported in eV (mu / |e|)
-    "accumulation": Report("energy", 1.0, "eV", 1.0 / ELEMENTARY_CHARGE),
-    # j_s is a particle flux (1/(m^2 s)); reported as |e| j_s in A/m^2
-    "spin_current": Report("current_density", ELEMENTARY_CHARGE, "A/m^2", ELEMENTARY_CHARGE),
-    # torque: deposited spin current (particle flux) times hbar/2, J/m^2
-    "torque": Report("energy_per_area", HBAR / 2.0, "J/m^2", HBAR / 2.0),
-    # r = (mu_0L - mu_0R)/j0 = e^2 (V_L - V_R)/J: RA = r / e^2 in Ohm m^2
-    "resistance_area": Report("area_resistance", 1.0 / _E2, "ohm*m^2", 1.0 / _E2),
-    # j0 = J/e: J = e j0 in A/m^2
-    "current": Report("current_density", ELECTRON_CHARGE, "A/m^2", ELECTRON_CHARGE),
-    # D = 1/(e^2 rho*): e^2 D = 1/rho* in S/m
-    "conductivity": Report("conductivity", _E2, "S/m", _E2),
-    # g = G/e^2: e^2 g in S/m^2 (interface and mixing conductances per area)
-    "interface_conductance": Report("area_conductance", _E2, "S/m^2", _E2),
-    # the in-plane field eps = e E (J/m): E = eps / e in V/m (MODEL.md 8a)
-    "field": Report("electric_field", 1.0 / ELECTRON_CHARGE, "V/m", 1.0 / ELECTRON_CHARGE),
-    # in-plane particle current per width (sum of sigma d eps): e x it, conventional current per width, A/m
-    "sheet_current": Report("sheet_current", ELECTRON_CHARGE, "A/m", ELECTRON_CHARGE),
-}
-
-
-def report(value: ArrayLike, kind: str) -> np.ndarray:
-    """A model value of an SI stack (``solution.reduced.torque``, ...) as a plain array in the report unit
-    ``REPORTS[kind].unit``: ``REPORTS[kind].to_unit`` times it.  This is how an SI stack's
-    :class:`~spinstack.Solution`, ``spinstack solve --json``, sweeps and the figures convert."""
-    return np.asarray(value, dtype=float) * REPORTS[_kind(kind)].to_unit
-
-
-def from_reduced(value: ArrayLike, kind: str) -> "pint.Quantity":
-    """A model value of an SI stack (``solution.reduced.accumulation``, ...) as a pint Quantity in its report unit.
-
-    The public properties of an SI stack's :class:`~spinstack.Solution` are already in these
-    units (``solution.accumulation`` is ``report(solution.reduced.accumulation, "accumulation")``).
-
-    ``kind`` is a key of :data:`REPORTS`: ``"accumulation"`` (eV), ``"spin_current"``
-    (|e| j_s, A/m^2), ``"torque"`` ((hbar/2) x deposited spin current, J/m^2),
-    ``"resistance_area"`` (Ohm m^2), ``"current"`` (J = e j0, A/m^2), ``"length"`` (m),
-    ``"conductivity"`` (e^2 D, S/m), ``"interface_conductance"`` (e^2 g, S/m^2).
-    """
-    return Q_(report(value, kind), REPORTS[_kind(kind)].unit)
-
-
-def to_reduced(value: Any, kind: str) -> np.ndarray:
-    """The inverse of :func:`from_reduced`: a quantity (string, Quantity, or number in SI base units)
-    as the number an SI stack holds."""
-    entry = REPORTS[_kind(kind)]
-    return to_si(value, entry.dimension, kind) / entry.to_base
-
-
-def _kind(kind: str) -> str:
-    if kind not in REPORTS:
-        raise KeyError(f"unknown kind {kind!r}; expected one of: {', '.join(REPORTS)}")
-    return kind
-

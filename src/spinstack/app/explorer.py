@@ -24,7 +24,7 @@ from panel.models.markup import HTML as _HTMLModel
 from ..analysis import hodograph
 from ..errors import SpinstackError
 from ..model import Lead, Stack
-from ..model.paths import with_parameter
+from ..model.paths import parse, with_parameter
 from ..solution import Solution, solve
 from .controls import Controls
 from .display import Display, display_for, reduced_display
@@ -152,7 +152,7 @@ class Explorer:
         controls = getattr(self, "controls", None)  # None at the first solve, before the controls exist
         moved = controls.changes() if controls is not None else []
         return tuple((path, repr(value)) for path, value in moved
-                     if not (path.startswith("layers[") and path.endswith(".magnetization")))
+                     if not (parse(path).owner == "layer" and parse(path).kind == "direction"))
 
     def _changed(self) -> None:
         try:

@@ -26,9 +26,10 @@ which the largest |value| drawn is at least 1, so tick labels are plain numbers
 between 1 and 1000 without an offset such as 1e-24.
 
 Parameters of sweeps and thresholds (paths of :mod:`spinstack.model.paths`) have a
-:func:`parameter_kind`; :func:`parameter_scale` gives their scale (thicknesses and
-spin diffusion lengths in nm, the current as J in A/m^2, D as the conductivity
-e^2 D in S/m, angles in degrees, p dimensionless).
+:func:`parameter_kind`, the registry quantity of their parsed path; :func:`parameter_scale`
+gives their scale (thicknesses and spin diffusion lengths in nm, the current as J in A/m^2,
+D as the conductivity e^2 D in S/m, g as e^2 g in S/m^2, angles in degrees, p dimensionless).
+Scales, symbols and unit spellings come from the one registry of :mod:`spinstack.units`.
 
 This module needs neither matplotlib nor pint.
 """
