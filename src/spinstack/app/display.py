@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..model.paths import parameter_value
 from ..plot.units import REDUCED, FigureUnits, Scale, parameter_scale
 from ..solution import Solution
 from ..units import QUANTITIES
@@ -83,8 +84,6 @@ def reduced_display() -> Display:
 
 def display_for(solution: Solution, paths: list[str] | tuple[str, ...] = ()) -> Display:
     """The :class:`Display` of a start solution and the control ``paths`` of its page."""
-    from ..model.paths import parameter_value
-
     solution = solution.reduced  # the scales convert model numbers
     stack = solution.stack
     units = FigureUnits("SI" if stack.units == "SI" else "reduced")

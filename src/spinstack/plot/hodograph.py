@@ -30,6 +30,7 @@ from ..model import Insulator, Stack
 from ..solution import Solution, solution_of
 from . import style
 from .frames import square_box
+from .spin_orbit import drive_text
 from .units import Scale, figure_units
 
 _SAMPLES = 129
@@ -376,8 +377,6 @@ def hodograph_figure(solution: Solution | Stack, fig: Any = None, *, ax: Any = N
 
 def _in_plane_figure(solution: Solution, fig: Any = None, ax: Any = None) -> Any:
     """mu_s and j_s of an in-plane-driven stack in 3D spin space, sigma_hat and the magnets drawn."""
-    from .spin_orbit import drive_text
-
     fig, (left, right) = style.new_panels(fig, ax, shape=(1, 2), figsize=(10.0, 5.2), projections=("3d", "3d"))
     plot_hodograph_3d(solution, "accumulation", ax=left)
     plot_hodograph_3d(solution, "spin_current", ax=right)

@@ -30,6 +30,7 @@ from ..model import Lead, Stack
 from ..solution import Solution, solution_of
 from . import style
 from .frames import END_BAND, lead_extent
+from .spin_orbit import drive_text
 from .units import Scale, figure_units
 
 COMPONENTS = ("xyz", "magnitude", "longitudinal")
@@ -548,8 +549,6 @@ def profiles_figure(solution: Solution | Stack, fig: Any = None, components: str
     direction = r"$+x$" if j0 >= 0 else r"$-x$"
     title = rf"{figure_units(solution).drive(j0)} (electrons flow towards {direction})"
     if solution.stack.has_field:  # the in-plane drive (MODEL.md 8); the CPP current only when there is one
-        from .spin_orbit import drive_text
-
         title = drive_text(solution.stack) + ("" if j0 == 0 else "\nand " + title)
     # the title and the upper panel first: the torque labels of the lower one are placed in the finished layout
     fig.suptitle(title, fontsize=style.FONT_NORMAL)
