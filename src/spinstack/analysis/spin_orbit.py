@@ -39,6 +39,7 @@ from ..errors import SpinstackError
 from ..model import Ferromagnet, Insulator, Open, Stack
 from ..model.paths import parameter_value, with_parameter
 from ..solution import Solution, solve, stack_of
+from ..solver.in_plane import sigma_hat as spin_hall_polarisation
 from ..units import report
 
 #: the rotation planes of :func:`smr_angle`, in the order of the figures
@@ -264,7 +265,7 @@ def chen_smr(stack: Stack | Solution, magnetization: ArrayLike | None = None) ->
     m = m / np.linalg.norm(m, axis=-1, keepdims=True)
     eps = np.asarray(stack.field, dtype=float)
     eps_hat = eps / np.linalg.norm(eps, axis=-1, keepdims=True)
-    sigma_hat = np.cross(np.array([1.0, 0.0, 0.0]), eps_hat)
+    sigma_hat = spin_hall_polarisation(eps_hat)
     m_eps, m_sigma, m_x = (m * eps_hat).sum(-1), (m * sigma_hat).sum(-1), m[..., 0]
     return drho0 + drho1 * (1.0 - m_sigma**2), drho1 * m_eps * m_sigma + drho2 * m_x
 
@@ -297,7 +298,7 @@ def smr_scan_plane(stack: Stack | Solution, plane: str) -> tuple[np.ndarray, np.
         raise SpinstackError(f"unknown rotation plane {plane!r} (expected one of: {', '.join(PLANES)})")
     eps = np.asarray(stack.field, dtype=float)
     eps_hat = eps / np.linalg.norm(eps)
-    sigma_hat = np.cross(np.array([1.0, 0.0, 0.0]), eps_hat)
+    sigma_hat = spin_hall_polarisation(eps_hat)
     normal = np.array([1.0, 0.0, 0.0])
     return {"alpha": (eps_hat, sigma_hat), "beta": (normal, sigma_hat), "gamma": (normal, eps_hat)}[plane]
 

@@ -22,8 +22,10 @@ from numpy.typing import ArrayLike
 from ..analysis.spin_orbit import PLANES, smr_angle, smr_thickness, spin_hall_layer, torque_thickness
 from ..errors import SpinstackError
 from ..model import Insulator, Stack
-from ..si import REPORTS
+from ..model.paths import parse
 from ..solution import Solution, stack_of
+from ..solver.in_plane import sigma_hat as spin_hall_polarisation
+from ..units import REPORTS
 from . import style
 from .units import figure_units, tex_number
 
@@ -64,7 +66,7 @@ def drive_text(stack: Stack) -> str:
     norm = float(np.linalg.norm(eps))
     if norm == 0.0:
         return "in-plane field zero: no spin Hall drive"
-    sigma = np.cross([1.0, 0.0, 0.0], eps / norm)
+    sigma = spin_hall_polarisation(eps / norm)
     sigma_part = rf"spin polarisation $\hat{{\sigma}} = \hat{{x}}\times\hat{{\varepsilon}}$ = {vector_text(sigma)}"
     if not figure_units(stack).si:
         return (rf"in-plane field $\varepsilon = eE$, $|\varepsilon|$ = ${tex_number(norm)}$ along {vector_text(eps)}; "
@@ -142,7 +144,7 @@ def plot_torque_thickness(stack: Stack | Solution, thicknesses: ArrayLike | None
     """
     stack = stack_of(stack, "plot_torque_thickness")
     path = parameter or (f"layers[{spin_hall_layer(stack)}].thickness" if stack.has_field else None)
-    if thicknesses is None and path is not None and path.startswith("layers["):
+    if thicknesses is None and path is not None and parse(path, strict=False).owner == "layer":
         thicknesses = _default_thicknesses(stack, path)
     curve = torque_thickness(stack, thicknesses if thicknesses is not None else [1.0], parameter, target,
                              reduced=True)  # model numbers: the figure's scale converts
@@ -168,7 +170,7 @@ def plot_torque_thickness(stack: Stack | Solution, thicknesses: ArrayLike | None
     from ..model.paths import parameter_value
 
     own = float(length(float(np.asarray(parameter_value(stack, curve.parameter))))) \
-        if curve.parameter.endswith(".thickness") else None
+        if parse(curve.parameter, strict=False).parameter == "thickness" else None
     if own is not None and x.min() <= own <= x.max():
         _mark_stack(ax, own, f"this stack (d = {tex_number(own)}{'' if length.reduced else ' ' + length.unit})")
     ax.set_xlim(0.0 if x.min() > 0 else x.min(), x.max())
@@ -196,7 +198,7 @@ def plot_smr_thickness(stack: Stack | Solution, thicknesses: ArrayLike | None = 
     """
     stack = stack_of(stack, "plot_smr_thickness")
     path = parameter or (f"layers[{spin_hall_layer(stack)}].thickness" if stack.has_field else None)
-    if thicknesses is None and path is not None and path.startswith("layers["):
+    if thicknesses is None and path is not None and parse(path, strict=False).owner == "layer":
         thicknesses = _default_thicknesses(stack, path)
     curve = smr_thickness(stack, thicknesses if thicknesses is not None else [1.0], parameter)
     units = figure_units(stack)
