@@ -80,15 +80,15 @@ APP_MAY_USE_FROM_PLOT = ("spinstack.plot.style", "spinstack.plot.frames", "spins
 EXEMPT: dict[tuple[str, str], str] = {}
 
 
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(SOURCE).with_suffix("").parts)
+def _module_name(path: Path, source: Path) -> str:
+    parts = list(path.relative_to(source).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
 
 
-def _modules() -> dict[str, Path]:
-    return {_module_name(path): path for path in sorted((SOURCE / PACKAGE).rglob("*.py"))}
+def _modules(source: Path = SOURCE) -> dict[str, Path]:
+    return {_module_name(path, source): path for path in sorted((source / PACKAGE).rglob("*.py"))}
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -147,34 +147,41 @@ def _imports(name: str, path: Path, modules: dict[str, Path], *, module_level: b
     return resolved
 
 
-def direct_imports() -> dict[str, set[str]]:
+def direct_imports(source: Path = SOURCE) -> dict[str, set[str]]:
     """Module name -> the spinstack modules its import statements name (module level and inside functions)."""
-    modules = _modules()
+    modules = _modules(source)
     return {name: _imports(name, path, modules, module_level=False) for name, path in modules.items()}
 
 
-def import_graph() -> dict[str, set[str]]:
+def import_graph(source: Path = SOURCE) -> dict[str, set[str]]:
     """Module name -> the spinstack modules that importing it, or calling its functions, imports.
 
     Beyond :func:`direct_imports`: importing ``spinstack.io.x`` from outside ``spinstack.io`` first
     runs ``spinstack/io/__init__.py``, so what that file imports at module level is imported too
     (what it imports lazily, inside ``__getattr__``, runs only when its names are used).
     """
-    modules = _modules()
-    direct = direct_imports()
+    modules = _modules(source)
     on_import = {name: _imports(name, path, modules, module_level=True) for name, path in modules.items()
                  if path.name == "__init__.py"}
-    graph = {}
-    for name, targets in direct.items():
-        found = set(targets)
-        for target in targets:
-            while "." in target:
-                target = target.rpartition(".")[0]
-                if not _within(name, target):
-                    found |= on_import.get(target, set())
-        found.discard(name)
-        graph[name] = found
-    return graph
+    while True:  # an __init__ that imports from another package runs that package's __init__ too
+        grown = {name: _with_parent_inits(name, targets, on_import) for name, targets in on_import.items()}
+        if grown == on_import:
+            break
+        on_import = grown
+    return {name: _with_parent_inits(name, targets, on_import) for name, targets in direct_imports(source).items()}
+
+
+def _with_parent_inits(name: str, targets: set[str], on_import: dict[str, set[str]]) -> set[str]:
+    """``targets`` and what the ``__init__`` of every package above a target, but not above ``name``,
+    imports at module level."""
+    found = set(targets)
+    for target in targets:
+        while "." in target:
+            target = target.rpartition(".")[0]
+            if not _within(name, target):
+                found |= on_import.get(target, set())
+    found.discard(name)
+    return found
 
 
 def _within(module: str, prefix: str) -> bool:
@@ -282,6 +289,48 @@ def test_cycle_finder_reports_a_cycle() -> None:
     assert find_cycles({"a": {"b"}, "b": set()}) == []
 
 
+def _write_package(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / PACKAGE / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_an_import_inside_a_function_or_through_an_init_is_an_arrow(tmp_path: Path) -> None:
+    """solution imports io.stackfile only inside a function; io/__init__ imports io.jsonout, which imports
+    solution: a cycle, seen although no module-level line closes it."""
+    root = _write_package(tmp_path, {
+        "__init__.py": "",
+        "solution.py": "def f():\n    from .io.stackfile import read\n",
+        "io/__init__.py": "from .jsonout import write\n",
+        "io/jsonout.py": "from ..solution import f\n",
+        "io/stackfile.py": "",
+    })
+    assert direct_imports(root)["spinstack.solution"] == {"spinstack.io.stackfile"}
+    graph = import_graph(root)
+    assert graph["spinstack.solution"] == {"spinstack.io.stackfile", "spinstack.io.jsonout"}
+    assert find_cycles(graph) == [["spinstack.io.jsonout", "spinstack.solution"]]
+
+
+def test_a_lazy_package_table_runs_only_when_used(tmp_path: Path) -> None:
+    """The same package with a lazy io/__init__ (spinstack._lazy): importing io.stackfile runs nothing more."""
+    lazy_init = ("from typing import TYPE_CHECKING\nfrom .._lazy import exports\n"
+                 "if TYPE_CHECKING:\n    from .jsonout import write\n"
+                 "__getattr__, __dir__ = exports(__name__, __file__)\n")
+    root = _write_package(tmp_path, {
+        "__init__.py": "", "_lazy.py": "",
+        "solution.py": "def f():\n    from .io.stackfile import read\n",
+        "io/__init__.py": lazy_init,
+        "io/jsonout.py": "from ..solution import f\n",
+        "io/stackfile.py": "",
+    })
+    graph = import_graph(root)
+    assert graph["spinstack.solution"] == {"spinstack.io.stackfile", "spinstack._lazy"}  # io/__init__ runs its line
+    assert "spinstack.io.jsonout" in graph["spinstack.io"]  # the table: imported when a name is used
+    assert find_cycles(graph) == []
+
+
 def test_no_import_cycles() -> None:
     graph = {source: {target for target in targets if (source, target) not in EXEMPT}
              for source, targets in import_graph().items()}
@@ -309,7 +358,8 @@ def test_arrows_point_inward() -> None:
         for outer, inner, why in OUTER_FORBIDDEN:
             if _within(source, outer) and _within(target, inner):
                 wrong.append(f"{source} -> {target}: {why}")
-        if _within(source, "spinstack.app") and _within(target, "spinstack.plot") and target not in APP_MAY_USE_FROM_PLOT:
+        app_to_plot = _within(source, "spinstack.app") and _within(target, "spinstack.plot")
+        if app_to_plot and target not in APP_MAY_USE_FROM_PLOT:
             wrong.append(f"{source} -> {target}: the explorer's geometry comes from analysis/, not from the figures")
     assert not wrong, "imports from an inner layer to an outer one:\n" + "\n".join(wrong)
 

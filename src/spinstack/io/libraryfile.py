@@ -139,12 +139,14 @@ def _load(file: str, mtime: int, size: int) -> Library:  # mtime and size: rerea
 
 def _library(data: dict[str, Any], file: str) -> Library:
     known_keys(data, ("materials", "interfaces"), "")
-    tables = _table(data.get("materials", {}), "materials")
-    found = {name: _material(name, _table(entry, f"materials.{quoted_key(name)}"), f"materials.{quoted_key(name)}")
-             for name, entry in tables.items()}
-    pairs = _table(data.get("interfaces", {}), "interfaces")
-    contacts = {pair: _interface(pair, _table(entry, f"interfaces.{quoted_key(pair)}"), f"interfaces.{quoted_key(pair)}")
-                for pair, entry in pairs.items()}
+    found: dict[str, LibraryMaterial] = {}
+    for name, entry in _table(data.get("materials", {}), "materials").items():
+        where = f"materials.{quoted_key(name)}"
+        found[name] = _material(name, _table(entry, where), where)
+    contacts: dict[str, LibraryInterface] = {}
+    for pair, entry in _table(data.get("interfaces", {}), "interfaces").items():
+        where = f"interfaces.{quoted_key(pair)}"
+        contacts[pair] = _interface(pair, _table(entry, where), where)
     for pair in contacts:
         left, _, right = pair.partition("/")
         if pair != f"{right}/{left}" and f"{right}/{left}" in contacts:
