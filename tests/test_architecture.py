@@ -14,7 +14,8 @@ no cycle, the package is already being imported.
 Three rules are checked (issue 14, STYLE.md "Our layering"):
 
 (a) no cycle between modules (the test names the modules on the cycle);
-(b) no arrow from an inner layer to an outer one, per :data:`LAYERS` below;
+(b) no arrow from an inner layer to an outer one, per :data:`LAYERS` below, nor between the parts
+    of the outer ring that must stay apart (:data:`OUTER_FORBIDDEN`, :data:`APP_MAY_USE_FROM_PLOT`);
 (c) ``solver/`` imports nothing of spinstack outside ``solver/`` and ``errors``: it is the pure
     numerics of MODEL.md 2-5 on arrays, which a reader must be able to open alone.
 """
