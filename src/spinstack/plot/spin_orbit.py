@@ -22,7 +22,7 @@ from numpy.typing import ArrayLike
 from ..analysis.spin_orbit import PLANES, smr_angle, smr_thickness, spin_hall_layer, torque_thickness
 from ..errors import SpinstackError
 from ..model import Insulator, Stack
-from ..model.paths import parse
+from ..model.paths import parameter_value, parse
 from ..solution import Solution, stack_of
 from ..solver.in_plane import sigma_hat as spin_hall_polarisation
 from ..units import REPORTS
@@ -95,9 +95,7 @@ def _thickness_label(stack: Stack, parameter: str) -> str:
 
 def _default_thicknesses(stack: Stack, parameter: str, points: int = _POINTS) -> np.ndarray:
     """From near 0 to beyond the stack's own thickness and a few spin diffusion lengths of the layer."""
-    from ..model.paths import parameter_value
-
-    index = int(parameter[len("layers["):parameter.index("]")])
+    index = parse(parameter).index  # a layers[i].thickness path
     layer = stack.layers[index]
     d = float(np.asarray(parameter_value(stack, parameter)))
     l = float(np.asarray(layer.material.l))
@@ -167,8 +165,6 @@ def plot_torque_thickness(stack: Stack | Solution, thicknesses: ArrayLike | None
             label=r"damping-like $\tau_{DL}$")
     ax.plot(x, torque(curve.field_like), color=TORQUE_COLOR["FL"], lw=1.7, ls=(0, (5, 2)), zorder=3,
             label=r"field-like $\tau_{FL}$")
-    from ..model.paths import parameter_value
-
     own = float(length(float(np.asarray(parameter_value(stack, curve.parameter))))) \
         if parse(curve.parameter, strict=False).parameter == "thickness" else None
     if own is not None and x.min() <= own <= x.max():
@@ -213,8 +209,6 @@ def plot_smr_thickness(stack: Stack | Solution, thicknesses: ArrayLike | None = 
             ax.plot(x, factor * chen, color=style.INK, lw=3.2, alpha=0.25, zorder=2, solid_capstyle="butt")
         label = r"longitudinal $\Delta\rho_{\parallel}/\rho$" if key == "longitudinal" else r"transverse $\rho_{\perp}/\rho$"
         ax.plot(x, factor * values, color=SMR_COLOR[key], lw=1.7, ls=dash, zorder=3, label=label)
-    from ..model.paths import parameter_value
-
     own = float(units.length(float(np.asarray(parameter_value(stack, curve.parameter)))))
     if x.min() <= own <= x.max():
         _mark_stack(ax, own, f"this stack (d = {tex_number(own)}{'' if units.length.reduced else ' ' + units.length.unit})")
