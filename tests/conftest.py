@@ -1,7 +1,36 @@
+"""Fixtures shared by the whole suite."""
+
+from pathlib import Path
+
 import numpy as np
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(20261126)
+
+
+@pytest.fixture(scope="session")
+def warm_kernels() -> None:
+    """Compile (or load from numba's on-disk cache) the kernels that ``spinstack solve`` and the efficiency
+    curves run, in this process, once.
+
+    A test that runs the command in a fresh interpreter, with a timeout or a timed budget, then loads
+    the machine code from the cache instead of compiling it: on a cold cache (a fresh checkout, or
+    after a kernel's source changed) the first compile takes a minute or more, and it would land in
+    whichever such test came first.  Without numba this only solves a stack.
+    """
+    from click.testing import CliRunner
+
+    import spinstack as ss
+    from spinstack.analysis import efficiency
+    from spinstack.cli import main
+
+    seed = str(ROOT / "examples" / "seed-fnf.toml")
+    for arguments in (["solve", seed], ["solve", seed, "--json"]):
+        result = CliRunner().invoke(main, arguments)
+        assert result.exit_code == 0, result.output
+    efficiency(ss.load_stack(seed), np.linspace(0.0, 180.0, 181))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import importlib.util
 import json
 import os
 import re
@@ -18,22 +17,16 @@ from click.testing import CliRunner
 import spinstack as ss
 from spinstack.cli import main
 from spinstack.io import solution_to_dict
+from tests.data import text as stack_text
+from tests.io import malformed_stacks as malformed
+
+# real processes of the command here load the compiled kernels from the cache (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("warm_kernels")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = "examples/seed-fnf.toml"
 
 
-def _catalogue():
-    name = "spinstack_tests_malformed_stacks"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / "io" / "malformed_stacks.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-malformed = _catalogue()
 CASES = {case.id: case for case in malformed.CATALOGUE}
 
 
@@ -305,8 +298,7 @@ def _with(folder: Path, text: str) -> str:
 # ------------------------------------------------------------------ long stacks (issue 13)
 def _long_stack_file(folder: Path, layers: int) -> Path:
     """An N/F alternating reduced stack of ``layers`` layers, F magnetizations at varied angles."""
-    parts = ['current = 1.0\n[materials.F]\ntype = "ferromagnet"\nD = 1.0\np = 0.5\nl = 2.0\n'
-             '[materials.N]\ntype = "normal"\nD = 3.0\nl = 10.0\n']
+    parts = ["current = 1.0\n", stack_text("fn-materials.toml")]
     for i in range(layers):
         if i % 2 == 0:
             parts.append(f'[[layers]]\nmaterial = "F"\nthickness = 1.5\nmagnetization = {{ theta = {(7 * i) % 180} }}\n')

@@ -14,20 +14,15 @@ import spinstack as ss
 from spinstack.analysis import sign_change_angles, threshold
 from spinstack.cli import main
 from spinstack.plot import KINDS
+from tests.data import text as stack_text
+
+# real processes of the command here load the compiled kernels from the cache (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("warm_kernels")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = str(ROOT / "examples" / "seed-fnf.toml")
 
-ONE_F = """
-[materials.F]
-type = "ferromagnet"
-D = 1.0
-p = 0.5
-l = 2.0
-[materials.N]
-type = "normal"
-D = 3.0
-l = 10.0
+ONE_F = stack_text("fn-materials.toml") + """
 [[layers]]
 material = "N"
 thickness = 1.0

@@ -36,6 +36,9 @@ from spinstack.sweep import VARIABLES, open_sweep, parse_range  # noqa: E402
 
 sweep_module = sys.modules["spinstack.sweep"]  # spinstack.sweep is the function
 
+# real processes of the command here load the compiled kernels from the cache (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("warm_kernels")
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "seed-fnf.toml"
 SOT = ROOT / "examples" / "pt-co-sot.toml"

@@ -32,6 +32,9 @@ pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[a
 from spinstack.app.explorer import App, Explorer  # noqa: E402
 from spinstack.app.server import listen_port, make_server  # noqa: E402
 
+# real processes of the command here load the compiled kernels from the cache (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("warm_kernels")
+
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 

@@ -11,20 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-F = """
-[materials.F]
-type = "ferromagnet"
-D = 1.0
-p = 0.5
-l = 2.0
-"""
-N = """
-[materials.N]
-type = "normal"
-D = 3.0
-l = 10.0
-"""
-MATERIALS = F + N
+from tests.data import text as stack_text
+
+MATERIALS = stack_text("fn-materials.toml")  # the seed's F and N
+F, _, rest = MATERIALS.partition("[materials.N]")
+N = "[materials.N]" + rest
 
 
 def layer(material: str = '"N"', thickness: str = "2.0", magnetization: str | None = None, extra: str = "") -> str:
@@ -135,29 +126,7 @@ G_s = "1e13 1/(Ohm*m^2)"
 """
 
 
-SOT = """
-[materials.Pt]
-type = "normal"
-D = 2.0
-l = 1.4
-theta_SH = 0.19
-[materials.Co]
-type = "ferromagnet"
-D = 1.0
-p = 0.4
-l = 5.0
-[left]
-kind = "open"
-[[layers]]
-material = "Pt"
-thickness = 3.0
-[[layers]]
-material = "Co"
-thickness = 1.5
-magnetization = [1, 0, 0]
-[right]
-kind = "open"
-"""
+SOT = stack_text("pt-co-open.toml")  # Pt / Co between open faces, no top-level keys
 
 
 class Case(NamedTuple):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import os
 import pickle
 import re
-import sys
 import threading
 import time
 from pathlib import Path
@@ -19,21 +17,12 @@ from hypothesis import strategies as st
 
 import spinstack as ss
 from spinstack.io import StackFileError, load_stack, stack_from_dict
+from tests.data import text as stack_text
+from tests.io import malformed_stacks as malformed
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def _catalogue():
-    name = "spinstack_tests_malformed_stacks"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("malformed_stacks.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-malformed = _catalogue()
 
 
 def write(tmp_path: Path, text: str, name: str = "stack.toml") -> Path:
@@ -70,18 +59,7 @@ def test_seed_example_efficiency_matches_appendix_two():
     assert float(efficiency.g2) == pytest.approx(g, rel=1e-12)
 
 
-BASE = """
-[materials.F]
-type = "ferromagnet"
-D = 1
-p = 0.5
-l = 2.0
-
-[materials.N]
-type = "normal"
-D = 3.0
-l = 10.0
-"""
+BASE = stack_text("fn-materials.toml")  # the seed's F and N, no layers
 
 
 def test_defaults_units_current_and_reservoir_ends(tmp_path):
