@@ -118,12 +118,10 @@ def _cos_sin_degrees(degrees):
 
 
 @njit(cache=True, error_model="numpy")
-def _turn(start, width, turned, signs, plane, angles, degrees, const, rows, vary, m, source):
+def _turn(start, width, turned, signs, plane, angles, degrees, const, rows, vary, m, source, cosines, sines):
     """m = sign (cos t plane[0] + sin t plane[1]) and the source p m of the elements with ``turned`` set,
     t = angles[b] in degrees (``degrees``) or radians.  Collinear configurations stay exactly collinear (as
     with ``analysis.with_angle``): exact zeros of cos at +-90 degrees and of sin at 0 and +-180 degrees."""
-    cosines = np.empty(width)
-    sines = np.empty(width)
     if degrees:
         for w in range(width):
             cosines[w], sines[w] = _cos_sin_degrees(angles[start + w])
@@ -354,38 +352,52 @@ def _torques(width, kinds, dims, axes, layer, m, source, K, mu, torque):
             torque[c, w] = torque[c, w] - along * m[element, c, w]
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _pair_vectors(m, e1, e2, w):
+    """m1 x m2 (its norm^2 is sin^2 theta), m1 x (m2 x m1) and m2 x (m1 x m2) of configuration w."""
+    m10, m11, m12 = m[e1, 0, w], m[e1, 1, w], m[e1, 2, w]
+    m20, m21, m22 = m[e2, 0, w], m[e2, 1, w], m[e2, 2, w]
+    f0 = m11 * m22 - m12 * m21
+    f1 = m12 * m20 - m10 * m22
+    f2 = m10 * m21 - m11 * m20  # m1 x m2
+    h0 = m21 * m12 - m22 * m11
+    h1 = m22 * m10 - m20 * m12
+    h2 = m20 * m11 - m21 * m10  # m2 x m1
+    d0 = m11 * h2 - m12 * h1
+    d1 = m12 * h0 - m10 * h2
+    d2 = m10 * h1 - m11 * h0  # m1 x (m2 x m1)
+    n0 = m21 * f2 - m22 * f1
+    n1 = m22 * f0 - m20 * f2
+    n2 = m20 * f1 - m21 * f0  # m2 x (m1 x m2)
+    norm = f0 * f0 + f1 * f1 + f2 * f2
+    return f0, f1, f2, d0, d1, d2, n0, n1, n2, norm if norm > 0.0 else 1.0
+
+
 @njit(cache=True, error_model="numpy")
 def _efficiencies(start, width, m, e1, e2, t1, t2, degenerate_sine, g1, g2, g1_field, g2_field, sine_out, cosine_out,
                   degenerate):
     """g1, g2, g1_field, g2_field, sin theta, cos theta from the torque vectors t1, t2 projected on the basis
-    vectors of seed eq. (1) (the precision of the vector route: eps / theta)."""
+    vectors of seed eq. (1) (the precision of the vector route: eps / theta).  One loop per output: a loop
+    that writes one array is vectorised by the compiler, one that writes seven is not."""
     for w in range(width):
-        b = start + w
-        m10, m11, m12 = m[e1, 0, w], m[e1, 1, w], m[e1, 2, w]
-        m20, m21, m22 = m[e2, 0, w], m[e2, 1, w], m[e2, 2, w]
-        cosine = m10 * m20 + m11 * m21 + m12 * m22
-        f0 = m11 * m22 - m12 * m21
-        f1 = m12 * m20 - m10 * m22
-        f2 = m10 * m21 - m11 * m20  # m1 x m2
-        norm = f0 * f0 + f1 * f1 + f2 * f2
-        h0 = m21 * m12 - m22 * m11
-        h1 = m22 * m10 - m20 * m12
-        h2 = m20 * m11 - m21 * m10  # m2 x m1
-        d0 = m11 * h2 - m12 * h1
-        d1 = m12 * h0 - m10 * h2
-        d2 = m10 * h1 - m11 * h0  # m1 x (m2 x m1)
-        n0 = m21 * f2 - m22 * f1
-        n1 = m22 * f0 - m20 * f2
-        n2 = m20 * f1 - m21 * f0  # m2 x (m1 x m2)
-        safe = norm if norm > 0.0 else 1.0
-        g1[b] = -(t1[0, w] * d0 + t1[1, w] * d1 + t1[2, w] * d2) / safe
-        g2[b] = (t2[0, w] * n0 + t2[1, w] * n1 + t2[2, w] * n2) / safe
-        g1_field[b] = -(t1[0, w] * f0 + t1[1, w] * f1 + t1[2, w] * f2) / safe
-        g2_field[b] = -(t2[0, w] * f0 + t2[1, w] * f1 + t2[2, w] * f2) / safe
-        sine = math.sqrt(norm)
-        sine_out[b] = sine
-        cosine_out[b] = cosine
-        degenerate[b] = sine < degenerate_sine
+        cosine_out[start + w] = m[e1, 0, w] * m[e2, 0, w] + m[e1, 1, w] * m[e2, 1, w] + m[e1, 2, w] * m[e2, 2, w]
+    for w in range(width):
+        f0, f1, f2, d0, d1, d2, n0, n1, n2, safe = _pair_vectors(m, e1, e2, w)
+        sine_out[start + w] = math.sqrt(f0 * f0 + f1 * f1 + f2 * f2)
+    for w in range(width):
+        degenerate[start + w] = sine_out[start + w] < degenerate_sine
+    for w in range(width):
+        f0, f1, f2, d0, d1, d2, n0, n1, n2, safe = _pair_vectors(m, e1, e2, w)
+        g1[start + w] = -(t1[0, w] * d0 + t1[1, w] * d1 + t1[2, w] * d2) / safe
+    for w in range(width):
+        f0, f1, f2, d0, d1, d2, n0, n1, n2, safe = _pair_vectors(m, e1, e2, w)
+        g2[start + w] = (t2[0, w] * n0 + t2[1, w] * n1 + t2[2, w] * n2) / safe
+    for w in range(width):
+        f0, f1, f2, d0, d1, d2, n0, n1, n2, safe = _pair_vectors(m, e1, e2, w)
+        g1_field[start + w] = -(t1[0, w] * f0 + t1[1, w] * f1 + t1[2, w] * f2) / safe
+    for w in range(width):
+        f0, f1, f2, d0, d1, d2, n0, n1, n2, safe = _pair_vectors(m, e1, e2, w)
+        g2_field[start + w] = -(t2[0, w] * f0 + t2[1, w] * f1 + t2[2, w] * f2) / safe
 
 
 @njit(cache=True, error_model="numpy")
@@ -410,7 +422,7 @@ def _spin_resistance(start, width, kinds, mrows, const, rows, vary, m, mu, out):
             out[b] += 0.5 * p * jump
 
 
-_BLOCK = 64  # configurations per step
+_BLOCK = 256  # configurations per step (fewer: more overhead per step; more: the work arrays leave the caches)
 
 
 # columns of the kernel's integer table (one row per element; the node columns hold node e, the last row unused)
@@ -429,12 +441,14 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
     const, mconst, signs = constants[:, STIFFNESS:P + 1], constants[:, M:M + 3], constants[:, SIGN]
     n_elements = kinds.shape[0]
     n_nodes = n_elements - 1
-    # block arrays, configurations last (each step's inner loop runs over them)
-    m = np.zeros((n_elements, 3, _BLOCK))
-    source = np.zeros((n_elements, 3, _BLOCK))
-    K = np.zeros((n_elements, 4, _BLOCK))  # K_aa, K_ab, K_ba, K_bb
-    mu = np.zeros((n_nodes, 3, _BLOCK))
-    torque = np.zeros((n_elements, 3, _BLOCK))
+    # block arrays, configurations last (each step's inner loop runs over them); no wider than the range
+    block = max(1, min(_BLOCK, stop - start))
+    m = np.zeros((n_elements, 3, block))
+    source = np.zeros((n_elements, 3, block))
+    K = np.zeros((n_elements, 4, block))  # K_aa, K_ab, K_ba, K_bb
+    mu = np.zeros((n_nodes, 3, block))
+    torque = np.zeros((n_elements, 3, block))
+    cosines, sines = np.zeros(block), np.zeros(block)
     rails = True  # every active node on a rail: the scalar system
     for k in range(n_nodes):
         if dims[k] == 3:
@@ -445,12 +459,12 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
             turning = True
     # elimination work: per configuration at free nodes, per block on rails
     carry, partial, x = np.zeros((n_nodes, 3, 3)), np.zeros((n_nodes, 3)), np.zeros((n_nodes, 3))
-    rail_carry, rail_partial, rail_x = np.zeros((n_nodes, _BLOCK)), np.zeros((n_nodes, _BLOCK)), np.zeros((n_nodes, _BLOCK))
-    for begin in range(start, stop, _BLOCK):
-        width = min(stop, begin + _BLOCK) - begin
+    rail_carry, rail_partial, rail_x = np.zeros((n_nodes, block)), np.zeros((n_nodes, block)), np.zeros((n_nodes, block))
+    for begin in range(start, stop, block):
+        width = min(stop, begin + block) - begin
         _two_ports(begin, width, begin == start, kinds, varies, const, rows, vary, mconst, mrows, signs, mvary, m, source, K)
         if turning:
-            _turn(begin, width, turned, signs, plane, angles, degrees, const, rows, vary, m, source)
+            _turn(begin, width, turned, signs, plane, angles, degrees, const, rows, vary, m, source, cosines, sines)
         if rails:
             _rail_values(width, dims, axes, m, source, K, mu, rail_carry, rail_partial, rail_x)
         else:
