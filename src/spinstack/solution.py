@@ -478,14 +478,25 @@ class Solution:
                                self.per_unit_current, self.field_driven)
 
 
-def solution_of(system: Any, caller: str) -> Solution:
+def solution_of(system: Any, caller: str, *, single: bool = False) -> Solution:
     """``system`` itself when it is a :class:`Solution`, its solution when it is a
-    :class:`~spinstack.model.Stack`; a TypeError naming ``caller`` for anything else."""
-    if isinstance(system, Solution):
-        return system
-    if isinstance(system, Stack):
-        return solve(system)
-    raise TypeError(f"{caller} takes a spinstack Stack or Solution, got {type(system).__name__}")
+    :class:`~spinstack.model.Stack`; a TypeError naming ``caller`` for anything else.  With ``single``
+    (for functions of one configuration), a SpinstackError naming ``caller`` for a batched one."""
+    if not isinstance(system, (Solution, Stack)):
+        raise TypeError(f"{caller} takes a spinstack Stack or Solution, got {type(system).__name__}")
+    if single and system.batch_shape != ():  # before solving a batched stack for nothing
+        raise SpinstackError(f"{caller} takes a single configuration (batch_shape == ())")
+    return system if isinstance(system, Solution) else solve(system)
+
+
+def in_units_of(solution: Solution, record: Any, kinds: dict[str, str]) -> Any:
+    """``record``, a dataclass computed from ``solution.reduced`` (model numbers), as ``solution`` reports:
+    itself for a reduced solution; for an SI one, a copy with each field named in ``kinds`` converted by
+    ``units.report(value, kind)`` (MODEL.md 7)."""
+    if solution.reduced is solution:
+        return record
+    return dataclasses.replace(record, **{name: units.report(getattr(record, name), kind)
+                                          for name, kind in kinds.items()})
 
 
 def stack_of(system: Any, caller: str) -> Stack:

@@ -31,15 +31,12 @@ spring loads.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import SpinstackError
 from ..model import Stack
-from ..solution import Solution, solution_of
-from ..units import report
+from ..solution import Solution, in_units_of, solution_of
 from .hodograph import element_rotation, hodograph, to_fold
 
 
@@ -97,8 +94,9 @@ class RingForces:
         return np.einsum("ri,ri->r", cords, self.axis)
 
 
-#: the RingForces fields that are spin currents (the rest: nodes, names, the axis and the position)
-_FORCES = ("driving_left", "driving_right", "cord_left", "cord_right", "rail_reaction", "spring_load")
+#: the RingForces fields that carry units, and their kinds (the rest: nodes, names and the axis)
+_REPORTED = {"position": "accumulation", **dict.fromkeys(("driving_left", "driving_right", "cord_left", "cord_right",
+                                                           "rail_reaction", "spring_load"), "spin_current")}
 
 
 def ring_forces(system: Stack | Solution) -> RingForces:
@@ -122,14 +120,8 @@ def ring_forces(system: Stack | Solution) -> RingForces:
     SpinstackError
         For a batched stack.
     """
-    solution = solution_of(system, "ring_forces")
-    if solution.batch_shape != ():
-        raise SpinstackError("ring_forces takes a single configuration (batch_shape == ())")
-    forces = _ring_forces(solution.reduced)
-    if solution.reduced is solution:
-        return forces
-    converted = {name: report(getattr(forces, name), "spin_current") for name in _FORCES}
-    return dataclasses.replace(forces, position=report(forces.position, "accumulation"), **converted)
+    solution = solution_of(system, "ring_forces", single=True)
+    return in_units_of(solution, _ring_forces(solution.reduced), _REPORTED)
 
 
 def _ring_forces(solution: Solution) -> RingForces:

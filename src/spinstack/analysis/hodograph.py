@@ -22,15 +22,12 @@ leads out to their far limit), :func:`magnetization_axes` the magnets, and
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import SpinstackError
 from ..model import Lead, Stack
-from ..solution import Solution, solution_of
-from ..units import report
+from ..solution import Solution, in_units_of, solution_of
 
 _Y = np.array([0.0, 1.0, 0.0])
 _Z = np.array([0.0, 0.0, 1.0])
@@ -186,17 +183,12 @@ def hodograph(system: Stack | Solution, samples: int = 65) -> Hodograph:
     TypeError
         For anything but a Stack or a Solution.
     SpinstackError
-        For a batched stack.
+        For a batched stack or solution (refused before a stack is solved): a hodograph is of one
+        configuration.
     """
-    solution = solution_of(system, "hodograph")
-    if solution.batch_shape != ():
-        raise SpinstackError("hodograph takes a single configuration (batch_shape == ())")
-    fold = _hodograph(solution.reduced, samples)
-    if solution.reduced is solution:
-        return fold
-    return dataclasses.replace(fold, x=report(fold.x, "length"),
-                               accumulation=report(fold.accumulation, "accumulation"),
-                               spin_current=report(fold.spin_current, "spin_current"))
+    solution = solution_of(system, "hodograph", single=True)
+    return in_units_of(solution, _hodograph(solution.reduced, samples),
+                       {"x": "length", "accumulation": "accumulation", "spin_current": "spin_current"})
 
 
 def _hodograph(solution: Solution, samples: int) -> Hodograph:
