@@ -240,3 +240,41 @@ def test_profile_values_kept_between_calls_are_fresh_and_follow_x():
     np.testing.assert_allclose(solution.spin_current(x), shifted[1], rtol=0, atol=1e-14 * np.abs(shifted[1]).max())
     np.testing.assert_allclose(solution.electrochemical_potential(x), shifted[2], rtol=0,
                                atol=1e-14 * np.abs(shifted[2]).max())
+
+
+@pytest.mark.parametrize("ends", [("open", "open"), ("open", "reservoir"), ("lead", "open")])
+def test_field_drive_by_the_chain_equals_numpy(ends):
+    """Pt/F/N under the in-plane field (MODEL.md 8b): open ends, a spin Hall lead, a batch of magnetizations."""
+    Pt = ss.Normal("Pt", 2.0, 1.4, 0.19)
+    sides = {"open": ss.Open(), "reservoir": ss.Reservoir(), "lead": ss.Lead(ss.Normal("W", 1.0, 2.0, -0.3))}
+    m = ss.polar(np.linspace(0.0, 180.0, 37), 30.0)
+    stack = ss.Stack([ss.Layer(Pt, 3.0), ss.Layer(ss.Ferromagnet("F", 1.0, 0.4, 5.0), 1.5, m), ss.Layer(N, 4.0)],
+                     left=sides[ends[0]], right=sides[ends[1]], current=0.0, field=[0.0, 1.0, 0.3])
+    arrays = stack_arrays(stack)
+    assert "compiled" in applicable_backends(arrays, "field")
+    fast, reference = solve_nodes(arrays, "field", backend="compiled"), solve_nodes(arrays, "field", backend="numpy")
+    for name in ("accumulation", "torque", "spin_current_left", "spin_current_right", "lead_current_left",
+                 "lead_current_right", "deposit"):
+        a, b = getattr(fast, name), getattr(reference, name)
+        if b is None:
+            assert a is None
+            continue
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-13 * max(1.0, np.abs(b).max()), err_msg=name)
+    # spin-orbit torques of the Solution (the compiled backend is the automatic choice for the batch)
+    fast, reference = ss.solve(stack).spin_orbit_torque, ss.solve(stack, backend="numpy").spin_orbit_torque
+    scale = max(np.nanmax(np.abs(value)) for value in reference)  # (tau_FL vanishes here: compared on tau_DL's scale)
+    for a, b in zip(fast, reference):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-13 * scale)
+
+
+def test_field_drive_refuses_thin_layers_beside_open_ends():
+    """Nothing anchors an open stack: a thin layer's Gc - Gs cancels in the plain elimination (the numpy
+    backend's thin steps keep it), so the chain refuses it; and insulator ends (3x3 sinks) altogether."""
+    Pt = ss.Normal("Pt", 2.0, 1.4, 0.19)
+    thin = ss.Stack([ss.Layer(Pt, np.array([3.0, 0.1]))], left=ss.Open(), right=ss.Open(), current=0.0,
+                    field=[0.0, 1.0, 0.0])
+    assert applicable_backends(stack_arrays(thin), "field") == ["numpy"]
+    insulator = ss.Stack([ss.Layer(Pt, np.array([3.0, 4.0]))], left=ss.Open(),
+                         right=ss.Insulator([0, 0, 1], [1.0, 0.1], 0.2), current=0.0, field=[0.0, 1.0, 0.0])
+    with pytest.raises(ValueError, match="not insulator ends"):
+        solve_nodes(stack_arrays(insulator), "field", backend="compiled")

@@ -15,24 +15,26 @@ import numpy as np
 from . import compiled, kernels
 from .arrays import Element, StackArrays
 from .readout import UnitSolution
-from .twoports import layer_stiffness, lead_stiffness
+from .twoports import layer_stiffness, lead_stiffness, spin_hall_source
 from .vectors import dot
 
 
 def refusal(arrays: StackArrays, drive: str) -> str | None:
-    """Why the chain kernel does not take ``arrays`` driven by ``drive``, or None."""
+    """Why the chain kernel does not take ``arrays`` driven by ``drive``, or None (see :func:`.kernels.applies`)."""
     if not compiled.AVAILABLE:
         return "numba is not installed"
-    if drive != "current":
-        return "it solves the current drive only (the in-plane field's spin Hall sources are not in its chain)"
     if arrays.interfaces:
         return "its nodes are transparent (resistive interfaces: the 'linked' or 'numpy' backend)"
-    if arrays.boundaries:
-        return "it has no open or insulator ends (MODEL.md 8d)"
     if arrays.coherent:
         return "it assumes full absorption of transverse spin at F faces (no l_J, l_phi: MODEL.md 8e)"
-    if not kernels.applies(arrays):
-        return "it takes real parameters and magnetizations only (not the complex step of the efficiency limits)"
+    if drive == "current" and arrays.boundaries:
+        return "its current drive runs between reservoirs and leads (no open or insulator end, MODEL.md 8d)"
+    if drive == "field" and any(b.kind != "open" for b in arrays.boundaries.values()):
+        return "its field drive takes open ends, not insulator ends (their sink is a 3x3 matrix)"
+    if not kernels.applies(arrays, drive):
+        return ("it takes real parameters and magnetizations only (not the complex step of the efficiency limits), "
+                "and for the field drive a field and spin Hall sources constant over the batch and l < inf beside "
+                "open ends")
     return None
 
 
@@ -43,9 +45,10 @@ def preferred(arrays: StackArrays, drive: str) -> bool:
 
 
 def solve(arrays: StackArrays, drive: str = "current") -> "ChainSolution":
-    """The node system of ``arrays`` per unit current by the chain kernel (see :func:`refusal`)."""
-    found = kernels.run(kernels.Table(arrays), torque=True, accumulation=True, resistance=True)
-    return ChainSolution(arrays, found)
+    """The node system of ``arrays`` per unit current (or driven by the in-plane field, ``drive="field"``) by
+    the chain kernel (see :func:`refusal`)."""
+    found = kernels.run(kernels.Table(arrays, drive), torque=True, accumulation=True, resistance=drive == "current")
+    return ChainSolution(arrays, found, drive)
 
 
 class ChainSolution(UnitSolution):
@@ -55,8 +58,9 @@ class ChainSolution(UnitSolution):
     and ``spin_resistance`` (size,) (any may be missing: then it is formed from the node values).
     """
 
-    def __init__(self, arrays: StackArrays, found: dict[str, np.ndarray]) -> None:
+    def __init__(self, arrays: StackArrays, found: dict[str, np.ndarray], drive: str = "current") -> None:
         self.arrays = arrays
+        self.drive = drive
         self._shape = arrays.batch_shape
         self._n_layers = len(arrays.layers)
         self._found = found
@@ -76,6 +80,11 @@ class ChainSolution(UnitSolution):
         return None if value is None else value.reshape(self._shape)
 
     def _source(self, element: Element) -> np.ndarray:
+        """p m per unit current; under the field drive the spin Hall source of an N element (MODEL.md 8b)."""
+        if self.drive == "field":
+            if element.m is not None or not np.any(element.theta_SH):
+                return np.zeros(3)
+            return spin_hall_source(element, self.arrays.eps)
         if element.m is None:
             return np.zeros(3)
         return np.asarray(element.p)[..., None] * element.m
@@ -96,24 +105,30 @@ class ChainSolution(UnitSolution):
         faces = [self.layer_faces(i) for i in range(self._n_layers)]
         return np.stack([f[0] for f in faces], axis=-2), np.stack([f[1] for f in faces], axis=-2)
 
+    def _open(self, side: str) -> bool:
+        boundary = self.arrays.boundaries.get(side)
+        return boundary is not None and boundary.kind == "open"
+
     @cached_property
     def lead_current_left(self) -> np.ndarray | None:
         lead = self.arrays.left
         if lead is None:
-            return None
+            return np.zeros(self._shape + (3,)) if self._open("left") else None
         return self._source(lead) - np.asarray(lead_stiffness(lead))[..., None] * self.accumulation[..., 0, :]
 
     @cached_property
     def lead_current_right(self) -> np.ndarray | None:
         lead = self.arrays.right
         if lead is None:
-            return None
+            return np.zeros(self._shape + (3,)) if self._open("right") else None
         return self._source(lead) + np.asarray(lead_stiffness(lead))[..., None] * self.accumulation[..., -1, :]
 
     def deposit_at(self, node: int) -> np.ndarray:
         """Bulk spin current arriving at ``node`` minus leaving it, (B..., 3); zero at a reservoir face."""
         elements = self.arrays.elements()
-        if elements[node] is None or elements[node + 1] is None:
+        reservoir = (elements[node] is None and not (node == 0 and self._open("left"))) or \
+            (elements[node + 1] is None and not (node == self._n_layers and self._open("right")))
+        if reservoir:
             return np.zeros(self._shape + (3,))
         arriving = self.lead_current_left if node == 0 else self.layer_faces(node - 1)[1]
         leaving = self.lead_current_right if node == self._n_layers else self.layer_faces(node)[0]

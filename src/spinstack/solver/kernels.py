@@ -27,7 +27,7 @@ import numpy as np
 from .arrays import StackArrays
 from .compiled import AVAILABLE, invert3, njit, prange
 from .hyperbolic import _x_over_one_minus_exp as _x_over_one_minus_exp_array
-from .twoports import layer_stiffness, lead_stiffness
+from .twoports import layer_stiffness, lead_stiffness, spin_hall_source
 
 # element kinds
 RESERVOIR, LEFT_LEAD, LAYER, RIGHT_LEAD = 0, 1, 2, 3
@@ -36,6 +36,8 @@ RESERVOIR, LEFT_LEAD, LAYER, RIGHT_LEAD = 0, 1, 2, 3
 # spinning on the cores after it)
 _CHUNK = 2048
 SERIAL_BELOW = 4096
+# the thinnest layer (d / l) the field drive takes beside an open end: error ~ 2 eps / (d/l)^2 <= 32 eps
+_THIN = 0.25
 
 
 @njit(cache=True, error_model="numpy")
@@ -53,9 +55,11 @@ def _x_over_one_minus_exp(X):
 # (small batches: no thread pool woken, nothing left spinning).
 
 @njit(cache=True, error_model="numpy")
-def _two_ports(start, width, everything, kinds, varies, const, rows, vary, mconst, mrows, msign, mvary, m, source, K):
-    """m, the source p m and the stiffnesses K = (K_aa, K_ab, K_ba, K_bb) of every element (``everything``)
-    or of those that vary over the batch, for configurations start .. start + width (MODEL.md 2)."""
+def _two_ports(start, width, everything, kinds, varies, const, rows, vary, mconst, mrows, msign, mvary, sources, m, source,
+               K):
+    """m, the source p m + s and the stiffnesses K = (K_aa, K_ab, K_ba, K_bb) of every element (``everything``)
+    or of those that vary over the batch, for configurations start .. start + width (MODEL.md 2; s the spin
+    Hall source of an N element under the in-plane field, MODEL.md 8b, with p = 0 for that drive)."""
     for e in range(kinds.shape[0]):
         if not (everything or varies[e]):
             continue
@@ -79,7 +83,7 @@ def _two_ports(start, width, everything, kinds, varies, const, rows, vary, mcons
             first_stiffness = const[e, 0] if rows[e, 0] < 0 else vary[rows[e, 0], b]
             p = const[e, 2] if rows[e, 2] < 0 else vary[rows[e, 2], b]
             for c in range(3):
-                source[e, c, w] = p * m[e, c, w]
+                source[e, c, w] = p * m[e, c, w] + sources[e, c]
             if kind == LAYER:
                 gs = const[e, 1] if rows[e, 1] < 0 else vary[rows[e, 1], b]
                 K[e, 0, w] = first_stiffness
@@ -428,7 +432,8 @@ _BLOCK = 256  # configurations per step (fewer: more overhead per step; more: th
 # columns of the kernel's integer table (one row per element; the node columns hold node e, the last row unused)
 KIND, NODE_DIM, NODE_AXIS, M_ROW, STIFFNESS_ROW, COUPLING_ROW, P_ROW, VARIES, TURNED = range(9)
 # columns of its float table: constant stiffness (Gc, or a lead's G), coupling Gs, p, m, sign of m
-STIFFNESS, COUPLING, P, M, SIGN = 0, 1, 2, 3, 6
+# and the constant source s (3 columns: the spin Hall source under the field drive, else 0)
+STIFFNESS, COUPLING, P, M, SIGN, SOURCE = 0, 1, 2, 3, 6, 7
 
 
 @njit(cache=True, error_model="numpy")
@@ -439,6 +444,7 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
     dims, axes = structure[:-1, NODE_DIM], structure[:-1, NODE_AXIS]
     rows = structure[:, STIFFNESS_ROW:P_ROW + 1]
     const, mconst, signs = constants[:, STIFFNESS:P + 1], constants[:, M:M + 3], constants[:, SIGN]
+    sources = constants[:, SOURCE:SOURCE + 3]
     n_elements = kinds.shape[0]
     n_nodes = n_elements - 1
     # block arrays, configurations last (each step's inner loop runs over them); no wider than the range
@@ -462,7 +468,8 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
     rail_carry, rail_partial, rail_x = np.zeros((n_nodes, block)), np.zeros((n_nodes, block)), np.zeros((n_nodes, block))
     for begin in range(start, stop, block):
         width = min(stop, begin + block) - begin
-        _two_ports(begin, width, begin == start, kinds, varies, const, rows, vary, mconst, mrows, signs, mvary, m, source, K)
+        _two_ports(begin, width, begin == start, kinds, varies, const, rows, vary, mconst, mrows, signs, mvary, sources, m,
+                   source, K)
         if turning:
             _turn(begin, width, turned, signs, plane, angles, degrees, const, rows, vary, m, source, cosines, sines)
         if rails:
@@ -496,7 +503,7 @@ def _chain_serial(size, structure, constants, vary, mvary, plane, angles, degree
                   g1, g2, g1_field, g2_field, sine, cosine, degenerate, torques, accumulation, spin_resistance):
     """The chain kernel on the calling thread.
 
-    Inputs: ``structure`` (E, 9) int64 and ``constants`` (E, 7) float, the tables of :class:`Table` (columns
+    Inputs: ``structure`` (E, 9) int64 and ``constants`` (E, 10) float, the tables of :class:`Table` (columns
     KIND ... TURNED and STIFFNESS ... SIGN); ``vary`` (rows, size) the parameters that vary over the batch;
     ``mvary`` (size, rows, 3) the magnetizations that do; ``plane`` (2, 3) and ``angles`` (size,) (degrees
     if ``degrees``) the rotation of the turned elements; ``first``, ``second`` the F layers of the
@@ -531,12 +538,28 @@ def _first_bad_direction(m, tolerance):
 
 
 # ------------------------------------------------------------------ the chain on the Python side
-def applies(arrays: StackArrays) -> bool:
-    """Whether the chain kernel handles ``arrays`` (the CPP drive per unit current; an in-plane field is
-    solved apart): numba present, no resistive interface, no open or insulator end, real input, full
-    absorption in every F (no l_J, l_phi)."""
-    if not AVAILABLE or arrays.interfaces or arrays.boundaries or arrays.coherent:
+def applies(arrays: StackArrays, drive: str = "current") -> bool:
+    """Whether the chain kernel solves ``arrays`` driven by ``drive``: numba present, no resistive interface,
+    real input, full absorption in every F (no l_J, l_phi).  The CPP drive ``"current"`` (per unit current)
+    between reservoirs and leads; the in-plane field's drive ``"field"`` (MODEL.md 8b) also with open ends
+    (no insulator end: its sink is a 3x3 matrix), a field and spin Hall sources constant over the batch,
+    and no thin layer beside open ends (d / l >= :data:`_THIN`, l < inf: with nothing anchoring the stack
+    the plain elimination loses ~eps (l / d)^2 to the cancellation Gc - Gs; the numpy backend's thin
+    steps do not)."""
+    if not AVAILABLE or arrays.interfaces or arrays.coherent:
         return False
+    if drive == "current" and arrays.boundaries:
+        return False
+    if drive == "field":
+        if arrays.eps is None or any(b.kind != "open" for b in arrays.boundaries.values()):
+            return False
+        for element in arrays.elements():
+            if element is None:
+                continue
+            if element.m is None and np.asarray(spin_hall_source(element, arrays.eps)).size != 3:
+                return False
+            if arrays.boundaries and element.thickness is not None and np.any(element.thickness < _THIN * element.l):
+                return False
     for element in arrays.elements():
         if element is None:
             continue
@@ -550,8 +573,8 @@ def applies(arrays: StackArrays) -> bool:
 class Table:
     """The parameters of every element as the kernel reads them, built once per stack.
 
-    ``structure`` (E, 9) int64 and ``constants`` (E, 7) float, one row per element (E = L + 2: left end,
-    layers, right end), columns named by KIND ... TURNED and STIFFNESS ... SIGN:
+    ``structure`` (E, 9) int64 and ``constants`` (E, 10) float, one row per element (E = L + 2: left end,
+    layers, right end), columns named by KIND ... TURNED and STIFFNESS ... SOURCE:
 
     * kind (RESERVOIR, LEFT_LEAD, LAYER, RIGHT_LEAD); the unknowns of node e (0 beside a reservoir, 1 on
       a rail, 3 free) and the element whose m is its rail (the last row's node columns unused);
@@ -560,16 +583,18 @@ class Table:
     * the magnetization: row -2 for none (N, a reservoir), -1 for a constant one (``constants[:, M:M+3]``),
       else a row r of ``mvary`` (size, rows, 3), times the sign column (a lead that turns with the F layer
       it touches); ``TURNED`` elements take m = sign (cos t plane[0] + sin t plane[1]) instead;
-    * whether the element's two-port varies over the batch.
+    * whether the element's two-port varies over the batch;
+    * for ``drive="field"`` (MODEL.md 8b): p = 0 and the constant source s of an N element with theta_SH
+      (an open end is a lead that takes no spin current: G = 0).
     """
 
-    def __init__(self, arrays: StackArrays) -> None:
+    def __init__(self, arrays: StackArrays, drive: str = "current") -> None:
         shape = arrays.batch_shape
         size = int(np.prod(shape, dtype=np.int64))
-        elements = arrays.elements()
+        elements = _elements(arrays)
         n = len(elements)
         structure = np.zeros((n, 9), dtype=np.int64)
-        constants = np.zeros((n, 7))
+        constants = np.zeros((n, 10))
         structure[:, STIFFNESS_ROW:P_ROW + 1] = -1
         structure[:, M_ROW] = -2
         constants[:, SIGN] = 1.0
@@ -580,11 +605,16 @@ class Table:
                 structure[e, KIND] = RESERVOIR
                 continue
             structure[e, KIND] = LEFT_LEAD if e == 0 else RIGHT_LEAD if e == n - 1 else LAYER
+            if element is _OPEN:
+                continue  # no stiffness, no source, no magnetization
             # stiffnesses by the numpy functions on the element's own shape (bit-identical two-ports)
+            p = element.p if drive == "current" else 0.0
             if element.thickness is None:
-                values = (lead_stiffness(element), 0.0, element.p)
+                values = (lead_stiffness(element), 0.0, p)
             else:
-                values = (*layer_stiffness(element), element.p)
+                values = (*layer_stiffness(element), p)
+            if drive == "field" and element.m is None and np.any(element.theta_SH):
+                constants[e, SOURCE:SOURCE + 3] = np.asarray(spin_hall_source(element, arrays.eps)).reshape(3)
             for j, value in enumerate(values):
                 value = np.asarray(value, dtype=float)
                 if value.size == 1:
@@ -649,18 +679,35 @@ class Table:
         return table
 
 
+_OPEN = object()  # an open end among the elements (it takes no spin current; its node is not pinned)
+
+
+def _elements(arrays: StackArrays) -> list:
+    """``arrays.elements()`` with an open end as :data:`_OPEN` (None stays a reservoir)."""
+    elements: list = arrays.elements()
+    for index, side in ((0, "left"), (-1, "right")):
+        boundary = arrays.boundaries.get(side)
+        if boundary is not None and boundary.kind == "open":
+            elements[index] = _OPEN
+    return elements
+
+
 def node_bases(arrays: StackArrays) -> tuple[np.ndarray, np.ndarray]:
-    """(dims, axis element) of every node of an interface-free stack (see ``nodes._node_basis``): 0 unknowns
+    """(dims, axis element) of every node of an interface-free stack (see ``system.node_system``): 0 unknowns
     beside a reservoir, 1 on the m of an F beside the node (the left one when both are F), else 3."""
-    elements = arrays.elements()
+    elements = _elements(arrays)
     n_nodes = len(elements) - 1
     dims = np.zeros(n_nodes, dtype=np.int64)
     axes = np.full(n_nodes, -1, dtype=np.int64)
+
+    def magnetic(element: object) -> bool:
+        return element is not _OPEN and element.m is not None  # type: ignore[attr-defined]
+
     for k in range(n_nodes):
         before, after = elements[k], elements[k + 1]
         if before is None or after is None:
             continue
-        magnet = k if before.m is not None else k + 1 if after.m is not None else -1
+        magnet = k if magnetic(before) else k + 1 if magnetic(after) else -1
         dims[k] = 3 if magnet < 0 else 1
         axes[k] = magnet
     return dims, axes
