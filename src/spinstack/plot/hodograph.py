@@ -198,7 +198,7 @@ def plot_hodograph(solution: Solution | Stack, quantity: str = "accumulation", a
     samples
         Points per layer.
     legend
-        Add a legend of the curve kinds.
+        Add a legend of the curve kinds (F, N cord, lead, torque arrows) below the frame.
 
     Returns
     -------
@@ -350,7 +350,8 @@ def hodograph_figure(solution: Solution | Stack, fig: Any = None, *, ax: Any = N
     solution
         A single-configuration solution, or a stack (solved here).
     fig
-        Figure to draw into (it should be empty); a new one when omitted.
+        Figure to draw into (it should be empty: it gets three panels, two with an in-plane field);
+        a new one when omitted.
     ax
         Instead of ``fig``: one Axes (a subplot), whose place is divided into the panels (the Axes
         is replaced by them), or one Axes per panel: two 2D and one 3D (``projection="3d"``), or

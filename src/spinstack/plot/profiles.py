@@ -453,7 +453,7 @@ def plot_profiles(solution: Solution | Stack, quantity: str = "accumulation", co
     ax
         Axes to draw into; a new figure when omitted.
     names
-        Write the material names above the frame.
+        Write the region names (materials, leads, the kinds of the end bands) above the frame.
 
     Returns
     -------
@@ -539,7 +539,7 @@ def profiles_figure(solution: Solution | Stack, fig: Any = None, components: str
     Returns
     -------
     matplotlib.figure.Figure
-        The figure drawn into.
+        The figure drawn into: ``fig``, the one holding ``ax``, or a new one.
     """
     solution = solution_of(solution, "profiles_figure").reduced
     if components is None:  # an in-plane drive polarises along sigma_hat, not along m: every component
