@@ -247,20 +247,61 @@ def _show(sources: dict[str, ColumnDataSource], data: Data) -> None:
                            for key, value in columns.items()}
 
 
-class AccumulationView:
+class _FoldedView:
+    """What the two folded hodograph views share: a square figure in the fold plane with the magnetization
+    axes and the cords of ``quantity``, a legend below it, axis labels in the display's unit; the data
+    converted to that unit, and the view fitted to the data's box."""
+
+    quantity: str
+    symbol: str
+
+    def _start(self, display: Display | None, size: int, title: str, sources: tuple[str, ...],
+               cord_alpha: float = 1.0) -> Any:
+        """The figure with the axes and the cords drawn, its data sources those and ``sources``."""
+        self.factor = getattr(display, self.quantity).factor if display is not None else 1.0
+        self.sources = _sources("axes", "axis_labels", *_CORDS, *sources)
+        p = _square_figure(size, title)
+        _add_axes(p, self.sources)
+        _add_cords(p, self.sources, alpha=cord_alpha)
+        return p
+
+    def _finish(self, p: Any, items: list[Any], display: Display | None, axes: bool) -> None:
+        """The legend of ``items`` (none when empty) below the frame and the axis labels; ``p`` is the figure."""
+        if items:
+            p.add_layout(Legend(items=items, ncols=2, label_text_font_size="11px", padding=2, spacing=0, margin=2,
+                                border_line_alpha=0), "below")
+        unit = display.unit(self.quantity) if display is not None else ""
+        along, normal = _fold_axes(axes)
+        p.xaxis.axis_label = self.symbol + " " + normal + unit
+        p.yaxis.axis_label = self.symbol + " " + along + unit
+        self.figure = p
+
+    def _data(self, data: Data, solution: Solution, fold: Any, box: tuple[float, float, float, float],
+              **views: dict[str, Any]) -> Data:
+        """``data`` (the cords) with the axes fitted to ``box``, the ``views``' own sources and the box, in the
+        display's unit."""
+        data.update(_axes_data(solution, fold, box))
+        data.update(views)
+        data["_box"] = {"box": box}
+        return _in_units(data, self.factor)
+
+    def show(self, data: Data) -> None:
+        _show(self.sources, data)
+        _fit_box(self.figure, data["_box"]["box"])
+
+
+class AccumulationView(_FoldedView):
     """Folded mu_s hodograph with the analogy: rails, rings, cords and the forces on every ring."""
+
+    quantity, symbol = "accumulation", "\u03bc\u209b"
 
     def __init__(self, size: int = 340, interfaces: bool = False, display: Display | None = None,
                  analogy: bool = True, axes: bool = True) -> None:
         # an in-plane drive's spin Hall source is not one of the analogy's forces: rails and rings only
         self.analogy = analogy
-        self.factor = display.accumulation.factor if display is not None else 1.0
-        unit = display.unit("accumulation") if display is not None else ""
-        self.sources = _sources("axes", "axis_labels", *_CORDS, "rings", "joints", "forces", "ring_labels")
-        p = _square_figure(size, "\u03bc\u209b hodograph, folded: the mechanical analogy" if analogy
-                           else "\u03bc\u209b hodograph, folded: rails and rings")
-        _add_axes(p, self.sources)
-        _add_cords(p, self.sources, alpha=0.55)
+        p = self._start(display, size, "\u03bc\u209b hodograph, folded: the mechanical analogy" if analogy
+                        else "\u03bc\u209b hodograph, folded: rails and rings",
+                        ("rings", "joints", "forces", "ring_labels"), cord_alpha=0.55)
         arrows = Arrow(source=self.sources["forces"], x_start="x0", y_start="y0", x_end="x1", y_end="y1",
                        line_color="color", line_width=2.6,
                        end=VeeHead(size=10, fill_color="color", line_color="color"))
@@ -275,13 +316,7 @@ class AccumulationView:
         for kind in kinds:
             swatch = p.line([], [], line_color=style.FORCE[kind], line_width=3)
             items.append(LegendItem(label=_FORCE_NAMES[kind], renderers=[swatch]))
-        if items:
-            p.add_layout(Legend(items=items, ncols=2, label_text_font_size="11px", padding=2, spacing=0, margin=2,
-                                border_line_alpha=0), "below")
-        along, normal = _fold_axes(axes)
-        p.xaxis.axis_label = "\u03bc\u209b " + normal + unit
-        p.yaxis.axis_label = "\u03bc\u209b " + along + unit
-        self.figure = p
+        self._finish(p, items, display, axes)
 
     def prepare(self, solution: Solution, fold: Any) -> Data:
         """The figure's data; ``fold`` is :func:`spinstack.analysis.hodograph` of ``solution``."""
@@ -312,32 +347,24 @@ class AccumulationView:
                 forces["kind"].append(f.kind)
         tips = np.array([[x, y] for x, y in zip(forces["x1"], forces["y1"])]).reshape(-1, 2)
         box = square_box(np.vstack([cords, tips]), margin=0.12)
-        data.update(_axes_data(solution, fold, box))
         railed = [ring for ring in rings if np.any(ring.axis)]
         free = [ring for ring in rings if not np.any(ring.axis)]
-        data["rings"] = {"x": [r.position[0] for r in railed], "y": [r.position[1] for r in railed]}
-        data["joints"] = {"x": [r.position[0] for r in free], "y": [r.position[1] for r in free]}
-        data["ring_labels"] = {"x": [r.position[0] for r in rings], "y": [r.position[1] for r in rings],
-                               "text": ["\u03bc" + sub(r.label) for r in rings]}
-        data["forces"] = forces
-        data["_box"] = {"box": box}
-        return _in_units(data, self.factor)
-
-    def show(self, data: Data) -> None:
-        _show(self.sources, data)
-        _fit_box(self.figure, data["_box"]["box"])
+        return self._data(data, solution, fold, box,
+                          rings={"x": [r.position[0] for r in railed], "y": [r.position[1] for r in railed]},
+                          joints={"x": [r.position[0] for r in free], "y": [r.position[1] for r in free]},
+                          ring_labels={"x": [r.position[0] for r in rings], "y": [r.position[1] for r in rings],
+                                       "text": ["\u03bc" + sub(r.label) for r in rings]},
+                          forces=forces)
 
 
-class SpinCurrentView:
+class SpinCurrentView(_FoldedView):
     """Folded j_s hodograph with the jump Delta j_s at every F face: the torque arrows."""
 
+    quantity, symbol = "spin_current", "j\u209b"
+
     def __init__(self, size: int = 340, display: Display | None = None, axes: bool = True) -> None:
-        self.factor = display.spin_current.factor if display is not None else 1.0
-        unit = display.unit("spin_current") if display is not None else ""
-        self.sources = _sources("axes", "axis_labels", *_CORDS, "ends", "jumps", "jump_labels")
-        p = _square_figure(size, "j\u209b hodograph, folded: torques \u0394j\u209b")
-        _add_axes(p, self.sources)
-        _add_cords(p, self.sources)
+        p = self._start(display, size, "j\u209b hodograph, folded: torques \u0394j\u209b",
+                        ("ends", "jumps", "jump_labels"))
         p.scatter("x", "y", source=self.sources["ends"], size=5, color="color")
         p.add_layout(Arrow(source=self.sources["jumps"], x_start="x0", y_start="y0", x_end="x1", y_end="y1",
                            line_color=style.PURPLE, line_width=2.6,
@@ -348,12 +375,7 @@ class SpinCurrentView:
                  for label, color, dash in (("F (on its axis)", style.CURVE["F"], "solid"),
                                             ("N cord", style.CURVE["N"], "solid"),
                                             ("\u0394j\u209b at an F face (torque)", style.PURPLE, "solid"))]
-        p.add_layout(Legend(items=items, ncols=2, label_text_font_size="11px", padding=2, spacing=0, margin=2,
-                            border_line_alpha=0), "below")
-        along, normal = _fold_axes(axes)
-        p.xaxis.axis_label = "j\u209b " + normal + unit
-        p.yaxis.axis_label = "j\u209b " + along + unit
-        self.figure = p
+        self._finish(p, items, display, axes)
 
     def prepare(self, solution: Solution, fold: Any) -> Data:
         """The figure's data; ``fold`` is :func:`spinstack.analysis.hodograph` of ``solution``."""
@@ -390,16 +412,7 @@ class SpinCurrentView:
             labels["x"].append(float(where[0]))
             labels["y"].append(float(where[1]))
             labels["text"].append("\u0394j\u209b" + sub(k))
-        data.update(_axes_data(solution, fold, box))
-        data["ends"] = ends
-        data["jumps"] = jumps
-        data["jump_labels"] = labels
-        data["_box"] = {"box": box}
-        return _in_units(data, self.factor)
-
-    def show(self, data: Data) -> None:
-        _show(self.sources, data)
-        _fit_box(self.figure, data["_box"]["box"])
+        return self._data(data, solution, fold, box, ends=ends, jumps=jumps, jump_labels=labels)
 
 
 class ProfilesView:
