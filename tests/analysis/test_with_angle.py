@@ -79,3 +79,18 @@ def test_efficiency_of_the_turned_stack_equals_a_stack_built_with_that_m2(name):
     through = ss.analysis.efficiency(stack, theta)
     for key in ("g1", "g2", "g1_field", "g2_field"):
         np.testing.assert_allclose(getattr(through, key), getattr(direct, key), rtol=1e-12, atol=1e-15)
+
+
+def test_m2_takes_the_shape_of_the_angles_not_of_the_batch():
+    """A stack batched in p (a sweep block of p x theta): m2 is turned once per angle, and broadcast by the solve."""
+    stack = ss.model.paths.with_parameter(seed(), "materials.F2.p", np.linspace(0.1, 0.9, 50)[:, None])
+    theta = np.linspace(0.0, 180.0, 7)
+    turned_stack = with_angle(stack, theta)
+    m2 = turned_stack.layers[2].magnetization
+    assert m2.shape == (7, 3) and turned_stack.batch_shape == (50, 7)
+    np.testing.assert_array_equal(np.broadcast_to(m2, (50, 7, 3)), _first_writing(stack, theta), strict=False)
+    direct = ss.Stack([stack.layers[0], stack.layers[1], ss.Layer(stack.layers[2].material, 1.5,
+                                                                  np.broadcast_to(m2, (50, 7, 3)).copy())])
+    for key in ("g1", "g2"):
+        np.testing.assert_allclose(getattr(ss.solve(turned_stack).efficiency(), key),
+                                   getattr(ss.solve(direct).efficiency(), key), rtol=1e-12, atol=1e-15)

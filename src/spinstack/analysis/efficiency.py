@@ -64,7 +64,9 @@ def with_angle(stack: Stack | Solution, theta: ArrayLike, pair: tuple[int, int] 
     """
     stack = stack_of(stack, "with_angle")
     first, second = _pair(stack, pair)
-    m1, e = rotation_plane(stack, (first, second))
+    # the plane of m1 and m2 as they are, not broadcast to the batch: m2 takes the shape of theta, m1 and m2 (a
+    # sweep block that also varies p and a thickness turns 100 angles, not 2e5 copies of them)
+    m1, e = prepared.rotation_plane(stack.layers[first].magnetization, stack.layers[second].magnetization)
     m2 = prepared.turned(m1, e, theta)  # read-only and fresh: the Layer keeps it without a copy
     layers = list(stack.layers)
     old = layers[second]
