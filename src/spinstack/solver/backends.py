@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import banded, compiled, linked
+from . import banded, chain, compiled, linked
 from .arrays import StackArrays
 from .elimination import eliminate
 from .readout import UnitSolution
@@ -56,7 +56,8 @@ class Backend:
         ``solve(arrays, drive)``: the :class:`.readout.UnitSolution` per unit current (or per the in-plane
         field for ``drive="field"``), or None when the backend gives up on this stack at run time.
     preferred
-        ``preferred(arrays, drive)``: whether the automatic choice takes it for a stack it applies to.
+        ``preferred(arrays, drive)``: whether the automatic choice takes it for the stack, if it applies (asked
+        first: a cheap test of size or shape that spares the refusal's checks).
     gives_up
         When ``solve`` may return None: why (the message when the backend was forced).
     """
@@ -126,7 +127,7 @@ def solve_nodes(arrays: StackArrays, drive: str = "current", backend: str | None
             raise ValueError(f"solver backend {backend!r} gave up on this stack: {chosen.gives_up}")
         return solution
     for chosen in _REGISTRY.values():
-        if chosen.refusal(arrays, drive) is None and chosen.preferred(arrays, drive):
+        if chosen.preferred(arrays, drive) and chosen.refusal(arrays, drive) is None:
             solution = chosen.solve(arrays, drive)
             if solution is not None:
                 return solution
@@ -168,16 +169,20 @@ def _compiled_refusal(refusal: Callable[[StackArrays, str], str | None]) -> Call
     return refuse
 
 
-def _long(arrays: StackArrays, drive: str) -> bool:
-    return len(arrays.layers) > LONG_STACK
+def _long_transparent(arrays: StackArrays, drive: str) -> bool:
+    return len(arrays.layers) > LONG_STACK and not arrays.interfaces
+
+
+def _long_resistive(arrays: StackArrays, drive: str) -> bool:
+    return len(arrays.layers) > LONG_STACK and bool(arrays.interfaces)
 
 
 register(Backend("numpy", lambda arrays, drive: None, _solve_numpy, lambda arrays, drive: True))
 register(Backend("banded-numba", _compiled_refusal(_banded_refusal), lambda arrays, drive: banded.solve_compiled(arrays),
-                 lambda arrays, drive: _long(arrays, drive) and not arrays.interfaces))
-register(Backend("banded", _banded_refusal, lambda arrays, drive: banded.solve_lapack(arrays),
-                 lambda arrays, drive: _long(arrays, drive) and not arrays.interfaces))
+                 _long_transparent))
+register(Backend("banded", _banded_refusal, lambda arrays, drive: banded.solve_lapack(arrays), _long_transparent))
 register(Backend("linked", _compiled_refusal(_layerwise_refusal), lambda arrays, drive: linked.solve(arrays),
-                 lambda arrays, drive: _long(arrays, drive) and bool(arrays.interfaces),
+                 _long_resistive,
                  gives_up="a direction that nothing fixes (l = inf beside g_mix = 0) or values beyond double "
                           "precision; the 'numpy' backend resolves the one and refuses the other with its reason"))
+register(Backend("compiled", chain.refusal, chain.solve, chain.preferred))  # batches of interface-free stacks

@@ -393,12 +393,13 @@ def chain_outputs(arrays: StackArrays, chain: FlatChain, values: np.ndarray) -> 
     kind, source, gc, gs = chain.kind, chain.source, chain.gc, chain.gs
     L = len(arrays.layers)
     left_node, right_node = chain.left_node, chain.right_node
-    P = chain.n_parts
-    accumulation, accumulation_right = values[left_node], values[right_node]
+    padded = np.concatenate([np.zeros((1, 3)), values, np.zeros((1, 3))])  # 0 beyond the chain's ends
+    accumulation, accumulation_right = _gather(values, left_node), _gather(values, right_node)
     layers = left_node[1:]  # chain index of layer k = left node of user node k + 1
-    mu_a, mu_b = values[layers - 1], values[layers]
-    face_a = source[layers] + gc[layers, None] * mu_a - gs[layers, None] * mu_b
-    face_b = source[layers] + gs[layers, None] * mu_a - gc[layers, None] * mu_b
+    mu_a, mu_b = _gather(values, layers - 1), _gather(values, layers)
+    source_layers, gc_layers, gs_layers = (_gather(v, layers) for v in (source, gc[:, None], gs[:, None]))
+    face_a = source_layers + gc_layers * mu_a - gs_layers * mu_b
+    face_b = source_layers + gs_layers * mu_a - gc_layers * mu_b
     lead_left = None if kind[0] == RESERVOIR else source[0] - gc[0] * values[0]
     lead_right = None if kind[-1] == RESERVOIR else source[-1] + gc[-1] * values[-1]
     zero = np.zeros((1, 3))
@@ -410,13 +411,18 @@ def chain_outputs(arrays: StackArrays, chain: FlatChain, values: np.ndarray) -> 
     # torque: the transverse part of the deposits at an F layer's two nodes, by the rule of system.torque_faces
     ferro = arrays.columns["ferro"]
     m = arrays.columns["m"]
+    # (``arriving`` and ``leaving`` at user node k are the faces of the bulk parts beside it: the neighbours')
     faces = torque_faces(chain.layout)
     total = np.zeros((L, 3))
-    for row, side, sign in ((0, "b", 1.0), (1, "a", -1.0)):
-        neighbour = faces.neighbour[row]
-        face = _part_face(chain, values, neighbour, side, faces.drop[row])
-        node = np.arange(L) + row
-        contribution = np.where(faces.own[row][:, None], sign * face, deposit[node])
+    # row 0: the face b of the part left of the layer's left node (+Gs mu_a in it); row 1: the face a of the part
+    # right of its right node (-Gs mu_b), which leaves the layer's node: it counts with a minus sign
+    for row, sign, beside in ((0, 1.0, arriving), (1, -1.0, leaving)):
+        node = slice(row, L + row)
+        beyond = faces.neighbour[row]
+        # the neighbour's face without its term at the node facing the layer: its other node's term only
+        kept = _gather(source, beyond) + _gather(gs[:, None], beyond) * _gather(padded, beyond + row) * sign
+        face = np.where(faces.drop[row][:, None], kept, beside[node])
+        contribution = np.where(faces.own[row][:, None], face if row == 0 else -face, deposit[node])
         total += np.where(faces.counted[row][:, None], contribution, 0.0)
     torque = np.where(ferro[:, None], total - np.einsum("ki,ki->k", m, total)[:, None] * m, 0.0)
 
@@ -433,10 +439,8 @@ def chain_outputs(arrays: StackArrays, chain: FlatChain, values: np.ndarray) -> 
         return np.where((magnetic & (chain.rail[neighbour] >= 0))[:, None], along_axis(face), face)
 
     before, after = links - 1, links + 1
-    before_face = _part_face(chain, values, before, "b")
-    after_face = _part_face(chain, values, after, "a")
-    left = through(before, before_face)
-    right = through(after, after_face)
+    left = through(before, arriving[link_nodes])  # the bulk faces beside each interface (0 at a reservoir)
+    right = through(after, leaving[link_nodes])
     left = np.where((kind[before] == RESERVOIR)[:, None], right + shunt[:, None] * along_axis(values[links]), left)
     right = np.where((kind[after] == RESERVOIR)[:, None], left - shunt[:, None] * along_axis(values[links - 1]), right)
     interface_axes = dict(zip(link_nodes.tolist(), [axis if magnetic_ else None
@@ -466,17 +470,9 @@ class Currents(Mapping):
         return len(self._index)
 
 
-def _part_face(chain: FlatChain, values: np.ndarray, parts: np.ndarray, side: str,
-               drop: np.ndarray | None = None) -> np.ndarray:
-    """j_s at face ``side`` of bulk parts (layers, leads; 0 at a reservoir), (K, 3); where ``drop``, without the
-    term of the node at that face (see :func:`.system.torque_faces`)."""
-    P = chain.n_parts
-    source, gc, gs, kind = chain.source[parts], chain.gc[parts], chain.gs[parts], chain.kind[parts]
-    a = np.where((parts > 0)[:, None], values[np.maximum(parts - 1, 0)], 0.0)
-    b = np.where((parts < P - 1)[:, None], values[np.minimum(parts, P - 2)], 0.0)
-    kept = np.ones(len(parts), dtype=bool) if drop is None else ~drop
-    if side == "a":  # layer: Gc mu_a - Gs mu_b; right lead: G mu_a
-        face = source + np.where(kept[:, None], gc[:, None] * a, 0.0) - gs[:, None] * b
-    else:  # layer: Gs mu_a - Gc mu_b; left lead: -G mu_b
-        face = source + gs[:, None] * a - np.where(kept[:, None], gc[:, None] * b, 0.0)
-    return np.where((kind == RESERVOIR)[:, None], 0.0, face)
+def _gather(array: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """array[index] for increasing indices, as a view when they are a run of consecutive integers (the chain
+    of a stack without interfaces: a gather of 1e5 rows costs more than all the arithmetic on them)."""
+    if index.size and index[-1] - index[0] == index.size - 1:
+        return array[int(index[0]):int(index[-1]) + 1]
+    return array[index]

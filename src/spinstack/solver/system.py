@@ -306,18 +306,14 @@ def torque_faces(layout: Layout) -> TorqueFaces:
     """:class:`TorqueFaces` of every layer of ``layout`` (the rule every backend applies)."""
     parts = layout.left_node[1:]  # chain index of each layer
     own_rail = layout.part_rail[parts]
-    magnet = own_rail >= 0
-    counted, own, neighbour, drop = [], [], [], []
-    for offset in (0, 1):
-        node = np.arange(len(parts)) + offset
-        on_own = magnet & (layout.node_rail[parts - 1 + offset] == own_rail)  # its chain node on its side
-        beyond = layout.left_node[node] if offset == 0 else layout.right_node[node] + 1
-        far = beyond if offset == 0 else beyond - 1  # the neighbour's node facing the layer
-        counted.append(~layout.grounded[node])
-        own.append(on_own)
-        neighbour.append(beyond)
-        drop.append(on_own & (layout.node_rail[far] == own_rail) & layout.scalar[beyond])
-    return TorqueFaces(*(np.array(rows) for rows in (counted, own, neighbour, drop)))
+    offset = np.array([[0], [1]])
+    node = np.arange(len(parts)) + offset  # the layer's left and right user nodes
+    # the bulk part beyond each node (across an interface there) and its node facing the layer
+    beyond = np.stack([layout.left_node[:-1], layout.right_node[1:] + 1])
+    far = beyond - offset
+    own = (own_rail >= 0) & (layout.node_rail[parts - 1 + offset] == own_rail)  # its chain node on its side
+    drop = own & (layout.node_rail[far] == own_rail) & layout.scalar[beyond]
+    return TorqueFaces(~layout.grounded[node], own, beyond, drop)
 
 
 @dataclass(frozen=True)
