@@ -29,7 +29,7 @@ from spinstack.sweep import open_sweep, parse_range  # noqa: E402
 
 sweep_module = sys.modules["spinstack.sweep"]  # spinstack.sweep is the function
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed-fnf.toml"
 FN_CONTACT = ROOT / "examples" / "fn-contact.toml"
 

@@ -19,7 +19,7 @@ import spinstack as ss  # noqa: E402
 from spinstack._sweep.runners import active_client  # noqa: E402
 from spinstack.sweep import open_sweep  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed-fnf.toml"
 GRID = {"theta": np.linspace(0.0, 180.0, 19), "layers[1].thickness": np.linspace(0.5, 4.0, 8),
         ("materials.F1.p", "materials.F2.p"): (np.array([0.3, 0.5, 0.7]), np.array([0.7, 0.5, -0.2]))}

@@ -39,7 +39,7 @@ sweep_module = sys.modules["spinstack.sweep"]  # spinstack.sweep is the function
 # real processes of the command here load the compiled kernels from the cache (tests/conftest.py)
 pytestmark = pytest.mark.usefixtures("warm_kernels")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed-fnf.toml"
 SOT = ROOT / "examples" / "pt-co-sot.toml"
 SMALL = {"theta": np.linspace(0.0, 180.0, 7)}

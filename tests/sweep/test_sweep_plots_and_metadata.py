@@ -32,7 +32,7 @@ from spinstack.io import stack_from_dict  # noqa: E402
 from spinstack.plot import plot_sweep  # noqa: E402
 from spinstack.units import Q_  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 SEED = EXAMPLES / "seed-fnf.toml"
 SOT = EXAMPLES / "pt-co-sot.toml"

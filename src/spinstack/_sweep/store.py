@@ -40,6 +40,7 @@ import os
 import shutil
 import uuid
 import warnings
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
@@ -278,7 +279,7 @@ def file_size(kind: str, layouts: list[VariableLayout], skeleton: Any, block: in
 
     Data: every chunk whole, also at the edges of an array (HDF5 and Zarr alike), as float64.  Around it,
     bounds of what the formats add, each checked against the files this package writes
-    (``tests/test_sweep_files.py``: never under the disk usage, within 2x + 40 kB of it):
+    (``tests/sweep/test_sweep_files.py``: never under the disk usage, within 2x + 40 kB of it):
 
     * NetCDF-4 (HDF5): 16 kB of superblock and root group; the coordinates and attributes twice (dimension
       scales, attribute headers); per array an object header with its attributes and one chunk-index
@@ -406,17 +407,24 @@ def _reserve(path: Path, size: int) -> None:
         os.close(handle)
 
 
-class MemorySink:
+class _Sink:
+    """What every sink does with a block: writes it at its region into ``arrays`` (name -> the whole
+    result's array: in memory, an HDF5 variable or a Zarr array)."""
+
+    arrays: dict[str, Any]
+
+    def write(self, region: Region, arrays: dict[str, np.ndarray]) -> None:
+        for name, values in arrays.items():
+            self.arrays[name][region] = values
+
+
+class MemorySink(_Sink):
     """Blocks into numpy arrays of the full result (the default, for sweeps that fit in memory)."""
 
     def __init__(self, skeleton: Any, layouts: list[VariableLayout]) -> None:
         self.skeleton = skeleton
         self.layouts = layouts
         self.arrays = {layout.name: np.empty(layout.shape) for layout in layouts}
-
-    def write(self, region: Region, arrays: dict[str, np.ndarray]) -> None:
-        for name, values in arrays.items():
-            self.arrays[name][region] = values
 
     def finish(self) -> Any:
         import xarray as xr
@@ -429,12 +437,27 @@ class MemorySink:
         self.arrays.clear()
 
 
-class _FileSink:
-    """Common part of the file sinks: the temporary name and the final rename."""
+class _FileSink(_Sink, ABC):
+    """Common part of the file sinks: the temporary name, the arrays created in it (a failure there removes
+    it again) and the final rename."""
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, skeleton: Any, layouts: list[VariableLayout]) -> None:
         self.target = Path(path)
         self.temporary = _beside(self.target, "")
+        self.arrays = {}
+        try:
+            self._create(skeleton, layouts)
+        except BaseException:
+            self.abort()
+            raise
+
+    @abstractmethod
+    def _create(self, skeleton: Any, layouts: list[VariableLayout]) -> None:
+        """Write ``skeleton`` to :attr:`temporary` and put an array per layout, filled with NaN, in :attr:`arrays`."""
+
+    @abstractmethod
+    def abort(self) -> None:
+        """Close what is open and remove :attr:`temporary`."""
 
     def _move_into_place(self) -> Path:
         check_target(self.target)  # again: something else may have appeared there while the sweep ran
@@ -479,28 +502,22 @@ class NetCDFSink(_FileSink):
 
     def __init__(self, path: str | os.PathLike, skeleton: Any, layouts: list[VariableLayout],
                  size: int | None = None) -> None:
+        self.file = None
+        self.size = size  # bytes to reserve on disk first (None: none)
+        super().__init__(path, skeleton, layouts)
+
+    def _create(self, skeleton: Any, layouts: list[VariableLayout]) -> None:
         import h5netcdf
 
-        super().__init__(path)
-        self.file = None
-        try:
-            skeleton.to_netcdf(self.temporary, engine="h5netcdf")
-            if size is not None:
-                _reserve(self.temporary, size)
-            self.file = h5netcdf.File(self.temporary, "a")
-            self.variables = {}
-            for layout in layouts:
-                variable = self.file.create_variable(layout.name, layout.dims, dtype="f8", fillvalue=np.nan,
-                                                     chunks=_hdf5_chunks(layout))
-                variable.attrs.update(layout.attrs)
-                self.variables[layout.name] = variable
-        except BaseException:
-            self.abort()
-            raise
-
-    def write(self, region: Region, arrays: dict[str, np.ndarray]) -> None:
-        for name, values in arrays.items():
-            self.variables[name][region] = values
+        skeleton.to_netcdf(self.temporary, engine="h5netcdf")
+        if self.size is not None:
+            _reserve(self.temporary, self.size)
+        self.file = h5netcdf.File(self.temporary, "a")
+        for layout in layouts:
+            variable = self.file.create_variable(layout.name, layout.dims, dtype="f8", fillvalue=np.nan,
+                                                 chunks=_hdf5_chunks(layout))
+            variable.attrs.update(layout.attrs)
+            self.arrays[layout.name] = variable
 
     def finish(self) -> Path:
         self.file.close()
@@ -538,26 +555,16 @@ def _hdf5_chunks(layout: VariableLayout) -> tuple[int, ...]:
 class ZarrSink(_FileSink):
     """Blocks into a Zarr store (a folder); one Zarr chunk per block."""
 
-    def __init__(self, path: str | os.PathLike, skeleton: Any, layouts: list[VariableLayout]) -> None:
+    def _create(self, skeleton: Any, layouts: list[VariableLayout]) -> None:
         import zarr
 
-        super().__init__(path)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", category=UserWarning)  # zarr: consolidated metadata and v3
-                skeleton.to_zarr(self.temporary, mode="w", consolidated=False)
-            group = zarr.open_group(self.temporary, mode="r+")
-            version = getattr(group.metadata, "zarr_format", 2) if hasattr(group, "metadata") else 2
-            self.arrays = {}
-            for layout in layouts:
-                self.arrays[layout.name] = _create_zarr_array(group, layout, version)
-        except BaseException:
-            self.abort()
-            raise
-
-    def write(self, region: Region, arrays: dict[str, np.ndarray]) -> None:
-        for name, values in arrays.items():
-            self.arrays[name][region] = values
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=UserWarning)  # zarr: consolidated metadata and v3
+            skeleton.to_zarr(self.temporary, mode="w", consolidated=False)
+        group = zarr.open_group(self.temporary, mode="r+")
+        version = getattr(group.metadata, "zarr_format", 2) if hasattr(group, "metadata") else 2
+        for layout in layouts:
+            self.arrays[layout.name] = _create_zarr_array(group, layout, version)
 
     def finish(self) -> Path:
         import zarr
