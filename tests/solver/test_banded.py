@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import spinstack as ss
-from spinstack.solution import stack_arrays
+from spinstack.prepared import stack_arrays
 from spinstack.solver import applicable_backends, solve_nodes
 from spinstack.solver.backends import LONG_STACK
 from spinstack.solver.readout import LayerwiseSolution

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 import spinstack as ss
-from spinstack.solution import stack_arrays
+from spinstack.prepared import stack_arrays
 from spinstack.solver import applicable_backends, coherent, kernels
 from spinstack.solver.twoports import layer_stiffness, lead_stiffness
 

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
 import spinstack as ss
-from spinstack.solution import stack_arrays
+from spinstack.prepared import stack_arrays
 from spinstack.solver import StackArrays, applicable_backends, backend_names, compiled, resistance_area, solve_nodes
 from spinstack.solver.backends import LONG_STACK
 from tests.solver.test_closed_forms import seed_closed_form, seed_stack
@@ -112,13 +112,17 @@ def drives(arrays: StackArrays) -> list[str]:
 ROUNDING = 64 * np.finfo(float).eps
 
 
-def assert_conforms(unit, reference, arrays: StackArrays, tolerance: float, drive: str, label: str) -> None:
+def assert_conforms(unit, reference, arrays: StackArrays, tolerance: float, drive: str, label: str,
+                    terms: bool = False) -> None:
     """Every output of ``unit`` equal to ``reference``'s, normwise relative to the largest value of each (plus the
-    rounding of the flows for the outputs summed from them, :data:`ROUNDING`)."""
+    rounding of the flows for the outputs summed from them, :data:`ROUNDING`; with ``terms``, of the terms
+    Gc mu the flows are summed from, as large as D / (2 min(d, l)) |mu|: see :func:`stiffness`)."""
     flows = [reference.spin_current_left, reference.spin_current_right, reference.deposit]
     flows += [v for v in (reference.lead_current_left, reference.lead_current_right) if v is not None]
     flow = max(float(np.abs(v).max(initial=0.0)) for v in flows)
     level = float(np.abs(reference.accumulation).max(initial=0.0))
+    if terms:
+        flow += stiffness(arrays) * level
 
     def close(value, expected, name):
         expected = np.asarray(expected)
@@ -144,6 +148,13 @@ def assert_conforms(unit, reference, arrays: StackArrays, tolerance: float, driv
         for value, expected, name in zip(resistance_area(arrays, unit), resistance_area(arrays, reference),
                                          ("resistance_area", "spin part")):
             close(value, expected, name)
+
+
+def stiffness(arrays: StackArrays) -> float:
+    """The largest two-port coefficient of the stack, D / (2 min(d, l)) of a layer or D / (2 l) of a lead."""
+    values = [np.max(np.asarray(e.D) / (2.0 * np.minimum(e.thickness, e.l))) for e in arrays.layers]
+    values += [np.max(np.asarray(e.D) / (2.0 * e.l)) for e in (arrays.left, arrays.right) if e is not None]
+    return float(max(values, default=0.0))
 
 
 @pytest.mark.parametrize("backend", backend_names())
@@ -231,7 +242,8 @@ def test_a_single_layer_has_the_sinh_profile(d_over_l, backend):
 @given(full_stacks())
 def test_drawn_stacks_conform_on_every_backend_that_takes_them(stack):
     """Stacks with any mix of features (tests/strategies.py): every backend that takes one, forced, gives the
-    numpy backend's outputs."""
+    numpy backend's outputs.  (A drawn layer may be 30 times thinner than its l: the currents then carry the
+    rounding of terms Gc mu larger than themselves, which the fixed cases above keep within their flows.)"""
     arrays = stack_arrays(stack)
     for drive in drives(arrays):
         try:
@@ -240,7 +252,7 @@ def test_drawn_stacks_conform_on_every_backend_that_takes_them(stack):
             continue
         for backend in applicable_backends(arrays, drive):
             unit = solve_nodes(arrays, drive, backend=backend)
-            assert_conforms(unit, reference, arrays, 1e-12, drive, backend)
+            assert_conforms(unit, reference, arrays, 1e-12, drive, backend, terms=True)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -254,7 +266,7 @@ def test_drawn_single_stacks_conform_on_the_layerwise_backends(stack):
     except ss.SpinstackError:
         return
     for backend in applicable_backends(arrays):
-        assert_conforms(solve_nodes(arrays, backend=backend), reference, arrays, 1e-12, "current", backend)
+        assert_conforms(solve_nodes(arrays, backend=backend), reference, arrays, 1e-12, "current", backend, terms=True)
 
 
 def test_long_single_stacks_are_chosen_layerwise():

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import spinstack as ss
-from spinstack.solution import stack_arrays
+from spinstack.prepared import stack_arrays
 from spinstack.solver import applicable_backends, resistance_area, solve_nodes
 from spinstack.solver.compiled import AVAILABLE
 from spinstack.solver.readout import LayerwiseSolution

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 import spinstack as ss
 from spinstack.cli import main
 from spinstack.io.stackfile import stack_from_dict
-from spinstack.solution import stack_arrays
+from spinstack.prepared import stack_arrays
 from spinstack.solver.efficiency import efficiency as efficiency_of, from_solution
 from spinstack.solver import applicable_backends, kernels, solve_nodes
 from spinstack.solver.readout import LayerwiseSolution
