@@ -12,6 +12,9 @@ returns a :class:`.readout.UnitSolution` (node values, faces, deposits, torques 
 ``"banded"``              the same system as a (5, 5)-banded matrix, LAPACK gbsv through scipy
 ``"linked"``              one configuration with resistive interfaces: the numpy backend's steps in
                           one compiled loop over the chain (:mod:`.linked`)
+``"compiled"``            a batch without resistive interfaces, one configuration at a time in the
+                          compiled chain kernel (:mod:`.chain`, :mod:`.kernels`; its refusal says what
+                          else it leaves to the others)
 ========================  =========================================================================
 
 ``solve_nodes(arrays)`` takes the first registered backend that applies and is preferred for the

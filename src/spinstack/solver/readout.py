@@ -187,8 +187,8 @@ class UnitSolution:
 
     @cached_property
     def _all_faces(self) -> tuple[np.ndarray, np.ndarray]:
-        if not self._n_layers:
-            empty = self._values[..., :0, :]
+        if not self._n_layers:  # (from the node values whatever holds them: subclasses inherit this)
+            empty = self.accumulation[..., :0, :]
             return empty, empty
         faces = [self.layer_faces(i) for i in range(self._n_layers)]
         return np.stack([f[0] for f in faces], axis=-2), np.stack([f[1] for f in faces], axis=-2)
