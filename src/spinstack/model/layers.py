@@ -64,18 +64,29 @@ def direction(value: Any, path: str = "magnetization") -> np.ndarray:
     return checks.direction(value, path)
 
 
-def _magnetization(material: Material, value: Any) -> np.ndarray | None:
-    if isinstance(material, Ferromagnet):
-        if value is None:
-            raise StackError("magnetization", f"missing: ferromagnet {material.name!r} needs a direction")
-        return direction(value, "magnetization")
-    if value is not None:
-        raise StackError("magnetization", f"not allowed: {material.name!r} is a normal metal")
-    return None
+class _OfMaterial:
+    """What a layer and a lead share: a material, and a magnetization exactly when it is a ferromagnet."""
+
+    material: Material
+    magnetization: Any
+
+    def _set_magnetization(self, material: Material) -> None:
+        """Check the magnetization against the (checked) ``material`` and keep it as a unit vector."""
+        value = self.magnetization
+        if isinstance(material, Ferromagnet):
+            if value is None:
+                raise StackError("magnetization", f"missing: ferromagnet {material.name!r} needs a direction")
+            object.__setattr__(self, "magnetization", direction(value, "magnetization"))
+        elif value is not None:
+            raise StackError("magnetization", f"not allowed: {material.name!r} is a normal metal")
+
+    @property
+    def is_ferromagnet(self) -> bool:
+        return isinstance(self.material, Ferromagnet)
 
 
 @dataclass(frozen=True, eq=False)
-class Layer:
+class Layer(_OfMaterial):
     """One layer of a stack.
 
     Parameters
@@ -98,11 +109,7 @@ class Layer:
     def __post_init__(self) -> None:
         material = _material(self.material)
         object.__setattr__(self, "thickness", checks.positive(self.thickness, "thickness"))
-        object.__setattr__(self, "magnetization", _magnetization(material, self.magnetization))
-
-    @property
-    def is_ferromagnet(self) -> bool:
-        return isinstance(self.material, Ferromagnet)
+        self._set_magnetization(material)
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,7 +120,7 @@ class Reservoir:
 
 
 @dataclass(frozen=True, eq=False)
-class Lead:
+class Lead(_OfMaterial):
     """A semi-infinite lead of ``material``: mu_s decays as exp(-|x|/l) into it.
 
     Parameters
@@ -130,12 +137,7 @@ class Lead:
     kind = "lead"
 
     def __post_init__(self) -> None:
-        material = _material(self.material)
-        object.__setattr__(self, "magnetization", _magnetization(material, self.magnetization))
-
-    @property
-    def is_ferromagnet(self) -> bool:
-        return isinstance(self.material, Ferromagnet)
+        self._set_magnetization(_material(self.material))
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,8 +8,9 @@ Every parameter may be a numpy array; arrays broadcast with the rest of a stack.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -18,14 +19,36 @@ from ..errors import StackError
 from . import checks
 
 
-def _name(value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise StackError("materials", f"a material needs a non-empty name, got {value!r}")
-    return value
+def _length(value: Any, path: str) -> np.ndarray:
+    """A length (> 0, ``inf`` allowed)."""
+    return checks.positive(value, path, allow_inf=True)
+
+
+def _coherence_length(value: Any, path: str) -> np.ndarray | None:
+    """l_J or l_phi: absent (None) or a length."""
+    return None if value is None else _length(value, path)
+
+
+def _polarisation(value: Any, path: str) -> np.ndarray:
+    return checks.open_interval(value, -1.0, 1.0, path)
+
+
+class _Checked:
+    """A material whose parameters are checked, in the order of its ``_CHECKS`` table (parameter -> check of
+    the value and its path ``materials.NAME.PARAMETER``), when it is made."""
+
+    name: str
+    _CHECKS: ClassVar[dict[str, Callable[[Any, str], Any]]]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise StackError("materials", f"a material needs a non-empty name, got {self.name!r}")
+        for key, check in self._CHECKS.items():
+            object.__setattr__(self, key, check(getattr(self, key), f"materials.{self.name}.{key}"))
 
 
 @dataclass(frozen=True, eq=False)
-class Normal:
+class Normal(_Checked):
     """A normal (non-magnetic) metal N.
 
     Parameters
@@ -47,13 +70,7 @@ class Normal:
     theta_SH: ArrayLike = 0.0
 
     kind = "normal"
-
-    def __post_init__(self) -> None:
-        name = _name(self.name)
-        path = f"materials.{name}"
-        object.__setattr__(self, "D", checks.positive(self.D, f"{path}.D"))
-        object.__setattr__(self, "l", checks.positive(self.l, f"{path}.l", allow_inf=True))
-        object.__setattr__(self, "theta_SH", checks.finite(self.theta_SH, f"{path}.theta_SH"))
+    _CHECKS = {"D": checks.positive, "l": _length, "theta_SH": checks.finite}
 
     @property
     def p(self) -> np.ndarray:
@@ -67,8 +84,11 @@ class Normal:
 
 
 @dataclass(frozen=True, eq=False)
-class Ferromagnet:
-    """A ferromagnet F (strong: transverse spin is absorbed at its faces, seed section 2.1).
+class Ferromagnet(_Checked):
+    """A ferromagnet F.
+
+    Strong by default: transverse spin is absorbed at its faces (seed section 2.1); ``l_J`` or
+    ``l_phi`` give it a finite transverse coherence instead (MODEL.md 8e).
 
     Parameters
     ----------
@@ -102,21 +122,17 @@ class Ferromagnet:
     D_perp: ArrayLike | None = None
 
     kind = "ferromagnet"
+    _CHECKS = {"D": checks.positive, "p": _polarisation, "l": _length, "l_J": _coherence_length,
+              "l_phi": _coherence_length}
 
     def __post_init__(self) -> None:
-        name = _name(self.name)
-        path = f"materials.{name}"
-        object.__setattr__(self, "D", checks.positive(self.D, f"{path}.D"))
-        object.__setattr__(self, "p", checks.open_interval(self.p, -1.0, 1.0, f"{path}.p"))
-        object.__setattr__(self, "l", checks.positive(self.l, f"{path}.l", allow_inf=True))
-        for key in ("l_J", "l_phi"):
-            if getattr(self, key) is not None:
-                object.__setattr__(self, key, checks.positive(getattr(self, key), f"{path}.{key}", allow_inf=True))
+        super().__post_init__()
         if self.D_perp is not None:
+            path = f"materials.{self.name}.D_perp"
             if not self.coherent:
-                raise StackError(f"{path}.D_perp", "only used with l_J or l_phi (finite transverse coherence); "
-                                                   "remove it or give l_J / l_phi")
-            object.__setattr__(self, "D_perp", checks.positive(self.D_perp, f"{path}.D_perp"))
+                raise StackError(path, "only used with l_J or l_phi (finite transverse coherence); "
+                                       "remove it or give l_J / l_phi")
+            object.__setattr__(self, "D_perp", checks.positive(self.D_perp, path))
 
     @property
     def coherent(self) -> bool:
