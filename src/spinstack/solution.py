@@ -55,15 +55,25 @@ def _reported(kind: str | None) -> Callable[[Callable[..., Any]], cached_propert
     """A cached property computed in model units by :attr:`Solution.reduced`; an SI solution reports it
     converted by ``units.REPORTS[kind]`` (the one table of MODEL.md 7), so nothing is solved twice."""
     def decorate(compute: Callable[..., Any]) -> cached_property:
-        name = compute.__name__
-
         @wraps(compute)
         def get(self: "Solution") -> Any:
             reduced = self.reduced
-            return compute(self) if reduced is self else _report(getattr(reduced, name), kind)
+            return compute(self) if reduced is self else _report(getattr(reduced, reported.attrname), kind)
 
-        return cached_property(get)
+        reported = cached_property(get)  # its attrname: the name it is given in the class
+        return reported
     return decorate
+
+
+def _node_output(kind: str, doc: str) -> cached_property:
+    """``name = _node_output(kind, doc)`` in :class:`Solution`: the :func:`_reported` property whose value
+    is ``self._driven("name", 2)``, the node solution's own output of that name, driven (MODEL.md 8a)."""
+    def compute(self: "Solution") -> np.ndarray:
+        return self._driven(output.attrname, 2)
+
+    compute.__doc__ = doc
+    output = _reported(kind)(compute)
+    return output
 
 
 def _reported_method(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -177,19 +187,26 @@ class Solution:
         total = self.current.reshape(self.current.shape + (1,) * extra_axes) * read(self.per_unit_current)
         return total if field is None else total + read(field)
 
-    @_reported("accumulation")
-    def accumulation(self) -> np.ndarray:
-        """Spin accumulation mu_s at the nodes, (..., L + 1, 3), energy units (eV for an SI stack).
+    # the node solution's outputs, j0 times their value per unit current plus the field-driven one
+    accumulation = _node_output("accumulation", """Spin accumulation mu_s at the nodes, (..., L + 1, 3), energy
+        units (eV for an SI stack).
 
         At a resistive interface this is the value just left of it (mu^-); see
         :attr:`accumulation_right`.
-        """
-        return self._driven("accumulation", 2)
+        """)
+    accumulation_right = _node_output("accumulation", """mu_s just right of each node (mu^+ at a resistive
+        interface), (..., L + 1, 3).""")
+    spin_current_left = _node_output("spin_current", """j_s just inside each layer's left face, (..., L, 3) (|e| j_s
+        in A/m^2 for an SI stack).""")
+    spin_current_right = _node_output("spin_current", """j_s just inside each layer's right face, (..., L, 3).""")
+    torque = _node_output("torque", """Spin-transfer torque on every layer (hbar/2 units; J/m^2 for an SI stack),
+        (..., L, 3); zero for N layers.
 
-    @_reported("accumulation")
-    def accumulation_right(self) -> np.ndarray:
-        """mu_s just right of each node (mu^+ at a resistive interface), (..., L + 1, 3)."""
-        return self._driven("accumulation_right", 2)
+        The transverse part (w.r.t. the layer's m) of the spin current deposited at
+        its faces, sum over faces of j_s(x_k-) - j_s(x_k+); nothing at reservoir faces.
+        """)
+    deposit = _node_output("spin_current", """Spin current deposited at each node, j_s(x_k-) - j_s(x_k+),
+        (..., L + 1, 3).""")
 
     @_reported_method("spin_current")
     def interface_currents(self, node: int) -> tuple[np.ndarray, np.ndarray]:
@@ -202,30 +219,6 @@ class Solution:
             raise SpinstackError(f"node {node} has no resistive interface")
         return self._driven(lambda unit: unit.interface_currents[node][0], 1), \
             self._driven(lambda unit: unit.interface_currents[node][1], 1)
-
-    @_reported("spin_current")
-    def spin_current_left(self) -> np.ndarray:
-        """j_s just inside each layer's left face, (..., L, 3) (|e| j_s in A/m^2 for an SI stack)."""
-        return self._driven("spin_current_left", 2)
-
-    @_reported("spin_current")
-    def spin_current_right(self) -> np.ndarray:
-        """j_s just inside each layer's right face, (..., L, 3)."""
-        return self._driven("spin_current_right", 2)
-
-    @_reported("torque")
-    def torque(self) -> np.ndarray:
-        """Spin-transfer torque on every layer (hbar/2 units; J/m^2 for an SI stack), (..., L, 3); zero for N layers.
-
-        The transverse part (w.r.t. the layer's m) of the spin current deposited at
-        its faces, sum over faces of j_s(x_k-) - j_s(x_k+); nothing at reservoir faces.
-        """
-        return self._driven("torque", 2)
-
-    @_reported("spin_current")
-    def deposit(self) -> np.ndarray:
-        """Spin current deposited at each node, j_s(x_k-) - j_s(x_k+), (..., L + 1, 3)."""
-        return self._driven("deposit", 2)
 
     @_reported("spin_current")
     def spin_current_in(self) -> np.ndarray:
