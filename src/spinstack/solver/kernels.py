@@ -2,14 +2,16 @@
 
 * :func:`run`: the chain kernel.  The node system of MODEL.md 3a of an interface-free stack (every
   chain node a reservoir, an axis node of 1 unknown or a free node of 3, every two-port a multiple of
-  the identity), one configuration at a time: node values (spin accumulation), torques on every layer,
-  the spin part of the resistance-area and the efficiencies g1, g2 (and the field-like partners) of two
-  F layers, formed as torque vectors before they are projected, which keeps the precision of the
-  near-collinear route (error eps / theta, not eps / theta^2).  Parameters are read through
-  (row, stride) tables (:class:`Table`): a parameter constant over the batch is stored once.  The
-  magnetizations may be given directly (a prepared stack's new directions) or by a rotation angle
-  (the efficiency curve), so nothing is built per configuration in Python.  A batch runs in a parallel
-  loop over chunks, a small one on the calling thread (:data:`SERIAL_BELOW`).
+  the identity) for a whole batch, by blocks of configurations: node values (spin accumulation),
+  torques on every layer, the spin part of the resistance-area and the efficiencies g1, g2 (and the
+  field-like partners) of two F layers, formed as torque vectors before they are projected, which
+  keeps the precision of the near-collinear route (error eps / theta, not eps / theta^2).  Driven by
+  the current (per unit j0) or by the in-plane field (MODEL.md 8b, open ends too).  Parameters are
+  read through (row, stride) tables (:class:`Table`): a parameter constant over the batch is stored
+  once.  The magnetizations may be given directly (a prepared stack's new directions) or by a
+  rotation angle (the efficiency curve), so nothing is built per configuration in Python.  A batch
+  runs in a parallel loop over chunks, a small one on the calling thread (:data:`SERIAL_BELOW`).
+  :mod:`.chain` serves it as the "compiled" backend, :mod:`spinstack.prepared` feeds it directly.
 * :func:`profile_kernel`: mu_s(x), j_s(x) and mu_0(x) of one configuration at many points in
   one pass (the exact sinh profiles of MODEL.md 2, exponential tails in leads).
 
@@ -38,13 +40,6 @@ _CHUNK = 2048
 SERIAL_BELOW = 4096
 # the thinnest layer (d / l) the field drive takes beside an open end: error ~ 2 eps / (d/l)^2 <= 32 eps
 _THIN = 0.25
-
-
-@njit(cache=True, error_model="numpy")
-def _x_over_one_minus_exp(X):
-    if X == 0.0:
-        return 0.5
-    return X / (-math.expm1(-2.0 * X))
 
 
 # ------------------------------------------------------------------ the chain kernel
@@ -715,7 +710,6 @@ def node_bases(arrays: StackArrays) -> tuple[np.ndarray, np.ndarray]:
 
 _NO_PLANE = np.zeros((2, 3))
 _NO_ANGLES = np.empty(0)
-_NO_MAGNETIZATIONS = np.empty((0, 0, 3))
 
 
 def run(table: Table, *, mvary: np.ndarray | None = None, angles: np.ndarray | None = None,
@@ -781,14 +775,6 @@ def first_bad_direction(m: np.ndarray, tolerance: float) -> int:
         good = np.abs(np.einsum("ij,ij->i", m, m) - 1.0) <= 2.0 * tolerance
         return -1 if good.all() else int(np.argmin(good))
     return int(_first_bad_direction(np.ascontiguousarray(m, dtype=float), float(tolerance)))
-
-
-def efficiency_kernel(arrays: StackArrays, first: int, second: int, degenerate_sine: float
-                      ) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
-    """(g1, g2, g1_field, g2_field, sin theta, cos theta) over the flat batch, (size,) each, and |sin theta| <
-    degenerate_sine (placeholders there: the caller replaces them by their limits)."""
-    found = run(Table(arrays), pair=(first, second), degenerate_sine=degenerate_sine)
-    return found["efficiency"], found["degenerate"]
 
 
 # ------------------------------------------------------------------ profiles
@@ -904,6 +890,5 @@ def profile_kernel(arrays: StackArrays, x: np.ndarray, accumulation: np.ndarray,
     return mu, js, mu0
 
 
-__all__ = ["AVAILABLE", "SERIAL_BELOW", "Table", "applies", "efficiency_kernel", "first_bad_direction", "node_bases",
-           "profile_applies",
+__all__ = ["AVAILABLE", "SERIAL_BELOW", "Table", "applies", "first_bad_direction", "node_bases", "profile_applies",
            "profile_kernel", "run"]
