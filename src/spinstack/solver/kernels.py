@@ -29,6 +29,7 @@ import numpy as np
 from .arrays import StackArrays
 from .compiled import AVAILABLE, invert3, njit, prange
 from .hyperbolic import _x_over_one_minus_exp as _x_over_one_minus_exp_array
+from . import system
 from .twoports import layer_stiffness, lead_stiffness, spin_hall_source
 
 # element kinds
@@ -316,24 +317,26 @@ def _rail_values(width, dims, axes, m, source, K, mu, carry, partial, x):
 
 
 @njit(cache=True, error_model="numpy")
-def _torques(width, kinds, dims, axes, layer, m, source, K, mu, torque):
-    """torque (3, width): the transverse spin deposited at the two faces of F layer ``layer`` (nothing at a
-    reservoir face).  The layer's own face on its own axis carries spin along m only and is left out (its
-    rounding, ~eps Gc mu, would be all the transverse part of a small torque); so is the neighbour's term
-    K mu_node there (mu_node along m, K scalar)."""
-    n_nodes = dims.shape[0]
+def _torques(width, faces, layer, m, source, K, mu, torque):
+    """torque (3, width): the transverse spin deposited at the two faces of F layer ``layer``, by the torque rule
+    of :func:`.system.torque_faces` (``faces`` (E, 6): per element, for its left and right node, whether the
+    node counts (not beside a reservoir), whether it is on the layer's own m (the layer's own face, which
+    carries spin along m only, is left out: the neighbour's face stands for the deposit) and whether the
+    neighbour's term K mu_node is dropped there (mu_node along m, K scalar))."""
+    n_nodes = K.shape[0] - 1
     element = layer + 1
     for c in range(3):
         for w in range(width):
             torque[c, w] = 0.0
-    for node in range(layer, layer + 2):
-        if kinds[node] == RESERVOIR or kinds[node + 1] == RESERVOIR:
+    for side in range(2):
+        if not faces[element, side]:
             continue
-        own = dims[node] == 1 and axes[node] == element
+        node = layer + side
+        own = faces[element, 2 + side] != 0
         # 0/1 weights of the terms: the own face on the own axis, the neighbour's K mu_node there
-        arrive = 0.0 if own and node == layer + 1 else 1.0
-        leave = 0.0 if own and node == layer else 1.0
-        node_term = 0.0 if own else 1.0
+        arrive = 0.0 if own and side == 1 else 1.0
+        leave = 0.0 if own and side == 0 else 1.0
+        node_term = 0.0 if faces[element, 4 + side] != 0 else 1.0
         before = arrive if node > 0 else 0.0
         after = leave if node + 1 < n_nodes else 0.0
         previous = max(node - 1, 0)
@@ -426,6 +429,8 @@ _BLOCK = 256  # configurations per step (fewer: more overhead per step; more: th
 
 # columns of the kernel's integer table (one row per element; the node columns hold node e, the last row unused)
 KIND, NODE_DIM, NODE_AXIS, M_ROW, STIFFNESS_ROW, COUPLING_ROW, P_ROW, VARIES, TURNED = range(9)
+# and of a layer's torque rule (:func:`.system.torque_faces`), left then right node: counted, own, drop
+FACES = 9
 # columns of its float table: constant stiffness (Gc, or a lead's G), coupling Gs, p, m, sign of m
 # and the constant source s (3 columns: the spin Hall source under the field drive, else 0)
 STIFFNESS, COUPLING, P, M, SIGN, SOURCE = 0, 1, 2, 3, 6, 7
@@ -437,6 +442,7 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
     """Configurations start .. stop of :func:`_chain_serial`."""
     kinds, mrows, varies, turned = structure[:, KIND], structure[:, M_ROW], structure[:, VARIES], structure[:, TURNED]
     dims, axes = structure[:-1, NODE_DIM], structure[:-1, NODE_AXIS]
+    faces = structure[:, FACES:FACES + 6]
     rows = structure[:, STIFFNESS_ROW:P_ROW + 1]
     const, mconst, signs = constants[:, STIFFNESS:P + 1], constants[:, M:M + 3], constants[:, SIGN]
     sources = constants[:, SOURCE:SOURCE + 3]
@@ -474,14 +480,14 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
         if torques.shape[0] > 0:
             for layer in range(n_elements - 2):
                 if mrows[layer + 1] != -2:
-                    _torques(width, kinds, dims, axes, layer, m, source, K, mu, torque[layer + 1])
+                    _torques(width, faces, layer, m, source, K, mu, torque[layer + 1])
                 for w in range(width):
                     for c in range(3):
                         torques[begin + w, layer, c] = torque[layer + 1, c, w]  # (stays 0 for N layers)
         if g1.shape[0] > 0:
             if torques.shape[0] == 0:
-                _torques(width, kinds, dims, axes, first, m, source, K, mu, torque[first + 1])
-                _torques(width, kinds, dims, axes, second, m, source, K, mu, torque[second + 1])
+                _torques(width, faces, first, m, source, K, mu, torque[first + 1])
+                _torques(width, faces, second, m, source, K, mu, torque[second + 1])
             _efficiencies(begin, width, m, first + 1, second + 1, torque[first + 1], torque[second + 1], degenerate_sine,
                           g1, g2, g1_field, g2_field, sine, cosine, degenerate)
         if accumulation.shape[0] > 0:
@@ -498,7 +504,7 @@ def _chain_serial(size, structure, constants, vary, mvary, plane, angles, degree
                   g1, g2, g1_field, g2_field, sine, cosine, degenerate, torques, accumulation, spin_resistance):
     """The chain kernel on the calling thread.
 
-    Inputs: ``structure`` (E, 9) int64 and ``constants`` (E, 10) float, the tables of :class:`Table` (columns
+    Inputs: ``structure`` (E, 15) int64 and ``constants`` (E, 10) float, the tables of :class:`Table` (columns
     KIND ... TURNED and STIFFNESS ... SIGN); ``vary`` (rows, size) the parameters that vary over the batch;
     ``mvary`` (size, rows, 3) the magnetizations that do; ``plane`` (2, 3) and ``angles`` (size,) (degrees
     if ``degrees``) the rotation of the turned elements; ``first``, ``second`` the F layers of the
@@ -568,7 +574,7 @@ def applies(arrays: StackArrays, drive: str = "current") -> bool:
 class Table:
     """The parameters of every element as the kernel reads them, built once per stack.
 
-    ``structure`` (E, 9) int64 and ``constants`` (E, 10) float, one row per element (E = L + 2: left end,
+    ``structure`` (E, 15) int64 and ``constants`` (E, 10) float, one row per element (E = L + 2: left end,
     layers, right end), columns named by KIND ... TURNED and STIFFNESS ... SOURCE:
 
     * kind (RESERVOIR, LEFT_LEAD, LAYER, RIGHT_LEAD); the unknowns of node e (0 beside a reservoir, 1 on
@@ -579,6 +585,7 @@ class Table:
       else a row r of ``mvary`` (size, rows, 3), times the sign column (a lead that turns with the F layer
       it touches); ``TURNED`` elements take m = sign (cos t plane[0] + sin t plane[1]) instead;
     * whether the element's two-port varies over the batch;
+    * for a layer, the torque rule of :func:`.system.torque_faces` at its two nodes (``FACES``);
     * for ``drive="field"`` (MODEL.md 8b): p = 0 and the constant source s of an N element with theta_SH
       (an open end is a lead that takes no spin current: G = 0).
     """
@@ -588,7 +595,7 @@ class Table:
         size = int(np.prod(shape, dtype=np.int64))
         elements = _elements(arrays)
         n = len(elements)
-        structure = np.zeros((n, 9), dtype=np.int64)
+        structure = np.zeros((n, 15), dtype=np.int64)
         constants = np.zeros((n, 10))
         structure[:, STIFFNESS_ROW:P_ROW + 1] = -1
         structure[:, M_ROW] = -2
@@ -627,6 +634,15 @@ class Table:
                     mvarying.append(np.broadcast_to(m, shape + (3,)).reshape(-1, 3))
         dims, axes = node_bases(arrays)
         structure[:-1, NODE_DIM], structure[:-1, NODE_AXIS] = dims, axes
+        # the torque rule, as the solver's shared description gives it: parts are the elements here (no interfaces)
+        codes = {RESERVOIR: system.RESERVOIR, LEFT_LEAD: system.LEAD, RIGHT_LEAD: system.LEAD, LAYER: system.LAYER}
+        part_kind = np.array([system.OPEN if element is _OPEN else codes[int(kind)]
+                              for element, kind in zip(elements, structure[:, KIND])])
+        rail = np.where(structure[:, M_ROW] != -2, np.arange(n), -1)
+        nodes = np.arange(n - 1)
+        faces = system.torque_faces(system.Layout(part_kind, rail, np.ones(n, dtype=bool), axes, nodes, nodes))
+        for column, rows in enumerate((faces.counted, faces.own, faces.drop)):
+            structure[1:-1, FACES + 2 * column:FACES + 2 * column + 2] = rows.T
         self.structure, self.constants = structure, constants
         self.size = size
         self.vary = np.ascontiguousarray(np.stack(varying)) if varying else np.zeros((0, size))
