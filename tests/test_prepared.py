@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import spinstack as ss
 from spinstack import si, units
-from spinstack.analysis.efficiency import efficiency, with_angle
+from spinstack.analysis.efficiencies import efficiency, with_angle
 from spinstack.prepared import PreparedStack, finalize, rotation_plane, turned
 from tests.strategies import full_stacks
 
@@ -238,3 +238,14 @@ def test_rotation_plane_and_turn():
     assert abs(np.dot(m1, e)) < 1e-15 and abs(np.linalg.norm(e) - 1.0) < 1e-15
     exact = turned(np.array([0.0, 0.0, 1.0]), np.array([1.0, 0.0, 0.0]), np.array([0.0, 90.0, 180.0]))
     np.testing.assert_array_equal(exact, [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 0.0, -1.0]])
+
+
+def test_magnetizations_per_layer():
+    """A list of per-layer arrays (N, 3) is the same as one (N, n_F, 3) array; a single configuration as well."""
+    prepared = finalize(seed_stack())
+    m2 = ss.polar(np.linspace(0.0, 180.0, 9))
+    m1 = np.broadcast_to([0.0, 0.0, 1.0], m2.shape)
+    together = prepared.torques(np.stack([m1, m2], axis=-2))
+    assert together.shape == (9, 3, 3)
+    np.testing.assert_array_equal(prepared.torques([m1, m2]), together)
+    np.testing.assert_array_equal(prepared.torques([[0.0, 0.0, 1.0], m2[3]]), together[3])

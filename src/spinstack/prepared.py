@@ -263,9 +263,14 @@ class PreparedStack:
 
     def _directions(self, magnetizations: ArrayLike) -> np.ndarray:
         """``magnetizations`` as a float array (..., n_F, 3), checked: shape, finite, unit length, touching F
-        layers collinear (SpinstackError naming what is wrong)."""
-        m = np.asarray(magnetizations, dtype=float)
+        layers collinear (SpinstackError naming what is wrong).  A list or tuple of n_F arrays (..., 3), one per
+        F layer, is stacked on the second-last axis (broadcasting their leading shapes)."""
         count = len(self.ferromagnets)
+        if isinstance(magnetizations, (list, tuple)) and len(magnetizations) == count and count and \
+                all(np.ndim(item) >= 2 for item in magnetizations):
+            magnetizations = np.stack(np.broadcast_arrays(*(np.asarray(item, dtype=float) for item in magnetizations)),
+                                      axis=-2)
+        m = np.asarray(magnetizations, dtype=float)
         if m.ndim < 2 or m.shape[-2:] != (count, 3):
             raise SpinstackError(f"magnetizations must have shape (..., {count}, 3) (one unit vector per F layer, "
                                  f"layers {list(self.ferromagnets)}), got shape {m.shape}")
@@ -313,7 +318,8 @@ class PreparedStack:
         Parameters
         ----------
         magnetizations
-            Unit vectors, one per F layer (:attr:`ferromagnets` order); any leading shape.
+            Unit vectors, one per F layer (:attr:`ferromagnets` order), (..., n_F, 3) with any leading shape, or
+            a list of n_F arrays (..., 3), one per layer.
         current
             The drive: j0 (reduced) or J in A/m^2 (SI); default the stack's own.  Any shape broadcasting
             with the configurations.
