@@ -56,7 +56,7 @@ LAYERS: list[tuple[int, tuple[str, ...]]] = [
     (3, ("spinstack.prepared",)),
     (4, ("spinstack.solution",)),
     (5, ("spinstack.analysis",)),
-    (6, ("spinstack.io", "spinstack.si", "spinstack.plot", "spinstack.sweep", "spinstack._sweep")),
+    (6, ("spinstack.io", "spinstack.si", "spinstack.plot", "spinstack.sweeps", "spinstack._sweep")),
     (7, ("spinstack",)),
     (8, ("spinstack.cli", "spinstack.app", "spinstack.__main__")),
 ]
@@ -69,7 +69,7 @@ OUTER_FORBIDDEN: list[tuple[str, str, str]] = [
     ("spinstack.si", "spinstack.plot", "building stacks from SI quantities needs no figure"),
     ("spinstack.plot", "spinstack.io", "plot draws solutions and analysis; reading and writing files is io's"),
     ("spinstack._sweep", "spinstack.plot", "a sweep's numbers do not depend on its figures"),
-    ("spinstack.sweep", "spinstack.plot", "a sweep's numbers do not depend on its figures"),
+    ("spinstack.sweeps", "spinstack.plot", "a sweep's numbers do not depend on its figures"),
 ]
 
 # The explorer (app/, Bokeh) draws the views the matplotlib figures draw.  Both take their numbers

@@ -47,9 +47,9 @@ def test_the_docs_name_every_sweep_variable():
     readme = (ROOT / "README.md").read_text()
     sweeps = readme[readme.index("\n## Sweeps"):]
     sweeps = sweeps[:sweeps.index("\n## ", 1)]
-    docstring = importlib.import_module("spinstack.sweep").__doc__  # the module (spinstack.sweep is the function)
+    docstring = importlib.import_module("spinstack.sweeps").__doc__
     help_text = " ".join(CliRunner().invoke(main, ["sweep", "--help"]).stdout.split())
-    for where, text in (("README.md ## Sweeps", sweeps), ("spinstack.sweep docstring", docstring),
+    for where, text in (("README.md ## Sweeps", sweeps), ("spinstack.sweeps docstring", docstring),
                         ("spinstack sweep --help", help_text)):
         missing = [name for name in CATALOGUE if not re.search(rf"(?<![\w]){name}(?![\w])", text)]
         assert not missing, f"{where} does not name {missing}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import pkgutil
 import subprocess
 import sys
 import textwrap
@@ -114,7 +115,7 @@ def test_solve_of_the_seed_needs_neither_figures_nor_sweeps_nor_numba():
     modules = command_modules("solve", str(SEED))
     assert heavy(modules) == []
     assert not {name for name in spinstack_modules(modules)
-                if name.startswith(("spinstack.plot", "spinstack.sweep", "spinstack._sweep", "spinstack.app"))}
+                if name.startswith(("spinstack.plot", "spinstack.sweeps", "spinstack._sweep", "spinstack.app"))}
 
 
 def test_reading_a_stack_file_does_not_import_the_writers():
@@ -161,19 +162,30 @@ def test_every_exported_name_resolves_in_a_fresh_interpreter():
     assert failed == []
 
 
-@pytest.mark.parametrize(("package", "name"), [("spinstack", "sweep"), ("spinstack.analysis", "efficiency")])
-def test_a_function_named_as_its_module_stays_the_function(package, name):
-    """Importing the submodule first (as the command line does) must not turn the package's name into the module."""
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_exported_name_is_also_a_submodule(package):
+    """``spinstack.sweep`` is a function and ``spinstack.sweeps`` its module: were an exported name also a
+    submodule's, importing the submodule would replace the exported object by the module (issue 14)."""
+    module = importlib.import_module(package)
+    submodules = {info.name for info in pkgutil.iter_modules(module.__path__)}
+    assert submodules & set(getattr(module, "__all__", ())) == set()
+
+
+@pytest.mark.parametrize(("package", "name", "submodule"), [("spinstack", "sweep", "sweeps"),
+                                                            ("spinstack.analysis", "efficiency", "efficiencies"),
+                                                            ("spinstack.analysis", "hodograph", "hodographs")])
+def test_a_function_stays_the_function_after_its_module_is_imported(package, name, submodule):
+    """Importing the module first (as the command line does) leaves the package's name the function."""
     modules = modules_after(f"""
         import importlib, types
-        importlib.import_module("{package}.{name}")  # the submodule, before the name is ever asked for
+        module = importlib.import_module("{package}.{submodule}")
+        assert isinstance(module, types.ModuleType)
         value = getattr(importlib.import_module("{package}"), "{name}")
         assert callable(value) and not isinstance(value, types.ModuleType), value
-        from {package} import {name} as again
-        assert again is value
+        assert value is getattr(module, "{name}")
         _report()
     """)
-    assert f"{package}.{name}" in modules
+    assert f"{package}.{submodule}" in modules
 
 
 KERNELS = '''

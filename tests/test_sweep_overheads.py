@@ -4,6 +4,7 @@ stack turned once, files written without being read back, and the numbers those 
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -18,9 +19,9 @@ import spinstack as ss  # noqa: E402
 from spinstack._sweep import plan as plan_module  # noqa: E402
 from spinstack.analysis import efficiency, with_angle  # noqa: E402
 from spinstack.cli import main  # noqa: E402
-from spinstack.sweep import open_sweep, write_sweep  # noqa: E402
+from spinstack.sweeps import open_sweep, write_sweep  # noqa: E402
 
-sweep_module = sys.modules["spinstack.sweep"]  # spinstack.sweep is the function
+sweep_module = importlib.import_module("spinstack.sweeps")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "seed-fnf.toml"

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the table of re-exports (read by _lazy.exports; imported on
     from .model import Ferromagnet, Insulator, Interface, Layer, Lead, Normal, Open, Reservoir, Stack, direction, polar
     from .prepared import PreparedStack, finalize
     from .solution import Efficiency, Solution, solve
-    from .sweep import sweep  # the function: spinstack.sweep(stack, {path: values}) (module: spinstack.sweep docs)
+    from .sweeps import sweep  # spinstack.sweep(stack, {path: values}); the module is spinstack.sweeps
 
 __version__ = "0.1.0"
 

@@ -12,33 +12,18 @@ and returns a module ``__getattr__`` (PEP 562) that imports the one module a nam
 use, and a ``__dir__`` that lists every exported name.  The import lines are the only table, as in
 scientific-python's SPEC 1 (lazy_loader), which keeps it in a ``.pyi`` file instead.
 
-One more thing a lazy package must do: some exported functions have the name of a submodule
-(``spinstack.sweep`` the function, in ``spinstack/sweep.py``).  Importing such a submodule sets the
-package attribute to the module; an eager ``__init__`` overwrote it with the function right after, a
-lazy one cannot, so the package's class refuses that one assignment (:class:`LazyPackage`).
+No exported name is also a submodule's name (``spinstack.sweep`` is the function of
+:mod:`spinstack.sweeps`): importing a submodule sets the package attribute of its name, which would
+otherwise replace the exported object.
 """
 
 from __future__ import annotations
 
 import ast
 import sys
-import types
 from collections.abc import Callable
 from importlib import import_module
 from typing import Any
-
-
-class LazyPackage(types.ModuleType):
-    """A package whose exported names win over same-named submodules (see the module docstring)."""
-
-    _exported: dict[str, tuple[str, str]]
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        exported = self.__dict__.get("_exported", {})
-        if (name in exported and isinstance(value, types.ModuleType) and value.__name__ == f"{self.__name__}.{name}"
-                and exported[name] != (name, "")):
-            return  # the import system naming the submodule: the exported object keeps the name
-        super().__setattr__(name, value)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -77,7 +62,6 @@ def exports(package: str, file: str) -> tuple[Callable[[str], Any], Callable[[],
     table = exported_names(file)
     namespace = module.__dict__
     namespace["_exported"] = table
-    module.__class__ = LazyPackage
 
     def __getattr__(name: str) -> Any:
         try:
@@ -96,4 +80,4 @@ def exports(package: str, file: str) -> tuple[Callable[[str], Any], Callable[[],
     return __getattr__, __dir__
 
 
-__all__ = ["LazyPackage", "exported_names", "exports"]
+__all__ = ["exported_names", "exports"]

@@ -129,7 +129,7 @@ def plot_command(file: str, kind: str, out: str | None, variable: str | None, se
     g(theta), or the sign map of g1, g2 over p2/p1 and theta; for an in-plane drive the spin-orbit
     torque against the heavy-metal thickness and the SMR against thickness and magnetization angle).  A saved sweep (FILE.nc or
     FILE.zarr from 'spinstack sweep') is drawn as a line (one swept dimension) or a map (two)."""
-    from .sweep import is_sweep_file
+    from .sweeps import is_sweep_file
 
     # an option meant for the other kind of file is refused rather than silently ignored
     kind_given = click.get_current_context().get_parameter_source("kind") is not click.core.ParameterSource.DEFAULT
@@ -186,7 +186,7 @@ def sweep_command(file: str, ranges: tuple[str, ...], out: str | None, chunk_siz
             with _reported(file):
                 from .errors import StackError
                 from .io import load_stack
-                from .sweep import DEFAULT_CHUNK_SIZE, parse_range, write_sweep
+                from .sweeps import DEFAULT_CHUNK_SIZE, parse_range, write_sweep
 
                 stack = load_stack(file)  # first: an SI stack reads START and STOP with their units
                 parameters = dict(parse_range(text, stack) for text in ranges)
@@ -211,7 +211,7 @@ def _plot_saved_sweep(file: str, out: str | None, variable: str | None, selectio
     with _reported(file):
         _headless()
         from .plot.sweep import default_variable, write_sweep_figure
-        from .sweep import open_sweep
+        from .sweeps import open_sweep
 
         select = {}
         for text in selections:
@@ -306,7 +306,7 @@ def _bounds(text: str | None, stack: object = None, parameters: tuple[str, ...] 
     units = getattr(stack, "units", "reduced")
     if text is None or units != "SI":
         return parse_bounds(text, units, parameters, stack)
-    from .analysis.efficiency import default_threshold_parameters
+    from .analysis.efficiencies import default_threshold_parameters
     from .errors import StackError
     from ._sweep.quantities import bare_number_reason, is_number, path_kind, value, with_unit
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import spinstack as ss
-from spinstack.analysis.efficiency import rotation_plane, with_angle
+from spinstack.analysis.efficiencies import rotation_plane, with_angle
 from spinstack.model import checks
 from spinstack.prepared import turned
 

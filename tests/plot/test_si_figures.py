@@ -22,7 +22,7 @@ import spinstack as ss  # noqa: E402
 from spinstack import plot, si  # noqa: E402
 from spinstack.analysis import efficiency, hodograph, ring_forces  # noqa: E402
 from spinstack.plot import KINDS, write_figure  # noqa: E402
-from spinstack.analysis.hodograph import one_sided_spin_current, to_fold  # noqa: E402
+from spinstack.analysis.hodographs import one_sided_spin_current, to_fold  # noqa: E402
 from spinstack.plot.units import figure_units, parameter_kind, parameter_scale  # noqa: E402
 
 E = 1.602176634e-19  # |e| in C

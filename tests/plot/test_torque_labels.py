@@ -22,7 +22,7 @@ import pytest  # noqa: E402
 
 import spinstack as ss  # noqa: E402
 from spinstack import plot  # noqa: E402
-from spinstack.analysis.hodograph import torque_nodes  # noqa: E402
+from spinstack.analysis.hodographs import torque_nodes  # noqa: E402
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 

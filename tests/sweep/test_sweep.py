@@ -6,6 +6,7 @@ References: every sampled value is the library's own unbatched :func:`spinstack.
 
 from __future__ import annotations
 
+import importlib
 import dataclasses
 import json
 import re
@@ -25,9 +26,9 @@ import spinstack as ss  # noqa: E402
 from spinstack.analysis import efficiency, with_angle  # noqa: E402
 from spinstack.cli import main  # noqa: E402
 from spinstack.model.paths import with_parameter  # noqa: E402
-from spinstack.sweep import open_sweep, parse_range  # noqa: E402
+from spinstack.sweeps import open_sweep, parse_range  # noqa: E402
 
-sweep_module = sys.modules["spinstack.sweep"]  # spinstack.sweep is the function
+sweep_module = importlib.import_module("spinstack.sweeps")
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed-fnf.toml"

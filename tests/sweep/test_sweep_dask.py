@@ -17,7 +17,7 @@ distributed = pytest.importorskip("distributed")
 
 import spinstack as ss  # noqa: E402
 from spinstack._sweep.runners import active_client  # noqa: E402
-from spinstack.sweep import open_sweep  # noqa: E402
+from spinstack.sweeps import open_sweep  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed-fnf.toml"

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import importlib
 import gc
 import os
 import re
@@ -32,9 +33,9 @@ import spinstack as ss  # noqa: E402
 from spinstack._sweep import runners, store  # noqa: E402
 from spinstack._sweep.evaluate import evaluate  # noqa: E402
 from spinstack.cli import main  # noqa: E402
-from spinstack.sweep import VARIABLES, open_sweep, parse_range  # noqa: E402
+from spinstack.sweeps import VARIABLES, open_sweep, parse_range  # noqa: E402
 
-sweep_module = sys.modules["spinstack.sweep"]  # spinstack.sweep is the function
+sweep_module = importlib.import_module("spinstack.sweeps")
 
 # real processes of the command here load the compiled kernels from the cache (tests/conftest.py)
 pytestmark = pytest.mark.usefixtures("warm_kernels")

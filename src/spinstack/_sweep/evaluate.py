@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..analysis.efficiency import rotation_plane
+from ..analysis.efficiencies import rotation_plane
 from ..model import Stack
 from ..prepared import PreparedStack, finalize, turned
 from ..solution import solve

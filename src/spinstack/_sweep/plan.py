@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.efficiency import with_angle
+from ..analysis.efficiencies import with_angle
 from ..errors import SpinstackError, StackError
 from ..model import Insulator, Stack, checks
 from ..model.paths import COMPONENTS, THETA, material_keys, parameter_value, parse, with_parameter

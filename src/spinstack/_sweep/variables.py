@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..analysis.efficiency import EFFICIENCIES as EFFICIENCY_NAMES
+from ..analysis.efficiencies import EFFICIENCIES as EFFICIENCY_NAMES
 from ..errors import SpinstackError
 from ..model import Stack
 from ..model.paths import parse

@@ -11,10 +11,10 @@ from .._lazy import exports
 
 if TYPE_CHECKING:  # the table of re-exports (read by spinstack._lazy.exports; imported when a name is first used)
     from .analogy import RingForces, ring_forces
-    from .efficiency import (EFFICIENCIES, SignMap, SignReport, Threshold, bisect, default_threshold_parameters,
+    from .efficiencies import (EFFICIENCIES, SignMap, SignReport, Threshold, bisect, default_threshold_parameters,
                              efficiency, seed_eq15_boundaries, sign_change_angles, sign_map, sign_report, threshold,
                              with_angle)
-    from .hodograph import Hodograph, hodograph
+    from .hodographs import Hodograph, hodograph
     from .resistance import Magnetoresistance, magnetoresistance, resistance_curve
     from .spin_orbit import (PLANES, SmrCurve, TorqueCurve, chen_smr, smr_angle, smr_scan_plane, smr_thickness,
                              spin_hall_layer, torque_thickness)

@@ -19,7 +19,7 @@ spin-transfer torque share of the node (MODEL.md 4; a magnet is the rail its
 rings press on), and an F layer's torque is the sum of the loads of its rings.
 Along every rail the forces balance without the rail (seed eq. 7).
 :func:`folded_ring_forces` maps every force into the fold plane of the hodograph
-(:mod:`spinstack.analysis.hodograph`), where the figures and the explorer draw them.
+(:mod:`spinstack.analysis.hodographs`), where the figures and the explorer draw them.
 
 A resistive interface (MODEL.md 3b) is a spring between two rings at its node,
 mu^- and mu^+, with its own driving force +-gamma j0 m.  At an N/F interface the
@@ -37,7 +37,7 @@ import numpy as np
 
 from ..model import Stack
 from ..solution import Solution, in_units_of, solution_of
-from .hodograph import element_rotation, hodograph, to_fold
+from .hodographs import element_rotation, hodograph, to_fold
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 from ..errors import SpinstackError
 from ..model import Stack
 from ..solution import Solution, solve, stack_of
-from .efficiency import with_angle
+from .efficiencies import with_angle
 
 
 def default_pair(stack: Stack) -> tuple[int, int]:

@@ -291,7 +291,7 @@ def smr_scan_plane(stack: Stack | Solution, plane: str) -> tuple[np.ndarray, np.
     sin(angle) v for ``plane`` in :data:`PLANES` (alpha, beta, gamma: the module docstring's table), in the
     drive's frame of a stack or a solution's stack.
 
-    Not :func:`spinstack.analysis.efficiency.rotation_plane`, the plane in which m2 turns from m1 by the
+    Not :func:`spinstack.analysis.efficiencies.rotation_plane`, the plane in which m2 turns from m1 by the
     angle theta of the efficiencies."""
     stack = stack_of(stack, "smr_scan_plane")
     if plane not in PLANES:

@@ -33,8 +33,8 @@ from bokeh.models import (ColumnDataSource, HoverTool, LabelSet, Legend, LegendI
 from bokeh.plotting import figure
 
 from ..analysis.analogy import folded_ring_forces
-from ..analysis.efficiency import efficiency, sign_change_angles
-from ..analysis.hodograph import (hodograph_pieces, magnetization_axes, one_sided_spin_current, to_fold,
+from ..analysis.efficiencies import efficiency, sign_change_angles
+from ..analysis.hodographs import (hodograph_pieces, magnetization_axes, one_sided_spin_current, to_fold,
                                   torque_nodes)
 from ..model import Lead, Stack
 from ..model.paths import with_parameter

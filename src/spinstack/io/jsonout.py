@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.efficiency import EFFICIENCIES
+from ..analysis.efficiencies import EFFICIENCIES
 from ..analysis.resistance import magnetoresistance
 from ..errors import SpinstackError
 from ..units import QUANTITIES

@@ -165,7 +165,7 @@ def parse_bounds(text: str | None, units: str = "reduced", paths: list[str] | tu
             raise SpinstackError(f"--bounds: expected LOW:HIGH (two numbers), got {text!r}"
                                  + (" (quantities with units need an SI stack)" if part.strip() else ""))
         if not paths and stack is not None:
-            from ..analysis.efficiency import default_threshold_parameters
+            from ..analysis.efficiencies import default_threshold_parameters
 
             paths = default_threshold_parameters(stack)
         values.append(_quantity(part, text, paths))

@@ -22,7 +22,7 @@ from ..errors import SpinstackError
 from ..model import Insulator, Layer, Lead, Open, Stack
 from ..model.layers import GEOMETRY, End
 from ..units import QUANTITIES, energy_unit
-from ..analysis.efficiency import EFFICIENCIES
+from ..analysis.efficiencies import EFFICIENCIES
 from ..analysis.resistance import magnetoresistance
 from ..solution import Solution
 from .bulk import paused_collection

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..analysis.analogy import FoldedForce, FoldedRing, folded_ring_forces
-from ..analysis.hodograph import hodograph, hodograph_pieces, to_fold
+from ..analysis.hodographs import hodograph, hodograph_pieces, to_fold
 from ..errors import SpinstackError
 from ..model import Stack
 from ..solution import Solution, solution_of

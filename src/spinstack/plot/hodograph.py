@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.hodograph import (Hodograph, HodographPiece, hodograph, hodograph_pieces, magnetization_axes,
+from ..analysis.hodographs import (Hodograph, HodographPiece, hodograph, hodograph_pieces, magnetization_axes,
                                   one_sided_spin_current, to_fold, torque_nodes)
 from ..model import Insulator, Stack
 from ..solution import Solution, solution_of

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.hodograph import torque_nodes
+from ..analysis.hodographs import torque_nodes
 from ..errors import SpinstackError
 from ..model import Lead, Stack
 from ..solution import Solution, solution_of

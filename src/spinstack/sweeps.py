@@ -78,8 +78,8 @@ Dask is never imported.
 Needs the optional extra ``sweeps`` (xarray; h5netcdf for ``.nc``, zarr for
 ``.zarr``, dask and distributed for clusters, tqdm for the progress bar).
 
-Note: ``spinstack.sweep`` is this function; the module is ``sys.modules["spinstack.sweep"]``
-(``from spinstack.sweep import open_sweep`` works as usual).
+This module is :mod:`spinstack.sweeps`; ``spinstack.sweep`` is its function :func:`sweep`
+(``from spinstack.sweeps import open_sweep, write_sweep``).
 """
 
 from __future__ import annotations
