@@ -1,11 +1,11 @@
 """Hypothesis strategies shared by the property tests: stacks with every feature of the model.
 
 * :func:`full_stacks` draws a valid :class:`spinstack.Stack` that may have any feature at once:
-  an in-plane field, resistive interfaces (with g_mix at N/F nodes), N and F leads (one Lead
-  object may serve both ends), open and magnetic-insulator ends (then ``current = 0``),
-  coherent F (l_J, l_phi, D_perp), theta_SH in N, materials shared by several layers, one
-  Layer object at several places, a batched parameter, and reduced or SI units (SI stacks
-  are built with :mod:`spinstack.si`).
+  an in-plane field (always, with ``in_plane_field=True``), resistive interfaces (with g_mix at N/F
+  nodes), N and F leads (one Lead object may serve both ends), open and magnetic-insulator ends
+  (then ``current = 0``), coherent F (l_J, l_phi, D_perp), theta_SH in N, materials shared by
+  several layers, one Layer object at several places, a batched parameter, and reduced or SI
+  units (SI stacks are built with :mod:`spinstack.si`).
 * :func:`structure` lists every (path, value) of a stack, found by walking its dataclass
   fields (so a field added later is listed too): the full structural comparison.
 """
@@ -71,7 +71,7 @@ def _ferromagnet(draw: Any, name: str, units: str) -> ss.Ferromagnet:
 
 @st.composite
 def full_stacks(draw: Any, *, units: str | None = None, ferromagnets: int | None = None,
-                batched: bool | None = None) -> ss.Stack:
+                batched: bool | None = None, in_plane_field: bool = False) -> ss.Stack:
     """A valid stack with any combination of the model's features.
 
     Parameters
@@ -83,6 +83,9 @@ def full_stacks(draw: Any, *, units: str | None = None, ferromagnets: int | None
         touching an F layer by an N layer); 0 to 3 drawn when None.
     batched
         Whether one thickness is an array of shape (2,) (batch shape (2,)); drawn when None.
+    in_plane_field
+        True: the stack always has a nonzero in-plane field.  False: whether it has one is drawn
+        (a stack with an open or insulator end, which carries no CPP current, always has one).
     """
     units = draw(st.sampled_from(["reduced", "SI"])) if units is None else units
     scale = _SCALES[units]
@@ -164,8 +167,10 @@ def full_stacks(draw: Any, *, units: str | None = None, ferromagnets: int | None
     boundary = any(kind in ("open", "insulator") for kind in kinds)
     J = 0.0 if boundary else draw(numbers(-2.0, 2.0)) * scale["current"]
     field = None
-    if boundary or draw(st.booleans()):
+    if in_plane_field or boundary or draw(st.booleans()):
         field = [0.0, draw(numbers(-1.0, 1.0)) * scale["field"], draw(numbers(-1.0, 1.0)) * scale["field"]]
+        if in_plane_field and field[1] == field[2] == 0.0:
+            field[1] = scale["field"]
     if units == "SI":
         return si.stack(layers, ends[0], ends[1], current_density=J, interfaces=interfaces, field=field)
     return ss.Stack(layers, left=ends[0], right=ends[1], current=J, interfaces=interfaces, field=field)

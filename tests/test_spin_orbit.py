@@ -3,10 +3,14 @@ a limit, a symmetry or a conservation law."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
 
 import spinstack as ss
+from tests.strategies import full_stacks, numbers
 
 XHAT = np.array([1.0, 0.0, 0.0])
 
@@ -401,3 +405,76 @@ def test_smr_of_a_bare_contact_is_refused_with_a_reason():
         solution.smr
     assert ss.solve(ss.Stack([ss.Layer(pt(), 3.0)], left=ss.Open(), right=ss.Open(), current=0.0,
                              field=[0.0, 1.0, 0.0])).smr_problem is None
+
+
+# ---------------------------------------------------------------- properties over every stack feature
+def _drives(stack: ss.Stack) -> list[ss.Stack]:
+    """The stack once per nonzero drive: the CPP current alone, the field's y part alone, its z part alone."""
+    field = np.asarray(stack.field, dtype=float)
+    parts = [dataclasses.replace(stack, field=None)] if np.any(np.asarray(stack.current) != 0) else []
+    for component in (1, 2):
+        if np.any(field[..., component] != 0):
+            alone = np.zeros_like(field)
+            alone[..., component] = field[..., component]
+            parts.append(dataclasses.replace(stack, current=0.0 * np.asarray(stack.current), field=alone))
+    return parts
+
+
+SPIN_OUTPUTS = ("accumulation", "torque", "deposit", "spin_current_left", "spin_current_right")
+
+
+def assert_spin_outputs_equal(actual: ss.Solution, expected: dict[str, np.ndarray], *solutions: ss.Solution) -> None:
+    """Each of :data:`SPIN_OUTPUTS` of ``actual`` (reduced) equal to ``expected`` to round-off: relative to the
+    largest accumulation of ``solutions``, or to the size of the terms a spin current is summed from (torques
+    and deposits are differences of spin currents): the face currents, |j0|, D |eps| (the spin Hall source is
+    at most that) and D |mu| / min(l, d)."""
+    stack = actual.stack
+    materials = list(stack.materials.values())
+    D = max(float(np.max(material.D)) for material in materials)
+    lengths = [float(np.min(material.l)) for material in materials] + \
+        [float(np.min(layer.thickness)) for layer in stack.layers]
+    mu = max(float(np.abs(solution.accumulation).max()) for solution in solutions)
+    flow = max([float(np.abs(getattr(solution, face)).max()) for solution in solutions
+                for face in ("spin_current_left", "spin_current_right")]
+               + [float(np.abs(stack.current).max()), D * float(np.abs(stack.field).max()), D * mu / min(lengths)])
+    for name in SPIN_OUTPUTS:
+        scale = mu if name == "accumulation" else flow
+        np.testing.assert_allclose(getattr(actual, name), expected[name], rtol=0, atol=1e-12 * scale + 1e-300,
+                                   err_msg=name)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stack=full_stacks(in_plane_field=True))
+def test_the_drives_superpose_for_every_stack(stack):
+    """The transport is linear in its drives (MODEL.md 8a, 9): any stack with an in-plane field (every feature
+    of :func:`full_stacks` drawn: interfaces, leads, open and insulator ends, coherent F, SI units, a batch)
+    solved with the CPP current and both field components at once equals the sum of its solutions with each
+    drive alone."""
+    parts = _drives(stack)
+    assume(len(parts) > 1)  # one drive alone: nothing to add
+    whole = ss.solve(stack).reduced
+    alone = [ss.solve(part).reduced for part in parts]
+    total = {name: sum(getattr(solution, name) for solution in alone) for name in SPIN_OUTPUTS}
+    assert_spin_outputs_equal(whole, total, whole, *alone)
+
+
+def _turned(stack: ss.Stack, R: np.ndarray) -> ss.Stack:
+    """Every magnetization (layers, F leads, insulators) and the field turned by R."""
+    def turn(element):
+        m = getattr(element, "magnetization", None)
+        return element if m is None else dataclasses.replace(element, magnetization=np.asarray(m) @ R.T)
+
+    return dataclasses.replace(stack, layers=[turn(layer) for layer in stack.layers], left=turn(stack.left),
+                               right=turn(stack.right), field=np.asarray(stack.field) @ R.T)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stack=full_stacks(in_plane_field=True, batched=False), angle=numbers(-180.0, 180.0))
+def test_turning_the_film_about_its_normal_turns_every_spin(stack, angle):
+    """The film is isotropic in its plane: turning every magnetization and the in-plane field by the same angle
+    about x (the stack's normal; sigma_hat = x x eps turns with eps) turns mu_s, the spin currents and the
+    torques by that rotation, for any stack of :func:`full_stacks`."""
+    c, s = np.cos(np.radians(angle)), np.sin(np.radians(angle))
+    R = np.array([[1.0, 0.0, 0.0], [0.0, c, -s], [0.0, s, c]])
+    solution, turned = ss.solve(stack).reduced, ss.solve(_turned(stack, R)).reduced
+    assert_spin_outputs_equal(turned, {name: getattr(solution, name) @ R.T for name in SPIN_OUTPUTS}, solution)
