@@ -335,8 +335,7 @@ class PreparedStack:
         if self.compiled:
             flat = np.ascontiguousarray(m.reshape(int(np.prod(m.shape[:-2])), len(self.ferromagnets), 3))
             per_unit = kernels.run(self._by_magnetizations, mvary=flat, torque=True)["torque"]
-            per_unit = per_unit.reshape(m.shape[:-2] + (self._n_layers, 3))
-            torque = j0[..., None, None] * per_unit
+            torque = _driven(j0, per_unit.reshape(m.shape[:-2] + (self._n_layers, 3)))
         else:
             torque = self._fallback(m, j0).torque
         return units.report(torque, "torque") if self._si else torque
@@ -364,8 +363,8 @@ class PreparedStack:
             found = kernels.run(self._by_magnetizations, mvary=flat, torque=True, accumulation=True, resistance=True)
             shape = m.shape[:-2]
             spin = found["spin_resistance"].reshape(shape)
-            outputs = Outputs(j0[..., None, None] * found["torque"].reshape(shape + (self._n_layers, 3)),
-                              j0[..., None, None] * found["accumulation"].reshape(shape + (self._n_layers + 1, 3)),
+            outputs = Outputs(_driven(j0, found["torque"].reshape(shape + (self._n_layers, 3))),
+                              _driven(j0, found["accumulation"].reshape(shape + (self._n_layers + 1, 3))),
                               self._ohmic + spin, spin, np.broadcast_to(j0, np.broadcast_shapes(j0.shape, shape)))
         else:
             outputs = self._fallback(m, j0)
@@ -442,6 +441,16 @@ class PreparedStack:
         m2 = turned(m1, e, angles, degrees)
         m = np.stack(np.broadcast_arrays(np.broadcast_to(m1, m2.shape), m2), axis=-2)
         return self._with_magnetizations(m)
+
+
+def _driven(j0: np.ndarray, per_unit: np.ndarray) -> np.ndarray:
+    """j0 times a fresh per-unit-current array (..., k, 3): in place for one drive (no second pass over a large
+    result, none at all for j0 = 1), broadcast otherwise."""
+    if j0.ndim == 0:
+        if j0 != 1.0:
+            per_unit *= j0
+        return per_unit
+    return j0[..., None, None] * per_unit
 
 
 def finalize(stack: Stack) -> PreparedStack:
