@@ -43,6 +43,7 @@ def close_figures():
     plt.close("all")
 
 
+@pytest.mark.slow  # the whole example script: three stacks, fifteen figures (~10-20 s)
 def test_real_stacks_script(tmp_path):
     r = load_script("real_stacks").main(tmp_path)
     figures = r["figures"]

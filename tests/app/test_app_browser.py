@@ -47,6 +47,7 @@ except ImportError:  # pragma: no cover - depends on the environment
     sync_playwright = None
 
 pytestmark = [
+    pytest.mark.slow,  # a browser and an explorer process per module: ~30 s in all
     pytest.mark.usefixtures("warm_kernels"),  # the explorer's process loads the kernels from the cache
     pytest.mark.skipif(sync_playwright is None, reason="playwright is not installed (pip install -e '.[test]')"),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not at /usr/bin/chromium "

@@ -164,6 +164,7 @@ def in_process() -> Iterator[Any]:
         thread.join(30)
 
 
+@pytest.mark.slow  # sessions opened and closed until the collector has freed them: ~10-30 s
 def test_no_app_or_explorer_outlives_its_session(in_process: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Five sessions (three page loads, two websocket sessions, closed): once Bokeh has discarded them,
     none of their App or Explorer objects is alive (before the fix, every one stayed, ~2 MB each)."""
