@@ -13,7 +13,8 @@ import pytest  # noqa: E402
 import spinstack as ss  # noqa: E402
 from spinstack import plot  # noqa: E402
 from spinstack.analysis import ring_forces  # noqa: E402
-from spinstack.plot import KINDS, write_figure  # noqa: E402
+from tests.plot.drawing import draw  # noqa: E402
+from tests.plot.test_figures import check_hodographs, check_profiles  # noqa: E402
 
 
 def resistive_valve() -> ss.Stack:
@@ -41,10 +42,29 @@ def test_ring_forces_balance_with_interfaces():
     assert np.abs(forces.spring_load).max() > 1e-3
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_every_kind_renders(tmp_path, kind):
-    path = write_figure(ss.solve(resistive_valve()), kind, tmp_path / f"{kind}.png")
-    assert path.stat().st_size > 10_000
+def test_every_kind_of_figure_is_drawn_across_interfaces():
+    solution = ss.solve(resistive_valve())
+    for figure in (plot.profiles_figure(solution), plot.hodograph_figure(solution), plot.plot_analogy(solution).figure,
+                   plot.plot_efficiency(solution, samples=37).figure,
+                   plot.plot_sign_map(solution, ("theta", np.linspace(0.0, 180.0, 19))).figure):
+        draw(figure)
+
+
+@pytest.mark.xfail(strict=True, reason="plot.profiles.sample starts a layer's curve at mu_s left of its first "
+                                       "node (Solution.accumulation) where a resistive interface makes it jump: "
+                                       "a false spike")
+def test_profiles_across_interfaces():
+    solution = ss.solve(resistive_valve())
+    check_profiles(plot.profiles_figure(solution), solution)
+
+
+@pytest.mark.xfail(strict=True, reason="plot.hodograph._node_points folds mu_s left of a node "
+                                       "(Solution.accumulation) with the rotation of the layer right of it: behind "
+                                       "an interface the point is on neither curve (node 3 at 0.2409, |mu_s| = 0.2427 "
+                                       "or 0.1075)")
+def test_hodographs_across_interfaces():
+    solution = ss.solve(resistive_valve())
+    check_hodographs(plot.hodograph_figure(solution), solution)
 
 
 def test_drawn_interface_arrows_balance():
