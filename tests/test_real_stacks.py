@@ -90,11 +90,11 @@ def test_cli_solve_analyze_figures(tmp_path, name):
     for command in (["solve", path], ["solve", path, "--json"], ["analyze", path]):
         result = runner.invoke(cli, command)
         assert result.exit_code == 0, (command, result.output)
+    if name == "wavy-torque.toml":  # the sign change of g2 that gives the file its name
+        assert re.search(r"g2: 38\.77\d* deg", result.stdout), result.stdout
     result = runner.invoke(cli, ["figures", path, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert len(list(tmp_path.glob("*.png"))) == 5
-    analysis = runner.invoke(cli, ["analyze", str(EXAMPLES / "wavy-torque.toml")]).stdout
-    assert re.search(r"g2: 38\.77\d* deg", analysis), analysis
 
 
 def test_files_without_rho_for_the_partial_library_py_fail_on_that_key(tmp_path):
