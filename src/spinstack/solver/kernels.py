@@ -244,9 +244,7 @@ def _node_values(width, dims, axes, m, source, K, mu, carry, partial, x):
         for k in range(n_nodes - 1, -1, -1):
             n = dims[k]
             if n == 0:
-                for i in range(3):
-                    mu[k, i, w] = 0.0
-                continue
+                continue  # (mu stays 0 at a pinned node: the block arrays start at 0)
             for i in range(n):
                 value = partial[k, i]
                 if later >= 0:
@@ -300,10 +298,7 @@ def _rail_values(width, dims, axes, m, source, K, mu, carry, partial, x):
     later = -1
     for k in range(n_nodes - 1, -1, -1):  # back substitution; mu = x m on each rail
         if dims[k] == 0:
-            for c in range(3):
-                for w in range(width):
-                    mu[k, c, w] = 0.0
-            continue
+            continue  # (mu stays 0 at a pinned node: the block arrays start at 0 and nothing else writes there)
         a = axes[k]
         for w in range(width):
             value = partial[k, w]
@@ -333,73 +328,78 @@ def _torques(width, faces, layer, m, source, K, mu, torque):
             continue
         node = layer + side
         own = faces[element, 2 + side] != 0
-        # 0/1 weights of the terms: the own face on the own axis, the neighbour's K mu_node there
-        arrive = 0.0 if own and side == 1 else 1.0
-        leave = 0.0 if own and side == 0 else 1.0
-        node_term = 0.0 if faces[element, 4 + side] != 0 else 1.0
-        before = arrive if node > 0 else 0.0
-        after = leave if node + 1 < n_nodes else 0.0
-        previous = max(node - 1, 0)
-        following = min(node + 1, n_nodes - 1)
-        for c in range(3):
-            for w in range(width):
-                arriving = arrive * (source[node, c, w] + node_term * K[node, 3, w] * mu[node, c, w]) \
-                    + before * K[node, 2, w] * mu[previous, c, w]
-                leaving = leave * (source[node + 1, c, w] + node_term * K[node + 1, 0, w] * mu[node, c, w]) \
-                    + after * K[node + 1, 1, w] * mu[following, c, w]
-                torque[c, w] += arriving - leaving
+        node_term = faces[element, 4 + side] == 0  # the neighbour's K mu_node kept
+        # arriving at the node: face b of element ``node``; leaving it: face a of element ``node + 1``; on the
+        # layer's own m only the neighbour's face counts (its own carries spin along m only)
+        if not (own and side == 1):  # + face b of element node: s + K_ba mu_{node-1} + K_bb mu_node
+            for c in range(3):
+                for w in range(width):
+                    torque[c, w] += source[node, c, w]
+            if node > 0:
+                for c in range(3):
+                    for w in range(width):
+                        torque[c, w] += K[node, 2, w] * mu[node - 1, c, w]
+            if node_term:
+                for c in range(3):
+                    for w in range(width):
+                        torque[c, w] += K[node, 3, w] * mu[node, c, w]
+        if not (own and side == 0):  # - face a of element node + 1: s + K_aa mu_node + K_ab mu_{node+1}
+            for c in range(3):
+                for w in range(width):
+                    torque[c, w] -= source[node + 1, c, w]
+            if node_term:
+                for c in range(3):
+                    for w in range(width):
+                        torque[c, w] -= K[node + 1, 0, w] * mu[node, c, w]
+            if node + 1 < n_nodes:
+                for c in range(3):
+                    for w in range(width):
+                        torque[c, w] -= K[node + 1, 1, w] * mu[node + 1, c, w]
     for w in range(width):
         along = m[element, 0, w] * torque[0, w] + m[element, 1, w] * torque[1, w] + m[element, 2, w] * torque[2, w]
         for c in range(3):
             torque[c, w] = torque[c, w] - along * m[element, c, w]
 
 
-@njit(cache=True, error_model="numpy", inline="always")
-def _pair_vectors(m, e1, e2, w):
-    """m1 x m2 (its norm^2 is sin^2 theta), m1 x (m2 x m1) and m2 x (m1 x m2) of configuration w."""
-    m10, m11, m12 = m[e1, 0, w], m[e1, 1, w], m[e1, 2, w]
-    m20, m21, m22 = m[e2, 0, w], m[e2, 1, w], m[e2, 2, w]
-    f0 = m11 * m22 - m12 * m21
-    f1 = m12 * m20 - m10 * m22
-    f2 = m10 * m21 - m11 * m20  # m1 x m2
-    h0 = m21 * m12 - m22 * m11
-    h1 = m22 * m10 - m20 * m12
-    h2 = m20 * m11 - m21 * m10  # m2 x m1
-    d0 = m11 * h2 - m12 * h1
-    d1 = m12 * h0 - m10 * h2
-    d2 = m10 * h1 - m11 * h0  # m1 x (m2 x m1)
-    n0 = m21 * f2 - m22 * f1
-    n1 = m22 * f0 - m20 * f2
-    n2 = m20 * f1 - m21 * f0  # m2 x (m1 x m2)
-    norm = f0 * f0 + f1 * f1 + f2 * f2
-    return f0, f1, f2, d0, d1, d2, n0, n1, n2, norm if norm > 0.0 else 1.0
-
-
 @njit(cache=True, error_model="numpy")
-def _efficiencies(start, width, m, e1, e2, t1, t2, degenerate_sine, g1, g2, g1_field, g2_field, sine_out, cosine_out,
-                  degenerate):
+def _efficiencies(start, width, m, e1, e2, t1, t2, degenerate_sine, basis, g1, g2, g1_field, g2_field, sine_out,
+                  cosine_out, degenerate):
     """g1, g2, g1_field, g2_field, sin theta, cos theta from the torque vectors t1, t2 projected on the basis
-    vectors of seed eq. (1) (the precision of the vector route: eps / theta).  One loop per output: a loop
-    that writes one array is vectorised by the compiler, one that writes seven is not."""
+    vectors of seed eq. (1) (the precision of the vector route: eps / theta).  ``basis`` (10, width) holds
+    m1 x m2, m1 x (m2 x m1), m2 x (m1 x m2) and |m1 x m2|^2 (1 where it is 0) between the loops; each loop
+    writes few arrays, so that the compiler vectorises it."""
+    for w in range(width):
+        m10, m11, m12 = m[e1, 0, w], m[e1, 1, w], m[e1, 2, w]
+        m20, m21, m22 = m[e2, 0, w], m[e2, 1, w], m[e2, 2, w]
+        f0 = m11 * m22 - m12 * m21
+        f1 = m12 * m20 - m10 * m22
+        f2 = m10 * m21 - m11 * m20  # m1 x m2
+        h0 = m21 * m12 - m22 * m11
+        h1 = m22 * m10 - m20 * m12
+        h2 = m20 * m11 - m21 * m10  # m2 x m1
+        basis[0, w], basis[1, w], basis[2, w] = f0, f1, f2
+        basis[3, w] = m11 * h2 - m12 * h1
+        basis[4, w] = m12 * h0 - m10 * h2
+        basis[5, w] = m10 * h1 - m11 * h0  # m1 x (m2 x m1)
+        basis[6, w] = m21 * f2 - m22 * f1
+        basis[7, w] = m22 * f0 - m20 * f2
+        basis[8, w] = m20 * f1 - m21 * f0  # m2 x (m1 x m2)
+        norm = f0 * f0 + f1 * f1 + f2 * f2
+        basis[9, w] = norm if norm > 0.0 else 1.0
     for w in range(width):
         cosine_out[start + w] = m[e1, 0, w] * m[e2, 0, w] + m[e1, 1, w] * m[e2, 1, w] + m[e1, 2, w] * m[e2, 2, w]
     for w in range(width):
-        f0, f1, f2, d0, d1, d2, n0, n1, n2, safe = _pair_vectors(m, e1, e2, w)
-        sine_out[start + w] = math.sqrt(f0 * f0 + f1 * f1 + f2 * f2)
+        sine_out[start + w] = math.sqrt(basis[0, w] * basis[0, w] + basis[1, w] * basis[1, w] + basis[2, w] * basis[2, w])
     for w in range(width):
         degenerate[start + w] = sine_out[start + w] < degenerate_sine
     for w in range(width):
-        f0, f1, f2, d0, d1, d2, n0, n1, n2, safe = _pair_vectors(m, e1, e2, w)
-        g1[start + w] = -(t1[0, w] * d0 + t1[1, w] * d1 + t1[2, w] * d2) / safe
+        g1[start + w] = -(t1[0, w] * basis[3, w] + t1[1, w] * basis[4, w] + t1[2, w] * basis[5, w]) / basis[9, w]
     for w in range(width):
-        f0, f1, f2, d0, d1, d2, n0, n1, n2, safe = _pair_vectors(m, e1, e2, w)
-        g2[start + w] = (t2[0, w] * n0 + t2[1, w] * n1 + t2[2, w] * n2) / safe
+        g2[start + w] = (t2[0, w] * basis[6, w] + t2[1, w] * basis[7, w] + t2[2, w] * basis[8, w]) / basis[9, w]
     for w in range(width):
-        f0, f1, f2, d0, d1, d2, n0, n1, n2, safe = _pair_vectors(m, e1, e2, w)
-        g1_field[start + w] = -(t1[0, w] * f0 + t1[1, w] * f1 + t1[2, w] * f2) / safe
+        g1_field[start + w] = -(t1[0, w] * basis[0, w] + t1[1, w] * basis[1, w] + t1[2, w] * basis[2, w]) / basis[9, w]
     for w in range(width):
-        f0, f1, f2, d0, d1, d2, n0, n1, n2, safe = _pair_vectors(m, e1, e2, w)
-        g2_field[start + w] = -(t2[0, w] * f0 + t2[1, w] * f1 + t2[2, w] * f2) / safe
+        g2_field[start + w] = -(t2[0, w] * basis[0, w] + t2[1, w] * basis[1, w] + t2[2, w] * basis[2, w]) / basis[9, w]
 
 
 @njit(cache=True, error_model="numpy")
@@ -456,6 +456,7 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
     mu = np.zeros((n_nodes, 3, block))
     torque = np.zeros((n_elements, 3, block))
     cosines, sines = np.zeros(block), np.zeros(block)
+    basis = np.zeros((10, block))  # the efficiencies' basis vectors
     rails = True  # every active node on a rail: the scalar system
     for k in range(n_nodes):
         if dims[k] == 3:
@@ -489,7 +490,7 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
                 _torques(width, faces, first, m, source, K, mu, torque[first + 1])
                 _torques(width, faces, second, m, source, K, mu, torque[second + 1])
             _efficiencies(begin, width, m, first + 1, second + 1, torque[first + 1], torque[second + 1], degenerate_sine,
-                          g1, g2, g1_field, g2_field, sine, cosine, degenerate)
+                          basis, g1, g2, g1_field, g2_field, sine, cosine, degenerate)
         if accumulation.shape[0] > 0:
             for w in range(width):
                 for k in range(n_nodes):
