@@ -231,6 +231,24 @@ def test_bad_inputs_are_refused_clearly():
     assert np.isfinite(prepared.torques(m)).all()
 
 
+def test_inputs_that_do_not_fit_the_batch_are_refused_by_name():
+    """A batched stack fixes the configurations' shape: theta, magnetizations and current must broadcast with it
+    (and with each other), else a SpinstackError naming the input, not numpy's broadcast error."""
+    batched = finalize(seed_stack(np.linspace(0.0, 180.0, 11)))
+    m = np.broadcast_to([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]], (5, 2, 3))
+    with pytest.raises(ss.SpinstackError, match=r"theta of shape \(7,\) does not broadcast with the stack's batch shape \(11,\)"):
+        batched.efficiency(np.linspace(0.0, 1.0, 7))
+    with pytest.raises(ss.SpinstackError, match=r"magnetizations \(leading axes\) of shape \(5,\)"):
+        batched.torques(m)
+    with pytest.raises(ss.SpinstackError, match=r"current of shape \(4,\)"):
+        batched.solve(current=np.ones(4))
+    single = finalize(seed_stack())
+    with pytest.raises(ss.SpinstackError, match=r"magnetizations \(leading axes \(5,\)\) and current \(shape \(4,\)\)"):
+        single.torques(m, current=np.ones(4))
+    assert single.torques(m, current=np.ones((4, 1))).shape == (4, 5, 3, 3)
+    assert batched.efficiency(np.linspace(0.0, 1.0, 11)).g1.shape == (11,)
+
+
 def test_rotation_plane_and_turn():
     m1, e = rotation_plane(np.array([0.0, 0.0, 1.0]), ss.polar(60.0))
     np.testing.assert_allclose(e, [1.0, 0.0, 0.0], atol=1e-15)

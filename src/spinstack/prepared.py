@@ -274,6 +274,7 @@ class PreparedStack:
         if m.ndim < 2 or m.shape[-2:] != (count, 3):
             raise SpinstackError(f"magnetizations must have shape (..., {count}, 3) (one unit vector per F layer, "
                                  f"layers {list(self.ferromagnets)}), got shape {m.shape}")
+        self._configurations(m.shape[:-2], "magnetizations (leading axes)")
         bad = kernels.first_bad_direction(m.reshape(-1, 3), UNIT_TOLERANCE)  # one compiled pass (NaN and inf too)
         if bad >= 0:
             index = np.unravel_index(bad, m.shape[:-1])
@@ -290,6 +291,23 @@ class PreparedStack:
                                      "touch but their magnetizations are not collinear (m2 must be +-m1)")
         return m
 
+    def _configurations(self, shape: tuple[int, ...], what: str) -> tuple[int, ...]:
+        """The configurations' shape: ``shape`` (of the new inputs) broadcast with the stack's batch shape, or a
+        SpinstackError naming ``what`` (a batched stack's own parameters fix the shape the inputs must fit)."""
+        try:
+            return np.broadcast_shapes(shape, self.batch_shape)
+        except ValueError:
+            raise SpinstackError(f"{what} of shape {shape} does not broadcast with the stack's batch shape "
+                                 f"{self.batch_shape} (its parameters are arrays of that shape)") from None
+
+    def _together(self, m: np.ndarray, j0: np.ndarray) -> None:
+        """Refuse magnetizations and a drive whose configurations do not broadcast together."""
+        try:
+            np.broadcast_shapes(m.shape[:-2], j0.shape, self.batch_shape)
+        except ValueError:
+            raise SpinstackError(f"magnetizations (leading axes {m.shape[:-2]}) and current (shape {j0.shape}) do not "
+                                 f"broadcast together with the stack's batch shape {self.batch_shape}") from None
+
     def _drive(self, current: ArrayLike | None) -> np.ndarray:
         """j0 in model units: the stack's own, or ``current`` (j0, or J in A/m^2 for an SI stack)."""
         if current is None:
@@ -297,6 +315,7 @@ class PreparedStack:
         value = np.asarray(current, dtype=float)
         if not np.isfinite(value).all():
             raise SpinstackError(f"current must be finite, got {current!r}")
+        self._configurations(value.shape, "current")
         return value / units.report(1.0, "current") if self._si else value
 
     def _with_magnetizations(self, m: np.ndarray) -> StackArrays:
@@ -332,6 +351,7 @@ class PreparedStack:
         """
         m = self._directions(magnetizations)
         j0 = self._drive(current)
+        self._together(m, j0)
         if self.compiled:
             flat = np.ascontiguousarray(m.reshape(int(np.prod(m.shape[:-2])), len(self.ferromagnets), 3))
             per_unit = kernels.run(self._by_magnetizations, mvary=flat, torque=True)["torque"]
@@ -358,6 +378,7 @@ class PreparedStack:
         """
         m = self.magnetizations if magnetizations is None else self._directions(magnetizations)
         j0 = self._drive(current)
+        self._together(m, j0)
         if self.compiled:
             flat = np.ascontiguousarray(m.reshape(int(np.prod(m.shape[:-2])), len(self.ferromagnets), 3))
             found = kernels.run(self._by_magnetizations, mvary=flat, torque=True, accumulation=True, resistance=True)
@@ -417,6 +438,7 @@ class PreparedStack:
         angles = np.asarray(theta, dtype=float)
         if not np.isfinite(angles).all():
             raise SpinstackError(f"theta must be finite (angles between m1 and m2 in {'degrees' if degrees else 'radians'})")
+        self._configurations(angles.shape, "theta")
         first, second = self.ferromagnets
         if not self.compiled:
             return efficiency_of_arrays(self._with_angles(angles, degrees), first, second)
