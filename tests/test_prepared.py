@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import spinstack as ss
 from spinstack import si, units
 from spinstack.analysis.efficiencies import efficiency, with_angle
-from spinstack.prepared import PreparedStack, finalize, rotation_plane, turned
+from spinstack.prepared import PreparedStack, finalize, rotation_basis, turned
 from tests.strategies import full_stacks
 
 F = ss.Ferromagnet("F", 1.0, 0.5, 2.0)
@@ -249,10 +249,22 @@ def test_inputs_that_do_not_fit_the_batch_are_refused_by_name():
     assert batched.efficiency(np.linspace(0.0, 1.0, 11)).g1.shape == (11,)
 
 
+def test_named_directions_and_outputs():
+    prepared = finalize(seed_stack())
+    np.testing.assert_array_equal(prepared.torques(["+z", "normal"]), prepared.torques([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]))
+    mixed = prepared.torques(["+z", ss.polar(np.array([10.0, 20.0]))])  # a name beside a batch of vectors
+    assert mixed.shape == (2, 3, 3)
+    with pytest.raises(ss.SpinstackError, match=r"magnetizations\[1\]"):
+        prepared.torques(["+z", "sideways"])
+    outputs = prepared.solve()
+    assert all(isinstance(value, np.ndarray) for value in (outputs.resistance_area, outputs.spin_resistance_area))
+    assert outputs == outputs and outputs != prepared.solve()  # identity, not an ambiguous array comparison
+
+
 def test_rotation_plane_and_turn():
-    m1, e = rotation_plane(np.array([0.0, 0.0, 1.0]), ss.polar(60.0))
+    m1, e = rotation_basis(np.array([0.0, 0.0, 1.0]), ss.polar(60.0))
     np.testing.assert_allclose(e, [1.0, 0.0, 0.0], atol=1e-15)
-    m1, e = rotation_plane(np.array([0.0, 0.0, 1.0]), np.array([0.0, 0.0, -1.0]))  # collinear: a fallback axis
+    m1, e = rotation_basis(np.array([0.0, 0.0, 1.0]), np.array([0.0, 0.0, -1.0]))  # collinear: a fallback axis
     assert abs(np.dot(m1, e)) < 1e-15 and abs(np.linalg.norm(e) - 1.0) < 1e-15
     exact = turned(np.array([0.0, 0.0, 1.0]), np.array([1.0, 0.0, 0.0]), np.array([0.0, 90.0, 180.0]))
     np.testing.assert_array_equal(exact, [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 0.0, -1.0]])

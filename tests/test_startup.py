@@ -163,6 +163,12 @@ def test_every_exported_name_resolves_in_a_fresh_interpreter():
 
 
 @pytest.mark.parametrize("package", PACKAGES)
+def test_dir_lists_the_interface_not_the_plumbing(package):
+    listed = set(dir(importlib.import_module(package)))
+    assert not {"TYPE_CHECKING", "annotations", "exports"} & listed
+
+
+@pytest.mark.parametrize("package", PACKAGES)
 def test_no_exported_name_is_also_a_submodule(package):
     """``spinstack.sweep`` is a function and ``spinstack.sweeps`` its module: were an exported name also a
     submodule's, importing the submodule would replace the exported object by the module (issue 14)."""

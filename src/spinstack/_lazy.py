@@ -61,7 +61,6 @@ def exports(package: str, file: str) -> tuple[Callable[[str], Any], Callable[[],
     module = sys.modules[package]
     table = exported_names(file)
     namespace = module.__dict__
-    namespace["_exported"] = table
 
     def __getattr__(name: str) -> Any:
         try:
@@ -74,8 +73,11 @@ def exports(package: str, file: str) -> tuple[Callable[[str], Any], Callable[[],
         namespace[name] = value  # found directly from now on
         return value
 
+    # what the __init__ itself imports to set up the table, not part of the package's interface
+    plumbing = {"TYPE_CHECKING", "annotations", "exports"}
+
     def __dir__() -> list[str]:
-        return sorted(set(namespace) | set(table))
+        return sorted((set(namespace) - plumbing) | set(table))
 
     return __getattr__, __dir__
 

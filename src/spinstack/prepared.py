@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike
 
 from . import units
 from .errors import SpinstackError
-from .model import Ferromagnet, Insulator, Lead, Open, Stack
+from .model import Ferromagnet, Insulator, Lead, Open, Stack, direction
 from .model.layers import End
 from .model.materials import Material
 from .solver import Boundary, Element, InterfaceElement, StackArrays, resistance_area, solve_nodes
@@ -107,7 +107,7 @@ def efficiency_problem(stack: Stack) -> str | None:
     return None
 
 
-def rotation_plane(m1: np.ndarray, m2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def rotation_basis(m1: np.ndarray, m2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(m1, e): m1 and the unit vector normal to it towards m2, the plane m2 turns in, (..., 3) each.
 
     When m2 is collinear with m1 the plane is that of m1 and the coordinate axis least aligned with it.
@@ -149,7 +149,7 @@ def turned(m1: np.ndarray, e: np.ndarray, theta: ArrayLike, degrees: bool = True
 
 
 # ------------------------------------------------------------------ results
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compare fields with numpy, not ==
 class Outputs:
     """What :meth:`PreparedStack.solve` returns, all with the shape of the configurations in front.
 
@@ -185,7 +185,9 @@ class PreparedStack:
         Indices of the F layers whose magnetizations the methods take, in order (leads not counted: an F
         lead touching an F layer turns with it, keeping its sign; any other F lead keeps its direction).
     units
-        ``"reduced"`` or ``"SI"`` (see the module docstring for what each takes and returns).
+        ``"reduced"`` or ``"SI"``.  A reduced stack takes j0 and returns the seed's reduced units (torques
+        in hbar/2 units per unit area of the model, mu_s in its energy unit); an SI stack takes J in A/m^2
+        and returns torques in J/m^2, mu_s in eV, r in Ohm m^2 (MODEL.md 7).
     current
         The stack's own drive: j0 (reduced) or J in A/m^2 (SI), batch shape; the default of every method.
     compiled
@@ -245,7 +247,7 @@ class PreparedStack:
     def _by_angles(self) -> tuple[kernels.Table, np.ndarray]:
         """The table whose m2 (and an F lead touching it) turns by the call's angles, and the plane (m1, e)."""
         first, second = self.ferromagnets
-        m1, e = rotation_plane(self.arrays.layers[first].m, self.arrays.layers[second].m)
+        m1, e = rotation_basis(self.arrays.layers[first].m, self.arrays.layers[second].m)
         turning = [second + 1] + [self._n_layers + 1 for position, side, _ in self._followers
                                   if side == "right" and position == 1]
         signs = [1.0] + [float(sign) for position, side, sign in self._followers if side == "right" and position == 1]
@@ -266,8 +268,12 @@ class PreparedStack:
         layers collinear (SpinstackError naming what is wrong).  A list or tuple of n_F arrays (..., 3), one per
         F layer, is stacked on the second-last axis (broadcasting their leading shapes)."""
         count = len(self.ferromagnets)
+        if isinstance(magnetizations, (list, tuple)) and any(isinstance(item, str) for item in magnetizations):
+            # named directions ("+z", "normal", ...), as in stack files and Stack
+            magnetizations = [direction(item, f"magnetizations[{index}]") if isinstance(item, str) else item
+                              for index, item in enumerate(magnetizations)]
         if isinstance(magnetizations, (list, tuple)) and len(magnetizations) == count and count and \
-                all(np.ndim(item) >= 2 for item in magnetizations):
+                any(np.ndim(item) >= 2 for item in magnetizations):
             magnetizations = np.stack(np.broadcast_arrays(*(np.asarray(item, dtype=float) for item in magnetizations)),
                                       axis=-2)
         m = np.asarray(magnetizations, dtype=float)
@@ -338,7 +344,7 @@ class PreparedStack:
         ----------
         magnetizations
             Unit vectors, one per F layer (:attr:`ferromagnets` order), (..., n_F, 3) with any leading shape, or
-            a list of n_F arrays (..., 3), one per layer.
+            a list of n_F arrays (..., 3) or direction names ("+z", "normal", ...: :func:`spinstack.direction`), one per layer.
         current
             The drive: j0 (reduced) or J in A/m^2 (SI); default the stack's own.  Any shape broadcasting
             with the configurations.
@@ -346,7 +352,7 @@ class PreparedStack:
         Returns
         -------
         numpy.ndarray
-            (..., L, 3), zero for N layers; hbar/2 units per area (J/m^2 for an SI stack), as
+            (..., L, 3), zero for N layers; reduced units of hbar/2 (J/m^2 for an SI stack), as
             ``solve(stack with those magnetizations).torque``.
         """
         m = self._directions(magnetizations)
@@ -386,7 +392,7 @@ class PreparedStack:
             spin = found["spin_resistance"].reshape(shape)
             outputs = Outputs(_driven(j0, found["torque"].reshape(shape + (self._n_layers, 3))),
                               _driven(j0, found["accumulation"].reshape(shape + (self._n_layers + 1, 3))),
-                              self._ohmic + spin, spin, np.broadcast_to(j0, np.broadcast_shapes(j0.shape, shape)))
+                              np.asarray(self._ohmic + spin), spin, np.broadcast_to(j0, np.broadcast_shapes(j0.shape, shape)))
         else:
             outputs = self._fallback(m, j0)
         if not self._si:
@@ -415,7 +421,7 @@ class PreparedStack:
 
     def efficiency(self, theta: ArrayLike, *, degrees: bool = True) -> Efficiency:
         """g1, g2 (and the field-like parts) with m2 turned to ``theta`` from m1, in the plane of m1 and the
-        stack's own m2 (:func:`rotation_plane`), as ``analysis.efficiency(stack, theta)``.
+        stack's own m2 (:func:`rotation_basis`), as ``analysis.efficiency(stack, theta)``.
 
         Parameters
         ----------
@@ -459,7 +465,7 @@ class PreparedStack:
         """The arrays with m2 turned to ``angles`` (and a touching F lead with it)."""
         first, second = self.ferromagnets
         arrays = self.arrays
-        m1, e = rotation_plane(arrays.layers[first].m, arrays.layers[second].m)
+        m1, e = rotation_basis(arrays.layers[first].m, arrays.layers[second].m)
         m2 = turned(m1, e, angles, degrees)
         m = np.stack(np.broadcast_arrays(np.broadcast_to(m1, m2.shape), m2), axis=-2)
         return self._with_magnetizations(m)
@@ -500,5 +506,5 @@ def finalize(stack: Stack) -> PreparedStack:
 _PREPARED: "weakref.WeakKeyDictionary[Stack, PreparedStack]" = weakref.WeakKeyDictionary()
 
 
-__all__ = ["Outputs", "PreparedStack", "UNIT_TOLERANCE", "efficiency_problem", "finalize", "rotation_plane",
+__all__ = ["Outputs", "PreparedStack", "UNIT_TOLERANCE", "efficiency_problem", "finalize", "rotation_basis",
            "stack_arrays", "turned"]

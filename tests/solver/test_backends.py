@@ -30,9 +30,14 @@ def test_numpy_is_last_and_takes_everything():
 
 @pytest.mark.parametrize("backend, stack, reason", [
     ("banded", ss.Stack([ss.Layer(F, np.array([1.0, 2.0]), [0, 0, 1])]), "one configuration, not a batch of shape (2,)"),
-    ("banded", seed(interfaces=[ss.Interface(1, 2.0, 1.0, [1.0, 0.0])]), "its nodes are transparent"),
-    ("linked", seed(right=ss.Open(), current=0.0), "no open or insulator ends"),
-    ("linked", seed(field=[0.0, 0.1, 0.0]), "no in-plane field"),
+    ("banded", seed(interfaces=[ss.Interface(1, 2.0, 1.0, [1.0, 0.0])]),
+     "it needs transparent nodes and this stack has resistive interfaces at nodes [1]"),
+    ("compiled", seed(interfaces=[ss.Interface(1, 2.0, 1.0, [1.0, 0.0])]),
+     "it needs transparent nodes and this stack has resistive interfaces at nodes [1]"),
+    ("linked", seed(right=ss.Open(), current=0.0), "it takes no open or insulator end, and this stack has one"),
+    ("compiled", seed(right=ss.Insulator([0, 0, 1], [1.0, 0.0]), current=0.0),
+     "its current drive runs between reservoirs and leads, and this stack has an open or insulator end"),
+    ("linked", seed(field=[0.0, 0.1, 0.0]), "it takes no in-plane field, and this stack has one"),
     ("banded", ss.Stack([ss.Layer(ss.Ferromagnet("C", 1.0, 0.5, 2.0, l_J=1.0), 1.0, [0, 0, 1])]), "8e"),
 ])
 def test_a_forced_backend_that_does_not_apply_says_which_and_why(backend, stack, reason):

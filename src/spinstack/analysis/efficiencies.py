@@ -47,12 +47,12 @@ def rotation_plane(stack: Stack, pair: tuple[int, int] | None = None) -> tuple[n
 
     ``pair`` = (reference, turned) layer indices; default the stack's two F layers.  When
     m2 is collinear with m1 the plane is that of m1 and the coordinate axis least aligned
-    with it.  Both have shape ``batch_shape + (3,)`` (:func:`spinstack.prepared.rotation_plane`).
+    with it.  Both have shape ``batch_shape + (3,)`` (:func:`spinstack.prepared.rotation_basis`).
     """
     first, second = _pair(stack, pair)
     m1 = np.broadcast_to(stack.layers[first].magnetization, stack.batch_shape + (3,))
     m2 = np.broadcast_to(stack.layers[second].magnetization, stack.batch_shape + (3,))
-    return prepared.rotation_plane(m1, m2)
+    return prepared.rotation_basis(m1, m2)
 
 
 def with_angle(stack: Stack | Solution, theta: ArrayLike, pair: tuple[int, int] | None = None) -> Stack:
@@ -66,7 +66,7 @@ def with_angle(stack: Stack | Solution, theta: ArrayLike, pair: tuple[int, int] 
     first, second = _pair(stack, pair)
     # the plane of m1 and m2 as they are, not broadcast to the batch: m2 takes the shape of theta, m1 and m2 (a
     # sweep block that also varies p and a thickness turns 100 angles, not 2e5 copies of them)
-    m1, e = prepared.rotation_plane(stack.layers[first].magnetization, stack.layers[second].magnetization)
+    m1, e = prepared.rotation_basis(stack.layers[first].magnetization, stack.layers[second].magnetization)
     m2 = prepared.turned(m1, e, theta)  # read-only and fresh: the Layer keeps it without a copy
     layers = list(stack.layers)
     old = layers[second]

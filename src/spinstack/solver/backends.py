@@ -150,11 +150,11 @@ def _layerwise_refusal(arrays: StackArrays, drive: str) -> str | None:
     if arrays.batch_shape != ():
         return f"it solves one configuration, not a batch of shape {arrays.batch_shape}"
     if arrays.boundaries:
-        return "it has no open or insulator ends (MODEL.md 8d)"
+        return "it takes no open or insulator end, and this stack has one (MODEL.md 8d)"
     if arrays.eps is not None:
-        return "it has no in-plane field (MODEL.md 8b)"
+        return "it takes no in-plane field, and this stack has one (MODEL.md 8b)"
     if arrays.coherent:
-        return "it assumes full absorption of transverse spin at F faces (no l_J, l_phi: MODEL.md 8e)"
+        return "it assumes full absorption of transverse spin at F faces, and this stack has l_J or l_phi (MODEL.md 8e)"
     if arrays.columns["complex"]:
         return "it takes real magnetizations only (not the complex step of the efficiency limits)"
     return None
@@ -162,7 +162,8 @@ def _layerwise_refusal(arrays: StackArrays, drive: str) -> str | None:
 
 def _banded_refusal(arrays: StackArrays, drive: str) -> str | None:
     if arrays.interfaces:
-        return "its nodes are transparent (resistive interfaces: the 'linked' or 'numpy' backend)"
+        return (f"it needs transparent nodes and this stack has resistive interfaces at nodes {sorted(arrays.interfaces)} "
+                "(the 'linked' or 'numpy' backend takes them)")
     return _layerwise_refusal(arrays, drive)
 
 

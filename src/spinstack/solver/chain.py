@@ -12,7 +12,7 @@ from functools import cached_property
 
 import numpy as np
 
-from . import compiled, kernels
+from . import kernels
 from .arrays import Element, StackArrays
 from .readout import UnitSolution
 from .twoports import layer_stiffness, lead_stiffness, spin_hall_source
@@ -20,22 +20,8 @@ from .vectors import dot
 
 
 def refusal(arrays: StackArrays, drive: str) -> str | None:
-    """Why the chain kernel does not take ``arrays`` driven by ``drive``, or None (see :func:`.kernels.applies`)."""
-    if not compiled.AVAILABLE:
-        return "numba is not installed"
-    if arrays.interfaces:
-        return "its nodes are transparent (resistive interfaces: the 'linked' or 'numpy' backend)"
-    if arrays.coherent:
-        return "it assumes full absorption of transverse spin at F faces (no l_J, l_phi: MODEL.md 8e)"
-    if drive == "current" and arrays.boundaries:
-        return "its current drive runs between reservoirs and leads (no open or insulator end, MODEL.md 8d)"
-    if drive == "field" and any(b.kind != "open" for b in arrays.boundaries.values()):
-        return "its field drive takes open ends, not insulator ends (their sink is a 3x3 matrix)"
-    if not kernels.applies(arrays, drive):
-        return ("it takes real parameters and magnetizations only (not the complex step of the efficiency limits), "
-                "and for the field drive a field and spin Hall sources constant over the batch and l < inf beside "
-                "open ends")
-    return None
+    """Why the chain kernel does not take ``arrays`` driven by ``drive``, or None (:func:`.kernels.refusal`)."""
+    return kernels.refusal(arrays, drive)
 
 
 def preferred(arrays: StackArrays, drive: str) -> bool:

@@ -541,35 +541,50 @@ def _first_bad_direction(m, tolerance):
 
 # ------------------------------------------------------------------ the chain on the Python side
 def applies(arrays: StackArrays, drive: str = "current") -> bool:
-    """Whether the chain kernel solves ``arrays`` driven by ``drive``: numba present, no resistive interface,
-    real input, full absorption in every F (no l_J, l_phi).  The CPP drive ``"current"`` (per unit current)
-    between reservoirs and leads; the in-plane field's drive ``"field"`` (MODEL.md 8b) also with open ends
-    (no insulator end: its sink is a 3x3 matrix), a field and spin Hall sources constant over the batch,
-    and no thin layer beside open ends (d / l >= :data:`_THIN`, l < inf: with nothing anchoring the stack
-    the plain elimination loses ~eps (l / d)^2 to the cancellation Gc - Gs; the numpy backend's thin
-    steps do not)."""
-    if not AVAILABLE or arrays.interfaces or arrays.coherent:
-        return False
+    """Whether the chain kernel solves ``arrays`` driven by ``drive`` (:func:`refusal` says why not)."""
+    return refusal(arrays, drive) is None
+
+
+def refusal(arrays: StackArrays, drive: str = "current") -> str | None:
+    """Why the chain kernel does not solve ``arrays`` driven by ``drive``, or None.
+
+    It takes: numba present, no resistive interface, real input, full absorption in every F (no l_J,
+    l_phi).  The CPP drive ``"current"`` (per unit current) between reservoirs and leads; the in-plane
+    field's drive ``"field"`` (MODEL.md 8b) also with open ends (no insulator end: its sink is a 3x3
+    matrix), a field and spin Hall sources constant over the batch, and no thin layer beside open ends
+    (d / l >= :data:`_THIN`, l < inf: with nothing anchoring the stack the plain elimination loses
+    ~eps (l / d)^2 to the cancellation Gc - Gs; the numpy backend's thin steps do not).
+    """
+    if not AVAILABLE:
+        return "numba is not installed"
+    if arrays.interfaces:
+        return (f"it needs transparent nodes and this stack has resistive interfaces at nodes {sorted(arrays.interfaces)} "
+                "(the 'linked' or 'numpy' backend takes them)")
+    if arrays.coherent:
+        return "it assumes full absorption of transverse spin at F faces, and this stack has l_J or l_phi (MODEL.md 8e)"
     if drive == "current" and arrays.boundaries:
-        return False
+        return "its current drive runs between reservoirs and leads, and this stack has an open or insulator end (MODEL.md 8d)"
     if drive == "field":
-        if arrays.eps is None or any(b.kind != "open" for b in arrays.boundaries.values()):
-            return False
-        for element in arrays.elements():
+        if arrays.eps is None:
+            return "this stack has no in-plane field to drive it"
+        if any(b.kind != "open" for b in arrays.boundaries.values()):
+            return "its field drive takes open ends, not insulator ends (their sink is a 3x3 matrix)"
+        for index, element in enumerate(arrays.elements()):
             if element is None:
                 continue
             if element.m is None and np.asarray(spin_hall_source(element, arrays.eps)).size != 3:
-                return False
+                return "its field drive takes a field and spin Hall sources constant over the batch"
             if arrays.boundaries and element.thickness is not None and np.any(element.thickness < _THIN * element.l):
-                return False
+                return (f"beside open ends it takes no layer thinner than {_THIN:g} l (layers[{index - 1}]: its thin "
+                        "steps are the numpy backend's)")
     for element in arrays.elements():
         if element is None:
             continue
         values = [element.D, element.l, element.p] + ([] if element.m is None else [element.m]) + \
             ([] if element.thickness is None else [element.thickness])
         if any(np.iscomplexobj(v) for v in values):
-            return False
-    return True
+            return "it takes real parameters and magnetizations only (not the complex step of the efficiency limits)"
+    return None
 
 
 class Table:
