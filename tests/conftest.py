@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite."""
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,8 @@ def rng() -> np.random.Generator:
 
 @pytest.fixture(scope="session")
 def warm_kernels() -> None:
-    """Compile (or load from numba's on-disk cache) the kernels that ``spinstack solve`` and the efficiency
-    curves run, in this process, once.
+    """Compile (or load from numba's on-disk cache) the kernels that ``spinstack solve``, the efficiency
+    curves and sweeps run, in this process, once.
 
     A test that runs the command in a fresh interpreter, with a timeout or a timed budget, then loads
     the machine code from the cache instead of compiling it: on a cold cache (a fresh checkout, or
@@ -33,4 +34,8 @@ def warm_kernels() -> None:
     for arguments in (["solve", seed], ["solve", seed, "--json"]):
         result = CliRunner().invoke(main, arguments)
         assert result.exit_code == 0, result.output
-    efficiency(ss.load_stack(seed), np.linspace(0.0, 180.0, 181))
+    stack = ss.load_stack(seed)
+    efficiency(stack, np.linspace(0.0, 180.0, 181))
+    if importlib.util.find_spec("xarray") is not None:  # sweeps: theta alone, and theta with another parameter
+        ss.sweep(stack, {"theta": np.linspace(0.0, 180.0, 7)}, progress=False)
+        ss.sweep(stack, {"theta": np.linspace(0.0, 180.0, 7), "materials.F2.p": [0.2, 0.8]}, progress=False)
