@@ -8,7 +8,6 @@ matplotlib.use("Agg")  # before pyplot: no display in tests
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import pytest  # noqa: E402
 
 import spinstack as ss  # noqa: E402
 from spinstack import plot  # noqa: E402
@@ -50,21 +49,46 @@ def test_every_kind_of_figure_is_drawn_across_interfaces():
         draw(figure)
 
 
-@pytest.mark.xfail(strict=True, reason="plot.profiles.sample starts a layer's curve at mu_s left of its first "
-                                       "node (Solution.accumulation) where a resistive interface makes it jump: "
-                                       "a false spike")
 def test_profiles_across_interfaces():
     solution = ss.solve(resistive_valve())
     check_profiles(plot.profiles_figure(solution), solution)
 
 
-@pytest.mark.xfail(strict=True, reason="plot.hodograph._node_points folds mu_s left of a node "
-                                       "(Solution.accumulation) with the rotation of the layer right of it: behind "
-                                       "an interface the point is on neither curve (node 3 at 0.2409, |mu_s| = 0.2427 "
-                                       "or 0.1075)")
 def test_hodographs_across_interfaces():
     solution = ss.solve(resistive_valve())
     check_hodographs(plot.hodograph_figure(solution), solution)
+
+
+def test_both_sides_of_an_interface_node_are_drawn_on_their_own_curves():
+    """At a resistive interface the folded hodograph marks mu^- and mu^+ (one artist, joined by a dashed line),
+    each where its own layer's drawn curve ends; elsewhere one point, where the two curves meet."""
+    solution = ss.solve(resistive_valve())
+    ax = plot.plot_hodograph(solution, "accumulation")
+    nodes = {line.get_gid(): line.get_xydata() for line in ax.get_lines() if (line.get_gid() or "").startswith("node:")}
+    assert sorted(nodes) == [f"node:{k}" for k in range(len(solution.node_positions))]
+    curves = [line.get_xydata() for line in ax.get_lines() if line.get_marker() in ("None", "", None)
+              and len(line.get_xydata()) > 2]
+    assert len(curves) == len(solution.stack.layers)  # the layers' pieces, left to right
+    ends = [curve[-1] for curve in curves]
+    starts = [curve[0] for curve in curves]
+    scale = float(np.abs(solution.accumulation_right).max())
+    for k in range(len(solution.node_positions)):
+        points = nodes[f"node:{k}"]
+        before = ends[k - 1] if k > 0 else None
+        after = starts[k] if k < len(curves) else None
+        if k in (2, 3, 5):  # the interfaces: |mu^-| and |mu^+| differ, each on its own side's curve
+            assert len(points) == 2
+            np.testing.assert_allclose(np.linalg.norm(points, axis=-1),
+                                       np.linalg.norm([solution.accumulation[k], solution.accumulation_right[k]],
+                                                      axis=-1), rtol=0, atol=1e-13 * scale)
+            assert np.linalg.norm(points[0] - points[1]) > 0.05 * scale
+        else:
+            assert len(points) == 1
+        if before is not None:
+            np.testing.assert_allclose(points[0], before, rtol=0, atol=1e-13 * scale)
+        if after is not None:
+            np.testing.assert_allclose(points[-1], after, rtol=0, atol=1e-13 * scale)
+    plt.close("all")
 
 
 def test_drawn_interface_arrows_balance():

@@ -262,16 +262,23 @@ def folded_ring_forces(solution: Solution | Stack, samples: int = 65) -> list[Fo
                    (kinds["left"], "left", left, forces.cord_left[r]),
                    (kinds["right"], "right", right, forces.cord_right[r]),
                    ("rail", "rail", n_side, forces.rail_reaction[r])]
+        pair = forces.nodes.count(k) == 2
+        side = ("-" if forces.nodes.index(k) == r else "+") if pair else ""
+        if pair:  # a ring of a resistive interface sits in its own element (mu^- left, mu^+ right): every
+            # vector on it is folded with that element's rotation (where mixing turns an N layer out of the
+            # axes' plane the fold turns it alone, MODEL.md 3b; one rotation keeps the ring's forces summing to 0)
+            own = left if side == "-" else right
+            entries = [(kind, where, own, vector) for kind, where, _, vector in entries]
+            n_side = own
         folded = []
-        for kind, side, element, vector in entries:
+        for kind, where, element, vector in entries:
             if not np.any(vector):
                 continue
             turned = element_rotation(fold, element) @ vector
-            folded.append(FoldedForce(r, k, kind, side, turned[:2], float(abs(turned[2]))))
-        axis_element = left if elements[left] is not None and elements[left].is_ferromagnet else right
+            folded.append(FoldedForce(r, k, kind, where, turned[:2], float(abs(turned[2]))))
+        axis_element = n_side if pair else left if elements[left] is not None and elements[left].is_ferromagnet \
+            else right
         axis = to_fold(fold, axis_element, forces.axis[r]) if np.any(forces.axis[r]) else np.zeros(2)
         position = to_fold(fold, n_side, forces.position[r])
-        pair = forces.nodes.count(k) == 2
-        side = ("-" if forces.nodes.index(k) == r else "+") if pair else ""
         rings.append(FoldedRing(k, position, axis, tuple(folded), side))
     return rings

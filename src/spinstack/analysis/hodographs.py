@@ -67,8 +67,10 @@ def _fold(rotation: np.ndarray, hinge: np.ndarray, next_axis: np.ndarray) -> np.
 
 
 def _samples(solution: Solution, mu: np.ndarray) -> list[np.ndarray]:
-    """mu_s vectors of every element (0 = left end, L + 1 = right end: its node value, zero for a reservoir)."""
-    ends = [solution.accumulation[0], solution.accumulation[-1]]
+    """mu_s vectors of every element (0 = left end, L + 1 = right end: its node value, zero for a reservoir).
+
+    Each end's value is taken on its own side of its node (they differ across a resistive interface)."""
+    ends = [solution.accumulation[0], solution.accumulation_right[-1]]
     return [ends[0][None, :]] + [mu[i] for i in range(len(mu))] + [ends[1][None, :]]
 
 
@@ -109,6 +111,60 @@ def _fold_end_chains(per_element: list[np.ndarray], magnets: list[tuple[int, np.
             rotation = _fold(per_element[elements[0]], axis, direction)
             for e in elements:
                 per_element[e] = rotation
+
+
+def _turn_into_plane(turned: np.ndarray, hinge: np.ndarray) -> np.ndarray:
+    """The rotation about ``hinge`` (unit, in the xy-plane) that lays ``turned`` (k, 3), a planar set of vectors
+    whose plane holds the hinge, into the xy-plane: the smaller of the two turns that do."""
+    across = np.cross(_Z, hinge)  # in the plane, normal to the hinge; turning about the hinge takes it towards z
+    along, up = turned @ across, turned @ _Z
+    widest = int(np.argmax(np.hypot(along, up)))
+    angle = -np.arctan2(up[widest], along[widest])
+    if abs(angle) > np.pi / 2:  # lay it down on the other side: the smaller turn
+        angle += np.pi if angle < 0 else -np.pi
+    return _rotation(hinge, angle)
+
+
+def _lay_flat(per_element: list[np.ndarray], samples: list[np.ndarray], resistive: set[int]) -> None:
+    """Turn every element whose hodograph the axes' planes leave out of the fold plane into it, rigidly.
+
+    Between two magnets joined by transparent nodes every N curve lies in the plane of the two axes,
+    but a resistive interface's mixing conductance (g_i: mu_N x m, MODEL.md 3b) turns mu_s out of it: an
+    N layer between interfaces lies in the plane of its own two faces only (the sinh profile is a
+    combination of them).  Such an element is turned about a line of its plane that is already in the
+    fold plane: the face it shares with a neighbour across a transparent node (so the curves still
+    meet there), else the line where its plane crosses the fold plane (the least turn).  An element
+    after a turned one across a transparent node takes that one's rotation first (continuity), then is
+    laid flat the same way.  Elements already in the plane (every transparent stack) are left as they are.
+    """
+    scale = max(float(np.abs(np.vstack(samples)).max()), 1e-300)
+    flat = 1e-9 * scale
+    count = len(per_element)
+    for e in range(count):
+        vectors = samples[e]
+        rotation = per_element[e]
+        continuous_left = e > 0 and (e - 1) not in resistive  # node e - 1 joins element e - 1 and e
+        continuous_right = e < count - 1 and e not in resistive
+        if continuous_left and np.linalg.norm((rotation - per_element[e - 1]) @ vectors[0]) > flat:
+            rotation = per_element[e - 1]  # the neighbour was turned: meet it at the shared face
+        turned = vectors @ rotation.T
+        if np.abs(turned[:, 2]).max() <= flat:
+            per_element[e] = rotation
+            continue
+        hinge = None
+        for continuous, face in ((continuous_left, turned[0]), (continuous_right, turned[-1])):
+            if continuous and np.linalg.norm(face) > flat and abs(face[2]) <= flat:
+                hinge = face / np.linalg.norm(face)
+                break
+        if hinge is None:  # where the element's plane crosses the fold plane
+            _, singular, rows = np.linalg.svd(turned, full_matrices=True)
+            if len(singular) > 1 and singular[1] > flat:
+                hinge = np.cross(rows[-1], _Z)  # rows[-1]: the plane's normal
+            else:  # one direction only (a lead's face): any plane holding it
+                hinge = np.cross(rows[0], _Z)
+            hinge = hinge / np.linalg.norm(hinge)
+        hinge = np.array([hinge[0], hinge[1], 0.0]) / np.hypot(hinge[0], hinge[1])
+        per_element[e] = _turn_into_plane(turned, hinge) @ rotation
 
 
 @dataclass(frozen=True)
@@ -198,14 +254,15 @@ def _hodograph(solution: Solution, samples: int) -> Hodograph:
     positions = solution.node_positions
     t = np.linspace(0.0, 1.0, samples)
     x = positions[:-1, None] + t * (positions[1:] - positions[:-1])[:, None]
-    # sample inside each layer: faces are taken from the layer's own side
+    # sample inside each layer: faces are taken from the layer's own side (mu^+ of its left node, mu^- of its
+    # right one: they differ from the neighbours' across a resistive interface)
     mu = np.empty((n_layers, samples, 3))
     js = np.empty((n_layers, samples, 3))
     for i in range(n_layers):
         inner = x[i].copy()
         inner[-1] = np.nextafter(inner[-1], -np.inf)
         mu[i], js[i] = solution.spin_accumulation(inner), solution.spin_current(inner)
-        mu[i, -1] = solution.accumulation[i + 1]
+        mu[i, 0], mu[i, -1] = solution.accumulation_right[i], solution.accumulation[i + 1]
         js[i, -1] = solution.spin_current_right[i]
         js[i, 0] = solution.spin_current_left[i]
     axes = np.array([np.asarray(layer.m, dtype=float) if layer.is_ferromagnet else np.zeros(3) for layer in arrays.layers]).reshape(n_layers, 3)
@@ -226,7 +283,9 @@ def _hodograph(solution: Solution, samples: int) -> Hodograph:
             hinge_index, hinge = index, axis
         for e in range(hinge_index + 1, len(elements)):
             per_element[e] = rotation
-    _fold_end_chains(per_element, magnets, _samples(solution, mu))
+    samples_of = _samples(solution, mu)
+    _fold_end_chains(per_element, magnets, samples_of)
+    _lay_flat(per_element, samples_of, set(arrays.interfaces))
     return Hodograph(x, mu, js, np.array(per_element[1:-1]).reshape(n_layers, 3, 3), axes, per_element[0], per_element[-1])
 
 
@@ -298,9 +357,50 @@ def hodograph_pieces(solution: Solution, quantity: str, fold: Hodograph) -> list
     for i, layer in enumerate(stack.layers):
         pieces.append(HodographPiece("F" if layer.is_ferromagnet else "N", i + 1, False, samples[i]))
     if isinstance(stack.right, Lead):
-        face = solution.accumulation[n_layers] if quantity == "accumulation" else solution.spin_current_out
+        face = solution.accumulation_right[n_layers] if quantity == "accumulation" else solution.spin_current_out
         pieces.append(lead_piece(n_layers + 1, face))
     return pieces
+
+
+@dataclass(frozen=True)
+class FoldedNode:
+    """mu_s on both sides of one node, each side in the fold plane of its own element (model numbers).
+
+    Attributes
+    ----------
+    node : the node's index k
+    left : (2,) mu_s just left of the node (:attr:`~spinstack.Solution.accumulation`, mu^-), folded with
+        element k (the layer or end on the node's left): the end of that element's folded curve
+    right : (2,) mu_s just right of it (:attr:`~spinstack.Solution.accumulation_right`, mu^+), folded with
+        element k + 1: the start of that element's folded curve
+    resistive : a resistive interface sits at the node (MODEL.md 3b): mu_s jumps there, from ``left`` to
+        ``right``; elsewhere mu_s is continuous and the two sides are one point
+    """
+
+    node: int
+    left: np.ndarray
+    right: np.ndarray
+    resistive: bool
+
+
+def folded_nodes(solution: Solution, fold: Hodograph) -> list[FoldedNode]:
+    """Every node's mu_s, both sides, in the fold plane of ``fold`` (:func:`hodograph` of ``solution.reduced``).
+
+    Each side is turned by the rotation of the element it belongs to, so it lies on that element's
+    folded hodograph.  Where mu_s is continuous the two sides agree up to round-off: the fold
+    rotations of two neighbouring elements differ only by a turn about the magnetization of the F
+    between them, along which mu_s points at that F's faces.
+
+    Returns
+    -------
+    list of FoldedNode
+        One per node, left to right, in model numbers (:attr:`spinstack.Solution.reduced`).
+    """
+    solution = solution.reduced
+    interfaces = solution.arrays.interfaces
+    return [FoldedNode(k, to_fold(fold, k, solution.accumulation[k]),
+                       to_fold(fold, k + 1, solution.accumulation_right[k]), k in interfaces)
+            for k in range(len(solution.stack.layers) + 1)]
 
 
 def magnetization_axes(solution: Solution) -> list[tuple[int, np.ndarray]]:

@@ -1,6 +1,6 @@
 """Hodographs of mu_s and j_s: folded into one plane (seed Figs. 4, 5) and in 3D.
 
-In the fold frame (:mod:`spinstack.analysis.hodograph`) the first magnetization
+In the fold frame (:mod:`spinstack.analysis.hodographs`) the first magnetization
 axis points up (+y) and every N cord lies in the plane; the figure shows
 
 * the magnetization axes as lines through the origin, labelled m1, m2, ... (F
@@ -8,9 +8,10 @@ axis points up (+y) and every N cord lies in the plane; the figure shows
 * the F segments, on their axes, and the N cords with their sag towards the
   origin (seed section 3.2); leads dashed, from their face to their limit far
   away (mu_s -> 0, j_s -> p j0 m);
-* the nodes mu_s(x_k), and for j_s the jump Delta j_s = j_s(x_k-) - j_s(x_k+)
-  at every F face as an arrow (drawn from j_s(x_k+) to j_s(x_k-)): its direction
-  is that of the torque share on the F (seed eq. 12).
+* the nodes mu_s(x_k); at a resistive interface both sides, mu^- and mu^+, each on its
+  own layer's curve, joined by a thin dashed line (the jump);
+* for j_s the jump Delta j_s = j_s(x_k-) - j_s(x_k+) at every F face as an arrow (drawn
+  from j_s(x_k+) to j_s(x_k-)): its direction is that of the torque share on the F (seed eq. 12).
 
 An SI stack is drawn in readable units (:mod:`spinstack.plot.units`): mu_s in
 eV, meV or ueV, j_s as |e| j_s in A/m^2 times a power of ten, the same unit on
@@ -24,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.hodographs import (Hodograph, HodographPiece, hodograph, hodograph_pieces, magnetization_axes,
-                                  one_sided_spin_current, to_fold, torque_nodes)
+from ..analysis.hodographs import (FoldedNode, Hodograph, HodographPiece, folded_nodes, hodograph, hodograph_pieces,
+                                  magnetization_axes, one_sided_spin_current, to_fold, torque_nodes)
 from ..model import Insulator, Stack
 from ..solution import Solution, solution_of
 from . import style
@@ -97,17 +98,29 @@ def node_axis(solution: Solution, fold: Hodograph, node: int) -> np.ndarray | No
     return None
 
 
-def _node_points(solution: Solution, fold: Hodograph) -> list[tuple[int, np.ndarray, np.ndarray | None]]:
-    """(node, folded mu_s, folded axis or None) of every node."""
-    solution = solution.reduced
-    n_layers = len(solution.stack.layers)
-    found = []
-    for k in range(n_layers + 1):
-        element = k + 1 if k < n_layers else k  # the layer on the right, else the one on the left
-        if n_layers == 0:
-            element = 0
-        found.append((k, to_fold(fold, element, solution.accumulation[k]), node_axis(solution, fold, k)))
-    return found
+def _side_axis(solution: Solution, fold: Hodograph, element: int) -> np.ndarray | None:
+    """Folded direction (2,) of element ``element``'s magnetization, or None when it is not an F."""
+    e = solution.arrays.elements()[element]
+    return to_fold(fold, element, np.asarray(e.m, dtype=float)) if e is not None and e.is_ferromagnet else None
+
+
+def _node_marks(solution: Solution, fold: Hodograph) -> list[tuple[FoldedNode, list[tuple[np.ndarray, str,
+                                                                                      np.ndarray | None]]]]:
+    """Every node and the points drawn for it: (folded mu_s, label, folded axis beside which it is written or None).
+
+    One point where mu_s is continuous; at a resistive interface two, mu^- and mu^+, each on its own
+    element's folded curve (:func:`~spinstack.analysis.hodographs.folded_nodes`).
+    """
+    marks = []
+    for node in folded_nodes(solution, fold):
+        k = node.node
+        if node.resistive:
+            points = [(node.left, rf"$\mu_{{{k}}}^{{-}}$", _side_axis(solution, fold, k)),
+                      (node.right, rf"$\mu_{{{k}}}^{{+}}$", _side_axis(solution, fold, k + 1))]
+        else:
+            points = [(node.left, rf"$\mu_{{{k}}}$", node_axis(solution, fold, k))]
+        marks.append((node, points))
+    return marks
 
 
 def _jump_arrows(solution: Solution, fold: Hodograph) -> list[tuple[int, np.ndarray, np.ndarray]]:
@@ -124,9 +137,8 @@ def _jump_arrows(solution: Solution, fold: Hodograph) -> list[tuple[int, np.ndar
     return arrows
 
 
-def _label_point(ax: Any, point: np.ndarray, center: np.ndarray, text: str,
-                 axis: np.ndarray | None = None) -> None:
-    """Write ``text`` a few points from ``point``, away from ``center`` and beside ``axis`` (not along it).
+def _label_direction(point: np.ndarray, center: np.ndarray, axis: np.ndarray | None) -> np.ndarray:
+    """Unit direction (2,) to write a point's label in: away from ``center`` and beside ``axis`` (not along it).
 
     Beside, because the axis labels sit at the ends of the axes and the F segments run along them.
     """
@@ -139,11 +151,66 @@ def _label_point(ax: Any, point: np.ndarray, center: np.ndarray, text: str,
         side = np.dot(away, normal)
         # beside the axis, leaning towards the origin: the axis labels sit at the far ends
         away = -0.35 * np.sign(np.dot(point, u)) * u + (1.0 if side >= 0 else -1.0) * normal
-    away = away / max(np.linalg.norm(away), 1e-300)
-    ax.annotate(text, xy=point, xytext=10.0 * away, textcoords="offset points", fontsize=style.FONT_NORMAL,
-                ha="left" if away[0] > 0.35 else "right" if away[0] < -0.35 else "center",
-                va="bottom" if away[1] > 0.35 else "top" if away[1] < -0.35 else "center", color=style.INK,
-                zorder=6)
+    return away / max(np.linalg.norm(away), 1e-300)
+
+
+# tried in turn from a label's own direction (degrees): the first whose box is clear of the others wins
+_TURNS = (0.0, 40.0, -40.0, 80.0, -80.0, 120.0, -120.0, 160.0, -160.0)
+
+
+def _label_points(ax: Any, labels: list[tuple[np.ndarray, str, np.ndarray | None]], center: np.ndarray,
+                  unlabelled: list[np.ndarray] = ()) -> None:
+    """Write each ``(point, text, axis)`` label 10 pt from its point (see :func:`_label_direction`), turned
+    as little as needed to keep it clear of the labels already written (the axes' too) and of the other points
+    (``unlabelled`` ones, such as the origin, included).
+
+    A label must also sit nearer its own point than any other, or a reader pairs it with the wrong one.
+    Call it with the view (limits, aspect) set: the boxes are measured on the figure as it stands (a layout
+    run here would be one of a half-drawn figure, which a constrained layout does not undo: it is left to
+    the finished figure, and with the Axes grown by it the points only move apart).
+    """
+    fig = ax.figure
+    ax.apply_aspect()
+    get = getattr(fig.canvas, "get_renderer", None)
+    renderer = get() if get is not None else fig._get_renderer()
+    pt = fig.dpi / 72.0
+    grow = np.array([-1.5, -1.5, 1.5, 1.5]) * pt
+
+    def box(extent: Any) -> np.ndarray:
+        return np.array([extent.x0, extent.y0, extent.x1, extent.y1])
+
+    taken = [box(text.get_window_extent(renderer)) for text in ax.texts if text.get_visible() and text.get_text()]
+    marker = 3.0 * pt  # a node's dot, radius with a little room
+    centres = ax.transData.transform([point for point, _, _ in labels] + list(unlabelled))
+    dots = [np.r_[xy - marker, xy + marker] for xy in centres]
+    for index, (point, text, axis) in enumerate(labels):
+        own = _label_direction(point, center, axis)
+        best: tuple[float, Any] | None = None
+        for turn in np.radians(_TURNS):
+            c, s = np.cos(turn), np.sin(turn)
+            away = np.array([c * own[0] - s * own[1], s * own[0] + c * own[1]])
+            annotation = ax.annotate(text, xy=point, xytext=10.0 * away, textcoords="offset points",
+                                     fontsize=style.FONT_NORMAL, color=style.INK, zorder=6,
+                                     ha="left" if away[0] > 0.35 else "right" if away[0] < -0.35 else "center",
+                                     va="bottom" if away[1] > 0.35 else "top" if away[1] < -0.35 else "center")
+            here = box(annotation.get_window_extent(renderer)) + grow
+            others = taken + [dot for j, dot in enumerate(dots) if j != index]
+            overlap = sum(max(0.0, min(here[2], b[2]) - max(here[0], b[0]))
+                          * max(0.0, min(here[3], b[3]) - max(here[1], b[1])) for b in others)
+            # the box's gap to each point: its own must be the nearest
+            gaps = np.hypot(np.maximum(0.0, np.maximum(here[0] - centres[:, 0], centres[:, 0] - here[2])),
+                            np.maximum(0.0, np.maximum(here[1] - centres[:, 1], centres[:, 1] - here[3])))
+            if len(gaps) > 1 and gaps[index] >= np.delete(gaps, index).min():
+                overlap += 1e6
+            if best is None or overlap < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (overlap, annotation)
+            else:
+                annotation.remove()
+            if overlap == 0.0:
+                break
+        taken.append(box(best[1].get_window_extent(renderer)))
 
 
 def _folded_pieces(solution: Solution, quantity: str, fold: Hodograph) -> list[tuple[HodographPiece, np.ndarray]]:
@@ -229,12 +296,17 @@ def plot_hodograph(solution: Solution | Stack, quantity: str = "accumulation", a
             ax.plot(points[[0, -1], 0], points[[0, -1], 1], ls="none", marker="o", ms=3.2, color=color, zorder=4)
 
     if quantity == "accumulation":
-        nodes = [(k, scale(point), axis) for k, point, axis in _node_points(solution, fold)]
-        center = np.mean([point for _, point, _ in nodes], axis=0)
-        for k, point, axis in nodes:
-            ax.plot(*point, marker="o", ms=5, color=style.INK, zorder=5)
-            if np.linalg.norm(point) > 0.015 * size:  # nodes at the origin (reservoirs) stay unlabelled
-                _label_point(ax, point, center, rf"$\mu_{{{k}}}$", axis)
+        marks = [(node, [(scale(point), text, axis) for point, text, axis in points])
+                 for node, points in _node_marks(solution, fold)]
+        for node, points in marks:
+            # one artist per node; at a resistive interface its two sides joined by a thin dashed line: the jump
+            xy = np.array([point for point, _, _ in points])
+            ax.plot(xy[:, 0], xy[:, 1], marker="o", ms=5, color=style.INK, lw=0.8, ls=(0, (2, 1.5)), zorder=5,
+                    gid=f"node:{node.node}")
+        # nodes at the origin (reservoirs) stay unlabelled; the labels are written once the view is set
+        everywhere = [label for _, points in marks for label in points]
+        node_labels = [label for label in everywhere if np.linalg.norm(label[0]) > 0.015 * size]
+        unlabelled = [np.zeros(2)] + [point for point, _, _ in everywhere if np.linalg.norm(point) <= 0.015 * size]
     for k, tail, head in arrows:
         ax.annotate("", xy=head, xytext=tail,
                     arrowprops=dict(arrowstyle="-|>", color=style.PURPLE, lw=1.6, shrinkA=0, shrinkB=0,
@@ -252,6 +324,9 @@ def plot_hodograph(solution: Solution | Stack, quantity: str = "accumulation", a
     ax.set_ylim(box[2], box[3])
     ax.set_aspect("equal", adjustable="box")
     _frame_labels(ax, solution, quantity, scale)
+    if quantity == "accumulation" and node_labels:
+        center = np.mean([point for _, points in marks for point, _, _ in points], axis=0)
+        _label_points(ax, node_labels, center, unlabelled)
     if legend:
         kinds = {piece.kind for piece, _ in pieces}
         handles = [Line2D([], [], color=style.CURVE["F"], lw=2.4, label="F (on its axis)")] if "F" in kinds else []
@@ -318,8 +393,15 @@ def plot_hodograph_3d(solution: Solution | Stack, quantity: str = "accumulation"
     for piece in pieces:
         ax.plot(*piece.points.T, color=style.CURVE[piece.kind], lw=2.2 if piece.kind == "F" else 1.6,
                 ls=(0, (4, 2)) if piece.lead else "-")
-    if quantity == "accumulation":
+    if quantity == "accumulation":  # mu_s at every node (mu^- at an interface), then the interfaces' mu^+, joined
+        # to their mu^- by a thin dashed line (the jump)
+        resistive = sorted(solution.arrays.interfaces)
         ax.scatter(*scale(solution.accumulation).T, color=style.INK, s=12, depthshade=False)
+        if resistive:
+            ax.scatter(*scale(solution.accumulation_right[resistive]).T, color=style.INK, s=12, depthshade=False)
+        for k in resistive:
+            ax.plot(*scale(np.array([solution.accumulation[k], solution.accumulation_right[k]])).T, color=style.INK,
+                    lw=0.8, ls=(0, (2, 1.5)))
     ax.scatter([0], [0], [0], marker="+", color=style.INK, s=40, depthshade=False)
     symbol = style.SYMBOL[quantity] if scale.reduced else style.SI_SYMBOL[quantity]
     unit = "" if scale.reduced else f" ({scale.unit})"

@@ -86,13 +86,13 @@ def sample(solution: Solution, quantity: str, samples: int = _SAMPLES) -> list[S
         segments.append(Segment("left", -1, x, values))
     for i in range(len(solution.stack.layers)):
         x = np.linspace(nodes[i], nodes[i + 1], samples)
-        inner = x.copy()
-        inner[-1] = np.nextafter(inner[-1], -np.inf)
+        inner = x.copy()  # both faces from inside the layer: mu_s and mu_0 jump across a resistive interface
+        inner[0], inner[-1] = np.nextafter(inner[0], np.inf), np.nextafter(inner[-1], -np.inf)
         values = evaluate(inner)
         if quantity == "spin_current":
             values[0], values[-1] = solution.spin_current_left[i], solution.spin_current_right[i]
-        elif quantity == "accumulation":
-            values[0], values[-1] = solution.accumulation[i], solution.accumulation[i + 1]
+        elif quantity == "accumulation":  # the layer's side of each face: mu^+ of its left node, mu^- of its right
+            values[0], values[-1] = solution.accumulation_right[i], solution.accumulation[i + 1]
         segments.append(Segment("layer", i, x, values))
     if isinstance(solution.stack.right, Lead):
         end = float(nodes[-1])
