@@ -249,6 +249,31 @@ def test_inputs_that_do_not_fit_the_batch_are_refused_by_name():
     assert batched.efficiency(np.linspace(0.0, 1.0, 11)).g1.shape == (11,)
 
 
+def test_huge_angles_in_degrees_keep_their_meaning():
+    """fmod(theta, 360) is exact: 1e20 degrees is 1e20 mod 360 = 80 degrees, not NaN or a rounded quadrant."""
+    prepared = finalize(seed_stack())
+    huge = np.array([1e20, 1e100, -1e300, 30.0])
+    reduced = np.fmod(huge, 360.0)
+    got, want = prepared.efficiency(huge), prepared.efficiency(reduced)
+    np.testing.assert_array_equal(got.g1, want.g1)
+    np.testing.assert_array_equal(got.g2, want.g2)
+    assert np.isfinite(got.g1).all()
+    np.testing.assert_array_equal(efficiency(seed_stack(), huge).g2, want.g2)
+    np.testing.assert_array_equal(with_angle(seed_stack(), 1e20).layers[2].magnetization,
+                                  with_angle(seed_stack(), float(np.fmod(1e20, 360.0))).layers[2].magnetization)
+
+
+def test_complex_and_text_inputs_are_refused_by_name():
+    prepared = finalize(seed_stack())
+    for call, name in ((lambda: prepared.torques([[0, 0, 1 + 0.5j], [1j, 1, 0]]), "magnetizations"),
+                       (lambda: prepared.torques(np.array([[0, 0, 1], [1, 0, 0]], dtype=complex)), "magnetizations"),
+                       (lambda: prepared.solve(current=1j), "current"), (lambda: prepared.efficiency(1j), "theta"),
+                       (lambda: prepared.efficiency("abc"), "theta"), (lambda: prepared.solve("abc"), "magnetizations"),
+                       (lambda: prepared.solve([[0, 0, 1], [1, 0]]), "magnetizations")):
+        with pytest.raises(ss.SpinstackError, match=f"^{name}"):
+            call()
+
+
 def test_named_directions_and_outputs():
     prepared = finalize(seed_stack())
     np.testing.assert_array_equal(prepared.torques(["+z", "normal"]), prepared.torques([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]))

@@ -86,6 +86,19 @@ def test_import_spinstack_imports_only_the_facade():
     assert spinstack_modules(modules) == {"spinstack", "spinstack._lazy"}
 
 
+def test_subpackages_are_attributes_after_import_spinstack():
+    """`import spinstack as ss; ss.analysis.efficiency` works in a fresh interpreter (the README's spelling),
+    importing the subpackage at that first use."""
+    modules = modules_after("""
+        import spinstack as ss
+        for name in ("analysis", "io", "model", "plot", "si", "solver", "units"):
+            assert getattr(ss, name).__name__ == "spinstack." + name
+        assert callable(ss.analysis.efficiency)
+        _report()
+    """)
+    assert "spinstack.analysis.efficiencies" in modules
+
+
 def test_help_imports_click_and_the_command_line_only():
     for arguments in (["--help"], ["--version"], ["solve", "--help"]):
         modules = command_modules(*arguments)
@@ -134,7 +147,12 @@ def test_every_exported_name_resolves_and_is_listed(package):
     module = importlib.import_module(package)
     table = _lazy.exported_names(module.__file__)  # empty for a package that imports its names eagerly
     exported = getattr(module, "__all__", ())
-    assert set(table) <= set(exported), "an export missing from __all__"
+    # every exported object is in __all__; subpackages are attributes (spinstack.analysis) but not in __all__,
+    # so that `from spinstack import *` does not import figures and sweeps
+    assert {name for name, (_, attribute) in table.items() if attribute} <= set(exported), "an export missing from __all__"
+    for name, (submodule, attribute) in table.items():
+        if not attribute:
+            assert getattr(module, name) is importlib.import_module(f"{package}.{submodule}")
     listed = dir(module)
     for name in exported:
         assert name in listed, name

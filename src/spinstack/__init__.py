@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ._lazy import exports
 
 if TYPE_CHECKING:  # the table of re-exports (read by _lazy.exports; imported only when a name is used)
+    from . import analysis, io, model, plot, si, solver, units  # subpackages as attributes: spinstack.analysis
     from .errors import SpinstackError, StackError
     from .io.stackfile import load_stack
     from .model import Ferromagnet, Insulator, Interface, Layer, Lead, Normal, Open, Reservoir, Stack, direction, polar

@@ -117,18 +117,26 @@ def rotation_basis(m1: np.ndarray, m2: np.ndarray) -> tuple[np.ndarray, np.ndarr
     length = np.linalg.norm(normal, axis=-1, keepdims=True)
     collinear = length < 1e-12
     if not collinear.any():  # the fallback plane costs five passes over a batch: only where it is used
-        return m1, normal / length
+        return m1, _orthogonal(m1, normal / length)
     helper = np.eye(3)[np.argmin(np.abs(m1), axis=-1)]
     fallback = helper - dot(m1, helper)[..., None] * m1
     fallback = fallback / np.linalg.norm(fallback, axis=-1, keepdims=True)
-    return m1, np.where(collinear, fallback, normal / np.where(collinear, 1.0, length))
+    return m1, _orthogonal(m1, np.where(collinear, fallback, normal / np.where(collinear, 1.0, length)))
+
+
+def _orthogonal(m1: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """e made normal to m1 once more: for m2 within ~1e-7 of m1 the first pass leaves e off by ~eps/|m2 - m1|
+    (5e-10 at 4e-7), and cos m1 + sin e would not be a unit vector to that amount (Gram-Schmidt, twice)."""
+    e = e - dot(m1, e)[..., None] * m1
+    return e / np.linalg.norm(e, axis=-1, keepdims=True)
 
 
 def turned(m1: np.ndarray, e: np.ndarray, theta: ArrayLike, degrees: bool = True) -> np.ndarray:
     """m1 turned by ``theta`` towards e: cos theta m1 + sin theta e, shape ``broadcast(theta, m1[..., 0],
     e[..., 0]) + (3,)``, read-only.  Exact zeros of cos at +-90 degrees and of sin at 0 and +-180 degrees keep
     collinear configurations exactly collinear."""
-    angle = np.deg2rad(np.asarray(theta, dtype=float)) if degrees else np.asarray(theta, dtype=float)
+    # fmod by 360 is exact: a huge angle in degrees keeps its meaning (deg2rad first would not)
+    angle = np.deg2rad(np.fmod(np.asarray(theta, dtype=float), 360.0)) if degrees else np.asarray(theta, dtype=float)
     cosine, sine = np.cos(angle), np.sin(angle)
     if angle.ndim == 0:
         cosine = 0.0 if abs(angle) == np.pi / 2 else cosine
@@ -146,6 +154,11 @@ def turned(m1: np.ndarray, e: np.ndarray, theta: ArrayLike, degrees: bool = True
         column += sine * e[..., component]
     out.flags.writeable = False  # fresh and read-only: a Layer keeps it without a copy
     return out
+
+
+# |theta| in degrees below which the kernel's reduction by multiples of 90 is exact (n = theta / 90 an
+# integer well inside 2^53); larger angles are first reduced by fmod(theta, 360), which is exact
+_EXACT_TURNS = 1e12
 
 
 # ------------------------------------------------------------------ results
@@ -274,9 +287,10 @@ class PreparedStack:
                               for index, item in enumerate(magnetizations)]
         if isinstance(magnetizations, (list, tuple)) and len(magnetizations) == count and count and \
                 any(np.ndim(item) >= 2 for item in magnetizations):
-            magnetizations = np.stack(np.broadcast_arrays(*(np.asarray(item, dtype=float) for item in magnetizations)),
+            magnetizations = np.stack(np.broadcast_arrays(*(self._real(item, f"magnetizations[{index}]")
+                                                             for index, item in enumerate(magnetizations))),
                                       axis=-2)
-        m = np.asarray(magnetizations, dtype=float)
+        m = self._real(magnetizations, "magnetizations")
         if m.ndim < 2 or m.shape[-2:] != (count, 3):
             raise SpinstackError(f"magnetizations must have shape (..., {count}, 3) (one unit vector per F layer, "
                                  f"layers {list(self.ferromagnets)}), got shape {m.shape}")
@@ -306,6 +320,17 @@ class PreparedStack:
             raise SpinstackError(f"{what} of shape {shape} does not broadcast with the stack's batch shape "
                                  f"{self.batch_shape} (its parameters are arrays of that shape)") from None
 
+    @staticmethod
+    def _real(value: ArrayLike, what: str) -> np.ndarray:
+        """``value`` as a float array, or a SpinstackError naming ``what`` (complex, text, ragged input)."""
+        try:
+            array = np.asarray(value)
+            if array.dtype.kind not in "biuf":  # complex, text, objects: refused, not truncated or parsed
+                raise TypeError(f"got {value!r}"[:200])
+            return array.astype(float, copy=False)
+        except (TypeError, ValueError) as error:
+            raise SpinstackError(f"{what} must be real numbers of one shape ({error})"[:300]) from None
+
     def _together(self, m: np.ndarray, j0: np.ndarray) -> None:
         """Refuse magnetizations and a drive whose configurations do not broadcast together."""
         try:
@@ -318,7 +343,7 @@ class PreparedStack:
         """j0 in model units: the stack's own, or ``current`` (j0, or J in A/m^2 for an SI stack)."""
         if current is None:
             return self._j0
-        value = np.asarray(current, dtype=float)
+        value = self._real(current, "current")
         if not np.isfinite(value).all():
             raise SpinstackError(f"current must be finite, got {current!r}")
         self._configurations(value.shape, "current")
@@ -390,9 +415,10 @@ class PreparedStack:
             found = kernels.run(self._by_magnetizations, mvary=flat, torque=True, accumulation=True, resistance=True)
             shape = m.shape[:-2]
             spin = found["spin_resistance"].reshape(shape)
+            every = np.broadcast_shapes(j0.shape, shape)  # the configurations: magnetizations x drives
             outputs = Outputs(_driven(j0, found["torque"].reshape(shape + (self._n_layers, 3))),
                               _driven(j0, found["accumulation"].reshape(shape + (self._n_layers + 1, 3))),
-                              np.asarray(self._ohmic + spin), spin, np.broadcast_to(j0, np.broadcast_shapes(j0.shape, shape)))
+                              _fresh(self._ohmic + spin, every), _fresh(spin, every), _fresh(j0, every))
         else:
             outputs = self._fallback(m, j0)
         if not self._si:
@@ -415,9 +441,9 @@ class PreparedStack:
             torque, accumulation = torque + field.torque, accumulation + field.accumulation
         r = spin = None
         if self._resistance_problem is None:
-            r, spin = (np.broadcast_to(value, arrays.batch_shape) for value in resistance_area(arrays, unit))
-        return Outputs(np.broadcast_to(torque, shape + (self._n_layers, 3)),
-                       np.broadcast_to(accumulation, shape + (self._n_layers + 1, 3)), r, spin, np.broadcast_to(j0, shape))
+            r, spin = (_fresh(value, shape) for value in resistance_area(arrays, unit))
+        return Outputs(_fresh(torque, shape + (self._n_layers, 3)), _fresh(accumulation, shape + (self._n_layers + 1, 3)),
+                       r, spin, _fresh(j0, shape))
 
     def efficiency(self, theta: ArrayLike, *, degrees: bool = True) -> Efficiency:
         """g1, g2 (and the field-like parts) with m2 turned to ``theta`` from m1, in the plane of m1 and the
@@ -441,7 +467,7 @@ class PreparedStack:
         """
         if self._efficiency_problem is not None:
             raise SpinstackError(self._efficiency_problem)
-        angles = np.asarray(theta, dtype=float)
+        angles = self._real(theta, "theta")
         if not np.isfinite(angles).all():
             raise SpinstackError(f"theta must be finite (angles between m1 and m2 in {'degrees' if degrees else 'radians'})")
         self._configurations(angles.shape, "theta")
@@ -449,6 +475,8 @@ class PreparedStack:
         if not self.compiled:
             return efficiency_of_arrays(self._with_angles(angles, degrees), first, second)
         flat = np.ascontiguousarray(angles.reshape(-1))
+        if degrees and flat.size and np.abs(flat).max() > _EXACT_TURNS:  # the kernel's reduction by 90 is exact below
+            flat = np.fmod(flat, 360.0)  # (exact)
         table, plane = self._by_angles
         found = kernels.run(table, angles=flat, plane=plane, degrees=degrees, pair=(first, second),
                             degenerate_sine=DEGENERATE_SINE)
@@ -469,6 +497,11 @@ class PreparedStack:
         m2 = turned(m1, e, angles, degrees)
         m = np.stack(np.broadcast_arrays(np.broadcast_to(m1, m2.shape), m2), axis=-2)
         return self._with_magnetizations(m)
+
+
+def _fresh(value: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
+    """``value`` broadcast to ``shape`` as a new writable array (every path returns arrays of one kind)."""
+    return np.array(np.broadcast_to(value, shape))
 
 
 def _driven(j0: np.ndarray, per_unit: np.ndarray) -> np.ndarray:

@@ -37,7 +37,8 @@ ANGLES = [np.linspace(-360.0, 360.0, 20_001), np.array([0.0, -0.0, 90.0, -90.0, 
 
 def _first_writing(stack: ss.Stack, theta) -> np.ndarray:
     m1, e = rotation_plane(stack)
-    angle = np.deg2rad(np.asarray(theta, dtype=float))[..., None]
+    # degrees reduced by 360 first (exact), so that 360 k + a turns exactly as a (sin 360 = 0, not 2.4e-16)
+    angle = np.deg2rad(np.fmod(np.asarray(theta, dtype=float), 360.0))[..., None]
     cosine = np.where(np.isin(angle, [np.pi / 2, -np.pi / 2]), 0.0, np.cos(angle))
     sine = np.where(np.isin(angle, [0.0, np.pi, -np.pi]), 0.0, np.sin(angle))
     return cosine * m1 + sine * e

@@ -31,6 +31,7 @@ import numpy as np
 import pytest
 
 import spinstack as ss
+from spinstack.solver import kernels
 from spinstack.prepared import stack_arrays
 from spinstack.solver import applicable_backends, backend_names
 
@@ -679,7 +680,10 @@ def test_torques_keep_their_relative_precision(case, backend):
     F1, F2 = (ss.Ferromagnet(f"F{i}", base[f"D{i}"], base[f"p{i}"], base[f"l{i}"]) for i in (1, 2))
     stack = ss.Stack([ss.Layer(F1, base["d1"], m1), ss.Layer(ss.Normal("N", base["DN"], base["lN"]), base["dN"]),
                       ss.Layer(F2, base["d2"], m2)])
-    if backend not in applicable_backends(stack_arrays(stack)):
+    arrays = stack_arrays(stack)
+    if backend not in applicable_backends(arrays):
+        if backend in ("compiled", "banded", "banded-numba") and kernels.stiff_layer(arrays) is not None:
+            pytest.skip(f"{backend} leaves a stiff thin layer to the numpy and linked steps")
         pytest.skip(f"{backend} does not take the stack (numba is not installed)")
     solution = ss.solve(stack, backend=backend)
     _, _, g1, g2 = (float(v) for v in seed_closed_form(**base, cos_theta=float(m1 @ m2)))

@@ -97,3 +97,33 @@ def test_a_thin_magnet_between_open_faces_is_finite_and_conserves_spin(coherence
     stiffness = max(1.0, abs(complex(coherent.lead_stiffness(solution.arrays.layers[1]))) if coherence else 1.0)
     rounding = 64 * EPS * stiffness * float(np.abs(solution.accumulation).max())
     np.testing.assert_allclose(balance, 0.0, atol=1e-12 + rounding)
+
+
+# A thin F between N layers (the review of issue 14): the compiled chain kernel and the banded solves form
+# Gc and Gs ~ D / 2d of the thin layer side by side and lose ~eps x its stiffness contrast with the
+# neighbours; the dispatch leaves such stacks to the numpy and linked steps.  Reference: one numpy solve per
+# configuration (whose thin steps are exact to ~1e-16 here against a 60-digit solve, tests/solver/test_extremes.py).
+@pytest.mark.parametrize("d", [2e-12, 2e-9, 2e-6, 2e-3])
+def test_a_thin_magnet_between_normal_layers_keeps_its_precision_through_every_door(d):
+    from spinstack.analysis import efficiency, with_angle
+
+    F, N = ss.Ferromagnet("F", D=1.0, p=0.5, l=2.0), ss.Normal("N", D=3.0, l=10.0)
+    stack = ss.Stack([ss.Layer(N, 5.0), ss.Layer(F, d, [0, 0, 1]), ss.Layer(N, 5.0), ss.Layer(F, d, [0, 1, 0]),
+                      ss.Layer(N, 5.0)])
+    theta = np.array([20.0, 60.0, 120.0, 170.0])
+    singles = [ss.solve(with_angle(stack, angle), backend="numpy") for angle in theta]
+    torque = np.array([s.torque for s in singles])
+    scale = np.abs(torque).max()
+    g1, g2 = (np.array([getattr(s.efficiency(), name) for s in singles]) for name in ("g1", "g2"))
+    batched = ss.solve(with_angle(stack, theta))  # a batch: the dispatch's choice
+    np.testing.assert_allclose(batched.torque, torque, rtol=0, atol=2e-13 * scale)
+    for values in (efficiency(stack, theta), ss.finalize(stack).efficiency(theta), batched.efficiency()):
+        np.testing.assert_allclose(values.g1, g1, rtol=2e-13)
+        np.testing.assert_allclose(values.g2, g2, rtol=2e-13)
+    m = np.stack([np.broadcast_to([0.0, 0.0, 1.0], (4, 3)), ss.polar(theta, 90.0)], axis=-2)  # the with_angle plane
+    np.testing.assert_allclose(ss.finalize(stack).torques(m), torque, rtol=0, atol=2e-13 * scale)
+    # one long stack (the banded and linked backends): the same thin magnets repeated
+    long = ss.Stack([ss.Layer(N, 5.0)] + [ss.Layer(F, d, ss.polar(30.0 * k, 10.0 * k)) if k % 2 else ss.Layer(N, 5.0)
+                                          for k in range(1, 12)])
+    reference = ss.solve(long, backend="numpy").torque
+    np.testing.assert_allclose(ss.solve(long).torque, reference, rtol=0, atol=2e-13 * np.abs(reference).max())

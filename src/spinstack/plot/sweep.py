@@ -169,7 +169,7 @@ def plot_sweep(dataset: Any, variable: Any = None, ax: Any = None, select: Mappi
     ----------
     dataset
         An :class:`xarray.Dataset` from :func:`spinstack.sweep` or
-        :func:`spinstack.sweep.open_sweep`.
+        :func:`spinstack.sweeps.open_sweep`.
     variable
         A variable name (default: :func:`default_variable`) or a
         DataArray already cut down (``ds.torque.sel(layer=2, component="x")``).

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import banded, chain, compiled, linked
+from . import banded, chain, compiled, kernels, linked
 from .arrays import StackArrays
 from .elimination import eliminate
 from .readout import UnitSolution
@@ -164,7 +164,12 @@ def _banded_refusal(arrays: StackArrays, drive: str) -> str | None:
     if arrays.interfaces:
         return (f"it needs transparent nodes and this stack has resistive interfaces at nodes {sorted(arrays.interfaces)} "
                 "(the 'linked' or 'numpy' backend takes them)")
-    return _layerwise_refusal(arrays, drive)
+    refusal = _layerwise_refusal(arrays, drive)
+    if refusal is None and (thin := kernels.stiff_layer(arrays)) is not None:
+        # its blocks hold Gc and Gs ~ D / 2d side by side: ~eps x the contrast is lost (linked's steps keep it)
+        return (f"it loses ~eps x the stiffness contrast of a thin layer and its neighbours, above "
+                f"{kernels.STIFFNESS_CONTRAST:g} at layers[{thin}] (the 'linked' backend keeps it exact)")
+    return refusal
 
 
 def _compiled_refusal(refusal: Callable[[StackArrays, str], str | None]) -> Callable[[StackArrays, str], str | None]:
@@ -178,7 +183,10 @@ def _long_transparent(arrays: StackArrays, drive: str) -> bool:
 
 
 def _long_resistive(arrays: StackArrays, drive: str) -> bool:
-    return len(arrays.layers) > LONG_STACK and bool(arrays.interfaces)
+    """A long stack with resistive interfaces, or with a layer too thin for the banded solve."""
+    if len(arrays.layers) <= LONG_STACK:
+        return False
+    return bool(arrays.interfaces) or (arrays.batch_shape == () and kernels.stiff_layer(arrays) is not None)
 
 
 register(Backend("numpy", lambda arrays, drive: None, _solve_numpy, lambda arrays, drive: True))

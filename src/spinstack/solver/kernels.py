@@ -41,6 +41,28 @@ _CHUNK = 2048
 SERIAL_BELOW = 4096
 # the thinnest layer (d / l) the field drive takes beside an open end: error ~ 2 eps / (d/l)^2 <= 32 eps
 _THIN = 0.25
+# Gc of a layer over that of a neighbour (or of a lead) above which the plain elimination is left to the
+# numpy backend's thin steps: it forms Gc and Gs ~ D / 2d of a thin layer side by side and loses ~eps times
+# this contrast of the torques beside it (1e-13 at this bound; 1e-7 for a 1e-9 l thin F between N layers)
+STIFFNESS_CONTRAST = 1e3
+
+
+def stiff_layer(arrays: StackArrays) -> int | None:
+    """The first layer whose stiffness Gc exceeds a neighbour's (layer or lead: D / 2l) by more than
+    :data:`STIFFNESS_CONTRAST` in some configuration, or None (a neighbour of zero stiffness, an l = inf lead,
+    takes no current to lose precision against and is not compared)."""
+    stiffness = [None if arrays.left is None else lead_stiffness(arrays.left)]
+    stiffness += [layer_stiffness(layer)[0] for layer in arrays.layers]
+    stiffness.append(None if arrays.right is None else lead_stiffness(arrays.right))
+    for index in range(1, len(stiffness) - 1):
+        own = stiffness[index]
+        for neighbour in (stiffness[index - 1], stiffness[index + 1]):
+            if neighbour is None:
+                continue
+            with np.errstate(over="ignore", invalid="ignore"):  # inf * 1e3 and inf > inf are answers here
+                if np.any((neighbour > 0) & (own > STIFFNESS_CONTRAST * neighbour)):
+                    return index - 1
+    return None
 
 
 # ------------------------------------------------------------------ the chain kernel
@@ -564,6 +586,9 @@ def refusal(arrays: StackArrays, drive: str = "current") -> str | None:
         return "it assumes full absorption of transverse spin at F faces, and this stack has l_J or l_phi (MODEL.md 8e)"
     if drive == "current" and arrays.boundaries:
         return "its current drive runs between reservoirs and leads, and this stack has an open or insulator end (MODEL.md 8d)"
+    if (thin := stiff_layer(arrays)) is not None:
+        return (f"it loses ~eps x the stiffness contrast of a thin layer and its neighbours, above {STIFFNESS_CONTRAST:g} "
+                f"at layers[{thin}] (the numpy backend's thin steps keep it exact)")
     if drive == "field":
         if arrays.eps is None:
             return "this stack has no in-plane field to drive it"
