@@ -29,6 +29,7 @@ import numpy as np
 from .arrays import StackArrays
 from .compiled import AVAILABLE, invert3, njit, prange
 from .hyperbolic import _x_over_one_minus_exp as _x_over_one_minus_exp_array
+from .hyperbolic import x_coth_x
 from . import system
 from .twoports import layer_stiffness, lead_stiffness, spin_hall_source
 
@@ -51,9 +52,19 @@ def stiff_layer(arrays: StackArrays) -> int | None:
     """The first layer whose stiffness Gc exceeds a neighbour's (layer or lead: D / 2l) by more than
     :data:`STIFFNESS_CONTRAST` in some configuration, or None (a neighbour of zero stiffness, an l = inf lead,
     takes no current to lose precision against and is not compared)."""
-    stiffness = [None if arrays.left is None else lead_stiffness(arrays.left)]
-    stiffness += [layer_stiffness(layer)[0] for layer in arrays.layers]
-    stiffness.append(None if arrays.right is None else lead_stiffness(arrays.right))
+    left = None if arrays.left is None else lead_stiffness(arrays.left)
+    right = None if arrays.right is None else lead_stiffness(arrays.right)
+    if arrays.batch_shape == () and not arrays.columns["complex"]:  # one configuration: all layers at once
+        columns = arrays.columns  # (a long stack: a Python step per layer would cost more than its solve)
+        gc = columns["D"] / (2.0 * columns["thickness"]) * x_coth_x(columns["thickness"] / columns["l"])
+        outer = np.array([np.nan if left is None else float(left), np.nan if right is None else float(right)])
+        chain = np.concatenate([outer[:1], gc, outer[1:]])
+        with np.errstate(over="ignore", invalid="ignore"):
+            stiff = ((chain[:-2] > 0) & (gc > STIFFNESS_CONTRAST * chain[:-2])) | \
+                ((chain[2:] > 0) & (gc > STIFFNESS_CONTRAST * chain[2:]))
+        found = np.flatnonzero(stiff)
+        return int(found[0]) if found.size else None
+    stiffness = [left] + [layer_stiffness(layer)[0] for layer in arrays.layers] + [right]
     for index in range(1, len(stiffness) - 1):
         own = stiffness[index]
         for neighbour in (stiffness[index - 1], stiffness[index + 1]):
