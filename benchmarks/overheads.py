@@ -23,20 +23,11 @@ import numpy as np
 
 import spinstack as ss
 from spinstack.analysis import efficiency, with_angle
+from solver import closed_form, seed_stack  # noqa: E402  (benchmarks/solver.py: the shared reference)
+from solver import timed as best  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "seed-fnf.toml"
-
-
-def best(function, repeats: int = 5) -> tuple[float, float]:
-    """(wall, cpu) seconds, each the smallest of ``repeats`` runs."""
-    wall, cpu = [], []
-    for _ in range(repeats):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        function()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return min(wall), min(cpu)
 
 
 def per_call(function, repeats: int = 400) -> float:
@@ -47,22 +38,6 @@ def per_call(function, repeats: int = 400) -> float:
         function()
         times.append(time.perf_counter() - start)
     return sorted(times)[repeats // 10]
-
-
-def seed_stack(theta=60.0) -> ss.Stack:
-    F1, F2, N = ss.Ferromagnet("F1", 1.0, 0.5, 2.0), ss.Ferromagnet("F2", 1.0, 0.5, 2.0), ss.Normal("N", 3.0, 10.0)
-    return ss.Stack([ss.Layer(F1, 1.5, [0, 0, 1]), ss.Layer(N, 2.0), ss.Layer(F2, 1.5, ss.polar(theta))])
-
-
-def closed_form(theta_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Seed eq. (14) and Appendix II in plain numpy for the seed stack (the reference)."""
-    theta = np.deg2rad(theta_deg)
-    g_tilde = lambda D, l, d: D / (2 * l) / np.tanh(d / l)  # noqa: E731
-    A1 = g_tilde(1.0, 2.0, 1.5) + g_tilde(3.0, 10.0, 2.0)
-    B = g_tilde(3.0, 10.0, 2.0) / np.cosh(2.0 / 10.0)
-    c = np.cos(theta)
-    det = A1 * A1 - B**2 * c**2
-    return B * (A1 * 0.5 - B * c * 0.5) / det, B * (A1 * 0.5 - B * c * 0.5) / det
 
 
 def row(name: str, figure: tuple[float, float], reference: tuple[float, float], note: str = "") -> None:
