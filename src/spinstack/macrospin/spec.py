@@ -299,20 +299,24 @@ class Macrospins:
         return np.stack(columns, axis=-2)
 
     def current_at(self, t: ArrayLike) -> np.ndarray:
-        """The drive J(t), A/m^2: the constant current, or the waveform interpolated linearly (held constant
-        before its first and after its last time).  Shape ``np.shape(t) + current shape``."""
+        """The drive J(t), A/m^2, element by element: ``t`` broadcasts with the current's own shape (one time per
+        ensemble member, or one time for all).  The constant current, or the waveform interpolated linearly
+        (held at its first value before its first time and at its last after its last)."""
         t = np.asarray(t, dtype=float)
         if self.waveform is None:
-            return np.broadcast_to(self.current, t.shape + self.current.shape).copy()
+            return np.broadcast_to(self.current, np.broadcast_shapes(t.shape, self.current.shape)).copy()
         times, values = self.waveform
-        clipped = np.clip(t, times[0], times[-1])
-        segment = np.clip(np.searchsorted(times, clipped, side="right") - 1, 0, len(times) - 2) if len(times) > 1 \
-            else np.zeros(t.shape, dtype=int)
+        shape = np.broadcast_shapes(t.shape, values.shape[1:])
         if len(times) == 1:
-            return np.broadcast_to(values[0], t.shape + values.shape[1:]).copy()
-        start, end = times[segment], times[segment + 1]
-        weight = ((clipped - start) / (end - start)).reshape(t.shape + (1,) * (values.ndim - 1))
-        return (1 - weight) * values[segment] + weight * values[segment + 1]
+            return np.broadcast_to(values[0], shape).copy()
+        clipped = np.broadcast_to(np.clip(t, times[0], times[-1]), shape)
+        segment = np.clip(np.searchsorted(times, clipped, side="right") - 1, 0, len(times) - 2)
+        padded = values.reshape((len(times),) + (1,) * (len(shape) - values.ndim + 1) + values.shape[1:])
+        every = np.broadcast_to(padded, (len(times),) + shape)
+        low = np.take_along_axis(every, segment[None], axis=0)[0]
+        high = np.take_along_axis(every, segment[None] + 1, axis=0)[0]
+        weight = (clipped - times[segment]) / (times[segment + 1] - times[segment])
+        return (1 - weight) * low + weight * high
 
     def with_stack(self, stack: Stack) -> "Macrospins":
         """The same macrospins on another stack (validated again against it)."""
