@@ -16,14 +16,15 @@ cmtj's units and constants (read from its ``core/junction.hpp`` and ``cmtj.const
 The comparison tests the equations, not the constants: spinstack's gamma is set to cmtj's
 effective one, gamma = G / mu0_cmtj = 1.7577e11 rad/(s T), and each cmtj input is mapped so that
 every term of its right-hand side equals ours term by term (see :func:`cmtj_inputs`). With the
-textbook gamma_e instead, the phases of the two trajectories part by ~2e-3 rad per ns here.
+textbook gamma_e instead (0.18 % larger) the two trajectories of the thin-film case part by 3.5e-3 in m.
 
 Skipped (with the reason) when cmtj is not importable.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -105,9 +106,11 @@ def cmtj_trajectory(spin: Macrospin, duration: float, save_every: float, time_st
                     ) -> tuple[np.ndarray, np.ndarray]:
     """Integrate ``spin`` with cmtj's fixed-step RK4 (|m| renormalised each step).
 
-    Returns the times (s, shape (n,)) and m (shape (n, 3)). cmtj runs ``int(total / step)`` steps and
-    logs every ``int(write / step)``-th, both truncated, so both are passed half a step long; step i
-    goes from i h to (i + 1) h and is logged under time i h with the m it ends on, hence the + h.
+    Returns the times 0, save_every, 2 save_every, ... up to ``duration`` (s, shape (n,)) and m there
+    (n, 3), the times spinstack saves at. cmtj runs ``int(total / step)`` steps and logs every
+    ``int(write / step)``-th, both truncated (1e-11 / 1e-14 gives 999), and step i, from i h to (i + 1) h,
+    is logged under time i h with the m it ends on: so it logs every step (write = 1.5 h) for half a
+    step more than the duration, and m(k h) is entry k - 1.
     """
     inputs = cmtj_inputs(spin)
     demag = [cmtj.CVector(*row) for row in np.diag(spin.demagnetizing_factors)]
@@ -117,12 +120,12 @@ def cmtj_trajectory(spin: Macrospin, duration: float, save_every: float, time_st
     junction.setLayerAnisotropyDriver("free", cmtj.constantDriver(inputs["K"]))
     junction.setLayerExternalFieldDriver("free", cmtj.AxialDriver(*(cmtj.constantDriver(h) for h in inputs["H"])))
     steps, every = round(duration / time_step), round(save_every / time_step)
-    junction.runSimulation((steps + 0.5) * time_step, time_step, (every + 0.5) * time_step,
-                           solverMode=cmtj.RK4)
+    junction.runSimulation((steps + 0.5) * time_step, time_step, 1.5 * time_step, solverMode=cmtj.RK4)
     log = junction.getLog()
-    times = np.asarray(log["time"]) + time_step
-    m = np.stack([log["free_mx"], log["free_my"], log["free_mz"]], axis=-1)
-    return times, m
+    logged = np.stack([log["free_mx"], log["free_my"], log["free_mz"]], axis=-1)
+    assert len(logged) == steps and np.asarray(log["time"])[-1] == pytest.approx((steps - 1) * time_step)
+    m = np.concatenate([np.asarray(spin.m0)[None], logged[every - 1::every]])
+    return np.arange(len(m)) * every * time_step, m
 
 
 def reference_trajectory(spin: Macrospin, times: np.ndarray) -> np.ndarray:
@@ -140,11 +143,11 @@ def test_cmtj_integrates_the_model_equation_with_the_mapped_units():
     """cmtj (RK4, h = 10 fs) against an independent DOP853 integration of MODEL.md 9a over 3 ns.
 
     Tolerance 1e-10 in m (measured 1e-12): RK4's global error is ~(omega h)^4 omega t < 1e-10 at
-    f ~ 11 GHz, h = 10 fs, the reference's ~1e-11; a wrong unit map fails by far more (the 2.9e-5
-    gap between the two mu0 would put the phases ~6e-3 rad apart after 3 ns).
+    f ~ 11 GHz, h = 10 fs, the reference's ~1e-11; a wrong unit map fails by far more (passing
+    Ms_T = mu0_cmtj Ms and K unscaled, i.e. ignoring the 2.9e-5 gap between the two mu0: 2.5e-5).
     """
     times, m_cmtj = cmtj_trajectory(TILTED, duration=3e-9, save_every=1e-12)
-    assert times[0] == pytest.approx(1e-14, rel=1e-9) and times[-1] == pytest.approx(3e-9, rel=1e-9)
+    assert len(times) == 3001 and times[-1] == pytest.approx(3e-9, rel=1e-12)
     assert np.abs(np.linalg.norm(m_cmtj, axis=-1) - 1.0).max() < 1e-12
     np.testing.assert_allclose(m_cmtj, reference_trajectory(TILTED, times), rtol=0, atol=1e-10)
 
@@ -172,3 +175,59 @@ def test_cmtj_precesses_at_the_kittel_frequency():
     kittel = GAMMA / (2.0 * np.pi) * np.sqrt(b0 * (b0 + MU0 * spin.saturation_magnetization))
     assert len(crossings) > 40
     assert measured == pytest.approx(kittel, rel=5e-6)
+
+
+# ---------------------------------------------------------------------------------------------- spinstack
+# The same free layer as the Py layer (index 2) of the Co/Cu/Py valve, at J = 0: the stack only says
+# which layer moves (its torque is zero without a drive); the macrospin constants are the test's.
+
+ROOT = Path(__file__).resolve().parents[2]
+OBLIQUE = Macrospin(m0=unit([0.3, 0.2, 1.0]), easy_axis=unit([0.0, 1.0, 1.0]), demagnetizing_factors=(0.7, 0.2, 0.1),
+                    applied_field=(0.01, -0.005, 0.03), damping=0.05)
+
+
+def spinstack_run(spin: Macrospin, duration: float, save_every: float, fields=None, **tolerances):
+    """spinstack.macrospin.simulate of ``spin`` (or of one member per row of ``fields``, (n, 3) T) at J = 0."""
+    import spinstack as ss
+    from spinstack.macrospin import Macrospins, simulate
+
+    stack = ss.load_stack(ROOT / "examples" / "co-cu-py.toml")
+    spins = Macrospins(stack, free=2, Ms=spin.saturation_magnetization, alpha=spin.damping, gamma=GAMMA,
+                       K_u=spin.anisotropy, easy_axis=spin.easy_axis, demag=spin.demagnetizing_factors,
+                       field=spin.applied_field if fields is None else fields, current=0.0)
+    return simulate(stack, spins, duration=duration, save_every=save_every, initial=np.array([spin.m0]),
+                    **tolerances)
+
+
+@pytest.mark.parametrize("spin", [TILTED, OBLIQUE], ids=["thin-film", "oblique-axis-general-demag"])
+def test_spinstack_follows_cmtj(spin):
+    """spinstack's macrospin integrator and cmtj give the same 3-ns trajectory at J = 0.
+
+    Two cases: the thin film of MODEL.md 9b's default (N = (1, 0, 0)), easy axis z in the plane, field
+    slightly off it; and a general diagonal N = (0.7, 0.2, 0.1) with an oblique easy axis and a field
+    with all three components (every term of 9b in every component).
+
+    * spinstack at rtol 1e-11: within 1e-10 of cmtj (RK4, h = 10 fs) at every saved ps (measured 3.7e-12
+      and 1.1e-11): each integrates the same equation to ~1e-11 (against DOP853 at rtol 1e-12: cmtj
+      1e-12, spinstack 4e-12 and 1.3e-11), so this is the two codes' equations agreeing term by term;
+    * spinstack's defaults: within 1e-6, the accuracy issue 15 asks of the defaults (measured 1.0e-9
+      and 6.9e-10).
+    """
+    times, m_cmtj = cmtj_trajectory(spin, duration=3e-9, save_every=1e-12)
+    tight = spinstack_run(spin, 3e-9, 1e-12, rtol=1e-11, atol=1e-13)
+    np.testing.assert_allclose(tight.time.values, times, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(tight.m.sel(layer=2).values, m_cmtj, rtol=0, atol=1e-10)
+    default = spinstack_run(spin, 3e-9, 1e-12)
+    np.testing.assert_allclose(default.m.sel(layer=2).values, m_cmtj, rtol=0, atol=1e-6)
+
+
+def test_an_ensemble_of_fields_follows_cmtj_member_by_member():
+    """Three applied fields integrated as one spinstack batch (each member with its own steps) against
+    three separate cmtj runs: 1 ns, rtol 1e-11, within 1e-10 (as above; measured 1.2e-11 to 2.0e-11)
+    member by member: the members' own step sizes and times do not mix."""
+    fields = np.array([[0.0, 0.0, 0.05], [0.02, 0.0, -0.01], [0.0, 0.03, 0.01]])
+    run = spinstack_run(OBLIQUE, 1e-9, 2e-12, fields=fields, rtol=1e-11, atol=1e-13)
+    assert run.m.dims == ("time", "member_0", "layer", "component") and run.sizes["member_0"] == 3
+    for member, field in enumerate(fields):
+        times, m_cmtj = cmtj_trajectory(replace(OBLIQUE, applied_field=tuple(field)), 1e-9, 2e-12)
+        np.testing.assert_allclose(run.m.isel(member_0=member).sel(layer=2).values, m_cmtj, rtol=0, atol=1e-10)
