@@ -1,0 +1,236 @@
+"""Critical currents by linear stability (MODEL.md 9d) against closed forms and independent routes.
+
+The damping-like and field-like coefficients a(0), b(0), a(pi), b(pi) are taken here from the efficiency
+functions (``PreparedStack.efficiency``, seed eq. 1: T2 = j0 [g2 m2 x (m1 x m2) + g2_field m2 x m1]), a route
+the module under test does not use; the 2 x 2 linearisation is checked against central differences of the
+integrator's own right-hand side, and the thresholds against simulation (9e check 3).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import spinstack
+from spinstack import units
+from spinstack.errors import SpinstackError, StackError
+from spinstack.macrospin.spec import MU0, Macrospins
+from spinstack.macrospin.stability import critical_currents, linearisations, thresholds, torque_slope
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "co-cu-py.toml"
+FREE = 2  # Py
+MS, ALPHA, GAMMA = 8e5, 0.01, 1.76085963023e11
+THICKNESS = 4e-9  # Py in the example
+
+
+def valve(tmp_path: Path, imaginary_mixing: float = 0.0, free_direction: str = "[0, 0, 1]") -> spinstack.Stack:
+    """The example Co/Cu/Py valve with Py along m_ref = +z (in the film plane: the normal is x) and
+    Im G_mix (Ohm^-1 m^-2) on every interface."""
+    text = EXAMPLE.read_text()
+    text = text.replace("magnetization = { theta = 90, phi = 0 }", f"magnetization = {free_direction}")
+    text = text.replace('"0 Ohm^-1*m^-2"', f'"{imaginary_mixing:g} Ohm^-1*m^-2"')
+    path = tmp_path / f"valve-{imaginary_mixing:g}.toml"
+    path.write_text(text)
+    return spinstack.load_stack(path)
+
+
+def coefficients(stack: spinstack.Stack) -> dict[str, float]:
+    """a(0), b(0), a(pi), b(pi) per unit J (J/m^2 per A/m^2) from the efficiency limits (m_ref = m1 = Co)."""
+    found = spinstack.finalize(stack).efficiency([0.0, 180.0])
+    per_current = float(units.report(1.0, "torque") / units.report(1.0, "current"))
+    a = per_current * np.asarray(found.g2)
+    b = per_current * np.asarray(found.g2_field)
+    return {"a0": float(a[0]), "b0": float(b[0]), "api": float(a[1]), "bpi": float(b[1])}
+
+
+def sun_katine(stack: spinstack.Stack, field: float, anisotropy_field: float) -> dict[str, float]:
+    """The closed form of MODEL.md 9d (in-plane film, u and B_app along m_ref): J_c of P and AP, A/m^2."""
+    c = coefficients(stack)
+    moment = MS * THICKNESS
+    return {"P": -ALPHA * moment * (field + anisotropy_field + MU0 * MS / 2) / (c["a0"] - ALPHA * c["b0"]),
+            "AP": ALPHA * moment * (-field + anisotropy_field + MU0 * MS / 2) / (c["api"] - ALPHA * c["bpi"])}
+
+
+def spins(stack: spinstack.Stack, field: float = 0.004, K_u: float = 2e4, **changes) -> Macrospins:
+    values = dict(free=FREE, Ms=MS, alpha=ALPHA, gamma=GAMMA, K_u=K_u, easy_axis=(0, 0, 1), field=(0, 0, field))
+    values.update(changes)
+    return Macrospins(stack, **values)
+
+
+# ------------------------------------------------------------------ the torque's slope
+def test_torque_slope_is_the_damping_and_field_like_coefficients_at_0_and_pi(tmp_path):
+    """At m0 = s m_ref the slope is s (-a 1 - b R) (R: delta -> m0 x delta), a, b from the efficiency limits."""
+    stack = valve(tmp_path, 3e14)
+    c = coefficients(stack)
+    assert abs(c["b0"]) > 0.05 * abs(c["a0"])  # a real field-like part, so b's place in the matrix is tested
+    turn = np.array([[0.0, -1.0], [1.0, 0.0]])
+    for sign, a, b in ((1.0, c["a0"], c["b0"]), (-1.0, c["api"], c["bpi"])):
+        torque, slope = torque_slope(stack, FREE, (0, 0, sign))
+        expected = sign * (-a * np.eye(2) - b * turn)
+        assert np.abs(slope - expected).max() <= 1e-10 * np.abs(expected).max()
+        assert np.abs(torque).max() <= 1e-12 * np.abs(expected).max()  # collinear: no torque
+
+
+def test_torque_slope_against_central_differences_of_the_prepared_torques(tmp_path):
+    """At a generic (non-collinear) m0 the complex-step slope agrees with central differences of
+    ``finalize(stack).torques`` to their truncation and round-off (step 1e-5: both ~1e-9 relative)."""
+    stack = valve(tmp_path, 3e14)
+    prepared = spinstack.finalize(stack)
+    m0 = np.array([0.3, -0.5, 0.6])
+    m0 /= np.linalg.norm(m0)
+    torque, slope = torque_slope(stack, FREE, m0)
+    basis = np.array([np.cross(m0, (1.0, 0, 0)), np.zeros(3)])
+    basis[0] /= np.linalg.norm(basis[0])
+    basis[1] = np.cross(m0, basis[0])
+    _, slope = torque_slope(stack, FREE, m0, basis)
+    fixed = np.asarray(stack.layers[0].magnetization, dtype=float)
+
+    def torque_at(m):
+        return prepared.torques(np.stack([fixed, m / np.linalg.norm(m)]), current=1.0)[FREE]
+
+    step = 1e-5
+    numeric = np.array([[e_j @ (torque_at(m0 + step * e_k) - torque_at(m0 - step * e_k)) / (2 * step)
+                         for e_k in basis] for e_j in basis])
+    assert np.abs(torque - torque_at(m0)).max() <= 1e-12 * np.abs(torque).max()
+    assert np.abs(slope - numeric).max() <= 1e-7 * np.abs(numeric).max()
+
+
+# ------------------------------------------------------------------ the linearisation
+@pytest.mark.parametrize("state", ["P", "AP"])
+def test_linearisation_is_the_jacobian_of_the_integrators_right_hand_side(tmp_path, state):
+    """A(J) against central differences of MODEL.md 9a as the integrator evaluates it (RightHandSide), in a
+    general geometry: field-like torque, demagnetizing factors not a thin film's, anisotropy, damping 0.1."""
+    from spinstack.macrospin.integrate import RightHandSide
+
+    stack = valve(tmp_path, 3e14)
+    current = 4e11
+    macrospins = spins(stack, alpha=0.1, demag=(0.7, 0.2, 0.1), current=current)
+    linear = linearisations(stack, macrospins)[FREE][state]
+    rhs = RightHandSide(macrospins)
+    m0, basis = linear.m0, linear.basis
+    step = 1e-6
+
+    def derivative(m):
+        return rhs(0.0, m[None, :])[0]
+
+    numeric = np.array([[e_j @ (derivative(m0 + step * e_k) - derivative(m0 - step * e_k)) / (2 * step)
+                         for e_k in basis] for e_j in basis])
+    exact = linear.matrix(current)
+    assert np.abs(exact - numeric).max() <= 1e-7 * np.abs(exact).max()
+    assert np.abs(derivative(m0)).max() <= 1e-9 * np.abs(exact).max()  # an equilibrium: dm/dt = 0 at m0
+
+
+# ------------------------------------------------------------------ the thresholds
+@pytest.mark.parametrize("imaginary_mixing", [0.0, 3e14])
+def test_in_plane_film_matches_sun_katine(tmp_path, imaginary_mixing):
+    """N = (1,0,0), u and B_app along m_ref in the plane, both states stable without current: the threshold
+    is the Hopf one, equal to the closed form of MODEL.md 9d (Sun 2000, Katine 2000)."""
+    stack = valve(tmp_path, imaginary_mixing)
+    field, K_u = 0.004, 2e4
+    found = thresholds(stack, spins(stack, field, K_u))[FREE]
+    closed = sun_katine(stack, field, 2 * K_u / MS)
+    for state in ("P", "AP"):
+        assert found[state].stable_at_zero
+        assert found[state].kind == "hopf"
+        assert found[state].current == pytest.approx(closed[state], rel=1e-9)
+    # 9a's sign: g2 > 0, so electrons from Co into Py (J < 0) stabilise P: P goes at J > 0, AP at J < 0
+    assert closed["P"] > 0 > closed["AP"]
+    assert critical_currents(stack, spins(stack, field, K_u)) == {FREE: {s: found[s].current for s in ("P", "AP")}}
+
+
+def test_large_field_like_torque_makes_a_saddle_first(tmp_path):
+    """Im G_mix = 3e14 on every interface, no anisotropy, 4 mT along m_ref: the field-like torque b beats the
+    restoring field and the determinant of the linearisation crosses zero before the trace (MODEL.md 9d).
+    Checked against the determinant written out by hand: with K = diag(k1, k2) in the tangent plane,
+    p = s (-a + alpha b) J / (Ms d), q = -s (b + alpha a) J / (Ms d),
+    det ~ (alpha k1 + p)(alpha k2 + p) + (k1 - q)(k2 - q), trace ~ alpha (k1 + k2) + 2 p."""
+    stack = valve(tmp_path, 3e14)
+    field = 0.004
+    found = thresholds(stack, spins(stack, field, 0.0))[FREE]["P"]
+    c = coefficients(stack)
+    moment = MS * THICKNESS
+    k1, k2 = -(MU0 * MS + field), -field  # out of plane (x), in plane (y); s = +1
+    p = (-c["a0"] + ALPHA * c["b0"]) / moment  # per unit J
+    q = -(c["b0"] + ALPHA * c["a0"]) / moment
+    # det(J) = (alpha k1 + p J)(alpha k2 + p J) + (k1 - q J)(k2 - q J): coefficients of J^2, J, 1
+    roots = np.roots([p * p + q * q, ALPHA * p * (k1 + k2) - q * (k1 + k2), ALPHA ** 2 * k1 * k2 + k1 * k2])
+    roots = roots[np.isreal(roots)].real
+    saddle = roots[np.argmin(np.abs(roots))]
+    hopf = -ALPHA * (k1 + k2) / (2 * p)
+    assert hopf == pytest.approx(sun_katine(stack, field, 0.0)["P"], rel=1e-12)
+    assert abs(saddle) < 0.95 * abs(hopf)  # the saddle comes first, by a margin
+    assert found.stable_at_zero and found.kind == "saddle"
+    assert found.current == pytest.approx(saddle, rel=1e-9)
+    assert found.linearisation.hopf_current() == pytest.approx(hopf, rel=1e-9)
+
+
+def test_not_an_equilibrium_is_none(tmp_path):
+    """B_app or the easy axis off m_ref, or a reference the fixed layer is not collinear with: None."""
+    stack = valve(tmp_path)
+    tilted_field = Macrospins(stack, free=FREE, Ms=MS, alpha=ALPHA, field=(0, 0.002, 0.004))
+    assert critical_currents(stack, tilted_field) == {FREE: {"P": None, "AP": None}}
+    tilted_axis = Macrospins(stack, free=FREE, Ms=MS, alpha=ALPHA, K_u=2e4, easy_axis=(0, 1, 1), field=(0, 0, 0.004))
+    assert critical_currents(stack, tilted_axis) == {FREE: {"P": None, "AP": None}}
+    # m_ref along y: the field is not along it, and Co (along z) exerts a torque there
+    plain = Macrospins(stack, free=FREE, Ms=MS, alpha=ALPHA, field=(0, 0.004, 0))
+    assert critical_currents(stack, plain, reference=(0, 1, 0)) == {FREE: {"P": None, "AP": None}}
+    # the same field along z with the default reference is an equilibrium again
+    assert None not in critical_currents(stack, spins(stack)).get(FREE).values()
+
+
+def test_bad_input_is_refused_clearly(tmp_path):
+    stack = valve(tmp_path)
+    with pytest.raises(SpinstackError, match="reduced units"):
+        torque_slope(spinstack.load_stack(EXAMPLE.parent / "seed-fnf.toml"), 1, (0, 0, 1))
+    with pytest.raises(StackError, match="SI stack"):  # Macrospins itself refuses a reduced stack
+        Macrospins(spinstack.load_stack(EXAMPLE.parent / "seed-fnf.toml"), free=1, Ms=MS, alpha=ALPHA)
+    with pytest.raises(StackError, match="free"):  # no free layer
+        Macrospins(stack, free=(), Ms=MS, alpha=ALPHA)
+    with pytest.raises(SpinstackError, match="not an F layer"):
+        torque_slope(stack, 1, (0, 0, 1))
+    with pytest.raises(SpinstackError, match="ensemble"):
+        critical_currents(stack, Macrospins(stack, free=FREE, Ms=[[MS], [2 * MS]], alpha=ALPHA))
+    with pytest.raises(SpinstackError, match="every F layer is free"):
+        critical_currents(stack, Macrospins(stack, free=(0, FREE), Ms=MS, alpha=ALPHA))
+    with pytest.raises(SpinstackError, match="reference"):
+        critical_currents(stack, spins(stack), reference=(0, 0, 0))
+    with pytest.raises(SpinstackError, match="Macrospins"):
+        critical_currents(stack, {"free": FREE})
+
+
+# ------------------------------------------------------------------ against simulation (MODEL.md 9e check 3)
+@pytest.mark.slow
+def test_threshold_against_simulation(tmp_path):
+    """At 0.95 J_c a 1-degree in-plane tilt from P decays, at 1.05 J_c it grows, at the linear rate.
+
+    The orbit's envelope divided by tilt exp(Re(lambda) t) (lambda: the eigenvalue of A(J)) stays at 1 within
+    5 % while the tilt is small (measured 1.02-1.04: the ellipse's axes are not exactly along the starting
+    tilt); the growing member's last quarter, at ~5-7 degrees, grows a little faster than linear.
+    """
+    from spinstack.macrospin.integrate import simulate
+
+    stack = valve(tmp_path)
+    alpha = 0.1  # a faster rate than 0.01: the run is 10 times shorter
+    found = thresholds(stack, spins(stack, alpha=alpha))[FREE]["P"]
+    assert found.kind == "hopf"
+    critical = found.current
+    rates = [np.linalg.eigvals(found.linearisation.matrix(f * critical)).real.max() for f in (0.95, 1.05)]
+    assert rates[0] < 0 < rates[1]
+    duration = 2.0 / min(abs(rate) for rate in rates)  # e^(+-2): ~28 precession periods
+    tilt = math.radians(1.0)
+    m_start = np.array([0.0, math.sin(tilt), math.cos(tilt)])  # in the plane: the long axis of the orbit
+    run = simulate(stack, spins(stack, alpha=alpha, current=[0.95 * critical, 1.05 * critical]), duration,
+                   duration / 1000, initial=np.broadcast_to(m_start, (2, 1, 3)))
+    m = np.asarray(run.m.transpose("time", ..., "layer", "component"))[:, :, 0, :]  # (time, member, 3)
+    time = np.asarray(run.time)
+    angle = np.arccos(np.clip(m[..., 2], -1, 1))
+    assert angle[-100:, 0].max() < 0.5 * tilt and angle[-100:, 1].max() > 2 * tilt  # decays / grows
+    quarters = np.array_split(np.arange(len(time)), 4)
+    for member, rate in enumerate(rates):
+        envelope = angle[:, member] / (tilt * np.exp(rate * time))
+        small = quarters if member == 0 else quarters[:2]  # the growing tilt is small in the first half
+        for quarter in small:
+            assert envelope[quarter].max() == pytest.approx(1.0, abs=0.05)
