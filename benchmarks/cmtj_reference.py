@@ -5,14 +5,19 @@ Run on demand (not a test; ``pip install cmtj``, in the ``test`` extra):
 
     python benchmarks/cmtj_reference.py                       # 10 x 10 points of 20 ns, timed
     python benchmarks/cmtj_reference.py --currents 100 --fields 100   # the full 100 x 100 reference
+    python benchmarks/cmtj_reference.py --spinstack            # and spinstack's ensemble of the same grid
 
 It prints the wall and CPU time per point and the time the 100 x 100 diagram takes (measured, or
 extrapolated from the points run), then the diagram as letters (P, A = AP, O = precession, T = static
-tilted).  spinstack's run of the same device (exact, self-consistent torque) is to be timed beside it.
+tilted).  With ``--spinstack`` the same grid runs as one spinstack ensemble (``spinstack.macrospin.simulate``)
+of the same free layer as the Py layer of ``examples/co-cu-py.toml`` (Co fixed along +z), with its exact,
+self-consistent torque instead of cmtj's fitted one, timed in the same run: both times and their ratio.
+(The torques differ, so the diagrams differ; their polarity too: in spinstack J > 0 runs along +x, from
+Co to Py, electrons the other way, and destabilises P.)
 
 The device (thin film, normal x; easy axis, polarizer and field along z):
 
-* free layer: Ms = 8e5 A/m, d = 2 nm, K_u = 5e4 J/m^3, alpha = 0.01, demagnetizing factors (1, 0, 0);
+* free layer: Ms = 8e5 A/m, d = 4 nm (the example's Py), K_u = 5e4 J/m^3, alpha = 0.01, demagnetizing factors (1, 0, 0);
 * cmtj's torque: rate += [-G a_J eta m x (m x p) + G a_J eta beta m x p] / (1 + alpha^2),
   a_J = hbar J / (e Ms_T d), eta = P L^2 / (L^2 + 1 + (L^2 - 1) m . p) (Slonczewski's angular form,
   cmtj's default), here P = 0.4, L = 2, beta = 0, p = +z fixed;
@@ -41,7 +46,7 @@ class SpinValveFreeLayer:
     """The free layer and cmtj's torque parameters (SI; see the module docstring)."""
 
     saturation_magnetization: float = 8.0e5  # A/m
-    thickness: float = 2.0e-9  # m
+    thickness: float = 4.0e-9  # m, the Py layer of examples/co-cu-py.toml
     anisotropy: float = 5.0e4  # J/m^3, easy axis z
     damping: float = 0.01
     polarization: float = 0.4  # cmtj's spinPolarisation P
@@ -106,14 +111,36 @@ def classify(m: np.ndarray) -> str:
     return "O" if np.ptp(last_half) > 1e-3 else "T"
 
 
+def spinstack_diagram(layer: SpinValveFreeLayer, currents: np.ndarray, fields: np.ndarray, duration: float,
+                      save_every: float) -> np.ndarray:
+    """spinstack's states (fields, currents) of the same grid: one ensemble, the exact torque of co-cu-py.toml."""
+    from pathlib import Path
+
+    import spinstack as ss
+    from spinstack.macrospin import Macrospins, simulate
+
+    stack = ss.load_stack(Path(__file__).resolve().parents[1] / "examples" / "co-cu-py.toml")
+    assert stack.layers[2].thickness == layer.thickness, "the device's d is the example's Py thickness"
+    applied = np.zeros((len(fields), len(currents), 3))
+    applied[..., 2] = fields[:, None]
+    tilt = np.radians(layer.tilt_degrees)
+    spins = Macrospins(stack, free=2, Ms=layer.saturation_magnetization, alpha=layer.damping, K_u=layer.anisotropy,
+                       easy_axis=(0.0, 0.0, 1.0), field=applied, current=currents[None, :])
+    run = simulate(stack, spins, duration=duration, save_every=save_every,
+                   initial=np.array([[np.sin(tilt), 0.0, np.cos(tilt)]]))
+    m = np.moveaxis(run.m.sel(layer=2).values, 0, -2)  # (fields, currents, time, component)
+    return np.vectorize(lambda i, j: classify(m[i, j]))(*np.indices(m.shape[:2]))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--currents", type=int, default=10, help="points along J (default 10)")
     parser.add_argument("--fields", type=int, default=10, help="points along B_z (default 10)")
     parser.add_argument("--duration", type=float, default=20e-9, help="s per run (default 20e-9)")
     parser.add_argument("--time-step", type=float, default=1e-13, help="cmtj's RK4 step, s (default 1e-13)")
-    parser.add_argument("--current-range", type=float, nargs=2, default=(-1.5e11, 1.5e11), metavar=("LOW", "HIGH"))
+    parser.add_argument("--current-range", type=float, nargs=2, default=(-3e11, 3e11), metavar=("LOW", "HIGH"))
     parser.add_argument("--field-range", type=float, nargs=2, default=(-0.02, 0.06), metavar=("LOW", "HIGH"))
+    parser.add_argument("--spinstack", action="store_true", help="also run the grid as one spinstack ensemble")
     arguments = parser.parse_args(argv)
 
     import cmtj
@@ -138,6 +165,14 @@ def main(argv: list[str] | None = None) -> None:
     for field, row in zip(fields[::-1], states[::-1]):
         jc_p, jc_ap = layer.critical_currents(field)
         print(f"{field:+8.4f}  {''.join(row)}   J_c(P) {jc_p:+.3g}  J_c(AP) {jc_ap:+.3g}")
+    if arguments.spinstack:
+        ours, ours_cpu = time.perf_counter(), time.process_time()
+        diagram = spinstack_diagram(layer, currents, fields, arguments.duration, save_every=1e-11)
+        ours, ours_cpu = time.perf_counter() - ours, time.process_time() - ours_cpu
+        print(f"spinstack (exact torque, one ensemble of {points}): {ours:.2f} s wall, {ours_cpu:.2f} s CPU; "
+              f"cmtj / spinstack = {wall / ours:.3g} (wall), {cpu / ours_cpu:.3g} (CPU)")
+        for field, row in zip(fields[::-1], diagram[::-1]):
+            print(f"{field:+8.4f}  {''.join(row)}")
 
 
 if __name__ == "__main__":
