@@ -44,8 +44,8 @@ from .spec import Macrospins
 __all__ = ["RightHandSide", "simulate", "estimated_steps", "DEFAULT_RTOL", "DEFAULT_ATOL", "DEFAULT_MAX_STEPS"]
 
 #: defaults of :func:`simulate`: they reproduce DOP853 at rtol 1e-10 to better than 1e-6 in m over a few ns
-DEFAULT_RTOL = 1e-8
-DEFAULT_ATOL = 1e-10
+DEFAULT_RTOL = 1e-9
+DEFAULT_ATOL = 1e-11
 #: a run estimated to need more steps per member than this is refused before it starts
 DEFAULT_MAX_STEPS = 10_000_000
 
