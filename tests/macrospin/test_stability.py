@@ -19,6 +19,7 @@ from spinstack import units
 from spinstack.errors import SpinstackError, StackError
 from spinstack.macrospin.spec import MU0, Macrospins
 from spinstack.macrospin.stability import critical_currents, linearisations, thresholds, torque_slope
+from spinstack.model.paths import with_parameter
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "co-cu-py.toml"
 FREE = 2  # Py
@@ -180,6 +181,27 @@ def test_not_an_equilibrium_is_none(tmp_path):
     assert None not in critical_currents(stack, spins(stack)).get(FREE).values()
 
 
+def test_an_ensemble_is_its_members(tmp_path):
+    """Fields and Ms swept together (a (2, 3) ensemble): each member's J_c is that of a single run, NaN where a
+    single run gives None (the field off m_ref)."""
+    stack = valve(tmp_path, 3e14)
+    fields = np.array([[[0, 0, -0.01], [0, 0, 0.004], [0, 0.002, 0.004]]])  # (1, 3, 3)
+    Ms = np.array([[[MS]], [[0.5 * MS]]])  # (2, 1, 1): the last axis is the layer
+    together = critical_currents(stack, Macrospins(stack, free=FREE, Ms=Ms, alpha=ALPHA, K_u=2e4, easy_axis=(0, 0, 1),
+                                                   field=fields))[FREE]
+    for i in range(2):
+        for j in range(3):
+            alone = critical_currents(stack, Macrospins(stack, free=FREE, Ms=Ms[i, 0, 0], alpha=ALPHA, K_u=2e4,
+                                                        easy_axis=(0, 0, 1), field=fields[0, j]))[FREE]
+            for state in ("P", "AP"):
+                assert together[state].shape == (2, 3)
+                if alone[state] is None:
+                    assert np.isnan(together[state][i, j])
+                else:
+                    assert together[state][i, j] == pytest.approx(alone[state], rel=1e-12)
+    assert np.isnan(together["P"][:, 2]).all() and np.isfinite(together["P"][:, :2]).all()
+
+
 def test_bad_input_is_refused_clearly(tmp_path):
     stack = valve(tmp_path)
     with pytest.raises(SpinstackError, match="reduced units"):
@@ -190,8 +212,9 @@ def test_bad_input_is_refused_clearly(tmp_path):
         Macrospins(stack, free=(), Ms=MS, alpha=ALPHA)
     with pytest.raises(SpinstackError, match="not an F layer"):
         torque_slope(stack, 1, (0, 0, 1))
-    with pytest.raises(SpinstackError, match="ensemble"):
-        critical_currents(stack, Macrospins(stack, free=FREE, Ms=[[MS], [2 * MS]], alpha=ALPHA))
+    batched = with_parameter(stack, "layers[1].thickness", [1e-8, 2e-8])
+    with pytest.raises(SpinstackError, match="batched"):
+        critical_currents(batched, Macrospins(batched, free=FREE, Ms=MS, alpha=ALPHA))
     with pytest.raises(SpinstackError, match="every F layer is free"):
         critical_currents(stack, Macrospins(stack, free=(0, FREE), Ms=MS, alpha=ALPHA))
     with pytest.raises(SpinstackError, match="reference"):

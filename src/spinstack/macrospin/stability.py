@@ -283,65 +283,79 @@ def _reference(macrospins: Macrospins, reference: ArrayLike | None) -> np.ndarra
 
 
 def linearisations(stack: Stack, macrospins: Macrospins, *, reference: ArrayLike | None = None
-                   ) -> dict[int, dict[str, Linearisation | None]]:
+                   ) -> dict[int, dict[str, Linearisation | None | np.ndarray]]:
     """The linearised LLGS at m = +-m_ref of every free layer (module docstring), ``None`` where not an equilibrium.
 
     A collinear state is an equilibrium when the effective field there is along m0 (B_app, the anisotropy
     axis, the exchange from the other layers along m_ref) and the torque at it vanishes (every other layer
     collinear with m_ref, no spin-orbit torque across it), both to :data:`EQUILIBRIUM_TOLERANCE`.
+
+    For an ensemble of macrospins (``macrospins.batch_shape != ()``: fields, Ms, alpha, ... swept) each value
+    is an object array of that shape holding one :class:`Linearisation` (or ``None``) per member; the
+    torque's slope is computed once (the stack itself must be one configuration).
     """
     if not isinstance(macrospins, Macrospins):
         raise SpinstackError(f"macrospins must be a spinstack.macrospin.Macrospins, got {macrospins!r}"[:300])
     if macrospins.stack is not stack:  # built for another stack: checked again against this one (as simulate)
         macrospins = macrospins.with_stack(stack)
-    if macrospins.batch_shape != ():
-        raise SpinstackError(f"critical currents take one configuration; these macrospins are an ensemble of shape "
-                             f"{macrospins.batch_shape}: take one member")
+    if stack.batch_shape != ():  # the torque's slope would be one per stack member: not supported
+        raise SpinstackError(f"critical currents take a stack of one configuration, this one is batched "
+                             f"(shape {stack.batch_shape}): take one member (an ensemble of the macrospins' own "
+                             "parameters, field, Ms, alpha, ..., is fine)")
+    batch = macrospins.batch_shape
     m_ref = _reference(macrospins, reference)
-    result: dict[int, dict[str, Linearisation | None]] = {}
+    count = len(macrospins.free)
+    initial = np.broadcast_to(macrospins.initial, batch + (count, 3))
+    member = lambda value: np.broadcast_to(value, batch)  # noqa: E731
+    result: dict[int, dict[str, Linearisation | None | np.ndarray]] = {}
     for k, layer in enumerate(macrospins.free):
-        alpha, gamma = float(macrospins.alpha[k]), float(macrospins.gamma[k])
-        moment = float(macrospins.Ms[k] * macrospins.thickness[k])  # Ms d, A
-        states: dict[str, Linearisation | None] = {}
+        alpha, gamma = member(macrospins.alpha[..., k]), member(macrospins.gamma[..., k])
+        moment = member(macrospins.Ms[..., k] * macrospins.thickness[..., k])  # Ms d, A
+        states: dict[str, Linearisation | None | np.ndarray] = {}
         for state, sign in (("P", 1.0), ("AP", -1.0)):
             m0 = sign * m_ref
-            m = macrospins.initial.copy()
-            m[k] = m0
-            # B is affine in the layer's own m: B(m) = B(0) + H m (others held)
-            probes = np.repeat(m[None], 4, axis=0)
-            probes[0, k] = 0.0
-            probes[1:, k] = np.eye(3)
-            fields = effective_field(macrospins, probes)[:, k]
-            H = (fields[1:] - fields[0]).T  # column j: dB/dm_j
-            B0 = fields[0] + H @ m0
             torque, slope = torque_slope(stack, layer, m0)
-            field_scale = float(np.linalg.norm(B0) + np.abs(H).sum())
-            if (np.linalg.norm(np.cross(m0, B0)) > EQUILIBRIUM_TOLERANCE * field_scale or
-                    np.linalg.norm(np.cross(m0, torque)) > EQUILIBRIUM_TOLERANCE * np.abs(slope).sum()):
-                states[state] = None
-                continue
             basis = _tangent_basis(m0)
-            stiffness = basis @ H @ basis.T - float(m0 @ B0) * np.eye(2)
-            turn = _QUARTER_TURN
-            states[state] = Linearisation(
-                layer, state, m0, basis,
-                field=gamma * (alpha * np.eye(2) - turn) @ stiffness,
-                torque=(gamma / moment) * (np.eye(2) + alpha * turn) @ slope,
-                slope=slope, alpha=alpha)
+            # B is affine in the layer's own m: B(m) = B(0) + H m, the other layers held (four probes: 0, x, y, z)
+            probes = np.repeat(initial[None], 4, axis=0)
+            probes[..., k, :] = np.concatenate([np.zeros((1, 3)), np.eye(3)]).reshape((4,) + (1,) * len(batch) + (3,))
+            fields = np.broadcast_to(effective_field(macrospins, probes)[..., k, :], (4,) + batch + (3,))
+            H = np.moveaxis(fields[1:] - fields[0], 0, -1)  # (batch, 3, 3): H[..., i, j] = dB_i/dm_j
+            B0 = fields[0] + H @ m0
+            found = np.empty(batch, dtype=object)
+            for index in np.ndindex(*batch):
+                field_scale = float(np.linalg.norm(B0[index]) + np.abs(H[index]).sum())
+                if (np.linalg.norm(np.cross(m0, B0[index])) > EQUILIBRIUM_TOLERANCE * field_scale or
+                        np.linalg.norm(np.cross(m0, torque)) > EQUILIBRIUM_TOLERANCE * np.abs(slope).sum()):
+                    found[index] = None
+                    continue
+                a, g = float(alpha[index]), float(gamma[index])
+                stiffness = basis @ H[index] @ basis.T - float(m0 @ B0[index]) * np.eye(2)
+                found[index] = Linearisation(
+                    layer, state, m0, basis,
+                    field=g * (a * np.eye(2) - _QUARTER_TURN) @ stiffness,
+                    torque=(g / float(moment[index])) * (np.eye(2) + a * _QUARTER_TURN) @ slope,
+                    slope=slope, alpha=a)
+            states[state] = found[()] if batch == () else found
         result[layer] = states
     return result
 
 
 def thresholds(stack: Stack, macrospins: Macrospins, *, reference: ArrayLike | None = None
-               ) -> dict[int, dict[str, Threshold | None]]:
+               ) -> dict[int, dict[str, Threshold | None | np.ndarray]]:
     """The critical current of every free layer's P and AP states with its kind (:class:`Threshold`), ``None``
-    where the state is not an equilibrium.  See :func:`critical_currents`."""
-    return {layer: {state: None if lin is None else _threshold(lin) for state, lin in states.items()}
+    where the state is not an equilibrium (object arrays for an ensemble).  See :func:`critical_currents`."""
+    def each(found: Linearisation | None | np.ndarray) -> Threshold | None | np.ndarray:
+        if isinstance(found, np.ndarray):
+            return np.frompyfunc(each, 1, 1)(found) if found.size else found
+        return None if found is None else _threshold(found)
+
+    return {layer: {state: each(found) for state, found in states.items()}
             for layer, states in linearisations(stack, macrospins, reference=reference).items()}
 
 
 def critical_currents(stack: Stack, macrospins: Macrospins, *, reference: ArrayLike | None = None
-                      ) -> dict[int, dict[str, float | None]]:
+                      ) -> dict[int, dict[str, float | None | np.ndarray]]:
     """Critical current densities of the collinear states of every free layer, by linear stability (MODEL.md 9d).
 
     Parameters
@@ -349,7 +363,8 @@ def critical_currents(stack: Stack, macrospins: Macrospins, *, reference: ArrayL
     stack
         The SI stack (one configuration) ``macrospins`` was built for.
     macrospins
-        The free layers, their constants, the applied field (one configuration, not an ensemble).
+        The free layers, their constants, the applied field; or an ensemble of them (field, Ms, alpha, ...
+        swept: ``macrospins.batch_shape != ()``), for the critical-current lines of a state diagram.
     reference
         m_ref, a 3-vector; default the first fixed F layer's magnetization.
 
@@ -361,12 +376,19 @@ def critical_currents(stack: Stack, macrospins: Macrospins, *, reference: ArrayL
         linearisation crosses zero (Hopf; MODEL.md 9d's closed form for an in-plane film) or its
         determinant does (a saddle), whichever comes first.  ``None`` where the state is not an equilibrium
         (B_app or the easy axis not along m_ref, a non-collinear layer) or no current changes its stability.
+        For an ensemble: float arrays of ``macrospins.batch_shape``, NaN where a single run gives ``None``.
 
     Raises
     ------
     SpinstackError
-        A reduced or batched stack, an ensemble of macrospins, no fixed F layer without ``reference``, a free
-        layer touching another F layer, an open or insulator end.
+        A reduced or batched stack, no fixed F layer without ``reference``, a free layer touching another F
+        layer, an open or insulator end.
     """
-    return {layer: {state: None if found is None else found.current for state, found in states.items()}
+    def current(found: Threshold | None | np.ndarray) -> float | None | np.ndarray:
+        if isinstance(found, np.ndarray):
+            return np.array([np.nan if item is None or item.current is None else item.current
+                             for item in found.reshape(-1)], dtype=float).reshape(found.shape)
+        return None if found is None else found.current
+
+    return {layer: {state: current(found) for state, found in states.items()}
             for layer, states in thresholds(stack, macrospins, reference=reference).items()}
