@@ -47,10 +47,11 @@ def coefficients(stack: spinstack.Stack) -> dict[str, float]:
     return {"a0": float(a[0]), "b0": float(b[0]), "api": float(a[1]), "bpi": float(b[1])}
 
 
-def sun_katine(stack: spinstack.Stack, field: float, anisotropy_field: float) -> dict[str, float]:
+def sun_katine(stack: spinstack.Stack, field: float, anisotropy_field: float, thickness: float = THICKNESS
+               ) -> dict[str, float]:
     """The closed form of MODEL.md 9d (in-plane film, u and B_app along m_ref): J_c of P and AP, A/m^2."""
     c = coefficients(stack)
-    moment = MS * THICKNESS
+    moment = MS * thickness
     return {"P": -ALPHA * moment * (field + anisotropy_field + MU0 * MS / 2) / (c["a0"] - ALPHA * c["b0"]),
             "AP": ALPHA * moment * (-field + anisotropy_field + MU0 * MS / 2) / (c["api"] - ALPHA * c["bpi"])}
 
@@ -139,6 +140,21 @@ def test_in_plane_film_matches_sun_katine(tmp_path, imaginary_mixing):
     # 9a's sign: g2 > 0, so electrons from Co into Py (J < 0) stabilise P: P goes at J > 0, AP at J < 0
     assert closed["P"] > 0 > closed["AP"]
     assert critical_currents(stack, spins(stack, field, K_u)) == {FREE: {s: found[s].current for s in ("P", "AP")}}
+
+
+def test_wavy_torque_destabilises_both_states_for_one_polarity():
+    """examples/wavy-torque.toml: g2 < 0 near theta = 0 (g2 > 0 at pi), so J < 0 destabilises P *and* AP, at
+    zero field (MODEL.md 9d; Gmitra & Barnas 2006, Boulle et al. 2007): the zero-field oscillator's window."""
+    stack = spinstack.load_stack(EXAMPLE.parent / "wavy-torque.toml")
+    g2 = spinstack.finalize(stack).efficiency([0.0, 180.0]).g2
+    assert g2[0] < 0 < g2[1]
+    K_u = 2e3
+    found = thresholds(stack, spins(stack, field=0.0, K_u=K_u))[FREE]
+    closed = sun_katine(stack, 0.0, 2 * K_u / MS, thickness=16e-9)  # Py is 16 nm here
+    for state in ("P", "AP"):
+        assert found[state].stable_at_zero and found[state].kind == "hopf"
+        assert found[state].current == pytest.approx(closed[state], rel=1e-12)
+        assert found[state].current < 0
 
 
 def test_large_field_like_torque_makes_a_saddle_first(tmp_path):
