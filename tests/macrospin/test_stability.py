@@ -99,6 +99,31 @@ def test_torque_slope_against_central_differences_of_the_prepared_torques(tmp_pa
     assert np.abs(slope - numeric).max() <= 1e-9 * np.abs(numeric).max()
 
 
+def test_an_f_lead_touching_the_free_layer_turns_with_it(tmp_path):
+    """A Py right lead (antiparallel to Py) follows the free layer, keeping its sign, as in ``finalize().torques``."""
+    text = EXAMPLE.read_text().replace("magnetization = { theta = 90, phi = 0 }", "magnetization = [0, 0, 1]")
+    text = text[:text.index("[right]")] + '[right]\nkind = "lead"\nmaterial = "Py"\nmagnetization = [0, 0, -1]\n\n' \
+        + text[text.index("# Interfaces"):text.index("[[interfaces]]\nnode = 3")]
+    path = tmp_path / "py-lead.toml"
+    path.write_text(text)
+    stack = spinstack.load_stack(path)
+    prepared = spinstack.finalize(stack)
+    m0 = np.array([0.3, -0.5, 0.6]) / np.linalg.norm([0.3, -0.5, 0.6])
+    basis = np.array([np.cross(m0, (1.0, 0, 0)), np.zeros(3)])
+    basis[0] /= np.linalg.norm(basis[0])
+    basis[1] = np.cross(m0, basis[0])
+    torque, slope = torque_slope(stack, FREE, m0, basis)
+
+    def torque_at(m):
+        return prepared.torques(np.stack([(0.0, 0.0, 1.0), m / np.linalg.norm(m)]), current=1.0)[FREE]
+
+    step = 1e-5
+    numeric = np.array([[e_j @ (torque_at(m0 + step * e_k) - torque_at(m0 - step * e_k)) / (2 * step)
+                         for e_k in basis] for e_j in basis])
+    assert np.abs(torque - torque_at(m0)).max() <= 1e-12 * np.abs(torque).max()
+    assert np.abs(slope - numeric).max() <= 1e-9 * np.abs(numeric).max()
+
+
 # ------------------------------------------------------------------ the linearisation
 @pytest.mark.parametrize("state", ["P", "AP"])
 def test_linearisation_is_the_jacobian_of_the_integrators_right_hand_side(tmp_path, state):
@@ -228,6 +253,12 @@ def test_bad_input_is_refused_clearly(tmp_path):
         Macrospins(stack, free=(), Ms=MS, alpha=ALPHA)
     with pytest.raises(SpinstackError, match="not an F layer"):
         torque_slope(stack, 1, (0, 0, 1))
+    # the spacer made Py (no interfaces): the free layer touches an F layer and cannot tilt alone
+    text = EXAMPLE.read_text().replace("magnetization = { theta = 90, phi = 0 }", "magnetization = [0, 0, 1]")
+    text = text.replace('material = "Cu"                 # the spacer', 'material = "Py"\nmagnetization = [0, 0, 1]')
+    (tmp_path / "touching.toml").write_text(text[:text.index("[[interfaces]]")])
+    with pytest.raises(SpinstackError, match="touches the F layer 1"):
+        torque_slope(spinstack.load_stack(tmp_path / "touching.toml"), 2, (0, 0, 1))
     batched = with_parameter(stack, "layers[1].thickness", [1e-8, 2e-8])
     with pytest.raises(SpinstackError, match="batched"):
         critical_currents(batched, Macrospins(batched, free=FREE, Ms=MS, alpha=ALPHA))
