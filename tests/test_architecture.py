@@ -55,7 +55,7 @@ LAYERS: list[tuple[int, tuple[str, ...]]] = [
     (2, ("spinstack.solver",)),
     (3, ("spinstack.prepared",)),
     (4, ("spinstack.solution",)),
-    (5, ("spinstack.analysis",)),
+    (5, ("spinstack.analysis", "spinstack.macrospin")),  # dynamics: the prepared system's torque, nothing outer
     (6, ("spinstack.io", "spinstack.si", "spinstack.plot", "spinstack.sweeps", "spinstack._sweep")),
     (7, ("spinstack",)),
     (8, ("spinstack.cli", "spinstack.app", "spinstack.__main__")),

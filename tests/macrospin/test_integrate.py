@@ -196,3 +196,19 @@ def test_bad_input_is_refused_by_name(valve):
         simulate(valve, spins, duration=0.0, save_every=1e-12)
     with pytest.raises(ss.SpinstackError, match=r"needs about .* integration steps per member"):
         simulate(valve, spins, duration=1e-3, save_every=1e-9)
+
+
+def test_a_field_driven_stack_moves_under_its_own_spin_orbit_torque():
+    """Pt/Co with open ends (MODEL.md 8): no CPP current; the in-plane drive of the stack is the drive, constant."""
+    stack = ss.load_stack(ROOT / "examples" / "pt-co-sot.toml")
+    spins = Macrospins(stack, free=1, Ms=1.4e6, alpha=0.1, K_u=1e6, easy_axis=(1, 0, 0))
+    rhs = RightHandSide(spins)
+    m = np.array([[0.6, 0.0, 0.8]])
+    exact = ss.finalize(stack).torques(spins.all_magnetizations(m))[..., [1], :]  # (n_free = 1, 3)
+    np.testing.assert_array_equal(rhs.torque(0.0, m), exact)
+    assert np.abs(exact).max() > 0
+    run = simulate(stack, spins, duration=1e-10, save_every=5e-11)
+    assert np.isnan(run.resistance_area.values).all()  # open ends: no CPP resistance-area
+    assert np.abs(run.m.values[-1] - run.m.values[0]).max() > 1e-3
+    with pytest.raises(ss.SpinstackError, match="driven by its in-plane field alone"):
+        RightHandSide(Macrospins(stack, free=1, Ms=1.4e6, alpha=0.1, current=1e11))

@@ -91,14 +91,37 @@ class RightHandSide:
         self._alpha = macrospins.alpha[..., None]
         self._undamped = 1.0 / (1.0 + self._alpha ** 2)
         self.evaluations = 0
+        # a stack with an in-plane field (MODEL.md 8): its field drive scales with J (9c), T(m, J) = (J / J_s) T(m, J_s)
+        # with the stack's own J_s; driven by the field alone (J_s = 0, open ends), the drive is that field, constant
+        self._field = macrospins.stack.has_field
+        self._own_current = np.asarray(self.prepared.current, dtype=float)
+        self._field_alone = self._field and not np.any(self._own_current)
+        if self._field and np.any(self._own_current == 0) and not self._field_alone:
+            raise SpinstackError("current: the stack's own current is 0 for some members and not for others: its "
+                                 "in-plane field drive cannot be scaled with J (MODEL.md 9c)")
+        if self._field_alone:
+            drive = macrospins.current if macrospins.waveform is None else macrospins.waveform[1]
+            if np.any(drive):
+                raise SpinstackError("current: the stack is driven by its in-plane field alone (its own current is "
+                                     "0, e.g. open ends); dynamics keeps that drive constant and takes no current")
+
+    def torque_at(self, m: np.ndarray, current: np.ndarray | float) -> np.ndarray:
+        """T_i, J/m^2, on every free layer (..., n_free, 3): the exact solve at unit vectors ``m`` (free layers) and
+        the drive J = ``current`` (A/m^2; for a field stack its in-plane drive scaled with J, or that drive alone)."""
+        current = np.asarray(current, dtype=float)
+        every = self.macrospins.all_magnetizations(m)
+        if self._field_alone:
+            return self.prepared.torques(every)[..., self.free, :]
+        if not np.any(current):
+            return np.zeros(np.broadcast_shapes(m.shape, current.shape + (1, 1), self.macrospins.batch_shape + (1, 1)))
+        if self._field:
+            scale = (current / self._own_current)[..., None, None]
+            return scale * self.prepared.torques(every)[..., self.free, :]
+        return self.prepared.torques(every, current=current)[..., self.free, :]
 
     def torque(self, t: np.ndarray | float, m: np.ndarray) -> np.ndarray:
-        """T_i, J/m^2, on every free layer (..., n_free, 3): the exact solve at unit vectors ``m`` and J(t)."""
-        current = self.macrospins.current_at(t)
-        if not np.any(current):
-            return np.zeros(np.broadcast_shapes(m.shape, self.macrospins.batch_shape + m.shape[-2:]))
-        every = self.macrospins.all_magnetizations(m)
-        return self.prepared.torques(every, current=current)[..., self.free, :]
+        """T_i, J/m^2, on every free layer (..., n_free, 3) at time ``t`` (s) (the drive J(t)), unit vectors ``m``."""
+        return self.torque_at(m, self.macrospins.current_at(t))
 
     def __call__(self, t: np.ndarray | float, m: np.ndarray) -> np.ndarray:
         self.evaluations += 1
@@ -137,8 +160,10 @@ def estimated_steps(macrospins: Macrospins, duration: float, rtol: float) -> flo
     drive = spins.current if spins.waveform is None else spins.waveform[1]
     if np.any(drive):
         largest = float(np.max(np.abs(drive)))
-        torque = right.prepared.torques(spins.all_magnetizations(spins.initial), current=largest)[..., right.free, :]
+        torque = right.torque_at(spins.initial, largest)
         rate += float(np.max(np.linalg.norm(right._torque_scale * torque, axis=-1)))
+    elif right._field_alone:
+        rate += float(np.max(np.linalg.norm(right._torque_scale * right.torque_at(spins.initial, 0.0), axis=-1)))
     return duration * rate / (2 * math.pi) * (2 * math.pi / rtol ** 0.2)
 
 
@@ -203,6 +228,8 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
     current = np.broadcast_to(macrospins.current_at(saves.reshape(saves.shape + (1,) * len(shape))),
                               saves.shape + shape).copy()
     resistance = rhs.prepared.solve(macrospins.all_magnetizations(trajectory)).resistance_area
+    if resistance is None:  # open or insulator ends: no CPP resistance-area (MODEL.md 8)
+        resistance = np.full(saves.shape + shape, np.nan)
     members = [f"member_{k}" for k in range(len(shape))]
     dataset = xr.Dataset(
         {"m": (("time", *members, "layer", "component"), trajectory, {"units": "1", "long_name": "magnetization"}),
