@@ -208,6 +208,30 @@ def test_large_field_like_torque_makes_a_saddle_first(tmp_path):
     assert found.linearisation.hopf_current() == pytest.approx(hopf, rel=1e-12)
 
 
+@pytest.mark.parametrize("imaginary_mixing", [0.0, 3e14])
+@pytest.mark.parametrize("field, K_u", [(0.004, 2e4), (0.004, 0.0), (-0.004, 2e3), (0.06, 2e4)])
+def test_threshold_is_where_the_eigenvalues_change_stability(tmp_path, imaginary_mixing, field, K_u):
+    """By the eigenvalues of A(J) themselves (not the trace and determinant): the state's stability is that at
+    J = 0 on a fine grid of currents from 0 to 0.999 J_c and the opposite at 1.001 J_c; the cases include
+    states unstable without current (AP beyond its switching field), Hopf and saddle thresholds."""
+    stack = valve(tmp_path, imaginary_mixing)
+    kinds = set()
+    for state, found in thresholds(stack, spins(stack, field, K_u))[FREE].items():
+        assert found is not None and found.current is not None
+
+        def stable(current):
+            return np.linalg.eigvals(found.linearisation.matrix(current)).real.max() < 0
+
+        assert stable(0.0) == found.stable_at_zero
+        assert all(stable(j) == found.stable_at_zero for j in np.linspace(0, 0.999, 400) * found.current)
+        assert stable(1.001 * found.current) != found.stable_at_zero
+        kinds.add((found.kind, found.stable_at_zero))
+    if (field, K_u, imaginary_mixing) == (0.004, 0.0, 3e14):
+        assert ("saddle", True) in kinds and ("saddle", False) in kinds
+    if (field, K_u) == (0.06, 2e4):  # AP beyond its switching field B_K = 50 mT: a saddle without current
+        assert ("saddle", False) in kinds
+
+
 def test_not_an_equilibrium_is_none(tmp_path):
     """B_app or the easy axis off m_ref, or a reference the fixed layer is not collinear with: None."""
     stack = valve(tmp_path)
