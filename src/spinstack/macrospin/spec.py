@@ -26,6 +26,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
 from dataclasses import field as dataclass_field  # `field` is the applied field below
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -289,14 +290,26 @@ class Macrospins:
         """All F layers' magnetizations (..., n_F, 3), ``ferromagnets`` order: ``m`` (..., n_free, 3) for the free
         layers, the stack's own for the fixed ones (broadcast to ``m``'s leading shape)."""
         m = np.asarray(m, dtype=float)
+        free_positions, fixed_positions, fixed = self._layout
         leading = np.broadcast_shapes(m.shape[:-2], self.stack.batch_shape)
-        columns = []
-        for index in self.ferromagnets:
-            if index in self.free:
-                columns.append(np.broadcast_to(m[..., self.free.index(index), :], leading + (3,)))
-            else:
-                columns.append(_unit(self.stack.layers[index].magnetization, leading))
-        return np.stack(columns, axis=-2)
+        every = np.empty(leading + (len(self.ferromagnets), 3))
+        every[..., free_positions, :] = m
+        if len(fixed_positions):
+            every[..., fixed_positions, :] = fixed
+        return every
+
+    @cached_property
+    def _layout(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Positions (in ``ferromagnets``) of the free and the fixed layers, and the fixed ones' unit m
+        (stack batch..., n_fixed, 3): built once, since a dynamics step asks for all magnetizations 6 times."""
+        ferromagnets = self.ferromagnets
+        free_positions = np.array([ferromagnets.index(i) for i in self.free], dtype=int)
+        fixed_layers = [i for i in ferromagnets if i not in self.free]
+        fixed_positions = np.array([ferromagnets.index(i) for i in fixed_layers], dtype=int)
+        batch = self.stack.batch_shape
+        fixed = (np.stack([_unit(self.stack.layers[i].magnetization, batch) for i in fixed_layers], axis=-2)
+                 if fixed_layers else np.zeros(batch + (0, 3)))
+        return free_positions, fixed_positions, fixed
 
     def current_at(self, t: ArrayLike) -> np.ndarray:
         """The drive J(t), A/m^2, element by element: ``t`` broadcasts with the current's own shape (one time per
