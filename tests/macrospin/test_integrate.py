@@ -60,6 +60,29 @@ def test_effective_field_is_minus_the_energy_gradient(valve):
     np.testing.assert_allclose(field, expected, rtol=1e-14, atol=1e-16)
 
 
+# ------------------------------------------------------------------ the right-hand side as written in 9a
+def test_right_hand_side_is_the_equation_of_9a(valve, rng):
+    """(1 + alpha^2) dm/dt = -gamma m x B - alpha gamma m x (m x B) + tau + alpha m x tau, tau = gamma T / (Ms d),
+    written out with numpy.cross, over an ensemble of random directions, drives and damping constants."""
+    m = rng.normal(size=(5, 1, 3))
+    m /= np.linalg.norm(m, axis=-1, keepdims=True)
+    alpha = rng.uniform(0, 0.5, size=(5, 1))
+    current = rng.uniform(-3e11, 3e11, size=5)
+    spins = Macrospins(valve, free=PY, Ms=MS, alpha=alpha, gamma=1.9e11, K_u=K_U, easy_axis=(0, 1, 1),
+                       field=(0.01, -0.02, 0.03), couplings=[Coupling(0, PY, 2e-4)], current=current)
+    every = spins.all_magnetizations(m)
+    torque = ss.finalize(valve).torques(every, current=current)[:, [PY], :]
+    tau = 1.9e11 * torque / (MS * float(valve.layers[PY].thickness))
+    field = effective_field(spins, m)
+    a, g = alpha[..., None], 1.9e11
+    expected = (-g * np.cross(m, field) - a * g * np.cross(m, np.cross(m, field)) + tau + a * np.cross(m, tau)) / (1 + a ** 2)
+    found = RightHandSide(spins)(0.0, m)
+    np.testing.assert_allclose(found, expected, rtol=1e-12, atol=1e-12 * np.abs(expected).max())
+    np.testing.assert_allclose(np.sum(found * m, axis=-1), 0, atol=1e-13 * np.abs(expected).max())  # tangent
+    # off the sphere the equation is that of m / |m|
+    np.testing.assert_allclose(RightHandSide(spins)(0.0, 3 * m), found, rtol=1e-14, atol=1e-14 * np.abs(found).max())
+
+
 # ------------------------------------------------------------------ 9e check 1: alpha = 0, J = 0
 def test_undamped_precession_conserves_energy_at_the_kittel_frequency(clean_valve):
     applied = 0.05  # T, along the in-plane easy axis z
