@@ -138,6 +138,24 @@ def test_damped_motion_lowers_the_energy_to_the_nearest_minimum(clean_valve, sta
     assert energies[-1] == pytest.approx(-K_U * float(clean_valve.layers[PY].thickness), rel=1e-10)
 
 
+@pytest.mark.parametrize("alpha", [0.0, 0.05])
+def test_two_coupled_free_layers_keep_or_lose_energy_as_their_damping_says(clean_valve, alpha):
+    """Co and Py both free, coupled antiferromagnetically (J_ex < 0), J = 0: E conserved at alpha = 0 (to the
+    integrator's accuracy, 1e-9 of the demagnetizing energy scale measured), never increasing at alpha > 0."""
+    spins = Macrospins(clean_valve, free=(0, PY), Ms=[1.4e6, MS], alpha=alpha, K_u=[0.0, K_U], easy_axis=(0, 0, 1),
+                       field=(0, 0, 0.02), couplings=[Coupling(0, PY, -5e-4)], current=0)
+    start = np.array([[0.0, 0.6, 0.8], [0.1, 0.8, -0.6]])
+    run = simulate(clean_valve, spins, duration=2e-9, save_every=1e-11, initial=start)
+    energies = energy(spins, run.m.values)
+    scale = float(np.sum(0.5 * MU0 * spins.Ms ** 2 * spins.thickness))  # J/m^2
+    if alpha == 0:
+        assert np.ptp(energies) <= 2e-8 * scale, np.ptp(energies) / scale
+        assert np.ptp(run.m.values[:, 1, 1]) > 1.5  # both layers move far
+    else:
+        assert np.all(np.diff(energies) <= 1e-10 * scale)
+        assert energies[0] - energies[-1] > 1e-3 * scale
+
+
 # ------------------------------------------------------------------ the integrator against scipy's DOP853
 def test_defaults_reproduce_dop853_at_rtol_1e_10(clean_valve):
     from scipy.integrate import solve_ivp
