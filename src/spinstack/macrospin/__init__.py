@@ -3,23 +3,23 @@
 :class:`Macrospins` (which F layers move, their constants, fields and drive), :func:`effective_field` and
 :func:`energy` (MODEL.md 9b), :func:`simulate` (the adaptive Dormand-Prince integration, MODEL.md 9a),
 :func:`critical_currents` and :func:`thresholds` (linear stability, MODEL.md 9d).
-Submodules are imported on first use of a name.
+
+The names below are imported when first used (:mod:`spinstack._lazy`).
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING
 
-__all__ = ["Coupling", "Macrospins", "RightHandSide", "critical_currents", "effective_field", "energy", "linearisations",
-           "simulate", "thresholds"]
+from .._lazy import exports
 
-_WHERE = {"Coupling": "spec", "Macrospins": "spec", "GAMMA_ELECTRON": "spec", "MU0": "spec",
-          "effective_field": "fields", "energy": "fields", "simulate": "integrate", "RightHandSide": "integrate",
-          "critical_currents": "stability", "thresholds": "stability", "linearisations": "stability"}
+if TYPE_CHECKING:  # the table of re-exports (read by spinstack._lazy.exports; imported when a name is first used)
+    from .fields import effective_field, energy
+    from .integrate import RightHandSide, simulate
+    from .spec import GAMMA_ELECTRON, MU0, Coupling, Macrospins
+    from .stability import critical_currents, linearisations, thresholds
 
+__all__ = ["Coupling", "GAMMA_ELECTRON", "MU0", "Macrospins", "RightHandSide", "critical_currents", "effective_field",
+           "energy", "linearisations", "simulate", "thresholds"]
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = exports(__name__, __file__)
