@@ -2,7 +2,8 @@
 
 :class:`Macrospins` (which F layers move, their constants, fields and drive), :func:`effective_field` and
 :func:`energy` (MODEL.md 9b), :func:`simulate` (the adaptive Dormand-Prince integration, MODEL.md 9a),
-:func:`critical_currents` and :func:`thresholds` (linear stability, MODEL.md 9d).
+:func:`critical_currents` and :func:`thresholds` (linear stability, MODEL.md 9d), :func:`final_states` (the end-of-run
+state, precession frequency and switching time, MODEL.md 9d).
 
 The names below are imported when first used (:mod:`spinstack._lazy`).
 """
@@ -18,8 +19,10 @@ if TYPE_CHECKING:  # the table of re-exports (read by spinstack._lazy.exports; i
     from .integrate import RightHandSide, simulate
     from .spec import GAMMA_ELECTRON, MU0, Coupling, Macrospins
     from .stability import critical_currents, linearisations, thresholds
+    from .states import STATES, FinalState, final_state, final_states, reference_direction, switching_time
 
-__all__ = ["Coupling", "GAMMA_ELECTRON", "MU0", "Macrospins", "RightHandSide", "critical_currents", "effective_field",
-           "energy", "linearisations", "simulate", "thresholds"]
+__all__ = ["Coupling", "FinalState", "GAMMA_ELECTRON", "MU0", "Macrospins", "RightHandSide", "STATES",
+           "critical_currents", "effective_field", "energy", "final_state", "final_states", "linearisations",
+           "reference_direction", "simulate", "switching_time", "thresholds"]
 
 __getattr__, __dir__ = exports(__name__, __file__)
