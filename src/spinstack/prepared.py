@@ -117,18 +117,28 @@ def rotation_basis(m1: np.ndarray, m2: np.ndarray) -> tuple[np.ndarray, np.ndarr
     length = np.linalg.norm(normal, axis=-1, keepdims=True)
     collinear = length < 1e-12
     if not collinear.any():  # the fallback plane costs five passes over a batch: only where it is used
-        return m1, _orthogonal(m1, normal / length)
+        return m1, _orthogonal(m1, normal / length, length)
     helper = np.eye(3)[np.argmin(np.abs(m1), axis=-1)]
     fallback = helper - dot(m1, helper)[..., None] * m1
     fallback = fallback / np.linalg.norm(fallback, axis=-1, keepdims=True)
-    return m1, _orthogonal(m1, np.where(collinear, fallback, normal / np.where(collinear, 1.0, length)))
+    return m1, _orthogonal(m1, np.where(collinear, fallback, normal / np.where(collinear, 1.0, length)),
+                           np.where(collinear, 1.0, length))
 
 
-def _orthogonal(m1: np.ndarray, e: np.ndarray) -> np.ndarray:
-    """e made normal to m1 once more: for m2 within ~1e-7 of m1 the first pass leaves e off by ~eps/|m2 - m1|
-    (5e-10 at 4e-7), and cos m1 + sin e would not be a unit vector to that amount (Gram-Schmidt, twice)."""
-    e = e - dot(m1, e)[..., None] * m1
-    return e / np.linalg.norm(e, axis=-1, keepdims=True)
+# |m2 - (m1.m2) m1| below which e is made normal to m1 a second time
+_SHORT_NORMAL = 1e-4
+
+
+def _orthogonal(m1: np.ndarray, e: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """e made normal to m1 once more where the first pass's normal was short: for m2 within ~1e-7 of m1 it
+    leaves e off by ~eps/length (5e-10 at 4e-7), and cos m1 + sin e would not be a unit vector to that amount
+    (Gram-Schmidt, twice).  Elsewhere e is kept as it is: a second pass would only add its own rounding."""
+    short = length < _SHORT_NORMAL
+    if not short.any():
+        return e
+    again = e - dot(m1, e)[..., None] * m1
+    again = again / np.linalg.norm(again, axis=-1, keepdims=True)
+    return np.where(short, again, e)
 
 
 def turned(m1: np.ndarray, e: np.ndarray, theta: ArrayLike, degrees: bool = True) -> np.ndarray:
