@@ -17,7 +17,6 @@ import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: no display in tests
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -106,12 +105,6 @@ def public_functions() -> list[str]:
 def function(name: str) -> Callable[..., Any]:
     module, attribute = name.split(".")
     return getattr({"analysis": analysis, "plot": plot}[module], attribute)
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_every_public_function_is_covered():

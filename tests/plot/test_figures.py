@@ -62,12 +62,6 @@ STACKS = {"fn-contact": fn_contact, "fnf": fnf_collinear, "nfn": nfn_collinear, 
 TWO_F = ("fnf", "seed", "asymmetric")
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def first_magnetization(stack: ss.Stack) -> np.ndarray:
     """The first magnetization met along x (left lead, layers, right lead): the profiles' "longitudinal" axis."""
     ends = [end for end in (stack.left, stack.right) if isinstance(end, ss.Lead)]

@@ -18,12 +18,6 @@ from spinstack import plot  # noqa: E402
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def valve() -> ss.Solution:
     F, N = ss.Ferromagnet("Co", 1.0, 0.5, 2.0), ss.Normal("Cu", 3.0, 10.0)

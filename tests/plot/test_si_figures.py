@@ -51,12 +51,6 @@ def reduced_valve() -> ss.Stack:
     return ss.Stack([ss.Layer(F1, 1.5, [0, 0, 1]), ss.Layer(N, 2.0), ss.Layer(F2, 1.5, ss.polar(60))])
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def solution() -> ss.Solution:
     return ss.solve(si_valve())

@@ -10,7 +10,6 @@ import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: no display in tests
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -25,12 +24,6 @@ from tests.plot.drawing import assert_drawn, draw, label_factor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ("pt-co-sot", "w-cofeb-sot", "yig-pt-smr")
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def load(name: str) -> ss.Stack:

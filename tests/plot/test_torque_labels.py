@@ -27,12 +27,6 @@ from spinstack.analysis.hodographs import torque_nodes  # noqa: E402
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def _box(extent) -> np.ndarray:
     return np.array([extent.x0, extent.y0, extent.x1, extent.y1])
 
