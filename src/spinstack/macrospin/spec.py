@@ -134,6 +134,16 @@ class Macrospins:
         ensemble); or a piecewise-linear waveform ``[(t0, J0), (t1, J1), ...]`` (s, A/m^2) with t strictly
         increasing (J held at J0 before t0 and at the last value after the last time; each J may be an array
         of one shape).
+    temperature
+        K, >= 0, the thermal field's temperature (MODEL.md 9b), the same for every free layer; default 0 (no
+        thermal field).  An array (...) is an ensemble dimension.  Any member > 0 makes the dynamics stochastic
+        (:mod:`spinstack.macrospin.thermal`).
+    area
+        m^2, > 0, the pillar's cross-section A (the free layers' volumes are V_i = A d_i); needed when any
+        temperature > 0, else optional (default ``None``).  May be an array (...) (an ensemble).
+    seed
+        int >= 0, the thermal noise's seed (:class:`numpy.random.SeedSequence` entropy): the same seed gives
+        the same trajectories; default 0.
 
     Attributes
     ----------
@@ -150,6 +160,11 @@ class Macrospins:
         A constant drive, A/m^2 (the stack's own when none was given); ``None`` for a waveform.
     waveform : tuple[numpy.ndarray, numpy.ndarray] or None
         (times (n,), currents (n, ...)) of a piecewise-linear drive.
+    temperature : numpy.ndarray
+        (...), K.
+    area : numpy.ndarray or None
+        (...), m^2.
+    seed : int
     """
 
     stack: Stack
@@ -164,6 +179,9 @@ class Macrospins:
     couplings: Sequence[Coupling | tuple] = ()
     field: ArrayLike = (0.0, 0.0, 0.0)
     current: Any = None
+    temperature: ArrayLike = 0.0
+    area: ArrayLike | None = None
+    seed: int = 0
     waveform: Any = dataclass_field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -252,6 +270,24 @@ class Macrospins:
             set_("current", None)
         else:
             set_("current", _real(current, "current"))
+        # the thermal field (MODEL.md 9b): temperature, the pillar's area (V_i = A d_i) and the noise's seed
+        temperature = _real(self.temperature, "temperature")
+        if np.any(temperature < 0):
+            raise StackError("temperature", f"must be >= 0 (K), got {self.temperature!r}"[:300])
+        set_("temperature", temperature)
+        if self.area is None:
+            if np.any(temperature > 0):
+                raise StackError("area", "needed when temperature > 0 (the pillar's cross-section A, m^2: the "
+                                         "thermal field's strength depends on the volume A d)")
+        else:
+            area = _real(self.area, "area")
+            if np.any(area <= 0):
+                raise StackError("area", f"must be > 0 (m^2), got {self.area!r}"[:300])
+            set_("area", area)
+        seed = self.seed
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise StackError("seed", f"must be an integer >= 0, got {seed!r}"[:300])
+        set_("seed", int(seed))
         self.batch_shape  # noqa: B018 -- refuse parameters that do not broadcast together, now
 
     # ------------------------------------------------------------------ derived
@@ -263,12 +299,13 @@ class Macrospins:
                   self.thickness.shape[:-1]]
         shapes += [np.shape(coupling.J_ex) for coupling in self.couplings]
         shapes.append(self.current.shape if self.waveform is None else self.waveform[1].shape[1:])
+        shapes += [self.temperature.shape] + ([] if self.area is None else [self.area.shape])
         try:
             return np.broadcast_shapes(*shapes)
         except ValueError:
             raise StackError("", f"the parameters' leading shapes {shapes} do not broadcast together "
                                  "(stack batch, Ms, alpha, gamma, K_u, easy_axis, demag, field, thickness, "
-                                 "couplings, current)") from None
+                                 "couplings, current, temperature, area)") from None
 
     @property
     def thickness(self) -> np.ndarray:
