@@ -3,7 +3,7 @@
 :class:`Macrospins` (which F layers move, their constants, fields and drive), :func:`effective_field` and
 :func:`energy` (MODEL.md 9b), :func:`simulate` (the adaptive Dormand-Prince integration, MODEL.md 9a),
 :func:`critical_currents` and :func:`thresholds` (linear stability, MODEL.md 9d), :func:`final_states` (the end-of-run
-state, precession frequency and switching time, MODEL.md 9d).
+state, precession frequency and switching time, MODEL.md 9d), :func:`power_spectrum` (of R(t) or any saved signal).
 
 The names below are imported when first used (:mod:`spinstack._lazy`).
 """
@@ -18,11 +18,12 @@ if TYPE_CHECKING:  # the table of re-exports (read by spinstack._lazy.exports; i
     from .fields import effective_field, energy
     from .integrate import RightHandSide, simulate
     from .spec import GAMMA_ELECTRON, MU0, Coupling, Macrospins
+    from .spectrum import Spectrum, power_spectrum
     from .stability import critical_currents, linearisations, thresholds
     from .states import STATES, FinalState, final_state, final_states, reference_direction, switching_time
 
-__all__ = ["Coupling", "FinalState", "GAMMA_ELECTRON", "MU0", "Macrospins", "RightHandSide", "STATES",
+__all__ = ["Coupling", "FinalState", "GAMMA_ELECTRON", "MU0", "Macrospins", "RightHandSide", "STATES", "Spectrum",
            "critical_currents", "effective_field", "energy", "final_state", "final_states", "linearisations",
-           "reference_direction", "simulate", "switching_time", "thresholds"]
+           "power_spectrum", "reference_direction", "simulate", "switching_time", "thresholds"]
 
 __getattr__, __dir__ = exports(__name__, __file__)
