@@ -95,6 +95,13 @@ KINDS: dict[str, Kind] = {
     "electric_field": Kind("an electric field", "V/m", "2e4 V/m"),
     "sheet_current": Kind("a current per width", "A/m", "0.5 A/m"),
     "angle": Kind("an angle", "deg", "30 deg"),
+    # magnetization dynamics (MODEL.md 9)
+    "magnetization": Kind("a magnetization", "A/m", "800 kA/m"),
+    "energy_density": Kind("an energy density", "J/m^3", "2 kJ/m^3"),
+    "gyromagnetic_ratio": Kind("a gyromagnetic ratio", "rad/(s*T)", "1.76e11 rad/(s*T)"),
+    "magnetic_field": Kind("a magnetic field mu0 H", "T", "5 mT"),
+    "time": Kind("a time", "s", "10 ns"),
+    "area": Kind("an area", "m^2", "50 nm * 100 nm"),
 }
 
 
@@ -231,6 +238,21 @@ QUANTITIES: dict[str, Quantity] = {q.name: q for q in (
     # in-plane particle current per width (sum of sigma d eps): e x it, conventional current per width, A/m
     Quantity("sheet_current", "in-plane current per width", "I", "I", "sheet_current", ELECTRON_CHARGE, "A/m",
              ELECTRON_CHARGE, "A m-1", "A/m", "m-1 s-1"),
+    # magnetization dynamics (MODEL.md 9): SI only, the stack holds the SI numbers themselves
+    Quantity("magnetization", "saturation magnetization", "M_s", "M_s", "magnetization", 1.0, "A/m", 1.0, "A m-1",
+             "A/m", "A m-1", scaling="engineering"),
+    Quantity("anisotropy", "uniaxial anisotropy energy density", "K_u", "K_u", "energy_density", 1.0, "J/m^3", 1.0,
+             "J m-3", "J/m$^3$", "J m-3", scaling="engineering"),
+    Quantity("gyromagnetic_ratio", "gyromagnetic ratio", r"\gamma", r"\gamma", "gyromagnetic_ratio", 1.0,
+             "rad/(s*T)", 1.0, "rad s-1 T-1", "rad/(s T)", "rad s-1 T-1"),
+    Quantity("magnetic_field", "applied field", "B", r"\mu_0 H", "magnetic_field", 1.0, "T", 1.0, "T", "T", "T",
+             readable=Readable("mT", "mT", 1e3)),
+    Quantity("temperature", "temperature", "T", "T", "temperature", 1.0, "K", 1.0, "K", "K", "K"),
+    Quantity("area", "area", "A", "A", "area", 1.0, "m^2", 1.0, "m2", "m$^2$", "m2",
+             readable=Readable("nm^2", "nm$^2$", 1e18)),
+    Quantity("time", "time", "t", "t", "time", 1.0, "s", 1.0, "s", "s", "s", readable=Readable("ns", "ns", 1e9)),
+    Quantity("exchange", "interlayer exchange energy per area", r"J_\mathrm{ex}", r"J_\mathrm{ex}", "energy_per_area",
+             1.0, "J/m^2", 1.0, "J m-2", "J/m$^2$", "J m-2", scaling="engineering"),
     # angles in degrees and pure numbers (p, theta_SH, g1, g2, SMR): the same in both systems
     Quantity("angle", "angle", r"\theta", r"\theta", "angle", 1.0, "deg", 1.0, "degree", "deg", "degree",
              dimensional=False),

@@ -161,7 +161,7 @@ def test_refusals_of_the_form_are_the_same_for_reading_and_setting(text: str, re
 @pytest.mark.parametrize(("text", "reason"), [
     ("materials.X.D", "no material named 'X' in this stack"),
     ("materials.Cu.p", "unknown parameter (expected one of: D, l, theta_SH)"),
-    ("materials.F1.colour", "unknown parameter (expected one of: D, p, l, l_J, l_phi, D_perp)"),
+    ("materials.F1.colour", "unknown parameter (expected one of: D, p, l, l_J, l_phi, D_perp, Ms, alpha, K_u, gamma, easy_axis)"),
     ("layers[3].thickness", "no such layer: the stack has 3 layers"),
     ("layers[-4].magnetization.phi", "no such layer: the stack has 3 layers"),
     ("layers[1].magnetization", "not a ferromagnet: it has no magnetization"),
@@ -194,7 +194,10 @@ def test_registry_factors_equal_scipy_constants() -> None:
     e, hbar = sc.e, sc.hbar
     expected = {"length": 1.0, "accumulation": 1.0 / e, "potential": 1.0 / e, "spin_current": e, "torque": hbar / 2,
                 "resistance_area": 1.0 / e**2, "current": -e, "conductivity": e**2, "interface_conductance": e**2,
-                "field": -1.0 / e, "sheet_current": -e, "angle": 1.0, "dimensionless": 1.0}
+                "field": -1.0 / e, "sheet_current": -e, "angle": 1.0, "dimensionless": 1.0,
+                # dynamics (MODEL.md 9): SI numbers held as they are
+                "magnetization": 1.0, "anisotropy": 1.0, "gyromagnetic_ratio": 1.0, "magnetic_field": 1.0,
+                "temperature": 1.0, "area": 1.0, "time": 1.0, "exchange": 1.0}
     assert set(expected) == set(QUANTITIES)
     for name, factor in expected.items():
         assert QUANTITIES[name].to_unit == pytest.approx(factor, rel=1e-15), name

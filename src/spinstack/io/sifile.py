@@ -27,6 +27,7 @@ that defines all its materials works without it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -35,13 +36,14 @@ import numpy as np
 from .. import si
 from ..errors import StackError
 from ..library import Library, LibraryMaterial
-from ..model import Interface, Stack
+from ..model import Ferromagnet, Interface, Stack
+from ..model.dynamics import Dynamics, ExchangeCoupling
 from ..model.materials import Material
 from ..units import KINDS, to_si
 from .libraryfile import LibraryError, load_library
-from .stacktables import (interface_node, interface_tables, material_name, read_end, read_layers, read_materials,
-                          read_vector, unquoted_error)
-from .tomlvalues import known_keys, listing, quoted_key, show, within
+from .stacktables import (interface_node, interface_tables, material_name, read_direction, read_end, read_layers,
+                          read_materials, read_vector, unquoted_error)
+from .tomlvalues import as_number, as_table, known_keys, listing, quoted_key, show, within
 
 __all__ = ["si_stack"]
 
@@ -50,6 +52,10 @@ FIELD_KEYS = ("layer", "current_density")
 INTERFACE_KEYS = ("node", "pair", "AR", "gamma", "G_mix", "delta")
 _REDUCED_MATERIAL_KEYS = ("D", "p", "l", "D_up", "D_dn")
 _REDUCED_INTERFACE_KEYS = ("g_up", "g_dn", "g_mix")
+#: a ferromagnet's macrospin constants (MODEL.md 9), beside the transport keys of a [materials.NAME] table
+DYNAMICS_MATERIAL_KEYS = ("Ms", "alpha", "K_u", "easy_axis", "gamma")
+DYNAMICS_KEYS = ("field", "duration", "save_every", "temperature", "area", "seed", "waveform", "coupling")
+COUPLING_KEYS = ("layers", "J")
 
 
 def si_stack(top: dict[str, Any], library: Any) -> Stack:
@@ -67,9 +73,10 @@ def si_stack(top: dict[str, Any], library: Any) -> Stack:
     names = [_material_name(left)] + [layer.material.name for layer in layers] + [_material_name(right)]
     interfaces = [_interface(table, path, books, names) for table, path in interface_tables(top.get("interfaces", []))]
     field = _field(top["field"], layers) if "field" in top else None
+    dynamics = _dynamics(top["dynamics"]) if "dynamics" in top else None
     try:
         return Stack(layers, left=left, right=right, current=J / si.ELECTRON_CHARGE, interfaces=interfaces,
-                     units="SI", field=field)
+                     units="SI", field=field, dynamics=dynamics)
     except StackError as error:
         raise _in_si_terms(error) from None
 
@@ -186,12 +193,26 @@ class _Library:
         return self._loaded
 
     def table_material(self, name: str, table: dict[str, Any], path: str) -> Material:
-        """A [materials.NAME] table, completed from the library entry NAME when keys are missing."""
+        """A [materials.NAME] table, completed from the library entry NAME when keys are missing; a
+        ferromagnet's macrospin constants (Ms, alpha, K_u, easy_axis, gamma) added to it."""
         reduced = [key for key in table if key in _REDUCED_MATERIAL_KEYS]
         if reduced:
             raise StackError(f"{path}.{reduced[0]}", f"unknown key in an SI file (expected one of: "
                              f"{', '.join(MATERIAL_KEYS)}; {', '.join(_REDUCED_MATERIAL_KEYS)} are reduced-unit keys)")
-        known_keys(table, MATERIAL_KEYS, path)
+        known_keys(table, MATERIAL_KEYS + DYNAMICS_MATERIAL_KEYS, path)
+        constants = {key: _dynamics_constant(key, table[key], f"{path}.{key}") for key in DYNAMICS_MATERIAL_KEYS
+                     if key in table}
+        table = {key: value for key, value in table.items() if key not in DYNAMICS_MATERIAL_KEYS}
+        material = self._transport_material(name, table, path)
+        if not constants:
+            return material
+        if not isinstance(material, Ferromagnet):
+            raise StackError(f"{path}.{next(iter(constants))}", "only a ferromagnet has macrospin constants "
+                                                                f"(Ms, alpha, ...): {show(name)} is a normal metal")
+        return dataclasses.replace(material, **constants)
+
+    def _transport_material(self, name: str, table: dict[str, Any], path: str) -> Material:
+        """The transport keys of a [materials.NAME] table as a material (the library completing them)."""
         for key, value in table.items():
             if key != "type":
                 _single(value, f"{path}.{key}")
@@ -206,6 +227,90 @@ class _Library:
                 raise StackError(f"{path}.{key}", f"missing ({_MISSING[key]}); {show(name)} is not a library "
                                  f"material that could supply it (library: {', '.join(library.materials) or 'none'})")
         return si.material_from_table(name, table, entry, give=_give(name))
+
+
+def _dynamics_constant(key: str, value: Any, path: str) -> Any:
+    """A ferromagnet's macrospin constant as written in an SI file (MODEL.md 9), in SI base units; the model
+    checks the ranges (Ms > 0, alpha >= 0, gamma > 0) and normalises the axis."""
+    if key == "easy_axis":
+        return read_direction(value, path)
+    _single(value, path)
+    if key == "alpha":
+        return as_number(value, path)
+    if key == "gamma" and isinstance(value, str) and "hz" in value.lower():
+        # pint reads Hz as 1/s, dropping the 2 pi between gamma (rad/(s T)) and gamma / 2 pi (Hz/T)
+        raise StackError(path, f'write the gyromagnetic ratio in rad/(s*T) (e.g. "1.76e11 rad/(s*T)"), got '
+                               f"{show(value)}: gamma / 2 pi in Hz/T differs from gamma by 2 pi")
+    kind = {"Ms": "magnetization", "K_u": "energy_density", "gamma": "gyromagnetic_ratio"}[key]
+    return to_si(_with_unit(value, kind, path), kind, path)
+
+
+def _dynamics(value: Any) -> Dynamics:
+    """The [dynamics] table (MODEL.md 9): applied field, duration, sampling, temperature, area, seed, a current
+    waveform and [[dynamics.coupling]] tables, in SI base units."""
+    table = as_table(value, "dynamics", "a [dynamics] table")
+    known_keys(table, DYNAMICS_KEYS, "dynamics")
+    settings: dict[str, Any] = {}
+    if "field" in table:
+        settings["field"] = read_vector(
+            table["field"], "dynamics.field", 'the applied field mu0 H [B_x, B_y, B_z], e.g. ["0 mT", "0 mT", "5 mT"]',
+            lambda v, p: to_si(_with_unit(v, "magnetic_field", p), "magnetic_field", p))
+    for key, kind, sign in (("duration", "time", "positive"), ("save_every", "time", "positive"),
+                            ("temperature", "temperature", "nonnegative"), ("area", "area", "positive")):
+        if key in table:
+            path = f"dynamics.{key}"
+            settings[key] = to_si(_with_unit(_single(table[key], path), kind, path), kind, path, sign=sign)
+    if "seed" in table:
+        seed = table["seed"]
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise StackError("dynamics.seed", f"must be an integer >= 0, got {show(seed)}")
+        settings["seed"] = seed
+    if "waveform" in table:
+        settings["waveform"] = _waveform(table["waveform"])
+    if "coupling" in table:
+        settings["couplings"] = _couplings(table["coupling"])
+    return Dynamics(**settings)
+
+
+def _waveform(value: Any) -> list[tuple[Any, Any]]:
+    """``waveform = [["0 ns", "0 A/m^2"], ["1 ns", "-3e11 A/m^2"], ...]``: (t in s, J in A/m^2) pairs."""
+    if not isinstance(value, list) or not value:
+        raise StackError("dynamics.waveform", 'must be a list of [time, current density] pairs, e.g. '
+                                              f'[["0 ns", "0 A/m^2"], ["1 ns", "-3e11 A/m^2"]], got {show(value)}')
+    points = []
+    for index, point in enumerate(value):
+        path = f"dynamics.waveform[{index}]"
+        if not isinstance(point, list) or len(point) != 2:
+            raise StackError(path, f'must be a pair [time, current density], e.g. ["1 ns", "-3e11 A/m^2"], '
+                                   f"got {show(point)}")
+        t = to_si(_with_unit(_single(point[0], f"{path}[0]"), "time", f"{path}[0]"), "time", f"{path}[0]")
+        J = to_si(_with_unit(_single(point[1], f"{path}[1]"), "current_density", f"{path}[1]"), "current_density",
+                  f"{path}[1]")
+        points.append((float(t), float(J)))
+    return points
+
+
+def _couplings(value: Any) -> list[ExchangeCoupling]:
+    """The [[dynamics.coupling]] tables: ``layers = [a, b]`` (stack layer indices) and ``J`` (energy per area)."""
+    if not isinstance(value, list):
+        raise StackError("dynamics.coupling", f"must be an array of tables ([[dynamics.coupling]]), got {show(value)}")
+    couplings = []
+    for index, entry in enumerate(value):
+        path = f"dynamics.coupling[{index}]"
+        table = as_table(entry, path, "a [[dynamics.coupling]] table")
+        known_keys(table, COUPLING_KEYS, path)
+        if "layers" not in table:
+            raise StackError(f"{path}.layers", "missing (the two F layers it couples, [a, b], counted from 0)")
+        pair = table["layers"]
+        if not isinstance(pair, list) or len(pair) != 2 or not all(
+                isinstance(i, int) and not isinstance(i, bool) for i in pair):
+            raise StackError(f"{path}.layers", f"must be two layer indices [a, b] (counted from 0), got {show(pair)}")
+        if "J" not in table:
+            raise StackError(f"{path}.J", 'missing (exchange energy per area, > 0 ferromagnetic, e.g. "0.05 mJ/m^2")')
+        J = to_si(_with_unit(_single(table["J"], f"{path}.J"), "energy_per_area", f"{path}.J"), "energy_per_area",
+                  f"{path}.J")
+        couplings.append(within(path, ExchangeCoupling, tuple(pair), J))
+    return couplings
 
 
 def _give(name: str) -> str:

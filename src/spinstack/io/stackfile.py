@@ -42,12 +42,16 @@ from .tomlvalues import as_number, as_table, choices, known_keys, listing, requi
 
 __all__ = ["MAX_FILE_BYTES", "StackFileError", "load_stack", "stack_from_dict"]
 
-TOP_KEYS = ("units", "current", "field", "materials", "left", "layers", "right", "interfaces")
+TOP_KEYS = ("units", "current", "field", "materials", "left", "layers", "right", "interfaces", "dynamics")
 NORMAL_KEYS = ("type", "D", "l", "theta_SH")
 FERROMAGNET_KEYS = ("type", "D", "p", "l", "D_up", "D_dn", "l_J", "l_phi", "D_perp")
 INTERFACE_KEYS = ("node", "g_up", "g_dn", "g_mix", "delta")
 SI_MATERIAL_KEYS = ("rho", "conductivity", "beta", "l_sf")
 MATERIAL_TYPES = ("normal", "ferromagnet")
+#: a ferromagnet's macrospin constants (MODEL.md 9): keys of SI files only
+DYNAMICS_MATERIAL_KEYS = ("Ms", "alpha", "K_u", "easy_axis", "gamma")
+DYNAMICS_NEEDS_SI = 'dynamics needs an SI stack: add units = "SI" at the top'
+
 UNIT_SYSTEMS = ("reduced", "SI")
 
 
@@ -154,6 +158,8 @@ def _stack(data: Any, library: Any) -> Stack:
         from .sifile import si_stack  # pint is imported only for SI files
 
         return si_stack(top, library)
+    if "dynamics" in top:
+        raise StackError("dynamics", f"{DYNAMICS_NEEDS_SI} (Ms, gamma and times have no reduced form)")
     current = as_number(top.get("current", 1.0), "current")
     field = read_vector(top["field"], "field", "the in-plane field [0, eps_y, eps_z]") if "field" in top else None
     materials = _materials(top.get("materials", {}))
@@ -183,6 +189,9 @@ def _material(name: str, table: dict[str, Any], path: str) -> Material:
         raise StackError(f"{path}.type", f"must be {choices(MATERIAL_TYPES)}, got {show(kind)}")
     si_keys = [key for key in table if key in SI_MATERIAL_KEYS]
     hint = f"; {', '.join(SI_MATERIAL_KEYS)} are SI keys: add units = \"SI\" at the top" if si_keys else ""
+    dynamics = [key for key in table if key in DYNAMICS_MATERIAL_KEYS]
+    if dynamics:
+        raise StackError(f"{path}.{dynamics[0]}", f"{DYNAMICS_NEEDS_SI} (and give rho, beta, l_sf in SI units)")
     if kind == "normal":
         known_keys(table, NORMAL_KEYS, path, hint)
         D = as_number(required(table, "D", path, "conductance D_N > 0"), f"{path}.D")

@@ -19,9 +19,9 @@ from ..model.materials import Material
 from .tomlvalues import as_number, as_table, choices, known_keys, quoted_key, required, show, within
 
 __all__ = ["MaterialLookup", "ThicknessReader", "interface_node", "interface_tables", "material_name", "read_end",
-           "read_layers", "read_materials", "read_vector", "unquoted_error"]
+           "read_direction", "read_layers", "read_materials", "read_vector", "unquoted_error"]
 
-LAYER_KEYS = ("material", "thickness", "magnetization")
+LAYER_KEYS = ("material", "thickness", "magnetization", "free", "demag")
 LEAD_KEYS = ("kind", "material", "magnetization")
 ANGLE_KEYS = ("theta", "phi")
 END_KINDS = ("reservoir", "lead", "open", "insulator")
@@ -106,6 +106,9 @@ def read_end(value: Any, side: str, lookup: MaterialLookup, conductance: Callabl
         g_mix = [conductance(component, f"{side}.{mix}[{i}]") for i, component in enumerate(pair)]
         g_s = conductance(table.get(sink, 0.0), f"{side}.{sink}")
         return within(side, Insulator, magnetization, g_mix, g_s)
+    if "free" in table:  # dynamics (MODEL.md 9): only a layer moves
+        raise StackError(f"{side}.free", "a lead cannot be free: its magnetization stays fixed (mark an F layer of "
+                                         "[[layers]] free instead)")
     known_keys(table, LEAD_KEYS, side)
     material = lookup(table, side, "a lead needs the material it is made of")
     magnetization = _magnetization(table.get("magnetization"), f"{side}.magnetization")
@@ -124,8 +127,21 @@ def read_layers(value: Any, lookup: MaterialLookup, thickness: ThicknessReader) 
         material = lookup(table, path, "the name of a [materials.NAME] table")
         d = thickness(required(table, "thickness", path, "d > 0"), f"{path}.thickness")
         magnetization = _magnetization(table.get("magnetization"), f"{path}.magnetization")
-        layers.append(within(path, Layer, material, d, magnetization))
+        free = table.get("free", False)
+        if not isinstance(free, bool):
+            raise StackError(f"{path}.free", f"must be true or false, got {show(free)}")
+        demag = (read_vector(table["demag"], f"{path}.demag", "the demagnetizing factors [N_x, N_y, N_z]")
+                 if "demag" in table else None)
+        layers.append(within(path, Layer, material, d, magnetization, free, demag))
     return layers
+
+
+def read_direction(value: Any, path: str) -> str | list[float] | dict[str, float]:
+    """A direction as a magnetization is written (a name, [x, y, z] or {theta, phi}), type-checked; the model
+    resolves it (an anisotropy axis)."""
+    if value is None:
+        raise StackError(path, "must be a direction, got nothing")
+    return _magnetization(value, path)
 
 
 def _magnetization(value: Any, path: str) -> str | list[float] | dict[str, float] | None:

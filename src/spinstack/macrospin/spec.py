@@ -290,6 +290,83 @@ class Macrospins:
         set_("seed", int(seed))
         self.batch_shape  # noqa: B018 -- refuse parameters that do not broadcast together, now
 
+    # ------------------------------------------------------------------ from a stack's own keys
+    @classmethod
+    def from_stack(cls, stack: Stack, **overrides: Any) -> "Macrospins":
+        """The macrospins a stack file describes (STACK_FORMAT.md "Dynamics"): its free layers, their materials'
+        constants, their demagnetizing factors and the stack's [dynamics] settings.
+
+        Parameters
+        ----------
+        stack
+            An SI :class:`~spinstack.Stack` with at least one layer marked ``free`` (its material giving Ms
+            and alpha, which the stack checks); may be batched (``with_parameter`` arrays of
+            ``materials.NAME.Ms``, ``dynamics.field.z``, ``dynamics.temperature``, ...): the batch becomes
+            the ensemble.
+        **overrides
+            Any :class:`Macrospins` keyword (``free``, ``Ms``, ``alpha``, ``gamma``, ``K_u``, ``easy_axis``,
+            ``demag``, ``couplings``, ``field``, ``current``, and the thermal ``temperature``, ``area``,
+            ``seed``), replacing what the stack gives.
+
+        What the stack gives: ``free`` = the free layers' indices; per free layer its material's Ms, alpha,
+        gamma (|gamma_e| where absent), K_u (0 where absent) and easy_axis (none where no free layer's
+        material has one), and the layer's demag ((1, 0, 0) where absent); from ``stack.dynamics`` (when
+        the stack has one) the couplings, the applied field, the waveform (``current``; else the stack's own
+        current) and temperature, area, seed.  The run's ``duration`` and ``save_every`` are not macrospin
+        parameters: they stay on ``stack.dynamics``.
+
+        Raises
+        ------
+        StackError
+            ``units: dynamics needs an SI stack ...`` for a reduced stack, ``free: the stack has no free
+            layer ...`` when no layer is free (and none is named in ``overrides``), and every refusal of
+            :class:`Macrospins` itself.
+        """
+        if not isinstance(stack, Stack):
+            raise StackError("stack", f"must be a spinstack.Stack, got {stack!r}"[:300])
+        if stack.units != "SI":
+            raise StackError("units", "dynamics needs an SI stack (Ms and gamma have no reduced form): "
+                                      'load a file with units = "SI"')
+        free = overrides.get("free", stack.free_indices)
+        free = (free,) if np.ndim(free) == 0 else tuple(free)
+        if not free:
+            raise StackError("free", "the stack has no free layer: mark an F layer free = true (its material "
+                                     "giving Ms and alpha)")
+        layers = [stack.layers[index] for index in free if isinstance(index, (int, np.integer))
+                  and -len(stack.layers) <= index < len(stack.layers)]
+        given: dict[str, Any] = {"free": free}
+        if len(layers) == len(free):  # else Macrospins names the bad index
+            materials = [layer.material for layer in layers]
+
+            def per_layer(key: str, default: Any) -> Any:
+                values = [getattr(material, key, None) for material in materials]
+                missing = [value is None for value in values]
+                if all(missing) or (default is None and any(missing)):
+                    return default
+                return _stacked([default if value is None else value for value in values], vector=False)
+
+            given.update(Ms=per_layer("Ms", None), alpha=per_layer("alpha", None),
+                         gamma=per_layer("gamma", GAMMA_ELECTRON), K_u=per_layer("K_u", 0.0))
+            axes = [getattr(material, "easy_axis", None) for material in materials]
+            if any(axis is not None for axis in axes):
+                given["easy_axis"] = _stacked([np.zeros(3) if axis is None else axis for axis in axes], vector=True)
+            given["demag"] = _stacked([np.array([1.0, 0.0, 0.0]) if layer.demag is None else layer.demag
+                                       for layer in layers], vector=True)
+        dynamics = stack.dynamics
+        if dynamics is not None:
+            given["couplings"] = tuple(Coupling(c.layers[0], c.layers[1], c.J) for c in dynamics.couplings)
+            given["field"] = dynamics.field
+            if dynamics.waveform is not None:
+                given["current"] = list(zip(dynamics.waveform[0], dynamics.waveform[1]))
+            own = {entry.name for entry in dataclasses.fields(cls)}
+            thermal = {"temperature": dynamics.temperature, "area": dynamics.area, "seed": dynamics.seed}
+            given.update({key: value for key, value in thermal.items() if key in own and value is not None})
+        given.update(overrides)
+        for key in ("Ms", "alpha"):
+            if given.get(key) is None:  # only when overrides named other free layers than the stack's
+                raise StackError(key, f"missing: give {key} (the free layers' materials do not)")
+        return cls(stack, **given)
+
     # ------------------------------------------------------------------ derived
     @property
     def batch_shape(self) -> tuple[int, ...]:
@@ -372,6 +449,15 @@ class Macrospins:
         """The same macrospins on another stack (validated again against it)."""
         return dataclasses.replace(self, stack=stack, current=self.current if self.waveform is None else
                                    list(zip(self.waveform[0], self.waveform[1])))
+
+
+def _stacked(values: Sequence[Any], *, vector: bool) -> np.ndarray:
+    """One value per free layer (each maybe batched) as an array (..., n_free) or, for vectors, (..., n_free, 3)."""
+    arrays = [np.asarray(value, dtype=float) for value in values]
+    if vector:
+        leading = np.broadcast_shapes(*(array.shape[:-1] for array in arrays))
+        return np.stack([np.broadcast_to(array, leading + (3,)) for array in arrays], axis=-2)
+    return np.stack(np.broadcast_arrays(*arrays), axis=-1)
 
 
 def _unit(magnetization: Any, leading: tuple[int, ...]) -> np.ndarray:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +10,8 @@ from numpy.typing import ArrayLike
 
 from ..errors import StackError
 from . import checks
+from .dynamics import demag_factors
+from .directions import DIRECTIONS, GEOMETRY, direction  # noqa: F401 -- DIRECTIONS, GEOMETRY re-exported (io.summary)
 from .materials import Ferromagnet, Material, Normal
 
 
@@ -18,50 +19,6 @@ def _material(value: Any) -> Material:
     if not isinstance(value, (Normal, Ferromagnet)):
         raise StackError("material", f"must be a Normal or Ferromagnet, got {value!r}")
     return value
-
-
-#: Named directions.  The stack axis x is the film normal (perpendicular to the layers); y and z lie
-#: in the film plane.  (A polar angle theta is measured from +z, an in-plane axis: theta = 0 is in plane.)
-DIRECTIONS: dict[str, tuple[float, float, float]] = {
-    "normal": (1.0, 0.0, 0.0), "+normal": (1.0, 0.0, 0.0), "-normal": (-1.0, 0.0, 0.0),
-    "+x": (1.0, 0.0, 0.0), "-x": (-1.0, 0.0, 0.0),
-    "+y": (0.0, 1.0, 0.0), "-y": (0.0, -1.0, 0.0),
-    "+z": (0.0, 0.0, 1.0), "-z": (0.0, 0.0, -1.0),
-}
-GEOMETRY = ("x is the film normal (perpendicular to the layers), y and z lie in the film plane; theta is "
-            "measured from +z, in the plane")
-
-
-def direction(value: Any, path: str = "magnetization") -> np.ndarray:
-    """A unit vector [x, y, z] from a direction name, a vector or ``{"theta": deg, "phi": deg}``.
-
-    Parameters
-    ----------
-    value
-        ``"normal"`` (= ``"+x"``, the film normal: perpendicular to the layers), ``"-normal"``,
-        ``"+x"``, ``"-x"``, or the in-plane ``"+y"``, ``"-y"``, ``"+z"``, ``"-z"``; or any non-zero
-        vector (normalised), shape ``(..., 3)``; or polar angles in degrees, theta from +z (which
-        lies in the film plane) and phi from +x, so ``{theta = 90, phi = 0}`` is the normal.
-    path
-        Names the value in error messages.
-
-    Returns
-    -------
-    numpy.ndarray
-        The unit vector(s), shape ``(..., 3)``, read-only.
-
-    Raises
-    ------
-    StackError
-        An unknown name (the message lists the names and says which axis is which), or a bad vector.
-    """
-    if isinstance(value, str):
-        vector = DIRECTIONS.get(value.strip())
-        if vector is None:
-            names = ", ".join(f'"{name}"' for name in DIRECTIONS)
-            raise StackError(path, f"unknown direction {json.dumps(value[:40])} (named directions: {names}; {GEOMETRY})")
-        return checks.frozen(np.array(vector))
-    return checks.direction(value, path)
 
 
 class _OfMaterial:
@@ -100,16 +57,34 @@ class Layer(_OfMaterial):
         non-zero vector (normalised here), a direction name (``"normal"``, ``"+y"``, ...;
         :func:`direction`) or ``{"theta": deg, "phi": deg}`` (theta from +z, which lies in
         the film plane; the film normal is x).
+    free
+        Whether the layer's magnetization moves in a dynamics run (MODEL.md 9; F layers only, SI
+        stacks only; its material then needs Ms and alpha).  Default False: fixed.
+    demag
+        Diagonal demagnetizing factors (N_x, N_y, N_z) of an F layer, >= 0, summing to 1 (MODEL.md 9b);
+        ``None`` (default): the thin film (1, 0, 0), normal x.
     """
 
     material: Material
     thickness: ArrayLike
     magnetization: ArrayLike | dict | None = None
+    free: bool = False
+    demag: ArrayLike | None = None
 
     def __post_init__(self) -> None:
         material = _material(self.material)
         object.__setattr__(self, "thickness", checks.positive(self.thickness, "thickness"))
         self._set_magnetization(material)
+        if not isinstance(self.free, (bool, np.bool_)):
+            raise StackError("free", f"must be true or false, got {self.free!r}"[:300])
+        object.__setattr__(self, "free", bool(self.free))
+        if self.free and not isinstance(material, Ferromagnet):
+            raise StackError("free", f"only a ferromagnet moves: {material.name!r} is a normal metal")
+        if self.demag is not None:
+            if not isinstance(material, Ferromagnet):
+                raise StackError("demag", f"only a ferromagnet has demagnetizing factors: {material.name!r} is a "
+                                          "normal metal")
+            object.__setattr__(self, "demag", demag_factors(self.demag, "demag"))
 
 
 @dataclass(frozen=True, eq=False)

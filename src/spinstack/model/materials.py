@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike
 
 from ..errors import StackError
 from . import checks
+from .directions import direction
 
 
 def _length(value: Any, path: str) -> np.ndarray:
@@ -31,6 +32,34 @@ def _coherence_length(value: Any, path: str) -> np.ndarray | None:
 
 def _polarisation(value: Any, path: str) -> np.ndarray:
     return checks.open_interval(value, -1.0, 1.0, path)
+
+
+def _optional(check: Callable[[Any, str], np.ndarray]) -> Callable[[Any, str], np.ndarray | None]:
+    """``check`` for a parameter that may be absent (None: kept as None)."""
+    return lambda value, path: None if value is None else check(value, path)
+
+
+def _damping(value: Any, path: str) -> np.ndarray:
+    """Gilbert damping alpha >= 0 (dimensionless)."""
+    array = checks.finite(value, path)
+    if np.any(array < 0):
+        raise StackError(path, f"must be >= 0 (Gilbert damping), got {float(np.min(array))!r}")
+    return array
+
+
+def _axis(value: Any, path: str) -> np.ndarray:
+    """A unit axis from a direction name, a vector or {theta, phi} (as a magnetization)."""
+    return direction(value, path)
+
+
+#: the macrospin constants of a ferromagnet (MODEL.md 9), SI only: (description, unit) of each
+DYNAMICS_CONSTANTS = {
+    "Ms": ("saturation magnetization", "A/m"),
+    "alpha": ("Gilbert damping", ""),
+    "K_u": ("uniaxial anisotropy energy density", "J/m^3"),
+    "easy_axis": ("anisotropy axis u", ""),
+    "gamma": ("gyromagnetic ratio", "rad/(s T)"),
+}
 
 
 class _Checked:
@@ -107,6 +136,12 @@ class Ferromagnet(_Checked):
     D_perp
         Conductance of the transverse spin current (only with l_J or l_phi); default
         D / (1 - p^2) = D_up + D_dn.
+    Ms, alpha, K_u, easy_axis, gamma
+        Macrospin constants (MODEL.md 9; SI stacks only, all optional, ``None`` when absent):
+        saturation magnetization Ms (A/m, > 0) and Gilbert damping alpha (>= 0), both needed by a
+        free layer; uniaxial anisotropy energy density K_u (J/m^3, energy -K_u (m . u)^2) with its
+        axis ``easy_axis`` u (a direction name, vector or {theta, phi}; kept as a unit vector;
+        needed with K_u); gyromagnetic ratio gamma (rad/(s T), > 0; absent: |gamma_e|).
 
     See Also
     --------
@@ -120,19 +155,33 @@ class Ferromagnet(_Checked):
     l_J: ArrayLike | None = None
     l_phi: ArrayLike | None = None
     D_perp: ArrayLike | None = None
+    Ms: ArrayLike | None = None
+    alpha: ArrayLike | None = None
+    K_u: ArrayLike | None = None
+    easy_axis: ArrayLike | str | dict | None = None
+    gamma: ArrayLike | None = None
 
     kind = "ferromagnet"
     _CHECKS = {"D": checks.positive, "p": _polarisation, "l": _length, "l_J": _coherence_length,
-              "l_phi": _coherence_length}
+              "l_phi": _coherence_length, "Ms": _optional(checks.positive), "alpha": _optional(_damping),
+              "K_u": _optional(checks.finite), "easy_axis": _optional(_axis), "gamma": _optional(checks.positive)}
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.K_u is not None and self.easy_axis is None:
+            raise StackError(f"materials.{self.name}.easy_axis",
+                             "missing: K_u needs the anisotropy axis u (a direction name such as \"+z\", or a vector)")
         if self.D_perp is not None:
             path = f"materials.{self.name}.D_perp"
             if not self.coherent:
                 raise StackError(path, "only used with l_J or l_phi (finite transverse coherence); "
                                        "remove it or give l_J / l_phi")
             object.__setattr__(self, "D_perp", checks.positive(self.D_perp, path))
+
+    @property
+    def dynamics_constants(self) -> dict[str, np.ndarray]:
+        """The macrospin constants given (of :data:`DYNAMICS_CONSTANTS`), by name."""
+        return {key: getattr(self, key) for key in DYNAMICS_CONSTANTS if getattr(self, key) is not None}
 
     @property
     def coherent(self) -> bool:

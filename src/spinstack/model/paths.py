@@ -13,6 +13,12 @@ Paths read like the stack file:
 * ``left.magnetization...``, ``right.magnetization...`` (F leads and magnetic-insulator ends)
 * ``left.g_mix`` / ``right.g_mix`` ([g_r, g_i], shape (..., 2)), ``left.g_s`` / ``right.g_s`` (insulator ends)
 * ``left.g_mix.real`` / ``.imag`` (and ``right.``): g_r and g_i alone
+* dynamics (MODEL.md 9, SI stacks): ``materials.NAME.Ms`` / ``.alpha`` / ``.K_u`` / ``.gamma`` (a ferromagnet's
+  macrospin constants), ``materials.NAME.easy_axis`` (a unit vector) and its ``.theta`` / ``.phi``,
+  ``layers[i].demag`` ([N_x, N_y, N_z]), ``dynamics.field`` (the applied field B_app = mu0 H in tesla, a vector)
+  and its components ``dynamics.field.x`` / ``.y`` / ``.z`` (any direction: x is allowed here),
+  ``dynamics.temperature``, ``dynamics.area``, ``dynamics.duration``, ``dynamics.save_every``,
+  ``dynamics.coupling[k].J``.  Setting one on a stack without a [dynamics] table starts one with the defaults.
 * ``theta``: the angle between m1 and m2 (degrees) that sweeps and sign maps vary; it turns m2 about m1
   (:func:`spinstack.analysis.with_angle`), so :func:`with_parameter` does not set it
 
@@ -40,18 +46,20 @@ from numpy.typing import ArrayLike
 from ..errors import StackError
 from ..units import QUANTITIES, Quantity
 from . import checks
+from .dynamics import Dynamics, ExchangeCoupling
 from .layers import Insulator, Layer, Lead
 from .materials import Ferromagnet, Material
 from .stack import Stack
 
-__all__ = ["COMPONENTS", "MATERIAL_PARAMETERS", "ParameterPath", "THETA", "material_keys", "parameter_value", "parse",
+__all__ = ["COMPONENTS", "DYNAMICS_PARAMETERS", "MATERIAL_PARAMETERS", "ParameterPath", "THETA", "material_keys", "parameter_value", "parse",
            "with_parameter"]
 
 #: the special path of sweeps and sign maps: the angle (degrees) between m1 and m2, m2 turned about m1
 THETA = "theta"
 
 #: the vectors with component paths: their names and the names of their components, in order
-COMPONENTS = {"field": ("x", "y", "z"), "g_mix": ("real", "imag"), "magnetization": ("theta", "phi")}
+COMPONENTS = {"field": ("x", "y", "z"), "g_mix": ("real", "imag"), "magnetization": ("theta", "phi"),
+              "easy_axis": ("theta", "phi")}
 
 #: the numeric parameters of a material a path may name, by type: (kind, quantity, words) of each
 MATERIAL_PARAMETERS: dict[str, tuple[str, str, str]] = {
@@ -62,13 +70,34 @@ MATERIAL_PARAMETERS: dict[str, tuple[str, str, str]] = {
     "l_phi": ("length", "length", "coherence length l_phi"),
     "D_perp": ("conductance", "conductivity", "transverse conductance D_perp"),
     "theta_SH": ("spin_hall_angle", "dimensionless", "spin Hall angle theta_SH"),
+    # a ferromagnet's macrospin constants (MODEL.md 9; SI numbers, no reduced form)
+    "Ms": ("magnetization", "magnetization", "saturation magnetization Ms"),
+    "alpha": ("damping", "dimensionless", "Gilbert damping alpha"),
+    "K_u": ("anisotropy", "anisotropy", "uniaxial anisotropy K_u"),
+    "gamma": ("gyromagnetic_ratio", "gyromagnetic_ratio", "gyromagnetic ratio gamma"),
 }
 _FERROMAGNET_KEYS = ("D", "p", "l", "l_J", "l_phi", "D_perp")
 _NORMAL_KEYS = ("D", "l", "theta_SH")
+#: a ferromagnet's macrospin constants a path may name (``easy_axis`` a vector, with .theta and .phi)
+_DYNAMICS_MATERIAL_KEYS = ("Ms", "alpha", "K_u", "gamma", "easy_axis")
+
+#: the [dynamics] numbers a path may name: (kind, quantity, words) of each (``dynamics.field`` a vector)
+DYNAMICS_PARAMETERS: dict[str, tuple[str, str, str]] = {
+    "field": ("applied_field", "magnetic_field", "applied field B_app = mu0 H"),
+    "temperature": ("temperature", "temperature", "temperature T"),
+    "area": ("area", "area", "pillar area A"),
+    "duration": ("time", "time", "duration of the run"),
+    "save_every": ("time", "time", "sampling interval of the saved trajectory"),
+}
+#: figure labels of the scalar dynamics paths, by kind (mathtext)
+_DYNAMICS_LABELS = {"temperature": "temperature $T$", "area": "pillar area $A$",
+                    "exchange": r"interlayer exchange $J_\mathrm{ex}$"}
+_COUPLING = re.compile(r"^coupling\[(\d+)\]\.J$")
 
 #: mathtext of a material parameter's symbol: (base, subscript) in ``$base_{subscript,NAME}$``
 _TEX = {"D": ("D", ""), "p": ("p", ""), "l": ("l", ""), "l_J": ("l", "J"), "l_phi": ("l", r"\phi"),
-        "D_perp": ("D", r"\perp"), "theta_SH": (r"\theta", r"\mathrm{SH}")}
+        "D_perp": ("D", r"\perp"), "theta_SH": (r"\theta", r"\mathrm{SH}"), "Ms": ("M", "s"), "alpha": (r"\alpha", ""),
+        "K_u": ("K", "u"), "gamma": (r"\gamma", "")}
 
 _LAYER = re.compile(r"^layers\[(-?\d+)\]\.(.+)$")
 _UNKNOWN = "unknown parameter path (see spinstack.model.paths for the forms)"
@@ -79,9 +108,12 @@ _ELEMENT_KEYS = ("thickness", "magnetization", "g_mix", "g_s")
 _GIVEN_AS_REPORTED = ("current", "field_component")
 
 
-def material_keys(material: Material) -> tuple[str, ...]:
-    """The numeric parameters of ``material`` that a path may name."""
-    return _FERROMAGNET_KEYS if isinstance(material, Ferromagnet) else _NORMAL_KEYS
+def material_keys(material: Material, *, dynamics: bool = False) -> tuple[str, ...]:
+    """The numeric parameters of ``material`` that a path may name: its transport parameters, and with
+    ``dynamics`` a ferromagnet's macrospin constants too (Ms, alpha, K_u, gamma, easy_axis)."""
+    if isinstance(material, Ferromagnet):
+        return _FERROMAGNET_KEYS + _DYNAMICS_MATERIAL_KEYS if dynamics else _FERROMAGNET_KEYS
+    return _NORMAL_KEYS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,18 +123,22 @@ class ParameterPath:
     Attributes
     ----------
     text : the path as written (``"layers[-1].magnetization.theta"``)
-    owner : ``"stack"`` (current, field, theta), ``"material"``, ``"layer"``, ``"left"`` or ``"right"``
+    owner : ``"stack"`` (current, field, theta), ``"material"``, ``"layer"``, ``"left"``, ``"right"`` or
+        ``"dynamics"`` (the [dynamics] settings)
     parameter : ``"current"``, ``"field"``, ``"theta"``, ``"thickness"``, ``"magnetization"``, ``"g_mix"``,
         ``"g_s"`` or a material key (``"D"``, ``"p"``, ...)
     material : the material's name (``owner == "material"``), else None
-    index : the layer index as written, negative from the right (``owner == "layer"``), else None
+    index : the layer index as written, negative from the right (``owner == "layer"``), the coupling's
+        position (``dynamics.coupling[k].J``), else None
     component : ``"y"``, ``"z"`` (field), ``"real"``, ``"imag"`` (g_mix), ``"theta"``, ``"phi"`` (a
         magnetization's angles, degrees), or None for the whole parameter
     kind : what the numbers are: ``"current"``, ``"field"`` (a vector), ``"field_component"``, ``"angle_between"``
         (theta), ``"length"``, ``"conductance"`` (D, D_perp), ``"polarisation"``, ``"spin_hall_angle"``,
         ``"direction"`` (a magnetization vector), ``"direction_angle"``, ``"mixing_conductance"`` (a vector),
-        ``"mixing_component"``, ``"spin_sink"`` (g_s), or ``"unknown"`` (``parse(..., strict=False)`` of a path
-        that is none of these)
+        ``"mixing_component"``, ``"spin_sink"`` (g_s); dynamics: ``"magnetization"`` (Ms), ``"damping"``,
+        ``"anisotropy"`` (K_u), ``"gyromagnetic_ratio"``, ``"demag_factors"`` (a vector), ``"applied_field"``
+        (a vector), ``"applied_field_component"``, ``"temperature"``, ``"area"``, ``"time"``, ``"exchange"``
+        (a coupling's J); or ``"unknown"`` (``parse(..., strict=False)`` of a path that is none of these)
     quantity : the key of :data:`spinstack.units.QUANTITIES` giving the units of the numbers (None: a unit
         vector, or unknown)
     """
@@ -119,8 +155,9 @@ class ParameterPath:
     # ---------------------------------------------------------------- what it is
     @property
     def vector(self) -> bool:
-        """Whether the path names a whole vector (``field``, ``...g_mix``, ``...magnetization``)."""
-        return self.kind in ("field", "mixing_conductance", "direction")
+        """Whether the path names a whole vector (``field``, ``...g_mix``, ``...magnetization``, ``...easy_axis``,
+        ``...demag``, ``dynamics.field``)."""
+        return self.kind in ("field", "mixing_conductance", "direction", "demag_factors", "applied_field")
 
     @property
     def units_entry(self) -> Quantity | None:
@@ -170,6 +207,10 @@ class ParameterPath:
         if self.parameter == "thickness" and self.owner == "layer":
             shown = unit if si else "reduced units"
             return rf"thickness $d$ of layer {self.index}{_material_note(stack, self.index)} ({shown})"
+        if self.kind == "applied_field_component":
+            return with_unit(rf"applied field $B_{{{self.component}}}$")
+        if self.kind in _DYNAMICS_LABELS:
+            return with_unit(_DYNAMICS_LABELS[self.kind])
         return with_unit(self.text)
 
     def long_name(self, system: str, stack: Stack | None = None) -> str:
@@ -183,9 +224,21 @@ class ParameterPath:
         if self.kind == "field_component":
             c = self.component
             return f"in-plane electric field E_{c}" if si else f"in-plane field eps_{c} = e E_{c}"
+        if self.owner == "material" and self.parameter == "easy_axis":
+            if self.component is None:
+                return f"anisotropy axis of {self.material}"
+            return f"{'polar angle' if self.component == 'theta' else 'azimuth'} of the anisotropy axis of {self.material}"
         if self.owner == "material":
             what = MATERIAL_PARAMETERS[self.parameter][2] if self.parameter in MATERIAL_PARAMETERS else self.parameter
             return f"{what} of {self.material}"
+        if self.owner == "dynamics":
+            if self.kind == "applied_field_component":
+                return f"applied field B_{self.component} = mu0 H_{self.component}"
+            if self.kind == "exchange":
+                return f"interlayer exchange J of dynamics.coupling[{self.index}]"
+            return DYNAMICS_PARAMETERS[self.parameter][2]
+        if self.kind == "demag_factors":
+            return f"demagnetizing factors of layers[{self.index}]{_material_note(stack, self.index)}"
         owner = self.owner if self.owner != "layer" else f"layers[{self.index}]{_material_note(stack, self.index)}"
         if self.kind == "length":
             return f"thickness of {owner}"
@@ -216,10 +269,9 @@ def _tex_escape(text: str) -> str:
 def _component(vector: str, name: str, path: str) -> str:
     """``name``, checked to be a component of ``vector`` that a path sets."""
     names = COMPONENTS[vector]
-    if vector == "magnetization":
+    if vector in ("magnetization", "easy_axis"):
         if name not in names:
-            raise StackError(path, "unknown parameter (expected magnetization, magnetization.theta or "
-                                   "magnetization.phi)")
+            raise StackError(path, f"unknown parameter (expected {vector}, {vector}.theta or {vector}.phi)")
         return name
     if name not in names:
         offered = names[1:] if vector == "field" else names  # x is no component a path sets
@@ -268,8 +320,16 @@ def _parse(text: str) -> ParameterPath:
         name, _, key = rest.partition(".")
         if not name or not key:
             raise StackError(text, _UNKNOWN)
+        if key == "easy_axis":
+            return ParameterPath(text, "material", key, material=name, kind="direction")
+        if key.startswith("easy_axis."):
+            component = _component("easy_axis", key.partition(".")[2], text)
+            return ParameterPath(text, "material", "easy_axis", material=name, component=component,
+                                 kind="direction_angle", quantity="angle")
         kind, quantity, _ = MATERIAL_PARAMETERS.get(key, ("unknown", None, ""))  # keys by material type: see _read
         return ParameterPath(text, "material", key, material=name, kind=kind, quantity=quantity)
+    if head == "dynamics":
+        return _parse_dynamics(text, rest)
     match = _LAYER.match(text)
     if match:
         owner, index, key = "layer", int(match.group(1)), match.group(2)
@@ -280,6 +340,8 @@ def _parse(text: str) -> ParameterPath:
     parameter, _, component = key.partition(".")
     if parameter == "thickness" and owner == "layer" and not component:
         return ParameterPath(text, owner, parameter, index=index, kind="length", quantity="length")
+    if parameter == "demag" and owner == "layer" and not component:
+        return ParameterPath(text, owner, parameter, index=index, kind="demag_factors", quantity="dimensionless")
     if parameter == "magnetization":
         if not component:
             return ParameterPath(text, owner, parameter, index=index, kind="direction")
@@ -293,6 +355,24 @@ def _parse(text: str) -> ParameterPath:
         return ParameterPath(text, owner, parameter, component=_component("g_mix", component, text),
                              kind="mixing_component", quantity="interface_conductance")
     raise StackError(text, _UNKNOWN)
+
+
+def _parse_dynamics(text: str, rest: str) -> ParameterPath:
+    """``dynamics.field[.x|.y|.z]``, ``dynamics.temperature`` (area, duration, save_every), ``dynamics.coupling[k].J``."""
+    match = _COUPLING.match(rest)
+    if match:
+        return ParameterPath(text, "dynamics", "J", index=int(match.group(1)), kind="exchange", quantity="exchange")
+    parameter, _, component = rest.partition(".")
+    if parameter == "field" and component:
+        if component not in COMPONENTS["field"]:
+            raise StackError(text, f"unknown component {component!r} of the applied field (expected x, y or z)")
+        return ParameterPath(text, "dynamics", "field", component=component, kind="applied_field_component",
+                             quantity="magnetic_field")
+    if parameter in DYNAMICS_PARAMETERS and not component:
+        kind, quantity, _ = DYNAMICS_PARAMETERS[parameter]
+        return ParameterPath(text, "dynamics", parameter, kind=kind, quantity=quantity)
+    raise StackError(text, f"{_UNKNOWN}; the dynamics paths are dynamics.field (.x, .y, .z), "
+                           f"dynamics.{', dynamics.'.join(list(DYNAMICS_PARAMETERS)[1:])} and dynamics.coupling[k].J")
 
 
 # ------------------------------------------------------------------ a path on a stack
@@ -319,7 +399,7 @@ def _material(stack: Stack, path: ParameterPath) -> Material:
     material = stack.materials.get(path.material)
     if material is None:
         raise StackError(path.text, f"no material named {path.material!r} in this stack")
-    keys = material_keys(material)
+    keys = material_keys(material, dynamics=True)
     if path.parameter not in keys:
         raise StackError(path.text, f"unknown parameter (expected one of: {', '.join(keys)})")
     return material
@@ -342,8 +422,8 @@ def _element(stack: Stack, path: ParameterPath) -> tuple[Layer | Lead | Insulato
             raise StackError(path.text, f"the {path.owner} end is "
                                         f"{'an open face' if element.kind == 'open' else 'a reservoir'}: "
                                         "it has no parameters")
-    if path.parameter == "magnetization" and element.magnetization is None:
-        raise StackError(path.text, "not a ferromagnet: it has no magnetization")
+    if path.parameter in ("magnetization", "demag") and element.magnetization is None:
+        raise StackError(path.text, f"not a ferromagnet: it has no {path.parameter}")
     if path.parameter in ("g_mix", "g_s") and not isinstance(element, Insulator):
         raise StackError(path.text, _UNKNOWN)
     return element, where
@@ -373,17 +453,25 @@ def parameter_value(stack: Stack, path: str) -> np.ndarray:
     _stack_level(parsed)
     if parsed.parameter == "current":
         return stack.current
-    if parsed.parameter == "field":
+    if parsed.owner == "stack" and parsed.parameter == "field":
         field = _field(stack, parsed)
         return field if parsed.component is None else field[..., COMPONENTS["field"].index(parsed.component)]
     if parsed.owner == "material":
         material = _material(stack, parsed)
         value = getattr(material, parsed.parameter)
         if value is None:
-            raise StackError(path, f"not set for {parsed.material!r} (full absorption: no l_J, l_phi)")
+            why = ("full absorption: no l_J, l_phi" if parsed.parameter in _FERROMAGNET_KEYS
+                   else "the file gives no such key")
+            raise StackError(path, f"not set for {parsed.material!r} ({why})")
+        if parsed.component is not None:  # easy_axis.theta / .phi
+            return _angles(value)[COMPONENTS["easy_axis"].index(parsed.component)]
         return np.asarray(value)
+    if parsed.owner == "dynamics":
+        return _dynamics_value(stack, parsed)
     element, _ = _element(stack, parsed)
     value = getattr(element, parsed.parameter)
+    if value is None:  # demag of a layer that keeps the default
+        raise StackError(path, "not set (the default thin film [1, 0, 0] applies)")
     if parsed.component is None:
         return value if parsed.parameter != "g_s" else np.asarray(value)
     if parsed.parameter == "magnetization":
@@ -413,11 +501,18 @@ def _with_parameter(stack: Stack, path: ParameterPath, value: ArrayLike) -> Stac
     _stack_level(path)
     if path.owner == "stack" and path.component is None:
         return dataclasses.replace(stack, **{path.parameter: value})
-    if path.parameter == "field":
+    if path.owner == "stack" and path.parameter == "field":
         index = COMPONENTS["field"].index(path.component)
         return dataclasses.replace(stack, field=_with_component(_field(stack, path), index, value, path.text))
+    if path.owner == "dynamics":
+        return dataclasses.replace(stack, dynamics=_with_dynamics(stack, path, value))
     if path.owner == "material":
         material = _material(stack, path)
+        if path.component is not None:  # easy_axis.theta / .phi: the other angle kept
+            if material.easy_axis is None:
+                raise StackError(path.text, f"not set for {path.material!r}: set {path.material}.easy_axis first")
+            theta, phi = _angles(material.easy_axis)
+            value = {"theta": value, "phi": phi} if path.component == "theta" else {"theta": theta, "phi": value}
         replacement = dataclasses.replace(material, **{path.parameter: value})
         swap = lambda m: replacement if m is material else m  # noqa: E731
         layers = [dataclasses.replace(layer, material=swap(layer.material)) for layer in stack.layers]
@@ -439,3 +534,42 @@ def _with_parameter(stack: Stack, path: ParameterPath, value: ArrayLike) -> Stac
     layers = list(stack.layers)
     layers[where] = changed
     return dataclasses.replace(stack, layers=layers)
+
+
+def _dynamics(stack: Stack) -> Dynamics:
+    """The stack's [dynamics] settings, or the defaults when it has none."""
+    return stack.dynamics if stack.dynamics is not None else Dynamics()
+
+
+def _coupling(dynamics: Dynamics, path: ParameterPath) -> ExchangeCoupling:
+    if not path.index < len(dynamics.couplings):
+        raise StackError(path.text, f"no such coupling: the stack has {len(dynamics.couplings)} "
+                                    "[[dynamics.coupling]] tables (counted from 0)")
+    return dynamics.couplings[path.index]
+
+
+def _dynamics_value(stack: Stack, path: ParameterPath) -> np.ndarray:
+    dynamics = _dynamics(stack)
+    if path.kind == "exchange":
+        return _coupling(dynamics, path).J
+    value = getattr(dynamics, path.parameter)
+    if value is None:
+        raise StackError(path.text, "not set (the stack's [dynamics] table does not give it)")
+    if path.component is not None:
+        return value[..., COMPONENTS["field"].index(path.component)]
+    return np.asarray(value)
+
+
+def _with_dynamics(stack: Stack, path: ParameterPath, value: ArrayLike) -> Dynamics:
+    """The stack's dynamics settings with the number at ``path`` set (the defaults when it has none)."""
+    dynamics = _dynamics(stack)
+    if path.kind == "exchange":
+        couplings = list(dynamics.couplings)
+        try:
+            couplings[path.index] = dataclasses.replace(_coupling(dynamics, path), J=value)
+        except StackError as error:  # the coupling's own error says "J"
+            raise StackError(path.text, error.reason) from None
+        return dataclasses.replace(dynamics, couplings=couplings)
+    if path.component is not None:
+        value = _with_component(dynamics.field, COMPONENTS["field"].index(path.component), value, path.text)
+    return dataclasses.replace(dynamics, **{path.parameter: value})

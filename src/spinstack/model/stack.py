@@ -11,6 +11,7 @@ from numpy.typing import ArrayLike
 
 from ..errors import StackError
 from . import checks
+from .dynamics import Dynamics
 from .interfaces import Interface
 from .layers import End, Insulator, Layer, Lead, Open, Reservoir
 from .materials import Ferromagnet, Material
@@ -46,6 +47,12 @@ class Stack:
         the same in every layer); ``None`` (default) for none.  It drives the spin Hall
         effect of N layers with ``theta_SH`` (MODEL.md 8b); ends may then be :class:`Open`
         or :class:`Insulator` (with ``current = 0``).
+    dynamics
+        The magnetization-dynamics settings (:class:`~spinstack.model.dynamics.Dynamics`: applied
+        field, duration, sampling, temperature, area, seed, current waveform, exchange couplings;
+        MODEL.md 9), or ``None`` (default).  Dynamics needs an SI stack: a reduced stack with these,
+        a free layer, demagnetizing factors or a material's macrospin constants is refused.  A free
+        layer's material must give Ms and alpha.
 
     Notes
     -----
@@ -67,6 +74,7 @@ class Stack:
     interfaces: Sequence[Interface] = ()
     units: str = "reduced"
     field: ArrayLike | None = None
+    dynamics: Dynamics | None = None
 
     def __post_init__(self) -> None:
         if self.units not in UNIT_SYSTEMS:
@@ -98,6 +106,7 @@ class Stack:
         if not layers and not (isinstance(self.left, Lead) and isinstance(self.right, Lead)):
             raise StackError("layers", "empty: a stack needs at least one layer (or two leads for a bare contact)")
         self._check_interfaces()
+        self._check_dynamics(layers)
         self._check_broadcast()
         self._check_ferromagnet_contacts()
         self._check_relaxation()
@@ -131,6 +140,63 @@ class Stack:
                 raise StackError(f"{path}.g_mix", f"not used at {kind} interface: remove it")
         object.__setattr__(self, "interfaces", tuple(sorted(interfaces, key=lambda i: i.node)))
 
+    def _check_dynamics(self, layers: tuple[Layer, ...]) -> None:
+        """Dynamics (MODEL.md 9) only in SI stacks; a free layer's material gives Ms and alpha; couplings
+        join two different F layers."""
+        if self.dynamics is not None and not isinstance(self.dynamics, Dynamics):
+            raise StackError("dynamics", f"must be a spinstack.model.dynamics.Dynamics, got {self.dynamics!r}"[:300])
+        if self.units != "SI":
+            asked = self._dynamics_keys(layers)
+            if asked:
+                raise StackError(asked, 'dynamics needs an SI stack (units = "SI"): Ms, gamma and times have no '
+                                        "reduced form")
+            return
+        for index, layer in enumerate(layers):
+            if not layer.free:
+                continue
+            material = layer.material
+            for key, meaning in (("Ms", 'saturation magnetization, e.g. "800 kA/m"'), ("alpha", "Gilbert damping")):
+                if getattr(material, key) is None:
+                    raise StackError(f"materials.{material.name}.{key}",
+                                     f"missing: layers[{index}] is free and needs it ({meaning})")
+        if self.dynamics is None:
+            return
+        ferromagnets = [i for i, layer in enumerate(layers) if layer.is_ferromagnet]
+        for position, coupling in enumerate(self.dynamics.couplings):
+            path = f"dynamics.coupling[{position}].layers"
+            for index in coupling.layers:
+                if not 0 <= index < len(layers):
+                    raise StackError(path, f"layer {index} does not exist (the stack has {len(layers)} layers, "
+                                           "counted from 0)")
+                if index not in ferromagnets:
+                    raise StackError(path, f"layer {index} is not an F layer ({layers[index].material.name!r}; "
+                                           f"the F layers are {ferromagnets})")
+            if coupling.layers[0] == coupling.layers[1]:
+                raise StackError(path, f"names layer {coupling.layers[0]} twice: a coupling joins two different F "
+                                       "layers")
+
+    def _dynamics_keys(self, layers: tuple[Layer, ...]) -> str:
+        """The path of the first dynamics setting of the stack ("" if none): [dynamics], a free layer, a layer's
+        demag, a material's macrospin constants."""
+        if self.dynamics is not None:
+            return "dynamics"
+        for index, layer in enumerate(layers):
+            if layer.free:
+                return f"layers[{index}].free"
+            if layer.demag is not None:
+                return f"layers[{index}].demag"
+        users = [layer.material for layer in layers]
+        users += [end.material for end in (self.left, self.right) if isinstance(end, Lead)]
+        for material in users:
+            if isinstance(material, Ferromagnet) and material.dynamics_constants:
+                return f"materials.{material.name}.{next(iter(material.dynamics_constants))}"
+        return ""
+
+    @property
+    def free_indices(self) -> tuple[int, ...]:
+        """Indices of the layers marked ``free`` (their magnetizations move in a dynamics run)."""
+        return tuple(i for i, layer in enumerate(self.layers) if layer.free)
+
     @property
     def has_field(self) -> bool:
         """Whether an in-plane field drives the stack (MODEL.md 8a)."""
@@ -153,14 +219,19 @@ class Stack:
         if self.field is not None:
             found.append(("field", self.field[..., 0]))
         for name, material in self.materials.items():
-            keys = ("D", "p", "l", "l_J", "l_phi", "D_perp") if isinstance(material, Ferromagnet) else ("D", "l", "theta_SH")
+            keys = ("D", "p", "l", "l_J", "l_phi", "D_perp", "Ms", "alpha", "K_u", "gamma") \
+                if isinstance(material, Ferromagnet) else ("D", "l", "theta_SH")
             for key in keys:
                 if getattr(material, key) is not None:
                     found.append((f"materials.{name}.{key}", getattr(material, key)))
+            if isinstance(material, Ferromagnet) and material.easy_axis is not None:
+                found.append((f"materials.{name}.easy_axis", material.easy_axis[..., 0]))
         for index, layer in enumerate(self.layers):
             found.append((f"layers[{index}].thickness", layer.thickness))
             if layer.magnetization is not None:
                 found.append((f"layers[{index}].magnetization", layer.magnetization[..., 0]))
+            if layer.demag is not None:
+                found.append((f"layers[{index}].demag", layer.demag[..., 0]))
         for side, end in (("left", self.left), ("right", self.right)):
             if isinstance(end, (Lead, Insulator)) and end.magnetization is not None:
                 found.append((f"{side}.magnetization", end.magnetization[..., 0]))
@@ -172,6 +243,8 @@ class Stack:
                 found.append((f"interfaces[{index}].{key}", getattr(interface, key)))
             if interface.g_mix is not None:
                 found.append((f"interfaces[{index}].g_mix", interface.g_mix[..., 0]))
+        if self.dynamics is not None:
+            found += self.dynamics.parameters()
         return found
 
     def _check_broadcast(self) -> None:

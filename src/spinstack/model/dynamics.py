@@ -1,0 +1,218 @@
+"""The settings of a magnetization-dynamics run (MODEL.md 9): a stack's ``[dynamics]`` table, in SI.
+
+A :class:`Dynamics` holds what is not a property of a material or a layer: the applied field, the
+run's duration and sampling, the thermal field's temperature and pillar area and its random seed, a
+piecewise-linear current waveform replacing the stack's constant current, and the interlayer exchange
+couplings.  The macrospin constants of a material (Ms, alpha, K_u, easy_axis, gamma) live on the
+:class:`~spinstack.model.Ferromagnet`; ``free`` and ``demag`` on the :class:`~spinstack.model.Layer`.
+Dynamics has no reduced form: a :class:`~spinstack.Stack` with any of these is an SI stack.
+
+Every number is in SI base units: tesla (the applied field B_app = mu0 H), s, K, m^2, A/m^2 (the
+waveform's current density J, conventional current along +x: the number an SI file writes, not the
+stack's j0 = J/e) and J/m^2 (the exchange energy per area).  The applied field, temperature, area and
+the couplings' J may be arrays (an ensemble): they broadcast with the rest of the stack to its
+``batch_shape``.  The time grid (duration, save_every) and the seed are one for a whole ensemble.
+
+Errors name the file's key: ``dynamics.temperature``, ``dynamics.coupling[0].layers``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ..errors import StackError
+from . import checks
+
+__all__ = ["DEMAG_TOLERANCE", "Dynamics", "ExchangeCoupling", "demag_factors"]
+
+#: the demagnetizing factors of a layer must sum to 1 within this
+DEMAG_TOLERANCE = 1e-9
+
+
+def demag_factors(value: Any, path: str) -> np.ndarray:
+    """Diagonal demagnetizing factors (N_x, N_y, N_z), shape (..., 3): finite, >= 0, summing to 1.
+
+    Raises
+    ------
+    StackError
+        Naming ``path``: not a 3-vector, a negative factor, or a sum away from 1 by more than
+        :data:`DEMAG_TOLERANCE`.
+    """
+    factors = checks.finite(value, path, bounded=False)
+    if factors.ndim == 0 or factors.shape[-1] != 3:
+        raise StackError(path, f"must be three factors [N_x, N_y, N_z], got {value!r}"[:300])
+    if np.any(factors < 0):
+        raise StackError(path, f"must be non-negative (diagonal demagnetizing factors), got {float(np.min(factors))!r}")
+    total = factors.sum(axis=-1)
+    worst = np.abs(total - 1.0)
+    if np.any(worst > DEMAG_TOLERANCE):
+        shown = float(np.asarray(total).flat[int(np.argmax(worst))])
+        raise StackError(path, f"must sum to 1 (N_x + N_y + N_z, within {DEMAG_TOLERANCE:g}), got a sum of {shown!r}")
+    return factors
+
+
+def _scalar(value: Any, path: str, what: str) -> float:
+    """One finite number (not an array: the time grid is shared by a whole ensemble)."""
+    array = checks.finite(value, path)
+    if array.ndim != 0:
+        raise StackError(path, f"must be a single number ({what} is one for the whole ensemble), "
+                               f"got an array of shape {array.shape}")
+    return float(array)
+
+
+@dataclass(frozen=True, eq=False)
+class ExchangeCoupling:
+    """Interlayer exchange between two F layers of the stack, energy per area -J m_a . m_b (MODEL.md 9b).
+
+    Parameters
+    ----------
+    layers
+        The two layers' stack indices (a pair of different F layers, free or fixed; checked by the
+        :class:`~spinstack.Stack`, which knows its layers).
+    J
+        J/m^2, > 0 ferromagnetic; finite; may be an array (an ensemble).
+    """
+
+    layers: Sequence[int]
+    J: ArrayLike
+
+    def __post_init__(self) -> None:
+        pair = tuple(self.layers) if isinstance(self.layers, (list, tuple)) else None
+        if pair is None or len(pair) != 2 or not all(
+                isinstance(index, (int, np.integer)) and not isinstance(index, bool) for index in pair):
+            raise StackError("layers", f"must be two layer indices [a, b], got {self.layers!r}"[:300])
+        object.__setattr__(self, "layers", tuple(int(index) for index in pair))
+        object.__setattr__(self, "J", checks.finite(self.J, "J"))
+
+
+def _waveform(points: Any, path: str) -> tuple[np.ndarray, np.ndarray]:
+    """(times (n,), currents (n, ...)) of a piecewise-linear drive given as [(t, J), ...] or as that pair."""
+    if isinstance(points, tuple) and len(points) == 2 and isinstance(points[0], np.ndarray):
+        times, values = points  # already (times, currents): a rebuilt stack
+    else:
+        if not isinstance(points, (list, tuple)) or not points or not all(
+                isinstance(point, (list, tuple)) and len(point) == 2 for point in points):
+            raise StackError(path, "must be a list of [t, J] pairs (times in s, current densities in A/m^2), "
+                                   f"got {points!r}"[:300])
+        times = np.array([point[0] for point in points], dtype=object)
+        try:
+            times = np.asarray(times.tolist(), dtype=float)
+            values = np.stack(np.broadcast_arrays(*(np.asarray(point[1], dtype=float) for point in points)))
+        except (TypeError, ValueError):
+            raise StackError(path, "must be [t, J] pairs of numbers (the currents of one shape)") from None
+    times = checks.finite(times, f"{path} (times)", bounded=False)
+    if times.ndim != 1 or len(times) == 0:
+        raise StackError(path, f"must give one time per point, got times of shape {times.shape}")
+    values = checks.finite(values, f"{path} (currents)", bounded=False)
+    if values.shape[:1] != times.shape:
+        raise StackError(path, f"must give one current per time: {len(times)} times, currents of shape {values.shape}")
+    steps = np.diff(times)
+    if np.any(steps <= 0):
+        k = int(np.argmax(steps <= 0))
+        raise StackError(f"{path}[{k + 1}]", f"the times must increase strictly: t = {float(times[k + 1])!r} s "
+                                             f"follows t = {float(times[k])!r} s")
+    return times, values
+
+
+@dataclass(frozen=True, eq=False)
+class Dynamics:
+    """A stack's dynamics settings (MODEL.md 9), SI base units; every field optional.
+
+    Parameters
+    ----------
+    field
+        The applied field B_app = mu0 H, tesla, a 3-vector (..., 3) (any direction; x is the film
+        normal); default 0.
+    duration
+        The run's length, s, > 0; ``None``: the caller gives it.
+    save_every
+        The spacing of the saved trajectory, s, > 0 and at most ``duration``; ``None``: the caller's.
+    temperature
+        K, >= 0; default 0 (no thermal field).  > 0 needs ``area``.
+    area
+        The pillar's cross-section A, m^2, > 0 (each free layer's volume is A d): needed at T > 0.
+    seed
+        The thermal field's random seed, an integer >= 0; ``None``: fresh entropy.
+    waveform
+        A piecewise-linear drive replacing the stack's constant current: ``[(t0, J0), (t1, J1), ...]``
+        with t (s) strictly increasing and J the current density (A/m^2, conventional current along +x);
+        held at J0 before t0 and at the last value after the last time.  Kept as ``(times, currents)``
+        arrays of shapes (n,) and (n, ...).  ``None``: the stack's own current.
+    couplings
+        Interlayer exchange, :class:`ExchangeCoupling` (or ``(layers, J)`` pairs).
+    """
+
+    field: ArrayLike = (0.0, 0.0, 0.0)
+    duration: float | None = None
+    save_every: float | None = None
+    temperature: ArrayLike = 0.0
+    area: ArrayLike | None = None
+    seed: int | None = None
+    waveform: Any = None
+    couplings: Sequence[ExchangeCoupling] = ()
+
+    def __post_init__(self) -> None:
+        set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        field = checks.finite(self.field, "dynamics.field", bounded=False)
+        if field.ndim == 0 or field.shape[-1] != 3:
+            raise StackError("dynamics.field", f"must be a 3-vector B_app = mu0 H (tesla), got {self.field!r}"[:300])
+        set_("field", field)
+        if self.duration is not None:
+            duration = _scalar(self.duration, "dynamics.duration", "the run's length")
+            if duration <= 0:
+                raise StackError("dynamics.duration", f"must be > 0 (s), got {duration!r}")
+            set_("duration", duration)
+        if self.save_every is not None:
+            every = _scalar(self.save_every, "dynamics.save_every", "the sampling")
+            if every <= 0:
+                raise StackError("dynamics.save_every", f"must be > 0 (s), got {every!r}")
+            if self.duration is not None and every > self.duration:
+                raise StackError("dynamics.save_every", f"must be at most the duration ({self.duration!r} s), "
+                                                        f"got {every!r} s")
+            set_("save_every", every)
+        temperature = checks.finite(self.temperature, "dynamics.temperature", bounded=False)
+        if np.any(temperature < 0):
+            raise StackError("dynamics.temperature", f"must be >= 0 (K), got {float(np.min(temperature))!r}")
+        set_("temperature", temperature)
+        if self.area is not None:
+            set_("area", checks.positive(self.area, "dynamics.area"))
+        elif np.any(temperature > 0):
+            raise StackError("dynamics.area", "missing: a temperature > 0 needs the pillar area A (the thermal "
+                                              "field's strength goes as 1/(A d), MODEL.md 9b)")
+        if self.seed is not None:
+            seed = self.seed
+            if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+                raise StackError("dynamics.seed", f"must be an integer >= 0, got {seed!r}"[:300])
+            set_("seed", int(seed))
+        if self.waveform is not None:
+            set_("waveform", _waveform(self.waveform, "dynamics.waveform"))
+        couplings = []
+        for position, coupling in enumerate(self.couplings):
+            path = f"dynamics.coupling[{position}]"
+            try:
+                if not isinstance(coupling, ExchangeCoupling):
+                    if not isinstance(coupling, (list, tuple)) or len(coupling) != 2:
+                        raise StackError("", f"must be an ExchangeCoupling or (layers, J), got {coupling!r}"[:300])
+                    coupling = ExchangeCoupling(*coupling)
+            except StackError as error:
+                raise error.within(path) from None
+            couplings.append(coupling)
+        set_("couplings", tuple(couplings))
+
+    def parameters(self) -> list[tuple[str, np.ndarray]]:
+        """Every numeric parameter that may be an array, with its path (vectors without their last axis):
+        the applied field, temperature, area, the couplings' J and the waveform's currents."""
+        found: list[tuple[str, np.ndarray]] = [("dynamics.field", self.field[..., 0]),
+                                               ("dynamics.temperature", self.temperature)]
+        if self.area is not None:
+            found.append(("dynamics.area", self.area))
+        for position, coupling in enumerate(self.couplings):
+            found.append((f"dynamics.coupling[{position}].J", coupling.J))
+        if self.waveform is not None:
+            found.append(("dynamics.waveform", self.waveform[1][0]))
+        return found
