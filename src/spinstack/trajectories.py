@@ -1,0 +1,1083 @@
+"""What the torque does to the magnet: :func:`dynamics` (macrospin trajectories over parameter ensembles) and
+:func:`critical_currents` (linear stability), the doors of MODEL.md 9 for files and users.
+
+>>> import numpy as np, spinstack as ss
+>>> stack = ss.load_stack("examples/pulse-switching.toml")           # a file with free layers and [dynamics]
+>>> run = ss.dynamics(stack)                                        # the file's duration and save_every
+>>> run.m.sel(layer=2, component="z")                               # m_z(t) of the free layer
+>>> diagram = ss.dynamics(stack, vary={"current": np.linspace(-3e11, 3e11, 41),
+...                                    "dynamics.field[2]": np.linspace(0, 0.05, 21)}, out="diagram.nc")
+>>> diagram.state.sel(layer=2)                                      # (current, dynamics.field[2]) final states
+>>> ss.critical_currents(stack)                                     # {2: {"P": J_c, "AP": J_c}}, A/m^2
+
+``stack`` is a :class:`~spinstack.Stack` whose file marks free layers and gives their constants (the
+``Ms``, ``alpha``, ... keys and the ``[dynamics]`` table of STACK_FORMAT.md, read by
+:meth:`spinstack.macrospin.Macrospins.from_stack`), or a :class:`~spinstack.macrospin.Macrospins` built by
+hand (its own stack is then the one solved).
+
+Ensembles (``vary``): each ``{path: values}`` entry is one more dimension of the result, named by the path,
+and every member of the outer product is integrated in ONE batch (:func:`spinstack.macrospin.simulate`
+takes ensembles: every member has its own step size).  The paths:
+
+* ``current``: the drive J, A/m^2 (a constant drive; a waveform is not varied);
+* ``dynamics.field[k]`` (or ``dynamics.field.x|y|z``): a component of the applied field B_app = mu0 H, tesla;
+* ``dynamics.NAME``: any other scalar of the dynamics (``dynamics.temperature``, K, where the build has it);
+* ``materials.NAME.Ms|alpha|gamma|K_u`` and ``layers[i].Ms|alpha|gamma|K_u``: the macrospin constants of
+  every free layer made of NAME, or of the free layer i (SI: A/m, 1, rad/(s T), J/m^3);
+* any stack parameter of :mod:`spinstack.model.paths` (``layers[1].thickness``, ``materials.Cu.l``,
+  ``layers[0].magnetization.theta``, ...), its numbers as :func:`spinstack.sweep` takes them (SI base units).
+
+The result (:data:`SCHEMA`; ``spinstack plot traj.nc`` reads it): coordinates ``time`` (s), one per varied
+path, ``layer`` (stack index of each free layer), ``component`` (x, y, z), ``configuration`` (P, AP); data
+``m`` (time, *vary, layer, component), ``current`` and ``resistance_area`` (time, *vary), ``state``,
+``frequency``, ``switching_time`` (*vary, layer: MODEL.md 9d's end-of-run summary,
+:func:`spinstack.macrospin.final_states`), ``critical_current`` (*vary, layer, configuration: linear
+stability, :func:`spinstack.macrospin.critical_currents`, NaN where the state is no equilibrium or no
+current changes its stability); every variable with ``units`` and ``long_name``; attributes
+``spinstack_kind = "dynamics"``, the version, the stack (JSON, and the file's path and text with
+``source=``), the tolerances, the temperature and the reference direction.
+
+Blocks and files: the members are integrated ``chunk`` at a time (default: as many as keep a block's saved
+outputs under :data:`BLOCK_BYTES`); the numbers do not depend on the blocks (each member has its own steps),
+a chunked run equals an unchunked one to the last bit.  With ``out=`` (``.nc``: NetCDF-4 through h5netcdf;
+``.zarr``) each block is written as soon as it is integrated, under a temporary name beside the target,
+renamed when the last block is in; an error or Ctrl-C (SIGINT, SIGTERM, SIGHUP: between blocks) removes it
+and leaves nothing.  An existing ``out`` is replaced only when it is a spinstack dynamics file.  The
+returned dataset is then read lazily from the file: close it when done.  A run whose result would not fit in
+memory without ``out`` is refused with its size, before any work.  ``dask=True``: the blocks are Dask tasks
+(on the active ``dask.distributed`` client if there is one): without ``out`` nothing is integrated until
+the dataset is computed; with ``out`` they are computed now and the file is opened with Dask chunks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import SpinstackError, StackError
+from .model import Stack
+
+__all__ = ["BLOCK_BYTES", "DEFAULT_SAMPLES", "SCHEMA", "critical_currents", "dynamics", "is_dynamics_file",
+           "open_dynamics"]
+
+#: save_every when neither the call nor the stack gives one: the run sampled at this many intervals
+DEFAULT_SAMPLES = 1000
+#: a block's saved outputs (m, J, R over time) are kept under this many bytes when ``chunk`` is not given
+BLOCK_BYTES = 64 * 2 ** 20
+#: a result held in memory may use at most this share of the machine's memory
+_MEMORY_SHARE = 0.75
+#: the file formats by extension
+FORMATS = {".nc": "netcdf", ".zarr": "zarr"}
+
+#: the variables of a dynamics dataset: name -> (dims after expanding ``*vary``, units, long_name)
+SCHEMA: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "m": (("time", "*vary", "layer", "component"), "1", "magnetization of the free layer (unit vector)"),
+    "current": (("time", "*vary"), "A m-2", "current density J (conventional current along +x)"),
+    "resistance_area": (("time", "*vary"), "ohm m2", "resistance-area of the present configuration"),
+    "state": (("*vary", "layer"), "1", "final state: P, AP, precession, static or undetermined (MODEL.md 9d)"),
+    "frequency": (("*vary", "layer"), "Hz", "precession frequency over the last half of the run"),
+    "switching_time": (("*vary", "layer"), "s", "first time m . m_ref changes sign"),
+    "critical_current": (("*vary", "layer", "configuration"), "A m-2",
+                         "critical current density by linear stability (MODEL.md 9d)"),
+    "reference": (("*vary", "component"), "1", "the reference direction m_ref of the states P and AP"),
+}
+#: the variables saved at every time (streamed block by block)
+_OVER_TIME = ("m", "current", "resistance_area")
+#: the end-of-run summary's variables (per member and layer)
+_SUMMARY = ("state", "frequency", "switching_time")
+#: the macrospin constants a path may vary per free layer
+_PER_LAYER = {"Ms": "A m-1", "alpha": "1", "gamma": "rad s-1 T-1", "K_u": "J m-3"}
+_LONG_PER_LAYER = {"Ms": "saturation magnetization Ms", "alpha": "Gilbert damping alpha",
+                   "gamma": "gyromagnetic ratio gamma", "K_u": "uniaxial anisotropy K_u"}
+_FIELD = re.compile(r"^dynamics\.field(?:\[(-?\d+)\]|\.([xyz]))$")
+_LAYER_CONSTANT = re.compile(r"^layers\[(-?\d+)\]\.(Ms|alpha|gamma|K_u)$")
+_MATERIAL_CONSTANT = re.compile(r"^materials\.([^.]+)\.(Ms|alpha|gamma|K_u)$")
+#: Macrospins fields that no ``dynamics.NAME`` path sets (vectors, structure, the drive)
+_NOT_SCALAR = ("stack", "free", "field", "current", "couplings", "easy_axis", "demag", "waveform", "Ms", "alpha",
+               "gamma", "K_u")
+
+
+# ------------------------------------------------------------------ the varied paths
+@dataclass(frozen=True, eq=False)
+class _Varied:
+    """One varied path: a dimension of the result.
+
+    ``target``: ``"current"``, ``"field"`` (``index`` the component), ``"scalar"`` (a Macrospins field named
+    ``name``), ``"layer"`` (the per-layer constant ``name`` on the free layers of ``mask``) or ``"stack"``.
+    """
+
+    path: str
+    values: np.ndarray
+    target: str
+    name: str = ""
+    index: int = 0
+    mask: tuple[bool, ...] = ()
+
+    @property
+    def units(self) -> str:
+        if self.target == "current":
+            return "A m-2"
+        if self.target == "field":
+            return "T"
+        if self.target == "layer":
+            return _PER_LAYER[self.name]
+        if self.target == "scalar":
+            return {"temperature": "K", "area": "m2"}.get(self.name, "1")
+        from ._sweep.variables import axis_units
+
+        return axis_units(self.path, "SI")
+
+    def long_name(self, stack: Stack) -> str:
+        if self.target == "current":
+            return "current density J (conventional current along +x)"
+        if self.target == "field":
+            return f"applied field B_app = mu0 H, component {'xyz'[self.index]}"
+        if self.target == "layer":
+            return f"{_LONG_PER_LAYER[self.name]} of {self.path.rsplit('.', 1)[0]}"
+        if self.target == "scalar":
+            return f"dynamics {self.name}"
+        from ._sweep.variables import axis_long_name
+
+        return axis_long_name(self.path, stack)
+
+
+def _values(path: Any, raw: Any) -> np.ndarray:
+    if not isinstance(path, str):
+        raise SpinstackError(f"vary: parameters are named by path strings, got {path!r}"[:300])
+    try:
+        values = np.asarray(raw, dtype=float)
+    except (TypeError, ValueError):
+        raise StackError(path, f"values must be numbers, got {raw!r}"[:300]) from None
+    if values.ndim != 1:
+        raise StackError(path, f"values must be one-dimensional, got shape {values.shape}")
+    if values.size == 0:
+        raise StackError(path, "no values")
+    if not np.isfinite(values).all():
+        raise StackError(path, "values must be finite")
+    return values
+
+
+def _parse_vary(spins: Any, stack: Stack, vary: Mapping[str, Any] | None) -> tuple[_Varied, ...]:
+    """The varied paths, checked (an unknown path or a bad value raises StackError naming it)."""
+    if vary is None:
+        return ()
+    if not isinstance(vary, Mapping):
+        raise SpinstackError(f"vary must be a mapping {{path: values}}, got {type(vary).__name__}")
+    found: list[_Varied] = []
+    fields = {f.name for f in dataclasses.fields(spins)}
+    for path, raw in vary.items():
+        values = _values(path, raw)
+        field = _FIELD.match(path)
+        layer = _LAYER_CONSTANT.match(path)
+        material = _MATERIAL_CONSTANT.match(path)
+        if path == "current":
+            if spins.waveform is not None:
+                raise StackError(path, "the drive is a piecewise-linear waveform ([dynamics] waveform): a constant "
+                                       "current cannot be varied with it")
+            found.append(_Varied(path, values, "current"))
+        elif field:
+            index = int(field.group(1)) if field.group(1) is not None else "xyz".index(field.group(2))
+            if not 0 <= index < 3:
+                raise StackError(path, "the applied field has components [0], [1], [2] (x, y, z)")
+            found.append(_Varied(path, values, "field", index=index))
+        elif path == "dynamics.field":
+            raise StackError(path, "a vector cannot be varied as numbers: vary its components dynamics.field[0], "
+                                   "dynamics.field[1] or dynamics.field[2] (tesla)")
+        elif path.startswith("dynamics."):
+            name = path.partition(".")[2]
+            if name not in fields or name in _NOT_SCALAR or name.startswith("_"):
+                offered = sorted(f for f in fields if f not in _NOT_SCALAR and not f.startswith("_"))
+                raise StackError(path, "unknown dynamics parameter (dynamics.field[0..2]"
+                                       + "".join(f", dynamics.{f}" for f in offered) + " can be varied)")
+            found.append(_Varied(path, values, "scalar", name=name))
+        elif layer or material:
+            name = (layer or material).group(2)
+            if layer:
+                index = int(layer.group(1))
+                index = index + len(stack.layers) if index < 0 else index
+                mask = tuple(i == index for i in spins.free)
+                if not any(mask):
+                    raise StackError(path, f"layer {layer.group(1)} is not a free layer (the free layers are "
+                                           f"{list(spins.free)})")
+            else:
+                mask = tuple(stack.layers[i].material.name == material.group(1) for i in spins.free)
+                if not any(mask):
+                    raise StackError(path, f"no free layer is made of {material.group(1)!r} (the free layers are "
+                                           + ", ".join(f"{i} ({stack.layers[i].material.name})" for i in spins.free)
+                                           + ")")
+            found.append(_Varied(path, values, "layer", name=name, mask=mask))
+        else:
+            from ._sweep.plan import parse_axes
+
+            axis, = parse_axes(stack, {path: values})  # the sweep's checks: unknown paths, vectors, clashes
+            found.append(_Varied(path, axis.values[0], "stack"))
+    paths = [v.path for v in found]
+    twice = sorted({p for p in paths if paths.count(p) > 1})
+    if twice:
+        raise StackError(twice[0], "varied twice")
+    return tuple(found)
+
+
+# ------------------------------------------------------------------ the ensemble of one block
+def _stack_for(stack: Stack, varied: tuple[_Varied, ...], region: tuple[slice, ...], single: bool) -> Stack:
+    """The stack with the stack paths' values of ``region`` laid along their dimensions (a batch), or, with
+    ``single``, set to the one value each has in ``region`` (one configuration)."""
+    from ._sweep.plan import FIELD_COMPONENTS, Axis, apply, set_angle
+    from .model.paths import THETA, with_parameter
+    from .units import ELECTRON_CHARGE
+
+    chosen = [(position, v) for position, v in enumerate(varied) if v.target == "stack"]
+    if not chosen:
+        return stack
+    if single:
+        for position, v in chosen:
+            value = float(v.values[region[position]][0])
+            if v.path == THETA:
+                stack = set_angle(stack, value)
+            else:
+                factor = ELECTRON_CHARGE if v.path in FIELD_COMPONENTS and stack.units == "SI" else 1.0
+                stack = with_parameter(stack, v.path, value * factor)
+        return stack
+    axes = tuple(Axis(v.path, (v.path,), (v.values[region[position]],)) if v.target == "stack"
+                 else Axis(v.path, (), ()) for position, v in enumerate(varied))  # placeholders keep the positions
+    return apply(stack, axes)
+
+
+def _spins_for(spins: Any, stack: Stack, varied: tuple[_Varied, ...], region: tuple[slice, ...],
+               keep_current: bool = False, rebuild: bool = False) -> Any:
+    """``spins`` on ``stack`` with the macrospin paths' values of ``region`` along their dimensions.
+
+    ``rebuild``: the macrospins are read again from ``stack`` (Macrospins.from_stack), so that a stack path
+    naming a dynamics key of the file (an easy axis, demagnetizing factors, a coupling) reaches them."""
+    if rebuild and stack is not spins.stack:
+        spins = type(spins).from_stack(stack)
+    ndim = len(varied)
+    changes: dict[str, Any] = {}
+    for position, v in enumerate(varied):
+        column = v.values[region[position]].reshape(tuple(-1 if i == position else 1 for i in range(ndim)))
+        if v.target == "current" and not keep_current:
+            changes["current"] = column
+        elif v.target == "field":
+            old = np.asarray(changes.get("field", spins.field), dtype=float)
+            field = np.array(np.broadcast_to(old, np.broadcast_shapes(old.shape[:-1], column.shape) + (3,)))
+            field[..., v.index] = column
+            changes["field"] = field
+        elif v.target == "scalar":
+            changes[v.name] = column
+        elif v.target == "layer":
+            old = np.asarray(changes.get(v.name, getattr(spins, v.name)), dtype=float)
+            changes[v.name] = np.where(np.array(v.mask), column[..., None], old)
+    drive = spins.current if spins.waveform is None else [tuple(point) for point in zip(*spins.waveform)]
+    return dataclasses.replace(spins, stack=stack, **{"current": drive, **changes})
+
+
+# ------------------------------------------------------------------ critical currents
+def _macrospins(stack: Any) -> tuple[Stack, Any]:
+    """(the stack, its Macrospins): from a Macrospins, or from the stack's own keys (Macrospins.from_stack)."""
+    from .macrospin.spec import Macrospins
+
+    if isinstance(stack, Macrospins):
+        return stack.stack, stack
+    if not isinstance(stack, Stack):
+        raise SpinstackError(f"dynamics takes a spinstack.Stack (or a macrospin.Macrospins), got "
+                             f"{type(stack).__name__}")
+    build = getattr(Macrospins, "from_stack", None)
+    if build is None:
+        raise SpinstackError("this build cannot read free layers from a stack: give a macrospin.Macrospins")
+    return stack, build(stack)
+
+
+def critical_currents(stack: Any) -> dict[int, dict[str, float | None]]:
+    """Critical current densities of every free layer's collinear states, by linear stability (MODEL.md 9d).
+
+    Parameters
+    ----------
+    stack
+        An SI :class:`~spinstack.Stack` with free layers (STACK_FORMAT.md "Dynamics"), or a
+        :class:`~spinstack.macrospin.Macrospins` (one configuration).
+
+    Returns
+    -------
+    dict
+        ``{layer_index: {"P": J_c, "AP": J_c}}`` in A/m^2 (positive along +x): the current nearest 0 where the
+        state m = +m_ref (P) or -m_ref (AP) changes stability (m_ref: the first fixed F layer); ``None`` where
+        the state is not an equilibrium or no current changes its stability.  No simulation.
+
+    Raises
+    ------
+    SpinstackError
+        A reduced or batched stack, no free layer, no fixed F layer, open or insulator ends.
+    """
+    from .macrospin.stability import critical_currents as linear_stability
+
+    stack, spins = _macrospins(stack)
+    if spins.batch_shape != ():
+        raise SpinstackError(f"critical_currents takes one configuration; these macrospins are an ensemble of shape "
+                             f"{spins.batch_shape} (spinstack.macrospin.critical_currents takes ensembles)")
+    found = linear_stability(stack, spins)
+    return {int(layer): {state: None if value is None else float(value) for state, value in states.items()}
+            for layer, states in found.items()}
+
+
+def _critical_grid(stack: Stack, spins: Any, varied: tuple[_Varied, ...], shape: tuple[int, ...],
+                   rebuild: bool = False) -> tuple[np.ndarray, str | None]:
+    """critical_current over (*vary, layer, configuration), A/m^2, NaN where none; and why all are NaN, if so.
+
+    The stack paths are taken one configuration at a time (the torque's slope is one per stack); the
+    macrospin paths as one ensemble; the current does not enter a critical current (broadcast along it).
+    """
+    from .macrospin.stability import critical_currents as linear_stability
+
+    count = len(spins.free)
+    grid = np.full(shape + (count, 2), np.nan)
+    stack_dims = [position for position, v in enumerate(varied) if v.target == "stack"]
+    every = tuple(slice(None) for _ in shape)
+    try:
+        for index in np.ndindex(*(shape[p] for p in stack_dims)):
+            region = list(every)
+            for position, i in zip(stack_dims, index):
+                region[position] = slice(i, i + 1)
+            region = tuple(region)
+            single = _stack_for(stack, varied, region, single=True)
+            found = linear_stability(single, _spins_for(spins, single, varied, region, keep_current=True,
+                                                        rebuild=rebuild))
+            target = grid[region]
+            for k, layer in enumerate(spins.free):
+                for c, state in enumerate(("P", "AP")):
+                    value = found[layer][state]
+                    value = np.asarray(np.nan if value is None else value, dtype=float)
+                    target[..., k, c] = np.broadcast_to(value, target.shape[:-2])
+    except SpinstackError as error:  # a stack without linear-stability thresholds (open ends, no fixed layer)
+        grid[...] = np.nan
+        return grid, str(error)
+    return grid, None
+
+
+# ------------------------------------------------------------------ the run
+def _setting(stack: Stack, name: str) -> Any:
+    """A value of the stack file's ``[dynamics]`` table (``stack.dynamics``), or None."""
+    table = getattr(stack, "dynamics", None)
+    return None if table is None else getattr(table, name, None)
+
+
+def _reference(spins: Any, initial: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
+    """m_ref of every member (*shape, 3): the first fixed F layer's magnetization (MODEL.md 9d), or, when
+    every F layer is free, the first free layer's starting direction."""
+    from .macrospin.states import reference_direction
+
+    try:
+        reference = reference_direction(spins)
+    except SpinstackError:
+        start = spins.initial if initial is None else initial
+        reference = np.asarray(start, dtype=float)[..., 0, :]
+    reference = reference / np.linalg.norm(reference, axis=-1, keepdims=True)
+    return np.array(np.broadcast_to(reference, shape + (3,)))
+
+
+def _positive(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not (
+            math.isfinite(value) and value > 0):
+        raise SpinstackError(f"{name}: must be a finite number > 0 (s), got {value!r}"[:300])
+    return float(value)
+
+
+def _memory_total() -> int | None:
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _format_bytes(count: float) -> str:
+    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if count >= size:
+            return f"{count / size:.3g} {unit}"
+    return f"{int(count)} B"
+
+
+def dynamics(stack: Any, *, duration: float | None = None, save_every: float | None = None,
+             vary: Mapping[str, Any] | None = None, out: str | os.PathLike | None = None, chunk: int | None = None,
+             progress: bool | Callable[[float], None] | None = None, rtol: float | None = None,
+             atol: float | None = None, initial: Any = None, dask: bool = False,
+             source: str | os.PathLike | None = None) -> Any:
+    """Integrate the LLGS equation of the free layers with the exact torque at every step (MODEL.md 9).
+
+    Parameters
+    ----------
+    stack
+        An SI :class:`~spinstack.Stack` with free layers and their constants (STACK_FORMAT.md "Dynamics"), or
+        a :class:`~spinstack.macrospin.Macrospins` (one configuration; its own stack is solved).
+    duration, save_every
+        s, > 0: the run and the interval of its saved points; default the file's ``[dynamics]`` keys
+        (``save_every``: ``duration`` / :data:`DEFAULT_SAMPLES` when the file has none).
+    vary
+        ``{path: 1-D values}``: each an extra dimension named by the path, integrated as one batch (module
+        docstring for the paths and units).
+    out
+        Stream the result into this file (``.nc`` NetCDF-4 or ``.zarr``) block by block; the returned
+        dataset is read lazily from it.  Only a spinstack dynamics file there is replaced.
+    chunk
+        Members integrated at once (default: blocks of about :data:`BLOCK_BYTES` of saved outputs).
+    progress
+        ``None``: a bar on stderr when it is a terminal and the run lasts more than about a second; ``True``:
+        always; ``False``: never; a callable: called with the fraction done (0 to 1) instead of a bar.
+    rtol, atol
+        Local error tolerances of the integrator on m (default those of :func:`spinstack.macrospin.simulate`).
+    initial
+        Starting m of the free layers, (n_free, 3) or (*vary shape, n_free, 3); default the stack's own.
+    dask
+        Integrate the blocks as Dask tasks (module docstring).
+    source
+        The stack file the stack came from: its path and text go into the attributes.
+
+    Returns
+    -------
+    xarray.Dataset
+        The schema of the module docstring (:data:`SCHEMA`).
+
+    Raises
+    ------
+    StackError
+        An unknown varied path or a value the model refuses, named by its path, before any work.
+    SpinstackError
+        Other bad input (duration <= 0, a reduced stack, a result too large for memory without ``out``, a
+        target that is not a spinstack dynamics file), before any work.
+    KeyboardInterrupt
+        On Ctrl-C between blocks; the unfinished file is removed first.
+    """
+    from .macrospin.integrate import DEFAULT_ATOL, DEFAULT_RTOL
+
+    rebuild = isinstance(stack, Stack)  # the macrospins are the stack's own: read again from a varied stack
+    stack, spins = _macrospins(stack)
+    if spins.stack is not stack:
+        spins = spins.with_stack(stack)
+    if spins.batch_shape != ():
+        raise SpinstackError(f"dynamics takes one configuration and varies it with vary={{path: values}}; these "
+                             f"macrospins are already an ensemble of shape {spins.batch_shape}")
+    if duration is None:
+        duration = _setting(stack, "duration")
+        if duration is None:
+            raise SpinstackError("duration: not given, and the stack has no [dynamics] duration")
+    duration = _positive(duration, "duration")
+    given = save_every if save_every is not None else _setting(stack, "save_every")
+    save_every = _positive(given, "save_every") if given is not None else duration / DEFAULT_SAMPLES
+    rtol = _positive(DEFAULT_RTOL if rtol is None else rtol, "rtol")
+    atol = _positive(DEFAULT_ATOL if atol is None else atol, "atol")
+    if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1):
+        raise SpinstackError(f"chunk: must be a whole number >= 1 (members integrated at once), got {chunk!r}")
+    varied = _parse_vary(spins, stack, vary)
+    shape = tuple(v.values.size for v in varied)
+    members = math.prod(shape)
+    count = len(spins.free)
+    # bad values fail here, named by their paths, before any work: the whole ensemble built once
+    everything = tuple(slice(None) for _ in shape)
+    full_stack = _stack_for(stack, varied, everything, single=False)
+    start = _initial(initial, spins, shape)
+    reference = _reference(_spins_for(spins, full_stack, varied, everything, rebuild=rebuild), start, shape)
+    times = int(math.floor(duration / save_every * (1 + 1e-12))) + 2  # saved points (at most)
+    per_member = times * (3 * count + 2) * 8  # bytes of m, J and R over time
+    kind = _file_format(out) if out is not None else None
+    if out is not None:
+        _check_target(Path(out))
+    total = _memory_total()
+    if kind is None and not dask and total is not None and members * per_member > _MEMORY_SHARE * total:
+        raise SpinstackError(f"the run's trajectories need {_format_bytes(members * per_member)}, more than this "
+                             f"machine's memory ({_format_bytes(total)}) allows: stream them to a file with "
+                             "out='traj.nc' (or .zarr), save fewer points (save_every) or vary fewer values")
+    chunk = int(chunk) if chunk is not None else max(1, BLOCK_BYTES // per_member)
+    grid, note = _critical_grid(stack, spins, varied, shape, rebuild)
+    job = _Job(stack, spins, varied, float(duration), float(save_every), rtol, atol, start, rebuild)
+    skeleton = _skeleton(job, grid, note, reference, source)
+    plan = _plan(varied, chunk)
+    if dask and out is None:
+        return _lazy(job, plan, skeleton)
+    return _run(job, plan, skeleton, out, kind, progress, dask)
+
+
+def _initial(initial: Any, spins: Any, shape: tuple[int, ...]) -> np.ndarray | None:
+    if initial is None:
+        return None
+    count = len(spins.free)
+    m = np.asarray(initial, dtype=float)
+    try:
+        m = np.broadcast_to(m, shape + (count, 3))
+    except ValueError:
+        raise SpinstackError(f"initial: must be (n_free, 3) = ({count}, 3) or one per member {shape + (count, 3)}, "
+                             f"got shape {np.shape(initial)}") from None
+    if not np.isfinite(m).all() or np.any(np.linalg.norm(m, axis=-1) == 0):
+        raise SpinstackError("initial: must be finite non-zero vectors")
+    return m
+
+
+@dataclass(frozen=True, eq=False)
+class _Job:
+    """Everything a block needs (picklable: Dask workers receive it)."""
+
+    stack: Stack
+    spins: Any
+    varied: tuple[_Varied, ...]
+    duration: float
+    save_every: float
+    rtol: float
+    atol: float
+    initial: np.ndarray | None
+
+    rebuild: bool = False  # the macrospins came from the stack's own keys: rebuilt from each block's stack
+
+    @property
+    def dims(self) -> tuple[str, ...]:
+        return tuple(v.path for v in self.varied)
+
+    @property
+    def over_time(self) -> tuple[str, ...]:
+        """The variables saved over time: a varied current is the coordinate of its dimension (constant in time,
+        the coordinate and the variable would share the name ``current``), so it is not stored twice."""
+        varied = any(v.target == "current" for v in self.varied)
+        return tuple(name for name in _OVER_TIME if not (varied and name == "current"))
+
+
+def _plan(varied: tuple[_Varied, ...], chunk: int) -> Any:
+    """The blocks: the sweep's plan over the varied values (hyperslabs of at most ``chunk`` members)."""
+    from ._sweep.plan import Axis, Plan
+
+    if not varied:
+        return None
+    return Plan(tuple(Axis(v.path, (v.path,), (v.values,)) for v in varied), chunk)
+
+
+def _regions(plan: Any) -> list[tuple[tuple[int, ...], tuple[slice, ...]]]:
+    return [((), ())] if plan is None else list(plan.regions())
+
+
+def _simulate_block(job: _Job, region: tuple[slice, ...], report: Callable[[float], None] | None = None
+                    ) -> dict[str, np.ndarray]:
+    """Integrate the members of ``region``: m, current, resistance_area (time first), state, frequency,
+    switching_time (members, layer)."""
+    from .macrospin.states import final_states
+
+    stack = _stack_for(job.stack, job.varied, region, single=False)
+    spins = _spins_for(job.spins, stack, job.varied, region, rebuild=job.rebuild)
+    options: dict[str, Any] = {"rtol": job.rtol, "atol": job.atol}
+    if job.initial is not None:
+        options["initial"] = job.initial[region]
+    if report is not None and _takes_progress():
+        options["progress"] = report
+    run = simulate(stack, spins, job.duration, job.save_every, **options)
+    block = tuple(s.stop - s.start for s in region)
+    summary = final_states(run, _reference(spins, None if job.initial is None else job.initial[region], block))
+    out = {name: np.broadcast_to(run[name].values, (run.sizes["time"],) + block + run[name].shape[1 + len(block):])
+           for name in _OVER_TIME}
+    out.update({name: np.broadcast_to(summary[name].values, block + (len(spins.free),)) for name in _SUMMARY})
+    out["accepted_steps"] = np.asarray(run.attrs.get("accepted_steps", 0))
+    return out
+
+
+def simulate(*args: Any, **kwargs: Any) -> Any:
+    """:func:`spinstack.macrospin.simulate` (one name here, so tests can watch the calls)."""
+    from .macrospin.integrate import simulate as integrate
+
+    return integrate(*args, **kwargs)
+
+
+def _takes_progress() -> bool:
+    import inspect
+
+    from .macrospin.integrate import simulate as integrate
+
+    return "progress" in inspect.signature(integrate).parameters
+
+
+# ------------------------------------------------------------------ the dataset's skeleton
+def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarray, source: Any) -> Any:
+    """Coordinates, attributes, the critical currents and the reference directions (known before any
+    integration)."""
+    import json
+    from importlib.metadata import version
+
+    import xarray as xr
+
+    from ._sweep.layout import describe
+
+    stack, spins = job.stack, job.spins
+    saves = np.arange(0.0, job.duration * (1 + 1e-12), job.save_every)  # the times simulate saves
+    if job.duration - saves[-1] > 1e-9 * job.save_every:
+        saves = np.append(saves, job.duration)
+    coords: dict[str, Any] = {"time": ("time", saves, {"units": "s", "long_name": "time"})}
+    for v in job.varied:
+        coords[v.path] = (v.path, v.values, {"units": v.units, "long_name": v.long_name(stack), "path": v.path})
+    coords["layer"] = ("layer", np.array(spins.free, dtype=np.int64),
+                       {"units": "1", "long_name": "stack index of the free layer"})
+    coords["component"] = ("component", np.array(["x", "y", "z"], dtype=object),
+                           {"units": "1", "long_name": "vector component (x along the stack axis)"})
+    coords["configuration"] = ("configuration", np.array(["P", "AP"], dtype=object),
+                               {"units": "1", "long_name": "collinear state: m = +m_ref (P) or -m_ref (AP)"})
+    fixed = [i for i in spins.ferromagnets if i not in spins.free]
+    flat = reference.reshape(-1, 3)
+    same = bool(np.all(flat == flat[0]))
+    temperature = getattr(spins, "temperature", None)
+    temperature = _setting(stack, "temperature") if temperature is None else temperature
+    attrs: dict[str, Any] = {
+        "title": "spinstack dynamics",
+        "spinstack_kind": "dynamics",
+        "spinstack_version": version("spinstack"),
+        "equation": "MODEL.md 9a: LLGS with the exact torque of the transport solution at every evaluation",
+        "units_system": stack.units,
+        "vary": json.dumps([v.path for v in job.varied]),
+        "members": int(math.prod(grid.shape[:-2])),
+        "duration": job.duration, "save_every": job.save_every, "rtol": job.rtol, "atol": job.atol,
+        "temperature": float(np.max(temperature)) if temperature is not None else 0.0,
+        # m_ref: the first fixed F layer's magnetization (per member in the variable `reference` when it varies)
+        "reference_direction": json.dumps([float(v) for v in flat[0]]) if same else "per member: see reference",
+        "reference_layer": int(fixed[0]) if fixed else -1,
+        "stack": json.dumps(describe(stack)),
+    }
+    if note is not None:
+        attrs["critical_current_note"] = note
+    if source is not None:
+        attrs["source"] = str(source)
+        try:
+            attrs["source_text"] = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+    data = {"critical_current": (_dims(job, "critical_current"), grid, _attrs("critical_current")),
+            "reference": (_dims(job, "reference"), reference, _attrs("reference"))}
+    return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def _dims(job: _Job, name: str) -> tuple[str, ...]:
+    dims: list[str] = []
+    for dim in SCHEMA[name][0]:
+        dims.extend(job.dims if dim == "*vary" else (dim,))
+    return tuple(dims)
+
+
+def _attrs(name: str) -> dict[str, str]:
+    return {"units": SCHEMA[name][1], "long_name": SCHEMA[name][2]}
+
+
+def _full_region(name: str, region: tuple[slice, ...]) -> tuple[slice, ...]:
+    """A block's region in a variable: every time of the variables saved over time."""
+    return ((slice(None),) + region) if name in _OVER_TIME else region
+
+
+# ------------------------------------------------------------------ running the blocks
+class _Progress:
+    """The fraction done over all blocks, to a callable or a tqdm bar on stderr."""
+
+    def __init__(self, members: int, progress: Any) -> None:
+        self.members, self.done, self.callback, self.bar = members, 0, None, None
+        if callable(progress) and not isinstance(progress, bool):
+            self.callback = progress
+        elif progress is not False:
+            from ._sweep.progress import DELAY, _is_terminal
+
+            if progress is True or _is_terminal():
+                try:
+                    from tqdm import tqdm
+                except ImportError:
+                    if progress is True:
+                        raise
+                else:
+                    import sys
+
+                    self.bar = tqdm(total=100, unit="%", desc="dynamics", file=sys.stderr, dynamic_ncols=True,
+                                    delay=DELAY if progress is None else 0.0, leave=progress is True,
+                                    bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} % [{elapsed}<{remaining}]")
+        self.shown = 0.0
+
+    def within(self, size: int) -> Callable[[float], None]:
+        """A callable for one block of ``size`` members: its own fraction -> the whole run's."""
+        def report(fraction: float) -> None:
+            self.show((self.done + min(max(float(fraction), 0.0), 1.0) * size) / self.members)
+        return report
+
+    def block_done(self, size: int) -> None:
+        self.done += size
+        self.show(self.done / self.members)
+
+    def show(self, fraction: float) -> None:
+        if self.callback is not None:
+            self.callback(fraction)
+        if self.bar is not None and 100 * fraction > self.shown:
+            self.bar.update(100 * fraction - self.shown)
+            self.shown = 100 * fraction
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _run(job: _Job, plan: Any, skeleton: Any, out: Any, kind: str | None, progress: Any, dask: bool) -> Any:
+    from ._sweep import interrupt
+
+    count = len(job.spins.free)
+    shape = tuple(v.values.size for v in job.varied)
+    times = skeleton.sizes["time"]
+    shapes = {"m": (times,) + shape + (count, 3), "current": (times,) + shape, "resistance_area": (times,) + shape}
+    shapes = {name: shapes[name] for name in job.over_time}
+    summary = {"state": np.empty(shape + (count,), dtype=object), "frequency": np.empty(shape + (count,)),
+               "switching_time": np.empty(shape + (count,))}
+    regions = _regions(plan)
+    owner = interrupt.active() is None
+    bar = _Progress(max(1, math.prod(shape)), progress)
+    sink: Any = None
+    try:
+        with interrupt.deferred() as deferral:
+            try:
+                sink = _MemorySink(shapes) if kind is None else (_NetCDFSink if kind == "netcdf" else _ZarrSink)(
+                    Path(out), skeleton, shapes, job, plan)
+                steps = 0
+                for region, arrays in _blocks(job, regions, bar, dask, deferral.check):
+                    for name in job.over_time:
+                        sink.write(name, _full_region(name, region), arrays[name])
+                    for name in _SUMMARY:
+                        summary[name][region] = arrays[name]
+                    steps += int(arrays["accepted_steps"])
+                deferral.check()
+                attrs = {"accepted_steps": steps}
+                result = sink.finish(skeleton, summary, attrs)
+            except BaseException:
+                if sink is not None:
+                    sink.abort()
+                raise
+            finally:
+                bar.close()
+    except interrupt.Interrupted as stop:
+        if not owner:
+            raise
+        interrupt.resume(stop)
+    except OSError as error:
+        if out is None:
+            raise
+        reason = error.strerror or (os.strerror(error.errno) if error.errno else "") or type(error).__name__
+        raise SpinstackError(f"{out}: cannot write the trajectories ({reason})") from None
+    if kind is None:
+        return result
+    return open_dynamics(result, chunks={} if dask else None)
+
+
+def _blocks(job: _Job, regions: list[Any], bar: _Progress, dask: bool, check: Callable[[], None]) -> Any:
+    """(region, arrays) of every block, in order: here, or as Dask tasks (a few at a time) when ``dask``."""
+    if not dask:
+        for _, region in regions:
+            size = math.prod(s.stop - s.start for s in region)
+            arrays = _simulate_block(job, region, bar.within(size))
+            bar.block_done(size)
+            yield region, arrays
+            check()
+        return
+    import dask as dask_module
+
+    from ._sweep.runners import active_client
+
+    client = active_client()
+    width = max(1, sum(client.nthreads().values())) if client is not None else (os.cpu_count() or 1)
+    for first in range(0, len(regions), width):
+        wave = [region for _, region in regions[first:first + width]]
+        tasks = [dask_module.delayed(_simulate_block, pure=False)(job, region) for region in wave]
+        results = client.compute(tasks, sync=True) if client is not None else dask_module.compute(*tasks)
+        for region, arrays in zip(wave, results):
+            bar.block_done(math.prod(s.stop - s.start for s in region))
+            yield region, arrays
+        check()
+
+
+def _lazy(job: _Job, plan: Any, skeleton: Any) -> Any:
+    """The run as a Dask-backed dataset: one task integrates a block, nothing runs until it is computed."""
+    import dask as dask_module
+    import dask.array as da
+    import xarray as xr
+
+    count = len(job.spins.free)
+    times = skeleton.sizes["time"]
+    regions = dict(_regions(plan))
+    grid = tuple(len(c) for c in plan.chunks) if plan is not None else ()
+    name = f"spinstack-dynamics-{uuid.uuid4().hex}"
+    solved = {index: dask_module.delayed(_simulate_block, pure=False)(
+        job, region, dask_key_name=f"{name}-{'.'.join(map(str, index))}") for index, region in regions.items()}
+    extra = {"m": (count, 3), "current": (), "resistance_area": (), "state": (count,), "frequency": (count,),
+             "switching_time": (count,)}
+
+    def piece(variable: str, index: tuple[int, ...]) -> Any:
+        block = tuple(s.stop - s.start for s in regions[index])
+        shape = ((times,) if variable in _OVER_TIME else ()) + block + extra[variable]
+        dtype = object if variable == "state" else float
+        part = dask_module.delayed(_pick, pure=False)(solved[index], variable,
+                                                     dask_key_name=f"{name}-{variable}-{'.'.join(map(str, index))}")
+        return da.from_delayed(part, shape, dtype=dtype)
+
+    def nest(variable: str, prefix: tuple[int, ...]) -> Any:
+        if len(prefix) < len(grid):
+            return [nest(variable, prefix + (i,)) for i in range(grid[len(prefix)])]
+        array = piece(variable, prefix)
+        # np.block nesting: the time axis (one block) first, then the varied axes, then the trailing ones
+        for _ in extra[variable]:
+            array = [array]
+        return array
+
+    variables = {}
+    for variable in job.over_time + _SUMMARY:
+        nested = nest(variable, ())
+        if variable in _OVER_TIME:
+            nested = [nested]
+        variables[variable] = xr.Variable(_dims(job, variable), da.block(nested), _attrs(variable))
+    return skeleton.assign(variables)
+
+
+def _pick(arrays: dict[str, np.ndarray], name: str) -> np.ndarray:
+    value = arrays[name]
+    return value.astype(object) if name == "state" else value
+
+
+# ------------------------------------------------------------------ sinks
+class _MemorySink:
+    def __init__(self, shapes: dict[str, tuple[int, ...]]) -> None:
+        self.arrays = {name: np.empty(shape) for name, shape in shapes.items()}
+
+    def write(self, name: str, region: tuple[slice, ...], values: np.ndarray) -> None:
+        self.arrays[name][region] = values
+
+    def finish(self, skeleton: Any, summary: dict[str, np.ndarray], attrs: dict[str, Any]) -> Any:
+        return _complete(skeleton, self.arrays, summary, attrs)
+
+    def abort(self) -> None:
+        self.arrays.clear()
+
+
+def _complete(skeleton: Any, arrays: dict[str, Any], summary: dict[str, np.ndarray], attrs: dict[str, Any]) -> Any:
+    import xarray as xr
+
+    dims = {name: _dims_of(skeleton, name) for name in tuple(arrays) + _SUMMARY}
+    variables = {name: xr.Variable(dims[name], arrays[name], _attrs(name)) for name in arrays}
+    variables.update({name: xr.Variable(dims[name], summary[name].astype(str) if name == "state" else summary[name],
+                                        _attrs(name)) for name in _SUMMARY})
+    dataset = skeleton.assign(variables)
+    dataset.attrs.update(attrs)
+    return dataset
+
+
+def _summary_dataset(skeleton: Any, summary: dict[str, np.ndarray]) -> Any:
+    """The end-of-run summary as a dataset to append to a file (states as variable-length strings)."""
+    import xarray as xr
+
+    return xr.Dataset({name: (_dims_of(skeleton, name), summary[name].astype(str).astype(object) if name == "state"
+                              else summary[name], _attrs(name)) for name in _SUMMARY})
+
+
+def _dims_of(skeleton: Any, name: str) -> tuple[str, ...]:
+    import json
+
+    vary = json.loads(skeleton.attrs["vary"])
+    dims: list[str] = []
+    for dim in SCHEMA[name][0]:
+        dims.extend(vary if dim == "*vary" else (dim,))
+    return tuple(dims)
+
+
+def _file_format(path: Any) -> str:
+    target = Path(path)
+    kind = FORMATS.get(target.suffix.lower())
+    if kind is None:
+        raise SpinstackError(f"{target}: unknown file format {target.suffix!r} (use .nc for NetCDF or .zarr for Zarr)")
+    if not target.parent.is_dir():
+        raise SpinstackError(f"{target}: the folder {str(target.parent)!r} does not exist")
+    return kind
+
+
+def is_dynamics_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a file :func:`dynamics` wrote (its attribute ``spinstack_kind`` is ``"dynamics"``)."""
+    target = Path(path)
+    kind = FORMATS.get(target.suffix.lower())
+    try:
+        if target.is_symlink() or kind is None:
+            return False
+        if kind == "netcdf":
+            import h5py
+
+            if not target.is_file() or not h5py.is_hdf5(target):
+                return False
+            with h5py.File(target, "r") as file:
+                value = file.attrs.get("spinstack_kind")
+        else:
+            import json
+
+            if not target.is_dir():
+                return False
+            for name in ("zarr.json", ".zattrs"):
+                meta = target / name
+                if meta.is_file():
+                    data = json.loads(meta.read_text(encoding="utf-8"))
+                    value = data.get("attributes", data).get("spinstack_kind")
+                    break
+            else:
+                return False
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return value == "dynamics"
+
+
+def _check_target(target: Path) -> None:
+    """Only a spinstack dynamics file is ever replaced."""
+    if os.path.lexists(target) and not is_dynamics_file(target):
+        raise SpinstackError(f"{target}: exists and is not a spinstack dynamics file; spinstack replaces only files "
+                             "it wrote: remove it or choose another name")
+
+
+def _beside(target: Path) -> Path:
+    name = f".{target.name}.spinstack-{uuid.uuid4().hex[:12]}"
+    if len(name.encode("utf-8", "surrogateescape")) > 255:
+        name = f".spinstack-{uuid.uuid4().hex[:12]}{target.suffix}"
+    return target.parent / name
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+class _FileSink:
+    """Blocks into a file under a temporary name beside ``target``, renamed when complete."""
+
+    def __init__(self, target: Path, skeleton: Any, shapes: dict[str, tuple[int, ...]], job: _Job, plan: Any) -> None:
+        self.target = target
+        self.temporary = _beside(target)
+        self.dims = {name: _dims(job, name) for name in shapes}
+        block = plan.block_shape if plan is not None else ()
+        self.chunks = {name: _chunks(shape, len(block) and block) for name, shape in shapes.items()}
+        self.shapes = shapes
+        try:
+            self._create(skeleton)
+        except BaseException:
+            self.abort()
+            raise
+
+    def _move_into_place(self) -> Path:
+        _check_target(self.target)  # again: something may have appeared there while the run went on
+        if os.path.lexists(self.target) and self.temporary.is_dir():
+            old = _beside(self.target)
+            os.rename(self.target, old)
+            os.rename(self.temporary, self.target)
+            _remove(old)
+        else:
+            os.replace(self.temporary, self.target)
+        return self.target
+
+
+def _chunks(shape: tuple[int, ...], block: Any) -> tuple[int, ...]:
+    """A file chunk: the block along the varied axes, trimmed to about 1 MiB along time first."""
+    chunks = list(shape)
+    if block:
+        chunks[1:1 + len(block)] = block
+    limit = 1 << 17
+    while math.prod(chunks) > limit and chunks[0] > 1:
+        chunks[0] = max(1, chunks[0] // 2)
+    return tuple(chunks)
+
+
+class _NetCDFSink(_FileSink):
+    def _create(self, skeleton: Any) -> None:
+        import h5netcdf
+
+        self.file = None
+        skeleton.to_netcdf(self.temporary, engine="h5netcdf")
+        self.file = h5netcdf.File(self.temporary, "a")
+        self.arrays = {}
+        for name in self.shapes:
+            variable = self.file.create_variable(name, self.dims[name], dtype="f8", fillvalue=np.nan,
+                                                 chunks=self.chunks[name])
+            variable.attrs.update(_attrs(name))
+            self.arrays[name] = variable
+
+    def write(self, name: str, region: tuple[slice, ...], values: np.ndarray) -> None:
+        self.arrays[name][region] = values
+
+    def finish(self, skeleton: Any, summary: dict[str, np.ndarray], attrs: dict[str, Any]) -> Path:
+        self.file.attrs.update(attrs)
+        self.file.close()
+        self.file = None
+        _summary_dataset(skeleton, summary).to_netcdf(self.temporary, mode="a", engine="h5netcdf")
+        return self._move_into_place()
+
+    def abort(self) -> None:
+        if getattr(self, "file", None) is not None:
+            try:
+                self.file.close()
+            except Exception:  # noqa: BLE001 - the file is being thrown away
+                pass
+            self.file = None
+        _remove(self.temporary)
+
+
+class _ZarrSink(_FileSink):
+    def _create(self, skeleton: Any) -> None:
+        import warnings
+
+        import zarr
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=UserWarning)
+            skeleton.to_zarr(self.temporary, mode="w", consolidated=False)
+        group = zarr.open_group(self.temporary, mode="r+")
+        version = getattr(group.metadata, "zarr_format", 2) if hasattr(group, "metadata") else 2
+        self.arrays = {}
+        for name in self.shapes:
+            if version >= 3:
+                array = group.create_array(name, shape=self.shapes[name], chunks=self.chunks[name], dtype="float64",
+                                           fill_value=np.nan, dimension_names=self.dims[name],
+                                           attributes=_attrs(name))
+            else:
+                array = group.create_array(name, shape=self.shapes[name], chunks=self.chunks[name], dtype="float64",
+                                           fill_value=np.nan)
+                array.attrs.update({"_ARRAY_DIMENSIONS": list(self.dims[name]), **_attrs(name)})
+            self.arrays[name] = array
+
+    def write(self, name: str, region: tuple[slice, ...], values: np.ndarray) -> None:
+        self.arrays[name][region] = values
+
+    def finish(self, skeleton: Any, summary: dict[str, np.ndarray], attrs: dict[str, Any]) -> Path:
+        import warnings
+
+        import zarr
+
+        # xarray's append writes the group's attributes too: the skeleton's, with the run's own added
+        extra = _summary_dataset(skeleton, summary)
+        extra.attrs = {**skeleton.attrs, **attrs}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zarr: consolidated metadata is not in the v3 specification yet
+            extra.to_zarr(self.temporary, mode="a", consolidated=False)
+            zarr.consolidate_metadata(str(self.temporary))
+        self.arrays = {}
+        return self._move_into_place()
+
+    def abort(self) -> None:
+        self.arrays = {}
+        _remove(self.temporary)
+
+
+def open_dynamics(path: str | os.PathLike, chunks: Any = None) -> Any:
+    """Open a file :func:`dynamics` wrote (``.nc`` or ``.zarr``), lazily; close it when done."""
+    import xarray as xr
+
+    target = Path(path)
+    kind = FORMATS.get(target.suffix.lower())
+    if kind is None or not target.exists():
+        raise SpinstackError(f"{target}: no such dynamics file (.nc or .zarr)")
+    try:
+        return xr.open_dataset(target, engine="h5netcdf" if kind == "netcdf" else "zarr", chunks=chunks)
+    except (OSError, ValueError, KeyError) as error:
+        raise SpinstackError(f"{target}: cannot read the trajectories ({error})") from None
