@@ -56,7 +56,8 @@ LAYERS: list[tuple[int, tuple[str, ...]]] = [
     (3, ("spinstack.prepared",)),
     (4, ("spinstack.solution",)),
     (5, ("spinstack.analysis", "spinstack.macrospin")),  # dynamics: the prepared system's torque, nothing outer
-    (6, ("spinstack.io", "spinstack.si", "spinstack.plot", "spinstack.sweeps", "spinstack._sweep")),
+    (6, ("spinstack.io", "spinstack.si", "spinstack.plot", "spinstack.sweeps", "spinstack._sweep",
+         "spinstack.trajectories")),  # trajectories: spinstack.dynamics and critical_currents, beside the sweeps
     (7, ("spinstack",)),
     (8, ("spinstack.cli", "spinstack.app", "spinstack.__main__")),
 ]

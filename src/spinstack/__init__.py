@@ -25,12 +25,14 @@ if TYPE_CHECKING:  # the table of re-exports (read by _lazy.exports; imported on
     from .prepared import PreparedStack, finalize
     from .solution import Efficiency, Solution, solve
     from .sweeps import sweep  # spinstack.sweep(stack, {path: values}); the module is spinstack.sweeps
+    from .trajectories import critical_currents, dynamics  # MODEL.md 9; the module is spinstack.trajectories
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Efficiency", "Ferromagnet", "Insulator", "Interface", "Layer", "Lead", "Normal", "Open", "PreparedStack", "Reservoir",
-    "Solution", "SpinstackError", "Stack", "StackError", "direction", "finalize", "load_stack", "polar", "solve", "sweep",
+    "Solution", "SpinstackError", "Stack", "StackError", "critical_currents", "direction", "dynamics", "finalize",
+    "load_stack", "polar", "solve", "sweep",
 ]
 
 __getattr__, __dir__ = exports(__name__, __file__)
