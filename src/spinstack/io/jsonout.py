@@ -22,7 +22,7 @@ from ..units import QUANTITIES
 from ..solution import Solution
 from .bulk import paused_collection
 
-__all__ = ["format_json", "solution_to_dict"]
+__all__ = ["dynamics_to_dict", "format_json", "solution_to_dict"]
 
 _LINE_WIDTH = 100  # containers shorter than this stay on one line in format_json
 
@@ -157,6 +157,76 @@ def _magnetoresistance(solution: Solution) -> dict[str, float] | None:
     return {"parallel": _scalar(result.parallel, "magnetoresistance.parallel"),
             "antiparallel": _scalar(result.antiparallel, "magnetoresistance.antiparallel"),
             "gmr": _scalar(result.ratio, "magnetoresistance.gmr")}
+
+
+def dynamics_to_dict(dataset: Any) -> dict[str, Any]:
+    """The JSON of ``spinstack dynamics FILE --json`` (STACK_FORMAT.md "Dynamics") from a :func:`spinstack.dynamics`
+    dataset.
+
+    Parameters
+    ----------
+    dataset
+        The result of :func:`spinstack.dynamics` (in memory or opened from its file).
+
+    Returns
+    -------
+    dict
+        ``layers``: per free layer ``layer`` (stack index), ``m_final`` ([x, y, z] at the end), ``state``,
+        ``frequency`` (Hz or ``None``), ``switching_time`` (s or ``None``), ``critical_current`` (``{"P": J,
+        "AP": J}``, A/m^2 or ``None``); ``duration`` (s); ``current`` (A/m^2; ``None`` for a drive that changes
+        in time, whose extremes are then ``current_range``).
+
+        An ensemble (``vary``) extends this, changing no key: ``vary`` lists the varied parameters in order
+        (``path``, ``units``, ``values``), ``members`` their number, ``layout`` says how members are laid
+        out: every per-member value (m_final, state, frequency, switching_time, each critical current,
+        current) becomes a nested list over the varied parameters in the order of ``vary`` (the first
+        outermost, the last fastest), holding the single run's value at each leaf.
+    """
+    vary = [str(path) for path in json.loads(dataset.attrs.get("vary", "[]"))]
+    final = dataset["m"].isel(time=-1).transpose(*vary, "layer", "component").values
+    states = dataset["state"].transpose(*vary, "layer").values
+    frequency = dataset["frequency"].transpose(*vary, "layer").values
+    switching = dataset["switching_time"].transpose(*vary, "layer").values
+    critical = dataset["critical_current"].transpose(*vary, "layer", "configuration").values
+    configurations = [str(c) for c in dataset["configuration"].values]
+    layers = []
+    for k, layer in enumerate(dataset["layer"].values):
+        layers.append({
+            "layer": int(layer),
+            "m_final": _rows(final[..., k, :], "layers[{}].m_final"),
+            "state": np.asarray(states[..., k]).astype(str).tolist(),
+            "frequency": _nullable(frequency[..., k]),
+            "switching_time": _nullable(switching[..., k]),
+            "critical_current": {name: _nullable(critical[..., k, c]) for c, name in enumerate(configurations)},
+        })
+    result: dict[str, Any] = {"layers": layers, "duration": _scalar(dataset.attrs["duration"], "duration")}
+    if "current" in vary:  # a varied (constant) drive is the coordinate of its dimension
+        shape = tuple(dataset.sizes[dim] for dim in vary)
+        values = np.asarray(dataset["current"].values, dtype=float).reshape(
+            tuple(-1 if dim == "current" else 1 for dim in vary))
+        result["current"] = _rows(np.broadcast_to(values, shape), "current")
+    else:
+        drive = np.asarray(dataset["current"].transpose("time", *vary).values, dtype=float)
+        if np.all(drive == drive[:1]):
+            result["current"] = _rows(drive[0], "current")
+        else:
+            result["current"] = None
+            result["current_range"] = [_scalar(drive.min(), "current"), _scalar(drive.max(), "current")]
+    if vary:
+        result["vary"] = [{"path": dim, "units": str(dataset[dim].attrs.get("units", "")),
+                           "values": _rows(dataset[dim].values, f"vary.{dim}")} for dim in vary]
+        result["members"] = int(np.prod([dataset.sizes[dim] for dim in vary]))
+        result["layout"] = ("every per-member value is a nested list over the varied parameters in the order of "
+                            "'vary' (the first outermost, the last fastest)")
+    return result
+
+
+def _nullable(value: Any) -> Any:
+    """Numbers as nested lists of floats with NaN (none) as None."""
+    array = np.asarray(value, dtype=float)
+    if array.ndim == 0:
+        return _optional(array)
+    return [_nullable(item) for item in array]
 
 
 @paused_collection()
