@@ -263,8 +263,10 @@ class PreparedStack:
 
     @cached_property
     def _ohmic(self) -> float:
-        """The ohmic part of r per unit current: sum of d (1 - p^2) / D over the layers (MODEL.md 4)."""
-        return float(sum(float(e.thickness) * (1.0 - float(e.p) ** 2) / float(e.D) for e in self.arrays.layers))
+        """The ohmic part of r per unit current: sum of d (1 - p^2) / D over the layers and of 1/g over the
+        resistive interfaces (MODEL.md 4, 3b)."""
+        layers = sum(float(e.thickness) * (1.0 - float(e.p) ** 2) / float(e.D) for e in self.arrays.layers)
+        return float(layers + sum(1.0 / float(i.g) for i in self.arrays.interfaces.values()))
 
     @cached_property
     def _by_angles(self) -> tuple[kernels.Table, np.ndarray]:

@@ -31,10 +31,10 @@ from .compiled import AVAILABLE, invert3, njit, prange
 from .hyperbolic import _x_over_one_minus_exp as _x_over_one_minus_exp_array
 from .hyperbolic import x_coth_x
 from . import system
-from .twoports import layer_stiffness, lead_stiffness, spin_hall_source
+from .twoports import interface_channel, layer_sink, layer_stiffness, lead_stiffness, spin_hall_source
 
-# element kinds
-RESERVOIR, LEFT_LEAD, LAYER, RIGHT_LEAD = 0, 1, 2, 3
+# element kinds (LINK: a resistive interface, MODEL.md 3b, a part of the chain between two elements)
+RESERVOIR, LEFT_LEAD, LAYER, RIGHT_LEAD, LINK = 0, 1, 2, 3, 4
 # configurations per task of the parallel loop, and the batch size below which the calling thread runs the
 # batch alone (a thread pool woken for a few configurations costs more than it saves, and its workers keep
 # spinning on the cores after it)
@@ -105,7 +105,7 @@ def _two_ports(start, width, everything, kinds, varies, const, rows, vary, mcons
                     m[e, c, w] = msign[e] * mvary[b, r, c]
             for j in range(4):
                 K[e, j, w] = 0.0
-            if kind == RESERVOIR:
+            if kind == RESERVOIR or kind == LINK:  # (a link's m and source: _link_parts)
                 for c in range(3):
                     source[e, c, w] = 0.0
                 continue
@@ -344,54 +344,458 @@ def _rail_values(width, dims, axes, m, source, K, mu, carry, partial, x):
         later = k
 
 
+# ------------------------------------------------------------------ resistive interfaces (MODEL.md 3b)
+# A chain with links is eliminated per configuration by the steps of the numpy backend (:mod:`.elimination`):
+# through a link in resistance form (``_through_interface``, ``_grounded``: exact for any finite conductance,
+# no g-sized term is ever subtracted), and at the free node behind a magnetic link the block split on m and on
+# the plane normal to m (``_block_inverse``).  Everywhere else the plain Schur step of :func:`_node_values`.
+# Link values per configuration: s, 1/s, c - s, c (the collinear channel), gamma, g_r, g_i.
+_S, _R, _SHUNT, _GROUNDED, _GAMMA, _G_R, _G_I = range(7)
+# floating directions (elimination.FLOATING): a plane inverse whose smallest singular value is below this fraction
+# of its scale is left to the numpy backend (the configuration's outputs are NaN)
+_FLOATING = 1e-12
+
+
 @njit(cache=True, error_model="numpy")
-def _torques(width, faces, layer, m, source, K, mu, torque):
-    """torque (3, width): the transverse spin deposited at the two faces of F layer ``layer``, by the torque rule
-    of :func:`.system.torque_faces` (``faces`` (E, 6): per element, for its left and right node, whether the
-    node counts (not beside a reservoir), whether it is on the layer's own m (the layer's own face, which
-    carries spin along m only, is left out: the neighbour's face stands for the deposit) and whether the
-    neighbour's term K mu_node is dropped there (mu_node along m, K scalar))."""
+def _link_parts(start, width, kinds, link_axis, lconst, lrows, vary, m, source, links):
+    """Every link's values (s, 1/s, c - s, c, gamma, g_r, g_i), its m (that of the F whose rail it is on, row
+    ``link_axis``; 0 at an N/N link) and its source gamma m, for configurations start .. start + width."""
+    for e in range(kinds.shape[0]):
+        if kinds[e] != LINK:
+            continue
+        for j in range(7):
+            r = lrows[e, j]
+            if r < 0:
+                value = lconst[e, j]
+                for w in range(width):
+                    links[e, j, w] = value
+            else:
+                for w in range(width):
+                    links[e, j, w] = vary[r, start + w]
+        a = link_axis[e]
+        for c in range(3):
+            for w in range(width):
+                m[e, c, w] = 0.0 if a < 0 else m[a, c, w]
+                source[e, c, w] = links[e, _GAMMA, w] * m[e, c, w]
+
+
+@njit(cache=True, error_model="numpy")
+def _mixing_into(out, m, e, w, g_r, g_i):
+    """out += g_r (1 - m m^T) - g_i [m]x (vectors.transverse_sink): the N side's transverse sink, m = m[e, :, w]."""
+    m0, m1, m2 = m[e, 0, w], m[e, 1, w], m[e, 2, w]
+    out[0, 0] += g_r * (1.0 - m0 * m0)
+    out[0, 1] += g_r * (0.0 - m0 * m1) - g_i * (-m2)
+    out[0, 2] += g_r * (0.0 - m0 * m2) - g_i * m1
+    out[1, 0] += g_r * (0.0 - m1 * m0) - g_i * m2
+    out[1, 1] += g_r * (1.0 - m1 * m1)
+    out[1, 2] += g_r * (0.0 - m1 * m2) - g_i * (-m0)
+    out[2, 0] += g_r * (0.0 - m2 * m0) - g_i * (-m1)
+    out[2, 1] += g_r * (0.0 - m2 * m1) - g_i * m0
+    out[2, 2] += g_r * (1.0 - m2 * m2)
+
+
+@njit(cache=True, error_model="numpy")
+def _plane_inverse(plane, m, e, w, scale, out, frame):
+    """out = the inverse of ``plane`` on the plane normal to m (elimination._plane_inverse: in an orthonormal
+    frame e1, e2 of that plane, lifted back); False where its smallest singular value is below _FLOATING times
+    ``scale`` (< 0: the projected block's own size), a direction that nothing may fix (left to numpy)."""
+    m0, m1, m2 = m[e, 0, w], m[e, 1, w], m[e, 2, w]
+    index = 0
+    if abs(m1) < abs(m0):
+        index = 1
+    if abs(m2) < abs(m0 if index == 0 else m1):
+        index = 2
+    a0 = 1.0 if index == 0 else 0.0
+    a1 = 1.0 if index == 1 else 0.0
+    a2 = 1.0 if index == 2 else 0.0
+    f0, f1, f2 = m1 * a2 - m2 * a1, m2 * a0 - m0 * a2, m0 * a1 - m1 * a0  # m x a
+    length = math.sqrt(f0 * f0 + f1 * f1 + f2 * f2)
+    frame[0, 0], frame[0, 1], frame[0, 2] = f0 / length, f1 / length, f2 / length
+    e0, e1_, e2_ = frame[0, 0], frame[0, 1], frame[0, 2]
+    frame[1, 0], frame[1, 1], frame[1, 2] = m1 * e2_ - m2 * e1_, m2 * e0 - m0 * e2_, m0 * e1_ - m1 * e0  # m x e1
+    a = b = c = d = 0.0  # A = E^T plane E, E = (e1, e2)
+    for r in range(3):
+        image_1 = plane[r, 0] * frame[0, 0] + plane[r, 1] * frame[0, 1] + plane[r, 2] * frame[0, 2]
+        image_2 = plane[r, 0] * frame[1, 0] + plane[r, 1] * frame[1, 1] + plane[r, 2] * frame[1, 2]
+        a += frame[0, r] * image_1
+        b += frame[0, r] * image_2
+        c += frame[1, r] * image_1
+        d += frame[1, r] * image_2
+    determinant = a * d - b * c
+    size = math.sqrt(a * a + b * b + c * c + d * d)
+    if scale < 0.0:
+        scale = size
+    largest = math.sqrt(0.5 * (size**2 + math.sqrt(max(size**4 - 4.0 * determinant**2, 0.0))))
+    if not abs(determinant) > _FLOATING * scale * largest:
+        return False
+    inverse00, inverse01, inverse10, inverse11 = d / determinant, -b / determinant, -c / determinant, a / determinant
+    for r in range(3):
+        for q in range(3):
+            out[r, q] = (inverse00 * (frame[0, r] * frame[0, q]) + inverse01 * (frame[0, r] * frame[1, q])
+                         + inverse10 * (frame[1, r] * frame[0, q]) + inverse11 * (frame[1, r] * frame[1, q]))
+    return True
+
+
+@njit(cache=True, error_model="numpy")
+def _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links, mu, carry, partial, x, mats, vecs,
+                 frame):
+    """mu at every chain node (nodes, 3, width) of a chain with links, one configuration at a time (see above).
+    A configuration with a direction nothing fixes (a singular plane) gets NaN values."""
+    n_nodes = dims.shape[0]
+    load, block, inverse, axial, across, pending, plane, coupling = (mats[0], mats[1], mats[2], mats[3], mats[4],
+                                                                     mats[5], mats[6], mats[7])
+    pushed, pending_pushed, rhs, src, direction, offset_a, row = vecs[0], vecs[1], vecs[2], vecs[3], vecs[4], vecs[5], vecs[6]
+    for w in range(width):
+        previous = -1
+        has_pending = False
+        pending_along = 0.0
+        pending_has_along = False
+        failed = False
+        for i in range(n_nodes):
+            n = dims[i]
+            if n == 0:
+                continue
+            a = axes[i]
+            before, after = i, i + 1
+            along = 0.0
+            has_along = False
+            for r in range(3):
+                pushed[r] = 0.0
+                for q in range(3):
+                    load[r, q] = 0.0
+            if kinds[before] == LINK:  # just right of a link: the load it passes on
+                if has_pending:
+                    for r in range(3):
+                        pushed[r] = pending_pushed[r]
+                        for q in range(3):
+                            load[r, q] = pending[r, q]
+                    along, has_along = pending_along, pending_has_along
+                    has_pending = False
+                else:  # elimination._grounded: its left face is a reservoir, c = G_I coth delta to ground
+                    c = links[before, _GROUNDED, w]
+                    along, has_along = c, True
+                    if link_axis[before] < 0:  # N/N: all three components
+                        for r in range(3):
+                            load[r, r] = c
+                    elif n == 1:  # on the F's rail: the link's own m
+                        load[0, 0] = c
+                        pushed[0] = links[before, _GAMMA, w]
+                    else:
+                        failed = True
+            else:  # the plain Schur step: -E^T K_bb E of the part before, minus the coupling times the carry
+                for r in range(n):
+                    load[r, r] = -K[before, 3, w]
+                if n == 1:
+                    pushed[0] = m[a, 0, w] * source[before, 0, w] + m[a, 1, w] * source[before, 1, w] + \
+                        m[a, 2, w] * source[before, 2, w]
+                else:
+                    for r in range(3):
+                        pushed[r] = source[before, r, w]
+                if previous >= 0:
+                    q = dims[previous]
+                    p_axis = axes[previous]
+                    kba = K[before, 2, w]
+                    if n == 1 and q == 1:
+                        coupling[0, 0] = -kba if a == p_axis else -(kba * (m[a, 0, w] * m[p_axis, 0, w] + m[a, 1, w]
+                                                                           * m[p_axis, 1, w] + m[a, 2, w] * m[p_axis, 2, w]))
+                    elif n == 1:
+                        for j in range(3):
+                            coupling[0, j] = -(kba * m[a, j, w])
+                    elif q == 1:
+                        for r in range(3):
+                            coupling[r, 0] = -(kba * m[p_axis, r, w])
+                    else:
+                        for r in range(3):
+                            for j in range(3):
+                                coupling[r, j] = -kba if r == j else 0.0
+                    for r in range(n):
+                        for j in range(n):
+                            total = 0.0
+                            for t in range(q):
+                                total += coupling[r, t] * carry[previous, t, j]
+                            load[r, j] = load[r, j] - total
+                        total = 0.0
+                        for t in range(q):
+                            total += coupling[r, t] * partial[previous, t]
+                        pushed[r] = pushed[r] - total
+            following_active = i + 1 < n_nodes and dims[i + 1] > 0
+            if kinds[after] == LINK:  # elimination._through_interface: node i eliminated in resistance form
+                s, resistance, shunt = links[after, _S, w], links[after, _R, w], links[after, _SHUNT, w]
+                if link_axis[after] < 0:  # N/N: node i free, the channel carries all three components
+                    size = 0.0
+                    for r in range(3):
+                        load[r, r] += shunt  # H = load + shunt 1
+                        for q in range(3):
+                            size = max(size, abs(load[r, q]))
+                    r3 = min(resistance, 1e280 / (1.0 + size))
+                    scale = 0.0
+                    for r in range(3):
+                        for q in range(3):
+                            block[r, q] = (1.0 if r == q else 0.0) + r3 * load[r, q]
+                            scale = max(scale, abs(block[r, q]))
+                    if scale == 0.0:
+                        scale = 1.0
+                    for r in range(3):
+                        for q in range(3):
+                            block[r, q] = block[r, q] / scale
+                    invert3(block, inverse)  # the weight (1 + r H)^-1, scaled first (elimination._inverse3)
+                    for r in range(3):
+                        for q in range(3):
+                            inverse[r, q] = inverse[r, q] / scale
+                    for r in range(3):
+                        partial[i, r] = inverse[r, 0] * (r3 * pushed[0]) + inverse[r, 1] * (r3 * pushed[1]) + \
+                            inverse[r, 2] * (r3 * pushed[2])
+                    if following_active:
+                        for r in range(3):
+                            for q in range(3):
+                                carry[i, r, q] = -inverse[r, q]
+                                pending[r, q] = inverse[r, 0] * load[0, q] + inverse[r, 1] * load[1, q] + \
+                                    inverse[r, 2] * load[2, q] + (shunt if r == q else 0.0)
+                            pending_pushed[r] = inverse[r, 0] * pushed[0] + inverse[r, 1] * pushed[1] + \
+                                inverse[r, 2] * pushed[2]
+                        pending_has_along = False
+                        has_pending = True
+                else:
+                    gamma = links[after, _GAMMA, w]
+                    e = after  # the link's m
+                    if n == 3:  # a free node: the components normal to m first (with the N side's sink there)
+                        scale = 0.0
+                        for r in range(3):
+                            for q in range(3):
+                                scale = max(scale, abs(load[r, q]))
+                        # Q load Q, Q = 1 - m m^T, as (Q load) Q
+                        for r in range(3):
+                            for q in range(3):
+                                total = 0.0
+                                for t in range(3):
+                                    total += ((1.0 if r == t else 0.0) - m[e, r, w] * m[e, t, w]) * load[t, q]
+                                axial[r, q] = total
+                        for r in range(3):
+                            for q in range(3):
+                                total = 0.0
+                                for t in range(3):
+                                    total += axial[r, t] * ((1.0 if t == q else 0.0) - m[e, t, w] * m[e, q, w])
+                                plane[r, q] = total
+                        if sides[after] == 1:
+                            for r in range(3):
+                                for q in range(3):
+                                    across[r, q] = 0.0
+                            _mixing_into(across, m, e, w, links[after, _G_R, w], links[after, _G_I, w])
+                            for r in range(3):
+                                for q in range(3):
+                                    plane[r, q] += across[r, q]
+                                    scale = max(scale, abs(across[r, q]))
+                        if not _plane_inverse(plane, m, e, w, scale, inverse, frame):
+                            failed = True
+                        # h = m.Ym - (mY inverse) Ym, rho = m.R - (mY inverse) R; direction = m - inverse Ym
+                        for r in range(3):
+                            src[r] = load[r, 0] * m[e, 0, w] + load[r, 1] * m[e, 1, w] + load[r, 2] * m[e, 2, w]  # Ym
+                            rhs[r] = m[e, 0, w] * load[0, r] + m[e, 1, w] * load[1, r] + m[e, 2, w] * load[2, r]  # mY
+                        for r in range(3):
+                            row[r] = rhs[0] * inverse[0, r] + rhs[1] * inverse[1, r] + rhs[2] * inverse[2, r]
+                        h = (rhs[0] * m[e, 0, w] + rhs[1] * m[e, 1, w] + rhs[2] * m[e, 2, w]) - \
+                            (row[0] * src[0] + row[1] * src[1] + row[2] * src[2])
+                        rho = (m[e, 0, w] * pushed[0] + m[e, 1, w] * pushed[1] + m[e, 2, w] * pushed[2]) - \
+                            (row[0] * pushed[0] + row[1] * pushed[1] + row[2] * pushed[2])
+                        for r in range(3):
+                            direction[r] = m[e, r, w] - (inverse[r, 0] * src[0] + inverse[r, 1] * src[1]
+                                                         + inverse[r, 2] * src[2])
+                            offset_a[r] = inverse[r, 0] * pushed[0] + inverse[r, 1] * pushed[1] + inverse[r, 2] * pushed[2]
+                    else:  # on the rail of the F on its left (the link's own m)
+                        h, rho = load[0, 0], pushed[0]
+                        direction[0] = 1.0
+                        offset_a[0] = 0.0
+                    relative = rho - gamma
+                    H = h + shunt
+                    weight = 1.0 / (1.0 + resistance * H)
+                    offset = relative / (s + H)
+                    for r in range(n):
+                        partial[i, r] = direction[r] * offset + offset_a[r]
+                    if following_active:
+                        along_b = H * weight + shunt
+                        pushed_b = relative * weight + gamma
+                        for r in range(3):
+                            pending_pushed[r] = 0.0
+                            for q in range(3):
+                                pending[r, q] = 0.0
+                        if dims[i + 1] == 1:
+                            b = axes[i + 1]
+                            c = 1.0 if b == link_axis[after] else (m[b, 0, w] * m[e, 0, w] + m[b, 1, w] * m[e, 1, w]
+                                                                  + m[b, 2, w] * m[e, 2, w])
+                            for r in range(n):
+                                carry[i, r, 0] = -(direction[r] * (weight * c))
+                            pending[0, 0] = along_b * c * c
+                            pending_pushed[0] = pushed_b * c
+                        else:
+                            for r in range(n):
+                                for q in range(3):
+                                    carry[i, r, q] = -(direction[r] * weight) * m[e, q, w]
+                            for r in range(3):
+                                pending_pushed[r] = pushed_b * m[e, r, w]
+                                for q in range(3):
+                                    pending[r, q] = along_b * (m[e, r, w] * m[e, q, w])
+                            if sides[after] == 2:
+                                _mixing_into(pending, m, e, w, links[after, _G_R, w], links[after, _G_I, w])
+                        pending_along = along_b
+                        pending_has_along = True
+                        has_pending = True
+                previous = i
+                continue
+            # the block at node i: the next part's own stiffness plus the load
+            kaa = K[after, 0, w]
+            split = False
+            has_inverse = False
+            if kinds[before] == LINK and n == 3:  # elimination._block_inverse
+                if link_axis[before] < 0:
+                    if has_along:  # a grounded N/N channel: isotropic
+                        for r in range(3):
+                            for q in range(3):
+                                inverse[r, q] = 1.0 / (along + kaa) if r == q else 0.0
+                        has_inverse = True
+                else:
+                    e = before
+                    for r in range(3):
+                        for q in range(3):
+                            outer = m[e, r, w] * m[e, q, w]
+                            plane[r, q] = kaa * ((1.0 if r == q else 0.0) - outer)
+                            axial[r, q] = outer / (along + kaa)
+                    if sides[before] == 2:
+                        _mixing_into(plane, m, e, w, links[before, _G_R, w], links[before, _G_I, w])
+                    if not _plane_inverse(plane, m, e, w, -1.0, across, frame):
+                        failed = True
+                    for r in range(3):
+                        for q in range(3):
+                            inverse[r, q] = axial[r, q] + across[r, q]
+                    has_inverse = True
+                    split = True
+            if not has_inverse:
+                for r in range(3):
+                    for q in range(3):
+                        block[r, q] = 0.0
+                for r in range(n):
+                    for q in range(n):
+                        block[r, q] = load[r, q] + (kaa if r == q else 0.0)
+                if n == 1:
+                    inverse[0, 0] = 1.0 / block[0, 0]
+                else:
+                    invert3(block, inverse)
+            if n == 1:
+                src[0] = m[a, 0, w] * source[after, 0, w] + m[a, 1, w] * source[after, 1, w] + \
+                    m[a, 2, w] * source[after, 2, w]
+            else:
+                for r in range(3):
+                    src[r] = source[after, r, w]
+            for r in range(n):
+                rhs[r] = pushed[r] - src[r]
+            if split:  # behind a magnetic link the pushed rhs is along m, where the plane part is 0: not applied
+                for r in range(3):
+                    partial[i, r] = (axial[r, 0] * rhs[0] + axial[r, 1] * rhs[1] + axial[r, 2] * rhs[2]) - \
+                        (across[r, 0] * src[0] + across[r, 1] * src[1] + across[r, 2] * src[2])
+            else:
+                for r in range(n):
+                    total = 0.0
+                    for q in range(n):
+                        total += inverse[r, q] * rhs[q]
+                    partial[i, r] = total
+            if following_active:
+                s_dim = dims[i + 1]
+                n_axis = axes[i + 1]
+                kab = K[after, 1, w]
+                # upper A_{i, i+1} = E_i^T K_ab E_{i+1}: (n x s_dim)
+                if n == 1 and s_dim == 1:
+                    coupling[0, 0] = kab if a == n_axis else kab * (m[a, 0, w] * m[n_axis, 0, w] + m[a, 1, w]
+                                                                    * m[n_axis, 1, w] + m[a, 2, w] * m[n_axis, 2, w])
+                elif n == 1:
+                    for j in range(3):
+                        coupling[0, j] = kab * m[a, j, w]
+                elif s_dim == 1:
+                    for r in range(3):
+                        coupling[r, 0] = kab * m[n_axis, r, w]
+                else:
+                    for r in range(3):
+                        for j in range(3):
+                            coupling[r, j] = kab if r == j else 0.0
+                for r in range(n):
+                    for j in range(s_dim):
+                        total = 0.0
+                        for t in range(n):
+                            total += inverse[r, t] * coupling[t, j]
+                        carry[i, r, j] = total
+            previous = i
+        # back substitution and node values
+        later = -1
+        for k in range(n_nodes - 1, -1, -1):
+            n = dims[k]
+            if n == 0:
+                continue
+            for r in range(n):
+                value = partial[k, r]
+                if later >= 0:
+                    total = 0.0
+                    for t in range(dims[later]):
+                        total += carry[k, r, t] * x[later, t]
+                    value = value - total
+                x[k, r] = value
+            if failed:
+                for r in range(3):
+                    mu[k, r, w] = math.nan
+            elif n == 1:
+                a = axes[k]
+                for r in range(3):
+                    mu[k, r, w] = x[k, 0] * m[a, r, w]
+            else:
+                for r in range(3):
+                    mu[k, r, w] = x[k, r]
+            later = k
+
+
+@njit(cache=True, error_model="numpy")
+def _torques(width, faces, e, m, source, K, mu, torque):
+    """torque (3, width): the transverse spin deposited at the two faces of the F layer in row ``e``, by the torque
+    rule of :func:`.system.torque_faces` (``faces`` (E, 8): per row, for its left and right user node, whether the
+    node counts (not beside a reservoir), whether it is on the layer's own m (the layer's own face, which carries
+    spin along m only, is left out: the neighbour's face stands for the deposit), whether the neighbour's term
+    K mu_node is dropped there (mu_node along m, K scalar), and the bulk part beyond the node (across a link
+    there: what the link absorbs is deposited on the layer))."""
     n_nodes = K.shape[0] - 1
-    element = layer + 1
     for c in range(3):
         for w in range(width):
             torque[c, w] = 0.0
     for side in range(2):
-        if not faces[element, side]:
+        if not faces[e, side]:
             continue
-        node = layer + side
-        own = faces[element, 2 + side] != 0
-        node_term = faces[element, 4 + side] == 0  # the neighbour's K mu_node kept
-        # arriving at the node: face b of element ``node``; leaving it: face a of element ``node + 1``; on the
-        # layer's own m only the neighbour's face counts (its own carries spin along m only)
-        if not (own and side == 1):  # + face b of element node: s + K_ba mu_{node-1} + K_bb mu_node
+        own = faces[e, 2 + side] != 0
+        drop = faces[e, 4 + side] != 0
+        # the deposit at the node: face b of the part arriving at it minus face a of the part leaving it
+        arrive, leave = (faces[e, 6], e) if side == 0 else (e, faces[e, 7])
+        if not (own and side == 1):  # + face b of ``arrive``: s + K_ba mu_{arrive-1} + K_bb mu_arrive
             for c in range(3):
                 for w in range(width):
-                    torque[c, w] += source[node, c, w]
-            if node > 0:
+                    torque[c, w] += source[arrive, c, w]
+            if arrive > 0:
                 for c in range(3):
                     for w in range(width):
-                        torque[c, w] += K[node, 2, w] * mu[node - 1, c, w]
-            if node_term:
+                        torque[c, w] += K[arrive, 2, w] * mu[arrive - 1, c, w]
+            if not drop:
                 for c in range(3):
                     for w in range(width):
-                        torque[c, w] += K[node, 3, w] * mu[node, c, w]
-        if not (own and side == 0):  # - face a of element node + 1: s + K_aa mu_node + K_ab mu_{node+1}
+                        torque[c, w] += K[arrive, 3, w] * mu[arrive, c, w]
+        if not (own and side == 0):  # - face a of ``leave``: s + K_aa mu_{leave-1} + K_ab mu_leave
             for c in range(3):
                 for w in range(width):
-                    torque[c, w] -= source[node + 1, c, w]
-            if node_term:
+                    torque[c, w] -= source[leave, c, w]
+            if not drop:
                 for c in range(3):
                     for w in range(width):
-                        torque[c, w] -= K[node + 1, 0, w] * mu[node, c, w]
-            if node + 1 < n_nodes:
+                        torque[c, w] -= K[leave, 0, w] * mu[leave - 1, c, w]
+            if leave < n_nodes:
                 for c in range(3):
                     for w in range(width):
-                        torque[c, w] -= K[node + 1, 1, w] * mu[node + 1, c, w]
+                        torque[c, w] -= K[leave, 1, w] * mu[leave, c, w]
     for w in range(width):
-        along = m[element, 0, w] * torque[0, w] + m[element, 1, w] * torque[1, w] + m[element, 2, w] * torque[2, w]
+        along = m[e, 0, w] * torque[0, w] + m[e, 1, w] * torque[1, w] + m[e, 2, w] * torque[2, w]
         for c in range(3):
-            torque[c, w] = torque[c, w] - along * m[element, c, w]
+            torque[c, w] = torque[c, w] - along * m[e, c, w]
 
 
 @njit(cache=True, error_model="numpy")
@@ -436,12 +840,20 @@ def _efficiencies(start, width, m, e1, e2, t1, t2, degenerate_sine, basis, g1, g
 
 
 @njit(cache=True, error_model="numpy")
-def _spin_resistance(start, width, kinds, mrows, const, rows, vary, m, mu, out):
+def _spin_resistance(start, width, kinds, mrows, const, rows, vary, m, mu, links, link_axis, out):
     """The spin part of r per unit current (MODEL.md 4): (p/2) m.(mu_b - mu_a) per F layer, (p/2) m.mu_0 for
-    an F lead on the left, -(p/2) m.mu_L for one on the right."""
+    an F lead on the left, -(p/2) m.mu_L for one on the right, -(gamma/2) m.(mu^- - mu^+) per magnetic link
+    (MODEL.md 3b)."""
     for w in range(width):
         out[start + w] = 0.0
     for e in range(kinds.shape[0]):
+        if kinds[e] == LINK:
+            if link_axis[e] >= 0:
+                for w in range(width):
+                    jump = (m[e, 0, w] * (mu[e - 1, 0, w] - mu[e, 0, w]) + m[e, 1, w] * (mu[e - 1, 1, w] - mu[e, 1, w])
+                            + m[e, 2, w] * (mu[e - 1, 2, w] - mu[e, 2, w]))
+                    out[start + w] += -0.5 * links[e, _GAMMA, w] * jump
+            continue
         if mrows[e] == -2 or kinds[e] == RESERVOIR:
             continue
         for w in range(width):
@@ -462,11 +874,18 @@ _BLOCK = 256  # configurations per step (fewer: more overhead per step; more: th
 
 # columns of the kernel's integer table (one row per element; the node columns hold node e, the last row unused)
 KIND, NODE_DIM, NODE_AXIS, M_ROW, STIFFNESS_ROW, COUPLING_ROW, P_ROW, VARIES, TURNED = range(9)
-# and of a layer's torque rule (:func:`.system.torque_faces`), left then right node: counted, own, drop
-FACES = 9
-# columns of its float table: constant stiffness (Gc, or a lead's G), coupling Gs, p, m, sign of m
-# and the constant source s (3 columns: the spin Hall source under the field drive, else 0)
-STIFFNESS, COUPLING, P, M, SIGN, SOURCE = 0, 1, 2, 3, 6, 7
+# and of a layer's torque rule (:func:`.system.torque_faces`), left then right node: counted, own, drop, and the
+# bulk part beyond the node (BEYOND, 2 columns: the neighbour, across a link there)
+FACES, BEYOND = 9, 15
+# of a link: the row of the F whose m it carries (-1 at N/N), the face of the N side's mixing sink (0 none, 1 a,
+# 2 b); row i: the chain row of layer i (LAYER_ROW); a link's values' rows of ``vary`` (LINK_ROW, 7 columns)
+LINK_AXIS, SIDE, LAYER_ROW, LINK_ROW = 17, 18, 19, 20
+N_STRUCTURE = LINK_ROW + 7
+# columns of its float table: constant stiffness (Gc, or a lead's G), coupling Gs, p, m, sign of m, the constant
+# source s (3 columns: the spin Hall source under the field drive, else 0) and a link's constant values (LINK, 7
+# columns: s, 1/s, c - s, c, gamma, g_r, g_i)
+STIFFNESS, COUPLING, P, M, SIGN, SOURCE, LINK_VALUES = 0, 1, 2, 3, 6, 7, 10
+N_CONSTANTS = LINK_VALUES + 7
 
 
 @njit(cache=True, error_model="numpy")
@@ -475,22 +894,33 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
     """Configurations start .. stop of :func:`_chain_serial`."""
     kinds, mrows, varies, turned = structure[:, KIND], structure[:, M_ROW], structure[:, VARIES], structure[:, TURNED]
     dims, axes = structure[:-1, NODE_DIM], structure[:-1, NODE_AXIS]
-    faces = structure[:, FACES:FACES + 6]
+    faces = structure[:, FACES:BEYOND + 2]
     rows = structure[:, STIFFNESS_ROW:P_ROW + 1]
+    link_axis, sides, layer_rows = structure[:, LINK_AXIS], structure[:, SIDE], structure[:, LAYER_ROW]
+    lrows = structure[:, LINK_ROW:LINK_ROW + 7]
     const, mconst, signs = constants[:, STIFFNESS:P + 1], constants[:, M:M + 3], constants[:, SIGN]
     sources = constants[:, SOURCE:SOURCE + 3]
+    lconst = constants[:, LINK_VALUES:LINK_VALUES + 7]
     n_elements = kinds.shape[0]
     n_nodes = n_elements - 1
+    n_layers = 0
+    linked = False
+    for e in range(n_elements):
+        if kinds[e] == LAYER:
+            n_layers += 1
+        elif kinds[e] == LINK:
+            linked = True
     # block arrays, configurations last (each step's inner loop runs over them); no wider than the range
     block = max(1, min(_BLOCK, stop - start))
     m = np.zeros((n_elements, 3, block))
     source = np.zeros((n_elements, 3, block))
     K = np.zeros((n_elements, 4, block))  # K_aa, K_ab, K_ba, K_bb
+    links = np.zeros((n_elements if linked else 0, 7, block))
     mu = np.zeros((n_nodes, 3, block))
     torque = np.zeros((n_elements, 3, block))
     cosines, sines = np.zeros(block), np.zeros(block)
     basis = np.zeros((10, block))  # the efficiencies' basis vectors
-    rails = True  # every active node on a rail: the scalar system
+    rails = not linked  # every active node on a rail: the scalar system
     for k in range(n_nodes):
         if dims[k] == 3:
             rails = False
@@ -501,36 +931,44 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
     # elimination work: per configuration at free nodes, per block on rails
     carry, partial, x = np.zeros((n_nodes, 3, 3)), np.zeros((n_nodes, 3)), np.zeros((n_nodes, 3))
     rail_carry, rail_partial, rail_x = np.zeros((n_nodes, block)), np.zeros((n_nodes, block)), np.zeros((n_nodes, block))
+    mats, vecs, frame = np.zeros((8, 3, 3)), np.zeros((7, 3)), np.zeros((2, 3))
+    first_row = layer_rows[first] if first >= 0 else -1
+    second_row = layer_rows[second] if second >= 0 else -1
     for begin in range(start, stop, block):
         width = min(stop, begin + block) - begin
         _two_ports(begin, width, begin == start, kinds, varies, const, rows, vary, mconst, mrows, signs, mvary, sources, m,
                    source, K)
         if turning:
             _turn(begin, width, turned, signs, plane, angles, degrees, const, rows, vary, m, source, cosines, sines)
-        if rails:
+        if linked:
+            _link_parts(begin, width, kinds, link_axis, lconst, lrows, vary, m, source, links)
+            _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links, mu, carry, partial, x, mats,
+                         vecs, frame)
+        elif rails:
             _rail_values(width, dims, axes, m, source, K, mu, rail_carry, rail_partial, rail_x)
         else:
             _node_values(width, dims, axes, m, source, K, mu, carry, partial, x)
         if torques.shape[0] > 0:
-            for layer in range(n_elements - 2):
-                if mrows[layer + 1] != -2:
-                    _torques(width, faces, layer, m, source, K, mu, torque[layer + 1])
+            for layer in range(n_layers):
+                e = layer_rows[layer]
+                if mrows[e] != -2:
+                    _torques(width, faces, e, m, source, K, mu, torque[e])
                 for w in range(width):
                     for c in range(3):
-                        torques[begin + w, layer, c] = torque[layer + 1, c, w]  # (stays 0 for N layers)
+                        torques[begin + w, layer, c] = torque[e, c, w]  # (stays 0 for N layers)
         if g1.shape[0] > 0:
             if torques.shape[0] == 0:
-                _torques(width, faces, first, m, source, K, mu, torque[first + 1])
-                _torques(width, faces, second, m, source, K, mu, torque[second + 1])
-            _efficiencies(begin, width, m, first + 1, second + 1, torque[first + 1], torque[second + 1], degenerate_sine,
-                          basis, g1, g2, g1_field, g2_field, sine, cosine, degenerate)
+                _torques(width, faces, first_row, m, source, K, mu, torque[first_row])
+                _torques(width, faces, second_row, m, source, K, mu, torque[second_row])
+            _efficiencies(begin, width, m, first_row, second_row, torque[first_row], torque[second_row],
+                          degenerate_sine, basis, g1, g2, g1_field, g2_field, sine, cosine, degenerate)
         if accumulation.shape[0] > 0:
             for w in range(width):
                 for k in range(n_nodes):
                     for c in range(3):
                         accumulation[begin + w, k, c] = mu[k, c, w]
         if spin_resistance.shape[0] > 0:
-            _spin_resistance(begin, width, kinds, mrows, const, rows, vary, m, mu, spin_resistance)
+            _spin_resistance(begin, width, kinds, mrows, const, rows, vary, m, mu, links, link_axis, spin_resistance)
 
 
 @njit(cache=True, error_model="numpy")
@@ -538,14 +976,15 @@ def _chain_serial(size, structure, constants, vary, mvary, plane, angles, degree
                   g1, g2, g1_field, g2_field, sine, cosine, degenerate, torques, accumulation, spin_resistance):
     """The chain kernel on the calling thread.
 
-    Inputs: ``structure`` (E, 15) int64 and ``constants`` (E, 10) float, the tables of :class:`Table` (columns
-    KIND ... TURNED and STIFFNESS ... SIGN); ``vary`` (rows, size) the parameters that vary over the batch;
-    ``mvary`` (size, rows, 3) the magnetizations that do; ``plane`` (2, 3) and ``angles`` (size,) (degrees
-    if ``degrees``) the rotation of the turned elements; ``first``, ``second`` the F layers of the
-    efficiencies, ``degenerate_sine`` where they are 0/0.  Outputs (each skipped when of length 0): g1, g2,
-    g1_field, g2_field, sine, cosine, degenerate (size,); torques (size, L, 3); accumulation (size, L + 1,
-    3); spin_resistance (size,).  (Flat arrays: a call costs ~0.1 us per argument, a tuple of arrays ten
-    times that.)
+    Inputs: ``structure`` (P, N_STRUCTURE) int64 and ``constants`` (P, N_CONSTANTS) float, the tables of
+    :class:`Table` (one row per part of the chain: ends, layers, links); ``vary`` (rows, size) the parameters
+    that vary over the batch; ``mvary`` (size, rows, 3) the magnetizations that do; ``plane`` (2, 3) and
+    ``angles`` (size,) (degrees if ``degrees``) the rotation of the turned elements; ``first``, ``second`` the
+    F layers (layer indices) of the efficiencies, ``degenerate_sine`` where they are 0/0.  Outputs (each
+    skipped when of length 0): g1, g2, g1_field, g2_field, sine, cosine, degenerate (size,); torques (size,
+    L, 3); accumulation (size, P - 1, 3): mu at every chain node (L + 1 user nodes without links; with them
+    :attr:`Table.left_node` and :attr:`Table.right_node` pick mu^- and mu^+); spin_resistance (size,).  (Flat
+    arrays: a call costs ~0.1 us per argument, a tuple of arrays ten times that.)
     """
     _chain_range(0, size, structure, constants, vary, mvary, plane, angles, degrees, first, second, degenerate_sine,
                  g1, g2, g1_field, g2_field, sine, cosine, degenerate, torques, accumulation, spin_resistance)
@@ -581,8 +1020,9 @@ def applies(arrays: StackArrays, drive: str = "current") -> bool:
 def refusal(arrays: StackArrays, drive: str = "current") -> str | None:
     """Why the chain kernel does not solve ``arrays`` driven by ``drive``, or None.
 
-    It takes: numba present, no resistive interface, real input, full absorption in every F (no l_J,
-    l_phi).  The CPP drive ``"current"`` (per unit current) between reservoirs and leads; the in-plane
+    It takes: numba present, real input, full absorption in every F (no l_J, l_phi), resistive interfaces
+    of finite conductances driven by the current (:func:`link_refusal`).  The CPP drive ``"current"`` (per
+    unit current) between reservoirs and leads; the in-plane
     field's drive ``"field"`` (MODEL.md 8b) also with open ends (no insulator end: its sink is a 3x3
     matrix), a field and spin Hall sources constant over the batch, and no thin layer beside open ends
     (d / l >= :data:`_THIN`, l < inf: with nothing anchoring the stack the plain elimination loses
@@ -590,9 +1030,8 @@ def refusal(arrays: StackArrays, drive: str = "current") -> str | None:
     """
     if not AVAILABLE:
         return "numba is not installed"
-    if arrays.interfaces:
-        return (f"it needs transparent nodes and this stack has resistive interfaces at nodes {sorted(arrays.interfaces)} "
-                "(the 'linked' or 'numpy' backend takes them)")
+    if arrays.interfaces and (why := link_refusal(arrays, drive)) is not None:
+        return why
     if arrays.coherent:
         return "it assumes full absorption of transverse spin at F faces, and this stack has l_J or l_phi (MODEL.md 8e)"
     if drive == "current" and arrays.boundaries:
@@ -623,42 +1062,114 @@ def refusal(arrays: StackArrays, drive: str = "current") -> str | None:
     return None
 
 
+def link_refusal(arrays: StackArrays, drive: str = "current") -> str | None:
+    """Why the chain kernel does not take the resistive interfaces of ``arrays`` (MODEL.md 3b), or None.
+
+    It steps through a link in resistance form as the numpy backend does (exact for any finite g, g_mix),
+    and leaves to the numpy backend: the in-plane field's drive; the transparent limits g = inf and g_mix =
+    inf (nodes pinned by an infinite conductance); stacks with an l = inf layer or lead (a region without
+    relaxation behind g_mix = 0 leaves a direction that nothing fixes, which the numpy backend resolves);
+    and a layer beyond a link much stiffer than the load the link passes on to it (the softer of the channel
+    along m, min(s, the stiffness before the link) + (c - s), and the N side's sink |g_mix| normal to m),
+    above :data:`STIFFNESS_CONTRAST` times that load plus the layer's own sink Gc - Gs: the plain step
+    through it then loses ~eps x that contrast, where the numpy backend takes its thin steps.
+    """
+    if drive != "current":
+        return "with resistive interfaces it takes the current drive only (MODEL.md 3b; the field drive is numpy's)"
+    elements = arrays.elements()
+    if any(e is not None and np.any(np.isinf(e.l)) for e in elements):
+        return ("with resistive interfaces it takes no l = inf layer or lead (a direction that nothing relaxes "
+                "behind g_mix = 0 is resolved by the numpy backend)")
+    for node in sorted(arrays.interfaces):
+        interface = arrays.interfaces[node]
+        values = [interface.g, interface.gamma, interface.delta] + ([] if interface.mixing is None else [interface.mixing])
+        if any(np.iscomplexobj(v) for v in values):
+            return "it takes real interface parameters only"
+        if not np.all(np.isfinite(interface.g)) or not (interface.mixing is None or np.all(np.isfinite(interface.mixing))):
+            return (f"the interface at node {node} has g = inf or g_mix = inf: the transparent limits (a node pinned "
+                    "by an infinite conductance) are the numpy backend's")
+        before, after = elements[node], elements[node + 1]
+        if after is None or after.thickness is None:  # a reservoir or a lead beyond (a lead's G is its own sink)
+            continue
+        s, _, shunt, grounded = interface_channel(interface)
+        stiffness = grounded if before is None else \
+            lead_stiffness(before) if before.thickness is None else layer_stiffness(before)[0]
+        passed = np.minimum(s, stiffness) + shunt
+        if after.m is None and before is not None and before.m is not None:  # F | N: normal to m only the sink
+            across = 0.0 if interface.mixing is None else np.hypot(interface.mixing[..., 0], interface.mixing[..., 1])
+            passed = np.minimum(passed, across)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.any(layer_stiffness(after)[0] > STIFFNESS_CONTRAST * (passed + layer_sink(after))):
+                return (f"it loses ~eps x the contrast of layers[{node}]'s stiffness and the load the interface at node "
+                        f"{node} passes on to it, above {STIFFNESS_CONTRAST:g} (the numpy backend's thin steps keep it "
+                        "exact)")
+    return None
+
+
 class Table:
-    """The parameters of every element as the kernel reads them, built once per stack.
+    """The parameters of every part of the chain as the kernel reads them, built once per stack.
 
-    ``structure`` (E, 15) int64 and ``constants`` (E, 10) float, one row per element (E = L + 2: left end,
-    layers, right end), columns named by KIND ... TURNED and STIFFNESS ... SOURCE:
+    ``structure`` (P, N_STRUCTURE) int64 and ``constants`` (P, N_CONSTANTS) float, one row per part of the
+    chain: the left end, the layers and the right end (elements 0 .. L + 1), with a LINK row between
+    elements k and k + 1 for a resistive interface at node k (MODEL.md 3b); chain node i sits between rows i
+    and i + 1.  Columns named by KIND ... LINK_ROW and STIFFNESS ... LINK_VALUES:
 
-    * kind (RESERVOIR, LEFT_LEAD, LAYER, RIGHT_LEAD); the unknowns of node e (0 beside a reservoir, 1 on
-      a rail, 3 free) and the element whose m is its rail (the last row's node columns unused);
+    * kind (RESERVOIR, LEFT_LEAD, LAYER, RIGHT_LEAD, LINK); the unknowns of chain node i (0 beside a
+      reservoir, 1 on a rail, 3 free) and the row whose m is its rail (the last row's node columns unused);
     * the stiffness (Gc of a layer, G of a lead), the coupling Gs and p: a parameter constant over the
       batch is in ``constants`` (row -1), one that varies has a row of ``vary`` (rows, size);
-    * the magnetization: row -2 for none (N, a reservoir), -1 for a constant one (``constants[:, M:M+3]``),
-      else a row r of ``mvary`` (size, rows, 3), times the sign column (a lead that turns with the F layer
-      it touches); ``TURNED`` elements take m = sign (cos t plane[0] + sin t plane[1]) instead;
-    * whether the element's two-port varies over the batch;
-    * for a layer, the torque rule of :func:`.system.torque_faces` at its two nodes (``FACES``);
+    * the magnetization: row -2 for none (N, a reservoir, a link), -1 for a constant one
+      (``constants[:, M:M+3]``), else a row r of ``mvary`` (size, rows, 3), times the sign column (a lead
+      that turns with the F layer it touches); ``TURNED`` rows take m = sign (cos t plane[0] + sin t
+      plane[1]) instead;
+    * whether the part's two-port varies over the batch;
+    * for a layer, the torque rule of :func:`.system.torque_faces` at its two nodes (``FACES``, ``BEYOND``);
+    * for a link: the row of the F whose m it carries (its rail; -1 at N/N), the face of the N side's mixing
+      sink, and its values s, 1/s, c - s, c, gamma, g_r, g_i (constant or a row of ``vary``);
     * for ``drive="field"`` (MODEL.md 8b): p = 0 and the constant source s of an N element with theta_SH
       (an open end is a lead that takes no spin current: G = 0).
+
+    ``element_rows`` (L + 2,): the row of every element; ``left_node``, ``right_node`` (L + 1,): the chain
+    nodes just left and right of every user node (equal without a link there).
     """
 
     def __init__(self, arrays: StackArrays, drive: str = "current") -> None:
         shape = arrays.batch_shape
         size = int(np.prod(shape, dtype=np.int64))
         elements = _elements(arrays)
-        n = len(elements)
-        structure = np.zeros((n, 15), dtype=np.int64)
-        constants = np.zeros((n, 10))
+        n_elements = len(elements)
+        n_layers = n_elements - 2
+        has_link = np.array([k in arrays.interfaces for k in range(n_layers + 1)], dtype=bool)
+        # row of element e: e plus the links at the nodes before it (node k sits between elements k and k + 1)
+        element_rows = np.arange(n_elements) + np.concatenate([[0], np.cumsum(has_link)])
+        n = int(element_rows[-1]) + 1
+        structure = np.zeros((n, N_STRUCTURE), dtype=np.int64)
+        constants = np.zeros((n, N_CONSTANTS))
         structure[:, STIFFNESS_ROW:P_ROW + 1] = -1
+        structure[:, LINK_ROW:LINK_ROW + 7] = -1
         structure[:, M_ROW] = -2
+        structure[:, LINK_AXIS] = structure[:, NODE_AXIS] = -1
         constants[:, SIGN] = 1.0
         varying: list[np.ndarray] = []
         mvarying: list[np.ndarray] = []
-        for e, element in enumerate(elements):
+
+        def store(row: int, column: int, row_column: int, value: object) -> None:
+            value = np.asarray(value, dtype=float)
+            if value.size == 1:
+                constants[row, column] = value.reshape(-1)[0]
+            else:
+                structure[row, row_column] = len(varying)
+                varying.append(np.broadcast_to(value, shape).reshape(-1))
+
+        def magnetic(element: object) -> bool:
+            return element is not None and element is not _OPEN and element.m is not None  # type: ignore[attr-defined]
+
+        for index, element in enumerate(elements):
+            e = int(element_rows[index])
             if element is None:
                 structure[e, KIND] = RESERVOIR
                 continue
-            structure[e, KIND] = LEFT_LEAD if e == 0 else RIGHT_LEAD if e == n - 1 else LAYER
+            structure[e, KIND] = LEFT_LEAD if index == 0 else RIGHT_LEAD if index == n_elements - 1 else LAYER
             if element is _OPEN:
                 continue  # no stiffness, no source, no magnetization
             # stiffnesses by the numpy functions on the element's own shape (bit-identical two-ports)
@@ -670,12 +1181,7 @@ class Table:
             if drive == "field" and element.m is None and np.any(element.theta_SH):
                 constants[e, SOURCE:SOURCE + 3] = np.asarray(spin_hall_source(element, arrays.eps)).reshape(3)
             for j, value in enumerate(values):
-                value = np.asarray(value, dtype=float)
-                if value.size == 1:
-                    constants[e, STIFFNESS + j] = value.reshape(-1)[0]
-                else:
-                    structure[e, STIFFNESS_ROW + j] = len(varying)
-                    varying.append(np.broadcast_to(value, shape).reshape(-1))
+                store(e, STIFFNESS + j, STIFFNESS_ROW + j, value)
             if element.m is not None:
                 m = np.asarray(element.m, dtype=float)
                 if m.size == 3:
@@ -684,17 +1190,49 @@ class Table:
                 else:
                     structure[e, M_ROW] = len(mvarying)
                     mvarying.append(np.broadcast_to(m, shape + (3,)).reshape(-1, 3))
-        dims, axes = node_bases(arrays)
-        structure[:-1, NODE_DIM], structure[:-1, NODE_AXIS] = dims, axes
-        # the torque rule, as the solver's shared description gives it: parts are the elements here (no interfaces)
-        codes = {RESERVOIR: system.RESERVOIR, LEFT_LEAD: system.LEAD, RIGHT_LEAD: system.LEAD, LAYER: system.LAYER}
-        part_kind = np.array([system.OPEN if element is _OPEN else codes[int(kind)]
-                              for element, kind in zip(elements, structure[:, KIND])])
-        rail = np.where(structure[:, M_ROW] != -2, np.arange(n), -1)
-        nodes = np.arange(n - 1)
-        faces = system.torque_faces(system.Layout(part_kind, rail, np.ones(n, dtype=bool), axes, nodes, nodes))
+        # links (MODEL.md 3b): the collinear channel's s, 1/s, c - s, c by the numpy function, gamma, the N side's sink
+        for node, interface in arrays.interfaces.items():
+            e = int(element_rows[node]) + 1
+            structure[e, KIND] = LINK
+            before, after = elements[node], elements[node + 1]
+            magnet = node if magnetic(before) else node + 1 if magnetic(after) else -1
+            gamma = np.zeros(()) if magnet < 0 or drive == "field" else interface.gamma
+            g_r = g_i = 0.0
+            if magnet >= 0:
+                structure[e, LINK_AXIS] = element_rows[magnet]
+                if interface.mixing is not None and magnetic(before) != magnetic(after):
+                    structure[e, SIDE] = 2 if magnetic(before) else 1
+                    g_r, g_i = interface.mixing[..., 0], interface.mixing[..., 1]
+            for j, value in enumerate((*interface_channel(interface), gamma, g_r, g_i)):
+                store(e, LINK_VALUES + j, LINK_ROW + j, value)
+        # chain nodes (system._node_basis): pinned beside a reservoir, on the m of the F part beside it (the left
+        # one when both are), else free; next to a link the node belongs to the part on its other side
+        kind, mrow = structure[:, KIND], structure[:, M_ROW]
+        for i in range(n - 1):
+            if RESERVOIR in (kind[i], kind[i + 1]):
+                continue
+            magnet = next((row for row in (i, i + 1) if kind[row] != LINK and mrow[row] != -2), -1)
+            structure[i, NODE_DIM] = 3 if magnet < 0 else 1
+            structure[i, NODE_AXIS] = magnet
+        structure[:n_layers, LAYER_ROW] = element_rows[1:-1]
+        self.element_rows = element_rows
+        self.left_node = element_rows[:-1].copy()
+        self.right_node = self.left_node + has_link
+        # the torque rule, as the solver's shared description gives it (rails named by rows)
+        codes = {RESERVOIR: system.RESERVOIR, LEFT_LEAD: system.LEAD, RIGHT_LEAD: system.LEAD, LAYER: system.LAYER,
+                 LINK: system.LINK}
+        part_kind = np.array([codes[int(k)] for k in kind])
+        for index, element in enumerate(elements):
+            if element is _OPEN:
+                part_kind[element_rows[index]] = system.OPEN
+        rail = np.where(kind == LINK, structure[:, LINK_AXIS], np.where(mrow != -2, np.arange(n), -1))
+        node_rail = np.where(structure[:-1, NODE_DIM] == 1, structure[:-1, NODE_AXIS], -1)
+        faces = system.torque_faces(system.Layout(part_kind, rail, np.ones(n, dtype=bool), node_rail, self.left_node,
+                                                  self.right_node))
+        layer_rows = element_rows[1:-1]
         for column, rows in enumerate((faces.counted, faces.own, faces.drop)):
-            structure[1:-1, FACES + 2 * column:FACES + 2 * column + 2] = rows.T
+            structure[layer_rows, FACES + 2 * column:FACES + 2 * column + 2] = rows.T
+        structure[layer_rows, BEYOND:BEYOND + 2] = faces.neighbour.T
         self.structure, self.constants = structure, constants
         self.size = size
         self.vary = np.ascontiguousarray(np.stack(varying)) if varying else np.zeros((0, size))
@@ -705,9 +1243,9 @@ class Table:
         else:
             self.mvary = np.stack(mvarying, axis=1)
         self._mark_varying()
-        n_layers = n - 2
+        self.linked = bool(has_link.any())
         # the outputs not asked for (length 0), made once
-        self.unused = (np.empty(0), np.empty(0, dtype=np.bool_), np.empty((0, n_layers, 3)), np.empty((0, n_layers + 1, 3)))
+        self.unused = (np.empty(0), np.empty(0, dtype=np.bool_), np.empty((0, n_layers, 3)), np.empty((0, n - 1, 3)))
 
     def _mark_varying(self) -> None:
         structure = self.structure
@@ -715,14 +1253,21 @@ class Table:
 
     @property
     def n_layers(self) -> int:
-        return self.structure.shape[0] - 2
+        return len(self.element_rows) - 2
+
+    @property
+    def n_nodes(self) -> int:
+        """The chain nodes (L + 1 plus one per link)."""
+        return self.structure.shape[0] - 1
 
     def with_magnetizations(self, elements: np.ndarray, rows: np.ndarray, signs: np.ndarray) -> "Table":
-        """This table (of a single configuration) with the magnetization of element elements[i] read from row
-        rows[i] of the ``mvary`` given to :func:`run`, times signs[i]."""
+        """This table (of a single configuration) with the magnetization of element elements[i] (0 the left end,
+        1 .. L the layers, L + 1 the right end) read from row rows[i] of the ``mvary`` given to :func:`run`,
+        times signs[i] (a link on that element's rail follows it)."""
         table = self._single_copy()
-        table.structure[elements, M_ROW] = rows
-        table.constants[elements, SIGN] = signs
+        parts = self.element_rows[elements]
+        table.structure[parts, M_ROW] = rows
+        table.constants[parts, SIGN] = signs
         table._mark_varying()
         return table
 
@@ -730,8 +1275,9 @@ class Table:
         """This table (of a single configuration) with elements[i] turned by the angles given to :func:`run`:
         m = signs[i] (cos t plane[0] + sin t plane[1])."""
         table = self._single_copy()
-        table.structure[elements, TURNED] = 1
-        table.constants[elements, SIGN] = signs
+        parts = self.element_rows[elements]
+        table.structure[parts, TURNED] = 1
+        table.constants[parts, SIGN] = signs
         return table
 
     def _single_copy(self) -> "Table":
@@ -756,24 +1302,11 @@ def _elements(arrays: StackArrays) -> list:
 
 
 def node_bases(arrays: StackArrays) -> tuple[np.ndarray, np.ndarray]:
-    """(dims, axis element) of every node of an interface-free stack (see ``system.node_system``): 0 unknowns
-    beside a reservoir, 1 on the m of an F beside the node (the left one when both are F), else 3."""
-    elements = _elements(arrays)
-    n_nodes = len(elements) - 1
-    dims = np.zeros(n_nodes, dtype=np.int64)
-    axes = np.full(n_nodes, -1, dtype=np.int64)
-
-    def magnetic(element: object) -> bool:
-        return element is not _OPEN and element.m is not None  # type: ignore[attr-defined]
-
-    for k in range(n_nodes):
-        before, after = elements[k], elements[k + 1]
-        if before is None or after is None:
-            continue
-        magnet = k if magnetic(before) else k + 1 if magnetic(after) else -1
-        dims[k] = 3 if magnet < 0 else 1
-        axes[k] = magnet
-    return dims, axes
+    """(dims, rail row) of every chain node of the kernel's chain (see :class:`Table` and
+    ``system.node_system``): 0 unknowns beside a reservoir, 1 on the m of an F beside the node (the left one
+    when both are F; across a link, the part on the node's other side), else 3."""
+    table = Table(arrays)
+    return table.structure[:-1, NODE_DIM].copy(), table.structure[:-1, NODE_AXIS].copy()
 
 
 _NO_PLANE = np.zeros((2, 3))
@@ -802,7 +1335,8 @@ def run(table: Table, *, mvary: np.ndarray | None = None, angles: np.ndarray | N
         the caller puts the limits there).
     torque, accumulation, resistance
         Also return ``torque`` (size, L, 3) (zero for N layers), ``accumulation`` (size, L + 1, 3) (mu at
-        the nodes) and ``spin_resistance`` (size,) (the spin part of r, MODEL.md 4).
+        the nodes; with resistive interfaces mu^-, and mu^+ as ``accumulation_right``) and ``spin_resistance``
+        (size,) (the spin part of r, MODEL.md 4, interfaces' terms included).
     serial
         Run on the calling thread (default: for batches smaller than :data:`SERIAL_BELOW`).
     """
@@ -818,7 +1352,7 @@ def run(table: Table, *, mvary: np.ndarray | None = None, angles: np.ndarray | N
     else:
         efficiency, degenerate, first, second = (unused_scalar,) * 6, unused_flag, -1, -1
     torques = np.empty((size, n_layers, 3)) if torque else unused_torque
-    nodes = np.empty((size, n_layers + 1, 3)) if accumulation else unused_nodes
+    nodes = np.empty((size, table.n_nodes, 3)) if accumulation else unused_nodes
     spin_resistance = np.empty(size) if resistance else unused_scalar
     kernel = _chain_serial if (size < SERIAL_BELOW if serial is None else serial) else _chain_parallel
     kernel(size, table.structure, table.constants, table.vary, table.mvary if mvary is None else mvary,
@@ -830,7 +1364,10 @@ def run(table: Table, *, mvary: np.ndarray | None = None, angles: np.ndarray | N
     if torque:
         found["torque"] = torques
     if accumulation:
-        found["accumulation"] = nodes
+        if table.linked:  # mu^- and mu^+ of every user node (the two sides of a link)
+            found["accumulation"], found["accumulation_right"] = nodes[:, table.left_node], nodes[:, table.right_node]
+        else:
+            found["accumulation"] = nodes
     if resistance:
         found["spin_resistance"] = spin_resistance
     return found
@@ -958,5 +1495,5 @@ def profile_kernel(arrays: StackArrays, x: np.ndarray, accumulation: np.ndarray,
     return mu, js, mu0
 
 
-__all__ = ["AVAILABLE", "SERIAL_BELOW", "Table", "applies", "first_bad_direction", "node_bases", "profile_applies",
+__all__ = ["AVAILABLE", "SERIAL_BELOW", "Table", "applies", "first_bad_direction", "link_refusal", "node_bases", "profile_applies",
            "profile_kernel", "run"]
