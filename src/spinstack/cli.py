@@ -206,6 +206,69 @@ def sweep_command(file: str, ranges: tuple[str, ...], out: str | None, chunk_siz
     click.echo(str(target))
 
 
+@main.command("dynamics", short_help="Macrospin dynamics of the free layers in FILE (LLGS with the exact torque).")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object (STACK_FORMAT.md).")
+@click.option("--out", "out", type=click.Path(path_type=str),
+              help="Save the trajectories: .nc (NetCDF-4) or .zarr (Zarr), by extension; written completely or not "
+                   "at all (an existing OUT is replaced only if it is a spinstack dynamics file).")
+@click.option("--vary", "ranges", multiple=True, metavar="PATH=START:STOP:NUM",
+              help="A parameter and its NUM values from START to STOP (a dimension of the result, integrated as one "
+                   "ensemble), e.g. \"current=-3e11 A/m^2:3e11 A/m^2:61\", \"dynamics.field[2]=0 mT:50 mT:21\", "
+                   "\"materials.Py.Ms=600 kA/m:900 kA/m:4\", materials.Py.alpha=0.005:0.05:10, or any stack "
+                   "parameter as for 'spinstack sweep'; repeat for an outer product.")
+@click.option("--duration", metavar="TIME", help="Length of the run, e.g. \"30 ns\".  Default: the file's [dynamics] "
+                                                 "duration.")
+@click.option("--save-every", metavar="TIME", help="Interval of the saved points, e.g. \"10 ps\".  Default: the "
+                                                   "file's [dynamics] save_every.")
+@click.option("--chunk", type=click.IntRange(min=1), default=None,
+              help="Members integrated at once (peak memory grows with it).  Default: blocks of about 64 MiB.")
+def dynamics_command(file: str, as_json: bool, out: str | None, ranges: tuple[str, ...], duration: str | None,
+                     save_every: str | None, chunk: int | None) -> None:
+    """Integrate the LLGS equation of the free layers of the stack in FILE with the exact torque of the
+    transport solution at every step (MODEL.md 9; the file's free layers and [dynamics] table, STACK_FORMAT.md),
+    and print per free layer its final state, precession frequency, switching time, critical currents (linear
+    stability) and final m, or --json.  A progress bar shows on a terminal for runs longer than a second.
+    Ctrl-C, SIGTERM or SIGHUP stop it between blocks: nothing is written, exit status 128 + the signal number."""
+    from ._sweep import interrupt
+
+    complete = False
+    try:
+        with interrupt.deferred():  # a signal anywhere in the command stops it with one line
+            with _reported(file):
+                from .errors import StackError
+                from .io import load_stack
+                from .trajectories import dynamics, format_summary, parse_range, parse_time
+
+                length = parse_time(duration, "--duration") if duration is not None else None
+                interval = parse_time(save_every, "--save-every") if save_every is not None else None
+                stack = load_stack(file)  # first: an SI stack reads START and STOP with their units
+                parameters = dict(parse_range(text, stack) for text in ranges)
+                if len(parameters) != len(ranges):
+                    raise SpinstackError("--vary: a parameter is given twice")
+                try:
+                    run = dynamics(stack, duration=length, save_every=interval, vary=parameters or None, out=out,
+                                   chunk=chunk, source=file)
+                except StackError as error:
+                    if error.path in parameters:  # a varied path the model refuses: say where it came from
+                        raise SpinstackError(f"{file}: --vary {error}") from None
+                    raise
+                complete = True
+                try:
+                    if as_json:
+                        from .io import dynamics_to_dict, format_json
+
+                        text = format_json(dynamics_to_dict(run))
+                    else:
+                        text = format_summary(run, file) + (f"  trajectories: {out}\n" if out is not None else "")
+                finally:
+                    run.close()
+    except interrupt.Interrupted as stop:
+        what = "" if out is None else (f"; {out} is complete" if complete else f"; {out} was not written")
+        _fail(f"{file}: dynamics stopped by {stop.name}{what}", 128 + stop.signum)
+    click.echo(text, nl=False)
+
+
 def _plot_saved_sweep(file: str, out: str | None, variable: str | None, selections: tuple[str, ...]) -> None:
     """``spinstack plot`` of a saved sweep: a line or a map of one variable."""
     with _reported(file):
