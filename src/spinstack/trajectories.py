@@ -66,8 +66,8 @@ import numpy as np
 from .errors import SpinstackError, StackError
 from .model import Stack
 
-__all__ = ["BLOCK_BYTES", "DEFAULT_SAMPLES", "SCHEMA", "critical_currents", "dynamics", "is_dynamics_file",
-           "open_dynamics"]
+__all__ = ["BLOCK_BYTES", "DEFAULT_SAMPLES", "SCHEMA", "critical_currents", "dynamics", "format_summary",
+           "is_dynamics_file", "open_dynamics", "parse_range", "parse_time"]
 
 #: save_every when neither the call nor the stack gives one: the run sampled at this many intervals
 DEFAULT_SAMPLES = 1000
@@ -1081,3 +1081,139 @@ def open_dynamics(path: str | os.PathLike, chunks: Any = None) -> Any:
         return xr.open_dataset(target, engine="h5netcdf" if kind == "netcdf" else "zarr", chunks=chunks)
     except (OSError, ValueError, KeyError) as error:
         raise SpinstackError(f"{target}: cannot read the trajectories ({error})") from None
+
+
+# ------------------------------------------------------------------ the command line's values and summary
+#: the kind (:data:`spinstack.units.KINDS`) of the values of the dynamics' own paths, by target
+_KINDS = {"field": "magnetic_field", "Ms": "magnetization", "alpha": "dimensionless", "gamma": "gyromagnetic_ratio",
+          "K_u": "energy_density", "temperature": "temperature", "area": "area"}
+
+
+def _own_kind(path: str) -> str | None:
+    """The unit kind of a path of the dynamics' own (applied field, macrospin constants, dynamics scalars), or
+    None for the stack paths (read by the sweep's parser)."""
+    if _FIELD.match(path):
+        return _KINDS["field"]
+    constant = _LAYER_CONSTANT.match(path) or _MATERIAL_CONSTANT.match(path)
+    if constant:
+        return _KINDS[constant.group(2)]
+    if path.startswith("dynamics.") and path != "dynamics.field":
+        return _KINDS.get(path.partition(".")[2], "dimensionless")
+    return None
+
+
+def parse_range(text: str, stack: Stack) -> tuple[str, np.ndarray]:
+    """``"PATH=START:STOP:NUM"`` -> ``(PATH, numpy.linspace(START, STOP, NUM))`` (``spinstack dynamics --vary``).
+
+    The stack paths and ``current`` are read as ``spinstack sweep --vary`` reads them
+    (:func:`spinstack.sweeps.parse_range`: quantities with units in an SI stack, ``current=-3e11 A/m^2:3e11
+    A/m^2:61``); the dynamics' own paths take their quantities too: ``dynamics.field[2]=0 mT:50 mT:21``,
+    ``materials.Py.Ms=600 kA/m:900 kA/m:4``, ``materials.Py.alpha=0.005:0.05:10`` (a plain number only where
+    the value has no unit, as in SI files).  The values are in SI base units (T, A/m, J/m^3, K).
+
+    Raises
+    ------
+    SpinstackError
+        Quoting the text and saying what is wrong.
+    """
+    from .sweeps import parse_range as sweep_range
+
+    path, equals, span = text.rpartition("=")
+    path = path.strip()
+    kind = _own_kind(path) if equals and path else None
+    if kind is None:
+        return sweep_range(text, stack)
+    from ._sweep.quantities import is_number
+    from .units import KINDS, to_si
+
+    parts = span.split(":")
+    problem = None
+    if len(parts) != 3:
+        problem = "expected START:STOP:NUM after '='"
+    else:
+        example = KINDS[kind].example
+        try:
+            bounds = []
+            for part in parts[:2]:
+                if not is_number(part):
+                    bounds.append(float(to_si(part.strip(), kind, path)))
+                elif kind == "dimensionless" or float(part) == 0:  # 0 is 0 in every unit
+                    bounds.append(float(part))
+                else:
+                    raise StackError(path, f"a bare number has no unit ({KINDS[kind].what}): write it with one, e.g. "
+                                           f"{example}")
+            if not all(math.isfinite(bound) for bound in bounds):
+                raise StackError(path, "must be finite")
+        except StackError as error:
+            problem = f"START and STOP: {error.reason}"
+    if problem is None:
+        try:
+            count = int(float(parts[2])) if float(parts[2]).is_integer() else None
+        except ValueError:
+            count = None
+        if count is None:
+            problem = "NUM must be a whole number"
+        elif count < 1:
+            problem = "NUM must be at least 1"
+    if problem is not None:
+        raise SpinstackError(f"--vary {text!r}: {problem}")
+    return path, np.linspace(bounds[0], bounds[1], count)
+
+
+def parse_time(text: str, option: str) -> float:
+    """A time with its unit (``"30 ns"``) in s, > 0; a bare number is refused (it would be seconds)."""
+    from ._sweep.quantities import is_number
+    from .units import to_si
+
+    if is_number(text) and float(text) != 0:
+        raise SpinstackError(f"{option}: a bare number has no unit (a time): write it with one, e.g. \"{text} ns\"")
+    try:
+        value = float(to_si(text.strip(), "time", option))
+    except StackError as error:
+        raise SpinstackError(f"{option}: {error.reason}") from None
+    if not value > 0:
+        raise SpinstackError(f"{option}: must be > 0, got {text!r}")
+    return value
+
+
+def format_summary(dataset: Any, file: str | None = None) -> str:
+    """A short text of a :func:`dynamics` run for people: per free layer its state, precession frequency,
+    switching time, critical currents and final m; for an ensemble the count of each state instead."""
+    import json
+    from collections import Counter
+
+    from .units import format_number
+
+    def number(value: Any, unit: str) -> str:
+        value = float(value)
+        return "none" if math.isnan(value) else f"{format_number(value, 4)} {unit}"
+
+    vary = json.loads(dataset.attrs.get("vary", "[]"))
+    count = dataset.sizes["layer"]
+    head = (f"{file + ': ' if file else ''}macrospin dynamics of {count} free layer{'s' * (count != 1)} over "
+            f"{number(dataset.attrs['duration'], 's')} ({dataset.sizes['time']} saved points)")
+    lines = [head]
+    if vary:
+        lines.append("  varied: " + ", ".join(f"{dim} ({dataset.sizes[dim]} values, "
+                                              f"{number(dataset[dim].min(), '')}to {number(dataset[dim].max(), '')}"
+                                              f"{dataset[dim].attrs.get('units', '')})" for dim in vary)
+                     + f": {int(dataset.attrs.get('members', 1))} members")
+    else:
+        drive = np.asarray(dataset["current"].values, dtype=float)
+        lines.append("  current: " + (number(drive[0], "A/m^2") if np.all(drive == drive[0]) else
+                                       f"from {number(drive.min(), 'A/m^2')} to {number(drive.max(), 'A/m^2')}"))
+    for k, layer in enumerate(dataset["layer"].values):
+        critical = dataset["critical_current"].isel(layer=k)
+        if vary:
+            states = Counter(np.asarray(dataset["state"].isel(layer=k).values).astype(str).ravel().tolist())
+            lines.append(f"  layer {int(layer)}: " + ", ".join(f"{state} {n}" for state, n in sorted(
+                states.items(), key=lambda item: -item[1])))
+            continue
+        final = dataset["m"].isel(time=-1, layer=k).values
+        lines.append(f"  layer {int(layer)}: {str(dataset['state'].values[k])}, frequency "
+                     f"{number(dataset['frequency'].values[k], 'Hz')}, switching time "
+                     f"{number(dataset['switching_time'].values[k], 's')}")
+        lines.append(f"    critical currents: P {number(critical.values[0], 'A/m^2')}, AP "
+                     f"{number(critical.values[1], 'A/m^2')}; final m = ["
+                     + ", ".join(format_number(float(v), 4) for v in final) + "]")
+    return "\n".join(lines) + "\n"
