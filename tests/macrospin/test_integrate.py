@@ -34,6 +34,16 @@ def clean_valve(valve) -> ss.Stack:
     return dataclasses.replace(valve, interfaces=())
 
 
+@pytest.fixture(params=["python", "compiled"])
+def backend(request) -> str:
+    """The checks of MODEL.md 9e run on both integrators (spinstack.macrospin.compiled and the Python path)."""
+    from spinstack.macrospin import compiled
+
+    if request.param == "compiled" and not compiled.AVAILABLE:
+        pytest.skip("numba is not installed")
+    return request.param
+
+
 def tilted(angle: float, azimuth: float = 0.0) -> np.ndarray:
     """A unit vector ``angle`` rad from +z, turned ``azimuth`` rad about z from the x-z plane, shape (1, 3)."""
     return np.array([[math.sin(angle) * math.cos(azimuth), math.sin(angle) * math.sin(azimuth), math.cos(angle)]])
@@ -84,7 +94,7 @@ def test_right_hand_side_is_the_equation_of_9a(valve, rng):
 
 
 # ------------------------------------------------------------------ 9e check 1: alpha = 0, J = 0
-def test_undamped_precession_conserves_energy_at_the_kittel_frequency(clean_valve):
+def test_undamped_precession_conserves_energy_at_the_kittel_frequency(clean_valve, backend):
     applied = 0.05  # T, along the in-plane easy axis z
     spins = Macrospins(clean_valve, free=PY, Ms=MS, alpha=0.0, K_u=K_U, easy_axis=(0, 0, 1),
                        field=(0, 0, applied), current=0)
@@ -92,7 +102,7 @@ def test_undamped_precession_conserves_energy_at_the_kittel_frequency(clean_valv
     kittel = GAMMA_ELECTRON / (2 * math.pi) * math.sqrt(b0 * (b0 + MU0 * MS))  # 8.25 GHz
     period = 1 / kittel
     run = simulate(clean_valve, spins, duration=20 * period, save_every=period / 200, rtol=1e-10, atol=1e-12,
-                   initial=tilted(1e-3, math.pi / 2))
+                   initial=tilted(1e-3, math.pi / 2), backend=backend)
     m = run.m.sel(layer=PY).values
     np.testing.assert_allclose(np.linalg.norm(m, axis=-1), 1.0, rtol=0, atol=1e-15)
     energies = energy(spins, run.m.values)  # (time,)
@@ -110,14 +120,14 @@ def test_undamped_precession_conserves_energy_at_the_kittel_frequency(clean_valv
 
 
 @pytest.mark.parametrize("rtol, bound", [(1e-9, 2e-8), (1e-10, 2e-9)])
-def test_undamped_large_orbit_conserves_energy_to_the_tolerance(clean_valve, rtol, bound):
+def test_undamped_large_orbit_conserves_energy_to_the_tolerance(clean_valve, rtol, bound, backend):
     """Far from equilibrium (m swings over most of the sphere) E drifts in proportion to rtol (measured 1.0e-8 and
     1.0e-9 of B0 Ms d over 2 ns): the integrator's error, not the equation's."""
     spins = Macrospins(clean_valve, free=PY, Ms=MS, alpha=0.0, K_u=K_U, easy_axis=(0, 0, 1), field=(0, 0, 0.05),
                        current=0)
     start = np.array([[0.3, math.sin(1.5), math.cos(1.5)]])
     run = simulate(clean_valve, spins, duration=2e-9, save_every=1e-11, rtol=rtol, atol=rtol / 100,
-                   initial=start / np.linalg.norm(start))
+                   initial=start / np.linalg.norm(start), backend=backend)
     energies = energy(spins, run.m.values)
     scale = MS * float(clean_valve.layers[PY].thickness) * (0.05 + 2 * K_U / MS)
     assert np.abs(energies - energies[0]).max() <= bound * scale
@@ -126,10 +136,11 @@ def test_undamped_large_orbit_conserves_energy_to_the_tolerance(clean_valve, rto
 
 # ------------------------------------------------------------------ 9e check 2: alpha > 0, J = 0
 @pytest.mark.parametrize("start, minimum", [(0.5, 1.0), (math.pi - 0.5, -1.0)])
-def test_damped_motion_lowers_the_energy_to_the_nearest_minimum(clean_valve, start, minimum):
+def test_damped_motion_lowers_the_energy_to_the_nearest_minimum(clean_valve, start, minimum, backend):
     # no applied field: +z and -z are both minima of the in-plane uniaxial film
     spins = Macrospins(clean_valve, free=PY, Ms=MS, alpha=0.1, K_u=K_U, easy_axis=(0, 0, 1), current=0)
-    run = simulate(clean_valve, spins, duration=4e-9, save_every=2e-12, initial=tilted(start, math.pi / 2))
+    run = simulate(clean_valve, spins, duration=4e-9, save_every=2e-12, initial=tilted(start, math.pi / 2),
+                   backend=backend)
     m = run.m.sel(layer=PY).values
     energies = energy(spins, run.m.values)
     scale = MS * float(clean_valve.layers[PY].thickness) * 2 * K_U / MS
@@ -139,13 +150,13 @@ def test_damped_motion_lowers_the_energy_to_the_nearest_minimum(clean_valve, sta
 
 
 @pytest.mark.parametrize("alpha", [0.0, 0.05])
-def test_two_coupled_free_layers_keep_or_lose_energy_as_their_damping_says(clean_valve, alpha):
+def test_two_coupled_free_layers_keep_or_lose_energy_as_their_damping_says(clean_valve, alpha, backend):
     """Co and Py both free, coupled antiferromagnetically (J_ex < 0), J = 0: E conserved at alpha = 0 (to the
     integrator's accuracy, 1e-9 of the demagnetizing energy scale measured), never increasing at alpha > 0."""
     spins = Macrospins(clean_valve, free=(0, PY), Ms=[1.4e6, MS], alpha=alpha, K_u=[0.0, K_U], easy_axis=(0, 0, 1),
                        field=(0, 0, 0.02), couplings=[Coupling(0, PY, -5e-4)], current=0)
     start = np.array([[0.0, 0.6, 0.8], [0.1, 0.8, -0.6]])
-    run = simulate(clean_valve, spins, duration=2e-9, save_every=1e-11, initial=start)
+    run = simulate(clean_valve, spins, duration=2e-9, save_every=1e-11, initial=start, backend=backend)
     energies = energy(spins, run.m.values)
     scale = float(np.sum(0.5 * MU0 * spins.Ms ** 2 * spins.thickness))  # J/m^2
     if alpha == 0:
@@ -157,13 +168,13 @@ def test_two_coupled_free_layers_keep_or_lose_energy_as_their_damping_says(clean
 
 
 # ------------------------------------------------------------------ the integrator against scipy's DOP853
-def test_defaults_reproduce_dop853_at_rtol_1e_10(clean_valve):
+def test_defaults_reproduce_dop853_at_rtol_1e_10(clean_valve, backend):
     from scipy.integrate import solve_ivp
 
     spins = Macrospins(clean_valve, free=PY, Ms=MS, alpha=0.02, K_u=K_U, easy_axis=(0, 0, 1),
                        field=(0.002, 0.01, 0.03), current=-2e11)
     initial = tilted(2.0, 0.8)
-    run = simulate(clean_valve, spins, duration=2e-9, save_every=1e-11, initial=initial)
+    run = simulate(clean_valve, spins, duration=2e-9, save_every=1e-11, initial=initial, backend=backend)
     rhs = RightHandSide(spins)
     reference = solve_ivp(lambda t, y: rhs(t, y.reshape(1, 3)).reshape(-1), (0.0, 2e-9), initial.reshape(-1),
                           method="DOP853", rtol=1e-10, atol=1e-12, t_eval=run.time.values)
@@ -222,6 +233,24 @@ def test_a_waveform_drive_is_interpolated_and_saved(clean_valve):
     runs = [simulate(clean_valve, spins, duration=1e-10, save_every=2e-11, initial=tilted(1.0, 0.3))
             for spins in (flat, constant)]
     np.testing.assert_allclose(runs[0].m.values, runs[1].m.values, rtol=0, atol=1e-13)  # J(t) to one ulp
+
+
+@pytest.mark.parametrize("backend_name", ["python", "compiled"])
+def test_a_pulse_whose_corners_fall_on_saved_times(clean_valve, backend_name):
+    """Corners at multiples of save_every (1e-9 = 100 x 1e-11 up to round-off) before the end: the corner and the
+    save are one stop (they were two, 1e-25 s apart, and the run was refused as too stiff)."""
+    if backend_name == "compiled":
+        from spinstack.macrospin import compiled
+
+        if not compiled.AVAILABLE:
+            pytest.skip("numba is not installed")
+    spins = Macrospins(clean_valve, free=PY, Ms=MS, alpha=0.01, K_u=K_U, easy_axis=(0, 0, 1),
+                       current=[(0.0, 0.0), (1e-10, -1.5e11), (3e-10, -1.5e11), (4e-10, 0.0)])
+    run = simulate(clean_valve, spins, duration=6e-10, save_every=1e-11, initial=tilted(0.5), backend=backend_name)
+    assert run.attrs["backend"] == backend_name
+    np.testing.assert_allclose(run.current.values[[5, 10, 30, 35, 40, 60]], [-7.5e10, -1.5e11, -1.5e11, -7.5e10, 0, 0],
+                               rtol=1e-9, atol=1e-3)
+    assert np.abs(run.m.values[40] - run.m.values[10]).max() > 1e-3
 
 
 # ------------------------------------------------------------------ bad input

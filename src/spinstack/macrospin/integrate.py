@@ -32,6 +32,8 @@ moving.  The cost is that every stage evaluates all members still running.
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -65,6 +67,8 @@ _B4 = np.array([5179 / 57600, 0.0, 7571 / 16695, 393 / 640, -92097 / 339200, 187
 _E = _B5 - _B4  # the embedded error estimate's weights
 # step-size controller: safety factor and the bounds of one change
 _SAFETY, _MIN_FACTOR, _MAX_FACTOR = 0.9, 0.2, 5.0
+# progress reports: at most one per this many seconds
+_REPORT_EVERY = 0.25
 
 
 class RightHandSide:
@@ -181,7 +185,8 @@ def estimated_steps(macrospins: Macrospins, duration: float, rtol: float) -> flo
 
 def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: float, *,
              rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL, initial: np.ndarray | None = None,
-             max_steps: float = DEFAULT_MAX_STEPS):
+             max_steps: float = DEFAULT_MAX_STEPS, backend: str | None = None,
+             progress: Callable[[float], None] | None = None):
     """Integrate MODEL.md 9a for the free layers of ``stack`` from t = 0 to ``duration``.
 
     Parameters
@@ -201,6 +206,13 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
         Starting m of the free layers (..., n_free, 3), normalised here; default the stack's own.
     max_steps
         Refuse (before integrating) a run estimated to need more steps per member than this.
+    backend
+        ``"compiled"`` (the loop in machine code, :mod:`.compiled`), ``"python"`` (numpy, any stack), or
+        ``None`` (default): compiled whenever :func:`.compiled.refusal` allows, else Python.  Both run the
+        same method step for step and agree to round-off.
+    progress
+        Called with the fraction of the simulated time done (that of the slowest member, 0 to 1) a few
+        times per second at most, and with 1.0 at the end.
 
     Returns
     -------
@@ -213,7 +225,8 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
     Raises
     ------
     SpinstackError
-        Bad duration, save interval, tolerances or initial state, or an absurd step count.
+        Bad duration, save interval, tolerances or initial state, an absurd step count, or
+        ``backend="compiled"`` for macrospins it does not take (the message says why).
     """
     import xarray as xr
 
@@ -222,6 +235,13 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
     for name, value in (("duration", duration), ("save_every", save_every), ("rtol", rtol), ("atol", atol)):
         if not (isinstance(value, (int, float, np.floating, np.integer)) and math.isfinite(value) and value > 0):
             raise SpinstackError(f"{name} must be a finite number > 0, got {value!r}")
+    if backend not in (None, "python", "compiled"):
+        raise SpinstackError(f"backend must be 'python', 'compiled' or None, got {backend!r}")
+    from . import compiled
+
+    why = compiled.refusal(macrospins) if backend != "python" else "python asked for"
+    if backend == "compiled" and why is not None:
+        raise SpinstackError(f"backend 'compiled' does not take these macrospins: {why}")
     estimate = estimated_steps(macrospins, float(duration), float(rtol))
     if estimate > max_steps:
         raise SpinstackError(f"duration: {duration:g} s needs about {estimate:.3g} integration steps per member at "
@@ -235,13 +255,21 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
     saves = np.arange(0.0, duration * (1 + 1e-12), save_every)
     if duration - saves[-1] > 1e-9 * save_every:
         saves = np.append(saves, duration)
-    rhs = RightHandSide(macrospins)
-    trajectory, accepted, rejected = _dormand_prince(rhs, m, saves, macrospins, float(rtol), float(atol))
+    stops, save_number = _stops(saves, macrospins)
+    if why is None:
+        trajectory, accepted, rejected, evaluations = compiled.integrate(
+            macrospins, m, saves, stops, save_number, float(rtol), float(atol), progress)
+        prepared = finalize(macrospins.stack)
+    else:
+        rhs = RightHandSide(macrospins)
+        trajectory, accepted, rejected = _dormand_prince(rhs, m, saves, stops, save_number, float(rtol), float(atol),
+                                                         progress)
+        evaluations, prepared = rhs.evaluations, rhs.prepared
+    if progress is not None:
+        progress(1.0)
     current = np.broadcast_to(macrospins.current_at(saves.reshape(saves.shape + (1,) * len(shape))),
                               saves.shape + shape).copy()
-    resistance = rhs.prepared.solve(macrospins.all_magnetizations(trajectory)).resistance_area
-    if resistance is None:  # open or insulator ends: no CPP resistance-area (MODEL.md 8)
-        resistance = np.full(saves.shape + shape, np.nan)
+    resistance = _resistance_area(prepared, macrospins, trajectory)
     members = [f"member_{k}" for k in range(len(shape))]
     dataset = xr.Dataset(
         {"m": (("time", *members, "layer", "component"), trajectory, {"units": "1", "long_name": "magnetization"}),
@@ -252,8 +280,44 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
                 "component": ("component", ["x", "y", "z"])},
         attrs={"equation": "MODEL.md 9a (LLGS, exact torque at every evaluation)", "integrator": "Dormand-Prince 5(4)",
                "rtol": float(rtol), "atol": float(atol), "accepted_steps": int(accepted),
-               "rejected_steps": int(rejected), "torque_evaluations": int(rhs.evaluations)})
+               "rejected_steps": int(rejected), "torque_evaluations": int(evaluations),
+               "backend": "compiled" if why is None else "python"})
     return dataset
+
+
+def _stops(saves: np.ndarray, macrospins: Macrospins) -> tuple[np.ndarray, np.ndarray]:
+    """Every time a step must land on (the saved times and the corners of a piecewise-linear drive) and the index
+    in ``saves`` of each (-1 for a drive's corner)."""
+    corners = macrospins.waveform[0] if macrospins.waveform is not None else np.empty(0)
+    corners = corners[(corners > 0) & (corners < saves[-1])]
+    # a corner on a saved time up to round-off (1e-9 vs 100 * 1e-11 from arange) is that save: two stops 1e-25 s
+    # apart would ask for a step below the time's resolution (the drive differs by J' 1e-25 s there: nothing)
+    spacing = saves[1] - saves[0]  # (saves holds 0 and the duration at least)
+    nearest = np.clip(np.searchsorted(saves, corners), 1, len(saves) - 1)
+    apart = np.minimum(np.abs(corners - saves[nearest]), np.abs(corners - saves[np.maximum(nearest - 1, 0)]))
+    stops = np.union1d(saves, corners[apart > 1e-9 * spacing])
+    save_number = np.searchsorted(saves, stops)
+    return stops, np.where(np.isin(stops, saves), save_number, -1)
+
+
+#: saved configurations solved per call for the resistance-area (bounds the solver's work arrays)
+_RESISTANCE_CHUNK = 65536
+
+
+def _resistance_area(prepared, macrospins: Macrospins, trajectory: np.ndarray) -> np.ndarray:
+    """R of every saved configuration (time, batch...), Ohm m^2, NaN for open or insulator ends (MODEL.md 8);
+    solved in chunks of saved times (a large ensemble's torques and accumulations need not fit at once)."""
+    shape = trajectory.shape[:-2]
+    if prepared.solve(macrospins.all_magnetizations(trajectory[:1])).resistance_area is None:
+        return np.full(shape, np.nan)
+    members = max(1, int(np.prod(shape[1:], dtype=np.int64)))
+    per_chunk = max(1, _RESISTANCE_CHUNK // members)
+    resistance = np.empty(shape)
+    for begin in range(0, shape[0], per_chunk):
+        part = trajectory[begin:begin + per_chunk]
+        found = prepared.solve(macrospins.all_magnetizations(part)).resistance_area
+        resistance[begin:begin + per_chunk] = np.broadcast_to(found, part.shape[:-2])
+    return resistance
 
 
 def _initial(initial: np.ndarray, count: int) -> np.ndarray:
@@ -270,15 +334,13 @@ def _error_norm(error: np.ndarray, old: np.ndarray, new: np.ndarray, rtol: float
     return np.sqrt(np.mean(ratio ** 2, axis=-1))
 
 
-def _dormand_prince(rhs: RightHandSide, m: np.ndarray, saves: np.ndarray, macrospins: Macrospins, rtol: float,
-                    atol: float) -> tuple[np.ndarray, int, int]:
-    """m at every time of ``saves`` (time, batch..., n_free, 3), and the accepted and rejected step counts."""
+def _dormand_prince(rhs: RightHandSide, m: np.ndarray, saves: np.ndarray, stops: np.ndarray, save_number: np.ndarray,
+                    rtol: float, atol: float, progress: Callable[[float], None] | None = None
+                    ) -> tuple[np.ndarray, int, int]:
+    """m at every time of ``saves`` (time, batch..., n_free, 3), and the accepted and rejected step counts; every
+    step lands on the times ``stops`` it reaches (``save_number``: their index in ``saves``, -1 if not saved)."""
     shape = m.shape[:-2]
-    # every time a step must land on: the saved times and the corners of a piecewise-linear drive
-    corners = macrospins.waveform[0] if macrospins.waveform is not None else np.empty(0)
-    stops = np.union1d(saves, corners[(corners > 0) & (corners < saves[-1])])
-    save_number = np.searchsorted(saves, stops)  # the index in `saves` of each stop, -1 for a drive's corner
-    save_number = np.where(np.isin(stops, saves), save_number, -1)
+    reported = time.perf_counter()
     trajectory = np.empty((len(saves),) + m.shape)
     flat_trajectory = trajectory.reshape((len(saves), -1) + m.shape[-2:])  # a view: members on one axis
     trajectory[0] = m
@@ -324,6 +386,9 @@ def _dormand_prince(rhs: RightHandSide, m: np.ndarray, saves: np.ndarray, macros
             raise SpinstackError("the step size fell below 1e-14 of the time: the equation is too stiff for these "
                                  f"tolerances (rtol {rtol:g}, atol {atol:g})")
         running = following < len(stops)
+        if progress is not None and time.perf_counter() - reported >= _REPORT_EVERY:
+            progress(min(float(t.min()) / saves[-1], 1.0))
+            reported = time.perf_counter()
     return trajectory, accepted, rejected
 
 

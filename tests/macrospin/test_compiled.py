@@ -1,0 +1,144 @@
+"""The compiled integrator (spinstack.macrospin.compiled) against the Python path of spinstack.macrospin.integrate.
+
+Both run Dormand-Prince 5(4) step for step (the same controller, first step, landing on saved times and on a
+waveform's corners, renormalisation) with the same exact torque, so at the same tolerances they agree to
+round-off: measured <= 4e-14 in m over these runs (the same accepted steps); asserted 1e-10 (a round-off difference may flip one
+step's acceptance, after which the two differ by the integration error, ~rtol).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import spinstack as ss
+from spinstack.macrospin import compiled
+from spinstack.macrospin.integrate import simulate
+from spinstack.macrospin.spec import Coupling, Macrospins
+from spinstack.model.paths import with_parameter
+
+pytestmark = pytest.mark.skipif(not compiled.AVAILABLE, reason="numba is not installed")
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = 2
+MS = 8.0e5
+TIGHT = dict(rtol=1e-10, atol=1e-12)
+
+
+@pytest.fixture(scope="module")
+def valve() -> ss.Stack:
+    return ss.load_stack(ROOT / "examples" / "co-cu-py.toml")
+
+
+@pytest.fixture(scope="module")
+def clean_valve(valve) -> ss.Stack:
+    """An interface-free SI Co/Cu/Py (the example without its AR* keys)."""
+    return dataclasses.replace(valve, interfaces=())
+
+
+def both(stack: ss.Stack, spins: Macrospins, duration: float, save_every: float, **options):
+    """The compiled run and the Python run of the same problem."""
+    return tuple(simulate(stack, spins, duration, save_every, backend=backend, **options)
+                 for backend in ("compiled", "python"))
+
+
+def assert_same(fast, slow, m_tolerance: float = 1e-10) -> None:
+    assert fast.attrs["backend"] == "compiled" and slow.attrs["backend"] == "python"
+    np.testing.assert_array_equal(fast.time.values, slow.time.values)
+    difference = np.abs(fast.m.values - slow.m.values).max()
+    assert difference <= m_tolerance, difference
+    np.testing.assert_allclose(fast.resistance_area.values, slow.resistance_area.values, rtol=1e-12)
+    np.testing.assert_array_equal(fast.current.values, slow.current.values)
+    # the same method: the same number of steps (to a flipped acceptance or two)
+    assert abs(fast.attrs["accepted_steps"] - slow.attrs["accepted_steps"]) <= 2 + 1e-3 * slow.attrs["accepted_steps"]
+    assert abs(fast.attrs["torque_evaluations"] - slow.attrs["torque_evaluations"]) <= 12 + \
+        1e-3 * slow.attrs["torque_evaluations"]
+
+
+def test_a_single_run_repeats_the_python_path(clean_valve):
+    spins = Macrospins(clean_valve, free=PY, Ms=MS, alpha=0.02, K_u=5e3, easy_axis=(0, 0, 1),
+                       field=(0.002, 0.01, 0.03), current=-2e11)
+    start = np.array([[math.sin(2.0) * math.cos(0.8), math.sin(2.0) * math.sin(0.8), math.cos(2.0)]])
+    fast, slow = both(clean_valve, spins, 5e-10, 1e-11, initial=start, **TIGHT)
+    assert_same(fast, slow)
+    assert np.abs(fast.m.values[-1] - fast.m.values[0]).max() > 0.1  # it moved
+    assert np.ptp(fast.resistance_area.values) > 0
+
+
+def test_an_ensemble_with_waveforms_repeats_the_python_path(clean_valve):
+    """Members differ in field (2) and damping (3): a (2, 3) ensemble under one pulse, each member its own steps;
+    the pulse's corners fall on saved times (1e-10 = 10 x 1e-11 up to round-off) and between them."""
+    pulse = [(0.0, 0.0), (1e-10, -3e11), (2.05e-10, -3e11), (2.5e-10, 1e11)]
+    fields = np.array([[[0.0, 0.0, 0.01]], [[0.0, 0.02, 0.2]]])  # (2, 1, 3)
+    alpha = np.array([[0.0], [0.01], [0.1]])  # (3, 1): one free layer
+    spins = Macrospins(clean_valve, free=PY, Ms=MS, alpha=alpha, K_u=5e3, easy_axis=(0, 0, 1), field=fields,
+                       current=pulse)
+    assert spins.batch_shape == (2, 3)
+    fast, slow = both(clean_valve, spins, 3e-10, 1e-11, initial=np.array([[0.6, 0.0, 0.8]]), **TIGHT)
+    assert fast.m.dims == ("time", "member_0", "member_1", "layer", "component")
+    assert_same(fast, slow)
+    np.testing.assert_allclose(fast.current.values[[5, 15, 20, 25], 0, 0], [-1.5e11, -3e11, -3e11, 1e11], rtol=1e-12)
+
+
+def test_two_coupled_free_layers_repeat_the_python_path(clean_valve):
+    spins = Macrospins(clean_valve, free=(0, PY), Ms=[1.4e6, MS], alpha=[0.01, 0.03], K_u=[0.0, 5e3],
+                       easy_axis=(0, 0, 1), field=(0, 0.01, 0.02), couplings=[Coupling(0, PY, -5e-4)],
+                       current=np.array([-2e11, 1e11]))  # two members
+    start = np.array([[0.0, 0.6, 0.8], [0.1, 0.8, -0.6]])
+    fast, slow = both(clean_valve, spins, 3e-10, 1e-11, initial=start, **TIGHT)
+    assert_same(fast, slow)
+    assert np.ptp(fast.m.values[:, :, 0, 1]) > 0.05 and np.ptp(fast.m.values[:, :, 1, 1]) > 0.05  # both layers move
+
+
+def test_a_coupling_to_a_fixed_layer_and_the_default_tolerances(clean_valve):
+    spins = Macrospins(clean_valve, free=PY, Ms=MS, alpha=0.05, K_u=5e3, easy_axis=(0, 1, 1),
+                       demag=(0.8, 0.15, 0.05), field=(0.01, -0.02, 0.03), couplings=[(0, PY, 2e-4)], current=1e11)
+    fast, slow = both(clean_valve, spins, 5e-10, 5e-11, initial=np.array([[0.0, 1.0, 0.0]]))
+    assert_same(fast, slow)
+
+
+def test_the_resistive_valve_repeats_the_python_path(valve):
+    """co-cu-py with its resistive interfaces, once the chain kernel takes them."""
+    spins = Macrospins(valve, free=PY, Ms=MS, alpha=0.02, K_u=5e3, easy_axis=(0, 0, 1), field=(0, 0, 0.02),
+                       current=-2e11)
+    if (why := compiled.refusal(spins)) is not None:
+        pytest.skip(f"the compiled path does not take it yet: {why}")
+    fast, slow = both(valve, spins, 2e-10, 1e-11, initial=np.array([[0.0, 0.6, 0.8]]), **TIGHT)
+    assert_same(fast, slow)
+
+
+# ------------------------------------------------------------------ which path runs
+def test_the_compiled_path_is_chosen_when_it_can_be(clean_valve):
+    spins = Macrospins(clean_valve, free=PY, Ms=MS, alpha=0.01, field=(0, 0, 0.05), current=0)
+    assert compiled.refusal(spins) is None
+    assert simulate(clean_valve, spins, 1e-11, 1e-11).attrs["backend"] == "compiled"
+    # a batched stack (its own parameters an ensemble) runs on the Python path, and names why for "compiled"
+    batched = with_parameter(clean_valve, "layers[1].thickness", np.array([8e-9, 10e-9]))
+    spins = Macrospins(batched, free=PY, Ms=MS, alpha=0.01, field=(0, 0, 0.05), current=-1e11)
+    assert "batched" in compiled.refusal(spins)
+    assert simulate(batched, spins, 1e-11, 1e-11).attrs["backend"] == "python"
+    with pytest.raises(ss.SpinstackError, match="backend 'compiled' does not take these macrospins: the stack's own "
+                                                "parameters are batched"):
+        simulate(batched, spins, 1e-11, 1e-11, backend="compiled")
+    with pytest.raises(ss.SpinstackError, match="backend must be 'python', 'compiled' or None"):
+        simulate(batched, spins, 1e-11, 1e-11, backend="numba")
+
+
+@pytest.mark.parametrize("backend", ["python", "compiled"])
+def test_progress_reports_fractions_of_the_run(clean_valve, backend, monkeypatch):
+    from spinstack.macrospin import integrate
+
+    monkeypatch.setattr(compiled, "_REPORT_EVERY", 0.0)  # every call of the loop reports
+    monkeypatch.setattr(integrate, "_REPORT_EVERY", 0.0)
+    spins = Macrospins(clean_valve, free=PY, Ms=MS, alpha=0.01, field=(0, 0, 0.05), current=-1e11)
+    seen: list[float] = []
+    run = simulate(clean_valve, spins, 2e-10, 1e-10, backend=backend, progress=seen.append)
+    quiet = simulate(clean_valve, spins, 2e-10, 1e-10, backend=backend)
+    np.testing.assert_array_equal(run.m.values, quiet.m.values)  # reporting does not change a step
+    assert len(seen) >= 3 and seen[-1] == 1.0
+    assert all(0.0 <= value <= 1.0 for value in seen) and seen == sorted(seen)
+    assert 0.0 < seen[len(seen) // 2] < 1.0
