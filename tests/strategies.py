@@ -5,7 +5,10 @@
   nodes), N and F leads (one Lead object may serve both ends), open and magnetic-insulator ends
   (then ``current = 0``), coherent F (l_J, l_phi, D_perp), theta_SH in N, materials shared by
   several layers, one Layer object at several places, a batched parameter, and reduced or SI
-  units (SI stacks are built with :mod:`spinstack.si`).
+  units (SI stacks are built with :mod:`spinstack.si`); SI stacks may carry the dynamics keys
+  (MODEL.md 9: the F materials' Ms, alpha, K_u, easy_axis, gamma, free layers, demag factors and a
+  :class:`~spinstack.model.dynamics.Dynamics` with field, times, temperature, area, seed, waveform,
+  couplings), so that every rebuild is checked to keep them.
 * :func:`structure` lists every (path, value) of a stack, found by walking its dataclass
   fields (so a field added later is listed too): the full structural comparison.
 """
@@ -70,8 +73,41 @@ def _ferromagnet(draw: Any, name: str, units: str) -> ss.Ferromagnet:
 
 
 @st.composite
+def _macrospin_constants(draw: Any) -> dict[str, Any]:
+    """A ferromagnet's dynamics constants (SI): Ms and alpha always, K_u with its axis and gamma sometimes."""
+    constants: dict[str, Any] = {"Ms": draw(numbers(1e5, 2e6)), "alpha": draw(numbers(0.0, 0.1))}
+    if draw(st.booleans()):
+        constants.update(K_u=draw(numbers(-1e5, 1e5)), easy_axis=draw(st.one_of(st.just("+z"), directions())))
+    if draw(st.booleans()):
+        constants["gamma"] = draw(numbers(1e11, 2e11))
+    return constants
+
+
+@st.composite
+def _dynamics(draw: Any, ferromagnets: list[int]) -> Any:
+    """A [dynamics] table: any subset of its keys, couplings between the given F layers."""
+    from spinstack.model.dynamics import Dynamics
+
+    settings: dict[str, Any] = {"field": [draw(numbers(-0.1, 0.1)) for _ in range(3)]}
+    if draw(st.booleans()):
+        settings["duration"] = draw(numbers(1.0, 100.0)) * 1e-9  # numbers() snaps |x| < 1e-9 to 0
+        settings["save_every"] = settings["duration"] / draw(st.integers(1, 1000))
+    if draw(st.booleans()):
+        settings.update(temperature=draw(numbers(0.0, 400.0)), area=draw(numbers(1.0, 10.0)) * 1e-15)
+    if draw(st.booleans()):
+        settings["seed"] = draw(st.integers(0, 2**32))
+    if draw(st.booleans()):
+        times = np.cumsum([draw(numbers(0.1, 1.0)) * 1e-9 for _ in range(draw(st.integers(1, 4)))])
+        settings["waveform"] = [(t, draw(numbers(-1e12, 1e12))) for t in times]
+    if len(ferromagnets) >= 2 and draw(st.booleans()):
+        pair = draw(st.permutations(ferromagnets))[:2]
+        settings["couplings"] = [(pair, draw(numbers(-1.0, 1.0)) * 1e-3)]
+    return Dynamics(**settings)
+
+
+@st.composite
 def full_stacks(draw: Any, *, units: str | None = None, ferromagnets: int | None = None,
-                batched: bool | None = None, in_plane_field: bool = False) -> ss.Stack:
+                batched: bool | None = None, in_plane_field: bool = False, dynamics: bool | None = None) -> ss.Stack:
     """A valid stack with any combination of the model's features.
 
     Parameters
@@ -86,11 +122,18 @@ def full_stacks(draw: Any, *, units: str | None = None, ferromagnets: int | None
     in_plane_field
         True: the stack always has a nonzero in-plane field.  False: whether it has one is drawn
         (a stack with an open or insulator end, which carries no CPP current, always has one).
+    dynamics
+        Whether an SI stack carries the dynamics keys (every F material Ms and alpha, maybe K_u and
+        its axis and gamma; F layers maybe free, maybe with demag factors; a Dynamics); drawn when
+        None.  Reduced stacks never do (dynamics needs SI).
     """
     units = draw(st.sampled_from(["reduced", "SI"])) if units is None else units
     scale = _SCALES[units]
     count = draw(st.integers(0, 3)) if ferromagnets is None else ferromagnets
     f_pool = [draw(_ferromagnet(f"F{k}", units)) for k in range(draw(st.integers(1, 2)))]
+    with_dynamics = units == "SI" and (draw(st.booleans()) if dynamics is None else dynamics)
+    if with_dynamics:
+        f_pool = [dataclasses.replace(material, **draw(_macrospin_constants())) for material in f_pool]
     n_pool = [draw(_normal(f"N{k}", units)) for k in range(draw(st.integers(1, 2)))]
 
     # ends first: an F lead needs an N layer between it and the layers
@@ -135,6 +178,10 @@ def full_stacks(draw: Any, *, units: str | None = None, ferromagnets: int | None
         material = draw(st.sampled_from(n_pool if kind == "N" else f_pool))
         m = draw(directions()) if kind == "F" else None
         layer = si.layer(material, thickness, m) if units == "SI" else ss.Layer(material, thickness, m)
+        if with_dynamics and kind == "F":
+            demag = draw(st.one_of(st.none(), st.tuples(*[numbers(0.0, 1.0)] * 3).filter(lambda n: sum(n) > 0.1)))
+            layer = dataclasses.replace(layer, free=draw(st.booleans()),
+                                        demag=None if demag is None else np.array(demag) / sum(demag))
         layers.append(layer)
         if kind == "N":
             n_layers.append(layer)
@@ -172,7 +219,11 @@ def full_stacks(draw: Any, *, units: str | None = None, ferromagnets: int | None
         if in_plane_field and field[1] == field[2] == 0.0:
             field[1] = scale["field"]
     if units == "SI":
-        return si.stack(layers, ends[0], ends[1], current_density=J, interfaces=interfaces, field=field)
+        stack = si.stack(layers, ends[0], ends[1], current_density=J, interfaces=interfaces, field=field)
+        if with_dynamics:  # si.stack takes no dynamics settings: added as a rebuild would keep them
+            ferromagnet_layers = [i for i, layer in enumerate(layers) if layer.is_ferromagnet]
+            stack = dataclasses.replace(stack, dynamics=draw(_dynamics(ferromagnet_layers)))
+        return stack
     return ss.Stack(layers, left=ends[0], right=ends[1], current=J, interfaces=interfaces, field=field)
 
 

@@ -460,7 +460,7 @@ def test_library_interface_pair_with_an_override(tmp_path):
      'undefined material "Cux": no [materials.Cux] table and not in the library (defined: none; '
      "library: TestCo, TestCu)"),
     (LIBRARY_FILE + '\n[materials.TestCo]\nlsf = "40 nm"\n', "materials.TestCo.lsf",
-     "unknown key (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi, D_perp)"),
+     "unknown key (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi, D_perp, Ms, alpha, K_u, easy_axis, gamma)"),
     (LIBRARY_FILE + '\n[materials.TestCo]\nl_sf = "40 kg"\n', "materials.TestCo.l_sf", "expected a length"),
     (LIBRARY_FILE + '\n[materials.Other]\nl_sf = "40 nm"\n', "materials.Other.type",
      'missing ("normal" or "ferromagnet"); "Other" is not a library material that could supply it '

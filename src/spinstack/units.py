@@ -96,12 +96,12 @@ KINDS: dict[str, Kind] = {
     "sheet_current": Kind("a current per width", "A/m", "0.5 A/m"),
     "angle": Kind("an angle", "deg", "30 deg"),
     # magnetization dynamics (MODEL.md 9)
-    "magnetization": Kind("a magnetization", "A/m", "800 kA/m"),
+    "magnetization": Kind("a magnetization", "A/m", "8e5 A/m"),
     "energy_density": Kind("an energy density", "J/m^3", "2 kJ/m^3"),
     "gyromagnetic_ratio": Kind("a gyromagnetic ratio", "rad/(s*T)", "1.76e11 rad/(s*T)"),
     "magnetic_field": Kind("a magnetic field mu0 H", "T", "5 mT"),
     "time": Kind("a time", "s", "10 ns"),
-    "area": Kind("an area", "m^2", "50 nm * 100 nm"),
+    "area": Kind("an area", "m^2", "5000 nm^2"),
 }
 
 

@@ -141,7 +141,7 @@ DIRECTORY = "<directory>"
 CATALOGUE: list[Case] = [
     # ---- top level
     Case("top-unknown-key", "curent = 2.0\n" + MATERIALS + GOOD_LAYERS, "curent",
-         "unknown key (expected one of: units, current, field, materials, left, layers, right, interfaces)"),
+         "unknown key (expected one of: units, current, field, materials, left, layers, right, interfaces, dynamics)"),
     Case("top-unknown-quoted-key", '"a.b" = 1\n' + MATERIALS + GOOD_LAYERS, '"a.b"', "unknown key"),
     Case("top-typo-layer", MATERIALS + GOOD_LAYERS.replace("[[layers]]", "[[layer]]"), "layer", "unknown key"),
     Case("top-typo-materials", MATERIALS.replace("[materials.", "[material.") + GOOD_LAYERS, "material", "unknown key"),
@@ -203,7 +203,7 @@ CATALOGUE: list[Case] = [
          "must be > 0, got 0.0"),
     # ---- layers
     Case("layer-typo", MATERIALS + f_layer() + layer().replace("material =", "materail ="), "layers[1].materail",
-         "unknown key (expected one of: material, thickness, magnetization)"),
+         "unknown key (expected one of: material, thickness, magnetization, free, demag)"),
     Case("layer-unknown-key", MATERIALS + f_layer(extra="spin = 1\n") + layer(), "layers[0].spin", "unknown key"),
     Case("layer-missing-material", MATERIALS + f_layer() + "\n[[layers]]\nthickness = 2.0\n", "layers[1].material", "missing"),
     Case("layer-missing-thickness", MATERIALS + f_layer() + '\n[[layers]]\nmaterial = "N"\n', "layers[1].thickness", "missing"),
@@ -405,7 +405,7 @@ CATALOGUE: list[Case] = [
          "unknown key in an SI file (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi, D_perp; D, p, l, D_up, D_dn are "
          "reduced-unit keys)"),
     Case("si-unknown-material-key", si(n_extra='rhoo = "5 nOhm*m"\n'), "materials.SiN.rhoo",
-         "unknown key (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi, D_perp)"),
+         "unknown key (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi, D_perp, Ms, alpha, K_u, easy_axis, gamma)"),
     Case("si-missing-rho", si(n_rho=None), "materials.SiN.rho", "missing"),
     Case("si-missing-beta", si(beta=None), "materials.SiF.beta", "missing"),
     Case("si-bad-type", si(n_type='"metal"'), "materials.SiN.type", 'must be "normal" or "ferromagnet", got "metal"'),
@@ -420,7 +420,7 @@ CATALOGUE: list[Case] = [
     Case("si-unknown-library-material", si(layers=SI_LAYERS + '\n[[layers]]\nmaterial = "Unobtainium"\nthickness = "2 nm"\n'),
          "layers[3].material", 'undefined material "Unobtainium": no [materials.Unobtainium] table'),
     Case("si-library-override-unknown-key", si(extra='\n[materials.Co]\nlsf = "40 nm"\n'), "materials.Co.lsf",
-         "unknown key (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi, D_perp)"),
+         "unknown key (expected one of: type, rho, conductivity, beta, l_sf, theta_SH, l_J, l_phi, D_perp, Ms, alpha, K_u, easy_axis, gamma)"),
     # the built-in library's Py is partial (no sourced rho, data/SOURCES.md): a file using it must give rho
     Case("si-library-partial-no-rho", si(layers=SI_LAYERS + '\n[[layers]]\nmaterial = "Py"\nthickness = "4 nm"\n'
                                         "magnetization = [0, 0, 1]\n"),

@@ -248,7 +248,7 @@ def test_any_unknown_layer_key_is_refused(key, value):
         stack_from_dict(data, "f.toml")
     message = str(caught.value)
     assert message.startswith("f.toml: layers[0].")
-    assert "unknown key (expected one of: material, thickness, magnetization)" in message
+    assert "unknown key (expected one of: material, thickness, magnetization, free, demag)" in message
     assert "\n" not in message
 
 

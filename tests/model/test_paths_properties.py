@@ -8,6 +8,8 @@
 * The rebuilt, turned stack of a theta sweep and of ``analysis.efficiency`` is the stack with m2
   set through ``with_parameter``: same structure but for m2, same torques (1e-12), same
   efficiencies, same sweep datasets.  The old positional rebuild dropped the in-plane field.
+* The dynamics keys of SI stacks (MODEL.md 9: Ms, alpha, K_u, easy_axis, gamma, free, demag, [dynamics]) are
+  part of that structure: every rebuild keeps them, and their own paths set them and nothing else.
 * A component path (``field.y``, ``right.g_mix.imag``) sets that number of the vector and nothing else.
 * A sweep of any sweepable path (every scalar path, vectors by their components, theta) gives at each
   point the direct solve of the stack with that value set; the vector paths are refused (their numbers
@@ -38,22 +40,33 @@ PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[Healt
 def settable_paths(stack: ss.Stack) -> list[str]:
     """Every path ``with_parameter`` takes on ``stack``, found from the stack's own fields (not from paths.py):
     current, field (when set), each material's keys, each layer's thickness, each magnetization (vector,
-    .theta, .phi) of layers and ends, an insulator end's g_mix and g_s."""
+    .theta, .phi) of layers and ends, an insulator end's g_mix and g_s; the dynamics keys given (a ferromagnet's
+    Ms, alpha, K_u, gamma, easy_axis (vector, .theta, .phi), a layer's demag, the [dynamics] field, temperature,
+    area and couplings' J)."""
     paths = ["current"] + (["field"] if stack.field is not None else [])
-    for name, material in stack.materials.items():
-        keys = ("D", "p", "l", "l_J", "l_phi", "D_perp") if isinstance(material, ss.Ferromagnet) else ("D", "l", "theta_SH")
-        paths += [f"materials.{name}.{key}" for key in keys if getattr(material, key) is not None]
     angles = ("", ".theta", ".phi")
+    for name, material in stack.materials.items():
+        keys = ("D", "p", "l", "l_J", "l_phi", "D_perp", "Ms", "alpha", "K_u", "gamma") \
+            if isinstance(material, ss.Ferromagnet) else ("D", "l", "theta_SH")
+        paths += [f"materials.{name}.{key}" for key in keys if getattr(material, key) is not None]
+        if getattr(material, "easy_axis", None) is not None:
+            paths += [f"materials.{name}.easy_axis{angle}" for angle in angles]
     for index, layer in enumerate(stack.layers):
         paths.append(f"layers[{index}].thickness")
         if layer.magnetization is not None:
             paths += [f"layers[{index}].magnetization{angle}" for angle in angles]
+        if layer.demag is not None:
+            paths.append(f"layers[{index}].demag")
     for side in ("left", "right"):
         end = getattr(stack, side)
         if getattr(end, "magnetization", None) is not None:
             paths += [f"{side}.magnetization{angle}" for angle in angles]
         if isinstance(end, ss.Insulator):
             paths += [f"{side}.g_mix", f"{side}.g_s"]
+    dynamics = stack.dynamics
+    if dynamics is not None:
+        paths += ["dynamics.field", "dynamics.temperature"] + (["dynamics.area"] if dynamics.area is not None else [])
+        paths += [f"dynamics.coupling[{k}].J" for k in range(len(dynamics.couplings))]
     return paths
 
 
@@ -61,12 +74,14 @@ def owned(items: dict[str, Any], stack: ss.Stack, path: str) -> set[str]:
     """The entries of :func:`structure` that setting ``path`` may change."""
     if path in ("current", "field"):
         return {path}
-    material = re.fullmatch(r"materials\.([^.]+)\.(\w+)", path)
+    if path.startswith("dynamics."):  # the file's [[dynamics.coupling]] is the field `couplings`
+        return {re.sub(r"^dynamics\.coupling\[", "dynamics.couplings[", path)}
+    material = re.fullmatch(r"materials\.([^.]+)\.(\w+)(?:\.theta|\.phi)?", path)
     if material:
         name, key = material.groups()
         return {item for item in items if re.fullmatch(rf"(layers\[\d+\]|left|right)\.material\.{key}", item)
                 and items[item.rsplit(".", 1)[0] + ".name"] == name}
-    layer = re.fullmatch(r"layers\[(-?\d+)\]\.(thickness|magnetization)(\.theta|\.phi)?", path)
+    layer = re.fullmatch(r"layers\[(-?\d+)\]\.(thickness|magnetization|demag)(\.theta|\.phi)?", path)
     if layer:
         return {f"layers[{int(layer.group(1)) % len(stack.layers)}].{layer.group(2)}"}
     end = re.fullmatch(r"(left|right)\.(magnetization|g_mix|g_s)(\.theta|\.phi)?", path)
@@ -97,8 +112,18 @@ def new_values(stack: ss.Stack, path: str) -> st.SearchStrategy[Any]:
         return st.one_of(st.sampled_from([0.0, 90.0, 180.0]), numbers(0.0, 180.0))
     if key == "phi":
         return st.one_of(st.sampled_from([0.0, 180.0, -90.0]), numbers(-180.0, 180.0))
-    if key == "magnetization":
+    if key in ("magnetization", "easy_axis"):
         return st.builds(lambda d, r: r * ss.polar(d["theta"], d["phi"]), directions(), numbers(0.5, 2.0))
+    if key == "demag":  # three factors >= 0 summing to 1
+        return st.tuples(*[numbers(0.0, 1.0)] * 3).filter(lambda n: sum(n) > 0.1).map(lambda n: np.array(n) / sum(n))
+    if path == "dynamics.field":  # tesla, any direction
+        return st.tuples(*[numbers(-0.1, 0.1)] * 3).map(list)
+    if key == "J":  # exchange energy per area, either sign
+        return numbers(-1.0, 1.0).map(lambda j: j * 1e-3)
+    if path == "dynamics.temperature" and stack.dynamics.area is None:
+        return st.just(0.0)  # T > 0 needs the area
+    if key in ("alpha", "K_u", "temperature") and not np.any(parameter_value(stack, path)):
+        return numbers(0.2, 5.0).map(lambda f: f * {"alpha": 0.01, "K_u": 1e4, "temperature": 100.0}[key])
     if key in ("g_mix", "g_s"):
         scale = _reduced(1e15, "interface_conductance", stack)
         if key == "g_s":
@@ -129,7 +154,7 @@ def check_set(stack: ss.Stack, path: str, value: Any) -> None:
     key = path.rsplit(".", 1)[-1]
     for item in mine:
         old, new = as_array(before[item]), as_array(after[item])
-        if key == "magnetization":
+        if key in ("magnetization", "easy_axis"):
             np.testing.assert_allclose(new, np.asarray(value) / np.linalg.norm(value), rtol=0, atol=2 * EPS)
         elif key in ("theta", "phi"):
             theta, phi = _angles(old)
@@ -144,7 +169,7 @@ def check_set(stack: ss.Stack, path: str, value: Any) -> None:
         at_pole = np.hypot(*as_array(after[next(iter(mine))])[:2]) == 0  # no azimuth on the axis
         if not at_pole:
             assert abs((float(read) - value + 180.0) % 360.0 - 180.0) <= 1e-12, (path, value, read)
-    elif key == "magnetization":
+    elif key in ("magnetization", "easy_axis"):
         np.testing.assert_allclose(read, np.asarray(value) / np.linalg.norm(value), rtol=0, atol=2 * EPS)
     else:
         np.testing.assert_array_equal(read, np.asarray(value, dtype=float))
@@ -156,7 +181,7 @@ def check_set(stack: ss.Stack, path: str, value: Any) -> None:
 def test_setting_a_path_changes_that_parameter_and_nothing_else(stack: ss.Stack, data: st.DataObject) -> None:
     paths = settable_paths(stack)
     # the list is complete: every parameter the model itself checks (interfaces are not paths)
-    model = {path for path, _ in stack._parameters() if not path.startswith("interfaces")}
+    model = {path for path, _ in stack._parameters() if not path.startswith("interfaces") and path != "dynamics.waveform"}
     assert model == {path for path in paths if not path.endswith((".theta", ".phi"))}
     for path in paths:
         if path.startswith("layers[") and data.draw(st.booleans(), label="negative index"):
@@ -246,6 +271,8 @@ def test_a_component_path_sets_that_component_and_nothing_else(stack: ss.Stack, 
     vectors = [("field", "field", ("y", "z"), 1)] if stack.field is not None else []
     vectors += [(f"{side}.g_mix", f"{side}.g_mix", ("real", "imag"), 0) for side in ("left", "right")
                 if isinstance(getattr(stack, side), ss.Insulator)]
+    if stack.dynamics is not None:  # the applied field: all three components (it may point anywhere)
+        vectors.append(("dynamics.field", "dynamics.field", ("x", "y", "z"), 0))
     assume(vectors)
     before = structure(stack)
     for path, item, names, first in vectors:
@@ -271,6 +298,8 @@ def sweepable_paths(stack: ss.Stack) -> list[str]:
     .theta and .phi, already listed), and theta for two F layers."""
     paths = ["theta"] if len(stack.ferromagnet_indices) == 2 else []
     for path in settable_paths(stack):
+        if _dynamics_path(path):  # magnet, not transport: a sweep's variables do not depend on them
+            continue
         if path == "field":
             paths += ["field.y", "field.z"]
         elif path.endswith(".g_mix"):
@@ -278,6 +307,11 @@ def sweepable_paths(stack: ss.Stack) -> list[str]:
         elif not path.endswith("magnetization"):
             paths.append(path)
     return paths
+
+
+def _dynamics_path(path: str) -> bool:
+    """A path of the dynamics keys (MODEL.md 9)."""
+    return path.startswith("dynamics.") or bool(re.search(r"\.(Ms|alpha|K_u|gamma|easy_axis(\.theta|\.phi)?|demag)$", path))
 
 
 def vector_paths(stack: ss.Stack) -> list[str]:

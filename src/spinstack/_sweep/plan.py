@@ -128,6 +128,9 @@ def _check_path(stack: Stack, path: str) -> None:
                                f"{' or '.join(FIELD_COMPONENTS)}")
     if parsed.kind == "mixing_conductance":
         raise StackError(path, f"[g_r, g_i] cannot be swept as numbers: sweep {path}.real (g_r) or {path}.imag (g_i)")
+    if parsed.vector:  # the dynamics vectors: dynamics.field (by component), a layer's demag factors (not by number)
+        components = f": sweep {path}.x, {path}.y or {path}.z" if parsed.kind == "applied_field" else ""
+        raise StackError(path, f"a vector cannot be swept as numbers{components}")
 
 
 def sweepable(stack: Stack) -> str:

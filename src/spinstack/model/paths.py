@@ -102,7 +102,7 @@ _TEX = {"D": ("D", ""), "p": ("p", ""), "l": ("l", ""), "l_J": ("l", "J"), "l_ph
 _LAYER = re.compile(r"^layers\[(-?\d+)\]\.(.+)$")
 _UNKNOWN = "unknown parameter path (see spinstack.model.paths for the forms)"
 #: the parameters of a layer or an end: their own errors carry paths relative to it
-_ELEMENT_KEYS = ("thickness", "magnetization", "g_mix", "g_s")
+_ELEMENT_KEYS = ("thickness", "magnetization", "g_mix", "g_s", "demag", "free")
 
 #: the kinds whose sweeps take the numbers as a stack file gives them (an SI current as J, a field as E)
 _GIVEN_AS_REPORTED = ("current", "field_component")
