@@ -323,3 +323,18 @@ def test_the_cli_exits_2_with_the_same_line(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert f"{path}: materials.Py.alpha: must be >= 0 (Gilbert damping)" in result.stderr
     assert result.stdout == ""
+
+
+def test_the_dynamics_example_of_docs_stack_format_loads(tmp_path: Path) -> None:
+    """The [dynamics] example of docs/STACK_FORMAT.md, after a fixed Co layer and a Cu spacer, loads as written."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "STACK_FORMAT.md").read_text(encoding="utf-8")
+    section = text.split("## Dynamics keys")[1]
+    example = section.split("```toml\n")[1].split("```")[0]
+    parts = VALVE.split("[[layers]]")
+    head = VALVE.split("[materials.Py]")[0] + "[[layers]]" + parts[1] + "[[layers]]" + parts[2]  # Co, Cu
+    stack = load_stack(write(tmp_path, head + example))
+    assert stack.free_indices == (2,) and stack.layers[2].material.name == "Py"
+    assert float(stack.materials["Py"].Ms) == 8e5 and float(stack.dynamics.area) == pytest.approx(5e-15, rel=1e-15)
+    assert stack.dynamics.couplings[0].layers == (0, 2)
+    spins = Macrospins.from_stack(stack)
+    assert spins.free == (2,) and float(spins.gamma[0]) == GAMMA_ELECTRON
