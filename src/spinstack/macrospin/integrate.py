@@ -186,8 +186,12 @@ def estimated_steps(macrospins: Macrospins, duration: float, rtol: float) -> flo
 def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: float, *,
              rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL, initial: np.ndarray | None = None,
              max_steps: float = DEFAULT_MAX_STEPS, backend: str | None = None,
-             progress: Callable[[float], None] | None = None):
+             progress: Callable[[float], None] | None = None, dt: float | None = None):
     """Integrate MODEL.md 9a for the free layers of ``stack`` from t = 0 to ``duration``.
+
+    With any temperature > 0 (the thermal field of MODEL.md 9b) the run is stochastic and goes to
+    :func:`spinstack.macrospin.thermal.simulate_thermal` (stochastic Heun at the fixed step ``dt``; rtol and
+    atol do not apply there).
 
     Parameters
     ----------
@@ -213,6 +217,9 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
     progress
         Called with the fraction of the simulated time done (that of the slowest member, 0 to 1) a few
         times per second at most, and with 1.0 at the end.
+    dt
+        s, the fixed step of a thermal run (any temperature > 0); default
+        :func:`spinstack.macrospin.thermal.default_step`.  Ignored by a deterministic run.
 
     Returns
     -------
@@ -232,6 +239,11 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
 
     if macrospins.stack is not stack:
         macrospins = macrospins.with_stack(stack)
+    if np.any(macrospins.temperature > 0):  # the thermal field (MODEL.md 9b): stochastic Heun, fixed step
+        from .thermal import simulate_thermal
+
+        return simulate_thermal(stack, macrospins, duration, save_every, dt=dt, initial=initial, max_steps=max_steps,
+                                backend=backend, progress=progress)
     for name, value in (("duration", duration), ("save_every", save_every), ("rtol", rtol), ("atol", atol)):
         if not (isinstance(value, (int, float, np.floating, np.integer)) and math.isfinite(value) and value > 0):
             raise SpinstackError(f"{name} must be a finite number > 0, got {value!r}")
