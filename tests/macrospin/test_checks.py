@@ -32,6 +32,9 @@ import spinstack as ss
 from spinstack import units
 from spinstack.macrospin.integrate import RightHandSide, simulate
 from spinstack.macrospin.spec import Macrospins
+from spinstack.macrospin.states import final_states
+from spinstack.macrospin.stability import critical_currents
+from spinstack.model.paths import with_parameter
 
 ROOT = Path(__file__).resolve().parents[2]
 CO, SPACER, PY = 0, 1, 2  # stack indices in examples/co-cu-py.toml and examples/wavy-torque.toml
@@ -139,3 +142,90 @@ def test_angular_momentum_of_the_two_magnets_grows_by_the_transport_budget(valve
     assert np.linalg.norm(gained) > 0.05 * np.abs(moment).max()  # the magnets turn by several degrees
     # measured 6.0e-13 of |delivered|: Simpson's h^4 error (9.6e-12 at 10 ps); the integrator's at rtol 1e-10 is below it
     np.testing.assert_allclose(gained, delivered, rtol=0, atol=1e-11 * np.linalg.norm(delivered))
+
+
+# ------------------------------------------------------------------ 9e check 6: the zero-field oscillator
+# The free layer of examples/wavy-torque.toml (Py 16 nm; Ms, damping and an in-plane shape anisotropy of a
+# pillar, B_K = 2 K_u / Ms = 50 mT along m_ref = +z), no applied field.
+OSCILLATOR = dict(free=PY, Ms=MS_PY, alpha=0.01, K_u=2e4, easy_axis=(0, 0, 1))
+REFERENCE = np.array([0.0, 0.0, 1.0])  # Co, the fixed layer
+
+
+def in_plane(degrees: float) -> list[list[float]]:
+    """The free layer's start, ``degrees`` from m_ref = +z toward +y, in the film plane (the normal is x)."""
+    angle = math.radians(degrees)
+    return [[0.0, math.sin(angle), math.cos(angle)]]
+
+
+@pytest.fixture(scope="module")
+def wavy() -> ss.Stack:
+    """examples/wavy-torque.toml: Co 2 nm / Cu 10 nm / Py 16 nm; g2 < 0 from 0 to ~38.5 degrees, > 0 above."""
+    return ss.load_stack(ROOT / "examples" / "wavy-torque.toml")
+
+
+@pytest.fixture(scope="module")
+def thick_polarizer(wavy) -> ss.Stack:
+    """The same stack with a 20 nm Co layer: the stronger polarizer removes g2's sign change (seed, sec. 4 and
+    App. II: g2 < 0 needs the asymmetry p2/p1 beyond a threshold)."""
+    return with_parameter(wavy, "layers[0].thickness", 20e-9)
+
+
+def test_the_two_stacks_differ_by_the_sign_change_of_g2(wavy, thick_polarizer):
+    angles = np.linspace(0.0, 180.0, 361)
+    g2 = np.asarray(ss.finalize(wavy).efficiency(angles).g2)
+    changes = angles[np.flatnonzero(np.diff(np.sign(g2)))]
+    assert g2[0] < 0 < g2[-1] and len(changes) == 1 and 30 < changes[0] < 45  # one sign change, near 38.5 degrees
+    assert np.all(np.asarray(ss.finalize(thick_polarizer).efficiency(angles).g2) > 0)
+
+
+def test_wavy_torque_stack_precesses_at_zero_field(wavy):
+    """Check 6: at zero field both collinear states of the wavy stack are unstable for J < 0 (linear stability,
+    MODEL.md 9d; Gmitra & Barnas, PRL 96, 207205 (2006); Boulle et al., Nat. Phys. 3, 492 (2007)).  At J = -7e12 A/m^2,
+    beyond both thresholds, a run started near P and one started 30 degrees away end on the same steady orbit (the
+    torque vanishes where g2 does, so it pumps the orbit up inside that angle and damps it outside); at -2e12, between
+    the thresholds, P is stable and the run started near it rests there."""
+    critical = critical_currents(wavy, Macrospins(wavy, **OSCILLATOR))[PY]
+    assert critical["P"] < critical["AP"] < 0  # -3.58e12 and -4.43e11 A/m^2: both destabilised by J < 0
+    currents = [-7e12, -7e12, -2e12]
+    assert currents[0] < critical["P"] < currents[2] < critical["AP"]
+    spins = Macrospins(wavy, **OSCILLATOR, current=currents)
+    duration = 12e-9
+    run = simulate(wavy, spins, duration=duration, save_every=5e-12,
+                   initial=np.array([in_plane(5), in_plane(30), in_plane(5)]))
+    summary = final_states(run, REFERENCE)
+    assert list(summary.state.values[:, 0]) == ["precession", "precession", "P"]
+    frequency = summary.frequency.values[:2, 0]
+    assert np.all(frequency > 0) and frequency[1] == pytest.approx(frequency[0], rel=1e-3)  # 5.750 GHz both
+    assert np.all(np.isnan(summary.switching_time.values[:2, 0]))  # never past 90 degrees from P
+    # the orbit over the last half: its per-cycle swing of m_y steady (measured 0.13 % max - min, the 5 ps sampling of
+    # a 174 ps period), the same for both starts, and away from both collinear states
+    last_half = run.time.values >= duration / 2
+    swings = []
+    for member in range(2):
+        y = run.m.values[last_half, member, 0, 1]
+        rising = np.flatnonzero((y[:-1] < 0) & (y[1:] >= 0))
+        swing = np.array([np.ptp(y[a:b]) for a, b in zip(rising[:-1], rising[1:])])
+        assert len(swing) >= 30 and np.ptp(swing) <= 5e-3 * swing.mean()
+        swings.append(swing.mean())
+        cosine = run.m.values[last_half, member, 0] @ REFERENCE
+        assert cosine.max() < math.cos(math.radians(1)) and cosine.min() > 0  # neither P nor AP, on the P side
+    assert swings[1] == pytest.approx(swings[0], rel=1e-3)  # m_y from -0.599 to 0.599: +-36.8 degrees in the plane
+
+
+def test_the_same_drive_switches_a_stack_without_the_sign_change(thick_polarizer):
+    """Check 6, the other half: with g2 > 0 everywhere J < 0 stabilises P at every current (its P threshold is at J > 0)
+    and destabilises AP only.  The runs that precess in the wavy stack (J = -7e12 A/m^2, starts 5 and 30 degrees) end
+    in P, and from 5 or 10 degrees off AP the stack switches to P (J = -2e12, 5.7 times the AP threshold).  (Far beyond
+    the AP threshold, e.g. at -7e12 from some starts near AP, a strong current also holds m in a static state out of
+    the film plane, m ~ -x: a third attractor that is neither precession nor switching, left out here.)"""
+    critical = critical_currents(thick_polarizer, Macrospins(thick_polarizer, **OSCILLATOR))[PY]
+    assert critical["AP"] < 0 < critical["P"]  # -3.50e11 and +9.77e12 A/m^2
+    currents = [-7e12, -7e12, -2e12, -2e12]
+    spins = Macrospins(thick_polarizer, **OSCILLATOR, current=currents)
+    run = simulate(thick_polarizer, spins, duration=5e-9, save_every=5e-12,
+                   initial=np.array([in_plane(5), in_plane(30), in_plane(175), in_plane(170)]))
+    summary = final_states(run, REFERENCE)
+    assert list(summary.state.values[:, 0]) == ["P", "P", "P", "P"]
+    switching = summary.switching_time.values[:, 0]
+    assert np.all(np.isnan(switching[:2]))
+    assert np.all((switching[2:] > 0) & (switching[2:] < 1e-9))  # measured 0.69 ns (175 degrees) and 0.53 ns (170)
