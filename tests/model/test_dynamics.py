@@ -293,3 +293,17 @@ def test_an_ensemble_of_temperatures_and_fields_broadcasts() -> None:
     np.testing.assert_array_equal(np.broadcast_to(spins.temperature, (2, 3))[:, 0], [0.0, 300.0])
     np.testing.assert_array_equal(spins.field[..., 1], [0.0, 1e-3, 2e-3])
     assert ExchangeCoupling((0, 2), 1e-5).layers == (0, 2)
+
+
+def test_a_waveform_with_one_current_per_member() -> None:
+    """Waveform currents that are arrays (one per member) make an ensemble, from the stack and as an override
+    (pairs whose currents are arrays are no rectangular array: np.ndim of them used to raise)."""
+    times = np.array([0.0, 1e-9])
+    stack = valve(waveform=(times, np.array([[0.0, 0.0, 0.0], [1e11, 2e11, -1e11]])))
+    assert stack.batch_shape == (3,)
+    spins = Macrospins.from_stack(stack)
+    assert spins.batch_shape == (3,)
+    np.testing.assert_array_equal(spins.current_at(0.5e-9), [0.5e11, 1e11, -0.5e11])
+    override = Macrospins.from_stack(valve(), current=[(0.0, 0.0), (1e-9, np.array([1e11, 3e11]))])
+    assert override.batch_shape == (2,)
+    np.testing.assert_array_equal(override.current_at(2e-9), [1e11, 3e11])

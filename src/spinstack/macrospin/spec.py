@@ -469,10 +469,10 @@ def _unit(magnetization: Any, leading: tuple[int, ...]) -> np.ndarray:
 
 def _is_waveform(value: Any) -> bool:
     """A sequence of (t, J) pairs (not a plain number or a numeric array)."""
-    if isinstance(value, np.ndarray) or np.ndim(value) == 0 and not isinstance(value, (list, tuple)):
+    # the structure alone, never np.ndim: pairs whose currents are arrays (one per member) are no rectangular array
+    if not isinstance(value, (list, tuple)):
         return False
-    return isinstance(value, (list, tuple)) and len(value) > 0 and all(
-        isinstance(point, (list, tuple)) and len(point) == 2 for point in value)
+    return len(value) > 0 and all(isinstance(point, (list, tuple)) and len(point) == 2 for point in value)
 
 
 def _waveform(points: Sequence[tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
