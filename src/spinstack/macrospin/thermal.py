@@ -52,7 +52,7 @@ from ..errors import SpinstackError
 from ..model import Stack
 from ..solver.compiled import AVAILABLE, njit
 from .fields import effective_field
-from .integrate import DEFAULT_MAX_STEPS, RightHandSide, _cross, _initial, _resistance_area, _stops
+from .equation import DEFAULT_MAX_STEPS, RightHandSide, _cross, _initial, _resistance_area, _stops
 from .spec import MU0, Macrospins
 
 __all__ = ["BOLTZMANN", "DEFAULT_ANGLE_PER_STEP", "DEFAULT_NOISE_ANGLE_PER_STEP", "default_step", "noise_variance",
