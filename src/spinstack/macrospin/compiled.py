@@ -24,9 +24,11 @@ Units are those of :mod:`.integrate` (SI: s, A/m^2, T, J/m^2).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -91,7 +93,22 @@ def refusal(macrospins: Macrospins) -> str | None:
 
 
 # ------------------------------------------------------------------ compiled parts
+# numba's cache knows a function by its own file's time stamp, not by the kernels it calls: machine code built
+# here with the solver's chain kernel inlined would be loaded again after kernels.py changed (silently wrong
+# torques).  So the cache files of every function here that reaches the kernel are named after the kernel's
+# sources: a new kernel compiles new files (an old set stays on disk, unused).
+_KERNEL_SOURCES = hashlib.sha256(b"".join(Path(module.__file__).read_bytes() for module in (
+    kernels, __import__("spinstack.solver.compiled", fromlist=["njit"])))).hexdigest()[:16]
+
+
+def _keyed(function):
+    """``function`` with the kernel's source fingerprint in its qualified name (numba's cache file name)."""
+    function.__qualname__ = f"{function.__qualname__}_{_KERNEL_SOURCES}"
+    return function
+
+
 @njit(cache=True, error_model="numpy")
+@_keyed
 def _unit_torques(width, structure, constants, vary, mvary, torques):  # pragma: no cover - compiled
     """The torque on every layer per unit current (model units), torques[:width] (width, L, 3), for the F
     magnetizations mvary[:width] (width, n_F, 3): the one call into the solver's chain kernel."""
@@ -124,6 +141,7 @@ def _current(member, t, constant, wave_times, wave_values):  # pragma: no cover 
 
 
 @njit(cache=True, error_model="numpy")
+@_keyed
 def _rates(count, slots, first, times, points, rates, structure, constants, vary, mvary, torques, unit, currents,
            free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant, wave_times,
            wave_values, to_model, to_report):  # pragma: no cover - compiled
@@ -190,6 +208,7 @@ def _rates(count, slots, first, times, points, rates, structure, constants, vary
 
 
 @njit(cache=True, error_model="numpy")
+@_keyed
 def _advance(first, last, iterations, start, stops, save_number, rtol, atol, smallest, first_stop, m, t, h,
              derivative, following, accepted, rejected, evaluations, trajectory, structure, constants, vary, fixed_m,
              free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant, wave_times,
@@ -209,7 +228,7 @@ def _advance(first, last, iterations, start, stops, save_number, rtol, atol, sma
         for r in range(fixed_m.shape[0]):
             for c in range(3):
                 mvary[w, r, c] = fixed_m[r, c]
-    torques = np.zeros((size, structure.shape[0] - 2, 3))
+    torques = np.zeros((size, structure.shape[0] - 2, 3))  # (rows - 2 >= L: the kernel writes layers 0 .. L - 1)
     unit = np.zeros((size, n_free, 3))
     currents = np.zeros(size)
     slots = np.zeros(size, dtype=np.int64)
@@ -349,6 +368,7 @@ def _advance(first, last, iterations, start, stops, save_number, rtol, atol, sma
 
 
 @njit(cache=True, error_model="numpy")
+@_keyed
 def _advance_serial(block, iterations, start, stops, save_number, rtol, atol, smallest, first_stop, m, t, h,
                     derivative, following, accepted, rejected, evaluations, trajectory, structure, constants, vary,
                     fixed_m, free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant,
@@ -364,6 +384,7 @@ def _advance_serial(block, iterations, start, stops, save_number, rtol, atol, sm
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
+@_keyed
 def _advance_parallel(block, iterations, start, stops, save_number, rtol, atol, smallest, first_stop, m, t, h,
                       derivative, following, accepted, rejected, evaluations, trajectory, structure, constants, vary,
                       fixed_m, free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant,
@@ -380,8 +401,9 @@ def _advance_parallel(block, iterations, start, stops, save_number, rtol, atol, 
 
 # ------------------------------------------------------------------ the Python side
 def _members(value: np.ndarray, shape: tuple[int, ...], tail: tuple[int, ...]) -> np.ndarray:
-    """``value`` broadcast to ``shape + tail`` as a contiguous (members, *tail) float array."""
-    return np.ascontiguousarray(np.broadcast_to(value, shape + tail), dtype=float).reshape((-1,) + tail)
+    """``value`` broadcast to ``shape + tail`` as a new (members, *tail) float array (always writable and
+    contiguous: numba compiles once per array type, and a read-only array is another type)."""
+    return np.array(np.broadcast_to(value, shape + tail), dtype=float, order="C").reshape((-1,) + tail)
 
 
 def _model(macrospins: Macrospins, prepared: PreparedStack) -> dict[str, np.ndarray]:
@@ -405,7 +427,7 @@ def _model(macrospins: Macrospins, prepared: PreparedStack) -> dict[str, np.ndar
     layer[..., _DEMAG:_DEMAG + 3] = MU0 * Ms[..., None] * _members(macrospins.demag, shape, (count, 3))
     layer[..., _DAMPING] = alpha * gamma
     ferromagnets = macrospins.ferromagnets
-    every = np.ascontiguousarray(macrospins.all_magnetizations(macrospins.initial))  # (n_F, 3): one configuration
+    every = macrospins.all_magnetizations(macrospins.initial)  # (n_F, 3): one configuration
     moment = Ms * thickness
     index, fixed, strength = [], [], []
     for coupling in macrospins.couplings:
@@ -421,12 +443,14 @@ def _model(macrospins: Macrospins, prepared: PreparedStack) -> dict[str, np.ndar
     else:
         times, values = macrospins.waveform
         constant = np.zeros(int(np.prod(shape, dtype=np.int64)))
-        wave_times = np.ascontiguousarray(times, dtype=float)
-        wave_values = np.ascontiguousarray(np.broadcast_to(values.reshape(values.shape[:1] + (1,) * (
-            len(shape) + 1 - values.ndim) + values.shape[1:]), values.shape[:1] + shape), dtype=float).reshape(
+        wave_times = np.array(times, dtype=float, order="C")
+        wave_values = np.array(np.broadcast_to(values.reshape(values.shape[:1] + (1,) * (
+            len(shape) + 1 - values.ndim) + values.shape[1:]), values.shape[:1] + shape), dtype=float, order="C").reshape(
             len(times), -1)
     return dict(
-        structure=table.structure, constants=table.constants, vary=table.vary, fixed_m=every,
+        structure=np.array(table.structure, dtype=np.int64, order="C"),
+        constants=np.array(table.constants, dtype=float, order="C"), vary=np.array(table.vary, dtype=float, order="C"),
+        fixed_m=np.array(every, dtype=float, order="C"),
         free_rows=np.array([ferromagnets.index(i) for i in macrospins.free], dtype=np.int64),
         free_layers=np.array(macrospins.free, dtype=np.int64), layer=np.ascontiguousarray(layer),
         applied=_members(macrospins.field, shape, (3,)),
@@ -466,7 +490,7 @@ def integrate(macrospins: Macrospins, m: np.ndarray, saves: np.ndarray, stops: n
     prepared = finalize(macrospins.stack)
     model = _model(macrospins, prepared)
     members = int(np.prod(shape, dtype=np.int64))
-    state = np.array(m, dtype=float).reshape(members, count, 3)  # a copy: the loop moves it in place
+    state = np.array(m, dtype=float, order="C").reshape(members, count, 3)  # a copy: the loop moves it in place
     t = np.zeros(members)
     h = np.zeros(members)
     derivative = np.zeros((members, count, 3))
@@ -483,8 +507,8 @@ def integrate(macrospins: Macrospins, m: np.ndarray, saves: np.ndarray, stops: n
     smallest = float(saves[1]) if len(saves) > 1 else 1.0
     first_stop = float(stops[1]) if len(stops) > 1 else float(saves[-1])
     duration = float(saves[-1])
-    save_number = np.ascontiguousarray(save_number, dtype=np.int64)
-    stops = np.ascontiguousarray(stops, dtype=float)
+    save_number = np.array(save_number, dtype=np.int64, order="C")  # (new C arrays: one type, one compilation)
+    stops = np.array(stops, dtype=float, order="C")
 
     def run(iterations: int, start: bool) -> None:
         advance(block, iterations, start, stops, save_number, float(rtol), float(atol), smallest, first_stop, state, t,
