@@ -112,11 +112,12 @@ def test_help_that_lists_figure_kinds_or_sweep_variables_still_lists_them():
 
     from spinstack._sweep.variables import CATALOGUE
     from spinstack.cli import main
+    from spinstack.plot.dynamics import KINDS as DYNAMICS_KINDS
     from spinstack.plot.figureset import ALL_KINDS
 
     runner = CliRunner()
     plot_help = " ".join(runner.invoke(main, ["plot", "--help"]).stdout.split())
-    assert f"[{'|'.join(ALL_KINDS)}]" in plot_help
+    assert f"[{'|'.join(ALL_KINDS + DYNAMICS_KINDS)}]" in plot_help
     sweep_help = " ".join(runner.invoke(main, ["sweep", "--help"]).stdout.split())
     assert f"Store only these ({', '.join(CATALOGUE)};" in sweep_help
     result = runner.invoke(main, ["plot", str(SEED), "--kind", "no-such-kind"])

@@ -29,7 +29,8 @@ INTERNAL_ERROR = 1
 
 
 class _FigureKind(click.Choice):
-    """The figure kinds of :data:`spinstack.plot.figureset.ALL_KINDS`, read when first needed (parsing
+    """The figure kinds of :data:`spinstack.plot.figureset.ALL_KINDS` (a stack file) and of
+    :data:`spinstack.plot.dynamics.KINDS` (a saved dynamics run), read when first needed (parsing
     ``plot --kind``, or its help), so that defining the command imports neither the solver nor plot."""
 
     def __init__(self) -> None:  # (no choices given: the property reads them)
@@ -37,9 +38,10 @@ class _FigureKind(click.Choice):
 
     @property
     def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from .plot.dynamics import KINDS as DYNAMICS_KINDS
         from .plot.figureset import ALL_KINDS
 
-        return ALL_KINDS
+        return ALL_KINDS + DYNAMICS_KINDS
 
 
 class _SweepVariablesOption(click.Option):
@@ -110,29 +112,44 @@ def analyze_command(file: str, angles: tuple[float, ...], parameters: tuple[str,
     click.echo(text, nl=False)
 
 
-@main.command("plot", short_help="Draw one figure of a stack file, or of a saved sweep.")
+@main.command("plot", short_help="Draw a figure of a stack file, saved sweep or dynamics run.")
 @click.argument("file", type=click.Path(path_type=str))
 @click.option("--kind", type=_FigureKind(), default="profiles", show_default=True,
               help="Stack files: which figure (sot-thickness, smr-thickness, smr-angle: stacks with an in-plane field, "
-                   "MODEL.md 8).")
+                   "MODEL.md 8).  Saved dynamics runs: magnetization, orbit, resistance (one run or a selected "
+                   "member), final-states (one varied parameter), state-diagram (two); default every one the run "
+                   "has.")
 @click.option("--out", "out", type=click.Path(path_type=str),
-              help="Output file; .png, .svg or .pdf by extension.  Default: FILE's name with -KIND.png, here.")
+              help="Output file; .png, .svg or .pdf by extension.  Default: FILE's name with -KIND.png, here.  A "
+                   "dynamics run drawn without --kind writes OUT's name with -KIND for each figure.")
 @click.option("--var", "variable", metavar="NAME",
               help="Saved sweeps: the variable to draw.  Default: g2 (two F layers), else tau_DL (an in-plane "
                    "drive), else resistance_area, else the first one stored.")
 @click.option("--sel", "selections", multiple=True, metavar="DIM=VALUE",
               help="Saved sweeps: keep one value of a dimension or coordinate (nearest), e.g. layer=2, "
                    "component=x, theta=60, or with its unit in an SI sweep, \"layers[0].thickness=5 nm\"; "
-                   "repeat for several.")
+                   "repeat for several.  Saved dynamics runs: one value of a varied parameter (e.g. "
+                   "current=-5e10, dynamics.field[2]=0.02), to draw one member's trajectory.")
 def plot_command(file: str, kind: str, out: str | None, variable: str | None, selections: tuple[str, ...]) -> None:
     """Draw one figure of the stack in FILE (profiles, hodographs, the mechanical analogy,
     g(theta), or the sign map of g1, g2 over p2/p1 and theta; for an in-plane drive the spin-orbit
     torque against the heavy-metal thickness and the SMR against thickness and magnetization angle).  A saved sweep (FILE.nc or
-    FILE.zarr from 'spinstack sweep') is drawn as a line (one swept dimension) or a map (two)."""
+    FILE.zarr from 'spinstack sweep') is drawn as a line (one swept dimension) or a map (two).  A saved
+    dynamics run (from 'spinstack dynamics --out') is drawn as m(t), its orbit on the unit sphere, R(t) with
+    its spectrum, and for an ensemble its end states (a state diagram over two varied parameters)."""
+    from .plot.dynamics import KINDS as DYNAMICS_KINDS
     from .sweeps import is_sweep_file
+    from .trajectories import is_dynamics_file
 
     # an option meant for the other kind of file is refused rather than silently ignored
     kind_given = click.get_current_context().get_parameter_source("kind") is not click.core.ParameterSource.DEFAULT
+    if is_sweep_file(file) and is_dynamics_file(file):
+        if variable is not None:
+            _fail(f"{file}: --var goes with a saved sweep; a dynamics run takes --kind, --sel and --out", INPUT_ERROR)
+        return _plot_saved_dynamics(file, kind if kind_given else None, out, selections)
+    if kind_given and kind in DYNAMICS_KINDS:
+        _fail(f"{file}: --kind {kind} goes with a saved dynamics run (.nc, .zarr from 'spinstack dynamics --out')",
+              INPUT_ERROR)
     if is_sweep_file(file):
         if kind_given:
             _fail(f"{file}: --kind goes with a stack file (.toml); a saved sweep (.nc, .zarr) takes --var, --sel "
@@ -286,6 +303,38 @@ def _plot_saved_sweep(file: str, out: str | None, variable: str | None, selectio
             name = variable or default_variable(dataset)
             target = write_sweep_figure(dataset, out or f"{Path(file).stem}-{name}.png", name, select)
     click.echo(str(target))
+
+
+def _selections(selections: tuple[str, ...]) -> dict[str, str]:
+    """``--sel DIM=VALUE`` texts as {dim: value}."""
+    select = {}
+    for text in selections:
+        key, equals, value = text.rpartition("=")
+        if not equals or not key:
+            raise SpinstackError(f"--sel {text!r}: expected DIM=VALUE (e.g. layer=2, component=x)")
+        select[key.strip()] = value.strip()
+    return select
+
+
+def _plot_saved_dynamics(file: str, kind: str | None, out: str | None, selections: tuple[str, ...]) -> None:
+    """``spinstack plot`` of a saved dynamics run: the figure of ``kind``, or (None) every one the run has, one
+    file each; prints their paths."""
+    written = []
+    with _reported(file):
+        _headless()
+        from .plot.dynamics import figure_kinds, write_dynamics_figure
+        from .trajectories import open_dynamics
+
+        select = _selections(selections)
+        with open_dynamics(file) as dataset:
+            kinds = [kind] if kind is not None else figure_kinds(dataset, select)
+            stem = Path(out) if out is not None else Path(f"{Path(file).stem}.png")
+            for name in kinds:
+                target = stem if kind is not None and out is not None else stem.with_name(
+                    f"{stem.stem}-{name}{stem.suffix}")
+                written.append(write_dynamics_figure(dataset, name, target, select=select))
+    for target in written:
+        click.echo(str(target))
 
 
 @main.command("figures", short_help="Write every figure of the stack in FILE into a folder.")

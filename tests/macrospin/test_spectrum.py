@@ -94,6 +94,18 @@ def test_only_the_last_part_of_the_run_counts():
     assert power_spectrum(time, signal, last=0.25).resolution == pytest.approx(1 / (1000 * STEP), rel=1e-12)
 
 
+def test_a_relaxation_has_no_peak_and_does_not_hide_an_oscillation():
+    """R settling exponentially (1 ns) over the kept part: its leakage fills the lowest bins, which are no peak:
+    alone it has none (NaN); with a small 21 GHz oscillation on top the peak is the oscillation's."""
+    time = times(1200)
+    settling = 3.0 + 0.6 * np.exp(-time / 1e-9)
+    assert math.isnan(power_spectrum(time, settling, last=1.0).peak)
+    ringing = settling + 1e-4 * np.sin(2 * math.pi * 21e9 * time)
+    spectrum = power_spectrum(time, ringing, last=1.0)
+    assert spectrum.density[1] > spectrum.density[2:].max()  # the drift's leakage is the largest bin
+    assert spectrum.peak == pytest.approx(21e9, abs=0.05 * spectrum.resolution)
+
+
 def test_several_signals_along_the_other_axes():
     """(n, 2, 3): one spectrum per column, each the same as alone; peaks shaped (2, 3), NaN for a constant."""
     time = times(1200)

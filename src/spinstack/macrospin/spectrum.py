@@ -56,19 +56,25 @@ class Spectrum(NamedTuple):
 
     @property
     def peak(self) -> np.ndarray | float:
-        """Hz, the frequency of the largest PSD above 0 Hz, per signal (a float for one signal).
+        """Hz, the frequency of the largest local maximum of the PSD from the third bin on, per signal (a float for
+        one signal); NaN where there is none (a constant signal, or one only decaying: its spectrum falls from 0 Hz).
 
-        Refined between bins by the parabola through the logarithms of the largest bin and its two neighbours
+        The two lowest bins are left out: a Hann window spreads what is left of the mean and of a slow drift
+        (a relaxation, R settling) over bins 0 and 1, and their height says nothing about an oscillation.
+        Refined between bins by the parabola through the logarithms of the maximum and its two neighbours
         (exact for a Gaussian peak; a Hann window's main lobe is close to one: measured within 0.02 of a bin for a
-        pure sine, against 0.5 for the bin itself).  NaN where the signal is constant (no power above 0 Hz).
+        pure sine, against 0.5 for the bin itself).
         """
         density = self.density.reshape(len(self.frequency), -1)
         peaks = np.full(density.shape[1], np.nan)
         for column in range(density.shape[1]):
-            values = density[1:, column]
-            if not np.any(values > 0):
+            values = density[:, column]
+            # local maxima k >= 2: above the bin before, not below the bin after (the last bin: above the one before)
+            after = np.append(values[3:], -np.inf)
+            maxima = 2 + np.flatnonzero((values[2:] > values[1:-1]) & (values[2:] >= after) & (values[2:] > 0))
+            if not len(maxima):
                 continue
-            k = int(np.argmax(values)) + 1
+            k = int(maxima[np.argmax(values[maxima])])
             peaks[column] = self.frequency[k] + self.resolution * _vertex(density, k, column)
         peaks = peaks.reshape(self.density.shape[1:])
         return float(peaks) if peaks.ndim == 0 else peaks
