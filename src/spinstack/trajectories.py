@@ -94,6 +94,8 @@ SCHEMA: dict[str, tuple[tuple[str, ...], str, str]] = {
 _OVER_TIME = ("m", "current", "resistance_area")
 #: the end-of-run summary's variables (per member and layer)
 _SUMMARY = ("state", "frequency", "switching_time")
+#: a run saved at fewer points has no end-of-run summary (state "undetermined", no frequency, no switching time)
+_SUMMARY_POINTS = 4
 #: the macrospin constants a path may vary per free layer
 _PER_LAYER = {"Ms": "A m-1", "alpha": "1", "gamma": "rad s-1 T-1", "K_u": "J m-3"}
 _LONG_PER_LAYER = {"Ms": "saturation magnetization Ms", "alpha": "Gilbert damping alpha",
@@ -192,13 +194,12 @@ def _parse_vary(spins: Any, stack: Stack, vary: Mapping[str, Any] | None) -> tup
         elif path == "dynamics.field":
             raise StackError(path, "a vector cannot be varied as numbers: vary its components dynamics.field[0], "
                                    "dynamics.field[1] or dynamics.field[2] (tesla)")
-        elif path.startswith("dynamics."):
-            name = path.partition(".")[2]
-            if name not in fields or name in _NOT_SCALAR or name.startswith("_"):
-                offered = sorted(f for f in fields if f not in _NOT_SCALAR and not f.startswith("_"))
-                raise StackError(path, "unknown dynamics parameter (dynamics.field[0..2]"
-                                       + "".join(f", dynamics.{f}" for f in offered) + " can be varied)")
-            found.append(_Varied(path, values, "scalar", name=name))
+        elif path in ("dynamics.duration", "dynamics.save_every", "dynamics.seed"):
+            raise StackError(path, "is one for the whole ensemble (its time grid and random seed): it cannot be "
+                                   "varied; run the values one by one")
+        elif path.startswith("dynamics.") and path.partition(".")[2] in fields and \
+                path.partition(".")[2] not in _NOT_SCALAR:
+            found.append(_Varied(path, values, "scalar", name=path.partition(".")[2]))
         elif layer or material:
             name = (layer or material).group(2)
             if layer:
@@ -218,7 +219,16 @@ def _parse_vary(spins: Any, stack: Stack, vary: Mapping[str, Any] | None) -> tup
         else:
             from ._sweep.plan import parse_axes
 
-            axis, = parse_axes(stack, {path: values})  # the sweep's checks: unknown paths, vectors, clashes
+            try:
+                axis, = parse_axes(stack, {path: values})  # the sweep's checks: unknown paths, vectors
+            except StackError as error:
+                if not error.reason.startswith("unknown parameter path"):
+                    raise
+                raise StackError(path, "unknown parameter path; dynamics varies current, dynamics.field[0|1|2], "
+                                       "dynamics.temperature, materials.NAME.Ms|alpha|gamma|K_u, "
+                                       "layers[i].Ms|alpha|gamma|K_u and the stack's parameters "
+                                       f"({error.reason.partition('; a sweep takes ')[2] or 'spinstack.model.paths'})"
+                                 ) from None
             found.append(_Varied(path, axis.values[0], "stack"))
     paths = [v.path for v in found]
     twice = sorted({p for p in paths if paths.count(p) > 1})
@@ -482,7 +492,15 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
     everything = tuple(slice(None) for _ in shape)
     full_stack = _stack_for(stack, varied, everything, single=False)
     start = _initial(initial, spins, shape)
-    reference = _reference(_spins_for(spins, full_stack, varied, everything, rebuild=rebuild), start, shape)
+    try:
+        full = _spins_for(spins, full_stack, varied, everything, rebuild=rebuild)
+    except StackError as error:  # a macrospin's refusal names its own field: name the varied path instead
+        names = {(v.name if v.target in ("layer", "scalar") else v.target): v.path for v in varied
+                 if v.target != "stack"}
+        if error.path in names:
+            raise StackError(names[error.path], error.reason) from None
+        raise
+    reference = _reference(full, start, shape)
     times = int(math.floor(duration / save_every * (1 + 1e-12))) + 2  # saved points (at most)
     per_member = times * (3 * count + 2) * 8  # bytes of m, J and R over time
     kind = _file_format(out) if out is not None else None
@@ -573,10 +591,15 @@ def _simulate_block(job: _Job, region: tuple[slice, ...], report: Callable[[floa
         options["progress"] = report
     run = simulate(stack, spins, job.duration, job.save_every, **options)
     block = tuple(s.stop - s.start for s in region)
-    summary = final_states(run, _reference(spins, None if job.initial is None else job.initial[region], block))
     out = {name: np.broadcast_to(run[name].values, (run.sizes["time"],) + block + run[name].shape[1 + len(block):])
            for name in _OVER_TIME}
-    out.update({name: np.broadcast_to(summary[name].values, block + (len(spins.free),)) for name in _SUMMARY})
+    shape = block + (len(spins.free),)
+    if run.sizes["time"] < _SUMMARY_POINTS:  # too few saved points to tell a state: none
+        out.update(state=np.full(shape, "undetermined"), frequency=np.full(shape, np.nan),
+                   switching_time=np.full(shape, np.nan))
+    else:
+        summary = final_states(run, _reference(spins, None if job.initial is None else job.initial[region], block))
+        out.update({name: np.broadcast_to(summary[name].values, shape) for name in _SUMMARY})
     out["accepted_steps"] = np.asarray(run.attrs.get("accepted_steps", 0))
     return out
 
@@ -639,6 +662,7 @@ def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarr
         "reference_direction": json.dumps([float(v) for v in flat[0]]) if same else "per member: see reference",
         "reference_layer": int(fixed[0]) if fixed else -1,
         "stack": json.dumps(describe(stack)),
+        "macrospins": json.dumps(_describe_spins(spins)),
     }
     if note is not None:
         attrs["critical_current_note"] = note
@@ -651,6 +675,28 @@ def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarr
     data = {"critical_current": (_dims(job, "critical_current"), grid, _attrs("critical_current")),
             "reference": (_dims(job, "reference"), reference, _attrs("reference"))}
     return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def _describe_spins(spins: Any) -> dict[str, Any]:
+    """The macrospins' parameters as plain JSON types, SI (what moved and how, whether from the file or by hand)."""
+    def plain(value: Any) -> Any:
+        array = np.asarray(value, dtype=float)
+        return array.tolist() if array.ndim else float(array)
+
+    found: dict[str, Any] = {"free": [int(i) for i in spins.free]}
+    for name, unit in (("Ms", "A/m"), ("alpha", "1"), ("gamma", "rad/(s T)"), ("K_u", "J/m^3"), ("easy_axis", "1"),
+                       ("demag", "1"), ("field", "T")):
+        found[name] = {"value": plain(getattr(spins, name)), "unit": unit}
+    if spins.waveform is None:
+        found["current"] = {"value": plain(spins.current), "unit": "A/m^2"}
+    else:
+        found["waveform"] = {"time": plain(spins.waveform[0]), "current": plain(spins.waveform[1]), "unit": "s, A/m^2"}
+    found["couplings"] = [{"layers": [c.a, c.b], "J": plain(c.J_ex), "unit": "J/m^2"} for c in spins.couplings]
+    for name, unit in (("temperature", "K"), ("area", "m^2"), ("seed", "1")):
+        value = getattr(spins, name, None)
+        if value is not None:
+            found[name] = {"value": plain(value), "unit": unit}
+    return found
 
 
 def _dims(job: _Job, name: str) -> tuple[str, ...]:

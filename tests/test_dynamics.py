@@ -1,0 +1,398 @@
+"""spinstack.dynamics and spinstack.critical_currents (src/spinstack/trajectories.py): the facade of MODEL.md 9.
+
+The facade adds no numbers of its own: every trajectory must be macrospin.simulate's for the same macrospins
+(compared to 0.0), every summary final_states' of that run, every critical current macrospin.stability's;
+an ensemble member equals the single run with that parameter; blocks, files and Dask change nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import spinstack as ss
+from spinstack import trajectories
+from spinstack.errors import SpinstackError, StackError
+from spinstack.macrospin import Macrospins, final_states, simulate
+from spinstack.macrospin.stability import critical_currents as linear_stability
+from tests.data import FOLDER
+
+VALVE = FOLDER / "free-valve.toml"
+PY = 2
+NUMBERS = ("m", "current", "resistance_area", "frequency", "switching_time", "critical_current", "reference")
+
+
+@pytest.fixture(scope="module")
+def stack() -> ss.Stack:
+    return ss.load_stack(VALVE)
+
+
+@pytest.fixture(scope="module")
+def spins(stack) -> Macrospins:
+    """Built by hand (not from the file's keys): the facade takes a Macrospins as well."""
+    return Macrospins(stack, free=PY, Ms=7e5, alpha=0.03, K_u=4e3, easy_axis=(0, 0, 1), field=(0, 0, 0.02),
+                      current=-1.5e11)
+
+
+def same(a, b) -> None:
+    """Equal to the last bit (NaN where NaN), dims and coordinates too."""
+    assert a.dims == b.dims
+    np.testing.assert_array_equal(np.asarray(a.values), np.asarray(b.values))
+
+
+def close(a, b) -> None:
+    """Equal but for the last bits: a stack path makes the stack a batch, whose torque the solver may take by
+    another route than a single configuration's (1e-16 apart per evaluation, measured)."""
+    assert a.dims == b.dims
+    np.testing.assert_allclose(np.asarray(a.values, dtype=float), np.asarray(b.values, dtype=float), rtol=1e-12,
+                               atol=1e-13)
+
+
+def file_set(folder) -> set[str]:
+    return set(os.listdir(folder))
+
+
+# ------------------------------------------------------------------ one run: the numbers of simulate
+def test_one_run_of_a_macrospins_is_simulate_to_the_last_bit(stack, spins):
+    run = ss.dynamics(spins, duration=2e-10, save_every=1e-11)
+    reference = simulate(stack, spins, 2e-10, 1e-11)
+    for name in ("m", "current", "resistance_area"):
+        same(run[name], reference[name])
+    same(run.time, reference.time)
+    summary = final_states(reference, spins)
+    for name in ("state", "frequency", "switching_time"):
+        same(run[name], summary[name])
+    expected = linear_stability(stack, spins)[PY]
+    np.testing.assert_array_equal(run.critical_current.sel(layer=PY).values, [expected["P"], expected["AP"]])
+    np.testing.assert_array_equal(run.reference.values, [0.0, 0.0, 1.0])
+
+
+def test_a_stack_file_runs_with_its_own_keys(stack):
+    run = ss.dynamics(stack)
+    spins = Macrospins.from_stack(stack)
+    reference = simulate(stack, spins, stack.dynamics.duration, stack.dynamics.save_every)
+    for name in ("m", "current", "resistance_area"):
+        same(run[name], reference[name])
+    assert run.attrs["duration"] == stack.dynamics.duration
+    assert run.attrs["save_every"] == 1e-11
+    assert run.sizes["time"] == 21
+    # the arguments replace the file's durations
+    short = ss.dynamics(stack, duration=5e-11, save_every=2.5e-11)
+    np.testing.assert_array_equal(short.time.values, [0.0, 2.5e-11, 5e-11])
+    same(short.m, simulate(stack, spins, 5e-11, 2.5e-11).m)
+
+
+def test_tolerances_and_initial_state_reach_simulate(stack, spins):
+    start = np.array([[0.3, 0.4, -0.866]])
+    run = ss.dynamics(spins, duration=1e-10, save_every=1e-11, rtol=1e-7, atol=1e-9, initial=start)
+    reference = simulate(stack, spins, 1e-10, 1e-11, rtol=1e-7, atol=1e-9, initial=start)
+    same(run.m, reference.m)
+    assert run.attrs["rtol"] == 1e-7 and run.attrs["atol"] == 1e-9
+
+
+def test_the_dataset_carries_units_names_and_provenance(stack):
+    run = ss.dynamics(stack, source=VALVE)
+    for name in run.variables:
+        if name in ("layer", "component", "configuration", "time") or name in run.data_vars:
+            assert run[name].attrs["units"] and run[name].attrs["long_name"], name
+    assert run.m.attrs["units"] == "1" and run.current.attrs["units"] == "A m-2"
+    assert run.resistance_area.attrs["units"] == "ohm m2" and run.critical_current.attrs["units"] == "A m-2"
+    assert run.frequency.attrs["units"] == "Hz" and run.switching_time.attrs["units"] == "s"
+    assert run.time.attrs["units"] == "s"
+    assert list(run.layer.values) == [PY] and list(run.component.values) == ["x", "y", "z"]
+    assert list(run.configuration.values) == ["P", "AP"]
+    attrs = run.attrs
+    assert attrs["spinstack_kind"] == "dynamics" and attrs["spinstack_version"] == ss.__version__
+    assert attrs["source"] == str(VALVE) and attrs["source_text"] == VALVE.read_text(encoding="utf-8")
+    assert len(ss.io.stack_from_dict(json.loads(attrs["stack"]), "attrs").layers) == 3
+    spins = json.loads(attrs["macrospins"])
+    assert spins["free"] == [PY] and spins["Ms"] == {"value": [8e5], "unit": "A/m"} and spins["alpha"]["value"] == [0.02]
+    assert spins["field"]["value"] == [0.0, 0.0, 0.01] and spins["current"]["value"] == -2e11
+    assert attrs["rtol"] == 1e-9 and attrs["atol"] == 1e-11 and attrs["temperature"] == 0.0
+    assert json.loads(attrs["reference_direction"]) == [0.0, 0.0, 1.0] and attrs["reference_layer"] == 0
+    assert json.loads(attrs["vary"]) == []
+    assert run.state.dims == ("layer",) and run.state.dtype.kind == "U"
+
+
+def test_critical_currents_facade_is_linear_stability_of_the_files_macrospins(stack):
+    found = ss.critical_currents(stack)
+    expected = linear_stability(stack, Macrospins.from_stack(stack))
+    assert found == {PY: {"P": expected[PY]["P"], "AP": expected[PY]["AP"]}}
+    assert all(type(value) is float for value in found[PY].values())
+    assert found[PY]["P"] < 0  # P is destabilised by electrons flowing from the free layer (J < 0 here, 9a)
+
+
+def test_critical_currents_are_none_where_the_state_is_no_equilibrium(stack):
+    tilted = Macrospins.from_stack(stack, field=(0, 0.01, 0.01))  # B_app off the reference axis
+    assert ss.critical_currents(tilted) == {PY: {"P": None, "AP": None}}
+    run = ss.dynamics(tilted, duration=2e-11, save_every=1e-11)
+    assert np.isnan(run.critical_current.values).all()
+
+
+# ------------------------------------------------------------------ ensembles
+def test_every_member_of_an_ensemble_is_its_own_single_run(stack, spins):
+    currents, fields = np.array([-2e11, 0.0, 1e11]), np.array([0.0, 0.03])
+    run = ss.dynamics(spins, duration=1e-10, save_every=1e-11,
+                      vary={"current": currents, "dynamics.field[2]": fields, "materials.Py.alpha": [0.01, 0.05]})
+    assert run.m.dims == ("time", "current", "dynamics.field[2]", "materials.Py.alpha", "layer", "component")
+    assert run.state.dims == ("current", "dynamics.field[2]", "materials.Py.alpha", "layer")
+    assert run.critical_current.dims == ("current", "dynamics.field[2]", "materials.Py.alpha", "layer",
+                                         "configuration")
+    np.testing.assert_array_equal(run["current"].values, currents)  # a varied current is its coordinate
+    np.testing.assert_array_equal(run["dynamics.field[2]"].values, fields)
+    assert run["current"].attrs["units"] == "A m-2" and run["dynamics.field[2]"].attrs["units"] == "T"
+    assert run["materials.Py.alpha"].attrs["units"] == "1"
+    assert json.loads(run.attrs["vary"]) == ["current", "dynamics.field[2]", "materials.Py.alpha"]
+    assert run.attrs["members"] == 12
+    for i, j, k in [(0, 0, 0), (2, 1, 1), (1, 1, 0)]:
+        member = dataclasses.replace(spins, current=currents[i], field=(0, 0, fields[j]), alpha=[0.01, 0.05][k])
+        alone = ss.dynamics(member, duration=1e-10, save_every=1e-11)
+        at = {"current": i, "dynamics.field[2]": j, "materials.Py.alpha": k}
+        for name in ("m", "resistance_area", "state", "frequency", "switching_time", "critical_current"):
+            same(run[name].isel(at), alone[name])
+
+
+def test_a_varied_stack_parameter_reads_the_macrospins_again(stack):
+    thickness = np.array([3e-9, 5e-9])
+    run = ss.dynamics(stack, vary={"layers[2].thickness": thickness, "materials.Py.Ms": [6e5, 9e5]})
+    for i, d in enumerate(thickness):
+        for j, ms in enumerate([6e5, 9e5]):
+            member = ss.model.paths.with_parameter(stack, "layers[2].thickness", d)
+            alone = ss.dynamics(Macrospins.from_stack(member, Ms=ms), duration=2e-10, save_every=1e-11)
+            at = {"layers[2].thickness": i, "materials.Py.Ms": j}
+            for name in ("m", "current", "resistance_area", "switching_time", "critical_current"):
+                close(run[name].isel(at), alone[name])
+            same(run.state.isel(at), alone.state)
+
+
+def test_a_file_key_varied_as_a_stack_path_reaches_the_macrospins(stack):
+    # the easy axis is a key of the file's material, read by Macrospins.from_stack (not one of the facade's own
+    # Macrospins paths): the macrospins are read again from each block's stack
+    path, values = "materials.Py.easy_axis.theta", [0.0, 40.0]
+    run = ss.dynamics(stack, duration=5e-11, vary={path: values})
+    for i, value in enumerate(values):
+        member = ss.model.paths.with_parameter(stack, path, value)
+        close(run.m.isel({path: i}), ss.dynamics(member, duration=5e-11).m)
+    assert np.abs(run.m.isel({path: 0}) - run.m.isel({path: 1})).max() > 1e-6  # and it does change the motion
+    # and the free layer's starting direction, a key of its layer
+    path = "layers[2].magnetization.theta"
+    run = ss.dynamics(stack, duration=5e-11, vary={path: [10.0, 170.0]})
+    for i, value in enumerate([10.0, 170.0]):
+        member = ss.model.paths.with_parameter(stack, path, value)
+        close(run.m.isel({path: i}), ss.dynamics(member, duration=5e-11).m)
+
+
+def test_a_varied_reference_layer_gives_a_reference_per_member(stack):
+    run = ss.dynamics(stack, duration=3e-11, vary={"layers[0].magnetization.theta": [0.0, 180.0]})
+    np.testing.assert_allclose(run.reference.values, [[0, 0, 1], [0, 0, -1]], atol=1e-15)
+    assert run.attrs["reference_direction"] == "per member: see reference"
+
+
+def test_blocks_change_no_number(stack, spins):
+    vary = {"current": np.linspace(-2e11, 2e11, 5), "dynamics.field[2]": [0.0, 0.01, 0.04]}
+    whole = ss.dynamics(spins, duration=1e-10, save_every=1e-11, vary=vary)
+    for chunk in (1, 2, 4, 7):
+        blocks = ss.dynamics(spins, duration=1e-10, save_every=1e-11, vary=vary, chunk=chunk)
+        for name in NUMBERS + ("state",):
+            same(blocks[name], whole[name])
+    # a stack path too (the stack a batch of the block's values)
+    vary = {"layers[2].thickness": [3e-9, 4e-9, 5e-9], "materials.Py.Ms": [6e5, 9e5]}
+    whole = ss.dynamics(stack, vary=vary)
+    for chunk in (1, 4):
+        blocks = ss.dynamics(stack, vary=vary, chunk=chunk)
+        for name in NUMBERS + ("state",):
+            same(blocks[name], whole[name])
+
+
+# ------------------------------------------------------------------ files
+@pytest.mark.parametrize("suffix", [".nc", ".zarr"])
+def test_a_run_streamed_to_a_file_reopens_with_the_schema(spins, tmp_path, suffix):
+    import xarray as xr
+
+    vary = {"current": [-2e11, 1e11], "dynamics.field[2]": [0.0, 0.01, 0.02]}
+    whole = ss.dynamics(spins, duration=1e-10, save_every=1e-11, vary=vary)
+    target = tmp_path / f"traj{suffix}"
+    with ss.dynamics(spins, duration=1e-10, save_every=1e-11, vary=vary, out=target, chunk=2) as lazy:
+        assert lazy.m.encoding.get("source") or suffix == ".zarr"  # read from the file, not held in memory
+    assert file_set(tmp_path) == {target.name}  # the temporary name is gone
+    assert trajectories.is_dynamics_file(target)
+    with xr.open_dataset(target, engine="h5netcdf" if suffix == ".nc" else "zarr") as reread:
+        for name in NUMBERS:
+            same(reread[name], whole[name])
+            assert reread[name].attrs["units"] == whole[name].attrs["units"]
+            assert reread[name].attrs["long_name"] == whole[name].attrs["long_name"]
+        assert reread.state.dims == whole.state.dims
+        assert reread.state.values.tolist() == whole.state.values.tolist()
+        for coordinate in ("time", "layer", "component", "configuration", "dynamics.field[2]"):
+            np.testing.assert_array_equal(reread[coordinate].values, whole[coordinate].values)
+            assert reread[coordinate].attrs["units"] == whole[coordinate].attrs["units"]
+        for key, value in whole.attrs.items():
+            assert reread.attrs[key] == value, key
+
+
+def test_dask_blocks_are_the_same_numbers(spins, tmp_path):
+    import dask
+
+    vary = {"current": [-2e11, 0.0, 1e11], "dynamics.field[2]": [0.0, 0.02]}
+    whole = ss.dynamics(spins, duration=1e-10, save_every=1e-11, vary=vary)
+    lazy = ss.dynamics(spins, duration=1e-10, save_every=1e-11, vary=vary, dask=True, chunk=2)
+    assert lazy.m.chunks is not None  # nothing integrated yet
+    with dask.config.set(scheduler="synchronous"):
+        computed = lazy.compute()
+    for name in NUMBERS + ("state",):
+        same(computed[name], whole[name])
+    with dask.config.set(scheduler="synchronous"):
+        with ss.dynamics(spins, duration=1e-10, save_every=1e-11, vary=vary, dask=True, chunk=2,
+                         out=tmp_path / "traj.nc") as stored:
+            assert stored.m.chunks is not None
+            same(stored.m.compute(), whole.m)
+
+
+def test_streaming_holds_one_block_not_the_run(spins, tmp_path):
+    """24 members x 1001 saved points: m alone is 0.58 MB, and the resistance-area solve of every saved point
+    needs ~0.5 kB per point; streamed in blocks of 2 members the peak is a block's, about 1/12 of the whole."""
+    vary = {"dynamics.field[2]": np.linspace(0.0, 0.05, 24)}
+    size = 1001 * 24 * 3 * 8
+    # the same runs once untraced first: whatever they compile or cache is not counted
+    ss.dynamics(spins, duration=1e-11, save_every=1e-14, vary=vary, out=tmp_path / "w.nc", chunk=2).close()
+    ss.dynamics(spins, duration=1e-11, save_every=1e-14, vary=vary)
+    tracemalloc.start()
+    try:
+        ss.dynamics(spins, duration=1e-11, save_every=1e-14, vary=vary, out=tmp_path / "a.nc", chunk=2).close()
+        _, streamed = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        ss.dynamics(spins, duration=1e-11, save_every=1e-14, vary=vary)
+        _, held = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held > size  # the in-memory run holds it all
+    assert streamed < held / 6, (streamed, held)
+
+
+def test_an_interrupted_run_leaves_nothing_and_keeps_the_old_file(spins, tmp_path, monkeypatch):
+    vary = {"current": [-2e11, 1e11], "dynamics.field[2]": [0.0, 0.01]}
+    target = tmp_path / "traj.nc"
+    ss.dynamics(spins, duration=3e-11, vary=vary, out=target).close()
+    before = target.read_bytes()
+    calls = []
+    real = trajectories.simulate
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trajectories, "simulate", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ss.dynamics(spins, duration=6e-11, vary=vary, out=target, chunk=1)
+    assert len(calls) == 2
+    assert file_set(tmp_path) == {"traj.nc"} and target.read_bytes() == before
+    calls.clear()
+    with pytest.raises(KeyboardInterrupt):
+        ss.dynamics(spins, duration=6e-11, vary=vary, out=tmp_path / "new.zarr", chunk=1)
+    assert len(calls) == 2
+    assert file_set(tmp_path) == {"traj.nc"}
+
+
+@pytest.mark.parametrize("name", ["notes.nc", "store.zarr"])
+def test_a_file_spinstack_did_not_write_is_never_replaced(spins, tmp_path, name, monkeypatch):
+    target = tmp_path / name
+    if name.endswith(".zarr"):
+        target.mkdir()
+        (target / "mine.txt").write_text("keep")
+    else:
+        target.write_text("keep")
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    with pytest.raises(SpinstackError, match="exists and is not a spinstack dynamics file"):
+        ss.dynamics(spins, duration=3e-11, out=target)
+    assert (target / "mine.txt" if name.endswith(".zarr") else target).read_text() == "keep"
+    assert file_set(tmp_path) == {name}
+
+
+def test_a_run_too_large_for_memory_is_refused_with_its_size(spins, monkeypatch):
+    monkeypatch.setattr(trajectories, "_memory_total", lambda: 10 ** 5)
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    # 1002 saved points x 2 members x (m: 3 + J, R: 2) x 8 bytes
+    with pytest.raises(SpinstackError, match=r"the run's trajectories need 80\.2 kB, more than this machine's memory "
+                                             r"\(100 kB\) allows: stream them to a file with out="):
+        ss.dynamics(spins, duration=1e-10, save_every=1e-13, vary={"current": [1e10, 2e10]})
+
+
+# ------------------------------------------------------------------ progress
+def test_progress_reaches_a_callable_from_inside_the_blocks(spins, monkeypatch):
+    seen = []
+    real = trajectories.simulate
+
+    def reporting(*args, progress, **kwargs):  # simulate's own reports (MODEL: fraction of the slowest member)
+        progress(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trajectories, "_takes_progress", lambda: True)
+    monkeypatch.setattr(trajectories, "simulate", reporting)
+    ss.dynamics(spins, duration=2e-11, vary={"current": [1e10, 2e10, 3e10, 4e10]}, chunk=2, progress=seen.append)
+    assert seen == [0.25, 0.5, 0.75, 1.0]
+
+
+def test_progress_true_draws_a_bar_on_stderr(spins, capsys):
+    ss.dynamics(spins, duration=2e-11, progress=True)
+    assert "dynamics" in capsys.readouterr().err
+    ss.dynamics(spins, duration=2e-11, progress=False)
+    ss.dynamics(spins, duration=2e-11)  # not a terminal: silent
+    assert capsys.readouterr().err == ""
+
+
+# ------------------------------------------------------------------ bad input, before any work
+@pytest.mark.parametrize("arguments, message", [
+    ({"duration": 0.0}, "duration: must be a finite number > 0"),
+    ({"duration": -1e-9}, "duration: must be a finite number > 0"),
+    ({"duration": math.inf}, "duration: must be a finite number > 0"),
+    ({"save_every": 0.0}, "save_every: must be a finite number > 0"),
+    ({"rtol": -1.0}, "rtol: must be a finite number > 0"),
+    ({"chunk": 0}, "chunk: must be a whole number >= 1"),
+    ({"vary": {"bogus": [1.0]}}, "bogus: unknown parameter path; dynamics varies current"),
+    ({"vary": {"dynamics.field": [1.0]}}, "dynamics.field: a vector cannot be varied as numbers"),
+    ({"vary": {"dynamics.field[3]": [1.0]}}, r"dynamics.field\[3\]: the applied field has components"),
+    ({"vary": {"dynamics.duration": [1e-9]}}, "dynamics.duration: is one for the whole ensemble"),
+    ({"vary": {"materials.Co.Ms": [1e5]}}, "materials.Co.Ms: no free layer is made of 'Co'"),
+    ({"vary": {"layers[0].alpha": [0.1]}}, r"layers\[0\].alpha: layer 0 is not a free layer"),
+    ({"vary": {"materials.Py.Ms": [8e5, -1.0]}}, "materials.Py.Ms: must be > 0"),
+    ({"vary": {"layers[1].thickness": [1e-9, -1e-9]}}, r"layers\[1\].thickness: must be > 0"),
+    ({"vary": {"current": []}}, "current: no values"),
+    ({"vary": {"current": [[1.0, 2.0]]}}, "current: values must be one-dimensional"),
+    ({"vary": {"current": [np.nan]}}, "current: values must be finite"),
+    ({"initial": np.ones((2, 3))}, "initial: must be"),
+    ({"out": "traj.h5"}, "unknown file format '.h5'"),
+    ({"out": "/no/such/folder/traj.nc"}, "the folder '/no/such/folder' does not exist"),
+])
+def test_bad_input_is_refused_by_name_before_any_work(stack, arguments, message, monkeypatch):
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    with pytest.raises(SpinstackError, match=message):
+        ss.dynamics(stack, **arguments)
+
+
+def test_a_waveform_drive_is_not_varied_as_a_current(stack):
+    pulse = Macrospins.from_stack(stack, current=[(0.0, 0.0), (1e-11, -2e11)])
+    with pytest.raises(StackError, match="current: the drive is a piecewise-linear waveform"):
+        ss.dynamics(pulse, vary={"current": [1e10]})
+    run = ss.dynamics(pulse, duration=3e-11, save_every=1e-11)
+    np.testing.assert_array_equal(run.current.values, [0.0, -2e11, -2e11, -2e11])
+
+
+def test_a_stack_without_durations_or_free_layers_is_refused(spins):
+    bare = dataclasses.replace(spins.stack, dynamics=None)
+    with pytest.raises(SpinstackError, match="duration: not given, and the stack has no"):
+        ss.dynamics(Macrospins.from_stack(bare))
+    fixed = ss.load_stack(FOLDER.parent.parent / "examples" / "co-cu-py.toml")
+    with pytest.raises(StackError, match="free: the stack has no free layer"):
+        ss.dynamics(fixed, duration=1e-10)
+    with pytest.raises(SpinstackError, match="already an ensemble"):
+        ss.dynamics(dataclasses.replace(spins, current=[1e10, 2e10]), duration=1e-10)
+    with pytest.raises(SpinstackError, match="takes a spinstack.Stack"):
+        ss.dynamics("free-valve.toml")
