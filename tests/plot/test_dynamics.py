@@ -57,7 +57,8 @@ def ensemble() -> xr.Dataset:
     """4 currents x 3 fields along z, 1.5 ns saved every 10 ps, from m near +y (~10 s)."""
     return ss.dynamics(spins(clean_valve()), duration=1.5e-9, save_every=1e-11, progress=False,
                        initial=np.array([[0.0, 0.98, 0.2]]),
-                       vary={"current": np.linspace(-6e10, 1.5e10, 4), "dynamics.field[2]": np.array([-0.03, 0.0, 0.03])})
+                       vary={"current": np.linspace(-6e10, 1.5e10, 4),
+                             "dynamics.field[2]": np.array([-0.03, 0.0, 0.03])})
 
 
 # ------------------------------------------------------------------ synthetic datasets of the schema
@@ -292,6 +293,24 @@ def test_state_diagram_colours_every_member_by_its_state():
     np.testing.assert_allclose(critical.get_xdata(), (1.5e10 + 1e11 * np.array([-0.02, 0.0, 0.02])) * 1e-9,
                                rtol=1e-14)
     np.testing.assert_allclose(critical.get_ydata(), [-20.0, 0.0, 20.0], rtol=1e-14)
+
+
+def test_state_diagram_with_the_current_along_y():
+    """x = the field: the map is transposed and the J_c line runs across it horizontally."""
+    run = synthetic(FIVE, count=20)
+    run["critical_current"].values[..., 0, 0] = 1.5e10 + 1e11 * run["dynamics.field[2]"].values
+    figure = plot_state_diagram(run, x="dynamics.field[2]")
+    draw(figure)
+    ax = figure.axes[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("applied field $B_z$ (mT)", "current density $J$ ($10^{9}$ A/m$^2$)")
+    codes = np.asarray(lines_by_gid(figure)["states:2"].get_array()).reshape(5, 3)  # (current, field)
+    expected = run["state"].sel(layer=2).transpose("current", "dynamics.field[2]").values
+    assert [[list(STATE_COLOURS)[c] for c in row] for row in codes] == expected.tolist()
+    critical = lines_by_gid(figure)["critical:2:P"]
+    np.testing.assert_allclose(critical.get_xdata(), [-20.0, 0.0, 20.0], rtol=1e-14)
+    np.testing.assert_allclose(critical.get_ydata(), [13.0, 15.0, 17.0], rtol=1e-14)
+    with pytest.raises(SpinstackError, match=r"x: 'theta' is not a varied parameter"):
+        plot_state_diagram(run, x="theta")
 
 
 def test_state_diagram_of_a_real_ensemble(ensemble):

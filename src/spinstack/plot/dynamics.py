@@ -42,8 +42,8 @@ from . import style
 from .saving import figure_target, save_figure
 from .units import stored_scale
 
-__all__ = ["KINDS", "STATE_COLOURS", "available_kinds", "dynamics_figure", "figure_kinds", "is_dynamics", "plot_final_states",
-           "plot_magnetization", "plot_orbit", "plot_resistance", "plot_state_diagram", "varied_dims",
+__all__ = ["KINDS", "STATE_COLOURS", "available_kinds", "dynamics_figure", "figure_kinds", "is_dynamics",
+           "plot_final_states", "plot_magnetization", "plot_orbit", "plot_resistance", "plot_state_diagram", "varied_dims",
            "write_dynamics_figure"]
 
 #: the figure kinds of a dynamics dataset, in the order ``spinstack plot`` writes them
@@ -129,7 +129,7 @@ def _selected(dataset: Any, select: Mapping[str, Any] | None) -> tuple[Any, list
 
 
 def _value_text(coordinate: Any, name: str) -> str:
-    """A selected member's parameter as title text: ``"$J$ = $-4.00\times10^{10}$ A/m$^2$"``,
+    """A selected member's parameter as title text: ``"current density $J$ = $-4.00\\times10^{10}$ A/m$^2$"``,
     ``"applied field $B_z$ = 20 mT"``."""
     value = float(coordinate.values)
     units, text = _described(coordinate, name)
@@ -193,10 +193,10 @@ def _time_axis(time: np.ndarray) -> tuple[np.ndarray, float, str]:
     return time * factor, factor, unit
 
 
-def _current_scale(values: Any) -> tuple[float, str, str]:
-    """(factor, unit text, axis label) of current densities stored in A/m^2: a power 10^(3k) A/m^2."""
+def _current_scale(values: Any) -> tuple[float, str]:
+    """(factor, axis label) of current densities stored in A/m^2: a power 10^(3k) A/m^2."""
     scale = stored_scale("A m-2", np.asarray(values, dtype=float))
-    return scale.factor, scale.unit, scale.label("current density $J$")
+    return scale.factor, scale.label("current density $J$")
 
 
 def parameter_axis(coordinate: Any, name: str) -> tuple[float, str]:
@@ -279,7 +279,7 @@ def plot_magnetization(dataset: Any, fig: Any = None, ax: Any = None, *, select:
     time, to_shown, time_unit = _time_axis(run["time"].values)
     current = _drive(run)
     constant = bool(np.all(current == current[0]))
-    factor, _, current_label = _current_scale(current)
+    factor, current_label = _current_scale(current)
     for panel, index in zip(axes, layers):
         m = run["m"].sel(layer=index).transpose("time", "component")
         handles = []
@@ -303,8 +303,8 @@ def plot_magnetization(dataset: Any, fig: Any = None, ax: Any = None, *, select:
                                  gid=f"current:{index}")
             low, high = float(np.min(current * factor)), float(np.max(current * factor))
             span = high - low
-            # the drive's range fills the same height as m's -1..1, with room for the legend on top
-            twin.set_ylim(low - 0.06 * span, high + 0.45 * span)
+            # the drive's range spans the height of m's -1..1 (limits -1.12, 1.45: 0.06 and 0.225 of the range 2)
+            twin.set_ylim(low - 0.06 * span, high + 0.225 * span)
             twin.set_ylabel(current_label, color=DRIVE_COLOUR)
             twin.tick_params(axis="y", colors=DRIVE_COLOUR)
             handles.append(drive)
@@ -340,6 +340,7 @@ def plot_orbit(dataset: Any, fig: Any = None, ax: Any = None, *, select: Mapping
     matplotlib.figure.Figure
     """
     from matplotlib.colors import Normalize
+    from matplotlib.lines import Line2D
     from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
     run, notes = _member(dataset, select, "orbit")
@@ -365,13 +366,10 @@ def plot_orbit(dataset: Any, fig: Any = None, ax: Any = None, *, select: Mapping
                    panel.scatter(*m[-1], s=46, marker="s", color=style.VERMILLION, edgecolor=style.INK,
                                  depthshade=False, zorder=5, label="end", gid=f"end:{index}")]
         if reference is not None:
-            arrow = panel.quiver(0, 0, 0, *(1.3 * reference), color=style.INK, lw=1.6, arrow_length_ratio=0.1,
-                                 gid=f"reference:{index}", zorder=2)
-            from matplotlib.lines import Line2D
-
-            handles.append(Line2D([], [], color=style.INK, lw=1.8, marker=">", markersize=5,
+            panel.quiver(0, 0, 0, *(1.3 * reference), color=style.INK, lw=1.6, arrow_length_ratio=0.1,
+                         gid=f"reference:{index}", zorder=2)
+            handles.append(Line2D([], [], color=style.INK, lw=1.8, marker=">", markersize=5,  # (a quiver has no key)
                                   label=r"reference $\mathbf{m}_{\rm ref}$"))
-            arrow.set_label(r"reference $\mathbf{m}_{\rm ref}$")
         for setter, name in ((panel.set_xlabel, "x"), (panel.set_ylabel, "y"), (panel.set_zlabel, "z")):
             setter(f"$m_{name}$", labelpad=-2)
         for setter in (panel.set_xlim, panel.set_ylim, panel.set_zlim):
@@ -424,7 +422,7 @@ def plot_resistance(dataset: Any, fig: Any = None, ax: Any = None, *, select: Ma
     left.grid(True, color="#eeeeee", lw=0.5, zorder=0)
     start = seconds[-1] - last * (seconds[-1] - seconds[0])
     left.axvspan(start * to_shown, time[-1], color=style.SKY, alpha=0.18, lw=0, gid="window",
-                 label=f"spectrum window (last {_fraction(last)})")
+                 label=f"spectrum window ({_fraction(last)})")
     left.legend(fontsize=style.FONT_SMALL, loc="best", framealpha=0.92)
     right.set_xlabel("frequency $f$ (GHz)")
     right.set_ylabel(rf"PSD of $RA$ ({scale.base or scale.unit})$^2$/Hz")
@@ -462,7 +460,8 @@ def plot_resistance(dataset: Any, fig: Any = None, ax: Any = None, *, select: Ma
 
 
 def _fraction(last: float) -> str:
-    return {0.5: "half", 0.25: "quarter", 1.0: "run"}.get(last, f"{last:g} of the run")
+    """``"last half"``, ``"whole run"``, ``"last 0.3 of the run"``."""
+    return {0.5: "last half", 0.25: "last quarter", 1.0: "whole run"}.get(last, f"last {last:g} of the run")
 
 
 def _empty(ax: Any, text: str) -> None:
@@ -517,7 +516,6 @@ def plot_state_diagram(dataset: Any, fig: Any = None, ax: Any = None, *, layer: 
     matplotlib.figure.Figure
     """
     from matplotlib.colors import BoundaryNorm, ListedColormap
-    from matplotlib.lines import Line2D
 
     varied = varied_dims(dataset)
     if len(varied) != 2:
@@ -544,14 +542,16 @@ def plot_state_diagram(dataset: Any, fig: Any = None, ax: Any = None, *, layer: 
         panel.pcolormesh(xs, ys, codes, cmap=cmap, norm=norm, shading="nearest", edgecolors="white", lw=0.3,
                          rasterized=True, gid=f"states:{index}")
         lines = []
-        if x == "current":
-            for state, values in _critical(dataset, index, y).items():
-                shown = values * x_factor
-                inside = np.isfinite(shown) & (shown >= xs.min()) & (shown <= xs.max())
+        if "current" in (x, y):  # J_c over the other parameter, a line across the map
+            other, factor, span = (y, x_factor, xs) if x == "current" else (x, y_factor, ys)
+            for state, values in _critical(dataset, index, other).items():
+                shown = values * factor
+                inside = np.isfinite(shown) & (shown >= span.min()) & (shown <= span.max())
                 label = f"$J_c$ of {state} (linear stability)"
                 if not np.any(inside):
                     label += ": outside the range" if np.any(np.isfinite(shown)) else ": none"
-                (line,) = panel.plot(shown, ys, gid=f"critical:{index}:{state}", label=label, **CRITICAL_STYLE[state])
+                points = (shown, ys) if x == "current" else (xs, shown)
+                (line,) = panel.plot(*points, gid=f"critical:{index}:{state}", label=label, **CRITICAL_STYLE[state])
                 lines.append(line)
         panel.set_xlim(xs.min() - 0.5 * _spacing(xs), xs.max() + 0.5 * _spacing(xs))
         panel.set_ylim(ys.min() - 0.5 * _spacing(ys), ys.max() + 0.5 * _spacing(ys))
@@ -573,6 +573,15 @@ def plot_final_states(dataset: Any, fig: Any = None, ax: Any = None, *, layer: i
     """A one-parameter ensemble: the end value of m . m_ref (top) and the precession frequency (bottom, GHz)
     against the parameter, each member coloured by its state; for a current, the critical currents of P and AP
     as vertical lines.  Without a stored reference the top panel draws m's end components instead.
+
+    Parameters
+    ----------
+    dataset
+        A dynamics dataset varied along exactly one parameter.
+    fig, ax
+        As :func:`plot_magnetization`.
+    layer
+        Only this free layer (its stack index); default all (a column each).
 
     Returns
     -------
