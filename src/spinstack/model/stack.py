@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,9 @@ from .layers import End, Insulator, Layer, Lead, Open, Reservoir
 from .materials import Ferromagnet, Material
 
 UNIT_SYSTEMS = ("reduced", "SI")
+
+# the layer attributes the dynamics checks read, by C-level map (a stack may have 1e5 layers)
+_FREE, _DEMAG, _MATERIAL = attrgetter("free"), attrgetter("demag"), attrgetter("material")
 
 # |m1 x m2| below this counts as collinear for F/F contacts (input round-off only)
 COLLINEAR_TOLERANCE = 1e-9
@@ -151,10 +155,9 @@ class Stack:
                 raise StackError(asked, 'dynamics needs an SI stack (units = "SI"): Ms, gamma and times have no '
                                         "reduced form")
             return
-        for index, layer in enumerate(layers):
-            if not layer.free:
-                continue
-            material = layer.material
+        free = list(map(_FREE, layers))
+        for index in (i for i, flag in enumerate(free) if flag) if any(free) else ():
+            material = layers[index].material
             for key, meaning in (("Ms", 'saturation magnetization, e.g. "800 kA/m"'), ("alpha", "Gilbert damping")):
                 if getattr(material, key) is None:
                     raise StackError(f"materials.{material.name}.{key}",
@@ -180,12 +183,11 @@ class Stack:
         demag, a material's macrospin constants."""
         if self.dynamics is not None:
             return "dynamics"
-        for index, layer in enumerate(layers):
-            if layer.free:
-                return f"layers[{index}].free"
-            if layer.demag is not None:
-                return f"layers[{index}].demag"
-        users = [layer.material for layer in layers]
+        first = next((index for index, (free, demag) in enumerate(zip(map(_FREE, layers), map(_DEMAG, layers)))
+                      if free or demag is not None), None)
+        if first is not None:
+            return f"layers[{first}].{'free' if layers[first].free else 'demag'}"
+        users = list(dict.fromkeys(map(_MATERIAL, layers)))  # each material once, in order of first use
         users += [end.material for end in (self.left, self.right) if isinstance(end, Lead)]
         for material in users:
             if isinstance(material, Ferromagnet) and material.dynamics_constants:
