@@ -1132,7 +1132,8 @@ def open_dynamics(path: str | os.PathLike, chunks: Any = None) -> Any:
 # ------------------------------------------------------------------ the command line's values and summary
 #: the kind (:data:`spinstack.units.KINDS`) of the values of the dynamics' own paths, by target
 _KINDS = {"field": "magnetic_field", "Ms": "magnetization", "alpha": "dimensionless", "gamma": "gyromagnetic_ratio",
-          "K_u": "energy_density", "temperature": "temperature", "area": "area"}
+          "K_u": "energy_density", "temperature": "temperature", "area": "area", "duration": "time",
+          "save_every": "time", "seed": "dimensionless"}
 
 
 def _own_kind(path: str) -> str | None:
@@ -1143,9 +1144,9 @@ def _own_kind(path: str) -> str | None:
     constant = _LAYER_CONSTANT.match(path) or _MATERIAL_CONSTANT.match(path)
     if constant:
         return _KINDS[constant.group(2)]
-    if path.startswith("dynamics.") and path != "dynamics.field":
-        return _KINDS.get(path.partition(".")[2], "dimensionless")
-    return None
+    if path.startswith("dynamics.") and path.partition(".")[2] in _KINDS:
+        return _KINDS[path.partition(".")[2]]
+    return None  # a stack path (dynamics.coupling[k].J among them): the sweep's parser and the path grammar
 
 
 def parse_range(text: str, stack: Stack) -> tuple[str, np.ndarray]:

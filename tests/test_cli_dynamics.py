@@ -1,0 +1,206 @@
+"""``spinstack dynamics FILE [--json] [--out traj.nc] [--vary PATH=START:STOP:NUM ...] [--duration ...]``.
+
+The command prints what spinstack.dynamics computes (summary or STACK_FORMAT's JSON), writes its file only
+when complete, and refuses bad input with one stderr line naming the file, the key and the reason, exit
+status 2, nothing written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import spinstack as ss
+from spinstack import trajectories
+from spinstack._sweep import interrupt
+from spinstack.cli import main
+from spinstack.io import dynamics_to_dict
+from tests.data import FOLDER
+
+VALVE = FOLDER / "free-valve.toml"
+PY = 2
+LAYER_KEYS = {"layer", "m_final", "state", "frequency", "switching_time", "critical_current"}
+
+
+@pytest.fixture
+def valve(tmp_path):
+    """The free valve copied into an empty folder (so that "nothing written" can be checked by listing it)."""
+    target = tmp_path / "valve.toml"
+    target.write_text(VALVE.read_text(encoding="utf-8"), encoding="utf-8")
+    return target
+
+
+def invoke(*arguments: str):
+    return CliRunner().invoke(main, ["dynamics", *map(str, arguments)])
+
+
+def assert_refused(result, file, *parts: str) -> None:
+    """Nothing on stdout, one stderr line naming the file and each part, exit status 2."""
+    assert result.exit_code == 2, (result.output, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("spinstack: error: "), result.stderr
+    assert str(file) in lines[0]
+    for part in parts:
+        assert part in lines[0], (part, lines[0])
+
+
+# ------------------------------------------------------------------ output
+def test_the_summary_names_every_free_layers_state_and_thresholds(valve):
+    result = invoke(valve)
+    assert result.exit_code == 0, result.stderr
+    run = ss.dynamics(ss.load_stack(valve))
+    critical = run.critical_current.sel(layer=PY).values
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{valve}: macrospin dynamics of 1 free layer over 2e-10 s (21 saved points)"
+    assert lines[1] == "  current: -2e+11 A/m^2"
+    assert lines[2].startswith(f"  layer {PY}: {run.state.values[0]}, frequency ")
+    assert f"P {ss.units.format_number(critical[0], 4)} A/m^2, AP {ss.units.format_number(critical[1], 4)} A/m^2" \
+        in lines[3]
+    assert "final m = [" in lines[3] and result.stderr == ""
+
+
+def test_json_is_exactly_the_contract(valve):
+    result = invoke(valve, "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"layers", "duration", "current"}
+    (layer,) = data["layers"]
+    assert set(layer) == LAYER_KEYS
+    assert layer["layer"] == PY and type(layer["layer"]) is int
+    assert len(layer["m_final"]) == 3 and all(type(v) is float for v in layer["m_final"])
+    assert abs(np.linalg.norm(layer["m_final"]) - 1) < 1e-12
+    assert layer["state"] in ("P", "AP", "precession", "static", "undetermined")
+    assert layer["frequency"] is None or type(layer["frequency"]) is float
+    assert layer["switching_time"] is None or type(layer["switching_time"]) is float
+    assert set(layer["critical_current"]) == {"P", "AP"}
+    assert all(type(v) is float for v in layer["critical_current"].values())
+    assert data["duration"] == ss.load_stack(valve).dynamics.duration and data["current"] == -2e11
+    # the numbers of the Python API
+    run = ss.dynamics(ss.load_stack(valve))
+    assert data == json.loads(json.dumps(dynamics_to_dict(run)))
+    np.testing.assert_array_equal(layer["m_final"], run.m.isel(time=-1).sel(layer=PY).values)
+    assert layer["critical_current"]["P"] == ss.critical_currents(ss.load_stack(valve))[PY]["P"]
+
+
+def test_json_of_an_ensemble_says_how_its_members_are_laid_out(valve):
+    result = invoke(valve, "--json", "--vary", "current=-3e11 A/m^2:3e11 A/m^2:3", "--vary",
+                    "dynamics.field[2]=0 mT:20 mT:2", "--duration", "0.1 ns")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"layers", "duration", "current", "vary", "members", "layout"}
+    assert data["vary"] == [{"path": "current", "units": "A m-2", "values": [-3e11, 0.0, 3e11]},
+                            {"path": "dynamics.field[2]", "units": "T", "values": [0.0, 0.02]}]
+    assert data["members"] == 6 and "nested list" in data["layout"]
+    (layer,) = data["layers"]
+    assert set(layer) == LAYER_KEYS
+    assert np.shape(layer["m_final"]) == (3, 2, 3) and np.shape(layer["state"]) == (3, 2)
+    assert np.shape(layer["frequency"]) == (3, 2) and np.shape(layer["critical_current"]["AP"]) == (3, 2)
+    assert data["current"] == [[-3e11, -3e11], [0.0, 0.0], [3e11, 3e11]]
+    stack = ss.load_stack(valve)
+    run = ss.dynamics(stack, duration=1e-10, vary={"current": np.linspace(-3e11, 3e11, 3),
+                                                   "dynamics.field[2]": np.linspace(0, 0.02, 2)})
+    np.testing.assert_array_equal(layer["m_final"], run.m.isel(time=-1, layer=0).values)
+    assert layer["state"] == run.state.isel(layer=0).values.tolist()
+
+
+def test_out_writes_a_netcdf_file_xarray_reopens_with_the_schema(valve, tmp_path):
+    import xarray as xr
+
+    target = tmp_path / "traj.nc"
+    result = invoke(valve, "--out", target, "--vary", "materials.Py.alpha=0.01:0.05:3", "--chunk", "2")
+    assert result.exit_code == 0, result.stderr
+    assert f"  trajectories: {target}" in result.stdout and "layer 2: " in result.stdout
+    assert sorted(os.listdir(tmp_path)) == ["traj.nc", "valve.toml"]
+    whole = ss.dynamics(ss.load_stack(valve), vary={"materials.Py.alpha": np.linspace(0.01, 0.05, 3)})
+    with xr.open_dataset(target, engine="h5netcdf") as reread:
+        assert reread.attrs["spinstack_kind"] == "dynamics" and reread.attrs["source"] == str(valve)
+        assert reread.m.dims == ("time", "materials.Py.alpha", "layer", "component")
+        assert reread.critical_current.dims == ("materials.Py.alpha", "layer", "configuration")
+        for name in ("m", "current", "resistance_area", "frequency", "switching_time", "critical_current"):
+            np.testing.assert_array_equal(reread[name].values, whole[name].values)
+            assert reread[name].attrs["units"] == whole[name].attrs["units"]
+        assert reread.state.values.tolist() == whole.state.values.tolist()
+
+
+def test_duration_and_save_every_replace_the_files(valve):
+    result = invoke(valve, "--json", "--duration", "50 ps", "--save-every", "25 ps")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["duration"] == 5e-11
+
+
+# ------------------------------------------------------------------ bad input: one line, exit 2, nothing written
+@pytest.mark.parametrize("arguments, parts", [
+    (["--duration", "0 ns"], ["--duration: must be > 0"]),
+    (["--duration", "-1 ns"], ["--duration: must be > 0"]),
+    (["--duration", "30"], ["--duration: a bare number has no unit"]),
+    (["--duration", "3 m"], ["--duration: expected a time"]),
+    (["--save-every", "0 s"], ["--save-every: must be > 0"]),
+    (["--vary", "bogus=1:2:3"], ["--vary bogus: unknown parameter path; dynamics varies current"]),
+    (["--vary", "current=1:2:3"], ["--vary 'current=1:2:3': a bare number has no unit"]),
+    (["--vary", "dynamics.field[2]=0:5:3"], ["dynamics.field[2]=0:5:3", "a bare number has no unit"]),
+    (["--vary", "dynamics.field[2]=0 mT:5 mT:0"], ["NUM must be at least 1"]),
+    (["--vary", "dynamics.field[2]=0 mT:5 mT"], ["expected START:STOP:NUM"]),
+    (["--vary", "materials.Co.Ms=1 kA/m:2 kA/m:2"], ["--vary materials.Co.Ms: no free layer is made of 'Co'"]),
+    (["--vary", "materials.Py.Ms=-1 kA/m:2 kA/m:2"], ["--vary materials.Py.Ms: must be > 0"]),
+    (["--vary", "dynamics.duration=1 ns:2 ns:2"], ["dynamics.duration: is one for the whole ensemble"]),
+    (["--vary", "current=1 A/m^2:2 A/m^2:2", "--vary", "current=1 A/m^2:2 A/m^2:2"], ["given twice"]),
+    (["--out", "traj.h5"], ["unknown file format '.h5'"]),
+])
+def test_bad_options_are_one_line_and_write_nothing(valve, tmp_path, arguments, parts, monkeypatch):
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    result = invoke(valve, *arguments)
+    assert_refused(result, valve, *parts)
+    assert os.listdir(tmp_path) == ["valve.toml"]
+
+
+@pytest.mark.parametrize("edit, parts", [
+    (("units = \"SI\"\n", ""), ["dynamics needs an SI stack"]),  # a reduced-units file asking for dynamics
+    (("Ms = \"800 kA/m\"\n", ""), ["Ms"]),  # a free layer without Ms
+    (("duration = \"0.2 ns\"\n", "duration = \"-1 ns\"\n"), ["dynamics.duration"]),
+    (("duration = \"0.2 ns\"\n", ""), ["duration: not given, and the stack has no [dynamics] duration"]),
+])
+def test_bad_files_are_one_line_naming_the_key(valve, tmp_path, edit, parts):
+    text = valve.read_text(encoding="utf-8")
+    assert edit[0] in text
+    valve.write_text(text.replace(edit[0], edit[1]), encoding="utf-8")
+    result = invoke(valve, "--out", tmp_path / "traj.nc")
+    assert_refused(result, valve, *parts)
+    assert os.listdir(tmp_path) == ["valve.toml"]
+
+
+def test_a_file_that_is_not_a_dynamics_run_is_never_replaced(valve, tmp_path):
+    notes = tmp_path / "notes.nc"
+    notes.write_text("mine")
+    assert_refused(invoke(valve, "--out", notes), valve, "exists and is not a spinstack dynamics file")
+    assert notes.read_text() == "mine"
+    # its own earlier run is replaced
+    target = tmp_path / "traj.nc"
+    assert invoke(valve, "--out", target).exit_code == 0
+    assert invoke(valve, "--out", target, "--duration", "50 ps").exit_code == 0
+    with ss.trajectories.open_dynamics(target) as reread:
+        assert reread.attrs["duration"] == 5e-11
+
+
+def test_a_signal_stops_the_run_between_blocks_and_writes_nothing(valve, tmp_path, monkeypatch):
+    real = trajectories.simulate
+    calls = []
+
+    def signalled(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            interrupt.active()._note(signal.SIGINT, None)  # Ctrl-C while the first block runs
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trajectories, "simulate", signalled)
+    target = tmp_path / "traj.nc"
+    result = invoke(valve, "--out", target, "--vary", "materials.Py.alpha=0.01:0.05:3", "--chunk", "1")
+    assert result.exit_code == 128 + signal.SIGINT
+    assert result.stdout == "" and len(calls) == 1
+    assert result.stderr.strip() == f"spinstack: error: {valve}: dynamics stopped by SIGINT; {target} was not written"
+    assert os.listdir(tmp_path) == ["valve.toml"]
