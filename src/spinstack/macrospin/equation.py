@@ -14,9 +14,9 @@ import numpy as np
 from ..errors import SpinstackError
 from ..prepared import finalize
 from .fields import effective_field
-from .spec import Macrospins
+from .spec import MU0, Macrospins
 
-__all__ = ["DEFAULT_MAX_STEPS", "RightHandSide"]
+__all__ = ["DEFAULT_MAX_STEPS", "RightHandSide", "fastest_rate"]
 
 #: a run estimated to need more steps per member than this is refused before it starts
 DEFAULT_MAX_STEPS = 10_000_000
@@ -147,3 +147,25 @@ def _initial(initial: np.ndarray, count: int) -> np.ndarray:
     if m.ndim < 2 or m.shape[-2:] != (count, 3) or not np.isfinite(m).all() or np.any(np.linalg.norm(m, axis=-1) == 0):
         raise SpinstackError(f"initial must be finite non-zero vectors of shape (..., {count}, 3), got shape {m.shape}")
     return m / np.linalg.norm(m, axis=-1, keepdims=True)
+
+
+def fastest_rate(macrospins: Macrospins) -> float:
+    """An upper estimate of |dm/dt| over the run, rad/s, the largest over members and layers: gamma |B| + |tau| with
+    |B| bounded over the sphere (|B_app| + 2|K_u| / Ms + mu0 Ms max N + sum |J_ex| / (Ms d)) and the torque's
+    rate |tau| at the start, at the largest |J| of the drive (or the stack's own field drive).  It sets the
+    step counts (:func:`.integrate.estimated_steps`) and the thermal integrator's default step."""
+    spins = macrospins
+    bound = (np.linalg.norm(spins.field, axis=-1)[..., None] + 2 * np.abs(spins.K_u) / spins.Ms
+             + MU0 * spins.Ms * spins.demag.max(axis=-1))
+    for coupling in spins.couplings:
+        bound = bound + np.abs(np.asarray(coupling.J_ex))[..., None] / (spins.Ms * spins.thickness)
+    rate = float(np.max(spins.gamma * bound))
+    right = RightHandSide(spins)
+    drive = spins.current if spins.waveform is None else spins.waveform[1]
+    if np.any(drive):
+        largest = float(np.max(np.abs(drive)))
+        torque = right.torque_at(spins.initial, largest)
+        rate += float(np.max(np.linalg.norm(right._torque_scale * torque, axis=-1)))
+    elif right._field_alone:
+        rate += float(np.max(np.linalg.norm(right._torque_scale * right.torque_at(spins.initial, 0.0), axis=-1)))
+    return rate

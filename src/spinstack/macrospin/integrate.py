@@ -40,7 +40,7 @@ import numpy as np
 from ..errors import SpinstackError
 from ..model import Stack
 from ..prepared import finalize
-from .equation import DEFAULT_MAX_STEPS, RightHandSide, _initial, _resistance_area, _stops
+from .equation import DEFAULT_MAX_STEPS, RightHandSide, _initial, _resistance_area, _stops, fastest_rate
 from .spec import Macrospins
 
 __all__ = ["RightHandSide", "simulate", "estimated_steps", "DEFAULT_RTOL", "DEFAULT_ATOL", "DEFAULT_MAX_STEPS"]
@@ -77,22 +77,7 @@ def estimated_steps(macrospins: Macrospins, duration: float, rtol: float) -> flo
     for the torque; a fifth-order step of angle h omega errs by ~ (h omega)^5, so one period needs about
     2 pi / rtol^(1/5) steps.
     """
-    from .spec import MU0
-
-    spins = macrospins
-    bound = (np.linalg.norm(spins.field, axis=-1)[..., None] + 2 * np.abs(spins.K_u) / spins.Ms
-             + MU0 * spins.Ms * spins.demag.max(axis=-1))
-    for coupling in spins.couplings:
-        bound = bound + np.abs(np.asarray(coupling.J_ex))[..., None] / (spins.Ms * spins.thickness)
-    rate = float(np.max(spins.gamma * bound))
-    right = RightHandSide(spins)
-    drive = spins.current if spins.waveform is None else spins.waveform[1]
-    if np.any(drive):
-        largest = float(np.max(np.abs(drive)))
-        torque = right.torque_at(spins.initial, largest)
-        rate += float(np.max(np.linalg.norm(right._torque_scale * torque, axis=-1)))
-    elif right._field_alone:
-        rate += float(np.max(np.linalg.norm(right._torque_scale * right.torque_at(spins.initial, 0.0), axis=-1)))
+    rate = fastest_rate(macrospins)
     return duration * rate / (2 * math.pi) * (2 * math.pi / rtol ** 0.2)
 
 

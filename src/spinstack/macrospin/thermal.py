@@ -52,8 +52,8 @@ from ..errors import SpinstackError
 from ..model import Stack
 from ..solver.compiled import AVAILABLE, njit
 from .fields import effective_field
-from .equation import DEFAULT_MAX_STEPS, RightHandSide, _cross, _initial, _resistance_area, _stops
-from .spec import MU0, Macrospins
+from .equation import DEFAULT_MAX_STEPS, RightHandSide, _cross, _initial, _resistance_area, _stops, fastest_rate
+from .spec import Macrospins
 
 __all__ = ["BOLTZMANN", "DEFAULT_ANGLE_PER_STEP", "DEFAULT_NOISE_ANGLE_PER_STEP", "default_step", "noise_variance",
            "simulate_thermal"]
@@ -87,22 +87,12 @@ def default_step(macrospins: Macrospins) -> float:
     """The default fixed step, s, over all members and layers: the fastest precession turns m by
     :data:`DEFAULT_ANGLE_PER_STEP` per step, the thermal field by :data:`DEFAULT_NOISE_ANGLE_PER_STEP` (rms) at most.
 
-    The precession rate: gamma |B| bounded over the sphere (|B_app| + 2 |K_u| / Ms + mu0 Ms max N + sum
-    |J_ex| / (Ms d)), plus the torque's rate |tau| at the largest |J| of the drive and the start.  The noise
-    turns m by sqrt(gamma^2 sigma^2 h) rms in a step h (sigma^2 = :func:`noise_variance`).
+    The precession rate: :func:`~spinstack.macrospin.equation.fastest_rate` (gamma |B| bounded over the sphere,
+    plus the torque's rate at the largest |J| of the drive).  The noise turns m by sqrt(gamma^2 sigma^2 h) rms
+    in a step h (sigma^2 = :func:`noise_variance`).
     """
     spins = macrospins
-    bound = (np.linalg.norm(spins.field, axis=-1)[..., None] + 2 * np.abs(spins.K_u) / spins.Ms
-             + MU0 * spins.Ms * spins.demag.max(axis=-1))
-    for coupling in spins.couplings:
-        bound = bound + np.abs(np.asarray(coupling.J_ex))[..., None] / (spins.Ms * spins.thickness)
-    rate = float(np.max(spins.gamma * bound))
-    right = RightHandSide(spins)
-    drive = spins.current if spins.waveform is None else spins.waveform[1]
-    if np.any(drive) or right._field_alone:
-        current = float(np.max(np.abs(drive))) if np.any(drive) else 0.0
-        tau = spins.gamma[..., None] * right.torque_at(spins.initial, current) / (spins.Ms * spins.thickness)[..., None]
-        rate += float(np.max(np.linalg.norm(tau, axis=-1)))
+    rate = fastest_rate(spins)
     diffusion = float(np.max(spins.gamma ** 2 * noise_variance(spins)))  # rad^2/s: the noise's turn^2 per time
     steps = [DEFAULT_ANGLE_PER_STEP / rate] if rate > 0 else []
     if diffusion > 0:
