@@ -141,6 +141,7 @@ def test_duration_and_save_every_replace_the_files(valve):
     (["--duration", "30"], ["--duration: a bare number has no unit"]),
     (["--duration", "3 m"], ["--duration: expected a time"]),
     (["--save-every", "0 s"], ["--save-every: must be > 0"]),
+    (["--duration", "1 ms", "--out", "traj.nc"], ["duration: 0.001 s needs about", "integration steps per member"]),
     (["--vary", "bogus=1:2:3"], ["--vary bogus: unknown parameter path; dynamics varies current"]),
     (["--vary", "current=1:2:3"], ["--vary 'current=1:2:3': a bare number has no unit"]),
     (["--vary", "dynamics.field[2]=0:5:3"], ["dynamics.field[2]=0:5:3", "a bare number has no unit"]),
@@ -154,6 +155,7 @@ def test_duration_and_save_every_replace_the_files(valve):
 ])
 def test_bad_options_are_one_line_and_write_nothing(valve, tmp_path, arguments, parts, monkeypatch):
     monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    monkeypatch.chdir(tmp_path)  # a relative --out lands here
     result = invoke(valve, *arguments)
     assert_refused(result, valve, *parts)
     assert os.listdir(tmp_path) == ["valve.toml"]

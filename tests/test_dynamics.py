@@ -369,6 +369,7 @@ def test_progress_true_draws_a_bar_on_stderr(spins, capsys):
     ({"vary": {"current": [np.nan]}}, "current: values must be finite"),
     ({"initial": np.ones((2, 3))}, "initial: must be"),
     ({"out": "traj.h5"}, "unknown file format '.h5'"),
+    ({"duration": 1e-3}, r"duration: 0.001 s needs about \d\.\d+e\+\d+ integration steps per member"),
     ({"out": "/no/such/folder/traj.nc"}, "the folder '/no/such/folder' does not exist"),
 ])
 def test_bad_input_is_refused_by_name_before_any_work(stack, arguments, message, monkeypatch):

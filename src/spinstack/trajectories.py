@@ -501,6 +501,7 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
             raise StackError(names[error.path], error.reason) from None
         raise
     reference = _reference(full, start, shape)
+    _check_steps(full, duration, rtol)
     times = int(math.floor(duration / save_every * (1 + 1e-12))) + 2  # saved points (at most)
     per_member = times * (3 * count + 2) * 8  # bytes of m, J and R over time
     kind = _file_format(out) if out is not None else None
@@ -519,6 +520,20 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
     if dask and out is None:
         return _lazy(job, plan, skeleton)
     return _run(job, plan, skeleton, out, kind, progress, dask)
+
+
+def _check_steps(spins: Any, duration: float, rtol: float) -> None:
+    """Refuse, before any work, a run whose step count per member would be absurd (simulate refuses it too, but
+    only when its first block starts)."""
+    from .macrospin.integrate import DEFAULT_MAX_STEPS, estimated_steps
+
+    if np.any(np.asarray(getattr(spins, "temperature", 0.0)) > 0):  # the thermal integrator's own fixed steps
+        return
+    estimate = estimated_steps(spins, duration, rtol)
+    if estimate > DEFAULT_MAX_STEPS:
+        raise SpinstackError(f"duration: {duration:g} s needs about {estimate:.3g} integration steps per member at "
+                             f"rtol {rtol:g} (the fastest precession over the run), more than {DEFAULT_MAX_STEPS:.3g}: "
+                             "shorten the run or loosen rtol")
 
 
 def _initial(initial: Any, spins: Any, shape: tuple[int, ...]) -> np.ndarray | None:
