@@ -207,6 +207,22 @@ def test_the_seed_reproduces_and_members_do_not_depend_on_the_ensemble(valve, ba
     assert np.max(np.abs(first[-1, 0] - first[-1, 1])) > 1e-3
 
 
+def test_a_block_keyed_by_its_members_is_the_whole_runs_block(valve):
+    """A 2 x 3 ensemble run whole, and its block [1, 1:3] run alone with members= its flat indices (4, 5): the same
+    trajectories to the last bit (the compiled kernel integrates members independently)."""
+    temperature = np.array([[100.0, 200.0, 300.0], [150.0, 250.0, 350.0]])
+    common = dict(free=PY, Ms=MS, alpha=0.1, K_u=K_U, easy_axis=(0, 0, 1), current=0.0, area=area_for(5.0), seed=8)
+    whole = simulate_thermal(valve, Macrospins(valve, **common, temperature=temperature), 2e-11, 1e-11, dt=1e-13)
+    block = simulate_thermal(valve, Macrospins(valve, **common, temperature=temperature[1, 1:]), 2e-11, 1e-11,
+                             dt=1e-13, members=np.arange(6).reshape(2, 3)[1, 1:])
+    np.testing.assert_array_equal(block.m.values, whole.m.values[:, 1, 1:])
+    unkeyed = simulate_thermal(valve, Macrospins(valve, **common, temperature=temperature[1, 1:]), 2e-11, 1e-11, dt=1e-13)
+    assert np.max(np.abs(unkeyed.m.values - block.m.values)) > 1e-3  # keys 0, 1 draw other noise than 4, 5
+    with pytest.raises(SpinstackError, match="members must all differ"):
+        simulate_thermal(valve, Macrospins(valve, **common, temperature=temperature[1, 1:]), 2e-11, 1e-11, dt=1e-13,
+                         members=[3, 3])
+
+
 def test_a_zero_temperature_member_follows_the_deterministic_path(valve):
     """An ensemble over temperature [0, 300 K] with a current (the exact torque at every stage): the T = 0 member is
     the run at T = 0 alone (1e-12: batch vs single solves round differently), the other leaves it."""
@@ -300,6 +316,9 @@ def test_bad_thermal_parameters_are_refused_by_name(valve, keywords, message):
     (dict(duration=1.0), r"steps per member \(or saved points\), more than max_steps = 1e\+07"),
     (dict(duration=1e-9, dt=1e-15, max_steps=1e5), r"1e\+06 steps per member"),
     (dict(current=-1e11, backend="compiled"), "backend 'compiled' does not take these macrospins"),
+    (dict(members=[0]), r"members must be integers >= 0 of the ensemble's shape \(\)"),
+    (dict(members=np.array(-1)), "members must be integers >= 0"),
+    (dict(members=np.array(1.5)), "members must be integers >= 0"),
 ])
 def test_bad_runs_are_refused(valve, arguments, message):
     spins = Macrospins(valve, free=PY, Ms=MS, alpha=0.1, K_u=K_U, easy_axis=(0, 0, 1), temperature=TEMPERATURE,

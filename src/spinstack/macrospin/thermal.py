@@ -26,10 +26,12 @@ the whole stack for the present magnetizations and drive at every stage, as :fun
 enters linearly, (1 + alpha^2)^-1 (-gamma m x b + alpha gamma (b - m (m . b))).  At T = 0 the scheme is
 Heun's second-order Runge-Kutta method.
 
-Noise and seeds: every ensemble member (C order over the batch) draws its own noise from its own
-generator, child k of ``numpy.random.SeedSequence(seed)`` (:meth:`~numpy.random.SeedSequence.spawn`), n_free * 3
-standard normals per step in time order.  So a member's noise depends on the seed and its position only:
-the same seed gives the same trajectories, and member k's noise is the same in an ensemble of any size.
+Noise and seeds: every ensemble member (k-th in C order over the batch, or keyed k by ``members=``) draws
+its own noise from its own generator, child k of ``numpy.random.SeedSequence(seed)``
+(:meth:`~numpy.random.SeedSequence.spawn`), n_free * 3 standard normals per step in time order.  So a
+member's noise depends on the seed and its key only: the same seed gives the same trajectories, member
+k's noise is the same in an ensemble of any size, and a block of an ensemble keyed by its members' indices
+in the whole is integrated exactly as in the whole.
 The normals are drawn in blocks of steps (one generator call per member and block, a few MB at a time).
 
 Backends: with a drive (J != 0, or a stack's in-plane field drive) every stage solves the exact torque for
@@ -47,6 +49,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import SpinstackError
 from ..model import Stack
@@ -105,7 +108,7 @@ def default_step(macrospins: Macrospins) -> float:
 def simulate_thermal(stack: Stack, macrospins: Macrospins, duration: float, save_every: float, *,
                      dt: float | None = None, initial: np.ndarray | None = None,
                      max_steps: float = DEFAULT_MAX_STEPS, backend: str | None = None,
-                     progress: Callable[[float], None] | None = None):
+                     progress: Callable[[float], None] | None = None, members: ArrayLike | None = None):
     """Integrate MODEL.md 9a with the thermal field of 9b (stochastic Heun, Stratonovich) from 0 to ``duration``.
 
     Parameters
@@ -135,6 +138,11 @@ def simulate_thermal(stack: Stack, macrospins: Macrospins, duration: float, save
     progress
         Called with the fraction of the steps done (0 to 1) a few times per second at most, and with 1.0 at
         the end.
+    members
+        The members' keys, integers >= 0 of the batch shape: the member keyed k draws its noise from
+        ``SeedSequence(seed, spawn_key=(k,))`` (= child k of ``SeedSequence(seed).spawn``).  Default 0, 1, ...
+        in C order.  A block of a larger ensemble passes its members' flat indices in the whole, so that its
+        noise, and so its trajectories, are those of the whole run's members.
 
     Returns
     -------
@@ -147,7 +155,7 @@ def simulate_thermal(stack: Stack, macrospins: Macrospins, duration: float, save
     Raises
     ------
     SpinstackError
-        Bad duration, save interval, step, backend or initial state, or more steps than ``max_steps``.
+        Bad duration, save interval, step, backend, members or initial state, or more steps than ``max_steps``.
     """
     import xarray as xr
 
@@ -175,7 +183,8 @@ def simulate_thermal(stack: Stack, macrospins: Macrospins, duration: float, save
     m = np.array(np.broadcast_to(start, shape + (count, 3)))
     m /= np.linalg.norm(m, axis=-1, keepdims=True)
     rhs = RightHandSide(macrospins)
-    trajectory, backend = _heun(rhs, macrospins, m, stops, counts, save_number >= 0, backend, progress)
+    keys = _member_keys(members, shape)
+    trajectory, backend = _heun(rhs, macrospins, m, stops, counts, save_number >= 0, backend, progress, keys)
     if progress is not None:
         progress(1.0)
     current = np.broadcast_to(macrospins.current_at(saves.reshape(saves.shape + (1,) * len(shape))),
@@ -200,6 +209,21 @@ def simulate_thermal(stack: Stack, macrospins: Macrospins, duration: float, save
         attrs=attrs)
 
 
+def _member_keys(members: ArrayLike | None, shape: tuple[int, ...]) -> np.ndarray:
+    """The members' noise keys, flat (C order), checked: integers >= 0 of the batch shape, all different."""
+    size = math.prod(shape)
+    if members is None:
+        return np.arange(size)
+    keys = np.asarray(members)
+    if keys.shape != shape or (keys.size and (keys.dtype.kind not in "iu" or keys.min() < 0)):
+        raise SpinstackError(f"members must be integers >= 0 of the ensemble's shape {shape}, got "
+                             f"{keys.dtype} of shape {keys.shape}")
+    keys = keys.reshape(size).astype(np.int64)
+    if len(np.unique(keys)) != size:
+        raise SpinstackError("members must all differ (two members with one key would draw the same noise)")
+    return keys
+
+
 def _refuse_many_steps(steps: float, duration: float, dt: float, max_steps: float) -> None:
     """A SpinstackError with the numbers when a run would take more than ``max_steps`` steps (or saves)."""
     if steps > max_steps:
@@ -209,15 +233,16 @@ def _refuse_many_steps(steps: float, duration: float, dt: float, max_steps: floa
 
 
 class _Noise:
-    """Standard normals for the steps to come, (members, steps, n_free, 3), member k's (C order over the batch) from
-    child k of SeedSequence(seed), drawn in time order."""
+    """Standard normals for the steps to come, (members, steps, n_free, 3), the member keyed k's from child k of
+    SeedSequence(seed), drawn in time order."""
 
-    def __init__(self, macrospins: Macrospins, strength: np.ndarray, steps: int) -> None:
+    def __init__(self, macrospins: Macrospins, strength: np.ndarray, steps: int, keys: np.ndarray) -> None:
         members, count = strength.shape
         # only members with some noise draw (a T = 0 member's numbers would be multiplied by 0)
         self.noisy = np.flatnonzero(np.any(strength > 0, axis=-1))
-        children = np.random.SeedSequence(macrospins.seed).spawn(members) if len(self.noisy) else []
-        self.generators = [np.random.Generator(np.random.PCG64(children[k])) for k in self.noisy]
+        self.generators = [np.random.Generator(np.random.PCG64(np.random.SeedSequence(macrospins.seed,
+                                                                                       spawn_key=(int(keys[k]),))))
+                           for k in self.noisy]
         # one buffer, filled again for every block (the rows of members without noise stay 0)
         self.buffer = np.zeros((members, max(1, min(steps, _BLOCK_NUMBERS // (members * count * 3))), count, 3))
 
@@ -230,13 +255,14 @@ class _Noise:
 
 
 def _heun(rhs: RightHandSide, macrospins: Macrospins, m: np.ndarray, stops: np.ndarray, counts: np.ndarray,
-          saved: np.ndarray, backend: str | None, progress: Callable[[float], None] | None) -> tuple[np.ndarray, str]:
+          saved: np.ndarray, backend: str | None, progress: Callable[[float], None] | None,
+          keys: np.ndarray) -> tuple[np.ndarray, str]:
     """m at every saved stop (time, batch..., n_free, 3) by stochastic Heun, ``counts[j]`` equal steps from stop j;
     and the backend that ran it."""
     shape, count = m.shape[:-2], m.shape[-2]
     members = math.prod(shape)
     strength = np.broadcast_to(noise_variance(macrospins), shape + (count,)).reshape(members, count)  # T^2 s
-    noise = _Noise(macrospins, strength, int(counts.sum()))
+    noise = _Noise(macrospins, strength, int(counts.sum()), keys)
     drive = macrospins.current if macrospins.waveform is None else macrospins.waveform[1]
     torqueless = not np.any(drive) and not rhs._field_alone  # then T = 0 at every stage, exactly
     if backend == "compiled" and not torqueless:
