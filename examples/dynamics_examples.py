@@ -7,7 +7,8 @@
   precession (MODEL.md 9e check 6).
 * ``dynamics-diagram.toml``: the Co/Cu/Py valve at constant current and field along the easy axis, the stack
   of a current x field state diagram; a coarse grid is integrated here as ONE ensemble (every member its own
-  step size) and printed as a map of final states beside the linear-stability lines.
+  step size) and printed as a map of final states beside the linear-stability lines; every run ending in P or
+  AP ends in a state that linear stability calls stable at its (J, B), every precessing one where neither is.
 
 Each file is loaded with :func:`spinstack.load_stack` (its free layer, constants and ``[dynamics]`` table),
 turned into macrospins by :meth:`spinstack.macrospin.Macrospins.from_stack`, integrated by
@@ -25,7 +26,7 @@ import sys
 import numpy as np
 
 import spinstack as ss
-from spinstack.macrospin import Macrospins, critical_currents, final_states, power_spectrum, simulate
+from spinstack.macrospin import Macrospins, critical_currents, final_states, linearisations, power_spectrum, simulate
 
 HERE = pathlib.Path(__file__).resolve().parent
 FILES = {name: HERE / f"dynamics-{name}.toml" for name in ("switching", "oscillator", "diagram")}
@@ -96,6 +97,16 @@ def diagram(currents: np.ndarray, fields: np.ndarray) -> np.ndarray:
     frequencies = summary.frequency.values[..., 0][states == "precession"]
     if len(frequencies):
         print(f"   precession frequencies {frequencies.min() / 1e9:.2f}..{frequencies.max() / 1e9:.2f} GHz")
+    # the simulated end states against linear stability at each (J, B): a run ends in P or AP only where that
+    # state is stable, and precesses only where neither is
+    for k in range(len(fields)):
+        linear = linearisations(stack, Macrospins.from_stack(stack, field=applied[0, k]))[PY]
+        stable = {state: np.asarray(linear[state].stable(currents)) for state in ("P", "AP")}
+        for j in range(len(currents)):
+            if states[j, k] in stable:
+                assert stable[states[j, k]][j], (currents[j], fields[k], states[j, k])
+            if states[j, k] == "precession":
+                assert not stable["P"][j] and not stable["AP"][j], (currents[j], fields[k])
     return states
 
 
