@@ -149,8 +149,8 @@ def simulate_thermal(stack: Stack, macrospins: Macrospins, duration: float, save
     xarray.Dataset
         As :func:`~spinstack.macrospin.integrate.simulate`: ``m`` (time, member_0.., layer, component),
         ``current`` and ``resistance_area`` (time, member_0..); plus ``temperature`` (member_0..) K; attrs
-        ``temperature`` (K, when one for all), ``area`` (m^2), ``dt`` (the nominal step, s), ``steps``,
-        ``seed``, ``torque_evaluations``.
+        ``temperature`` (K, when one for all), ``area`` (m^2, when one for all), ``dt`` (the nominal step, s),
+        ``steps`` (per member), ``seed``, ``backend``, ``torque_evaluations``.
 
     Raises
     ------
@@ -190,7 +190,7 @@ def simulate_thermal(stack: Stack, macrospins: Macrospins, duration: float, save
     current = np.broadcast_to(macrospins.current_at(saves.reshape(saves.shape + (1,) * len(shape))),
                               saves.shape + shape).copy()
     resistance = _resistance_area(rhs.prepared, macrospins, trajectory)
-    members = [f"member_{k}" for k in range(len(shape))]
+    dims = [f"member_{k}" for k in range(len(shape))]
     temperature = np.broadcast_to(macrospins.temperature, shape)
     attrs = {"equation": "MODEL.md 9a with the thermal field of 9b (LLGS, exact torque at every stage)",
              "integrator": "stochastic Heun (Stratonovich), fixed step", "dt": nominal, "steps": int(total),
@@ -200,10 +200,10 @@ def simulate_thermal(stack: Stack, macrospins: Macrospins, duration: float, save
     if macrospins.area is not None and macrospins.area.size == 1:
         attrs["area"] = float(macrospins.area.flat[0])
     return xr.Dataset(
-        {"m": (("time", *members, "layer", "component"), trajectory, {"units": "1", "long_name": "magnetization"}),
-         "current": (("time", *members), current, {"units": "A/m^2", "long_name": "current density J"}),
-         "resistance_area": (("time", *members), resistance, {"units": "Ohm m^2", "long_name": "resistance-area"}),
-         "temperature": (tuple(members), temperature.copy(), {"units": "K", "long_name": "temperature"})},
+        {"m": (("time", *dims, "layer", "component"), trajectory, {"units": "1", "long_name": "magnetization"}),
+         "current": (("time", *dims), current, {"units": "A/m^2", "long_name": "current density J"}),
+         "resistance_area": (("time", *dims), resistance, {"units": "Ohm m^2", "long_name": "resistance-area"}),
+         "temperature": (tuple(dims), temperature.copy(), {"units": "K", "long_name": "temperature"})},
         coords={"time": ("time", saves, {"units": "s"}), "layer": ("layer", list(macrospins.free)),
                 "component": ("component", ["x", "y", "z"])},
         attrs=attrs)
@@ -282,10 +282,10 @@ def _heun(rhs: RightHandSide, macrospins: Macrospins, m: np.ndarray, stops: np.n
         scale = np.sqrt(strength / h)  # the step's field b = scale xi, T
         done = 0
         while done < steps:
-            count = noise.fill(steps - done)
-            noise.buffer[:, :count] *= scale[:, None, :, None]
-            flat = step(flat, stops[j] + done * h, h, noise.buffer, count)
-            done += count
+            filled = noise.fill(steps - done)
+            noise.buffer[:, :filled] *= scale[:, None, :, None]
+            flat = step(flat, stops[j] + done * h, h, noise.buffer, filled)
+            done += filled
             if progress is not None and time.monotonic() - reported > _REPORT_EVERY:
                 progress((done_before + done) / total)
                 reported = time.monotonic()
