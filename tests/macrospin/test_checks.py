@@ -231,3 +231,37 @@ def test_the_same_drive_switches_a_stack_without_the_sign_change(thick_polarizer
     switching = summary.switching_time.values[:, 0]
     assert np.all(np.isnan(switching[:2]))
     assert np.all((switching[2:] > 0) & (switching[2:] < 1e-9))  # measured 0.69 ns (175 degrees) and 0.53 ns (170)
+
+
+# ------------------------------------------------------------------ the dynamics examples do what their comments say
+def _examples_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dynamics_examples", ROOT / "examples" / "dynamics_examples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_switching_and_oscillator_examples_give_their_recorded_numbers():
+    """examples/dynamics-switching.toml and dynamics-oscillator.toml (run by examples/dynamics_examples.py, whose own
+    asserts check the states): the thresholds, switching time and frequency quoted in the files' comments."""
+    script = _examples_script()
+    switching = script.switching()
+    assert switching["J_c_P"] == pytest.approx(4.584e11, rel=1e-3)
+    assert switching["J_c_AP"] == pytest.approx(-8.528e10, rel=1e-3)
+    assert switching["switching_time"] == pytest.approx(1.714e-9, abs=1e-12)
+    oscillator = script.oscillator()
+    assert oscillator["J_c_P"] == pytest.approx(-3.580e12, rel=1e-3)
+    assert oscillator["J_c_AP"] == pytest.approx(-4.433e11, rel=1e-3)
+    assert oscillator["frequency"] == pytest.approx(5.7504e9, rel=1e-4)
+
+
+@pytest.mark.slow
+def test_the_diagram_example_agrees_with_linear_stability():
+    """examples/dynamics-diagram.toml over the 9 x 9 grid its comment records (20 ns runs, one ensemble): the same
+    map, and every P / AP / precession end where linear stability allows it (the script's asserts)."""
+    states = _examples_script().diagram(np.linspace(-1e12, 3e12, 9), np.linspace(-0.1, 0.3, 9))
+    symbols = {"P": "P", "AP": "A", "precession": "~", "static": "s", "undetermined": "?"}
+    rows = ["".join(symbols[state] for state in states[:, k]) for k in range(9)]  # one row per field
+    assert rows == ["?~AAAAAAA", "?~AAAAAAA", "PPP?AAAAA", "PPP?~~~~A"] + ["PPPP~~~~~"] * 5
