@@ -9,10 +9,11 @@ The stack is validated and turned into arrays once (:func:`stack_arrays`); a cal
 magnetizations of the F layers, a rotation angle or the drive, checks them in one vectorised pass
 (shape, finite, unit length) and hands them to the solver.  No :class:`~spinstack.model.Stack` is
 rebuilt and nothing else is validated again, so a dynamics step or a sweep of angles pays the solve
-and little more.  A single configuration of an interface-free stack is solved by the compiled chain
-kernel on the calling thread (a few microseconds); large batches run in parallel.  Stacks the kernel
-does not take (resistive interfaces, open or insulator ends, an in-plane field, coherent F, a
-batched stack) are solved through :func:`spinstack.solver.solve_nodes` with the new magnetizations
+and little more.  A single configuration of a plain CPP stack (resistive interfaces included) is solved
+by the compiled chain kernel on the calling thread (a few microseconds), and so is a batch of
+magnetizations for it (large batches in parallel).  Stacks the kernel does not take (open or insulator
+ends, an in-plane field, coherent F, a batched stack, and what :func:`spinstack.solver.kernels.refusal`
+names) are solved through :func:`spinstack.solver.solve_nodes` with the new magnetizations
 put into the arrays.
 
 Units: as :class:`~spinstack.solution.Solution`.  A reduced stack takes and returns the seed's
@@ -214,8 +215,8 @@ class PreparedStack:
     current
         The stack's own drive: j0 (reduced) or J in A/m^2 (SI), batch shape; the default of every method.
     compiled
-        Whether single configurations go to the compiled chain kernel (an interface-free, plain CPP
-        stack of one configuration, numba installed).
+        Whether the calls go to the compiled chain kernel (a plain CPP stack of one configuration, resistive
+        interfaces included, that :func:`spinstack.solver.kernels.refusal` takes; numba installed).
     """
 
     def __init__(self, stack: Stack) -> None:
@@ -242,6 +243,7 @@ class PreparedStack:
         self._touching = [(q, q + 1) for q in range(len(self.ferromagnets) - 1)
                           if self.ferromagnets[q + 1] == self.ferromagnets[q] + 1]
         self.compiled = kernels.applies(arrays) and self.batch_shape == () and not self._field
+        self._torque_unit = float(units.report(1.0, "torque")) if self._si else 1.0
 
     # the kernel's tables, built when first needed (a stack prepared for angles never builds the other)
     @cached_property
@@ -293,6 +295,9 @@ class PreparedStack:
         layers collinear (SpinstackError naming what is wrong).  A list or tuple of n_F arrays (..., 3), one per
         F layer, is stacked on the second-last axis (broadcasting their leading shapes)."""
         count = len(self.ferromagnets)
+        if type(magnetizations) is np.ndarray and magnetizations.dtype == np.float64 and magnetizations.ndim >= 2 \
+                and magnetizations.shape[-2:] == (count, 3):  # the common input, checked without conversions
+            return self._checked(magnetizations)
         if isinstance(magnetizations, (list, tuple)) and any(isinstance(item, str) for item in magnetizations):
             # named directions ("+z", "normal", ...), as in stack files and Stack
             magnetizations = [direction(item, f"magnetizations[{index}]") if isinstance(item, str) else item
@@ -306,7 +311,13 @@ class PreparedStack:
         if m.ndim < 2 or m.shape[-2:] != (count, 3):
             raise SpinstackError(f"magnetizations must have shape (..., {count}, 3) (one unit vector per F layer, "
                                  f"layers {list(self.ferromagnets)}), got shape {m.shape}")
-        self._configurations(m.shape[:-2], "magnetizations (leading axes)")
+        return self._checked(m)
+
+    def _checked(self, m: np.ndarray) -> np.ndarray:
+        """``m`` (..., n_F, 3) floats, checked: its configurations fit the stack's, finite unit vectors, touching F
+        layers collinear."""
+        if self.batch_shape != ():  # (any leading shape broadcasts with a single configuration)
+            self._configurations(m.shape[:-2], "magnetizations (leading axes)")
         bad = kernels.first_bad_direction(m.reshape(-1, 3), UNIT_TOLERANCE)  # one compiled pass (NaN and inf too)
         if bad >= 0:
             index = np.unravel_index(bad, m.shape[:-1])
@@ -394,13 +405,19 @@ class PreparedStack:
         """
         m = self._directions(magnetizations)
         j0 = self._drive(current)
-        self._together(m, j0)
+        if current is not None or self.batch_shape != ():  # (the stack's own drive fits any magnetizations then)
+            self._together(m, j0)
         if self.compiled:
-            flat = np.ascontiguousarray(m.reshape(int(np.prod(m.shape[:-2])), len(self.ferromagnets), 3))
-            per_unit = kernels.run(self._by_magnetizations, mvary=flat, torque=True)["torque"]
-            torque = _driven(j0, per_unit.reshape(m.shape[:-2] + (self._n_layers, 3)))
-        else:
-            torque = self._fallback(m, j0).torque
+            configurations = m.shape[:-2]
+            count = len(self.ferromagnets)
+            size = m.size // (3 * count) if count else int(np.prod(configurations))  # (np.prod costs ~1 us)
+            per_unit = kernels.run(self._by_magnetizations, mvary=np.ascontiguousarray(m.reshape(size, count, 3)),
+                                   torque=True)["torque"]
+            torque = _driven(j0, per_unit.reshape(configurations + (self._n_layers, 3)))
+            if self._si:  # (a fresh array: scaled in place, as units.report would, value times the unit's factor)
+                torque *= self._torque_unit
+            return torque
+        torque = self._fallback(m, j0).torque
         return units.report(torque, "torque") if self._si else torque
 
     def solve(self, magnetizations: ArrayLike | None = None, current: ArrayLike | None = None) -> Outputs:

@@ -116,6 +116,18 @@ def test_efficiencies_with_interfaces_equal_the_numpy_backends():
     assert np.abs(reference.g2_field).max() > 1e-3  # Im g_mix: a field-like torque, taken
 
 
+def test_prepared_efficiency_of_an_interface_stack_turns_m2_with_its_interfaces():
+    """The rotation route (m2 turned in the kernel): the interfaces on F2's rail turn with it."""
+    theta = np.array([0.0, 5.0, 60.0, 90.0, 135.0, 175.0, 180.0])
+    prepared = finalize(valve(ss.polar(90.0, 0.0)))  # m1 = z, m2 = x: m2(theta) = polar(theta, 0)
+    assert prepared.compiled
+    found = prepared.efficiency(theta)
+    reference = efficiency_of(stack_arrays(valve(ss.polar(theta, 0.0))), 0, 2, backend="numpy")
+    for name in ("g1", "g2", "g1_field", "g2_field"):
+        a, b = getattr(found, name), getattr(reference, name)
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-12 * np.abs(b).max())
+
+
 def test_resistance_area_counts_the_interfaces():
     arrays = stack_arrays(valve(ss.polar(np.array([0.0, 60.0, 180.0]), 0.0)))
     for value, expected in zip(resistance_area(arrays, solve_nodes(arrays, backend="compiled")),

@@ -12,8 +12,8 @@ returns a :class:`.readout.UnitSolution` (node values, faces, deposits, torques 
 ``"banded"``              the same system as a (5, 5)-banded matrix, LAPACK gbsv through scipy
 ``"linked"``              one configuration with resistive interfaces: the numpy backend's steps in
                           one compiled loop over the chain (:mod:`.linked`)
-``"compiled"``            a batch without resistive interfaces, one configuration at a time in the
-                          compiled chain kernel (:mod:`.chain`, :mod:`.kernels`; its refusal says what
+``"compiled"``            a batch (resistive interfaces of finite conductance too), one configuration
+                          or a block of them at a time in the compiled chain kernel (:mod:`.chain`, :mod:`.kernels`; its refusal says what
                           else it leaves to the others)
 ========================  =========================================================================
 
@@ -197,4 +197,4 @@ register(Backend("linked", _compiled_refusal(_layerwise_refusal), lambda arrays,
                  _long_resistive,
                  gives_up="a direction that nothing fixes (l = inf beside g_mix = 0) or values beyond double "
                           "precision; the 'numpy' backend resolves the one and refuses the other with its reason"))
-register(Backend("compiled", chain.refusal, chain.solve, chain.preferred))  # batches of interface-free stacks
+register(Backend("compiled", chain.refusal, chain.solve, chain.preferred))  # batches (with finite-g interfaces too)

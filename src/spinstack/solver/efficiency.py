@@ -2,7 +2,7 @@
 
 Three routes give the same numbers (to round-off):
 
-* the compiled chain kernel (:func:`.kernels.run`, interface-free real stacks): the torques are formed
+* the compiled chain kernel (:func:`.kernels.run`, real stacks, finite-g interfaces too): the torques are formed
   as vectors for every configuration and projected on the basis vectors (error eps / theta);
 * the numpy route (:func:`from_solution`, any stack): scalar projections from the node coordinates,
   and near collinearity (|sin theta| < :data:`NEAR_COLLINEAR_SINE`) torque vectors
@@ -60,7 +60,7 @@ def efficiency(arrays: StackArrays, first: int, second: int, backend: str | None
                solved: Callable[[], UnitSolution] | None = None) -> Efficiency:
     """g1, g2 and their field-like partners of F layers ``first`` and ``second`` over the batch of ``arrays``.
 
-    The compiled kernel takes batches of interface-free real stacks (``backend`` None) or any stack it applies
+    The compiled kernel takes batches of the real stacks it applies to (``backend`` None) or any stack it applies
     to (``backend="compiled"``); otherwise the node system per unit current is projected: ``solved()`` (a
     solution kept by the caller), or solved here by ``backend``.  (A single configuration stays on the numpy
     route by default: in a fresh process, loading numba and the kernel costs ~0.5 s, the numpy route 0.4 ms.)

@@ -1,8 +1,9 @@
 """Compiled (numba) kernels, equal to the numpy paths up to round-off.
 
-* :func:`run`: the chain kernel.  The node system of MODEL.md 3a of an interface-free stack (every
-  chain node a reservoir, an axis node of 1 unknown or a free node of 3, every two-port a multiple of
-  the identity) for a whole batch, by blocks of configurations: node values (spin accumulation),
+* :func:`run`: the chain kernel.  The node system of MODEL.md 3a (every chain node a reservoir, an
+  axis node of 1 unknown or a free node of 3, every bulk two-port a multiple of the identity), with the
+  resistive interfaces of MODEL.md 3b as links stepped through in resistance form as the numpy backend
+  does, for a whole batch, by blocks of configurations: node values (spin accumulation),
   torques on every layer, the spin part of the resistance-area and the efficiencies g1, g2 (and the
   field-like partners) of two F layers, formed as torque vectors before they are projected, which
   keeps the precision of the near-collinear route (error eps / theta, not eps / theta^2).  Driven by
@@ -77,7 +78,7 @@ def stiff_layer(arrays: StackArrays) -> int | None:
 
 
 # ------------------------------------------------------------------ the chain kernel
-# An interface-free chain (every node a reservoir, an axis node of 1 unknown or a free node of 3; every
+# A chain without links (every node a reservoir, an axis node of 1 unknown or a free node of 3; every
 # two-port a multiple of the identity), solved for a block of configurations at a time: each step below
 # loops over the block's configurations, so the arrays handed between steps cost once per block, not once
 # per configuration.  The same steps run in a parallel loop over chunks of a batch and in a serial loop
@@ -380,6 +381,475 @@ def _link_parts(start, width, kinds, link_axis, lconst, lrows, vary, m, source, 
 
 
 @njit(cache=True, error_model="numpy")
+def _plane_inverse(plane, m, e, width, scale, out, failed):
+    """out = the inverse of ``plane`` (3, 3, width) on the plane normal to m (elimination._plane_inverse: in an
+    orthonormal frame e1, e2 of that plane, lifted back); failed[w] = 1 where its smallest singular value is below
+    _FLOATING times ``scale[w]`` (a NaN scale: the projected block's own size), a direction that nothing may fix
+    (left to the numpy backend)."""
+    for w in range(width):
+        m0, m1, m2 = m[e, 0, w], m[e, 1, w], m[e, 2, w]
+        # e1 = m x a / |m x a|, a the coordinate axis least aligned with m (the first of equals); e2 = m x e1
+        if abs(m1) < abs(m0):
+            index = 2 if abs(m2) < abs(m1) else 1
+        else:
+            index = 2 if abs(m2) < abs(m0) else 0
+        a0 = 1.0 if index == 0 else 0.0
+        a1 = 1.0 if index == 1 else 0.0
+        a2 = 1.0 if index == 2 else 0.0
+        f0, f1, f2 = m1 * a2 - m2 * a1, m2 * a0 - m0 * a2, m0 * a1 - m1 * a0
+        length = math.sqrt(f0 * f0 + f1 * f1 + f2 * f2)
+        p0, p1, p2 = f0 / length, f1 / length, f2 / length
+        q0, q1, q2 = m1 * p2 - m2 * p1, m2 * p0 - m0 * p2, m0 * p1 - m1 * p0
+        # A = E^T plane E
+        i0 = plane[0, 0, w] * p0 + plane[0, 1, w] * p1 + plane[0, 2, w] * p2
+        i1 = plane[1, 0, w] * p0 + plane[1, 1, w] * p1 + plane[1, 2, w] * p2
+        i2 = plane[2, 0, w] * p0 + plane[2, 1, w] * p1 + plane[2, 2, w] * p2
+        j0 = plane[0, 0, w] * q0 + plane[0, 1, w] * q1 + plane[0, 2, w] * q2
+        j1 = plane[1, 0, w] * q0 + plane[1, 1, w] * q1 + plane[1, 2, w] * q2
+        j2 = plane[2, 0, w] * q0 + plane[2, 1, w] * q1 + plane[2, 2, w] * q2
+        a = p0 * i0 + p1 * i1 + p2 * i2
+        b = p0 * j0 + p1 * j1 + p2 * j2
+        c = q0 * i0 + q1 * i1 + q2 * i2
+        d = q0 * j0 + q1 * j1 + q2 * j2
+        determinant = a * d - b * c
+        size = math.sqrt(a * a + b * b + c * c + d * d)
+        reference = size if scale[w] != scale[w] else scale[w]
+        largest = math.sqrt(0.5 * (size**2 + math.sqrt(max(size**4 - 4.0 * determinant**2, 0.0))))
+        if not abs(determinant) > _FLOATING * reference * largest:
+            failed[w] = 1.0
+        u00, u01, u10, u11 = d / determinant, -b / determinant, -c / determinant, a / determinant
+        out[0, 0, w] = u00 * (p0 * p0) + u01 * (p0 * q0) + u10 * (q0 * p0) + u11 * (q0 * q0)
+        out[0, 1, w] = u00 * (p0 * p1) + u01 * (p0 * q1) + u10 * (q0 * p1) + u11 * (q0 * q1)
+        out[0, 2, w] = u00 * (p0 * p2) + u01 * (p0 * q2) + u10 * (q0 * p2) + u11 * (q0 * q2)
+        out[1, 0, w] = u00 * (p1 * p0) + u01 * (p1 * q0) + u10 * (q1 * p0) + u11 * (q1 * q0)
+        out[1, 1, w] = u00 * (p1 * p1) + u01 * (p1 * q1) + u10 * (q1 * p1) + u11 * (q1 * q1)
+        out[1, 2, w] = u00 * (p1 * p2) + u01 * (p1 * q2) + u10 * (q1 * p2) + u11 * (q1 * q2)
+        out[2, 0, w] = u00 * (p2 * p0) + u01 * (p2 * q0) + u10 * (q2 * p0) + u11 * (q2 * q0)
+        out[2, 1, w] = u00 * (p2 * p1) + u01 * (p2 * q1) + u10 * (q2 * p1) + u11 * (q2 * q1)
+        out[2, 2, w] = u00 * (p2 * p2) + u01 * (p2 * q2) + u10 * (q2 * p2) + u11 * (q2 * q2)
+
+
+@njit(cache=True, error_model="numpy")
+def _add_mixing(out, m, e, links, link, width):
+    """out += g_r (1 - m m^T) - g_i [m]x (vectors.transverse_sink), the N side's transverse sink of link ``link``,
+    m = m[e] (3, 3, width)."""
+    for w in range(width):
+        g_r, g_i = links[link, _G_R, w], links[link, _G_I, w]
+        m0, m1, m2 = m[e, 0, w], m[e, 1, w], m[e, 2, w]
+        out[0, 0, w] += g_r * (1.0 - m0 * m0)
+        out[0, 1, w] += g_r * (0.0 - m0 * m1) - g_i * (-m2)
+        out[0, 2, w] += g_r * (0.0 - m0 * m2) - g_i * m1
+        out[1, 0, w] += g_r * (0.0 - m1 * m0) - g_i * m2
+        out[1, 1, w] += g_r * (1.0 - m1 * m1)
+        out[1, 2, w] += g_r * (0.0 - m1 * m2) - g_i * (-m0)
+        out[2, 0, w] += g_r * (0.0 - m2 * m0) - g_i * (-m1)
+        out[2, 1, w] += g_r * (0.0 - m2 * m1) - g_i * m0
+        out[2, 2, w] += g_r * (1.0 - m2 * m2)
+
+
+@njit(cache=True, error_model="numpy")
+def _invert3_block(block, inverse, width):
+    """inverse = block^-1 for (3, 3, width) blocks, by the adjugate (as compiled.invert3)."""
+    for w in range(width):
+        c00 = block[1, 1, w] * block[2, 2, w] - block[1, 2, w] * block[2, 1, w]
+        c01 = block[1, 2, w] * block[2, 0, w] - block[1, 0, w] * block[2, 2, w]
+        c02 = block[1, 0, w] * block[2, 1, w] - block[1, 1, w] * block[2, 0, w]
+        c10 = block[2, 1, w] * block[0, 2, w] - block[2, 2, w] * block[0, 1, w]
+        c11 = block[2, 2, w] * block[0, 0, w] - block[2, 0, w] * block[0, 2, w]
+        c12 = block[2, 0, w] * block[0, 1, w] - block[2, 1, w] * block[0, 0, w]
+        c20 = block[0, 1, w] * block[1, 2, w] - block[0, 2, w] * block[1, 1, w]
+        c21 = block[0, 2, w] * block[1, 0, w] - block[0, 0, w] * block[1, 2, w]
+        c22 = block[0, 0, w] * block[1, 1, w] - block[0, 1, w] * block[1, 0, w]
+        det = block[0, 0, w] * c00 + block[0, 1, w] * c01 + block[0, 2, w] * c02
+        inverse[0, 0, w], inverse[0, 1, w], inverse[0, 2, w] = c00 / det, c10 / det, c20 / det
+        inverse[1, 0, w], inverse[1, 1, w], inverse[1, 2, w] = c01 / det, c11 / det, c21 / det
+        inverse[2, 0, w], inverse[2, 1, w], inverse[2, 2, w] = c02 / det, c12 / det, c22 / det
+
+
+@njit(cache=True, error_model="numpy")
+def _basis_product(out, kab, n, a, s, b, m, width, sign):
+    """out (n x s, width) = sign K E_a^T E_b of two node bases (rails a, b: rows of m; n or s = 3: free), with
+    K = kab[w] (the scalar two-port coefficient coupling them; the same rail gives exactly K)."""
+    if n == 1 and s == 1:
+        if a == b:
+            for w in range(width):
+                out[0, 0, w] = sign * kab[w]
+        else:
+            for w in range(width):
+                out[0, 0, w] = sign * (kab[w] * (m[a, 0, w] * m[b, 0, w] + m[a, 1, w] * m[b, 1, w] + m[a, 2, w] * m[b, 2, w]))
+    elif n == 1:
+        for j in range(3):
+            for w in range(width):
+                out[0, j, w] = sign * (kab[w] * m[a, j, w])
+    elif s == 1:
+        for r in range(3):
+            for w in range(width):
+                out[r, 0, w] = sign * (kab[w] * m[b, r, w])
+    else:
+        for r in range(3):
+            for j in range(3):
+                if r == j:
+                    for w in range(width):
+                        out[r, j, w] = sign * kab[w]
+                else:
+                    for w in range(width):
+                        out[r, j, w] = 0.0
+
+
+@njit(cache=True, error_model="numpy")
+def _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links, mu, carry, partial, x, mats, vecs,
+                 scalars):
+    """mu at every chain node (nodes, 3, width) of a chain with links (see above), each step one loop over the
+    block's configurations.  A configuration with a direction nothing fixes (a singular plane) gets NaN values."""
+    n_nodes = dims.shape[0]
+    load, block, inverse, axial, across, pending, plane, coupling = (mats[0], mats[1], mats[2], mats[3], mats[4],
+                                                                     mats[5], mats[6], mats[7])
+    pushed, pending_pushed, rhs, src, direction, offset_a, row = vecs[0], vecs[1], vecs[2], vecs[3], vecs[4], vecs[5], vecs[6]
+    along, pending_along, failed, h, rho, scale, weight = (scalars[0], scalars[1], scalars[2], scalars[3], scalars[4],
+                                                           scalars[5], scalars[6])
+    for w in range(width):
+        failed[w] = 0.0
+    previous = -1
+    has_pending = False
+    pending_has_along = False
+    for i in range(n_nodes):
+        n = dims[i]
+        if n == 0:
+            continue
+        a = axes[i]
+        before, after = i, i + 1
+        has_along = False
+        for r in range(3):
+            for w in range(width):
+                pushed[r, w] = 0.0
+            for q in range(3):
+                for w in range(width):
+                    load[r, q, w] = 0.0
+        if kinds[before] == LINK:  # just right of a link: the load it passes on
+            if has_pending:
+                for r in range(3):
+                    for w in range(width):
+                        pushed[r, w] = pending_pushed[r, w]
+                    for q in range(3):
+                        for w in range(width):
+                            load[r, q, w] = pending[r, q, w]
+                for w in range(width):
+                    along[w] = pending_along[w]
+                has_along = pending_has_along
+                has_pending = False
+            else:  # elimination._grounded: its left face is a reservoir, c = G_I coth delta to ground
+                has_along = True
+                for w in range(width):
+                    along[w] = links[before, _GROUNDED, w]
+                if link_axis[before] < 0:  # N/N: all three components
+                    for r in range(3):
+                        for w in range(width):
+                            load[r, r, w] = links[before, _GROUNDED, w]
+                elif n == 1:  # on the F's rail: the link's own m
+                    for w in range(width):
+                        load[0, 0, w] = links[before, _GROUNDED, w]
+                        pushed[0, w] = links[before, _GAMMA, w]
+                else:
+                    for w in range(width):
+                        failed[w] = 1.0
+        else:  # the plain Schur step: -E^T K_bb E of the part before, minus the coupling times the carry
+            for r in range(n):
+                for w in range(width):
+                    load[r, r, w] = -K[before, 3, w]
+            if n == 1:
+                for w in range(width):
+                    pushed[0, w] = m[a, 0, w] * source[before, 0, w] + m[a, 1, w] * source[before, 1, w] + \
+                        m[a, 2, w] * source[before, 2, w]
+            else:
+                for r in range(3):
+                    for w in range(width):
+                        pushed[r, w] = source[before, r, w]
+            if previous >= 0:
+                q = dims[previous]
+                _basis_product(coupling, K[before, 2], n, a, q, axes[previous], m, width, -1.0)
+                for r in range(n):
+                    for j in range(n):
+                        if q == 1:
+                            for w in range(width):
+                                load[r, j, w] = load[r, j, w] - coupling[r, 0, w] * carry[previous, 0, j, w]
+                        else:
+                            for w in range(width):
+                                load[r, j, w] = load[r, j, w] - (coupling[r, 0, w] * carry[previous, 0, j, w]
+                                                                 + coupling[r, 1, w] * carry[previous, 1, j, w]
+                                                                 + coupling[r, 2, w] * carry[previous, 2, j, w])
+                    if q == 1:
+                        for w in range(width):
+                            pushed[r, w] = pushed[r, w] - coupling[r, 0, w] * partial[previous, 0, w]
+                    else:
+                        for w in range(width):
+                            pushed[r, w] = pushed[r, w] - (coupling[r, 0, w] * partial[previous, 0, w]
+                                                           + coupling[r, 1, w] * partial[previous, 1, w]
+                                                           + coupling[r, 2, w] * partial[previous, 2, w])
+        following_active = i + 1 < n_nodes and dims[i + 1] > 0
+        if kinds[after] == LINK:  # elimination._through_interface: node i eliminated in resistance form
+            if link_axis[after] < 0:  # N/N: node i free, the channel carries all three components
+                for w in range(width):
+                    scale[w] = 0.0
+                for r in range(3):
+                    for w in range(width):
+                        load[r, r, w] += links[after, _SHUNT, w]  # H = load + shunt 1
+                    for q in range(3):
+                        for w in range(width):
+                            scale[w] = max(scale[w], abs(load[r, q, w]))
+                for w in range(width):
+                    weight[w] = min(links[after, _R, w], 1e280 / (1.0 + scale[w]))  # r, kept finite
+                    scale[w] = 0.0
+                for r in range(3):
+                    for q in range(3):
+                        for w in range(width):
+                            block[r, q, w] = (1.0 if r == q else 0.0) + weight[w] * load[r, q, w]
+                            scale[w] = max(scale[w], abs(block[r, q, w]))
+                for w in range(width):
+                    if scale[w] == 0.0:
+                        scale[w] = 1.0
+                for r in range(3):
+                    for q in range(3):
+                        for w in range(width):
+                            block[r, q, w] = block[r, q, w] / scale[w]
+                _invert3_block(block, inverse, width)  # (1 + r H)^-1, scaled first (elimination._inverse3)
+                for r in range(3):
+                    for q in range(3):
+                        for w in range(width):
+                            inverse[r, q, w] = inverse[r, q, w] / scale[w]
+                for r in range(3):
+                    for w in range(width):
+                        partial[i, r, w] = inverse[r, 0, w] * (weight[w] * pushed[0, w]) + \
+                            inverse[r, 1, w] * (weight[w] * pushed[1, w]) + inverse[r, 2, w] * (weight[w] * pushed[2, w])
+                if following_active:
+                    for r in range(3):
+                        for q in range(3):
+                            for w in range(width):
+                                carry[i, r, q, w] = -inverse[r, q, w]
+                                pending[r, q, w] = inverse[r, 0, w] * load[0, q, w] + inverse[r, 1, w] * load[1, q, w] + \
+                                    inverse[r, 2, w] * load[2, q, w] + (links[after, _SHUNT, w] if r == q else 0.0)
+                        for w in range(width):
+                            pending_pushed[r, w] = inverse[r, 0, w] * pushed[0, w] + inverse[r, 1, w] * pushed[1, w] + \
+                                inverse[r, 2, w] * pushed[2, w]
+                    pending_has_along = False
+                    has_pending = True
+            else:
+                e = after  # the link's m
+                if n == 3:  # a free node: the components normal to m first (with the N side's sink there)
+                    for w in range(width):
+                        scale[w] = 0.0
+                    for r in range(3):
+                        for q in range(3):
+                            for w in range(width):
+                                scale[w] = max(scale[w], abs(load[r, q, w]))
+                    # Q load Q, Q = 1 - m m^T, as (Q load) Q
+                    for r in range(3):
+                        for q in range(3):
+                            for w in range(width):
+                                axial[r, q, w] = ((1.0 if r == 0 else 0.0) - m[e, r, w] * m[e, 0, w]) * load[0, q, w] + \
+                                    ((1.0 if r == 1 else 0.0) - m[e, r, w] * m[e, 1, w]) * load[1, q, w] + \
+                                    ((1.0 if r == 2 else 0.0) - m[e, r, w] * m[e, 2, w]) * load[2, q, w]
+                    for r in range(3):
+                        for q in range(3):
+                            for w in range(width):
+                                plane[r, q, w] = axial[r, 0, w] * ((1.0 if q == 0 else 0.0) - m[e, 0, w] * m[e, q, w]) + \
+                                    axial[r, 1, w] * ((1.0 if q == 1 else 0.0) - m[e, 1, w] * m[e, q, w]) + \
+                                    axial[r, 2, w] * ((1.0 if q == 2 else 0.0) - m[e, 2, w] * m[e, q, w])
+                    if sides[after] == 1:
+                        for r in range(3):
+                            for q in range(3):
+                                for w in range(width):
+                                    across[r, q, w] = 0.0
+                        _add_mixing(across, m, e, links, after, width)
+                        for r in range(3):
+                            for q in range(3):
+                                for w in range(width):
+                                    plane[r, q, w] += across[r, q, w]
+                                    scale[w] = max(scale[w], abs(across[r, q, w]))
+                    _plane_inverse(plane, m, e, width, scale, inverse, failed)
+                    # h = m.Ym - (mY inverse) Ym, rho = m.R - (mY inverse) R; direction = m - inverse Ym
+                    for r in range(3):
+                        for w in range(width):
+                            src[r, w] = load[r, 0, w] * m[e, 0, w] + load[r, 1, w] * m[e, 1, w] + load[r, 2, w] * m[e, 2, w]
+                            rhs[r, w] = m[e, 0, w] * load[0, r, w] + m[e, 1, w] * load[1, r, w] + m[e, 2, w] * load[2, r, w]
+                    for r in range(3):
+                        for w in range(width):
+                            row[r, w] = rhs[0, w] * inverse[0, r, w] + rhs[1, w] * inverse[1, r, w] + \
+                                rhs[2, w] * inverse[2, r, w]
+                    for w in range(width):
+                        h[w] = (rhs[0, w] * m[e, 0, w] + rhs[1, w] * m[e, 1, w] + rhs[2, w] * m[e, 2, w]) - \
+                            (row[0, w] * src[0, w] + row[1, w] * src[1, w] + row[2, w] * src[2, w])
+                        rho[w] = (m[e, 0, w] * pushed[0, w] + m[e, 1, w] * pushed[1, w] + m[e, 2, w] * pushed[2, w]) - \
+                            (row[0, w] * pushed[0, w] + row[1, w] * pushed[1, w] + row[2, w] * pushed[2, w])
+                    for r in range(3):
+                        for w in range(width):
+                            direction[r, w] = m[e, r, w] - (inverse[r, 0, w] * src[0, w] + inverse[r, 1, w] * src[1, w]
+                                                            + inverse[r, 2, w] * src[2, w])
+                            offset_a[r, w] = inverse[r, 0, w] * pushed[0, w] + inverse[r, 1, w] * pushed[1, w] + \
+                                inverse[r, 2, w] * pushed[2, w]
+                else:  # on the rail of the F on its left (the link's own m)
+                    for w in range(width):
+                        h[w], rho[w] = load[0, 0, w], pushed[0, w]
+                        direction[0, w] = 1.0
+                        offset_a[0, w] = 0.0
+                # with H = h + (c - s), r = 1/s: u_a = offset, j_b = gamma + relative weight - (H weight + c - s) u_b
+                for w in range(width):
+                    H = h[w] + links[after, _SHUNT, w]
+                    weight[w] = 1.0 / (1.0 + links[after, _R, w] * H)
+                    scale[w] = (rho[w] - links[after, _GAMMA, w]) / (links[after, _S, w] + H)  # the offset
+                    along[w] = H * weight[w] + links[after, _SHUNT, w]  # the load along m at node b
+                    rho[w] = (rho[w] - links[after, _GAMMA, w]) * weight[w] + links[after, _GAMMA, w]  # pushed at b
+                for r in range(n):
+                    for w in range(width):
+                        partial[i, r, w] = direction[r, w] * scale[w] + offset_a[r, w]
+                if following_active:
+                    for r in range(3):
+                        for w in range(width):
+                            pending_pushed[r, w] = 0.0
+                        for q in range(3):
+                            for w in range(width):
+                                pending[r, q, w] = 0.0
+                    if dims[i + 1] == 1:
+                        b = axes[i + 1]
+                        for w in range(width):
+                            h[w] = 1.0 if b == link_axis[after] else (m[b, 0, w] * m[e, 0, w] + m[b, 1, w] * m[e, 1, w]
+                                                                      + m[b, 2, w] * m[e, 2, w])  # cos (m_b, m)
+                        for r in range(n):
+                            for w in range(width):
+                                carry[i, r, 0, w] = -(direction[r, w] * (weight[w] * h[w]))
+                        for w in range(width):
+                            pending[0, 0, w] = along[w] * h[w] * h[w]
+                            pending_pushed[0, w] = rho[w] * h[w]
+                    else:
+                        for r in range(n):
+                            for q in range(3):
+                                for w in range(width):
+                                    carry[i, r, q, w] = -(direction[r, w] * weight[w]) * m[e, q, w]
+                        for r in range(3):
+                            for w in range(width):
+                                pending_pushed[r, w] = rho[w] * m[e, r, w]
+                            for q in range(3):
+                                for w in range(width):
+                                    pending[r, q, w] = along[w] * (m[e, r, w] * m[e, q, w])
+                        if sides[after] == 2:
+                            _add_mixing(pending, m, e, links, after, width)
+                    for w in range(width):
+                        pending_along[w] = along[w]
+                    pending_has_along = True
+                    has_pending = True
+            previous = i
+            continue
+        # the block at node i: the next part's own stiffness plus the load
+        split = False
+        has_inverse = False
+        if kinds[before] == LINK and n == 3:  # elimination._block_inverse
+            if link_axis[before] < 0:
+                if has_along:  # a grounded N/N channel: isotropic
+                    for r in range(3):
+                        for q in range(3):
+                            for w in range(width):
+                                inverse[r, q, w] = 1.0 / (along[w] + K[after, 0, w]) if r == q else 0.0
+                    has_inverse = True
+            else:
+                e = before
+                for r in range(3):
+                    for q in range(3):
+                        for w in range(width):
+                            outer = m[e, r, w] * m[e, q, w]
+                            plane[r, q, w] = K[after, 0, w] * ((1.0 if r == q else 0.0) - outer)
+                            axial[r, q, w] = outer / (along[w] + K[after, 0, w])
+                if sides[before] == 2:
+                    _add_mixing(plane, m, e, links, before, width)
+                for w in range(width):
+                    scale[w] = math.nan  # (the plane's own size)
+                _plane_inverse(plane, m, e, width, scale, across, failed)
+                for r in range(3):
+                    for q in range(3):
+                        for w in range(width):
+                            inverse[r, q, w] = axial[r, q, w] + across[r, q, w]
+                has_inverse = True
+                split = True
+        if not has_inverse:
+            if n == 1:
+                for w in range(width):
+                    inverse[0, 0, w] = 1.0 / (load[0, 0, w] + K[after, 0, w])
+            else:
+                for r in range(3):
+                    for q in range(3):
+                        for w in range(width):
+                            block[r, q, w] = load[r, q, w] + (K[after, 0, w] if r == q else 0.0)
+                _invert3_block(block, inverse, width)
+        if n == 1:
+            for w in range(width):
+                src[0, w] = m[a, 0, w] * source[after, 0, w] + m[a, 1, w] * source[after, 1, w] + \
+                    m[a, 2, w] * source[after, 2, w]
+        else:
+            for r in range(3):
+                for w in range(width):
+                    src[r, w] = source[after, r, w]
+        for r in range(n):
+            for w in range(width):
+                rhs[r, w] = pushed[r, w] - src[r, w]
+        if split:  # behind a magnetic link the pushed rhs is along m, where the plane part is 0: not applied
+            for r in range(3):
+                for w in range(width):
+                    partial[i, r, w] = (axial[r, 0, w] * rhs[0, w] + axial[r, 1, w] * rhs[1, w] + axial[r, 2, w] * rhs[2, w]) - \
+                        (across[r, 0, w] * src[0, w] + across[r, 1, w] * src[1, w] + across[r, 2, w] * src[2, w])
+        elif n == 1:
+            for w in range(width):
+                partial[i, 0, w] = inverse[0, 0, w] * rhs[0, w]
+        else:
+            for r in range(3):
+                for w in range(width):
+                    partial[i, r, w] = inverse[r, 0, w] * rhs[0, w] + inverse[r, 1, w] * rhs[1, w] + \
+                        inverse[r, 2, w] * rhs[2, w]
+        if following_active:
+            s_dim = dims[i + 1]
+            # upper A_{i, i+1} = E_i^T K_ab E_{i+1}: (n x s_dim)
+            _basis_product(coupling, K[after, 1], n, a, s_dim, axes[i + 1], m, width, 1.0)
+            for r in range(n):
+                for j in range(s_dim):
+                    if n == 1:
+                        for w in range(width):
+                            carry[i, r, j, w] = inverse[r, 0, w] * coupling[0, j, w]
+                    else:
+                        for w in range(width):
+                            carry[i, r, j, w] = inverse[r, 0, w] * coupling[0, j, w] + inverse[r, 1, w] * coupling[1, j, w] + \
+                                inverse[r, 2, w] * coupling[2, j, w]
+        previous = i
+    # back substitution and node values
+    later = -1
+    for k in range(n_nodes - 1, -1, -1):
+        n = dims[k]
+        if n == 0:
+            continue
+        for r in range(n):
+            if later < 0:
+                for w in range(width):
+                    x[k, r, w] = partial[k, r, w]
+            elif dims[later] == 1:
+                for w in range(width):
+                    x[k, r, w] = partial[k, r, w] - carry[k, r, 0, w] * x[later, 0, w]
+            else:
+                for w in range(width):
+                    x[k, r, w] = partial[k, r, w] - (carry[k, r, 0, w] * x[later, 0, w] + carry[k, r, 1, w] * x[later, 1, w]
+                                                     + carry[k, r, 2, w] * x[later, 2, w])
+        if n == 1:
+            a = axes[k]
+            for r in range(3):
+                for w in range(width):
+                    mu[k, r, w] = x[k, 0, w] * m[a, r, w]
+        else:
+            for r in range(3):
+                for w in range(width):
+                    mu[k, r, w] = x[k, r, w]
+        for r in range(3):
+            for w in range(width):
+                if failed[w] != 0.0:
+                    mu[k, r, w] = math.nan
+        later = k
+
+
+@njit(cache=True, error_model="numpy")
 def _mixing_into(out, m, e, w, g_r, g_i):
     """out += g_r (1 - m m^T) - g_i [m]x (vectors.transverse_sink): the N side's transverse sink, m = m[e, :, w]."""
     m0, m1, m2 = m[e, 0, w], m[e, 1, w], m[e, 2, w]
@@ -395,7 +865,7 @@ def _mixing_into(out, m, e, w, g_r, g_i):
 
 
 @njit(cache=True, error_model="numpy")
-def _plane_inverse(plane, m, e, w, scale, out, frame):
+def _plane_inverse_one(plane, m, e, w, scale, out, frame):
     """out = the inverse of ``plane`` on the plane normal to m (elimination._plane_inverse: in an orthonormal
     frame e1, e2 of that plane, lifted back); False where its smallest singular value is below _FLOATING times
     ``scale`` (< 0: the projected block's own size), a direction that nothing may fix (left to numpy)."""
@@ -437,10 +907,10 @@ def _plane_inverse(plane, m, e, w, scale, out, frame):
 
 
 @njit(cache=True, error_model="numpy")
-def _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links, mu, carry, partial, x, mats, vecs,
+def _link_values_one(width, dims, axes, kinds, link_axis, sides, m, source, K, links, mu, carry, partial, x, mats, vecs,
                  frame):
-    """mu at every chain node (nodes, 3, width) of a chain with links, one configuration at a time (see above).
-    A configuration with a direction nothing fixes (a singular plane) gets NaN values."""
+    """:func:`_link_values` one configuration at a time, the same arithmetic in the same order (bit-identical
+    values): for a few configurations, where the vectorised steps' fixed cost per loop would dominate."""
     n_nodes = dims.shape[0]
     load, block, inverse, axial, across, pending, plane, coupling = (mats[0], mats[1], mats[2], mats[3], mats[4],
                                                                      mats[5], mats[6], mats[7])
@@ -585,7 +1055,7 @@ def _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links
                                 for q in range(3):
                                     plane[r, q] += across[r, q]
                                     scale = max(scale, abs(across[r, q]))
-                        if not _plane_inverse(plane, m, e, w, scale, inverse, frame):
+                        if not _plane_inverse_one(plane, m, e, w, scale, inverse, frame):
                             failed = True
                         # h = m.Ym - (mY inverse) Ym, rho = m.R - (mY inverse) R; direction = m - inverse Ym
                         for r in range(3):
@@ -661,7 +1131,7 @@ def _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links
                             axial[r, q] = outer / (along + kaa)
                     if sides[before] == 2:
                         _mixing_into(plane, m, e, w, links[before, _G_R, w], links[before, _G_I, w])
-                    if not _plane_inverse(plane, m, e, w, -1.0, across, frame):
+                    if not _plane_inverse_one(plane, m, e, w, -1.0, across, frame):
                         failed = True
                     for r in range(3):
                         for q in range(3):
@@ -870,6 +1340,9 @@ def _spin_resistance(start, width, kinds, mrows, const, rows, vary, m, mu, links
 
 
 _BLOCK = 256  # configurations per step (fewer: more overhead per step; more: the work arrays leave the caches)
+# with links: below this many configurations in a block the elimination runs one configuration at a time (the
+# vectorised steps cost ~10 ns per loop whatever their length: ~6 us per block of a 4-layer stack)
+_VECTOR_FROM = 16
 
 
 # columns of the kernel's integer table (one row per element; the node columns hold node e, the last row unused)
@@ -931,7 +1404,13 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
     # elimination work: per configuration at free nodes, per block on rails
     carry, partial, x = np.zeros((n_nodes, 3, 3)), np.zeros((n_nodes, 3)), np.zeros((n_nodes, 3))
     rail_carry, rail_partial, rail_x = np.zeros((n_nodes, block)), np.zeros((n_nodes, block)), np.zeros((n_nodes, block))
-    mats, vecs, frame = np.zeros((8, 3, 3)), np.zeros((7, 3)), np.zeros((2, 3))
+    # link elimination work, per block (configurations last)
+    link_nodes = n_nodes if linked else 0
+    link_carry, link_partial, link_x = (np.zeros((link_nodes, 3, 3, block)), np.zeros((link_nodes, 3, block)),
+                                        np.zeros((link_nodes, 3, block)))
+    mats, vecs, scalars = (np.zeros((8 if linked else 0, 3, 3, block)), np.zeros((7 if linked else 0, 3, block)),
+                           np.zeros((7 if linked else 0, block)))
+    one_mats, one_vecs, frame = np.zeros((8, 3, 3)), np.zeros((7, 3)), np.zeros((2, 3))
     first_row = layer_rows[first] if first >= 0 else -1
     second_row = layer_rows[second] if second >= 0 else -1
     for begin in range(start, stop, block):
@@ -942,8 +1421,12 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
             _turn(begin, width, turned, signs, plane, angles, degrees, const, rows, vary, m, source, cosines, sines)
         if linked:
             _link_parts(begin, width, kinds, link_axis, lconst, lrows, vary, m, source, links)
-            _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links, mu, carry, partial, x, mats,
-                         vecs, frame)
+            if width < _VECTOR_FROM:
+                _link_values_one(width, dims, axes, kinds, link_axis, sides, m, source, K, links, mu, carry, partial, x,
+                                 one_mats, one_vecs, frame)
+            else:
+                _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links, mu, link_carry,
+                             link_partial, link_x, mats, vecs, scalars)
         elif rails:
             _rail_values(width, dims, axes, m, source, K, mu, rail_carry, rail_partial, rail_x)
         else:
@@ -988,6 +1471,15 @@ def _chain_serial(size, structure, constants, vary, mvary, plane, angles, degree
     """
     _chain_range(0, size, structure, constants, vary, mvary, plane, angles, degrees, first, second, degenerate_sine,
                  g1, g2, g1_field, g2_field, sine, cosine, degenerate, torques, accumulation, spin_resistance)
+
+
+@njit(cache=True, error_model="numpy")
+def _torques_serial(size, structure, constants, vary, mvary, torques):
+    """:func:`_chain_serial` for the torques alone, by magnetizations (a call costs ~0.1 us per argument: a
+    prepared stack's single torque evaluation passes six, not twenty-one)."""
+    empty = np.empty(0)
+    _chain_range(0, size, structure, constants, vary, mvary, np.zeros((2, 3)), empty, True, -1, -1, 0.0, empty, empty, empty,
+                 empty, empty, empty, np.empty(0, dtype=np.bool_), torques, np.empty((0, 1, 3)), empty)
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -1354,7 +1846,12 @@ def run(table: Table, *, mvary: np.ndarray | None = None, angles: np.ndarray | N
     torques = np.empty((size, n_layers, 3)) if torque else unused_torque
     nodes = np.empty((size, table.n_nodes, 3)) if accumulation else unused_nodes
     spin_resistance = np.empty(size) if resistance else unused_scalar
-    kernel = _chain_serial if (size < SERIAL_BELOW if serial is None else serial) else _chain_parallel
+    on_this_thread = size < SERIAL_BELOW if serial is None else serial
+    if torque and on_this_thread and angles is None and not (pair is not None or accumulation or resistance):
+        _torques_serial(size, table.structure, table.constants, table.vary, table.mvary if mvary is None else mvary,
+                        torques)
+        return {"torque": torques}
+    kernel = _chain_serial if on_this_thread else _chain_parallel
     kernel(size, table.structure, table.constants, table.vary, table.mvary if mvary is None else mvary,
            _NO_PLANE if plane is None else plane, _NO_ANGLES if angles is None else angles, degrees, first, second,
            float(degenerate_sine), *efficiency, degenerate, torques, nodes, spin_resistance)
