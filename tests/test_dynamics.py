@@ -397,3 +397,20 @@ def test_a_stack_without_durations_or_free_layers_is_refused(spins):
         ss.dynamics(dataclasses.replace(spins, current=[1e10, 2e10]), duration=1e-10)
     with pytest.raises(SpinstackError, match="takes a spinstack.Stack"):
         ss.dynamics("free-valve.toml")
+
+
+@pytest.mark.slow
+def test_dask_blocks_on_a_cluster_are_the_same_numbers(stack, tmp_path):
+    """On a local cluster of two worker processes (spec TOOLING.md): the blocks travel by pickle and come back
+    the same numbers, lazily and into a file."""
+    distributed = pytest.importorskip("distributed")
+    vary = {"current": [-2e11, 0.0, 1e11], "dynamics.field[2]": [0.0, 0.02]}
+    whole = ss.dynamics(stack, vary=vary)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster):
+        computed = ss.dynamics(stack, vary=vary, dask=True, chunk=2).compute()
+        with ss.dynamics(stack, vary=vary, dask=True, chunk=2, out=tmp_path / "traj.nc") as stored:
+            stored = stored.compute()
+    for name in NUMBERS + ("state",):
+        same(computed[name], whole[name])
+        same(stored[name], whole[name])
