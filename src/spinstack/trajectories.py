@@ -2,7 +2,7 @@
 :func:`critical_currents` (linear stability), the doors of MODEL.md 9 for files and users.
 
 >>> import numpy as np, spinstack as ss
->>> stack = ss.load_stack("examples/pulse-switching.toml")           # a file with free layers and [dynamics]
+>>> stack = ss.load_stack("examples/dynamics-switching.toml")       # a file with free layers and [dynamics]
 >>> run = ss.dynamics(stack)                                        # the file's duration and save_every
 >>> run.m.sel(layer=2, component="z")                               # m_z(t) of the free layer
 >>> diagram = ss.dynamics(stack, vary={"current": np.linspace(-3e11, 3e11, 41),
