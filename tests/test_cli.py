@@ -238,7 +238,7 @@ def test_top_level_help_does_not_cut_a_command_short(runner):
     assert "(seed eq.\n" not in text
     # click cuts a summary it has to shorten with "..." (plot and sweep read "(profiles, hodographs,...")
     summaries = text.split("Commands:")[1].strip().splitlines()
-    assert len(summaries) == 7 and not any(line.rstrip().endswith("...") for line in summaries), summaries
+    assert len(summaries) == 8 and not any(line.rstrip().endswith("...") for line in summaries), summaries
 
 
 def test_materials_help_names_materials_that_are_in_the_library(runner):

@@ -223,7 +223,7 @@ def sweep_command(file: str, ranges: tuple[str, ...], out: str | None, chunk_siz
     click.echo(str(target))
 
 
-@main.command("dynamics", short_help="Macrospin dynamics of the free layers in FILE (LLGS with the exact torque).")
+@main.command("dynamics", short_help="Macrospin dynamics of the free layers in FILE (exact torque).")
 @click.argument("file", type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object (STACK_FORMAT.md).")
 @click.option("--out", "out", type=click.Path(path_type=str),
