@@ -1391,8 +1391,6 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
     links = np.zeros((n_elements if linked else 0, 7, block))
     mu = np.zeros((n_nodes, 3, block))
     torque = np.zeros((n_elements, 3, block))
-    cosines, sines = np.zeros(block), np.zeros(block)
-    basis = np.zeros((10, block))  # the efficiencies' basis vectors
     rails = not linked  # every active node on a rail: the scalar system
     for k in range(n_nodes):
         if dims[k] == 3:
@@ -1401,16 +1399,21 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
     for e in range(n_elements):
         if turned[e]:
             turning = True
-    # elimination work: per configuration at free nodes, per block on rails
+    # work arrays, each of length 0 where its step does not run (a single configuration's call allocates ~15)
+    cosines, sines = np.zeros(block if turning else 0), np.zeros(block if turning else 0)
+    basis = np.zeros((10, block if g1.shape[0] > 0 else 0))  # the efficiencies' basis vectors
+    # elimination work: per configuration at free nodes (and with links in blocks under _VECTOR_FROM), per block on
+    # rails and with links
     carry, partial, x = np.zeros((n_nodes, 3, 3)), np.zeros((n_nodes, 3)), np.zeros((n_nodes, 3))
-    rail_carry, rail_partial, rail_x = np.zeros((n_nodes, block)), np.zeros((n_nodes, block)), np.zeros((n_nodes, block))
-    # link elimination work, per block (configurations last)
-    link_nodes = n_nodes if linked else 0
+    on_rails = n_nodes if rails else 0
+    rail_carry, rail_partial, rail_x = np.zeros((on_rails, block)), np.zeros((on_rails, block)), np.zeros((on_rails, block))
+    vectorised = linked and stop - start >= _VECTOR_FROM
+    link_nodes = n_nodes if vectorised else 0
     link_carry, link_partial, link_x = (np.zeros((link_nodes, 3, 3, block)), np.zeros((link_nodes, 3, block)),
                                         np.zeros((link_nodes, 3, block)))
-    mats, vecs, scalars = (np.zeros((8 if linked else 0, 3, 3, block)), np.zeros((7 if linked else 0, 3, block)),
-                           np.zeros((7 if linked else 0, block)))
-    one_mats, one_vecs, frame = np.zeros((8, 3, 3)), np.zeros((7, 3)), np.zeros((2, 3))
+    mats, vecs, scalars = (np.zeros((8 if vectorised else 0, 3, 3, block)), np.zeros((7 if vectorised else 0, 3, block)),
+                           np.zeros((7 if vectorised else 0, block)))
+    one_mats, one_vecs, frame = np.zeros((8 if linked else 0, 3, 3)), np.zeros((7 if linked else 0, 3)), np.zeros((2, 3))
     first_row = layer_rows[first] if first >= 0 else -1
     second_row = layer_rows[second] if second >= 0 else -1
     for begin in range(start, stop, block):
