@@ -102,9 +102,12 @@ def analyze_command(file: str, angles: tuple[float, ...], parameters: tuple[str,
     parameter thresholds at which they turn negative, for a two-F stack in FILE."""
     from .analysis import sign_report
     from .io import format_json, format_sign_report, load_stack, sign_report_to_dict
+    from .model.paths import require_transport_parameter
 
     with _reported(file):
         stack = load_stack(file)
+        for path in parameters:  # before --bounds is read in the path's units: Ms, dynamics.* ... are not transport
+            require_transport_parameter(path)
         span = _bounds(bounds, stack, parameters)
         report = sign_report(stack, angles, list(parameters) or None, span)
         text = (format_json(sign_report_to_dict(report, stack.units)) if as_json
@@ -203,9 +206,15 @@ def sweep_command(file: str, ranges: tuple[str, ...], out: str | None, chunk_siz
             with _reported(file):
                 from .errors import StackError
                 from .io import load_stack
+                from .model.paths import require_transport_parameter
                 from .sweeps import DEFAULT_CHUNK_SIZE, parse_range, write_sweep
 
                 stack = load_stack(file)  # first: an SI stack reads START and STOP with their units
+                for text in ranges:  # before the values are read: Ms, demag, dynamics.* ... are not transport
+                    try:
+                        require_transport_parameter(text.rpartition("=")[0].strip())
+                    except StackError as error:
+                        raise SpinstackError(f"{file}: --vary {error}") from None
                 parameters = dict(parse_range(text, stack) for text in ranges)
                 if len(parameters) != len(ranges):
                     raise SpinstackError("--vary: a parameter is given twice")

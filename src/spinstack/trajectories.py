@@ -220,7 +220,7 @@ def _parse_vary(spins: Any, stack: Stack, vary: Mapping[str, Any] | None) -> tup
             from ._sweep.plan import parse_axes
 
             try:
-                axis, = parse_axes(stack, {path: values})  # the sweep's checks: unknown paths, vectors
+                axis, = parse_axes(stack, {path: values}, transport=False)  # the sweep's checks: unknown paths, vectors
             except StackError as error:
                 if not error.reason.startswith("unknown parameter path"):
                     raise

@@ -25,7 +25,8 @@ import numpy as np
 from ..analysis.efficiencies import with_angle
 from ..errors import SpinstackError, StackError
 from ..model import Insulator, Stack, checks
-from ..model.paths import COMPONENTS, THETA, material_keys, parameter_value, parse, with_parameter
+from ..model.paths import (COMPONENTS, THETA, material_keys, parameter_value, parse, require_transport_parameter,
+                           with_parameter)
 from ..units import ELECTRON_CHARGE
 
 #: separator of the paths in the name of a zipped axis
@@ -101,9 +102,11 @@ def apply(stack: Stack, axes: tuple[Axis, ...]) -> Stack:
     return stack
 
 
-def _check_path(stack: Stack, path: str) -> None:
+def _check_path(stack: Stack, path: str, transport: bool = True) -> None:
     if not isinstance(path, str):
         raise SpinstackError(f"a sweep parameter must be named by a path string, got {path!r}")
+    if transport:  # a transport sweep of Ms, demag, dynamics.* ... would repeat one answer at every point
+        require_transport_parameter(path)
     if path == THETA:
         indices = stack.ferromagnet_indices
         if len(indices) != 2:
@@ -182,11 +185,13 @@ def _values(path: str, raw: Any) -> np.ndarray:
     return values
 
 
-def parse_axes(stack: Stack, parameters: Mapping[Any, Any]) -> tuple[Axis, ...]:
+def parse_axes(stack: Stack, parameters: Mapping[Any, Any], *, transport: bool = True) -> tuple[Axis, ...]:
     """Axes from the ``parameters`` mapping of :func:`spinstack.sweep` (checked, not yet validated).
 
     ``{path: values}`` is one outer-product axis; ``{(path_a, path_b): (values_a,
-    values_b)}`` one zipped axis named ``"path_a,path_b"``.
+    values_b)}`` one zipped axis named ``"path_a,path_b"``.  With ``transport`` (a transport sweep) the
+    dynamics-only paths are refused (:func:`spinstack.model.paths.require_transport_parameter`);
+    :func:`spinstack.dynamics` passes False.
     """
     if not isinstance(parameters, Mapping) or not parameters:
         raise SpinstackError("sweep needs a non-empty mapping {path: values} of parameters to vary")
@@ -205,7 +210,7 @@ def parse_axes(stack: Stack, parameters: Mapping[Any, Any]) -> tuple[Axis, ...]:
         else:
             paths, raw = (key,), (raw,)
         for path in paths:
-            _check_path(stack, path)
+            _check_path(stack, path, transport)
             target = _target(stack, path)
             clash = next((other for other in seen if target == other or target.startswith(other + ".")
                           or other.startswith(target + ".")), None)

@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike
 
 from ..errors import SpinstackError, StackError
 from ..model import Lead, Stack
-from ..model.paths import parse, with_parameter
+from ..model.paths import parse, require_transport_parameter, with_parameter
 from .. import prepared
 from ..prepared import finalize
 from ..solution import Efficiency, Solution, solve, stack_of
@@ -205,6 +205,7 @@ def threshold(stack: Stack | Solution, path: str, which: str = "g2", theta: Arra
     Threshold
     """
     stack = stack_of(stack, "threshold")
+    require_transport_parameter(path)  # Ms, demag, dynamics.*: g1, g2 would be the same over the whole range
     if stack.batch_shape != ():
         raise SpinstackError("threshold takes a single configuration (batch_shape == ())")
     theta = np.atleast_1d(np.asarray(theta, dtype=float))
@@ -263,6 +264,8 @@ def sign_map(stack: Stack | Solution, x: tuple[str, ArrayLike], y: tuple[str, Ar
     if stack.batch_shape != ():
         raise SpinstackError("sign_map takes a single configuration (batch_shape == ())")
     (x_path, x_values), (y_path, y_values) = x, y
+    for path in (x_path, y_path):  # Ms, demag, dynamics.*: the map would be constant along that axis
+        require_transport_parameter(path)
     x_values = np.asarray(x_values, dtype=float).reshape(-1)
     y_values = np.asarray(y_values, dtype=float).reshape(-1)
     varied = _vary(stack, y_path, y_values[:, None])
@@ -339,6 +342,8 @@ def sign_report(stack: Stack | Solution, theta: ArrayLike = (0.0, 30.0, 60.0), p
     stack = stack_of(stack, "sign_report")
     values = solve(stack).efficiency()
     parameters = default_threshold_parameters(stack) if parameters is None else parameters
+    for path in parameters:  # all of them before any search
+        require_transport_parameter(path)
     angles = np.atleast_1d(np.asarray(theta, dtype=float))
     found: list[Threshold] = []
     used: dict[str, tuple[float, float]] = {}

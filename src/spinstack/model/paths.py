@@ -25,7 +25,7 @@ Paths read like the stack file:
 Negative layer indices count from the right as in Python.  A component path sets one number of a vector
 and keeps the others (broadcast against each other): the number a sweep varies (a sweep refuses the
 vector paths ``field``, ``...g_mix`` and ``...magnetization``, whose numbers would each be read as the whole
-vector).
+vector; and transport sweeps and thresholds refuse the dynamics-only paths, :func:`require_transport_parameter`).
 
 :class:`ParameterPath` is the one grammar: a path is parsed once (:func:`parse`) into what it names (owner,
 parameter, component), its kind, the reported quantity of its numbers (a key of
@@ -52,7 +52,7 @@ from .materials import Ferromagnet, Material
 from .stack import Stack
 
 __all__ = ["COMPONENTS", "DYNAMICS_PARAMETERS", "MATERIAL_PARAMETERS", "ParameterPath", "THETA", "material_keys", "parameter_value", "parse",
-           "with_parameter"]
+           "require_transport_parameter", "with_parameter"]
 
 #: the special path of sweeps and sign maps: the angle (degrees) between m1 and m2, m2 turned about m1
 THETA = "theta"
@@ -433,6 +433,36 @@ def _field(stack: Stack, path: ParameterPath) -> np.ndarray:
     if stack.field is None:
         raise StackError(path.text, "this stack has no in-plane field")
     return stack.field
+
+
+#: a layer's keys that only the macrospin dynamics reads (the per-layer constants are spinstack.dynamics paths)
+_DYNAMICS_LAYER_KEYS = ("demag", "free") + _DYNAMICS_MATERIAL_KEYS
+
+
+def require_transport_parameter(path: str) -> None:
+    """Refuse a path that does not enter the transport solution: the macrospin dynamics' own parameters.
+
+    ``materials.NAME.Ms`` / ``.alpha`` / ``.K_u`` / ``.gamma`` / ``.easy_axis`` (and its angles),
+    ``layers[i].demag`` / ``.free`` (and the per-layer constants of :func:`spinstack.dynamics`) and every
+    ``dynamics.*`` path leave the spin accumulations, currents and torques of a static solve unchanged: a
+    transport sweep or threshold search of one would give the same answer at every point.  Any other path
+    (including unknown ones, which the callers refuse in their own words) passes.
+
+    Raises
+    ------
+    StackError
+        Naming the path, and the way to vary it (``spinstack dynamics --vary``).
+    """
+    if not isinstance(path, str):
+        return
+    head, _, rest = path.partition(".")
+    layer = _LAYER.match(path)
+    if head == "dynamics" or path.startswith("dynamics[") \
+            or (head == "materials" and rest.partition(".")[2].partition(".")[0] in _DYNAMICS_MATERIAL_KEYS) \
+            or (layer is not None and layer.group(2).partition(".")[0] in _DYNAMICS_LAYER_KEYS):
+        raise StackError(path, "a macrospin dynamics parameter: it does not enter the transport solution (every "
+                               "point would be the same); vary it with `spinstack dynamics --vary` or "
+                               "spinstack.dynamics(vary=...)")
 
 
 def _stack_level(path: ParameterPath) -> None:
