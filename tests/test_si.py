@@ -674,3 +674,208 @@ def test_si_ring_forces_and_hodograph_take_the_stack_and_report_si():
     np.testing.assert_allclose(fold.spin_current, fold_model.spin_current * TO_SI["spin_current"], rtol=1e-14)
     np.testing.assert_array_equal(fold.rotation, fold_model.rotation)
     np.testing.assert_allclose(fold.accumulation[:, 0], solution.accumulation_right[:-1], rtol=1e-12)  # left faces
+
+
+# ------------------------------------------------------------------ dynamics keys (MODEL.md 9) through spinstack.si
+def _same(built: object, loaded: object, where: str) -> None:
+    """Every field of two model objects (dataclasses, tuples, arrays, numbers, names) equal to the last bit."""
+    if dataclasses.is_dataclass(built) and not isinstance(built, type):
+        assert type(built) is type(loaded), where
+        for field in dataclasses.fields(built):
+            _same(getattr(built, field.name), getattr(loaded, field.name), f"{where}.{field.name}")
+    elif isinstance(built, (tuple, list)):
+        assert isinstance(loaded, (tuple, list)) and len(built) == len(loaded), where
+        for index, (a, b) in enumerate(zip(built, loaded)):
+            _same(a, b, f"{where}[{index}]")
+    elif built is None or isinstance(built, (str, bool)):
+        assert built == loaded and type(built) is type(loaded), f"{where}: {built!r} != {loaded!r}"
+    else:
+        assert np.shape(built) == np.shape(loaded), where
+        np.testing.assert_array_equal(np.asarray(built), np.asarray(loaded), err_msg=where)
+
+
+def _same_right_hand_side(built: ss.Stack, loaded: ss.Stack) -> None:
+    """Macrospins.from_stack of both: every field, and dm/dt at a few times and directions, to the last bit."""
+    from spinstack.macrospin import Macrospins
+    from spinstack.macrospin.equation import RightHandSide
+
+    spins = Macrospins.from_stack(built), Macrospins.from_stack(loaded)
+    _same(*spins, "macrospins")
+    rng = np.random.default_rng(15)
+    m = rng.normal(size=(4, len(spins[0].free), 3))
+    m /= np.linalg.norm(m, axis=-1, keepdims=True)
+    for t in (0.0, 5.5e-10, 1.3e-9, 2.65e-9, 5e-9):  # before, on the ramp, on and after the plateau of a pulse
+        first, second = (RightHandSide(each)(t, m) for each in spins)
+        assert np.all(np.isfinite(first)) and np.any(first != 0)
+        np.testing.assert_array_equal(first, second, err_msg=f"dm/dt at t = {t}")
+
+
+def test_si_builds_the_dynamics_switching_example_as_its_file_does():
+    """examples/dynamics-switching.toml written with spinstack.si: the same stack in every field (materials' Ms,
+    alpha, K_u, easy_axis, gamma; layers' free and demag; [dynamics]), the same macrospins and dm/dt."""
+    loaded = load_stack(EXAMPLES / "dynamics-switching.toml")
+    co = si.ferromagnet("Co", rho="60 nOhm*m", beta=0.5, l_sf="50 nm")
+    cu = si.normal("Cu", rho="5 nOhm*m", l_sf="500 nm")
+    py = si.material("Py", rho="150 nOhm*m", Ms="800 kA/m", alpha=0.01, K_u="10 kJ/m^3", easy_axis=[0, 0, 1])
+    g_mix = ["5e14 Ohm^-1*m^-2", "0 Ohm^-1*m^-2"]
+    built = si.stack(
+        [si.layer(co, "8 nm", [0, 0, 1]), si.layer(cu, "10 nm"), si.layer(py, "3 nm", [0, 0.05, 1], free=True)],
+        si.lead(cu), si.lead(cu), current_density="2e12 A/m^2",
+        interfaces=[si.interface(0, AR="0.5 fOhm*m^2", gamma=0.75, G_mix=g_mix),
+                    si.interface(1, AR="0.5 fOhm*m^2", gamma=0.75, G_mix=g_mix),
+                    si.interface(2, pair="Py/Cu", G_mix=g_mix), si.interface(3, pair="Py/Cu", G_mix=g_mix)],
+        dynamics=si.dynamics(field=["0 mT", "0 mT", "0 mT"], duration="10 ns", save_every="5 ps",
+                             waveform=[("0.5 ns", "0 A/m^2"), ("0.6 ns", "2e12 A/m^2"), ("2.6 ns", "2e12 A/m^2"),
+                                       ("2.7 ns", "0 A/m^2")]))
+    _same(built, loaded, "stack")
+    assert built.free_indices == loaded.free_indices == (2,)
+    assert built.materials["Py"].Ms == 8e5 and built.materials["Py"].gamma is None
+    assert built.dynamics.duration == 1e-8 and built.layers[2].demag is None
+    _same_right_hand_side(built, loaded)
+    # the keywords of si.dynamics as a mapping: the same settings
+    again = si.stack(built.layers, si.lead(cu), si.lead(cu), current_density="2e12 A/m^2",
+                     interfaces=built.interfaces, dynamics={"duration": "10 ns", "save_every": "5 ps", "waveform": [
+                         ("0.5 ns", "0 A/m^2"), ("0.6 ns", "2e12 A/m^2"), ("2.6 ns", "2e12 A/m^2"),
+                         ("2.7 ns", "0 A/m^2")]})
+    _same(again, loaded, "stack")
+
+
+EVERY_DYNAMICS_KEY = """
+units = "SI"
+current = "-3e11 A/m^2"
+
+[materials.Co]
+type = "ferromagnet"
+rho = "60 nOhm*m"
+beta = 0.5
+l_sf = "50 nm"
+Ms = "1.4 MA/m"
+alpha = 0.005
+gamma = "1.8e11 rad/(s*T)"
+
+[materials.Cu]
+type = "normal"
+rho = "5 nOhm*m"
+l_sf = "500 nm"
+
+[materials.Py]
+type = "ferromagnet"
+rho = "150 nOhm*m"
+beta = 0.7
+l_sf = "5.5 nm"
+Ms = "800 kA/m"
+alpha = 0.01
+K_u = "2 kJ/m^3"
+easy_axis = {theta = 80, phi = 30}
+
+[[layers]]
+material = "Co"
+thickness = "6 nm"
+magnetization = "+z"
+free = true
+demag = [0.9, 0.04, 0.06]
+
+[[layers]]
+material = "Cu"
+thickness = "4 nm"
+
+[[layers]]
+material = "Py"
+thickness = "3 nm"
+magnetization = [0, 0.05, 1]
+free = true
+demag = [1, 0, 0]
+
+[dynamics]
+field = ["1 mT", "-2 mT", "5 mT"]
+duration = "30 ns"
+save_every = "10 ps"
+temperature = "300 K"
+area = "50 nm * 100 nm"
+seed = 7
+waveform = [["0 ns", "0 A/m^2"], ["1 ns", "-3e11 A/m^2"], ["3 ns", "-3e11 A/m^2"], ["3.1 ns", "0 A/m^2"]]
+
+[[dynamics.coupling]]
+layers = [0, 2]
+J = "0.05 mJ/m^2"
+"""
+
+
+def test_si_takes_every_dynamics_key_as_a_file_does(tmp_path):
+    """Every dynamics key of STACK_FORMAT.md (gamma, demag, two free layers, temperature, area, seed, a field in
+    every direction, a coupling), written with spinstack.si in units and as plain SI numbers: the file's stack."""
+    loaded = load_stack(write(tmp_path, EVERY_DYNAMICS_KEY))
+    co = si.ferromagnet("Co", rho="60 nOhm*m", beta=0.5, l_sf="50 nm", Ms="1.4 MA/m", alpha=0.005,
+                        gamma="1.8e11 rad/(s*T)")
+    cu = si.normal("Cu", rho="5 nOhm*m", l_sf="500 nm")
+    py = si.ferromagnet("Py", rho="150 nOhm*m", beta=0.7, l_sf="5.5 nm", Ms="800 kA/m", alpha=0.01,
+                        K_u="2 kJ/m^3", easy_axis={"theta": 80, "phi": 30})
+    layers = [si.layer(co, "6 nm", "+z", free=True, demag=[0.9, 0.04, 0.06]), si.layer(cu, "4 nm"),
+              si.layer(py, "3 nm", [0, 0.05, 1], free=True, demag=[1, 0, 0])]
+    waveform = [("0 ns", "0 A/m^2"), ("1 ns", "-3e11 A/m^2"), ("3 ns", "-3e11 A/m^2"), ("3.1 ns", "0 A/m^2")]
+    built = si.stack(layers, current_density="-3e11 A/m^2", dynamics=si.dynamics(
+        field=["1 mT", "-2 mT", "5 mT"], duration="30 ns", save_every="10 ps", temperature="300 K",
+        area="50 nm * 100 nm", seed=7, waveform=waveform, couplings=[si.coupling((0, 2), "0.05 mJ/m^2")]))
+    _same(built, loaded, "stack")
+    assert built.free_indices == (0, 2)
+    _same_right_hand_side(built, loaded)
+    # numbers in SI base units and pint Quantities mean the same (up to pint's own rounding of prefixes)
+    plain = si.stack(
+        [si.layer(si.ferromagnet("Co", rho=60e-9, beta=0.5, l_sf=50e-9, Ms=1.4e6, alpha=0.005, gamma=1.8e11),
+                  6e-9, "+z", free=True, demag=np.array([0.9, 0.04, 0.06])),
+         si.layer(si.normal("Cu", rho=5e-9, l_sf=500e-9), 4e-9),
+         si.layer(si.ferromagnet("Py", rho=150e-9, beta=0.7, l_sf=5.5e-9, Ms=Q_(800, "kA/m"), alpha=0.01,
+                                 K_u=2e3, easy_axis={"theta": 80, "phi": 30}),
+                  3e-9, [0, 0.05, 1], free=True, demag=[1, 0, 0])],
+        current_density=-3e11, dynamics={"field": np.array([1e-3, -2e-3, 5e-3]), "duration": 3e-8,
+                                         "save_every": 1e-11, "temperature": 300, "area": 5e-15, "seed": 7,
+                                         "waveform": [(0, 0), (1e-9, -3e11), (3e-9, -3e11), (3.1e-9, 0)],
+                                         "couplings": [((0, 2), 5e-5)]})
+    for name in ("Ms", "alpha", "K_u", "easy_axis", "gamma"):
+        for material in ("Co", "Py"):
+            value = getattr(loaded.materials[material], name)
+            if value is not None:
+                np.testing.assert_allclose(getattr(plain.materials[material], name), value, rtol=1e-15,
+                                           err_msg=f"{material}.{name}")
+    for index in (0, 2):
+        np.testing.assert_array_equal(plain.layers[index].demag, loaded.layers[index].demag)
+        assert plain.layers[index].free
+    for name in ("field", "duration", "save_every", "temperature", "area"):
+        np.testing.assert_allclose(getattr(plain.dynamics, name), getattr(loaded.dynamics, name), rtol=1e-15,
+                                   atol=1e-18, err_msg=name)
+    np.testing.assert_allclose(plain.dynamics.waveform[0], loaded.dynamics.waveform[0], rtol=1e-15)
+    np.testing.assert_array_equal(plain.dynamics.waveform[1], loaded.dynamics.waveform[1])
+    assert plain.dynamics.seed == 7 and plain.dynamics.couplings[0].layers == (0, 2)
+    np.testing.assert_allclose(plain.dynamics.couplings[0].J, 5e-5, rtol=1e-15)
+
+
+@pytest.mark.parametrize(("build", "path", "reason"), [
+    (lambda: si.ferromagnet("Py", rho="150 nOhm*m", beta=0.7, Ms="800 kA/m", alpha=0.01, gamma="28 GHz/T"),
+     "materials.Py.gamma", "write the gyromagnetic ratio in rad/(s*T)"),
+    (lambda: si.ferromagnet("Py", rho="150 nOhm*m", beta=0.7, Ms=Q_(1, "T"), alpha=0.01),
+     "materials.Py.Ms", "expected a magnetization"),
+    (lambda: si.ferromagnet("Py", rho="150 nOhm*m", beta=0.7, Ms="-800 kA/m"), "materials.Py.Ms", "> 0"),
+    (lambda: si.ferromagnet("Py", rho="150 nOhm*m", beta=0.7, alpha=-0.1), "materials.Py.alpha", ">= 0"),
+    (lambda: si.ferromagnet("Py", rho="150 nOhm*m", beta=0.7, K_u="2 kJ/m^3"), "materials.Py.easy_axis",
+     "missing: K_u needs the anisotropy axis"),
+    (lambda: si.material("Cu", rho="5 nOhm*m", Ms="800 kA/m"), "materials.Cu.Ms",
+     "only a ferromagnet has macrospin constants"),
+    (lambda: si.material("Py", rho="150 nOhm*m", Mss=1), "materials.Py.Mss", "K_u, easy_axis, gamma)"),
+    (lambda: si.layer(si.normal("Cu", rho="5 nOhm*m"), "4 nm", free=True), "free", "only a ferromagnet moves"),
+    (lambda: si.layer(si.ferromagnet("Co", rho="60 nOhm*m", beta=0.5), "4 nm", "+z", demag=[1, 1, 0]), "demag",
+     "must sum to 1"),
+    (lambda: si.dynamics(field=["5 mT", 0]), "dynamics.field", "must be the applied field"),
+    (lambda: si.dynamics(field=["5 mT", "1 A/m^2", 0]), "dynamics.field[1]", "expected a magnetic field"),
+    (lambda: si.dynamics(duration="10 nm"), "dynamics.duration", "expected a time"),
+    (lambda: si.dynamics(temperature="300 K"), "dynamics.area", "missing: a temperature > 0 needs"),
+    (lambda: si.dynamics(waveform=[("1 ns", "0 A/m^2"), ("0.5 ns", "1 A/m^2")]), "dynamics.waveform[1]",
+     "the times must increase strictly"),
+    (lambda: si.dynamics(waveform=[("1 ns", "1 T")]), "dynamics.waveform[0][1]", "expected a current density"),
+    (lambda: si.dynamics(couplings=[((0, 2), "1 J/m^3")]), "dynamics.coupling[0].J", "expected an energy per area"),
+    (lambda: si.dynamics(couplings=[((0,), "1 mJ/m^2")]), "dynamics.coupling[0].layers", "two layer indices"),
+])
+def test_si_dynamics_errors_name_the_files_key(build, path, reason):
+    with pytest.raises(ss.StackError) as caught:
+        build()
+    assert caught.value.path == path, str(caught.value)
+    assert reason in caught.value.reason, str(caught.value)

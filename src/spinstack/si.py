@@ -17,6 +17,15 @@ arrays of them (batches).
 >>> solution.reduced.accumulation            # the solver's numbers (J) of the same solution
 >>> si.from_reduced(solution.reduced.accumulation, "accumulation")   # those as a pint Quantity in eV
 
+Macrospin dynamics (MODEL.md 9) takes the same keys as an SI stack file's: a ferromagnet's ``Ms``,
+``alpha``, ``K_u``, ``easy_axis``, ``gamma``; a layer's ``free`` and ``demag``; the stack's ``dynamics``
+settings (:func:`dynamics`, the file's ``[dynamics]`` table):
+
+>>> Py = si.ferromagnet("Py", rho="150 nOhm*m", beta=0.65, l_sf="5.5 nm", Ms="800 kA/m", alpha=0.01,
+...                     K_u="10 kJ/m^3", easy_axis="+z")
+>>> valve = si.stack([si.layer(Co, "8 nm", "+z"), si.layer(Cu, "10 nm"), si.layer(Py, "3 nm", "+z", free=True)],
+...                  current_density="1e12 A/m^2", dynamics=si.dynamics(duration="10 ns", save_every="5 ps"))
+
 The conversions, each with its sentence of MODEL.md 7:
 
 * "charge current density J in A/m^2 (conventional current along +x; electrons
@@ -43,7 +52,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -52,14 +61,15 @@ from numpy.typing import ArrayLike
 from .errors import StackError
 from .library import MATERIAL_QUANTITIES, MISSING_REASON, REQUIRED, Library
 from .model import Ferromagnet, Interface, Layer, Lead, Normal, Reservoir, Stack
+from .model.dynamics import Dynamics, ExchangeCoupling
 from .model.checks import LARGEST, SMALLEST
 from .model.layers import End
 from .model.materials import Material
-from .units import (ELECTRON_CHARGE, ELEMENTARY_CHARGE, HBAR, REPORTS, check_magnitude, from_reduced, report,
-                    to_reduced, to_si)
+from .units import (ELECTRON_CHARGE, ELEMENTARY_CHARGE, HBAR, REPORTS, check_magnitude, from_reduced, is_quantity,
+                    report, to_reduced, to_si)
 
-__all__ = ["ELECTRON_CHARGE", "ELEMENTARY_CHARGE", "HBAR", "REPORTS", "ferromagnet", "from_reduced", "interface",
-           "layer", "lead", "material", "normal", "report", "stack", "to_reduced"]
+__all__ = ["ELECTRON_CHARGE", "ELEMENTARY_CHARGE", "HBAR", "REPORTS", "coupling", "dynamics", "ferromagnet",
+           "from_reduced", "interface", "layer", "lead", "material", "normal", "report", "stack", "to_reduced"]
 
 _E2 = ELECTRON_CHARGE**2
 
@@ -112,7 +122,8 @@ def normal(name: str, rho: Any = None, l_sf: Any = math.inf, *, conductivity: An
 
 def ferromagnet(name: str, rho: Any = None, beta: Any = None, l_sf: Any = math.inf, *,
                 conductivity: Any = None, l_J: Any = None, l_phi: Any = None,
-                D_perp: Any = None) -> Ferromagnet:
+                D_perp: Any = None, Ms: Any = None, alpha: Any = None, K_u: Any = None,  # noqa: N803
+                easy_axis: Any = None, gamma: Any = None) -> Ferromagnet:
     """A ferromagnet from its resistivity rho_F, bulk spin asymmetry beta and spin diffusion length.
 
     Parameters
@@ -133,12 +144,19 @@ def ferromagnet(name: str, rho: Any = None, beta: Any = None, l_sf: Any = math.i
         Transverse conductivity sigma_perp of a coherent ferromagnet (only with ``l_J`` or
         ``l_phi``), e.g. ``"1.7e7 S/m"``; D_perp = sigma_perp / e^2 (MODEL.md 7, 8f).  Default
         1/rho_F, i.e. the reduced default D / (1 - p^2).
+    Ms, alpha, K_u, easy_axis, gamma
+        Macrospin constants (MODEL.md 9; all optional, as the file's keys): saturation magnetization
+        (> 0, e.g. ``"800 kA/m"``), Gilbert damping (>= 0, dimensionless), uniaxial anisotropy energy
+        density (e.g. ``"10 kJ/m^3"``) along ``easy_axis`` (a direction name such as ``"+z"``, a vector
+        or ``{"theta": deg, "phi": deg}``; needed with K_u), gyromagnetic ratio (> 0, in rad/(s T), e.g.
+        ``"1.76e11 rad/(s*T)"``; absent: |gamma_e|).  Numbers are in SI base units (A/m, J/m^3, rad/(s T)).
 
     Returns
     -------
     Ferromagnet
         D = 1/(e^2 rho*) with rho* = rho_F/(1 - beta^2) (MODEL.md 7), p = beta,
-        l = l_sf; its total conductance D/(1 - p^2) is 1/(e^2 rho_F).
+        l = l_sf; its total conductance D/(1 - p^2) is 1/(e^2 rho_F); the macrospin constants in SI base
+        units.
     """
     path = f"materials.{name}"
     resistivity = _resistivity(rho, conductivity, path)
@@ -153,11 +171,40 @@ def ferromagnet(name: str, rho: Any = None, beta: Any = None, l_sf: Any = math.i
     if D_perp is not None:
         coherence["D_perp"] = to_si(D_perp, "conductivity", f"{path}.D_perp", sign="positive",
                                     magnitude=model_span(1.0 / _E2)) / _E2
-    return Ferromagnet(name, D=(1.0 - asymmetry**2) / (_E2 * resistivity), p=asymmetry, l=length, **coherence)
+    constants = _macrospin_constants(path, {"Ms": Ms, "alpha": alpha, "K_u": K_u, "easy_axis": easy_axis,
+                                            "gamma": gamma})
+    return Ferromagnet(name, D=(1.0 - asymmetry**2) / (_E2 * resistivity), p=asymmetry, l=length, **coherence,
+                       **constants)
+
+
+def _macrospin_constants(path: str, given: dict[str, Any]) -> dict[str, Any]:
+    """A ferromagnet's macrospin constants (MODEL.md 9) in SI base units, the ones given; the model checks the
+    axis (a direction name, vector or angles, kept as a unit vector)."""
+    constants: dict[str, Any] = {}
+    for key, value in given.items():
+        if value is None:
+            continue
+        where = f"{path}.{key}"
+        if key == "easy_axis":
+            constants[key] = value
+        elif key == "alpha":
+            constants[key] = to_si(value, "dimensionless", where, sign="nonnegative")
+        else:
+            if key == "gamma" and ("hz" in value.lower() if isinstance(value, str)
+                                   else is_quantity(value) and "hertz" in str(value.units)):
+                # pint reads Hz as 1/s, dropping the 2 pi between gamma (rad/(s T)) and gamma / 2 pi (Hz/T)
+                raise StackError(where, f'write the gyromagnetic ratio in rad/(s*T) (e.g. "1.76e11 rad/(s*T)"), '
+                                        f"got {_shown(value)}: gamma / 2 pi in Hz/T differs from gamma by 2 pi")
+            kind, sign = {"Ms": ("magnetization", "positive"), "K_u": ("energy_density", "finite"),
+                          "gamma": ("gyromagnetic_ratio", "positive")}[key]
+            constants[key] = to_si(value, kind, where, sign=sign)
+    return constants
 
 
 #: every key of an SI material table: its type, the quantities a library may cite, the coherence keys (MODEL.md 8e)
 MATERIAL_KEYS = ("type",) + MATERIAL_QUANTITIES + ("l_J", "l_phi", "D_perp")
+#: a ferromagnet's macrospin constants (MODEL.md 9), the keys :func:`material` takes beside :data:`MATERIAL_KEYS`
+DYNAMICS_MATERIAL_KEYS = ("Ms", "alpha", "K_u", "easy_axis", "gamma")
 
 
 def material(name: str, *, library: Any = None, **overrides: Any) -> Material:
@@ -171,7 +218,8 @@ def material(name: str, *, library: Any = None, **overrides: Any) -> Material:
         A :class:`~spinstack.library.Library` or a library file; default the built-in one.
     **overrides
         Any of ``type``, ``rho`` (or ``conductivity``), ``beta``, ``l_sf``, as for
-        :func:`normal` and :func:`ferromagnet`; the rest comes from the library.  A
+        :func:`normal` and :func:`ferromagnet` (a ferromagnet also its macrospin constants
+        ``Ms``, ``alpha``, ``K_u``, ``easy_axis``, ``gamma``); the rest comes from the library.  A
         partial library entry (only sourced values; ``spinstack materials`` shows the
         others as "-") needs its missing quantities here, e.g.
         ``material("Py", rho="150 nOhm*m")``.
@@ -188,7 +236,8 @@ def material(name: str, *, library: Any = None, **overrides: Any) -> Material:
 
 
 def material_from_table(name: str, table: dict[str, Any], entry: Any = None, *, give: str | None = None) -> Material:
-    """A material from SI keys (``type``, ``rho`` or ``conductivity``, ``beta``, ``l_sf``).
+    """A material from SI keys (``type``, ``rho`` or ``conductivity``, ``beta``, ``l_sf``; a ferromagnet's
+    macrospin constants ``Ms``, ``alpha``, ``K_u``, ``easy_axis``, ``gamma``).
 
     Keys missing from ``table`` come from ``entry`` (a library material) when one is given;
     ``rho``/``conductivity`` given in ``table`` replace both of the library's.  A required
@@ -198,8 +247,9 @@ def material_from_table(name: str, table: dict[str, Any], entry: Any = None, *, 
     """
     path = f"materials.{name}"
     for key in table:
-        if key not in MATERIAL_KEYS:
-            raise StackError(f"{path}.{key}", f"unknown key (expected one of: {', '.join(MATERIAL_KEYS)})")
+        if key not in MATERIAL_KEYS + DYNAMICS_MATERIAL_KEYS:
+            raise StackError(f"{path}.{key}", "unknown key (expected one of: "
+                                              f"{', '.join(MATERIAL_KEYS + DYNAMICS_MATERIAL_KEYS)})")
     merged: dict[str, Any] = {}
     if entry is not None:
         merged = {key: value.si for key, value in entry.values.items()}
@@ -223,6 +273,10 @@ def material_from_table(name: str, table: dict[str, Any], entry: Any = None, *, 
         for key in ("l_J", "l_phi", "D_perp"):
             if key in table:
                 raise StackError(f"{path}.{key}", "not allowed: a normal metal has no magnetization to precess about")
+        for key in DYNAMICS_MATERIAL_KEYS:
+            if key in table:  # the file's words (io.sifile)
+                raise StackError(f"{path}.{key}", "only a ferromagnet has macrospin constants (Ms, alpha, ...): "
+                                                  f"{json.dumps(name)} is a normal metal")
         return normal(name, merged.get("rho"), merged["l_sf"], conductivity=merged.get("conductivity"),
                       theta_SH=merged.get("theta_SH", 0.0))
     if "theta_SH" in table:
@@ -230,7 +284,8 @@ def material_from_table(name: str, table: dict[str, Any], entry: Any = None, *, 
                                              "metals (MODEL.md 8b)")
     return ferromagnet(name, merged.get("rho"), merged.get("beta"), merged["l_sf"],
                        conductivity=merged.get("conductivity"), l_J=merged.get("l_J"), l_phi=merged.get("l_phi"),
-                       D_perp=merged.get("D_perp"))
+                       D_perp=merged.get("D_perp"),
+                       **{key: merged[key] for key in DYNAMICS_MATERIAL_KEYS if key in merged})
 
 
 def _sourced_or_given(name: str, kind: str, merged: dict[str, Any], give: str | None) -> None:
@@ -268,15 +323,19 @@ def _resistivity_held(resistivity: np.ndarray, rho: Any, conductivity: Any, path
 
 # ------------------------------------------------------------------ layers, ends, interfaces
 def layer(material: Material | str, thickness: Any, magnetization: ArrayLike | dict | None = None, *,
-          library: Any = None) -> Layer:
+          library: Any = None, free: bool = False, demag: ArrayLike | None = None) -> Layer:
     """A layer: its material (a model material or a library name), thickness (e.g. ``"4 nm"``), m for F.
 
-    ``magnetization`` is as for :class:`~spinstack.Layer` (a vector, or
-    ``{"theta": deg, "phi": deg}``).  Errors name ``thickness`` and ``magnetization``.
+    ``magnetization`` is as for :class:`~spinstack.Layer` (a vector, a direction name, or
+    ``{"theta": deg, "phi": deg}``).  ``free`` (F layers) marks the layer whose magnetization moves in a
+    dynamics run, ``demag`` its diagonal demagnetizing factors [N_x, N_y, N_z] (dimensionless, >= 0,
+    summing to 1; default the thin film [1, 0, 0]) (MODEL.md 9).  Errors name ``thickness``,
+    ``magnetization``, ``free`` and ``demag``.
     """
     chosen = _material_argument(material, library)
+    factors = None if demag is None else to_si(demag, "dimensionless", "demag")
     return Layer(chosen, to_si(thickness, "length", "thickness", sign="positive", magnitude=model_span(1.0)),
-                 magnetization)
+                 magnetization, free, factors)
 
 
 def lead(material: Material | str, magnetization: ArrayLike | dict | None = None, *, library: Any = None) -> Lead:
@@ -359,7 +418,8 @@ def mixing_conductance(value: Any, path: str) -> np.ndarray | None:
 
 
 def stack(layers: Sequence[Layer], left: End | None = None, right: End | None = None, *, current_density: Any,
-          interfaces: Sequence[Interface] = (), field: Any = None) -> Stack:
+          interfaces: Sequence[Interface] = (), field: Any = None,
+          dynamics: Dynamics | Mapping[str, Any] | None = None) -> Stack:
     """An SI stack (``units == "SI"``) driven by the charge current density J (and an in-plane field).
 
     Parameters
@@ -373,11 +433,117 @@ def stack(layers: Sequence[Layer], left: End | None = None, right: End | None = 
     field
         The in-plane electric field [0, E_y, E_z] (e.g. ``[0, "2e4 V/m", 0]``; numbers in V/m),
         stored as eps = e E (MODEL.md 7, 8a); ``None`` (default) for none.
+    dynamics
+        The magnetization-dynamics settings (the file's ``[dynamics]`` table, MODEL.md 9): a
+        :class:`~spinstack.model.dynamics.Dynamics` (from :func:`dynamics`), or the keywords of
+        :func:`dynamics` as a mapping (``{"duration": "10 ns", "save_every": "5 ps"}``); ``None`` (default)
+        for none.
     """
     J = to_si(current_density, "current_density", "current", magnitude=model_span(1.0 / ELEMENTARY_CHARGE))  # j0 = J/e
     eps = None if field is None else ELECTRON_CHARGE * _electric_field(field) + 0.0  # + 0.0: no -0 components
+    if isinstance(dynamics, Mapping):
+        dynamics = _dynamics_settings(**dynamics)  # the builder :func:`dynamics` (this argument shadows its name)
     return Stack(layers, left=Reservoir() if left is None else left, right=Reservoir() if right is None else right,
-                 current=J / ELECTRON_CHARGE, interfaces=interfaces, units="SI", field=eps)
+                 current=J / ELECTRON_CHARGE, interfaces=interfaces, units="SI", field=eps, dynamics=dynamics)
+
+
+def dynamics(*, field: Any = None, duration: Any = None, save_every: Any = None, temperature: Any = None,
+             area: Any = None, seed: int | None = None, waveform: Sequence[tuple[Any, Any]] | None = None,
+             couplings: Sequence[ExchangeCoupling | tuple[Sequence[int], Any]] = ()) -> Dynamics:
+    """A stack's magnetization-dynamics settings (MODEL.md 9) from SI quantities: the file's ``[dynamics]`` table.
+
+    Every argument is optional and is read as the file's key of the same name (strings with units, pint
+    Quantities, or numbers in SI base units).
+
+    Parameters
+    ----------
+    field
+        The applied field B_app = mu0 H, a 3-vector in any direction (x is the film normal), e.g.
+        ``["0 mT", "0 mT", "5 mT"]`` (numbers in tesla); default 0.
+    duration, save_every
+        The run's length and the spacing of its saved trajectory (> 0), e.g. ``"10 ns"``, ``"5 ps"``.
+    temperature
+        >= 0, e.g. ``"300 K"``; default 0 (no thermal field).  > 0 needs ``area``.
+    area
+        The pillar's cross-section (> 0), e.g. ``"5000 nm^2"``.
+    seed
+        The thermal field's random seed (an integer >= 0).
+    waveform
+        A piecewise-linear current replacing the stack's constant one: ``[(t, J), ...]`` with t strictly
+        increasing, e.g. ``[("0.5 ns", "0 A/m^2"), ("0.6 ns", "2e12 A/m^2")]`` (J: conventional current
+        along +x, as ``current_density``).
+    couplings
+        Interlayer exchange: :func:`coupling` results or ``(layers, J)`` pairs, ``J`` an energy per area
+        (> 0 ferromagnetic), e.g. ``((0, 2), "0.05 mJ/m^2")``.
+
+    Returns
+    -------
+    Dynamics
+        In SI base units (T, s, K, m^2, A/m^2, J/m^2).  Errors name the file's keys (``dynamics.field[2]``,
+        ``dynamics.waveform[1][0]``, ``dynamics.coupling[0].J``).
+    """
+    settings: dict[str, Any] = {"couplings": tuple(
+        entry if isinstance(entry, ExchangeCoupling) else _coupling_entry(entry, f"dynamics.coupling[{index}]")
+        for index, entry in enumerate(couplings))}
+    if field is not None:
+        settings["field"] = _vector(field, "magnetic_field", "dynamics.field",
+                                    "the applied field mu0 H [B_x, B_y, B_z]")
+    for key, value, kind, sign in (("duration", duration, "time", "positive"),
+                                   ("save_every", save_every, "time", "positive"),
+                                   ("temperature", temperature, "temperature", "nonnegative"),
+                                   ("area", area, "area", "positive")):
+        if value is not None:
+            settings[key] = to_si(value, kind, f"dynamics.{key}", sign=sign)
+    if seed is not None:
+        settings["seed"] = seed
+    if waveform is not None:
+        if not isinstance(waveform, (list, tuple)) or not waveform or not all(
+                isinstance(point, (list, tuple)) and len(point) == 2 for point in waveform):
+            raise StackError("dynamics.waveform", "must be a list of (time, current density) pairs, e.g. "
+                                                  '[("0 ns", "0 A/m^2"), ("1 ns", "-3e11 A/m^2")], got '
+                                                  f"{_shown(waveform)}")
+        settings["waveform"] = [
+            (to_si(t, "time", f"dynamics.waveform[{index}][0]"),
+             to_si(J, "current_density", f"dynamics.waveform[{index}][1]"))
+            for index, (t, J) in enumerate(waveform)]
+    return Dynamics(**settings)
+
+
+_dynamics_settings = dynamics
+
+
+def coupling(layers: Sequence[int], J: Any) -> ExchangeCoupling:  # noqa: N803
+    """Interlayer exchange between F layers ``layers = (a, b)`` (stack indices), energy per area -J m_a . m_b.
+
+    ``J`` is an energy per area (> 0 ferromagnetic), e.g. ``"0.05 mJ/m^2"`` (numbers in J/m^2) (MODEL.md 9b).
+    """
+    return _coupling_entry((layers, J), "coupling")
+
+
+def _coupling_entry(entry: Any, path: str) -> ExchangeCoupling:
+    if isinstance(entry, ExchangeCoupling):
+        return entry
+    if not isinstance(entry, (list, tuple)) or len(entry) != 2:
+        raise StackError(path, f"must be a coupling (layers, J), e.g. ((0, 2), \"0.05 mJ/m^2\"), got {_shown(entry)}")
+    layers, J = entry  # noqa: N806
+    energy = to_si(J, "energy_per_area", f"{path}.J")
+    try:
+        return ExchangeCoupling(layers, energy)
+    except StackError as error:
+        raise error.within(path) from None
+
+
+def _vector(value: Any, kind: str, path: str, what: str) -> np.ndarray:
+    """A 3-vector quantity of ``kind``, shape (..., 3), from three quantities or one array of them."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != 3:
+            raise StackError(path, f"must be {what}, got {_shown(value)}")
+        parts = [to_si(part, kind, f"{path}[{i}]") for i, part in enumerate(value)]
+        return np.stack(np.broadcast_arrays(*parts), axis=-1)
+    array = to_si(value, kind, path)
+    if array.ndim == 0 or array.shape[-1] != 3:
+        raise StackError(path, f"must be {what}, got {_shown(value)}")
+    return array
 
 
 def _electric_field(value: Any) -> np.ndarray:
