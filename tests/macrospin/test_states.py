@@ -174,3 +174,175 @@ def test_a_damped_precession_of_py_settles_parallel_at_the_damped_kittel_frequen
     assert 1 - damped / kittel == pytest.approx(2.9e-4, rel=0.02)
     # measured 3.9e-7 (the 1e-3 rad orbit's amplitude shift, 60 saved points a period), 1/700 of the damping shift
     assert abs(measured / damped - 1) < 1e-6, (measured / damped - 1, measured / kittel - 1)
+
+
+# ------------------------------------------------------------------ sampling: the same orbit saved coarsely
+def subsampled(run: xr.Dataset, every: int) -> xr.Dataset:
+    """The run saved every ``every``-th point: the same trajectory at a coarser sampling (the integrator's own
+    points, so the orbit is exactly the one of the fine run)."""
+    return run.isel(time=slice(None, None, every))
+
+
+def test_a_cone_saved_at_three_points_a_period_is_still_a_precession():
+    """A cone about m_ref sampled at 3.1 points a period (the crossings jitter by up to 1/3 of a period between
+    saved points; the per-cycle peaks miss the orbit's by up to half its amplitude): the same state and the
+    frequency to the crossing count's bound 2 dt / (periods counted)."""
+    step = 1 / (3.1 * FREQUENCY)
+    time = np.arange(0, 20e-9, step)
+    summary = final_state(time, spiral(time + 0.0123 / FREQUENCY, np.full(time.shape, 0.5), FREQUENCY), Z)
+    assert summary.state == "precession"
+    periods = 10e-9 * FREQUENCY
+    assert summary.frequency == pytest.approx(FREQUENCY, rel=2 / (3.1 * (periods - 1)))
+
+
+def cone_tilted(time: np.ndarray, tilt: np.ndarray) -> np.ndarray:
+    """A 23-degree cone at FREQUENCY about an axis turned from z towards -y by ``tilt`` (rad, per time)."""
+    cone = spiral(time, np.full(time.shape, math.radians(23)), FREQUENCY)
+    c, s = np.cos(tilt), np.sin(tilt)
+    return np.stack((cone[:, 0], c * cone[:, 1] - s * cone[:, 2], s * cone[:, 1] + c * cone[:, 2]), axis=-1)
+
+
+def lorenz(points: int, step: float) -> np.ndarray:
+    """The Lorenz system (sigma 10, rho 28, beta 8/3: chaotic) by RK4, 10 substeps per saved point, (points, 3)."""
+    def rate(v: np.ndarray) -> np.ndarray:
+        return np.array([10 * (v[1] - v[0]), v[0] * (28 - v[2]) - v[1], v[0] * v[1] - 8 / 3 * v[2]])
+
+    saved, v, h = np.empty((points, 3)), np.array([1.0, 1.0, 20.0]), step / 10
+    for i in range(points):
+        saved[i] = v
+        for _ in range(10):
+            k1 = rate(v)
+            k2 = rate(v + h / 2 * k1)
+            k3 = rate(v + h / 2 * k2)
+            v = v + h / 6 * (k1 + 2 * k2 + 2 * k3 + rate(v + h * k3))
+    return saved
+
+
+@pytest.mark.parametrize("points_a_period", [50.0, 10.0, 3.1])
+def test_irregular_or_drifting_motion_is_undetermined_at_every_sampling(points_a_period):
+    """Four motions that turn at about FREQUENCY without being a steady orbit, each undetermined whether saved at
+    50, 10 or 3.1 points a period: a chaotic one (the Lorenz attractor's x, y as two components of m, its loops
+    at ~FREQUENCY), a cone whose phase diffuses (random increments, 0.8 rad rms a period), a quasi-periodic one
+    (the cone's angle modulated at FREQUENCY / sqrt(7): a torus, its sidebands between the harmonics), and a
+    steady cone whose axis drifts by 10 degrees over the run (its periods perfectly regular)."""
+    time = np.arange(0, 20e-9, 1 / (points_a_period * FREQUENCY))
+    flow = lorenz(len(time), 1.3 * FREQUENCY * (time[1] - time[0]))
+    chaotic = np.stack((flow[:, 0] / 20, flow[:, 1] / 25, np.full(len(time), 1.5)), axis=-1)
+    rng = np.random.default_rng(7)
+    # 0.8 rad rms a period: a line ~3 bins wide over the last half (at 0.5 rad, 1 seed in 60 passes at 3.1 points)
+    phase = 2 * math.pi * FREQUENCY * time + np.cumsum(rng.normal(scale=0.8 / math.sqrt(points_a_period),
+                                                                  size=len(time)))
+    diffusing = np.stack((math.sin(0.4) * np.cos(phase), math.sin(0.4) * np.sin(phase),
+                          np.full(len(time), math.cos(0.4))), axis=-1)
+    torus = spiral(time, 0.4 + 0.1 * np.sin(2 * math.pi * FREQUENCY / math.sqrt(7) * time), FREQUENCY)
+    drifting = cone_tilted(time, math.radians(10) * time / time[-1])
+    for name, m in [("chaotic", chaotic), ("diffusing", diffusing), ("torus", torus), ("drifting", drifting)]:
+        assert final_state(time, m, Z).state == "undetermined", name
+    # the drifting cone's turns are regular: it has a frequency (to the crossing count's bound 2 dt / (N - 1) T over
+    # the last half's N - 1 = 36 periods), but it is no steady orbit
+    bound = 2 / (points_a_period * (10e-9 * FREQUENCY - 1))
+    assert final_state(time, drifting, Z).frequency == pytest.approx(FREQUENCY, rel=bound)
+    assert final_state(time, cone_tilted(time, np.zeros(len(time))), Z).state == "precession"
+
+
+def test_an_ensemble_summary_is_the_summary_of_each_member():
+    """final_states works on blocks of members at once: 600 members (more than one block) of four kinds, against
+    +z or a tilted reference, give what final_state gives each of them alone: steady cones (2 to 40 GHz, down to
+    3.6 points a period), spirals settling to P, switches to AP (m . z changes sign once), relaxations to a tilted
+    direction."""
+    rng = np.random.default_rng(11)
+    time = np.arange(0, 10e-9, 7e-12)[:, None]
+    members = 600
+    frequency = rng.uniform(2e9, 40e9, members)
+    kind = rng.integers(0, 4, members)
+    settling = np.exp(-time / 1e-9)
+    polar = np.select([kind == 0, kind == 1, kind == 2],
+                      [np.full(time.shape, 0.6), 0.6 * settling, math.pi - (math.pi - 0.6) * settling],
+                      math.radians(40) + math.radians(20) * np.exp(-time / 5e-10))
+    phase = 2 * math.pi * frequency * time * (kind != 3)
+    m = np.stack((np.sin(polar) * np.cos(phase), np.sin(polar) * np.sin(phase), np.cos(polar)), axis=-1)
+    dataset = xr.Dataset({"m": (("time", "member", "layer", "component"), m[:, :, None, :])},
+                         coords={"time": time[:, 0], "layer": [2], "component": ["x", "y", "z"]})
+    reference = np.where(rng.random(members)[:, None] < 0.8, [0.0, 0.0, 1.0], [0.0, 0.6, 0.8])
+    summary = final_states(dataset, reference)
+    states = summary.state.values[:, 0]
+    assert set(states) == {"P", "AP", "precession", "static"}
+    on_z = reference[:, 2] == 1
+    np.testing.assert_array_equal(states[on_z], np.array(["precession", "P", "AP", "static"])[kind[on_z]])
+    # the switches' m_z = cos(polar) vanishes at tau ln((pi - 0.6) / (pi / 2)), to the interpolation's accuracy
+    switched = summary.switching_time.values[(kind == 2) & on_z, 0]
+    np.testing.assert_allclose(switched, 1e-9 * math.log((math.pi - 0.6) / (math.pi / 2)), rtol=1e-4)
+    for member in range(members):
+        alone = final_state(time[:, 0], m[:, member], reference[member])
+        assert states[member] == alone.state
+        for value, single in [(summary.frequency.values[member, 0], alone.frequency),
+                              (summary.switching_time.values[member, 0], alone.switching_time)]:
+            assert (math.isnan(value) and single is None) or value == pytest.approx(single, rel=1e-12)
+
+
+# ------------------------------------------------------------------ real runs of the state-diagram example
+@pytest.fixture(scope="module")
+def diagram_members() -> xr.Dataset:
+    """Nine members of examples/dynamics-diagram.toml (Py 3 nm free, 20 ns saved every 2 ps, from P) by
+    spinstack.dynamics: J = -0.5e12 / 0.45e12 / 2.5e12 A/m^2 x B_z = -100 / 0 / 300 mT.  Among them two steady
+    out-of-plane orbits (14 GHz at (-0.5e12, -100 mT), 21.5 GHz at (2.5e12, 300 mT)) and, just below
+    J_c(P) = 0.46e12 at 0 mT, an orbit about P still decaying after 20 ns (2.6 degrees at 10 ns, 2.1 at 20 ns)."""
+    stack = ss.load_stack(ROOT / "examples" / "dynamics-diagram.toml")
+    assert stack.dynamics.save_every == pytest.approx(2e-12) and stack.dynamics.duration == pytest.approx(20e-9)
+    return ss.dynamics(stack, vary={"current": np.array([-0.5e12, 0.45e12, 2.5e12]),
+                                    "dynamics.field[2]": np.array([-0.1, 0.0, 0.3])})
+
+
+def test_the_diagrams_orbits_get_the_same_state_and_frequency_at_2_and_10_ps(diagram_members):
+    """The same trajectories saved every 10 ps (every 5th point: 4.6 points a period at 21.5 GHz) are summarised as
+    at 2 ps: the same states, frequencies within a bin of the last half's spectrum (1 / 10 ns), switching times
+    within the coarser interval."""
+    fine = diagram_members
+    reference = fine.reference.values
+    coarse = final_states(subsampled(fine, 5), reference)
+    np.testing.assert_array_equal(coarse.state.values, fine.state.values)
+    np.testing.assert_array_equal(np.isnan(coarse.frequency.values), np.isnan(fine.frequency.values))
+    np.testing.assert_allclose(coarse.frequency.values, fine.frequency.values, rtol=0, atol=1 / 10e-9)
+    np.testing.assert_array_equal(np.isnan(coarse.switching_time.values), np.isnan(fine.switching_time.values))
+    np.testing.assert_allclose(coarse.switching_time.values, fine.switching_time.values, rtol=0, atol=10e-12)
+    states = fine.state.sel(layer=2)
+    assert states.sel(current=2.5e12, **{"dynamics.field[2]": 0.3}).item() == "precession"
+    assert states.sel(current=-0.5e12, **{"dynamics.field[2]": -0.1}).item() == "precession"
+    assert fine.frequency.sel(layer=2, current=2.5e12, **{"dynamics.field[2]": 0.3}).item() > 20e9
+    assert set(states.values.ravel()) == {"P", "AP", "precession", "undetermined"}
+
+
+def test_a_decaying_orbit_is_no_precession_at_any_sampling(diagram_members):
+    """Just below J_c(P) the orbit about P decays by ~20 % over the last half: its turns are regular (it has a
+    frequency, 4.50 GHz) but it is not steady, saved every 2 ps, 10 ps or at 3 points a period (74 ps)."""
+    member = diagram_members.sel(layer=2, current=0.45e12, **{"dynamics.field[2]": 0.0})
+    time, m = member.time.values, member.m.values
+    frequencies = []
+    for every in (1, 5, int(1 / (3 * 4.5e9 * 2e-12))):
+        summary = final_state(time[::every], m[::every], Z)
+        assert summary.state == "undetermined", every
+        frequencies.append(summary.frequency)
+    assert frequencies[0] == pytest.approx(4.50e9, rel=1e-2)
+    np.testing.assert_allclose(frequencies, frequencies[0], rtol=0, atol=1 / 10e-9)
+
+
+def test_the_diagrams_orbits_saved_at_3_to_4_points_a_period_are_still_precessions(diagram_members):
+    """Every precessing member saved every k-th point, 3 to 4 points a period (above Nyquist's 2), k chosen as far
+    as it can from 3, 10/3, 7/2, 11/3 and 4 points a period: still a precession, at the same frequency within a
+    bin.  (Near such a ratio a harmonic of the orbit aliases to within a bin of 0 Hz, and within the last half
+    it cannot be told from a slow drift of the orbit: measured on the 15 x 9 diagram at 3.00 to 3.07 points a
+    period, 14 of 55 orbits are then undetermined; chosen as here, none of 55 at 3.12 to 4.75.)"""
+    time = diagram_members.time.values
+    step = time[1] - time[0]
+    ratios = np.array([3, 10 / 3, 7 / 2, 11 / 3, 4])
+    precessing = diagram_members.state.values == "precession"
+    assert np.count_nonzero(precessing) == 2
+    for index in zip(*np.nonzero(precessing)):
+        frequency = diagram_members.frequency.values[index]
+        every = max(range(int(1 / (4 * frequency * step)), int(1 / (3 * frequency * step)) + 1),
+                    key=lambda k: np.min(np.abs(1 / (frequency * k * step) - ratios)))
+        assert 3 < 1 / (frequency * every * step) < 4.8
+        m = diagram_members.m.transpose("time", ...).values[(slice(None, None, every),) + index]
+        summary = final_state(time[::every], m, diagram_members.reference.values[index[:-1]])
+        assert summary.state == "precession", (index, frequency, every)
+        assert abs(summary.frequency - frequency) < 1 / 10e-9
