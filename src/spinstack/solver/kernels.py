@@ -358,15 +358,18 @@ _FLOATING = 1e-12
 
 
 @njit(cache=True, error_model="numpy")
-def _link_parts(start, width, kinds, link_axis, lconst, lrows, vary, m, source, links):
+def _link_parts(start, width, everything, kinds, link_axis, lconst, lrows, vary, m, source, links):
     """Every link's values (s, 1/s, c - s, c, gamma, g_r, g_i), its m (that of the F whose rail it is on, row
-    ``link_axis``; 0 at an N/N link) and its source gamma m, for configurations start .. start + width."""
+    ``link_axis``; 0 at an N/N link) and its source gamma m, for configurations start .. start + width (the
+    values constant over the batch only when ``everything``: the first block of a range, as _two_ports)."""
     for e in range(kinds.shape[0]):
         if kinds[e] != LINK:
             continue
         for j in range(7):
             r = lrows[e, j]
             if r < 0:
+                if not everything:
+                    continue
                 value = lconst[e, j]
                 for w in range(width):
                     links[e, j, w] = value
@@ -635,57 +638,77 @@ def _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links
             else:
                 e = after  # the link's m
                 if n == 3:  # a free node: the components normal to m first (with the N side's sink there)
+                    # all in one pass, in the frame (m, p, q) of m (p, q as in _plane_inverse): the load's blocks
+                    # there, the 2x2 plane block plus the sink g_r 1 - g_i [m]x (g_r, g_i; -g_i, g_r) inverted (U)
+                    mixing = sides[after] == 1
                     for w in range(width):
-                        scale[w] = 0.0
-                    for r in range(3):
-                        for q in range(3):
-                            for w in range(width):
-                                scale[w] = max(scale[w], abs(load[r, q, w]))
-                    # Q load Q, Q = 1 - m m^T, as (Q load) Q
-                    for r in range(3):
-                        for q in range(3):
-                            for w in range(width):
-                                axial[r, q, w] = ((1.0 if r == 0 else 0.0) - m[e, r, w] * m[e, 0, w]) * load[0, q, w] + \
-                                    ((1.0 if r == 1 else 0.0) - m[e, r, w] * m[e, 1, w]) * load[1, q, w] + \
-                                    ((1.0 if r == 2 else 0.0) - m[e, r, w] * m[e, 2, w]) * load[2, q, w]
-                    for r in range(3):
-                        for q in range(3):
-                            for w in range(width):
-                                plane[r, q, w] = axial[r, 0, w] * ((1.0 if q == 0 else 0.0) - m[e, 0, w] * m[e, q, w]) + \
-                                    axial[r, 1, w] * ((1.0 if q == 1 else 0.0) - m[e, 1, w] * m[e, q, w]) + \
-                                    axial[r, 2, w] * ((1.0 if q == 2 else 0.0) - m[e, 2, w] * m[e, q, w])
-                    if sides[after] == 1:
-                        for r in range(3):
-                            for q in range(3):
-                                for w in range(width):
-                                    across[r, q, w] = 0.0
-                        _add_mixing(across, m, e, links, after, width)
-                        for r in range(3):
-                            for q in range(3):
-                                for w in range(width):
-                                    plane[r, q, w] += across[r, q, w]
-                                    scale[w] = max(scale[w], abs(across[r, q, w]))
-                    _plane_inverse(plane, m, e, width, scale, inverse, failed)
-                    # h = m.Ym - (mY inverse) Ym, rho = m.R - (mY inverse) R; direction = m - inverse Ym
-                    for r in range(3):
-                        for w in range(width):
-                            src[r, w] = load[r, 0, w] * m[e, 0, w] + load[r, 1, w] * m[e, 1, w] + load[r, 2, w] * m[e, 2, w]
-                            rhs[r, w] = m[e, 0, w] * load[0, r, w] + m[e, 1, w] * load[1, r, w] + m[e, 2, w] * load[2, r, w]
-                    for r in range(3):
-                        for w in range(width):
-                            row[r, w] = rhs[0, w] * inverse[0, r, w] + rhs[1, w] * inverse[1, r, w] + \
-                                rhs[2, w] * inverse[2, r, w]
-                    for w in range(width):
-                        h[w] = (rhs[0, w] * m[e, 0, w] + rhs[1, w] * m[e, 1, w] + rhs[2, w] * m[e, 2, w]) - \
-                            (row[0, w] * src[0, w] + row[1, w] * src[1, w] + row[2, w] * src[2, w])
-                        rho[w] = (m[e, 0, w] * pushed[0, w] + m[e, 1, w] * pushed[1, w] + m[e, 2, w] * pushed[2, w]) - \
-                            (row[0, w] * pushed[0, w] + row[1, w] * pushed[1, w] + row[2, w] * pushed[2, w])
-                    for r in range(3):
-                        for w in range(width):
-                            direction[r, w] = m[e, r, w] - (inverse[r, 0, w] * src[0, w] + inverse[r, 1, w] * src[1, w]
-                                                            + inverse[r, 2, w] * src[2, w])
-                            offset_a[r, w] = inverse[r, 0, w] * pushed[0, w] + inverse[r, 1, w] * pushed[1, w] + \
-                                inverse[r, 2, w] * pushed[2, w]
+                        m0, m1, m2 = m[e, 0, w], m[e, 1, w], m[e, 2, w]
+                        l00, l01, l02 = load[0, 0, w], load[0, 1, w], load[0, 2, w]
+                        l10, l11, l12 = load[1, 0, w], load[1, 1, w], load[1, 2, w]
+                        l20, l21, l22 = load[2, 0, w], load[2, 1, w], load[2, 2, w]
+                        reference = max(max(max(abs(l00), abs(l01)), max(abs(l02), abs(l10))),
+                                        max(max(abs(l11), abs(l12)), max(abs(l20), max(abs(l21), abs(l22)))))
+                        g_r = links[after, _G_R, w] if mixing else 0.0
+                        g_i = links[after, _G_I, w] if mixing else 0.0
+                        if mixing:  # the sink's largest entry, as the 3x3 matrix (the reference of the singular test)
+                            reference = max(reference, max(max(abs(g_r * (1.0 - m0 * m0)), abs(g_r * (1.0 - m1 * m1))),
+                                                           abs(g_r * (1.0 - m2 * m2))))
+                            reference = max(reference, max(max(abs(g_r * (0.0 - m0 * m1) - g_i * (-m2)),
+                                                               abs(g_r * (0.0 - m0 * m2) - g_i * m1)),
+                                                           max(abs(g_r * (0.0 - m1 * m0) - g_i * m2),
+                                                               abs(g_r * (0.0 - m1 * m2) - g_i * (-m0)))))
+                            reference = max(reference, max(abs(g_r * (0.0 - m2 * m0) - g_i * (-m1)),
+                                                           abs(g_r * (0.0 - m2 * m1) - g_i * m0)))
+                        if abs(m1) < abs(m0):
+                            index = 2 if abs(m2) < abs(m1) else 1
+                        else:
+                            index = 2 if abs(m2) < abs(m0) else 0
+                        a0 = 1.0 if index == 0 else 0.0
+                        a1 = 1.0 if index == 1 else 0.0
+                        a2 = 1.0 if index == 2 else 0.0
+                        f0, f1, f2 = m1 * a2 - m2 * a1, m2 * a0 - m0 * a2, m0 * a1 - m1 * a0
+                        length = math.sqrt(f0 * f0 + f1 * f1 + f2 * f2)
+                        p0, p1, p2 = f0 / length, f1 / length, f2 / length
+                        q0, q1, q2 = m1 * p2 - m2 * p1, m2 * p0 - m0 * p2, m0 * p1 - m1 * p0
+                        # L m, L p, L q
+                        lm0 = l00 * m0 + l01 * m1 + l02 * m2
+                        lm1 = l10 * m0 + l11 * m1 + l12 * m2
+                        lm2 = l20 * m0 + l21 * m1 + l22 * m2
+                        lp0 = l00 * p0 + l01 * p1 + l02 * p2
+                        lp1 = l10 * p0 + l11 * p1 + l12 * p2
+                        lp2 = l20 * p0 + l21 * p1 + l22 * p2
+                        lq0 = l00 * q0 + l01 * q1 + l02 * q2
+                        lq1 = l10 * q0 + l11 * q1 + l12 * q2
+                        lq2 = l20 * q0 + l21 * q1 + l22 * q2
+                        mm = m0 * lm0 + m1 * lm1 + m2 * lm2
+                        pm = p0 * lm0 + p1 * lm1 + p2 * lm2
+                        qm = q0 * lm0 + q1 * lm1 + q2 * lm2
+                        mp = m0 * lp0 + m1 * lp1 + m2 * lp2
+                        mq = m0 * lq0 + m1 * lq1 + m2 * lq2
+                        a = (p0 * lp0 + p1 * lp1 + p2 * lp2) + g_r
+                        b = (p0 * lq0 + p1 * lq1 + p2 * lq2) + g_i
+                        c = (q0 * lp0 + q1 * lp1 + q2 * lp2) - g_i
+                        d = (q0 * lq0 + q1 * lq1 + q2 * lq2) + g_r
+                        determinant = a * d - b * c
+                        size = math.sqrt(a * a + b * b + c * c + d * d)
+                        largest = math.sqrt(0.5 * (size**2 + math.sqrt(max(size**4 - 4.0 * determinant**2, 0.0))))
+                        if not abs(determinant) > _FLOATING * reference * largest:
+                            failed[w] = 1.0
+                        u00, u01, u10, u11 = d / determinant, -b / determinant, -c / determinant, a / determinant
+                        # h = m.Lm - (mL E) U (E^T Lm), rho = m.P - (mL E) U (E^T P); direction = m - E U E^T Lm,
+                        # offset = E U E^T P (E = (p, q))
+                        t0, t1 = u00 * pm + u01 * qm, u10 * pm + u11 * qm
+                        pp, pq = p0 * pushed[0, w] + p1 * pushed[1, w] + p2 * pushed[2, w], \
+                            q0 * pushed[0, w] + q1 * pushed[1, w] + q2 * pushed[2, w]
+                        o0, o1 = u00 * pp + u01 * pq, u10 * pp + u11 * pq
+                        h[w] = mm - (mp * t0 + mq * t1)
+                        rho[w] = (m0 * pushed[0, w] + m1 * pushed[1, w] + m2 * pushed[2, w]) - (mp * o0 + mq * o1)
+                        direction[0, w] = m0 - (p0 * t0 + q0 * t1)
+                        direction[1, w] = m1 - (p1 * t0 + q1 * t1)
+                        direction[2, w] = m2 - (p2 * t0 + q2 * t1)
+                        offset_a[0, w] = p0 * o0 + q0 * o1
+                        offset_a[1, w] = p1 * o0 + q1 * o1
+                        offset_a[2, w] = p2 * o0 + q2 * o1
                 else:  # on the rail of the F on its left (the link's own m)
                     for w in range(width):
                         h[w], rho[w] = load[0, 0, w], pushed[0, w]
@@ -750,22 +773,33 @@ def _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links
                                 inverse[r, q, w] = 1.0 / (along[w] + K[after, 0, w]) if r == q else 0.0
                     has_inverse = True
             else:
+                # the block K Q + (K + load along m) m m^T + sink: on the plane normal to m the isotropic
+                # alpha Q - beta [m]x (alpha = K + g_r, beta = g_i), whose inverse there is (alpha Q + beta [m]x) /
+                # (alpha^2 + beta^2) ([m]x^2 = -Q): no frame needed.  inverse = axial m m^T + u Q + v [m]x with
+                # axial = 1 / (along + K), u = alpha / den, v = beta / den (kept in h, rho, weight for the partial)
                 e = before
-                for r in range(3):
-                    for q in range(3):
-                        for w in range(width):
-                            outer = m[e, r, w] * m[e, q, w]
-                            plane[r, q, w] = K[after, 0, w] * ((1.0 if r == q else 0.0) - outer)
-                            axial[r, q, w] = outer / (along[w] + K[after, 0, w])
-                if sides[before] == 2:
-                    _add_mixing(plane, m, e, links, before, width)
+                mixing = sides[before] == 2
                 for w in range(width):
-                    scale[w] = math.nan  # (the plane's own size)
-                _plane_inverse(plane, m, e, width, scale, across, failed)
-                for r in range(3):
-                    for q in range(3):
-                        for w in range(width):
-                            inverse[r, q, w] = axial[r, q, w] + across[r, q, w]
+                    m0, m1, m2 = m[e, 0, w], m[e, 1, w], m[e, 2, w]
+                    stiffness = K[after, 0, w]
+                    alpha = stiffness + (links[before, _G_R, w] if mixing else 0.0)
+                    beta = links[before, _G_I, w] if mixing else 0.0
+                    den = alpha * alpha + beta * beta
+                    if not den > _FLOATING * math.sqrt(2.0) * den:  # (the frame test of _plane_inverse, whose
+                        failed[w] = 1.0  # singular values here are both sqrt(den))
+                    axis_part = 1.0 / (along[w] + stiffness)
+                    u, v = alpha / den, beta / den
+                    h[w], rho[w], weight[w] = axis_part, u, v
+                    diagonal = axis_part - u
+                    inverse[0, 0, w] = diagonal * (m0 * m0) + u
+                    inverse[1, 1, w] = diagonal * (m1 * m1) + u
+                    inverse[2, 2, w] = diagonal * (m2 * m2) + u
+                    inverse[0, 1, w] = diagonal * (m0 * m1) - v * m2
+                    inverse[1, 0, w] = diagonal * (m1 * m0) + v * m2
+                    inverse[0, 2, w] = diagonal * (m0 * m2) + v * m1
+                    inverse[2, 0, w] = diagonal * (m2 * m0) - v * m1
+                    inverse[1, 2, w] = diagonal * (m1 * m2) - v * m0
+                    inverse[2, 1, w] = diagonal * (m2 * m1) + v * m0
                 has_inverse = True
                 split = True
         if not has_inverse:
@@ -790,10 +824,16 @@ def _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links
             for w in range(width):
                 rhs[r, w] = pushed[r, w] - src[r, w]
         if split:  # behind a magnetic link the pushed rhs is along m, where the plane part is 0: not applied
-            for r in range(3):
-                for w in range(width):
-                    partial[i, r, w] = (axial[r, 0, w] * rhs[0, w] + axial[r, 1, w] * rhs[1, w] + axial[r, 2, w] * rhs[2, w]) - \
-                        (across[r, 0, w] * src[0, w] + across[r, 1, w] * src[1, w] + across[r, 2, w] * src[2, w])
+            e = before  # partial = axial m (m.rhs) - (u Q src + v m x src)
+            for w in range(width):
+                m0, m1, m2 = m[e, 0, w], m[e, 1, w], m[e, 2, w]
+                s0, s1, s2 = src[0, w], src[1, w], src[2, w]
+                along_rhs = h[w] * (m0 * rhs[0, w] + m1 * rhs[1, w] + m2 * rhs[2, w])
+                along_src = m0 * s0 + m1 * s1 + m2 * s2
+                u, v = rho[w], weight[w]
+                partial[i, 0, w] = m0 * along_rhs - (u * (s0 - m0 * along_src) + v * (m1 * s2 - m2 * s1))
+                partial[i, 1, w] = m1 * along_rhs - (u * (s1 - m1 * along_src) + v * (m2 * s0 - m0 * s2))
+                partial[i, 2, w] = m2 * along_rhs - (u * (s2 - m2 * along_src) + v * (m0 * s1 - m1 * s0))
         elif n == 1:
             for w in range(width):
                 partial[i, 0, w] = inverse[0, 0, w] * rhs[0, w]
@@ -1423,7 +1463,7 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
         if turning:
             _turn(begin, width, turned, signs, plane, angles, degrees, const, rows, vary, m, source, cosines, sines)
         if linked:
-            _link_parts(begin, width, kinds, link_axis, lconst, lrows, vary, m, source, links)
+            _link_parts(begin, width, begin == start, kinds, link_axis, lconst, lrows, vary, m, source, links)
             if width < _VECTOR_FROM:
                 _link_values_one(width, dims, axes, kinds, link_axis, sides, m, source, K, links, mu, carry, partial, x,
                                  one_mats, one_vecs, frame)
