@@ -550,8 +550,14 @@ def plot_state_diagram(dataset: Any, fig: Any = None, ax: Any = None, *, layer: 
                 label = f"$J_c$ of {state} (linear stability)"
                 if not np.any(inside):
                     label += ": outside the range" if np.any(np.isfinite(shown)) else ": none"
-                points = (shown, ys) if x == "current" else (xs, shown)
-                (line,) = panel.plot(*points, gid=f"critical:{index}:{state}", label=label, **CRITICAL_STYLE[state])
+                # only where the threshold lies on the map: a J_c far outside it (a state the field alone
+                # destabilises, stabilised by a large current) would otherwise draw a false line across
+                margin = 0.5 * _spacing(span)
+                on_map = np.where(np.isfinite(shown) & (shown >= span.min() - margin) & (shown <= span.max() + margin),
+                                  shown, np.nan)
+                points = (on_map, ys) if x == "current" else (xs, on_map)
+                (line,) = panel.plot(*points, gid=f"critical:{index}:{state}", label=label, marker="o", ms=3,
+                                     **CRITICAL_STYLE[state])
                 lines.append(line)
         panel.set_xlim(xs.min() - 0.5 * _spacing(xs), xs.max() + 0.5 * _spacing(xs))
         panel.set_ylim(ys.min() - 0.5 * _spacing(ys), ys.max() + 0.5 * _spacing(ys))
@@ -564,9 +570,12 @@ def plot_state_diagram(dataset: Any, fig: Any = None, ax: Any = None, *, layer: 
 
 
 def _spacing(values: np.ndarray) -> float:
-    """The grid step of sorted-or-not coordinate values (0 for a single value)."""
-    steps = np.diff(np.sort(values))
-    return float(steps.min()) if steps.size else 0.0
+    """The grid step of sorted-or-not coordinate values; for a single value (or all equal) a tenth of its size
+    (1 at 0), so that the axis around it has a width (equal limits are singular)."""
+    steps = np.diff(np.sort(np.unique(values)))
+    if steps.size:
+        return float(steps.min())
+    return 0.1 * float(np.max(np.abs(values))) or 1.0
 
 
 def plot_final_states(dataset: Any, fig: Any = None, ax: Any = None, *, layer: int | None = None) -> Any:
