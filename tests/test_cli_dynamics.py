@@ -152,6 +152,14 @@ def test_duration_and_save_every_replace_the_files(valve):
     (["--vary", "dynamics.duration=1 ns:2 ns:2"], ["dynamics.duration: is one for the whole ensemble"]),
     (["--vary", "current=1 A/m^2:2 A/m^2:2", "--vary", "current=1 A/m^2:2 A/m^2:2"], ["given twice"]),
     (["--out", "traj.h5"], ["unknown file format '.h5'"]),
+    # review R1: refused before any array or file, with the numbers
+    (["--save-every", "1e-18 s", "--duration", "2 ns", "--out", "huge.nc"],
+     ["save_every: 1e-18 s over a run of 2e-09 s saves 2e+09 points per member (80 GB of m, J and R per member)"]),
+    (["--save-every", "1e-18 s", "--duration", "2 ns"], ["saves 2e+09 points per member", "MAX_SAVED_POINTS = 1e+07"]),
+    (["--vary", "materials.Py.Ms=-1 kA/m:900 kA/m:3"], ["--vary materials.Py.Ms: must be > 0 (A/m), got values from "
+                                                        "-1000 to 900000"]),
+    (["--vary", "dynamics.field.z=0 T:1e300 T:2"], ["--vary dynamics.field.z: |B_app| must be at most 1000 T"]),
+    (["--vary", "bogus=1:2:3"], ["dynamics.field[0|1|2] (or dynamics.field.x|y|z)"]),
 ])
 def test_bad_options_are_one_line_and_write_nothing(valve, tmp_path, arguments, parts, monkeypatch):
     monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
@@ -166,6 +174,8 @@ def test_bad_options_are_one_line_and_write_nothing(valve, tmp_path, arguments, 
     (("Ms = \"800 kA/m\"\n", ""), ["Ms"]),  # a free layer without Ms
     (("duration = \"0.2 ns\"\n", "duration = \"-1 ns\"\n"), ["dynamics.duration"]),
     (("duration = \"0.2 ns\"\n", ""), ["duration: not given, and the stack has no [dynamics] duration"]),
+    (('field = ["0 mT", "0 mT", "10 mT"]', 'field = ["0 mT", "0 mT", "1e300 T"]'),
+     ["dynamics.field: |B_app| must be at most 1000 T, got 1e+300 T"]),
 ])
 def test_bad_files_are_one_line_naming_the_key(valve, tmp_path, edit, parts):
     text = valve.read_text(encoding="utf-8")
@@ -206,3 +216,46 @@ def test_a_signal_stops_the_run_between_blocks_and_writes_nothing(valve, tmp_pat
     assert result.stdout == "" and len(calls) == 1
     assert result.stderr.strip() == f"spinstack: error: {valve}: dynamics stopped by SIGINT; {target} was not written"
     assert os.listdir(tmp_path) == ["valve.toml"]
+
+
+# ------------------------------------------------------------------ review R1: sizes, no fixed F, plots
+def test_refusals_for_memory_and_disk_speak_the_command_lines_language(valve, tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    monkeypatch.setattr(trajectories, "_memory_total", lambda: 1000)
+    result = invoke(valve)
+    assert_refused(result, valve, "the run's trajectories need 880 B", "--out on the command line")
+    assert "out='" not in result.stderr
+    monkeypatch.setattr(trajectories, "_memory_total", lambda: 10 ** 12)
+    monkeypatch.setattr(trajectories.shutil, "disk_usage",
+                        lambda path: SimpleNamespace(total=10 ** 6, used=0, free=900))
+    result = invoke(valve, "--out", tmp_path / "traj.nc")
+    assert_refused(result, valve, "traj.nc: the run's file would take about 952 B (uncompressed), more than the "
+                                  "900 B free")
+    assert os.listdir(tmp_path) == ["valve.toml"]
+
+
+def test_without_a_fixed_f_the_summary_says_there_is_nothing_to_be_parallel_to(valve):
+    text = valve.read_text(encoding="utf-8")
+    valve.write_text(text.replace('material = "Co"\nthickness = "8 nm"\nmagnetization = [0, 0, 1]',
+                                  'material = "Cu"\nthickness = "8 nm"'), encoding="utf-8")
+    result = invoke(valve)
+    assert result.exit_code == 0, result.stderr
+    line = [line for line in result.stdout.splitlines() if "critical currents" in line]
+    assert line == [line[0]] and line[0].startswith(
+        "    critical currents: none (no fixed F to be parallel to: every F layer is free and no F lead stays put, "
+        "so P and AP (m = +-m_ref) are undefined); final m = [")
+    as_json = json.loads(invoke(valve, "--json").stdout)
+    layer, = as_json["layers"]
+    assert layer["critical_current"] == {"P": None, "AP": None}
+
+
+def test_plot_of_a_state_diagram_with_a_one_point_axis_is_silent(valve, tmp_path):
+    run = invoke(valve, "--vary", "current=1e12 A/m^2:-1e12 A/m^2:2", "--vary", "dynamics.field.z=10 mT:10 mT:1",
+                 "--out", tmp_path / "ens.nc")
+    assert run.exit_code == 0, run.stderr
+    result = CliRunner().invoke(main, ["plot", str(tmp_path / "ens.nc"), "--out", str(tmp_path / "ens.png")])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert (tmp_path / "ens-state-diagram.png").exists()

@@ -320,8 +320,9 @@ def test_a_run_too_large_for_memory_is_refused_with_its_size(spins, monkeypatch)
     monkeypatch.setattr(trajectories, "_memory_total", lambda: 10 ** 5)
     monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
     # 1002 saved points x 2 members x (m: 3 + J, R: 2) x 8 bytes
-    with pytest.raises(SpinstackError, match=r"the run's trajectories need 80\.2 kB, more than this machine's memory "
-                                             r"\(100 kB\) allows: stream them to a file with out="):
+    with pytest.raises(SpinstackError, match=r"the run's trajectories need 80\.2 kB \(2 members x 1002 saved points x 40 "
+                                             r"bytes\), more than this machine's memory \(100 kB\) allows: stream them "
+                                             r"to a file \(out= in Python, --out on the command line; \.nc or \.zarr\)"):
         ss.dynamics(spins, duration=1e-10, save_every=1e-13, vary={"current": [1e10, 2e10]})
 
 
@@ -414,3 +415,129 @@ def test_dask_blocks_on_a_cluster_are_the_same_numbers(stack, tmp_path):
     for name in NUMBERS + ("state",):
         same(computed[name], whole[name])
         same(stored[name], whole[name])
+
+
+# ------------------------------------------------------------------ refusals before any work (review R1)
+def only_free(tmp_path) -> ss.Stack:
+    """The valve with its fixed Co layer made Cu: the free Py is the only F (no fixed F layer, no F lead)."""
+    text = VALVE.read_text(encoding="utf-8").replace('material = "Co"\nthickness = "8 nm"\nmagnetization = [0, 0, 1]',
+                                                     'material = "Cu"\nthickness = "8 nm"')
+    path = tmp_path / "only-free.toml"
+    path.write_text(text, encoding="utf-8")
+    return ss.load_stack(path)
+
+
+def test_too_many_saved_points_are_refused_before_any_array_on_every_door(stack, spins, tmp_path):
+    """2e9 saved points (save_every 1e-18 s over 2 ns) would be 80 GB per member (16 GB for the times alone):
+    refused with the numbers by the facade (with and without out), simulate and simulate_thermal, before any
+    array of them exists and before any file."""
+    from spinstack.macrospin import simulate_thermal
+    from spinstack.macrospin.equation import MAX_SAVED_POINTS
+
+    hot = dataclasses.replace(spins, temperature=300.0, area=1e-16, current=0.0)
+    doors = {"dynamics, out": lambda: ss.dynamics(stack, duration=2e-9, save_every=1e-18, out=tmp_path / "huge.nc"),
+             "dynamics": lambda: ss.dynamics(stack, duration=2e-9, save_every=1e-18),
+             "simulate": lambda: simulate(stack, spins, 2e-9, 1e-18),
+             "simulate_thermal": lambda: simulate_thermal(stack, hot, 2e-9, 1e-18, max_steps=1e30)}
+    tracemalloc.start()
+    try:
+        for door, call in doors.items():
+            with pytest.raises(SpinstackError, match=r"^save_every: 1e-18 s over a run of 2e-09 s saves 2e\+09 points "
+                                                     r"per member \(80 GB of m, J and R per member\), more than "
+                                                     r"MAX_SAVED_POINTS = 1e\+07"):
+                call()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1e9  # imports aside, nothing of the run's size (16 GB of saved times alone) was allocated
+    assert list(tmp_path.iterdir()) == []
+    assert MAX_SAVED_POINTS == 10_000_000
+    # just above the cap, an ensemble: its total is named too
+    with pytest.raises(SpinstackError, match=r"saves 1e\+07 points per member .*for the 3 members"):
+        simulate(stack, dataclasses.replace(spins, current=np.array([1e11, 2e11, 3e11])), 1e-9 * 1.0000001, 1e-16)
+
+
+def test_a_file_larger_than_the_free_disk_space_is_refused_with_its_size(stack, tmp_path, monkeypatch):
+    """30 members x (at most 22 saved points, floor(20 intervals) + 2, x 40 bytes + the member's summary, 48
+    bytes, and m_ref, 24): 28560 bytes."""
+    from types import SimpleNamespace
+
+    asked = []
+
+    def disk(path, free=999):
+        asked.append(os.fspath(path))
+        return SimpleNamespace(total=10 ** 12, used=10 ** 12 - free, free=free)
+
+    monkeypatch.setattr(trajectories.shutil, "disk_usage", disk)
+    vary = {"current": np.linspace(1e11, 2e11, 30)}
+    with pytest.raises(SpinstackError, match=r"big\.nc: the run's file would take about 28\.6 kB \(uncompressed\), "
+                                             r"more than the 999 B free on the file system of "):
+        ss.dynamics(stack, vary=vary, out=tmp_path / "big.nc")
+    assert asked == [os.fspath(tmp_path.resolve())]
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(trajectories.shutil, "disk_usage", lambda path: disk(path, 28560))  # just enough
+    with ss.dynamics(stack, vary=vary, out=tmp_path / "big.nc") as run:
+        assert run.sizes["time"] == 21 and run.sizes["current"] == 30
+
+
+def test_a_block_larger_than_memory_is_refused_with_out_too(stack, tmp_path, monkeypatch):
+    """With out= the blocks are still held in memory: one too large is refused with its numbers."""
+    monkeypatch.setattr(trajectories, "_memory_total", lambda: 1000)  # 750 bytes allowed; a member is (at most) 22 x 40
+    with pytest.raises(SpinstackError, match=r"^a block of 1 member x 22 saved points needs 880 B in memory, more "
+                                             r"than this machine's memory \(1 kB\) allows: save fewer points"):
+        ss.dynamics(stack, out=tmp_path / "traj.nc")
+    with pytest.raises(SpinstackError, match=r"need 880 B \(1 member x 22 saved points x 40 bytes\).*out= in "
+                                             r"Python, --out on the command line"):
+        ss.dynamics(stack)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_a_fixed_f_both_python_doors_say_so_and_take_a_reference(tmp_path):
+    alone = only_free(tmp_path)
+    with pytest.raises(SpinstackError, match="^no fixed F to be parallel to: every F layer is free and no F lead"):
+        ss.critical_currents(alone)
+    run = ss.dynamics(alone)
+    assert np.isnan(run.critical_current.values).all()
+    assert run.attrs["critical_current_note"].startswith("no fixed F to be parallel to")
+    assert run.attrs["reference_origin"] == "no fixed F: the first free layer's starting m"
+    # reference= on both doors: the thresholds of m_ref = +z exist (the field and the axis are along z)
+    given = ss.critical_currents(alone, reference=(0, 0, 2))
+    spins = Macrospins.from_stack(alone)
+    assert given == {PY: {s: v for s, v in linear_stability(alone, spins, reference=(0, 0, 1))[PY].items()}}
+    steered = ss.dynamics(alone, reference=(0, 0, 2))
+    assert steered.attrs["reference_origin"] == "given (reference=)" and "critical_current_note" not in steered.attrs
+    np.testing.assert_array_equal(steered.reference.values, [0.0, 0.0, 1.0])
+    for state, value in given[PY].items():
+        expected = np.nan if value is None else value
+        np.testing.assert_array_equal(steered.critical_current.sel(layer=PY, configuration=state).values, expected)
+    with pytest.raises(SpinstackError, match=r"^reference: must be a non-zero 3-vector"):
+        ss.dynamics(alone, reference=(0, 0, 0))
+
+
+def test_an_f_lead_is_the_reference_of_the_run(tmp_path):
+    """The valve's fixed Co layer as a Co lead on the left: P/AP and the thresholds refer to the lead's m."""
+    text = VALVE.read_text(encoding="utf-8")
+    text = text.replace('material = "Co"\nthickness = "8 nm"\nmagnetization = [0, 0, 1]',
+                        'material = "Cu"\nthickness = "8 nm"')
+    text = text.replace('[left]\nkind = "lead"\nmaterial = "Cu"', '[left]\nkind = "lead"\nmaterial = "Co"\n'
+                                                                  'magnetization = [0, 0, -1]')
+    path = tmp_path / "f-lead.toml"
+    path.write_text(text, encoding="utf-8")
+    lead = ss.load_stack(path)
+    run = ss.dynamics(lead)
+    assert run.attrs["reference_origin"] == "the left F lead" and run.attrs["reference_layer"] == -1
+    np.testing.assert_array_equal(run.reference.values, [0.0, 0.0, -1.0])
+    expected = ss.critical_currents(lead)[PY]
+    assert all(value is not None for value in expected.values())
+    np.testing.assert_array_equal(run.critical_current.sel(layer=PY).values, [expected["P"], expected["AP"]])
+
+
+def test_bad_vary_values_and_fields_are_named_plainly(stack):
+    with pytest.raises(StackError, match=r"^materials\.Py\.Ms: must be > 0 \(A/m\), got values from -1000 to 900000$"):
+        ss.dynamics(stack, vary={"materials.Py.Ms": np.linspace(-1e3, 9e5, 3)})
+    for vary in ({"dynamics.field.z": [0.0, 1e300]}, {"dynamics.field[0]": [2e3]}):
+        with pytest.raises(StackError, match=r"^dynamics\.field\.z|^dynamics\.field\[0\]") as caught:
+            ss.dynamics(stack, vary=vary)
+        assert "|B_app| must be at most 1000 T" in str(caught.value)
+    with pytest.raises(StackError, match=r"dynamics\.field\[0\|1\|2\] \(or dynamics\.field\.x\|y\|z\)"):
+        ss.dynamics(stack, vary={"dynamics.nothing.here": [1.0]})

@@ -43,8 +43,11 @@ a chunked run equals an unchunked one to the last bit.  With ``out=`` (``.nc``: 
 ``.zarr``) each block is written as soon as it is integrated, under a temporary name beside the target,
 renamed when the last block is in; an error or Ctrl-C (SIGINT, SIGTERM, SIGHUP: between blocks) removes it
 and leaves nothing.  An existing ``out`` is replaced only when it is a spinstack dynamics file.  The
-returned dataset is then read lazily from the file: close it when done.  A run whose result would not fit in
-memory without ``out`` is refused with its size, before any work.  ``dask=True``: the blocks are Dask tasks
+returned dataset is then read lazily from the file: close it when done.  Refused with their numbers, before
+any work or array of the run's size: more than :data:`spinstack.macrospin.equation.MAX_SAVED_POINTS` (1e7)
+saved points per member (every door: :func:`dynamics`, ``simulate``, ``simulate_thermal``); a result that would
+not fit in memory without ``out``, or one block that would not with it; with ``out``, a file (its size
+estimated uncompressed) larger than the free space of the target's file system.  ``dask=True``: the blocks are Dask tasks
 (on the active ``dask.distributed`` client if there is one): without ``out`` nothing is integrated until
 the dataset is computed; with ``out`` they are computed now and the file is opened with Dask chunks.
 """
@@ -55,6 +58,7 @@ import dataclasses
 import math
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -75,6 +79,8 @@ DEFAULT_SAMPLES = 1000
 BLOCK_BYTES = 64 * 2 ** 20
 #: a result held in memory may use at most this share of the machine's memory
 _MEMORY_SHARE = 0.75
+#: bytes of one state name in the file (the longest of macrospin.STATES, as fixed-width text), for size estimates
+_STATE_BYTES = 16
 #: the file formats by extension
 FORMATS = {".nc": "netcdf", ".zarr": "zarr"}
 
@@ -224,7 +230,8 @@ def _parse_vary(spins: Any, stack: Stack, vary: Mapping[str, Any] | None) -> tup
             except StackError as error:
                 if not error.reason.startswith("unknown parameter path"):
                     raise
-                raise StackError(path, "unknown parameter path; dynamics varies current, dynamics.field[0|1|2], "
+                raise StackError(path, "unknown parameter path; dynamics varies current, dynamics.field[0|1|2] "
+                                       "(or dynamics.field.x|y|z), "
                                        "dynamics.temperature, materials.NAME.Ms|alpha|gamma|K_u, "
                                        "layers[i].Ms|alpha|gamma|K_u and the stack's parameters "
                                        f"({error.reason.partition('; a sweep takes ')[2] or 'spinstack.model.paths'})"
@@ -306,7 +313,7 @@ def _macrospins(stack: Any) -> tuple[Stack, Any]:
     return stack, build(stack)
 
 
-def critical_currents(stack: Any) -> dict[int, dict[str, float | None]]:
+def critical_currents(stack: Any, reference: Any = None) -> dict[int, dict[str, float | None]]:
     """Critical current densities of every free layer's collinear states, by linear stability (MODEL.md 9d).
 
     Parameters
@@ -314,18 +321,22 @@ def critical_currents(stack: Any) -> dict[int, dict[str, float | None]]:
     stack
         An SI :class:`~spinstack.Stack` with free layers (STACK_FORMAT.md "Dynamics"), or a
         :class:`~spinstack.macrospin.Macrospins` (one configuration).
+    reference
+        m_ref, a non-zero 3-vector; default the first fixed F in stack order (an F lead on the left, the fixed
+        F layers, an F lead on the right: :func:`spinstack.macrospin.reference_direction`).
 
     Returns
     -------
     dict
         ``{layer_index: {"P": J_c, "AP": J_c}}`` in A/m^2 (positive along +x): the current nearest 0 where the
-        state m = +m_ref (P) or -m_ref (AP) changes stability (m_ref: the first fixed F layer); ``None`` where
-        the state is not an equilibrium or no current changes its stability.  No simulation.
+        state m = +m_ref (P) or -m_ref (AP) changes stability; ``None`` where the state is not an equilibrium
+        or no current changes its stability.  No simulation.
 
     Raises
     ------
     SpinstackError
-        A reduced or batched stack, no free layer, no fixed F layer, open or insulator ends.
+        A reduced or batched stack, no free layer, no fixed F (every F layer free, no F lead) without
+        ``reference``, open or insulator ends.
     """
     from .macrospin.stability import critical_currents as linear_stability
 
@@ -333,13 +344,13 @@ def critical_currents(stack: Any) -> dict[int, dict[str, float | None]]:
     if spins.batch_shape != ():
         raise SpinstackError(f"critical_currents takes one configuration; these macrospins are an ensemble of shape "
                              f"{spins.batch_shape} (spinstack.macrospin.critical_currents takes ensembles)")
-    found = linear_stability(stack, spins)
+    found = linear_stability(stack, spins, reference=reference)
     return {int(layer): {state: None if value is None else float(value) for state, value in states.items()}
             for layer, states in found.items()}
 
 
 def _critical_grid(stack: Stack, spins: Any, varied: tuple[_Varied, ...], shape: tuple[int, ...],
-                   rebuild: bool = False) -> tuple[np.ndarray, str | None]:
+                   rebuild: bool = False, reference: np.ndarray | None = None) -> tuple[np.ndarray, str | None]:
     """critical_current over (*vary, layer, configuration), A/m^2, NaN where none; and why all are NaN, if so.
 
     The stack paths are taken one configuration at a time (the torque's slope is one per stack); the
@@ -359,7 +370,7 @@ def _critical_grid(stack: Stack, spins: Any, varied: tuple[_Varied, ...], shape:
             region = tuple(region)
             single = _stack_for(stack, varied, region, single=True)
             found = linear_stability(single, _spins_for(spins, single, varied, region, keep_current=True,
-                                                        rebuild=rebuild))
+                                                        rebuild=rebuild), reference=reference)
             target = grid[region]
             for k, layer in enumerate(spins.free):
                 for c, state in enumerate(("P", "AP")):
@@ -379,13 +390,14 @@ def _setting(stack: Stack, name: str) -> Any:
     return None if table is None else getattr(table, name, None)
 
 
-def _reference(spins: Any, initial: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
-    """m_ref of every member (*shape, 3): the first fixed F layer's magnetization (MODEL.md 9d), or, when
-    every F layer is free, the first free layer's starting direction."""
+def _reference(spins: Any, initial: np.ndarray | None, shape: tuple[int, ...], given: np.ndarray | None = None
+               ) -> np.ndarray:
+    """m_ref of every member (*shape, 3): ``given``, else the first fixed F's magnetization (an F lead counts,
+    MODEL.md 9d), or, when there is no fixed F, the first free layer's starting direction."""
     from .macrospin.states import reference_direction
 
     try:
-        reference = reference_direction(spins)
+        reference = reference_direction(spins) if given is None else given
     except SpinstackError:
         start = spins.initial if initial is None else initial
         reference = np.asarray(start, dtype=float)[..., 0, :]
@@ -414,11 +426,30 @@ def _format_bytes(count: float) -> str:
     return f"{int(count)} B"
 
 
+def _file_bytes_per_member(times: int, count: int) -> int:
+    """Bytes one member takes in the file, uncompressed: m, J and R at every saved time, and its summary (state,
+    frequency, switching time, two critical currents per free layer; its reference direction)."""
+    return times * (3 * count + 2) * 8 + count * (_STATE_BYTES + 4 * 8) + 3 * 8
+
+
+def _check_disk(target: Path, size: float) -> None:
+    """Refuse, before any work, a file of ``size`` bytes larger than the free space where ``target`` goes."""
+    folder = target.resolve().parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:  # no answer (a file system without statistics): the writer's own error will tell
+        return
+    if size > free:
+        raise SpinstackError(f"{target}: the run's file would take about {_format_bytes(size)} (uncompressed), more "
+                             f"than the {_format_bytes(free)} free on the file system of {folder}: save fewer points "
+                             "(save_every), vary fewer values or write elsewhere")
+
+
 def dynamics(stack: Any, *, duration: float | None = None, save_every: float | None = None,
              vary: Mapping[str, Any] | None = None, out: str | os.PathLike | None = None, chunk: int | None = None,
              progress: bool | Callable[[float], None] | None = None, rtol: float | None = None,
              atol: float | None = None, initial: Any = None, dask: bool = False,
-             source: str | os.PathLike | None = None) -> Any:
+             source: str | os.PathLike | None = None, reference: Any = None) -> Any:
     """Integrate the LLGS equation of the free layers with the exact torque at every step (MODEL.md 9).
 
     Parameters
@@ -448,6 +479,12 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
         Integrate the blocks as Dask tasks (module docstring).
     source
         The stack file the stack came from: its path and text go into the attributes.
+    reference
+        m_ref of the states P and AP (a non-zero 3-vector, normalised here) for ``state``, ``switching_time``
+        and ``critical_current``; default the first fixed F in stack order (an F lead on the left, the fixed F
+        layers, an F lead on the right: :func:`spinstack.macrospin.reference_direction`).  Without a fixed F
+        and without ``reference`` the critical currents are NaN (the attribute ``critical_current_note`` says
+        why) and the states refer to the first free layer's starting direction.
 
     Returns
     -------
@@ -464,6 +501,7 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
     KeyboardInterrupt
         On Ctrl-C between blocks; the unfinished file is removed first.
     """
+    from .macrospin.equation import check_saved_points
     from .macrospin.integrate import DEFAULT_ATOL, DEFAULT_RTOL
 
     rebuild = isinstance(stack, Stack)  # the macrospins are the stack's own: read again from a varied stack
@@ -484,6 +522,11 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
     atol = _positive(DEFAULT_ATOL if atol is None else atol, "atol")
     if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1):
         raise SpinstackError(f"chunk: must be a whole number >= 1 (members integrated at once), got {chunk!r}")
+    if reference is not None:
+        given = np.asarray(reference, dtype=float) if np.ndim(reference) == 1 else np.zeros(0)
+        if given.shape != (3,) or not np.isfinite(given).all() or not np.linalg.norm(given) > 0:
+            raise SpinstackError(f"reference: must be a non-zero 3-vector (m_ref), got {reference!r}"[:300])
+        reference = given / np.linalg.norm(given)
     varied = _parse_vary(spins, stack, vary)
     shape = tuple(v.values.size for v in varied)
     members = math.prod(shape)
@@ -495,27 +538,43 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
     try:
         full = _spins_for(spins, full_stack, varied, everything, rebuild=rebuild)
     except StackError as error:  # a macrospin's refusal names its own field: name the varied path instead
-        names = {(v.name if v.target in ("layer", "scalar") else v.target): v.path for v in varied
+        names = {(v.name if v.target in ("layer", "scalar") else v.target): v for v in varied
                  if v.target != "stack"}
         if error.path in names:
-            raise StackError(names[error.path], error.reason) from None
+            v = names[error.path]
+            reason = error.reason
+            if ", got array(" in reason:  # the whole ensemble's array: say the varied values' span instead
+                reason = (reason.partition(", got array(")[0] + f", got values from {float(v.values.min()):g} to "
+                          f"{float(v.values.max()):g}")
+            raise StackError(v.path, reason) from None
         raise
-    reference = _reference(full, start, shape)
+    references = _reference(full, start, shape, reference)
     _check_steps(full, duration, rtol)
-    times = int(math.floor(duration / save_every * (1 + 1e-12))) + 2  # saved points (at most)
+    # the saved points per member, refused above MAX_SAVED_POINTS before any array of them is built
+    times = check_saved_points(duration, save_every, count, members)
     per_member = times * (3 * count + 2) * 8  # bytes of m, J and R over time
     kind = _file_format(out) if out is not None else None
     if out is not None:
         _check_target(Path(out))
     total = _memory_total()
     if kind is None and not dask and total is not None and members * per_member > _MEMORY_SHARE * total:
-        raise SpinstackError(f"the run's trajectories need {_format_bytes(members * per_member)}, more than this "
-                             f"machine's memory ({_format_bytes(total)}) allows: stream them to a file with "
-                             "out='traj.nc' (or .zarr), save fewer points (save_every) or vary fewer values")
+        raise SpinstackError(f"the run's trajectories need {_format_bytes(members * per_member)} ({members} "
+                             f"member{'s' * (members != 1)} x "
+                             f"{times} saved points x {(3 * count + 2) * 8} bytes), more than this machine's memory "
+                             f"({_format_bytes(total)}) allows: stream them to a file (out= in Python, --out on the "
+                             "command line; .nc or .zarr), save fewer points (save_every) or vary fewer values")
     chunk = int(chunk) if chunk is not None else max(1, BLOCK_BYTES // per_member)
-    grid, note = _critical_grid(stack, spins, varied, shape, rebuild)
-    job = _Job(stack, spins, varied, float(duration), float(save_every), rtol, atol, start, rebuild)
-    skeleton = _skeleton(job, grid, note, reference, source)
+    chunk = min(chunk, members)
+    if total is not None and chunk * per_member > _MEMORY_SHARE * total:
+        raise SpinstackError(f"a block of {chunk} member{'s' * (chunk != 1)} x {times} saved points needs "
+                             f"{_format_bytes(chunk * per_member)} in memory, more than this machine's memory "
+                             f"({_format_bytes(total)}) allows: save fewer points (save_every)"
+                             + (" or integrate fewer members at once (chunk)" if chunk > 1 else ""))
+    if out is not None:
+        _check_disk(Path(out), members * _file_bytes_per_member(times, count))
+    grid, note = _critical_grid(stack, spins, varied, shape, rebuild, reference)
+    job = _Job(stack, spins, varied, float(duration), float(save_every), rtol, atol, start, rebuild, reference)
+    skeleton = _skeleton(job, grid, note, references, source)
     plan = _plan(varied, chunk)
     if dask and out is None:
         return _lazy(job, plan, skeleton)
@@ -565,6 +624,7 @@ class _Job:
     initial: np.ndarray | None
 
     rebuild: bool = False  # the macrospins came from the stack's own keys: rebuilt from each block's stack
+    reference: np.ndarray | None = None  # m_ref given by the caller (unit 3-vector), else the first fixed F's
 
     @property
     def dims(self) -> tuple[str, ...]:
@@ -613,7 +673,8 @@ def _simulate_block(job: _Job, region: tuple[slice, ...], report: Callable[[floa
         out.update(state=np.full(shape, "undetermined"), frequency=np.full(shape, np.nan),
                    switching_time=np.full(shape, np.nan))
     else:
-        summary = final_states(run, _reference(spins, None if job.initial is None else job.initial[region], block))
+        summary = final_states(run, _reference(spins, None if job.initial is None else job.initial[region], block,
+                                               job.reference))
         out.update({name: np.broadcast_to(summary[name].values, shape) for name in _SUMMARY})
     out["accepted_steps"] = np.asarray(run.attrs.get("accepted_steps", 0))
     return out
@@ -658,7 +719,7 @@ def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarr
                            {"units": "1", "long_name": "vector component (x along the stack axis)"})
     coords["configuration"] = ("configuration", np.array(["P", "AP"], dtype=object),
                                {"units": "1", "long_name": "collinear state: m = +m_ref (P) or -m_ref (AP)"})
-    fixed = [i for i in spins.ferromagnets if i not in spins.free]
+    origin, layer = _reference_origin(spins, job.reference)
     flat = reference.reshape(-1, 3)
     same = bool(np.all(flat == flat[0]))
     temperature = getattr(spins, "temperature", None)
@@ -675,7 +736,8 @@ def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarr
         "temperature": float(np.max(temperature)) if temperature is not None else 0.0,
         # m_ref: the first fixed F layer's magnetization (per member in the variable `reference` when it varies)
         "reference_direction": json.dumps([float(v) for v in flat[0]]) if same else "per member: see reference",
-        "reference_layer": int(fixed[0]) if fixed else -1,
+        "reference_layer": layer,  # -1: not a layer (a lead, given, or no fixed F): see reference_origin
+        "reference_origin": origin,
         "stack": json.dumps(describe(stack)),
         "macrospins": json.dumps(_describe_spins(spins)),
     }
@@ -690,6 +752,28 @@ def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarr
     data = {"critical_current": (_dims(job, "critical_current"), grid, _attrs("critical_current")),
             "reference": (_dims(job, "reference"), reference, _attrs("reference"))}
     return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def _reference_origin(spins: Any, given: np.ndarray | None) -> tuple[str, int]:
+    """Where m_ref comes from, for the attributes (as :func:`spinstack.macrospin.reference_direction` picks it):
+    a text and the stack index of the fixed F layer (-1 when it is not a layer)."""
+    from .model.layers import Lead
+
+    if given is not None:
+        return "given (reference=)", -1
+    stack, free = spins.stack, set(spins.free)
+
+    def lead(end: Any, touching: int) -> bool:  # a fixed F lead: one not touching a free layer
+        return isinstance(end, Lead) and end.magnetization is not None and touching not in free
+
+    fixed = [i for i in spins.ferromagnets if i not in free]
+    if lead(stack.left, 0):
+        return "the left F lead", -1
+    if fixed:
+        return f"the fixed F layer {fixed[0]}", int(fixed[0])
+    if lead(stack.right, len(stack.layers) - 1):
+        return "the right F lead", -1
+    return "no fixed F: the first free layer's starting m", -1
 
 
 def _describe_spins(spins: Any) -> dict[str, Any]:
@@ -1275,7 +1359,10 @@ def format_summary(dataset: Any, file: str | None = None) -> str:
         lines.append(f"  layer {int(layer)}: {str(dataset['state'].values[k])}, frequency "
                      f"{number(dataset['frequency'].values[k], 'Hz')}, switching time "
                      f"{number(dataset['switching_time'].values[k], 's')}")
-        lines.append(f"    critical currents: P {number(critical.values[0], 'A/m^2')}, AP "
-                     f"{number(critical.values[1], 'A/m^2')}; final m = ["
+        note = dataset.attrs.get("critical_current_note")
+        # no threshold at all for a reason (no fixed F, open ends): say it, the part before any Python advice
+        thresholds = (f"none ({str(note).split(';')[0]})" if note is not None and np.isnan(critical.values).all()
+                      else f"P {number(critical.values[0], 'A/m^2')}, AP {number(critical.values[1], 'A/m^2')}")
+        lines.append(f"    critical currents: {thresholds}; final m = ["
                      + ", ".join(format_number(float(v), 4) for v in final) + "]")
     return "\n".join(lines) + "\n"

@@ -327,3 +327,103 @@ def test_threshold_against_simulation(tmp_path):
         small = quarters if member == 0 else quarters[:2]  # the growing tilt is small in the first half
         for quarter in small:
             assert envelope[quarter].max() == pytest.approx(1.0, abs=0.05)
+
+
+# ------------------------------------------------------------------ a fixed F lead as the reference (MODEL.md 9d)
+F_LEAD = """
+units = "SI"
+current = "1e12 A/m^2"
+[materials.Co]
+type = "ferromagnet"
+rho = "60 nOhm*m"
+beta = 0.5
+l_sf = "50 nm"
+[materials.Cu]
+type = "normal"
+rho = "5 nOhm*m"
+l_sf = "500 nm"
+[materials.Py]
+rho = "150 nOhm*m"
+Ms = "800 kA/m"
+alpha = 0.01
+K_u = "20 kJ/m^3"
+easy_axis = [0, 0, 1]
+[dynamics]
+field = ["0 mT", "0 mT", "FIELD mT"]
+[left]
+kind = "lead"
+material = "Co"
+magnetization = LEAD
+[[layers]]
+material = "Cu"
+thickness = "10 nm"
+[[layers]]
+material = "Py"
+thickness = "4 nm"
+magnetization = [0, 0.05, 1]
+free = true
+[right]
+kind = "lead"
+material = "Cu"
+[[interfaces]]
+node = 1
+pair = "Py/Cu"
+G_mix = ["5e14 Ohm^-1*m^-2", "2e14 Ohm^-1*m^-2"]
+[[interfaces]]
+node = 2
+pair = "Py/Cu"
+G_mix = ["5e14 Ohm^-1*m^-2", "2e14 Ohm^-1*m^-2"]
+"""
+
+
+def f_lead_valve(tmp_path: Path, lead: str = "[0, 0, 1]", field: float = 4.0) -> spinstack.Stack:
+    """Co F lead (fixed, m = ``lead``) / Cu 10 nm / Py 4 nm (free; the constants of ``spins``) / Cu lead, B_app
+    = ``field`` mT along z: no fixed F layer at all."""
+    path = tmp_path / "f-lead.toml"
+    path.write_text(F_LEAD.replace("LEAD", lead).replace("FIELD", f"{field:g}"))
+    return spinstack.load_stack(path)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_a_fixed_f_lead_is_the_reference_and_its_thresholds_are_sun_katines(tmp_path, sign):
+    """MODEL.md 9a: F leads keep their m, so the first fixed F (9d's m_ref) is the lead; the thresholds of the
+    in-plane film are the closed form with a, b read off the torque's slope at +-m_ref (as above)."""
+    from spinstack.macrospin.states import reference_direction
+
+    free, field, K_u = 1, 0.004 * sign, 2e4
+    stack = f_lead_valve(tmp_path, f"[0, 0, {sign:g}]", field * 1e3)
+    macrospins = spins(stack, field, K_u, free=free)
+    np.testing.assert_array_equal(reference_direction(macrospins), [0.0, 0.0, sign])
+    turn = np.array([[0.0, -1.0], [1.0, 0.0]])
+    ab = {}
+    for state, s in (("P", 1.0), ("AP", -1.0)):
+        torque, slope = torque_slope(stack, free, (0, 0, s * sign))
+        a, b = -s * slope[0, 0], -s * slope[1, 0]
+        assert np.abs(slope - s * (-a * np.eye(2) - b * turn)).max() <= 1e-12 * abs(a)  # the lead polarizes
+        assert abs(a) > 0 and np.abs(torque).max() <= 1e-12 * abs(a)
+        ab[state] = (a, b)
+    moment, anisotropy = MS * THICKNESS, 2 * K_u / MS
+    closed = {"P": -ALPHA * moment * (abs(field) + anisotropy + MU0 * MS / 2) / (ab["P"][0] - ALPHA * ab["P"][1]),
+              "AP": ALPHA * moment * (-abs(field) + anisotropy + MU0 * MS / 2) / (ab["AP"][0] - ALPHA * ab["AP"][1])}
+    found = thresholds(stack, macrospins)[free]
+    for state in ("P", "AP"):
+        assert found[state].kind == "hopf" and found[state].stable_at_zero
+        assert found[state].current == pytest.approx(closed[state], rel=1e-12)
+    assert closed["P"] * closed["AP"] < 0
+    facade = spinstack.critical_currents(stack)[free]  # the Python door, from the file's keys (the same constants)
+    for state in ("P", "AP"):
+        assert facade[state] == pytest.approx(found[state].current, rel=1e-12)
+
+
+def test_an_f_lead_touching_the_free_layer_is_no_reference(tmp_path):
+    """It turns with the free layer (torque_slope above): with no other fixed F there is nothing to be parallel to."""
+    text = F_LEAD.replace("LEAD", "[0, 0, 1]").replace("FIELD", "4")
+    text = text.replace('[[layers]]\nmaterial = "Cu"\nthickness = "10 nm"\n', "")
+    first = '[[interfaces]]\nnode = 1\npair = "Py/Cu"\nG_mix = ["5e14 Ohm^-1*m^-2", "2e14 Ohm^-1*m^-2"]\n'
+    text = text.replace(first, "").replace("node = 2", "node = 1")  # Co | Py at node 0: no library pair
+    text = text.replace("magnetization = [0, 0.05, 1]", "magnetization = [0, 0, 1]")  # touching: collinear
+    path = tmp_path / "touching.toml"
+    path.write_text(text)
+    stack = spinstack.load_stack(path)
+    with pytest.raises(SpinstackError, match="no fixed F to be parallel to"):
+        critical_currents(stack, spins(stack, free=0))

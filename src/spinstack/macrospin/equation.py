@@ -9,6 +9,8 @@ thermal integrator can use them without importing :mod:`.integrate`, which dispa
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..errors import SpinstackError
@@ -16,10 +18,64 @@ from ..prepared import finalize
 from .fields import effective_field
 from .spec import MU0, Macrospins
 
-__all__ = ["DEFAULT_MAX_STEPS", "RightHandSide", "fastest_rate"]
+__all__ = ["DEFAULT_MAX_STEPS", "MAX_SAVED_POINTS", "RightHandSide", "check_saved_points", "fastest_rate",
+           "saved_points"]
 
 #: a run estimated to need more steps per member than this is refused before it starts
 DEFAULT_MAX_STEPS = 10_000_000
+#: a run saving more points (times) per member than this is refused before anything is allocated: m, J and R
+#: at 1e7 times are 400 MB per member with one free layer, (3 n_free + 2) 8 bytes a time
+MAX_SAVED_POINTS = 10_000_000
+
+
+def saved_points(duration: float, save_every: float) -> float:
+    """The number of saved times of a run, 0, save_every, ... up to ``duration`` (and ``duration``): at most
+    floor(duration / save_every) + 2 (a float, so that an absurd ratio stays a number: inf, not an overflow)."""
+    ratio = float(duration) / float(save_every)
+    return math.floor(ratio * (1 + 1e-12)) + 2.0 if math.isfinite(ratio) else math.inf
+
+
+def check_saved_points(duration: float, save_every: float, count: int, members: int = 1) -> int:
+    """Refuse, before any array is built, a run saving more than :data:`MAX_SAVED_POINTS` points per member.
+
+    Parameters
+    ----------
+    duration, save_every
+        s, > 0.
+    count
+        Free layers per member (the saved m has 3 numbers each, plus J and R).
+    members
+        Ensemble members (only for the message's total).
+
+    Returns
+    -------
+    int
+        The number of saved points per member (at most).
+
+    Raises
+    ------
+    SpinstackError
+        Naming save_every, the points and the bytes they need.
+    """
+    points = saved_points(duration, save_every)
+    if points > MAX_SAVED_POINTS:
+        per_member = points * (3 * count + 2) * 8
+        total = "" if members == 1 else f", {_format_bytes(per_member * members)} for the {members} members"
+        raise SpinstackError(f"save_every: {float(save_every):g} s over a run of {float(duration):g} s saves "
+                             f"{points:.3g} points per member ({_format_bytes(per_member)} of m, J and R per "
+                             f"member{total}), more than MAX_SAVED_POINTS = {MAX_SAVED_POINTS:.3g}: save fewer "
+                             "points (a larger save_every) or shorten the run")
+    return int(points)
+
+
+def _format_bytes(count: float) -> str:
+    """``count`` bytes for people: 3.2 GB, 400 MB, ..."""
+    if not math.isfinite(count):
+        return "inf B"
+    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if count >= size:
+            return f"{count / size:.3g} {unit}"
+    return f"{int(count)} B"
 
 
 class RightHandSide:

@@ -40,10 +40,12 @@ import numpy as np
 from ..errors import SpinstackError
 from ..model import Stack
 from ..prepared import finalize
-from .equation import DEFAULT_MAX_STEPS, RightHandSide, _initial, _resistance_area, _stops, fastest_rate
+from .equation import (DEFAULT_MAX_STEPS, MAX_SAVED_POINTS, RightHandSide, _initial, _resistance_area, _stops,
+                       check_saved_points, fastest_rate)
 from .spec import Macrospins
 
-__all__ = ["RightHandSide", "simulate", "estimated_steps", "DEFAULT_RTOL", "DEFAULT_ATOL", "DEFAULT_MAX_STEPS"]
+__all__ = ["RightHandSide", "simulate", "estimated_steps", "DEFAULT_RTOL", "DEFAULT_ATOL", "DEFAULT_MAX_STEPS",
+           "MAX_SAVED_POINTS"]
 
 #: defaults of :func:`simulate`: they reproduce DOP853 at rtol 1e-10 to better than 1e-6 in m over a few ns
 DEFAULT_RTOL = 1e-9
@@ -130,7 +132,8 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
     Raises
     ------
     SpinstackError
-        Bad duration, save interval, tolerances or initial state, an absurd step count, or
+        Bad duration, save interval (or more than :data:`MAX_SAVED_POINTS` saved points per member), tolerances
+        or initial state, an absurd step count, or
         ``backend="compiled"`` for macrospins it does not take (the message says why).
     """
     import xarray as xr
@@ -161,6 +164,7 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
     count = len(macrospins.free)
     start = macrospins.initial if initial is None else _initial(initial, count)
     m = np.array(np.broadcast_to(start, shape + (count, 3)))
+    check_saved_points(duration, save_every, count, math.prod(shape))  # before any array of the saved times
     m /= np.linalg.norm(m, axis=-1, keepdims=True)
     saves = np.arange(0.0, duration * (1 + 1e-12), save_every)
     if duration - saves[-1] > 1e-9 * save_every:

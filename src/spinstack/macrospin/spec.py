@@ -34,6 +34,7 @@ from numpy.typing import ArrayLike
 
 from ..errors import StackError
 from ..model import Stack
+from ..model.dynamics import MAX_FIELD
 from .. import units
 
 __all__ = ["GAMMA_ELECTRON", "MU0", "DEMAG_TOLERANCE", "Coupling", "Macrospins"]
@@ -260,6 +261,11 @@ class Macrospins:
         applied = _real(self.field, "field")
         if applied.ndim == 0 or applied.shape[-1] != 3:
             raise StackError("field", f"must be a 3-vector B_app (tesla), got shape {applied.shape}")
+        # components first: the norm of a 1e300 T field would overflow
+        huge = np.any(np.abs(applied) > MAX_FIELD)
+        strength = np.max(np.abs(applied)) if huge else np.max(np.linalg.norm(applied, axis=-1))
+        if strength > MAX_FIELD:
+            raise StackError("field", f"|B_app| must be at most {MAX_FIELD:g} T, got {float(strength):g} T")
         set_("field", applied)
         # the drive: the stack's own, a constant, or a piecewise-linear waveform
         current = self.current

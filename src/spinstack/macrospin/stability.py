@@ -271,18 +271,17 @@ def _threshold(linearisation: Linearisation) -> Threshold:
 
 
 def _reference(macrospins: Macrospins, reference: ArrayLike | None) -> np.ndarray:
-    """m_ref: ``reference`` normalised, or the first fixed F layer's magnetization."""
+    """m_ref: ``reference`` normalised, or the first fixed F's magnetization (an F lead counts, in stack order:
+    :func:`.states.reference_direction`)."""
+    from .states import reference_direction
+
     if reference is not None:
         value = np.asarray(reference, dtype=float)
         if value.shape != (3,) or not np.isfinite(value).all() or not np.linalg.norm(value) > 0:
             raise SpinstackError(f"reference must be a non-zero 3-vector, got {reference!r}"[:300])
         return value / np.linalg.norm(value)
-    stack = macrospins.stack
-    fixed = [index for index in stack.ferromagnet_indices if index not in macrospins.free]
-    if not fixed:
-        raise SpinstackError("no fixed F layer to take m_ref from (every F layer is free): give reference=")
-    m = np.asarray(stack.layers[fixed[0]].magnetization, dtype=float)
-    return m / np.linalg.norm(m)
+    m = reference_direction(macrospins)  # one stack configuration: the same m_ref for every member
+    return np.array(m.reshape(-1, 3)[0])
 
 
 def linearisations(stack: Stack, macrospins: Macrospins, *, reference: ArrayLike | None = None
@@ -369,7 +368,8 @@ def critical_currents(stack: Stack, macrospins: Macrospins, *, reference: ArrayL
         The free layers, their constants, the applied field; or an ensemble of them (field, Ms, alpha, ...
         swept: ``macrospins.batch_shape != ()``), for the critical-current lines of a state diagram.
     reference
-        m_ref, a 3-vector; default the first fixed F layer's magnetization.
+        m_ref, a 3-vector; default the first fixed F's magnetization (F leads count: the left lead, the fixed F
+        layers, the right lead, in stack order; :func:`.states.reference_direction`).
 
     Returns
     -------
@@ -384,7 +384,7 @@ def critical_currents(stack: Stack, macrospins: Macrospins, *, reference: ArrayL
     Raises
     ------
     SpinstackError
-        A reduced or batched stack, no fixed F layer without ``reference``, a free layer touching another F
+        A reduced or batched stack, no fixed F (layer or lead) without ``reference``, a free layer touching another F
         layer, an open or insulator end.
     """
     def current(found: Threshold | None | np.ndarray) -> float | None | np.ndarray:

@@ -89,21 +89,39 @@ class FinalState:
     switching_time: float | None
 
 
+#: why P and AP are undefined without a fixed F (shared by every door: Python, the CLI's summary, the files)
+NO_FIXED_FERROMAGNET = ("no fixed F to be parallel to: every F layer is free and no F lead stays put, so P and AP "
+                        "(m = +-m_ref) are undefined; give the reference direction m_ref (reference=)")
+
+
 def reference_direction(macrospins: "Macrospins") -> np.ndarray:
-    """The default reference m_ref of MODEL.md 9d: the first fixed F layer's unit magnetization (stack batch..., 3).
+    """The default reference m_ref of MODEL.md 9d: the unit magnetization of the first fixed F (stack batch..., 3).
+
+    The fixed Fs, in stack order: an F lead on the left, the F layers that are not free, an F lead on the right
+    (F leads keep their m, MODEL.md 9a).  An F lead touching a free layer turns with it, so it is no reference.
 
     Raises
     ------
     SpinstackError
-        When every F layer is free (then no default exists: pass a direction).
+        When there is no fixed F (every F layer is free and no F lead stays put): then P and AP have nothing to
+        be parallel to (pass the reference direction m_ref explicitly).
     """
-    fixed = [position for position, index in enumerate(macrospins.ferromagnets) if index not in macrospins.free]
+    from ..model.layers import Lead
+
+    stack = macrospins.stack
+    free = set(macrospins.free)
+    fixed = []
+    for end, touching in ((stack.left, 0), (None, None), (stack.right, len(stack.layers) - 1)):
+        if end is None:  # the layers, between the two leads
+            fixed += [stack.layers[index].magnetization for index in macrospins.ferromagnets if index not in free]
+        elif isinstance(end, Lead) and end.magnetization is not None and touching not in free:
+            fixed.append(end.magnetization)
     if not fixed:
-        raise SpinstackError("reference: every F layer is free, so there is no fixed reference layer; "
-                             "pass the reference direction m_ref explicitly")
-    # all_magnetizations fills the fixed layers with the stack's own unit m (the free ones from the argument)
-    every = macrospins.all_magnetizations(macrospins.initial)
-    return every[..., fixed[0], :]
+        raise SpinstackError(NO_FIXED_FERROMAGNET)
+    m = np.asarray(fixed[0], dtype=float)
+    m = m / np.linalg.norm(m, axis=-1, keepdims=True)
+    leading = np.broadcast_shapes(np.shape(macrospins.initial)[:-2], stack.batch_shape, m.shape[:-1])
+    return np.array(np.broadcast_to(m, leading + (3,)))
 
 
 def _switching_times(time: np.ndarray, projection: np.ndarray) -> np.ndarray:

@@ -55,7 +55,8 @@ from ..errors import SpinstackError
 from ..model import Stack
 from ..solver.compiled import AVAILABLE, njit
 from .fields import effective_field
-from .equation import DEFAULT_MAX_STEPS, RightHandSide, _cross, _initial, _resistance_area, _stops, fastest_rate
+from .equation import (DEFAULT_MAX_STEPS, RightHandSide, _cross, _initial, _resistance_area, _stops,
+                       check_saved_points, fastest_rate)
 from .spec import Macrospins
 
 __all__ = ["BOLTZMANN", "DEFAULT_ANGLE_PER_STEP", "DEFAULT_NOISE_ANGLE_PER_STEP", "default_step", "noise_variance",
@@ -155,7 +156,8 @@ def simulate_thermal(stack: Stack, macrospins: Macrospins, duration: float, save
     Raises
     ------
     SpinstackError
-        Bad duration, save interval, step, backend, members or initial state, or more steps than ``max_steps``.
+        Bad duration, save interval (or more than :data:`~.equation.MAX_SAVED_POINTS` saved points per member),
+        step, backend, members or initial state, or more steps than ``max_steps``.
     """
     import xarray as xr
 
@@ -167,6 +169,7 @@ def simulate_thermal(stack: Stack, macrospins: Macrospins, duration: float, save
             raise SpinstackError(f"{name} must be a finite number > 0, got {value!r}")
     if backend not in (None, "python", "compiled"):
         raise SpinstackError(f"backend must be 'python', 'compiled' or None, got {backend!r}")
+    check_saved_points(duration, save_every, len(macrospins.free), math.prod(macrospins.batch_shape))
     nominal = default_step(macrospins) if dt is None else float(dt)
     _refuse_many_steps(max(duration / nominal, duration / save_every), duration, nominal, max_steps)
     saves = np.arange(0.0, duration * (1 + 1e-12), save_every)

@@ -28,10 +28,13 @@ from numpy.typing import ArrayLike
 from ..errors import StackError
 from . import checks
 
-__all__ = ["DEMAG_TOLERANCE", "Dynamics", "ExchangeCoupling", "demag_factors"]
+__all__ = ["DEMAG_TOLERANCE", "Dynamics", "ExchangeCoupling", "MAX_FIELD", "demag_factors"]
 
 #: the demagnetizing factors of a layer must sum to 1 within this
 DEMAG_TOLERANCE = 1e-9
+#: tesla: an applied field larger than this (in magnitude) is refused by name; the strongest laboratory
+#: fields are ~1e2 T, and far larger ones overflow the dynamics' arithmetic instead of failing clearly
+MAX_FIELD = 1e3
 
 
 def demag_factors(value: Any, path: str) -> np.ndarray:
@@ -161,6 +164,11 @@ class Dynamics:
         field = checks.finite(self.field, "dynamics.field", bounded=False)
         if field.ndim == 0 or field.shape[-1] != 3:
             raise StackError("dynamics.field", f"must be a 3-vector B_app = mu0 H (tesla), got {self.field!r}"[:300])
+        # components first: the norm of a 1e300 T field would overflow
+        huge = np.any(np.abs(field) > MAX_FIELD)
+        strength = np.max(np.abs(field)) if huge else np.max(np.linalg.norm(field, axis=-1))
+        if strength > MAX_FIELD:
+            raise StackError("dynamics.field", f"|B_app| must be at most {MAX_FIELD:g} T, got {float(strength):g} T")
         set_("field", field)
         if self.duration is not None:
             duration = _scalar(self.duration, "dynamics.duration", "the run's length")
