@@ -4,20 +4,22 @@
 it cannot; then the Python path of :mod:`.integrate` runs, the same method step for step).  The
 algorithm is :mod:`.integrate`'s, written once more for numba:
 
-* Dormand-Prince 5(4) with FSAL, per-member step sizes and times, error control on m (mixed RMS norm of
-  each member's components), |m| renormalised after every accepted step, steps clipped to land on every
-  saved time and every corner of a piecewise-linear drive (so saved times are exact), the same
-  step-size controller and first step.  Every member's step sequence is its own, so a member's
-  trajectory does not depend on the ensemble it is run in, and the compiled path repeats the Python
-  path's to round-off (tests/macrospin/test_compiled.py: ~1e-14 in m).
+* An embedded Runge-Kutta pair with FSAL (:mod:`.tableaux`: DOP853, Dormand-Prince 8(5,3), or DP5,
+  Dormand-Prince 5(4); one loop takes either tableau), per-member step sizes and times, error control on m
+  (each member's components: DP5's RMS norm, DOP853's combined norm), |m| renormalised after every
+  accepted step, steps clipped to land on every saved time and every corner of a piecewise-linear drive
+  (so saved times are exact), the same step-size controller and first step.  Every member's step sequence
+  is its own, so a member's trajectory does not depend on the ensemble it is run in, and the compiled path
+  repeats the Python path's to round-off (tests/macrospin/test_compiled.py: ~1e-14 in m).
 * The right-hand side of every stage: the effective field (MODEL.md 9b: applied, uniaxial anisotropy,
   demagnetizing, interlayer exchange), the exact torque of the whole stack for the present
   magnetizations of all F layers (the solver's chain kernel, :func:`_unit_torques`, per unit current)
   times the member's drive J(t) (constant or piecewise linear), and the LLG of 9a.
-* An ensemble is integrated by blocks of members in lockstep stages: each stage solves the block's
-  members still running in one call of the chain kernel (configurations last: its inner loops run over
-  the block), and the blocks run in a parallel loop over the cores.  A member that is done leaves its
-  block's stages.
+* An ensemble is integrated in lockstep stages over BLOCK slots: each stage solves the members in the
+  slots in one call of the chain kernel (configurations last: its inner loops run over the slots).  A
+  member that is done leaves its slot to the next member still running, so the kernel's calls stay wide
+  (its cost per configuration grows fast below ~30) until the last members.  The ensemble is split into
+  one part of interleaved members per thread, the parts in a parallel loop over the cores.
 
 Units are those of :mod:`.integrate` (SI: s, A/m^2, T, J/m^2).
 """
@@ -39,6 +41,7 @@ from ..solver import kernels
 from ..solver.compiled import AVAILABLE, njit, prange
 from ..solver.kernels import _chain_range
 from .spec import MU0, Macrospins
+from .tableaux import tableau
 
 __all__ = ["BLOCK", "refusal", "integrate"]
 
@@ -47,18 +50,7 @@ BLOCK = 256
 # progress reports: at most one per this many seconds of wall time; a call of the compiled loop lasts about this
 _REPORT_EVERY = 0.25
 
-# Dormand-Prince 5(4) (Hairer, Norsett & Wanner, Table II.5.2), as in .integrate (the error weights computed the
-# same way, so both paths use the same numbers)
-_C = np.array([0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0, 1.0])
-_A = np.zeros((7, 6))
-for _row, _values in enumerate([[], [1 / 5], [3 / 40, 9 / 40], [44 / 45, -56 / 15, 32 / 9],
-                                [19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729],
-                                [9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656],
-                                [35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84]]):
-    _A[_row, :len(_values)] = _values
-_B5 = np.array([35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84, 0.0])
-_B4 = np.array([5179 / 57600, 0.0, 7571 / 16695, 393 / 640, -92097 / 339200, 187 / 2100, 1 / 40])
-_E = _B5 - _B4
+# the step-size controller's safety factor and the bounds of one change (as .integrate's)
 _SAFETY, _MIN_FACTOR, _MAX_FACTOR = 0.9, 0.2, 5.0
 
 # columns of the per-member, per-free-layer constants (members, n_free, _COLUMNS)
@@ -142,16 +134,16 @@ def _current(member, t, constant, wave_times, wave_values):  # pragma: no cover 
 
 @njit(cache=True, error_model="numpy")
 @_keyed
-def _rates(count, slots, first, times, points, rates, structure, constants, vary, mvary, torques, unit, currents,
+def _rates(count, slots, owner, times, points, rates, structure, constants, vary, mvary, torques, unit, currents,
            free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant, wave_times,
            wave_values, to_model, to_report):  # pragma: no cover - compiled
-    """dm/dt (MODEL.md 9a) of the members first + slots[:count] at their times[slot] and (not normalised)
+    """dm/dt (MODEL.md 9a) of the members owner[slots[:count]] at their times[slot] and (not normalised)
     points[slot] (n_free, 3), into rates[slot]: as integrate.RightHandSide, operation for operation."""
     n_free = free_rows.shape[0]
     driven = False
     for w in range(count):
         j = slots[w]
-        member = first + j
+        member = owner[j]
         J = _current(member, times[j], constant, wave_times, wave_values)
         currents[w] = J
         if J != 0.0:
@@ -171,7 +163,7 @@ def _rates(count, slots, first, times, points, rates, structure, constants, vary
     exchange = np.empty(3)
     for w in range(count):
         j = slots[w]
-        member = first + j
+        member = owner[j]
         j0 = currents[w] / to_model
         for i in range(n_free):
             mx, my, mz = unit[w, i, 0], unit[w, i, 1], unit[w, i, 2]
@@ -209,19 +201,25 @@ def _rates(count, slots, first, times, points, rates, structure, constants, vary
 
 @njit(cache=True, error_model="numpy")
 @_keyed
-def _advance(first, last, iterations, start, stops, save_number, rtol, atol, smallest, first_stop, m, t, h,
+def _advance(part, parts, block, iterations, start, stops, save_number, rtol, atol, smallest, first_stop, m, t, h,
              derivative, following, accepted, rejected, evaluations, trajectory, structure, constants, vary, fixed_m,
              free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant, wave_times,
-             wave_values, to_model, to_report, A, B5, E, C):  # pragma: no cover - compiled
-    """Members first .. last - 1 for at most ``iterations`` lockstep steps (state in m, t, h, derivative,
-    following, the counters; saved m into trajectory).  ``start``: first the initial derivative and step (as
-    integrate._first_step).  Returns 0, or 1 when a step fell below 1e-14 of the time (too stiff)."""
-    size = last - first
+             wave_values, to_model, to_report, A, E, E3, C, exponent, combined):  # pragma: no cover - compiled
+    """Members part, part + parts, part + 2 parts, ... for at most ``iterations`` lockstep steps (state in m, t,
+    h, derivative, following, the counters; saved m into trajectory), ``block`` of them at a time: a slot whose
+    member is done takes the part's next running member, so the kernel's calls stay ``block`` wide (its cost per
+    configuration doubles below ~30) until the part's last members.  ``start``: first the initial derivative
+    and step of every member (as integrate._first_step).  Returns 0, or 1 when a step fell below 1e-14 of the
+    time (too stiff)."""
+    members = m.shape[0]
+    mine = (members - part + parts - 1) // parts  # the part's members
+    size = min(block, mine)
     n_free = free_rows.shape[0]
     n_stops = stops.shape[0]
     dims = n_free * 3
-    # the block's work arrays: stages by slot (member - first), the kernel's arrays by position in the call
-    k = np.zeros((7, size, n_free, 3))
+    # the work arrays: stages by slot (its member: owner[slot]), the kernel's arrays by position in the call
+    last_stage = A.shape[0] - 1
+    k = np.zeros((last_stage + 1, size, n_free, 3))
     points = np.zeros((size, n_free, 3))
     mvary = np.empty((size, fixed_m.shape[0], 3))
     for w in range(size):
@@ -235,19 +233,22 @@ def _advance(first, last, iterations, start, stops, save_number, rtol, atol, sma
     times = np.zeros(size)
     step = np.zeros(size)
     target = np.zeros(size)
-    if start:
-        for j in range(size):
+    owner = np.full(size, -1, dtype=np.int64)
+    for begin in range(0, mine if start else 0, size):
+        batch = min(size, mine - begin)
+        for j in range(batch):
+            owner[j] = part + (begin + j) * parts
             slots[j] = j
-            times[j] = t[first + j]
+            times[j] = t[owner[j]]
             for i in range(n_free):
                 for c in range(3):
-                    points[j, i, c] = m[first + j, i, c]
-        _rates(size, slots, first, times, points, k[0], structure, constants, vary, mvary, torques, unit, currents,
+                    points[j, i, c] = m[owner[j], i, c]
+        _rates(batch, slots, owner, times, points, k[0], structure, constants, vary, mvary, torques, unit, currents,
                free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant, wave_times,
                wave_values, to_model, to_report)
         # the starting step (Hairer, Norsett & Wanner, II.4), as integrate._first_step
-        for j in range(size):
-            member = first + j
+        for j in range(batch):
+            member = owner[j]
             d0 = d1 = 0.0
             for i in range(n_free):
                 for c in range(3):
@@ -262,11 +263,11 @@ def _advance(first, last, iterations, start, stops, save_number, rtol, atol, sma
             for i in range(n_free):
                 for c in range(3):
                     points[j, i, c] = m[member, i, c] + h0 * k[0, j, i, c]
-        _rates(size, slots, first, times, points, k[1], structure, constants, vary, mvary, torques, unit, currents,
+        _rates(batch, slots, owner, times, points, k[1], structure, constants, vary, mvary, torques, unit, currents,
                free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant, wave_times,
                wave_values, to_model, to_report)
-        for j in range(size):
-            member = first + j
+        for j in range(batch):
+            member = owner[j]
             h0 = step[j]
             d2 = 0.0
             for i in range(n_free):
@@ -280,17 +281,27 @@ def _advance(first, last, iterations, start, stops, save_number, rtol, atol, sma
                     d1 += (k[0, j, i, c] / (atol + rtol * abs(m[member, i, c]))) ** 2
             d1 = math.sqrt(d1 / dims)
             larger = max(d1, d2)
-            h1 = max(1e-6 * first_stop, h0 * 1e-3) if larger <= 1e-15 else (0.01 / max(larger, 1e-300)) ** 0.2
+            h1 = max(1e-6 * first_stop, h0 * 1e-3) if larger <= 1e-15 else (0.01 / max(larger, 1e-300)) ** exponent
             h[member] = min(100 * h0, h1)
             evaluations[member] += 2
             for i in range(n_free):
                 for c in range(3):
                     derivative[member, i, c] = k[0, j, i, c]
+    owner[:] = -1
+    taken = 0  # the part's members handed to a slot so far (in order)
     for _ in range(iterations):
         count = 0
         for j in range(size):
-            member = first + j
-            if following[member] < n_stops:
+            member = owner[j]
+            if member < 0 or following[member] >= n_stops:  # the slot takes the next running member
+                member = -1
+                while taken < mine and member < 0:
+                    candidate = part + taken * parts
+                    taken += 1
+                    if following[candidate] < n_stops:
+                        member = candidate
+                owner[j] = member
+            if member >= 0:
                 slots[count] = j
                 count += 1
                 target[j] = stops[following[member]]
@@ -300,10 +311,11 @@ def _advance(first, last, iterations, start, stops, save_number, rtol, atol, sma
                         k[0, j, i, c] = derivative[member, i, c]
         if count == 0:
             break
-        for row in range(1, 7):
+        # the stages; the last one's point is the propagated solution (A's last row is B), left in points
+        for row in range(1, last_stage + 1):
             for w in range(count):
                 j = slots[w]
-                member = first + j
+                member = owner[j]
                 times[j] = t[member] + C[row] * step[j]
                 for i in range(n_free):
                     for c in range(3):
@@ -312,32 +324,40 @@ def _advance(first, last, iterations, start, stops, save_number, rtol, atol, sma
                             if A[row, s] != 0.0:
                                 total = total + A[row, s] * k[s, j, i, c]
                         points[j, i, c] = m[member, i, c] + step[j] * total
-            _rates(count, slots, first, times, points, k[row], structure, constants, vary, mvary, torques, unit,
+            _rates(count, slots, owner, times, points, k[row], structure, constants, vary, mvary, torques, unit,
                    currents, free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant,
                    wave_times, wave_values, to_model, to_report)
         for w in range(count):
             j = slots[w]
-            member = first + j
-            evaluations[member] += 6
+            member = owner[j]
+            evaluations[member] += last_stage
             lands = h[member] >= target[j] - t[member]
             width = step[j]
-            # the fifth-order solution and the error estimate (into points), the RMS norm of the error
+            # the error norm: RMS of h E.k / scale (DP5), or DOP853's combination of its two estimates
             norm = 0.0
+            third = 0.0
             for i in range(n_free):
                 for c in range(3):
-                    fifth = B5[0] * k[0, j, i, c]
                     error = E[0] * k[0, j, i, c]
-                    for s in range(1, 7):
-                        if B5[s] != 0.0:
-                            fifth = fifth + B5[s] * k[s, j, i, c]
+                    for s in range(1, last_stage + 1):
                         if E[s] != 0.0:
                             error = error + E[s] * k[s, j, i, c]
-                    fifth = m[member, i, c] + width * fifth
-                    error = width * error
-                    points[j, i, c] = fifth
-                    scale = atol + rtol * max(abs(m[member, i, c]), abs(fifth))
-                    norm += (error / scale) ** 2
-            norm = math.sqrt(norm / dims)
+                    scale = atol + rtol * max(abs(m[member, i, c]), abs(points[j, i, c]))
+                    if combined:
+                        lower = E3[0] * k[0, j, i, c]
+                        for s in range(1, last_stage + 1):
+                            if E3[s] != 0.0:
+                                lower = lower + E3[s] * k[s, j, i, c]
+                        norm += (error / scale) ** 2
+                        third += (lower / scale) ** 2
+                    else:
+                        norm += (width * error / scale) ** 2
+            if combined:
+                # no fifth-order error is no error whatever the third-order one (near an exactly collinear state
+                # both sums underflow: 0 / 0 = NaN was a rejected step retried for ever, as in .integrate)
+                norm = 0.0 if norm == 0.0 else abs(width) * norm / math.sqrt((norm + 0.01 * third) * dims)
+            else:
+                norm = math.sqrt(norm / dims)
             good = norm <= 1.0
             if good:
                 accepted[member] += 1
@@ -346,11 +366,13 @@ def _advance(first, last, iterations, start, stops, save_number, rtol, atol, sma
                     length = math.sqrt(x * x + y * y + z * z)
                     m[member, i, 0], m[member, i, 1], m[member, i, 2] = x / length, y / length, z / length
                     for c in range(3):
-                        derivative[member, i, c] = k[6, j, i, c]
+                        derivative[member, i, c] = k[last_stage, j, i, c]
                 t[member] = target[j] if lands else t[member] + width
             else:
                 rejected[member] += 1
-            factor = min(max(_SAFETY * (norm if norm > 0 else 1e-10) ** -0.2, _MIN_FACTOR), _MAX_FACTOR)
+            factor = min(max(_SAFETY * (norm if norm > 0 else 1e-10) ** -exponent, _MIN_FACTOR), _MAX_FACTOR)
+            if norm != norm:  # NaN (a non-finite stage): shrink as much as one change may, to the step-size floor
+                factor = _MIN_FACTOR
             if not good:
                 factor = min(factor, 1.0)
             # a step clipped to land on a stop does not tell the controller to shrink
@@ -372,15 +394,13 @@ def _advance(first, last, iterations, start, stops, save_number, rtol, atol, sma
 def _advance_serial(block, iterations, start, stops, save_number, rtol, atol, smallest, first_stop, m, t, h,
                     derivative, following, accepted, rejected, evaluations, trajectory, structure, constants, vary,
                     fixed_m, free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant,
-                    wave_times, wave_values, to_model, to_report, A, B5, E, C, status):  # pragma: no cover - compiled
-    """:func:`_advance` of every block of ``block`` members, one after the other on the calling thread."""
-    members = m.shape[0]
-    for b in range((members + block - 1) // block):
-        status[b] = _advance(b * block, min(members, (b + 1) * block), iterations, start, stops, save_number, rtol,
-                             atol, smallest, first_stop, m, t, h, derivative, following, accepted, rejected,
-                             evaluations, trajectory, structure, constants, vary, fixed_m, free_rows, free_layers,
-                             layer, applied, term_index, term_fixed, term_strength, constant, wave_times, wave_values,
-                             to_model, to_report, A, B5, E, C)
+                    wave_times, wave_values, to_model, to_report, A, E, E3, C, exponent, combined,
+                    status):  # pragma: no cover - compiled
+    """:func:`_advance` of every member on the calling thread (one part)."""
+    status[0] = _advance(0, 1, block, iterations, start, stops, save_number, rtol, atol, smallest, first_stop, m, t,
+                         h, derivative, following, accepted, rejected, evaluations, trajectory, structure, constants,
+                         vary, fixed_m, free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength,
+                         constant, wave_times, wave_values, to_model, to_report, A, E, E3, C, exponent, combined)
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -388,15 +408,16 @@ def _advance_serial(block, iterations, start, stops, save_number, rtol, atol, sm
 def _advance_parallel(block, iterations, start, stops, save_number, rtol, atol, smallest, first_stop, m, t, h,
                       derivative, following, accepted, rejected, evaluations, trajectory, structure, constants, vary,
                       fixed_m, free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant,
-                      wave_times, wave_values, to_model, to_report, A, B5, E, C, status):  # pragma: no cover
-    """:func:`_advance_serial` with the blocks in a parallel loop (members are independent)."""
-    members = m.shape[0]
-    for b in prange((members + block - 1) // block):
-        status[b] = _advance(b * block, min(members, (b + 1) * block), iterations, start, stops, save_number, rtol,
-                             atol, smallest, first_stop, m, t, h, derivative, following, accepted, rejected,
-                             evaluations, trajectory, structure, constants, vary, fixed_m, free_rows, free_layers,
-                             layer, applied, term_index, term_fixed, term_strength, constant, wave_times, wave_values,
-                             to_model, to_report, A, B5, E, C)
+                      wave_times, wave_values, to_model, to_report, A, E, E3, C, exponent, combined,
+                      status):  # pragma: no cover - compiled
+    """:func:`_advance` of status.shape[0] parts (members interleaved) in a parallel loop (members are independent)."""
+    parts = status.shape[0]
+    for part in prange(parts):
+        status[part] = _advance(part, parts, block, iterations, start, stops, save_number, rtol, atol, smallest,
+                                first_stop, m, t, h, derivative, following, accepted, rejected, evaluations,
+                                trajectory, structure, constants, vary, fixed_m, free_rows, free_layers, layer, applied,
+                                term_index, term_fixed, term_strength, constant, wave_times, wave_values, to_model,
+                                to_report, A, E, E3, C, exponent, combined)
 
 
 # ------------------------------------------------------------------ the Python side
@@ -462,9 +483,9 @@ def _model(macrospins: Macrospins, prepared: PreparedStack) -> dict[str, np.ndar
 
 
 def integrate(macrospins: Macrospins, m: np.ndarray, saves: np.ndarray, stops: np.ndarray, save_number: np.ndarray,
-              rtol: float, atol: float, progress: Callable[[float], None] | None = None
+              rtol: float, atol: float, progress: Callable[[float], None] | None = None, method: str = "DOP853"
               ) -> tuple[np.ndarray, int, int, int]:
-    """m at every saved time by the compiled Dormand-Prince loop (the arguments as integrate._dormand_prince's).
+    """m at every saved time by the compiled Runge-Kutta loop (the arguments as integrate._dormand_prince's).
 
     Parameters
     ----------
@@ -479,6 +500,8 @@ def integrate(macrospins: Macrospins, m: np.ndarray, saves: np.ndarray, stops: n
         The local error tolerances.
     progress
         Called with the fraction of the simulated time done (the slowest member's), at most every 0.25 s.
+    method
+        The embedded pair, ``"DOP853"`` or ``"DP5"`` (:mod:`.tableaux`).
 
     Returns
     -------
@@ -500,15 +523,21 @@ def integrate(macrospins: Macrospins, m: np.ndarray, saves: np.ndarray, stops: n
     evaluations = np.zeros(members, dtype=np.int64)
     trajectory = np.empty((len(saves), members, count, 3))
     trajectory[0] = state
+    # one part of interleaved members per thread (parts of one grid's rows and columns cost alike), each refilling
+    # its BLOCK slots as members finish; a small ensemble (under 64 members a thread) runs on the calling thread
+    from numba import get_num_threads
+
+    parts = max(1, min(get_num_threads(), members // 64))
     block = min(BLOCK, members)
-    blocks = (members + block - 1) // block
-    status = np.zeros(blocks, dtype=np.int64)
-    advance = _advance_parallel if blocks > 1 else _advance_serial
+    status = np.zeros(parts, dtype=np.int64)
+    advance = _advance_parallel if parts > 1 else _advance_serial
     smallest = float(saves[1]) if len(saves) > 1 else 1.0
     first_stop = float(stops[1]) if len(stops) > 1 else float(saves[-1])
     duration = float(saves[-1])
     save_number = np.array(save_number, dtype=np.int64, order="C")  # (new C arrays: one type, one compilation)
     stops = np.array(stops, dtype=float, order="C")
+    pair = tableau(method)
+    coefficients = tuple(np.array(array, dtype=float, order="C") for array in (pair.A, pair.E, pair.E3, pair.C))
 
     def run(iterations: int, start: bool) -> None:
         advance(block, iterations, start, stops, save_number, float(rtol), float(atol), smallest, first_stop, state, t,
@@ -516,7 +545,7 @@ def integrate(macrospins: Macrospins, m: np.ndarray, saves: np.ndarray, stops: n
                 model["constants"], model["vary"], model["fixed_m"], model["free_rows"], model["free_layers"],
                 model["layer"], model["applied"], model["term_index"], model["term_fixed"], model["term_strength"],
                 model["constant"], model["wave_times"], model["wave_values"], model["to_model"], model["to_report"],
-                _A, _B5, _E, _C, status)
+                *coefficients, float(pair.exponent), bool(pair.combined), status)
         if status.any():
             raise SpinstackError("the step size fell below 1e-14 of the time: the equation is too stiff for these "
                                  f"tolerances (rtol {rtol:g}, atol {atol:g})")

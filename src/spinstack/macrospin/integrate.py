@@ -15,9 +15,11 @@ magnetizations of all F layers and the present drive J(t), from :meth:`spinstack
 at every evaluation (no fitted angular form, no frozen polarizer).  It is evaluated at m / |m|, so it is
 defined off the unit sphere too (Runge-Kutta stages leave it by O(h^6)) and is tangent to the sphere.
 
-The integrator (:func:`simulate`) is Dormand-Prince 5(4) (Hairer, Norsett & Wanner, Solving ODEs I, sec.
-II.5) with the fifth-order solution propagated, local error control on m (mixed absolute/relative RMS
-norm over each member's components), the standard step-size controller, first-same-as-last (the
+The integrator (:func:`simulate`) is an embedded Runge-Kutta pair (:mod:`.tableaux`; ``method=``): by default
+DOP853, Dormand-Prince 8(5,3) (Hairer, Norsett & Wanner, Solving ODEs I, sec. II.10, as scipy's
+``solve_ivp(method="DOP853")``), or DP5, Dormand-Prince 5(4) (ibid. sec. II.5), with the higher-order
+solution propagated, local error control on m (DP5: mixed absolute/relative RMS norm over each member's
+components; DOP853: its combined fifth/third-order norm), the standard step-size controller, first-same-as-last (the
 right-hand side is the same at m and m / |m|, so the renormalisation of |m| after every accepted step
 keeps the last stage valid), steps clipped to land on every saved time and on every corner of a
 piecewise-linear drive.
@@ -40,31 +42,19 @@ import numpy as np
 from ..errors import SpinstackError
 from ..model import Stack
 from ..prepared import finalize
-from .equation import (DEFAULT_MAX_STEPS, MAX_SAVED_POINTS, RightHandSide, _initial, _resistance_area, _stops,
-                       check_saved_points, fastest_rate)
+from .equation import DEFAULT_MAX_STEPS, RightHandSide, _initial, _resistance_area, _stops, fastest_rate
 from .spec import Macrospins
+from .tableaux import METHODS, Tableau, tableau
 
 __all__ = ["RightHandSide", "simulate", "estimated_steps", "DEFAULT_RTOL", "DEFAULT_ATOL", "DEFAULT_MAX_STEPS",
-           "MAX_SAVED_POINTS"]
+           "DEFAULT_METHOD", "METHODS"]
 
 #: defaults of :func:`simulate`: they reproduce DOP853 at rtol 1e-10 to better than 1e-6 in m over a few ns
 DEFAULT_RTOL = 1e-9
 DEFAULT_ATOL = 1e-11
+#: the embedded Runge-Kutta pair of :func:`simulate` (:mod:`.tableaux`)
+DEFAULT_METHOD = "DOP853"
 
-# Dormand-Prince 5(4) (Hairer, Norsett & Wanner, Table II.5.2)
-_C = np.array([0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0, 1.0])
-_A = [
-    [],
-    [1 / 5],
-    [3 / 40, 9 / 40],
-    [44 / 45, -56 / 15, 32 / 9],
-    [19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729],
-    [9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656],
-    [35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84],
-]
-_B5 = np.array([35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84, 0.0])
-_B4 = np.array([5179 / 57600, 0.0, 7571 / 16695, 393 / 640, -92097 / 339200, 187 / 2100, 1 / 40])
-_E = _B5 - _B4  # the embedded error estimate's weights
 # step-size controller: safety factor and the bounds of one change
 _SAFETY, _MIN_FACTOR, _MAX_FACTOR = 0.9, 0.2, 5.0
 # progress reports: at most one per this many seconds
@@ -86,7 +76,8 @@ def estimated_steps(macrospins: Macrospins, duration: float, rtol: float) -> flo
 def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: float, *,
              rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL, initial: np.ndarray | None = None,
              max_steps: float = DEFAULT_MAX_STEPS, backend: str | None = None,
-             progress: Callable[[float], None] | None = None, dt: float | None = None):
+             progress: Callable[[float], None] | None = None, dt: float | None = None,
+             method: str = DEFAULT_METHOD):
     """Integrate MODEL.md 9a for the free layers of ``stack`` from t = 0 to ``duration``.
 
     With any temperature > 0 (the thermal field of MODEL.md 9b) the run is stochastic and goes to
@@ -120,6 +111,10 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
     dt
         s, the fixed step of a thermal run (any temperature > 0); default
         :func:`spinstack.macrospin.thermal.default_step`.  Ignored by a deterministic run.
+    method
+        The embedded Runge-Kutta pair (:mod:`.tableaux`): ``"DOP853"`` (default; Dormand-Prince 8(5,3), 12
+        evaluations a step, fewer evaluations than DP5 for the same accuracy at these tolerances) or ``"DP5"``
+        (Dormand-Prince 5(4), 6 a step).  Both backends run either.  Ignored by a thermal run.
 
     Returns
     -------
@@ -132,8 +127,7 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
     Raises
     ------
     SpinstackError
-        Bad duration, save interval (or more than :data:`MAX_SAVED_POINTS` saved points per member), tolerances
-        or initial state, an absurd step count, or
+        Bad duration, save interval, tolerances or initial state, an absurd step count, or
         ``backend="compiled"`` for macrospins it does not take (the message says why).
     """
     import xarray as xr
@@ -148,6 +142,8 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
     for name, value in (("duration", duration), ("save_every", save_every), ("rtol", rtol), ("atol", atol)):
         if not (isinstance(value, (int, float, np.floating, np.integer)) and math.isfinite(value) and value > 0):
             raise SpinstackError(f"{name} must be a finite number > 0, got {value!r}")
+    if method not in METHODS:
+        raise SpinstackError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
     if backend not in (None, "python", "compiled"):
         raise SpinstackError(f"backend must be 'python', 'compiled' or None, got {backend!r}")
     from . import compiled
@@ -164,7 +160,6 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
     count = len(macrospins.free)
     start = macrospins.initial if initial is None else _initial(initial, count)
     m = np.array(np.broadcast_to(start, shape + (count, 3)))
-    check_saved_points(duration, save_every, count, math.prod(shape))  # before any array of the saved times
     m /= np.linalg.norm(m, axis=-1, keepdims=True)
     saves = np.arange(0.0, duration * (1 + 1e-12), save_every)
     if duration - saves[-1] > 1e-9 * save_every:
@@ -172,12 +167,12 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
     stops, save_number = _stops(saves, macrospins)
     if why is None:
         trajectory, accepted, rejected, evaluations = compiled.integrate(
-            macrospins, m, saves, stops, save_number, float(rtol), float(atol), progress)
+            macrospins, m, saves, stops, save_number, float(rtol), float(atol), progress, method)
         prepared = finalize(macrospins.stack)
     else:
         rhs = RightHandSide(macrospins)
         trajectory, accepted, rejected = _dormand_prince(rhs, m, saves, stops, save_number, float(rtol), float(atol),
-                                                         progress)
+                                                         progress, tableau(method))
         evaluations, prepared = rhs.evaluations, rhs.prepared
     if progress is not None:
         progress(1.0)
@@ -192,11 +187,14 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
                              {"units": "Ohm m^2", "long_name": "resistance-area"})},
         coords={"time": ("time", saves, {"units": "s"}), "layer": ("layer", list(macrospins.free)),
                 "component": ("component", ["x", "y", "z"])},
-        attrs={"equation": "MODEL.md 9a (LLGS, exact torque at every evaluation)", "integrator": "Dormand-Prince 5(4)",
+        attrs={"equation": "MODEL.md 9a (LLGS, exact torque at every evaluation)", "integrator": _NAMES[method],
                "rtol": float(rtol), "atol": float(atol), "accepted_steps": int(accepted),
                "rejected_steps": int(rejected), "torque_evaluations": int(evaluations),
                "backend": "compiled" if why is None else "python"})
     return dataset
+
+
+_NAMES = {"DP5": "Dormand-Prince 5(4)", "DOP853": "Dormand-Prince 8(5,3) (DOP853)"}
 
 
 def _error_norm(error: np.ndarray, old: np.ndarray, new: np.ndarray, rtol: float, atol: float) -> np.ndarray:
@@ -207,10 +205,13 @@ def _error_norm(error: np.ndarray, old: np.ndarray, new: np.ndarray, rtol: float
 
 
 def _dormand_prince(rhs: RightHandSide, m: np.ndarray, saves: np.ndarray, stops: np.ndarray, save_number: np.ndarray,
-                    rtol: float, atol: float, progress: Callable[[float], None] | None = None
-                    ) -> tuple[np.ndarray, int, int]:
+                    rtol: float, atol: float, progress: Callable[[float], None] | None = None,
+                    pair: Tableau | None = None) -> tuple[np.ndarray, int, int]:
     """m at every time of ``saves`` (time, batch..., n_free, 3), and the accepted and rejected step counts; every
-    step lands on the times ``stops`` it reaches (``save_number``: their index in ``saves``, -1 if not saved)."""
+    step lands on the times ``stops`` it reaches (``save_number``: their index in ``saves``, -1 if not saved).
+    ``pair``: the embedded Runge-Kutta pair (default DP5, whose name this function keeps)."""
+    pair = tableau("DP5") if pair is None else pair
+    last = pair.A.shape[0] - 1
     shape = m.shape[:-2]
     reported = time.perf_counter()
     trajectory = np.empty((len(saves),) + m.shape)
@@ -219,7 +220,7 @@ def _dormand_prince(rhs: RightHandSide, m: np.ndarray, saves: np.ndarray, stops:
     t = np.zeros(shape)
     following = np.ones(shape, dtype=int)  # index in `stops` of the next stop of each member
     derivative = rhs(t, m)
-    h = _first_step(rhs, t, m, derivative, rtol, atol, stops[1] if len(stops) > 1 else saves[-1])
+    h = _first_step(rhs, t, m, derivative, rtol, atol, stops[1] if len(stops) > 1 else saves[-1], pair.exponent)
     accepted = rejected = 0
     running = following < len(stops)
     while np.any(running):
@@ -228,12 +229,22 @@ def _dormand_prince(rhs: RightHandSide, m: np.ndarray, saves: np.ndarray, stops:
         lands = running & (h >= target - t)  # this step ends on the member's next stop
         stages = [derivative]
         widths = step[..., None, None]
-        for row, coefficients in enumerate(_A[1:], start=1):
-            point = m + widths * sum(a * k for a, k in zip(coefficients, stages) if a)
-            stages.append(rhs(t + _C[row] * step, point))
-        fifth = m + widths * sum(b * k for b, k in zip(_B5, stages) if b)
-        error = widths * sum(e * k for e, k in zip(_E, stages) if e)
-        norm = _error_norm(error, m, fifth, rtol, atol)
+        for row in range(1, last + 1):
+            # (the last row's weights are B: that stage's point is the propagated solution)
+            point = m + widths * sum(a * k for a, k in zip(pair.A[row, :row], stages) if a)
+            stages.append(rhs(t + pair.C[row] * step, point))
+        fifth = point
+        if pair.combined:  # DOP853: its fifth- and third-order estimates combined (Hairer's DOP853, scipy's)
+            scale = atol + rtol * np.maximum(np.abs(m), np.abs(fifth))
+            flat = m.shape[:-2] + (-1,)
+            upper = np.sum((sum(e * k for e, k in zip(pair.E, stages) if e) / scale).reshape(flat) ** 2, axis=-1)
+            lower = np.sum((sum(e * k for e, k in zip(pair.E3, stages) if e) / scale).reshape(flat) ** 2, axis=-1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                norm = np.where((upper == 0) & (lower == 0), 0.0, np.abs(step) * upper / np.sqrt(
+                    (upper + 0.01 * lower) * (m.shape[-2] * 3)))
+        else:
+            error = widths * sum(e * k for e, k in zip(pair.E, stages) if e)
+            norm = _error_norm(error, m, fifth, rtol, atol)
         good = running & (norm <= 1.0)
         bad = running & ~good
         accepted += int(np.count_nonzero(good))
@@ -241,10 +252,10 @@ def _dormand_prince(rhs: RightHandSide, m: np.ndarray, saves: np.ndarray, stops:
         # accepted members move (|m| renormalised; the last stage is the next first one: FSAL)
         moved = fifth / np.linalg.norm(fifth, axis=-1, keepdims=True)
         m = np.where(good[..., None, None], moved, m)
-        derivative = np.where(good[..., None, None], stages[6], derivative)
+        derivative = np.where(good[..., None, None], stages[last], derivative)
         t = np.where(good, np.where(lands, target, t + step), t)
         with np.errstate(divide="ignore"):
-            factor = np.clip(_SAFETY * np.where(norm > 0, norm, 1e-10) ** -0.2, _MIN_FACTOR, _MAX_FACTOR)
+            factor = np.clip(_SAFETY * np.where(norm > 0, norm, 1e-10) ** -pair.exponent, _MIN_FACTOR, _MAX_FACTOR)
         factor = np.where(bad, np.minimum(factor, 1.0), factor)
         # a step clipped to land on a stop does not tell the controller to shrink
         h = np.where(running, np.where(good & lands, np.maximum(h, step * factor), step * factor), h)
@@ -265,7 +276,7 @@ def _dormand_prince(rhs: RightHandSide, m: np.ndarray, saves: np.ndarray, stops:
 
 
 def _first_step(rhs: RightHandSide, t: np.ndarray, m: np.ndarray, derivative: np.ndarray, rtol: float, atol: float,
-                first_stop: float) -> np.ndarray:
+                first_stop: float, exponent: float = 0.2) -> np.ndarray:
     """The starting step of every member (Hairer, Norsett & Wanner, II.4: from |m| / |dm/dt| and a trial step)."""
     scale = atol + rtol * np.abs(m)
     rms = lambda value: np.sqrt(np.mean(((value / scale) ** 2).reshape(value.shape[:-2] + (-1,)), axis=-1))  # noqa: E731
@@ -275,5 +286,5 @@ def _first_step(rhs: RightHandSide, t: np.ndarray, m: np.ndarray, derivative: np
     trial = rhs(t + h0, m + h0[..., None, None] * derivative)
     d2 = rms(trial - derivative) / h0
     larger = np.maximum(d1, d2)
-    h1 = np.where(larger <= 1e-15, np.maximum(1e-6 * first_stop, h0 * 1e-3), (0.01 / np.maximum(larger, 1e-300)) ** 0.2)
+    h1 = np.where(larger <= 1e-15, np.maximum(1e-6 * first_stop, h0 * 1e-3), (0.01 / np.maximum(larger, 1e-300)) ** exponent)
     return np.minimum(100 * h0, h1)
