@@ -239,8 +239,11 @@ def _dormand_prince(rhs: RightHandSide, m: np.ndarray, saves: np.ndarray, stops:
             flat = m.shape[:-2] + (-1,)
             upper = np.sum((sum(e * k for e, k in zip(pair.E, stages) if e) / scale).reshape(flat) ** 2, axis=-1)
             lower = np.sum((sum(e * k for e, k in zip(pair.E3, stages) if e) / scale).reshape(flat) ** 2, axis=-1)
+            # no fifth-order error is no error (the limit of upper / sqrt(upper + 0.01 lower)), whatever the third-order
+            # estimate: near an exactly collinear state both sums underflow, upper to 0 and 0.01 lower too, and
+            # 0 / 0 = NaN was a rejected step that never shrinks (a run stuck for ever on one step)
             with np.errstate(invalid="ignore", divide="ignore"):
-                norm = np.where((upper == 0) & (lower == 0), 0.0, np.abs(step) * upper / np.sqrt(
+                norm = np.where(upper == 0, 0.0, np.abs(step) * upper / np.sqrt(
                     (upper + 0.01 * lower) * (m.shape[-2] * 3)))
         else:
             error = widths * sum(e * k for e, k in zip(pair.E, stages) if e)
@@ -255,7 +258,10 @@ def _dormand_prince(rhs: RightHandSide, m: np.ndarray, saves: np.ndarray, stops:
         derivative = np.where(good[..., None, None], stages[last], derivative)
         t = np.where(good, np.where(lands, target, t + step), t)
         with np.errstate(divide="ignore"):
-            factor = np.clip(_SAFETY * np.where(norm > 0, norm, 1e-10) ** -pair.exponent, _MIN_FACTOR, _MAX_FACTOR)
+            # a NaN norm (a non-finite stage) shrinks the step as much as one change may: the run then ends on the
+            # step-size floor below instead of retrying one step for ever
+            factor = np.clip(_SAFETY * np.where(norm > 0, norm, np.where(np.isnan(norm), np.inf, 1e-10))
+                             ** -pair.exponent, _MIN_FACTOR, _MAX_FACTOR)
         factor = np.where(bad, np.minimum(factor, 1.0), factor)
         # a step clipped to land on a stop does not tell the controller to shrink
         h = np.where(running, np.where(good & lands, np.maximum(h, step * factor), step * factor), h)
