@@ -42,12 +42,13 @@ import numpy as np
 from ..errors import SpinstackError
 from ..model import Stack
 from ..prepared import finalize
-from .equation import DEFAULT_MAX_STEPS, RightHandSide, _initial, _resistance_area, _stops, fastest_rate
+from .equation import (DEFAULT_MAX_STEPS, MAX_SAVED_POINTS, RightHandSide, _initial, _resistance_area, _stops,
+                       check_saved_points, fastest_rate)
 from .spec import Macrospins
 from .tableaux import METHODS, Tableau, tableau
 
 __all__ = ["RightHandSide", "simulate", "estimated_steps", "DEFAULT_RTOL", "DEFAULT_ATOL", "DEFAULT_MAX_STEPS",
-           "DEFAULT_METHOD", "METHODS"]
+           "DEFAULT_METHOD", "MAX_SAVED_POINTS", "METHODS"]
 
 #: defaults of :func:`simulate`: they reproduce DOP853 at rtol 1e-10 to better than 1e-6 in m over a few ns
 DEFAULT_RTOL = 1e-9
@@ -127,7 +128,8 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
     Raises
     ------
     SpinstackError
-        Bad duration, save interval, tolerances or initial state, an absurd step count, or
+        Bad duration, save interval (or more than :data:`MAX_SAVED_POINTS` saved points per member), tolerances
+        or initial state, an absurd step count, or
         ``backend="compiled"`` for macrospins it does not take (the message says why).
     """
     import xarray as xr
@@ -158,6 +160,7 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
                              f"run), more than max_steps = {max_steps:.3g}: shorten the run or raise max_steps")
     shape = macrospins.batch_shape
     count = len(macrospins.free)
+    check_saved_points(duration, save_every, count, math.prod(shape))  # before any array of the saved times
     start = macrospins.initial if initial is None else _initial(initial, count)
     m = np.array(np.broadcast_to(start, shape + (count, 3)))
     m /= np.linalg.norm(m, axis=-1, keepdims=True)
