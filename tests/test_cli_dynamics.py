@@ -259,3 +259,58 @@ def test_plot_of_a_state_diagram_with_a_one_point_axis_is_silent(valve, tmp_path
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     assert (tmp_path / "ens-state-diagram.png").exists()
+
+
+# ------------------------------------------------------------------ thermal runs, progress bar, frequency
+@pytest.fixture
+def hot_valve(tmp_path):
+    """The free valve at 300 K (100 nm x 100 nm pillar, seed 3), no drive, starting near P."""
+    text = VALVE.read_text(encoding="utf-8").replace('current = "-2e11 A/m^2"', 'current = "0 A/m^2"')
+    text = text.replace("magnetization = [0, 0.3, -1]", "magnetization = [0, 0.02, 1]")
+    text += 'temperature = "300 K"\narea = "100 nm * 100 nm"\nseed = 3\n'
+    target = tmp_path / "hot.toml"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def test_a_thermal_run_says_its_temperature_and_keeps_only_the_attributes_that_apply(hot_valve, tmp_path):
+    out = tmp_path / "hot.nc"
+    result = invoke(hot_valve, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[2].startswith("  temperature: 300 K (thermal field, seed 3; P / AP on the mean m"), lines
+    data = json.loads(invoke(hot_valve, "--json").stdout)
+    assert data["temperature"] == 300.0 and set(data) == {"layers", "duration", "current", "temperature"}
+    with trajectories.open_dynamics(out) as run:
+        attrs = run.attrs
+        # stochastic Heun at a fixed step: no error control's tolerances or accepted steps; its step and seed
+        assert not {"rtol", "atol", "accepted_steps"} & set(attrs), sorted(attrs)
+        assert attrs["dt"] > 0 and attrs["temperature"] == 300.0
+        assert attrs["seed"] == 3 and isinstance(attrs["seed"], (int, np.integer))
+        assert json.loads(attrs["macrospins"])["seed"] == 3 and type(json.loads(attrs["macrospins"])["seed"]) is int
+        state, frequency = str(run.state.values[0]), float(run.frequency.values[0])
+    assert (state == "precession") == np.isfinite(frequency)
+    # at 0 K the same file keeps the adaptive integrator's attributes and says no temperature
+    cold = ss.dynamics(ss.load_stack(VALVE))
+    assert {"rtol", "atol", "accepted_steps"} <= set(cold.attrs) and "dt" not in cold.attrs
+    assert "seed" not in cold.attrs and "temperature" not in dynamics_to_dict(cold)
+    assert "temperature" not in invoke(VALVE).stdout
+
+
+@pytest.mark.parametrize("flag, shown", [("--progress", True), ("--no-progress", False), (None, False)])
+def test_the_progress_bar_is_forced_on_or_off(valve, flag, shown):
+    """--progress draws the bar on stderr even off a terminal (CliRunner's stderr is no terminal), --no-progress
+    never; without either, off a terminal, none."""
+    result = invoke(valve, *([flag] if flag else []))
+    assert result.exit_code == 0, result.stderr
+    assert ("dynamics:" in result.stderr and "100/100 %" in result.stderr) == shown, result.stderr
+    assert result.stdout.startswith(f"{valve}: macrospin dynamics")
+
+
+def test_the_frequency_is_only_a_precessions(valve):
+    """MODEL.md 9d: in the JSON a frequency is a number only where the state is a precession (null elsewhere)."""
+    result = invoke(valve, "--json", "--vary", "current=-3e11 A/m^2:3e11 A/m^2:4", "--duration", "0.1 ns")
+    assert result.exit_code == 0, result.stderr
+    (layer,) = json.loads(result.stdout)["layers"]
+    for state, frequency in zip(layer["state"], layer["frequency"]):
+        assert (frequency is not None) == (state == "precession"), (state, frequency)

@@ -249,12 +249,16 @@ def sweep_command(file: str, ranges: tuple[str, ...], out: str | None, chunk_siz
                                                    "file's [dynamics] save_every.")
 @click.option("--chunk", type=click.IntRange(min=1), default=None,
               help="Members integrated at once (peak memory grows with it).  Default: blocks of about 64 MiB.")
+@click.option("--progress/--no-progress", "progress", default=None,
+              help="Force the progress bar (on stderr) on or off.  Default: on a terminal, for runs longer than "
+                   "about a second.")
 def dynamics_command(file: str, as_json: bool, out: str | None, ranges: tuple[str, ...], duration: str | None,
-                     save_every: str | None, chunk: int | None) -> None:
+                     save_every: str | None, chunk: int | None, progress: bool | None) -> None:
     """Integrate the LLGS equation of the free layers of the stack in FILE with the exact torque of the
     transport solution at every step (MODEL.md 9; the file's free layers and [dynamics] table, STACK_FORMAT.md),
     and print per free layer its final state, precession frequency, switching time, critical currents (linear
-    stability) and final m, or --json.  A progress bar shows on a terminal for runs longer than a second.
+    stability) and final m (and the temperature of a thermal run), or --json.  A progress bar shows on a terminal
+    for runs longer than a second (--progress / --no-progress: always / never).
     Ctrl-C, SIGTERM or SIGHUP stop it between blocks: nothing is written, exit status 128 + the signal number."""
     from ._sweep import interrupt
 
@@ -274,7 +278,7 @@ def dynamics_command(file: str, as_json: bool, out: str | None, ranges: tuple[st
                     raise SpinstackError("--vary: a parameter is given twice")
                 try:
                     run = dynamics(stack, duration=length, save_every=interval, vary=parameters or None, out=out,
-                                   chunk=chunk, source=file)
+                                   chunk=chunk, source=file, progress=progress)
                 except StackError as error:
                     if error.path in parameters:  # a varied path the model refuses: say where it came from
                         raise SpinstackError(f"{file}: --vary {error}") from None

@@ -489,7 +489,13 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
     Returns
     -------
     xarray.Dataset
-        The schema of the module docstring (:data:`SCHEMA`).
+        The schema of the module docstring (:data:`SCHEMA`).  ``frequency`` is the precession frequency (NaN
+        unless ``state`` is ``"precession"``).  A thermal run (``temperature`` > 0, MODEL.md 9b: stochastic Heun
+        at a fixed step) is called P / AP when the time-averaged direction of m over the last tenth of the run
+        lies within 1 degree of +-m_ref (its m fluctuates about it by more); its attributes then hold
+        ``temperature`` (K, the largest over the members), ``seed`` (an integer) and ``dt`` (the fixed step, s;
+        ``dt_min`` too when the blocks' default steps differ), and no ``rtol``, ``atol`` or ``accepted_steps``
+        (they belong to the adaptive integrator of a run at 0 K).
 
     Raises
     ------
@@ -574,7 +580,8 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
         _check_disk(Path(out), members * _file_bytes_per_member(times, count))
     grid, note = _critical_grid(stack, spins, varied, shape, rebuild, reference)
     job = _Job(stack, spins, varied, float(duration), float(save_every), rtol, atol, start, rebuild, reference)
-    skeleton = _skeleton(job, grid, note, references, source)
+    heat = getattr(full, "temperature", None)
+    skeleton = _skeleton(job, grid, note, references, source, np.asarray(0.0 if heat is None else heat, dtype=float))
     plan = _plan(varied, chunk)
     if dask and out is None:
         return _lazy(job, plan, skeleton)
@@ -677,6 +684,8 @@ def _simulate_block(job: _Job, region: tuple[slice, ...], report: Callable[[floa
                                                job.reference))
         out.update({name: np.broadcast_to(summary[name].values, shape) for name in _SUMMARY})
     out["accepted_steps"] = np.asarray(run.attrs.get("accepted_steps", 0))
+    # a thermal block (stochastic Heun at a fixed step, no error control): its nominal step dt, s; NaN if adaptive
+    out["dt"] = np.asarray(float(run.attrs["dt"]) if "dt" in run.attrs else math.nan)
     return out
 
 
@@ -696,9 +705,10 @@ def _takes_progress() -> bool:
 
 
 # ------------------------------------------------------------------ the dataset's skeleton
-def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarray, source: Any) -> Any:
+def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarray, source: Any,
+              heat: np.ndarray) -> Any:
     """Coordinates, attributes, the critical currents and the reference directions (known before any
-    integration)."""
+    integration); ``heat``: the members' temperatures, K (any shape)."""
     import json
     from importlib.metadata import version
 
@@ -722,8 +732,7 @@ def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarr
     origin, layer = _reference_origin(spins, job.reference)
     flat = reference.reshape(-1, 3)
     same = bool(np.all(flat == flat[0]))
-    temperature = getattr(spins, "temperature", None)
-    temperature = _setting(stack, "temperature") if temperature is None else temperature
+    thermal_only = bool(heat.size) and bool(np.all(heat > 0))  # every member stochastic Heun: no rtol / atol
     attrs: dict[str, Any] = {
         "title": "spinstack dynamics",
         "spinstack_kind": "dynamics",
@@ -732,8 +741,9 @@ def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarr
         "units_system": stack.units,
         "vary": json.dumps([v.path for v in job.varied]),
         "members": int(math.prod(grid.shape[:-2])),
-        "duration": job.duration, "save_every": job.save_every, "rtol": job.rtol, "atol": job.atol,
-        "temperature": float(np.max(temperature)) if temperature is not None else 0.0,
+        "duration": job.duration, "save_every": job.save_every,
+        **({} if thermal_only else {"rtol": job.rtol, "atol": job.atol}),  # the adaptive integrator's tolerances
+        "temperature": float(np.max(heat)) if heat.size else 0.0,
         # m_ref: the first fixed F layer's magnetization (per member in the variable `reference` when it varies)
         "reference_direction": json.dumps([float(v) for v in flat[0]]) if same else "per member: see reference",
         "reference_layer": layer,  # -1: not a layer (a lead, given, or no fixed F): see reference_origin
@@ -741,6 +751,8 @@ def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarr
         "stack": json.dumps(describe(stack)),
         "macrospins": json.dumps(_describe_spins(spins)),
     }
+    if np.any(heat > 0):  # the thermal noise's seed (an integer: SeedSequence entropy)
+        attrs["seed"] = int(spins.seed)
     if note is not None:
         attrs["critical_current_note"] = note
     if source is not None:
@@ -791,10 +803,11 @@ def _describe_spins(spins: Any) -> dict[str, Any]:
     else:
         found["waveform"] = {"time": plain(spins.waveform[0]), "current": plain(spins.waveform[1]), "unit": "s, A/m^2"}
     found["couplings"] = [{"layers": [c.a, c.b], "J": plain(c.J_ex), "unit": "J/m^2"} for c in spins.couplings]
-    for name, unit in (("temperature", "K"), ("area", "m^2"), ("seed", "1")):
+    for name, unit in (("temperature", "K"), ("area", "m^2"), ("seed", "")):
         value = getattr(spins, name, None)
         if value is not None:
-            found[name] = {"value": plain(value), "unit": unit}
+            # the seed is an integer (SeedSequence entropy), no quantity: no unit
+            found[name] = int(value) if name == "seed" else {"value": plain(value), "unit": unit}
     return found
 
 
@@ -880,15 +893,25 @@ def _run(job: _Job, plan: Any, skeleton: Any, out: Any, kind: str | None, progre
             try:
                 sink = _MemorySink(shapes) if kind is None else (_NetCDFSink if kind == "netcdf" else _ZarrSink)(
                     Path(out), skeleton, shapes, job, plan)
-                steps = 0
+                steps, steps_by_error_control, dts = 0, False, []
                 for region, arrays in _blocks(job, regions, bar, dask, deferral.check):
                     for name in job.over_time:
                         sink.write(name, _full_region(name, region), arrays[name])
                     for name in _SUMMARY:
                         summary[name][region] = arrays[name]
                     steps += int(arrays["accepted_steps"])
+                    if math.isnan(float(arrays["dt"])):
+                        steps_by_error_control = True
+                    else:
+                        dts.append(float(arrays["dt"]))
                 deferral.check()
-                attrs = {"accepted_steps": steps}
+                # accepted_steps: the adaptive integrator's; dt: the fixed step of stochastic Heun (thermal blocks),
+                # the largest over the blocks (each block's own default), dt_min the smallest when they differ
+                attrs: dict[str, Any] = {"accepted_steps": steps} if steps_by_error_control else {}
+                if dts:
+                    attrs["dt"] = max(dts)
+                    if min(dts) != max(dts):
+                        attrs["dt_min"] = min(dts)
                 result = sink.finish(skeleton, summary, attrs)
             except BaseException:
                 if sink is not None:
@@ -1348,6 +1371,10 @@ def format_summary(dataset: Any, file: str | None = None) -> str:
         drive = np.asarray(dataset["current"].values, dtype=float)
         lines.append("  current: " + (number(drive[0], "A/m^2") if np.all(drive == drive[0]) else
                                        f"from {number(drive.min(), 'A/m^2')} to {number(drive.max(), 'A/m^2')}"))
+    temperature = float(dataset.attrs.get("temperature", 0.0))
+    if temperature > 0:  # a thermal run: its states are judged on the mean direction of the last tenth
+        lines.append(f"  temperature: {number(temperature, 'K')}{' (largest)' if vary else ''} (thermal field, "
+                     f"seed {int(dataset.attrs.get('seed', 0))}; P / AP on the mean m of the last tenth)")
     for k, layer in enumerate(dataset["layer"].values):
         critical = dataset["critical_current"].isel(layer=k)
         if vary:

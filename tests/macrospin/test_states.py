@@ -17,7 +17,8 @@ import spinstack as ss
 from spinstack.errors import SpinstackError
 from spinstack.macrospin.integrate import simulate
 from spinstack.macrospin.spec import GAMMA_ELECTRON, MU0, Macrospins
-from spinstack.macrospin.states import final_state, final_states, reference_direction, switching_time
+from spinstack.macrospin.states import (final_state, final_states, oscillation_frequency, reference_direction,
+                                        switching_time)
 
 ROOT = Path(__file__).resolve().parents[2]
 Z = np.array([0.0, 0.0, 1.0])
@@ -59,17 +60,20 @@ def test_an_orbit_crossing_the_equator_precesses_and_switches_at_the_first_sign_
 
 
 @pytest.mark.parametrize("end, state", [(0.0, "P"), (math.pi, "AP")])
-def test_a_damped_spiral_ends_parallel_or_antiparallel_with_its_frequency(end, state):
+def test_a_damped_spiral_ends_parallel_or_antiparallel_with_its_ring_down_frequency(end, state):
     """theta(t) -> 0 or pi as exp(-t / 2 ns) from 30 degrees: no sign change of m . z, and the decaying orbit's
-    zero crossings are those of cos(2 pi f t), 60 samples a period."""
+    zero crossings are those of cos(2 pi f t), 60 samples a period.  P / AP has no precession frequency (MODEL.md
+    9d); the ring-down's is oscillation_frequency's."""
     time = np.arange(0, 200 * 60 + 1) / (60 * FREQUENCY)  # 54 ns
     deviation = math.radians(30) * np.exp(-time / 2e-9)
     polar = end + (deviation if end == 0.0 else -deviation)
-    summary = final_state(time, spiral(time, polar, FREQUENCY), Z)
+    m = spiral(time, polar, FREQUENCY)
+    summary = final_state(time, m, Z)
     assert summary.state == state
     assert summary.switching_time is None
+    assert summary.frequency is None
     # P: exact to 1e-15; AP: m_z = -cos(deviation) rounds to 1e-16, 1e-6 of the smallest step kept (1e-10)
-    assert summary.frequency == pytest.approx(FREQUENCY, rel=1e-8)
+    assert oscillation_frequency(time, m) == pytest.approx(FREQUENCY, rel=1e-8)
 
 
 def test_a_switch_from_p_to_ap_at_a_known_time():
@@ -107,15 +111,15 @@ def test_a_random_walk_is_undetermined():
     assert summary.frequency is None
 
 
-def test_a_growing_orbit_has_a_frequency_but_is_not_steady():
+def test_a_growing_orbit_has_regular_turns_but_is_not_steady():
     time = np.arange(0, 100 * 50 + 1) / (50 * FREQUENCY)
     # the transverse amplitude sin(polar) grows exactly exponentially (10 -> 13 degrees): then m's differences are an
     # exponentially growing sinusoid with a constant phase, whose zero crossings keep the period
     polar = np.arcsin(math.sin(math.radians(10)) * np.exp(time / 2e-8))
     summary = final_state(time, spiral(time, polar, FREQUENCY), Z)
-    assert summary.state == "undetermined"
+    assert summary.state == "undetermined" and summary.frequency is None
     # measured 2.5e-9: the growing drift d(m . z)/dt leaks into the signal through the mean axis' tilt
-    assert summary.frequency == pytest.approx(FREQUENCY, rel=1e-8)
+    assert oscillation_frequency(time, spiral(time, polar, FREQUENCY)) == pytest.approx(FREQUENCY, rel=1e-8)
 
 
 def test_final_states_of_an_ensemble_dataset():
@@ -128,7 +132,10 @@ def test_final_states_of_an_ensemble_dataset():
     summary = final_states(dataset, [[0, 0, 1], [0, 0, -1]])  # member 1 against -z: its end is AP
     assert summary.state.dims == ("member_0", "layer")
     assert summary.state.values.tolist() == [["precession"], ["AP"]]
-    np.testing.assert_allclose(summary.frequency.values[:, 0], [FREQUENCY, 2 * FREQUENCY], rtol=1e-9)
+    # the settling orbit's ring-down (2 f) is no precession: NaN
+    assert summary.frequency.values[0, 0] == pytest.approx(FREQUENCY, rel=1e-9)
+    assert np.isnan(summary.frequency.values[1, 0])
+    assert oscillation_frequency(time, settling) == pytest.approx(2 * FREQUENCY, rel=1e-9)
     assert np.isnan(summary.switching_time.values).all()
     assert summary.frequency.attrs["units"] == "Hz" and summary.switching_time.attrs["units"] == "s"
     with pytest.raises(SpinstackError, match="reference"):
@@ -170,7 +177,8 @@ def test_a_damped_precession_of_py_settles_parallel_at_the_damped_kittel_frequen
     summary = final_states(run, spins)
     assert summary.state.values.tolist() == ["P"]
     assert math.isnan(summary.switching_time.item())
-    measured = summary.frequency.item()
+    assert math.isnan(summary.frequency.item())  # P: no precession frequency
+    measured = oscillation_frequency(run.time.values, run.m.isel(layer=0).values.reshape(-1, 3))
     assert 1 - damped / kittel == pytest.approx(2.9e-4, rel=0.02)
     # measured 3.9e-7 (the 1e-3 rad orbit's amplitude shift, 60 saved points a period), 1/700 of the damping shift
     assert abs(measured / damped - 1) < 1e-6, (measured / damped - 1, measured / kittel - 1)
@@ -241,7 +249,8 @@ def test_irregular_or_drifting_motion_is_undetermined_at_every_sampling(points_a
     # the drifting cone's turns are regular: it has a frequency (to the crossing count's bound 2 dt / (N - 1) T over
     # the last half's N - 1 = 36 periods), but it is no steady orbit
     bound = 2 / (points_a_period * (10e-9 * FREQUENCY - 1))
-    assert final_state(time, drifting, Z).frequency == pytest.approx(FREQUENCY, rel=bound)
+    assert final_state(time, drifting, Z).frequency is None
+    assert oscillation_frequency(time, drifting) == pytest.approx(FREQUENCY, rel=bound)
     assert final_state(time, cone_tilted(time, np.zeros(len(time))), Z).state == "precession"
 
 
@@ -320,8 +329,8 @@ def test_a_decaying_orbit_is_no_precession_at_any_sampling(diagram_members):
     frequencies = []
     for every in (1, 5, int(1 / (3 * 4.5e9 * 2e-12))):
         summary = final_state(time[::every], m[::every], Z)
-        assert summary.state == "undetermined", every
-        frequencies.append(summary.frequency)
+        assert summary.state == "undetermined" and summary.frequency is None, every
+        frequencies.append(oscillation_frequency(time[::every], m[::every]))
     assert frequencies[0] == pytest.approx(4.50e9, rel=1e-2)
     np.testing.assert_allclose(frequencies, frequencies[0], rtol=0, atol=1 / 10e-9)
 
@@ -346,3 +355,46 @@ def test_the_diagrams_orbits_saved_at_3_to_4_points_a_period_are_still_precessio
         summary = final_state(time[::every], m, diagram_members.reference.values[index[:-1]])
         assert summary.state == "precession", (index, frequency, every)
         assert abs(summary.frequency - frequency) < 1 / 10e-9
+
+
+# ------------------------------------------------------------------ thermal runs: P / AP on the mean direction
+def jitter(time: np.ndarray, axis: np.ndarray, degrees: float, seed: int) -> np.ndarray:
+    """m fluctuating about the unit ``axis`` by about ``degrees`` (rms per transverse component, white): (n, 3)."""
+    rng = np.random.default_rng(seed)
+    m = axis + np.radians(degrees) * rng.normal(size=(len(time), 3))
+    return m / np.linalg.norm(m, axis=-1, keepdims=True)
+
+
+def test_a_thermal_run_fluctuating_about_p_is_p_on_its_mean_direction():
+    """m fluctuating 3 degrees rms about +z (-z; 0.5 degree off it): every saved m leaves the 1-degree cone, so a
+    deterministic judgement says undetermined; a thermal one (the mean of the last tenth within 1 degree) says P
+    (AP); about a direction 5 degrees from z it is neither, thermal or not."""
+    time = np.arange(2000) * 5e-12
+    near = np.array([math.sin(math.radians(0.5)), 0.0, math.cos(math.radians(0.5))])
+    tilted = np.array([math.sin(math.radians(5)), 0.0, math.cos(math.radians(5))])
+    for axis, state in [(Z, "P"), (near, "P"), (-near, "AP")]:
+        m = jitter(time, axis, 3.0, 1)
+        assert final_state(time, m, Z).state == "undetermined"
+        summary = final_state(time, m, Z, thermal=True)
+        assert summary.state == state and summary.frequency is None
+    assert final_state(time, jitter(time, tilted, 3.0, 2), Z, thermal=True).state == "undetermined"
+    # final_states reads the run's temperature: the attribute or the per-member variable (0 K: not thermal)
+    m = np.stack([jitter(time, Z, 3.0, seed) for seed in (3, 4)], axis=1)[:, :, None, :]
+    dataset = xr.Dataset({"m": (("time", "member_0", "layer", "component"), m)},
+                         coords={"time": time, "layer": [2], "component": ["x", "y", "z"]})
+    assert final_states(dataset, Z).state.values.ravel().tolist() == ["undetermined"] * 2
+    assert final_states(dataset.assign_attrs(temperature=300.0), Z).state.values.ravel().tolist() == ["P"] * 2
+    per_member = dataset.assign(temperature=("member_0", [300.0, 0.0]))
+    assert final_states(per_member, Z).state.values.ravel().tolist() == ["P", "undetermined"]
+    assert final_states(per_member, Z, thermal=False).state.values.ravel().tolist() == ["undetermined"] * 2
+    with pytest.raises(SpinstackError, match="thermal"):
+        final_states(dataset, Z, thermal=[True, False, True])
+
+
+def test_oscillation_frequency_refuses_bad_input():
+    time = np.linspace(0, 1e-9, 10)
+    with pytest.raises(SpinstackError, match="m \\(n, 3\\)"):
+        oscillation_frequency(time, np.ones((10, 2)))
+    with pytest.raises(SpinstackError, match="finite"):
+        oscillation_frequency(time, np.full((10, 3), np.nan))
+    assert oscillation_frequency(time, np.tile(Z, (10, 1))) is None

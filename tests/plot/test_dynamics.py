@@ -22,7 +22,7 @@ from click.testing import CliRunner
 import spinstack as ss
 from spinstack.cli import main
 from spinstack.errors import SpinstackError
-from spinstack.macrospin import Macrospins, power_spectrum
+from spinstack.macrospin import Macrospins, oscillation_frequency, power_spectrum
 from spinstack.plot import dynamics as figures
 from spinstack.plot.dynamics import (STATE_COLOURS, available_kinds, dynamics_figure, figure_kinds,
                                      plot_final_states, plot_magnetization, plot_orbit, plot_resistance,
@@ -240,10 +240,15 @@ def test_resistance_and_its_spectrum_are_the_runs(oscillator):
     assert right.get_xlabel() == "frequency $f$ (GHz)"
     peak = drawn["peak"].get_xdata()[0]
     assert peak == pytest.approx(spectrum.peak * 1e-9, rel=1e-15)
-    # the orbit is centred on m_ref: R turns twice a turn (the peak at 2 f of the frequency stored)
-    frequency = float(oscillator["frequency"].item())
+    # the orbit is centred on m_ref: R turns twice a turn (the peak at 2 f of m's turns over the last half)
+    frequency = oscillation_frequency(oscillator["time"].values, oscillator["m"].isel(layer=0).values)
     assert peak == pytest.approx(2 * frequency * 1e-9, abs=0.05 * spectrum.resolution * 1e-9)
-    assert drawn["precession"].get_xdata()[0] == pytest.approx(frequency * 1e-9, rel=1e-15)
+    # the orbit-frequency line is the stored precession frequency's (MODEL.md 9d): only for a precession
+    if str(oscillator["state"].item()) == "precession":
+        assert drawn["precession"].get_xdata()[0] == pytest.approx(float(oscillator["frequency"].item()) * 1e-9,
+                                                                   rel=1e-15)
+    else:
+        assert math.isnan(float(oscillator["frequency"].item())) and "precession" not in drawn
     assert legend_texts(right)[0] == f"peak {peak:.4g} GHz (bin {spectrum.resolution * 1e-9:.2g} GHz)"
     window = drawn["window"]  # the last half, shaded
     assert window.get_x() == pytest.approx(2.0, rel=1e-14)
@@ -433,3 +438,24 @@ def test_plot_refuses_in_one_line(saved, tmp_path, monkeypatch, arguments, messa
 def test_a_dynamics_kind_on_a_stack_file_is_refused():
     result = CliRunner().invoke(main, ["plot", str(ROOT / "examples" / "co-cu-py.toml"), "--kind", "orbit"])
     assert result.exit_code == 2 and "--kind orbit goes with a saved dynamics run" in result.output
+
+
+def test_the_final_states_frequencies_are_the_precessions_only():
+    """MODEL.md 9d's frequency is the precession's: a P member holding a ring-down frequency (a file written
+    before the summary dropped it) is not drawn, and the guide line is broken there (NaN), never joining the
+    precessions on either side of it (10 currents, the five states in turn: precessions at members 2 and 7)."""
+    line = synthetic({"current": (np.linspace(-5e10, 4e10, 10), "A m-2")})
+    states = line["state"].sel(layer=2).values.astype(str)
+    frequency = np.where(states == "precession", 7.5e9, 4.49e9)  # every other member: a stale ring-down
+    line["frequency"].loc[{"layer": 2}] = frequency
+    figure = dynamics_figure(line, "final-states")
+    draw(figure)
+    drawn = lines_by_gid(figure)
+    precessing = states == "precession"
+    assert precessing.any() and not precessing.all()
+    xs = line["current"].values * 1e-9
+    np.testing.assert_allclose(drawn["frequency:2"].get_offsets(),
+                               np.column_stack([xs[precessing], np.full(precessing.sum(), 7.5)]), rtol=1e-15)
+    guide = drawn["frequency-line:2"]
+    np.testing.assert_array_equal(np.isnan(guide.get_ydata()), ~precessing)
+    np.testing.assert_allclose(guide.get_xdata(), xs, rtol=1e-15)

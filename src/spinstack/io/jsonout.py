@@ -174,7 +174,9 @@ def dynamics_to_dict(dataset: Any) -> dict[str, Any]:
         ``layers``: per free layer ``layer`` (stack index), ``m_final`` ([x, y, z] at the end), ``state``,
         ``frequency`` (Hz or ``None``), ``switching_time`` (s or ``None``), ``critical_current`` (``{"P": J,
         "AP": J}``, A/m^2 or ``None``); ``duration`` (s); ``current`` (A/m^2; ``None`` for a drive that changes
-        in time, whose extremes are then ``current_range``).
+        in time, whose extremes are then ``current_range``); ``temperature`` (K, the largest over the members)
+        only for a thermal run (temperature > 0, MODEL.md 9b: its P / AP judged on the mean direction of m over
+        the last tenth).
 
         An ensemble (``vary``) extends this, changing no key: ``vary`` lists the varied parameters in order
         (``path``, ``units``, ``values``), ``members`` their number, ``layout`` says how members are laid
@@ -212,6 +214,9 @@ def dynamics_to_dict(dataset: Any) -> dict[str, Any]:
         else:
             result["current"] = None
             result["current_range"] = [_scalar(drive.min(), "current"), _scalar(drive.max(), "current")]
+    temperature = float(dataset.attrs.get("temperature", 0.0))
+    if temperature > 0:  # a thermal run says so (absent at 0 K: the deterministic contract unchanged)
+        result["temperature"] = _scalar(temperature, "temperature")
     if vary:
         result["vary"] = [{"path": dim, "units": str(dataset[dim].attrs.get("units", "")),
                            "values": _rows(dataset[dim].values, f"vary.{dim}")} for dim in vary]

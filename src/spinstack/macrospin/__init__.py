@@ -21,11 +21,13 @@ if TYPE_CHECKING:  # the table of re-exports (read by spinstack._lazy.exports; i
     from .spec import GAMMA_ELECTRON, MU0, Coupling, Macrospins
     from .spectrum import Spectrum, power_spectrum
     from .stability import critical_currents, linearisations, thresholds
-    from .states import STATES, FinalState, final_state, final_states, reference_direction, switching_time
+    from .states import (STATES, FinalState, final_state, final_states, oscillation_frequency, reference_direction,
+                         switching_time)
     from .thermal import simulate_thermal
 
 __all__ = ["Coupling", "FinalState", "GAMMA_ELECTRON", "MU0", "Macrospins", "RightHandSide", "STATES", "Spectrum",
            "critical_currents", "effective_field", "energy", "final_state", "final_states", "linearisations",
-           "power_spectrum", "reference_direction", "simulate", "simulate_thermal", "switching_time", "thresholds"]
+           "oscillation_frequency", "power_spectrum", "reference_direction", "simulate", "simulate_thermal",
+           "switching_time", "thresholds"]
 
 __getattr__, __dir__ = exports(__name__, __file__)

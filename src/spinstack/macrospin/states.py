@@ -7,7 +7,10 @@
 Per free layer (and ensemble member) of a saved trajectory m(t):
 
 * ``"P"`` / ``"AP"``: over the last tenth of the run m stays within ``tolerance_degrees`` (1 degree) of
-  +m_ref / -m_ref, the reference direction (by default the first fixed F layer's magnetization).
+  +m_ref / -m_ref, the reference direction (by default the first fixed F layer's magnetization).  A thermal
+  run (temperature > 0, MODEL.md 9b) fluctuates about its equilibrium by more than that (a few degrees at
+  300 K in a small pillar), so there the time-averaged direction of m over the last tenth (the mean of m,
+  normalised) is what must lie within ``tolerance_degrees`` of +-m_ref (``thermal=``).
 * ``"precession"``: a steady periodic orbit over the last half, judged only on what the sampling does not
   alias (an orbit saved at 3 points a period is called as one saved at 50):
 
@@ -32,9 +35,11 @@ Per free layer (and ensemble member) of a saved trajectory m(t):
   final direction.
 * ``"undetermined"``: none of these (still moving irregularly, or relaxing slower than the run).
 
-The frequency (Hz) is that of the last half's periodic motion whenever its periods are stable (also for a
-damped orbit settling into P, AP or a tilted state; NaN when there is no regular oscillation): the number
-of full periods between the first and the last upward zero crossing divided by the time between them.  The
+The frequency (Hz) is the precession frequency of MODEL.md 9d: given for the state ``"precession"`` only (NaN,
+``None`` for one trajectory, for every other state: the ring-down of a damped orbit settling into P, AP or a
+tilted state is no precession), the number of full periods of the last half between its first and last upward
+zero crossing divided by the time between them.  :func:`oscillation_frequency` measures the same for any
+trajectory with regular turns (a ring-down's, a decaying or growing orbit's).  The
 switching time (s) is the first time m . m_ref changes sign (linear interpolation), NaN (``None`` for one
 trajectory) when it never does.
 
@@ -79,7 +84,8 @@ class FinalState:
     state
         One of :data:`STATES`.
     frequency
-        Hz, of the last half's periodic motion; ``None`` when it has no stable period.
+        Hz, the precession frequency (last half) when ``state`` is ``"precession"``; ``None`` for every other
+        state.
     switching_time
         s, the first time m . m_ref changes sign; ``None`` when it never does.
     """
@@ -318,9 +324,10 @@ def _settings(*, tolerance_degrees: float = 1.0, settle_degrees: float = 0.1, pe
 
 def _summaries(time: np.ndarray, m: np.ndarray, reference: np.ndarray, tolerance_degrees: float,
                settle_degrees: float, period_tolerance: float, amplitude_tolerance: float, min_periods: int,
-               line_share: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(state: index into STATES, frequency Hz or NaN, switching time s or NaN), each (K,), of the trajectories
-    m (3, n, K) (finite, not normalised) against the unit references (3, K); ``time`` (n >= 4,) increasing."""
+               line_share: float, thermal: np.ndarray | bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(state: index into STATES, frequency Hz (NaN unless a precession), switching time s or NaN), each (K,), of
+    the trajectories m (3, n, K) (finite, not normalised) against the unit references (3, K); ``time`` (n >= 4,)
+    increasing; ``thermal`` (K,) or one bool: P / AP judged on the mean direction of the last tenth."""
     start, end = time[0], time[-1]
     first = int(np.searchsorted(time, start + 0.5 * (end - start)))  # the last half
     tenth = min(int(np.searchsorted(time, start + 0.9 * (end - start))), len(time) - 2)  # at least two points
@@ -330,6 +337,10 @@ def _summaries(time: np.ndarray, m: np.ndarray, reference: np.ndarray, tolerance
     ending, late = late[:, tenth - kept:], late[:, first - kept:]
     within = math.cos(math.radians(tolerance_degrees))
     cosine = _dot(ending, reference[:, None, :])
+    mean = ending.mean(axis=1)  # the time-averaged direction of the last tenth (3, K), normalised next
+    with np.errstate(invalid="ignore", divide="ignore"):
+        averaged = _dot(mean, reference) / np.sqrt(_dot(mean, mean))
+    thermal = np.broadcast_to(np.asarray(thermal, dtype=bool), cosine.shape[1:])
     settled = _dot(ending, ending[:, -1:]) >= math.cos(math.radians(settle_degrees))
     frequency, regular = _oscillations(time[first:], late, min_periods, period_tolerance)
     steady = regular.copy()
@@ -337,9 +348,11 @@ def _summaries(time: np.ndarray, m: np.ndarray, reference: np.ndarray, tolerance
         steady[steady] = _steady_orbits(time[first:], late[:, :, steady], amplitude_tolerance)
     if steady.any():
         steady[steady] = _line_share(time[first:], late[:, :, steady], frequency[steady]) >= line_share
-    state = np.select([np.all(cosine >= within, axis=0), np.all(cosine <= -within, axis=0), steady,
-                       np.all(settled, axis=0)], [0, 1, 2, 3], default=4)
-    return state, frequency, flip
+    parallel = np.where(thermal, averaged >= within, np.all(cosine >= within, axis=0))
+    antiparallel = np.where(thermal, averaged <= -within, np.all(cosine <= -within, axis=0))
+    state = np.select([parallel, antiparallel, steady, np.all(settled, axis=0)], [0, 1, 2, 3], default=4)
+    # MODEL.md 9d's frequency is the precession's: a ring-down into P, AP or a tilted state has none
+    return state, np.where(state == 2, frequency, np.nan), flip
 
 
 def _checked_time(time: Any, points: int) -> np.ndarray:
@@ -367,7 +380,7 @@ def _unit_references(reference: np.ndarray) -> np.ndarray:
 
 def final_state(time: Any, m: Any, reference: Any, *, tolerance_degrees: float = 1.0, settle_degrees: float = 0.1,
                 period_tolerance: float = 0.01, amplitude_tolerance: float = 0.02, min_periods: int = 3,
-                line_share: float = 0.99) -> FinalState:
+                line_share: float = 0.99, thermal: bool = False) -> FinalState:
     """The MODEL.md 9d summary of one free layer's trajectory.
 
     Parameters
@@ -391,10 +404,14 @@ def final_state(time: Any, m: Any, reference: Any, *, tolerance_degrees: float =
         ... and at least this many full periods in the last half (also needed for a frequency).
     line_share
         ... and at least this share of the last half's power on the harmonics of the frequency.
+    thermal
+        A run with temperature > 0: P / AP when the time-averaged direction of m over the last tenth (not every
+        saved m) is within ``tolerance_degrees`` of +-m_ref.
 
     Returns
     -------
     FinalState
+        ``frequency`` only for a precession (:func:`oscillation_frequency` for any regular turns).
     """
     time = np.asarray(time, dtype=float)
     m = np.asarray(m, dtype=float)
@@ -406,12 +423,47 @@ def final_state(time: Any, m: Any, reference: Any, *, tolerance_degrees: float =
     _finite(m)
     reference = _unit_references(reference)
     state, frequency, flip = _summaries(time, m.T[:, :, None], reference[:, None], tolerance_degrees, settle_degrees,
-                                        period_tolerance, amplitude_tolerance, min_periods, line_share)
+                                        period_tolerance, amplitude_tolerance, min_periods, line_share, bool(thermal))
     return FinalState(STATES[int(state[0])], None if math.isnan(frequency[0]) else float(frequency[0]),
                       None if math.isnan(flip[0]) else float(flip[0]))
 
 
-def final_states(dataset: "xarray.Dataset", reference: Any, **options: Any) -> "xarray.Dataset":
+def oscillation_frequency(time: Any, m: Any, *, period_tolerance: float = 0.01, min_periods: int = 3) -> float | None:
+    """The frequency (Hz) of the regular turns of m over the last half of the run, whatever the final state.
+
+    What :func:`final_state` measures for a precession, here also for a damped orbit ringing down into P, AP or
+    a tilted state, or a growing or drifting one (whose ``frequency`` in the summary is ``None``): the number of
+    full periods between the first and the last upward zero crossing of m's velocity in the last half, divided
+    by the time between them.
+
+    Parameters
+    ----------
+    time
+        Saved times (n >= 4,), s, strictly increasing.
+    m
+        Magnetizations (n, 3) (normalised here).
+    period_tolerance, min_periods
+        As for :func:`final_state`: at least ``min_periods`` full periods, all within ``period_tolerance`` of
+        their mean (plus what the sampling can move a crossing).
+
+    Returns
+    -------
+    float or None
+        Hz; ``None`` when the last half has no regular turns.
+    """
+    m = np.asarray(m, dtype=float)
+    time = _checked_time(time, len(m))
+    if m.shape != time.shape + (3,):
+        raise SpinstackError(f"oscillation_frequency needs m (n, 3) for the {len(time)} times, got shape {m.shape}")
+    _finite(m)
+    first = int(np.searchsorted(time, time[0] + 0.5 * (time[-1] - time[0])))
+    late = m.T[:, first:, None]
+    frequency, _ = _oscillations(time[first:], late / np.sqrt(_dot(late, late)), min_periods, period_tolerance)
+    return None if math.isnan(frequency[0]) else float(frequency[0])
+
+
+def final_states(dataset: "xarray.Dataset", reference: Any, *, thermal: Any = None,
+                 **options: Any) -> "xarray.Dataset":
     """MODEL.md 9d's end-of-run summary of every free layer and ensemble member of a :func:`simulate` run.
 
     Parameters
@@ -421,6 +473,10 @@ def final_states(dataset: "xarray.Dataset", reference: Any, **options: Any) -> "
     reference
         The reference direction m_ref: a 3-vector, or one per member (ensemble..., 3); or the run's
         :class:`Macrospins`, whose first fixed F layer is then the reference (:func:`reference_direction`).
+    thermal
+        Whether P / AP is judged on the time-averaged direction of the last tenth (:func:`final_state`): one bool
+        or one per member (ensemble...); default from the run: its ``temperature`` variable (per member) or
+        attribute > 0 (K).
     **options
         ``tolerance_degrees``, ``settle_degrees``, ``period_tolerance``, ``amplitude_tolerance``,
         ``min_periods``, ``line_share`` of :func:`final_state`.
@@ -428,8 +484,9 @@ def final_states(dataset: "xarray.Dataset", reference: Any, **options: Any) -> "
     Returns
     -------
     xarray.Dataset
-        Over (ensemble..., layer): ``state`` (str, one of :data:`STATES`), ``frequency`` (Hz, NaN without a
-        stable period), ``switching_time`` (s, NaN when m . m_ref never changes sign).
+        Over (ensemble..., layer): ``state`` (str, one of :data:`STATES`), ``frequency`` (Hz, the precession
+        frequency; NaN for every state but ``"precession"``), ``switching_time`` (s, NaN when m . m_ref never
+        changes sign).
     """
     import xarray as xr
 
@@ -450,9 +507,19 @@ def final_states(dataset: "xarray.Dataset", reference: Any, **options: Any) -> "
         raise SpinstackError(f"reference: must be a 3-vector or one per ensemble member {shape + (3,)}, "
                              f"got shape {reference.shape}") from None
     time = _checked_time(dataset["time"].values, len(values))
+    if thermal is None:  # the run's own temperature (simulate_thermal: a variable per member)
+        heat = dataset["temperature"] if "temperature" in dataset else dataset.attrs.get("temperature", 0.0)
+        heat = heat.transpose(*(dim for dim in members if dim in heat.dims)) if hasattr(heat, "dims") else heat
+        thermal = np.asarray(heat, dtype=float) > 0
+    try:
+        thermal = np.broadcast_to(np.asarray(thermal, dtype=bool), shape)
+    except ValueError:
+        raise SpinstackError(f"thermal: must be one bool or one per ensemble member {shape}, got shape "
+                             f"{np.shape(thermal)}") from None
     # every (member, layer) one column: the same reference for every layer of a member
     columns = values.reshape(len(values), -1, 3)
     references = _unit_references(np.broadcast_to(reference[..., None, :], shape + (count, 3)).reshape(-1, 3))
+    heated = np.broadcast_to(thermal[..., None], shape + (count,)).reshape(-1)
     states = np.empty(columns.shape[1], dtype=np.int64)
     frequency = np.empty(columns.shape[1])
     switching = np.empty(columns.shape[1])
@@ -461,14 +528,15 @@ def final_states(dataset: "xarray.Dataset", reference: Any, **options: Any) -> "
         # component first: every component's (time, member) plane contiguous
         planes = np.ascontiguousarray(np.moveaxis(columns[:, kept], -1, 0))
         _finite(planes)
-        states[kept], frequency[kept], switching[kept] = _summaries(time, planes, references[kept].T, **settings)
+        states[kept], frequency[kept], switching[kept] = _summaries(time, planes, references[kept].T, **settings,
+                                                                    thermal=heated[kept])
     dims = (*members, "layer")
     coords = {name: dataset.coords[name] for name in dims if name in dataset.coords}
     return xr.Dataset(
         {"state": (dims, np.array(STATES)[states].reshape(shape + (count,)),
                    {"long_name": "final state (MODEL.md 9d)"}),
          "frequency": (dims, frequency.reshape(shape + (count,)),
-                       {"units": "Hz", "long_name": "precession frequency (last half)"}),
+                       {"units": "Hz", "long_name": "precession frequency (last half; NaN unless precession)"}),
          "switching_time": (dims, switching.reshape(shape + (count,)),
                             {"units": "s", "long_name": "first sign change of m . m_ref"})},
         coords=coords, attrs=dict(options))

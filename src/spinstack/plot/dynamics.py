@@ -632,8 +632,12 @@ def plot_final_states(dataset: Any, fig: Any = None, ax: Any = None, *, layer: i
             top.set_ylabel(r"final $\mathbf{m}$ (no $\mathbf{m}_{\rm ref}$ stored)")
             top.set_ylim(-1.15, 1.15)
         frequency = dataset["frequency"].sel(layer=index).transpose(along).values.astype(float) * 1e-9
-        finite = np.isfinite(frequency)
-        bottom.plot(xs[finite], frequency[finite], color=style.GUIDE, lw=0.8, zorder=1)
+        # the precession frequency of MODEL.md 9d: precessing members only (a file from before it was NaN elsewhere
+        # may hold a P member's ring-down), the guide line broken at every other member (NaN), never joining a
+        # precession across a P or AP member
+        finite = np.isfinite(frequency) & (states == "precession")
+        bottom.plot(xs, np.where(finite, frequency, np.nan), color=style.GUIDE, lw=0.8, zorder=1,
+                    gid=f"frequency-line:{index}")
         bottom.scatter(xs[finite], frequency[finite], c=np.array(colours, dtype=object)[finite].tolist(), s=30,
                        edgecolor=style.INK, lw=0.5, zorder=3, gid=f"frequency:{index}")
         bottom.set_ylabel("frequency $f$ (GHz)")
