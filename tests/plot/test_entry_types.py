@@ -30,6 +30,9 @@ NOT_ON_A_STACK = {
     "analysis.bisect": "roots of any function of arrays",
     "plot.plot_sweep": "draws a sweep's xarray Dataset",
     "plot.write_sweep_figure": "draws a sweep's xarray Dataset",
+    **{f"plot.{name}": "reads or draws a dynamics run's xarray Dataset (tests/plot/test_dynamics.py)"
+       for name in ("dynamics_figure", "plot_final_states", "plot_magnetization", "plot_orbit",
+                    "plot_resistance", "plot_state_diagram", "write_dynamics_figure")},
 }
 
 
