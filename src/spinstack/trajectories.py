@@ -69,6 +69,7 @@ import numpy as np
 
 from .errors import SpinstackError, StackError
 from .model import Stack
+from ._sweep.atomic import Staged
 
 __all__ = ["BLOCK_BYTES", "DEFAULT_SAMPLES", "SCHEMA", "critical_currents", "dynamics", "format_summary",
            "is_dynamics_file", "open_dynamics", "parse_range", "parse_time"]
@@ -875,7 +876,7 @@ class _Progress:
 
 
 def _run(job: _Job, plan: Any, skeleton: Any, out: Any, kind: str | None, progress: Any, dask: bool) -> Any:
-    from ._sweep import interrupt
+    from ._sweep import atomic
 
     count = len(job.spins.free)
     shape = tuple(v.values.size for v in job.varied)
@@ -885,49 +886,38 @@ def _run(job: _Job, plan: Any, skeleton: Any, out: Any, kind: str | None, progre
     summary = {"state": np.empty(shape + (count,), dtype=object), "frequency": np.empty(shape + (count,)),
                "switching_time": np.empty(shape + (count,))}
     regions = _regions(plan)
-    owner = interrupt.active() is None
     bar = _Progress(max(1, math.prod(shape)), progress)
-    sink: Any = None
-    try:
-        with interrupt.deferred() as deferral:
-            try:
-                sink = _MemorySink(shapes) if kind is None else (_NetCDFSink if kind == "netcdf" else _ZarrSink)(
-                    Path(out), skeleton, shapes, job, plan)
-                steps, steps_by_error_control, dts = 0, False, []
-                for region, arrays in _blocks(job, regions, bar, dask, deferral.check):
-                    for name in job.over_time:
-                        sink.write(name, _full_region(name, region), arrays[name])
-                    for name in _SUMMARY:
-                        summary[name][region] = arrays[name]
-                    steps += int(arrays["accepted_steps"])
-                    if math.isnan(float(arrays["dt"])):
-                        steps_by_error_control = True
-                    else:
-                        dts.append(float(arrays["dt"]))
-                deferral.check()
-                # accepted_steps: the adaptive integrator's; dt: the fixed step of stochastic Heun (thermal blocks),
-                # the largest over the blocks (each block's own default), dt_min the smallest when they differ
-                attrs: dict[str, Any] = {"accepted_steps": steps} if steps_by_error_control else {}
-                if dts:
-                    attrs["dt"] = max(dts)
-                    if min(dts) != max(dts):
-                        attrs["dt_min"] = min(dts)
-                result = sink.finish(skeleton, summary, attrs)
-            except BaseException:
-                if sink is not None:
-                    sink.abort()
-                raise
-            finally:
-                bar.close()
-    except interrupt.Interrupted as stop:
-        if not owner:
-            raise
-        interrupt.resume(stop)
-    except OSError as error:
-        if out is None:
-            raise
-        reason = error.strerror or (os.strerror(error.errno) if error.errno else "") or type(error).__name__
-        raise SpinstackError(f"{out}: cannot write the trajectories ({reason})") from None
+    attrs: dict[str, Any] = {}
+
+    def open_sink() -> Any:
+        if kind is None:
+            return _MemorySink(shapes)
+        return (_NetCDFSink if kind == "netcdf" else _ZarrSink)(Path(out), skeleton, shapes, job, plan)
+
+    def write(sink: Any, check: Callable[[], None]) -> None:
+        steps, steps_by_error_control, dts = 0, False, []
+        for region, arrays in _blocks(job, regions, bar, dask, check):
+            for name in job.over_time:
+                sink.write(name, _full_region(name, region), arrays[name])
+            for name in _SUMMARY:
+                summary[name][region] = arrays[name]
+            steps += int(arrays["accepted_steps"])
+            if math.isnan(float(arrays["dt"])):
+                steps_by_error_control = True
+            else:
+                dts.append(float(arrays["dt"]))
+        # accepted_steps: the adaptive integrator's; dt: the fixed step of stochastic Heun (thermal blocks),
+        # the largest over the blocks (each block's own default), dt_min the smallest when they differ
+        if steps_by_error_control:
+            attrs["accepted_steps"] = steps
+        if dts:
+            attrs["dt"] = max(dts)
+            if min(dts) != max(dts):
+                attrs["dt_min"] = min(dts)
+
+    # SIGINT, SIGTERM, SIGHUP stop the run between blocks and remove its file (_sweep/atomic.py)
+    result = atomic.write_blocks(open_sink, write, lambda sink: sink.finish(skeleton, summary, attrs), out=out,
+                                 what="trajectories", closing=bar.close)
     if kind is None:
         return result
     return open_dynamics(result, chunks={} if dask else None)
@@ -1102,28 +1092,12 @@ def _check_target(target: Path) -> None:
                              "it wrote: remove it or choose another name")
 
 
-def _beside(target: Path) -> Path:
-    name = f".{target.name}.spinstack-{uuid.uuid4().hex[:12]}"
-    if len(name.encode("utf-8", "surrogateescape")) > 255:
-        name = f".spinstack-{uuid.uuid4().hex[:12]}{target.suffix}"
-    return target.parent / name
-
-
-def _remove(path: Path) -> None:
-    import shutil
-
-    if path.is_symlink() or path.is_file():
-        path.unlink()
-    elif path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
-
-
-class _FileSink:
-    """Blocks into a file under a temporary name beside ``target``, renamed when complete."""
+class _FileSink(Staged):
+    """Blocks into a file under a temporary name beside ``target``, renamed when complete
+    (:class:`spinstack._sweep.atomic.Staged`: only a spinstack dynamics file is replaced, :func:`_check_target`)."""
 
     def __init__(self, target: Path, skeleton: Any, shapes: dict[str, tuple[int, ...]], job: _Job, plan: Any) -> None:
-        self.target = target
-        self.temporary = _beside(target)
+        Staged.__init__(self, target, _check_target)
         self.dims = {name: _dims(job, name) for name in shapes}
         block = plan.block_shape if plan is not None else ()
         self.chunks = {name: _chunks(shape, len(block) and block) for name, shape in shapes.items()}
@@ -1133,17 +1107,6 @@ class _FileSink:
         except BaseException:
             self.abort()
             raise
-
-    def _move_into_place(self) -> Path:
-        _check_target(self.target)  # again: something may have appeared there while the run went on
-        if os.path.lexists(self.target) and self.temporary.is_dir():
-            old = _beside(self.target)
-            os.rename(self.target, old)
-            os.rename(self.temporary, self.target)
-            _remove(old)
-        else:
-            os.replace(self.temporary, self.target)
-        return self.target
 
 
 def _chunks(shape: tuple[int, ...], block: Any) -> tuple[int, ...]:
@@ -1179,7 +1142,7 @@ class _NetCDFSink(_FileSink):
         self.file.close()
         self.file = None
         _summary_dataset(skeleton, summary).to_netcdf(self.temporary, mode="a", engine="h5netcdf")
-        return self._move_into_place()
+        return self.move_into_place()
 
     def abort(self) -> None:
         if getattr(self, "file", None) is not None:
@@ -1188,7 +1151,7 @@ class _NetCDFSink(_FileSink):
             except Exception:  # noqa: BLE001 - the file is being thrown away
                 pass
             self.file = None
-        _remove(self.temporary)
+        self.discard()
 
 
 class _ZarrSink(_FileSink):
@@ -1230,11 +1193,11 @@ class _ZarrSink(_FileSink):
             extra.to_zarr(self.temporary, mode="a", consolidated=False)
             zarr.consolidate_metadata(str(self.temporary))
         self.arrays = {}
-        return self._move_into_place()
+        return self.move_into_place()
 
     def abort(self) -> None:
         self.arrays = {}
-        _remove(self.temporary)
+        self.discard()
 
 
 def open_dynamics(path: str | os.PathLike, chunks: Any = None) -> Any:

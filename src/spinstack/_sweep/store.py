@@ -6,7 +6,8 @@ a file needs memory for one block, not for the result.
 
 Files are written under a temporary name in the target's folder and renamed
 into place when the last block is in: the target appears complete or not at
-all (a failed or interrupted sweep leaves the old file, if any, untouched).
+all (a failed or interrupted sweep leaves the old file, if any, untouched):
+:mod:`.atomic`, shared with the dynamics files.
 
 Only spinstack's own sweeps are ever replaced (:func:`check_target`): a target
 that exists must be a spinstack sweep, recognised by its attributes
@@ -38,7 +39,6 @@ import json
 import math
 import os
 import shutil
-import uuid
 import warnings
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SpinstackError
+from .atomic import Staged
 from .layout import VariableLayout
 from .plan import Region
 
@@ -437,13 +438,13 @@ class MemorySink(_Sink):
         self.arrays.clear()
 
 
-class _FileSink(_Sink, ABC):
-    """Common part of the file sinks: the temporary name, the arrays created in it (a failure there removes
-    it again) and the final rename."""
+class _FileSink(_Sink, Staged, ABC):
+    """Common part of the file sinks: the temporary name and final rename (:class:`.atomic.Staged`, which
+    replaces only a spinstack sweep: :func:`check_target`) and the arrays created in it (a failure there
+    removes it again)."""
 
     def __init__(self, path: str | os.PathLike, skeleton: Any, layouts: list[VariableLayout]) -> None:
-        self.target = Path(path)
-        self.temporary = _beside(self.target, "")
+        Staged.__init__(self, path, check_target)
         self.arrays = {}
         try:
             self._create(skeleton, layouts)
@@ -458,43 +459,6 @@ class _FileSink(_Sink, ABC):
     @abstractmethod
     def abort(self) -> None:
         """Close what is open and remove :attr:`temporary`."""
-
-    def _move_into_place(self) -> Path:
-        check_target(self.target)  # again: something else may have appeared there while the sweep ran
-        try:
-            if os.path.lexists(self.target) and self.temporary.is_dir():
-                # os.replace cannot replace a folder (a Zarr store): move the old one aside first
-                old = _beside(self.target, "old-")
-                os.rename(self.target, old)
-                os.rename(self.temporary, self.target)
-                _remove(old)
-            else:
-                os.replace(self.temporary, self.target)
-        except OSError as error:
-            raise SpinstackError(f"{self.target}: cannot write the sweep ({error.strerror or error})") from None
-        return self.target
-
-    def _cleanup(self) -> None:
-        _remove(self.temporary)
-
-
-def _beside(target: Path, tag: str) -> Path:
-    """A hidden, unique name next to ``target``: ``.NAME.spinstack-TAGHEX``, shortened to fit a file system's
-    255-byte limit on names (a valid long name must not fail on our own temporary one)."""
-    unique = f"spinstack-{tag}{uuid.uuid4().hex[:12]}"
-    name = f".{target.name}.{unique}"
-    if len(name.encode("utf-8", "surrogateescape")) > 255:
-        name = f".{unique}{target.suffix}"
-    return target.parent / name
-
-
-def _remove(path: Path) -> None:
-    if path.is_symlink():
-        path.unlink()
-    elif path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
-    elif path.exists():
-        path.unlink()
 
 
 class NetCDFSink(_FileSink):
@@ -522,7 +486,7 @@ class NetCDFSink(_FileSink):
     def finish(self) -> Path:
         self.file.close()
         self.file = None
-        return self._move_into_place()
+        return self.move_into_place()
 
     def abort(self) -> None:
         if self.file is not None:
@@ -531,7 +495,7 @@ class NetCDFSink(_FileSink):
             except Exception:  # noqa: BLE001 - the file is being thrown away
                 pass
             self.file = None
-        self._cleanup()
+        self.discard()
 
 
 def _hdf5_chunks(layout: VariableLayout) -> tuple[int, ...]:
@@ -574,11 +538,11 @@ class ZarrSink(_FileSink):
             warnings.simplefilter("ignore", category=UserWarning)
             zarr.consolidate_metadata(str(self.temporary))
         self.arrays = {}
-        return self._move_into_place()
+        return self.move_into_place()
 
     def abort(self) -> None:
         self.arrays = {}
-        self._cleanup()
+        self.discard()
 
 
 def _create_zarr_array(group: Any, layout: VariableLayout, version: int) -> Any:
