@@ -752,6 +752,9 @@ def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarr
         "stack": json.dumps(describe(stack)),
         "macrospins": json.dumps(_describe_spins(spins)),
     }
+    toml = _stack_toml(stack)
+    if toml is not None:  # the whole stack as a stack file, dynamics keys included (the JSON above lacks them)
+        attrs["stack_toml"] = toml
     if np.any(heat > 0):  # the thermal noise's seed (an integer: SeedSequence entropy)
         attrs["seed"] = int(spins.seed)
     if note is not None:
@@ -765,6 +768,19 @@ def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarr
     data = {"critical_current": (_dims(job, "critical_current"), grid, _attrs("critical_current")),
             "reference": (_dims(job, "reference"), reference, _attrs("reference"))}
     return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def _stack_toml(stack: Stack) -> str | None:
+    """The run's stack as a stack file (:func:`spinstack.io.dumps_stack`, read back by ``load_stack``), or None for
+    a stack one file cannot hold (batched, or a material name TOML cannot spell)."""
+    from .io.stackwriter import dumps_stack
+
+    if stack.batch_shape != ():
+        return None
+    try:
+        return dumps_stack(stack)
+    except SpinstackError:
+        return None
 
 
 def _reference_origin(spins: Any, given: np.ndarray | None) -> tuple[str, int]:

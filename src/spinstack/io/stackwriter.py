@@ -5,8 +5,8 @@ back to the same stack, number for number (``STACK_FORMAT.md``).
 file beside the target, renamed onto it).  Every key the reader takes is written where the stack holds it:
 reduced and SI units, materials, layers, the four kinds of end, resistive interfaces, magnetizations, the
 current, the in-plane field, spin Hall angles, transverse coherence, and the dynamics keys (a ferromagnet's
-Ms, alpha, K_u, easy_axis, gamma; a layer's free and demag; the [dynamics] table with its waveform and
-[[dynamics.coupling]] tables).
+Ms, alpha, K_u, easy_axis, gamma; a layer's free and demag; the [dynamics] table with its waveform,
+waveform_scale and [[dynamics.coupling]] tables).
 
 Exactness.  A reduced stack holds the file's numbers themselves: they are written with ``repr``, the
 shortest decimal that reads back to the same double.  An SI stack holds the model's numbers converted from
@@ -574,6 +574,9 @@ class _Writer:
             points = [_array([_quantity(t, "time"), _quantity(J, "current_density")])
                       for t, J in zip(np.asarray(times).tolist(), np.asarray(currents).tolist())]
             self.lines.append(f"waveform = {_array(points)}")
+        scale = getattr(dynamics, "waveform_scale", None)  # a pure number multiplying the waveform's currents
+        if scale is not None:
+            self.lines.append(f"waveform_scale = {_number(scale)}")
         for coupling in dynamics.couplings:
             self._table("[[dynamics.coupling]]")
             self.lines += [f"layers = [{coupling.layers[0]}, {coupling.layers[1]}]",
