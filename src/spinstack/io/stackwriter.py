@@ -79,6 +79,8 @@ _SHOWN_UNITS: dict[str, tuple[str, ...]] = {
 
 #: the doubles either side of a converted value the inverse searches (its own rounding is a few ulp)
 _SEARCH_ULPS = 8
+#: the doubles either side of 1 - gamma and 1 + gamma an interface's search pairs (each pair one (a, b))
+_PAIR_ULPS = 3
 #: the longest decimal tried in a readable unit: a longer one is no easier to read than the base unit's
 _READABLE_DIGITS = 12
 
@@ -407,13 +409,16 @@ class _Writer:
         if all(exact for _, exact in found):
             self.lines.append(f"field = {_array([text for text, _ in found])}")
             return
-        # ... or the in-plane current density J of one layer, eps = J / (e sigma) (a file's other spelling)
-        for index, layer in enumerate(self.stack.layers):
-            scale = _float(ELECTRON_CHARGE * layer.material.conductivity)
-            densities = [_converted(component, lambda J, s=scale: J / s, _float(component) * scale, "current_density")
-                         for component in eps]
-            if all(exact for _, exact in densities):
-                texts = _array([text for text, _ in densities])
+        # ... or the in-plane current density J of one layer, eps = J / (e sigma) (a file's other spelling):
+        # tried once per material (the first layer of each), exactness first, the text only for the one chosen
+        first_layers = {layer.material.name: index for index, layer in reversed(list(enumerate(self.stack.layers)))}
+        for index in sorted(first_layers.values()):
+            scale = _float(ELECTRON_CHARGE * self.stack.layers[index].material.conductivity)
+            inverses = [_inverse(_float(component), lambda J, s=scale: J / s, _float(component) * scale)
+                        for component in eps]
+            if all(exact for _, exact in inverses):
+                texts = _array([min((_quantity(J, "current_density") for J in found_J[:4]), key=len)
+                                for found_J, _ in inverses])
                 self.lines.append(f"field = {{ layer = {index}, current_density = {texts} }}")
                 return
         self.lines.append(f"field = {_array([text for text, _ in found])}")  # the nearest: 1 ulp off
@@ -424,12 +429,12 @@ class _Writer:
         self._table(f"[materials.{_key(name, path)}]")
         self.lines.append(f'type = "{material.kind}"')
         if isinstance(material, Normal):
-            self._conductance(material.D, None)
+            self._bulk(material.D, None)
             self._length("l", material.l)
             if not _same(_float(material.theta_SH), 0.0):
                 self.lines.append(f"theta_SH = {_number(material.theta_SH)}")
             return
-        self._conductance(material.D, material.p)
+        self._bulk(material.D, material.p)
         self._length("l", material.l)
         for key in ("l_J", "l_phi"):
             if getattr(material, key) is not None:
@@ -443,7 +448,7 @@ class _Writer:
                 self.lines.append(f"D_perp = {_number(material.D_perp)}")
         self._macrospin(material)
 
-    def _conductance(self, D: Any, p: Any) -> None:
+    def _bulk(self, D: Any, p: Any) -> None:
         """D (and p) of a reduced material; rho or conductivity (and beta) of an SI one."""
         if not self.si:
             self.lines.append(f"D = {_number(D)}")
@@ -529,9 +534,10 @@ class _Writer:
         if self.si:
             self._valet_fert(interface)
         else:
-            self.lines += [f"g_up = {_conductance(interface.g_up)}", f"g_dn = {_conductance(interface.g_dn)}"]
+            self.lines += [f"g_up = {_interface_conductance(interface.g_up)}",
+                           f"g_dn = {_interface_conductance(interface.g_dn)}"]
             if interface.g_mix is not None:
-                self.lines.append(f"g_mix = {_array([_conductance(g) for g in np.asarray(interface.g_mix)])}")
+                self.lines.append(f"g_mix = {_array([_interface_conductance(g) for g in np.asarray(interface.g_mix)])}")
         if not _same(_float(interface.delta), 0.0):
             self.lines.append(f"delta = {_number(interface.delta)}")
 
@@ -583,7 +589,7 @@ class _Writer:
                            f"J = {_quantity(coupling.J, 'energy_per_area')}"]
 
 
-def _conductance(value: Any) -> str:
+def _interface_conductance(value: Any) -> str:
     """A reduced interface conductance: a number, or "inf" (the transparent limit)."""
     number = _float(value)
     return '"inf"' if math.isinf(number) and number > 0 else _number(number)
@@ -615,9 +621,10 @@ def _valet_fert_pair(g_up: float, g_dn: float) -> tuple[float, float]:
 
 
 def _gammas(estimate: float, symmetric: bool) -> Iterator[float]:
-    """Interface asymmetries to try, the readable ones first: short decimals at ``estimate``, then the doubles
-    that move 1 -+ gamma (the numbers the conductances are made of) by an ulp or a few, then ``estimate``'s own
-    neighbours."""
+    """Interface asymmetries to try, the readable ones first: short decimals at ``estimate``; then, for each pair
+    of doubles (a, b) next to (1 - estimate, 1 + estimate), nearest first, a gamma with 1 - gamma rounding to a
+    and 1 + gamma to b (the numbers the conductances are made of; one may be an ulp off while the other is not);
+    then ``estimate``'s own neighbours."""
     if symmetric:
         yield 0.0
     seen: set[tuple[int, int]] = set()
@@ -633,11 +640,26 @@ def _gammas(estimate: float, symmetric: bool) -> Iterator[float]:
         guess = float(f"{estimate:.{digits}g}")
         if abs(guess - estimate) <= 64 * math.ulp(1.0) and fresh(guess):
             yield guess
-    for one in (1.0 - estimate, 1.0 + estimate):
-        for near in _neighbours(one, _SEARCH_ULPS):
-            gamma = 1.0 - near if one == 1.0 - estimate else near - 1.0
-            if fresh(gamma):
-                yield gamma
+    lower, upper = list(_neighbours(1.0 - estimate, _PAIR_ULPS)), list(_neighbours(1.0 + estimate, _PAIR_ULPS))
+    # _neighbours lists by distance: index 2k-1 and 2k are k ulp away
+    offsets = sorted(((i, j) for i in range(len(lower)) for j in range(len(upper))),
+                     key=lambda pair: (pair[0] + 1) // 2 + (pair[1] + 1) // 2)
+    for i, j in offsets:
+        gamma = _between(lower[i], upper[j])
+        if gamma is not None and fresh(gamma):
+            yield gamma
     for gamma in _neighbours(estimate, _SEARCH_ULPS):
         if fresh(gamma):
             yield gamma
+
+
+def _between(a: float, b: float) -> float | None:
+    """A gamma with 1 - gamma rounding to ``a`` and 1 + gamma to ``b``, or None: the two intervals of such gammas
+    (an ulp of a and of b wide, about 1 - a and b - 1) overlap, if at all, near their middles."""
+    low, high = 1.0 - a, b - 1.0  # exact (Sterbenz) for a, b in [0.5, 2]
+    middle = 0.5 * (low + high)
+    for start in (middle, low, high):
+        for gamma in _neighbours(start, 2):
+            if _same(1.0 - gamma, a) and _same(1.0 + gamma, b):
+                return gamma
+    return None
