@@ -296,6 +296,13 @@ BAD = [
     (changed("layers = [0, 2]", "layers = [0]"), "dynamics.coupling[0].layers", "must be two layer indices"),
     (changed('J = "0.05 mJ/m^2"', 'J = "0.05 mJ"'), "dynamics.coupling[0].J", "expected an energy per area"),
     (changed('J = "0.05 mJ/m^2"\n', ""), "dynamics.coupling[0].J", "missing (exchange energy per area"),
+    # the waveform's amplitude: a pure number, finite, only with a waveform (issue 15)
+    (changed("seed = 7", 'seed = 7\nwaveform_scale = "2"'), "dynamics.waveform_scale", "must be a number"),
+    (changed("seed = 7", "seed = 7\nwaveform_scale = inf"), "dynamics.waveform_scale", "must be finite"),
+    (changed("seed = 7", "seed = 7\nwaveform_scale = [1, 2]"), "dynamics.waveform_scale", "must be a single value"),
+    (changed("seed = 7", "seed = 7\nwaveform_scale = 1e300"), "dynamics.waveform_scale",
+     "scales the waveform's currents beyond the largest number"),
+    (re.sub(r"waveform = .*\n", "waveform_scale = 2\n", VALVE), "dynamics.waveform_scale", "no waveform to scale"),
     # unknown keys (a typo must never be ignored)
     (changed("seed = 7", "sead = 7"), "dynamics.sead", "unknown key (expected one of: field, duration, save_every"),
     (changed('J = "0.05 mJ/m^2"', 'J = "0.05 mJ/m^2"\nK = 1'), "dynamics.coupling[0].K", "unknown key"),
@@ -338,3 +345,23 @@ def test_the_dynamics_example_of_docs_stack_format_loads(tmp_path: Path) -> None
     assert stack.dynamics.couplings[0].layers == (0, 2)
     spins = Macrospins.from_stack(stack)
     assert spins.free == (2,) and float(spins.gamma[0]) == GAMMA_ELECTRON
+
+
+def test_waveform_scale_multiplies_the_waveforms_currents(tmp_path: Path) -> None:
+    """``waveform_scale = 1.5``: Dynamics keeps the waveform as written and the scale; the macrospins' drive is
+    the currents times 1.5 (bit for bit the product), the times unchanged; a path sets it as an array (an
+    ensemble of amplitudes), and without a scale the path reads 1."""
+    from spinstack.model.paths import parameter_value, with_parameter
+
+    plain = load_stack(write(tmp_path, VALVE))
+    assert plain.dynamics.waveform_scale is None and float(parameter_value(plain, "dynamics.waveform_scale")) == 1.0
+    scaled = load_stack(write(tmp_path, changed("seed = 7", "seed = 7\nwaveform_scale = 1.5")))
+    assert float(scaled.dynamics.waveform_scale) == 1.5
+    np.testing.assert_array_equal(scaled.dynamics.waveform[1], plain.dynamics.waveform[1])
+    times, currents = Macrospins.from_stack(scaled).waveform
+    np.testing.assert_array_equal(times, plain.dynamics.waveform[0])
+    np.testing.assert_array_equal(currents, plain.dynamics.waveform[1] * 1.5)
+    batch = with_parameter(plain, "dynamics.waveform_scale", np.array([0.5, -2.0]))
+    assert batch.batch_shape == (2,)
+    np.testing.assert_array_equal(Macrospins.from_stack(batch).waveform[1],
+                                  plain.dynamics.waveform[1][:, None] * np.array([0.5, -2.0]))

@@ -309,3 +309,22 @@ def test_a_waveform_with_one_current_per_member() -> None:
     override = Macrospins.from_stack(valve(), current=[(0.0, 0.0), (1e-9, np.array([1e11, 3e11]))])
     assert override.batch_shape == (2,)
     np.testing.assert_array_equal(override.current_at(2e-9), [1e11, 3e11])
+
+
+# ------------------------------------------------------------------ the waveform's amplitude (issue 15)
+def test_waveform_scale_is_checked_and_scales_the_drive_member_by_member():
+    pulse = [(0.0, 0.0), (1e-9, -3e11), (2e-9, 0.0)]
+    scaled = Dynamics(waveform=pulse, waveform_scale=np.array([0.5, 2.0, -1.0]))
+    times, currents = scaled.scaled_waveform()
+    np.testing.assert_array_equal(times, [0.0, 1e-9, 2e-9])
+    np.testing.assert_array_equal(currents, np.array([0.0, -3e11, 0.0])[:, None] * np.array([0.5, 2.0, -1.0]))
+    np.testing.assert_array_equal(scaled.waveform[1], [0.0, -3e11, 0.0])  # kept as written
+    assert ("dynamics.waveform_scale", scaled.waveform_scale) in scaled.parameters()  # a batch dimension
+    np.testing.assert_array_equal(Dynamics(waveform=pulse).scaled_waveform()[1], [0.0, -3e11, 0.0])  # no scale: 1
+    assert parse("dynamics.waveform_scale").quantity == "dimensionless"
+    for value, reason in ((np.nan, "must be finite"), (np.inf, "must be finite"),
+                          (1e300, "scales the waveform's currents beyond the largest number")):
+        with pytest.raises(ss.StackError, match=f"^dynamics.waveform_scale: {reason}"):
+            Dynamics(waveform=pulse, waveform_scale=value)
+    with pytest.raises(ss.StackError, match=r"^dynamics.waveform_scale: no waveform to scale"):
+        Dynamics(waveform_scale=2.0)

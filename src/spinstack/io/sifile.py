@@ -54,7 +54,8 @@ _REDUCED_MATERIAL_KEYS = ("D", "p", "l", "D_up", "D_dn")
 _REDUCED_INTERFACE_KEYS = ("g_up", "g_dn", "g_mix")
 #: a ferromagnet's macrospin constants (MODEL.md 9), beside the transport keys of a [materials.NAME] table
 DYNAMICS_MATERIAL_KEYS = ("Ms", "alpha", "K_u", "easy_axis", "gamma")
-DYNAMICS_KEYS = ("field", "duration", "save_every", "temperature", "area", "seed", "waveform", "coupling")
+DYNAMICS_KEYS = ("field", "duration", "save_every", "temperature", "area", "seed", "waveform", "waveform_scale",
+                 "coupling")
 COUPLING_KEYS = ("layers", "J")
 
 
@@ -247,7 +248,7 @@ def _dynamics_constant(key: str, value: Any, path: str) -> Any:
 
 def _dynamics(value: Any) -> Dynamics:
     """The [dynamics] table (MODEL.md 9): applied field, duration, sampling, temperature, area, seed, a current
-    waveform and [[dynamics.coupling]] tables, in SI base units."""
+    waveform (and waveform_scale, a pure number) and [[dynamics.coupling]] tables, in SI base units."""
     table = as_table(value, "dynamics", "a [dynamics] table")
     known_keys(table, DYNAMICS_KEYS, "dynamics")
     settings: dict[str, Any] = {}
@@ -267,6 +268,9 @@ def _dynamics(value: Any) -> Dynamics:
         settings["seed"] = seed
     if "waveform" in table:
         settings["waveform"] = _waveform(table["waveform"])
+    if "waveform_scale" in table:  # a pure number multiplying the waveform's currents (Dynamics checks the rest)
+        settings["waveform_scale"] = as_number(_single(table["waveform_scale"], "dynamics.waveform_scale"),
+                                               "dynamics.waveform_scale")
     if "coupling" in table:
         settings["couplings"] = _couplings(table["coupling"])
     return Dynamics(**settings)

@@ -317,9 +317,9 @@ class Macrospins:
         What the stack gives: ``free`` = the free layers' indices; per free layer its material's Ms, alpha,
         gamma (|gamma_e| where absent), K_u (0 where absent) and easy_axis (none where no free layer's
         material has one), and the layer's demag ((1, 0, 0) where absent); from ``stack.dynamics`` (when
-        the stack has one) the couplings, the applied field, the waveform (``current``; else the stack's own
-        current) and temperature, area, seed.  The run's ``duration`` and ``save_every`` are not macrospin
-        parameters: they stay on ``stack.dynamics``.
+        the stack has one) the couplings, the applied field, the waveform (``current``, its currents times
+        ``waveform_scale``; else the stack's own current) and temperature, area, seed.  The run's
+        ``duration`` and ``save_every`` are not macrospin parameters: they stay on ``stack.dynamics``.
 
         Raises
         ------
@@ -362,8 +362,8 @@ class Macrospins:
         if dynamics is not None:
             given["couplings"] = tuple(Coupling(c.layers[0], c.layers[1], c.J) for c in dynamics.couplings)
             given["field"] = dynamics.field
-            if dynamics.waveform is not None:
-                given["current"] = list(zip(dynamics.waveform[0], dynamics.waveform[1]))
+            if dynamics.waveform is not None:  # its currents times waveform_scale (one per member when varied)
+                given["current"] = list(zip(*dynamics.scaled_waveform()))
             own = {entry.name for entry in dataclasses.fields(cls)}
             thermal = {"temperature": dynamics.temperature, "area": dynamics.area, "seed": dynamics.seed}
             given.update({key: value for key, value in thermal.items() if key in own and value is not None})
