@@ -21,6 +21,11 @@ Per free layer (and ensemble member) of a saved trajectory m(t):
   - its centre and shape (:func:`_steady_orbits`): the time averages over the third and over the fourth quarter
     of the run of m (the orbit's mean direction) and of m's covariance about it (the orbit's size, shape and
     orientation, the spread of m . m_ref among them) agree within ``amplitude_tolerance`` of the orbit's radius;
+  - its amplitude (:func:`_steady_orbits`): the orbit's radius (the rms distance of m from its centre, the
+    cone's opening, averaged over each quarter as above, so the sampling does not move it) is the same in the
+    third and the fourth quarter within ``radius_tolerance`` (:data:`RADIUS_TOLERANCE` = 1e-3 of it): a limit
+    cycle's is constant, a ring-down's (a slowly damped orbit just below a critical current, still tilted by more
+    than ``tolerance_degrees`` at the end) or a still growing orbit's is not, and these are undetermined;
   - its spectrum (:func:`_line_share`): at least ``line_share`` of m's power on the harmonics of the frequency
     (as the sampling folds them).
 
@@ -70,6 +75,12 @@ STATES = ("P", "AP", "precession", "static", "undetermined")
 _RESTING_STEP = 1e-10
 # members summarised together: the (time, member, 3) work arrays of a block stay a few MB at 2001 saved points
 _BLOCK = 256
+#: a precession's orbit keeps its radius (the cone's opening about its centre) from the third to the fourth quarter
+#: of the run within this fraction: a ring-down into P (or a growing orbit) changes it by |sigma| T / 4 at a decay
+#: rate sigma over a run T, so this calls an orbit steady when |sigma| < 4e-3 / T (2e5 1/s over 20 ns: time
+#: constants above 5 us); a limit cycle integrated at rtol 1e-9 keeps it to ~1e-7 and the Hann-weighted averages
+#: leak ~1/k^3 of it over k periods a quarter (measured on the README diagram's 663 orbits: <= 1.7e-4 once settled)
+RADIUS_TOLERANCE = 1e-3
 # the periodicity test's lines: harmonics 0..10 of the frequency, 3 bins either side (a Hann line's main lobe is 2)
 _HARMONICS = 10
 _LINE_BINS = 3
@@ -296,13 +307,18 @@ def _hann_moments(time: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return centre, covariance
 
 
-def _steady_orbits(time: np.ndarray, m: np.ndarray, amplitude_tolerance: float) -> np.ndarray:
+def _steady_orbits(time: np.ndarray, m: np.ndarray, amplitude_tolerance: float, radius_tolerance: float
+                   ) -> np.ndarray:
     """(K,) bool: the orbit of m (3, n, K) over ``time`` (the last half of a run) keeps its centre c and its
     covariance C (size, shape, orientation: the spread of every component, m . m_ref's included) from the first
     to the second half of ``time``: |c_1 - c_2| within ``amplitude_tolerance`` of the orbit's radius r and
     ||C_1 - C_2|| (Frobenius) within it of r^2 (r^2 = trace C, the mean squared distance from the centre; their
-    average over both halves).  A radius changing by a fraction e changes C by about 1.4 e r^2 on a circular
-    orbit."""
+    average over both halves), and its radius itself (the cone's opening: sqrt(trace C) is the rms chord from
+    the centre, ~ the angle from the orbit's axis) the same within ``radius_tolerance``: |r_2 - r_1| <=
+    ``radius_tolerance`` (r_1 + r_2) / 2.  The shape test alone lets a slow ring-down pass (a radius changing by
+    a fraction e changes C by only about 1.4 e r^2 on a circular orbit: a 0.8 % decay a quarter, 1.1 % of r^2);
+    the radius test is the amplitude's own: an orbit decaying or growing at a rate |sigma| (1/s) changes its
+    radius between the two windows, a quarter of the run T apart, by ~|sigma| T / 4."""
     second = time >= time[0] + 0.5 * (time[-1] - time[0])
     if np.count_nonzero(~second) < 3 or np.count_nonzero(second) < 3:
         return np.zeros(m.shape[-1], dtype=bool)
@@ -311,20 +327,25 @@ def _steady_orbits(time: np.ndarray, m: np.ndarray, amplitude_tolerance: float) 
     size = 0.5 * (np.trace(spread_1, axis1=1, axis2=2) + np.trace(spread_2, axis1=1, axis2=2))
     moved = np.linalg.norm(centre_1 - centre_2, axis=0)
     reshaped = np.linalg.norm(spread_1 - spread_2, axis=(1, 2))
-    return (size > 0) & (moved <= amplitude_tolerance * np.sqrt(size)) & (reshaped <= amplitude_tolerance * size)
+    radius_1 = np.sqrt(np.trace(spread_1, axis1=1, axis2=2))
+    radius_2 = np.sqrt(np.trace(spread_2, axis1=1, axis2=2))
+    rescaled = np.abs(radius_2 - radius_1) <= radius_tolerance * 0.5 * (radius_1 + radius_2)
+    return ((size > 0) & (moved <= amplitude_tolerance * np.sqrt(size)) & (reshaped <= amplitude_tolerance * size)
+            & rescaled)
 
 
 def _settings(*, tolerance_degrees: float = 1.0, settle_degrees: float = 0.1, period_tolerance: float = 0.01,
-              amplitude_tolerance: float = 0.02, min_periods: int = 3, line_share: float = 0.99) -> dict[str, Any]:
+              amplitude_tolerance: float = 0.02, radius_tolerance: float = RADIUS_TOLERANCE, min_periods: int = 3,
+              line_share: float = 0.99) -> dict[str, Any]:
     """The options of :func:`final_state` with their defaults (a misspelt one is a TypeError)."""
     return dict(tolerance_degrees=tolerance_degrees, settle_degrees=settle_degrees,
-                period_tolerance=period_tolerance, amplitude_tolerance=amplitude_tolerance, min_periods=min_periods,
-                line_share=line_share)
+                period_tolerance=period_tolerance, amplitude_tolerance=amplitude_tolerance,
+                radius_tolerance=radius_tolerance, min_periods=min_periods, line_share=line_share)
 
 
 def _summaries(time: np.ndarray, m: np.ndarray, reference: np.ndarray, tolerance_degrees: float,
-               settle_degrees: float, period_tolerance: float, amplitude_tolerance: float, min_periods: int,
-               line_share: float, thermal: np.ndarray | bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               settle_degrees: float, period_tolerance: float, amplitude_tolerance: float, radius_tolerance: float,
+               min_periods: int, line_share: float, thermal: np.ndarray | bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(state: index into STATES, frequency Hz (NaN unless a precession), switching time s or NaN), each (K,), of
     the trajectories m (3, n, K) (finite, not normalised) against the unit references (3, K); ``time`` (n >= 4,)
     increasing; ``thermal`` (K,) or one bool: P / AP judged on the mean direction of the last tenth."""
@@ -345,7 +366,7 @@ def _summaries(time: np.ndarray, m: np.ndarray, reference: np.ndarray, tolerance
     frequency, regular = _oscillations(time[first:], late, min_periods, period_tolerance)
     steady = regular.copy()
     if steady.any():  # the moments and the spectrum only where the turns are regular
-        steady[steady] = _steady_orbits(time[first:], late[:, :, steady], amplitude_tolerance)
+        steady[steady] = _steady_orbits(time[first:], late[:, :, steady], amplitude_tolerance, radius_tolerance)
     if steady.any():
         steady[steady] = _line_share(time[first:], late[:, :, steady], frequency[steady]) >= line_share
     parallel = np.where(thermal, averaged >= within, np.all(cosine >= within, axis=0))
@@ -379,8 +400,9 @@ def _unit_references(reference: np.ndarray) -> np.ndarray:
 
 
 def final_state(time: Any, m: Any, reference: Any, *, tolerance_degrees: float = 1.0, settle_degrees: float = 0.1,
-                period_tolerance: float = 0.01, amplitude_tolerance: float = 0.02, min_periods: int = 3,
-                line_share: float = 0.99, thermal: bool = False) -> FinalState:
+                period_tolerance: float = 0.01, amplitude_tolerance: float = 0.02,
+                radius_tolerance: float = RADIUS_TOLERANCE, min_periods: int = 3, line_share: float = 0.99,
+                thermal: bool = False) -> FinalState:
     """The MODEL.md 9d summary of one free layer's trajectory.
 
     Parameters
@@ -400,6 +422,10 @@ def final_state(time: Any, m: Any, reference: Any, *, tolerance_degrees: float =
     amplitude_tolerance
         ... and the orbit's centre and covariance over the third and the fourth quarter of the run the same
         within this fraction of its radius (and of its square).
+    radius_tolerance
+        ... and the orbit's radius (rms distance of m from the orbit's centre, the cone's opening) over the third
+        and the fourth quarter the same within this fraction of it (:data:`RADIUS_TOLERANCE`, 1e-3): a ring-down
+        or a growing orbit not yet settled on its limit cycle is no precession.
     min_periods
         ... and at least this many full periods in the last half (also needed for a frequency).
     line_share
@@ -423,7 +449,8 @@ def final_state(time: Any, m: Any, reference: Any, *, tolerance_degrees: float =
     _finite(m)
     reference = _unit_references(reference)
     state, frequency, flip = _summaries(time, m.T[:, :, None], reference[:, None], tolerance_degrees, settle_degrees,
-                                        period_tolerance, amplitude_tolerance, min_periods, line_share, bool(thermal))
+                                        period_tolerance, amplitude_tolerance, radius_tolerance, min_periods,
+                                        line_share, bool(thermal))
     return FinalState(STATES[int(state[0])], None if math.isnan(frequency[0]) else float(frequency[0]),
                       None if math.isnan(flip[0]) else float(flip[0]))
 
@@ -479,7 +506,7 @@ def final_states(dataset: "xarray.Dataset", reference: Any, *, thermal: Any = No
         attribute > 0 (K).
     **options
         ``tolerance_degrees``, ``settle_degrees``, ``period_tolerance``, ``amplitude_tolerance``,
-        ``min_periods``, ``line_share`` of :func:`final_state`.
+        ``radius_tolerance``, ``min_periods``, ``line_share`` of :func:`final_state`.
 
     Returns
     -------
