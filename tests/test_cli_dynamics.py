@@ -187,6 +187,19 @@ def test_bad_files_are_one_line_naming_the_key(valve, tmp_path, edit, parts):
     assert os.listdir(tmp_path) == ["valve.toml"]
 
 
+def test_a_zarr_run_with_a_users_file_in_it_is_never_replaced(valve, tmp_path):
+    pytest.importorskip("zarr")
+    target = tmp_path / "z.zarr"
+    assert invoke(valve, "--out", target).exit_code == 0
+    (target / "NOTES.txt").write_text("my notes")
+    before = sorted(str(p.relative_to(target)) for p in target.rglob("*"))
+    assert_refused(invoke(valve, "--out", target, "--duration", "50 ps"), valve,
+                   f"{target}: exists and holds 'NOTES.txt', which spinstack does not write")
+    assert (target / "NOTES.txt").read_text() == "my notes"
+    assert sorted(str(p.relative_to(target)) for p in target.rglob("*")) == before
+    assert sorted(os.listdir(tmp_path)) == ["valve.toml", "z.zarr"]
+
+
 def test_a_file_that_is_not_a_dynamics_run_is_never_replaced(valve, tmp_path):
     notes = tmp_path / "notes.nc"
     notes.write_text("mine")

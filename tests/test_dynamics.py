@@ -316,6 +316,37 @@ def test_a_file_spinstack_did_not_write_is_never_replaced(spins, tmp_path, name,
     assert file_set(tmp_path) == {name}
 
 
+@pytest.mark.parametrize("stray, kind", [
+    ("NOTES.txt", "file"),  # the reported loss: a second --out z.zarr deleted the note (exit 0)
+    ("m/notes.txt", "file"),  # inside an array folder
+    ("m/c/0/0/7", "file"),  # a chunk key past the array's grid
+    ("mine/zarr.json", "array"),  # a whole Zarr array the group's consolidated metadata does not name
+])
+def test_a_zarr_run_holding_anything_spinstack_did_not_write_is_never_replaced(spins, tmp_path, stray, kind,
+                                                                               monkeypatch):
+    pytest.importorskip("zarr")
+    target = tmp_path / "run.zarr"
+    ss.dynamics(spins, duration=3e-11, out=target).close()
+    ss.dynamics(spins, duration=3e-11, out=target).close()  # its own earlier run is replaced
+    member = target / stray
+    member.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "array":
+        member.write_text((target / "current" / "zarr.json").read_text())
+        shown = "mine"
+    else:
+        member.write_text("precious")
+        shown = stray
+    before = sorted(str(p.relative_to(target)) for p in target.rglob("*"))
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    with pytest.raises(SpinstackError, match=f"run.zarr: exists and holds {shown!r}, which spinstack does not "
+                                             "write; spinstack replaces only files it wrote"):
+        ss.dynamics(spins, duration=6e-11, out=target)
+    assert sorted(str(p.relative_to(target)) for p in target.rglob("*")) == before
+    assert file_set(tmp_path) == {"run.zarr"}
+    with ss.trajectories.open_dynamics(target) as old:
+        assert old.attrs["duration"] == 3e-11
+
+
 def test_a_run_too_large_for_memory_is_refused_with_its_size(spins, monkeypatch):
     monkeypatch.setattr(trajectories, "_memory_total", lambda: 10 ** 5)
     monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))

@@ -75,7 +75,7 @@ import numpy as np
 
 from .errors import SpinstackError, StackError
 from .model import Stack
-from ._sweep.atomic import Staged
+from ._sweep.atomic import Staged, zarr_group
 
 __all__ = ["BLOCK_BYTES", "DEFAULT_SAMPLES", "SCHEMA", "critical_currents", "dynamics", "format_summary",
            "is_dynamics_file", "open_dynamics", "parse_range", "parse_time"]
@@ -1217,10 +1217,18 @@ def is_dynamics_file(path: str | os.PathLike) -> bool:
 
 
 def _check_target(target: Path) -> None:
-    """Only a spinstack dynamics file is ever replaced."""
-    if os.path.lexists(target) and not is_dynamics_file(target):
+    """Only a spinstack dynamics file is ever replaced, and a Zarr store only when it holds nothing but what
+    spinstack wrote (:func:`spinstack._sweep.atomic.zarr_group`): a note the user put in it would go with it."""
+    if not os.path.lexists(target):
+        return
+    if not is_dynamics_file(target):
         raise SpinstackError(f"{target}: exists and is not a spinstack dynamics file; spinstack replaces only files "
                              "it wrote: remove it or choose another name")
+    if target.is_dir():
+        stray = zarr_group(target)[1]
+        if stray is not None:
+            raise SpinstackError(f"{target}: exists and holds {stray!r}, which spinstack does not write; spinstack "
+                                 "replaces only files it wrote: remove it or choose another name")
 
 
 class _FileSink(Staged):

@@ -20,6 +20,7 @@ kept here once:
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
@@ -32,6 +33,9 @@ from . import interrupt
 
 #: the longest file name (bytes) common file systems take
 NAME_LIMIT = 255
+
+#: the metadata files of a Zarr group (formats 2 and 3); its other entries must be its arrays
+_ZARR_GROUP_FILES = frozenset({"zarr.json", ".zgroup", ".zattrs", ".zmetadata"})
 
 
 def temporary_beside(target: Path, tag: str = "") -> Path:
@@ -93,6 +97,157 @@ class Staged:
     def discard(self) -> None:
         """Remove :attr:`temporary` (an unfinished result)."""
         remove(self.temporary)
+
+
+# ---------------------------------------------------------------- what a Zarr store of ours holds
+def zarr_group(target: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """(attributes, first path in the folder that a Zarr store of ours does not hold) of a Zarr group folder.
+
+    Attributes are None when the folder is no Zarr group (format 2 or 3).  The whole tree is checked, not
+    only its top: a store of ours holds its group metadata, one folder per array, each named in the group's
+    consolidated metadata when it has some (ours always do: an array the user added is not ours) and, in
+    each, the array's metadata and its chunk files under the names the array's chunk key encoding gives
+    them (zarr 3: ``zarr.json`` and ``c/0/1/0``); a note a user put in the store or in ``g1/`` is not ours,
+    and replacing the store would delete it.  Read as JSON, without zarr: nothing is opened as a store
+    before it is known to be one.  Used by the sweeps' and the dynamics' ``check_target``.
+    """
+    attrs = None
+    try:
+        consolidated = None
+        if _regular(target / "zarr.json"):
+            meta = json.loads((target / "zarr.json").read_text(encoding="utf-8"))
+            if isinstance(meta, dict) and meta.get("node_type") == "group":
+                attrs = meta.get("attributes", {})
+                consolidated = (meta.get("consolidated_metadata") or {}).get("metadata")
+        elif _regular(target / ".zgroup"):
+            attrs = json.loads((target / ".zattrs").read_text(encoding="utf-8")) if _regular(target / ".zattrs") else {}
+            if _regular(target / ".zmetadata"):
+                consolidated = json.loads((target / ".zmetadata").read_text(encoding="utf-8")).get("metadata")
+        if not isinstance(attrs, dict):
+            return None, None
+        # the arrays the group's consolidated metadata names (format 3: by name; format 2: "NAME/.zarray")
+        named = ({key.split("/")[0] for key in consolidated} if isinstance(consolidated, dict) else None)
+        for entry in sorted(os.listdir(target)):
+            member = target / entry
+            if entry in _ZARR_GROUP_FILES:
+                if not _regular(member):
+                    return attrs, entry
+                continue
+            if member.is_symlink() or not member.is_dir() or (named is not None and entry not in named):
+                return attrs, entry
+            stray = _zarr_array_stray(member)
+            if stray is not None:
+                return attrs, f"{entry}/{stray}" if stray else entry
+    except (OSError, ValueError):
+        return None, None
+    return attrs, None
+
+
+def _regular(path: Path) -> bool:
+    """A regular file, not a link to one."""
+    return not path.is_symlink() and path.is_file()
+
+
+def _zarr_array_stray(folder: Path) -> str | None:
+    """None if ``folder`` holds a Zarr array and nothing else; else the first path in it that is not the array's
+    (``""`` when it is no array at all)."""
+    grid = _zarr_array_grid(folder)
+    if grid is None:
+        return ""
+    counts, metadata, prefix, separator = grid
+    for entry in sorted(os.listdir(folder)):
+        if entry in metadata:
+            if not _regular(folder / entry):
+                return entry
+            continue
+        if separator == "/":
+            stray = _nested_chunks(folder, entry, prefix, counts)
+        else:
+            stray = None if _chunk_key(entry, prefix, ".", counts) and _regular(folder / entry) else entry
+        if stray is not None:
+            return stray
+    return None
+
+
+def _zarr_array_grid(folder: Path) -> tuple[tuple[int, ...], frozenset[str], str, str] | None:
+    """(chunks along each axis, metadata file names, chunk key prefix, separator) of a Zarr array folder."""
+    if _regular(folder / "zarr.json"):  # format 3
+        meta = json.loads((folder / "zarr.json").read_text(encoding="utf-8"))
+        if not isinstance(meta, dict) or meta.get("node_type") != "array":
+            return None
+        shape = meta.get("shape")
+        chunks = (meta.get("chunk_grid") or {}).get("configuration", {}).get("chunk_shape")
+        encoding = meta.get("chunk_key_encoding") or {"name": "default"}
+        name = encoding.get("name")
+        separator = (encoding.get("configuration") or {}).get("separator", "/" if name == "default" else ".")
+        prefix = "c" if name == "default" else ""
+        files = frozenset({"zarr.json"})
+    elif _regular(folder / ".zarray"):  # format 2
+        meta = json.loads((folder / ".zarray").read_text(encoding="utf-8"))
+        if not isinstance(meta, dict):
+            return None
+        shape, chunks = meta.get("shape"), meta.get("chunks")
+        separator, prefix = meta.get("dimension_separator") or ".", ""
+        files = frozenset({".zarray", ".zattrs"})
+    else:
+        return None
+    if (not isinstance(shape, list) or not isinstance(chunks, list) or len(shape) != len(chunks)
+            or separator not in ("/", ".")
+            or not all(isinstance(n, int) and isinstance(c, int) and n >= 0 and c > 0 for n, c in zip(shape, chunks))):
+        return None
+    return tuple(-(-n // c) for n, c in zip(shape, chunks)), files, prefix, separator
+
+
+def _chunk_key(name: str, prefix: str, separator: str, counts: tuple[int, ...]) -> bool:
+    """Whether ``name`` is a chunk key of the grid ``counts`` (``c.0.1`` or ``0.1``; ``c`` or ``0`` for 0-d)."""
+    parts = name.split(separator) if name else []
+    if prefix:
+        if not parts or parts[0] != prefix:
+            return False
+        parts = parts[1:]
+    if not counts:
+        return parts == ([] if prefix else ["0"])
+    return len(parts) == len(counts) and all(_index(part, count) for part, count in zip(parts, counts))
+
+
+def _index(text: str, count: int) -> bool:
+    """A chunk index as zarr writes it: a decimal number below ``count``, no sign, no leading zero."""
+    return text.isascii() and text.isdigit() and (text == "0" or not text.startswith("0")) and int(text) < count
+
+
+def _nested_chunks(folder: Path, entry: str, prefix: str, counts: tuple[int, ...]) -> str | None:
+    """None if ``entry`` of an array folder is its nested chunk tree (``c/0/1/0``) and nothing else; else the
+    first path in it that is not a chunk."""
+    def walk(path: Path, relative: str, depth: int) -> str | None:
+        last = depth == len(counts) - 1
+        for name in sorted(os.listdir(path)):
+            member = path / name
+            shown = f"{relative}/{name}"
+            if not _index(name, counts[depth]) or (not _regular(member) if last else
+                                                   (member.is_symlink() or not member.is_dir())):
+                return shown
+            if not last:
+                stray = walk(member, shown, depth + 1)
+                if stray is not None:
+                    return stray
+        return None
+
+    member = folder / entry
+    if not prefix:  # format 2 nested keys: the first level is already an index
+        if not counts or not _index(entry, counts[0]):
+            return entry
+        if len(counts) == 1:
+            return None if _regular(member) else entry
+        if member.is_symlink() or not member.is_dir():
+            return entry
+        return walk(member, entry, 1)
+    if entry != prefix:
+        return entry
+    if not counts:  # a 0-d array: its one chunk is the file "c"
+        return None if _regular(member) else entry
+    if member.is_symlink() or not member.is_dir():
+        return entry
+    return walk(member, entry, 0)
 
 
 def os_reason(error: OSError) -> str:
@@ -176,4 +331,4 @@ def write_blocks(open_sink: Callable[[], SinkType], write: Callable[[SinkType, C
         raise SpinstackError(f"{out}: cannot write the {what} ({os_reason(error)})") from None
 
 
-__all__ = ["NAME_LIMIT", "Sink", "Staged", "os_reason", "remove", "temporary_beside", "write_blocks"]
+__all__ = ["NAME_LIMIT", "Sink", "Staged", "os_reason", "remove", "temporary_beside", "write_blocks", "zarr_group"]
