@@ -43,10 +43,12 @@ def test_a_cone_about_the_reference_is_a_precession_at_its_frequency():
     assert summary.switching_time is None
 
 
-def test_an_orbit_crossing_the_equator_precesses_and_switches_at_the_first_sign_change():
+def test_an_orbit_crossing_the_equator_precesses_without_switching():
     """A cone about x with m_ref = z: m_z = sin(0.4) sin(2 pi f t + phi). Its first zero after t = 0 is at
     (pi - phi) / (2 pi f); saved points are symmetric about it (sin is odd there), so the linear interpolation is
-    exact; 37.3 points a period (incommensurate): the frequency to the interpolation's accuracy."""
+    exact; 37.3 points a period (incommensurate): the frequency to the interpolation's accuracy.  A precession
+    has not switched (it ends in no collinear state): no switching time, though m . z changes sign every period
+    (switching_time, the bare first sign change, finds it)."""
     phi = 0.3
     first_zero = (math.pi - phi) / (2 * math.pi * FREQUENCY)
     step = 1 / (37.3 * FREQUENCY)
@@ -56,7 +58,40 @@ def test_an_orbit_crossing_the_equator_precesses_and_switches_at_the_first_sign_
     summary = final_state(time, m, Z)
     assert summary.state == "precession"
     assert summary.frequency == pytest.approx(FREQUENCY, rel=1e-6)  # measured 1e-8 (1/37 period sampling)
-    assert summary.switching_time == pytest.approx(first_zero, rel=1e-12)
+    assert summary.switching_time is None
+    assert switching_time(time, m, Z) == pytest.approx(first_zero, rel=1e-12)
+
+
+@pytest.mark.parametrize("start", [1.0, -1.0])
+def test_only_a_run_ending_in_the_reversed_collinear_state_has_a_switching_time(start):
+    """An excursion m_z = start (1 - 2 exp(-((t - t_s) / w)^2)) crosses the equator (first at t_s - w sqrt(ln 2))
+    and returns to its starting state (P -> P or AP -> AP; the user's two-free run, AP at both ends, was reported
+    as switching at 5.4e-11 s): no switching time.  A tanh switch to the reversed state (P -> AP, AP -> P): the
+    interpolated sign change t_s.  A crossing that ends tilted (static) or on a cone (precession): none."""
+    step, centre, width = 1e-12, 1.234e-9, 2e-10
+    time = centre + step * (np.arange(-1234, 8766) + 0.5)
+    time = time[time >= 0]
+
+    def tilted(mz):
+        return np.stack((np.sqrt(1 - mz**2), np.zeros_like(mz), mz), axis=-1)
+
+    dip = start * (1 - 2 * np.exp(-((time - centre) / width) ** 2))
+    back = final_state(time, tilted(dip), Z)
+    assert back.state == ("P" if start > 0 else "AP") and back.switching_time is None
+    assert switching_time(time, tilted(dip), Z) == pytest.approx(centre - width * math.sqrt(math.log(2)), rel=1e-5)
+    flipped = final_state(time, tilted(-start * np.tanh((time - centre) / 1e-10)), Z)
+    assert flipped.state == ("AP" if start > 0 else "P")
+    assert flipped.switching_time == pytest.approx(centre, rel=1e-12)
+    # a switch across the equator that settles 40 degrees beyond it: static, not the reversed collinear state
+    settled = -start * math.sin(math.radians(40)) * np.tanh((time - centre) / 1e-10)
+    assert final_state(time, tilted(settled), Z).state == "static"
+    assert final_state(time, tilted(settled), Z).switching_time is None
+    # crossing into a steady cone about the reversed axis (a precession)
+    cone = spiral(time, np.full(time.shape, 0.5), FREQUENCY)
+    cone[:, 2] *= np.tanh((time - centre) / 1e-10) * -start
+    cone /= np.linalg.norm(cone, axis=-1, keepdims=True)
+    summary = final_state(time, cone, Z)
+    assert summary.state == "precession" and summary.switching_time is None
 
 
 @pytest.mark.parametrize("end, state", [(0.0, "P"), (math.pi, "AP")])

@@ -44,9 +44,13 @@ The frequency (Hz) is the precession frequency of MODEL.md 9d: given for the sta
 ``None`` for one trajectory, for every other state: the ring-down of a damped orbit settling into P, AP or a
 tilted state is no precession), the number of full periods of the last half between its first and last upward
 zero crossing divided by the time between them.  :func:`oscillation_frequency` measures the same for any
-trajectory with regular turns (a ring-down's, a decaying or growing orbit's).  The
-switching time (s) is the first time m . m_ref changes sign (linear interpolation), NaN (``None`` for one
-trajectory) when it never does.
+trajectory with regular turns (a ring-down's, a decaying or growing orbit's).  The switching time (s) is MODEL.md
+9d's first time m . m_ref changes sign (linear interpolation), given only for a run that switched: one that ends
+in the reversed collinear state of its start, P when it started on the AP side (m . m_ref < 0 at the first saved
+point where it is not 0) or AP when it started on the P side.  NaN (``None`` for one trajectory) for every other
+run: one whose m . m_ref never changes sign, a precession (its orbit may cross the equator every period), a static
+or undetermined end, or a run back in its starting state after an excursion across the equator.
+:func:`switching_time` gives the bare first sign change of any trajectory.
 
 :func:`final_states` summarises a whole ensemble at once (array operations over blocks of members, no loop
 per member): 1e4 members of 2001 saved points in 1.2 s of CPU time (the loop per member took 8.4 s).
@@ -98,7 +102,9 @@ class FinalState:
         Hz, the precession frequency (last half) when ``state`` is ``"precession"``; ``None`` for every other
         state.
     switching_time
-        s, the first time m . m_ref changes sign; ``None`` when it never does.
+        s, the first time m . m_ref changes sign, for a run that ends in the reversed collinear state of its start
+        (P -> AP, AP -> P); ``None`` for every other run (no sign change, a precession, a static or undetermined
+        end, the starting state again).
     """
 
     state: str
@@ -141,12 +147,19 @@ def reference_direction(macrospins: "Macrospins") -> np.ndarray:
     return np.array(np.broadcast_to(m, leading + (3,)))
 
 
+def _starting_sides(projection: np.ndarray) -> np.ndarray:
+    """(K,): the side each run starts on, the sign (+1 or -1) of m . m_ref (n, K) at the first saved point where it
+    is not 0 (0 for a column of zeros)."""
+    signs = np.sign(projection)
+    return signs[(signs != 0).argmax(axis=0), np.arange(signs.shape[1])]
+
+
 def _switching_times(time: np.ndarray, projection: np.ndarray) -> np.ndarray:
     """(K,) s: the first time each column of m . m_ref (n, K) changes sign (linear interpolation), NaN if never."""
     signs = np.sign(projection)
     columns = np.arange(signs.shape[1])
     nonzero = signs != 0
-    initial = signs[nonzero.argmax(axis=0), columns]  # the first non-zero sign (0 for a column of zeros)
+    initial = _starting_sides(projection)  # the first non-zero sign (0 for a column of zeros)
     flipped = (signs == -initial) & nonzero
     after = flipped.argmax(axis=0)
     # the last point before the flip with the starting sign; saved points exactly at 0 in between: the first of them
@@ -161,6 +174,10 @@ def _switching_times(time: np.ndarray, projection: np.ndarray) -> np.ndarray:
 
 def switching_time(time: np.ndarray, m: np.ndarray, reference: np.ndarray) -> float | None:
     """The first time m . m_ref changes sign, s, by linear interpolation between saved points; ``None`` if never.
+
+    The bare sign change, whatever the run does afterwards (a precession crossing the equator, an excursion that
+    returns): :func:`final_state` reports it as the switching time only for a run that ends in the reversed
+    collinear state of its start (P -> AP or AP -> P).
 
     Parameters
     ----------
@@ -352,7 +369,8 @@ def _summaries(time: np.ndarray, m: np.ndarray, reference: np.ndarray, tolerance
     start, end = time[0], time[-1]
     first = int(np.searchsorted(time, start + 0.5 * (end - start)))  # the last half
     tenth = min(int(np.searchsorted(time, start + 0.9 * (end - start))), len(time) - 2)  # at least two points
-    flip = _switching_times(time, _dot(m, reference[:, None, :]))
+    projection = _dot(m, reference[:, None, :])
+    flip = _switching_times(time, projection)
     kept = min(first, tenth)  # (the last tenth's two points can reach back before the last half's first)
     late = m[:, kept:] / np.sqrt(_dot(m[:, kept:], m[:, kept:]))
     ending, late = late[:, tenth - kept:], late[:, first - kept:]
@@ -372,8 +390,13 @@ def _summaries(time: np.ndarray, m: np.ndarray, reference: np.ndarray, tolerance
     parallel = np.where(thermal, averaged >= within, np.all(cosine >= within, axis=0))
     antiparallel = np.where(thermal, averaged <= -within, np.all(cosine <= -within, axis=0))
     state = np.select([parallel, antiparallel, steady, np.all(settled, axis=0)], [0, 1, 2, 3], default=4)
+    # a switch ends in the reversed collinear state of its start: started on the P side (m . m_ref > 0) and ends AP,
+    # or on the AP side and ends P; a precession, a static or undetermined end, or the starting state again after
+    # an excursion across the equator has no switching time
+    side = _starting_sides(projection)
+    switched = ((state == 1) & (side > 0)) | ((state == 0) & (side < 0))
     # MODEL.md 9d's frequency is the precession's: a ring-down into P, AP or a tilted state has none
-    return state, np.where(state == 2, frequency, np.nan), flip
+    return state, np.where(state == 2, frequency, np.nan), np.where(switched, flip, np.nan)
 
 
 def _checked_time(time: Any, points: int) -> np.ndarray:
@@ -512,8 +535,9 @@ def final_states(dataset: "xarray.Dataset", reference: Any, *, thermal: Any = No
     -------
     xarray.Dataset
         Over (ensemble..., layer): ``state`` (str, one of :data:`STATES`), ``frequency`` (Hz, the precession
-        frequency; NaN for every state but ``"precession"``), ``switching_time`` (s, NaN when m . m_ref never
-        changes sign).
+        frequency; NaN for every state but ``"precession"``), ``switching_time`` (s, the first sign change of
+        m . m_ref of a run that ends in the reversed collinear state of its start, P -> AP or AP -> P; NaN for
+        every other run).
     """
     import xarray as xr
 
@@ -565,5 +589,6 @@ def final_states(dataset: "xarray.Dataset", reference: Any, *, thermal: Any = No
          "frequency": (dims, frequency.reshape(shape + (count,)),
                        {"units": "Hz", "long_name": "precession frequency (last half; NaN unless precession)"}),
          "switching_time": (dims, switching.reshape(shape + (count,)),
-                            {"units": "s", "long_name": "first sign change of m . m_ref"})},
+                            {"units": "s", "long_name": "switching time: first sign change of m . m_ref "
+                                                         "(P -> AP or AP -> P runs only)"})},
         coords=coords, attrs=dict(options))
