@@ -177,6 +177,9 @@ def test_bad_options_are_one_line_and_write_nothing(valve, tmp_path, arguments, 
     (("duration = \"0.2 ns\"\n", ""), ["duration: not given, and the stack has no [dynamics] duration"]),
     (('field = ["0 mT", "0 mT", "10 mT"]', 'field = ["0 mT", "0 mT", "1e300 T"]'),
      ["dynamics.field: |B_app| must be at most 1000 T, got 1e+300 T"]),
+    # a seed the run's NetCDF file cannot hold (int64): was an internal error after the run, exit 1
+    (("duration = \"0.2 ns\"\n", "duration = \"0.2 ns\"\nseed = 123456789012345678901234567890\n"),
+     ["dynamics.seed: must be an integer from 0 to 2^63 - 1 = 9223372036854775807, got 123456789012345678901234567890"]),
 ])
 def test_bad_files_are_one_line_naming_the_key(valve, tmp_path, edit, parts):
     text = valve.read_text(encoding="utf-8")
@@ -185,6 +188,25 @@ def test_bad_files_are_one_line_naming_the_key(valve, tmp_path, edit, parts):
     result = invoke(valve, "--out", tmp_path / "traj.nc")
     assert_refused(result, valve, *parts)
     assert os.listdir(tmp_path) == ["valve.toml"]
+
+
+@pytest.mark.parametrize("arguments, duration, every", [
+    (["--save-every", "1 ns", "--duration", "0.2 ns"], "2e-10", "1e-09"),  # both on the command line
+    (["--save-every", "1 ns"], "2e-10", "1e-09"),  # the file's duration (0.2 ns)
+    (["--duration", "5 ps"], "5e-12", "1e-11"),  # the file's save_every (10 ps)
+])
+def test_save_every_beyond_the_duration_is_refused_as_in_a_file(valve, tmp_path, arguments, duration, every,
+                                                                 monkeypatch):
+    """A save interval longer than the run is refused from the command line (exit 2, nothing written) in the
+    file's one line, wherever each value comes from."""
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    monkeypatch.chdir(tmp_path)
+    result = invoke(valve, *arguments, "--out", "traj.nc")
+    assert_refused(result, valve, f"save_every: must be at most the duration ({duration} s), got {every} s")
+    assert os.listdir(tmp_path) == ["valve.toml"]
+    text = valve.read_text(encoding="utf-8")
+    valve.write_text(text.replace('save_every = "10 ps"', 'save_every = "1 ns"'), encoding="utf-8")
+    assert_refused(invoke(valve), valve, "dynamics.save_every: must be at most the duration (2e-10 s), got 1e-09 s")
 
 
 def test_a_zarr_run_with_a_users_file_in_it_is_never_replaced(valve, tmp_path):

@@ -21,6 +21,7 @@ from spinstack import trajectories
 from spinstack.errors import SpinstackError, StackError
 from spinstack.macrospin import Macrospins, final_states, simulate
 from spinstack.macrospin.stability import critical_currents as linear_stability
+from spinstack.model.dynamics import Dynamics
 from tests.data import FOLDER
 
 VALVE = FOLDER / "free-valve.toml"
@@ -408,6 +409,23 @@ def test_bad_input_is_refused_by_name_before_any_work(stack, arguments, message,
     monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
     with pytest.raises(SpinstackError, match=message):
         ss.dynamics(stack, **arguments)
+
+
+def test_save_every_beyond_the_duration_is_refused_as_in_a_file(stack, monkeypatch):
+    """save_every > duration: the file's rule and wording at the Python door too, wherever each value comes from
+    (the call's or the file's: 0.2 ns and 10 ps); save_every == duration is a run of two points."""
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    assert stack.dynamics.duration == 2e-10 and stack.dynamics.save_every == 1e-11
+    for keywords, duration, every in [({"save_every": 1e-9, "duration": 2e-10}, "2e-10", "1e-09"),
+                                      ({"save_every": 1e-9}, "2e-10", "1e-09"), ({"duration": 5e-12}, "5e-12", "1e-11")]:
+        with pytest.raises(SpinstackError) as refused:
+            ss.dynamics(stack, **keywords)
+        assert str(refused.value) == f"save_every: must be at most the duration ({duration} s), got {every} s"
+    with pytest.raises(StackError) as refused:  # the file's own rule (model.dynamics.Dynamics), the same words
+        Dynamics(duration=2e-10, save_every=1e-9)
+    assert str(refused.value) == "dynamics.save_every: must be at most the duration (2e-10 s), got 1e-09 s"
+    monkeypatch.undo()  # save_every == duration (the file's 10 ps): a run of its two ends
+    assert ss.dynamics(stack, duration=1e-11).sizes["time"] == 2
 
 
 def test_a_waveform_drive_is_not_varied_as_a_current(stack):
