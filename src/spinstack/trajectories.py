@@ -98,7 +98,8 @@ SCHEMA: dict[str, tuple[tuple[str, ...], str, str]] = {
     "resistance_area": (("time", "*vary"), "ohm m2", "resistance-area of the present configuration"),
     "state": (("*vary", "layer"), "1", "final state: P, AP, precession, static or undetermined (MODEL.md 9d)"),
     "frequency": (("*vary", "layer"), "Hz", "precession frequency over the last half of the run"),
-    "switching_time": (("*vary", "layer"), "s", "first time m . m_ref changes sign"),
+    "switching_time": (("*vary", "layer"), "s", "switching time: first sign change of m . m_ref (P -> AP or AP -> P "
+                                                "runs only)"),
     "critical_current": (("*vary", "layer", "configuration"), "A m-2",
                          "critical current density by linear stability (MODEL.md 9d)"),
     "reference": (("*vary", "component"), "1", "the reference direction m_ref of the states P and AP"),
@@ -500,7 +501,8 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
         a :class:`~spinstack.macrospin.Macrospins` (one configuration; its own stack is solved).
     duration, save_every
         s, > 0: the run and the interval of its saved points; default the file's ``[dynamics]`` keys
-        (``save_every``: ``duration`` / :data:`DEFAULT_SAMPLES` when the file has none).
+        (``save_every``: ``duration`` / :data:`DEFAULT_SAMPLES` when the file has none).  ``save_every`` must be
+        at most ``duration`` (as in a file), wherever each comes from.
     vary
         ``{path: 1-D values}``: each an extra dimension named by the path, integrated as one batch (module
         docstring for the paths and units).
@@ -562,8 +564,8 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
     StackError
         An unknown varied path or a value the model refuses, named by its path, before any work.
     SpinstackError
-        Other bad input (duration <= 0, a reduced stack, a result too large for memory without ``out``, a
-        target that is not a spinstack dynamics file), before any work.
+        Other bad input (duration <= 0, save_every > duration, a reduced stack, a result too large for memory
+        without ``out``, a target that is not a spinstack dynamics file), before any work.
     KeyboardInterrupt
         On Ctrl-C between blocks; the unfinished file is removed first.
     """
@@ -584,6 +586,8 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
     duration = _positive(duration, "duration")
     given = save_every if save_every is not None else _setting(stack, "save_every")
     save_every = _positive(given, "save_every") if given is not None else duration / DEFAULT_SAMPLES
+    if save_every > duration:  # the file's rule (model.dynamics), for any mix of call, command line and file
+        raise SpinstackError(f"save_every: must be at most the duration ({duration!r} s), got {save_every!r} s")
     rtol = _positive(DEFAULT_RTOL if rtol is None else rtol, "rtol")
     atol = _positive(DEFAULT_ATOL if atol is None else atol, "atol")
     if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1):
