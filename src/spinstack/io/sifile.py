@@ -37,7 +37,7 @@ from .. import si
 from ..errors import StackError
 from ..library import Library, LibraryMaterial
 from ..model import Ferromagnet, Interface, Stack
-from ..model.dynamics import Dynamics, ExchangeCoupling
+from ..model.dynamics import Dynamics, ExchangeCoupling, checked_seed
 from ..model.materials import Material
 from ..units import KINDS, to_si
 from .libraryfile import LibraryError, load_library
@@ -262,10 +262,7 @@ def _dynamics(value: Any) -> Dynamics:
             path = f"dynamics.{key}"
             settings[key] = to_si(_with_unit(_single(table[key], path), kind, path), kind, path, sign=sign)
     if "seed" in table:
-        seed = table["seed"]
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise StackError("dynamics.seed", f"must be an integer >= 0, got {show(seed)}")
-        settings["seed"] = seed
+        settings["seed"] = checked_seed(table["seed"], "dynamics.seed", show(table["seed"]))
     if "waveform" in table:
         settings["waveform"] = _waveform(table["waveform"])
     if "waveform_scale" in table:  # a pure number multiplying the waveform's currents (Dynamics checks the rest)

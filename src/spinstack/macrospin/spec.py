@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike
 
 from ..errors import StackError
 from ..model import Stack
-from ..model.dynamics import MAX_FIELD
+from ..model.dynamics import MAX_FIELD, checked_seed
 from .. import units
 
 __all__ = ["GAMMA_ELECTRON", "MU0", "DEMAG_TOLERANCE", "Coupling", "Macrospins"]
@@ -143,8 +143,9 @@ class Macrospins:
         m^2, > 0, the pillar's cross-section A (the free layers' volumes are V_i = A d_i); needed when any
         temperature > 0, else optional (default ``None``).  May be an array (...) (an ensemble).
     seed
-        int >= 0, the thermal noise's seed (:class:`numpy.random.SeedSequence` entropy): the same seed gives
-        the same trajectories; default 0.
+        int from 0 to 2^63 - 1 (:data:`spinstack.model.dynamics.MAX_SEED`: a run's file holds it), the thermal
+        noise's seed (:class:`numpy.random.SeedSequence` entropy): the same seed gives the same trajectories;
+        default 0.
 
     Attributes
     ----------
@@ -290,10 +291,7 @@ class Macrospins:
             if np.any(area <= 0):
                 raise StackError("area", f"must be > 0 (m^2), got {self.area!r}"[:300])
             set_("area", area)
-        seed = self.seed
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise StackError("seed", f"must be an integer >= 0, got {seed!r}"[:300])
-        set_("seed", int(seed))
+        set_("seed", checked_seed(self.seed, "seed"))
         self.batch_shape  # noqa: B018 -- refuse parameters that do not broadcast together, now
 
     # ------------------------------------------------------------------ from a stack's own keys

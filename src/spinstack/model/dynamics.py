@@ -29,13 +29,17 @@ from numpy.typing import ArrayLike
 from ..errors import StackError
 from . import checks
 
-__all__ = ["DEMAG_TOLERANCE", "Dynamics", "ExchangeCoupling", "MAX_FIELD", "demag_factors", "scaled_currents"]
+__all__ = ["DEMAG_TOLERANCE", "Dynamics", "ExchangeCoupling", "MAX_FIELD", "MAX_SEED", "checked_seed", "demag_factors",
+           "scaled_currents"]
 
 #: the demagnetizing factors of a layer must sum to 1 within this
 DEMAG_TOLERANCE = 1e-9
 #: tesla: an applied field larger than this (in magnitude) is refused by name; the strongest laboratory
 #: fields are ~1e2 T, and far larger ones overflow the dynamics' arithmetic instead of failing clearly
 MAX_FIELD = 1e3
+#: the largest thermal-noise seed: numpy's SeedSequence takes any integer >= 0, but a run's file stores the seed
+#: as an attribute, and a NetCDF-4 (HDF5) integer attribute is at most a signed 64-bit one
+MAX_SEED = 2**63 - 1
 
 
 def demag_factors(value: Any, path: str) -> np.ndarray:
@@ -94,6 +98,29 @@ class ExchangeCoupling:
         object.__setattr__(self, "J", checks.finite(self.J, "J"))
 
 
+def checked_seed(value: Any, path: str, shown: str | None = None) -> int:
+    """``value`` as the thermal noise's seed: an integer from 0 to :data:`MAX_SEED` (every door's one rule).
+
+    Parameters
+    ----------
+    value
+        The seed given (a Python or numpy integer; a bool, a float or text is refused).
+    path
+        The name a refusal gives (``"dynamics.seed"``, ``"seed"``).
+    shown
+        How the value is shown in the refusal (default its repr, shortened).
+
+    Raises
+    ------
+    StackError
+        Not an integer, negative or above :data:`MAX_SEED`.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= MAX_SEED:
+        shown = shown if shown is not None else repr(value)[:300]
+        raise StackError(path, f"must be an integer from 0 to 2^63 - 1 = {MAX_SEED}, got {shown}")
+    return int(value)
+
+
 def _waveform(points: Any, path: str) -> tuple[np.ndarray, np.ndarray]:
     """(times (n,), currents (n, ...)) of a piecewise-linear drive given as [(t, J), ...] or as that pair."""
     if isinstance(points, tuple) and len(points) == 2 and isinstance(points[0], np.ndarray):
@@ -141,7 +168,8 @@ class Dynamics:
     area
         The pillar's cross-section A, m^2, > 0 (each free layer's volume is A d): needed at T > 0.
     seed
-        The thermal field's random seed, an integer >= 0; ``None``: fresh entropy.
+        The thermal field's random seed, an integer from 0 to 2^63 - 1 (:data:`MAX_SEED`); ``None``: fresh
+        entropy.
     waveform
         A piecewise-linear drive replacing the stack's constant current: ``[(t0, J0), (t1, J1), ...]``
         with t (s) strictly increasing and J the current density (A/m^2, conventional current along +x);
@@ -200,10 +228,7 @@ class Dynamics:
             raise StackError("dynamics.area", "missing: a temperature > 0 needs the pillar area A (the thermal "
                                               "field's strength goes as 1/(A d), MODEL.md 9b)")
         if self.seed is not None:
-            seed = self.seed
-            if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-                raise StackError("dynamics.seed", f"must be an integer >= 0, got {seed!r}"[:300])
-            set_("seed", int(seed))
+            set_("seed", checked_seed(self.seed, "dynamics.seed"))
         if self.waveform is not None:
             set_("waveform", _waveform(self.waveform, "dynamics.waveform"))
         if self.waveform_scale is not None:
