@@ -432,7 +432,9 @@ class Macrospins:
     def current_at(self, t: ArrayLike) -> np.ndarray:
         """The drive J(t), A/m^2, element by element: ``t`` broadcasts with the current's own shape (one time per
         ensemble member, or one time for all).  The constant current, or the waveform interpolated linearly
-        (held at its first value before its first time and at its last after its last)."""
+        (held at its first value before its first time and at its last after its last).  The waveform's own
+        values come out exactly: on a flat segment, at its corners and beyond its ends (J_k + w (J_k+1 - J_k),
+        not (1 - w) J_k + w J_k+1, whose two products round: -5e11 came out -500000000000.00006)."""
         t = np.asarray(t, dtype=float)
         if self.waveform is None:
             return np.broadcast_to(self.current, np.broadcast_shapes(t.shape, self.current.shape)).copy()
@@ -447,12 +449,45 @@ class Macrospins:
         low = np.take_along_axis(every, segment[None], axis=0)[0]
         high = np.take_along_axis(every, segment[None] + 1, axis=0)[0]
         weight = (clipped - times[segment]) / (times[segment + 1] - times[segment])
-        return (1 - weight) * low + weight * high
+        return np.where(weight >= 1, high, low + weight * (high - low))
+
+    def __repr__(self) -> str:
+        """The constants as plain numbers (lists, no ``array(...)``, no negative zero), the stack by its layers;
+        arrays of more than 12 numbers by their shape and range."""
+        stack = self.stack
+        layers = " / ".join(f"{layer.material.name} {units.format_number(float(np.max(layer.thickness)) * 1e9)} nm"
+                            for layer in stack.layers)
+        fields = [f"stack=<Stack {stack.units}: {layers}>"]
+        for item in dataclasses.fields(self):
+            if item.name == "stack":
+                continue
+            value = getattr(self, item.name)
+            if item.name == "waveform" and value is not None:
+                value = [(_plain(t), _plain(j)) for t, j in zip(*value)]
+                text = "[" + ", ".join(f"({t}, {j})" for t, j in value) + "]"
+            elif item.name == "couplings":
+                text = "(" + ", ".join(f"Coupling({c.a}, {c.b}, {_plain(c.J_ex)})" for c in value) + \
+                       ("," if len(value) == 1 else "") + ")"
+            else:
+                text = _plain(value)
+            fields.append(f"{item.name}={text}")
+        return f"Macrospins({', '.join(fields)})"
 
     def with_stack(self, stack: Stack) -> "Macrospins":
         """The same macrospins on another stack (validated again against it)."""
         return dataclasses.replace(self, stack=stack, current=self.current if self.waveform is None else
                                    list(zip(self.waveform[0], self.waveform[1])))
+
+
+def _plain(value: Any) -> str:
+    """A value for :meth:`Macrospins.__repr__`: None, a tuple of ints as is, numbers as plain floats (a negative
+    zero shown as 0.0), small arrays as nested lists, larger ones as ``<array (shape): min to max>``."""
+    if value is None or isinstance(value, (tuple, int, str)) and not isinstance(value, bool):
+        return repr(value)
+    array = np.asarray(value, dtype=float) + 0.0  # + 0.0: -0.0 becomes 0.0
+    if array.size > 12:
+        return f"<array {array.shape}: {float(array.min())!r} to {float(array.max())!r}>"
+    return repr(array.tolist())
 
 
 def _stacked(values: Sequence[Any], *, vector: bool) -> np.ndarray:
