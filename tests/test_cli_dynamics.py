@@ -161,6 +161,20 @@ def test_duration_and_save_every_replace_the_files(valve):
                                                         "-1000 to 900000"]),
     (["--vary", "dynamics.field.z=0 T:1e300 T:2"], ["--vary dynamics.field.z: |B_app| must be at most 1000 T"]),
     (["--vary", "bogus=1:2:3"], ["dynamics.field[0|1|2] (or dynamics.field.x|y|z)"]),
+    # review F3: one parameter under two names (the later silently won), gamma in Hz/T (2 pi off), the messages
+    (["--vary", "dynamics.field.z=0 mT:100 mT:2", "--vary", "dynamics.field[2]=-500 mT:-500 mT:1", "--out", "t.nc"],
+     ["--vary dynamics.field[2]: dynamics.field.z and dynamics.field[2] name the same parameter: vary it once"]),
+    (["--vary", "materials.Py.Ms=400 kA/m:1600 kA/m:2", "--vary", "layers[2].Ms=800 kA/m:800 kA/m:1"],
+     ["--vary layers[2].Ms: materials.Py.Ms and layers[2].Ms name the same parameter: vary it once"]),
+    (["--vary", "layers[2].alpha=0.01:0.5:2", "--vary", "layers[-1].alpha=0.01:0.01:1"],
+     ["--vary layers[-1].alpha: layers[2].alpha and layers[-1].alpha name the same parameter: vary it once"]),
+    (["--vary", "layers[1].thickness=5 nm:10 nm:2", "--vary", "layers[-2].thickness=8 nm:8 nm:1"],
+     ["layers[1].thickness and layers[-2].thickness name the same parameter: vary it once"]),
+    (["--vary", "materials.Py.gamma=28 GHz/T:28 GHz/T:1"],
+     ["START and STOP: write the gyromagnetic ratio in rad/(s*T)", "gamma / 2 pi in Hz/T differs from gamma by 2 pi"]),
+    (["--duration", "1 ms"], ["shorten the run (--duration", "check those constants"]),
+    (["--vary", "dynamics.temperature=0 K:300 K:2"],
+     ["--vary dynamics.temperature: values > 0 need dynamics.area, the pillar area A", "or vary it too"]),
 ])
 def test_bad_options_are_one_line_and_write_nothing(valve, tmp_path, arguments, parts, monkeypatch):
     monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
@@ -168,6 +182,7 @@ def test_bad_options_are_one_line_and_write_nothing(valve, tmp_path, arguments, 
     result = invoke(valve, *arguments)
     assert_refused(result, valve, *parts)
     assert os.listdir(tmp_path) == ["valve.toml"]
+    assert "loosen rtol" not in result.stderr  # the command line has no --rtol: never advise it there
 
 
 @pytest.mark.parametrize("edit, parts", [
@@ -180,6 +195,11 @@ def test_bad_options_are_one_line_and_write_nothing(valve, tmp_path, arguments, 
     # a seed the run's NetCDF file cannot hold (int64): was an internal error after the run, exit 1
     (("duration = \"0.2 ns\"\n", "duration = \"0.2 ns\"\nseed = 123456789012345678901234567890\n"),
      ["dynamics.seed: must be an integer from 0 to 2^63 - 1 = 9223372036854775807, got 123456789012345678901234567890"]),
+    # a free layer touching an F lead (the lead turned with it) or a fixed F layer (refused mid-run by the solver)
+    (('[right]\nkind = "lead"\nmaterial = "Cu"', '[right]\nkind = "lead"\nmaterial = "Co"\nmagnetization = [0, 0, 1]'),
+     ["layers[2].free: touches the ferromagnetic lead right (Co): ", "a free layer needs a normal-metal spacer"]),
+    (('[[layers]]\nmaterial = "Cu"\nthickness = "10 nm"\n\n', ""),
+     ["layers[1].free: touches the ferromagnetic layer layers[0] (Co): "]),
 ])
 def test_bad_files_are_one_line_naming_the_key(valve, tmp_path, edit, parts):
     text = valve.read_text(encoding="utf-8")
@@ -426,3 +446,23 @@ def test_the_waveforms_amplitude_is_varied_from_the_command_line(valve):
     valve.write_text(text, encoding="utf-8")  # no waveform: nothing to scale
     assert_refused(invoke(valve, "--vary", "dynamics.waveform_scale=0.5:2:3"), valve,
                    "--vary dynamics.waveform_scale: no waveform to scale")
+
+
+def test_an_undamped_critical_current_names_its_polarity(valve):
+    """alpha = 0: J_c = 0 (a signed zero in Python, spinstack.critical_currents) with the sign of the damped
+    file's J_c (alpha = 0.02; MODEL.md 9d's J_c is proportional to alpha: the alpha -> 0 limit keeps its sign);
+    the summary says which polarity destabilises each state; the JSON has 0.0 (no -0.0)."""
+    damped = ss.critical_currents(ss.load_stack(valve))
+    text = valve.read_text(encoding="utf-8")
+    valve.write_text(text.replace("alpha = 0.02", "alpha = 0"), encoding="utf-8")
+    found = ss.critical_currents(ss.load_stack(valve))
+    (layer, currents), = found.items()
+    assert all(value == 0.0 for value in currents.values())
+    assert all(math.copysign(1.0, currents[state]) == math.copysign(1.0, damped[layer][state]) for state in currents)
+    signs = {state: "<" if math.copysign(1.0, value) < 0 else ">" for state, value in currents.items()}
+    result = invoke(valve, "--duration", "20 ps")
+    assert result.exit_code == 0, result.stderr
+    assert (f"critical currents: P 0 A/m^2 (undamped: any J {signs['P']} 0 destabilises it), AP 0 A/m^2 (undamped: "
+            f"any J {signs['AP']} 0 destabilises it)") in result.stdout
+    data = json.loads(invoke(valve, "--json", "--duration", "20 ps").stdout)
+    assert data["layers"][0]["critical_current"] == {"P": 0.0, "AP": 0.0}
