@@ -1486,6 +1486,13 @@ def format_summary(dataset: Any, file: str | None = None) -> str:
     if temperature > 0:  # a thermal run: its states are judged on the mean direction of the last tenth
         lines.append(f"  temperature: {number(temperature, 'K')}{' (largest)' if vary else ''} (thermal field, "
                      f"seed {int(dataset.attrs.get('seed', 0))}; P / AP on the mean m of the last tenth)")
+
+    def threshold(value: float) -> str:
+        # undamped, J_c is a signed zero: the sign is the polarity that destabilises the state
+        if value == 0:
+            return f"0 A/m^2 (undamped: any J {'<' if math.copysign(1.0, value) < 0 else '>'} 0 destabilises it)"
+        return number(value, "A/m^2")
+
     for k, layer in enumerate(dataset["layer"].values):
         critical = dataset["critical_current"].isel(layer=k)
         if vary or realizations:
@@ -1501,7 +1508,7 @@ def format_summary(dataset: Any, file: str | None = None) -> str:
         note = dataset.attrs.get("critical_current_note")
         # no threshold at all for a reason (no fixed F, open ends): say it, the part before any Python advice
         thresholds = (f"none ({str(note).split(';')[0]})" if note is not None and np.isnan(critical.values).all()
-                      else f"P {number(critical.values[0], 'A/m^2')}, AP {number(critical.values[1], 'A/m^2')}")
+                      else f"P {threshold(critical.values[0])}, AP {threshold(critical.values[1])}")
         lines.append(f"    critical currents: {thresholds}; final m = ["
                      + ", ".join(format_number(float(v), 4) for v in final) + "]")
     return "\n".join(lines) + "\n"
