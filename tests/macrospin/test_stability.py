@@ -9,6 +9,7 @@ integrator's own right-hand side, and the thresholds against simulation (9e chec
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -99,29 +100,26 @@ def test_torque_slope_against_central_differences_of_the_prepared_torques(tmp_pa
     assert np.abs(slope - numeric).max() <= 1e-9 * np.abs(numeric).max()
 
 
-def test_an_f_lead_touching_the_free_layer_turns_with_it(tmp_path):
-    """A Py right lead (antiparallel to Py) follows the free layer, keeping its sign, as in ``finalize().torques``."""
+def test_an_f_lead_touching_the_layer_is_refused_at_every_door(tmp_path):
+    """A Py right lead touching Py: it was turned with the layer (keeping its sign), against MODEL.md 9 (F leads
+    keep their m) and 1 (touching ferromagnets stay collinear).  One rule (Stack.free_layer_contact), three
+    doors: torque_slope, Macrospins(free=), a file marking the layer free (which names the key)."""
     text = EXAMPLE.read_text().replace("magnetization = { theta = 90, phi = 0 }", "magnetization = [0, 0, 1]")
     text = text[:text.index("[right]")] + '[right]\nkind = "lead"\nmaterial = "Py"\nmagnetization = [0, 0, -1]\n\n' \
         + text[text.index("# Interfaces"):text.index("[[interfaces]]\nnode = 3")]
     path = tmp_path / "py-lead.toml"
     path.write_text(text)
-    stack = spinstack.load_stack(path)
-    prepared = spinstack.finalize(stack)
-    m0 = np.array([0.3, -0.5, 0.6]) / np.linalg.norm([0.3, -0.5, 0.6])
-    basis = np.array([np.cross(m0, (1.0, 0, 0)), np.zeros(3)])
-    basis[0] /= np.linalg.norm(basis[0])
-    basis[1] = np.cross(m0, basis[0])
-    torque, slope = torque_slope(stack, FREE, m0, basis)
-
-    def torque_at(m):
-        return prepared.torques(np.stack([(0.0, 0.0, 1.0), m / np.linalg.norm(m)]), current=1.0)[FREE]
-
-    step = 1e-5
-    numeric = np.array([[e_j @ (torque_at(m0 + step * e_k) - torque_at(m0 - step * e_k)) / (2 * step)
-                         for e_k in basis] for e_j in basis])
-    assert np.abs(torque - torque_at(m0)).max() <= 1e-12 * np.abs(torque).max()
-    assert np.abs(slope - numeric).max() <= 1e-9 * np.abs(numeric).max()
+    stack = spinstack.load_stack(path)  # a static stack: nothing moves, nothing to refuse
+    touching = "touches the ferromagnetic lead right (Py): ferromagnets in contact stay collinear (MODEL.md 1)"
+    with pytest.raises(SpinstackError, match=re.escape(f"layer {FREE} {touching}")):
+        torque_slope(stack, FREE, (0.0, 0.0, 1.0))
+    with pytest.raises(StackError, match=re.escape(f"free: layer {FREE} {touching}")):
+        Macrospins(stack, free=FREE, Ms=MS, alpha=ALPHA)
+    py = 'thickness = "4 nm"\nmagnetization = [0, 0, 1]\n'
+    assert text.count(py) == 1
+    path.write_text(text.replace(py, py + "free = true\n"))
+    with pytest.raises(StackError, match=re.escape(f"layers[{FREE}].free: {touching}")):
+        spinstack.load_stack(path)
 
 
 # ------------------------------------------------------------------ the linearisation
@@ -341,8 +339,10 @@ def test_bad_input_is_refused_clearly(tmp_path):
     text = EXAMPLE.read_text().replace("magnetization = { theta = 90, phi = 0 }", "magnetization = [0, 0, 1]")
     text = text.replace('material = "Cu"                 # the spacer', 'material = "Py"\nmagnetization = [0, 0, 1]')
     (tmp_path / "touching.toml").write_text(text[:text.index("[[interfaces]]")])
-    with pytest.raises(SpinstackError, match="touches the F layer 1"):
+    with pytest.raises(SpinstackError, match=re.escape("layer 2 touches the ferromagnetic layer layers[1] (Py)")):
         torque_slope(spinstack.load_stack(tmp_path / "touching.toml"), 2, (0, 0, 1))
+    with pytest.raises(StackError, match=re.escape("free: layer 2 touches the ferromagnetic layer layers[1] (Py)")):
+        Macrospins(spinstack.load_stack(tmp_path / "touching.toml"), free=2, Ms=MS, alpha=ALPHA)
     batched = with_parameter(stack, "layers[1].thickness", [1e-8, 2e-8])
     with pytest.raises(SpinstackError, match="batched"):
         critical_currents(batched, Macrospins(batched, free=FREE, Ms=MS, alpha=ALPHA))
@@ -475,15 +475,17 @@ def test_a_fixed_f_lead_is_the_reference_and_its_thresholds_are_sun_katines(tmp_
         assert facade[state] == pytest.approx(found[state].current, rel=1e-12)
 
 
-def test_an_f_lead_touching_the_free_layer_is_no_reference(tmp_path):
-    """It turns with the free layer (torque_slope above): with no other fixed F there is nothing to be parallel to."""
+def test_a_free_layer_touching_an_f_lead_is_refused_when_the_file_is_read(tmp_path):
+    """Co lead | free Py: the lead was turned with the free layer and the run went on; now the file is refused
+    before any work, naming the key, even with a resistive interface at the contact (still one node, one axis)."""
     text = F_LEAD.replace("LEAD", "[0, 0, 1]").replace("FIELD", "4")
     text = text.replace('[[layers]]\nmaterial = "Cu"\nthickness = "10 nm"\n', "")
     first = '[[interfaces]]\nnode = 1\npair = "Py/Cu"\nG_mix = ["5e14 Ohm^-1*m^-2", "2e14 Ohm^-1*m^-2"]\n'
     text = text.replace(first, "").replace("node = 2", "node = 1")  # Co | Py at node 0: no library pair
     text = text.replace("magnetization = [0, 0.05, 1]", "magnetization = [0, 0, 1]")  # touching: collinear
-    path = tmp_path / "touching.toml"
-    path.write_text(text)
-    stack = spinstack.load_stack(path)
-    with pytest.raises(SpinstackError, match="no fixed F to be parallel to"):
-        critical_currents(stack, spins(stack, free=0))
+    resistive = text + '[[interfaces]]\nnode = 0\nAR = "0.5 fOhm*m^2"\ngamma = 0.7\n'
+    for number, body in enumerate((text, resistive)):
+        path = tmp_path / f"touching{number}.toml"
+        path.write_text(body)
+        with pytest.raises(StackError, match=re.escape("layers[0].free: touches the ferromagnetic lead left (Co): ")):
+            spinstack.load_stack(path)

@@ -92,6 +92,36 @@ def test_dynamics_settings_are_checked() -> None:
             Dynamics(**change)
 
 
+def test_a_free_layer_touching_another_ferromagnet_is_refused_by_its_key() -> None:
+    """MODEL.md 1 (touching ferromagnets stay collinear) and 9 (every other F layer and F lead keeps its m): a free
+    layer touching a fixed layer failed only when the run started, with the solver's words; one touching an F lead
+    dragged the lead with it; two touching free layers.  Refused when the stack is built, naming the key, with or
+    without a resistive interface at the contact (one node, one magnetization axis)."""
+    Co = dataclasses.replace(si.ferromagnet("Co", rho=60e-9, beta=0.5, l_sf=50e-9), Ms=1.4e6, alpha=0.02)
+    Cu = si.normal("Cu", rho=5e-9, l_sf=500e-9)
+    Py = dataclasses.replace(si.ferromagnet("Py", rho=150e-9, beta=0.7, l_sf=5.5e-9), Ms=8e5, alpha=0.01)
+    free_py = dataclasses.replace(si.layer(Py, 3e-9, [0, 0, 1]), free=True)
+    spacer, fixed = si.layer(Cu, 10e-9), si.layer(Co, 8e-9, [0, 0, 1])
+    why = ("ferromagnets in contact stay collinear (MODEL.md 1) and every other F layer and F lead keeps its m "
+           "(MODEL.md 9), so it could not turn alone; a free layer needs a normal-metal spacer between it and any "
+           "other ferromagnet (a resistive interface alone does not separate them)")
+    cases = [(dict(layers=[fixed, free_py, spacer]), "layers[1].free: touches the ferromagnetic layer layers[0] (Co)"),
+             (dict(layers=[fixed, spacer, free_py, dataclasses.replace(free_py)]),
+              "layers[2].free: touches the ferromagnetic layer layers[3] (Py, also free)"),
+             (dict(layers=[spacer, free_py], right=si.lead(Co, [0, 0, -1])),
+              "layers[1].free: touches the ferromagnetic lead right (Co)"),
+             (dict(layers=[free_py, spacer, fixed], left=si.lead(Co, [0, 0, 1]),
+                   interfaces=[si.interface(0, AR=5e-16, gamma=0.7)]),
+              "layers[0].free: touches the ferromagnetic lead left (Co)")]
+    for keywords, message in cases:
+        with pytest.raises(ss.StackError, match="^" + re.escape(f"{message}: {why}") + "$"):
+            si.stack(current_density=1e11, **keywords)
+        still = [dataclasses.replace(layer, free=False) for layer in keywords.pop("layers")]
+        si.stack(still, current_density=1e11, **keywords)  # the same stack with nothing free is a valid one
+    # an N lead, a reservoir or a spacer on both sides: free to turn
+    si.stack([spacer, free_py, spacer, fixed], left=si.lead(Cu), current_density=1e11)
+
+
 def test_the_stack_checks_what_needs_its_layers() -> None:
     stack = valve()
     assert stack.free_indices == (2,)

@@ -208,6 +208,10 @@ class Macrospins:
         if len(set(free)) != len(free):
             raise StackError("free", f"names a layer twice: {list(free)}")
         free = tuple(int(index) for index in free)
+        for index in free:  # the stack's one rule (its own free flags were checked by it already)
+            contact = stack.free_layer_contact(index)
+            if contact is not None:
+                raise StackError("free", f"layer {index} {contact}")
         set_("free", free)
         count = len(free)
         # per-layer constants

@@ -76,7 +76,8 @@ def _tangent_basis(m0: np.ndarray) -> np.ndarray:
 def torque_slope(stack: Stack, layer: int, m0: ArrayLike, basis: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The exact torque on ``layer`` at magnetization ``m0`` and its derivative there, per unit current density.
 
-    Every other layer keeps the stack's magnetization (an F lead touching ``layer`` turns with it).
+    Every other layer and F lead keeps the stack's magnetization; ``layer`` touches no other ferromagnet
+    (:meth:`spinstack.Stack.free_layer_contact`, refused otherwise).
 
     Parameters
     ----------
@@ -112,10 +113,9 @@ def torque_slope(stack: Stack, layer: int, m0: ArrayLike, basis: ArrayLike | Non
     ferromagnets = stack.ferromagnet_indices
     if layer not in ferromagnets:
         raise SpinstackError(f"layer {layer} is not an F layer (the F layers are {list(ferromagnets)})")
-    for neighbour in (layer - 1, layer + 1):
-        if neighbour in ferromagnets:
-            raise SpinstackError(f"layer {layer} touches the F layer {neighbour}: touching F layers stay collinear, "
-                                 "so it cannot tilt alone")
+    contact = stack.free_layer_contact(layer)  # the one rule of every door that makes a layer move
+    if contact is not None:
+        raise SpinstackError(f"layer {layer} {contact}")
     m0 = np.asarray(m0, dtype=float)
     m0 = m0 / np.linalg.norm(m0)
     basis = _tangent_basis(m0) if basis is None else np.asarray(basis, dtype=float)
@@ -123,15 +123,8 @@ def torque_slope(stack: Stack, layer: int, m0: ArrayLike, basis: ArrayLike | Non
     # three configurations: m0, m0 + i h e1, m0 + i h e2 (complex; the real parts are all m0)
     moved = m0 + 1j * COMPLEX_STEP * np.concatenate([np.zeros((1, 3)), basis])
     layers = list(arrays.layers)
-    layers[layer] = layers[layer]._replace(m=moved)
-    ends = {"left": arrays.left, "right": arrays.right}
-    for side, touching in (("left", 0), ("right", len(layers) - 1)):
-        end = ends[side]
-        if touching == layer and end is not None and end.m is not None:  # an F lead touching the layer follows it
-            sign = float(np.sign(np.dot(np.asarray(end.m, dtype=float), np.asarray(arrays.layers[layer].m, dtype=float))))
-            ends[side] = end._replace(m=sign * moved)
-    complex_arrays = dataclasses.replace(arrays, layers=tuple(layers), left=ends["left"], right=ends["right"],
-                                         batch_shape=(3,))
+    layers[layer] = layers[layer]._replace(m=moved)  # no F lead touches it (free_layer_contact): the ends stay
+    complex_arrays = dataclasses.replace(arrays, layers=tuple(layers), batch_shape=(3,))
     torque = solve_nodes(complex_arrays).torque_of(layer)
     if responds_to_field(arrays):  # the in-plane drive scales with the current (MODEL.md 9c)
         j0 = float(stack.current)
@@ -415,7 +408,7 @@ def critical_currents(stack: Stack, macrospins: Macrospins, *, reference: ArrayL
     ------
     SpinstackError
         A reduced or batched stack, no fixed F (layer or lead) without ``reference``, a free layer touching another F
-        layer, an open or insulator end.
+        layer or an F lead (:meth:`spinstack.Stack.free_layer_contact`), an open or insulator end.
     """
     def current(found: Threshold | None | np.ndarray) -> float | None | np.ndarray:
         if isinstance(found, np.ndarray):

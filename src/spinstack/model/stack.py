@@ -157,6 +157,9 @@ class Stack:
             return
         free = list(map(_FREE, layers))
         for index in (i for i, flag in enumerate(free) if flag) if any(free) else ():
+            contact = self.free_layer_contact(index)
+            if contact is not None:
+                raise StackError(f"layers[{index}].free", contact)
             material = layers[index].material
             for key, meaning in (("Ms", 'saturation magnetization, e.g. "800 kA/m"'), ("alpha", "Gilbert damping")):
                 if getattr(material, key) is None:
@@ -193,6 +196,36 @@ class Stack:
             if isinstance(material, Ferromagnet) and material.dynamics_constants:
                 return f"materials.{material.name}.{next(iter(material.dynamics_constants))}"
         return ""
+
+    def free_layer_contact(self, index: int) -> str | None:
+        """Why F layer ``index`` cannot turn on its own (None when it can): it touches another ferromagnet.
+
+        The one rule of every door that makes a layer move (a stack's ``free`` flags, :class:`Macrospins`,
+        critical currents).  Ferromagnets in direct contact stay collinear (MODEL.md 1: the node between them
+        carries one spin-accumulation axis; a resistive interface there has one magnetization too, so it does
+        not separate them), and in a dynamics run every other F layer and every F lead keeps its m (MODEL.md 9):
+        a layer touching one could not turn (or would drag a lead or a fixed layer with it).
+
+        Returns
+        -------
+        str | None
+            ``"touches the ferromagnetic layer layers[1] (Co) ..."`` (or lead ``right (Py)``), with what to do.
+        """
+        before, after = self._neighbours(index), self._neighbours(index + 1)
+        for node, neighbour in ((index, before[0]), (index + 1, after[1])):
+            if neighbour is None or getattr(neighbour, "magnetization", None) is None:
+                continue  # a reservoir, an N layer or an N lead
+            if isinstance(neighbour, Lead):
+                name = f"lead {'left' if node == 0 else 'right'} ({neighbour.material.name})"
+            else:
+                neighbour_index = index - 1 if node == index else index + 1
+                name = f"layer layers[{neighbour_index}] ({neighbour.material.name}" + \
+                    (", also free)" if neighbour.free else ")")
+            return (f"touches the ferromagnetic {name}: ferromagnets in contact stay collinear (MODEL.md 1) and "
+                    "every other F layer and F lead keeps its m (MODEL.md 9), so it could not turn alone; a free "
+                    "layer needs a normal-metal spacer between it and any other ferromagnet (a resistive "
+                    "interface alone does not separate them)")
+        return None
 
     @property
     def free_indices(self) -> tuple[int, ...]:
