@@ -39,3 +39,14 @@ def warm_kernels() -> None:
     if importlib.util.find_spec("xarray") is not None:  # sweeps: theta alone, and theta with another parameter
         ss.sweep(stack, {"theta": np.linspace(0.0, 180.0, 7)}, progress=False)
         ss.sweep(stack, {"theta": np.linspace(0.0, 180.0, 7), "materials.F2.p": [0.2, 0.8]}, progress=False)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_compile_notice() -> None:
+    """The one-line notice the dynamics print before numba first compiles their loop (on stderr, once per process:
+    spinstack.macrospin.compilation) counted as said: on a cold cache it would land in whichever test ran the first
+    dynamics, and tests that check a command's stderr is empty would see it.  tests/macrospin/test_compilation.py
+    tests the notice itself."""
+    from spinstack.macrospin import compilation
+
+    compilation._printed = True

@@ -409,6 +409,9 @@ CATALOGUE: list[Case] = [
     Case("si-missing-rho", si(n_rho=None), "materials.SiN.rho", "missing"),
     Case("si-missing-beta", si(beta=None), "materials.SiF.beta", "missing"),
     Case("si-bad-type", si(n_type='"metal"'), "materials.SiN.type", 'must be "normal" or "ferromagnet", got "metal"'),
+    # an unknown type is named first, not after the keys (rho, l_sf) a kind never read would need
+    Case("si-bad-type-before-missing-keys", si(n_type='"insulator"', n_rho=None), "materials.SiN.type",
+         'must be "normal" or "ferromagnet", got "insulator"'),
     Case("si-thickness-mass", si(layers=SI_LAYERS.replace('"10 nm"', '"4 kg"')), "layers[1].thickness",
          'expected a length (e.g. "4 nm"), got "4 kg" (dimension [mass])'),
     Case("si-thickness-negative", si(layers=SI_LAYERS.replace('"10 nm"', '"-10 nm"')), "layers[1].thickness",

@@ -214,6 +214,9 @@ class _Library:
 
     def _transport_material(self, name: str, table: dict[str, Any], path: str) -> Material:
         """The transport keys of a [materials.NAME] table as a material (the library completing them)."""
+        kind = table.get("type", "normal")
+        if kind not in ("normal", "ferromagnet"):  # first: no key is asked for of a kind of material never read
+            raise StackError(f"{path}.type", f'must be "normal" or "ferromagnet", got {show(kind)}')
         for key, value in table.items():
             if key != "type":
                 _single(value, f"{path}.{key}")

@@ -42,6 +42,7 @@ import numpy as np
 from ..errors import SpinstackError
 from ..model import Stack
 from ..prepared import finalize
+from .compilation import announced, loop_for
 from .equation import (DEFAULT_MAX_STEPS, MAX_SAVED_POINTS, RightHandSide, _initial, _resistance_area, _stops,
                        check_saved_points, fastest_rate)
 from .spec import Macrospins
@@ -169,8 +170,10 @@ def simulate(stack: Stack, macrospins: Macrospins, duration: float, save_every: 
         saves = np.append(saves, duration)
     stops, save_number = _stops(saves, macrospins)
     if why is None:
-        trajectory, accepted, rejected, evaluations = compiled.integrate(
-            macrospins, m, saves, stops, save_number, float(rtol), float(atol), progress, method)
+        # the first run after an install compiles the loop for minutes: one line on stderr first (.compilation)
+        with announced(loop_for(math.prod(shape)), progress) as report:
+            trajectory, accepted, rejected, evaluations = compiled.integrate(
+                macrospins, m, saves, stops, save_number, float(rtol), float(atol), report, method)
         prepared = finalize(macrospins.stack)
     else:
         rhs = RightHandSide(macrospins)
