@@ -466,3 +466,46 @@ def test_an_undamped_critical_current_names_its_polarity(valve):
             f"any J {signs['AP']} 0 destabilises it)") in result.stdout
     data = json.loads(invoke(valve, "--json", "--duration", "20 ps").stdout)
     assert data["layers"][0]["critical_current"] == {"P": 0.0, "AP": 0.0}
+
+
+def test_a_large_out_file_is_announced_with_its_size(valve, tmp_path, monkeypatch):
+    """Above SIZE_NOTICE the command says on stderr how large --out will be: members x saved points x (3 per free
+    layer + J + R) x 8 bytes, the file's variables over time written uncompressed."""
+    import xarray as xr
+
+    from spinstack import cli
+
+    target = tmp_path / "ens.nc"
+    arguments = (valve, "--out", target, "--duration", "50 ps", "--save-every", "5 ps",
+                 "--vary", "materials.Py.alpha=0.01:0.05:3", "--vary", "dynamics.field.z=0 mT:10 mT:2")
+    quiet = invoke(*arguments)
+    assert quiet.exit_code == 0 and quiet.stderr == ""  # a few kB: nothing said
+    monkeypatch.setattr(cli, "SIZE_NOTICE", 1000.0)
+    result = invoke(*arguments)
+    assert result.exit_code == 0, result.stderr
+    with xr.open_dataset(target, engine="h5netcdf") as run:
+        over_time = sum(run[name].size * 8 for name in ("m", "current", "resistance_area"))
+        assert run.sizes["time"] == 11
+    assert over_time == 6 * 11 * (3 + 2) * 8
+    line = result.stderr.splitlines()
+    assert len(line) == 1 and line[0].startswith(f"{valve}: {target} will take up to about ")
+    assert line[0].endswith(" MB (uncompressed: 3 x 2 members x 11 saved points); --save-every or fewer --vary "
+                            "values make it smaller")
+    size = float(line[0].split("up to about ")[1].split(" MB")[0]) * 1e6
+    assert over_time <= size < 2 * over_time  # m, J, R over time, and each member's summary
+
+
+def test_plot_refusals_name_the_sel_options_a_two_parameter_run_needs(valve, tmp_path):
+    run = invoke(valve, "--vary", "current=1e12 A/m^2:-1e12 A/m^2:2", "--vary", "dynamics.field.z=0 mT:10 mT:2",
+                 "--duration", "50 ps", "--out", tmp_path / "ens.nc")
+    assert run.exit_code == 0, run.stderr
+    result = CliRunner().invoke(main, ["plot", str(tmp_path / "ens.nc"), "--kind", "final-states"])
+    assert result.exit_code == 2
+    assert "--sel dynamics.field.z=0.01 (over current)" in result.stderr
+    assert "--sel current=-1e+12 (over dynamics.field.z)" in result.stderr
+    result = CliRunner().invoke(main, ["plot", str(tmp_path / "ens.nc"), "--kind", "orbit"])
+    assert result.exit_code == 2
+    assert "e.g. --sel current=-1e+12 --sel dynamics.field.z=0.01" in result.stderr
+    selected = CliRunner().invoke(main, ["plot", str(tmp_path / "ens.nc"), "--kind", "final-states",
+                                         "--sel", "dynamics.field.z=0.01", "--out", str(tmp_path / "f.png")])
+    assert selected.exit_code == 0, selected.stderr

@@ -17,7 +17,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -292,7 +292,8 @@ def dynamics_command(file: str, as_json: bool, out: str | None, ranges: tuple[st
                     raise SpinstackError("--vary: a parameter is given twice")
                 try:
                     run = dynamics(stack, duration=length, save_every=interval, vary=parameters or None, out=out,
-                                   chunk=chunk, source=file, progress=progress, realizations=count)
+                                   chunk=chunk, source=file, progress=progress, realizations=count,
+                                   starting=lambda plan: _notices(file, out, plan))
                 except StackError as error:
                     if error.path in parameters:  # a varied path the model refuses: say where it came from
                         raise SpinstackError(f"{file}: --vary {error}") from None
@@ -315,6 +316,28 @@ def dynamics_command(file: str, as_json: bool, out: str | None, ranges: tuple[st
         what = "" if out is None else (f"; {out} is complete" if complete else f"; {out} was not written")
         _fail(f"{file}: dynamics stopped by {stop.name}{what}", 128 + stop.signum)
     click.echo(text, nl=False)
+
+
+#: ``spinstack dynamics --out`` says how large its file will be from this many bytes on
+SIZE_NOTICE = 100e6
+
+
+def _notices(file: str, out: str | None, plan: dict[str, Any]) -> None:
+    """What ``spinstack dynamics`` says on stderr once the run's checks passed (``starting`` of
+    :func:`spinstack.dynamics`): the size of ``out`` when above :data:`SIZE_NOTICE` (uncompressed: members x
+    saved points x (3 per free layer + J + R) x 8 bytes and the summary), and, the first time after an install,
+    that the integrator compiles (:func:`spinstack.macrospin.compilation.announce`; a thermal run's kernels are
+    others), before the critical currents' and the solver's kernels compile too."""
+    size = plan.get("file_bytes")
+    if out is not None and size is not None and size > SIZE_NOTICE:
+        grid = " x ".join(map(str, plan["shape"])) or "1"
+        click.echo(f"{file}: {out} will take up to about {size / 1e6:.3g} MB (uncompressed: {grid} members x "
+                   f"{plan['saved_points']} saved points); --save-every or fewer --vary values make it smaller",
+                   err=True)
+    if not plan.get("thermal"):
+        from .macrospin.compilation import announce
+
+        announce(int(plan["members"]))
 
 
 def _plot_saved_sweep(file: str, out: str | None, variable: str | None, selections: tuple[str, ...]) -> None:

@@ -491,7 +491,7 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
              progress: bool | Callable[[float], None] | None = None, rtol: float | None = None,
              atol: float | None = None, initial: Any = None, dask: bool = False,
              source: str | os.PathLike | None = None, reference: Any = None, realizations: int | None = None,
-             dt: float | None = None) -> Any:
+             dt: float | None = None, starting: Callable[[dict[str, Any]], None] | None = None) -> Any:
     """Integrate the LLGS equation of the free layers with the exact torque at every step (MODEL.md 9).
 
     Parameters
@@ -545,6 +545,11 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
     dt
         s, the fixed step of a thermal run (stochastic Heun), one for every member and block; default the
         smallest :func:`spinstack.macrospin.thermal.default_step` over the ensemble.  Refused at 0 K.
+    starting
+        Called once when every check has passed, before any work (critical currents, integration), with
+        ``{"shape": the ensemble's shape, "members": int, "saved_points": int, "file_bytes": the size of
+        ``out`` uncompressed (None without out), "thermal": bool}``: a caller's notices (the command line's file
+        size and first compilation) come after the refusals, never before one.
 
     Returns
     -------
@@ -663,6 +668,11 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
                              + (" or integrate fewer members at once (chunk)" if chunk > 1 else ""))
     if out is not None:
         _check_disk(Path(out), members * _file_bytes_per_member(times, count))
+    if starting is not None:  # every check passed: the caller's notices, before the work
+        saved = math.ceil(duration * (1 + 1e-12) / save_every)  # simulate's saved times: n * save_every, the end
+        saved += duration - (saved - 1) * save_every > 1e-9 * save_every
+        starting({"shape": shape, "members": members, "saved_points": int(saved), "thermal": thermal,
+                  "file_bytes": members * _file_bytes_per_member(saved, count) if out is not None else None})
     grid, note = _critical_grid(stack, spins, parameters, shape[:len(parameters)], rebuild, reference)
     if realizations is not None:  # linear stability: the same for every realization
         grid = np.array(np.broadcast_to(grid[..., None, :, :], shape + grid.shape[-2:]))
@@ -987,6 +997,9 @@ class _Progress:
                                     delay=DELAY if progress is None else 0.0, leave=progress is True,
                                     bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} % [{elapsed}<{remaining}]")
         self.shown = 0.0
+        import time
+
+        self.created = time.monotonic()  # a compilation ending after it restarts the bar's clock (show)
 
     def within(self, size: int) -> Callable[[float], None]:
         """A callable for one block of ``size`` members: its own fraction -> the whole run's."""
@@ -1001,6 +1014,13 @@ class _Progress:
     def show(self, fraction: float) -> None:
         if self.callback is not None:
             self.callback(fraction)
+        if self.bar is not None and self.created is not None:
+            from .macrospin.compilation import compiled_after
+
+            if compiled_after(self.created):  # the minutes numba compiled for are not the run's: clock from now
+                self.bar.reset(total=100)
+                self.shown = 0.0
+            self.created = None
         if self.bar is not None and 100 * fraction > self.shown:
             self.bar.update(100 * fraction - self.shown)
             self.shown = 100 * fraction

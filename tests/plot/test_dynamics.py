@@ -157,8 +157,10 @@ def test_magnetization_of_a_pulse_has_the_drive_on_a_twin_axis_and_the_switching
     drawn = lines_by_gid(figure)
     drive = drawn["current:2"]
     factor = label_factor(twin.get_ylabel())
-    assert twin.get_ylabel() == "current density $J$ ($10^{9}$ A/m$^2$)"
+    # the drive's own power of ten (the pulse peaks at |J| = 1e11..1e12): its ticks are single digits, not hundreds
+    assert twin.get_ylabel() == "current density $J$ ($10^{11}$ A/m$^2$)"
     np.testing.assert_allclose(drive.get_ydata(), run["current"].values * factor, rtol=1e-15)
+    assert 1.0 <= np.max(np.abs(drive.get_ydata())) < 10.0
     assert list(drive.get_xdata()) == list(run["time"].values * 1e9)
     switching = drawn["switching:2"]
     assert switching.get_xdata()[0] == pytest.approx(1.0, rel=1e-14)  # ns
@@ -459,3 +461,84 @@ def test_the_final_states_frequencies_are_the_precessions_only():
     guide = drawn["frequency-line:2"]
     np.testing.assert_array_equal(np.isnan(guide.get_ydata()), ~precessing)
     np.testing.assert_allclose(guide.get_xdata(), xs, rtol=1e-15)
+
+
+# ------------------------------------------------------------------ what a new reader was misled by (issue 15 review)
+def test_state_diagram_breaks_a_critical_line_where_its_branch_changes_and_keys_its_dash():
+    """J_c(AP) changes sign between two fields (AP stable at J = 0 below B_K, unstable above: the threshold's
+    meaning flips): the line is not joined across (a NaN between), and the legend's keys show each line's dash."""
+    fields = np.array([-0.02, 0.0, 0.02, 0.04])
+    run = synthetic({"current": (np.linspace(-2e11, 2e11, 5), "A m-2"), "dynamics.field[2]": (fields, "T")},
+                    count=20)
+    run["critical_current"].values[..., 0, 0] = 1e11  # P: one branch
+    run["critical_current"].values[..., 0, 1] = np.array([-1e11, -0.9e11, 1.2e11, 1.5e11])  # AP: jumps at 10 mT
+    figure = plot_state_diagram(run)
+    draw(figure)
+    ap = lines_by_gid(figure)["critical:2:AP"]
+    np.testing.assert_array_equal(np.isnan(ap.get_xdata()), [False, False, True, False, False])
+    np.testing.assert_allclose(np.asarray(ap.get_xdata())[[0, 1, 3, 4]], [-100.0, -90.0, 120.0, 150.0], rtol=1e-14)
+    np.testing.assert_allclose(np.asarray(ap.get_ydata())[[0, 1, 3, 4]], [-20.0, 0.0, 20.0, 40.0], rtol=1e-14)
+    p_line = lines_by_gid(figure)["critical:2:P"]
+    assert not np.any(np.isnan(p_line.get_xdata()))  # one sign: one line
+    legend = figure.axes[0].get_legend()
+    keys = {text.get_text(): handle for text, handle in zip(legend.get_texts(), legend.legend_handles)}
+    assert keys["$J_c$ of P (linear stability)"].get_linestyle() == "-"
+    assert keys["$J_c$ of AP (linear stability)"].get_linestyle() == "--"
+    for state in ("P", "AP"):  # no marker over the dash's gap
+        assert keys[f"$J_c$ of {state} (linear stability)"].get_marker() in ("None", "", None)
+
+
+def test_state_diagram_title_says_how_long_the_runs_were_and_where_they_started():
+    run = synthetic(FIVE, count=20)
+    start = np.array([0.0, math.sin(math.radians(2.9)), math.cos(math.radians(2.9))])
+    run["m"].values[0] = start
+    figure = plot_state_diagram(run)
+    assert figure.axes[0].get_title() == r"end state of layer 2, 95 ps runs from P (2.9° off $\mathbf{m}_{\rm ref}$)"
+    run["m"].values[0] = -start
+    assert "runs from AP (2.9° off $-\\mathbf{m}_{\\rm ref}$)" in plot_state_diagram(run).axes[0].get_title()
+    run.attrs["temperature"] = 300.0
+    assert plot_state_diagram(run).axes[0].get_title().endswith(", $T$ = 300 K")
+
+
+def test_thermal_runs_name_their_temperature_in_every_title():
+    run = synthetic()
+    run.attrs["temperature"] = 300.0
+    title = plot_magnetization(run).axes[0].get_title()
+    assert title == r"$T$ = 300 K, constant drive $J$ = $-5.00\times10^{10}$ A/m$^2$"
+    assert "$T$ = 300 K" in plot_orbit(run).get_suptitle()
+    assert "$T$ = 300 K" in plot_resistance(run).get_suptitle()
+    cold = synthetic()
+    assert "$T$" not in plot_resistance(cold).get_suptitle()
+
+
+def test_a_spectrum_peak_is_marked_only_where_it_stands_out_of_the_noise():
+    """Thermal-like R(t): red noise (its largest bin at the low end) with and without a line at 14 GHz."""
+    rng = np.random.default_rng(3)
+    time = np.arange(4000) * 5e-12
+    red = np.cumsum(rng.normal(size=time.size)) * 1e-3  # a random walk: PSD ~ 1/f^2, highest in the lowest bins
+    red -= np.linspace(red[0], red[-1], red.size)
+    noisy = power_spectrum(time, red)
+    assert math.isfinite(noisy.peak) and noisy.peak < 1e9  # the spectrum's largest local maximum: a noise bin
+    assert math.isnan(figures.standing_peak(noisy))
+    line = red + 0.05 * np.sin(2 * math.pi * 14e9 * time)
+    spectrum = power_spectrum(time, line)
+    assert figures.standing_peak(spectrum) == pytest.approx(14e9, abs=spectrum.resolution)
+    run = synthetic(count=time.size)
+    run["resistance_area"].values[:] = (3 + red) * 1e-15
+    figure = plot_resistance(run)
+    draw(figure)
+    assert "peak" not in lines_by_gid(figure)
+    assert legend_texts(figure.axes[1])[0] == "no peak 30x above the PSD around it (noise)"
+
+
+def test_refusals_name_every_sel_needed():
+    run = synthetic(FIVE, count=20)
+    with pytest.raises(SpinstackError) as caught:
+        plot_final_states(run)
+    text = str(caught.value)
+    assert "--sel 'dynamics.field[2]=0' (over current)" in text and "--sel current=0 (over dynamics.field[2])" in text
+    with pytest.raises(SpinstackError) as caught:
+        plot_magnetization(run)
+    assert "e.g. --sel current=0 --sel 'dynamics.field[2]=0'" in str(caught.value)
+    with pytest.raises(SpinstackError, match="this run draws --kind final-states"):
+        plot_state_diagram(run.isel({"dynamics.field[2]": 0}))

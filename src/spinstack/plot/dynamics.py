@@ -15,7 +15,8 @@ Kinds (:data:`KINDS`; :func:`available_kinds` says which a dataset has):
   constant drive is named in the title instead), the switching time marked;
 * ``"orbit"``: the path of m on the unit sphere in 3D (a faint wireframe sphere, coloured by time, start and
   end marked, the reference direction m_ref as an arrow);
-* ``"resistance"``: R(t) beside its power spectrum over the last half (log scale, the peak named in GHz);
+* ``"resistance"``: R(t) beside its power spectrum over the last half (log scale, the peak named in GHz when
+  one stands out of the noise: :func:`standing_peak`); a thermal run's temperature in the title;
 * ``"state-diagram"`` (two varied parameters): the end state of each member in categorical colours, the
   critical-current lines of P and AP (linear stability, MODEL.md 9d) overlaid;
 * ``"final-states"`` (one varied parameter): the end value of m . m_ref and the precession frequency
@@ -46,9 +47,9 @@ from . import style
 from .saving import figure_target, save_figure
 from .units import stored_scale
 
-__all__ = ["KINDS", "STATE_COLOURS", "available_kinds", "dynamics_figure", "figure_kinds", "is_dynamics",
-           "plot_final_states", "plot_magnetization", "plot_orbit", "plot_resistance", "plot_state_diagram", "varied_dims",
-           "write_dynamics_figure"]
+__all__ = ["KINDS", "PEAK_CONTRAST", "STATE_COLOURS", "available_kinds", "dynamics_figure", "figure_kinds",
+           "is_dynamics", "plot_final_states", "plot_magnetization", "plot_orbit", "plot_resistance",
+           "plot_state_diagram", "standing_peak", "varied_dims", "write_dynamics_figure"]
 
 #: the figure kinds of a dynamics dataset, in the order ``spinstack plot`` writes them
 KINDS = ("magnetization", "orbit", "resistance", "final-states", "state-diagram")
@@ -105,7 +106,7 @@ def figure_kinds(dataset: Any, select: Mapping[str, Any] | None = None) -> tuple
     if not kinds:
         left = varied_dims(selected)
         raise SpinstackError(f"the run varies {len(left)} parameters ({', '.join(left)}): a figure draws one or two; "
-                             f"select values of the others (--sel {left[0]}={_example(selected[left[0]])})")
+                             f"select values of the others ({_selection_example(selected, left[:len(left) - 2])})")
     return kinds
 
 
@@ -119,8 +120,21 @@ def _member(dataset: Any, select: Mapping[str, Any] | None, what: str) -> tuple[
     left = varied_dims(dataset)
     if left:
         raise SpinstackError(f"the {what} figure draws one run: select one value of {' and '.join(left)} "
-                             f"(e.g. --sel {left[0]}={_example(dataset[left[0]])})")
+                             f"({_selection_example(dataset, left)})")
+    temperature = _temperature_text(dataset)
+    if temperature:  # a thermal run: its temperature in the title
+        notes.append(temperature)
     return dataset, notes
+
+
+def _selection_example(dataset: Any, dims: list[str]) -> str:
+    """The ``--sel`` options that pick one member: ``"--sel current=5e+11 --sel dynamics.field[2]=0.1"`` (each
+    dimension's middle value, in its stored unit), quoted for a shell when the name has brackets."""
+    options = []
+    for dim in dims:
+        text = f"{dim}={_example(dataset[dim])}"
+        options.append(f"--sel '{text}'" if any(c in text for c in "[]* ") else f"--sel {text}")
+    return "e.g. " + " ".join(options) + (" (nearest values; in Python select={dim: value, ...})" if dims else "")
 
 
 def _selected(dataset: Any, select: Mapping[str, Any] | None) -> tuple[Any, list[str]]:
@@ -215,9 +229,15 @@ def _time_axis(time: np.ndarray) -> tuple[np.ndarray, float, str]:
 
 
 def _current_scale(values: Any) -> tuple[float, str]:
-    """(factor, axis label) of current densities stored in A/m^2: a power 10^(3k) A/m^2."""
-    scale = stored_scale("A m-2", np.asarray(values, dtype=float))
-    return scale.factor, scale.label("current density $J$")
+    """(factor, axis label) of the drive J(t) stored in A/m^2 on its twin axis: the power of ten of its largest
+    |value| (a pulse of -5e11 A/m^2 in $10^{11}$ A/m$^2$, ticks -5 .. 0; a power 10^(3k) would show -500 .. 0)."""
+    values = np.abs(np.asarray(values, dtype=float))
+    values = values[np.isfinite(values)]
+    largest = float(values.max()) if values.size else 0.0
+    power = math.floor(math.log10(largest)) if largest > 0 else 0
+    if power == 0:
+        return 1.0, "current density $J$ (A/m$^2$)"
+    return 10.0 ** -power, f"current density $J$ ($10^{{{power}}}$ A/m$^2$)"
 
 
 def parameter_axis(coordinate: Any, name: str) -> tuple[float, str]:
@@ -419,7 +439,8 @@ def _sphere(ax: Any) -> None:
 def plot_resistance(dataset: Any, fig: Any = None, ax: Any = None, *, select: Mapping[str, Any] | None = None,
                     last: float = 0.5) -> Any:
     """R(t) (resistance-area) and beside it its power spectrum over the ``last`` part of the run (log scale,
-    :func:`spinstack.macrospin.power_spectrum`), the peak marked and named in GHz.
+    :func:`spinstack.macrospin.power_spectrum`), the peak that stands out of the noise (:func:`standing_peak`:
+    30 times the PSD around it, not in the lowest three bins) marked and named in GHz.
 
     The part analysed is shaded on R(t).  A run with a constant R (no motion) or an undefined one (open ends:
     NaN) says so on the spectrum's panel instead.  Other parameters as :func:`plot_magnetization`.
@@ -457,12 +478,14 @@ def plot_resistance(dataset: Any, fig: Any = None, ax: Any = None, *, select: Ma
         density = spectrum.density * scale.factor ** 2
         positive = density > 0
         right.semilogy(ghz[positive], density[positive], color=style.BLUE, lw=1.1, gid="spectrum")
-        peak = spectrum.peak
+        peak = standing_peak(spectrum)
         top = float(density[1:].max())
         if math.isfinite(peak):
             height = float(np.interp(peak * 1e-9, ghz, density))
             right.plot([peak * 1e-9], [height * 3], "v", color=style.VERMILLION, markersize=7, gid="peak",
                        label=f"peak {peak * 1e-9:.4g} GHz (bin {spectrum.resolution * 1e-9:.2g} GHz)")
+        elif math.isfinite(spectrum.peak):  # local maxima, none above the noise around it
+            right.plot([], [], " ", label=f"no peak {PEAK_CONTRAST:g}x above the PSD around it (noise)")
         else:
             right.plot([], [], " ", label="no peak: R only settles")
         right.set_xlim(0.0, float(ghz[-1]))
@@ -478,6 +501,43 @@ def plot_resistance(dataset: Any, fig: Any = None, ax: Any = None, *, select: Ma
     if notes:
         fig.suptitle(", ".join(notes), fontsize=style.FONT_NORMAL)
     return fig
+
+
+#: a spectrum's peak is marked when its PSD is at least this many times the median PSD from f / 2 to 2 f: a bin of
+#: noise (a periodogram's bin is exponentially distributed) exceeds c times its median with probability 2^-c, 1e-9
+PEAK_CONTRAST = 30.0
+#: bins 0 .. 2 are never a peak: a Hann window spreads the mean and a slow drift (R settling, thermal wander) over
+#: them, whatever the oscillation
+_FIRST_PEAK_BIN = 3
+
+
+def standing_peak(spectrum: Any) -> float:
+    """Hz, the peak of a one-signal :class:`~spinstack.macrospin.spectrum.Spectrum` that stands out of the noise;
+    NaN when none does.
+
+    The highest local maximum from bin 3 on (0.6 GHz for a 5-ns window) whose PSD is at least
+    :data:`PEAK_CONTRAST` (30) times the median PSD of the bins from f / 2 to 2 f (at least 5 bins either side),
+    refined between bins as :attr:`Spectrum.peak`.  A bin of pure noise passes with probability 2^-30 (a
+    periodogram's bins are exponentially distributed about the local mean).  Measured: a steady orbit's line
+    stands 1e6 or more above its surroundings, a 300 K run's ferromagnetic resonance (R at 2 f, 14 GHz) 260
+    times; the largest bin of that run's low-frequency noise (0.38 GHz, what ``Spectrum.peak`` names) under 10.
+    """
+    from ..macrospin.spectrum import _vertex
+
+    density = np.asarray(spectrum.density, dtype=float).reshape(len(spectrum.frequency), -1)[:, 0]
+    count = len(density)
+    best = -1
+    for k in range(_FIRST_PEAK_BIN, count):
+        if not (density[k] > density[k - 1] and (k == count - 1 or density[k] >= density[k + 1])):
+            continue
+        low = max(_FIRST_PEAK_BIN, min(k // 2, k - 5))
+        high = min(count, max(2 * k + 1, k + 6))
+        if density[k] >= PEAK_CONTRAST * float(np.median(density[low:high])) and (best < 0 or
+                                                                                 density[k] > density[best]):
+            best = k
+    if best < 0:
+        return math.nan
+    return float(spectrum.frequency[best] + spectrum.resolution * _vertex(density[:, None], best, 0))
 
 
 def _fraction(last: float) -> str:
@@ -537,11 +597,12 @@ def plot_state_diagram(dataset: Any, fig: Any = None, ax: Any = None, *, layer: 
     matplotlib.figure.Figure
     """
     from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.lines import Line2D
 
     varied = varied_dims(dataset)
     if len(varied) != 2:
         raise SpinstackError(f"a state diagram needs a run varied along two parameters, this one varies "
-                             f"{len(varied)} ({', '.join(varied) or 'none'})")
+                             f"{len(varied)} ({', '.join(varied) or 'none'}){_kind_hint(dataset, varied, 2)}")
     x = x or ("current" if "current" in varied else varied[0])
     if x not in varied:
         raise SpinstackError(f"x: {x!r} is not a varied parameter (have: {', '.join(varied)})")
@@ -576,20 +637,102 @@ def plot_state_diagram(dataset: Any, fig: Any = None, ax: Any = None, *, layer: 
                 margin = 0.5 * _spacing(span)
                 on_map = np.where(np.isfinite(shown) & (shown >= span.min() - margin) & (shown <= span.max() + margin),
                                   shown, np.nan)
-                points = (on_map, ys) if x == "current" else (xs, on_map)
-                (line,) = panel.plot(*points, gid=f"critical:{index}:{state}", label=label, marker="o", ms=3,
-                                     **CRITICAL_STYLE[state])
-                lines.append(line)
+                along = ys if x == "current" else xs
+                current_values, other_values = _branches(on_map, along)
+                points = (current_values, other_values) if x == "current" else (other_values, current_values)
+                panel.plot(*points, gid=f"critical:{index}:{state}", marker="o", ms=3, **CRITICAL_STYLE[state])
+                # the legend's key: the line's dash pattern without the marker (a marker in the middle of a short key
+                # hides the one gap of a dashed line, and both keys looked solid)
+                lines.append(Line2D([], [], label=label, **CRITICAL_STYLE[state]))
         panel.set_xlim(xs.min() - 0.5 * _spacing(xs), xs.max() + 0.5 * _spacing(xs))
         panel.set_ylim(ys.min() - 0.5 * _spacing(ys), ys.max() + 0.5 * _spacing(ys))
         panel.set_xlabel(x_label)
         panel.set_ylabel(y_label)
         counted = (f"most frequent end state of {dataset.sizes[REALIZATION]} realizations"
                    if REALIZATION in dataset.dims else "end state")
-        panel.set_title(f"{counted}, {_layer_name(dataset, index)}", fontsize=style.FONT_NORMAL)
+        title = [f"{counted} of {_layer_name(dataset, index)}", _run_text(dataset, index)]
+        panel.set_title(", ".join(t for t in title if t), fontsize=style.FONT_NORMAL)
         _states_legend(panel, set(np.unique(states)), lines, loc="upper left", bbox_to_anchor=(1.02, 1.0),
-                       borderaxespad=0.0)
+                       borderaxespad=0.0, handlelength=3.2)
     return fig
+
+
+def _branches(threshold: np.ndarray, along: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """J_c over the other parameter as drawn: a NaN inserted between two neighbours of opposite signs.
+
+    J_c = 0 would mean the state is marginal at J = 0: on either side of such a point the threshold has opposite
+    meanings (a stable state destabilised beyond J_c, an unstable one stabilised beyond it; e.g. AP across the
+    anisotropy field B_K).  The jump between the two branches is not a threshold anyone computed, so the line is
+    broken there instead of joining them (NaN: matplotlib leaves a gap).
+    """
+    threshold, along = np.asarray(threshold, dtype=float), np.asarray(along, dtype=float)
+    jumps = np.flatnonzero(np.sign(threshold[:-1]) * np.sign(threshold[1:]) < 0)  # (NaN compares False)
+    return np.insert(threshold, jumps + 1, np.nan), np.insert(along, jumps + 1, np.nan)
+
+
+def _run_text(dataset: Any, layer: int) -> str:
+    """How the members ran, for an ensemble figure's title: ``"20 ns from P (2.9 deg off m_ref)"`` (the start
+    read from m at t = 0 against the stored reference), the temperature of a thermal run."""
+    run = ""
+    try:
+        duration = float(dataset["time"].values[-1] - dataset["time"].values[0])
+        factor, unit = prefixed(duration, "s")
+        run = f"{duration * factor:.3g} {unit} runs"
+        reference = _reference(dataset)
+        start = dataset["m"].sel(layer=layer).isel(time=0).transpose(..., "component").values.astype(float)
+        if reference is not None:  # P / AP: every member starts within 10 degrees of +m_ref / -m_ref
+            cosine = np.clip(np.sum(start * np.broadcast_to(reference, start.shape), axis=-1), -1.0, 1.0)
+            angles = np.degrees(np.arccos(cosine))
+            if np.all(angles <= 10.0):
+                run += f" from P ({_angle_span(angles)} off $\\mathbf{{m}}_{{\\rm ref}}$)"
+            elif np.all(angles >= 170.0):
+                run += f" from AP ({_angle_span(180.0 - angles)} off $-\\mathbf{{m}}_{{\\rm ref}}$)"
+            elif np.ptp(angles) < 0.5:  # one start elsewhere: its angle
+                run += f" from {float(np.mean(angles)):.3g}° off $\\mathbf{{m}}_{{\\rm ref}}$"
+            else:
+                run += " from several starts"
+    except (KeyError, ValueError, IndexError):  # an incomplete dataset: the title without it
+        pass
+    return ", ".join(part for part in (run, _temperature_text(dataset)) if part)
+
+
+def _angle_span(angles: np.ndarray) -> str:
+    """``"2.9°"`` or ``"0.5-3°"``: the tilt of the members' starts."""
+    low, high = float(np.min(angles)), float(np.max(angles))
+    return f"{high:.2g}°" if high - low < 0.05 * max(high, 1e-3) else f"{low:.2g}-{high:.2g}°"
+
+
+def _temperature_text(dataset: Any) -> str:
+    """``"T = 300 K"`` for a thermal run (attribute ``temperature`` > 0, the largest member's) unless the
+    temperature is a varied dimension (then on an axis or named by the selection); else ``""``."""
+    if any(d.endswith("temperature") for d in varied_dims(dataset)) or any(
+            str(name).endswith("temperature") and dataset[name].ndim == 0 for name in dataset.coords):
+        return ""
+    try:
+        temperature = float(dataset.attrs.get("temperature", 0.0))
+    except (TypeError, ValueError):
+        return ""
+    return f"$T$ = {temperature:.4g} K" if temperature > 0 else ""
+
+
+def _kind_hint(dataset: Any, varied: list[str], needed: int) -> str:
+    """What to do about a run varied along ``len(varied)`` parameters when a figure needs ``needed``: the
+    ``--sel`` options that leave ``needed`` (one per way of choosing them), or the kinds the run has."""
+    if len(varied) > needed:
+        choices = []
+        for kept in _combinations(varied, needed):
+            fixed = [d for d in varied if d not in kept]
+            choices.append(f"{_selection_example(dataset, fixed).removeprefix('e.g. ').split(' (nearest')[0]} "
+                           f"(over {' and '.join(kept)})")
+        return "; select the others' values: " + " or ".join(choices) + " (nearest values; select= in Python)"
+    kinds = available_kinds(dataset)
+    return f"; this run draws --kind {' / '.join(kinds)}" if kinds else ""
+
+
+def _combinations(items: list[str], size: int) -> list[tuple[str, ...]]:
+    from itertools import combinations
+
+    return list(combinations(items, size))
 
 
 def _end_states(states: Any) -> Any:
@@ -636,7 +779,7 @@ def plot_final_states(dataset: Any, fig: Any = None, ax: Any = None, *, layer: i
     varied = varied_dims(dataset)
     if len(varied) != 1:
         raise SpinstackError(f"the final-states figure needs a run varied along one parameter, this one varies "
-                             f"{len(varied)} ({', '.join(varied) or 'none'})")
+                             f"{len(varied)} ({', '.join(varied) or 'none'}){_kind_hint(dataset, varied, 1)}")
     along = varied[0]
     layers = _layers(dataset, layer)
     fig, axes = style.new_panels(fig, ax, shape=(2, len(layers)), figsize=(6.8 * len(layers), 5.8), sharex=True)
@@ -692,7 +835,8 @@ def plot_final_states(dataset: Any, fig: Any = None, ax: Any = None, *, layer: i
                     extra.append(Line2D([], [], label=f"$J_c$ of {state}", **CRITICAL_STYLE[state]))
         for panel in (top, bottom):
             panel.grid(True, color="#eeeeee", lw=0.5, zorder=0)
-        top.set_title(f"end of the run, {_layer_name(dataset, index)}", fontsize=style.FONT_NORMAL)
+        top.set_title(f"end of the run, {_layer_name(dataset, index)}, {_run_text(dataset, index)}",
+                      fontsize=style.FONT_NORMAL)
         _states_legend(top, set(states), extra, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     return fig
 
@@ -736,8 +880,8 @@ def _final_shares(dataset: Any, fig: Any, axes: Any, layers: list[int], along: s
                     extra.append(Line2D([], [], label=f"$J_c$ of {state}", **CRITICAL_STYLE[state]))
         for panel in (top, bottom):
             panel.grid(True, color="#eeeeee", lw=0.5, zorder=0)
-        top.set_title(f"end of the run, {_layer_name(dataset, index)} ({count} realizations each)",
-                      fontsize=style.FONT_NORMAL)
+        top.set_title(f"end of the run, {_layer_name(dataset, index)} ({count} realizations each), "
+                      f"{_run_text(dataset, index)}", fontsize=style.FONT_NORMAL)
         _states_legend(top, set(present), extra, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     return fig
 
