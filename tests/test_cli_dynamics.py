@@ -334,7 +334,7 @@ def test_a_thermal_run_says_its_temperature_and_keeps_only_the_attributes_that_a
     result = invoke(hot_valve, "--out", out)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[2].startswith("  temperature: 300 K (thermal field, seed 3; P / AP on the mean m"), lines
+    assert lines[2].startswith("  temperature: 300 K (thermal field, seed 3; P / AP: the well m is in"), lines
     data = json.loads(invoke(hot_valve, "--json").stdout)
     assert data["temperature"] == 300.0 and set(data) == {"layers", "duration", "current", "temperature"}
     with trajectories.open_dynamics(out) as run:

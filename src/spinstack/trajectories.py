@@ -556,8 +556,9 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
     xarray.Dataset
         The schema of the module docstring (:data:`SCHEMA`).  ``frequency`` is the precession frequency (NaN
         unless ``state`` is ``"precession"``).  A thermal run (``temperature`` > 0, MODEL.md 9b: stochastic Heun
-        at a fixed step) is called P / AP when the time-averaged direction of m over the last tenth of the run
-        lies within 1 degree of +-m_ref (its m fluctuates about it by more); its attributes then hold
+        at a fixed step) is called P / AP by the well m is in over the last tenth of the run (its m fluctuates
+        about +-m_ref by several degrees): m . m_ref of one sign there and its mean within cos 45 degrees of +-1
+        (:func:`spinstack.macrospin.final_state`, ``thermal``); its attributes then hold
         ``temperature`` (K, the largest over the members), ``seed`` (an integer) and ``dt`` (the fixed step, s;
         one for the whole run), and no ``rtol``, ``atol`` or ``accepted_steps`` (they belong to the adaptive
         integrator of a run at 0 K): every block of a run with any temperature > 0 is integrated by stochastic
@@ -1503,9 +1504,9 @@ def format_summary(dataset: Any, file: str | None = None) -> str:
         lines.append("  current: " + (number(drive.flat[0], "A/m^2") if np.all(drive == drive.flat[0]) else
                                        f"from {number(drive.min(), 'A/m^2')} to {number(drive.max(), 'A/m^2')}"))
     temperature = float(dataset.attrs.get("temperature", 0.0))
-    if temperature > 0:  # a thermal run: its states are judged on the mean direction of the last tenth
+    if temperature > 0:  # a thermal run: its states are judged on the well m is in over the last tenth
         lines.append(f"  temperature: {number(temperature, 'K')}{' (largest)' if vary else ''} (thermal field, "
-                     f"seed {int(dataset.attrs.get('seed', 0))}; P / AP on the mean m of the last tenth)")
+                     f"seed {int(dataset.attrs.get('seed', 0))}; P / AP: the well m is in over the last tenth)")
 
     def threshold(value: float) -> str:
         # undamped, J_c is a signed zero: the sign is the polarity that destabilises the state

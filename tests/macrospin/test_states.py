@@ -17,8 +17,10 @@ import spinstack as ss
 from spinstack.errors import SpinstackError
 from spinstack.macrospin.integrate import simulate
 from spinstack.macrospin.spec import GAMMA_ELECTRON, MU0, Macrospins
-from spinstack.macrospin.states import (final_state, final_states, oscillation_frequency, reference_direction,
-                                        switching_time)
+from spinstack.macrospin.states import (THERMAL_DEGREES, final_state, final_states, oscillation_frequency,
+                                        reference_direction, switching_time)
+from spinstack.model.paths import with_parameter
+from tests.data import FOLDER
 
 ROOT = Path(__file__).resolve().parents[2]
 Z = np.array([0.0, 0.0, 1.0])
@@ -476,7 +478,7 @@ def test_the_diagram_member_just_below_j_c_is_undetermined(near_threshold):
     assert all(a > b for a, b in zip(peaks, peaks[1:])) and peaks[-1] > 2.5
 
 
-# ------------------------------------------------------------------ thermal runs: P / AP on the mean direction
+# ------------------------------------------------------------------ thermal runs: P / AP is the well m is in
 def jitter(time: np.ndarray, axis: np.ndarray, degrees: float, seed: int) -> np.ndarray:
     """m fluctuating about the unit ``axis`` by about ``degrees`` (rms per transverse component, white): (n, 3)."""
     rng = np.random.default_rng(seed)
@@ -484,21 +486,23 @@ def jitter(time: np.ndarray, axis: np.ndarray, degrees: float, seed: int) -> np.
     return m / np.linalg.norm(m, axis=-1, keepdims=True)
 
 
-def test_a_thermal_run_fluctuating_about_p_is_p_on_its_mean_direction():
-    """m fluctuating 3 degrees rms about +z (-z; 0.5 degree off it): every saved m leaves the 1-degree cone, so a
-    deterministic judgement says undetermined; a thermal one (the mean of the last tenth within 1 degree) says P
-    (AP); about a direction 5 degrees from z it is neither, thermal or not."""
+def tilted(degrees: float) -> np.ndarray:
+    """The unit vector ``degrees`` from +z towards +x."""
+    return np.array([math.sin(math.radians(degrees)), 0.0, math.cos(math.radians(degrees))])
+
+
+def test_a_thermal_run_fluctuating_in_a_well_is_p_or_ap():
+    """m fluctuating 7 degrees rms (the equipartition spread of a small pillar at 300 K) about +z, about -z, or about
+    a direction 10 degrees off either (a transverse field's tilt): every saved m and the mean of the last tenth
+    leave a 1-degree cone, so the deterministic judgement says undetermined; the thermal one says the well."""
     time = np.arange(2000) * 5e-12
-    near = np.array([math.sin(math.radians(0.5)), 0.0, math.cos(math.radians(0.5))])
-    tilted = np.array([math.sin(math.radians(5)), 0.0, math.cos(math.radians(5))])
-    for axis, state in [(Z, "P"), (near, "P"), (-near, "AP")]:
-        m = jitter(time, axis, 3.0, 1)
+    for axis, state in [(Z, "P"), (tilted(10), "P"), (-Z, "AP"), (-tilted(10), "AP")]:
+        m = jitter(time, axis, 7.0, 1)
         assert final_state(time, m, Z).state == "undetermined"
         summary = final_state(time, m, Z, thermal=True)
-        assert summary.state == state and summary.frequency is None
-    assert final_state(time, jitter(time, tilted, 3.0, 2), Z, thermal=True).state == "undetermined"
+        assert summary.state == state and summary.frequency is None and summary.switching_time is None
     # final_states reads the run's temperature: the attribute or the per-member variable (0 K: not thermal)
-    m = np.stack([jitter(time, Z, 3.0, seed) for seed in (3, 4)], axis=1)[:, :, None, :]
+    m = np.stack([jitter(time, Z, 7.0, seed) for seed in (3, 4)], axis=1)[:, :, None, :]
     dataset = xr.Dataset({"m": (("time", "member_0", "layer", "component"), m)},
                          coords={"time": time, "layer": [2], "component": ["x", "y", "z"]})
     assert final_states(dataset, Z).state.values.ravel().tolist() == ["undetermined"] * 2
@@ -508,6 +512,74 @@ def test_a_thermal_run_fluctuating_about_p_is_p_on_its_mean_direction():
     assert final_states(per_member, Z, thermal=False).state.values.ravel().tolist() == ["undetermined"] * 2
     with pytest.raises(SpinstackError, match="thermal"):
         final_states(dataset, Z, thermal=[True, False, True])
+
+
+def test_a_thermal_crossing_of_the_barrier_in_the_last_tenth_is_undetermined():
+    """Fluctuating in the P well, then a hop to the AP well (or out to the equator and back) inside the last tenth:
+    m . m_ref changes sign there, so no well; the same hop before the last tenth ends AP (switched, at the hop)."""
+    time = np.arange(2000) * 5e-12
+    p_well, ap_well = jitter(time, Z, 7.0, 5), jitter(time, -Z, 7.0, 6)
+    for hop in (1850, 1990):  # 92.5 % and 99.5 % of the run
+        m = np.where((np.arange(len(time)) < hop)[:, None], p_well, ap_well)
+        assert final_state(time, m, Z, thermal=True).state == "undetermined"
+    excursion = p_well.copy()
+    excursion[1900:1903] = tilted(95)  # three saved points just past the equator, then back in the P well
+    assert final_state(time, excursion, Z, thermal=True).state == "undetermined"
+    assert final_state(time, p_well, Z, thermal=True).state == "P"  # the same noise without the excursion
+    early = np.where((np.arange(len(time)) < 1500)[:, None], p_well, ap_well)
+    summary = final_state(time, early, Z, thermal=True)
+    assert summary.state == "AP" and time[1499] < summary.switching_time < time[1500]
+    # an ensemble, vectorised: the four columns at once, in one call
+    stacked = np.stack([p_well, ap_well, excursion, early], axis=1)[:, :, None, :]
+    dataset = xr.Dataset({"m": (("time", "member_0", "layer", "component"), stacked)},
+                         coords={"time": time, "layer": [2], "component": ["x", "y", "z"]}, attrs={"temperature": 300.0})
+    assert final_states(dataset, Z).state.values.ravel().tolist() == ["P", "AP", "undetermined", "AP"]
+
+
+def test_a_thermal_run_far_from_both_wells_is_not_p_or_ap():
+    """Mean of m . m_ref below cos(45 degrees) in one hemisphere: a tilt 60 degrees off z (fluctuating 3 degrees),
+    a wide cone about z (55 degrees, noisy: no steady orbit) are undetermined; a steady cone about z, even a small
+    one (10 degrees), is the precession it is; the bound is thermal_degrees, THERMAL_DEGREES by default."""
+    time = np.arange(2000) * 5e-12
+    assert THERMAL_DEGREES == 45.0
+    assert final_state(time, jitter(time, tilted(60), 3.0, 7), Z, thermal=True).state == "undetermined"
+    assert final_state(time, jitter(time, tilted(40), 3.0, 7), Z, thermal=True).state == "P"
+    assert final_state(time, jitter(time, tilted(40), 3.0, 7), Z, thermal=True, thermal_degrees=30).state == \
+        "undetermined"
+    wide = spiral(time, np.full(time.shape, math.radians(55)), FREQUENCY)
+    noisy = wide + np.radians(3.0) * np.random.default_rng(8).normal(size=wide.shape)
+    assert final_state(time, noisy, Z, thermal=True).state == "undetermined"
+    small = spiral(time, np.full(time.shape, math.radians(10)), FREQUENCY)
+    summary = final_state(time, small, Z, thermal=True)
+    assert summary.state == "precession" and summary.frequency == pytest.approx(FREQUENCY, rel=1e-3)
+    assert final_state(time, small, Z).state == "precession"  # 0 K: the same
+
+
+@pytest.fixture(scope="module")
+def pillar() -> ss.Stack:
+    """tests/data/free-valve.toml as a 50 x 100 nm^2 pillar at 300 K without current or field: its Py (4 nm,
+    K_u = 5 kJ/m^3) has Delta = K_u V / (k_B T) = 24 and an in-plane rms angle 1 / sqrt(2 Delta) = 8 degrees."""
+    stack = ss.load_stack(FOLDER / "free-valve.toml")
+    for path, value in (("dynamics.area", 5e-15), ("dynamics.temperature", 300.0), ("current", 0.0),
+                        ("dynamics.field", np.zeros(3))):
+        stack = with_parameter(stack, path, value)
+    return stack
+
+
+@pytest.mark.parametrize(("initial", "state"), [((0.0, 0.05, 1.0), "P"), (None, "AP")])
+def test_an_ensemble_in_a_well_at_300_k_is_all_in_that_state(pillar, initial, state):
+    """Equipartition: 100 realizations of the noise, starting in the P well (3 degrees off +z) or in the AP well
+    (the file's [0, 0.3, -1], 17 degrees off -z), 1 ns without a drive: every one stays in its well, and every one
+    is called so (state_fractions 1).  The window's mean direction misses +-m_ref by more than 1 degree for most of
+    them (the former rule called those undetermined)."""
+    run = ss.dynamics(pillar, duration=1e-9, save_every=1e-11, realizations=100, initial=initial, progress=False)
+    member = run.sel(layer=2)
+    assert member.state.values.tolist() == [state] * 100
+    last = member.m.values[run.time.values >= 0.9 * run.time.values[-1]]  # (time, realization, 3)
+    assert np.all(np.sign(last[..., 2]) == (1 if state == "P" else -1))  # the physics: each stayed in its well
+    mean = last.mean(axis=0)
+    missed = np.degrees(np.arccos(np.abs(mean[:, 2]) / np.linalg.norm(mean, axis=-1)))
+    assert np.count_nonzero(missed > 1.0) > 50, missed
 
 
 def test_oscillation_frequency_refuses_bad_input():

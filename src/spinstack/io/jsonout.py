@@ -175,8 +175,8 @@ def dynamics_to_dict(dataset: Any) -> dict[str, Any]:
         ``frequency`` (Hz or ``None``), ``switching_time`` (s or ``None``), ``critical_current`` (``{"P": J,
         "AP": J}``, A/m^2 or ``None``); ``duration`` (s); ``current`` (A/m^2; ``None`` for a drive that changes
         in time, whose extremes are then ``current_range``); ``temperature`` (K, the largest over the members)
-        only for a thermal run (temperature > 0, MODEL.md 9b: its P / AP judged on the mean direction of m over
-        the last tenth).
+        only for a thermal run (temperature > 0, MODEL.md 9b: its P / AP is the well m is in over the last tenth,
+        :func:`spinstack.macrospin.final_state`'s ``thermal``).
 
         An ensemble (``vary``) extends this, changing no key: ``vary`` lists the varied parameters in order
         (``path``, ``units``, ``values``), ``members`` their number, ``layout`` says how members are laid

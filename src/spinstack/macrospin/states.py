@@ -7,10 +7,29 @@
 Per free layer (and ensemble member) of a saved trajectory m(t):
 
 * ``"P"`` / ``"AP"``: over the last tenth of the run m stays within ``tolerance_degrees`` (1 degree) of
-  +m_ref / -m_ref, the reference direction (by default the first fixed F layer's magnetization).  A thermal
-  run (temperature > 0, MODEL.md 9b) fluctuates about its equilibrium by more than that (a few degrees at
-  300 K in a small pillar), so there the time-averaged direction of m over the last tenth (the mean of m,
-  normalised) is what must lie within ``tolerance_degrees`` of +-m_ref (``thermal=``).
+  +m_ref / -m_ref, the reference direction (by default the first fixed F layer's magnetization).
+* ``"P"`` / ``"AP"`` of a thermal run (temperature > 0, MODEL.md 9b; ``thermal=``): the magnet is in the P (AP)
+  well, judged on the last tenth of the run (the rule of :data:`THERMAL_DEGREES`):
+
+  - it stayed on the P (AP) side of the barrier: m . m_ref > 0 (< 0) at every saved point of the last tenth
+    (a thermally activated crossing of the equator during the window, in either direction, is no end state;
+    the equator is the barrier between the wells of an easy axis along m_ref without a field along it, and a
+    sufficient test for any other: a field shifts the saddle to the far side of m_ref's own well, so a member deep
+    in a well keeps its sign);
+  - it sits near the bottom of that well: the time average of m . m_ref over the last tenth is at least
+    cos(``thermal_degrees``) (at most -cos(...)), ``thermal_degrees`` = 45 by default.  This bounds the mean
+    squared angle of m from +-m_ref (1 - <cos theta> ~ <theta^2> / 2) and with it the angle of m's mean
+    direction (the normalised mean's m . m_ref is at least <m . m_ref>), so a large-cone orbit or a slow drift
+    across the well (mean far from both) is not P or AP;
+  - and it is not a steady precession (the tests below): a coherent orbit, even a small cone about +-m_ref, is
+    the precession it is (thermal noise itself never passes them: its amplitude wanders by far more than
+    ``radius_tolerance`` from quarter to quarter).
+
+  The single saved m of a thermal run strays from +-m_ref by the equipartition spread (per transverse axis
+  <delta m^2> = k_B T / (2 K_eff V), K_eff the well's stiffness along that axis: 6.7 degrees rms in-plane for a
+  50 x 100 x 3 nm^3 Py pillar with K_u = 10 kJ/m^3 at 300 K), and the mean of a finite window of it misses
+  +-m_ref by a good part of that (by more than 1 degree for 58 of 100 members of that pillar over a 0.6 ns
+  window), so neither a 1-degree cone on every m nor on the mean tells the well.
 * ``"precession"``: a steady periodic orbit over the last half, judged only on what the sampling does not
   alias (an orbit saved at 3 points a period is called as one saved at 50):
 
@@ -85,6 +104,18 @@ _BLOCK = 256
 #: constants above 5 us); a limit cycle integrated at rtol 1e-9 keeps it to ~1e-7 and the Hann-weighted averages
 #: leak ~1/k^3 of it over k periods a quarter (measured on the README diagram's 663 orbits: <= 1.7e-4 once settled)
 RADIUS_TOLERANCE = 1e-3
+#: a thermal run's P / AP (:func:`final_state`'s ``thermal_degrees``, degrees): the mean of m . m_ref over the last
+#: tenth at least cos(45 degrees) = 0.707 (at most -0.707), on top of m . m_ref keeping its sign there: m spent the
+#: window, on average, in the half of its well nearer the bottom (0 degrees) than the zero-field barrier (90).  The
+#: equipartition spread of a well of thermal stability Delta = K_eff V / (k_B T) (K_eff the softer transverse
+#: stiffness, rms angle 1 / sqrt(2 Delta) along it) gives 1 - <m . m_ref> ~ <theta^2> / 2 <= 1 / (2 Delta), inside the
+#: bound for Delta >= 1.7 on average; a window shorter than the well's relaxation time sees about one m, which stays
+#: beyond 45 degrees with probability ~ erfc(0.785 sqrt(Delta)): 4e-4 at Delta = 10, 5e-8 at 24 (300 K, 50 x 100 x
+#: 4 nm^3 Py, K_u = 5 kJ/m^3), so an ensemble in a well is all P / AP for any magnet bistable on a run's time scale
+#: (Neel-Brown dwell time ~ 1 ns exp(Delta)).  30 degrees would already lose 2 % at Delta = 10.  A fixed angle, not
+#: one from K_eff: the summary sees only m(t), and the well's stiffness is not the anisotropy's alone (demagnetizing
+#: field, applied field, a field-like torque).  A large-cone orbit (mean of m . m_ref below 0.707) is no P / AP.
+THERMAL_DEGREES = 45.0
 # the periodicity test's lines: harmonics 0..10 of the frequency, 3 bins either side (a Hann line's main lobe is 2)
 _HARMONICS = 10
 _LINE_BINS = 3
@@ -121,7 +152,7 @@ def reference_direction(macrospins: "Macrospins") -> np.ndarray:
     """The default reference m_ref of MODEL.md 9d: the unit magnetization of the first fixed F (stack batch..., 3).
 
     The fixed Fs, in stack order: an F lead on the left, the F layers that are not free, an F lead on the right
-    (F leads keep their m, MODEL.md 9a).  An F lead touching a free layer turns with it, so it is no reference.
+    (F leads keep their m, MODEL.md 9a; a free layer touching an F is refused by the stack).
 
     Raises
     ------
@@ -353,19 +384,21 @@ def _steady_orbits(time: np.ndarray, m: np.ndarray, amplitude_tolerance: float, 
 
 def _settings(*, tolerance_degrees: float = 1.0, settle_degrees: float = 0.1, period_tolerance: float = 0.01,
               amplitude_tolerance: float = 0.02, radius_tolerance: float = RADIUS_TOLERANCE, min_periods: int = 3,
-              line_share: float = 0.99) -> dict[str, Any]:
+              line_share: float = 0.99, thermal_degrees: float = THERMAL_DEGREES) -> dict[str, Any]:
     """The options of :func:`final_state` with their defaults (a misspelt one is a TypeError)."""
     return dict(tolerance_degrees=tolerance_degrees, settle_degrees=settle_degrees,
                 period_tolerance=period_tolerance, amplitude_tolerance=amplitude_tolerance,
-                radius_tolerance=radius_tolerance, min_periods=min_periods, line_share=line_share)
+                radius_tolerance=radius_tolerance, min_periods=min_periods, line_share=line_share,
+                thermal_degrees=thermal_degrees)
 
 
 def _summaries(time: np.ndarray, m: np.ndarray, reference: np.ndarray, tolerance_degrees: float,
                settle_degrees: float, period_tolerance: float, amplitude_tolerance: float, radius_tolerance: float,
-               min_periods: int, line_share: float, thermal: np.ndarray | bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               min_periods: int, line_share: float, thermal_degrees: float = THERMAL_DEGREES,
+               thermal: np.ndarray | bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(state: index into STATES, frequency Hz (NaN unless a precession), switching time s or NaN), each (K,), of
     the trajectories m (3, n, K) (finite, not normalised) against the unit references (3, K); ``time`` (n >= 4,)
-    increasing; ``thermal`` (K,) or one bool: P / AP judged on the mean direction of the last tenth."""
+    increasing; ``thermal`` (K,) or one bool: P / AP judged on the well of the last tenth (module docstring)."""
     start, end = time[0], time[-1]
     first = int(np.searchsorted(time, start + 0.5 * (end - start)))  # the last half
     tenth = min(int(np.searchsorted(time, start + 0.9 * (end - start))), len(time) - 2)  # at least two points
@@ -376,9 +409,6 @@ def _summaries(time: np.ndarray, m: np.ndarray, reference: np.ndarray, tolerance
     ending, late = late[:, tenth - kept:], late[:, first - kept:]
     within = math.cos(math.radians(tolerance_degrees))
     cosine = _dot(ending, reference[:, None, :])
-    mean = ending.mean(axis=1)  # the time-averaged direction of the last tenth (3, K), normalised next
-    with np.errstate(invalid="ignore", divide="ignore"):
-        averaged = _dot(mean, reference) / np.sqrt(_dot(mean, mean))
     thermal = np.broadcast_to(np.asarray(thermal, dtype=bool), cosine.shape[1:])
     settled = _dot(ending, ending[:, -1:]) >= math.cos(math.radians(settle_degrees))
     frequency, regular = _oscillations(time[first:], late, min_periods, period_tolerance)
@@ -387,8 +417,15 @@ def _summaries(time: np.ndarray, m: np.ndarray, reference: np.ndarray, tolerance
         steady[steady] = _steady_orbits(time[first:], late[:, :, steady], amplitude_tolerance, radius_tolerance)
     if steady.any():
         steady[steady] = _line_share(time[first:], late[:, :, steady], frequency[steady]) >= line_share
-    parallel = np.where(thermal, averaged >= within, np.all(cosine >= within, axis=0))
-    antiparallel = np.where(thermal, averaged <= -within, np.all(cosine <= -within, axis=0))
+    # a thermal run's well: m . m_ref of one sign over the whole last tenth (no crossing of the barrier) and its
+    # mean within cos(thermal_degrees) of +-1 (near the well's bottom, not a large cone); not a steady orbit
+    bottom = math.cos(math.radians(thermal_degrees))
+    averaged = cosine.mean(axis=0)
+    coherent = thermal & steady
+    parallel = np.where(thermal, np.all(cosine > 0, axis=0) & (averaged >= bottom) & ~coherent,
+                        np.all(cosine >= within, axis=0))
+    antiparallel = np.where(thermal, np.all(cosine < 0, axis=0) & (averaged <= -bottom) & ~coherent,
+                            np.all(cosine <= -within, axis=0))
     state = np.select([parallel, antiparallel, steady, np.all(settled, axis=0)], [0, 1, 2, 3], default=4)
     # a switch ends in the reversed collinear state of its start: started on the P side (m . m_ref > 0) and ends AP,
     # or on the AP side and ends P; a precession, a static or undetermined end, or the starting state again after
@@ -425,7 +462,7 @@ def _unit_references(reference: np.ndarray) -> np.ndarray:
 def final_state(time: Any, m: Any, reference: Any, *, tolerance_degrees: float = 1.0, settle_degrees: float = 0.1,
                 period_tolerance: float = 0.01, amplitude_tolerance: float = 0.02,
                 radius_tolerance: float = RADIUS_TOLERANCE, min_periods: int = 3, line_share: float = 0.99,
-                thermal: bool = False) -> FinalState:
+                thermal: bool = False, thermal_degrees: float = THERMAL_DEGREES) -> FinalState:
     """The MODEL.md 9d summary of one free layer's trajectory.
 
     Parameters
@@ -437,7 +474,7 @@ def final_state(time: Any, m: Any, reference: Any, *, tolerance_degrees: float =
     reference
         The reference direction m_ref (3,) (normalised here).
     tolerance_degrees
-        P / AP when m stays within this angle (degrees) of +-m_ref over the last tenth of the run.
+        P / AP when m stays within this angle (degrees) of +-m_ref over the last tenth of the run (not thermal).
     settle_degrees
         Static when m stays within this angle (degrees) of its final direction over the last tenth.
     period_tolerance
@@ -454,8 +491,11 @@ def final_state(time: Any, m: Any, reference: Any, *, tolerance_degrees: float =
     line_share
         ... and at least this share of the last half's power on the harmonics of the frequency.
     thermal
-        A run with temperature > 0: P / AP when the time-averaged direction of m over the last tenth (not every
-        saved m) is within ``tolerance_degrees`` of +-m_ref.
+        A run with temperature > 0: P (AP) when m is in the P (AP) well over the last tenth (module docstring):
+        m . m_ref > 0 (< 0) at every saved point there, its mean >= cos(``thermal_degrees``) (<= -cos(...)),
+        and no steady precession; a crossing of the equator in the last tenth is no P or AP.
+    thermal_degrees
+        The thermal well's bound on the mean of m . m_ref, degrees (:data:`THERMAL_DEGREES`, 45).
 
     Returns
     -------
@@ -473,7 +513,7 @@ def final_state(time: Any, m: Any, reference: Any, *, tolerance_degrees: float =
     reference = _unit_references(reference)
     state, frequency, flip = _summaries(time, m.T[:, :, None], reference[:, None], tolerance_degrees, settle_degrees,
                                         period_tolerance, amplitude_tolerance, radius_tolerance, min_periods,
-                                        line_share, bool(thermal))
+                                        line_share, thermal_degrees, bool(thermal))
     return FinalState(STATES[int(state[0])], None if math.isnan(frequency[0]) else float(frequency[0]),
                       None if math.isnan(flip[0]) else float(flip[0]))
 
@@ -524,12 +564,12 @@ def final_states(dataset: "xarray.Dataset", reference: Any, *, thermal: Any = No
         The reference direction m_ref: a 3-vector, or one per member (ensemble..., 3); or the run's
         :class:`Macrospins`, whose first fixed F layer is then the reference (:func:`reference_direction`).
     thermal
-        Whether P / AP is judged on the time-averaged direction of the last tenth (:func:`final_state`): one bool
-        or one per member (ensemble...); default from the run: its ``temperature`` variable (per member) or
+        Whether P / AP is judged on the well m is in over the last tenth (:func:`final_state`): one bool or one
+        per member (ensemble...); default from the run: its ``temperature`` variable (per member) or
         attribute > 0 (K).
     **options
         ``tolerance_degrees``, ``settle_degrees``, ``period_tolerance``, ``amplitude_tolerance``,
-        ``radius_tolerance``, ``min_periods``, ``line_share`` of :func:`final_state`.
+        ``radius_tolerance``, ``min_periods``, ``line_share``, ``thermal_degrees`` of :func:`final_state`.
 
     Returns
     -------
