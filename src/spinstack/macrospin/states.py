@@ -13,9 +13,11 @@ Per free layer (and ensemble member) of a saved trajectory m(t):
 
   - it stayed on the P (AP) side of the barrier: m . m_ref > 0 (< 0) at every saved point of the last tenth
     (a thermally activated crossing of the equator during the window, in either direction, is no end state;
-    the equator is the barrier between the wells of an easy axis along m_ref without a field along it, and a
-    sufficient test for any other: a field shifts the saddle to the far side of m_ref's own well, so a member deep
-    in a well keeps its sign);
+    the equator is the barrier between the wells of an easy axis along m_ref without a field along it; a field
+    along it, h = B_app / B_K of it, moves the barrier to m . m_ref = -h, so the sign test is then stricter than
+    the barrier for the favoured well and looser for the other, whose member past its barrier but short of the
+    equator is only passing through: downhill from the barrier, it crosses the equator within a precession
+    time or two);
   - it sits near the bottom of that well: the time average of m . m_ref over the last tenth is at least
     cos(``thermal_degrees``) (at most -cos(...)), ``thermal_degrees`` = 45 by default.  This bounds the mean
     squared angle of m from +-m_ref (1 - <cos theta> ~ <theta^2> / 2) and with it the angle of m's mean
