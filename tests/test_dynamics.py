@@ -768,3 +768,102 @@ def test_a_waveform_scale_without_a_waveform_is_refused(stack, monkeypatch):
     monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
     with pytest.raises(StackError, match=r"^dynamics.waveform_scale: no waveform to scale"):
         ss.dynamics(stack, vary={"dynamics.waveform_scale": [1.0, 2.0]})
+
+
+# ------------------------------------------------------------------ review F3: names, drives and messages
+@pytest.mark.parametrize("vary, message", [
+    ({"dynamics.field.z": [0.0, 0.1], "dynamics.field[2]": [-0.5]},
+     r"^dynamics.field\[2\]: dynamics.field.z and dynamics.field\[2\] name the same parameter: vary it once$"),
+    ({"dynamics.field[0]": [0.0], "dynamics.field.x": [0.01]},
+     r"^dynamics.field.x: dynamics.field\[0\] and dynamics.field.x name the same parameter: vary it once$"),
+    ({"materials.Py.Ms": [4e5, 1.6e6], "layers[2].Ms": [8e5]},
+     r"^layers\[2\].Ms: materials.Py.Ms and layers\[2\].Ms name the same parameter: vary it once$"),
+    ({"layers[-1].K_u": [1e3], "materials.Py.K_u": [2e3]},
+     r"^materials.Py.K_u: layers\[-1\].K_u and materials.Py.K_u name the same parameter: vary it once$"),
+    ({"layers[2].alpha": [0.01, 0.5], "layers[-1].alpha": [0.01]},
+     r"^layers\[-1\].alpha: layers\[2\].alpha and layers\[-1\].alpha name the same parameter: vary it once$"),
+    ({"layers[1].thickness": [5e-9], "layers[-2].thickness": [8e-9]},
+     r"^layers\[-2\].thickness: layers\[1\].thickness and layers\[-2\].thickness name the same parameter"),
+])
+def test_one_parameter_under_two_names_is_refused_before_any_work(stack, vary, message, monkeypatch):
+    """The later name used to win silently (the first one's values never reached the run)."""
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    with pytest.raises(StackError, match=message):
+        ss.dynamics(stack, vary=vary)
+
+
+def test_a_varied_temperature_without_an_area_names_the_key_to_give(stack, monkeypatch):
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    with pytest.raises(StackError, match=r"^dynamics.temperature: values > 0 need dynamics.area, the pillar area A"):
+        ss.dynamics(stack, vary={"dynamics.temperature": [0.0, 300.0]})
+
+
+def test_the_step_count_refusal_says_what_each_door_can_change(stack, monkeypatch):
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    with pytest.raises(SpinstackError) as raised:
+        ss.dynamics(stack, duration=1e-3)
+    message = str(raised.value)
+    assert "shorten the run (--duration; duration= in Python)" in message and "in Python a looser rtol=" in message
+    assert "fastest precession, up to 2.93e+10 Hz" in message  # gamma (B_K + B_app + mu0 Ms): 1.05 T here
+
+
+#: a pulse between two saved points (every 10 ps): J(t) saved is 0 at every one of them
+HIDDEN = '[["0.101 ns", "0 A/m^2"], ["0.103 ns", "-3e11 A/m^2"], ["0.107 ns", "-3e11 A/m^2"], ["0.109 ns", "0 A/m^2"]]'
+
+
+def test_a_pulse_between_the_saved_points_is_still_a_waveform_run(tmp_path):
+    """The drive reported is the waveform's own over [0, duration], not J at the saved times (review F3: a pulse
+    missed by the saved points made JSON "current": 0.0, the summary "current: 0 A/m^2")."""
+    from spinstack.io import dynamics_to_dict
+
+    run = ss.dynamics(pulsed(tmp_path, "hidden.toml", HIDDEN), out=tmp_path / "hidden.nc")
+    try:
+        assert np.all(run.current.values == 0.0)  # what the saved points show
+        assert run.attrs["drive"] == "waveform"
+        assert trajectories.drive_range(run) == (-3e11, 0.0)
+        data = dynamics_to_dict(run)
+        assert data["current"] is None and data["current_range"] == [-3e11, 0.0]
+        assert "\n  current: waveform from -3e+11 A/m^2 to 0 A/m^2\n" in trajectories.format_summary(run)
+        # a file written before the attribute: the waveform of its macrospins attribute
+        older = run.copy()
+        del older.attrs["drive"], older.attrs["waveform_range"]
+        assert trajectories.drive_range(older) == (-3e11, 0.0)
+    finally:
+        run.close()
+
+
+def test_the_drive_range_is_the_waveforms_over_the_run_times_each_scale(tmp_path, stack):
+    from spinstack.io import dynamics_to_dict
+
+    # a pulse after the end of the run: a waveform run at 0 (held at its first value)
+    late = ss.dynamics(pulsed(tmp_path, "late.toml", HIDDEN.replace("0.10", "0.50")))
+    assert trajectories.drive_range(late) == (0.0, 0.0) and dynamics_to_dict(late)["current"] is None
+    # a ramp cut by the end of the run: its value at t = duration
+    ramp = ss.dynamics(pulsed(tmp_path, "ramp.toml", '[["0 ns", "0 A/m^2"], ["0.4 ns", "-4e11 A/m^2"]]'))
+    assert trajectories.drive_range(ramp) == (-2e11, 0.0)
+    # a varied scale multiplies each member's waveform (and replaces the file's)
+    varied = ss.dynamics(pulsed(tmp_path, "scaled.toml", HIDDEN, extra="waveform_scale = 5\n"),
+                         vary={"dynamics.waveform_scale": [-1.0, 2.0]})
+    assert trajectories.drive_range(varied) == (-6e11, 3e11)
+    assert dynamics_to_dict(varied)["current_range"] == [-6e11, 3e11]
+    assert trajectories.drive_range(varied.sel({"dynamics.waveform_scale": -1.0})) == (0.0, 3e11)
+    assert "  current: waveform from -6e+11 A/m^2 to 3e+11 A/m^2 (over the members)\n" in \
+        trajectories.format_summary(varied)
+    # a constant drive stays one
+    constant = ss.dynamics(stack, duration=2e-11)
+    assert constant.attrs["drive"] == "constant" and trajectories.drive_range(constant) is None
+    assert dynamics_to_dict(constant)["current"] == -2e11
+
+
+def test_the_magnetization_figure_of_a_hidden_pulse_names_the_waveform(tmp_path):
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    from spinstack.plot.dynamics import plot_magnetization
+
+    fig = plot_magnetization(ss.dynamics(pulsed(tmp_path, "hidden.toml", HIDDEN)))
+    try:
+        title = fig.axes[0].get_title()
+        assert title.startswith("waveform drive $J$ from $-3") and "constant drive" not in title, title
+    finally:
+        plt.close(fig)

@@ -13,6 +13,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
+from spinstack.errors import StackError
 from spinstack.units import Q_, to_si
 
 
@@ -104,3 +105,16 @@ def test_every_door_reads_the_same_number(tmp_path):
                     'l_sf = "300 nm"\n\n[[layers]]\nmaterial = "Cu"\nthickness = "0.7 nm"\n')
     stack = ss.load_stack(file)
     assert stack.layers[0].thickness == 0.7e-9
+
+
+@pytest.mark.parametrize("value", ["28 GHz/T", "28e9 Hz/T", "28 Hz/mT"])
+def test_a_gyromagnetic_ratio_in_hertz_is_refused_at_the_converter(value):
+    """pint reads Hz as 1/s: 28 GHz/T would pass as 2.8e10 rad/(s T), 2 pi too small.  The SI file refuses it, and
+    every other door (spinstack.si, --vary, with_parameter) converts through to_si, so the rule lives here."""
+    for given in (value, Q_(value)):
+        with pytest.raises(StackError, match=r'^materials.Py.gamma: write the gyromagnetic ratio in rad/\(s\*T\) '
+                                              r'\(e.g. "1.76e11 rad/\(s\*T\)"\), got ".*": gamma / 2 pi in Hz/T '
+                                              r"differs from gamma by 2 pi$"):
+            to_si(given, "gyromagnetic_ratio", "materials.Py.gamma")
+    assert float(to_si("1.76e11 rad/(s*T)", "gyromagnetic_ratio", "gamma")) == 1.76e11
+    assert float(to_si("1.76e11 1/(s*T)", "gyromagnetic_ratio", "gamma")) == 1.76e11

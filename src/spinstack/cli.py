@@ -353,7 +353,14 @@ def _plot_saved_sweep(file: str, out: str | None, variable: str | None, selectio
             if not equals or not key:
                 raise SpinstackError(f"--sel {text!r}: expected DIM=VALUE (e.g. layer=2, component=x)")
             select[key.strip()] = value.strip()
-        with open_sweep(file) as dataset:
+        try:
+            dataset = open_sweep(file)
+        except SpinstackError as error:  # unreadable (truncated, not HDF5/Zarr): it may be a sweep or a dynamics run
+            if " cannot read the sweep (" not in str(error) or not os.path.exists(file):
+                raise
+            raise SpinstackError(str(error).replace(" cannot read the sweep (", " cannot read the file as a saved "
+                                                                              "sweep or dynamics run (", 1)) from None
+        with dataset:
             name = variable or default_variable(dataset)
             target = write_sweep_figure(dataset, out or f"{Path(file).stem}-{name}.png", name, select)
     click.echo(str(target))

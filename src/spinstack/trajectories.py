@@ -29,6 +29,10 @@ takes ensembles: every member has its own step size).  The paths:
 * any stack parameter of :mod:`spinstack.model.paths` (``layers[1].thickness``, ``materials.Cu.l``,
   ``layers[0].magnetization.theta``, ...), its numbers as :func:`spinstack.sweep` takes them (SI base units).
 
+Two paths naming one parameter (``dynamics.field.z`` and ``dynamics.field[2]``, ``layers[-1]`` and
+``layers[2]``, ``materials.Py.Ms`` and ``layers[2].Ms`` of a Py layer) are refused: the later would silently
+replace the earlier's values (:func:`spinstack.model.paths.refuse_repeated`).
+
 The result (:data:`SCHEMA`; ``spinstack plot traj.nc`` reads it): coordinates ``time`` (s), one per varied
 path, ``layer`` (stack index of each free layer), ``component`` (x, y, z), ``configuration`` (P, AP); data
 ``m`` (time, *vary, layer, component), ``current`` and ``resistance_area`` (time, *vary), ``state``,
@@ -37,7 +41,8 @@ path, ``layer`` (stack index of each free layer), ``component`` (x, y, z), ``con
 stability, :func:`spinstack.macrospin.critical_currents`, NaN where the state is no equilibrium or no
 current changes its stability); every variable with ``units`` and ``long_name``; attributes
 ``spinstack_kind = "dynamics"``, the version, the stack (JSON, and the file's path and text with
-``source=``), the tolerances, the temperature and the reference direction.
+``source=``), the tolerances, the temperature, the reference direction and the drive (``drive``: ``"constant"``
+or ``"waveform"``, with ``waveform_range``; :func:`drive_range`).
 
 Realizations (``realizations=N``, a thermal run): N independent realizations of the thermal noise of every
 configuration, the last dimension ``realization`` of every variable over the varied ones; realization r
@@ -77,8 +82,8 @@ from .errors import SpinstackError, StackError
 from .model import Stack
 from ._sweep.atomic import Staged, zarr_group
 
-__all__ = ["BLOCK_BYTES", "DEFAULT_SAMPLES", "SCHEMA", "critical_currents", "dynamics", "format_summary",
-           "is_dynamics_file", "open_dynamics", "parse_range", "parse_time"]
+__all__ = ["BLOCK_BYTES", "DEFAULT_SAMPLES", "SCHEMA", "critical_currents", "drive_range", "dynamics",
+           "format_summary", "is_dynamics_file", "open_dynamics", "parse_range", "parse_time"]
 
 #: save_every when neither the call nor the stack gives one: the run sampled at this many intervals
 DEFAULT_SAMPLES = 1000
@@ -262,10 +267,11 @@ def _parse_vary(spins: Any, stack: Stack, vary: Mapping[str, Any] | None) -> tup
                                        f"({error.reason.partition('; a sweep takes ')[2] or 'spinstack.model.paths'})"
                                  ) from None
             found.append(_Varied(path, axis.values[0], "stack"))
-    paths = [v.path for v in found]
-    twice = sorted({p for p in paths if paths.count(p) > 1})
-    if twice:
-        raise StackError(twice[0], "varied twice")
+    # two spellings of one parameter (dynamics.field.z and [2], layers[-1] and [2], materials.Py.Ms and the
+    # Ms of a Py layer): the later would silently replace the earlier's values
+    from .model.paths import refuse_repeated
+
+    refuse_repeated(stack, [v.path for v in found], "vary")
     return tuple(found)
 
 
@@ -625,6 +631,12 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
     except StackError as error:  # a macrospin's refusal names its own field: name the varied path instead
         names = {(v.name if v.target in ("layer", "scalar") else v.target): v for v in varied
                  if v.target != "stack"}
+        if error.path == "area" and "temperature" in names:  # the varied temperature asks for it: name both
+            where = "dynamics.area" if rebuild else "area (Macrospins(area=...))"
+            raise StackError(names["temperature"].path, f"values > 0 need {where}, the pillar area A (the thermal "
+                                                        "field's strength goes as 1/(A d), MODEL.md 9b): give it "
+                                                        + ('in [dynamics] (area = "5000 nm^2") ' if rebuild else "")
+                                                        + "or vary it too") from None
         if error.path in names:
             v = names[error.path]
             reason = error.reason
@@ -688,16 +700,26 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
 
 def _check_steps(spins: Any, duration: float, rtol: float) -> None:
     """Refuse, before any work, a run whose step count per member would be absurd (simulate refuses it too, but
-    only when its first block starts)."""
+    only when its first block starts).
+
+    The message serves both doors: what every user can change (the run's length: ``duration=`` or
+    ``--duration``; the constants that set the precession rate, which a step count this large usually means are
+    mistyped), and the tolerance only where it can be set (``rtol=`` of :func:`dynamics`; the command line keeps
+    the default, since the count falls only as rtol^(-1/5): 10x looser saves 1.6x).
+    """
+    from .macrospin.equation import fastest_rate
     from .macrospin.integrate import DEFAULT_MAX_STEPS, estimated_steps
 
     if np.any(np.asarray(getattr(spins, "temperature", 0.0)) > 0):  # the thermal integrator's own fixed steps
         return
     estimate = estimated_steps(spins, duration, rtol)
     if estimate > DEFAULT_MAX_STEPS:
+        frequency = fastest_rate(spins) / (2 * math.pi)
         raise SpinstackError(f"duration: {duration:g} s needs about {estimate:.3g} integration steps per member at "
-                             f"rtol {rtol:g} (the fastest precession over the run), more than {DEFAULT_MAX_STEPS:.3g}: "
-                             "shorten the run or loosen rtol")
+                             f"rtol {rtol:g} (the fastest precession, up to {frequency:.3g} Hz, from the field, "
+                             f"2 K_u/Ms, mu0 Ms N, the couplings and the torque), more than {DEFAULT_MAX_STEPS:.3g}: "
+                             "shorten the run (--duration; duration= in Python) or check those constants (a tiny Ms "
+                             "makes 2 K_u/Ms huge); in Python a looser rtol= also helps, a little")
 
 
 def _initial(initial: Any, spins: Any, shape: tuple[int, ...], realizations: bool = False) -> np.ndarray | None:
@@ -879,6 +901,7 @@ def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarr
         "reference_origin": origin,
         "stack": json.dumps(describe(stack)),
         "macrospins": json.dumps(_describe_spins(spins)),
+        **_drive(job),  # constant or waveform, and the waveform's extremes between the saved points too
     }
     toml = _stack_toml(stack)
     if toml is not None:  # the whole stack as a stack file, dynamics keys included (the JSON above lacks them)
@@ -933,6 +956,62 @@ def _reference_origin(spins: Any, given: np.ndarray | None) -> tuple[str, int]:
     if lead(stack.right, len(stack.layers) - 1):
         return "the right F lead", -1
     return "no fixed F: the first free layer's starting m", -1
+
+
+def _drive(job: _Job) -> dict[str, Any]:
+    """The attributes saying what drove the run: ``drive`` (``"constant"`` or ``"waveform"``) and, for a waveform,
+    ``waveform_range``: [J_min, J_max] (A/m^2) of the waveform over [0, duration] (its corners inside and both
+    ends: a pulse between two saved points counts), before a varied ``dynamics.waveform_scale`` multiplies it
+    (:func:`drive_range` applies the scale)."""
+    spins = job.spins
+    if spins.waveform is None:
+        return {"drive": "constant"}
+    times, currents = spins.waveform
+    if job.rebuild and any(v.target == "scale" for v in job.varied):
+        times, currents = job.stack.dynamics.waveform  # as written: a varied scale replaces the file's
+    times = np.asarray(times, dtype=float)
+    points = np.concatenate(([0.0, job.duration], times[(times > 0) & (times < job.duration)]))
+    # piecewise linear, held at its ends (Macrospins.current_at): the extremes over [0, T] sit at these points
+    columns = np.asarray(currents, dtype=float).reshape(len(times), -1).T
+    values = np.array([np.interp(points, times, column) for column in columns])
+    return {"drive": "waveform", "waveform_range": [float(values.min()), float(values.max())]}
+
+
+def drive_range(dataset: Any) -> tuple[float, float] | None:
+    """The extremes (J_min, J_max), A/m^2, of a waveform run's drive over [0, duration] and over the members in
+    ``dataset`` (a :func:`dynamics` result or a selection of it); None for a constant drive.
+
+    A run with a waveform is a waveform run even when the saved points miss its pulse: the range is the
+    waveform's own (its corners between saved points count), times the values of a varied
+    ``dynamics.waveform_scale``.  A dataset without the ``drive`` attribute (a file written before it, or one
+    built by hand): a waveform run when its ``macrospins`` attribute has a waveform or its saved ``current``
+    changes in time, the range that waveform's over the run together with the saved drive.
+    """
+    import json
+
+    kind = dataset.attrs.get("drive")
+    if kind == "constant":
+        return None
+    if kind is None:  # a file from before the attribute, or a dataset built by hand
+        saved = (np.asarray(dataset["current"].values, dtype=float).ravel()
+                 if "current" in dataset.variables and "time" in dataset["current"].dims else np.zeros(0))
+        values = saved
+        waveform = json.loads(dataset.attrs.get("macrospins", "{}")).get("waveform")
+        if waveform is not None:
+            times = np.asarray(waveform["time"], dtype=float)
+            duration = float(dataset.attrs["duration"])
+            points = np.concatenate(([0.0, duration], times[(times > 0) & (times < duration)]))
+            currents = np.asarray(waveform["current"], dtype=float).reshape(len(times), -1)[:, 0]
+            values = np.concatenate((np.interp(points, times, currents), saved))
+        elif not saved.size or np.all(saved == saved[0]):
+            return None
+        return float(values.min()), float(values.max())
+    low, high = (float(v) for v in np.asarray(dataset.attrs["waveform_range"], dtype=float))
+    if "dynamics.waveform_scale" in dataset.coords:  # each member's waveform times its scale
+        scales = np.asarray(dataset["dynamics.waveform_scale"].values, dtype=float).ravel()
+        ends = np.concatenate((scales * low, scales * high))
+        return float(ends.min()) + 0.0, float(ends.max()) + 0.0
+    return low, high
 
 
 def _describe_spins(spins: Any) -> dict[str, Any]:
@@ -1499,10 +1578,12 @@ def format_summary(dataset: Any, file: str | None = None) -> str:
     if realizations:
         lines.append(f"  realizations: {realizations} of the thermal noise per configuration (the states below are "
                      "counted over every member)")
-    if not vary:
-        drive = np.asarray(dataset["current"].values, dtype=float)
-        lines.append("  current: " + (number(drive.flat[0], "A/m^2") if np.all(drive == drive.flat[0]) else
-                                       f"from {number(drive.min(), 'A/m^2')} to {number(drive.max(), 'A/m^2')}"))
+    extremes = drive_range(dataset)  # a waveform's own extremes: a pulse between the saved points counts
+    if extremes is not None:
+        lines.append(f"  current: waveform from {number(extremes[0], 'A/m^2')} to {number(extremes[1], 'A/m^2')}"
+                     + (" (over the members)" if vary else ""))
+    elif not vary:
+        lines.append("  current: " + number(np.asarray(dataset["current"].values, dtype=float).flat[0], "A/m^2"))
     temperature = float(dataset.attrs.get("temperature", 0.0))
     if temperature > 0:  # a thermal run: its states are judged on the well m is in over the last tenth
         lines.append(f"  temperature: {number(temperature, 'K')}{' (largest)' if vary else ''} (thermal field, "

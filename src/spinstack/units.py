@@ -388,15 +388,27 @@ def to_si(value: Any, kind: str, path: str, *, sign: str = "finite", allow_inf: 
         if allow_inf and value.strip() in ("inf", "+inf"):
             return np.asarray(math.inf)
         quantity = _parse(value, path, expected)
+        _refuse_hertz(quantity, kind, path, value)
         array = _converted(quantity, target, path, expected, value)
     elif is_quantity(value):
-        array = _converted(_own(value, path, expected), target, path, expected, value)
+        quantity = _own(value, path, expected)
+        _refuse_hertz(quantity, kind, path, value)
+        array = _converted(quantity, target, path, expected, value)
     else:
         array = _plain(value, path, expected)
     array = _checked(array, value, path, sign=sign, allow_inf=allow_inf, bounds=bounds, unit=target.unit)
     if magnitude is not None:
         check_magnitude(array, value, kind, path, magnitude)
     return array
+
+
+def _refuse_hertz(quantity: "pint.Quantity", kind: str, path: str, original: Any) -> None:
+    """A gyromagnetic ratio written in Hz/T (GHz/T, ...) is refused at every door (SI files, spinstack.si, the
+    command line's --vary): pint reads Hz as 1/s, so 28 GHz/T would become 2.8e10 rad/(s T), 2 pi too small
+    (gamma / 2 pi is what Hz/T measures)."""
+    if kind == "gyromagnetic_ratio" and "hertz" in str(quantity.units):
+        raise StackError(path, f'write the gyromagnetic ratio in rad/(s*T) (e.g. "1.76e11 rad/(s*T)"), got '
+                               f"{_show(original)}: gamma / 2 pi in Hz/T differs from gamma by 2 pi")
 
 
 def check_magnitude(array: np.ndarray, original: Any, kind: str, path: str, magnitude: tuple[Any, Any]) -> None:

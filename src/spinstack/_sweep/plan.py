@@ -15,7 +15,6 @@ for memory, NetCDF, Zarr and Dask), and each one is a single batched solve.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +24,8 @@ import numpy as np
 from ..analysis.efficiencies import with_angle
 from ..errors import SpinstackError, StackError
 from ..model import Insulator, Stack, checks
-from ..model.paths import (COMPONENTS, THETA, material_keys, parameter_value, parse, require_transport_parameter,
-                           with_parameter)
+from ..model.paths import (COMPONENTS, THETA, material_keys, parameter_targets, parameter_value, parse,
+                           require_transport_parameter, with_parameter)
 from ..units import ELECTRON_CHARGE
 
 #: separator of the paths in the name of a zipped axis
@@ -160,14 +159,8 @@ def sweepable(stack: Stack) -> str:
 def _target(stack: Stack, path: str) -> str:
     """What a path sets, spelled one way: ``theta`` and ``layers[-1].magnetization.theta`` both set the polar
     angle of a magnetization, and ``theta`` turns the second F layer's m (about m1) as a whole."""
-    if path == THETA:
-        return f"layers[{stack.ferromagnet_indices[1]}].magnetization"
-    match = re.match(r"^layers\[(-?\d+)\]\.(.+)$", path)
-    if match:
-        index = int(match.group(1)) % len(stack.layers)
-        key = match.group(2)
-        return f"layers[{index}].{key}"  # .magnetization.theta and .phi are independent; theta takes both
-    return path
+    # the one spelling of model.paths (negative indices, theta); .magnetization.theta and .phi are independent
+    return parameter_targets(stack, path)[0]
 
 
 def _values(path: str, raw: Any) -> np.ndarray:

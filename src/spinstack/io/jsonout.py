@@ -173,8 +173,9 @@ def dynamics_to_dict(dataset: Any) -> dict[str, Any]:
     dict
         ``layers``: per free layer ``layer`` (stack index), ``m_final`` ([x, y, z] at the end), ``state``,
         ``frequency`` (Hz or ``None``), ``switching_time`` (s or ``None``), ``critical_current`` (``{"P": J,
-        "AP": J}``, A/m^2 or ``None``); ``duration`` (s); ``current`` (A/m^2; ``None`` for a drive that changes
-        in time, whose extremes are then ``current_range``); ``temperature`` (K, the largest over the members)
+        "AP": J}``, A/m^2 or ``None``); ``duration`` (s); ``current`` (A/m^2; ``None`` for a run with a waveform,
+        whose extremes over [0, duration] are then ``current_range``: the waveform's own, between the saved
+        points too, :func:`spinstack.trajectories.drive_range`); ``temperature`` (K, the largest over the members)
         only for a thermal run (temperature > 0, MODEL.md 9b: its P / AP is the well m is in over the last tenth,
         :func:`spinstack.macrospin.final_state`'s ``thermal``).
 
@@ -223,12 +224,15 @@ def dynamics_to_dict(dataset: Any) -> dict[str, Any]:
             tuple(-1 if dim == "current" else 1 for dim in dims))
         result["current"] = _rows(np.broadcast_to(values, shape), "current")
     else:
-        drive = np.asarray(dataset["current"].transpose("time", *dims).values, dtype=float)
-        if np.all(drive == drive[:1]):
-            result["current"] = _rows(drive[0], "current")
-        else:
+        from ..trajectories import drive_range
+
+        extremes = drive_range(dataset)  # the waveform's own, not only at the saved times: a pulse between them counts
+        if extremes is None:  # a constant drive (per member under vary)
+            drive = np.asarray(dataset["current"].isel(time=0).transpose(*dims).values, dtype=float)
+            result["current"] = _rows(drive, "current")
+        else:  # a run with a waveform is a waveform run, whatever the saved points show
             result["current"] = None
-            result["current_range"] = [_scalar(drive.min(), "current"), _scalar(drive.max(), "current")]
+            result["current_range"] = [_scalar(extremes[0], "current"), _scalar(extremes[1], "current")]
     temperature = float(dataset.attrs.get("temperature", 0.0))
     if temperature > 0:  # a thermal run says so (absent at 0 K: the deterministic contract unchanged)
         result["temperature"] = _scalar(temperature, "temperature")

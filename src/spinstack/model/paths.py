@@ -32,6 +32,9 @@ vector; and transport sweeps and thresholds refuse the dynamics-only paths, :fun
 parameter, component), its kind, the reported quantity of its numbers (a key of
 :data:`spinstack.units.QUANTITIES`: units, reduced and SI) and its labels.  Reading and setting
 (:func:`parameter_value`, :func:`with_parameter`), sweeps, thresholds, figures and the app all use it.
+Several spellings of one parameter (``layers[-1]`` and ``layers[2]``, ``dynamics.field[2]`` and ``.z``, a
+material's macrospin constant and a layer's) meet in :func:`parameter_targets`; sweeps and
+:func:`spinstack.dynamics` refuse two of them at once (:func:`refuse_repeated`).
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ from .materials import Ferromagnet, Material
 from .stack import Stack
 
 __all__ = ["COMPONENTS", "DYNAMICS_PARAMETERS", "MATERIAL_PARAMETERS", "ParameterPath", "THETA", "material_keys", "parameter_value", "parse",
-           "require_transport_parameter", "with_parameter"]
+           "parameter_targets", "refuse_repeated", "require_transport_parameter", "with_parameter"]
 
 #: the special path of sweeps and sign maps: the angle (degrees) between m1 and m2, m2 turned about m1
 THETA = "theta"
@@ -468,6 +471,71 @@ def require_transport_parameter(path: str) -> None:
                                "spinstack.dynamics(vary=...)")
 
 
+#: ``dynamics.field[k]`` / ``dynamics.field.x|y|z``: one component of the applied field (spinstack.dynamics' spellings)
+_APPLIED_COMPONENT = re.compile(r"^dynamics\.field(?:\[(-?\d+)\]|\.([xyz]))$")
+_MATERIAL_KEY = re.compile(r"^materials\.([^.]+)\.(.+)$")
+
+
+def parameter_targets(stack: Stack, path: str) -> tuple[str, ...]:
+    """What ``path`` sets on ``stack``, each parameter spelled one way: two paths name the same parameter exactly
+    when their targets overlap (:func:`refuse_repeated`).
+
+    * a layer index counts from the left (``layers[-1].thickness`` -> ``layers[2].thickness`` of 3 layers);
+    * ``dynamics.field[k]`` and ``dynamics.field.x|y|z`` are one component (``dynamics.field.z``);
+    * ``theta`` turns the second F layer's magnetization as a whole (``layers[k].magnetization``: it overlaps
+      ``.theta`` and ``.phi`` of that layer);
+    * a ferromagnet's macrospin constant ``materials.NAME.Ms`` (alpha, gamma, K_u, easy_axis) is also that
+      constant of every layer made of NAME (``layers[i].Ms``, the per-layer paths of :func:`spinstack.dynamics`);
+    * any other path as written (unknown ones included: their own checks refuse them).
+
+    A target with a further ``.part`` (``layers[2].magnetization.theta``) is inside the one without it.
+    """
+    if not isinstance(path, str):
+        return (str(path),)
+    if path == THETA:
+        indices = stack.ferromagnet_indices
+        return (f"layers[{indices[1]}].magnetization",) if len(indices) == 2 else (path,)
+    field = _APPLIED_COMPONENT.match(path)
+    if field is not None:
+        if field.group(2) is not None:
+            return (path,)
+        index = int(field.group(1))
+        return (f"dynamics.field.{COMPONENTS['field'][index]}",) if -3 <= index < 3 else (path,)
+    layer = _LAYER.match(path)
+    if layer is not None:
+        count, index = len(stack.layers), int(layer.group(1))
+        return (f"layers[{index % count}].{layer.group(2)}",) if -count <= index < count else (path,)
+    material = _MATERIAL_KEY.match(path)
+    if material is not None and material.group(2).partition(".")[0] in _DYNAMICS_MATERIAL_KEYS:
+        name, key = material.groups()
+        return (path,) + tuple(f"layers[{i}].{key}" for i, layer in enumerate(stack.layers)
+                               if layer.material.name == name)
+    return (path,)
+
+
+def _overlap(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
+    return any(a == b or a.startswith(b + ".") or b.startswith(a + ".") for a in first for b in second)
+
+
+def refuse_repeated(stack: Stack, paths: Any, verb: str = "vary") -> None:
+    """Refuse two of ``paths`` that name the same parameter of ``stack`` (:func:`parameter_targets`): the later
+    one would silently replace the earlier one's values (``dynamics.field.z`` and ``dynamics.field[2]``,
+    ``materials.Py.Ms`` and ``layers[2].Ms`` of a Py layer, ``layers[2].alpha`` and ``layers[-1].alpha``).
+
+    Raises
+    ------
+    StackError
+        Naming the later path: ``"A and B name the same parameter: vary it once"`` (``verb``).
+    """
+    seen: list[tuple[str, tuple[str, ...]]] = []
+    for path in paths:
+        targets = parameter_targets(stack, path)
+        for earlier, known in seen:
+            if _overlap(targets, known):
+                raise StackError(str(path), f"{earlier} and {path} name the same parameter: {verb} it once")
+        seen.append((str(path), targets))
+
+
 def _stack_level(path: ParameterPath) -> None:
     if path.kind == "angle_between":  # turned by analysis.with_angle (outside the model)
         raise StackError(path.text, f"{_UNKNOWN}; the angle between m1 and m2 is set by "
@@ -522,12 +590,31 @@ def with_parameter(stack: Stack, path: str, value: ArrayLike) -> Stack:
     """
     parsed = parse(path)
     try:
-        return _with_parameter(stack, parsed, value)
+        return _with_parameter(stack, parsed, _stack_number(stack, parsed, value))
     except StackError as error:
         if parsed.owner not in ("layer", "left", "right") or not error.path.startswith(_ELEMENT_KEYS):
             raise
         # errors of a single layer, lead or insulator end carry paths relative to it: layers[i], left or right
         raise error.within(f"layers[{parsed.index}]" if parsed.owner == "layer" else parsed.owner) from None
+
+
+def _stack_number(stack: Stack, path: ParameterPath, value: Any) -> Any:
+    """``value`` given with its unit (a string such as ``"3 nm"``, or a pint Quantity) as the number an SI stack
+    holds at ``path``, through :func:`spinstack.units.to_si` (the rules of SI files: a gyromagnetic ratio in Hz/T
+    is refused, the dimension checked) and the path's report factor (j0 = J / e, D = sigma / e^2); any other
+    value as given (the model checks it: a string without a unit is refused there)."""
+    from ..units import is_quantity, to_si
+
+    if not (is_quantity(value) or (isinstance(value, str) and stack.units == "SI")):
+        return value
+    entry = path.units_entry
+    if stack.units != "SI":
+        raise StackError(path.text, f"a quantity with units needs an SI stack (this one is in reduced units), got "
+                                    f"{value!s}"[:300])
+    if entry is None:
+        raise StackError(path.text, f"takes plain numbers (a direction: unit vectors), got {value!s}"[:300])
+    number = to_si(value, entry.dimension, path.text)
+    return number / entry.to_base if entry.dimensional and entry.to_base != 1.0 else number
 
 
 def _with_parameter(stack: Stack, path: ParameterPath, value: ArrayLike) -> Stack:

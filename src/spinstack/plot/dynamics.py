@@ -319,8 +319,11 @@ def plot_magnetization(dataset: Any, fig: Any = None, ax: Any = None, *, select:
                                  sharex=True)
     time, to_shown, time_unit = _time_axis(run["time"].values)
     current = _drive(run)
-    constant = bool(np.all(current == current[0]))
-    factor, current_label = _current_scale(current)
+    from ..trajectories import drive_range
+
+    extremes = drive_range(run)  # a waveform run is one even when the saved points miss its pulse
+    constant = extremes is None
+    factor, current_label = _current_scale(current if constant else np.append(current, extremes))
     for panel, index in zip(axes, layers):
         m = run["m"].sel(layer=index).transpose("time", "component")
         handles = []
@@ -342,8 +345,10 @@ def plot_magnetization(dataset: Any, fig: Any = None, ax: Any = None, *, select:
             twin = panel.twinx()
             (drive,) = twin.plot(time, current * factor, color=DRIVE_COLOUR, lw=1.2, ls="--", label="drive $J(t)$",
                                  gid=f"current:{index}")
-            low, high = float(np.min(current * factor)), float(np.max(current * factor))
-            span = high - low
+            # the waveform's own extremes too: the saved points may miss a pulse (flat J(t), its axis still spans it)
+            low = min(float(np.min(current)), extremes[0]) * factor
+            high = max(float(np.max(current)), extremes[1]) * factor
+            span = (high - low) or max(abs(high), 1.0)  # one value all along (a pulse after the end): a unit span
             # the drive's range spans the height of m's -1..1 (limits -1.12, 1.45: 0.06 and 0.225 of the range 2)
             twin.set_ylim(low - 0.06 * span, high + 0.225 * span)
             twin.set_ylabel(current_label, color=DRIVE_COLOUR)
@@ -355,6 +360,10 @@ def plot_magnetization(dataset: Any, fig: Any = None, ax: Any = None, *, select:
     title = list(notes)
     if constant and "current" not in run.coords:  # (a selected current is named by the notes)
         title.append(f"constant drive $J$ = {_quantity(current[0])}")
+    elif not constant and (float(np.min(current)) > extremes[0] or float(np.max(current)) < extremes[1]):
+        # the saved points miss part of the waveform (a pulse between them): its extremes, which J(t) cannot show
+        title.append(f"waveform drive $J$ from {_quantity(extremes[0])} to {_quantity(extremes[1])} "
+                     "(between the saved points too)")
     if title:
         axes[0].set_title(", ".join(title), fontsize=style.FONT_NORMAL)
     return fig
