@@ -255,6 +255,27 @@ def test_a_file_that_is_not_a_dynamics_run_is_never_replaced(valve, tmp_path):
         assert reread.attrs["duration"] == 5e-11
 
 
+def test_a_signal_while_the_integrator_compiles_stops_at_once_and_writes_nothing(valve, tmp_path, monkeypatch):
+    """A Ctrl-C during numba's first compilation (minutes on a cold cache) was held until the first block ended,
+    with the temporary file already there (left behind by a kill); now the compilation comes first, and a signal
+    then stops the command at once."""
+    from spinstack.macrospin import integrate
+
+    real = integrate.simulate
+
+    def compiling(*args, **kwargs):
+        interrupt.active()._note(signal.SIGINT, None)  # Ctrl-C while numba compiles
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(integrate, "simulate", compiling)
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("a block ran after the signal"))
+    target = tmp_path / "big.nc"
+    result = invoke(valve, "--out", target, "--vary", "current=0 A/m^2:3e12 A/m^2:5")
+    assert result.exit_code == 128 + signal.SIGINT
+    assert result.stderr.strip() == f"spinstack: error: {valve}: dynamics stopped by SIGINT; {target} was not written"
+    assert os.listdir(tmp_path) == ["valve.toml"]
+
+
 def test_a_signal_stops_the_run_between_blocks_and_writes_nothing(valve, tmp_path, monkeypatch):
     real = trajectories.simulate
     calls = []

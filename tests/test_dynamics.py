@@ -11,6 +11,8 @@ import dataclasses
 import json
 import math
 import os
+import signal
+import time
 import tracemalloc
 
 import numpy as np
@@ -300,6 +302,51 @@ def test_an_interrupted_run_leaves_nothing_and_keeps_the_old_file(spins, tmp_pat
         ss.dynamics(spins, duration=6e-11, vary=vary, out=tmp_path / "new.zarr", chunk=1)
     assert len(calls) == 2
     assert file_set(tmp_path) == {"traj.nc"}
+
+
+@pytest.mark.parametrize("name", ["traj.nc", "traj.zarr"])
+def test_the_integrator_is_compiled_before_the_file_exists(spins, tmp_path, name, monkeypatch):
+    """numba compiles the integrator at its first call (minutes on a cold cache): that call now comes before the
+    run's (temporary) file is created, so an interrupt or a kill while it compiles leaves nothing.  The first
+    call here is slow, as a compilation is, and looks at the folder."""
+    from spinstack.macrospin import integrate
+
+    real = integrate.simulate
+    seen: list[list[str]] = []
+
+    def compiling(*args, **kwargs):
+        seen.append(sorted(os.listdir(tmp_path)))
+        if len(seen) == 1:
+            time.sleep(0.5)  # compiling
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(integrate, "simulate", compiling)
+    vary = {"current": [-2e11, 1e11, 3e11], "dynamics.field[2]": [0.0, 0.01]}
+    run = ss.dynamics(spins, duration=3e-11, vary=vary, out=tmp_path / name, chunk=4)
+    assert seen[0] == [] and any(seen[1:])  # the blocks write into the file, the first call came before it
+    reference = ss.dynamics(spins, duration=3e-11, vary=vary, chunk=4)
+    np.testing.assert_array_equal(run.m.values, reference.m.values)  # the warm-up changes no number
+    assert file_set(tmp_path) == {name}
+
+
+def test_a_signal_while_the_integrator_compiles_stops_at_once_with_nothing_written(spins, tmp_path, monkeypatch):
+    """The command line holds signals until a block ends (then removes the file); before the file exists there is
+    nothing to remove, and a Ctrl-C during a cold cache's minutes of compilation stops at once."""
+    from spinstack._sweep import interrupt
+    from spinstack.macrospin import integrate
+
+    real = integrate.simulate
+
+    def compiling(*args, **kwargs):
+        interrupt.active()._note(signal.SIGINT, None)  # Ctrl-C while numba compiles
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(integrate, "simulate", compiling)
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("a block ran after the signal"))
+    with pytest.raises(interrupt.Interrupted):
+        with interrupt.deferred():  # as the command line holds it
+            ss.dynamics(spins, duration=3e-11, vary={"current": [-2e11, 1e11]}, out=tmp_path / "traj.nc")
+    assert file_set(tmp_path) == set()
 
 
 @pytest.mark.parametrize("name", ["notes.nc", "store.zarr"])

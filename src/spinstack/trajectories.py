@@ -80,6 +80,7 @@ import numpy as np
 
 from .errors import SpinstackError, StackError
 from .model import Stack
+from ._sweep import interrupt
 from ._sweep.atomic import Staged, zarr_group
 
 __all__ = ["BLOCK_BYTES", "DEFAULT_SAMPLES", "SCHEMA", "critical_currents", "drive_range", "dynamics",
@@ -492,6 +493,7 @@ def _check_disk(target: Path, size: float) -> None:
                              "(save_every), vary fewer values or write elsewhere")
 
 
+@interrupt.immediate()  # until a file exists (_run), a signal the command line holds stops at once
 def dynamics(stack: Any, *, duration: float | None = None, save_every: float | None = None,
              vary: Mapping[str, Any] | None = None, out: str | os.PathLike | None = None, chunk: int | None = None,
              progress: bool | Callable[[float], None] | None = None, rtol: float | None = None,
@@ -784,10 +786,10 @@ def _regions(plan: Any) -> list[tuple[tuple[int, ...], tuple[slice, ...]]]:
     return [((), ())] if plan is None else list(plan.regions())
 
 
-def _simulate_block(job: _Job, region: tuple[slice, ...], report: Callable[[float], None] | None = None
-                    ) -> dict[str, np.ndarray]:
+def _simulate_block(job: _Job, region: tuple[slice, ...], report: Callable[[float], None] | None = None,
+                    integrate: Callable[..., Any] | None = None) -> dict[str, np.ndarray]:
     """Integrate the members of ``region``: m, current, resistance_area (time first), state, frequency,
-    switching_time (members, layer)."""
+    switching_time (members, layer).  ``integrate``: the integrator (default :func:`simulate`)."""
     from .macrospin.states import final_states
 
     stack = _stack_for(job.stack, job.varied, region, single=False)
@@ -800,7 +802,7 @@ def _simulate_block(job: _Job, region: tuple[slice, ...], report: Callable[[floa
         options["initial"] = job.initial[region]
     if report is not None and _takes_progress():
         options["progress"] = report
-    run = simulate(stack, spins, job.duration, job.save_every, **options)
+    run = (integrate or simulate)(stack, spins, job.duration, job.save_every, **options)
     block = tuple(s.stop - s.start for s in region)
     out = {name: np.broadcast_to(run[name].values, (run.sizes["time"],) + block + run[name].shape[1 + len(block):])
            for name in _OVER_TIME}
@@ -822,6 +824,11 @@ def simulate(*args: Any, **kwargs: Any) -> Any:
     """:func:`spinstack.macrospin.simulate`, or with ``members=`` (a thermal run's noise keys)
     :func:`spinstack.macrospin.thermal.simulate_thermal` whatever the block's temperatures (one name here, so
     tests can watch the calls)."""
+    return _integrate(*args, **kwargs)
+
+
+def _integrate(*args: Any, **kwargs: Any) -> Any:
+    """:func:`simulate`'s work, under a name of its own: the warm-up (:func:`_warm_up`) is no block."""
     if "members" in kwargs:
         from .macrospin.thermal import simulate_thermal
 
@@ -829,6 +836,27 @@ def simulate(*args: Any, **kwargs: Any) -> Any:
     from .macrospin.integrate import simulate as integrate
 
     return integrate(*args, **kwargs)
+
+
+def _warm_up(job: _Job, regions: list[Any]) -> None:
+    """Load (or, the first time after an install, compile) the compiled code the blocks will call, before the
+    run's file exists.
+
+    numba compiles the integrator's loop, the torque kernels and the thermal kernel at their first call (minutes
+    on a cold cache; a second from its disk cache); inside the first block that happened with the file already
+    created, so an interrupt then (or a kill, after a Ctrl-C the command line holds until the block ends) left
+    a temporary file behind.  Here every distinct block size runs once over ONE saved interval (its members'
+    first ``save_every``): the same calls with the same types as the blocks (a block's size picks the serial or
+    the parallel loop), a few steps each; their numbers are thrown away (the blocks integrate from t = 0
+    again).  A signal stops it at once (there is no file to remove yet: :func:`dynamics`).
+    """
+    brief = dataclasses.replace(job, duration=job.save_every)
+    sizes: set[int] = set()
+    for _, region in regions:
+        size = math.prod(s.stop - s.start for s in region)
+        if size not in sizes:
+            sizes.add(size)
+            _simulate_block(brief, region, integrate=_integrate)
 
 
 def _noise_keys(job: _Job, region: tuple[slice, ...]) -> np.ndarray:
@@ -1121,6 +1149,10 @@ def _run(job: _Job, plan: Any, skeleton: Any, out: Any, kind: str | None, progre
     summary = {"state": np.empty(shape + (count,), dtype=object), "frequency": np.empty(shape + (count,)),
                "switching_time": np.empty(shape + (count,))}
     regions = _regions(plan)
+    if kind is not None and not dask:  # compiled before the file exists: an interrupt then leaves nothing
+        _warm_up(job, regions)
+        if interrupt.active() is not None:
+            interrupt.active().check()  # a signal whose immediate stop was lost: still before any file
     bar = _Progress(max(1, math.prod(shape)), progress)
     attrs: dict[str, Any] = {}
 
@@ -1150,12 +1182,14 @@ def _run(job: _Job, plan: Any, skeleton: Any, out: Any, kind: str | None, progre
             if min(dts) != max(dts):
                 attrs["dt_min"] = min(dts)
 
-    # SIGINT, SIGTERM, SIGHUP stop the run between blocks and remove its file (_sweep/atomic.py)
-    result = atomic.write_blocks(open_sink, write, lambda sink: sink.finish(skeleton, summary, attrs), out=out,
-                                 what="trajectories", closing=bar.close)
-    if kind is None:
-        return result
-    return open_dynamics(result, chunks={} if dask else None)
+    # SIGINT, SIGTERM, SIGHUP stop the run between blocks and remove its file (_sweep/atomic.py); held again from
+    # here (dynamics() stops at once before): a file exists until it is complete and reopened
+    with interrupt.held():
+        result = atomic.write_blocks(open_sink, write, lambda sink: sink.finish(skeleton, summary, attrs), out=out,
+                                     what="trajectories", closing=bar.close)
+        if kind is None:
+            return result
+        return open_dynamics(result, chunks={} if dask else None)
 
 
 def _blocks(job: _Job, regions: list[Any], bar: _Progress, dask: bool, check: Callable[[], None]) -> Any:

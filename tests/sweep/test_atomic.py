@@ -267,3 +267,21 @@ def test_a_sink_that_fails_while_being_created_is_not_aborted_again(tmp_path):
         atomic.write_blocks(open_sink, writer()[0], lambda sink: sink.finish(), out=tmp_path / "r.txt",
                             what="result", closing=lambda: closed.append(True))
     assert closed == [True]
+
+
+def test_inside_immediate_the_first_signal_stops_at_once_and_is_noted():
+    """Before a result's file exists there is nothing to clean up: interrupt.immediate() lets the deferral in force
+    stop at the first signal (the dynamics' compilation, minutes on a cold cache, no longer waits for a block);
+    outside it the first signal is only noted, as before.  The signal stays noted either way."""
+    with interrupt.deferred() as deferral:
+        with interrupt.immediate():
+            with pytest.raises(interrupt.Interrupted) as stopped:
+                deferral._note(signal.SIGINT, None)
+        assert stopped.value.signum == signal.SIGINT and deferral.received == signal.SIGINT
+        assert not deferral.immediate  # back to deferring after the block
+        deferral.received = None
+        deferral._note(signal.SIGTERM, None)  # only noted
+        assert deferral.received == signal.SIGTERM
+        deferral.received = None
+    with interrupt.immediate():  # without a deferral in force: nothing to change
+        assert interrupt.active() is None

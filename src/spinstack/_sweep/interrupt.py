@@ -21,7 +21,9 @@ out; then
   with status 128 + the signal number (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
 
 A second signal while the first is waiting for the block to end raises
-:class:`Interrupted` at once (for a block that takes too long).
+:class:`Interrupted` at once (for a block that takes too long).  So does the first one inside
+:func:`immediate`: work done before the result's file exists (loading or compiling the compiled
+integrator, minutes on a cold cache) has nothing to clean up, so nothing to wait for.
 """
 
 from __future__ import annotations
@@ -57,11 +59,13 @@ class Deferral:
     def __init__(self) -> None:
         self.received: int | None = None
         self.previous: dict[int, Any] = {}
+        self.immediate = False  # True inside immediate(): nothing to clean up, the first signal stops at once
 
     def _note(self, signum: int, frame: Any) -> None:
         if self.received is None:
-            self.received = signum  # only noted: raising here could land in a GC callback and be lost
-            return
+            self.received = signum  # noted first: a raise lost in a GC callback still stops at the next check
+            if not self.immediate:
+                return  # only noted: raising here could land in a GC callback and be lost
         # a second signal: stop now, without waiting for the block to end
         raise Interrupted(signum)
 
@@ -111,6 +115,44 @@ def deferred() -> Iterator[Deferral]:
         _active = None
         for signum, handler in deferral.previous.items():
             signal.signal(signum, handler)
+
+
+@contextmanager
+def immediate() -> Iterator[None]:
+    """While the block runs, the deferral in force (if any) stops at the first signal, not at the next check.
+
+    For work before anything needs cleaning up (no file created yet): a Ctrl-C there need not wait.  The signal
+    is noted too, so if its :class:`Interrupted` is lost (raised inside a garbage-collection callback) the next
+    :meth:`Deferral.check` raises it.  Without a deferral in force (Python without the command line), nothing
+    changes: Python's own handlers already stop at once.
+    """
+    deferral = _active
+    if deferral is None:
+        yield
+        return
+    before = deferral.immediate
+    deferral.immediate = True
+    try:
+        yield
+    finally:
+        deferral.immediate = before
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """While the block runs, the deferral in force (if any) holds the first signal for :meth:`Deferral.check`
+    again, inside an :func:`immediate` one: from the moment a result's file exists, a signal must not stop the
+    work mid-way (the file is removed, or reported complete, first)."""
+    deferral = _active
+    if deferral is None:
+        yield
+        return
+    before = deferral.immediate
+    deferral.immediate = False
+    try:
+        yield
+    finally:
+        deferral.immediate = before
 
 
 def resume(stop: Interrupted) -> NoReturn:
