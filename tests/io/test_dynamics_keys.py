@@ -249,6 +249,8 @@ BAD = [
     (changed('Ms = "800 kA/m"', "Ms = 800000"), "materials.Py.Ms", 'a bare number has no unit: write it with one, e.g. "800000 A/m" (a magnetization)'),
     (changed('Ms = "800 kA/m"', 'Ms = "1 T"'), "materials.Py.Ms", "expected a magnetization"),
     (changed("alpha = 0.01", "alpha = -0.01"), "materials.Py.alpha", "must be >= 0 (Gilbert damping)"),
+    # 1e154 overflowed the solve with no key named ("numerical failure while solving (overflow encountered in det)")
+    (changed("alpha = 0.01", "alpha = 1e100"), "materials.Py.alpha", "must be at most 1000 (Gilbert damping"),
     (changed("alpha = 0.01", 'alpha = "0.01"'), "materials.Py.alpha", "must be a number"),
     (changed("easy_axis = [0, 0, 1]\n", ""), "materials.Py.easy_axis", "missing: K_u needs the anisotropy axis"),
     (changed("easy_axis = [0, 0, 1]", "easy_axis = [0, 0, 0]"), "materials.Py.easy_axis", "non-zero"),

@@ -266,6 +266,8 @@ def test_bad_input_is_refused_by_name(valve):
         (dict(free=1), r"^free: layer 1 is not an F layer"),
         (dict(Ms=0.0), r"^Ms: must be > 0"),
         (dict(alpha=-0.1), r"^alpha: must be >= 0"),
+        # an absurd damping overflowed the solve ("overflow encountered in det") without naming the key
+        (dict(alpha=[[0.01], [1e100]]), r"^alpha: must be at most 1000 \(Gilbert damping: .*\), got 1e\+100$"),
         (dict(K_u=1e4), r"^easy_axis: is needed where K_u != 0"),
         (dict(demag=(0.5, 0.2, 0.2)), r"^demag: must sum to 1"),
         (dict(demag=(1.2, -0.1, -0.1)), r"^demag: must be non-negative"),

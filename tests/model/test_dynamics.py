@@ -40,6 +40,8 @@ def valve(*, fixed_layers: int = 2, **dynamics: object) -> ss.Stack:
 def test_the_constants_are_checked_where_they_live() -> None:
     Py = si.ferromagnet("Py", rho=150e-9, beta=0.7, l_sf=5.5e-9)
     cases = [({"Ms": 0.0}, "materials.Py.Ms: must be > 0"), ({"alpha": -1e-3}, "materials.Py.alpha: must be >= 0"),
+             ({"alpha": [0.01, 1e4]}, "materials.Py.alpha: must be at most 1000 (Gilbert damping: measured values "
+                                      "lie below ~1; larger ones overflow the dynamics' arithmetic), got 10000"),
              ({"gamma": -1.0}, "materials.Py.gamma: must be > 0"),
              ({"K_u": 1e3}, "materials.Py.easy_axis: missing: K_u needs the anisotropy axis"),
              ({"K_u": 1e3, "easy_axis": [0, 0, 0]}, "materials.Py.easy_axis: must be"),

@@ -35,6 +35,7 @@ from numpy.typing import ArrayLike
 from ..errors import StackError
 from ..model import Stack
 from ..model.dynamics import MAX_FIELD, checked_seed
+from ..model.materials import damping
 from .. import units
 
 __all__ = ["GAMMA_ELECTRON", "MU0", "DEMAG_TOLERANCE", "Coupling", "Macrospins"]
@@ -218,9 +219,7 @@ class Macrospins:
         Ms = _per_layer(self.Ms, "Ms", count)
         if np.any(Ms <= 0):
             raise StackError("Ms", f"must be > 0 (A/m), got {self.Ms!r}"[:300])
-        alpha = _per_layer(self.alpha, "alpha", count)
-        if np.any(alpha < 0):
-            raise StackError("alpha", f"must be >= 0 (Gilbert damping), got {self.alpha!r}"[:300])
+        alpha = damping(_per_layer(self.alpha, "alpha", count), "alpha")  # the materials' own rule, 0 .. MAX_ALPHA
         gamma = _per_layer(self.gamma, "gamma", count)
         if np.any(gamma <= 0):
             raise StackError("gamma", f"must be > 0 (rad/(s T)), got {self.gamma!r}"[:300])

@@ -39,11 +39,27 @@ def _optional(check: Callable[[Any, str], np.ndarray]) -> Callable[[Any, str], n
     return lambda value, path: None if value is None else check(value, path)
 
 
-def _damping(value: Any, path: str) -> np.ndarray:
-    """Gilbert damping alpha >= 0 (dimensionless)."""
+#: the largest Gilbert damping taken: measured values lie below ~1 (1e-4 in YIG, ~0.01 in permalloy, ~0.1-1 in
+#: heavily damped alloys); far larger ones are typos, and they overflow the dynamics' arithmetic (alpha = 1e100:
+#: "overflow encountered in det", no key named) instead of failing clearly
+MAX_ALPHA = 1e3
+
+
+def damping(value: Any, path: str) -> np.ndarray:
+    """Gilbert damping alpha, dimensionless, from 0 to :data:`MAX_ALPHA`: the one check of every door (a material's
+    ``alpha``, :class:`~spinstack.macrospin.Macrospins` ``alpha=``, a varied ``materials.X.alpha``).
+
+    Raises
+    ------
+    StackError
+        At ``path``: not finite, negative or above :data:`MAX_ALPHA`, with the value.
+    """
     array = checks.finite(value, path)
     if np.any(array < 0):
         raise StackError(path, f"must be >= 0 (Gilbert damping), got {float(np.min(array))!r}")
+    if np.any(array > MAX_ALPHA):
+        raise StackError(path, f"must be at most {MAX_ALPHA:g} (Gilbert damping: measured values lie below ~1; "
+                               f"larger ones overflow the dynamics' arithmetic), got {float(np.max(array)):g}")
     return array
 
 
@@ -163,7 +179,7 @@ class Ferromagnet(_Checked):
 
     kind = "ferromagnet"
     _CHECKS = {"D": checks.positive, "p": _polarisation, "l": _length, "l_J": _coherence_length,
-              "l_phi": _coherence_length, "Ms": _optional(checks.positive), "alpha": _optional(_damping),
+              "l_phi": _coherence_length, "Ms": _optional(checks.positive), "alpha": _optional(damping),
               "K_u": _optional(checks.finite), "easy_axis": _optional(_axis), "gamma": _optional(checks.positive)}
 
     def __post_init__(self) -> None:
