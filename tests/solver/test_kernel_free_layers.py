@@ -60,7 +60,8 @@ def solve_both(stack, free, size=300, seed=0):
     table = prepared._by_magnetizations
     free_rows = np.array([prepared.ferromagnets.index(layer) for layer in free], dtype=np.int64)
     plan = kernels.free_plan(table, np.array(free, dtype=np.int64), free_rows)
-    fixed = np.ascontiguousarray(table.mvary[0], dtype=float)  # (n_F, 3): every F layer's own m
+    # (n_F, 3): every F layer's own m, in the rows of the table's mvary
+    fixed = np.array([np.asarray(prepared.arrays.layers[q].m, dtype=float).reshape(3) for q in prepared.ferromagnets])
     unit = np.ascontiguousarray(directions(np.random.default_rng(seed), (size, len(free))))
     mvary = np.repeat(fixed[None], size, axis=0)
     mvary[:, free_rows] = unit
