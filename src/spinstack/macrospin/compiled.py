@@ -13,8 +13,12 @@ algorithm is :mod:`.integrate`'s, written once more for numba:
   repeats the Python path's to round-off (tests/macrospin/test_compiled.py: ~1e-14 in m).
 * The right-hand side of every stage: the effective field (MODEL.md 9b: applied, uniaxial anisotropy,
   demagnetizing, interlayer exchange), the exact torque of the whole stack for the present
-  magnetizations of all F layers (the solver's chain kernel, :func:`_unit_torques`, per unit current)
-  times the member's drive J(t) (constant or piecewise linear), and the LLG of 9a.
+  magnetizations of all F layers (the solver's chain kernel, per unit current) times the member's drive
+  J(t) (constant or piecewise linear), and the LLG of 9a.  Only the free magnetizations change between
+  evaluations, so the elimination of the chain's fixed part (from the left end up to the first node whose
+  step reads a free m: fixed layers, their links, the lead) is done once per part of the ensemble, and each
+  evaluation solves the rest of the chain and forms the free layers' torques alone
+  (:func:`spinstack.solver.kernels.free_plan`, ``_free_torques``: the same arithmetic as the whole solve).
 * An ensemble is integrated in lockstep stages over BLOCK slots: each stage solves the members in the
   slots in one call of the chain kernel (configurations last: its inner loops run over the slots).  A
   member that is done leaves its slot to the next member still running, so the kernel's calls stay wide
@@ -39,7 +43,7 @@ from ..errors import SpinstackError
 from ..prepared import PreparedStack, finalize
 from ..solver import kernels
 from ..solver.compiled import AVAILABLE, njit, prange
-from ..solver.kernels import _chain_range, _free_prepare, _free_torques
+from ..solver.kernels import _free_prepare, _free_torques
 from .spec import MU0, Macrospins
 from .tableaux import tableau
 
@@ -97,17 +101,6 @@ def _keyed(function):
     """``function`` with the kernel's source fingerprint in its qualified name (numba's cache file name)."""
     function.__qualname__ = f"{function.__qualname__}_{_KERNEL_SOURCES}"
     return function
-
-
-@njit(cache=True, error_model="numpy")
-@_keyed
-def _unit_torques(width, structure, constants, vary, mvary, torques):  # pragma: no cover - compiled
-    """The torque on every layer per unit current (model units), torques[:width] (width, L, 3), for the F
-    magnetizations mvary[:width] (width, n_F, 3): the one call into the solver's chain kernel."""
-    empty = np.empty(0)
-    _chain_range(0, width, structure, constants, vary, mvary, np.zeros((2, 3)), empty, True, -1, -1, 0.0,
-                 empty, empty, empty, empty, empty, empty, np.empty(0, dtype=np.bool_), torques,
-                 np.empty((0, 1, 3)), empty)
 
 
 @njit(cache=True, error_model="numpy")
