@@ -45,7 +45,8 @@ def valve(interfaces=(0, 1, 2, 3)):
 
 def five(interfaces=(1, 2, 3, 4), left=None, right=None):
     """Reservoir / Co / Cu / Py / Ag / Co / reservoir: F layers at both ends and in the middle."""
-    layers = [ss.Layer(Co, 1.5, Z), ss.Layer(Cu, 1.0), ss.Layer(Py, 0.6, X), ss.Layer(Ag, 0.8), ss.Layer(Co, 2.0, [0, 1, 0])]
+    layers = [ss.Layer(Co, 1.5, Z), ss.Layer(Cu, 1.0), ss.Layer(Py, 0.6, X), ss.Layer(Ag, 0.8),
+              ss.Layer(Co, 2.0, [0, 1, 0])]
     left = ss.Reservoir() if left is None else left
     right = ss.Reservoir() if right is None else right
     magnetic = [isinstance(left, ss.Lead) and left.magnetization is not None, True, False, True, False, True,
