@@ -8,6 +8,7 @@ status 2, nothing written.
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 
@@ -176,6 +177,9 @@ def test_bad_options_are_one_line_and_write_nothing(valve, tmp_path, arguments, 
     (("duration = \"0.2 ns\"\n", ""), ["duration: not given, and the stack has no [dynamics] duration"]),
     (('field = ["0 mT", "0 mT", "10 mT"]', 'field = ["0 mT", "0 mT", "1e300 T"]'),
      ["dynamics.field: |B_app| must be at most 1000 T, got 1e+300 T"]),
+    # a seed the run's NetCDF file cannot hold (int64): was an internal error after the run, exit 1
+    (("duration = \"0.2 ns\"\n", "duration = \"0.2 ns\"\nseed = 123456789012345678901234567890\n"),
+     ["dynamics.seed: must be an integer from 0 to 2^63 - 1 = 9223372036854775807, got 123456789012345678901234567890"]),
 ])
 def test_bad_files_are_one_line_naming_the_key(valve, tmp_path, edit, parts):
     text = valve.read_text(encoding="utf-8")
@@ -184,6 +188,38 @@ def test_bad_files_are_one_line_naming_the_key(valve, tmp_path, edit, parts):
     result = invoke(valve, "--out", tmp_path / "traj.nc")
     assert_refused(result, valve, *parts)
     assert os.listdir(tmp_path) == ["valve.toml"]
+
+
+@pytest.mark.parametrize("arguments, duration, every", [
+    (["--save-every", "1 ns", "--duration", "0.2 ns"], "2e-10", "1e-09"),  # both on the command line
+    (["--save-every", "1 ns"], "2e-10", "1e-09"),  # the file's duration (0.2 ns)
+    (["--duration", "5 ps"], "5e-12", "1e-11"),  # the file's save_every (10 ps)
+])
+def test_save_every_beyond_the_duration_is_refused_as_in_a_file(valve, tmp_path, arguments, duration, every,
+                                                                 monkeypatch):
+    """A save interval longer than the run is refused from the command line (exit 2, nothing written) in the
+    file's one line, wherever each value comes from."""
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    monkeypatch.chdir(tmp_path)
+    result = invoke(valve, *arguments, "--out", "traj.nc")
+    assert_refused(result, valve, f"save_every: must be at most the duration ({duration} s), got {every} s")
+    assert os.listdir(tmp_path) == ["valve.toml"]
+    text = valve.read_text(encoding="utf-8")
+    valve.write_text(text.replace('save_every = "10 ps"', 'save_every = "1 ns"'), encoding="utf-8")
+    assert_refused(invoke(valve), valve, "dynamics.save_every: must be at most the duration (2e-10 s), got 1e-09 s")
+
+
+def test_a_zarr_run_with_a_users_file_in_it_is_never_replaced(valve, tmp_path):
+    pytest.importorskip("zarr")
+    target = tmp_path / "z.zarr"
+    assert invoke(valve, "--out", target).exit_code == 0
+    (target / "NOTES.txt").write_text("my notes")
+    before = sorted(str(p.relative_to(target)) for p in target.rglob("*"))
+    assert_refused(invoke(valve, "--out", target, "--duration", "50 ps"), valve,
+                   f"{target}: exists and holds 'NOTES.txt', which spinstack does not write")
+    assert (target / "NOTES.txt").read_text() == "my notes"
+    assert sorted(str(p.relative_to(target)) for p in target.rglob("*")) == before
+    assert sorted(os.listdir(tmp_path)) == ["valve.toml", "z.zarr"]
 
 
 def test_a_file_that_is_not_a_dynamics_run_is_never_replaced(valve, tmp_path):
@@ -314,3 +350,79 @@ def test_the_frequency_is_only_a_precessions(valve):
     (layer,) = json.loads(result.stdout)["layers"]
     for state, frequency in zip(layer["state"], layer["frequency"]):
         assert (frequency is not None) == (state == "precession"), (state, frequency)
+
+
+# ------------------------------------------------------------------ realizations and the waveform's amplitude
+def test_realizations_nest_innermost_in_the_json_with_each_configurations_state_fractions(hot_valve):
+    result = invoke(hot_valve, "--json", "--realizations", "3", "--vary", "dynamics.field[2]=0 mT:10 mT:2")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    run = ss.dynamics(ss.load_stack(hot_valve), realizations=3, vary={"dynamics.field[2]": [0.0, 0.01]})
+    assert data == dynamics_to_dict(run)
+    assert data["realizations"] == 3 and data["members"] == 6
+    assert "then over the realizations (innermost, fastest)" in data["layout"]
+    layer, = data["layers"]
+    assert np.shape(layer["m_final"]) == (2, 3, 3) and np.shape(layer["state"]) == (2, 3)
+    assert np.shape(layer["switching_time"]) == (2, 3) and np.shape(data["current"]) == (2, 3)
+    assert np.shape(layer["critical_current"]["P"]) == (2, 3)
+    fractions = layer["state_fractions"]
+    assert list(fractions) == ["P", "AP", "precession", "static", "undetermined"]
+    for i in range(2):  # the share of the 3 realizations of configuration i ending in each state
+        for state, share in fractions.items():
+            assert share[i] == layer["state"][i].count(state) / 3
+        assert math.isclose(sum(share[i] for share in fractions.values()), 1.0, rel_tol=0, abs_tol=1e-15)
+    # without vary: one level (the realizations), the fractions plain numbers
+    single = json.loads(invoke(hot_valve, "--json", "--realizations", "2").stdout)
+    assert np.shape(single["layers"][0]["state"]) == (2,) and "vary" not in single
+    assert all(isinstance(share, float) for share in single["layers"][0]["state_fractions"].values())
+    summary = invoke(hot_valve, "--realizations", "2").stdout.splitlines()
+    assert summary[1] == ("  realizations: 2 of the thermal noise per configuration (the states below are counted "
+                          "over every member)"), summary
+
+
+def test_a_run_with_realizations_plots_its_switching_probability(hot_valve, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the figures land here
+    out = tmp_path / "hot.nc"
+    assert invoke(hot_valve, "--out", out, "--realizations", "2", "--vary",
+                  "current=-1e11 A/m^2:1e11 A/m^2:3").exit_code == 0
+    plotted = CliRunner().invoke(main, ["plot", str(out)])
+    assert plotted.exit_code == 0, plotted.stderr
+    assert plotted.stdout.split() == ["hot-final-states.png"] and (tmp_path / "hot-final-states.png").is_file()
+    one = CliRunner().invoke(main, ["plot", str(out), "--kind", "magnetization", "--sel", "current=0",
+                                    "--sel", "realization=1", "--out", str(tmp_path / "one.png")])
+    assert one.exit_code == 0, one.stderr
+
+
+@pytest.mark.parametrize("arguments, parts", [
+    (["--realizations", "0"], ["--realizations: must be a whole number >= 1", "got '0'"]),
+    (["--realizations", "2.5"], ["--realizations: must be a whole number >= 1", "got '2.5'"]),
+    (["--realizations", "many"], ["--realizations: must be a whole number >= 1"]),
+])
+def test_bad_realizations_are_one_line_and_write_nothing(hot_valve, tmp_path, arguments, parts, monkeypatch):
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    result = invoke(hot_valve, *arguments, "--out", tmp_path / "traj.nc")
+    assert_refused(result, hot_valve, *parts)
+    assert not (tmp_path / "traj.nc").exists()
+
+
+def test_realizations_at_zero_kelvin_are_refused_in_one_line(valve, tmp_path, monkeypatch):
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    result = invoke(valve, "--realizations", "3", "--out", tmp_path / "traj.nc")
+    assert_refused(result, valve, "--realizations: the run is at 0 K (no temperature > 0): it is deterministic")
+    assert os.listdir(tmp_path) == ["valve.toml"]
+
+
+def test_the_waveforms_amplitude_is_varied_from_the_command_line(valve):
+    text = valve.read_text(encoding="utf-8")
+    valve.write_text(text + 'waveform = [["0.05 ns", "0 A/m^2"], ["0.06 ns", "-3e11 A/m^2"], '
+                            '["0.12 ns", "-3e11 A/m^2"], ["0.13 ns", "0 A/m^2"]]\n', encoding="utf-8")
+    result = invoke(valve, "--json", "--vary", "dynamics.waveform_scale=0.5:2:3")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["vary"] == [{"path": "dynamics.waveform_scale", "units": "1", "values": [0.5, 1.25, 2.0]}]
+    assert data["current"] is None and data["current_range"] == [-6e11, 0.0]  # the scaled waveform's extremes
+    refused = invoke(valve, "--vary", "current=1 A/m^2:2 A/m^2:2")
+    assert_refused(refused, valve, "vary its amplitude with dynamics.waveform_scale")
+    valve.write_text(text, encoding="utf-8")  # no waveform: nothing to scale
+    assert_refused(invoke(valve, "--vary", "dynamics.waveform_scale=0.5:2:3"), valve,
+                   "--vary dynamics.waveform_scale: no waveform to scale")

@@ -21,6 +21,7 @@ from spinstack import trajectories
 from spinstack.errors import SpinstackError, StackError
 from spinstack.macrospin import Macrospins, final_states, simulate
 from spinstack.macrospin.stability import critical_currents as linear_stability
+from spinstack.model.dynamics import Dynamics
 from tests.data import FOLDER
 
 VALVE = FOLDER / "free-valve.toml"
@@ -316,6 +317,37 @@ def test_a_file_spinstack_did_not_write_is_never_replaced(spins, tmp_path, name,
     assert file_set(tmp_path) == {name}
 
 
+@pytest.mark.parametrize("stray, kind", [
+    ("NOTES.txt", "file"),  # the reported loss: a second --out z.zarr deleted the note (exit 0)
+    ("m/notes.txt", "file"),  # inside an array folder
+    ("m/c/0/0/7", "file"),  # a chunk key past the array's grid
+    ("mine/zarr.json", "array"),  # a whole Zarr array the group's consolidated metadata does not name
+])
+def test_a_zarr_run_holding_anything_spinstack_did_not_write_is_never_replaced(spins, tmp_path, stray, kind,
+                                                                               monkeypatch):
+    pytest.importorskip("zarr")
+    target = tmp_path / "run.zarr"
+    ss.dynamics(spins, duration=3e-11, out=target).close()
+    ss.dynamics(spins, duration=3e-11, out=target).close()  # its own earlier run is replaced
+    member = target / stray
+    member.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "array":
+        member.write_text((target / "current" / "zarr.json").read_text())
+        shown = "mine"
+    else:
+        member.write_text("precious")
+        shown = stray
+    before = sorted(str(p.relative_to(target)) for p in target.rglob("*"))
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    with pytest.raises(SpinstackError, match=f"run.zarr: exists and holds {shown!r}, which spinstack does not "
+                                             "write; spinstack replaces only files it wrote"):
+        ss.dynamics(spins, duration=6e-11, out=target)
+    assert sorted(str(p.relative_to(target)) for p in target.rglob("*")) == before
+    assert file_set(tmp_path) == {"run.zarr"}
+    with ss.trajectories.open_dynamics(target) as old:
+        assert old.attrs["duration"] == 3e-11
+
+
 def test_a_run_too_large_for_memory_is_refused_with_its_size(spins, monkeypatch):
     monkeypatch.setattr(trajectories, "_memory_total", lambda: 10 ** 5)
     monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
@@ -377,6 +409,23 @@ def test_bad_input_is_refused_by_name_before_any_work(stack, arguments, message,
     monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
     with pytest.raises(SpinstackError, match=message):
         ss.dynamics(stack, **arguments)
+
+
+def test_save_every_beyond_the_duration_is_refused_as_in_a_file(stack, monkeypatch):
+    """save_every > duration: the file's rule and wording at the Python door too, wherever each value comes from
+    (the call's or the file's: 0.2 ns and 10 ps); save_every == duration is a run of two points."""
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    assert stack.dynamics.duration == 2e-10 and stack.dynamics.save_every == 1e-11
+    for keywords, duration, every in [({"save_every": 1e-9, "duration": 2e-10}, "2e-10", "1e-09"),
+                                      ({"save_every": 1e-9}, "2e-10", "1e-09"), ({"duration": 5e-12}, "5e-12", "1e-11")]:
+        with pytest.raises(SpinstackError) as refused:
+            ss.dynamics(stack, **keywords)
+        assert str(refused.value) == f"save_every: must be at most the duration ({duration} s), got {every} s"
+    with pytest.raises(StackError) as refused:  # the file's own rule (model.dynamics.Dynamics), the same words
+        Dynamics(duration=2e-10, save_every=1e-9)
+    assert str(refused.value) == "dynamics.save_every: must be at most the duration (2e-10 s), got 1e-09 s"
+    monkeypatch.undo()  # save_every == duration (the file's 10 ps): a run of its two ends
+    assert ss.dynamics(stack, duration=1e-11).sizes["time"] == 2
 
 
 def test_a_waveform_drive_is_not_varied_as_a_current(stack):
@@ -541,3 +590,181 @@ def test_bad_vary_values_and_fields_are_named_plainly(stack):
         assert "|B_app| must be at most 1000 T" in str(caught.value)
     with pytest.raises(StackError, match=r"dynamics\.field\[0\|1\|2\] \(or dynamics\.field\.x\|y\|z\)"):
         ss.dynamics(stack, vary={"dynamics.nothing.here": [1.0]})
+
+
+# ------------------------------------------------------------------ realizations of the thermal noise (issue 15)
+SHORT = dict(duration=1e-10, save_every=2e-11)
+
+
+@pytest.fixture(scope="module")
+def hot(stack) -> ss.Stack:
+    """The valve at 300 K without a drive: the torque is 0 at every stage, the compiled thermal kernel runs."""
+    from spinstack.model.paths import with_parameter
+
+    warm = with_parameter(with_parameter(stack, "dynamics.area", 1e-16), "dynamics.temperature", 300.0)
+    return with_parameter(warm, "current", 0.0)
+
+
+def test_realizations_are_the_last_dimension_of_every_member_variable(hot):
+    run = ss.dynamics(hot, realizations=3, vary={"dynamics.field[2]": [0.0, 0.01]}, **SHORT)
+    for name in ("m", "current", "resistance_area", "state", "frequency", "switching_time", "critical_current",
+                 "reference"):
+        dims = run[name].dims
+        assert dims[dims.index("dynamics.field[2]") + 1] == "realization", (name, dims)
+    np.testing.assert_array_equal(run["realization"].values, [0, 1, 2])
+    assert run.attrs["realizations"] == 3 and run.attrs["members"] == 6
+    assert json.loads(run.attrs["vary"]) == ["dynamics.field[2]"]  # the varied parameters only
+    # linear stability and m_ref do not see the noise: the same for every realization
+    for name in ("critical_current", "reference"):
+        for r in (1, 2):
+            same(run[name].isel(realization=r), run[name].isel(realization=0))
+
+
+def test_realizations_reproduce_differ_and_do_not_depend_on_blocks_or_their_number(hot):
+    four = ss.dynamics(hot, realizations=4, **SHORT)
+    same(four.m, ss.dynamics(hot, realizations=4, **SHORT).m)  # the same seed: the same numbers
+    same(four.m, ss.dynamics(hot, realizations=4, chunk=1, **SHORT).m)  # blocks of one realization
+    # realization r alone (N = r + 1) is realization r of a larger N, to the last bit
+    same(ss.dynamics(hot, realizations=2, **SHORT).m, four.m.isel(realization=slice(0, 2)))
+    end = four.m.isel(time=-1, layer=0).values
+    apart = np.abs(end[:, None] - end[None, :]).max(axis=-1)
+    assert np.min(apart[np.triu_indices(4, 1)]) > 1e-4, apart  # every pair of realizations differs
+    other = dataclasses.replace(hot, dynamics=dataclasses.replace(hot.dynamics, seed=(hot.dynamics.seed or 0) + 7))
+    assert np.max(np.abs(ss.dynamics(other, realizations=4, **SHORT).m.values - four.m.values)) > 1e-4
+
+
+def test_realization_r_of_a_configuration_is_the_same_whatever_else_is_varied(hot):
+    """The file's Py (alpha = 0.02) alone and inside an ensemble varying alpha, in blocks of two members: the
+    same realizations to the last bit at the same step dt (the default step depends on every configuration)."""
+    alone = ss.dynamics(hot, realizations=3, **SHORT)
+    inside = ss.dynamics(hot, realizations=3, vary={"materials.Py.alpha": [0.01, 0.02, 0.05]}, chunk=2,
+                         dt=alone.attrs["dt"], **SHORT)
+    assert inside.attrs["dt"] == alone.attrs["dt"]
+    same(inside.m.sel({"materials.Py.alpha": 0.02}), alone.m)
+    # common random numbers: the other configurations' realizations are driven by the same noise, not equal
+    assert np.max(np.abs(inside.m.isel({"materials.Py.alpha": 0}).values - alone.m.values)) > 1e-6
+
+
+def test_a_thermal_ensemble_in_blocks_is_the_whole_ensemble_and_simulates_numbers(hot):
+    """Without realizations each member's noise is keyed by its flat index in the whole ensemble, and every
+    block runs at the ensemble's one step: blocks of one member give the whole run's numbers (before, each block
+    keyed its members from 0, so every block of one member drew the same noise)."""
+    vary = {"materials.Py.alpha": [0.01, 0.02, 0.05]}
+    whole = ss.dynamics(hot, vary=vary, **SHORT)
+    same(whole.m, ss.dynamics(hot, vary=vary, chunk=1, **SHORT).m)
+    reference = simulate(hot, Macrospins.from_stack(hot, alpha=np.array([[0.01], [0.02], [0.05]])), **SHORT)
+    np.testing.assert_array_equal(reference.m.values, whole.m.values)
+    assert reference.attrs["dt"] == whole.attrs["dt"]
+
+
+def test_realizations_of_a_driven_run_take_the_exact_torque(stack):
+    """With a current (numpy stochastic Heun, the exact torque at every stage) the blocks change nothing too."""
+    from spinstack.model.paths import with_parameter
+
+    warm = with_parameter(with_parameter(stack, "dynamics.area", 1e-16), "dynamics.temperature", 300.0)
+    options = dict(duration=1e-11, save_every=5e-12, realizations=2)
+    whole = ss.dynamics(warm, vary={"current": [-2e11, 2e11]}, **options)
+    same(whole.m, ss.dynamics(warm, vary={"current": [-2e11, 2e11]}, chunk=1, **options).m)
+    assert np.max(np.abs(whole.m.isel(realization=0).values - whole.m.isel(realization=1).values)) > 0
+
+
+def test_thermal_equilibrium_over_realizations_is_boltzmanns(stack):
+    """1000 realizations of one configuration started isotropic (K_u V / k_B T = 0.5, B_z = 5 mT, alpha = 1,
+    J = 0, the thin film's demagnetizing field) after 8 ns: the share ending with m_z > 0 and the mean m_z against
+    Boltzmann's distribution exp(-E V / k_B T) over the sphere (E of macrospin.fields.energy, integrated on a
+    4001 x 8000 grid in (m_z, phi)).  Bounds: 4 standard errors, binomial sqrt(p (1 - p) / N) for the share and
+    std / sqrt(N) for the mean (the realizations are independent)."""
+    from spinstack.macrospin.spec import MU0
+    from spinstack.macrospin.thermal import BOLTZMANN
+    from spinstack.model.paths import with_parameter
+
+    temperature, K_u, Ms, thickness, field, count = 300.0, 5e3, 8e5, 4e-9, 5e-3, 1000
+    area = 0.5 * BOLTZMANN * temperature / (K_u * thickness)
+    warm = with_parameter(with_parameter(stack, "current", 0.0), "materials.Py.alpha", 1.0)
+    warm = with_parameter(with_parameter(warm, "dynamics.field.z", field), "dynamics.area", area)
+    warm = with_parameter(warm, "dynamics.temperature", temperature)
+    start = np.random.default_rng(7).normal(size=(count, 1, 3))
+    run = ss.dynamics(warm, duration=8e-9, save_every=4e-9, realizations=count, initial=start)
+    m_z = run.m.isel(time=-1, layer=0).sel(component="z").values
+    c = np.linspace(-1.0, 1.0, 4001)[:, None]
+    phi = np.linspace(-np.pi, np.pi, 8000, endpoint=False)[None, :]
+    m_x = np.sqrt(1 - c ** 2) * np.cos(phi)
+    energy = (-K_u * c ** 2 - Ms * field * c + 0.5 * MU0 * Ms ** 2 * m_x ** 2) * area * thickness / (
+        BOLTZMANN * temperature)
+    weight = np.exp(-(energy - energy.min()))
+    share = float(weight[c[:, 0] > 0].sum() / weight.sum())
+    mean = float((weight * c).sum() / weight.sum())
+    error = math.sqrt(share * (1 - share) / count)
+    assert abs(np.mean(m_z > 0) - share) < 4 * error, (np.mean(m_z > 0), share, error)
+    assert abs(np.mean(m_z) - mean) < 4 * np.std(m_z, ddof=1) / math.sqrt(count), (np.mean(m_z), mean)
+    assert 0.6 < share < 0.7  # the field's bias is resolved: 1/2 would be 9 errors away
+
+
+@pytest.mark.parametrize("keywords, message", [
+    (dict(realizations=0), "realizations: must be a whole number >= 1"),
+    (dict(realizations=2.5), "realizations: must be a whole number >= 1"),
+    (dict(realizations=True), "realizations: must be a whole number >= 1"),
+    (dict(realizations=3, dt=-1e-13), "dt: must be a finite number > 0"),
+])
+def test_bad_realizations_are_refused_before_any_work(hot, keywords, message, monkeypatch):
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    with pytest.raises(SpinstackError, match=message):
+        ss.dynamics(hot, **SHORT, **keywords)
+
+
+@pytest.mark.parametrize("keywords, message", [
+    (dict(realizations=3), r"^realizations: the run is at 0 K \(no temperature > 0\): it is deterministic"),
+    (dict(dt=1e-13), r"^dt: the fixed step of a thermal run; this run is at 0 K"),
+])
+def test_realizations_and_a_step_are_refused_at_zero_kelvin(stack, keywords, message, monkeypatch):
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    with pytest.raises(SpinstackError, match=message) as raised:
+        ss.dynamics(stack, **SHORT, **keywords)
+    assert "\n" not in str(raised.value)
+
+
+# ------------------------------------------------------------------ the waveform's amplitude (issue 15)
+PULSE = '[["0.05 ns", "0 A/m^2"], ["0.06 ns", "-3e11 A/m^2"], ["0.12 ns", "-3e11 A/m^2"], ["0.13 ns", "0 A/m^2"]]'
+
+
+def pulsed(tmp_path, name: str, pulse: str = PULSE, extra: str = "") -> ss.Stack:
+    target = tmp_path / name
+    target.write_text(VALVE.read_text(encoding="utf-8") + f"waveform = {pulse}\n{extra}", encoding="utf-8")
+    return ss.load_stack(target)
+
+
+def test_waveform_scale_is_the_waveform_with_its_currents_multiplied(tmp_path):
+    doubled = ss.dynamics(pulsed(tmp_path, "doubled.toml", PULSE.replace("-3e11", "-6e11")))
+    written = pulsed(tmp_path, "plain.toml")
+    for run in (ss.dynamics(pulsed(tmp_path, "scaled.toml", extra="waveform_scale = 2\n")),
+                ss.dynamics(written, vary={"dynamics.waveform_scale": [0.5, 2.0]}).sel(
+                    {"dynamics.waveform_scale": 2.0}),
+                # a varied scale replaces the file's, it does not multiply it
+                ss.dynamics(pulsed(tmp_path, "twice.toml", extra="waveform_scale = 3\n"),
+                            vary={"dynamics.waveform_scale": [2.0]}).isel({"dynamics.waveform_scale": 0}),
+                # macrospins built by hand: their own waveform is scaled
+                ss.dynamics(Macrospins.from_stack(written), vary={"dynamics.waveform_scale": [2.0]}).isel(
+                    {"dynamics.waveform_scale": 0})):
+        for name in ("m", "current", "resistance_area", "switching_time"):
+            same(run[name], doubled[name])
+    varied = ss.dynamics(written, vary={"dynamics.waveform_scale": [0.5, 2.0]})
+    assert varied["dynamics.waveform_scale"].attrs["units"] == "1"
+    assert float(varied.current.min()) == -6e11 and float(varied.current.max()) == 0.0
+
+
+@pytest.mark.parametrize("vary, message", [
+    ({"dynamics.waveform_scale": [1.0, np.inf]}, "dynamics.waveform_scale: values must be finite"),
+    ({"dynamics.waveform_scale": [1e300]}, "dynamics.waveform_scale: scales the waveform's currents beyond"),
+    ({"current": [1e11]}, "a constant current cannot be varied with it; vary its amplitude with "
+                          "dynamics.waveform_scale"),
+])
+def test_bad_waveform_scales_are_refused_by_name(tmp_path, vary, message, monkeypatch):
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    with pytest.raises(StackError, match=message):
+        ss.dynamics(pulsed(tmp_path, "plain.toml"), vary=vary)
+
+
+def test_a_waveform_scale_without_a_waveform_is_refused(stack, monkeypatch):
+    monkeypatch.setattr(trajectories, "simulate", lambda *a, **k: pytest.fail("integrated before refusing"))
+    with pytest.raises(StackError, match=r"^dynamics.waveform_scale: no waveform to scale"):
+        ss.dynamics(stack, vary={"dynamics.waveform_scale": [1.0, 2.0]})

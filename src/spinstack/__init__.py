@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the table of re-exports (read by _lazy.exports; imported on
     from . import analysis, io, model, plot, si, solver, units  # subpackages as attributes: spinstack.analysis
     from .errors import SpinstackError, StackError
     from .io.stackfile import load_stack
+    from .io.stackwriter import dumps_stack, write_stack
     from .model import Ferromagnet, Insulator, Interface, Layer, Lead, Normal, Open, Reservoir, Stack, direction, polar
     from .prepared import PreparedStack, finalize
     from .solution import Efficiency, Solution, solve
@@ -31,8 +32,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Efficiency", "Ferromagnet", "Insulator", "Interface", "Layer", "Lead", "Normal", "Open", "PreparedStack", "Reservoir",
-    "Solution", "SpinstackError", "Stack", "StackError", "critical_currents", "direction", "dynamics", "finalize",
-    "load_stack", "polar", "solve", "sweep",
+    "Solution", "SpinstackError", "Stack", "StackError", "critical_currents", "direction", "dumps_stack", "dynamics",
+    "finalize", "load_stack", "polar", "solve", "sweep", "write_stack",
 ]
 
 __getattr__, __dir__ = exports(__name__, __file__)

@@ -252,8 +252,13 @@ def sweep_command(file: str, ranges: tuple[str, ...], out: str | None, chunk_siz
 @click.option("--progress/--no-progress", "progress", default=None,
               help="Force the progress bar (on stderr) on or off.  Default: on a terminal, for runs longer than "
                    "about a second.")
+@click.option("--realizations", "realizations", metavar="N", default=None,
+              help="N independent realizations of the thermal noise of every configuration (a run at a temperature "
+                   "> 0): one more dimension 'realization', the last; the summary counts the end states and the "
+                   "JSON adds each configuration's state_fractions (switching probabilities).")
 def dynamics_command(file: str, as_json: bool, out: str | None, ranges: tuple[str, ...], duration: str | None,
-                     save_every: str | None, chunk: int | None, progress: bool | None) -> None:
+                     save_every: str | None, chunk: int | None, progress: bool | None,
+                     realizations: str | None) -> None:
     """Integrate the LLGS equation of the free layers of the stack in FILE with the exact torque of the
     transport solution at every step (MODEL.md 9; the file's free layers and [dynamics] table, STACK_FORMAT.md),
     and print per free layer its final state, precession frequency, switching time, critical currents (linear
@@ -270,6 +275,15 @@ def dynamics_command(file: str, as_json: bool, out: str | None, ranges: tuple[st
                 from .io import load_stack
                 from .trajectories import dynamics, format_summary, parse_range, parse_time
 
+                count = None
+                if realizations is not None:  # a whole number >= 1, said in the option's name
+                    try:
+                        count = int(realizations.strip())
+                    except ValueError:
+                        count = 0
+                    if count < 1:
+                        raise SpinstackError(f"--realizations: must be a whole number >= 1 (independent "
+                                             f"realizations of the thermal noise), got {realizations!r}"[:300])
                 length = parse_time(duration, "--duration") if duration is not None else None
                 interval = parse_time(save_every, "--save-every") if save_every is not None else None
                 stack = load_stack(file)  # first: an SI stack reads START and STOP with their units
@@ -278,10 +292,14 @@ def dynamics_command(file: str, as_json: bool, out: str | None, ranges: tuple[st
                     raise SpinstackError("--vary: a parameter is given twice")
                 try:
                     run = dynamics(stack, duration=length, save_every=interval, vary=parameters or None, out=out,
-                                   chunk=chunk, source=file, progress=progress)
+                                   chunk=chunk, source=file, progress=progress, realizations=count)
                 except StackError as error:
                     if error.path in parameters:  # a varied path the model refuses: say where it came from
                         raise SpinstackError(f"{file}: --vary {error}") from None
+                    raise
+                except SpinstackError as error:
+                    if str(error).startswith("realizations: "):  # the option's name on the command line
+                        raise SpinstackError(f"{file}: --{error}") from None
                     raise
                 complete = True
                 try:

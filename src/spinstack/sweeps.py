@@ -66,7 +66,8 @@ Files: a sweep is written under a temporary name and renamed when complete; an
 existing ``out`` is replaced only if it is a spinstack sweep (anything else is
 refused), a file that cannot fit in its folder's free space is refused before
 any work, and Ctrl-C (SIGINT), SIGTERM or SIGHUP stop the sweep between blocks
-and remove the unfinished file (:mod:`spinstack._sweep.store`, :mod:`spinstack._sweep.interrupt`).
+and remove the unfinished file (:mod:`spinstack._sweep.atomic`, :mod:`spinstack._sweep.store`,
+:mod:`spinstack._sweep.interrupt`).
 
 Dask and clusters: ``dask=True`` returns a Dask-backed dataset (one Dask chunk
 per block) computed when you compute it, on the active ``dask.distributed``
@@ -86,7 +87,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -201,7 +202,7 @@ def _run(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[str
         raise SpinstackError(f"sweep takes a Stack, got {type(stack).__name__}")
     if stack.batch_shape != ():
         raise SpinstackError(f"sweep takes a single-configuration stack; this one is batched with shape {stack.batch_shape}")
-    from ._sweep import interrupt, layout, progress as bars, runners, store
+    from ._sweep import atomic, interrupt, layout, progress as bars, runners, store
 
     axes = parse_axes(stack, parameters)
     plan = Plan(axes, chunk_size)
@@ -230,41 +231,24 @@ def _run(stack: Stack, parameters: Mapping[Any, Any], *, variables: Sequence[str
         client, opened = runners.connect(scheduler)
     elif dask:
         client = runners.active_client()
-    owner = interrupt.active() is None  # else the caller (the command line) handles a signal itself
+    def open_sink() -> Any:
+        if kind is None:
+            return store.MemorySink(skeleton, layouts)
+        if kind == "netcdf":
+            return store.NetCDFSink(out, skeleton, layouts, size=size)
+        return store.ZarrSink(out, skeleton, layouts)
+
+    def write(sink: Any, check: Callable[[], None]) -> None:
+        if client is not None:
+            runners.run_cluster(client, stack, plan, names, sink, bar, check)
+        else:
+            runners.run_local(stack, plan, names, sink, bar, check)
+
+    bar = bars.progress_bar(plan.size, progress)
     try:
-        # SIGINT, SIGTERM, SIGHUP stop the sweep between blocks and remove its file (_sweep/interrupt.py)
-        with interrupt.deferred() as deferral:
-            sink: Any = None
-            bar = bars.progress_bar(plan.size, progress)
-            try:
-                if kind is None:
-                    sink = store.MemorySink(skeleton, layouts)
-                elif kind == "netcdf":
-                    sink = store.NetCDFSink(out, skeleton, layouts, size=size)
-                else:
-                    sink = store.ZarrSink(out, skeleton, layouts)
-                if client is not None:
-                    runners.run_cluster(client, stack, plan, names, sink, bar, deferral.check)
-                else:
-                    runners.run_local(stack, plan, names, sink, bar, deferral.check)
-                deferral.check()  # a signal during the last block: the file is not put in place
-                result = sink.finish()
-            except BaseException:
-                if sink is not None:
-                    sink.abort()
-                raise
-            finally:
-                bar.close()
-    except interrupt.Interrupted as stop:
-        if not owner:
-            raise
-        interrupt.resume(stop)  # KeyboardInterrupt for SIGINT; SIGTERM, SIGHUP end the process as usual
-    except OSError as error:
-        if out is None:
-            raise
-        # no such folder, no permission, disk full: the user's to fix, one message naming the file
-        reason = os.strerror(error.errno) if error.errno else str(error).split(" (")[0] or type(error).__name__
-        raise SpinstackError(f"{out}: cannot write the sweep ({reason})") from None
+        # SIGINT, SIGTERM, SIGHUP stop the sweep between blocks and remove its file (_sweep/atomic.py)
+        result = atomic.write_blocks(open_sink, write, lambda sink: sink.finish(), out=out, what="sweep",
+                                     closing=bar.close)
     finally:
         if opened:
             client.close()

@@ -20,6 +20,8 @@ and every member of the outer product is integrated in ONE batch (:func:`spinsta
 takes ensembles: every member has its own step size).  The paths:
 
 * ``current``: the drive J, A/m^2 (a constant drive; a waveform is not varied);
+* ``dynamics.waveform_scale``: a pure number multiplying the waveform's currents (the pulse amplitude; it
+  replaces the file's own ``waveform_scale``; refused without a waveform);
 * ``dynamics.field[k]`` (or ``dynamics.field.x|y|z``): a component of the applied field B_app = mu0 H, tesla;
 * ``dynamics.NAME``: any other scalar of the dynamics (``dynamics.temperature``, K, where the build has it);
 * ``materials.NAME.Ms|alpha|gamma|K_u`` and ``layers[i].Ms|alpha|gamma|K_u``: the macrospin constants of
@@ -36,6 +38,10 @@ stability, :func:`spinstack.macrospin.critical_currents`, NaN where the state is
 current changes its stability); every variable with ``units`` and ``long_name``; attributes
 ``spinstack_kind = "dynamics"``, the version, the stack (JSON, and the file's path and text with
 ``source=``), the tolerances, the temperature and the reference direction.
+
+Realizations (``realizations=N``, a thermal run): N independent realizations of the thermal noise of every
+configuration, the last dimension ``realization`` of every variable over the varied ones; realization r
+of every configuration draws the noise keyed r (:func:`dynamics` says what that guarantees).
 
 Blocks and files: the members are integrated ``chunk`` at a time (default: as many as keep a block's saved
 outputs under :data:`BLOCK_BYTES`); the numbers do not depend on the blocks (each member has its own steps),
@@ -69,6 +75,7 @@ import numpy as np
 
 from .errors import SpinstackError, StackError
 from .model import Stack
+from ._sweep.atomic import Staged, zarr_group
 
 __all__ = ["BLOCK_BYTES", "DEFAULT_SAMPLES", "SCHEMA", "critical_currents", "dynamics", "format_summary",
            "is_dynamics_file", "open_dynamics", "parse_range", "parse_time"]
@@ -91,7 +98,8 @@ SCHEMA: dict[str, tuple[tuple[str, ...], str, str]] = {
     "resistance_area": (("time", "*vary"), "ohm m2", "resistance-area of the present configuration"),
     "state": (("*vary", "layer"), "1", "final state: P, AP, precession, static or undetermined (MODEL.md 9d)"),
     "frequency": (("*vary", "layer"), "Hz", "precession frequency over the last half of the run"),
-    "switching_time": (("*vary", "layer"), "s", "first time m . m_ref changes sign"),
+    "switching_time": (("*vary", "layer"), "s", "switching time: first sign change of m . m_ref (P -> AP or AP -> P "
+                                                "runs only)"),
     "critical_current": (("*vary", "layer", "configuration"), "A m-2",
                          "critical current density by linear stability (MODEL.md 9d)"),
     "reference": (("*vary", "component"), "1", "the reference direction m_ref of the states P and AP"),
@@ -120,7 +128,9 @@ class _Varied:
     """One varied path: a dimension of the result.
 
     ``target``: ``"current"``, ``"field"`` (``index`` the component), ``"scalar"`` (a Macrospins field named
-    ``name``), ``"layer"`` (the per-layer constant ``name`` on the free layers of ``mask``) or ``"stack"``.
+    ``name``), ``"layer"`` (the per-layer constant ``name`` on the free layers of ``mask``), ``"scale"``
+    (``dynamics.waveform_scale``: the waveform's currents times the values), ``"stack"``, or ``"realization"``
+    (``realizations=``: the last dimension, the index of a member's thermal noise, no parameter).
     """
 
     path: str
@@ -132,6 +142,8 @@ class _Varied:
 
     @property
     def units(self) -> str:
+        if self.target in ("scale", "realization"):
+            return "1"
         if self.target == "current":
             return "A m-2"
         if self.target == "field":
@@ -145,6 +157,10 @@ class _Varied:
         return axis_units(self.path, "SI")
 
     def long_name(self, stack: Stack) -> str:
+        if self.target == "scale":
+            return "scale of the waveform's currents (pulse amplitude / as written)"
+        if self.target == "realization":
+            return "independent realization of the thermal noise"
         if self.target == "current":
             return "current density J (conventional current along +x)"
         if self.target == "field":
@@ -190,8 +206,17 @@ def _parse_vary(spins: Any, stack: Stack, vary: Mapping[str, Any] | None) -> tup
         if path == "current":
             if spins.waveform is not None:
                 raise StackError(path, "the drive is a piecewise-linear waveform ([dynamics] waveform): a constant "
-                                       "current cannot be varied with it")
+                                       "current cannot be varied with it; vary its amplitude with "
+                                       "dynamics.waveform_scale")
             found.append(_Varied(path, values, "current"))
+        elif path == "dynamics.waveform_scale":
+            if spins.waveform is None:
+                raise StackError(path, "no waveform to scale: it multiplies the currents of [dynamics] waveform, "
+                                       "and this run's drive is a constant current (vary current instead)")
+            if not math.isfinite(float(np.max(np.abs(values))) * float(np.max(np.abs(spins.waveform[1])))):
+                raise StackError(path, "scales the waveform's currents beyond the largest number (got up to "
+                                       f"{float(np.max(np.abs(values))):g})")
+            found.append(_Varied(path, values, "scale"))
         elif field:
             index = int(field.group(1)) if field.group(1) is not None else "xyz".index(field.group(2))
             if not 0 <= index < 3:
@@ -270,18 +295,25 @@ def _stack_for(stack: Stack, varied: tuple[_Varied, ...], region: tuple[slice, .
 
 
 def _spins_for(spins: Any, stack: Stack, varied: tuple[_Varied, ...], region: tuple[slice, ...],
-               keep_current: bool = False, rebuild: bool = False) -> Any:
+               keep_current: bool = False, rebuild: bool = False, spread: bool = False) -> Any:
     """``spins`` on ``stack`` with the macrospin paths' values of ``region`` along their dimensions.
 
     ``rebuild``: the macrospins are read again from ``stack`` (Macrospins.from_stack), so that a stack path
-    naming a dynamics key of the file (an easy axis, demagnetizing factors, a coupling) reaches them."""
+    naming a dynamics key of the file (an easy axis, demagnetizing factors, a coupling) reaches them.
+    ``spread``: the batch is laid out over the whole region (the temperature broadcast to it), one member per
+    point even along a dimension no parameter follows (the realizations: each draws its own noise)."""
+    from .model.dynamics import scaled_currents
+
     if rebuild and stack is not spins.stack:
         spins = type(spins).from_stack(stack)
     ndim = len(varied)
     changes: dict[str, Any] = {}
+    scale = None
     for position, v in enumerate(varied):
         column = v.values[region[position]].reshape(tuple(-1 if i == position else 1 for i in range(ndim)))
-        if v.target == "current" and not keep_current:
+        if v.target == "scale" and not keep_current:
+            scale = column
+        elif v.target == "current" and not keep_current:
             changes["current"] = column
         elif v.target == "field":
             old = np.asarray(changes.get("field", spins.field), dtype=float)
@@ -294,6 +326,15 @@ def _spins_for(spins: Any, stack: Stack, varied: tuple[_Varied, ...], region: tu
             old = np.asarray(changes.get(v.name, getattr(spins, v.name)), dtype=float)
             changes[v.name] = np.where(np.array(v.mask), column[..., None], old)
     drive = spins.current if spins.waveform is None else [tuple(point) for point in zip(*spins.waveform)]
+    if scale is not None:
+        # the waveform as written (a stack's own before its file's waveform_scale, or the macrospins' own) times
+        # the values: the product Macrospins.from_stack forms, so a varied scale s equals a file's waveform_scale = s
+        times, written = stack.dynamics.waveform if rebuild else spins.waveform
+        drive = list(zip(times, scaled_currents(written, scale)))
+    if spread:
+        block = tuple(v.values[region[position]].size for position, v in enumerate(varied))
+        old = np.asarray(changes.get("temperature", spins.temperature), dtype=float)
+        changes["temperature"] = np.array(np.broadcast_to(old, np.broadcast_shapes(old.shape, block)))
     return dataclasses.replace(spins, stack=stack, **{"current": drive, **changes})
 
 
@@ -449,7 +490,8 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
              vary: Mapping[str, Any] | None = None, out: str | os.PathLike | None = None, chunk: int | None = None,
              progress: bool | Callable[[float], None] | None = None, rtol: float | None = None,
              atol: float | None = None, initial: Any = None, dask: bool = False,
-             source: str | os.PathLike | None = None, reference: Any = None) -> Any:
+             source: str | os.PathLike | None = None, reference: Any = None, realizations: int | None = None,
+             dt: float | None = None) -> Any:
     """Integrate the LLGS equation of the free layers with the exact torque at every step (MODEL.md 9).
 
     Parameters
@@ -459,7 +501,8 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
         a :class:`~spinstack.macrospin.Macrospins` (one configuration; its own stack is solved).
     duration, save_every
         s, > 0: the run and the interval of its saved points; default the file's ``[dynamics]`` keys
-        (``save_every``: ``duration`` / :data:`DEFAULT_SAMPLES` when the file has none).
+        (``save_every``: ``duration`` / :data:`DEFAULT_SAMPLES` when the file has none).  ``save_every`` must be
+        at most ``duration`` (as in a file), wherever each comes from.
     vary
         ``{path: 1-D values}``: each an extra dimension named by the path, integrated as one batch (module
         docstring for the paths and units).
@@ -474,7 +517,8 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
     rtol, atol
         Local error tolerances of the integrator on m (default those of :func:`spinstack.macrospin.simulate`).
     initial
-        Starting m of the free layers, (n_free, 3) or (*vary shape, n_free, 3); default the stack's own.
+        Starting m of the free layers, (n_free, 3) or (*vary shape, n_free, 3) (with ``realizations`` also
+        (*vary shape, N, n_free, 3)); default the stack's own.
     dask
         Integrate the blocks as Dask tasks (module docstring).
     source
@@ -485,6 +529,22 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
         layers, an F lead on the right: :func:`spinstack.macrospin.reference_direction`).  Without a fixed F
         and without ``reference`` the critical currents are NaN (the attribute ``critical_current_note`` says
         why) and the states refer to the first free layer's starting direction.
+    realizations
+        N >= 1 independent realizations of the thermal noise of every configuration (a thermal run only:
+        some temperature > 0): one more dimension ``realization`` (0 .. N-1), the last (fastest) of every
+        variable over the varied dimensions (``m``, ``current``, ``resistance_area``, ``state``,
+        ``frequency``, ``switching_time``, and ``critical_current`` and ``reference``, the same for every
+        realization); attribute ``realizations``.  What holds: realization r of every configuration draws the
+        normals of ``SeedSequence(seed, spawn_key=(r,))`` (:func:`spinstack.macrospin.thermal.simulate_thermal`,
+        common random numbers across the configurations); so the realizations of one configuration are
+        independent, a member's numbers do not depend on ``chunk``, ``dask`` or N (realization r alone, N = r + 1,
+        equals realization r of any larger N to the last bit), and realization r of a configuration is the same
+        whatever else is varied, to the last bit, whenever the run's fixed step ``dt`` is the same (give
+        ``dt``: the default depends on every configuration).  Estimates at different configurations are
+        correlated through the shared noise (each is unbiased; use another seed for independent ones).
+    dt
+        s, the fixed step of a thermal run (stochastic Heun), one for every member and block; default the
+        smallest :func:`spinstack.macrospin.thermal.default_step` over the ensemble.  Refused at 0 K.
 
     Returns
     -------
@@ -494,16 +554,18 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
         at a fixed step) is called P / AP when the time-averaged direction of m over the last tenth of the run
         lies within 1 degree of +-m_ref (its m fluctuates about it by more); its attributes then hold
         ``temperature`` (K, the largest over the members), ``seed`` (an integer) and ``dt`` (the fixed step, s;
-        ``dt_min`` too when the blocks' default steps differ), and no ``rtol``, ``atol`` or ``accepted_steps``
-        (they belong to the adaptive integrator of a run at 0 K).
+        one for the whole run), and no ``rtol``, ``atol`` or ``accepted_steps`` (they belong to the adaptive
+        integrator of a run at 0 K): every block of a run with any temperature > 0 is integrated by stochastic
+        Heun at that step (members at 0 K without noise), each member's noise keyed by its flat index in the
+        ensemble (C order), or by its realization index with ``realizations``.
 
     Raises
     ------
     StackError
         An unknown varied path or a value the model refuses, named by its path, before any work.
     SpinstackError
-        Other bad input (duration <= 0, a reduced stack, a result too large for memory without ``out``, a
-        target that is not a spinstack dynamics file), before any work.
+        Other bad input (duration <= 0, save_every > duration, a reduced stack, a result too large for memory
+        without ``out``, a target that is not a spinstack dynamics file), before any work.
     KeyboardInterrupt
         On Ctrl-C between blocks; the unfinished file is removed first.
     """
@@ -524,6 +586,8 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
     duration = _positive(duration, "duration")
     given = save_every if save_every is not None else _setting(stack, "save_every")
     save_every = _positive(given, "save_every") if given is not None else duration / DEFAULT_SAMPLES
+    if save_every > duration:  # the file's rule (model.dynamics), for any mix of call, command line and file
+        raise SpinstackError(f"save_every: must be at most the duration ({duration!r} s), got {save_every!r} s")
     rtol = _positive(DEFAULT_RTOL if rtol is None else rtol, "rtol")
     atol = _positive(DEFAULT_ATOL if atol is None else atol, "atol")
     if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1):
@@ -533,14 +597,23 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
         if given.shape != (3,) or not np.isfinite(given).all() or not np.linalg.norm(given) > 0:
             raise SpinstackError(f"reference: must be a non-zero 3-vector (m_ref), got {reference!r}"[:300])
         reference = given / np.linalg.norm(given)
-    varied = _parse_vary(spins, stack, vary)
+    if realizations is not None and (isinstance(realizations, bool) or not isinstance(
+            realizations, (int, np.integer)) or realizations < 1):
+        raise SpinstackError(f"realizations: must be a whole number >= 1 (independent realizations of the thermal "
+                             f"noise), got {realizations!r}"[:300])
+    if dt is not None:
+        dt = _positive(dt, "dt")
+    parameters = _parse_vary(spins, stack, vary)
+    # the realizations: one more dimension, the last, along which only the thermal noise changes
+    varied = parameters + ((_Varied("realization", np.arange(int(realizations)), "realization"),)
+                           if realizations is not None else ())
     shape = tuple(v.values.size for v in varied)
     members = math.prod(shape)
     count = len(spins.free)
     # bad values fail here, named by their paths, before any work: the whole ensemble built once
     everything = tuple(slice(None) for _ in shape)
     full_stack = _stack_for(stack, varied, everything, single=False)
-    start = _initial(initial, spins, shape)
+    start = _initial(initial, spins, shape, realizations is not None)
     try:
         full = _spins_for(spins, full_stack, varied, everything, rebuild=rebuild)
     except StackError as error:  # a macrospin's refusal names its own field: name the varied path instead
@@ -554,6 +627,18 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
                           f"{float(v.values.max()):g}")
             raise StackError(v.path, reason) from None
         raise
+    heat = np.asarray(getattr(full, "temperature", 0.0), dtype=float)
+    thermal = bool(np.any(heat > 0))
+    if not thermal and realizations is not None:
+        raise SpinstackError("realizations: the run is at 0 K (no temperature > 0): it is deterministic, every "
+                             "realization would be the same; give [dynamics] temperature (and area)")
+    if not thermal and dt is not None:
+        raise SpinstackError("dt: the fixed step of a thermal run; this run is at 0 K (no temperature > 0): its "
+                             "steps are adaptive (rtol, atol)")
+    if thermal and dt is None:  # ONE step for every block: a member's numbers never depend on the blocks
+        from .macrospin.thermal import default_step
+
+        dt = default_step(full)
     references = _reference(full, start, shape, reference)
     _check_steps(full, duration, rtol)
     # the saved points per member, refused above MAX_SAVED_POINTS before any array of them is built
@@ -578,10 +663,12 @@ def dynamics(stack: Any, *, duration: float | None = None, save_every: float | N
                              + (" or integrate fewer members at once (chunk)" if chunk > 1 else ""))
     if out is not None:
         _check_disk(Path(out), members * _file_bytes_per_member(times, count))
-    grid, note = _critical_grid(stack, spins, varied, shape, rebuild, reference)
-    job = _Job(stack, spins, varied, float(duration), float(save_every), rtol, atol, start, rebuild, reference)
-    heat = getattr(full, "temperature", None)
-    skeleton = _skeleton(job, grid, note, references, source, np.asarray(0.0 if heat is None else heat, dtype=float))
+    grid, note = _critical_grid(stack, spins, parameters, shape[:len(parameters)], rebuild, reference)
+    if realizations is not None:  # linear stability: the same for every realization
+        grid = np.array(np.broadcast_to(grid[..., None, :, :], shape + grid.shape[-2:]))
+    job = _Job(stack, spins, varied, float(duration), float(save_every), rtol, atol, start, rebuild, reference,
+               dt if thermal else None, int(realizations or 0))
+    skeleton = _skeleton(job, grid, note, references, source, heat)
     plan = _plan(varied, chunk)
     if dask and out is None:
         return _lazy(job, plan, skeleton)
@@ -602,15 +689,19 @@ def _check_steps(spins: Any, duration: float, rtol: float) -> None:
                              "shorten the run or loosen rtol")
 
 
-def _initial(initial: Any, spins: Any, shape: tuple[int, ...]) -> np.ndarray | None:
+def _initial(initial: Any, spins: Any, shape: tuple[int, ...], realizations: bool = False) -> np.ndarray | None:
     if initial is None:
         return None
     count = len(spins.free)
     m = np.asarray(initial, dtype=float)
     try:
+        if realizations and m.ndim != len(shape) + 2:  # one start per configuration, for all its realizations
+            m = np.broadcast_to(m, shape[:-1] + (count, 3))[..., None, :, :]
         m = np.broadcast_to(m, shape + (count, 3))
     except ValueError:
-        raise SpinstackError(f"initial: must be (n_free, 3) = ({count}, 3) or one per member {shape + (count, 3)}, "
+        each = (f"one per configuration {shape[:-1] + (count, 3)} or per member {shape + (count, 3)}" if realizations
+                else f"one per member {shape + (count, 3)}")
+        raise SpinstackError(f"initial: must be (n_free, 3) = ({count}, 3) or {each}, "
                              f"got shape {np.shape(initial)}") from None
     if not np.isfinite(m).all() or np.any(np.linalg.norm(m, axis=-1) == 0):
         raise SpinstackError("initial: must be finite non-zero vectors")
@@ -632,6 +723,8 @@ class _Job:
 
     rebuild: bool = False  # the macrospins came from the stack's own keys: rebuilt from each block's stack
     reference: np.ndarray | None = None  # m_ref given by the caller (unit 3-vector), else the first fixed F's
+    dt: float | None = None  # a thermal run's fixed step, s (every block at it); None: adaptive steps (0 K)
+    realizations: int = 0  # N realizations of the thermal noise (the last dimension), or 0
 
     @property
     def dims(self) -> tuple[str, ...]:
@@ -665,8 +758,11 @@ def _simulate_block(job: _Job, region: tuple[slice, ...], report: Callable[[floa
     from .macrospin.states import final_states
 
     stack = _stack_for(job.stack, job.varied, region, single=False)
-    spins = _spins_for(job.spins, stack, job.varied, region, rebuild=job.rebuild)
+    thermal = job.dt is not None
+    spins = _spins_for(job.spins, stack, job.varied, region, rebuild=job.rebuild, spread=thermal)
     options: dict[str, Any] = {"rtol": job.rtol, "atol": job.atol}
+    if thermal:  # stochastic Heun at the run's one step, every member's noise keyed by its place in the whole
+        options = {"dt": job.dt, "members": _noise_keys(job, region), "shared_keys": job.realizations > 0}
     if job.initial is not None:
         options["initial"] = job.initial[region]
     if report is not None and _takes_progress():
@@ -690,10 +786,31 @@ def _simulate_block(job: _Job, region: tuple[slice, ...], report: Callable[[floa
 
 
 def simulate(*args: Any, **kwargs: Any) -> Any:
-    """:func:`spinstack.macrospin.simulate` (one name here, so tests can watch the calls)."""
+    """:func:`spinstack.macrospin.simulate`, or with ``members=`` (a thermal run's noise keys)
+    :func:`spinstack.macrospin.thermal.simulate_thermal` whatever the block's temperatures (one name here, so
+    tests can watch the calls)."""
+    if "members" in kwargs:
+        from .macrospin.thermal import simulate_thermal
+
+        return simulate_thermal(*args, **kwargs)
     from .macrospin.integrate import simulate as integrate
 
     return integrate(*args, **kwargs)
+
+
+def _noise_keys(job: _Job, region: tuple[slice, ...]) -> np.ndarray:
+    """The thermal noise's key of every member of ``region`` (``SeedSequence(seed, spawn_key=(key,))``): its
+    realization index with realizations (realization r of every configuration draws the same noise), else its
+    flat index in the whole ensemble (C order).  Never the block's own numbering: a member's noise, and so its
+    numbers, do not depend on the blocks."""
+    block = tuple(s.stop - s.start for s in region)
+    if job.realizations:
+        return np.array(np.broadcast_to(np.arange(region[-1].start, region[-1].stop), block))
+    shape = tuple(v.values.size for v in job.varied)
+    if not shape:
+        return np.zeros((), dtype=np.int64)
+    grid = np.indices(block) + np.array([s.start for s in region]).reshape((-1,) + (1,) * len(block))
+    return np.ravel_multi_index(tuple(grid), shape)
 
 
 def _takes_progress() -> bool:
@@ -722,7 +839,8 @@ def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarr
         saves = np.append(saves, job.duration)
     coords: dict[str, Any] = {"time": ("time", saves, {"units": "s", "long_name": "time"})}
     for v in job.varied:
-        coords[v.path] = (v.path, v.values, {"units": v.units, "long_name": v.long_name(stack), "path": v.path})
+        coords[v.path] = (v.path, v.values, {"units": v.units, "long_name": v.long_name(stack),
+                                             **({"path": v.path} if v.target != "realization" else {})})
     coords["layer"] = ("layer", np.array(spins.free, dtype=np.int64),
                        {"units": "1", "long_name": "stack index of the free layer"})
     coords["component"] = ("component", np.array(["x", "y", "z"], dtype=object),
@@ -732,14 +850,14 @@ def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarr
     origin, layer = _reference_origin(spins, job.reference)
     flat = reference.reshape(-1, 3)
     same = bool(np.all(flat == flat[0]))
-    thermal_only = bool(heat.size) and bool(np.all(heat > 0))  # every member stochastic Heun: no rtol / atol
+    thermal_only = job.dt is not None  # every block stochastic Heun (any member > 0 K): no rtol / atol
     attrs: dict[str, Any] = {
         "title": "spinstack dynamics",
         "spinstack_kind": "dynamics",
         "spinstack_version": version("spinstack"),
         "equation": "MODEL.md 9a: LLGS with the exact torque of the transport solution at every evaluation",
         "units_system": stack.units,
-        "vary": json.dumps([v.path for v in job.varied]),
+        "vary": json.dumps([v.path for v in job.varied if v.target != "realization"]),  # the varied parameters
         "members": int(math.prod(grid.shape[:-2])),
         "duration": job.duration, "save_every": job.save_every,
         **({} if thermal_only else {"rtol": job.rtol, "atol": job.atol}),  # the adaptive integrator's tolerances
@@ -751,8 +869,13 @@ def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarr
         "stack": json.dumps(describe(stack)),
         "macrospins": json.dumps(_describe_spins(spins)),
     }
+    toml = _stack_toml(stack)
+    if toml is not None:  # the whole stack as a stack file, dynamics keys included (the JSON above lacks them)
+        attrs["stack_toml"] = toml
     if np.any(heat > 0):  # the thermal noise's seed (an integer: SeedSequence entropy)
         attrs["seed"] = int(spins.seed)
+    if job.realizations:  # the dimension `realization`, after the varied ones (not in `vary`: no parameter)
+        attrs["realizations"] = job.realizations
     if note is not None:
         attrs["critical_current_note"] = note
     if source is not None:
@@ -764,6 +887,19 @@ def _skeleton(job: _Job, grid: np.ndarray, note: str | None, reference: np.ndarr
     data = {"critical_current": (_dims(job, "critical_current"), grid, _attrs("critical_current")),
             "reference": (_dims(job, "reference"), reference, _attrs("reference"))}
     return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def _stack_toml(stack: Stack) -> str | None:
+    """The run's stack as a stack file (:func:`spinstack.io.dumps_stack`, read back by ``load_stack``), or None for
+    a stack one file cannot hold (batched, or a material name TOML cannot spell)."""
+    from .io.stackwriter import dumps_stack
+
+    if stack.batch_shape != ():
+        return None
+    try:
+        return dumps_stack(stack)
+    except SpinstackError:
+        return None
 
 
 def _reference_origin(spins: Any, given: np.ndarray | None) -> tuple[str, int]:
@@ -875,7 +1011,7 @@ class _Progress:
 
 
 def _run(job: _Job, plan: Any, skeleton: Any, out: Any, kind: str | None, progress: Any, dask: bool) -> Any:
-    from ._sweep import interrupt
+    from ._sweep import atomic
 
     count = len(job.spins.free)
     shape = tuple(v.values.size for v in job.varied)
@@ -885,49 +1021,38 @@ def _run(job: _Job, plan: Any, skeleton: Any, out: Any, kind: str | None, progre
     summary = {"state": np.empty(shape + (count,), dtype=object), "frequency": np.empty(shape + (count,)),
                "switching_time": np.empty(shape + (count,))}
     regions = _regions(plan)
-    owner = interrupt.active() is None
     bar = _Progress(max(1, math.prod(shape)), progress)
-    sink: Any = None
-    try:
-        with interrupt.deferred() as deferral:
-            try:
-                sink = _MemorySink(shapes) if kind is None else (_NetCDFSink if kind == "netcdf" else _ZarrSink)(
-                    Path(out), skeleton, shapes, job, plan)
-                steps, steps_by_error_control, dts = 0, False, []
-                for region, arrays in _blocks(job, regions, bar, dask, deferral.check):
-                    for name in job.over_time:
-                        sink.write(name, _full_region(name, region), arrays[name])
-                    for name in _SUMMARY:
-                        summary[name][region] = arrays[name]
-                    steps += int(arrays["accepted_steps"])
-                    if math.isnan(float(arrays["dt"])):
-                        steps_by_error_control = True
-                    else:
-                        dts.append(float(arrays["dt"]))
-                deferral.check()
-                # accepted_steps: the adaptive integrator's; dt: the fixed step of stochastic Heun (thermal blocks),
-                # the largest over the blocks (each block's own default), dt_min the smallest when they differ
-                attrs: dict[str, Any] = {"accepted_steps": steps} if steps_by_error_control else {}
-                if dts:
-                    attrs["dt"] = max(dts)
-                    if min(dts) != max(dts):
-                        attrs["dt_min"] = min(dts)
-                result = sink.finish(skeleton, summary, attrs)
-            except BaseException:
-                if sink is not None:
-                    sink.abort()
-                raise
-            finally:
-                bar.close()
-    except interrupt.Interrupted as stop:
-        if not owner:
-            raise
-        interrupt.resume(stop)
-    except OSError as error:
-        if out is None:
-            raise
-        reason = error.strerror or (os.strerror(error.errno) if error.errno else "") or type(error).__name__
-        raise SpinstackError(f"{out}: cannot write the trajectories ({reason})") from None
+    attrs: dict[str, Any] = {}
+
+    def open_sink() -> Any:
+        if kind is None:
+            return _MemorySink(shapes)
+        return (_NetCDFSink if kind == "netcdf" else _ZarrSink)(Path(out), skeleton, shapes, job, plan)
+
+    def write(sink: Any, check: Callable[[], None]) -> None:
+        steps, steps_by_error_control, dts = 0, False, []
+        for region, arrays in _blocks(job, regions, bar, dask, check):
+            for name in job.over_time:
+                sink.write(name, _full_region(name, region), arrays[name])
+            for name in _SUMMARY:
+                summary[name][region] = arrays[name]
+            steps += int(arrays["accepted_steps"])
+            if math.isnan(float(arrays["dt"])):
+                steps_by_error_control = True
+            else:
+                dts.append(float(arrays["dt"]))
+        # accepted_steps: the adaptive integrator's; dt: the fixed step of stochastic Heun (thermal blocks),
+        # the largest over the blocks (each block's own default), dt_min the smallest when they differ
+        if steps_by_error_control:
+            attrs["accepted_steps"] = steps
+        if dts:
+            attrs["dt"] = max(dts)
+            if min(dts) != max(dts):
+                attrs["dt_min"] = min(dts)
+
+    # SIGINT, SIGTERM, SIGHUP stop the run between blocks and remove its file (_sweep/atomic.py)
+    result = atomic.write_blocks(open_sink, write, lambda sink: sink.finish(skeleton, summary, attrs), out=out,
+                                 what="trajectories", closing=bar.close)
     if kind is None:
         return result
     return open_dynamics(result, chunks={} if dask else None)
@@ -1044,7 +1169,7 @@ def _summary_dataset(skeleton: Any, summary: dict[str, np.ndarray]) -> Any:
 def _dims_of(skeleton: Any, name: str) -> tuple[str, ...]:
     import json
 
-    vary = json.loads(skeleton.attrs["vary"])
+    vary = json.loads(skeleton.attrs["vary"]) + (["realization"] if "realizations" in skeleton.attrs else [])
     dims: list[str] = []
     for dim in SCHEMA[name][0]:
         dims.extend(vary if dim == "*vary" else (dim,))
@@ -1096,34 +1221,26 @@ def is_dynamics_file(path: str | os.PathLike) -> bool:
 
 
 def _check_target(target: Path) -> None:
-    """Only a spinstack dynamics file is ever replaced."""
-    if os.path.lexists(target) and not is_dynamics_file(target):
+    """Only a spinstack dynamics file is ever replaced, and a Zarr store only when it holds nothing but what
+    spinstack wrote (:func:`spinstack._sweep.atomic.zarr_group`): a note the user put in it would go with it."""
+    if not os.path.lexists(target):
+        return
+    if not is_dynamics_file(target):
         raise SpinstackError(f"{target}: exists and is not a spinstack dynamics file; spinstack replaces only files "
                              "it wrote: remove it or choose another name")
+    if target.is_dir():
+        stray = zarr_group(target)[1]
+        if stray is not None:
+            raise SpinstackError(f"{target}: exists and holds {stray!r}, which spinstack does not write; spinstack "
+                                 "replaces only files it wrote: remove it or choose another name")
 
 
-def _beside(target: Path) -> Path:
-    name = f".{target.name}.spinstack-{uuid.uuid4().hex[:12]}"
-    if len(name.encode("utf-8", "surrogateescape")) > 255:
-        name = f".spinstack-{uuid.uuid4().hex[:12]}{target.suffix}"
-    return target.parent / name
-
-
-def _remove(path: Path) -> None:
-    import shutil
-
-    if path.is_symlink() or path.is_file():
-        path.unlink()
-    elif path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
-
-
-class _FileSink:
-    """Blocks into a file under a temporary name beside ``target``, renamed when complete."""
+class _FileSink(Staged):
+    """Blocks into a file under a temporary name beside ``target``, renamed when complete
+    (:class:`spinstack._sweep.atomic.Staged`: only a spinstack dynamics file is replaced, :func:`_check_target`)."""
 
     def __init__(self, target: Path, skeleton: Any, shapes: dict[str, tuple[int, ...]], job: _Job, plan: Any) -> None:
-        self.target = target
-        self.temporary = _beside(target)
+        Staged.__init__(self, target, _check_target)
         self.dims = {name: _dims(job, name) for name in shapes}
         block = plan.block_shape if plan is not None else ()
         self.chunks = {name: _chunks(shape, len(block) and block) for name, shape in shapes.items()}
@@ -1133,17 +1250,6 @@ class _FileSink:
         except BaseException:
             self.abort()
             raise
-
-    def _move_into_place(self) -> Path:
-        _check_target(self.target)  # again: something may have appeared there while the run went on
-        if os.path.lexists(self.target) and self.temporary.is_dir():
-            old = _beside(self.target)
-            os.rename(self.target, old)
-            os.rename(self.temporary, self.target)
-            _remove(old)
-        else:
-            os.replace(self.temporary, self.target)
-        return self.target
 
 
 def _chunks(shape: tuple[int, ...], block: Any) -> tuple[int, ...]:
@@ -1179,7 +1285,7 @@ class _NetCDFSink(_FileSink):
         self.file.close()
         self.file = None
         _summary_dataset(skeleton, summary).to_netcdf(self.temporary, mode="a", engine="h5netcdf")
-        return self._move_into_place()
+        return self.move_into_place()
 
     def abort(self) -> None:
         if getattr(self, "file", None) is not None:
@@ -1188,7 +1294,7 @@ class _NetCDFSink(_FileSink):
             except Exception:  # noqa: BLE001 - the file is being thrown away
                 pass
             self.file = None
-        _remove(self.temporary)
+        self.discard()
 
 
 class _ZarrSink(_FileSink):
@@ -1230,11 +1336,11 @@ class _ZarrSink(_FileSink):
             extra.to_zarr(self.temporary, mode="a", consolidated=False)
             zarr.consolidate_metadata(str(self.temporary))
         self.arrays = {}
-        return self._move_into_place()
+        return self.move_into_place()
 
     def abort(self) -> None:
         self.arrays = {}
-        _remove(self.temporary)
+        self.discard()
 
 
 def open_dynamics(path: str | os.PathLike, chunks: Any = None) -> Any:
@@ -1255,7 +1361,7 @@ def open_dynamics(path: str | os.PathLike, chunks: Any = None) -> Any:
 #: the kind (:data:`spinstack.units.KINDS`) of the values of the dynamics' own paths, by target
 _KINDS = {"field": "magnetic_field", "Ms": "magnetization", "alpha": "dimensionless", "gamma": "gyromagnetic_ratio",
           "K_u": "energy_density", "temperature": "temperature", "area": "area", "duration": "time",
-          "save_every": "time", "seed": "dimensionless"}
+          "save_every": "time", "seed": "dimensionless", "waveform_scale": "dimensionless"}
 
 
 def _own_kind(path: str) -> str | None:
@@ -1347,7 +1453,8 @@ def parse_time(text: str, option: str) -> float:
 
 def format_summary(dataset: Any, file: str | None = None) -> str:
     """A short text of a :func:`dynamics` run for people: per free layer its state, precession frequency,
-    switching time, critical currents and final m; for an ensemble the count of each state instead."""
+    switching time, critical currents and final m; for an ensemble (or realizations) the count of each state
+    instead."""
     import json
     from collections import Counter
 
@@ -1358,6 +1465,7 @@ def format_summary(dataset: Any, file: str | None = None) -> str:
         return "none" if math.isnan(value) else f"{format_number(value, 4)} {unit}"
 
     vary = json.loads(dataset.attrs.get("vary", "[]"))
+    realizations = int(dataset.attrs.get("realizations", 0))
     count = dataset.sizes["layer"]
     head = (f"{file + ': ' if file else ''}macrospin dynamics of {count} free layer{'s' * (count != 1)} over "
             f"{number(dataset.attrs['duration'], 's')} ({dataset.sizes['time']} saved points)")
@@ -1367,9 +1475,12 @@ def format_summary(dataset: Any, file: str | None = None) -> str:
                                               f"{number(dataset[dim].min(), '')}to {number(dataset[dim].max(), '')}"
                                               f"{dataset[dim].attrs.get('units', '')})" for dim in vary)
                      + f": {int(dataset.attrs.get('members', 1))} members")
-    else:
+    if realizations:
+        lines.append(f"  realizations: {realizations} of the thermal noise per configuration (the states below are "
+                     "counted over every member)")
+    if not vary:
         drive = np.asarray(dataset["current"].values, dtype=float)
-        lines.append("  current: " + (number(drive[0], "A/m^2") if np.all(drive == drive[0]) else
+        lines.append("  current: " + (number(drive.flat[0], "A/m^2") if np.all(drive == drive.flat[0]) else
                                        f"from {number(drive.min(), 'A/m^2')} to {number(drive.max(), 'A/m^2')}"))
     temperature = float(dataset.attrs.get("temperature", 0.0))
     if temperature > 0:  # a thermal run: its states are judged on the mean direction of the last tenth
@@ -1377,8 +1488,9 @@ def format_summary(dataset: Any, file: str | None = None) -> str:
                      f"seed {int(dataset.attrs.get('seed', 0))}; P / AP on the mean m of the last tenth)")
     for k, layer in enumerate(dataset["layer"].values):
         critical = dataset["critical_current"].isel(layer=k)
-        if vary:
-            states = Counter(np.asarray(dataset["state"].isel(layer=k).values).astype(str).ravel().tolist())
+        if vary or realizations:
+            ends = np.asarray(dataset["state"].isel(layer=k).values).astype(object).astype(str)  # zarr: StringDType
+            states = Counter(ends.ravel().tolist())
             lines.append(f"  layer {int(layer)}: " + ", ".join(f"{state} {n}" for state, n in sorted(
                 states.items(), key=lambda item: -item[1])))
             continue

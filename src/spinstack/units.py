@@ -25,6 +25,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -491,8 +492,49 @@ def _converted(quantity: "pint.Quantity", target: Kind, path: str, expected: str
         dimension = str(quantity.dimensionality)
         dimension = "dimensionless, a plain number" if dimension == "dimensionless" else f"dimension {dimension}"
         raise StackError(path, f"{expected}, got {_show(original)} ({dimension})")
-    magnitude = quantity.m_as(target.unit) if target.unit else quantity.m_as("")
+    power = _power_of_ten(str(quantity.units), target.unit)
+    magnitude = _shifted(quantity.magnitude, power) if power else None
+    if magnitude is None:  # any other factor (or an offset, degC -> K): pint's float arithmetic
+        magnitude = quantity.m_as(target.unit) if target.unit else quantity.m_as("")
     return _plain(magnitude, path, expected, original)
+
+
+@lru_cache(maxsize=256)
+def _power_of_ten(unit: str, target: str) -> int | None:
+    """``k`` when ``unit`` converts into ``target`` (SI base units) by the factor 10^k exactly, else None.
+
+    SI prefixes (``ns``, ``nOhm*m``, ``kA/m``, ``fOhm*m^2``, ``%``) convert by a power of ten; pint
+    builds the factor as a float product of the prefixes' floats (``nm^2``: 1e-9 * 1e-9), so a power of
+    ten reaches it within a few units in the last place, and anything farther is not one (``Oe``,
+    ``eV``, ``inch``).  An offset (``degC`` -> K) is never a factor.
+    """
+    units = registry()
+    try:
+        one = float(units.Quantity(1.0, unit).m_as(target))
+        zero = float(units.Quantity(0.0, unit).m_as(target))
+    except Exception:  # let the general conversion say what is wrong
+        return None
+    if zero != 0.0 or not (math.isfinite(one) and one > 0.0):
+        return None
+    k = round(math.log10(one))
+    power = float(Decimal(1).scaleb(k))
+    return k if abs(one - power) <= 1e-13 * power else None
+
+
+def _shifted(magnitude: Any, k: int) -> np.ndarray | None:
+    """``magnitude * 10^k`` correctly rounded: each number's decimal value (the shortest text that reads
+    back as the same float: ``0.2`` for 0.2) with its exponent moved by ``k`` exactly, then read as a float.
+
+    The float product is not correctly rounded (0.2 ns: 0.2 * 1e-9 = 2.0000000000000003e-10, not
+    2e-10, the float nearest the 0.2e-9 the file says).  None for magnitudes that are no real numbers
+    (the general conversion then refuses them as before).
+    """
+    values = np.asarray(magnitude)
+    if values.dtype.kind not in "iuf":
+        return None
+    whole = values.dtype.kind in "iu"
+    shifted = [float(Decimal(int(v) if whole else repr(float(v))).scaleb(k)) for v in values.reshape(-1)]
+    return np.array(shifted, dtype=float).reshape(values.shape)
 
 
 def _plain(value: Any, path: str, expected: str, original: Any = None) -> np.ndarray:

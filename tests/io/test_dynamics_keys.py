@@ -279,8 +279,12 @@ BAD = [
     (changed('area = "50 nm * 100 nm"\n', ""), "dynamics.area", "missing: a temperature > 0 needs the pillar area"),
     (changed('area = "50 nm * 100 nm"', 'area = "50 nm"'), "dynamics.area", "expected an area"),
     (changed('area = "50 nm * 100 nm"', 'area = "0 nm^2"'), "dynamics.area", "must be > 0"),
-    (changed("seed = 7", "seed = -1"), "dynamics.seed", "must be an integer >= 0"),
-    (changed("seed = 7", "seed = 1.5"), "dynamics.seed", "must be an integer >= 0"),
+    (changed("seed = 7", "seed = -1"), "dynamics.seed", "must be an integer from 0 to 2^63 - 1 = 9223372036854775807, got -1"),
+    (changed("seed = 7", "seed = 1.5"), "dynamics.seed", "must be an integer from 0 to 2^63 - 1 = 9223372036854775807, got 1.5"),
+    # above what a run's NetCDF file holds (a signed 64-bit attribute): --out x.nc ended in an internal error
+    (changed("seed = 7", "seed = 9223372036854775808"), "dynamics.seed", "must be an integer from 0 to 2^63 - 1 = 9223372036854775807, got 9223372036854775808"),
+    (changed("seed = 7", "seed = 123456789012345678901234567890"), "dynamics.seed",
+     "must be an integer from 0 to 2^63 - 1 = 9223372036854775807, got 123456789012345678901234567890"),
     (changed('field = ["0 mT", "1 mT", "5 mT"]', 'field = ["0 mT", "5 mT"]'), "dynamics.field", "must be a 3-vector"),
     (changed('field = ["0 mT", "1 mT", "5 mT"]', 'field = ["0 mT", "1 A/m", "5 mT"]'), "dynamics.field[1]",
      "expected a magnetic field"),
@@ -296,6 +300,13 @@ BAD = [
     (changed("layers = [0, 2]", "layers = [0]"), "dynamics.coupling[0].layers", "must be two layer indices"),
     (changed('J = "0.05 mJ/m^2"', 'J = "0.05 mJ"'), "dynamics.coupling[0].J", "expected an energy per area"),
     (changed('J = "0.05 mJ/m^2"\n', ""), "dynamics.coupling[0].J", "missing (exchange energy per area"),
+    # the waveform's amplitude: a pure number, finite, only with a waveform (issue 15)
+    (changed("seed = 7", 'seed = 7\nwaveform_scale = "2"'), "dynamics.waveform_scale", "must be a number"),
+    (changed("seed = 7", "seed = 7\nwaveform_scale = inf"), "dynamics.waveform_scale", "must be finite"),
+    (changed("seed = 7", "seed = 7\nwaveform_scale = [1, 2]"), "dynamics.waveform_scale", "must be a single value"),
+    (changed("seed = 7", "seed = 7\nwaveform_scale = 1e300"), "dynamics.waveform_scale",
+     "scales the waveform's currents beyond the largest number"),
+    (re.sub(r"waveform = .*\n", "waveform_scale = 2\n", VALVE), "dynamics.waveform_scale", "no waveform to scale"),
     # unknown keys (a typo must never be ignored)
     (changed("seed = 7", "sead = 7"), "dynamics.sead", "unknown key (expected one of: field, duration, save_every"),
     (changed('J = "0.05 mJ/m^2"', 'J = "0.05 mJ/m^2"\nK = 1'), "dynamics.coupling[0].K", "unknown key"),
@@ -338,3 +349,69 @@ def test_the_dynamics_example_of_docs_stack_format_loads(tmp_path: Path) -> None
     assert stack.dynamics.couplings[0].layers == (0, 2)
     spins = Macrospins.from_stack(stack)
     assert spins.free == (2,) and float(spins.gamma[0]) == GAMMA_ELECTRON
+
+
+def test_waveform_scale_multiplies_the_waveforms_currents(tmp_path: Path) -> None:
+    """``waveform_scale = 1.5``: Dynamics keeps the waveform as written and the scale; the macrospins' drive is
+    the currents times 1.5 (bit for bit the product), the times unchanged; a path sets it as an array (an
+    ensemble of amplitudes), and without a scale the path reads 1."""
+    from spinstack.model.paths import parameter_value, with_parameter
+
+    plain = load_stack(write(tmp_path, VALVE))
+    assert plain.dynamics.waveform_scale is None and float(parameter_value(plain, "dynamics.waveform_scale")) == 1.0
+    scaled = load_stack(write(tmp_path, changed("seed = 7", "seed = 7\nwaveform_scale = 1.5")))
+    assert float(scaled.dynamics.waveform_scale) == 1.5
+    np.testing.assert_array_equal(scaled.dynamics.waveform[1], plain.dynamics.waveform[1])
+    times, currents = Macrospins.from_stack(scaled).waveform
+    np.testing.assert_array_equal(times, plain.dynamics.waveform[0])
+    np.testing.assert_array_equal(currents, plain.dynamics.waveform[1] * 1.5)
+    batch = with_parameter(plain, "dynamics.waveform_scale", np.array([0.5, -2.0]))
+    assert batch.batch_shape == (2,)
+    np.testing.assert_array_equal(Macrospins.from_stack(batch).waveform[1],
+                                  plain.dynamics.waveform[1][:, None] * np.array([0.5, -2.0]))
+
+
+# ------------------------------------------------------------------ plain numbers (issue 15 review, cosmetics)
+PULSE = 'waveform = [["1 ns", "0 A/m^2"], ["1.2 ns", "-5e11 A/m^2"], ["4 ns", "-5e11 A/m^2"], ["4.2 ns", "0 A/m^2"]]'
+
+
+def test_a_waveforms_own_values_come_out_exactly(tmp_path: Path) -> None:
+    """The user's pulse (-5e11 A/m^2 from 1.2 to 4 ns) at the 5 ps saved times: J(t) is -5e11 exactly on the flat
+    segment and the corners' values at the corners (the old (1 - w) J_k + w J_k+1 gave -500000000000.00006 at
+    1.245 ns, ...: that the grid hits such times is checked), linear in between; the JSON's current_range of a run
+    is [-5e11, 0.0] exactly."""
+    text = changed('waveform = [["0 ns", "0 A/m^2"], ["1 ns", "-3e11 A/m^2"], ["3 ns", "-3e11 A/m^2"], '
+                   '["3.1 ns", "0 A/m^2"]]', PULSE)
+    spins = Macrospins.from_stack(load_stack(write(tmp_path, text)))
+    times = np.arange(0, 1001) * 5e-12
+    drive = spins.current_at(times)
+    flat = (times >= 1.2e-9) & (times <= 4e-9)
+    assert np.all(drive[flat] == -5e11) and np.all(drive[(times <= 1e-9) | (times >= 4.2e-9)] == 0.0)
+    np.testing.assert_array_equal(spins.current_at(spins.waveform[0]), [0.0, -5e11, -5e11, 0.0])
+    weight = (times[flat] - 1.2e-9) / (4e-9 - 1.2e-9)
+    assert np.any((1 - weight) * -5e11 + weight * -5e11 != -5e11)  # the grid meets the old formula's rounding
+    ramp = (times > 1e-9) & (times < 1.2e-9)
+    np.testing.assert_allclose(drive[ramp], -5e11 * (times[ramp] - 1e-9) / 2e-10, rtol=1e-12)
+    from spinstack.io import dynamics_to_dict
+    from spinstack.trajectories import dynamics
+
+    short = changed('temperature = "300 K"\n', "", text.replace('duration = "30 ns"', 'duration = "1.3 ns"'))
+    run = dynamics(load_stack(write(tmp_path, short)), save_every=5e-12)
+    assert dynamics_to_dict(run)["current_range"] == [-5e11, 0.0]
+    assert run.current.values.min() == -5e11
+
+
+def test_the_macrospins_repr_shows_plain_numbers(tmp_path: Path) -> None:
+    """No array(...) wrappers, no negative zero (a current of -0.0 shows 0.0), the waveform as (t, J) pairs, the
+    stack by its layers."""
+    stack = load_stack(write(tmp_path, changed('current = "-1e11 A/m^2"', 'current = "0 A/m^2"')))
+    spins = Macrospins.from_stack(stack)
+    text = repr(spins)
+    assert "array(" not in text and "-0.0" not in text
+    assert text.startswith("Macrospins(stack=<Stack SI: Co 8 nm / Cu 10 nm / Py 3 nm>, free=(2,), Ms=[800000.0], ")
+    assert "current=None" in text and "waveform=[(0.0, 0.0), (1e-09, -300000000000.0), " in text
+    assert "couplings=(Coupling(0, 2, 5e-05),)" in text and "seed=7" in text
+    constant = Macrospins(stack, free=2, Ms=8e5, alpha=0.01, current=-0.0, field=(0.0, -0.0, 0.005))
+    assert "current=0.0" in repr(constant) and "field=[0.0, 0.0, 0.005]" in repr(constant)
+    ensemble = Macrospins(stack, free=2, Ms=8e5, alpha=0.01, current=np.linspace(-1e11, 1e11, 20))
+    assert "current=<array (20,): -100000000000.0 to 100000000000.0>" in repr(ensemble)

@@ -258,3 +258,45 @@ def test_a_member_does_not_depend_on_the_ensemble_it_runs_in(clean_valve):
     few = simulate(clean_valve, alone, 1e-10, 2e-11, initial=start, backend="compiled")
     np.testing.assert_array_equal(every.m.values[:, picks], few.m.values)
     assert np.ptp(every.m.values[-1, :, 0, 1]) > 0.01  # the members differ
+
+
+_INTERRUPTED_RUN = """
+import sys, time
+import spinstack as ss
+from spinstack.macrospin.integrate import simulate
+from spinstack.macrospin.spec import Macrospins
+stack = ss.load_stack(sys.argv[1])
+spins = Macrospins.from_stack(stack)
+simulate(stack, spins, 1e-10, 1e-11, backend="compiled")  # compiled (or read from the cache) before the clock
+print("ready", flush=True)
+began = time.perf_counter()
+try:
+    simulate(stack, spins, 2e-5, 1e-9, backend="compiled", max_steps=1e9)  # ~1.5 min uninterrupted
+except KeyboardInterrupt:
+    print(f"interrupted after {time.perf_counter() - began:.2f} s", flush=True)
+"""
+
+
+def test_a_ctrl_c_stops_a_single_compiled_run_within_a_second(tmp_path):
+    """One long compiled call would hold a Ctrl-C until the run ends (Python runs signal handlers between
+    bytecodes): the loop returns to Python every ~0.25 s, so the interrupt lands within about that."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "run.py"
+    script.write_text(_INTERRUPTED_RUN)
+    process = subprocess.Popen([sys.executable, str(script), str(ROOT / "examples" / "dynamics-switching.toml")],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "ready"
+        time.sleep(1.0)
+        sent = time.perf_counter()
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+        waited = time.perf_counter() - sent
+    finally:
+        process.kill()
+    assert output.startswith("interrupted after"), output
+    assert waited < 5.0, waited  # (1 s plus the load of a shared machine; uninterrupted: ~100 s)

@@ -167,6 +167,66 @@ def test_in_plane_film_matches_sun_katine(tmp_path, imaginary_mixing):
     assert critical_currents(stack, spins(stack, field, K_u)) == {FREE: {s: found[s].current for s in ("P", "AP")}}
 
 
+@pytest.mark.parametrize("imaginary_mixing", [0.0, 3e14])
+def test_undamped_threshold_is_the_zero_limit_of_the_closed_form(tmp_path, imaginary_mixing):
+    """alpha = 0: P and AP are centres at J = 0 (trace 0) and any current of one polarity destabilises them.
+    J_c is the alpha -> 0 limit of MODEL.md 9d's closed form, 0 approached from the destabilising side: signed
+    zero, not None (None: no current changes the stability).  The closed form at small alpha is proportional to
+    alpha with that sign; the code at those alphas follows it, and at alpha = 0 gives copysign(0, sign)."""
+    stack = valve(tmp_path, imaginary_mixing)
+    field, K_u = 0.004, 2e4
+    c = coefficients(stack)
+    moment = MS * THICKNESS
+
+    def closed(alpha):
+        return {"P": -alpha * moment * (field + 2 * K_u / MS + MU0 * MS / 2) / (c["a0"] - alpha * c["b0"]),
+                "AP": alpha * moment * (-field + 2 * K_u / MS + MU0 * MS / 2) / (c["api"] - alpha * c["bpi"])}
+
+    for alpha in (1e-4, 1e-7):
+        found = critical_currents(stack, spins(stack, field, K_u, alpha=alpha))[FREE]
+        for state in ("P", "AP"):
+            assert found[state] == pytest.approx(closed(alpha)[state], rel=1e-9)
+    limit = {state: math.copysign(1.0, closed(1e-12)[state]) for state in ("P", "AP")}
+    assert limit == {"P": 1.0, "AP": -1.0}  # g2 > 0: J > 0 destabilises P, J < 0 AP (9a's sign)
+    undamped = thresholds(stack, spins(stack, field, K_u, alpha=0.0))[FREE]
+    for state in ("P", "AP"):
+        current = undamped[state].current
+        assert current == 0.0 and math.copysign(1.0, current) == limit[state]
+        assert undamped[state].kind == "hopf" and not undamped[state].stable_at_zero
+        linear = undamped[state].linearisation
+        assert np.trace(linear.matrix(0.0)) == 0.0  # a centre: no damping, no current
+        for size in (1e3, 1e9):  # any current of the destabilising polarity, however small, destabilises it
+            assert not linear.stable(limit[state] * size) and linear.stable(-limit[state] * size)
+    assert critical_currents(stack, spins(stack, field, K_u, alpha=0.0))[FREE] == {"P": 0.0, "AP": -0.0}
+
+
+@pytest.mark.slow
+def test_undamped_tilt_grows_at_any_current_of_the_destabilising_polarity(tmp_path):
+    """alpha = 0, a small J of the destabilising polarity of P (J_c(P) = +0.0): a 1-degree tilt grows at the
+    linear rate Re(lambda) = J tr(torque part) / 2 (> 0); the opposite polarity makes it decay at the same rate."""
+    from spinstack.macrospin.integrate import simulate
+
+    stack = valve(tmp_path)
+    found = thresholds(stack, spins(stack, alpha=0.0))[FREE]["P"]
+    assert found.current == 0.0 and math.copysign(1.0, found.current) == 1.0
+    current = 2e10  # 4 % of the damped example's J_c(P): small
+    rates = [np.linalg.eigvals(found.linearisation.matrix(sign * current)).real.max() for sign in (1.0, -1.0)]
+    assert rates[0] == pytest.approx(-rates[1], rel=1e-9) and rates[0] > 0
+    duration = 2.0 / rates[0]
+    tilt = math.radians(1.0)
+    m_start = np.array([0.0, math.sin(tilt), math.cos(tilt)])
+    run = simulate(stack, spins(stack, alpha=0.0, current=[current, -current]), duration, duration / 1000,
+                   initial=np.broadcast_to(m_start, (2, 1, 3)))
+    m = np.asarray(run.m.transpose("time", ..., "layer", "component"))[:, :, 0, :]
+    time = np.asarray(run.time)
+    angle = np.arccos(np.clip(m[..., 2], -1, 1))
+    assert angle[-100:, 0].max() > 3 * tilt and angle[-100:, 1].max() < 0.3 * tilt  # grows / decays (e^+-2)
+    for member, rate in enumerate(rates):
+        envelope = angle[:, member] / (tilt * np.exp(rate * time))
+        for quarter in np.array_split(np.arange(len(time)), 4)[:2]:
+            assert envelope[quarter].max() == pytest.approx(1.0, abs=0.05)
+
+
 def test_wavy_torque_destabilises_both_states_for_one_polarity():
     """examples/wavy-torque.toml: g2 < 0 near theta = 0 (g2 > 0 at pi), so J < 0 destabilises P *and* AP, at
     zero field (MODEL.md 9d; Gmitra & Barnas 2006, Boulle et al. 2007): the zero-field oscillator's window."""

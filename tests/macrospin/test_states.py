@@ -43,10 +43,12 @@ def test_a_cone_about_the_reference_is_a_precession_at_its_frequency():
     assert summary.switching_time is None
 
 
-def test_an_orbit_crossing_the_equator_precesses_and_switches_at_the_first_sign_change():
+def test_an_orbit_crossing_the_equator_precesses_without_switching():
     """A cone about x with m_ref = z: m_z = sin(0.4) sin(2 pi f t + phi). Its first zero after t = 0 is at
     (pi - phi) / (2 pi f); saved points are symmetric about it (sin is odd there), so the linear interpolation is
-    exact; 37.3 points a period (incommensurate): the frequency to the interpolation's accuracy."""
+    exact; 37.3 points a period (incommensurate): the frequency to the interpolation's accuracy.  A precession
+    has not switched (it ends in no collinear state): no switching time, though m . z changes sign every period
+    (switching_time, the bare first sign change, finds it)."""
     phi = 0.3
     first_zero = (math.pi - phi) / (2 * math.pi * FREQUENCY)
     step = 1 / (37.3 * FREQUENCY)
@@ -56,7 +58,40 @@ def test_an_orbit_crossing_the_equator_precesses_and_switches_at_the_first_sign_
     summary = final_state(time, m, Z)
     assert summary.state == "precession"
     assert summary.frequency == pytest.approx(FREQUENCY, rel=1e-6)  # measured 1e-8 (1/37 period sampling)
-    assert summary.switching_time == pytest.approx(first_zero, rel=1e-12)
+    assert summary.switching_time is None
+    assert switching_time(time, m, Z) == pytest.approx(first_zero, rel=1e-12)
+
+
+@pytest.mark.parametrize("start", [1.0, -1.0])
+def test_only_a_run_ending_in_the_reversed_collinear_state_has_a_switching_time(start):
+    """An excursion m_z = start (1 - 2 exp(-((t - t_s) / w)^2)) crosses the equator (first at t_s - w sqrt(ln 2))
+    and returns to its starting state (P -> P or AP -> AP; the user's two-free run, AP at both ends, was reported
+    as switching at 5.4e-11 s): no switching time.  A tanh switch to the reversed state (P -> AP, AP -> P): the
+    interpolated sign change t_s.  A crossing that ends tilted (static) or on a cone (precession): none."""
+    step, centre, width = 1e-12, 1.234e-9, 2e-10
+    time = centre + step * (np.arange(-1234, 8766) + 0.5)
+    time = time[time >= 0]
+
+    def tilted(mz):
+        return np.stack((np.sqrt(1 - mz**2), np.zeros_like(mz), mz), axis=-1)
+
+    dip = start * (1 - 2 * np.exp(-((time - centre) / width) ** 2))
+    back = final_state(time, tilted(dip), Z)
+    assert back.state == ("P" if start > 0 else "AP") and back.switching_time is None
+    assert switching_time(time, tilted(dip), Z) == pytest.approx(centre - width * math.sqrt(math.log(2)), rel=1e-5)
+    flipped = final_state(time, tilted(-start * np.tanh((time - centre) / 1e-10)), Z)
+    assert flipped.state == ("AP" if start > 0 else "P")
+    assert flipped.switching_time == pytest.approx(centre, rel=1e-12)
+    # a switch across the equator that settles 40 degrees beyond it: static, not the reversed collinear state
+    settled = -start * math.sin(math.radians(40)) * np.tanh((time - centre) / 1e-10)
+    assert final_state(time, tilted(settled), Z).state == "static"
+    assert final_state(time, tilted(settled), Z).switching_time is None
+    # crossing into a steady cone about the reversed axis (a precession)
+    cone = spiral(time, np.full(time.shape, 0.5), FREQUENCY)
+    cone[:, 2] *= np.tanh((time - centre) / 1e-10) * -start
+    cone /= np.linalg.norm(cone, axis=-1, keepdims=True)
+    summary = final_state(time, cone, Z)
+    assert summary.state == "precession" and summary.switching_time is None
 
 
 @pytest.mark.parametrize("end, state", [(0.0, "P"), (math.pi, "AP")])
@@ -355,6 +390,90 @@ def test_the_diagrams_orbits_saved_at_3_to_4_points_a_period_are_still_precessio
         summary = final_state(time[::every], m, diagram_members.reference.values[index[:-1]])
         assert summary.state == "precession", (index, frequency, every)
         assert abs(summary.frequency - frequency) < 1 / 10e-9
+
+
+# ------------------------------------------------------------------ ring-downs near a critical current (issue 15)
+@pytest.fixture(scope="module")
+def near_threshold():
+    """The README diagram's member J = 7e11 A/m^2, B_z = 280 mT (examples/dynamics-diagram.toml), just below
+    J_c(P) = 7.017e11: its stack, macrospins and the linearisation at P (MODEL.md 9d, stability.py)."""
+    from spinstack.macrospin.stability import linearisations
+
+    stack = ss.load_stack(ROOT / "examples" / "dynamics-diagram.toml")
+    spins = dataclasses.replace(Macrospins.from_stack(stack), field=np.array([0.0, 0.0, 0.28]), current=7e11)
+    return stack, spins, linearisations(stack, spins)[2]["P"]
+
+
+def linear_orbit(linear, current: float, time: np.ndarray, tilt: float, rate: float | None = None) -> np.ndarray:
+    """m(t) = m0 + e1 delta_1 + e2 delta_2 (normalised), delta(t) = Re(c v exp(lambda t)) the exact solution of
+    d(delta)/dt = A(J) delta (v, lambda: an eigenpair of the linearisation, lambda's real part replaced by ``rate``
+    when given), scaled so that the ellipse's semi-major axis at t = 0 is ``tilt`` rad: (n, 3)."""
+    values, vectors = np.linalg.eig(linear.matrix(current))
+    k = int(np.argmax(values.imag))
+    value = values[k] if rate is None else complex(rate, values[k].imag)
+    delta = np.real(vectors[:, k][:, None] * np.exp(value * time)[None, :])
+    turn = np.linspace(0, 2 * math.pi, 721)  # the ellipse at t = 0: Re(v exp(i phi)) over one turn
+    delta *= tilt / np.linalg.norm(np.real(vectors[:, k][:, None] * np.exp(1j * turn)[None, :]), axis=0).max()
+    m = linear.m0[None, :] + delta.T @ linear.basis
+    return m / np.linalg.norm(m, axis=-1, keepdims=True)
+
+
+def test_a_ring_down_below_the_critical_current_is_no_precession_at_any_sampling(near_threshold):
+    """The linearisation at P at J = 0.9976 J_c(P) has eigenvalues Re(lambda) = -3.5e6 1/s, f = 17.7 GHz: the exact
+    solution of the linear equation from a 2.86-degree tilt decays by 1.7 % every 5 ns of the 20 ns run (2.86 ->
+    2.67 degrees: never within 1 degree of P).  The real run decays at about half that rate (-1.63e6 to -1.71e6
+    1/s measured, 0.8 % a quarter: the finite amplitude's correction) and was called a precession: its turns are
+    regular and its shape changed by less than the 2 % shape tolerance.  Saved every 2 ps, 10 ps or at 3.42
+    points a period, the orbit decaying at Re(lambda) or at 0.48 Re(lambda) is undetermined, and so is the same
+    orbit growing at -Re(lambda); with Re(lambda) = 0 (a steady ellipse, the same eigenvector) it is a precession
+    at Im(lambda) / 2 pi."""
+    _, _, linear = near_threshold
+    values = np.linalg.eigvals(linear.matrix(7e11))
+    rate, frequency = float(values.real.max()), float(np.abs(values.imag).max() / (2 * math.pi))
+    assert -4e6 < rate < -3e6 and frequency == pytest.approx(17.7e9, rel=1e-2)  # linearly stable: a ring-down
+    for step in (2e-12, 10e-12, 1 / (3.42 * frequency)):
+        time = np.arange(0, 20e-9 + step / 2, step)
+        tilt = math.radians(2.862)
+        decaying = linear_orbit(linear, 7e11, time, tilt)
+        assert np.degrees(np.arccos(decaying[-len(time) // 10:, 2].min())) > 2.5  # never near P within the run
+        for m in (decaying, linear_orbit(linear, 7e11, time, tilt, 0.48 * rate),
+                  linear_orbit(linear, 7e11, time, tilt, -rate)):
+            summary = final_state(time, m, Z)
+            assert summary.state == "undetermined" and summary.frequency is None, step
+            assert oscillation_frequency(time, m) == pytest.approx(frequency, abs=1 / 10e-9)  # its turns: regular
+        steady = final_state(time, linear_orbit(linear, 7e11, time, tilt, 0.0), Z)
+        assert steady.state == "precession" and steady.frequency == pytest.approx(frequency, abs=1 / 10e-9), step
+        assert steady.switching_time is None
+
+
+def test_the_radius_tolerance_is_the_stated_relative_change_of_the_orbit(near_threshold):
+    """A steady ellipse's radius scaled by exp(rate t): precession when the radius changes by less than
+    RADIUS_TOLERANCE between the third and the fourth quarter (rate T / 4 < 1e-3: 0.5 of it), undetermined above
+    (2 times it), whichever the direction."""
+    from spinstack.macrospin.states import RADIUS_TOLERANCE
+
+    _, _, linear = near_threshold
+    time = np.arange(0, 20e-9 + 1e-12, 2e-12)
+    per_quarter = RADIUS_TOLERANCE / 5e-9
+    for factor, state in ((0.5, "precession"), (2.0, "undetermined")):
+        for sign in (1.0, -1.0):
+            m = linear_orbit(linear, 7e11, time, math.radians(5.0), sign * factor * per_quarter)
+            assert final_state(time, m, Z).state == state, (factor, sign)
+
+
+def test_the_diagram_member_just_below_j_c_is_undetermined(near_threshold):
+    """The real run of the README diagram's member (J = 7e11 A/m^2, B_z = 280 mT, 20 ns from the file's tilted P):
+    linearly stable (Re(lambda) < 0), its orbit's radius shrinks every quarter (at 2.6-2.8 degrees the finite
+    amplitude slows the decay to about half of Re(lambda)): undetermined, no frequency, no switching time."""
+    stack, _, linear = near_threshold
+    assert np.linalg.eigvals(linear.matrix(7e11)).real.max() < 0
+    run = ss.dynamics(stack, vary={"current": np.array([7e11]), "dynamics.field[2]": np.array([0.28])})
+    member = run.isel(current=0, **{"dynamics.field[2]": 0}).sel(layer=2)
+    assert member.state.item() == "undetermined"
+    assert math.isnan(member.frequency.item()) and math.isnan(member.switching_time.item())
+    angle = np.degrees(np.arccos(member.m.sel(component="z").values))
+    peaks = [angle[quarter].max() for quarter in np.array_split(np.arange(len(angle)), 4)]
+    assert all(a > b for a, b in zip(peaks, peaks[1:])) and peaks[-1] > 2.5
 
 
 # ------------------------------------------------------------------ thermal runs: P / AP on the mean direction

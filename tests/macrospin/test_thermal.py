@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -291,6 +292,9 @@ def test_the_default_step(valve):
 
 
 # ------------------------------------------------------------------ bad input
+SEED_RANGE = re.escape("seed: must be an integer from 0 to 2^63 - 1 = 9223372036854775807")
+
+
 @pytest.mark.parametrize("keywords, message", [
     (dict(temperature=-1.0, area=1e-16), "temperature: must be >= 0"),
     (dict(temperature=[300.0, -1.0], area=1e-16), "temperature: must be >= 0"),
@@ -298,9 +302,10 @@ def test_the_default_step(valve):
     (dict(temperature=300.0), "area: needed when temperature > 0"),
     (dict(temperature=300.0, area=0.0), "area: must be > 0"),
     (dict(temperature=300.0, area=[1e-16, -1e-16]), "area: must be > 0"),
-    (dict(seed=-1), "seed: must be an integer >= 0"),
-    (dict(seed=1.5), "seed: must be an integer >= 0"),
-    (dict(seed=True), "seed: must be an integer >= 0"),
+    (dict(seed=-1), SEED_RANGE + ", got -1"),
+    (dict(seed=1.5), SEED_RANGE + ", got 1.5"),
+    (dict(seed=True), SEED_RANGE + ", got True"),
+    (dict(seed=2**63), SEED_RANGE + ", got 9223372036854775808"),  # a run's file cannot hold it (int64)
     (dict(temperature=[300.0, 300.0], area=1e-16, current=[0.0, 1.0, 2.0]), "the parameters' leading shapes"),
 ])
 def test_bad_thermal_parameters_are_refused_by_name(valve, keywords, message):
@@ -327,3 +332,23 @@ def test_bad_runs_are_refused(valve, arguments, message):
     options = dict(duration=1e-11, save_every=1e-12) | arguments
     with pytest.raises(SpinstackError, match=message):
         simulate_thermal(valve, spins, options.pop("duration"), options.pop("save_every"), **options)
+
+
+@pytest.mark.parametrize("backend", ["compiled", "python"])
+def test_shared_keys_draw_the_same_noise_once_per_key(valve, backend):
+    """shared_keys=True (spinstack.dynamics' realizations: realization r of every configuration keyed r): members
+    with one key draw the same normals, so identical members with one key are identical to the last bit, and each
+    equals the member of that key run alone; members of other keys (or other temperatures) differ."""
+    common = dict(free=PY, Ms=MS, alpha=0.1, K_u=K_U, easy_axis=(0, 0, 1), current=0.0, area=area_for(5.0), seed=8)
+    temperature = np.array([300.0, 300.0, 300.0, 150.0])
+    shared = simulate_thermal(valve, Macrospins(valve, **common, temperature=temperature), 2e-11, 1e-11, dt=1e-13,
+                              members=[2, 5, 2, 2], shared_keys=True, backend=backend).m.values
+    np.testing.assert_array_equal(shared[:, 0], shared[:, 2])
+    alone = simulate_thermal(valve, Macrospins(valve, **common, temperature=300.0), 2e-11, 1e-11, dt=1e-13,
+                             members=np.array(2), backend=backend).m.values
+    np.testing.assert_array_equal(shared[:, 0], alone)
+    assert np.max(np.abs(shared[-1, 0] - shared[-1, 1])) > 1e-3  # key 5: other noise
+    assert np.max(np.abs(shared[-1, 0] - shared[-1, 3])) > 1e-4  # key 2 at 150 K: the same normals, scaled less
+    with pytest.raises(SpinstackError, match="members must all differ"):  # without shared_keys: refused
+        simulate_thermal(valve, Macrospins(valve, **common, temperature=temperature), 2e-11, 1e-11, dt=1e-13,
+                         members=[2, 5, 2, 2])

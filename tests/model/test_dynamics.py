@@ -78,7 +78,9 @@ def test_dynamics_settings_are_checked() -> None:
              ({"temperature": -1.0}, "dynamics.temperature: must be >= 0"),
              ({"temperature": [0.0, 300.0]}, "dynamics.area: missing: a temperature > 0 needs the pillar area"),
              ({"temperature": 300.0, "area": 0.0}, "dynamics.area: must be > 0"),
-             ({"seed": -1}, "dynamics.seed: must be an integer >= 0"), ({"seed": 1.0}, "dynamics.seed: must be an"),
+             ({"seed": -1}, "dynamics.seed: must be an integer from 0 to 2^63 - 1 = 9223372036854775807, got -1"), ({"seed": 1.0}, "dynamics.seed: must be an"),
+             ({"seed": 2**63}, "dynamics.seed: must be an integer from 0 to 2^63 - 1 = 9223372036854775807, got 9223372036854775808"),
+             ({"seed": np.uint64(2**64 - 1)}, "dynamics.seed: must be an integer from 0 to 2^63 - 1 = 9223372036854775807, got np.uint64"),
              ({"field": [0.0, 1.0]}, "dynamics.field: must be a 3-vector"),
              ({"waveform": [(0.0, 1.0), (0.0, 2.0)]}, "dynamics.waveform[1]: the times must increase strictly"),
              ({"waveform": [(0.0, 1.0), (2e-9, 2.0), (1e-9, 0.0)]}, "dynamics.waveform[2]: the times must increase"),
@@ -86,7 +88,7 @@ def test_dynamics_settings_are_checked() -> None:
              ({"couplings": [((0, 1, 2), 1e-5)]}, "dynamics.coupling[0].layers: must be two layer indices"),
              ({"couplings": [((0, 1), math.nan)]}, "dynamics.coupling[0].J: must be finite")]
     for change, message in cases:
-        with pytest.raises(ss.StackError, match="^" + message.replace("[", r"\[").replace("]", r"\]")):
+        with pytest.raises(ss.StackError, match="^" + re.escape(message)):
             Dynamics(**change)
 
 
@@ -309,3 +311,22 @@ def test_a_waveform_with_one_current_per_member() -> None:
     override = Macrospins.from_stack(valve(), current=[(0.0, 0.0), (1e-9, np.array([1e11, 3e11]))])
     assert override.batch_shape == (2,)
     np.testing.assert_array_equal(override.current_at(2e-9), [1e11, 3e11])
+
+
+# ------------------------------------------------------------------ the waveform's amplitude (issue 15)
+def test_waveform_scale_is_checked_and_scales_the_drive_member_by_member():
+    pulse = [(0.0, 0.0), (1e-9, -3e11), (2e-9, 0.0)]
+    scaled = Dynamics(waveform=pulse, waveform_scale=np.array([0.5, 2.0, -1.0]))
+    times, currents = scaled.scaled_waveform()
+    np.testing.assert_array_equal(times, [0.0, 1e-9, 2e-9])
+    np.testing.assert_array_equal(currents, np.array([0.0, -3e11, 0.0])[:, None] * np.array([0.5, 2.0, -1.0]))
+    np.testing.assert_array_equal(scaled.waveform[1], [0.0, -3e11, 0.0])  # kept as written
+    assert ("dynamics.waveform_scale", scaled.waveform_scale) in scaled.parameters()  # a batch dimension
+    np.testing.assert_array_equal(Dynamics(waveform=pulse).scaled_waveform()[1], [0.0, -3e11, 0.0])  # no scale: 1
+    assert parse("dynamics.waveform_scale").quantity == "dimensionless"
+    for value, reason in ((np.nan, "must be finite"), (np.inf, "must be finite"),
+                          (1e300, "scales the waveform's currents beyond the largest number")):
+        with pytest.raises(ss.StackError, match=f"^dynamics.waveform_scale: {reason}"):
+            Dynamics(waveform=pulse, waveform_scale=value)
+    with pytest.raises(ss.StackError, match=r"^dynamics.waveform_scale: no waveform to scale"):
+        Dynamics(waveform_scale=2.0)

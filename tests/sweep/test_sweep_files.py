@@ -112,6 +112,28 @@ def test_other_netcdf_files_empty_folders_links_and_stray_files_are_refused(seed
     assert (mixed / "notes.txt").read_text() == "mine"
 
 
+@pytest.mark.parametrize("version", [2, 3])
+def test_an_array_the_user_added_to_our_store_keeps_it_from_being_replaced(seed, tmp_path, version):
+    """Every folder of a store of ours is an array its consolidated metadata names: a Zarr array the user
+    added with zarr itself (valid, but not named there) is theirs, and replacing the store would delete it."""
+    zarr = pytest.importorskip("zarr")
+    own = tmp_path / "own.zarr"
+    ss.sweep(seed, SMALL, out=own).close()
+    if version == 2:  # the same store in Zarr format 2, consolidated (.zmetadata) as xarray writes it
+        again = xr.open_zarr(own).load()
+        for variable in again.variables.values():
+            variable.encoding = {}  # format 3's codecs
+        shutil.rmtree(own)
+        again.to_zarr(own, zarr_format=2, consolidated=True)
+    zarr.open_group(own, mode="a", zarr_format=version).create_array("mine", shape=(2,), dtype="f8")[:] = 1.0
+    before = sorted(str(p.relative_to(own)) for p in own.rglob("*"))
+    result = invoke("sweep", SEED, "--vary", "theta=0:180:5", "--out", own)
+    assert result.exit_code == 2 and result.stdout == ""
+    one_line(result.stderr, f"{own}: exists and holds 'mine', which spinstack does not write")
+    assert sorted(str(p.relative_to(own)) for p in own.rglob("*")) == before
+    assert names(tmp_path) == ["own.zarr"]
+
+
 @pytest.mark.parametrize("stray, kind, shown", [
     ("g1/notes.txt", "file", "g1/notes.txt"),  # the reported loss: exit 0 and notes.txt gone
     ("g2/sub/x.txt", "file", "g2/sub"),

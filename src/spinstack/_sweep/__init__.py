@@ -8,6 +8,8 @@
 * :mod:`.runners`   who evaluates the blocks: this process, a dask.distributed cluster, or a lazy Dask graph
 * :mod:`.progress`  the progress bar (terminals only)
 * :mod:`.interrupt` SIGINT, SIGTERM, SIGHUP: stop between blocks, remove the unfinished file
+* :mod:`.atomic`    a file written whole or not at all: temporary name, rename, signals, clean-up
+                    (the sweeps' and :func:`spinstack.dynamics`' files alike)
 
 Nothing here imports xarray, h5netcdf, zarr, dask or tqdm at module level: the
 numerics of a sweep need numpy only.

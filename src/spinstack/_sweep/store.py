@@ -6,14 +6,15 @@ a file needs memory for one block, not for the result.
 
 Files are written under a temporary name in the target's folder and renamed
 into place when the last block is in: the target appears complete or not at
-all (a failed or interrupted sweep leaves the old file, if any, untouched).
+all (a failed or interrupted sweep leaves the old file, if any, untouched):
+:mod:`.atomic`, shared with the dynamics files.
 
 Only spinstack's own sweeps are ever replaced (:func:`check_target`): a target
 that exists must be a spinstack sweep, recognised by its attributes
 (``title = "spinstack sweep"`` and ``spinstack_version``, :data:`MARK`): an
 HDF5 file for ``.nc``; for ``.zarr`` a Zarr group folder holding nothing but its
 metadata and its arrays, down to the last file (each array folder: its metadata and
-the chunk files its chunk grid names, :func:`_zarr_group`).  Anything else at the
+the chunk files its chunk grid names, :func:`.atomic.zarr_group`).  Anything else at the
 target (another file, a folder, a symbolic link, a stray file anywhere in the store)
 is refused before any work, and checked again before the rename.
 
@@ -38,7 +39,6 @@ import json
 import math
 import os
 import shutil
-import uuid
 import warnings
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SpinstackError
+from .atomic import Staged, zarr_group
 from .layout import VariableLayout
 from .plan import Region
 
@@ -55,10 +56,6 @@ FORMATS = {".nc": "netcdf", ".zarr": "zarr"}
 
 #: the attribute that marks a spinstack sweep (with ``spinstack_version``): only such files are replaced
 MARK = ("title", "spinstack sweep")
-
-#: the metadata files of a Zarr group (formats 2 and 3); its other entries must be its arrays
-_ZARR_GROUP_FILES = frozenset({"zarr.json", ".zgroup", ".zattrs", ".zmetadata"})
-
 
 def file_format(path: str | os.PathLike) -> str:
     """``"netcdf"`` or ``"zarr"`` by extension; bad extensions and missing folders fail before any work."""
@@ -105,7 +102,7 @@ def foreign(target: Path) -> str | None:
     else:
         if not target.is_dir():
             return "is not a folder (a Zarr store is one)"
-        attrs, stray = _zarr_group(target)
+        attrs, stray = zarr_group(target)
         if attrs is None:
             return "is not a Zarr store"
         if stray:
@@ -129,148 +126,6 @@ def _hdf5_attributes(target: Path) -> dict[str, Any] | None:
                     for key, value in file.attrs.items() if key in (MARK[0], "spinstack_version")}
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def _zarr_group(target: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """(attributes, first path in the folder that a Zarr store of ours does not hold) of a Zarr group folder.
-
-    Attributes are None when the folder is no Zarr group (format 2 or 3).  The whole tree is checked, not
-    only its top: a store of ours holds its group metadata, one folder per array and, in each, the array's
-    metadata and its chunk files under the names the array's chunk key encoding gives them (zarr 3:
-    ``zarr.json`` and ``c/0/1/0``); a note a user put in ``g1/`` is not ours, and replacing the store would
-    delete it.  Read as JSON, without zarr: nothing is opened as a store before it is known to be one.
-    """
-    attrs = None
-    try:
-        if _regular(target / "zarr.json"):
-            meta = json.loads((target / "zarr.json").read_text(encoding="utf-8"))
-            if isinstance(meta, dict) and meta.get("node_type") == "group":
-                attrs = meta.get("attributes", {})
-        elif _regular(target / ".zgroup"):
-            attrs = json.loads((target / ".zattrs").read_text(encoding="utf-8")) if _regular(target / ".zattrs") else {}
-        if not isinstance(attrs, dict):
-            return None, None
-        for entry in sorted(os.listdir(target)):
-            member = target / entry
-            if entry in _ZARR_GROUP_FILES:
-                if not _regular(member):
-                    return attrs, entry
-                continue
-            if member.is_symlink() or not member.is_dir():
-                return attrs, entry
-            stray = _zarr_array_stray(member)
-            if stray is not None:
-                return attrs, f"{entry}/{stray}" if stray else entry
-    except (OSError, ValueError):
-        return None, None
-    return attrs, None
-
-
-def _regular(path: Path) -> bool:
-    """A regular file, not a link to one."""
-    return not path.is_symlink() and path.is_file()
-
-
-def _zarr_array_stray(folder: Path) -> str | None:
-    """None if ``folder`` holds a Zarr array and nothing else; else the first path in it that is not the array's
-    (``""`` when it is no array at all)."""
-    grid = _zarr_array_grid(folder)
-    if grid is None:
-        return ""
-    counts, metadata, prefix, separator = grid
-    for entry in sorted(os.listdir(folder)):
-        if entry in metadata:
-            if not _regular(folder / entry):
-                return entry
-            continue
-        if separator == "/":
-            stray = _nested_chunks(folder, entry, prefix, counts)
-        else:
-            stray = None if _chunk_key(entry, prefix, ".", counts) and _regular(folder / entry) else entry
-        if stray is not None:
-            return stray
-    return None
-
-
-def _zarr_array_grid(folder: Path) -> tuple[tuple[int, ...], frozenset[str], str, str] | None:
-    """(chunks along each axis, metadata file names, chunk key prefix, separator) of a Zarr array folder."""
-    if _regular(folder / "zarr.json"):  # format 3
-        meta = json.loads((folder / "zarr.json").read_text(encoding="utf-8"))
-        if not isinstance(meta, dict) or meta.get("node_type") != "array":
-            return None
-        shape = meta.get("shape")
-        chunks = (meta.get("chunk_grid") or {}).get("configuration", {}).get("chunk_shape")
-        encoding = meta.get("chunk_key_encoding") or {"name": "default"}
-        name = encoding.get("name")
-        separator = (encoding.get("configuration") or {}).get("separator", "/" if name == "default" else ".")
-        prefix = "c" if name == "default" else ""
-        files = frozenset({"zarr.json"})
-    elif _regular(folder / ".zarray"):  # format 2
-        meta = json.loads((folder / ".zarray").read_text(encoding="utf-8"))
-        if not isinstance(meta, dict):
-            return None
-        shape, chunks = meta.get("shape"), meta.get("chunks")
-        separator, prefix = meta.get("dimension_separator") or ".", ""
-        files = frozenset({".zarray", ".zattrs"})
-    else:
-        return None
-    if (not isinstance(shape, list) or not isinstance(chunks, list) or len(shape) != len(chunks)
-            or separator not in ("/", ".")
-            or not all(isinstance(n, int) and isinstance(c, int) and n >= 0 and c > 0 for n, c in zip(shape, chunks))):
-        return None
-    return tuple(-(-n // c) for n, c in zip(shape, chunks)), files, prefix, separator
-
-
-def _chunk_key(name: str, prefix: str, separator: str, counts: tuple[int, ...]) -> bool:
-    """Whether ``name`` is a chunk key of the grid ``counts`` (``c.0.1`` or ``0.1``; ``c`` or ``0`` for 0-d)."""
-    parts = name.split(separator) if name else []
-    if prefix:
-        if not parts or parts[0] != prefix:
-            return False
-        parts = parts[1:]
-    if not counts:
-        return parts == ([] if prefix else ["0"])
-    return len(parts) == len(counts) and all(_index(part, count) for part, count in zip(parts, counts))
-
-
-def _index(text: str, count: int) -> bool:
-    """A chunk index as zarr writes it: a decimal number below ``count``, no sign, no leading zero."""
-    return text.isascii() and text.isdigit() and (text == "0" or not text.startswith("0")) and int(text) < count
-
-
-def _nested_chunks(folder: Path, entry: str, prefix: str, counts: tuple[int, ...]) -> str | None:
-    """None if ``entry`` of an array folder is its nested chunk tree (``c/0/1/0``) and nothing else; else the
-    first path in it that is not a chunk."""
-    def walk(path: Path, relative: str, depth: int) -> str | None:
-        last = depth == len(counts) - 1
-        for name in sorted(os.listdir(path)):
-            member = path / name
-            shown = f"{relative}/{name}"
-            if not _index(name, counts[depth]) or (not _regular(member) if last else
-                                                   (member.is_symlink() or not member.is_dir())):
-                return shown
-            if not last:
-                stray = walk(member, shown, depth + 1)
-                if stray is not None:
-                    return stray
-        return None
-
-    member = folder / entry
-    if not prefix:  # format 2 nested keys: the first level is already an index
-        if not counts or not _index(entry, counts[0]):
-            return entry
-        if len(counts) == 1:
-            return None if _regular(member) else entry
-        if member.is_symlink() or not member.is_dir():
-            return entry
-        return walk(member, entry, 1)
-    if entry != prefix:
-        return entry
-    if not counts:  # a 0-d array: its one chunk is the file "c"
-        return None if _regular(member) else entry
-    if member.is_symlink() or not member.is_dir():
-        return entry
-    return walk(member, entry, 0)
 
 
 # ---------------------------------------------------------------- space
@@ -437,13 +292,13 @@ class MemorySink(_Sink):
         self.arrays.clear()
 
 
-class _FileSink(_Sink, ABC):
-    """Common part of the file sinks: the temporary name, the arrays created in it (a failure there removes
-    it again) and the final rename."""
+class _FileSink(_Sink, Staged, ABC):
+    """Common part of the file sinks: the temporary name and final rename (:class:`.atomic.Staged`, which
+    replaces only a spinstack sweep: :func:`check_target`) and the arrays created in it (a failure there
+    removes it again)."""
 
     def __init__(self, path: str | os.PathLike, skeleton: Any, layouts: list[VariableLayout]) -> None:
-        self.target = Path(path)
-        self.temporary = _beside(self.target, "")
+        Staged.__init__(self, path, check_target)
         self.arrays = {}
         try:
             self._create(skeleton, layouts)
@@ -458,43 +313,6 @@ class _FileSink(_Sink, ABC):
     @abstractmethod
     def abort(self) -> None:
         """Close what is open and remove :attr:`temporary`."""
-
-    def _move_into_place(self) -> Path:
-        check_target(self.target)  # again: something else may have appeared there while the sweep ran
-        try:
-            if os.path.lexists(self.target) and self.temporary.is_dir():
-                # os.replace cannot replace a folder (a Zarr store): move the old one aside first
-                old = _beside(self.target, "old-")
-                os.rename(self.target, old)
-                os.rename(self.temporary, self.target)
-                _remove(old)
-            else:
-                os.replace(self.temporary, self.target)
-        except OSError as error:
-            raise SpinstackError(f"{self.target}: cannot write the sweep ({error.strerror or error})") from None
-        return self.target
-
-    def _cleanup(self) -> None:
-        _remove(self.temporary)
-
-
-def _beside(target: Path, tag: str) -> Path:
-    """A hidden, unique name next to ``target``: ``.NAME.spinstack-TAGHEX``, shortened to fit a file system's
-    255-byte limit on names (a valid long name must not fail on our own temporary one)."""
-    unique = f"spinstack-{tag}{uuid.uuid4().hex[:12]}"
-    name = f".{target.name}.{unique}"
-    if len(name.encode("utf-8", "surrogateescape")) > 255:
-        name = f".{unique}{target.suffix}"
-    return target.parent / name
-
-
-def _remove(path: Path) -> None:
-    if path.is_symlink():
-        path.unlink()
-    elif path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
-    elif path.exists():
-        path.unlink()
 
 
 class NetCDFSink(_FileSink):
@@ -522,7 +340,7 @@ class NetCDFSink(_FileSink):
     def finish(self) -> Path:
         self.file.close()
         self.file = None
-        return self._move_into_place()
+        return self.move_into_place()
 
     def abort(self) -> None:
         if self.file is not None:
@@ -531,7 +349,7 @@ class NetCDFSink(_FileSink):
             except Exception:  # noqa: BLE001 - the file is being thrown away
                 pass
             self.file = None
-        self._cleanup()
+        self.discard()
 
 
 def _hdf5_chunks(layout: VariableLayout) -> tuple[int, ...]:
@@ -574,11 +392,11 @@ class ZarrSink(_FileSink):
             warnings.simplefilter("ignore", category=UserWarning)
             zarr.consolidate_metadata(str(self.temporary))
         self.arrays = {}
-        return self._move_into_place()
+        return self.move_into_place()
 
     def abort(self) -> None:
         self.arrays = {}
-        self._cleanup()
+        self.discard()
 
 
 def _create_zarr_array(group: Any, layout: VariableLayout, version: int) -> Any:

@@ -16,9 +16,11 @@ if TYPE_CHECKING:  # the table of re-exports (read by spinstack._lazy.exports; i
     from .libraryfile import LibraryError, load_library
     from .signreport import format_sign_report, sign_report_to_dict
     from .stackfile import StackFileError, load_stack, stack_from_dict
+    from .stackwriter import dumps_stack, write_stack
     from .summary import format_summary
 
-__all__ = ["LibraryError", "StackFileError", "dynamics_to_dict", "format_json", "format_sign_report", "format_summary",
-           "sign_report_to_dict", "load_library", "load_stack", "solution_to_dict", "stack_from_dict"]
+__all__ = ["LibraryError", "StackFileError", "dumps_stack", "dynamics_to_dict", "format_json", "format_sign_report",
+           "format_summary", "sign_report_to_dict", "load_library", "load_stack", "solution_to_dict", "stack_from_dict",
+           "write_stack"]
 
 __getattr__, __dir__ = exports(__name__, __file__)

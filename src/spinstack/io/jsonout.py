@@ -183,32 +183,47 @@ def dynamics_to_dict(dataset: Any) -> dict[str, Any]:
         out: every per-member value (m_final, state, frequency, switching_time, each critical current,
         current) becomes a nested list over the varied parameters in the order of ``vary`` (the first
         outermost, the last fastest), holding the single run's value at each leaf.
+
+        Realizations of the thermal noise (``spinstack dynamics --realizations N``) extend it again:
+        ``realizations`` (N); every per-member value gains one more level, the innermost (fastest), over the
+        realizations 0 .. N-1 (with or without ``vary``); ``members`` counts every realization; and each layer
+        gets ``state_fractions``: ``{state: share}`` for every end state of MODEL.md 9d (P, AP, precession,
+        static, undetermined), the share of the N realizations ending in it (the switching probability),
+        nested over the varied parameters only (a number without ``vary``).
     """
+    from ..macrospin.states import STATES
+
     vary = [str(path) for path in json.loads(dataset.attrs.get("vary", "[]"))]
-    final = dataset["m"].isel(time=-1).transpose(*vary, "layer", "component").values
-    states = dataset["state"].transpose(*vary, "layer").values
-    frequency = dataset["frequency"].transpose(*vary, "layer").values
-    switching = dataset["switching_time"].transpose(*vary, "layer").values
-    critical = dataset["critical_current"].transpose(*vary, "layer", "configuration").values
+    realizations = int(dataset.attrs.get("realizations", 0))
+    dims = vary + (["realization"] if realizations else [])  # the realization is the last, fastest level
+    final = dataset["m"].isel(time=-1).transpose(*dims, "layer", "component").values
+    states = dataset["state"].transpose(*dims, "layer").values
+    frequency = dataset["frequency"].transpose(*dims, "layer").values
+    switching = dataset["switching_time"].transpose(*dims, "layer").values
+    critical = dataset["critical_current"].transpose(*dims, "layer", "configuration").values
     configurations = [str(c) for c in dataset["configuration"].values]
     layers = []
     for k, layer in enumerate(dataset["layer"].values):
         layers.append({
             "layer": int(layer),
             "m_final": _rows(final[..., k, :], "layers[{}].m_final"),
-            "state": np.asarray(states[..., k]).astype(str).tolist(),
+            "state": np.asarray(states[..., k]).astype(object).astype(str).tolist(),
             "frequency": _nullable(frequency[..., k]),
             "switching_time": _nullable(switching[..., k]),
             "critical_current": {name: _nullable(critical[..., k, c]) for c, name in enumerate(configurations)},
         })
+        if realizations:  # the share of the realizations of each configuration ending in each state
+            ends = np.asarray(states[..., k]).astype(object).astype(str)  # zarr v3 reads StringDType
+            layers[-1]["state_fractions"] = {state: _rows(np.mean(ends == state, axis=-1), "state_fractions")
+                                             for state in STATES}
     result: dict[str, Any] = {"layers": layers, "duration": _scalar(dataset.attrs["duration"], "duration")}
     if "current" in vary:  # a varied (constant) drive is the coordinate of its dimension
-        shape = tuple(dataset.sizes[dim] for dim in vary)
+        shape = tuple(dataset.sizes[dim] for dim in dims)
         values = np.asarray(dataset["current"].values, dtype=float).reshape(
-            tuple(-1 if dim == "current" else 1 for dim in vary))
+            tuple(-1 if dim == "current" else 1 for dim in dims))
         result["current"] = _rows(np.broadcast_to(values, shape), "current")
     else:
-        drive = np.asarray(dataset["current"].transpose("time", *vary).values, dtype=float)
+        drive = np.asarray(dataset["current"].transpose("time", *dims).values, dtype=float)
         if np.all(drive == drive[:1]):
             result["current"] = _rows(drive[0], "current")
         else:
@@ -220,9 +235,15 @@ def dynamics_to_dict(dataset: Any) -> dict[str, Any]:
     if vary:
         result["vary"] = [{"path": dim, "units": str(dataset[dim].attrs.get("units", "")),
                            "values": _rows(dataset[dim].values, f"vary.{dim}")} for dim in vary]
-        result["members"] = int(np.prod([dataset.sizes[dim] for dim in vary]))
+    if realizations:
+        result["realizations"] = realizations
+    if dims:
+        result["members"] = int(np.prod([dataset.sizes[dim] for dim in dims]))
         result["layout"] = ("every per-member value is a nested list over the varied parameters in the order of "
-                            "'vary' (the first outermost, the last fastest)")
+                            "'vary' (the first outermost, the last fastest)" if not realizations else
+                            "every per-member value is a nested list over the varied parameters in the order of "
+                            "'vary' (the first outermost), then over the realizations (innermost, fastest); "
+                            "state_fractions over the varied parameters only")
     return result
 
 

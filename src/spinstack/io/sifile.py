@@ -37,7 +37,7 @@ from .. import si
 from ..errors import StackError
 from ..library import Library, LibraryMaterial
 from ..model import Ferromagnet, Interface, Stack
-from ..model.dynamics import Dynamics, ExchangeCoupling
+from ..model.dynamics import Dynamics, ExchangeCoupling, checked_seed
 from ..model.materials import Material
 from ..units import KINDS, to_si
 from .libraryfile import LibraryError, load_library
@@ -54,7 +54,8 @@ _REDUCED_MATERIAL_KEYS = ("D", "p", "l", "D_up", "D_dn")
 _REDUCED_INTERFACE_KEYS = ("g_up", "g_dn", "g_mix")
 #: a ferromagnet's macrospin constants (MODEL.md 9), beside the transport keys of a [materials.NAME] table
 DYNAMICS_MATERIAL_KEYS = ("Ms", "alpha", "K_u", "easy_axis", "gamma")
-DYNAMICS_KEYS = ("field", "duration", "save_every", "temperature", "area", "seed", "waveform", "coupling")
+DYNAMICS_KEYS = ("field", "duration", "save_every", "temperature", "area", "seed", "waveform", "waveform_scale",
+                 "coupling")
 COUPLING_KEYS = ("layers", "J")
 
 
@@ -247,7 +248,7 @@ def _dynamics_constant(key: str, value: Any, path: str) -> Any:
 
 def _dynamics(value: Any) -> Dynamics:
     """The [dynamics] table (MODEL.md 9): applied field, duration, sampling, temperature, area, seed, a current
-    waveform and [[dynamics.coupling]] tables, in SI base units."""
+    waveform (and waveform_scale, a pure number) and [[dynamics.coupling]] tables, in SI base units."""
     table = as_table(value, "dynamics", "a [dynamics] table")
     known_keys(table, DYNAMICS_KEYS, "dynamics")
     settings: dict[str, Any] = {}
@@ -261,12 +262,12 @@ def _dynamics(value: Any) -> Dynamics:
             path = f"dynamics.{key}"
             settings[key] = to_si(_with_unit(_single(table[key], path), kind, path), kind, path, sign=sign)
     if "seed" in table:
-        seed = table["seed"]
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise StackError("dynamics.seed", f"must be an integer >= 0, got {show(seed)}")
-        settings["seed"] = seed
+        settings["seed"] = checked_seed(table["seed"], "dynamics.seed", show(table["seed"]))
     if "waveform" in table:
         settings["waveform"] = _waveform(table["waveform"])
+    if "waveform_scale" in table:  # a pure number multiplying the waveform's currents (Dynamics checks the rest)
+        settings["waveform_scale"] = as_number(_single(table["waveform_scale"], "dynamics.waveform_scale"),
+                                               "dynamics.waveform_scale")
     if "coupling" in table:
         settings["couplings"] = _couplings(table["coupling"])
     return Dynamics(**settings)

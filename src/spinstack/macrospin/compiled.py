@@ -539,18 +539,17 @@ def integrate(macrospins: Macrospins, m: np.ndarray, saves: np.ndarray, stops: n
             raise SpinstackError("the step size fell below 1e-14 of the time: the equation is too stiff for these "
                                  f"tolerances (rtol {rtol:g}, atol {atol:g})")
 
-    if progress is None:
-        run(2 ** 62, True)
-    else:
-        # a call of the compiled loop runs a number of steps sized to last ~_REPORT_EVERY s (members are
-        # independent: stopping and resuming the loop does not change a step)
-        iterations, start = 16, True
-        while start or np.any(following < len(stops)):
-            began = time.perf_counter()
-            run(iterations, start)
-            start = False
-            spent = time.perf_counter() - began
-            iterations = int(min(max(iterations * _REPORT_EVERY / max(spent, 1e-6), 1), 4 * iterations, 2 ** 40))
+    # a call of the compiled loop runs a number of steps sized to last ~_REPORT_EVERY s, progress or not: Python
+    # delivers a Ctrl-C (KeyboardInterrupt) and other signals only between calls (members are independent:
+    # stopping and resuming the loop does not change a step)
+    iterations, start = 16, True
+    while start or np.any(following < len(stops)):
+        began = time.perf_counter()
+        run(iterations, start)
+        start = False
+        spent = time.perf_counter() - began
+        iterations = int(min(max(iterations * _REPORT_EVERY / max(spent, 1e-6), 1), 4 * iterations, 2 ** 40))
+        if progress is not None:
             progress(min(float(t.min()) / duration, 1.0))
     trajectory = trajectory.reshape((len(saves),) + shape + (count, 3))
     return trajectory, int(accepted.sum()), int(rejected.sum()), int(evaluations.max(initial=0))

@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike
 
 from ..errors import StackError
 from ..model import Stack
-from ..model.dynamics import MAX_FIELD
+from ..model.dynamics import MAX_FIELD, checked_seed
 from .. import units
 
 __all__ = ["GAMMA_ELECTRON", "MU0", "DEMAG_TOLERANCE", "Coupling", "Macrospins"]
@@ -143,8 +143,9 @@ class Macrospins:
         m^2, > 0, the pillar's cross-section A (the free layers' volumes are V_i = A d_i); needed when any
         temperature > 0, else optional (default ``None``).  May be an array (...) (an ensemble).
     seed
-        int >= 0, the thermal noise's seed (:class:`numpy.random.SeedSequence` entropy): the same seed gives
-        the same trajectories; default 0.
+        int from 0 to 2^63 - 1 (:data:`spinstack.model.dynamics.MAX_SEED`: a run's file holds it), the thermal
+        noise's seed (:class:`numpy.random.SeedSequence` entropy): the same seed gives the same trajectories;
+        default 0.
 
     Attributes
     ----------
@@ -290,10 +291,7 @@ class Macrospins:
             if np.any(area <= 0):
                 raise StackError("area", f"must be > 0 (m^2), got {self.area!r}"[:300])
             set_("area", area)
-        seed = self.seed
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise StackError("seed", f"must be an integer >= 0, got {seed!r}"[:300])
-        set_("seed", int(seed))
+        set_("seed", checked_seed(self.seed, "seed"))
         self.batch_shape  # noqa: B018 -- refuse parameters that do not broadcast together, now
 
     # ------------------------------------------------------------------ from a stack's own keys
@@ -317,9 +315,9 @@ class Macrospins:
         What the stack gives: ``free`` = the free layers' indices; per free layer its material's Ms, alpha,
         gamma (|gamma_e| where absent), K_u (0 where absent) and easy_axis (none where no free layer's
         material has one), and the layer's demag ((1, 0, 0) where absent); from ``stack.dynamics`` (when
-        the stack has one) the couplings, the applied field, the waveform (``current``; else the stack's own
-        current) and temperature, area, seed.  The run's ``duration`` and ``save_every`` are not macrospin
-        parameters: they stay on ``stack.dynamics``.
+        the stack has one) the couplings, the applied field, the waveform (``current``, its currents times
+        ``waveform_scale``; else the stack's own current) and temperature, area, seed.  The run's
+        ``duration`` and ``save_every`` are not macrospin parameters: they stay on ``stack.dynamics``.
 
         Raises
         ------
@@ -362,8 +360,8 @@ class Macrospins:
         if dynamics is not None:
             given["couplings"] = tuple(Coupling(c.layers[0], c.layers[1], c.J) for c in dynamics.couplings)
             given["field"] = dynamics.field
-            if dynamics.waveform is not None:
-                given["current"] = list(zip(dynamics.waveform[0], dynamics.waveform[1]))
+            if dynamics.waveform is not None:  # its currents times waveform_scale (one per member when varied)
+                given["current"] = list(zip(*dynamics.scaled_waveform()))
             own = {entry.name for entry in dataclasses.fields(cls)}
             thermal = {"temperature": dynamics.temperature, "area": dynamics.area, "seed": dynamics.seed}
             given.update({key: value for key, value in thermal.items() if key in own and value is not None})
@@ -434,7 +432,9 @@ class Macrospins:
     def current_at(self, t: ArrayLike) -> np.ndarray:
         """The drive J(t), A/m^2, element by element: ``t`` broadcasts with the current's own shape (one time per
         ensemble member, or one time for all).  The constant current, or the waveform interpolated linearly
-        (held at its first value before its first time and at its last after its last)."""
+        (held at its first value before its first time and at its last after its last).  The waveform's own
+        values come out exactly: on a flat segment, at its corners and beyond its ends (J_k + w (J_k+1 - J_k),
+        not (1 - w) J_k + w J_k+1, whose two products round: -5e11 came out -500000000000.00006)."""
         t = np.asarray(t, dtype=float)
         if self.waveform is None:
             return np.broadcast_to(self.current, np.broadcast_shapes(t.shape, self.current.shape)).copy()
@@ -449,12 +449,45 @@ class Macrospins:
         low = np.take_along_axis(every, segment[None], axis=0)[0]
         high = np.take_along_axis(every, segment[None] + 1, axis=0)[0]
         weight = (clipped - times[segment]) / (times[segment + 1] - times[segment])
-        return (1 - weight) * low + weight * high
+        return np.where(weight >= 1, high, low + weight * (high - low))
+
+    def __repr__(self) -> str:
+        """The constants as plain numbers (lists, no ``array(...)``, no negative zero), the stack by its layers;
+        arrays of more than 12 numbers by their shape and range."""
+        stack = self.stack
+        layers = " / ".join(f"{layer.material.name} {units.format_number(float(np.max(layer.thickness)) * 1e9)} nm"
+                            for layer in stack.layers)
+        fields = [f"stack=<Stack {stack.units}: {layers}>"]
+        for item in dataclasses.fields(self):
+            if item.name == "stack":
+                continue
+            value = getattr(self, item.name)
+            if item.name == "waveform" and value is not None:
+                value = [(_plain(t), _plain(j)) for t, j in zip(*value)]
+                text = "[" + ", ".join(f"({t}, {j})" for t, j in value) + "]"
+            elif item.name == "couplings":
+                text = "(" + ", ".join(f"Coupling({c.a}, {c.b}, {_plain(c.J_ex)})" for c in value) + \
+                       ("," if len(value) == 1 else "") + ")"
+            else:
+                text = _plain(value)
+            fields.append(f"{item.name}={text}")
+        return f"Macrospins({', '.join(fields)})"
 
     def with_stack(self, stack: Stack) -> "Macrospins":
         """The same macrospins on another stack (validated again against it)."""
         return dataclasses.replace(self, stack=stack, current=self.current if self.waveform is None else
                                    list(zip(self.waveform[0], self.waveform[1])))
+
+
+def _plain(value: Any) -> str:
+    """A value for :meth:`Macrospins.__repr__`: None, a tuple of ints as is, numbers as plain floats (a negative
+    zero shown as 0.0), small arrays as nested lists, larger ones as ``<array (shape): min to max>``."""
+    if value is None or isinstance(value, (tuple, int, str)) and not isinstance(value, bool):
+        return repr(value)
+    array = np.asarray(value, dtype=float) + 0.0  # + 0.0: -0.0 becomes 0.0
+    if array.size > 12:
+        return f"<array {array.shape}: {float(array.min())!r} to {float(array.max())!r}>"
+    return repr(array.tolist())
 
 
 def _stacked(values: Sequence[Any], *, vector: bool) -> np.ndarray:

@@ -233,7 +233,10 @@ class Threshold:
     current
         A/m^2: the edge nearest J = 0 of the interval of currents around 0 where the state is stable (for a
         state stable at J = 0, where it loses stability); for a state unstable at J = 0, the current nearest
-        0 beyond which it is stable.  ``None`` when no current changes its stability.
+        0 beyond which it is stable.  A state marginal at J = 0 (alpha = 0: the trace vanishes there) that one
+        polarity destabilises and the other stabilises: 0.0 signed as the destabilising polarity (-0.0 when
+        J < 0 destabilises it; the alpha -> 0 limit of MODEL.md 9d's closed form).  ``None`` when no current
+        changes its stability.
     kind
         ``"hopf"`` (the trace crosses zero: an oscillatory instability, MODEL.md 9d's closed form) or
         ``"saddle"`` (the determinant crosses zero first); ``None`` with ``current``.
@@ -249,12 +252,37 @@ class Threshold:
     linearisation: Linearisation
 
 
+def _marginal(linearisation: Linearisation, crossings: list[tuple[float, str]]) -> tuple[float, str] | None:
+    """(J_c = signed 0, kind) when the state is marginal at J = 0 and any current of one polarity destabilises it
+    while the other stabilises it, else ``None``.
+
+    Undamped (alpha = 0) the field's part of the trace, gamma alpha tr K, is exactly 0: the trace crosses zero at
+    J = 0 itself.  The closed form of MODEL.md 9d, J_c(P) = -alpha Ms d (B_app + B_K + mu0 Ms / 2) / (a(0) - alpha
+    b(0)), tends to 0 from the destabilising polarity's side as alpha -> 0, so J_c is that limit: 0 with the sign
+    of the destabilising polarity (-0.0 when J < 0 destabilises the state), not ``None`` (which means that no
+    current changes the state's stability)."""
+    zero = [kind for current, kind in crossings if current == 0]
+    if not zero:
+        return None
+    sides = []
+    for sign in (1.0, -1.0):
+        # stability just beside 0: halfway to the nearest other crossing on that side (stability is constant there)
+        beyond = [abs(current) for current, _ in crossings if current * sign > 0]
+        sides.append(bool(linearisation.stable(sign * (0.5 * min(beyond) if beyond else 1.0))))
+    if sides[0] == sides[1]:  # stable (or unstable) on both sides: 0 is no edge of a stability interval
+        return None
+    return math.copysign(0.0, -1.0 if sides[0] else 1.0), zero[0]
+
+
 def _threshold(linearisation: Linearisation) -> Threshold:
     """The stability change nearest J = 0 of one linearisation (exact: between crossings stability is constant)."""
     hopf = linearisation.hopf_current()
     crossings = [(hopf, "hopf")] if hopf is not None else []
     crossings += [(root, "saddle") for root in linearisation.saddle_currents()]
     at_zero = bool(linearisation.stable(0.0))
+    marginal = _marginal(linearisation, crossings)
+    if marginal is not None:
+        return Threshold(marginal[0], marginal[1], at_zero, linearisation)
     best: tuple[float, str] | None = None
     for sign in (1.0, -1.0):
         side = sorted((c for c in crossings if c[0] * sign > 0), key=lambda c: abs(c[0]))
@@ -379,6 +407,8 @@ def critical_currents(stack: Stack, macrospins: Macrospins, *, reference: ArrayL
         linearisation crosses zero (Hopf; MODEL.md 9d's closed form for an in-plane film) or its
         determinant does (a saddle), whichever comes first.  ``None`` where the state is not an equilibrium
         (B_app or the easy axis not along m_ref, a non-collinear layer) or no current changes its stability.
+        Undamped (alpha = 0) a state that is a centre at J = 0 is destabilised by any current of one polarity:
+        J_c = 0.0 with that polarity's sign (-0.0: J < 0 destabilises it), the alpha -> 0 limit of the closed form.
         For an ensemble: float arrays of ``macrospins.batch_shape``, NaN where a single run gives ``None``.
 
     Raises

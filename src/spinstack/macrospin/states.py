@@ -21,6 +21,11 @@ Per free layer (and ensemble member) of a saved trajectory m(t):
   - its centre and shape (:func:`_steady_orbits`): the time averages over the third and over the fourth quarter
     of the run of m (the orbit's mean direction) and of m's covariance about it (the orbit's size, shape and
     orientation, the spread of m . m_ref among them) agree within ``amplitude_tolerance`` of the orbit's radius;
+  - its amplitude (:func:`_steady_orbits`): the orbit's radius (the rms distance of m from its centre, the
+    cone's opening, averaged over each quarter as above, so the sampling does not move it) is the same in the
+    third and the fourth quarter within ``radius_tolerance`` (:data:`RADIUS_TOLERANCE` = 1e-3 of it): a limit
+    cycle's is constant, a ring-down's (a slowly damped orbit just below a critical current, still tilted by more
+    than ``tolerance_degrees`` at the end) or a still growing orbit's is not, and these are undetermined;
   - its spectrum (:func:`_line_share`): at least ``line_share`` of m's power on the harmonics of the frequency
     (as the sampling folds them).
 
@@ -39,9 +44,13 @@ The frequency (Hz) is the precession frequency of MODEL.md 9d: given for the sta
 ``None`` for one trajectory, for every other state: the ring-down of a damped orbit settling into P, AP or a
 tilted state is no precession), the number of full periods of the last half between its first and last upward
 zero crossing divided by the time between them.  :func:`oscillation_frequency` measures the same for any
-trajectory with regular turns (a ring-down's, a decaying or growing orbit's).  The
-switching time (s) is the first time m . m_ref changes sign (linear interpolation), NaN (``None`` for one
-trajectory) when it never does.
+trajectory with regular turns (a ring-down's, a decaying or growing orbit's).  The switching time (s) is MODEL.md
+9d's first time m . m_ref changes sign (linear interpolation), given only for a run that switched: one that ends
+in the reversed collinear state of its start, P when it started on the AP side (m . m_ref < 0 at the first saved
+point where it is not 0) or AP when it started on the P side.  NaN (``None`` for one trajectory) for every other
+run: one whose m . m_ref never changes sign, a precession (its orbit may cross the equator every period), a static
+or undetermined end, or a run back in its starting state after an excursion across the equator.
+:func:`switching_time` gives the bare first sign change of any trajectory.
 
 :func:`final_states` summarises a whole ensemble at once (array operations over blocks of members, no loop
 per member): 1e4 members of 2001 saved points in 1.2 s of CPU time (the loop per member took 8.4 s).
@@ -70,6 +79,12 @@ STATES = ("P", "AP", "precession", "static", "undetermined")
 _RESTING_STEP = 1e-10
 # members summarised together: the (time, member, 3) work arrays of a block stay a few MB at 2001 saved points
 _BLOCK = 256
+#: a precession's orbit keeps its radius (the cone's opening about its centre) from the third to the fourth quarter
+#: of the run within this fraction: a ring-down into P (or a growing orbit) changes it by |sigma| T / 4 at a decay
+#: rate sigma over a run T, so this calls an orbit steady when |sigma| < 4e-3 / T (2e5 1/s over 20 ns: time
+#: constants above 5 us); a limit cycle integrated at rtol 1e-9 keeps it to ~1e-7 and the Hann-weighted averages
+#: leak ~1/k^3 of it over k periods a quarter (measured on the README diagram's 663 orbits: <= 1.7e-4 once settled)
+RADIUS_TOLERANCE = 1e-3
 # the periodicity test's lines: harmonics 0..10 of the frequency, 3 bins either side (a Hann line's main lobe is 2)
 _HARMONICS = 10
 _LINE_BINS = 3
@@ -87,7 +102,9 @@ class FinalState:
         Hz, the precession frequency (last half) when ``state`` is ``"precession"``; ``None`` for every other
         state.
     switching_time
-        s, the first time m . m_ref changes sign; ``None`` when it never does.
+        s, the first time m . m_ref changes sign, for a run that ends in the reversed collinear state of its start
+        (P -> AP, AP -> P); ``None`` for every other run (no sign change, a precession, a static or undetermined
+        end, the starting state again).
     """
 
     state: str
@@ -130,12 +147,19 @@ def reference_direction(macrospins: "Macrospins") -> np.ndarray:
     return np.array(np.broadcast_to(m, leading + (3,)))
 
 
+def _starting_sides(projection: np.ndarray) -> np.ndarray:
+    """(K,): the side each run starts on, the sign (+1 or -1) of m . m_ref (n, K) at the first saved point where it
+    is not 0 (0 for a column of zeros)."""
+    signs = np.sign(projection)
+    return signs[(signs != 0).argmax(axis=0), np.arange(signs.shape[1])]
+
+
 def _switching_times(time: np.ndarray, projection: np.ndarray) -> np.ndarray:
     """(K,) s: the first time each column of m . m_ref (n, K) changes sign (linear interpolation), NaN if never."""
     signs = np.sign(projection)
     columns = np.arange(signs.shape[1])
     nonzero = signs != 0
-    initial = signs[nonzero.argmax(axis=0), columns]  # the first non-zero sign (0 for a column of zeros)
+    initial = _starting_sides(projection)  # the first non-zero sign (0 for a column of zeros)
     flipped = (signs == -initial) & nonzero
     after = flipped.argmax(axis=0)
     # the last point before the flip with the starting sign; saved points exactly at 0 in between: the first of them
@@ -150,6 +174,10 @@ def _switching_times(time: np.ndarray, projection: np.ndarray) -> np.ndarray:
 
 def switching_time(time: np.ndarray, m: np.ndarray, reference: np.ndarray) -> float | None:
     """The first time m . m_ref changes sign, s, by linear interpolation between saved points; ``None`` if never.
+
+    The bare sign change, whatever the run does afterwards (a precession crossing the equator, an excursion that
+    returns): :func:`final_state` reports it as the switching time only for a run that ends in the reversed
+    collinear state of its start (P -> AP or AP -> P).
 
     Parameters
     ----------
@@ -296,13 +324,18 @@ def _hann_moments(time: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return centre, covariance
 
 
-def _steady_orbits(time: np.ndarray, m: np.ndarray, amplitude_tolerance: float) -> np.ndarray:
+def _steady_orbits(time: np.ndarray, m: np.ndarray, amplitude_tolerance: float, radius_tolerance: float
+                   ) -> np.ndarray:
     """(K,) bool: the orbit of m (3, n, K) over ``time`` (the last half of a run) keeps its centre c and its
     covariance C (size, shape, orientation: the spread of every component, m . m_ref's included) from the first
     to the second half of ``time``: |c_1 - c_2| within ``amplitude_tolerance`` of the orbit's radius r and
     ||C_1 - C_2|| (Frobenius) within it of r^2 (r^2 = trace C, the mean squared distance from the centre; their
-    average over both halves).  A radius changing by a fraction e changes C by about 1.4 e r^2 on a circular
-    orbit."""
+    average over both halves), and its radius itself (the cone's opening: sqrt(trace C) is the rms chord from
+    the centre, ~ the angle from the orbit's axis) the same within ``radius_tolerance``: |r_2 - r_1| <=
+    ``radius_tolerance`` (r_1 + r_2) / 2.  The shape test alone lets a slow ring-down pass (a radius changing by
+    a fraction e changes C by only about 1.4 e r^2 on a circular orbit: a 0.8 % decay a quarter, 1.1 % of r^2);
+    the radius test is the amplitude's own: an orbit decaying or growing at a rate |sigma| (1/s) changes its
+    radius between the two windows, a quarter of the run T apart, by ~|sigma| T / 4."""
     second = time >= time[0] + 0.5 * (time[-1] - time[0])
     if np.count_nonzero(~second) < 3 or np.count_nonzero(second) < 3:
         return np.zeros(m.shape[-1], dtype=bool)
@@ -311,27 +344,33 @@ def _steady_orbits(time: np.ndarray, m: np.ndarray, amplitude_tolerance: float) 
     size = 0.5 * (np.trace(spread_1, axis1=1, axis2=2) + np.trace(spread_2, axis1=1, axis2=2))
     moved = np.linalg.norm(centre_1 - centre_2, axis=0)
     reshaped = np.linalg.norm(spread_1 - spread_2, axis=(1, 2))
-    return (size > 0) & (moved <= amplitude_tolerance * np.sqrt(size)) & (reshaped <= amplitude_tolerance * size)
+    radius_1 = np.sqrt(np.trace(spread_1, axis1=1, axis2=2))
+    radius_2 = np.sqrt(np.trace(spread_2, axis1=1, axis2=2))
+    rescaled = np.abs(radius_2 - radius_1) <= radius_tolerance * 0.5 * (radius_1 + radius_2)
+    return ((size > 0) & (moved <= amplitude_tolerance * np.sqrt(size)) & (reshaped <= amplitude_tolerance * size)
+            & rescaled)
 
 
 def _settings(*, tolerance_degrees: float = 1.0, settle_degrees: float = 0.1, period_tolerance: float = 0.01,
-              amplitude_tolerance: float = 0.02, min_periods: int = 3, line_share: float = 0.99) -> dict[str, Any]:
+              amplitude_tolerance: float = 0.02, radius_tolerance: float = RADIUS_TOLERANCE, min_periods: int = 3,
+              line_share: float = 0.99) -> dict[str, Any]:
     """The options of :func:`final_state` with their defaults (a misspelt one is a TypeError)."""
     return dict(tolerance_degrees=tolerance_degrees, settle_degrees=settle_degrees,
-                period_tolerance=period_tolerance, amplitude_tolerance=amplitude_tolerance, min_periods=min_periods,
-                line_share=line_share)
+                period_tolerance=period_tolerance, amplitude_tolerance=amplitude_tolerance,
+                radius_tolerance=radius_tolerance, min_periods=min_periods, line_share=line_share)
 
 
 def _summaries(time: np.ndarray, m: np.ndarray, reference: np.ndarray, tolerance_degrees: float,
-               settle_degrees: float, period_tolerance: float, amplitude_tolerance: float, min_periods: int,
-               line_share: float, thermal: np.ndarray | bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               settle_degrees: float, period_tolerance: float, amplitude_tolerance: float, radius_tolerance: float,
+               min_periods: int, line_share: float, thermal: np.ndarray | bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(state: index into STATES, frequency Hz (NaN unless a precession), switching time s or NaN), each (K,), of
     the trajectories m (3, n, K) (finite, not normalised) against the unit references (3, K); ``time`` (n >= 4,)
     increasing; ``thermal`` (K,) or one bool: P / AP judged on the mean direction of the last tenth."""
     start, end = time[0], time[-1]
     first = int(np.searchsorted(time, start + 0.5 * (end - start)))  # the last half
     tenth = min(int(np.searchsorted(time, start + 0.9 * (end - start))), len(time) - 2)  # at least two points
-    flip = _switching_times(time, _dot(m, reference[:, None, :]))
+    projection = _dot(m, reference[:, None, :])
+    flip = _switching_times(time, projection)
     kept = min(first, tenth)  # (the last tenth's two points can reach back before the last half's first)
     late = m[:, kept:] / np.sqrt(_dot(m[:, kept:], m[:, kept:]))
     ending, late = late[:, tenth - kept:], late[:, first - kept:]
@@ -345,14 +384,19 @@ def _summaries(time: np.ndarray, m: np.ndarray, reference: np.ndarray, tolerance
     frequency, regular = _oscillations(time[first:], late, min_periods, period_tolerance)
     steady = regular.copy()
     if steady.any():  # the moments and the spectrum only where the turns are regular
-        steady[steady] = _steady_orbits(time[first:], late[:, :, steady], amplitude_tolerance)
+        steady[steady] = _steady_orbits(time[first:], late[:, :, steady], amplitude_tolerance, radius_tolerance)
     if steady.any():
         steady[steady] = _line_share(time[first:], late[:, :, steady], frequency[steady]) >= line_share
     parallel = np.where(thermal, averaged >= within, np.all(cosine >= within, axis=0))
     antiparallel = np.where(thermal, averaged <= -within, np.all(cosine <= -within, axis=0))
     state = np.select([parallel, antiparallel, steady, np.all(settled, axis=0)], [0, 1, 2, 3], default=4)
+    # a switch ends in the reversed collinear state of its start: started on the P side (m . m_ref > 0) and ends AP,
+    # or on the AP side and ends P; a precession, a static or undetermined end, or the starting state again after
+    # an excursion across the equator has no switching time
+    side = _starting_sides(projection)
+    switched = ((state == 1) & (side > 0)) | ((state == 0) & (side < 0))
     # MODEL.md 9d's frequency is the precession's: a ring-down into P, AP or a tilted state has none
-    return state, np.where(state == 2, frequency, np.nan), flip
+    return state, np.where(state == 2, frequency, np.nan), np.where(switched, flip, np.nan)
 
 
 def _checked_time(time: Any, points: int) -> np.ndarray:
@@ -379,8 +423,9 @@ def _unit_references(reference: np.ndarray) -> np.ndarray:
 
 
 def final_state(time: Any, m: Any, reference: Any, *, tolerance_degrees: float = 1.0, settle_degrees: float = 0.1,
-                period_tolerance: float = 0.01, amplitude_tolerance: float = 0.02, min_periods: int = 3,
-                line_share: float = 0.99, thermal: bool = False) -> FinalState:
+                period_tolerance: float = 0.01, amplitude_tolerance: float = 0.02,
+                radius_tolerance: float = RADIUS_TOLERANCE, min_periods: int = 3, line_share: float = 0.99,
+                thermal: bool = False) -> FinalState:
     """The MODEL.md 9d summary of one free layer's trajectory.
 
     Parameters
@@ -400,6 +445,10 @@ def final_state(time: Any, m: Any, reference: Any, *, tolerance_degrees: float =
     amplitude_tolerance
         ... and the orbit's centre and covariance over the third and the fourth quarter of the run the same
         within this fraction of its radius (and of its square).
+    radius_tolerance
+        ... and the orbit's radius (rms distance of m from the orbit's centre, the cone's opening) over the third
+        and the fourth quarter the same within this fraction of it (:data:`RADIUS_TOLERANCE`, 1e-3): a ring-down
+        or a growing orbit not yet settled on its limit cycle is no precession.
     min_periods
         ... and at least this many full periods in the last half (also needed for a frequency).
     line_share
@@ -423,7 +472,8 @@ def final_state(time: Any, m: Any, reference: Any, *, tolerance_degrees: float =
     _finite(m)
     reference = _unit_references(reference)
     state, frequency, flip = _summaries(time, m.T[:, :, None], reference[:, None], tolerance_degrees, settle_degrees,
-                                        period_tolerance, amplitude_tolerance, min_periods, line_share, bool(thermal))
+                                        period_tolerance, amplitude_tolerance, radius_tolerance, min_periods,
+                                        line_share, bool(thermal))
     return FinalState(STATES[int(state[0])], None if math.isnan(frequency[0]) else float(frequency[0]),
                       None if math.isnan(flip[0]) else float(flip[0]))
 
@@ -479,14 +529,15 @@ def final_states(dataset: "xarray.Dataset", reference: Any, *, thermal: Any = No
         attribute > 0 (K).
     **options
         ``tolerance_degrees``, ``settle_degrees``, ``period_tolerance``, ``amplitude_tolerance``,
-        ``min_periods``, ``line_share`` of :func:`final_state`.
+        ``radius_tolerance``, ``min_periods``, ``line_share`` of :func:`final_state`.
 
     Returns
     -------
     xarray.Dataset
         Over (ensemble..., layer): ``state`` (str, one of :data:`STATES`), ``frequency`` (Hz, the precession
-        frequency; NaN for every state but ``"precession"``), ``switching_time`` (s, NaN when m . m_ref never
-        changes sign).
+        frequency; NaN for every state but ``"precession"``), ``switching_time`` (s, the first sign change of
+        m . m_ref of a run that ends in the reversed collinear state of its start, P -> AP or AP -> P; NaN for
+        every other run).
     """
     import xarray as xr
 
@@ -538,5 +589,6 @@ def final_states(dataset: "xarray.Dataset", reference: Any, *, thermal: Any = No
          "frequency": (dims, frequency.reshape(shape + (count,)),
                        {"units": "Hz", "long_name": "precession frequency (last half; NaN unless precession)"}),
          "switching_time": (dims, switching.reshape(shape + (count,)),
-                            {"units": "s", "long_name": "first sign change of m . m_ref"})},
+                            {"units": "s", "long_name": "switching time: first sign change of m . m_ref "
+                                                         "(P -> AP or AP -> P runs only)"})},
         coords=coords, attrs=dict(options))

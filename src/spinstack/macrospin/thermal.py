@@ -31,7 +31,9 @@ its own noise from its own generator, child k of ``numpy.random.SeedSequence(see
 (:meth:`~numpy.random.SeedSequence.spawn`), n_free * 3 standard normals per step in time order.  So a
 member's noise depends on the seed and its key only: the same seed gives the same trajectories, member
 k's noise is the same in an ensemble of any size, and a block of an ensemble keyed by its members' indices
-in the whole is integrated exactly as in the whole.
+in the whole is integrated exactly as in the whole.  With ``shared_keys=True`` members may share a key and
+then draw the same normals (common random numbers; :func:`spinstack.dynamics` keys realization r of every
+configuration r).
 The normals are drawn in blocks of steps (one generator call per member and block, a few MB at a time).
 
 Backends: with a drive (J != 0, or a stack's in-plane field drive) every stage solves the exact torque for
@@ -109,7 +111,8 @@ def default_step(macrospins: Macrospins) -> float:
 def simulate_thermal(stack: Stack, macrospins: Macrospins, duration: float, save_every: float, *,
                      dt: float | None = None, initial: np.ndarray | None = None,
                      max_steps: float = DEFAULT_MAX_STEPS, backend: str | None = None,
-                     progress: Callable[[float], None] | None = None, members: ArrayLike | None = None):
+                     progress: Callable[[float], None] | None = None, members: ArrayLike | None = None,
+                     shared_keys: bool = False):
     """Integrate MODEL.md 9a with the thermal field of 9b (stochastic Heun, Stratonovich) from 0 to ``duration``.
 
     Parameters
@@ -144,6 +147,10 @@ def simulate_thermal(stack: Stack, macrospins: Macrospins, duration: float, save
         ``SeedSequence(seed, spawn_key=(k,))`` (= child k of ``SeedSequence(seed).spawn``).  Default 0, 1, ...
         in C order.  A block of a larger ensemble passes its members' flat indices in the whole, so that its
         noise, and so its trajectories, are those of the whole run's members.
+    shared_keys
+        ``False`` (default): the keys must all differ.  ``True``: members may share a key, and members with
+        one key draw the same standard normals (common random numbers: :func:`spinstack.dynamics` keys
+        realization r of every configuration r); each distinct key's normals are drawn once.
 
     Returns
     -------
@@ -186,7 +193,7 @@ def simulate_thermal(stack: Stack, macrospins: Macrospins, duration: float, save
     m = np.array(np.broadcast_to(start, shape + (count, 3)))
     m /= np.linalg.norm(m, axis=-1, keepdims=True)
     rhs = RightHandSide(macrospins)
-    keys = _member_keys(members, shape)
+    keys = _member_keys(members, shape, shared_keys)
     trajectory, backend = _heun(rhs, macrospins, m, stops, counts, save_number >= 0, backend, progress, keys)
     if progress is not None:
         progress(1.0)
@@ -212,8 +219,9 @@ def simulate_thermal(stack: Stack, macrospins: Macrospins, duration: float, save
         attrs=attrs)
 
 
-def _member_keys(members: ArrayLike | None, shape: tuple[int, ...]) -> np.ndarray:
-    """The members' noise keys, flat (C order), checked: integers >= 0 of the batch shape, all different."""
+def _member_keys(members: ArrayLike | None, shape: tuple[int, ...], shared: bool = False) -> np.ndarray:
+    """The members' noise keys, flat (C order), checked: integers >= 0 of the batch shape, all different unless
+    ``shared``."""
     size = math.prod(shape)
     if members is None:
         return np.arange(size)
@@ -222,7 +230,7 @@ def _member_keys(members: ArrayLike | None, shape: tuple[int, ...]) -> np.ndarra
         raise SpinstackError(f"members must be integers >= 0 of the ensemble's shape {shape}, got "
                              f"{keys.dtype} of shape {keys.shape}")
     keys = keys.reshape(size).astype(np.int64)
-    if len(np.unique(keys)) != size:
+    if not shared and len(np.unique(keys)) != size:
         raise SpinstackError("members must all differ (two members with one key would draw the same noise)")
     return keys
 
@@ -237,23 +245,31 @@ def _refuse_many_steps(steps: float, duration: float, dt: float, max_steps: floa
 
 class _Noise:
     """Standard normals for the steps to come, (members, steps, n_free, 3), the member keyed k's from child k of
-    SeedSequence(seed), drawn in time order."""
+    SeedSequence(seed), drawn in time order (once per distinct key: members sharing a key get a copy)."""
 
     def __init__(self, macrospins: Macrospins, strength: np.ndarray, steps: int, keys: np.ndarray) -> None:
         members, count = strength.shape
         # only members with some noise draw (a T = 0 member's numbers would be multiplied by 0)
-        self.noisy = np.flatnonzero(np.any(strength > 0, axis=-1))
+        noisy = np.flatnonzero(np.any(strength > 0, axis=-1))
+        grouped = noisy[np.argsort(keys[noisy], kind="stable")]  # the members of one key next to each other
+        distinct, starts = np.unique(keys[grouped], return_index=True)
+        groups = np.split(grouped, starts[1:]) if grouped.size else []
+        # one generator per distinct key, drawing into its first member's row; the others with that key copy it
+        self.noisy = [int(group[0]) for group in groups]
+        self.copies = [group[1:] for group in groups]
         self.generators = [np.random.Generator(np.random.PCG64(np.random.SeedSequence(macrospins.seed,
-                                                                                       spawn_key=(int(keys[k]),))))
-                           for k in self.noisy]
+                                                                                       spawn_key=(int(key),))))
+                           for key in distinct]
         # one buffer, filled again for every block (the rows of members without noise stay 0)
         self.buffer = np.zeros((members, max(1, min(steps, _BLOCK_NUMBERS // (members * count * 3))), count, 3))
 
     def fill(self, steps: int) -> int:
         """The normals of the next steps (at most ``steps``) into ``buffer[:, :n]``; returns n."""
         count = min(steps, self.buffer.shape[1])
-        for generator, k in zip(self.generators, self.noisy):
+        for generator, k, copies in zip(self.generators, self.noisy, self.copies):
             generator.standard_normal(out=self.buffer[k, :count])
+            if copies.size:
+                self.buffer[copies, :count] = self.buffer[k, :count]
         return count
 
 

@@ -2,9 +2,10 @@
 
 A :class:`Dynamics` holds what is not a property of a material or a layer: the applied field, the
 run's duration and sampling, the thermal field's temperature and pillar area and its random seed, a
-piecewise-linear current waveform replacing the stack's constant current, and the interlayer exchange
-couplings.  The macrospin constants of a material (Ms, alpha, K_u, easy_axis, gamma) live on the
-:class:`~spinstack.model.Ferromagnet`; ``free`` and ``demag`` on the :class:`~spinstack.model.Layer`.
+piecewise-linear current waveform replacing the stack's constant current (and a number scaling its
+currents), and the interlayer exchange couplings.  The macrospin constants of a material (Ms, alpha,
+K_u, easy_axis, gamma) live on the :class:`~spinstack.model.Ferromagnet`; ``free`` and ``demag`` on the
+:class:`~spinstack.model.Layer`.
 Dynamics has no reduced form: a :class:`~spinstack.Stack` with any of these is an SI stack.
 
 Every number is in SI base units: tesla (the applied field B_app = mu0 H), s, K, m^2, A/m^2 (the
@@ -28,13 +29,17 @@ from numpy.typing import ArrayLike
 from ..errors import StackError
 from . import checks
 
-__all__ = ["DEMAG_TOLERANCE", "Dynamics", "ExchangeCoupling", "MAX_FIELD", "demag_factors"]
+__all__ = ["DEMAG_TOLERANCE", "Dynamics", "ExchangeCoupling", "MAX_FIELD", "MAX_SEED", "checked_seed", "demag_factors",
+           "scaled_currents"]
 
 #: the demagnetizing factors of a layer must sum to 1 within this
 DEMAG_TOLERANCE = 1e-9
 #: tesla: an applied field larger than this (in magnitude) is refused by name; the strongest laboratory
 #: fields are ~1e2 T, and far larger ones overflow the dynamics' arithmetic instead of failing clearly
 MAX_FIELD = 1e3
+#: the largest thermal-noise seed: numpy's SeedSequence takes any integer >= 0, but a run's file stores the seed
+#: as an attribute, and a NetCDF-4 (HDF5) integer attribute is at most a signed 64-bit one
+MAX_SEED = 2**63 - 1
 
 
 def demag_factors(value: Any, path: str) -> np.ndarray:
@@ -93,6 +98,29 @@ class ExchangeCoupling:
         object.__setattr__(self, "J", checks.finite(self.J, "J"))
 
 
+def checked_seed(value: Any, path: str, shown: str | None = None) -> int:
+    """``value`` as the thermal noise's seed: an integer from 0 to :data:`MAX_SEED` (every door's one rule).
+
+    Parameters
+    ----------
+    value
+        The seed given (a Python or numpy integer; a bool, a float or text is refused).
+    path
+        The name a refusal gives (``"dynamics.seed"``, ``"seed"``).
+    shown
+        How the value is shown in the refusal (default its repr, shortened).
+
+    Raises
+    ------
+    StackError
+        Not an integer, negative or above :data:`MAX_SEED`.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= MAX_SEED:
+        shown = shown if shown is not None else repr(value)[:300]
+        raise StackError(path, f"must be an integer from 0 to 2^63 - 1 = {MAX_SEED}, got {shown}")
+    return int(value)
+
+
 def _waveform(points: Any, path: str) -> tuple[np.ndarray, np.ndarray]:
     """(times (n,), currents (n, ...)) of a piecewise-linear drive given as [(t, J), ...] or as that pair."""
     if isinstance(points, tuple) and len(points) == 2 and isinstance(points[0], np.ndarray):
@@ -140,12 +168,18 @@ class Dynamics:
     area
         The pillar's cross-section A, m^2, > 0 (each free layer's volume is A d): needed at T > 0.
     seed
-        The thermal field's random seed, an integer >= 0; ``None``: fresh entropy.
+        The thermal field's random seed, an integer from 0 to 2^63 - 1 (:data:`MAX_SEED`); ``None``: fresh
+        entropy.
     waveform
         A piecewise-linear drive replacing the stack's constant current: ``[(t0, J0), (t1, J1), ...]``
         with t (s) strictly increasing and J the current density (A/m^2, conventional current along +x);
         held at J0 before t0 and at the last value after the last time.  Kept as ``(times, currents)``
         arrays of shapes (n,) and (n, ...).  ``None``: the stack's own current.
+    waveform_scale
+        A pure number multiplying the waveform's currents (the pulse amplitude of a switching-probability or
+        switching-time study, ``dynamics.waveform_scale``): finite, any sign, may be an array (an ensemble);
+        ``None``: 1, the waveform as written.  Only with a ``waveform``.  ``waveform`` is kept as written;
+        :meth:`scaled_waveform` is the drive.
     couplings
         Interlayer exchange, :class:`ExchangeCoupling` (or ``(layers, J)`` pairs).
     """
@@ -158,6 +192,7 @@ class Dynamics:
     seed: int | None = None
     waveform: Any = None
     couplings: Sequence[ExchangeCoupling] = ()
+    waveform_scale: ArrayLike | None = None
 
     def __post_init__(self) -> None:
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
@@ -193,12 +228,20 @@ class Dynamics:
             raise StackError("dynamics.area", "missing: a temperature > 0 needs the pillar area A (the thermal "
                                               "field's strength goes as 1/(A d), MODEL.md 9b)")
         if self.seed is not None:
-            seed = self.seed
-            if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-                raise StackError("dynamics.seed", f"must be an integer >= 0, got {seed!r}"[:300])
-            set_("seed", int(seed))
+            set_("seed", checked_seed(self.seed, "dynamics.seed"))
         if self.waveform is not None:
             set_("waveform", _waveform(self.waveform, "dynamics.waveform"))
+        if self.waveform_scale is not None:
+            if self.waveform is None:
+                raise StackError("dynamics.waveform_scale", "no waveform to scale: it multiplies the currents of "
+                                                            "[dynamics] waveform, and the stack gives none")
+            scale = checks.finite(self.waveform_scale, "dynamics.waveform_scale", bounded=False)
+            with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by name here
+                overflows = not np.all(np.isfinite(scaled_currents(self.waveform[1], scale)))
+            if overflows:
+                raise StackError("dynamics.waveform_scale", "scales the waveform's currents beyond the largest "
+                                                            f"number (got up to {float(np.max(np.abs(scale))):g})")
+            set_("waveform_scale", scale)
         couplings = []
         for position, coupling in enumerate(self.couplings):
             path = f"dynamics.coupling[{position}]"
@@ -223,4 +266,21 @@ class Dynamics:
             found.append((f"dynamics.coupling[{position}].J", coupling.J))
         if self.waveform is not None:
             found.append(("dynamics.waveform", self.waveform[1][0]))
+        if self.waveform_scale is not None:
+            found.append(("dynamics.waveform_scale", self.waveform_scale))
         return found
+
+    def scaled_waveform(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The drive: (times (n,), currents (n, ...)) with the currents multiplied by ``waveform_scale``
+        (broadcast: (n, *broadcast(currents' batch, scale))); the waveform as written without a scale; None
+        without a waveform."""
+        if self.waveform is None or self.waveform_scale is None:
+            return self.waveform
+        return self.waveform[0], scaled_currents(self.waveform[1], self.waveform_scale)
+
+
+def scaled_currents(currents: np.ndarray, scale: ArrayLike) -> np.ndarray:
+    """A waveform's currents (n, *a), A/m^2, times a scale (*b), member by member: (n, *broadcast(a, b))."""
+    scale = np.asarray(scale, dtype=float)
+    batch = np.broadcast_shapes(currents.shape[1:], scale.shape)
+    return currents.reshape(currents.shape[:1] + (1,) * (len(batch) - currents.ndim + 1) + currents.shape[1:]) * scale

@@ -18,6 +18,7 @@ Paths read like the stack file:
   ``layers[i].demag`` ([N_x, N_y, N_z]), ``dynamics.field`` (the applied field B_app = mu0 H in tesla, a vector)
   and its components ``dynamics.field.x`` / ``.y`` / ``.z`` (any direction: x is allowed here),
   ``dynamics.temperature``, ``dynamics.area``, ``dynamics.duration``, ``dynamics.save_every``,
+  ``dynamics.waveform_scale`` (a pure number multiplying the waveform's currents; 1 when a waveform has none),
   ``dynamics.coupling[k].J``.  Setting one on a stack without a [dynamics] table starts one with the defaults.
 * ``theta``: the angle between m1 and m2 (degrees) that sweeps and sign maps vary; it turns m2 about m1
   (:func:`spinstack.analysis.with_angle`), so :func:`with_parameter` does not set it
@@ -88,9 +89,11 @@ DYNAMICS_PARAMETERS: dict[str, tuple[str, str, str]] = {
     "area": ("area", "area", "pillar area A"),
     "duration": ("time", "time", "duration of the run"),
     "save_every": ("time", "time", "sampling interval of the saved trajectory"),
+    "waveform_scale": ("waveform_scale", "dimensionless", "scale of the waveform's currents (pulse amplitude)"),
 }
 #: figure labels of the scalar dynamics paths, by kind (mathtext)
 _DYNAMICS_LABELS = {"temperature": "temperature $T$", "area": "pillar area $A$",
+                    "waveform_scale": "waveform scale (pulse amplitude / as written)",
                     "exchange": r"interlayer exchange $J_\mathrm{ex}$"}
 _COUPLING = re.compile(r"^coupling\[(\d+)\]\.J$")
 
@@ -583,6 +586,8 @@ def _dynamics_value(stack: Stack, path: ParameterPath) -> np.ndarray:
     if path.kind == "exchange":
         return _coupling(dynamics, path).J
     value = getattr(dynamics, path.parameter)
+    if value is None and path.parameter == "waveform_scale" and dynamics.waveform is not None:
+        return np.asarray(1.0)  # the waveform as written
     if value is None:
         raise StackError(path.text, "not set (the stack's [dynamics] table does not give it)")
     if path.component is not None:

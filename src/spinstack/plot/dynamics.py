@@ -19,7 +19,11 @@ Kinds (:data:`KINDS`; :func:`available_kinds` says which a dataset has):
 * ``"state-diagram"`` (two varied parameters): the end state of each member in categorical colours, the
   critical-current lines of P and AP (linear stability, MODEL.md 9d) overlaid;
 * ``"final-states"`` (one varied parameter): the end value of m . m_ref and the precession frequency
-  against the parameter, coloured by state.
+  against the parameter, coloured by state; with realizations of the thermal noise (a dimension
+  ``realization``) the share of the realizations ending in each state (the switching probability) instead.
+
+A run with realizations: the state diagram colours the most frequent end state; a trajectory kind draws
+realization 0 unless ``select={"realization": r}``.
 
 The trajectory kinds of an ensemble draw one member: ``select={"current": -5e10}`` (nearest value; a
 quantity with its unit, ``"-5e10 A/m^2"``, for a dimensioned coordinate).  Units as the other figures:
@@ -60,7 +64,9 @@ STATE_NAMES = {"P": "P (parallel)", "AP": "AP (antiparallel)", "precession": "st
 CRITICAL_STYLE = {"P": dict(color=style.INK, ls="-", lw=1.8), "AP": dict(color=style.INK, ls="--", lw=1.8)}
 #: the drive on its twin axis
 DRIVE_COLOUR = style.PURPLE
-_PARTS = ("time", "layer", "component", "configuration")
+_PARTS = ("time", "layer", "component", "configuration", "realization")
+#: the dimension of a run's thermal-noise realizations (``spinstack dynamics --realizations N``): no parameter
+REALIZATION = "realization"
 _PREFIXES = {-15: "f", -12: "p", -9: "n", -6: r"$\mu$", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T"}
 _KIND_LABELS = {"A m-2": "current density $J$", "T": "applied field", "K": "temperature $T$"}
 
@@ -72,7 +78,7 @@ def is_dynamics(dataset: Any) -> bool:
 
 
 def varied_dims(dataset: Any) -> list[str]:
-    """The ensemble's dimensions (the varied parameter paths), in the order of ``m``."""
+    """The ensemble's dimensions (the varied parameter paths), in the order of ``m`` (not the realizations)."""
     return [str(d) for d in dataset["m"].dims if d not in _PARTS]
 
 
@@ -104,8 +110,12 @@ def figure_kinds(dataset: Any, select: Mapping[str, Any] | None = None) -> tuple
 
 
 def _member(dataset: Any, select: Mapping[str, Any] | None, what: str) -> tuple[Any, list[str]]:
-    """One member of an ensemble (every varied dimension selected, nearest), and the title notes naming it."""
+    """One member of an ensemble (every varied dimension selected, nearest), and the title notes naming it;
+    realization 0 of a run with realizations unless ``select`` names one."""
     dataset, notes = _selected(dataset, select)
+    if REALIZATION in dataset.dims:
+        notes.append(f"realization 0 of {dataset.sizes[REALIZATION]} (select another: --sel realization=R)")
+        dataset = dataset.isel({REALIZATION: 0})
     left = varied_dims(dataset)
     if left:
         raise SpinstackError(f"the {what} figure draws one run: select one value of {' and '.join(left)} "
@@ -119,6 +129,17 @@ def _selected(dataset: Any, select: Mapping[str, Any] | None) -> tuple[Any, list
 
     notes: list[str] = []
     for key, value in (select or {}).items():
+        if key == REALIZATION and REALIZATION in dataset.dims:  # one realization of the thermal noise, by index
+            try:
+                index = int(float(value))
+            except (TypeError, ValueError):
+                index = -1
+            if not 0 <= index < dataset.sizes[REALIZATION]:
+                raise SpinstackError(f"select realization: an index 0 .. {dataset.sizes[REALIZATION] - 1}, got "
+                                     f"{value!r}")
+            dataset = dataset.isel({REALIZATION: index})
+            notes.append(f"realization {index}")
+            continue
         if key not in varied_dims(dataset):
             raise SpinstackError(f"select {key}: not a varied parameter of this run (have: "
                                  f"{', '.join(varied_dims(dataset)) or 'none, one run'})")
@@ -534,7 +555,7 @@ def plot_state_diagram(dataset: Any, fig: Any = None, ax: Any = None, *, layer: 
     cmap = ListedColormap([STATE_COLOURS[s] for s in names])
     norm = BoundaryNorm(np.arange(len(names) + 1) - 0.5, len(names))
     for panel, index in zip(axes, layers):
-        states = dataset["state"].sel(layer=index).transpose(y, x).values.astype(str)
+        states = _end_states(dataset["state"].sel(layer=index)).transpose(y, x).values.astype(object).astype(str)
         unknown = set(np.unique(states)) - set(names)
         if unknown:
             raise SpinstackError(f"state: unknown end states {sorted(unknown)} (MODEL.md 9d has {', '.join(names)})")
@@ -563,10 +584,24 @@ def plot_state_diagram(dataset: Any, fig: Any = None, ax: Any = None, *, layer: 
         panel.set_ylim(ys.min() - 0.5 * _spacing(ys), ys.max() + 0.5 * _spacing(ys))
         panel.set_xlabel(x_label)
         panel.set_ylabel(y_label)
-        panel.set_title(f"end state, {_layer_name(dataset, index)}", fontsize=style.FONT_NORMAL)
+        counted = (f"most frequent end state of {dataset.sizes[REALIZATION]} realizations"
+                   if REALIZATION in dataset.dims else "end state")
+        panel.set_title(f"{counted}, {_layer_name(dataset, index)}", fontsize=style.FONT_NORMAL)
         _states_legend(panel, set(np.unique(states)), lines, loc="upper left", bbox_to_anchor=(1.02, 1.0),
                        borderaxespad=0.0)
     return fig
+
+
+def _end_states(states: Any) -> Any:
+    """The end state of every configuration: ``states`` itself, or over the realizations of a run with them the
+    most frequent one (a tie goes to the first in :data:`STATE_COLOURS`' order)."""
+    if REALIZATION not in states.dims:
+        return states
+    every = states.transpose(..., REALIZATION)
+    values = np.asarray(every.values).astype(object).astype(str)  # zarr v3 reads StringDType
+    names = list(STATE_COLOURS)
+    counts = np.stack([np.count_nonzero(values == name, axis=-1) for name in names], axis=-1)
+    return every.isel({REALIZATION: 0}, drop=True).copy(data=np.array(names, dtype=object)[np.argmax(counts, axis=-1)])
 
 
 def _spacing(values: np.ndarray) -> float:
@@ -607,11 +642,13 @@ def plot_final_states(dataset: Any, fig: Any = None, ax: Any = None, *, layer: i
     fig, axes = style.new_panels(fig, ax, shape=(2, len(layers)), figsize=(6.8 * len(layers), 5.8), sharex=True)
     x_factor, x_label = parameter_axis(dataset[along], along)
     xs = dataset[along].values.astype(float) * x_factor
+    if REALIZATION in dataset["state"].dims:  # realizations of the thermal noise: the switching probability
+        return _final_shares(dataset, fig, axes, layers, along, xs, x_factor, x_label)
     reference = _reference(dataset)
     for column, index in enumerate(layers):
         top, bottom = axes[column], axes[len(layers) + column]
         final = dataset["m"].sel(layer=index).isel(time=-1).transpose(along, "component").values
-        states = dataset["state"].sel(layer=index).transpose(along).values.astype(str)
+        states = dataset["state"].sel(layer=index).transpose(along).values.astype(object).astype(str)
         colours = [STATE_COLOURS.get(s, STATE_COLOURS["undetermined"]) for s in states]
         extra = []
         if reference is not None:
@@ -657,6 +694,51 @@ def plot_final_states(dataset: Any, fig: Any = None, ax: Any = None, *, layer: i
             panel.grid(True, color="#eeeeee", lw=0.5, zorder=0)
         top.set_title(f"end of the run, {_layer_name(dataset, index)}", fontsize=style.FONT_NORMAL)
         _states_legend(top, set(states), extra, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    return fig
+
+
+def _final_shares(dataset: Any, fig: Any, axes: Any, layers: list[int], along: str, xs: np.ndarray, x_factor: float,
+                  x_label: str) -> Any:
+    """:func:`plot_final_states` of a run with realizations: on top the share of the N realizations ending in
+    each state against the parameter (the switching probability), error bars the binomial standard error
+    sqrt(p (1 - p) / N); below the precession frequency of every precessing realization."""
+    from matplotlib.lines import Line2D
+
+    count = dataset.sizes[REALIZATION]
+    for column, index in enumerate(layers):
+        top, bottom = axes[column], axes[len(layers) + column]
+        ends = dataset["state"].sel(layer=index).transpose(along, REALIZATION).values.astype(object).astype(str)
+        present = [state for state in STATE_COLOURS if np.any(ends == state)]
+        for state in present:
+            share = np.mean(ends == state, axis=-1)
+            top.errorbar(xs, share, yerr=np.sqrt(share * (1 - share) / count), color=STATE_COLOURS[state], marker="o",
+                         ms=4, lw=1.0, capsize=2, gid=f"share:{index}:{state}")
+        top.set_ylabel(f"share of the {count} realizations")
+        top.set_ylim(-0.05, 1.05)
+        frequency = dataset["frequency"].sel(layer=index).transpose(along, REALIZATION).values.astype(float) * 1e-9
+        finite = np.isfinite(frequency) & (ends == "precession")
+        bottom.scatter(np.broadcast_to(xs[:, None], ends.shape)[finite], frequency[finite], s=14,
+                       color=STATE_COLOURS["precession"], edgecolor=style.INK, lw=0.3, zorder=3,
+                       gid=f"frequency:{index}")
+        bottom.set_ylabel("frequency $f$ (GHz)")
+        bottom.set_xlabel(x_label)
+        if not np.any(finite):
+            bottom.text(0.02, 0.95, "no realization oscillates", transform=bottom.transAxes, ha="left", va="top",
+                        fontsize=style.FONT_NORMAL, color=style.INK, bbox=dict(facecolor="white", lw=0, pad=2))
+            bottom.set_yticks([])
+        extra = []
+        if along == "current":
+            for state, values in _critical(dataset, index, None).items():
+                value = float(values[0]) * x_factor
+                if math.isfinite(value) and xs.min() <= value <= xs.max():
+                    for panel in (top, bottom):
+                        panel.axvline(value, gid=f"critical:{index}:{state}", **CRITICAL_STYLE[state])
+                    extra.append(Line2D([], [], label=f"$J_c$ of {state}", **CRITICAL_STYLE[state]))
+        for panel in (top, bottom):
+            panel.grid(True, color="#eeeeee", lw=0.5, zorder=0)
+        top.set_title(f"end of the run, {_layer_name(dataset, index)} ({count} realizations each)",
+                      fontsize=style.FONT_NORMAL)
+        _states_legend(top, set(present), extra, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     return fig
 
 
