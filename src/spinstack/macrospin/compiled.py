@@ -532,7 +532,8 @@ def integrate(macrospins: Macrospins, m: np.ndarray, saves: np.ndarray, stops: n
     def run(iterations: int, start: bool) -> None:
         advance(block, iterations, start, stops, save_number, float(rtol), float(atol), smallest, first_stop, state, t,
                 h, derivative, following, accepted, rejected, evaluations, trajectory, model["structure"],
-                model["constants"], model["plan"], model["fixed_m"], model["layer"], model["applied"], model["term_index"], model["term_fixed"], model["term_strength"],
+                model["constants"], model["plan"], model["fixed_m"], model["layer"], model["applied"], model["term_index"],
+                model["term_fixed"], model["term_strength"],
                 model["constant"], model["wave_times"], model["wave_values"], model["to_model"], model["to_report"],
                 *coefficients, float(pair.exponent), bool(pair.combined), status)
         if status.any():
