@@ -129,7 +129,7 @@ def test_the_cache_files_are_named_after_the_kernel_they_call():
 
     sources = b"".join(Path(module.__file__).read_bytes() for module in (kernels, solver_compiled))
     fingerprint = hashlib.sha256(sources).hexdigest()[:16]
-    for name in ("_unit_torques", "_rates", "_advance", "_advance_serial", "_advance_parallel"):
+    for name in ("_rates", "_advance", "_advance_serial", "_advance_parallel"):
         assert getattr(compiled, name).py_func.__qualname__ == f"{name}_{fingerprint}"
 
 

@@ -13,8 +13,12 @@ algorithm is :mod:`.integrate`'s, written once more for numba:
   repeats the Python path's to round-off (tests/macrospin/test_compiled.py: ~1e-14 in m).
 * The right-hand side of every stage: the effective field (MODEL.md 9b: applied, uniaxial anisotropy,
   demagnetizing, interlayer exchange), the exact torque of the whole stack for the present
-  magnetizations of all F layers (the solver's chain kernel, :func:`_unit_torques`, per unit current)
-  times the member's drive J(t) (constant or piecewise linear), and the LLG of 9a.
+  magnetizations of all F layers (the solver's chain kernel, per unit current) times the member's drive
+  J(t) (constant or piecewise linear), and the LLG of 9a.  Only the free magnetizations change between
+  evaluations, so the elimination of the chain's fixed part (from the left end up to the first node whose
+  step reads a free m: fixed layers, their links, the lead) is done once per part of the ensemble, and each
+  evaluation solves the rest of the chain and forms the free layers' torques alone
+  (:func:`spinstack.solver.kernels.free_plan`, ``_free_torques``: the same arithmetic as the whole solve).
 * An ensemble is integrated in lockstep stages over BLOCK slots: each stage solves the members in the
   slots in one call of the chain kernel (configurations last: its inner loops run over the slots).  A
   member that is done leaves its slot to the next member still running, so the kernel's calls stay wide
@@ -39,7 +43,7 @@ from ..errors import SpinstackError
 from ..prepared import PreparedStack, finalize
 from ..solver import kernels
 from ..solver.compiled import AVAILABLE, njit, prange
-from ..solver.kernels import _chain_range
+from ..solver.kernels import _free_prepare, _free_torques
 from .spec import MU0, Macrospins
 from .tableaux import tableau
 
@@ -100,17 +104,6 @@ def _keyed(function):
 
 
 @njit(cache=True, error_model="numpy")
-@_keyed
-def _unit_torques(width, structure, constants, vary, mvary, torques):  # pragma: no cover - compiled
-    """The torque on every layer per unit current (model units), torques[:width] (width, L, 3), for the F
-    magnetizations mvary[:width] (width, n_F, 3): the one call into the solver's chain kernel."""
-    empty = np.empty(0)
-    _chain_range(0, width, structure, constants, vary, mvary, np.zeros((2, 3)), empty, True, -1, -1, 0.0,
-                 empty, empty, empty, empty, empty, empty, np.empty(0, dtype=np.bool_), torques,
-                 np.empty((0, 1, 3)), empty)
-
-
-@njit(cache=True, error_model="numpy")
 def _current(member, t, constant, wave_times, wave_values):  # pragma: no cover - compiled
     """J(t) of a member, A/m^2: its constant drive, or the waveform interpolated as Macrospins.current_at."""
     n = wave_times.shape[0]
@@ -134,12 +127,13 @@ def _current(member, t, constant, wave_times, wave_values):  # pragma: no cover 
 
 @njit(cache=True, error_model="numpy")
 @_keyed
-def _rates(count, slots, owner, times, points, rates, structure, constants, vary, mvary, torques, unit, currents,
-           free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant, wave_times,
-           wave_values, to_model, to_report):  # pragma: no cover - compiled
+def _rates(count, slots, owner, times, points, rates, structure, plan, work, torques, unit, currents, layer, applied,
+           term_index, term_fixed, term_strength, constant, wave_times, wave_values, to_model,
+           to_report):  # pragma: no cover - compiled
     """dm/dt (MODEL.md 9a) of the members owner[slots[:count]] at their times[slot] and (not normalised)
-    points[slot] (n_free, 3), into rates[slot]: as integrate.RightHandSide, operation for operation."""
-    n_free = free_rows.shape[0]
+    points[slot] (n_free, 3), into rates[slot]: as integrate.RightHandSide, operation for operation.  The torques:
+    :func:`_free_torques` in ``work`` (the fixed part of the chain eliminated once), by ``plan`` (kernels.free_plan)."""
+    n_free = points.shape[1]
     driven = False
     for w in range(count):
         j = slots[w]
@@ -152,11 +146,10 @@ def _rates(count, slots, owner, times, points, rates, structure, constants, vary
             x, y, z = points[j, i, 0], points[j, i, 1], points[j, i, 2]
             norm = math.sqrt(x * x + y * y + z * z)
             unit[w, i, 0], unit[w, i, 1], unit[w, i, 2] = x / norm, y / norm, z / norm
-            row = free_rows[i]
-            for c in range(3):
-                mvary[w, row, c] = unit[w, i, c]
     if driven:  # (no drive in the whole call: the torque is 0, as the Python path's)
-        _unit_torques(count, structure, constants, vary, mvary, torques)
+        moving, moving_values, free_links, free_elements, begin_node, lowest = plan
+        _free_torques(count, unit, structure, moving, moving_values, free_links, free_elements, begin_node, lowest, work,
+                      torques)
     field = np.empty(3)
     tau = np.empty(3)
     v = np.empty(3)
@@ -184,7 +177,7 @@ def _rates(count, slots, owner, times, points, rates, structure, constants, vary
                     field[c] = field[c] + exchange[c]
             scale = layer[member, i, _TORQUE_SCALE]
             for c in range(3):
-                tau[c] = scale * ((torques[w, free_layers[i], c] * j0) * to_report) if driven else 0.0
+                tau[c] = scale * ((torques[w, i, c] * j0) * to_report) if driven else 0.0
             alpha, gamma = layer[member, i, _ALPHA], layer[member, i, _GAMMA]
             for c in range(3):
                 v[c] = alpha * tau[c] - gamma * field[c]
@@ -202,9 +195,9 @@ def _rates(count, slots, owner, times, points, rates, structure, constants, vary
 @njit(cache=True, error_model="numpy")
 @_keyed
 def _advance(part, parts, block, iterations, start, stops, save_number, rtol, atol, smallest, first_stop, m, t, h,
-             derivative, following, accepted, rejected, evaluations, trajectory, structure, constants, vary, fixed_m,
-             free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant, wave_times,
-             wave_values, to_model, to_report, A, E, E3, C, exponent, combined):  # pragma: no cover - compiled
+             derivative, following, accepted, rejected, evaluations, trajectory, structure, constants, plan, fixed_m,
+             layer, applied, term_index, term_fixed, term_strength, constant, wave_times, wave_values, to_model,
+             to_report, A, E, E3, C, exponent, combined):  # pragma: no cover - compiled
     """Members part, part + parts, part + 2 parts, ... for at most ``iterations`` lockstep steps (state in m, t,
     h, derivative, following, the counters; saved m into trajectory), ``block`` of them at a time: a slot whose
     member is done takes the part's next running member, so the kernel's calls stay ``block`` wide (its cost per
@@ -214,19 +207,16 @@ def _advance(part, parts, block, iterations, start, stops, save_number, rtol, at
     members = m.shape[0]
     mine = (members - part + parts - 1) // parts  # the part's members
     size = min(block, mine)
-    n_free = free_rows.shape[0]
+    n_free = m.shape[1]
     n_stops = stops.shape[0]
     dims = n_free * 3
     # the work arrays: stages by slot (its member: owner[slot]), the kernel's arrays by position in the call
     last_stage = A.shape[0] - 1
     k = np.zeros((last_stage + 1, size, n_free, 3))
     points = np.zeros((size, n_free, 3))
-    mvary = np.empty((size, fixed_m.shape[0], 3))
-    for w in range(size):
-        for r in range(fixed_m.shape[0]):
-            for c in range(3):
-                mvary[w, r, c] = fixed_m[r, c]
-    torques = np.zeros((size, structure.shape[0] - 2, 3))  # (rows - 2 >= L: the kernel writes layers 0 .. L - 1)
+    # the chain's work arrays, the elimination of its fixed part done once (the same for every member)
+    work = _free_prepare(size, structure, constants, fixed_m, plan[4])
+    torques = np.zeros((size, n_free, 3))
     unit = np.zeros((size, n_free, 3))
     currents = np.zeros(size)
     slots = np.zeros(size, dtype=np.int64)
@@ -243,9 +233,8 @@ def _advance(part, parts, block, iterations, start, stops, save_number, rtol, at
             for i in range(n_free):
                 for c in range(3):
                     points[j, i, c] = m[owner[j], i, c]
-        _rates(batch, slots, owner, times, points, k[0], structure, constants, vary, mvary, torques, unit, currents,
-               free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant, wave_times,
-               wave_values, to_model, to_report)
+        _rates(batch, slots, owner, times, points, k[0], structure, plan, work, torques, unit, currents, layer,
+               applied, term_index, term_fixed, term_strength, constant, wave_times, wave_values, to_model, to_report)
         # the starting step (Hairer, Norsett & Wanner, II.4), as integrate._first_step
         for j in range(batch):
             member = owner[j]
@@ -263,9 +252,8 @@ def _advance(part, parts, block, iterations, start, stops, save_number, rtol, at
             for i in range(n_free):
                 for c in range(3):
                     points[j, i, c] = m[member, i, c] + h0 * k[0, j, i, c]
-        _rates(batch, slots, owner, times, points, k[1], structure, constants, vary, mvary, torques, unit, currents,
-               free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant, wave_times,
-               wave_values, to_model, to_report)
+        _rates(batch, slots, owner, times, points, k[1], structure, plan, work, torques, unit, currents, layer,
+               applied, term_index, term_fixed, term_strength, constant, wave_times, wave_values, to_model, to_report)
         for j in range(batch):
             member = owner[j]
             h0 = step[j]
@@ -324,9 +312,9 @@ def _advance(part, parts, block, iterations, start, stops, save_number, rtol, at
                             if A[row, s] != 0.0:
                                 total = total + A[row, s] * k[s, j, i, c]
                         points[j, i, c] = m[member, i, c] + step[j] * total
-            _rates(count, slots, owner, times, points, k[row], structure, constants, vary, mvary, torques, unit,
-                   currents, free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant,
-                   wave_times, wave_values, to_model, to_report)
+            _rates(count, slots, owner, times, points, k[row], structure, plan, work, torques, unit, currents, layer,
+                   applied, term_index, term_fixed, term_strength, constant, wave_times, wave_values, to_model,
+                   to_report)
         for w in range(count):
             j = slots[w]
             member = owner[j]
@@ -392,32 +380,30 @@ def _advance(part, parts, block, iterations, start, stops, save_number, rtol, at
 @njit(cache=True, error_model="numpy")
 @_keyed
 def _advance_serial(block, iterations, start, stops, save_number, rtol, atol, smallest, first_stop, m, t, h,
-                    derivative, following, accepted, rejected, evaluations, trajectory, structure, constants, vary,
-                    fixed_m, free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant,
-                    wave_times, wave_values, to_model, to_report, A, E, E3, C, exponent, combined,
-                    status):  # pragma: no cover - compiled
+                    derivative, following, accepted, rejected, evaluations, trajectory, structure, constants, plan,
+                    fixed_m, layer, applied, term_index, term_fixed, term_strength, constant, wave_times, wave_values,
+                    to_model, to_report, A, E, E3, C, exponent, combined, status):  # pragma: no cover - compiled
     """:func:`_advance` of every member on the calling thread (one part)."""
     status[0] = _advance(0, 1, block, iterations, start, stops, save_number, rtol, atol, smallest, first_stop, m, t,
                          h, derivative, following, accepted, rejected, evaluations, trajectory, structure, constants,
-                         vary, fixed_m, free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength,
-                         constant, wave_times, wave_values, to_model, to_report, A, E, E3, C, exponent, combined)
+                         plan, fixed_m, layer, applied, term_index, term_fixed, term_strength, constant, wave_times,
+                         wave_values, to_model, to_report, A, E, E3, C, exponent, combined)
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
 @_keyed
 def _advance_parallel(block, iterations, start, stops, save_number, rtol, atol, smallest, first_stop, m, t, h,
-                      derivative, following, accepted, rejected, evaluations, trajectory, structure, constants, vary,
-                      fixed_m, free_rows, free_layers, layer, applied, term_index, term_fixed, term_strength, constant,
-                      wave_times, wave_values, to_model, to_report, A, E, E3, C, exponent, combined,
-                      status):  # pragma: no cover - compiled
+                      derivative, following, accepted, rejected, evaluations, trajectory, structure, constants, plan,
+                      fixed_m, layer, applied, term_index, term_fixed, term_strength, constant, wave_times, wave_values,
+                      to_model, to_report, A, E, E3, C, exponent, combined, status):  # pragma: no cover - compiled
     """:func:`_advance` of status.shape[0] parts (members interleaved) in a parallel loop (members are independent)."""
     parts = status.shape[0]
     for part in prange(parts):
         status[part] = _advance(part, parts, block, iterations, start, stops, save_number, rtol, atol, smallest,
                                 first_stop, m, t, h, derivative, following, accepted, rejected, evaluations,
-                                trajectory, structure, constants, vary, fixed_m, free_rows, free_layers, layer, applied,
-                                term_index, term_fixed, term_strength, constant, wave_times, wave_values, to_model,
-                                to_report, A, E, E3, C, exponent, combined)
+                                trajectory, structure, constants, plan, fixed_m, layer, applied, term_index, term_fixed,
+                                term_strength, constant, wave_times, wave_values, to_model, to_report, A, E, E3, C,
+                                exponent, combined)
 
 
 # ------------------------------------------------------------------ the Python side
@@ -468,12 +454,16 @@ def _model(macrospins: Macrospins, prepared: PreparedStack) -> dict[str, np.ndar
         wave_values = np.array(np.broadcast_to(values.reshape(values.shape[:1] + (1,) * (
             len(shape) + 1 - values.ndim) + values.shape[1:]), values.shape[:1] + shape), dtype=float, order="C").reshape(
             len(times), -1)
+    free_rows = np.array([ferromagnets.index(i) for i in macrospins.free], dtype=np.int64)
+    free_layers = np.array(macrospins.free, dtype=np.int64)
+    plan = kernels.free_plan(table, free_layers, free_rows)
     return dict(
+        plan=(plan["moving"], plan["moving_values"], plan["free_links"], plan["free_elements"], int(plan["begin_node"]),
+              int(plan["lowest"])),
         structure=np.array(table.structure, dtype=np.int64, order="C"),
         constants=np.array(table.constants, dtype=float, order="C"), vary=np.array(table.vary, dtype=float, order="C"),
         fixed_m=np.array(every, dtype=float, order="C"),
-        free_rows=np.array([ferromagnets.index(i) for i in macrospins.free], dtype=np.int64),
-        free_layers=np.array(macrospins.free, dtype=np.int64), layer=np.ascontiguousarray(layer),
+        free_rows=free_rows, free_layers=free_layers, layer=np.ascontiguousarray(layer),
         applied=_members(macrospins.field, shape, (3,)),
         term_index=np.array(index, dtype=np.int64).reshape(-1, 2),
         term_fixed=np.array(fixed, dtype=float).reshape(-1, 3),
@@ -542,8 +532,8 @@ def integrate(macrospins: Macrospins, m: np.ndarray, saves: np.ndarray, stops: n
     def run(iterations: int, start: bool) -> None:
         advance(block, iterations, start, stops, save_number, float(rtol), float(atol), smallest, first_stop, state, t,
                 h, derivative, following, accepted, rejected, evaluations, trajectory, model["structure"],
-                model["constants"], model["vary"], model["fixed_m"], model["free_rows"], model["free_layers"],
-                model["layer"], model["applied"], model["term_index"], model["term_fixed"], model["term_strength"],
+                model["constants"], model["plan"], model["fixed_m"], model["layer"], model["applied"], model["term_index"],
+                model["term_fixed"], model["term_strength"],
                 model["constant"], model["wave_times"], model["wave_values"], model["to_model"], model["to_report"],
                 *coefficients, float(pair.exponent), bool(pair.combined), status)
         if status.any():

@@ -501,21 +501,33 @@ def _basis_product(out, kab, n, a, s, b, m, width, sign):
 
 @njit(cache=True, error_model="numpy")
 def _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links, mu, carry, partial, x, mats, vecs,
-                 scalars):
-    """mu at every chain node (nodes, 3, width) of a chain with links (see above), each step one loop over the
-    block's configurations.  A configuration with a direction nothing fixes (a singular plane) gets NaN values."""
+                 scalars, begin_node, end_node, lowest):
+    """mu at every chain node (nodes, 3, width) of a chain with or without links (see above), each step one loop over
+    the block's configurations.  A configuration with a direction nothing fixes (a singular plane) gets NaN values.
+
+    The forward elimination runs over nodes begin_node .. end_node - 1, the back substitution (mu) over nodes
+    nodes - 1 .. lowest (none when end_node < nodes).  ``begin_node`` > 0 resumes an elimination: the steps of the
+    nodes before it are those of an earlier call, whose carry and partial are left in the arrays and whose hand-over
+    the caller has put back (the pending load of a link, ``mats[5]``, ``vecs[1]``, ``scalars[1]``, and the failed
+    flags ``scalars[2]``: later steps overwrite them); they are the numbers a call from node 0 forms when nothing
+    they read has changed (:func:`_free_torques`).  The whole solve: 0, nodes, 0."""
     n_nodes = dims.shape[0]
     load, block, inverse, axial, across, pending, plane, coupling = (mats[0], mats[1], mats[2], mats[3], mats[4],
                                                                      mats[5], mats[6], mats[7])
     pushed, pending_pushed, rhs, src, direction, offset_a, row = vecs[0], vecs[1], vecs[2], vecs[3], vecs[4], vecs[5], vecs[6]
     along, pending_along, failed, h, rho, scale, weight = (scalars[0], scalars[1], scalars[2], scalars[3], scalars[4],
                                                            scalars[5], scalars[6])
-    for w in range(width):
-        failed[w] = 0.0
     previous = -1
-    has_pending = False
-    pending_has_along = False
-    for i in range(n_nodes):
+    for k in range(begin_node):
+        if dims[k] > 0:
+            previous = k
+    if begin_node == 0:
+        for w in range(width):
+            failed[w] = 0.0
+    # the state the steps before begin_node hand on: a link's load when node begin_node - 1 was eliminated through it
+    has_pending = begin_node > 0 and kinds[begin_node] == LINK and previous == begin_node - 1
+    pending_has_along = has_pending and link_axis[begin_node] >= 0
+    for i in range(begin_node, end_node):
         n = dims[i]
         if n == 0:
             continue
@@ -858,7 +870,7 @@ def _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links
         previous = i
     # back substitution and node values
     later = -1
-    for k in range(n_nodes - 1, -1, -1):
+    for k in range(n_nodes - 1, lowest - 1 if end_node == n_nodes else n_nodes - 1, -1):
         n = dims[k]
         if n == 0:
             continue
@@ -1469,7 +1481,7 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
                                  one_mats, one_vecs, frame)
             else:
                 _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links, mu, link_carry,
-                             link_partial, link_x, mats, vecs, scalars)
+                             link_partial, link_x, mats, vecs, scalars, 0, dims.shape[0], 0)
         elif rails:
             _rail_values(width, dims, axes, m, source, K, mu, rail_carry, rail_partial, rail_x)
         else:
@@ -1534,6 +1546,115 @@ def _chain_parallel(size, structure, constants, vary, mvary, plane, angles, degr
         _chain_range(chunk * _CHUNK, min(size, (chunk + 1) * _CHUNK), structure, constants, vary, mvary, plane, angles,
                      degrees, first, second, degenerate_sine, g1, g2, g1_field, g2_field, sine, cosine, degenerate,
                      torques, accumulation, spin_resistance)
+
+
+# ------------------------------------------------------------------ the torques on the free layers alone
+# The macrospin loop (spinstack.macrospin.compiled) asks, at every stage, for the torques on its free layers at new
+# free magnetizations, nothing else changed.  The forward elimination of the nodes before the first one whose step
+# reads a free m (the fixed layers, their links, the left end: :func:`free_plan`) gives the same numbers every time:
+# it runs once (:func:`_free_prepare`).  Each evaluation (:func:`_free_torques`) sets the free elements' m and
+# sources, eliminates from that node on, substitutes back down to the lowest node the free layers' torques read,
+# and forms those torques alone: the same arithmetic as the whole solve by :func:`_link_values`, step for step.
+# Every configuration is its own column of one arithmetic whatever the width (no switch to a one-at-a-time path),
+# so its torques do not depend on the block it is solved in.
+
+@njit(cache=True, error_model="numpy")
+def _free_prepare(width, structure, constants, fixed_m, begin_node):  # pragma: no cover - compiled
+    """The work arrays of :func:`_free_torques` for blocks of up to ``width`` configurations of one stack (``vary``
+    empty), every F layer at ``fixed_m`` (n_F, 3), with the elimination of nodes 0 .. begin_node - 1 done (the same
+    in every column) and its hand-over kept: (m, source, K, links, mu, carry, partial, x, mats, vecs, scalars,
+    saved, torque)."""
+    kinds, mrows, varies = structure[:, KIND], structure[:, M_ROW], structure[:, VARIES]
+    dims, axes = structure[:-1, NODE_DIM], structure[:-1, NODE_AXIS]
+    rows = structure[:, STIFFNESS_ROW:P_ROW + 1]
+    link_axis, sides = structure[:, LINK_AXIS], structure[:, SIDE]
+    lrows = structure[:, LINK_ROW:LINK_ROW + 7]
+    const, mconst, signs = constants[:, STIFFNESS:P + 1], constants[:, M:M + 3], constants[:, SIGN]
+    sources = constants[:, SOURCE:SOURCE + 3]
+    lconst = constants[:, LINK_VALUES:LINK_VALUES + 7]
+    n_elements = kinds.shape[0]
+    n_nodes = n_elements - 1
+    linked = False
+    for e in range(n_elements):
+        if kinds[e] == LINK:
+            linked = True
+    vary = np.zeros((0, width))
+    mvary = np.empty((width, fixed_m.shape[0], 3))
+    for w in range(width):
+        for r in range(fixed_m.shape[0]):
+            for c in range(3):
+                mvary[w, r, c] = fixed_m[r, c]
+    m = np.zeros((n_elements, 3, width))
+    source = np.zeros((n_elements, 3, width))
+    K = np.zeros((n_elements, 4, width))
+    links = np.zeros((n_elements if linked else 0, 7, width))
+    mu = np.zeros((n_nodes, 3, width))
+    carry, partial, x = np.zeros((n_nodes, 3, 3, width)), np.zeros((n_nodes, 3, width)), np.zeros((n_nodes, 3, width))
+    mats, vecs, scalars = np.zeros((8, 3, 3, width)), np.zeros((7, 3, width)), np.zeros((7, width))
+    saved = np.zeros((14, width))
+    torque = np.zeros((3, width))
+    _two_ports(0, width, True, kinds, varies, const, rows, vary, mconst, mrows, signs, mvary, sources, m, source, K)
+    if linked:
+        _link_parts(0, width, True, kinds, link_axis, lconst, lrows, vary, m, source, links)
+    _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links, mu, carry, partial, x, mats, vecs,
+                 scalars, 0, begin_node, n_nodes)
+    for w in range(width):
+        for r in range(3):
+            for q in range(3):
+                saved[3 * r + q, w] = mats[5, r, q, w]
+            saved[9 + r, w] = vecs[1, r, w]
+        saved[12, w] = scalars[1, w]
+        saved[13, w] = scalars[2, w]
+    return m, source, K, links, mu, carry, partial, x, mats, vecs, scalars, saved, torque
+
+
+@njit(cache=True, error_model="numpy")
+def _free_torques(width, unit, structure, moving, moving_values, free_links, free_elements, begin_node, lowest, work,
+                  torques):  # pragma: no cover - compiled
+    """torques[:width] (width, n_free, 3): the torque per unit current on each free layer (chain row
+    free_elements[i]) for the free magnetizations unit[:width] (width, n_free, 3), in the work arrays of
+    :func:`_free_prepare`.  ``moving`` (k, 2): the rows whose m is free i's (element row, i), with ``moving_values``
+    (k, 5): the sign of m there (an F lead that follows), p, and the constant source; ``free_links``: the links on
+    their rails (see :func:`free_plan`)."""
+    m, source, K, links, mu, carry, partial, x, mats, vecs, scalars, saved, torque = work
+    kinds = structure[:, KIND]
+    dims, axes = structure[:-1, NODE_DIM], structure[:-1, NODE_AXIS]
+    link_axis, sides = structure[:, LINK_AXIS], structure[:, SIDE]
+    faces = structure[:, FACES:BEYOND + 2]
+    n_nodes = dims.shape[0]
+    # m and the source p m + s of the free elements (as _two_ports), then of the links on their rails (_link_parts)
+    for k in range(moving.shape[0]):
+        e, i = moving[k, 0], moving[k, 1]
+        sign, p = moving_values[k, 0], moving_values[k, 1]
+        for c in range(3):
+            constant = moving_values[k, 2 + c]
+            for w in range(width):
+                m[e, c, w] = sign * unit[w, i, c]
+                source[e, c, w] = p * m[e, c, w] + constant
+    for k in range(free_links.shape[0]):
+        e = free_links[k]
+        a = link_axis[e]
+        for c in range(3):
+            for w in range(width):
+                m[e, c, w] = m[a, c, w]
+                source[e, c, w] = links[e, _GAMMA, w] * m[e, c, w]
+    # what the fixed part's elimination hands on (later steps overwrite it)
+    for r in range(3):
+        for q in range(3):
+            for w in range(width):
+                mats[5, r, q, w] = saved[3 * r + q, w]
+        for w in range(width):
+            vecs[1, r, w] = saved[9 + r, w]
+    for w in range(width):
+        scalars[1, w] = saved[12, w]
+        scalars[2, w] = saved[13, w]
+    _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links, mu, carry, partial, x, mats, vecs,
+                 scalars, begin_node, n_nodes, lowest)
+    for i in range(free_elements.shape[0]):
+        _torques(width, faces, free_elements[i], m, source, K, mu, torque)
+        for c in range(3):
+            for w in range(width):
+                torques[w, i, c] = torque[c, w]
 
 
 @njit(cache=True, error_model="numpy")
@@ -1844,6 +1965,61 @@ def node_bases(arrays: StackArrays) -> tuple[np.ndarray, np.ndarray]:
     return table.structure[:-1, NODE_DIM].copy(), table.structure[:-1, NODE_AXIS].copy()
 
 
+def free_plan(table: Table, free_layers: np.ndarray, free_rows: np.ndarray) -> dict[str, object]:
+    """How :func:`_free_torques` solves ``table`` (a table by magnetizations of one configuration: ``vary`` empty)
+    for new m of the free layers alone: layers ``free_layers`` (layer indices), reading rows ``free_rows`` of the
+    ``mvary`` the table was made for (:meth:`Table.with_magnetizations`); every other m is fixed.
+
+    Returns ``begin_node`` (the first chain node whose elimination step reads a free m: the steps before it are
+    done once), ``lowest`` (the lowest node whose mu the free layers' torques read), ``moving`` (k, 2) int64 and
+    ``moving_values`` (k, 5) (every element row whose m is a free layer's: row, free index; sign, p, the constant
+    source), ``free_links`` (the links on those rails) and ``free_elements`` (the chain row of each free layer).
+    """
+    if table.vary.shape[0]:
+        raise ValueError("the free-layer solve takes one stack configuration (no parameter varies over the batch)")
+    structure, constants = table.structure, table.constants
+    kinds, mrows, dims, axes = structure[:, KIND], structure[:, M_ROW], structure[:-1, NODE_DIM], structure[:-1, NODE_AXIS]
+    link_axis = structure[:, LINK_AXIS]
+    free_rows = [int(r) for r in free_rows]
+    moving, values = [], []
+    for e in range(structure.shape[0]):
+        if kinds[e] != LINK and mrows[e] in free_rows:
+            if structure[e, P_ROW] >= 0:
+                raise ValueError("the free-layer solve takes one stack configuration (no parameter varies)")
+            moving.append((e, free_rows.index(int(mrows[e]))))
+            values.append((constants[e, SIGN], constants[e, P], *constants[e, SOURCE:SOURCE + 3]))
+    moved = {e for e, _ in moving}
+    free_links = [e for e in range(structure.shape[0]) if kinds[e] == LINK and link_axis[e] in moved]
+    dependent = moved | set(free_links)
+
+    def reads(node: int, previous: int) -> set[int]:
+        """The rows whose m the elimination step at ``node`` reads (see _link_values)."""
+        rows = {node, node + 1}
+        for k in (node, node + 1, previous):
+            if 0 <= k < len(dims) and dims[k] == 1:
+                rows.add(int(axes[k]))
+        for r in (node, node + 1):
+            if kinds[r] == LINK and link_axis[r] >= 0:
+                rows.add(int(link_axis[r]))
+        return rows
+
+    begin_node, previous = len(dims), -1
+    for node in range(len(dims)):
+        if dims[node] == 0:
+            continue
+        if reads(node, previous) & dependent:
+            begin_node = node
+            break
+        previous = node
+    free_elements = [int(structure[layer, LAYER_ROW]) for layer in free_layers]
+    # _torques reads mu at the nodes on either side of the layer and of the part beyond each (across a link)
+    lowest = min(min(int(structure[e, BEYOND]) - 1, e - 1) for e in free_elements)
+    return dict(begin_node=begin_node, lowest=max(lowest, 0),
+                moving=np.array(moving, dtype=np.int64).reshape(-1, 2),
+                moving_values=np.array(values, dtype=float).reshape(-1, 5),
+                free_links=np.array(free_links, dtype=np.int64), free_elements=np.array(free_elements, dtype=np.int64))
+
+
 _NO_PLANE = np.zeros((2, 3))
 _NO_ANGLES = np.empty(0)
 
@@ -2035,5 +2211,5 @@ def profile_kernel(arrays: StackArrays, x: np.ndarray, accumulation: np.ndarray,
     return mu, js, mu0
 
 
-__all__ = ["AVAILABLE", "SERIAL_BELOW", "Table", "applies", "first_bad_direction", "link_refusal", "node_bases", "profile_applies",
-           "profile_kernel", "run"]
+__all__ = ["AVAILABLE", "SERIAL_BELOW", "Table", "applies", "first_bad_direction", "free_plan", "link_refusal", "node_bases",
+           "profile_applies", "profile_kernel", "run"]
