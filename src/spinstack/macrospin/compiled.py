@@ -122,7 +122,9 @@ def _current(member, t, constant, wave_times, wave_values):  # pragma: no cover 
             high = middle
     segment = min(max(low - 1, 0), n - 2)
     weight = (clipped - wave_times[segment]) / (wave_times[segment + 1] - wave_times[segment])
-    return (1 - weight) * wave_values[segment, member] + weight * wave_values[segment + 1, member]
+    low, high = wave_values[segment, member], wave_values[segment + 1, member]
+    # as Macrospins.current_at: exact on a flat segment and at the corners ((1 - w) J_k + w J_k+1 rounds twice)
+    return high if weight >= 1 else low + weight * (high - low)
 
 
 @njit(cache=True, error_model="numpy")
