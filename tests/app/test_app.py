@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 import spinstack
 from spinstack.app import PRESETS, preset
-from spinstack.app.status import readout
+from spinstack.app.status import format_number, readout
 from spinstack.model.paths import parameter_value, with_parameter
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -267,3 +268,47 @@ def test_a_reduced_stack_is_shown_as_it_is() -> None:
     assert not explorer.display.si and explorer.display.torque.factor == 1.0
     assert explorer.profiles.figures[-1].xaxis.axis_label == "position x (reduced units)"
     assert explorer.controls.widget("layers[1].thickness").value == float(preset("seed").layers[1].thickness)
+
+
+def test_a_burst_of_changes_is_coalesced_and_ends_on_the_last_value() -> None:
+    """Issue 16 item 2: a slider drag sends many values faster than they are solved; served, only the newest
+    values are solved once the running solve ends (the latest value wins), and the page ends on the last one.
+
+    The background runner here queues the solves and runs them when the test says (a served session runs
+    them in a worker thread and hands the result back on the document's next tick)."""
+    queued: list[tuple[Any, Any]] = []
+    explorer = Explorer(preset("seed"), background=lambda work, done: queued.append((work, done)))
+    slider = explorer.controls.widget("layers[2].magnetization")
+    angles = np.linspace(61.0, 100.0, 40)
+    for index, theta in enumerate(angles):
+        slider.value = float(theta)
+        if index % 10 == 9 and queued:  # a solve ends now and then during the drag
+            work, done = queued.pop(0)
+            done(work())
+    while queued:
+        work, done = queued.pop(0)
+        done(work())
+    assert explorer.changes_seen == 40
+    assert explorer.solves <= 6, explorer.solves  # one per solve that ended, and the last values: not 40
+    expected = spinstack.solve(with_parameter(preset("seed"), "layers[2].magnetization.theta", 100.0)).efficiency()
+    assert f'id="g2">{float(expected.g2):.8g}<' in explorer.numbers.text
+    assert f'id="theta">{format_number(100.0)}<' in explorer.numbers.text
+    assert float(explorer.stack.layers[2].magnetization[0]) == pytest.approx(np.sin(np.deg2rad(100.0)), abs=1e-15)
+    assert explorer.updates == explorer.solves + 1  # the start state and every solve's result were shown
+
+
+def test_a_stale_error_is_not_shown_and_the_newest_value_is() -> None:
+    """A bad value followed at once by a good one: the bad value's message is dropped (its value is gone),
+    the good one is solved and shown."""
+    queued: list[tuple[Any, Any]] = []
+    explorer = Explorer(preset("seed"), background=lambda work, done: queued.append((work, done)))
+    box = explorer.controls.widget("layers[1].thickness")
+    box.value = 0.0  # starts a solve that will fail
+    box.value = 3.0  # arrives while it runs
+    assert explorer.solves == 1
+    while queued:
+        work, done = queued.pop(0)
+        done(work())
+    assert explorer.solves == 2
+    assert not explorer.alert.visible
+    assert float(explorer.stack.layers[1].thickness) == 3.0

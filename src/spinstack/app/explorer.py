@@ -6,6 +6,12 @@ refreshes every view.  An invalid value (thickness 0, p = 1, a box without a num
 shows the model's one-line message inline; the figures keep the last valid stack and
 the app keeps serving.
 
+Served, the solves run off the page's thread (a ``background`` runner, see
+:class:`Explorer`) and the newest values win: changes that arrive while a solve runs
+are not solved one by one, only the last of them is, once that solve has ended (a
+slider drag shows the latest angle, and the page is current soon after the mouse is
+released).
+
 The page carries ids the browser test reads: ``#g1``, ``#g2``, ``#theta`` (numbers of the
 current state), ``#status`` (the status line), ``.stack-error`` (the inline message),
 ``.ctl-<path>`` on every control (``.ctl-layers-2-magnetization-theta``).
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -35,6 +42,10 @@ from .views import HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, Profiles
 # inline styles: a stylesheet per pane would travel with every update (Bokeh renders panes in shadow roots)
 _STATUS_STYLE = "display: inline-block; font-size: 1.15em; padding: 6px 10px; border-radius: 4px; background: {};"
 _STATUS_COLOR = {False: "#eef3f8", True: "#fbe9df"}  # light red when a g is negative
+
+#: Runs ``work`` somewhere else and later calls ``done(work())`` on the page's own thread (a served
+#: session: a worker thread, then the document's next tick; see ``spinstack.app.server``).
+Background = Callable[[Callable[[], Any], Callable[[Any], None]], None]
 
 
 class Markup:
@@ -84,6 +95,11 @@ class Explorer:
     ----------
     stack
         A single-configuration stack (the start values of every control).
+    background
+        Where the solves after a control change run (:data:`Background`); None: at once, in
+        the caller's thread (a notebook, the tests).  With a runner at most one solve is
+        under way: changes that arrive meanwhile are coalesced, and only the newest values
+        are solved when it ends.
 
     Raises
     ------
@@ -91,12 +107,17 @@ class Explorer:
         If the stack is a batch, or the start stack cannot be solved.
     """
 
-    def __init__(self, stack: Stack) -> None:
+    def __init__(self, stack: Stack, background: Background | None = None) -> None:
         if stack.batch_shape != ():
             raise SpinstackError(f"the explorer takes a single configuration, this stack is a batch of shape "
                                  f"{stack.batch_shape}")
         self.base = stack
         self.stack = stack
+        self.background = background
+        self.changes_seen = 0  # control changes so far
+        self.solves = 0  # solves run for them: fewer when changes came faster than the solves
+        self.updates = 0  # results shown (the page's #update counter)
+        self._solving = False
         # an in-plane drive (MODEL.md 8): spin-orbit torques and SMR instead of g1, g2 and the analogy's forces
         self.in_plane = stack.has_field or stack.has_boundary_ends
         # units chosen once from the start stack (an SI stack's nm, eV, A/m^2), kept while controls move
@@ -110,7 +131,8 @@ class Explorer:
         self.profiles = ProfilesView(display=self.display)
         self.efficiency = EfficiencyView()
         self.spin_orbit = SpinOrbitView(stack, display=self.display) if self.in_plane else None
-        first = self._compute(stack)  # before any widget exists: a bad start stack raises here
+        # before any widget exists: a bad start stack raises here
+        first = self._compute(stack, self._curve_key(stack))
         self.has_efficiency = "efficiency" in first
         self.controls = Controls(stack, self._changed, self.display)
         self.status = Markup(width=1180, height=34, css_class="status")
@@ -121,8 +143,9 @@ class Explorer:
         self.layout = self._layout()
 
     # ------------------------------------------------------------------ update
-    def _compute(self, stack: Stack) -> dict[str, Any]:
-        """Everything the page shows for ``stack``; raises before anything is shown."""
+    def _compute(self, stack: Stack, curve_key: Any = ()) -> dict[str, Any]:
+        """Everything the page shows for ``stack``; raises before anything is shown.  ``curve_key``: what the
+        g(theta) curves depend on (:meth:`_curve_key`), to reuse them when it is unchanged."""
         start = time.perf_counter()
         # valid but extreme values overflow double precision: a message, never NaN figures
         with np.errstate(over="raise", divide="raise", invalid="raise"):
@@ -137,43 +160,75 @@ class Explorer:
                 result["spin_orbit"] = self.spin_orbit.prepare(solution)
             elif solution.efficiency_problem is None:
                 result["efficiency"] = self.efficiency.prepare(solution, numbers.theta, numbers.g1, numbers.g2,
-                                                               key=self._curve_key(stack))
+                                                               key=curve_key)
         result["milliseconds"] = 1e3 * (time.perf_counter() - start)
         return result
 
-    def _curve_key(self, stack: Stack) -> Any:
-        """What g(theta) depends on: every moved control but the two F layers' directions.
+    def _curve_key(self, stack: Stack, moved: list[tuple[str, Any]] | None = None) -> Any:
+        """What g(theta) depends on: every moved control (``moved``, none by default) but the two F layers'
+        directions.
 
         With nothing else magnetic (no F lead) the curves depend on the angle between m1
         and m2 only (spin space is isotropic), so turning either magnet reuses them.
         """
         if any(isinstance(end, Lead) and end.magnetization is not None for end in (stack.left, stack.right)):
             return None
-        controls = getattr(self, "controls", None)  # None at the first solve, before the controls exist
-        moved = controls.changes() if controls is not None else []
-        return tuple((path, repr(value)) for path, value in moved
+        return tuple((path, repr(value)) for path, value in (moved or [])
                      if not (parse(path).owner == "layer" and parse(path).kind == "direction"))
 
     def _changed(self) -> None:
+        """A control moved: solve its values, or, while a solve is under way, leave them to the solve that
+        follows it (which reads the controls then: only the newest values are solved)."""
+        self.changes_seen += 1
+        if not self._solving:
+            self._next()
+
+    def _next(self) -> None:
+        """Solve the controls' present values (in the background runner when there is one) and show them."""
+        seen = self.changes_seen
         try:
-            stack = self.base
-            for path, value in self.controls.changes():
-                stack = with_parameter(stack, path, value)
-            result = self._compute(stack)
+            moved = self.controls.changes()  # the widgets are read here, on the page's thread
         except SpinstackError as error:
             self._fail(str(error))
             return
-        except FloatingPointError as error:
-            self._fail(f"numerical failure while solving ({error}): the parameters span too many orders of "
-                       "magnitude for double precision")
+        self.solves += 1
+        if self.background is None:
+            self._finished(seen, self._attempt(moved))
             return
+        self._solving = True
+        self.background(lambda: self._attempt(moved), lambda outcome: self._finished(seen, outcome))
+
+    def _attempt(self, moved: list[tuple[str, Any]]) -> tuple[Stack | None, dict[str, Any] | None, str]:
+        """(stack, what the page shows, "") for the moved controls, or (None, None, the message); any thread."""
+        try:
+            stack = self.base
+            for path, value in moved:
+                stack = with_parameter(stack, path, value)
+            return stack, self._compute(stack, self._curve_key(stack, moved)), ""
+        except SpinstackError as error:
+            return None, None, str(error)
+        except FloatingPointError as error:
+            return None, None, (f"numerical failure while solving ({error}): the parameters span too many orders "
+                                "of magnitude for double precision")
         except Exception as error:  # a bug: say so on the page and keep serving
-            self._fail(f"internal error, please report it: {type(error).__name__}: {error}")
+            return None, None, f"internal error, please report it: {type(error).__name__}: {error}"
+
+    def _finished(self, seen: int, outcome: tuple[Stack | None, dict[str, Any] | None, str]) -> None:
+        """A solve of the values as they were after ``seen`` changes has ended: start the next one if the
+        controls moved since, and show this one (a stale message is dropped: its values are gone)."""
+        self._solving = False
+        stale = seen != self.changes_seen
+        if stale:
+            self._next()  # first, so that it runs while this result is sent
+        stack, result, message = outcome
+        if result is None:
+            if not stale:
+                self._fail(message)
             return
         self.stack = stack
         with pn.io.hold():
             self._show(result)
-            if self.alert.visible:
+            if self.alert.visible and not stale:
                 self.alert.visible = False
 
     def _fail(self, message: str) -> None:
@@ -207,7 +262,12 @@ class Explorer:
             f'r = <span id="resistance">{shown.resistance_area(numbers.resistance_area):.6g}</span>'
             f'{shown.unit("resistance_area")} '
             f'<span style="color:#888">(computed in <span id="compute-ms">{result["milliseconds"]:.0f}'
-            '</span> ms)</span></div>')
+            f'</span> ms)</span>{self._count()}</div>')
+
+    def _count(self) -> str:
+        """The hidden ``#update`` counter: one more per result shown (the browser test waits for it)."""
+        self.updates += 1
+        return f'<span id="update" hidden>{self.updates}</span>'
 
     def _show_in_plane(self, result: dict[str, Any]) -> None:
         numbers: InPlaneReadout = result["readout"]
@@ -229,7 +289,7 @@ class Explorer:
             f'{shown.unit("torque")} &nbsp; {ends + " &nbsp; " if ends else ""}'
             f'SMR long / trans = {smr} '
             f'<span style="color:#888">(computed in <span id="compute-ms">{result["milliseconds"]:.0f}'
-            '</span> ms)</span></div>')
+            f'</span> ms)</span>{self._count()}</div>')
 
     # ------------------------------------------------------------------ layout
     def _layout(self) -> Any:
@@ -258,15 +318,19 @@ class App:
         The stack to start from; the ``seed`` preset when omitted.
     label
         Its name in the menu (e.g. the file name).
+    background
+        Where the explorers' solves run (:class:`Explorer`); None: at once.
     """
 
-    def __init__(self, stack: Stack | None = None, label: str = "given stack") -> None:
+    def __init__(self, stack: Stack | None = None, label: str = "given stack",
+                 background: Background | None = None) -> None:
+        self.background = background
         options = {f"{label}": "__given__"} if stack is not None else {}
         options.update({title: name for name, (title, _) in PRESETS.items()})
         self._given = stack
         self.menu = pn.widgets.Select(label="start from", options=options, value=next(iter(options.values())),
                                       width=330, css_classes=["preset-select"])
-        self.explorer = Explorer(stack if stack is not None else preset("seed"))
+        self.explorer = Explorer(stack if stack is not None else preset("seed"), background)
         self.body = pn.Column(self.explorer.layout, sizing_mode="stretch_width")
         self.menu.param.watch(self._chosen, "value")
         header = pn.Row(pn.pane.HTML("<h2 style='margin:4px 0'>spinstack explorer</h2>"
@@ -278,7 +342,7 @@ class App:
 
     def _chosen(self, event: Any) -> None:
         stack = self._given if event.new == "__given__" else preset(event.new)
-        old, self.explorer = self.explorer, Explorer(stack)
+        old, self.explorer = self.explorer, Explorer(stack, self.background)
         self.body.objects = [self.explorer.layout]
         forget_js_links(old.layout)  # off the page: nothing renders it again
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import SpinstackError
@@ -33,6 +34,36 @@ try {
 """
 
 
+_WORKERS: Any = None  # the solver threads of every session (concurrent.futures.ThreadPoolExecutor), made on first use
+
+
+def _background(document: Any) -> Callable[[Callable[[], Any], Callable[[Any], None]], None]:
+    """A runner for :class:`~spinstack.app.explorer.Explorer`: ``work`` in a solver thread, then ``done(its
+    value)`` in ``document``'s next tick (under the document's lock, where Bokeh models may change).
+
+    Why: a solve on the server's own thread holds up the reading of the browser's messages, so
+    every value of a slider drag was solved in turn; with the solve elsewhere the messages
+    keep arriving and the explorer solves only the newest values.  ``work`` must not raise
+    (the explorer's catches every error); ``done`` is skipped once the session is gone.
+    """
+    global _WORKERS
+    if _WORKERS is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        # two: the machine's sessions share them; one session has at most one solve under way
+        _WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="spinstack-solve")
+
+    def run(work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        def finished(future: Any) -> None:
+            if document.session_context is None or getattr(document.session_context, "destroyed", False):
+                return
+            document.add_next_tick_callback(lambda: done(future.result()))
+
+        _WORKERS.submit(work).add_done_callback(finished)
+
+    return run
+
+
 def _page(stack: Stack | None, label: str) -> object:
     """One browser session's page, with :data:`SAME_CSS_PATCH` run when the document is ready.
 
@@ -45,8 +76,8 @@ def _page(stack: Stack | None, label: str) -> object:
 
     from .explorer import App
 
-    app = App(stack, label)
     document = pn.state.curdoc
+    app = App(stack, label, _background(document) if document is not None else None)
     if document is not None:
         document.js_on_event("document_ready", CustomJS(code=SAME_CSS_PATCH))
         document.on_session_destroyed(lambda context: app.release())
