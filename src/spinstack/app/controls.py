@@ -55,6 +55,13 @@ def _same(a: Any, b: Any) -> bool:
     return bool(np.all(np.asarray(a, dtype=float) == np.asarray(b, dtype=float)))
 
 
+def _same_value(a: Any, b: Any) -> bool:
+    """Whether two widget values are equal (NaN equals NaN: an emptied box stays as it is)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    return bool(a == b)
+
+
 def _step(value: float) -> float:
     """A spinner step of about a tenth of ``value``'s order of magnitude."""
     if not np.isfinite(value) or value == 0:
@@ -225,9 +232,11 @@ class Controls:
         self.panel = self._column(sections)
 
     def _watch(self, on_change: Callable[[], None]) -> None:
+        self._on_change = on_change
+        self._assigning = False  # set while assign() sets several widgets: one on_change for all of them
         for control in self.controls:
             for widget in control.widgets:
-                widget.param.watch(lambda _event: on_change(), "value")
+                widget.param.watch(lambda _event: None if self._assigning else on_change(), "value")
                 _respond_at_once(widget)
 
     @staticmethod
@@ -253,6 +262,22 @@ class Controls:
 
         self.controls.append(Control(path, (widget,), read(), read))
         return widget
+
+    def assign(self, values: dict[Any, Any]) -> None:
+        """Set several widgets (``{widget: value}``) and then call ``on_change`` once (undo, reset, a URL's state).
+
+        Only the widgets whose value differs are set; nothing is called when none does.
+        """
+        moved = {widget: value for widget, value in values.items() if not _same_value(widget.value, value)}
+        if not moved:
+            return
+        self._assigning = True
+        try:
+            for widget, value in moved.items():
+                widget.value = value
+        finally:
+            self._assigning = False
+        self._on_change()
 
     def changes(self) -> Applied:
         """(path, value) of every control moved away from the start stack, in the panel's order.

@@ -1,0 +1,288 @@
+"""The explorer's way out: the present stack as a stack file, every figure at once, the numbers as a table.
+
+* **stack file**: the stack the page shows (the last valid one), written by
+  :func:`spinstack.io.stackwriter.dumps_stack`; :func:`spinstack.load_stack` reads it back to the
+  same stack, number for number.  Named after the loaded file (``seed-fnf.toml``; a preset:
+  ``seed.toml``).
+* **figures**: one PNG or one SVG holding every figure of the page where it stands on the
+  page, drawn in the browser by BokehJS (each figure's own export, the one behind a figure's
+  save tool; the SVG from its SVG canvas): no webdriver, nothing extra on the server.
+* **numbers**: the torque on every F layer, mu_s at every node (both sides of a resistive
+  interface) and, where the page draws the analogy, the forces on every ring
+  (:func:`spinstack.analysis.analogy.ring_forces`), in the solution's units (reduced, or the
+  report units of an SI stack: J/m^2, eV, A/m^2), as a table on the page and as CSV (a
+  download and a copy to the clipboard).  The CSV numbers are the solver's doubles, written
+  with ``repr`` (they read back exactly).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import panel as pn
+from bokeh.models import ColumnDataSource, CustomJS, DataTable, ScientificFormatter, TableColumn
+
+from ..analysis.analogy import ring_forces
+from ..errors import SpinstackError
+from ..io.stackwriter import dumps_stack
+from ..model import Stack
+from ..solution import Solution, solve
+from ..units import REPORTS
+
+__all__ = ["COLUMNS", "Exports", "FIGURES_SCRIPT", "numbers_csv", "numbers_rows", "stack_file_name"]
+
+#: the columns of the numbers table and its CSV
+COLUMNS = ("quantity", "where", "x", "y", "z", "unit")
+
+#: the analogy's forces on a ring, by RingForces field, as the table names them
+_FORCES = {"driving_left": "driving force, left cord", "driving_right": "driving force, right cord",
+           "cord_left": "left cord", "cord_right": "right cord", "rail_reaction": "rail reaction",
+           "spring_load": "interface spring load"}
+
+
+def stack_file_name(label: str, preset: str | None = None) -> str:
+    """The stack file's name: the loaded file's (``"file: seed-fnf.toml"`` -> ``seed-fnf.toml``), a preset's
+    name + ``.toml``, or ``stack.toml``."""
+    if preset is not None:
+        return f"{preset}.toml"
+    name = label.removeprefix("file: ").strip()
+    if label.startswith("file: ") and name:
+        return name if name.lower().endswith(".toml") else name.rsplit(".", 1)[0] + ".toml"
+    return "stack.toml"
+
+
+def _unit(solution: Solution, kind: str) -> str:
+    return REPORTS[kind].unit if solution.stack.units == "SI" else "reduced"
+
+
+def numbers_rows(stack: Stack, forces: bool = True) -> list[dict[str, Any]]:
+    """The table's rows for ``stack`` (solved here): dicts with the keys of :data:`COLUMNS`.
+
+    Parameters
+    ----------
+    stack
+        A single-configuration stack.
+    forces
+        Add the analogy's forces on every ring (the page leaves them out for an in-plane drive,
+        where it draws no analogy).
+    """
+    solution = solve(stack)
+    rows: list[dict[str, Any]] = []
+
+    def add(quantity: str, where: str, vector: Any, kind: str) -> None:
+        x, y, z = (float(v) for v in np.real(vector))
+        rows.append({"quantity": quantity, "where": where, "x": x, "y": y, "z": z, "unit": _unit(solution, kind)})
+
+    for index in stack.ferromagnet_indices:
+        add("torque", f"layer {index} ({stack.layers[index].material.name})", solution.torque[index], "torque")
+    positions = solution.node_positions
+    length = _unit(solution, "length")
+    interfaces = {interface.node for interface in stack.interfaces} if stack.interfaces else set()
+    for node in range(len(positions)):
+        where = f"node {node} (x = {float(positions[node]):.6g}{'' if length == 'reduced' else ' ' + length})"
+        if node in interfaces:
+            add("mu_s, left of the interface", where, solution.accumulation[node], "accumulation")
+            add("mu_s, right of the interface", where, solution.accumulation_right[node], "accumulation")
+        else:
+            add("mu_s", where, solution.accumulation[node], "accumulation")
+    if forces:
+        try:
+            rings = ring_forces(solution)
+        except SpinstackError:  # no analogy for this stack: the torques and mu_s stand alone
+            return rows
+        for ring, node in enumerate(rings.nodes):
+            for field, name in _FORCES.items():
+                vector = getattr(rings, field)[ring]
+                if np.any(vector != 0):
+                    add(f"force: {name}", f"ring {ring} at node {node}", vector, "spin_current")
+    return rows
+
+
+def numbers_csv(rows: list[dict[str, Any]]) -> str:
+    """The rows as CSV (header :data:`COLUMNS`; numbers with ``repr``: they read back to the same doubles)."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([repr(row[key]) if isinstance(row[key], float) else row[key] for key in COLUMNS])
+    return text.getvalue()
+
+
+# Every Bokeh figure of the page exported by BokehJS (PlotView.export: what a figure's save tool
+# saves; "svg" paints it anew on an SVG canvas) and put where it stands on the page into one PNG or
+# one SVG, downloaded by the browser.  A figure scaled down by the page (a phone) is placed as if
+# unscaled.  %(kind)s is filled in by Python.
+FIGURES_SCRIPT = """
+const kind = %(kind)s;
+const name = stack_button.filename.replace(/\\.toml$/i, "") + "-figures." + kind;
+const plots = [], seen = new Set();
+const walk = (view) => {
+  if (view == null || seen.has(view)) return;
+  seen.add(view);
+  const type = view.model != null ? view.model.constructor.__name__ : "";
+  if (type === "Figure" || type === "Plot") { plots.push(view); return; }
+  for (const child of view.child_views ?? []) walk(child);
+};
+for (const view of Object.values(Bokeh.index)) walk(view);
+const shown = plots.map((view) => ({view, rect: view.el.getBoundingClientRect()}))
+  .filter(({view, rect}) => rect.width > 0 && rect.height > 0 && view.bbox.width > 0);
+if (shown.length === 0) return;
+const scale = Math.min(...shown.map(({view, rect}) => rect.width / view.bbox.width));
+const left = Math.min(...shown.map(({rect}) => rect.left)), top = Math.min(...shown.map(({rect}) => rect.top));
+const placed = shown.map(({view, rect}) => ({view, x: Math.round((rect.left - left) / scale),
+                                             y: Math.round((rect.top - top) / scale)}));
+const width = Math.max(...placed.map(({view, x}) => x + view.bbox.width));
+const height = Math.max(...placed.map(({view, y}) => y + view.bbox.height));
+const save = (blob) => {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+};
+if (kind === "svg") {
+  const parts = placed.map(({view, x, y}) => {
+    const svg = view.export("svg", false).ctx.get_serialized_svg(true).replace(/^<\\?xml[^>]*>\\s*/, "");
+    return svg.replace("<svg ", `<svg x="${x}" y="${y}" `);
+  });
+  const text = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ` +
+               `width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+               `<rect width="100%%" height="100%%" fill="white"/>${parts.join("")}</svg>`;
+  save(new Blob([text], {type: "image/svg+xml"}));
+} else {
+  const layers = placed.map((item) => ({...item, layer: item.view.export("png", true)}));
+  const ratio = Math.max(...layers.map(({layer}) => layer.pixel_ratio ?? 1));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.ceil(width * ratio);
+  canvas.height = Math.ceil(height * ratio);
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "white";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  for (const {layer, x, y, view} of layers) {
+    ctx.drawImage(layer.canvas, x * ratio, y * ratio, view.bbox.width * ratio, view.bbox.height * ratio);
+  }
+  canvas.toBlob(save, "image/png");
+}
+"""
+
+# The numbers table's rows as CSV text, to the clipboard (127.0.0.1 is a secure context)
+_COPY_CSV = """
+const columns = %(columns)s;
+const quote = (value) => {
+  const text = String(value);
+  return /[",\\n]/.test(text) ? '"' + text.replaceAll('"', '""') + '"' : text;
+};
+const data = source.data;
+const lines = [columns.join(",")];
+for (let i = 0; i < data[columns[0]].length; i++) lines.push(columns.map((c) => quote(data[c][i])).join(","));
+navigator.clipboard.writeText(lines.join("\\n") + "\\n").then(
+  () => { button.label = "copied \\u2713"; setTimeout(() => { button.label = "copy CSV"; }, 1500); },
+  () => { button.label = "copy failed"; });
+"""
+
+_COPY_LINK = """
+navigator.clipboard.writeText(window.location.href).then(
+  () => { button.label = "link copied \\u2713"; setTimeout(() => { button.label = "copy link"; }, 1500); },
+  () => { button.label = "copy failed"; });
+"""
+
+
+class Exports:
+    """The export buttons and the numbers table of a page.
+
+    Parameters
+    ----------
+    stack
+        Returns the stack the page shows (the explorer's last valid stack).
+    file_name
+        Returns the stack file's name (:func:`stack_file_name`).
+    forces
+        Returns whether the page draws the analogy (its forces go into the table).
+
+    Attributes
+    ----------
+    buttons : the toolbar's widgets (stack file, figures PNG/SVG, numbers CSV, copy link)
+    numbers : the collapsible card holding the numbers table; it is filled when opened and kept
+        current while open (:meth:`refresh`)
+    """
+
+    def __init__(self, stack: Callable[[], Stack], file_name: Callable[[], str],
+                 forces: Callable[[], bool]) -> None:
+        self._stack = stack
+        self._file_name = file_name
+        self._forces = forces
+        self.stack_button = pn.widgets.FileDownload(callback=self._toml, filename=file_name(), embed=False,
+                                                    label="\u2913 stack .toml", width=110, margin=(5, 2),
+                                                    css_classes=["export-stack"],
+                                                    description="the stack shown, as a stack file "
+                                                                "(spinstack solve/explore read it)")
+        self.csv_button = pn.widgets.FileDownload(callback=self._csv, filename=self._csv_name(), embed=False,
+                                                  label="\u2913 numbers .csv", width=120, margin=(5, 2),
+                                                  css_classes=["export-csv"],
+                                                  description="torques, mu_s at the nodes and the analogy's "
+                                                              "forces, as CSV")
+        self.png_button = self._figures_button("png")
+        self.svg_button = self._figures_button("svg")
+        self.link_button = pn.widgets.Button(label="copy link", width=90, margin=(5, 2), css_classes=["copy-link"],
+                                             description="the page's address with its state (the moved controls)")
+        self.link_button.js_on_click(args={"button": self.link_button}, code=_COPY_LINK)
+        self.buttons = (self.stack_button, self.png_button, self.svg_button, self.csv_button, self.link_button)
+
+        self.source = ColumnDataSource({key: [] for key in COLUMNS})
+        number = ScientificFormatter(precision=6, power_limit_low=-3, power_limit_high=5)
+        columns = [TableColumn(field="quantity", title="quantity", width=190),
+                   TableColumn(field="where", title="where", width=190),
+                   *(TableColumn(field=axis, title=axis, formatter=number, width=100) for axis in "xyz"),
+                   TableColumn(field="unit", title="unit", width=70)]
+        self.table = DataTable(source=self.source, columns=columns, index_position=None, height=300,
+                               sizing_mode="stretch_width", css_classes=["numbers-table"])
+        copy = pn.widgets.Button(label="copy CSV", width=90, margin=(5, 2), css_classes=["copy-csv"])
+        copy.js_on_click(args={"source": self.source, "button": copy}, code=_COPY_CSV % {"columns": json.dumps(COLUMNS)})
+        self.numbers = pn.Card(pn.Row(copy, self.csv_button, margin=0), pn.pane.Bokeh(self.table, sizing_mode="stretch_width"),
+                               title="numbers: torques, \u03bc\u209b at the nodes, forces of the analogy",
+                               collapsed=True, sizing_mode="stretch_width", max_width=1200, margin=(5, 5),
+                               css_classes=["numbers-card"])
+        self.numbers.param.watch(lambda event: None if event.new else self.refresh(), "collapsed")
+
+    def _figures_button(self, kind: str) -> Any:
+        button = pn.widgets.Button(label=f"\u2913 figures .{kind}", width=110, margin=(5, 2),
+                                   css_classes=[f"export-{kind}"],
+                                   description=f"every figure of the page in one {kind.upper()} file")
+        # the file's name from the stack button's (it follows a preset switch)
+        button.js_on_click(args={"stack_button": self.stack_button},
+                           code=FIGURES_SCRIPT % {"kind": json.dumps(kind)})
+        return button
+
+    def _csv_name(self) -> str:
+        return self._file_name().rsplit(".", 1)[0] + "-numbers.csv"
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The numbers of the stack shown (:func:`numbers_rows`)."""
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            return numbers_rows(self._stack(), forces=self._forces())
+
+    def _toml(self) -> io.StringIO:
+        return io.StringIO(dumps_stack(self._stack()))
+
+    def _csv(self) -> io.StringIO:
+        return io.StringIO(numbers_csv(self.rows()))
+
+    def renamed(self) -> None:
+        """The page's stack changed (a preset chosen): new file names, and the table anew."""
+        self.stack_button.filename = self._file_name()
+        self.csv_button.filename = self._csv_name()
+        self.refresh()
+
+    def refresh(self, _stack: Stack | None = None) -> None:
+        """Fill the table with the numbers of the stack shown, if it is open (closed, it costs nothing)."""
+        if self.numbers.collapsed:
+            return
+        rows = self.rows()
+        self.source.data = {key: [row[key] for row in rows] for key in COLUMNS}

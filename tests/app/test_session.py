@@ -1,0 +1,216 @@
+"""The explorer's session state without a browser: URL query round trips and refusals, undo/redo/reset."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+
+import spinstack
+from spinstack.model.paths import with_parameter
+
+pn = pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
+
+from spinstack.app import session as session_module  # noqa: E402
+from spinstack.app.explorer import App  # noqa: E402
+from spinstack.app.session import MERGE_SECONDS, History, decode_query, encode_query, state_widgets  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+SEED = EXAMPLES / "seed-fnf.toml"
+THETA = "layers[2].magnetization.theta"
+
+
+class Clock:
+    """A clock the tests move by hand (seconds)."""
+
+    def __init__(self) -> None:
+        self.time = 100.0
+
+    def __call__(self) -> float:
+        return self.time
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(session_module, "now", fake)
+    return fake
+
+
+def _app(path: Path = SEED) -> App:
+    return App(spinstack.load_stack(path), f"file: {path.name}")
+
+
+def _g2(app: App) -> str:
+    text = app.explorer.numbers.text
+    return text.split('id="g2">')[1].split("<")[0]
+
+
+def _solver_g2(stack: spinstack.Stack) -> str:
+    return f"{float(spinstack.solve(stack).efficiency().g2):.8g}"
+
+
+def _alert(app: App) -> str:
+    return app.explorer.alert.object if app.explorer.alert.visible else ""
+
+
+# ------------------------------------------------------------------ the URL query
+def test_moved_controls_round_trip_through_the_url_query(clock: Clock) -> None:
+    """Move four kinds of control; a fresh page opened with the query shows the same widgets and the same stack."""
+    app = _app()
+    assert app.session.query() == ""
+    controls = app.explorer.controls
+    controls.widget("layers[2].magnetization").value = 42.5
+    clock.time += 5
+    controls.widget("layers[1].thickness").value = 2.75
+    clock.time += 5
+    controls.widget("materials.F2.p").value = 0.3
+    clock.time += 5
+    controls.widget("current").value = "\u2212"
+    query = app.session.query()
+    assert query == "?layers[2].magnetization.theta=42.5&layers[1].thickness=2.75&materials.F2.p=0.3&current=-"
+
+    fresh = _app()
+    assert fresh.open_query(query) == []
+    assert fresh.session.state() == app.session.state()
+    assert fresh.session.query() == query
+    expected = spinstack.load_stack(SEED)
+    for path, value in (("layers[2].magnetization.theta", 42.5), ("layers[1].thickness", 2.75),
+                        ("materials.F2.p", 0.3), ("current", -1.0)):
+        expected = with_parameter(expected, path, value)
+    assert fresh.explorer.stack.current == expected.current
+    assert _g2(fresh) == _g2(app) == _solver_g2(expected)
+    assert fresh.session.history.can_undo  # the link's state is one step: undo goes back to the file
+    fresh.session.undo()
+    assert fresh.session.query() == ""
+
+
+def test_encode_and_decode_are_inverse_for_every_widget_value() -> None:
+    app = _app()
+    widgets = state_widgets(app.explorer.controls)
+    initial = app.session.state()
+    state = dict(initial)
+    # values a double's repr spells in many digits, an exponent, a negative angle, the sign
+    state.update({THETA: 0.1 + 0.2, "layers[2].magnetization.phi": -1e-7, "materials.N.l": 12345678.9,
+                  "current": "\u2212"})
+    values, preset, refusals = decode_query(encode_query(state, initial, "seed"), widgets)
+    assert refusals == [] and preset == "seed"
+    assert values == {key: value for key, value in state.items() if value != initial[key]}
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("?layers[9].thickness=3", "URL parameter layers[9].thickness: no such control on this page"),
+    ("?layers[1].thickness=abc", "URL parameter layers[1].thickness: not a number: 'abc'"),
+    ("?layers[1].thickness=nan", "URL parameter layers[1].thickness: must be a finite number, got 'nan'"),
+    ("?layers[1].thickness=", "URL parameter layers[1].thickness: not a number: ''"),
+    ("?current=up", "URL parameter current: must be + or -, got 'up'"),
+    (f"?{THETA}=30&{THETA}=40", f"URL parameter {THETA}: given twice"),
+    ("?preset=nope", "URL parameter preset: no preset 'nope' (one of seed, asymmetric, three-f)"),
+])
+def test_a_bad_url_parameter_is_refused_with_the_page_message(query: str, message: str) -> None:
+    """Nothing of the link is applied (the page shows the file), the message names the parameter; no exception."""
+    app = _app()
+    g2 = _g2(app)
+    assert app.open_query(f"{query}&layers[0].thickness=2" if "preset" not in query else query) == [message]
+    assert html.escape(message) in _alert(app)
+    assert html.escape("the link's state is not applied") in _alert(app)
+    assert app.session.query() == "" and _g2(app) == g2 and not app.session.history.can_undo
+
+
+def test_a_value_the_model_refuses_is_applied_and_reported_as_a_typed_one() -> None:
+    app = _app()
+    assert app.open_query("?layers[1].thickness=0") == []
+    assert "layers[1].thickness: must be &gt; 0, got 0" in _alert(app) or "must be > 0" in _alert(app)
+    assert app.session.query() == "?layers[1].thickness=0"  # the box shows it: the user corrects it there
+
+
+def test_the_preset_key_chooses_the_start_stack() -> None:
+    app = _app()
+    assert app.open_query("?preset=asymmetric&layers[2].magnetization.theta=50") == []
+    assert app.menu.value == "asymmetric"
+    assert _g2(app) == _solver_g2(with_parameter(spinstack.app.preset("asymmetric"), THETA, 50.0))
+    assert app.session.query() == "?preset=asymmetric&layers[2].magnetization.theta=50"
+    assert app.exports.stack_button.filename == "asymmetric.toml"
+
+
+def test_an_si_file_carries_the_box_units(clock: Clock) -> None:
+    """co-cu-py.toml: a thickness box in nm; the URL says what the box says, the stack gets metres."""
+    app = _app(EXAMPLES / "co-cu-py.toml")
+    app.explorer.controls.widget("layers[1].thickness").value = 7.5
+    assert app.session.query() == "?layers[1].thickness=7.5"
+    fresh = _app(EXAMPLES / "co-cu-py.toml")
+    fresh.open_query("?layers[1].thickness=7.5")
+    assert float(fresh.explorer.stack.layers[1].thickness) == pytest.approx(7.5e-9, rel=1e-15)
+
+
+# ------------------------------------------------------------------ history
+def test_history_merges_quick_changes_of_one_control_and_drops_redo_on_a_new_step() -> None:
+    clock = Clock()
+    history = History({"a": 1.0, "b": 2.0}, clock=clock)
+    assert history.record({"a": 1.5, "b": 2.0})
+    clock.time += MERGE_SECONDS / 2
+    assert not history.record({"a": 1.7, "b": 2.0})  # the same drag: merged into one step
+    clock.time += MERGE_SECONDS * 2
+    assert history.record({"a": 1.9, "b": 2.0})  # later: a step of its own
+    clock.time += 0.1
+    assert history.record({"a": 1.9, "b": 3.0})  # another control: a step
+    assert history.undo() == {"a": 1.9, "b": 2.0}
+    assert history.undo() == {"a": 1.7, "b": 2.0}
+    assert history.redo() == {"a": 1.9, "b": 2.0}
+    assert history.record({"a": 0.0, "b": 2.0})  # a new step after an undo: the redo is gone
+    assert not history.can_redo
+    assert history.undo() == {"a": 1.9, "b": 2.0}
+    assert history.undo() == {"a": 1.7, "b": 2.0}
+    assert history.undo() == {"a": 1.0, "b": 2.0}
+    assert history.undo() is None and not history.can_undo
+
+
+def test_a_drag_back_to_where_it_started_is_no_step() -> None:
+    clock = Clock()
+    history = History({"a": 1.0}, clock=clock)
+    history.record({"a": 2.0})
+    clock.time += 0.2
+    history.record({"a": 1.0})
+    assert not history.can_undo and history.current == {"a": 1.0}
+
+
+def test_undo_redo_and_reset_restore_the_widgets_and_the_numbers(clock: Clock) -> None:
+    app = _app()
+    base = spinstack.load_stack(SEED)
+    theta = app.explorer.controls.widget("layers[2].magnetization")
+    thickness = app.explorer.controls.widget("layers[1].thickness")
+    start = _g2(app)
+    assert app.session.undo_button.disabled and app.session.reset_button.disabled
+    theta.value = 30.0
+    clock.time += 5
+    thickness.value = 3.0
+    both = with_parameter(with_parameter(base, THETA, 30.0), "layers[1].thickness", 3.0)
+    assert _g2(app) == _solver_g2(both)
+
+    solves = app.explorer.solves
+    app.session.undo_button.clicks += 1  # as the button (and Ctrl+Z) does it
+    assert thickness.value == 1.5 + 0.5 and theta.value == 30.0  # the file's 2.0 nm spacer, theta kept
+    assert app.explorer.solves == solves + 1  # one re-solve for the step
+    assert _g2(app) == _solver_g2(with_parameter(base, THETA, 30.0))
+    assert not app.session.redo_button.disabled
+    app.session.undo()
+    assert theta.value == 60.0 and _g2(app) == start and app.session.undo_button.disabled
+    app.session.redo()
+    app.session.redo()
+    assert (theta.value, thickness.value) == (30.0, 3.0) and _g2(app) == _solver_g2(both)
+    assert app.session.redo_button.disabled
+
+    app.session.reset_button.clicks += 1
+    assert (theta.value, thickness.value) == (60.0, 2.0) and _g2(app) == start
+    assert app.session.query() == "" and app.session.reset_button.disabled
+    app.session.undo()  # a reset is a step: undone, the moved controls come back
+    assert (theta.value, thickness.value) == (30.0, 3.0) and _g2(app) == _solver_g2(both)
+
+
+def test_a_preset_switch_starts_a_new_history() -> None:
+    app = _app()
+    app.explorer.controls.widget("layers[2].magnetization").value = 30.0
+    app.menu.value = "three-f"
+    assert not app.session.history.can_undo and app.session.query() == "?preset=three-f"
+    assert set(app.session.widgets) >= {"layers[4].magnetization.theta", "layers[4].magnetization.phi"}
