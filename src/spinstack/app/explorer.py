@@ -35,6 +35,7 @@ from ..model.paths import parse, with_parameter
 from ..solution import Solution, solve
 from .controls import Controls
 from .display import Display, display_for, reduced_display
+from .dynamics_page import dynamics_layout, stop_dynamics
 from .presets import PRESETS, preset
 from .status import InPlaneReadout, Readout, format_number, in_plane_readout, readout
 from .views import HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, ProfilesView, SpinCurrentView, SpinOrbitView
@@ -331,7 +332,7 @@ class App:
         self.menu = pn.widgets.Select(label="start from", options=options, value=next(iter(options.values())),
                                       width=330, css_classes=["preset-select"])
         self.explorer = Explorer(stack if stack is not None else preset("seed"), background)
-        self.body = pn.Column(self.explorer.layout, sizing_mode="stretch_width")
+        self.body = pn.Column(dynamics_layout(self.explorer), sizing_mode="stretch_width")  # + a dynamics tab
         self.menu.param.watch(self._chosen, "value")
         header = pn.Row(pn.pane.HTML("<h2 style='margin:4px 0'>spinstack explorer</h2>"
                                      "<div style='color:#555'>exact diffusive spin transport and the mechanical "
@@ -343,11 +344,13 @@ class App:
     def _chosen(self, event: Any) -> None:
         stack = self._given if event.new == "__given__" else preset(event.new)
         old, self.explorer = self.explorer, Explorer(stack, self.background)
-        self.body.objects = [self.explorer.layout]
+        self.body.objects = [dynamics_layout(self.explorer)]
+        stop_dynamics(old)  # its run and its periodic callback
         forget_js_links(old.layout)  # off the page: nothing renders it again
 
     def release(self) -> None:
         """Let the page be freed once its session has ended (:func:`forget_js_links`)."""
+        stop_dynamics(self.explorer)
         forget_js_links(self.layout)
 
 

@@ -1,0 +1,191 @@
+"""The explorer's dynamics page, at the Python level: its trajectory is spinstack.dynamics's, a frame's hodographs
+are the solver's at that m, a new current cancels the run in progress, the sphere's projection."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
+
+import spinstack  # noqa: E402
+from spinstack.analysis import hodograph  # noqa: E402
+from spinstack.app.dynamics_page import (DynamicsPage, dynamics_layout, has_dynamics, prefix_durations,  # noqa: E402
+                                         si_current, sphere_view)
+from spinstack.app.views import HODOGRAPH_SAMPLES, AccumulationView, SpinCurrentView  # noqa: E402
+from spinstack.model.paths import with_parameter  # noqa: E402
+
+OSCILLATOR = Path(__file__).resolve().parents[2] / "examples" / "dynamics-oscillator.toml"
+
+
+@pytest.fixture(scope="module")
+def oscillator() -> spinstack.Stack:
+    return spinstack.load_stack(OSCILLATOR)
+
+
+def _frames(dataset) -> np.ndarray:
+    return dataset.m.transpose("time", "layer", "component").values
+
+
+def test_the_page_plays_the_trajectory_of_spinstack_dynamics(oscillator) -> None:
+    page = DynamicsPage(oscillator)
+    assert si_current(oscillator) == pytest.approx(-7e12, rel=1e-15)
+    page.current.value = "-5e12"  # starts the run (the box's watcher)
+    page.duration.value = 3.0      # ns: cancels it and starts another
+    page.wait()
+    assert page.run.complete and page.run.error is None
+    expected = spinstack.dynamics(with_parameter(oscillator, "current", "-5e12 A/m^2"), duration=3e-9,
+                                  save_every=5e-12, progress=False)
+    assert page.times.shape == (601,)
+    np.testing.assert_allclose(page.times, expected.time.values, rtol=0, atol=1e-24)
+    # the prefixes the page integrates are the run's first points to the last bit: the same as one call
+    np.testing.assert_allclose(page.frames, _frames(expected), rtol=0, atol=1e-12)
+    state = str(expected.state.values[0])
+    assert state in page.notice.object
+    assert "-3.58e+12" in page.notice.object and "-4.43e+11" in page.notice.object  # critical currents
+
+
+def test_prefixes_are_whole_saved_intervals_ending_at_the_duration() -> None:
+    durations = prefix_durations(12e-9, 5e-12)
+    assert durations[-1] == 12e-9
+    assert durations == sorted(durations)
+    assert durations[0] == pytest.approx(12e-9 / 16, rel=1e-12)
+    for length in durations[:-1]:
+        assert (length / 5e-12) == pytest.approx(round(length / 5e-12), abs=1e-9)
+    assert prefix_durations(1e-10, 5e-12) == [1e-10]  # a short run: one piece
+
+
+def _assert_same(got, expected, where: str) -> None:
+    """Numbers equal to 1e-12 of the largest of their column (NaN where NaN), anything else exactly."""
+    if isinstance(expected, str) or not np.iterable(expected):
+        if isinstance(expected, (float, np.floating)):
+            assert got == pytest.approx(expected, rel=1e-12, abs=1e-300, nan_ok=True), where
+        else:
+            assert got == expected, where
+        return
+    array = np.asarray(expected, dtype=object)
+    if array.dtype != object or all(isinstance(v, (float, int, np.number)) for v in array.ravel()):
+        numbers = np.asarray(expected, dtype=float)
+        scale = max(float(np.nanmax(np.abs(numbers), initial=0.0)), 1e-300)
+        np.testing.assert_allclose(np.asarray(got, dtype=float), numbers, rtol=0, atol=1e-12 * scale, err_msg=where)
+        return
+    assert len(got) == len(expected), where
+    for k, (a, b) in enumerate(zip(got, expected)):
+        _assert_same(a, b, f"{where}[{k}]")
+
+
+def test_a_frame_shows_the_hodographs_of_the_solver_at_that_m(oscillator) -> None:
+    page = DynamicsPage(oscillator)
+    page.duration.value = 1.0
+    page.wait()
+    index = 137
+    page.show_frame(index)
+    m = page.frames[index, 0]
+    # the same stack built another way: the free layer replaced directly
+    layers = list(oscillator.layers)
+    layers[2] = dataclasses.replace(layers[2], magnetization=m)
+    solution = spinstack.solve(dataclasses.replace(oscillator, layers=layers)).reduced
+    fold = hodograph(solution, HODOGRAPH_SAMPLES)
+    accumulation = AccumulationView(size=330, interfaces=True).prepare(solution, fold)
+    spin_current = SpinCurrentView(size=330).prepare(solution, fold)
+    shown = page.hodographs(index)
+    for expected, got in zip((accumulation, spin_current), shown):
+        assert expected.keys() == got.keys()
+        for name in expected:
+            assert expected[name].keys() == got[name].keys()
+            for column, values in expected[name].items():
+                _assert_same(got[name][column], values, f"{name}.{column}")
+    # and the figures show them: the j_s source holds the torque arrows of that m
+    assert page.spin_current.sources["jumps"].data["x0"] == pytest.approx(
+        list(spin_current["jumps"]["x0"]), abs=1e-12 * max(map(abs, spin_current["jumps"]["x0"])))
+    assert page.hodographs(index) is shown  # solved once per frame
+
+
+def test_a_new_current_cancels_the_run_in_progress(oscillator) -> None:
+    page = DynamicsPage(oscillator)
+    page.duration.value = 400.0  # ns: long enough to be running when the current changes
+    first = page.run
+    deadline = time.monotonic() + 600
+    while first.dataset is None and time.monotonic() < deadline:  # its first prefix has arrived: it is running
+        time.sleep(0.01)
+    old_worker = page._worker
+    page.duration.value = 0.5
+    page.current.value = "-6e12"
+    second = page.run
+    assert second is not first
+    old_worker.join(60)
+    assert not old_worker.is_alive()  # cancelled by its progress callback, long before its 400 ns
+    assert not first.complete
+    page.wait()
+    assert second.complete
+    expected = spinstack.dynamics(with_parameter(oscillator, "current", "-6e12 A/m^2"), duration=0.5e-9,
+                                  save_every=5e-12, progress=False)
+    np.testing.assert_allclose(page.frames, _frames(expected), rtol=0, atol=1e-12)
+    assert page.frame == 0 and page.scrub.end == len(expected.time) - 1
+
+
+def test_a_bad_current_is_said_and_nothing_runs(oscillator) -> None:
+    page = DynamicsPage(oscillator)
+    page.current.value = "1,5e12"
+    page.poll()
+    assert page.run.error is not None and "current" in page.run.error
+    assert "dyn-error" in page.notice.object
+    assert page._worker is None
+
+
+def test_playing_advances_the_frames(oscillator) -> None:
+    page = DynamicsPage(oscillator)
+    page.duration.value = 0.5
+    page.wait()
+    page.play.value = True
+    assert page.play.label == "Pause"
+    seen = {page.frame}
+    deadline = time.monotonic() + 60
+    while len(seen) < 5 and time.monotonic() < deadline:
+        page.poll()
+        seen.add(page.frame)
+        time.sleep(0.02)
+    assert sorted(seen)[:5] == [0, 1, 2, 3, 4]
+    page.stop()
+    assert not page.play.value
+
+
+def test_the_sphere_view_is_a_rotation_and_splits_front_from_back() -> None:
+    view = sphere_view(35.0, 20.0)
+    np.testing.assert_allclose(view @ view.T, np.eye(3), atol=1e-15)
+    assert np.linalg.det(view) == pytest.approx(1.0, abs=1e-15)  # right, up, toward: right-handed
+    # the viewer's own direction is drawn at the centre, in front
+    toward = view[2]
+    np.testing.assert_allclose(view @ toward, [0, 0, 1], atol=1e-15)
+    assert view[1, 2] > 0  # +z is up on the screen for a positive elevation
+
+
+def test_only_si_stacks_with_free_layers_have_the_page(oscillator) -> None:
+    assert has_dynamics(oscillator)
+    seed = spinstack.load_stack(OSCILLATOR.parent / "seed-fnf.toml")
+    assert not has_dynamics(seed)
+
+    class Plain:  # what dynamics_layout reads of an explorer
+        base, display, layout = seed, None, object()
+
+    explorer = Plain()
+    assert dynamics_layout(explorer) is explorer.layout and explorer.dynamics is None
+
+
+def test_the_page_stops_with_its_threads(oscillator) -> None:
+    page = DynamicsPage(oscillator)
+    page.duration.value = 0.5
+    page.wait()
+    page.play.value = True
+    page.poll()  # starts the prefetching thread
+    prefetcher = page._prefetcher
+    assert prefetcher is not None and prefetcher.is_alive()
+    page.stop()
+    prefetcher.join(5)
+    assert not prefetcher.is_alive()
+    assert all(thread.name != prefetcher.name for thread in threading.enumerate())
