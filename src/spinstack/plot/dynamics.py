@@ -836,12 +836,7 @@ def plot_final_states(dataset: Any, fig: Any = None, ax: Any = None, *, layer: i
                         fontsize=style.FONT_NORMAL, color=style.INK, bbox=dict(facecolor="white", lw=0, pad=2))
             bottom.set_yticks([])
         if along == "current":
-            for state, values in _critical(dataset, index, None).items():
-                value = float(values[0]) * x_factor
-                if math.isfinite(value) and xs.min() <= value <= xs.max():
-                    for panel in (top, bottom):
-                        panel.axvline(value, gid=f"critical:{index}:{state}", **CRITICAL_STYLE[state])
-                    extra.append(Line2D([], [], label=f"$J_c$ of {state}", **CRITICAL_STYLE[state]))
+            extra += _critical_lines(dataset, index, xs, x_factor, (top, bottom))
         for panel in (top, bottom):
             panel.grid(True, color="#eeeeee", lw=0.5, zorder=0)
         top.set_title(f"end of the run, {_layer_name(dataset, index)}, {_run_text(dataset, index)}",
@@ -850,13 +845,26 @@ def plot_final_states(dataset: Any, fig: Any = None, ax: Any = None, *, layer: i
     return fig
 
 
+def _critical_lines(dataset: Any, index: int, xs: np.ndarray, x_factor: float, panels: tuple[Any, ...]) -> list[Any]:
+    """The critical currents of layer ``index`` within the current axis ``xs`` (in its units, ``x_factor`` per
+    A/m^2) as vertical lines on every panel; their legend entries."""
+    from matplotlib.lines import Line2D
+
+    entries = []
+    for state, values in _critical(dataset, index, None).items():
+        value = float(values[0]) * x_factor
+        if math.isfinite(value) and xs.min() <= value <= xs.max():
+            for panel in panels:
+                panel.axvline(value, gid=f"critical:{index}:{state}", **CRITICAL_STYLE[state])
+            entries.append(Line2D([], [], label=f"$J_c$ of {state}", **CRITICAL_STYLE[state]))
+    return entries
+
+
 def _final_shares(dataset: Any, fig: Any, axes: Any, layers: list[int], along: str, xs: np.ndarray, x_factor: float,
                   x_label: str) -> Any:
     """:func:`plot_final_states` of a run with realizations: on top the share of the N realizations ending in
     each state against the parameter (the switching probability), error bars the binomial standard error
     sqrt(p (1 - p) / N); below the precession frequency of every precessing realization."""
-    from matplotlib.lines import Line2D
-
     count = dataset.sizes[REALIZATION]
     for column, index in enumerate(layers):
         top, bottom = axes[column], axes[len(layers) + column]
@@ -881,12 +889,7 @@ def _final_shares(dataset: Any, fig: Any, axes: Any, layers: list[int], along: s
             bottom.set_yticks([])
         extra = []
         if along == "current":
-            for state, values in _critical(dataset, index, None).items():
-                value = float(values[0]) * x_factor
-                if math.isfinite(value) and xs.min() <= value <= xs.max():
-                    for panel in (top, bottom):
-                        panel.axvline(value, gid=f"critical:{index}:{state}", **CRITICAL_STYLE[state])
-                    extra.append(Line2D([], [], label=f"$J_c$ of {state}", **CRITICAL_STYLE[state]))
+            extra += _critical_lines(dataset, index, xs, x_factor, (top, bottom))
         for panel in (top, bottom):
             panel.grid(True, color="#eeeeee", lw=0.5, zorder=0)
         top.set_title(f"end of the run, {_layer_name(dataset, index)} ({count} realizations each), "
