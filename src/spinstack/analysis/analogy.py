@@ -32,6 +32,7 @@ spring loads.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -282,3 +283,39 @@ def folded_ring_forces(solution: Solution | Stack, samples: int = 65) -> list[Fo
         position = to_fold(fold, n_side, forces.position[r])
         rings.append(FoldedRing(k, position, axis, tuple(folded), side))
     return rings
+
+
+#: the kinds of force on a ring, in the order the figures and tables list them
+FORCE_KINDS = ("driving", "elastic", "tension", "interface", "rail")
+
+
+def force_balance(rings: list[FoldedRing], factor: float = 1.0) -> dict[str, Any]:
+    """The numbers of the force-balance table: per ring, the magnitude of every force by kind, and of their sum.
+
+    Parameters
+    ----------
+    rings
+        :func:`spinstack.analysis.analogy.folded_ring_forces` (forces are spin currents).
+    factor
+        Multiplies every magnitude (a change of unit: 1 keeps the rings' own units).
+
+    Returns
+    -------
+    dict
+        ``kinds``: the columns (driving and rail always, the others when some ring has them, in
+        :data:`FORCE_KINDS` order); per kind a list over the rings of tuples of magnitudes (two for two
+        cords of one kind, left then right; a ring on a rail with nothing transverse to hold has
+        rail ``(0.0,)``); ``sum``: |sum of the forces| per ring, zero at equilibrium (seed eq. 10).
+    """
+    present = {f.kind for ring in rings for f in ring.forces}
+    kinds = tuple(kind for kind in FORCE_KINDS if kind in present or kind in ("driving", "rail"))
+    table: dict[str, Any] = {"kinds": kinds, "sum": [float(np.linalg.norm(ring.total)) * factor for ring in rings]}
+    for kind in kinds:
+        column = []
+        for ring in rings:
+            sizes = tuple(float(np.linalg.norm(f.vector)) * factor for f in ring.forces if f.kind == kind)
+            if not sizes and kind == "rail" and np.any(ring.axis):
+                sizes = (0.0,)  # on a rail, but nothing transverse to hold
+            column.append(sizes)
+        table[kind] = column
+    return table

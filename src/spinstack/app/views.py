@@ -30,16 +30,17 @@ from typing import Any
 import numpy as np
 from bokeh.models import (ColumnDataSource, HoverTool, LabelSet, Legend, LegendItem, Range1d, Span, VeeHead,
                           Arrow)
+from bokeh.events import Tap
 from bokeh.plotting import figure
 
-from ..analysis.analogy import folded_ring_forces
+from ..analysis.analogy import folded_ring_forces, force_balance
 from ..analysis.efficiencies import efficiency, sign_change_angles
 from ..analysis.hodographs import (hodograph_pieces, magnetization_axes, one_sided_spin_current, to_fold,
                                   torque_nodes)
 from ..model import Lead, Stack
 from ..model.paths import with_parameter
 from ..plot import style
-from ..plot.frames import END_BAND, lead_extent, square_box
+from ..plot.frames import END_BAND, LABEL_DISTANCE, lead_extent, nice, ring_label_directions, square_box
 from ..solution import Solution, solve
 from .display import Display, plain_unit, scaled
 
@@ -51,6 +52,8 @@ HODOGRAPH_SAMPLES = 49
 _PROFILE_SAMPLES = 49
 _THETA = np.linspace(0.0, 180.0, 181)
 _TOOLS = "pan,wheel_zoom,box_zoom,reset,save"
+# the profiles are 165 px tall: five tools overflow to "..." and hide save; wheel zoom goes (box zoom stays)
+_PROFILE_TOOLS = "pan,box_zoom,reset,save"
 _SUBSCRIPT = str.maketrans("0123456789+-", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089\u208a\u208b")
 _END_NAMES = {"reservoir": "res.", "open": "open", "insulator": "ins."}  # short: the bands are narrow
 _FORCE_NAMES = {
@@ -290,18 +293,79 @@ class _FoldedView:
         _fit_box(self.figure, data["_box"]["box"])
 
 
+#: what the folded mu_s hodograph shows, for the page (seed section 3; the README's "Figures" section)
+ANALOGY_HELP = (
+    "<b>Folded</b>: \u03bc\u209b(x) is a curve in three-dimensional spin space; each layer's piece is turned about "
+    "the magnetization axes so that the whole curve lies in one plane (lengths, angles and the forces' sizes kept). "
+    "<b>Rails</b>: the magnetization axes m through the origin (grey lines). "
+    "<b>Rings</b> (circles \u03bc\u2096, k the node): the nodes next to an F layer; a ring slides without friction "
+    "on its rail, so along the rail the forces balance by themselves and across it the rail pushes back; the ring "
+    "presses on the rail with minus that push: the spin-transfer torque share of that face. "
+    "<b>Cords</b>: each layer's piece of \u03bc\u209b(x) (orange in an F layer, blue in an N layer, dashed in a "
+    "lead) is an elastic cord pulling on the rings at its ends with its spin current; an F cord also drives its "
+    "rings with \u00b1p j\u2080 m. A resistive interface is a spring between two rings at one node (\u03bc\u2096\u208b "
+    "and \u03bc\u2096\u208a). The forces on every ring sum to zero (the table: magnitudes, and |sum|). "
+    "More: the README's \u201cFigures\u201d section and the seed paper, section 3 (Figs. 2-5, eqs. 7-10).")
+
+
+def _swatch(p: Any, glyph: str, **visuals: Any) -> Any:
+    """A renderer that draws nothing in the frame but its legend swatch: one point at NaN (BokehJS draws no legend
+    glyph for a renderer without data, so ``p.line([], [])`` gave labels without colours)."""
+    source = ColumnDataSource({"x": [np.nan], "y": [np.nan]})
+    return getattr(p, glyph)("x", "y", source=source, **visuals)
+
+
+def balance_table(table: dict[str, Any], unit: str = "") -> str:
+    """The force balance (:func:`spinstack.plot.analogy.force_balance` columns, as :meth:`AccumulationView.prepare`
+    gives them) as an HTML table: one row per ring, |force| per kind and |sum| (zero up to round-off)."""
+    kinds = table["kinds"]
+    head = "".join(f"<th{_PAD}>{_BALANCE_NAMES[kind]}</th>" for kind in kinds)
+    rows = []
+    for r, name in enumerate(table["ring"]):
+        cells = []
+        for kind in kinds:
+            sizes = table[kind][r]
+            text = ("2\u00d7" + _short(sizes[0]) if len(sizes) == 2 and _short(sizes[0]) == _short(sizes[1])
+                    else " / ".join(_short(v) for v in sizes) if sizes else "\u2013")
+            cells.append(f"<td{_PAD}>{text}</td>")
+        rows.append(f"<tr><td style='padding: 0 5px; text-align: left'>{name}</td>{''.join(cells)}"
+                    f"<td{_PAD}>{table['sum'][r]:.0e}</td></tr>")
+    return ('<table class="force-balance" style="font-family: monospace; font-size: 11px; border-collapse: collapse;'
+            ' text-align: right">'
+            f'<caption style="text-align: left; font-family: sans-serif">forces on each ring, |force|{unit}; '
+            'rail = |torque share|; |sum| = 0: the balance</caption>'
+            f'<tr><th style="text-align: left">ring</th>{head}<th{_PAD}>|sum|</th></tr>{"".join(rows)}</table>')
+
+
+_PAD = " style='padding: 0 5px'"
+_BALANCE_NAMES = {"driving": "drive", "elastic": "elastic", "tension": "tension", "interface": "interface",
+                  "rail": "rail"}
+
+
+def _short(value: float) -> str:
+    return f"{value:.4g}"
+
+
 class AccumulationView(_FoldedView):
-    """Folded mu_s hodograph with the analogy: rails, rings, cords and the forces on every ring."""
+    """Folded mu_s hodograph with the analogy: rails, rings, cords and the forces on every ring.
+
+    Besides :attr:`figure`: :attr:`table` (a Panel pane, the force balance of every ring in the page's
+    units, :func:`balance_table`) and :attr:`explanation` (a Panel pane, :data:`ANALOGY_HELP` folded
+    under a summary line) for the page to place.
+    """
 
     quantity, symbol = "accumulation", "\u03bc\u209b"
 
     def __init__(self, size: int = 340, interfaces: bool = False, display: Display | None = None,
                  analogy: bool = True, axes: bool = True) -> None:
+        import panel as pn  # the page's panes; the figure is plain Bokeh
+
         # an in-plane drive's spin Hall source is not one of the analogy's forces: rails and rings only
         self.analogy = analogy
+        self.size = size
         p = self._start(display, size, "\u03bc\u209b hodograph, folded: the mechanical analogy" if analogy
                         else "\u03bc\u209b hodograph, folded: rails and rings",
-                        ("rings", "joints", "forces", "ring_labels"), cord_alpha=0.55)
+                        ("rings", "joints", "forces", "ring_labels", "scale", "scale_label"), cord_alpha=0.55)
         arrows = Arrow(source=self.sources["forces"], x_start="x0", y_start="y0", x_end="x1", y_end="y1",
                        line_color="color", line_width=2.6,
                        end=VeeHead(size=10, fill_color="color", line_color="color"))
@@ -309,17 +373,50 @@ class AccumulationView(_FoldedView):
         p.scatter("x", "y", source=self.sources["rings"], size=15, fill_color="white", line_color=style.INK,
                   line_width=2.0)
         p.scatter("x", "y", source=self.sources["joints"], size=8, fill_color=style.GUIDE, line_color=style.INK)
-        p.add_layout(LabelSet(x="x", y="y", text="text", source=self.sources["ring_labels"], x_offset=9,
-                              y_offset=6, text_font_size="12px", text_color=style.INK))
+        p.add_layout(LabelSet(x="x", y="y", text="text", source=self.sources["ring_labels"], x_offset="dx",
+                              y_offset="dy", text_align="center", text_baseline="middle", text_font_size="12px",
+                              text_color=style.INK, background_fill_color="white", background_fill_alpha=0.7))
+        # the force scale: an arrow of a round size in the lower right corner, placed by show()
+        p.add_layout(Arrow(source=self.sources["scale"], x_start="x0", y_start="y0", x_end="x1", y_end="y1",
+                           line_color=style.INK, line_width=2.0,
+                           end=VeeHead(size=8, fill_color=style.INK, line_color=style.INK)))
+        p.add_layout(LabelSet(x="x", y="y", text="text", source=self.sources["scale_label"], text_align="right",
+                              text_baseline="bottom", y_offset=4, text_font_size="11px", text_color=style.INK,
+                              background_fill_color="white", background_fill_alpha=0.8))
+        self.force_unit = display.unit("spin_current") if display is not None else ""
+        self.spin_current_factor = display.spin_current.factor if display is not None else 1.0
         items = []
         kinds = ("driving", "elastic", "tension", "rail") + (("interface",) if interfaces else ()) if analogy else ()
         for kind in kinds:
-            swatch = p.line([], [], line_color=style.FORCE[kind], line_width=3)
-            items.append(LegendItem(label=_FORCE_NAMES[kind], renderers=[swatch]))
+            items.append(LegendItem(label=_FORCE_NAMES[kind],
+                                    renderers=[_swatch(p, "line", line_color=style.FORCE[kind], line_width=3)]))
+        self.ring_item = LegendItem(label="ring (slides on its rail)", renderers=[_swatch(
+            p, "scatter", size=11, fill_color="white", line_color=style.INK, line_width=2.0)])
+        items.append(self.ring_item)
+        self.joint_item = LegendItem(label="free joint of two N cords", renderers=[_swatch(
+            p, "scatter", size=7, fill_color=style.GUIDE, line_color=style.INK)], visible=False)
+        items.append(self.joint_item)
+        self.rail_item = LegendItem(label="rail = magnetization axis", renderers=[_swatch(
+            p, "line", line_color=style.GUIDE, line_width=1.4)])
+        items.append(self.rail_item)
+        items.append(LegendItem(label="cord: \u03bc\u209b(x) of an F / N layer", renderers=[
+            _swatch(p, "line", line_color=style.CURVE["F"], line_width=3.0, line_alpha=0.55),
+            _swatch(p, "line", line_color=style.CURVE["N"], line_width=2.2, line_alpha=0.55)]))
         self._finish(p, items, display, axes)
+        self.table = pn.pane.HTML("", width=size + 60, margin=(0, 10), css_classes=["force-balance"],
+                                  visible=analogy)
+        self.explanation = pn.pane.HTML(
+            "<details><summary style='cursor: pointer'>what the analogy shows: folded, rails, rings, cords"
+            f"</summary><div style='font-size: 12px; line-height: 1.35'>{ANALOGY_HELP}</div></details>",
+            width=size + 60, margin=(0, 10), css_classes=["analogy-help"])
 
     def prepare(self, solution: Solution, fold: Any) -> Data:
-        """The figure's data; ``fold`` is :func:`spinstack.analysis.hodograph` of ``solution``."""
+        """The figure's data; ``fold`` is :func:`spinstack.analysis.hodograph` of ``solution``.
+
+        Besides the sources: ``"_table"`` (:func:`spinstack.plot.analogy.force_balance` in the page's
+        spin-current unit: ``ring`` names, ``kinds``, per kind the magnitudes on each ring, ``sum``) and
+        ``"_scale"`` (the force-scale arrow's length in data units and its label).
+        """
         # the fold rotations depend on the axes only: two samples per layer give the same forces, cheaply
         rings = folded_ring_forces(solution, 2)
         if not self.analogy:
@@ -349,12 +446,48 @@ class AccumulationView(_FoldedView):
         box = square_box(np.vstack([cords, tips]), margin=0.12)
         railed = [ring for ring in rings if np.any(ring.axis)]
         free = [ring for ring in rings if not np.any(ring.axis)]
-        return self._data(data, solution, fold, box,
-                          rings={"x": [r.position[0] for r in railed], "y": [r.position[1] for r in railed]},
-                          joints={"x": [r.position[0] for r in free], "y": [r.position[1] for r in free]},
-                          ring_labels={"x": [r.position[0] for r in rings], "y": [r.position[1] for r in rings],
-                                       "text": ["\u03bc" + sub(r.label) for r in rings]},
-                          forces=forces)
+        # each name beside its ring where no arrow, rail or other name is (as plot_analogy), in pixels
+        arrows = [(np.array([x0, y0]), np.array([x1, y1]))
+                  for x0, y0, x1, y1 in zip(forces["x0"], forces["y0"], forces["x1"], forces["y1"])]
+        offsets = ring_label_directions(rings, arrows, box[1] - box[0])
+        away = LABEL_DISTANCE * self.size  # pixels: the box fills the square frame
+        labels = {"x": [r.position[0] for r in rings], "y": [r.position[1] for r in rings],
+                  "text": ["\u03bc" + sub(r.label) for r in rings],
+                  "dx": [float(away * np.cos(a)) for a in offsets], "dy": [float(away * np.sin(a)) for a in offsets]}
+        out = self._data(data, solution, fold, box,
+                         rings={"x": [r.position[0] for r in railed], "y": [r.position[1] for r in railed]},
+                         joints={"x": [r.position[0] for r in free], "y": [r.position[1] for r in free]},
+                         ring_labels=labels, forces=forces)
+        balance = force_balance(rings, self.spin_current_factor)
+        out["_table"] = {"ring": ["\u03bc" + sub(r.label) for r in rings], **balance}
+        # the scale arrow: a round force in the page's unit, at most half the largest
+        shown = nice(largest * self.spin_current_factor / 2.0) if largest > 0 else 0.0
+        out["_scale"] = {"length": scale * shown / self.spin_current_factor * self.factor,
+                         "text": f"force {_short(shown)}{self.force_unit}"}
+        # the legend names what this stack has (a YIG page has neither rails nor rings)
+        out["_legend"] = {"joints": bool(free), "rings": bool(railed), "rails": bool(len(out["axes"]["x"]))}
+        return out
+
+    def show(self, data: Data) -> None:
+        super().show(data)
+        x, y = self.figure.x_range, self.figure.y_range
+        scale = data["_scale"]
+        width, height = x.end - x.start, y.end - y.start
+        length = scale["length"]  # half the largest force at most: 23 % of the hodograph's reach
+        arrow = {"x0": [], "y0": [], "x1": [], "y1": []}
+        label: dict[str, list[Any]] = {"x": [], "y": [], "text": []}
+        if self.analogy and length > 0:
+            right, bottom = x.end - 0.05 * width, y.start + 0.05 * height
+            arrow = {"x0": [right - length], "y0": [bottom], "x1": [right], "y1": [bottom]}
+            label = {"x": [right], "y": [bottom], "text": [scale["text"]]}
+        _show(self.sources, {"scale": arrow, "scale_label": label})
+        for item, present in zip((self.joint_item, self.ring_item, self.rail_item), data["_legend"].values()):
+            if item.visible != present:
+                item.visible = present
+        if self.analogy:
+            text = balance_table(data["_table"], self.force_unit)
+            if self.table.object != text:
+                self.table.object = text
 
 
 class SpinCurrentView(_FoldedView):
@@ -371,11 +504,12 @@ class SpinCurrentView(_FoldedView):
                            end=VeeHead(size=11, fill_color=style.PURPLE, line_color=style.PURPLE)))
         p.add_layout(LabelSet(x="x", y="y", text="text", source=self.sources["jump_labels"], text_font_size="12px",
                               text_color=style.PURPLE, text_align="center", text_baseline="middle"))
-        items = [LegendItem(label=label, renderers=[p.line([], [], line_color=color, line_width=3, line_dash=dash)])
-                 for label, color, dash in (("F (on its axis)", style.CURVE["F"], "solid"),
-                                            ("N cord", style.CURVE["N"], "solid"),
-                                            ("\u0394j\u209b at an F face (torque)", style.PURPLE, "solid"))]
-        self._finish(p, items, display, axes)
+        # an F layer's j_s stays on its axis; the items of what a stack has are shown (no F: a YIG page)
+        self.items = {kind: LegendItem(label=label, renderers=[_swatch(p, "line", line_color=color, line_width=3)])
+                      for kind, label, color in (("F", "F layer (j\u209b on its axis)", style.CURVE["F"]),
+                                                 ("N", "N layer", style.CURVE["N"]),
+                                                 ("jumps", "\u0394j\u209b at an F face (torque)", style.PURPLE))}
+        self._finish(p, list(self.items.values()), display, axes)
 
     def prepare(self, solution: Solution, fold: Any) -> Data:
         """The figure's data; ``fold`` is :func:`spinstack.analysis.hodograph` of ``solution``."""
@@ -412,7 +546,16 @@ class SpinCurrentView(_FoldedView):
             labels["x"].append(float(where[0]))
             labels["y"].append(float(where[1]))
             labels["text"].append("\u0394j\u209b" + sub(k))
-        return self._data(data, solution, fold, box, ends=ends, jumps=jumps, jump_labels=labels)
+        out = self._data(data, solution, fold, box, ends=ends, jumps=jumps, jump_labels=labels)
+        out["_legend"] = {"F": bool(len(data["cord_F"]["x"]) or len(data["cord_lead_F"]["x"])),
+                          "N": bool(len(data["cord_N"]["x"]) or len(data["cord_lead_N"]["x"])), "jumps": bool(heads)}
+        return out
+
+    def show(self, data: Data) -> None:
+        super().show(data)
+        for kind, present in data["_legend"].items():
+            if self.items[kind].visible != present:
+                self.items[kind].visible = present
 
 
 class ProfilesView:
@@ -425,7 +568,7 @@ class ProfilesView:
         self.sources: dict[str, ColumnDataSource] = _sources("strips", "names", "faces", "layers", "leads")
         figures = []
         for quantity, label in self._QUANTITIES:
-            p = figure(frame_width=width, frame_height=height, tools=_TOOLS, toolbar_location="right",
+            p = figure(frame_width=width, frame_height=height, tools=_PROFILE_TOOLS, toolbar_location="right",
                        x_range=figures[0].x_range if figures else Range1d(0, 1), y_range=Range1d(-1, 1))
             p.toolbar.logo = None
             p.vstrip("x0", "x1", source=self.sources["strips"], fill_color="color", line_alpha=0, fill_alpha=0.7)
@@ -559,33 +702,79 @@ class ProfilesView:
             _fit(figure_.y_range, *data["_range"][quantity])
 
 
+def pick_direction(m1: Any, m2: Any, theta: float) -> tuple[float, float]:
+    """The direction (polar angle from +z, azimuth from +x, degrees) at ``theta`` degrees from ``m1`` in the plane
+    of ``m1`` and ``m2``, on the side of ``m2`` (the plane through +x when the two are collinear): where a tap on
+    g(theta) turns m2."""
+    m1 = np.asarray(m1, dtype=float) / np.linalg.norm(m1)
+    m2 = np.asarray(m2, dtype=float) / np.linalg.norm(m2)
+    across = m2 - np.dot(m2, m1) * m1
+    if np.linalg.norm(across) < 1e-9:  # collinear: any plane through m1; the one nearest to +x (else +y)
+        across = np.array([1.0, 0.0, 0.0]) - m1[0] * m1
+        if np.linalg.norm(across) < 1e-9:
+            across = np.array([0.0, 1.0, 0.0]) - m1[1] * m1
+    across /= np.linalg.norm(across)
+    angle = np.deg2rad(theta)
+    m = np.cos(angle) * m1 + np.sin(angle) * across
+    polar = float(np.degrees(np.arccos(np.clip(m[2], -1.0, 1.0))))
+    azimuth = float(np.degrees(np.arctan2(m[1], m[0]))) if np.hypot(m[0], m[1]) > 1e-12 else 0.0
+    return polar, azimuth
+
+
 class EfficiencyView:
-    """g1(theta), g2(theta) of a two-F stack; sign changes dotted, the stack's own angle dashed."""
+    """g1(theta), g2(theta) of a two-F stack; sign changes dotted and labelled, the stack's own angle dashed.
+
+    A tap on the figure calls the callbacks given to :meth:`on_pick` with the angle tapped (degrees).
+    """
 
     def __init__(self, width: int = 370, height: int = 300) -> None:
         self.sources = _sources("curves", "zeros", "mark_points")
         self._key: Any = None
         self._curves: Data = {}
-        p = figure(frame_width=width, frame_height=height, tools=_TOOLS, toolbar_location="right",
+        self._picks: list[Any] = []
+        p = figure(frame_width=width, frame_height=height, tools=_TOOLS + ",tap", toolbar_location="right",
                    x_range=Range1d(0, 180), y_range=Range1d(-1, 1),
-                   title="efficiencies g\u2081(\u03b8), g\u2082(\u03b8) (seed eq. 1)")
+                   title="efficiencies: T₂ = j₀ g₂(θ) m₂×(m₁×m₂) (seed eq. 1)")
         p.toolbar.logo = None
         p.add_layout(Span(location=0.0, dimension="width", line_color=style.GUIDE, line_width=1))
         p.vspan("x", source=self.sources["zeros"], line_color="color", line_dash="dotted", line_width=1.5)
+        # each sign change named along its line, from the top of the frame down
+        p.add_layout(LabelSet(x="x", y=height - 6, y_units="screen", text="text", source=self.sources["zeros"],
+                              angle=np.pi / 2, text_align="right", text_baseline="bottom", x_offset=-2,
+                              text_font_size="11px", text_color="color", background_fill_color="white",
+                              background_fill_alpha=0.8))
         self.mark = Span(location=0.0, dimension="height", line_color=style.INK, line_dash="dashed", line_width=1.2)
         p.add_layout(self.mark)
         g1 = p.line("theta", "g1", source=self.sources["curves"], line_color=style.EFFICIENCY["g1"], line_width=4)
-        g2 = p.line("theta", "g2", source=self.sources["curves"], line_color=style.EFFICIENCY["g2"], line_width=2)
+        # g2 dashed on top: where g1 = g2 (two equal magnets) both stay visible
+        g2 = p.line("theta", "g2", source=self.sources["curves"], line_color=style.EFFICIENCY["g2"], line_width=2.2,
+                    line_dash=[7, 4])
         p.scatter("x", "y", source=self.sources["mark_points"], size=9, fill_color="color", line_color="white")
-        items = [LegendItem(label="g\u2081", renderers=[g1]), LegendItem(label="g\u2082", renderers=[g2])]
-        p.add_layout(Legend(items=items, location="top_left", label_text_font_size="12px", background_fill_alpha=0.8))
-        p.add_tools(HoverTool(renderers=[g2], tooltips=[("\u03b8", "@theta{0.0}\u00b0"), ("g\u2081", "@g1{0.0000}"),
-                                                       ("g\u2082", "@g2{0.0000}")], mode="vline"))
-        p.xaxis.axis_label = "angle \u03b8 between m\u2081 and m\u2082 (deg)"
-        p.yaxis.axis_label = "efficiency g\u1d62(\u03b8)"
+        self.items = [LegendItem(label="g₁ (torque on F₁)", renderers=[g1]),
+                      LegendItem(label="g₂ (torque on F₂)", renderers=[g2])]
+        # below the frame: inside it would cover a curve somewhere
+        self.legend = Legend(items=self.items, orientation="horizontal", label_text_font_size="12px", padding=2,
+                             margin=2, border_line_alpha=0)
+        p.add_layout(self.legend, "below")
+        p.add_tools(HoverTool(renderers=[g2], tooltips=[("θ", "@theta{0.0}°"), ("g₁", "@g1{0.0000}"),
+                                                       ("g₂", "@g2{0.0000}")], mode="vline"))
+        p.xaxis.axis_label = "angle θ between m₁ and m₂ (deg); tap to set it"
+        p.yaxis.axis_label = "efficiency gᵢ(θ) = |Tᵢ| / (j₀ sin θ)"
         p.xaxis.ticker = list(range(0, 181, 30))
         p.grid.grid_line_alpha = 0.3
+        p.on_event(Tap, self._tapped)
         self.figure = p
+
+    def on_pick(self, callback: Any) -> None:
+        """Call ``callback(theta)`` (degrees, 0 to 180) when the figure is tapped (clicked) at angle theta."""
+        self._picks.append(callback)
+
+    def _tapped(self, event: Any) -> None:
+        if event.x is None or not np.isfinite(event.x):
+            return
+        theta = float(np.clip(round(float(event.x), 1), 0.0, 180.0))
+        for callback in self._picks:
+            callback(theta)
 
     def prepare(self, solution: Solution, theta: float, g1: float, g2: float, key: Any = None) -> Data:
         """The figure's data at the stack's own angle ``theta`` (degrees), where g1, g2 are given.
@@ -597,13 +786,18 @@ class EfficiencyView:
         if key is None or key != self._key:
             stack = solution.stack
             values = efficiency(stack, _THETA)
-            zeros: dict[str, list[Any]] = {"x": [], "color": []}
+            zeros: dict[str, list[Any]] = {"x": [], "color": [], "text": []}
             for name in ("g1", "g2"):
                 for angle in sign_change_angles(stack, name):
                     zeros["x"].append(float(angle))
                     zeros["color"].append(style.EFFICIENCY[name])
-            self._curves = {"curves": {"theta": _THETA, "g1": np.real(values.g1), "g2": np.real(values.g2)},
-                            "zeros": zeros}
+                    zeros["text"].append(f"{sub(name)} = 0 at \u03b8 = {float(angle):.1f}\u00b0")
+            g1_curve, g2_curve = np.real(values.g1), np.real(values.g2)
+            scale = float(np.nanmax(np.abs(np.concatenate([g1_curve, g2_curve])))) if g1_curve.size else 0.0
+            self._curves = {"curves": {"theta": _THETA, "g1": g1_curve, "g2": g2_curve}, "zeros": zeros,
+                            "_legend": {"equal": bool(np.allclose(g1_curve, g2_curve, rtol=0.0,
+                                                                  atol=1e-9 * max(scale, 1e-300),
+                                                                  equal_nan=True))}}
             self._key = key
         curves = self._curves["curves"]
         values = np.concatenate([curves["g1"], curves["g2"], [0.0, g1, g2]])
@@ -617,6 +811,12 @@ class EfficiencyView:
         _show(self.sources, data)
         self.mark.location = data["_mark"]["theta"]
         _fit(self.figure.y_range, *data["_mark"]["range"])
+        # equal magnets: one curve under the other, and the legend says so
+        labels = (("g\u2081 = g\u2082 (equal magnets)", "g\u2082 (dashed)") if data["_legend"]["equal"]
+                  else ("g\u2081 (torque on F\u2081)", "g\u2082 (torque on F\u2082)"))
+        for item, label in zip(self.items, labels):
+            if getattr(item.label, "value", item.label) != label:
+                item.label = label
 
 
 class SpinOrbitView:
@@ -644,9 +844,11 @@ class SpinOrbitView:
         first = p.line("d", "first", source=self.sources["curves"], line_color=style.EFFICIENCY["g1"], line_width=4)
         second = p.line("d", "second", source=self.sources["curves"], line_color=style.EFFICIENCY["g2"], line_width=2)
         p.scatter("x", "y", source=self.sources["mark_points"], size=9, fill_color="color", line_color="white")
+        # below the frame: inside it covered tau_FL (near zero, along the bottom)
         p.add_layout(Legend(items=[LegendItem(label=names[0], renderers=[first]),
                                    LegendItem(label=names[1], renderers=[second])],
-                            location="bottom_right", label_text_font_size="12px", background_fill_alpha=0.8))
+                            orientation="horizontal", label_text_font_size="12px", padding=2, margin=2,
+                            border_line_alpha=0), "below")
         length = display.unit("length") if display is not None and display.si else ""
         torque = display.unit("torque") if display is not None and display.si else ""
         p.xaxis.axis_label = f"thickness d of layer {self.layer}" + length if self.layer is not None else "d"
@@ -693,5 +895,5 @@ class SpinOrbitView:
         _fit(self.figure.y_range, *data["_mark"]["y"])
 
 
-__all__ = ["AccumulationView", "EfficiencyView", "ProfilesView", "SpinCurrentView", "SpinOrbitView", "axis_names",
-           "sub"]
+__all__ = ["ANALOGY_HELP", "AccumulationView", "EfficiencyView", "ProfilesView", "SpinCurrentView", "SpinOrbitView", "axis_names",
+           "balance_table", "pick_direction", "sub"]

@@ -29,60 +29,21 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.analogy import FoldedForce, FoldedRing, folded_ring_forces
+from ..analysis.analogy import FoldedForce, FoldedRing, FORCE_KINDS, folded_ring_forces, force_balance
 from ..analysis.hodographs import hodograph, hodograph_pieces, to_fold
 from ..errors import SpinstackError
 from ..model import Stack
 from ..solution import Solution, solution_of
 from . import style
-from .frames import square_box
+from .frames import nice, ring_label_directions, square_box
 from .hodograph import draw_axes, quantity_scale
 from .units import Scale, figure_units
 
-KINDS = ("driving", "elastic", "tension", "interface", "rail")
+KINDS = FORCE_KINDS
 
 #: why a stack with an in-plane field gets no analogy figure
 IN_PLANE_ANALOGY = ("the rings on rails balance the forces of the CPP current (seed section 3), not those of an "
                     "in-plane spin Hall drive; see the profiles, sot-thickness, smr-thickness and smr-angle figures")
-
-
-def _label_ring(ax: Any, ring: FoldedRing, placed: list[tuple[np.ndarray, float]], near: float) -> float:
-    """Name the ring in the direction farthest from its arrows, its rail and the labels close by.
-
-    ``placed`` holds (position, label angle) of the rings already named; a label
-    of a ring within ``near`` blocks its own direction and the direction towards
-    that ring.  With equal aspect, directions in data space are those on the page.
-    Returns the angle used (radians).
-    """
-    blocked = [np.arctan2(f.vector[1], f.vector[0]) for f in ring.forces]
-    if np.any(ring.axis):
-        rail = np.arctan2(ring.axis[1], ring.axis[0])
-        blocked += [rail, rail + np.pi]
-    for position, angle in placed:
-        offset = position - ring.position
-        if np.linalg.norm(offset) < near:
-            blocked += [angle, np.arctan2(offset[1], offset[0])] if np.any(offset) else [angle]
-    candidates = np.deg2rad(np.arange(0.0, 360.0, 15.0))
-    if blocked:
-        gaps = [min(abs((c - b + np.pi) % (2 * np.pi) - np.pi) for b in blocked) for c in candidates]
-        angle = float(candidates[int(np.argmax(gaps))])
-    else:
-        angle = np.pi / 4
-    away = np.array([np.cos(angle), np.sin(angle)])
-    ax.annotate(rf"$\mu_{{{ring.label}}}$", xy=ring.position, xytext=13.0 * away, textcoords="offset points",
-                ha="center", va="center", fontsize=style.FONT_NORMAL, color=style.INK, zorder=7)
-    return angle
-
-
-def _nice(value: float) -> float:
-    """A round number (1, 2 or 5 times a power of ten) not larger than ``value``."""
-    if value <= 0:
-        return 1.0
-    exponent = np.floor(np.log10(value))
-    for mantissa in (5.0, 2.0, 1.0):
-        if mantissa * 10**exponent <= value:
-            return float(mantissa * 10**exponent)
-    return float(10**exponent)
 
 
 def _scaled(rings: list[FoldedRing], position: Scale, force: Scale) -> list[FoldedRing]:
@@ -94,28 +55,25 @@ def _scaled(rings: list[FoldedRing], position: Scale, force: Scale) -> list[Fold
 
 
 def _table(rings: list[FoldedRing], unit: str = "") -> str:
-    """Magnitudes of the forces, one line per ring (monospace); the last column is the balance.
+    """Magnitudes of the forces, one line per ring (monospace); the last column is the balance
+    (:func:`force_balance`).
 
     A ring with two forces of one kind (two N cords on a free joint, two F cords
     where two magnets touch) shows both, left/right.
     """
-    present = {f.kind for ring in rings for f in ring.forces}
-    columns = tuple(c for c in (("driving", "drive"), ("elastic", "elastic"), ("tension", "tension"),
-                                ("interface", "interface"), ("rail", "rail"))
-                    if c[0] in present or c[0] in ("driving", "rail"))
+    balance = force_balance(rings)
+    names = {"driving": "drive", "elastic": "elastic", "tension": "tension", "interface": "interface", "rail": "rail"}
     rows = []
-    for ring in rings:
+    for r, ring in enumerate(rings):
         cells = []
-        for kind, _ in columns:
-            sizes = [style.number(np.linalg.norm(f.vector)) for f in ring.forces if f.kind == kind]
+        for kind in balance["kinds"]:
+            sizes = [style.number(value) for value in balance[kind][r]]
             if len(sizes) == 2 and sizes[0] == sizes[1]:
                 sizes = ["2×" + sizes[0]]
-            if not sizes and kind == "rail" and np.any(ring.axis):
-                sizes = ["0"]  # on a rail, but nothing transverse to hold
             cells.append("/".join(sizes) if sizes else "-")
-        rows.append((f"μ{ring.label}", cells, style.number(np.linalg.norm(ring.total), 1)))
-    width = 2 + max([len(name) for _, name in columns] + [len(c) for _, cells, _ in rows for c in cells])
-    lines = ["ring" + "".join(f"{name:>{width}}" for _, name in columns) + f"{'|sum|':>9}"]
+        rows.append((f"μ{ring.label}", cells, style.number(balance["sum"][r], 1)))
+    width = 2 + max([len(names[kind]) for kind in balance["kinds"]] + [len(c) for _, cells, _ in rows for c in cells])
+    lines = ["ring" + "".join(f"{names[kind]:>{width}}" for kind in balance["kinds"]) + f"{'|sum|':>9}"]
     lines += [f"{name:<4}" + "".join(f"{c:>{width}}" for c in cells) + f"{total:>9}" for name, cells, total in rows]
     lines.append(f"|force| per ring{f' ({unit})' if unit else ''}; rail = |torque share|")
     return "\n".join(lines)
@@ -193,6 +151,7 @@ def plot_analogy(solution: Solution | Stack, ax: Any = None, samples: int = 65, 
 
     offset = 0.018 * size
     first_quiver = None
+    arrows: list[tuple[np.ndarray, np.ndarray]] = []
     for ring in rings:
         normal = np.array([-ring.axis[1], ring.axis[0]])
         along = [f for f in ring.forces if np.any(ring.axis) and
@@ -202,6 +161,7 @@ def plot_analogy(solution: Solution | Stack, ax: Any = None, samples: int = 65, 
             if f in along and len(along) > 1:  # spread the forces along the rail apart
                 n = along.index(f)
                 start = start + offset * (n - 0.5 * (len(along) - 1)) * normal
+            arrows.append((start, start + scale * f.vector))
             quiver = ax.quiver([start[0]], [start[1]], [f.vector[0]], [f.vector[1]], color=style.FORCE[f.kind],
                                angles="xy", scale_units="xy", scale=1.0 / scale, units="inches", width=0.022,
                                headwidth=3.6, headlength=4.2, headaxislength=3.8, minlength=0, zorder=5,
@@ -211,12 +171,15 @@ def plot_analogy(solution: Solution | Stack, ax: Any = None, samples: int = 65, 
             ax.plot(*ring.position, marker="o", ms=11, mfc="white", mec=style.INK, mew=1.6, zorder=4)
         else:  # a joint of two N cords: no rail, a point of the cord
             ax.plot(*ring.position, marker="o", ms=6, mfc=style.GUIDE, mec=style.INK, mew=0.8, zorder=6)
-    placed: list[tuple[np.ndarray, float]] = []
-    for ring in rings:
-        placed.append((ring.position, _label_ring(ax, ring, placed, 0.1 * size)))
+    # each name where it is farthest from the arrows (its own and its neighbours'), the rails and the other names
+    for ring, angle in zip(rings, ring_label_directions(rings, arrows, size)):
+        away = np.array([np.cos(angle), np.sin(angle)])
+        ax.annotate(rf"$\mu_{{{ring.label}}}$", xy=ring.position, xytext=13.0 * away, textcoords="offset points",
+                    ha="center", va="center", fontsize=style.FONT_NORMAL, color=style.INK, zorder=7,
+                    bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none", alpha=0.7))
 
     if first_quiver is not None:
-        reference = _nice(largest / 2.0)
+        reference = nice(largest / 2.0)
         key = rf"force {style.number(reference)}" if force.reduced else f"force {force.value(reference / force.factor)}"
         ax.quiverkey(first_quiver, 0.80, 0.05, reference, key, labelpos="N",
                      coordinates="axes", color=style.INK, labelcolor=style.INK,

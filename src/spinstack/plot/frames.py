@@ -6,17 +6,20 @@ same thing.  No drawing library is imported here.
 
 * :func:`square_box`: the square frame of a folded hodograph (equal aspect, room for labels);
 * :func:`lead_extent`: how much of a lead (or of a reservoir's band) a profile shows;
-* :data:`END_BAND`: how an end that is not a lead is marked in a profile.
+* :data:`END_BAND`: how an end that is not a lead is marked in a profile;
+* :func:`ring_label_directions`: where the analogy's ring names sit, clear of the arrows;
+* :func:`nice`: a round size for a scale arrow.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..analysis.analogy import FoldedRing
 from ..model import Lead
 from ..solution import Solution
 
-__all__ = ["END_BAND", "lead_extent", "square_box"]
+__all__ = ["END_BAND", "LABEL_DISTANCE", "lead_extent", "nice", "ring_label_directions", "square_box"]
 
 # band drawn for a reservoir, as a fraction of the layers' total thickness
 RESERVOIR_WIDTH = 0.07
@@ -61,3 +64,64 @@ def lead_extent(solution: Solution, side: str) -> float:
         return 3.0 * (length if np.isfinite(length) else fallback)
     extent = 3.0 * length if np.isfinite(length) else width
     return float(np.clip(extent, 0.3 * width, 0.6 * width))
+
+
+#: where a ring's name sits: this far from the ring, as a fraction of the drawing's width
+LABEL_DISTANCE = 0.05
+
+
+def _segment_distance(point: np.ndarray, start: np.ndarray, end: np.ndarray) -> float:
+    """Distance from ``point`` to the segment from ``start`` to ``end``."""
+    step = end - start
+    length = float(np.dot(step, step))
+    t = 0.0 if length == 0.0 else float(np.clip(np.dot(point - start, step) / length, 0.0, 1.0))
+    return float(np.linalg.norm(point - (start + t * step)))
+
+
+def ring_label_directions(rings: list[FoldedRing], arrows: list[tuple[np.ndarray, np.ndarray]],
+                          size: float) -> list[float]:
+    """Where to write each ring's name: the direction (radians, on the page with equal aspect) from the ring in
+    which the name is farthest from every arrow, every rail, the other rings and the names placed before it.
+
+    Parameters
+    ----------
+    rings
+        The rings, in drawing units (:func:`spinstack.analysis.analogy.folded_ring_forces`, scaled as drawn).
+    arrows
+        (start, end) of every force arrow as drawn (those of the neighbouring rings matter: at a resistive
+        interface two rings sit close together and one's arrows cross the other's name).
+    size
+        The drawing's width in its units; a name sits :data:`LABEL_DISTANCE` times it from its ring.
+    """
+    distance = LABEL_DISTANCE * size
+    rails = [ring.axis / np.linalg.norm(ring.axis) for ring in rings if np.any(ring.axis)]
+    candidates = np.deg2rad(np.arange(0.0, 360.0, 15.0))
+    placed: list[np.ndarray] = []
+    angles = []
+    for ring in rings:
+        best, best_clearance = np.pi / 4, -np.inf
+        for angle in candidates:
+            where = ring.position + distance * np.array([np.cos(angle), np.sin(angle)])
+            clearance = min([_segment_distance(where, a, b) for a, b in arrows]
+                            + [abs(float(rail[0] * where[1] - rail[1] * where[0])) for rail in rails]  # through 0
+                            + [float(np.linalg.norm(where - other.position)) for other in rings]
+                            + [float(np.linalg.norm(where - other)) for other in placed]
+                            + [np.inf])
+            # a name a little nearer to the upper right wins a tie (the usual place of a name)
+            clearance -= 1e-3 * distance * abs((angle - np.pi / 4 + np.pi) % (2 * np.pi) - np.pi)
+            if clearance > best_clearance:
+                best, best_clearance = float(angle), clearance
+        angles.append(best)
+        placed.append(ring.position + distance * np.array([np.cos(best), np.sin(best)]))
+    return angles
+
+
+def nice(value: float) -> float:
+    """A round number (1, 2 or 5 times a power of ten) not larger than ``value`` (1 for ``value <= 0``)."""
+    if value <= 0:
+        return 1.0
+    exponent = np.floor(np.log10(value))
+    for mantissa in (5.0, 2.0, 1.0):
+        if mantissa * 10**exponent <= value:
+            return float(mantissa * 10**exponent)
+    return float(10**exponent)
