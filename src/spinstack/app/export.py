@@ -4,9 +4,10 @@
   :func:`spinstack.io.stackwriter.dumps_stack`; :func:`spinstack.load_stack` reads it back to the
   same stack, number for number.  Named after the loaded file (``seed-fnf.toml``; a preset:
   ``seed.toml``).
-* **figures**: one PNG or one SVG holding every figure of the page where it stands on the
-  page, drawn in the browser by BokehJS (each figure's own export, the one behind a figure's
-  save tool; the SVG from its SVG canvas): no webdriver, nothing extra on the server.
+* **figures**: one PNG or one SVG holding every figure of the page, in the rows they make on
+  the page (what stands between them left out), drawn in the browser by BokehJS (each
+  figure's own export, the one behind a figure's save tool; the SVG from its SVG canvas): no
+  webdriver, nothing extra on the server.  Named ``<stack file>-figures.png`` / ``.svg``.
 * **numbers**: the torque on every F layer, mu_s at every node (both sides of a resistive
   interface) and, where the page draws the analogy, the forces on every ring
   (:func:`spinstack.analysis.analogy.ring_forces`), in the solution's units (reduced, or the
@@ -114,9 +115,10 @@ def numbers_csv(rows: list[dict[str, Any]]) -> str:
 
 
 # Every Bokeh figure of the page exported by BokehJS (PlotView.export: what a figure's save tool
-# saves; "svg" paints it anew on an SVG canvas) and put where it stands on the page into one PNG or
-# one SVG, downloaded by the browser.  A figure scaled down by the page (a phone) is placed as if
-# unscaled.  %(kind)s is filled in by Python.
+# saves; "svg" paints it anew on an SVG canvas) and put into one PNG or one SVG, downloaded by the
+# browser: the figures in the rows they make on the page, the rows stacked without what stands
+# between them (controls, tables), each row from the left edge.  A figure scaled down by the page
+# (a phone) is placed as if unscaled.  %(kind)s is filled in by Python.
 FIGURES_SCRIPT = """
 const kind = %(kind)s;
 const name = stack_button.filename.replace(/\\.toml$/i, "") + "-figures." + kind;
@@ -133,9 +135,30 @@ const shown = plots.map((view) => ({view, rect: view.el.getBoundingClientRect()}
   .filter(({view, rect}) => rect.width > 0 && rect.height > 0 && view.bbox.width > 0);
 if (shown.length === 0) return;
 const scale = Math.min(...shown.map(({view, rect}) => rect.width / view.bbox.width));
-const left = Math.min(...shown.map(({rect}) => rect.left)), top = Math.min(...shown.map(({rect}) => rect.top));
-const placed = shown.map(({view, rect}) => ({view, x: Math.round((rect.left - left) / scale),
-                                             y: Math.round((rect.top - top) / scale)}));
+// rows of figures (overlapping in height) stacked without the page's gaps, each from the left edge
+shown.sort((a, b) => a.rect.top - b.rect.top || a.rect.left - b.rect.left);
+const rows = [];
+for (const item of shown) {
+  const row = rows[rows.length - 1];
+  if (row != null && item.rect.top < row.bottom) {
+    row.items.push(item);
+    row.bottom = Math.max(row.bottom, item.rect.bottom);
+  } else {
+    rows.push({items: [item], top: item.rect.top, bottom: item.rect.bottom});
+  }
+}
+const placed = [];
+let offset = 0;
+for (const row of rows) {
+  const left = Math.min(...row.items.map(({rect}) => rect.left));
+  let height = 0;
+  for (const {view, rect} of row.items) {
+    const y = offset + Math.round((rect.top - row.top) / scale);
+    placed.push({view, x: Math.round((rect.left - left) / scale), y});
+    height = Math.max(height, y + view.bbox.height - offset);
+  }
+  offset += height + 10;
+}
 const width = Math.max(...placed.map(({view, x}) => x + view.bbox.width));
 const height = Math.max(...placed.map(({view, y}) => y + view.bbox.height));
 const save = (blob) => {
@@ -219,18 +242,18 @@ class Exports:
         self._file_name = file_name
         self._forces = forces
         self.stack_button = pn.widgets.FileDownload(callback=self._toml, filename=file_name(), embed=False,
-                                                    label="\u2913 stack .toml", width=110, margin=(5, 2),
+                                                    label="\u2913 stack", width=78, margin=(5, 2),
                                                     css_classes=["export-stack"],
-                                                    description="the stack shown, as a stack file "
+                                                    description="the stack shown, as a TOML stack file "
                                                                 "(spinstack solve/explore read it)")
         self.csv_button = pn.widgets.FileDownload(callback=self._csv, filename=self._csv_name(), embed=False,
-                                                  label="\u2913 numbers .csv", width=120, margin=(5, 2),
+                                                  label="\u2913 CSV", width=68, margin=(5, 2),
                                                   css_classes=["export-csv"],
                                                   description="torques, mu_s at the nodes and the analogy's "
                                                               "forces, as CSV")
         self.png_button = self._figures_button("png")
         self.svg_button = self._figures_button("svg")
-        self.link_button = pn.widgets.Button(label="copy link", width=90, margin=(5, 2), css_classes=["copy-link"],
+        self.link_button = pn.widgets.Button(label="copy link", width=86, margin=(5, 2), css_classes=["copy-link"],
                                              description="the page's address with its state (the moved controls)")
         self.link_button.js_on_click(args={"button": self.link_button}, code=_COPY_LINK)
         self.buttons = (self.stack_button, self.png_button, self.svg_button, self.csv_button, self.link_button)
@@ -242,19 +265,22 @@ class Exports:
                    *(TableColumn(field=axis, title=axis, formatter=number, width=100) for axis in "xyz"),
                    TableColumn(field="unit", title="unit", width=70)]
         self.table = DataTable(source=self.source, columns=columns, index_position=None, height=300,
-                               sizing_mode="stretch_width", css_classes=["numbers-table"])
+                               reorderable=False, sizing_mode="stretch_width", css_classes=["numbers-table"])
         copy = pn.widgets.Button(label="copy CSV", width=90, margin=(5, 2), css_classes=["copy-csv"])
-        copy.js_on_click(args={"source": self.source, "button": copy}, code=_COPY_CSV % {"columns": json.dumps(COLUMNS)})
-        self.numbers = pn.Card(pn.Row(copy, self.csv_button, margin=0), pn.pane.Bokeh(self.table, sizing_mode="stretch_width"),
-                               title="numbers: torques, \u03bc\u209b at the nodes, forces of the analogy",
+        copy.js_on_click(args={"source": self.source, "button": copy},
+                         code=_COPY_CSV % {"columns": json.dumps(COLUMNS)})
+        # the table joins the page when the card is first opened: a DataTable rendered hidden (in a closed
+        # card) fails in BokehJS 3.9 (its grid is not made yet when the page's layout resizes it)
+        self._table_parts = (copy, pn.pane.Bokeh(self.table, sizing_mode="stretch_width"))
+        self.numbers = pn.Card(title="numbers: torques, \u03bc\u209b at the nodes, forces of the analogy",
                                collapsed=True, sizing_mode="stretch_width", max_width=1200, margin=(5, 5),
                                css_classes=["numbers-card"])
         self.numbers.param.watch(lambda event: None if event.new else self.refresh(), "collapsed")
 
     def _figures_button(self, kind: str) -> Any:
-        button = pn.widgets.Button(label=f"\u2913 figures .{kind}", width=110, margin=(5, 2),
+        button = pn.widgets.Button(label=f"\u2913 {kind.upper()}", width=68, margin=(5, 2),
                                    css_classes=[f"export-{kind}"],
-                                   description=f"every figure of the page in one {kind.upper()} file")
+                                   description=f"every figure of the page, in one {kind.upper()} file")
         # the file's name from the stack button's (it follows a preset switch)
         button.js_on_click(args={"stack_button": self.stack_button},
                            code=FIGURES_SCRIPT % {"kind": json.dumps(kind)})
@@ -284,5 +310,7 @@ class Exports:
         """Fill the table with the numbers of the stack shown, if it is open (closed, it costs nothing)."""
         if self.numbers.collapsed:
             return
+        if not self.numbers.objects:
+            self.numbers.objects = list(self._table_parts)
         rows = self.rows()
         self.source.data = {key: [row[key] for row in rows] for key in COLUMNS}
