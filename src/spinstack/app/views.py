@@ -40,7 +40,7 @@ from ..analysis.hodographs import (hodograph_pieces, magnetization_axes, one_sid
 from ..model import Lead, Stack
 from ..model.paths import with_parameter
 from ..plot import style
-from ..plot.frames import END_BAND, LABEL_DISTANCE, lead_extent, nice, ring_label_directions, square_box
+from ..plot.frames import END_BAND, LABEL_DISTANCE, label_anchor, lead_extent, nice, ring_label_directions, square_box
 from ..solution import Solution, solve
 from .display import Display, plain_unit, scaled
 
@@ -374,7 +374,7 @@ class AccumulationView(_FoldedView):
                   line_width=2.0)
         p.scatter("x", "y", source=self.sources["joints"], size=8, fill_color=style.GUIDE, line_color=style.INK)
         p.add_layout(LabelSet(x="x", y="y", text="text", source=self.sources["ring_labels"], x_offset="dx",
-                              y_offset="dy", text_align="center", text_baseline="middle", text_font_size="12px",
+                              y_offset="dy", text_align="align", text_baseline="baseline", text_font_size="12px",
                               text_color=style.INK, background_fill_color="white", background_fill_alpha=0.7))
         # the force scale: an arrow of a round size in the lower right corner, placed by show()
         p.add_layout(Arrow(source=self.sources["scale"], x_start="x0", y_start="y0", x_end="x1", y_end="y1",
@@ -450,10 +450,12 @@ class AccumulationView(_FoldedView):
         arrows = [(np.array([x0, y0]), np.array([x1, y1]))
                   for x0, y0, x1, y1 in zip(forces["x0"], forces["y0"], forces["x1"], forces["y1"])]
         offsets = ring_label_directions(rings, arrows, box[1] - box[0])
-        away = LABEL_DISTANCE * self.size  # pixels: the box fills the square frame
+        away = LABEL_DISTANCE * self.size  # pixels to the name's near edge (the box fills the frame)
         labels = {"x": [r.position[0] for r in rings], "y": [r.position[1] for r in rings],
                   "text": ["\u03bc" + sub(r.label) for r in rings],
-                  "dx": [float(away * np.cos(a)) for a in offsets], "dy": [float(away * np.sin(a)) for a in offsets]}
+                  "dx": [float(away * np.cos(a)) for a in offsets], "dy": [float(away * np.sin(a)) for a in offsets],
+                  "align": [label_anchor(a)[0] for a in offsets],
+                  "baseline": [{"center": "middle"}.get(label_anchor(a)[1], label_anchor(a)[1]) for a in offsets]}
         out = self._data(data, solution, fold, box,
                          rings={"x": [r.position[0] for r in railed], "y": [r.position[1] for r in railed]},
                          joints={"x": [r.position[0] for r in free], "y": [r.position[1] for r in free]},

@@ -19,7 +19,7 @@ from ..analysis.analogy import FoldedRing
 from ..model import Lead
 from ..solution import Solution
 
-__all__ = ["END_BAND", "LABEL_DISTANCE", "lead_extent", "nice", "ring_label_directions", "square_box"]
+__all__ = ["END_BAND", "LABEL_DISTANCE", "LABEL_SIZE", "label_anchor", "label_box", "lead_extent", "nice", "ring_label_directions", "square_box"]
 
 # band drawn for a reservoir, as a fraction of the layers' total thickness
 RESERVOIR_WIDTH = 0.07
@@ -66,8 +66,10 @@ def lead_extent(solution: Solution, side: str) -> float:
     return float(np.clip(extent, 0.3 * width, 0.6 * width))
 
 
-#: where a ring's name sits: this far from the ring, as a fraction of the drawing's width
-LABEL_DISTANCE = 0.05
+#: where a ring's name sits: its near edge this far from the ring, as a fraction of the drawing's width
+LABEL_DISTANCE = 0.03
+#: the size of a ring's name (mu_1+), width and height, as fractions of the drawing's width
+LABEL_SIZE = (0.075, 0.045)
 
 
 def _segment_distance(point: np.ndarray, start: np.ndarray, end: np.ndarray) -> float:
@@ -78,10 +80,27 @@ def _segment_distance(point: np.ndarray, start: np.ndarray, end: np.ndarray) -> 
     return float(np.linalg.norm(point - (start + t * step)))
 
 
+def _box_gap(low: np.ndarray, high: np.ndarray, other_low: np.ndarray, other_high: np.ndarray) -> float:
+    """How far apart two rectangles are (largest gap along x or y; negative: they overlap by that much)."""
+    return float(max(other_low[0] - high[0], low[0] - other_high[0], other_low[1] - high[1], low[1] - other_high[1]))
+
+
+def label_box(position: np.ndarray, angle: float, size: float) -> np.ndarray:
+    """Nine points (corners, edge middles, centre) of a ring's name placed in direction ``angle`` from
+    ``position`` and anchored there as :func:`label_anchor` says, in a drawing ``size`` wide."""
+    horizontal, vertical = label_anchor(angle)
+    anchor = position + LABEL_DISTANCE * size * np.array([np.cos(angle), np.sin(angle)])
+    width, height = LABEL_SIZE[0] * size, LABEL_SIZE[1] * size
+    x0 = anchor[0] - {"left": 0.0, "center": 0.5, "right": 1.0}[horizontal] * width
+    y0 = anchor[1] - {"bottom": 0.0, "center": 0.5, "top": 1.0}[vertical] * height
+    return np.array([[x0 + i * width / 2, y0 + j * height / 2] for i in range(3) for j in range(3)])
+
+
 def ring_label_directions(rings: list[FoldedRing], arrows: list[tuple[np.ndarray, np.ndarray]],
                           size: float) -> list[float]:
     """Where to write each ring's name: the direction (radians, on the page with equal aspect) from the ring in
-    which the name is farthest from every arrow, every rail, the other rings and the names placed before it.
+    which the name (:func:`label_box`) is farthest from every arrow, every rail, the other rings and the names
+    placed before it.
 
     Parameters
     ----------
@@ -91,29 +110,41 @@ def ring_label_directions(rings: list[FoldedRing], arrows: list[tuple[np.ndarray
         (start, end) of every force arrow as drawn (those of the neighbouring rings matter: at a resistive
         interface two rings sit close together and one's arrows cross the other's name).
     size
-        The drawing's width in its units; a name sits :data:`LABEL_DISTANCE` times it from its ring.
+        The drawing's width in its units (:data:`LABEL_DISTANCE`, :data:`LABEL_SIZE`).
     """
-    distance = LABEL_DISTANCE * size
     rails = [ring.axis / np.linalg.norm(ring.axis) for ring in rings if np.any(ring.axis)]
     candidates = np.deg2rad(np.arange(0.0, 360.0, 15.0))
-    placed: list[np.ndarray] = []
+    placed: list[tuple[np.ndarray, np.ndarray]] = []
     angles = []
     for ring in rings:
         best, best_clearance = np.pi / 4, -np.inf
         for angle in candidates:
-            where = ring.position + distance * np.array([np.cos(angle), np.sin(angle)])
-            clearance = min([_segment_distance(where, a, b) for a, b in arrows]
-                            + [abs(float(rail[0] * where[1] - rail[1] * where[0])) for rail in rails]  # through 0
-                            + [float(np.linalg.norm(where - other.position)) for other in rings]
-                            + [float(np.linalg.norm(where - other)) for other in placed]
-                            + [np.inf])
-            # a name a little nearer to the upper right wins a tie (the usual place of a name)
-            clearance -= 1e-3 * distance * abs((angle - np.pi / 4 + np.pi) % (2 * np.pi) - np.pi)
+            box = label_box(ring.position, float(angle), size)
+            low, high = box.min(axis=0), box.max(axis=0)
+            clearance = min([min([_segment_distance(point, a, b) for a, b in arrows]
+                                 + [abs(float(rail[0] * point[1] - rail[1] * point[0])) for rail in rails]  # via 0
+                                 + [np.inf])
+                             for point in box]
+                            # rings and the names placed before: rectangles apart (negative when they overlap)
+                            + [_box_gap(low, high, other.position, other.position) for other in rings]
+                            + [_box_gap(low, high, *other) for other in placed])
+            # a name nearer to the upper right wins a tie (the usual place of a name)
+            clearance -= 1e-3 * LABEL_DISTANCE * size * abs((angle - np.pi / 4 + np.pi) % (2 * np.pi) - np.pi)
             if clearance > best_clearance:
                 best, best_clearance = float(angle), clearance
         angles.append(best)
-        placed.append(ring.position + distance * np.array([np.cos(best), np.sin(best)]))
+        box = label_box(ring.position, best, size)
+        placed.append((box.min(axis=0), box.max(axis=0)))
     return angles
+
+
+def label_anchor(angle: float) -> tuple[str, str]:
+    """How a name placed in direction ``angle`` (radians) from its point is anchored there: (horizontal,
+    vertical) alignment, "left"/"center"/"right" and "bottom"/"center"/"top", so that the name's near edge,
+    not its middle, is at the distance (a name to the right of a ring starts right of it)."""
+    c, s = np.cos(angle), np.sin(angle)
+    return ("left" if c > 0.38 else "right" if c < -0.38 else "center",
+            "bottom" if s > 0.38 else "top" if s < -0.38 else "center")
 
 
 def nice(value: float) -> float:

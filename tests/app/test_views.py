@@ -1,0 +1,196 @@
+"""The explorer's figures as a reader sees them (issue 16 items 1 and 8): legends with swatches, the force
+balance against the solver's forces, the force scale, g(theta)'s labels and a tap that sets theta."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import spinstack
+from spinstack.analysis import hodograph
+from spinstack.analysis.analogy import folded_ring_forces, ring_forces
+from spinstack.analysis.efficiencies import sign_change_angles
+from spinstack.app.status import readout
+
+pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
+
+from bokeh.events import Tap  # noqa: E402
+from bokeh.models import Legend  # noqa: E402
+
+from spinstack.app.explorer import _start_display  # noqa: E402
+from spinstack.app.views import (AccumulationView, EfficiencyView, SpinCurrentView, SpinOrbitView,  # noqa: E402
+                                 balance_table, pick_direction)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+FILES = ["seed-fnf", "asymmetric-fnf", "co-cu-py", "py-cu-py-gmr", "pt-co-sot", "yig-pt-smr-si"]
+
+
+def _views(name: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """The solution of ``examples/<name>.toml`` and its views (as the explorer builds them), each shown once,
+    with the data each was shown."""
+    stack = spinstack.load_stack(EXAMPLES / f"{name}.toml")
+    display = _start_display(stack)
+    solution = spinstack.solve(stack).reduced
+    fold = hodograph(solution, 49)
+    in_plane = stack.has_field or stack.has_boundary_ends
+    views: dict[str, Any] = {
+        "accumulation": AccumulationView(interfaces=bool(stack.interfaces), display=display, analogy=not in_plane),
+        "spin_current": SpinCurrentView(display=display)}
+    shown = {name: view.prepare(solution, fold) for name, view in views.items()}
+    if in_plane:
+        views["spin_orbit"] = SpinOrbitView(stack, display=display)
+        shown["spin_orbit"] = views["spin_orbit"].prepare(solution)
+    elif solution.efficiency_problem is None:
+        numbers = readout(solution)
+        views["efficiency"] = EfficiencyView()
+        shown["efficiency"] = views["efficiency"].prepare(solution, numbers.theta, numbers.g1, numbers.g2)
+    for name, view in views.items():
+        view.show(shown[name])
+    return solution, views, shown
+
+
+def _label(item: Any) -> str:
+    """A legend entry's text (Bokeh keeps a label given later as a plain string)."""
+    return getattr(item.label, "value", item.label)
+
+
+def _rows(renderer: Any) -> int:
+    data = renderer.data_source.data
+    return min((len(column) for column in data.values()), default=0)
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_legend_entry_has_a_swatch_to_draw(name: str) -> None:
+    """BokehJS draws no legend glyph for a renderer without data: every visible entry's renderers have a row
+    (the issue: both hodograph legends showed text only)."""
+    _, views, _ = _views(name)
+    figures = [view.figure for view in views.values()]
+    entries = 0
+    for figure in figures:
+        for legend in figure.select(type=Legend):
+            for item in legend.items:
+                if item.visible:
+                    entries += 1
+                    assert item.renderers, item.label
+                    assert all(_rows(renderer) >= 1 for renderer in item.renderers), item.label
+    assert entries >= 4
+
+
+def test_the_legend_names_only_what_the_stack_has() -> None:
+    """The YIG page (no F layer, no rail) names no F layer, no ring, no rail and no torque jump."""
+    _, views, _ = _views("yig-pt-smr-si")
+    shown = {_label(item) for view in views.values() for legend in view.figure.select(type=Legend)
+             for item in legend.items if item.visible}
+    assert not [label for label in shown if "F layer" in label or "ring" in label or "rail" in label
+                or "F face" in label], shown
+    _, views, _ = _views("co-cu-py")
+    shown = {_label(item) for legend in views["accumulation"].figure.select(type=Legend) for item in legend.items
+             if item.visible}
+    assert {"ring (slides on its rail)", "rail = magnetization axis", "pull of the interface spring"} <= shown
+
+
+@pytest.mark.parametrize("name", ["seed-fnf", "asymmetric-fnf", "co-cu-py", "py-cu-py-gmr"])
+def test_force_balance_table_holds_the_solvers_forces_and_sums_to_zero(name: str) -> None:
+    """Every number of the table is the magnitude of a force of analysis.analogy.ring_forces (the 3D forces:
+    the fold turns them, keeping their length) in the page's unit, and the forces on each ring sum to zero."""
+    solution, views, shown = _views(name)
+    table = shown["accumulation"]["_table"]
+    factor = views["accumulation"].spin_current_factor
+    forces = ring_forces(solution)
+    assert len(table["ring"]) == len(forces.nodes)
+    largest = 0.0
+    for r in range(len(forces.nodes)):
+        expected: dict[str, list[float]] = {kind: [] for kind in table["kinds"]}
+        for kind, vector in (("driving", forces.driving_left[r]), ("driving", forces.driving_right[r]),
+                             (forces.left_cord[r], forces.cord_left[r]), (forces.right_cord[r], forces.cord_right[r]),
+                             ("rail", forces.rail_reaction[r])):
+            if np.any(vector):
+                expected[kind].append(float(np.linalg.norm(vector)) * factor)
+        if np.any(forces.axis[r]) and not expected["rail"]:
+            expected["rail"].append(0.0)
+        for kind in table["kinds"]:
+            np.testing.assert_allclose(table[kind][r], expected[kind], rtol=1e-12, atol=0)
+            largest = max([largest, *expected[kind]])
+        # the balance of eq. 10 in 3D, and the table's sum
+        total = (forces.driving_left[r] + forces.driving_right[r] + forces.cord_left[r] + forces.cord_right[r]
+                 + forces.rail_reaction[r])
+        assert np.linalg.norm(total) * factor <= 1e-12 * largest
+    assert max(table["sum"]) <= 1e-12 * largest
+    html = views["accumulation"].table.object
+    assert html == balance_table(table, views["accumulation"].force_unit)
+    assert html.count("<tr>") == len(table["ring"]) + 1
+
+
+@pytest.mark.parametrize("name", ["seed-fnf", "co-cu-py"])
+def test_force_scale_arrow_is_a_round_force_at_the_scale_of_the_arrows(name: str) -> None:
+    solution, views, shown = _views(name)
+    view = views["accumulation"]
+    arrow = view.sources["scale"].data
+    length = arrow["x1"][0] - arrow["x0"][0]
+    text = view.sources["scale_label"].data["text"][0]
+    value = float(text.split()[1])
+    mantissa = value / 10 ** np.floor(np.log10(value))
+    assert np.isclose(mantissa, 1.0) or np.isclose(mantissa, 2.0) or np.isclose(mantissa, 5.0), text
+    if view.force_unit:
+        assert text.endswith(view.force_unit)
+    # the largest force arrow drawn against its force in the page's unit: the same scale
+    forces = shown["accumulation"]["forces"]
+    drawn = np.hypot(np.subtract(forces["x1"], forces["x0"]), np.subtract(forces["y1"], forces["y0"])).max()
+    largest = max(np.linalg.norm(f.vector) for ring in folded_ring_forces(solution, 2) for f in ring.forces)
+    np.testing.assert_allclose(length / value, drawn / (largest * view.spin_current_factor), rtol=1e-12)
+    x = view.figure.x_range
+    assert x.start < arrow["x0"][0] < arrow["x1"][0] < x.end
+
+
+def test_g_of_theta_says_when_the_curves_coincide_and_where_the_sign_changes() -> None:
+    _, views, _ = _views("seed-fnf")  # equal magnets: g1 = g2
+    labels = [_label(item) for item in views["efficiency"].items]
+    assert labels[0].startswith("g\u2081 = g\u2082")
+    assert views["efficiency"].figure.renderers  # g2 is dashed on top of g1
+    dashed = [r for r in views["efficiency"].figure.renderers if getattr(r.glyph, "y", None) == "g2"]
+    assert dashed and dashed[0].glyph.line_dash != []
+    solution, views, _ = _views("asymmetric-fnf")
+    labels = [_label(item) for item in views["efficiency"].items]
+    assert "=" not in labels[0]
+    angles = sign_change_angles(solution.stack, "g2")
+    assert len(angles) == 1
+    assert views["efficiency"].sources["zeros"].data["text"] == [f"g\u2082 = 0 at \u03b8 = {angles[0]:.1f}\u00b0"]
+
+
+def test_tap_on_g_of_theta_calls_on_pick_with_the_angle() -> None:
+    view = EfficiencyView()
+    picked: list[float] = []
+    view.on_pick(picked.append)
+    view._tapped(Tap(view.figure, x=123.44, y=0.1))
+    view._tapped(Tap(view.figure, x=190.0, y=0.1))
+    assert picked == [123.4, 180.0]
+
+
+@pytest.mark.parametrize("m1, m2", [([0, 0, 1], [1, 0, 0]), ([0, 0, 1], [0, 0, 1]), ([1, 1, 0], [0, 1, 1]),
+                                    ([0, 0, -1], [0.3, -0.4, 0.5])])
+@pytest.mark.parametrize("theta", [0.0, 37.5, 90.0, 155.0, 180.0])
+def test_pick_direction_sets_the_angle_from_m1_in_the_plane_of_m1_and_m2(m1: list[float], m2: list[float],
+                                                                         theta: float) -> None:
+    polar, azimuth = pick_direction(m1, m2, theta)
+    m = spinstack.model.checks.polar(polar, azimuth)
+    u1, u2 = np.asarray(m1, float) / np.linalg.norm(m1), np.asarray(m2, float) / np.linalg.norm(m2)
+    np.testing.assert_allclose(np.degrees(np.arccos(np.clip(np.dot(m, u1), -1, 1))), theta, atol=1e-6)
+    if np.linalg.norm(np.cross(u1, u2)) > 1e-9:  # in their plane, on m2's side
+        assert abs(np.dot(m, np.cross(u1, u2))) < 1e-12
+        if 0.0 < theta < 180.0:
+            assert np.dot(m - np.dot(m, u1) * u1, u2) > 0
+
+
+def test_explorer_tap_on_g_of_theta_sets_theta() -> None:
+    from spinstack.app.explorer import Explorer
+
+    explorer = Explorer(spinstack.load_stack(EXAMPLES / "seed-fnf.toml"))
+    explorer._pick_theta(100.0)
+    deadline = time.monotonic() + 30  # the update may run on another thread
+    while '<b id="theta">100</b>' not in explorer.numbers.text and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert '<b id="theta">100</b>' in explorer.numbers.text
