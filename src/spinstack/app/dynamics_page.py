@@ -208,13 +208,13 @@ class DynamicsPage:
                                               width=110, css_classes=["dyn-duration"])
         self.play = pn.widgets.Toggle(label="Play", value=False, color="primary", width=100,
                                       css_classes=["dyn-play"])
-        self.speed = pn.widgets.Select(label="speed", options=SPEEDS, value=1, width=150)
+        self.speed = pn.widgets.Select(label="speed", options=SPEEDS, value=1, width=150, css_classes=["dyn-speed"])
         self.scrub = pn.widgets.IntSlider(label="saved point", start=0, end=1, value=0, width=330,
                                           css_classes=["dyn-frame"])
-        self.azimuth = pn.widgets.FloatSlider(label="view azimuth (\u00b0)", start=-180, end=180, step=5, value=35,
+        self.azimuth = pn.widgets.FloatSlider(label="view azimuth (\u00b0)", start=-180, end=180, step=5, value=15,
                                               width=180, css_classes=["dyn-azimuth"])
         self.elevation = pn.widgets.FloatSlider(label="view elevation (\u00b0)", start=-90, end=90, step=5,
-                                                value=20, width=180, css_classes=["dyn-elevation"])
+                                                value=15, width=180, css_classes=["dyn-elevation"])
         self.notice = pn.pane.HTML("", width=520, css_classes=["dyn-notice"])
         self.numbers = pn.pane.HTML("", width=520, css_classes=["dyn-numbers"])
 
@@ -670,7 +670,8 @@ class DynamicsPage:
                 text = "end state (over the run): " + "; ".join(states)
             else:
                 text = f"integrating &hellip; {end * 1e9:.3g} ns of the run ready"
-        notice = f'<div style="font-size:1.05em">{text}</div><div style="color:#555">{self._critical}</div>'
+        notice = (f'<div id="dyn-notice"><div style="font-size:1.05em">{text}</div>'
+                  f'<div style="color:#555">{self._critical}</div></div>')
         if self.notice.object != notice:
             self.notice.object = notice
 
@@ -685,7 +686,7 @@ class DynamicsPage:
     def _layout(self) -> Any:
         controls = pn.FlexBox(self.current, self.duration, self.play, self.speed, self.scrub, flex_wrap="wrap",
                               align_items="end", sizing_mode="stretch_width")
-        views = pn.FlexBox(self.azimuth, self.elevation, flex_wrap="wrap")
+        views = pn.Row(self.azimuth, self.elevation)  # 2 x 180 px: fits a phone's 390
         sphere = pn.Column(pn.pane.Bokeh(self.sphere), views)
         figures = pn.FlexBox(sphere, pn.pane.Bokeh(self.accumulation.figure), pn.pane.Bokeh(self.spin_current.figure))
         return pn.Column(controls, self.notice, self.numbers, figures, sizing_mode="stretch_width",
