@@ -66,9 +66,16 @@ def test_a_file_current_is_not_called_reversed() -> None:
     "the current (reversed current) pushes F2 ..."; the words say which way the electrons flow instead."""
     stack = spinstack.load_stack(EXAMPLES / "co-cu-py.toml")
     assert float(stack.current) < 0  # J = e j0 with e < 0
-    status = Explorer(stack).status.text
+    explorer = Explorer(stack)
+    status = explorer.status.text
     assert "reversed" not in status
-    assert "the current (electrons flowing from F2 to F1) " in status
+    # the file's own sign, J > 0, in the user's convention, and which way the electrons flow
+    assert "the current (J &gt; 0: electrons flowing from F2 to F1) " in status
+    assert explorer.controls.current.value == "+"  # the "+" button: J > 0 as the file gives it (was "-")
+    assert explorer.controls.changes() == []
+    explorer.controls.current.value = "\u2212"  # J < 0: j0 > 0, electrons from F1 to F2
+    assert float(explorer.stack.current) == pytest.approx(-float(stack.current), rel=1e-15)
+    assert "the current (J &lt; 0: electrons flowing from F1 to F2) " in explorer.status.text
 
 
 def test_a_control_change_re_solves_and_an_invalid_value_is_reported_inline() -> None:
@@ -78,16 +85,18 @@ def test_a_control_change_re_solves_and_an_invalid_value_is_reported_inline() ->
     assert f'id="g2">{float(expected):.8g}<' in explorer.numbers.text
     before = explorer.numbers.text
 
-    explorer.controls.widget("layers[1].thickness").value = 0.0
+    explorer.controls.widget("layers[1].thickness").value = "0"
     assert explorer.alert.visible
-    assert "layers[1].thickness: must be &gt; 0, got 0.0" in explorer.alert.object
-    assert explorer.numbers.text == before  # the last valid state stays on show
+    # the control's label on the page, not the path
+    assert "d of layer 1 (N): must be &gt; 0, got 0" in explorer.alert.object
+    assert "layers[1]" not in explorer.alert.object
+    assert explorer.numbers.text.split("computed")[0] == before.split("computed")[0]  # the last valid state
 
-    explorer.controls.widget("layers[1].thickness").value = 2.0
+    explorer.controls.widget("layers[1].thickness").value = "2"
     assert not explorer.alert.visible
-    explorer.controls.widget("materials.F2.p").value = 1.0
-    assert "materials.F2.p: must lie strictly between -1 and 1" in explorer.alert.object
-    explorer.controls.widget("materials.F2.p").value = 0.5
+    explorer.controls.widget("materials.F2.p").value = "1"
+    assert "p of F2: must lie strictly between -1 and 1" in explorer.alert.object
+    explorer.controls.widget("materials.F2.p").value = "0.5"
     assert not explorer.alert.visible
     assert explorer.numbers.text.split("computed")[0] == before.split("computed")[0]
 
@@ -231,10 +240,10 @@ def test_an_si_stack_is_shown_in_readable_units_and_controls_convert_back() -> N
 
     stack = spinstack.load_stack(EXAMPLES / "co-cu-py.toml")
     explorer = Explorer(stack)
-    assert explorer.controls.widget("layers[1].thickness").value == pytest.approx(10.0, rel=1e-12)  # Cu 10 nm
-    assert explorer.controls.widget("materials.Cu.l").value == pytest.approx(1e9 * float(stack.materials["Cu"].l))
+    assert explorer.controls.widget("layers[1].thickness").value == "10"  # Cu 10 nm
+    assert float(explorer.controls.widget("materials.Cu.l").value) == pytest.approx(1e9 * float(stack.materials["Cu"].l))
     # e^2 D shown in 10^k S/m: for Cu (normal) that is 1/rho
-    shown = explorer.controls.widget("materials.Cu.D").value
+    shown = float(explorer.controls.widget("materials.Cu.D").value)
     factor = explorer.display.parameter("materials.Cu.D").factor
     assert shown / factor == pytest.approx(float(stack.materials["Cu"].D), rel=1e-11)
     assert factor == pytest.approx(si.ELECTRON_CHARGE**2 / 10.0 ** explorer.display.parameter("materials.Cu.D").power)
@@ -259,15 +268,16 @@ def test_an_si_stack_is_shown_in_readable_units_and_controls_convert_back() -> N
     faces = explorer.profiles.sources["faces"].data["x"]
     assert faces[-1] == pytest.approx(1e9 * float(explorer.stack.layers[0].thickness + 12e-9
                                                   + explorer.stack.layers[2].thickness), rel=1e-12)
-    explorer.controls.widget("layers[1].thickness").value = -1.0
-    assert explorer.alert.visible and "layers[1].thickness: must be &gt; 0" in explorer.alert.object
+    explorer.controls.widget("layers[1].thickness").value = "-1"
+    # the label with its unit, and the value as typed (the model's number is in metres)
+    assert explorer.alert.visible and "d of layer 1 (Cu) (nm): must be &gt; 0, got -1**" in explorer.alert.object
 
 
 def test_a_reduced_stack_is_shown_as_it_is() -> None:
     explorer = Explorer(preset("seed"))
     assert not explorer.display.si and explorer.display.torque.factor == 1.0
     assert explorer.profiles.figures[-1].xaxis.axis_label == "position x (reduced units)"
-    assert explorer.controls.widget("layers[1].thickness").value == float(preset("seed").layers[1].thickness)
+    assert float(explorer.controls.widget("layers[1].thickness").value) == float(preset("seed").layers[1].thickness)
 
 
 def test_a_burst_of_changes_is_coalesced_and_ends_on_the_last_value() -> None:
@@ -312,3 +322,110 @@ def test_a_stale_error_is_not_shown_and_the_newest_value_is() -> None:
     assert explorer.solves == 2
     assert not explorer.alert.visible
     assert float(explorer.stack.layers[1].thickness) == 3.0
+
+
+# ---------------------------------------------------------------- typed input, errors, signs (issue 16, 5-7)
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1.5", 1.5), (" 2.5 ", 2.5), ("-3e-2", -0.03), ("\u22121.5", -1.5), (".5", 0.5), ("7.", 7.0), ("+4E3", 4000.0),
+    ("inf", np.inf), ("Infinity", np.inf), ("\u221e", np.inf), ("-inf", -np.inf), ("+\u221e", np.inf)])
+def test_a_typed_number_is_read_as_typed(text: str, expected: float) -> None:
+    from spinstack.app.controls import parse_number
+
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("1,5", "'1,5' has a comma: use a point: 1.5"),  # was read as 15
+    ("1,500.5", "'1,500.5' has a comma: use a point as the decimal mark and no thousands separator"),
+    ("", "empty: type a number"), ("   ", "empty: type a number"),  # was NaN
+    ("nan", "not a number: 'nan'"), ("1_000", "not a number: '1_000'"), ("abc", "not a number: 'abc'"),
+    ("1.2.3", "not a number: '1.2.3'")])
+def test_a_box_that_holds_no_number_says_why(text: str, reason: str) -> None:
+    from spinstack.app.controls import parse_number
+
+    with pytest.raises(ValueError) as refused:
+        parse_number(text)
+    assert str(refused.value) == reason
+
+
+def test_a_box_shows_twelve_significant_digits() -> None:
+    """A number set from Python (a step, a unit change) is shown without binary noise: 2.4 + 0.1 -> 2.5."""
+    from spinstack.app.controls import NumberBox, number_text
+
+    assert 2.4 + 0.1 + 1e-15 != 2.5 and number_text(2.4 + 0.1 + 1e-15) == "2.5"
+    assert number_text(12.499999999999998) == "12.5" and number_text(np.inf) == "inf"
+    box = NumberBox(label="d", value="1")
+    box.value = 0.1 + 0.2  # 0.30000000000000004
+    assert box._process_param_change({"value": box.value})["value"] == "0.3"
+    assert box.number() == 0.1 + 0.2  # the number itself is not rounded
+
+
+def test_inf_in_an_l_box_is_no_spin_flip_and_refused_where_the_model_refuses_it() -> None:
+    explorer = Explorer(preset("seed"))
+    explorer.controls.widget("materials.N.l").value = "inf"  # the README: inf is accepted for l
+    assert not explorer.alert.visible
+    assert float(explorer.stack.materials["N"].l) == np.inf
+    expected = spinstack.solve(with_parameter(preset("seed"), "materials.N.l", np.inf)).efficiency().g2
+    assert f'id="g2">{float(expected):.8g}<' in explorer.numbers.text
+    explorer.controls.widget("layers[1].thickness").value = "\u221e"
+    assert explorer.alert.visible and "d of layer 1 (N): " in explorer.alert.object
+
+
+def test_every_bad_box_is_listed_by_its_label_and_marked() -> None:
+    """Three boxes wrong at once (a comma, an emptied box, p = 1): all three are reported, each under the
+    label the page shows, and each box is marked; correcting them clears the message and the marks."""
+    explorer = Explorer(preset("seed"))
+    before = explorer.numbers.text.split("computed")[0]
+    boxes = {path: explorer.controls.widget(path) for path in ("layers[1].thickness", "materials.F1.l",
+                                                               "materials.F2.p")}
+    boxes["layers[1].thickness"].value = "1,5"
+    boxes["materials.F1.l"].value = ""
+    boxes["materials.F2.p"].value = "1"
+    message = explorer.alert.object
+    assert explorer.alert.visible
+    lines = [line for line in message.split("\n") if line.startswith("**")]
+    assert lines == ["**d of layer 1 (N): &#x27;1,5&#x27; has a comma: use a point: 1.5**  ",
+                     "**l of F1: empty: type a number**  ",
+                     "**p of F2: must lie strictly between -1 and 1, got 1**  "]
+    assert "correct the values to go on" in message
+    for path, box in boxes.items():
+        assert "ctl-invalid" in box.css_classes, path
+    assert "ctl-invalid" not in explorer.controls.widget("layers[0].thickness").css_classes
+    assert explorer.numbers.text.split("computed")[0] == before  # the figures keep the last valid stack
+
+    boxes["layers[1].thickness"].value = "1.5"
+    boxes["materials.F1.l"].value = "2"
+    assert "ctl-invalid" not in boxes["layers[1].thickness"].css_classes
+    assert [line for line in explorer.alert.object.split("\n") if line.startswith("**")] == [
+        "**p of F2: must lie strictly between -1 and 1, got 1**  "]
+    boxes["materials.F2.p"].value = "0.5"
+    assert not explorer.alert.visible
+    assert all("ctl-invalid" not in box.css_classes for box in boxes.values())
+    assert float(explorer.stack.layers[1].thickness) == 1.5
+
+
+def test_the_error_floats_over_the_page() -> None:
+    """The message is placed out of the page's flow (fixed over the window's corner): it moves no figure."""
+    from spinstack.app.explorer import ERROR_STYLES
+
+    explorer = Explorer(preset("seed"))
+    assert explorer.alert.styles["position"] == "fixed" == ERROR_STYLES["position"]
+
+
+def test_every_control_has_a_name_and_the_page_script_applies_it() -> None:
+    """Every control widget carries its accessible name (the label shown, with its material on an SI page)
+    for the page's script (spinstack.app.controls.ACCESSIBLE_NAMES), and the boxes a help tooltip."""
+    from spinstack.app.controls import ACCESSIBLE_NAMES, ARIA_TAG, NumberBox
+
+    explorer = Explorer(spinstack.load_stack(EXAMPLES / "co-cu-py.toml"))
+    names = []
+    for control in explorer.controls.controls:
+        for widget in control.widgets:
+            tags = [tag for tag in widget.tags if tag.startswith(ARIA_TAG)]
+            assert len(tags) == 1, control.path
+            names.append(tags[0][len(ARIA_TAG):])
+            if isinstance(widget, NumberBox):
+                assert "Docs: docs/" in widget.description
+    assert "l of Cu (nm)" in names and "\u03b8 of F\u2082 (layer 2) (deg)" in names and "J" in names
+    assert len(set(names)) == len(names)  # no two controls share a name
+    assert "aria-label" in ACCESSIBLE_NAMES and "aria-invalid" in ACCESSIBLE_NAMES

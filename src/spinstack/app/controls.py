@@ -6,23 +6,34 @@
 * every material: ``materials.NAME.D``, ``.p`` (ferromagnets) and ``.l``;
 * the sign of the current (``current`` = +-|j0|).
 
-Numbers are typed in plain boxes without bounds, so that an invalid value (thickness 0,
+Numbers are typed in plain text boxes without bounds, so that an invalid value (thickness 0,
 p = 1) reaches the model and comes back as its one-line message instead of being
-clipped silently.  ``inf`` is accepted where the model accepts it (l).  An SI stack's
-boxes hold readable units (:mod:`spinstack.app.display`: nm, S/m for e^2 D, A/m^2),
-converted back to the model's SI base numbers when applied.
+clipped silently.  The text reaches the server as typed (:func:`parse_number`): a
+browser's number box (Bokeh's Spinner) drops characters it does not know while they are
+typed, so ``1,5`` became ``15`` and ``inf`` could not be typed.  Here a comma is refused
+with a hint (``1,5`` is 1.5 in much of Europe but 1,500 is a thousand and five hundred in
+English: no guess is safe), ``inf``/``infinity``/``∞`` is infinity (the model accepts it
+where it may be: l), and an emptied box stays empty and is reported.  An SI stack's boxes
+hold readable units (:mod:`spinstack.app.display`: nm, S/m for e^2 D, A/m^2), converted
+back to the model's SI base numbers when applied.
+
+Every control has an accessible name (the label shown next to it; see
+:data:`ACCESSIBLE_NAMES`) and a help tooltip saying what the quantity is and where the
+docs define it.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import panel as pn
+import param
 
 from ..errors import StackError
 from ..model import Ferromagnet, Insulator, Lead, Stack
@@ -62,31 +73,86 @@ def _same_value(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _step(value: float) -> float:
-    """A spinner step of about a tenth of ``value``'s order of magnitude."""
-    if not np.isfinite(value) or value == 0:
-        return 0.1
-    return 10.0 ** (math.floor(math.log10(abs(value))) - 1)
+#: a decimal number as typed: digits with at most one point, an optional exponent (no comma, no "_")
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+#: what a box reads as infinity (lower case, without a sign)
+INFINITY_WORDS = ("inf", "infinity", "\u221e")
 
 
-def _number(value: float, path: str, label: str, width: int = 120) -> Any:
-    """A numeric box; a text box for an infinite value (a spinner holds finite numbers only)."""
-    css = ["ctl", "ctl-" + _css_name(path)]
-    if not np.isfinite(value):
-        return pn.widgets.TextInput(label=label, value=str(value), width=width, css_classes=css)
-    return pn.widgets.FloatInput(label=label, value=float(value), step=_step(value), width=width, css_classes=css)
+def parse_number(text: str) -> float:
+    """The number typed in a box, or ValueError with a reason that completes ``"<label>: <reason>"``.
+
+    Decimal numbers with a point (``1.5``, ``-2e-3``, a typographic minus too); ``inf``,
+    ``infinity`` or ``\u221e`` (either sign; the model says where infinity is allowed).  Refused:
+    an empty box, a comma (``1,5``: "use a point: 1.5"; a comma is a decimal mark in some
+    languages and a thousands separator in others, so it is never guessed), anything else
+    (``nan``, ``1_000``, words).
+    """
+    stripped = text.strip().replace("\u2212", "-")
+    if not stripped:
+        raise ValueError("empty: type a number")
+    sign, body = (stripped[0], stripped[1:]) if stripped[0] in "+-" else ("", stripped)
+    if body.lower() in INFINITY_WORDS:
+        return -math.inf if sign == "-" else math.inf
+    if "," in stripped:
+        pointed = stripped.replace(",", ".")
+        hint = f"use a point: {pointed}" if stripped.count(",") == 1 and _DECIMAL.fullmatch(pointed) else \
+            "use a point as the decimal mark and no thousands separator"
+        raise ValueError(f"{stripped!r} has a comma: {hint}")
+    if not _DECIMAL.fullmatch(stripped):
+        raise ValueError(f"not a number: {stripped!r}")
+    return float(stripped)
+
+
+def number_text(value: float) -> str:
+    """How a box shows a number: 12 significant digits (no ``2.500000000000001``), ``inf`` for infinity."""
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return f"{value:.12g}"
+
+
+class NumberBox(pn.widgets.TextInput):
+    """A text box holding a number: the text is sent as typed and parsed on the server (:func:`parse_number`).
+
+    ``value`` is the text; from Python it may also be set to a number (shown by :func:`number_text`).
+    """
+
+    value = param.Parameter(default="", doc="The text in the box (a number set from Python is shown as text).")
+
+    def _process_param_change(self, params: dict[str, Any]) -> dict[str, Any]:
+        if "value" in params and not isinstance(params["value"], str):
+            params["value"] = number_text(float(params["value"]))
+        return super()._process_param_change(params)
+
+    def number(self) -> float:
+        """The box's number; ValueError with the reason when it holds none."""
+        if isinstance(self.value, str):
+            return parse_number(self.value)
+        return float(self.value)
+
+
+#: the red border (and light red fill) of a box holding a bad value; the class is set by Controls.mark
+INVALID_CSS = """
+:host(.ctl-invalid) input, :host(.ctl-invalid) .noUi-target { border: 2px solid #c0392b; background: #fdecea; }
+"""
+
+
+def _number(value: float, path: str, label: str, width: int = 120, help_text: str = "",
+            accessible: str = "") -> NumberBox:
+    """A number box for ``path`` showing ``value``; ``accessible``: its full name (the label when empty)."""
+    return NumberBox(label=label, value=number_text(value), width=width, description=help_text or None,
+                     tags=[ARIA_TAG + (accessible or label)], css_classes=["ctl", "ctl-" + _css_name(path)],
+                     stylesheets=[INVALID_CSS])
 
 
 def _parse(widget: Any, path: str) -> Any:
-    value = widget.value
-    if value is None:
-        raise StackError(path, "empty: type a number")
-    if isinstance(value, str):
+    """A number box's number, or StackError(path, reason)."""
+    if isinstance(widget, NumberBox):
         try:
-            return float(value.strip())
-        except ValueError:
-            raise StackError(path, f"not a number: {value!r}") from None
-    return value
+            return widget.number()
+        except ValueError as error:
+            raise StackError(path, str(error)) from None
+    return widget.value
 
 
 def _css_name(path: str) -> str:
@@ -100,11 +166,13 @@ def _angles(stack: Stack, owner: str, title: str) -> Control:
     phi = float(parameter_value(stack, path + ".phi"))
     css = _css_name(path)
     # the box of an editable slider may go past the slider's ends: theta beyond [0, 180] is still a direction
-    theta_widget = pn.widgets.EditableFloatSlider(label=f"\u03b8 of {title} (deg)", start=0.0, end=180.0,
+    theta_label, phi_label = f"\u03b8 of {title} (deg)", f"\u03c6 of {title} (deg)"
+    theta_widget = pn.widgets.EditableFloatSlider(label=theta_label, start=0.0, end=180.0,
                                                   step=0.5, value=round(theta, 10), width=250,
+                                                  tags=[ARIA_TAG + theta_label],
                                                   css_classes=["ctl", f"ctl-{css}-theta"])
-    phi_widget = pn.widgets.EditableFloatSlider(label=f"\u03c6 of {title} (deg)", start=-180.0, end=180.0, step=1.0,
-                                                value=round(phi, 10), width=250, css_classes=["ctl", f"ctl-{css}-phi"])
+    phi_widget = pn.widgets.EditableFloatSlider(label=phi_label, start=-180.0, end=180.0, step=1.0,
+                                                value=round(phi, 10), width=250, tags=[ARIA_TAG + phi_label], css_classes=["ctl", f"ctl-{css}-phi"])
     initial = {"theta": theta_widget.value, "phi": phi_widget.value}
     return Control(path, (theta_widget, phi_widget), initial,
                    lambda: {"theta": theta_widget.value, "phi": phi_widget.value})
@@ -121,9 +189,10 @@ def _field_direction(stack: Stack, si: bool = False) -> Control:
     sign = float(np.sign(REPORTS["field"].to_unit)) if si else 1.0  # E = eps / e: -1 (e < 0)
     angle = float(np.rad2deg(np.arctan2(sign * field[2], sign * field[1])))
     name = "E (and J)" if si else "\u03b5 = eE"
-    widget = pn.widgets.EditableFloatSlider(label=f"direction of {name} in the y-z plane (deg from +y)",
-                                            start=-180.0, end=180.0, step=1.0, value=round(angle, 10) + 0.0,
-                                            width=250, css_classes=["ctl", "ctl-field"])
+    label = f"direction of {name} in the y-z plane (deg from +y)"
+    widget = pn.widgets.EditableFloatSlider(label=label, start=-180.0, end=180.0, step=1.0,
+                                            value=round(angle, 10) + 0.0, width=250, tags=[ARIA_TAG + label],
+                                            css_classes=["ctl", "ctl-field"])
 
     def read() -> Any:
         radians = np.deg2rad(widget.value)
@@ -132,6 +201,90 @@ def _field_direction(stack: Stack, si: bool = False) -> Control:
         return sign * magnitude * direction + 0.0  # + 0.0: no -0 components
 
     return Control("field", (widget,), read(), read)
+
+
+#: where the docs define each quantity (files of the repository; the tooltips name them)
+_MODEL, _FORMAT, _README = "docs/MODEL.md", "docs/STACK_FORMAT.md", "README.md"
+
+#: help tooltips of the controls, by kind: what the quantity is, its allowed values, where the docs define it
+HELP = {
+    "theta": ("**\u03b8**: polar angle of the magnetization m from +z (z lies in the film plane), degrees. The box "
+              f"takes any angle, also beyond the slider's ends. Docs: {_README}, *Conventions*."),
+    "phi": ("**\u03c6**: azimuth of m from +x (the stack axis, the film normal) towards +y, degrees. "
+            f"Docs: {_README}, *Conventions*."),
+    "thickness": f"**d**: thickness of the layer, > 0. Docs: {_FORMAT}, *layers*.",
+    "D": ("**D**: the material's conductance (reduced units: the seed's D, a conductance per length), > 0. "
+          f"Docs: {_MODEL} \u00a72."),
+    "D_si": ("**e\u00b2D = 1/\u03c1\\***: the conductivity, with \u03c1\\* = \u03c1/(1 \u2212 \u03b2\u00b2) for a "
+             f"ferromagnet (Valet-Fert), > 0. Docs: {_MODEL} \u00a77."),
+    "p": f"**p** (\u03b2): bulk spin asymmetry of the ferromagnet's conductivity, \u22121 < p < 1. Docs: {_MODEL} \u00a72.",
+    "l": ("**l** (l_sf): spin diffusion length, > 0; type `inf` (or \u221e) for no spin flip. "
+          f"Docs: {_MODEL} \u00a72."),
+    "theta_SH": f"**\u03b8_SH**: spin Hall angle of the normal metal (either sign). Docs: {_MODEL} \u00a78b.",
+    "field": ("**\u03b5 = eE**: direction of the in-plane field in the y-z plane, degrees from +y towards +z; "
+              f"\u03c3\u0302 = x\u0302 \u00d7 \u03b5\u0302. Docs: {_MODEL} \u00a78a."),
+    "field_si": ("**E** (and J = \u03c3E): direction of the in-plane electric field as the file gives it, degrees "
+                 "from +y towards +z; \u03c3\u0302 = \u00ca \u00d7 x\u0302 (\u03b5 = eE points the other way, e < 0). "
+                 f"Docs: {_MODEL} \u00a78a."),
+}
+
+#: a control's tag carrying its accessible name (read by :data:`ACCESSIBLE_NAMES` in the page)
+ARIA_TAG = "aria:"
+
+#: Run once in the page (``spinstack.app.server``): gives every control an accessible name, the label shown
+#: next to it (Bokeh labels only a plain text box): the text box, the slider's handle and a spinner's arrows
+#: ("increase ..."/"decrease ..."), from the control's ``aria:`` tag; marks a box holding a bad value
+#: ``aria-invalid`` (the class ``ctl-invalid``, see :meth:`Controls.mark`).  Walked again every 300 ms: a
+#: preset switch makes new views, a mark comes and goes (~100 views, microseconds).
+ACCESSIBLE_NAMES = """
+if (!window.__spinstackNames) {
+  window.__spinstackNames = true;
+  const name = (view) => {
+    for (const tag of view.model.tags ?? []) {
+      if (typeof tag === "string" && tag.startsWith("aria:")) return tag.slice(5);
+    }
+    return null;
+  };
+  const set = (el, key, value) => { if (el != null && el.getAttribute(key) !== value) el.setAttribute(key, value); };
+  const label = (view, text, invalid) => {
+    if (view.input_el != null) {
+      set(view.input_el, "aria-label", text);
+      set(view.input_el, "aria-invalid", invalid ? "true" : "false");
+    }
+    set(view.btn_up_el, "aria-label", "increase " + text);
+    set(view.btn_down_el, "aria-label", "decrease " + text);
+    if (view.slider_el != null) {
+      for (const handle of view.slider_el.querySelectorAll(".noUi-handle")) set(handle, "aria-label", text);
+    }
+    if (view.model.labels != null && view.shadow_el != null) {  // a button group: "current: +"
+      for (const button of view.shadow_el.querySelectorAll("button")) {
+        set(button, "aria-label", text + ": " + button.textContent.trim());
+      }
+    }
+    for (const child of view.child_views ?? []) label(child, text, invalid);
+  };
+  const walk = (view, seen) => {
+    if (view == null || seen.has(view)) return;
+    seen.add(view);
+    const text = view.model != null ? name(view) : null;
+    if (text != null) {
+      label(view, text, (view.model.css_classes ?? []).includes("ctl-invalid"));
+      return;
+    }
+    for (const child of view.child_views ?? []) walk(child, seen);
+  };
+  const run = () => { const seen = new Set(); for (const view of Object.values(Bokeh.index)) walk(view, seen); };
+  setInterval(run, 300);
+  run();
+}
+"""
+
+
+def _titled(heading: str, help_text: str) -> str:
+    """A section heading (HTML) whose tooltip is ``help_text`` (markdown emphasis dropped) and a "?" mark."""
+    plain = help_text.replace("**", "").replace("*", "").replace("`", "")
+    return (f'<span title="{html.escape(plain)}" style="cursor: help">{html.escape(heading)} '
+            '<sup style="color:#0072b5">?</sup></span>')
 
 
 def _respond_at_once(widget: Any) -> None:
@@ -162,6 +315,8 @@ class Controls:
         self.stack = stack
         self.display = display
         self.controls: list[Control] = []
+        #: the name of every control's path as the page shows it (messages, accessible names)
+        self.labels: dict[str, str] = {}
         sections: list[tuple[str, list[Any]]] = []
 
         magnets = []
@@ -171,16 +326,19 @@ class Controls:
             if isinstance(end, (Lead, Insulator)) and end.magnetization is not None:
                 kind = "insulator" if isinstance(end, Insulator) else "lead"
                 self.controls.append(_angles(stack, side, f"the {side} {kind}"))
+                self.labels[self.controls[-1].path] = f"direction of the {side} {kind}"
                 magnets += self.controls[-1].widgets
         for index in stack.ferromagnet_indices:
             self.controls.append(_angles(stack, f"layers[{index}]", f"{names[index]} (layer {index})"))
+            self.labels[self.controls[-1].path] = f"direction of {names[index]} (layer {index})"
             magnets += self.controls[-1].widgets
-        sections.append(("magnetizations", magnets))
+        sections.append((_titled("magnetizations", HELP["theta"] + " " + HELP["phi"]), magnets))
 
         thicknesses = []
         for index, layer in enumerate(stack.layers):
             path = f"layers[{index}].thickness"
-            widget = self._number(float(layer.thickness), path, f"d of layer {index} ({layer.material.name})")
+            widget = self._number(float(layer.thickness), path, f"d of layer {index} ({layer.material.name})",
+                                  HELP["thickness"])
             thicknesses.append(widget)
         sections.append(("thicknesses", thicknesses))
 
@@ -197,7 +355,10 @@ class Controls:
                     label = "e\u00b2D" if key == "D" and self._si else shown
                 else:
                     label = f"{shown} of {name}"
-                widgets.append(self._number(float(getattr(material, key)), path, label, width=78))
+                full = f"{label if self._si else shown} of {name}"
+                help_text = HELP["D_si" if key == "D" and self._si else key]
+                widgets.append(self._number(float(getattr(material, key)), path, label, width=78,
+                                            help_text=help_text, full=full))
             if self._si or stack.has_field:
                 materials.append(pn.pane.HTML(f"<i>{html.escape(name)}</i>", margin=(4, 5, -6, 5)))
             materials.append(pn.Row(*widgets, margin=0))
@@ -206,27 +367,37 @@ class Controls:
         if stack.has_field and np.any(stack.field):
             self.field = _field_direction(stack, self._si)
             self.controls.append(self.field)
+            self.labels["field"] = "direction of the in-plane field"
             # sigma_hat = xhat x eps_hat = E_hat x xhat (MODEL.md 8a): said with the vector the control turns
             rule = ("E\u0302 \u00d7 x\u0302" if self._si else "x\u0302 \u00d7 \u03b5\u0302")
-            sections.insert(0, (f"in-plane field (\u03c3\u0302 = {rule})", [self.field.widgets[0]]))
+            sections.insert(0, (_titled(f"in-plane field (\u03c3\u0302 = {rule})", HELP["field_si" if self._si else "field"]),
+                                [self.field.widgets[0]]))
         if stack.has_boundary_ends:  # no charge current crosses an open or insulator end: no current control
             self._watch(on_change)
             self.panel = self._column(sections)
             return
         magnitude = float(np.abs(stack.current))
-        sign = "\u2212" if float(stack.current) < 0 else "+"
+        # the sign as the user's convention has it: an SI page shows J (conventional current, J = e j0 with
+        # e < 0, MODEL.md 7), so its "+" is j0 < 0; a reduced page shows j0 (electrons along +x)
+        shown_sign = float(np.sign(REPORTS["current"].to_unit)) if self._si else 1.0
+        sign = "\u2212" if shown_sign * float(stack.current) < 0 else "+"
+        name = "J" if self._si else "j\u2080"
         self.current = pn.widgets.RadioButtonGroup(options=["+", "\u2212"], value=sign,
-                                                   color="primary", variant="outline",
+                                                   color="primary", variant="outline", tags=[ARIA_TAG + name],
                                                    css_classes=["ctl", "ctl-current"], width=120)
         self.controls.append(Control("current", (self.current,), float(stack.current),
-                                     lambda: (-1.0 if self.current.value == "\u2212" else 1.0) * magnitude))
+                                     lambda: (-1.0 if self.current.value == "\u2212" else 1.0) * shown_sign * magnitude))
+        self.labels["current"] = f"the sign of {name}"
         if self._si:
-            # J = e j0 with e < 0: "+" (electrons along +x) is a conventional current along -x
-            title = (f"current |J| = {abs(self.display.parameter('current')(magnitude)):g} A/m\u00b2 "
-                     "(+: electrons flow along +x, F1 \u2192 F2)")
+            title = (f"current J = \u00b1{abs(self.display.parameter('current')(magnitude)):g} A/m\u00b2 "
+                     "(+: conventional current along +x, electrons flow F2 \u2192 F1)")
+            help_text = ("J: charge current density, conventional (the file's sign): J > 0 flows along +x, from F1 "
+                         f"to F2, carried by electrons flowing the other way; j\u2080 = J/e, e < 0. Docs: {_MODEL} \u00a77.")
         else:
             title = f"current j\u2080 = \u00b1{magnitude:g} (+: electrons flow along +x, F1 \u2192 F2)"
-        sections.insert(0, (title, [self.current]))
+            help_text = ("j\u2080: the charge current as a particle (electron) flux along +x, reduced units "
+                         f"(the seed's convention). Docs: {_MODEL} \u00a71, \u00a77.")
+        sections.insert(0, (_titled(title, help_text), [self.current]))
 
         self._watch(on_change)
         self.panel = self._column(sections)
@@ -249,13 +420,16 @@ class Controls:
     def _si(self) -> bool:
         return self.display is not None and self.display.si
 
-    def _number(self, value: float, path: str, label: str, width: int = 120) -> Any:
-        """A numeric box for ``path`` showing ``value`` in the display's unit; its reading is in model units."""
+    def _number(self, value: float, path: str, label: str, help_text: str, width: int = 120,
+                full: str = "") -> Any:
+        """A number box for ``path`` showing ``value`` in the display's unit; its reading is in model units.
+        ``full``: its name on its own (messages, accessible name), when ``label`` needs the row's heading."""
         factor = self.display.parameter(path).factor if self._si else 1.0
         unit = self.display.parameter_unit(path) if self._si else ""
-        # 12 digits: the unit change must not show 12.499999999999998 for 12.5
-        shown = float(f"{value * factor:.12g}") if factor != 1.0 else value
-        widget = _number(shown, path, label + unit, width=width)
+        # 12 digits (number_text): the unit change must not show 12.499999999999998 for 12.5
+        shown = value * factor if factor != 1.0 else value
+        self.labels[path] = (full or label) + unit
+        widget = _number(shown, path, label + unit, width=width, help_text=help_text, accessible=self.labels[path])
 
         def read() -> Any:
             return _parse(widget, path) / factor
@@ -278,6 +452,48 @@ class Controls:
         finally:
             self._assigning = False
         self._on_change()
+
+    def problems(self, base: Stack) -> list[tuple[str, str]]:
+        """(path, message) of every moved control whose value is bad on its own, in the panel's order.
+
+        Each moved control is read and applied to ``base`` alone (:func:`with_parameter` validates),
+        so every bad box is reported, not only the first; the message names the control by its label
+        on the page (``"d of layer 1 (N): must be > 0, got 0"``) and, on an SI page, says the value as
+        it was typed (the model's number is in SI base units).
+        """
+        from ..model.paths import with_parameter
+
+        found = []
+        for control in self.controls:
+            try:
+                if not control.changed():
+                    continue
+                with_parameter(base, control.path, control.read())
+            except StackError as error:
+                found.append((control.path, self.message(error, control)))
+        return found
+
+    def message(self, error: StackError, control: Control | None = None) -> str:
+        """``error`` said with the control's label instead of its path (the path when no control has it)."""
+        control = control or next((c for c in self.controls if c.path == error.path), None)
+        if control is None or error.path != control.path:
+            return str(error)
+        reason = error.reason
+        widget = control.widgets[0]
+        if isinstance(widget, NumberBox) and ", got " in reason:  # the value as the box shows it
+            reason = reason[:reason.rindex(", got ")] + f", got {str(widget.value).strip() or 'nothing'}"
+        return f"{self.labels.get(control.path, control.path)}: {reason}"
+
+    def mark(self, paths: list[str] | tuple[str, ...]) -> None:
+        """Mark the boxes of ``paths`` as holding a bad value (red border, ``aria-invalid``); unmark the others."""
+        bad = set(paths)
+        for control in self.controls:
+            for widget in control.widgets:
+                classes = [c for c in widget.css_classes if c != "ctl-invalid"]
+                if control.path in bad:
+                    classes.append("ctl-invalid")
+                if classes != list(widget.css_classes):
+                    widget.css_classes = classes
 
     def changes(self) -> Applied:
         """(path, value) of every control moved away from the start stack, in the panel's order.

@@ -44,6 +44,13 @@ from .views import HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, Profiles
 _STATUS_STYLE = "display: inline-block; font-size: 1.15em; padding: 6px 10px; border-radius: 4px; background: {};"
 _STATUS_COLOR = {False: "#eef3f8", True: "#fbe9df"}  # light red when a g is negative
 
+#: Where the error message is shown: floating over the bottom right corner of the window, so that neither
+#: its coming nor its going moves a figure (it was a full-width banner above them that pushed every figure
+#: down); as wide as a phone's window at most.
+ERROR_STYLES = {"position": "fixed", "right": "12px", "bottom": "12px", "z-index": "1000",
+                "max-width": "min(560px, calc(100vw - 24px))", "box-shadow": "0 2px 10px rgba(0, 0, 0, 0.3)",
+                "border-radius": "6px"}
+
 #: Runs ``work`` somewhere else and later calls ``done(work())`` on the page's own thread (a served
 #: session: a worker thread, then the document's next tick; see ``spinstack.app.server``).
 Background = Callable[[Callable[[], Any], Callable[[Any], None]], None]
@@ -138,8 +145,10 @@ class Explorer:
         self.controls = Controls(stack, self._changed, self.display)
         self.status = Markup(width=1180, height=34, css_class="status")
         self.numbers = Markup(width=1180, height=22, css_class="numbers")
+        # the message floats over the page's corner (ERROR_STYLES): shown or hidden, it moves no figure
         self.alert = pn.pane.Alert("", alert_type="danger", visible=False, css_classes=["stack-error"],
-                                   sizing_mode="stretch_width", margin=(0, 10))
+                                   styles=ERROR_STYLES, margin=0)
+        self.alert.param.watch(lambda event: None if event.new else self.controls.mark(()), "visible")
         self._show(first)
         self.layout = self._layout()
 
@@ -233,8 +242,15 @@ class Explorer:
                 self.alert.visible = False
 
     def _fail(self, message: str) -> None:
-        self.alert.object = (f"**{html.escape(message)}**  \nThe figures and numbers show the last valid stack; "
-                             "correct the value to go on.")
+        """Say why the controls' values are not shown: every bad box by its label on the page, each marked
+        (every moved control is checked on its own, :meth:`Controls.problems`), or ``message`` when no box
+        is bad alone (values that clash, a numerical failure, a link's refusals)."""
+        problems = self.controls.problems(self.base)
+        self.controls.mark([path for path, _ in problems])
+        lines = [text for _, text in problems] or [message]
+        self.alert.object = ("".join(f"**{html.escape(line)}**  \n" for line in lines)
+                             + "The figures and numbers show the last valid stack; correct the "
+                             + ("values" if len(lines) > 1 else "value") + " to go on.")
         self.alert.visible = True
 
     def _show(self, result: dict[str, Any]) -> None:

@@ -44,13 +44,34 @@ def _sign(value: float) -> str:
     return "> 0" if value > 0 else "< 0" if value < 0 else "= 0"
 
 
+def _current_name(solution: Solution) -> str:
+    """The current as the page's user writes it: J (conventional, A/m^2) for an SI stack, j0 for a reduced one."""
+    return "J" if solution.stack.units == "SI" else "j0"
+
+
+def _flow(solution: Solution) -> str:
+    """Which way the current goes, in the user's convention (MODEL.md 7), as a parenthesis ("" for the default).
+
+    Reduced: j0 is the electrons' flux, +x (F1 -> F2) is the default and only the flow against x is said.
+    SI: the file's J is a conventional current (J = e j0, e < 0), so J > 0 is said as such, with the way
+    the electrons flow (against J): "reversed" or a bare "F2 to F1" would misname the file's own current.
+    """
+    j0 = float(solution.current)
+    electrons = "from F2 to F1" if j0 < 0 else "from F1 to F2"
+    if solution.stack.units == "SI":
+        return f" (J {'>' if j0 < 0 else '<'} 0: electrons flowing {electrons})"
+    return f" (electrons flowing {electrons})" if j0 < 0 else ""
+
+
+def _no_current(solution: Solution) -> str:
+    return f"{_current_name(solution)} = 0: no current, no spin-transfer torque"
+
+
 def _two_f_status(solution: Solution, theta: float, g1: float, g2: float) -> str:
     j0 = float(solution.current)
     if j0 == 0.0:
-        return "j0 = 0: no current, no spin-transfer torque"
-    # the direction the electrons flow, said as it is: "reversed" would misname a file's own current
-    # (an SI file's J > 0 is j0 < 0), so only the flow against x is spelled out (+x, F1 -> F2, is the default)
-    reversed_ = " (electrons flowing from F2 to F1)" if j0 < 0 else ""
+        return _no_current(solution)
+    reversed_ = _flow(solution)
     if abs(np.sin(np.deg2rad(theta))) < _COLLINEAR:
         # no torque at 0 or 180 degrees; g's sign tells where a small tilt of F2 goes
         where = "back towards" if j0 * g2 > 0 else "further away from"
@@ -67,7 +88,7 @@ def _many_f_status(solution: Solution, torques: tuple[float, ...]) -> str:
     if count == 0:
         return "no F layer inside the stack: no spin-transfer torque on a layer to show"
     if float(solution.current) == 0.0:
-        return "j0 = 0: no current, no spin-transfer torque"
+        return _no_current(solution)
     if max(torques) <= _COLLINEAR * max(float(np.abs(solution.deposit).max()), 1e-300):
         return ("all magnetizations collinear (or only one): no spin-transfer torque; "
                 "tilt one against another to see it")
