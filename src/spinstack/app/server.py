@@ -50,12 +50,12 @@ def _background(document: Any) -> Callable[[Callable[[], Any], Callable[[Any], N
     if _WORKERS is None:
         from concurrent.futures import ThreadPoolExecutor
 
-        # two: the machine's sessions share them; one session has at most one solve under way
-        _WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="spinstack-solve")
+        # one: the solves take turns anyway (explorer._ONE_SOLVE); one session has at most one under way
+        _WORKERS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spinstack-solve")
 
     def run(work: Callable[[], Any], done: Callable[[Any], None]) -> None:
         def finished(future: Any) -> None:
-            if document.session_context is None or getattr(document.session_context, "destroyed", False):
+            if document.session_context is None or document.session_context.destroyed:
                 return
             document.add_next_tick_callback(lambda: done(future.result()))
 
@@ -74,14 +74,12 @@ def _page(stack: Stack | None, label: str) -> object:
     import panel as pn
     from bokeh.models import CustomJS
 
-    from .controls import ACCESSIBLE_NAMES
     from .explorer import App
 
     document = pn.state.curdoc
     app = App(stack, label, _background(document) if document is not None else None)
     if document is not None:
         document.js_on_event("document_ready", CustomJS(code=SAME_CSS_PATCH))
-        document.js_on_event("document_ready", CustomJS(code=ACCESSIBLE_NAMES))  # every control named (E4)
         document.on_session_destroyed(lambda context: app.release())
     return app.layout
 
