@@ -70,6 +70,8 @@ def test_playing_the_oscillator_advances_the_frames(browser: Any, dynamics_url: 
         page.locator("#g2").wait_for(timeout=120_000)  # the transport tab is there as before
         page.get_by_text("Dynamics: m(t)").click()
         page.locator(".dyn-play button").click()
+        pressed = time.monotonic()
+        arrivals = []
         # the run's first prefix (1/16 of 12 ns) arrives, then the player moves
         deadline = time.monotonic() + 300
         shown = [0.0]
@@ -77,9 +79,12 @@ def test_playing_the_oscillator_advances_the_frames(browser: Any, dynamics_url: 
             text = page.locator("#dyn-time").inner_text().strip()
             if text != "0" and float(text) != shown[-1]:
                 shown.append(float(text))
+                arrivals.append(time.monotonic())
             time.sleep(0.05)
         assert len(shown) >= 6 and shown[-1] > 0.2, f"the frames did not advance: {shown}"
         assert shown == sorted(shown)  # forward, by whole saved points of 5 ps
+        rate = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
+        print(f"\n{size[0]}x{size[1]}: first frame {arrivals[0] - pressed:.2f} s after Play, then {rate:.1f} frames/s")
         steps = [round((b - a) / 0.005) for a, b in zip(shown[1:], shown[2:])]
         assert all(step >= 1 for step in steps), shown
         # the whole run ends in the precession the command line reports (README, examples/dynamics-oscillator.toml)
