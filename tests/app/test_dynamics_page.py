@@ -189,3 +189,26 @@ def test_the_page_stops_with_its_threads(oscillator) -> None:
     prefetcher.join(5)
     assert not prefetcher.is_alive()
     assert all(thread.name != prefetcher.name for thread in threading.enumerate())
+
+
+def test_a_cold_integrator_is_announced_while_the_page_waits(oscillator, monkeypatch) -> None:
+    import spinstack.macrospin.compilation as compilation
+    import spinstack.trajectories as trajectories
+
+    release = threading.Event()
+    real = trajectories.dynamics
+
+    def slow(*args, **kwargs):  # the first compilation: minutes before the first prefix
+        release.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compilation, "cache_is_cold", lambda kernel: True)
+    monkeypatch.setattr(trajectories, "dynamics", slow)
+    page = DynamicsPage(oscillator)
+    page.duration.value = 0.3
+    page.poll()
+    assert "compiling the dynamics integrator (first run only" in page.notice.object
+    assert page.run.dataset is None
+    release.set()
+    page.wait()
+    assert page.run.complete and "end state" in page.notice.object and "compiling" not in page.notice.object
