@@ -20,7 +20,6 @@ current state), ``#status`` (the status line), ``.stack-error`` (the inline mess
 from __future__ import annotations
 
 import html
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -35,7 +34,10 @@ from ..model import Lead, Stack
 from ..model.paths import parse, with_parameter
 from ..solution import Solution, solve
 from .controls import Controls
+from .export import Exports, stack_file_name
+from .session import KEYBOARD_SHORTCUTS, Session, query_preset
 from .display import Display, display_for, reduced_display
+from .dynamics_page import dynamics_layout, stop_dynamics
 from .presets import PRESETS, preset
 from .status import InPlaneReadout, Readout, format_number, in_plane_readout, readout
 from .views import HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, ProfilesView, SpinCurrentView, SpinOrbitView
@@ -44,14 +46,16 @@ from .views import HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, Profiles
 _STATUS_STYLE = "display: inline-block; font-size: 1.15em; padding: 6px 10px; border-radius: 4px; background: {};"
 _STATUS_COLOR = {False: "#eef3f8", True: "#fbe9df"}  # light red when a g is negative
 
+#: Where the error message is shown: floating over the bottom right corner of the window, so that neither
+#: its coming nor its going moves a figure (it was a full-width banner above them that pushed every figure
+#: down); as wide as a phone's window at most.
+ERROR_STYLES = {"position": "fixed", "right": "12px", "bottom": "12px", "z-index": "1000",
+                "max-width": "min(560px, calc(100vw - 24px))", "box-shadow": "0 2px 10px rgba(0, 0, 0, 0.3)",
+                "border-radius": "6px"}
+
 #: Runs ``work`` somewhere else and later calls ``done(work())`` on the page's own thread (a served
 #: session: a worker thread, then the document's next tick; see ``spinstack.app.server``).
 Background = Callable[[Callable[[], Any], Callable[[Any], None]], None]
-
-# One solve at a time in the process: a served explorer solves in a worker thread while the server's own
-# thread may build a new page (which solves too), and numba's default "workqueue" threading layer aborts
-# the process when two threads launch parallel kernels at once.
-_ONE_SOLVE = threading.Lock()
 
 
 class Markup:
@@ -124,6 +128,8 @@ class Explorer:
         self.solves = 0  # solves run for them: fewer when changes came faster than the solves
         self.updates = 0  # results shown (the page's #update counter)
         self._solving = False
+        # called with every stack shown after a control change (the numbers table: spinstack.app.export)
+        self.listeners: list[Callable[[Stack], None]] = []
         # an in-plane drive (MODEL.md 8): spin-orbit torques and SMR instead of g1, g2 and the analogy's forces
         self.in_plane = stack.has_field or stack.has_boundary_ends
         # units chosen once from the start stack (an SI stack's nm, eV, A/m^2), kept while controls move
@@ -143,8 +149,10 @@ class Explorer:
         self.controls = Controls(stack, self._changed, self.display)
         self.status = Markup(width=1180, height=34, css_class="status")
         self.numbers = Markup(width=1180, height=22, css_class="numbers")
+        # the message floats over the page's corner (ERROR_STYLES): shown or hidden, it moves no figure
         self.alert = pn.pane.Alert("", alert_type="danger", visible=False, css_classes=["stack-error"],
-                                   sizing_mode="stretch_width", margin=(0, 10))
+                                   styles=ERROR_STYLES, margin=0)
+        self.alert.param.watch(lambda event: None if event.new else self.controls.mark(()), "visible")
         self._show(first)
         self.layout = self._layout()
 
@@ -152,10 +160,6 @@ class Explorer:
     def _compute(self, stack: Stack, curve_key: Any = ()) -> dict[str, Any]:
         """Everything the page shows for ``stack``; raises before anything is shown.  ``curve_key``: what the
         g(theta) curves depend on (:meth:`_curve_key`), to reuse them when it is unchanged."""
-        with _ONE_SOLVE:
-            return self._compute_now(stack, curve_key)
-
-    def _compute_now(self, stack: Stack, curve_key: Any) -> dict[str, Any]:
         start = time.perf_counter()
         # valid but extreme values overflow double precision: a message, never NaN figures
         with np.errstate(over="raise", divide="raise", invalid="raise"):
@@ -238,12 +242,21 @@ class Explorer:
         self.stack = stack
         with pn.io.hold():
             self._show(result)
+            for listener in self.listeners:
+                listener(stack)
             if self.alert.visible and not stale:
                 self.alert.visible = False
 
     def _fail(self, message: str) -> None:
-        self.alert.object = (f"**{html.escape(message)}**  \nThe figures and numbers show the last valid stack; "
-                             "correct the value to go on.")
+        """Say why the controls' values are not shown: every bad box by its label on the page, each marked
+        (every moved control is checked on its own, :meth:`Controls.problems`), or ``message`` when no box
+        is bad alone (values that clash, a numerical failure, a link's refusals)."""
+        problems = self.controls.problems(self.base)
+        self.controls.mark([path for path, _ in problems])
+        lines = [text for _, text in problems] or [message]
+        self.alert.object = ("".join(f"**{html.escape(line)}**  \n" for line in lines)
+                             + "The figures and numbers show the last valid stack; correct the "
+                             + ("values" if len(lines) > 1 else "value") + " to go on.")
         self.alert.visible = True
 
     def _show(self, result: dict[str, Any]) -> None:
@@ -341,23 +354,66 @@ class App:
         self.menu = pn.widgets.Select(label="start from", options=options, value=next(iter(options.values())),
                                       width=330, css_classes=["preset-select"])
         self.explorer = Explorer(stack if stack is not None else preset("seed"), background)
-        self.body = pn.Column(self.explorer.layout, sizing_mode="stretch_width")
+        self.body = pn.Column(dynamics_layout(self.explorer), sizing_mode="stretch_width")  # + a dynamics tab
         self.menu.param.watch(self._chosen, "value")
         header = pn.Row(pn.pane.HTML("<h2 style='margin:4px 0'>spinstack explorer</h2>"
                                      "<div style='color:#555'>exact diffusive spin transport and the mechanical "
                                      "analogy of the seed paper; numbers in the stack's units (reduced, or "
                                      "nm, eV, A/m\u00b2, J/m\u00b2 for an SI file)</div>", width=560),
                         self.menu, sizing_mode="stretch_width")
-        self.layout = pn.Column(header, self.body, sizing_mode="stretch_width")
+        # undo/redo/reset and the URL's state (spinstack.app.session), the exports (spinstack.app.export)
+        self._label = label
+        served = pn.state.curdoc is not None and pn.state.curdoc.session_context is not None
+        location = pn.state.location if served else None
+        self.session = Session(location=location)
+        self.exports = Exports(lambda: self.explorer.stack, self._file_name, lambda: not self.explorer.in_plane)
+        toolbar = pn.FlexBox(*self.session.buttons, pn.Spacer(width=12), *self.exports.buttons, flex_wrap="wrap",
+                             align_items="center", margin=(0, 5), sizing_mode="stretch_width",
+                             css_classes=["spin-toolbar"])
+        self.layout = pn.Column(header, toolbar, self.body, self.exports.numbers, sizing_mode="stretch_width")
+        self._bind(write_url=False)
+        if location is not None:
+            from bokeh.models import CustomJS
+
+            pn.state.curdoc.js_on_event("document_ready", CustomJS(code=KEYBOARD_SHORTCUTS))
+            self.open_query(location.search or "")
+
+    def open_query(self, search: str) -> list[str]:
+        """Show the state a URL query carries (a preset, moved controls); the refusals, shown as the page's error
+        (:mod:`spinstack.app.session`: a query with a bad parameter is not applied at all)."""
+        names = [name for name in self.menu.options.values() if name != "__given__"]
+        chosen, refusal = query_preset(search, names)
+        if refusal is None and chosen is not None and chosen != self.menu.value:
+            self.menu.value = chosen  # a new explorer: the query's controls are read against its widgets
+        refusals = [refusal] if refusal else self.session.refusals(search)
+        if refusals:
+            self.explorer._fail("; ".join(refusals) + " (the link's state is not applied)")
+            return refusals
+        self.session.apply_query(search)
+        return []
+
+    def _file_name(self) -> str:
+        return stack_file_name(self._label, None if self.menu.value == "__given__" else self.menu.value)
+
+    def _bind(self, write_url: bool = True) -> None:
+        """Undo/redo, the URL and the exports follow the explorer shown (its history starts anew)."""
+        start = next(iter(self.menu.options.values()))
+        self.session.bind(self.explorer.controls, None if self.menu.value == start else self.menu.value,
+                          write_url=write_url)
+        self.explorer.listeners.append(self.exports.refresh)
+        self.exports.renamed()
 
     def _chosen(self, event: Any) -> None:
         stack = self._given if event.new == "__given__" else preset(event.new)
         old, self.explorer = self.explorer, Explorer(stack, self.background)
-        self.body.objects = [self.explorer.layout]
+        self.body.objects = [dynamics_layout(self.explorer)]
+        stop_dynamics(old)  # its run and its periodic callback
         forget_js_links(old.layout)  # off the page: nothing renders it again
+        self._bind()
 
     def release(self) -> None:
         """Let the page be freed once its session has ended (:func:`forget_js_links`)."""
+        stop_dynamics(self.explorer)
         forget_js_links(self.layout)
 
 

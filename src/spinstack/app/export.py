@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 import panel as pn
-from bokeh.models import ColumnDataSource, CustomJS, DataTable, ScientificFormatter, TableColumn
+from bokeh.models import ColumnDataSource, DataTable, ScientificFormatter, TableColumn
 
 from ..analysis.analogy import ring_forces
 from ..errors import SpinstackError

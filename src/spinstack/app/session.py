@@ -33,7 +33,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 import panel as pn
 
-from .controls import Controls
+from .controls import Controls, NumberBox, parse_number
 
 __all__ = ["History", "KEYBOARD_SHORTCUTS", "MERGE_SECONDS", "Session", "State", "decode_query", "encode_query",
            "query_preset", "state_widgets"]
@@ -107,8 +107,9 @@ def _value(widget: Any, text: str) -> Any:
         if sign not in options:
             raise ValueError(f"must be + or -, got {text!r}")
         return sign
-    if isinstance(widget.value, str):  # a text box (an infinite l): the model reads its text
-        return text
+    if isinstance(widget, NumberBox) or isinstance(widget.value, str):  # a number box: its text, as typed
+        parse_number(text)  # the box's own reading (ValueError: its reason); the model then judges the number
+        return text.strip()
     try:
         number = float(text.strip())
     except ValueError:
@@ -297,11 +298,11 @@ class Session:
         self.history = History({})
         self._restoring = False
         self.undo_button = pn.widgets.Button(label="\u21b6 undo", description="undo the last change (Ctrl+Z)",
-                                             width=78, margin=(5, 2), css_classes=["history-undo"], disabled=True)
+                                             width=66, margin=(5, 2), css_classes=["history-undo"], disabled=True)
         self.redo_button = pn.widgets.Button(label="\u21b7 redo", description="redo (Ctrl+Shift+Z)",
-                                             width=78, margin=(5, 2), css_classes=["history-redo"], disabled=True)
+                                             width=66, margin=(5, 2), css_classes=["history-redo"], disabled=True)
         self.reset_button = pn.widgets.Button(label="reset", description="every control back to the loaded stack",
-                                              width=70, margin=(5, 2), css_classes=["history-reset"], disabled=True)
+                                              width=58, margin=(5, 2), css_classes=["history-reset"], disabled=True)
         self.undo_button.on_click(lambda _event: self.undo())
         self.redo_button.on_click(lambda _event: self.redo())
         self.reset_button.on_click(lambda _event: self.reset())
