@@ -429,3 +429,16 @@ def test_every_control_has_a_name_and_the_page_script_applies_it() -> None:
     assert "l of Cu (nm)" in names and "\u03b8 of F\u2082 (layer 2) (deg)" in names and "J" in names
     assert len(set(names)) == len(names)  # no two controls share a name
     assert "aria-label" in ACCESSIBLE_NAMES and "aria-invalid" in ACCESSIBLE_NAMES
+
+
+def test_the_symbols_of_the_numbers_line_are_explained() -> None:
+    """"r", "|T|", g1, g2 were unexplained: each symbol carries its definition and where the docs give it."""
+    from spinstack.app.status import EXPLANATIONS
+
+    explorer = Explorer(preset("seed"))
+    for key in ("theta", "g", "torque", "resistance"):
+        assert f'<abbr title="{html.escape(EXPLANATIONS[key])}"' in explorer.numbers.text, key
+    assert "resistance-area product" in EXPLANATIONS["resistance"] and "Docs: docs/MODEL.md" in EXPLANATIONS["torque"]
+    in_plane = Explorer(spinstack.load_stack(EXAMPLES / "pt-co-sot.toml"))
+    for key in ("sigma", "spin_orbit", "smr"):
+        assert f'<abbr title="{html.escape(EXPLANATIONS[key])}"' in in_plane.numbers.text, key

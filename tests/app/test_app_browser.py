@@ -404,13 +404,13 @@ DRAG_SETTLE = """([final]) => new Promise((resolve, reject) => {
 def test_invalid_values_show_an_inline_message_and_the_app_keeps_serving(page: Any, explorer_url: str) -> None:
     g2 = _shown(page, "g2")
     _type(page, ".ctl-layers-1-thickness input", "0")
-    message = _wait_for_error(page, "layers[1].thickness: must be > 0, got 0")
+    message = _wait_for_error(page, "d of layer 1 (N): must be > 0, got 0")
     assert "last valid stack" in message
     assert _shown(page, "g2") == g2  # the figures and numbers keep the last valid stack
 
     _type(page, ".ctl-layers-1-thickness input", "2")
     _type(page, ".ctl-materials-F2-p input", "1")
-    _wait_for_error(page, "materials.F2.p: must lie strictly between -1 and 1, got 1")
+    _wait_for_error(page, "p of F2: must lie strictly between -1 and 1, got 1")
     assert _shown(page, "g2") == g2
 
     _type(page, ".ctl-materials-F2-p input", "0.5")

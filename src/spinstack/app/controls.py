@@ -172,7 +172,8 @@ def _angles(stack: Stack, owner: str, title: str) -> Control:
                                                   tags=[ARIA_TAG + theta_label],
                                                   css_classes=["ctl", f"ctl-{css}-theta"])
     phi_widget = pn.widgets.EditableFloatSlider(label=phi_label, start=-180.0, end=180.0, step=1.0,
-                                                value=round(phi, 10), width=250, tags=[ARIA_TAG + phi_label], css_classes=["ctl", f"ctl-{css}-phi"])
+                                                value=round(phi, 10), width=250, tags=[ARIA_TAG + phi_label],
+                                                css_classes=["ctl", f"ctl-{css}-phi"])
     initial = {"theta": theta_widget.value, "phi": phi_widget.value}
     return Control(path, (theta_widget, phi_widget), initial,
                    lambda: {"theta": theta_widget.value, "phi": phi_widget.value})
@@ -217,7 +218,8 @@ HELP = {
           f"Docs: {_MODEL} \u00a72."),
     "D_si": ("**e\u00b2D = 1/\u03c1\\***: the conductivity, with \u03c1\\* = \u03c1/(1 \u2212 \u03b2\u00b2) for a "
              f"ferromagnet (Valet-Fert), > 0. Docs: {_MODEL} \u00a77."),
-    "p": f"**p** (\u03b2): bulk spin asymmetry of the ferromagnet's conductivity, \u22121 < p < 1. Docs: {_MODEL} \u00a72.",
+    "p": ("**p** (\u03b2): bulk spin asymmetry of the ferromagnet's conductivity, \u22121 < p < 1. "
+          f"Docs: {_MODEL} \u00a72."),
     "l": ("**l** (l_sf): spin diffusion length, > 0; type `inf` (or \u221e) for no spin flip. "
           f"Docs: {_MODEL} \u00a72."),
     "theta_SH": f"**\u03b8_SH**: spin Hall angle of the normal metal (either sign). Docs: {_MODEL} \u00a78b.",
@@ -370,8 +372,8 @@ class Controls:
             self.labels["field"] = "direction of the in-plane field"
             # sigma_hat = xhat x eps_hat = E_hat x xhat (MODEL.md 8a): said with the vector the control turns
             rule = ("E\u0302 \u00d7 x\u0302" if self._si else "x\u0302 \u00d7 \u03b5\u0302")
-            sections.insert(0, (_titled(f"in-plane field (\u03c3\u0302 = {rule})", HELP["field_si" if self._si else "field"]),
-                                [self.field.widgets[0]]))
+            heading = _titled(f"in-plane field (\u03c3\u0302 = {rule})", HELP["field_si" if self._si else "field"])
+            sections.insert(0, (heading, [self.field.widgets[0]]))
         if stack.has_boundary_ends:  # no charge current crosses an open or insulator end: no current control
             self._watch(on_change)
             self.panel = self._column(sections)
@@ -386,13 +388,15 @@ class Controls:
                                                    color="primary", variant="outline", tags=[ARIA_TAG + name],
                                                    css_classes=["ctl", "ctl-current"], width=120)
         self.controls.append(Control("current", (self.current,), float(stack.current),
-                                     lambda: (-1.0 if self.current.value == "\u2212" else 1.0) * shown_sign * magnitude))
+                                     lambda: (-1.0 if self.current.value == "\u2212" else 1.0)
+                                     * shown_sign * magnitude))
         self.labels["current"] = f"the sign of {name}"
         if self._si:
             title = (f"current J = \u00b1{abs(self.display.parameter('current')(magnitude)):g} A/m\u00b2 "
                      "(+: conventional current along +x, electrons flow F2 \u2192 F1)")
             help_text = ("J: charge current density, conventional (the file's sign): J > 0 flows along +x, from F1 "
-                         f"to F2, carried by electrons flowing the other way; j\u2080 = J/e, e < 0. Docs: {_MODEL} \u00a77.")
+                         "to F2, carried by electrons flowing the other way; j\u2080 = J/e, e < 0. "
+                         f"Docs: {_MODEL} \u00a77.")
         else:
             title = f"current j\u2080 = \u00b1{magnitude:g} (+: electrons flow along +x, F1 \u2192 F2)"
             help_text = ("j\u2080: the charge current as a particle (electron) flux along +x, reduced units "

@@ -39,7 +39,7 @@ from .session import KEYBOARD_SHORTCUTS, Session, query_preset
 from .display import Display, display_for, reduced_display
 from .dynamics_page import dynamics_layout, stop_dynamics
 from .presets import PRESETS, preset
-from .status import InPlaneReadout, Readout, format_number, in_plane_readout, readout
+from .status import InPlaneReadout, Readout, explained, format_number, in_plane_readout, readout
 from .views import HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, ProfilesView, SpinCurrentView, SpinOrbitView
 
 # inline styles: a stylesheet per pane would travel with every update (Bokeh renders panes in shadow roots)
@@ -278,11 +278,12 @@ class Explorer:
         torques = ", ".join(f"F{i + 1}: {shown.torque(t):.4g}" for i, t in enumerate(numbers.torques))
         self.numbers.text = (
             '<div style="font-family: monospace">'
-            f'\u03b8 = <b id="theta">{format_number(numbers.theta)}</b>\u00b0 &nbsp; '
-            f'g\u2081 = <b id="g1">{format_number(numbers.g1)}</b> &nbsp; '
-            f'g\u2082 = <b id="g2">{format_number(numbers.g2)}</b> &nbsp; '
-            f'|T| = <span id="torques">{torques or chr(0x2014)}</span>{shown.unit("torque")} &nbsp; '
-            f'r = <span id="resistance">{shown.resistance_area(numbers.resistance_area):.6g}</span>'
+            f'{explained("θ", "theta")} = <b id="theta">{format_number(numbers.theta)}</b>\u00b0 &nbsp; '
+            f'{explained("g₁", "g")} = <b id="g1">{format_number(numbers.g1)}</b> &nbsp; '
+            f'{explained("g₂", "g")} = <b id="g2">{format_number(numbers.g2)}</b> &nbsp; '
+            f'{explained("|T|", "torque")} = <span id="torques">{torques or chr(0x2014)}</span>'
+            f'{shown.unit("torque")} &nbsp; {explained("r", "resistance")} = '
+            f'<span id="resistance">{shown.resistance_area(numbers.resistance_area):.6g}</span>'
             f'{shown.unit("resistance_area")} '
             f'<span style="color:#888">(computed in <span id="compute-ms">{result["milliseconds"]:.0f}'
             f'</span> ms)</span>{self._count()}</div>')
@@ -307,10 +308,10 @@ class Explorer:
                f'<span id="smr-trans">{numbers.smr[1] + 0.0:.6g}</span>')  # + 0.0: no "-0"
         self.numbers.text = (
             '<div style="font-family: monospace">'
-            f'\u03c3\u0302 = <span id="sigma">{sigma}</span> &nbsp; '
-            f'\u03c4_DL / \u03c4_FL = <span id="spin-orbit-torques">{torques or chr(0x2014)}</span>'
+            f'{explained("σ̂", "sigma")} = <span id="sigma">{sigma}</span> &nbsp; '
+            f'{explained("τ_DL / τ_FL", "spin_orbit")} = <span id="spin-orbit-torques">{torques or chr(0x2014)}</span>'
             f'{shown.unit("torque")} &nbsp; {ends + " &nbsp; " if ends else ""}'
-            f'SMR long / trans = {smr} '
+            f'{explained("SMR long / trans", "smr")} = {smr} '
             f'<span style="color:#888">(computed in <span id="compute-ms">{result["milliseconds"]:.0f}'
             f'</span> ms)</span>{self._count()}</div>')
 

@@ -8,6 +8,7 @@ below are read off the torques themselves, so they hold for either sign of the c
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -185,9 +186,36 @@ def in_plane_readout(solution: Solution) -> InPlaneReadout:
                           smr, status)
 
 
+#: What each symbol of the numbers line means and where the docs define it (its tooltip on the page).
+EXPLANATIONS = {
+    "theta": "\u03b8: the angle between m\u2081 and m\u2082, degrees.",
+    "g": ("g\u2081, g\u2082: the spin-transfer efficiencies of the seed paper's eq. 1, "
+          "T\u2081 = \u2212j\u2080 g\u2081 m\u2081\u00d7(m\u2082\u00d7m\u2081), "
+          "T\u2082 = +j\u2080 g\u2082 m\u2082\u00d7(m\u2081\u00d7m\u2082): with j\u2080 g\u2082 > 0 the torque turns m\u2082 "
+          "towards m\u2081. Docs: README.md, Conventions; docs/MODEL.md \u00a74."),
+    "torque": ("|T|: the size of the spin-transfer torque on each F layer, the transverse spin current it absorbs "
+               "(\u0127/2 times a spin current; J/m\u00b2 on an SI page). Docs: docs/MODEL.md \u00a74."),
+    "resistance": ("r: the resistance-area product of the whole stack, AR (f\u03a9 m\u00b2 on an SI page). "
+                   "Docs: docs/MODEL.md \u00a74."),
+    "sigma": ("\u03c3\u0302: the polarisation of the spin Hall current, x\u0302 \u00d7 \u03b5\u0302 "
+              "(= \u00ca \u00d7 x\u0302). Docs: docs/MODEL.md \u00a78a."),
+    "spin_orbit": ("\u03c4_DL / \u03c4_FL: the damping-like and field-like spin-orbit torques on each F layer "
+                   "(\u03c4_DL > 0 turns m towards \u03c3\u0302). Docs: docs/MODEL.md \u00a78f."),
+    "smr": ("SMR long / trans: the spin Hall magnetoresistance, the relative change of the longitudinal and "
+            "transverse in-plane resistance. Docs: docs/MODEL.md \u00a78c."),
+}
+
+
+def explained(text: str, key: str) -> str:
+    """``text`` (HTML) with the tooltip :data:`EXPLANATIONS` ``[key]`` and a dotted underline saying it has one."""
+    return (f'<abbr title="{html.escape(EXPLANATIONS[key])}" style="text-decoration: underline dotted; '
+            f'cursor: help">{text}</abbr>')
+
+
 def format_number(value: float, digits: int = 8) -> str:
     """``value`` with ``digits`` significant digits, or an em dash when undefined (NaN)."""
     return "\u2014" if not np.isfinite(value) else _format(value, digits)
 
 
-__all__ = ["InPlaneReadout", "Readout", "format_number", "in_plane_readout", "readout"]
+__all__ = ["EXPLANATIONS", "InPlaneReadout", "Readout", "explained", "format_number", "in_plane_readout",
+           "readout"]
