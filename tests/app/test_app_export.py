@@ -20,21 +20,35 @@ import spinstack
 from spinstack.io.stackwriter import dumps_stack
 from spinstack.model.paths import with_parameter
 
-from .test_app_browser import (  # noqa: F401  (fixtures: used by name)
+from .test_app_browser import (  # noqa: F401  (browser: a fixture, used by name)
     SEED_FILE,
     THETA_BOX,
     THETA_F2,
     _shown,
     _solver_g2,
+    _start,
+    _stop,
     _type,
     _wait_for_change,
     _wait_for_error,
+    _wait_until_served,
     browser,
-    explorer_url,
     pytestmark,
 )
 
 pytestmark = pytestmark  # slow, kernels warm, skipped without playwright or chromium (as test_app_browser)
+
+
+@pytest.fixture(scope="module")
+def explorer_url() -> Iterator[str]:
+    """``spinstack explore examples/seed-fnf.toml`` on a free port; always stopped afterwards."""
+    pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
+    process, url = _start(SEED_FILE)
+    try:
+        _wait_until_served(process, url)
+        yield url
+    finally:
+        _stop(process)
 
 
 @pytest.fixture
