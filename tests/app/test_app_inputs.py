@@ -137,3 +137,19 @@ def test_an_si_page_shows_the_file_s_current_sign(browser: Any, explorer_urls: d
         assert "bk-active" in plus.get_attribute("class")
         assert "bk-active" not in page.get_by_role("button", name="J: \u2212", exact=True).get_attribute("class")
         assert "(J > 0: electrons flowing from F2 to F1)" in _shown(page, "status")
+
+
+def test_a_comma_typed_in_an_angle_box_is_a_point(page: Any) -> None:
+    """The angle boxes are Bokeh spinners, which dropped a typed comma ("30,5" became 305)."""
+    box = page.locator(".ctl-layers-2-magnetization-theta input")
+    page.get_by_role("textbox", name="\u03b8 of F\u2082 (layer 2) (deg)").wait_for(timeout=10_000)  # script ran
+    old = _shown(page, "g2")
+    box.fill("")
+    box.press_sequentially("30,5")
+    assert box.input_value() == "30.5"
+    box.press("Enter")
+    _wait_for_change(page, "g2", old)
+    deadline = time.monotonic() + 10
+    while _shown(page, "theta") != "30.5" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _shown(page, "theta") == "30.5"

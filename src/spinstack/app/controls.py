@@ -236,7 +236,8 @@ ARIA_TAG = "aria:"
 #: Run once in the page (``spinstack.app.server``): gives every control an accessible name, the label shown
 #: next to it (Bokeh labels only a plain text box): the text box, the slider's handle and a spinner's arrows
 #: ("increase ..."/"decrease ..."), from the control's ``aria:`` tag; marks a box holding a bad value
-#: ``aria-invalid`` (the class ``ctl-invalid``, see :meth:`Controls.mark`).  Walked again every 300 ms: a
+#: ``aria-invalid`` (the class ``ctl-invalid``, see :meth:`Controls.mark`); in an angle's box a typed comma
+#: becomes a point as it is typed (Bokeh's Spinner dropped it: "30,5" was 305).  Walked again every 300 ms: a
 #: preset switch makes new views, a mark comes and goes (~100 views, microseconds).
 ACCESSIBLE_NAMES = """
 if (!window.__spinstackNames) {
@@ -255,6 +256,18 @@ if (!window.__spinstackNames) {
     }
     set(view.btn_up_el, "aria-label", "increase " + text);
     set(view.btn_down_el, "aria-label", "decrease " + text);
+    if (view.btn_up_el != null && view.input_el != null && !view.input_el.__spinstackComma) {
+      // an angle's box (Bokeh's Spinner) drops a typed comma, so "30,5" became 305: a comma typed there is
+      // written as the point it means, where the reader sees it (a comma in an angle is no thousands mark)
+      view.input_el.__spinstackComma = true;
+      view.input_el.addEventListener("keydown", (event) => {
+        if (event.key !== ",") return;
+        event.preventDefault();
+        const box = event.target;
+        box.setRangeText(".", box.selectionStart, box.selectionEnd, "end");
+        box.dispatchEvent(new Event("input", {bubbles: true}));
+      });
+    }
     if (view.slider_el != null) {
       for (const handle of view.slider_el.querySelectorAll(".noUi-handle")) set(handle, "aria-label", text);
     }
