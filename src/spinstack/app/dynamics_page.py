@@ -57,11 +57,8 @@ FIRST_FRACTION = 1 / 16
 FIRST_FRAMES = 40
 #: milliseconds between two frames while playing (and between two polls of the worker)
 TICK_MS = 60
-#: frames whose hodographs are solved ahead of the player, and the most frames kept
-LOOKAHEAD = 12
+#: the most frames whose hodographs are kept
 MAX_KEPT = 3000
-#: ticks the player waits for a frame's hodographs before showing it anyway (solved on the event loop)
-PATIENCE = 25
 #: saved points of the trail drawn behind m (the last ones up to the frame)
 TRAIL = 600
 #: the playing speeds offered: saved points advanced per tick
@@ -195,7 +192,8 @@ class DynamicsPage:
         self._goal: tuple[Any, ...] | None = None
         self._prefetcher: threading.Thread | None = None
         self._closed = False
-        self._waited = 0
+        self.hodograph_frame = -1  # the frame whose hodographs are shown
+        self._solve_seconds = 0.05  # the last hodograph solve's duration (the prefetcher aims that far ahead)
         self._callback: Any = None
         self._critical: str = ""
         self.save_every = float(save_every)
@@ -361,12 +359,7 @@ class DynamicsPage:
                     self.show_frame(0)
                 # otherwise wait for the next prefix
             else:
-                following = min(self.frame + step, last)
-                if self._ready(following) or self._waited >= PATIENCE:
-                    self._waited = 0
-                    self.show_frame(following)
-                else:
-                    self._waited += 1  # its hodographs are being solved: the sphere and the hodographs stay in step
+                self.show_frame(min(self.frame + step, last), exact=False)
             self._ahead()
         if (run is None or complete or error is not None) and not self.play.value and self._callback is not None:
             self._callback.stop()
@@ -387,8 +380,12 @@ class DynamicsPage:
             self.scrub.end = max(len(self.times) - 1, 1)
             self.show_frame(0 if new_run else self.frame, force=True)
 
-    def show_frame(self, index: int, force: bool = False) -> None:
-        """Draw saved point ``index``: the sphere's trail and arrows, the hodographs of that m, the numbers."""
+    def show_frame(self, index: int, force: bool = False, exact: bool = True) -> None:
+        """Draw saved point ``index``: the sphere's trail and arrows, the hodographs of that m, the numbers.
+
+        ``exact=False`` (the player): the hodographs of ``index`` if they are solved already, else those of the
+        latest solved frame before it (the numbers say which), so that m(t) moves at the player's pace however
+        long a solve takes; paused or scrubbed, the frame's own are solved at once."""
         if not force and index == self.frame:
             return
         self.frame = index
@@ -396,10 +393,20 @@ class DynamicsPage:
             self.scrub.value = index  # (its watcher sees the same frame and returns)
         with pn.io.hold():
             self._draw_trajectory()
-            accumulation, spin_current = self.hodographs(index)
-            self.accumulation.show(accumulation)
-            self.spin_current.show(spin_current)
+            shown = index if exact or not len(self.frames) else self._latest_solved(index)
+            if shown is not None and (shown != self.hodograph_frame or force or exact):
+                accumulation, spin_current = self.hodographs(shown)
+                self.accumulation.show(accumulation)
+                self.spin_current.show(spin_current)
+                self.hodograph_frame = shown
             self._say_frame()
+
+    def _latest_solved(self, index: int) -> int | None:
+        """The latest frame at or before ``index`` whose hodographs are solved (None: none of this run)."""
+        with self._lock:
+            solved = [frame for generation, frame in self._hodographs
+                      if generation == self._shown_generation and frame <= index]
+        return max(solved) if solved else None
 
     def magnetizations(self, index: int) -> np.ndarray:
         """m of the free layers (n_free, 3) at saved point ``index`` (the stack's own before any run)."""
@@ -435,10 +442,6 @@ class DynamicsPage:
             fold = hodograph(solution, HODOGRAPH_SAMPLES)
             return self.accumulation.prepare(solution, fold), self.spin_current.prepare(solution, fold)
 
-    def _ready(self, index: int) -> bool:
-        with self._lock:
-            return (self._shown_generation, index) in self._hodographs
-
     def _ahead(self) -> None:
         """Ask the prefetching thread for the frames the player reaches next (started on first use)."""
         with self._wanted:
@@ -450,7 +453,7 @@ class DynamicsPage:
             self._prefetcher.start()
 
     def _prefetch(self) -> None:
-        """The prefetching thread: solves the hodographs of the next :data:`LOOKAHEAD` frames the player shows."""
+        """The prefetching thread: solves the hodographs of the frame the player reaches when the solve ends."""
         while not self._closed:
             with self._wanted:
                 goal = self._goal
@@ -458,20 +461,20 @@ class DynamicsPage:
                     self._wanted.wait(0.5)
                     continue
             generation, stack, frames, frame, step = goal
-            todo = None
-            for ahead in range(1, LOOKAHEAD + 1):
-                index = min(frame + ahead * step, len(frames) - 1)
-                with self._lock:
-                    if (generation, index) not in self._hodographs:
-                        todo = index
-                        break
-            if todo is None:
+            # the frame the player will show when this solve ends: solved just in time
+            ahead = step * (1 + math.ceil(self._solve_seconds / (TICK_MS / 1e3)))
+            todo = min(frame + ahead, len(frames) - 1)
+            with self._lock:
+                done = (generation, todo) in self._hodographs
+            if done:
                 with self._wanted:
                     if self._goal is goal:
                         self._wanted.wait(0.5)
                 continue
             try:
+                began = time.perf_counter()
                 found = self._solve_frame(stack, frames[todo])
+                self._solve_seconds = time.perf_counter() - began
             except Exception:  # (FloatingPointError, a refusal): the page solves it itself and says why
                 with self._wanted:
                     if self._goal is goal:
@@ -494,6 +497,8 @@ class DynamicsPage:
             if self._run is None:
                 self.start()
             self._ensure_ticking()
+        elif len(self.times):
+            self.show_frame(self.frame, force=True)  # paused: the frame's own hodographs
 
     def _scrubbed(self, event: Any) -> None:
         if len(self.times):
@@ -681,7 +686,11 @@ class DynamicsPage:
             "t = <b id='dyn-time'>0</b> (start)"
         vectors = ", ".join(f"{self._name(layer)} = ({m[k, 0]:+.3f}, {m[k, 1]:+.3f}, {m[k, 2]:+.3f})"
                             for k, layer in enumerate(self.free))
-        self.numbers.object = f'<div style="font-family: monospace">{when} &nbsp; {vectors}</div>'
+        behind = ""
+        if len(self.times) and 0 <= self.hodograph_frame != self.frame:
+            behind = (f' &nbsp; <span style="color:#888">(hodographs at t = {self.times[self.hodograph_frame] * 1e9:.4f}'
+                      ' ns: solving)</span>')
+        self.numbers.object = f'<div style="font-family: monospace">{when} &nbsp; {vectors}{behind}</div>'
 
     def _layout(self) -> Any:
         controls = pn.FlexBox(self.current, self.duration, self.play, self.speed, self.scrub, flex_wrap="wrap",
