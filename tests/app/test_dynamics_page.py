@@ -212,3 +212,22 @@ def test_a_cold_integrator_is_announced_while_the_page_waits(oscillator, monkeyp
     release.set()
     page.wait()
     assert page.run.complete and "end state" in page.notice.object and "compiling" not in page.notice.object
+
+
+def test_while_playing_the_hodographs_are_of_a_frame_shown_and_paused_of_the_frame_itself(oscillator) -> None:
+    page = DynamicsPage(oscillator)
+    page.duration.value = 0.5
+    page.wait()
+    page.play.value = True
+    for _ in range(30):
+        page.poll()
+        time.sleep(0.03)
+        assert 0 <= page.hodograph_frame <= page.frame
+        _, spin_current = page.hodographs(page.hodograph_frame)
+        assert page.spin_current.sources["jumps"].data["x0"] == list(spin_current["jumps"]["x0"])
+        if page.hodograph_frame != page.frame:
+            assert "solving" in page.numbers.object
+    assert page.frame >= 30  # m(t) moved one saved point a tick, whatever the solves took
+    page.play.value = False
+    assert page.hodograph_frame == page.frame and "solving" not in page.numbers.object
+    page.stop()
