@@ -260,12 +260,14 @@ class Exports:
 
         self.source = ColumnDataSource({key: [] for key in COLUMNS})
         number = ScientificFormatter(precision=6, power_limit_low=-3, power_limit_high=5)
-        columns = [TableColumn(field="quantity", title="quantity", width=190),
-                   TableColumn(field="where", title="where", width=190),
+        columns = [TableColumn(field="quantity", title="quantity", width=220),
+                   TableColumn(field="where", title="where", width=170),
                    *(TableColumn(field=axis, title=axis, formatter=number, width=100) for axis in "xyz"),
-                   TableColumn(field="unit", title="unit", width=70)]
+                   TableColumn(field="unit", title="unit", width=60)]
+        # columns keep their widths (a phone scrolls the table sideways instead of cutting every cell)
         self.table = DataTable(source=self.source, columns=columns, index_position=None, height=300,
-                               reorderable=False, sizing_mode="stretch_width", css_classes=["numbers-table"])
+                               autosize_mode="none", reorderable=False, sizing_mode="stretch_width",
+                               css_classes=["numbers-table"])
         copy = pn.widgets.Button(label="copy CSV", width=90, margin=(5, 2), css_classes=["copy-csv"])
         copy.js_on_click(args={"source": self.source, "button": copy},
                          code=_COPY_CSV % {"columns": json.dumps(COLUMNS)})
