@@ -32,8 +32,9 @@ INSTALL = """
   const state = {paints: 0, lastPaint: 0, events: []};
   window.__spinstack = state;
   for (const kind of ["keydown", "change", "click", "pointerup", "mouseup", "input"]) {
-    window.addEventListener(kind, (event) => { if (event.isTrusted || kind === "change") state.events.push(performance.now()); },
-                            true);
+    window.addEventListener(kind, (event) => {
+      if (event.isTrusted || kind === "change") state.events.push(performance.now());
+    }, true);
   }
   const seen = new Set();
   let patched = false;
@@ -43,7 +44,9 @@ INSTALL = """
     const name = view.model != null ? view.model.constructor.__name__ : "";
     if (name === "Figure" || name === "Plot") {
       let proto = Object.getPrototypeOf(view);
-      while (proto != null && !Object.prototype.hasOwnProperty.call(proto, "paint")) proto = Object.getPrototypeOf(proto);
+      while (proto != null && !Object.prototype.hasOwnProperty.call(proto, "paint")) {
+        proto = Object.getPrototypeOf(proto);
+      }
       if (proto != null) {
         const paint = proto.paint;
         proto.paint = function (...args) {

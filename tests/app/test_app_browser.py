@@ -390,7 +390,8 @@ DRAG_SETTLE = """([final]) => new Promise((resolve, reject) => {
       quiet = state.paints === paints ? quiet + 1 : 0;
       paints = state.paints;
       if (quiet >= 4) {
-        resolve({dom: arrived - up, paint: Math.max(state.lastPaint, arrived) - up, update: find('update').textContent});
+        resolve({dom: arrived - up, paint: Math.max(state.lastPaint, arrived) - up,
+                 update: find('update').textContent});
         return;
       }
     }
