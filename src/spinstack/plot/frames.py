@@ -116,15 +116,31 @@ def ring_label_directions(rings: list[FoldedRing], arrows: list[tuple[np.ndarray
     candidates = np.deg2rad(np.arange(0.0, 360.0, 15.0))
     placed: list[tuple[np.ndarray, np.ndarray]] = []
     angles = []
+    # every arrow at once (:func:`_segment_distance` for all box points and segments in one go: the
+    # explorer calls this at every control change, and one Python call per point and arrow cost ~1 s)
+    starts = np.array([a for a, _ in arrows], dtype=float).reshape(-1, 2)
+    steps = np.array([b for _, b in arrows], dtype=float).reshape(-1, 2) - starts
+    lengths = np.einsum("ij,ij->i", steps, steps)
+    rail_array = np.array(rails, dtype=float).reshape(-1, 2)
+
+    def nearest(box: np.ndarray) -> float:
+        """The smallest distance from a point of ``box`` to an arrow or a rail (through 0)."""
+        offsets = box[:, None, :] - starts[None, :, :]
+        along = np.divide(np.einsum("pmk,mk->pm", offsets, steps), lengths, out=np.zeros(offsets.shape[:2]),
+                          where=lengths > 0.0)
+        t = np.clip(along, 0.0, 1.0)
+        gaps = offsets - t[:, :, None] * steps[None, :, :]
+        distances = np.sqrt(np.einsum("pmk,pmk->pm", gaps, gaps))
+        rail_distances = np.abs(rail_array[None, :, 0] * box[:, None, 1] - rail_array[None, :, 1] * box[:, None, 0])
+        both = np.concatenate([distances, rail_distances, np.full((len(box), 1), np.inf)], axis=1)
+        return float(both.min())
+
     for ring in rings:
         best, best_clearance = np.pi / 4, -np.inf
         for angle in candidates:
             box = label_box(ring.position, float(angle), size)
             low, high = box.min(axis=0), box.max(axis=0)
-            clearance = min([min([_segment_distance(point, a, b) for a, b in arrows]
-                                 + [abs(float(rail[0] * point[1] - rail[1] * point[0])) for rail in rails]  # via 0
-                                 + [np.inf])
-                             for point in box]
+            clearance = min([nearest(box)]
                             # rings and the names placed before: rectangles apart (negative when they overlap)
                             + [_box_gap(low, high, other.position, other.position) for other in rings]
                             + [_box_gap(low, high, *other) for other in placed])
