@@ -1,8 +1,8 @@
 """The explorer's exports, shareable URL and undo in a real browser (fixtures of ``test_app_browser``).
 
 A user moves F2's angle, downloads the stack file (it loads to the stack the page shows),
-downloads every figure as one PNG and one SVG, opens (and reloads) a link that carries a
-state and reads ``#theta``, is told by name what a broken link holds, and undoes a change
+downloads every figure as one PNG and one SVG, opens (and reloads, and goes back in) a link
+that carries a state and reads ``#theta``, is told by name what a broken link holds, and undoes a change
 (button and Ctrl+Z) to read the earlier ``#g2`` again.
 """
 
@@ -139,6 +139,20 @@ def test_a_link_carries_the_state_and_survives_a_reload(opened: Any, explorer_ur
     assert re.search(r"\?layers\[2\]\.magnetization\.theta=52$", urllib.parse.unquote(tab.url)), tab.url
     other = opened(tab.url[len(explorer_url):])
     assert float(_shown(other, "theta")) == 52.0
+
+    # Back: the address before the move, and the page shows it (rebuilt from the address)
+    tab.go_back()
+    tab.wait_for_function("() => !location.search.includes('52')", timeout=30_000)
+    shown = ""
+    for _ in range(600):  # the old page until the reload has replaced it
+        try:
+            shown = _shown(tab, "theta")
+        except Exception:  # noqa: BLE001 - the page is being replaced
+            shown = ""
+        if shown == "37.5":
+            break
+        tab.wait_for_timeout(100)
+    assert shown == "37.5"
 
 
 def test_a_bad_link_is_refused_by_name_and_the_page_shows_the_file(opened: Any) -> None:

@@ -16,7 +16,9 @@ its sign (``current`` = ``+`` or ``-``), the in-plane field its direction (``fie
   :meth:`Session.undo` puts every widget back to the previous step and re-solves once,
   :meth:`Session.redo` goes forward again, :meth:`Session.reset` returns every control to
   the loaded stack (a step of its own: it can be undone).  Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y)
-  press the undo / redo buttons, except in a text box, where they edit its text.
+  press the undo / redo buttons, except in a text box, where they edit its text.  The
+  browser's Back and Forward reload the page at the address they go to (its state, from its
+  query), so the page always shows what its address says.
 
 No solving here: the widgets are set through :meth:`spinstack.app.controls.Controls.assign`,
 which calls the explorer's update once.
@@ -40,6 +42,8 @@ __all__ = ["History", "KEYBOARD_SHORTCUTS", "MERGE_SECONDS", "Session", "State",
 
 #: consecutive changes of the same control closer than this (seconds) are one undo step
 MERGE_SECONDS = 1.0
+#: the URL is written this long after a change (ms), once for the changes meanwhile (a drag: one history entry)
+URL_DELAY_MS = 400
 #: steps kept (the oldest are dropped)
 HISTORY_LENGTH = 500
 #: the query key choosing the start stack (a preset's name; absent: the loaded file)
@@ -272,6 +276,8 @@ if (!window.__spinstackKeys) {
     else return;
     event.preventDefault();
   });
+  // Back / Forward: the page is rebuilt from the address gone to (Panel does not follow popstate)
+  window.addEventListener('popstate', () => window.location.reload());
 }
 """
 
@@ -297,6 +303,7 @@ class Session:
         self.widgets: dict[str, Any] = {}
         self.history = History({})
         self._restoring = False
+        self._url_pending = False
         self.undo_button = pn.widgets.Button(label="\u21b6 undo", description="undo the last change (Ctrl+Z)",
                                              width=66, margin=(5, 2), css_classes=["history-undo"], disabled=True)
         self.redo_button = pn.widgets.Button(label="\u21b7 redo", description="redo (Ctrl+Shift+Z)",
@@ -388,9 +395,27 @@ class Session:
         self.reset_button.disabled = all(_same(value, self.history.initial.get(key))
                                          for key, value in self.state().items())
         if write_url and self.location is not None:
-            search = self.query()
-            if self.location.search != search:
-                self.location.search = search
+            self._write_url_soon()
+
+    def _write_url_soon(self) -> None:
+        """Write the URL :data:`URL_DELAY_MS` after a change, once for all changes meanwhile.
+
+        Why: each write is a new entry of the browser's history (Panel's Location pushes it), and
+        a slider drag would push one per value (Chromium also ignores pushes beyond a rate).
+        """
+        document = pn.state.curdoc
+        if document is None or document.session_context is None:
+            self._write_url()
+            return
+        if not self._url_pending:
+            self._url_pending = True
+            document.add_timeout_callback(self._write_url, URL_DELAY_MS)
+
+    def _write_url(self) -> None:
+        self._url_pending = False
+        search = self.query()
+        if self.location is not None and self.location.search != search:
+            self.location.search = search
 
 
 def query_preset(search: str, presets: Iterable[str]) -> tuple[str | None, str | None]:
