@@ -46,6 +46,23 @@ from .views import HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, Profiles
 _STATUS_STYLE = "display: inline-block; font-size: 1.15em; padding: 6px 10px; border-radius: 4px; background: {};"
 _STATUS_COLOR = {False: "#eef3f8", True: "#fbe9df"}  # light red when a g is negative
 
+#: Window width (CSS px) from which the page has three columns: controls | hodographs | profiles over g(theta).
+WIDE = 1800
+#: The rules that make the page fit the window (a stylesheet of the layout holding the blocks, so it reaches
+#: them inside its shadow root): the profiles and g(theta) block at most one column wide on a wide window
+#: (three columns), a row of its own below otherwise.
+PAGE_CSS = f"""
+@media (min-width: {WIDE}px) {{ .spin-rest {{ max-width: 640px; }} }}
+@media (max-width: 700px) {{ .spin-controls {{ width: calc(100vw - 20px); }} }}
+"""
+#: The controls' column: as tall as the window leaves it (it scrolls), shorter on a phone so the figures show.
+CONTROLS_CSS = """
+:host { max-height: calc(100vh - 60px); }
+@media (max-width: 700px) { :host { max-height: 55vh; width: calc(100vw - 40px) !important; } }
+"""
+#: A status or numbers line: one line on a window, as many as its text needs on a phone.
+MARKUP_CSS = "@media (max-width: 700px) { :host { height: auto !important; min-height: 22px; } }"
+
 #: Where the error message is shown: floating over the bottom right corner of the window, so that neither
 #: its coming nor its going moves a figure (it was a full-width banner above them that pushed every figure
 #: down); as wide as a phone's window at most.
@@ -68,9 +85,12 @@ class Markup:
     :attr:`text` is the HTML as shown.
     """
 
-    def __init__(self, width: int, height: int, css_class: str) -> None:
-        self.model = _HTMLModel(text="", width=width, height=height, css_classes=[css_class],
-                                run_scripts=False, disable_math=True)
+    def __init__(self, height: int, css_class: str, width: int | None = None) -> None:
+        # no width: as wide as the page (fixed height: a new text never re-measures the page), except
+        # on a phone, where the line wraps and takes the height it needs (MARKUP_CSS)
+        sizing = {"width": width} if width is not None else {"sizing_mode": "stretch_width"}
+        self.model = _HTMLModel(text="", height=height, css_classes=[css_class], run_scripts=False,
+                                disable_math=True, stylesheets=[MARKUP_CSS], **sizing)
         self._text = ""
 
     @property
@@ -147,8 +167,8 @@ class Explorer:
         first = self._compute(stack, self._curve_key(stack))
         self.has_efficiency = "efficiency" in first
         self.controls = Controls(stack, self._changed, self.display)
-        self.status = Markup(width=1180, height=34, css_class="status")
-        self.numbers = Markup(width=1180, height=22, css_class="numbers")
+        self.status = Markup(height=34, css_class="status")
+        self.numbers = Markup(height=22, css_class="numbers")
         # the message floats over the page's corner (ERROR_STYLES): shown or hidden, it moves no figure
         self.alert = pn.pane.Alert("", alert_type="danger", visible=False, css_classes=["stack-error"],
                                    styles=ERROR_STYLES, margin=0)
@@ -317,21 +337,46 @@ class Explorer:
 
     # ------------------------------------------------------------------ layout
     def _layout(self) -> Any:
-        hodographs = pn.Row(pn.pane.Bokeh(self.accumulation.figure), pn.pane.Bokeh(self.spin_current.figure))
-        profiles = pn.Column(*(pn.pane.Bokeh(f) for f in self.profiles.figures), margin=0)
+        """The page below the header: the status line and numbers, then controls | hodographs | profiles and
+        g(theta), wrapping (CSS flex-wrap) onto as many rows as the window needs.
+
+        Every figure keeps its fixed size (no stretch sizing: an update re-measures nothing); the
+        browser wraps the blocks: three columns from :data:`WIDE` px of window (profiles over
+        g(theta)), controls and hodographs over profiles and g(theta) below it (1366 px), one
+        column on a phone with the controls first, in a card that folds away (:data:`PAGE_CSS`).
+        """
+        def pane(figure: Any) -> Any:
+            return pn.pane.Bokeh(figure, margin=0, css_classes=["spin-figure"])
+
+        accumulation = [pane(self.accumulation.figure)]
+        # E1's force balance table and the analogy's explanation, under the figure they explain
+        for part in (self.accumulation.table, self.accumulation.explanation):
+            # as wide as the figure, or the window on a phone
+            part.styles = {**part.styles, "max-width": f"min({part.width}px, 100vw - 24px)"}
+            part.width = None  # Bokeh's fixed width would also set the minimum width
+            accumulation.append(part)
+        hodographs = pn.FlexBox(pn.Column(*accumulation, margin=0), pn.Column(pane(self.spin_current.figure), margin=0),
+                                flex_wrap="wrap", align_items="flex-start", margin=0, sizing_mode=None,
+                                css_classes=["spin-hodographs"])
+        profiles = pn.Column(*(pane(f) for f in self.profiles.figures), margin=0)
         if self.spin_orbit is not None:
-            right = pn.pane.Bokeh(self.spin_orbit.figure)
+            right = pane(self.spin_orbit.figure)
         elif self.has_efficiency:
-            right = pn.pane.Bokeh(self.efficiency.figure)
+            right = pane(self.efficiency.figure)
         else:
             right = pn.pane.Markdown("**g\u2081(\u03b8), g\u2082(\u03b8)** are defined for exactly two F layers "
                                      "with a spacer; this stack has "
                                      f"{len(self.stack.ferromagnet_indices)}.  The torque on every F layer is "
                                      "in the numbers above and in the j\u209b hodograph.", width=380)
-        figures = pn.Column(hodographs, pn.Row(profiles, right))
-        return pn.Column(pn.pane.Bokeh(self.status.model), pn.pane.Bokeh(self.numbers.model), self.alert,
-                         pn.Row(self.controls.panel, figures), sizing_mode="stretch_width")
-
+        rest = pn.FlexBox(profiles, right, flex_wrap="wrap", align_items="flex-start", margin=0, sizing_mode=None,
+                          css_classes=["spin-rest"])
+        self.controls.panel.stylesheets = [*self.controls.panel.stylesheets, CONTROLS_CSS]
+        controls = pn.Card(self.controls.panel, title="controls", collapsible=True, margin=(5, 5),
+                           css_classes=["spin-controls"], header_background="#eef3f8")
+        status, numbers = (pn.pane.Bokeh(markup.model, margin=0) for markup in (self.status, self.numbers))
+        body = pn.FlexBox(controls, hodographs, rest, flex_wrap="wrap", align_items="flex-start",
+                          stylesheets=[PAGE_CSS], sizing_mode="stretch_width", margin=0)
+        return pn.Column(status, numbers, self.alert, body, sizing_mode="stretch_width")
 
 class App:
     """The page: a preset menu above the :class:`Explorer` of the chosen stack.
@@ -357,11 +402,13 @@ class App:
         self.explorer = Explorer(stack if stack is not None else preset("seed"), background)
         self.body = pn.Column(dynamics_layout(self.explorer), sizing_mode="stretch_width")  # + a dynamics tab
         self.menu.param.watch(self._chosen, "value")
-        header = pn.Row(pn.pane.HTML("<h2 style='margin:4px 0'>spinstack explorer</h2>"
-                                     "<div style='color:#555'>exact diffusive spin transport and the mechanical "
-                                     "analogy of the seed paper; numbers in the stack's units (reduced, or "
-                                     "nm, eV, A/m\u00b2, J/m\u00b2 for an SI file)</div>", width=560),
-                        self.menu, sizing_mode="stretch_width")
+        # title and menu side by side, or the menu below on a phone (flex-wrap)
+        header = pn.FlexBox(pn.pane.HTML("<h2 style='margin:4px 0'>spinstack explorer</h2>"
+                                         "<div style='color:#555'>exact diffusive spin transport and the mechanical "
+                                         "analogy of the seed paper; numbers in the stack's units (reduced, or "
+                                         "nm, eV, A/m\u00b2, J/m\u00b2 for an SI file)</div>",
+                                         styles={"max-width": "560px"}, sizing_mode="stretch_width"),
+                            self.menu, flex_wrap="wrap", sizing_mode="stretch_width")
         # undo/redo/reset and the URL's state (spinstack.app.session), the exports (spinstack.app.export)
         self._label = label
         served = pn.state.curdoc is not None and pn.state.curdoc.session_context is not None

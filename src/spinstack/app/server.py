@@ -34,6 +34,11 @@ try {
 """
 
 
+# The page template: Panel's own, with the viewport line a phone needs to lay the page out at its own width
+# (without it a phone's browser lays it out ~980 px wide and shrinks it).
+# (Panel puts "{% extends base %}" before a template given as text.)
+VIEWPORT_TEMPLATE = """{% block postamble %}<meta name="viewport" content="width=device-width, initial-scale=1">{% endblock %}"""
+
 _WORKERS: Any = None  # the solver threads of every session (concurrent.futures.ThreadPoolExecutor), made on first use
 
 
@@ -80,6 +85,7 @@ def _page(stack: Stack | None, label: str) -> object:
     app = App(stack, label, _background(document) if document is not None else None)
     if document is not None:
         document.js_on_event("document_ready", CustomJS(code=SAME_CSS_PATCH))
+        document.template = VIEWPORT_TEMPLATE
         document.on_session_destroyed(lambda context: app.release())
     return app.layout
 

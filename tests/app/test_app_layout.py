@@ -1,0 +1,84 @@
+"""The explorer's page layout in a real browser at a desktop, a laptop and a phone size (issue 16, item 4).
+
+Reuses the served explorer and the browser of ``test_app_browser`` (same skips: Playwright and
+``/usr/bin/chromium``).  ``SPINSTACK_SCREENSHOT=1`` writes the README's screenshots
+``docs/images/explorer-1920.png``, ``explorer-1366.png`` and ``explorer-phone.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from .test_app_browser import REPOSITORY, browser, explorer_url, explorer_urls, pytestmark  # noqa: F401  (fixtures)
+
+SIZES = {"1920": {"viewport": {"width": 1920, "height": 1080}},
+         "1366": {"viewport": {"width": 1366, "height": 768}},
+         "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
+                   "has_touch": True}}
+
+# the top edge and the left and right edges of a block of the page (they live in shadow roots)
+BLOCKS = """
+(names) => {
+  const found = {};
+  const visit = (root) => {
+    for (const element of root.querySelectorAll('*')) {
+      for (const name of names) {
+        if (element.classList && element.classList.contains(name) && !(name in found)) {
+          const box = element.getBoundingClientRect();
+          found[name] = {top: box.top, left: box.left, right: box.right, width: box.width};
+        }
+      }
+      if (element.shadowRoot) visit(element.shadowRoot);
+    }
+  };
+  visit(document);
+  return found;
+}
+"""
+
+
+@pytest.fixture(params=list(SIZES))
+def sized_page(request: Any, browser: Any, explorer_url: str) -> Iterator[tuple[str, Any]]:  # noqa: F811
+    context = browser.new_context(**SIZES[request.param])
+    page = context.new_page()
+    try:
+        page.goto(explorer_url, timeout=120_000)
+        page.locator("#g2").wait_for(timeout=120_000)
+        page.wait_for_timeout(1000)  # the canvases finish their first layout
+        yield request.param, page
+    finally:
+        context.close()
+
+
+def test_the_page_has_the_viewport_line(explorer_url: str) -> None:  # noqa: F811
+    with urllib.request.urlopen(explorer_url, timeout=30) as response:
+        page = response.read().decode()
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+
+
+def test_the_page_fits_the_window_width(sized_page: tuple[str, Any]) -> None:
+    """No horizontal scrolling at any size; the blocks sit where the layout puts them."""
+    size, page = sized_page
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], width
+    blocks = page.evaluate(BLOCKS, ["spin-controls", "spin-hodographs", "spin-rest"])
+    assert set(blocks) == {"spin-controls", "spin-hodographs", "spin-rest"}, blocks
+    controls, hodographs, rest = blocks["spin-controls"], blocks["spin-hodographs"], blocks["spin-rest"]
+    if size == "1920":  # three columns: controls | hodographs | profiles over g(theta)
+        assert controls["right"] <= hodographs["left"] <= hodographs["right"] <= rest["left"]
+        assert abs(controls["top"] - rest["top"]) < 40 and rest["right"] <= 1920
+    elif size == "1366":  # controls and hodographs, then profiles and g(theta) below, side by side
+        assert controls["right"] <= hodographs["left"] and hodographs["right"] <= 1366
+        assert rest["top"] >= hodographs["top"] + 300 and rest["right"] <= 1366
+    else:  # a phone: one column, the controls first
+        assert controls["right"] <= width[1] + 1
+        assert controls["top"] < hodographs["top"] < rest["top"]
+    if os.environ.get("SPINSTACK_SCREENSHOT") == "1":
+        target = REPOSITORY / "docs" / "images" / f"explorer-{size}.png"
+        page.screenshot(path=str(target))
+        assert target.stat().st_size > 20_000
