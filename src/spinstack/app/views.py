@@ -508,7 +508,7 @@ class SpinCurrentView(_FoldedView):
                               text_color=style.PURPLE, text_align="center", text_baseline="middle"))
         # an F layer's j_s stays on its axis; the items of what a stack has are shown (no F: a YIG page)
         self.items = {kind: LegendItem(label=label, renderers=[_swatch(p, "line", line_color=color, line_width=3)])
-                      for kind, label, color in (("F", "F layer (j\u209b on its axis)", style.CURVE["F"]),
+                      for kind, label, color in (("F", "F layer: on its axis", style.CURVE["F"]),
                                                  ("N", "N layer", style.CURVE["N"]),
                                                  ("jumps", "\u0394j\u209b at an F face (torque)", style.PURPLE))}
         self._finish(p, list(self.items.values()), display, axes)
@@ -755,8 +755,9 @@ class EfficiencyView:
         self.items = [LegendItem(label="g₁ (torque on F₁)", renderers=[g1]),
                       LegendItem(label="g₂ (torque on F₂)", renderers=[g2])]
         # below the frame: inside it would cover a curve somewhere
+        # spacing: BokehJS measures the subscript digits narrower than they are drawn
         self.legend = Legend(items=self.items, orientation="horizontal", label_text_font_size="12px", padding=2,
-                             margin=2, border_line_alpha=0)
+                             margin=2, spacing=16, border_line_alpha=0)
         p.add_layout(self.legend, "below")
         p.add_tools(HoverTool(renderers=[g2], tooltips=[("θ", "@theta{0.0}°"), ("g₁", "@g1{0.0000}"),
                                                        ("g₂", "@g2{0.0000}")], mode="vline"))
@@ -850,7 +851,7 @@ class SpinOrbitView:
         p.add_layout(Legend(items=[LegendItem(label=names[0], renderers=[first]),
                                    LegendItem(label=names[1], renderers=[second])],
                             orientation="horizontal", label_text_font_size="12px", padding=2, margin=2,
-                            border_line_alpha=0), "below")
+                            spacing=16, border_line_alpha=0), "below")
         length = display.unit("length") if display is not None and display.si else ""
         torque = display.unit("torque") if display is not None and display.si else ""
         p.xaxis.axis_label = f"thickness d of layer {self.layer}" + length if self.layer is not None else "d"
