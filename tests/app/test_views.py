@@ -54,8 +54,10 @@ def _views(name: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
 
 
 def _label(item: Any) -> str:
-    """A legend entry's text (Bokeh keeps a label given later as a plain string)."""
-    return getattr(item.label, "value", item.label)
+    """A legend entry's text; a label that names a data column (a plain string assigned after construction:
+    BokehJS shows "Invalid field") is refused."""
+    assert hasattr(item.label, "value"), f"legend label {item.label!r} is a field, not a text"
+    return item.label.value
 
 
 def _rows(renderer: Any) -> int:

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from bokeh.models import (ColumnDataSource, HoverTool, LabelSet, Legend, LegendItem, Range1d, Span, VeeHead,
                           Arrow)
+from bokeh.core.properties import value as text_value
 from bokeh.events import Tap
 from bokeh.plotting import figure
 
@@ -819,7 +820,7 @@ class EfficiencyView:
                   else ("g\u2081 (torque on F\u2081)", "g\u2082 (torque on F\u2082)"))
         for item, label in zip(self.items, labels):
             if getattr(item.label, "value", item.label) != label:
-                item.label = label
+                item.label = text_value(label)  # a plain string assigned later would name a data column
 
 
 class SpinOrbitView:
