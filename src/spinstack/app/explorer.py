@@ -20,6 +20,7 @@ current state), ``#status`` (the status line), ``.stack-error`` (the inline mess
 from __future__ import annotations
 
 import html
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -40,7 +41,8 @@ from .display import Display, display_for, reduced_display
 from .dynamics_page import dynamics_layout, stop_dynamics
 from .presets import PRESETS, preset
 from .status import InPlaneReadout, Readout, explained, format_number, in_plane_readout, readout
-from .views import HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, ProfilesView, SpinCurrentView, SpinOrbitView
+from .views import (HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, ProfilesView, SpinCurrentView, SpinOrbitView,
+                    pick_direction)
 
 # inline styles: a stylesheet per pane would travel with every update (Bokeh renders panes in shadow roots)
 _STATUS_STYLE = "display: inline-block; font-size: 1.15em; padding: 6px 10px; border-radius: 4px; background: {};"
@@ -73,6 +75,11 @@ ERROR_STYLES = {"position": "fixed", "right": "12px", "bottom": "12px", "z-index
 #: Runs ``work`` somewhere else and later calls ``done(work())`` on the page's own thread (a served
 #: session: a worker thread, then the document's next tick; see ``spinstack.app.server``).
 Background = Callable[[Callable[[], Any], Callable[[Any], None]], None]
+
+# One solve at a time in the process: a served explorer solves in a worker thread while the server's own
+# thread may build a new page (which solves too), and numba's default "workqueue" threading layer aborts
+# the process when two threads launch parallel kernels at once.
+_ONE_SOLVE = threading.Lock()
 
 
 class Markup:
@@ -162,6 +169,7 @@ class Explorer:
         self.spin_current = SpinCurrentView(display=self.display, axes=axes)
         self.profiles = ProfilesView(display=self.display)
         self.efficiency = EfficiencyView()
+        self.efficiency.on_pick(self._pick_theta)  # a tap on g(theta) sets theta (E1)
         self.spin_orbit = SpinOrbitView(stack, display=self.display) if self.in_plane else None
         # before any widget exists: a bad start stack raises here
         first = self._compute(stack, self._curve_key(stack))
@@ -180,6 +188,10 @@ class Explorer:
     def _compute(self, stack: Stack, curve_key: Any = ()) -> dict[str, Any]:
         """Everything the page shows for ``stack``; raises before anything is shown.  ``curve_key``: what the
         g(theta) curves depend on (:meth:`_curve_key`), to reuse them when it is unchanged."""
+        with _ONE_SOLVE:
+            return self._compute_now(stack, curve_key)
+
+    def _compute_now(self, stack: Stack, curve_key: Any) -> dict[str, Any]:
         start = time.perf_counter()
         # valid but extreme values overflow double precision: a message, never NaN figures
         with np.errstate(over="raise", divide="raise", invalid="raise"):
@@ -197,6 +209,19 @@ class Explorer:
                                                                key=curve_key)
         result["milliseconds"] = 1e3 * (time.perf_counter() - start)
         return result
+
+    def _pick_theta(self, theta: float) -> None:
+        """A tap on g(theta) at ``theta`` degrees: turn m2 in the plane of m1 and m2 to that angle from m1
+        (:func:`~spinstack.app.views.pick_direction`), through its angle controls (one update)."""
+        first, second = self.stack.ferromagnet_indices[:2]
+        layers = self.stack.layers
+        polar, azimuth = pick_direction(layers[first].magnetization, layers[second].magnetization, theta)
+        path = f"layers[{second}].magnetization"
+        theta_widget, phi_widget = next(c for c in self.controls.controls if c.path == path).widgets[:2]
+        widgets = {theta_widget: round(polar, 6)}
+        if 1e-6 < polar < 180.0 - 1e-6:  # at a pole the azimuth is any: leave it
+            widgets[phi_widget] = round(azimuth, 6)
+        self.controls.assign(widgets)
 
     def _curve_key(self, stack: Stack, moved: list[tuple[str, Any]] | None = None) -> Any:
         """What g(theta) depends on: every moved control (``moved``, none by default) but the two F layers'

@@ -79,12 +79,14 @@ def _page(stack: Stack | None, label: str) -> object:
     import panel as pn
     from bokeh.models import CustomJS
 
+    from .controls import ACCESSIBLE_NAMES
     from .explorer import App
 
     document = pn.state.curdoc
     app = App(stack, label, _background(document) if document is not None else None)
     if document is not None:
         document.js_on_event("document_ready", CustomJS(code=SAME_CSS_PATCH))
+        document.js_on_event("document_ready", CustomJS(code=ACCESSIBLE_NAMES))  # every control named (E4)
         document.template = VIEWPORT_TEMPLATE
         document.on_session_destroyed(lambda context: app.release())
     return app.layout
