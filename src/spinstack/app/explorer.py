@@ -62,8 +62,11 @@ CONTROLS_CSS = """
 :host { max-height: calc(100vh - 60px); }
 @media (max-width: 700px) { :host { max-height: 55vh; width: calc(100vw - 40px) !important; } }
 """
-#: A status or numbers line: one line on a window, as many as its text needs on a phone.
-MARKUP_CSS = "@media (max-width: 700px) { :host { height: auto !important; min-height: 22px; } }"
+#: A status or numbers line keeps its one-line height (a new text never re-measures the page); on a phone its
+#: text stays on that line and scrolls sideways inside it rather than spilling onto the next line (a taller
+#: box is not honoured: Bokeh's column places its children by their declared heights).
+MARKUP_CSS = ("@media (max-width: 700px) { :host { overflow-x: auto; overflow-y: hidden; } "
+              ":host div { white-space: nowrap; } }")
 
 #: Where the error message is shown: floating over the bottom right corner of the window, so that neither
 #: its coming nor its going moves a figure (it was a full-width banner above them that pushed every figure
