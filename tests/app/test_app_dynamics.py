@@ -8,17 +8,15 @@ Reuses the browser fixture and helpers of :mod:`tests.app.test_app_browser` (sam
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.app.test_app_browser import REPOSITORY, _free_port, browser, pytestmark  # noqa: F401 (fixture, marks)
+from tests.app.test_app_browser import (REPOSITORY, _start, _stop, _wait_until_served, browser,  # noqa: F401
+                                         pytestmark)  # (browser: a fixture; pytestmark: the file's marks)
 
 OSCILLATOR = REPOSITORY / "examples" / "dynamics-oscillator.toml"
 
@@ -27,33 +25,12 @@ OSCILLATOR = REPOSITORY / "examples" / "dynamics-oscillator.toml"
 def dynamics_url() -> Iterator[str]:
     """``spinstack explore examples/dynamics-oscillator.toml`` on a free port; always stopped afterwards."""
     pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "spinstack", "explore", str(OSCILLATOR), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=REPOSITORY)
-    url = f"http://127.0.0.1:{port}/"
+    process, url = _start(OSCILLATOR)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"spinstack explore exited with {process.returncode}: {process.stderr.read()}")
-            try:
-                with urllib.request.urlopen(url, timeout=10) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("spinstack explore did not answer within 120 s")
-            time.sleep(0.3)
+        _wait_until_served(process, url)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-        process.stderr.close()
+        _stop(process)
 
 
 def _time_shown(page: Any) -> float:
