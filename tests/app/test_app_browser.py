@@ -113,6 +113,16 @@ def _stop(process: subprocess.Popen[str]) -> None:
     process.stderr.close()
 
 
+@contextlib.contextmanager
+def served(file: Path) -> Iterator[str]:
+    """``spinstack explore FILE`` on a free port, its URL once it answers; always stopped afterwards."""
+    process, url = _start(file)
+    try:
+        _wait_until_served(process, url)
+        yield url
+    finally:
+        _stop(process)
+
 @pytest.fixture(scope="module")
 def explorer_urls() -> Iterator[dict[str, str]]:
     """``spinstack explore`` of the seed stack, an SI stack and an in-plane (SOT) stack, each on a free port,

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.app.test_app_browser import (REPOSITORY, _start, _stop, _wait_until_served, browser,  # noqa: F401
+from tests.app.test_app_browser import (REPOSITORY, browser, served,  # noqa: F401
                                          pytestmark)  # (browser: a fixture; pytestmark: the file's marks)
 
 OSCILLATOR = REPOSITORY / "examples" / "dynamics-oscillator.toml"
@@ -25,12 +25,8 @@ OSCILLATOR = REPOSITORY / "examples" / "dynamics-oscillator.toml"
 def dynamics_url() -> Iterator[str]:
     """``spinstack explore examples/dynamics-oscillator.toml`` on a free port; always stopped afterwards."""
     pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
-    process, url = _start(OSCILLATOR)
-    try:
-        _wait_until_served(process, url)
+    with served(OSCILLATOR) as url:
         yield url
-    finally:
-        _stop(process)
 
 
 def _time_shown(page: Any) -> float:

@@ -26,12 +26,10 @@ from .test_app_browser import (  # noqa: F401  (browser: a fixture, used by name
     THETA_F2,
     _shown,
     _solver_g2,
-    _start,
-    _stop,
     _type,
     _wait_for_change,
     _wait_for_error,
-    _wait_until_served,
+    served,
     browser,
     pytestmark,
 )
@@ -43,12 +41,8 @@ pytestmark = pytestmark  # slow, kernels warm, skipped without playwright or chr
 def explorer_url() -> Iterator[str]:
     """``spinstack explore examples/seed-fnf.toml`` on a free port; always stopped afterwards."""
     pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
-    process, url = _start(SEED_FILE)
-    try:
-        _wait_until_served(process, url)
+    with served(SEED_FILE) as url:
         yield url
-    finally:
-        _stop(process)
 
 
 @pytest.fixture
