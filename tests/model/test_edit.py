@@ -80,15 +80,27 @@ def test_inserting_splits_the_node_and_moves_the_later_interfaces_one_on():
     assert_same(edit.remove_layer(inserted, 0), fewer)
 
 
-def test_an_interface_that_no_longer_fits_its_neighbours_is_refused_naming_it_and_the_edit():
+def test_an_interface_that_would_not_fit_the_left_face_goes_to_the_right_face():
     stack = spin_valve_with_interfaces()
     N = stack.layers[1].material
-    # an N layer inserted before F2 (position 2): the N | F2 interface stays at node 2, now between two N
-    # layers, where its spin asymmetry and mixing conductance have no meaning
+    # an N layer inserted before F2 (position 2): on node 2 the N | F2 interface would sit between two N layers
+    # (no spin asymmetry, no mixing conductance there); it goes to node 3, beside F2, still an N | F interface
+    inserted = edit.insert_layer(stack, 2, ss.Layer(N, 0.5))
+    assert [i.node for i in inserted.interfaces] == [0, 3, 4]
+    np.testing.assert_array_equal(inserted.interfaces[1].g_mix, stack.interfaces[1].g_mix)
+    assert_same(edit.remove_layer(inserted, 2), stack)
+
+
+def test_an_interface_that_fits_neither_face_is_refused_naming_it_and_the_edit():
+    F = ss.Ferromagnet("F", D=1.0, p=0.5, l=2.0)
+    N1, N2 = ss.Normal("N1", D=3.0, l=10.0), ss.Normal("N2", D=2.0, l=5.0)
+    layers = [ss.Layer(F, 1.5, [0, 0, 1]), ss.Layer(N1, 2.0), ss.Layer(N2, 1.0), ss.Layer(F, 1.0, [1, 0, 0])]
+    stack = ss.Stack(layers, interfaces=[ss.Interface.from_valet_fert(2, 0.3, 0.0)])  # N1 | N2
+    # an F layer between N1 and N2: N1 | F and F | N2 both need a mixing conductance, which an N/N interface lacks
     with pytest.raises(StackError) as caught:
-        edit.insert_layer(stack, 2, ss.Layer(N, 0.5))
-    assert caught.value.path.startswith("interfaces[1].")
-    assert str(caught.value).endswith("(inserting a layer at position 2)")
+        edit.insert_layer(stack, 2, ss.Layer(F, 0.5, [0, 1, 0]))
+    assert str(caught.value) == ("interfaces[0].g_mix: missing: an N/F interface needs its mixing conductance "
+                                 "[g_r, g_i] (inserting a layer at position 2)")
 
 
 def test_a_layer_with_an_interface_on_both_faces_is_not_removed():

@@ -11,11 +11,22 @@ its sign (``current`` = ``+`` or ``-``), the in-plane field its direction (``fie
   or whose value is not a number (or not ``+``/``-`` for the current), is refused with the
   page's error message, naming it; the other parameters are applied.  A number the model
   refuses (a thickness of 0) is applied and reported like a typed one.
+* **Structure.**  A structure edit (a layer added or removed, an interface set, an end replaced:
+  :mod:`spinstack.app.structure`) shows a new stack with its own controls; the state then also
+  holds :data:`STACK_KEY`, the new stack's TOML text (None: the loaded file's structure), and the
+  URL carries it compressed (``?stack=<zlib + base64url of the TOML text>``, :func:`pack_text`),
+  followed by the controls moved since that edit.  A file opened in the page (not the one the
+  server was started with) travels the same way as ``?name=<file name>&file=<packed text>``; a
+  link is opened by showing its file, then its stack, then its controls.  A text that does not
+  unpack or does not load is refused by name like a stack file's error (``URL parameter stack:
+  link.toml: layers[0].thickness: must be > 0``).
 * **History.**  Every change of a control is a step; changes of the same control less than
   :data:`MERGE_SECONDS` apart are one step (a slider drag, a box typed in several goes).
   :meth:`Session.undo` puts every widget back to the previous step and re-solves once,
   :meth:`Session.redo` goes forward again, :meth:`Session.reset` returns every control to
-  the loaded stack (a step of its own: it can be undone).  Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y)
+  the loaded stack (a step of its own: it can be undone).  A structure edit is a step: undo shows
+  the stack before it (with its controls as they were), reset the loaded file's structure.
+  Opening a file or switching presets starts a new history (reset goes to what was opened).  Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y)
   press the undo / redo buttons, except in a text box, where they edit its text.  The
   browser's Back and Forward reload the page at the address they go to (its state, from its
   query), so the page always shows what its address says.
@@ -26,8 +37,11 @@ which calls the explorer's update once.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import time
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -37,8 +51,9 @@ import panel as pn
 
 from .controls import Controls, NumberBox, parse_number
 
-__all__ = ["History", "KEYBOARD_SHORTCUTS", "MERGE_SECONDS", "Session", "State", "decode_query", "encode_query",
-           "query_preset", "state_widgets"]
+__all__ = ["FILE_KEY", "History", "KEYBOARD_SHORTCUTS", "MAX_TEXT_BYTES", "MERGE_SECONDS", "NAME_KEY", "STACK_KEY",
+           "Session", "State", "decode_query", "encode_query", "pack_text", "query_preset", "state_widgets",
+           "structure_query", "unpack_text"]
 
 #: consecutive changes of the same control closer than this (seconds) are one undo step
 MERGE_SECONDS = 1.0
@@ -50,6 +65,14 @@ HISTORY_LENGTH = 500
 PRESET_KEY = "preset"
 #: what the current's sign is written as in a URL (ASCII) and what the widget shows
 _SIGNS = {"+": "+", "-": "\u2212"}
+#: the state key and URL key of an edited structure: the TOML text of the stack shown (None: the loaded file's)
+STACK_KEY = "stack"
+#: the URL keys of a file opened in the page: its packed TOML text and its name
+FILE_KEY, NAME_KEY = "file", "name"
+#: the URL keys that carry structure, not control values
+STRUCTURE_KEYS = (NAME_KEY, FILE_KEY, STACK_KEY)
+#: the longest stack text a link may unpack to (bytes): a link is no way to send a 1e5-layer stack
+MAX_TEXT_BYTES = 1024 * 1024
 
 State = dict[str, Any]
 
@@ -86,17 +109,55 @@ def _text(value: Any) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def encode_query(state: State, initial: State, preset: str | None = None) -> str:
+def pack_text(text: str) -> str:
+    """A stack file's text as a URL-safe token: zlib-compressed UTF-8, base64url without padding
+    (:func:`unpack_text` is its inverse)."""
+    return base64.urlsafe_b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii").rstrip("=")
+
+
+def unpack_text(token: str) -> str:
+    """The text :func:`pack_text` packed; ValueError with the reason (not base64url, not zlib data, larger
+    than :data:`MAX_TEXT_BYTES` unpacked, not UTF-8)."""
+    token = token.strip()
+    try:
+        packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except (binascii.Error, ValueError):
+        raise ValueError("not a packed stack file (base64url expected)") from None
+    inflater = zlib.decompressobj()
+    try:
+        raw = inflater.decompress(packed, MAX_TEXT_BYTES + 1)  # at most this much, whatever it claims
+    except zlib.error:
+        raise ValueError("not a packed stack file (the data does not unpack: a link cut short?)") from None
+    if len(raw) > MAX_TEXT_BYTES or inflater.unconsumed_tail:
+        raise ValueError(f"unpacks to more than {MAX_TEXT_BYTES // 1024} kB: a link carries small stacks only")
+    if not inflater.eof:
+        raise ValueError("not a packed stack file (the data ends early: a link cut short?)")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("the packed stack file is not UTF-8 text") from None
+
+
+def encode_query(state: State, initial: State, preset: str | None = None,
+                 opened: tuple[str, str] | None = None) -> str:
     """The URL query (``"?k=v&..."``, or ``""``) of the keys of ``state`` that differ from ``initial``.
 
     Parameters
     ----------
     state, initial
-        Widget values by state key (:func:`state_widgets`): the page's and the loaded stack's.
+        Widget values by state key (:func:`state_widgets`): the page's and those of the stack its controls
+        started from.  ``state[STACK_KEY]``, when it is a text, is written packed (:func:`pack_text`).
     preset
         The preset the page started from (None: the loaded file).
+    opened
+        ``(name, text)`` of a file opened in the page, written as :data:`NAME_KEY` and :data:`FILE_KEY`.
     """
-    items = [(key, _text(value)) for key, value in state.items() if not _same(value, initial.get(key))]
+    items = [(key, _text(value)) for key, value in state.items()
+             if key != STACK_KEY and not _same(value, initial.get(key))]
+    if state.get(STACK_KEY) is not None:
+        items.insert(0, (STACK_KEY, pack_text(state[STACK_KEY])))
+    if opened is not None:
+        items[:0] = [(NAME_KEY, opened[0]), (FILE_KEY, pack_text(opened[1]))]
     if preset is not None:
         items.insert(0, (PRESET_KEY, preset))
     # brackets and dots kept readable: ?layers[2].magnetization.theta=45
@@ -151,6 +212,8 @@ def decode_query(search: str, widgets: dict[str, Any]) -> tuple[State, str | Non
         if key == PRESET_KEY:
             preset = text
             continue
+        if key in STRUCTURE_KEYS:  # read by structure_query
+            continue
         widget = widgets.get(key)
         if widget is None:
             refusals.append(f"URL parameter {key}: no such control on this page")
@@ -160,6 +223,26 @@ def decode_query(search: str, widgets: dict[str, Any]) -> tuple[State, str | Non
         except ValueError as error:
             refusals.append(f"URL parameter {key}: {error}")
     return values, preset, refusals
+
+
+def structure_query(search: str) -> tuple[tuple[str, str] | None, str | None, list[str]]:
+    """The structure a URL query carries: ``(name, text)`` of an opened file (or None), the edited stack's text
+    (or None) and one refusal per bad parameter (a token that does not unpack, a file without its name).
+    Whether the texts are stacks is for the page to find out (:mod:`spinstack.app.structure`)."""
+    found: dict[str, str] = {}
+    refusals: list[str] = []
+    for key, text in parse_qsl(search.lstrip("?"), keep_blank_values=True):
+        if key not in STRUCTURE_KEYS or key in found:
+            continue  # a repeated key is refused by decode_query
+        try:
+            found[key] = text if key == NAME_KEY else unpack_text(text)
+        except ValueError as error:
+            refusals.append(f"URL parameter {key}: {error}")
+            found[key] = ""
+    if FILE_KEY in found and not found.get(NAME_KEY, "").strip():
+        refusals.append(f"URL parameter {FILE_KEY}: comes with {NAME_KEY}=<the file's name>, which is missing")
+    opened = (found[NAME_KEY].strip(), found[FILE_KEY]) if FILE_KEY in found and not refusals else None
+    return opened, found.get(STACK_KEY) if not refusals else None, refusals
 
 
 @dataclass
@@ -293,7 +376,20 @@ class Session:
         Where the URL is read and written (``pn.state.location`` of a served page; None: no URL).
 
     Call :meth:`bind` with the page's :class:`~spinstack.app.controls.Controls` (again after a
-    preset switch: the history starts anew) and :meth:`apply_query` with a URL's query.
+    preset switch or a file opened: the history starts anew), :meth:`adopt` after a structure edit
+    (a step), and :meth:`apply_query` with a URL's query.
+
+    Attributes
+    ----------
+    structure
+        The TOML text of the edited stack shown (None: the loaded file's structure).
+    opened
+        ``(name, text)`` of a file opened in the page (None: the server's file or a preset).
+    base
+        The widget values of the stack the controls were built from (the URL writes the moves from them).
+    show_structure
+        Set by the page (:class:`spinstack.app.structure.StructurePanel`): shows the stack of a text (None:
+        the loaded file) and returns its controls; undo, redo and reset across a structure edit call it.
     """
 
     def __init__(self, preset: str | None = None, location: Any = None) -> None:
@@ -302,7 +398,12 @@ class Session:
         self.controls: Controls | None = None
         self.widgets: dict[str, Any] = {}
         self.history = History({})
+        self.structure: str | None = None
+        self.opened: tuple[str, str] | None = None
+        self.base: State = {}
+        self.show_structure: Callable[[str | None], Controls] | None = None
         self._restoring = False
+        self._holding = False
         self._url_pending = False
         self.undo_button = pn.widgets.Button(label="\u21b6 undo", description="undo the last change (Ctrl+Z)",
                                              width=66, margin=(5, 2), css_classes=["history-undo"], disabled=True)
@@ -315,35 +416,74 @@ class Session:
         self.reset_button.on_click(lambda _event: self.reset())
         self.buttons = (self.undo_button, self.redo_button, self.reset_button)
 
-    def bind(self, controls: Controls, preset: str | None = None, write_url: bool = True) -> None:
+    def bind(self, controls: Controls, preset: str | None = None, write_url: bool = True,
+             opened: tuple[str, str] | None = None) -> None:
         """Follow ``controls`` (a new page: its widgets' values now are the loaded state, the history restarts).
 
         ``preset``: the preset shown (None: the loaded file); ``write_url``: put the page's state in the
-        URL now (not before a URL's own query is read).
+        URL now (not before a URL's own query is read); ``opened``: ``(name, text)`` of a file opened in the
+        page (None: the server's file or the preset).
         """
-        self.controls = controls
         self.preset = preset
-        self.widgets = state_widgets(controls)
+        self.opened = opened
+        self.structure = None
+        self._follow(controls)
         self.history = History(self.state())
+        self._refresh(write_url)
+
+    def _follow(self, controls: Controls) -> None:
+        """Read and watch the widgets of ``controls``; their values now are :attr:`base`."""
+        self.controls = controls
+        self.widgets = state_widgets(controls)
         for widget in self.widgets.values():
-            widget.param.watch(lambda _event: self._moved(), "value")
+            widget.param.watch(lambda _event, widgets=self.widgets: self._moved(widgets), "value")
+        self.base = {key: widget.value for key, widget in self.widgets.items()}
+
+    def adopt(self, controls: Controls, structure: str | None, write_url: bool = True) -> None:
+        """The page now shows the stack of the text ``structure`` with ``controls`` (a structure edit): one
+        undoable step, the history kept."""
+        self.structure = structure
+        self._follow(controls)
+        self.history.record(self.state(), merge=False)
         self._refresh(write_url)
 
     def state(self) -> State:
-        """Every widget's value by state key."""
-        return {key: widget.value for key, widget in self.widgets.items()}
+        """Every widget's value by state key, and :data:`STACK_KEY`: the edited structure (None: the file's)."""
+        state: State = {key: widget.value for key, widget in self.widgets.items()}
+        state[STACK_KEY] = self.structure
+        return state
 
-    def _moved(self) -> None:
-        if self._restoring:
+    def _moved(self, widgets: dict[str, Any]) -> None:
+        if self._restoring or self._holding or widgets is not self.widgets:  # a replaced page's widget: gone
             return
         self.history.record(self.state())
+        self._refresh()
+
+    def hold(self) -> None:
+        """Record no step until :meth:`release_hold` (a theta play: one step for the whole play)."""
+        self._holding = True
+
+    def release_hold(self) -> None:
+        """Record the state reached since :meth:`hold` as one step (none if nothing changed)."""
+        self._holding = False
+        self.history.record(self.state(), merge=False)
         self._refresh()
 
     def _restore(self, state: State) -> None:
         assert self.controls is not None
         self._restoring = True
         try:
-            self.controls.assign({self.widgets[key]: value for key, value in state.items()})
+            structure = state.get(STACK_KEY)
+            if structure != self.structure:
+                if self.show_structure is None:
+                    raise RuntimeError("a structure step without a page to show it (Session.show_structure)")
+                controls = self.show_structure(structure)  # a new page of controls, at the stack's values
+                self.structure = structure
+                self._follow(controls)
+            values = {self.widgets[key]: value for key, value in state.items()
+                      if key in self.widgets and not _same(value, self.widgets[key].value)}
+            if values:
+                self.controls.assign(values)
         finally:
             self._restoring = False
         self._refresh()
@@ -367,7 +507,7 @@ class Session:
 
     def query(self) -> str:
         """The URL query of the page's state (``""`` when nothing moved)."""
-        return encode_query(self.state(), self.history.initial, self.preset)
+        return encode_query(self.state(), self.base, self.preset, self.opened)
 
     def refusals(self, search: str) -> list[str]:
         """What a URL query names that the page cannot show (one message each; none: it can be applied)."""

@@ -11,8 +11,9 @@ left end face and node L the right end face (STACK_FORMAT.md, ``[[interfaces]] n
 layer at position ``i`` (it becomes ``layers[i]``) splits node ``i`` into two: the interface that was
 at node ``i`` stays on the right face of the layer before it (node ``i``, the new layer's left face:
 "add a layer after layers[i-1]" leaves that layer's right face as it was; at ``i = 0`` it stays on the
-left end's face), the new layer's right face (node ``i + 1``) has none, and the interfaces of the
-nodes after it move one node on.  Removing ``layers[i]`` merges its two faces (nodes ``i`` and
+left end's face) when it fits there, else it goes to the new layer's right face (node ``i + 1``,
+beside the layer it touched on that side: an N/F interface stays an N/F one when an N layer is
+inserted between the N and the F), and the interfaces of the nodes after it move one node on.  Removing ``layers[i]`` merges its two faces (nodes ``i`` and
 ``i + 1``) into node ``i``: an interface on either face sits on the merged node, and one on each face
 is refused (a node has at most one interface; remove one first).  So removing the layer just inserted
 gives back the stack it was inserted into.  The layer indices of the dynamics' exchange couplings
@@ -25,6 +26,7 @@ conductance, an N/F node without one): the stack refuses it, naming ``interfaces
 from __future__ import annotations
 
 import dataclasses
+import sys
 from typing import Literal
 
 from ..errors import StackError
@@ -74,9 +76,10 @@ def _moved_couplings(stack: Stack, renumber: dict[int, int], what: str) -> Dynam
 def insert_layer(stack: Stack, index: int, layer: Layer) -> Stack:
     """``stack`` with ``layer`` inserted as ``layers[index]`` (0: leftmost, L: after the last layer).
 
-    The interface at node ``index`` stays at node ``index`` (the new layer's left face); the interfaces
-    of the nodes after it, and the dynamics' couplings of the layers after it, move one on (module
-    docstring).
+    The interface at node ``index`` stays at node ``index`` (the new layer's left face), or, when the
+    model refuses it there (its neighbours' kinds changed), goes to node ``index + 1`` (the right face);
+    the interfaces of the nodes after it, and the dynamics' couplings of the layers after it, move one on
+    (module docstring).
 
     Raises
     ------
@@ -92,7 +95,20 @@ def insert_layer(stack: Stack, index: int, layer: Layer) -> Stack:
                        for interface in stack.interfaces)
     renumber = {i: i if i < index else i + 1 for i in range(len(stack.layers))}
     dynamics = _moved_couplings(stack, renumber, what)
-    return _rebuilt(stack, what, layers=layers, interfaces=interfaces, dynamics=dynamics)
+    try:
+        return _rebuilt(stack, what, layers=layers, interfaces=interfaces, dynamics=dynamics)
+    except StackError:
+        split = [interface for interface in interfaces if interface.node == index]
+        if not split:
+            raise
+        # the interface of the split node on the new layer's right face instead (a refusal there: the first one)
+        moved = tuple(dataclasses.replace(interface, node=index + 1) if interface.node == index else interface
+                      for interface in interfaces)
+        first = sys.exc_info()[1]
+        try:
+            return _rebuilt(stack, what, layers=layers, interfaces=moved, dynamics=dynamics)
+        except StackError:
+            raise first from None
 
 
 def remove_layer(stack: Stack, index: int) -> Stack:

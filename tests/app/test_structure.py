@@ -1,0 +1,338 @@
+"""The explorer's structure panel without a browser (src/spinstack/app/structure.py): layers added and removed,
+interfaces set and removed, ends replaced, files opened (and refused as the CLI refuses them), the URL that
+carries an edited structure or an opened file (packed TOML, read back to the same stack and the same state),
+undo/redo/reset across edits, the stack export of an edited page."""
+
+from __future__ import annotations
+
+import base64
+import tomllib
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import spinstack
+from spinstack.errors import StackError
+from spinstack.io import stack_from_dict
+from spinstack.model.paths import with_parameter
+from tests.strategies import structure
+
+pn = pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
+
+from spinstack.app import session as session_module  # noqa: E402
+from spinstack.app.explorer import App  # noqa: E402
+from spinstack.app.session import (MAX_TEXT_BYTES, STACK_KEY, pack_text, structure_query,  # noqa: E402
+                                   unpack_text)
+from spinstack.app.structure import read_stack_text  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+SEED = EXAMPLES / "seed-fnf.toml"
+SI = EXAMPLES / "co-cu-py.toml"
+
+
+def assert_same(a: spinstack.Stack, b: spinstack.Stack) -> None:
+    left, right = structure(a), structure(b)
+    differing = sorted(key for key in set(left) | set(right) if left.get(key) != right.get(key))
+    assert differing == [], differing[:10]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.time = 100.0
+
+    def __call__(self) -> float:
+        return self.time
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(session_module, "now", fake)
+    return fake
+
+
+def _app(path: Path = SEED) -> App:
+    return App(spinstack.load_stack(path), f"file: {path.name}")
+
+
+def _alert(app: App) -> str:
+    return app.explorer.alert.object if app.explorer.alert.visible else ""
+
+
+def _add_layer(app: App, material: str, thickness: str, position: int, theta: str = "0", phi: str = "0") -> None:
+    panel = app.structure
+    panel.material.value = material
+    panel.thickness.value = thickness
+    panel.theta.value, panel.phi.value = theta, phi
+    panel.position.value = position
+    panel.add_button.clicks += 1
+
+
+def _exported(app: App) -> spinstack.Stack:
+    """The stack the page's "stack" download gives, read back as a file."""
+    return stack_from_dict(tomllib.loads(app.exports._toml().getvalue()), "exported.toml")
+
+
+# ------------------------------------------------------------------ reading files and links
+def test_an_uploaded_file_reads_as_the_file_does():
+    assert_same(read_stack_text("seed-fnf.toml", SEED.read_bytes()), spinstack.load_stack(SEED))
+    assert_same(read_stack_text("co-cu-py.toml", SI.read_text()), spinstack.load_stack(SI))
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"units = 'reduced'\n[[layers]]\nmaterial = 'X'\nthickness = 1\n",
+     'bad.toml: layers[0].material: undefined material "X" (defined: none)'),
+    (b"[materials.N]\ntype = 'normal'\nD = 1\nl = 1\n[[layers]]\nmaterial = 'N'\nthickness = 0\n",
+     "bad.toml: layers[0].thickness: must be > 0, got 0"),
+    (b"current = = 1\n", "bad.toml: invalid TOML: "),
+    (b"\xff\xfe\x00", "bad.toml: not UTF-8 text (byte 0xff on line 1)"),
+    (b"a = 1\x00\n", "bad.toml: not a text file (control character 0x00 on line 1)"),
+])
+def test_a_bad_upload_is_refused_as_the_cli_refuses_the_file(data, message, tmp_path):
+    with pytest.raises(StackError) as caught:
+        read_stack_text("bad.toml", data)
+    assert str(caught.value).startswith(message)
+    # the CLI's own message for the same bytes in a file of that name (its one line, minus the "error: " part)
+    (tmp_path / "bad.toml").write_bytes(data)
+    with pytest.raises(StackError) as from_file:
+        spinstack.load_stack(tmp_path / "bad.toml")
+    assert str(from_file.value).replace(str(tmp_path / "bad.toml"), "bad.toml") == str(caught.value)
+
+
+def test_a_folder_in_the_uploaded_name_is_not_kept():
+    with pytest.raises(StackError, match=r"^evil\.toml: invalid TOML"):
+        read_stack_text("../../etc/evil.toml", b"= 1")
+
+
+def test_packed_text_round_trips_and_bad_tokens_are_refused():
+    text = SEED.read_text()
+    token = pack_text(text)
+    assert unpack_text(token) == text
+    assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert len(token) < len(text)  # compressed
+    for bad, reason in (("%%%", "not a packed stack file"), (token[:-12], "a link cut short"),
+                        (base64.urlsafe_b64encode(b"plain").decode(), "does not unpack")):
+        with pytest.raises(ValueError, match=reason):
+            unpack_text(bad)
+    bomb = base64.urlsafe_b64encode(zlib.compress(b"#" * (MAX_TEXT_BYTES + 10))).decode()
+    with pytest.raises(ValueError, match=r"unpacks to more than 1024 kB"):
+        unpack_text(bomb)
+    opened, stack, refusals = structure_query(f"?file={token}")
+    assert opened is None and stack is None
+    assert refusals == ["URL parameter file: comes with name=<the file's name>, which is missing"]
+
+
+# ------------------------------------------------------------------ edits on the page
+def test_adding_and_removing_a_layer_shows_the_edited_stack_and_undo_redo_reset_follow():
+    app = _app()
+    original = app.explorer.stack
+    _add_layer(app, "N", "0.7", 3)
+    assert _alert(app) == ""
+    shown = app.explorer.stack
+    assert [layer.material.name for layer in shown.layers] == ["F1", "N", "F2", "N"]
+    assert float(shown.layers[3].thickness) == 0.7
+    assert len(app.explorer.controls.controls) > len(app.session.history.initial) - 5  # the new layer's box is there
+    assert "layers[3] N: d = 0.7" in app.structure.summary.object
+    assert_same(_exported(app), shown)  # the stack download gives the edited stack
+    assert app.session.state()[STACK_KEY] is not None and not app.session.reset_button.disabled
+    # remove it again: the stack of the file, as a further step
+    app.structure.removed_layer.value = 3
+    app.structure.remove_button.clicks += 1
+    assert_same(app.explorer.stack, original)
+    app.session.undo()
+    assert len(app.explorer.stack.layers) == 4
+    app.session.undo()
+    assert_same(app.explorer.stack, original) and app.session.state()[STACK_KEY] is None
+    assert app.session.undo_button.disabled
+    app.session.redo()
+    assert len(app.explorer.stack.layers) == 4
+    app.session.reset()
+    assert_same(app.explorer.stack, original)
+    assert app.session.reset_button.disabled
+
+
+def test_a_control_moved_before_an_edit_is_in_the_edited_stack_and_undo_puts_it_back():
+    app = _app()
+    theta = next(c for c in app.explorer.controls.controls if c.path == "layers[2].magnetization").widgets[0]
+    theta.value = 30.0
+    _add_layer(app, "N", "1", 0)  # before F1
+    shown = app.explorer.stack
+    assert [layer.material.name for layer in shown.layers] == ["N", "F1", "N", "F2"]
+    expected = with_parameter(spinstack.load_stack(SEED), "layers[2].magnetization.theta", 30.0).layers[2].magnetization
+    np.testing.assert_allclose(shown.layers[3].magnetization, expected, rtol=0, atol=1e-15)
+    app.session.undo()  # the edit undone: the file's structure with theta at 30
+    assert len(app.explorer.stack.layers) == 3
+    theta = next(c for c in app.explorer.controls.controls if c.path == "layers[2].magnetization").widgets[0]
+    assert theta.value == 30.0
+    np.testing.assert_allclose(app.explorer.stack.layers[2].magnetization, expected, rtol=0, atol=1e-15)
+    app.session.undo()
+    assert theta.value == 60.0
+
+
+def test_a_refused_edit_changes_nothing_and_says_why():
+    app = _app()
+    before, steps = app.explorer.stack, app.session.history.can_undo
+    _add_layer(app, "N", "0", 1)
+    assert html_unescape(_alert(app)).startswith("**layers[1].thickness: must be > 0, got 0")
+    assert "Nothing was changed" in _alert(app)
+    _add_layer(app, "N", "1,5", 1)
+    assert html_unescape(_alert(app)).startswith("**new layer's d: '1,5' has a comma: use a point: 1.5**")
+    app.structure.removed_layer.value = 1
+    app.structure.remove_button.clicks += 1  # F1 and F2 would touch at 60 degrees
+    assert "not collinear" in _alert(app) and "(removing layers[1])" in _alert(app)
+    assert app.explorer.stack is before and app.session.history.can_undo == steps
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def test_an_interface_is_set_with_its_values_and_removed():
+    app = _app()
+    panel = app.structure
+    panel.node.value = 1  # F1 | N
+    panel.resistance.value, panel.gamma.value, panel.mix_real.value, panel.mix_imag.value = "0.5", "0.2", "1.5", "-0.1"
+    panel.set_interface_button.clicks += 1
+    assert _alert(app) == ""
+    (interface,) = app.explorer.stack.interfaces
+    reference = spinstack.Interface.from_valet_fert(1, 0.5, 0.2, [1.5, -0.1])
+    assert interface.node == 1
+    for key in ("g_up", "g_dn", "g_mix", "delta"):
+        np.testing.assert_array_equal(getattr(interface, key), getattr(reference, key))
+    assert "node 1: interface AR* = 0.5, γ = 0.2, G_mix = 1.5 − 0.1 i" in panel.summary.object
+    # the node chosen again fills the boxes with its values
+    panel.node.value = 0
+    panel.resistance.value = "9"
+    panel.node.value = 1
+    assert (panel.resistance.value, panel.gamma.value, panel.mix_real.value, panel.mix_imag.value) == \
+        ("0.5", "0.2", "1.5", "-0.1")
+    panel.remove_interface_button.clicks += 1
+    assert app.explorer.stack.interfaces == ()
+    panel.remove_interface_button.clicks += 1
+    assert "no interface at node 1 to remove" in _alert(app)
+
+
+def test_an_si_page_reads_nm_fohm_m2_and_ohm_m2_as_a_file_does():
+    app = _app(SI)
+    panel = app.structure
+    assert panel.thickness.label == "d (nm)" and panel.resistance.label == "AR* (fΩ·m²)"
+    _add_layer(app, "Cu", "3", 2)  # between Co and the Cu spacer
+    assert _alert(app) == ""
+    np.testing.assert_array_equal(app.explorer.stack.layers[2].thickness,
+                                  spinstack.si.layer(app.explorer.stack.layers[2].material, "3 nm").thickness)
+    panel.node.value = 3  # Cu | Cu (the new layer | the spacer): gamma 0, no G_mix
+    panel.resistance.value, panel.gamma.value = "0.25", "0"
+    panel.set_interface_button.clicks += 1
+    assert _alert(app) == ""
+    interface = next(i for i in app.explorer.stack.interfaces if i.node == 3)
+    reference = spinstack.si.interface(3, AR="0.25 fOhm*m^2", gamma=0.0)
+    np.testing.assert_array_equal(interface.g_up, reference.g_up)
+    assert "node 3: interface AR* = 0.25 fΩ·m², γ = 0" in panel.summary.object
+    # the export is the edited stack, in a file that reads back
+    assert_same(_exported(app), app.explorer.stack)
+
+
+def test_an_end_becomes_a_lead_and_back():
+    app = _app()
+    panel = app.structure
+    panel.side.value = "right"
+    panel.end_kind.value = "lead"
+    panel.end_material.value = "N"
+    panel.set_end_button.clicks += 1
+    assert _alert(app) == ""
+    right = app.explorer.stack.right
+    assert isinstance(right, spinstack.Lead) and right.material.name == "N"
+    assert "right end</i>: lead of N" in panel.summary.object
+    panel.end_kind.value = "lead"
+    panel.end_material.value = "F1"
+    panel.end_theta.value = "90"
+    panel.set_end_button.clicks += 1  # an F lead touching F2 at another angle: refused by the model
+    assert "not collinear" in _alert(app) or "touch" in _alert(app)
+    panel.end_kind.value = "reservoir"
+    panel.set_end_button.clicks += 1
+    assert isinstance(app.explorer.stack.right, spinstack.Reservoir)
+    # open and insulator ends are offered only on a page driven in plane without current
+    assert panel.end_kind.options == ["reservoir", "lead"]
+    assert "open" in _app(EXAMPLES / "pt-co-sot.toml").structure.end_kind.options
+
+
+# ------------------------------------------------------------------ the URL
+def test_the_url_of_an_edited_page_opens_the_same_stack_and_state():
+    app = _app()
+    _add_layer(app, "F1", "0.8", 3, theta="20", phi="10")  # F2 | F1 would touch at an angle: refused
+    assert "not collinear" in _alert(app)
+    _add_layer(app, "N", "0.8", 3)
+    _add_layer(app, "F1", "0.8", 4, theta="20", phi="10")
+    app.structure.node.value = 4
+    app.structure.resistance.value, app.structure.gamma.value = "0.3", "0.1"
+    app.structure.mix_real.value, app.structure.mix_imag.value = "2", "0.5"
+    app.structure.set_interface_button.clicks += 1
+    assert _alert(app) == ""
+    thickness = next(c for c in app.explorer.controls.controls if c.path == "layers[1].thickness").widgets[0]
+    thickness.value = "2.5"  # a control moved after the edits
+    query = app.session.query()
+    assert query.startswith("?stack=") and "&layers[1].thickness=2.5" in query
+    other = _app()
+    assert other.open_query(query) == []
+    assert_same(other.explorer.stack, app.explorer.stack)
+    assert other.session.state() == app.session.state()
+    assert other.session.query() == query  # the state the URL carries round-trips
+    other.session.reset()  # back to the file
+    assert_same(other.explorer.stack, spinstack.load_stack(SEED))
+
+
+def test_the_url_of_an_opened_file_opens_it_again():
+    app = _app()
+    assert app.structure.open_file("co-cu-py.toml", SI.read_bytes())
+    assert next(iter(app.menu.options)) == "file: co-cu-py.toml" and app.menu.value == "__given__"
+    assert app.exports._file_name() == "co-cu-py.toml"
+    _add_layer(app, "Cu", "2", 0)
+    query = app.session.query()
+    assert query.startswith("?name=co-cu-py.toml&file=") and "&stack=" in query
+    other = _app()
+    assert other.open_query(query) == []
+    assert_same(other.explorer.stack, app.explorer.stack)
+    assert other.session.query() == query
+    other.session.reset()  # reset: the opened file, as in the page it was opened in
+    assert_same(other.explorer.stack, spinstack.load_stack(SI))
+    app.session.reset()
+    assert_same(app.explorer.stack, spinstack.load_stack(SI))
+
+
+def test_a_bad_file_opens_nothing():
+    app = _app()
+    stack, label = app.explorer.stack, next(iter(app.menu.options))
+    assert not app.structure.open_file("broken.toml", b"[[layers]]\nmaterial = 'F'\nthickness = -1\n")
+    assert 'broken.toml: layers[0].material: undefined material "F"' in html_unescape(_alert(app))
+    assert app.explorer.stack is stack and next(iter(app.menu.options)) == label
+    assert app.session.opened is None
+
+
+@pytest.mark.parametrize("query, message", [
+    ("?stack=abc", "URL parameter stack: not a packed stack file"),
+    (f"?stack={pack_text('current = 1')}", "URL parameter stack: stack.toml: layers: empty"),
+    (f"?name=x.toml&file={pack_text('units = 3')}", "URL parameter file: x.toml: units: must be"),
+])
+def test_a_bad_structure_in_a_link_is_refused_by_name(query, message):
+    app = _app()
+    stack = app.explorer.stack
+    refusals = app.open_query(query)
+    assert len(refusals) == 1 and refusals[0].startswith(message), refusals
+    assert message.split(": ")[0] in _alert(app) and "the link" in _alert(app)
+    assert app.explorer.stack is stack
+
+
+def test_hold_makes_one_step_of_many_changes():
+    app = _app()
+    theta = next(c for c in app.explorer.controls.controls if c.path == "layers[2].magnetization").widgets[0]
+    app.session.hold()
+    for value in (10.0, 20.0, 30.0):
+        theta.value = value
+    assert not app.session.history.can_undo
+    app.session.release_hold()
+    app.session.undo()
+    assert theta.value == 60.0 and not app.session.history.can_undo
