@@ -161,7 +161,7 @@ def test_si_field_control_shows_the_direction_of_e() -> None:
     E along +y, which the control showed as eps = eE at -180 deg; sigma_hat = E_hat x xhat (MODEL.md 8a)."""
     explorer = Explorer(spinstack.load_stack(EXAMPLES / "pt-co-sot.toml"))
     widget = explorer.controls.widget("field")
-    assert "direction of E (and J)" in widget.label and widget.value == 0.0
+    assert "aria:direction of E (and J) in the y-z plane (deg from +y)" in widget.tags and widget.value == 0.0
     assert 'id="sigma">[0, 0, -1]<' in explorer.numbers.text  # yhat x xhat = -zhat
     assert "E\u0302 \u00d7 x\u0302" in str(explorer.controls.panel.objects[0].object)
     assert explorer.controls.changes() == []  # shown as it is, not moved

@@ -25,6 +25,7 @@ from .test_app_browser import (SEED_FILE, SI_FILE, _error_text, _session, _shown
 
 THICKNESS_BOX = ".ctl-layers-1-thickness input"
 P_BOX = ".ctl-materials-F2-p input"
+THETA_BOX = ".ctl-layers-2-magnetization-theta input"
 
 
 def _figure_boxes(page: Any) -> list[tuple[float, float, float, float]]:
@@ -45,13 +46,12 @@ def _wait_until_no_error(page: Any, timeout: float = 30.0) -> None:
 
 
 def test_every_control_has_an_accessible_name(page: Any) -> None:
-    """Sliders, angle boxes, spinner arrows and the sign buttons had no name in Chromium's accessibility tree."""
+    """Sliders, angle boxes and the sign buttons had no name in Chromium's accessibility tree."""
     theta = "\u03b8 of F\u2082 (layer 2) (deg)"
     page.get_by_role("slider", name=theta).wait_for(timeout=10_000)  # the page script names them once it runs
     assert page.get_by_role("slider", name=theta, exact=True).count() == 1
-    assert page.get_by_role("textbox", name=theta, exact=True).count() == 1  # the slider's box
-    assert page.get_by_role("button", name="increase " + theta, exact=True).count() == 1
-    assert page.get_by_role("button", name="decrease " + theta, exact=True).count() == 1
+    assert page.get_by_role("textbox", name=theta, exact=True).count() == 1  # the box beside the slider
+    assert page.get_by_role("button", name="increase " + theta).count() == 0  # no spinner arrows any more
     assert page.get_by_role("slider", name="\u03c6 of F\u2081 (layer 0) (deg)", exact=True).count() == 1
     assert page.get_by_role("textbox", name="d of layer 1 (N)", exact=True).count() == 1
     assert page.get_by_role("textbox", name="l of F2", exact=True).count() == 1
@@ -139,17 +139,47 @@ def test_an_si_page_shows_the_file_s_current_sign(browser: Any, explorer_urls: d
         assert "(J > 0: electrons flowing from F2 to F1)" in _shown(page, "status")
 
 
-def test_a_comma_typed_in_an_angle_box_is_a_point(page: Any) -> None:
-    """The angle boxes are Bokeh spinners, which dropped a typed comma ("30,5" became 305)."""
-    box = page.locator(".ctl-layers-2-magnetization-theta input")
-    page.get_by_role("textbox", name="\u03b8 of F\u2082 (layer 2) (deg)").wait_for(timeout=10_000)  # script ran
-    old = _shown(page, "g2")
-    box.fill("")
-    box.press_sequentially("30,5")
-    assert box.input_value() == "30.5"
-    box.press("Enter")
-    _wait_for_change(page, "g2", old)
-    deadline = time.monotonic() + 10
-    while _shown(page, "theta") != "30.5" and time.monotonic() < deadline:
+def _wait_for_text(page: Any, element: str, expected: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while _shown(page, element) != expected and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _shown(page, "theta") == "30.5"
+    assert _shown(page, element) == expected
+
+
+def test_an_angle_box_is_read_on_the_server_like_the_other_boxes(page: Any) -> None:
+    """The angle boxes were Bokeh spinners: a typed comma was turned into a point (or dropped: "30,5" was 305),
+    their arrows gave 2.500000000000001.  Now a text box read by parse_number: a comma refused with the number
+    boxes' message, inf and an emptied box refused by name and marked (never NaN), the slider beside it in step."""
+    theta = "\u03b8 of F\u2082 (layer 2) (deg)"
+    box = page.locator(THETA_BOX)
+    handle = page.locator(".ctl-layers-2-magnetization-theta .noUi-handle")
+    page.get_by_role("textbox", name=theta).wait_for(timeout=10_000)  # the page script ran
+    assert box.input_value() == "60" and handle.get_attribute("aria-valuenow") == "60.0"
+    old = _shown(page, "g2")
+    _type(page, THETA_BOX, "30,5")
+    _wait_for_error(page, f"{theta}: '30,5' has a comma: use a point: 30.5")
+    assert box.input_value() == "30,5"  # as typed
+    assert _wait_for_attribute(page, THETA_BOX, "aria-invalid", "true")
+    assert _shown(page, "g2") == old  # the figures keep the last valid stack
+    _type(page, THETA_BOX, "inf")
+    _wait_for_error(page, f"{theta}: an angle must be a finite number of degrees, got 'inf'")
+    _type(page, THETA_BOX, "")
+    _wait_for_error(page, f"{theta}: empty: type a number")
+    assert "NaN" not in box.input_value()
+
+    _type(page, THETA_BOX, "30.5")
+    _wait_until_no_error(page)
+    _wait_for_text(page, "theta", "30.5")
+    assert _wait_for_attribute(page, THETA_BOX, "aria-invalid", "false")
+    assert _wait_for_attribute(page, ".ctl-layers-2-magnetization-theta .noUi-handle", "aria-valuenow", "30.5")
+    _type(page, THETA_BOX, "200")  # beyond the slider's end: the box's angle, the slider at its end
+    _wait_for_text(page, "theta", "160")  # the angle between m1 and m2
+    assert _wait_for_attribute(page, ".ctl-layers-2-magnetization-theta .noUi-handle", "aria-valuenow", "180.0")
+
+    # the slider moves the box: 0.5 degree steps, written with 12 digits at most
+    _type(page, THETA_BOX, "2")
+    _wait_for_text(page, "theta", "2")
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    _wait_for_text(page, "theta", "2.5")
+    assert box.input_value() == "2.5"

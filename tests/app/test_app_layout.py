@@ -42,6 +42,30 @@ BLOCKS = """
 """
 
 
+# the left and right edges of every figure's canvas
+CANVASES = """
+() => {
+  const found = [];
+  const visit = (root) => {
+    for (const element of root.querySelectorAll('*')) {
+      if (element.classList && element.classList.contains('bk-Canvas')) {
+        const box = element.getBoundingClientRect();
+        if (box.width > 50) found.push({left: box.left, right: box.right, width: box.width});
+      }
+      if (element.shadowRoot) visit(element.shadowRoot);
+    }
+  };
+  visit(document);
+  return found;
+}
+"""
+# every figure's frame size (the plots' models)
+FRAMES = """() => [...Bokeh.documents[0].all_models].filter((m) => m.frame_width != null)
+                     .map((m) => [m.frame_width, m.frame_height]).sort((a, b) => a[0] - b[0] || a[1] - b[1])"""
+# as views.py builds them for the seed stack: two hodographs 340 x 340, the profiles 450 x 165, g(theta) 370 x 300
+BUILT_FRAMES = [[340, 340], [340, 340], [370, 300], [450, 165], [450, 165]]
+
+
 @pytest.fixture(params=list(SIZES))
 def sized_page(request: Any, browser: Any, explorer_url: str) -> Iterator[tuple[str, Any]]:  # noqa: F811
     context = browser.new_context(**SIZES[request.param])
@@ -75,9 +99,15 @@ def test_the_page_fits_the_window_width(sized_page: tuple[str, Any]) -> None:
     elif size == "1366":  # controls and hodographs, then profiles and g(theta) below, side by side
         assert controls["right"] <= hodographs["left"] and hodographs["right"] <= 1366
         assert rest["top"] >= hodographs["top"] + 300 and rest["right"] <= 1366
-    else:  # a phone: one column, the controls first
+    else:  # a phone: one column, the controls first; the page as wide as the phone (not shown zoomed out)
+        assert width[1] == 390, width
         assert controls["right"] <= width[1] + 1
         assert controls["top"] < hodographs["top"] < rest["top"]
+    # every figure whole in the window's width (its axes, legend and toolbar)
+    for box in page.evaluate(CANVASES):
+        assert box["left"] >= 0 and box["right"] <= width[1] + 0.5, box
+    if size != "phone":  # a desktop window shows every figure at its own size
+        assert page.evaluate(FRAMES) == BUILT_FRAMES
     if os.environ.get("SPINSTACK_SCREENSHOT") == "1":
         target = REPOSITORY / "docs" / "images" / f"explorer-{size}.png"
         page.screenshot(path=str(target))

@@ -1,7 +1,8 @@
 """The explorer's controls, generated from a stack: one widget per parameter path.
 
-* every F layer (and F lead): polar angle theta and azimuth phi of m, degrees (sliders
-  with a text box), applied together as ``layers[i].magnetization = {theta, phi}``;
+* every F layer (and F lead): polar angle theta and azimuth phi of m, degrees (a text box
+  with a slider beside it, :class:`AngleBox`), applied together as
+  ``layers[i].magnetization = {theta, phi}``;
 * every layer: ``layers[i].thickness``;
 * every material: ``materials.NAME.D``, ``.p`` (ferromagnets) and ``.l``;
 * the sign of the current (``current`` = +-|j0|).
@@ -53,6 +54,13 @@ class Control:
     widgets: tuple[Any, ...]
     initial: Any
     read: Callable[[], Any]
+    #: the path each widget sets (None: every widget sets ``path``): a theta/phi pair's ``path.theta``, ``path.phi``
+    paths: tuple[str, ...] | None = None
+    #: what the page shows of it when that is not the widgets themselves (an angle's slider and box)
+    rows: list[Any] | None = None
+
+    def widget_paths(self) -> tuple[str, ...]:
+        return self.paths if self.paths is not None else (self.path,) * len(self.widgets)
 
     def changed(self) -> bool:
         return not _same(self.read(), self.initial)
@@ -131,6 +139,72 @@ class NumberBox(pn.widgets.TextInput):
         return float(self.value)
 
 
+class AngleBox(pn.widgets.TextInput):
+    """A text box holding an angle in degrees, parsed on the server like a number box (:func:`parse_number`).
+
+    ``value`` is always a finite number (the last angle the box held: a typed ``1,5``, an
+    emptied box or ``inf`` leave it as it was, never NaN); ``text`` is the text as typed, and
+    :meth:`number` says what is wrong with it.  Set from Python, ``value`` is shown with
+    :func:`number_text` (no ``2.500000000000001``).  It replaces Bokeh's Spinner, which turned
+    a typed comma into nothing (``30,5`` was 305) and whose arrows gave binary noise.
+    """
+
+    value = param.Number(default=0.0, doc="The angle (degrees): the last finite number the box held.")
+    text = param.String(default="", doc="The text in the box as typed (parsed by parse_number).")
+
+    _rename = {**pn.widgets.TextInput._rename, "text": None}
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        self.text = number_text(self.value)
+        # a number set from Python (a slider, undo, a link) is what the box now says
+        self.param.watch(self._set_from_python, "value")
+
+    def _set_from_python(self, event: Any) -> None:
+        try:
+            same = parse_number(self.text) == event.new
+        except ValueError:
+            same = False
+        if not same:
+            self.text = number_text(event.new)
+
+    def _reading(self, text: str) -> dict[str, Any]:
+        """The parameters a typed ``text`` sets: ``text``, and ``value`` when it is a finite number."""
+        update: dict[str, Any] = {"text": text}
+        try:
+            number = parse_number(text)
+        except ValueError:
+            return update
+        if math.isfinite(number):
+            update["value"] = number
+        return update
+
+    def _process_param_change(self, params: dict[str, Any]) -> dict[str, Any]:
+        if "value" in params and not isinstance(params["value"], str):
+            params["value"] = number_text(float(params["value"]))
+        return super()._process_param_change(params)
+
+    def _process_property_change(self, msg: dict[str, Any]) -> dict[str, Any]:
+        msg = super()._process_property_change(msg)
+        if "value" in msg:
+            msg.update(self._reading(str(msg.pop("value") or "")))
+        return msg
+
+    def _process_event(self, event: Any) -> None:
+        if event.event_name == "enter-pressed":  # Panel's own handler sets value to the raw text
+            self.param.update(value_input=event.value_input, **self._reading(event.value_input or ""))
+            self.enter_pressed = True
+            return
+        super()._process_event(event)
+
+    def number(self) -> float:
+        """The box's angle; ValueError with the reason when the text is no finite number."""
+        number = parse_number(self.text)
+        if not math.isfinite(number):
+            raise ValueError(f"an angle must be a finite number of degrees, got {self.text.strip()!r}")
+        return number
+
+
 #: the red border (and light red fill) of a box holding a bad value; the class is set by Controls.mark
 INVALID_CSS = """
 :host(.ctl-invalid) input, :host(.ctl-invalid) .noUi-target { border: 2px solid #c0392b; background: #fdecea; }
@@ -147,7 +221,7 @@ def _number(value: float, path: str, label: str, width: int = 120, help_text: st
 
 def _parse(widget: Any, path: str) -> Any:
     """A number box's number, or StackError(path, reason)."""
-    if isinstance(widget, NumberBox):
+    if isinstance(widget, (NumberBox, AngleBox)):
         try:
             return widget.number()
         except ValueError as error:
@@ -160,23 +234,53 @@ def _css_name(path: str) -> str:
     return path.replace("[", "-").replace("]", "").replace(".", "-")
 
 
+def _angle(label: str, value: float, start: float, end: float, step: float, css: str) -> tuple[AngleBox, Any]:
+    """An angle's box (degrees, any number, also beyond the slider's ends) and its slider beside it, kept in step
+    on the server: the slider moves the box, the box moves the slider (to its end when beyond it).
+
+    Returns ``(box, row)``: the box is the control's widget, the row (class ``ctl ctl-<css>``) what the page shows.
+    """
+    value = round(value, 10) + 0.0  # no -0, no 1e-15 noise of a unit conversion
+    box = AngleBox(value=value, width=72, margin=(18, 5, 5, 0), tags=[ARIA_TAG + label], stylesheets=[INVALID_CSS],
+                   css_classes=["angle-box"])
+    slider = pn.widgets.FloatSlider(label=label, start=start, end=end, step=step, value=min(max(value, start), end),
+                                    show_value=False, width=190, margin=(5, 8, 5, 5), tags=[ARIA_TAG + label],
+                                    css_classes=["angle-slider"])
+    syncing = [False]
+
+    def from_slider(event: Any) -> None:
+        if not syncing[0]:
+            box.value = round(event.new, 10) + 0.0  # the box's watchers apply it (one change)
+
+    def from_box(event: Any) -> None:
+        syncing[0] = True
+        try:
+            slider.value = min(max(event.new, start), end)
+        finally:
+            syncing[0] = False
+
+    slider.param.watch(from_slider, "value")
+    box.param.watch(from_box, "value")
+    _respond_at_once(slider)
+    row = pn.Row(slider, box, margin=0, css_classes=["ctl", "ctl-" + css])
+    return box, row
+
+
 def _angles(stack: Stack, owner: str, title: str) -> Control:
+    """The control of a magnetization's direction: theta and phi boxes, each with its slider (its ``rows``)."""
     path = f"{owner}.magnetization"
     theta = float(parameter_value(stack, path + ".theta"))
     phi = float(parameter_value(stack, path + ".phi"))
     css = _css_name(path)
-    # the box of an editable slider may go past the slider's ends: theta beyond [0, 180] is still a direction
     theta_label, phi_label = f"\u03b8 of {title} (deg)", f"\u03c6 of {title} (deg)"
-    theta_widget = pn.widgets.EditableFloatSlider(label=theta_label, start=0.0, end=180.0,
-                                                  step=0.5, value=round(theta, 10), width=250,
-                                                  tags=[ARIA_TAG + theta_label],
-                                                  css_classes=["ctl", f"ctl-{css}-theta"])
-    phi_widget = pn.widgets.EditableFloatSlider(label=phi_label, start=-180.0, end=180.0, step=1.0,
-                                                value=round(phi, 10), width=250, tags=[ARIA_TAG + phi_label],
-                                                css_classes=["ctl", f"ctl-{css}-phi"])
-    initial = {"theta": theta_widget.value, "phi": phi_widget.value}
-    return Control(path, (theta_widget, phi_widget), initial,
-                   lambda: {"theta": theta_widget.value, "phi": phi_widget.value})
+    theta_box, theta_row = _angle(theta_label, theta, 0.0, 180.0, 0.5, f"{css}-theta")
+    phi_box, phi_row = _angle(phi_label, phi, -180.0, 180.0, 1.0, f"{css}-phi")
+
+    def read() -> Any:
+        return {"theta": _parse(theta_box, path + ".theta"), "phi": _parse(phi_box, path + ".phi")}
+
+    return Control(path, (theta_box, phi_box), {"theta": theta_box.value, "phi": phi_box.value}, read,
+                   paths=(path + ".theta", path + ".phi"), rows=[theta_row, phi_row])
 
 
 def _field_direction(stack: Stack, si: bool = False) -> Control:
@@ -191,17 +295,15 @@ def _field_direction(stack: Stack, si: bool = False) -> Control:
     angle = float(np.rad2deg(np.arctan2(sign * field[2], sign * field[1])))
     name = "E (and J)" if si else "\u03b5 = eE"
     label = f"direction of {name} in the y-z plane (deg from +y)"
-    widget = pn.widgets.EditableFloatSlider(label=label, start=-180.0, end=180.0, step=1.0,
-                                            value=round(angle, 10) + 0.0, width=250, tags=[ARIA_TAG + label],
-                                            css_classes=["ctl", "ctl-field"])
+    widget, row = _angle(label, angle, -180.0, 180.0, 1.0, "field")
 
     def read() -> Any:
-        radians = np.deg2rad(widget.value)
+        radians = np.deg2rad(_parse(widget, "field"))
         direction = np.array([0.0, np.cos(radians), np.sin(radians)])
         direction[np.abs(direction) < 1e-15] = 0.0  # exact zeros at multiples of 90 degrees (cos 90 deg is 6e-17)
         return sign * magnitude * direction + 0.0  # + 0.0: no -0 components
 
-    return Control("field", (widget,), read(), read)
+    return Control("field", (widget,), read(), read, rows=[row])
 
 
 #: where the docs define each quantity (files of the repository; the tooltips name them)
@@ -234,10 +336,9 @@ HELP = {
 ARIA_TAG = "aria:"
 
 #: Run once in the page (``spinstack.app.server``): gives every control an accessible name, the label shown
-#: next to it (Bokeh labels only a plain text box): the text box, the slider's handle and a spinner's arrows
-#: ("increase ..."/"decrease ..."), from the control's ``aria:`` tag; marks a box holding a bad value
-#: ``aria-invalid`` (the class ``ctl-invalid``, see :meth:`Controls.mark`); in an angle's box a typed comma
-#: becomes a point as it is typed (Bokeh's Spinner dropped it: "30,5" was 305).  Walked again every 300 ms: a
+#: next to it (Bokeh labels only a plain text box with a title): the text box and the slider's handle, from the
+#: control's ``aria:`` tag; marks a box holding a bad value ``aria-invalid`` (the class ``ctl-invalid``, see
+#: :meth:`Controls.mark`).  Walked again every 300 ms: a
 #: preset switch makes new views, a mark comes and goes (~100 views, microseconds).
 ACCESSIBLE_NAMES = """
 if (!window.__spinstackNames) {
@@ -253,20 +354,6 @@ if (!window.__spinstackNames) {
     if (view.input_el != null) {
       set(view.input_el, "aria-label", text);
       set(view.input_el, "aria-invalid", invalid ? "true" : "false");
-    }
-    set(view.btn_up_el, "aria-label", "increase " + text);
-    set(view.btn_down_el, "aria-label", "decrease " + text);
-    if (view.btn_up_el != null && view.input_el != null && !view.input_el.__spinstackComma) {
-      // an angle's box (Bokeh's Spinner) drops a typed comma, so "30,5" became 305: a comma typed there is
-      // written as the point it means, where the reader sees it (a comma in an angle is no thousands mark)
-      view.input_el.__spinstackComma = true;
-      view.input_el.addEventListener("keydown", (event) => {
-        if (event.key !== ",") return;
-        event.preventDefault();
-        const box = event.target;
-        box.setRangeText(".", box.selectionStart, box.selectionEnd, "end");
-        box.dispatchEvent(new Event("input", {bubbles: true}));
-      });
     }
     if (view.slider_el != null) {
       for (const handle of view.slider_el.querySelectorAll(".noUi-handle")) set(handle, "aria-label", text);
@@ -293,6 +380,11 @@ if (!window.__spinstackNames) {
   run();
 }
 """
+
+
+def _aria_name(widget: Any) -> str:
+    """A control widget's accessible name (its ``aria:`` tag)."""
+    return next(tag[len(ARIA_TAG):] for tag in widget.tags if tag.startswith(ARIA_TAG))
 
 
 def _titled(heading: str, help_text: str) -> str:
@@ -342,11 +434,14 @@ class Controls:
                 kind = "insulator" if isinstance(end, Insulator) else "lead"
                 self.controls.append(_angles(stack, side, f"the {side} {kind}"))
                 self.labels[self.controls[-1].path] = f"direction of the {side} {kind}"
-                magnets += self.controls[-1].widgets
+                magnets += self.controls[-1].rows
         for index in stack.ferromagnet_indices:
             self.controls.append(_angles(stack, f"layers[{index}]", f"{names[index]} (layer {index})"))
             self.labels[self.controls[-1].path] = f"direction of {names[index]} (layer {index})"
-            magnets += self.controls[-1].widgets
+            magnets += self.controls[-1].rows
+        for control in self.controls:  # each angle box's own name (its messages)
+            for widget, path in zip(control.widgets, control.widget_paths()):
+                self.labels[path] = _aria_name(widget)
         sections.append((_titled("magnetizations", HELP["theta"] + " " + HELP["phi"]), magnets))
 
         thicknesses = []
@@ -386,7 +481,7 @@ class Controls:
             # sigma_hat = xhat x eps_hat = E_hat x xhat (MODEL.md 8a): said with the vector the control turns
             rule = ("E\u0302 \u00d7 x\u0302" if self._si else "x\u0302 \u00d7 \u03b5\u0302")
             heading = _titled(f"in-plane field (\u03c3\u0302 = {rule})", HELP["field_si" if self._si else "field"])
-            sections.insert(0, (heading, [self.field.widgets[0]]))
+            sections.insert(0, (heading, self.field.rows))
         if stack.has_boundary_ends:  # no charge current crosses an open or insulator end: no current control
             self._watch(on_change)
             self.panel = self._column(sections)
@@ -424,7 +519,9 @@ class Controls:
         self._assigning = False  # set while assign() sets several widgets: one on_change for all of them
         for control in self.controls:
             for widget in control.widgets:
-                widget.param.watch(lambda _event: None if self._assigning else on_change(), "value")
+                # an angle box's text changes with its every value, and alone when it holds no angle (reported)
+                watched = "text" if isinstance(widget, AngleBox) else "value"
+                widget.param.watch(lambda _event: None if self._assigning else on_change(), watched)
                 _respond_at_once(widget)
 
     @staticmethod
@@ -487,27 +584,28 @@ class Controls:
                     continue
                 with_parameter(base, control.path, control.read())
             except StackError as error:
-                found.append((control.path, self.message(error, control)))
+                found.append((error.path if error.path in control.widget_paths() else control.path,
+                              self.message(error, control)))
         return found
 
     def message(self, error: StackError, control: Control | None = None) -> str:
         """``error`` said with the control's label instead of its path (the path when no control has it)."""
-        control = control or next((c for c in self.controls if c.path == error.path), None)
-        if control is None or error.path != control.path:
+        control = control or next((c for c in self.controls if error.path in c.widget_paths()), None)
+        if control is None or error.path not in control.widget_paths():
             return str(error)
         reason = error.reason
-        widget = control.widgets[0]
+        widget = control.widgets[control.widget_paths().index(error.path)]
         if isinstance(widget, NumberBox) and ", got " in reason:  # the value as the box shows it
             reason = reason[:reason.rindex(", got ")] + f", got {str(widget.value).strip() or 'nothing'}"
-        return f"{self.labels.get(control.path, control.path)}: {reason}"
+        return f"{self.labels.get(error.path, error.path)}: {reason}"
 
     def mark(self, paths: list[str] | tuple[str, ...]) -> None:
         """Mark the boxes of ``paths`` as holding a bad value (red border, ``aria-invalid``); unmark the others."""
         bad = set(paths)
         for control in self.controls:
-            for widget in control.widgets:
+            for widget, path in zip(control.widgets, control.widget_paths()):
                 classes = [c for c in widget.css_classes if c != "ctl-invalid"]
-                if control.path in bad:
+                if path in bad or control.path in bad:
                     classes.append("ctl-invalid")
                 if classes != list(widget.css_classes):
                     widget.css_classes = classes
@@ -527,4 +625,4 @@ class Controls:
         raise KeyError(path)
 
 
-__all__ = ["Control", "Controls"]
+__all__ = ["AngleBox", "Control", "Controls", "NumberBox", "number_text", "parse_number"]

@@ -34,6 +34,79 @@ try {
 """
 
 
+# Run once in the page: on a window narrower than a figure, the figure's frame is made
+# narrower so that the whole figure (axes, legend, toolbar) fits the window's width; a square frame (the
+# hodographs: equal scales on both axes) stays square, the others keep their height (labels are placed at a
+# fixed height in them).  Once at load and after the window's size changes (a phone turned), never during an
+# update: the frames stay fixed between resizes, so an update re-measures nothing.  Each figure's own size is
+# kept and never exceeded (a desktop window changes nothing).  Why not Bokeh's stretch or scale sizing modes:
+# they re-measure every figure on every update; why not CSS zoom/transform: BokehJS then lays the figures out
+# in the wrong size (the profiles came out squeezed).
+FIT_FIGURES = """
+if (!window.__spinstackFit) {
+  window.__spinstackFit = true;
+  const original = new Map();  // model id -> [frame_width, frame_height] as built
+  const plots = (view, found, seen) => {
+    if (view == null || seen.has(view)) return;
+    seen.add(view);
+    if (view.model != null && view.model.frame_width != null && view.frame != null) found.push(view);
+    for (const child of view.child_views ?? []) plots(child, found, seen);
+  };
+  const fit = () => {
+    const found = [], seen = new Set();
+    for (const view of Object.values(Bokeh.index)) plots(view, found, seen);
+    // a phone's browser widens its layout to content wider than the screen: the screen's width then bounds it
+    const window_width = Math.min(document.documentElement.clientWidth, window.screen.width || Infinity);
+    for (const view of found) {
+      const model = view.model;
+      const title = model.title != null && typeof model.title === "object" ? model.title : null;
+      if (!original.has(model.id)) original.set(model.id, [model.frame_width, model.frame_height, title?.text]);
+      const [width, height, text] = original.get(model.id);
+      const box = view.el.getBoundingClientRect();
+      if (box.width === 0) continue;  // in a hidden tab: fitted when shown (the resize of a tab switch)
+      // axes, legend, toolbar: the canvas's width (which a wide title or legend may make wider than the view's box)
+      const extra = Math.max(0, (view.canvas_view?.bbox?.width ?? view.bbox.width) - view.frame.bbox.width);
+      const room = window_width - Math.max(0, box.left) - 6 - extra;
+      const frame = Math.max(120, Math.min(width, Math.floor(room)));
+      // a title wider than the frame would widen the figure again: on two lines, split at the middle space
+      let shown = text;
+      if (title != null && typeof text === "string" && frame < width && 6.5 * text.length > frame) {
+        const spaces = [...text.matchAll(/ /g)].map((match) => match.index);
+        const middle = spaces.reduce((best, at) => Math.abs(at - text.length / 2) < Math.abs(best - text.length / 2)
+                                     ? at : best, spaces[0] ?? -1);
+        if (middle > 0) shown = text.slice(0, middle) + "\\n" + text.slice(middle + 1);
+      }
+      if (title != null && title.text !== shown) title.text = shown;
+      // a legend of two columns below a narrowed frame runs its entries into each other: one column then
+      for (const legend of [...(model.below ?? []), ...(model.center ?? [])]) {
+        if (legend.ncols == null || legend.items == null) continue;
+        if (!original.has(legend.id)) original.set(legend.id, legend.ncols);
+        const columns = frame < width && frame < 330 ? 1 : original.get(legend.id);
+        if (legend.ncols !== columns) legend.ncols = columns;
+      }
+      if (frame === model.frame_width) continue;
+      const square = width === height;
+      model.setv(square ? {frame_width: frame, frame_height: frame} : {frame_width: frame});
+    }
+  };
+  let timer = null;
+  const later = () => { clearTimeout(timer); timer = setTimeout(fit, 150); };
+  window.addEventListener("resize", later);
+  window.addEventListener("orientationchange", later);
+  document.addEventListener("click", (event) => {  // a tab shown: its figures get their width
+    if (event.composedPath().some((el) => el.classList != null && el.classList.contains("bk-tab"))) later();
+  }, true);
+  fit();
+  setTimeout(fit, 500);  // the figures laid out after the first pass (narrower page, wrapped blocks)
+  // new figures (another preset, an edited structure): fitted when they appear
+  setInterval(() => {
+    const found = [], seen = new Set();
+    for (const view of Object.values(Bokeh.index)) plots(view, found, seen);
+    if (found.some((view) => !original.has(view.model.id) && view.el.getBoundingClientRect().width > 0)) fit();
+  }, 400);
+}
+"""
+
 # The page template: Panel's own, with the viewport line a phone needs to lay the page out at its own width
 # (without it a phone's browser lays it out ~980 px wide and shrinks it).
 # (Panel puts "{% extends base %}" before a template given as text.)
@@ -87,6 +160,7 @@ def _page(stack: Stack | None, label: str) -> object:
     if document is not None:
         document.js_on_event("document_ready", CustomJS(code=SAME_CSS_PATCH))
         document.js_on_event("document_ready", CustomJS(code=ACCESSIBLE_NAMES))  # every control named (E4)
+        document.js_on_event("document_ready", CustomJS(code=FIT_FIGURES))  # figures as wide as a phone at most
         document.template = VIEWPORT_TEMPLATE
         document.on_session_destroyed(lambda context: app.release())
     return app.layout
