@@ -27,6 +27,8 @@ from typing import Any
 
 import pytest
 
+import spinstack
+
 pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
 
 from spinstack.app.explorer import App, Explorer  # noqa: E402
@@ -200,13 +202,21 @@ def test_no_app_or_explorer_outlives_its_session(in_process: Any, monkeypatch: p
     assert left == [], f"{len(left)} objects of closed sessions still alive: {left}"
 
 
-def test_a_replaced_explorer_is_freed() -> None:
-    """Choosing another preset drops the old stack's Explorer (it stayed alive for the life of the server)."""
+def test_a_replaced_stack_is_freed() -> None:
+    """Choosing another preset drops the old stack's controls (they stayed alive for the life of the server);
+    a stack that needs other figures (an in-plane drive) drops the old figures too."""
     app = App(None, "presets")
-    old = weakref.ref(app.explorer)
+    old = weakref.ref(app.explorer.controls)
     app.menu.value = "three-f"
     gc.collect()
     assert old() is None
     assert len(app.explorer.stack.ferromagnet_indices) == 3
+    figure = weakref.ref(app.explorer.accumulation.figure)
+    old = weakref.ref(app.explorer.controls)
+    app.show_stack(spinstack.load_stack(Path(__file__).parents[2] / "examples" / "pt-co-sot.toml"), "pt-co-sot.toml")
+    gc.collect()
+    assert old() is None and figure() is None
+    assert app.explorer.in_plane
+    app.menu.value = "three-f"
     app.explorer.controls.widget("layers[1].thickness").value = 2.5  # the new one still re-solves
     assert float(app.explorer.stack.layers[1].thickness) == 2.5

@@ -19,6 +19,7 @@ current state), ``#status`` (the status line), ``.stack-error`` (the inline mess
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import threading
 import time
@@ -37,8 +38,9 @@ from ..solution import Solution, solve
 from .controls import Controls
 from .export import Exports, stack_file_name
 from .session import KEYBOARD_SHORTCUTS, Session, query_preset
+from .structure import StructurePanel
 from .display import Display, display_for, reduced_display
-from .dynamics_page import dynamics_layout, stop_dynamics
+from .dynamics_page import dynamics_layout, has_dynamics, stop_dynamics
 from .presets import PRESETS, preset
 from .status import InPlaneReadout, Readout, explained, format_number, in_plane_readout, readout
 from .views import (HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, ProfilesView, SpinCurrentView, SpinOrbitView,
@@ -128,6 +130,47 @@ def _start_display(stack: Stack) -> Display:
             return reduced_display()
 
 
+def _signature(stack: Stack, display: Display) -> tuple[Any, ...]:
+    """What the figures of ``stack``'s page are built for: its units, and (in-plane drive, interfaces, magnetization
+    axes, the spin-orbit figure's layer and kind); two stacks with equal signatures share figures
+    (:meth:`Explorer.replace`)."""
+    in_plane = bool(stack.has_field or stack.has_boundary_ends)
+    # magnetization axes of F layers and F leads (an insulator's m is no rail of the fold)
+    axes = bool(stack.ferromagnet_indices) or any(isinstance(end, Lead) and end.magnetization is not None
+                                                  for end in (stack.left, stack.right))
+    spin_orbit = None
+    if in_plane:  # the spin-orbit figure's title and axes name the spin Hall layer (SpinOrbitView)
+        spin_orbit = (next((i for i, layer in enumerate(stack.layers)
+                            if not layer.is_ferromagnet and np.any(layer.material.theta_SH)), None),
+                      bool(stack.ferromagnet_indices))
+    return display, (in_plane, bool(stack.interfaces), axes, spin_orbit)
+
+
+@dataclasses.dataclass
+class _Views:
+    """The figures of one kind of page (:func:`_signature`) and the units they draw in."""
+
+    signature: tuple[Any, ...]
+    display: Display
+    in_plane: bool
+    accumulation: AccumulationView
+    spin_current: SpinCurrentView
+    profiles: ProfilesView
+    efficiency: EfficiencyView
+    spin_orbit: SpinOrbitView | None
+
+
+def _swap(layout: Any, old: Any, new: Any) -> bool:
+    """Put ``new`` in place of ``old`` in whichever Panel layout inside ``layout`` holds it (the other children
+    and their Bokeh models stay as they are); False when none does."""
+    for part in layout.select(lambda item: isinstance(getattr(item, "objects", None), list)):
+        for index, child in enumerate(part.objects):
+            if child is old:
+                part.objects = [*part.objects[:index], new, *part.objects[index + 1:]]
+                return True
+    return False
+
+
 class Explorer:
     """The controls, views and numbers of one stack.
 
@@ -148,35 +191,22 @@ class Explorer:
     """
 
     def __init__(self, stack: Stack, background: Background | None = None) -> None:
-        if stack.batch_shape != ():
-            raise SpinstackError(f"the explorer takes a single configuration, this stack is a batch of shape "
-                                 f"{stack.batch_shape}")
-        self.base = stack
-        self.stack = stack
         self.background = background
         self.changes_seen = 0  # control changes so far
         self.solves = 0  # solves run for them: fewer when changes came faster than the solves
         self.updates = 0  # results shown (the page's #update counter)
         self._solving = False
+        # one more per stack shown by replace(): a solve started for an earlier stack is dropped when it ends
+        self._generation = 0
+        self._replaced_at = 0  # changes_seen when the present stack came
         # called with every stack shown after a control change (the numbers table: spinstack.app.export)
         self.listeners: list[Callable[[Stack], None]] = []
-        # an in-plane drive (MODEL.md 8): spin-orbit torques and SMR instead of g1, g2 and the analogy's forces
-        self.in_plane = stack.has_field or stack.has_boundary_ends
-        # units chosen once from the start stack (an SI stack's nm, eV, A/m^2), kept while controls move
-        self.display = _start_display(stack)
-        # magnetization axes of F layers and F leads (an insulator's m is no rail of the fold)
-        axes = bool(stack.ferromagnet_indices) or any(isinstance(end, Lead) and end.magnetization is not None
-                                                      for end in (stack.left, stack.right))
-        self.accumulation = AccumulationView(interfaces=bool(stack.interfaces), display=self.display,
-                                             analogy=not self.in_plane, axes=axes)
-        self.spin_current = SpinCurrentView(display=self.display, axes=axes)
-        self.profiles = ProfilesView(display=self.display)
-        self.efficiency = EfficiencyView()
-        self.efficiency.on_pick(self._pick_theta)  # a tap on g(theta) sets theta (E1)
-        self.spin_orbit = SpinOrbitView(stack, display=self.display) if self.in_plane else None
+        # called with no arguments after replace() showed another stack (its controls are new widgets)
+        self.on_replace: list[Callable[[], None]] = []
         # before any widget exists: a bad start stack raises here
-        first = self._compute(stack, self._curve_key(stack))
-        self.has_efficiency = "efficiency" in first
+        views = self._views_for(stack)
+        first = self._compute(stack, self._curve_key(stack), views)
+        self._adopt(stack, views, first)
         self.controls = Controls(stack, self._changed, self.display)
         self.status = Markup(height=34, css_class="status")
         self.numbers = Markup(height=22, css_class="numbers")
@@ -187,29 +217,118 @@ class Explorer:
         self._show(first)
         self.layout = self._layout()
 
-    # ------------------------------------------------------------------ update
-    def _compute(self, stack: Stack, curve_key: Any = ()) -> dict[str, Any]:
-        """Everything the page shows for ``stack``; raises before anything is shown.  ``curve_key``: what the
-        g(theta) curves depend on (:meth:`_curve_key`), to reuse them when it is unchanged."""
-        with _ONE_SOLVE:
-            return self._compute_now(stack, curve_key)
+    # ------------------------------------------------------------------ another stack
+    def _views_for(self, stack: Stack) -> _Views:
+        """The figures for ``stack``: the present ones when they fit it (:func:`_signature`), else new ones.
 
-    def _compute_now(self, stack: Stack, curve_key: Any) -> dict[str, Any]:
+        Raises :class:`SpinstackError` for a batch."""
+        if stack.batch_shape != ():
+            raise SpinstackError(f"the explorer takes a single configuration, this stack is a batch of shape "
+                                 f"{stack.batch_shape}")
+        display = _start_display(stack)  # units chosen once per stack (an SI stack's nm, eV, A/m^2)
+        signature = _signature(stack, display)
+        present: _Views | None = getattr(self, "_views", None)
+        if present is not None and present.signature == signature:
+            return present
+        in_plane, interfaces, axes, _ = signature[1]
+        efficiency = EfficiencyView()
+        efficiency.on_pick(self._pick_theta)  # a tap on g(theta) sets theta (E1)
+        return _Views(signature=signature, display=display, in_plane=in_plane,
+                      accumulation=AccumulationView(interfaces=interfaces, display=display, analogy=not in_plane,
+                                                    axes=axes),
+                      spin_current=SpinCurrentView(display=display, axes=axes),
+                      profiles=ProfilesView(display=display), efficiency=efficiency,
+                      spin_orbit=SpinOrbitView(stack, display=display) if in_plane else None)
+
+    def _adopt(self, stack: Stack, views: _Views, first: dict[str, Any]) -> None:
+        """Make ``stack`` (its ``views``, its first result) the explorer's: the attributes the page reads."""
+        self.base = stack
+        self.stack = stack
+        self._views = views
+        # an in-plane drive (MODEL.md 8): spin-orbit torques and SMR instead of g1, g2 and the analogy's forces
+        self.in_plane = views.in_plane
+        self.display = views.display
+        self.accumulation = views.accumulation
+        self.spin_current = views.spin_current
+        self.profiles = views.profiles
+        self.efficiency = views.efficiency
+        self.spin_orbit = views.spin_orbit
+        self.has_efficiency = "efficiency" in first
+
+    def replace(self, stack: Stack) -> bool:
+        """Show ``stack`` from now on, as a new explorer of it would (its controls at its values, the
+        figures and numbers of its solution), reusing the figures when they fit it.
+
+        The figures (Bokeh models already in the browser) are kept when ``stack`` has the
+        present one's kind of page (:func:`_signature`: units, in-plane drive, interfaces,
+        magnetization axes): only their data change, as after a control change, and the controls
+        are swapped in place.  Otherwise new figures and a new :attr:`layout` are made.
+
+        Returns
+        -------
+        bool
+            True when :attr:`layout` is still the same object (only its parts changed), False when it is a
+            new one (the caller shows it in place of the old).
+
+        Raises
+        ------
+        SpinstackError
+            If ``stack`` is a batch or cannot be solved; then nothing has changed.
+        """
+        views = self._views_for(stack)
+        reused = views is self._views
+        self._generation += 1  # before the solve: curves cached for the old stack are not reused
+        first = self._compute(stack, self._curve_key(stack), views)
+        old_controls = self.controls
+        had_efficiency = self.has_efficiency
+        self._adopt(stack, views, first)
+        self._replaced_at = self.changes_seen
+        self.controls = Controls(stack, self._changed, self.display)
+        with pn.io.hold():
+            self.alert.visible = False
+            if reused:
+                for view in (self.accumulation, self.spin_current, self.efficiency):
+                    view.renew()  # fitted afresh, as a new page would be
+                self.profiles.renew()
+                if self.spin_orbit is not None:
+                    self.spin_orbit.renew()
+                self._show(first)
+                self.controls.panel.stylesheets = [*self.controls.panel.stylesheets, CONTROLS_CSS]
+                _swap(self.layout, old_controls.panel, self.controls.panel)
+                if not self.in_plane and (self.has_efficiency != had_efficiency or not self.has_efficiency):
+                    _swap(self.layout, self._right, self._right_pane())
+            else:
+                self._show(first)
+                self.layout = self._layout()
+        forget_js_links(old_controls.panel)  # off the page: its browser-side links are never read again
+        for callback in self.on_replace:
+            callback()
+        return reused
+
+    # ------------------------------------------------------------------ update
+    def _compute(self, stack: Stack, curve_key: Any = (), views: _Views | None = None) -> dict[str, Any]:
+        """Everything the page shows for ``stack`` in ``views`` (the present ones by default); raises before
+        anything is shown.  ``curve_key``: what the g(theta) curves depend on (:meth:`_curve_key`), to reuse
+        them when it is unchanged."""
+        with _ONE_SOLVE:
+            return self._compute_now(stack, curve_key, views or self._views)
+
+    def _compute_now(self, stack: Stack, curve_key: Any, views: _Views) -> dict[str, Any]:
         start = time.perf_counter()
         # valid but extreme values overflow double precision: a message, never NaN figures
         with np.errstate(over="raise", divide="raise", invalid="raise"):
             solution: Solution = solve(stack).reduced  # model numbers: the page's Display converts them
-            numbers = in_plane_readout(solution) if self.in_plane else readout(solution)
+            numbers = in_plane_readout(solution) if views.in_plane else readout(solution)
             fold = hodograph(solution, HODOGRAPH_SAMPLES)  # one sampling for both hodographs and the profiles
             result: dict[str, Any] = {"readout": numbers,
-                                      "accumulation": self.accumulation.prepare(solution, fold),
-                                      "spin_current": self.spin_current.prepare(solution, fold),
-                                      "profiles": self.profiles.prepare(solution, fold)}
-            if self.spin_orbit is not None:
-                result["spin_orbit"] = self.spin_orbit.prepare(solution)
+                                      "accumulation": views.accumulation.prepare(solution, fold),
+                                      "spin_current": views.spin_current.prepare(solution, fold),
+                                      "profiles": views.profiles.prepare(solution, fold)}
+            if views.spin_orbit is not None:
+                result["spin_orbit"] = views.spin_orbit.prepare(solution)
             elif solution.efficiency_problem is None:
-                result["efficiency"] = self.efficiency.prepare(solution, numbers.theta, numbers.g1, numbers.g2,
-                                                               key=curve_key)
+                result["efficiency"] = views.efficiency.prepare(solution, numbers.theta, numbers.g1, numbers.g2,
+                                                                key=curve_key)
         result["milliseconds"] = 1e3 * (time.perf_counter() - start)
         return result
 
@@ -235,8 +354,9 @@ class Explorer:
         """
         if any(isinstance(end, Lead) and end.magnetization is not None for end in (stack.left, stack.right)):
             return None
-        return tuple((path, repr(value)) for path, value in (moved or [])
-                     if not (parse(path).owner == "layer" and parse(path).kind == "direction"))
+        # the stack's generation first: another stack shown by replace() has other curves
+        return (self._generation, *((path, repr(value)) for path, value in (moved or [])
+                                    if not (parse(path).owner == "layer" and parse(path).kind == "direction")))
 
     def _changed(self) -> None:
         """A control moved: solve its values, or, while a solve is under way, leave them to the solve that
@@ -254,19 +374,25 @@ class Explorer:
             self._fail(str(error))
             return
         self.solves += 1
+        # what the solve is of, taken now: replace() may show another stack while it runs
+        base, views, generation = self.base, self._views, self._generation
+        key = self._curve_key(base, moved)
         if self.background is None:
-            self._finished(seen, self._attempt(moved))
+            self._finished(seen, self._attempt(moved, base, views, key), generation)
             return
         self._solving = True
-        self.background(lambda: self._attempt(moved), lambda outcome: self._finished(seen, outcome))
+        self.background(lambda: self._attempt(moved, base, views, key),
+                        lambda outcome: self._finished(seen, outcome, generation))
 
-    def _attempt(self, moved: list[tuple[str, Any]]) -> tuple[Stack | None, dict[str, Any] | None, str]:
-        """(stack, what the page shows, "") for the moved controls, or (None, None, the message); any thread."""
+    def _attempt(self, moved: list[tuple[str, Any]], base: Stack, views: _Views,
+                 curve_key: Any) -> tuple[Stack | None, dict[str, Any] | None, str]:
+        """(stack, what the page shows, "") for the controls ``moved`` away from ``base``, or (None, None, the
+        message); any thread."""
         try:
-            stack = self.base
+            stack = base
             for path, value in moved:
                 stack = with_parameter(stack, path, value)
-            return stack, self._compute(stack, self._curve_key(stack, moved)), ""
+            return stack, self._compute(stack, curve_key, views), ""
         except SpinstackError as error:
             return None, None, str(error)
         except FloatingPointError as error:
@@ -275,10 +401,16 @@ class Explorer:
         except Exception as error:  # a bug: say so on the page and keep serving
             return None, None, f"internal error, please report it: {type(error).__name__}: {error}"
 
-    def _finished(self, seen: int, outcome: tuple[Stack | None, dict[str, Any] | None, str]) -> None:
+    def _finished(self, seen: int, outcome: tuple[Stack | None, dict[str, Any] | None, str],
+                  generation: int | None = None) -> None:
         """A solve of the values as they were after ``seen`` changes has ended: start the next one if the
-        controls moved since, and show this one (a stale message is dropped: its values are gone)."""
+        controls moved since, and show this one (a stale message is dropped: its values are gone).  A solve
+        of an earlier stack (``generation``, see :meth:`replace`) is dropped whole."""
         self._solving = False
+        if generation is not None and generation != self._generation:
+            if self.changes_seen != self._replaced_at:  # the new stack's controls moved meanwhile
+                self._next()
+            return
         stale = seen != self.changes_seen
         if stale:
             self._next()  # first, so that it runs while this result is sent
@@ -364,6 +496,21 @@ class Explorer:
             f'</span> ms)</span>{self._count()}</div>')
 
     # ------------------------------------------------------------------ layout
+    def _right_pane(self) -> Any:
+        """Beside the profiles: the spin-orbit figure, g(theta), or why a stack has no g(theta); kept as
+        ``_right`` (:meth:`replace` swaps it)."""
+        if self.spin_orbit is not None:
+            right = pn.pane.Bokeh(self.spin_orbit.figure, margin=0, css_classes=["spin-figure"])
+        elif self.has_efficiency:
+            right = pn.pane.Bokeh(self.efficiency.figure, margin=0, css_classes=["spin-figure"])
+        else:
+            right = pn.pane.Markdown("**g\u2081(\u03b8), g\u2082(\u03b8)** are defined for exactly two F layers "
+                                     "with a spacer; this stack has "
+                                     f"{len(self.stack.ferromagnet_indices)}.  The torque on every F layer is "
+                                     "in the numbers above and in the j\u209b hodograph.", width=380)
+        self._right = right
+        return right
+
     def _layout(self) -> Any:
         """The page below the header: the status line and numbers, then controls | hodographs | profiles and
         g(theta), wrapping (CSS flex-wrap) onto as many rows as the window needs.
@@ -387,15 +534,7 @@ class Explorer:
                                 flex_wrap="wrap", align_items="flex-start", margin=0, sizing_mode=None,
                                 css_classes=["spin-hodographs"])
         profiles = pn.Column(*(pane(f) for f in self.profiles.figures), margin=0)
-        if self.spin_orbit is not None:
-            right = pane(self.spin_orbit.figure)
-        elif self.has_efficiency:
-            right = pane(self.efficiency.figure)
-        else:
-            right = pn.pane.Markdown("**g\u2081(\u03b8), g\u2082(\u03b8)** are defined for exactly two F layers "
-                                     "with a spacer; this stack has "
-                                     f"{len(self.stack.ferromagnet_indices)}.  The torque on every F layer is "
-                                     "in the numbers above and in the j\u209b hodograph.", width=380)
+        right = self._right_pane()
         rest = pn.FlexBox(profiles, right, flex_wrap="wrap", align_items="flex-start", margin=0, sizing_mode=None,
                           css_classes=["spin-rest"])
         self.controls.panel.stylesheets = [*self.controls.panel.stylesheets, CONTROLS_CSS]
@@ -425,6 +564,7 @@ class App:
         options = {f"{label}": "__given__"} if stack is not None else {}
         options.update({title: name for name, (title, _) in PRESETS.items()})
         self._given = stack
+        self._quiet = False  # set while the menu is made to follow the page (show_stack)
         self.menu = pn.widgets.Select(label="start from", options=options, value=next(iter(options.values())),
                                       width=330, css_classes=["preset-select"])
         self.explorer = Explorer(stack if stack is not None else preset("seed"), background)
@@ -446,8 +586,11 @@ class App:
         toolbar = pn.FlexBox(*self.session.buttons, pn.Spacer(width=12), *self.exports.buttons, flex_wrap="wrap",
                              align_items="center", margin=(0, 5), sizing_mode="stretch_width",
                              css_classes=["spin-toolbar"])
-        self.layout = pn.Column(header, toolbar, self.body, self.exports.numbers, sizing_mode="stretch_width")
         self._bind(write_url=False)
+        # S: the structure card (edit layers, interfaces, ends; open a file), folded above the figures
+        self.structure = StructurePanel(self)
+        self.layout = pn.Column(header, toolbar, self.structure.card, self.body, self.exports.numbers,
+                                sizing_mode="stretch_width")
         if location is not None:
             from bokeh.models import CustomJS
 
@@ -461,7 +604,8 @@ class App:
         chosen, refusal = query_preset(search, names)
         if refusal is None and chosen is not None and chosen != self.menu.value:
             self.menu.value = chosen  # a new explorer: the query's controls are read against its widgets
-        refusals = [refusal] if refusal else self.session.refusals(search)
+        # S: a file or an edited stack the link carries is shown first; its controls then take the rest
+        refusals = [refusal] if refusal else (self.structure.open_query(search) or self.session.refusals(search))
         if refusals:
             self.explorer._fail("; ".join(refusals) + " (the link's state is not applied)")
             return refusals
@@ -472,19 +616,63 @@ class App:
         return stack_file_name(self._label, None if self.menu.value == "__given__" else self.menu.value)
 
     def _bind(self, write_url: bool = True) -> None:
-        """Undo/redo, the URL and the exports follow the explorer shown (its history starts anew)."""
+        """Undo/redo, the URL and the exports follow the stack shown (its history starts anew)."""
         start = next(iter(self.menu.options.values()))
         self.session.bind(self.explorer.controls, None if self.menu.value == start else self.menu.value,
                           write_url=write_url)
-        self.explorer.listeners.append(self.exports.refresh)
+        if self.exports.refresh not in self.explorer.listeners:
+            self.explorer.listeners.append(self.exports.refresh)
         self.exports.renamed()
 
+    def show_stack(self, stack: Stack, label: str | None = None) -> None:
+        """Show ``stack`` in place of the present one (a file opened, the structure edited): its controls at its
+        values, its figures and numbers, undo/redo and the URL starting from it.
+
+        The fast way: the figures already in the browser are kept when ``stack`` needs the same
+        kind (:meth:`Explorer.replace`), only their data and the controls change.
+
+        Parameters
+        ----------
+        stack
+            A single-configuration stack.
+        label
+            Its name in the "start from" menu, as the first entry (where the loaded file's name
+            is), which the menu then shows; None: the menu is left as it is (a preset chosen).
+
+        Raises
+        ------
+        SpinstackError
+            If ``stack`` is a batch or cannot be solved; the page then shows what it showed.
+        """
+        self._replace(stack)
+        if label is not None:
+            self._given, self._label = stack, label
+            options = {label: "__given__", **{title: name for title, name in self.menu.options.items()
+                                              if name != "__given__"}}
+            self._quiet = True  # the menu follows the page: no second replacement
+            try:
+                self.menu.param.update(options=options, value="__given__")
+            finally:
+                self._quiet = False
+        self._bind()
+
+    def _replace(self, stack: Stack) -> None:
+        """The explorer shows ``stack``; the page's body follows when its layout or dynamics tab changes."""
+        explorer = self.explorer
+        old_layout, old_body = explorer.layout, self.body.objects[0]
+        reused = explorer.replace(stack)
+        stop_dynamics(explorer)  # the old stack's run and its periodic callback
+        if reused and not has_dynamics(stack) and old_body is old_layout:
+            explorer.dynamics = None
+            return  # the same page, its parts swapped in place: nothing else to send
+        self.body.objects = [dynamics_layout(explorer)]
+        if not reused:
+            forget_js_links(old_layout)  # off the page: nothing renders it again
+
     def _chosen(self, event: Any) -> None:
-        stack = self._given if event.new == "__given__" else preset(event.new)
-        old, self.explorer = self.explorer, Explorer(stack, self.background)
-        self.body.objects = [dynamics_layout(self.explorer)]
-        stop_dynamics(old)  # its run and its periodic callback
-        forget_js_links(old.layout)  # off the page: nothing renders it again
+        if self._quiet:
+            return
+        self._replace(self._given if event.new == "__given__" else preset(event.new))
         self._bind()
 
     def release(self) -> None:

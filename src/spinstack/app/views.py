@@ -116,6 +116,13 @@ def _fit(bounds: Any, low: float, high: float, pad: float = 0.08) -> None:
     bounds.update(start=float(low - pad * span), end=float(high + pad * span))
 
 
+def _restart(*ranges: Any) -> None:
+    """Put fitted ranges back to where a new figure's start ([-1, 1]): the next :func:`_fit` fits them as on a
+    new page (:meth:`renew`; within one held update only the final values travel)."""
+    for bounds in ranges:
+        bounds.update(start=-1.0, end=1.0)
+
+
 def _fit_box(p: Any, box: tuple[float, float, float, float]) -> None:
     """Keep a square view (equal aspect) around ``box``, changed only when it must (see :func:`_fit`)."""
     x, y = p.x_range, p.y_range
@@ -288,6 +295,11 @@ class _FoldedView:
         data.update(views)
         data["_box"] = {"box": box}
         return _in_units(data, self.factor)
+
+    def renew(self) -> None:
+        """Another stack comes next (the explorer's :meth:`~spinstack.app.explorer.Explorer.replace`): fit the
+        view to it as a new figure would be."""
+        _restart(self.figure.x_range, self.figure.y_range)
 
     def show(self, data: Data) -> None:
         _show(self.sources, data)
@@ -697,6 +709,10 @@ class ProfilesView:
                          for key, value in columns.items()}
         return out
 
+    def renew(self) -> None:
+        """Another stack comes next: its ranges fitted as on new figures."""
+        _restart(*(figure_.y_range for figure_ in self.figures))
+
     def show(self, data: Data) -> None:
         _show(self.sources, data)
         low, high = data["_range"]["range"]
@@ -811,6 +827,10 @@ class EfficiencyView:
                                 "color": [style.EFFICIENCY["g1"], style.EFFICIENCY["g2"]]},
                 "_mark": {"theta": theta, "range": (float(values.min()), float(values.max()))}}
 
+    def renew(self) -> None:
+        """Another stack comes next: its range fitted as on a new figure."""
+        _restart(self.figure.y_range)
+
     def show(self, data: Data) -> None:
         _show(self.sources, data)
         self.mark.location = data["_mark"]["theta"]
@@ -891,6 +911,10 @@ class SpinOrbitView:
             return np.real(damping[..., index]), np.real(field_like[..., index])
         smr = solution.smr
         return np.asarray(smr.longitudinal), np.asarray(smr.transverse)
+
+    def renew(self) -> None:
+        """Another stack comes next: its range fitted as on a new figure."""
+        _restart(self.figure.y_range)
 
     def show(self, data: Data) -> None:
         _show(self.sources, data)
