@@ -170,8 +170,7 @@ class StructurePanel:
         self._stacks: dict[str, Stack] = {}  # structure texts shown in this session -> their stacks
         self._palette: dict[str, Material] = {}  # materials offered: the stack's, then those seen before
         self.summary = pn.pane.HTML("", css_classes=["structure-summary"], sizing_mode="stretch_width",
-                                    margin=(0, 4), styles={"max-width": "min(980px, 100vw - 40px)",
-                                                           "overflow-x": "auto"})
+                                    margin=(0, 4), styles={"overflow-x": "auto"})
         self.open_input = pn.widgets.FileInput(accept=".toml", multiple=False, margin=(2, 4), width=260,
                                                css_classes=["structure-open"])
         self.open_input.param.watch(self._uploaded, "value")
@@ -220,10 +219,7 @@ class StructurePanel:
         def heading(text: str) -> pn.pane.HTML:
             return pn.pane.HTML(f"<b>{text}</b>", margin=(8, 4, 0, 4), sizing_mode="stretch_width")
 
-        self.card = pn.Card(
-            row(pn.pane.HTML("<b>open a stack file</b> (TOML, as <code>spinstack solve</code> reads)",
-                             margin=(8, 4)), self.open_input),
-            self.summary,
+        editors = pn.Column(
             heading("layers"),
             row(self.material, self.thickness, self.theta, self.phi, self.position, self.add_button),
             row(self.removed_layer, self.remove_button),
@@ -233,6 +229,13 @@ class StructurePanel:
             heading("ends"),
             row(self.side, self.end_kind, self.end_material, self.end_theta, self.end_phi, self.end_real,
                 self.end_imag, self.end_sink, self.set_end_button),
+            margin=0, sizing_mode=None, styles={"flex": "1 1 560px", "max-width": "calc(100vw - 30px)"})
+        listing = pn.Column(heading("the stack shown, node by node"), self.summary, margin=0, sizing_mode=None,
+                            styles={"flex": "0 1 440px", "max-width": "calc(100vw - 30px)"})
+        self.card = pn.Card(
+            row(pn.pane.HTML("<b>open a stack file</b> (TOML, as <code>spinstack solve</code> reads)",
+                             margin=(8, 4)), self.open_input),
+            row(listing, editors),
             title="structure: layers, interfaces, ends · open a file", collapsed=True, collapsible=True,
             css_classes=["spin-structure"], header_background="#eef3f8", margin=(0, 5),
             sizing_mode="stretch_width")
@@ -270,6 +273,9 @@ class StructurePanel:
             after = layers[node].material.name if node < len(layers) else f"right {stack.right.kind}"
             nodes[f"node {node} ({before} | {after})"] = node
         self.node.options = nodes
+        for select in (self.material, self.end_material, self.removed_layer, self.node):
+            if select.value not in select.options.values():
+                select.value = next(iter(select.options.values()), None)
         in_plane = stack.has_field and not np.any(stack.current != 0)
         self.end_kind.options = ["reservoir", "lead"] + (["open", "insulator"] if in_plane else [])
         length = f" ({self.units.length})" if self.units.length else ""
@@ -278,6 +284,7 @@ class StructurePanel:
         for box, label in ((self.mix_real, "Re G_mix"), (self.mix_imag, "Im G_mix"), (self.end_real, "g_r"),
                            (self.end_imag, "g_i"), (self.end_sink, "g_s")):
             box.label = f"{label}{f' ({self.units.conductance})' if self.units.si else ''}"
+            box.width = 132 if self.units.si else (86 if label.endswith("G_mix") else 70)  # the label's width
         if self.units.si and self.thickness.value == "1":
             self.thickness.value = "5"
         self._fill_interface()
@@ -481,7 +488,13 @@ class StructurePanel:
     def _uploaded(self, event: Any) -> None:
         if event.new is None:
             return
-        self.open_file(self.open_input.filename or "uploaded.toml", event.new)
+        name = self.open_input.filename or "uploaded.toml"
+        try:
+            self.open_file(name, event.new)
+        finally:
+            # the box forgets the file: the page names the file it shows in its menu, and the same file can be
+            # chosen again (a browser sends no change for the file already chosen)
+            self.open_input.clear()
 
     def open_file(self, name: str, data: bytes | str) -> bool:
         """Open a stack file's contents as the page's file (the menu's first entry; reset comes back to it;

@@ -1,0 +1,184 @@
+"""Editing the structure in a real browser (fixtures of ``test_app_browser``): a user opens the structure card,
+adds a layer and removes it, sets an interface (the page's g2 is then the solver's for the edited stack),
+reloads the URL the page wrote (same structure, same numbers), opens another stack file by upload, and is told
+by name (file, key, reason) what is wrong with a broken one, nothing changed.
+
+``SPINSTACK_SCREENSHOT=1`` writes the card before and after an edit and a bad file's message at 1920x1080 and
+390x844 to ``$SPINSTACK_SCREENSHOT_DIR`` (default /tmp/spinstack-structure).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import spinstack
+from spinstack.model import edit
+
+from .test_app_browser import (  # noqa: F401  (browser: a fixture, used by name)
+    REPOSITORY,
+    SEED_FILE,
+    _shown,
+    _wait_for_change,
+    _wait_for_error,
+    browser,
+    pytestmark,
+    served,
+)
+
+pytestmark = pytestmark  # slow, kernels warm, skipped without playwright or chromium (as test_app_browser)
+
+SI_FILE = REPOSITORY / "examples" / "co-cu-py.toml"
+SHOTS = Path(os.environ.get("SPINSTACK_SCREENSHOT_DIR", "/tmp/spinstack-structure"))
+
+
+@pytest.fixture(scope="module")
+def explorer_url() -> Iterator[str]:
+    """``spinstack explore examples/seed-fnf.toml`` on a free port; always stopped afterwards."""
+    pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
+    with served(SEED_FILE) as url:
+        yield url
+
+
+@pytest.fixture
+def opened(browser: Any, explorer_url: str) -> Iterator[Any]:
+    """``open(url, width, height)``: a fresh page (default: the explorer itself), loaded, its structure card
+    unfolded."""
+    contexts = []
+
+    def open_(url: str | None = None, width: int = 1920, height: int = 1080) -> Any:
+        context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 700)
+        contexts.append(context)
+        tab = context.new_page()
+        tab.goto(url or explorer_url, timeout=120_000)
+        tab.locator("#g2").wait_for(timeout=120_000)
+        tab.locator(".spin-structure .card-header").first.click()
+        tab.locator("#structure").wait_for(timeout=30_000)
+        return tab
+
+    try:
+        yield open_
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def _listing(tab: Any) -> str:
+    return tab.locator("#structure").inner_text()
+
+
+def _wait_for_listing(tab: Any, present: str | None = None, absent: str | None = None, timeout: float = 60.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = _listing(tab)
+        if (present is None or present in text) and (absent is None or absent not in text):
+            return text
+        tab.wait_for_timeout(50)  # (Playwright's events are handled while it waits, not in time.sleep)
+    raise AssertionError(f"the structure listing never showed {present!r} / lost {absent!r}: {_listing(tab)!r}")
+
+
+def _choose(tab: Any, css: str, label: str) -> None:
+    tab.locator(f".{css} select").select_option(label=label)
+
+
+def _fill(tab: Any, css: str, text: str) -> None:
+    box = tab.locator(f".{css} input")
+    box.fill(text)
+    box.press("Enter")
+
+
+def _press(tab: Any, css: str) -> None:
+    tab.locator(f".{css} button").click()
+
+
+def _shoot(tab: Any, name: str) -> None:
+    if os.environ.get("SPINSTACK_SCREENSHOT"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        time.sleep(0.5)  # the figures' last paint
+        tab.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def _g2(stack: spinstack.Stack) -> str:
+    return f"{float(spinstack.solve(stack).efficiency().g2):.8g}"
+
+
+def _add_spacer(tab: Any) -> None:
+    _choose(tab, "structure-material", "N (N)")
+    _fill(tab, "structure-thickness", "0.7")
+    _choose(tab, "structure-position", "after the last layer (3)")
+    _press(tab, "structure-add")
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (390, 844)], ids=["1920", "phone"])
+def test_a_layer_is_added_and_removed_and_an_interface_set(opened: Any, size: tuple[int, int]) -> None:
+    tab = opened(width=size[0], height=size[1])
+    tag = "1920" if size[0] > 700 else "phone"
+    _shoot(tab, f"structure-{tag}-before")
+    seed = spinstack.load_stack(SEED_FILE)
+    assert _shown(tab, "g2") == _g2(seed)
+    _add_spacer(tab)
+    _wait_for_listing(tab, "layers[3] N: d = 0.7")
+    # the new layer has its own thickness box among the controls
+    tab.locator(".ctl-layers-3-thickness").first.wait_for(timeout=30_000)
+    _shoot(tab, f"structure-{tag}-after")
+    _choose(tab, "structure-layer", "layers[3] (N)")
+    _press(tab, "structure-remove")
+    _wait_for_listing(tab, absent="layers[3]")
+    # an interface at node 1 (F1 | N): the numbers are the solver's for the stack with it
+    old = _shown(tab, "g2")
+    _choose(tab, "structure-node", "node 1 (F1 | N)")
+    for css, text in (("structure-AR", "0.5"), ("structure-gamma", "0.2"), ("structure-gr", "1.5"),
+                      ("structure-gi", "-0.1")):
+        _fill(tab, css, text)
+    _press(tab, "structure-set-interface")
+    _wait_for_listing(tab, "node 1: interface AR* = 0.5, γ = 0.2, G_mix = 1.5 − 0.1 i")
+    expected = edit.set_interface(seed, spinstack.Interface.from_valet_fert(1, 0.5, 0.2, [1.5, -0.1]))
+    assert _wait_for_change(tab, "g2", old, timeout=60) == _g2(expected)
+
+
+def test_the_url_of_an_edited_page_reloads_to_the_same_stack(opened: Any) -> None:
+    tab = opened()
+    _add_spacer(tab)
+    _wait_for_listing(tab, "layers[3] N: d = 0.7")
+    tab.wait_for_function("window.location.search.startsWith('?stack=')", timeout=30_000)  # written 400 ms on
+    listing, g2 = _listing(tab), _shown(tab, "g2")
+    other = opened(tab.url)  # a shared link, in a fresh browser context
+    assert _wait_for_listing(other, "layers[3] N: d = 0.7") == listing
+    assert _shown(other, "g2") == g2
+    tab.reload(timeout=120_000)  # and a reload of the same page
+    tab.locator("#g2").wait_for(timeout=120_000)
+    tab.locator(".spin-structure .card-header").first.click()
+    assert _wait_for_listing(tab, "layers[3] N: d = 0.7") == listing
+    # undo in the reloaded page: the loaded file's structure
+    tab.locator(".history-undo button").click()
+    _wait_for_listing(tab, absent="layers[3]")
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (390, 844)], ids=["1920", "phone"])
+def test_another_file_is_opened_and_a_broken_one_refused_by_name(opened: Any, size: tuple[int, int],
+                                                                 tmp_path: Path) -> None:
+    tab = opened(width=size[0], height=size[1])
+    tag = "1920" if size[0] > 700 else "phone"
+    tab.locator(".structure-open input[type=file]").set_input_files(str(SI_FILE))
+    _wait_for_listing(tab, "left end: lead of Cu")
+    assert "file: co-cu-py.toml" in tab.locator(".preset-select select").inner_text()
+    before = _listing(tab)
+    broken = tmp_path / "broken.toml"
+    broken.write_text(SI_FILE.read_text(encoding="utf-8").replace('thickness = "8 nm"', "thickness = 8"),
+                      encoding="utf-8")
+    with pytest.raises(spinstack.StackError) as cli:  # what `spinstack solve broken.toml` says (its one line)
+        spinstack.load_stack(broken)
+    expected = str(cli.value).replace(str(broken), "broken.toml")
+    assert expected.startswith("broken.toml: layers[0].thickness: ")
+    tab.locator(".structure-open input[type=file]").set_input_files(str(broken))
+    message = _wait_for_error(tab, "broken.toml: layers[0].thickness: ")
+    assert message.splitlines()[0] == expected
+    assert "Nothing was changed" in message
+    assert "Traceback" not in tab.content()
+    _shoot(tab, f"structure-{tag}-bad-file")
+    assert _listing(tab) == before
