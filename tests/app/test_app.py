@@ -425,7 +425,7 @@ def test_every_control_has_a_name_and_the_page_script_applies_it() -> None:
             assert len(tags) == 1, control.path
             names.append(tags[0][len(ARIA_TAG):])
             if isinstance(widget, NumberBox):
-                assert "Docs: docs/" in widget.description
+                assert "Docs: <a href=\"/docs/" in widget.description  # a link to the docs
     assert "l of Cu (nm)" in names and "\u03b8 of F\u2082 (layer 2) (deg)" in names and "J" in names
     assert len(set(names)) == len(names)  # no two controls share a name
     assert "aria-label" in ACCESSIBLE_NAMES and "aria-invalid" in ACCESSIBLE_NAMES

@@ -41,6 +41,7 @@ from ..model import Ferromagnet, Insulator, Lead, Stack
 from ..model.paths import parameter_value
 from ..units import REPORTS
 from .display import Display
+from .docs import html_link
 from .views import sub
 
 Applied = list[tuple[str, Any]]
@@ -306,30 +307,41 @@ def _field_direction(stack: Stack, si: bool = False) -> Control:
     return Control("field", (widget,), read(), read, rows=[row])
 
 
-#: where the docs define each quantity (files of the repository; the tooltips name them)
-_MODEL, _FORMAT, _README = "docs/MODEL.md", "docs/STACK_FORMAT.md", "README.md"
+def _docs(page: str, heading: str, text: str) -> str:
+    """"Docs: " and a link (HTML in the tooltip's Markdown: it opens a new tab, the explorer stays) to the section
+    of the explorer's own docs pages (:mod:`spinstack.app.docs`)."""
+    return "Docs: " + html_link(page, heading, text)
 
-#: help tooltips of the controls, by kind: what the quantity is, its allowed values, where the docs define it
+
+#: help tooltips of the controls, by kind: what the quantity is, its allowed values, and a link to the section of
+#: the docs defining it (served by the explorer at /docs/<page>, see spinstack.app.docs)
 HELP = {
     "theta": ("**\u03b8**: polar angle of the magnetization m from +z (z lies in the film plane), degrees. The box "
-              f"takes any angle, also beyond the slider's ends. Docs: {_README}, *Conventions*."),
+              "takes any angle, also beyond the slider's ends. " + _docs("readme", "Conventions", "README, Conventions")),
     "phi": ("**\u03c6**: azimuth of m from +x (the stack axis, the film normal) towards +y, degrees. "
-            f"Docs: {_README}, *Conventions*."),
-    "thickness": f"**d**: thickness of the layer, > 0. Docs: {_FORMAT}, *layers*.",
+            + _docs("readme", "Conventions", "README, Conventions")),
+    "thickness": ("**d**: thickness of the layer, > 0. "
+                  + _docs("stack-format", "Reduced units", "docs/STACK_FORMAT.md, layers")),
     "D": ("**D**: the material's conductance (reduced units: the seed's D, a conductance per length), > 0. "
-          f"Docs: {_MODEL} \u00a72."),
+          + _docs("model", "2.", "docs/MODEL.md \u00a72")),
     "D_si": ("**e\u00b2D = 1/\u03c1\\***: the conductivity, with \u03c1\\* = \u03c1/(1 \u2212 \u03b2\u00b2) for a "
-             f"ferromagnet (Valet-Fert), > 0. Docs: {_MODEL} \u00a77."),
+             "ferromagnet (Valet-Fert), > 0. " + _docs("model", "7.", "docs/MODEL.md \u00a77, units")),
     "p": ("**p** (\u03b2): bulk spin asymmetry of the ferromagnet's conductivity, \u22121 < p < 1. "
-          f"Docs: {_MODEL} \u00a72."),
+          + _docs("model", "2.", "docs/MODEL.md \u00a72")),
     "l": ("**l** (l_sf): spin diffusion length, > 0; type `inf` (or \u221e) for no spin flip. "
-          f"Docs: {_MODEL} \u00a72."),
-    "theta_SH": f"**\u03b8_SH**: spin Hall angle of the normal metal (either sign). Docs: {_MODEL} \u00a78b.",
+          + _docs("model", "2.", "docs/MODEL.md \u00a72")),
+    "theta_SH": ("**\u03b8_SH**: spin Hall angle of the normal metal (either sign). "
+                 + _docs("model", "8b.", "docs/MODEL.md \u00a78b")),
     "field": ("**\u03b5 = eE**: direction of the in-plane field in the y-z plane, degrees from +y towards +z; "
-              f"\u03c3\u0302 = x\u0302 \u00d7 \u03b5\u0302. Docs: {_MODEL} \u00a78a."),
+              "\u03c3\u0302 = x\u0302 \u00d7 \u03b5\u0302. " + _docs("model", "8a.", "docs/MODEL.md \u00a78a")),
     "field_si": ("**E** (and J = \u03c3E): direction of the in-plane electric field as the file gives it, degrees "
-                 "from +y towards +z; \u03c3\u0302 = \u00ca \u00d7 x\u0302 (\u03b5 = eE points the other way, e < 0). "
-                 f"Docs: {_MODEL} \u00a78a."),
+                 "from +y towards +z; \u03c3\u0302 = \u00ca \u00d7 x\u0302 (\u03b5 = eE points the other way, "
+                 "e < 0). " + _docs("model", "8a.", "docs/MODEL.md \u00a78a")),
+    "current": ("j\u2080: the charge current as a particle (electron) flux along +x, reduced units (the seed's "
+                "convention). " + _docs("model", "1.", "docs/MODEL.md \u00a71")),
+    "current_si": ("J: charge current density, conventional (the file's sign): J > 0 flows along +x, from F1 to F2, "
+                   "carried by electrons flowing the other way; j\u2080 = J/e, e < 0. "
+                   + _docs("model", "7.", "docs/MODEL.md \u00a77, units")),
 }
 
 #: a control's tag carrying its accessible name (read by :data:`ACCESSIBLE_NAMES` in the page)
@@ -387,11 +399,20 @@ def _aria_name(widget: Any) -> str:
     return next(tag[len(ARIA_TAG):] for tag in widget.tags if tag.startswith(ARIA_TAG))
 
 
+#: an HTML link's address, and any tag
+_HREF, _TAG = re.compile(r'href="([^"]*)"'), re.compile(r"<[^>]*>")
+
+
 def _titled(heading: str, help_text: str) -> str:
-    """A section heading (HTML) whose tooltip is ``help_text`` (markdown emphasis dropped) and a "?" mark."""
-    plain = help_text.replace("**", "").replace("*", "").replace("`", "")
-    return (f'<span title="{html.escape(plain)}" style="cursor: help">{html.escape(heading)} '
-            '<sup style="color:#0072b5">?</sup></span>')
+    """A section heading (HTML) whose tooltip is ``help_text`` (as plain text) and a "?" mark linking to the docs
+    section ``help_text`` links to (opened in a new tab)."""
+    plain = html.unescape(_TAG.sub("", help_text)).replace("**", "").replace("*", "").replace("`", "").replace("\\", "")
+    target = _HREF.search(help_text)
+    mark = '<sup style="color:#0072b5">?</sup>'
+    if target is not None:
+        mark = (f'<a class="doc-link" href="{target.group(1)}" target="_blank" rel="noopener" '
+                f'title="{html.escape(plain)} (click: open the docs)" style="text-decoration: none">{mark}</a>')
+    return f'<span title="{html.escape(plain)}" style="cursor: help">{html.escape(heading)} {mark}</span>'
 
 
 def _respond_at_once(widget: Any) -> None:
@@ -502,13 +523,10 @@ class Controls:
         if self._si:
             title = (f"current J = \u00b1{abs(self.display.parameter('current')(magnitude)):g} A/m\u00b2 "
                      "(+: conventional current along +x, electrons flow F2 \u2192 F1)")
-            help_text = ("J: charge current density, conventional (the file's sign): J > 0 flows along +x, from F1 "
-                         "to F2, carried by electrons flowing the other way; j\u2080 = J/e, e < 0. "
-                         f"Docs: {_MODEL} \u00a77.")
+            help_text = HELP["current_si"]
         else:
             title = f"current j\u2080 = \u00b1{magnitude:g} (+: electrons flow along +x, F1 \u2192 F2)"
-            help_text = ("j\u2080: the charge current as a particle (electron) flux along +x, reduced units "
-                         f"(the seed's convention). Docs: {_MODEL} \u00a71, \u00a77.")
+            help_text = HELP["current"]
         sections.insert(0, (_titled(title, help_text), [self.current]))
 
         self._watch(on_change)

@@ -40,7 +40,9 @@ from .export import Exports, stack_file_name
 from .session import KEYBOARD_SHORTCUTS, Session, query_preset
 from .structure import StructurePanel
 from .display import Display, display_for, reduced_display
+from .docs import link as docs_link
 from .dynamics_page import dynamics_layout, has_dynamics, stop_dynamics
+from .play import ThetaPlayer
 from .presets import PRESETS, preset
 from .status import InPlaneReadout, Readout, explained, format_number, in_plane_readout, readout
 from .views import (HODOGRAPH_SAMPLES, AccumulationView, EfficiencyView, ProfilesView, SpinCurrentView, SpinOrbitView,
@@ -85,6 +87,25 @@ Background = Callable[[Callable[[], Any], Callable[[Any], None]], None]
 # thread may build a new page (which solves too), and numba's default "workqueue" threading layer aborts
 # the process when two threads launch parallel kernels at once.
 _ONE_SOLVE = threading.Lock()
+
+
+#: the docs section of each figure (the view's attribute on :class:`Explorer`: page, start of the heading, what the
+#: figure shows), opened by the "?" of its toolbar (spinstack.app.docs, served at /docs)
+FIGURE_DOCS = {
+    "accumulation": ("readme", "Figures", "\u03bc\u209b hodograph and the mechanical analogy (README, Figures)"),
+    "spin_current": ("model", "4.", "j\u209b hodograph: the torques are the jumps \u0394j\u209b (docs/MODEL.md \u00a74)"),
+    "profiles": ("model", "2.", "profiles \u03bc\u209b(x), j\u209b(x): the bulk equations (docs/MODEL.md \u00a72)"),
+    "efficiency": ("model", "4.", "g\u2081(\u03b8), g\u2082(\u03b8): the efficiencies of seed eq. 1 (docs/MODEL.md \u00a74)"),
+    "spin_orbit": ("model", "8f.", "spin-orbit torques and SMR (docs/MODEL.md \u00a78f)"),
+}
+
+
+def _link_help(figure: Any, page: str, heading: str, what: str) -> None:
+    """Give ``figure`` a help tool ("?" in its toolbar) opening the docs section ``heading`` of ``page``."""
+    from bokeh.models import HelpTool
+
+    if not any(isinstance(tool, HelpTool) for tool in figure.tools):
+        figure.add_tools(HelpTool(redirect=docs_link(page, heading), description=f"{what}: click to open the docs"))
 
 
 class Markup:
@@ -171,6 +192,79 @@ def _swap(layout: Any, old: Any, new: Any) -> bool:
     return False
 
 
+#: what a widget's form is not: its value, its marks, Panel's own names and children, the page's style sheets
+#: (the shown panel has the layout's) (see _same_form)
+_NOT_FORM = frozenset({"name", "objects", "value", "text", "value_input", "value_throttled", "css_classes",
+                       "enter_pressed", "loading", "stylesheets"})
+#: what a shown widget and the widget it mirrors keep equal (_Mirror): what a user sets, and the marks
+_MIRRORED = ("value", "text", "css_classes")
+
+
+def _form(panel: Any) -> list[tuple[type, dict[str, Any]]]:
+    """What a control panel shows whatever its values: every part's kind and parameters but :data:`_NOT_FORM`
+    (labels, ranges, options, headings), in the panel's order."""
+    return [(type(part), {key: value for key, value in part.param.values().items() if key not in _NOT_FORM})
+            for part in panel.select()]
+
+
+def _same_form(first: list[tuple[type, dict[str, Any]]], second: list[tuple[type, dict[str, Any]]]) -> bool:
+    """Whether two :func:`_form` are equal: the panels show the same widgets."""
+    if len(first) != len(second):
+        return False
+    for (kind, mine), (other, theirs) in zip(first, second):
+        if kind is not other or mine.keys() != theirs.keys():
+            return False
+        for key, value in mine.items():
+            try:
+                if not bool(np.all(value == theirs[key])):
+                    return False
+            except Exception:  # values that do not compare: not the same form
+                return False
+    return True
+
+
+class _Mirror:
+    """The page's control widgets (of ``shown``) kept equal to those of the controls in use (``used``, same form,
+    never on the page), both ways: a user's input reaches ``used`` (whose watchers solve), and ``used``'s values
+    and marks set from Python (undo, a link, a message) reach the page.
+
+    ``shown``'s own change callbacks are muted for good (``used`` reports every change).
+    """
+
+    def __init__(self, shown: Controls, used: Controls) -> None:
+        shown._assigning = True  # Controls' switch that mutes its on_change (set while it assigns values)
+        self.watchers: list[tuple[Any, Any]] = []
+        for mine, theirs in zip(shown.controls, used.controls):
+            for page, model in zip(mine.widgets, theirs.widgets):
+                names = [name for name in _MIRRORED if name in page.param]
+                changed = {name: getattr(model, name) for name in names
+                           if not _equal(getattr(page, name), getattr(model, name))}
+                if changed:
+                    page.param.update(**changed)
+                typed = [name for name in names if name != "css_classes"]
+                self.watchers.append((page, page.param.watch(lambda *events, to=model: _copy(to, events), typed)))
+                self.watchers.append((model, model.param.watch(lambda *events, to=page: _copy(to, events), names)))
+
+    def stop(self) -> None:
+        """Mirror no more (another stack is shown)."""
+        for widget, watcher in self.watchers:
+            widget.param.unwatch(watcher)
+        self.watchers = []
+
+
+def _equal(first: Any, second: Any) -> bool:
+    try:
+        return bool(first == second)
+    except Exception:
+        return False
+
+
+def _copy(target: Any, events: tuple[Any, ...]) -> None:
+    changed = {event.name: event.new for event in events if not _equal(getattr(target, event.name), event.new)}
+    if changed:
+        target.param.update(**changed)
+
+
 class Explorer:
     """The controls, views and numbers of one stack.
 
@@ -208,6 +302,11 @@ class Explorer:
         first = self._compute(stack, self._curve_key(stack), views)
         self._adopt(stack, views, first)
         self.controls = Controls(stack, self._changed, self.display)
+        # the controls whose widgets the page shows: self.controls, or after replace() with a stack of the same
+        # form, an earlier one mirroring them (_Mirror)
+        self._shown_controls = self.controls
+        self._shown_form: list[tuple[type, dict[str, Any]]] | None = None  # its _form, once needed
+        self._mirror: _Mirror | None = None
         self.status = Markup(height=34, css_class="status")
         self.numbers = Markup(height=22, css_class="numbers")
         # the message floats over the page's corner (ERROR_STYLES): shown or hidden, it moves no figure
@@ -279,11 +378,14 @@ class Explorer:
         reused = views is self._views
         self._generation += 1  # before the solve: curves cached for the old stack are not reused
         first = self._compute(stack, self._curve_key(stack), views)
-        old_controls = self.controls
         had_efficiency = self.has_efficiency
+        shown = self._shown_controls
         self._adopt(stack, views, first)
         self._replaced_at = self.changes_seen
         self.controls = Controls(stack, self._changed, self.display)
+        if self._mirror is not None:
+            self._mirror.stop()
+            self._mirror = None
         with pn.io.hold():
             self.alert.visible = False
             if reused:
@@ -293,14 +395,25 @@ class Explorer:
                 if self.spin_orbit is not None:
                     self.spin_orbit.renew()
                 self._show(first)
-                self.controls.panel.stylesheets = [*self.controls.panel.stylesheets, CONTROLS_CSS]
-                _swap(self.layout, old_controls.panel, self.controls.panel)
+                if self._shown_form is None:
+                    self._shown_form = _form(shown.panel)
+                form = _form(self.controls.panel)
+                if _same_form(self._shown_form, form):
+                    # the same widgets on the page, showing the new controls' values: a few values sent
+                    # instead of every widget built anew (most of a switch's time in the browser and here)
+                    self._mirror = _Mirror(shown, self.controls)
+                else:
+                    self.controls.panel.stylesheets = [*self.controls.panel.stylesheets, CONTROLS_CSS]
+                    _swap(self.layout, shown.panel, self.controls.panel)
+                    self._shown_controls, self._shown_form = self.controls, form
                 if not self.in_plane and (self.has_efficiency != had_efficiency or not self.has_efficiency):
                     _swap(self.layout, self._right, self._right_pane())
             else:
                 self._show(first)
                 self.layout = self._layout()
-        forget_js_links(old_controls.panel)  # off the page: its browser-side links are never read again
+                self._shown_controls, self._shown_form = self.controls, None
+        if self._shown_controls is not shown:
+            forget_js_links(shown.panel)  # off the page: its browser-side links are never read again
         for callback in self.on_replace:
             callback()
         return reused
@@ -523,6 +636,10 @@ class Explorer:
         def pane(figure: Any) -> Any:
             return pn.pane.Bokeh(figure, margin=0, css_classes=["spin-figure"])
 
+        for name, (page, heading, what) in FIGURE_DOCS.items():  # a "?" in every figure's toolbar: its docs
+            view = getattr(self, name, None)
+            for figure in getattr(view, "figures", None) or ([view.figure] if view is not None else []):
+                _link_help(figure, page, heading, what)
         accumulation = [pane(self.accumulation.figure)]
         # E1's force balance table and the analogy's explanation, under the figure they explain
         for part in (self.accumulation.table, self.accumulation.explanation):
@@ -567,6 +684,7 @@ class App:
         self._quiet = False  # set while the menu is made to follow the page (show_stack)
         self.menu = pn.widgets.Select(label="start from", options=options, value=next(iter(options.values())),
                                       width=330, css_classes=["preset-select"])
+        self.menu._debounce = 0  # handled at once, not after Panel's 50 ms (as the controls, controls._respond_at_once)
         self.explorer = Explorer(stack if stack is not None else preset("seed"), background)
         self.body = pn.Column(dynamics_layout(self.explorer), sizing_mode="stretch_width")  # + a dynamics tab
         self.menu.param.watch(self._chosen, "value")
@@ -583,7 +701,12 @@ class App:
         location = pn.state.location if served else None
         self.session = Session(location=location)
         self.exports = Exports(lambda: self.explorer.stack, self._file_name, lambda: not self.explorer.in_plane)
-        toolbar = pn.FlexBox(*self.session.buttons, pn.Spacer(width=12), *self.exports.buttons, flex_wrap="wrap",
+        # U: play a theta sweep (spinstack.app.play), stopped when another stack is shown
+        self.player = ThetaPlayer(self)
+        self.player.follow()
+        self.explorer.on_replace.append(self.player.follow)
+        toolbar = pn.FlexBox(*self.session.buttons, pn.Spacer(width=12), *self.exports.buttons, self.player.button,
+                             flex_wrap="wrap",
                              align_items="center", margin=(0, 5), sizing_mode="stretch_width",
                              css_classes=["spin-toolbar"])
         self._bind(write_url=False)
@@ -660,7 +783,12 @@ class App:
         """The explorer shows ``stack``; the page's body follows when its layout or dynamics tab changes."""
         explorer = self.explorer
         old_layout, old_body = explorer.layout, self.body.objects[0]
-        reused = explorer.replace(stack)
+        # the page's widgets may take the new stack's values (Explorer.replace, _Mirror): no undo step of their own
+        self.session.hold()
+        try:
+            reused = explorer.replace(stack)
+        finally:
+            self.session._holding = False  # a hold ended without recording (the history restarts or is S's)
         stop_dynamics(explorer)  # the old stack's run and its periodic callback
         if reused and not has_dynamics(stack) and old_body is old_layout:
             explorer.dynamics = None

@@ -219,6 +219,33 @@ def refuse_foreign_hosts(server: Any, hosts: tuple[str, ...]) -> None:
     application.default_router.rules.insert(0, Rule(ForeignHost(), Refused))
 
 
+def docs_routes() -> list[tuple[str, Any]]:
+    """Tornado routes of the documentation the help links open (:mod:`spinstack.app.docs`): ``/docs/<page>``
+    (README, MODEL, STACK_FORMAT as HTML, a heading id per section) and ``/docs/images/<name>.png``."""
+    from tornado.web import RequestHandler
+
+    from . import docs
+
+    class Page(RequestHandler):
+        def get(self, name: str) -> None:
+            status, text = docs.page(name)
+            self.set_status(status)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(text)
+
+    class Image(RequestHandler):
+        def get(self, name: str) -> None:
+            data = docs.image(name)
+            if data is None:
+                self.set_status(404)
+                self.finish("no such picture")
+                return
+            self.set_header("Content-Type", "image/png")
+            self.finish(data)
+
+    return [(rf"{docs.PREFIX}/images/([^/]+)", Image), (rf"{docs.PREFIX}/([a-z-]+)/?", Page)]
+
+
 def make_server(stack: Stack | None = None, label: str = "given stack", port: int = 0, show: bool = False,
                 **settings: Any) -> Any:
     """The explorer's Bokeh server on ``127.0.0.1:port``, bound but not started.
@@ -242,9 +269,10 @@ def make_server(stack: Stack | None = None, label: str = "given stack", port: in
     from panel.io.server import get_server
 
     hosts = local_hosts(port)
+    patterns = [*settings.pop("extra_patterns", []), *docs_routes()]
     server = get_server({"/": lambda: _page(stack, label)}, address=ADDRESS, port=port, show=show, start=False,
                         websocket_origin=list(hosts), title="spinstack explorer", verbose=False, admin=False,
-                        **settings)
+                        extra_patterns=patterns, **settings)
     refuse_foreign_hosts(server, hosts)
     return server
 
@@ -298,4 +326,4 @@ def serve(stack: Stack | None = None, label: str = "given stack", port: int | No
     print("spinstack explorer stopped", file=sys.stderr, flush=True)
 
 
-__all__ = ["ADDRESS", "listen_port", "local_hosts", "make_server", "refuse_foreign_hosts", "serve"]
+__all__ = ["ADDRESS", "docs_routes", "listen_port", "local_hosts", "make_server", "refuse_foreign_hosts", "serve"]

@@ -206,10 +206,20 @@ EXPLANATIONS = {
 }
 
 
+#: the docs section of each explained symbol (page, start of its heading; served at /docs, spinstack.app.docs)
+SECTIONS = {"theta": ("readme", "Conventions"), "g": ("model", "4."), "torque": ("model", "4."),
+            "resistance": ("model", "4."), "sigma": ("model", "8a."), "spin_orbit": ("model", "8f."),
+            "smr": ("model", "8c.")}
+
+
 def explained(text: str, key: str) -> str:
-    """``text`` (HTML) with the tooltip :data:`EXPLANATIONS` ``[key]`` and a dotted underline saying it has one."""
-    return (f'<abbr title="{html.escape(EXPLANATIONS[key])}" style="text-decoration: underline dotted; '
-            f'cursor: help">{text}</abbr>')
+    """``text`` (HTML) with the tooltip :data:`EXPLANATIONS` ``[key]`` and a dotted underline saying it has one,
+    a link to the docs section defining it (:data:`SECTIONS`; a new tab)."""
+    from .docs import link
+
+    return (f'<a class="doc-link" href="{html.escape(link(*SECTIONS[key]))}" target="_blank" rel="noopener" '
+            f'style="color: inherit; text-decoration: none"><abbr title="{html.escape(EXPLANATIONS[key])}" '
+            f'style="text-decoration: underline dotted; cursor: help">{text}</abbr></a>')
 
 
 def format_number(value: float, digits: int = 8) -> str:
@@ -217,5 +227,5 @@ def format_number(value: float, digits: int = 8) -> str:
     return "\u2014" if not np.isfinite(value) else _format(value, digits)
 
 
-__all__ = ["EXPLANATIONS", "InPlaneReadout", "Readout", "explained", "format_number", "in_plane_readout",
+__all__ = ["EXPLANATIONS", "SECTIONS", "InPlaneReadout", "Readout", "explained", "format_number", "in_plane_readout",
            "readout"]
