@@ -143,9 +143,9 @@ def _select(label: str, css: str, width: int = 170) -> pn.widgets.Select:
     return pn.widgets.Select(label=label, options={}, width=width, margin=(2, 4), css_classes=[css])
 
 
-def _button(label: str, css: str, description: str, width: int = 110) -> pn.widgets.Button:
-    return pn.widgets.Button(label=label, width=width, margin=(20, 4, 2, 4), css_classes=[css],
-                             description=description)
+def _button(label: str, css: str, width: int = 110) -> pn.widgets.Button:
+    # no description: its tooltip, left shown after a tap on a phone, stuck out past the window's edge
+    return pn.widgets.Button(label=label, width=width, margin=(20, 4, 2, 4), css_classes=[css])
 
 
 class StructurePanel:
@@ -179,18 +179,16 @@ class StructurePanel:
         self.thickness = _box("d", "structure-thickness", "1")
         self.theta, self.phi = _box("θ (deg)", "structure-theta", "0", 70), _box("φ (deg)", "structure-phi", "0", 70)
         self.position = _select("where", "structure-position", 200)
-        self.add_button = _button("+ add layer", "structure-add", "insert the layer where chosen")
+        self.add_button = _button("+ add layer", "structure-add")
         self.removed_layer = _select("layer", "structure-layer", 170)
-        self.remove_button = _button("− remove layer", "structure-remove", "remove the chosen layer", 130)
+        self.remove_button = _button("− remove layer", "structure-remove", 130)
         # interfaces
         self.node = _select("node", "structure-node", 190)
         self.resistance = _box("AR*", "structure-AR", "0.5")
         self.gamma = _box("γ", "structure-gamma", "0", 66)
         self.mix_real, self.mix_imag = _box("Re G_mix", "structure-gr", "1"), _box("Im G_mix", "structure-gi", "0")
-        self.set_interface_button = _button("set interface", "structure-set-interface",
-                                            "put this interface at the node (replacing one there)")
-        self.remove_interface_button = _button("remove interface", "structure-remove-interface",
-                                               "make the node transparent again", 130)
+        self.set_interface_button = _button("set interface", "structure-set-interface")
+        self.remove_interface_button = _button("remove interface", "structure-remove-interface", 130)
         # ends
         self.side = pn.widgets.Select(label="end", options=["left", "right"], width=80, margin=(2, 4),
                                       css_classes=["structure-side"])
@@ -200,7 +198,7 @@ class StructurePanel:
         self.end_phi = _box("φ (deg)", "structure-end-phi", "0", 70)
         self.end_real, self.end_imag = _box("g_r", "structure-end-gr", "1"), _box("g_i", "structure-end-gi", "0")
         self.end_sink = _box("g_s", "structure-end-gs", "0", 70)
-        self.set_end_button = _button("set end", "structure-set-end", "replace the chosen end", 90)
+        self.set_end_button = _button("set end", "structure-set-end", 90)
 
         self.add_button.on_click(lambda _event: self._act(self._insert))
         self.remove_button.on_click(lambda _event: self._act(self._remove))
@@ -435,7 +433,8 @@ class StructurePanel:
         """Apply an edit to the stack shown and show the result (an undoable step), or say why not."""
         try:
             stack = change(self.stack)
-            self.show_edited(stack)
+            with pn.io.hold():  # the page's new parts and the card's new choices in one message
+                self.show_edited(stack)
         except SpinstackError as error:
             self.report(str(error))
 
