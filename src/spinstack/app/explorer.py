@@ -90,11 +90,12 @@ _ONE_SOLVE = threading.Lock()
 
 
 #: the docs section of each figure (the view's attribute on :class:`Explorer`: page, start of the heading, what the
-#: figure shows), opened by the "?" of its toolbar (spinstack.app.docs, served at /docs)
+#: figure shows), opened by the "?" of its toolbar (spinstack.app.docs, served at /docs); not the profiles: a fifth
+#: tool does not fit their short toolbars (cut to "...", the save button hidden), and their quantities' docs are
+#: linked from the D, p, l boxes
 FIGURE_DOCS = {
     "accumulation": ("readme", "Figures", "\u03bc\u209b hodograph and the mechanical analogy (README, Figures)"),
     "spin_current": ("model", "4.", "j\u209b hodograph: the torques are the jumps \u0394j\u209b (docs/MODEL.md \u00a74)"),
-    "profiles": ("model", "2.", "profiles \u03bc\u209b(x), j\u209b(x): the bulk equations (docs/MODEL.md \u00a72)"),
     "efficiency": ("model", "4.", "g\u2081(\u03b8), g\u2082(\u03b8): the efficiencies of seed eq. 1 (docs/MODEL.md \u00a74)"),
     "spin_orbit": ("model", "8f.", "spin-orbit torques and SMR (docs/MODEL.md \u00a78f)"),
 }
