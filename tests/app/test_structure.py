@@ -53,8 +53,10 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return fake
 
 
-def _app(path: Path = SEED) -> App:
-    return App(spinstack.load_stack(path), f"file: {path.name}")
+def _app(path: Path = SEED, unfolded: bool = True) -> App:
+    app = App(spinstack.load_stack(path), f"file: {path.name}")
+    app.structure.card.collapsed = not unfolded  # the card is filled while open
+    return app
 
 
 def _alert(app: App) -> str:
@@ -258,6 +260,27 @@ def test_an_end_becomes_a_lead_and_back():
     # open and insulator ends are offered only on a page driven in plane without current
     assert panel.end_kind.options == ["reservoir", "lead"]
     assert "open" in _app(EXAMPLES / "pt-co-sot.toml").structure.end_kind.options
+
+
+def test_a_folded_card_sends_nothing_and_is_filled_when_opened():
+    """Every new text or choice of the card re-lays out the page in the browser: folded, it is not written on a
+    control move or a preset switch, and opening it shows the stack as it is then."""
+    app = _app(unfolded=False)
+    panel = app.structure
+    assert panel.summary.object == ""
+    thickness = next(c for c in app.explorer.controls.controls if c.path == "layers[1].thickness").widgets[0]
+    thickness.value = "2.5"
+    app.menu.value = "three-f"
+    assert panel.summary.object == "" and panel.node.options == {}
+    panel.card.collapsed = False
+    assert "layers[4]" in panel.summary.object and len(panel.node.options) == len(app.explorer.stack.layers) + 1
+    written = []
+    panel.summary.param.watch(lambda event: written.append(event.new), "object")
+    thickness = next(c for c in app.explorer.controls.controls if c.path == "layers[1].thickness").widgets[0]
+    thickness.value = thickness.value  # no change: nothing written
+    assert written == []
+    thickness.value = "0.25"
+    assert len(written) == 1 and "layers[1] N: d = 0.25" in written[0]
 
 
 # ------------------------------------------------------------------ the URL

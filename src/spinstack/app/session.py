@@ -41,6 +41,7 @@ import base64
 import binascii
 import math
 import time
+import weakref
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -405,6 +406,7 @@ class Session:
         self._restoring = False
         self._holding = False
         self._url_pending = False
+        self._watched: weakref.WeakSet[Any] = weakref.WeakSet()  # each widget watched once (pages reuse them)
         self.undo_button = pn.widgets.Button(label="\u21b6 undo", description="undo the last change (Ctrl+Z)",
                                              width=66, margin=(5, 2), css_classes=["history-undo"], disabled=True)
         self.redo_button = pn.widgets.Button(label="\u21b7 redo", description="redo (Ctrl+Shift+Z)",
@@ -436,7 +438,9 @@ class Session:
         self.controls = controls
         self.widgets = state_widgets(controls)
         for widget in self.widgets.values():
-            widget.param.watch(lambda _event, widgets=self.widgets: self._moved(widgets), "value")
+            if widget not in self._watched:
+                widget.param.watch(lambda event: self._moved(event.obj), "value")
+                self._watched.add(widget)
         self.base = {key: widget.value for key, widget in self.widgets.items()}
 
     def adopt(self, controls: Controls, structure: str | None, write_url: bool = True) -> None:
@@ -453,9 +457,9 @@ class Session:
         state[STACK_KEY] = self.structure
         return state
 
-    def _moved(self, widgets: dict[str, Any]) -> None:
-        if self._restoring or self._holding or widgets is not self.widgets:  # a replaced page's widget: gone
-            return
+    def _moved(self, widget: Any) -> None:
+        if self._restoring or self._holding or not any(widget is shown for shown in self.widgets.values()):
+            return  # (a widget of a replaced page: gone)
         self.history.record(self.state())
         self._refresh()
 

@@ -23,6 +23,10 @@ present values included) and shows the result as a new page of controls (``App.s
 redo, reset and the URL follow it (:mod:`spinstack.app.session`).  Anything refused (a bad number, a
 structure the model refuses, a file that does not load or cannot be solved) is shown as the page's
 error message, one line naming the key and why, and nothing changes.
+
+The card is filled only while it is open: every new text or choice of a Panel pane makes BokehJS lay the
+whole page out again (~90 ms of the browser's time), so a folded card is only marked stale by a control
+move or a stack switch and filled when opened, and an open one sends only what differs.
 """
 
 from __future__ import annotations
@@ -135,6 +139,12 @@ class _Units:
         return Insulator(m, g_mix=[g * scale for g in mixing], g_s=g_s * scale)
 
 
+def _offer(select: pn.widgets.Select, options: Any) -> None:
+    """New choices, sent only when they differ (each change re-lays out the page in the browser)."""
+    if select.options != options:
+        select.options = options
+
+
 def _box(label: str, css: str, value: str = "", width: int = 86) -> pn.widgets.TextInput:
     return pn.widgets.TextInput(label=label, value=value, width=width, margin=(2, 4), css_classes=[css])
 
@@ -239,7 +249,11 @@ class StructurePanel:
             sizing_mode="stretch_width")
         app.session.show_structure = self._show_text
         app.menu.param.watch(lambda _event: self.refresh(reset_palette=True), "value")  # after App's own watcher
-        self.refresh(reset_palette=True)
+        # filled only while open (every new text or choice re-lays out the page in the browser): folded, the
+        # card is marked stale and filled when opened
+        self._stale, self._reset_pending = True, True
+        self.card.param.watch(lambda event: None if event.new else self.refresh(), "collapsed")
+        self.units = _Units(self.stack.units == "SI")
 
     # ------------------------------------------------------------------ what the page shows
     @property
@@ -253,29 +267,33 @@ class StructurePanel:
         explorer = self.app.explorer
         if self._listen not in explorer.listeners:
             explorer.listeners.append(self._listen)
+        if self.card.collapsed:
+            self._stale, self._reset_pending = True, self._reset_pending or reset_palette
+            return
+        reset_palette, self._stale, self._reset_pending = reset_palette or self._reset_pending, False, False
         stack = self.stack
         self.units = _Units(stack.units == "SI")
         kept = {} if reset_palette else self._palette
         self._palette = {**stack.materials, **{name: m for name, m in kept.items() if name not in stack.materials}}
         names = {f"{name} ({'F' if isinstance(m, Ferromagnet) else 'N'})": name for name, m in self._palette.items()}
-        self.material.options = names
-        self.end_material.options = dict(names)
+        _offer(self.material, names)
+        _offer(self.end_material, dict(names))
         layers = stack.layers
-        self.position.options = {**{f"before layers[{i}] ({layer.material.name})": i for i, layer in enumerate(layers)},
-                                 f"after the last layer ({len(layers)})": len(layers)}
+        _offer(self.position, {**{f"before layers[{i}] ({layer.material.name})": i for i, layer in enumerate(layers)},
+                               f"after the last layer ({len(layers)})": len(layers)})
         self.position.value = len(layers)
-        self.removed_layer.options = {f"layers[{i}] ({layer.material.name})": i for i, layer in enumerate(layers)}
+        _offer(self.removed_layer, {f"layers[{i}] ({layer.material.name})": i for i, layer in enumerate(layers)})
         nodes = {}
         for node in range(len(layers) + 1):
             before = layers[node - 1].material.name if node > 0 else f"left {stack.left.kind}"
             after = layers[node].material.name if node < len(layers) else f"right {stack.right.kind}"
             nodes[f"node {node} ({before} | {after})"] = node
-        self.node.options = nodes
+        _offer(self.node, nodes)
         for select in (self.material, self.end_material, self.removed_layer, self.node):
             if select.value not in select.options.values():
                 select.value = next(iter(select.options.values()), None)
         in_plane = stack.has_field and not np.any(stack.current != 0)
-        self.end_kind.options = ["reservoir", "lead"] + (["open", "insulator"] if in_plane else [])
+        _offer(self.end_kind, ["reservoir", "lead"] + (["open", "insulator"] if in_plane else []))
         length = f" ({self.units.length})" if self.units.length else ""
         self.thickness.label = f"d{length}"
         self.resistance.label = f"AR*{f' ({self.units.resistance_area})' if self.units.si else ''}"
@@ -288,10 +306,19 @@ class StructurePanel:
         self._fill_interface()
         self._fill_end()
         self._show_direction()
-        self.summary.object = self._listing(stack)
+        self._write_listing()
 
     def _listen(self, _stack: Stack) -> None:
-        self.summary.object = self._listing(self.stack)
+        """A control moved: the listing's numbers (only while the card is open)."""
+        if self.card.collapsed:
+            self._stale = True
+        else:
+            self._write_listing()
+
+    def _write_listing(self) -> None:
+        text = self._listing(self.stack)
+        if self.summary.object != text:  # an unchanged text is not sent (each one re-lays out the page)
+            self.summary.object = text
 
     def _listing(self, stack: Stack) -> str:
         """The stack node by node, as HTML (id ``structure``)."""
