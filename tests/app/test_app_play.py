@@ -146,6 +146,20 @@ def test_another_stack_stops_the_play_and_an_in_plane_page_has_none() -> None:
     assert not sot.player.playing
 
 
+def test_the_play_gives_way_to_the_user() -> None:
+    """A move of m2 by the user during a play (its box, its slider, undo) pauses the play where the user put it."""
+    app, clock = _app()
+    app.player.play()
+    clock.time += 1.0
+    app.player.tick()
+    assert _shown_theta(app) == 90.0
+    app.explorer.controls.widget("layers[2].magnetization").value = 20.0  # typed in the box
+    clock.time += 1.0
+    app.player.tick()
+    assert not app.player.playing and _shown_theta(app) == 20.0
+    assert app.player.button.value is False
+
+
 @pytest.mark.parametrize("theta", [0.0, 180.0])
 def test_a_play_from_collinear_magnets_turns_m2_in_a_plane_through_x(theta: float) -> None:
     """m1 and m2 collinear span no plane: the sweep turns m2 in the plane through +x (as a tap does)."""

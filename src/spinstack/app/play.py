@@ -6,7 +6,8 @@ a new angle is set only once the previous one is shown (no queue of stale frames
 is the one the clock has reached, so a slow solve drops frames instead of slowing the sweep.  m2 turns
 in the plane of m1 and m2 as they were when the play started (:func:`~spinstack.app.views.pick_direction`,
 as a tap on g(theta) does), through the angle boxes, so every figure and number follows as for a user's
-move.  Pause leaves theta where it is; Play again goes on from there.  Undo takes a whole play back in
+move.  Pause leaves theta where it is; Play again goes on from there.  A move of m2 by the user during a
+play (its box or slider, undo, a tap on g(theta)) pauses it where the user put m2.  Undo takes a whole play back in
 one step (:meth:`~spinstack.app.session.Session.hold` while it plays).
 """
 
@@ -65,6 +66,7 @@ class ThetaPlayer:
         self._plane: tuple[Any, Any] | None = None  # m1 and the m2 of the play's start: the plane of the turn
         self._last = 0.0
         self._callback: Any = None
+        self._shown: tuple[Any, float] | None = None  # the theta box and the angle the player last set in it
         self.button = pn.widgets.Toggle(label=PLAY, value=False, width=150, margin=(8, 5, 5, 5),
                                         css_classes=["theta-play"], color="primary",
                                         variant="outline")
@@ -138,6 +140,7 @@ class ThetaPlayer:
         if self.button.value:
             self.button.value = False
         self.button.label = PLAY
+        self._shown = None
         if self._plane is not None:
             self._plane = None
             self.page.session.release_hold()
@@ -148,6 +151,9 @@ class ThetaPlayer:
             return
         now = self.clock()
         if getattr(self.page.explorer, "_solving", False):  # the previous angle is still being solved
+            return
+        if self._shown is not None and self._shown[0].value != self._shown[1]:
+            self.pause()  # the user moved m2 (its box or slider, undo, a tap on g(theta)): the play gives way
             return
         self.phase = min(360.0, self.phase + DEGREES_PER_SECOND * (now - self._last))
         self._last = now
@@ -168,6 +174,7 @@ class ThetaPlayer:
         if 1e-6 < polar < 180.0 - 1e-6:  # at a pole the azimuth is any: leave it
             widgets[phi_box] = round(azimuth, 6)
         self.frames += 1
+        self._shown = (theta_box, widgets[theta_box])
         explorer.controls.assign(widgets)
 
 
