@@ -29,10 +29,11 @@ ONLINE = "the spinstack repository (README.md, docs/MODEL.md, docs/STACK_FORMAT.
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 900px; margin: 0 auto; padding: 12px 16px 40px; line-height: 1.45;
-       color: #222; }
+       color: #222; overflow-wrap: anywhere; }
 pre, code { font-family: ui-monospace, monospace; font-size: 0.92em; }
-pre { background: #f5f7f9; padding: 8px 10px; overflow-x: auto; }
-table { border-collapse: collapse; } td, th { border: 1px solid #ccd; padding: 2px 6px; }
+pre { background: #f5f7f9; padding: 8px 10px; overflow-x: auto; overflow-wrap: normal; }
+table { border-collapse: collapse; display: block; overflow-x: auto; overflow-wrap: normal; }
+td, th { border: 1px solid #ccd; padding: 2px 6px; }
 img { max-width: 100%; }
 h1, h2, h3 { scroll-margin-top: 8px; } :target { background: #fff6d6; }
 nav { font-size: 0.9em; margin-bottom: 12px; } nav a { margin-right: 12px; }
