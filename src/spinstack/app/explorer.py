@@ -379,7 +379,6 @@ class Explorer:
         reused = views is self._views
         self._generation += 1  # before the solve: curves cached for the old stack are not reused
         first = self._compute(stack, self._curve_key(stack), views)
-        had_efficiency = self.has_efficiency
         shown = self._shown_controls
         self._adopt(stack, views, first)
         self._replaced_at = self.changes_seen
@@ -407,8 +406,8 @@ class Explorer:
                     self.controls.panel.stylesheets = [*self.controls.panel.stylesheets, CONTROLS_CSS]
                     _swap(self.layout, shown.panel, self.controls.panel)
                     self._shown_controls, self._shown_form = self.controls, form
-                if not self.in_plane and (self.has_efficiency != had_efficiency or not self.has_efficiency):
-                    _swap(self.layout, self._right, self._right_pane())
+                if not self.in_plane:
+                    self._show_right()
             else:
                 self._show(first)
                 self.layout = self._layout()
@@ -611,19 +610,31 @@ class Explorer:
 
     # ------------------------------------------------------------------ layout
     def _right_pane(self) -> Any:
-        """Beside the profiles: the spin-orbit figure, g(theta), or why a stack has no g(theta); kept as
-        ``_right`` (:meth:`replace` swaps it)."""
+        """Beside the profiles: the spin-orbit figure, or g(theta) and why a stack has no g(theta), one of them
+        hidden (:meth:`_show_right`: another stack shows the other without building a figure); kept as
+        ``_right``."""
         if self.spin_orbit is not None:
             right = pn.pane.Bokeh(self.spin_orbit.figure, margin=0, css_classes=["spin-figure"])
-        elif self.has_efficiency:
-            right = pn.pane.Bokeh(self.efficiency.figure, margin=0, css_classes=["spin-figure"])
         else:
-            right = pn.pane.Markdown("**g\u2081(\u03b8), g\u2082(\u03b8)** are defined for exactly two F layers "
-                                     "with a spacer; this stack has "
-                                     f"{len(self.stack.ferromagnet_indices)}.  The torque on every F layer is "
-                                     "in the numbers above and in the j\u209b hodograph.", width=380)
+            self._efficiency_pane = pn.pane.Bokeh(self.efficiency.figure, margin=0, css_classes=["spin-figure"])
+            self._no_efficiency = pn.pane.Markdown("", width=380)
+            right = pn.Column(self._efficiency_pane, self._no_efficiency, margin=0, sizing_mode=None)
+            self._show_right()
         self._right = right
         return right
+
+    def _show_right(self) -> None:
+        """g(theta) when the stack has it, else why not (only what changes is set)."""
+        text = ("" if self.has_efficiency else
+                "**g\u2081(\u03b8), g\u2082(\u03b8)** are defined for exactly two F layers with a spacer; this stack "
+                f"has {len(self.stack.ferromagnet_indices)}.  The torque on every F layer is in the numbers above and "
+                "in the j\u209b hodograph.")
+        if self._no_efficiency.object != text:
+            self._no_efficiency.object = text
+        for pane, shown in ((self._efficiency_pane, self.has_efficiency),
+                            (self._no_efficiency, not self.has_efficiency)):
+            if pane.visible != shown:
+                pane.visible = shown
 
     def _layout(self) -> Any:
         """The page below the header: the status line and numbers, then controls | hodographs | profiles and
