@@ -19,8 +19,8 @@ hold readable units (:mod:`spinstack.app.display`: nm, S/m for e^2 D, A/m^2), co
 back to the model's SI base numbers when applied.
 
 Every control has an accessible name (the label shown next to it; see
-:data:`ACCESSIBLE_NAMES`) and a help tooltip saying what the quantity is and where the
-docs define it.
+:data:`ACCESSIBLE_NAMES`) and a help tooltip saying what the quantity is, with a link to the
+section of the docs defining it (served by the explorer itself: :mod:`spinstack.app.docs`).
 """
 
 from __future__ import annotations
