@@ -280,7 +280,7 @@ def _advance(part, parts, block, iterations, start, stops, save_number, rtol, at
     owner[:] = -1
     taken = 0  # the part's members handed to a slot so far (in order)
     for _ in range(iterations):
-        count = 0
+        count = np.int64(0)  # (not 0: a literal 0 would type a first _rates call as Literal[int](0), compiled too)
         for j in range(size):
             member = owner[j]
             if member < 0 or following[member] >= n_stops:  # the slot takes the next running member
@@ -386,10 +386,11 @@ def _advance_serial(block, iterations, start, stops, save_number, rtol, atol, sm
                     fixed_m, layer, applied, term_index, term_fixed, term_strength, constant, wave_times, wave_values,
                     to_model, to_report, A, E, E3, C, exponent, combined, status):  # pragma: no cover - compiled
     """:func:`_advance` of every member on the calling thread (one part)."""
-    status[0] = _advance(0, 1, block, iterations, start, stops, save_number, rtol, atol, smallest, first_stop, m, t,
-                         h, derivative, following, accepted, rejected, evaluations, trajectory, structure, constants,
-                         plan, fixed_m, layer, applied, term_index, term_fixed, term_strength, constant, wave_times,
-                         wave_values, to_model, to_report, A, E, E3, C, exponent, combined)
+    # np.int64, not the constants 0, 1: the types _advance_parallel passes (one compilation of _advance)
+    status[0] = _advance(np.int64(0), np.int64(1), block, iterations, start, stops, save_number, rtol, atol, smallest,
+                         first_stop, m, t, h, derivative, following, accepted, rejected, evaluations, trajectory,
+                         structure, constants, plan, fixed_m, layer, applied, term_index, term_fixed, term_strength,
+                         constant, wave_times, wave_values, to_model, to_report, A, E, E3, C, exponent, combined)
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -401,8 +402,9 @@ def _advance_parallel(block, iterations, start, stops, save_number, rtol, atol, 
     """:func:`_advance` of status.shape[0] parts (members interleaved) in a parallel loop (members are independent)."""
     parts = status.shape[0]
     for part in prange(parts):
-        status[part] = _advance(part, parts, block, iterations, start, stops, save_number, rtol, atol, smallest,
-                                first_stop, m, t, h, derivative, following, accepted, rejected, evaluations,
+        # part as np.int64: the loop's index is a uint64, another type than _advance_serial's (two compilations)
+        status[part] = _advance(np.int64(part), parts, block, iterations, start, stops, save_number, rtol, atol,
+                                smallest, first_stop, m, t, h, derivative, following, accepted, rejected, evaluations,
                                 trajectory, structure, constants, plan, fixed_m, layer, applied, term_index, term_fixed,
                                 term_strength, constant, wave_times, wave_values, to_model, to_report, A, E, E3, C,
                                 exponent, combined)

@@ -83,6 +83,12 @@ def stiff_layer(arrays: StackArrays) -> int | None:
 # loops over the block's configurations, so the arrays handed between steps cost once per block, not once
 # per configuration.  The same steps run in a parallel loop over chunks of a batch and in a serial loop
 # (small batches: no thread pool woken, nothing left spinning).
+#
+# One compilation per kernel: numba compiles a kernel once per tuple of argument types, and in a call from another
+# kernel a constant is a type of its own (0 is Literal[int](0), True Literal[bool](True)), as is a counter started
+# at 0 while numba is still working out its type.  Each such call compiled the callee, and the whole tree of
+# kernels under it, once more (20-30 s each for the chain's steps).  So calls between kernels pass np.int64(...)
+# and np.bool_(...) values, never bare constants.
 
 @njit(cache=True, error_model="numpy")
 def _two_ports(start, width, everything, kinds, varies, const, rows, vary, mconst, mrows, msign, mvary, sources, m, source,
@@ -1481,7 +1487,7 @@ def _chain_range(start, stop, structure, constants, vary, mvary, plane, angles, 
                                  one_mats, one_vecs, frame)
             else:
                 _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links, mu, link_carry,
-                             link_partial, link_x, mats, vecs, scalars, 0, dims.shape[0], 0)
+                             link_partial, link_x, mats, vecs, scalars, np.int64(0), dims.shape[0], np.int64(0))
         elif rails:
             _rail_values(width, dims, axes, m, source, K, mu, rail_carry, rail_partial, rail_x)
         else:
@@ -1524,8 +1530,9 @@ def _chain_serial(size, structure, constants, vary, mvary, plane, angles, degree
     :attr:`Table.left_node` and :attr:`Table.right_node` pick mu^- and mu^+); spin_resistance (size,).  (Flat
     arrays: a call costs ~0.1 us per argument, a tuple of arrays ten times that.)
     """
-    _chain_range(0, size, structure, constants, vary, mvary, plane, angles, degrees, first, second, degenerate_sine,
-                 g1, g2, g1_field, g2_field, sine, cosine, degenerate, torques, accumulation, spin_resistance)
+    _chain_range(np.int64(0), size, structure, constants, vary, mvary, plane, angles, degrees, first, second,
+                 degenerate_sine, g1, g2, g1_field, g2_field, sine, cosine, degenerate, torques, accumulation,
+                 spin_resistance)
 
 
 @njit(cache=True, error_model="numpy")
@@ -1533,8 +1540,10 @@ def _torques_serial(size, structure, constants, vary, mvary, torques):
     """:func:`_chain_serial` for the torques alone, by magnetizations (a call costs ~0.1 us per argument: a
     prepared stack's single torque evaluation passes six, not twenty-one)."""
     empty = np.empty(0)
-    _chain_range(0, size, structure, constants, vary, mvary, np.zeros((2, 3)), empty, True, -1, -1, 0.0, empty, empty, empty,
-                 empty, empty, empty, np.empty(0, dtype=np.bool_), torques, np.empty((0, 1, 3)), empty)
+    none = np.int64(-1)
+    _chain_range(np.int64(0), size, structure, constants, vary, mvary, np.zeros((2, 3)), empty, np.bool_(True), none,
+                 none, 0.0, empty, empty, empty, empty, empty, empty, np.empty(0, dtype=np.bool_), torques,
+                 np.empty((0, 1, 3)), empty)
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -1593,11 +1602,13 @@ def _free_prepare(width, structure, constants, fixed_m, begin_node):  # pragma: 
     mats, vecs, scalars = np.zeros((8, 3, 3, width)), np.zeros((7, 3, width)), np.zeros((7, width))
     saved = np.zeros((14, width))
     torque = np.zeros((3, width))
-    _two_ports(0, width, True, kinds, varies, const, rows, vary, mconst, mrows, signs, mvary, sources, m, source, K)
+    everything = np.bool_(True)
+    _two_ports(np.int64(0), width, everything, kinds, varies, const, rows, vary, mconst, mrows, signs, mvary, sources,
+               m, source, K)
     if linked:
-        _link_parts(0, width, True, kinds, link_axis, lconst, lrows, vary, m, source, links)
+        _link_parts(np.int64(0), width, everything, kinds, link_axis, lconst, lrows, vary, m, source, links)
     _link_values(width, dims, axes, kinds, link_axis, sides, m, source, K, links, mu, carry, partial, x, mats, vecs,
-                 scalars, 0, begin_node, n_nodes)
+                 scalars, np.int64(0), begin_node, n_nodes)
     for w in range(width):
         for r in range(3):
             for q in range(3):
@@ -1895,7 +1906,9 @@ class Table:
         if not mvarying:
             self.mvary = np.zeros((size, 0, 3))
         elif len(mvarying) == 1:
-            self.mvary = np.ascontiguousarray(mvarying[0])[:, None, :]  # a view when it is contiguous
+            # a view when it is contiguous and writable (a read-only one is another type to numba: every kernel
+            # would compile a second time for it)
+            self.mvary = np.require(mvarying[0], requirements="CW")[:, None, :]
         else:
             self.mvary = np.stack(mvarying, axis=1)
         self._mark_varying()
@@ -2052,6 +2065,9 @@ def run(table: Table, *, mvary: np.ndarray | None = None, angles: np.ndarray | N
         Run on the calling thread (default: for batches smaller than :data:`SERIAL_BELOW`).
     """
     size = table.size if mvary is None and angles is None else (mvary if mvary is not None else angles).shape[0]
+    if mvary is not None and not (mvary.flags.c_contiguous and mvary.flags.writeable):
+        # a read-only or strided array is another type to numba: a second compilation of every kernel (~1 min)
+        mvary = np.array(mvary, order="C")
     unused_scalar, unused_flag, unused_torque, unused_nodes = table.unused
     n_layers = table.n_layers
     if pair is not None:
