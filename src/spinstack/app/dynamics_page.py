@@ -213,8 +213,8 @@ class DynamicsPage:
                                               width=180, css_classes=["dyn-azimuth"])
         self.elevation = pn.widgets.FloatSlider(label="view elevation (\u00b0)", start=-90, end=90, step=5,
                                                 value=15, width=180, css_classes=["dyn-elevation"])
-        self.notice = pn.pane.HTML("", width=520, css_classes=["dyn-notice"])
-        self.numbers = pn.pane.HTML("", width=520, css_classes=["dyn-numbers"])
+        self.notice = pn.pane.HTML("", max_width=520, sizing_mode="stretch_width", css_classes=["dyn-notice"])
+        self.numbers = pn.pane.HTML("", max_width=520, sizing_mode="stretch_width", css_classes=["dyn-numbers"])
 
         # ---- figures
         self._grid = _sphere_grid()
