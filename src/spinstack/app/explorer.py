@@ -800,7 +800,7 @@ class App:
         try:
             reused = explorer.replace(stack)
         finally:
-            self.session._holding = False  # a hold ended without recording (the history restarts or is S's)
+            self.session.release_hold(record=False)  # the history restarts (App._bind) or the structure card sets it
         stop_dynamics(explorer)  # the old stack's run and its periodic callback
         if reused and not has_dynamics(stack) and old_body is old_layout:
             explorer.dynamics = None

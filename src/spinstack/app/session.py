@@ -467,11 +467,13 @@ class Session:
         """Record no step until :meth:`release_hold` (a theta play: one step for the whole play)."""
         self._holding = True
 
-    def release_hold(self) -> None:
-        """Record the state reached since :meth:`hold` as one step (none if nothing changed)."""
+    def release_hold(self, record: bool = True) -> None:
+        """Record the state reached since :meth:`hold` as one step (none if nothing changed); ``record`` False:
+        end the hold without a step (the caller restarts or sets the history itself, e.g. a new stack shown)."""
         self._holding = False
-        self.history.record(self.state(), merge=False)
-        self._refresh()
+        if record:
+            self.history.record(self.state(), merge=False)
+            self._refresh()
 
     def _restore(self, state: State) -> None:
         assert self.controls is not None
