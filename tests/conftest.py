@@ -1,12 +1,97 @@
-"""Fixtures shared by the whole suite."""
+"""Fixtures shared by the whole suite, and the dynamics integrator compiled on the second core."""
 
 import importlib.util
+import os
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+# ------------------------------------------------------------------ the dynamics compiled while other tests run
+# On a cold numba cache (a fresh clone: CI) the dynamics integrator's kernels take 2-4 minutes to compile, on one
+# core, in whichever test first runs the dynamics: the explorer's Dynamics page in tests/app waits for them, the
+# browser idle.  The suite itself runs on one core.  So when the session has dynamics tests and the integrator's
+# cache is cold, a separate process compiles it (into the same cache) from the start of the session, while the
+# first tests run, and the tests below wait for it before they start: the same machine code, compiled once,
+# off the suite's path.  Tests that time themselves wait too, so that they do not share the machine with it.
+_WARM_DYNAMICS = """
+import sys
+import numpy as np
+import spinstack as ss
+from spinstack.macrospin.integrate import simulate
+from spinstack.macrospin.spec import Macrospins
+
+valve = ss.load_stack(sys.argv[1])
+one = Macrospins(valve, free=2, Ms=8.0e5, alpha=0.02, K_u=5e3, easy_axis=(0, 0, 1), current=1e11)
+simulate(valve, one, 1e-11, 1e-11, backend="compiled")  # a single member: the loop on the calling thread
+members = 130  # more than 64 per thread on 2 threads: the parallel loop (one part per thread)
+many = Macrospins(valve, free=2, Ms=8.0e5, alpha=0.02, K_u=5e3, easy_axis=(0, 0, 1),
+                  current=np.linspace(-2e11, 2e11, members))
+simulate(valve, many, 1e-11, 1e-11, backend="compiled")
+"""
+_WAITS_FOR_DYNAMICS = ("app", "macrospin")  # test directories (besides any test file named after the dynamics)
+_TIMED = ("test_startup.py", "test_sweep_overheads.py")
+_warmer: dict = {}
+
+
+def _runs_dynamics(item: pytest.Item) -> bool:
+    path = Path(str(item.fspath))
+    return (path.parent.name in _WAITS_FOR_DYNAMICS or "dynamics" in path.name or path.name in _TIMED
+            or item.get_closest_marker("slow") is not None)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if os.environ.get("SPINSTACK_TEST_NO_WARMER") or not any(_runs_dynamics(item) for item in session.items):
+        return
+    try:
+        from spinstack.macrospin import compiled
+        from spinstack.macrospin.compilation import cache_is_cold
+
+        if not compiled.AVAILABLE or not cache_is_cold(compiled._advance_serial):
+            return
+    except Exception:  # no numba, or its internals moved: the tests compile what they run
+        return
+    log = tempfile.TemporaryFile(mode="w+")
+    _warmer["log"] = log
+    _warmer["process"] = subprocess.Popen(
+        [sys.executable, "-c", _WARM_DYNAMICS, str(ROOT / "examples" / "co-cu-py.toml")], stdin=subprocess.DEVNULL,
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    process = _warmer.get("process")
+    if process is not None and process.poll() is None and _runs_dynamics(item):
+        try:
+            process.wait(timeout=900)
+        except subprocess.TimeoutExpired:  # the test compiles what it still needs
+            pass
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    process = _warmer.pop("process", None)
+    if process is not None:
+        if process.poll() is None:  # (a session that ended before any test waited for it)
+            process.kill()
+            process.wait()
+        else:
+            _warmer["returncode"] = process.returncode
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    log = _warmer.pop("log", None)
+    if log is None:
+        return
+    log.seek(0)
+    text = log.read().strip().splitlines()
+    log.close()
+    if _warmer.pop("returncode", 0):  # only slower tests follow from it, but say so
+        terminalreporter.write_line("the dynamics warm-up process failed: " + " | ".join(text[-5:]))
 
 
 @pytest.fixture
