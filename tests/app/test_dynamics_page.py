@@ -138,6 +138,49 @@ def test_a_bad_current_is_said_and_nothing_runs(oscillator) -> None:
     assert page._worker is None
 
 
+def test_play_is_refused_while_a_box_is_invalid_and_the_box_is_marked(oscillator) -> None:
+    page = DynamicsPage(oscillator)
+    page.duration.value = 0.3
+    page.wait()
+    assert page.run.complete and len(page.times) > 1  # frames of the valid current -7e12 are there
+    page.current.value = "-7e12,5"  # typed and Enter: refused
+    page.poll()
+    assert "ctl-invalid" in page.current.css_classes and "ctl-invalid" not in page.duration.css_classes
+    assert "comma" in page.run.error and "dyn-error" in page.notice.object
+    page.play.value = True  # Play pressed: refused, it does not play the earlier current's frames
+    assert page.play.value is False and page.play.label == "Play"
+    assert "current" in page.run.error and "dyn-error" in page.notice.object
+    frame = page.frame
+    page.poll()
+    assert page.frame == frame
+    page.duration.value = "0"
+    assert "ctl-invalid" in page.duration.css_classes
+    page.play.value = True
+    assert page.play.value is False and "duration" in page.run.error and "current" in page.run.error
+    page.current.value = "-6e12"  # corrected: unmarked, and it runs
+    page.duration.value = "0.2"
+    assert not {"ctl-invalid"} & (set(page.current.css_classes) | set(page.duration.css_classes))
+    page.wait()
+    assert page.run.error is None and page.run.complete
+    page.play.value = True
+    assert page.play.value is True and page.play.label == "Pause"
+    page.stop()
+
+
+def test_the_boxes_are_number_boxes_with_accessible_names(oscillator) -> None:
+    from spinstack.app.controls import ARIA_TAG, NumberBox
+
+    page = DynamicsPage(oscillator)
+    for box in (page.current, page.duration):
+        assert isinstance(box, NumberBox)  # typed text: no spinner arrows (12 - 3 x 0.1 was 11.700000000000001)
+        names = [tag[len(ARIA_TAG):] for tag in box.tags if tag.startswith(ARIA_TAG)]
+        assert len(names) == 1 and "dynamics" in names[0]
+    assert page.current.value == "-7e+12"
+    page.duration.value = 11.7
+    assert page.duration.number() == 11.7
+    page.stop()
+
+
 def test_playing_advances_the_frames(oscillator) -> None:
     page = DynamicsPage(oscillator)
     page.duration.value = 0.5

@@ -44,6 +44,7 @@ from ..model import Stack
 from ..model.paths import parse, with_parameter
 from ..plot import style
 from ..solution import solve
+from .controls import ARIA_TAG, INVALID_CSS, NumberBox, number_text
 from .display import Display
 from .views import HODOGRAPH_SAMPLES, AccumulationView, SpinCurrentView
 
@@ -200,10 +201,14 @@ class DynamicsPage:
         current = si_current(stack)
 
         # ---- controls
-        self.current = pn.widgets.TextInput(label="current J (A/m\u00b2, + along +x)", value=f"{current:.6g}",
-                                            width=190, css_classes=["dyn-current"])
-        self.duration = pn.widgets.FloatInput(label="duration (ns)", value=round(duration * 1e9, 9), start=1e-3,
-                                              width=110, css_classes=["dyn-duration"])
+        # the Transport tab's number boxes (typed text parsed on the server: no spinner arrows adding binary
+        # noise such as 11.700000000000001), named for screen readers and marked red (aria-invalid) when bad
+        self.current = NumberBox(label="current J (A/m\u00b2, + along +x)", value=f"{current:.6g}", width=190,
+                                 css_classes=["dyn-current"], tags=[ARIA_TAG + "dynamics: current density J (A/m\u00b2)"],
+                                 stylesheets=[INVALID_CSS])
+        self.duration = NumberBox(label="duration (ns)", value=number_text(round(duration * 1e9, 9)), width=110,
+                                  css_classes=["dyn-duration"], tags=[ARIA_TAG + "dynamics: duration of the run (ns)"],
+                                  stylesheets=[INVALID_CSS])
         self.play = pn.widgets.Toggle(label="Play", value=False, color="primary", width=100,
                                       css_classes=["dyn-play"])
         self.speed = pn.widgets.Select(label="speed", options=SPEEDS, value=1, width=150, css_classes=["dyn-speed"])
@@ -236,21 +241,25 @@ class DynamicsPage:
     # ------------------------------------------------------------------ the run (worker thread)
     def run_stack(self) -> Stack:
         """The stack of the present controls (the current of the box, A/m^2)."""
-        text = str(self.current.value).strip().replace("\u2212", "-")
         try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
+            value = self.current.number()
+        except ValueError as error:
+            raise SpinstackError(f"current: {error}; type a number in A/m^2 such as -7e12"[:200]) from None
         if not math.isfinite(value):
-            raise SpinstackError(f"current: must be a number in A/m^2 such as -7e12, got {self.current.value!r}"[:200])
+            raise SpinstackError(f"current: must be a finite number in A/m^2 such as -7e12, got {self.current.value!r}"
+                                 [:200])
         return with_parameter(self.base, "current", f"{value!r} A/m^2")
 
     def run_settings(self) -> tuple[float, float]:
         """(duration, save_every) in s of the present controls; save_every raised so that at most
         :data:`MAX_FRAMES` points are kept."""
-        if self.duration.value is None or not (math.isfinite(self.duration.value) and self.duration.value > 0):
+        try:
+            nanoseconds = self.duration.number()
+        except ValueError as error:
+            raise SpinstackError(f"duration: {error}"[:200]) from None
+        if not (math.isfinite(nanoseconds) and nanoseconds > 0):
             raise SpinstackError(f"duration: must be a number > 0 (ns), got {self.duration.value!r}")
-        duration = float(self.duration.value) * 1e-9
+        duration = nanoseconds * 1e-9
         save_every = min(self.save_every, duration)
         if duration / save_every + 1 > MAX_FRAMES:
             save_every = duration / (MAX_FRAMES - 1)
@@ -264,14 +273,16 @@ class DynamicsPage:
             self._generation += 1
             run = _Run(self._generation)
             self._run = run
-        try:
-            stack = self.run_stack()
-            duration, save_every = self.run_settings()
-        except SpinstackError as error:
+        bad = self.invalid()
+        self._mark(bad)
+        if bad:  # nothing runs, nothing plays: the frames of an earlier current are not this box's
             with self._lock:
-                run.error = str(error)
+                run.error = "; ".join(bad.values())
+            self.play.value = False
             self._ensure_ticking()
             return
+        stack = self.run_stack()
+        duration, save_every = self.run_settings()
         try:
             run.cold = cache_is_cold(loop_for(1))
         except Exception:  # nothing to tell: the page just waits
@@ -283,6 +294,23 @@ class DynamicsPage:
         self._worker = worker
         worker.start()
         self._ensure_ticking()
+
+    def invalid(self) -> dict[str, str]:
+        """The boxes holding no valid value: {"current" or "duration": the reason}, empty when Play may run."""
+        bad: dict[str, str] = {}
+        for name, check in (("current", self.run_stack), ("duration", self.run_settings)):
+            try:
+                check()
+            except SpinstackError as error:
+                bad[name] = str(error)
+        return bad
+
+    def _mark(self, bad: dict[str, str]) -> None:
+        """The boxes of ``bad`` red (class ``ctl-invalid``: the page's script sets ``aria-invalid``), the others not."""
+        for name, box in (("current", self.current), ("duration", self.duration)):
+            classes = [c for c in box.css_classes if c != "ctl-invalid"] + (["ctl-invalid"] if name in bad else [])
+            if classes != list(box.css_classes):  # a class change re-lays out the page: only when it changes
+                box.css_classes = classes
 
     def _integrate(self, run: _Run, stack: Stack, duration: float, save_every: float) -> None:
         """The worker: the run's prefixes one after the other, each handed over as soon as it is done."""
@@ -492,9 +520,21 @@ class DynamicsPage:
         self.start()
 
     def _played(self, event: Any) -> None:
+        if event.new:
+            bad = self.invalid()
+            if bad:  # refused: the box is marked and the reason said; no earlier current's frames play
+                self._mark(bad)
+                with self._lock:
+                    if self._run is None or self._run.error is None:
+                        self._generation += 1
+                        self._run = _Run(self._generation)
+                    self._run.error = "; ".join(bad.values())
+                self.play.value = False
+                self.poll()
+                return
         self.play.label = "Pause" if event.new else "Play"
         if event.new:
-            if self._run is None:
+            if self._run is None or self._run.error is not None:
                 self.start()
             self._ensure_ticking()
         elif len(self.times):
