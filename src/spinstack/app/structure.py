@@ -139,6 +139,11 @@ class _Units:
         return Insulator(m, g_mix=[g * scale for g in mixing], g_s=g_s * scale)
 
 
+#: X3: the interface boxes of a node without an interface, {SI page?: (AR*, gamma, Re G_mix, Im G_mix)}: reduced
+#: AR* = 0.5, G_mix = 1; SI AR* = 0.5 fOhm m^2, G_mix = 5e14 Ohm^-1 m^-2 (a Co/Cu-like interface)
+_INTERFACE_DEFAULTS = {False: ("0.5", "0", "1", "0"), True: ("0.5", "0", "5e+14", "0")}
+
+
 def _offer(select: pn.widgets.Select, options: Any) -> None:
     """New choices, sent only when they differ (each change re-lays out the page in the browser)."""
     if select.options != options:
@@ -365,12 +370,15 @@ class StructurePanel:
     def _fill_interface(self) -> None:
         """The chosen node's interface in the boxes (when it has one)."""
         interface = next((i for i in self.stack.interfaces if i.node == self.node.value), None)
-        if interface is None:
-            return
-        self.resistance.value = _short(self.units.resistance(interface))
-        self.gamma.value = _short(float(interface.gamma))
-        if interface.g_mix is not None:
-            self.mix_real.value, self.mix_imag.value = (_short(self.units.mixing(float(g))) for g in interface.g_mix)
+        # X3: a node without an interface shows the unit system's defaults, never what an earlier stack's node
+        # held (co-cu-py's G_mix = 5e14 Ohm^-1 m^-2 stayed in the box of a reduced stack opened next)
+        resistance, gamma, real, imaginary = _INTERFACE_DEFAULTS[self.units.si]
+        if interface is not None:
+            resistance, gamma = _short(self.units.resistance(interface)), _short(float(interface.gamma))
+            if interface.g_mix is not None:
+                real, imaginary = (_short(self.units.mixing(float(g))) for g in interface.g_mix)
+        self.resistance.value, self.gamma.value = resistance, gamma
+        self.mix_real.value, self.mix_imag.value = real, imaginary
 
     def _fill_end(self) -> None:
         end = getattr(self.stack, self.side.value)
