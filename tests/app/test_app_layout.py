@@ -119,3 +119,31 @@ def test_the_page_fits_the_window_width(sized_page: tuple[str, Any]) -> None:
         else:
             page.screenshot(path=str(target))
         assert target.stat().st_size > 20_000
+
+
+# the controls' column: its visible height and its content's height (the column lives in a shadow root)
+CONTROLS_HEIGHTS = """
+() => {
+  const visit = (root) => {
+    for (const element of root.querySelectorAll('*')) {
+      if (element.classList && element.classList.contains('controls') && element.scrollHeight > 0) return element;
+      if (element.shadowRoot) { const found = visit(element.shadowRoot); if (found) return found; }
+    }
+    return null;
+  };
+  const column = visit(document);
+  const last = [...column.shadowRoot.querySelectorAll('.bk-panel-models-widgets-TextInput, input')].pop();
+  const box = column.getBoundingClientRect();
+  return {client: column.clientHeight, scroll: column.scrollHeight, bottom: box.bottom,
+          lastBottom: last ? last.getBoundingClientRect().bottom : null};
+}
+"""
+
+
+def test_the_controls_grow_with_their_content_and_nothing_is_cut(sized_page: tuple[str, Any]) -> None:
+    # reviewer: a fixed-height column scrolling on its own (464 px on a phone, 708 at 1366 for 777 px of
+    # controls) hid boxes below its edge without a visible scrollbar
+    size, page = sized_page
+    heights = page.evaluate(CONTROLS_HEIGHTS)
+    assert heights["scroll"] <= heights["client"] + 1, heights  # no inner scrolling: the column is as tall as its content
+    assert heights["lastBottom"] is None or heights["lastBottom"] <= heights["bottom"] + 1, heights

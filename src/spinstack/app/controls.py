@@ -546,7 +546,8 @@ class Controls:
     def _column(sections: list[tuple[str, list[Any]]]) -> Any:
         return pn.Column(*(item for title, widgets in sections if widgets
                            for item in (pn.pane.HTML(f"<b>{title}</b>", margin=(8, 5, 0, 5)), *widgets)),
-                         width=290, height=900, scroll=True, css_classes=["controls"])
+                         # X3: as tall as its content (no inner scrolling: boxes below a fixed edge were hidden)
+                         width=290, css_classes=["controls"])
 
     @property
     def _si(self) -> bool:

@@ -61,10 +61,10 @@ PAGE_CSS = f"""
 @media (min-width: {WIDE}px) {{ .spin-rest {{ max-width: 640px; }} }}
 @media (max-width: 700px) {{ .spin-controls {{ width: calc(100vw - 20px); }} }}
 """
-#: The controls' column: as tall as the window leaves it (it scrolls), shorter on a phone so the figures show.
+#: The controls' column: as tall as its content at every size (X3: a column scrolling on its own, 55vh on a
+#: phone, hid boxes below its edge without a visible scrollbar); as wide as a phone allows.
 CONTROLS_CSS = """
-:host { max-height: calc(100vh - 60px); }
-@media (max-width: 700px) { :host { max-height: 55vh; width: calc(100vw - 40px) !important; } }
+@media (max-width: 700px) { :host { width: calc(100vw - 40px) !important; } }
 """
 #: A status or numbers line keeps its one-line height (a new text never re-measures the page); on a phone its
 #: text stays on that line and scrolls sideways inside it rather than spilling onto the next line (a taller
