@@ -14,7 +14,7 @@ import pytest
 
 import spinstack
 from spinstack.app.explorer import App
-from spinstack.app.play import DEGREES_PER_SECOND, PAUSE, PLAY, sweep_angle
+from spinstack.app.play import DEGREES_PER_SECOND, PAUSE, PLAY, UNDEFINED, sweep_angle
 from spinstack.app.presets import preset
 from spinstack.model.paths import with_parameter
 
@@ -139,7 +139,16 @@ def test_another_stack_stops_the_play_and_an_in_plane_page_has_none() -> None:
     clock.time += 1.0
     app.player.tick()
     app.menu.value = "three-f"  # another stack: the play stops
-    assert not app.player.playing and app.player.button.visible  # three F layers: theta of the first two
+    assert not app.player.playing
+    # three F layers: theta is undefined (the status says theta = -), the button is shown disabled saying why
+    assert "id=\"theta\">\u2014<" in app.explorer.numbers.text
+    assert app.player.button.visible and app.player.button.disabled and app.player.button.label == UNDEFINED
+    assert app.player.button.width == 250  # the whole reason shown
+    assert not app.player.available
+    app.player.play()
+    assert not app.player.playing and not app.player.button.value
+    app.menu.value = "seed"  # two F layers again: offered
+    assert not app.player.button.disabled and app.player.button.label == PLAY
     sot = App(spinstack.load_stack(EXAMPLES / "pt-co-sot.toml"), "pt-co-sot")
     assert not sot.player.available and not sot.player.button.visible
     sot.player.play()

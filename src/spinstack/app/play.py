@@ -28,6 +28,9 @@ DEGREES_PER_SECOND = 30.0
 TICK_MS = 40
 #: labels of the play/pause button
 PLAY, PAUSE = "\u25b6 play \u03b8 sweep", "\u275a\u275a pause"
+#: the disabled button's label on a page with more than two F layers, where theta (and g(theta)) is undefined:
+#: the status line shows theta = \u2014 there, so the button says why it does not sweep
+UNDEFINED = "\u03b8 sweep: needs exactly 2 F layers"
 #: the button's help tooltip
 PLAY_HELP = ("Sweeps \u03b8, the angle between m\u2081 and m\u2082, 0 \u2192 180 \u2192 0\u00b0 (m\u2082 turns in "
              "the plane of m\u2081 and m\u2082; 12 s a sweep), showing each angle the solver is ready for. "
@@ -79,7 +82,15 @@ class ThetaPlayer:
 
     @property
     def available(self) -> bool:
-        """Whether the page has a theta to sweep: two F layers, driven across the stack (a g(theta) page)."""
+        """Whether the page has a theta to sweep: exactly two F layers (theta, the angle between m1 and m2, is
+        undefined with more: the status shows theta = \u2014), driven across the stack (a g(theta) page)."""
+        stack = self.page.explorer.stack
+        return len(stack.ferromagnet_indices) == 2 and not self.page.explorer.in_plane
+
+    @property
+    def offered(self) -> bool:
+        """Whether the button is shown: a stack driven across with two F layers or more (disabled, saying why,
+        when theta is undefined)."""
         stack = self.page.explorer.stack
         return len(stack.ferromagnet_indices) >= 2 and not self.page.explorer.in_plane
 
@@ -92,7 +103,14 @@ class ThetaPlayer:
         theta can be swept."""
         self.pause()
         self.phase = 0.0
-        self.button.visible = self.available
+        available = self.available
+        self.button.visible = self.offered
+        self.button.disabled = not available
+        label, width = (PLAY, 150) if available else (UNDEFINED, 250)
+        if self.button.label != label:
+            self.button.label = label
+        if self.button.width != width:
+            self.button.width = width
 
     def _pressed(self, event: Any) -> None:
         if event.new:
@@ -139,7 +157,7 @@ class ThetaPlayer:
             callback.stop()
         if self.button.value:
             self.button.value = False
-        self.button.label = PLAY
+        self.button.label = PLAY if self.available else UNDEFINED
         self._shown = None
         if self._plane is not None:
             self._plane = None
@@ -178,4 +196,4 @@ class ThetaPlayer:
         explorer.controls.assign(widgets)
 
 
-__all__ = ["DEGREES_PER_SECOND", "ThetaPlayer", "sweep_angle"]
+__all__ = ["DEGREES_PER_SECOND", "UNDEFINED", "ThetaPlayer", "sweep_angle"]
