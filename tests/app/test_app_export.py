@@ -108,8 +108,9 @@ def test_numbers_csv_downloads(opened: Any) -> None:
     tab = opened()
     name, data = _download(tab, "export-csv")
     lines = data.decode().splitlines()
-    assert name == "seed-fnf-numbers.csv" and lines[0] == "quantity,where,x,y,z,unit"
-    torque = [line for line in lines if line.startswith("torque,layer 2")][0].split(",")
+    assert name == "seed-fnf-numbers.csv"
+    assert lines[0] == "quantity (unit),where,x (row's unit),y (row's unit),z (row's unit),unit"  # units named
+    torque = [line for line in lines if line.startswith("torque (reduced),layer 2")][0].split(",")
     expected = spinstack.solve(spinstack.load_stack(SEED_FILE)).torque[2]
     assert [float(value) for value in torque[2:5]] == [float(value) for value in expected]
 

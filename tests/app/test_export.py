@@ -18,7 +18,8 @@ from tests.strategies import structure
 pn = pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
 
 from spinstack.app.explorer import App  # noqa: E402
-from spinstack.app.export import COLUMNS, numbers_csv, numbers_rows, stack_file_name  # noqa: E402
+from spinstack.app.display import display_for, plain_unit  # noqa: E402
+from spinstack.app.export import COLUMNS, HEADERS, numbers_csv, numbers_rows, stack_file_name  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -82,36 +83,75 @@ def test_an_invalid_box_exports_the_last_valid_stack(tmp_path: Path) -> None:
 
 
 def _read(text: str) -> list[dict[str, str]]:
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = [dict(zip(COLUMNS, row.values())) for row in csv.DictReader(io.StringIO(text))]
+    assert text.splitlines()[0] == ",".join(f'"{HEADERS[key]}"' if "," in HEADERS[key] else HEADERS[key]
+                                            for key in COLUMNS)
     assert rows and list(rows[0]) == list(COLUMNS)
     return rows
 
 
 @pytest.mark.parametrize("name", ["seed-fnf.toml", "co-cu-py.toml", "py-cu-py-gmr.toml"])
 def test_the_csv_numbers_are_the_solver_numbers(name: str) -> None:
-    """Torques, mu_s at every node (both sides of an interface) and the ring forces, to the bit."""
+    """Torques, mu_s at every node (both sides of an interface) and the ring forces, to the bit, in the page's
+    units (the model numbers times the page's display factors: an SI page's uueV, nm, 10^9 A/m^2)."""
     stack = spinstack.load_stack(EXAMPLES / name)
-    solution = spinstack.solve(stack)
+    model = spinstack.solve(stack).reduced
+    display = display_for(model)
     rows = _read(numbers_csv(numbers_rows(stack)))
 
     def vectors(prefix: str) -> np.ndarray:
         return np.array([[float(row[axis]) for axis in "xyz"] for row in rows if row["quantity"].startswith(prefix)])
 
-    np.testing.assert_array_equal(vectors("torque"), np.real(solution.torque[list(stack.ferromagnet_indices)]))
+    np.testing.assert_array_equal(vectors("torque"),
+                                  np.real(model.torque[list(stack.ferromagnet_indices)]) * display.torque.factor)
     interfaces = {interface.node for interface in stack.interfaces}
     expected_mu = []
-    for node in range(len(solution.node_positions)):
-        expected_mu.append(solution.accumulation[node])
+    for node in range(len(model.node_positions)):
+        expected_mu.append(model.accumulation[node])
         if node in interfaces:
-            expected_mu.append(solution.accumulation_right[node])
-    np.testing.assert_array_equal(vectors("mu_s"), np.real(np.array(expected_mu)))
-    rings = ring_forces(solution)
+            expected_mu.append(model.accumulation_right[node])
+    np.testing.assert_array_equal(vectors("mu_s"), np.real(np.array(expected_mu)) * display.accumulation.factor)
+    rings = ring_forces(model)
     forces = [getattr(rings, field)[ring] for ring in range(len(rings.nodes))
               for field in ("driving_left", "driving_right", "cord_left", "cord_right", "rail_reaction", "spring_load")
               if np.any(getattr(rings, field)[ring] != 0)]
-    np.testing.assert_array_equal(vectors("force"), np.real(np.array(forces)))
+    np.testing.assert_array_equal(vectors("force"), np.real(np.array(forces)) * display.spin_current.factor)
     units = {row["unit"] for row in rows}
-    assert units == ({"reduced"} if stack.units == "reduced" else {"J/m^2", "eV", "A/m^2"}), units
+    shown = {plain_unit(getattr(display, kind)) for kind in ("torque", "accumulation", "spin_current")}
+    assert units == ({"reduced"} if stack.units == "reduced" else shown), units
+    if name == "co-cu-py.toml":  # the status line's and the figures' units
+        assert units == {"10\u207b\u2076 J/m\u00b2", "\u00b5eV", "10\u2079 A/m\u00b2"}
+    for row in rows:  # every row names its unit in its quantity
+        assert row["quantity"].endswith(f"({row['unit']})"), row
+
+
+def test_an_si_table_is_in_the_units_the_page_shows_and_names_rings_as_the_figure() -> None:
+    """Reviewer: the SI table said 1.021738e-4 eV and x = 8e-09 m where the page shows ueV and nm, and
+    "ring 0 at node 0" where the figure and the force table say mu_0- / mu_0+."""
+    app = _app("co-cu-py.toml")
+    app.exports.numbers.collapsed = False
+    data = app.exports.source.data
+    first = data["quantity"].index("mu_s, left of the interface (\u00b5eV)")
+    assert data["z"][first] == pytest.approx(102.17375998194997, rel=1e-12)  # 1.021738e-4 eV in ueV
+    assert data["where"][first + 2] == "node 1 (x = 8 nm)"
+    wheres = {where for where, quantity in zip(data["where"], data["quantity"]) if quantity.startswith("force")}
+    assert {"\u03bc\u2080\u208b (node 0)", "\u03bc\u2080\u208a (node 0)"} <= wheres
+    assert not any("ring" in where for where in data["where"])
+    # the force names of the figure's legend
+    assert any(q.startswith("force: tension of the N cord") for q in data["quantity"])
+    assert any(q.startswith("force: elastic reaction of the F cord") for q in data["quantity"])
+    # headers name where the unit is
+    titles = [column.title for column in app.exports.table.columns]
+    assert titles == [HEADERS[key] for key in COLUMNS] and titles[0] == "quantity (unit)"
+
+
+def test_the_numbers_card_names_forces_only_where_the_page_draws_the_analogy() -> None:
+    sot = _app("pt-co-sot.toml")  # in-plane: no analogy, no forces
+    assert "forces" not in sot.exports.numbers.title
+    seed = _app("seed-fnf.toml")
+    assert "forces of the analogy" in seed.exports.numbers.title
+    seed.show_stack(spinstack.load_stack(EXAMPLES / "pt-co-sot.toml"), "file: pt-co-sot.toml")
+    assert "forces" not in seed.exports.numbers.title
 
 
 def test_the_table_is_filled_when_opened_and_follows_the_controls() -> None:
@@ -127,7 +167,7 @@ def test_the_table_is_filled_when_opened_and_follows_the_controls() -> None:
 
 def test_an_in_plane_page_has_no_forces_in_its_table() -> None:
     stack = spinstack.load_stack(EXAMPLES / "pt-co-sot.toml")
-    quantities = {row["quantity"] for row in numbers_rows(stack, forces=False)}
+    quantities = {row["quantity"].split(" (")[0] for row in numbers_rows(stack, forces=False)}
     assert quantities == {"torque", "mu_s"}
 
 

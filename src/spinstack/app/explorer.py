@@ -712,7 +712,8 @@ class App:
         served = pn.state.curdoc is not None and pn.state.curdoc.session_context is not None
         location = pn.state.location if served else None
         self.session = Session(location=location)
-        self.exports = Exports(lambda: self.explorer.stack, self._file_name, lambda: not self.explorer.in_plane)
+        self.exports = Exports(lambda: self.explorer.stack, self._file_name, lambda: not self.explorer.in_plane,
+                               lambda: self.explorer.display)  # X3: the table in the page's units
         # U: play a theta sweep (spinstack.app.play), stopped when another stack is shown
         self.player = ThetaPlayer(self)
         self.player.follow()

@@ -10,10 +10,12 @@
   webdriver, nothing extra on the server.  Named ``<stack file>-figures.png`` / ``.svg``.
 * **numbers**: the torque on every F layer, mu_s at every node (both sides of a resistive
   interface) and, where the page draws the analogy, the forces on every ring
-  (:func:`spinstack.analysis.analogy.ring_forces`), in the solution's units (reduced, or the
-  report units of an SI stack: J/m^2, eV, A/m^2), as a table on the page and as CSV (a
-  download and a copy to the clipboard).  The CSV numbers are the solver's doubles, written
-  with ``repr`` (they read back exactly).
+  (:func:`spinstack.analysis.analogy.ring_forces`), the rings named as the figure names them
+  (``\u03bc\u2080\u208b``, ``\u03bc\u2081``), in the page's units (:mod:`spinstack.app.display`: reduced, or
+  for an SI stack the units the figures and the status line show, e.g. \u00b5eV, nm, 10\u2079 A/m\u00b2),
+  each row's unit in its quantity's name and in the unit column, as a table on the page and as CSV (a
+  download and a copy to the clipboard).  The CSV numbers are the solver's doubles times the page's
+  unit factor, written with ``repr``.
 """
 
 from __future__ import annotations
@@ -33,17 +35,25 @@ from ..errors import SpinstackError
 from ..io.stackwriter import dumps_stack
 from ..model import Stack
 from ..solution import Solution, solve
-from ..units import REPORTS
+from .display import Display, display_for, plain_unit
+from .views import sub
 
-__all__ = ["COLUMNS", "Exports", "FIGURES_SCRIPT", "numbers_csv", "numbers_rows", "stack_file_name"]
+__all__ = ["COLUMNS", "Exports", "HEADERS", "FIGURES_SCRIPT", "numbers_csv", "numbers_rows", "stack_file_name"]
 
 #: the columns of the numbers table and its CSV
 COLUMNS = ("quantity", "where", "x", "y", "z", "unit")
+#: the header of each column (table and CSV): the unit differs from row to row (torque, mu_s, force), so the
+#: quantity names its unit and the x, y, z headers say where to read it
+HEADERS = {"quantity": "quantity (unit)", "where": "where", "x": "x (row's unit)", "y": "y (row's unit)",
+           "z": "z (row's unit)", "unit": "unit"}
 
 #: the analogy's forces on a ring, by RingForces field, as the table names them
 _FORCES = {"driving_left": "driving force, left cord", "driving_right": "driving force, right cord",
            "cord_left": "left cord", "cord_right": "right cord", "rail_reaction": "rail reaction",
            "spring_load": "interface spring load"}
+#: a cord's pull on a ring, by RingForces.left_cord / right_cord, as the figure's legend names it
+_CORDS = {"elastic": "elastic reaction of the F cord", "tension": "tension of the N cord",
+          "interface": "pull of the interface spring"}
 
 
 def stack_file_name(label: str, preset: str | None = None) -> str:
@@ -57,11 +67,12 @@ def stack_file_name(label: str, preset: str | None = None) -> str:
     return "stack.toml"
 
 
-def _unit(solution: Solution, kind: str) -> str:
-    return REPORTS[kind].unit if solution.stack.units == "SI" else "reduced"
+def _unit(display: Display, kind: str) -> str:
+    scale = getattr(display, kind)
+    return "reduced" if scale.reduced else plain_unit(scale)
 
 
-def numbers_rows(stack: Stack, forces: bool = True) -> list[dict[str, Any]]:
+def numbers_rows(stack: Stack, forces: bool = True, display: Display | None = None) -> list[dict[str, Any]]:
     """The table's rows for ``stack`` (solved here): dicts with the keys of :data:`COLUMNS`.
 
     Parameters
@@ -71,36 +82,50 @@ def numbers_rows(stack: Stack, forces: bool = True) -> list[dict[str, Any]]:
     forces
         Add the analogy's forces on every ring (the page leaves them out for an in-plane drive,
         where it draws no analogy).
+    display
+        The page's units (the explorer's :class:`~spinstack.app.display.Display`: chosen once from its start
+        stack); the stack's own (:func:`~spinstack.app.display.display_for`) when omitted.
     """
     solution = solve(stack)
+    if display is None:
+        display = display_for(solution)
+    model = solution.reduced  # model numbers (SI base units): the display's factors convert them
     rows: list[dict[str, Any]] = []
 
     def add(quantity: str, where: str, vector: Any, kind: str) -> None:
-        x, y, z = (float(v) for v in np.real(vector))
-        rows.append({"quantity": quantity, "where": where, "x": x, "y": y, "z": z, "unit": _unit(solution, kind)})
+        factor = getattr(display, kind).factor
+        x, y, z = (float(v) * factor for v in np.real(vector))
+        unit = _unit(display, kind)
+        rows.append({"quantity": f"{quantity} ({unit})", "where": where, "x": x, "y": y, "z": z, "unit": unit})
 
     for index in stack.ferromagnet_indices:
-        add("torque", f"layer {index} ({stack.layers[index].material.name})", solution.torque[index], "torque")
-    positions = solution.node_positions
-    length = _unit(solution, "length")
+        add("torque", f"layer {index} ({stack.layers[index].material.name})", model.torque[index], "torque")
+    positions = model.node_positions
+    length = _unit(display, "length")
     interfaces = {interface.node for interface in stack.interfaces} if stack.interfaces else set()
     for node in range(len(positions)):
-        where = f"node {node} (x = {float(positions[node]):.6g}{'' if length == 'reduced' else ' ' + length})"
+        shown = float(positions[node]) * display.length.factor
+        where = f"node {node} (x = {shown:.6g}{'' if length == 'reduced' else ' ' + length})"
         if node in interfaces:
-            add("mu_s, left of the interface", where, solution.accumulation[node], "accumulation")
-            add("mu_s, right of the interface", where, solution.accumulation_right[node], "accumulation")
+            add("mu_s, left of the interface", where, model.accumulation[node], "accumulation")
+            add("mu_s, right of the interface", where, model.accumulation_right[node], "accumulation")
         else:
-            add("mu_s", where, solution.accumulation[node], "accumulation")
+            add("mu_s", where, model.accumulation[node], "accumulation")
     if forces:
         try:
-            rings = ring_forces(solution)
+            rings = ring_forces(model)
         except SpinstackError:  # no analogy for this stack: the torques and mu_s stand alone
             return rows
         for ring, node in enumerate(rings.nodes):
+            # the figure's and the force table's name: mu_k, or mu_k- / mu_k+ for the two rings of an interface
+            side = ("-" if rings.nodes.index(node) == ring else "+") if rings.nodes.count(node) == 2 else ""
             for field, name in _FORCES.items():
                 vector = getattr(rings, field)[ring]
+                if field in ("cord_left", "cord_right"):  # as the figure's legend names the cord's pull
+                    cord = (rings.left_cord if field == "cord_left" else rings.right_cord)[ring]
+                    name = f"{_CORDS.get(cord, cord)} ({name.split()[0]})"
                 if np.any(vector != 0):
-                    add(f"force: {name}", f"ring {ring} at node {node}", vector, "spin_current")
+                    add(f"force: {name}", f"\u03bc{sub(f'{node}{side}')} (node {node})", vector, "spin_current")
     return rows
 
 
@@ -108,7 +133,7 @@ def numbers_csv(rows: list[dict[str, Any]]) -> str:
     """The rows as CSV (header :data:`COLUMNS`; numbers with ``repr``: they read back to the same doubles)."""
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow([HEADERS[key] for key in COLUMNS])
     for row in rows:
         writer.writerow([repr(row[key]) if isinstance(row[key], float) else row[key] for key in COLUMNS])
     return text.getvalue()
@@ -203,7 +228,8 @@ const quote = (value) => {
   return /[",\\n]/.test(text) ? '"' + text.replaceAll('"', '""') + '"' : text;
 };
 const data = source.data;
-const lines = [columns.join(",")];
+const headers = %(headers)s;
+const lines = [columns.map((c) => quote(headers[c])).join(",")];
 for (let i = 0; i < data[columns[0]].length; i++) lines.push(columns.map((c) => quote(data[c][i])).join(","));
 navigator.clipboard.writeText(lines.join("\\n") + "\\n").then(
   () => { button.label = "copied \\u2713"; setTimeout(() => { button.label = "copy CSV"; }, 1500); },
@@ -237,10 +263,11 @@ class Exports:
     """
 
     def __init__(self, stack: Callable[[], Stack], file_name: Callable[[], str],
-                 forces: Callable[[], bool]) -> None:
+                 forces: Callable[[], bool], display: Callable[[], Display | None] = lambda: None) -> None:
         self._stack = stack
         self._file_name = file_name
         self._forces = forces
+        self._display = display
         self.stack_button = pn.widgets.FileDownload(callback=self._toml, filename=file_name(), embed=False,
                                                     label="\u2913 stack", width=78, margin=(5, 2),
                                                     css_classes=["export-stack"],
@@ -260,24 +287,29 @@ class Exports:
 
         self.source = ColumnDataSource({key: [] for key in COLUMNS})
         number = ScientificFormatter(precision=6, power_limit_low=-3, power_limit_high=5)
-        columns = [TableColumn(field="quantity", title="quantity", width=220),
-                   TableColumn(field="where", title="where", width=170),
-                   *(TableColumn(field=axis, title=axis, formatter=number, width=100) for axis in "xyz"),
-                   TableColumn(field="unit", title="unit", width=60)]
+        columns = [TableColumn(field="quantity", title=HEADERS["quantity"], width=260),
+                   TableColumn(field="where", title=HEADERS["where"], width=170),
+                   *(TableColumn(field=axis, title=HEADERS[axis], formatter=number, width=110) for axis in "xyz"),
+                   TableColumn(field="unit", title=HEADERS["unit"], width=80)]
         # columns keep their widths (a phone scrolls the table sideways instead of cutting every cell)
         self.table = DataTable(source=self.source, columns=columns, index_position=None, height=300,
                                autosize_mode="none", reorderable=False, sizing_mode="stretch_width",
                                css_classes=["numbers-table"])
         copy = pn.widgets.Button(label="copy CSV", width=90, margin=(5, 2), css_classes=["copy-csv"])
         copy.js_on_click(args={"source": self.source, "button": copy},
-                         code=_COPY_CSV % {"columns": json.dumps(COLUMNS)})
+                         code=_COPY_CSV % {"columns": json.dumps(COLUMNS), "headers": json.dumps(HEADERS)})
         # the table joins the page when the card is first opened: a DataTable rendered hidden (in a closed
         # card) fails in BokehJS 3.9 (its grid is not made yet when the page's layout resizes it)
         self._table_parts = (copy, pn.pane.Bokeh(self.table, sizing_mode="stretch_width"))
-        self.numbers = pn.Card(title="numbers: torques, \u03bc\u209b at the nodes, forces of the analogy",
+        self.numbers = pn.Card(title=self._title(),
                                collapsed=True, sizing_mode="stretch_width", max_width=1200, margin=(5, 5),
                                css_classes=["numbers-card"])
         self.numbers.param.watch(lambda event: None if event.new else self.refresh(), "collapsed")
+
+    def _title(self) -> str:
+        """The numbers card's title: the forces of the analogy only where the page draws it (not in-plane)."""
+        forces = ", forces of the analogy" if self._forces() else ""
+        return f"numbers: torques, \u03bc\u209b at the nodes{forces}"
 
     def _figures_button(self, kind: str) -> Any:
         button = pn.widgets.Button(label=f"\u2913 {kind.upper()}", width=68, margin=(5, 2),
@@ -294,7 +326,7 @@ class Exports:
     def rows(self) -> list[dict[str, Any]]:
         """The numbers of the stack shown (:func:`numbers_rows`)."""
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-            return numbers_rows(self._stack(), forces=self._forces())
+            return numbers_rows(self._stack(), forces=self._forces(), display=self._display())
 
     def _toml(self) -> io.StringIO:
         return io.StringIO(dumps_stack(self._stack()))
@@ -306,6 +338,8 @@ class Exports:
         """The page's stack changed (a preset chosen): new file names, and the table anew."""
         self.stack_button.filename = self._file_name()
         self.csv_button.filename = self._csv_name()
+        if self.numbers.title != self._title():
+            self.numbers.title = self._title()
         self.refresh()
 
     def refresh(self, _stack: Stack | None = None) -> None:

@@ -58,7 +58,7 @@ _PROFILE_TOOLS = "pan,box_zoom,reset,save"
 _SUBSCRIPT = str.maketrans("0123456789+-", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089\u208a\u208b")
 _END_NAMES = {"reservoir": "res.", "open": "open", "insulator": "ins."}  # short: the bands are narrow
 _FORCE_NAMES = {
-    "driving": "driving force \u00b1p j\u2080 m",
+    "driving": "driving force \u00b1p j\u2080 m (F cord), \u00b1\u03b3 j\u2080 m (interface)",
     "elastic": "elastic reaction of the F cord",
     "tension": "tension of the N cord",
     "interface": "pull of the interface spring",
@@ -317,7 +317,10 @@ ANALOGY_HELP = (
     "<b>Cords</b>: each layer's piece of \u03bc\u209b(x) (orange in an F layer, blue in an N layer, dashed in a "
     "lead) is an elastic cord pulling on the rings at its ends with its spin current; an F cord also drives its "
     "rings with \u00b1p j\u2080 m. A resistive interface is a spring between two rings at one node (\u03bc\u2096\u208b "
-    "and \u03bc\u2096\u208a). The forces on every ring sum to zero (the table: magnitudes, and |sum|). "
+    "and \u03bc\u2096\u208a); a magnetic interface (spin asymmetry \u03b3) also drives its two rings with "
+    "\u00b1\u03b3 j\u2080 m of the F side's m (the table's \u201cdrive\u201d on an interface ring: "
+    "\u03b3 j\u2080, e.g. 75 for \u03b3 = 0.75 at j\u2080 = 100; two numbers where an F cord and an interface "
+    "both drive the ring). The forces on every ring sum to zero (the table: magnitudes, and |sum|). "
     "More: the README's \u201cFigures\u201d section and the seed paper, section 3 (Figs. 2-5, eqs. 7-10).")
 
 
