@@ -178,3 +178,18 @@ def test_an_in_plane_page_has_no_forces_in_its_table() -> None:
 ])
 def test_the_file_name_comes_from_the_loaded_file(label: str, preset: str | None, expected: str) -> None:
     assert stack_file_name(label, preset) == expected
+
+
+def test_the_interface_drive_of_the_force_table_is_explained_in_the_help_and_the_legend() -> None:
+    """Reviewer: the force table's "drive" on an interface ring (75 on mu_0- of co-cu-py, gamma = 0.75) was
+    explained nowhere: the help and the legend spoke of +-p j0 m of F cords only."""
+    from spinstack.app.views import ANALOGY_HELP
+
+    app = _app("co-cu-py.toml")
+    table = app.explorer.accumulation.table.object
+    row = next(line for line in table.split("\n") if "\u03bc\u2080\u208b" in line)
+    assert "75" in row  # gamma j0 = 0.75 x 100 (10^9 A/m^2)
+    assert "\u00b1\u03b3 j\u2080 m" in ANALOGY_HELP and "interface" in ANALOGY_HELP.split("\u00b1\u03b3 j\u2080 m")[0]
+    labels = [item.label.value if hasattr(item.label, "value") else item.label
+              for item in app.explorer.accumulation.figure.legend[0].items]
+    assert any("\u03b3 j\u2080 m" in str(label) and "interface" in str(label) for label in labels), labels
