@@ -72,6 +72,17 @@ def test_a_play_sweeps_theta_up_to_180_and_back_to_0_showing_each_angle() -> Non
     assert app.explorer.controls.widget("layers[2].magnetization").value == 0.0
 
 
+def test_the_boxes_show_a_tenth_of_a_degree_during_a_play() -> None:
+    """Reviewer: the theta box showed 6 decimals during a play (37.412345)."""
+    app, clock = _app()
+    app.player.play()
+    clock.time += 0.4123456  # 12.37 degrees of sweep: theta 72.37...
+    app.player.tick()
+    box = app.explorer.controls.widget("layers[2].magnetization")
+    assert box.text == "72.4" and box.value == 72.4
+    app.player.pause()
+
+
 def test_pause_leaves_theta_where_it_is_and_play_goes_on_from_there() -> None:
     app, clock = _app()
     player = app.player

@@ -24,6 +24,8 @@ from .views import pick_direction
 
 #: how fast theta runs (degrees per second of the sweep): 0 -> 180 -> 0 in 12 s
 DEGREES_PER_SECOND = 30.0
+#: decimals of the angles the play sets in the boxes (what the boxes show during a play)
+DECIMALS = 1
 #: how often the player looks whether the page is ready for a new angle (ms)
 TICK_MS = 40
 #: labels of the play/pause button
@@ -188,9 +190,10 @@ class ThetaPlayer:
         second = explorer.stack.ferromagnet_indices[1]
         path = f"layers[{second}].magnetization"
         theta_box, phi_box = next(c for c in explorer.controls.controls if c.path == path).widgets[:2]
-        widgets = {theta_box: round(polar, 6)}
+        # a tenth of a degree: the box reads 37.4 during a play, not 37.412345 (steps are ~1 degree apart)
+        widgets = {theta_box: round(polar, DECIMALS)}
         if 1e-6 < polar < 180.0 - 1e-6:  # at a pole the azimuth is any: leave it
-            widgets[phi_box] = round(azimuth, 6)
+            widgets[phi_box] = round(azimuth, DECIMALS)
         self.frames += 1
         self._shown = (theta_box, widgets[theta_box])
         explorer.controls.assign(widgets)
