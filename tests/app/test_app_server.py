@@ -220,3 +220,48 @@ def test_a_replaced_stack_is_freed() -> None:
     app.menu.value = "three-f"
     app.explorer.controls.widget("layers[1].thickness").value = 2.5  # the new one still re-solves
     assert float(app.explorer.stack.layers[1].thickness) == 2.5
+
+
+class _RecordingDocument:
+    """A stand-in for a session's Bokeh document: notes the thread of every ``add_next_tick_callback`` and runs
+    the callback (as the server's next tick would)."""
+
+    def __init__(self) -> None:
+        self.session_context = type("Context", (), {"destroyed": False})()
+        self.threads: list[str] = []
+
+    def add_next_tick_callback(self, callback: Any) -> None:
+        self.threads.append(threading.current_thread().name)
+        callback()
+
+
+def test_a_background_solve_hands_its_result_back_on_the_server_thread() -> None:
+    """The solver thread never touches the session's document: ``done`` is scheduled through the server's IOLoop
+    and ``add_next_tick_callback`` is called on the server's thread.  Called from the solver thread it ran Bokeh's
+    (not thread-safe) document machinery there while the server thread showed the result under a hold, and an
+    update now and then never reached the browser (the browser budget test: 'no update painted within 20000 ms')."""
+    from tornado.ioloop import IOLoop
+
+    from spinstack.app.server import _background
+
+    loop = asyncio.new_event_loop()
+    try:
+        asyncio.set_event_loop(loop)
+        document = _RecordingDocument()
+        results: list[tuple[Any, str]] = []
+        server_thread = threading.current_thread().name
+
+        async def solve_twice() -> None:
+            run = _background(document)  # built on the server's thread, as _page does
+            for value in (1, 2):
+                finished = asyncio.Event()
+                run(lambda value=value: (time.sleep(0.02), value)[1],
+                    lambda result: (results.append((result, threading.current_thread().name)), finished.set()))
+                await asyncio.wait_for(finished.wait(), timeout=30)
+
+        IOLoop.current().run_sync(solve_twice)
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+    assert results == [(1, server_thread), (2, server_thread)]
+    assert document.threads == [server_thread, server_thread]

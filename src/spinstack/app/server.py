@@ -123,19 +123,35 @@ def _background(document: Any) -> Callable[[Callable[[], Any], Callable[[Any], N
     every value of a slider drag was solved in turn; with the solve elsewhere the messages
     keep arriving and the explorer solves only the newest values.  ``work`` must not raise
     (the explorer's catches every error); ``done`` is skipped once the session is gone.
+
+    Call it on the server's thread (the page is built there): the solver thread hands the result
+    back through that thread's Tornado IOLoop (``add_callback``, Tornado's one thread-safe entry), and
+    only there is ``document.add_next_tick_callback`` called.  Bokeh's document is not thread-safe:
+    called from the solver thread, it ran the document's change machinery (its list of held events,
+    the stack of patched ``curdoc``) in that thread while the server thread was already running the
+    callback it had scheduled, showing the result under ``pn.io.hold``; now and then an update's
+    changes never reached the browser (seen at load ~5-9: the server set #update to N, the page
+    got no patch for it and showed N-1 for good; events added from another thread while the owner
+    holds and unholds are lost, 4 of 20 000 in a stress test).
     """
+    from tornado.ioloop import IOLoop
+
     global _WORKERS
     if _WORKERS is None:
         from concurrent.futures import ThreadPoolExecutor
 
         # one: the solves take turns anyway (explorer._ONE_SOLVE); one session has at most one under way
         _WORKERS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spinstack-solve")
+    loop = IOLoop.current()  # the server's loop (this runs on its thread)
 
     def run(work: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        def finished(future: Any) -> None:
+        def on_server_thread(future: Any) -> None:
             if document.session_context is None or document.session_context.destroyed:
                 return
             document.add_next_tick_callback(lambda: done(future.result()))
+
+        def finished(future: Any) -> None:  # in the solver thread (or here, if the work ended already)
+            loop.add_callback(on_server_thread, future)
 
         _WORKERS.submit(work).add_done_callback(finished)
 
