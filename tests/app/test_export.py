@@ -193,3 +193,14 @@ def test_the_interface_drive_of_the_force_table_is_explained_in_the_help_and_the
     labels = [item.label.value if hasattr(item.label, "value") else item.label
               for item in app.explorer.accumulation.figure.legend[0].items]
     assert any("\u03b3 j\u2080 m" in str(label) and "interface" in str(label) for label in labels), labels
+
+
+def test_an_si_thickness_help_links_to_the_si_section() -> None:
+    """Reviewer: the SI thickness "?" opened "Reduced units (the seed's)" instead of the SI units section."""
+    from spinstack.app.docs import link
+
+    si_box = _app("co-cu-py.toml").explorer.controls.widget("layers[0].thickness")
+    reduced_box = _app("seed-fnf.toml").explorer.controls.widget("layers[0].thickness")
+    assert link("stack-format", "SI units") in si_box.description and "Reduced" not in si_box.description
+    assert link("stack-format", "Reduced units") in reduced_box.description
+    assert link("stack-format", "SI units") != link("stack-format", "Reduced units")

@@ -321,7 +321,10 @@ HELP = {
     "phi": ("**\u03c6**: azimuth of m from +x (the stack axis, the film normal) towards +y, degrees. "
             + _docs("readme", "Conventions", "README, Conventions")),
     "thickness": ("**d**: thickness of the layer, > 0. "
-                  + _docs("stack-format", "Reduced units", "docs/STACK_FORMAT.md, layers")),
+                  + _docs("stack-format", "Reduced units", "docs/STACK_FORMAT.md, reduced units")),
+    # X3: an SI page's thickness (nm) links to the SI section (it opened "Reduced units (the seed's)")
+    "thickness_si": ("**d**: thickness of the layer in nm, > 0. "
+                     + _docs("stack-format", "SI units", "docs/STACK_FORMAT.md, SI units")),
     "D": ("**D**: the material's conductance (reduced units: the seed's D, a conductance per length), > 0. "
           + _docs("model", "2.", "docs/MODEL.md \u00a72")),
     "D_si": ("**e\u00b2D = 1/\u03c1\\***: the conductivity, with \u03c1\\* = \u03c1/(1 \u2212 \u03b2\u00b2) for a "
@@ -469,7 +472,7 @@ class Controls:
         for index, layer in enumerate(stack.layers):
             path = f"layers[{index}].thickness"
             widget = self._number(float(layer.thickness), path, f"d of layer {index} ({layer.material.name})",
-                                  HELP["thickness"])
+                                  HELP["thickness_si" if self._si else "thickness"])
             thicknesses.append(widget)
         sections.append(("thicknesses", thicknesses))
 
