@@ -442,3 +442,65 @@ def test_the_symbols_of_the_numbers_line_are_explained() -> None:
     in_plane = Explorer(spinstack.load_stack(EXAMPLES / "pt-co-sot.toml"))
     for key in ("sigma", "spin_orbit", "smr"):
         assert f'<abbr title="{html.escape(EXPLANATIONS[key])}"' in in_plane.numbers.text, key
+
+
+#: normal metals whose names are no CSS words: a space, an underscore, what an escape of a space would give, a
+#: hyphen, a non-ASCII letter (each with its own D, so every box is a distinct control)
+_ODD_NAMES = ("Cu spacer", "Cu_spacer", "Cu_20_spacer", "Cu-spacer", "Cu\u2082")
+
+
+def _page_classes(layout: Any) -> set[str]:
+    """Every CSS class of every Bokeh model of a Panel page (as the browser gets them)."""
+    return {token for model in layout.get_root().references() for token in (getattr(model, "css_classes", None) or [])}
+
+
+def test_a_material_name_with_a_space_gives_a_page(tmp_path: Path) -> None:
+    """``[materials."Cu spacer"]`` solved with ``spinstack solve`` but the explorer showed a blank page: the class
+    ``ctl-materials-Cu spacer-D`` holds a space, which the browser refuses (InvalidCharacterError) and Bokeh
+    then renders nothing.  Every class of the page (controls, structure card) is a CSS word, distinct names
+    give distinct classes, ordinary names keep theirs."""
+    import re
+
+    from spinstack.app.explorer import App
+
+    materials = "".join(f'[materials."{name}"]\ntype = "normal"\nD = {2.0 + k}\nl = 10.0\n\n'
+                        for k, name in enumerate(_ODD_NAMES))
+    layers = "".join(f'[[layers]]\nmaterial = "{name}"\nthickness = 1.0\n\n' for name in _ODD_NAMES[1:])
+    path = tmp_path / "odd.toml"
+    path.write_text(
+        'units = "reduced"\ncurrent = 1.0\n\n[materials.F1]\ntype = "ferromagnet"\nD = 1.0\np = 0.5\nl = 2.0\n\n'
+        + materials
+        + '[[layers]]\nmaterial = "F1"\nthickness = 1.5\nmagnetization = [0, 0, 1]\n\n'
+        + f'[[layers]]\nmaterial = "{_ODD_NAMES[0]}"\nthickness = 2.0\n\n'
+        + '[[layers]]\nmaterial = "F1"\nthickness = 1.5\nmagnetization = { theta = 60, phi = 0 }\n\n' + layers,
+        encoding="utf-8")
+    app = App(spinstack.load_stack(path), "file: odd.toml")
+    app.structure.card.collapsed = False  # its listing and choices name the materials
+    classes = _page_classes(app.layout)
+    assert [token for token in classes if not re.fullmatch(r"[A-Za-z0-9_-]+", token)] == []
+    boxes = {name: app.explorer.controls.widget(f"materials.{name}.D") for name in _ODD_NAMES}
+    words = {name: next(c for c in box.css_classes if c.startswith("ctl-materials-")) for name, box in boxes.items()}
+    assert len(set(words.values())) == len(_ODD_NAMES), words  # distinct names, distinct classes
+    assert words["Cu-spacer"] == "ctl-materials-Cu-spacer-D"  # letters, digits and "-" as they are
+    assert {"ctl-layers-1-thickness", "ctl-layers-2-magnetization-theta", "ctl-materials-F1-p"} <= classes
+    seed = _page_classes(App(preset("seed")).layout)
+    assert {"ctl-materials-N-D", "ctl-materials-F2-p", "ctl-layers-2-magnetization-theta"} <= seed
+
+
+def test_a_material_name_with_a_space_in_a_dynamics_stack_gives_a_page(tmp_path: Path) -> None:
+    """The same with the Dynamics tab (its controls, hodographs and legends name the layers' materials)."""
+    import re
+
+    from spinstack.app.explorer import App
+
+    text = (EXAMPLES / "dynamics-oscillator.toml").read_text(encoding="utf-8")
+    path = tmp_path / "oscillator.toml"
+    # the library's Py under another name: its library keys given
+    free = '[materials."Py free"]\ntype = "ferromagnet"\nbeta = 0.65\nl_sf = "5.5 nm"'
+    path.write_text(text.replace("[materials.Py]", free).replace('material = "Py"', 'material = "Py free"'),
+                    encoding="utf-8")
+    app = App(spinstack.load_stack(path), "file: oscillator.toml")
+    assert "Py free" in app.explorer.stack.materials
+    classes = _page_classes(app.layout)
+    assert "explorer-tabs" in classes and "ctl-materials-Py_20_free-p" in classes  # the tab is there
+    assert [token for token in classes if not re.fullmatch(r"[A-Za-z0-9_-]+", token)] == []

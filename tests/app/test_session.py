@@ -210,6 +210,29 @@ def test_undo_redo_and_reset_restore_the_widgets_and_the_numbers(clock: Clock) -
     assert (theta.value, float(thickness.value)) == (30.0, 3.0) and _g2(app) == _solver_g2(both)
 
 
+def test_reset_and_undo_clear_a_bad_text_in_an_angle_box(clock: Clock) -> None:
+    """An angle box holding ``abc`` with every control at the file's value: its value is still 60 (the state
+    unchanged), so reset was disabled and reset() left the text and the message."""
+    app = _app()
+    start = _g2(app)
+    theta = app.explorer.controls.widget("layers[2].magnetization")
+    theta.text = "abc"
+    assert "not a number: 'abc'" in html.unescape(_alert(app)) and "ctl-invalid" in theta.css_classes
+    assert not app.session.reset_button.disabled  # something to reset
+    assert app.session.undo_button.disabled  # no step: the value did not change
+    app.session.reset_button.clicks += 1
+    assert (theta.text, theta.value) == ("60", 60.0) and _alert(app) == ""
+    assert "ctl-invalid" not in theta.css_classes and app.session.reset_button.disabled and _g2(app) == start
+
+    thickness = app.explorer.controls.widget("layers[1].thickness")
+    clock.time += 5
+    thickness.value = "3"
+    theta.text = "1,5"
+    assert "use a point: 1.5" in _alert(app)
+    app.session.undo()  # back to the file's values: the box shows its angle again
+    assert (theta.text, thickness.value) == ("60", "2") and _alert(app) == "" and _g2(app) == start
+
+
 def test_a_preset_switch_starts_a_new_history() -> None:
     app = _app()
     app.explorer.controls.widget("layers[2].magnetization").value = 30.0

@@ -359,3 +359,97 @@ def test_hold_makes_one_step_of_many_changes():
     app.session.release_hold()
     app.session.undo()
     assert theta.value == 60.0 and not app.session.history.can_undo
+
+
+# ------------------------------------------------------------------ edits while a solve runs
+class Queued:
+    """A background runner that runs nothing until told (a served page's worker, slow): ``run()`` finishes every
+    solve started, in order, as the page's next ticks would."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple] = []
+
+    def __call__(self, work, done) -> None:
+        self.jobs.append((work, done))
+
+    def run(self) -> None:
+        while self.jobs:
+            work, done = self.jobs.pop(0)
+            done(work())
+
+
+def _queued_app(path: Path = SEED) -> tuple[App, Queued]:
+    runner = Queued()
+    app = App(spinstack.load_stack(path), f"file: {path.name}", background=runner)
+    app.structure.card.collapsed = False
+    return app, runner
+
+
+def _box(app: App, path: str):
+    return next(c for c in app.explorer.controls.controls if c.path == path).widgets[0]
+
+
+def test_an_edit_clicked_while_a_typed_value_is_solved_keeps_that_value(clock):
+    """d of layer 1 typed as 3, "+ add layer" clicked before its solve ended: the edit started from the last
+    stack solved (d = 2), and the typed 3 was gone without a word."""
+    app, runner = _queued_app()
+    _box(app, "layers[1].thickness").value = "3"
+    assert len(runner.jobs) == 1 and float(app.explorer.stack.layers[1].thickness) == 2.0  # still solving
+    clock.time += 5
+    _add_layer(app, "N", "1", 3)  # after the last layer
+    runner.run()  # the typed value's solve ends: it belongs to the stack replaced, and is dropped
+    expected = edit_insert(with_parameter(spinstack.load_stack(SEED), "layers[1].thickness", 3.0), 3, "N", 1.0)
+    assert_same(app.explorer.stack, expected)
+    assert _box(app, "layers[1].thickness").value == "3" and _alert(app) == ""
+    app.session.undo()  # before the edit: the file's structure with the typed 3
+    runner.run()
+    assert len(app.explorer.stack.layers) == 3 and _box(app, "layers[1].thickness").value == "3"
+    assert float(app.explorer.stack.layers[1].thickness) == 3.0
+
+
+def edit_insert(stack: spinstack.Stack, index: int, material: str, thickness: float) -> spinstack.Stack:
+    from spinstack.model import Layer, edit
+
+    return edit.insert_layer(stack, index, Layer(stack.materials[material], thickness, None))
+
+
+def test_an_edit_with_a_bad_value_in_a_control_is_refused_and_keeps_the_text():
+    """The edit starts from the controls' values: one that holds no value refuses it by its label (starting from
+    the last valid stack instead would drop what was typed)."""
+    app = _app()
+    before = app.explorer.stack
+    _box(app, "layers[1].thickness").value = "1,5"
+    _add_layer(app, "N", "1", 3)
+    assert "d of layer 1 (N): '1,5' has a comma: use a point: 1.5" in html_unescape(_alert(app))
+    assert "Nothing was changed" in _alert(app)
+    assert app.explorer.stack is before and _box(app, "layers[1].thickness").value == "1,5"
+
+
+def test_a_refused_edit_stays_said_when_a_solve_ends_after_it(clock):
+    """A refusal shown while a solve of a typed value ran was hidden by that solve's end, before anyone read it;
+    it goes with the user's next action."""
+    app, runner = _queued_app()
+    _box(app, "layers[1].thickness").value = "3"
+    _add_layer(app, "F1", "1", 3, theta="0")  # F1 (m along z) touching F2 at 60 degrees: refused
+    refusal = _alert(app)
+    assert "touch but are not collinear" in refusal and "Nothing was changed" in refusal
+    runner.run()
+    assert _alert(app) == refusal  # the typed value is shown, the refusal still said
+    assert float(app.explorer.stack.layers[1].thickness) == 3.0 and len(app.explorer.stack.layers) == 3
+    clock.time += 5
+    _box(app, "layers[1].thickness").value = "2.5"  # the next action: the message goes with its result
+    runner.run()
+    assert _alert(app) == "" and float(app.explorer.stack.layers[1].thickness) == 2.5
+
+
+def test_a_refusal_keeps_the_message_of_a_bad_value_solved_after_it(clock):
+    """A typed bad value whose solve ends after a refusal: both are said (the box's reason and the refusal)."""
+    app, runner = _queued_app()
+    _box(app, "layers[1].thickness").value = "0"
+    app.structure.removed_layer.value = 1
+    app.structure.remove_button.clicks += 1  # refused: d of layer 1 holds 0
+    assert "d of layer 1 (N): must be > 0, got 0" in html_unescape(_alert(app))
+    runner.run()
+    shown = html_unescape(_alert(app))
+    assert "Nothing was changed" in shown and "correct the value to go on" in shown
+    assert "ctl-invalid" in _box(app, "layers[1].thickness").css_classes

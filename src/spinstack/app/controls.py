@@ -198,6 +198,14 @@ class AngleBox(pn.widgets.TextInput):
             return
         super()._process_event(event)
 
+    def settled(self) -> bool:
+        """Whether the text says the box's angle (False: it holds a bad text, ``abc`` or ``1,5``, or another
+        number than :attr:`value`)."""
+        try:
+            return parse_number(self.text) == self.value
+        except ValueError:
+            return False
+
     def number(self) -> float:
         """The box's angle; ValueError with the reason when the text is no finite number."""
         number = parse_number(self.text)
@@ -230,8 +238,28 @@ def _parse(widget: Any, path: str) -> Any:
     return widget.value
 
 
+#: the characters a CSS class word keeps as they are (the underscore is the escape: see _css_word)
+_CSS_KEPT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def _css_word(text: str) -> str:
+    """``text`` (a material's name: any characters) as part of a CSS class: letters, digits and ``-`` as they are,
+    ``_`` as ``__``, any other character as ``_<hex code>_`` (``Cu spacer`` -> ``Cu_20_spacer``).
+
+    Why: the browser refuses a class holding a space (``DOMTokenList.add`` throws
+    ``InvalidCharacterError``, and Bokeh then renders nothing: a blank page), and an escape keeps two
+    different names two different classes (``Cu spacer`` and ``Cu_spacer`` -> ``Cu__spacer``).
+    """
+    return "".join(c if c in _CSS_KEPT else "__" if c == "_" else f"_{ord(c):x}_" for c in text)
+
+
 def _css_name(path: str) -> str:
-    """``layers[2].magnetization.theta`` -> ``layers-2-magnetization-theta`` (a CSS class)."""
+    """``layers[2].magnetization.theta`` -> ``layers-2-magnetization-theta``, ``materials.N.D`` ->
+    ``materials-N-D`` (a CSS class; a material's name escaped by :func:`_css_word`: ``materials.Cu spacer.D``
+    -> ``materials-Cu_20_spacer-D``)."""
+    if path.startswith("materials.") and path.count(".") >= 2:  # the key (D, p, l, theta_SH) is an identifier
+        name, key = path[len("materials."):].rsplit(".", 1)
+        return f"materials-{_css_word(name)}-{key}"
     return path.replace("[", "-").replace("]", "").replace(".", "-")
 
 
@@ -576,15 +604,21 @@ class Controls:
     def assign(self, values: dict[Any, Any]) -> None:
         """Set several widgets (``{widget: value}``) and then call ``on_change`` once (undo, reset, a URL's state).
 
-        Only the widgets whose value differs are set; nothing is called when none does.
+        Only the widgets whose value differs are set, and an angle box holding a bad text (``abc``: its
+        value is still its last angle, :meth:`AngleBox.settled`) gets the text of its value back: after
+        it every widget shows its value.  Nothing is called when no widget changed.
         """
-        moved = {widget: value for widget, value in values.items() if not _same_value(widget.value, value)}
+        moved = {widget: value for widget, value in values.items() if not _same_value(widget.value, value)
+                 or (isinstance(widget, AngleBox) and not widget.settled())}
         if not moved:
             return
         self._assigning = True
         try:
             for widget, value in moved.items():
-                widget.value = value
+                if isinstance(widget, AngleBox) and _same_value(widget.value, value):
+                    widget.text = number_text(value)  # the same angle: only the bad text goes
+                else:
+                    widget.value = value
         finally:
             self._assigning = False
         self._on_change()

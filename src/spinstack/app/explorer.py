@@ -31,7 +31,7 @@ import panel as pn
 from panel.models.markup import HTML as _HTMLModel
 
 from ..analysis import hodograph
-from ..errors import SpinstackError
+from ..errors import SpinstackError, StackError
 from ..model import Lead, Stack
 from ..model.paths import parse, with_parameter
 from ..solution import Solution, solve
@@ -291,6 +291,8 @@ class Explorer:
         self.solves = 0  # solves run for them: fewer when changes came faster than the solves
         self.updates = 0  # results shown (the page's #update counter)
         self._solving = False
+        # the message shown is a refusal (refuse()): no solve ending hides it, only the user's next action
+        self._refusal: str | None = None
         # one more per stack shown by replace(): a solve started for an earlier stack is dropped when it ends
         self._generation = 0
         self._replaced_at = 0  # changes_seen when the present stack came
@@ -387,6 +389,7 @@ class Explorer:
             self._mirror.stop()
             self._mirror = None
         with pn.io.hold():
+            self._refusal = None
             self.alert.visible = False
             if reused:
                 for view in (self.accumulation, self.spin_current, self.efficiency):
@@ -475,6 +478,7 @@ class Explorer:
         """A control moved: solve its values, or, while a solve is under way, leave them to the solve that
         follows it (which reads the controls then: only the newest values are solved)."""
         self.changes_seen += 1
+        self._refusal = None  # the user's next action: a refused edit's message may go with the next result
         if not self._solving:
             self._next()
 
@@ -537,7 +541,7 @@ class Explorer:
             self._show(result)
             for listener in self.listeners:
                 listener(stack)
-            if self.alert.visible and not stale:
+            if self.alert.visible and not stale and self._refusal is None:
                 self.alert.visible = False
 
     def _fail(self, message: str) -> None:
@@ -547,10 +551,36 @@ class Explorer:
         problems = self.controls.problems(self.base)
         self.controls.mark([path for path, _ in problems])
         lines = [text for _, text in problems] or [message]
-        self.alert.object = ("".join(f"**{html.escape(line)}**  \n" for line in lines)
+        self.alert.object = ((self._refusal + "\n\n" if self._refusal else "")  # a refusal stays in view
+                             + "".join(f"**{html.escape(line)}**  \n" for line in lines)
                              + "The figures and numbers show the last valid stack; correct the "
                              + ("values" if len(lines) > 1 else "value") + " to go on.")
         self.alert.visible = True
+
+    def refuse(self, text: str) -> None:
+        """Show ``text`` (Markdown) as the page's message about an action that was refused (a structure edit, a
+        file): it stays until the user's next action (a control moved, another stack shown), even when a solve
+        started before it ends meanwhile (which would hide a control's message: its values are shown)."""
+        self._refusal = text
+        self.alert.object = text
+        self.alert.visible = True
+
+    def present_stack(self) -> Stack:
+        """The stack the controls' present values describe: :attr:`stack` once their solve has ended, the
+        values typed since then included while it runs (:attr:`stack` is the last stack solved and shown).
+
+        Raises
+        ------
+        SpinstackError
+            If a control holds a bad value (its label and why, as the page's message says it).
+        """
+        try:
+            stack = self.base
+            for path, value in self.controls.changes():
+                stack = with_parameter(stack, path, value)
+        except StackError as error:
+            raise SpinstackError(self.controls.message(error)) from None
+        return stack
 
     def _show(self, result: dict[str, Any]) -> None:
         self.accumulation.show(result["accumulation"])

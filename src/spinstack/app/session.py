@@ -50,7 +50,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 import panel as pn
 
-from .controls import Controls, NumberBox, parse_number
+from .controls import AngleBox, Controls, NumberBox, parse_number
 
 __all__ = ["FILE_KEY", "History", "KEYBOARD_SHORTCUTS", "MAX_TEXT_BYTES", "MERGE_SECONDS", "NAME_KEY", "STACK_KEY",
            "Session", "State", "decode_query", "encode_query", "pack_text", "query_preset", "state_widgets",
@@ -439,7 +439,9 @@ class Session:
         self.widgets = state_widgets(controls)
         for widget in self.widgets.values():
             if widget not in self._watched:
-                widget.param.watch(lambda event: self._moved(event.obj), "value")
+                # an angle box's text alone: a bad text (no step: its value stays) makes reset clear it (X2)
+                names = ["value", "text"] if isinstance(widget, AngleBox) else ["value"]
+                widget.param.watch(lambda *events: self._moved(events[0].obj), names)
                 self._watched.add(widget)
         self.base = {key: widget.value for key, widget in self.widgets.items()}
 
@@ -486,8 +488,8 @@ class Session:
                 controls = self.show_structure(structure)  # a new page of controls, at the stack's values
                 self.structure = structure
                 self._follow(controls)
-            values = {self.widgets[key]: value for key, value in state.items()
-                      if key in self.widgets and not _same(value, self.widgets[key].value)}
+            # every widget: assign() sets those that differ and clears an angle box's bad text (X2)
+            values = {self.widgets[key]: value for key, value in state.items() if key in self.widgets}
             if values:
                 self.controls.assign(values)
         finally:
@@ -539,7 +541,8 @@ class Session:
         self.undo_button.disabled = not self.history.can_undo
         self.redo_button.disabled = not self.history.can_redo
         self.reset_button.disabled = all(_same(value, self.history.initial.get(key))
-                                         for key, value in self.state().items())
+                                         for key, value in self.state().items()) \
+            and all(widget.settled() for widget in self.widgets.values() if isinstance(widget, AngleBox))
         if write_url and self.location is not None:
             self._write_url_soon()
 

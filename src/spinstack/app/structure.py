@@ -18,11 +18,13 @@ and edits it with :mod:`spinstack.model.edit`:
 
 Numbers are typed in the page's units: reduced numbers for a reduced stack; for an SI stack the
 thickness in nm, AR* in fOhm m^2 and G_mix (and an insulator's g) in Ohm^-1 m^-2, read through
-:mod:`spinstack.si` as a file's quantities are.  An edit starts from the stack shown (the controls'
-present values included) and shows the result as a new page of controls (``App.show_stack``); undo,
-redo, reset and the URL follow it (:mod:`spinstack.app.session`).  Anything refused (a bad number, a
+:mod:`spinstack.si` as a file's quantities are.  An edit starts from the stack the controls describe (their
+present values, also one typed while its solve still runs; a bad one refuses the edit) and shows the
+result as a new page of controls (``App.show_stack``); undo, redo, reset and the URL follow it
+(:mod:`spinstack.app.session`).  Anything refused (a bad number, a
 structure the model refuses, a file that does not load or cannot be solved) is shown as the page's
-error message, one line naming the key and why, and nothing changes.
+error message, one line naming the key and why, and nothing changes; the message stays until the
+user's next action (a solve ending meanwhile does not hide it).
 
 The card is filled only while it is open: every new text or choice of a Panel pane makes BokehJS lay the
 whole page out again (~90 ms of the browser's time), so a folded card is only marked stale by a control
@@ -263,7 +265,7 @@ class StructurePanel:
     # ------------------------------------------------------------------ what the page shows
     @property
     def stack(self) -> Stack:
-        """The stack the page shows (the controls' present values): every edit starts from it."""
+        """The stack the page shows, as last solved (the listing, the choices and the boxes' values)."""
         return self.app.explorer.stack
 
     def refresh(self, reset_palette: bool = False, _stack: Stack | None = None) -> None:
@@ -465,9 +467,15 @@ class StructurePanel:
         return edit.set_end(stack, side, end)
 
     def _act(self, change: Callable[[Stack], Stack]) -> None:
-        """Apply an edit to the stack shown and show the result (an undoable step), or say why not."""
+        """Apply an edit to the stack the controls now describe and show the result (an undoable step), or say
+        why not.
+
+        The edit starts from the controls' present values (``Explorer.present_stack``), not from the last
+        stack solved: a value typed just before the click, whose solve is still running, is part of it
+        (it was silently dropped); a control holding a bad value refuses the edit with its message.
+        """
         try:
-            stack = change(self.stack)
+            stack = change(self.app.explorer.present_stack())
             with pn.io.hold():  # the page's new parts and the card's new choices in one message
                 self.show_edited(stack)
         except SpinstackError as error:
@@ -513,10 +521,9 @@ class StructurePanel:
         return controls
 
     def report(self, message: str) -> None:
-        """Say why nothing changed: the page's error message (floating, moves no figure)."""
-        alert = self.app.explorer.alert
-        alert.object = f"**{html.escape(message)}**  \n{_UNCHANGED}"
-        alert.visible = True
+        """Say why nothing changed: the page's error message (floating, moves no figure), shown until the user's
+        next action (``Explorer.refuse``: a solve ending meanwhile leaves it)."""
+        self.app.explorer.refuse(f"**{html.escape(message)}**  \n{_UNCHANGED}")
 
     # ------------------------------------------------------------------ files and links
     def _uploaded(self, event: Any) -> None:
