@@ -119,7 +119,7 @@ def test_packed_text_round_trips_and_bad_tokens_are_refused():
         with pytest.raises(ValueError, match=reason):
             unpack_text(bad)
     bomb = base64.urlsafe_b64encode(zlib.compress(b"#" * (MAX_TEXT_BYTES + 10))).decode()
-    with pytest.raises(ValueError, match=r"unpacks to more than 1024 kB"):
+    with pytest.raises(ValueError, match=rf"unpacks to more than {MAX_TEXT_BYTES // 1024} kB"):
         unpack_text(bomb)
     opened, stack, refusals = structure_query(f"?file={token}")
     assert opened is None and stack is None
@@ -177,10 +177,11 @@ def test_a_refused_edit_changes_nothing_and_says_why():
     app = _app()
     before, steps = app.explorer.stack, app.session.history.can_undo
     _add_layer(app, "N", "0", 1)
-    assert html_unescape(_alert(app)).startswith("**layers[1].thickness: must be > 0, got 0")
+    assert html_unescape(_alert(app)).startswith('<div class="message-line"><b>layers[1].thickness: must be > 0, got 0')
     assert "Nothing was changed" in _alert(app)
     _add_layer(app, "N", "1,5", 1)
-    assert html_unescape(_alert(app)).startswith("**new layer's d: '1,5' has a comma: use a point: 1.5**")
+    assert html_unescape(_alert(app)).startswith(
+        '<div class="message-line"><b>new layer\'s d: \'1,5\' has a comma: use a point: 1.5</b>')
     app.structure.removed_layer.value = 1
     app.structure.remove_button.clicks += 1  # F1 and F2 would touch at 60 degrees
     assert "not collinear" in _alert(app) and "(removing layers[1])" in _alert(app)

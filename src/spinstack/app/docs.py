@@ -122,6 +122,20 @@ def html_link(name: str, heading: str = "", text: str = "") -> str:
     return f'<a href="{html.escape(link(name, heading))}" target="_blank" rel="noopener">{html.escape(shown)}</a>'
 
 
+def plain(text: str) -> str:
+    """``text`` as a line of the page's Markdown message that shows it literally, in bold: an HTML block
+    (``<div><b>...</b></div>``) holding the text HTML-escaped, on one line, followed by a blank line.
+
+    Why: a message quotes what a user or a link gave (a file's name, a key of its TOML); escaping it for HTML
+    alone left its Markdown alive: ``?name=[fix](http:evil.example)`` showed a real link in the message,
+    ``![x](...)`` an image, and a bare ``evil.com`` became a link (the renderer links URLs it finds).  Markdown
+    reads nothing inside an HTML block (no links, no emphasis, no URL found); the block ends at the first
+    blank line, so the text's own line breaks are made spaces.
+    """
+    line = " ".join(text.split())
+    return f"<div class=\"message-line\"><b>{html.escape(line)}</b></div>\n\n"
+
+
 def page(name: str, root: Path | None = None) -> tuple[int, str]:
     """(HTTP status, the HTML page) for ``/docs/<name>``: 200 and the page, 404 and a page saying why not."""
     navigation = "<nav>" + "".join(f'<a href="{PREFIX}/{key}">{html.escape(TITLES[key])}</a>' for key in PAGES) + "</nav>"
@@ -151,5 +165,5 @@ def image(file_name: str, root: Path | None = None) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
-__all__ = ["PAGES", "PREFIX", "Rendered", "anchor", "docs_root", "html_link", "image", "link", "markdown_link",
+__all__ = ["PAGES", "PREFIX", "Rendered", "anchor", "docs_root", "html_link", "image", "link", "markdown_link", "plain",
            "page", "render"]

@@ -40,7 +40,7 @@ from .export import Exports, stack_file_name
 from .session import KEYBOARD_SHORTCUTS, Session, query_preset
 from .structure import StructurePanel
 from .display import Display, display_for, reduced_display
-from .docs import link as docs_link
+from .docs import link as docs_link, plain  # X1: plain
 from .dynamics_page import dynamics_layout, has_dynamics, stop_dynamics
 from .play import ThetaPlayer
 from .presets import PRESETS, preset
@@ -552,7 +552,7 @@ class Explorer:
         self.controls.mark([path for path, _ in problems])
         lines = [text for _, text in problems] or [message]
         self.alert.object = ((self._refusal + "\n\n" if self._refusal else "")  # a refusal stays in view
-                             + "".join(f"**{html.escape(line)}**  \n" for line in lines)
+                             + "".join(plain(line) for line in lines)  # X1: as text (a link's name is no Markdown)
                              + "The figures and numbers show the last valid stack; correct the "
                              + ("values" if len(lines) > 1 else "value") + " to go on.")
         self.alert.visible = True

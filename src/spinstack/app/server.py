@@ -235,6 +235,51 @@ def refuse_foreign_hosts(server: Any, hosts: tuple[str, ...]) -> None:
     application.default_router.rules.insert(0, Rule(ForeignHost(), Refused))
 
 
+#: Panel's route serving a component's resource files (``/components/<module>/<class>/<attribute>/<path>``):
+#: it imports ``<module>`` by name on a plain GET, any module installed (``/components/this/x/_css/a`` ran
+#: ``import this``).  The explorer's pages never request it (checked: every request of the seed, three-F and
+#: dynamics pages in Chromium, every card and tab opened), so it is refused outright.
+COMPONENTS_PREFIX = "/components/"
+
+
+def refuse_component_routes(server: Any) -> None:
+    """Answer 404 to every request under :data:`COMPONENTS_PREFIX`, before Panel's handler imports anything.
+
+    The rule goes first in the Tornado application's router, as :func:`refuse_foreign_hosts`'s does.
+
+    Raises
+    ------
+    RuntimeError
+        If the server's Tornado application cannot be reached (a Bokeh change): not serving without it.
+    """
+    from tornado.routing import Matcher, Rule
+    from tornado.web import Application, RequestHandler
+
+    application = getattr(server, "_tornado", None)
+    if not isinstance(application, Application):
+        raise RuntimeError("cannot refuse Panel's /components/ route on this Bokeh server; not serving without it")
+
+    class ComponentPath(Matcher):
+        def match(self, request: Any) -> dict[str, Any] | None:
+            # the path as the handlers see it (percent-escapes decoded: /%63omponents/ is /components/)
+            from urllib.parse import unquote
+
+            path = unquote(request.path)
+            return {} if path.startswith(COMPONENTS_PREFIX) or path.rstrip("/") == COMPONENTS_PREFIX.rstrip("/") \
+                else None
+
+    class Refused(RequestHandler):
+        def prepare(self) -> None:
+            self.set_status(404)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish("404 Not Found: the spinstack explorer serves no component resources\n")
+
+        def check_xsrf_cookie(self) -> None:  # a refusal changes nothing
+            pass
+
+    application.default_router.rules.insert(0, Rule(ComponentPath(), Refused))
+
+
 def docs_routes() -> list[tuple[str, Any]]:
     """Tornado routes of the documentation the help links open (:mod:`spinstack.app.docs`): ``/docs/<page>``
     (README, MODEL, STACK_FORMAT as HTML, a heading id per section) and ``/docs/images/<name>.png``."""
@@ -289,7 +334,8 @@ def make_server(stack: Stack | None = None, label: str = "given stack", port: in
     server = get_server({"/": lambda: _page(stack, label)}, address=ADDRESS, port=port, show=show, start=False,
                         websocket_origin=list(hosts), title="spinstack explorer", verbose=False, admin=False,
                         extra_patterns=patterns, **settings)
-    refuse_foreign_hosts(server, hosts)
+    refuse_component_routes(server)
+    refuse_foreign_hosts(server, hosts)  # first: a foreign Host is refused before anything else is looked at
     return server
 
 
@@ -342,4 +388,5 @@ def serve(stack: Stack | None = None, label: str = "given stack", port: int | No
     print("spinstack explorer stopped", file=sys.stderr, flush=True)
 
 
-__all__ = ["ADDRESS", "docs_routes", "listen_port", "local_hosts", "make_server", "refuse_foreign_hosts", "serve"]
+__all__ = ["ADDRESS", "COMPONENTS_PREFIX", "docs_routes", "listen_port", "local_hosts", "make_server",
+           "refuse_component_routes", "refuse_foreign_hosts", "serve"]

@@ -19,7 +19,11 @@ its sign (``current`` = ``+`` or ``-``), the in-plane field its direction (``fie
   server was started with) travels the same way as ``?name=<file name>&file=<packed text>``; a
   link is opened by showing its file, then its stack, then its controls.  A text that does not
   unpack or does not load is refused by name like a stack file's error (``URL parameter stack:
-  link.toml: layers[0].thickness: must be > 0``).
+  link.toml: layers[0].thickness: must be > 0``).  A link is no way to send a large stack: its texts unpack
+  to at most :data:`MAX_TEXT_BYTES`, a stack of more than :data:`MAX_LAYERS` layers is refused before any
+  page is built (:func:`layers_refusal`), at most :data:`MAX_REFUSALS` refusals are named, a file name has at
+  most :data:`MAX_NAME_CHARS` characters (and the server refuses a URL over 64 kB).  A state no link can
+  carry is not written to the address (:meth:`Session.unlinkable`; the page says so).
 * **History.**  Every change of a control is a step; changes of the same control less than
   :data:`MERGE_SECONDS` apart are one step (a slider drag, a box typed in several goes).
   :meth:`Session.undo` puts every widget back to the previous step and re-solves once,
@@ -52,8 +56,9 @@ import panel as pn
 
 from .controls import AngleBox, Controls, NumberBox, parse_number
 
-__all__ = ["FILE_KEY", "History", "KEYBOARD_SHORTCUTS", "MAX_TEXT_BYTES", "MERGE_SECONDS", "NAME_KEY", "STACK_KEY",
-           "Session", "State", "decode_query", "encode_query", "pack_text", "query_preset", "state_widgets",
+__all__ = ["FILE_KEY", "History", "KEYBOARD_SHORTCUTS", "MAX_LAYERS", "MAX_NAME_CHARS", "MAX_QUERY_CHARS",
+           "MAX_REFUSALS", "MAX_TEXT_BYTES", "MERGE_SECONDS", "NAME_KEY", "STACK_KEY", "Session", "State",
+           "decode_query", "encode_query", "layers_refusal", "pack_text", "query_preset", "state_widgets",
            "structure_query", "unpack_text"]
 
 #: consecutive changes of the same control closer than this (seconds) are one undo step
@@ -72,8 +77,25 @@ STACK_KEY = "stack"
 FILE_KEY, NAME_KEY = "file", "name"
 #: the URL keys that carry structure, not control values
 STRUCTURE_KEYS = (NAME_KEY, FILE_KEY, STACK_KEY)
-#: the longest stack text a link may unpack to (bytes): a link is no way to send a 1e5-layer stack
-MAX_TEXT_BYTES = 1024 * 1024
+#: the most layers a stack shown from a link, an upload or a structure edit may have.  Why this number: the
+#: page is built and solved on the server's one I/O thread while the link's GET is answered (every other
+#: request waits), and each control move re-solves it.  Measured (load ~8-10, 2 cores): alternating F/N
+#: stacks of 20 / 40 / 50 / 64 / 100 / 200 layers: a control move re-solves in 0.06-0.17 / 0.20-0.27 / 0.63 /
+#: 1.2 / 1.4 s, the link's page GET 2-3.7 s up to 50 layers (the seed page alone: 2.3-3.3 s), 5.5-7 s at 64,
+#: 11-13 s at 100, 20 s at 200.  Up to 40 a move stays near the page's 200 ms budget and a link costs what any
+#: page costs.  A file given on the command line (``spinstack explore FILE``) is not limited.
+MAX_LAYERS = 40
+#: the longest stack text a link may unpack to (bytes): a link is no way to send a 1e5-layer stack (the
+#: text is parsed before its layers are counted: 256 kB parse in ~0.3 s; a 40-layer stack as
+#: :func:`spinstack.dumps_stack` writes it is ~5-30 kB)
+MAX_TEXT_BYTES = 256 * 1024
+#: the longest file name a link may give (characters)
+MAX_NAME_CHARS = 255
+#: the longest URL query written (characters): the server refuses a request whose first line and headers
+#: pass 64 kB (Tornado's limit), so a longer link would not even open
+MAX_QUERY_CHARS = 60_000
+#: the refusals of one link named at most (the others counted): a URL of 64 kB holds thousands of parameters
+MAX_REFUSALS = 8
 
 State = dict[str, Any]
 
@@ -110,6 +132,16 @@ def _text(value: Any) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def layers_refusal(count: int) -> str | None:
+    """Why a stack of ``count`` layers is not shown from a link, an upload or an edit (None: it is), naming
+    :data:`MAX_LAYERS`."""
+    if count <= MAX_LAYERS:
+        return None
+    return (f"{count} layers: the explorer shows stacks of at most {MAX_LAYERS} layers from a link, an opened "
+            f"file or an edit (each move re-solves the stack while you wait); explore a larger file with "
+            f"`spinstack explore FILE` or solve it with `spinstack solve`")
+
+
 def pack_text(text: str) -> str:
     """A stack file's text as a URL-safe token: zlib-compressed UTF-8, base64url without padding
     (:func:`unpack_text` is its inverse)."""
@@ -130,7 +162,8 @@ def unpack_text(token: str) -> str:
     except zlib.error:
         raise ValueError("not a packed stack file (the data does not unpack: a link cut short?)") from None
     if len(raw) > MAX_TEXT_BYTES or inflater.unconsumed_tail:
-        raise ValueError(f"unpacks to more than {MAX_TEXT_BYTES // 1024} kB: a link carries small stacks only")
+        raise ValueError(f"unpacks to more than {MAX_TEXT_BYTES // 1024} kB: a link carries stacks of at most "
+                         f"{MAX_LAYERS} layers")
     if not inflater.eof:
         raise ValueError("not a packed stack file (the data ends early: a link cut short?)")
     try:
@@ -223,7 +256,14 @@ def decode_query(search: str, widgets: dict[str, Any]) -> tuple[State, str | Non
             values[key] = _value(widget, text)
         except ValueError as error:
             refusals.append(f"URL parameter {key}: {error}")
-    return values, preset, refusals
+    return values, preset, _at_most(refusals)
+
+
+def _at_most(refusals: list[str]) -> list[str]:
+    """The first :data:`MAX_REFUSALS` refusals and a count of the others (a long link is not a long message)."""
+    if len(refusals) <= MAX_REFUSALS:
+        return refusals
+    return [*refusals[:MAX_REFUSALS], f"and {len(refusals) - MAX_REFUSALS} more parameters refused"]
 
 
 def structure_query(search: str) -> tuple[tuple[str, str] | None, str | None, list[str]]:
@@ -242,6 +282,8 @@ def structure_query(search: str) -> tuple[tuple[str, str] | None, str | None, li
             found[key] = ""
     if FILE_KEY in found and not found.get(NAME_KEY, "").strip():
         refusals.append(f"URL parameter {FILE_KEY}: comes with {NAME_KEY}=<the file's name>, which is missing")
+    if len(found.get(NAME_KEY, "")) > MAX_NAME_CHARS:
+        refusals.append(f"URL parameter {NAME_KEY}: a file name of at most {MAX_NAME_CHARS} characters expected")
     opened = (found[NAME_KEY].strip(), found[FILE_KEY]) if FILE_KEY in found and not refusals else None
     return opened, found.get(STACK_KEY) if not refusals else None, refusals
 
@@ -391,6 +433,9 @@ class Session:
     show_structure
         Set by the page (:class:`spinstack.app.structure.StructurePanel`): shows the stack of a text (None:
         the loaded file) and returns its controls; undo, redo and reset across a structure edit call it.
+    tell
+        Set by the page: shows a message (plain text) to the user; called when the state is too large for a
+        link (:meth:`unlinkable`: the address is then not written).
     """
 
     def __init__(self, preset: str | None = None, location: Any = None) -> None:
@@ -403,6 +448,7 @@ class Session:
         self.opened: tuple[str, str] | None = None
         self.base: State = {}
         self.show_structure: Callable[[str | None], Controls] | None = None
+        self.tell: Callable[[str], None] | None = None
         self._restoring = False
         self._holding = False
         self._url_pending = False
@@ -563,8 +609,25 @@ class Session:
     def _write_url(self) -> None:
         self._url_pending = False
         search = self.query()
+        problem = self.unlinkable(search)
+        if problem is not None:  # no broken link: the address stays, the user is told why
+            if self.tell is not None:
+                self.tell(problem)
+            return
         if self.location is not None and self.location.search != search:
             self.location.search = search
+
+    def unlinkable(self, search: str | None = None) -> str | None:
+        """Why the page's state cannot be written as a link that reopens it (None: it can): a stack text over
+        :data:`MAX_TEXT_BYTES` or a query over :data:`MAX_QUERY_CHARS`."""
+        search = self.query() if search is None else search
+        texts = [self.structure, self.opened[1] if self.opened is not None else None]
+        if any(text is not None and len(text.encode("utf-8")) > MAX_TEXT_BYTES for text in texts) \
+                or len(search) > MAX_QUERY_CHARS:
+            return (f"This stack is too large for a link (over {MAX_TEXT_BYTES // 1024} kB of stack file or "
+                    f"{MAX_QUERY_CHARS} characters of address): the address does not follow the page; save the "
+                    f"stack as a file (export) to share it")
+        return None
 
 
 def query_preset(search: str, presets: Iterable[str]) -> tuple[str | None, str | None]:

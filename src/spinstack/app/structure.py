@@ -53,7 +53,8 @@ from ..model import Ferromagnet, Insulator, Interface, Layer, Lead, Material, Op
 from ..model import edit
 from ..units import ELECTRON_CHARGE
 from .controls import Controls, parse_number
-from .session import structure_query
+from .docs import plain  # X1
+from .session import layers_refusal, structure_query  # X1: layers_refusal
 
 __all__ = ["StructurePanel", "read_stack_text"]
 
@@ -80,14 +81,13 @@ def read_stack_text(name: str, data: bytes | str) -> Stack:
         with open(path, "wb") as handle:
             handle.write(raw)
         try:
-            return load_stack(path)
+            stack = load_stack(path)
         except StackFileError as error:
             raise StackFileError(shown, error.path, error.reason) from None
-
-
-def _text(data: bytes | str) -> str:
-    """The uploaded bytes as text for the URL (they have loaded: UTF-8, maybe with a byte-order mark)."""
-    return data if isinstance(data, str) else bytes(data).decode("utf-8-sig")
+    refusal = layers_refusal(len(stack.layers))  # X1: before any page is built or solve run (a link's GET)
+    if refusal is not None:
+        raise StackFileError(shown, "layers", refusal)
+    return stack
 
 
 def _angles(m: Any) -> tuple[float, float]:
@@ -255,6 +255,7 @@ class StructurePanel:
             css_classes=["spin-structure"], header_background="#eef3f8", margin=(0, 5),
             sizing_mode="stretch_width")
         app.session.show_structure = self._show_text
+        app.session.tell = lambda text: app.explorer.refuse(plain(text))  # X1: a state no link can carry
         app.menu.param.watch(lambda _event: self.refresh(reset_palette=True), "value")  # after App's own watcher
         # filled only while open (every new text or choice re-lays out the page in the browser): folded, the
         # card is marked stale and filled when opened
@@ -415,6 +416,9 @@ class StructurePanel:
         return polar(self._number(theta, f"{label} θ"), self._number(phi, f"{label} φ"))
 
     def _insert(self, stack: Stack) -> Stack:
+        refusal = layers_refusal(len(stack.layers) + 1)  # X1: an edit stays within what a link can reopen
+        if refusal is not None:
+            raise StackError("layers", refusal)
         material = self._palette[self.material.value]
         magnetization = self._direction(self.theta, self.phi, "new layer's m") \
             if isinstance(material, Ferromagnet) else None
@@ -523,7 +527,7 @@ class StructurePanel:
     def report(self, message: str) -> None:
         """Say why nothing changed: the page's error message (floating, moves no figure), shown until the user's
         next action (``Explorer.refuse``: a solve ending meanwhile leaves it)."""
-        self.app.explorer.refuse(f"**{html.escape(message)}**  \n{_UNCHANGED}")
+        self.app.explorer.refuse(f"{plain(message)}{_UNCHANGED}")  # X1: shown literally
 
     # ------------------------------------------------------------------ files and links
     def _uploaded(self, event: Any) -> None:
@@ -542,7 +546,9 @@ class StructurePanel:
         a new history); False, with the page's error message, when it does not load or cannot be solved."""
         try:
             stack = read_stack_text(name, data)
-            text = _text(data)
+            # X1: the link carries the stack as dumps_stack writes it (no comments: a commented 1.6 MB file's
+            # raw text was over the link's limit), which reads back to the same stack, number for number
+            text = dumps_stack(stack)
             shown = Path(name).name or "stack.toml"
             self._display(stack, f"file: {shown}")
         except SpinstackError as error:
