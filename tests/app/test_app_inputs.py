@@ -183,3 +183,28 @@ def test_an_angle_box_is_read_on_the_server_like_the_other_boxes(page: Any) -> N
     page.keyboard.press("ArrowRight")
     _wait_for_text(page, "theta", "2.5")
     assert box.input_value() == "2.5"
+
+
+def test_a_material_name_with_a_space_shows_its_page(browser: Any, explorer_url: str) -> None:
+    """``[materials."Cu spacer"]`` (a file ``spinstack solve`` takes) gave a blank page: its control's class
+    ``ctl-materials-Cu spacer-D`` made the browser throw InvalidCharacterError and Bokeh render nothing.  The
+    file opened by a link on the served page: no page error, the numbers shown, its box answers."""
+    from urllib.parse import urlencode
+
+    from spinstack.app.session import pack_text
+
+    text = SEED_FILE.read_text(encoding="utf-8").replace("[materials.N]", '[materials."Cu spacer"]') \
+        .replace('material = "N"', 'material = "Cu spacer"')
+    assert "Cu spacer" in text
+    url = explorer_url.rstrip("/") + "/?" + urlencode({"name": "space.toml", "file": pack_text(text)})
+    errors: list[str] = []
+    with _session(browser, url) as page:
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        box = page.locator(".ctl-materials-Cu_20_spacer-D input")
+        box.wait_for(timeout=30_000)
+        old = _shown(page, "g2")
+        _type(page, ".ctl-materials-Cu_20_spacer-D input", "5")
+        shown = float(_wait_for_change(page, "g2", old))
+    stack = with_parameter(spinstack.load_stack(SEED_FILE), "materials.N.D", 5.0)
+    assert shown == pytest.approx(float(spinstack.solve(stack).efficiency().g2), rel=1e-7)
+    assert errors == []
