@@ -206,7 +206,7 @@ def test_an_interface_is_set_with_its_values_and_removed():
     assert interface.node == 1
     for key in ("g_up", "g_dn", "g_mix", "delta"):
         np.testing.assert_array_equal(getattr(interface, key), getattr(reference, key))
-    assert "node 1: interface AR* = 0.5, γ = 0.2, G_mix = 1.5 − 0.1 i" in panel.summary.object
+    assert "node 1: interface AR* = 0.5, γ = 0.2, G_mix = 1.5 − 0.1 i" in panel.summary.object.replace("\u00a0", " ")
     # the node chosen again fills the boxes with its values
     panel.node.value = 0
     panel.resistance.value = "9"
@@ -234,7 +234,7 @@ def test_an_si_page_reads_nm_fohm_m2_and_ohm_m2_as_a_file_does():
     interface = next(i for i in app.explorer.stack.interfaces if i.node == 3)
     reference = spinstack.si.interface(3, AR="0.25 fOhm*m^2", gamma=0.0)
     np.testing.assert_array_equal(interface.g_up, reference.g_up)
-    assert "node 3: interface AR* = 0.25 fΩ·m², γ = 0" in panel.summary.object
+    assert "node 3: interface AR* = 0.25 fΩ·m², γ = 0" in panel.summary.object.replace("\u00a0", " ")
     # the export is the edited stack, in a file that reads back
     assert_same(_exported(app), app.explorer.stack)
 

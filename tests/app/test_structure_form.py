@@ -43,3 +43,13 @@ def test_a_file_opened_after_an_si_file_shows_its_own_interface_values() -> None
     assert panel.open_file("co-cu-py.toml", (EXAMPLES / "co-cu-py.toml").read_bytes())
     panel.node.value = 1
     assert _boxes(app)[:3] == ("0.5", "0.75", "5e+14")
+
+
+def test_the_listing_wraps_an_interface_between_its_values_only() -> None:
+    """Reviewer: a narrow card broke "G_mix = 5e+14 + / 0 i" inside the number: each value's spaces are
+    non-breaking, the line wraps only after a comma."""
+    app = App(spinstack.load_stack(EXAMPLES / "co-cu-py.toml"), "file: co-cu-py.toml")
+    app.structure.card.collapsed = False
+    listing = app.structure.summary.object
+    assert "G_mix\u00a0=\u00a05e+14\u00a0+\u00a00\u00a0i\u00a0" in listing
+    assert "AR*\u00a0=\u00a00.5\u00a0fΩ·m², γ\u00a0=\u00a00.75, G_mix" in listing

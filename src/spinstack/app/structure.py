@@ -356,8 +356,10 @@ class StructurePanel:
                              f"{' ' + units.conductance if units.si else ''}")
             if np.any(interface.delta != 0):
                 parts.append(f"δ = {_short(float(interface.delta))}")
+            # X3: each part's spaces non-breaking: a narrow card wraps between parts only (it broke
+            # "G_mix = 5e+14 + / 0 i" inside the number)
             return (f"<div class='structure-interface' style='color:#8a4b00'>&nbsp;&nbsp;node {index}: interface "
-                    f"{html.escape(', '.join(parts))}</div>")
+                    f"{html.escape(', '.join(part.replace(' ', chr(0xa0)) for part in parts))}</div>")
 
         lines = [end("left", stack.left), node(0)]
         for index, layer in enumerate(stack.layers):
