@@ -209,8 +209,9 @@ def _type(page: Any, selector: str, text: str) -> None:
 
 
 def _error_text(page: Any) -> str:
-    alert = page.locator(".stack-error p").first
-    return alert.inner_text() if alert.count() and alert.is_visible() else ""
+    # the whole message: its lines are HTML blocks (docs.plain), then the closing sentence in a paragraph
+    parts = page.locator(".stack-error .message-line, .stack-error p")
+    return "\n".join(part.inner_text() for part in parts.all() if part.is_visible())
 
 
 def _wait_for_error(page: Any, expected: str, timeout: float = 30.0) -> str:

@@ -69,7 +69,8 @@ def opened(browser: Any, explorer_url: str) -> Iterator[Any]:
 
 
 def _listing(tab: Any) -> str:
-    return tab.locator("#structure").inner_text()
+    # an interface's values keep their spaces non-breaking on the page (no line break inside a number)
+    return tab.locator("#structure").inner_text().replace("\xa0", " ")
 
 
 def _wait_for_listing(tab: Any, present: str | None = None, absent: str | None = None, timeout: float = 60.0) -> str:
