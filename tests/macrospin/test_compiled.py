@@ -267,7 +267,8 @@ from spinstack.macrospin.integrate import simulate
 from spinstack.macrospin.spec import Macrospins
 stack = ss.load_stack(sys.argv[1])
 spins = Macrospins.from_stack(stack)
-simulate(stack, spins, 1e-10, 1e-11, backend="compiled")  # compiled (or read from the cache) before the clock
+simulate(stack, spins, 1e-10, 1e-11, backend="compiled", max_steps=1e9)  # compiled (or read from the cache)
+# before the clock, with the arguments of the long run: a cold cache compiles no other variant under the Ctrl-C
 print("ready", flush=True)
 began = time.perf_counter()
 try:
