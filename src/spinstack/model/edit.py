@@ -1,4 +1,6 @@
-"""Editing a stack's structure: layers inserted and removed, interfaces set and removed, ends replaced.
+"""Editing a stack's structure: layers inserted and removed, interfaces set and removed, ends replaced, a layer's
+material changed, a material replaced (new parameters or a new name), a layer's ``free`` flag and the dynamics'
+exchange couplings set.
 
 Every function takes a :class:`~spinstack.model.Stack` and returns a new one (the stack given is
 never changed; every other field is carried over by :func:`dataclasses.replace`, which validates
@@ -29,13 +31,17 @@ import dataclasses
 import sys
 from typing import Literal
 
+import numpy as np
+
 from ..errors import StackError
-from .dynamics import Dynamics
+from .dynamics import Dynamics, ExchangeCoupling
 from .interfaces import Interface
-from .layers import End, Layer
+from .layers import End, Layer, Lead
+from .materials import Ferromagnet, Material, Normal
 from .stack import Stack
 
-__all__ = ["insert_layer", "remove_interface", "remove_layer", "replace_layer", "set_end", "set_interface"]
+__all__ = ["insert_layer", "remove_coupling", "remove_interface", "remove_layer", "replace_layer", "replace_material",
+           "set_coupling", "set_end", "set_free", "set_interface", "set_layer_material"]
 
 Side = Literal["left", "right"]
 
@@ -200,3 +206,202 @@ def set_end(stack: Stack, side: Side, end: End) -> Stack:
     if side not in ("left", "right"):
         raise StackError("", f"the side must be 'left' or 'right', got {side!r}")
     return _rebuilt(stack, f"setting the {side} end to a {getattr(end, 'kind', type(end).__name__)}", **{side: end})
+
+
+# ------------------------------------------------------------------ materials
+def _is_material(material: object, path: str) -> Material:
+    if not isinstance(material, (Normal, Ferromagnet)):
+        raise StackError(path, f"must be a Normal or Ferromagnet, got {material!r}"[:300])
+    return material
+
+
+def set_layer_material(stack: Stack, index: int, material: Material, magnetization: object = None) -> Stack:
+    """``stack`` with ``layers[index]`` made of ``material``; its thickness (reduced length, or m in SI) kept.
+
+    A ferromagnet replacing a ferromagnet keeps the layer's magnetization, ``free`` flag and demagnetizing
+    factors (``magnetization``, when given, replaces the direction); a ferromagnet replacing a normal metal takes
+    ``magnetization`` (a unit vector, a direction name or {theta, phi} in degrees, as a layer's); a normal metal
+    drops all three.  Nodes, interfaces and couplings are unchanged: an interface or coupling that no longer fits
+    (a mixing conductance at what became an F/F node, a coupling of what became an N layer) is refused by the
+    stack, naming it.  Setting the layer's old material (and magnetization) back gives the stack back.
+
+    Parameters
+    ----------
+    stack
+        The stack edited (unchanged).
+    index
+        The layer, 0..L-1.
+    material
+        Its new material: one of the stack's, or a new one (its name must not be another material's of the stack).
+    magnetization
+        The direction of a normal layer made ferromagnetic (needed then), or a new direction of a ferromagnetic
+        layer; not allowed for a normal metal.
+
+    Raises
+    ------
+    StackError
+        No such layer, something that is no material, a missing or disallowed magnetization, a name shared by two
+        different materials, or a stack the model refuses.
+    """
+    what = f"setting the material of layers[{index}]"
+    _position(stack, index, len(stack.layers) - 1, what)
+    _is_material(material, f"layers[{index}].material")
+    old = stack.layers[index]
+    magnetic = isinstance(material, Ferromagnet)
+    if magnetization is None and magnetic and old.is_ferromagnet:
+        magnetization = old.magnetization
+    if magnetization is None and magnetic:
+        raise StackError(f"layers[{index}].magnetization",
+                         f"missing: {material.name!r} is a ferromagnet and layers[{index}] was a normal metal: "
+                         f"give its direction ({what})")
+    kept = {"free": old.free, "demag": old.demag} if magnetic and old.is_ferromagnet else {}
+    try:
+        layer = Layer(material, old.thickness, magnetization, **kept)  # type: ignore[arg-type]
+    except StackError as error:
+        raise StackError(f"layers[{index}].{error.path}", f"{error.reason} ({what})") from None
+    layers = (*stack.layers[:index], layer, *stack.layers[index + 1:])
+    return _rebuilt(stack, what, layers=layers)
+
+
+def replace_material(stack: Stack, name: str, material: Material) -> Stack:
+    """``stack`` with every layer and lead of the material named ``name`` made of ``material`` (new parameters,
+    or a new name: a rename); thicknesses, magnetizations, flags, nodes and interfaces unchanged.
+
+    The kind stays (a normal metal's layers have no magnetization to take): ``material`` is of the same kind
+    as the material replaced.  Replacing it by the material it replaced gives the stack back.
+
+    Parameters
+    ----------
+    stack
+        The stack edited (unchanged).
+    name
+        A material of the stack (``stack.materials``).
+    material
+        The material taking its place: its parameters in the stack's units (reduced, or SI base units as
+        :mod:`spinstack.si` makes them), its name that of no other material of the stack.
+
+    Raises
+    ------
+    StackError
+        No material ``name`` in the stack, something that is no material, another kind, a name shared by two
+        different materials, or a stack the model refuses (a free layer's material without Ms or alpha, ...).
+    """
+    materials = stack.materials
+    if name not in materials:
+        raise StackError("materials", f"no material {name!r} in the stack (its materials: "
+                                      f"{', '.join(map(repr, materials)) or 'none'})"[:300])
+    what = f"replacing material {name!r}"
+    _is_material(material, f"materials.{name}")
+    old = materials[name]
+    if type(material) is not type(old):
+        kinds = {"normal": "normal metal", "ferromagnet": "ferromagnet"}
+        raise StackError(f"materials.{name}", f"is a {kinds[old.kind]} and {material.name!r} a "
+                                              f"{kinds[material.kind]}: a "
+                                              f"material keeps its kind (change each layer's material instead) "
+                                              f"({what})")
+    if material.name != name and material.name in materials:
+        raise StackError(f"materials.{material.name}", f"already names another material of the stack: choose "
+                                                       f"another name ({what})")
+    layers = tuple(dataclasses.replace(layer, material=material) if layer.material is old else layer
+                   for layer in stack.layers)
+    ends = {side: dataclasses.replace(end, material=material) for side in ("left", "right")
+            if isinstance(end := getattr(stack, side), Lead) and end.material is old}
+    return _rebuilt(stack, what, layers=layers, **ends)
+
+
+# ------------------------------------------------------------------ dynamics
+def set_free(stack: Stack, index: int, free: bool) -> Stack:
+    """``stack`` with the ``free`` flag of ``layers[index]`` set: a free F layer's magnetization moves in a
+    dynamics run (MODEL.md 9); the model asks an SI stack, a ferromagnet with Ms and alpha, and no other
+    ferromagnet touching it.
+
+    Raises
+    ------
+    StackError
+        No such layer, a flag that is no bool, or a stack the model refuses (naming ``layers[i].free`` or the
+        material's missing ``Ms``/``alpha``).
+    """
+    what = f"{'freeing' if free else 'fixing'} layers[{index}]"
+    _position(stack, index, len(stack.layers) - 1, what)
+    if not isinstance(free, bool):
+        raise StackError(f"layers[{index}].free", f"must be true or false, got {free!r}"[:300])
+    try:
+        layer = dataclasses.replace(stack.layers[index], free=free)
+    except StackError as error:
+        raise StackError(f"layers[{index}].{error.path}", f"{error.reason} ({what})") from None
+    return _rebuilt(stack, what, layers=(*stack.layers[:index], layer, *stack.layers[index + 1:]))
+
+
+def _pair(stack: Stack, layers: tuple[int, int], what: str) -> tuple[int, int]:
+    if (not isinstance(layers, (tuple, list)) or len(layers) != 2
+            or not all(isinstance(i, int) and not isinstance(i, bool) for i in layers)):
+        raise StackError("dynamics.coupling", f"{what}: the layers must be two layer indices [a, b], got {layers!r}"
+                         [:300])
+    return int(layers[0]), int(layers[1])
+
+
+def set_coupling(stack: Stack, layers: tuple[int, int], J: float) -> Stack:  # noqa: N803
+    """``stack`` with an interlayer exchange coupling of energy per area -J m_a . m_b between the two F layers
+    ``layers`` = (a, b) (MODEL.md 9b; J in J/m^2, > 0 ferromagnetic): it replaces a coupling of the same pair (in
+    either order), else it is added after the others.  A stack without dynamics settings gets them (every other
+    setting its default).
+
+    Raises
+    ------
+    StackError
+        Not two layer indices, a J that is not finite, or a stack the model refuses (a reduced stack; a layer that
+        does not exist or is no ferromagnet; the same layer twice), naming ``dynamics.coupling[k]``.
+    """
+    a, b = _pair(stack, layers, "setting a coupling")
+    what = f"setting the coupling of layers[{a}] and layers[{b}]"
+    try:
+        coupling = ExchangeCoupling((a, b), J)
+    except StackError as error:
+        raise StackError(f"dynamics.coupling.{error.path}", f"{error.reason} ({what})") from None
+    dynamics = stack.dynamics if stack.dynamics is not None else Dynamics()
+    couplings = list(dynamics.couplings)
+    same = [k for k, other in enumerate(couplings) if set(other.layers) == {a, b}]
+    if same:
+        couplings[same[0]] = coupling
+    else:
+        couplings.append(coupling)
+    try:
+        dynamics = dataclasses.replace(dynamics, couplings=tuple(couplings))
+    except StackError as error:
+        raise StackError(f"dynamics.{error.path}", f"{error.reason} ({what})") from None
+    return _rebuilt(stack, what, dynamics=dynamics)
+
+
+def _default(dynamics: Dynamics) -> bool:
+    """Whether every setting of ``dynamics`` but its couplings is the default one (as ``Dynamics()``)."""
+    defaults = Dynamics()
+    for field in dataclasses.fields(Dynamics):
+        if field.name == "couplings":
+            continue
+        value, default = getattr(dynamics, field.name), getattr(defaults, field.name)
+        if (value is None) != (default is None):
+            return False
+        if value is not None and not (np.shape(value) == np.shape(default) and np.all(value == default)):
+            return False
+    return True
+
+
+def remove_coupling(stack: Stack, layers: tuple[int, int]) -> Stack:
+    """``stack`` without the exchange coupling of the pair ``layers`` (either order).  When it was the last one
+    and every other dynamics setting is the default, the stack has no dynamics settings again (so setting a
+    coupling on a stack without them and removing it gives the stack back).
+
+    Raises
+    ------
+    StackError
+        No coupling of that pair.
+    """
+    a, b = _pair(stack, layers, "removing a coupling")
+    couplings = stack.dynamics.couplings if stack.dynamics is not None else ()
+    kept = tuple(other for other in couplings if set(other.layers) != {a, b})
+    if len(kept) == len(couplings):
+        pairs = ", ".join(f"[{c.layers[0]}, {c.layers[1]}]" for c in couplings) or "none"
+        raise StackError("dynamics.coupling", f"no coupling of layers {a} and {b} to remove (couplings: {pairs})")
+    assert stack.dynamics is not None
+    dynamics = None if not kept and _default(stack.dynamics) else dataclasses.replace(stack.dynamics, couplings=kept)
+    return _rebuilt(stack, f"removing the coupling of layers[{a}] and layers[{b}]", dynamics=dynamics)
