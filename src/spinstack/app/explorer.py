@@ -69,8 +69,8 @@ CONTROLS_CSS = """
 #: A status or numbers line keeps its one-line height (a new text never re-measures the page); on a phone its
 #: text stays on that line and scrolls sideways inside it rather than spilling onto the next line (a taller
 #: box is not honoured: Bokeh's column places its children by their declared heights).
-MARKUP_CSS = ("@media (max-width: 700px) { :host { overflow-x: auto; overflow-y: hidden; } "
-              ":host div { white-space: nowrap; } }")
+MARKUP_CSS = ("@media (max-width: 700px) { :host { flex: 0 0 auto !important; height: auto !important; } "
+              "div { height: auto !important; white-space: normal; overflow-wrap: anywhere; } }")
 
 #: Where the error message is shown: floating over the bottom right corner of the window, so that neither
 #: its coming nor its going moves a figure (it was a full-width banner above them that pushed every figure
@@ -182,69 +182,92 @@ class _Views:
     spin_orbit: SpinOrbitView | None
 
 
-def _swap(layout: Any, old: Any, new: Any) -> bool:
-    """Put ``new`` in place of ``old`` in whichever Panel layout inside ``layout`` holds it (the other children
-    and their Bokeh models stay as they are); False when none does."""
-    for part in layout.select(lambda item: isinstance(getattr(item, "objects", None), list)):
-        for index, child in enumerate(part.objects):
-            if child is old:
-                part.objects = [*part.objects[:index], new, *part.objects[index + 1:]]
-                return True
-    return False
-
-
-#: what a widget's form is not: its value, its marks, Panel's own names and children, the page's style sheets
-#: (the shown panel has the layout's) (see _same_form)
-_NOT_FORM = frozenset({"name", "objects", "value", "text", "value_input", "value_throttled", "css_classes",
-                       "enter_pressed", "loading", "stylesheets"})
 #: what a shown widget and the widget it mirrors keep equal (_Mirror): what a user sets, and the marks
 _MIRRORED = ("value", "text", "css_classes")
+#: what is never copied from a new control panel's part onto the page's part showing it (_Mirror): Panel's own
+#: names and children, and a widget's read-only echoes of its value
+_NOT_COPIED = frozenset({"name", "objects", "value_input", "value_throttled", "enter_pressed", "loading"})
 
 
-def _form(panel: Any) -> list[tuple[type, dict[str, Any]]]:
-    """What a control panel shows whatever its values: every part's kind and parameters but :data:`_NOT_FORM`
-    (labels, ranges, options, headings), in the panel's order."""
-    return [(type(part), {key: value for key, value in part.param.values().items() if key not in _NOT_FORM})
-            for part in panel.select()]
+def _shape(item: Any) -> tuple[Any, ...]:
+    """What a control panel's item is built of: its kind and, for a row, its parts' shapes (an angle's row is a
+    slider and a box; a material's row, a box per quantity)."""
+    objects = getattr(item, "objects", None)
+    return type(item), tuple(_shape(child) for child in objects) if isinstance(objects, list) else ()
 
 
-def _same_form(first: list[tuple[type, dict[str, Any]]], second: list[tuple[type, dict[str, Any]]]) -> bool:
-    """Whether two :func:`_form` are equal: the panels show the same widgets."""
-    if len(first) != len(second):
+def _paths(item: Any) -> tuple[str, ...]:
+    """The ``ctl-<path>`` classes in ``item`` (the controls it shows), in order."""
+    return tuple(word for part in item.select() for word in (getattr(part, "css_classes", None) or ())
+                 if word.startswith("ctl-") and word != "ctl-invalid")
+
+
+def _same_setting(first: Any, second: Any) -> bool:
+    try:
+        return bool(np.all(first == second)) and type(first) is type(second)
+    except Exception:  # values that do not compare: set anew
         return False
-    for (kind, mine), (other, theirs) in zip(first, second):
-        if kind is not other or mine.keys() != theirs.keys():
-            return False
-        for key, value in mine.items():
-            try:
-                if not bool(np.all(value == theirs[key])):
-                    return False
-            except Exception:  # values that do not compare: not the same form
-                return False
-    return True
 
 
 class _Mirror:
-    """The page's control widgets (of ``shown``) kept equal to those of the controls in use (``used``, same form,
-    never on the page), both ways: a user's input reaches ``used`` (whose watchers solve), and ``used``'s values
-    and marks set from Python (undo, a link, a message) reach the page.
+    """The page's control panel (``page``, a Panel column that stays on the page) made to show the controls in use
+    (``used``, built afresh for every stack shown), reusing the page's widgets.
 
-    ``shown``'s own change callbacks are muted for good (``used`` reports every change).
+    Each item of ``used``'s panel (a heading, a number box, an angle's slider and box, a material's row, the
+    current's buttons) is shown by an item already on the page of the same shape (:func:`_shape`), preferably
+    one showing the same control paths, whose parameters (label, range, options, help, classes) are set to the
+    new item's; only items no page item fits are put on the page as they are, and page items left over are
+    dropped.  The browser then changes a few properties of views it has instead of building every widget (a
+    widget's view, its shadow root and style sheets: most of a switch's time in the browser and here).
+
+    The widgets of ``used`` that the page shows through a reused widget are mirrored both ways: a user's input
+    reaches ``used`` (whose watchers solve), and values and marks set on ``used`` from Python (undo, a link, a
+    message) reach the page.  Call :meth:`stop` before mirroring another panel; the controls that owned the
+    reused widgets must be muted by then (their ``_assigning`` set: ``used`` reports every change).
     """
 
-    def __init__(self, shown: Controls, used: Controls) -> None:
-        shown._assigning = True  # Controls' switch that mutes its on_change (set while it assigns values)
+    def __init__(self, page: Any, used: Controls) -> None:
+        mirrored = {id(widget) for control in used.controls for widget in control.widgets}
+        free = list(page.objects)
+        items: list[Any] = []
+        #: id of a widget of ``used`` -> the page's widget showing it (only those not on the page themselves)
+        self.shown: dict[int, Any] = {}
         self.watchers: list[tuple[Any, Any]] = []
-        for mine, theirs in zip(shown.controls, used.controls):
-            for page, model in zip(mine.widgets, theirs.widgets):
-                names = [name for name in _MIRRORED if name in page.param]
-                changed = {name: getattr(model, name) for name in names
-                           if not _equal(getattr(page, name), getattr(model, name))}
+        self.placed = False  # whether some item of ``used`` is on the page itself
+        pairs = []
+        for item in used.panel.objects:
+            shape, paths = _shape(item), _paths(item)
+            fitting = [old for old in free if _shape(old) == shape]
+            match = next((old for old in fitting if _paths(old) == paths), fitting[0] if fitting else None)
+            if match is None:
+                items.append(item)
+                self.placed = True
+                continue
+            free = [old for old in free if old is not match]  # (by identity: Panel objects compare by value)
+            items.append(match)
+            for mine, theirs in zip(match.select(), item.select()):
+                skip = _NOT_COPIED.union(_MIRRORED) if id(theirs) in mirrored else _NOT_COPIED
+                changed = {key: value for key, value in theirs.param.values().items()
+                           if key not in skip and key in mine.param and not _same_setting(getattr(mine, key), value)}
                 if changed:
-                    page.param.update(**changed)
-                typed = [name for name in names if name != "css_classes"]
-                self.watchers.append((page, page.param.watch(lambda *events, to=model: _copy(to, events), typed)))
-                self.watchers.append((model, model.param.watch(lambda *events, to=page: _copy(to, events), names)))
+                    mine.param.update(**changed)
+                if id(theirs) in mirrored:
+                    pairs.append((mine, theirs))
+        #: the page's items no longer shown
+        self.dropped = free
+        if len(items) != len(page.objects) or any(a is not b for a, b in zip(items, page.objects)):
+            page.objects = items
+        for page_widget, model in pairs:
+            self.shown[id(model)] = page_widget
+            names = [name for name in _MIRRORED if name in page_widget.param]
+            changed = {name: getattr(model, name) for name in names
+                       if not _equal(getattr(page_widget, name), getattr(model, name))}
+            if changed:
+                page_widget.param.update(**changed)
+            typed = [name for name in names if name != "css_classes"]
+            self.watchers.append((page_widget, page_widget.param.watch(
+                lambda *events, to=model: _copy(to, events), typed)))
+            self.watchers.append((model, model.param.watch(lambda *events, to=page_widget: _copy(to, events), names)))
 
     def stop(self) -> None:
         """Mirror no more (another stack is shown)."""
@@ -305,10 +328,10 @@ class Explorer:
         first = self._compute(stack, self._curve_key(stack), views)
         self._adopt(stack, views, first)
         self.controls = Controls(stack, self._changed, self.display)
-        # the controls whose widgets the page shows: self.controls, or after replace() with a stack of the same
-        # form, an earlier one mirroring them (_Mirror)
-        self._shown_controls = self.controls
-        self._shown_form: list[tuple[type, dict[str, Any]]] | None = None  # its _form, once needed
+        # the control panel on the page: the first controls' column, showing after replace() the controls in use
+        # through the page's widgets (_Mirror); the controls whose widgets are on the page (muted once replaced)
+        self._page_panel = self.controls.panel
+        self._owners: list[Controls] = [self.controls]
         self._mirror: _Mirror | None = None
         self.status = Markup(height=34, css_class="status")
         self.numbers = Markup(height=22, css_class="numbers")
@@ -363,8 +386,10 @@ class Explorer:
 
         The figures (Bokeh models already in the browser) are kept when ``stack`` has the
         present one's kind of page (:func:`_signature`: units, in-plane drive, interfaces,
-        magnetization axes): only their data change, as after a control change, and the controls
-        are swapped in place.  Otherwise new figures and a new :attr:`layout` are made.
+        magnetization axes): only their data change, as after a control change, and the page's control
+        widgets show the new controls (:class:`_Mirror`: same widgets, their labels, ranges and values
+        changed; only widgets no page widget fits are new).  Otherwise new figures and a new
+        :attr:`layout` are made.
 
         Returns
         -------
@@ -381,13 +406,15 @@ class Explorer:
         reused = views is self._views
         self._generation += 1  # before the solve: curves cached for the old stack are not reused
         first = self._compute(stack, self._curve_key(stack), views)
-        shown = self._shown_controls
         self._adopt(stack, views, first)
         self._replaced_at = self.changes_seen
         self.controls = Controls(stack, self._changed, self.display)
         if self._mirror is not None:
             self._mirror.stop()
             self._mirror = None
+        for owner in self._owners:  # the page's widgets report to self.controls only, through the mirror
+            owner._assigning = True  # (Controls' switch muting its on_change)
+        dropped = []
         with pn.io.hold():
             self._refusal = None
             self.alert.visible = False
@@ -398,28 +425,27 @@ class Explorer:
                 if self.spin_orbit is not None:
                     self.spin_orbit.renew()
                 self._show(first)
-                if self._shown_form is None:
-                    self._shown_form = _form(shown.panel)
-                form = _form(self.controls.panel)
-                if _same_form(self._shown_form, form):
-                    # the same widgets on the page, showing the new controls' values: a few values sent
-                    # instead of every widget built anew (most of a switch's time in the browser and here)
-                    self._mirror = _Mirror(shown, self.controls)
-                else:
-                    self.controls.panel.stylesheets = [*self.controls.panel.stylesheets, CONTROLS_CSS]
-                    _swap(self.layout, shown.panel, self.controls.panel)
-                    self._shown_controls, self._shown_form = self.controls, form
+                # the page's widgets show the new controls: their changed properties sent, not new widgets
+                self._mirror = _Mirror(self._page_panel, self.controls)
+                dropped = self._mirror.dropped
+                self._owners = [*self._owners, self.controls] if self._mirror.placed else self._owners
                 if not self.in_plane:
                     self._show_right()
             else:
                 self._show(first)
+                dropped = [self._page_panel]
+                self._page_panel, self._owners = self.controls.panel, [self.controls]
                 self.layout = self._layout()
-                self._shown_controls, self._shown_form = self.controls, None
-        if self._shown_controls is not shown:
-            forget_js_links(shown.panel)  # off the page: its browser-side links are never read again
+        for item in dropped:
+            forget_js_links(item)  # off the page: its browser-side links are never read again
         for callback in self.on_replace:
             callback()
         return reused
+
+    def shown_widget(self, widget: Any) -> Any:
+        """The widget on the page showing ``widget`` (a widget of :attr:`controls`): after :meth:`replace` one
+        of the page's earlier widgets mirroring it (:class:`_Mirror`), or ``widget`` itself."""
+        return self._mirror.shown.get(id(widget), widget) if self._mirror is not None else widget
 
     # ------------------------------------------------------------------ update
     def _compute(self, stack: Stack, curve_key: Any = (), views: _Views | None = None) -> dict[str, Any]:
@@ -565,6 +591,13 @@ class Explorer:
         self.alert.object = text
         self.alert.visible = True
 
+    def withdraw_refusal(self) -> None:  # S hook: a structure action succeeded without showing another stack
+        """Hide the message of a refused action (:meth:`refuse`) once the user's next action succeeded without a new
+        stack (a material defined in the structure card); a bad control's message stays."""
+        if self._refusal is not None:
+            self._refusal = None
+            self.alert.visible = False
+
     def present_stack(self) -> Stack:
         """The stack the controls' present values describe: :attr:`stack` once their solve has ended, the
         values typed since then included while it runs (:attr:`stack` is the last stack solved and shown).
@@ -696,13 +729,33 @@ class Explorer:
         right = self._right_pane()
         rest = pn.FlexBox(profiles, right, flex_wrap="wrap", align_items="flex-start", margin=0, sizing_mode=None,
                           css_classes=["spin-rest"])
-        self.controls.panel.stylesheets = [*self.controls.panel.stylesheets, CONTROLS_CSS]
-        controls = pn.Card(self.controls.panel, title="controls", collapsible=True, margin=(5, 5),
+        self._page_panel.stylesheets = [*self._page_panel.stylesheets, CONTROLS_CSS]
+        controls = pn.Card(self._page_panel, title="controls", collapsible=True, margin=(5, 5),
                            css_classes=["spin-controls"], header_background="#eef3f8")
         status, numbers = (pn.pane.Bokeh(markup.model, margin=0) for markup in (self.status, self.numbers))
         body = pn.FlexBox(controls, hodographs, rest, flex_wrap="wrap", align_items="flex-start",
                           stylesheets=[PAGE_CSS], sizing_mode="stretch_width", margin=0)
         return pn.Column(status, numbers, self.alert, body, sizing_mode="stretch_width")
+
+def _link_value_problems(search: str, explorer: Explorer) -> list[str]:  # C: a link's refusals by the stack
+    """One message per parameter of the URL query ``search`` that reads as a value but that the stack shown by
+    ``explorer`` refuses (``layers[1].thickness=-2``), each by its label on the page.
+
+    Judged on a throwaway copy of the controls (about 10 ms): nothing on the page moves."""
+    from .session import decode_query, state_widgets
+
+    controls = Controls(explorer.stack, lambda: None, explorer.display)
+    widgets = state_widgets(controls)
+    values, _, _ = decode_query(search, widgets)
+    controls.assign({widgets[key]: value for key, value in values.items()})
+    keys = {id(widget): key for key, widget in widgets.items()}
+    found = []
+    for path, message in controls.problems(explorer.base):
+        control = next(c for c in controls.controls if path == c.path or path in c.widget_paths())
+        key = path if path in widgets else next(keys[id(w)] for w in control.widgets if id(w) in keys)
+        found.append(f"URL parameter {key}: {message}")
+    return found
+
 
 class App:
     """The page: a preset menu above the :class:`Explorer` of the chosen stack.
@@ -773,7 +826,15 @@ class App:
         # S: a file or an edited stack the link carries is shown first; its controls then take the rest
         refusals = [refusal] if refusal else (self.structure.open_query(search) or self.session.refusals(search))
         if refusals:
-            self.explorer._fail("; ".join(refusals) + " (the link's state is not applied)")
+            # C: every bad parameter named, also those read but refused by the stack (d = -2 beside a theta of
+            # 1,5), and no box holds them: the message says the link was not applied instead of asking for a
+            # box to be corrected (Explorer._fail's words)
+            if refusal is None:
+                refusals = [*refusals, *_link_value_problems(search, self.explorer)]
+            self.explorer.refuse("".join(plain(text) for text in refusals)  # X1: as text
+                                 + "The link's state is not applied: the figures and numbers show the stack as "
+                                   "it was; open the link again with "
+                                 + ("these parameters" if len(refusals) > 1 else "this parameter") + " corrected.")
             return refusals
         self.session.apply_query(search)
         return []

@@ -37,7 +37,10 @@ import html
 import math
 import os
 import tempfile
+import tomllib
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +52,10 @@ from ..errors import SpinstackError, StackError
 from ..io.stackfile import load_stack
 from ..io.stackwriter import dumps_stack
 from ..io.textfile import MAX_FILE_BYTES, StackFileError
-from ..model import Ferromagnet, Insulator, Interface, Layer, Lead, Material, Open, Reservoir, Stack, polar
+from ..model import (Ferromagnet, Insulator, Interface, Layer, Lead, Material, Normal, Open, Reservoir, Stack,
+                     direction, polar)
 from ..model import edit
-from ..units import ELECTRON_CHARGE
+from ..units import ELECTRON_CHARGE, to_si
 from .controls import Controls, parse_number
 from .docs import plain  # X1
 from .session import layers_refusal, structure_query  # X1: layers_refusal
@@ -146,10 +150,78 @@ class _Units:
 _INTERFACE_DEFAULTS = {False: ("0.5", "0", "1", "0"), True: ("0.5", "0", "5e+14", "0")}
 
 
+@dataclass(frozen=True)
+class _Parameter:
+    """A box of the material form: the file's key, its label, where it is shown and how an SI number is typed."""
+
+    key: str
+    label: str
+    pages: str  # "reduced", "SI" or "both"
+    kinds: str  # "N", "F" or "NF"
+    optional: bool = False  # blank: absent (theta_SH: 0)
+    quantity: str = "dimensionless"  # an SI box's kind (spinstack.units.KINDS)
+    unit: str = ""  # the SI box's unit, as pint reads it ("" for a number)
+    shown_unit: str = ""  # the unit in the box's label
+    per_si: float = 1.0  # the box's number for 1 in the SI base unit
+
+
+#: the material form's boxes, in order; a reduced page types D, p, l (MODEL.md 1), an SI page the file's quantities
+#: (STACK_FORMAT.md: rho, beta, l_sf; a ferromagnet's macrospin constants Ms, alpha, K_u, easy_axis, MODEL.md 9)
+_PARAMETERS = (
+    _Parameter("D", "D", "reduced", "NF"),
+    _Parameter("p", "p", "reduced", "F"),
+    _Parameter("l", "l", "reduced", "NF"),
+    _Parameter("rho", "ρ", "SI", "NF", quantity="resistivity", unit="nOhm*m", shown_unit="nΩ·m", per_si=1e9),
+    _Parameter("beta", "β", "SI", "F"),
+    _Parameter("l_sf", "l_sf", "SI", "NF", quantity="length", unit="nm", shown_unit="nm", per_si=1e9),
+    _Parameter("theta_SH", "θ_SH", "both", "N", optional=True),
+    _Parameter("l_J", "l_J", "both", "F", optional=True, quantity="length", unit="nm", shown_unit="nm", per_si=1e9),
+    _Parameter("l_phi", "l_φ", "both", "F", optional=True, quantity="length", unit="nm", shown_unit="nm",
+               per_si=1e9),
+    _Parameter("Ms", "Ms", "SI", "F", optional=True, quantity="magnetization", unit="kA/m", shown_unit="kA/m",
+               per_si=1e-3),
+    _Parameter("alpha", "α", "SI", "F", optional=True),
+    _Parameter("K_u", "K_u", "SI", "F", optional=True, quantity="energy_density", unit="kJ/m^3",
+               shown_unit="kJ/m³", per_si=1e-3),
+    _Parameter("easy_axis", "easy axis", "SI", "F", optional=True),
+)
+#: a new material's boxes on a blank form, {SI page?: {key: text}} (a Cu-like N, a Co-like F)
+_MATERIAL_DEFAULTS = {False: {"D": "1", "p": "0.5", "l": "10"},
+                      True: {"rho": "60", "beta": "0.46", "l_sf": "60"}}
+#: the choice of the material form that defines a new material
+_NEW = "__new__"
+
+
 def _offer(select: pn.widgets.Select, options: Any) -> None:
     """New choices, sent only when they differ (each change re-lays out the page in the browser)."""
     if select.options != options:
         select.options = options
+
+
+@lru_cache(maxsize=1)
+def _builtin_library() -> Any:
+    """The built-in library of materials (``spinstack materials``)."""
+    from ..io.libraryfile import load_library
+
+    return load_library(None)
+
+
+def _file_table(material: Material) -> dict[str, Any]:
+    """An SI material's table as the stack-file writer writes it (quantities that read back to its numbers)."""
+    magnetization = [0.0, 0.0, 1.0] if isinstance(material, Ferromagnet) else None
+    text = dumps_stack(Stack([Layer(material, 1e-9, magnetization)], units="SI", current=0.0))
+    return dict(tomllib.loads(text)["materials"][material.name])
+
+
+def _axis_value(text: str, path: str) -> Any:
+    """An easy axis typed as a direction name (``+z``) or three numbers (``0, 0, 1``)."""
+    parts = [part for part in text.replace(",", " ").split() if part]
+    if len(parts) == 1:
+        return parts[0]  # a direction name; the model says which it takes
+    try:
+        return [parse_number(part) for part in parts]
+    except ValueError as error:
+        raise StackError(path, f"a direction name such as +z or three numbers such as 0, 0, 1: {error}") from None
 
 
 def _box(label: str, css: str, value: str = "", width: int = 86) -> pn.widgets.TextInput:
@@ -216,12 +288,56 @@ class StructurePanel:
         self.end_real, self.end_imag = _box("g_r", "structure-end-gr", "1"), _box("g_i", "structure-end-gi", "0")
         self.end_sink = _box("g_s", "structure-end-gs", "0", 70)
         self.set_end_button = _button("set end", "structure-set-end", 90)
+        # a layer's material in place
+        self.changed_layer = _select("layer", "structure-changed-layer", 170)
+        self.new_material = _select("new material", "structure-new-material", 150)
+        self.change_theta = _box("θ (deg)", "structure-change-theta", "0", 70)
+        self.change_phi = _box("φ (deg)", "structure-change-phi", "0", 70)
+        self.change_button = _button("change material", "structure-change-material", 130)
+        # a material defined or edited
+        self.edited_material = _select("material", "structure-edited-material", 160)
+        self.library = _select("from the library", "structure-library", 150)
+        self.material_name = _box("name", "structure-material-name", "", 120)
+        self.material_kind = pn.widgets.Select(label="kind", options={"N (normal metal)": "normal",
+                                                                      "F (ferromagnet)": "ferromagnet"},
+                                               width=140, margin=(2, 4), css_classes=["structure-material-kind"])
+        self.parameters = {parameter.key: _box(parameter.label, f"structure-m-{parameter.key}", "",
+                                               96 if parameter.key != "easy_axis" else 110)
+                           for parameter in _PARAMETERS}
+        self.save_material_button = _button("save material", "structure-save-material", 120)
+        self.material_note = pn.pane.HTML("", margin=(0, 4), sizing_mode="stretch_width",
+                                          css_classes=["structure-material-note"])
+        self._exact: dict[str, tuple[str, str, Any]] = {}  # box key -> (text shown, file key, file value)
+        self._hidden: dict[str, Any] = {}  # the edited material's file keys the form has no box for (gamma, D_perp)
+        # dynamics (SI pages): free flags and exchange couplings
+        self.free_layer = _select("F layer", "structure-free-layer", 170)
+        self.free_flag = pn.widgets.Checkbox(label="free (its m moves in the Dynamics tab)", value=False,
+                                             margin=(24, 6, 2, 4), css_classes=["structure-free"])
+        self.set_free_button = _button("set free flag", "structure-set-free", 110)
+        self.coupling_a = _select("coupling: F layer", "structure-coupling-a", 150)
+        self.coupling_b = _select("and F layer", "structure-coupling-b", 150)
+        self.coupling_J = _box("J (mJ/m²)", "structure-coupling-J", "0.1", 90)
+        self.set_coupling_button = _button("set coupling", "structure-set-coupling", 110)
+        self.remove_coupling_button = _button("remove coupling", "structure-remove-coupling", 130)
+        self.dynamics_note = pn.pane.HTML("", margin=(0, 4), sizing_mode="stretch_width",
+                                          css_classes=["structure-dynamics-note"])
 
         self.add_button.on_click(lambda _event: self._act(self._insert))
         self.remove_button.on_click(lambda _event: self._act(self._remove))
         self.set_interface_button.on_click(lambda _event: self._act(self._set_interface))
         self.remove_interface_button.on_click(lambda _event: self._act(self._remove_interface))
         self.set_end_button.on_click(lambda _event: self._act(self._set_end))
+        self.change_button.on_click(lambda _event: self._act(self._change_material))
+        self.save_material_button.on_click(lambda _event: self._save_material())
+        self.set_free_button.on_click(lambda _event: self._act(self._set_free))
+        self.set_coupling_button.on_click(lambda _event: self._act(self._set_coupling))
+        self.remove_coupling_button.on_click(lambda _event: self._act(self._remove_coupling))
+        for widget in (self.changed_layer, self.new_material):
+            widget.param.watch(lambda _event: self._show_change_boxes(), "value")
+        self.edited_material.param.watch(lambda _event: self._fill_material(), "value")
+        self.library.param.watch(lambda _event: self._fill_library(), "value")
+        self.material_kind.param.watch(lambda _event: self._show_material_boxes(), "value")
+        self.free_layer.param.watch(lambda _event: self._fill_free(), "value")
         self.node.param.watch(lambda _event: self._fill_interface(), "value")
         self.material.param.watch(lambda _event: self._show_direction(), "value")
         for widget in (self.end_kind, self.end_material):
@@ -241,9 +357,20 @@ class StructurePanel:
             heading("interface at a node (AR*, γ, G_mix; an N/F node needs G_mix, an N/N one γ = 0 and none)"),
             row(self.node, self.resistance, self.gamma, self.mix_real, self.mix_imag, self.set_interface_button,
                 self.remove_interface_button),
-            heading("ends"),
+            heading("ends (a lead is a semi-infinite layer of a material: N, or F with its m)"),
             row(self.side, self.end_kind, self.end_material, self.end_theta, self.end_phi, self.end_real,
                 self.end_imag, self.end_sink, self.set_end_button),
+            heading("a layer's material (thickness kept; an F layer keeps its m)"),
+            row(self.changed_layer, self.new_material, self.change_theta, self.change_phi, self.change_button),
+            heading("materials: define a new one or edit one (every layer and lead of it follows)"),
+            row(self.edited_material, self.library, self.material_name, self.material_kind),
+            row(*self.parameters.values(), self.save_material_button),
+            self.material_note,
+            heading("dynamics: free layers and exchange couplings"),
+            self.dynamics_note,
+            row(self.free_layer, self.free_flag, self.set_free_button),
+            row(self.coupling_a, self.coupling_b, self.coupling_J, self.set_coupling_button,
+                self.remove_coupling_button),
             margin=0, sizing_mode=None, styles={"flex": "1 1 560px", "max-width": "calc(100vw - 30px)"})
         listing = pn.Column(heading("the stack shown, node by node"), self.summary, margin=0, sizing_mode=None,
                             styles={"flex": "0 1 440px", "max-width": "calc(100vw - 30px)"})
@@ -283,9 +410,7 @@ class StructurePanel:
         self.units = _Units(stack.units == "SI")
         kept = {} if reset_palette else self._palette
         self._palette = {**stack.materials, **{name: m for name, m in kept.items() if name not in stack.materials}}
-        names = {f"{name} ({'F' if isinstance(m, Ferromagnet) else 'N'})": name for name, m in self._palette.items()}
-        _offer(self.material, names)
-        _offer(self.end_material, dict(names))
+        self._offer_materials()
         layers = stack.layers
         _offer(self.position, {**{f"before layers[{i}] ({layer.material.name})": i for i, layer in enumerate(layers)},
                                f"after the last layer ({len(layers)})": len(layers)})
@@ -297,9 +422,29 @@ class StructurePanel:
             after = layers[node].material.name if node < len(layers) else f"right {stack.right.kind}"
             nodes[f"node {node} ({before} | {after})"] = node
         _offer(self.node, nodes)
-        for select in (self.material, self.end_material, self.removed_layer, self.node):
+        _offer(self.changed_layer, {f"layers[{i}] ({layer.material.name})": i for i, layer in enumerate(layers)})
+        ferromagnets = {f"layers[{i}] ({layers[i].material.name})": i for i in stack.ferromagnet_indices}
+        for select in (self.free_layer, self.coupling_a, self.coupling_b):
+            _offer(select, dict(ferromagnets))
+        for select in (self.material, self.end_material, self.removed_layer, self.node, self.changed_layer,
+                       self.new_material, self.edited_material, self.free_layer, self.coupling_a, self.coupling_b):
             if select.value not in select.options.values():
                 select.value = next(iter(select.options.values()), None)
+        if len(ferromagnets) > 1 and self.coupling_a.value == self.coupling_b.value:
+            self.coupling_b.value = list(ferromagnets.values())[1]
+        _offer(self.library, {"—": "", **{f"{name} ({'F' if entry.type == 'ferromagnet' else 'N'})": name
+                                          for name, entry in _builtin_library().materials.items()}}
+               if self.units.si else {"—": ""})
+        self.library.visible = self.units.si
+        for widget in (self.free_layer, self.free_flag, self.set_free_button, self.coupling_a, self.coupling_b,
+                       self.coupling_J, self.set_coupling_button, self.remove_coupling_button):
+            widget.visible = self.units.si
+        self.dynamics_note.object = (
+            "<span style='font-size:0.9em'>A free layer's material needs Ms and α (edit the material above); the "
+            "<i>Dynamics</i> tab appears once a layer is free. J &gt; 0 couples ferromagnetically.</span>"
+            if self.units.si else
+            "<span style='font-size:0.9em'>Free layers and couplings need an SI stack (units = \"SI\": Ms, α "
+            "and times have no reduced form): open an SI file, e.g. the co-cu-py preset.</span>")
         in_plane = stack.has_field and not np.any(stack.current != 0)
         _offer(self.end_kind, ["reservoir", "lead"] + (["open", "insulator"] if in_plane else []))
         length = f" ({self.units.length})" if self.units.length else ""
@@ -314,7 +459,17 @@ class StructurePanel:
         self._fill_interface()
         self._fill_end()
         self._show_direction()
+        self._show_change_boxes()
+        self._fill_material()
+        self._fill_free()
         self._write_listing()
+
+    def _offer_materials(self) -> None:
+        """The palette's materials in every material choice (add a layer, a layer's material, a lead, edit)."""
+        names = {f"{name} ({'F' if isinstance(m, Ferromagnet) else 'N'})": name for name, m in self._palette.items()}
+        for select in (self.material, self.end_material, self.new_material):
+            _offer(select, dict(names))
+        _offer(self.edited_material, {"new material": _NEW, **names})
 
     def _listen(self, _stack: Stack) -> None:
         """A control moved: the listing's numbers (only while the card is open)."""
@@ -367,9 +522,15 @@ class StructurePanel:
             if layer.magnetization is not None:
                 theta, phi = _angles(layer.magnetization)
                 text += f", m: θ = {_short(theta)}°, φ = {_short(phi)}°"
+            if layer.free:
+                text += ", free"
             lines.append(f"<div class='structure-layer'>{html.escape(text)}</div>")
             lines.append(node(index + 1))
         lines.append(end("right", stack.right))
+        for coupling in stack.dynamics.couplings if stack.dynamics is not None else ():
+            a, b = coupling.layers
+            lines.append(f"<div class='structure-coupling'>coupling layers[{a}]–layers[{b}]: J = "
+                         f"{_short(float(coupling.J) * 1e3)} mJ/m²</div>")
         return f"<div id='structure' style='font-family: monospace; font-size: 0.95em'>{''.join(lines)}</div>"
 
     def _fill_interface(self) -> None:
@@ -406,6 +567,115 @@ class StructurePanel:
         magnetic = kind == "insulator" or (lead and isinstance(self._palette.get(self.end_material.value), Ferromagnet))
         self.end_theta.visible = self.end_phi.visible = magnetic
         self.end_real.visible = self.end_imag.visible = self.end_sink.visible = kind == "insulator"
+
+    def _show_change_boxes(self) -> None:
+        """θ, φ of a layer's new material only for a normal layer made ferromagnetic (an F layer keeps its m)."""
+        index, layers = self.changed_layer.value, self.stack.layers
+        layer = layers[index] if isinstance(index, int) and index < len(layers) else None
+        needs = isinstance(self._palette.get(self.new_material.value), Ferromagnet) and layer is not None \
+            and not layer.is_ferromagnet
+        self.change_theta.visible = self.change_phi.visible = needs
+
+    def _fill_material(self) -> None:
+        """The material form: the chosen material's parameters (exactly as the stack holds them), or a new
+        material's defaults."""
+        chosen = self.edited_material.value
+        material = self._palette.get(chosen) if chosen != _NEW else None
+        self._exact, self._hidden = {}, {}
+        texts: dict[str, str] = {}
+        if material is None:
+            self.material_name.value = ""
+            texts = dict(_MATERIAL_DEFAULTS[self.units.si])
+        else:
+            self.material_name.value = material.name
+            self.material_kind.value = material.kind
+            if self.units.si:
+                texts = self._si_texts(material)
+            else:
+                for parameter in _PARAMETERS:
+                    value = getattr(material, parameter.key, None) if parameter.pages != "SI" else None
+                    if value is not None and (parameter.key != "p" or isinstance(material, Ferromagnet)):
+                        texts[parameter.key] = repr(float(value))  # reads back to the same double
+                if isinstance(material, Ferromagnet) and material.D_perp is not None:
+                    self._hidden["D_perp"] = material.D_perp
+        for key, box in self.parameters.items():
+            box.value = texts.get(key, "")
+        if self.library.value:
+            self._quiet_library = True
+            try:
+                self.library.value = ""
+            finally:
+                self._quiet_library = False
+        self._show_material_boxes()
+
+    def _si_texts(self, material: Material) -> dict[str, str]:
+        """An SI material's boxes: the file's quantities (as the stack-file writer writes them, which read back
+        to the same numbers to the bit: a box left as shown gives that quantity back) in the boxes' units."""
+        try:
+            table = _file_table(material)
+        except SpinstackError:
+            return {}
+        texts: dict[str, str] = {}
+        boxes = {parameter.key: parameter for parameter in _PARAMETERS if parameter.pages != "reduced"}
+        for key, value in table.items():
+            shown_key = "rho" if key == "conductivity" else key
+            parameter = boxes.get(shown_key)
+            if key == "type":
+                continue
+            if parameter is None:
+                self._hidden[key] = value  # gamma, D_perp: kept as they are
+                continue
+            if key == "easy_axis":
+                text = value if isinstance(value, str) else ", ".join(_short(float(x)) for x in value)
+            else:
+                number = float(to_si(value, "conductivity" if key == "conductivity" else parameter.quantity,
+                                     f"materials.{material.name}.{key}", allow_inf=True))
+                number = 1.0 / number if key == "conductivity" else number
+                text = _short(number * parameter.per_si)
+            texts[shown_key] = text
+            self._exact[shown_key] = (text, key, value)
+        return texts
+
+    def _fill_library(self) -> None:
+        """A library material's cited values in the boxes (STACK_FORMAT.md: a partial entry leaves boxes to fill)."""
+        name = self.library.value
+        if not name or getattr(self, "_quiet_library", False):
+            return
+        entry = _builtin_library().materials[name]
+        self.material_kind.value = entry.type
+        if self.edited_material.value == _NEW:
+            self.material_name.value = name
+        self._exact, self._hidden = {}, {}
+        texts: dict[str, str] = {}
+        for key, value in entry.values.items():
+            shown_key = "rho" if key == "conductivity" else key
+            parameter = next((p for p in _PARAMETERS if p.key == shown_key and p.pages != "reduced"), None)
+            if parameter is None:
+                continue
+            number = float(value.si)
+            text = _short((1.0 / number if key == "conductivity" else number) * parameter.per_si)
+            texts[shown_key] = text
+            self._exact[shown_key] = (text, key, value.value)
+        for key, box in self.parameters.items():
+            box.value = texts.get(key, "")
+        missing = ", ".join(entry.missing)
+        self.material_note.object = html.escape(
+            f"{name} from the built-in library ({entry.description})"
+            + (f": no sourced value of {missing}; type it." if missing else "."))
+        self._show_material_boxes()
+
+    def _show_material_boxes(self) -> None:
+        letter = "F" if self.material_kind.value == "ferromagnet" else "N"
+        page = "SI" if self.units.si else "reduced"
+        for parameter in _PARAMETERS:
+            box = self.parameters[parameter.key]
+            box.visible = parameter.pages in ("both", page) and letter in parameter.kinds
+            unit = f" ({parameter.shown_unit})" if self.units.si and parameter.shown_unit else ""
+            box.label = f"{parameter.label}{unit}{' (optional)' if parameter.optional else ''}"
+
+    def _fill_free(self) -> None:
+        index, layers = self.free_layer.value, self.stack.layers
+        self.free_flag.value = bool(isinstance(index, int) and index < len(layers) and layers[index].free)
 
     # ------------------------------------------------------------------ edits
     def _number(self, box: pn.widgets.TextInput, label: str) -> float:
@@ -471,6 +741,124 @@ class StructurePanel:
                 if isinstance(material, Ferromagnet) else None
             end = self.units.lead(material, magnetization)
         return edit.set_end(stack, side, end)
+
+    def _change_material(self, stack: Stack) -> Stack:
+        index = self.changed_layer.value
+        if index is None:
+            raise StackError("layers", "no layer to change")
+        material = self._palette[self.new_material.value]
+        magnetization = None
+        if isinstance(material, Ferromagnet) and not stack.layers[int(index)].is_ferromagnet:
+            magnetization = self._direction(self.change_theta, self.change_phi, f"layers[{index}]'s m")
+        return edit.set_layer_material(stack, int(index), material, magnetization)
+
+    def material_from_form(self) -> Material:
+        """The material the form describes, in the page's units (a box left as it was filled keeps the stack's
+        number to the bit).
+
+        Raises
+        ------
+        StackError
+            An empty name, an empty box of a required parameter, a bad number, or a value the model refuses,
+            naming ``materials.NAME.KEY``.
+        """
+        name = self.material_name.value.strip()
+        if not name:
+            raise StackError("materials", "the material's name is empty: type one")
+        kind = self.material_kind.value
+        letter = "F" if kind == "ferromagnet" else "N"
+        page = "SI" if self.units.si else "reduced"
+        edited = self._palette.get(self.edited_material.value)
+        same_kind = edited is not None and edited.kind == kind
+        table: dict[str, Any] = {"type": kind}
+        if same_kind:  # what the form has no box for (gamma, D_perp) stays as it was
+            table.update(self._hidden)
+        values: dict[str, float] = {}
+        for parameter in _PARAMETERS:
+            if parameter.pages not in ("both", page) or letter not in parameter.kinds:
+                continue
+            key, text = parameter.key, self.parameters[parameter.key].value.strip()
+            path = f"materials.{name}.{key}"
+            if not text:
+                if parameter.optional:
+                    continue
+                raise StackError(path, "empty: type a number")
+            exact = self._exact.get(key)
+            if self.units.si and exact is not None and exact[0] == text:
+                table[exact[1]] = exact[2]
+                continue
+            if key == "easy_axis":
+                table[key] = _axis_value(text, path)
+                continue
+            try:
+                number = parse_number(text)
+            except ValueError as error:
+                raise StackError(path, str(error)) from None
+            if self.units.si:
+                table[key] = f"{number!r} {parameter.unit}" if parameter.unit and math.isfinite(number) else \
+                    number / parameter.per_si if parameter.unit else number
+            else:
+                values[key] = number
+        if not self.units.si:
+            if letter == "N":
+                return Normal(name, D=values["D"], l=values["l"], theta_SH=values.get("theta_SH", 0.0))
+            coherent = "l_J" in values or "l_phi" in values
+            return Ferromagnet(name, D=values["D"], p=values["p"], l=values["l"], l_J=values.get("l_J"),
+                               l_phi=values.get("l_phi"),
+                               D_perp=table.get("D_perp") if coherent else None)
+        if "l_J" not in table and "l_phi" not in table:
+            table.pop("D_perp", None)  # only used with a coherence length
+        return si.material_from_table(name, table)
+
+    def _save_material(self) -> None:
+        """Save the material form: a material of the stack is replaced in every layer and lead using it (an
+        undoable edit); a new one joins the materials offered (the stack changes when a layer or lead uses it)."""
+        try:
+            material = self.material_from_form()
+            chosen = self.edited_material.value
+            others = {name for name in self._palette if name != chosen}
+            if material.name in others:
+                raise StackError(f"materials.{material.name}", "already names a material: choose another name, or "
+                                                               "choose that material in the form to edit it")
+            stack = self.app.explorer.present_stack()
+            if chosen in stack.materials:
+                edited = edit.replace_material(stack, chosen, material)
+                self._palette.pop(chosen, None)
+                self._palette[material.name] = material
+                with pn.io.hold():
+                    self.show_edited(edited)
+                    self.edited_material.value = material.name
+                self.material_note.object = html.escape(f"{material.name}: saved (every layer and lead of it).")
+                return
+            self.app.explorer.withdraw_refusal()
+            self._palette.pop(chosen, None)  # a material defined here and not used yet: its new definition
+            self._palette[material.name] = material
+            with pn.io.hold():
+                self._offer_materials()
+                self.edited_material.value = material.name
+                self.material.value = self.new_material.value = material.name
+            self.material_note.object = html.escape(
+                f"{material.name} is defined: add a layer of it, change a layer's material to it or make it a lead's "
+                "material (the stack, its link and its file hold it once a layer or lead uses it).")
+        except SpinstackError as error:
+            self.report(str(error))
+
+    def _set_free(self, stack: Stack) -> Stack:
+        if self.free_layer.value is None:
+            raise StackError("layers", "no F layer to free")
+        return edit.set_free(stack, int(self.free_layer.value), bool(self.free_flag.value))
+
+    def _coupled_pair(self) -> tuple[int, int]:
+        if self.coupling_a.value is None or self.coupling_b.value is None:
+            raise StackError("dynamics.coupling", "a coupling joins two F layers: the stack has fewer")
+        return int(self.coupling_a.value), int(self.coupling_b.value)
+
+    def _set_coupling(self, stack: Stack) -> Stack:
+        J = self._number(self.coupling_J, "J (mJ/m²)") * 1e-3  # noqa: N806  mJ/m^2 -> J/m^2
+        return edit.set_coupling(stack, self._coupled_pair(), J)
+
+    def _remove_coupling(self, stack: Stack) -> Stack:
+        return edit.remove_coupling(stack, self._coupled_pair())
 
     def _act(self, change: Callable[[Stack], Stack]) -> None:
         """Apply an edit to the stack the controls now describe and show the result (an undoable step), or say
