@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl  # C: a link's order
 
 import numpy as np
 import panel as pn
@@ -66,9 +67,9 @@ PAGE_CSS = f"""
 CONTROLS_CSS = """
 @media (max-width: 700px) { :host { width: calc(100vw - 40px) !important; } }
 """
-#: A status or numbers line keeps its one-line height (a new text never re-measures the page); on a phone its
-#: text stays on that line and scrolls sideways inside it rather than spilling onto the next line (a taller
-#: box is not honoured: Bokeh's column places its children by their declared heights).
+#: A status or numbers line keeps its one-line height on a desktop (a new text never re-measures the page); on a
+#: phone its text wraps and the line takes the height it needs (C: it scrolled sideways in its one-line box, half
+#: of it out of sight): the host's flex basis and the inner div's declared height (Bokeh's inline 34 px) give way.
 MARKUP_CSS = ("@media (max-width: 700px) { :host { flex: 0 0 auto !important; height: auto !important; } "
               "div { height: auto !important; white-space: normal; overflow-wrap: anywhere; } }")
 
@@ -196,12 +197,6 @@ def _shape(item: Any) -> tuple[Any, ...]:
     return type(item), tuple(_shape(child) for child in objects) if isinstance(objects, list) else ()
 
 
-def _paths(item: Any) -> tuple[str, ...]:
-    """The ``ctl-<path>`` classes in ``item`` (the controls it shows), in order."""
-    return tuple(word for part in item.select() for word in (getattr(part, "css_classes", None) or ())
-                 if word.startswith("ctl-") and word != "ctl-invalid")
-
-
 def _same_setting(first: Any, second: Any) -> bool:
     try:
         return bool(np.all(first == second)) and type(first) is type(second)
@@ -213,12 +208,14 @@ class _Mirror:
     """The page's control panel (``page``, a Panel column that stays on the page) made to show the controls in use
     (``used``, built afresh for every stack shown), reusing the page's widgets.
 
-    Each item of ``used``'s panel (a heading, a number box, an angle's slider and box, a material's row, the
-    current's buttons) is shown by an item already on the page of the same shape (:func:`_shape`), preferably
-    one showing the same control paths, whose parameters (label, range, options, help, classes) are set to the
-    new item's; only items no page item fits are put on the page as they are, and page items left over are
-    dropped.  The browser then changes a few properties of views it has instead of building every widget (a
-    widget's view, its shadow root and style sheets: most of a switch's time in the browser and here).
+    The items of ``used``'s panel (a heading, a number box, an angle's slider and box, a material's row, the
+    current's buttons) are matched in order with the page's items of the same shape (:func:`_shape`): a page
+    item takes the new item's parameters (label, range, options, help, classes; only those that differ are
+    sent), page items no new item needs are hidden (and lose their ``ctl-<path>`` classes) and kept for a later
+    stack, and only new items no page item fits are put on the page as they are.  The browser then changes a
+    few properties of views it has, instead of building every widget (a widget's view, its shadow root and
+    style sheets) and the server registering them (every model of the page walked again): most of a switch's
+    time.  Only a stack needing more items of a kind than the page ever had adds children to the panel.
 
     The widgets of ``used`` that the page shows through a reused widget are mirrored both ways: a user's input
     reaches ``used`` (whose watchers solve), and values and marks set on ``used`` from Python (undo, a link, a
@@ -228,22 +225,26 @@ class _Mirror:
 
     def __init__(self, page: Any, used: Controls) -> None:
         mirrored = {id(widget) for control in used.controls for widget in control.widgets}
-        free = list(page.objects)
-        items: list[Any] = []
+        shown = list(page.objects)
+        shapes = [_shape(item) for item in shown]
+        items: list[Any] = []  # the page's items after this: shown ones in the new panel's order, hidden ones kept
         #: id of a widget of ``used`` -> the page's widget showing it (only those not on the page themselves)
         self.shown: dict[int, Any] = {}
         self.watchers: list[tuple[Any, Any]] = []
         self.placed = False  # whether some item of ``used`` is on the page itself
         pairs = []
+        position = 0
         for item in used.panel.objects:
-            shape, paths = _shape(item), _paths(item)
-            fitting = [old for old in free if _shape(old) == shape]
-            match = next((old for old in fitting if _paths(old) == paths), fitting[0] if fitting else None)
-            if match is None:
+            shape = _shape(item)
+            found = next((index for index in range(position, len(shown)) if shapes[index] == shape), None)
+            if found is None:
                 items.append(item)
                 self.placed = True
                 continue
-            free = [old for old in free if old is not match]  # (by identity: Panel objects compare by value)
+            for skipped in shown[position:found]:
+                _hide(skipped)
+                items.append(skipped)
+            match, position = shown[found], found + 1
             items.append(match)
             for mine, theirs in zip(match.select(), item.select()):
                 skip = _NOT_COPIED.union(_MIRRORED) if id(theirs) in mirrored else _NOT_COPIED
@@ -253,9 +254,10 @@ class _Mirror:
                     mine.param.update(**changed)
                 if id(theirs) in mirrored:
                     pairs.append((mine, theirs))
-        #: the page's items no longer shown
-        self.dropped = free
-        if len(items) != len(page.objects) or any(a is not b for a, b in zip(items, page.objects)):
+        for skipped in shown[position:]:
+            _hide(skipped)
+            items.append(skipped)
+        if len(items) != len(shown) or any(mine is not theirs for mine, theirs in zip(items, shown)):
             page.objects = items
         for page_widget, model in pairs:
             self.shown[id(model)] = page_widget
@@ -274,6 +276,17 @@ class _Mirror:
         for widget, watcher in self.watchers:
             widget.param.unwatch(watcher)
         self.watchers = []
+
+
+def _hide(item: Any) -> None:
+    """Hide a control panel's item no control needs now (kept for a later stack): no ``ctl-<path>`` class names
+    a control it no longer shows."""
+    if item.visible:
+        item.visible = False
+    for part in item.select():
+        classes = [word for word in (getattr(part, "css_classes", None) or ()) if not word.startswith("ctl-")]
+        if classes != list(getattr(part, "css_classes", None) or ()):
+            part.css_classes = classes
 
 
 def _equal(first: Any, second: Any) -> bool:
@@ -427,7 +440,6 @@ class Explorer:
                 self._show(first)
                 # the page's widgets show the new controls: their changed properties sent, not new widgets
                 self._mirror = _Mirror(self._page_panel, self.controls)
-                dropped = self._mirror.dropped
                 self._owners = [*self._owners, self.controls] if self._mirror.placed else self._owners
                 if not self.in_plane:
                     self._show_right()
@@ -680,7 +692,8 @@ class Explorer:
             right = pn.pane.Bokeh(self.spin_orbit.figure, margin=0, css_classes=["spin-figure"])
         else:
             self._efficiency_pane = pn.pane.Bokeh(self.efficiency.figure, margin=0, css_classes=["spin-figure"])
-            self._no_efficiency = pn.pane.Markdown("", width=380)
+            # laid out on its own when shown or hidden (server.LAYOUT_PATCH): the page around it is placed by CSS
+            self._no_efficiency = pn.pane.Markdown("", width=380, css_classes=["spin-boundary"])
             right = pn.Column(self._efficiency_pane, self._no_efficiency, margin=0, sizing_mode=None)
             self._show_right()
         self._right = right
@@ -752,9 +765,20 @@ def _link_value_problems(search: str, explorer: Explorer) -> list[str]:  # C: a 
     found = []
     for path, message in controls.problems(explorer.base):
         control = next(c for c in controls.controls if path == c.path or path in c.widget_paths())
-        key = path if path in widgets else next(keys[id(w)] for w in control.widgets if id(w) in keys)
-        found.append(f"URL parameter {key}: {message}")
+        given = [keys[id(widget)] for widget in control.widgets if keys.get(id(widget)) in values]
+        found.append(f"URL parameter {path if path in values else ', '.join(given) or path}: {message}")
     return found
+
+
+def _in_link_order(search: str, refusals: list[str]) -> list[str]:  # C
+    """``refusals`` ("URL parameter <key>: ...") in the order of their keys in the URL query ``search``."""
+    order = [key for key, _ in parse_qsl(search.lstrip("?"), keep_blank_values=True)]
+
+    def position(text: str) -> int:
+        return next((index for index, key in enumerate(order)
+                     if text.startswith((f"URL parameter {key}:", f"URL parameter {key},"))), len(order))
+
+    return sorted(refusals, key=position)
 
 
 class App:
@@ -830,11 +854,12 @@ class App:
             # 1,5), and no box holds them: the message says the link was not applied instead of asking for a
             # box to be corrected (Explorer._fail's words)
             if refusal is None:
-                refusals = [*refusals, *_link_value_problems(search, self.explorer)]
+                refusals = _in_link_order(search, [*refusals, *_link_value_problems(search, self.explorer)])
             self.explorer.refuse("".join(plain(text) for text in refusals)  # X1: as text
-                                 + "The link's state is not applied: the figures and numbers show the stack as "
-                                   "it was; open the link again with "
-                                 + ("these parameters" if len(refusals) > 1 else "this parameter") + " corrected.")
+                                 + html.escape("The figures and numbers show the stack as it was: the link's "
+                                               "state is not applied; open the link again with "
+                                               + ("these parameters" if len(refusals) > 1 else "this parameter")
+                                               + " corrected."))
             return refusals
         self.session.apply_query(search)
         return []
