@@ -147,3 +147,43 @@ def test_the_controls_grow_with_their_content_and_nothing_is_cut(sized_page: tup
     heights = page.evaluate(CONTROLS_HEIGHTS)
     assert heights["scroll"] <= heights["client"] + 1, heights  # no inner scrolling: the column is as tall as its content
     assert heights["lastBottom"] is None or heights["lastBottom"] <= heights["bottom"] + 1, heights
+
+
+# the status line's box (the markup pane around #status) and the status itself: widths and edges
+STATUS_BOX = """
+() => {
+  let found = null;
+  const visit = (root) => {
+    for (const element of root.querySelectorAll('*')) {
+      if (element.id === 'status') found = element;
+      if (element.shadowRoot) visit(element.shadowRoot);
+    }
+  };
+  visit(document);
+  const host = found.getRootNode().host;
+  const box = host.getBoundingClientRect(), text = found.getBoundingClientRect();
+  return {scroll: host.scrollWidth, client: host.clientWidth, hostBottom: box.bottom, textBottom: text.bottom,
+          textRight: text.right, window: window.innerWidth, words: found.textContent};
+}
+"""
+
+
+@pytest.mark.parametrize("start", ["?preset=seed", "?preset=asymmetric", "?preset=three-f",
+                                   "?layers[2].magnetization.theta=180", "si", "in-plane"])
+def test_a_phone_wraps_the_status_line_in_its_box(browser: Any, explorer_urls: dict[str, str],  # noqa: F811
+                                                   start: str) -> None:
+    """C (issue 16, second pass): on a phone the status line scrolled sideways inside its one-line box (co-cu-py's
+    714 px line in a 380 px box, most of it out of sight); it wraps, and its box grows to hold every line."""
+    url = explorer_urls[start] if start in explorer_urls else explorer_urls["seed"] + start
+    context = browser.new_context(**SIZES["phone"])
+    try:
+        page = context.new_page()
+        page.goto(url, timeout=120_000)
+        page.locator("#g2, #sigma").first.wait_for(timeout=120_000)
+        page.wait_for_timeout(500)
+        box = page.evaluate(STATUS_BOX)
+        assert box["scroll"] <= box["client"], box  # nothing to scroll sideways
+        assert box["textRight"] <= box["window"] and box["textBottom"] <= box["hostBottom"] + 1, box  # all in view
+        assert len(box["words"]) > 40, box
+    finally:
+        context.close()
