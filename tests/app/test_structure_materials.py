@@ -223,6 +223,8 @@ def test_a_layer_freed_after_its_material_gets_ms_and_alpha_opens_the_dynamics_t
     assert _alert(app) == ""
     stack = app.explorer.stack
     assert stack.free_indices == (py,) and has_dynamics(stack)
+    tabs = app.body.objects[0]  # the page's Dynamics tab beside the transport page
+    assert isinstance(tabs, pn.Tabs) and "explorer-tabs" in tabs.css_classes and len(tabs.objects) == 2
     assert ", free" in panel.summary.object
     fixed = next(i for i in stack.ferromagnet_indices if i != py)
     panel.coupling_a.value, panel.coupling_b.value, panel.coupling_J.value = fixed, py, "0.2"

@@ -1,5 +1,6 @@
-"""The explorer's structure panel: layers added and removed, interfaces set and removed, ends replaced, and
-another stack file opened.
+"""The explorer's structure panel: layers added and removed, interfaces set and removed, ends replaced, layers'
+materials changed, materials defined and edited, free flags and exchange couplings set, and another stack file
+opened.
 
 The panel (a card above the figures, folded at first) lists the stack shown, node by node (the ends, every
 layer with its material, thickness and magnetization, every resistive interface with AR*, gamma and G_mix),
@@ -13,6 +14,16 @@ and edits it with :mod:`spinstack.model.edit`:
 * **ends**: left or right, a reservoir or a semi-infinite lead of a material (a ferromagnetic lead with
   its magnetization); on a page driven in plane with no current (MODEL.md 8) also an open end or a
   magnetic insulator (its magnetization and [g_r, g_i], g_s);
+* **a layer's material** in place (``edit.set_layer_material``): thickness kept; an F layer given another
+  ferromagnet keeps its magnetization, free flag and demag factors; an N layer made F takes theta, phi;
+* **materials**: a new one defined (name, N or F, its parameters: reduced D, p, l, optional theta_SH, l_J,
+  l_phi; SI rho (nOhm m), beta, l_sf (nm), optional theta_SH, l_J, l_phi, Ms (kA/m), alpha, K_u (kJ/m^3),
+  easy axis, or an entry of the built-in library filling the boxes) joins the material choices (layers,
+  leads); one of the stack edited (``edit.replace_material``: every layer and lead of it, a rename too). A box
+  left as it was filled keeps the stack's number to the bit (an SI material's boxes hold the quantities the
+  stack-file writer writes for it); what the form has no box for (gamma, D_perp) is kept;
+* **dynamics** (SI pages): a layer's ``free`` flag (``edit.set_free``; the Dynamics tab appears with a free
+  layer) and exchange couplings J in mJ/m^2 between two F layers (``edit.set_coupling``/``remove_coupling``);
 * **open a stack file**: an upload of a TOML file, read as ``spinstack solve`` reads one (the same
   checks and messages: ``file.toml: layers[0].thickness: must be > 0, got 0``).
 
@@ -307,6 +318,8 @@ class StructurePanel:
         self.save_material_button = _button("save material", "structure-save-material", 120)
         self.material_note = pn.pane.HTML("", margin=(0, 4), sizing_mode="stretch_width",
                                           css_classes=["structure-material-note"])
+        self.material_help = pn.pane.HTML("", margin=(0, 4), sizing_mode="stretch_width",
+                                          css_classes=["structure-material-help"])
         self._exact: dict[str, tuple[str, str, Any]] = {}  # box key -> (text shown, file key, file value)
         self._hidden: dict[str, Any] = {}  # the edited material's file keys the form has no box for (gamma, D_perp)
         # dynamics (SI pages): free flags and exchange couplings
@@ -363,6 +376,7 @@ class StructurePanel:
             heading("a layer's material (thickness kept; an F layer keeps its m)"),
             row(self.changed_layer, self.new_material, self.change_theta, self.change_phi, self.change_button),
             heading("materials: define a new one or edit one (every layer and lead of it follows)"),
+            self.material_help,
             row(self.edited_material, self.library, self.material_name, self.material_kind),
             row(*self.parameters.values(), self.save_material_button),
             self.material_note,
@@ -378,7 +392,7 @@ class StructurePanel:
             row(pn.pane.HTML("<b>open a stack file</b> (TOML, as <code>spinstack solve</code> reads)",
                              margin=(8, 4)), self.open_input),
             row(listing, editors),
-            title="structure: layers, interfaces, ends · open a file", collapsed=True, collapsible=True,
+            title="structure: layers, interfaces, ends, materials, dynamics · open a file", collapsed=True, collapsible=True,
             css_classes=["spin-structure"], header_background="#eef3f8", margin=(0, 5),
             sizing_mode="stretch_width")
         app.session.show_structure = self._show_text
@@ -436,6 +450,16 @@ class StructurePanel:
                                           for name, entry in _builtin_library().materials.items()}}
                if self.units.si else {"—": ""})
         self.library.visible = self.units.si
+        self.material_help.object = (
+            "<span style='font-size:0.9em'>" + (
+                "SI quantities in the boxes' units (ρ as measured, β = bulk spin asymmetry, l_sf); or pick a "
+                "cited material <i>from the library</i> and type what it lacks. Left empty: θ_SH = 0, no l_J / "
+                "l_φ (full absorption), no Ms, α, K_u, easy axis (+z or 0, 0, 1; needed with K_u). "
+                if self.units.si else
+                "Reduced units (MODEL.md 1): D conductance, p polarisation (F), l spin diffusion length (inf: no "
+                "spin flip). Left empty: θ_SH = 0, no l_J / l_φ (full absorption). ")
+            + "A new material is offered in the layer and lead choices; an edited one changes every layer and "
+              "lead of it (one undo step).</span>")
         for widget in (self.free_layer, self.free_flag, self.set_free_button, self.coupling_a, self.coupling_b,
                        self.coupling_J, self.set_coupling_button, self.remove_coupling_button):
             widget.visible = self.units.si
@@ -444,7 +468,7 @@ class StructurePanel:
             "<i>Dynamics</i> tab appears once a layer is free. J &gt; 0 couples ferromagnetically.</span>"
             if self.units.si else
             "<span style='font-size:0.9em'>Free layers and couplings need an SI stack (units = \"SI\": Ms, α "
-            "and times have no reduced form): open an SI file, e.g. the co-cu-py preset.</span>")
+            "and times have no reduced form): open an SI stack file above, e.g. examples/co-cu-py.toml.</span>")
         in_plane = stack.has_field and not np.any(stack.current != 0)
         _offer(self.end_kind, ["reservoir", "lead"] + (["open", "insulator"] if in_plane else []))
         length = f" ({self.units.length})" if self.units.length else ""
@@ -671,7 +695,7 @@ class StructurePanel:
             box = self.parameters[parameter.key]
             box.visible = parameter.pages in ("both", page) and letter in parameter.kinds
             unit = f" ({parameter.shown_unit})" if self.units.si and parameter.shown_unit else ""
-            box.label = f"{parameter.label}{unit}{' (optional)' if parameter.optional else ''}"
+            box.label = f"{parameter.label}{unit}"  # (optional ones: the help line above; a longer label overlapped)
 
     def _fill_free(self) -> None:
         index, layers = self.free_layer.value, self.stack.layers
