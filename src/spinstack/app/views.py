@@ -41,7 +41,7 @@ from ..analysis.hodographs import (hodograph_pieces, magnetization_axes, one_sid
 from ..model import Lead, Stack
 from ..model.paths import with_parameter
 from ..plot import style
-from ..plot.frames import END_BAND, LABEL_DISTANCE, label_anchor, lead_extent, nice, ring_label_directions, square_box
+from ..plot.frames import END_BAND, label_anchor, lead_extent, nice, ring_labels, square_box
 from ..solution import Solution, solve
 from .display import Display, plain_unit, scaled
 
@@ -465,13 +465,17 @@ class AccumulationView(_FoldedView):
         # each name beside its ring where no arrow, rail or other name is (as plot_analogy), in pixels
         arrows = [(np.array([x0, y0]), np.array([x1, y1]))
                   for x0, y0, x1, y1 in zip(forces["x0"], forces["y0"], forces["x1"], forces["y1"])]
-        offsets = ring_label_directions(rings, arrows, box[1] - box[0])
-        away = LABEL_DISTANCE * self.size  # pixels to the name's near edge (the box fills the frame)
-        labels = {"x": [r.position[0] for r in rings], "y": [r.position[1] for r in rings],
-                  "text": ["\u03bc" + sub(r.label) for r in rings],
-                  "dx": [float(away * np.cos(a)) for a in offsets], "dy": [float(away * np.sin(a)) for a in offsets],
-                  "align": [label_anchor(a)[0] for a in offsets],
-                  "baseline": [{"center": "middle"}.get(label_anchor(a)[1], label_anchor(a)[1]) for a in offsets]}
+        # one label for rings at one point (a collinear stack's mu_1 and mu_2): "mu_1, mu_2"
+        placed = ring_labels(rings, arrows, box[1] - box[0])
+        away = [label.distance * self.size for label in placed]  # pixels to the name's near edge (box = frame)
+        labels = {"x": [float(label.position[0]) for label in placed],
+                  "y": [float(label.position[1]) for label in placed],
+                  "text": [", ".join("\u03bc" + sub(rings[i].label) for i in label.rings) for label in placed],
+                  "dx": [float(d * np.cos(label.angle)) for d, label in zip(away, placed)],
+                  "dy": [float(d * np.sin(label.angle)) for d, label in zip(away, placed)],
+                  "align": [label_anchor(label.angle)[0] for label in placed],
+                  "baseline": [{"center": "middle"}.get(label_anchor(label.angle)[1], label_anchor(label.angle)[1])
+                               for label in placed]}
         out = self._data(data, solution, fold, box,
                          rings={"x": [r.position[0] for r in railed], "y": [r.position[1] for r in railed]},
                          joints={"x": [r.position[0] for r in free], "y": [r.position[1] for r in free]},

@@ -35,7 +35,7 @@ from ..errors import SpinstackError
 from ..model import Stack
 from ..solution import Solution, solution_of
 from . import style
-from .frames import LABEL_DISTANCE, label_anchor, nice, ring_label_directions, square_box
+from .frames import label_anchor, nice, ring_labels, square_box
 from .hodograph import draw_axes, quantity_scale
 from .units import Scale, figure_units
 
@@ -173,11 +173,12 @@ def plot_analogy(solution: Solution | Stack, ax: Any = None, samples: int = 65, 
             ax.plot(*ring.position, marker="o", ms=6, mfc=style.GUIDE, mec=style.INK, mew=0.8, zorder=6)
     # each name where it is farthest from the arrows (its own and its neighbours'), the rails and the other names
     frame = ax.get_position()  # the square drawing's side, in points: the names' distance on the page
-    reach = LABEL_DISTANCE * 72.0 * min(frame.width * ax.figure.get_figwidth(), frame.height * ax.figure.get_figheight())
-    for ring, angle in zip(rings, ring_label_directions(rings, arrows, size)):
-        away = np.array([np.cos(angle), np.sin(angle)])
-        horizontal, vertical = label_anchor(angle)
-        ax.annotate(rf"$\mu_{{{ring.label}}}$", xy=ring.position, xytext=reach * away, textcoords="offset points",
+    side = 72.0 * min(frame.width * ax.figure.get_figwidth(), frame.height * ax.figure.get_figheight())
+    for label in ring_labels(rings, arrows, size):  # one label for rings at one point: "mu_1, mu_2"
+        away = np.array([np.cos(label.angle), np.sin(label.angle)])
+        horizontal, vertical = label_anchor(label.angle)
+        text = ", ".join(rf"$\mu_{{{rings[i].label}}}$" for i in label.rings)
+        ax.annotate(text, xy=label.position, xytext=label.distance * side * away, textcoords="offset points",
                     ha=horizontal, va=vertical, fontsize=style.FONT_NORMAL, color=style.INK, zorder=7,
                     bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none", alpha=0.7))
 

@@ -7,11 +7,14 @@ same thing.  No drawing library is imported here.
 * :func:`square_box`: the square frame of a folded hodograph (equal aspect, room for labels);
 * :func:`lead_extent`: how much of a lead (or of a reservoir's band) a profile shows;
 * :data:`END_BAND`: how an end that is not a lead is marked in a profile;
-* :func:`ring_label_directions`: where the analogy's ring names sit, clear of the arrows;
+* :func:`ring_labels`: where the analogy's ring names sit, clear of the arrows (one label for rings at one
+  point);
 * :func:`nice`: a round size for a scale arrow.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,7 +22,8 @@ from ..analysis.analogy import FoldedRing
 from ..model import Lead
 from ..solution import Solution
 
-__all__ = ["END_BAND", "LABEL_DISTANCE", "LABEL_SIZE", "label_anchor", "label_box", "lead_extent", "nice", "ring_label_directions", "square_box"]
+__all__ = ["END_BAND", "LABEL_DISTANCE", "LABEL_REACH", "LABEL_SIZE", "SAME_POINT", "RingLabel", "label_anchor", "label_box",
+           "lead_extent", "nice", "ring_label_directions", "ring_labels", "square_box"]
 
 # band drawn for a reservoir, as a fraction of the layers' total thickness
 RESERVOIR_WIDTH = 0.07
@@ -72,35 +76,91 @@ LABEL_DISTANCE = 0.03
 LABEL_SIZE = (0.075, 0.045)
 
 
-def _segment_distance(point: np.ndarray, start: np.ndarray, end: np.ndarray) -> float:
-    """Distance from ``point`` to the segment from ``start`` to ``end``."""
-    step = end - start
-    length = float(np.dot(step, step))
-    t = 0.0 if length == 0.0 else float(np.clip(np.dot(point - start, step) / length, 0.0, 1.0))
-    return float(np.linalg.norm(point - (start + t * step)))
+def _box_gaps(low: np.ndarray, high: np.ndarray, other_low: np.ndarray, other_high: np.ndarray) -> np.ndarray:
+    """How far each rectangle (rows of ``low``, ``high``) is from one other rectangle: the largest gap along x or
+    y, negative when they overlap by that much."""
+    return np.max([other_low[0] - high[:, 0], low[:, 0] - other_high[0], other_low[1] - high[:, 1],
+                   low[:, 1] - other_high[1]], axis=0)
 
 
-def _box_gap(low: np.ndarray, high: np.ndarray, other_low: np.ndarray, other_high: np.ndarray) -> float:
-    """How far apart two rectangles are (largest gap along x or y; negative: they overlap by that much)."""
-    return float(max(other_low[0] - high[0], low[0] - other_high[0], other_low[1] - high[1], low[1] - other_high[1]))
+def _crossing(low: np.ndarray, high: np.ndarray, starts: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """(boxes, segments): whether the segment from ``starts`` along ``steps`` passes through the rectangle from
+    ``low`` to ``high`` (Liang-Barsky clipping of the segment's parameter to [0, 1] by each slab)."""
+    enter = np.zeros((len(low), len(starts)))
+    leave = np.ones((len(low), len(starts)))
+    inside = np.ones((len(low), len(starts)), dtype=bool)
+    for k in range(2):
+        step = steps[None, :, k]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            first = (low[:, None, k] - starts[None, :, k]) / step
+            second = (high[:, None, k] - starts[None, :, k]) / step
+        flat = step == 0.0  # parallel to the slab: inside it or never
+        within = (starts[None, :, k] >= low[:, None, k]) & (starts[None, :, k] <= high[:, None, k])
+        inside &= np.where(flat, within, True)
+        enter = np.where(flat, enter, np.maximum(enter, np.minimum(first, second)))
+        leave = np.where(flat, leave, np.minimum(leave, np.maximum(first, second)))
+    return inside & (enter <= leave)
 
 
-def label_box(position: np.ndarray, angle: float, size: float) -> np.ndarray:
+def label_box(position: np.ndarray, angle: float, size: float, distance: float = LABEL_DISTANCE,
+              names: int = 1) -> np.ndarray:
     """Nine points (corners, edge middles, centre) of a ring's name placed in direction ``angle`` from
-    ``position`` and anchored there as :func:`label_anchor` says, in a drawing ``size`` wide."""
+    ``position`` and anchored there as :func:`label_anchor` says, in a drawing ``size`` wide.
+
+    ``distance`` is the gap from the ring to the name's near edge and ``names`` how many ring names the label
+    holds ("mu_1-, mu_2+" for two rings at one point: :func:`ring_labels`), both as fractions of ``size``
+    (:data:`LABEL_DISTANCE`, :data:`LABEL_SIZE`)."""
     horizontal, vertical = label_anchor(angle)
-    anchor = position + LABEL_DISTANCE * size * np.array([np.cos(angle), np.sin(angle)])
-    width, height = LABEL_SIZE[0] * size, LABEL_SIZE[1] * size
+    anchor = position + distance * size * np.array([np.cos(angle), np.sin(angle)])
+    width, height = _label_width(names) * size, LABEL_SIZE[1] * size
     x0 = anchor[0] - {"left": 0.0, "center": 0.5, "right": 1.0}[horizontal] * width
     y0 = anchor[1] - {"bottom": 0.0, "center": 0.5, "top": 1.0}[vertical] * height
     return np.array([[x0 + i * width / 2, y0 + j * height / 2] for i in range(3) for j in range(3)])
 
 
-def ring_label_directions(rings: list[FoldedRing], arrows: list[tuple[np.ndarray, np.ndarray]],
-                          size: float) -> list[float]:
-    """Where to write each ring's name: the direction (radians, on the page with equal aspect) from the ring in
-    which the name (:func:`label_box`) is farthest from every arrow, every rail, the other rings and the names
-    placed before it.
+def _label_width(names: int) -> float:
+    """The width of a label of ``names`` ring names joined by ", ", as a fraction of the drawing's width."""
+    return LABEL_SIZE[0] * (1.0 + 1.35 * (names - 1))
+
+
+#: how far from its ring a name may move to find a place clear of the arrows (multiples of
+#: :data:`LABEL_DISTANCE`, the nearest clear one wins): the explorer spreads the forces along a rail
+#: 0.045 of the drawing apart, and a collinear stack has every arrow on one line through its rings
+LABEL_REACH = (1.0, 1.7, 2.5, 3.4, 4.5, 6.0)
+#: a ring's radius as drawn, fraction of the drawing's width (a name keeps clear of the other rings' circles)
+RING_RADIUS = 0.022
+#: rings nearer than this (fraction of the drawing's width) are one point on the page: one label names them all
+SAME_POINT = 1e-3
+
+
+@dataclass(frozen=True)
+class RingLabel:
+    """Where the name of one ring, or of several rings at one point, is written.
+
+    Attributes
+    ----------
+    rings : indices of the rings it names (into the list given to :func:`ring_labels`), in their order
+    position : (2,) the rings' point, drawing units
+    angle : direction from the point to the name, radians on the page (equal aspect)
+    distance : gap from the point to the name's near edge, fraction of the drawing's width
+    """
+
+    rings: tuple[int, ...]
+    position: np.ndarray
+    angle: float
+    distance: float
+
+    def box(self, size: float) -> np.ndarray:
+        """The label's nine points (:func:`label_box`) in a drawing ``size`` wide."""
+        return label_box(self.position, self.angle, size, self.distance, len(self.rings))
+
+
+def ring_labels(rings: list[FoldedRing], arrows: list[tuple[np.ndarray, np.ndarray]],
+                size: float) -> list[RingLabel]:
+    """Where to write the rings' names: one label per point (rings at one point, as a collinear stack's
+    mu_1 and mu_2 or a symmetric stack's mu_0- and mu_3+, share a label naming them all), each in the direction
+    and at the nearest distance of :data:`LABEL_REACH` where its box (:func:`label_box`) is clear of every arrow,
+    every rail, the other rings and the labels placed before it (else where it is farthest from them).
 
     Parameters
     ----------
@@ -112,46 +172,84 @@ def ring_label_directions(rings: list[FoldedRing], arrows: list[tuple[np.ndarray
     size
         The drawing's width in its units (:data:`LABEL_DISTANCE`, :data:`LABEL_SIZE`).
     """
-    rails = [ring.axis / np.linalg.norm(ring.axis) for ring in rings if np.any(ring.axis)]
+    groups: list[list[int]] = []
+    for index, ring in enumerate(rings):
+        group = next((g for g in groups if np.linalg.norm(rings[g[0]].position - ring.position) <= SAME_POINT * size),
+                     None)
+        if group is None:
+            groups.append([index])
+        else:
+            group.append(index)
+    rails = np.array([ring.axis / np.linalg.norm(ring.axis) for ring in rings if np.any(ring.axis)],
+                     dtype=float).reshape(-1, 2)
     candidates = np.deg2rad(np.arange(0.0, 360.0, 15.0))
-    placed: list[tuple[np.ndarray, np.ndarray]] = []
-    angles = []
-    # every arrow at once (:func:`_segment_distance` for all box points and segments in one go: the
-    # explorer calls this at every control change, and one Python call per point and arrow cost ~1 s)
+    # a name nearer to the upper right wins a tie (the usual place of a name)
+    preference = 1e-3 * LABEL_DISTANCE * size * np.abs((candidates - np.pi / 4 + np.pi) % (2 * np.pi) - np.pi)
     starts = np.array([a for a, _ in arrows], dtype=float).reshape(-1, 2)
     steps = np.array([b for _, b in arrows], dtype=float).reshape(-1, 2) - starts
     lengths = np.einsum("ij,ij->i", steps, steps)
-    rail_array = np.array(rails, dtype=float).reshape(-1, 2)
+    points = [rings[group[0]].position for group in groups]
+    placed: list[tuple[np.ndarray, np.ndarray]] = []
 
-    def nearest(box: np.ndarray) -> float:
-        """The smallest distance from a point of ``box`` to an arrow or a rail (through 0)."""
-        offsets = box[:, None, :] - starts[None, :, :]
+    def clearances(boxes: np.ndarray, point: np.ndarray) -> np.ndarray:
+        """Per candidate box (c, 9, 2): the smallest gap to an arrow, a rail (through 0), another ring (a disc)
+        or a label placed before (negative: they overlap); every candidate and arrow at once (the explorer
+        calls this at every control change)."""
+        flat = boxes.reshape(-1, 2)
+        offsets = flat[:, None, :] - starts[None, :, :]
         along = np.divide(np.einsum("pmk,mk->pm", offsets, steps), lengths, out=np.zeros(offsets.shape[:2]),
                           where=lengths > 0.0)
-        t = np.clip(along, 0.0, 1.0)
-        gaps = offsets - t[:, :, None] * steps[None, :, :]
-        distances = np.sqrt(np.einsum("pmk,pmk->pm", gaps, gaps))
-        rail_distances = np.abs(rail_array[None, :, 0] * box[:, None, 1] - rail_array[None, :, 1] * box[:, None, 0])
-        both = np.concatenate([distances, rail_distances, np.full((len(box), 1), np.inf)], axis=1)
-        return float(both.min())
+        gaps = offsets - np.clip(along, 0.0, 1.0)[:, :, None] * steps[None, :, :]
+        near = np.sqrt(np.einsum("pmk,pmk->pm", gaps, gaps)).min(axis=1, initial=np.inf)
+        near = np.minimum(near, np.abs(rails[None, :, 0] * flat[:, None, 1]
+                                       - rails[None, :, 1] * flat[:, None, 0]).min(axis=1, initial=np.inf))
+        found = near.reshape(boxes.shape[:2]).min(axis=1)
+        low, high = boxes.min(axis=1), boxes.max(axis=1)
+        # an arrow's tip between the box's sample points, or an arrow through it: the gap from the box to the
+        # arrows' ends (the nearest points of a segment and a rectangle apart are a corner or an end) and 0
+        # for an arrow crossing the box
+        for ends in (starts, starts + steps):
+            outside = np.maximum(np.maximum(low[:, None, :] - ends[None, :, :], ends[None, :, :] - high[:, None, :]),
+                                 0.0)
+            found = np.minimum(found, np.sqrt(np.einsum("cmk,cmk->cm", outside, outside)).min(axis=1,
+                                                                                              initial=np.inf))
+        found = np.where(_crossing(low, high, starts, steps).any(axis=1), np.minimum(found, 0.0), found)
+        for other in points:  # the other rings: discs of RING_RADIUS
+            radius = 0.0 if other is point else RING_RADIUS * size
+            found = np.minimum(found, _box_gaps(low, high, other, other) - radius)
+        for other_low, other_high in placed:
+            found = np.minimum(found, _box_gaps(low, high, other_low, other_high))
+        return found
 
-    for ring in rings:
-        best, best_clearance = np.pi / 4, -np.inf
-        for angle in candidates:
-            box = label_box(ring.position, float(angle), size)
-            low, high = box.min(axis=0), box.max(axis=0)
-            clearance = min([nearest(box)]
-                            # rings and the names placed before: rectangles apart (negative when they overlap)
-                            + [_box_gap(low, high, other.position, other.position) for other in rings]
-                            + [_box_gap(low, high, *other) for other in placed])
-            # a name nearer to the upper right wins a tie (the usual place of a name)
-            clearance -= 1e-3 * LABEL_DISTANCE * size * abs((angle - np.pi / 4 + np.pi) % (2 * np.pi) - np.pi)
-            if clearance > best_clearance:
-                best, best_clearance = float(angle), clearance
-        angles.append(best)
-        box = label_box(ring.position, best, size)
+    # clear: half the name's distance to anything drawn (an arrow's half width and head: ~0.01 of the drawing)
+    clear = 0.5 * LABEL_DISTANCE * size
+    found = []
+    for group, point in zip(groups, points):
+        best = (-np.inf, np.pi / 4, LABEL_REACH[0])
+        for reach in LABEL_REACH:
+            distance = reach * LABEL_DISTANCE
+            boxes = np.array([label_box(point, float(angle), size, distance, len(group)) for angle in candidates])
+            scores = clearances(boxes, point) - preference
+            index = int(np.argmax(scores))
+            if scores[index] > best[0]:
+                best = (float(scores[index]), float(candidates[index]), distance)
+            if best[0] >= clear:  # the nearest distance with a clear place
+                break
+        label = RingLabel(tuple(group), point, best[1], best[2])
+        found.append(label)
+        box = label.box(size)
         placed.append((box.min(axis=0), box.max(axis=0)))
-    return angles
+    return found
+
+
+def ring_label_directions(rings: list[FoldedRing], arrows: list[tuple[np.ndarray, np.ndarray]],
+                          size: float) -> list[float]:
+    """The direction (radians) of each ring's label (:func:`ring_labels`; rings at one point share one)."""
+    directions = [0.0] * len(rings)
+    for label in ring_labels(rings, arrows, size):
+        for index in label.rings:
+            directions[index] = label.angle
+    return directions
 
 
 def label_anchor(angle: float) -> tuple[str, str]:
