@@ -4,6 +4,7 @@ stack with the same controls, the page's widgets too; what is shown is still the
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -23,16 +24,30 @@ def _shown_g2(explorer: Explorer) -> float:
     return float(text.split('id="g2">')[1].split("<")[0])
 
 
+def _page_widgets(explorer: Explorer) -> dict[str, tuple[Any, ...]]:
+    """The widgets on the page showing each control of ``explorer.controls`` (by path)."""
+    return {control.path: tuple(explorer.shown_widget(widget) for widget in control.widgets)
+            for control in explorer.controls.controls}
+
+
+def _on_page(explorer: Explorer) -> list[Any]:
+    """Every visible part of the page's control panel."""
+    return [part for item in explorer._page_panel.objects if item.visible for part in item.select()]
+
+
 def test_a_preset_with_the_same_controls_keeps_the_page_widgets_and_shows_its_own_values() -> None:
     app = App(spinstack.load_stack(EXAMPLES / "seed-fnf.toml"), "file: seed-fnf.toml")
     explorer = app.explorer
-    figure, panel = explorer.accumulation.figure, explorer._shown_controls.panel
+    figure, panel = explorer.accumulation.figure, explorer._page_panel
+    before = _page_widgets(explorer)
     app.menu.value = "asymmetric"
     assert explorer.accumulation.figure is figure  # the figures are kept
-    assert explorer._shown_controls.panel is panel  # and the widgets on the page: they show the new values
-    assert explorer.controls is not explorer._shown_controls
+    assert explorer._page_panel is panel  # and the widgets on the page: they show the new values
+    shown = _page_widgets(explorer)
+    assert all(a is b for path in shown for a, b in zip(shown[path], before[path]))
+    # (the page's widgets mirror the new controls' own, which are on no page)
+    assert all(explorer.shown_widget(w) is not w for control in explorer.controls.controls for w in control.widgets)
     asymmetric = preset("asymmetric")
-    shown = {control.path: control.widgets for control in explorer._shown_controls.controls}
     assert shown["layers[1].thickness"][0].value == "0.5"
     assert shown["materials.F2.p"][0].value == "0.9"
     assert shown["layers[2].magnetization"][0].value == 40.0
@@ -59,17 +74,60 @@ def test_a_preset_with_the_same_controls_keeps_the_page_widgets_and_shows_its_ow
     assert "ctl-invalid" not in shown["layers[1].thickness"][0].css_classes
 
 
-def test_a_stack_with_other_controls_gets_new_widgets_and_back() -> None:
+def _labels(explorer: Explorer) -> dict[str, str]:
+    """Each control path's label(s) and value(s) as the page shows them (an angle: its slider's label)."""
+    found = {}
+    for part in _on_page(explorer):
+        classes = [word for word in part.css_classes if word.startswith("ctl-") and word != "ctl-invalid"]
+        if classes:
+            widgets = part.select(lambda w: hasattr(w, "label") and hasattr(w, "value"))
+            found[classes[0]] = [(w.label, w.value) for w in widgets]
+    return found
+
+
+def test_a_stack_with_other_controls_reuses_the_page_widgets_and_shows_only_its_own() -> None:
+    """seed file (F1/N/F2) -> three F layers (five layers, four materials) -> back: the page's widgets are reused
+    (only the widgets the page never had are new), each shows its new label and value, the controls the new stack
+    has not are hidden and lose their ctl- class, and every visible control is solved as the new stack's."""
     app = App(spinstack.load_stack(EXAMPLES / "seed-fnf.toml"), "file: seed-fnf.toml")
     explorer = app.explorer
-    panel = explorer._shown_controls.panel
+    panel = explorer._page_panel
+    seed_parts = {id(part) for part in panel.select()}
+    seed_labels = _labels(explorer)
     app.menu.value = "three-f"
-    assert explorer._shown_controls.panel is not panel
-    assert explorer.controls is explorer._shown_controls
+    assert explorer._page_panel is panel
+    three = preset("three-f")
     assert len(explorer.stack.ferromagnet_indices) == 3
+    shown = _page_widgets(explorer)
+    reused = [path for path, widgets in shown.items() if all(id(w) in seed_parts for w in widgets)]
+    # the seed's 3 thicknesses, 2 directions, 3 materials' boxes, the current: all reused
+    assert len(reused) == 3 + 2 + 8 + 1, reused
+    fresh = App(three, "three").explorer
+    assert _labels(explorer) == _labels(fresh)  # the page shows what a new page of the stack shows
+    assert shown["layers[4].thickness"][0].label == "d of layer 4 (F3)"
+    assert shown["layers[0].thickness"][0].label == "d of layer 0 (F1)"
+    # a user's input on a reused widget is solved as the new stack's
+    shown["layers[2].magnetization"][0].value = 75.0
+    moved = with_parameter(three, "layers[2].magnetization.theta", 75.0)
+    for mine, theirs in zip(explorer.stack.layers, moved.layers):
+        assert float(mine.thickness) == float(theirs.thickness)
+        assert np.array_equal(np.asarray(mine.magnetization, dtype=float), np.asarray(theirs.magnetization, dtype=float),
+                              equal_nan=True)  # (None, a normal layer's, is NaN here)
+    assert float(explorer.stack.materials["F3"].p) == 0.7
+
     app.menu.value = "__given__"
+    assert explorer._page_panel is panel
     assert explorer.stack is app._given
+    assert _labels(explorer) == seed_labels  # the three-F controls hidden, no stale label or class
+    hidden = [item for item in panel.objects if not item.visible]
+    assert hidden and all(not [w for p in item.select() for w in p.css_classes if w.startswith("ctl-")]
+                          for item in hidden)
     assert _shown_g2(explorer) == pytest.approx(float(spinstack.solve(explorer.stack).efficiency().g2), rel=1e-7)
+    # and once more: no new widget at all, the hidden ones shown again
+    parts = {id(part) for part in panel.select()}
+    app.menu.value = "three-f"
+    assert {id(part) for part in panel.select()} == parts
+    assert _labels(explorer) == _labels(fresh)
 
 
 def test_a_solve_of_the_replaced_stack_is_dropped() -> None:

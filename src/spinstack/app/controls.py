@@ -284,7 +284,8 @@ def _angle(label: str, value: float, start: float, end: float, step: float, css:
     def from_box(event: Any) -> None:
         syncing[0] = True
         try:
-            slider.value = min(max(event.new, start), end)
+            # the slider's ends as they are now: the page may give this row to another angle (explorer._Mirror)
+            slider.value = min(max(event.new, slider.start), slider.end)
         finally:
             syncing[0] = False
 
@@ -566,12 +567,22 @@ class Controls:
     def _watch(self, on_change: Callable[[], None]) -> None:
         self._on_change = on_change
         self._assigning = False  # set while assign() sets several widgets: one on_change for all of them
+        self._watchers: list[tuple[Any, Any]] = []
         for control in self.controls:
             for widget in control.widgets:
                 # an angle box's text changes with its every value, and alone when it holds no angle (reported)
                 watched = "text" if isinstance(widget, AngleBox) else "value"
-                widget.param.watch(lambda _event: None if self._assigning else on_change(), watched)
+                self._watchers.append((widget, widget.param.watch(
+                    lambda _event: None if self._assigning else on_change(), watched)))
                 _respond_at_once(widget)
+
+    def detach(self) -> None:
+        """Call ``on_change`` no more for any of its widgets: the page's widgets now show other controls
+        (``spinstack.app.explorer._Mirror``), which report their changes; the widgets keep nothing of these
+        controls alive."""
+        for widget, watcher in self._watchers:
+            widget.param.unwatch(watcher)
+        self._watchers = []
 
     @staticmethod
     def _column(sections: list[tuple[str, list[Any]]]) -> Any:

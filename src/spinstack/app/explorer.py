@@ -220,7 +220,7 @@ class _Mirror:
     The widgets of ``used`` that the page shows through a reused widget are mirrored both ways: a user's input
     reaches ``used`` (whose watchers solve), and values and marks set on ``used`` from Python (undo, a link, a
     message) reach the page.  Call :meth:`stop` before mirroring another panel; the controls that owned the
-    reused widgets must be muted by then (their ``_assigning`` set: ``used`` reports every change).
+    reused widgets must be detached from them by then (:meth:`Controls.detach`: ``used`` reports every change).
     """
 
     def __init__(self, page: Any, used: Controls) -> None:
@@ -342,7 +342,8 @@ class Explorer:
         self._adopt(stack, views, first)
         self.controls = Controls(stack, self._changed, self.display)
         # the control panel on the page: the first controls' column, showing after replace() the controls in use
-        # through the page's widgets (_Mirror); the controls whose widgets are on the page (muted once replaced)
+        # through the page's widgets (_Mirror); the controls in use whose own widgets are on the page (detached
+        # from them when another stack comes)
         self._page_panel = self.controls.panel
         self._owners: list[Controls] = [self.controls]
         self._mirror: _Mirror | None = None
@@ -426,7 +427,7 @@ class Explorer:
             self._mirror.stop()
             self._mirror = None
         for owner in self._owners:  # the page's widgets report to self.controls only, through the mirror
-            owner._assigning = True  # (Controls' switch muting its on_change)
+            owner.detach()
         dropped = []
         with pn.io.hold():
             self._refusal = None
@@ -440,7 +441,7 @@ class Explorer:
                 self._show(first)
                 # the page's widgets show the new controls: their changed properties sent, not new widgets
                 self._mirror = _Mirror(self._page_panel, self.controls)
-                self._owners = [*self._owners, self.controls] if self._mirror.placed else self._owners
+                self._owners = [self.controls] if self._mirror.placed else []
                 if not self.in_plane:
                     self._show_right()
             else:

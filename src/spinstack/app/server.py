@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 import socket
 import sys
 from collections.abc import Callable
@@ -32,6 +35,60 @@ try {
   console.warn("spinstack: BokehJS style patch not applied", error);
 }
 """
+
+
+# Run once in the page.  BokehJS lays the WHOLE page out again (every figure measured, its axes' labels
+# and legends, ~300-600 ms at load 4) whenever any part of it changes its children, a widget its label, or
+# any element its size: a part's layout change goes up to the root and the root computes every view's
+# layout (LayoutDOMView.invalidate_layout / compute_layout, and each container's ResizeObserver calls
+# compute_layout when its box changes).  The explorer's figures have fixed sizes and the page's blocks are
+# placed by CSS (flex-wrap), so neither depends on the control panel: the controls' card
+# (class ``spin-controls``) is made a layout boundary (a change inside it lays out the card alone), and a
+# container whose width stayed the same (it only grew taller: a control panel with more boxes, a longer
+# message) computes no layout when it resizes; a width change (a resized window, a tab shown) still does.
+# Private BokehJS API, hence the guards: without it the page is only slower.
+#: The CSS classes of the parts laid out on their own (LAYOUT_PATCH): the controls' card, every figure (a fixed
+#: size), the theta play button (its label changes), and any part given the class ``spin-boundary``.
+LAYOUT_BOUNDARIES = ("spin-controls", "spin-figure", "theta-play", "spin-boundary")
+LAYOUT_PATCH = """
+try {
+  const layout_dom = Bokeh.require("models/layouts/layout_dom");
+  const plot = Bokeh.require("models/plots/plot");
+  const proto = layout_dom.LayoutDOMView.prototype;
+  if (!proto._spinstack_boundary) {
+    proto._spinstack_boundary = true;
+    const BOUNDARIES = new Set(%s);
+    // a figure of a fixed size (any figure of the explorer's pages) depends on nothing around it
+    const fixed = (model) => model instanceof plot.Plot && (model.sizing_mode == null || model.sizing_mode == "fixed");
+    const boundary = (view) => fixed(view.model) || (view.model.css_classes ?? []).some((name) => BOUNDARIES.has(name));
+    const local = (view) => {  // compute_layout as a root does it, for this view's subtree only
+      view.measure_layout();
+      view.update_bbox();
+      view._compute_layout();
+      view.after_layout();
+      view._layout_computed = true;
+    };
+    const invalidate = proto.invalidate_layout;
+    const compute = proto.compute_layout;
+    const after_resize = proto._after_resize;
+    proto.invalidate_layout = function () {
+      if (boundary(this)) { this.update_layout(); local(this); } else invalidate.call(this);
+    };
+    proto.compute_layout = function () {
+      if (boundary(this)) local(this); else compute.call(this);
+    };
+    proto._after_resize = function () {
+      const width = this.bbox.width;
+      const same = !(this.model instanceof plot.Plot) && this._spinstack_width === width && this._layout_computed;
+      this._spinstack_width = width;
+      if (same) return;  // taller or shorter only: nothing inside it is sized by its height
+      after_resize.call(this);
+    };
+  }
+} catch (error) {
+  console.warn("spinstack: BokehJS layout patch not applied", error);
+}
+""" % json.dumps(LAYOUT_BOUNDARIES)
 
 
 # Run once in the page: on a window narrower than a figure, the figure's frame is made
@@ -175,6 +232,7 @@ def _page(stack: Stack | None, label: str) -> object:
     app = App(stack, label, _background(document) if document is not None else None)
     if document is not None:
         document.js_on_event("document_ready", CustomJS(code=SAME_CSS_PATCH))
+        document.js_on_event("document_ready", CustomJS(code=LAYOUT_PATCH))  # a control panel change: no page layout
         document.js_on_event("document_ready", CustomJS(code=ACCESSIBLE_NAMES))  # every control named (E4)
         document.js_on_event("document_ready", CustomJS(code=FIT_FIGURES))  # figures as wide as a phone at most
         document.template = VIEWPORT_TEMPLATE
@@ -380,12 +438,85 @@ def serve(stack: Stack | None = None, label: str = "given stack", port: int | No
     port = listen_port(port)
     server = make_server(stack, label, port, show)
     print(f"spinstack explorer at http://{ADDRESS}:{port}/  (Ctrl-C stops it)", flush=True)
+    received, previous = _stop_on_signals(server)
     try:
         server.start()
-        server.io_loop.start()  # until Panel's SIGINT handler stops the loop
+        server.io_loop.start()  # until Panel's SIGINT handler or _stop_on_signals's stops the loop
     except KeyboardInterrupt:
         pass
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received:
+        _stopped_by(received[0], previous[received[0]])
     print("spinstack explorer stopped", file=sys.stderr, flush=True)
+
+
+#: the signals that stop a served explorer besides SIGINT (which Panel's server handles), by name
+STOP_SIGNALS = tuple(name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _stop_on_signals(server: Any) -> tuple[list[int], dict[int, Any]]:
+    """Make SIGTERM and SIGHUP stop ``server``'s loop (its thread then goes on after ``io_loop.start()``).
+
+    Why: the command's own handlers (``_spinstack_cli``) raise an exception where the signal lands; in the
+    server's loop that is often inside a callback (a session's message, a solve's result), where asyncio
+    logs and drops it, and the explorer went on serving.  Only a handler left at Python's default or the
+    command's is replaced (a caller's own handler stays).
+
+    Returns the list that gets the received signal's number, and the replaced handlers by signal.
+    """
+    received: list[int] = []
+    previous: dict[int, Any] = {}
+    loop = server.io_loop.asyncio_loop
+
+    def handler(signum: int, frame: Any) -> None:
+        if not received:
+            received.append(signum)
+            loop.call_soon_threadsafe(server.io_loop.stop)
+
+    for name in STOP_SIGNALS:
+        signum = getattr(signal, name)
+        current = signal.getsignal(signum)
+        if current == signal.SIG_DFL or getattr(current, "spinstack_replaceable", False):
+            previous[signum] = current
+            signal.signal(signum, handler)
+    return received, previous
+
+
+def _stopped_by(signum: int, handler: Any) -> None:
+    """End as ``handler`` (the one replaced by :func:`_stop_on_signals`) would have for ``signum``, at once.
+
+    The command's handler raises its stop (the command then prints one line and exits 128 + the number);
+    Python's default ends the process by the signal.
+    """
+    if callable(handler):
+        _exit_promptly(128 + signum)
+        handler(signum, None)
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+def _exit_promptly(status: int) -> None:
+    """Make the process end with ``status`` as soon as the command has said why (its first exit handler).
+
+    Why: Python's finalization of a served explorer (the Bokeh documents of every session, numba's compiled
+    kernels, Panel's and Tornado's state) took 3-6 s after the stop line, so a service manager's SIGTERM
+    was answered late (and maybe with a SIGKILL).  Nothing is left to write by then: the explorer keeps no
+    file open, and the standard streams are flushed first.  Non-daemon threads (a solve under way) are
+    still joined before exit handlers run.
+    """
+    import atexit
+
+    def leave() -> None:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # closed, or no stream
+                pass
+        os._exit(status)
+
+    atexit.register(leave)  # registered last: run first
 
 
 __all__ = ["ADDRESS", "COMPONENTS_PREFIX", "docs_routes", "listen_port", "local_hosts", "make_server",
