@@ -104,6 +104,52 @@ def test_an_unknown_page_and_missing_docs_say_so(tmp_path: Path) -> None:
     assert docs.anchor("model", "4.", root=tmp_path) == ""
 
 
+def test_a_wheel_ships_the_docs_pages_and_an_installed_copy_serves_them(tmp_path: Path) -> None:
+    """C (issue 16, second pass): a non-editable install (``pip install .``, a wheel) carried no docs, so every
+    help link of an installed explorer answered 'not installed'.  The wheel's build step (src/_spinstack_build.py)
+    copies the pages and the README's pictures into the package; the copies are the repository's files, and
+    spinstack.app.docs imported from the unpacked wheel (as installed: no checkout around it) serves them."""
+    import json
+    import subprocess
+    import sys
+    import zipfile
+
+    repository = EXAMPLES.parent
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", str(repository), "--no-deps", "-q", "-w",
+                            str(tmp_path / "wheel")], capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "wheel").glob("spinstack-*.whl")
+    installed = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        archive.extractall(installed)
+    for page in docs.PAGES.values():  # each page and picture shipped, byte for byte the repository's
+        assert f"spinstack/app/_docs/{page}" in names, page
+        assert (installed / "spinstack/app/_docs" / page).read_bytes() == (repository / page).read_bytes(), page
+    assert "spinstack/app/_docs/docs/images/explorer-phone.png" in names
+    assert not any(name.startswith("_spinstack_build") for name in names)  # the build step is not installed
+    script = ("import json, sys; sys.path.insert(0, sys.argv[1]); from spinstack.app import docs; "
+              "print(json.dumps({'module': docs.__file__, 'root': str(docs.docs_root()), "
+              "'pages': {name: docs.page(name)[0] for name in docs.PAGES}, 'model': docs.page('model')[1], "
+              "'picture': len(docs.image('explorer-phone.png') or b''), 'anchor': docs.anchor('model', '4.')}))")
+    served = subprocess.run([sys.executable, "-c", script, str(installed)], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=120)
+    assert served.returncode == 0, served.stderr
+    answer = json.loads(served.stdout)
+    assert Path(answer["module"]).is_relative_to(installed)  # the installed copy, not the checkout's
+    assert answer["root"] == str(installed / "spinstack" / "app" / "_docs")
+    assert answer["pages"] == {name: 200 for name in docs.PAGES}
+    assert "Efficiency functions for a stack with two F layers" in answer["model"]
+    assert answer["picture"] == (repository / "docs/images/explorer-phone.png").stat().st_size
+    assert answer["anchor"] == docs.anchor("model", "4.") != ""
+
+
+def test_the_checkout_serves_its_own_files() -> None:
+    """In a checkout (an editable install) the pages are read where they are, never from a stale built copy."""
+    assert docs.docs_root() == EXAMPLES.parent
+    assert docs.docs_root(EXAMPLES.parent / "src" / "spinstack" / "app") == EXAMPLES.parent
+
+
 # ------------------------------------------------------------------ in the browser, served
 
 

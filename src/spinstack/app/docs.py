@@ -4,9 +4,10 @@ The pages are the repository's Markdown files (``README.md``, ``docs/MODEL.md``,
 ``docs/STACK_FORMAT.md``) rendered to HTML with the ``markdown`` package (a dependency of
 Panel), each heading given an id (the ``toc`` extension's slug), so that a link such as
 ``/docs/model#4-outputs`` opens the section.  Links name a section by the start of its heading
-(:func:`link`), so they follow the files.  The files are read from the source tree
-(:func:`docs_root`): an editable install, or a run from the repository.  An installed copy
-without them answers every ``/docs`` page with a short page saying where the documentation is
+(:func:`link`), so they follow the files.  The files are read from the source tree in a checkout or
+an editable install, and from the copy a wheel carries (``spinstack/app/_docs``, copied at build time by
+``src/_spinstack_build.py``: the repository keeps one copy) in an installed package (:func:`docs_root`).
+A copy without them answers every ``/docs`` page with a short page saying where the documentation is
 (:func:`page`, status 404), never a broken page.
 """
 
@@ -40,11 +41,22 @@ nav { font-size: 0.9em; margin-bottom: 12px; } nav a { margin-right: 12px; }
 """
 
 
-def docs_root() -> Path | None:
-    """The directory holding ``README.md`` and ``docs/`` (the source tree), or None when this copy has none."""
-    root = Path(__file__).resolve().parents[3]
-    if all((root / file).is_file() for file in PAGES.values()):
-        return root
+#: where a wheel carries the pages (copied there at build time by ``src/_spinstack_build.py``, same layout as the
+#: source tree: ``README.md``, ``docs/MODEL.md``, ``docs/images/...``)
+SHIPPED = Path(__file__).resolve().parent / "_docs"
+
+
+def docs_root(package: Path | None = None) -> Path | None:
+    """The directory holding ``README.md`` and ``docs/``, or None when this copy has none.
+
+    The source tree's (a checkout, an editable install) when this module lies in one, else the copy a wheel
+    ships (:data:`SHIPPED`).  ``package``: the folder of this module (``spinstack/app``), for a test of an
+    installed tree.
+    """
+    here = package.resolve() if package is not None else Path(__file__).resolve().parent
+    for root in (here.parents[2], here / "_docs"):  # src/spinstack/app -> the checkout; an installed copy
+        if all((root / file).is_file() for file in PAGES.values()):
+            return root
     return None
 
 
@@ -165,5 +177,5 @@ def image(file_name: str, root: Path | None = None) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
-__all__ = ["PAGES", "PREFIX", "Rendered", "anchor", "docs_root", "html_link", "image", "link", "markdown_link", "plain",
+__all__ = ["PAGES", "PREFIX", "Rendered", "SHIPPED", "anchor", "docs_root", "html_link", "image", "link", "markdown_link", "plain",
            "page", "render"]
