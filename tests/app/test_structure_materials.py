@@ -249,3 +249,16 @@ def test_a_reduced_page_says_dynamics_needs_si():
     assert not panel.free_layer.visible and not panel.set_coupling_button.visible
     assert "need an SI stack" in panel.dynamics_note.object
     assert not panel.library.visible
+
+
+def test_a_material_name_with_markup_is_shown_as_text():
+    app = _app()
+    name = "<b>Cu</b> & 'x'"
+    _define(app, name, "normal", D="2", l="5")
+    assert _alert(app) == ""
+    assert "<b>Cu</b>" not in app.structure.material_note.object
+    assert html.escape(name) in app.structure.material_note.object
+    _change(app, 1, name)
+    assert _alert(app) == ""
+    assert html.escape(name) in app.structure.summary.object and "<b>Cu</b>" not in app.structure.summary.object
+    assert_same(_reopened(app).explorer.stack, app.explorer.stack)

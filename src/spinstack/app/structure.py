@@ -484,6 +484,7 @@ class StructurePanel:
         self._fill_end()
         self._show_direction()
         self._show_change_boxes()
+        self.material_note.object = ""  # a note of an earlier save is not about the stack now shown
         self._fill_material()
         self._fill_free()
         self._write_listing()
