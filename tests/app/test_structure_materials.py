@@ -262,3 +262,25 @@ def test_a_material_name_with_markup_is_shown_as_text():
     assert _alert(app) == ""
     assert html.escape(name) in app.structure.summary.object and "<b>Cu</b>" not in app.structure.summary.object
     assert_same(_reopened(app).explorer.stack, app.explorer.stack)
+
+
+def test_a_material_whose_control_moved_is_used_and_shown_as_the_stack_holds_it():
+    """A control moved materials.N.D: a layer added of N, a layer changed to N and the material form use N as the
+    stack now holds it (the choices' older N was a second material of that name: 'two different materials share
+    this name', refused)."""
+    app = _app()
+    panel = app.structure
+    panel.edited_material.value = "N"
+    box = next(c for c in app.explorer.controls.controls if c.path == "materials.N.D").widgets[0]
+    box.value = 4.0
+    assert float(app.explorer.present_stack().materials["N"].D) == 4.0
+    panel.material.value, panel.thickness.value, panel.position.value = "N", "1", 3
+    panel.add_button.clicks += 1
+    assert _alert(app) == ""
+    assert [float(layer.material.D) for layer in app.explorer.stack.layers if layer.material.name == "N"] == [4.0, 4.0]
+    assert panel.parameters["D"].value == "4.0"  # the form shows the stack's N
+    _define(app, "Ag", "normal", D="2", l="5")
+    _change(app, 1, "Ag")
+    _change(app, 1, "N")
+    assert _alert(app) == ""
+    assert [layer.material.name for layer in app.explorer.stack.layers] == ["F1", "N", "F2", "N"]

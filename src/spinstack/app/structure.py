@@ -44,6 +44,7 @@ move or a stack switch and filled when opened, and an open one sends only what d
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 import os
@@ -224,6 +225,17 @@ def _file_table(material: Material) -> dict[str, Any]:
     return dict(tomllib.loads(text)["materials"][material.name])
 
 
+def _same_material(a: Material | None, b: Material | None) -> bool:
+    """Whether two materials have the same kind, name and parameters (every number to the bit)."""
+    if a is None or b is None or type(a) is not type(b):
+        return a is b
+    for field in dataclasses.fields(a):
+        x, y = getattr(a, field.name), getattr(b, field.name)
+        if (x is None) != (y is None) or (x is not None and not np.array_equal(x, y)):
+            return False
+    return True
+
+
 def _axis_value(text: str, path: str) -> Any:
     """An easy axis typed as a direction name (``+z``) or three numbers (``0, 0, 1``)."""
     parts = [part for part in text.replace(",", " ").split() if part]
@@ -321,6 +333,7 @@ class StructurePanel:
         self.material_help = pn.pane.HTML("", margin=(0, 4), sizing_mode="stretch_width",
                                           css_classes=["structure-material-help"])
         self._exact: dict[str, tuple[str, str, Any]] = {}  # box key -> (text shown, file key, file value)
+        self._filled: Material | None = None  # the material the form was filled from
         self._hidden: dict[str, Any] = {}  # the edited material's file keys the form has no box for (gamma, D_perp)
         # dynamics (SI pages): free flags and exchange couplings
         self.free_layer = _select("F layer", "structure-free-layer", 170)
@@ -497,11 +510,17 @@ class StructurePanel:
         _offer(self.edited_material, {"new material": _NEW, **names})
 
     def _listen(self, _stack: Stack) -> None:
-        """A control moved: the listing's numbers (only while the card is open)."""
+        """A control moved: the listing's numbers, and the material form's when it shows a material whose
+        parameters a control moved (only while the card is open)."""
         if self.card.collapsed:
             self._stale = True
-        else:
-            self._write_listing()
+            return
+        self._write_listing()
+        materials = self.stack.materials
+        self._palette.update(materials)  # the materials as the stack now holds them
+        chosen = self.edited_material.value
+        if chosen in materials and not _same_material(materials[chosen], self._filled):
+            self._fill_material()
 
     def _write_listing(self) -> None:
         text = self._listing(self.stack)
@@ -607,6 +626,7 @@ class StructurePanel:
         chosen = self.edited_material.value
         material = self._palette.get(chosen) if chosen != _NEW else None
         self._exact, self._hidden = {}, {}
+        self._filled = material
         texts: dict[str, str] = {}
         if material is None:
             self.material_name.value = ""
@@ -716,7 +736,7 @@ class StructurePanel:
         refusal = layers_refusal(len(stack.layers) + 1)  # X1: an edit stays within what a link can reopen
         if refusal is not None:
             raise StackError("layers", refusal)
-        material = self._palette[self.material.value]
+        material = self._named(stack, self.material.value)
         magnetization = self._direction(self.theta, self.phi, "new layer's m") \
             if isinstance(material, Ferromagnet) else None
         thickness = self._number(self.thickness, "new layer's d")
@@ -726,6 +746,11 @@ class StructurePanel:
         except StackError as error:
             raise error.within(f"layers[{position}]") from None  # where it would have been
         return edit.insert_layer(stack, position, layer)
+
+    def _named(self, stack: Stack, name: str) -> Material:
+        """The material ``name`` as ``stack`` holds it (a control may have moved its D since the choices were
+        offered: the palette's older object would be a second material of that name), else the palette's."""
+        return stack.materials.get(name) or self._palette[name]
 
     def _remove(self, stack: Stack) -> Stack:
         if self.removed_layer.value is None:
@@ -761,7 +786,7 @@ class StructurePanel:
                                        [self._number(self.end_real, "g_r"), self._number(self.end_imag, "g_i")],
                                        self._number(self.end_sink, "g_s"))
         else:
-            material = self._palette[self.end_material.value]
+            material = self._named(stack, self.end_material.value)
             magnetization = self._direction(self.end_theta, self.end_phi, f"{side} lead's m") \
                 if isinstance(material, Ferromagnet) else None
             end = self.units.lead(material, magnetization)
@@ -771,7 +796,7 @@ class StructurePanel:
         index = self.changed_layer.value
         if index is None:
             raise StackError("layers", "no layer to change")
-        material = self._palette[self.new_material.value]
+        material = self._named(stack, self.new_material.value)
         magnetization = None
         if isinstance(material, Ferromagnet) and not stack.layers[int(index)].is_ferromagnet:
             magnetization = self._direction(self.change_theta, self.change_phi, f"layers[{index}]'s m")
