@@ -177,7 +177,7 @@ def test_an_si_material_saved_as_shown_is_the_same_stack_and_a_library_entry_nee
     panel.edited_material.value = "__new__"
     panel.library.value = "Pt"
     assert panel.material_name.value == "Pt" and panel.material_kind.value == "normal"
-    assert panel.parameters["rho"].value == "" and "no sourced value of rho" in panel.material_note.object
+    assert panel.parameters["rho"].value == "" and "Type what it lacks: rho." in panel.material_note.object
     panel.save_material_button.clicks += 1
     assert "materials.Pt.rho: empty: type a number" in _alert(app)
     panel.parameters["rho"].value = "200"

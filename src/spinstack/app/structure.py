@@ -706,7 +706,7 @@ class StructurePanel:
         missing = ", ".join(entry.missing)
         self.material_note.object = html.escape(
             f"{name} from the built-in library ({entry.description})"
-            + (f": no sourced value of {missing}; type it." if missing else "."))
+            + (f". Type what it lacks: {missing}." if missing else "."))
         self._show_material_boxes()
 
     def _show_material_boxes(self) -> None:
