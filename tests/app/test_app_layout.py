@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from .test_app_browser import REPOSITORY, browser, explorer_url, explorer_urls, pytestmark  # noqa: F401  (fixtures)
+from .test_app_browser import REPOSITORY, pytestmark  # noqa: F401  (the fixtures: tests/app/conftest.py)
 
 SIZES = {"1920": {"viewport": {"width": 1920, "height": 1080}},
          "1366": {"viewport": {"width": 1366, "height": 768}},
@@ -185,5 +185,68 @@ def test_a_phone_wraps_the_status_line_in_its_box(browser: Any, explorer_urls: d
         assert box["scroll"] <= box["client"], box  # nothing to scroll sideways
         assert box["textRight"] <= box["window"] and box["textBottom"] <= box["hostBottom"] + 1, box  # all in view
         assert len(box["words"]) > 40, box
+    finally:
+        context.close()
+
+
+# the error message's box, and those of every figure's canvas, the preset menu and the toolbar's buttons
+COVERED = """
+() => {
+  let message = null;
+  const others = [];
+  const visit = (root) => {
+    for (const element of root.querySelectorAll('*')) {
+      const classes = element.classList;
+      if (classes && classes.contains('stack-error')) message = element.getBoundingClientRect();
+      else if (classes && (classes.contains('bk-Canvas') || classes.contains('preset-select')
+                           || element.tagName === 'BUTTON')) {
+        let box = element.getBoundingClientRect();
+        if (classes.contains('card-header')) {  // a card's fold bar spans the page: its title is what shows
+          const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+          const text = {left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity, width: 0, height: 0};
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (!node.textContent.trim()) continue;
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            const part = range.getBoundingClientRect();
+            text.left = Math.min(text.left, part.left); text.top = Math.min(text.top, part.top);
+            text.right = Math.max(text.right, part.right); text.bottom = Math.max(text.bottom, part.bottom);
+          }
+          text.width = text.right - text.left; text.height = text.bottom - text.top;
+          box = text;
+        }
+        if (box.width > 0 && box.height > 0) others.push({name: element.className || element.tagName, left: box.left,
+                                                          top: box.top, right: box.right, bottom: box.bottom});
+      }
+      if (element.shadowRoot) visit(element.shadowRoot);
+    }
+  };
+  visit(document);
+  return {message: {left: message.left, top: message.top, right: message.right, bottom: message.bottom}, others};
+}
+"""
+
+
+@pytest.mark.parametrize("size", ["1920", "1366"])
+def test_the_error_message_covers_no_figure_and_no_button(browser: Any, explorer_url: str,  # noqa: F811
+                                                          size: str) -> None:
+    """C (issue 16, second pass): the floating message sat over the bottom right corner of the window, on
+    g(theta)'s angle axis and legend at 1920 px; at the top right, beside the title and the menu, it covers no
+    figure, no button and not the preset menu of a desktop window (and still moves nothing)."""
+    context = browser.new_context(**SIZES[size])
+    try:
+        page = context.new_page()
+        page.goto(explorer_url + "?layers[1].thickness=-2&layers[2].magnetization.theta=1,5", timeout=120_000)
+        page.locator("#g2").wait_for(timeout=120_000)
+        page.locator(".stack-error").first.wait_for(state="visible", timeout=60_000)
+        page.wait_for_timeout(1000)
+        found = page.evaluate(COVERED)
+        message = found["message"]
+        assert message["right"] <= SIZES[size]["viewport"]["width"] and message["top"] >= 0, message
+        assert len(found["others"]) > 10, found  # figures, menu and buttons were found
+        for other in found["others"]:
+            apart = (other["right"] <= message["left"] or other["left"] >= message["right"]
+                     or other["bottom"] <= message["top"] or other["top"] >= message["bottom"])
+            assert apart, (message, other)
     finally:
         context.close()

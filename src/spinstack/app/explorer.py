@@ -73,12 +73,14 @@ CONTROLS_CSS = """
 MARKUP_CSS = ("@media (max-width: 700px) { :host { flex: 0 0 auto !important; height: auto !important; } "
               "div { height: auto !important; white-space: normal; overflow-wrap: anywhere; } }")
 
-#: Where the error message is shown: floating over the bottom right corner of the window, so that neither
-#: its coming nor its going moves a figure (it was a full-width banner above them that pushed every figure
-#: down); as wide as a phone's window at most.
-ERROR_STYLES = {"position": "fixed", "right": "12px", "bottom": "12px", "z-index": "1000",
-                "max-width": "min(560px, calc(100vw - 24px))", "box-shadow": "0 2px 10px rgba(0, 0, 0, 0.3)",
-                "border-radius": "6px"}
+#: Where the error message is shown: floating over the top right corner of the window, so that neither its
+#: coming nor its going moves a figure (it was a full-width banner above them that pushed every figure down).
+#: C: at the top, beside the title and the preset menu, where a desktop page has nothing on its right (at the
+#: bottom right it covered g(theta)'s angle axis and legend at 1920 px); at most as wide as that free part
+#: (the menu ends ~930 px from the left; 420 px at least) and as a phone's window.
+ERROR_STYLES = {"position": "fixed", "right": "12px", "top": "8px", "z-index": "1000",
+                "max-width": "min(560px, max(100vw - 950px, 420px), 100vw - 24px)",
+                "box-shadow": "0 2px 10px rgba(0, 0, 0, 0.3)", "border-radius": "6px"}
 
 #: Runs ``work`` somewhere else and later calls ``done(work())`` on the page's own thread (a served
 #: session: a worker thread, then the document's next tick; see ``spinstack.app.server``).
@@ -154,9 +156,9 @@ def _start_display(stack: Stack) -> Display:
 
 
 def _signature(stack: Stack, display: Display) -> tuple[Any, ...]:
-    """What the figures of ``stack``'s page are built for: its units, and (in-plane drive, interfaces, magnetization
-    axes, the spin-orbit figure's layer and kind); two stacks with equal signatures share figures
-    (:meth:`Explorer.replace`)."""
+    """What the figures of ``stack``'s page are built for: its units, and (in-plane drive, magnetization axes, the
+    spin-orbit figure's layer and kind); two stacks with equal signatures share figures (:meth:`Explorer.replace`).
+    Interfaces are not part of it: the analogy's legend shows their entry while the stack has some."""
     in_plane = bool(stack.has_field or stack.has_boundary_ends)
     # magnetization axes of F layers and F leads (an insulator's m is no rail of the fold)
     axes = bool(stack.ferromagnet_indices) or any(isinstance(end, Lead) and end.magnetization is not None
@@ -166,7 +168,7 @@ def _signature(stack: Stack, display: Display) -> tuple[Any, ...]:
         spin_orbit = (next((i for i, layer in enumerate(stack.layers)
                             if not layer.is_ferromagnet and np.any(layer.material.theta_SH)), None),
                       bool(stack.ferromagnet_indices))
-    return display, (in_plane, bool(stack.interfaces), axes, spin_orbit)
+    return display, (in_plane, axes, spin_orbit)
 
 
 @dataclasses.dataclass
@@ -349,7 +351,7 @@ class Explorer:
         self._mirror: _Mirror | None = None
         self.status = Markup(height=34, css_class="status")
         self.numbers = Markup(height=22, css_class="numbers")
-        # the message floats over the page's corner (ERROR_STYLES): shown or hidden, it moves no figure
+        # the message floats over the window's top right corner (ERROR_STYLES): shown or hidden, it moves no figure
         self.alert = pn.pane.Alert("", alert_type="danger", visible=False, css_classes=["stack-error"],
                                    styles=ERROR_STYLES, margin=0)
         self.alert.param.watch(lambda event: None if event.new else self.controls.mark(()), "visible")
@@ -369,7 +371,8 @@ class Explorer:
         present: _Views | None = getattr(self, "_views", None)
         if present is not None and present.signature == signature:
             return present
-        in_plane, interfaces, axes, _ = signature[1]
+        in_plane, axes, _ = signature[1]
+        interfaces = bool(stack.interfaces)  # the legend's interface entry at first (shown while it has some)
         efficiency = EfficiencyView()
         efficiency.on_pick(self._pick_theta)  # a tap on g(theta) sets theta (E1)
         return _Views(signature=signature, display=display, in_plane=in_plane,
