@@ -110,7 +110,7 @@ def test_the_csv_numbers_are_the_solver_numbers(name: str) -> None:
         expected_mu.append(model.accumulation[node])
         if node in interfaces:
             expected_mu.append(model.accumulation_right[node])
-    np.testing.assert_array_equal(vectors("mu_s"), np.real(np.array(expected_mu)) * display.accumulation.factor)
+    np.testing.assert_array_equal(vectors("\u03bc\u209b"), np.real(np.array(expected_mu)) * display.accumulation.factor)
     rings = ring_forces(model)
     forces = [getattr(rings, field)[ring] for ring in range(len(rings.nodes))
               for field in ("driving_left", "driving_right", "cord_left", "cord_right", "rail_reaction", "spring_load")
@@ -131,7 +131,7 @@ def test_an_si_table_is_in_the_units_the_page_shows_and_names_rings_as_the_figur
     app = _app("co-cu-py.toml")
     app.exports.numbers.collapsed = False
     data = app.exports.source.data
-    first = data["quantity"].index("mu_s, left of the interface (\u00b5eV)")
+    first = data["quantity"].index("\u03bc\u209b, left of the interface (\u00b5eV)")
     assert data["z"][first] == pytest.approx(102.17375998194997, rel=1e-12)  # 1.021738e-4 eV in ueV
     assert data["where"][first + 2] == "node 1 (x = 8 nm)"
     wheres = {where for where, quantity in zip(data["where"], data["quantity"]) if quantity.startswith("force")}
@@ -168,7 +168,26 @@ def test_the_table_is_filled_when_opened_and_follows_the_controls() -> None:
 def test_an_in_plane_page_has_no_forces_in_its_table() -> None:
     stack = spinstack.load_stack(EXAMPLES / "pt-co-sot.toml")
     quantities = {row["quantity"].split(" (")[0] for row in numbers_rows(stack, forces=False)}
-    assert quantities == {"torque", "mu_s"}
+    assert quantities == {"torque", "\u03bc\u209b"}
+
+
+@pytest.mark.parametrize("name", ["seed-fnf.toml", "co-cu-py.toml"])
+def test_the_table_writes_the_page_symbols_and_the_csv_header_stays_ascii(name: str) -> None:
+    """C (issue 16, second pass): the table and CSV said "mu_s" where the page (axes, numbers card, analogy) says
+    \u03bc\u209b; the cells now use the page's symbols, the CSV's header row (the columns' names a script reads)
+    stays ASCII; no cell shows a negative zero."""
+    app = _app(name)
+    app.exports.numbers.collapsed = False
+    data = app.exports.source.data
+    accumulation = [q for q in data["quantity"] if "\u03bc\u209b" in q]
+    assert accumulation and all(q.startswith("\u03bc\u209b") for q in accumulation)
+    assert not any("mu_s" in text for text in data["quantity"] + data["where"])
+    assert "\u03bc\u209b" in app.exports.numbers.title  # the card's title, as the page says it
+    text = numbers_csv(app.exports.rows())
+    header, first = text.splitlines()[:2]
+    assert header.isascii() and header == ",".join(HEADERS[key] for key in COLUMNS)
+    assert "mu_s" not in text and "\u03bc\u209b" in text and ",-0.0," not in text
+    assert all(str(value) != "-0.0" for axis in "xyz" for value in data[axis])
 
 
 @pytest.mark.parametrize(("label", "preset", "expected"), [

@@ -8,7 +8,7 @@
   the page (what stands between them left out), drawn in the browser by BokehJS (each
   figure's own export, the one behind a figure's save tool; the SVG from its SVG canvas): no
   webdriver, nothing extra on the server.  Named ``<stack file>-figures.png`` / ``.svg``.
-* **numbers**: the torque on every F layer, mu_s at every node (both sides of a resistive
+* **numbers**: the torque on every F layer, \u03bc\u209b (mu_s) at every node (both sides of a resistive
   interface) and, where the page draws the analogy, the forces on every ring
   (:func:`spinstack.analysis.analogy.ring_forces`), the rings named as the figure names them
   (``\u03bc\u2080\u208b``, ``\u03bc\u2081``), in the page's units (:mod:`spinstack.app.display`: reduced, or
@@ -38,7 +38,7 @@ from ..solution import Solution, solve
 from .display import Display, display_for, plain_unit
 from .views import sub
 
-__all__ = ["COLUMNS", "Exports", "HEADERS", "FIGURES_SCRIPT", "numbers_csv", "numbers_rows", "stack_file_name"]
+__all__ = ["COLUMNS", "Exports", "HEADERS", "FIGURES_SCRIPT", "MU_S", "numbers_csv", "numbers_rows", "stack_file_name"]
 
 #: the columns of the numbers table and its CSV
 COLUMNS = ("quantity", "where", "x", "y", "z", "unit")
@@ -47,6 +47,10 @@ COLUMNS = ("quantity", "where", "x", "y", "z", "unit")
 HEADERS = {"quantity": "quantity (unit)", "where": "where", "x": "x (row's unit)", "y": "y (row's unit)",
            "z": "z (row's unit)", "unit": "unit"}
 
+#: the spin accumulation as the page writes it (the figures' axes, the numbers card's title, the analogy's rings):
+#: the table and the CSV's cells use the page's symbols (the CSV is UTF-8, as its units already were: 10⁹
+#: A/m², µeV); the CSV's header row stays ASCII (:data:`HEADERS`), the names a script reads the columns by
+MU_S = "\u03bc\u209b"
 #: the analogy's forces on a ring, by RingForces field, as the table names them
 _FORCES = {"driving_left": "driving force, left cord", "driving_right": "driving force, right cord",
            "cord_left": "left cord", "cord_right": "right cord", "rail_reaction": "rail reaction",
@@ -94,7 +98,7 @@ def numbers_rows(stack: Stack, forces: bool = True, display: Display | None = No
 
     def add(quantity: str, where: str, vector: Any, kind: str) -> None:
         factor = getattr(display, kind).factor
-        x, y, z = (float(v) * factor for v in np.real(vector))
+        x, y, z = (float(v) * factor + 0.0 for v in np.real(vector))  # + 0.0: no "-0" in the table
         unit = _unit(display, kind)
         rows.append({"quantity": f"{quantity} ({unit})", "where": where, "x": x, "y": y, "z": z, "unit": unit})
 
@@ -107,10 +111,10 @@ def numbers_rows(stack: Stack, forces: bool = True, display: Display | None = No
         shown = float(positions[node]) * display.length.factor
         where = f"node {node} (x = {shown:.6g}{'' if length == 'reduced' else ' ' + length})"
         if node in interfaces:
-            add("mu_s, left of the interface", where, model.accumulation[node], "accumulation")
-            add("mu_s, right of the interface", where, model.accumulation_right[node], "accumulation")
+            add(f"{MU_S}, left of the interface", where, model.accumulation[node], "accumulation")
+            add(f"{MU_S}, right of the interface", where, model.accumulation_right[node], "accumulation")
         else:
-            add("mu_s", where, model.accumulation[node], "accumulation")
+            add(MU_S, where, model.accumulation[node], "accumulation")
     if forces:
         try:
             rings = ring_forces(model)
@@ -276,7 +280,7 @@ class Exports:
         self.csv_button = pn.widgets.FileDownload(callback=self._csv, filename=self._csv_name(), embed=False,
                                                   label="\u2913 CSV", width=68, margin=(5, 2),
                                                   css_classes=["export-csv"],
-                                                  description="torques, mu_s at the nodes and the analogy's "
+                                                  description="torques, \u03bc\u209b at the nodes and the analogy's "
                                                               "forces, as CSV")
         self.png_button = self._figures_button("png")
         self.svg_button = self._figures_button("svg")
