@@ -196,3 +196,33 @@ def test_explorer_tap_on_g_of_theta_sets_theta() -> None:
     while '<b id="theta">100</b>' not in explorer.numbers.text and time.monotonic() < deadline:
         time.sleep(0.05)
     assert '<b id="theta">100</b>' in explorer.numbers.text
+
+
+@pytest.mark.parametrize("case", ["dynamics-oscillator", "seed at 5 deg"])
+def test_the_jump_names_of_the_spin_current_hodograph_are_apart(case: str) -> None:
+    """C (issue 16, second pass): at a small angle (the Dynamics tab starts 5 degrees from parallel) the jumps
+    lie side by side and their names, each at its arrow's middle, were written on each other.  Each name's box
+    (12 px text in the 340 px frame) is clear of the others' and no jump arrow runs through it."""
+    import spinstack
+    from spinstack.analysis import hodograph
+    from spinstack.app.presets import seed_stack
+    from spinstack.app.views import _JUMP_LABEL, SpinCurrentView
+    from spinstack.model.paths import with_parameter
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    stack = (with_parameter(seed_stack(), "layers[2].magnetization.theta", 5.0) if case.startswith("seed")
+             else spinstack.load_stack(examples / f"{case}.toml"))
+    solution = spinstack.solve(stack)
+    data = SpinCurrentView().prepare(solution, hodograph(solution, 33))
+    x0, x1, y0, y1 = data["_box"]["box"]
+    half = 0.5 * np.array(_JUMP_LABEL) * max(x1 - x0, y1 - y0)
+    names = np.column_stack([data["jump_labels"]["x"], data["jump_labels"]["y"]])
+    jumps = data["jumps"]
+    assert len(names) == len(jumps["x0"]) >= 2
+    for i, name in enumerate(names):
+        for other in names[:i]:
+            assert np.any(np.abs(name - other) >= 2.0 * half), (name, other)
+        for tail_x, tail_y, head_x, head_y in zip(jumps["x0"], jumps["y0"], jumps["x1"], jumps["y1"]):
+            along = np.linspace(0.0, 1.0, 401)[:, None]
+            points = np.array([tail_x, tail_y]) + along * np.array([head_x - tail_x, head_y - tail_y])
+            assert not np.any(np.all(np.abs(points - name) < half, axis=1)), name

@@ -402,10 +402,15 @@ class AccumulationView(_FoldedView):
         self.force_unit = display.unit("spin_current") if display is not None else ""
         self.spin_current_factor = display.spin_current.factor if display is not None else 1.0
         items = []
-        kinds = ("driving", "elastic", "tension", "rail") + (("interface",) if interfaces else ()) if analogy else ()
+        # L: the interface drive's entry is always there, shown while the stack has interfaces (show()): a structure
+        # edit setting or removing an interface keeps the figure (explorer._signature), only the legend changes
+        kinds = ("driving", "elastic", "tension", "rail", "interface") if analogy else ()
+        self.interface_item = None
         for kind in kinds:
-            items.append(LegendItem(label=_FORCE_NAMES[kind],
+            items.append(LegendItem(label=_FORCE_NAMES[kind], visible=kind != "interface" or interfaces,
                                     renderers=[_swatch(p, "line", line_color=style.FORCE[kind], line_width=3)]))
+            if kind == "interface":
+                self.interface_item = items[-1]
         self.ring_item = LegendItem(label="ring (slides on its rail)", renderers=[_swatch(
             p, "scatter", size=11, fill_color="white", line_color=style.INK, line_width=2.0)])
         items.append(self.ring_item)
@@ -487,7 +492,8 @@ class AccumulationView(_FoldedView):
         out["_scale"] = {"length": scale * shown / self.spin_current_factor * self.factor,
                          "text": f"force {_short(shown)}{self.force_unit}"}
         # the legend names what this stack has (a YIG page has neither rails nor rings)
-        out["_legend"] = {"joints": bool(free), "rings": bool(railed), "rails": bool(len(out["axes"]["x"]))}
+        out["_legend"] = {"joints": bool(free), "rings": bool(railed), "rails": bool(len(out["axes"]["x"])),
+                          "interfaces": bool(solution.stack.interfaces)}  # L: see interface_item
         return out
 
     def show(self, data: Data) -> None:
@@ -503,13 +509,51 @@ class AccumulationView(_FoldedView):
             arrow = {"x0": [right - length], "y0": [bottom], "x1": [right], "y1": [bottom]}
             label = {"x": [right], "y": [bottom], "text": [scale["text"]]}
         _show(self.sources, {"scale": arrow, "scale_label": label})
-        for item, present in zip((self.joint_item, self.ring_item, self.rail_item), data["_legend"].values()):
-            if item.visible != present:
+        for item, present in zip((self.joint_item, self.ring_item, self.rail_item, self.interface_item),
+                                 data["_legend"].values()):
+            if item is not None and item.visible != present:  # L: no interface entry without the analogy
                 item.visible = present
         if self.analogy:
             text = balance_table(data["_table"], self.force_unit)
             if self.table.object != text:
                 self.table.object = text
+
+
+#: a jump's name ("\u0394j\u209b1", 12 px in a 340 px frame) as a box: width and height, fractions of the frame
+_JUMP_LABEL = (0.12, 0.055)
+
+
+def _jump_label_places(jumps: list[tuple[np.ndarray, np.ndarray]], size: float) -> list[np.ndarray]:
+    """Where to centre each jump's name: beside its arrow (the side away from the origin first), the first place
+    whose box (:data:`_JUMP_LABEL`) is clear of every jump arrow and of the names placed before it.
+
+    C (issue 16, second pass): at a small angle (the Dynamics tab's start, 5 degrees) the two jumps lie side by
+    side and their names, each at the middle of its arrow, were written on each other.
+    """
+    half = 0.5 * np.array(_JUMP_LABEL) * size
+    samples = np.linspace(0.0, 1.0, 41)[:, None]
+    points = np.vstack([tail + samples * (head - tail) for tail, head in jumps]) if jumps else np.zeros((0, 2))
+    placed: list[np.ndarray] = []
+    found = []
+    for tail, head in jumps:
+        direction = head - tail
+        normal = np.array([-direction[1], direction[0]]) / max(np.linalg.norm(direction), 1e-300)
+        if np.dot(normal, 0.5 * (tail + head)) < 0:
+            normal = -normal  # the side away from the origin first
+        first = 0.5 * (tail + head) + 0.07 * size * normal
+        where = first
+        for distance in (0.07, 0.11, 0.15):
+            candidates = [tail + along * direction + side * distance * size * normal
+                          for along in (0.5, 0.35, 0.65, 0.2, 0.8) for side in (1.0, -1.0)]
+            clear = [c for c in candidates
+                     if not np.any(np.all(np.abs(points - c) < half, axis=1))  # no arrow through the box
+                     and all(np.any(np.abs(c - other) >= 2.0 * half) for other in placed)]  # nor another name
+            if clear:
+                where = clear[0]
+                break
+        placed.append(where)
+        found.append(where)
+    return found
 
 
 class SpinCurrentView(_FoldedView):
@@ -559,12 +603,7 @@ class SpinCurrentView(_FoldedView):
         box = square_box(np.vstack([cords] + [np.array([t, h]) for _, t, h in heads]))
         size = max(box[1] - box[0], box[3] - box[2])
         labels: dict[str, list[Any]] = {"x": [], "y": [], "text": []}
-        for k, tail, head in heads:
-            middle, direction = 0.5 * (tail + head), head - tail
-            normal = np.array([-direction[1], direction[0]]) / max(np.linalg.norm(direction), 1e-300)
-            if np.dot(normal, middle) < 0:
-                normal = -normal  # the side away from the origin
-            where = middle + 0.07 * size * normal
+        for k, where in zip((k for k, _, _ in heads), _jump_label_places([(t, h) for _, t, h in heads], size)):
             labels["x"].append(float(where[0]))
             labels["y"].append(float(where[1]))
             labels["text"].append("\u0394j\u209b" + sub(k))
