@@ -219,13 +219,19 @@ def test_a_layer_freed_after_its_material_gets_ms_and_alpha_opens_the_dynamics_t
     assert _alert(app) == ""
     assert float(app.explorer.stack.materials["Py"].Ms) == 8e5
     panel.free_layer.value, panel.free_flag.value = py, True
+    panel.demag.value = "0.5, 0, 0"
+    panel.set_free_button.clicks += 1
+    assert f"layers[{py}].demag: must sum to 1" in _alert(app) and not app.explorer.stack.free_indices
+    panel.demag.value = "1, 0, 0"  # a thin film
     panel.set_free_button.clicks += 1
     assert _alert(app) == ""
     stack = app.explorer.stack
     assert stack.free_indices == (py,) and has_dynamics(stack)
+    np.testing.assert_array_equal(stack.layers[py].demag, [1.0, 0.0, 0.0])
     tabs = app.body.objects[0]  # the page's Dynamics tab beside the transport page
     assert isinstance(tabs, pn.Tabs) and "explorer-tabs" in tabs.css_classes and len(tabs.objects) == 2
-    assert ", free" in panel.summary.object
+    assert ", free, demag (1, 0, 0)" in panel.summary.object
+    assert panel.demag.value == "1.0, 0.0, 0.0" and panel.free_flag.value
     fixed = next(i for i in stack.ferromagnet_indices if i != py)
     panel.coupling_a.value, panel.coupling_b.value, panel.coupling_J.value = fixed, py, "0.2"
     panel.set_coupling_button.clicks += 1

@@ -154,7 +154,23 @@ def test_a_layer_freed_and_fixed_again(oscillator):
         edit.set_free(oscillator, free, 1)  # type: ignore[arg-type]
 
 
+def test_demag_factors_set_and_removed(oscillator):
+    free = oscillator.free_indices[0]
+    assert oscillator.layers[free].demag is None
+    thin = edit.set_demag(oscillator, free, [1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(thin.layers[free].demag, [1.0, 0.0, 0.0])
+    assert_same(round_trip(thin), thin)
+    assert_same(edit.set_demag(thin, free, None), oscillator)
+    with pytest.raises(StackError, match=rf"layers\[{free}\]\.demag: must sum to 1.*\(setting the demag factors"):
+        edit.set_demag(oscillator, free, [0.5, 0.0, 0.0])
+    spacer = next(i for i, layer in enumerate(oscillator.layers) if not layer.is_ferromagnet)
+    with pytest.raises(StackError, match=rf"layers\[{spacer}\]\.demag: only a ferromagnet has demagnetizing"):
+        edit.set_demag(oscillator, spacer, [1.0, 0.0, 0.0])
+
+
 def test_free_needs_an_si_stack(seed):
+    with pytest.raises(StackError, match=r"layers\[0\]\.demag: dynamics needs an SI stack"):
+        edit.set_demag(seed, 0, [1.0, 0.0, 0.0])
     with pytest.raises(StackError, match=r"layers\[0\]\.free: dynamics needs an SI stack.*\(freeing layers\[0\]\)"):
         edit.set_free(seed, 0, True)
 
@@ -228,7 +244,7 @@ def test_any_layer_given_another_material_of_its_kind_and_back_gives_the_stack_b
 @given(stack=full_stacks(units="SI", batched=False), data=st.data())
 def test_any_free_flag_toggled_twice_gives_the_stack_back(stack, data):
     """An SI stack: toggling an F layer's free flag gives a valid stack (round-trips) or a refusal naming the edit;
-    toggling it again gives the stack back.  A coupling set on two F layers and removed gives the stack back."""
+    toggling it again gives the stack back; its demag factors set or removed and put back likewise.  A coupling set on two F layers and removed gives the stack back."""
     if not stack.ferromagnet_indices:
         return
     index = data.draw(st.sampled_from(stack.ferromagnet_indices), label="index")
@@ -241,6 +257,11 @@ def test_any_free_flag_toggled_twice_gives_the_stack_back(stack, data):
         assert toggled.layers[index].free is flag
         assert_same(round_trip(toggled), toggled)
         assert_same(edit.set_free(toggled, index, not flag), stack)
+    demag = stack.layers[index].demag
+    other = None if demag is not None else [0.0, 0.0, 1.0]
+    changed = edit.set_demag(stack, index, other)  # an F layer of an SI stack takes any valid factors
+    assert_same(round_trip(changed), changed)
+    assert_same(edit.set_demag(changed, index, demag), stack)
     if len(stack.ferromagnet_indices) >= 2 and stack.dynamics is None or (
             stack.dynamics is not None and not stack.dynamics.couplings):
         pair = tuple(data.draw(st.permutations(stack.ferromagnet_indices), label="pair")[:2])

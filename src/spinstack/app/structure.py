@@ -22,8 +22,8 @@ and edits it with :mod:`spinstack.model.edit`:
   leads); one of the stack edited (``edit.replace_material``: every layer and lead of it, a rename too). A box
   left as it was filled keeps the stack's number to the bit (an SI material's boxes hold the quantities the
   stack-file writer writes for it); what the form has no box for (gamma, D_perp) is kept;
-* **dynamics** (SI pages): a layer's ``free`` flag (``edit.set_free``; the Dynamics tab appears with a free
-  layer) and exchange couplings J in mJ/m^2 between two F layers (``edit.set_coupling``/``remove_coupling``);
+* **dynamics** (SI pages): a layer's ``free`` flag and demag factors (``edit.set_free``, ``edit.set_demag``;
+  the Dynamics tab appears with a free layer) and exchange couplings J in mJ/m^2 between two F layers (``edit.set_coupling``/``remove_coupling``);
 * **open a stack file**: an upload of a TOML file, read as ``spinstack solve`` reads one (the same
   checks and messages: ``file.toml: layers[0].thickness: must be > 0, got 0``).
 
@@ -339,7 +339,8 @@ class StructurePanel:
         self.free_layer = _select("F layer", "structure-free-layer", 170)
         self.free_flag = pn.widgets.Checkbox(label="free (its m moves in the Dynamics tab)", value=False,
                                              margin=(24, 6, 2, 4), css_classes=["structure-free"])
-        self.set_free_button = _button("set free flag", "structure-set-free", 110)
+        self.demag = _box("demag N_x, N_y, N_z", "structure-demag", "", 150)
+        self.set_free_button = _button("set free, demag", "structure-set-free", 130)
         self.coupling_a = _select("coupling: F layer", "structure-coupling-a", 150)
         self.coupling_b = _select("and F layer", "structure-coupling-b", 150)
         self.coupling_J = _box("J (mJ/m²)", "structure-coupling-J", "0.1", 90)
@@ -395,7 +396,7 @@ class StructurePanel:
             self.material_note,
             heading("dynamics: free layers and exchange couplings"),
             self.dynamics_note,
-            row(self.free_layer, self.free_flag, self.set_free_button),
+            row(self.free_layer, self.free_flag, self.demag, self.set_free_button),
             row(self.coupling_a, self.coupling_b, self.coupling_J, self.set_coupling_button,
                 self.remove_coupling_button),
             margin=0, sizing_mode=None, styles={"flex": "1 1 560px", "max-width": "calc(100vw - 30px)"})
@@ -473,7 +474,8 @@ class StructurePanel:
                 "spin flip). Left empty: θ_SH = 0, no l_J / l_φ (full absorption). ")
             + "A new material is offered in the layer and lead choices; an edited one changes every layer and "
               "lead of it (one undo step).</span>")
-        for widget in (self.free_layer, self.free_flag, self.set_free_button, self.coupling_a, self.coupling_b,
+        for widget in (self.free_layer, self.free_flag, self.demag, self.set_free_button, self.coupling_a,
+                       self.coupling_b,
                        self.coupling_J, self.set_coupling_button, self.remove_coupling_button):
             widget.visible = self.units.si
         self.dynamics_note.object = (
@@ -568,6 +570,8 @@ class StructurePanel:
                 text += f", m: θ = {_short(theta)}°, φ = {_short(phi)}°"
             if layer.free:
                 text += ", free"
+            if layer.demag is not None:
+                text += f", demag ({', '.join(_short(float(n)) for n in layer.demag)})"
             lines.append(f"<div class='structure-layer'>{html.escape(text)}</div>")
             lines.append(node(index + 1))
         lines.append(end("right", stack.right))
@@ -720,7 +724,10 @@ class StructurePanel:
 
     def _fill_free(self) -> None:
         index, layers = self.free_layer.value, self.stack.layers
-        self.free_flag.value = bool(isinstance(index, int) and index < len(layers) and layers[index].free)
+        layer = layers[index] if isinstance(index, int) and index < len(layers) else None
+        self.free_flag.value = bool(layer is not None and layer.free)
+        demag = layer.demag if layer is not None else None
+        self.demag.value = "" if demag is None else ", ".join(repr(float(n)) for n in demag)
 
     # ------------------------------------------------------------------ edits
     def _number(self, box: pn.widgets.TextInput, label: str) -> float:
@@ -894,9 +901,19 @@ class StructurePanel:
             self.report(str(error))
 
     def _set_free(self, stack: Stack) -> Stack:
+        """The chosen F layer's free flag and demag factors (empty box: none), one edit."""
         if self.free_layer.value is None:
             raise StackError("layers", "no F layer to free")
-        return edit.set_free(stack, int(self.free_layer.value), bool(self.free_flag.value))
+        index = int(self.free_layer.value)
+        text = self.demag.value.strip()
+        demag = None
+        if text:
+            parts = text.replace(",", " ").split()
+            try:
+                demag = [parse_number(part) for part in parts]
+            except ValueError as error:
+                raise StackError(f"layers[{index}].demag", f"three numbers N_x, N_y, N_z: {error}") from None
+        return edit.set_free(edit.set_demag(stack, index, demag), index, bool(self.free_flag.value))
 
     def _coupled_pair(self) -> tuple[int, int]:
         if self.coupling_a.value is None or self.coupling_b.value is None:

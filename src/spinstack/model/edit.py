@@ -41,7 +41,7 @@ from .materials import Ferromagnet, Material, Normal
 from .stack import Stack
 
 __all__ = ["insert_layer", "remove_coupling", "remove_interface", "remove_layer", "replace_layer", "replace_material",
-           "set_coupling", "set_end", "set_free", "set_interface", "set_layer_material"]
+           "set_coupling", "set_demag", "set_end", "set_free", "set_interface", "set_layer_material"]
 
 Side = Literal["left", "right"]
 
@@ -327,6 +327,26 @@ def set_free(stack: Stack, index: int, free: bool) -> Stack:
         raise StackError(f"layers[{index}].free", f"must be true or false, got {free!r}"[:300])
     try:
         layer = dataclasses.replace(stack.layers[index], free=free)
+    except StackError as error:
+        raise StackError(f"layers[{index}].{error.path}", f"{error.reason} ({what})") from None
+    return _rebuilt(stack, what, layers=(*stack.layers[:index], layer, *stack.layers[index + 1:]))
+
+
+def set_demag(stack: Stack, index: int, demag: object) -> Stack:
+    """``stack`` with the demagnetizing factors of F layer ``layers[index]`` set: (N_x, N_y, N_z), dimensionless,
+    >= 0, summing to 1 (MODEL.md 9b; x is the film normal, a thin film is (1, 0, 0)), or ``None`` for none (no
+    shape anisotropy).
+
+    Raises
+    ------
+    StackError
+        No such layer, factors the model refuses (not three, negative, not summing to 1, on a normal metal), or a
+        reduced stack, naming ``layers[i].demag``.
+    """
+    what = f"setting the demag factors of layers[{index}]"
+    _position(stack, index, len(stack.layers) - 1, what)
+    try:
+        layer = dataclasses.replace(stack.layers[index], demag=demag)
     except StackError as error:
         raise StackError(f"layers[{index}].{error.path}", f"{error.reason} ({what})") from None
     return _rebuilt(stack, what, layers=(*stack.layers[:index], layer, *stack.layers[index + 1:]))
