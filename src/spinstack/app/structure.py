@@ -480,7 +480,8 @@ class StructurePanel:
             widget.visible = self.units.si
         self.dynamics_note.object = (
             "<span style='font-size:0.9em'>A free layer's material needs Ms and α (edit the material above); the "
-            "<i>Dynamics</i> tab appears once a layer is free. J &gt; 0 couples ferromagnetically.</span>"
+            "<i>Dynamics</i> tab appears once a layer is free. Demag factors N_x, N_y, N_z sum to 1 (x is the "
+            "film normal: a thin film is 1, 0, 0; empty: none). J &gt; 0 couples ferromagnetically.</span>"
             if self.units.si else
             "<span style='font-size:0.9em'>Free layers and couplings need an SI stack (units = \"SI\": Ms, α "
             "and times have no reduced form): open an SI stack file above, e.g. examples/co-cu-py.toml.</span>")
