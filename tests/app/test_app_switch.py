@@ -146,3 +146,25 @@ def test_a_solve_of_the_replaced_stack_is_dropped() -> None:
     done(work())
     assert float(explorer.stack.layers[1].thickness) == 0.7
     assert float(explorer.stack.materials["F2"].p) == 0.9
+
+
+def test_a_structure_edit_setting_an_interface_keeps_the_figures_and_names_the_interface_drive() -> None:
+    """An interface set and removed (App.show_stack, as the structure card does): the same figures, the analogy's
+    legend shows the interface drive's entry only while the stack has an interface, and the numbers are the
+    solver's for the edited stack."""
+    from spinstack.model import edit
+
+    seed = spinstack.load_stack(EXAMPLES / "seed-fnf.toml")
+    app = App(seed, "file: seed-fnf.toml")
+    explorer = app.explorer
+    figures = [explorer.accumulation.figure, explorer.spin_current.figure, explorer.efficiency.figure]
+    assert explorer.accumulation.interface_item is not None and not explorer.accumulation.interface_item.visible
+    edited = edit.set_interface(seed, spinstack.Interface.from_valet_fert(1, 0.5, 0.2, [1.5, -0.1]))
+    app.show_stack(edited)
+    assert [explorer.accumulation.figure, explorer.spin_current.figure, explorer.efficiency.figure] == figures
+    assert explorer.accumulation.interface_item.visible
+    assert _shown_g2(explorer) == pytest.approx(float(spinstack.solve(edited).efficiency().g2), rel=1e-7)
+    app.show_stack(seed)
+    assert explorer.accumulation.figure is figures[0]
+    assert not explorer.accumulation.interface_item.visible
+    assert _shown_g2(explorer) == pytest.approx(float(spinstack.solve(seed).efficiency().g2), rel=1e-7)

@@ -47,9 +47,10 @@ try {
 # container whose width stayed the same (it only grew taller: a control panel with more boxes, a longer
 # message) computes no layout when it resizes; a width change (a resized window, a tab shown) still does.
 # Private BokehJS API, hence the guards: without it the page is only slower.
-#: The CSS classes of the parts laid out on their own (LAYOUT_PATCH): the controls' card, every figure (a fixed
-#: size), the theta play button (its label changes), and any part given the class ``spin-boundary``.
-LAYOUT_BOUNDARIES = ("spin-controls", "spin-figure", "theta-play", "spin-boundary")
+#: The CSS classes of the parts laid out on their own (LAYOUT_PATCH): the controls' card, the structure card (its
+#: listing and choices change with every edit), every figure (a fixed size), the theta play button (its label
+#: changes), and any part given the class ``spin-boundary``.
+LAYOUT_BOUNDARIES = ("spin-controls", "spin-structure", "spin-figure", "theta-play", "spin-boundary")
 LAYOUT_PATCH = """
 try {
   const layout_dom = Bokeh.require("models/layouts/layout_dom");
