@@ -258,6 +258,11 @@ def _show(sources: dict[str, ColumnDataSource], data: Data) -> None:
                            for key, value in columns.items()}
 
 
+#: the gap between a two-column legend's columns (C: ``spacing=0`` keeps the rows tight, and BokehJS uses it
+#: for the columns too: the second column's swatch touched the first column's longest name, "on its axis━Δjₛ")
+LEGEND_COLUMNS_CSS = ".bk-grid { column-gap: 14px; }"
+
+
 class _FoldedView:
     """What the two folded hodograph views share: a square figure in the fold plane with the magnetization
     axes and the cords of ``quantity``, a legend below it, axis labels in the display's unit; the data
@@ -280,7 +285,7 @@ class _FoldedView:
         """The legend of ``items`` (none when empty) below the frame and the axis labels; ``p`` is the figure."""
         if items:
             p.add_layout(Legend(items=items, ncols=2, label_text_font_size="11px", padding=2, spacing=0, margin=2,
-                                border_line_alpha=0), "below")
+                                border_line_alpha=0, stylesheets=[LEGEND_COLUMNS_CSS]), "below")
         unit = display.unit(self.quantity) if display is not None else ""
         along, normal = _fold_axes(axes)
         p.xaxis.axis_label = self.symbol + " " + normal + unit
