@@ -17,14 +17,49 @@ input event to the last figure repaint of the update it caused:
 
 The bytes are those of the websocket frames the server sent meanwhile (Playwright's frame
 events).
+
+It also starts what the browser tests look at: ``spinstack explore`` in a subprocess (:func:`start`,
+:func:`served`, :class:`Explorers`: one process per stack file, shared by every test that reads its page) and
+a fresh page of it in its own browser context (:func:`explorer_page`).  The fixtures over them are in
+``tests/app/conftest.py``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import statistics
-from collections.abc import Callable
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import pytest
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the environment
+    sync_playwright = None
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+#: the stack files the browser tests open, by the name the fixtures use (``None``: the presets, no file)
+STACKS: dict[str, Path | None] = {
+    "seed": REPOSITORY / "examples" / "seed-fnf.toml",
+    "si": REPOSITORY / "examples" / "co-cu-py.toml",
+    "in-plane": REPOSITORY / "examples" / "pt-co-sot.toml",
+    "oscillator": REPOSITORY / "examples" / "dynamics-oscillator.toml",
+    "presets": None,
+}
+#: how long a starting explorer may take to answer (a cold numba cache: several start at once, compiling)
+START_SECONDS = 120.0
 
 INSTALL = """
 () => {
@@ -190,3 +225,138 @@ class Harness:
 
     def report(self, title: str) -> str:
         return f"\n{title}\n{HEADER}\n" + "\n".join(timings.row(name) for name, timings in self.table.items())
+
+
+# ------------------------------------------------------------------------------------------ explorers served
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Explorer:
+    """``spinstack explore [FILE]`` running in a subprocess: its URL, its port and its output files (the output
+    goes to files, never to a pipe nobody reads: a long-lived server that logs would block on a full pipe)."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    port: int
+    stdout: Path
+    stderr: Path
+
+    def output(self, lines: int = 20) -> str:
+        """The last ``lines`` lines of its stderr (for a failure's message)."""
+        return "\n".join(self.stderr.read_text(errors="replace").splitlines()[-lines:])
+
+
+def start(file: Path | None, logs: Path) -> Explorer:
+    """Start ``spinstack explore [file]`` on a free port (returns at once; :func:`wait_until_served` waits)."""
+    port = _free_port()
+    logs.mkdir(parents=True, exist_ok=True)
+    name = file.stem if file is not None else "presets"
+    stdout, stderr = logs / f"{name}-{port}.out", logs / f"{name}-{port}.err"
+    arguments = [sys.executable, "-m", "spinstack", "explore", *([str(file)] if file is not None else []),
+                 "--port", str(port)]
+    with open(stdout, "wb") as out, open(stderr, "wb") as err:
+        process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=REPOSITORY)
+    return Explorer(process, f"http://127.0.0.1:{port}/", port, stdout, stderr)
+
+
+def wait_until_served(explorer: Explorer, timeout: float = START_SECONDS) -> None:
+    """Wait until the explorer answers ``GET /`` with 200 (its first page built); fail with its stderr if it
+    exits or does not answer within ``timeout`` seconds.  It printed its URL before it started serving."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if explorer.process.poll() is not None:
+            pytest.fail(f"spinstack explore exited with {explorer.process.returncode}: {explorer.output()}")
+        try:
+            with urllib.request.urlopen(explorer.url, timeout=10) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"spinstack explore did not answer within {timeout:.0f} s: {explorer.output()}")
+        time.sleep(0.2)
+    printed = explorer.stdout.read_text()
+    assert explorer.url in printed, printed
+
+
+def stop(explorer: Explorer) -> None:
+    """SIGTERM (the explorer stops at once: tests/app/test_explore_signals), SIGKILL if it has not in 15 s."""
+    explorer.process.terminate()
+    try:
+        explorer.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        explorer.process.kill()
+        explorer.process.wait(timeout=15)
+
+
+@contextlib.contextmanager
+def served(file: Path | None) -> Iterator[str]:
+    """``spinstack explore FILE`` on a free port, its URL once it answers; always stopped afterwards (for a test
+    that needs a server of its own; the shared ones are :class:`Explorers`)."""
+    with tempfile.TemporaryDirectory(prefix="spinstack-explore-") as logs:
+        explorer = start(file, Path(logs))
+        try:
+            wait_until_served(explorer)
+            yield explorer.url
+        finally:
+            stop(explorer)
+
+
+class Explorers:
+    """The explorers the browser tests share: one process per stack of :data:`STACKS`, started the first time a
+    test asks for it (several asked together start together) and kept until :meth:`close`.
+
+    Every page is a session of its own on the server (its own App: a test's edits do not reach another page),
+    so tests that open pages of the same file share the process and skip its start (imports, the first page:
+    3-10 s each, under load more).
+    """
+
+    def __init__(self, logs: Path) -> None:
+        self.logs = logs
+        self.running: dict[str, Explorer] = {}
+
+    def get(self, *names: str) -> dict[str, Explorer]:
+        """The explorers of ``names`` (keys of :data:`STACKS`), started and answering."""
+        starting = [name for name in dict.fromkeys(names) if name not in self.running]
+        for name in starting:
+            self.running[name] = start(STACKS[name], self.logs)
+        for name in starting:
+            try:
+                wait_until_served(self.running[name])
+            except BaseException:
+                stop(self.running.pop(name))
+                raise
+        return {name: self.running[name] for name in names}
+
+    def urls(self, *names: str) -> dict[str, str]:
+        return {name: explorer.url for name, explorer in self.get(*names).items()}
+
+    def close(self) -> None:
+        """Stop every explorer started (each is started again if asked for later)."""
+        while self.running:
+            stop(self.running.popitem()[1])
+
+
+@contextlib.contextmanager
+def explorer_page(browser: Any, url: str, ready: str = "#g2", **context: Any) -> Iterator[Any]:
+    """A fresh session of the explorer at ``url`` in a browser context of its own (``context``: Playwright's
+    new_context arguments; 1360 x 1080 by default), loaded (``ready`` shown: the numbers arrive over the
+    websocket); no request leaves the local server."""
+    context.setdefault("viewport", {"width": 1360, "height": 1080})
+    opened = browser.new_context(**context)
+    page = opened.new_page()
+    listen_to_websockets(page)  # before the page opens its websocket
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url)
+            if not request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else None)
+    try:
+        page.goto(url, timeout=120_000)
+        page.locator(ready).wait_for(timeout=120_000)
+        yield page
+        assert not outside, f"the page fetched from outside the local server: {outside}"
+    finally:
+        opened.close()

@@ -18,16 +18,11 @@ Needs ``playwright`` (the Python package; no browser download) and ``/usr/bin/ch
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import socket
 import statistics
-import subprocess
-import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +30,11 @@ import pytest
 
 import spinstack
 from spinstack.model.paths import with_parameter
-from tests.app.browser_harness import Harness, listen_to_websockets
+from tests.app.browser_harness import CHROMIUM, Harness, sync_playwright
+from tests.app.browser_harness import explorer_page as _session  # (the fixtures: tests/app/conftest.py)
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SEED_FILE = REPOSITORY / "examples" / "seed-fnf.toml"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
 THETA_F2 = "layers[2].magnetization.theta"
 THETA_BOX = ".ctl-layers-2-magnetization-theta input"
 # the budget the issue sets is 200 ms (median and 90th percentile of every control); a shared CI
@@ -59,128 +52,13 @@ PRESET_LIMIT_MS = LATENCY_LIMIT_MS if HELD else 15_000.0
 SI_FILE = REPOSITORY / "examples" / "co-cu-py.toml"
 IN_PLANE_FILE = REPOSITORY / "examples" / "pt-co-sot.toml"
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = None
-
 pytestmark = [
-    pytest.mark.slow,  # a browser and an explorer process per module: ~30 s in all
+    pytest.mark.slow,  # a browser and explorer processes (shared by tests/app: conftest.py)
     pytest.mark.usefixtures("warm_kernels"),  # the explorer's process loads the kernels from the cache
     pytest.mark.skipif(sync_playwright is None, reason="playwright is not installed (pip install -e '.[test]')"),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not at /usr/bin/chromium "
                                                      "(apt-get install -y chromium)"),
 ]
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _start(file: Path) -> tuple[subprocess.Popen[str], str]:
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "spinstack", "explore", str(file), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPOSITORY)
-    return process, f"http://127.0.0.1:{port}/"
-
-
-def _wait_until_served(process: subprocess.Popen[str], url: str) -> None:
-    deadline = time.monotonic() + 120
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"spinstack explore exited with {process.returncode}: {process.stderr.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail("spinstack explore did not answer within 120 s")
-        time.sleep(0.3)
-    printed = process.stdout.readline()  # printed before the server started: already in the pipe
-    assert url in printed, printed
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=15)
-    process.stdout.close()
-    process.stderr.close()
-
-
-@contextlib.contextmanager
-def served(file: Path) -> Iterator[str]:
-    """``spinstack explore FILE`` on a free port, its URL once it answers; always stopped afterwards."""
-    process, url = _start(file)
-    try:
-        _wait_until_served(process, url)
-        yield url
-    finally:
-        _stop(process)
-
-@pytest.fixture(scope="module")
-def explorer_urls() -> Iterator[dict[str, str]]:
-    """``spinstack explore`` of the seed stack, an SI stack and an in-plane (SOT) stack, each on a free port,
-    started together; always stopped afterwards."""
-    pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
-    started = {}
-    try:
-        for name, file in (("seed", SEED_FILE), ("si", SI_FILE), ("in-plane", IN_PLANE_FILE)):
-            started[name] = _start(file)
-        for process, url in started.values():
-            _wait_until_served(process, url)
-        yield {name: url for name, (_, url) in started.items()}
-    finally:
-        for process, _ in started.values():
-            _stop(process)
-
-
-@pytest.fixture(scope="module")
-def explorer_url(explorer_urls: dict[str, str]) -> str:
-    """The explorer of ``examples/seed-fnf.toml``."""
-    return explorer_urls["seed"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@contextlib.contextmanager
-def _session(browser: Any, url: str, ready: str = "#g2") -> Iterator[Any]:
-    """A fresh session of the explorer at ``url``, loaded (``ready`` shown: the numbers arrive over the
-    websocket); no request leaves the local server."""
-    context = browser.new_context(viewport={"width": 1360, "height": 1080})
-    page = context.new_page()
-    listen_to_websockets(page)  # before the page opens its websocket
-    outside: list[str] = []
-    page.on("request", lambda request: outside.append(request.url)
-            if not request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else None)
-    try:
-        page.goto(url, timeout=120_000)
-        page.locator(ready).wait_for(timeout=120_000)
-        yield page
-        assert not outside, f"the page fetched from outside the local server: {outside}"
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def page(browser: Any, explorer_url: str) -> Iterator[Any]:
-    """A fresh session of the seed stack's explorer."""
-    with _session(browser, explorer_url) as opened:
-        yield opened
 
 
 def _solver_g2(theta: float) -> float:

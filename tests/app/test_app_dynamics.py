@@ -9,24 +9,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.app.test_app_browser import (REPOSITORY, browser, served,  # noqa: F401
-                                         pytestmark)  # (browser: a fixture; pytestmark: the file's marks)
-
-OSCILLATOR = REPOSITORY / "examples" / "dynamics-oscillator.toml"
-
-
-@pytest.fixture(scope="module")
-def dynamics_url() -> Iterator[str]:
-    """``spinstack explore examples/dynamics-oscillator.toml`` on a free port; always stopped afterwards."""
-    pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
-    with served(OSCILLATOR) as url:
-        yield url
+# the file's marks; the fixtures browser and dynamics_url (examples/dynamics-oscillator.toml served): conftest.py
+from tests.app.test_app_browser import REPOSITORY, pytestmark  # noqa: F401
 
 
 def _time_shown(page: Any) -> float:

@@ -20,7 +20,7 @@ import spinstack
 from spinstack.io.stackwriter import dumps_stack
 from spinstack.model.paths import with_parameter
 
-from .test_app_browser import (  # noqa: F401  (browser: a fixture, used by name)
+from .test_app_browser import (  # (the fixtures browser, explorer_url: tests/app/conftest.py)
     SEED_FILE,
     THETA_BOX,
     THETA_F2,
@@ -29,20 +29,10 @@ from .test_app_browser import (  # noqa: F401  (browser: a fixture, used by name
     _type,
     _wait_for_change,
     _wait_for_error,
-    served,
-    browser,
     pytestmark,
 )
 
 pytestmark = pytestmark  # slow, kernels warm, skipped without playwright or chromium (as test_app_browser)
-
-
-@pytest.fixture(scope="module")
-def explorer_url() -> Iterator[str]:
-    """``spinstack explore examples/seed-fnf.toml`` on a free port; always stopped afterwards."""
-    pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
-    with served(SEED_FILE) as url:
-        yield url
 
 
 @pytest.fixture

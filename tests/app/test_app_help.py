@@ -8,7 +8,6 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from spinstack.app.explorer import App
 from spinstack.app.presets import preset
 
 from .test_app_browser import pytestmark as _browser_marks
-from .test_app_browser import browser  # noqa: F401  (a fixture, used by name)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 LINK = re.compile(r"/docs/[a-z-]+(?:#[A-Za-z0-9_-]+)?")
@@ -174,24 +172,15 @@ def _browser_links(page: Any) -> list[str]:
     }""")
 
 
-@pytest.fixture(scope="module")
-def seed_url() -> Iterator[str]:
-    pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
-    from .test_app_browser import SEED_FILE, served
-
-    with served(SEED_FILE) as url:
-        yield url
-
-
 @pytest.mark.slow
 @pytest.mark.usefixtures("warm_kernels")
 @_browser_marks[-2]  # playwright installed
 @_browser_marks[-1]  # chromium there
-def test_every_link_on_the_served_page_resolves(browser: Any, seed_url: str) -> None:  # noqa: F811
+def test_every_link_on_the_served_page_resolves(browser: Any, explorer_url: str) -> None:  # (conftest.py's)
     """Every link of the page in the browser: HTTP 200 from the explorer's own server, and the anchor exists."""
     from .test_app_browser import _session
 
-    with _session(browser, seed_url) as page:
+    with _session(browser, explorer_url) as page:
         page.wait_for_timeout(500)
         links = _browser_links(page)
         # a number box's tooltip ("?" beside its label) holds its link once shown
@@ -202,13 +191,13 @@ def test_every_link_on_the_served_page_resolves(browser: Any, seed_url: str) -> 
                           "/docs/readme#figures"}, links
     assert "/docs/stack-format#reduced-units-the-seeds" in links  # from the hovered tooltip of the thickness box
     for link in sorted(set(links)):
-        url = urllib.parse.urljoin(seed_url, link)
+        url = urllib.parse.urljoin(explorer_url, link)
         with urllib.request.urlopen(url, timeout=30) as response:
             assert response.status == 200, link
             text = response.read().decode()
         anchor = link.partition("#")[2]
         assert anchor and f'id="{anchor}"' in text, link
     with pytest.raises(urllib.error.HTTPError) as refused:  # an unknown page: 404, said plainly
-        urllib.request.urlopen(urllib.parse.urljoin(seed_url, "/docs/nothing"), timeout=30)
+        urllib.request.urlopen(urllib.parse.urljoin(explorer_url, "/docs/nothing"), timeout=30)
     assert refused.value.code == 404
     refused.value.close()  # the response's socket

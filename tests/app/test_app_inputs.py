@@ -20,8 +20,7 @@ import spinstack
 from spinstack.model.paths import with_parameter
 
 from .test_app_browser import (SEED_FILE, SI_FILE, _error_text, _session, _shown, _type,  # noqa: F401
-                               _wait_for_change, _wait_for_error, browser, explorer_url, explorer_urls, page,
-                               pytestmark)
+                               _wait_for_change, _wait_for_error, pytestmark)  # (fixtures: tests/app/conftest.py)
 
 THICKNESS_BOX = ".ctl-layers-1-thickness input"
 P_BOX = ".ctl-materials-F2-p input"

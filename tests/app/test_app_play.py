@@ -17,17 +17,10 @@ from spinstack.app.explorer import App
 from spinstack.app.play import DEGREES_PER_SECOND, PAUSE, PLAY, UNDEFINED, sweep_angle
 from spinstack.app.presets import preset
 from spinstack.model.paths import with_parameter
+from tests.app.conftest import ManualClock as Clock
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 THETA = "layers[2].magnetization.theta"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.time = 100.0
-
-    def __call__(self) -> float:
-        return self.time
 
 
 def _app(background: Any = None) -> tuple[App, Clock]:

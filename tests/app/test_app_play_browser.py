@@ -4,22 +4,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from .test_app_browser import (SEED_FILE, _session, _shown, browser, pytestmark,  # noqa: F401  (fixtures)
-                               served)
+from .test_app_browser import _session, _shown, pytestmark  # noqa: F401  (the fixtures: tests/app/conftest.py)
 
 PLAY_BUTTON = ".theta-play button"
-
-
-@pytest.fixture(scope="module")
-def seed_url() -> Iterator[str]:
-    pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
-    with served(SEED_FILE) as url:
-        yield url
 
 
 def _thetas(page: Any, seconds: float) -> list[float]:
@@ -32,8 +23,8 @@ def _thetas(page: Any, seconds: float) -> list[float]:
     return seen
 
 
-def test_theta_play_in_the_browser(browser: Any, seed_url: str) -> None:  # noqa: F811
-    with _session(browser, seed_url) as page:
+def test_theta_play_in_the_browser(browser: Any, explorer_url: str) -> None:
+    with _session(browser, explorer_url) as page:
         button = page.locator(PLAY_BUTTON)
         assert "play" in button.inner_text()
         assert float(_shown(page, "theta")) == 60.0

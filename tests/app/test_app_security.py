@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import html
 import http.client
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +27,6 @@ import spinstack
 pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
 
 from spinstack.app.explorer import App  # noqa: E402
-from spinstack.app.server import listen_port  # noqa: E402
 from spinstack.app.session import (MAX_LAYERS, MAX_NAME_CHARS, MAX_REFUSALS, MAX_TEXT_BYTES, Session,  # noqa: E402
                                    decode_query, pack_text)
 from spinstack.io.stackwriter import dumps_stack  # noqa: E402
@@ -177,33 +173,11 @@ def _get(port: int, path: str) -> tuple[int, str, float]:
         connection.close()
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: Any) -> Iterator[tuple[int, Path]]:
-    """``spinstack explore`` on a free port, its stderr in a file: (port, that file)."""
-    port = listen_port()
-    log = tmp_path_factory.mktemp("served") / "stderr.txt"
-    with open(log, "w") as errors:
-        process = subprocess.Popen([sys.executable, "-m", "spinstack", "explore", "--port", str(port)],
-                                   stdout=subprocess.DEVNULL, stderr=errors, text=True, cwd=REPOSITORY)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if _get(port, "/docs/readme")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"spinstack explore did not answer: {log.read_text()[-2000:]}")
-            time.sleep(0.3)
-        yield port, log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+@pytest.fixture
+def served(presets_server: Any) -> tuple[int, Path]:
+    """``spinstack explore`` (the presets, shared with the other tests of tests/app: conftest.py), its stderr in a
+    file: (port, that file)."""
+    return int(presets_server.port), presets_server.stderr
 
 
 @pytest.mark.parametrize("path", ["/components/this/x/_css/a", "/components/antigravity/x/_css/a",

@@ -16,8 +16,6 @@ import asyncio
 import gc
 import http.client
 import re
-import subprocess
-import sys
 import threading
 import time
 import weakref
@@ -52,34 +50,10 @@ def _request(port: int, path: str, host: str, headers: dict[str, str] | None = N
         connection.close()
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[int]:
-    """``spinstack explore`` (the presets) on a free port; its port.  Always stopped afterwards."""
-    port = listen_port()
-    process = subprocess.Popen([sys.executable, "-m", "spinstack", "explore", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=REPOSITORY)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"spinstack explore exited with {process.returncode}: {process.stderr.read()}")
-            try:
-                if _request(port, "/", f"127.0.0.1:{port}")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("spinstack explore did not answer within 120 s")
-            time.sleep(0.2)
-        yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-        process.stderr.close()
+@pytest.fixture
+def served(presets_server: Any) -> int:
+    """The port of ``spinstack explore`` (the presets), shared with the other tests of tests/app (conftest.py)."""
+    return int(presets_server.port)
 
 
 def _token(page: str) -> str:

@@ -12,30 +12,13 @@ from spinstack.model.paths import with_parameter
 
 pn = pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
 
-from spinstack.app import session as session_module  # noqa: E402
 from spinstack.app.explorer import App  # noqa: E402
 from spinstack.app.session import MERGE_SECONDS, History, decode_query, encode_query, state_widgets  # noqa: E402
+from tests.app.conftest import ManualClock as Clock  # noqa: E402  (the fixture clock: conftest.py)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SEED = EXAMPLES / "seed-fnf.toml"
 THETA = "layers[2].magnetization.theta"
-
-
-class Clock:
-    """A clock the tests move by hand (seconds)."""
-
-    def __init__(self) -> None:
-        self.time = 100.0
-
-    def __call__(self) -> float:
-        return self.time
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(session_module, "now", fake)
-    return fake
 
 
 def _app(path: Path = SEED) -> App:
