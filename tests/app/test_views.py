@@ -226,3 +226,31 @@ def test_the_jump_names_of_the_spin_current_hodograph_are_apart(case: str) -> No
             along = np.linspace(0.0, 1.0, 401)[:, None]
             points = np.array([tail_x, tail_y]) + along * np.array([head_x - tail_x, head_y - tail_y])
             assert not np.any(np.all(np.abs(points - name) < half, axis=1)), name
+
+
+@pytest.mark.parametrize("case", ["seed at 180 deg", "py-cu-py-gmr", "seed"])
+def test_the_rail_names_are_clear_of_the_force_arrows(case: str) -> None:
+    """C (issue 16, second pass): a collinear stack's forces lie along the rail, and the rail's name ("m\u2081"),
+    beside the rail near the view's edge, sat on them (the seed at 180 degrees); it moves out from the rail until
+    no arrow runs through its box (13 px text, about 0.022 of the frame per character)."""
+    import spinstack
+    from spinstack.app.presets import seed_stack
+    from spinstack.model.paths import with_parameter
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    stack = (with_parameter(seed_stack(), "layers[2].magnetization.theta", 180.0) if case.startswith("seed at")
+             else seed_stack() if case == "seed" else spinstack.load_stack(examples / f"{case}.toml"))
+    solution = spinstack.solve(stack)
+    data = AccumulationView().prepare(solution, hodograph(solution, 33))
+    x0, x1, y0, y1 = data["_box"]["box"]
+    size = max(x1 - x0, y1 - y0)
+    forces = data["forces"]
+    along = np.linspace(0.0, 1.0, 401)[:, None]
+    points = np.vstack([np.array([a, b]) + along * np.array([c - a, d - b])
+                        for a, b, c, d in zip(forces["x0"], forces["y0"], forces["x1"], forces["y1"])])
+    labels = data["axis_labels"]
+    assert labels["text"]
+    for x, y, text in zip(labels["x"], labels["y"], labels["text"]):
+        half = np.array([0.011 * len(text) + 0.01, 0.03]) * size
+        assert not np.any(np.all(np.abs(points - np.array([x, y])) < half, axis=1)), text
+        assert x0 < x < x1 and y0 < y < y1, text  # still in view

@@ -134,8 +134,11 @@ def _fit_box(p: Any, box: tuple[float, float, float, float]) -> None:
     y.update(start=float(center[1] - half), end=float(center[1] + half))
 
 
-def _axes_data(solution: Solution, fold: Any, box: tuple[float, float, float, float]) -> Data:
-    """Rails through the origin (far beyond the view) and one label per distinct + end."""
+def _axes_data(solution: Solution, fold: Any, box: tuple[float, float, float, float],
+               arrows: list[tuple[np.ndarray, np.ndarray]] | None = None) -> Data:
+    """Rails through the origin (far beyond the view) and one label per distinct + end, beside the rail and, when
+    ``arrows`` (start, end) are given, moved out from the rail until no arrow runs through it (C: a collinear
+    stack's forces lie along the rail and its name sat on them)."""
     names = axis_names(solution.stack)
     size = max(box[1] - box[0], box[3] - box[2])
     lines, groups = [], []
@@ -151,8 +154,13 @@ def _axes_data(solution: Solution, fold: Any, box: tuple[float, float, float, fl
             groups.append(([names[element]], unit))
     center = np.array([0.5 * (box[0] + box[1]), 0.5 * (box[2] + box[3])])
 
-    def end_label(direction: np.ndarray) -> np.ndarray:
-        """Where the rail along ``direction`` leaves the view: a little inside, beside the rail."""
+    samples = np.linspace(0.0, 1.0, 41)[:, None]
+    points = (np.vstack([start + samples * (end - start) for start, end in arrows]) if arrows
+              else np.zeros((0, 2)))
+
+    def end_label(direction: np.ndarray, name: str = "") -> np.ndarray:
+        """Where the rail along ``direction`` leaves the view: a little inside, beside the rail, clear of the
+        arrows (its 13 px name's box, about 0.022 of the frame per character)."""
         reach = np.inf
         for component, low, high in ((direction[0], box[0], box[1]), (direction[1], box[2], box[3])):
             if component > 1e-12:
@@ -162,15 +170,24 @@ def _axes_data(solution: Solution, fold: Any, box: tuple[float, float, float, fl
         reach = 0.0 if not np.isfinite(reach) else 0.86 * reach
         normal = np.array([-direction[1], direction[0]])
         where = reach * direction
-        return where + 0.045 * size * normal * (1.0 if np.dot(normal, center - where) >= 0 else -1.0)
+        inward = 1.0 if np.dot(normal, center - where) >= 0 else -1.0
+        half = np.array([0.011 * len(name) + 0.01, 0.03]) * size
+        for side in (inward, -inward):
+            for away in (0.045, 0.09, 0.13):
+                candidate = where + away * size * normal * side
+                if not np.any(np.all(np.abs(points - candidate) < half, axis=1)):
+                    return candidate
+        return where + 0.045 * size * normal * inward
 
     placed: list[np.ndarray] = []
     text = []
     for labels, unit in groups:
         # the + end, unless another label sits there already: then the - end, named -m
-        where, name = end_label(unit), ", ".join(labels)
+        name = ", ".join(labels)
+        where = end_label(unit, name)
         if any(np.linalg.norm(where - other) < 0.12 * size for other in placed):
-            where, name = end_label(-unit), ", ".join("\u2212" + label for label in labels)
+            name = ", ".join("\u2212" + label for label in labels)
+            where = end_label(-unit, name)
         placed.append(where)
         text.append(name)
     lx = [float(p[0]) for p in placed]
@@ -293,10 +310,10 @@ class _FoldedView:
         self.figure = p
 
     def _data(self, data: Data, solution: Solution, fold: Any, box: tuple[float, float, float, float],
-              **views: dict[str, Any]) -> Data:
-        """``data`` (the cords) with the axes fitted to ``box``, the ``views``' own sources and the box, in the
-        display's unit."""
-        data.update(_axes_data(solution, fold, box))
+              arrows: list[tuple[np.ndarray, np.ndarray]] | None = None, **views: dict[str, Any]) -> Data:
+        """``data`` (the cords) with the axes fitted to ``box`` (their names clear of ``arrows``), the ``views``'
+        own sources and the box, in the display's unit."""
+        data.update(_axes_data(solution, fold, box, arrows))
         data.update(views)
         data["_box"] = {"box": box}
         return _in_units(data, self.factor)
@@ -486,7 +503,7 @@ class AccumulationView(_FoldedView):
                   "align": [label_anchor(label.angle)[0] for label in placed],
                   "baseline": [{"center": "middle"}.get(label_anchor(label.angle)[1], label_anchor(label.angle)[1])
                                for label in placed]}
-        out = self._data(data, solution, fold, box,
+        out = self._data(data, solution, fold, box, arrows,
                          rings={"x": [r.position[0] for r in railed], "y": [r.position[1] for r in railed]},
                          joints={"x": [r.position[0] for r in free], "y": [r.position[1] for r in free]},
                          ring_labels=labels, forces=forces)
@@ -612,7 +629,8 @@ class SpinCurrentView(_FoldedView):
             labels["x"].append(float(where[0]))
             labels["y"].append(float(where[1]))
             labels["text"].append("\u0394j\u209b" + sub(k))
-        out = self._data(data, solution, fold, box, ends=ends, jumps=jumps, jump_labels=labels)
+        out = self._data(data, solution, fold, box, [(tail, head) for _, tail, head in heads], ends=ends, jumps=jumps,
+                         jump_labels=labels)
         out["_legend"] = {"F": bool(len(data["cord_F"]["x"]) or len(data["cord_lead_F"]["x"])),
                           "N": bool(len(data["cord_N"]["x"]) or len(data["cord_lead_N"]["x"])), "jumps": bool(heads)}
         return out
