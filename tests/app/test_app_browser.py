@@ -5,10 +5,11 @@ the slider itself, by keyboard) and read the displayed g2; type invalid values (
 p = 1) and read the inline message; the server keeps answering.  Every kind of control (angle
 slider and box, thickness, D, p, l boxes, the current's sign, an SI stack's boxes, the
 in-plane page's controls, the preset menu to a stack with the same controls and to one with other
-controls) is driven N times and the time from the input
-event to every figure repainted is measured in the browser (:mod:`tests.app.browser_harness`)
-and printed as a table with the median, the 90th percentile and the bytes per update (run
-with ``-s`` to see it); a slider drag ends on its last value soon after the mouse is
+controls, each kind of structure edit: a layer added and removed, an interface set and removed, an end
+made a lead and a reservoir) is driven N times and the time from the input event to every figure
+repainted is measured in the browser (:mod:`tests.app.browser_harness`) and printed as a table with the
+median, the 90th percentile and the bytes per update, and the load (run with ``-s`` to see it); each
+is held to 200 ms times the load per core (see :data:`BUDGET_MS`); a slider drag ends on its last value soon after the mouse is
 released.  ``SPINSTACK_SCREENSHOT=1`` writes the screenshot for the README to
 ``docs/images/explorer.png``.
 
@@ -37,18 +38,22 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 SEED_FILE = REPOSITORY / "examples" / "seed-fnf.toml"
 THETA_F2 = "layers[2].magnetization.theta"
 THETA_BOX = ".ctl-layers-2-magnetization-theta input"
-# the budget the issue sets is 200 ms (median and 90th percentile of every control); a shared CI
-# machine may be far slower, so the assertion is loose by default and the measured table is
-# printed (SPINSTACK_LATENCY_LIMIT_MS=200 to hold it)
-LATENCY_LIMIT_MS = float(os.environ.get("SPINSTACK_LATENCY_LIMIT_MS", "1000"))
+# the budget the issue sets: 200 ms from a control's input event to the last repaint, median and 90th
+# percentile of every control.  The machine is shared (2 cores, load 4-5 while other tests run): a control's
+# limit is the budget times the load per core when that exceeds 1 (load 5 on 2 cores: 500 ms), measured when
+# the table is printed; the raw figures are printed beside it, each marked against the plain 200 ms.
+# SPINSTACK_LATENCY_LIMIT_MS=200 holds every control to a fixed limit whatever the load.
+BUDGET_MS = 200.0
+LATENCY_LIMIT_MS = float(os.environ.get("SPINSTACK_LATENCY_LIMIT_MS", "0")) or None
 # how many times each control is moved (after one move that warms the page up)
 REPEATS = int(os.environ.get("SPINSTACK_LATENCY_REPEATS", "6"))
-# the 90th percentile of 6 moves is about the slowest of them, which a loaded machine can stretch to
-# seconds; and a preset switch to a stack with other controls builds its widgets anew, over the budget
-# today (README): both are held to the budget only when SPINSTACK_LATENCY_LIMIT_MS is set
-HELD = "SPINSTACK_LATENCY_LIMIT_MS" in os.environ
-P90_LIMIT_MS = LATENCY_LIMIT_MS if HELD else 3 * LATENCY_LIMIT_MS
-PRESET_LIMIT_MS = LATENCY_LIMIT_MS if HELD else 15_000.0
+
+
+def load_margin() -> float:
+    """How many times the budget a control may take now: the 1-minute load average per core, at least 1."""
+    return max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+
+
 SI_FILE = REPOSITORY / "examples" / "co-cu-py.toml"
 IN_PLANE_FILE = REPOSITORY / "examples" / "pt-co-sot.toml"
 
@@ -199,9 +204,16 @@ def test_every_control_kind_within_the_budget(browser: Any, explorer_urls: dict[
             _drive(harness, name, _box(page, selector, REPEATS), REPEATS)
         _drive(harness, "current sign", _button(page, ".ctl-current"), REPEATS)
         # a stack with the same controls (the file, the seed and asymmetric presets: the page's widgets stay and
-        # take its values) and one with other controls (three F layers: new widgets), each way
+        # take its values) and one with other controls (three F layers: the page's widgets take the new labels,
+        # the surplus is hidden; explorer._Mirror), each way
         _drive(harness, "preset switch, same controls", _menu(page, ("seed spin valve", "asymmetric")), REPEATS)
         _drive(harness, "preset switch, other controls", _menu(page, ("three F", "file:")), REPEATS)
+        # each kind of structure edit (App.show_stack: other controls, the same figures), each way, from the file
+        harness.measure("back to the file", lambda: _menu(page, ("file:",))(0))
+        harness.table.pop("back to the file")
+        page.locator(".spin-structure .card-header").first.click()
+        page.locator("#structure").wait_for(timeout=30_000)
+        _structure_edits(harness, page, REPEATS)
         tables.append(("seed-fnf.toml (reduced)", harness))
     with _session(browser, explorer_urls["si"]) as page:
         harness = Harness(page)
@@ -223,15 +235,74 @@ def test_every_control_kind_within_the_budget(browser: Any, explorer_urls: dict[
             _drive(harness, name, _box(page, selector, REPEATS), REPEATS)
         tables.append(("pt-co-sot.toml (in-plane, SI)", harness))
 
-    print(f"\nexplorer latency, {REPEATS} moves per control (load average {os.getloadavg()[0]:.1f}):")
+    load, margin = os.getloadavg()[0], load_margin()
+    limit = LATENCY_LIMIT_MS or BUDGET_MS * margin
+    print(f"\nexplorer latency, {REPEATS} moves per control (load average {load:.1f} on {os.cpu_count()} cores; "
+          f"limit {limit:.0f} ms = " + ("SPINSTACK_LATENCY_LIMIT_MS" if LATENCY_LIMIT_MS else
+                                       f"{BUDGET_MS:.0f} ms x {margin:.2f}") + "):")
     for title, harness in tables:
         print(harness.report(title))
-    slow = [f"{name}: median {statistics.median(t.paint):.0f} ms, p90 {t.p90(t.paint):.0f} ms"
-            for _, harness in tables for name, t in harness.table.items()
-            if (max(statistics.median(t.paint), t.p90(t.paint)) > PRESET_LIMIT_MS if name.startswith("preset switch")
-                else statistics.median(t.paint) > LATENCY_LIMIT_MS or t.p90(t.paint) > P90_LIMIT_MS)]
-    assert not slow, (f"over the budget (median {LATENCY_LIMIT_MS:.0f} ms, p90 {P90_LIMIT_MS:.0f} ms; preset switch "
-                      f"{PRESET_LIMIT_MS:.0f} ms): {slow}")
+    rows = [(name, statistics.median(t.paint), t.p90(t.paint)) for _, harness in tables
+            for name, t in harness.table.items()]
+    within = [name for name, median, p90 in rows if max(median, p90) <= BUDGET_MS]
+    print(f"\nwithin {BUDGET_MS:.0f} ms (median and p90): {len(within)} of {len(rows)} controls; over it: "
+          + ("; ".join(f"{name} {median:.0f}/{p90:.0f} ms" for name, median, p90 in rows if name not in within)
+             or "none"))
+    slow = [f"{name}: median {median:.0f} ms, p90 {p90:.0f} ms" for name, median, p90 in rows
+            if max(median, p90) > limit]
+    assert not slow, f"over the limit of {limit:.0f} ms (load {load:.1f}): {slow}"
+
+
+def _structure_edits(harness: Harness, page: Any, count: int) -> None:
+    """Each kind of structure edit on the seed file's page (its structure card unfolded), ``count`` times after
+    one unmeasured round: a spacer layer added after the last layer and removed; an interface set at node 1
+    (F1 | N) and removed; the right end made a lead of F1 along F2 (its direction adds an angle control) and a
+    reservoir again.  The form is filled before each measured click (no update of its own)."""
+    def choose(css: str, label: str) -> None:
+        page.locator(f".{css} select").select_option(label=label)
+
+    def fill(css: str, text: str) -> None:
+        box = page.locator(f".{css} input")
+        box.fill(text)
+        box.press("Enter")
+
+    def press(css: str) -> Any:
+        return lambda: page.locator(f".{css} button").click()
+
+    def layer(index: int) -> None:
+        choose("structure-material", "N (N)")
+        fill("structure-thickness", f"{0.6 + 0.05 * index:g}")
+        choose("structure-position", "after the last layer (3)")
+        harness.measure("structure: add a layer", press("structure-add"))
+        choose("structure-layer", "layers[3] (N)")
+        harness.measure("structure: remove a layer", press("structure-remove"))
+
+    def interface(index: int) -> None:
+        choose("structure-node", "node 1 (F1 | N)")
+        for css, text in (("structure-AR", f"{0.4 + 0.05 * index:g}"), ("structure-gamma", "0.2"),
+                          ("structure-gr", "1.5"), ("structure-gi", "-0.1")):
+            fill(css, text)
+        harness.measure("structure: set an interface", press("structure-set-interface"))
+        choose("structure-node", "node 1 (F1 | N)")
+        harness.measure("structure: remove an interface", press("structure-remove-interface"))
+
+    def end(index: int) -> None:
+        choose("structure-side", "right")
+        choose("structure-end-kind", "lead")
+        choose("structure-end-material", "F1 (F)")
+        fill("structure-end-theta", "60")  # along F2 (60 deg), which it touches: collinear, as the model requires
+        harness.measure("structure: right end an F lead", press("structure-set-end"))
+        choose("structure-end-kind", "reservoir")
+        harness.measure("structure: right end a reservoir", press("structure-set-end"))
+
+    for edit in (layer, interface, end):
+        names = set(harness.table)
+        edit(0)  # warm-up: not measured
+        for name in set(harness.table) - names:
+            harness.table.pop(name)
+        for index in range(1, count + 1):
+            edit(index)
+            page.wait_for_timeout(60)
 
 
 def test_a_slider_drag_ends_on_its_last_value_soon_after_the_mouse_is_released(page: Any) -> None:
@@ -260,7 +331,7 @@ def test_a_slider_drag_ends_on_its_last_value_soon_after_the_mouse_is_released(p
     assert float(_shown(page, "theta")) == pytest.approx(final)
     assert float(_shown(page, "g2")) == pytest.approx(_solver_g2(final), rel=1e-7)
     assert during >= 3  # live: the page followed the drag
-    assert timing["paint"] < LATENCY_LIMIT_MS
+    assert timing["paint"] < (LATENCY_LIMIT_MS or 1000.0)  # (item 2: the last position, not every one solved)
 
 
 # the time of the mouse-up (its pointerup) and, then, when #theta shows the final angle and the figures are
