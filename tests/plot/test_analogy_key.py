@@ -58,7 +58,8 @@ def _spread_arrows(rings: list, size: float, spread: float) -> list[tuple[np.nda
     arrows = []
     for ring in rings:
         normal = np.array([-ring.axis[1], ring.axis[0]])
-        along = [f for f in ring.forces if np.any(ring.axis) and abs(np.dot(f.vector, normal)) < 1e-9 * np.linalg.norm(f.vector)]
+        along = [f for f in ring.forces
+                 if np.any(ring.axis) and abs(np.dot(f.vector, normal)) < 1e-9 * np.linalg.norm(f.vector)]
         for f in ring.forces:
             start = ring.position.copy()
             if f in along and len(along) > 1:

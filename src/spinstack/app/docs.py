@@ -177,5 +177,5 @@ def image(file_name: str, root: Path | None = None) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
-__all__ = ["PAGES", "PREFIX", "Rendered", "SHIPPED", "anchor", "docs_root", "html_link", "image", "link", "markdown_link", "plain",
-           "page", "render"]
+__all__ = ["PAGES", "PREFIX", "Rendered", "SHIPPED", "anchor", "docs_root", "html_link", "image", "link", "markdown_link",
+           "plain", "page", "render"]

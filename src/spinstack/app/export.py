@@ -34,7 +34,7 @@ from ..analysis.analogy import ring_forces
 from ..errors import SpinstackError
 from ..io.stackwriter import dumps_stack
 from ..model import Stack
-from ..solution import Solution, solve
+from ..solution import solve
 from .display import Display, display_for, plain_unit
 from .views import sub
 

@@ -22,8 +22,8 @@ from ..analysis.analogy import FoldedRing
 from ..model import Lead
 from ..solution import Solution
 
-__all__ = ["END_BAND", "LABEL_DISTANCE", "LABEL_REACH", "LABEL_SIZE", "SAME_POINT", "RingLabel", "label_anchor", "label_box",
-           "lead_extent", "nice", "ring_label_directions", "ring_labels", "square_box"]
+__all__ = ["END_BAND", "LABEL_DISTANCE", "LABEL_REACH", "LABEL_SIZE", "RING_RADIUS", "SAME_POINT", "RingLabel",
+           "label_anchor", "label_box", "lead_extent", "nice", "ring_label_directions", "ring_labels", "square_box"]
 
 # band drawn for a reservoir, as a fraction of the layers' total thickness
 RESERVOIR_WIDTH = 0.07
