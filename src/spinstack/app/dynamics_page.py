@@ -747,6 +747,12 @@ def si_current(stack: Stack) -> float:
     return float(stack.current) * parse("current").units_entry.to_base
 
 
+#: The tab not shown takes no height (C): Panel hides it with ``visibility: hidden`` (laid out, its figures kept
+#: ready), so the Dynamics tab was as tall as the Transport tab below its own ~600 px (~750 px of blank page at
+#: 1366 px, ~1800 on a phone before the numbers card); its height is cut to 0 instead, its width and widgets kept.
+TABS_CSS = '.bk-panel-models-layout-Column[style*="visibility: hidden"] { max-height: 0; overflow: hidden; }'
+
+
 def dynamics_layout(explorer: Any) -> Any:
     """The explorer's layout, with a "Dynamics" tab beside it when its stack has free layers
     (:func:`has_dynamics`); the page is kept as ``explorer.dynamics`` (None otherwise)."""
@@ -756,7 +762,7 @@ def dynamics_layout(explorer: Any) -> Any:
     page = DynamicsPage(explorer.base, display=explorer.display)
     explorer.dynamics = page
     return pn.Tabs(("Transport", explorer.layout), ("Dynamics: m(t)", page.layout), dynamic=False,
-                   sizing_mode="stretch_width", css_classes=["explorer-tabs"])
+                   sizing_mode="stretch_width", css_classes=["explorer-tabs"], stylesheets=[TABS_CSS])
 
 
 def stop_dynamics(explorer: Any) -> None:
