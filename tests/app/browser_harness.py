@@ -155,6 +155,44 @@ SETTLE = "([timeout]) => new Promise((resolve, reject) => {" + _FIND + """
 """
 
 
+# every figure's canvas box and the page's width, each animation frame, until they stay the same for ``quiet``
+# frames in a row with ``figures`` canvases at least (Bokeh lays out and paints a page over several frames)
+LAID_OUT = """([figures, quiet, timeout]) => new Promise((resolve, reject) => {
+  const boxes = () => {
+    const found = [];
+    const visit = (root) => {
+      for (const element of root.querySelectorAll('*')) {
+        if (element.classList && element.classList.contains('bk-Canvas')) {
+          const box = element.getBoundingClientRect();
+          if (box.width > 50) found.push([box.left, box.top, box.width, box.height].map(Math.round).join(','));
+        }
+        if (element.shadowRoot) visit(element.shadowRoot);
+      }
+    };
+    visit(document);
+    return found;
+  };
+  const start = performance.now();
+  let last = null, same = 0;
+  const frame = () => {
+    const found = boxes();
+    const now = found.join(';') + '|' + document.documentElement.scrollWidth + 'x' + document.documentElement.scrollHeight;
+    same = now === last && found.length >= figures ? same + 1 : 0;
+    last = now;
+    if (same >= quiet) { resolve(found.length); return; }
+    if (performance.now() - start > timeout) { reject(new Error('the figures did not settle: ' + now)); return; }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})"""
+
+
+def wait_until_laid_out(page: Any, figures: int = 1, quiet: int = 10, timeout_ms: float = 30_000) -> int:
+    """Wait until the page's figures (at least ``figures`` canvases) and its size have not moved for ``quiet``
+    animation frames in a row (instead of a fixed wait after the page loads); the number of canvases."""
+    return int(page.evaluate(LAID_OUT, [figures, quiet, timeout_ms]))
+
+
 @dataclass
 class Timings:
     """Per control: ms from input to the last repaint, ms to the update's arrival, bytes received."""

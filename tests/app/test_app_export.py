@@ -20,6 +20,7 @@ import spinstack
 from spinstack.io.stackwriter import dumps_stack
 from spinstack.model.paths import with_parameter
 
+from .browser_harness import wait_until_laid_out
 from .test_app_browser import (  # (the fixtures browser, explorer_url: tests/app/conftest.py)
     SEED_FILE,
     THETA_BOX,
@@ -82,7 +83,7 @@ def test_the_downloaded_stack_file_loads_to_the_stack_shown(opened: Any, tmp_pat
 
 def test_every_figure_downloads_as_one_png_and_one_svg(opened: Any) -> None:
     tab = opened()
-    tab.wait_for_timeout(1000)  # the canvases drawn
+    wait_until_laid_out(tab, figures=5)  # the canvases drawn
     name, png = _download(tab, "export-png")
     assert name == "seed-fnf-figures.png" and png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")

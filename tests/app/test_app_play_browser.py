@@ -24,12 +24,14 @@ def _thetas(page: Any, seconds: float) -> list[float]:
 
 
 def test_theta_play_in_the_browser(browser: Any, explorer_url: str) -> None:
+    from playwright.sync_api import expect
+
     with _session(browser, explorer_url) as page:
         button = page.locator(PLAY_BUTTON)
         assert "play" in button.inner_text()
         assert float(_shown(page, "theta")) == 60.0
         button.click()
-        page.wait_for_timeout(300)
+        expect(button).to_contain_text("pause", timeout=10_000)  # (its label is drawn anew: the locator polled)
         assert "pause" in button.inner_text()
         playing = _thetas(page, 2.5)
         distinct = sorted(set(playing))
