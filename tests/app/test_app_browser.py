@@ -9,9 +9,9 @@ controls, each kind of structure edit: a layer added and removed, an interface s
 made a lead and a reservoir) is driven N times and the time from the input event to every figure
 repainted is measured in the browser (:mod:`tests.app.browser_harness`) and printed as a table with the
 median, the 90th percentile and the bytes per update, and the load (run with ``-s`` to see it); each
-median is held to 200 ms times the load per core, each p90 to twice that (see :data:`BUDGET_MS`); a slider drag ends on its last value soon after the mouse is
-released.  ``SPINSTACK_SCREENSHOT=1`` writes the screenshot for the README to
-``docs/images/explorer.png``.
+median and each p90 is held to 200 ms, times the load per core when that exceeds 1 (see :data:`BUDGET_MS`); a
+slider drag ends on its last value soon after the mouse is released.  ``SPINSTACK_SCREENSHOT=1`` writes the
+screenshot for the README to ``docs/images/explorer.png``.
 
 Needs ``playwright`` (the Python package; no browser download) and ``/usr/bin/chromium``
 (``apt-get install -y chromium``); skipped with the reason otherwise.
@@ -40,12 +40,12 @@ THETA_F2 = "layers[2].magnetization.theta"
 THETA_BOX = ".ctl-layers-2-magnetization-theta input"
 # the budget the issue sets: 200 ms from a control's input event to the last repaint, median and 90th
 # percentile of every control.  The machine is shared (2 cores, load 4-7 while other tests run): a control's
-# median is held to the budget times the load per core when that exceeds 1 (load 5 on 2 cores: 500 ms),
-# measured when the table is printed, and its p90 (of 6 moves: about the slowest one, which a load spike
-# stretches most) to twice that; the raw figures are printed beside it, each marked against the plain 200 ms.
+# median and p90 are both held to the budget times the load per core when that exceeds 1 (load 5 on 2 cores:
+# 500 ms), measured when the table is printed; at a load of 1 per core or less the limit is the plain 200 ms.
+# The raw figures are printed beside it, each marked against the plain 200 ms.  A p90 of few moves is about
+# the slowest one: SPINSTACK_LATENCY_REPEATS=20 measures more moves per control (the limit stays).
 # SPINSTACK_LATENCY_LIMIT_MS=200 holds every median and p90 to a fixed limit whatever the load.
 BUDGET_MS = 200.0
-P90_FACTOR = 2.0
 LATENCY_LIMIT_MS = float(os.environ.get("SPINSTACK_LATENCY_LIMIT_MS", "0")) or None
 # how many times each control is moved (after one move that warms the page up)
 REPEATS = int(os.environ.get("SPINSTACK_LATENCY_REPEATS", "6"))
@@ -239,11 +239,10 @@ def test_every_control_kind_within_the_budget(browser: Any, explorer_urls: dict[
 
     load, margin = os.getloadavg()[0], load_margin()
     limit = LATENCY_LIMIT_MS or BUDGET_MS * margin
-    p90_limit = LATENCY_LIMIT_MS or P90_FACTOR * limit
     print(f"\nexplorer latency, {REPEATS} moves per control (load average {load:.1f} on {os.cpu_count()} cores; "
-          f"limits: median {limit:.0f} ms, p90 {p90_limit:.0f} ms = " +
+          f"limit of the median and the p90: {limit:.0f} ms = " +
           ("SPINSTACK_LATENCY_LIMIT_MS" if LATENCY_LIMIT_MS else
-           f"{BUDGET_MS:.0f} ms x {margin:.2f} (load per core), p90 x {P90_FACTOR:g}") + "):")
+           f"{BUDGET_MS:.0f} ms x {margin:.2f} (load per core)") + "):")
     for title, harness in tables:
         print(harness.report(title))
     rows = [(name, statistics.median(t.paint), t.p90(t.paint)) for _, harness in tables
@@ -253,8 +252,8 @@ def test_every_control_kind_within_the_budget(browser: Any, explorer_urls: dict[
           + ("; ".join(f"{name} {median:.0f}/{p90:.0f} ms" for name, median, p90 in rows if name not in within)
              or "none"))
     slow = [f"{name}: median {median:.0f} ms, p90 {p90:.0f} ms" for name, median, p90 in rows
-            if median > limit or p90 > p90_limit]
-    assert not slow, f"over the limits of {limit:.0f} / {p90_limit:.0f} ms (load {load:.1f}): {slow}"
+            if median > limit or p90 > limit]
+    assert not slow, f"over the limit of {limit:.0f} ms (load {load:.1f}): {slow}"
 
 
 def _structure_edits(harness: Harness, page: Any, count: int) -> None:
