@@ -116,6 +116,28 @@ def presets_server(explorers: Explorers) -> Explorer:
 
 
 @pytest.fixture
+def new_page(browser: Any) -> Iterator[Any]:
+    """``new_page(url, width=1366, height=768, ready="#g2", **context)``: a fresh page of ``url`` in a browser context
+    of its own (``context``: Playwright's new_context arguments besides the viewport), loaded (``ready`` shown);
+    every context the test opened is closed after it."""
+    contexts: list[Any] = []
+
+    def open_(url: str, width: int = 1366, height: int = 768, ready: str = "#g2", **context: Any) -> Any:
+        opened = browser.new_context(viewport={"width": width, "height": height}, **context)
+        contexts.append(opened)
+        tab = opened.new_page()
+        tab.goto(url, timeout=120_000)
+        tab.locator(ready).wait_for(timeout=120_000)
+        return tab
+
+    try:
+        yield open_
+    finally:
+        for opened in contexts:
+            opened.close()
+
+
+@pytest.fixture
 def page(browser: Any, explorer_url: str) -> Iterator[Any]:
     """A fresh session of the seed stack's explorer (1360 x 1080), loaded."""
     with explorer_page(browser, explorer_url) as opened:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,23 +36,13 @@ pytestmark = pytestmark  # slow, kernels warm, skipped without playwright or chr
 
 
 @pytest.fixture
-def opened(browser: Any, explorer_url: str) -> Iterator[Any]:
+def opened(new_page: Any, explorer_url: str) -> Any:
     """``open(query)``: a fresh page of the explorer at ``explorer_url + query``, loaded."""
-    contexts = []
 
     def open_(query: str = "", width: int = 1366, height: int = 768) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
-        contexts.append(context)
-        tab = context.new_page()
-        tab.goto(explorer_url + query, timeout=120_000)
-        tab.locator("#g2").wait_for(timeout=120_000)
-        return tab
+        return new_page(explorer_url + query, width, height, accept_downloads=True)
 
-    try:
-        yield open_
-    finally:
-        for context in contexts:
-            context.close()
+    return open_
 
 
 def _button(tab: Any, css: str) -> Any:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,26 +35,17 @@ SHOTS = Path(os.environ.get("SPINSTACK_SCREENSHOT_DIR", "/tmp/spinstack-structur
 
 
 @pytest.fixture
-def opened(browser: Any, explorer_url: str) -> Iterator[Any]:
+def opened(new_page: Any, explorer_url: str) -> Any:
     """``open(url, width, height)``: a fresh page (default: the explorer itself), loaded, its structure card
     unfolded."""
-    contexts = []
 
     def open_(url: str | None = None, width: int = 1920, height: int = 1080) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 700)
-        contexts.append(context)
-        tab = context.new_page()
-        tab.goto(url or explorer_url, timeout=120_000)
-        tab.locator("#g2").wait_for(timeout=120_000)
+        tab = new_page(url or explorer_url, width, height, is_mobile=width < 700)
         tab.locator(".spin-structure .card-header").first.click()
         tab.locator("#structure").wait_for(timeout=30_000)
         return tab
 
-    try:
-        yield open_
-    finally:
-        for context in contexts:
-            context.close()
+    return open_
 
 
 def _listing(tab: Any) -> str:
