@@ -221,11 +221,113 @@ INVALID_CSS = """
 
 
 def _number(value: float, path: str, label: str, width: int = 120, help_text: str = "",
-            accessible: str = "") -> NumberBox:
-    """A number box for ``path`` showing ``value``; ``accessible``: its full name (the label when empty)."""
-    return NumberBox(label=label, value=number_text(value), width=width, description=help_text or None,
-                     tags=[ARIA_TAG + (accessible or label)], css_classes=["ctl", "ctl-" + _css_name(path)],
-                     stylesheets=[INVALID_CSS])
+            accessible: str = "", reuse: NumberBox | None = None) -> NumberBox:
+    """A number box for ``path`` showing ``value``; ``accessible``: its full name (the label when empty).
+    ``reuse``: a box already on the page to show it (its differing settings set) instead of a new one."""
+    settings = dict(label=label, value=number_text(value), width=width, description=help_text or None,
+                    tags=[ARIA_TAG + (accessible or label)], css_classes=["ctl", "ctl-" + _css_name(path)])
+    if reuse is None:
+        return NumberBox(**settings, stylesheets=[INVALID_CSS])
+    _set(reuse, visible=True, **settings)
+    return reuse
+
+
+def _same_setting(first: Any, second: Any) -> bool:
+    try:
+        return bool(np.all(first == second)) and type(first) is type(second)
+    except Exception:  # values that do not compare: set anew
+        return False
+
+
+def _set(item: Any, **settings: Any) -> None:
+    """Give a widget or pane already on the page ``settings``: only those that differ, in one update (one
+    message to the browser per changed property, nothing for the others)."""
+    changed = {key: value for key, value in settings.items() if not _same_setting(getattr(item, key), value)}
+    if changed:
+        item.param.update(**changed)
+
+
+def _shape(item: Any) -> tuple[Any, ...]:
+    """What a control panel's item is built of: its kind and, for a row, its parts' shapes (an angle's row is a
+    slider and a box; a material's row, a box per quantity)."""
+    objects = getattr(item, "objects", None)
+    return type(item), tuple(_shape(child) for child in objects) if isinstance(objects, list) else ()
+
+
+class _Parts:
+    """Where a :class:`Controls` gets its panel's items: from a panel on the page (``panel``, the panel of
+    earlier controls, detached from them) whenever it has a free item of the shape needed (:func:`_shape`),
+    else new.
+
+    Items are asked for in the order the new panel shows them, and each is looked for first after the page
+    item taken last: the page's items then keep their order (free ones skipped are hidden where they are) and
+    the panel's children are not sent again, which makes Panel walk every model of the page (~50 ms).  A
+    switch to another stack thus changes a few properties of widgets the browser already has (a label, a
+    value, a range) instead of building every widget anew: a Panel widget costs ~1 ms to make on the server
+    and its view (shadow root, style sheets) more in the browser, ~60 widgets a page.
+    """
+
+    def __init__(self, panel: Any | None) -> None:
+        self.panel = panel
+        self.page: list[Any] = list(panel.objects) if panel is not None else []
+        self.shapes = [_shape(item) for item in self.page]
+        self.free = [True] * len(self.page)
+        self.position = 0  # the page's items before it are taken or skipped
+
+    def take(self, shape: tuple[Any, ...]) -> Any | None:
+        """A free page item of ``shape`` (no longer free): the first after the last taken, else any, else None."""
+        order = [*range(self.position, len(self.page)), *range(self.position)]
+        index = next((i for i in order if self.free[i] and self.shapes[i] == shape), None)
+        if index is None:
+            return None
+        self.free[index] = False
+        self.position = max(self.position, index + 1)
+        return self.page[index]
+
+    def html(self, text: str, margin: tuple[int, ...]) -> Any:
+        """An HTML pane showing ``text`` (a heading, a material's name)."""
+        pane = self.take((pn.pane.HTML, ()))
+        if pane is None:
+            return pn.pane.HTML(text, margin=margin)
+        _set(pane, object=text, margin=margin, visible=True)
+        return pane
+
+    def heading(self, title: str) -> Any:
+        """A section's heading (``title``: HTML)."""
+        return self.html(f"<b>{title}</b>", (8, 5, 0, 5))
+
+    def column(self, items: list[Any]) -> Any:
+        """The panel showing ``items``: a new column, or the page's with its free items hidden (each where it was,
+        for a later stack)."""
+        if self.panel is None:
+            # X3: as tall as its content (no inner scrolling: boxes below a fixed edge were hidden)
+            return pn.Column(*items, width=290, css_classes=["controls"])
+        where = {id(item): index for index, item in enumerate(self.page)}
+        left = [index for index in range(len(self.page)) if self.free[index]]
+        objects: list[Any] = []
+        for item in items:
+            index = where.get(id(item))
+            while index is not None and left and left[0] < index:  # free items before it stay before it
+                objects.append(self.page[left.pop(0)])
+            objects.append(item)
+        objects += [self.page[index] for index in left]
+        for index, free in enumerate(self.free):
+            if free:
+                _hide(self.page[index])
+        if len(objects) != len(self.page) or any(a is not b for a, b in zip(objects, self.page)):
+            self.panel.objects = objects
+        return self.panel
+
+
+def _hide(item: Any) -> None:
+    """Hide a control panel's item no control needs now (kept for a later stack): no ``ctl-<path>`` class names
+    a control it no longer shows."""
+    if item.visible:
+        item.visible = False
+    for part in item.select():
+        classes = [word for word in (getattr(part, "css_classes", None) or ()) if not word.startswith("ctl-")]
+        if classes != list(getattr(part, "css_classes", None) or ()):
+            part.css_classes = classes
 
 
 def _parse(widget: Any, path: str) -> Any:
@@ -263,13 +365,27 @@ def _css_name(path: str) -> str:
     return path.replace("[", "-").replace("]", "").replace(".", "-")
 
 
-def _angle(label: str, value: float, start: float, end: float, step: float, css: str) -> tuple[AngleBox, Any]:
+def _angle(label: str, value: float, start: float, end: float, step: float, css: str,
+           reuse: Any | None = None) -> tuple[AngleBox, Any]:
     """An angle's box (degrees, any number, also beyond the slider's ends) and its slider beside it, kept in step
     on the server: the slider moves the box, the box moves the slider (to its end when beyond it).
 
     Returns ``(box, row)``: the box is the control's widget, the row (class ``ctl ctl-<css>``) what the page shows.
+    ``reuse``: such a row already on the page (its slider and box stay in step) to show this angle instead.
     """
     value = round(value, 10) + 0.0  # no -0, no 1e-15 noise of a unit conversion
+    if reuse is not None:
+        slider, box = reuse.objects
+        _set(slider, label=label, start=start, end=end, step=step, value=min(max(value, start), end),
+             tags=[ARIA_TAG + label])
+        if not _same_value(box.value, value):
+            box.value = value  # (its text follows: AngleBox._set_from_python)
+        elif not box.settled():  # a bad text typed for the earlier stack: the text of this value instead
+            box.text = number_text(value)
+            box.param.trigger("value")
+        _set(box, tags=[ARIA_TAG + label], css_classes=["angle-box"])
+        _set(reuse, visible=True, css_classes=["ctl", "ctl-" + css])
+        return box, reuse
     box = AngleBox(value=value, width=72, margin=(18, 5, 5, 0), tags=[ARIA_TAG + label], stylesheets=[INVALID_CSS],
                    css_classes=["angle-box"])
     slider = pn.widgets.FloatSlider(label=label, start=start, end=end, step=step, value=min(max(value, start), end),
@@ -296,15 +412,20 @@ def _angle(label: str, value: float, start: float, end: float, step: float, css:
     return box, row
 
 
-def _angles(stack: Stack, owner: str, title: str) -> Control:
+#: an angle's row on the page: its slider and its box (_angle)
+_ANGLE_ROW = (pn.Row, ((pn.widgets.FloatSlider, ()), (AngleBox, ())))
+
+
+def _angles(stack: Stack, owner: str, title: str, parts: _Parts | None = None) -> Control:
     """The control of a magnetization's direction: theta and phi boxes, each with its slider (its ``rows``)."""
     path = f"{owner}.magnetization"
     theta = float(parameter_value(stack, path + ".theta"))
     phi = float(parameter_value(stack, path + ".phi"))
     css = _css_name(path)
     theta_label, phi_label = f"\u03b8 of {title} (deg)", f"\u03c6 of {title} (deg)"
-    theta_box, theta_row = _angle(theta_label, theta, 0.0, 180.0, 0.5, f"{css}-theta")
-    phi_box, phi_row = _angle(phi_label, phi, -180.0, 180.0, 1.0, f"{css}-phi")
+    parts = parts or _Parts(None)
+    theta_box, theta_row = _angle(theta_label, theta, 0.0, 180.0, 0.5, f"{css}-theta", parts.take(_ANGLE_ROW))
+    phi_box, phi_row = _angle(phi_label, phi, -180.0, 180.0, 1.0, f"{css}-phi", parts.take(_ANGLE_ROW))
 
     def read() -> Any:
         return {"theta": _parse(theta_box, path + ".theta"), "phi": _parse(phi_box, path + ".phi")}
@@ -313,7 +434,7 @@ def _angles(stack: Stack, owner: str, title: str) -> Control:
                    paths=(path + ".theta", path + ".phi"), rows=[theta_row, phi_row])
 
 
-def _field_direction(stack: Stack, si: bool = False) -> Control:
+def _field_direction(stack: Stack, si: bool = False, parts: _Parts | None = None) -> Control:
     """The in-plane field's direction in the y-z plane (degrees from +y towards +z), its magnitude kept.
 
     A reduced stack shows the direction of its field eps = eE (MODEL.md 8a); an SI stack that of E (and of
@@ -325,7 +446,7 @@ def _field_direction(stack: Stack, si: bool = False) -> Control:
     angle = float(np.rad2deg(np.arctan2(sign * field[2], sign * field[1])))
     name = "E (and J)" if si else "\u03b5 = eE"
     label = f"direction of {name} in the y-z plane (deg from +y)"
-    widget, row = _angle(label, angle, -180.0, 180.0, 1.0, "field")
+    widget, row = _angle(label, angle, -180.0, 180.0, 1.0, "field", (parts or _Parts(None)).take(_ANGLE_ROW))
 
     def read() -> Any:
         radians = np.deg2rad(_parse(widget, "field"))
@@ -469,100 +590,127 @@ class Controls:
         A single-configuration stack; its values are the controls' start values.
     on_change
         Called with no arguments after any control changed.
+    display
+        The units the page shows (an SI stack's nm, S/m, A/m^2); None: the model's.
+    panel
+        A control panel on the page (the :attr:`panel` of earlier controls, :meth:`detach` ed from it first):
+        its items show these controls (their labels, ranges, values and classes set: only what differs
+        reaches the browser), items of a shape it lacks are added, its items no control needs are hidden
+        (kept for a later stack, their ``ctl-<path>`` classes removed), and it is :attr:`panel`.  None: a
+        new panel.
     """
 
-    def __init__(self, stack: Stack, on_change: Callable[[], None], display: Display | None = None) -> None:
+    def __init__(self, stack: Stack, on_change: Callable[[], None], display: Display | None = None,
+                 panel: Any | None = None) -> None:
         self.stack = stack
         self.display = display
         self.controls: list[Control] = []
+        parts = self._parts = _Parts(panel)
         #: the name of every control's path as the page shows it (messages, accessible names)
         self.labels: dict[str, str] = {}
-        sections: list[tuple[str, list[Any]]] = []
+        # the panel's items are made (or taken from the page's panel) in the order they are shown: a page item
+        # is taken again where it is whenever the new stack's panel has the same kind of item there (_Parts)
+        items: list[Any] = []
+        late: list[Control] = []  # the field's and the current's controls: after the others (the URL's order)
 
-        magnets = []
+        if stack.has_field and np.any(stack.field):
+            # sigma_hat = xhat x eps_hat = E_hat x xhat (MODEL.md 8a): said with the vector the control turns
+            rule = ("E\u0302 \u00d7 x\u0302" if self._si else "x\u0302 \u00d7 \u03b5\u0302")
+            items.append(parts.heading(_titled(f"in-plane field (\u03c3\u0302 = {rule})",
+                                               HELP["field_si" if self._si else "field"])))
+            self.field = _field_direction(stack, self._si, parts)
+            late.append(self.field)
+            self.labels["field"] = "direction of the in-plane field"
+            items += self.field.rows
+
+        if not stack.has_boundary_ends:  # no charge current crosses an open or insulator end: no current control
+            magnitude = float(np.abs(stack.current))
+            # the sign as the user's convention has it: an SI page shows J (conventional current, J = e j0 with
+            # e < 0, MODEL.md 7), so its "+" is j0 < 0; a reduced page shows j0 (electrons along +x)
+            shown_sign = float(np.sign(REPORTS["current"].to_unit)) if self._si else 1.0
+            sign = "\u2212" if shown_sign * float(stack.current) < 0 else "+"
+            name = "J" if self._si else "j\u2080"
+            if self._si:
+                title = (f"current J = \u00b1{abs(self.display.parameter('current')(magnitude)):g} A/m\u00b2 "
+                         "(+: conventional current along +x, electrons flow F2 \u2192 F1)")
+                help_text = HELP["current_si"]
+            else:
+                title = f"current j\u2080 = \u00b1{magnitude:g} (+: electrons flow along +x, F1 \u2192 F2)"
+                help_text = HELP["current"]
+            items.append(parts.heading(_titled(title, help_text)))
+            self.current = parts.take((pn.widgets.RadioButtonGroup, ()))
+            if self.current is None:
+                self.current = pn.widgets.RadioButtonGroup(options=["+", "\u2212"], value=sign,
+                                                           color="primary", variant="outline",
+                                                           tags=[ARIA_TAG + name],
+                                                           css_classes=["ctl", "ctl-current"], width=120)
+            else:
+                _set(self.current, value=sign, tags=[ARIA_TAG + name], css_classes=["ctl", "ctl-current"],
+                     visible=True)
+            current = self.current
+            late.append(Control("current", (current,), float(stack.current),
+                                lambda: (-1.0 if current.value == "\u2212" else 1.0) * shown_sign * magnitude))
+            self.labels["current"] = f"the sign of {name}"
+            items.append(current)
+
         names = {index: "F" + sub(count) for count, index in enumerate(stack.ferromagnet_indices, start=1)}
-        for side in ("left", "right"):
-            end = getattr(stack, side)
-            if isinstance(end, (Lead, Insulator)) and end.magnetization is not None:
-                kind = "insulator" if isinstance(end, Insulator) else "lead"
-                self.controls.append(_angles(stack, side, f"the {side} {kind}"))
-                self.labels[self.controls[-1].path] = f"direction of the {side} {kind}"
-                magnets += self.controls[-1].rows
+        magnetized = [side for side in ("left", "right") if isinstance(getattr(stack, side), (Lead, Insulator))
+                      and getattr(stack, side).magnetization is not None]
+        if magnetized or stack.ferromagnet_indices:
+            items.append(parts.heading(_titled("magnetizations", HELP["theta"] + " " + HELP["phi"])))
+        for side in magnetized:
+            kind = "insulator" if isinstance(getattr(stack, side), Insulator) else "lead"
+            self.controls.append(_angles(stack, side, f"the {side} {kind}", parts))
+            self.labels[self.controls[-1].path] = f"direction of the {side} {kind}"
+            items += self.controls[-1].rows
         for index in stack.ferromagnet_indices:
-            self.controls.append(_angles(stack, f"layers[{index}]", f"{names[index]} (layer {index})"))
+            self.controls.append(_angles(stack, f"layers[{index}]", f"{names[index]} (layer {index})", parts))
             self.labels[self.controls[-1].path] = f"direction of {names[index]} (layer {index})"
-            magnets += self.controls[-1].rows
+            items += self.controls[-1].rows
         for control in self.controls:  # each angle box's own name (its messages)
             for widget, path in zip(control.widgets, control.widget_paths()):
                 self.labels[path] = _aria_name(widget)
-        sections.append((_titled("magnetizations", HELP["theta"] + " " + HELP["phi"]), magnets))
 
-        thicknesses = []
+        if stack.layers:
+            items.append(parts.heading("thicknesses"))
         for index, layer in enumerate(stack.layers):
             path = f"layers[{index}].thickness"
-            widget = self._number(float(layer.thickness), path, f"d of layer {index} ({layer.material.name})",
-                                  HELP["thickness_si" if self._si else "thickness"])
-            thicknesses.append(widget)
-        sections.append(("thicknesses", thicknesses))
+            items.append(self._number(float(layer.thickness), path, f"d of layer {index} ({layer.material.name})",
+                                      HELP["thickness_si" if self._si else "thickness"],
+                                      reuse=parts.take((NumberBox, ()))))
 
-        materials = []
+        if stack.materials:
+            items.append(parts.heading("materials: e\u00b2D = 1/\u03c1*, p, l" if self._si
+                                       else "materials: D, p, l"))
         for name, material in stack.materials.items():
             keys = ("D", "p", "l") if isinstance(material, Ferromagnet) else ("D", "l")
             if stack.has_field and not isinstance(material, Ferromagnet):
                 keys += ("theta_SH",)
+            if self._si or stack.has_field:  # long labels: the material's name heads its row instead
+                items.append(parts.html(f"<i>{html.escape(name)}</i>", (4, 5, -6, 5)))
             widgets = []
-            for key in keys:
+            row = parts.take((pn.Row, ((NumberBox, ()),) * len(keys)))
+            boxes = list(row.objects) if row is not None else [None] * len(keys)
+            for key, box in zip(keys, boxes):
                 path = f"materials.{name}.{key}"
                 shown = "\u03b8_SH" if key == "theta_SH" else key
-                if self._si or stack.has_field:  # long labels: the material's name heads its row instead
+                if self._si or stack.has_field:
                     label = "e\u00b2D" if key == "D" and self._si else shown
                 else:
                     label = f"{shown} of {name}"
                 full = f"{label if self._si else shown} of {name}"
                 help_text = HELP["D_si" if key == "D" and self._si else key]
                 widgets.append(self._number(float(getattr(material, key)), path, label, width=78,
-                                            help_text=help_text, full=full))
-            if self._si or stack.has_field:
-                materials.append(pn.pane.HTML(f"<i>{html.escape(name)}</i>", margin=(4, 5, -6, 5)))
-            materials.append(pn.Row(*widgets, margin=0))
-        sections.append(("materials: e\u00b2D = 1/\u03c1*, p, l" if self._si else "materials: D, p, l", materials))
-
-        if stack.has_field and np.any(stack.field):
-            self.field = _field_direction(stack, self._si)
-            self.controls.append(self.field)
-            self.labels["field"] = "direction of the in-plane field"
-            # sigma_hat = xhat x eps_hat = E_hat x xhat (MODEL.md 8a): said with the vector the control turns
-            rule = ("E\u0302 \u00d7 x\u0302" if self._si else "x\u0302 \u00d7 \u03b5\u0302")
-            heading = _titled(f"in-plane field (\u03c3\u0302 = {rule})", HELP["field_si" if self._si else "field"])
-            sections.insert(0, (heading, self.field.rows))
-        if stack.has_boundary_ends:  # no charge current crosses an open or insulator end: no current control
-            self._watch(on_change)
-            self.panel = self._column(sections)
-            return
-        magnitude = float(np.abs(stack.current))
-        # the sign as the user's convention has it: an SI page shows J (conventional current, J = e j0 with
-        # e < 0, MODEL.md 7), so its "+" is j0 < 0; a reduced page shows j0 (electrons along +x)
-        shown_sign = float(np.sign(REPORTS["current"].to_unit)) if self._si else 1.0
-        sign = "\u2212" if shown_sign * float(stack.current) < 0 else "+"
-        name = "J" if self._si else "j\u2080"
-        self.current = pn.widgets.RadioButtonGroup(options=["+", "\u2212"], value=sign,
-                                                   color="primary", variant="outline", tags=[ARIA_TAG + name],
-                                                   css_classes=["ctl", "ctl-current"], width=120)
-        self.controls.append(Control("current", (self.current,), float(stack.current),
-                                     lambda: (-1.0 if self.current.value == "\u2212" else 1.0)
-                                     * shown_sign * magnitude))
-        self.labels["current"] = f"the sign of {name}"
-        if self._si:
-            title = (f"current J = \u00b1{abs(self.display.parameter('current')(magnitude)):g} A/m\u00b2 "
-                     "(+: conventional current along +x, electrons flow F2 \u2192 F1)")
-            help_text = HELP["current_si"]
-        else:
-            title = f"current j\u2080 = \u00b1{magnitude:g} (+: electrons flow along +x, F1 \u2192 F2)"
-            help_text = HELP["current"]
-        sections.insert(0, (_titled(title, help_text), [self.current]))
+                                            help_text=help_text, full=full, reuse=box))
+            if row is None:
+                row = pn.Row(*widgets, margin=0)
+            else:
+                _set(row, visible=True)
+            items.append(row)
+        self.controls += late
 
         self._watch(on_change)
-        self.panel = self._column(sections)
+        self.panel = parts.column(items)
 
     def _watch(self, on_change: Callable[[], None]) -> None:
         self._on_change = on_change
@@ -584,19 +732,12 @@ class Controls:
             widget.param.unwatch(watcher)
         self._watchers = []
 
-    @staticmethod
-    def _column(sections: list[tuple[str, list[Any]]]) -> Any:
-        return pn.Column(*(item for title, widgets in sections if widgets
-                           for item in (pn.pane.HTML(f"<b>{title}</b>", margin=(8, 5, 0, 5)), *widgets)),
-                         # X3: as tall as its content (no inner scrolling: boxes below a fixed edge were hidden)
-                         width=290, css_classes=["controls"])
-
     @property
     def _si(self) -> bool:
         return self.display is not None and self.display.si
 
     def _number(self, value: float, path: str, label: str, help_text: str, width: int = 120,
-                full: str = "") -> Any:
+                full: str = "", reuse: NumberBox | None = None) -> Any:
         """A number box for ``path`` showing ``value`` in the display's unit; its reading is in model units.
         ``full``: its name on its own (messages, accessible name), when ``label`` needs the row's heading."""
         factor = self.display.parameter(path).factor if self._si else 1.0
@@ -604,7 +745,8 @@ class Controls:
         # 12 digits (number_text): the unit change must not show 12.499999999999998 for 12.5
         shown = value * factor if factor != 1.0 else value
         self.labels[path] = (full or label) + unit
-        widget = _number(shown, path, label + unit, width=width, help_text=help_text, accessible=self.labels[path])
+        widget = _number(shown, path, label + unit, width=width, help_text=help_text, accessible=self.labels[path],
+                         reuse=reuse)
 
         def read() -> Any:
             return _parse(widget, path) / factor

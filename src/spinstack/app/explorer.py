@@ -185,125 +185,6 @@ class _Views:
     spin_orbit: SpinOrbitView | None
 
 
-#: what a shown widget and the widget it mirrors keep equal (_Mirror): what a user sets, and the marks
-_MIRRORED = ("value", "text", "css_classes")
-#: what is never copied from a new control panel's part onto the page's part showing it (_Mirror): Panel's own
-#: names and children, and a widget's read-only echoes of its value
-_NOT_COPIED = frozenset({"name", "objects", "value_input", "value_throttled", "enter_pressed", "loading"})
-
-
-def _shape(item: Any) -> tuple[Any, ...]:
-    """What a control panel's item is built of: its kind and, for a row, its parts' shapes (an angle's row is a
-    slider and a box; a material's row, a box per quantity)."""
-    objects = getattr(item, "objects", None)
-    return type(item), tuple(_shape(child) for child in objects) if isinstance(objects, list) else ()
-
-
-def _same_setting(first: Any, second: Any) -> bool:
-    try:
-        return bool(np.all(first == second)) and type(first) is type(second)
-    except Exception:  # values that do not compare: set anew
-        return False
-
-
-class _Mirror:
-    """The page's control panel (``page``, a Panel column that stays on the page) made to show the controls in use
-    (``used``, built afresh for every stack shown), reusing the page's widgets.
-
-    The items of ``used``'s panel (a heading, a number box, an angle's slider and box, a material's row, the
-    current's buttons) are matched in order with the page's items of the same shape (:func:`_shape`): a page
-    item takes the new item's parameters (label, range, options, help, classes; only those that differ are
-    sent), page items no new item needs are hidden (and lose their ``ctl-<path>`` classes) and kept for a later
-    stack, and only new items no page item fits are put on the page as they are.  The browser then changes a
-    few properties of views it has, instead of building every widget (a widget's view, its shadow root and
-    style sheets) and the server registering them (every model of the page walked again): most of a switch's
-    time.  Only a stack needing more items of a kind than the page ever had adds children to the panel.
-
-    The widgets of ``used`` that the page shows through a reused widget are mirrored both ways: a user's input
-    reaches ``used`` (whose watchers solve), and values and marks set on ``used`` from Python (undo, a link, a
-    message) reach the page.  Call :meth:`stop` before mirroring another panel; the controls that owned the
-    reused widgets must be detached from them by then (:meth:`Controls.detach`: ``used`` reports every change).
-    """
-
-    def __init__(self, page: Any, used: Controls) -> None:
-        mirrored = {id(widget) for control in used.controls for widget in control.widgets}
-        shown = list(page.objects)
-        shapes = [_shape(item) for item in shown]
-        items: list[Any] = []  # the page's items after this: shown ones in the new panel's order, hidden ones kept
-        #: id of a widget of ``used`` -> the page's widget showing it (only those not on the page themselves)
-        self.shown: dict[int, Any] = {}
-        self.watchers: list[tuple[Any, Any]] = []
-        self.placed = False  # whether some item of ``used`` is on the page itself
-        pairs = []
-        position = 0
-        for item in used.panel.objects:
-            shape = _shape(item)
-            found = next((index for index in range(position, len(shown)) if shapes[index] == shape), None)
-            if found is None:
-                items.append(item)
-                self.placed = True
-                continue
-            for skipped in shown[position:found]:
-                _hide(skipped)
-                items.append(skipped)
-            match, position = shown[found], found + 1
-            items.append(match)
-            for mine, theirs in zip(match.select(), item.select()):
-                skip = _NOT_COPIED.union(_MIRRORED) if id(theirs) in mirrored else _NOT_COPIED
-                changed = {key: value for key, value in theirs.param.values().items()
-                           if key not in skip and key in mine.param and not _same_setting(getattr(mine, key), value)}
-                if changed:
-                    mine.param.update(**changed)
-                if id(theirs) in mirrored:
-                    pairs.append((mine, theirs))
-        for skipped in shown[position:]:
-            _hide(skipped)
-            items.append(skipped)
-        if len(items) != len(shown) or any(mine is not theirs for mine, theirs in zip(items, shown)):
-            page.objects = items
-        for page_widget, model in pairs:
-            self.shown[id(model)] = page_widget
-            names = [name for name in _MIRRORED if name in page_widget.param]
-            changed = {name: getattr(model, name) for name in names
-                       if not _equal(getattr(page_widget, name), getattr(model, name))}
-            if changed:
-                page_widget.param.update(**changed)
-            typed = [name for name in names if name != "css_classes"]
-            self.watchers.append((page_widget, page_widget.param.watch(
-                lambda *events, to=model: _copy(to, events), typed)))
-            self.watchers.append((model, model.param.watch(lambda *events, to=page_widget: _copy(to, events), names)))
-
-    def stop(self) -> None:
-        """Mirror no more (another stack is shown)."""
-        for widget, watcher in self.watchers:
-            widget.param.unwatch(watcher)
-        self.watchers = []
-
-
-def _hide(item: Any) -> None:
-    """Hide a control panel's item no control needs now (kept for a later stack): no ``ctl-<path>`` class names
-    a control it no longer shows."""
-    if item.visible:
-        item.visible = False
-    for part in item.select():
-        classes = [word for word in (getattr(part, "css_classes", None) or ()) if not word.startswith("ctl-")]
-        if classes != list(getattr(part, "css_classes", None) or ()):
-            part.css_classes = classes
-
-
-def _equal(first: Any, second: Any) -> bool:
-    try:
-        return bool(first == second)
-    except Exception:
-        return False
-
-
-def _copy(target: Any, events: tuple[Any, ...]) -> None:
-    changed = {event.name: event.new for event in events if not _equal(getattr(target, event.name), event.new)}
-    if changed:
-        target.param.update(**changed)
-
-
 class Explorer:
     """The controls, views and numbers of one stack.
 
@@ -343,12 +224,9 @@ class Explorer:
         first = self._compute(stack, self._curve_key(stack), views)
         self._adopt(stack, views, first)
         self.controls = Controls(stack, self._changed, self.display)
-        # the control panel on the page: the first controls' column, showing after replace() the controls in use
-        # through the page's widgets (_Mirror); the controls in use whose own widgets are on the page (detached
-        # from them when another stack comes)
+        # the control panel on the page: the first controls' column, whose items later controls take again
+        # (replace(): Controls(panel=...))
         self._page_panel = self.controls.panel
-        self._owners: list[Controls] = [self.controls]
-        self._mirror: _Mirror | None = None
         self.status = Markup(height=34, css_class="status")
         self.numbers = Markup(height=22, css_class="numbers")
         # the message floats over the window's top right corner (ERROR_STYLES): shown or hidden, it moves no figure
@@ -402,11 +280,10 @@ class Explorer:
         figures and numbers of its solution), reusing the figures when they fit it.
 
         The figures (Bokeh models already in the browser) are kept when ``stack`` has the
-        present one's kind of page (:func:`_signature`: units, in-plane drive, interfaces,
-        magnetization axes): only their data change, as after a control change, and the page's control
-        widgets show the new controls (:class:`_Mirror`: same widgets, their labels, ranges and values
-        changed; only widgets no page widget fits are new).  Otherwise new figures and a new
-        :attr:`layout` are made.
+        present one's kind of page (:func:`_signature`: units, in-plane drive, magnetization axes): only
+        their data change, as after a control change, and the new controls are made of the page's control
+        widgets (:class:`Controls` ``panel``: same widgets, their labels, ranges and values changed; only
+        widgets no page widget fits are new).  Otherwise new figures and a new :attr:`layout` are made.
 
         Returns
         -------
@@ -425,12 +302,7 @@ class Explorer:
         first = self._compute(stack, self._curve_key(stack), views)
         self._adopt(stack, views, first)
         self._replaced_at = self.changes_seen
-        self.controls = Controls(stack, self._changed, self.display)
-        if self._mirror is not None:
-            self._mirror.stop()
-            self._mirror = None
-        for owner in self._owners:  # the page's widgets report to self.controls only, through the mirror
-            owner.detach()
+        self.controls.detach()  # the page's widgets take the new stack's values: no change of the old controls
         dropped = []
         with pn.io.hold():
             self._refusal = None
@@ -442,26 +314,25 @@ class Explorer:
                 if self.spin_orbit is not None:
                     self.spin_orbit.renew()
                 self._show(first)
-                # the page's widgets show the new controls: their changed properties sent, not new widgets
-                self._mirror = _Mirror(self._page_panel, self.controls)
-                self._owners = [self.controls] if self._mirror.placed else []
                 if not self.in_plane:
                     self._show_right()
             else:
                 self._show(first)
                 dropped = [self._page_panel]
-                self._page_panel, self._owners = self.controls.panel, [self.controls]
+                self._page_panel = self.controls.panel
                 self.layout = self._layout()
         for item in dropped:
             forget_js_links(item)  # off the page: its browser-side links are never read again
         for callback in self.on_replace:
             callback()
         return reused
+            # the page's widgets show the new controls (their changed properties sent, not new widgets)
+            self.controls = Controls(stack, self._changed, self.display, panel=self._page_panel if reused else None)
 
     def shown_widget(self, widget: Any) -> Any:
-        """The widget on the page showing ``widget`` (a widget of :attr:`controls`): after :meth:`replace` one
-        of the page's earlier widgets mirroring it (:class:`_Mirror`), or ``widget`` itself."""
-        return self._mirror.shown.get(id(widget), widget) if self._mirror is not None else widget
+        """The widget on the page showing ``widget`` (a widget of :attr:`controls`): ``widget`` itself (the
+        controls of a stack shown by :meth:`replace` are made of the page's widgets)."""
+        return widget
 
     # ------------------------------------------------------------------ update
     def _compute(self, stack: Stack, curve_key: Any = (), views: _Views | None = None) -> dict[str, Any]:
@@ -916,7 +787,7 @@ class App:
         """The explorer shows ``stack``; the page's body follows when its layout or dynamics tab changes."""
         explorer = self.explorer
         old_layout, old_body = explorer.layout, self.body.objects[0]
-        # the page's widgets may take the new stack's values (Explorer.replace, _Mirror): no undo step of their own
+        # the page's widgets take the new stack's values (Explorer.replace): no undo step of their own
         self.session.hold()
         try:
             reused = explorer.replace(stack)
