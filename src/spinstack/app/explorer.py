@@ -307,6 +307,8 @@ class Explorer:
         with pn.io.hold():
             self._refusal = None
             self.alert.visible = False
+            # the page's widgets show the new controls (their changed properties sent, not new widgets)
+            self.controls = Controls(stack, self._changed, self.display, panel=self._page_panel if reused else None)
             if reused:
                 for view in (self.accumulation, self.spin_current, self.efficiency):
                     view.renew()  # fitted afresh, as a new page would be
@@ -326,8 +328,6 @@ class Explorer:
         for callback in self.on_replace:
             callback()
         return reused
-            # the page's widgets show the new controls (their changed properties sent, not new widgets)
-            self.controls = Controls(stack, self._changed, self.display, panel=self._page_panel if reused else None)
 
     def shown_widget(self, widget: Any) -> Any:
         """The widget on the page showing ``widget`` (a widget of :attr:`controls`): ``widget`` itself (the
