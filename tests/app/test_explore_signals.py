@@ -3,7 +3,9 @@ signal's number (README: "Every `spinstack` command ... stops on them with one l
 the signal number"), never a traceback.
 
 Before: a served page's session, numba's kernels and Panel's state made Python's finalization take 3-6 s
-after the line, so a service manager's SIGTERM was answered late.
+after the line, so a service manager's SIGTERM was answered late; Ctrl-C was Panel's own handler's (no line,
+exit status 0, ~3.6 s).  Run in the foreground: a background job of a shell ignores SIGINT (and so would the
+explorer started from it).
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM", "SIGHUP"])  # SIGINT: Ctrl-C (was exit 0 after ~3.6 s)
 def test_a_signal_stops_the_served_explorer_at_once_with_one_line(name: str) -> None:
+    if name == "SIGINT" and signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        pytest.skip("SIGINT is ignored here (a shell's background job): so would the explorer ignore it")
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "spinstack", "explore", str(SEED_FILE), "--port", str(port)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPOSITORY)

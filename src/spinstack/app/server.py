@@ -437,12 +437,17 @@ def serve(stack: Stack | None = None, label: str = "given stack", port: int | No
     ``127.0.0.1:PORT`` or ``localhost:PORT`` get 403 (:func:`refuse_foreign_hosts`).
     """
     port = listen_port(port)
+    interrupt = signal.getsignal(signal.SIGINT)
     server = make_server(stack, label, port, show)
+    if getattr(interrupt, "spinstack_replaceable", False) and signal.getsignal(signal.SIGINT) is not interrupt:
+        # the command's Ctrl-C handler, which Panel's get_server replaced with its own (that stopped the loop
+        # quietly: exit status 0 after 3 s of Python's finalization): back, and taken over as SIGTERM's
+        signal.signal(signal.SIGINT, interrupt)
     print(f"spinstack explorer at http://{ADDRESS}:{port}/  (Ctrl-C stops it)", flush=True)
     received, previous = _stop_on_signals(server)
     try:
         server.start()
-        server.io_loop.start()  # until Panel's SIGINT handler or _stop_on_signals's stops the loop
+        server.io_loop.start()  # until _stop_on_signals's handler (or Panel's SIGINT handler) stops the loop
     except KeyboardInterrupt:
         pass
     finally:
@@ -453,12 +458,13 @@ def serve(stack: Stack | None = None, label: str = "given stack", port: int | No
     print("spinstack explorer stopped", file=sys.stderr, flush=True)
 
 
-#: the signals that stop a served explorer besides SIGINT (which Panel's server handles), by name
-STOP_SIGNALS = tuple(name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+#: the signals that stop a served explorer promptly with the command's line and status, by name (SIGINT only
+#: when the command's handler has it: a Python caller's Ctrl-C is Panel's, which stops the loop)
+STOP_SIGNALS = tuple(name for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def _stop_on_signals(server: Any) -> tuple[list[int], dict[int, Any]]:
-    """Make SIGTERM and SIGHUP stop ``server``'s loop (its thread then goes on after ``io_loop.start()``).
+    """Make SIGINT, SIGTERM and SIGHUP stop ``server``'s loop (its thread then goes on after ``io_loop.start()``).
 
     Why: the command's own handlers (``_spinstack_cli``) raise an exception where the signal lands; in the
     server's loop that is often inside a callback (a session's message, a solve's result), where asyncio
