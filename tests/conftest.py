@@ -46,6 +46,13 @@ def _runs_dynamics(item: pytest.Item) -> bool:
             or item.get_closest_marker("slow") is not None)
 
 
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests that wait for the dynamics (above) run after all the others, each group in its own order: on a cold
+    cache the others run on this core while the second process compiles (a fresh clone's first test of tests/app
+    waited 2 min for it, this core idle); on a warm cache nothing waits, and the order is the same either way."""
+    items[:] = sorted(items, key=_runs_dynamics)  # (a stable sort: False first)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     if os.environ.get("SPINSTACK_TEST_NO_WARMER") or not any(_runs_dynamics(item) for item in session.items):
         return
