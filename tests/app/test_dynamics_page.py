@@ -17,7 +17,7 @@ import spinstack  # noqa: E402
 from spinstack.analysis import hodograph  # noqa: E402
 from spinstack.app.dynamics_page import (DynamicsPage, dynamics_layout, has_dynamics, prefix_durations,  # noqa: E402
                                          si_current, sphere_view)
-from spinstack.app.views import HODOGRAPH_SAMPLES, AccumulationView, SpinCurrentView  # noqa: E402
+from spinstack.app.views import HODOGRAPH_SAMPLES, AccumulationView, SpinCurrentView, plotted  # noqa: E402
 from spinstack.model.paths import with_parameter  # noqa: E402
 
 OSCILLATOR = Path(__file__).resolve().parents[2] / "examples" / "dynamics-oscillator.toml"
@@ -100,9 +100,9 @@ def test_a_frame_shows_the_hodographs_of_the_solver_at_that_m(oscillator) -> Non
             assert expected[name].keys() == got[name].keys()
             for column, values in expected[name].items():
                 _assert_same(got[name][column], values, f"{name}.{column}")
-    # and the figures show them: the j_s source holds the torque arrows of that m
+    # and the figures show them: the j_s source holds the torque arrows of that m (as sent: views.plotted)
     assert page.spin_current.sources["jumps"].data["x0"] == pytest.approx(
-        list(spin_current["jumps"]["x0"]), abs=1e-12 * max(map(abs, spin_current["jumps"]["x0"])))
+        plotted(list(spin_current["jumps"]["x0"])), abs=1e-12 * max(map(abs, spin_current["jumps"]["x0"])))
     assert page.hodographs(index) is shown  # solved once per frame
 
 
@@ -267,7 +267,7 @@ def test_while_playing_the_hodographs_are_of_a_frame_shown_and_paused_of_the_fra
         time.sleep(0.03)
         assert 0 <= page.hodograph_frame <= page.frame
         _, spin_current = page.hodographs(page.hodograph_frame)
-        assert page.spin_current.sources["jumps"].data["x0"] == list(spin_current["jumps"]["x0"])
+        assert page.spin_current.sources["jumps"].data["x0"] == plotted(list(spin_current["jumps"]["x0"]))
         if page.hodograph_frame != page.frame:
             assert "solving" in page.numbers.object
     assert page.frame >= 30  # m(t) moved one saved point a tick, whatever the solves took

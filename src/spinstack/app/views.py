@@ -58,7 +58,9 @@ _PROFILE_TOOLS = "pan,box_zoom,reset,save"
 _SUBSCRIPT = str.maketrans("0123456789+-", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089\u208a\u208b")
 _END_NAMES = {"reservoir": "res.", "open": "open", "insulator": "ins."}  # short: the bands are narrow
 _FORCE_NAMES = {
-    "driving": "driving force \u00b1p j\u2080 m (F cord), \u00b1\u03b3 j\u2080 m (interface)",
+    # F1: short enough that the two-column legend fits under the frame (it reached 34 px left of the figure: over
+    # the controls on the page, cut off in the PNG/SVG export)
+    "driving": "drive \u00b1p j\u2080 m (F cord), \u00b1\u03b3 j\u2080 m (interface)",
     "elastic": "elastic reaction of the F cord",
     "tension": "tension of the N cord",
     "interface": "pull of the interface spring",
@@ -261,18 +263,57 @@ def _same_columns(old: dict[str, Any], new: dict[str, Any]) -> bool:
     return True
 
 
-def _show(sources: dict[str, ColumnDataSource], data: Data) -> None:
-    # plain lists travel inside the one JSON message; numpy arrays would each be a binary buffer,
-    # two websocket frames apiece, and the frames (not the bytes) are what makes an update slow.
-    # An unchanged source is not sent at all (Bokeh would send it: its NaN breaks never compare
-    # equal), so the browser neither parses it nor re-maps its glyphs.
+#: the significant digits a figure's coordinates keep (L), relative to the largest magnitude in their column: a
+#: millionth of a figure's span is a thousandth of a pixel, and 0.123457 is 8 characters of the update's JSON
+#: where 0.12345678901234567 is 19.  Never for numbers a user reads (a hover's values: ``readable``).
+PLOTTED_DIGITS = 6
+
+
+def plotted(column: Any) -> Any:
+    """A column (an array or a list) as the JSON list sent for drawing it: floats to :data:`PLOTTED_DIGITS`
+    significant digits of the column's largest magnitude (NaN breaks and infinities as they are); any other
+    column as it is."""
+    try:
+        values = np.asarray(column) if isinstance(column, (list, np.ndarray)) else None
+    except ValueError:  # a ragged list (a multi-line's pieces): as it is
+        values = None
+    if values is None or values.dtype.kind != "f" or values.size == 0:
+        return column.tolist() if isinstance(column, np.ndarray) else column
+    finite = np.abs(values[np.isfinite(values)])
+    largest = float(finite.max()) if finite.size else 0.0
+    if largest == 0.0:
+        return values.tolist()
+    decimals = PLOTTED_DIGITS - 1 - int(np.floor(np.log10(largest)))
+    return np.round(values, decimals).tolist()
+
+
+def _show(sources: dict[str, ColumnDataSource], data: Data, readable: frozenset[str] = frozenset()) -> None:
+    """Send ``data``'s sources that changed, and of each only the columns that changed.
+
+    Plain lists travel inside the one JSON message; numpy arrays would each be a binary buffer, two websocket
+    frames apiece, and the frames (not the bytes) are what makes an update slow.  Coordinates are rounded
+    (:func:`plotted`) except in the sources named in ``readable`` (a hover shows their values).  An unchanged
+    source is not sent at all (Bokeh would send it: its NaN breaks never compare equal), so the browser
+    neither parses it nor re-maps its glyphs; a source whose columns are the same ones gets only its
+    changed columns (one event: Bokeh's ``data.update``), e.g. an arrow's new end without its colours and
+    names.
+    """
     for name, columns in data.items():
         if name in sources:
             source = sources[name]
-            if _same_columns(source.data, columns):
-                continue
-            source.data = {key: value.tolist() if isinstance(value, np.ndarray) else value
-                           for key, value in columns.items()}
+            exact = name in readable
+            new = {key: value.tolist() if exact and isinstance(value, np.ndarray) else value if exact
+                   else plotted(value) for key, value in columns.items()}
+            old = source.data
+            if old.keys() == new.keys():
+                changed = {key: value for key, value in new.items() if not _same_columns({key: old[key]},
+                                                                                        {key: value})}
+                if not changed:
+                    continue
+                if len(changed) < len(new):
+                    source.data.update(changed)
+                    continue
+            source.data = new
 
 
 #: the gap between a two-column legend's columns (C: ``spacing=0`` keeps the rows tight, and BokehJS uses it
@@ -344,6 +385,19 @@ ANALOGY_HELP = (
     "\u03b3 j\u2080, e.g. 75 for \u03b3 = 0.75 at j\u2080 = 100; two numbers where an F cord and an interface "
     "both drive the ring). The forces on every ring sum to zero (the table: magnitudes, and |sum|). "
     "More: the README's \u201cFigures\u201d section and the seed paper, section 3 (Figs. 2-5, eqs. 7-10).")
+
+
+#: what the folded mu_s hodograph of a page driven in plane shows (F1: no forces are drawn there, so the analogy's
+#: text about them, the force table and gamma j0 did not fit the page)
+RAILS_HELP = (
+    "<b>Folded</b>: \u03bc\u209b(x) is a curve in three-dimensional spin space; each layer's piece is turned about "
+    "the magnetization axes so that the whole curve lies in one plane (lengths and angles kept). "
+    "<b>Rails</b>: the magnetization axes m through the origin (grey lines). "
+    "<b>Rings</b> (circles \u03bc\u2096, k the node): the nodes next to an F layer, the ends of "
+    "its piece. <b>Curve</b>: each layer's piece of \u03bc\u209b(x) (orange in an F layer, blue in an N layer, dashed "
+    "in a lead). A page driven in plane draws no forces: the spin Hall source of the heavy metal is not one of the "
+    "mechanical analogy's forces, so there is no force table here; the torques are the numbers above the figures "
+    "and the curve at the right. More: the README's \u201cFigures\u201d section.")
 
 
 def _swatch(p: Any, glyph: str, **visuals: Any) -> Any:
@@ -442,15 +496,20 @@ class AccumulationView(_FoldedView):
         self.rail_item = LegendItem(label="rail = magnetization axis", renderers=[_swatch(
             p, "line", line_color=style.GUIDE, line_width=1.4)])
         items.append(self.rail_item)
-        items.append(LegendItem(label="cord: \u03bc\u209b(x) of an F / N layer", renderers=[
-            _swatch(p, "line", line_color=style.CURVE["F"], line_width=3.0, line_alpha=0.55),
-            _swatch(p, "line", line_color=style.CURVE["N"], line_width=2.2, line_alpha=0.55)]))
+        # F1: a swatch of its own for each kind of cord (one entry with both lines drew them on each other, orange
+        # and blue blended to an olive that read as the elastic reaction's green)
+        self.cord_items = [LegendItem(label=f"{kind} cord: \u03bc\u209b(x) in an {kind} layer", renderers=[
+            _swatch(p, "line", line_color=style.CURVE[kind], line_width=3.0 if kind == "F" else 2.2, line_alpha=0.55)])
+            for kind in "FN"]
+        items.extend(self.cord_items)
         self._finish(p, items, display, axes)
         self.table = pn.pane.HTML("", width=size + 60, margin=(0, 10), css_classes=["force-balance"],
                                   visible=analogy)
+        summary, text = (("what the analogy shows: folded, rails, rings, cords", ANALOGY_HELP) if analogy
+                         else ("what the hodograph shows: folded, rails, rings", RAILS_HELP))
         self.explanation = pn.pane.HTML(
-            "<details><summary style='cursor: pointer'>what the analogy shows: folded, rails, rings, cords"
-            f"</summary><div style='font-size: 12px; line-height: 1.35'>{ANALOGY_HELP}</div></details>",
+            f"<details><summary style='cursor: pointer'>{summary}"
+            f"</summary><div style='font-size: 12px; line-height: 1.35'>{text}</div></details>",
             width=size + 60, margin=(0, 10), css_classes=["analogy-help"])
 
     def prepare(self, solution: Solution, fold: Any) -> Data:
@@ -530,7 +589,8 @@ class AccumulationView(_FoldedView):
             right, bottom = x.end - 0.05 * width, y.start + 0.05 * height
             arrow = {"x0": [right - length], "y0": [bottom], "x1": [right], "y1": [bottom]}
             label = {"x": [right], "y": [bottom], "text": [scale["text"]]}
-        _show(self.sources, {"scale": arrow, "scale_label": label})
+        _show(self.sources, {"scale": arrow, "scale_label": label},  # (a measure: its length is read, 2 points)
+              readable=frozenset({"scale", "scale_label"}))
         for item, present in zip((self.joint_item, self.ring_item, self.rail_item, self.interface_item),
                                  data["_legend"].values()):
             if item is not None and item.visible != present:  # L: no interface entry without the analogy
@@ -901,7 +961,7 @@ class EfficiencyView:
         _restart(self.figure.y_range)
 
     def show(self, data: Data) -> None:
-        _show(self.sources, data)
+        _show(self.sources, data, readable=frozenset({"curves"}))  # (the hover reads theta, g1, g2)
         self.mark.location = data["_mark"]["theta"]
         _fit(self.figure.y_range, *data["_mark"]["range"])
         # equal magnets: one curve under the other, and the legend says so
@@ -993,4 +1053,4 @@ class SpinOrbitView:
 
 
 __all__ = ["ANALOGY_HELP", "AccumulationView", "EfficiencyView", "ProfilesView", "SpinCurrentView", "SpinOrbitView", "axis_names",
-           "balance_table", "pick_direction", "sub"]
+           "balance_table", "pick_direction", "plotted", "sub"]
