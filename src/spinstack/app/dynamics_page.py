@@ -51,6 +51,16 @@ from .views import HODOGRAPH_SAMPLES, AccumulationView, SpinCurrentView
 __all__ = ["DynamicsPage", "MAX_FRAMES", "dynamics_layout", "has_dynamics", "prefix_durations", "si_current", "sphere_view",
            "stop_dynamics"]
 
+#: Window width (CSS px) from which the page's controls, notice and numbers are a column beside the figures (W:
+#: over them, the sphere and the two hodographs took ~1220 of 1920 px, a third of the window empty at the right)
+WIDE = 1800
+#: The rules of that layout (a stylesheet of the FlexBox holding the two blocks): below :data:`WIDE` the controls'
+#: block is a row of its own, the figures wrap below it (side by side at 1366 px, one column on a phone).
+DYNAMICS_CSS = f"""
+.dyn-side {{ flex: 0 0 100%; }}
+.dyn-figures {{ flex: 0 1 auto; max-width: 100%; }}
+@media (min-width: {WIDE}px) {{ .dyn-side {{ flex: 0 0 520px; margin-right: 12px; }} }}
+"""
 #: the most saved points a run of the page keeps (more: save_every is raised to duration / (MAX_FRAMES - 1))
 MAX_FRAMES = 4001
 #: the first prefix integrated: this fraction of the run (at least FIRST_FRAMES saved points)
@@ -733,13 +743,20 @@ class DynamicsPage:
         self.numbers.object = f'<div style="font-family: monospace">{when} &nbsp; {vectors}{behind}</div>'
 
     def _layout(self) -> Any:
+        """The controls, the notice and the numbers over the sphere and the two hodographs; from :data:`WIDE` px of
+        window the controls, notice and numbers are a column at the left of the figures (:data:`DYNAMICS_CSS`)."""
         controls = pn.FlexBox(self.current, self.duration, self.play, self.speed, self.scrub, flex_wrap="wrap",
                               align_items="end", sizing_mode="stretch_width")
+        side = pn.Column(controls, self.notice, self.numbers, margin=0, sizing_mode=None, css_classes=["dyn-side"])
         views = pn.Row(self.azimuth, self.elevation)  # 2 x 180 px: fits a phone's 390
-        sphere = pn.Column(pn.pane.Bokeh(self.sphere), views)
-        figures = pn.FlexBox(sphere, pn.pane.Bokeh(self.accumulation.figure), pn.pane.Bokeh(self.spin_current.figure))
-        return pn.Column(controls, self.notice, self.numbers, figures, sizing_mode="stretch_width",
-                         css_classes=["dynamics-page"])
+        # a right margin: the mu_s figure's legend reaches left of its frame, onto the elevation slider's end
+        sphere = pn.Column(pn.pane.Bokeh(self.sphere), views, margin=(0, 24, 0, 0))
+        figures = pn.FlexBox(sphere, pn.pane.Bokeh(self.accumulation.figure), pn.pane.Bokeh(self.spin_current.figure),
+                             flex_wrap="wrap", align_items="flex-start", margin=0, sizing_mode=None,
+                             css_classes=["dyn-figures"])
+        body = pn.FlexBox(side, figures, flex_wrap="wrap", align_items="flex-start", margin=0,
+                          sizing_mode="stretch_width", stylesheets=[DYNAMICS_CSS])
+        return pn.Column(body, sizing_mode="stretch_width", css_classes=["dynamics-page"])
 
 
 def si_current(stack: Stack) -> float:

@@ -62,6 +62,28 @@ PAGE_CSS = f"""
 @media (min-width: {WIDE}px) {{ .spin-rest {{ max-width: 640px; }} }}
 @media (max-width: 700px) {{ .spin-controls {{ width: calc(100vw - 20px); }} }}
 """
+#: W: the hodographs' block (a stylesheet of its FlexBox, reaching the hosts of its three parts): on a desktop the
+#: mu_s and j_s figures side by side and the force table and the analogy's explanation on a row of their own under
+#: BOTH (it sat under the mu_s figure only, leaving a ~370 px hole under the j_s figure at 1920 px; the block is
+#: now about as tall as the profiles over g(theta) beside it, or the controls at 1366 px); the part holding them
+#: adds nothing to the block's width (``contain: inline-size``: the block is as wide as the two figures). On a
+#: phone the order of before: mu_s, its table and explanation, then j_s.
+HODOGRAPHS_CSS = """
+.spin-analogy { order: 2; flex: 0 0 100%; contain: inline-size; }
+.spin-js { order: 1; }
+@media (max-width: 700px) { .spin-analogy { order: 1; } .spin-js { order: 2; } }
+"""
+#: W: the analogy's explanation (a stylesheet of its pane): open on a desktop, where the row under the hodographs
+#: has the room (its title a heading, not a toggle; two columns of text from :data:`WIDE` px), folded on a phone.
+#: A browser without ``::details-content`` shows it folded, as before.
+ANALOGY_HELP_CSS = f"""
+@media (min-width: 701px) {{
+  details::details-content {{ content-visibility: visible; display: block; height: auto; }}
+  summary {{ list-style: none; pointer-events: none; font-weight: 600; margin-bottom: 2px; }}
+  summary::-webkit-details-marker {{ display: none; }}
+}}
+@media (min-width: {WIDE}px) {{ details > div {{ column-count: 2; column-gap: 24px; }} }}
+"""
 #: The controls' column: as tall as its content at every size (X3: a column scrolling on its own, 55vh on a
 #: phone, hid boxes below its edge without a visible scrollbar); as wide as a phone allows.
 CONTROLS_CSS = """
@@ -594,7 +616,10 @@ class Explorer:
         Every figure keeps its fixed size (no stretch sizing: an update re-measures nothing); the
         browser wraps the blocks: three columns from :data:`WIDE` px of window (profiles over
         g(theta)), controls and hodographs over profiles and g(theta) below it (1366 px), one
-        column on a phone with the controls first, in a card that folds away (:data:`PAGE_CSS`).
+        column on a phone with the controls first, in a card that folds away (:data:`PAGE_CSS`).  On a desktop
+        the force table and the analogy's explanation (open) are a row under both hodographs, making them about
+        as tall as the profiles over g(theta) (1920 px) or the controls (1366 px); on a phone they stay under the
+        mu_s figure, the explanation folded (:data:`HODOGRAPHS_CSS`, :data:`ANALOGY_HELP_CSS`).
         """
         def pane(figure: Any) -> Any:
             return pn.pane.Bokeh(figure, margin=0, css_classes=["spin-figure"])
@@ -603,16 +628,23 @@ class Explorer:
             view = getattr(self, name, None)
             for figure in getattr(view, "figures", None) or ([view.figure] if view is not None else []):
                 _link_help(figure, page, heading, what)
-        accumulation = [pane(self.accumulation.figure)]
-        # E1's force balance table and the analogy's explanation, under the figure they explain
+        # E1's force balance table and the analogy's explanation: on a desktop a row under both hodographs, on a
+        # phone under the mu_s figure they explain (HODOGRAPHS_CSS)
+        analogy = []
         for part in (self.accumulation.table, self.accumulation.explanation):
-            # as wide as the figure, or the window on a phone
-            part.styles = {**part.styles, "max-width": f"min({part.width}px, 100vw - 24px)"}
+            # the table as wide as the figure, or the window on a phone; the explanation as wide as the row
+            limit = "100%" if part is self.accumulation.explanation else f"{part.width}px"
+            part.styles = {**part.styles, "max-width": f"min({limit}, 100vw - 24px)"}
             part.width = None  # Bokeh's fixed width would also set the minimum width
-            accumulation.append(part)
-        hodographs = pn.FlexBox(pn.Column(*accumulation, margin=0), pn.Column(pane(self.spin_current.figure), margin=0),
+            analogy.append(part)
+        explanation = self.accumulation.explanation
+        if ANALOGY_HELP_CSS not in explanation.stylesheets:
+            explanation.stylesheets = [*explanation.stylesheets, ANALOGY_HELP_CSS]
+        hodographs = pn.FlexBox(pn.Column(pane(self.accumulation.figure), margin=0),
+                                pn.Column(pane(self.spin_current.figure), margin=0, css_classes=["spin-js"]),
+                                pn.Column(*analogy, margin=0, sizing_mode="stretch_width", css_classes=["spin-analogy"]),
                                 flex_wrap="wrap", align_items="flex-start", margin=0, sizing_mode=None,
-                                css_classes=["spin-hodographs"])
+                                css_classes=["spin-hodographs"], stylesheets=[HODOGRAPHS_CSS])
         profiles = pn.Column(*(pane(f) for f in self.profiles.figures), margin=0)
         right = self._right_pane()
         rest = pn.FlexBox(profiles, right, flex_wrap="wrap", align_items="flex-start", margin=0, sizing_mode=None,
