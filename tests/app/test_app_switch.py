@@ -169,3 +169,19 @@ def test_a_structure_edit_setting_an_interface_keeps_the_figures_and_names_the_i
     assert explorer.accumulation.figure is figures[0]
     assert not explorer.accumulation.interface_item.visible
     assert _shown_g2(explorer) == pytest.approx(float(spinstack.solve(seed).efficiency().g2), rel=1e-7)
+
+
+def test_a_reused_angle_box_holding_a_bad_text_shows_the_new_stack_s_angle() -> None:
+    """A box left holding a text that is no angle (``abc``: its value is still its last angle) shows the new
+    stack's angle after a switch, also when that angle is the value it still had (nothing else would resend it),
+    and is not marked."""
+    app = App(spinstack.load_stack(EXAMPLES / "seed-fnf.toml"), "file: seed-fnf.toml")
+    explorer = app.explorer
+    box = explorer.controls.widget("layers[2].magnetization")
+    box.text = "abc"  # as typed in the browser
+    assert not box.settled() and explorer.alert.visible and "ctl-invalid" in box.css_classes
+    app.menu.value = "seed"  # theta 60 deg, as the file: the same value
+    reused = explorer.controls.widget("layers[2].magnetization")
+    assert reused is box and box.settled() and box.text == "60" and box.value == 60.0
+    assert "ctl-invalid" not in box.css_classes and not explorer.alert.visible
+    assert float(explorer.stack.layers[2].magnetization[0]) == pytest.approx(np.sin(np.deg2rad(60.0)), abs=1e-15)
