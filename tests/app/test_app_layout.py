@@ -253,6 +253,30 @@ def test_the_error_message_covers_no_figure_and_no_button(browser: Any, explorer
         context.close()
 
 
+def test_on_a_phone_the_error_message_sits_at_the_bottom_clear_of_the_first_controls(
+        browser: Any, explorer_url: str) -> None:
+    """Lead (new-user review, issue 16): on a phone the floating message sat at the window's top, over the
+    current's buttons and the first slider; it sits at the bottom there (ERROR_PHONE_CSS), inside the window,
+    at most a third of its height, and the current's buttons, where the controls start, stay uncovered."""
+    context = browser.new_context(**SIZES["phone"])
+    try:
+        page = context.new_page()
+        page.goto(explorer_url + "?layers[1].thickness=-2&layers[2].magnetization.theta=1,5", timeout=120_000)
+        page.locator("#g2").wait_for(timeout=120_000)
+        message = page.locator(".stack-error").first
+        message.wait_for(state="visible", timeout=60_000)
+        page.locator(".ctl-current").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        box, buttons = message.bounding_box(), page.locator(".ctl-current").first.bounding_box()
+        width, height = SIZES["phone"]["viewport"]["width"], SIZES["phone"]["viewport"]["height"]
+        assert box is not None and buttons is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, box  # no part outside the window
+        assert box["y"] + box["height"] <= height and box["y"] >= height * 2 / 3 - 1, box  # the bottom third
+        assert buttons["y"] + buttons["height"] <= box["y"], (buttons, box)
+    finally:
+        context.close()
+
+
 # the tabs' two pages (their heights as laid out, visibility) and the page's whole height
 TAB_PAGES = """
 () => {

@@ -103,6 +103,16 @@ MARKUP_CSS = ("@media (max-width: 700px) { :host { flex: 0 0 auto !important; he
 ERROR_STYLES = {"position": "fixed", "right": "12px", "top": "8px", "z-index": "1000",
                 "max-width": "min(560px, max(100vw - 950px, 420px), 100vw - 24px)",
                 "box-shadow": "0 2px 10px rgba(0, 0, 0, 0.3)", "border-radius": "6px"}
+#: a phone's window has no free corner: at its top the message covered the current's buttons and the first
+#: slider (where a page starts, and what a user types in next); it sits at the bottom there, as a phone's
+#: notices do, at most a third of the window high (scrolling inside), the page above it still in reach
+#: (!important: ``styles`` are the element's own style)
+ERROR_PHONE_CSS = """
+@media (max-width: 700px) {
+  :host { top: auto !important; bottom: 8px !important; left: 8px !important; right: 8px !important;
+          width: auto !important; max-width: none !important; max-height: 33vh; overflow-y: auto; }
+}
+"""
 
 #: Runs ``work`` somewhere else and later calls ``done(work())`` on the page's own thread (a served
 #: session: a worker thread, then the document's next tick; see ``spinstack.app.server``).
@@ -253,7 +263,7 @@ class Explorer:
         self.numbers = Markup(height=22, css_class="numbers")
         # the message floats over the window's top right corner (ERROR_STYLES): shown or hidden, it moves no figure
         self.alert = pn.pane.Alert("", alert_type="danger", visible=False, css_classes=["stack-error"],
-                                   styles=ERROR_STYLES, margin=0)
+                                   styles=ERROR_STYLES, stylesheets=[ERROR_PHONE_CSS], margin=0)
         self.alert.param.watch(lambda event: None if event.new else self.controls.mark(()), "visible")
         self._show(first)
         self.layout = self._layout()
