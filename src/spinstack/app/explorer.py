@@ -813,17 +813,18 @@ class App:
         SpinstackError
             If ``stack`` is a batch or cannot be solved; the page then shows what it showed.
         """
-        self._replace(stack)
-        if label is not None:
-            self._given, self._label = stack, label
-            options = {label: "__given__", **{title: name for title, name in self.menu.options.items()
-                                              if name != "__given__"}}
-            self._quiet = True  # the menu follows the page: no second replacement
-            try:
-                self.menu.param.update(options=options, value="__given__")
-            finally:
-                self._quiet = False
-        self._bind()
+        with pn.io.hold():  # one message to the browser for all of it (each costs a walk of the page's models)
+            self._replace(stack)
+            if label is not None:
+                self._given, self._label = stack, label
+                options = {label: "__given__", **{title: name for title, name in self.menu.options.items()
+                                                  if name != "__given__"}}
+                self._quiet = True  # the menu follows the page: no second replacement
+                try:
+                    self.menu.param.update(options=options, value="__given__")
+                finally:
+                    self._quiet = False
+            self._bind()
 
     def _replace(self, stack: Stack) -> None:
         """The explorer shows ``stack``; the page's body follows when its layout or dynamics tab changes."""
@@ -846,8 +847,9 @@ class App:
     def _chosen(self, event: Any) -> None:
         if self._quiet:
             return
-        self._replace(self._given if event.new == "__given__" else preset(event.new))
-        self._bind()
+        with pn.io.hold():  # one message to the browser for all of it (each costs a walk of the page's models)
+            self._replace(self._given if event.new == "__given__" else preset(event.new))
+            self._bind()
 
     def release(self) -> None:
         """Let the page be freed once its session has ended (:func:`forget_js_links`)."""
