@@ -8,6 +8,7 @@ that carries a state and reads ``#theta``, is told by name what a broken link ho
 
 from __future__ import annotations
 
+import io
 import re
 import urllib.parse
 from pathlib import Path
@@ -62,7 +63,7 @@ def test_the_downloaded_stack_file_loads_to_the_stack_shown(opened: Any, tmp_pat
     _type(tab, THETA_BOX, "45")
     _wait_for_change(tab, "g2", old)
     name, data = _download(tab, "export-stack")
-    assert name == "seed-fnf.toml"
+    assert name == "seed-fnf-edited.toml"  # F1: not the loaded file's name, another stack
     (tmp_path / name).write_bytes(data)
     loaded = spinstack.load_stack(tmp_path / name)
     expected = with_parameter(spinstack.load_stack(SEED_FILE), THETA_F2, 45.0)
@@ -170,3 +171,68 @@ def test_toolbar_screenshot(opened: Any, width: int, height: int, tmp_path: Path
         box = _button(tab, css).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (css, box)
     tab.screenshot(path=str(tmp_path / f"toolbar-{width}x{height}.png"))
+
+
+#: every figure's legends, each as (figure title, left, right) in the figure's own pixels, and the figure's width
+_LEGENDS = """() => {
+  const found = [], seen = new Set();
+  const walk = (view) => {
+    if (view == null || seen.has(view)) return;
+    seen.add(view);
+    const type = view.model != null ? view.model.constructor.__name__ : "";
+    if (type === "Figure" || type === "Plot") {
+      for (const part of [...view.model.below, ...view.model.right, ...view.model.center]) {
+        const legend = part.constructor.__name__ === "Legend" ? view.views.find_one(part) : null;
+        if (legend != null && legend.bbox.width > 0) {
+          found.push([view.model.title?.text ?? "", legend.bbox.x, legend.bbox.x + legend.bbox.width,
+                      view.bbox.width]);
+        }
+      }
+      return;
+    }
+    for (const child of view.child_views ?? []) walk(child);
+  };
+  for (const view of Object.values(Bokeh.index)) walk(view);
+  return found;
+}"""
+
+#: the numbers table's cells cut short (their text wider than the cell) and the widths of its header and first row
+_CLIPPED_CELLS = """() => {
+  const cells = [], headers = [], rows = [];
+  const walk = (root) => {
+    for (const el of root.querySelectorAll("*")) {
+      if (el.classList.contains("slick-cell")) cells.push(el);
+      if (el.classList.contains("slick-header-columns")) headers.push(el);
+      if (el.classList.contains("slick-row")) rows.push(el);
+      if (el.shadowRoot) walk(el.shadowRoot);
+    }
+  };
+  walk(document);
+  const row = rows.length ? rows[0].getBoundingClientRect().width : 0;
+  const header = headers.length ? headers[0].parentElement.getBoundingClientRect().width : 0;
+  const clipped = cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent);
+  return {cells: cells.length, clipped, header, row};
+}"""
+
+
+def test_the_legends_lie_within_their_figures_the_png_keeps_them_and_no_number_is_cut(opened: Any) -> None:
+    """Review (issue 16, items 2 and 8): the mu_s hodograph's legend reached 34 px left of its figure (over the
+    controls on the page; its swatches and first letters cut off in the PNG/SVG export), and the numbers table cut
+    its longest quantity names and ruled its header past the rows."""
+    from PIL import Image
+
+    tab = opened()
+    wait_until_laid_out(tab, figures=5)
+    legends = tab.evaluate(_LEGENDS)
+    assert len(legends) >= 4
+    for title, left, right, width in legends:
+        assert 0 <= left and right <= width, (title, left, right, width)
+    _, png = _download(tab, "export-png")
+    picture = Image.open(io.BytesIO(png)).convert("L")
+    edge = picture.crop((0, 0, 3, picture.height))  # nothing drawn cut at the picture's left edge
+    assert edge.getextrema()[0] >= 250, edge.getextrema()
+    tab.locator(".numbers-card .card-header").click()
+    tab.locator(".numbers-table").wait_for(timeout=30_000)
+    tab.wait_for_function(f"() => ({_CLIPPED_CELLS})().cells > 30", timeout=30_000)
+    table = tab.evaluate(_CLIPPED_CELLS)
+    assert table["clipped"] == [] and table["header"] <= table["row"] + 2, table

@@ -274,3 +274,32 @@ def test_while_playing_the_hodographs_are_of_a_frame_shown_and_paused_of_the_fra
     page.play.value = False
     assert page.hodograph_frame == page.frame and "solving" not in page.numbers.object
     page.stop()
+
+
+def test_the_sphere_legend_has_its_swatches_before_a_run(oscillator) -> None:
+    """Review (issue 16, item 5): before Play the sphere's legend had names without colours (BokehJS draws no
+    swatch for a line without data): every entry's line has a row from the start."""
+    from bokeh.models import Legend
+
+    page = DynamicsPage(oscillator)
+    items = [item for legend in page.sphere.select(type=Legend) for item in legend.items]
+    assert len(items) == len(page.free) >= 1
+    for item in items:
+        assert item.renderers and all(min(len(column) for column in renderer.data_source.data.values()) >= 1
+                                      for renderer in item.renderers)
+    page.stop()
+
+
+def test_the_view_sliders_have_accessible_names(oscillator) -> None:
+    """Review (issue 16, item 11): azimuth, elevation and the saved point had no accessible name."""
+    from spinstack.app.controls import ARIA_TAG
+
+    page = DynamicsPage(oscillator)
+    names = {}
+    for slider in (page.azimuth, page.elevation, page.scrub):
+        found = [tag[len(ARIA_TAG):] for tag in slider.tags if tag.startswith(ARIA_TAG)]
+        assert len(found) == 1, slider.name
+        names[slider.name] = found[0]
+    assert "azimuth" in names[page.azimuth.name] and "elevation" in names[page.elevation.name]
+    assert "saved point" in names[page.scrub.name]
+    page.stop()

@@ -19,7 +19,8 @@ pn = pytest.importorskip("panel", reason="panel is not installed (pip install -e
 
 from spinstack.app.explorer import App  # noqa: E402
 from spinstack.app.display import display_for, plain_unit  # noqa: E402
-from spinstack.app.export import COLUMNS, HEADERS, numbers_csv, numbers_rows, stack_file_name  # noqa: E402
+from spinstack.app.export import (COLUMNS, HEADERS, edited_file_name, numbers_csv, numbers_rows,  # noqa: E402
+                                  stack_file_name)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -223,3 +224,38 @@ def test_an_si_thickness_help_links_to_the_si_section() -> None:
     assert link("stack-format", "SI units") in si_box.description and "Reduced" not in si_box.description
     assert link("stack-format", "Reduced units") in reduced_box.description
     assert link("stack-format", "SI units") != link("stack-format", "Reduced units")
+
+
+def test_an_edited_stack_downloads_under_a_name_of_its_own() -> None:
+    """Review (issue 16, item 9): an edited stack downloaded as seed-fnf.toml and, saved beside the file,
+    replaced it; now seed-fnf-edited.toml (its CSV too) while the stack differs from the one loaded."""
+    app = _app("seed-fnf.toml")
+    exports = app.exports
+
+    def names() -> tuple[str, str]:
+        exports.stack_button.callback()
+        exports.csv_button.callback()
+        return exports.stack_button.filename, exports.csv_button.filename
+
+    assert names() == ("seed-fnf.toml", "seed-fnf-numbers.csv")
+    widget = app.explorer.controls.widget("layers[2].magnetization")
+    start = widget.value
+    widget.value = 45.0
+    assert names() == ("seed-fnf-edited.toml", "seed-fnf-edited-numbers.csv")
+    widget.value = start  # the loaded stack again
+    assert names() == ("seed-fnf.toml", "seed-fnf-numbers.csv")
+    app.show_stack(with_parameter(app.explorer.stack, "layers[1].thickness", 2.5))  # as a structure edit: no label
+    assert names()[0] == "seed-fnf-edited.toml"
+    assert edited_file_name("stack.TOML") == "stack-edited.TOML" and edited_file_name("stack") == "stack-edited"
+
+
+def test_the_numbers_table_is_as_wide_as_its_columns_and_fits_its_longest_quantity() -> None:
+    """Review (issue 16, item 8): the quantity column cut "force: elastic reaction of the F cord (left) (reduce"
+    and the stretched table's header ran on past the rows; the table is now at most its columns' width, and the
+    quantity column holds its longest name at 6.5 px a character (the browser test measures the cells)."""
+    app = _app("co-cu-py.toml")
+    app.exports.numbers.collapsed = False
+    table = app.exports.table
+    assert table.max_width == sum(column.width for column in table.columns) + 2
+    longest = max(len(text) for text in app.exports.source.data["quantity"])
+    assert table.columns[0].width >= 6.5 * longest

@@ -254,3 +254,33 @@ def test_the_rail_names_are_clear_of_the_force_arrows(case: str) -> None:
         half = np.array([0.011 * len(text) + 0.01, 0.03]) * size
         assert not np.any(np.all(np.abs(points - np.array([x, y])) < half, axis=1)), text
         assert x0 < x < x1 and y0 < y < y1, text  # still in view
+
+
+def test_each_kind_of_cord_has_a_swatch_of_its_own() -> None:
+    """Review (issue 16, item 4): the one "cord" entry drew its orange and blue lines on each other, blended to an
+    olive that read as the elastic reaction's green; now an F cord and an N cord entry, one line each, in the
+    colours the figure draws them."""
+    from spinstack.plot import style
+
+    _, views, _ = _views("seed-fnf")
+    cords = [item for legend in views["accumulation"].figure.select(type=Legend) for item in legend.items
+             if item.visible and "cord:" in _label(item)]
+    assert [_label(item).split(" cord:")[0] for item in cords] == ["F", "N"]
+    assert all(len(item.renderers) == 1 for item in cords)
+    colours = [item.renderers[0].glyph.line_color for item in cords]
+    assert colours == [style.CURVE["F"], style.CURVE["N"]] and colours[0] != colours[1]
+
+
+def test_an_in_plane_page_explains_its_hodograph_without_the_analogy_forces() -> None:
+    """Review (issue 16, item 10): pt-co-sot's page draws rails and rings only, but its text explained forces, the
+    force table and gamma j0; the seed page keeps the analogy's text."""
+    from spinstack.app.views import ANALOGY_HELP, RAILS_HELP
+
+    _, views, _ = _views("pt-co-sot")
+    text = views["accumulation"].explanation.object
+    assert RAILS_HELP in text and ANALOGY_HELP not in text
+    for word in ("\u03b3 j\u2080", "table:", "analogy shows", "forces on every ring", "elastic cord"):
+        assert word not in text, word
+    assert "no force" in text
+    _, views, _ = _views("seed-fnf")
+    assert ANALOGY_HELP in views["accumulation"].explanation.object

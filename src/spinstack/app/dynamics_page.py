@@ -222,12 +222,15 @@ class DynamicsPage:
         self.play = pn.widgets.Toggle(label="Play", value=False, color="primary", width=100,
                                       css_classes=["dyn-play"])
         self.speed = pn.widgets.Select(label="speed", options=SPEEDS, value=1, width=150, css_classes=["dyn-speed"])
+        # F1: the sliders' accessible names (controls.ACCESSIBLE_NAMES reads the aria: tag), as the controls have
         self.scrub = pn.widgets.IntSlider(label="saved point", start=0, end=1, value=0, width=330,
-                                          css_classes=["dyn-frame"])
+                                          css_classes=["dyn-frame"], tags=[ARIA_TAG + "saved point of the run"])
         self.azimuth = pn.widgets.FloatSlider(label="view azimuth (\u00b0)", start=-180, end=180, step=5, value=15,
-                                              width=180, css_classes=["dyn-azimuth"])
+                                              width=180, css_classes=["dyn-azimuth"],
+                                              tags=[ARIA_TAG + "view azimuth of the sphere (degrees)"])
         self.elevation = pn.widgets.FloatSlider(label="view elevation (\u00b0)", start=-90, end=90, step=5,
-                                                value=15, width=180, css_classes=["dyn-elevation"])
+                                                value=15, width=180, css_classes=["dyn-elevation"],
+                                                tags=[ARIA_TAG + "view elevation of the sphere (degrees)"])
         self.notice = pn.pane.HTML("", max_width=520, sizing_mode="stretch_width", css_classes=["dyn-notice"])
         self.numbers = pn.pane.HTML("", max_width=520, sizing_mode="stretch_width", css_classes=["dyn-numbers"])
 
@@ -591,7 +594,9 @@ class DynamicsPage:
         self._trails = []
         for k, layer in enumerate(self.free):
             color = _LAYER_COLORS[k % len(_LAYER_COLORS)]
-            source = ColumnDataSource({"fx": [], "fy": [], "bx": [], "by": []})
+            # F1: one NaN point from the start: BokehJS draws no legend swatch for a line without data (the legend
+            # had names without colours until a run began); a NaN point draws nothing in the frame
+            source = ColumnDataSource({"fx": [np.nan], "fy": [np.nan], "bx": [np.nan], "by": [np.nan]})
             p.line("fx", "fy", source=source, line_color=color, line_width=2.2,
                    legend_label=f"{self._name(layer)}: layer {layer} ({self.base.layers[layer].material.name}), free")
             p.line("bx", "by", source=source, line_color=color, line_width=2.0, line_alpha=_BACK_ALPHA)
@@ -663,8 +668,8 @@ class DynamicsPage:
             if len(self.frames):
                 trail = self.frames[max(0, self.frame - TRAIL):self.frame + 1, k]
                 source.data = _split(trail, view)
-            else:
-                source.data = {"fx": [], "fy": [], "bx": [], "by": []}
+            else:  # (a NaN point, not none: the legend's swatch stays)
+                source.data = {"fx": [np.nan], "fy": [np.nan], "bx": [np.nan], "by": [np.nan]}
             tip = view @ (now[k] / np.linalg.norm(now[k]))
             front = tip[2] >= 0
             arrows["x0"].append(0.0)

@@ -737,7 +737,8 @@ class App:
         location = pn.state.location if served else None
         self.session = Session(location=location)
         self.exports = Exports(lambda: self.explorer.stack, self._file_name, lambda: not self.explorer.in_plane,
-                               lambda: self.explorer.display)  # X3: the table in the page's units
+                               lambda: self.explorer.display,  # X3: the table in the page's units
+                               edited=self._edited)  # F1: an edited stack's file not named as the loaded one
         # U: play a theta sweep (spinstack.app.play), stopped when another stack is shown
         self.player = ThetaPlayer(self)
         self.player.follow()
@@ -783,6 +784,14 @@ class App:
 
     def _file_name(self) -> str:
         return stack_file_name(self._label, None if self.menu.value == "__given__" else self.menu.value)
+
+    def _edited(self) -> bool:
+        """F1: whether the stack shown differs from the one loaded (the file, an opened file, the preset chosen):
+        a moved control or a structure edit; compared as stack files (asked at a download's click only)."""
+        from ..io.stackwriter import dumps_stack
+
+        loaded = self._given if self.menu.value == "__given__" else preset(self.menu.value)
+        return dumps_stack(self.explorer.stack) != dumps_stack(loaded)
 
     def _bind(self, write_url: bool = True) -> None:
         """Undo/redo, the URL and the exports follow the stack shown (its history starts anew)."""

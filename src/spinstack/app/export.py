@@ -38,7 +38,8 @@ from ..solution import solve
 from .display import Display, display_for, plain_unit
 from .views import sub
 
-__all__ = ["COLUMNS", "Exports", "HEADERS", "FIGURES_SCRIPT", "MU_S", "numbers_csv", "numbers_rows", "stack_file_name"]
+__all__ = ["COLUMNS", "EDITED_SUFFIX", "Exports", "HEADERS", "FIGURES_SCRIPT", "MU_S", "QUANTITY_WIDTH",
+           "edited_file_name", "numbers_csv", "numbers_rows", "stack_file_name"]
 
 #: the columns of the numbers table and its CSV
 COLUMNS = ("quantity", "where", "x", "y", "z", "unit")
@@ -60,6 +61,16 @@ _CORDS = {"elastic": "elastic reaction of the F cord", "tension": "tension of th
           "interface": "pull of the interface spring"}
 
 
+#: the width (px) of the numbers table's quantity column: its longest name, "force: elastic reaction of the F cord
+#: (right) (10⁹ A/m²)", in the table's 13 px font, and a margin
+QUANTITY_WIDTH = 370
+#: what a table needs besides its columns' widths (px): its border
+TABLE_FRAME = 2
+#: what an edited stack's file name gets before ``.toml`` (F1: the loaded file's own name replaced the file when
+#: the download was saved beside it, though it is another stack)
+EDITED_SUFFIX = "-edited"
+
+
 def stack_file_name(label: str, preset: str | None = None) -> str:
     """The stack file's name: the loaded file's (``"file: seed-fnf.toml"`` -> ``seed-fnf.toml``), a preset's
     name + ``.toml``, or ``stack.toml``."""
@@ -69,6 +80,13 @@ def stack_file_name(label: str, preset: str | None = None) -> str:
     if label.startswith("file: ") and name:
         return name if name.lower().endswith(".toml") else name.rsplit(".", 1)[0] + ".toml"
     return "stack.toml"
+
+
+def edited_file_name(name: str) -> str:
+    """An edited stack's file name: ``name`` with :data:`EDITED_SUFFIX` before its extension
+    (``seed-fnf.toml`` -> ``seed-fnf-edited.toml``), so that saved beside the loaded file it does not replace it."""
+    stem, dot, extension = name.rpartition(".")
+    return f"{stem}{EDITED_SUFFIX}{dot}{extension}" if dot else name + EDITED_SUFFIX
 
 
 def _unit(display: Display, kind: str) -> str:
@@ -258,6 +276,11 @@ class Exports:
         Returns the stack file's name (:func:`stack_file_name`).
     forces
         Returns whether the page draws the analogy (its forces go into the table).
+    display
+        Returns the page's units (None: the stack's own).
+    edited
+        Returns whether the stack shown differs from the one loaded (a file, a preset): its downloads are then
+        named with :data:`EDITED_SUFFIX` (``seed-fnf-edited.toml``), asked at the click.
 
     Attributes
     ----------
@@ -267,9 +290,11 @@ class Exports:
     """
 
     def __init__(self, stack: Callable[[], Stack], file_name: Callable[[], str],
-                 forces: Callable[[], bool], display: Callable[[], Display | None] = lambda: None) -> None:
+                 forces: Callable[[], bool], display: Callable[[], Display | None] = lambda: None,
+                 edited: Callable[[], bool] = lambda: False) -> None:
         self._stack = stack
-        self._file_name = file_name
+        self._loaded_name = file_name
+        self._edited = edited
         self._forces = forces
         self._display = display
         self.stack_button = pn.widgets.FileDownload(callback=self._toml, filename=file_name(), embed=False,
@@ -291,13 +316,17 @@ class Exports:
 
         self.source = ColumnDataSource({key: [] for key in COLUMNS})
         number = ScientificFormatter(precision=6, power_limit_low=-3, power_limit_high=5)
-        columns = [TableColumn(field="quantity", title=HEADERS["quantity"], width=260),
+        # F1: the quantity column as wide as its longest name ("force: elastic reaction of the F cord (right)
+        # (10⁹ A/m²)" was cut at 260 px)
+        columns = [TableColumn(field="quantity", title=HEADERS["quantity"], width=QUANTITY_WIDTH),
                    TableColumn(field="where", title=HEADERS["where"], width=170),
                    *(TableColumn(field=axis, title=HEADERS[axis], formatter=number, width=110) for axis in "xyz"),
-                   TableColumn(field="unit", title=HEADERS["unit"], width=80)]
-        # columns keep their widths (a phone scrolls the table sideways instead of cutting every cell)
+                   TableColumn(field="unit", title=HEADERS["unit"], width=90)]
+        # columns keep their widths (a phone scrolls the table sideways instead of cutting every cell); the table
+        # no wider than they are (F1: stretched, its header's rule ran on past the rows' last column)
         self.table = DataTable(source=self.source, columns=columns, index_position=None, height=300,
                                autosize_mode="none", reorderable=False, sizing_mode="stretch_width",
+                               max_width=sum(column.width for column in columns) + TABLE_FRAME,
                                css_classes=["numbers-table"])
         copy = pn.widgets.Button(label="copy CSV", width=90, margin=(5, 2), css_classes=["copy-csv"])
         copy.js_on_click(args={"source": self.source, "button": copy},
@@ -324,6 +353,11 @@ class Exports:
                            code=FIGURES_SCRIPT % {"kind": json.dumps(kind)})
         return button
 
+    def _file_name(self) -> str:
+        """The stack file's name: the loaded one's, with :data:`EDITED_SUFFIX` when the stack shown was edited."""
+        name = self._loaded_name()
+        return edited_file_name(name) if self._edited() else name
+
     def _csv_name(self) -> str:
         return self._file_name().rsplit(".", 1)[0] + "-numbers.csv"
 
@@ -333,9 +367,12 @@ class Exports:
             return numbers_rows(self._stack(), forces=self._forces(), display=self._display())
 
     def _toml(self) -> io.StringIO:
+        # the name as the stack is now (FileDownload reads it after this callback): edited or not
+        self.stack_button.filename = self._file_name()
         return io.StringIO(dumps_stack(self._stack()))
 
     def _csv(self) -> io.StringIO:
+        self.csv_button.filename = self._csv_name()
         return io.StringIO(numbers_csv(self.rows()))
 
     def renamed(self) -> None:

@@ -59,8 +59,8 @@ _SUBSCRIPT = str.maketrans("0123456789+-", "\u2080\u2081\u2082\u2083\u2084\u2085
 _END_NAMES = {"reservoir": "res.", "open": "open", "insulator": "ins."}  # short: the bands are narrow
 _FORCE_NAMES = {
     # F1: short enough that the two-column legend fits under the frame (it reached 34 px left of the figure: over
-    # the controls on the page, cut off in the PNG/SVG export)
-    "driving": "drive \u00b1p j\u2080 m (F cord), \u00b1\u03b3 j\u2080 m (interface)",
+    # the controls on the page, cut off in the PNG/SVG export); "(F)": of an F layer's cord
+    "driving": "drive \u00b1p j\u2080 m (F), \u00b1\u03b3 j\u2080 m (interface)",
     "elastic": "elastic reaction of the F cord",
     "tension": "tension of the N cord",
     "interface": "pull of the interface spring",
@@ -394,7 +394,7 @@ RAILS_HELP = (
     "the magnetization axes so that the whole curve lies in one plane (lengths and angles kept). "
     "<b>Rails</b>: the magnetization axes m through the origin (grey lines). "
     "<b>Rings</b> (circles \u03bc\u2096, k the node): the nodes next to an F layer, the ends of "
-    "its piece. <b>Curve</b>: each layer's piece of \u03bc\u209b(x) (orange in an F layer, blue in an N layer, dashed "
+    "its piece. <b>Cords</b>: each layer's piece of \u03bc\u209b(x) (orange in an F layer, blue in an N layer, dashed "
     "in a lead). A page driven in plane draws no forces: the spin Hall source of the heavy metal is not one of the "
     "mechanical analogy's forces, so there is no force table here; the torques are the numbers above the figures "
     "and the curve at the right. More: the README's \u201cFigures\u201d section.")
@@ -574,7 +574,10 @@ class AccumulationView(_FoldedView):
                          "text": f"force {_short(shown)}{self.force_unit}"}
         # the legend names what this stack has (a YIG page has neither rails nor rings)
         out["_legend"] = {"joints": bool(free), "rings": bool(railed), "rails": bool(len(out["axes"]["x"])),
-                          "interfaces": bool(solution.stack.interfaces)}  # L: see interface_item
+                          "interfaces": bool(solution.stack.interfaces),  # L: see interface_item
+                          # F1: a cord kind's entry while the stack has such cords (a YIG page has no F cord)
+                          **{f"cords_{kind}": bool(len(data[f"cord_{kind}"]["x"])
+                                                   or len(data[f"cord_lead_{kind}"]["x"])) for kind in "FN"}}
         return out
 
     def show(self, data: Data) -> None:
@@ -591,8 +594,8 @@ class AccumulationView(_FoldedView):
             label = {"x": [right], "y": [bottom], "text": [scale["text"]]}
         _show(self.sources, {"scale": arrow, "scale_label": label},  # (a measure: its length is read, 2 points)
               readable=frozenset({"scale", "scale_label"}))
-        for item, present in zip((self.joint_item, self.ring_item, self.rail_item, self.interface_item),
-                                 data["_legend"].values()):
+        for item, present in zip((self.joint_item, self.ring_item, self.rail_item, self.interface_item,
+                                  *self.cord_items), data["_legend"].values()):
             if item is not None and item.visible != present:  # L: no interface entry without the analogy
                 item.visible = present
         if self.analogy:
