@@ -358,8 +358,8 @@ class Exports:
         name = self._loaded_name()
         return edited_file_name(name) if self._edited() else name
 
-    def _csv_name(self) -> str:
-        return self._file_name().rsplit(".", 1)[0] + "-numbers.csv"
+    def _csv_name(self, file_name: str | None = None) -> str:
+        return (file_name or self._file_name()).rsplit(".", 1)[0] + "-numbers.csv"
 
     def rows(self) -> list[dict[str, Any]]:
         """The numbers of the stack shown (:func:`numbers_rows`)."""
@@ -377,8 +377,9 @@ class Exports:
 
     def renamed(self) -> None:
         """The page's stack changed (a preset chosen): new file names, and the table anew."""
-        self.stack_button.filename = self._file_name()
-        self.csv_button.filename = self._csv_name()
+        name = self._file_name()  # once: whether the stack was edited is a comparison of two stack files
+        self.stack_button.filename = name
+        self.csv_button.filename = self._csv_name(name)
         if self.numbers.title != self._title():
             self.numbers.title = self._title()
         self.refresh()
