@@ -127,3 +127,35 @@ def test_a_thin_magnet_between_normal_layers_keeps_its_precision_through_every_d
                                           for k in range(1, 12)])
     reference = ss.solve(long, backend="numpy").torque
     np.testing.assert_allclose(ss.solve(long).torque, reference, rtol=0, atol=2e-13 * np.abs(reference).max())
+
+
+# A thin N layer beside an F layer, with an N/N (free) node beyond it: the seed spin valve with an N(d) of the
+# spacer's own metal inserted beside F1 or F2 is the seed with one spacer of 2 + d (mu_s and j_s are continuous
+# at the extra node), so g1, g2 and the torques must be the same numbers computed another way: 1e-12 relative
+# (the seed's node system is well conditioned; the reference is exact to ~1e-16).  Not met yet (README "Not done
+# yet"): that node's block, ~D/d across the F's m, is solved in Cartesian coordinates and the torque read as D/d
+# times its O(d) transverse mu_s, so ~1e-16 x (2 / d) is lost (g1 = 0 at d = 1e-20 beside F1).  Strict: a fix
+# makes this test pass, and then its mark must go.
+@pytest.mark.xfail(strict=True, reason="thin N beside F with a free node beyond: ~1e-16 x spacer/d lost (README)")
+@pytest.mark.parametrize("position", [1, 2])
+@pytest.mark.parametrize("d", [1e-20, 1e-12, 1e-6])
+def test_a_vanishing_normal_layer_beside_a_magnet_changes_nothing(d, position):
+    from spinstack.analysis import efficiency
+
+    F, N = ss.Ferromagnet("F", D=1.0, p=0.5, l=2.0), ss.Normal("N", D=3.0, l=10.0)
+    def seed(spacer: list[ss.Layer]) -> ss.Stack:
+        # generic axes: with m1 along z the torque vector on F1 happens to stay exact (not g1)
+        return ss.Stack([ss.Layer(F, 1.5, ss.polar(30.0, 20.0)), *spacer, ss.Layer(F, 1.5, ss.polar(80.0, 95.0))])
+
+    inserted = seed([ss.Layer(N, d), ss.Layer(N, 2.0)] if position == 1 else [ss.Layer(N, 2.0), ss.Layer(N, d)])
+    merged = seed([ss.Layer(N, 2.0 + d)])
+    reference, solution = ss.solve(merged), ss.solve(inserted)
+    first, second = inserted.ferromagnet_indices
+    np.testing.assert_allclose(solution.torque[[first, second]], reference.torque[[0, 2]], rtol=0,
+                               atol=1e-12 * np.abs(reference.torque).max())
+    theta = np.array([30.0, 60.0, 120.0])
+    for values, expected in ((solution.efficiency(), reference.efficiency()),
+                             (efficiency(inserted, theta), efficiency(merged, theta)),
+                             (ss.finalize(inserted).efficiency(theta), ss.finalize(merged).efficiency(theta))):
+        np.testing.assert_allclose(values.g1, expected.g1, rtol=1e-12)
+        np.testing.assert_allclose(values.g2, expected.g2, rtol=1e-12)
