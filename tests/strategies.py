@@ -254,6 +254,14 @@ def structure(stack: ss.Stack) -> dict[str, Any]:
     return items
 
 
+def assert_same_stack(a: ss.Stack, b: ss.Stack) -> None:
+    """``a`` and ``b`` equal to the bit, structure and every number (:func:`structure`); the first ten paths
+    that differ otherwise."""
+    left, right = structure(a), structure(b)
+    differing = sorted(key for key in set(left) | set(right) if left.get(key) != right.get(key))
+    assert differing == [], differing[:10]
+
+
 def as_array(item: Any) -> np.ndarray:
     """The array behind a numeric :func:`structure` entry."""
     dtype, shape, data = item

@@ -17,7 +17,7 @@ import spinstack
 from spinstack.errors import StackError
 from spinstack.io import stack_from_dict
 from spinstack.model.paths import with_parameter
-from tests.strategies import structure
+from tests.strategies import assert_same_stack as assert_same
 
 pn = pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
 
@@ -30,12 +30,6 @@ from spinstack.app.structure import read_stack_text  # noqa: E402
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SEED = EXAMPLES / "seed-fnf.toml"
 SI = EXAMPLES / "co-cu-py.toml"
-
-
-def assert_same(a: spinstack.Stack, b: spinstack.Stack) -> None:
-    left, right = structure(a), structure(b)
-    differing = sorted(key for key in set(left) | set(right) if left.get(key) != right.get(key))
-    assert differing == [], differing[:10]
 
 
 class Clock:

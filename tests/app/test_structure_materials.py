@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 import spinstack
-from spinstack.io import dumps_stack, stack_from_dict
-from tests.strategies import structure
+from spinstack.io import stack_from_dict
+from tests.strategies import assert_same_stack as assert_same
 
 pn = pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
 
@@ -27,12 +27,6 @@ from spinstack.app.session import STACK_KEY  # noqa: E402
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SEED = EXAMPLES / "seed-fnf.toml"
 SI = EXAMPLES / "co-cu-py.toml"
-
-
-def assert_same(a: spinstack.Stack, b: spinstack.Stack) -> None:
-    left, right = structure(a), structure(b)
-    differing = sorted(key for key in set(left) | set(right) if left.get(key) != right.get(key))
-    assert differing == [], differing[:10]
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +51,7 @@ def _exported(app: App) -> spinstack.Stack:
 
 def _define(app: App, name: str, kind: str, **boxes: str) -> None:
     panel = app.structure
-    panel.edited_material.value = "__new__"
+    panel.edited_material.value = panel.edited_material.options["new material"]
     panel.material_name.value, panel.material_kind.value = name, kind
     for key, text in boxes.items():
         panel.parameters[key].value = text
@@ -174,7 +168,7 @@ def test_an_si_material_saved_as_shown_is_the_same_stack_and_a_library_entry_nee
         assert _alert(app) == ""
         assert_same(app.explorer.stack, original)
     assert panel.library.visible and "Py" in panel.library.options.values()
-    panel.edited_material.value = "__new__"
+    panel.edited_material.value = panel.edited_material.options["new material"]
     panel.library.value = "Pt"
     assert panel.material_name.value == "Pt" and panel.material_kind.value == "normal"
     assert panel.parameters["rho"].value == "" and "Type what it lacks: rho." in panel.material_note.object
@@ -202,6 +196,51 @@ def test_a_lead_of_a_new_material():
     assert app.explorer.stack.right.material.name == "Cu lead"
     assert "right end</i>: lead of Cu lead" in panel.summary.object
     assert_same(_reopened(app).explorer.stack, app.explorer.stack)
+
+
+def test_a_material_named_like_the_forms_new_choice_is_a_material_like_any_other():
+    """F2: the form's "new material" choice was the string "__new__": a material of that name took over every later
+    "new material" save (defining Ag renamed the __new__ layer to Ag)."""
+    app = _app()
+    panel = app.structure
+    _define(app, "__new__", "normal", D="2", l="5")
+    _change(app, 1, "__new__")
+    assert _alert(app) == "" and [layer.material.name for layer in app.explorer.stack.layers] == ["F1", "__new__", "F2"]
+    _define(app, "Ag", "normal", D="7", l="5")  # a NEW material: the stack is unchanged, Ag is offered
+    assert _alert(app) == ""
+    shown = app.explorer.stack
+    assert [layer.material.name for layer in shown.layers] == ["F1", "__new__", "F2"]
+    assert float(shown.materials["__new__"].D) == 2.0
+    assert {"__new__", "Ag"} <= set(panel.new_material.options.values())
+    assert "Ag is defined" in panel.material_note.object
+    _define(app, "Ag", "normal", D="7", l="5")  # a new one of a name in use is still refused by name
+    assert "materials.Ag: already names a material" in _alert(app)
+
+
+def test_a_material_name_has_at_most_64_characters_typed_opened_or_linked():
+    """F2: a 5 MB name was accepted (2.3 s of the server's thread per edit); the box stops at the limit, a longer
+    value is refused by name with the limit, as is a file or a link with such a name."""
+    from spinstack.app.session import MAX_MATERIAL_NAME_CHARS, pack_text
+
+    assert MAX_MATERIAL_NAME_CHARS == 64
+    app = _app()
+    panel = app.structure
+    assert panel.material_name.max_length == 64
+    _define(app, "n" * 64, "normal", D="2", l="5")  # at the limit: defined
+    assert _alert(app) == "" and "n" * 64 in panel.new_material.options.values()
+    offered = dict(panel.new_material.options)
+    _define(app, "m" * 65, "normal", D="2", l="5")
+    assert "materials: a material name of at most 64 characters expected, got 65 ('mmmm" in _alert(app)
+    assert panel.new_material.options == offered
+    long = "x" * 1000
+    text = SEED.read_text().replace("[materials.N]", f'[materials."{long}"]').replace('"N"', f'"{long}"')
+    assert long in stack_from_dict(tomllib.loads(text), "long.toml").materials  # a valid file (the CLI reads it)
+    stack = app.explorer.stack
+    assert not panel.open_file("long.toml", text)
+    assert "long.toml: materials: a material name of at most 64 characters expected, got 1000" in _alert(app)
+    assert app.explorer.stack is stack
+    refusals = _app().open_query(f"?{STACK_KEY}={pack_text(text)}")
+    assert len(refusals) == 1 and "a material name of at most 64 characters expected, got 1000" in refusals[0]
 
 
 # ------------------------------------------------------------------ dynamics

@@ -32,7 +32,7 @@ from spinstack.errors import SpinstackError
 from spinstack.io import dumps_stack, load_stack, stack_from_dict, write_stack
 from spinstack.io.textfile import MAX_FILE_BYTES
 from tests.data import FOLDER
-from tests.strategies import full_stacks, structure
+from tests.strategies import full_stacks, assert_same_stack as assert_same
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
@@ -41,13 +41,6 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
 def read_back(text: str) -> ss.Stack:
     """The stack a written text describes, read by the file reader (no file)."""
     return stack_from_dict(tomllib.loads(text), "written.toml")
-
-
-def assert_same(a: ss.Stack, b: ss.Stack) -> None:
-    """Equal to the bit, structure and every number (tests.strategies.structure)."""
-    left, right = structure(a), structure(b)
-    differing = sorted(key for key in set(left) | set(right) if left.get(key) != right.get(key))
-    assert differing == [], differing[:10]
 
 
 # ------------------------------------------------------------------ the examples

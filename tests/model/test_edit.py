@@ -17,16 +17,9 @@ import spinstack as ss
 from spinstack.errors import StackError
 from spinstack.io import dumps_stack, load_stack, stack_from_dict
 from spinstack.model import edit
-from tests.strategies import full_stacks, structure
+from tests.strategies import full_stacks, assert_same_stack as assert_same
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def assert_same(a: ss.Stack, b: ss.Stack) -> None:
-    """Equal to the bit, structure and every number (tests.strategies.structure)."""
-    left, right = structure(a), structure(b)
-    differing = sorted(key for key in set(left) | set(right) if left.get(key) != right.get(key))
-    assert differing == [], differing[:10]
 
 
 def round_trip(stack: ss.Stack) -> ss.Stack:

@@ -19,26 +19,12 @@ from hypothesis import strategies as st
 import spinstack as ss
 from spinstack import si
 from spinstack.errors import StackError
-from spinstack.io import dumps_stack, load_stack, stack_from_dict
+from spinstack.io import dumps_stack, load_stack
 from spinstack.model import edit
-from tests.strategies import full_stacks, structure
+from tests.model.test_edit import round_trip, seed  # noqa: F401 (seed: a fixture)
+from tests.strategies import full_stacks, assert_same_stack as assert_same
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def assert_same(a: ss.Stack, b: ss.Stack) -> None:
-    left, right = structure(a), structure(b)
-    differing = sorted(key for key in set(left) | set(right) if left.get(key) != right.get(key))
-    assert differing == [], differing[:10]
-
-
-def round_trip(stack: ss.Stack) -> ss.Stack:
-    return stack_from_dict(tomllib.loads(dumps_stack(stack)), "edited.toml")
-
-
-@pytest.fixture
-def seed() -> ss.Stack:
-    return load_stack(ROOT / "examples" / "seed-fnf.toml")
 
 
 @pytest.fixture
