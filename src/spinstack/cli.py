@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .errors import SpinstackError
+from .errors import SpinstackError, numerical_failure
 
 INPUT_ERROR = 2  # exit status for invalid input, as for click's own usage errors
 INTERNAL_ERROR = 1
@@ -520,8 +520,7 @@ def _reported(file: str) -> Iterator[None]:
         named = message.startswith(str(file)) or not os.path.exists(str(file))
         _fail(message if named else f"{file}: {message}", INPUT_ERROR)
     except FloatingPointError as error:
-        _fail(f"{file}: numerical failure while solving ({error}): the parameters span too many "
-              "orders of magnitude for double precision", INPUT_ERROR)
+        _fail(f"{file}: {numerical_failure(error)}", INPUT_ERROR)
     except RecursionError:
         _fail(f"{file}: nested too deeply to process (arrays or tables within each other hundreds of levels deep)",
               INPUT_ERROR)

@@ -14,6 +14,14 @@ class SpinstackError(Exception):
     """Base class of every error raised on purpose by spinstack."""
 
 
+def numerical_failure(error: FloatingPointError) -> str:
+    """The one line that reports valid but extreme parameters (say d = 1e-300 or G_mix = 1e150) whose solve
+    overflowed double precision (``error``, raised under ``np.errstate(over="raise", ...)``); the CLI
+    prefixes the file's name, the explorer shows it as the page's message."""
+    return (f"numerical failure while solving ({error}): the parameters span too many orders of magnitude for "
+            "double precision")
+
+
 class StackError(SpinstackError, ValueError):
     """Invalid stack input: a bad value, a missing or unknown key, a bad structure.
 

@@ -140,6 +140,20 @@ def in_process() -> Iterator[Any]:
         thread.join(30)
 
 
+def test_an_opened_stack_file_up_to_the_file_limit_fits_one_websocket_message(in_process: Any) -> None:
+    """F2: "open a stack file" sends the file in base64 (4 bytes per 3) in one websocket message; Bokeh's default
+    limit (20 MiB) closed the session of a 20 MB file silently.  The served explorer takes a message holding a file
+    over the 32 MiB files are read up to (so that one is answered with the page's message) and its JSON."""
+    import math
+
+    from spinstack.app.server import WEBSOCKET_MAX_MESSAGE_BYTES
+    from spinstack.io.textfile import MAX_FILE_BYTES
+
+    taken = in_process._tornado.settings["websocket_max_message_size"]
+    assert taken == WEBSOCKET_MAX_MESSAGE_BYTES
+    assert taken >= 4 * math.ceil((MAX_FILE_BYTES + 1) / 3) + 2**20
+
+
 @pytest.mark.slow  # sessions opened and closed until the collector has freed them: ~10-30 s
 def test_no_app_or_explorer_outlives_its_session(in_process: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Five sessions (three page loads, two websocket sessions, closed): once Bokeh has discarded them,

@@ -448,3 +448,59 @@ def test_a_refusal_keeps_the_message_of_a_bad_value_solved_after_it(clock):
     shown = html_unescape(_alert(app))
     assert "Nothing was changed" in shown and "correct the value to go on" in shown
     assert "ctl-invalid" in _box(app, "layers[1].thickness").css_classes
+
+
+#: F2: seed-fnf with G_mix = 1e150 at node 1 (F1 | N): a valid stack whose solve overflows double precision
+_HUGE_MIXING = SEED.read_text() + "\n[[interfaces]]\nnode = 1\ng_up = 2.0\ng_dn = 2.0\ng_mix = [1e150, 0]\n"
+_OVERFLOW = ("numerical failure while solving (overflow encountered in scalar power): the parameters span too many "
+             "orders of magnitude for double precision")
+
+
+def test_a_stack_overflowing_double_precision_is_refused_by_every_door_with_the_cli_words(tmp_path):
+    from click.testing import CliRunner
+
+    from spinstack.cli import main
+
+    path = tmp_path / "huge.toml"
+    path.write_text(_HUGE_MIXING)
+    result = CliRunner().invoke(main, ["solve", str(path)])
+    assert result.exit_code == 2 and f"{path}: {_OVERFLOW}" in result.output  # the words the page reuses
+    # the structure card's "set interface"
+    app = _app()
+    stack, steps = app.explorer.stack, app.session.history.can_undo
+    panel = app.structure
+    panel.node.value = 1
+    panel.resistance.value, panel.gamma.value, panel.mix_real.value, panel.mix_imag.value = "0.5", "0", "1e150", "0"
+    panel.set_interface_button.clicks += 1  # raised FloatingPointError out of the click
+    assert html_unescape(_alert(app)).startswith(f'<div class="message-line"><b>{_OVERFLOW}</b>')
+    assert "Nothing was changed" in _alert(app)
+    assert app.explorer.stack is stack and app.session.history.can_undo == steps and app.explorer.stack.interfaces == ()
+    # an opened file: named by the file
+    assert not panel.open_file("huge.toml", _HUGE_MIXING)
+    assert f"huge.toml: {_OVERFLOW}" in html_unescape(_alert(app))
+    assert app.explorer.stack is stack and app.session.opened is None
+    # a link carrying it (was: a traceback out of App.__init__, a blank page)
+    for query in (f"?{STACK_KEY}={pack_text(_HUGE_MIXING)}", f"?name=huge.toml&file={pack_text(_HUGE_MIXING)}"):
+        other = _app()
+        shown = other.explorer.stack
+        refusals = other.open_query(query)
+        assert len(refusals) == 1 and refusals[0].endswith(_OVERFLOW), refusals
+        assert _OVERFLOW in _alert(other) and other.explorer.stack is shown
+    # a page started with it: one SpinstackError (the CLI's explore says it in one line)
+    with pytest.raises(spinstack.SpinstackError, match=r"numerical failure while solving \(overflow"):
+        App(spinstack.load_stack(path), "file: huge.toml")
+
+
+def test_an_opened_file_over_the_file_limit_is_refused_by_name_with_the_limit():
+    """F2: a file of the size the server's websocket now takes (WEBSOCKET_MAX_MESSAGE_BYTES: 20 MB closed the
+    session silently) but over the CLI's 32 MiB is refused by the page's message, naming the file and the limit."""
+    from spinstack.io.textfile import MAX_FILE_BYTES
+
+    app = _app()
+    stack, label = app.explorer.stack, next(iter(app.menu.options))
+    panel = app.structure
+    panel.open_input.filename = "big-comment.toml"
+    panel.open_input.value = b"#" * MAX_FILE_BYTES + b"\n"  # one byte over (the widget gives the file's bytes)
+    assert "big-comment.toml: too large: files are read up to 32 MiB" in html_unescape(_alert(app))
+    assert "Nothing was changed" in _alert(app)
+    assert app.explorer.stack is stack and next(iter(app.menu.options)) == label and app.session.opened is None

@@ -32,7 +32,7 @@ import panel as pn
 from panel.models.markup import HTML as _HTMLModel
 
 from ..analysis import hodograph
-from ..errors import SpinstackError, StackError
+from ..errors import SpinstackError, StackError, numerical_failure
 from ..model import Lead, Stack
 from ..model.paths import parse, with_parameter
 from ..solution import Solution, solve
@@ -377,6 +377,13 @@ class Explorer:
     def _compute_now(self, stack: Stack, curve_key: Any, views: _Views) -> dict[str, Any]:
         start = time.perf_counter()
         # valid but extreme values overflow double precision: a message, never NaN figures
+        try:
+            return self._compute_raising(stack, curve_key, views, start)
+        except FloatingPointError as error:  # F2: a refusal like any other (every caller catches SpinstackError:
+            # a structure edit, a link, an opened file, a preset), worded as the CLI words it
+            raise SpinstackError(numerical_failure(error)) from None
+
+    def _compute_raising(self, stack: Stack, curve_key: Any, views: _Views, start: float) -> dict[str, Any]:
         with np.errstate(over="raise", divide="raise", invalid="raise"):
             solution: Solution = solve(stack).reduced  # model numbers: the page's Display converts them
             numbers = in_plane_readout(solution) if views.in_plane else readout(solution)
@@ -457,9 +464,8 @@ class Explorer:
             return stack, self._compute(stack, curve_key, views), ""
         except SpinstackError as error:
             return None, None, str(error)
-        except FloatingPointError as error:
-            return None, None, (f"numerical failure while solving ({error}): the parameters span too many orders "
-                                "of magnitude for double precision")
+        except FloatingPointError as error:  # (with_parameter's arithmetic; a solve's is a SpinstackError)
+            return None, None, numerical_failure(error)
         except Exception as error:  # a bug: say so on the page and keep serving
             return None, None, f"internal error, please report it: {type(error).__name__}: {error}"
 

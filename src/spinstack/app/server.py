@@ -14,6 +14,12 @@ from ..errors import SpinstackError
 from ..model import Stack
 
 ADDRESS = "127.0.0.1"
+#: F2: the largest websocket message the server takes (bytes; Bokeh's default is 20 MiB).  An opened stack file
+#: ("open a stack file") arrives as one message holding it in base64 (4 bytes per 3): a 20 MB file closed the
+#: user's session silently.  This fits a file just over the 32 MiB that stack files are read up to
+#: (:data:`spinstack.io.textfile.MAX_FILE_BYTES`, also the CLI's limit), so a file up to ~36 MiB is answered
+#: with the page's message naming the file and that limit; 1 MiB more for the message's JSON around it
+WEBSOCKET_MAX_MESSAGE_BYTES = 48 * 1024 * 1024
 
 # Run once in the page.  BokehJS rewrites the text of a <style> element for every renderer at
 # every paint (its position), even when the text is the same; each rewrite invalidates the
@@ -390,6 +396,7 @@ def make_server(stack: Stack | None = None, label: str = "given stack", port: in
 
     hosts = local_hosts(port)
     patterns = [*settings.pop("extra_patterns", []), *docs_routes()]
+    settings.setdefault("websocket_max_message_size", WEBSOCKET_MAX_MESSAGE_BYTES)  # F2: an opened file fits
     server = get_server({"/": lambda: _page(stack, label)}, address=ADDRESS, port=port, show=show, start=False,
                         websocket_origin=list(hosts), title="spinstack explorer", verbose=False, admin=False,
                         extra_patterns=patterns, **settings)
@@ -526,5 +533,5 @@ def _exit_promptly(status: int) -> None:
     atexit.register(leave)  # registered last: run first
 
 
-__all__ = ["ADDRESS", "COMPONENTS_PREFIX", "docs_routes", "listen_port", "local_hosts", "make_server",
-           "refuse_component_routes", "refuse_foreign_hosts", "serve"]
+__all__ = ["ADDRESS", "COMPONENTS_PREFIX", "WEBSOCKET_MAX_MESSAGE_BYTES", "docs_routes", "listen_port", "local_hosts",
+           "make_server", "refuse_component_routes", "refuse_foreign_hosts", "serve"]

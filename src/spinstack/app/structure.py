@@ -1002,15 +1002,16 @@ class StructurePanel:
     def open_file(self, name: str, data: bytes | str) -> bool:
         """Open a stack file's contents as the page's file (the menu's first entry; reset comes back to it;
         a new history); False, with the page's error message, when it does not load or cannot be solved."""
+        shown = Path(name).name or "stack.toml"
         try:
             stack = read_stack_text(name, data)
             # X1: the link carries the stack as dumps_stack writes it (no comments: a commented 1.6 MB file's
             # raw text was over the link's limit), which reads back to the same stack, number for number
             text = dumps_stack(stack)
-            shown = Path(name).name or "stack.toml"
             self._display(stack, f"file: {shown}")
         except SpinstackError as error:
-            self.report(str(error))
+            message = str(error)  # F2: named by the file as the CLI names it (a solve's refusal names none)
+            self.report(message if message.startswith(f"{shown}: ") else f"{shown}: {message}")
             return False
         self._stacks.clear()
         self.app.session.opened = (shown, text)
