@@ -20,7 +20,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 pn = pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
 
 from spinstack.app import build_app  # noqa: E402
-from spinstack.app.explorer import Explorer  # noqa: E402
+from spinstack.app.explorer import _STATUS_COLOR, Explorer  # noqa: E402
 
 
 @pytest.mark.parametrize("name", ["seed", "asymmetric"])
@@ -504,3 +504,29 @@ def test_a_material_name_with_a_space_in_a_dynamics_stack_gives_a_page(tmp_path:
     classes = _page_classes(app.layout)
     assert "explorer-tabs" in classes and "ctl-materials-Py_20_free-p" in classes  # the tab is there
     assert [token for token in classes if not re.fullmatch(r"[A-Za-z0-9_-]+", token)] == []
+
+
+@pytest.mark.parametrize("file, mixing", [("seed-fnf.toml", [0.0, 0.0]), ("co-cu-py.toml", [1.0, 0.0]),
+                                          ("co-cu-py.toml", [2.0, 0.0])])
+def test_a_g_that_is_zero_to_round_off_is_shown_as_zero_and_as_no_torque(file: str, mixing: list[float]) -> None:
+    """F2: G_mix = 0 at F1's face (seed-fnf; exactly no torque on F1) gave g1 = -7.4e-17, shown as a sign in the
+    warning colour ("g1 < 0: it pulls F1 towards F2"); co-cu-py with G_mix = 1-2 Ohm^-1 m^-2 (its own is 5e14)
+    flipped g1 between -3.6e-15 and +3.6e-15."""
+    from spinstack import si
+    from spinstack.model import Interface, edit
+
+    stack = spinstack.load_stack(EXAMPLES / file)
+    if stack.units == "SI":
+        interface = si.interface(1, AR="0.5 fOhm*m^2", gamma=0.0, G_mix=[f"{g} Ohm^-1*m^-2" for g in mixing])
+    else:
+        interface = Interface.from_valet_fert(1, 0.5, 0.0, mixing)
+    stack = edit.set_interface(stack, interface)
+    solution = spinstack.solve(stack).reduced
+    raw = float(np.real(solution.efficiency().g1))
+    assert abs(raw) < 1e-13  # the round-off the page showed (here -7.4e-17, -3.6e-15, +3.6e-15)
+    shown = readout(solution)
+    assert shown.g1 == 0.0 and shown.g2 == float(np.real(solution.efficiency().g2))  # a real g unchanged
+    assert "g1 = 0: it exerts no torque on F1" in shown.status and "g1 <" not in shown.status
+    explorer = Explorer(stack)
+    assert 'id="g1">0<' in explorer.numbers.text
+    assert _STATUS_COLOR[False] in explorer.status.text  # g2 > 0 and g1 = 0: not the colour of a negative g

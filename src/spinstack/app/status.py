@@ -18,6 +18,14 @@ from ..units import format_number as _format
 
 # |sin theta| below this counts as collinear: the torque vanishes and only g's sign is told
 _COLLINEAR = 1e-9
+# F2: a g smaller than this times max(|g1|, |g2|, 1) is round-off, shown as 0 and told as no torque.  g is a
+# ratio of torques the elimination computes from terms of order max|g| (or of order 1: g is a dimensionless
+# efficiency, typically 0.01-1), each with a relative error of a few machine epsilons (2.2e-16) times the
+# conditioning of the stack's solve (up to ~1e3 for the stacks of examples/); the noise seen was 7.4e-17
+# (seed-fnf, G_mix = 0 at F1: g1 is exactly 0) and 3.6e-15 (co-cu-py, G_mix = 1-5 Ohm^-1 m^-2 against its
+# 5e14).  1e-12 sits well above that noise and far below any g a torque measurement resolves (1e-12 of the
+# other layer's torque)
+_ROUND_OFF = 1e-12
 
 
 @dataclass(frozen=True)
@@ -75,12 +83,17 @@ def _two_f_status(solution: Solution, theta: float, g1: float, g2: float) -> str
     reversed_ = _flow(solution)
     if abs(np.sin(np.deg2rad(theta))) < _COLLINEAR:
         # no torque at 0 or 180 degrees; g's sign tells where a small tilt of F2 goes
+        if g2 == 0.0:
+            return (f"m1 and m2 collinear (theta = {theta:.0f} deg): no torque; g2 = 0: a slightly tilted F2 would "
+                    f"feel no spin-transfer torque either{reversed_}")
         where = "back towards" if j0 * g2 > 0 else "further away from"
         return (f"m1 and m2 collinear (theta = {theta:.0f} deg): no torque; g2 {_sign(g2)}: a slightly "
                 f"tilted F2 would be turned {where} F1{reversed_}")
     # T2 = +j0 g2 (m1 - (m1.m2) m2) and T1 = -j0 g1 (m2 - (m1.m2) m1): read the words off j0 g
-    f2 = "pulls F2 towards F1" if j0 * g2 > 0 else "pushes F2 away from F1" if j0 * g2 < 0 else "leaves F2 alone"
-    f1 = "pushes F1 away from F2" if j0 * g1 > 0 else "pulls F1 towards F2" if j0 * g1 < 0 else "leaves F1 alone"
+    f2 = ("pulls F2 towards F1" if j0 * g2 > 0 else "pushes F2 away from F1" if j0 * g2 < 0
+          else "exerts no torque on F2")
+    f1 = ("pushes F1 away from F2" if j0 * g1 > 0 else "pulls F1 towards F2" if j0 * g1 < 0
+          else "exerts no torque on F1")
     return f"g2 {_sign(g2)}: the current{reversed_} {f2}; g1 {_sign(g1)}: it {f1}"
 
 
@@ -99,6 +112,13 @@ def _many_f_status(solution: Solution, torques: tuple[float, ...]) -> str:
             f"the largest turns F{largest + 1}")
 
 
+def _without_round_off(g1: float, g2: float) -> tuple[float, float]:
+    """``g1, g2`` with a value that is zero to round-off (below :data:`_ROUND_OFF` of the larger |g| or of 1) made
+    exactly 0: shown as 0 and told as no torque, never as a sign (-7.4e-17 read "pulls F1 towards F2")."""
+    scale = max(abs(g1), abs(g2), 1.0)
+    return tuple(0.0 if abs(g) < _ROUND_OFF * scale else g for g in (g1, g2))  # type: ignore[return-value]
+
+
 def readout(solution: Solution) -> Readout:
     """The numbers and the status line of a single-configuration solution (model numbers: the page converts)."""
     solution = solution.reduced
@@ -108,7 +128,7 @@ def readout(solution: Solution) -> Readout:
     if solution.efficiency_problem is None:
         values = solution.efficiency()
         theta = float(np.rad2deg(values.theta))
-        g1, g2 = float(np.real(values.g1)), float(np.real(values.g2))
+        g1, g2 = _without_round_off(float(np.real(values.g1)), float(np.real(values.g2)))
         return Readout(theta, g1, g2, torques, resistance, _two_f_status(solution, theta, g1, g2))
     nan = float("nan")
     return Readout(nan, nan, nan, torques, resistance, _many_f_status(solution, torques))
