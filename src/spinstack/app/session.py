@@ -56,9 +56,10 @@ import panel as pn
 
 from .controls import AngleBox, Controls, NumberBox, parse_number
 
-__all__ = ["FILE_KEY", "History", "KEYBOARD_SHORTCUTS", "MAX_LAYERS", "MAX_NAME_CHARS", "MAX_QUERY_CHARS",
-           "MAX_REFUSALS", "MAX_TEXT_BYTES", "MERGE_SECONDS", "NAME_KEY", "STACK_KEY", "Session", "State",
-           "decode_query", "encode_query", "layers_refusal", "pack_text", "query_preset", "state_widgets",
+__all__ = ["FILE_KEY", "History", "KEYBOARD_SHORTCUTS", "MAX_LAYERS", "MAX_MATERIAL_NAME_CHARS", "MAX_NAME_CHARS",
+           "MAX_QUERY_CHARS", "MAX_REFUSALS", "MAX_TEXT_BYTES", "MERGE_SECONDS", "NAME_KEY", "STACK_KEY", "Session",
+           "State", "decode_query", "encode_query", "layers_refusal", "material_name_refusal", "pack_text",
+           "query_preset", "state_widgets",
            "structure_query", "unpack_text"]
 
 #: consecutive changes of the same control closer than this (seconds) are one undo step
@@ -91,6 +92,10 @@ MAX_LAYERS = 40
 MAX_TEXT_BYTES = 256 * 1024
 #: the longest file name a link may give (characters)
 MAX_NAME_CHARS = 255
+#: F2: the longest material name typed in the structure card or carried by a link or an opened file
+#: (characters): every choice, the listing, the controls' labels and the URL repeat it (a 5 MB name took
+#: 2.3 s of the server's one thread per edit); the library's and the examples' names have at most 16
+MAX_MATERIAL_NAME_CHARS = 64
 #: the longest URL query written (characters): the server refuses a request whose first line and headers
 #: pass 64 kB (Tornado's limit), so a longer link would not even open
 MAX_QUERY_CHARS = 60_000
@@ -130,6 +135,15 @@ def _text(value: Any) -> str:
         return str(value)
     text = repr(float(value))
     return text[:-2] if text.endswith(".0") else text
+
+
+def material_name_refusal(name: str) -> str | None:
+    """F2: why a material named ``name`` is not shown from a link, an upload or an edit (None: it is), naming
+    :data:`MAX_MATERIAL_NAME_CHARS`."""
+    if len(name) <= MAX_MATERIAL_NAME_CHARS:
+        return None
+    return (f"a material name of at most {MAX_MATERIAL_NAME_CHARS} characters expected, got {len(name)} "
+            f"({name[:24]!r}...): the explorer shows shorter names (`spinstack solve` reads the file)")
 
 
 def layers_refusal(count: int) -> str | None:

@@ -70,7 +70,7 @@ from ..model import edit
 from ..units import ELECTRON_CHARGE, to_si
 from .controls import Controls, parse_number
 from .docs import plain  # X1
-from .session import layers_refusal, structure_query  # X1: layers_refusal
+from .session import MAX_MATERIAL_NAME_CHARS, layers_refusal, material_name_refusal, structure_query  # X1, F2
 
 __all__ = ["StructurePanel", "read_stack_text"]
 
@@ -103,6 +103,10 @@ def read_stack_text(name: str, data: bytes | str) -> Stack:
     refusal = layers_refusal(len(stack.layers))  # X1: before any page is built or solve run (a link's GET)
     if refusal is not None:
         raise StackFileError(shown, "layers", refusal)
+    for material in stack.materials:  # F2: every choice, label and link repeats a name
+        refusal = material_name_refusal(material)
+        if refusal is not None:
+            raise StackFileError(shown, "materials", refusal)
     return stack
 
 
@@ -200,8 +204,16 @@ _PARAMETERS = (
 #: a new material's boxes on a blank form, {SI page?: {key: text}} (a Cu-like N, a Co-like F)
 _MATERIAL_DEFAULTS = {False: {"D": "1", "p": "0.5", "l": "10"},
                       True: {"rho": "60", "beta": "0.46", "l_sf": "60"}}
+class _NewMaterial:
+    """F2: the material form's choice "new material", an object no material's name equals (it was the string
+    "__new__": a material of that name took over every later "new material" save)."""
+
+    def __repr__(self) -> str:
+        return "<new material>"
+
+
 #: the choice of the material form that defines a new material
-_NEW = "__new__"
+_NEW = _NewMaterial()
 
 
 def _offer(select: pn.widgets.Select, options: Any) -> None:
@@ -321,6 +333,7 @@ class StructurePanel:
         self.edited_material = _select("material", "structure-edited-material", 160)
         self.library = _select("from the library", "structure-library", 150)
         self.material_name = _box("name", "structure-material-name", "", 120)
+        self.material_name.max_length = MAX_MATERIAL_NAME_CHARS  # F2: the browser's box takes no more
         self.material_kind = pn.widgets.Select(label="kind", options={"N (normal metal)": "normal",
                                                                       "F (ferromagnet)": "ferromagnet"},
                                                width=140, margin=(2, 4), css_classes=["structure-material-kind"])
@@ -823,6 +836,9 @@ class StructurePanel:
         name = self.material_name.value.strip()
         if not name:
             raise StackError("materials", "the material's name is empty: type one")
+        refusal = material_name_refusal(name)  # F2: the box stops at the limit; a value set otherwise is refused
+        if refusal is not None:
+            raise StackError("materials", refusal)
         kind = self.material_kind.value
         letter = "F" if kind == "ferromagnet" else "N"
         page = "SI" if self.units.si else "reduced"
