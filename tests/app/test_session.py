@@ -216,6 +216,56 @@ def test_reset_and_undo_clear_a_bad_text_in_an_angle_box(clock: Clock) -> None:
     assert (theta.text, thickness.value) == ("60", "2") and _alert(app) == "" and _g2(app) == start
 
 
+def test_a_refused_entry_is_no_step(clock: Clock) -> None:
+    """Review U2 (1): ``1,5`` typed in a box (refused, marked red), then a good value: undo went back to ``1,5``
+    with its red error, and a second undo was needed.  A refused entry (the box's own refusal or the model's)
+    is no step: undo after the next good value goes to the value before it, redo returns to the good one; undo
+    while a refused entry is shown puts back the last step."""
+    app = _app()
+    session = app.session
+    thickness = app.explorer.controls.widget("layers[1].thickness")
+    start = _g2(app)
+    assert thickness.value == "2"  # the file's spacer
+    thickness.value = "1,5"  # refused by the box
+    assert "ctl-invalid" in thickness.css_classes and "use a point: 1.5" in _alert(app)
+    clock.time += 5
+    thickness.value = "2"  # the review's sequence: back at the file's value, nothing to undo
+    assert _alert(app) == "" and not session.history.can_undo and session.undo_button.disabled
+    assert session.reset_button.disabled and _g2(app) == start
+
+    base = spinstack.load_stack(SEED)
+    clock.time += 5
+    thickness.value = "3"
+    three = _g2(app)
+    assert three == _solver_g2(with_parameter(base, "layers[1].thickness", 3.0))
+    for refused, reason in (("1,5", "use a point: 1.5"), ("0", "must be > 0")):
+        clock.time += 5
+        thickness.value = refused
+        assert "ctl-invalid" in thickness.css_classes and reason in html.unescape(_alert(app))
+        assert _g2(app) == three  # the last valid stack is shown
+    clock.time += 5
+    thickness.value = "2.5"
+    assert _alert(app) == "" and _g2(app) == _solver_g2(with_parameter(base, "layers[1].thickness", 2.5))
+
+    session.undo_button.clicks += 1  # past both refused entries: to 3
+    assert thickness.value == "3" and _alert(app) == "" and "ctl-invalid" not in thickness.css_classes
+    assert _g2(app) == three and not session.undo_button.disabled
+    session.undo()
+    assert thickness.value == "2" and _g2(app) == start and session.undo_button.disabled
+    session.redo()
+    session.redo()
+    assert thickness.value == "2.5" and session.redo_button.disabled and _alert(app) == ""
+
+    clock.time += 5
+    thickness.value = "0"  # a refused entry shown: undo takes it away, back to the step shown (2.5)
+    assert "must be > 0" in html.unescape(_alert(app)) and not session.undo_button.disabled
+    session.undo()
+    assert thickness.value == "2.5" and _alert(app) == "" and "ctl-invalid" not in thickness.css_classes
+    assert session.redo_button.disabled  # nothing was undone
+    session.undo()
+    assert thickness.value == "3"
+
+
 def test_a_preset_switch_starts_a_new_history() -> None:
     app = _app()
     app.explorer.controls.widget("layers[2].magnetization").value = 30.0

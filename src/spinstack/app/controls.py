@@ -797,6 +797,24 @@ class Controls:
                               self.message(error, control)))
         return found
 
+    def refuses(self, widget: Any) -> bool:
+        """Whether ``widget`` holds a value refused on its own: a box holding no number (``1,5``, emptied) or a
+        number the model refuses for its parameter (a thickness of 0), judged on :attr:`stack` as
+        :meth:`problems` judges it.  An angle box never does (its value is always the last angle it held;
+        a bad text leaves it), nor a widget of no control here."""
+        from ..model.paths import with_parameter
+
+        if isinstance(widget, AngleBox):
+            return False
+        control = next((c for c in self.controls if any(w is widget for w in c.widgets)), None)
+        if control is None:
+            return False
+        try:
+            with_parameter(self.stack, control.path, control.read())
+        except StackError:
+            return True
+        return False
+
     def message(self, error: StackError, control: Control | None = None) -> str:
         """``error`` said with the control's label instead of its path (the path when no control has it)."""
         control = control or next((c for c in self.controls if error.path in c.widget_paths()), None)

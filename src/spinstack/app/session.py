@@ -28,7 +28,9 @@ its sign (``current`` = ``+`` or ``-``), the in-plane field its direction (``fie
   :data:`MERGE_SECONDS` apart are one step (a slider drag, a box typed in several goes).
   :meth:`Session.undo` puts every widget back to the previous step and re-solves once,
   :meth:`Session.redo` goes forward again, :meth:`Session.reset` returns every control to
-  the loaded stack (a step of its own: it can be undone).  A structure edit is a step: undo shows
+  the loaded stack (a step of its own: it can be undone).  A value refused on its own (``1,5``, a
+  thickness of 0: the box marked red) is no step: undo after the next good value skips it, and undo while
+  it is shown puts back the step before it.  A structure edit is a step: undo shows
   the stack before it (with its controls as they were), reset the loaded file's structure.
   Opening a file or switching presets starts a new history (reset goes to what was opened).  Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y)
   press the undo / redo buttons, except in a text box, where they edit its text.  The
@@ -522,8 +524,18 @@ class Session:
     def _moved(self, widget: Any) -> None:
         if self._restoring or self._holding or not any(widget is shown for shown in self.widgets.values()):
             return  # (a widget of a replaced page: gone)
-        self.history.record(self.state())
+        # a refused entry (``1,5``, a thickness of 0: the box marked red) is no step: undo after the next good
+        # value goes back past it, to the value before it
+        if self.controls is None or not self.controls.refuses(widget):
+            self.history.record(self.state())
         self._refresh()
+
+    def _unrecorded(self) -> bool:
+        """Whether the widgets show a refused entry that is no step (the state differs from the step shown)."""
+        if self._holding:
+            return False
+        step = self.history.current
+        return not all(_same(value, step.get(key)) for key, value in self.state().items())
 
     def hold(self) -> None:
         """Record no step until :meth:`release_hold` (a theta play: one step for the whole play)."""
@@ -557,7 +569,11 @@ class Session:
         self._refresh()
 
     def undo(self) -> None:
-        """Back to the previous step (every widget as it was; one re-solve)."""
+        """Back to the previous step (every widget as it was; one re-solve); with a refused entry shown (no
+        step), back to the step shown before it."""
+        if self._unrecorded():
+            self._restore(self.history.current)
+            return
         state = self.history.undo()
         if state is not None:
             self._restore(state)
@@ -598,7 +614,7 @@ class Session:
             self._restore(state)
 
     def _refresh(self, write_url: bool = True) -> None:
-        self.undo_button.disabled = not self.history.can_undo
+        self.undo_button.disabled = not (self.history.can_undo or self._unrecorded())
         self.redo_button.disabled = not self.history.can_redo
         self.reset_button.disabled = all(_same(value, self.history.initial.get(key))
                                          for key, value in self.state().items()) \
