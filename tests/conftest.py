@@ -2,6 +2,7 @@
 
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,31 @@ simulate(valve, many, 1e-11, 1e-11, backend="compiled")
 """
 _WAITS_FOR_DYNAMICS = ("app", "macrospin")  # test directories (besides any test file named after the dynamics)
 _TIMED = ("test_startup.py", "test_sweep_overheads.py")
+# The solver's kernels (spinstack.solver.kernels/linked/banded), cold, took 2-4.5 minutes of the suite's wall time,
+# each compiled inside whichever test first solved with it (a fresh clone at load 7: test_efficiency's appendix-II
+# curve 118 s, its sign map 68 s, the conformance test's linked case 45 s, test_cli's 2e4 layers 37 s; ~1 s each
+# warm).  On a cold cache the second process compiles them first, by running those tests (the same calls, so the
+# same argument types), then the dynamics.  Here every compilation of a spinstack kernel waits while the warm-up
+# may still write that signature to the cache (numba loads it from there: nothing compiled twice), and the files
+# that solve with the kernels most run after the others, so that this core runs numpy-only tests meanwhile.
+_SOLVER_KERNELS = ("spinstack.solver.kernels", "spinstack.solver.linked", "spinstack.solver.banded")
+_WARMED_TESTS = ("tests/analysis/test_efficiency.py::test_curve_matches_appendix_ii",
+                 "tests/analysis/test_efficiency.py::test_sign_map_boundary_matches_eq15",
+                 "tests/solver/test_conformance.py::test_every_backend_that_takes_a_case_gives_the_numpy_backends_"
+                 "outputs[seed F/N/F between reservoirs-linked]",
+                 "tests/test_cli.py::test_a_2e4_layer_file_is_read_solved_and_reported_without_per_layer_overheads")
+_SOLVES_MOST = ("tests/analysis/test_efficiency.py", "tests/solver/", "tests/test_cli.py")
+_WARM_SOLVER = """
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ready, tests = sys.argv[2], sys.argv[3:]  # (sys.argv[1]: the dynamics' stack file)
+subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *tests],
+               env={**os.environ, "SPINSTACK_TEST_NO_WARMER": "1"}, stdin=subprocess.DEVNULL)
+Path(ready).touch()
+"""
 _warmer: dict = {}
 
 
@@ -46,29 +72,91 @@ def _runs_dynamics(item: pytest.Item) -> bool:
             or item.get_closest_marker("slow") is not None)
 
 
+def _group(item: pytest.Item) -> int:
+    if _runs_dynamics(item):
+        return 2
+    return 1 if item.nodeid.startswith(_SOLVES_MOST) else 0
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The tests that wait for the dynamics (above) run after all the others, each group in its own order: on a cold
-    cache the others run on this core while the second process compiles (a fresh clone's first test of tests/app
-    waited 2 min for it, this core idle); on a warm cache nothing waits, and the order is the same either way."""
-    items[:] = sorted(items, key=_runs_dynamics)  # (a stable sort: False first)
+    """The tests that solve with the compiled kernels most, then those that wait for the dynamics (above), run after
+    all the others, each group in its own order: on a cold cache the others run on this core while the second
+    process compiles (a fresh clone's first test of tests/app waited 2 min for it, this core idle); on a warm cache
+    nothing waits, and the order is the same either way."""
+    items[:] = sorted(items, key=_group)  # (a stable sort)
+
+
+def _solver_cache_is_cold() -> bool:
+    import importlib
+
+    from spinstack.macrospin.compilation import cache_is_cold
+    from spinstack.solver.compiled import Kernel
+
+    kernels = [value for name in _SOLVER_KERNELS for value in vars(importlib.import_module(name)).values()
+               if isinstance(value, Kernel)]
+    # all: a kernel only ever called from other kernels (inside their machine code) has no cache entry of its own
+    return all(cache_is_cold(kernel) for kernel in kernels)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    if os.environ.get("SPINSTACK_TEST_NO_WARMER") or not any(_runs_dynamics(item) for item in session.items):
+    if os.environ.get("SPINSTACK_TEST_NO_WARMER"):
         return
     try:
         from spinstack.macrospin import compiled
         from spinstack.macrospin.compilation import cache_is_cold
 
-        if not compiled.AVAILABLE or not cache_is_cold(compiled._advance_serial):
+        if not compiled.AVAILABLE:
             return
+        dynamics = any(_runs_dynamics(item) for item in session.items) and bool(cache_is_cold(compiled._advance_serial))
+        tests = [test for test in _WARMED_TESTS if any(item.nodeid == test for item in session.items)]
+        if not (tests and _solver_cache_is_cold()):
+            tests = []
     except Exception:  # no numba, or its internals moved: the tests compile what they run
+        return
+    if not (dynamics or tests):
         return
     log = tempfile.TemporaryFile(mode="w+")
     _warmer["log"] = log
+    _warmer["ready"] = ready = Path(tempfile.mkdtemp(prefix="spinstack-warm-")) / "solver-kernels-ready"
+    if not tests:
+        ready.touch()
+    script = (_WARM_SOLVER if tests else "") + (_WARM_DYNAMICS if dynamics else "")
+    arguments = [str(ROOT / "examples" / "co-cu-py.toml"), str(ready), *tests]
     _warmer["process"] = subprocess.Popen(
-        [sys.executable, "-c", _WARM_DYNAMICS, str(ROOT / "examples" / "co-cu-py.toml")], stdin=subprocess.DEVNULL,
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [sys.executable, "-c", script, *arguments], stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True, cwd=str(session.config.rootpath))
+    _wait_in_compilations()
+
+
+def _wait_in_compilations() -> None:
+    """numba's Dispatcher.compile, in this process, waits before it compiles a spinstack kernel for a signature that
+    the warm-up may still write to the cache (a solver kernel: until the warm-up's solver part ended; any other:
+    until it exited); it then loads the signature from the cache, or compiles it when the warm-up did not."""
+    import time
+
+    from numba.core.dispatcher import Dispatcher
+
+    compile_now = Dispatcher.compile
+
+    def cached(dispatcher: Dispatcher, signature: tuple) -> bool:
+        try:
+            return any(key[0] == signature for key in dispatcher._cache._cache_file._load_index())
+        except Exception:  # another numba: no waiting
+            return True
+
+    def compile_after_warm_up(self: Dispatcher, sig: tuple) -> object:
+        module = getattr(self.py_func, "__module__", "") or ""
+        process = _warmer.get("process")
+        if module.startswith("spinstack.") and process is not None and sig not in self.overloads:
+            solver = module in _SOLVER_KERNELS
+            deadline = time.monotonic() + 900.0
+            while (process.poll() is None and not (solver and _warmer["ready"].exists())
+                   and not cached(self, sig) and time.monotonic() < deadline):
+                time.sleep(0.2)
+        return compile_now(self, sig)
+
+    Dispatcher.compile = compile_after_warm_up
+    _warmer["compile"] = compile_now
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -81,13 +169,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    compile_now = _warmer.pop("compile", None)
+    if compile_now is not None:
+        from numba.core.dispatcher import Dispatcher
+
+        Dispatcher.compile = compile_now
     process = _warmer.pop("process", None)
     if process is not None:
         if process.poll() is None:  # (a session that ended before any test waited for it)
-            process.kill()
+            os.killpg(process.pid, 9)  # (its own session: the pytest it may run with it)
             process.wait()
         else:
             _warmer["returncode"] = process.returncode
+    ready = _warmer.pop("ready", None)
+    if ready is not None:
+        shutil.rmtree(ready.parent, ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -98,7 +194,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     text = log.read().strip().splitlines()
     log.close()
     if _warmer.pop("returncode", 0):  # only slower tests follow from it, but say so
-        terminalreporter.write_line("the dynamics warm-up process failed: " + " | ".join(text[-5:]))
+        terminalreporter.write_line("the warm-up process failed: " + " | ".join(text[-5:]))
 
 
 @pytest.fixture
