@@ -9,6 +9,7 @@ import base64
 import tomllib
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -504,3 +505,45 @@ def test_an_opened_file_over_the_file_limit_is_refused_by_name_with_the_limit():
     assert "big-comment.toml: too large: files are read up to 32 MiB" in html_unescape(_alert(app))
     assert "Nothing was changed" in _alert(app)
     assert app.explorer.stack is stack and next(iter(app.menu.options)) == label and app.session.opened is None
+
+
+def test_a_file_the_page_did_not_send_for_its_size_is_refused_by_name_with_the_limit():
+    """F2: the page's script (structure.UPLOAD_SIZE_CHECK) sends only the name and the size of a file over the read
+    limit (TOO_LARGE in the upload's mime_type): the message is read_stack_text's, nothing changes."""
+    from spinstack.app.structure import TOO_LARGE
+
+    app = _app()
+    stack, panel = app.explorer.stack, app.structure
+    panel.open_input.filename = "huge.toml"
+    panel.open_input.mime_type = f"{TOO_LARGE}{50 * 2**20}"
+    assert "huge.toml: too large: files are read up to 32 MiB" in html_unescape(_alert(app))
+    assert app.explorer.stack is stack and app.session.opened is None
+    assert panel.open_input.mime_type == ""  # the same note again is a change
+    app.explorer.withdraw_refusal()
+    panel.open_input.mime_type = "text/plain"  # a file that was sent: no message of this kind
+    assert _alert(app) == ""
+
+
+def test_the_page_sends_no_file_over_the_read_limit_and_says_so(new_page: Any, explorer_url: str,
+                                                                tmp_path: Path) -> None:
+    """F2: a file over ~20 MB (Bokeh's websocket limit then; ~36 MiB with the server's setting now) closed the
+    session silently; over 32 MiB the browser does not send it, the page names it, and the session lives on."""
+    from spinstack.io.textfile import MAX_FILE_BYTES
+
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"#" * (MAX_FILE_BYTES + 8 * 2**20) + b"\n")  # its base64 is over the websocket's limit
+    tab = new_page(explorer_url, 1366, 768)
+    tab.locator(".spin-structure .card-header").first.click()
+    tab.locator("#structure").wait_for(timeout=30_000)
+    tab.locator(".structure-open input[type=file]").set_input_files(str(big))
+    message = tab.locator(".stack-error")
+    message.get_by_text("big.toml: too large: files are read up to 32 MiB").wait_for(timeout=30_000)
+    before = tab.locator("#g2").inner_text()
+    box = tab.locator(".ctl-layers-1-thickness input").first
+    box.fill("2.25")
+    box.press("Enter")
+    for _ in range(150):  # the session answers a control (it was closed)
+        if tab.locator("#g2").inner_text() != before:
+            break
+        tab.wait_for_timeout(200)
+    assert tab.locator("#g2").inner_text() != before

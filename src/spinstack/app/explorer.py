@@ -39,7 +39,7 @@ from ..solution import Solution, solve
 from .controls import Controls
 from .export import Exports, stack_file_name
 from .session import KEYBOARD_SHORTCUTS, Session, query_preset
-from .structure import StructurePanel
+from .structure import UPLOAD_SIZE_CHECK, StructurePanel
 from .display import Display, display_for, reduced_display
 from .docs import link as docs_link, plain  # X1: plain
 from .dynamics_page import dynamics_layout, has_dynamics, stop_dynamics
@@ -762,6 +762,7 @@ class App:
             from bokeh.models import CustomJS
 
             pn.state.curdoc.js_on_event("document_ready", CustomJS(code=KEYBOARD_SHORTCUTS))
+            pn.state.curdoc.js_on_event("document_ready", CustomJS(code=UPLOAD_SIZE_CHECK))  # F2
             self.open_query(location.search or "")
 
     def open_query(self, search: str) -> list[str]:

@@ -72,7 +72,7 @@ from .controls import Controls, parse_number
 from .docs import plain  # X1
 from .session import MAX_MATERIAL_NAME_CHARS, layers_refusal, material_name_refusal, structure_query  # X1, F2
 
-__all__ = ["StructurePanel", "read_stack_text"]
+__all__ = ["TOO_LARGE", "UPLOAD_SIZE_CHECK", "StructurePanel", "read_stack_text"]
 
 _E2 = ELECTRON_CHARGE**2
 #: the message under an error: nothing was changed
@@ -91,7 +91,7 @@ def read_stack_text(name: str, data: bytes | str) -> Stack:
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     shown = Path(name).name or "stack.toml"
     if len(raw) > MAX_FILE_BYTES:
-        raise StackFileError(shown, "", f"too large: files are read up to {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        raise _too_large(shown)
     with tempfile.TemporaryDirectory(prefix="spinstack-upload-") as folder:
         path = os.path.join(folder, "upload.toml")  # never the user's name: no path of theirs is opened
         with open(path, "wb") as handle:
@@ -108,6 +108,41 @@ def read_stack_text(name: str, data: bytes | str) -> Stack:
         if refusal is not None:
             raise StackFileError(shown, "materials", refusal)
     return stack
+
+
+def _too_large(shown: str) -> StackFileError:
+    return StackFileError(shown, "", f"too large: files are read up to {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+
+
+#: F2: the marker the page's script (:data:`UPLOAD_SIZE_CHECK`) puts in the upload's ``mime_type`` for a file it
+#: did not send, followed by the file's size in bytes
+TOO_LARGE = "spinstack/too-large;"
+
+#: F2: the page's script (BokehJS, run once the page is ready): a file chosen in "open a stack file" that is over
+#: the read limit is not read nor sent (its base64 in one websocket message: a file over ~36 MiB closed the
+#: session, server.WEBSOCKET_MAX_MESSAGE_BYTES); the upload's model gets its name and :data:`TOO_LARGE` + its
+#: size instead, and the server says so (StructurePanel._refused_upload).  The file box's "input" event (composed:
+#: it reaches the document from the widget's shadow root) comes before its "change" event, on which BokehJS
+#: reads the file: a capture listener on the box, run first, stops that one event.
+UPLOAD_SIZE_CHECK = f"""
+document.addEventListener("input", (event) => {{
+  const box = event.composedPath()[0];
+  if (!(box instanceof HTMLInputElement) || box.type !== "file" || box.files == null) return;
+  const big = Array.from(box.files).find((file) => file.size > {MAX_FILE_BYTES});
+  if (big === undefined) return;
+  box.addEventListener("change", (change) => {{
+    change.stopImmediatePropagation();
+    box.value = "";
+  }}, {{capture: true, once: true}});
+  for (const doc of Bokeh.documents) {{
+    for (const model of doc.all_models) {{
+      if (model.type === "FileInput" && model.css_classes.includes("structure-open")) {{
+        model.setv({{filename: big.name, mime_type: "{TOO_LARGE}" + big.size}});
+      }}
+    }}
+  }}
+}}, true);
+"""
 
 
 def _angles(m: Any) -> tuple[float, float]:
@@ -298,6 +333,7 @@ class StructurePanel:
         self.open_input = pn.widgets.FileInput(accept=".toml", multiple=False, margin=(2, 4), width=260,
                                                css_classes=["structure-open"])
         self.open_input.param.watch(self._uploaded, "value")
+        self.open_input.param.watch(self._refused_upload, "mime_type")  # F2: UPLOAD_SIZE_CHECK's note
         # add / remove a layer
         self.material = _select("material", "structure-material", 150)
         self.thickness = _box("d", "structure-thickness", "1")
@@ -1014,6 +1050,14 @@ class StructurePanel:
             # the box forgets the file: the page names the file it shows in its menu, and the same file can be
             # chosen again (a browser sends no change for the file already chosen)
             self.open_input.clear()
+
+    def _refused_upload(self, event: Any) -> None:
+        """F2: the page's script did not send a file over the read limit (:data:`UPLOAD_SIZE_CHECK`): say so, as
+        :func:`read_stack_text` says it of a file it was sent."""
+        if not str(event.new or "").startswith(TOO_LARGE):
+            return
+        self.report(str(_too_large(Path(self.open_input.filename or "").name or "stack.toml")))
+        self.open_input.mime_type = ""  # the next file's note is a change again
 
     def open_file(self, name: str, data: bytes | str) -> bool:
         """Open a stack file's contents as the page's file (the menu's first entry; reset comes back to it;
