@@ -69,6 +69,7 @@ _warmer: dict = {}
 def _runs_dynamics(item: pytest.Item) -> bool:
     path = Path(str(item.fspath))
     return (path.parent.name in _WAITS_FOR_DYNAMICS or "dynamics" in path.name or path.name in _TIMED
+            or "dynamics" in item.name  # (a dynamics run in another file: it waited 4 min on this core, idle)
             or item.get_closest_marker("slow") is not None)
 
 
@@ -130,8 +131,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 def _wait_in_compilations() -> None:
     """numba's Dispatcher.compile, in this process, waits before it compiles a spinstack kernel for a signature that
-    the warm-up may still write to the cache (a solver kernel: until the warm-up's solver part ended; any other:
-    until it exited); it then loads the signature from the cache, or compiles it when the warm-up did not."""
+    the warm-up may still write to the cache (a solver kernel: until the warm-up's solver part ended; a kernel of
+    the dynamics: until it exited); it then loads the signature from the cache, or compiles it when the warm-up did
+    not.  Other kernels, which the warm-up never compiles, compile at once (waiting for it idled this core 1-2 min)."""
     import time
 
     from numba.core.dispatcher import Dispatcher
@@ -147,8 +149,8 @@ def _wait_in_compilations() -> None:
     def compile_after_warm_up(self: Dispatcher, sig: tuple) -> object:
         module = getattr(self.py_func, "__module__", "") or ""
         process = _warmer.get("process")
-        if module.startswith("spinstack.") and process is not None and sig not in self.overloads:
-            solver = module in _SOLVER_KERNELS
+        solver = module.startswith("spinstack.solver.")
+        if (solver or module.startswith("spinstack.macrospin.")) and process is not None and sig not in self.overloads:
             deadline = time.monotonic() + 900.0
             while (process.poll() is None and not (solver and _warmer["ready"].exists())
                    and not cached(self, sig) and time.monotonic() < deadline):
