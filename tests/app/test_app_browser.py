@@ -412,3 +412,54 @@ def test_screenshot(page: Any, tmp_path: Path) -> None:
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 20_000
     assert re.match(rb"\x89PNG", target.read_bytes()[:4])
+
+
+#: F4: in one task of the page: the status line, whether the g(theta) figure is shown, whether the note saying why a
+#: stack has no g(theta) is shown (review U2 item 6)
+_RIGHT_PANE = r"""() => {
+  let status = null, note = false;
+  const walk = (root) => {
+    const tree = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (let node = tree.nextNode(); node != null; node = tree.nextNode()) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        if (node.textContent.includes("are defined for exactly two F layers")
+            && node.parentElement.getBoundingClientRect().height > 0) note = true;
+      } else {
+        if (node.id === "status") status = node.textContent.trim();
+        if (node.shadowRoot) walk(node.shadowRoot);
+      }
+    }
+  };
+  walk(document.body);
+  const figures = [], seen = new Set();
+  const visit = (view) => {
+    if (view == null || seen.has(view)) return;
+    seen.add(view);
+    if (String(view.model?.title?.text ?? "").startsWith("efficiencies") && view.el.isConnected)
+      figures.push(view.el.getBoundingClientRect().height > 0);
+    for (const child of view.child_views ?? []) visit(child);
+  };
+  for (const view of Object.values(Bokeh.index)) visit(view);
+  return [status, figures, note];
+}"""
+
+
+def test_a_switch_to_three_f_layers_shows_why_there_is_no_g_theta_with_its_numbers(page: Any) -> None:
+    """Review U2 item 6: seed -> three F -> seed -> three F: the second time the seed's g(theta) curve stayed shown
+    under the note.  After each switch, in the very state where the status line first names the new stack, the
+    g(theta) figure is shown exactly when the stack has two F layers and the note exactly when it has not."""
+    select = page.locator(".preset-select select")
+    labels = {option.inner_text(): option.get_attribute("value") for option in select.locator("option").all()}
+    three = next(value for label, value in labels.items() if label.startswith("three F"))
+    seed = next(value for label, value in labels.items() if label.startswith("seed spin valve"))
+    for value, has_g in ((three, False), (seed, True), (three, False)):
+        before = page.evaluate(_RIGHT_PANE)[0]
+        select.select_option(value)
+        deadline = time.monotonic() + 30.0
+        status, figures, note = page.evaluate(_RIGHT_PANE)
+        while status == before and time.monotonic() < deadline:
+            time.sleep(0.02)
+            status, figures, note = page.evaluate(_RIGHT_PANE)
+        assert status != before, "the switch was not shown"
+        assert status.startswith("3 F layers") is not has_g, status
+        assert figures == [has_g] and note is not has_g, (status, figures, note)

@@ -185,3 +185,40 @@ def test_a_reused_angle_box_holding_a_bad_text_shows_the_new_stack_s_angle() -> 
     assert reused is box and box.settled() and box.text == "60" and box.value == 60.0
     assert "ctl-invalid" not in box.css_classes and not explorer.alert.visible
     assert float(explorer.stack.layers[2].magnetization[0]) == pytest.approx(np.sin(np.deg2rad(60.0)), abs=1e-15)
+
+
+def test_a_switch_to_three_f_layers_hides_g_theta_and_shows_why_in_the_same_update() -> None:
+    """Review U2 item 6: after seed -> asymmetric -> file -> asymmetric -> seed -> three-F -> seed -> three-F the
+    g(theta) figure stayed shown (the seed curve and its theta = 60 marker) under the note while the numbers read
+    theta = -: Panel's Bokeh pane re-read the figure's hidden flag into the pane when it was shown again, so the next
+    three-F switch set nothing.  After every switch the figure's model is shown exactly when the stack has g(theta),
+    the note's model when it has not, and the switch's own document changes carry both (one held update)."""
+    from bokeh.document import Document
+    from bokeh.document.events import ModelChangedEvent
+
+    app = App(spinstack.load_stack(EXAMPLES / "seed-fnf.toml"), "file: seed-fnf.toml")
+    document = Document()
+    root = app.layout.get_root(document)
+    document.add_root(root)
+    changes: list[Any] = []
+    document.on_change(changes.append)
+    for name in ("seed", "asymmetric", "__given__", "asymmetric", "seed", "three-f", "seed", "three-f",
+                 "__given__", "three-f"):
+        changes.clear()
+        was = app.explorer.has_efficiency
+        app.menu.value = name
+        explorer = app.explorer
+        has = name != "three-f"
+        assert explorer.has_efficiency is has
+        figure = explorer.efficiency.figure
+        on_page = set(root.references())
+        notes = [model for model, _ in explorer._no_efficiency._models.values() if model in on_page]
+        assert figure in on_page and len(notes) == 1
+        assert figure.visible is has, name
+        assert all(note.visible is not has for note in notes), name
+        assert ("defined for exactly two F layers" in explorer._no_efficiency.object) is not has
+        if was != has:  # shown or hidden by this switch: both flags change in its own update
+            changed = {(event.model, event.attr): event.new for event in changes
+                       if isinstance(event, ModelChangedEvent)}
+            assert changed.get((figure, "visible")) is has, name
+            assert all(changed.get((note, "visible")) is not has for note in notes), name

@@ -620,10 +620,13 @@ class Explorer:
                 "in the j\u209b hodograph.")
         if self._no_efficiency.object != text:
             self._no_efficiency.object = text
-        for pane, shown in ((self._efficiency_pane, self.has_efficiency),
+        # F4: the figure's own flag, not its Bokeh pane's: the pane's visible=True (its default) re-reads the
+        # figure's False into the pane while sending True to the figure, so after three-F -> seed the pane said
+        # hidden, the next three-F set nothing and the seed curve stayed shown under the note (review U2 item 6)
+        for part, shown in ((self.efficiency.figure, self.has_efficiency),
                             (self._no_efficiency, not self.has_efficiency)):
-            if pane.visible != shown:
-                pane.visible = shown
+            if part.visible != shown:
+                part.visible = shown
 
     def _layout(self) -> Any:
         """The page below the header: the status line and numbers, then controls | hodographs | profiles and
