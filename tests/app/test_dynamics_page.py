@@ -303,3 +303,24 @@ def test_the_view_sliders_have_accessible_names(oscillator) -> None:
     assert "azimuth" in names[page.azimuth.name] and "elevation" in names[page.elevation.name]
     assert "saved point" in names[page.scrub.name]
     page.stop()
+
+
+def test_a_solve_overflowing_double_precision_is_said_in_the_cli_words(oscillator, monkeypatch) -> None:
+    """Attacker review (issue 16): a FloatingPointError out of the run or the critical currents (valid but
+    extreme parameters) was told as "internal error, please report it", or not caught at all; the page says
+    what the CLI says (errors.numerical_failure) and keeps serving."""
+    import spinstack.trajectories as trajectories
+    from spinstack.errors import numerical_failure
+
+    def overflow(*args, **kwargs):
+        raise FloatingPointError("overflow encountered in multiply")
+
+    monkeypatch.setattr(trajectories, "critical_currents", overflow)
+    monkeypatch.setattr(trajectories, "dynamics", overflow)
+    page = DynamicsPage(oscillator)
+    page.duration.value = 0.3
+    page.wait()
+    words = numerical_failure(FloatingPointError("overflow encountered in multiply"))
+    assert page.run.error == words and "internal error" not in page.notice.object
+    assert f"critical currents: {words}" in page.notice.object
+    page.stop()

@@ -39,7 +39,7 @@ from bokeh.models import ColumnDataSource, LabelSet, Range1d
 from bokeh.plotting import figure
 
 from ..analysis import hodograph
-from ..errors import SpinstackError
+from ..errors import SpinstackError, numerical_failure
 from ..model import Stack
 from ..model.paths import parse, with_parameter
 from ..plot import style
@@ -348,6 +348,9 @@ class DynamicsPage:
         except SpinstackError as error:
             with self._lock:
                 run.error = str(error)
+        except FloatingPointError as error:  # valid but extreme parameters: the CLI's words, not "internal error"
+            with self._lock:
+                run.error = numerical_failure(error)
         except Exception as error:  # a bug: said on the page, the page keeps serving
             with self._lock:
                 run.error = f"internal error, please report it: {type(error).__name__}: {error}"
@@ -691,8 +694,9 @@ class DynamicsPage:
 
         try:
             found = critical_currents(self.stack)
-        except SpinstackError as error:
-            self._critical = f"critical currents: {html.escape(str(error))}"
+        except (SpinstackError, FloatingPointError) as error:
+            text = numerical_failure(error) if isinstance(error, FloatingPointError) else str(error)
+            self._critical = f"critical currents: {html.escape(text)}"
             return
         parts = []
         for layer, states in found.items():
