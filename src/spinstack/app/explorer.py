@@ -361,11 +361,6 @@ class Explorer:
             callback()
         return reused
 
-    def shown_widget(self, widget: Any) -> Any:
-        """The widget on the page showing ``widget`` (a widget of :attr:`controls`): ``widget`` itself (the
-        controls of a stack shown by :meth:`replace` are made of the page's widgets)."""
-        return widget
-
     # ------------------------------------------------------------------ update
     def _compute(self, stack: Stack, curve_key: Any = (), views: _Views | None = None) -> dict[str, Any]:
         """Everything the page shows for ``stack`` in ``views`` (the present ones by default); raises before
