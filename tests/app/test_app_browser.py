@@ -212,7 +212,7 @@ def test_every_control_kind_within_the_budget(browser: Any, explorer_urls: dict[
         _drive(harness, "current sign", _button(page, ".ctl-current"), REPEATS)
         # a stack with the same controls (the file, the seed and asymmetric presets: the page's widgets stay and
         # take its values) and one with other controls (three F layers: the page's widgets take the new labels,
-        # the surplus is hidden; explorer._Mirror), each way
+        # the surplus is hidden; Controls(panel=...)), each way
         _drive(harness, "preset switch, same controls", _menu(page, ("seed spin valve", "asymmetric")), REPEATS)
         _drive(harness, "preset switch, other controls", _menu(page, ("three F", "file:")), REPEATS)
         # each kind of structure edit (App.show_stack: other controls, the same figures), each way, from the file

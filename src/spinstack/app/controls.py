@@ -400,7 +400,7 @@ def _angle(label: str, value: float, start: float, end: float, step: float, css:
     def from_box(event: Any) -> None:
         syncing[0] = True
         try:
-            # the slider's ends as they are now: the page may give this row to another angle (explorer._Mirror)
+            # the slider's ends as they are now: the page may give this row to another angle (Controls(panel=...))
             slider.value = min(max(event.new, slider.start), slider.end)
         finally:
             syncing[0] = False
@@ -726,7 +726,7 @@ class Controls:
 
     def detach(self) -> None:
         """Call ``on_change`` no more for any of its widgets: the page's widgets now show other controls
-        (``spinstack.app.explorer._Mirror``), which report their changes; the widgets keep nothing of these
+        (new :class:`Controls` made with ``panel=``), which report their changes; the widgets keep nothing of these
         controls alive."""
         for widget, watcher in self._watchers:
             widget.param.unwatch(watcher)
