@@ -89,6 +89,14 @@ class RingForces:
         """Sum of every force on each ring, zero at equilibrium."""
         return self.driving_left + self.driving_right + self.cord_left + self.cord_right + self.rail_reaction
 
+    def side(self, ring: int) -> str:
+        """Which of its node's two rings ``ring`` is: ``"-"`` (left of a resistive interface), ``"+"`` (right), or
+        ``""`` (the node's only ring); the figures and tables name it mu_k- / mu_k+ / mu_k."""
+        node = self.nodes[ring]
+        if self.nodes.count(node) != 2:
+            return ""
+        return "-" if self.nodes.index(node) == ring else "+"
+
     def along_rail(self) -> np.ndarray:
         """Components along the rail of the cord and driving forces (each ring's balance), (n_rings,)."""
         cords = self.driving_left + self.driving_right + self.cord_left + self.cord_right
@@ -263,8 +271,8 @@ def folded_ring_forces(solution: Solution | Stack, samples: int = 65) -> list[Fo
                    (kinds["left"], "left", left, forces.cord_left[r]),
                    (kinds["right"], "right", right, forces.cord_right[r]),
                    ("rail", "rail", n_side, forces.rail_reaction[r])]
-        pair = forces.nodes.count(k) == 2
-        side = ("-" if forces.nodes.index(k) == r else "+") if pair else ""
+        side = forces.side(r)
+        pair = side != ""
         if pair:  # a ring of a resistive interface sits in its own element (mu^- left, mu^+ right): every
             # vector on it is folded with that element's rotation (where mixing turns an N layer out of the
             # axes' plane the fold turns it alone, MODEL.md 3b; one rotation keeps the ring's forces summing to 0)

@@ -726,6 +726,8 @@ class App:
                                       width=330, css_classes=["preset-select"])
         self.menu._debounce = 0  # handled at once, not after Panel's 50 ms (as the controls, controls._respond_at_once)
         self.explorer = Explorer(stack if stack is not None else preset("seed"), background)
+        # the stack loaded (the file, a preset, an opened file) and its stack file once written (_edited)
+        self._loaded, self._loaded_text = self.explorer.stack, None
         self.body = pn.Column(dynamics_layout(self.explorer), sizing_mode="stretch_width")  # + a dynamics tab
         self.menu.param.watch(self._chosen, "value")
         # title and menu side by side, or the menu below on a phone (flex-wrap)
@@ -792,11 +794,16 @@ class App:
 
     def _edited(self) -> bool:
         """F1: whether the stack shown differs from the one loaded (the file, an opened file, the preset chosen):
-        a moved control or a structure edit; compared as stack files (asked at a download's click only)."""
+        a moved control or a structure edit; compared as stack files (asked by every switch and download: the
+        stack just loaded is not written at all, the loaded one once per load)."""
         from ..io.stackwriter import dumps_stack
 
-        loaded = self._given if self.menu.value == "__given__" else preset(self.menu.value)
-        return dumps_stack(self.explorer.stack) != dumps_stack(loaded)
+        shown = self.explorer.stack
+        if shown is self._loaded:
+            return False
+        if self._loaded_text is None:
+            self._loaded_text = dumps_stack(self._loaded)
+        return dumps_stack(shown) != self._loaded_text
 
     def _bind(self, write_url: bool = True) -> None:
         """Undo/redo, the URL and the exports follow the stack shown (its history starts anew)."""
@@ -831,6 +838,7 @@ class App:
             self._replace(stack)
             if label is not None:
                 self._given, self._label = stack, label
+                self._loaded, self._loaded_text = stack, None
                 options = {label: "__given__", **{title: name for title, name in self.menu.options.items()
                                                   if name != "__given__"}}
                 self._quiet = True  # the menu follows the page: no second replacement
@@ -862,7 +870,9 @@ class App:
         if self._quiet:
             return
         with pn.io.hold():  # one message to the browser for all of it (each costs a walk of the page's models)
-            self._replace(self._given if event.new == "__given__" else preset(event.new))
+            chosen = self._given if event.new == "__given__" else preset(event.new)
+            self._replace(chosen)
+            self._loaded, self._loaded_text = chosen, None
             self._bind()
 
     def release(self) -> None:

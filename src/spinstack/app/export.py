@@ -140,7 +140,7 @@ def numbers_rows(stack: Stack, forces: bool = True, display: Display | None = No
             return rows
         for ring, node in enumerate(rings.nodes):
             # the figure's and the force table's name: mu_k, or mu_k- / mu_k+ for the two rings of an interface
-            side = ("-" if rings.nodes.index(node) == ring else "+") if rings.nodes.count(node) == 2 else ""
+            side = rings.side(ring)
             for field, name in _FORCES.items():
                 vector = getattr(rings, field)[ring]
                 if field in ("cord_left", "cord_right"):  # as the figure's legend names the cord's pull

@@ -530,12 +530,13 @@ class Session:
             self.history.record(self.state())
         self._refresh()
 
-    def _unrecorded(self) -> bool:
-        """Whether the widgets show a refused entry that is no step (the state differs from the step shown)."""
+    def _unrecorded(self, state: dict[str, Any] | None = None) -> bool:
+        """Whether the widgets show a refused entry that is no step (the state differs from the step shown);
+        ``state``: :meth:`state`, when the caller has it."""
         if self._holding:
             return False
         step = self.history.current
-        return not all(_same(value, step.get(key)) for key, value in self.state().items())
+        return not all(_same(value, step.get(key)) for key, value in (state or self.state()).items())
 
     def hold(self) -> None:
         """Record no step until :meth:`release_hold` (a theta play: one step for the whole play)."""
@@ -614,10 +615,11 @@ class Session:
             self._restore(state)
 
     def _refresh(self, write_url: bool = True) -> None:
-        self.undo_button.disabled = not (self.history.can_undo or self._unrecorded())
+        state = self.state()  # (once per control move: both buttons read it)
+        self.undo_button.disabled = not (self.history.can_undo or self._unrecorded(state))
         self.redo_button.disabled = not self.history.can_redo
         self.reset_button.disabled = all(_same(value, self.history.initial.get(key))
-                                         for key, value in self.state().items()) \
+                                         for key, value in state.items()) \
             and all(widget.settled() for widget in self.widgets.values() if isinstance(widget, AngleBox))
         if write_url and self.location is not None:
             self._write_url_soon()

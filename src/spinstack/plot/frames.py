@@ -23,7 +23,7 @@ from ..model import Lead
 from ..solution import Solution
 
 __all__ = ["END_BAND", "LABEL_DISTANCE", "LABEL_REACH", "LABEL_SIZE", "RING_RADIUS", "SAME_POINT", "RingLabel",
-           "label_anchor", "label_box", "lead_extent", "nice", "ring_label_directions", "ring_labels", "square_box"]
+           "label_anchor", "label_box", "lead_extent", "nice", "ring_labels", "square_box"]
 
 # band drawn for a reservoir, as a fraction of the layers' total thickness
 RESERVOIR_WIDTH = 0.07
@@ -240,16 +240,6 @@ def ring_labels(rings: list[FoldedRing], arrows: list[tuple[np.ndarray, np.ndarr
         box = label.box(size)
         placed.append((box.min(axis=0), box.max(axis=0)))
     return found
-
-
-def ring_label_directions(rings: list[FoldedRing], arrows: list[tuple[np.ndarray, np.ndarray]],
-                          size: float) -> list[float]:
-    """The direction (radians) of each ring's label (:func:`ring_labels`; rings at one point share one)."""
-    directions = [0.0] * len(rings)
-    for label in ring_labels(rings, arrows, size):
-        for index in label.rings:
-            directions[index] = label.angle
-    return directions
 
 
 def label_anchor(angle: float) -> tuple[str, str]:
