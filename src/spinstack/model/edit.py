@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -215,6 +216,17 @@ def _is_material(material: object, path: str) -> Material:
     return material
 
 
+def _with_layer(stack: Stack, index: int, what: str, make: Callable[[Layer], Layer]) -> Stack:
+    """``stack`` with ``layers[index]`` replaced by ``make(the layer there)``; a refusal of the new layer names its
+    key under ``layers[index]`` and ``what`` was done."""
+    _position(stack, index, len(stack.layers) - 1, what)
+    try:
+        layer = make(stack.layers[index])
+    except StackError as error:
+        raise StackError(f"layers[{index}].{error.path}", f"{error.reason} ({what})") from None
+    return _rebuilt(stack, what, layers=(*stack.layers[:index], layer, *stack.layers[index + 1:]))
+
+
 def set_layer_material(stack: Stack, index: int, material: Material, magnetization: object = None) -> Stack:
     """``stack`` with ``layers[index]`` made of ``material``; its thickness (reduced length, or m in SI) kept.
 
@@ -243,24 +255,17 @@ def set_layer_material(stack: Stack, index: int, material: Material, magnetizati
         No such layer, something that is no material, a missing or disallowed magnetization, a name shared by two
         different materials, or a stack the model refuses.
     """
-    what = f"setting the material of layers[{index}]"
-    _position(stack, index, len(stack.layers) - 1, what)
-    _is_material(material, f"layers[{index}].material")
-    old = stack.layers[index]
-    magnetic = isinstance(material, Ferromagnet)
-    if magnetization is None and magnetic and old.is_ferromagnet:
-        magnetization = old.magnetization
-    if magnetization is None and magnetic:
-        raise StackError(f"layers[{index}].magnetization",
-                         f"missing: {material.name!r} is a ferromagnet and layers[{index}] was a normal metal: "
-                         f"give its direction ({what})")
-    kept = {"free": old.free, "demag": old.demag} if magnetic and old.is_ferromagnet else {}
-    try:
-        layer = Layer(material, old.thickness, magnetization, **kept)  # type: ignore[arg-type]
-    except StackError as error:
-        raise StackError(f"layers[{index}].{error.path}", f"{error.reason} ({what})") from None
-    layers = (*stack.layers[:index], layer, *stack.layers[index + 1:])
-    return _rebuilt(stack, what, layers=layers)
+    def made(old: Layer) -> Layer:
+        _is_material(material, "material")
+        magnetic = isinstance(material, Ferromagnet)
+        direction = old.magnetization if magnetization is None and magnetic and old.is_ferromagnet else magnetization
+        if direction is None and magnetic:
+            raise StackError("magnetization", f"missing: {material.name!r} is a ferromagnet and layers[{index}] was "
+                                              "a normal metal: give its direction")
+        kept = {"free": old.free, "demag": old.demag} if magnetic and old.is_ferromagnet else {}
+        return Layer(material, old.thickness, direction, **kept)  # type: ignore[arg-type]
+
+    return _with_layer(stack, index, f"setting the material of layers[{index}]", made)
 
 
 def replace_material(stack: Stack, name: str, material: Material) -> Stack:
@@ -325,11 +330,7 @@ def set_free(stack: Stack, index: int, free: bool) -> Stack:
     _position(stack, index, len(stack.layers) - 1, what)
     if not isinstance(free, bool):
         raise StackError(f"layers[{index}].free", f"must be true or false, got {free!r}"[:300])
-    try:
-        layer = dataclasses.replace(stack.layers[index], free=free)
-    except StackError as error:
-        raise StackError(f"layers[{index}].{error.path}", f"{error.reason} ({what})") from None
-    return _rebuilt(stack, what, layers=(*stack.layers[:index], layer, *stack.layers[index + 1:]))
+    return _with_layer(stack, index, what, lambda old: dataclasses.replace(old, free=free))
 
 
 def set_demag(stack: Stack, index: int, demag: object) -> Stack:
@@ -343,13 +344,8 @@ def set_demag(stack: Stack, index: int, demag: object) -> Stack:
         No such layer, factors the model refuses (not three, negative, not summing to 1, on a normal metal), or a
         reduced stack, naming ``layers[i].demag``.
     """
-    what = f"setting the demag factors of layers[{index}]"
-    _position(stack, index, len(stack.layers) - 1, what)
-    try:
-        layer = dataclasses.replace(stack.layers[index], demag=demag)
-    except StackError as error:
-        raise StackError(f"layers[{index}].{error.path}", f"{error.reason} ({what})") from None
-    return _rebuilt(stack, what, layers=(*stack.layers[:index], layer, *stack.layers[index + 1:]))
+    return _with_layer(stack, index, f"setting the demag factors of layers[{index}]",
+                       lambda old: dataclasses.replace(old, demag=demag))
 
 
 def _pair(stack: Stack, layers: tuple[int, int], what: str) -> tuple[int, int]:
