@@ -174,10 +174,42 @@ def test_a_coupling_set_replaced_and_removed(oscillator):
         edit.set_coupling(oscillator, (a, spacer), 1e-4)
     with pytest.raises(StackError, match=r"names layer 0 twice"):
         edit.set_coupling(oscillator, (a, a), 1e-4)
-    with pytest.raises(StackError, match=r"dynamics\.coupling\.J: must be finite"):
+    with pytest.raises(StackError, match=r"dynamics\.coupling\[0\]\.J: must be finite"):
         edit.set_coupling(oscillator, (a, b), math.nan)
     with pytest.raises(StackError, match=r"no coupling of layers 0 and 2 to remove \(couplings: none\)"):
         edit.remove_coupling(oscillator, (a, b))
+
+
+def _refusal(make) -> str:
+    with pytest.raises(StackError) as caught:
+        make()
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("layers", [(0,), (0, 2, 1), (0, True), (0, 2.0), "ab", 2, None])
+def test_a_coupling_pair_is_refused_by_the_models_check_through_both_doors(oscillator, layers):
+    """The edit refuses a pair that is no two layer indices with the model's own message (a [dynamics] table with
+    that coupling), at the position the coupling would take, and says the edit; removing names the key."""
+    a, b = oscillator.ferromagnet_indices
+    present = edit.set_coupling(oscillator, (a, b), 1e-4)  # one coupling: a new one would be coupling[1]
+    for stack, position in ((oscillator, 0), (present, 1)):
+        couplings = [*stack.dynamics.couplings, (layers, 1e-4)]
+        through_model = _refusal(lambda: dataclasses.replace(stack.dynamics, couplings=couplings))
+        assert through_model == f"dynamics.coupling[{position}].layers: must be two layer indices [a, b], got {layers!r}"
+        assert _refusal(lambda: edit.set_coupling(stack, layers, 1e-4)) == f"{through_model} (setting a coupling)"
+        assert _refusal(lambda: edit.remove_coupling(stack, layers)) == (
+            f"dynamics.coupling.layers: must be two layer indices [a, b], got {layers!r} (removing a coupling)")
+
+
+def test_a_coupling_s_j_is_refused_at_the_position_it_would_take(oscillator):
+    """A J the model refuses is named under the coupling it would replace (the same pair) or add, as the model
+    names it."""
+    a, b = oscillator.ferromagnet_indices
+    present = edit.set_coupling(oscillator, (a, b), 1e-4)
+    through_model = _refusal(lambda: dataclasses.replace(present.dynamics, couplings=[((b, a), math.inf)]))
+    assert through_model == "dynamics.coupling[0].J: must be finite, got inf"
+    assert _refusal(lambda: edit.set_coupling(present, (b, a), math.inf)) == (
+        f"{through_model} (setting the coupling of layers[{b}] and layers[{a}])")
 
 
 def test_a_coupling_on_a_stack_without_dynamics_and_removed_gives_it_back():

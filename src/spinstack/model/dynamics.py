@@ -29,8 +29,8 @@ from numpy.typing import ArrayLike
 from ..errors import StackError
 from . import checks
 
-__all__ = ["DEMAG_TOLERANCE", "Dynamics", "ExchangeCoupling", "MAX_FIELD", "MAX_SEED", "checked_seed", "demag_factors",
-           "scaled_currents"]
+__all__ = ["DEMAG_TOLERANCE", "Dynamics", "ExchangeCoupling", "MAX_FIELD", "MAX_SEED", "checked_seed", "coupling_layers",
+           "demag_factors", "scaled_currents"]
 
 #: the demagnetizing factors of a layer must sum to 1 within this
 DEMAG_TOLERANCE = 1e-9
@@ -90,12 +90,25 @@ class ExchangeCoupling:
     J: ArrayLike
 
     def __post_init__(self) -> None:
-        pair = tuple(self.layers) if isinstance(self.layers, (list, tuple)) else None
-        if pair is None or len(pair) != 2 or not all(
-                isinstance(index, (int, np.integer)) and not isinstance(index, bool) for index in pair):
-            raise StackError("layers", f"must be two layer indices [a, b], got {self.layers!r}"[:300])
-        object.__setattr__(self, "layers", tuple(int(index) for index in pair))
+        object.__setattr__(self, "layers", coupling_layers(self.layers))
         object.__setattr__(self, "J", checks.finite(self.J, "J"))
+
+
+def coupling_layers(value: Any) -> tuple[int, int]:
+    """``value`` as the layer pair (a, b) of an :class:`ExchangeCoupling`: two integer layer indices (a list or
+    tuple; numpy integers taken, bools not).  Whether they are two different F layers of a stack is the
+    :class:`~spinstack.Stack`'s check.
+
+    Raises
+    ------
+    StackError
+        Anything else, naming ``layers`` (the caller places it: ``dynamics.coupling[k].layers``).
+    """
+    pair = tuple(value) if isinstance(value, (list, tuple)) else None
+    if pair is None or len(pair) != 2 or not all(
+            isinstance(index, (int, np.integer)) and not isinstance(index, bool) for index in pair):
+        raise StackError("layers", f"must be two layer indices [a, b], got {value!r}"[:300])
+    return int(pair[0]), int(pair[1])
 
 
 def checked_seed(value: Any, path: str, shown: str | None = None) -> int:

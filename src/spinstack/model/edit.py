@@ -35,7 +35,7 @@ from typing import Literal
 import numpy as np
 
 from ..errors import StackError
-from .dynamics import Dynamics, ExchangeCoupling
+from .dynamics import Dynamics, ExchangeCoupling, coupling_layers
 from .interfaces import Interface
 from .layers import End, Layer, Lead
 from .materials import Ferromagnet, Material, Normal
@@ -348,12 +348,13 @@ def set_demag(stack: Stack, index: int, demag: object) -> Stack:
                        lambda old: dataclasses.replace(old, demag=demag))
 
 
-def _pair(stack: Stack, layers: tuple[int, int], what: str) -> tuple[int, int]:
-    if (not isinstance(layers, (tuple, list)) or len(layers) != 2
-            or not all(isinstance(i, int) and not isinstance(i, bool) for i in layers)):
-        raise StackError("dynamics.coupling", f"{what}: the layers must be two layer indices [a, b], got {layers!r}"
-                         [:300])
-    return int(layers[0]), int(layers[1])
+def _pair(layers: object, where: str, what: str) -> tuple[int, int]:
+    """``layers`` as a coupling's layer pair (a, b), refused by the model's own check (the one a stack file's
+    ``[[dynamics.coupling]] layers`` meets) under ``where`` (``dynamics.coupling[k]``), saying the edit."""
+    try:
+        return coupling_layers(layers)
+    except StackError as error:
+        raise StackError(error.within(where).path, f"{error.reason} ({what})") from None
 
 
 def set_coupling(stack: Stack, layers: tuple[int, int], J: float) -> Stack:  # noqa: N803
@@ -366,26 +367,21 @@ def set_coupling(stack: Stack, layers: tuple[int, int], J: float) -> Stack:  # n
     ------
     StackError
         Not two layer indices, a J that is not finite, or a stack the model refuses (a reduced stack; a layer that
-        does not exist or is no ferromagnet; the same layer twice), naming ``dynamics.coupling[k]``.
+        does not exist or is no ferromagnet; the same layer twice), naming ``dynamics.coupling[k]`` (k: the
+        position the coupling takes) as a stack file's error would, with what the edit was.
     """
-    a, b = _pair(stack, layers, "setting a coupling")
+    dynamics = stack.dynamics if stack.dynamics is not None else Dynamics()
+    couplings = list(dynamics.couplings)
+    # a pair the model refuses matches none of the stack's: it would have been added after the others
+    a, b = _pair(layers, f"dynamics.coupling[{len(couplings)}]", "setting a coupling")
+    position = next((k for k, other in enumerate(couplings) if set(other.layers) == {a, b}), len(couplings))
     what = f"setting the coupling of layers[{a}] and layers[{b}]"
     try:
         coupling = ExchangeCoupling((a, b), J)
     except StackError as error:
-        raise StackError(f"dynamics.coupling.{error.path}", f"{error.reason} ({what})") from None
-    dynamics = stack.dynamics if stack.dynamics is not None else Dynamics()
-    couplings = list(dynamics.couplings)
-    same = [k for k, other in enumerate(couplings) if set(other.layers) == {a, b}]
-    if same:
-        couplings[same[0]] = coupling
-    else:
-        couplings.append(coupling)
-    try:
-        dynamics = dataclasses.replace(dynamics, couplings=tuple(couplings))
-    except StackError as error:
-        raise StackError(f"dynamics.{error.path}", f"{error.reason} ({what})") from None
-    return _rebuilt(stack, what, dynamics=dynamics)
+        raise StackError(error.within(f"dynamics.coupling[{position}]").path, f"{error.reason} ({what})") from None
+    couplings[position:position + 1] = [coupling]
+    return _rebuilt(stack, what, dynamics=dataclasses.replace(dynamics, couplings=tuple(couplings)))
 
 
 def _default(dynamics: Dynamics) -> bool:
@@ -410,9 +406,10 @@ def remove_coupling(stack: Stack, layers: tuple[int, int]) -> Stack:
     Raises
     ------
     StackError
-        No coupling of that pair.
+        Not two layer indices (the model's check, naming ``dynamics.coupling.layers``), or no coupling of that
+        pair.
     """
-    a, b = _pair(stack, layers, "removing a coupling")
+    a, b = _pair(layers, "dynamics.coupling", "removing a coupling")
     couplings = stack.dynamics.couplings if stack.dynamics is not None else ()
     kept = tuple(other for other in couplings if set(other.layers) != {a, b})
     if len(kept) == len(couplings):
