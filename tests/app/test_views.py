@@ -228,6 +228,23 @@ def test_the_jump_names_of_the_spin_current_hodograph_are_apart(case: str) -> No
             assert not np.any(np.all(np.abs(points - name) < half, axis=1)), name
 
 
+@pytest.mark.parametrize("jumps", [[((0.25, 0.009), (-0.803, 0.337)), ((0.224, -0.442), (-0.841, 0.841))],
+                                   [((-0.292, 0.372), (0.31, -0.685)), ((0.303, -0.728), (-0.442, -0.103))]])
+def test_no_jump_arrow_clips_a_jump_names_box(jumps: list) -> None:
+    """The jump names' places are tested against the arrows exactly (plot.frames.arrows_through, the test the ring
+    names use): two crossing jumps where the 41 points per arrow sampled before missed an arrow clipping the
+    first name's box, checked here with 100 001 points per arrow."""
+    from spinstack.app.views import _JUMP_LABEL, _jump_label_places
+
+    arrows = [(np.array(tail), np.array(head)) for tail, head in jumps]
+    size = 2.0
+    half = 0.5 * np.array(_JUMP_LABEL) * size
+    along = np.linspace(0.0, 1.0, 100_001)[:, None]
+    points = np.vstack([tail + along * (head - tail) for tail, head in arrows])
+    for name in _jump_label_places(arrows, size):
+        assert not np.any(np.all(np.abs(points - name) < half, axis=1)), name
+
+
 @pytest.mark.parametrize("case", ["seed at 180 deg", "py-cu-py-gmr", "seed"])
 def test_the_rail_names_are_clear_of_the_force_arrows(case: str) -> None:
     """C (issue 16, second pass): a collinear stack's forces lie along the rail, and the rail's name ("m\u2081"),

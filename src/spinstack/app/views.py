@@ -41,7 +41,7 @@ from ..analysis.hodographs import (hodograph_pieces, magnetization_axes, one_sid
 from ..model import Lead, Stack
 from ..model.paths import with_parameter
 from ..plot import style
-from ..plot.frames import END_BAND, label_anchor, lead_extent, nice, ring_labels, square_box
+from ..plot.frames import END_BAND, arrows_through, label_anchor, lead_extent, nice, ring_labels, square_box
 from ..solution import Solution, solve
 from .display import Display, plain_unit, scaled
 
@@ -156,10 +156,6 @@ def _axes_data(solution: Solution, fold: Any, box: tuple[float, float, float, fl
             groups.append(([names[element]], unit))
     center = np.array([0.5 * (box[0] + box[1]), 0.5 * (box[2] + box[3])])
 
-    samples = np.linspace(0.0, 1.0, 41)[:, None]
-    points = (np.vstack([start + samples * (end - start) for start, end in arrows]) if arrows
-              else np.zeros((0, 2)))
-
     def end_label(direction: np.ndarray, name: str = "") -> np.ndarray:
         """Where the rail along ``direction`` leaves the view: a little inside, beside the rail, clear of the
         arrows (its 13 px name's box, about 0.022 of the frame per character)."""
@@ -177,7 +173,7 @@ def _axes_data(solution: Solution, fold: Any, box: tuple[float, float, float, fl
         for side in (inward, -inward):
             for away in (0.045, 0.09, 0.13):
                 candidate = where + away * size * normal * side
-                if not np.any(np.all(np.abs(points - candidate) < half, axis=1)):
+                if not arrows_through(candidate - half, candidate + half, arrows or [])[0]:
                     return candidate
         return where + 0.045 * size * normal * inward
 
@@ -616,8 +612,6 @@ def _jump_label_places(jumps: list[tuple[np.ndarray, np.ndarray]], size: float) 
     side and their names, each at the middle of its arrow, were written on each other.
     """
     half = 0.5 * np.array(_JUMP_LABEL) * size
-    samples = np.linspace(0.0, 1.0, 41)[:, None]
-    points = np.vstack([tail + samples * (head - tail) for tail, head in jumps]) if jumps else np.zeros((0, 2))
     placed: list[np.ndarray] = []
     found = []
     for tail, head in jumps:
@@ -628,11 +622,11 @@ def _jump_label_places(jumps: list[tuple[np.ndarray, np.ndarray]], size: float) 
         first = 0.5 * (tail + head) + 0.07 * size * normal
         where = first
         for distance in (0.07, 0.11, 0.15):
-            candidates = [tail + along * direction + side * distance * size * normal
-                          for along in (0.5, 0.35, 0.65, 0.2, 0.8) for side in (1.0, -1.0)]
-            clear = [c for c in candidates
-                     if not np.any(np.all(np.abs(points - c) < half, axis=1))  # no arrow through the box
-                     and all(np.any(np.abs(c - other) >= 2.0 * half) for other in placed)]  # nor another name
+            candidates = np.array([tail + along * direction + side * distance * size * normal
+                                   for along in (0.5, 0.35, 0.65, 0.2, 0.8) for side in (1.0, -1.0)])
+            crossed = arrows_through(candidates - half, candidates + half, jumps)  # an arrow through the box
+            clear = [c for c, hit in zip(candidates, crossed)
+                     if not hit and all(np.any(np.abs(c - other) >= 2.0 * half) for other in placed)]  # nor a name
             if clear:
                 where = clear[0]
                 break

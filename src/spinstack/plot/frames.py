@@ -23,7 +23,7 @@ from ..model import Lead
 from ..solution import Solution
 
 __all__ = ["END_BAND", "LABEL_DISTANCE", "LABEL_REACH", "LABEL_SIZE", "RING_RADIUS", "SAME_POINT", "RingLabel",
-           "label_anchor", "label_box", "lead_extent", "nice", "ring_labels", "square_box"]
+           "arrows_through", "label_anchor", "label_box", "lead_extent", "nice", "ring_labels", "square_box"]
 
 # band drawn for a reservoir, as a fraction of the layers' total thickness
 RESERVOIR_WIDTH = 0.07
@@ -100,6 +100,19 @@ def _crossing(low: np.ndarray, high: np.ndarray, starts: np.ndarray, steps: np.n
         enter = np.where(flat, enter, np.maximum(enter, np.minimum(first, second)))
         leave = np.where(flat, leave, np.minimum(leave, np.maximum(first, second)))
     return inside & (enter <= leave)
+
+
+def arrows_through(low: np.ndarray, high: np.ndarray, arrows: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Per box (rows of ``low`` and ``high``: its lower left and upper right corners, drawing units): whether any
+    of ``arrows`` ((start, end) 2-vectors) runs through it or ends inside it.  Exact (the segment clipped by the
+    box), not sampled: the test every label placement of a hodograph uses (ring names here, the explorer's rail
+    and torque names)."""
+    low, high = np.atleast_2d(np.asarray(low, dtype=float)), np.atleast_2d(np.asarray(high, dtype=float))
+    if not arrows:
+        return np.zeros(len(low), dtype=bool)
+    starts = np.array([start for start, _ in arrows], dtype=float).reshape(-1, 2)
+    steps = np.array([end for _, end in arrows], dtype=float).reshape(-1, 2) - starts
+    return _crossing(low, high, starts, steps).any(axis=1)
 
 
 def label_box(position: np.ndarray, angle: float, size: float, distance: float = LABEL_DISTANCE,
@@ -213,7 +226,7 @@ def ring_labels(rings: list[FoldedRing], arrows: list[tuple[np.ndarray, np.ndarr
                                  0.0)
             found = np.minimum(found, np.sqrt(np.einsum("cmk,cmk->cm", outside, outside)).min(axis=1,
                                                                                               initial=np.inf))
-        found = np.where(_crossing(low, high, starts, steps).any(axis=1), np.minimum(found, 0.0), found)
+        found = np.where(arrows_through(low, high, arrows), np.minimum(found, 0.0), found)
         for other in points:  # the other rings: discs of RING_RADIUS
             radius = 0.0 if other is point else RING_RADIUS * size
             found = np.minimum(found, _box_gaps(low, high, other, other) - radius)
