@@ -470,3 +470,46 @@ def test_a_switch_to_three_f_layers_shows_why_there_is_no_g_theta_with_its_numbe
         assert status != before, "the switch was not shown"
         assert status.startswith("3 F layers") is not has_g, status
         assert figures == [has_g] and note is not has_g, (status, figures, note)
+
+
+# counts, per update, how often each layout boundary of server.LAYOUT_PATCH is laid out: its local layout starts with
+# the boundary's own measure_layout (children are measured from within it, not counted)
+_COUNT_LAYOUTS = """() => {
+  const proto = Bokeh.require("models/layouts/layout_dom").LayoutDOMView.prototype;
+  if (!window.__spinstackLayouts) {
+    const measure = proto.measure_layout;
+    window.__spinstackLayouts = {};
+    proto.measure_layout = function (...args) {
+      const name = (this.model.css_classes ?? []).find((word) => word.startsWith("spin-"));
+      if (name != null && !(this.parent?.model?.css_classes ?? []).includes(name))
+        window.__spinstackLayouts[name] = (window.__spinstackLayouts[name] ?? 0) + 1;
+      return measure.apply(this, args);
+    };
+  }
+  window.__spinstackLayouts = {};
+}"""
+
+
+def test_a_switch_lays_the_controls_card_out_once(page: Any) -> None:
+    """Issue 16 item 3: a switch to a stack with other controls changes ~10 widgets of the controls card (labels,
+    visibility); each asked BokehJS for a layout of the whole card (server.LAYOUT_PATCH), 8-12 a switch (70-150 ms
+    at load 4); the layouts wait for the end of the update: one per switch.  The page still shows every control
+    of the new stack (the three F layers' angle boxes) and none of the old one's."""
+    select = page.locator(".preset-select select")
+    labels = {option.inner_text(): option.get_attribute("value") for option in select.locator("option").all()}
+    three = next(value for label, value in labels.items() if label.startswith("three F"))
+    given = next(value for label, value in labels.items() if label.startswith("file:"))
+    warmed_up = False
+    for value, boxes in ((three, 3), (given, 2), (three, 3), (given, 2)):
+        page.evaluate(_COUNT_LAYOUTS)
+        before = _shown(page, "status")
+        select.select_option(value)
+        _wait_for_change(page, "status", before)
+        page.wait_for_timeout(300)  # the resize observers' layouts after the update
+        counted = page.evaluate("() => window.__spinstackLayouts")
+        if not warmed_up:  # the first switch may widen or narrow the page (a scroll bar): the page is laid out anew
+            warmed_up = True
+            continue
+        assert counted.get("spin-controls", 0) == 1, counted
+        theta_boxes = page.locator(".controls [class*='ctl-layers-'][class*='-magnetization-theta'] input:visible")
+        assert theta_boxes.count() == boxes
