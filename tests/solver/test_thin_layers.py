@@ -132,11 +132,10 @@ def test_a_thin_magnet_between_normal_layers_keeps_its_precision_through_every_d
 # A thin N layer beside an F layer, with an N/N (free) node beyond it: the seed spin valve with an N(d) of the
 # spacer's own metal inserted beside F1 or F2 is the seed with one spacer of 2 + d (mu_s and j_s are continuous
 # at the extra node), so g1, g2 and the torques must be the same numbers computed another way: 1e-12 relative
-# (the seed's node system is well conditioned; the reference is exact to ~1e-16).  Not met yet (README "Not done
-# yet"): that node's block, ~D/d across the F's m, is solved in Cartesian coordinates and the torque read as D/d
-# times its O(d) transverse mu_s, so ~1e-16 x (2 / d) is lost (g1 = 0 at d = 1e-20 beside F1).  Strict: a fix
-# makes this test pass, and then its mark must go.
-@pytest.mark.xfail(strict=True, reason="thin N beside F with a free node beyond: ~1e-16 x spacer/d lost (README)")
+# (the seed's node system is well conditioned; the reference is exact to ~1e-16).  That node's block, ~D/d
+# across the F's m, lost ~1e-16 x (2 / d) when inverted in Cartesian coordinates, and so did the torque read as
+# D/d times its O(d) transverse mu_s (g1 = 0 at d = 1e-20 beside F1): the block is now inverted on m and normal
+# to m apart and the torque read through the thin layer (elimination._axial_inverse, UnitSolution._through_thin).
 @pytest.mark.parametrize("position", [1, 2])
 @pytest.mark.parametrize("d", [1e-20, 1e-12, 1e-6])
 def test_a_vanishing_normal_layer_beside_a_magnet_changes_nothing(d, position):
@@ -159,3 +158,94 @@ def test_a_vanishing_normal_layer_beside_a_magnet_changes_nothing(d, position):
                              (ss.finalize(inserted).efficiency(theta), ss.finalize(merged).efficiency(theta))):
         np.testing.assert_allclose(values.g1, expected.g1, rtol=1e-12)
         np.testing.assert_allclose(values.g2, expected.g2, rtol=1e-12)
+
+
+# A layer of zero thickness is a node.  Splitting a spacer N(s) into N(d) | N(s - d) (the same metal) changes
+# nothing physically for any d, and as d -> 0 the extra free node merges with the F/N node beside it: the
+# stack's node system then holds a block ~D / 2d across the F's m next to O(1) ones.  Every output must be the
+# zero-thickness stack's to ~1e-12 for d / l from 1e-3 down to 1e-12, on a non-coplanar three-F stack whose
+# middle F has such a layer on both faces (the free node beyond on the right of F1, on the left and right of F2)
+# and a lead at the right end, on each backend that takes it, and in a batch of all those d at once.
+THIN_RATIOS = np.logspace(-12, -3, 10)
+
+
+def _split_spacers(d) -> tuple[ss.Stack, ss.Stack]:
+    """(F1 | N(d) | N(2 - 2d) | N(d) | F2 | N(d) | N(3 - d) | F3 | N lead, the same with N(2), N(3) unsplit)."""
+    F, N = ss.Ferromagnet("F", D=1.0, p=0.5, l=2.0), ss.Normal("N", D=3.0, l=10.0)
+    magnets = [ss.Layer(F, 1.5, ss.polar(30.0, 20.0)), ss.Layer(F, 1.0, ss.polar(80.0, 95.0)),
+               ss.Layer(ss.Ferromagnet("G", D=0.7, p=-0.3, l=4.0), 2.5, ss.polar(125.0, 230.0))]
+    lead = ss.Lead(ss.Normal("lead", D=2.0, l=5.0))
+    split = ss.Stack([magnets[0], ss.Layer(N, d), ss.Layer(N, 2.0 - 2 * d), ss.Layer(N, d), magnets[1],
+                      ss.Layer(N, d), ss.Layer(N, 3.0 - d), magnets[2]], right=lead)
+    whole = ss.Stack([magnets[0], ss.Layer(N, 2.0), magnets[1], ss.Layer(N, 3.0), magnets[2]], right=lead)
+    return split, whole
+
+
+def _assert_same_as_zero_thickness(split: ss.Solution, whole: ss.Solution) -> None:
+    torque = whole.torque[..., [0, 2, 4], :]  # (a batch of split stacks against the one unsplit: broadcast)
+    np.testing.assert_allclose(split.torque[..., [0, 4, 7], :], np.broadcast_to(torque, split.torque[..., :3, :].shape),
+                               rtol=0, atol=1e-12 * np.abs(torque).max())
+    # the unsplit stack's nodes are the split one's 0, 1, 4, 5, 7, 8 (2 is within d of 1, 3 of 4, 6 of 5)
+    mu = whole.accumulation[..., [0, 1, 2, 3, 4, 5], :]
+    np.testing.assert_allclose(split.accumulation[..., [0, 1, 4, 5, 7, 8], :],
+                               np.broadcast_to(mu, split.accumulation[..., :6, :].shape), rtol=0,
+                               atol=1e-12 * np.abs(mu).max())
+    np.testing.assert_allclose(split.resistance_area,
+                               np.broadcast_to(whole.resistance_area, split.resistance_area.shape), rtol=1e-12)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "linked"])
+@pytest.mark.parametrize("ratio", THIN_RATIOS, ids=[f"{ratio:.0e}" for ratio in THIN_RATIOS])
+def test_a_layer_thinning_to_a_node_is_the_node(ratio, backend):
+    from spinstack.prepared import stack_arrays
+    from spinstack.solver import applicable_backends
+
+    split, whole = _split_spacers(ratio * 10.0)  # l = 10 in N
+    if backend not in applicable_backends(stack_arrays(split)):
+        pytest.skip(f"{backend} does not take the stack (numba is not installed)")
+    _assert_same_as_zero_thickness(ss.solve(split, backend=backend), ss.solve(whole, backend="numpy"))
+
+
+def test_a_batch_of_layers_thinning_to_a_node_is_the_node():
+    split, whole = _split_spacers(THIN_RATIOS * 10.0)
+    solution = ss.solve(split)
+    assert solution.torque.shape[:-2] == THIN_RATIOS.shape
+    _assert_same_as_zero_thickness(solution, ss.solve(whole))
+
+
+# Against an independent 60-digit evaluation (tests/solver/test_extremes.py's reference: the node system of
+# MODEL.md 3a assembled from its definition, two-ports G coth, G csch at 60 digits) for thin layers of another
+# metal than their neighbours (so no merged stack is the same): non-coplanar m1, m2, m3, two thin layers in a row
+# beside F1 (free nodes beyond), one on each face of F2, and one beside F3 with a lead beyond.  The node values,
+# torques and g1, g2 to 1e-12 relative (formerly ~1e-16 x spacer / d: 1e-7 at d / l = 1e-9), on each backend
+# that takes the stack.
+@pytest.mark.parametrize("backend", ["numpy", "linked"])
+@pytest.mark.parametrize("ratio", [1e-12, 1e-9, 1e-5])
+def test_thin_normal_layers_beside_magnets_against_mpmath(ratio, backend):
+    from spinstack.prepared import stack_arrays
+    from spinstack.solver import applicable_backends
+    from tests.solver.test_extremes import as_used, build, reference, reference_efficiency, to_array
+
+    thin = ("N", 1.3, 0.7, 0.0, None, ratio * 0.7)  # another metal, d = ratio l
+    second = ("N", 0.9, 1.6, 0.0, None, ratio * 4.0)  # and a third one, thicker and softer
+    F1, F2, F3 = (("F", 1.0, 2.0, 0.5, ss.polar(30.0, 20.0), 1.5), ("F", 0.8, 3.0, 0.35, ss.polar(80.0, 95.0), 1.0),
+                  ("F", 1.1, 4.0, -0.3, ss.polar(125.0, 230.0), 2.5))
+    spacer, other = ("N", 3.0, 10.0, 0.0, None, 2.0), ("N", 2.0, 6.0, 0.0, None, 1.2)
+    layers = [F1, thin, second, spacer, thin, F2, thin, other, thin, F3, thin]
+    right = ("N", 2.0, 5.0, 0.0, None)
+    stack = build(layers, None, right)
+    if backend not in applicable_backends(stack_arrays(stack)):
+        pytest.skip(f"{backend} does not take the stack (numba is not installed)")
+    layers, left, right = as_used(stack, layers, None, right)
+    expected = reference(layers, left, right)
+    solution = ss.solve(stack, backend=backend)
+    mu = to_array(expected["mu"])
+    np.testing.assert_allclose(solution.accumulation, mu, rtol=0, atol=1e-12 * np.abs(mu).max())
+    torque = to_array(expected["torque"])
+    np.testing.assert_allclose(solution.torque, torque, rtol=0, atol=1e-12 * np.abs(torque).max())
+    for one, two in ((0, 5), (5, 9)):  # g1, g2 of two of the three (MODEL.md 4), from the torque vectors
+        g1, g2 = (float(g) for g in reference_efficiency(layers, expected, one, two))
+        m1, m2 = (np.asarray(stack.layers[i].magnetization) for i in (one, two))
+        normal = np.cross(m1, m2) @ np.cross(m1, m2)
+        assert -solution.torque[one] @ np.cross(m1, np.cross(m2, m1)) / normal == pytest.approx(g1, rel=1e-12)
+        assert solution.torque[two] @ np.cross(m2, np.cross(m1, m2)) / normal == pytest.approx(g2, rel=1e-12)

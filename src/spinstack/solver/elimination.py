@@ -7,6 +7,9 @@ apart so that
 
 * a thin layer passes its load on without cancellation (:func:`_thin_step`, channel by channel
   for a coherent F or beside a magnetic interface: :func:`_coherent_step`);
+* a free node reached from a rail through plain layers has a load axial about that m (:class:`Axial`),
+  ~D / 2d across m beyond a thin layer: it is stepped and inverted on m and normal to m apart
+  (:func:`_axial_step`, :func:`_axial_inverse`), never formed as one Cartesian block;
 * a resistive interface is stepped through in resistance form, exact for any conductance, inf
   included (:func:`_through_interface`, :func:`_grounded`, :func:`_block_inverse`);
 * a direction that nothing fixes (no relaxation at all: l = inf beside g_mix = 0) takes its
@@ -20,6 +23,7 @@ complex magnetizations); the others (:mod:`.backends`) are checked against it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -184,6 +188,87 @@ def _coherent_step(layer: Part, load: np.ndarray, pushed: np.ndarray, block: np.
     if axis_b is None:
         return full, pushed_full
     return _sandwich(axis_b, full, axis_b, shape), _project(axis_b, pushed_full[..., 0])
+
+
+class Axial(NamedTuple):
+    """The load at a free node that is axial about a magnetization m: ``across`` (1 - m m^T) + ``along`` m m^T, each
+    (B,) and exact, with ``scale`` (B,) the size of what ``along`` was formed from (the 0 of a direction that
+    nothing fixes is rounding of that).
+
+    So is the load one plain layer beyond a rail node (the rail pins mu_perp there: ``across`` is the layer's
+    Gc), and, layer after layer, at the free nodes that follow (an isotropic layer steps each channel apart).
+    Beyond a thin layer ``across`` ~ D / 2d against an O(1) ``along``: in Cartesian coordinates every entry
+    of the load, and so its part along m, would carry eps D / 2d (~1e-16 x spacer / d of the solution).
+    """
+
+    m: np.ndarray  # (B, 3)
+    along: np.ndarray
+    across: np.ndarray
+    scale: np.ndarray
+
+    def matrix(self) -> np.ndarray:
+        """The load as a (B, 3, 3) matrix (where a step needs it whole)."""
+        longitudinal = outer(self.m)
+        return self.across[..., None, None] * (np.eye(3) - longitudinal) + self.along[..., None, None] * longitudinal
+
+
+def _channel_step(layer: Part, load: np.ndarray, thin: np.ndarray) -> np.ndarray:
+    """The load at a plain layer's node b from a scalar load ``load`` (B,) of one channel at its node a, (B,).
+
+    The plain Schur step Gc - Gs^2 / Z (Z = load + Gc) where the layer is not thin with a soft load, else the
+    cancellation-free L = Y + 2T - W^2 / Z (W = Y + T, T = Gc - Gs its sink; see :func:`_thin_step`).
+    """
+    gc, gs, T = layer.K_aa, -layer.K_ab, layer.sink
+    Z = load + gc
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # the discarded branch may be inf / inf
+        W = load + T
+        return np.where(thin & (np.abs(load) <= gc), load + 2.0 * T - W * W / Z, gc - gs * (gs / Z))
+
+
+def _axial_step(layer: Part, axial: Axial, pushed: np.ndarray, axis_b: np.ndarray | None, shape: tuple[int, ...]
+                ) -> tuple[np.ndarray, np.ndarray, Axial | None]:
+    """(load, pushed, axial load or None) at node b of a plain layer whose free node a has an axial load.
+
+    Each channel (along m, normal to m) steps apart (:func:`_channel_step`), and so does the pushed
+    right-hand side: R_b = s + Gs Z^-1 (R - s) with Z^-1 = m m^T / Z_along + (1 - m m^T) / Z_across
+    (R the pushed right-hand side at a, s the layer's source), Gs / Z evaluated per channel without
+    cancellation.  At a free node b the load is axial again, on a rail m_b it is L_along (m.m_b)^2 +
+    L_across |m x m_b|^2.
+    """
+    m, thin = axial.m, layer.channels[0][0]
+    gc, gs = layer.K_aa, -layer.K_ab
+    along, across = _channel_step(layer, axial.along, thin), _channel_step(layer, axial.across, thin)
+    difference = pushed[..., 0] - layer.source
+    on_m = dot(m, difference)
+    g_along, g_across = gs / (axial.along + gc), gs / (axial.across + gc)
+    pushed_b = layer.source + g_across[..., None] * difference + ((g_along - g_across) * on_m)[..., None] * m
+    if axis_b is None:
+        following = Axial(m, along, across, np.abs(axial.along) + np.abs(layer.sink))
+        return following.matrix(), pushed_b[..., :, None], following
+    cosine = dot(m, axis_b)
+    sine2 = np.sum(cross(m, axis_b) ** 2, axis=-1)
+    return (across * sine2 + along * cosine**2)[..., None, None], dot(axis_b, pushed_b)[..., None, None], None
+
+
+def _rail_axial(layer: Part, m: np.ndarray, load: np.ndarray, thin: np.ndarray) -> Axial:
+    """The axial load at the free node b of a plain layer stepped into from a rail node a on m (1 x 1 blocks, Y the
+    load there): Gc normal to m (the rail pins mu_perp at a), the channel step along it."""
+    Y = load[..., 0, 0]
+    return Axial(m, _channel_step(layer, Y, thin), np.broadcast_to(layer.K_aa, Y.shape), np.abs(Y) + np.abs(layer.sink))
+
+
+def _axial_inverse(m: np.ndarray, along: np.ndarray, transverse: np.ndarray, stiffness: np.ndarray) -> np.ndarray:
+    """The inverse (B, 3, 3) of the block ``transverse`` (1 - m m^T) + ``along`` m m^T + ``stiffness`` 1 at a free node.
+
+    Taken on m and normal to m apart: m m^T / (along + K) + (1 - m m^T) / (transverse + K).  Beyond a thin
+    layer whose left node is on a rail, ``transverse`` is its Gc ~ D / 2d and ``along`` is O(1): the block
+    formed in Cartesian coordinates carries eps Gc in every entry, i.e. in its part along m, and its
+    inverse lost ~eps Gc / (along + K) of the accumulation along m (~1e-16 x spacer / d).  Here each part
+    is exact to rounding, whatever the contrast.
+    """
+    longitudinal = outer(m)
+    return (longitudinal / (along + stiffness)[..., None, None]
+            + (np.eye(3) - longitudinal) / (transverse + stiffness)[..., None, None])
 
 
 def _solve_block(block: np.ndarray, inverse: np.ndarray | None, rhs: np.ndarray) -> np.ndarray:
@@ -624,13 +709,19 @@ def eliminate(system: NodeSystem) -> dict[int, np.ndarray]:
         if found:
             sites[i] = [(right, left, rhs) for right, left in found]
 
+    axial: Axial | None = None  # the load at node i when it is axial about an m (see Axial)
+    stepping: Axial | None = None  # the axial load at the previous node, whose block was inverted so
     for i in active:
         before, after = chain[i], chain[i + 1]
         step = previous == i - 1 and before.kind == "layer"
+        axial, stepping = None, (stepping if step else None)
         along = None
         behind = chain[i - 1].link if i > 0 else None  # the interface left of the previous node, if any
         if before.link is not None:  # just right of an interface: the load it passes on
             load, pushed, along = pending.pop(i) if i in pending else _grounded(before.link, axis[i], shape)
+        elif stepping is not None and not before.coherent:
+            # from a free node with an axial load through a plain layer: channel by channel (see _axial_step)
+            load, pushed, axial = _axial_step(before, stepping, pushed, axis[i], shape)
         elif step and before.coherent and axis[i - 1] is None:
             load, pushed = _coherent_step(before, load, pushed, block, axis[i], shape, inverse)
         elif step and axis[i - 1] is None and behind is not None and behind.axis is not None \
@@ -642,6 +733,10 @@ def eliminate(system: NodeSystem) -> dict[int, np.ndarray]:
         else:
             # a thin layer with a soft load: the plain step would cancel (see _thin_step)
             thin = _thin(before, load) if step and not before.coherent else None
+            if thin is not None and axis[i - 1] is not None and axis[i] is None:
+                # from a rail to a free node the load is axial about the rail's m (see Axial)
+                axial = _rail_axial(before, axis[i - 1], _finite_load(load) if behind is not None else load,
+                                    before.channels[0][0])
             # (behind an interface the load may hold the inf of a pinned node: never thin, kept out of the sums)
             exact = _thin_step(before, _finite_load(load) if behind is not None else load, pushed, block,
                                eliminated[previous][1], axis[i - 1], axis[i], shape, inverse) \
@@ -674,6 +769,15 @@ def eliminate(system: NodeSystem) -> dict[int, np.ndarray]:
         found = []
         inverse, split = _block_inverse(before.link, load, along, after, shape, floats(i), found) \
             if before.link is not None and axis[i] is None else (None, None)
+        stepping = None
+        if axial is not None and after.link is None and after.scalar:
+            # the block is inverted on m and normal to m apart (see _axial_inverse).  The last node beside an
+            # end without stiffness (open, l = inf) may have no stiffness along m at all (nothing relaxes
+            # there): left to _solve_last then, which resolves or refuses it
+            if following_active or after.kind == "layer" or \
+                    np.all(np.abs(axial.along + after.K_aa) > FLOATING * (axial.scale + np.abs(after.K_aa))):
+                inverse = _axial_inverse(axial.m, axial.along, axial.across, after.K_aa)
+                stepping = axial if after.kind == "layer" and following_active else None
         if along is not None:
             alongs[i] = along
         source = _project(axis[i], after.source)

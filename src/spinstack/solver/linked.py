@@ -11,7 +11,9 @@ The steps (see their numpy originals in :mod:`.elimination` for the derivations)
 plain Schur step or, for a thin layer with a soft load, the cancellation-free one (``_thin_step``;
 beside a magnetic interface's free node, channel by channel: ``_coherent_step``); through a resistive
 interface, resistance form (``_through_interface``, ``_grounded``); at the free node behind a magnetic
-interface, the block split on m and on the plane normal to m (``_block_inverse``).  Node values are 1
+interface, the block split on m and on the plane normal to m (``_block_inverse``); at a free node reached
+from a rail through layers, the axial load stepped and inverted on m and normal to m apart (``Axial``,
+``_axial_step``, ``_axial_inverse``).  Node values are 1
 number on a ferromagnet's rail, 3 at a free node.
 
 Takes a single real configuration driven by the current, without open or insulator ends, in-plane field
@@ -227,6 +229,15 @@ def _overlap(kind_a, axis_a, rail_a, kind_b, axis_b, rail_b):  # pragma: no cove
 
 
 @njit(cache=True)
+def _channel_step(gc, gs, sink, thin, load):  # pragma: no cover - compiled
+    """elimination._channel_step for one configuration."""
+    if thin and abs(load) <= gc:
+        W = load + sink
+        return load + 2.0 * sink - W * W / (load + gc)
+    return gc - gs * (gs / (load + gc))
+
+
+@njit(cache=True)
 def _project(kind, axis, vector):  # pragma: no cover - compiled
     if kind == RAIL:
         out = np.zeros(3)
@@ -261,11 +272,22 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
     pending_pushed = np.zeros(3)
     pending_along = 0.0
     pending_has_along = False
+    # a free node whose load is axial about an m (elimination.Axial): reached from a rail through a layer, or from
+    # such a node whose block was inverted so (``stepping``) through a layer
+    has_axial = False
+    stepping = False
+    axial_along = 0.0
+    axial_across = 0.0
+    axial_scale = 0.0
+    axial_m = np.zeros(3)
     for i in range(n):
         ni = size[i]
         if ni == 0:
             continue
         step = previous == i - 1 and kind[i] == LAYER
+        from_axial = stepping and step
+        stepping = False
+        has_axial = False
         along = 0.0
         has_along = False
         behind_magnetic = i > 0 and kind[i - 1] == LINK and rail[i - 1] >= 0
@@ -289,6 +311,31 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
                     pushed[0] = link_data[k, 7]  # gamma
                 else:
                     return UNSUPPORTED
+        elif from_axial:  # elimination._axial_step: channel by channel from the axial load at node i - 1
+            m = axial_m
+            new_along = _channel_step(gc[i], gs[i], sink[i], thin[i], axial_along)
+            new_across = _channel_step(gc[i], gs[i], sink[i], thin[i], axial_across)
+            g_along = gs[i] / (axial_along + gc[i])
+            g_across = gs[i] / (axial_across + gc[i])
+            difference = pushed - source[i]
+            on_m = m[0] * difference[0] + m[1] * difference[1] + m[2] * difference[2]
+            pushed_b = source[i] + g_across * difference + ((g_along - g_across) * on_m) * m
+            load = np.zeros((3, 3))
+            pushed = np.zeros(3)
+            if ni == 3:
+                longitudinal = _outer(m)
+                load = new_across * (eye - longitudinal) + new_along * longitudinal
+                pushed = pushed_b
+                axial_scale = abs(axial_along) + abs(sink[i])
+                axial_along, axial_across = new_along, new_across
+                has_axial = True
+            else:
+                b = node_axis[i]
+                cosine = m[0] * b[0] + m[1] * b[1] + m[2] * b[2]
+                cross = _cross(m, b)
+                sine2 = cross[0] ** 2 + cross[1] ** 2 + cross[2] ** 2
+                load[0, 0] = new_across * sine2 + new_along * cosine**2
+                pushed[0] = b[0] * pushed_b[0] + b[1] * pushed_b[1] + b[2] * pushed_b[2]
         elif step and node_kind[i - 1] == FREE and behind_magnetic and thin[i]:
             # elimination._coherent_step with an axis: a thin plain layer from the free node behind a magnetic interface
             m = axis[i - 1]
@@ -327,6 +374,12 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
         else:
             n_previous = size[i - 1] if i > 0 else 0
             is_thin = step and thin[i] and _max_abs(load, n_previous) <= gc[i]
+            if step and n_previous == 1 and ni == 3:  # elimination._rail_axial
+                axial_along = _channel_step(gc[i], gs[i], sink[i], thin[i], load[0, 0])
+                axial_across = gc[i]
+                axial_scale = abs(load[0, 0]) + abs(sink[i])
+                axial_m = node_axis[i - 1].copy()
+                has_axial = True
             if is_thin:  # elimination._thin_step
                 T = sink[i]
                 Y = load.copy()
@@ -492,6 +545,13 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
                 inverse = axial + across
                 has_inverse = True
                 split = True
+        if has_axial:  # elimination._axial_inverse (the last node beside an end without stiffness: as before)
+            K = gc[i + 1]
+            if following_active or kind[i + 1] == LAYER or abs(axial_along + K) > floating * (axial_scale + abs(K)):
+                longitudinal = _outer(axial_m)
+                inverse = longitudinal / (axial_along + K) + (eye - longitudinal) / (axial_across + K)
+                has_inverse = True
+                stepping = kind[i + 1] == LAYER and following_active
         if has_along:
             along_previous = along
         src = _project(node_kind[i], node_axis[i], source[i + 1])

@@ -4,7 +4,8 @@
 chain of parts, lazily (a sweep of g1, g2 needs the torques of two layers, not every spin current);
 :class:`LayerwiseSolution` holds the same outputs of one configuration evaluated for all layers at
 once (:func:`chain_outputs`, from a :class:`.system.FlatChain` and its node values: the banded and
-linked backends).  Both apply the one torque rule of :func:`.system.torque_faces`.
+linked backends).  Both apply the one torque rule of :func:`.system.torque_faces`, and both read the face
+current of a thin layer whose far node is free through that layer (:meth:`UnitSolution._through_thin`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 
 from . import coherent
 from .arrays import Element, StackArrays
-from .system import RESERVOIR, FlatChain, NodeSystem, torque_faces
+from .system import FREE, LAYER, LEAD, RESERVOIR, FlatChain, NodeSystem, torque_faces
 from .vectors import dot
 
 
@@ -114,6 +115,78 @@ class UnitSolution:
             total += _apply(part.K_ab, values[..., neighbour, :], self._shape)
         return total
 
+    def _through_thin(self, neighbour: int, side: str) -> tuple[np.ndarray, int, float] | None:
+        """Where the face ``side`` of the layer ``neighbour`` is better read through it: (where (B,), the part
+        beyond its other node, the sign of its sink term), or None where it never is.
+
+        A layer whose other node is free passes on, at that node, exactly what the part beyond carries (all
+        three components balance there), and j(a+) - j(b-) = T (mu_a + mu_b) with its sink T = Gc - Gs
+        evaluated directly.  So its face current equals the face current of the part beyond plus or minus
+        T (mu_a + mu_b), which carries the rounding of the part beyond only (itself read through where that
+        is softer still: :meth:`_reach`), where Gc mu_a - Gs mu_b carried eps Gc |mu|: read so where that is
+        softer than the layer (the torque on an F beside a thin N layer lost ~1e-16 x spacer / d).
+        """
+        chain = self._chain
+        part = chain[neighbour]
+        if part.kind != "layer" or part.coherent or part.sink is None or not part.scalar:
+            return None
+        far, beyond = (neighbour, neighbour + 1) if side == "a" else (neighbour - 1, neighbour - 1)
+        if far not in self._coordinates or self._axes[far] is not None or not 0 <= beyond < len(chain):
+            return None
+        other = chain[beyond]
+        if other.link is not None or other.kind == "reservoir":
+            return None
+        where = np.abs(part.K_aa) > self._reach(beyond, side)
+        return (where, beyond, 1.0 if side == "a" else -1.0) if where.any() else None
+
+    def _reach(self, part: int, side: str) -> np.ndarray:
+        """The stiffness (B,) of the two-port whose face current :meth:`_read_face` evaluates for the face ``side``
+        of ``part``: its own, or the softer one it is read through to."""
+        K = self._chain[part].K_aa if side == "a" else self._chain[part].K_bb
+        own = np.abs(K) if K.ndim == len(self._shape) else np.abs(K).max(axis=(-2, -1))
+        through = self._through_thin(part, side)
+        return own if through is None else np.where(through[0], self._reach(through[1], side), own)
+
+    def _read_face(self, part: int, side: str) -> np.ndarray:
+        """j_s at the face ``side`` of ``part``, read through it where that is exact (:meth:`_through_thin`)."""
+        face = self._face(part, side)
+        through = self._through_thin(part, side)
+        if through is None:
+            return face
+        where, beyond, sign = through
+        values = self._values
+        passed = self._read_face(beyond, side) + sign * self._chain[part].sink[..., None] * (
+            values[..., part - 1, :] + values[..., part, :])
+        return np.where(where[..., None], passed, face)
+
+    def _read_face_dot(self, part: int, side: str, vector: np.ndarray) -> np.ndarray:
+        """:meth:`_read_face` . v from scalar node coordinates."""
+        face = self._face_dot(part, side, vector)
+        through = self._through_thin(part, side)
+        if through is None:
+            return face
+        where, beyond, sign = through
+        passed = self._read_face_dot(beyond, side, vector) + sign * self._chain[part].sink * (
+            self._node_dot(part - 1, vector) + self._node_dot(part, vector))
+        return np.where(where, passed, face)
+
+    def _neighbour_face(self, neighbour: int, side: str, drop: bool) -> np.ndarray:
+        """The neighbour's face current that stands for an F layer's deposit (:meth:`_outer_face`), read through
+        a thin neighbour where that is exact (:meth:`_through_thin`)."""
+        face = self._outer_face(neighbour, side, drop)
+        through = self._through_thin(neighbour, side)
+        if through is None:
+            return face
+        return np.where(through[0][..., None], self._read_face(neighbour, side), face)
+
+    def _neighbour_face_dot(self, neighbour: int, side: str, drop: bool, vector: np.ndarray) -> np.ndarray:
+        """:meth:`_neighbour_face` . v, from scalar node coordinates where it can."""
+        face = dot(self._outer_face(neighbour, side, drop), vector) if drop else self._face_dot(neighbour, side, vector)
+        through = self._through_thin(neighbour, side)
+        if through is None:
+            return face
+        return np.where(through[0], self._read_face_dot(neighbour, side, vector), face)
+
     @cached_property
     def _torque_faces(self):
         return torque_faces(self._layout)
@@ -136,7 +209,7 @@ class UnitSolution:
             if terms is None:
                 total = total + self.deposit_at(node)
             else:
-                face = self._outer_face(*terms)
+                face = self._neighbour_face(*terms)
                 total = total + face if node == layer else total - face
         return total
 
@@ -149,8 +222,7 @@ class UnitSolution:
                     - self._face_dot(self._right_node[node] + 1, "a", vector)
                 continue
             neighbour, side, drop = terms
-            face = dot(self._outer_face(neighbour, side, drop), vector) if drop else \
-                self._face_dot(neighbour, side, vector)
+            face = self._neighbour_face_dot(neighbour, side, drop, vector)
             total = total + face if node == layer else total - face
         return total
 
@@ -422,6 +494,7 @@ def chain_outputs(arrays: StackArrays, chain: FlatChain, values: np.ndarray) -> 
         # the neighbour's face without its term at the node facing the layer: its other node's term only
         kept = _gather(source, beyond) + _gather(gs[:, None], beyond) * _gather(padded, beyond + row) * sign
         face = np.where(faces.drop[row][:, None], kept, beside[node])
+        _read_through_thin(chain, padded, beyond, row, faces.own[row] & faces.counted[row], face)
         contribution = np.where(faces.own[row][:, None], face if row == 0 else -face, deposit[node])
         total += np.where(faces.counted[row][:, None], contribution, 0.0)
     torque = np.where(ferro[:, None], total - np.einsum("ki,ki->k", m, total)[:, None] * m, 0.0)
@@ -449,6 +522,54 @@ def chain_outputs(arrays: StackArrays, chain: FlatChain, values: np.ndarray) -> 
             "spin_current_right": face_b, "lead_current_left": lead_left, "lead_current_right": lead_right,
             "deposit": deposit, "torque": torque, "interface_currents": Currents(link_nodes, left, right),
             "interface_axes": interface_axes}
+
+
+def _read_through_thin(chain: FlatChain, padded: np.ndarray, neighbour: np.ndarray, row: int, used: np.ndarray,
+                       face: np.ndarray) -> None:
+    """Replace, in place, the neighbour faces ``face`` (L, 3) that stand for F layers' deposits by the same currents
+    read through the neighbour (:meth:`UnitSolution._through_thin`): along the run of layers from it whose far
+    node is free, the face current of the softest part reached (a layer or a lead; Gc its stiffness), -+ the
+    sinks T (mu_a + mu_b) of the layers passed on the way, where that part is softer than the neighbour.
+
+    ``neighbour`` (L,): the chain index of each layer's neighbour part on side ``row`` (0 its left, whose face b
+    counts; 1 its right, face a); ``used``: where that face counts; ``padded``: mu at chain node c in row c + 1.
+    """
+    kind, gc, gs, sink = chain.kind, chain.gc, chain.gs, chain.sink
+    P = len(kind)
+    step, sign = (1, 1.0) if row else (-1, -1.0)
+
+    def passing(part: np.ndarray) -> np.ndarray:
+        """Whether each part is a layer whose far node is free and whose part beyond is a layer or a lead."""
+        beyond = part + step
+        inside = (beyond >= 0) & (beyond < P)
+        beyond = np.clip(beyond, 0, P - 1)
+        far = np.clip(part - (0 if row else 1), 0, P - 2)  # its node on the far side
+        return inside & (kind[part] == LAYER) & (chain.node_kind[far] == FREE) & \
+            ((kind[beyond] == LAYER) | (kind[beyond] == LEAD))
+
+    layers = np.flatnonzero(used)
+    part = neighbour[layers]
+    going = passing(part)
+    layers, part, going = layers[going], part[going], going[going]
+    if not layers.size:
+        return
+    best, best_losses, softest = part.copy(), np.zeros((layers.size, 3)), gc[part]
+    losses = np.zeros((layers.size, 3))
+    while going.any():  # along the run (usually one layer)
+        losses[going] += sign * sink[part[going]][:, None] * (padded[part[going]] + padded[part[going] + 1])
+        part = np.where(going, part + step, part)
+        softer = going & (gc[part] < softest)
+        best, softest = np.where(softer, part, best), np.where(softer, gc[part], softest)
+        best_losses[softer] = losses[softer]
+        going &= passing(part)
+    read = best != neighbour[layers]
+    layers, best, best_losses = layers[read], best[read], best_losses[read]
+    mu_left, mu_right = padded[best], padded[best + 1]  # the nodes of the part read
+    if row:  # its face a
+        passed = chain.source[best] + gc[best][:, None] * mu_left - gs[best][:, None] * mu_right
+    else:  # its face b
+        passed = chain.source[best] + gs[best][:, None] * mu_left - gc[best][:, None] * mu_right
+    face[layers] = passed + best_losses
 
 
 class Currents(Mapping):
