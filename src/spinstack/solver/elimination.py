@@ -202,14 +202,14 @@ class Axial(NamedTuple):
     """
 
     m: np.ndarray  # (B, 3)
+    longitudinal: np.ndarray  # m m^T, (B, 3, 3) (formed once for a run of free nodes)
     along: np.ndarray
     across: np.ndarray
     scale: np.ndarray
 
     def matrix(self) -> np.ndarray:
-        """The load as a (B, 3, 3) matrix (where a step needs it whole)."""
-        longitudinal = outer(self.m)
-        return self.across[..., None, None] * (np.eye(3) - longitudinal) + self.along[..., None, None] * longitudinal
+        """The load as a (B, 3, 3) matrix (only where a step needs it whole: an interface or a 3 x 3 part beyond)."""
+        return self.across[..., None, None] * np.eye(3) + (self.along - self.across)[..., None, None] * self.longitudinal
 
 
 def _channel_step(layer: Part, load: np.ndarray, thin: np.ndarray) -> np.ndarray:
@@ -219,15 +219,19 @@ def _channel_step(layer: Part, load: np.ndarray, thin: np.ndarray) -> np.ndarray
     cancellation-free L = Y + 2T - W^2 / Z (W = Y + T, T = Gc - Gs its sink; see :func:`_thin_step`).
     """
     gc, gs, T = layer.K_aa, -layer.K_ab, layer.sink
-    Z = load + gc
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # the discarded branch may be inf / inf
-        W = load + T
-        return np.where(thin & (np.abs(load) <= gc), load + 2.0 * T - W * W / Z, gc - gs * (gs / Z))
+    plain = gc - gs * (gs / (load + gc))  # (gc for an infinite load: a node pinned behind a transparent interface)
+    thin = thin & (np.abs(load) <= gc)
+    if not thin.any():
+        return plain
+    Y = np.where(thin, load, 0.0)  # (an infinite load elsewhere kept out of the sums)
+    W = Y + T
+    return np.where(thin, Y + 2.0 * T - W * W / (Y + gc), plain)
 
 
-def _axial_step(layer: Part, axial: Axial, pushed: np.ndarray, axis_b: np.ndarray | None, shape: tuple[int, ...]
-                ) -> tuple[np.ndarray, np.ndarray, Axial | None]:
-    """(load, pushed, axial load or None) at node b of a plain layer whose free node a has an axial load.
+def _axial_step(layer: Part, axial: Axial, pushed: np.ndarray, axis_b: np.ndarray | None
+                ) -> tuple[np.ndarray | None, np.ndarray, Axial | None]:
+    """(load, pushed, axial load) at node b of a plain layer whose free node a has an axial load: at a free node b
+    (None, pushed, its axial load), on a rail (load, pushed, None).
 
     Each channel (along m, normal to m) steps apart (:func:`_channel_step`), and so does the pushed
     right-hand side: R_b = s + Gs Z^-1 (R - s) with Z^-1 = m m^T / Z_along + (1 - m m^T) / Z_across
@@ -243,32 +247,35 @@ def _axial_step(layer: Part, axial: Axial, pushed: np.ndarray, axis_b: np.ndarra
     g_along, g_across = gs / (axial.along + gc), gs / (axial.across + gc)
     pushed_b = layer.source + g_across[..., None] * difference + ((g_along - g_across) * on_m)[..., None] * m
     if axis_b is None:
-        following = Axial(m, along, across, np.abs(axial.along) + np.abs(layer.sink))
-        return following.matrix(), pushed_b[..., :, None], following
+        return None, pushed_b[..., :, None], Axial(m, axial.longitudinal, along, across,
+                                                   np.abs(axial.along) + np.abs(layer.sink))
     cosine = dot(m, axis_b)
     sine2 = np.sum(cross(m, axis_b) ** 2, axis=-1)
     return (across * sine2 + along * cosine**2)[..., None, None], dot(axis_b, pushed_b)[..., None, None], None
 
 
-def _rail_axial(layer: Part, m: np.ndarray, load: np.ndarray, thin: np.ndarray) -> Axial:
-    """The axial load at the free node b of a plain layer stepped into from a rail node a on m (1 x 1 blocks, Y the
-    load there): Gc normal to m (the rail pins mu_perp at a), the channel step along it."""
+def _rail_axial(layer: Part, m: np.ndarray, load: np.ndarray, partial: np.ndarray) -> tuple[np.ndarray, Axial]:
+    """(pushed, axial load) at the free node b of a plain layer stepped into from a rail node a on m (1 x 1 blocks):
+    the load is Gc normal to m (the rail pins mu_perp at a) and the channel step of the load Y at a along it;
+    the pushed right-hand side s + Gs x_a m, x_a = Z^-1 (R - m.s) being node a's ``partial`` (a product, exact,
+    where R - W x_a along m is a difference)."""
     Y = load[..., 0, 0]
-    return Axial(m, _channel_step(layer, Y, thin), np.broadcast_to(layer.K_aa, Y.shape), np.abs(Y) + np.abs(layer.sink))
+    axial = Axial(m, outer(m), _channel_step(layer, Y, layer.channels[0][0]), np.broadcast_to(layer.K_aa, Y.shape),
+                  np.abs(Y) + np.abs(layer.sink))
+    return (layer.source + (-layer.K_ab * partial[..., 0, 0])[..., None] * m)[..., :, None], axial
 
 
-def _axial_inverse(m: np.ndarray, along: np.ndarray, transverse: np.ndarray, stiffness: np.ndarray) -> np.ndarray:
-    """The inverse (B, 3, 3) of the block ``transverse`` (1 - m m^T) + ``along`` m m^T + ``stiffness`` 1 at a free node.
+def _axial_inverse(axial: Axial, stiffness: np.ndarray) -> np.ndarray:
+    """The inverse (B, 3, 3) of the block at a free node with an axial load plus a part beyond of scalar ``stiffness`` K.
 
-    Taken on m and normal to m apart: m m^T / (along + K) + (1 - m m^T) / (transverse + K).  Beyond a thin
-    layer whose left node is on a rail, ``transverse`` is its Gc ~ D / 2d and ``along`` is O(1): the block
+    Taken on m and normal to m apart: m m^T / (along + K) + (1 - m m^T) / (across + K).  Beyond a thin
+    layer whose left node is on a rail, ``across`` is its Gc ~ D / 2d and ``along`` is O(1): the block
     formed in Cartesian coordinates carries eps Gc in every entry, i.e. in its part along m, and its
     inverse lost ~eps Gc / (along + K) of the accumulation along m (~1e-16 x spacer / d).  Here each part
     is exact to rounding, whatever the contrast.
     """
-    longitudinal = outer(m)
-    return (longitudinal / (along + stiffness)[..., None, None]
-            + (np.eye(3) - longitudinal) / (transverse + stiffness)[..., None, None])
+    on_m, across = 1.0 / (axial.along + stiffness), 1.0 / (axial.across + stiffness)
+    return across[..., None, None] * np.eye(3) + (on_m - across)[..., None, None] * axial.longitudinal
 
 
 def _solve_block(block: np.ndarray, inverse: np.ndarray | None, rhs: np.ndarray) -> np.ndarray:
@@ -721,7 +728,12 @@ def eliminate(system: NodeSystem) -> dict[int, np.ndarray]:
             load, pushed, along = pending.pop(i) if i in pending else _grounded(before.link, axis[i], shape)
         elif stepping is not None and not before.coherent:
             # from a free node with an axial load through a plain layer: channel by channel (see _axial_step)
-            load, pushed, axial = _axial_step(before, stepping, pushed, axis[i], shape)
+            load, pushed, axial = _axial_step(before, stepping, pushed, axis[i])
+        elif step and axis[i - 1] is not None and axis[i] is None and not before.coherent:
+            # from a rail to a free node: the load is axial about the rail's m (see Axial); an infinite load at a
+            # (pinned behind a transparent interface) gives the plain step's Gc along m, x_a = 0
+            pushed, axial = _rail_axial(before, axis[i - 1], load, eliminated[previous][1])
+            load = None
         elif step and before.coherent and axis[i - 1] is None:
             load, pushed = _coherent_step(before, load, pushed, block, axis[i], shape, inverse)
         elif step and axis[i - 1] is None and behind is not None and behind.axis is not None \
@@ -733,10 +745,6 @@ def eliminate(system: NodeSystem) -> dict[int, np.ndarray]:
         else:
             # a thin layer with a soft load: the plain step would cancel (see _thin_step)
             thin = _thin(before, load) if step and not before.coherent else None
-            if thin is not None and axis[i - 1] is not None and axis[i] is None:
-                # from a rail to a free node the load is axial about the rail's m (see Axial)
-                axial = _rail_axial(before, axis[i - 1], _finite_load(load) if behind is not None else load,
-                                    before.channels[0][0])
             # (behind an interface the load may hold the inf of a pinned node: never thin, kept out of the sums)
             exact = _thin_step(before, _finite_load(load) if behind is not None else load, pushed, block,
                                eliminated[previous][1], axis[i - 1], axis[i], shape, inverse) \
@@ -755,6 +763,14 @@ def eliminate(system: NodeSystem) -> dict[int, np.ndarray]:
                     load = np.where(thin[..., None, None], exact[0], load)
                     pushed = np.where(thin[..., None, None], exact[1], pushed)
         following_active = i + 1 < n and not reservoir[i + 1]
+        # an axial load is inverted on m and normal to m apart (see _axial_inverse) where the part beyond is a
+        # scalar two-port.  The last node beside an end without stiffness (open, l = inf) may have no
+        # stiffness along m at all (nothing relaxes there): left to _solve_last then, which resolves or refuses it
+        by_axis = axial is not None and after.link is None and after.scalar and (
+            following_active or after.kind == "layer"
+            or np.all(np.abs(axial.along + after.K_aa) > FLOATING * (axial.scale + np.abs(after.K_aa))))
+        if axial is not None and not by_axis:
+            load = axial.matrix()
         if after.link is not None:  # node i is eliminated through the interface (resistance form)
             found: list = []
             eliminated[i], passed = _through_interface(after.link, load, pushed, axis[i],
@@ -765,19 +781,16 @@ def eliminate(system: NodeSystem) -> dict[int, np.ndarray]:
                 pending[i + 1] = passed
             previous, block, inverse = i, None, None
             continue
-        block = _sandwich(axis[i], after.K_aa, axis[i], shape) + load
         found = []
-        inverse, split = _block_inverse(before.link, load, along, after, shape, floats(i), found) \
-            if before.link is not None and axis[i] is None else (None, None)
         stepping = None
-        if axial is not None and after.link is None and after.scalar:
-            # the block is inverted on m and normal to m apart (see _axial_inverse).  The last node beside an
-            # end without stiffness (open, l = inf) may have no stiffness along m at all (nothing relaxes
-            # there): left to _solve_last then, which resolves or refuses it
-            if following_active or after.kind == "layer" or \
-                    np.all(np.abs(axial.along + after.K_aa) > FLOATING * (axial.scale + np.abs(after.K_aa))):
-                inverse = _axial_inverse(axial.m, axial.along, axial.across, after.K_aa)
-                stepping = axial if after.kind == "layer" and following_active else None
+        if by_axis:  # (no Cartesian load or block is formed: nothing after uses them)
+            block, split = None, None
+            inverse = _axial_inverse(axial, after.K_aa)
+            stepping = axial if after.kind == "layer" and following_active else None
+        else:
+            block = _sandwich(axis[i], after.K_aa, axis[i], shape) + load
+            inverse, split = _block_inverse(before.link, load, along, after, shape, floats(i), found) \
+                if before.link is not None and axis[i] is None else (None, None)
         if along is not None:
             alongs[i] = along
         source = _project(axis[i], after.source)

@@ -20,6 +20,10 @@ from .arrays import Element, StackArrays
 from .system import FREE, LAYER, LEAD, RESERVOIR, FlatChain, NodeSystem, torque_faces
 from .vectors import dot
 
+#: a face current is read through a layer (:meth:`UnitSolution._through_thin`) where the layer is stiffer than the
+#: part it is read from by more than this: below it the direct read loses at most ~eps x this
+READ_THROUGH = 16.0
+
 
 class UnitSolution:
     """Node values of a batch per unit particle current j0 = 1, and what follows from them.
@@ -124,7 +128,8 @@ class UnitSolution:
         evaluated directly.  So its face current equals the face current of the part beyond plus or minus
         T (mu_a + mu_b), which carries the rounding of the part beyond only (itself read through where that
         is softer still: :meth:`_reach`), where Gc mu_a - Gs mu_b carried eps Gc |mu|: read so where that is
-        softer than the layer (the torque on an F beside a thin N layer lost ~1e-16 x spacer / d).
+        softer than the layer by more than :data:`READ_THROUGH` (the torque on an F beside a thin N layer lost
+        ~1e-16 x spacer / d).
         """
         chain = self._chain
         part = chain[neighbour]
@@ -136,7 +141,7 @@ class UnitSolution:
         other = chain[beyond]
         if other.link is not None or other.kind == "reservoir":
             return None
-        where = np.abs(part.K_aa) > self._reach(beyond, side)
+        where = np.abs(part.K_aa) > READ_THROUGH * self._reach(beyond, side)
         return (where, beyond, 1.0 if side == "a" else -1.0) if where.any() else None
 
     def _reach(self, part: int, side: str) -> np.ndarray:
@@ -149,43 +154,45 @@ class UnitSolution:
 
     def _read_face(self, part: int, side: str) -> np.ndarray:
         """j_s at the face ``side`` of ``part``, read through it where that is exact (:meth:`_through_thin`)."""
-        face = self._face(part, side)
         through = self._through_thin(part, side)
         if through is None:
-            return face
+            return self._face(part, side)
         where, beyond, sign = through
         values = self._values
         passed = self._read_face(beyond, side) + sign * self._chain[part].sink[..., None] * (
             values[..., part - 1, :] + values[..., part, :])
-        return np.where(where[..., None], passed, face)
+        return passed if where.all() else np.where(where[..., None], passed, self._face(part, side))
 
     def _read_face_dot(self, part: int, side: str, vector: np.ndarray) -> np.ndarray:
         """:meth:`_read_face` . v from scalar node coordinates."""
-        face = self._face_dot(part, side, vector)
         through = self._through_thin(part, side)
         if through is None:
-            return face
+            return self._face_dot(part, side, vector)
         where, beyond, sign = through
         passed = self._read_face_dot(beyond, side, vector) + sign * self._chain[part].sink * (
             self._node_dot(part - 1, vector) + self._node_dot(part, vector))
-        return np.where(where, passed, face)
+        return passed if where.all() else np.where(where, passed, self._face_dot(part, side, vector))
 
     def _neighbour_face(self, neighbour: int, side: str, drop: bool) -> np.ndarray:
         """The neighbour's face current that stands for an F layer's deposit (:meth:`_outer_face`), read through
         a thin neighbour where that is exact (:meth:`_through_thin`)."""
-        face = self._outer_face(neighbour, side, drop)
         through = self._through_thin(neighbour, side)
         if through is None:
-            return face
-        return np.where(through[0][..., None], self._read_face(neighbour, side), face)
+            return self._outer_face(neighbour, side, drop)
+        passed = self._read_face(neighbour, side)
+        return passed if through[0].all() else np.where(through[0][..., None], passed,
+                                                         self._outer_face(neighbour, side, drop))
 
     def _neighbour_face_dot(self, neighbour: int, side: str, drop: bool, vector: np.ndarray) -> np.ndarray:
         """:meth:`_neighbour_face` . v, from scalar node coordinates where it can."""
-        face = dot(self._outer_face(neighbour, side, drop), vector) if drop else self._face_dot(neighbour, side, vector)
         through = self._through_thin(neighbour, side)
-        if through is None:
-            return face
-        return np.where(through[0], self._read_face_dot(neighbour, side, vector), face)
+        if through is None or not through[0].all():
+            face = dot(self._outer_face(neighbour, side, drop), vector) if drop else \
+                self._face_dot(neighbour, side, vector)
+            if through is None:
+                return face
+            return np.where(through[0], self._read_face_dot(neighbour, side, vector), face)
+        return self._read_face_dot(neighbour, side, vector)
 
     @cached_property
     def _torque_faces(self):
@@ -529,7 +536,8 @@ def _read_through_thin(chain: FlatChain, padded: np.ndarray, neighbour: np.ndarr
     """Replace, in place, the neighbour faces ``face`` (L, 3) that stand for F layers' deposits by the same currents
     read through the neighbour (:meth:`UnitSolution._through_thin`): along the run of layers from it whose far
     node is free, the face current of the softest part reached (a layer or a lead; Gc its stiffness), -+ the
-    sinks T (mu_a + mu_b) of the layers passed on the way, where that part is softer than the neighbour.
+    sinks T (mu_a + mu_b) of the layers passed on the way, where that part is softer than the neighbour by more
+    than :data:`READ_THROUGH`.
 
     ``neighbour`` (L,): the chain index of each layer's neighbour part on side ``row`` (0 its left, whose face b
     counts; 1 its right, face a); ``used``: where that face counts; ``padded``: mu at chain node c in row c + 1.
@@ -562,7 +570,7 @@ def _read_through_thin(chain: FlatChain, padded: np.ndarray, neighbour: np.ndarr
         best, softest = np.where(softer, part, best), np.where(softer, gc[part], softest)
         best_losses[softer] = losses[softer]
         going &= passing(part)
-    read = best != neighbour[layers]
+    read = READ_THROUGH * softest < gc[neighbour[layers]]
     layers, best, best_losses = layers[read], best[read], best_losses[read]
     mu_left, mu_right = padded[best], padded[best + 1]  # the nodes of the part read
     if row:  # its face a
