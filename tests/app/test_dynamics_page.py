@@ -4,6 +4,7 @@ are the solver's at that m, a new current cancels the run in progress, the spher
 from __future__ import annotations
 
 import dataclasses
+import html
 import threading
 import time
 from pathlib import Path
@@ -13,10 +14,12 @@ import pytest
 
 pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
 
+import panel  # noqa: E402
+
 import spinstack  # noqa: E402
 from spinstack.analysis import hodograph  # noqa: E402
-from spinstack.app.dynamics_page import (DynamicsPage, dynamics_layout, has_dynamics, prefix_durations,  # noqa: E402
-                                         si_current, sphere_view)
+from spinstack.app.dynamics_page import (DynamicsPage, explorer_tabs, has_dynamics,  # noqa: E402
+                                         prefix_durations, si_current, sphere_view)
 from spinstack.app.views import HODOGRAPH_SAMPLES, AccumulationView, SpinCurrentView, plotted  # noqa: E402
 from spinstack.model.paths import with_parameter  # noqa: E402
 
@@ -213,11 +216,12 @@ def test_only_si_stacks_with_free_layers_have_the_page(oscillator) -> None:
     seed = spinstack.load_stack(OSCILLATOR.parent / "seed-fnf.toml")
     assert not has_dynamics(seed)
 
-    class Plain:  # what dynamics_layout reads of an explorer
-        base, display, layout = seed, None, object()
+    class Plain:  # what explorer_tabs reads of an explorer
+        base, display, layout = seed, None, panel.Column()
 
     explorer = Plain()
-    assert dynamics_layout(explorer) is explorer.layout and explorer.dynamics is None
+    tabs = explorer_tabs(explorer)
+    assert list(tabs.objects) == [explorer.layout] and explorer.dynamics is None
 
 
 def test_the_page_stops_with_its_threads(oscillator) -> None:
@@ -323,4 +327,45 @@ def test_a_solve_overflowing_double_precision_is_said_in_the_cli_words(oscillato
     words = numerical_failure(FloatingPointError("overflow encountered in multiply"))
     assert page.run.error == words and "internal error" not in page.notice.object
     assert f"critical currents: {words}" in page.notice.object
+    page.stop()
+
+
+def test_a_frame_whose_hodographs_overflow_is_said_and_the_page_keeps_serving(oscillator, monkeypatch) -> None:
+    """Issue 16: a FloatingPointError while solving one frame's hodographs (on the page's thread: show_frame, from
+    the player's poll or a scrub) escaped from the server's callback; the notice says it in the CLI's words
+    (errors.numerical_failure), the figures keep the last frame solved, and the next frame that solves is shown
+    and the words go.  (No real stack found: the model refuses currents, G_mix ... whose solve would overflow
+    double precision, MODEL.md's bounds; the solve is made to raise.)"""
+    import spinstack.app.dynamics_page as dynamics_page
+    from spinstack.errors import numerical_failure
+
+    page = DynamicsPage(oscillator)
+    assert "Press Play" in page.notice.object and "dyn-frame-error" not in page.notice.object
+    solve = dynamics_page.solve
+    failing = {"on": True}
+
+    def overflowing(stack, *args, **kwargs):
+        if failing["on"]:
+            raise FloatingPointError("overflow encountered in multiply")
+        return solve(stack, *args, **kwargs)
+
+    monkeypatch.setattr(dynamics_page, "solve", overflowing)
+    before = {name: list(column) for name, column in page.spin_current.sources["jumps"].data.items()}
+    page.duration.value = 0.3
+    page.wait()  # the run's first frame is shown: its solve raises, the page says why
+    assert page.run.complete and page.run.error is None and len(page.times) == 61
+    words = numerical_failure(FloatingPointError("overflow encountered in multiply"))
+    assert f"hodographs at t = 0.0000 ns not shown: {words}" in html.unescape(page.notice.object)
+    assert page.hodograph_frame == -1 or page.hodograph_frame == 0  # (the start's, solved before the run)
+    page.scrub.value = 10  # a scrub: the same, at that frame
+    assert "hodographs at t = 0.0500 ns not shown" in html.unescape(page.notice.object)
+    assert page.frame == 10
+    for name, column in page.spin_current.sources["jumps"].data.items():
+        assert list(column) == before[name]  # the figures keep what they showed
+    failing["on"] = False
+    page.scrub.value = 11  # the next frame solves: shown, the words gone
+    assert page.hodograph_frame == 11 and "dyn-frame-error" not in page.notice.object
+    solution = spinstack.solve(page.frame_stack(11)).reduced
+    expected = SpinCurrentView(size=330).prepare(solution, hodograph(solution, HODOGRAPH_SAMPLES))
+    assert page.spin_current.sources["jumps"].data["x0"] == plotted(list(expected["jumps"]["x0"]))
     page.stop()

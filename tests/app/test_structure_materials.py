@@ -267,7 +267,7 @@ def test_a_layer_freed_after_its_material_gets_ms_and_alpha_opens_the_dynamics_t
     stack = app.explorer.stack
     assert stack.free_indices == (py,) and has_dynamics(stack)
     np.testing.assert_array_equal(stack.layers[py].demag, [1.0, 0.0, 0.0])
-    tabs = app.body.objects[0]  # the page's Dynamics tab beside the transport page
+    tabs = app.body  # the page's Dynamics tab beside the transport page
     assert isinstance(tabs, pn.Tabs) and "explorer-tabs" in tabs.css_classes and len(tabs.objects) == 2
     assert ", free, demag (1, 0, 0)" in panel.summary.object
     assert panel.demag.value == "1.0, 0.0, 0.0" and panel.free_flag.value

@@ -48,8 +48,8 @@ from .controls import ARIA_TAG, INVALID_CSS, NumberBox, number_text
 from .display import Display
 from .views import HODOGRAPH_SAMPLES, AccumulationView, SpinCurrentView
 
-__all__ = ["DynamicsPage", "MAX_FRAMES", "dynamics_layout", "has_dynamics", "prefix_durations", "si_current", "sphere_view",
-           "stop_dynamics"]
+__all__ = ["DYNAMICS_TITLE", "DynamicsPage", "MAX_FRAMES", "SINGLE_TAB_CSS", "explorer_tabs", "follow_explorer",
+           "has_dynamics", "prefix_durations", "show_dynamics", "si_current", "sphere_view", "stop_dynamics"]
 
 #: Window width (CSS px) from which the page's controls, notice and numbers are a column beside the figures (W:
 #: over them, the sphere and the two hodographs took ~1220 of 1920 px, a third of the window empty at the right)
@@ -195,6 +195,10 @@ class DynamicsPage:
         self._worker: threading.Thread | None = None
         self._shown_generation = -1
         self.frames = np.zeros((0, len(self.free), 3))  # m of every saved point received (time, free layer, 3)
+        # D: a [dynamics] waveform drives the run instead of the current box: J (A/m^2) of every saved point
+        # received (the hodographs of a frame are those of the drive at its time); None: the box's constant J
+        self.waveform = table is not None and table.waveform is not None
+        self.drive: np.ndarray | None = None
         self.times = np.zeros(0)
         self.frame = 0
         # (run, frame) -> (mu_s data, j_s data): solved once, by the page or ahead of the player by a thread
@@ -207,6 +211,7 @@ class DynamicsPage:
         self._solve_seconds = 0.05  # the last hodograph solve's duration (the prefetcher aims that far ahead)
         self._callback: Any = None
         self._critical: str = ""
+        self._frame_error: str | None = None  # why the hodographs of the frame shown could not be solved
         self.save_every = float(save_every)
         current = si_current(stack)
 
@@ -216,6 +221,8 @@ class DynamicsPage:
         self.current = NumberBox(label="current J (A/m\u00b2, + along +x)", value=f"{current:.6g}", width=190,
                                  css_classes=["dyn-current"], tags=[ARIA_TAG + "dynamics: current density J (A/m\u00b2)"],
                                  stylesheets=[INVALID_CSS])
+        if self.waveform:  # D: the file's (or the structure card's) waveform drives the run, not this box
+            self.current.param.update(disabled=True, label="current J: the waveform's (structure card)")
         self.duration = NumberBox(label="duration (ns)", value=number_text(round(duration * 1e9, 9)), width=110,
                                   css_classes=["dyn-duration"], tags=[ARIA_TAG + "dynamics: duration of the run (ns)"],
                                   stylesheets=[INVALID_CSS])
@@ -250,6 +257,8 @@ class DynamicsPage:
         self.layout = self._layout()
         self.show_frame(0, force=True)  # the start state, before any run
         self._say_critical()
+        self._settings = _settings_words(stack)
+        self._say(None, None, False, None)  # "Press Play ..." and the critical currents, before any run
 
     # ------------------------------------------------------------------ the run (worker thread)
     def run_stack(self) -> Stack:
@@ -414,6 +423,8 @@ class DynamicsPage:
         new_run = generation != self._shown_generation
         self.frames = np.asarray(dataset.m.transpose("time", "layer", "component").values, dtype=float)
         self.times = np.asarray(dataset.time.values, dtype=float)
+        self.drive = np.asarray(dataset.current.values, dtype=float).reshape(len(self.times)) \
+            if self.waveform and "current" in dataset else None
         self._dataset = dataset
         if new_run:
             with self._lock:
@@ -439,11 +450,34 @@ class DynamicsPage:
             self._draw_trajectory()
             shown = index if exact or not len(self.frames) else self._latest_solved(index)
             if shown is not None and (shown != self.hodograph_frame or force or exact):
-                accumulation, spin_current = self.hodographs(shown)
-                self.accumulation.show(accumulation)
-                self.spin_current.show(spin_current)
-                self.hodograph_frame = shown
+                failure = None
+                try:
+                    accumulation, spin_current = self.hodographs(shown)
+                except SpinstackError as error:
+                    failure = str(error)
+                except FloatingPointError as error:  # valid but extreme numbers at this m: the CLI's words
+                    failure = numerical_failure(error)
+                except Exception as error:  # a bug: said on the page, which keeps serving (as _integrate)
+                    failure = f"internal error, please report it: {type(error).__name__}: {error}"
+                else:
+                    self.accumulation.show(accumulation)
+                    self.spin_current.show(spin_current)
+                    self.hodograph_frame = shown
+                self._tell_frame(shown, failure)
             self._say_frame()
+
+    def _tell_frame(self, index: int, failure: str | None) -> None:
+        """The notice says why the hodographs of saved point ``index`` are not shown (the figures keep the last
+        frame solved), or no longer says it once a frame's are."""
+        if failure is not None:
+            when = f"t = {self.times[index] * 1e9:.4f} ns" if len(self.times) else "the start"
+            failure = f"hodographs at {when} not shown: {failure}"
+        if failure != self._frame_error:
+            self._frame_error = failure
+            with self._lock:
+                run = self._run
+                state = (run.dataset, run.complete, run.error) if run is not None else (None, False, None)
+            self._say(run, *state)
 
     def _latest_solved(self, index: int) -> int | None:
         """The latest frame at or before ``index`` whose hodographs are solved (None: none of this run)."""
@@ -459,11 +493,24 @@ class DynamicsPage:
         return np.array([self.base.layers[i].magnetization for i in self.free], dtype=float)
 
     def frame_stack(self, index: int) -> Stack:
-        """The run's stack with the free layers at their m of saved point ``index``."""
-        stack = self.stack
+        """The run's stack with the free layers at their m of saved point ``index`` (and, driven by a waveform,
+        the current density of that time)."""
+        stack = self._driven(self.stack, self.frame_current(index))
         for layer, m in zip(self.free, self.magnetizations(index)):
             stack = with_parameter(stack, f"layers[{layer}].magnetization", m)
         return stack
+
+    def frame_current(self, index: int) -> float | None:
+        """The waveform's current density (A/m^2) at saved point ``index``; None: the run's constant current."""
+        if self.drive is not None and len(self.drive):
+            return float(self.drive[index])
+        if self.waveform:  # before a run: the waveform's first current
+            return float(np.asarray(self.base.dynamics.scaled_waveform()[1], dtype=float).reshape(-1)[0])
+        return None
+
+    @staticmethod
+    def _driven(stack: Stack, current: float | None) -> Stack:
+        return stack if current is None else with_parameter(stack, "current", f"{current!r} A/m^2")
 
     def hodographs(self, index: int) -> tuple[Any, Any]:
         """The mu_s and j_s hodographs' data of saved point ``index`` (solved once per frame, then kept)."""
@@ -471,7 +518,7 @@ class DynamicsPage:
         with self._lock:
             found = self._hodographs.get(key)
         if found is None:
-            found = self._solve_frame(self.stack, self.magnetizations(index))
+            found = self._solve_frame(self._driven(self.stack, self.frame_current(index)), self.magnetizations(index))
             with self._lock:
                 self._hodographs[key] = found
         return found
@@ -489,7 +536,8 @@ class DynamicsPage:
     def _ahead(self) -> None:
         """Ask the prefetching thread for the frames the player reaches next (started on first use)."""
         with self._wanted:
-            self._goal = (self._shown_generation, self.stack, self.frames, self.frame, int(self.speed.value))
+            self._goal = (self._shown_generation, self.stack, self.frames, self.frame, int(self.speed.value),
+                          self.drive)
             self._wanted.notify()
         if self._prefetcher is None:
             self._prefetcher = threading.Thread(target=self._prefetch, name="spinstack-dynamics-hodographs",
@@ -504,7 +552,7 @@ class DynamicsPage:
                 if goal is None:
                     self._wanted.wait(0.5)
                     continue
-            generation, stack, frames, frame, step = goal
+            generation, stack, frames, frame, step, drive = goal
             # the frame the player will show when this solve ends: solved just in time
             ahead = step * (1 + math.ceil(self._solve_seconds / (TICK_MS / 1e3)))
             todo = min(frame + ahead, len(frames) - 1)
@@ -517,7 +565,8 @@ class DynamicsPage:
                 continue
             try:
                 began = time.perf_counter()
-                found = self._solve_frame(stack, frames[todo])
+                current = None if drive is None or not len(drive) else float(drive[todo])
+                found = self._solve_frame(self._driven(stack, current), frames[todo])
                 self._solve_seconds = time.perf_counter() - began
             except Exception:  # (FloatingPointError, a refusal): the page solves it itself and says why
                 with self._wanted:
@@ -708,7 +757,8 @@ class DynamicsPage:
 
     def _say(self, run: _Run | None, dataset: Any, complete: bool, error: str | None) -> None:
         if run is None:
-            text = "Press Play to integrate m(t) at this current and watch it."
+            text = ("Press Play to integrate m(t) " + ("driven by the waveform" if self.waveform else "at this current")
+                    + " and watch it.")
         elif error is not None:
             text = f'<span class="dyn-error" style="color:#b3261e"><b>{html.escape(error)}</b></span>'
         elif dataset is None:
@@ -734,7 +784,10 @@ class DynamicsPage:
                 text = "end state (over the run): " + "; ".join(states)
             else:
                 text = f"integrating &hellip; {end * 1e9:.3g} ns of the run ready"
-        notice = (f'<div id="dyn-notice"><div style="font-size:1.05em">{text}</div>'
+        frame_error = "" if self._frame_error is None else (
+            f'<div class="dyn-frame-error" style="color:#b3261e">{html.escape(self._frame_error)}</div>')
+        notice = (f'<div id="dyn-notice"><div style="font-size:1.05em">{text}</div>{frame_error}'
+                  f'<div class="dyn-settings" style="color:#555">{html.escape(getattr(self, "_settings", ""))}</div>'
                   f'<div style="color:#555">{self._critical}</div></div>')
         if self.notice.object != notice:
             self.notice.object = notice
@@ -768,6 +821,23 @@ class DynamicsPage:
         return pn.Column(body, sizing_mode="stretch_width", css_classes=["dynamics-page"])
 
 
+def _settings_words(stack: Stack) -> str:
+    """D: the run's [dynamics] settings in words (the structure card sets them): applied field, temperature and
+    area, the drive."""
+    table = stack.dynamics
+    field = np.asarray(table.field if table is not None else np.zeros(3), dtype=float).reshape(-1, 3)[0] * 1e3
+    parts = [f"applied field \u03bc\u2080H = ({', '.join(f'{b:.4g}' for b in field)}) mT"]
+    temperature = float(np.asarray(table.temperature).reshape(-1)[0]) if table is not None else 0.0
+    area = "" if table is None or table.area is None else \
+        f", area {float(np.asarray(table.area).reshape(-1)[0]) * 1e18:.4g} nm\u00b2"
+    parts.append(f"T = {temperature:.4g} K{area}")
+    if table is not None and table.waveform is not None:
+        times, currents = table.waveform
+        parts.append(f"driven by the waveform ({len(times)} points, {float(times[0]) * 1e9:.4g} to "
+                     f"{float(times[-1]) * 1e9:.4g} ns)")
+    return "run: " + "; ".join(parts) + " (structure card)"
+
+
 def si_current(stack: Stack) -> float:
     """The current density J of an SI stack in A/m^2, the file's sign convention (the stack holds j0 = J / e)."""
     return float(stack.current) * parse("current").units_entry.to_base
@@ -779,16 +849,70 @@ def si_current(stack: Stack) -> float:
 TABS_CSS = '.bk-panel-models-layout-Column[style*="visibility: hidden"] { max-height: 0; overflow: hidden; }'
 
 
-def dynamics_layout(explorer: Any) -> Any:
-    """The explorer's layout, with a "Dynamics" tab beside it when its stack has free layers
-    (:func:`has_dynamics`); the page is kept as ``explorer.dynamics`` (None otherwise)."""
+#: D: the tab headers are not shown while the Transport tab is the only one (a stack without free layers): the page
+#: looks as without tabs, and an edit that frees a layer adds the Dynamics tab to these same Tabs
+#: (:func:`follow_explorer`) instead of wrapping the page in new Tabs, which BokehJS built anew, every figure
+#: rendered again (~2 s and 360 kB per edit in the browser)
+SINGLE_TAB_CSS = ".bk-header:has(.bk-tab:only-child) { display: none; }"
+#: the Dynamics tab's title
+DYNAMICS_TITLE = "Dynamics: m(t)"
+
+
+def explorer_tabs(explorer: Any) -> Any:
+    """The page's body: Tabs with the explorer's layout ("Transport") and, when its stack has free layers
+    (:func:`has_dynamics`), a "Dynamics" tab beside it.  With one tab the headers are not shown
+    (:data:`SINGLE_TAB_CSS`).  The same Tabs follow every later stack of the explorer (:func:`follow_explorer`).
+
+    The Dynamics tab's :class:`DynamicsPage` (``explorer.dynamics``; None while there is none) is made when the
+    tab is first shown for the stack, and its figures sent then: the page's ~0.4 s of building and ~300 kB of
+    models are not part of the edit that frees a layer (nor of the first page), but of opening the tab."""
     explorer.dynamics = None
+    tabs = pn.Tabs(("Transport", explorer.layout), dynamic=False, sizing_mode="stretch_width",
+                   css_classes=["explorer-tabs"], stylesheets=[TABS_CSS, SINGLE_TAB_CSS])
+    tabs.param.watch(lambda _event: show_dynamics(tabs, explorer), "active")
+    follow_explorer(tabs, explorer)
+    return tabs
+
+
+def show_dynamics(tabs: Any, explorer: Any) -> DynamicsPage | None:
+    """The Dynamics tab of ``tabs`` (:func:`explorer_tabs`) filled with the page of the explorer's stack when it is
+    the tab shown (the page made then, once per stack); the page, None without a Dynamics tab or while it is not
+    shown and was not made yet."""
+    page = explorer.dynamics
+    if len(tabs.objects) < 2 or tabs.active != 1:
+        return page
+    if page is None:
+        page = explorer.dynamics = DynamicsPage(explorer.base, display=explorer.display)
+    holder = tabs.objects[1]
+    if not (len(holder.objects) == 1 and holder.objects[0] is page.layout):
+        holder.objects = [page.layout]
+    return page
+
+
+def follow_explorer(tabs: Any, explorer: Any) -> None:
+    """The Tabs of :func:`explorer_tabs` after the explorer shows another stack (its old dynamics page stopped:
+    :func:`stop_dynamics`): the Transport tab holds ``explorer.layout`` (the same object when the explorer kept
+    its figures, so the browser keeps that tab's models and views: nothing of it is sent again), and the
+    Dynamics tab is added (empty until shown: :func:`show_dynamics`), emptied for the new stack's page, or
+    removed; one change of the Tabs' list, only when the tabs change."""
+    explorer.dynamics = None
+    present = list(tabs.objects)
     if not has_dynamics(explorer.base):
-        return explorer.layout
-    page = DynamicsPage(explorer.base, display=explorer.display)
-    explorer.dynamics = page
-    return pn.Tabs(("Transport", explorer.layout), ("Dynamics: m(t)", page.layout), dynamic=False,
-                   sizing_mode="stretch_width", css_classes=["explorer-tabs"], stylesheets=[TABS_CSS])
+        if len(present) == 1 and present[0] is explorer.layout:
+            return
+        if tabs.active != 0:
+            tabs.active = 0  # the Dynamics tab goes: the Transport tab is shown
+        tabs[:] = [("Transport", explorer.layout)]
+        return
+    if len(present) == 2 and present[0] is explorer.layout:
+        if tabs.active == 1:
+            show_dynamics(tabs, explorer)  # shown: the new stack's page at once
+        elif present[1].objects:
+            present[1].objects = []  # the old page's figures leave the browser; the new page's come when shown
+        return
+    holder = pn.Column(sizing_mode="stretch_width", css_classes=["dynamics-holder"])
+    tabs[:] = [("Transport", explorer.layout), (DYNAMICS_TITLE, holder)]
+    show_dynamics(tabs, explorer)
 
 
 def stop_dynamics(explorer: Any) -> None:

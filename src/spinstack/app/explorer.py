@@ -42,7 +42,7 @@ from .session import KEYBOARD_SHORTCUTS, Session, query_preset
 from .structure import UPLOAD_SIZE_CHECK, StructurePanel
 from .display import Display, display_for, reduced_display
 from .docs import link as docs_link, plain  # X1: plain
-from .dynamics_page import dynamics_layout, has_dynamics, stop_dynamics
+from .dynamics_page import explorer_tabs, follow_explorer, stop_dynamics
 from .play import ThetaPlayer
 from .presets import PRESETS, preset
 from .status import InPlaneReadout, Readout, explained, format_number, in_plane_readout, readout
@@ -728,7 +728,9 @@ class App:
         self.explorer = Explorer(stack if stack is not None else preset("seed"), background)
         # the stack loaded (the file, a preset, an opened file) and its stack file once written (_edited)
         self._loaded, self._loaded_text = self.explorer.stack, None
-        self.body = pn.Column(dynamics_layout(self.explorer), sizing_mode="stretch_width")  # + a dynamics tab
+        # D: Tabs, the Transport tab and a Dynamics tab with free layers (headers hidden with one tab); an edit
+        # adds, replaces or removes the Dynamics tab in place (App._replace)
+        self.body = explorer_tabs(self.explorer)
         self.menu.param.watch(self._chosen, "value")
         # title and menu side by side, or the menu below on a phone (flex-wrap)
         header = pn.FlexBox(pn.pane.HTML("<h2 style='margin:4px 0'>spinstack explorer</h2>"
@@ -849,9 +851,11 @@ class App:
             self._bind()
 
     def _replace(self, stack: Stack) -> None:
-        """The explorer shows ``stack``; the page's body follows when its layout or dynamics tab changes."""
+        """The explorer shows ``stack``; the page's tabs follow (D: the Transport tab keeps its layout, and its
+        models in the browser, when the explorer kept its figures; the Dynamics tab is added, replaced or
+        removed in place: :func:`~spinstack.app.dynamics_page.follow_explorer`)."""
         explorer = self.explorer
-        old_layout, old_body = explorer.layout, self.body.objects[0]
+        old_layout = explorer.layout
         # the page's widgets take the new stack's values (Explorer.replace): no undo step of their own
         self.session.hold()
         try:
@@ -859,10 +863,7 @@ class App:
         finally:
             self.session.release_hold(record=False)  # the history restarts (App._bind) or the structure card sets it
         stop_dynamics(explorer)  # the old stack's run and its periodic callback
-        if reused and not has_dynamics(stack) and old_body is old_layout:
-            explorer.dynamics = None
-            return  # the same page, its parts swapped in place: nothing else to send
-        self.body.objects = [dynamics_layout(explorer)]
+        follow_explorer(self.body, explorer)
         if not reused:
             forget_js_links(old_layout)  # off the page: nothing renders it again
 

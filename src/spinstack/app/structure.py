@@ -24,6 +24,10 @@ and edits it with :mod:`spinstack.model.edit`:
   stack-file writer writes for it); what the form has no box for (gamma, D_perp) is kept;
 * **dynamics** (SI pages): a layer's ``free`` flag and demag factors (``edit.set_free``, ``edit.set_demag``;
   the Dynamics tab appears with a free layer) and exchange couplings J in mJ/m^2 between two F layers (``edit.set_coupling``/``remove_coupling``);
+  the run's [dynamics] settings (``edit.set_dynamics``): the applied field mu0 H (mT), the temperature (K) with the
+  pillar's area (nm^2), a waveform replacing the constant current (``t J`` points in ns and A/m^2), the run's
+  duration (ns) and saved points (ps); a box left as shown keeps the stack's number, a refused one is named by
+  its label and marked red;
 * **open a stack file**: an upload of a TOML file, read as ``spinstack solve`` reads one (the same
   checks and messages: ``file.toml: layers[0].thickness: must be > 0, got 0``).
 
@@ -45,11 +49,11 @@ move or a stack switch and filled when opened, and an open one sends only what d
 from __future__ import annotations
 
 import dataclasses
+import decimal
 import html
 import math
 import os
 import tempfile
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -62,13 +66,13 @@ import panel as pn
 from .. import si
 from ..errors import SpinstackError, StackError
 from ..io.stackfile import load_stack
-from ..io.stackwriter import dumps_stack
+from ..io.stackwriter import dumps_stack, material_table
 from ..io.textfile import MAX_FILE_BYTES, StackFileError
 from ..model import (Ferromagnet, Insulator, Interface, Layer, Lead, Material, Normal, Open, Reservoir, Stack,
                      direction, polar)
 from ..model import edit
 from ..units import ELECTRON_CHARGE, to_si
-from .controls import Controls, parse_number
+from .controls import INVALID_CSS, Controls, parse_number
 from .docs import plain  # X1
 from .session import MAX_MATERIAL_NAME_CHARS, layers_refusal, material_name_refusal, structure_query  # X1, F2
 
@@ -251,6 +255,84 @@ class _NewMaterial:
 _NEW = _NewMaterial()
 
 
+@dataclass(frozen=True)
+class _RunSetting:
+    """A box of the run's settings: the [dynamics] key, its label (with the file's unit), the SI kind and the unit
+    a typed number is read in (as a file's quantity: ``5`` in the mT box is ``"5 mT"``), the box's width (px)."""
+
+    key: str
+    label: str
+    kind: str
+    unit: str  # as pint reads it (the file's spelling)
+    width: int
+
+
+#: D: the [dynamics] settings the card sets (STACK_FORMAT.md "Dynamics"), in the units a file writes them in;
+#: the waveform's points are "t J" pairs (ns, A/m^2) separated by ";"
+_RUN_SETTINGS = (
+    _RunSetting("field", "applied field μ₀H: x, y, z (mT)", "magnetic_field", "mT", 190),
+    _RunSetting("temperature", "temperature (K)", "temperature", "K", 110),
+    _RunSetting("area", "area (nm²)", "area", "nm^2", 100),
+    _RunSetting("waveform", "waveform: t J; … (ns, A/m²; empty: the current)", "current_density", "A/m^2", 330),
+    _RunSetting("duration", "duration (ns)", "time", "ns", 100),
+    _RunSetting("save_every", "save every (ps)", "time", "ps", 110),
+)
+#: the box of a [dynamics] key a refusal names (``dynamics.waveform[1][0]`` -> waveform)
+_RUN_BOX_OF = {f"dynamics.{setting.key}": setting for setting in _RUN_SETTINGS}
+
+
+def _run_box_of(path: str) -> _RunSetting | None:
+    """The run setting whose box a refusal of ``path`` (``dynamics.KEY...``) is about."""
+    for key, setting in _RUN_BOX_OF.items():
+        if path == key or path.startswith((key + "[", key + ".")):
+            return setting
+    return None
+
+
+#: D: the power of ten of each run box's unit in the SI base unit (mT = 1e-3 T, nm^2 = 1e-18 m^2 ...)
+_POWERS = {"mT": -3, "K": 0, "nm^2": -18, "A/m^2": 0, "ns": -9, "ps": -12}
+
+
+def _shortest(value: float, unit: str) -> str:
+    """The SI number ``value`` in the box unit ``unit`` with the fewest significant digits that read back to it
+    (``3.1`` ns for 3.1e-9 s, where 3.1e-9 / 1e-9 is 3.0999999999999996; ``-3e11``, not ``-300000000000``)."""
+    scale = decimal.Decimal(10) ** _POWERS[unit]
+    with decimal.localcontext() as context:
+        context.prec = 60
+        exact = decimal.Decimal(value) / scale
+        for digits in range(1, 18):
+            text = f"{exact:.{digits - 1}e}"
+            if float(decimal.Decimal(text) * scale) == value:
+                break
+        number = float(decimal.Decimal(text))
+    if number == 0 or 1e-3 <= abs(number) < 1e6:
+        return np.format_float_positional(number, trim="-")
+    return np.format_float_scientific(number, trim="-", exp_digits=1).replace("e+", "e")
+
+
+def _run_texts(stack: Stack) -> dict[str, str]:
+    """The run settings' boxes for ``stack``: its [dynamics] values in the boxes' units (empty: not set)."""
+    dynamics = stack.dynamics
+    texts = {setting.key: "" for setting in _RUN_SETTINGS}
+    field = np.asarray(dynamics.field if dynamics is not None else np.zeros(3), dtype=float)
+    texts["field"] = ", ".join(_shortest(float(b), "mT") for b in field)
+    temperature = float(np.asarray(dynamics.temperature)) if dynamics is not None else 0.0
+    texts["temperature"] = _shortest(temperature, "K")
+    if dynamics is None:
+        return texts
+    if dynamics.area is not None:
+        texts["area"] = _shortest(float(np.asarray(dynamics.area)), "nm^2")
+    for key, unit in (("duration", "ns"), ("save_every", "ps")):
+        value = getattr(dynamics, key)
+        if value is not None:
+            texts[key] = _shortest(float(value), unit)
+    if dynamics.waveform is not None:
+        times, currents = dynamics.waveform
+        texts["waveform"] = "; ".join(f"{_shortest(float(t), 'ns')} {_shortest(float(j), 'A/m^2')}"
+                                      for t, j in zip(times, np.asarray(currents, dtype=float).reshape(len(times))))
+    return texts
+
+
 def _offer(select: pn.widgets.Select, options: Any) -> None:
     """New choices, sent only when they differ (each change re-lays out the page in the browser)."""
     if select.options != options:
@@ -266,10 +348,9 @@ def _builtin_library() -> Any:
 
 
 def _file_table(material: Material) -> dict[str, Any]:
-    """An SI material's table as the stack-file writer writes it (quantities that read back to its numbers)."""
-    magnetization = [0.0, 0.0, 1.0] if isinstance(material, Ferromagnet) else None
-    text = dumps_stack(Stack([Layer(material, 1e-9, magnetization)], units="SI", current=0.0))
-    return dict(tomllib.loads(text)["materials"][material.name])
+    """An SI material's table as the stack-file writer writes it (quantities that read back to its numbers; D:
+    the table alone, no stack file written and read for it)."""
+    return material_table(material, "SI")
 
 
 def _same_material(a: Material | None, b: Material | None) -> bool:
@@ -397,6 +478,15 @@ class StructurePanel:
         self.remove_coupling_button = _button("remove coupling", "structure-remove-coupling", 130)
         self.dynamics_note = pn.pane.HTML("", margin=(0, 4), sizing_mode="stretch_width",
                                           css_classes=["structure-dynamics-note"])
+        # D: the run's [dynamics] settings (STACK_FORMAT.md "Dynamics"), in the file's units; a box left as shown
+        # keeps the stack's number to the bit (only the boxes whose text changed are set)
+        self.run_boxes = {setting.key: _box(setting.label, f"structure-dyn-{setting.key}", "", setting.width)
+                          for setting in _RUN_SETTINGS}
+        for box in self.run_boxes.values():
+            box.stylesheets = [INVALID_CSS]  # a refused box red, as the controls' boxes
+        self.set_run_button = _button("set run settings", "structure-set-run", 130)
+        self.run_note = pn.pane.HTML("", margin=(0, 4), sizing_mode="stretch_width", css_classes=["structure-run-note"])
+        self._run_shown: dict[str, str] = {}  # box key -> the text it was filled with
 
         self.add_button.on_click(lambda _event: self._act(self._insert))
         self.remove_button.on_click(lambda _event: self._act(self._remove))
@@ -407,6 +497,7 @@ class StructurePanel:
         self.save_material_button.on_click(lambda _event: self._save_material())
         self.set_free_button.on_click(lambda _event: self._act(self._set_free))
         self.set_coupling_button.on_click(lambda _event: self._act(self._set_coupling))
+        self.set_run_button.on_click(lambda _event: self._act(self._set_run))
         self.remove_coupling_button.on_click(lambda _event: self._act(self._remove_coupling))
         for widget in (self.changed_layer, self.new_material):
             widget.param.watch(lambda _event: self._show_change_boxes(), "value")
@@ -443,11 +534,13 @@ class StructurePanel:
             row(self.edited_material, self.library, self.material_name, self.material_kind),
             row(*self.parameters.values(), self.save_material_button),
             self.material_note,
-            heading("dynamics: free layers and exchange couplings"),
+            heading("dynamics: free layers, exchange couplings and the run's settings"),
             self.dynamics_note,
             row(self.free_layer, self.free_flag, self.demag, self.set_free_button),
             row(self.coupling_a, self.coupling_b, self.coupling_J, self.set_coupling_button,
                 self.remove_coupling_button),
+            self.run_note,
+            row(*self.run_boxes.values(), self.set_run_button),
             margin=0, sizing_mode=None, styles={"flex": "1 1 560px", "max-width": "calc(100vw - 30px)"})
         listing = pn.Column(heading("the stack shown, node by node"), self.summary, margin=0, sizing_mode=None,
                             styles={"flex": "0 1 440px", "max-width": "calc(100vw - 30px)"})
@@ -525,7 +618,8 @@ class StructurePanel:
               "lead of it (one undo step).</span>")
         for widget in (self.free_layer, self.free_flag, self.demag, self.set_free_button, self.coupling_a,
                        self.coupling_b,
-                       self.coupling_J, self.set_coupling_button, self.remove_coupling_button):
+                       self.coupling_J, self.set_coupling_button, self.remove_coupling_button, self.set_run_button,
+                       self.run_note, *self.run_boxes.values()):
             widget.visible = self.units.si
         self.dynamics_note.object = (
             "<span style='font-size:0.9em'>A free layer's material needs Ms and α (edit the material above); the "
@@ -552,6 +646,7 @@ class StructurePanel:
         self.material_note.object = ""  # a note of an earlier save is not about the stack now shown
         self._fill_material()
         self._fill_free()
+        self._fill_run()
         self._write_listing()
 
     def _offer_materials(self) -> None:
@@ -629,6 +724,15 @@ class StructurePanel:
             a, b = coupling.layers
             lines.append(f"<div class='structure-coupling'>coupling layers[{a}]–layers[{b}]: J = "
                          f"{_short(float(coupling.J) * 1e3)} mJ/m²</div>")
+        if stack.dynamics is not None:  # D: the run's settings that are set
+            texts = _run_texts(stack)
+            parts = [f"{setting.label.split(':')[0].split(' (')[0]} = {texts[setting.key]}"
+                     + (f" {setting.label.rsplit('(', 1)[1].rstrip(')')}" if setting.key != "waveform" else
+                        " (ns, A/m²)")
+                     for setting in _RUN_SETTINGS if texts[setting.key] and (
+                         setting.key not in ("field", "temperature") or texts[setting.key] not in ("0, 0, 0", "0"))]
+            if parts:
+                lines.append(f"<div class='structure-run'>{html.escape('run: ' + '; '.join(parts))}</div>")
         return f"<div id='structure' style='font-family: monospace; font-size: 0.95em'>{''.join(lines)}</div>"
 
     def _fill_interface(self) -> None:
@@ -778,6 +882,89 @@ class StructurePanel:
         self.free_flag.value = bool(layer is not None and layer.free)
         demag = layer.demag if layer is not None else None
         self.demag.value = "" if demag is None else ", ".join(repr(float(n)) for n in demag)
+
+    def _fill_run(self) -> None:
+        """The run settings' boxes: the stack's [dynamics] values (unmarked); the note says what drives a run."""
+        texts = _run_texts(self.stack) if self.units.si else {setting.key: "" for setting in _RUN_SETTINGS}
+        for key, box in self.run_boxes.items():
+            if box.value != texts[key]:
+                box.value = texts[key]
+        self._run_shown = texts
+        self._mark_run(None)
+        self.run_note.object = (
+            "<span style='font-size:0.9em'>The Dynamics tab's run: the applied field μ₀H (x is the film normal), "
+            "the temperature (&gt; 0 needs the pillar's area: a thermal field), a waveform replacing the constant "
+            "current (points <i>t J</i> in ns and A/m², separated by ;, e.g. <code>0 0; 1 -3e11; 3 -3e11; 3.1 "
+            "0</code>), the run's length and its saved points (empty: the tab's 5 ns and 5 ps). A box left as "
+            "shown keeps its value.</span>")
+
+    def _mark_run(self, key: str | None) -> None:
+        """The run settings' box ``key`` red (the class of a refused box), the others not."""
+        for name, box in self.run_boxes.items():
+            classes = [c for c in box.css_classes if c != "ctl-invalid"] + (["ctl-invalid"] if name == key else [])
+            if classes != list(box.css_classes):
+                box.css_classes = classes
+
+    def _run_value(self, setting: _RunSetting, text: str) -> Any:
+        """A run setting's box text as the model's SI value (None: empty, the default)."""
+        if not text:
+            return None
+        path = f"dynamics.{setting.key}"
+        if setting.key == "field":
+            parts = [part for part in text.replace(",", " ").split() if part]
+            if len(parts) != 3:
+                raise StackError(path, f"three numbers B_x, B_y, B_z in mT such as 0, 0, 5, got {text!r}"[:200])
+            return [self._si(part, setting, path) for part in parts]
+        if setting.key == "waveform":
+            points = []
+            for index, point in enumerate(part.strip() for part in text.split(";")):
+                numbers = [part for part in point.replace(",", " ").split() if part]
+                if len(numbers) != 2:
+                    raise StackError(f"{path}[{index}]", f"a point is a time in ns and a current density in A/m² "
+                                                         f"such as 1 -3e11, points separated by ;, got {point!r}"
+                                     [:200])
+                points.append((self._si(numbers[0], _RunSetting("", "", "time", "ns", 0), f"{path}[{index}][0]"),
+                               self._si(numbers[1], setting, f"{path}[{index}][1]")))
+            return points
+        return self._si(text, setting, path)
+
+    @staticmethod
+    def _si(text: str, setting: _RunSetting, path: str) -> float:
+        """One number typed in the setting's unit, in SI base units (as a file's quantity is read)."""
+        try:
+            number = parse_number(text)
+        except ValueError as error:
+            raise StackError(path, str(error)) from None
+        if not math.isfinite(number):
+            raise StackError(path, f"must be a finite number, got {text!r}")
+        return float(to_si(f"{number!r} {setting.unit}", setting.kind, path))
+
+    def _set_run(self, stack: Stack) -> Stack:
+        """The run settings whose box changed (a box left as shown keeps the stack's number), one edit
+        (``edit.set_dynamics``); a refusal names the box by its label and marks it red."""
+        self._mark_run(None)
+        changes: dict[str, Any] = {}
+        try:
+            for setting in _RUN_SETTINGS:
+                text = self.run_boxes[setting.key].value.strip()
+                if text != self._run_shown.get(setting.key, "").strip():
+                    changes[setting.key] = self._run_value(setting, text)
+            if not changes:
+                raise StackError("run settings", "no box changed: type a new value in one first")
+            return edit.set_dynamics(stack, **changes)
+        except StackError as error:
+            setting = _run_box_of(error.path)
+            if setting is None:
+                raise
+            self._mark_run(setting.key)
+            where = error.path[len(f"dynamics.{setting.key}"):]  # a waveform's point: [1] or [1][0]
+            point = where[1:].split("]")[0] if where.startswith("[") else ""
+            label = setting.label.split(":")[0].split(" (")[0] if point else setting.label
+            named = f"{label}, point {int(point) + 1}" if point.isdigit() else label
+            reason = error.reason  # the edit's own words name the file's keys: the box's label says which
+            if reason.endswith(")") and " (setting dynamics." in reason:
+                reason = reason[:reason.rindex(" (setting dynamics.")]
+            raise StackError(named, reason) from None
 
     # ------------------------------------------------------------------ edits
     def _number(self, box: pn.widgets.TextInput, label: str) -> float:

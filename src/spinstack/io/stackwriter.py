@@ -38,6 +38,7 @@ import math
 import os
 import re
 import struct
+import tomllib
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -52,7 +53,7 @@ from ..model.materials import Material
 from ..units import ELECTRON_CHARGE, KINDS
 from .textfile import MAX_FILE_BYTES
 
-__all__ = ["dumps_stack", "write_stack"]
+__all__ = ["dumps_stack", "material_table", "write_stack"]
 
 #: e^2 (C^2), as :mod:`spinstack.si` computes it: D = 1/(e^2 rho*), g = G/e^2 (MODEL.md 7)
 _E2 = ELECTRON_CHARGE**2
@@ -121,6 +122,25 @@ def dumps_stack(stack: Stack) -> str:
         raise SpinstackError(f"the stack file would take {size} bytes, more than the {MAX_FILE_BYTES} bytes "
                              "spinstack.load_stack reads: describe the stack in Python instead")
     return text
+
+
+def material_table(material: Material, units: str = "SI") -> dict[str, Any]:
+    """The ``[materials.NAME]`` table :func:`dumps_stack` writes for ``material`` in a stack of ``units``
+    (``"SI"`` or ``"reduced"``), as TOML reads it: the file's keys and values (an SI stack's quantities as strings
+    with units, e.g. ``{"type": "normal", "rho": "60 nOhm*m", "l_sf": "60 nm"}``), which read back to the
+    material's numbers to the bit.  Only the table is written (D: the explorer's material form reads one material's
+    table at every refresh; it wrote and read a whole one-layer stack file for it).
+
+    Raises
+    ------
+    SpinstackError
+        A name that cannot be written in TOML (a lone surrogate).
+    """
+    writer = _Writer.__new__(_Writer)  # the table's lines only: no stack, no header
+    writer.si, writer.lines = units == "SI", []
+    writer._material(material.name, material)
+    body = "\n".join(line for line in writer.lines if line and not line.startswith("[materials."))
+    return tomllib.loads(body)
 
 
 def write_stack(stack: Stack, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:

@@ -1,6 +1,6 @@
 """Editing a stack's structure: layers inserted and removed, interfaces set and removed, ends replaced, a layer's
-material changed, a material replaced (new parameters or a new name), a layer's ``free`` flag and the dynamics'
-exchange couplings set.
+material changed, a material replaced (new parameters or a new name), a layer's ``free`` flag, the dynamics'
+exchange couplings and its other [dynamics] settings (applied field, temperature, waveform ...) set.
 
 Every function takes a :class:`~spinstack.model.Stack` and returns a new one (the stack given is
 never changed; every other field is carried over by :func:`dataclasses.replace`, which validates
@@ -41,8 +41,9 @@ from .layers import End, Layer, Lead
 from .materials import Ferromagnet, Material, Normal
 from .stack import Stack
 
-__all__ = ["insert_layer", "remove_coupling", "remove_interface", "remove_layer", "replace_layer", "replace_material",
-           "set_coupling", "set_demag", "set_end", "set_free", "set_interface", "set_layer_material"]
+__all__ = ["DYNAMICS_SETTINGS", "insert_layer", "remove_coupling", "remove_interface", "remove_layer", "replace_layer",
+           "replace_material", "set_coupling", "set_demag", "set_dynamics", "set_end", "set_free", "set_interface",
+           "set_layer_material"]
 
 Side = Literal["left", "right"]
 
@@ -418,3 +419,41 @@ def remove_coupling(stack: Stack, layers: tuple[int, int]) -> Stack:
     assert stack.dynamics is not None
     dynamics = None if not kept and _default(stack.dynamics) else dataclasses.replace(stack.dynamics, couplings=kept)
     return _rebuilt(stack, f"removing the coupling of layers[{a}] and layers[{b}]", dynamics=dynamics)
+
+
+#: the settings :func:`set_dynamics` sets: every field of :class:`~spinstack.model.dynamics.Dynamics` but the
+#: couplings (:func:`set_coupling`, :func:`remove_coupling`)
+DYNAMICS_SETTINGS = tuple(field.name for field in dataclasses.fields(Dynamics) if field.name != "couplings")
+
+
+def set_dynamics(stack: Stack, **settings: object) -> Stack:
+    """``stack`` with [dynamics] settings replaced (MODEL.md 9, STACK_FORMAT.md "Dynamics"; SI base units as
+    :class:`~spinstack.model.dynamics.Dynamics` holds them): ``field`` (B_app = mu0 H, tesla, a 3-vector),
+    ``duration`` and ``save_every`` (s), ``temperature`` (K), ``area`` (m^2), ``seed``, ``waveform`` ([(t, J),
+    ...], s and A/m^2, replacing the stack's constant current) and ``waveform_scale``; a setting given as None
+    goes back to its default (no waveform, no area ...; the field and temperature: 0).  The settings not given
+    and the exchange couplings are kept.  A stack without dynamics settings gets them; when every setting is then
+    the default and there is no coupling, the stack has none (an all-default table says nothing; so the inverse
+    edit, the old values given back, gives the stack back, a stack with an all-default table as one without).
+
+    Raises
+    ------
+    StackError
+        An unknown setting, a value the model refuses (a negative temperature, a temperature > 0 without an
+        area, a waveform whose times do not increase ...) naming ``dynamics.KEY``, or a reduced stack.
+    """
+    unknown = sorted(set(settings) - set(DYNAMICS_SETTINGS))
+    if unknown:
+        raise StackError(f"dynamics.{unknown[0]}", f"no such setting: the settings are {', '.join(DYNAMICS_SETTINGS)}"
+                                                   " (couplings: set_coupling)")
+    what = f"setting {', '.join(f'dynamics.{name}' for name in settings) or 'nothing'}"
+    present = stack.dynamics if stack.dynamics is not None else Dynamics()
+    defaults = Dynamics()
+    values = {name: getattr(defaults, name) if value is None else value for name, value in settings.items()}
+    try:
+        dynamics = dataclasses.replace(present, **values)  # type: ignore[arg-type]
+    except StackError as error:
+        raise StackError(error.path, f"{error.reason} ({what})") from None
+    if not dynamics.couplings and _default(dynamics):
+        return _rebuilt(stack, what, dynamics=None)
+    return _rebuilt(stack, what, dynamics=dynamics)
