@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # ------------------------------------------------------------------ the dynamics compiled while other tests run
 # On a cold numba cache (a fresh clone: CI) the dynamics integrator's kernels take 2-4 minutes to compile, on one
 # core, in whichever test first runs the dynamics: the explorer's Dynamics page in tests/app waits for them, the
-# browser idle.  The suite itself runs on one core.  So when the session has dynamics tests and the integrator's
+# browser idle.  The suite's workers would wait for them.  So when the session has dynamics tests and the integrator's
 # cache is cold, a separate process compiles it (into the same cache) from the start of the session, while the
 # first tests run, and the tests below wait for it before they start: the same machine code, compiled once,
 # off the suite's path.  Tests that time themselves wait too, so that they do not share the machine with it.
@@ -59,11 +59,44 @@ import sys
 from pathlib import Path
 
 ready, tests = sys.argv[2], sys.argv[3:]  # (sys.argv[1]: the dynamics' stack file)
-subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *tests],
+subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", "-p", "no:randomly", *tests],
                env={**os.environ, "SPINSTACK_TEST_NO_WARMER": "1"}, stdin=subprocess.DEVNULL)
 Path(ready).touch()
 """
+# The suite runs on two pytest-xdist workers (pyproject.toml's addopts: -n 2), each a process of its own: the first
+# ("gw0", or the only process without xdist) decides whether a warm-up is needed and starts it; both wait for it.
+# They share what they know of it through files in one directory, made by the controlling process before the
+# workers start (SPINSTACK_WARM_DIR, inherited): PLAN (written once the first worker decided: "solver" and/or
+# "dynamics", or empty), the solver part's ready file, and DONE (the warm-up ended, or was ended).
+_WARM_DIR = "SPINSTACK_WARM_DIR"
+_PLAN, _READY, _DONE = "plan", "solver-kernels-ready", "done"
 _warmer: dict = {}
+
+
+def _worker(config: pytest.Config) -> str | None:
+    """This process's pytest-xdist worker id ("gw0", "gw1"...), None without xdist (or in xdist's controller)."""
+    return getattr(config, "workerinput", {}).get("workerid")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _worker(config) is None and _WARM_DIR not in os.environ:  # the controller (or the only process)
+        os.environ[_WARM_DIR] = _warmer["own_dir"] = tempfile.mkdtemp(prefix="spinstack-warm-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    own = _warmer.pop("own_dir", None)
+    if own is not None:  # (after every worker ended: none reads it any more)
+        shutil.rmtree(own, ignore_errors=True)
+        os.environ.pop(_WARM_DIR, None)
+
+
+def _warm_up_running() -> bool:
+    """The warm-up was started (by this process or the first worker) and has not ended."""
+    directory = _warmer.get("directory")
+    if directory is None or (directory / _DONE).exists():
+        return False
+    process = _warmer.get("process")
+    return process is None or process.poll() is None
 
 
 def _runs_dynamics(item: pytest.Item) -> bool:
@@ -100,33 +133,61 @@ def _solver_cache_is_cold() -> bool:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    if os.environ.get("SPINSTACK_TEST_NO_WARMER"):
+    if os.environ.get("SPINSTACK_TEST_NO_WARMER") or _WARM_DIR not in os.environ:
         return
+    directory = Path(os.environ[_WARM_DIR])
+    if _worker(session.config) not in (None, "gw0"):  # another worker: it follows the first one's plan
+        _follow(directory)
+        return
+    plan = ""
     try:
         from spinstack.macrospin import compiled
         from spinstack.macrospin.compilation import cache_is_cold
 
-        if not compiled.AVAILABLE:
-            return
-        dynamics = any(_runs_dynamics(item) for item in session.items) and bool(cache_is_cold(compiled._advance_serial))
-        tests = [test for test in _WARMED_TESTS if any(item.nodeid == test for item in session.items)]
-        if not (tests and _solver_cache_is_cold()):
-            tests = []
+        if compiled.AVAILABLE:
+            dynamics = (any(_runs_dynamics(item) for item in session.items)
+                        and bool(cache_is_cold(compiled._advance_serial)))
+            tests = [test for test in _WARMED_TESTS if any(item.nodeid == test for item in session.items)]
+            if not (tests and _solver_cache_is_cold()):
+                tests = []
+            plan = ("solver " if tests else "") + ("dynamics" if dynamics else "")
     except Exception:  # no numba, or its internals moved: the tests compile what they run
-        return
-    if not (dynamics or tests):
-        return
+        plan = ""
+    if plan:
+        _start_warm_up(session, directory, tests, dynamics)
+    (directory / (_PLAN + ".part")).write_text(plan)
+    (directory / (_PLAN + ".part")).replace(directory / _PLAN)  # (whole, for the other worker)
+    if plan:
+        _wait_in_compilations()
+
+
+def _start_warm_up(session: pytest.Session, directory: Path, tests: list[str], dynamics: bool) -> None:
     log = tempfile.TemporaryFile(mode="w+")
     _warmer["log"] = log
-    _warmer["ready"] = ready = Path(tempfile.mkdtemp(prefix="spinstack-warm-")) / "solver-kernels-ready"
+    _warmer["directory"] = directory
     if not tests:
-        ready.touch()
-    script = (_WARM_SOLVER if tests else "") + (_WARM_DYNAMICS if dynamics else "")
-    arguments = [str(ROOT / "examples" / "co-cu-py.toml"), str(ready), *tests]
+        (directory / _READY).touch()
+    body = (_WARM_SOLVER if tests else "") + (_WARM_DYNAMICS if dynamics else "")
+    # DONE written however the warm-up ends (the other worker cannot see this process's exit)
+    script = ("import sys\nfrom pathlib import Path\ntry:\n" + "".join("    " + line + "\n" for line in body.splitlines())
+              + "finally:\n    (Path(sys.argv[2]).parent / " + repr(_DONE) + ").touch()\n")
+    arguments = [str(ROOT / "examples" / "co-cu-py.toml"), str(directory / _READY), *tests]
     _warmer["process"] = subprocess.Popen(
         [sys.executable, "-c", script, *arguments], stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True, cwd=str(session.config.rootpath))
-    _wait_in_compilations()
+
+
+def _follow(directory: Path) -> None:
+    """A worker other than the first: wait (briefly: both collect at once) for the first worker's plan; when it
+    started a warm-up, this process waits for it as the first one does."""
+    import time
+
+    deadline = time.monotonic() + 300.0
+    while not (directory / _PLAN).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if (directory / _PLAN).exists() and (directory / _PLAN).read_text().strip():
+        _warmer["directory"] = directory
+        _wait_in_compilations()
 
 
 def _wait_in_compilations() -> None:
@@ -148,11 +209,11 @@ def _wait_in_compilations() -> None:
 
     def compile_after_warm_up(self: Dispatcher, sig: tuple) -> object:
         module = getattr(self.py_func, "__module__", "") or ""
-        process = _warmer.get("process")
         solver = module.startswith("spinstack.solver.")
-        if (solver or module.startswith("spinstack.macrospin.")) and process is not None and sig not in self.overloads:
+        if (solver or module.startswith("spinstack.macrospin.")) and sig not in self.overloads:
+            ready = _warmer["directory"] / _READY
             deadline = time.monotonic() + 900.0
-            while (process.poll() is None and not (solver and _warmer["ready"].exists())
+            while (_warm_up_running() and not (solver and ready.exists())
                    and not cached(self, sig) and time.monotonic() < deadline):
                 time.sleep(0.2)
         return compile_now(self, sig)
@@ -162,12 +223,12 @@ def _wait_in_compilations() -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    process = _warmer.get("process")
-    if process is not None and process.poll() is None and _runs_dynamics(item):
-        try:
-            process.wait(timeout=900)
-        except subprocess.TimeoutExpired:  # the test compiles what it still needs
-            pass
+    if _runs_dynamics(item) and _warm_up_running():
+        import time
+
+        deadline = time.monotonic() + 900.0
+        while _warm_up_running() and time.monotonic() < deadline:  # (past it: the test compiles what it needs)
+            time.sleep(0.2)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -181,11 +242,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         if process.poll() is None:  # (a session that ended before any test waited for it)
             os.killpg(process.pid, 9)  # (its own session: the pytest it may run with it)
             process.wait()
+            (_warmer["directory"] / _DONE).touch()  # (another worker may still wait for it)
         else:
             _warmer["returncode"] = process.returncode
-    ready = _warmer.pop("ready", None)
-    if ready is not None:
-        shutil.rmtree(ready.parent, ignore_errors=True)
+    _warmer.pop("directory", None)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
