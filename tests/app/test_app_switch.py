@@ -221,3 +221,36 @@ def test_a_switch_to_three_f_layers_hides_g_theta_and_shows_why_in_the_same_upda
                        if isinstance(event, ModelChangedEvent)}
             assert changed.get((figure, "visible")) is has, name
             assert all(changed.get((note, "visible")) is not has for note in notes), name
+
+
+def test_a_right_lead_s_direction_follows_the_layers_and_leaves_their_rows_alone() -> None:
+    """Issue 16 item 3 (an end made a lead, 202/234 ms): the magnetizations' rows are in the stack's order, the left
+    end's, the layers', the right end's, so the right end made an F lead and a reservoir again changes no F layer's
+    row (same widget, label and value: nothing of it sent) and the lead's rows, hidden, are shown again."""
+    from spinstack.model import Lead, Reservoir, edit
+
+    app = App(spinstack.load_stack(EXAMPLES / "seed-fnf.toml"), "file: seed-fnf.toml")
+    explorer = app.explorer
+    file_stack = explorer.stack
+    lead = edit.set_end(file_stack, "right", Lead(file_stack.materials["F2"], file_stack.layers[2].magnetization))
+    left_lead = edit.set_end(file_stack, "left", Lead(file_stack.materials["F1"], file_stack.layers[0].magnetization))
+
+    def rows() -> list[tuple[str, Any, str]]:
+        return [(next(word for word in row.css_classes if word.startswith("ctl-")), row, row.objects[0].label)
+                for row in explorer._page_panel.objects if row.visible and "-magnetization-" in " ".join(row.css_classes)]
+
+    app.show_stack(lead)
+    app.show_stack(file_stack)
+    before = rows()
+    assert [css for css, _, _ in before] == ["ctl-layers-0-magnetization-theta", "ctl-layers-0-magnetization-phi",
+                                             "ctl-layers-2-magnetization-theta", "ctl-layers-2-magnetization-phi"]
+    app.show_stack(lead)
+    after = rows()
+    assert [css for css, _, _ in after] == [css for css, _, _ in before] + ["ctl-right-magnetization-theta",
+                                                                            "ctl-right-magnetization-phi"]
+    assert all(row is old and label == old_label for (_, row, label), (_, old, old_label) in zip(after, before))
+    assert after[-2][2] == "\u03b8 of the right lead (deg)"
+    app.show_stack(left_lead)  # the left end's first
+    assert [css for css, _, _ in rows()][:2] == ["ctl-left-magnetization-theta", "ctl-left-magnetization-phi"]
+    app.show_stack(edit.set_end(file_stack, "right", Reservoir()))
+    assert [css for css, _, _ in rows()] == [css for css, _, _ in before]

@@ -232,9 +232,20 @@ def _number(value: float, path: str, label: str, width: int = 120, help_text: st
     return reuse
 
 
+#: settings compared with == alone (no numpy: a switch compares ~4000 of them, a numpy comparison each cost ~4 us)
+_PLAIN = (str, int, float, bool, type(None), list, tuple, dict)
+
+
 def _same_setting(first: Any, second: Any) -> bool:
+    if type(first) is not type(second):
+        return False
+    if isinstance(first, _PLAIN):
+        try:
+            return bool(first == second)
+        except Exception:  # a list holding arrays: compared below
+            pass
     try:
-        return bool(np.all(first == second)) and type(first) is type(second)
+        return bool(np.all(first == second))
     except Exception:  # values that do not compare: set anew
         return False
 
@@ -658,14 +669,19 @@ class Controls:
                       and getattr(stack, side).magnetization is not None]
         if magnetized or stack.ferromagnet_indices:
             items.append(parts.heading(_titled("magnetizations", HELP["theta"] + " " + HELP["phi"])))
-        for side in magnetized:
+        # in the stack's order: the left end's, the layers', the right end's (the page's rows of F1, F2 then show
+        # them again when the right end becomes a lead or a reservoir: no row changes its label and value)
+        def end(side: str) -> tuple[str, str, str]:
             kind = "insulator" if isinstance(getattr(stack, side), Insulator) else "lead"
-            self.controls.append(_angles(stack, side, f"the {side} {kind}", parts))
-            self.labels[self.controls[-1].path] = f"direction of the {side} {kind}"
-            items += self.controls[-1].rows
-        for index in stack.ferromagnet_indices:
-            self.controls.append(_angles(stack, f"layers[{index}]", f"{names[index]} (layer {index})", parts))
-            self.labels[self.controls[-1].path] = f"direction of {names[index]} (layer {index})"
+            return side, f"the {side} {kind}", f"direction of the {side} {kind}"
+
+        owners = [end("left")] if "left" in magnetized else []
+        owners += [(f"layers[{index}]", f"{names[index]} (layer {index})", f"direction of {names[index]} (layer {index})")
+                   for index in stack.ferromagnet_indices]
+        owners += [end("right")] if "right" in magnetized else []
+        for owner, title, name in owners:
+            self.controls.append(_angles(stack, owner, title, parts))
+            self.labels[self.controls[-1].path] = name
             items += self.controls[-1].rows
         for control in self.controls:  # each angle box's own name (its messages)
             for widget, path in zip(control.widgets, control.widget_paths()):
