@@ -249,3 +249,33 @@ def test_thin_normal_layers_beside_magnets_against_mpmath(ratio, backend):
         normal = np.cross(m1, m2) @ np.cross(m1, m2)
         assert -solution.torque[one] @ np.cross(m1, np.cross(m2, m1)) / normal == pytest.approx(g1, rel=1e-12)
         assert solution.torque[two] @ np.cross(m2, np.cross(m1, m2)) / normal == pytest.approx(g2, rel=1e-12)
+
+
+# The same thin layer with an N/N interface at its free node (MODEL.md 3b), stepped through in resistance form:
+# transparent (g = inf) it changes nothing, so the split spacer is the unsplit one; with a finite g and spin memory
+# loss delta the interface is the two-port of a layer with d / l = delta and D / (2 l) = g delta / 2
+# (tests/solver/test_interfaces.py), so the stack is the one with that layer in its place: two thin layers in a
+# row, checked against the 60-digit reference above.  Both to 1e-12 for d / l down to 1e-12.
+@pytest.mark.parametrize("backend", ["numpy", "linked"])
+@pytest.mark.parametrize("ratio", [1e-12, 1e-7, 1e-3])
+def test_a_thin_layer_before_a_normal_interface_keeps_its_precision(ratio, backend):
+    F, N = ss.Ferromagnet("F", D=1.0, p=0.5, l=2.0), ss.Normal("N", D=3.0, l=10.0)
+    m1, m2 = ss.polar(30.0, 20.0), ss.polar(80.0, 95.0)
+    d = ratio * 10.0
+
+    def spin_valve(spacer: list[ss.Layer], interfaces: list[ss.Interface] = ()) -> ss.Stack:
+        return ss.Stack([ss.Layer(F, 1.5, m1), *spacer, ss.Layer(F, 1.5, m2)], interfaces=interfaces)
+
+    transparent = ss.solve(spin_valve([ss.Layer(N, d), ss.Layer(N, 2.0 - d)], [ss.Interface(2, np.inf, np.inf)]),
+                           backend=backend)
+    whole = ss.solve(spin_valve([ss.Layer(N, 2.0)]), backend="numpy")
+    np.testing.assert_allclose(transparent.torque[[0, 3]], whole.torque[[0, 2]], rtol=0,
+                               atol=1e-12 * np.abs(whole.torque).max())
+    g, delta, l = 4.0, 0.3, 1e-3
+    lossy = ss.solve(spin_valve([ss.Layer(N, d), ss.Layer(N, 2.0)], [ss.Interface(2, g / 2, g / 2, delta=delta)]),
+                     backend=backend)
+    layer = ss.solve(spin_valve([ss.Layer(N, d), ss.Layer(ss.Normal("loss", D=g * delta * l, l=l), delta * l),
+                                 ss.Layer(N, 2.0)]), backend="numpy")
+    np.testing.assert_allclose(lossy.torque[[0, 3]], layer.torque[[0, 4]], rtol=0, atol=1e-12 * np.abs(layer.torque).max())
+    np.testing.assert_allclose(lossy.accumulation[[1, 2]], layer.accumulation[[1, 2]], rtol=0,
+                               atol=1e-12 * np.abs(layer.accumulation).max())

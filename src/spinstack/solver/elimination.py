@@ -278,6 +278,42 @@ def _axial_inverse(axial: Axial, stiffness: np.ndarray) -> np.ndarray:
     return across[..., None, None] * np.eye(3) + (on_m - across)[..., None, None] * axial.longitudinal
 
 
+def _through_plain_link(link: Link, axial: Axial, pushed: np.ndarray, b_active: bool
+                        ) -> tuple[tuple[np.ndarray | None, np.ndarray], tuple[Axial, np.ndarray] | None]:
+    """:func:`_through_interface` for an N/N interface whose node a has an axial load, channel by channel.
+
+    The weight (1 + r H)^-1 of the resistance form (H = load + c - s) is axial too: 1 / (1 + r H) on each
+    channel, and so is the load H / (1 + r H) + (c - s) it passes on to node b, each evaluated apart
+    (in Cartesian coordinates the ~D / 2d channel normal to m would carry its rounding into the one
+    along m).
+
+    Returns
+    -------
+    (carry, partial)
+        x_a = partial - carry x_b (carry None when node b is a reservoir).
+    (axial load, pushed) or None
+        For node b (None when it is a reservoir).
+    """
+    r, shunt, m = link.resistance, link.shunt, axial.m
+    H_along, H_across = axial.along + shunt, axial.across + shunt
+    # r |H| beyond 1e280 only decouples the faces further (as in _through_interface)
+    r = np.minimum(r, 1e280 / (1.0 + np.maximum(np.abs(H_along), np.abs(H_across))))
+    w_along, w_across = 1.0 / (1.0 + r * H_along), 1.0 / (1.0 + r * H_across)
+    vector = pushed[..., 0]
+
+    def weighted(v: np.ndarray) -> np.ndarray:  # (1 + r H)^-1 v
+        return w_across[..., None] * v + ((w_along - w_across) * dot(m, v))[..., None] * m
+
+    passed = weighted(vector)
+    partial = (r[..., None] * passed)[..., :, None]
+    if not b_active:
+        return (None, partial), None
+    weight = w_across[..., None, None] * np.eye(3) + (w_along - w_across)[..., None, None] * axial.longitudinal
+    following = Axial(m, axial.longitudinal, H_along * w_along + shunt, H_across * w_across + shunt,
+                      np.abs(axial.along) + np.abs(shunt))
+    return (-weight, partial), (following, passed[..., :, None])
+
+
 def _solve_block(block: np.ndarray, inverse: np.ndarray | None, rhs: np.ndarray) -> np.ndarray:
     """block^-1 rhs, by ``inverse`` when it is known."""
     return _solve_small(block, rhs) if inverse is None else inverse @ rhs
@@ -703,6 +739,7 @@ def eliminate(system: NodeSystem) -> dict[int, np.ndarray]:
     # a resistive interface is stepped through in resistance form (see _through_interface).
     eliminated: dict[int, tuple[np.ndarray | None, np.ndarray]] = {}
     pending: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
+    arriving: dict[int, tuple[Axial, np.ndarray]] = {}  # likewise, an axial load (see _through_plain_link)
     previous: int | None = None
     load = pushed = block = inverse = None
     alongs: dict[int, np.ndarray] = {}  # behind a magnetic interface: the load along its m at the free node b
@@ -725,7 +762,11 @@ def eliminate(system: NodeSystem) -> dict[int, np.ndarray]:
         along = None
         behind = chain[i - 1].link if i > 0 else None  # the interface left of the previous node, if any
         if before.link is not None:  # just right of an interface: the load it passes on
-            load, pushed, along = pending.pop(i) if i in pending else _grounded(before.link, axis[i], shape)
+            if i in arriving:  # an axial load passed through an N/N interface (see _through_plain_link)
+                axial, pushed = arriving.pop(i)
+                load = None
+            else:
+                load, pushed, along = pending.pop(i) if i in pending else _grounded(before.link, axis[i], shape)
         elif stepping is not None and not before.coherent:
             # from a free node with an axial load through a plain layer: channel by channel (see _axial_step)
             load, pushed, axial = _axial_step(before, stepping, pushed, axis[i])
@@ -769,6 +810,13 @@ def eliminate(system: NodeSystem) -> dict[int, np.ndarray]:
         by_axis = axial is not None and after.link is None and after.scalar and (
             following_active or after.kind == "layer"
             or np.all(np.abs(axial.along + after.K_aa) > FLOATING * (axial.scale + np.abs(after.K_aa))))
+        if axial is not None and after.link is not None and after.link.axis is None:
+            # an N/N interface: stepped through channel by channel (see _through_plain_link)
+            eliminated[i], passed_on = _through_plain_link(after.link, axial, pushed, following_active)
+            if passed_on is not None:
+                arriving[i + 1] = passed_on
+            previous, block, inverse = i, None, None
+            continue
         if axial is not None and not by_axis:
             load = axial.matrix()
         if after.link is not None:  # node i is eliminated through the interface (resistance form)

@@ -272,6 +272,10 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
     pending_pushed = np.zeros(3)
     pending_along = 0.0
     pending_has_along = False
+    pending_axial = False  # an axial load passed through an N/N interface (elimination._through_plain_link)
+    pending_axial_along = 0.0
+    pending_axial_across = 0.0
+    pending_axial_scale = 0.0
     # a free node whose load is axial about an m (elimination.Axial): reached from a rail through a layer, or from
     # such a node whose block was inverted so (``stepping``) through a layer
     has_axial = False
@@ -297,6 +301,11 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
                 load, pushed = pending_load.copy(), pending_pushed.copy()
                 along, has_along = pending_along, pending_has_along
                 has_pending = False
+                if pending_axial:  # (the same m as at node i - 1)
+                    axial_along, axial_across = pending_axial_along, pending_axial_across
+                    axial_scale = pending_axial_scale
+                    has_axial = True
+                    pending_axial = False
             else:  # elimination._grounded: its left face is a reservoir
                 c = link_data[k, 3]
                 load = np.zeros((3, 3))
@@ -440,7 +449,27 @@ def _eliminate(kind, source, gc, gs, sink, thin, axis, rail, link_of, link_data,
             k = link_of[i + 1]
             s, r_, shunt = link_data[k, 0], link_data[k, 1], link_data[k, 2]
             side = int(link_data[k, 6])
-            if rail[i + 1] < 0:  # N/N
+            if rail[i + 1] < 0 and has_axial:  # elimination._through_plain_link: N/N, channel by channel
+                m = axial_m
+                H_along, H_across = axial_along + shunt, axial_across + shunt
+                r3 = min(r_, 1e280 / (1.0 + max(abs(H_along), abs(H_across))))
+                w_along, w_across = 1.0 / (1.0 + r3 * H_along), 1.0 / (1.0 + r3 * H_across)
+                on_m = m[0] * pushed[0] + m[1] * pushed[1] + m[2] * pushed[2]
+                passed = w_across * pushed + ((w_along - w_across) * on_m) * m
+                partial[i] = r3 * passed
+                if following_active:
+                    longitudinal = _outer(m)
+                    carry[i] = -(w_across * eye + (w_along - w_across) * longitudinal)
+                    has_carry[i] = True
+                    pending_axial_along = H_along * w_along + shunt
+                    pending_axial_across = H_across * w_across + shunt
+                    pending_axial_scale = abs(axial_along) + abs(shunt)
+                    pending_load = pending_axial_across * eye + (pending_axial_along - pending_axial_across) * longitudinal
+                    pending_pushed = passed
+                    pending_has_along = False
+                    pending_axial = True
+                    has_pending = True
+            elif rail[i + 1] < 0:  # N/N
                 H = load + shunt * eye
                 r3 = min(r_, 1e280 / (1.0 + _max_abs(H, 3)))
                 weight = _inverse3(eye + r3 * H)

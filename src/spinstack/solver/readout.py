@@ -17,7 +17,7 @@ import numpy as np
 
 from . import coherent
 from .arrays import Element, StackArrays
-from .system import FREE, LAYER, LEAD, RESERVOIR, FlatChain, NodeSystem, torque_faces
+from .system import FREE, LAYER, LEAD, LINK, RESERVOIR, FlatChain, NodeSystem, torque_faces
 from .vectors import dot
 
 #: a face current is read through a layer (:meth:`UnitSolution._through_thin`) where the layer is stiffer than the
@@ -133,22 +133,38 @@ class UnitSolution:
         """
         chain = self._chain
         part = chain[neighbour]
-        if part.kind != "layer" or part.coherent or part.sink is None or not part.scalar:
+        if not self._passable(neighbour):
             return None
         far, beyond = (neighbour, neighbour + 1) if side == "a" else (neighbour - 1, neighbour - 1)
         if far not in self._coordinates or self._axes[far] is not None or not 0 <= beyond < len(chain):
             return None
         other = chain[beyond]
-        if other.link is not None or other.kind == "reservoir":
+        if (other.link is not None and other.link.axis is not None) or other.kind == "reservoir":
             return None
-        where = np.abs(part.K_aa) > READ_THROUGH * self._reach(beyond, side)
-        return (where, beyond, 1.0 if side == "a" else -1.0) if where.any() else None
+        own = np.inf if part.link is not None else np.abs(part.K_aa)  # (an interface's face is never read directly)
+        where = own > READ_THROUGH * self._reach(beyond, side)
+        return (where, beyond, 1.0 if side == "a" else -1.0) if np.any(where) else None
+
+    def _passable(self, index: int) -> bool:
+        """Whether a face current can be read through the part ``index``: a plain layer, whose j(a+) - j(b-) is its
+        sink T (mu_a + mu_b), or an N/N interface, likewise with its shunt c - s (MODEL.md 3b)."""
+        part = self._chain[index]
+        if part.link is not None:
+            return part.link.axis is None
+        return part.kind == "layer" and not part.coherent and part.sink is not None and part.scalar
+
+    def _sink(self, index: int) -> np.ndarray:
+        """T = Gc - Gs of a plain layer, c - s of an N/N interface (see :meth:`_passable`), (B,)."""
+        part = self._chain[index]
+        return part.link.shunt if part.link is not None else part.sink
 
     def _reach(self, part: int, side: str) -> np.ndarray:
         """The stiffness (B,) of the two-port whose face current :meth:`_read_face` evaluates for the face ``side``
         of ``part``: its own, or the softer one it is read through to."""
         K = self._chain[part].K_aa if side == "a" else self._chain[part].K_bb
         own = np.abs(K) if K.ndim == len(self._shape) else np.abs(K).max(axis=(-2, -1))
+        if self._chain[part].link is not None:
+            own = np.full(self._shape, np.inf)
         through = self._through_thin(part, side)
         return own if through is None else np.where(through[0], self._reach(through[1], side), own)
 
@@ -159,7 +175,7 @@ class UnitSolution:
             return self._face(part, side)
         where, beyond, sign = through
         values = self._values
-        passed = self._read_face(beyond, side) + sign * self._chain[part].sink[..., None] * (
+        passed = self._read_face(beyond, side) + sign * self._sink(part)[..., None] * (
             values[..., part - 1, :] + values[..., part, :])
         return passed if where.all() else np.where(where[..., None], passed, self._face(part, side))
 
@@ -169,7 +185,7 @@ class UnitSolution:
         if through is None:
             return self._face_dot(part, side, vector)
         where, beyond, sign = through
-        passed = self._read_face_dot(beyond, side, vector) + sign * self._chain[part].sink * (
+        passed = self._read_face_dot(beyond, side, vector) + sign * self._sink(part) * (
             self._node_dot(part - 1, vector) + self._node_dot(part, vector))
         return passed if where.all() else np.where(where, passed, self._face_dot(part, side, vector))
 
@@ -535,9 +551,9 @@ def _read_through_thin(chain: FlatChain, padded: np.ndarray, neighbour: np.ndarr
                        face: np.ndarray) -> None:
     """Replace, in place, the neighbour faces ``face`` (L, 3) that stand for F layers' deposits by the same currents
     read through the neighbour (:meth:`UnitSolution._through_thin`): along the run of layers from it whose far
-    node is free, the face current of the softest part reached (a layer or a lead; Gc its stiffness), -+ the
-    sinks T (mu_a + mu_b) of the layers passed on the way, where that part is softer than the neighbour by more
-    than :data:`READ_THROUGH`.
+    node is free (and N/N interfaces, c - s their sink), the face current of the softest part reached (a layer or
+    a lead; Gc its stiffness), -+ the sinks T (mu_a + mu_b) of the parts passed on the way, where that part is
+    softer than the neighbour by more than :data:`READ_THROUGH`.
 
     ``neighbour`` (L,): the chain index of each layer's neighbour part on side ``row`` (0 its left, whose face b
     counts; 1 its right, face a); ``used``: where that face counts; ``padded``: mu at chain node c in row c + 1.
@@ -545,17 +561,27 @@ def _read_through_thin(chain: FlatChain, padded: np.ndarray, neighbour: np.ndarr
     kind, gc, gs, sink = chain.kind, chain.gc, chain.gs, chain.sink
     P = len(kind)
     step, sign = (1, 1.0) if row else (-1, -1.0)
+    plain_link = (kind == LINK) & (chain.rail < 0)  # an N/N interface: passed with its shunt c - s
+    if plain_link.any():
+        sink = sink.copy()
+        sink[chain.links] = np.where(plain_link[chain.links], chain.link_data[:, 2], 0.0)
+    stiffness = np.where(kind == LINK, np.inf, gc)  # (an interface's face is never read directly)
 
     def passing(part: np.ndarray) -> np.ndarray:
-        """Whether each part is a layer whose far node is free and whose part beyond is a layer or a lead."""
+        """Whether each part is a layer or an N/N interface whose far node is free and whose part beyond is a
+        layer, a lead or an N/N interface."""
         beyond = part + step
         inside = (beyond >= 0) & (beyond < P)
         beyond = np.clip(beyond, 0, P - 1)
         far = np.clip(part - (0 if row else 1), 0, P - 2)  # its node on the far side
-        return inside & (kind[part] == LAYER) & (chain.node_kind[far] == FREE) & \
-            ((kind[beyond] == LAYER) | (kind[beyond] == LEAD))
+        return inside & ((kind[part] == LAYER) | plain_link[part]) & (chain.node_kind[far] == FREE) & \
+            ((kind[beyond] == LAYER) | (kind[beyond] == LEAD) | plain_link[beyond])
 
-    layers = np.flatnonzero(used)
+    # (a neighbour no stiffer than READ_THROUGH times the softest part of the chain is never read through: most
+    # stacks have none that is, and pay only this)
+    bulk = (kind == LAYER) | (kind == LEAD)
+    floor = READ_THROUGH * gc[bulk].min() if bulk.any() else np.inf
+    layers = np.flatnonzero(used & (gc[neighbour] > floor))
     part = neighbour[layers]
     going = passing(part)
     layers, part, going = layers[going], part[going], going[going]
@@ -566,8 +592,8 @@ def _read_through_thin(chain: FlatChain, padded: np.ndarray, neighbour: np.ndarr
     while going.any():  # along the run (usually one layer)
         losses[going] += sign * sink[part[going]][:, None] * (padded[part[going]] + padded[part[going] + 1])
         part = np.where(going, part + step, part)
-        softer = going & (gc[part] < softest)
-        best, softest = np.where(softer, part, best), np.where(softer, gc[part], softest)
+        softer = going & (stiffness[part] < softest)
+        best, softest = np.where(softer, part, best), np.where(softer, stiffness[part], softest)
         best_losses[softer] = losses[softer]
         going &= passing(part)
     read = READ_THROUGH * softest < gc[neighbour[layers]]
