@@ -1,6 +1,7 @@
 """plot.frames.arrows_through, the one test of whether an arrow runs through a label's box (ring names here, the
 explorer's rail and torque names): exact, checked against the segment sampled 20 001 times, including the arrows
-that only clip a box's corner between the 41 points the explorer sampled before."""
+that only clip a box's corner between the 41 points the explorer sampled before; and plot.frames.label_boxes, the
+boxes of every candidate place of a ring's name at once, against the geometry of one box."""
 
 from __future__ import annotations
 
@@ -60,3 +61,29 @@ def test_an_arrow_of_zero_length_is_a_point(vertical: bool) -> None:
     point = np.array([0.05, 0.02]) if not vertical else np.array([0.2, 0.02])
     found = arrows_through(np.array([-0.1, -0.1]), np.array([0.1, 0.1]), [(point, point.copy())])
     assert bool(found[0]) == (not vertical)
+
+
+def test_the_label_boxes_of_every_direction_at_once_are_those_placed_one_by_one() -> None:
+    """frames.label_boxes (the explorer places every direction at every distance at once) against the geometry
+    label_box documents: the anchor at ``distance * size`` from the ring in the direction, the box on the side
+    label_anchor names, nine points (corners, edge middles, centre) of a box LABEL_SIZE wide and high."""
+    from spinstack.plot.frames import LABEL_SIZE, label_anchor, label_box, label_boxes
+
+    generator = np.random.default_rng(7)
+    position, size = np.array([0.3, -0.2]), 1.7
+    angles = np.concatenate([np.deg2rad(np.arange(0.0, 360.0, 15.0)), generator.uniform(-7.0, 7.0, 200),
+                             np.arccos([0.38, -0.38]), np.arcsin([0.38, -0.38])])  # and the anchors' turning points
+    distances = generator.uniform(0.0, 0.3, len(angles))
+    for names in (1, 2):
+        width = LABEL_SIZE[0] * (1.0 + 1.35 * (names - 1)) * size
+        height = LABEL_SIZE[1] * size
+        boxes = label_boxes(position, angles, size, distances, names)
+        assert boxes.shape == (len(angles), 9, 2)
+        for box, angle, distance in zip(boxes, angles, distances):
+            horizontal, vertical = label_anchor(angle)
+            anchor = position + distance * size * np.array([np.cos(angle), np.sin(angle)])
+            left = anchor[0] - {"left": 0.0, "center": 0.5, "right": 1.0}[horizontal] * width
+            bottom = anchor[1] - {"bottom": 0.0, "center": 0.5, "top": 1.0}[vertical] * height
+            expected = [[left + i * width / 2, bottom + j * height / 2] for i in range(3) for j in range(3)]
+            np.testing.assert_allclose(box, expected, rtol=0.0, atol=1e-14)
+            np.testing.assert_array_equal(label_box(position, angle, size, distance, names), box)

@@ -23,7 +23,7 @@ from ..model import Lead
 from ..solution import Solution
 
 __all__ = ["END_BAND", "LABEL_DISTANCE", "LABEL_REACH", "LABEL_SIZE", "RING_RADIUS", "SAME_POINT", "RingLabel",
-           "arrows_through", "label_anchor", "label_box", "lead_extent", "nice", "ring_labels", "square_box"]
+           "arrows_through", "label_anchor", "label_box", "label_boxes", "lead_extent", "nice", "ring_labels", "square_box"]
 
 # band drawn for a reservoir, as a fraction of the layers' total thickness
 RESERVOIR_WIDTH = 0.07
@@ -123,12 +123,28 @@ def label_box(position: np.ndarray, angle: float, size: float, distance: float =
     ``distance`` is the gap from the ring to the name's near edge and ``names`` how many ring names the label
     holds ("mu_1-, mu_2+" for two rings at one point: :func:`ring_labels`), both as fractions of ``size``
     (:data:`LABEL_DISTANCE`, :data:`LABEL_SIZE`)."""
-    horizontal, vertical = label_anchor(angle)
-    anchor = position + distance * size * np.array([np.cos(angle), np.sin(angle)])
+    return label_boxes(position, np.array([angle], dtype=float), size, np.array([distance], dtype=float), names)[0]
+
+
+#: |cos| (|sin|) of a name's direction beyond which it is anchored at its near edge, not its middle (label_anchor)
+_TURN = 0.38
+#: a label's nine points as multiples of half its width and half its height from its lower left corner
+_BOX_STEPS = np.array([[i, j] for i in range(3) for j in range(3)], dtype=float)
+
+
+def label_boxes(position: np.ndarray, angles: np.ndarray, size: float, distances: np.ndarray,
+                names: int = 1) -> np.ndarray:
+    """:func:`label_box` for every direction of ``angles`` (radians) at the distance of ``distances`` beside it
+    (fractions of ``size``): (n, 9, 2) points, all at once (the explorer places its ring names at every control
+    change: 24 directions at up to 6 distances for each)."""
+    cos, sin = np.cos(angles), np.sin(angles)
+    # label_anchor's rule: the share of the width (height) left of (below) the anchor
+    across = np.where(cos > _TURN, 0.0, np.where(cos < -_TURN, 1.0, 0.5))
+    up = np.where(sin > _TURN, 0.0, np.where(sin < -_TURN, 1.0, 0.5))
+    reach = distances * size
     width, height = _label_width(names) * size, LABEL_SIZE[1] * size
-    x0 = anchor[0] - {"left": 0.0, "center": 0.5, "right": 1.0}[horizontal] * width
-    y0 = anchor[1] - {"bottom": 0.0, "center": 0.5, "top": 1.0}[vertical] * height
-    return np.array([[x0 + i * width / 2, y0 + j * height / 2] for i in range(3) for j in range(3)])
+    corner = np.stack([position[0] + reach * cos - across * width, position[1] + reach * sin - up * height], axis=-1)
+    return corner[:, None, :] + _BOX_STEPS[None, :, :] * np.array([width / 2, height / 2])
 
 
 def _label_width(names: int) -> float:
@@ -239,14 +255,14 @@ def ring_labels(rings: list[FoldedRing], arrows: list[tuple[np.ndarray, np.ndarr
     found = []
     for group, point in zip(groups, points):
         best = (-np.inf, np.pi / 4, LABEL_REACH[0])
-        for reach in LABEL_REACH:
+        for reach in LABEL_REACH:  # the nearest distance with a clear place: most names are clear at the first
             distance = reach * LABEL_DISTANCE
-            boxes = np.array([label_box(point, float(angle), size, distance, len(group)) for angle in candidates])
+            boxes = label_boxes(point, candidates, size, np.full(len(candidates), distance), len(group))
             scores = clearances(boxes, point) - preference
             index = int(np.argmax(scores))
             if scores[index] > best[0]:
                 best = (float(scores[index]), float(candidates[index]), distance)
-            if best[0] >= clear:  # the nearest distance with a clear place
+            if best[0] >= clear:
                 break
         label = RingLabel(tuple(group), point, best[1], best[2])
         found.append(label)
@@ -260,8 +276,8 @@ def label_anchor(angle: float) -> tuple[str, str]:
     vertical) alignment, "left"/"center"/"right" and "bottom"/"center"/"top", so that the name's near edge,
     not its middle, is at the distance (a name to the right of a ring starts right of it)."""
     c, s = np.cos(angle), np.sin(angle)
-    return ("left" if c > 0.38 else "right" if c < -0.38 else "center",
-            "bottom" if s > 0.38 else "top" if s < -0.38 else "center")
+    return ("left" if c > _TURN else "right" if c < -_TURN else "center",
+            "bottom" if s > _TURN else "top" if s < -_TURN else "center")
 
 
 def nice(value: float) -> float:
