@@ -289,7 +289,7 @@ TAB_PAGES = """
   };
   visit(document);
   const pages = [...tabs.shadowRoot.children].filter((c) => String(c.className).includes('layout-Column'));
-  return {pages: pages.map((c) => ({dynamics: c.classList.contains('dynamics-page'),
+  return {pages: pages.map((c) => ({dynamics: c.classList.contains('dynamics-holder'),  // D: the tab's holder
                                      hidden: getComputedStyle(c).visibility === 'hidden',
                                      height: c.getBoundingClientRect().height})),
           page: document.documentElement.scrollHeight, tabsBottom: tabs.getBoundingClientRect().bottom};
@@ -307,6 +307,7 @@ def test_the_dynamics_tab_is_as_tall_as_its_own_page(browser: Any, dynamics_url:
         page.goto(dynamics_url, timeout=120_000)
         page.locator("#g2").wait_for(timeout=120_000)
         page.locator(".bk-tab", has_text="Dynamics").first.click()
+        page.locator("#dyn-time").wait_for(timeout=60_000)  # D: the tab's page is made and sent when first shown
         page.wait_for_timeout(1500)
         shown = page.evaluate(TAB_PAGES)
         transport, dynamics = sorted(shown["pages"], key=lambda p: p["dynamics"])
