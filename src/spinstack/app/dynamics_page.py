@@ -48,7 +48,7 @@ from .controls import ARIA_TAG, INVALID_CSS, NumberBox, number_text
 from .display import Display
 from .views import HODOGRAPH_SAMPLES, AccumulationView, SpinCurrentView
 
-__all__ = ["DYNAMICS_TITLE", "DynamicsPage", "MAX_FRAMES", "SINGLE_TAB_CSS", "explorer_tabs", "follow_explorer",
+__all__ = ["DYNAMICS_TITLE", "DynamicsPage", "MAX_FRAMES", "PREPARING", "SINGLE_TAB_CSS", "explorer_tabs", "follow_explorer",
            "has_dynamics", "prefix_durations", "show_dynamics", "si_current", "sphere_view", "stop_dynamics"]
 
 #: Window width (CSS px) from which the page's controls, notice and numbers are a column beside the figures (W:
