@@ -48,8 +48,9 @@ from .controls import ARIA_TAG, INVALID_CSS, NumberBox, number_text
 from .display import Display
 from .views import HODOGRAPH_SAMPLES, AccumulationView, SpinCurrentView
 
-__all__ = ["DYNAMICS_TITLE", "DynamicsPage", "MAX_FRAMES", "PREPARING", "SINGLE_TAB_CSS", "explorer_tabs", "follow_explorer",
-           "has_dynamics", "prefix_durations", "show_dynamics", "si_current", "sphere_view", "stop_dynamics"]
+__all__ = ["DYNAMICS_TITLE", "DynamicsPage", "MAX_FRAMES", "PREPARING", "SINGLE_TAB_CSS", "explorer_tabs",
+           "follow_explorer", "has_dynamics", "prefix_durations", "show_dynamics", "si_current", "sphere_view",
+           "stop_dynamics"]
 
 #: Window width (CSS px) from which the page's controls, notice and numbers are a column beside the figures (W:
 #: over them, the sphere and the two hodographs took ~1220 of 1920 px, a third of the window empty at the right)
