@@ -277,6 +277,50 @@ def test_on_a_phone_the_error_message_sits_at_the_bottom_clear_of_the_first_cont
         context.close()
 
 
+
+def test_on_a_phone_the_error_is_a_one_line_bar_over_no_typed_box_with_the_rest_behind_a_switch(
+        browser: Any, explorer_url: str) -> None:
+    """R (review, issue 16): on a phone the whole message took up to the bottom third of the window, over the
+    boxes being corrected.  It is a one-line bar (its first problem, "+1 more"); a box typed in low in the window
+    scrolls up out from under it; the switch shows every problem and the closing sentence, and hides them again."""
+    context = browser.new_context(**SIZES["phone"])
+    try:
+        page = context.new_page()
+        page.goto(explorer_url, timeout=120_000)
+        page.locator("#g2").wait_for(timeout=120_000)
+        height = SIZES["phone"]["viewport"]["height"]
+        boxes = [page.locator(f"{selector} input").first for selector in (".ctl-layers-1-thickness",
+                                                                           ".ctl-materials-N-D")]
+        for box, text in zip(boxes, ("-2", "1,5")):
+            # the box at the window's bottom edge, where the bar comes
+            box.scroll_into_view_if_needed()
+            page.evaluate("(bottom) => window.scrollBy(0, bottom - window.innerHeight + 4)",
+                          box.bounding_box()["y"] + box.bounding_box()["height"])
+            assert height - 30 < box.bounding_box()["y"] + box.bounding_box()["height"] <= height
+            box.click()
+            box.fill(text)
+            box.press("Enter")
+            message = page.locator(".stack-error").first
+            message.wait_for(state="visible", timeout=60_000)
+            page.wait_for_timeout(1500)
+            bar, typed = message.bounding_box(), box.bounding_box()
+            assert bar is not None and typed is not None
+            assert typed["y"] + typed["height"] <= bar["y"], (typed, bar)  # the typed box is above the bar
+        assert bar["height"] <= 50 and bar["y"] + bar["height"] <= height, bar  # one line, in the window
+        lines = page.locator(".stack-error .message-line")
+        assert lines.count() == 2 and lines.nth(0).is_visible() and not lines.nth(1).is_visible()
+        assert "+1 more" in page.locator(".stack-error .error-switch label").inner_text()
+        page.locator(".stack-error .error-switch label").click()
+        page.wait_for_timeout(500)
+        assert lines.nth(1).is_visible() and page.locator(".stack-error p").first.is_visible()
+        assert message.bounding_box()["height"] > 2 * bar["height"]
+        page.locator(".stack-error .error-switch label").click()
+        page.wait_for_timeout(500)
+        assert not lines.nth(1).is_visible() and message.bounding_box()["height"] == bar["height"]
+    finally:
+        context.close()
+
+
 # the tabs' two pages (their heights as laid out, visibility) and the page's whole height
 TAB_PAGES = """
 () => {

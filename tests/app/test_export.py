@@ -166,6 +166,37 @@ def test_the_table_is_filled_when_opened_and_follows_the_controls() -> None:
     assert app.exports.source.data["x"][1] == float(np.real(moved.torque[2][0])) != torque
 
 
+@pytest.mark.parametrize(("name", "path", "value"), [("seed-fnf.toml", "layers[2].magnetization", 90.0),
+                                                    ("co-cu-py.toml", "layers[2].magnetization", 30.0),
+                                                    ("co-cu-py.toml", "layers[1].thickness", 11.0)])
+def test_a_move_with_the_table_open_solves_once_and_the_table_is_a_fresh_solves(monkeypatch, name: str, path: str,
+                                                                                value: float) -> None:
+    """Review (issue 16): the open numbers table solved the stack shown again at every move (Exports.refresh ->
+    numbers_rows), two solves per move; it now takes the explorer's solution (Explorer.solution).  Every solve
+    of the page's modules is counted; the table is the one numbers_rows makes from a fresh solve, to the bit."""
+    import spinstack.app.explorer as explorer_module
+    import spinstack.app.export as export_module
+    import spinstack.app.views as views_module
+
+    app = _app(name)
+    app.exports.numbers.collapsed = False
+    calls = []
+
+    def counted(stack, *args, **kwargs):
+        calls.append(stack)
+        return spinstack.solve(stack, *args, **kwargs)
+
+    for module in (explorer_module, export_module, views_module):
+        monkeypatch.setattr(module, "solve", counted)
+    before = app.explorer.stack
+    app.explorer.controls.widget(path).value = value
+    assert app.explorer.stack is not before and len(calls) == 1 and calls[0] is app.explorer.stack
+    monkeypatch.undo()
+    fresh = numbers_rows(app.explorer.stack, forces=True, display=app.explorer.display)
+    assert app.exports.source.data == {key: [row[key] for row in fresh] for key in COLUMNS}
+    assert app.exports.source.data["x"]  # filled
+
+
 def test_an_in_plane_page_has_no_forces_in_its_table() -> None:
     stack = spinstack.load_stack(EXAMPLES / "pt-co-sot.toml")
     quantities = {row["quantity"].split(" (")[0] for row in numbers_rows(stack, forces=False)}

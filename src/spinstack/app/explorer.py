@@ -105,13 +105,71 @@ ERROR_STYLES = {"position": "fixed", "right": "12px", "top": "8px", "z-index": "
                 "box-shadow": "0 2px 10px rgba(0, 0, 0, 0.3)", "border-radius": "6px"}
 #: a phone's window has no free corner: at its top the message covered the current's buttons and the first
 #: slider (where a page starts, and what a user types in next); it sits at the bottom there, as a phone's
-#: notices do, at most a third of the window high (scrolling inside), the page above it still in reach
-#: (!important: ``styles`` are the element's own style)
+#: notices do (!important: ``styles`` are the element's own style).  R (review, issue 16): the whole message
+#: there took up to the bottom third of the window, over the boxes being corrected; it is a one-line bar now,
+#: its first line cut to the width (the bad box is marked in red anyway), with a switch (:func:`error_message`)
+#: that opens the rest (every problem, the closing sentence) and closes it again.  A desktop window shows the
+#: whole message and no switch.
 ERROR_PHONE_CSS = """
+.error-switch { display: none; }
 @media (max-width: 700px) {
   :host { top: auto !important; bottom: 8px !important; left: 8px !important; right: 8px !important;
-          width: auto !important; max-width: none !important; max-height: 33vh; overflow-y: auto; }
+          width: auto !important; max-width: none !important; max-height: 50vh; overflow-y: auto;
+          padding: 7px 10px !important; }
+  div:has(> .error-switch) > * { display: none; margin: 0; }
+  div:has(> .error-switch) > :first-child { display: block; white-space: nowrap; overflow: hidden;
+                                            text-overflow: ellipsis; line-height: 24px; padding-right: 92px; }
+  div:has(> .error-switch) > .error-switch { display: block; position: absolute; top: 7px; right: 10px; }
+  div:has(> .error-switch input:checked) > * { display: block; white-space: normal; margin: 6px 0 0 0; }
+  div:has(> .error-switch input:checked) > :first-child { margin: 0; }
+  .error-switch input { position: absolute; opacity: 0; width: 1px; height: 1px; margin: 0; }
+  .error-switch label { display: inline-block; padding: 1px 8px; border: 1px solid currentColor; border-radius: 4px;
+                        font-size: 13px; line-height: 20px; cursor: pointer; white-space: nowrap; }
+  .error-switch input:focus-visible + label { outline: 2px solid currentColor; outline-offset: 1px; }
+  .error-switch .less, .error-switch:has(input:checked) .more { display: none; }
+  .error-switch:has(input:checked) .less { display: inline; }
 }
+"""
+
+
+def error_message(text: str, more: int = 0) -> str:
+    """The page's message: ``text`` (its Markdown) and after it the switch that a phone shows beside the
+    message's first line (:data:`ERROR_PHONE_CSS`): "details", or "+``more`` more" when ``more`` other problems
+    follow the first; on, it shows the rest.  Hidden on a desktop, where the whole message shows."""
+    label = f"+{more} more" if more else "details"
+    return (text + '\n\n<div class="error-switch"><input type="checkbox" id="error-switch" '
+            f'aria-label="the whole message"><label for="error-switch"><span class="more">{label} \u25b4</span>'
+            '<span class="less">less \u25be</span></label></div>\n')
+
+
+#: On a phone, once the message bar shows a new text, the box the user typed in scrolls up out from under it if
+#: the bar covers it (R: a box low in the window was hidden by the message about it).  Runs in the browser when
+#: the message's text changes (Panel sends its visibility apart, and a callback on it does not run): it waits up
+#: to ~1 s of frames for the bar to be laid out and shown, then measures once.
+ERROR_UNCOVER = """
+if (window.innerWidth > 700) return;
+let focused = document.activeElement;
+while (focused && focused.shadowRoot && focused.shadowRoot.activeElement) focused = focused.shadowRoot.activeElement;
+if (!focused || focused.tagName !== 'INPUT') return;
+const find = (root) => {
+  for (const element of root.querySelectorAll('*')) {
+    if (element.classList.contains('stack-error')) return element;
+    const inner = element.shadowRoot ? find(element.shadowRoot) : null;
+    if (inner) return inner;
+  }
+  return null;
+};
+let frames = 0;
+const uncover = () => {
+  const bar = find(document);
+  if (!bar || bar.getClientRects().length === 0) {  // not shown (yet)
+    if (++frames < 60) requestAnimationFrame(uncover);
+    return;
+  }
+  const top = bar.getBoundingClientRect().top, box = focused.getBoundingClientRect();
+  if (box.bottom > top - 8) window.scrollBy(0, box.bottom - top + 16);
+};
+requestAnimationFrame(uncover);
 """
 
 #: Runs ``work`` somewhere else and later calls ``done(work())`` on the page's own thread (a served
@@ -264,6 +322,8 @@ class Explorer:
         # the message floats over the window's top right corner (ERROR_STYLES): shown or hidden, it moves no figure
         self.alert = pn.pane.Alert("", alert_type="danger", visible=False, css_classes=["stack-error"],
                                    styles=ERROR_STYLES, stylesheets=[ERROR_PHONE_CSS], margin=0)
+        # R: a phone's bar covers no typed box (``text``: the Bokeh model's name of the message; ``object`` has none)
+        self.alert.jscallback(text=ERROR_UNCOVER)
         self.alert.param.watch(lambda event: None if event.new else self.controls.mark(()), "visible")
         self._show(first)
         self.layout = self._layout()
@@ -296,6 +356,7 @@ class Explorer:
         """Make ``stack`` (its ``views``, its first result) the explorer's: the attributes the page reads."""
         self.base = stack
         self.stack = stack
+        self.solution: Solution = first["solution"]  # R: the reduced solution of the stack shown (export's table)
         self._views = views
         # an in-plane drive (MODEL.md 8): spin-orbit torques and SMR instead of g1, g2 and the analogy's forces
         self.in_plane = views.in_plane
@@ -383,7 +444,7 @@ class Explorer:
             solution: Solution = solve(stack).reduced  # model numbers: the page's Display converts them
             numbers = in_plane_readout(solution) if views.in_plane else readout(solution)
             fold = hodograph(solution, HODOGRAPH_SAMPLES)  # one sampling for both hodographs and the profiles
-            result: dict[str, Any] = {"readout": numbers,
+            result: dict[str, Any] = {"solution": solution, "readout": numbers,
                                       "accumulation": views.accumulation.prepare(solution, fold),
                                       "spin_current": views.spin_current.prepare(solution, fold),
                                       "profiles": views.profiles.prepare(solution, fold)}
@@ -482,7 +543,7 @@ class Explorer:
             if not stale:
                 self._fail(message)
             return
-        self.stack = stack
+        self.stack, self.solution = stack, result["solution"]
         with pn.io.hold():
             self._show(result)
             for listener in self.listeners:
@@ -497,10 +558,11 @@ class Explorer:
         problems = self.controls.problems(self.base)
         self.controls.mark([path for path, _ in problems])
         lines = [text for _, text in problems] or [message]
-        self.alert.object = ((self._refusal + "\n\n" if self._refusal else "")  # a refusal stays in view
-                             + "".join(plain(line) for line in lines)  # X1: as text (a link's name is no Markdown)
-                             + "The figures and numbers show the last valid stack; correct the "
-                             + ("values" if len(lines) > 1 else "value") + " to go on.")
+        self.alert.object = error_message((self._refusal + "\n\n" if self._refusal else "")  # a refusal stays
+                                          + "".join(plain(line) for line in lines)  # X1: as text, not Markdown
+                                          + "The figures and numbers show the last valid stack; correct the "
+                                          + ("values" if len(lines) > 1 else "value") + " to go on.",
+                                          more=len(lines) - 1 + (self._refusal is not None))
         self.alert.visible = True
 
     def refuse(self, text: str) -> None:
@@ -508,7 +570,7 @@ class Explorer:
         file): it stays until the user's next action (a control moved, another stack shown), even when a solve
         started before it ends meanwhile (which would hide a control's message: its values are shown)."""
         self._refusal = text
-        self.alert.object = text
+        self.alert.object = error_message(text)
         self.alert.visible = True
 
     def withdraw_refusal(self) -> None:  # S hook: a structure action succeeded without showing another stack
@@ -746,7 +808,8 @@ class App:
         self.session = Session(location=location)
         self.exports = Exports(lambda: self.explorer.stack, self._file_name, lambda: not self.explorer.in_plane,
                                lambda: self.explorer.display,  # X3: the table in the page's units
-                               edited=self._edited)  # F1: an edited stack's file not named as the loaded one
+                               edited=self._edited,  # F1: an edited stack's file not named as the loaded one
+                               solution=lambda: self.explorer.solution)  # R: the table from the page's solve
         # U: play a theta sweep (spinstack.app.play), stopped when another stack is shown
         self.player = ThetaPlayer(self)
         self.player.follow()

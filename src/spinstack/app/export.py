@@ -34,7 +34,7 @@ from ..analysis.analogy import ring_forces
 from ..errors import SpinstackError
 from ..io.stackwriter import dumps_stack
 from ..model import Stack
-from ..solution import solve
+from ..solution import Solution, solve
 from .display import Display, display_for, plain_unit
 from .views import sub
 
@@ -94,8 +94,10 @@ def _unit(display: Display, kind: str) -> str:
     return "reduced" if scale.reduced else plain_unit(scale)
 
 
-def numbers_rows(stack: Stack, forces: bool = True, display: Display | None = None) -> list[dict[str, Any]]:
-    """The table's rows for ``stack`` (solved here): dicts with the keys of :data:`COLUMNS`.
+def numbers_rows(stack: Stack, forces: bool = True, display: Display | None = None,
+                 solution: Solution | None = None) -> list[dict[str, Any]]:
+    """The table's rows for ``stack`` (solved here unless ``solution`` is given): dicts with the keys of
+    :data:`COLUMNS`.
 
     Parameters
     ----------
@@ -107,8 +109,12 @@ def numbers_rows(stack: Stack, forces: bool = True, display: Display | None = No
     display
         The page's units (the explorer's :class:`~spinstack.app.display.Display`: chosen once from its start
         stack); the stack's own (:func:`~spinstack.app.display.display_for`) when omitted.
+    solution
+        The solution of ``stack`` (or its ``reduced`` form) when the caller has it: the explorer's, of the stack
+        it shows, so that a control's move solves once, not once more for the table.
     """
-    solution = solve(stack)
+    if solution is None:
+        solution = solve(stack)
     if display is None:
         display = display_for(solution)
     model = solution.reduced  # model numbers (SI base units): the display's factors convert them
@@ -281,6 +287,9 @@ class Exports:
     edited
         Returns whether the stack shown differs from the one loaded (a file, a preset): its downloads are then
         named with :data:`EDITED_SUFFIX` (``seed-fnf-edited.toml``), asked at the click.
+    solution
+        Returns the solution of the stack ``stack`` returns (the explorer's :attr:`Explorer.solution`), or None
+        to solve it here.
 
     Attributes
     ----------
@@ -291,8 +300,10 @@ class Exports:
 
     def __init__(self, stack: Callable[[], Stack], file_name: Callable[[], str],
                  forces: Callable[[], bool], display: Callable[[], Display | None] = lambda: None,
-                 edited: Callable[[], bool] = lambda: False) -> None:
+                 edited: Callable[[], bool] = lambda: False,
+                 solution: Callable[[], Solution | None] = lambda: None) -> None:
         self._stack = stack
+        self._solution = solution
         self._loaded_name = file_name
         self._edited = edited
         self._forces = forces
@@ -364,7 +375,8 @@ class Exports:
     def rows(self) -> list[dict[str, Any]]:
         """The numbers of the stack shown (:func:`numbers_rows`)."""
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-            return numbers_rows(self._stack(), forces=self._forces(), display=self._display())
+            return numbers_rows(self._stack(), forces=self._forces(), display=self._display(),
+                                solution=self._solution())
 
     def _toml(self) -> io.StringIO:
         # the name as the stack is now (FileDownload reads it after this callback): edited or not
