@@ -195,7 +195,8 @@ def test_a_coupling_pair_is_refused_by_the_models_check_through_both_doors(oscil
     for stack, position in ((oscillator, 0), (present, 1)):
         couplings = [*stack.dynamics.couplings, (layers, 1e-4)]
         through_model = _refusal(lambda: dataclasses.replace(stack.dynamics, couplings=couplings))
-        assert through_model == f"dynamics.coupling[{position}].layers: must be two layer indices [a, b], got {layers!r}"
+        assert through_model == (f"dynamics.coupling[{position}].layers: must be two layer indices [a, b], "
+                                 f"got {layers!r}")
         assert _refusal(lambda: edit.set_coupling(stack, layers, 1e-4)) == f"{through_model} (setting a coupling)"
         assert _refusal(lambda: edit.remove_coupling(stack, layers)) == (
             f"dynamics.coupling.layers: must be two layer indices [a, b], got {layers!r} (removing a coupling)")

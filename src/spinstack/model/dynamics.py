@@ -29,8 +29,8 @@ from numpy.typing import ArrayLike
 from ..errors import StackError
 from . import checks
 
-__all__ = ["DEMAG_TOLERANCE", "Dynamics", "ExchangeCoupling", "MAX_FIELD", "MAX_SEED", "checked_seed", "coupling_layers",
-           "demag_factors", "scaled_currents"]
+__all__ = ["DEMAG_TOLERANCE", "Dynamics", "ExchangeCoupling", "MAX_FIELD", "MAX_SEED", "checked_seed",
+           "coupling_layers", "demag_factors", "scaled_currents"]
 
 #: the demagnetizing factors of a layer must sum to 1 within this
 DEMAG_TOLERANCE = 1e-9
