@@ -307,7 +307,7 @@ BAD = [
     (changed("seed = 7", "seed = 7\nwaveform_scale = inf"), "dynamics.waveform_scale", "must be finite"),
     (changed("seed = 7", "seed = 7\nwaveform_scale = [1, 2]"), "dynamics.waveform_scale", "must be a single value"),
     (changed("seed = 7", "seed = 7\nwaveform_scale = 1e300"), "dynamics.waveform_scale",
-     "scales the waveform's currents beyond the largest number"),
+     "scales the waveform's currents beyond the largest drive"),
     (re.sub(r"waveform = .*\n", "waveform_scale = 2\n", VALVE), "dynamics.waveform_scale", "no waveform to scale"),
     # unknown keys (a typo must never be ignored)
     (changed("seed = 7", "sead = 7"), "dynamics.sead", "unknown key (expected one of: field, duration, save_every"),

@@ -357,8 +357,25 @@ def test_waveform_scale_is_checked_and_scales_the_drive_member_by_member():
     np.testing.assert_array_equal(Dynamics(waveform=pulse).scaled_waveform()[1], [0.0, -3e11, 0.0])  # no scale: 1
     assert parse("dynamics.waveform_scale").quantity == "dimensionless"
     for value, reason in ((np.nan, "must be finite"), (np.inf, "must be finite"),
-                          (1e300, "scales the waveform's currents beyond the largest number")):
+                          (1e300, "scales the waveform's currents beyond the largest drive")):
         with pytest.raises(ss.StackError, match=f"^dynamics.waveform_scale: {reason}"):
             Dynamics(waveform=pulse, waveform_scale=value)
     with pytest.raises(ss.StackError, match=r"^dynamics.waveform_scale: no waveform to scale"):
         Dynamics(waveform_scale=2.0)
+
+
+def test_a_waveform_beyond_the_largest_drive_is_refused_as_the_stack_s_current_is():
+    """Review (issue 16's run-settings row): a waveform point of 1e308 A/m^2 passed (finite) and the integrator
+    overflowed and never returned; a drive is held to the span of the stack's own current, j0 = J/e within
+    checks.LARGEST, i.e. |J| <= 1e150 x e = 1.602e131 A/m^2 (the file's current: io/sifile.py)."""
+    from spinstack.model import checks
+    from spinstack.units import ELEMENTARY_CHARGE
+
+    limit = checks.LARGEST * ELEMENTARY_CHARGE
+    assert Dynamics(waveform=[(0.0, 0.0), (1e-9, -limit)]).waveform[1][1] == -limit  # the end of the span: taken
+    for value in (1e308, -1.7e131):
+        with pytest.raises(ss.StackError, match=r"^dynamics.waveform\[1\]: the current density must lie within "
+                                                r"\+-1.60218e\+131 A/m\^2"):
+            Dynamics(waveform=[(0.0, 0.0), (1e-9, value), (2e-9, 0.0)])
+    with pytest.raises(ss.StackError, match=r"^dynamics.waveform_scale: scales the waveform's currents beyond"):
+        Dynamics(waveform=[(0.0, 0.0), (1e-9, 1e131)], waveform_scale=2.0)

@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import StackError
+from ..units import ELEMENTARY_CHARGE
 from . import checks
 
 __all__ = ["DEMAG_TOLERANCE", "Dynamics", "ExchangeCoupling", "MAX_FIELD", "MAX_SEED", "checked_seed",
@@ -134,6 +135,20 @@ def checked_seed(value: Any, path: str, shown: str | None = None) -> int:
     return int(value)
 
 
+#: the largest current density a drive may have, A/m^2: the solve holds j0 = J/e up to checks.LARGEST, as for the
+#: stack's constant current (a waveform of 1e308 A/m^2 overflowed inside the integrator and never returned)
+MAX_CURRENT_DENSITY = checks.LARGEST * ELEMENTARY_CHARGE
+
+
+def _within_drive_limit(currents: np.ndarray, path: str) -> None:
+    """Refuse currents (A/m^2) beyond :data:`MAX_CURRENT_DENSITY` in magnitude, naming the first point."""
+    beyond = np.abs(currents) > MAX_CURRENT_DENSITY
+    if np.any(beyond):
+        k = int(np.argmax(beyond.reshape(len(currents), -1).any(axis=1)))
+        raise StackError(f"{path}[{k}]", f"the current density must lie within +-{MAX_CURRENT_DENSITY:g} A/m^2 "
+                                         f"(as the stack's current), got {float(np.max(np.abs(currents[k]))):g} A/m^2")
+
+
 def _waveform(points: Any, path: str) -> tuple[np.ndarray, np.ndarray]:
     """(times (n,), currents (n, ...)) of a piecewise-linear drive given as [(t, J), ...] or as that pair."""
     if isinstance(points, tuple) and len(points) == 2 and isinstance(points[0], np.ndarray):
@@ -153,6 +168,7 @@ def _waveform(points: Any, path: str) -> tuple[np.ndarray, np.ndarray]:
     if times.ndim != 1 or len(times) == 0:
         raise StackError(path, f"must give one time per point, got times of shape {times.shape}")
     values = checks.finite(values, f"{path} (currents)", bounded=False)
+    _within_drive_limit(values, path)
     if values.shape[:1] != times.shape:
         raise StackError(path, f"must give one current per time: {len(times)} times, currents of shape {values.shape}")
     steps = np.diff(times)
@@ -250,10 +266,12 @@ class Dynamics:
                                                             "[dynamics] waveform, and the stack gives none")
             scale = checks.finite(self.waveform_scale, "dynamics.waveform_scale", bounded=False)
             with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by name here
-                overflows = not np.all(np.isfinite(scaled_currents(self.waveform[1], scale)))
+                scaled = scaled_currents(self.waveform[1], scale)
+                overflows = not np.all(np.abs(scaled) <= MAX_CURRENT_DENSITY)
             if overflows:
                 raise StackError("dynamics.waveform_scale", "scales the waveform's currents beyond the largest "
-                                                            f"number (got up to {float(np.max(np.abs(scale))):g})")
+                                                            f"drive, +-{MAX_CURRENT_DENSITY:g} A/m^2 (got scales up "
+                                                            f"to {float(np.max(np.abs(scale))):g})")
             set_("waveform_scale", scale)
         couplings = []
         for position, coupling in enumerate(self.couplings):
