@@ -69,7 +69,7 @@ Path(ready).touch()
 # workers start (SPINSTACK_WARM_DIR, inherited): PLAN (written once the first worker decided: "solver" and/or
 # "dynamics", or empty), the solver part's ready file, and DONE (the warm-up ended, or was ended).
 _WARM_DIR = "SPINSTACK_WARM_DIR"
-_PLAN, _READY, _DONE = "plan", "solver-kernels-ready", "done"
+_PLAN, _READY, _DONE, _PID = "plan", "solver-kernels-ready", "done", "pid"
 _warmer: dict = {}
 
 
@@ -79,7 +79,9 @@ def _worker(config: pytest.Config) -> str | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if _worker(config) is None and _WARM_DIR not in os.environ:  # the controller (or the only process)
+    # the controller (or the only process) makes its own directory, also when one is inherited (a stale one's PLAN
+    # and DONE would be read as this run's); the warm-up's own pytest (SPINSTACK_TEST_NO_WARMER) needs none
+    if _worker(config) is None and not os.environ.get("SPINSTACK_TEST_NO_WARMER"):
         os.environ[_WARM_DIR] = _warmer["own_dir"] = tempfile.mkdtemp(prefix="spinstack-warm-")
 
 
@@ -96,7 +98,31 @@ def _warm_up_running() -> bool:
     if directory is None or (directory / _DONE).exists():
         return False
     process = _warmer.get("process")
-    return process is None or process.poll() is None
+    if process is None:  # the first worker's: alive as long as its process id is
+        return _alive(directory / _PID)
+    if process.poll() is None:
+        return True
+    (directory / _DONE).touch()  # it ended without writing DONE (a signal: the OOM killer): the other worker waits
+    return False
+
+
+def _alive(pid_file: Path) -> bool:
+    """Whether the process whose id ``pid_file`` holds still runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        pid = int(pid_file.read_text())
+    except (OSError, ValueError):
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:  # no such process, or no /proc
+        pass
+    except (OSError, IndexError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
 
 
 def _runs_dynamics(item: pytest.Item) -> bool:
@@ -175,6 +201,7 @@ def _start_warm_up(session: pytest.Session, directory: Path, tests: list[str], d
     _warmer["process"] = subprocess.Popen(
         [sys.executable, "-c", script, *arguments], stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True, cwd=str(session.config.rootpath))
+    (directory / _PID).write_text(str(_warmer["process"].pid))  # (before the plan: the other worker reads it after)
 
 
 def _follow(directory: Path) -> None:
