@@ -234,6 +234,7 @@ def test_every_control_kind_within_the_budget(browser: Any, explorer_urls: dict[
                                ("SI l box (nm)", ".ctl-materials-Cu-l")):
             _drive(harness, name, _box(page, selector, REPEATS), REPEATS)
         _drive(harness, "SI current sign", _button(page, ".ctl-current"), REPEATS)
+        _si_free_edits(harness, page, REPEATS)  # D2: a layer made free (the Dynamics tab offered) and fixed
         tables.append(("co-cu-py.toml (SI)", harness))
     with _session(browser, explorer_urls["in-plane"], ready="#sigma") as page:
         harness = Harness(page)
@@ -314,6 +315,49 @@ def _structure_edits(harness: Harness, page: Any, count: int) -> None:
         for index in range(1, count + 1):
             edit(index)
             page.wait_for_timeout(60)
+
+
+def _si_free_edits(harness: Harness, page: Any, count: int) -> None:
+    """D2: on co-cu-py's page, its structure card unfolded and Py given Ms and alpha (unmeasured, once), Py made free
+    (the Dynamics tab is offered: its header shown) and fixed again (no header), ``count`` times after one
+    unmeasured round.  The form is filled before each measured click."""
+    page.locator(".spin-structure .card-header").first.click()
+    page.locator("#structure").wait_for(timeout=30_000)
+
+    def choose(css: str, label: str) -> None:
+        page.locator(f".{css} select").select_option(label=label)
+
+    def fill(css: str, text: str) -> None:
+        box = page.locator(f".{css} input")
+        box.fill(text)
+        box.press("Enter")
+
+    choose("structure-edited-material", "Py (F)")
+    fill("structure-m-Ms", "800")
+    fill("structure-m-alpha", "0.01")
+    page.locator(".structure-save-material button").click()
+    page.locator(".structure-material-note", has_text="Py: saved").wait_for(timeout=60_000)
+    py = next(label for label in page.locator(".structure-free-layer select option").all_inner_texts() if "Py" in label)
+    dynamics = page.locator(".bk-tab", has_text="Dynamics").first
+
+    def free(index: int) -> None:
+        choose("structure-free-layer", py)
+        page.locator(".structure-free input").check()
+        harness.measure("SI structure: make a layer free", lambda: page.locator(".structure-set-free button").click())
+        dynamics.wait_for(state="visible", timeout=10_000)  # the tab is offered
+        page.wait_for_timeout(60)
+        choose("structure-free-layer", py)
+        page.locator(".structure-free input").uncheck()
+        harness.measure("SI structure: make it fixed", lambda: page.locator(".structure-set-free button").click())
+        dynamics.wait_for(state="hidden", timeout=10_000)  # no longer offered
+        page.wait_for_timeout(60)
+
+    names = set(harness.table)
+    free(0)  # warm-up: not measured
+    for name in set(harness.table) - names:
+        harness.table.pop(name)
+    for index in range(1, count + 1):
+        free(index)
 
 
 def test_a_slider_drag_ends_on_its_last_value_soon_after_the_mouse_is_released(page: Any) -> None:

@@ -1,6 +1,7 @@
-"""The page's tabs follow structure edits in place (issue 16): an edit that frees a layer adds the Dynamics tab to
-the page's one Tabs, beside the Transport page, which stays the same object (its figures' models and views are
-kept in the browser: the page is not rebuilt); fixing it again removes the tab.  The Dynamics page is made when
+"""The page's tabs follow structure edits in place (issue 16): an SI page has the Transport and Dynamics tabs from the
+start, and an edit that frees a layer offers the Dynamics tab (a class of its holder: the headers shown), beside the
+Transport page, which stays the same object (its figures' models and views are kept in the browser: the page is not
+rebuilt); fixing it again hides the tab again.  The Dynamics page is made when
 its tab is shown.  The browser test checks that the Transport figures' views survive such edits."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from spinstack.model import edit
 
 pn = pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
 
-from spinstack.app.dynamics_page import DYNAMICS_TITLE, DynamicsPage  # noqa: E402
+from spinstack.app.dynamics_page import DYNAMICS_HOLDER, DYNAMICS_TITLE, NO_DYNAMICS, DynamicsPage  # noqa: E402
 from spinstack.app.explorer import App  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -32,53 +33,89 @@ def _macrospin_ready() -> tuple[spinstack.Stack, int]:
     return edit.replace_material(stack, "Py", material), py
 
 
-def test_freeing_a_layer_adds_the_dynamics_tab_beside_the_same_transport_page() -> None:
+def _offered(tabs: Any) -> bool:
+    """Whether the Dynamics tab of ``tabs`` is offered (its header shown: SINGLE_TAB_CSS)."""
+    return len(tabs.objects) == 2 and NO_DYNAMICS not in tabs.objects[1].css_classes
+
+
+def test_freeing_a_layer_offers_the_dynamics_tab_of_the_same_tabs_beside_the_same_transport_page() -> None:
     stack, py = _macrospin_ready()
     app = App(stack, "file: co-cu-py.toml")
     tabs, transport = app.body, app.explorer.layout
-    assert isinstance(tabs, pn.Tabs) and list(tabs.objects) == [transport]  # one tab: its header hidden (CSS)
-    app.structure.show_edited(edit.set_free(stack, py, True))
-    assert app.body is tabs and app.explorer.layout is transport  # the same objects: nothing of them sent again
-    assert len(tabs.objects) == 2 and tabs.objects[0] is transport and tabs._names == ["Transport", DYNAMICS_TITLE]
+    # an SI page: both tabs from the start, the Dynamics tab not offered (its holder's class hides the headers)
+    assert isinstance(tabs, pn.Tabs) and len(tabs.objects) == 2 and tabs.objects[0] is transport
+    assert tabs._names == ["Transport", DYNAMICS_TITLE] and not _offered(tabs)
     holder = tabs.objects[1]
+    assert holder.css_classes == [DYNAMICS_HOLDER, NO_DYNAMICS]
+    app.structure.show_edited(edit.set_free(stack, py, True))
+    # the same objects: nothing of them sent again; the Tabs' list not even changed, only the holder's class
+    assert app.body is tabs and app.explorer.layout is transport
+    assert tabs.objects[0] is transport and tabs.objects[1] is holder and _offered(tabs)
+    assert holder.css_classes == [DYNAMICS_HOLDER]
     assert app.explorer.dynamics is None  # made when the tab is shown: meanwhile it says so
     assert [pane.css_classes for pane in holder.objects] == [["dyn-preparing"]]
+    note = holder.objects[0]
     tabs.active = 1
     page = app.explorer.dynamics
-    assert isinstance(page, DynamicsPage) and list(holder.objects) == [page.layout] and page.free == [py]
+    assert isinstance(page, DynamicsPage) and list(holder.objects) == [note, page.layout] and page.free == [py]
+    assert not note.visible and page.layout.visible
     # another edit keeping the layer free: the tab's holder gets the new stack's page, the tabs stay
     thicker = edit.replace_layer(app.explorer.stack, 0, dataclasses.replace(app.explorer.stack.layers[0],
                                                                             thickness=9e-9))
     app.structure.show_edited(thicker)
     assert app.body is tabs and tabs.objects[0] is transport and tabs.objects[1] is holder
     assert app.explorer.dynamics is not page and page._closed  # the old page stopped
-    assert list(holder.objects) == [app.explorer.dynamics.layout]  # shown tab: the new page at once
+    assert list(holder.objects) == [note, app.explorer.dynamics.layout]  # shown tab: the new page at once
     assert float(app.explorer.dynamics.base.layers[0].thickness) == 9e-9
-    # fixed again: the tab goes, the Transport tab is shown
+    # fixed again: the tab is no longer offered, the Transport tab is shown; the holder's children are the same
+    # (a change of them costs a walk of the page's models), the old page hidden and the note shown
     last = app.explorer.dynamics
     app.structure.show_edited(edit.set_free(app.explorer.stack, py, False))
-    assert app.body is tabs and list(tabs.objects) == [transport] and tabs.active == 0
+    assert app.body is tabs and tabs.objects[0] is transport and tabs.objects[1] is holder and tabs.active == 0
+    assert not _offered(tabs) and list(holder.objects) == [note, last.layout]
+    assert note.visible and not last.layout.visible
     assert app.explorer.dynamics is None and last._closed
-    # undo brings the free layer back: the tab again, its page made when shown
+    tabs.active = 1  # not offered (a keyboard, a script): the Transport tab stays, no page is made
+    assert tabs.active == 0 and app.explorer.dynamics is None
+    # undo brings the free layer back: the tab offered again, its page made when shown (the old one leaves then)
     app.session.undo()
-    assert len(tabs.objects) == 2 and tabs.objects[0] is transport and app.explorer.dynamics is None
+    assert tabs.objects[0] is transport and tabs.objects[1] is holder and _offered(tabs)
+    assert app.explorer.dynamics is None and note.visible and not last.layout.visible
+    tabs.active = 1
+    assert list(holder.objects) == [note, app.explorer.dynamics.layout] and app.explorer.dynamics.free == [py]
+    assert not note.visible and app.explorer.dynamics.layout.visible
 
 
-def test_the_dynamics_tab_of_a_hidden_tab_is_emptied_for_the_new_stack() -> None:
+def test_a_reduced_page_has_the_transport_tab_alone_and_an_si_one_both() -> None:
+    app = App(spinstack.load_stack(EXAMPLES / "seed-fnf.toml"), "file: seed-fnf.toml")
+    tabs = app.body
+    assert list(tabs.objects) == [app.explorer.layout]  # one tab: no header (SINGLE_TAB_CSS), no holder
+    stack, py = _macrospin_ready()
+    app.show_stack(edit.set_free(stack, py, True), "file: free.toml")
+    assert app.body is tabs and tabs.objects[0] is app.explorer.layout and _offered(tabs)
+    tabs.active = 1
+    assert isinstance(app.explorer.dynamics, DynamicsPage)
+    app.menu.value = "seed"  # a reduced preset: the Dynamics tab goes, the Transport tab is shown
+    assert list(tabs.objects) == [app.explorer.layout] and tabs.active == 0 and app.explorer.dynamics is None
+
+
+def test_the_dynamics_tab_of_a_hidden_tab_says_it_prepares_the_new_stacks_page() -> None:
     stack, py = _macrospin_ready()
     app = App(edit.set_free(stack, py, True), "file: free.toml")
     tabs = app.body
     assert len(tabs.objects) == 2 and app.explorer.dynamics is None
+    note = tabs.objects[1].objects[0]
+    assert note.css_classes == ["dyn-preparing"] and note.visible
     tabs.active = 1
     first = app.explorer.dynamics
     assert isinstance(first, DynamicsPage)
     tabs.active = 0
-    assert app.explorer.dynamics is first and list(tabs.objects[1].objects) == [first.layout]  # kept while hidden
+    assert app.explorer.dynamics is first and list(tabs.objects[1].objects) == [note, first.layout]  # kept hidden
     app.structure.show_edited(edit.set_demag(app.explorer.stack, py, [1.0, 0.0, 0.0]))
     assert app.explorer.dynamics is None and first._closed
-    assert [pane.css_classes for pane in tabs.objects[1].objects] == [["dyn-preparing"]]
+    assert note.visible and not first.layout.visible  # says it is preparing; the old page not shown
     tabs.active = 1
-    assert app.explorer.dynamics is not None
+    assert app.explorer.dynamics is not None and list(tabs.objects[1].objects) == [note, app.explorer.dynamics.layout]
     assert list(app.explorer.dynamics.base.layers[py].demag) == [1.0, 0.0, 0.0]
 
 
@@ -93,7 +130,9 @@ _FIGURES = """(mark) => {
   const ids = [];
   for (const doc of Bokeh.documents) for (const model of doc.all_models)
     if (model.type === 'Figure' || model.type === 'Tabs') ids.push(model.type + ':' + model.id);
-  return {figures: found.length, kept: found.filter((el) => el.__spinstackKept).length, ids: ids.sort()};
+  const shown = found.filter((el) => el.getClientRects().length > 0);  // not in a hidden page (display: none)
+  return {figures: found.length, shown: shown.length, kept: found.filter((el) => el.__spinstackKept).length,
+          shownKept: shown.filter((el) => el.__spinstackKept).length, ids: ids.sort()};
 }"""
 
 
@@ -164,6 +203,8 @@ def test_freeing_a_layer_in_the_browser_keeps_the_transport_figures(new_page: An
     _wait(lambda: _tab_titles(tab) == [], "the Dynamics tab goes")
     tab.wait_for_timeout(500)
     fixed = tab.evaluate(_FIGURES, False)
-    assert fixed["figures"] == before["figures"] and fixed["kept"] == before["figures"], fixed
+    # the Transport figures shown, all of them the views of before (the old Dynamics page's, hidden, leave the
+    # page when the tab is shown again: a change of the holder's children costs a walk of the page's models)
+    assert fixed["shown"] == before["figures"] and fixed["shownKept"] == before["figures"], fixed
     assert set(before["ids"]) <= set(fixed["ids"])  # (the Dynamics page's figures may stay in BokehJS's list)
     assert "Traceback" not in tab.content()

@@ -48,9 +48,9 @@ from .controls import ARIA_TAG, INVALID_CSS, NumberBox, number_text
 from .display import Display
 from .views import HODOGRAPH_SAMPLES, AccumulationView, SpinCurrentView
 
-__all__ = ["DYNAMICS_TITLE", "DynamicsPage", "MAX_FRAMES", "PREPARING", "SINGLE_TAB_CSS", "explorer_tabs",
-           "follow_explorer", "has_dynamics", "prefix_durations", "show_dynamics", "si_current", "sphere_view",
-           "stop_dynamics"]
+__all__ = ["DYNAMICS_HOLDER", "DYNAMICS_TITLE", "DynamicsPage", "MAX_FRAMES", "NO_DYNAMICS", "PREPARING",
+           "SINGLE_TAB_CSS", "explorer_tabs", "follow_explorer", "has_dynamics", "may_have_dynamics",
+           "prefix_durations", "show_dynamics", "si_current", "sphere_view", "stop_dynamics"]
 
 #: Window width (CSS px) from which the page's controls, notice and numbers are a column beside the figures (W:
 #: over them, the sphere and the two hodographs took ~1220 of 1920 px, a third of the window empty at the right)
@@ -850,19 +850,33 @@ def si_current(stack: Stack) -> float:
 TABS_CSS = '.bk-panel-models-layout-Column[style*="visibility: hidden"] { max-height: 0; overflow: hidden; }'
 
 
-#: D: the tab headers are not shown while the Transport tab is the only one (a stack without free layers): the page
-#: looks as without tabs, and an edit that frees a layer adds the Dynamics tab to these same Tabs
-#: (:func:`follow_explorer`) instead of wrapping the page in new Tabs, which BokehJS built anew, every figure
-#: rendered again (~2 s and 360 kB per edit in the browser)
-SINGLE_TAB_CSS = ".bk-header:has(.bk-tab:only-child) { display: none; }"
+#: D: the tab headers are not shown while the Transport tab is the only one (a reduced stack), nor while the
+#: Dynamics tab's holder says that the stack shown has no free layer (:data:`NO_DYNAMICS`; the headers follow the
+#: tabs' pages in the Tabs' shadow root): the page looks as without tabs.  An SI page has both tabs from the start,
+#: so an edit that frees a layer (or fixes it) changes one class of the small holder, not the Tabs' children (a
+#: change of those made Panel walk every model of the page and BokehJS lay the whole page out again: ~0.9 s per
+#: edit in the browser, 2 s when the page was wrapped in new Tabs)
+SINGLE_TAB_CSS = ".bk-header:has(.bk-tab:only-child), .no-dynamics ~ .bk-header { display: none; }"
+#: the class of the Dynamics tab's holder while the stack shown has no free layer (the tab is not offered)
+NO_DYNAMICS = "no-dynamics"
+#: the class of the Dynamics tab's holder (a layout boundary of the page: server.LAYOUT_BOUNDARIES)
+DYNAMICS_HOLDER = "dynamics-holder"
 #: the Dynamics tab's title
 DYNAMICS_TITLE = "Dynamics: m(t)"
 
 
+def may_have_dynamics(stack: Stack) -> bool:
+    """Whether a structure edit can give ``stack`` a dynamics page (:func:`has_dynamics`): a single SI
+    configuration (its layers may be made free)."""
+    return stack.units == "SI" and stack.batch_shape == ()
+
+
 def explorer_tabs(explorer: Any) -> Any:
-    """The page's body: Tabs with the explorer's layout ("Transport") and, when its stack has free layers
-    (:func:`has_dynamics`), a "Dynamics" tab beside it.  With one tab the headers are not shown
-    (:data:`SINGLE_TAB_CSS`).  The same Tabs follow every later stack of the explorer (:func:`follow_explorer`).
+    """The page's body: Tabs with the explorer's layout ("Transport") and, for an SI stack
+    (:func:`may_have_dynamics`), a "Dynamics" tab beside it, offered while the stack has free layers
+    (:func:`has_dynamics`; otherwise its holder has the class :data:`NO_DYNAMICS` and no header is shown:
+    :data:`SINGLE_TAB_CSS`; with one tab neither).  The same Tabs follow every later stack of the explorer
+    (:func:`follow_explorer`).
 
     The Dynamics tab's :class:`DynamicsPage` (``explorer.dynamics``; None while there is none) is made when the
     tab is first shown for the stack, and its figures sent then: the page's ~0.4 s of building and ~300 kB of
@@ -881,42 +895,64 @@ def explorer_tabs(explorer: Any) -> Any:
 def show_dynamics(tabs: Any, explorer: Any) -> DynamicsPage | None:
     """The Dynamics tab of ``tabs`` (:func:`explorer_tabs`) filled with the page of the explorer's stack when it is
     the tab shown (the page made then, once per stack); the page, None without a Dynamics tab or while it is not
-    shown and was not made yet."""
+    shown and was not made yet.  The Dynamics tab shown for a stack without free layers: the Transport tab is."""
     page = explorer.dynamics
     if len(tabs.objects) < 2 or tabs.active != 1:
+        return page
+    if not has_dynamics(explorer.base):
+        tabs.active = 0  # not offered (its header hidden): nothing to show there
         return page
     if page is None:
         page = explorer.dynamics = DynamicsPage(explorer.base, display=explorer.display)
     holder = tabs.objects[1]
-    if not (len(holder.objects) == 1 and holder.objects[0] is page.layout):
-        holder.objects = [page.layout]
+    note = holder.objects[0]  # PREPARING: hidden beside the page (shown again when the stack changes)
+    if list(holder.objects) != [note, page.layout]:
+        note.visible = False
+        holder.objects = [note, page.layout]  # an old stack's page (hidden) leaves the browser now
     return page
 
 
 def follow_explorer(tabs: Any, explorer: Any) -> None:
     """The Tabs of :func:`explorer_tabs` after the explorer shows another stack (its old dynamics page stopped:
     :func:`stop_dynamics`): the Transport tab holds ``explorer.layout`` (the same object when the explorer kept
-    its figures, so the browser keeps that tab's models and views: nothing of it is sent again), and the
-    Dynamics tab is added (empty until shown: :func:`show_dynamics`), emptied for the new stack's page, or
-    removed; one change of the Tabs' list, only when the tabs change."""
+    its figures, so the browser keeps that tab's models and views: nothing of it is sent again); the Dynamics
+    tab's holder is offered or not (its class :data:`NO_DYNAMICS`) and says :data:`PREPARING` for the new stack's
+    page (made when the tab is shown: :func:`show_dynamics`; at once when it is; the old page hidden meanwhile).
+    The Tabs' list changes only when the Transport layout does or the stack's units do (an SI page has both
+    tabs, a reduced one the Transport tab alone)."""
     explorer.dynamics = None
-    present = list(tabs.objects)
-    if not has_dynamics(explorer.base):
-        if len(present) == 1 and present[0] is explorer.layout:
-            return
+    free = has_dynamics(explorer.base)
+    if free:
+        wanted = 2
+    else:
+        wanted = 2 if may_have_dynamics(explorer.base) else 1
         if tabs.active != 0:
-            tabs.active = 0  # the Dynamics tab goes: the Transport tab is shown
+            tabs.active = 0  # the Dynamics tab is no longer offered: the Transport tab is shown
+    classes = [DYNAMICS_HOLDER] + ([] if free else [NO_DYNAMICS])
+    present = list(tabs.objects)
+    if len(present) == wanted and present[0] is explorer.layout:
+        holder = present[1] if wanted == 2 else None
+    elif wanted == 2:
+        holder = pn.Column(_preparing(), sizing_mode="stretch_width", css_classes=classes)
+        tabs[:] = [("Transport", explorer.layout), (DYNAMICS_TITLE, holder)]
+    else:
         tabs[:] = [("Transport", explorer.layout)]
         return
-    if len(present) == 2 and present[0] is explorer.layout:
-        if tabs.active == 1:
-            show_dynamics(tabs, explorer)  # shown: the new stack's page at once
-        elif not (len(present[1].objects) == 1 and "dyn-preparing" in present[1].objects[0].css_classes):
-            present[1].objects = [_preparing()]  # the old page's figures leave the browser; the new page's when shown
+    if holder is None:
         return
-    holder = pn.Column(_preparing(), sizing_mode="stretch_width", css_classes=["dynamics-holder"])
-    tabs[:] = [("Transport", explorer.layout), (DYNAMICS_TITLE, holder)]
-    show_dynamics(tabs, explorer)
+    if list(holder.css_classes) != classes:  # one class of a layout boundary: the tab offered or not
+        holder.css_classes = classes
+    if free and tabs.active == 1:
+        show_dynamics(tabs, explorer)  # shown: the new stack's page at once
+        return
+    # the old page hidden and the note shown: two properties, no change of the holder's children (which made
+    # Panel walk every model of the page: 30-40 ms of the edit); the old page leaves when the tab is shown
+    note, *old = holder.objects
+    for pane in old:
+        if pane.visible:
+            pane.visible = False
+    if not note.visible:
+        note.visible = True
 
 
 #: what the Dynamics tab shows while its page is made and sent (the tab's first showing for a stack: ~1-3 s)
