@@ -58,7 +58,7 @@ try {
 #: changes), the toolbar (undo, redo and reset are enabled by the first move after a load or a switch: the whole
 #: page was laid out again, 150-170 ms at load 10), and any part given the class ``spin-boundary``.
 LAYOUT_BOUNDARIES = ("spin-controls", "spin-structure", "spin-figure", "theta-play", "spin-toolbar", "spin-boundary",
-                     "dynamics-holder")  # D2: the Dynamics tab's holder (offered or not by its class; filled when shown)
+                     "dynamics-holder")  # D2: the Dynamics tab's holder (offered or not by its class)
 LAYOUT_PATCH = """
 try {
   const layout_dom = Bokeh.require("models/layouts/layout_dom");
