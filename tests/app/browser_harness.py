@@ -187,6 +187,18 @@ LAID_OUT = """([figures, quiet, timeout]) => new Promise((resolve, reject) => {
 })"""
 
 
+def choose(page: Any, css: str, label: str) -> None:
+    """Choose the option ``label`` of the menu of class ``css`` (a structure card's choice, as a user picks it)."""
+    page.locator(f".{css} select").select_option(label=label)
+
+
+def fill(page: Any, css: str, text: str) -> None:
+    """Type ``text`` into the box of class ``css`` and press Enter (as a user enters a value)."""
+    box = page.locator(f".{css} input")
+    box.fill(text)
+    box.press("Enter")
+
+
 def wait_until_laid_out(page: Any, figures: int = 1, quiet: int = 10, timeout_ms: float = 30_000) -> int:
     """Wait until the page's figures (at least ``figures`` canvases) and its size have not moved for ``quiet``
     animation frames in a row (instead of a fixed wait after the page loads); the number of canvases."""

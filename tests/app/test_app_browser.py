@@ -21,6 +21,7 @@ Needs ``playwright`` (the Python package; no browser download) and ``/usr/bin/ch
 from __future__ import annotations
 
 import os
+from functools import partial
 import re
 import statistics
 import time
@@ -34,6 +35,8 @@ import spinstack
 from spinstack.app.server import LAYOUT_BOUNDARIES
 from spinstack.model.paths import with_parameter
 from tests.app.browser_harness import CHROMIUM, Harness, sync_playwright
+from tests.app.browser_harness import choose as card_choose
+from tests.app.browser_harness import fill as card_fill
 from tests.app.browser_harness import explorer_page as _session  # (the fixtures: tests/app/conftest.py)
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -270,13 +273,7 @@ def _structure_edits(harness: Harness, page: Any, count: int) -> None:
     one unmeasured round: a spacer layer added after the last layer and removed; an interface set at node 1
     (F1 | N) and removed; the right end made a lead of F1 along F2 (its direction adds an angle control) and a
     reservoir again.  The form is filled before each measured click (no update of its own)."""
-    def choose(css: str, label: str) -> None:
-        page.locator(f".{css} select").select_option(label=label)
-
-    def fill(css: str, text: str) -> None:
-        box = page.locator(f".{css} input")
-        box.fill(text)
-        box.press("Enter")
+    choose, fill = partial(card_choose, page), partial(card_fill, page)  # a menu's choice, a box's value
 
     def press(css: str) -> Any:
         return lambda: page.locator(f".{css} button").click()
@@ -324,13 +321,7 @@ def _si_free_edits(harness: Harness, page: Any, count: int) -> None:
     page.locator(".spin-structure .card-header").first.click()
     page.locator("#structure").wait_for(timeout=30_000)
 
-    def choose(css: str, label: str) -> None:
-        page.locator(f".{css} select").select_option(label=label)
-
-    def fill(css: str, text: str) -> None:
-        box = page.locator(f".{css} input")
-        box.fill(text)
-        box.press("Enter")
+    choose, fill = partial(card_choose, page), partial(card_fill, page)  # a menu's choice, a box's value
 
     choose("structure-edited-material", "Py (F)")
     fill("structure-m-Ms", "800")

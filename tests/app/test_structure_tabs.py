@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ pn = pytest.importorskip("panel", reason="panel is not installed (pip install -e
 
 from spinstack.app.dynamics_page import DYNAMICS_HOLDER, DYNAMICS_TITLE, NO_DYNAMICS, DynamicsPage  # noqa: E402
 from spinstack.app.explorer import App  # noqa: E402
+from tests.app.browser_harness import choose as card_choose  # noqa: E402
+from tests.app.browser_harness import fill as card_fill  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SI = EXAMPLES / "co-cu-py.toml"
@@ -168,13 +171,7 @@ def test_freeing_a_layer_in_the_browser_keeps_the_transport_figures(new_page: An
     tab.locator(".spin-structure .card-header").first.click()
     tab.locator("#structure").wait_for(timeout=30_000)
 
-    def choose(css: str, label: str) -> None:
-        tab.locator(f".{css} select").select_option(label=label)
-
-    def fill(css: str, text: str) -> None:
-        box = tab.locator(f".{css} input")
-        box.fill(text)
-        box.press("Enter")
+    choose, fill = partial(card_choose, tab), partial(card_fill, tab)  # a menu's choice, a box's value
 
     assert _tab_titles(tab) == []  # one tab: no header
     choose("structure-edited-material", "Py (F)")
