@@ -279,3 +279,88 @@ def test_a_thin_layer_before_a_normal_interface_keeps_its_precision(ratio, backe
     np.testing.assert_allclose(lossy.torque[[0, 3]], layer.torque[[0, 4]], rtol=0, atol=1e-12 * np.abs(layer.torque).max())
     np.testing.assert_allclose(lossy.accumulation[[1, 2]], layer.accumulation[[1, 2]], rtol=0,
                                atol=1e-12 * np.abs(layer.accumulation).max())
+
+
+# The face currents and deposits of the split spacers (the same read-out as the torques: through the thin layer, or
+# across its free node, where its own two-port's Gc mu_a - Gs mu_b would cancel to eps x spacer / d of the current).
+# Matched faces and nodes equal the unsplit stack's; the faces of a node inside the spacer are one current, whose
+# deposit is 0 (spin conserved at a transparent node); the torque is the transverse deposit at the F's faces.
+FACE_RATIOS = np.logspace(-15, -3, 13)
+# (split layer, face) -> (unsplit layer, face) where the two are at the same place
+MATCHED_FACES = [((0, 0), (0, 0)), ((0, 1), (0, 1)), ((1, 0), (1, 0)), ((3, 1), (1, 1)), ((4, 0), (2, 0)),
+                 ((4, 1), (2, 1)), ((5, 0), (3, 0)), ((6, 1), (3, 1)), ((7, 0), (4, 0)), ((7, 1), (4, 1))]
+INSIDE_NODES = [2, 3, 6]  # the split stack's nodes inside a spacer (between two N layers)
+
+
+def _assert_faces_and_deposits_as_zero_thickness(split: ss.Solution, whole: ss.Solution) -> None:
+    faces = (split.spin_current_left, split.spin_current_right)
+    unsplit = (whole.spin_current_left, whole.spin_current_right)
+    scale = np.abs(unsplit).max()
+    for (layer, face), (one, other) in MATCHED_FACES:
+        np.testing.assert_allclose(faces[face][..., layer, :], np.broadcast_to(unsplit[other][..., one, :],
+                                   faces[face][..., layer, :].shape), rtol=0, atol=1e-12 * scale,
+                                   err_msg=f"split layer {layer}, face {'ab'[face]}")
+    for node in INSIDE_NODES:  # the two faces of a node inside a spacer carry one current
+        np.testing.assert_allclose(faces[1][..., node - 1, :], faces[0][..., node, :], rtol=0, atol=1e-12 * scale)
+    np.testing.assert_allclose(split.deposit[..., [0, 1, 4, 5, 7, 8], :],
+                               np.broadcast_to(whole.deposit, split.deposit[..., :6, :].shape), rtol=0,
+                               atol=1e-12 * scale)
+    assert np.abs(split.deposit[..., INSIDE_NODES, :]).max() <= 1e-12 * np.abs(faces).max()
+    for layer, m in zip((0, 4, 7), (ss.polar(30.0, 20.0), ss.polar(80.0, 95.0), ss.polar(125.0, 230.0))):
+        # each F's torque is the transverse part of the spin deposited at its two faces (m as in _split_spacers)
+        m = np.asarray(m)
+        deposited = split.deposit[..., layer, :] + split.deposit[..., layer + 1, :]
+        transverse = deposited - (deposited @ m)[..., None] * m
+        np.testing.assert_allclose(split.torque[..., layer, :], transverse, rtol=0,
+                                   atol=1e-15 * np.abs(split.torque[..., layer, :]).max())
+
+
+@pytest.mark.parametrize("backend", ["numpy", "linked"])
+@pytest.mark.parametrize("ratio", FACE_RATIOS, ids=[f"{ratio:.0e}" for ratio in FACE_RATIOS])
+def test_face_currents_and_deposits_of_a_layer_thinning_to_a_node_are_the_node(ratio, backend):
+    from spinstack.prepared import stack_arrays
+    from spinstack.solver import applicable_backends
+
+    split, whole = _split_spacers(ratio * 10.0)  # l = 10 in N
+    if backend not in applicable_backends(stack_arrays(split)):
+        pytest.skip(f"{backend} does not take the stack (numba is not installed)")
+    solution, unsplit = ss.solve(split, backend=backend), ss.solve(whole, backend="numpy")
+    _assert_same_as_zero_thickness(solution, unsplit)
+    _assert_faces_and_deposits_as_zero_thickness(solution, unsplit)
+
+
+def test_face_currents_and_deposits_of_a_batch_of_layers_thinning_to_a_node_are_the_node():
+    split, whole = _split_spacers(FACE_RATIOS * 10.0)
+    solution = ss.solve(split)
+    assert solution.deposit.shape[:-2] == FACE_RATIOS.shape
+    _assert_faces_and_deposits_as_zero_thickness(solution, ss.solve(whole))
+
+
+@pytest.mark.parametrize("backend", ["numpy", "linked"])
+@pytest.mark.parametrize("ratio", [1e-15, 1e-12, 1e-7, 1e-3])
+def test_faces_beside_a_thin_layer_before_a_transparent_interface_are_the_unsplit_ones(ratio, backend):
+    """F1 | N(d) | N(2 - d) | F2 with a transparent N/N interface at node 2: the faces at the nodes of the unsplit
+    spacer, the deposits there and the F's torques as the unsplit stack's; the interface's two currents (on its
+    left and right faces) are the faces beside it, one current: no spin is deposited at node 2."""
+    F, N = ss.Ferromagnet("F", D=1.0, p=0.5, l=2.0), ss.Normal("N", D=3.0, l=10.0)
+    m1, m2 = ss.polar(30.0, 20.0), ss.polar(80.0, 95.0)
+    d = ratio * 10.0
+    split = ss.solve(ss.Stack([ss.Layer(F, 1.5, m1), ss.Layer(N, d), ss.Layer(N, 2.0 - d), ss.Layer(F, 1.5, m2)],
+                              interfaces=[ss.Interface(2, np.inf, np.inf)]), backend=backend)
+    whole = ss.solve(ss.Stack([ss.Layer(F, 1.5, m1), ss.Layer(N, 2.0), ss.Layer(F, 1.5, m2)]), backend="numpy")
+    scale = np.abs(whole.spin_current_left).max()
+    for (faces, unsplit) in ((split.spin_current_left, whole.spin_current_left),
+                             (split.spin_current_right, whole.spin_current_right)):
+        np.testing.assert_allclose(faces[[0, 3]], unsplit[[0, 2]], rtol=0, atol=1e-12 * scale)
+    np.testing.assert_allclose(split.spin_current_left[1], whole.spin_current_left[1], rtol=0, atol=1e-12 * scale)
+    np.testing.assert_allclose(split.spin_current_right[2], whole.spin_current_right[1], rtol=0, atol=1e-12 * scale)
+    np.testing.assert_allclose(split.deposit[[0, 1, 3, 4]], whole.deposit, rtol=0, atol=1e-12 * scale)
+    assert np.abs(split.deposit[2]).max() <= 1e-12 * scale
+    left, right = split.interface_currents(2)
+    np.testing.assert_allclose(left, split.spin_current_right[1], rtol=0, atol=1e-12 * scale)
+    np.testing.assert_allclose(right, split.spin_current_left[2], rtol=0, atol=1e-12 * scale)
+    np.testing.assert_allclose(left, right, rtol=0, atol=1e-12 * scale)
+    for layer, m in ((0, np.asarray(m1)), (3, np.asarray(m2))):
+        deposited = split.deposit[layer] + split.deposit[layer + 1]
+        np.testing.assert_allclose(split.torque[layer], deposited - (deposited @ m) * m, rtol=0,
+                                   atol=1e-15 * np.abs(split.torque[layer]).max())

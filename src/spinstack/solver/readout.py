@@ -5,7 +5,9 @@ chain of parts, lazily (a sweep of g1, g2 needs the torques of two layers, not e
 :class:`LayerwiseSolution` holds the same outputs of one configuration evaluated for all layers at
 once (:func:`chain_outputs`, from a :class:`.system.FlatChain` and its node values: the banded and
 linked backends).  Both apply the one torque rule of :func:`.system.torque_faces`, and both read the face
-current of a thin layer whose far node is free through that layer (:meth:`UnitSolution._through_thin`).
+current of a thin layer whose far node is free through that layer (:meth:`UnitSolution._through_thin`), or
+across a free node from the softer part there (:meth:`UnitSolution._across`): the face currents, deposits
+and interface currents as the torques, to double precision for d/l down to 1e-15.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class UnitSolution:
         self._layout = system.layout
         self._faces: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._dots: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._routes: dict[tuple[str, int, str], object] = {}  # (_through_thin, _reach or _across, part, side) -> it
 
     def _cached_dot(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """a . b, remembered: the same axes, sources and directions recur in every projection."""
@@ -120,6 +123,13 @@ class UnitSolution:
         return total
 
     def _through_thin(self, neighbour: int, side: str) -> tuple[np.ndarray, int, float] | None:
+        """:meth:`_through_thin_uncached`, remembered (faces, deposits and torques ask for it again)."""
+        key = ("_through_thin", neighbour, side)
+        if key not in self._routes:
+            self._routes[key] = self._through_thin_uncached(neighbour, side)
+        return self._routes[key]
+
+    def _through_thin_uncached(self, neighbour: int, side: str) -> tuple[np.ndarray, int, float] | None:
         """Where the face ``side`` of the layer ``neighbour`` is better read through it: (where (B,), the part
         beyond its other node, the sign of its sink term), or None where it never is.
 
@@ -159,6 +169,13 @@ class UnitSolution:
         return part.link.shunt if part.link is not None else part.sink
 
     def _reach(self, part: int, side: str) -> np.ndarray:
+        """:meth:`_reach_uncached`, remembered (the read-outs of faces, deposits and torques ask for it again)."""
+        key = ("_reach", part, side)
+        if key not in self._routes:
+            self._routes[key] = self._reach_uncached(part, side)
+        return self._routes[key]
+
+    def _reach_uncached(self, part: int, side: str) -> np.ndarray:
         """The stiffness (B,) of the two-port whose face current :meth:`_read_face` evaluates for the face ``side``
         of ``part``: its own, or the softer one it is read through to."""
         K = self._chain[part].K_aa if side == "a" else self._chain[part].K_bb
@@ -188,6 +205,56 @@ class UnitSolution:
         passed = self._read_face_dot(beyond, side, vector) + sign * self._sink(part) * (
             self._node_dot(part - 1, vector) + self._node_dot(part, vector))
         return passed if where.all() else np.where(where, passed, self._face_dot(part, side, vector))
+
+    def _across(self, part: int, side: str) -> tuple[np.ndarray, int, str] | None:
+        """:meth:`_across_uncached`, remembered (the read-outs of faces, deposits and torques ask for it again)."""
+        key = ("_across", part, side)
+        if key not in self._routes:
+            self._routes[key] = self._across_uncached(part, side)
+        return self._routes[key]
+
+    def _across_uncached(self, part: int, side: str) -> tuple[np.ndarray, int, str] | None:
+        """Where the face ``side`` of the layer or lead ``part`` is better read on the far side of its node: (where
+        (B,), the part across the node, its face there), or None where it never is.
+
+        At a free node all three components of j_s balance, so the face b of a part is the face a of the part right of
+        it (and the other way round): read so where that part's face (itself read through thin layers beyond it, or
+        through an N/N interface, :meth:`_read_face`) is softer by more than :data:`READ_THROUGH` than this face's
+        read.  The two faces of a free node are then the same numbers, and its deposit is 0 as the node system says.
+        """
+        chain = self._chain
+        node, neighbour, other = (part, part + 1, "a") if side == "b" else (part - 1, part - 1, "b")
+        if not 0 <= neighbour < len(chain) or node not in self._coordinates or self._axes[node] is not None:
+            return None
+        if chain[part].link is not None:
+            return None
+        if chain[neighbour].link is not None:  # an N/N interface: read through it where it is everywhere
+            through = self._through_thin(neighbour, other) if chain[neighbour].link.axis is None else None
+            if through is None or not through[0].all():
+                return None
+        elif chain[neighbour].kind not in ("layer", "lead"):
+            return None
+        where = self._reach(part, side) > READ_THROUGH * self._reach(neighbour, other)
+        return (where, neighbour, other) if np.any(where) else None
+
+    def _read_face_full(self, part: int, side: str) -> np.ndarray:
+        """j_s at the face ``side`` of ``part`` read through it (:meth:`_read_face`) or across its node
+        (:meth:`_across`), whichever reads the softer part: the face currents and deposits of the outputs."""
+        across = self._across(part, side)
+        if across is None:
+            return self._read_face(part, side)
+        where, neighbour, other = across
+        passed = self._read_face(neighbour, other)
+        return passed if where.all() else np.where(where[..., None], passed, self._read_face(part, side))
+
+    def _read_face_full_dot(self, part: int, side: str, vector: np.ndarray) -> np.ndarray:
+        """:meth:`_read_face_full` . v from scalar node coordinates."""
+        across = self._across(part, side)
+        if across is None:
+            return self._read_face_dot(part, side, vector)
+        where, neighbour, other = across
+        passed = self._read_face_dot(neighbour, other, vector)
+        return passed if where.all() else np.where(where, passed, self._read_face_dot(part, side, vector))
 
     def _neighbour_face(self, neighbour: int, side: str, drop: bool) -> np.ndarray:
         """The neighbour's face current that stands for an F layer's deposit (:meth:`_outer_face`), read through
@@ -241,8 +308,8 @@ class UnitSolution:
         total = 0.0
         for node, terms in self._faces_of(layer):
             if terms is None:
-                total = total + self._face_dot(self._left_node[node], "b", vector) \
-                    - self._face_dot(self._right_node[node] + 1, "a", vector)
+                total = total + self._read_face_full_dot(self._left_node[node], "b", vector) \
+                    - self._read_face_full_dot(self._right_node[node] + 1, "a", vector)
                 continue
             neighbour, side, drop = terms
             face = self._neighbour_face_dot(neighbour, side, drop, vector)
@@ -274,10 +341,11 @@ class UnitSolution:
 
     # ------------------------------------------------------------------ currents
     def layer_faces(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
-        """(j_s(x_a+), j_s(x_b-)) of one layer, (B..., 3) each."""
+        """(j_s(x_a+), j_s(x_b-)) of one layer, (B..., 3) each, read through thin layers or across a free node where
+        that reads a softer two-port (:meth:`_read_face_full`)."""
         if layer not in self._faces:
             part = self._left_node[layer + 1]
-            self._faces[layer] = (self._face(part, "a"), self._face(part, "b"))
+            self._faces[layer] = (self._read_face_full(part, "a"), self._read_face_full(part, "b"))
         return self._faces[layer]
 
     @cached_property
@@ -390,7 +458,7 @@ class UnitSolution:
             def through(neighbour: int, side: str) -> np.ndarray | None:
                 if chain[neighbour].kind == "reservoir":
                     return None
-                face = self._face(neighbour, side)
+                face = self._read_face_full(neighbour, side)
                 return along(face) if m is not None and chain[neighbour].axis is not None else face
 
             left, right = through(part - 1, "b"), through(part + 1, "a")
@@ -495,6 +563,7 @@ def chain_outputs(arrays: StackArrays, chain: FlatChain, values: np.ndarray) -> 
     source_layers, gc_layers, gs_layers = (_gather(v, layers) for v in (source, gc[:, None], gs[:, None]))
     face_a = source_layers + gc_layers * mu_a - gs_layers * mu_b
     face_b = source_layers + gs_layers * mu_a - gc_layers * mu_b
+    _read_faces(chain, padded, layers, face_a, face_b)  # (where a thin layer makes the direct read cancel)
     lead_left = None if kind[0] == RESERVOIR else source[0] - gc[0] * values[0]
     lead_right = None if kind[-1] == RESERVOIR else source[-1] + gc[-1] * values[-1]
     zero = np.zeros((1, 3))
@@ -547,8 +616,56 @@ def chain_outputs(arrays: StackArrays, chain: FlatChain, values: np.ndarray) -> 
             "interface_axes": interface_axes}
 
 
+def _read_faces(chain: FlatChain, padded: np.ndarray, layers: np.ndarray, face_a: np.ndarray,
+                face_b: np.ndarray) -> None:
+    """Replace, in place, the layers' face currents ``face_a``, ``face_b`` (L, 3) by the same currents read where a
+    softer two-port gives them (:meth:`UnitSolution._read_face_full`): through the layer to the softest part of
+    the run of layers beyond its far node while that node is free (:func:`_read_through_thin`), or across a
+    free node without an interface from the face of the layer or lead on its other side, where that part is softer
+    by more than :data:`READ_THROUGH`.  ``layers`` (L,): each layer's chain index."""
+    L = len(layers)
+    if not L:
+        return
+    kind, gc = chain.kind, chain.gc
+    bulk = (kind == LAYER) | (kind == LEAD)
+    if not (gc[layers] > READ_THROUGH * gc[bulk].min()).any():
+        return  # no layer is stiffer than READ_THROUGH times the softest part: nothing is read elsewhere
+    reach_a, reach_b = gc[layers].copy(), gc[layers].copy()
+    everywhere = np.ones(L, dtype=bool)
+    _read_through_thin(chain, padded, layers, 1, everywhere, face_a, reach_a)
+    _read_through_thin(chain, padded, layers, 0, everywhere, face_b, reach_b)
+    # across the free nodes between two layers (no interface between them)
+    free = (layers[1:] - layers[:-1] == 1) & (chain.node_kind[layers[:-1]] == FREE)
+    right_softer = free & (reach_b[:-1] > READ_THROUGH * reach_a[1:])
+    left_softer = free & (reach_a[1:] > READ_THROUGH * reach_b[:-1])
+    read_a, read_b = face_a[1:].copy(), face_b[:-1].copy()
+    face_b[:-1][right_softer] = read_a[right_softer]
+    face_a[1:][left_softer] = read_b[left_softer]
+    # across the free node between a layer and an N/N interface: the interface's face read through it
+    P = len(kind)
+    for row, step, face, reach in ((1, 1, face_b, reach_b), (0, -1, face_a, reach_a)):
+        beside = layers + step
+        node = layers if row else layers - 1
+        inside = (beside >= 0) & (beside < P)
+        beside, node = np.clip(beside, 0, P - 1), np.clip(node, 0, P - 2)
+        link = inside & (kind[beside] == LINK) & (chain.rail[beside] < 0) & (chain.node_kind[node] == FREE)
+        if link.any():
+            read, read_reach = np.zeros((L, 3)), np.full(L, np.inf)
+            _read_through_thin(chain, padded, beside, row, link, read, read_reach)
+            softer = link & (reach > READ_THROUGH * read_reach)
+            face[softer] = read[softer]
+    # and from a lead's face beside the first or the last layer (the lead's own current is read directly)
+    part_kind = chain.layout.part_kind
+    if part_kind[0] == LEAD and layers[0] == 1 and chain.node_kind[0] == FREE \
+            and reach_a[0] > READ_THROUGH * gc[0]:
+        face_a[0] = chain.source[0] - gc[0] * padded[1]
+    if part_kind[-1] == LEAD and layers[-1] == P - 2 and chain.node_kind[P - 2] == FREE \
+            and reach_b[-1] > READ_THROUGH * gc[-1]:
+        face_b[-1] = chain.source[-1] + gc[-1] * padded[P - 1]
+
+
 def _read_through_thin(chain: FlatChain, padded: np.ndarray, neighbour: np.ndarray, row: int, used: np.ndarray,
-                       face: np.ndarray) -> None:
+                       face: np.ndarray, reach: np.ndarray | None = None) -> None:
     """Replace, in place, the neighbour faces ``face`` (L, 3) that stand for F layers' deposits by the same currents
     read through the neighbour (:meth:`UnitSolution._through_thin`): along the run of layers from it whose far
     node is free (and N/N interfaces, c - s their sink), the face current of the softest part reached (a layer or
@@ -556,7 +673,9 @@ def _read_through_thin(chain: FlatChain, padded: np.ndarray, neighbour: np.ndarr
     softer than the neighbour by more than :data:`READ_THROUGH`.
 
     ``neighbour`` (L,): the chain index of each layer's neighbour part on side ``row`` (0 its left, whose face b
-    counts; 1 its right, face a); ``used``: where that face counts; ``padded``: mu at chain node c in row c + 1.
+    counts; 1 its right, face a); ``used``: where that face counts; ``padded``: mu at chain node c in row c + 1;
+    ``reach`` (L,), if given: set, where a face is read through, to the stiffness of the part read
+    (:meth:`UnitSolution._reach`).
     """
     kind, gc, gs, sink = chain.kind, chain.gc, chain.gs, chain.sink
     P = len(kind)
@@ -581,13 +700,13 @@ def _read_through_thin(chain: FlatChain, padded: np.ndarray, neighbour: np.ndarr
     # stacks have none that is, and pay only this)
     bulk = (kind == LAYER) | (kind == LEAD)
     floor = READ_THROUGH * gc[bulk].min() if bulk.any() else np.inf
-    layers = np.flatnonzero(used & (gc[neighbour] > floor))
+    layers = np.flatnonzero(used & (stiffness[neighbour] > floor))
     part = neighbour[layers]
     going = passing(part)
     layers, part, going = layers[going], part[going], going[going]
     if not layers.size:
         return
-    best, best_losses, softest = part.copy(), np.zeros((layers.size, 3)), gc[part]
+    best, best_losses, softest = part.copy(), np.zeros((layers.size, 3)), stiffness[part]
     losses = np.zeros((layers.size, 3))
     while going.any():  # along the run (usually one layer)
         losses[going] += sign * sink[part[going]][:, None] * (padded[part[going]] + padded[part[going] + 1])
@@ -596,7 +715,7 @@ def _read_through_thin(chain: FlatChain, padded: np.ndarray, neighbour: np.ndarr
         best, softest = np.where(softer, part, best), np.where(softer, stiffness[part], softest)
         best_losses[softer] = losses[softer]
         going &= passing(part)
-    read = READ_THROUGH * softest < gc[neighbour[layers]]
+    read = READ_THROUGH * softest < stiffness[neighbour[layers]]
     layers, best, best_losses = layers[read], best[read], best_losses[read]
     mu_left, mu_right = padded[best], padded[best + 1]  # the nodes of the part read
     if row:  # its face a
@@ -604,6 +723,8 @@ def _read_through_thin(chain: FlatChain, padded: np.ndarray, neighbour: np.ndarr
     else:  # its face b
         passed = chain.source[best] + gs[best][:, None] * mu_left - gc[best][:, None] * mu_right
     face[layers] = passed + best_losses
+    if reach is not None:
+        reach[layers] = softest[read]
 
 
 class Currents(Mapping):
