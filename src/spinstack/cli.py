@@ -430,7 +430,7 @@ def materials_command(as_json: bool, file: str | None) -> None:
     """List the built-in materials and interfaces library: every value with its unit, the
     temperature it was measured at and its source.  SI stack files name these materials
     (material = "Py") and interfaces (pair = "Py/Cu")."""
-    with _reported(file or "the materials library"):
+    with _reported(file or "the materials library", compiles=False):
         from .io import format_json
         from .io.libraryfile import load_library
         from .io.librarytable import format_library
@@ -505,10 +505,16 @@ def _bounds(text: str | None, stack: object = None, parameters: tuple[str, ...] 
 
 
 @contextmanager
-def _reported(file: str) -> Iterator[None]:
-    """Turn every failure into one stderr line and an exit status; never a traceback."""
+def _reported(file: str, compiles: bool = True) -> Iterator[None]:
+    """Turn every failure into one stderr line and an exit status; never a traceback.  A command that may run the
+    compiled kernels (``compiles``) says on stderr, once, when numba is about to compile one cold (the first run
+    after an install: minutes of silence otherwise; :func:`spinstack.macrospin.compilation.announce_compilations`)."""
     import numpy as np
 
+    if compiles:
+        from .macrospin.compilation import announce_compilations
+
+        announce_compilations()
     try:
         # valid but extreme parameters (say d = 1e-300) overflow double precision: report that
         # as one line instead of numpy's warnings followed by NaN

@@ -50,7 +50,8 @@ def assert_compiled_conforms(stack: ss.Stack, serial=None) -> None:
 
 
 @pytest.mark.parametrize("size", [1, 255, 256, 257, kernels.SERIAL_BELOW + 129])
-def test_a_batch_of_magnetizations_over_blocks_and_chunks(size):
+def test_a_batch_of_magnetizations_over_blocks_and_chunks(size, monkeypatch):
+    monkeypatch.setattr(kernels, "_parallel_cold", [False])  # in parallel from SERIAL_BELOW on, even on a cold cache
     assert_compiled_conforms(valve(directions(np.random.default_rng(size), size)), serial=size > 1)
 
 

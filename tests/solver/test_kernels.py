@@ -93,9 +93,10 @@ def test_efficiency_kernel_equals_numpy(seed, ends):
 
 @pytest.mark.parametrize("ends", [("reservoir", "reservoir"), ("N", "F"), ("F", "reservoir")])
 @pytest.mark.parametrize("size", [1, 63, 64, 65, kernels.SERIAL_BELOW + 129])
-def test_rail_only_chains_over_blocks_and_chunks(size, ends):
+def test_rail_only_chains_over_blocks_and_chunks(size, ends, monkeypatch):
     """F1/N/F2 with varying p, d and angle: every active node on a rail (the scalar system), batches that
     end inside and at the edge of a block, and one run in parallel chunks."""
+    monkeypatch.setattr(kernels, "_parallel_cold", [False])  # in parallel from SERIAL_BELOW on, even on a cold cache
     rng = np.random.default_rng(size)
     theta = np.concatenate([[0.0, 180.0, 1e-7, 90.0], rng.uniform(0, 180, size)])[:size]
     F1 = ss.Ferromagnet("F1", 1.0, rng.uniform(-0.9, 0.9, size), 2.0)

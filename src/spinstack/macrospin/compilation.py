@@ -16,6 +16,15 @@ solver's kernels compile first, a minute more of silence otherwise); :func:`anno
 
 Nothing here can fail a run: every probe of numba's internals is guarded.  :func:`compiled_after` tells a progress
 bar that a compilation ended after it was created (so that its clock starts then, not minutes before).
+
+The solver's kernels (``spinstack.solver``: the compiled chain of ``analysis.efficiency`` and the sweeps, the banded
+and linked solvers...) compile cold for a minute or two too (measured, the first ``spinstack figures
+examples/seed-fnf.toml`` at load 4-5.5 on 2 cores: 84 s wall, 50 s CPU, its efficiency curve's serial chain kernel;
+122 s wall, 80 s CPU while its sign map compiled the parallel kernel as well, see ``kernels.SERIAL_WHILE_COLD``).
+:func:`announce_compilations` (called by the command line before a command's work) prints :data:`SOLVER_MESSAGE`
+just before numba compiles one of them, from numba's compile event (:func:`spinstack.solver.compiled.on_compile`:
+a cache miss, never a load from the cache), or :data:`MESSAGE` when the kernel is the dynamics' own.  One line per
+process in all: after either line, nothing more is said.
 """
 
 from __future__ import annotations
@@ -27,13 +36,17 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["AFTER", "MESSAGE", "announce", "announced", "cache_is_cold", "compiled_after", "loop_for"]
+__all__ = ["AFTER", "MESSAGE", "SOLVER_MESSAGE", "announce", "announce_compilations", "announced", "cache_is_cold",
+           "compiled_after", "loop_for"]
 
 #: seconds the compiled loop's first call may take before the timer's line (a warm load takes 0.4-1 s)
 AFTER = 2.0
 #: the line printed (stderr)
 MESSAGE = ("spinstack: compiling the dynamics integrator (first run after installing or updating spinstack only; "
            "cached on disk): a few minutes (2-6 on 2 cores) ...")
+#: the line printed (stderr) before numba first compiles a kernel of the solver (:func:`announce_compilations`)
+SOLVER_MESSAGE = ("spinstack: compiling the solver's kernels for this machine (first run after installing or updating "
+                  "spinstack only; cached on disk): a minute or two on 2 cores ...")
 
 _lock = threading.Lock()
 _printed = False
@@ -44,25 +57,17 @@ _ended = 0.0
 def cache_is_cold(kernel: Any) -> bool | None:
     """Whether calling ``kernel`` (a :class:`spinstack.solver.compiled.Kernel` or a numba dispatcher) will compile:
     True when neither this process nor numba's on-disk cache has its machine code, False when one has, None when
-    numba's internals do not tell (no numba, a cache-less dispatcher, another numba version)."""
-    try:
-        from ..solver.compiled import Kernel
+    numba's internals do not tell (no numba, a cache-less dispatcher, another numba version).  The solver's probe
+    (:func:`spinstack.solver.compiled.cache_is_cold`), which also decides where a batch of the chain kernel runs."""
+    from ..solver.compiled import cache_is_cold as probe
 
-        dispatcher = kernel.dispatcher() if isinstance(kernel, Kernel) else kernel
-        if dispatcher.signatures:  # compiled, or loaded from the cache, in this process
-            return False
-        # numba's FunctionCache: the index (signature -> file) of the function's cache files; an empty dict when the
-        # index file is missing or was written for another version of the source (its time stamp and size)
-        index = dispatcher._cache._cache_file._load_index()
-        return not index
-    except Exception:  # any numba without these internals: unknown
-        return None
+    return probe(kernel)
 
 
-def _say() -> None:
+def _say(message: str = MESSAGE) -> None:
     global _printed
     with _lock:
-        if _printed:
+        if _printed:  # one line per process, whichever compilation came first
             return
         _printed = True
     try:
@@ -73,7 +78,7 @@ def _say() -> None:
         except Exception:  # no tqdm: nothing to clear
             writing = contextlib.nullcontext()
         with writing:
-            print(MESSAGE, file=sys.stderr, flush=True)
+            print(message, file=sys.stderr, flush=True)
     except (OSError, ValueError):  # a closed stderr: the run goes on
         pass
 
@@ -141,6 +146,23 @@ def announce(members: int) -> bool:
         _say()
         return True
     return False
+
+
+def _compiling(dispatcher: Any) -> None:
+    """numba is about to compile ``dispatcher`` (not in its cache): the line of the kernel's part, once."""
+    module = getattr(getattr(dispatcher, "py_func", None), "__module__", "") or ""
+    _say(MESSAGE if module.startswith("spinstack.macrospin") else SOLVER_MESSAGE)
+
+
+def announce_compilations() -> None:
+    """From now on in this process, say on stderr (once) that numba compiles, just before it compiles a kernel that
+    neither the process nor numba's on-disk cache has: :data:`SOLVER_MESSAGE` for the solver's kernels,
+    :data:`MESSAGE` for the dynamics' (their thermal steps: the loop's own is said by :func:`announce` and
+    :func:`announced`).  Nothing is said when the kernels load from the cache, nor without numba.  The command line
+    calls it at its start; the Python API does not (only the dynamics loop's first call announces itself)."""
+    from ..solver.compiled import on_compile
+
+    on_compile(_compiling)
 
 
 def compiled_after(moment: float) -> bool:

@@ -18,6 +18,11 @@ Threads.  A parallel kernel's OpenMP workers spin on the cores for a while after
 batches run on the calling thread (``kernels.SERIAL_BELOW``), and before numba is imported
 ``OMP_WAIT_POLICY`` defaults to ``PASSIVE`` (workers sleep between regions; a value the user set is
 kept): the wake-up costs microseconds per region, negligible beside a batch worth running in parallel.
+
+First compilations.  A kernel neither this process nor numba's on-disk cache has is compiled for minutes (a
+fresh install, an updated source), silently.  :func:`on_compile` lets an outer layer say so: its hooks are
+called with numba's dispatcher just before numba compiles a kernel made here (numba's ``"numba:compile"``
+event, which numba triggers on a cache miss only, never on a load from its cache).  The solver prints nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +35,66 @@ from typing import Any
 
 #: numba is installed (checked without importing it)
 AVAILABLE = find_spec("numba") is not None
+
+# the hooks on_compile registered, called before numba compiles a kernel of :func:`njit` (not on a cache load)
+_compile_hooks: list[Callable[[Any], None]] = []
+# the functions :func:`njit` wrapped: numba's compile events of other functions (a user's, a library's) are theirs
+_kernel_functions: set[Any] = set()
+_listening = False
+
+
+def on_compile(hook: Callable[[Any], None]) -> None:
+    """Call ``hook(dispatcher)`` just before numba compiles a kernel of :func:`njit` for argument types that
+    neither this process nor numba's on-disk cache has (numba's ``"numba:compile"`` event: a cache miss, not a
+    load from the cache; a kernel compiled inside another's compilation too).  ``dispatcher.py_func`` is the
+    kernel's Python function.  A hook registered twice is called once; an exception of a hook is dropped (a
+    notice must not fail a solve)."""
+    if hook not in _compile_hooks:
+        _compile_hooks.append(hook)
+
+
+def cache_is_cold(kernel: Any) -> bool | None:
+    """Whether calling ``kernel`` (a :class:`Kernel` or a numba dispatcher) will compile: True when neither this
+    process nor numba's on-disk cache has its machine code (for any argument types), False when one has, None when
+    numba's internals do not tell (no numba, a cache-less dispatcher, another numba version)."""
+    try:
+        dispatcher = kernel.dispatcher() if isinstance(kernel, Kernel) else kernel
+        if dispatcher.signatures:  # compiled, or loaded from the cache, in this process
+            return False
+        # numba's FunctionCache: the index (signature -> file) of the function's cache files; an empty dict when the
+        # index file is missing or was written for another version of the source (its time stamp and size)
+        index = dispatcher._cache._cache_file._load_index()
+        return not index
+    except Exception:  # any numba without these internals: unknown
+        return None
+
+
+def _listen(numba: Any) -> None:
+    """Register, once, the listener of numba's compile events that calls the hooks of :func:`on_compile`."""
+    global _listening
+    if _listening:
+        return
+    _listening = True
+    try:
+        from numba.core import event
+
+        class _CompileListener(event.Listener):
+            def on_start(self, compiling: Any) -> None:
+                dispatcher = (compiling.data or {}).get("dispatcher")
+                if getattr(dispatcher, "py_func", None) not in _kernel_functions:
+                    return
+                for hook in list(_compile_hooks):
+                    try:
+                        hook(dispatcher)
+                    except Exception:  # a notice's failure (a closed stderr...) is not the solve's
+                        pass
+
+            def on_end(self, compiling: Any) -> None:
+                pass
+
+        event.register("numba:compile", _CompileListener())
+    except Exception:  # a numba without this event API: no notice, the kernels run as before
+        pass
 
 
 class _DeferredPrange:
@@ -68,6 +133,7 @@ class Kernel:
         self.options = options
         self._dispatcher: Any = None
         functools.update_wrapper(self, function)
+        _kernel_functions.add(function)
 
     def dispatcher(self) -> Any:
         """numba's dispatcher of the function (numba imported; the globals it names swapped, see the module)."""
@@ -75,6 +141,7 @@ class Kernel:
             os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # read when numba's OpenMP layer first starts
             import numba
 
+            _listen(numba)
             namespace = self.py_func.__globals__
             for name in self.py_func.__code__.co_names:  # the globals numba will look up while compiling
                 value = namespace.get(name)
@@ -134,4 +201,4 @@ def invert3(block, inverse):  # pragma: no cover - compiled
     inverse[2, 0], inverse[2, 1], inverse[2, 2] = c02 / det, c12 / det, c22 / det
 
 
-__all__ = ["AVAILABLE", "Kernel", "invert3", "njit", "prange"]
+__all__ = ["AVAILABLE", "Kernel", "cache_is_cold", "invert3", "njit", "on_compile", "prange"]

@@ -41,6 +41,13 @@ RESERVOIR, LEFT_LEAD, LAYER, RIGHT_LEAD, LINK = 0, 1, 2, 3, 4
 # spinning on the cores after it)
 _CHUNK = 2048
 SERIAL_BELOW = 4096
+# Below this many configurations a batch stays on the calling thread too while the parallel kernel is not compiled
+# (neither in this process nor in numba's on-disk cache: the first run after an install).  Its first compilation
+# costs ~35-55 s on 2 cores, beside ~1 ms for the 35 657 configurations of the seed's sign map on either kernel,
+# whose numbers are the same to the bit (one compiled _chain_range per configuration).  A larger batch compiles it.
+SERIAL_WHILE_COLD = 1 << 17
+# whether _chain_parallel was found cold in this process (None: not asked yet; False once it ran)
+_parallel_cold: list[bool | None] = [None]
 # the thinnest layer (d / l) the field drive takes beside an open end: error ~ 2 eps / (d/l)^2 <= 32 eps
 _THIN = 0.25
 # Gc of a layer over that of a neighbour (or of a lead) above which the plain elimination is left to the
@@ -2037,6 +2044,16 @@ _NO_PLANE = np.zeros((2, 3))
 _NO_ANGLES = np.empty(0)
 
 
+def _parallel_would_compile() -> bool:
+    """Whether :func:`_chain_parallel` is neither compiled in this process nor in numba's cache (asked once per process:
+    numba's cache index is a file; unknown counts as compiled, the parallel kernel then runs as before)."""
+    if _parallel_cold[0] is None:
+        from .compiled import cache_is_cold
+
+        _parallel_cold[0] = cache_is_cold(_chain_parallel) is True
+    return bool(_parallel_cold[0])
+
+
 def run(table: Table, *, mvary: np.ndarray | None = None, angles: np.ndarray | None = None,
         plane: np.ndarray | None = None, degrees: bool = True, pair: tuple[int, int] | None = None,
         degenerate_sine: float = 0.0, torque: bool = False, accumulation: bool = False, resistance: bool = False,
@@ -2062,7 +2079,8 @@ def run(table: Table, *, mvary: np.ndarray | None = None, angles: np.ndarray | N
         the nodes; with resistive interfaces mu^-, and mu^+ as ``accumulation_right``) and ``spin_resistance``
         (size,) (the spin part of r, MODEL.md 4, interfaces' terms included).
     serial
-        Run on the calling thread (default: for batches smaller than :data:`SERIAL_BELOW`).
+        Run on the calling thread (default: for batches smaller than :data:`SERIAL_BELOW`, or than
+        :data:`SERIAL_WHILE_COLD` while the parallel kernel would compile first).
     """
     size = table.size if mvary is None and angles is None else (mvary if mvary is not None else angles).shape[0]
     if mvary is not None and not (mvary.flags.c_contiguous and mvary.flags.writeable):
@@ -2081,7 +2099,8 @@ def run(table: Table, *, mvary: np.ndarray | None = None, angles: np.ndarray | N
     torques = np.empty((size, n_layers, 3)) if torque else unused_torque
     nodes = np.empty((size, table.n_nodes, 3)) if accumulation else unused_nodes
     spin_resistance = np.empty(size) if resistance else unused_scalar
-    on_this_thread = size < SERIAL_BELOW if serial is None else serial
+    on_this_thread = (size < SERIAL_BELOW or (size < SERIAL_WHILE_COLD and _parallel_would_compile())
+                      if serial is None else serial)
     if torque and on_this_thread and angles is None and not (pair is not None or accumulation or resistance):
         _torques_serial(size, table.structure, table.constants, table.vary, table.mvary if mvary is None else mvary,
                         torques)
@@ -2090,6 +2109,8 @@ def run(table: Table, *, mvary: np.ndarray | None = None, angles: np.ndarray | N
     kernel(size, table.structure, table.constants, table.vary, table.mvary if mvary is None else mvary,
            _NO_PLANE if plane is None else plane, _NO_ANGLES if angles is None else angles, degrees, first, second,
            float(degenerate_sine), *efficiency, degenerate, torques, nodes, spin_resistance)
+    if not on_this_thread:
+        _parallel_cold[0] = False
     found = {}
     if pair is not None:
         found["efficiency"], found["degenerate"] = efficiency, degenerate
