@@ -45,7 +45,9 @@ SERIAL_BELOW = 4096
 # (neither in this process nor in numba's on-disk cache: the first run after an install).  Its first compilation
 # costs ~35-55 s on 2 cores, beside ~1 ms for the 35 657 configurations of the seed's sign map on either kernel,
 # whose numbers are the same to the bit (one compiled _chain_range per configuration).  A larger batch compiles it.
-SERIAL_WHILE_COLD = 1 << 17
+# Kept small: a batch below it runs serially until a larger one compiled the parallel kernel once (on this machine:
+# the cache keeps it), so its cost is bounded by ~0.1 s of a 2^16 batch on one core.
+SERIAL_WHILE_COLD = 1 << 16
 # whether _chain_parallel was found cold in this process (None: not asked yet; False once it ran)
 _parallel_cold: list[bool | None] = [None]
 # the thinnest layer (d / l) the field drive takes beside an open end: error ~ 2 eps / (d/l)^2 <= 32 eps
