@@ -321,6 +321,63 @@ def test_on_a_phone_the_error_is_a_one_line_bar_over_no_typed_box_with_the_rest_
         context.close()
 
 
+
+def test_on_a_phone_the_error_bar_shows_the_fix_its_first_problem_names(browser: Any, explorer_url: str) -> None:
+    """U (review, issue 16): cut to one line, the phone's bar read "d of layer 2 (F2): '1,5' has a comma: use a p…":
+    the first problem takes up to three lines, so the fix ("use a point: 1.5") is read whole; the bar stays short."""
+    context = browser.new_context(**SIZES["phone"])
+    try:
+        page = context.new_page()
+        page.goto(explorer_url, timeout=120_000)
+        page.locator("#g2").wait_for(timeout=120_000)
+        box = page.locator(".ctl-layers-2-thickness input").first
+        box.scroll_into_view_if_needed()
+        box.click()
+        box.fill("1,5")
+        box.press("Enter")
+        message = page.locator(".stack-error").first
+        message.wait_for(state="visible", timeout=60_000)
+        page.wait_for_timeout(1000)
+        first = page.locator(".stack-error .message-line").first
+        assert "use a point: 1.5" in first.inner_text()
+        clamped = first.evaluate("(line) => line.scrollHeight > line.clientHeight + 1")
+        assert not clamped  # the whole first problem shows, nothing cut
+        bar = message.bounding_box()
+        assert bar is not None and bar["height"] <= 90, bar  # at most three lines
+        if os.environ.get("SPINSTACK_SCREENSHOT"):
+            page.screenshot(path=os.path.join(os.environ.get("SPINSTACK_SHOTS", "/tmp"), "phone-error-bar.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", ["1366", "1920"])
+def test_an_unfolded_structure_card_leaves_the_status_and_numbers_in_view(browser: Any, explorer_url: str,
+                                                                          size: str) -> None:
+    """U (review, issue 16): unfolded at 1366x768 the structure card filled the window and an edit showed only as a
+    line of its listing.  On a desktop its listing and editors scroll within 42% of the window's height: the status
+    line, the numbers and the figures' top stay in view below it, an edit's effect seen without scrolling."""
+    context = browser.new_context(**SIZES[size])
+    try:
+        page = context.new_page()
+        page.goto(explorer_url, timeout=120_000)
+        page.locator("#g2").wait_for(timeout=120_000)
+        page.locator(".spin-structure .card-header").first.click()
+        page.locator(".structure-add").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        height = SIZES[size]["viewport"]["height"]
+        for selector in ("#status", "#theta", "#g2"):
+            box = page.locator(selector).first.bounding_box()
+            assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height, (selector, box)
+        # the editors still reach their last button (save material on this reduced page) by scrolling in the card
+        last = page.locator(".structure-save-material button").first
+        last.scroll_into_view_if_needed()
+        assert last.is_visible() and page.evaluate("() => window.scrollY") < height / 2
+        if os.environ.get("SPINSTACK_SCREENSHOT"):
+            page.screenshot(path=os.path.join(os.environ.get("SPINSTACK_SHOTS", "/tmp"), f"card-{size}.png"))
+    finally:
+        context.close()
+
+
 # the tabs' two pages (their heights as laid out, visibility) and the page's whole height
 TAB_PAGES = """
 () => {

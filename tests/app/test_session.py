@@ -107,7 +107,9 @@ def test_a_value_the_model_refuses_is_applied_and_reported_as_a_typed_one() -> N
     app = _app()
     assert app.open_query("?layers[1].thickness=0") == []
     assert "d of layer 1 (N): must be &gt; 0, got 0" in _alert(app)
-    assert app.session.query() == "?layers[1].thickness=0"  # the box shows it: the user corrects it there
+    # the box shows it (the user corrects it there); the address carries what the page shows, the file's stack
+    # (U, review: a refused entry in the address made a copied link that is refused)
+    assert app.session.query() == ""
 
 
 def test_the_preset_key_chooses_the_start_stack() -> None:
@@ -272,3 +274,34 @@ def test_a_preset_switch_starts_a_new_history() -> None:
     app.menu.value = "three-f"
     assert not app.session.history.can_undo and app.session.query() == "?preset=three-f"
     assert set(app.session.widgets) >= {"layers[4].magnetization.theta", "layers[4].magnetization.phi"}
+
+
+def test_the_address_carries_the_stack_shown_never_a_refused_entry(clock: Clock) -> None:
+    """U (review, issue 16): after -2, ``1,5`` or an emptied box the address read ``layers[1].thickness=-2`` while
+    the page showed the last valid stack, so "copy link" gave a link that is refused.  The query is that of the
+    last state without a refused entry; a good value moves it on, and a second control moved while a box is
+    refused (nothing is shown meanwhile) waits for the refused box to be corrected."""
+    app = _app()
+    session = app.session
+    thickness = app.explorer.controls.widget("layers[1].thickness")
+    theta = app.explorer.controls.widget("layers[2].magnetization")
+    clock.time += 5
+    thickness.value = "3"
+    assert session.query() == "?layers[1].thickness=3"
+    for refused in ("-2", "1,5", "", "0"):
+        clock.time += 5
+        thickness.value = refused
+        assert _alert(app) and session.query() == "?layers[1].thickness=3", refused
+        assert decode_query(session.query(), session.widgets)[2] == []  # the link opens
+    clock.time += 5
+    theta.value = 45.0  # good alone; the page still shows the last valid stack (the thickness is refused)
+    assert session.query() == "?layers[1].thickness=3"
+    clock.time += 5
+    thickness.value = "2.5"
+    assert _alert(app) == "" and session.query() == f"?{THETA}=45&layers[1].thickness=2.5"
+    fresh = _app()
+    assert fresh.open_query(session.query()) == [] and _g2(fresh) == _g2(app)
+    clock.time += 5
+    thickness.value = "abc"
+    session.undo()  # the refused entry taken away: the address as before
+    assert thickness.value == "2.5" and session.query() == f"?{THETA}=45&layers[1].thickness=2.5"

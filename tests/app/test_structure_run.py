@@ -114,7 +114,8 @@ def test_a_box_left_as_shown_keeps_the_stack_number_to_the_bit(tmp_path: Path) -
     ({"temperature": "1,5"}, "temperature (K)", "'1,5' has a comma: use a point: 1.5", "temperature"),
     ({"temperature": "-3"}, "temperature (K)", "must be >= 0 (K), got -3.0", "temperature"),
     ({"field": "0, 5"}, "applied field μ₀H: x, y, z (mT)", "three numbers B_x, B_y, B_z in mT", "field"),
-    ({"field": "0, 0, 2e7"}, "applied field μ₀H: x, y, z (mT)", "|B_app| must be at most 1000 T", "field"),
+    ({"field": "0, 0, 2e7"}, "applied field μ₀H: x, y, z (mT)", "|B_app| must be at most 1e6 mT, got 2e7 mT",
+     "field"),  # U: in the box's unit (the model says 1000 T)
     ({"waveform": "0 0; 2 1e11; 1 0"}, "waveform, point 3", "the times must increase strictly", "waveform"),
     ({"waveform": "0 0; 2"}, "waveform, point 2", "a point is a time in ns and a current density", "waveform"),
     ({"save_every": "2e4"}, "save every (ps)", "must be at most the duration", "save_every"),

@@ -301,3 +301,50 @@ def test_an_in_plane_page_explains_its_hodograph_without_the_analogy_forces() ->
     assert "no force" in text
     _, views, _ = _views("seed-fnf")
     assert ANALOGY_HELP in views["accumulation"].explanation.object
+
+
+def test_the_efficiency_axis_says_g_is_signed_and_how() -> None:
+    """U (review, issue 16): the y label "gᵢ(θ) = |Tᵢ| / (j₀ sin θ)" hid the sign, while the asymmetric preset's
+    g₂ is negative; the label says signed and gives T₁'s form (the title gives T₂'s)."""
+    from spinstack.app.views import EfficiencyView
+
+    view = EfficiencyView()
+    label = view.figure.yaxis.axis_label
+    assert "signed" in label and "|" not in label and "T₁ = j₀ g₁ m₁×(m₁×m₂)" in label
+    assert "T₂ = j₀ g₂(θ) m₂×(m₁×m₂)" in view.figure.title.text
+
+
+def test_the_force_table_shows_round_off_as_zero_in_every_row_alike() -> None:
+    """U (review, issue 16): the rail column read "0e+00" in one row and "2.404e-17" in another (round-off): a size
+    below 1e-12 of its row's largest force is 0 in every column, the sum's included; real sizes keep 4 digits."""
+    from spinstack.app.views import ROUND_OFF
+
+    table = {"kinds": ["driving", "rail"], "ring": ["μ₁", "μ₂"], "driving": [[0.5, 0.5], [0.5, 0.25]],
+             "rail": [[0.0], [2.404e-17]], "sum": [0.0, 3.1e-17]}
+    html = balance_table(table)
+    rows = html.split("<tr>")[2:]
+    assert [row.count("<td style='padding: 0 5px'>0</td>") for row in rows] == [2, 2], rows
+    assert "e-17" not in html and "e+00" not in html and "0.25" in html and "2×0.5" in html
+    # a real imbalance (above the round-off) still shows
+    assert "1e-06" in balance_table({**table, "sum": [0.0, 1e-6]})
+    # the examples' own tables: every number shown is 0 or above the round-off of its row
+    _, views, shown = _views("wavy-torque")
+    data = shown["accumulation"]["_table"]
+    html = views["accumulation"].table.object
+    for r, row in enumerate(html.split("<tr>")[2:]):
+        largest = max(v for kind in data["kinds"] for v in data[kind][r])
+        numbers = [float(text) for cell in row.split("<td")[2:]
+                   for text in cell.split(">", 1)[1].split("<", 1)[0].replace("2×", "").split(" / ")
+                   if text not in ("\u2013",)]
+        assert all(v == 0.0 or v > ROUND_OFF * largest for v in numbers), row
+
+
+def test_three_f_layers_show_no_angle_and_no_degree_sign() -> None:
+    """U (review, issue 16): the three-F preset's numbers line read "θ = —°"; it reads "θ = —", and a two-F stack
+    keeps its degrees."""
+    from spinstack.app.explorer import App
+    from spinstack.app.presets import seed_stack, three_f_stack
+
+    text = App(three_f_stack(), "preset").explorer.numbers.text
+    assert '<b id="theta">\u2014</b> &nbsp;' in text and "\u2014</b>\u00b0" not in text
+    assert '<b id="theta">60</b>\u00b0' in App(seed_stack(), "preset").explorer.numbers.text

@@ -223,7 +223,10 @@ class DynamicsPage:
                                  css_classes=["dyn-current"], tags=[ARIA_TAG + "dynamics: current density J (A/m\u00b2)"],
                                  stylesheets=[INVALID_CSS])
         if self.waveform:  # D: the file's (or the structure card's) waveform drives the run, not this box
-            self.current.param.update(disabled=True, label="current J: the waveform's")
+            # U (review): the box showed the unused constant current (1e+11): it shows the waveform's span
+            drive = np.asarray(table.scaled_waveform()[1], dtype=float)
+            self.current.param.update(disabled=True, label="current J (A/m\u00b2): the waveform's span",
+                                      value=f"{drive.min():.3g} \u2026 {drive.max():.3g}")
         self.duration = NumberBox(label="duration (ns)", value=number_text(round(duration * 1e9, 9)), width=110,
                                   css_classes=["dyn-duration"], tags=[ARIA_TAG + "dynamics: duration of the run (ns)"],
                                   stylesheets=[INVALID_CSS])
@@ -263,7 +266,10 @@ class DynamicsPage:
 
     # ------------------------------------------------------------------ the run (worker thread)
     def run_stack(self) -> Stack:
-        """The stack of the present controls (the current of the box, A/m^2)."""
+        """The stack of the present controls (the current of the box, A/m^2; with a waveform, which drives the run
+        and whose span the box shows, the stack as given)."""
+        if self.waveform:
+            return self.base
         try:
             value = self.current.number()
         except ValueError as error:

@@ -106,8 +106,9 @@ ERROR_STYLES = {"position": "fixed", "right": "12px", "top": "8px", "z-index": "
 #: a phone's window has no free corner: at its top the message covered the current's buttons and the first
 #: slider (where a page starts, and what a user types in next); it sits at the bottom there, as a phone's
 #: notices do (!important: ``styles`` are the element's own style).  R (review, issue 16): the whole message
-#: there took up to the bottom third of the window, over the boxes being corrected; it is a one-line bar now,
-#: its first line cut to the width (the bad box is marked in red anyway), with a switch (:func:`error_message`)
+#: there took up to the bottom third of the window, over the boxes being corrected; it is a short bar now,
+#: its first problem in up to three lines (U: cut to one line it lost the fix, "... has a comma: use a p…"),
+#: with a switch (:func:`error_message`)
 #: that opens the rest (every problem, the closing sentence) and closes it again.  A desktop window shows the
 #: whole message and no switch.
 ERROR_PHONE_CSS = """
@@ -117,11 +118,11 @@ ERROR_PHONE_CSS = """
           width: auto !important; max-width: none !important; max-height: 50vh; overflow-y: auto;
           padding: 7px 10px !important; }
   div:has(> .error-switch) > * { display: none; margin: 0; }
-  div:has(> .error-switch) > :first-child { display: block; white-space: nowrap; overflow: hidden;
-                                            text-overflow: ellipsis; line-height: 24px; padding-right: 92px; }
+  div:has(> .error-switch) > :first-child { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 3;
+                                            overflow: hidden; line-height: 20px; padding-right: 92px; }
   div:has(> .error-switch) > .error-switch { display: block; position: absolute; top: 7px; right: 10px; }
   div:has(> .error-switch input:checked) > * { display: block; white-space: normal; margin: 6px 0 0 0; }
-  div:has(> .error-switch input:checked) > :first-child { margin: 0; }
+  div:has(> .error-switch input:checked) > :first-child { margin: 0; -webkit-line-clamp: none; }
   .error-switch input { position: absolute; opacity: 0; width: 1px; height: 1px; margin: 0; }
   .error-switch label { display: inline-block; padding: 1px 8px; border: 1px solid currentColor; border-radius: 4px;
                         font-size: 13px; line-height: 20px; cursor: pointer; white-space: nowrap; }
@@ -614,9 +615,10 @@ class Explorer:
                             f'{html.escape(numbers.status)}</div>')
         shown = self.display
         torques = ", ".join(f"F{i + 1}: {shown.torque(t):.4g}" for i, t in enumerate(numbers.torques))
+        degrees = "\u00b0" if np.isfinite(numbers.theta) else ""  # U: no angle (three F): "θ = —", not "—°"
         self.numbers.text = (
             '<div style="font-family: monospace">'
-            f'{explained("θ", "theta")} = <b id="theta">{format_number(numbers.theta)}</b>\u00b0 &nbsp; '
+            f'{explained("θ", "theta")} = <b id="theta">{format_number(numbers.theta)}</b>{degrees} &nbsp; '
             f'{explained("g₁", "g")} = <b id="g1">{format_number(numbers.g1)}</b> &nbsp; '
             f'{explained("g₂", "g")} = <b id="g2">{format_number(numbers.g2)}</b> &nbsp; '
             f'{explained("|T|", "torque")} = <span id="torques">{torques or chr(0x2014)}</span>'

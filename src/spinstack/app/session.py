@@ -10,7 +10,9 @@ its sign (``current`` = ``+`` or ``-``), the in-plane field its direction (``fie
   reloaded) with such a query starts from it.  A parameter that names no control on the page,
   or whose value is not a number (or not ``+``/``-`` for the current), is refused with the
   page's error message, naming it; the other parameters are applied.  A number the model
-  refuses (a thickness of 0) is applied and reported like a typed one.
+  refuses (a thickness of 0) is applied and reported like a typed one.  The URL carries the state the page
+  shows: while a box holds a refused entry (``1,5``, emptied, a thickness of -2) it keeps the last state
+  without one (a copied link is never refused).
 * **Structure.**  A structure edit (a layer added or removed, an interface set, an end replaced:
   :mod:`spinstack.app.structure`) shows a new stack with its own controls; the state then also
   holds :data:`STACK_KEY`, the new stack's TOML text (None: the loaded file's structure), and the
@@ -468,6 +470,10 @@ class Session:
         self._restoring = False
         self._holding = False
         self._url_pending = False
+        # U (review): the keys of the widgets holding a refused entry, and the last state without one (what the
+        # page shows): the URL carries that state, never a refused entry (a link that would be refused)
+        self._refused: set[str] = set()
+        self._shown: State = {}
         self._watched: weakref.WeakSet[Any] = weakref.WeakSet()  # each widget watched once (pages reuse them)
         self.undo_button = pn.widgets.Button(label="\u21b6 undo", description="undo the last change (Ctrl+Z)",
                                              width=66, margin=(5, 2), css_classes=["history-undo"], disabled=True)
@@ -506,6 +512,18 @@ class Session:
                 widget.param.watch(lambda *events: self._moved(events[0].obj), names)
                 self._watched.add(widget)
         self.base = {key: widget.value for key, widget in self.widgets.items()}
+        self._judge()
+        self._shown = self.state()
+
+    def _judge(self, keys: Iterable[str] | None = None) -> None:
+        """Note which widgets of ``keys`` (None: all) hold an entry refused on its own (:meth:`Controls.refuses`)."""
+        if self.controls is None:
+            return
+        for key in self.widgets if keys is None else keys:
+            if self.controls.refuses(self.widgets[key]):
+                self._refused.add(key)
+            else:
+                self._refused.discard(key)
 
     def adopt(self, controls: Controls, structure: str | None, write_url: bool = True) -> None:
         """The page now shows the stack of the text ``structure`` with ``controls`` (a structure edit): one
@@ -526,7 +544,9 @@ class Session:
             return  # (a widget of a replaced page: gone)
         # a refused entry (``1,5``, a thickness of 0: the box marked red) is no step: undo after the next good
         # value goes back past it, to the value before it
-        if self.controls is None or not self.controls.refuses(widget):
+        keys = [key for key, shown in self.widgets.items() if shown is widget]
+        self._judge(keys)
+        if not self._refused.intersection(keys):
             self.history.record(self.state())
         self._refresh()
 
@@ -567,6 +587,7 @@ class Session:
                 self.controls.assign(values)
         finally:
             self._restoring = False
+        self._judge()
         self._refresh()
 
     def undo(self) -> None:
@@ -591,8 +612,10 @@ class Session:
         self._restore(self.history.initial)
 
     def query(self) -> str:
-        """The URL query of the page's state (``""`` when nothing moved)."""
-        return encode_query(self.state(), self.base, self.preset, self.opened)
+        """The URL query of the state the page shows (``""`` when nothing moved): while a box holds a refused
+        entry (``1,5``, emptied, a thickness of -2; the figures show the last valid stack) the last state
+        without one, so that a copied link opens what the page shows and is never refused."""
+        return encode_query(self._shown if self._refused else self.state(), self.base, self.preset, self.opened)
 
     def refusals(self, search: str) -> list[str]:
         """What a URL query names that the page cannot show (one message each; none: it can be applied)."""
@@ -616,6 +639,8 @@ class Session:
 
     def _refresh(self, write_url: bool = True) -> None:
         state = self.state()  # (once per control move: both buttons read it)
+        if not self._refused:
+            self._shown = state
         self.undo_button.disabled = not (self.history.can_undo or self._unrecorded(state))
         self.redo_button.disabled = not self.history.can_redo
         self.reset_button.disabled = all(_same(value, self.history.initial.get(key))

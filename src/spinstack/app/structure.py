@@ -53,6 +53,7 @@ import decimal
 import html
 import math
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -310,6 +311,29 @@ def _shortest(value: float, unit: str) -> str:
     return np.format_float_scientific(number, trim="-", exp_digits=1).replace("e+", "e")
 
 
+#: U: the SI unit a model's refusal gives for each box unit, and how the box's label writes the box unit
+_SI_OF = {"mT": "T", "nm^2": "m^2", "ns": "s", "ps": "s"}
+_WRITTEN = {"mT": "mT", "nm^2": "nm\u00b2", "ns": "ns", "ps": "ps"}
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+
+
+def _in_box_units(reason: str, unit: str) -> str:
+    """A model's refusal of a run setting said in the box's unit (U, review: the waveform box takes ns, its
+    refusal said "t = 5e-10 s follows t = 1e-09 s"; the area box takes nm², its refusal said "got -5e-18"): every
+    number given in the SI unit, a unit in parentheses and a bare number after "got" at the end."""
+    si_unit = _SI_OF.get(unit)
+    if si_unit is None:
+        return reason
+    written = _WRITTEN[unit]
+
+    def shown(match: re.Match[str]) -> str:
+        return f"{_shortest(float(match[1]), unit)} {written}"
+
+    reason = re.sub(rf"({_NUMBER}) {re.escape(si_unit)}(?![\w^/])", shown, reason)
+    reason = reason.replace(f"({si_unit})", f"({written})")
+    return re.sub(rf"(?<=got )({_NUMBER})$", shown, reason)
+
+
 def _run_texts(stack: Stack) -> dict[str, str]:
     """The run settings' boxes for ``stack``: its [dynamics] values in the boxes' units (empty: not set)."""
     dynamics = stack.dynamics
@@ -331,6 +355,32 @@ def _run_texts(stack: Stack) -> dict[str, str]:
         texts["waveform"] = "; ".join(f"{_shortest(float(t), 'ns')} {_shortest(float(j), 'A/m^2')}"
                                       for t, j in zip(times, np.asarray(currents, dtype=float).reshape(len(times))))
     return texts
+
+
+def _run_numbers(stack: Stack) -> dict[tuple[str, str], dict[str, float]]:
+    """The numbers of the multi-number run boxes (field; waveform times and currents) by the text
+    :func:`_run_texts` shows for each: a component typed as shown keeps the stack's number (``_si``)."""
+    dynamics = stack.dynamics
+    field = np.asarray(dynamics.field if dynamics is not None else np.zeros(3), dtype=float)
+    numbers: dict[tuple[str, str], dict[str, float]] = {
+        ("field", "mT"): {_shortest(float(b), "mT"): float(b) for b in field}}
+    if dynamics is not None and dynamics.waveform is not None:
+        times, currents = dynamics.waveform
+        numbers[("waveform", "ns")] = {_shortest(float(t), "ns"): float(t) for t in times}
+        numbers[("waveform", "A/m^2")] = {_shortest(float(j), "A/m^2"): float(j)
+                                          for j in np.asarray(currents, dtype=float).reshape(len(times))}
+    return numbers
+
+
+#: U (review): unfolded on a laptop (1366x768) the card filled the window, an edit's only visible effect one line
+#: of its listing.  On a desktop window the listing and the editors each scroll in at most 42% of the window's
+#: height, so that the status line, the numbers and the figures' tops stay in view below the card (the listing
+#: stays beside the editor used); a phone's one column keeps its full height (no scroll in a scroll).
+CARD_PART_CSS = """
+@media (min-width: 701px) {
+  :host { max-height: 42vh; overflow-y: auto !important; overscroll-behavior: contain; }
+}
+"""
 
 
 def _offer(select: pn.widgets.Select, options: Any) -> None:
@@ -487,6 +537,8 @@ class StructurePanel:
         self.set_run_button = _button("set run settings", "structure-set-run", 130)
         self.run_note = pn.pane.HTML("", margin=(0, 4), sizing_mode="stretch_width", css_classes=["structure-run-note"])
         self._run_shown: dict[str, str] = {}  # box key -> the text it was filled with
+        # U: (box key, unit) -> {a number's text shown in a multi-number box: the stack's SI number}
+        self._run_exact: dict[tuple[str, str], dict[str, float]] = {}
 
         self.add_button.on_click(lambda _event: self._act(self._insert))
         self.remove_button.on_click(lambda _event: self._act(self._remove))
@@ -541,9 +593,11 @@ class StructurePanel:
                 self.remove_coupling_button),
             self.run_note,
             row(*self.run_boxes.values(), self.set_run_button),
-            margin=0, sizing_mode=None, styles={"flex": "1 1 560px", "max-width": "calc(100vw - 30px)"})
+            margin=0, sizing_mode=None, styles={"flex": "1 1 560px", "max-width": "calc(100vw - 30px)"},
+            stylesheets=[CARD_PART_CSS])
         listing = pn.Column(heading("the stack shown, node by node"), self.summary, margin=0, sizing_mode=None,
-                            styles={"flex": "0 1 440px", "max-width": "calc(100vw - 30px)"})
+                            styles={"flex": "0 1 440px", "max-width": "calc(100vw - 30px)"},
+                            stylesheets=[CARD_PART_CSS])
         self.card = pn.Card(
             row(pn.pane.HTML("<b>open a stack file</b> (TOML, as <code>spinstack solve</code> reads)",
                              margin=(8, 4)), self.open_input),
@@ -624,7 +678,7 @@ class StructurePanel:
         self.dynamics_note.object = (
             "<span style='font-size:0.9em'>A free layer's material needs Ms and α (edit the material above); the "
             "<i>Dynamics</i> tab appears once a layer is free. Demag factors N_x, N_y, N_z sum to 1 (x is the "
-            "film normal: a thin film is 1, 0, 0; empty: none). J &gt; 0 couples ferromagnetically.</span>"
+            "film normal; empty: the thin film 1, 0, 0, as in a file). J &gt; 0 couples ferromagnetically.</span>"
             if self.units.si else
             "<span style='font-size:0.9em'>Free layers and couplings need an SI stack (units = \"SI\": Ms, α "
             "and times have no reduced form): open an SI stack file above, e.g. examples/co-cu-py.toml.</span>")
@@ -756,6 +810,13 @@ class StructurePanel:
             self.end_material.value = end.material.name
         if getattr(end, "magnetization", None) is not None:
             self.end_theta.value, self.end_phi.value = (_short(a) for a in _angles(end.magnetization))
+        else:
+            # U (review): an end made an F lead took m = +z, refused beside an F layer at another angle (touching
+            # ferromagnets must be collinear): the boxes offer the touching F layer's m, else +z
+            layers = self.stack.layers
+            touching = (layers[0] if self.side.value == "left" else layers[-1]) if layers else None
+            beside = touching.magnetization if touching is not None and touching.is_ferromagnet else (0, 0, 1)
+            self.end_theta.value, self.end_phi.value = (_short(a) for a in _angles(beside))
         self._show_end_boxes()
 
     def _show_direction(self) -> None:
@@ -890,6 +951,7 @@ class StructurePanel:
             if box.value != texts[key]:
                 box.value = texts[key]
         self._run_shown = texts
+        self._run_exact = _run_numbers(self.stack) if self.units.si else {}
         self._mark_run(None)
         self.run_note.object = (
             "<span style='font-size:0.9em'>The Dynamics tab's run: the applied field μ₀H (x is the film normal), "
@@ -914,7 +976,7 @@ class StructurePanel:
             parts = [part for part in text.replace(",", " ").split() if part]
             if len(parts) != 3:
                 raise StackError(path, f"three numbers B_x, B_y, B_z in mT such as 0, 0, 5, got {text!r}"[:200])
-            return [self._si(part, setting, path) for part in parts]
+            return [self._si(part, setting, path, self._run_exact.get(("field", "mT"))) for part in parts]
         if setting.key == "waveform":
             points = []
             for index, point in enumerate(part.strip() for part in text.split(";")):
@@ -923,14 +985,22 @@ class StructurePanel:
                     raise StackError(f"{path}[{index}]", f"a point is a time in ns and a current density in A/m² "
                                                          f"such as 1 -3e11, points separated by ;, got {point!r}"
                                      [:200])
-                points.append((self._si(numbers[0], _RunSetting("", "", "time", "ns", 0), f"{path}[{index}][0]"),
-                               self._si(numbers[1], setting, f"{path}[{index}][1]")))
+                points.append((self._si(numbers[0], _RunSetting("", "", "time", "ns", 0), f"{path}[{index}][0]",
+                                        self._run_exact.get(("waveform", "ns"))),
+                               self._si(numbers[1], setting, f"{path}[{index}][1]",
+                                        self._run_exact.get(("waveform", "A/m^2")))))
             return points
         return self._si(text, setting, path)
 
     @staticmethod
-    def _si(text: str, setting: _RunSetting, path: str) -> float:
-        """One number typed in the setting's unit, in SI base units (as a file's quantity is read)."""
+    def _si(text: str, setting: _RunSetting, path: str, shown: dict[str, float] | None = None) -> float:
+        """One number typed in the setting's unit, in SI base units (as a file's quantity is read).
+
+        ``shown``: the numbers of a multi-number box by the text shown for each; a number whose text is one
+        of them is the stack's number to the bit (U: read back through pint's float product, 16% of the
+        texts :func:`_shortest` wrote came back an ulp off: editing one field component moved the others)."""
+        if shown is not None and text in shown:
+            return shown[text]
         try:
             number = parse_number(text)
         except ValueError as error:
@@ -964,7 +1034,9 @@ class StructurePanel:
             reason = error.reason  # the edit's own words name the file's keys: the box's label says which
             if reason.endswith(")") and " (setting dynamics." in reason:
                 reason = reason[:reason.rindex(" (setting dynamics.")]
-            raise StackError(named, reason) from None
+            # the model says SI numbers (s, m^2): the box's unit (a waveform's times in ns; its currents are A/m^2)
+            raise StackError(named, _in_box_units(reason, "ns" if setting.key == "waveform" else setting.unit)) \
+                from None
 
     # ------------------------------------------------------------------ edits
     def _number(self, box: pn.widgets.TextInput, label: str) -> float:
@@ -1141,7 +1213,8 @@ class StructurePanel:
             self.report(str(error))
 
     def _set_free(self, stack: Stack) -> Stack:
-        """The chosen F layer's free flag and demag factors (empty box: none), one edit."""
+        """The chosen F layer's free flag and demag factors (empty box: none given, the thin film (1, 0, 0) of
+        model.Layer), one edit."""
         if self.free_layer.value is None:
             raise StackError("layers", "no F layer to free")
         index = int(self.free_layer.value)

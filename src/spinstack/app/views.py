@@ -410,14 +410,22 @@ def balance_table(table: dict[str, Any], unit: str = "") -> str:
     head = "".join(f"<th{_PAD}>{_BALANCE_NAMES[kind]}</th>" for kind in kinds)
     rows = []
     for r, name in enumerate(table["ring"]):
+        # U (review): round-off showed as "2.404e-17" in one row's rail column and "0e+00" in another's sum: a
+        # size below ROUND_OFF of the row's largest force is 0, in every column alike
+        floor = ROUND_OFF * max((abs(float(v)) for kind in kinds for v in table[kind][r]), default=0.0)
+
+        def short(value: float, floor: float = floor) -> str:
+            return "0" if abs(value) <= floor else _short(value)
+
         cells = []
         for kind in kinds:
             sizes = table[kind][r]
-            text = ("2\u00d7" + _short(sizes[0]) if len(sizes) == 2 and _short(sizes[0]) == _short(sizes[1])
-                    else " / ".join(_short(v) for v in sizes) if sizes else "\u2013")
+            text = ("2\u00d7" + short(sizes[0]) if len(sizes) == 2 and short(sizes[0]) == short(sizes[1])
+                    else " / ".join(short(v) for v in sizes) if sizes else "\u2013")
             cells.append(f"<td{_PAD}>{text}</td>")
+        total = float(table["sum"][r])
         rows.append(f"<tr><td style='padding: 0 5px; text-align: left'>{name}</td>{''.join(cells)}"
-                    f"<td{_PAD}>{table['sum'][r]:.0e}</td></tr>")
+                    f"<td{_PAD}>{'0' if abs(total) <= floor else format(total, '.0e')}</td></tr>")
     return ('<table class="force-balance" style="font-family: monospace; font-size: 11px; border-collapse: collapse;'
             ' text-align: right">'
             f'<caption style="text-align: left; font-family: sans-serif">forces on each ring, |force|{unit}; '
@@ -426,6 +434,8 @@ def balance_table(table: dict[str, Any], unit: str = "") -> str:
 
 
 _PAD = " style='padding: 0 5px'"
+#: a force of the balance table smaller than this fraction of its row's largest is round-off, shown as 0
+ROUND_OFF = 1e-12
 _BALANCE_NAMES = {"driving": "drive", "elastic": "elastic", "tension": "tension", "interface": "interface",
                   "rail": "rail"}
 
@@ -905,7 +915,9 @@ class EfficiencyView:
         p.add_tools(HoverTool(renderers=[g2], tooltips=[("θ", "@theta{0.0}°"), ("g₁", "@g1{0.0000}"),
                                                        ("g₂", "@g2{0.0000}")], mode="vline"))
         p.xaxis.axis_label = "angle θ between m₁ and m₂ (deg); tap to set it"
-        p.yaxis.axis_label = "efficiency gᵢ(θ) = |Tᵢ| / (j₀ sin θ)"
+        # U (review): "|Tᵢ| / (j₀ sin θ)" hid the sign (the asymmetric preset's g₂ < 0); the title gives T₂'s
+        # form, the label T₁'s (MODEL.md 3: T₁ = -j₀ g₁ m₁×(m₂×m₁))
+        p.yaxis.axis_label = "signed gᵢ(θ): T₁ = j₀ g₁ m₁×(m₁×m₂)"
         p.xaxis.ticker = list(range(0, 181, 30))
         p.grid.grid_line_alpha = 0.3
         p.on_event(Tap, self._tapped)
