@@ -190,8 +190,11 @@ def test_the_card_fits_a_phone_and_its_forms_answer_there(opened: Any, tmp_path:
     broken.write_text(SI_FILE.read_text(encoding="utf-8").replace('thickness = "8 nm"', "thickness = 8"),
                       encoding="utf-8")
     tab.locator(".structure-open input[type=file]").set_input_files(str(broken))
-    message = _wait_for_error(tab, "broken.toml: layers[0].thickness: ")
-    assert "Nothing was changed" in message
+    _wait_for_error(tab, "broken.toml: layers[0].thickness: ")
+    # on a phone the bar shows the first problem; its "details" switch opens the rest (as a user taps it)
+    tab.locator(".stack-error .error-switch label").first.click()
+    message = _wait_for_error(tab, "Nothing was changed")
+    assert "broken.toml: layers[0].thickness: " in message
     _shoot(tab, "structure-phone-bad-file")
     widths = tab.evaluate(_WIDTHS)
     assert widths[0] <= widths[1], widths
