@@ -305,13 +305,19 @@ def _structure_edits(harness: Harness, page: Any, count: int) -> None:
         harness.measure("structure: right end a reservoir", press("structure-set-end"))
 
     for edit in (layer, interface, end):
-        names = set(harness.table)
-        edit(0)  # warm-up: not measured
-        for name in set(harness.table) - names:
-            harness.table.pop(name)
-        for index in range(1, count + 1):
-            edit(index)
-            page.wait_for_timeout(60)
+        _rounds(harness, edit, count)
+
+
+def _rounds(harness: Harness, edit: Any, count: int) -> None:
+    """``edit(0)`` unmeasured (a warm-up: its rows dropped), then ``edit(1)`` .. ``edit(count)``, a user's pause after
+    each."""
+    names = set(harness.table)
+    edit(0)
+    for name in set(harness.table) - names:
+        harness.table.pop(name)
+    for index in range(1, count + 1):
+        edit(index)
+        harness.page.wait_for_timeout(60)
 
 
 def _si_free_edits(harness: Harness, page: Any, count: int) -> None:
@@ -343,12 +349,7 @@ def _si_free_edits(harness: Harness, page: Any, count: int) -> None:
         dynamics.wait_for(state="hidden", timeout=10_000)  # no longer offered
         page.wait_for_timeout(60)
 
-    names = set(harness.table)
-    free(0)  # warm-up: not measured
-    for name in set(harness.table) - names:
-        harness.table.pop(name)
-    for index in range(1, count + 1):
-        free(index)
+    _rounds(harness, free, count)
 
 
 def test_a_slider_drag_ends_on_its_last_value_soon_after_the_mouse_is_released(page: Any) -> None:

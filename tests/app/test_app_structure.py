@@ -19,6 +19,8 @@ import pytest
 import spinstack
 from spinstack.model import edit
 
+from .browser_harness import choose as _choose
+from .browser_harness import fill as _fill
 from .test_app_browser import (  # (the fixtures browser, explorer_url: tests/app/conftest.py)
     REPOSITORY,
     SEED_FILE,
@@ -61,16 +63,6 @@ def _wait_for_listing(tab: Any, present: str | None = None, absent: str | None =
             return text
         tab.wait_for_timeout(50)  # (Playwright's events are handled while it waits, not in time.sleep)
     raise AssertionError(f"the structure listing never showed {present!r} / lost {absent!r}: {_listing(tab)!r}")
-
-
-def _choose(tab: Any, css: str, label: str) -> None:
-    tab.locator(f".{css} select").select_option(label=label)
-
-
-def _fill(tab: Any, css: str, text: str) -> None:
-    box = tab.locator(f".{css} input")
-    box.fill(text)
-    box.press("Enter")
 
 
 def _press(tab: Any, css: str) -> None:

@@ -19,30 +19,20 @@ from tests.strategies import assert_same_stack as assert_same
 
 pn = pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
 
-from spinstack.app import session as session_module  # noqa: E402
 from spinstack.app.dynamics_page import has_dynamics  # noqa: E402
 from spinstack.app.explorer import App  # noqa: E402
+from tests.app.structure_card import EXAMPLES  # noqa: E402
+from tests.app.structure_card import alert_text as _alert  # noqa: E402
+from tests.app.structure_card import card_app  # noqa: E402
 from spinstack.app.session import STACK_KEY  # noqa: E402
+from tests.app.structure_card import clock  # noqa: E402, F401  (autouse: every change an undo step)
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SEED = EXAMPLES / "seed-fnf.toml"
 SI = EXAMPLES / "co-cu-py.toml"
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    times = iter(range(100, 10_000, 10))  # every change a step of its own (no coalescing)
-    monkeypatch.setattr(session_module, "now", lambda: float(next(times)))
-
-
 def _app(path: Path = SEED) -> App:
-    app = App(spinstack.load_stack(path), f"file: {path.name}")
-    app.structure.card.collapsed = False
-    return app
-
-
-def _alert(app: App) -> str:
-    return html.unescape(app.explorer.alert.object) if app.explorer.alert.visible else ""
+    return card_app(path)
 
 
 def _exported(app: App) -> spinstack.Stack:

@@ -4,7 +4,6 @@ code does, and an end made an F lead offers the touching F layer's direction."""
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import numpy as np
@@ -15,34 +14,19 @@ from spinstack.model import edit
 
 pn = pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
 
-from spinstack.app import session as session_module  # noqa: E402
 from spinstack.app.explorer import App  # noqa: E402
+from tests.app.structure_card import EXAMPLES  # noqa: E402
+from tests.app.structure_card import alert_text as _alert  # noqa: E402
+from tests.app.structure_card import card_app  # noqa: E402
+from tests.app.structure_card import set_run as _set  # noqa: E402
+from tests.app.structure_card import clock  # noqa: E402, F401  (autouse: every change an undo step)
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 OSCILLATOR = EXAMPLES / "dynamics-oscillator.toml"
 SEED = EXAMPLES / "seed-fnf.toml"
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    times = iter(range(100, 100_000, 10))  # every change a step of its own (no coalescing)
-    monkeypatch.setattr(session_module, "now", lambda: float(next(times)))
-
-
 def _app(path: Path = OSCILLATOR) -> App:
-    app = App(spinstack.load_stack(path), f"file: {path.name}")
-    app.structure.card.collapsed = False
-    return app
-
-
-def _alert(app: App) -> str:
-    return html.unescape(app.explorer.alert.object) if app.explorer.alert.visible else ""
-
-
-def _set(app: App, **texts: str) -> None:
-    for key, text in texts.items():
-        app.structure.run_boxes[key].value = text
-    app.structure.set_run_button.clicks += 1
+    return card_app(path)
 
 
 def _random_text(generator: np.random.Generator) -> str:

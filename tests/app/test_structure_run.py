@@ -19,34 +19,19 @@ from tests.strategies import assert_same_stack as assert_same
 
 pn = pytest.importorskip("panel", reason="panel is not installed (pip install -e '.[app]')")
 
-from spinstack.app import session as session_module  # noqa: E402
 from spinstack.app.dynamics_page import DynamicsPage, si_current  # noqa: E402
 from spinstack.app.explorer import App  # noqa: E402
+from tests.app.structure_card import EXAMPLES  # noqa: E402
+from tests.app.structure_card import alert_text as _alert  # noqa: E402
+from tests.app.structure_card import card_app  # noqa: E402
+from tests.app.structure_card import set_run as _set  # noqa: E402
+from tests.app.structure_card import clock  # noqa: E402, F401  (autouse: every change an undo step)
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 OSCILLATOR = EXAMPLES / "dynamics-oscillator.toml"
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    times = iter(range(100, 10_000, 10))  # every change a step of its own (no coalescing)
-    monkeypatch.setattr(session_module, "now", lambda: float(next(times)))
-
-
 def _app(path: Path = OSCILLATOR) -> App:
-    app = App(spinstack.load_stack(path), f"file: {path.name}")
-    app.structure.card.collapsed = False
-    return app
-
-
-def _alert(app: App) -> str:
-    return html.unescape(app.explorer.alert.object) if app.explorer.alert.visible else ""
-
-
-def _set(app: App, **texts: str) -> None:
-    for key, text in texts.items():
-        app.structure.run_boxes[key].value = text
-    app.structure.set_run_button.clicks += 1
+    return card_app(path)
 
 
 def test_the_run_settings_are_set_undone_exported_and_carried_by_the_link(tmp_path: Path) -> None:
