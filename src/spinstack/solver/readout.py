@@ -12,8 +12,9 @@ and interface currents as the torques, to double precision for d/l down to 1e-15
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from functools import cached_property
+from collections.abc import Callable, Iterator, Mapping
+from functools import cached_property, wraps
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +26,19 @@ from .vectors import dot
 #: a face current is read through a layer (:meth:`UnitSolution._through_thin`) where the layer is stiffer than the
 #: part it is read from by more than this: below it the direct read loses at most ~eps x this
 READ_THROUGH = 16.0
+
+
+def _remembered(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A read-out route of a part's face, asked by the read-outs of faces, deposits and torques alike: found once per
+    solution and (part, side), kept in its ``_routes``."""
+    @wraps(method)
+    def remembered(self: Any, part: int, side: str) -> Any:
+        key = (method.__name__, part, side)
+        if key not in self._routes:
+            self._routes[key] = method(self, part, side)
+        return self._routes[key]
+
+    return remembered
 
 
 class UnitSolution:
@@ -122,14 +136,8 @@ class UnitSolution:
             total += _apply(part.K_ab, values[..., neighbour, :], self._shape)
         return total
 
+    @_remembered
     def _through_thin(self, neighbour: int, side: str) -> tuple[np.ndarray, int, float] | None:
-        """:meth:`_through_thin_uncached`, remembered (faces, deposits and torques ask for it again)."""
-        key = ("_through_thin", neighbour, side)
-        if key not in self._routes:
-            self._routes[key] = self._through_thin_uncached(neighbour, side)
-        return self._routes[key]
-
-    def _through_thin_uncached(self, neighbour: int, side: str) -> tuple[np.ndarray, int, float] | None:
         """Where the face ``side`` of the layer ``neighbour`` is better read through it: (where (B,), the part
         beyond its other node, the sign of its sink term), or None where it never is.
 
@@ -168,14 +176,8 @@ class UnitSolution:
         part = self._chain[index]
         return part.link.shunt if part.link is not None else part.sink
 
+    @_remembered
     def _reach(self, part: int, side: str) -> np.ndarray:
-        """:meth:`_reach_uncached`, remembered (the read-outs of faces, deposits and torques ask for it again)."""
-        key = ("_reach", part, side)
-        if key not in self._routes:
-            self._routes[key] = self._reach_uncached(part, side)
-        return self._routes[key]
-
-    def _reach_uncached(self, part: int, side: str) -> np.ndarray:
         """The stiffness (B,) of the two-port whose face current :meth:`_read_face` evaluates for the face ``side``
         of ``part``: its own, or the softer one it is read through to."""
         K = self._chain[part].K_aa if side == "a" else self._chain[part].K_bb
@@ -206,14 +208,8 @@ class UnitSolution:
             self._node_dot(part - 1, vector) + self._node_dot(part, vector))
         return passed if where.all() else np.where(where, passed, self._face_dot(part, side, vector))
 
+    @_remembered
     def _across(self, part: int, side: str) -> tuple[np.ndarray, int, str] | None:
-        """:meth:`_across_uncached`, remembered (the read-outs of faces, deposits and torques ask for it again)."""
-        key = ("_across", part, side)
-        if key not in self._routes:
-            self._routes[key] = self._across_uncached(part, side)
-        return self._routes[key]
-
-    def _across_uncached(self, part: int, side: str) -> tuple[np.ndarray, int, str] | None:
         """Where the face ``side`` of the layer or lead ``part`` is better read on the far side of its node: (where
         (B,), the part across the node, its face there), or None where it never is.
 
